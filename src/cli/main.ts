@@ -1,0 +1,58 @@
+/**
+ * The commander program. Each command lives in its own file and returns an exit code;
+ * only this layer touches `process` (argv, streams, exit codes).
+ * Exit codes: 0 ok, 1 findings (a denied link or request), 2 usage or input error.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerSimulate } from './simulate.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_INPUT = 2;
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('permchain')
+    .description(
+      'Offline audit of AWS CodePipeline permission chains: which link would deny, which\n' +
+        'policy and statement decide it, and how to fix it, before anything is deployed.',
+    )
+    .version(readVersion())
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    })
+    .exitOverride();
+  registerSimulate(program, io, setExit);
+  return program;
+}
+
+/** Run the CLI with the given argv; returns the exit code (never calls process.exit). */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; usage errors exit 2 (commander already printed them)
+      return err.exitCode === 0 ? EXIT_OK : EXIT_INPUT;
+    }
+    throw err;
+  }
+  return code;
+}

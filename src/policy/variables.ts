@@ -1,0 +1,81 @@
+/**
+ * Policy variables: `${aws:username}`, `${aws:PrincipalTag/team, 'default'}`, and the escapes
+ * `${*}`, `${?}`, `${$}`. Only under Version 2012-10-17; otherwise the text is literal.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+import type { ContextValue, RequestContext, Template, TemplatePart } from './types.js';
+
+const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
+
+/**
+ * Compile text into a template, or return undefined when it holds no variable (the common
+ * case, which then stays a plain string). Escapes alone still produce a template, because
+ * `${*}` must become a literal `*` that is not a wildcard.
+ */
+export function compileTemplate(text: string): Template | undefined {
+  if (text.indexOf('${') < 0) return undefined;
+  const parts: TemplatePart[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const open = text.indexOf('${', pos);
+    if (open < 0) break;
+    const close = text.indexOf('}', open + 2);
+    if (close < 0) break;
+    if (open > pos) parts.push({ kind: 'text', text: text.slice(pos, open) });
+    const inner = text.slice(open + 2, close).trim();
+    const escaped = ESCAPES[inner];
+    parts.push(
+      escaped !== undefined ? { kind: 'text', text: escaped, literal: true } : parseVariable(inner),
+    );
+    pos = close + 1;
+  }
+  if (pos < text.length) parts.push({ kind: 'text', text: text.slice(pos) });
+  return { raw: text, parts };
+}
+
+function parseVariable(inner: string): TemplatePart {
+  const comma = inner.indexOf(',');
+  if (comma < 0) return { kind: 'var', key: inner.toLowerCase() };
+  const key = inner.slice(0, comma).trim().toLowerCase();
+  const def = inner.slice(comma + 1).trim();
+  const m = /^'(.*)'$/.exec(def);
+  return m ? { kind: 'var', key, defaultValue: m[1]! } : { kind: 'var', key };
+}
+
+/**
+ * Resolve a template against the request context. Returns undefined when a variable has no
+ * single value and no default: "an unresolved variable is effectively null", so it matches
+ * nothing in StringEquals/StringLike/Resource and matches in the negated operators.
+ * Multivalued keys cannot be variables, so an array value counts as unresolved.
+ *
+ * With `forPattern` (Resource, StringLike, ArnLike), an escape (`${*}`) and any `*` or `?`
+ * inside a substituted value stay literal characters: they are written as the placeholders
+ * LITERAL_STAR / LITERAL_QUESTION, which the wildcard matcher compares to `*` / `?` only.
+ */
+export function resolveTemplate(
+  template: Template,
+  context: RequestContext,
+  forPattern = false,
+): string | undefined {
+  let out = '';
+  for (const part of template.parts) {
+    if (part.kind === 'text') {
+      out += forPattern && part.literal ? protect(part.text) : part.text;
+      continue;
+    }
+    const value: ContextValue | undefined = context.get(part.key);
+    const text = typeof value === 'string' ? value : part.defaultValue;
+    if (text === undefined) return undefined;
+    out += forPattern ? protect(text) : text;
+  }
+  return out;
+}
+
+/** Private-use characters that the wildcard matcher reads as a literal `*` and `?`. */
+export const LITERAL_STAR = '\uE000';
+export const LITERAL_QUESTION = '\uE001';
+
+function protect(text: string): string {
+  if (text.indexOf('*') < 0 && text.indexOf('?') < 0) return text;
+  return text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+}

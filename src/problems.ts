@@ -1,0 +1,52 @@
+/**
+ * Bad input is a value, not an exception. Every loader, parser and validator returns
+ * problems of this shape and keeps going; only the CLI turns them into an exit code.
+ *
+ * Message style (after cedar's guide): lowercase, no trailing period, user values in
+ * backticks, context joined with colons. `id` is stable and dotted, e.g. `policy.effect.invalid`.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  /** the file the problem is in, when it came from a file */
+  readonly file?: string;
+  /** RFC 6901 JSON pointer to the offending element inside that file ('' = the whole document) */
+  readonly pointer: string;
+  readonly message: string;
+  /** stable dotted id, e.g. `policy.statement.missing-effect` */
+  readonly id: string;
+  readonly severity: Severity;
+}
+
+/** Escape one reference token for a JSON pointer (RFC 6901). */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Join a base pointer and tokens: joinPointer('/Statement', 0, 'Action') === '/Statement/0/Action'. */
+export function joinPointer(base: string, ...tokens: (string | number)[]): string {
+  let out = base;
+  for (const t of tokens) out += '/' + escapePointerToken(t);
+  return out;
+}
+
+/** Sort problems deterministically: file, pointer, id, message. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      cmp(a.file ?? '', b.file ?? '') ||
+      cmp(a.pointer, b.pointer) ||
+      cmp(a.id, b.id) ||
+      cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One line for a terminal: `file#/pointer: message [id]`. */
+export function formatProblem(p: Problem): string {
+  const where = p.file ? `${p.file}${p.pointer ? '#' + p.pointer : ''}` : p.pointer || '(input)';
+  return `${p.severity}: ${where}: ${p.message} [${p.id}]`;
+}
