@@ -1,0 +1,93 @@
+/**
+ * `permchain simulate --request FILE`: evaluate one request file with the offline evaluator.
+ * Exit 0 allowed, 1 denied, 2 bad input.
+ */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { evaluate } from '../evaluate/evaluate.js';
+import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import type { CliIo } from './io.js';
+import { readJsonFile } from './readJson.js';
+
+export function registerSimulate(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('simulate')
+    .description('evaluate one request (principal, action, resource, context, policies) offline')
+    .requiredOption(
+      '--request <file>',
+      'request file (JSON): principal, action, resource, context and policies',
+    )
+    .option('--format <format>', 'output format: text or json', 'text')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 allowed, 1 denied, 2 bad input.\n' +
+        'The request format is described in the README (section "simulate").',
+    )
+    .action((opts: { request: string; format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        io.stderr(`error: unknown format \`${opts.format}\` (expected text or json)\n`);
+        setExit(2);
+        return;
+      }
+      const read = readJsonFile(resolve(io.cwd, opts.request), opts.request);
+      if (!read.ok) {
+        io.stderr(formatProblem(read.problem) + '\n');
+        setExit(2);
+        return;
+      }
+      const result = evaluate(read.value as EvaluationRequest);
+      const problems = sortProblems(
+        result.problems.map((p) => ({ ...p, file: p.file ?? opts.request })),
+      );
+      if (opts.format === 'json') {
+        io.stdout(JSON.stringify({ ...result, problems }, null, 2) + '\n');
+      } else {
+        io.stdout(renderSimulation(read.value as EvaluationRequest, result));
+      }
+      for (const p of problems) io.stderr(formatProblem(p) + '\n');
+      setExit(exitCodeFor(result, problems));
+    });
+}
+
+function exitCodeFor(result: EvaluationResult, problems: readonly Problem[]): number {
+  if (problems.some((p) => p.severity === 'error')) return 2;
+  return result.decision === 'Allowed' ? 0 : 1;
+}
+
+export function renderSimulation(request: EvaluationRequest, result: EvaluationResult): string {
+  const lines: string[] = [];
+  const what = `${String(request.principal)} -> ${String(request.action)} on ${String(request.resource)}`;
+  lines.push(`${result.decision}: ${what}`);
+  if (result.decision === 'Allowed') {
+    for (const r of result.allowedBy) lines.push(`  allowed by ${describe(r)}`);
+  } else if (result.decision === 'ExplicitlyDenied') {
+    for (const r of result.deniedBy) lines.push(`  explicitly denied by ${describe(r)}`);
+  } else {
+    for (const r of result.deniedBy) lines.push(`  no allow in ${describe(r)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const TYPE_WORDS: Record<Reason['policyType'], string> = {
+  identity: 'identity policy',
+  resource: 'resource policy',
+  permissionBoundary: 'permission boundary',
+  session: 'session policy',
+  scp: 'SCP',
+  rcp: 'RCP',
+};
+
+function describe(r: Reason): string {
+  const stmt =
+    r.statement === undefined
+      ? ''
+      : typeof r.statement === 'number'
+        ? `, statement ${r.statement}`
+        : `, statement \`${r.statement}\``;
+  return `${TYPE_WORDS[r.policyType]} ${typeof r.policy === 'number' ? `#${r.policy}` : `\`${r.policy}\``}${stmt}`;
+}

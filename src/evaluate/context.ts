@@ -1,0 +1,79 @@
+/**
+ * The request context: lower-cased keys (condition key names are case-insensitive,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html),
+ * values as strings or string lists, and the keys the principal implies filled in unless the
+ * request gives them.
+ */
+import type { ContextValue, RequestContext } from '../policy/types.js';
+import type { RawContextValue } from './types.js';
+import type { RequestPrincipal } from './principal.js';
+
+/**
+ * Build the context for one request. Keys AWS sets from the principal
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+ * - aws:PrincipalArn: the role ARN for a role or role session, the user ARN, the root ARN;
+ * - aws:PrincipalAccount: always present for IAM principals;
+ * - aws:PrincipalType: `AssumedRole` for role sessions (a role only ever calls through a session),
+ *   `User`, `Account` for root, `FederatedUser`;
+ * - aws:username: IAM users only (absent for roles);
+ * - aws:PrincipalIsAWSService: `true` only when a service principal calls; then
+ *   aws:PrincipalServiceName is that service;
+ * - aws:ResourceAccount: the resource owner's account, when known.
+ */
+export function buildContext(
+  raw: Readonly<Record<string, RawContextValue>> | undefined,
+  principal: RequestPrincipal | undefined,
+  resourceAccount: string | undefined,
+): Map<string, ContextValue> {
+  const ctx = new Map<string, ContextValue>();
+  if (raw) {
+    for (const key of Object.keys(raw)) {
+      const value = raw[key]!;
+      ctx.set(key.toLowerCase(), normalizeValue(value));
+    }
+  }
+  if (principal) fillFromPrincipal(ctx, principal);
+  if (resourceAccount !== undefined) setDefault(ctx, 'aws:resourceaccount', resourceAccount);
+  return ctx;
+}
+
+function normalizeValue(value: RawContextValue): ContextValue {
+  if (Array.isArray(value)) return value.map((v) => String(v));
+  return String(value as string | number | boolean);
+}
+
+function setDefault(ctx: Map<string, ContextValue>, key: string, value: ContextValue): void {
+  if (!ctx.has(key)) ctx.set(key, value);
+}
+
+function fillFromPrincipal(ctx: Map<string, ContextValue>, p: RequestPrincipal): void {
+  if (p.kind === 'service') {
+    setDefault(ctx, 'aws:principalisawsservice', 'true');
+    setDefault(ctx, 'aws:principalservicename', p.service!);
+    return;
+  }
+  setDefault(ctx, 'aws:principalisawsservice', 'false');
+  if (p.account !== undefined) setDefault(ctx, 'aws:principalaccount', p.account);
+  switch (p.kind) {
+    case 'role':
+    case 'session':
+      setDefault(ctx, 'aws:principalarn', p.roleArn!);
+      setDefault(ctx, 'aws:principaltype', 'AssumedRole');
+      break;
+    case 'user':
+      setDefault(ctx, 'aws:principalarn', p.userArn!);
+      setDefault(ctx, 'aws:principaltype', 'User');
+      setDefault(ctx, 'aws:username', p.name!);
+      break;
+    case 'root':
+      setDefault(ctx, 'aws:principalarn', p.accountArn!);
+      setDefault(ctx, 'aws:principaltype', 'Account');
+      break;
+    case 'federated':
+      setDefault(ctx, 'aws:principalarn', p.raw);
+      setDefault(ctx, 'aws:principaltype', 'FederatedUser');
+      break;
+  }
+}
+
+export type { RequestContext };

@@ -1,0 +1,556 @@
+/**
+ * The offline IAM policy evaluator: one request in, a decision and its reasons out.
+ *
+ * Evaluation order and rules follow the AWS documentation:
+ * - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ * - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ * - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ * - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+ * - https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+ * - https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ *
+ * Hot path: policies are compiled once (cached per document), statements are pre-filtered per
+ * action (cached per policy), and no policy text is lower-cased or re-parsed per request.
+ */
+import type { Problem } from '../problems.js';
+import type {
+  ActionMatcher,
+  CompiledPolicy,
+  CompiledStatement,
+  PolicyType,
+  RequestContext,
+  ResourceMatcher,
+} from '../policy/types.js';
+import { compileArnGlob } from '../policy/wildcard.js';
+import { resolveTemplate } from '../policy/variables.js';
+import { conditionsHold } from './conditions.js';
+import { buildContext } from './context.js';
+import { compilePolicyInput } from './policyCache.js';
+import {
+  matchPrincipal,
+  notPrincipalApplies,
+  parseRequestPrincipal,
+  type PrincipalMatchKind,
+  type RequestPrincipal,
+} from './principal.js';
+import { isRcpService } from './rcpServices.js';
+import type {
+  Decision,
+  EvaluationRequest,
+  EvaluationResult,
+  PolicyInput,
+  Reason,
+} from './types.js';
+
+/** A policy ready for evaluation, with the label reasons use. */
+interface Labeled {
+  readonly policy: CompiledPolicy;
+  readonly label: string | number;
+}
+
+interface Hit {
+  readonly policyType: PolicyType;
+  readonly label: string | number;
+  readonly statement: CompiledStatement;
+  /** for resource-policy allows: how the statement's Principal names the caller */
+  readonly kind?: PrincipalMatchKind;
+}
+
+interface Prepared {
+  readonly actionLower: string;
+  readonly resource: string;
+  readonly principal: RequestPrincipal;
+  readonly context: RequestContext;
+}
+
+const ACCOUNT_RE = /^\d{12}$/;
+
+export function evaluate(request: EvaluationRequest): EvaluationResult {
+  const problems: Problem[] = [];
+  const requestProblem = validateRequest(request);
+  if (requestProblem) return deny('ImplicitlyDenied', [], [requestProblem]);
+
+  const principal = parseRequestPrincipal(request.principal);
+  if (!principal) {
+    return deny(
+      'ImplicitlyDenied',
+      [],
+      [
+        problem(
+          '/principal',
+          `principal \`${request.principal}\` is not an IAM ARN, account id or service principal`,
+          'request.principal.invalid',
+        ),
+      ],
+    );
+  }
+  const resourceAccount = resolveResourceAccount(request, principal);
+  const prepared: Prepared = {
+    actionLower: request.action.toLowerCase(),
+    resource: request.resource,
+    principal,
+    context: buildContext(request.context, principal, resourceAccount),
+  };
+
+  let unusable = false;
+  const compile = (
+    input: PolicyInput,
+    type: PolicyType | 'trust',
+    pointer: string,
+    fallback: string | number,
+  ): Labeled | undefined => {
+    const { policy, problems: p, label } = compilePolicyInput(input, type, pointer, fallback);
+    for (const x of p) problems.push(x);
+    if (!policy) unusable = true;
+    return policy ? { policy, label } : undefined;
+  };
+
+  const service = prepared.actionLower.slice(0, prepared.actionLower.indexOf(':'));
+  const isTrust =
+    service === 'sts' && request.resourcePolicy !== undefined && isRoleArn(request.resource);
+  const isKms = service === 'kms';
+
+  const identity: Labeled[] = [];
+  (request.identityPolicies ?? []).forEach((p, i) => {
+    const c = compile(p, 'identity', `/identityPolicies/${i}`, i + 1);
+    if (c) identity.push(c);
+  });
+  const resourcePolicy =
+    request.resourcePolicy !== undefined
+      ? compile(request.resourcePolicy, isTrust ? 'trust' : 'resource', '/resourcePolicy', 1)
+      : undefined;
+  const boundary =
+    request.permissionBoundary !== undefined
+      ? compile(request.permissionBoundary, 'permissionBoundary', '/permissionBoundary', 1)
+      : undefined;
+  const session =
+    request.sessionPolicy !== undefined
+      ? compile(request.sessionPolicy, 'session', '/sessionPolicy', 1)
+      : undefined;
+  const scpLevels = (request.scps ?? []).map((level, l) =>
+    level
+      .map((p, i) => compile(p, 'scp', `/scps/${l}/${i}`, `level ${l + 1} policy ${i + 1}`))
+      .filter(isDefined),
+  );
+  const rcpLevels = (request.rcps ?? []).map((level, l) =>
+    level
+      .map((p, i) => compile(p, 'rcp', `/rcps/${l}/${i}`, `level ${l + 1} policy ${i + 1}`))
+      .filter(isDefined),
+  );
+  // A document that failed to compile must not silently become "no policy": that would turn a
+  // broken boundary or SCP into an allow. The request is reported as bad input.
+  if (unusable) return deny('ImplicitlyDenied', [], problems);
+
+  const isService = principal.kind === 'service';
+  const crossAccount =
+    !isService && resourceAccount !== undefined && resourceAccount !== principal.account;
+
+  // Which policy types apply to this caller.
+  const useIdentity = !isService;
+  // SCPs: not for service principals, service-linked roles or the management account
+  // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+  const useScps =
+    !isService &&
+    !principal.serviceLinked &&
+    !request.principalIsManagementAccount &&
+    scpLevels.length > 0;
+  // RCPs: on the resource owner's side, only for the services AWS lists, not for service-linked
+  // roles, AWS-managed KMS keys or the management account
+  // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+  const useRcps =
+    rcpLevels.length > 0 &&
+    !principal.serviceLinked &&
+    !request.resourceIsManagementAccount &&
+    !request.resourceIsAwsManagedKey &&
+    isRcpService(service);
+
+  const allows: Hit[] = [];
+  const denies: Hit[] = [];
+  if (useIdentity) {
+    for (const p of identity) scan(p, 'identity', prepared, false, allows, denies);
+    if (boundary) scan(boundary, 'permissionBoundary', prepared, false, allows, denies);
+    if (session) scan(session, 'session', prepared, false, allows, denies);
+  }
+  const scpLevelAllows: Hit[][] = [];
+  if (useScps) {
+    for (const level of scpLevels) {
+      const levelAllows: Hit[] = [];
+      for (const p of level) scan(p, 'scp', prepared, false, levelAllows, denies);
+      scpLevelAllows.push(levelAllows);
+    }
+  }
+  if (useRcps) {
+    // RCPFullAWSAccess is attached at every level and cannot be detached, so every level always
+    // has an allow; only explicit denies can stop a request here.
+    const ignored: Hit[] = [];
+    for (const level of rcpLevels)
+      for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
+  }
+  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, allows, denies);
+
+  // 1. An explicit deny in any applicable policy wins.
+  if (denies.length > 0) {
+    return {
+      decision: 'ExplicitlyDenied',
+      deniedBy: dedupe(denies.map((h) => reason(h, true))),
+      allowedBy: [],
+      problems,
+    };
+  }
+
+  const missing: Reason[] = [];
+  const allowedBy: Reason[] = [];
+
+  // 2. RCPs: see above, only their denies count.
+  // 3. SCPs: every level from the root to the account must allow.
+  scpLevelAllows.forEach((levelAllows, l) => {
+    const level = scpLevels[l]!;
+    if (levelAllows[0]) allowedBy.push(reason(levelAllows[0], false));
+    else {
+      missing.push({
+        policyType: 'scp',
+        policy: level.length === 1 ? level[0]!.label : `level ${l + 1}`,
+        explicit: false,
+      });
+    }
+  });
+
+  const identityAllows = allows.filter((h) => h.policyType === 'identity');
+  const resourceAllows = allows.filter((h) => h.policyType === 'resource');
+  const boundaryAllows = allows.filter((h) => h.policyType === 'permissionBoundary');
+  const sessionAllows = allows.filter((h) => h.policyType === 'session');
+  const boundaryOk = !boundary || boundaryAllows.length > 0;
+  const sessionOk = !session || sessionAllows.length > 0;
+  const identityOk = principal.kind === 'root' || identityAllows.length > 0;
+  const byKind = (kinds: readonly PrincipalMatchKind[]) =>
+    resourceAllows.filter((h) => h.kind && kinds.includes(h.kind));
+
+  /** identity side: identity allow, within the boundary and the session policy */
+  const identitySide = (): boolean => {
+    let ok = true;
+    if (!identityOk) {
+      missing.push({ policyType: 'identity', policy: identityLabel(identity), explicit: false });
+      ok = false;
+    }
+    if (!boundaryOk) {
+      missing.push({ policyType: 'permissionBoundary', policy: boundary!.label, explicit: false });
+      ok = false;
+    }
+    if (!sessionOk) {
+      missing.push({ policyType: 'session', policy: session!.label, explicit: false });
+      ok = false;
+    }
+    if (ok) {
+      if (identityAllows[0]) allowedBy.push(reason(identityAllows[0], false));
+      if (boundaryAllows[0]) allowedBy.push(reason(boundaryAllows[0], false));
+      if (sessionAllows[0]) allowedBy.push(reason(sessionAllows[0], false));
+    }
+    return ok;
+  };
+  /** a role ARN named in a resource policy is still limited by the boundary and session policy */
+  const withinBoundaryAndSession = (): boolean => {
+    let ok = true;
+    if (!boundaryOk) {
+      missing.push({ policyType: 'permissionBoundary', policy: boundary!.label, explicit: false });
+      ok = false;
+    }
+    if (!sessionOk) {
+      missing.push({ policyType: 'session', policy: session!.label, explicit: false });
+      ok = false;
+    }
+    return ok;
+  };
+  const resourceMissing = (): void => {
+    missing.push({
+      policyType: 'resource',
+      policy: resourcePolicy ? resourcePolicy.label : 'resource',
+      explicit: false,
+    });
+  };
+
+  let allowed: boolean;
+  if (isService) {
+    // A service principal has no identity policies: the resource policy (a role's trust policy,
+    // a bucket or repository policy) must name it.
+    const hit = resourceAllows[0];
+    if (hit) {
+      allowedBy.push(reason(hit, false));
+      allowed = true;
+    } else {
+      resourceMissing();
+      allowed = false;
+    }
+  } else if (crossAccount) {
+    // Two evaluations: the principal's account (identity, boundary, session, SCPs) and the
+    // resource owner's (resource policy, RCPs); both must allow
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+    // For KMS the key policy must name the external account or principal
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+    const rp = resourceAllows[0];
+    if (!rp) resourceMissing();
+    else allowedBy.push(reason(rp, false));
+    const id = identitySide();
+    allowed = rp !== undefined && id;
+  } else if (isKms || isTrust) {
+    // Same account, key policy or role trust policy: the resource policy must allow explicitly.
+    // KMS: identity policies count only when the key policy delegates to the account
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+    // Trust: naming the role or user ARN needs no identity permission; trusting the account
+    // delegates to the caller's identity policy (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+    allowed = sameAccountResourceDecision(true);
+  } else {
+    allowed = sameAccountResourceDecision(false);
+  }
+
+  function sameAccountResourceDecision(resourceMustAllow: boolean): boolean {
+    // What a resource-policy allow achieves depends on how it names the caller
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+    // a user or role-session ARN is final; a role ARN skips the identity policy but is still
+    // limited by the boundary and session policy; `*` needs nothing else; an account principal
+    // only delegates to the identity policy.
+    const direct = byKind(['user', 'session', 'wildcard']);
+    if (direct[0]) {
+      allowedBy.push(reason(direct[0], false));
+      return true;
+    }
+    const role = byKind(['role']);
+    if (role[0]) {
+      const mark = missing.length;
+      if (withinBoundaryAndSession()) {
+        allowedBy.push(reason(role[0], false));
+        return true;
+      }
+      // fall through: the identity path may still allow; keep the boundary/session reasons
+      missing.length = mark;
+    }
+    const delegated = byKind(['account']);
+    if (role[0] && (!delegated[0] || !identityOk)) {
+      // the role path failed only on the boundary or session policy: that is what to fix
+      withinBoundaryAndSession();
+      return false;
+    }
+    if (resourceMustAllow && !delegated[0]) {
+      resourceMissing();
+      return false;
+    }
+    const ok = identitySide();
+    if (ok && delegated[0]) allowedBy.push(reason(delegated[0], false));
+    return ok;
+  }
+
+  if (missing.length > 0 || !allowed) {
+    return { decision: 'ImplicitlyDenied', deniedBy: dedupe(missing), allowedBy: [], problems };
+  }
+  return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(allowedBy), problems };
+}
+
+function identityLabel(identity: readonly Labeled[]): string | number {
+  return identity.length === 1 ? identity[0]!.label : 'identity policies';
+}
+
+function scan(
+  labeled: Labeled,
+  policyType: PolicyType,
+  req: Prepared,
+  checkPrincipal: boolean,
+  allows: Hit[],
+  denies: Hit[],
+): void {
+  const { policy } = labeled;
+  for (const st of statementsForAction(policy, req.actionLower)) {
+    if (!resourceApplies(st, req, policy.variablesEnabled)) continue;
+    let kind: PrincipalMatchKind | undefined;
+    if (checkPrincipal) {
+      if (st.principal) {
+        kind = matchPrincipal(st.principal, req.principal);
+        if (!kind) continue;
+      } else if (st.notPrincipal) {
+        if (!notPrincipalApplies(st.notPrincipal, req.principal)) continue;
+        kind = 'wildcard';
+      } else {
+        continue;
+      }
+    }
+    if (
+      st.conditions.length > 0 &&
+      !conditionsHold(st.conditions, req.context, policy.variablesEnabled)
+    )
+      continue;
+    const hit: Hit = kind
+      ? { policyType, label: labeled.label, statement: st, kind }
+      : { policyType, label: labeled.label, statement: st };
+    (st.effect === 'Deny' ? denies : allows).push(hit);
+  }
+}
+
+// Per policy, the statements whose Action/NotAction matches an action. Requests repeat actions
+// heavily, so this turns a scan of every statement into one map lookup; bounded per policy.
+const ACTION_CACHE = new WeakMap<CompiledPolicy, Map<string, readonly CompiledStatement[]>>();
+const ACTION_CACHE_LIMIT = 4096;
+
+function statementsForAction(
+  policy: CompiledPolicy,
+  actionLower: string,
+): readonly CompiledStatement[] {
+  let cache = ACTION_CACHE.get(policy);
+  if (!cache) {
+    cache = new Map();
+    ACTION_CACHE.set(policy, cache);
+  }
+  const hit = cache.get(actionLower);
+  if (hit) return hit;
+  const out: CompiledStatement[] = [];
+  for (const st of policy.statements) {
+    if (
+      st.action ? actionMatches(st.action, actionLower) : !actionMatches(st.notAction!, actionLower)
+    )
+      out.push(st);
+  }
+  if (cache.size >= ACTION_CACHE_LIMIT) cache.clear();
+  cache.set(actionLower, out);
+  return out;
+}
+
+function actionMatches(m: ActionMatcher, actionLower: string): boolean {
+  if (m.any || m.exact.has(actionLower)) return true;
+  for (const g of m.patterns) if (g.test(actionLower)) return true;
+  return false;
+}
+
+function resourceApplies(st: CompiledStatement, req: Prepared, variablesEnabled: boolean): boolean {
+  if (st.resource) return resourceMatches(st.resource, req, variablesEnabled);
+  if (st.notResource) return !resourceMatches(st.notResource, req, variablesEnabled);
+  return true;
+}
+
+function resourceMatches(m: ResourceMatcher, req: Prepared, variablesEnabled: boolean): boolean {
+  if (m.any) return true;
+  for (const p of m.patterns) {
+    if (p.glob) {
+      if (p.glob.test(req.resource)) return true;
+    } else if (p.template && variablesEnabled) {
+      // An unresolved variable makes the pattern match nothing
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+      const resolved = resolveTemplate(p.template, req.context, true);
+      if (resolved !== undefined && compileArnGlob(resolved).test(req.resource)) return true;
+    }
+  }
+  return false;
+}
+
+function reason(h: Hit, explicit: boolean): Reason {
+  return {
+    policyType: h.policyType,
+    policy: h.label,
+    statement: h.statement.sid ?? h.statement.index,
+    explicit,
+  };
+}
+
+function dedupe(reasons: readonly Reason[]): Reason[] {
+  const seen = new Set<string>();
+  const out: Reason[] = [];
+  for (const r of reasons) {
+    const k = `${r.policyType}\u0000${r.policy}\u0000${r.statement ?? ''}\u0000${r.explicit}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+  }
+  return out;
+}
+
+function deny(decision: Decision, deniedBy: Reason[], problems: Problem[]): EvaluationResult {
+  return { decision, deniedBy, allowedBy: [], problems };
+}
+
+function problem(pointer: string, message: string, id: string): Problem {
+  return { pointer, message, id, severity: 'error' };
+}
+
+function validateRequest(r: EvaluationRequest): Problem | undefined {
+  if (typeof r !== 'object' || r === null)
+    return problem('', 'request must be a JSON object', 'request.invalid');
+  for (const key of ['principal', 'action', 'resource'] as const) {
+    if (typeof r[key] !== 'string' || r[key].length === 0) {
+      return problem(
+        `/${key}`,
+        `request needs \`${key}\` as a non-empty string`,
+        `request.${key}.missing`,
+      );
+    }
+  }
+  if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(r.action)) {
+    return problem(
+      '/action',
+      `action \`${r.action}\` is not of the form \`service:Action\``,
+      'request.action.invalid',
+    );
+  }
+  if (
+    r.resourceAccount !== undefined &&
+    (typeof r.resourceAccount !== 'string' || !ACCOUNT_RE.test(r.resourceAccount))
+  ) {
+    return problem(
+      '/resourceAccount',
+      'resourceAccount must be a 12-digit account id',
+      'request.resource-account.invalid',
+    );
+  }
+  if (
+    r.context !== undefined &&
+    (typeof r.context !== 'object' || r.context === null || Array.isArray(r.context))
+  ) {
+    return problem(
+      '/context',
+      'context must be an object of key -> value',
+      'request.context.invalid',
+    );
+  }
+  for (const [key, value] of Object.entries(r.context ?? {})) {
+    const ok = (v: unknown) =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    if (!(ok(value) || (Array.isArray(value) && value.every(ok)))) {
+      return problem(
+        `/context/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        `context value of \`${key}\` must be a string, number, boolean or a list of them`,
+        'request.context.value-invalid',
+      );
+    }
+  }
+  for (const key of ['identityPolicies', 'scps', 'rcps'] as const) {
+    const v = r[key];
+    if (v !== undefined && !Array.isArray(v))
+      return problem(`/${key}`, `\`${key}\` must be a list`, `request.${key}.invalid`);
+  }
+  for (const key of ['scps', 'rcps'] as const) {
+    const levels = r[key] ?? [];
+    for (let i = 0; i < levels.length; i++) {
+      if (!Array.isArray(levels[i]))
+        return problem(
+          `/${key}/${i}`,
+          `each level of \`${key}\` must be a list of policies`,
+          `request.${key}.level-invalid`,
+        );
+    }
+  }
+  return undefined;
+}
+
+/** The resource owner: given, else the ARN's account, else the principal's. */
+function resolveResourceAccount(r: EvaluationRequest, p: RequestPrincipal): string | undefined {
+  if (r.resourceAccount) return r.resourceAccount;
+  if (r.resource.startsWith('arn:')) {
+    const parts = r.resource.split(':', 5);
+    const acct = parts[4];
+    if (acct && ACCOUNT_RE.test(acct)) return acct;
+  }
+  return p.account;
+}
+
+function isRoleArn(resource: string): boolean {
+  return /^arn:[^:]+:iam::\d{12}:role\//.test(resource);
+}
+
+function isDefined<T>(x: T | undefined): x is T {
+  return x !== undefined;
+}

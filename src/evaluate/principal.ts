@@ -1,0 +1,197 @@
+/**
+ * Who is calling, and how a policy's Principal element names them.
+ *
+ * A request principal has a set of identities that a `Principal` element can name: the account
+ * (`arn:aws:iam::A:root`), the role ARN, the role session ARN, the user ARN, or a service
+ * principal name. How it is named decides what a resource-policy Allow achieves
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+ */
+import type { PrincipalMatcher } from '../policy/types.js';
+
+export type PrincipalKind = 'role' | 'session' | 'user' | 'root' | 'federated' | 'service';
+
+export interface RequestPrincipal {
+  readonly kind: PrincipalKind;
+  /** as given in the request */
+  readonly raw: string;
+  /** the 12-digit account, undefined for service principals */
+  readonly account: string | undefined;
+  readonly partition: string;
+  /** `arn:aws:iam::A:root` */
+  readonly accountArn: string | undefined;
+  /** for roles and role sessions: the role ARN (`aws:PrincipalArn` of a session is the role ARN) */
+  readonly roleArn?: string;
+  /** for role sessions: the session ARN */
+  readonly sessionArn?: string;
+  readonly userArn?: string;
+  /** role or user name */
+  readonly name?: string;
+  /** for service principals: the lower-cased service principal name */
+  readonly service?: string;
+  /** a service-linked role (path /aws-service-role/): SCPs and RCPs do not apply */
+  readonly serviceLinked: boolean;
+}
+
+/** How a matched Principal element names the caller; decides what an Allow achieves. */
+export type PrincipalMatchKind = 'session' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
+
+const ACCOUNT_RE = /^\d{12}$/;
+
+/** Parse the request's principal string. Returns undefined when it is not a principal form. */
+export function parseRequestPrincipal(raw: string): RequestPrincipal | undefined {
+  if (ACCOUNT_RE.test(raw)) return accountRoot(raw, 'aws', raw);
+  if (!raw.startsWith('arn:')) {
+    // service principals: codepipeline.amazonaws.com, and the .amazonaws.com.cn forms
+    if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(raw) && raw.length < 256) {
+      return {
+        kind: 'service',
+        raw,
+        account: undefined,
+        partition: 'aws',
+        accountArn: undefined,
+        service: raw.toLowerCase(),
+        serviceLinked: false,
+      };
+    }
+    return undefined;
+  }
+  const parts = raw.split(':');
+  if (parts.length < 6) return undefined;
+  const partition = parts[1]!;
+  const service = parts[2]!;
+  const account = parts[4]!;
+  const resource = parts.slice(5).join(':');
+  if (!ACCOUNT_RE.test(account)) return undefined;
+  const accountArn = `arn:${partition}:iam::${account}:root`;
+  if (service === 'iam') {
+    if (resource === 'root') return accountRoot(account, partition, raw);
+    if (resource.startsWith('role/')) {
+      const name = resource.slice(resource.lastIndexOf('/') + 1);
+      return {
+        kind: 'role',
+        raw,
+        account,
+        partition,
+        accountArn,
+        roleArn: raw,
+        name,
+        serviceLinked: resource.startsWith('role/aws-service-role/'),
+      };
+    }
+    if (resource.startsWith('user/')) {
+      const name = resource.slice(resource.lastIndexOf('/') + 1);
+      return {
+        kind: 'user',
+        raw,
+        account,
+        partition,
+        accountArn,
+        userArn: raw,
+        name,
+        serviceLinked: false,
+      };
+    }
+    return undefined;
+  }
+  if (service === 'sts') {
+    if (resource.startsWith('assumed-role/')) {
+      const [, roleName, session] = resource.split('/');
+      if (!roleName || session === undefined) return undefined;
+      // A session ARN carries no role path; aws:PrincipalArn is the role ARN
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+      return {
+        kind: 'session',
+        raw,
+        account,
+        partition,
+        accountArn,
+        roleArn: `arn:${partition}:iam::${account}:role/${roleName}`,
+        sessionArn: raw,
+        name: roleName,
+        serviceLinked: false,
+      };
+    }
+    if (resource.startsWith('federated-user/')) {
+      return { kind: 'federated', raw, account, partition, accountArn, serviceLinked: false };
+    }
+  }
+  return undefined;
+}
+
+function accountRoot(account: string, partition: string, raw: string): RequestPrincipal {
+  return {
+    kind: 'root',
+    raw,
+    account,
+    partition,
+    accountArn: `arn:${partition}:iam::${account}:root`,
+    serviceLinked: false,
+  };
+}
+
+/**
+ * The strongest way `matcher` names the principal, or undefined when it does not name it.
+ * Principal matching has no partial wildcards: values are compared literally
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+ */
+export function matchPrincipal(
+  matcher: PrincipalMatcher,
+  p: RequestPrincipal,
+): PrincipalMatchKind | undefined {
+  if (p.kind === 'service') {
+    if (matcher.service.includes(p.service!)) return 'service';
+    // `"Principal": "*"` and `{"AWS": "*"}` are documented as equivalent: every principal
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous).
+    return matcher.any ? 'wildcard' : undefined;
+  }
+  let best: PrincipalMatchKind | undefined;
+  for (const value of matcher.aws) {
+    const kind = nameKind(value, p);
+    if (kind && rank(kind) > rank(best)) best = kind;
+  }
+  if (best) return best;
+  if (matcher.any) return 'wildcard';
+  return undefined;
+}
+
+/** NotPrincipal applies unless every identity of the caller is listed (see notPrincipalApplies). */
+function nameKind(value: string, p: RequestPrincipal): PrincipalMatchKind | undefined {
+  if (p.sessionArn !== undefined && value === p.sessionArn) return 'session';
+  if (p.userArn !== undefined && value === p.userArn) return 'user';
+  if (p.roleArn !== undefined && value === p.roleArn) return 'role';
+  if (p.accountArn !== undefined && value === p.accountArn) return 'account';
+  return undefined;
+}
+
+const RANKS: Record<PrincipalMatchKind, number> = {
+  account: 1,
+  wildcard: 2,
+  role: 3,
+  service: 3,
+  user: 4,
+  session: 4,
+};
+
+function rank(kind: PrincipalMatchKind | undefined): number {
+  return kind ? RANKS[kind] : 0;
+}
+
+/**
+ * A statement with NotPrincipal applies to the caller unless every one of the caller's
+ * identities (account, role, session, user) is listed. That is why AWS says a Deny with
+ * NotPrincipal must list the account ARN as well as the role and session, "or the account
+ * or role itself may be denied"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ */
+export function notPrincipalApplies(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
+  if (matcher.any) return false;
+  if (p.kind === 'service') return !matcher.service.includes(p.service!);
+  const ids: string[] = [];
+  if (p.accountArn) ids.push(p.accountArn);
+  if (p.roleArn) ids.push(p.roleArn);
+  if (p.sessionArn) ids.push(p.sessionArn);
+  if (p.userArn) ids.push(p.userArn);
+  for (const id of ids) if (!matcher.aws.includes(id)) return true;
+  return false;
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'permchain-simulate-'));
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+async function cli(...args: string[]) {
+  const io = memoryIo(dir);
+  const code = await main(['node', 'permchain', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+const request = {
+  principal: 'arn:aws:iam::111122223333:role/Name',
+  action: 's3:GetObject',
+  resource: 'arn:aws:s3:::bucket/key',
+  identityPolicies: [
+    {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    },
+  ],
+};
+
+describe('permchain simulate', () => {
+  it('exit 0 and the JSON contract for an allowed request', async () => {
+    const r = await cli('simulate', '--request', file('ok.json', request), '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      decision: 'Allowed',
+      deniedBy: [],
+      allowedBy: [{ policyType: 'identity', policy: 1, statement: 'Read', explicit: false }],
+      problems: [],
+    });
+  });
+  it('exit 1 and words for a denied request', async () => {
+    const r = await cli(
+      'simulate',
+      '--request',
+      file('deny.json', { ...request, identityPolicies: [] }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ImplicitlyDenied');
+    expect(r.out).toContain('no allow in identity policy');
+  });
+  it('exit 2 with a one-line error naming the file for malformed JSON', async () => {
+    const r = await cli('simulate', '--request', file('bad.json', '{"principal": '));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('bad.json');
+    expect(r.err).not.toMatch(/\bat .*\.js:\d+/);
+  });
+  it('exit 2 naming the JSON pointer of an invalid statement', async () => {
+    const bad = {
+      ...request,
+      identityPolicies: [
+        { Version: '2012-10-17', Statement: [{ Effect: 'Permit', Action: 's3:*', Resource: '*' }] },
+      ],
+    };
+    const r = await cli('simulate', '--request', file('stmt.json', bad));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('stmt.json#/identityPolicies/0/Statement/0');
+  });
+  it('exit 2 for a missing file and for an unknown format', async () => {
+    expect((await cli('simulate', '--request', join(dir, 'nope.json'))).code).toBe(2);
+    expect(
+      (await cli('simulate', '--request', file('ok2.json', request), '--format', 'xml')).code,
+    ).toBe(2);
+  });
+  it('--help and --version exit 0', async () => {
+    const h = await cli('--help');
+    expect(h.code).toBe(0);
+    expect(h.out).toContain('simulate');
+    const v = await cli('--version');
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,656 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import type { EvaluationRequest } from '../../src/evaluate/types.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const ROLE = `arn:aws:iam::${A}:role/app`;
+const ROLE_B = `arn:aws:iam::${B}:role/deployer`;
+const SESSION = `arn:aws:sts::${A}:assumed-role/app/s1`;
+const USER = `arn:aws:iam::${A}:user/alice`;
+const BUCKET_OBJ = 'arn:aws:s3:::artifacts/key';
+const KEY_A = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+type Stmt = Record<string, unknown>;
+const doc = (...Statement: Stmt[]) => ({ Version: '2012-10-17', Statement });
+const allow = (Action: unknown, Resource: unknown = '*', extra: Stmt = {}): Stmt => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+const deny = (Action: unknown, Resource: unknown = '*', extra: Stmt = {}): Stmt => ({
+  Effect: 'Deny',
+  Action,
+  Resource,
+  ...extra,
+});
+const rAllow = (
+  Principal: unknown,
+  Action: unknown,
+  Resource: unknown = '*',
+  extra: Stmt = {},
+): Stmt => ({
+  Effect: 'Allow',
+  Principal,
+  Action,
+  Resource,
+  ...extra,
+});
+
+function run(r: Partial<EvaluationRequest>) {
+  return evaluate({
+    principal: ROLE,
+    action: 's3:GetObject',
+    resource: BUCKET_OBJ,
+    ...r,
+  } as EvaluationRequest);
+}
+
+describe('explicit deny wins (rule 1)', () => {
+  it('an identity deny beats an identity allow and names the statement', () => {
+    const r = run({
+      identityPolicies: [doc(allow('s3:*'), deny('s3:GetObject', '*', { Sid: 'NoGet' }))],
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: 1, statement: 'NoGet', explicit: true },
+    ]);
+  });
+  it('a resource-policy deny beats an identity allow', () => {
+    const r = run({
+      identityPolicies: [doc(allow('s3:*'))],
+      resourcePolicy: doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }),
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'resource', policy: 1, statement: 1, explicit: true },
+    ]);
+  });
+  it.each([
+    ['permissionBoundary', { permissionBoundary: doc(allow('*'), deny('s3:GetObject')) }],
+    ['session', { sessionPolicy: doc(allow('*'), deny('s3:GetObject')) }],
+    ['scp', { scps: [[doc(allow('*'), deny('s3:GetObject'))]] }],
+    [
+      'rcp',
+      { rcps: [[doc({ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: '*' })]] },
+    ],
+  ] as const)('a deny in the %s wins', (type, extra) => {
+    const r = run({ identityPolicies: [doc(allow('*'))], ...extra });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual([type]);
+    expect(r.deniedBy[0]!.explicit).toBe(true);
+  });
+});
+
+describe('identity policies (rule 6)', () => {
+  it('allow by identity policy', () => {
+    const r = run({
+      identityPolicies: [doc(allow('s3:GetObject', 'arn:aws:s3:::artifacts/*', { Sid: 'Read' }))],
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.allowedBy).toEqual([
+      { policyType: 'identity', policy: 1, statement: 'Read', explicit: false },
+    ]);
+  });
+  it('no policy at all is an implicit deny naming the identity side', () => {
+    const r = run({});
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: 'identity policies', explicit: false },
+    ]);
+  });
+  it('actions match case-insensitively, resources case-sensitively (rule 9)', () => {
+    expect(run({ identityPolicies: [doc(allow('S3:getobject', BUCKET_OBJ))] }).decision).toBe(
+      'Allowed',
+    );
+    expect(run({ identityPolicies: [doc(allow('s3:Get*', BUCKET_OBJ))] }).decision).toBe('Allowed');
+    expect(run({ identityPolicies: [doc(allow('s3:GetObjec?', BUCKET_OBJ))] }).decision).toBe(
+      'Allowed',
+    );
+    expect(
+      run({ identityPolicies: [doc(allow('s3:GetObject', 'arn:aws:s3:::Artifacts/key'))] })
+        .decision,
+    ).toBe('ImplicitlyDenied');
+  });
+  it('NotAction and NotResource', () => {
+    const p = doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' });
+    expect(run({ identityPolicies: [p] }).decision).toBe('Allowed');
+    expect(run({ identityPolicies: [p], action: 'iam:CreateUser', resource: '*' }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    const q = doc({ Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::secret/*' });
+    expect(run({ identityPolicies: [q] }).decision).toBe('Allowed');
+    expect(run({ identityPolicies: [q], resource: 'arn:aws:s3:::secret/x' }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    const d = doc(allow('*'), { Effect: 'Deny', NotAction: ['s3:GetObject'], Resource: '*' });
+    expect(run({ identityPolicies: [d] }).decision).toBe('Allowed');
+    expect(run({ identityPolicies: [d], action: 's3:PutObject' }).decision).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+  it('a permission boundary must allow too', () => {
+    const r = run({
+      identityPolicies: [doc(allow('s3:*'))],
+      permissionBoundary: doc(allow('ec2:*')),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([{ policyType: 'permissionBoundary', policy: 1, explicit: false }]);
+  });
+  it('a session policy must allow too', () => {
+    const r = run({ identityPolicies: [doc(allow('s3:*'))], sessionPolicy: doc(allow('ec2:*')) });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([{ policyType: 'session', policy: 1, explicit: false }]);
+  });
+});
+
+describe('SCPs and RCPs (rule 2)', () => {
+  const full = doc(allow('*'));
+  it('every level from the root to the account must allow', () => {
+    const r = run({ identityPolicies: [full], scps: [[full], [doc(allow('ec2:*'))], [full]] });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'scp', policy: 'level 2 policy 1', explicit: false },
+    ]);
+    expect(
+      run({ identityPolicies: [full], scps: [[full], [doc(allow('s3:*'))], [full]] }).decision,
+    ).toBe('Allowed');
+  });
+  it('an SCP allow does not grant anything by itself', () => {
+    expect(run({ scps: [[full]] }).decision).toBe('ImplicitlyDenied');
+  });
+  it('SCPs do not apply to service principals, service-linked roles or the management account', () => {
+    const scps = [[doc(allow('*'), deny('sts:AssumeRole'))]];
+    const trust = doc(rAllow({ Service: 'codepipeline.amazonaws.com' }, 'sts:AssumeRole'));
+    expect(
+      evaluate({
+        principal: 'codepipeline.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: ROLE,
+        resourcePolicy: trust,
+        scps,
+      }).decision,
+    ).toBe('Allowed');
+    const slr = `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`;
+    expect(
+      run({ principal: slr, identityPolicies: [full], scps: [[doc(deny('*'))]] }).decision,
+    ).toBe('Allowed');
+    expect(
+      run({
+        identityPolicies: [full],
+        scps: [[doc(deny('*'))]],
+        principalIsManagementAccount: true,
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('RCPFullAWSAccess is implicit: an RCP level without an allow denies nothing', () => {
+    const r = run({
+      identityPolicies: [full],
+      rcps: [[doc({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: '*' })]],
+    });
+    expect(r.decision).toBe('Allowed');
+  });
+  it('RCPs apply to outside principals, only for the services AWS lists', () => {
+    const rcps = [[doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' })]];
+    const crossB = {
+      principal: ROLE_B,
+      identityPolicies: [full],
+      resourcePolicy: doc(rAllow({ AWS: `arn:aws:iam::${B}:root` }, '*')),
+      resourceAccount: A,
+      rcps,
+    };
+    expect(run(crossB).decision).toBe('ExplicitlyDenied');
+    // lambda is not an RCP service
+    const lambda = `arn:aws:lambda:us-east-1:${A}:function:f`;
+    expect(run({ ...crossB, action: 'lambda:InvokeFunction', resource: lambda }).decision).toBe(
+      'Allowed',
+    );
+  });
+  it('RCPs do not apply to AWS-managed keys, service-linked roles or the management account', () => {
+    const rcps = [[doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' })]];
+    const keyPolicy = doc(rAllow({ AWS: ROLE }, 'kms:*'));
+    const base = { action: 'kms:Decrypt', resource: KEY_A, resourcePolicy: keyPolicy, rcps };
+    expect(run(base).decision).toBe('ExplicitlyDenied');
+    expect(run({ ...base, resourceIsAwsManagedKey: true }).decision).toBe('Allowed');
+    expect(run({ ...base, resourceIsManagementAccount: true }).decision).toBe('Allowed');
+  });
+  it('RCPs constrain a service principal assuming a role', () => {
+    const trust = doc(rAllow({ Service: 'codepipeline.amazonaws.com' }, 'sts:AssumeRole'));
+    const rcps = [
+      [doc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Resource: '*' })],
+    ];
+    const r = evaluate({
+      principal: 'codepipeline.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: ROLE,
+      resourcePolicy: trust,
+      rcps,
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('resource policies, same account (rule 3)', () => {
+  const noBoundary = doc(allow('ec2:*'));
+  it('a role ARN named in the resource policy needs no identity allow', () => {
+    const r = run({
+      resourcePolicy: doc(rAllow({ AWS: ROLE }, 's3:GetObject', BUCKET_OBJ, { Sid: 'Role' })),
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.allowedBy).toEqual([
+      { policyType: 'resource', policy: 1, statement: 'Role', explicit: false },
+    ]);
+  });
+  it('a role ARN named in the resource policy is still limited by the boundary and the session policy', () => {
+    const rp = doc(rAllow({ AWS: ROLE }, 's3:GetObject'));
+    const b = run({ resourcePolicy: rp, permissionBoundary: noBoundary });
+    expect(b.decision).toBe('ImplicitlyDenied');
+    expect(b.deniedBy.map((d) => d.policyType)).toEqual(['permissionBoundary']);
+    expect(run({ resourcePolicy: rp, sessionPolicy: noBoundary }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+  it('a role session ARN named in the resource policy is final: no boundary or session limit', () => {
+    const rp = doc(rAllow({ AWS: SESSION }, 's3:GetObject'));
+    expect(
+      run({
+        principal: SESSION,
+        resourcePolicy: rp,
+        permissionBoundary: noBoundary,
+        sessionPolicy: noBoundary,
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('a user ARN named in the resource policy is final', () => {
+    const rp = doc(rAllow({ AWS: USER }, 's3:GetObject'));
+    expect(
+      run({ principal: USER, resourcePolicy: rp, permissionBoundary: noBoundary }).decision,
+    ).toBe('Allowed');
+  });
+  it('an account principal only delegates to the identity policy', () => {
+    const rp = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 's3:GetObject'));
+    const r = run({ resourcePolicy: rp });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+    expect(
+      run({
+        resourcePolicy: doc(rAllow({ AWS: A }, 's3:GetObject')),
+        identityPolicies: [doc(allow('s3:*'))],
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('a `*` principal needs nothing else in the same account', () => {
+    expect(run({ resourcePolicy: doc(rAllow('*', 's3:GetObject')) }).decision).toBe('Allowed');
+    expect(run({ resourcePolicy: doc(rAllow({ AWS: '*' }, 's3:GetObject')) }).decision).toBe(
+      'Allowed',
+    );
+  });
+  it('the role ARN also names sessions of that role', () => {
+    const rp = doc(rAllow({ AWS: ROLE }, 's3:GetObject'));
+    expect(run({ principal: SESSION, resourcePolicy: rp }).decision).toBe('Allowed');
+  });
+  it('a resource policy that names someone else grants nothing', () => {
+    const rp = doc(rAllow({ AWS: `arn:aws:iam::${A}:role/other` }, 's3:GetObject'));
+    expect(run({ resourcePolicy: rp }).decision).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('resource policies, cross account (rule 3)', () => {
+  const base = { principal: ROLE_B, resource: BUCKET_OBJ, resourceAccount: A };
+  const rp = doc(rAllow({ AWS: `arn:aws:iam::${B}:root` }, 's3:GetObject'));
+  it('both sides must allow', () => {
+    const idOnly = run({ ...base, identityPolicies: [doc(allow('s3:*'))] });
+    expect(idOnly.decision).toBe('ImplicitlyDenied');
+    expect(idOnly.deniedBy).toEqual([
+      { policyType: 'resource', policy: 'resource', explicit: false },
+    ]);
+    const rpOnly = run({ ...base, resourcePolicy: rp });
+    expect(rpOnly.decision).toBe('ImplicitlyDenied');
+    expect(rpOnly.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+    expect(
+      run({ ...base, resourcePolicy: rp, identityPolicies: [doc(allow('s3:*'))] }).decision,
+    ).toBe('Allowed');
+  });
+  it('a role ARN named cross-account still needs the identity side', () => {
+    const named = doc(rAllow({ AWS: ROLE_B }, 's3:GetObject'));
+    expect(run({ ...base, resourcePolicy: named }).decision).toBe('ImplicitlyDenied');
+    expect(
+      run({ ...base, resourcePolicy: named, identityPolicies: [doc(allow('s3:GetObject'))] })
+        .decision,
+    ).toBe('Allowed');
+  });
+  it('the resource account defaults to the ARN account', () => {
+    const r = evaluate({
+      principal: ROLE_B,
+      action: 'kms:Decrypt',
+      resource: KEY_A,
+      identityPolicies: [doc(allow('kms:*'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+  });
+});
+
+describe('KMS key policies (rule 4)', () => {
+  const kms = { action: 'kms:Decrypt', resource: KEY_A };
+  const enableIam = rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*', '*', {
+    Sid: 'Enable IAM policies',
+  });
+  it('identity policies count only when the key policy delegates to the account', () => {
+    const noDelegation = doc(rAllow({ AWS: `arn:aws:iam::${A}:role/admin` }, 'kms:*'));
+    const r = run({
+      ...kms,
+      identityPolicies: [doc(allow('kms:Decrypt'))],
+      resourcePolicy: noDelegation,
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+    expect(
+      run({ ...kms, identityPolicies: [doc(allow('kms:Decrypt'))], resourcePolicy: doc(enableIam) })
+        .decision,
+    ).toBe('Allowed');
+  });
+  it('delegation without an identity allow is an implicit deny on the identity side', () => {
+    const r = run({ ...kms, resourcePolicy: doc(enableIam) });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+  });
+  it('a key policy naming the role is enough on its own', () => {
+    expect(
+      run({ ...kms, resourcePolicy: doc(rAllow({ AWS: ROLE }, 'kms:Decrypt')) }).decision,
+    ).toBe('Allowed');
+  });
+  it('an identity deny still applies', () => {
+    const r = run({
+      ...kms,
+      identityPolicies: [doc(deny('kms:*'))],
+      resourcePolicy: doc(rAllow({ AWS: ROLE }, 'kms:Decrypt')),
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+  });
+  it('no key policy given: nothing allows', () => {
+    expect(run({ ...kms, identityPolicies: [doc(allow('kms:*'))] }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+  it('cross-account: the key policy names the account and the external identity allows', () => {
+    const kp = doc(
+      enableIam,
+      rAllow({ AWS: `arn:aws:iam::${B}:root` }, ['kms:Decrypt', 'kms:GenerateDataKey*']),
+    );
+    expect(run({ ...kms, principal: ROLE_B, resourcePolicy: kp }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      run({
+        ...kms,
+        principal: ROLE_B,
+        resourcePolicy: kp,
+        identityPolicies: [doc(allow('kms:Decrypt', KEY_A))],
+      }).decision,
+    ).toBe('Allowed');
+    const onlyA = doc(enableIam);
+    const r = run({
+      ...kms,
+      principal: ROLE_B,
+      resourcePolicy: onlyA,
+      identityPolicies: [doc(allow('kms:*'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+  });
+});
+
+describe('sts:AssumeRole and trust policies (rule 5)', () => {
+  const target = `arn:aws:iam::${A}:role/target`;
+  const assume = { action: 'sts:AssumeRole', resource: target };
+  it('a service principal needs only the trust policy', () => {
+    const trust = doc(rAllow({ Service: 'codepipeline.amazonaws.com' }, 'sts:AssumeRole'));
+    expect(
+      evaluate({ principal: 'codepipeline.amazonaws.com', ...assume, resourcePolicy: trust })
+        .decision,
+    ).toBe('Allowed');
+    const r = evaluate({ principal: 'codebuild.amazonaws.com', ...assume, resourcePolicy: trust });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+  });
+  it('`"*"` and `{"AWS": "*"}` are equivalent: every principal', () => {
+    for (const Principal of ['*', { AWS: '*' }]) {
+      const trust = doc(rAllow(Principal, 'sts:AssumeRole'));
+      expect(
+        evaluate({ principal: 'codepipeline.amazonaws.com', ...assume, resourcePolicy: trust })
+          .decision,
+      ).toBe('Allowed');
+    }
+  });
+  it('same account, trust names the caller: no identity permission needed', () => {
+    const trust = doc(rAllow({ AWS: ROLE }, 'sts:AssumeRole'));
+    expect(run({ ...assume, resourcePolicy: trust }).decision).toBe('Allowed');
+  });
+  it('same account, trust names the account: the caller needs sts:AssumeRole', () => {
+    const trust = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'sts:AssumeRole'));
+    const r = run({ ...assume, resourcePolicy: trust });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+    expect(
+      run({
+        ...assume,
+        resourcePolicy: trust,
+        identityPolicies: [doc(allow('sts:AssumeRole', target))],
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('same account, identity allow alone is not enough: the trust policy must allow', () => {
+    const trust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
+    const r = run({
+      ...assume,
+      resourcePolicy: trust,
+      identityPolicies: [doc(allow('sts:AssumeRole'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+  });
+  it('cross account: the trust policy and the caller identity policy must both allow', () => {
+    const trust = doc(rAllow({ AWS: ROLE_B }, 'sts:AssumeRole'));
+    expect(run({ ...assume, principal: ROLE_B, resourcePolicy: trust }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      run({
+        ...assume,
+        principal: ROLE_B,
+        resourcePolicy: trust,
+        identityPolicies: [doc(allow('sts:AssumeRole'))],
+      }).decision,
+    ).toBe('Allowed');
+    const wrong = doc(rAllow({ AWS: `arn:aws:iam::${B}:role/other` }, 'sts:AssumeRole'));
+    const r = run({
+      ...assume,
+      principal: ROLE_B,
+      resourcePolicy: wrong,
+      identityPolicies: [doc(allow('sts:AssumeRole'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+  });
+  it('an SCP deny on sts:AssumeRole stops a member-account role', () => {
+    const trust = doc(rAllow({ AWS: ROLE_B }, 'sts:AssumeRole'));
+    const r = run({
+      ...assume,
+      principal: ROLE_B,
+      resourcePolicy: trust,
+      identityPolicies: [doc(allow('sts:AssumeRole'))],
+      scps: [[doc(allow('*'), deny('sts:AssumeRole', '*', { Sid: 'NoAssume' }))]],
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'scp', policy: 'level 1 policy 1', statement: 'NoAssume', explicit: true },
+    ]);
+  });
+});
+
+describe('NotPrincipal (rule 6)', () => {
+  it('a Deny with NotPrincipal listing only the role still denies: the account is not listed', () => {
+    const rp = doc(rAllow('*', 's3:*'), {
+      Effect: 'Deny',
+      NotPrincipal: { AWS: ROLE },
+      Action: 's3:*',
+      Resource: '*',
+    });
+    expect(run({ resourcePolicy: rp }).decision).toBe('ExplicitlyDenied');
+  });
+  it('listing the account and the role exempts the role', () => {
+    const rp = doc(rAllow('*', 's3:*'), {
+      Effect: 'Deny',
+      NotPrincipal: { AWS: [ROLE, `arn:aws:iam::${A}:root`] },
+      Action: 's3:*',
+      Resource: '*',
+    });
+    expect(run({ resourcePolicy: rp }).decision).toBe('Allowed');
+    expect(run({ principal: `arn:aws:iam::${A}:role/other`, resourcePolicy: rp }).decision).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+});
+
+describe('context filled in from the principal (rule 10)', () => {
+  const cond = (key: string, value: string) =>
+    run({
+      resourcePolicy: doc(
+        rAllow('*', 's3:GetObject', '*', { Condition: { StringEquals: { [key]: value } } }),
+      ),
+    }).decision;
+  it('aws:PrincipalArn is the role ARN, also for a session', () => {
+    expect(cond('aws:PrincipalArn', ROLE)).toBe('Allowed');
+    const rp = doc(
+      rAllow('*', 's3:GetObject', '*', {
+        Condition: { StringEquals: { 'aws:PrincipalArn': ROLE } },
+      }),
+    );
+    expect(run({ principal: SESSION, resourcePolicy: rp }).decision).toBe('Allowed');
+  });
+  it('aws:PrincipalAccount and aws:PrincipalType', () => {
+    expect(cond('aws:PrincipalAccount', A)).toBe('Allowed');
+    expect(cond('aws:PrincipalAccount', B)).toBe('ImplicitlyDenied');
+    expect(cond('aws:PrincipalType', 'AssumedRole')).toBe('Allowed');
+  });
+  it('condition key names are case-insensitive', () => {
+    expect(cond('AWS:principalaccount', A)).toBe('Allowed');
+  });
+  it('service principals: aws:PrincipalIsAWSService and aws:PrincipalServiceName', () => {
+    const trust = doc(
+      rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole', '*', {
+        Condition: {
+          Bool: { 'aws:PrincipalIsAWSService': 'true' },
+          StringEquals: { 'aws:PrincipalServiceName': 'codebuild.amazonaws.com' },
+        },
+      }),
+    );
+    expect(
+      evaluate({
+        principal: 'codebuild.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: ROLE,
+        resourcePolicy: trust,
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('the request context wins over the filled-in value', () => {
+    const rp = doc(
+      rAllow('*', 's3:GetObject', '*', {
+        Condition: { StringEquals: { 'aws:PrincipalAccount': B } },
+      }),
+    );
+    expect(run({ resourcePolicy: rp, context: { 'aws:PrincipalAccount': B } }).decision).toBe(
+      'Allowed',
+    );
+  });
+});
+
+describe('policy variables in Resource (rule 8)', () => {
+  const p = (version: string) => ({
+    Version: version,
+    Statement: [allow('s3:GetObject', 'arn:aws:s3:::artifacts/${aws:PrincipalAccount}/*')],
+  });
+  it('resolved under 2012-10-17', () => {
+    expect(
+      run({ identityPolicies: [p('2012-10-17')], resource: `arn:aws:s3:::artifacts/${A}/x` })
+        .decision,
+    ).toBe('Allowed');
+    expect(
+      run({ identityPolicies: [p('2012-10-17')], resource: `arn:aws:s3:::artifacts/${B}/x` })
+        .decision,
+    ).toBe('ImplicitlyDenied');
+  });
+  it('literal text under 2008-10-17', () => {
+    expect(
+      run({ identityPolicies: [p('2008-10-17')], resource: `arn:aws:s3:::artifacts/${A}/x` })
+        .decision,
+    ).toBe('ImplicitlyDenied');
+    expect(
+      run({
+        identityPolicies: [p('2008-10-17')],
+        resource: 'arn:aws:s3:::artifacts/${aws:PrincipalAccount}/x',
+      }).decision,
+    ).toBe('Allowed');
+  });
+  it('an unresolved variable matches nothing; a default value applies', () => {
+    const q = doc(allow('s3:GetObject', 'arn:aws:s3:::artifacts/${aws:username}/*'));
+    expect(run({ identityPolicies: [q], resource: 'arn:aws:s3:::artifacts/app/x' }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    const d = doc(allow('s3:GetObject', "arn:aws:s3:::artifacts/${aws:username, 'shared'}/*"));
+    expect(
+      run({ identityPolicies: [d], resource: 'arn:aws:s3:::artifacts/shared/x' }).decision,
+    ).toBe('Allowed');
+  });
+  it('`${*}` is a literal asterisk, not a wildcard', () => {
+    const q = doc(allow('s3:GetObject', 'arn:aws:s3:::artifacts/${*}'));
+    expect(run({ identityPolicies: [q], resource: 'arn:aws:s3:::artifacts/*' }).decision).toBe(
+      'Allowed',
+    );
+    expect(run({ identityPolicies: [q], resource: 'arn:aws:s3:::artifacts/key' }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
+
+describe('bad input is a value', () => {
+  it('a request without an action is reported, not thrown', () => {
+    const r = evaluate({ principal: ROLE, resource: '*' } as unknown as EvaluationRequest);
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.problems[0]).toMatchObject({
+      pointer: '/action',
+      id: 'request.action.missing',
+      severity: 'error',
+    });
+  });
+  it('a malformed statement is skipped and reported, never read as allow', () => {
+    const r = run({ identityPolicies: [doc({ Effect: 'Alow', Action: 's3:*', Resource: '*' })] });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(
+      r.problems.some(
+        (p) => p.pointer.startsWith('/identityPolicies/0/Statement/0') && p.severity === 'error',
+      ),
+    ).toBe(true);
+  });
+  it('a malformed deny is skipped and reported: the request is not silently allowed', () => {
+    const r = run({
+      identityPolicies: [
+        doc(allow('*'), { Effect: 'Deny', Action: 's3:*', Resource: '*', Bogus: 1 }),
+      ],
+    });
+    expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+  });
+  it('an unusable document is reported and decides nothing', () => {
+    const r = run({ identityPolicies: [doc(allow('*'))], permissionBoundary: '{not json' });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.problems.some((p) => p.pointer.startsWith('/permissionBoundary'))).toBe(true);
+  });
+  it('accepts policies as JSON strings and URL-encoded strings', () => {
+    const text = JSON.stringify(doc(allow('s3:GetObject')));
+    expect(run({ identityPolicies: [text] }).decision).toBe('Allowed');
+    expect(run({ identityPolicies: [encodeURIComponent(text)] }).decision).toBe('Allowed');
+  });
+});
