@@ -1,0 +1,186 @@
+/**
+ * IpAddress / NotIpAddress and the hand-written CIDR matcher.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+ */
+import { describe, expect, it } from 'vitest';
+import { conditionHolds } from '../../src/evaluate/conditions.js';
+import { cidrContains, IP_WORDS, parseCidr, parseIpAddress } from '../../src/evaluate/ip.js';
+import type { CompiledCondition } from '../../src/policy/types.js';
+
+function ipCondition(negated: boolean, values: readonly string[]): CompiledCondition {
+  const base = negated ? 'NotIpAddress' : 'IpAddress';
+  return {
+    operator: base,
+    base,
+    ifExists: false,
+    key: 'aws:SourceIp',
+    keyLower: 'aws:sourceip',
+    values,
+    pointer: '/Statement/0/Condition/IpAddress',
+  };
+}
+
+function inRange(range: string | readonly string[], address: string): boolean {
+  const values = typeof range === 'string' ? [range] : range;
+  const context = new Map([['aws:sourceip', address]]);
+  const yes = conditionHolds(ipCondition(false, values), context, true);
+  const no = conditionHolds(ipCondition(true, values), context, true);
+  // NotIpAddress is exactly the negation of IpAddress for a present key
+  expect(no).toBe(!yes);
+  return yes;
+}
+
+describe('IpAddress with IPv4', () => {
+  it.each([
+    ['203.0.113.0/24', '203.0.113.1', true],
+    ['203.0.113.0/24', '203.0.113.255', true],
+    ['203.0.113.0/24', '203.0.114.0', false],
+    ['203.0.113.0/24', '198.51.100.1', false],
+    // no prefix: the single address (/32)
+    ['203.0.113.5', '203.0.113.5', true],
+    ['203.0.113.5', '203.0.113.6', false],
+    ['203.0.113.5/32', '203.0.113.5', true],
+    // host bits after the prefix are ignored
+    ['203.0.113.77/24', '203.0.113.1', true],
+    ['0.0.0.0/0', '8.8.8.8', true],
+    ['0.0.0.0/0', '255.255.255.255', true],
+    ['10.0.0.0/8', '10.255.255.255', true],
+    ['10.0.0.0/8', '11.0.0.0', false],
+    ['128.0.0.0/1', '127.255.255.255', false],
+    ['128.0.0.0/1', '128.0.0.0', true],
+    ['192.168.1.2/31', '192.168.1.3', true],
+    ['192.168.1.2/31', '192.168.1.4', false],
+    ['255.255.255.255/32', '255.255.255.255', true],
+  ])('%s contains %s: %s', (range, address, expected) => {
+    expect(inRange(range, address)).toBe(expected);
+  });
+});
+
+describe('IpAddress with IPv6', () => {
+  it.each([
+    ['2001:DB8:1234:5678::/64', '2001:db8:1234:5678:abcd::1', true],
+    ['2001:DB8:1234:5678::/64', '2001:db8:1234:5679::1', false],
+    // no prefix: the single address (/128)
+    ['2001:db8::1', '2001:db8::1', true],
+    ['2001:db8::1', '2001:db8:0:0:0:0:0:1', true],
+    ['2001:db8::1', '2001:0db8:0000:0000:0000:0000:0000:0001', true],
+    ['2001:db8::1', '2001:db8::2', false],
+    ['::/0', '2001:db8::1', true],
+    ['::/0', '::', true],
+    ['::1/128', '::1', true],
+    ['::1/128', '::2', false],
+    // word boundaries of the matcher
+    ['2001:db8::/33', '2001:db8:7fff::1', true],
+    ['2001:db8::/33', '2001:db8:8000::1', false],
+    ['2001:db8::/32', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', true],
+    ['2001:db8::/32', '2001:db9::', false],
+    ['2001:db8::/127', '2001:db8::1', true],
+    ['2001:db8::/127', '2001:db8::2', false],
+    ['fe80::/10', 'febf::1', true],
+    ['fe80::/10', 'fec0::1', false],
+    ['1:2:3:4:5:6:7::/112', '1:2:3:4:5:6:7:ffff', true],
+    ['::ffff:203.0.113.0/120', '::ffff:203.0.113.9', true],
+    ['::ffff:203.0.113.0/120', '::ffff:203.0.114.9', false],
+  ])('%s contains %s: %s', (range, address, expected) => {
+    expect(inRange(range, address)).toBe(expected);
+  });
+
+  it('keeps the families apart', () => {
+    expect(inRange('0.0.0.0/0', '::1')).toBe(false);
+    expect(inRange('::/0', '10.0.0.1')).toBe(false);
+    // an IPv4-mapped IPv6 address is not folded into IPv4 (AWS documents no such rule)
+    expect(inRange('203.0.113.0/24', '::ffff:203.0.113.1')).toBe(false);
+  });
+
+  it('mixes families in one condition, as the AWS example does', () => {
+    const ranges = ['203.0.113.0/24', '2001:DB8:1234:5678::/64'];
+    expect(inRange(ranges, '203.0.113.9')).toBe(true);
+    expect(inRange(ranges, '2001:db8:1234:5678::9')).toBe(true);
+    expect(inRange(ranges, '2001:db8:1234:5600::9')).toBe(false);
+  });
+});
+
+describe('invalid addresses', () => {
+  it.each([
+    '',
+    'abc',
+    '203.0.113',
+    '203.0.113.1.2',
+    '203.0.113.256',
+    '203.0.113.-1',
+    '203.0.113.1/32',
+    '01.2.3.4',
+    '1.2.3.4 ',
+    ' 1.2.3.4',
+    '1..2.3',
+    '1::2::3',
+    ':1',
+    '1:',
+    ':::',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '12345::1',
+    'fe80::1%eth0',
+    '[::1]',
+    '::ffff:1.2.3',
+    '1.2.3.4::',
+    'g::1',
+  ])('request value %j matches no range (NotIpAddress holds)', (address) => {
+    expect(inRange(['0.0.0.0/0', '::/0'], address)).toBe(false);
+  });
+
+  it.each([
+    '10.0.0.0/33',
+    '10.0.0.0/',
+    '10.0.0.0/08',
+    '10.0.0.0/-1',
+    '10.0.0.0/8/8',
+    '::/129',
+    '::/1x',
+    '10.0.0.0/8 ',
+    'any',
+  ])('policy value %j matches nothing', (range) => {
+    expect(parseCidr(range)).toBeUndefined();
+    expect(inRange(range, '10.0.0.1')).toBe(false);
+  });
+
+  it('rejects hostile input in linear time', () => {
+    const long = '1:'.repeat(200_000) + '1';
+    const start = Date.now();
+    expect(inRange('::/0', long)).toBe(false);
+    expect(inRange('0.0.0.0/0', '1'.repeat(1_000_000))).toBe(false);
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+});
+
+describe('parseCidr and parseIpAddress', () => {
+  it('parses prefixes and defaults', () => {
+    expect(parseCidr('10.1.2.3')).toMatchObject({ family: 4, prefixLength: 32 });
+    expect(parseCidr('10.1.2.3/0')).toMatchObject({ family: 4, prefixLength: 0 });
+    expect(parseCidr('2001:db8::')).toMatchObject({ family: 6, prefixLength: 128 });
+    expect(parseCidr('2001:db8::/48')).toMatchObject({ family: 6, prefixLength: 48 });
+    expect([...parseCidr('10.1.2.3/16')!.network]).toEqual([0x0a010000]);
+    expect([...parseCidr('2001:db8:ab12:2:3:4:5:6/40')!.network]).toEqual([
+      0x20010db8, 0xab000000, 0, 0,
+    ]);
+  });
+
+  it('expands compressed IPv6 forms', () => {
+    const out = new Uint32Array(IP_WORDS);
+    expect(parseIpAddress('::', out)).toBe(6);
+    expect([...out]).toEqual([0, 0, 0, 0]);
+    expect(parseIpAddress('1::', out)).toBe(6);
+    expect([...out]).toEqual([0x00010000, 0, 0, 0]);
+    expect(parseIpAddress('::2:1', out)).toBe(6);
+    expect([...out]).toEqual([0, 0, 0, 0x00020001]);
+    expect(parseIpAddress('a:b::c:d', out)).toBe(6);
+    expect([...out]).toEqual([0x000a000b, 0, 0, 0x000c000d]);
+    expect(parseIpAddress('::ffff:192.0.2.1', out)).toBe(6);
+    expect([...out]).toEqual([0, 0, 0x0000ffff, 0xc0000201]);
+    expect(parseIpAddress('1:2:3:4:5:6:7::', out)).toBe(6);
+    expect([...out]).toEqual([0x00010002, 0x00030004, 0x00050006, 0x00070000]);
+    expect(parseIpAddress('255.254.253.252', out)).toBe(4);
+    expect(out[0]).toBe(0xfffefdfc);
+    expect(cidrContains(parseCidr('255.254.0.0/15')!, 4, out)).toBe(true);
+  });
+});
