@@ -5,7 +5,13 @@
  */
 import type { ContextValue, RequestContext, Template, TemplatePart } from './types.js';
 
-const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
+// A Map, not an object literal: `${constructor}` or `${toString}` must not find
+// Object.prototype members and be taken for an escape.
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
 
 /**
  * Compile text into a template, or return undefined when it holds no variable (the common
@@ -23,7 +29,7 @@ export function compileTemplate(text: string): Template | undefined {
     if (close < 0) break;
     if (open > pos) parts.push({ kind: 'text', text: text.slice(pos, open) });
     const inner = text.slice(open + 2, close).trim();
-    const escaped = ESCAPES[inner];
+    const escaped = ESCAPES.get(inner);
     parts.push(
       escaped !== undefined ? { kind: 'text', text: escaped, literal: true } : parseVariable(inner),
     );

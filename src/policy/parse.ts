@@ -1,0 +1,1117 @@
+/**
+ * The IAM policy parser, validator and compiler: any accepted input (object, JSON string,
+ * URL-encoded JSON string) becomes one CompiledPolicy plus a list of problems.
+ *
+ * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+ *
+ * Contract (what callers may rely on):
+ * - `policy: undefined` (always with an error problem) when the document itself is unusable:
+ *   missing, not JSON, not an object, no `Statement`, or a `Statement` that is neither an
+ *   object nor an array. Callers must never read that as "no policy attached".
+ * - Otherwise a policy whose `statements` holds only the statements that passed validation.
+ *   Each invalid statement is skipped and reported as an error with the pointer of the
+ *   offending element; it is never read as an allow or a deny. A policy may therefore have
+ *   zero statements (all invalid, or `"Statement": []`): it grants and denies nothing.
+ * - Document-level errors that leave the statements readable (bad `Version`, bad `Id`, an
+ *   unknown top-level key) are reported as errors and the statements are still compiled, so
+ *   an analysis can go on; an invalid `Version` gets 2008-10-17 semantics (variables literal).
+ * - Problems come in document order; pointers are prefixed with `options.pointer`.
+ * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { joinPointer, type Problem, type Severity } from '../problems.js';
+import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
+import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
+import {
+  COMPILED,
+  type ActionMatcher,
+  type CompiledCondition,
+  type CompiledPolicy,
+  type CompiledStatement,
+  type Effect,
+  type PolicySource,
+  type PolicyType,
+  type PrincipalMatcher,
+  type ResourceMatcher,
+  type ResourcePattern,
+  type Template,
+} from './types.js';
+import { compileTemplate } from './variables.js';
+import { compileArnGlob, compileGlob, hasWildcard, type Glob } from './wildcard.js';
+
+export interface ParseOptions {
+  /** the name reasons will use (role ARN + policy name, bucket ARN, `scp p-123`, ...) */
+  readonly name: string;
+  /** which kind of document: decides which elements are required/forbidden */
+  readonly policyType?: PolicyType | 'trust';
+  readonly file?: string;
+  /** JSON pointer of the document inside `file` (problems get pointers below it); default '' */
+  readonly pointer?: string;
+  /** optional: maps a full JSON pointer (base pointer + inner path) to a 1-based source line */
+  readonly lineOf?: (pointer: string) => number | undefined;
+}
+
+export interface ParseResult {
+  readonly policy: CompiledPolicy | undefined;
+  readonly problems: readonly Problem[];
+}
+
+/** True for a value produced by parsePolicy (carries the COMPILED brand). */
+export function isCompiledPolicy(x: unknown): x is CompiledPolicy {
+  return typeof x === 'object' && x !== null && (x as { [COMPILED]?: unknown })[COMPILED] === true;
+}
+
+const VERSION_2012 = '2012-10-17';
+const VERSION_2008 = '2008-10-17';
+
+const STATEMENT_KEYS: ReadonlySet<string> = new Set([
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
+]);
+
+/** Policy types whose statements must name a Resource (identity-like policies). */
+const RESOURCE_REQUIRED: ReadonlySet<string> = new Set([
+  'identity',
+  'permissionBoundary',
+  'session',
+  'scp',
+]);
+/**
+ * Principal is required in resource-based policies (trust policies are resource policies)
+ * and forbidden in identity-based ones:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * RCPs take `Principal` (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html).
+ */
+const PRINCIPAL_REQUIRED: ReadonlySet<string> = new Set(['resource', 'rcp', 'trust']);
+/**
+ * NotPrincipal: "You cannot use the NotPrincipal element in an IAM identity-based policy nor
+ * in an IAM role trust policy"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html);
+ * the RCP element list has no NotPrincipal
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html).
+ */
+const NOT_PRINCIPAL_FORBIDDEN: ReadonlySet<string> = new Set(['trust', 'rcp']);
+
+const PRINCIPAL_KEYS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
+type PrincipalKey = (typeof PRINCIPAL_KEYS)[number];
+
+/** Longest user value quoted in a message; a 1 MB string must not become a 1 MB message. */
+const QUOTE_LIMIT = 80;
+
+/** Accumulates problems with the document's file and base pointer. */
+class Reporter {
+  readonly problems: Problem[] = [];
+  constructor(
+    private readonly file: string | undefined,
+    readonly base: string,
+    private readonly name: string,
+  ) {}
+
+  /** `inner` is relative to the document ('' = the document itself). */
+  add(severity: Severity, id: string, inner: string, message: string): void {
+    const problem: Problem = {
+      pointer: this.base + inner,
+      message: `policy ${quote(this.name)}: ${message}`,
+      id,
+      severity,
+    };
+    this.problems.push(this.file !== undefined ? { file: this.file, ...problem } : problem);
+  }
+  error(id: string, inner: string, message: string): void {
+    this.add('error', id, inner, message);
+  }
+  warn(id: string, inner: string, message: string): void {
+    this.add('warning', id, inner, message);
+  }
+}
+
+export function parsePolicy(input: unknown, options: ParseOptions): ParseResult {
+  const base = options.pointer ?? '';
+  const report = new Reporter(options.file, base, options.name);
+  const doc = decodeDocument(input, report);
+  if (doc === undefined) return { policy: undefined, problems: report.problems };
+
+  let version: string | undefined;
+  let hasStatement = false;
+  let statementValue: unknown;
+  for (const key of Object.keys(doc)) {
+    const value = doc[key];
+    if (value === undefined) continue; // as JSON.stringify would drop it
+    const at = joinPointer('', key);
+    if (key === 'Version') {
+      if (value === VERSION_2012 || value === VERSION_2008) version = value;
+      else {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+        report.error(
+          'policy.version.invalid',
+          at,
+          `\`Version\` must be \`${VERSION_2012}\` or \`${VERSION_2008}\`, got ${describe(value)}`,
+        );
+      }
+    } else if (key === 'Id') {
+      if (typeof value !== 'string') {
+        report.error('policy.id.invalid', at, `\`Id\` must be a string, got ${describe(value)}`);
+      }
+    } else if (key === 'Statement') {
+      hasStatement = true;
+      statementValue = value;
+    } else {
+      report.error(
+        'policy.document.unknown-key',
+        at,
+        `unknown top-level element ${quote(key)}: expected \`Version\`, \`Id\` or \`Statement\``,
+      );
+    }
+  }
+  if (doc['Version'] === undefined || !Object.prototype.hasOwnProperty.call(doc, 'Version')) {
+    // Without Version, IAM applies 2008-10-17 rules: `${...}` is literal text.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+    report.warn(
+      'policy.version.missing',
+      '',
+      `no \`Version\`: 2008-10-17 rules apply and policy variables are literal text; add \`"Version": "${VERSION_2012}"\``,
+    );
+  }
+  if (!hasStatement) {
+    report.error('policy.statement.missing', '', 'the document has no `Statement`');
+    return { policy: undefined, problems: report.problems };
+  }
+
+  const ctx: StatementContext = {
+    report,
+    policyType: options.policyType ?? 'identity',
+    variablesEnabled: version === VERSION_2012,
+    lineOf: options.lineOf,
+    sids: new Set(),
+  };
+  const statements: CompiledStatement[] = [];
+  if (Array.isArray(statementValue)) {
+    if (statementValue.length === 0) {
+      report.error(
+        'policy.statement.empty',
+        '/Statement',
+        '`Statement` is an empty array: the policy grants and denies nothing',
+      );
+    }
+    for (let i = 0; i < statementValue.length; i++) {
+      const s = compileStatement(statementValue[i], i + 1, joinPointer('/Statement', i), ctx);
+      if (s) statements.push(s);
+    }
+  } else if (isObject(statementValue)) {
+    const s = compileStatement(statementValue, 1, '/Statement', ctx);
+    if (s) statements.push(s);
+  } else {
+    report.error(
+      'policy.statement.invalid',
+      '/Statement',
+      `\`Statement\` must be an object or an array of objects, got ${describe(statementValue)}`,
+    );
+    return { policy: undefined, problems: report.problems };
+  }
+
+  const line = options.lineOf?.(base);
+  const source: PolicySource = {
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    pointer: base,
+    ...(line !== undefined ? { line } : {}),
+  };
+  const policy: CompiledPolicy = {
+    [COMPILED]: true,
+    name: options.name,
+    version,
+    variablesEnabled: ctx.variablesEnabled,
+    statements,
+    source,
+  };
+  return { policy, problems: report.problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// document decoding
+
+/**
+ * Accept an object, a JSON string, or a URL-encoded JSON string. IAM's API returns policy
+ * documents "URL-encoded compliant with RFC 3986"
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html), so `+` is a
+ * literal plus (decodeURIComponent keeps it), not a space.
+ */
+function decodeDocument(input: unknown, report: Reporter): Record<string, unknown> | undefined {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    if (text.trim() === '') {
+      report.error('policy.json.invalid', '', 'the policy document is an empty string');
+      return undefined;
+    }
+    const parsed = parseJsonOrEncoded(text);
+    if (!parsed.ok) {
+      report.error(
+        'policy.json.invalid',
+        '',
+        'the policy document is neither JSON nor URL-encoded JSON',
+      );
+      return undefined;
+    }
+    value = parsed.value;
+  } else if (input === undefined || input === null) {
+    report.error('policy.document.missing', '', 'the policy document is missing');
+    return undefined;
+  }
+  if (!isObject(value)) {
+    report.error(
+      'policy.document.invalid',
+      '',
+      `the policy document must be a JSON object, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function parseJsonOrEncoded(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // not JSON (or a RangeError from hostile nesting): try the URL-encoded form below
+  }
+  if (text.indexOf('%') < 0) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(decodeURIComponent(text)) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// statements
+
+interface StatementContext {
+  readonly report: Reporter;
+  readonly policyType: PolicyType | 'trust';
+  readonly variablesEnabled: boolean;
+  readonly lineOf: ((pointer: string) => number | undefined) | undefined;
+  readonly sids: Set<string>;
+}
+
+/** Tracks whether the statement being compiled is still valid. */
+interface Check {
+  ok: boolean;
+}
+
+function compileStatement(
+  raw: unknown,
+  index: number,
+  pointer: string,
+  ctx: StatementContext,
+): CompiledStatement | undefined {
+  const { report } = ctx;
+  if (!isObject(raw)) {
+    report.error(
+      'policy.statement.invalid',
+      pointer,
+      `statement ${index} must be an object, got ${describe(raw)}`,
+    );
+    return undefined;
+  }
+  const check: Check = { ok: true };
+  const fail = (id: string, at: string, message: string): void => {
+    check.ok = false;
+    report.error(id, at, message);
+  };
+  // an own key holding `undefined` (possible in object input, never in JSON) counts as absent,
+  // as JSON.stringify would drop it
+  const has = (key: string): boolean =>
+    Object.prototype.hasOwnProperty.call(raw, key) && raw[key] !== undefined;
+
+  for (const key of Object.keys(raw)) {
+    if (!STATEMENT_KEYS.has(key) && raw[key] !== undefined) {
+      fail(
+        'policy.statement.unknown-key',
+        joinPointer(pointer, key),
+        `statement ${index}: unknown element ${quote(key)}`,
+      );
+    }
+  }
+
+  // Sid
+  let sid: string | undefined;
+  if (has('Sid')) {
+    const value = raw['Sid'];
+    if (typeof value !== 'string') {
+      fail(
+        'policy.sid.invalid',
+        pointer + '/Sid',
+        `statement ${index}: \`Sid\` must be a string, got ${describe(value)}`,
+      );
+    } else {
+      sid = value;
+      // "The Sid value must be unique within a JSON policy":
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+      if (value !== '' && ctx.sids.has(value)) {
+        report.warn(
+          'policy.sid.duplicate',
+          pointer + '/Sid',
+          `statement ${index}: duplicate \`Sid\` ${quote(value)}`,
+        );
+      }
+      ctx.sids.add(value);
+    }
+  }
+
+  // Effect: "The Effect value is case sensitive"
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_effect.html
+  let effect: Effect | undefined;
+  if (!has('Effect')) {
+    fail('policy.effect.missing', pointer, `statement ${index}: no \`Effect\``);
+  } else {
+    const value = raw['Effect'];
+    if (value === 'Allow' || value === 'Deny') effect = value;
+    else {
+      fail(
+        'policy.effect.invalid',
+        pointer + '/Effect',
+        `statement ${index}: \`Effect\` must be \`Allow\` or \`Deny\`, got ${describe(value)}`,
+      );
+    }
+  }
+
+  // Action / NotAction: exactly one
+  let action: ActionMatcher | undefined;
+  let notAction: ActionMatcher | undefined;
+  if (has('Action') && has('NotAction')) {
+    fail(
+      'policy.action.conflict',
+      pointer,
+      `statement ${index}: \`Action\` and \`NotAction\` are both present: use exactly one`,
+    );
+  } else if (has('Action')) {
+    action = compileActions(raw['Action'], pointer + '/Action', index, ctx, check);
+  } else if (has('NotAction')) {
+    notAction = compileActions(raw['NotAction'], pointer + '/NotAction', index, ctx, check);
+  } else {
+    fail('policy.action.missing', pointer, `statement ${index}: no \`Action\` or \`NotAction\``);
+  }
+
+  // Resource / NotResource: at most one; required in identity-like policies
+  let resource: ResourceMatcher | undefined;
+  let notResource: ResourceMatcher | undefined;
+  if (has('Resource') && has('NotResource')) {
+    fail(
+      'policy.resource.conflict',
+      pointer,
+      `statement ${index}: \`Resource\` and \`NotResource\` are both present: use at most one`,
+    );
+  } else if (has('Resource')) {
+    resource = compileResources(raw['Resource'], pointer + '/Resource', index, ctx, check);
+  } else if (has('NotResource')) {
+    notResource = compileResources(raw['NotResource'], pointer + '/NotResource', index, ctx, check);
+  } else if (RESOURCE_REQUIRED.has(ctx.policyType)) {
+    fail(
+      'policy.resource.missing',
+      pointer,
+      `statement ${index}: no \`Resource\` or \`NotResource\` (required in ${ctx.policyType} policies)`,
+    );
+  }
+
+  // Principal / NotPrincipal
+  let principal: PrincipalMatcher | undefined;
+  let notPrincipal: PrincipalMatcher | undefined;
+  const principalRequired = PRINCIPAL_REQUIRED.has(ctx.policyType);
+  if (!principalRequired) {
+    for (const key of ['Principal', 'NotPrincipal']) {
+      if (has(key)) {
+        fail(
+          'policy.principal.forbidden',
+          joinPointer(pointer, key),
+          `statement ${index}: \`${key}\` is not allowed in ${ctx.policyType} policies`,
+        );
+      }
+    }
+  } else if (has('Principal') && has('NotPrincipal')) {
+    fail(
+      'policy.principal.conflict',
+      pointer,
+      `statement ${index}: \`Principal\` and \`NotPrincipal\` are both present: use exactly one`,
+    );
+  } else if (has('Principal')) {
+    principal = compilePrincipal(raw['Principal'], pointer + '/Principal', index, ctx, check);
+  } else if (has('NotPrincipal')) {
+    if (NOT_PRINCIPAL_FORBIDDEN.has(ctx.policyType)) {
+      fail(
+        'policy.notprincipal.forbidden',
+        pointer + '/NotPrincipal',
+        `statement ${index}: \`NotPrincipal\` is not allowed in ${ctx.policyType} policies`,
+      );
+    } else {
+      notPrincipal = compilePrincipal(
+        raw['NotPrincipal'],
+        pointer + '/NotPrincipal',
+        index,
+        ctx,
+        check,
+      );
+      if (effect === 'Allow') {
+        // "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is
+        // not supported." The statement is still read as written (allow everyone else).
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+        report.warn(
+          'policy.notprincipal.allow',
+          pointer + '/NotPrincipal',
+          `statement ${index}: \`NotPrincipal\` with \`Allow\` grants access to everyone not listed, anonymous users included; use \`Principal\` with a condition on \`aws:PrincipalArn\``,
+        );
+      }
+    }
+  } else {
+    fail(
+      'policy.principal.missing',
+      pointer,
+      `statement ${index}: no \`Principal\` or \`NotPrincipal\` (required in ${ctx.policyType} policies)`,
+    );
+  }
+
+  // Condition
+  let conditions: CompiledCondition[] = [];
+  if (has('Condition')) {
+    conditions = compileConditions(raw['Condition'], pointer + '/Condition', index, ctx, check);
+  }
+
+  if (!check.ok || effect === undefined) return undefined;
+  // assigned one by one rather than spread: this runs once per statement of 10,000-statement
+  // documents, and optional properties stay absent rather than `undefined`
+  const out: Mutable<CompiledStatement> = {
+    index,
+    effect,
+    conditions,
+    pointer: ctx.report.base + pointer,
+  };
+  if (sid !== undefined) out.sid = sid;
+  if (action) out.action = action;
+  if (notAction) out.notAction = notAction;
+  if (resource) out.resource = resource;
+  if (notResource) out.notResource = notResource;
+  if (principal) out.principal = principal;
+  if (notPrincipal) out.notPrincipal = notPrincipal;
+  if (ctx.lineOf) {
+    const line = ctx.lineOf(out.pointer);
+    if (line !== undefined) out.line = line;
+  }
+  return out;
+}
+
+/**
+ * A string or a non-empty array of strings. Reports and returns undefined otherwise; array
+ * entries that are not strings are reported at their own pointer.
+ */
+function readStringList(
+  value: unknown,
+  at: string,
+  element: string,
+  idPrefix: string,
+  index: number,
+  ctx: StatementContext,
+  check: Check,
+): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) {
+    check.ok = false;
+    ctx.report.error(
+      `${idPrefix}.invalid`,
+      at,
+      `statement ${index}: \`${element}\` must be a string or an array of strings, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  if (value.length === 0) {
+    check.ok = false;
+    ctx.report.error(`${idPrefix}.empty`, at, `statement ${index}: \`${element}\` is empty`);
+    return undefined;
+  }
+  const out: string[] = [];
+  let ok = true;
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v === 'string') out.push(v);
+    else {
+      ok = false;
+      ctx.report.error(
+        `${idPrefix}.invalid`,
+        joinPointer(at, i),
+        `statement ${index}: \`${element}\` entries must be strings, got ${describe(v)}`,
+      );
+    }
+  }
+  if (!ok) {
+    check.ok = false;
+    return undefined;
+  }
+  return out;
+}
+
+/** Pointer of entry `i` of a list element: the element itself when it was a single string. */
+function entryPointer(at: string, raw: unknown, i: number): string {
+  return Array.isArray(raw) ? joinPointer(at, i) : at;
+}
+
+// ---------------------------------------------------------------------------------------------
+// actions
+
+function compileActions(
+  raw: unknown,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+  check: Check,
+): ActionMatcher | undefined {
+  const element = at.endsWith('/NotAction') ? 'NotAction' : 'Action';
+  const values = readStringList(raw, at, element, 'policy.action', index, ctx, check);
+  if (!values) return undefined;
+  let any = false;
+  let exact: Set<string> | undefined;
+  let seen: Set<string> | undefined;
+  const patterns: Glob[] = [];
+  let ok = true;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const ptr = entryPointer(at, raw, i);
+    if (value === '*') {
+      any = true;
+      continue;
+    }
+    const colon = value.indexOf(':');
+    if (colon <= 0 || colon === value.length - 1) {
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+      ok = false;
+      ctx.report.error(
+        'policy.action.invalid',
+        ptr,
+        `statement ${index}: action ${quote(value)} is not \`service:action\``,
+      );
+      continue;
+    }
+    const lower = value.toLowerCase();
+    if (hasWildcard(lower)) {
+      seen ??= new Set();
+      if (!seen.has(lower)) {
+        seen.add(lower);
+        patterns.push(compileGlob(lower));
+      }
+    } else (exact ??= new Set()).add(lower);
+    const issue = catalogIssue(lower);
+    if (issue) ctx.report.warn(issue.id, ptr, `statement ${index}: ${issue.message}`);
+  }
+  if (!ok) {
+    check.ok = false;
+    return undefined;
+  }
+  return { any, patterns, exact: exact ?? EMPTY_SET };
+}
+
+/** Shared by every matcher without exact actions (typed readonly, never mutated). */
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+interface CatalogIssue {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** Memo of catalog checks, bounded so hostile input cannot grow it without limit. */
+const catalogMemo = new Map<string, CatalogIssue | null>();
+const CATALOG_MEMO_LIMIT = 20_000;
+
+/**
+ * Warnings only: AWS accepts (and evaluates) actions it does not know, so the statement is
+ * kept; the warning flags a likely typo or a catalog older than the service.
+ */
+function catalogIssue(lowerAction: string): CatalogIssue | undefined {
+  const memo = catalogMemo.get(lowerAction);
+  if (memo !== undefined) return memo ?? undefined;
+  const issue = computeCatalogIssue(lowerAction);
+  if (catalogMemo.size >= CATALOG_MEMO_LIMIT) catalogMemo.clear();
+  catalogMemo.set(lowerAction, issue ?? null);
+  return issue;
+}
+
+function computeCatalogIssue(lowerAction: string): CatalogIssue | undefined {
+  const colon = lowerAction.indexOf(':');
+  const service = lowerAction.slice(0, colon);
+  if (!matchesKnownService(service)) {
+    return {
+      id: 'policy.action.service-unknown',
+      message: `action ${quote(lowerAction)}: unknown service prefix ${quote(service)}`,
+    };
+  }
+  if (!hasWildcard(lowerAction)) {
+    return isKnownAction(lowerAction)
+      ? undefined
+      : {
+          id: 'policy.action.unknown',
+          message: `action ${quote(lowerAction)} is not in the AWS action catalog`,
+        };
+  }
+  // A wildcard in the service prefix could need every service's file: only names are checked.
+  if (hasWildcard(service)) return undefined;
+  return expandActionPattern(lowerAction).length > 0
+    ? undefined
+    : {
+        id: 'policy.action.no-match',
+        message: `action pattern ${quote(lowerAction)} matches no action of \`${service}\``,
+      };
+}
+
+// ---------------------------------------------------------------------------------------------
+// resources
+
+function compileResources(
+  raw: unknown,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+  check: Check,
+): ResourceMatcher | undefined {
+  const element = at.endsWith('/NotResource') ? 'NotResource' : 'Resource';
+  const values = readStringList(raw, at, element, 'policy.resource', index, ctx, check);
+  if (!values) return undefined;
+  let any = false;
+  let ok = true;
+  const patterns: ResourcePattern[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const ptr = entryPointer(at, raw, i);
+    if (value === '') {
+      ok = false;
+      ctx.report.error('policy.resource.invalid', ptr, `statement ${index}: empty resource`);
+      continue;
+    }
+    if (value === '*') any = true;
+    if (ctx.variablesEnabled && value.indexOf('${') >= 0) {
+      const template = compileTemplate(value)!;
+      if (variableOutsideResourcePart(value)) {
+        // "you can use policy variables only in the resource part of the ARN"; the variable
+        // is still substituted here, so a match is possible but AWS may reject the policy.
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+        ctx.report.warn(
+          'policy.resource.variable-position',
+          ptr,
+          `statement ${index}: resource ${quote(value)} has a policy variable outside the resource part of the ARN (after the fifth colon)`,
+        );
+      }
+      patterns.push({ raw: value, template });
+    } else {
+      if (!ctx.variablesEnabled) warnDisabledVariable(value, ptr, index, ctx);
+      patterns.push({ raw: value, glob: compileArnGlob(value) });
+    }
+  }
+  if (!ok) {
+    check.ok = false;
+    return undefined;
+  }
+  return { any, patterns };
+}
+
+/** True when a real variable (not an escape) starts before the fifth colon of the ARN. */
+function variableOutsideResourcePart(text: string): boolean {
+  let colons = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */) {
+      colons++;
+      if (colons === 5) return false;
+    } else if (c === 36 /* $ */ && text.charCodeAt(i + 1) === 123 /* { */) {
+      const close = text.indexOf('}', i + 2);
+      if (close < 0) return false;
+      const inner = text.slice(i + 2, close).trim();
+      if (inner !== '*' && inner !== '?' && inner !== '$') return true;
+      i = close;
+    }
+  }
+  return false;
+}
+
+/** `${...}` under a Version other than 2012-10-17 is literal text: say so, it rarely is meant. */
+function warnDisabledVariable(value: string, ptr: string, index: number, ctx: StatementContext) {
+  if (value.indexOf('${') < 0) return;
+  const m = /\$\{[^}]*\}/.exec(value);
+  if (!m) return;
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+  ctx.report.warn(
+    'policy.variable.disabled',
+    ptr,
+    `statement ${index}: ${quote(m[0])} is literal text: policy variables need \`"Version": "${VERSION_2012}"\``,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// principals
+
+function compilePrincipal(
+  raw: unknown,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+  check: Check,
+): PrincipalMatcher | undefined {
+  const element = at.endsWith('/NotPrincipal') ? 'NotPrincipal' : 'Principal';
+  const { report } = ctx;
+  if (raw === '*') {
+    return { any: true, aws: [], service: [], federated: [], canonicalUser: [] };
+  }
+  if (!isObject(raw)) {
+    check.ok = false;
+    report.error(
+      'policy.principal.invalid',
+      at,
+      `statement ${index}: \`${element}\` must be \`"*"\` or an object with \`AWS\`, \`Service\`, \`Federated\` or \`CanonicalUser\`, got ${describe(raw)}`,
+    );
+    return undefined;
+  }
+  const keys = definedKeys(raw);
+  if (keys.length === 0) {
+    check.ok = false;
+    report.error('policy.principal.empty', at, `statement ${index}: \`${element}\` is empty`);
+    return undefined;
+  }
+  let ok = true;
+  let any = false;
+  const lists: Record<PrincipalKey, string[]> = {
+    AWS: [],
+    Service: [],
+    Federated: [],
+    CanonicalUser: [],
+  };
+  for (const key of keys) {
+    const ptr = joinPointer(at, key);
+    if (!(PRINCIPAL_KEYS as readonly string[]).includes(key)) {
+      ok = false;
+      report.error(
+        'policy.principal.key-unknown',
+        ptr,
+        `statement ${index}: unknown principal type ${quote(key)}: expected \`AWS\`, \`Service\`, \`Federated\` or \`CanonicalUser\``,
+      );
+      continue;
+    }
+    const rawValue = raw[key];
+    const values = readStringList(
+      rawValue,
+      ptr,
+      `${element}.${key}`,
+      'policy.principal',
+      index,
+      ctx,
+      check,
+    );
+    if (!values) {
+      ok = false;
+      continue;
+    }
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const vptr = entryPointer(ptr, rawValue, i);
+      if (value === '') {
+        ok = false;
+        report.error('policy.principal.invalid', vptr, `statement ${index}: empty principal`);
+        continue;
+      }
+      if (key === 'AWS' && value === '*') {
+        any = true;
+        continue;
+      }
+      if (hasWildcard(value)) {
+        // "You cannot use a wildcard to match part of a principal name or ARN": the value is
+        // compared literally, so it matches no real principal.
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+        report.warn(
+          'policy.principal.partial-wildcard',
+          vptr,
+          `statement ${index}: principal ${quote(value)} has a wildcard: AWS matches no partial wildcard in \`${element}\`, so it is compared literally`,
+        );
+      }
+      if (key === 'AWS') {
+        lists.AWS.push(normaliseAwsPrincipal(value, vptr, index, ctx));
+      } else if (key === 'Service') {
+        lists.Service.push(value.toLowerCase());
+      } else {
+        lists[key as PrincipalKey].push(value);
+      }
+    }
+  }
+  if (!ok) {
+    check.ok = false;
+    return undefined;
+  }
+  return {
+    any,
+    aws: lists.AWS,
+    service: lists.Service,
+    federated: lists.Federated,
+    canonicalUser: lists.CanonicalUser,
+  };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * A bare account id means the account (`arn:aws:iam::<id>:root`, "delegation", not the root
+ * user): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+ * An id carries no partition; `aws` is assumed.
+ */
+function normaliseAwsPrincipal(
+  value: string,
+  ptr: string,
+  index: number,
+  ctx: StatementContext,
+): string {
+  if (ACCOUNT_ID.test(value)) return `arn:aws:iam::${value}:root`;
+  if (!value.startsWith('arn:') && !hasWildcard(value)) {
+    // IAM rewrites the ARN of a deleted role or user to its unique id (AROA..., AIDA...),
+    // which then matches no principal.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+    ctx.report.warn(
+      'policy.principal.unrecognised',
+      ptr,
+      `statement ${index}: AWS principal ${quote(value)} is neither an ARN nor a 12-digit account id: it matches no principal (a deleted role or user leaves its unique id behind)`,
+    );
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// conditions
+
+function compileConditions(
+  raw: unknown,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+  check: Check,
+): CompiledCondition[] {
+  const { report } = ctx;
+  if (!isObject(raw)) {
+    check.ok = false;
+    report.error(
+      'policy.condition.invalid',
+      at,
+      `statement ${index}: \`Condition\` must be an object of operators, got ${describe(raw)}`,
+    );
+    return [];
+  }
+  const out: CompiledCondition[] = [];
+  for (const operator of definedKeys(raw)) {
+    const opPtr = joinPointer(at, operator);
+    const parsed = parseOperatorName(operator);
+    if (!parsed) {
+      check.ok = false;
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+      report.error(
+        'policy.condition.operator-unknown',
+        opPtr,
+        `statement ${index}: unknown condition operator ${quote(operator)}`,
+      );
+      continue;
+    }
+    const block = raw[operator];
+    if (!isObject(block)) {
+      check.ok = false;
+      report.error(
+        'policy.condition.invalid',
+        opPtr,
+        `statement ${index}: condition operator ${quote(operator)} must map keys to values, got ${describe(block)}`,
+      );
+      continue;
+    }
+    const keys = definedKeys(block);
+    if (keys.length === 0) {
+      report.warn(
+        'policy.condition.empty',
+        opPtr,
+        `statement ${index}: condition operator ${quote(operator)} has no keys and tests nothing`,
+      );
+    }
+    const meta = CONDITION_OPERATORS[parsed.base];
+    for (const key of keys) {
+      const keyPtr = joinPointer(opPtr, key);
+      const rawValue = block[key];
+      const values = readConditionValues(rawValue, keyPtr, index, ctx);
+      if (!values) {
+        check.ok = false;
+        continue;
+      }
+      let templates: (Template | undefined)[] | undefined;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]!;
+        const vptr = entryPointer(keyPtr, rawValue, i);
+        let template: Template | undefined;
+        if (meta.variables && value.indexOf('${') >= 0) {
+          if (ctx.variablesEnabled) {
+            template = compileTemplate(value);
+            if (template) {
+              templates ??= new Array<Template | undefined>(values.length).fill(undefined);
+              templates[i] = template;
+            }
+          } else warnDisabledVariable(value, vptr, index, ctx);
+        }
+        if (!template) {
+          const why = unmatchableValue(meta.family, value);
+          if (why) {
+            report.warn(
+              'policy.condition.value-unmatchable',
+              vptr,
+              `statement ${index}: ${quote(operator)} value ${quote(value)} ${why}: it never matches`,
+            );
+          }
+        }
+      }
+      const condition: CompiledCondition = {
+        operator,
+        base: parsed.base,
+        ...(parsed.set ? { set: parsed.set } : {}),
+        ifExists: parsed.ifExists,
+        key,
+        keyLower: key.toLowerCase(),
+        values,
+        ...(templates ? { templates } : {}),
+        pointer: ctx.report.base + keyPtr,
+      };
+      out.push(condition);
+    }
+  }
+  return out;
+}
+
+/**
+ * Condition values: a string, number or boolean, or a non-empty array of them. AWS compares
+ * numbers and booleans in their string form, so they are stringified here (`true` -> "true").
+ */
+function readConditionValues(
+  raw: unknown,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+): string[] | undefined {
+  const scalar = scalarString(raw);
+  if (scalar !== undefined) return [scalar];
+  if (!Array.isArray(raw)) {
+    ctx.report.error(
+      'policy.condition.value-invalid',
+      at,
+      `statement ${index}: condition value must be a string, number, boolean or an array of them, got ${describe(raw)}`,
+    );
+    return undefined;
+  }
+  if (raw.length === 0) {
+    ctx.report.error(
+      'policy.condition.value-empty',
+      at,
+      `statement ${index}: condition key has an empty list of values`,
+    );
+    return undefined;
+  }
+  const out: string[] = [];
+  let ok = true;
+  for (let i = 0; i < raw.length; i++) {
+    const s = scalarString(raw[i]);
+    if (s !== undefined) out.push(s);
+    else {
+      ok = false;
+      ctx.report.error(
+        'policy.condition.value-invalid',
+        joinPointer(at, i),
+        `statement ${index}: condition values must be strings, numbers or booleans, got ${describe(raw[i])}`,
+      );
+    }
+  }
+  return ok ? out : undefined;
+}
+
+function scalarString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const EPOCH = /^[+-]?\d+(\.\d+)?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const TRUE_FALSE = /^(true|false)$/i;
+
+/**
+ * Why a value can never satisfy an operator of this family, or undefined when it can.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+function unmatchableValue(family: string, value: string): string | undefined {
+  switch (family) {
+    case 'numeric':
+      return NUMBER.test(value) ? undefined : 'is not a number';
+    case 'date':
+      if (EPOCH.test(value)) return undefined;
+      return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : 'is not an ISO 8601 date or epoch seconds';
+    case 'bool':
+      return TRUE_FALSE.test(value) ? undefined : 'is not `true` or `false`';
+    case 'null':
+      return TRUE_FALSE.test(value) ? undefined : 'is not `true` or `false`';
+    case 'binary':
+      return BASE64.test(value) ? undefined : 'is not base64';
+    case 'ip':
+      return isCidr(value) ? undefined : 'is not an IP address or CIDR block';
+    default:
+      return undefined;
+  }
+}
+
+function isCidr(value: string): boolean {
+  const slash = value.indexOf('/');
+  const addr = slash < 0 ? value : value.slice(0, slash);
+  const prefix = slash < 0 ? undefined : value.slice(slash + 1);
+  const max = isIPv4(addr) ? 32 : isIPv6(addr) ? 128 : -1;
+  if (max < 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= max;
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Own keys whose value is not `undefined` (object input may hold such keys; JSON cannot). */
+function definedKeys(o: Record<string, unknown>): string[] {
+  return Object.keys(o).filter((k) => o[k] !== undefined);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A short description of a JSON value for messages; never serialises nested structures. */
+function describe(v: unknown): string {
+  if (v === null) return '`null`';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string':
+      return `the string ${quote(v)}`;
+    case 'number':
+    case 'boolean':
+      return `\`${String(v)}\``;
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof v}`;
+  }
+}
+
+function quote(text: string): string {
+  const short = text.length > QUOTE_LIMIT ? text.slice(0, QUOTE_LIMIT) + '…' : text;
+  return '`' + short + '`';
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { compileArnGlob, compileGlob, hasWildcard, splitArn } from '../../src/policy/wildcard.js';
+import { LITERAL_QUESTION, LITERAL_STAR } from '../../src/policy/variables.js';
+
+describe('compileGlob', () => {
+  it.each([
+    // [pattern, input, expected]
+    ['*', '', true],
+    ['*', 'anything at all', true],
+    ['**', '', true],
+    ['', '', true],
+    ['', 'a', false],
+    ['abc', 'abc', true],
+    ['abc', 'ABC', false],
+    ['abc', 'abcd', false],
+    ['a*', 'a', true],
+    ['a*', 'abc', true],
+    ['a*', 'ba', false],
+    ['*a', 'a', true],
+    ['*a', 'bca', true],
+    ['*a', 'ab', false],
+    ['a*b', 'ab', true],
+    ['a*b', 'axxb', true],
+    ['a*b', 'axxbc', false],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'acbc', true],
+    ['a*b*c', 'abcb', false],
+    ['ab*ba', 'aba', false], // start and end may not overlap
+    ['ab*ba', 'abba', true],
+    ['a?c', 'abc', true],
+    ['a?c', 'ac', false],
+    ['a?c', 'abbc', false],
+    ['?', '', false],
+    ['?', 'x', true],
+    ['??', 'x', false],
+    ['*?*', '', false],
+    ['*?*', 'x', true],
+    ['*a?c*', 'xxabcyy', true],
+    ['*a?c*', 'xxacyy', false],
+    ['*a?b*', 'aab', true],
+    ['s3:get*', 's3:getobject', true],
+    ['s3:get*', 's3:putobject', false],
+    ['s3:*object', 's3:getobject', true],
+    ['s3:list?ucket', 's3:listbucket', true],
+  ])('%j vs %j -> %s', (pattern, input, expected) => {
+    expect(compileGlob(pattern).test(input)).toBe(expected);
+  });
+
+  it('reports whether the pattern has a wildcard', () => {
+    expect(compileGlob('abc').hasWildcard).toBe(false);
+    expect(compileGlob('a*c').hasWildcard).toBe(true);
+    expect(compileGlob('a?c').hasWildcard).toBe(true);
+    expect(compileGlob('a?c').source).toBe('a?c');
+    expect(hasWildcard('x*')).toBe(true);
+    expect(hasWildcard('x')).toBe(false);
+  });
+
+  describe('literal placeholders from policy-variable escapes', () => {
+    it.each([
+      [`a${LITERAL_STAR}b`, 'a*b', true],
+      [`a${LITERAL_STAR}b`, 'axb', false],
+      [`a${LITERAL_STAR}b`, 'ab', false],
+      [`a${LITERAL_QUESTION}b`, 'a?b', true],
+      [`a${LITERAL_QUESTION}b`, 'axb', false],
+      [`*${LITERAL_STAR}`, 'x*', true],
+      [`*${LITERAL_STAR}`, 'xy', false],
+      [`*${LITERAL_STAR}*`, 'a*b', true],
+      [`*${LITERAL_STAR}*`, 'ab', false],
+      [`*${LITERAL_QUESTION}?*`, 'x?y', true],
+      [`*${LITERAL_QUESTION}?*`, 'xzy', false],
+    ])('%j vs %j -> %s', (pattern, input, expected) => {
+      expect(compileGlob(pattern).test(input)).toBe(expected);
+    });
+
+    it('a placeholder is not a wildcard', () => {
+      expect(compileGlob(`a${LITERAL_STAR}`).hasWildcard).toBe(false);
+    });
+  });
+
+  describe('pathological patterns stay linear', () => {
+    const pattern = compileGlob('*a*a*a*a*a*a*b');
+    const as = 'a'.repeat(100_000);
+
+    it.each([
+      ['100,000 a', as, false],
+      ['100,000 a then b', as + 'b', true],
+      ['b then 100,000 a', 'b' + as, false],
+      ['five a then b', 'aaaaab', false],
+      ['six a then b', 'aaaaaab', true],
+      ['a and b interleaved, ending in b', 'ab'.repeat(50_000), true],
+    ])('%s', (_name, input, expected) => {
+      expect(pattern.test(input)).toBe(expected);
+    });
+
+    it('with ? chunks too', () => {
+      const q = compileGlob('*a?a*a?a*a?a*b');
+      expect(q.test(as)).toBe(false);
+      expect(q.test(as + 'b')).toBe(true);
+      expect(q.test('axaaxaaxab')).toBe(true);
+      expect(q.test('axaaxab')).toBe(false);
+    });
+  });
+});
+
+describe('splitArn', () => {
+  it.each([
+    ['arn:aws:s3:::bucket/key', ['arn', 'aws', 's3', '', '', 'bucket/key']],
+    [
+      'arn:aws:logs:us-east-1:1:log-group:x:*',
+      ['arn', 'aws', 'logs', 'us-east-1', '1', 'log-group:x:*'],
+    ],
+    ['arn:aws:s3', ['arn', 'aws', 's3']],
+    ['bucket', ['bucket']],
+    ['', ['']],
+  ])('%j', (arn, parts) => {
+    expect(splitArn(arn)).toEqual(parts);
+  });
+});
+
+describe('compileArnGlob', () => {
+  it.each([
+    ['*', 'arn:aws:s3:::b', true],
+    ['*', 'not-an-arn', true],
+    // no wildcard: exact, case-sensitive
+    ['arn:aws:iam::111122223333:user/Bob', 'arn:aws:iam::111122223333:user/Bob', true],
+    ['arn:aws:iam::111122223333:user/Bob', 'arn:aws:iam::111122223333:user/bob', false],
+    // the resource part is matched whole: * crosses / and :
+    ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/a/b:c', true],
+    ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket', false],
+    ['arn:aws:s3:::bucket*', 'arn:aws:s3:::bucket-2/x', true],
+    [
+      'arn:aws:logs:*:*:log-group:/aws/codebuild/*',
+      'arn:aws:logs:us-east-1:111122223333:log-group:/aws/codebuild/p:log-stream:s',
+      true,
+    ],
+    // segments before the resource part are matched one by one
+    ['arn:aws:iam::*:role/x', 'arn:aws:iam::111122223333:role/x', true],
+    ['arn:aws:iam::*:role/x', 'arn:aws:iam::111122223333:role/y', false],
+    ['arn:aws:sns:*:111122223333:topic', 'arn:aws:sns:us-east-1:111122223333:topic', true],
+    ['arn:aws:sns:*:111122223333:topic', 'arn:aws:sns:us-east-1:extra:111122223333:topic', false],
+    ['arn:aws:sns:us-east-?:*:topic', 'arn:aws:sns:us-east-1:1:topic', true],
+    ['arn:aws:sns:us-east-?:*:topic', 'arn:aws:sns:us-east-10:1:topic', false],
+    ['arn:aws:s3:::b?', 'arn:aws:s3:::b1', true],
+    // a short pattern whose last segment ends in * matches the rest of the ARN
+    ['arn:aws:s3:*', 'arn:aws:s3:::bucket/key', true],
+    ['arn:aws:*', 'arn:aws:iam::111122223333:role/x', true],
+    ['arn:aws:iam::*', 'arn:aws:iam::111122223333:role/x', true],
+    ['arn:aws:iam::1*', 'arn:aws:iam::111122223333:role/x', true],
+    ['arn:aws:iam::2*', 'arn:aws:iam::111122223333:role/x', false],
+    ['arn:aws:s3*', 'arn:aws:s3:::b', true],
+    ['arn:aws:s3:*', 'arn:aws:s3', false],
+    ['arn:aws:s3:*', 'arn:aws:s3:x', true],
+    // a short pattern not ending in * needs exactly that many segments
+    ['arn:aws:s3:?', 'arn:aws:s3:::bucket', false],
+    ['arn:aws:s3:?', 'arn:aws:s3:x', true],
+    // fewer segments in the ARN than the pattern
+    ['arn:aws:s3:::b*', 'arn:aws:s3', false],
+    // not an ARN pattern: a plain wildcard match
+    ['bucket*', 'bucket-1', true],
+    ['bucket*', 'my-bucket', false],
+  ])('%j vs %j -> %s', (pattern, arn, expected) => {
+    expect(compileArnGlob(pattern).test(arn)).toBe(expected);
+  });
+
+  it('differs from a plain glob exactly where a * would cross a colon before the resource part', () => {
+    const pattern = 'arn:aws:sns:*:111122223333:topic';
+    const arn = 'arn:aws:sns:us-east-1:extra:111122223333:topic';
+    expect(compileGlob(pattern).test(arn)).toBe(true);
+    expect(compileArnGlob(pattern).test(arn)).toBe(false);
+  });
+
+  it('honours literal placeholders in resolved templates', () => {
+    const g = compileArnGlob(`arn:aws:s3:::b/home/a${LITERAL_STAR}/*`);
+    expect(g.test('arn:aws:s3:::b/home/a*/x')).toBe(true);
+    expect(g.test('arn:aws:s3:::b/home/abc/x')).toBe(false);
+    const exact = compileArnGlob(`arn:aws:s3:::b/${LITERAL_QUESTION}`);
+    expect(exact.hasWildcard).toBe(false);
+    expect(exact.test('arn:aws:s3:::b/?')).toBe(true);
+    expect(exact.test('arn:aws:s3:::b/x')).toBe(false);
+  });
+
+  it('is linear on a pathological resource part', () => {
+    const g = compileArnGlob('arn:aws:s3:::*a*a*a*a*a*a*b');
+    expect(g.test('arn:aws:s3:::' + 'a'.repeat(100_000))).toBe(false);
+    expect(g.test('arn:aws:s3:::' + 'a'.repeat(100_000) + 'b')).toBe(true);
+  });
+});
