@@ -1,0 +1,60 @@
+/**
+ * Load a snapshot folder (the contract: /work/shared/snapshot-format.md) into the model.
+ * Every file is optional; what is missing stays unknown (`undefined`), never allowed. Bad files
+ * become problems and the rest is still read. Never throws on input.
+ */
+import { join } from 'node:path';
+import { sortProblems, type Problem } from '../problems.js';
+import { isAccountId, isRegionName } from '../model/arn.js';
+import type { AccountModel, Model, RegionModel } from '../model/types.js';
+import { isDirectory, listDir, sortedMap } from './snapshotFiles.js';
+import { loadIam } from './snapshotIam.js';
+import { loadOrganization } from './snapshotOrganization.js';
+import { loadRegion } from './snapshotRegion.js';
+import { loadBuckets } from './snapshotS3.js';
+
+export function loadSnapshot(dir: string): Model {
+  const problems: Problem[] = [];
+  if (!isDirectory(dir)) {
+    problems.push({
+      pointer: '',
+      message: `snapshot folder \`${dir}\` does not exist or is not a folder`,
+      id: 'snapshot.root.missing',
+      severity: 'error',
+    });
+    return { root: dir, accounts: new Map(), organization: undefined, problems };
+  }
+
+  const entries = listDir(dir);
+  const accounts = new Map<string, AccountModel>();
+  for (const e of entries) {
+    if (!e.isDir || !isAccountId(e.name)) continue;
+    accounts.set(e.name, loadAccount(dir, e.name, problems));
+  }
+  const organization = entries.some((e) => e.isDir && e.name === 'organization')
+    ? loadOrganization(dir, problems)
+    : undefined;
+
+  return {
+    root: dir,
+    accounts: sortedMap(accounts),
+    organization,
+    problems: sortProblems(problems),
+  };
+}
+
+function loadAccount(root: string, account: string, problems: Problem[]): AccountModel {
+  const entries = listDir(join(root, account));
+  const hasIam = entries.some((e) => e.isFile && e.name === 'iam.json');
+  const regions = new Map<string, RegionModel>();
+  for (const e of entries) {
+    if (e.isDir && isRegionName(e.name))
+      regions.set(e.name, loadRegion(root, account, e.name, problems));
+  }
+  return {
+    id: account,
+    iam: hasIam ? loadIam(root, account, problems) : undefined,
+    buckets: loadBuckets(root, account, problems),
+    regions: sortedMap(regions),
+  };
+}

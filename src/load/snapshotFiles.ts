@@ -1,0 +1,113 @@
+/**
+ * The only file-system code of the snapshot loader: list folders, read JSON files. Everything
+ * is synchronous and sorted so a snapshot always loads the same way.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../problems.js';
+
+export interface DirEntry {
+  readonly name: string;
+  readonly isDir: boolean;
+  readonly isFile: boolean;
+}
+
+/** Entries of a folder, sorted by name (code-point order); [] when it cannot be read. */
+export function listDir(absDir: string): DirEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(absDir);
+  } catch {
+    return [];
+  }
+  const out: DirEntry[] = [];
+  for (const name of names.sort(compareNames)) {
+    try {
+      // statSync follows symlinks, so a snapshot may share files by linking them; folders
+      // are only walked to a fixed depth, so a link loop cannot hang the loader
+      const st = statSync(join(absDir, name));
+      out.push({ name, isDir: st.isDirectory(), isFile: st.isFile() });
+    } catch {
+      // a dangling link: nothing to read
+    }
+  }
+  return out;
+}
+
+export function isDirectory(absPath: string): boolean {
+  try {
+    return statSync(absPath).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `name.json` → `name`; undefined for other files. */
+export function jsonBaseName(name: string): string | undefined {
+  return name.endsWith('.json') && name.length > 5 ? name.slice(0, -5) : undefined;
+}
+
+/**
+ * Parse one snapshot file. Not readable or not JSON → a problem and undefined. The message
+ * never quotes the file's text: it may hold secrets.
+ */
+export function readJson(
+  root: string,
+  rel: string,
+  problems: Problem[],
+): { value: unknown } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, rel), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    problems.push({
+      file: rel,
+      pointer: '',
+      message: `cannot read file: ${code}`,
+      id: 'snapshot.file.unreadable',
+      severity: 'error',
+    });
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (e) {
+    problems.push({
+      file: rel,
+      pointer: '',
+      message: `not valid json${where(text, e)}`,
+      id: 'snapshot.json.invalid',
+      severity: 'error',
+    });
+    return undefined;
+  }
+}
+
+/** `: line L column C` when the parser's message gives a position. */
+function where(text: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  const at = / position (\d+)/.exec(message);
+  if (text.trim() === '') return ': the file is empty';
+  if (!at) return '';
+  const pos = Math.min(Number(at[1]), text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < pos; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `: line ${line} column ${pos - lineStart + 1}`;
+}
+
+/** A copy of `map` whose iteration order is sorted by key, so output built from it is stable. */
+export function sortedMap<V>(map: ReadonlyMap<string, V>): ReadonlyMap<string, V> {
+  return new Map([...map.entries()].sort((a, b) => compareNames(a[0], b[0])));
+}

@@ -1,0 +1,283 @@
+/**
+ * `<account>/iam.json`: the output of `aws iam get-account-authorization-details` (no filter,
+ * so roles, users, groups and local + attached AWS-managed policies are all there).
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
+ */
+import { joinPointer, type Problem } from '../problems.js';
+import type {
+  GroupModel,
+  IamModel,
+  InlinePolicyModel,
+  ManagedPolicyModel,
+  RoleModel,
+  UserModel,
+} from '../model/types.js';
+import { parseArn } from '../model/arn.js';
+import { snapshotPath } from '../model/snapshotPath.js';
+import { JsonReader, type JsonObject } from './jsonReader.js';
+import { readJson, sortedMap } from './snapshotFiles.js';
+import { compileSnapshotPolicy } from './snapshotPolicy.js';
+
+/** undefined when iam.json is absent (the caller checked) or unreadable (a problem says why). */
+export function loadIam(root: string, account: string, problems: Problem[]): IamModel | undefined {
+  const file = snapshotPath.iam(account);
+  const raw = readJson(root, file, problems);
+  if (!raw) return undefined;
+  const r = new JsonReader(file, problems);
+  const doc = r.object(raw.value, '');
+  if (!doc) return undefined;
+
+  const policies = new Map<string, ManagedPolicyModel>();
+  for (const { value, pointer } of r.objectList(doc, 'Policies', '')) {
+    const p = readManagedPolicy(r, value, pointer, problems);
+    if (p && !policies.has(p.arn)) policies.set(p.arn, p);
+  }
+
+  const roles = new Map<string, RoleModel>();
+  for (const { value, pointer } of r.objectList(doc, 'RoleDetailList', '')) {
+    const role = readRole(r, value, pointer, account, problems);
+    if (role && !roles.has(role.arn)) roles.set(role.arn, role);
+  }
+
+  const groups = new Map<string, GroupModel>();
+  for (const { value, pointer } of r.objectList(doc, 'GroupDetailList', '')) {
+    const arn = r.reqString(value, 'Arn', pointer);
+    const name = r.reqString(value, 'GroupName', pointer);
+    if (arn === undefined || name === undefined || groups.has(arn)) continue;
+    groups.set(arn, {
+      kind: 'group',
+      arn,
+      name,
+      path: r.optString(value, 'Path', pointer) ?? '/',
+      account,
+      inlinePolicies: readInline(r, value, 'GroupPolicyList', pointer, arn, problems),
+      managedPolicyArns: readAttached(r, value, pointer),
+      location: { file, pointer },
+    });
+  }
+
+  const users = new Map<string, UserModel>();
+  for (const { value, pointer } of r.objectList(doc, 'UserDetailList', '')) {
+    const arn = r.reqString(value, 'Arn', pointer);
+    const name = r.reqString(value, 'UserName', pointer);
+    if (arn === undefined || name === undefined || users.has(arn)) continue;
+    users.set(arn, {
+      kind: 'user',
+      arn,
+      name,
+      path: r.optString(value, 'Path', pointer) ?? '/',
+      userId: r.optString(value, 'UserId', pointer),
+      account,
+      inlinePolicies: readInline(r, value, 'UserPolicyList', pointer, arn, problems),
+      managedPolicyArns: readAttached(r, value, pointer),
+      groupNames: r.stringList(value, 'GroupList', pointer),
+      boundaryArn: readBoundary(r, value, pointer),
+      tags: readTags(r, value, pointer),
+      location: { file, pointer },
+    });
+  }
+
+  // Attached but not listed: unknown input, never an empty policy (snapshot-format.md).
+  const reported = new Set<string>();
+  const checkAttached = (
+    arns: readonly string[],
+    owner: { location: { pointer: string }; arn: string },
+  ): void => {
+    for (const arn of arns) {
+      if (policies.has(arn) || reported.has(arn)) continue;
+      reported.add(arn);
+      r.report(
+        owner.location.pointer,
+        `managed policy \`${arn}\` is attached to \`${owner.arn}\` but not in \`Policies\`: its permissions are unknown`,
+        'snapshot.iam.managed-policy-missing',
+        'warning',
+      );
+    }
+  };
+  for (const role of roles.values()) {
+    checkAttached(role.managedPolicyArns, role);
+    if (role.boundaryArn !== undefined) checkAttached([role.boundaryArn], role);
+  }
+  for (const user of users.values()) {
+    checkAttached(user.managedPolicyArns, user);
+    if (user.boundaryArn !== undefined) checkAttached([user.boundaryArn], user);
+  }
+  for (const group of groups.values()) checkAttached(group.managedPolicyArns, group);
+
+  const truncated = r.optBool(doc, 'IsTruncated', '') === true;
+  if (truncated) {
+    r.report(
+      '/IsTruncated',
+      'the output is truncated: principals and policies that are not listed are unknown; run the command without `--max-items`',
+      'snapshot.iam.truncated',
+      'warning',
+    );
+  }
+
+  return {
+    roles: sortedMap(roles),
+    users: sortedMap(users),
+    groups: sortedMap(groups),
+    policies: sortedMap(policies),
+    truncated,
+    location: { file, pointer: '' },
+  };
+}
+
+function readRole(
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+  account: string,
+  problems: Problem[],
+): RoleModel | undefined {
+  const arn = r.reqString(o, 'Arn', pointer);
+  const name = r.reqString(o, 'RoleName', pointer);
+  if (arn === undefined || name === undefined) return undefined;
+  const path = r.optString(o, 'Path', pointer) ?? '/';
+  let trustPolicy;
+  if (o['AssumeRolePolicyDocument'] === undefined || o['AssumeRolePolicyDocument'] === null) {
+    r.report(pointer, 'missing required key `AssumeRolePolicyDocument`', 'snapshot.shape.invalid');
+  } else {
+    trustPolicy = compileSnapshotPolicy(
+      o['AssumeRolePolicyDocument'],
+      {
+        name: arn,
+        policyType: 'trust',
+        file: r.file,
+        pointer: joinPointer(pointer, 'AssumeRolePolicyDocument'),
+      },
+      problems,
+    );
+  }
+  return {
+    kind: 'role',
+    arn,
+    name,
+    path,
+    roleId: r.optString(o, 'RoleId', pointer),
+    account,
+    trustPolicy,
+    inlinePolicies: readInline(r, o, 'RolePolicyList', pointer, arn, problems),
+    managedPolicyArns: readAttached(r, o, pointer),
+    boundaryArn: readBoundary(r, o, pointer),
+    tags: readTags(r, o, pointer),
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
+    isServiceLinked: path.startsWith('/aws-service-role/'),
+    location: { file: r.file, pointer },
+  };
+}
+
+/** Inline policy name for reasons: readable and unique, e.g. `arn:aws:iam::1:role/x (inline: Name)`. */
+export function inlinePolicyName(ownerArn: string, policyName: string): string {
+  return `${ownerArn} (inline: ${policyName})`;
+}
+
+function readInline(
+  r: JsonReader,
+  o: JsonObject,
+  key: string,
+  base: string,
+  ownerArn: string,
+  problems: Problem[],
+): InlinePolicyModel[] {
+  const out: InlinePolicyModel[] = [];
+  for (const { value, pointer } of r.objectList(o, key, base)) {
+    const name = r.reqString(value, 'PolicyName', pointer);
+    if (name === undefined) continue;
+    const docPointer = joinPointer(pointer, 'PolicyDocument');
+    const policy = compileSnapshotPolicy(
+      value['PolicyDocument'],
+      {
+        name: inlinePolicyName(ownerArn, name),
+        policyType: 'identity',
+        file: r.file,
+        pointer: docPointer,
+      },
+      problems,
+    );
+    out.push({ name, policy, location: { file: r.file, pointer: docPointer } });
+  }
+  return out;
+}
+
+function readAttached(r: JsonReader, o: JsonObject, base: string): string[] {
+  const out: string[] = [];
+  for (const { value, pointer } of r.objectList(o, 'AttachedManagedPolicies', base)) {
+    const arn = r.reqString(value, 'PolicyArn', pointer);
+    if (arn !== undefined && !out.includes(arn)) out.push(arn);
+  }
+  return out;
+}
+
+function readBoundary(r: JsonReader, o: JsonObject, base: string): string | undefined {
+  const b = r.optObject(o, 'PermissionsBoundary', base);
+  return b
+    ? r.reqString(b, 'PermissionsBoundaryArn', joinPointer(base, 'PermissionsBoundary'))
+    : undefined;
+}
+
+function readTags(r: JsonReader, o: JsonObject, base: string): ReadonlyMap<string, string> {
+  const tags = new Map<string, string>();
+  for (const { value, pointer } of r.objectList(o, 'Tags', base)) {
+    const key = r.reqString(value, 'Key', pointer);
+    const v = r.optString(value, 'Value', pointer);
+    if (key !== undefined) tags.set(key, v ?? '');
+  }
+  return sortedMap(tags);
+}
+
+function readManagedPolicy(
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+  problems: Problem[],
+): ManagedPolicyModel | undefined {
+  const arn = r.reqString(o, 'Arn', pointer);
+  if (arn === undefined) return undefined;
+  const defaultVersionId = r.optString(o, 'DefaultVersionId', pointer);
+  let policy;
+  let found = false;
+  for (const v of r.objectList(o, 'PolicyVersionList', pointer)) {
+    const isDefault = r.optBool(v.value, 'IsDefaultVersion', v.pointer);
+    const versionId = r.optString(v.value, 'VersionId', v.pointer);
+    // IsDefaultVersion is authoritative; DefaultVersionId is the fallback for hand-made files
+    if (
+      isDefault !== true &&
+      !(isDefault === undefined && versionId !== undefined && versionId === defaultVersionId)
+    ) {
+      continue;
+    }
+    found = true;
+    policy = compileSnapshotPolicy(
+      v.value['Document'],
+      {
+        name: arn,
+        policyType: 'identity',
+        file: r.file,
+        pointer: joinPointer(v.pointer, 'Document'),
+      },
+      problems,
+    );
+    break;
+  }
+  if (!found) {
+    r.report(
+      pointer,
+      `managed policy \`${arn}\` has no default version in \`PolicyVersionList\`: its permissions are unknown`,
+      'snapshot.iam.default-version-missing',
+      'warning',
+    );
+  }
+  const parsed = parseArn(arn);
+  return {
+    arn,
+    name: r.optString(o, 'PolicyName', pointer) ?? arn.slice(arn.lastIndexOf('/') + 1),
+    path: r.optString(o, 'Path', pointer) ?? '/',
+    policyId: r.optString(o, 'PolicyId', pointer),
+    isAwsManaged: parsed?.account === 'aws',
+    defaultVersionId,
+    policy,
+    location: { file: r.file, pointer },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * `organization/`: describe-organization, the flattened list-parents map, list-accounts and
+ * one file per SCP / RCP (describe-policy merged with list-targets-for-policy).
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html
+ */
+import { join } from 'node:path';
+import { joinPointer, type Problem } from '../problems.js';
+import { snapshotPath } from '../model/snapshotPath.js';
+import type { OrgAccountModel, OrganizationModel, OrgPolicyModel } from '../model/types.js';
+import { JsonReader, describe, type JsonObject } from './jsonReader.js';
+import { compareNames, jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
+import { compileSnapshotPolicy } from './snapshotPolicy.js';
+
+/** The name reasons use for an SCP or RCP: `<policy id> (<name>)`. */
+export function orgPolicyName(id: string, name: string | undefined): string {
+  return name === undefined ? id : `${id} (${name})`;
+}
+
+export function loadOrganization(root: string, problems: Problem[]): OrganizationModel {
+  const entries = listDir(join(root, 'organization'));
+  const hasFile = (name: string): boolean => entries.some((e) => e.name === name && e.isFile);
+  const hasDir = (name: string): boolean => entries.some((e) => e.name === name && e.isDir);
+
+  let id: string | undefined;
+  let arn: string | undefined;
+  let managementAccountId: string | undefined;
+  let featureSet: string | undefined;
+  const describeLoaded = hasFile('describe-organization.json');
+  if (describeLoaded) {
+    const opened = open(root, snapshotPath.orgDescribe, problems);
+    const org = opened && opened.r.reqObject(opened.doc, 'Organization', '');
+    if (opened && org) {
+      const r = opened.r;
+      id = r.optString(org, 'Id', '/Organization');
+      arn = r.optString(org, 'Arn', '/Organization');
+      managementAccountId = r.optString(org, 'MasterAccountId', '/Organization');
+      featureSet = r.optString(org, 'FeatureSet', '/Organization');
+    }
+  }
+
+  const parents = new Map<string, string>();
+  const parentsLoaded = hasFile('parents.json');
+  if (parentsLoaded) {
+    const opened = open(root, snapshotPath.orgParents, problems);
+    if (opened) {
+      for (const child of Object.keys(opened.doc).sort(compareNames)) {
+        const parent = opened.doc[child];
+        if (typeof parent === 'string') parents.set(child, parent);
+        else {
+          opened.r.report(
+            joinPointer('', child),
+            `expected a string (the parent id), got ${describe(parent)}`,
+            'snapshot.shape.invalid',
+          );
+        }
+      }
+      reportCycles(opened.r, parents);
+    }
+  }
+
+  const accounts = new Map<string, OrgAccountModel>();
+  const accountsLoaded = hasFile('accounts.json');
+  if (accountsLoaded) {
+    const opened = open(root, snapshotPath.orgAccounts, problems);
+    if (opened) {
+      const { r, doc } = opened;
+      if (doc['Accounts'] === undefined)
+        r.report('', 'missing required key `Accounts`', 'snapshot.shape.invalid');
+      for (const { value, pointer } of r.objectList(doc, 'Accounts', '')) {
+        const accountId = r.reqString(value, 'Id', pointer);
+        if (accountId === undefined || accounts.has(accountId)) continue;
+        // Email is not read: it is personal data the analysis never needs
+        accounts.set(accountId, {
+          id: accountId,
+          name: r.optString(value, 'Name', pointer),
+          status: r.optString(value, 'Status', pointer),
+          location: { file: r.file, pointer },
+        });
+      }
+    }
+  }
+
+  const scpLoaded = hasDir('scp');
+  const rcpLoaded = hasDir('rcp');
+  const scps = scpLoaded ? loadPolicies(root, 'scp', problems) : [];
+  const rcps = rcpLoaded ? loadPolicies(root, 'rcp', problems) : [];
+
+  const rootIds = new Set<string>();
+  for (const parent of parents.values()) if (parent.startsWith('r-')) rootIds.add(parent);
+  for (const p of [...scps, ...rcps]) {
+    for (const t of p.rootTargets) rootIds.add(t);
+  }
+
+  return {
+    id,
+    arn,
+    managementAccountId,
+    featureSet,
+    rootIds: [...rootIds].sort(compareNames),
+    parents: sortedMap(parents),
+    accounts: sortedMap(accounts),
+    scps: scps.map((p) => p.model),
+    rcps: rcps.map((p) => p.model),
+    loaded: {
+      describe: describeLoaded,
+      parents: parentsLoaded,
+      accounts: accountsLoaded,
+      scp: scpLoaded,
+      rcp: rcpLoaded,
+    },
+  };
+}
+
+function open(
+  root: string,
+  file: string,
+  problems: Problem[],
+): { r: JsonReader; doc: JsonObject } | undefined {
+  const raw = readJson(root, file, problems);
+  if (!raw) return undefined;
+  const r = new JsonReader(file, problems);
+  const doc = r.object(raw.value, '');
+  return doc ? { r, doc } : undefined;
+}
+
+/** A parent chain that loops would make every level computation meaningless: say so once. */
+function reportCycles(r: JsonReader, parents: ReadonlyMap<string, string>): void {
+  const reported = new Set<string>();
+  for (const start of parents.keys()) {
+    const seen = new Set<string>();
+    let current: string | undefined = start;
+    while (current !== undefined && !seen.has(current)) {
+      seen.add(current);
+      current = parents.get(current);
+    }
+    if (current !== undefined && !reported.has(current)) {
+      for (const id of seen) reported.add(id);
+      r.report(
+        joinPointer('', current),
+        `the parent chain of \`${current}\` loops back to itself`,
+        'snapshot.organization.parents-cycle',
+      );
+    }
+  }
+}
+
+function loadPolicies(
+  root: string,
+  kind: 'scp' | 'rcp',
+  problems: Problem[],
+): { model: OrgPolicyModel; rootTargets: string[] }[] {
+  const out: { model: OrgPolicyModel; rootTargets: string[] }[] = [];
+  const ids = new Set<string>();
+  for (const e of listDir(join(root, 'organization', kind))) {
+    const fileId = e.isFile ? jsonBaseName(e.name) : undefined;
+    if (fileId === undefined) continue;
+    const file = kind === 'scp' ? snapshotPath.orgScp(fileId) : snapshotPath.orgRcp(fileId);
+    const opened = open(root, file, problems);
+    if (!opened) continue;
+    const { r, doc } = opened;
+    const policy = r.reqObject(doc, 'Policy', '');
+    const summary = policy && r.optObject(policy, 'PolicySummary', '/Policy');
+    const sp = '/Policy/PolicySummary';
+    const id = (summary && r.optString(summary, 'Id', sp)) ?? fileId;
+    if (ids.has(id)) continue;
+    ids.add(id);
+    const name = summary && r.optString(summary, 'Name', sp);
+    let compiled;
+    if (policy && (policy['Content'] === undefined || policy['Content'] === null)) {
+      r.report('/Policy', 'missing required key `Content`', 'snapshot.shape.invalid');
+    } else if (policy) {
+      compiled = compileSnapshotPolicy(
+        policy['Content'],
+        { name: orgPolicyName(id, name), policyType: kind, file, pointer: '/Policy/Content' },
+        problems,
+      );
+    }
+    let targets: string[] | undefined;
+    const rootTargets: string[] = [];
+    if (doc['Targets'] !== undefined && doc['Targets'] !== null) {
+      targets = [];
+      for (const t of r.objectList(doc, 'Targets', '')) {
+        const targetId = r.reqString(t.value, 'TargetId', t.pointer);
+        if (targetId === undefined) continue;
+        targets.push(targetId);
+        if (r.optString(t.value, 'Type', t.pointer) === 'ROOT') rootTargets.push(targetId);
+      }
+      targets.sort(compareNames);
+    } else {
+      r.report(
+        '',
+        'the policy file has no `Targets`: where it is attached is unknown; merge `aws organizations list-targets-for-policy`',
+        'snapshot.organization.targets-missing',
+        'warning',
+      );
+    }
+    out.push({
+      model: {
+        id,
+        name,
+        arn: summary && r.optString(summary, 'Arn', sp),
+        awsManaged: summary && r.optBool(summary, 'AwsManaged', sp),
+        policy: compiled,
+        targets,
+        location: { file, pointer: '/Policy/Content' },
+      },
+      rootTargets,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,768 @@
+/**
+ * One `<account>/<region>/` folder: pipelines, CodeBuild projects, KMS keys and aliases,
+ * Lambda functions, CodeDeploy groups, EventBridge rules, ECR repositories, SNS topics.
+ * Each file is the unchanged output of the AWS CLI command named in snapshot-format.md.
+ */
+import { join } from 'node:path';
+import { joinPointer, type Problem } from '../problems.js';
+import { partitionOfRegion } from '../model/arn.js';
+import { snapshotPath } from '../model/snapshotPath.js';
+import { deploymentGroupKey } from '../model/queries.js';
+import type {
+  ActionModel,
+  ArtifactStoreModel,
+  CodeBuildArtifactsModel,
+  CodeBuildEnvironmentModel,
+  CodeBuildEnvironmentVariableModel,
+  CodeBuildLogsModel,
+  CodeBuildModel,
+  CodeBuildProjectModel,
+  CodeBuildSourceModel,
+  DeploymentGroupModel,
+  EcrRepositoryModel,
+  EventRuleModel,
+  EventTargetModel,
+  EventsModel,
+  KmsAliasModel,
+  KmsGrantModel,
+  KmsKeyModel,
+  LambdaModel,
+  PipelineModel,
+  RegionModel,
+  SnsTopicModel,
+  StageModel,
+} from '../model/types.js';
+import { JsonReader, describe, isObject, type JsonObject } from './jsonReader.js';
+import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
+import { compileSnapshotPolicy } from './snapshotPolicy.js';
+
+interface RegionContext {
+  readonly root: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly problems: Problem[];
+}
+
+export function loadRegion(
+  root: string,
+  account: string,
+  region: string,
+  problems: Problem[],
+): RegionModel {
+  const ctx: RegionContext = {
+    root,
+    account,
+    region,
+    partition: partitionOfRegion(region),
+    problems,
+  };
+  const dir = `${account}/${region}`;
+  const entries = listDir(join(root, dir));
+  const has = (name: string, dirWanted: boolean): boolean =>
+    entries.some((e) => e.name === name && (dirWanted ? e.isDir : e.isFile));
+
+  const pipelines = new Map<string, PipelineModel>();
+  for (const name of jsonFiles(root, `${dir}/codepipeline`)) {
+    const p = loadPipeline(ctx, `${dir}/codepipeline/${name}.json`, name);
+    if (p && !pipelines.has(p.name)) pipelines.set(p.name, p);
+  }
+
+  const aliases = has('kms', true) ? loadAliases(ctx) : undefined;
+  const kmsKeys = new Map<string, KmsKeyModel>();
+  for (const name of jsonFiles(root, `${dir}/kms`)) {
+    if (name === 'aliases') continue;
+    const key = loadKmsKey(ctx, `${dir}/kms/${name}.json`, name, aliases);
+    if (key && !kmsKeys.has(key.keyId)) kmsKeys.set(key.keyId, key);
+  }
+
+  const lambdas = new Map<string, LambdaModel>();
+  for (const name of jsonFiles(root, `${dir}/lambda`)) {
+    const fn = loadLambda(ctx, `${dir}/lambda/${name}.json`, name);
+    if (fn && !lambdas.has(fn.name)) lambdas.set(fn.name, fn);
+  }
+
+  const deploymentGroups = new Map<string, DeploymentGroupModel>();
+  for (const name of jsonFiles(root, `${dir}/codedeploy`)) {
+    const g = loadDeploymentGroup(ctx, `${dir}/codedeploy/${name}.json`, name);
+    const key = g && deploymentGroupKey(g.application, g.name);
+    if (g && key !== undefined && !deploymentGroups.has(key)) deploymentGroups.set(key, g);
+  }
+
+  const ecrRepositories = new Map<string, EcrRepositoryModel>();
+  for (const name of jsonFilesDeep(root, `${dir}/ecr`)) {
+    const repo = loadEcr(ctx, `${dir}/ecr/${name}.json`, name);
+    if (repo && !ecrRepositories.has(repo.name)) ecrRepositories.set(repo.name, repo);
+  }
+
+  const snsTopics = new Map<string, SnsTopicModel>();
+  for (const name of jsonFiles(root, `${dir}/sns`)) {
+    const topic = loadSns(ctx, `${dir}/sns/${name}.json`, name);
+    if (topic && !snsTopics.has(topic.name)) snsTopics.set(topic.name, topic);
+  }
+
+  return {
+    name: region,
+    account,
+    pipelines: sortedMap(pipelines),
+    codebuild: has('codebuild.json', false) ? loadCodeBuild(ctx) : undefined,
+    kmsKeys: sortedMap(kmsKeys),
+    aliases,
+    lambdas: sortedMap(lambdas),
+    deploymentGroups: sortedMap(deploymentGroups),
+    events: has('events.json', false) ? loadEvents(ctx) : undefined,
+    ecrRepositories: sortedMap(ecrRepositories),
+    snsTopics: sortedMap(snsTopics),
+  };
+}
+
+/** Base names of the `*.json` files directly in `rel`. */
+function jsonFiles(root: string, rel: string): string[] {
+  const out: string[] = [];
+  for (const e of listDir(join(root, rel))) {
+    const base = e.isFile ? jsonBaseName(e.name) : undefined;
+    if (base !== undefined) out.push(base);
+  }
+  return out;
+}
+
+/** ECR repository names may hold `/` (`team/app`), so `ecr/` is walked; depth-limited. */
+function jsonFilesDeep(root: string, rel: string, prefix = '', depth = 0): string[] {
+  const out: string[] = [];
+  if (depth > 8) return out;
+  for (const e of listDir(join(root, rel, prefix))) {
+    if (e.isDir) out.push(...jsonFilesDeep(root, rel, `${prefix}${e.name}/`, depth + 1));
+    const base = e.isFile ? jsonBaseName(e.name) : undefined;
+    if (base !== undefined) out.push(prefix + base);
+  }
+  return out;
+}
+
+function openObject(
+  ctx: RegionContext,
+  file: string,
+): { r: JsonReader; doc: JsonObject } | undefined {
+  const raw = readJson(ctx.root, file, ctx.problems);
+  if (!raw) return undefined;
+  const r = new JsonReader(file, ctx.problems);
+  const doc = r.object(raw.value, '');
+  return doc ? { r, doc } : undefined;
+}
+
+/**
+ * A resource policy held in `o[key]` (a JSON string, or an object in hand-made files):
+ * null when absent (known: no policy), undefined when it does not compile.
+ */
+function resourcePolicy(
+  ctx: RegionContext,
+  r: JsonReader,
+  o: JsonObject,
+  key: string,
+  base: string,
+  name: string,
+): ReturnType<typeof compileSnapshotPolicy> | null {
+  const value = o[key];
+  if (value === undefined || value === null) return null;
+  return compileSnapshotPolicy(
+    value,
+    { name, policyType: 'resource', file: r.file, pointer: joinPointer(base, key) },
+    ctx.problems,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// CodePipeline: aws codepipeline get-pipeline
+// https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipeline.html
+
+function loadPipeline(
+  ctx: RegionContext,
+  file: string,
+  fileName: string,
+): PipelineModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const p = r.reqObject(doc, 'pipeline', '');
+  if (!p) return undefined;
+  const base = '/pipeline';
+  const name = r.reqString(p, 'name', base) ?? fileName;
+  const metadata = r.optObject(doc, 'metadata', '');
+  const arn =
+    (metadata && r.optString(metadata, 'pipelineArn', '/metadata')) ??
+    `arn:${ctx.partition}:codepipeline:${ctx.region}:${ctx.account}:${name}`;
+
+  const artifactStores = new Map<string, ArtifactStoreModel>();
+  const single = r.optObject(p, 'artifactStore', base);
+  if (single) {
+    const store = readArtifactStore(r, single, joinPointer(base, 'artifactStore'), ctx.region);
+    if (store) artifactStores.set(ctx.region, store);
+  }
+  const many = r.optObject(p, 'artifactStores', base);
+  if (many) {
+    for (const region of Object.keys(many)) {
+      const pointer = joinPointer(base, 'artifactStores', region);
+      const o = r.object(many[region], pointer);
+      const store = o && readArtifactStore(r, o, pointer, region);
+      if (store) artifactStores.set(region, store);
+    }
+  }
+  if (!single && !many)
+    r.report(
+      base,
+      'missing required key `artifactStore` or `artifactStores`',
+      'snapshot.shape.invalid',
+    );
+
+  const stages: StageModel[] = [];
+  for (const s of r.objectList(p, 'stages', base)) {
+    const stageName = r.reqString(s.value, 'name', s.pointer);
+    if (stageName === undefined) continue;
+    const actions: ActionModel[] = [];
+    for (const a of r.objectList(s.value, 'actions', s.pointer)) {
+      const action = readAction(r, a.value, a.pointer);
+      if (action) actions.push(action);
+    }
+    stages.push({ name: stageName, actions, location: { file, pointer: s.pointer } });
+  }
+  if (p['stages'] === undefined)
+    r.report(base, 'missing required key `stages`', 'snapshot.shape.invalid');
+
+  return {
+    name,
+    account: ctx.account,
+    region: ctx.region,
+    arn,
+    roleArn: r.reqString(p, 'roleArn', base),
+    pipelineType: r.optString(p, 'pipelineType', base),
+    artifactStores: sortedMap(artifactStores),
+    stages,
+    location: { file, pointer: base },
+  };
+}
+
+function readArtifactStore(
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+  region: string,
+): ArtifactStoreModel | undefined {
+  const type = r.reqString(o, 'type', pointer);
+  const bucket = r.reqString(o, 'location', pointer);
+  if (type === undefined || bucket === undefined) return undefined;
+  const key = r.optObject(o, 'encryptionKey', pointer);
+  let encryptionKey;
+  if (key) {
+    const kp = joinPointer(pointer, 'encryptionKey');
+    const id = r.reqString(key, 'id', kp);
+    if (id !== undefined) encryptionKey = { id, type: r.optString(key, 'type', kp) ?? 'KMS' };
+  }
+  return { region, type, bucket, encryptionKey, location: { file: r.file, pointer } };
+}
+
+function readAction(r: JsonReader, o: JsonObject, pointer: string): ActionModel | undefined {
+  const name = r.reqString(o, 'name', pointer);
+  const typeId = r.reqObject(o, 'actionTypeId', pointer);
+  if (name === undefined || !typeId) return undefined;
+  const tp = joinPointer(pointer, 'actionTypeId');
+  const category = r.reqString(typeId, 'category', tp);
+  const owner = r.reqString(typeId, 'owner', tp);
+  const provider = r.reqString(typeId, 'provider', tp);
+  const version = r.reqString(typeId, 'version', tp);
+  if (
+    category === undefined ||
+    owner === undefined ||
+    provider === undefined ||
+    version === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    category,
+    owner,
+    provider,
+    version,
+    roleArn: r.optString(o, 'roleArn', pointer),
+    region: r.optString(o, 'region', pointer),
+    namespace: r.optString(o, 'namespace', pointer),
+    configuration: readConfiguration(r, o, pointer),
+    inputArtifacts: artifactNames(r, o, 'inputArtifacts', pointer),
+    outputArtifacts: artifactNames(r, o, 'outputArtifacts', pointer),
+    runOrder: r.optNumber(o, 'runOrder', pointer) ?? 1,
+    location: { file: r.file, pointer },
+  };
+}
+
+function artifactNames(r: JsonReader, o: JsonObject, key: string, base: string): string[] {
+  const out: string[] = [];
+  for (const a of r.objectList(o, key, base)) {
+    const name = r.reqString(a.value, 'name', a.pointer);
+    if (name !== undefined) out.push(name);
+  }
+  return out;
+}
+
+function readConfiguration(
+  r: JsonReader,
+  o: JsonObject,
+  base: string,
+): Readonly<Record<string, string>> {
+  const config = r.optObject(o, 'configuration', base);
+  if (!config) return {};
+  const cp = joinPointer(base, 'configuration');
+  const entries: [string, string][] = [];
+  for (const key of Object.keys(config).sort()) {
+    const v = config[key];
+    const pointer = joinPointer(cp, key);
+    let text: string | undefined;
+    if (typeof v === 'string') text = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') text = String(v);
+    else if (v !== null)
+      r.report(pointer, `expected a string, got ${describe(v)}`, 'snapshot.shape.invalid');
+    if (text === undefined) continue;
+    if (key === 'EnvironmentVariables') {
+      text = redactEnvironmentVariables(r, text, pointer);
+      if (text === undefined) continue;
+    }
+    entries.push([key, text]);
+  }
+  // Object.fromEntries defines own properties, so a `__proto__` key cannot touch the prototype
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+const REFERENCE_TYPES: ReadonlySet<string> = new Set(['PARAMETER_STORE', 'SECRETS_MANAGER']);
+
+/**
+ * The CodeBuild action's `EnvironmentVariables` is a JSON string of `{name, value, type}`.
+ * PLAINTEXT values are often secrets, so they are dropped; PARAMETER_STORE and SECRETS_MANAGER
+ * values only name a parameter or secret and are kept
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeBuild.html).
+ */
+function redactEnvironmentVariables(
+  r: JsonReader,
+  text: string,
+  pointer: string,
+): string | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list) || !list.every(isObject)) {
+    r.report(
+      pointer,
+      'expected a json array of `{name, value, type}` objects: the value is left out of the model',
+      'snapshot.codepipeline.environment-variables-invalid',
+      'warning',
+    );
+    return undefined;
+  }
+  const redacted = (list as JsonObject[]).map((v) => {
+    const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
+    const out: Record<string, unknown> = { name: v['name'], type };
+    if (REFERENCE_TYPES.has(type) && typeof v['value'] === 'string') out['value'] = v['value'];
+    return out;
+  });
+  return JSON.stringify(redacted);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CodeBuild: aws codebuild batch-get-projects
+// https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html
+
+function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
+  const file = snapshotPath.codebuild(ctx.account, ctx.region);
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const projects = new Map<string, CodeBuildProjectModel>();
+  for (const { value, pointer } of r.objectList(doc, 'projects', '')) {
+    const project = readProject(ctx, r, value, pointer);
+    if (project && !projects.has(project.name)) projects.set(project.name, project);
+  }
+  return {
+    projects: sortedMap(projects),
+    notFound: [...new Set(r.stringList(doc, 'projectsNotFound', ''))].sort(),
+    location: { file, pointer: '' },
+  };
+}
+
+function readProject(
+  ctx: RegionContext,
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+): CodeBuildProjectModel | undefined {
+  const name = r.reqString(o, 'name', pointer);
+  if (name === undefined) return undefined;
+  const sub = (key: string): { o: JsonObject; p: string } | undefined => {
+    const v = r.optObject(o, key, pointer);
+    return v ? { o: v, p: joinPointer(pointer, key) } : undefined;
+  };
+  const env = sub('environment');
+  const source = sub('source');
+  const artifacts = sub('artifacts');
+  const logs = sub('logsConfig');
+  const vpc = sub('vpcConfig');
+  return {
+    name,
+    arn:
+      r.optString(o, 'arn', pointer) ??
+      `arn:${ctx.partition}:codebuild:${ctx.region}:${ctx.account}:project/${name}`,
+    account: ctx.account,
+    region: ctx.region,
+    serviceRole: r.optString(o, 'serviceRole', pointer),
+    encryptionKey: r.optString(o, 'encryptionKey', pointer),
+    environment: env && readEnvironment(r, env.o, env.p),
+    source: source && readSource(r, source.o, source.p),
+    secondarySources: r
+      .objectList(o, 'secondarySources', pointer)
+      .map((s) => readSource(r, s.value, s.pointer)),
+    artifacts: artifacts && readArtifacts(r, artifacts.o, artifacts.p),
+    secondaryArtifacts: r
+      .objectList(o, 'secondaryArtifacts', pointer)
+      .map((a) => readArtifacts(r, a.value, a.pointer)),
+    logsConfig: logs && readLogs(r, logs.o, logs.p),
+    vpcConfig: vpc && {
+      vpcId: r.optString(vpc.o, 'vpcId', vpc.p),
+      subnets: r.stringList(vpc.o, 'subnets', vpc.p),
+      securityGroupIds: r.stringList(vpc.o, 'securityGroupIds', vpc.p),
+    },
+    location: { file: r.file, pointer },
+  };
+}
+
+function readEnvironment(r: JsonReader, o: JsonObject, p: string): CodeBuildEnvironmentModel {
+  const cred = r.optObject(o, 'registryCredential', p);
+  const cp = joinPointer(p, 'registryCredential');
+  const credential = cred && r.reqString(cred, 'credential', cp);
+  const variables: CodeBuildEnvironmentVariableModel[] = [];
+  for (const v of r.objectList(o, 'environmentVariables', p)) {
+    const name = r.reqString(v.value, 'name', v.pointer);
+    if (name === undefined) continue;
+    const type = r.optString(v.value, 'type', v.pointer) ?? 'PLAINTEXT';
+    // never read a PLAINTEXT value: it is often a secret (see CodeBuildEnvironmentVariableModel)
+    const reference = REFERENCE_TYPES.has(type)
+      ? r.optString(v.value, 'value', v.pointer)
+      : undefined;
+    variables.push({ name, type, reference });
+  }
+  return {
+    type: r.optString(o, 'type', p),
+    image: r.optString(o, 'image', p),
+    computeType: r.optString(o, 'computeType', p),
+    imagePullCredentialsType: r.optString(o, 'imagePullCredentialsType', p),
+    privilegedMode: r.optBool(o, 'privilegedMode', p),
+    registryCredential:
+      cred && credential !== undefined
+        ? {
+            credential,
+            credentialProvider: r.optString(cred, 'credentialProvider', cp) ?? 'SECRETS_MANAGER',
+          }
+        : undefined,
+    environmentVariables: variables,
+  };
+}
+
+function readSource(r: JsonReader, o: JsonObject, p: string): CodeBuildSourceModel {
+  const auth = r.optObject(o, 'auth', p);
+  const ap = joinPointer(p, 'auth');
+  const resource = auth && r.optString(auth, 'resource', ap);
+  return {
+    type: r.optString(o, 'type', p),
+    location: r.optString(o, 'location', p),
+    sourceIdentifier: r.optString(o, 'sourceIdentifier', p),
+    authType: auth && r.optString(auth, 'type', ap),
+    // an OAUTH `resource` can be a token: keep it only when it is an ARN
+    authResource: resource !== undefined && resource.startsWith('arn:') ? resource : undefined,
+  };
+}
+
+function readArtifacts(r: JsonReader, o: JsonObject, p: string): CodeBuildArtifactsModel {
+  return {
+    type: r.optString(o, 'type', p),
+    location: r.optString(o, 'location', p),
+    artifactIdentifier: r.optString(o, 'artifactIdentifier', p),
+    encryptionDisabled: r.optBool(o, 'encryptionDisabled', p),
+  };
+}
+
+function readLogs(r: JsonReader, o: JsonObject, p: string): CodeBuildLogsModel {
+  const cw = r.optObject(o, 'cloudWatchLogs', p);
+  const cwp = joinPointer(p, 'cloudWatchLogs');
+  const s3 = r.optObject(o, 's3Logs', p);
+  const s3p = joinPointer(p, 's3Logs');
+  return {
+    cloudWatchLogs: cw && {
+      status: r.optString(cw, 'status', cwp),
+      groupName: r.optString(cw, 'groupName', cwp),
+      streamName: r.optString(cw, 'streamName', cwp),
+    },
+    s3Logs: s3 && {
+      status: r.optString(s3, 'status', s3p),
+      location: r.optString(s3, 'location', s3p),
+      encryptionDisabled: r.optBool(s3, 'encryptionDisabled', s3p),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// KMS: describe-key + get-key-policy (+ list-grants), and list-aliases
+// https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html
+
+function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | undefined {
+  const file = snapshotPath.kmsAliases(ctx.account, ctx.region);
+  if (
+    !listDir(join(ctx.root, ctx.account, ctx.region, 'kms')).some(
+      (e) => e.name === 'aliases.json' && e.isFile,
+    )
+  ) {
+    return undefined;
+  }
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const aliases = new Map<string, KmsAliasModel>();
+  for (const { value, pointer } of r.objectList(doc, 'Aliases', '')) {
+    const name = r.reqString(value, 'AliasName', pointer);
+    if (name === undefined || aliases.has(name)) continue;
+    aliases.set(name, {
+      name,
+      arn: r.optString(value, 'AliasArn', pointer),
+      targetKeyId: r.optString(value, 'TargetKeyId', pointer),
+      location: { file, pointer },
+    });
+  }
+  if (doc['Aliases'] === undefined)
+    r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');
+  return sortedMap(aliases);
+}
+
+function loadKmsKey(
+  ctx: RegionContext,
+  file: string,
+  fileName: string,
+  aliases: ReadonlyMap<string, KmsAliasModel> | undefined,
+): KmsKeyModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const meta = r.optObject(doc, 'KeyMetadata', '');
+  const mp = '/KeyMetadata';
+  const keyId = (meta && r.reqString(meta, 'KeyId', mp)) ?? fileName;
+  const arn =
+    (meta && r.optString(meta, 'Arn', mp)) ??
+    `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:key/${keyId}`;
+  const manager = meta && r.optString(meta, 'KeyManager', mp);
+  let policy;
+  if (doc['Policy'] === undefined || doc['Policy'] === null) {
+    // Every key has a key policy, so this is an incomplete file, not "no policy".
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+    r.report(
+      '',
+      'the key file has no `Policy`: the key policy is unknown; merge `aws kms get-key-policy --policy-name default`',
+      'snapshot.kms.policy-missing',
+      'warning',
+    );
+  } else {
+    policy = compileSnapshotPolicy(
+      doc['Policy'],
+      { name: arn, policyType: 'resource', file, pointer: '/Policy' },
+      ctx.problems,
+    );
+  }
+  let grants: KmsGrantModel[] | undefined;
+  if (doc['Grants'] !== undefined && doc['Grants'] !== null) {
+    grants = [];
+    for (const g of r.objectList(doc, 'Grants', '')) {
+      const constraints = r.optObject(g.value, 'Constraints', g.pointer);
+      const cp = joinPointer(g.pointer, 'Constraints');
+      grants.push({
+        grantId: r.optString(g.value, 'GrantId', g.pointer),
+        name: r.optString(g.value, 'Name', g.pointer),
+        granteePrincipal: r.optString(g.value, 'GranteePrincipal', g.pointer),
+        retiringPrincipal: r.optString(g.value, 'RetiringPrincipal', g.pointer),
+        operations: r.stringList(g.value, 'Operations', g.pointer),
+        encryptionContextEquals:
+          constraints && r.stringMap(constraints, 'EncryptionContextEquals', cp),
+        encryptionContextSubset:
+          constraints && r.stringMap(constraints, 'EncryptionContextSubset', cp),
+        location: { file, pointer: g.pointer },
+      });
+    }
+  }
+  const keyAliases: string[] = [];
+  for (const alias of aliases?.values() ?? []) {
+    if (alias.targetKeyId === keyId || alias.targetKeyId === arn) keyAliases.push(alias.name);
+  }
+  return {
+    keyId,
+    arn,
+    account: ctx.account,
+    region: ctx.region,
+    policy,
+    keyManager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : undefined,
+    // CustomerMasterKeySpec is the deprecated name of KeySpec
+    keySpec:
+      meta && (r.optString(meta, 'KeySpec', mp) ?? r.optString(meta, 'CustomerMasterKeySpec', mp)),
+    keyUsage: meta && r.optString(meta, 'KeyUsage', mp),
+    keyState: meta && r.optString(meta, 'KeyState', mp),
+    enabled: meta && r.optBool(meta, 'Enabled', mp),
+    multiRegion: meta && r.optBool(meta, 'MultiRegion', mp),
+    aliases: keyAliases,
+    grants,
+    location: { file, pointer: '' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lambda: get-function merged with get-policy
+
+function loadLambda(ctx: RegionContext, file: string, fileName: string): LambdaModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const config = r.optObject(doc, 'Configuration', '');
+  const cp = '/Configuration';
+  const name = (config && r.optString(config, 'FunctionName', cp)) ?? fileName;
+  const arn =
+    (config && r.optString(config, 'FunctionArn', cp)) ??
+    `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:${name}`;
+  // only identifiers are read from Configuration: `Environment.Variables` may hold secrets
+  return {
+    name,
+    arn,
+    account: ctx.account,
+    region: ctx.region,
+    role: config && r.optString(config, 'Role', cp),
+    policy: resourcePolicy(ctx, r, doc, 'Policy', '', arn),
+    location: { file, pointer: '' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CodeDeploy: get-deployment-group
+
+function loadDeploymentGroup(
+  ctx: RegionContext,
+  file: string,
+  fileName: string,
+): DeploymentGroupModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const info = r.reqObject(doc, 'deploymentGroupInfo', '');
+  if (!info) return undefined;
+  const p = '/deploymentGroupInfo';
+  // the file name is `<app>.<group>`; the content is authoritative (names may hold dots)
+  const dot = fileName.indexOf('.');
+  const application =
+    r.optString(info, 'applicationName', p) ?? (dot > 0 ? fileName.slice(0, dot) : fileName);
+  const name =
+    r.optString(info, 'deploymentGroupName', p) ?? (dot > 0 ? fileName.slice(dot + 1) : fileName);
+  return {
+    application,
+    name,
+    account: ctx.account,
+    region: ctx.region,
+    serviceRoleArn: r.optString(info, 'serviceRoleArn', p),
+    computePlatform: r.optString(info, 'computePlatform', p),
+    deploymentConfigName: r.optString(info, 'deploymentConfigName', p),
+    location: { file, pointer: p },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// EventBridge: list-rules merged with list-targets-by-rule per rule
+
+function loadEvents(ctx: RegionContext): EventsModel | undefined {
+  const file = snapshotPath.events(ctx.account, ctx.region);
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const targets = r.optObject(doc, 'Targets', '');
+  const rules = new Map<string, EventRuleModel>();
+  for (const { value, pointer } of r.objectList(doc, 'Rules', '')) {
+    const name = r.reqString(value, 'Name', pointer);
+    if (name === undefined || rules.has(name)) continue;
+    let ruleTargets: EventTargetModel[] | undefined;
+    if (targets && Object.prototype.hasOwnProperty.call(targets, name)) {
+      ruleTargets = [];
+      const tp = joinPointer('/Targets', name);
+      const list = r.array(targets[name], tp) ?? [];
+      list.forEach((item, i) => {
+        const ip = joinPointer(tp, i);
+        const t = r.object(item, ip);
+        const arn = t && r.reqString(t, 'Arn', ip);
+        // Input / InputTransformer are not read: they may hold secrets
+        if (t && arn !== undefined) {
+          ruleTargets!.push({
+            id: r.optString(t, 'Id', ip),
+            arn,
+            roleArn: r.optString(t, 'RoleArn', ip),
+            location: { file, pointer: ip },
+          });
+        }
+      });
+    }
+    rules.set(name, {
+      name,
+      arn: r.optString(value, 'Arn', pointer),
+      state: r.optString(value, 'State', pointer),
+      eventBusName: r.optString(value, 'EventBusName', pointer),
+      eventPattern: r.optString(value, 'EventPattern', pointer),
+      scheduleExpression: r.optString(value, 'ScheduleExpression', pointer),
+      targets: ruleTargets,
+      location: { file, pointer },
+    });
+  }
+  return { rules: sortedMap(rules), location: { file, pointer: '' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECR: get-repository-policy ({registryId, repositoryName, policyText})
+
+function loadEcr(
+  ctx: RegionContext,
+  file: string,
+  fileName: string,
+): EcrRepositoryModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const name = r.optString(doc, 'repositoryName', '') ?? fileName;
+  const registry = r.optString(doc, 'registryId', '') ?? ctx.account;
+  const arn = `arn:${ctx.partition}:ecr:${ctx.region}:${registry}:repository/${name}`;
+  return {
+    name,
+    arn,
+    account: ctx.account,
+    region: ctx.region,
+    policy: resourcePolicy(ctx, r, doc, 'policyText', '', arn),
+    location: { file, pointer: '' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SNS: get-topic-attributes ({"Attributes": {...}})
+
+function loadSns(ctx: RegionContext, file: string, fileName: string): SnsTopicModel | undefined {
+  const opened = openObject(ctx, file);
+  if (!opened) return undefined;
+  const { r, doc } = opened;
+  const attrs = r.optObject(doc, 'Attributes', '') ?? {};
+  const p = '/Attributes';
+  const arn =
+    r.optString(attrs, 'TopicArn', p) ??
+    `arn:${ctx.partition}:sns:${ctx.region}:${ctx.account}:${fileName}`;
+  return {
+    name: fileName,
+    arn,
+    account: ctx.account,
+    region: ctx.region,
+    policy: resourcePolicy(ctx, r, attrs, 'Policy', p, arn),
+    kmsMasterKeyId: r.optString(attrs, 'KmsMasterKeyId', p),
+    location: { file, pointer: p },
+  };
+}

@@ -1,0 +1,505 @@
+/**
+ * Pure questions over the model. Lookups say *found*, *missing* (unknown: this file would
+ * settle it) or *absent* (known not to exist), so a caller can never read a gap in the
+ * snapshot as "allowed".
+ */
+import type { CompiledPolicy } from '../policy/types.js';
+import { nameOfIamArn, parseArn } from './arn.js';
+import { snapshotPath } from './snapshotPath.js';
+import type {
+  AccountModel,
+  BucketModel,
+  CodeBuildProjectModel,
+  DeploymentGroupModel,
+  GroupModel,
+  IamModel,
+  InlinePolicyModel,
+  KmsKeyModel,
+  LambdaModel,
+  Lookup,
+  ManagedPolicyModel,
+  Model,
+  OrgPolicyModel,
+  PipelineModel,
+  RegionModel,
+  RoleModel,
+  UserModel,
+} from './types.js';
+
+export { accountOfArn, parseArn } from './arn.js';
+
+const found = <T>(value: T): Lookup<T> => ({ kind: 'found', value });
+const missing = <T>(file: string, note?: string): Lookup<T> =>
+  note === undefined ? { kind: 'missing', file } : { kind: 'missing', file, note };
+const absent = <T>(file: string | undefined, note: string): Lookup<T> =>
+  file === undefined ? { kind: 'absent', note } : { kind: 'absent', file, note };
+
+// ---------------------------------------------------------------------------------------------
+// IAM principals and their policies
+
+/**
+ * A role by ARN. The exact ARN is tried first, then the role name in the ARN's account (role
+ * names are unique per account, whatever the path). Not listed in a complete iam.json: absent.
+ */
+export function findRole(model: Model, arn: string): Lookup<RoleModel> {
+  return findPrincipal(model, arn, 'role', (iam) => iam.roles);
+}
+
+export function findUser(model: Model, arn: string): Lookup<UserModel> {
+  return findPrincipal(model, arn, 'user', (iam) => iam.users);
+}
+
+function findPrincipal<T extends RoleModel | UserModel>(
+  model: Model,
+  arn: string,
+  type: 'role' | 'user',
+  pick: (iam: IamModel) => ReadonlyMap<string, T>,
+): Lookup<T> {
+  const parsed = parseArn(arn);
+  const name = nameOfIamArn(arn);
+  if (!parsed || name === undefined || !parsed.resource.startsWith(`${type}/`)) {
+    return absent(undefined, `\`${arn}\` is not an iam ${type} arn`);
+  }
+  const file = snapshotPath.iam(parsed.account);
+  const iam = model.accounts.get(parsed.account)?.iam;
+  if (!iam) return missing(file);
+  const map = pick(iam);
+  const exact = map.get(arn);
+  if (exact) return found(exact);
+  for (const p of map.values()) if (p.name === name) return found(p);
+  return iam.truncated
+    ? missing(file, 'iam.json is truncated')
+    : absent(file, `no ${type} named \`${name}\` in the account`);
+}
+
+/**
+ * A managed policy by ARN, from `account`'s iam.json first. AWS-managed policies have the same
+ * document everywhere, so another account's copy is used when this one does not list it.
+ */
+export function findManagedPolicy(
+  model: Model,
+  arn: string,
+  account: string,
+): Lookup<ManagedPolicyModel> {
+  const own = model.accounts.get(account)?.iam?.policies.get(arn);
+  if (own) return found(own);
+  if (parseArn(arn)?.account === 'aws') {
+    for (const a of model.accounts.values()) {
+      const copy = a.iam?.policies.get(arn);
+      if (copy) return found(copy);
+    }
+  }
+  return missing(snapshotPath.iam(account), `managed policy \`${arn}\` is not in \`Policies\``);
+}
+
+/** True when a managed policy ARN (attached, or a boundary) has no document in the snapshot. */
+export function isManagedPolicyMissing(model: Model, arn: string, account: string): boolean {
+  const p = findManagedPolicy(model, arn, account);
+  return p.kind !== 'found' || p.value.policy === undefined;
+}
+
+export interface PrincipalPolicies {
+  /** inline, attached managed and (users) group policies that compiled */
+  readonly identity: readonly CompiledPolicy[];
+  /** the permissions boundary, when set and known */
+  readonly boundary: CompiledPolicy | undefined;
+  /** true when the principal has a boundary (even when its document is unknown) */
+  readonly hasBoundary: boolean;
+  /**
+   * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot, and
+   * `file#pointer` of documents that did not compile. Non-empty: an implicit deny is unknown.
+   */
+  readonly missing: readonly string[];
+}
+
+export function rolePolicies(model: Model, role: RoleModel): PrincipalPolicies {
+  return principalPolicies(model, role, []);
+}
+
+export function userPolicies(model: Model, user: UserModel): PrincipalPolicies {
+  const groups: (GroupModel | string)[] = [];
+  const iam = model.accounts.get(user.account)?.iam;
+  for (const name of user.groupNames) {
+    let group: GroupModel | undefined;
+    for (const g of iam?.groups.values() ?? []) if (g.name === name) group = g;
+    const partition = parseArn(user.arn)?.partition ?? 'aws';
+    groups.push(group ?? `arn:${partition}:iam::${user.account}:group/${name}`);
+  }
+  return principalPolicies(model, user, groups);
+}
+
+function principalPolicies(
+  model: Model,
+  principal: RoleModel | UserModel,
+  groups: readonly (GroupModel | string)[],
+): PrincipalPolicies {
+  const identity: CompiledPolicy[] = [];
+  const gaps = new Set<string>();
+  const addInline = (list: readonly InlinePolicyModel[]): void => {
+    for (const p of list) {
+      if (p.policy) identity.push(p.policy);
+      else gaps.add(`${p.location.file}#${p.location.pointer}`);
+    }
+  };
+  const addManaged = (arns: readonly string[]): void => {
+    for (const arn of arns) {
+      const policy = managedDocument(model, arn, principal.account);
+      if (policy) identity.push(policy);
+      else gaps.add(arn);
+    }
+  };
+  addInline(principal.inlinePolicies);
+  addManaged(principal.managedPolicyArns);
+  for (const g of groups) {
+    if (typeof g === 'string') gaps.add(g);
+    else {
+      addInline(g.inlinePolicies);
+      addManaged(g.managedPolicyArns);
+    }
+  }
+  let boundary: CompiledPolicy | undefined;
+  if (principal.boundaryArn !== undefined) {
+    boundary = managedDocument(model, principal.boundaryArn, principal.account);
+    if (!boundary) gaps.add(principal.boundaryArn);
+  }
+  return {
+    identity,
+    boundary,
+    hasBoundary: principal.boundaryArn !== undefined,
+    missing: [...gaps].sort(),
+  };
+}
+
+function managedDocument(model: Model, arn: string, account: string): CompiledPolicy | undefined {
+  const p = findManagedPolicy(model, arn, account);
+  return p.kind === 'found' ? p.value.policy : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Organizations guardrails
+
+export interface GuardrailLevels {
+  /**
+   * false: no guardrail of this kind applies to the account (no organization folder, the
+   * management account, an account outside the organization, SCPs not enabled)
+   */
+  readonly applies: boolean;
+  /** one list per level, root first, then each OU, then the account itself */
+  readonly levels: readonly (readonly CompiledPolicy[])[];
+  /** the id of each level, same order: `r-...`, `ou-...`, the account id */
+  readonly targets: readonly string[];
+  /** snapshot files that would settle an unknown level (sorted); non-empty: the verdict is unknown */
+  readonly missing: readonly string[];
+  /** plain-language explanations for `applies: false` and for each missing entry */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The SCPs that bound a principal of `accountId`, per level. An action must be allowed at every
+ * level ("permitted by every parent"); SCPs do not apply to the management account
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+ * An empty level cannot happen in AWS (the last SCP of a target cannot be detached), so it
+ * marks an incomplete `scp/` folder and is reported as missing.
+ */
+export function scpLevels(model: Model, accountId: string): GuardrailLevels {
+  return guardrailLevels(model, accountId, 'scp');
+}
+
+/**
+ * The RCPs that bound a resource owned by `accountId`, per level. `RCPFullAWSAccess` is
+ * attached everywhere and cannot be detached, so an empty level is normal here: the evaluator
+ * adds it (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+ */
+export function rcpLevels(model: Model, accountId: string): GuardrailLevels {
+  return guardrailLevels(model, accountId, 'rcp');
+}
+
+function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): GuardrailLevels {
+  const label = kind === 'scp' ? 'scps' : 'rcps';
+  const none = (note: string): GuardrailLevels => ({
+    applies: false,
+    levels: [],
+    targets: [],
+    missing: [],
+    notes: [note],
+  });
+  const org = model.organization;
+  if (!org) return none(`no \`organization/\` folder in the snapshot: no ${label} are known`);
+  if (org.managementAccountId === accountId) {
+    return none(`\`${accountId}\` is the management account: ${label} do not apply to it`);
+  }
+  if (kind === 'scp' && org.featureSet === 'CONSOLIDATED_BILLING') {
+    return none('the organization has only consolidated billing features: scps do not apply');
+  }
+  const notMember =
+    org.loaded.accounts && !org.accounts.has(accountId) && !org.parents.has(accountId);
+  if (notMember)
+    return none(`\`${accountId}\` is not in the organization: its ${label} do not apply`);
+
+  const gaps = new Set<string>();
+  const notes: string[] = [];
+  if (!org.loaded.describe) {
+    gaps.add(snapshotPath.orgDescribe);
+    notes.push(
+      `without describe-organization it is unknown whether \`${accountId}\` is the management account`,
+    );
+  }
+  const folder = kind === 'scp' ? snapshotPath.orgScpFolder : snapshotPath.orgRcpFolder;
+  if (!org.loaded[kind]) {
+    gaps.add(folder);
+    notes.push(`no \`${folder}\` folder: the ${label} are unknown`);
+  }
+
+  const chain = parentChain(org.parents, org.rootIds, accountId);
+  if (!org.loaded.parents || chain.error !== undefined) {
+    gaps.add(snapshotPath.orgParents);
+    notes.push(
+      chain.error ??
+        `no \`${snapshotPath.orgParents}\`: the levels above \`${accountId}\` are unknown`,
+    );
+    return { applies: true, levels: [], targets: [], missing: [...gaps].sort(), notes };
+  }
+
+  const policies = kind === 'scp' ? org.scps : org.rcps;
+  for (const p of policies) {
+    if (p.targets === undefined) {
+      gaps.add(p.location.file);
+      notes.push(`\`${p.location.file}\` has no \`Targets\`: it may apply at any level`);
+    }
+  }
+  const levels = chain.ids.map((target) => {
+    const attached = policies.filter((p: OrgPolicyModel) => p.targets?.includes(target) === true);
+    const level: CompiledPolicy[] = [];
+    for (const p of attached) {
+      if (p.policy) level.push(p.policy);
+      else {
+        gaps.add(p.location.file);
+        notes.push(`\`${p.location.file}\` could not be read: the level \`${target}\` is unknown`);
+      }
+    }
+    if (kind === 'scp' && attached.length === 0 && org.loaded.scp) {
+      gaps.add(folder);
+      notes.push(
+        `no scp in \`${folder}\` targets \`${target}\`: every level has at least one, the folder is incomplete`,
+      );
+    }
+    return level;
+  });
+  return { applies: true, levels, targets: chain.ids, missing: [...gaps].sort(), notes };
+}
+
+/** root → OUs → account; an error when the chain is broken, loops or does not reach a root. */
+function parentChain(
+  parents: ReadonlyMap<string, string>,
+  rootIds: readonly string[],
+  accountId: string,
+): { ids: string[]; error?: string } {
+  if (!parents.has(accountId)) {
+    return { ids: [], error: `\`${accountId}\` is not in \`${snapshotPath.orgParents}\`` };
+  }
+  const ids = [accountId];
+  const seen = new Set(ids);
+  let current = accountId;
+  // AWS allows five OU levels under the root; the bound only guards against bad files
+  for (let depth = 0; depth < 16; depth++) {
+    const parent = parents.get(current);
+    if (parent === undefined) break;
+    if (seen.has(parent)) return { ids: [], error: `the parent chain of \`${accountId}\` loops` };
+    seen.add(parent);
+    ids.push(parent);
+    current = parent;
+  }
+  if (!current.startsWith('r-') && !rootIds.includes(current)) {
+    return {
+      ids: [],
+      error: `the parent chain of \`${accountId}\` ends at \`${current}\`, not at a root`,
+    };
+  }
+  return { ids: ids.reverse() };
+}
+
+/** The organization id of an account, when the snapshot shows it is a member (aws:PrincipalOrgID). */
+export function orgIdOf(model: Model, accountId: string): string | undefined {
+  const org = model.organization;
+  if (!org || org.id === undefined) return undefined;
+  const member =
+    org.managementAccountId === accountId ||
+    org.accounts.has(accountId) ||
+    org.parents.has(accountId);
+  return member ? org.id : undefined;
+}
+
+/** true / false when describe-organization says; undefined when unknown. */
+export function isManagementAccount(model: Model, accountId: string): boolean | undefined {
+  const org = model.organization;
+  if (!org) return undefined;
+  if (org.managementAccountId !== undefined) return org.managementAccountId === accountId;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regional resources
+
+function regionOf(model: Model, account: string, region: string): RegionModel | undefined {
+  return model.accounts.get(account)?.regions.get(region);
+}
+
+/** `alias/aws/<service>`: an AWS-managed key. RCPs do not apply to them and their policy is fixed. */
+export function isAwsManagedKeyAlias(idOrArnOrAlias: string): boolean {
+  const arn = parseArn(idOrArnOrAlias);
+  const resource = arn ? arn.resource : idOrArnOrAlias;
+  return resource.startsWith('alias/aws/');
+}
+
+/**
+ * A KMS key from a key id, key ARN, alias name (`alias/x`) or alias ARN. An ARN decides the
+ * account and region; otherwise `account` and `region` do. Aliases are looked up in the
+ * account's kms/aliases.json; note that AWS does not resolve an alias across accounts
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html),
+ * which is for the caller to judge.
+ */
+export function resolveKmsKey(
+  model: Model,
+  account: string,
+  region: string,
+  idOrArnOrAlias: string,
+): Lookup<KmsKeyModel> {
+  let ref = idOrArnOrAlias;
+  let acct = account;
+  let reg = region;
+  const arn = parseArn(idOrArnOrAlias);
+  if (arn) {
+    if (arn.service !== 'kms')
+      return absent(undefined, `\`${idOrArnOrAlias}\` is not a kms key arn`);
+    acct = arn.account;
+    reg = arn.region;
+    ref = arn.resource;
+  }
+  if (ref.startsWith('alias/')) {
+    const aliasesFile = snapshotPath.kmsAliases(acct, reg);
+    const aliases = regionOf(model, acct, reg)?.aliases;
+    if (!aliases) return missing(aliasesFile);
+    const alias = aliases.get(ref);
+    if (!alias || alias.targetKeyId === undefined) {
+      // AWS creates an AWS-managed key (alias/aws/s3...) on first use, so its absence from
+      // list-aliases does not mean it cannot exist
+      return ref.startsWith('alias/aws/')
+        ? missing(aliasesFile, `the aws-managed key \`${ref}\` is not in the snapshot`)
+        : absent(aliasesFile, `no alias \`${ref}\``);
+    }
+    const target = parseArn(alias.targetKeyId);
+    ref = target ? target.resource.replace(/^key\//, '') : alias.targetKeyId;
+  } else if (ref.startsWith('key/')) {
+    ref = ref.slice(4);
+  }
+  const key = regionOf(model, acct, reg)?.kmsKeys.get(ref);
+  return key ? found(key) : missing(snapshotPath.kmsKey(acct, reg, ref));
+}
+
+/**
+ * A bucket by name. Bucket ARNs carry no account, so the file is looked for in every account;
+ * `expectedAccount` (the owner the caller expects) names the file that would settle it.
+ */
+export function findBucket(
+  model: Model,
+  name: string,
+  expectedAccount?: string,
+): Lookup<BucketModel> {
+  const preferred = expectedAccount === undefined ? undefined : model.accounts.get(expectedAccount);
+  const own = preferred?.buckets.get(name);
+  if (own) return found(own);
+  for (const a of model.accounts.values()) {
+    const b = a.buckets.get(name);
+    if (b) return found(b);
+  }
+  return missing(snapshotPath.bucket(expectedAccount ?? '*', name));
+}
+
+/** A CodeBuild project by name or ARN; `projectsNotFound` in codebuild.json means absent. */
+export function findCodeBuildProject(
+  model: Model,
+  account: string,
+  region: string,
+  nameOrArn: string,
+): Lookup<CodeBuildProjectModel> {
+  let name = nameOrArn;
+  const arn = parseArn(nameOrArn);
+  if (arn) {
+    account = arn.account;
+    region = arn.region;
+    name = arn.resource.replace(/^project\//, '');
+  }
+  const file = snapshotPath.codebuild(account, region);
+  const cb = regionOf(model, account, region)?.codebuild;
+  if (!cb) return missing(file);
+  const project = cb.projects.get(name);
+  if (project) return found(project);
+  if (cb.notFound.includes(name))
+    return absent(file, `codebuild reports project \`${name}\` as not found`);
+  return missing(file, `project \`${name}\` is not in the file`);
+}
+
+/** A Lambda function by name or ARN (a qualified ARN's version or alias is ignored). */
+export function findLambda(
+  model: Model,
+  account: string,
+  region: string,
+  nameOrArn: string,
+): Lookup<LambdaModel> {
+  let name = nameOrArn;
+  const arn = parseArn(nameOrArn);
+  if (arn) {
+    account = arn.account;
+    region = arn.region;
+    const parts = arn.resource.split(':');
+    name = parts[0] === 'function' ? (parts[1] ?? '') : arn.resource;
+  }
+  const fn = regionOf(model, account, region)?.lambdas.get(name);
+  return fn ? found(fn) : missing(snapshotPath.lambda(account, region, name));
+}
+
+/** The `deploymentGroups` key of a CodeDeploy group. */
+export function deploymentGroupKey(application: string, group: string): string {
+  return `${application}/${group}`;
+}
+
+export function findDeploymentGroup(
+  model: Model,
+  account: string,
+  region: string,
+  application: string,
+  group: string,
+): Lookup<DeploymentGroupModel> {
+  const g = regionOf(model, account, region)?.deploymentGroups.get(
+    deploymentGroupKey(application, group),
+  );
+  return g ? found(g) : missing(snapshotPath.deploymentGroup(account, region, application, group));
+}
+
+/** Every pipeline, sorted by account, region, name. */
+export function listPipelines(model: Model): PipelineModel[] {
+  const out: PipelineModel[] = [];
+  for (const a of model.accounts.values()) {
+    for (const r of a.regions.values()) out.push(...r.pipelines.values());
+  }
+  return out;
+}
+
+/** The first pipeline with that name (or ARN), optionally narrowed to an account and region. */
+export function findPipeline(
+  model: Model,
+  nameOrArn: string,
+  where: { readonly account?: string; readonly region?: string } = {},
+): PipelineModel | undefined {
+  return listPipelines(model).find(
+    (p) =>
+      (p.name === nameOrArn || p.arn === nameOrArn) &&
+      (where.account === undefined || p.account === where.account) &&
+      (where.region === undefined || p.region === where.region),
+  );
+}
+
+/** The account model, or undefined when the snapshot has no folder for it. */
+export function findAccount(model: Model, accountId: string): AccountModel | undefined {
+  return model.accounts.get(accountId);
+}

@@ -1,0 +1,527 @@
+/**
+ * The in-memory model of a snapshot folder (see /work/shared/snapshot-format.md). Built once by
+ * `loadSnapshot`; everything downstream (chain, graph, evaluator inputs) reads it and never
+ * touches the file system.
+ *
+ * Three states run through the whole model and must never be confused:
+ * - `undefined`: unknown. The file that would tell us is missing (or unreadable, and then a
+ *   problem says why). A link that depends on it is `Unknown`, never allowed.
+ * - `null`: known absent. The file is present and says there is no such policy
+ *   (for example `{}` written after `NoSuchBucketPolicy`).
+ * - a value: known.
+ *
+ * Maps are keyed by the natural AWS identifier and iterate in sorted key order, so anything
+ * rendered from the model is deterministic.
+ */
+import type { Problem } from '../problems.js';
+import type { CompiledPolicy } from '../policy/types.js';
+
+/** Where an entity is written: a snapshot file (relative to the snapshot root, `/`-separated) and a JSON pointer in it. */
+export interface Location {
+  readonly file: string;
+  readonly pointer: string;
+}
+
+export interface Model {
+  /** the snapshot folder as given to the loader */
+  readonly root: string;
+  /** by 12-digit account id */
+  readonly accounts: ReadonlyMap<string, AccountModel>;
+  /** undefined: no `organization/` folder, so no guardrail (SCP/RCP) is known */
+  readonly organization: OrganizationModel | undefined;
+  /** every input problem, sorted (file, pointer, id, message) */
+  readonly problems: readonly Problem[];
+}
+
+export interface AccountModel {
+  readonly id: string;
+  /** undefined: `<account>/iam.json` is missing, so every principal and managed policy is unknown */
+  readonly iam: IamModel | undefined;
+  /** by bucket name, from `<account>/s3/<bucket>.json`; a bucket not in it is unknown */
+  readonly buckets: ReadonlyMap<string, BucketModel>;
+  /** by region name, one per region folder */
+  readonly regions: ReadonlyMap<string, RegionModel>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM (aws iam get-account-authorization-details)
+
+export interface IamModel {
+  /** by role ARN as IAM reports it (with path) */
+  readonly roles: ReadonlyMap<string, RoleModel>;
+  readonly users: ReadonlyMap<string, UserModel>;
+  readonly groups: ReadonlyMap<string, GroupModel>;
+  /** customer-managed and attached AWS-managed policies, by policy ARN */
+  readonly policies: ReadonlyMap<string, ManagedPolicyModel>;
+  /**
+   * true when the output says `IsTruncated: true`: then a principal that is not listed is
+   * unknown rather than known not to exist
+   */
+  readonly truncated: boolean;
+  readonly location: Location;
+}
+
+/** An inline policy of a role, user or group. */
+export interface InlinePolicyModel {
+  readonly name: string;
+  /** undefined: the document could not be compiled (a problem says why); treat as unknown */
+  readonly policy: CompiledPolicy | undefined;
+  readonly location: Location;
+}
+
+export interface RoleModel {
+  readonly kind: 'role';
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly roleId: string | undefined;
+  readonly account: string;
+  /** undefined: the trust policy could not be compiled (a problem says why) */
+  readonly trustPolicy: CompiledPolicy | undefined;
+  readonly inlinePolicies: readonly InlinePolicyModel[];
+  /** attached managed policy ARNs, in IAM's order; look them up with `findManagedPolicy` */
+  readonly managedPolicyArns: readonly string[];
+  readonly boundaryArn: string | undefined;
+  readonly tags: ReadonlyMap<string, string>;
+  /**
+   * path `/aws-service-role/`: SCPs and RCPs do not apply to service-linked roles
+   * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)
+   */
+  readonly isServiceLinked: boolean;
+  readonly location: Location;
+}
+
+export interface UserModel {
+  readonly kind: 'user';
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly userId: string | undefined;
+  readonly account: string;
+  readonly inlinePolicies: readonly InlinePolicyModel[];
+  readonly managedPolicyArns: readonly string[];
+  /** group names, as `GroupList` gives them */
+  readonly groupNames: readonly string[];
+  readonly boundaryArn: string | undefined;
+  readonly tags: ReadonlyMap<string, string>;
+  readonly location: Location;
+}
+
+export interface GroupModel {
+  readonly kind: 'group';
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly account: string;
+  readonly inlinePolicies: readonly InlinePolicyModel[];
+  readonly managedPolicyArns: readonly string[];
+  readonly location: Location;
+}
+
+export type PrincipalModel = RoleModel | UserModel;
+
+export interface ManagedPolicyModel {
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly policyId: string | undefined;
+  /** `arn:<partition>:iam::aws:policy/...` */
+  readonly isAwsManaged: boolean;
+  readonly defaultVersionId: string | undefined;
+  /** the default version's document; undefined when it is absent or could not be compiled */
+  readonly policy: CompiledPolicy | undefined;
+  readonly location: Location;
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3
+
+export interface BucketModel {
+  readonly name: string;
+  readonly arn: string;
+  /** the account whose folder holds the bucket file (the bucket owner) */
+  readonly account: string;
+  /**
+   * the bucket policy: null = the file has no `Policy` (known: the bucket has no policy);
+   * undefined = `Policy` is present but could not be compiled (a problem says why)
+   */
+  readonly policy: CompiledPolicy | null | undefined;
+  /** from `LocationConstraint` (null there means us-east-1); undefined when not in the file */
+  readonly region: string | undefined;
+  /** from `ServerSideEncryptionConfiguration`; undefined when not in the file */
+  readonly encryption: BucketEncryptionModel | undefined;
+  /** `ObjectOwnership` of `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter) */
+  readonly ownership: string | undefined;
+  readonly publicAccessBlock: PublicAccessBlockModel | undefined;
+  readonly location: Location;
+}
+
+export interface BucketEncryptionModel {
+  /** `AES256`, `aws:kms`, `aws:kms:dsse` */
+  readonly sseAlgorithm: string | undefined;
+  /** key id, key ARN or alias ARN, as configured; absent with aws:kms means `aws/s3` */
+  readonly kmsMasterKeyId: string | undefined;
+  readonly bucketKeyEnabled: boolean | undefined;
+}
+
+export interface PublicAccessBlockModel {
+  readonly blockPublicAcls: boolean | undefined;
+  readonly ignorePublicAcls: boolean | undefined;
+  readonly blockPublicPolicy: boolean | undefined;
+  readonly restrictPublicBuckets: boolean | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regional resources
+
+export interface RegionModel {
+  readonly name: string;
+  readonly account: string;
+  /** by pipeline name, from `codepipeline/<name>.json` */
+  readonly pipelines: ReadonlyMap<string, PipelineModel>;
+  /** undefined: `codebuild.json` is missing, so every project is unknown */
+  readonly codebuild: CodeBuildModel | undefined;
+  /** by key id, from `kms/<key-id>.json` */
+  readonly kmsKeys: ReadonlyMap<string, KmsKeyModel>;
+  /** by alias name (`alias/x`); undefined: `kms/aliases.json` is missing */
+  readonly aliases: ReadonlyMap<string, KmsAliasModel> | undefined;
+  /** by function name, from `lambda/<name>.json` */
+  readonly lambdas: ReadonlyMap<string, LambdaModel>;
+  /** by `<application>/<group>`, from `codedeploy/<app>.<group>.json`; see deploymentGroupKey */
+  readonly deploymentGroups: ReadonlyMap<string, DeploymentGroupModel>;
+  /** undefined: `events.json` is missing */
+  readonly events: EventsModel | undefined;
+  /** by repository name (which may hold `/`), from `ecr/<repository>.json` */
+  readonly ecrRepositories: ReadonlyMap<string, EcrRepositoryModel>;
+  /** by topic name, from `sns/<topic>.json` */
+  readonly snsTopics: ReadonlyMap<string, SnsTopicModel>;
+}
+
+export interface PipelineModel {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  /** `metadata.pipelineArn` when present, else built from account, region and name */
+  readonly arn: string;
+  /** the pipeline service role; undefined only when the file lacks it (a problem says so) */
+  readonly roleArn: string | undefined;
+  /** `V1` / `V2` when given */
+  readonly pipelineType: string | undefined;
+  /**
+   * by region. A single `artifactStore` is keyed by the pipeline's own region; `artifactStores`
+   * (cross-Region pipelines) by the region AWS gives
+   */
+  readonly artifactStores: ReadonlyMap<string, ArtifactStoreModel>;
+  readonly stages: readonly StageModel[];
+  readonly location: Location;
+}
+
+export interface ArtifactStoreModel {
+  readonly region: string;
+  /** `S3` */
+  readonly type: string;
+  /** the bucket name (AWS calls it `location`) */
+  readonly bucket: string;
+  /** `{ id, type: 'KMS' }`; undefined: the AWS-managed `aws/s3` key is used */
+  readonly encryptionKey: { readonly id: string; readonly type: string } | undefined;
+  /** the artifact store object in the get-pipeline output */
+  readonly location: Location;
+}
+
+export interface StageModel {
+  readonly name: string;
+  readonly actions: readonly ActionModel[];
+  readonly location: Location;
+}
+
+export interface ActionModel {
+  readonly name: string;
+  readonly category: string;
+  readonly owner: string;
+  readonly provider: string;
+  readonly version: string;
+  /** the action role; undefined: the action runs as the pipeline role */
+  readonly roleArn: string | undefined;
+  /** the action's region (cross-Region actions); undefined: the pipeline's region */
+  readonly region: string | undefined;
+  readonly namespace: string | undefined;
+  /**
+   * as get-pipeline returns it, except that the values of `PLAINTEXT` entries in a CodeBuild
+   * `EnvironmentVariables` value are removed (they are often secrets)
+   */
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly inputArtifacts: readonly string[];
+  readonly outputArtifacts: readonly string[];
+  readonly runOrder: number;
+  /** the action object in the get-pipeline output */
+  readonly location: Location;
+}
+
+/** aws codebuild batch-get-projects */
+export interface CodeBuildModel {
+  /** by project name */
+  readonly projects: ReadonlyMap<string, CodeBuildProjectModel>;
+  /** `projectsNotFound`: known not to exist */
+  readonly notFound: readonly string[];
+  readonly location: Location;
+}
+
+export interface CodeBuildProjectModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly serviceRole: string | undefined;
+  /** key ARN or alias (`alias/aws/s3` is CodeBuild's default); undefined when not set */
+  readonly encryptionKey: string | undefined;
+  readonly environment: CodeBuildEnvironmentModel | undefined;
+  readonly source: CodeBuildSourceModel | undefined;
+  readonly secondarySources: readonly CodeBuildSourceModel[];
+  readonly artifacts: CodeBuildArtifactsModel | undefined;
+  readonly secondaryArtifacts: readonly CodeBuildArtifactsModel[];
+  readonly logsConfig: CodeBuildLogsModel | undefined;
+  readonly vpcConfig: CodeBuildVpcModel | undefined;
+  readonly location: Location;
+}
+
+export interface CodeBuildEnvironmentModel {
+  readonly type: string | undefined;
+  readonly image: string | undefined;
+  readonly computeType: string | undefined;
+  /** `CODEBUILD` or `SERVICE_ROLE` */
+  readonly imagePullCredentialsType: string | undefined;
+  readonly privilegedMode: boolean | undefined;
+  /** a Secrets Manager ARN or name: not a secret itself */
+  readonly registryCredential:
+    { readonly credential: string; readonly credentialProvider: string } | undefined;
+  readonly environmentVariables: readonly CodeBuildEnvironmentVariableModel[];
+}
+
+/**
+ * A project environment variable without its value: `PLAINTEXT` values are often secrets and
+ * must never reach a report. For `PARAMETER_STORE` and `SECRETS_MANAGER` the value is only the
+ * name of the parameter or secret, which the build role must be allowed to read, so it is kept
+ * as `reference`.
+ */
+export interface CodeBuildEnvironmentVariableModel {
+  readonly name: string;
+  /** `PLAINTEXT` (the default), `PARAMETER_STORE`, `SECRETS_MANAGER` */
+  readonly type: string;
+  readonly reference: string | undefined;
+}
+
+export interface CodeBuildSourceModel {
+  /** `CODEPIPELINE`, `CODECOMMIT`, `GITHUB`, `S3`, `NO_SOURCE`, ... */
+  readonly type: string | undefined;
+  readonly location: string | undefined;
+  readonly sourceIdentifier: string | undefined;
+  /** `auth.type` (`OAUTH`, `CODECONNECTIONS`, `SECRETS_MANAGER`) */
+  readonly authType: string | undefined;
+  /** `auth.resource` when it is an ARN (a connection or secret); anything else is dropped */
+  readonly authResource: string | undefined;
+}
+
+export interface CodeBuildArtifactsModel {
+  /** `CODEPIPELINE`, `S3`, `NO_ARTIFACTS` */
+  readonly type: string | undefined;
+  readonly location: string | undefined;
+  readonly artifactIdentifier: string | undefined;
+  readonly encryptionDisabled: boolean | undefined;
+}
+
+export interface CodeBuildLogsModel {
+  readonly cloudWatchLogs:
+    | {
+        readonly status: string | undefined;
+        readonly groupName: string | undefined;
+        readonly streamName: string | undefined;
+      }
+    | undefined;
+  readonly s3Logs:
+    | {
+        readonly status: string | undefined;
+        readonly location: string | undefined;
+        readonly encryptionDisabled: boolean | undefined;
+      }
+    | undefined;
+}
+
+export interface CodeBuildVpcModel {
+  readonly vpcId: string | undefined;
+  readonly subnets: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+export interface KmsKeyModel {
+  readonly keyId: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  /**
+   * the key policy; undefined when the file has no `Policy` or it could not be compiled.
+   * Every KMS key has a key policy, so a missing one is unknown, never "no policy"
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)
+   */
+  readonly policy: CompiledPolicy | undefined;
+  /** `AWS` for AWS-managed keys (`aws/s3`...): RCPs do not apply to them and their policy cannot change */
+  readonly keyManager: 'AWS' | 'CUSTOMER' | undefined;
+  /** `SYMMETRIC_DEFAULT`, ...: CodePipeline only supports symmetric keys */
+  readonly keySpec: string | undefined;
+  readonly keyUsage: string | undefined;
+  readonly keyState: string | undefined;
+  readonly enabled: boolean | undefined;
+  readonly multiRegion: boolean | undefined;
+  /** alias names (`alias/x`) that target this key, from kms/aliases.json */
+  readonly aliases: readonly string[];
+  /** undefined: the file has no `Grants` (unknown) */
+  readonly grants: readonly KmsGrantModel[] | undefined;
+  readonly location: Location;
+}
+
+export interface KmsGrantModel {
+  readonly grantId: string | undefined;
+  readonly name: string | undefined;
+  readonly granteePrincipal: string | undefined;
+  readonly retiringPrincipal: string | undefined;
+  readonly operations: readonly string[];
+  readonly encryptionContextEquals: ReadonlyMap<string, string> | undefined;
+  readonly encryptionContextSubset: ReadonlyMap<string, string> | undefined;
+  readonly location: Location;
+}
+
+export interface KmsAliasModel {
+  /** `alias/x` */
+  readonly name: string;
+  readonly arn: string | undefined;
+  /** undefined for an AWS-managed alias whose key AWS has not created yet */
+  readonly targetKeyId: string | undefined;
+  readonly location: Location;
+}
+
+export interface LambdaModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  /** the execution role */
+  readonly role: string | undefined;
+  /** null: the file has no `Policy` (known: no resource policy); undefined: not compilable */
+  readonly policy: CompiledPolicy | null | undefined;
+  readonly location: Location;
+}
+
+export interface DeploymentGroupModel {
+  readonly application: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly serviceRoleArn: string | undefined;
+  /** `Server`, `Lambda`, `ECS` */
+  readonly computePlatform: string | undefined;
+  readonly deploymentConfigName: string | undefined;
+  readonly location: Location;
+}
+
+export interface EventsModel {
+  /** by rule name */
+  readonly rules: ReadonlyMap<string, EventRuleModel>;
+  readonly location: Location;
+}
+
+export interface EventRuleModel {
+  readonly name: string;
+  readonly arn: string | undefined;
+  readonly state: string | undefined;
+  readonly eventBusName: string | undefined;
+  readonly eventPattern: string | undefined;
+  readonly scheduleExpression: string | undefined;
+  /** undefined: `Targets` has no entry for this rule (unknown) */
+  readonly targets: readonly EventTargetModel[] | undefined;
+  readonly location: Location;
+}
+
+export interface EventTargetModel {
+  readonly id: string | undefined;
+  readonly arn: string;
+  readonly roleArn: string | undefined;
+  readonly location: Location;
+}
+
+export interface EcrRepositoryModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  /** from `policyText`; null: absent (known: no repository policy) */
+  readonly policy: CompiledPolicy | null | undefined;
+  readonly location: Location;
+}
+
+export interface SnsTopicModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  /** from `Attributes.Policy`; null: absent */
+  readonly policy: CompiledPolicy | null | undefined;
+  readonly kmsMasterKeyId: string | undefined;
+  readonly location: Location;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Organizations
+
+export interface OrganizationModel {
+  readonly id: string | undefined;
+  readonly arn: string | undefined;
+  readonly managementAccountId: string | undefined;
+  /** `ALL` or `CONSOLIDATED_BILLING` (no SCPs then) */
+  readonly featureSet: string | undefined;
+  /** root ids (`r-...`): parents that have no parent themselves, plus targets of type ROOT */
+  readonly rootIds: readonly string[];
+  /** child (account id or OU id) -> parent (OU id or root id) */
+  readonly parents: ReadonlyMap<string, string>;
+  /** from accounts.json, by account id */
+  readonly accounts: ReadonlyMap<string, OrgAccountModel>;
+  readonly scps: readonly OrgPolicyModel[];
+  readonly rcps: readonly OrgPolicyModel[];
+  /** which parts were present (a folder counts as present even when empty) */
+  readonly loaded: {
+    readonly describe: boolean;
+    readonly parents: boolean;
+    readonly accounts: boolean;
+    readonly scp: boolean;
+    readonly rcp: boolean;
+  };
+}
+
+export interface OrgAccountModel {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly status: string | undefined;
+  readonly location: Location;
+}
+
+export interface OrgPolicyModel {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly arn: string | undefined;
+  readonly awsManaged: boolean | undefined;
+  /** undefined: `Content` is missing or could not be compiled (a problem says why) */
+  readonly policy: CompiledPolicy | undefined;
+  /** target ids (root, OU or account); undefined: the file has no `Targets` (unknown) */
+  readonly targets: readonly string[] | undefined;
+  readonly location: Location;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+
+/**
+ * The answer of a model lookup: found; `missing` (unknown: `file` is what would settle it);
+ * or `absent` (known not to exist: `file` is the snapshot file that says so).
+ */
+export type Lookup<T> =
+  | { readonly kind: 'found'; readonly value: T }
+  | { readonly kind: 'missing'; readonly file: string; readonly note?: string }
+  | { readonly kind: 'absent'; readonly file?: string; readonly note?: string };
