@@ -121,7 +121,7 @@ write(f'{T}/{R}/codepipeline/demo-app.json', {'pipeline': {
 # Organization: tools and prod in one org; FullAWSAccess at the root and a guardrail SCP on
 # the workloads OU that keeps member accounts in the org.
 ORG, ROOT, OU = 'o-demo1234ab', 'r-demo', 'ou-demo-workloads'
-write('organization/describe-organization.json', {'Organization': {'Id': ORG, 'Arn': f'arn:aws:organizations::999999999999:organization/{ORG}', 'FeatureSet': 'ALL', 'MasterAccountArn': 'arn:aws:organizations::999999999999:account/' + ORG + '/999999999999', 'MasterAccountId': '999999999999', 'MasterAccountEmail': 'aws-root@example.com', 'AvailablePolicyTypes': [{'Type': 'SERVICE_CONTROL_POLICY', 'Status': 'ENABLED'}]}})
+write('organization/describe-organization.json', {'Organization': {'Id': ORG, 'Arn': f'arn:aws:organizations::999999999999:organization/{ORG}', 'FeatureSet': 'ALL', 'MasterAccountArn': 'arn:aws:organizations::999999999999:account/' + ORG + '/999999999999', 'MasterAccountId': '999999999999', 'MasterAccountEmail': 'aws-root@example.com', 'AvailablePolicyTypes': [{'Type': 'SERVICE_CONTROL_POLICY', 'Status': 'ENABLED'}, {'Type': 'RESOURCE_CONTROL_POLICY', 'Status': 'ENABLED'}]}})
 write('organization/parents.json', {T: OU, P: OU, OU: ROOT})
 write('organization/accounts.json', {'Accounts': [
     {'Id': T, 'Arn': f'arn:aws:organizations::999999999999:account/{ORG}/{T}', 'Email': 'tools@example.com', 'Name': 'tools', 'Status': 'ACTIVE', 'JoinedMethod': 'CREATED', 'JoinedTimestamp': '2024-01-01T00:00:00+00:00'},
@@ -133,3 +133,5 @@ def scp(pid, name, content, targets, kind='SERVICE_CONTROL_POLICY', aws_managed=
 full = doc({'Effect': 'Allow', 'Action': '*', 'Resource': '*'})
 write('organization/scp/p-FullAWSAccess.json', scp('p-FullAWSAccess', 'FullAWSAccess', full, [ROOT, OU, T, P], aws_managed=True))
 write('organization/scp/p-demoguard1.json', scp('p-demoguard1', 'deny-leave-org', doc({'Sid': 'DenyLeaveOrg', 'Effect': 'Deny', 'Action': 'organizations:LeaveOrganization', 'Resource': '*'}), [OU]))
+# RCPs are enabled: RCPFullAWSAccess is attached everywhere and cannot be detached.
+write('organization/rcp/p-RCPFullAWSAccess.json', scp('p-RCPFullAWSAccess', 'RCPFullAWSAccess', doc({'Effect': 'Allow', 'Principal': '*', 'Action': '*', 'Resource': '*'}), [ROOT, OU, T, P], kind='RESOURCE_CONTROL_POLICY', aws_managed=True))
