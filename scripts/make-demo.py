@@ -44,7 +44,7 @@ pipeline_policy = doc(
     {'Sid': 'ArtifactBucket', 'Effect': 'Allow', 'Action': ['s3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:ListBucket'], 'Resource': f'arn:aws:s3:::{BUCKET}'},
     {'Sid': 'ArtifactKey', 'Effect': 'Allow', 'Action': ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], 'Resource': KEY},
     {'Sid': 'Source', 'Effect': 'Allow', 'Action': ['codecommit:GetBranch', 'codecommit:GetCommit', 'codecommit:UploadArchive', 'codecommit:GetUploadArchiveStatus', 'codecommit:CancelUploadArchive', 'codecommit:GetRepository'], 'Resource': REPO},
-    {'Sid': 'Build', 'Effect': 'Allow', 'Action': ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], 'Resource': PROJECT},
+    {'Sid': 'Build', 'Effect': 'Allow', 'Action': ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild'], 'Resource': PROJECT},
     {'Sid': 'AssumeDeployRole', 'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Resource': ACTION_ROLE},
 )
 build_policy = doc(
@@ -53,16 +53,20 @@ build_policy = doc(
     {'Sid': 'ArtifactKey', 'Effect': 'Allow', 'Action': ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'], 'Resource': KEY},
     {'Sid': 'Reports', 'Effect': 'Allow', 'Action': ['codebuild:CreateReportGroup', 'codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases', 'codebuild:BatchPutCodeCoverages'], 'Resource': f'arn:aws:codebuild:{R}:{T}:report-group/demo-build-*'},
 )
+EVENTS_ROLE = f'arn:aws:iam::{T}:role/service-role/demo-events-role'
+events_policy = doc({'Sid': 'StartPipeline', 'Effect': 'Allow', 'Action': 'codepipeline:StartPipelineExecution', 'Resource': f'arn:aws:codepipeline:{R}:{T}:demo-app'})
 write(f'{T}/iam.json', iam([
+    role(EVENTS_ROLE, 'AROAEXAMPLEEVENTS001', doc({'Effect': 'Allow', 'Principal': {'Service': 'events.amazonaws.com'}, 'Action': 'sts:AssumeRole'}), [('demo-events-policy', events_policy)]),
     role(PIPE_ROLE, 'AROAEXAMPLEPIPELINE01', doc({'Effect': 'Allow', 'Principal': {'Service': 'codepipeline.amazonaws.com'}, 'Action': 'sts:AssumeRole'}), [('demo-pipeline-policy', pipeline_policy)]),
     role(BUILD_ROLE, 'AROAEXAMPLEBUILD0001', doc({'Effect': 'Allow', 'Principal': {'Service': 'codebuild.amazonaws.com'}, 'Action': 'sts:AssumeRole'}), [('demo-build-policy', build_policy)]),
 ]))
 
 deploy_policy = doc(
-    {'Sid': 'Stack', 'Effect': 'Allow', 'Action': ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet'], 'Resource': f'arn:aws:cloudformation:{R}:{P}:stack/demo-app/*'},
+    {'Sid': 'Stack', 'Effect': 'Allow', 'Action': ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet'], 'Resource': f'arn:aws:cloudformation:{R}:{P}:stack/demo-app/*'},
     {'Sid': 'Validate', 'Effect': 'Allow', 'Action': 'cloudformation:ValidateTemplate', 'Resource': '*'},
     {'Sid': 'PassExecRole', 'Effect': 'Allow', 'Action': 'iam:PassRole', 'Resource': CFN_ROLE, 'Condition': {'StringEqualsIfExists': {'iam:PassedToService': 'cloudformation.amazonaws.com'}}},
     {'Sid': 'Artifacts', 'Effect': 'Allow', 'Action': ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl'], 'Resource': f'arn:aws:s3:::{BUCKET}/*'},
+    {'Sid': 'ArtifactBucket', 'Effect': 'Allow', 'Action': ['s3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:ListBucket'], 'Resource': f'arn:aws:s3:::{BUCKET}'},
     {'Sid': 'ArtifactKey', 'Effect': 'Allow', 'Action': ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*'], 'Resource': KEY},
 )
 exec_policy = doc({'Sid': 'AppResources', 'Effect': 'Allow', 'Action': ['s3:*', 'lambda:*', 'apigateway:*', 'dynamodb:*', 'iam:GetRole', 'iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy'], 'Resource': '*'})
@@ -75,7 +79,7 @@ bucket_policy = doc(
     {'Sid': 'DenyUnEncryptedObjectUploads', 'Effect': 'Deny', 'Principal': '*', 'Action': 's3:PutObject', 'Resource': f'arn:aws:s3:::{BUCKET}/*', 'Condition': {'StringNotEquals': {'s3:x-amz-server-side-encryption': 'aws:kms'}}},
     {'Sid': 'DenyInsecureConnections', 'Effect': 'Deny', 'Principal': '*', 'Action': 's3:*', 'Resource': f'arn:aws:s3:::{BUCKET}/*', 'Condition': {'Bool': {'aws:SecureTransport': 'false'}}},
     {'Sid': 'ProdAccountArtifacts', 'Effect': 'Allow', 'Principal': {'AWS': f'arn:aws:iam::{P}:root'}, 'Action': ['s3:Get*', 's3:Put*'], 'Resource': f'arn:aws:s3:::{BUCKET}/*'},
-    {'Sid': 'ProdAccountList', 'Effect': 'Allow', 'Principal': {'AWS': f'arn:aws:iam::{P}:root'}, 'Action': 's3:ListBucket', 'Resource': f'arn:aws:s3:::{BUCKET}'},
+    {'Sid': 'ProdAccountBucket', 'Effect': 'Allow', 'Principal': {'AWS': f'arn:aws:iam::{P}:root'}, 'Action': ['s3:ListBucket', 's3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation'], 'Resource': f'arn:aws:s3:::{BUCKET}'},
 )
 write(f'{T}/s3/{BUCKET}.json', {'Policy': json.dumps(bucket_policy), 'LocationConstraint': None,
       'ServerSideEncryptionConfiguration': {'Rules': [{'ApplyServerSideEncryptionByDefault': {'SSEAlgorithm': 'aws:kms', 'KMSMasterKeyID': KEY}, 'BucketKeyEnabled': False}]},
@@ -135,3 +139,6 @@ write('organization/scp/p-FullAWSAccess.json', scp('p-FullAWSAccess', 'FullAWSAc
 write('organization/scp/p-demoguard1.json', scp('p-demoguard1', 'deny-leave-org', doc({'Sid': 'DenyLeaveOrg', 'Effect': 'Deny', 'Action': 'organizations:LeaveOrganization', 'Resource': '*'}), [OU]))
 # RCPs are enabled: RCPFullAWSAccess is attached everywhere and cannot be detached.
 write('organization/rcp/p-RCPFullAWSAccess.json', scp('p-RCPFullAWSAccess', 'RCPFullAWSAccess', doc({'Effect': 'Allow', 'Principal': '*', 'Action': '*', 'Resource': '*'}), [ROOT, OU, T, P], kind='RESOURCE_CONTROL_POLICY', aws_managed=True))
+
+write(f'{T}/{R}/events.json', {'Rules': [{'Name': 'demo-app-source-change', 'Arn': f'arn:aws:events:{R}:{T}:rule/demo-app-source-change', 'EventPattern': json.dumps({'source': ['aws.codecommit'], 'detail-type': ['CodeCommit Repository State Change'], 'resources': [REPO], 'detail': {'event': ['referenceCreated', 'referenceUpdated'], 'referenceType': ['branch'], 'referenceName': ['main']}}), 'State': 'ENABLED', 'EventBusName': 'default'}],
+    'Targets': {'demo-app-source-change': [{'Id': 'codepipeline', 'Arn': f'arn:aws:codepipeline:{R}:{T}:demo-app', 'RoleArn': EVENTS_ROLE}]}})

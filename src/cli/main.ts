@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerAnalyze } from './analyze.js';
 import { registerSimulate } from './simulate.js';
+import { registerCrawl } from './crawl.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -35,7 +37,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeErr: (s) => io.stderr(s),
     })
     .exitOverride();
+  registerAnalyze(program, io, setExit, readVersion());
   registerSimulate(program, io, setExit);
+  registerCrawl(program, io, setExit);
   return program;
 }
 

@@ -1,0 +1,241 @@
+/**
+ * What the requirement catalog needs to know about one pipeline action, read from the model.
+ * A group of facts that the snapshot does not hold stays undefined (links that need it are
+ * Unknown) and the file that would settle it is recorded in `gaps`.
+ */
+import { parseArn, partitionOfRegion } from '../model/arn.js';
+import {
+  findBucket,
+  findCodeBuildProject,
+  findDeploymentGroup,
+  findLambda,
+  resolveKmsKey,
+} from '../model/queries.js';
+import { snapshotPath } from '../model/snapshotPath.js';
+import type { ActionModel, Model, PipelineModel, StageModel } from '../model/types.js';
+import type { ActionFacts, CloneRefSource } from './catalogTypes.js';
+
+export interface FactsWithGaps {
+  readonly facts: ActionFacts;
+  /** files that would settle facts left unknown, by what they are about */
+  readonly gaps: ReadonlyMap<FactGroup, string>;
+}
+
+export type FactGroup =
+  'codebuild' | 'lambda' | 'codedeploy' | 'ecs' | 's3Source' | 'events' | 'artifactStore';
+
+/** The producer of each artifact name in a pipeline: `stage/action` and the action itself. */
+export type Producers = ReadonlyMap<
+  string,
+  { readonly stage: StageModel; readonly action: ActionModel }
+>;
+
+export function artifactProducers(pipeline: PipelineModel): Producers {
+  const out = new Map<string, { stage: StageModel; action: ActionModel }>();
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) {
+      for (const a of action.outputArtifacts) if (!out.has(a)) out.set(a, { stage, action });
+    }
+  }
+  return out;
+}
+
+export function partitionOf(pipeline: PipelineModel): string {
+  return parseArn(pipeline.arn)?.partition ?? partitionOfRegion(pipeline.region);
+}
+
+/** The ARN of a KMS key as configured (key id, key ARN, alias name or alias ARN), default `aws/s3`. */
+export function keyArnOf(
+  model: Model,
+  configured: string | undefined,
+  account: string,
+  region: string,
+  partition: string,
+): string {
+  const ref = configured ?? 'alias/aws/s3';
+  const arn = parseArn(ref);
+  if (arn && arn.resource.startsWith('key/')) return ref;
+  const found = resolveKmsKey(model, account, region, ref);
+  if (found.kind === 'found') return found.value.arn;
+  if (arn) return ref;
+  if (ref.startsWith('alias/')) return `arn:${partition}:kms:${region}:${account}:${ref}`;
+  return `arn:${partition}:kms:${region}:${account}:key/${ref}`;
+}
+
+export function actionFacts(
+  model: Model,
+  pipeline: PipelineModel,
+  stage: StageModel,
+  action: ActionModel,
+  producers: Producers,
+): FactsWithGaps {
+  const gaps = new Map<FactGroup, string>();
+  const partition = partitionOf(pipeline);
+  const actionRegion = action.region ?? pipeline.region;
+  const actionAccount = (action.roleArn && parseArn(action.roleArn)?.account) || pipeline.account;
+  const cfg = action.configuration;
+
+  const store = pipeline.artifactStores.get(actionRegion);
+  if (!store) gaps.set('artifactStore', `${pipeline.location.file}#/pipeline/artifactStores`);
+  const artifactStore = store
+    ? {
+        bucket: store.bucket,
+        ...(store.encryptionKey ? { keyId: store.encryptionKey.id } : {}),
+        keyArn: keyArnOf(model, store.encryptionKey?.id, pipeline.account, actionRegion, partition),
+      }
+    : undefined;
+
+  let codebuild: ActionFacts['codebuild'];
+  let cloneRefSources: CloneRefSource[] | undefined;
+  if (action.provider === 'CodeBuild' && cfg['ProjectName']) {
+    const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
+    if (found.kind === 'found') {
+      const p = found.value;
+      codebuild = {
+        ...(p.serviceRole ? { serviceRoleArn: p.serviceRole } : {}),
+        ...(p.logsConfig?.cloudWatchLogs?.status
+          ? { cloudWatchLogsStatus: p.logsConfig.cloudWatchLogs.status }
+          : {}),
+        ...(p.logsConfig?.cloudWatchLogs?.groupName
+          ? { logGroupName: p.logsConfig.cloudWatchLogs.groupName }
+          : {}),
+        ...(p.environment?.imagePullCredentialsType
+          ? { imagePullCredentialsType: p.environment.imagePullCredentialsType }
+          : {}),
+        ...(p.environment?.image ? { image: p.environment.image } : {}),
+        ...(p.encryptionKey ? { encryptionKeyId: p.encryptionKey } : {}),
+        // CodeBuild encrypts its outputs with the project's key (default aws/s3 of the project's
+        // account), not the pipeline's artifact key (aws-facts.md 1.3, PRAC [CDK-4183])
+        encryptionKeyArn: keyArnOf(model, p.encryptionKey, p.account, p.region, partition),
+        ...(p.vpcConfig && p.vpcConfig.subnets.length > 0 ? { subnets: p.vpcConfig.subnets } : {}),
+      };
+    } else {
+      gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
+    }
+    cloneRefSources = [];
+    for (const input of action.inputArtifacts) {
+      const producer = producers.get(input);
+      const pc = producer?.action.configuration;
+      if (!producer || pc?.['OutputArtifactFormat'] !== 'CODEBUILD_CLONE_REF') continue;
+      const src = producer.action;
+      const srcRegion = src.region ?? pipeline.region;
+      const srcAccount = (src.roleArn && parseArn(src.roleArn)?.account) || pipeline.account;
+      if (src.provider === 'CodeCommit' && pc['RepositoryName']) {
+        cloneRefSources.push({
+          provider: 'CodeCommit',
+          repositoryArn: `arn:${partition}:codecommit:${srcRegion}:${srcAccount}:${pc['RepositoryName']}`,
+        });
+      } else if (src.provider === 'CodeStarSourceConnection' && pc['ConnectionArn']) {
+        cloneRefSources.push({
+          provider: 'CodeStarSourceConnection',
+          connectionArn: pc['ConnectionArn'],
+        });
+      }
+    }
+  }
+
+  let codedeploy: ActionFacts['codedeploy'];
+  if (
+    (action.provider === 'CodeDeploy' || action.provider === 'CodeDeployToECS') &&
+    cfg['ApplicationName']
+  ) {
+    const group = cfg['DeploymentGroupName'];
+    if (group) {
+      const found = findDeploymentGroup(
+        model,
+        actionAccount,
+        actionRegion,
+        cfg['ApplicationName'],
+        group,
+      );
+      if (found.kind === 'found') {
+        // a group without a configuration uses CodeDeployDefault.OneAtATime
+        // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html)
+        codedeploy = {
+          deploymentConfigName: found.value.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
+        };
+      } else if (found.kind === 'missing') gaps.set('codedeploy', found.file);
+    }
+  }
+  if (action.provider === 'ECS' || action.provider === 'CodeDeployToECS') {
+    gaps.set(
+      'ecs',
+      `the task definition of ${stage.name}/${action.name} (ECS task definitions are not part of a snapshot)`,
+    );
+  }
+
+  let s3Source: ActionFacts['s3Source'];
+  if (action.provider === 'S3' && action.category === 'Source' && cfg['S3Bucket']) {
+    const found = findBucket(model, cfg['S3Bucket'], actionAccount);
+    if (found.kind === 'found') {
+      const b = found.value;
+      const enc = b.encryption;
+      const kms = enc?.sseAlgorithm?.startsWith('aws:kms');
+      s3Source = {
+        bucketAccount: b.account,
+        ...(kms
+          ? {
+              keyArn: keyArnOf(
+                model,
+                enc?.kmsMasterKeyId,
+                b.account,
+                b.region ?? actionRegion,
+                partition,
+              ),
+            }
+          : {}),
+      };
+    } else if (found.kind === 'missing') gaps.set('s3Source', found.file);
+  }
+
+  let lambda: ActionFacts['lambda'];
+  if (action.provider === 'Lambda' && cfg['FunctionName']) {
+    const found = findLambda(model, actionAccount, actionRegion, cfg['FunctionName']);
+    if (found.kind === 'found')
+      lambda = found.value.role ? { functionRoleArn: found.value.role } : {};
+    else if (found.kind === 'missing') gaps.set('lambda', found.file);
+  }
+
+  let eventsRule: ActionFacts['eventsRule'];
+  if (stage === pipeline.stages[0]) {
+    const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
+    if (events) {
+      for (const rule of events.rules.values()) {
+        const target = rule.targets?.find((t) => t.arn === pipeline.arn);
+        if (target) {
+          eventsRule = {
+            ...(rule.arn ? { arn: rule.arn } : {}),
+            ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+          };
+          break;
+        }
+      }
+    } else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
+  }
+
+  const facts: ActionFacts = {
+    partition,
+    region: pipeline.region,
+    account: pipeline.account,
+    pipelineName: pipeline.name,
+    ...(pipeline.roleArn ? { pipelineRoleArn: pipeline.roleArn } : {}),
+    stageName: stage.name,
+    actionName: action.name,
+    category: action.category,
+    provider: action.provider,
+    actionRegion,
+    actionAccount,
+    ...(action.roleArn ? { actionRoleArn: action.roleArn } : {}),
+    configuration: cfg,
+    inputArtifacts: action.inputArtifacts,
+    outputArtifacts: action.outputArtifacts,
+    ...(artifactStore ? { artifactStore } : {}),
+    ...(codebuild ? { codebuild } : {}),
+    ...(cloneRefSources ? { cloneRefSources } : {}),
+    ...(codedeploy ? { codedeploy } : {}),
+    ...(s3Source ? { s3Source } : {}),
+    ...(lambda ? { lambda } : {}),
+    ...(eventsRule ? { eventsRule } : {}),
+  };
+  return { facts, gaps };
+}

@@ -1,0 +1,72 @@
+/**
+ * The product's core: a model in, a report out. Every pipeline becomes its chain of links,
+ * every link is evaluated on its own, and the graph says which stages a broken link blocks.
+ * Pure: no I/O here (the catalog is loaded once by the caller or lazily from the package).
+ */
+import { buildChainGraph, blockedStages } from '../graph/chainGraph.js';
+import { listPipelines } from '../model/queries.js';
+import type { Model, PipelineModel } from '../model/types.js';
+import type { Problem } from '../problems.js';
+import { sortProblems } from '../problems.js';
+import { computeVerdict } from '../report/summarize.js';
+import type { Report, ReportLink, ReportPipeline } from '../report/types.js';
+import { buildPipelineLinks } from './buildChain.js';
+import { getCatalog } from './catalog.js';
+import type { Catalog } from './catalogTypes.js';
+import { resolveLink } from './resolveLink.js';
+
+export interface AnalyzeOptions {
+  /** only these pipelines (name or ARN); all when empty */
+  readonly pipelines?: readonly string[];
+  readonly catalog?: Catalog;
+}
+
+export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report {
+  const catalog = options.catalog ?? getCatalog();
+  const problems: Problem[] = [...model.problems];
+  const wanted = options.pipelines ?? [];
+  let pipelines = listPipelines(model);
+  if (wanted.length > 0) {
+    pipelines = pipelines.filter((p) => wanted.includes(p.name) || wanted.includes(p.arn));
+    for (const w of wanted) {
+      if (!pipelines.some((p) => p.name === w || p.arn === w)) {
+        problems.push({
+          pointer: '',
+          message: `no pipeline \`${w}\` in the input`,
+          id: 'analyze.pipeline.not-found',
+          severity: 'error',
+        });
+      }
+    }
+  }
+  return {
+    pipelines: pipelines.map((p) => analyzePipeline(model, p, catalog)),
+    problems: sortProblems(problems),
+  };
+}
+
+export function analyzePipeline(
+  model: Model,
+  pipeline: PipelineModel,
+  catalog: Catalog,
+): ReportPipeline {
+  const specs = buildPipelineLinks(model, pipeline, catalog);
+  const evaluated = specs.map((s) => resolveLink(model, s));
+  const shape = {
+    name: pipeline.name,
+    stages: pipeline.stages.map((s) => ({ name: s.name, actions: s.actions.map((a) => a.name) })),
+  };
+  const graph = buildChainGraph(shape, evaluated);
+  const links: ReportLink[] = evaluated.map((l) =>
+    l.decision === 'Allowed' ? l : { ...l, blocks: blockedStages(graph, pipeline.name, l.stage) },
+  );
+  return {
+    name: pipeline.name,
+    account: pipeline.account,
+    region: pipeline.region,
+    arn: pipeline.arn,
+    verdict: computeVerdict(links),
+    links,
+    location: { file: pipeline.location.file, pointer: pipeline.location.pointer },
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * A pipeline becomes the chain of requests its run will make: for every action, the catalog's
+ * requirements expanded with the facts the model holds. Every link stands on its own, so one
+ * run shows every broken link, not only the first.
+ */
+import type { Model, PipelineModel } from '../model/types.js';
+import { parseArn } from '../model/arn.js';
+import { findCodeBuildProject } from '../model/queries.js';
+import {
+  actionFacts,
+  artifactProducers,
+  keyArnOf,
+  partitionOf,
+  type FactGroup,
+  type Producers,
+} from './actionFacts.js';
+import { expandAction, isPipelineScoped } from './catalog.js';
+import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
+import { SERVICE_PRINCIPALS } from './catalogTypes.js';
+import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
+
+export function buildPipelineLinks(
+  model: Model,
+  pipeline: PipelineModel,
+  catalog: Catalog,
+): LinkSpec[] {
+  const producers = artifactProducers(pipeline);
+  const out: LinkSpec[] = [];
+  const seen = new Set<string>();
+  const push = (spec: LinkSpec): void => {
+    let id = spec.id;
+    for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
+    seen.add(id);
+    out.push(id === spec.id ? spec : { ...spec, id });
+  };
+  let pipelineWideDone = false;
+
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) {
+      const { facts, gaps } = actionFacts(model, pipeline, stage, action, producers);
+      const { links, unknowns } = expandAction(catalog, facts, {
+        pipelineScope: !pipelineWideDone,
+      });
+      const where = `${stage.name}/${action.name}`;
+      const declaredAt = { file: action.location.file, pointer: action.location.pointer };
+      const byId = catalog.byId;
+
+      const keys = inputKeys(
+        model,
+        pipeline,
+        action.inputArtifacts,
+        producers,
+        facts.artifactStore?.keyArn,
+      );
+      for (const link of links) {
+        const entry = byId.get(link.requirementId)!;
+        if (keys && isArtifactDecrypt(entry, link, facts.artifactStore?.keyArn)) {
+          // CodeBuild encrypted some inputs with its project key: decrypt each with its own key
+          for (const [keyArn, artifacts] of keys) {
+            push({
+              ...toSpec(
+                { ...link, resource: keyArn },
+                entry,
+                { stage: stage.name, action: action.name, where, declaredAt },
+                pipeline,
+              ),
+              id: `${where}:${link.requirementId}:${link.action}:${keyArn}`,
+              purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
+            });
+          }
+          continue;
+        }
+        const wide = isPipelineScoped(entry);
+        const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
+        const spec = toSpec(link, entry, at, pipeline);
+        if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
+          // the caller is not known (no rule role, no project): never guess, never deny
+          const reason = `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
+          push({ ...spec, unknown: filesFor(reason, gaps), unknownReason: reason });
+          continue;
+        }
+        push(spec);
+      }
+      for (const u of unknowns) {
+        const entry = byId.get(u.requirementId)!;
+        const wide = isPipelineScoped(entry);
+        const files = filesFor(u.reason, gaps);
+        for (const permission of entry.actions) {
+          push({
+            id: wide ? `${entry.id}:${permission}` : `${where}:${entry.id}:${permission}`,
+            requirement: entry.id,
+            level: entry.level,
+            ...(wide ? {} : { stage: stage.name, action: action.name, declaredAt }),
+            principal: principalFor(entry, undefined),
+            permission,
+            resource: entry.resource,
+            context: {},
+            purpose: wide ? `pipeline \`${pipeline.name}\`` : `\`${where}\` (${action.provider})`,
+            doc: entry.doc,
+            unknown: files,
+            unknownReason: u.reason,
+          });
+        }
+      }
+      pipelineWideDone = true;
+    }
+  }
+  return out;
+}
+
+function toSpec(
+  link: ExpandedLink,
+  entry: Requirement,
+  at:
+    | {
+        stage: string;
+        action: string;
+        where: string;
+        declaredAt: { file: string; pointer: string };
+      }
+    | undefined,
+  pipeline: PipelineModel,
+): LinkSpec {
+  const id = at
+    ? `${at.where}:${link.requirementId}:${link.action}`
+    : `${link.requirementId}:${link.action}`;
+  return {
+    id: resourceQualified(id, link, entry),
+    requirement: link.requirementId,
+    level: link.level,
+    ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
+    principal: principalFor(entry, link.principal),
+    permission: link.action,
+    resource: link.resource,
+    ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
+    context: link.context,
+    ...(entry.principal === 'codepipelineService'
+      ? {
+          // CodePipeline documents no aws:SourceAccount / aws:SourceArn for assuming its service
+          // role (aws-facts.md 2.10, INF): decide with and without them
+          uncertainContext: {
+            'aws:SourceAccount': pipeline.account,
+            'aws:SourceArn': pipeline.arn,
+          },
+        }
+      : {}),
+    purpose: at
+      ? `\`${at.where}\` (${entry.provider === 'Pipeline' ? 'pipeline' : entry.provider})`
+      : `pipeline \`${pipeline.name}\``,
+    doc: link.doc,
+    fix: link.fix,
+  };
+}
+
+/** List placeholders expand one entry into several links with the same action: keep ids unique and readable. */
+function resourceQualified(id: string, link: ExpandedLink, entry: Requirement): string {
+  return /\$\{(InputArtifactKey|OutputArtifactKey|CodeBuild\.SubnetArn|CloneRef\.|Ecs\.PassRoleArn)/.test(
+    entry.resource,
+  )
+    ? `${id}:${link.resource}`
+    : id;
+}
+
+function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipal {
+  const service = SERVICE_PRINCIPALS[entry.principal];
+  if (service) return { kind: 'service', name: service };
+  return { kind: 'role', arn: arn ?? `(${entry.principal})` };
+}
+
+const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
+  pipelineRole: 'pipeline role',
+  actionRole: 'action role',
+  codebuildProjectRole: 'CodeBuild project role',
+  lambdaFunctionRole: 'Lambda function role',
+  eventsRuleRole: 'EventBridge rule role',
+  codedeployInstanceRole: 'CodeDeploy instance role',
+};
+
+const GAP_WORDS: readonly [RegExp, FactGroup][] = [
+  [/codebuild project|the project|project role/i, 'codebuild'],
+  [/function/i, 'lambda'],
+  [/instance role/i, 'codedeploy'],
+  [/deployment (group|config)/i, 'codedeploy'],
+  [/task definition/i, 'ecs'],
+  [/source bucket|s3 source/i, 's3Source'],
+  [/eventbridge rule|rule role/i, 'events'],
+  [/artifact store/i, 'artifactStore'],
+];
+
+/** The snapshot files that would settle an unknown expansion. */
+function filesFor(reason: string, gaps: ReadonlyMap<FactGroup, string>): string[] {
+  const files: string[] = [];
+  for (const [re, group] of GAP_WORDS) {
+    const f = gaps.get(group);
+    if (f && re.test(reason)) files.push(f);
+  }
+  return files;
+}
+
+/**
+ * The key each input artifact is encrypted with: the artifact store key, except for artifacts a
+ * CodeBuild action produced, which CodeBuild encrypts with its project's key (default aws/s3)
+ * (aws-facts.md 1.3, PRAC [CDK-4183]). Undefined when every input uses the store key.
+ */
+function inputKeys(
+  model: Model,
+  pipeline: PipelineModel,
+  inputs: readonly string[],
+  producers: Producers,
+  storeKey: string | undefined,
+): Map<string, string[]> | undefined {
+  if (!storeKey || inputs.length === 0) return undefined;
+  const byKey = new Map<string, string[]>();
+  let differs = false;
+  for (const input of inputs) {
+    const producer = producers.get(input);
+    let key: string = storeKey;
+    if (producer && producer.action.provider === 'CodeBuild') {
+      const p = producer.action;
+      const region = p.region ?? pipeline.region;
+      const account = (p.roleArn && parseArn(p.roleArn)?.account) || pipeline.account;
+      const project = p.configuration['ProjectName'];
+      const found = project ? findCodeBuildProject(model, account, region, project) : undefined;
+      if (found?.kind === 'found') {
+        key = keyArnOf(
+          model,
+          found.value.encryptionKey,
+          found.value.account,
+          found.value.region,
+          partitionOf(pipeline),
+        );
+      }
+    }
+    if (key !== storeKey) differs = true;
+    const list = byKey.get(key) ?? [];
+    list.push(input);
+    byKey.set(key, list);
+  }
+  return differs ? byKey : undefined;
+}
+
+function isArtifactDecrypt(
+  entry: Requirement,
+  link: ExpandedLink,
+  storeKey: string | undefined,
+): boolean {
+  return (
+    entry.provider === 'ArtifactStore' &&
+    link.action.toLowerCase() === 'kms:decrypt' &&
+    link.resource === storeKey
+  );
+}

@@ -1,0 +1,1008 @@
+/**
+ * The requirement catalog: load policies/requirements/*.json, validate it, and expand an entry
+ * into concrete links (one evaluator request each) for one pipeline action.
+ *
+ * Facts and their citations: /work/shared/aws-facts.md part 1; every entry carries its own
+ * documentation link (`doc`) and basis (DOC / PRAC / INF).
+ */
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatProblem, joinPointer, sortProblems, type Problem } from '../problems.js';
+import {
+  BASES,
+  CATEGORIES,
+  LEVELS,
+  PRINCIPAL_KINDS,
+  PROVIDERS,
+  PSEUDO_PROVIDERS,
+  SERVICE_PRINCIPALS,
+  type ActionFacts,
+  type Catalog,
+  type Condition,
+  type ContextTemplate,
+  type ExpandedLink,
+  type Expansion,
+  type PrincipalKind,
+  type Requirement,
+} from './catalogTypes.js';
+
+export type * from './catalogTypes.js';
+export {
+  BASES,
+  CATEGORIES,
+  LEVELS,
+  PRINCIPAL_KINDS,
+  PROVIDERS,
+  PSEUDO_PROVIDERS,
+  SERVICE_PRINCIPALS,
+} from './catalogTypes.js';
+
+// ---------------------------------------------------------------------------------------------
+// Placeholder vocabulary
+// ---------------------------------------------------------------------------------------------
+
+interface PlaceholderSpec {
+  readonly description: string;
+  /** list-valued: a template using it expands into one link per value */
+  readonly list?: boolean;
+}
+
+/**
+ * Every placeholder a template may use, besides the `Config.<Key>` family (the action's
+ * configuration value, absent when not set). A literal `*` in an expanded resource stands for a
+ * part only known at run time (stack id, build id, random object-key suffix).
+ */
+export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
+  Partition: { description: 'the partition, e.g. `aws`' },
+  Region: { description: "the pipeline's region" },
+  Account: { description: "the pipeline's account" },
+  PipelineName: { description: 'the pipeline name' },
+  StageName: { description: 'the stage name' },
+  ActionName: { description: 'the action name' },
+  ActionRegion: { description: "the action's region (action.region, else the pipeline's)" },
+  ActionAccount: {
+    description:
+      "the account of the action's target resources: the account of roleArn, else the pipeline's",
+  },
+  PrincipalAccount: { description: "the account of the entry's principal" },
+  PipelineRoleArn: { description: 'the pipeline service role ARN' },
+  ActionRoleArn: { description: "the action's roleArn; absent when it has none" },
+  ArtifactBucket: { description: "the artifact bucket of the action's region" },
+  ArtifactKeyArn: {
+    description:
+      "the artifact store's KMS key ARN; unknown when it is the AWS-managed aws/s3 key and the snapshot does not resolve it",
+  },
+  ArtifactKeyId: {
+    description:
+      "the artifact store's encryptionKey.id as configured; absent when none is configured",
+  },
+  InputArtifacts: { description: 'the input artifact names', list: true },
+  OutputArtifacts: { description: 'the output artifact names', list: true },
+  InputArtifactKey: {
+    description:
+      'the object key of each input artifact: `<pipeline name[0,20)>/<artifact name[0,10)>/*`',
+    list: true,
+  },
+  OutputArtifactKey: {
+    description:
+      'the object key of each output artifact: `<pipeline name[0,20)>/<artifact name[0,10)>/*`',
+    list: true,
+  },
+  SourceTrigger: {
+    description:
+      '`EventBridge` when an EventBridge rule starts the pipeline for this source action (ECR; CodeCommit and S3 with PollForSourceChanges = false); else absent',
+  },
+  'Connection.OwnerId': { description: 'the owner part of Config.FullRepositoryId' },
+  'Connection.RepositoryName': { description: 'the repository part of Config.FullRepositoryId' },
+  'S3Source.BucketAccount': { description: 'the account owning the S3 source bucket, when known' },
+  'S3Source.KeyArn': {
+    description: 'the KMS key ARN of the S3 source object; absent when not SSE-KMS',
+  },
+  'S3Deploy.ObjectKey': {
+    description:
+      'the keys an S3 deploy writes: ObjectKey, or `<ObjectKey>/*` (`*`) when Extract = true',
+  },
+  'S3Deploy.Encryption': { description: '`aws:kms` when KMSEncryptionKeyARN is set; else absent' },
+  'CodeBuild.ServiceRoleArn': { description: "the CodeBuild project's service role ARN" },
+  'CodeBuild.LogGroupName': {
+    description: "the project's CloudWatch Logs group (default `/aws/codebuild/<project>`)",
+  },
+  'CodeBuild.CloudWatchLogsStatus': { description: 'ENABLED (default) or DISABLED' },
+  'CodeBuild.ImagePullCredentialsType': { description: 'CODEBUILD (default) or SERVICE_ROLE' },
+  'CodeBuild.ImageRepositoryArn': {
+    description: "the ECR repository ARN of the project's build image; absent for other images",
+  },
+  'CodeBuild.EncryptionKeyId': {
+    description: "the project's encryptionKey as configured; absent for the default aws/s3",
+  },
+  'CodeBuild.EncryptionKeyArn': {
+    description: 'the key ARN the project encrypts its outputs with, when known',
+  },
+  'CodeBuild.SubnetArn': { description: "the ARN of each subnet of the project's VPC", list: true },
+  'CloneRef.CodeCommitRepositoryArn': {
+    description: 'each CodeCommit repository cloned by the build (CODEBUILD_CLONE_REF inputs)',
+    list: true,
+  },
+  'CloneRef.ConnectionArn': {
+    description: 'each connection used to clone (CODEBUILD_CLONE_REF inputs)',
+    list: true,
+  },
+  'CodeDeploy.DeploymentConfigName': {
+    description: "the deployment group's deployment configuration name",
+  },
+  'Ecs.TaskDefinitionFamily': { description: 'the task definition family the deploy registers' },
+  'Ecs.PassRoleArn': {
+    description: 'each task role and task execution role of the task definition',
+    list: true,
+  },
+  'Lambda.FunctionArn': { description: 'the function ARN (from Config.FunctionName)' },
+  'Lambda.FunctionRoleArn': { description: "the function's execution role ARN" },
+  'StepFunctions.ExecutionArn': {
+    description: 'the executions of Config.StateMachineArn: `…:execution:<name>:*`',
+  },
+  'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
+  'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
+};
+
+/** Placeholders `fix` may use besides PLACEHOLDERS. */
+export const FIX_PLACEHOLDERS = ['Action', 'Resource', 'Principal'] as const;
+
+/** `when` subjects besides the placeholders. */
+export const CONDITION_SUBJECTS = ['Provider', 'Category'] as const;
+
+const CONFIG_PREFIX = 'Config.';
+const CONFIG_KEY = /^Config\.[A-Za-z][A-Za-z0-9]*$/;
+
+/** True when `name` is in the vocabulary (PLACEHOLDERS or `Config.<Key>`). */
+export function isKnownPlaceholder(name: string): boolean {
+  return Object.hasOwn(PLACEHOLDERS, name) || CONFIG_KEY.test(name);
+}
+
+function isListPlaceholder(name: string): boolean {
+  return PLACEHOLDERS[name]?.list === true;
+}
+
+/** The `${Name}` placeholders of a template, in order (duplicates kept). */
+export function placeholdersOf(template: string): string[] {
+  const out: string[] = [];
+  const re = /\$\{([^}]*)\}/g;
+  for (let m = re.exec(template); m; m = re.exec(template)) out.push(m[1]!);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and validation
+// ---------------------------------------------------------------------------------------------
+
+const ENTRY_KEYS = new Set([
+  'id',
+  'provider',
+  'category',
+  'principal',
+  'actions',
+  'resource',
+  'resourceAccount',
+  'context',
+  'level',
+  'when',
+  'doc',
+  'basis',
+  'note',
+  'fix',
+]);
+const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$/;
+const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+const CONTEXT_KEY_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9:/_.-]+$/;
+
+/** The folder holding policies/requirements, found by walking up from this module. */
+export function findRequirementsDir(
+  from: string = dirname(fileURLToPath(import.meta.url)),
+): string {
+  let dir = from;
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'policies', 'requirements');
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`catalog: cannot find policies/requirements above \`${from}\``);
+}
+
+/**
+ * Load and validate the catalog. Throws when it is broken: the catalog ships with the package,
+ * so a broken one is a bug, not bad input.
+ */
+export function loadCatalog(dir: string = findRequirementsDir()): Catalog {
+  const root = dirname(dirname(dir));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const entries: Requirement[] = [];
+  const problems: Problem[] = [];
+  for (const name of files) {
+    const file = relative(root, join(dir, name)).split('\\').join('/');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    } catch (e) {
+      problems.push(
+        problem(file, '', `invalid json: ${(e as Error).message}`, 'catalog.json.invalid'),
+      );
+      continue;
+    }
+    const result = validateCatalogFile(doc, file);
+    problems.push(...result.problems);
+    entries.push(...result.entries);
+  }
+  problems.push(...checkUniqueIds(entries));
+  if (problems.length > 0) {
+    throw new Error(
+      `catalog: ${problems.length} problem(s)\n` +
+        sortProblems(problems).map(formatProblem).join('\n'),
+    );
+  }
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])) };
+}
+
+let cached: Catalog | undefined;
+
+/** The packaged catalog, loaded once per process. */
+export function getCatalog(): Catalog {
+  cached ??= loadCatalog();
+  return cached;
+}
+
+/** Duplicate ids across files. */
+export function checkUniqueIds(entries: readonly Requirement[]): Problem[] {
+  const seen = new Map<string, string>();
+  const out: Problem[] = [];
+  for (const e of entries) {
+    const first = seen.get(e.id);
+    if (first !== undefined) {
+      out.push(
+        problem(
+          e.file,
+          '',
+          `duplicate id \`${e.id}\` (first in \`${first}\`)`,
+          'catalog.id.duplicate',
+        ),
+      );
+    } else seen.set(e.id, e.file);
+  }
+  return out;
+}
+
+/**
+ * Validate one catalog file (the parsed JSON). The JSON Schema says the same for the shape
+ * (test/chain/catalog.test.ts checks the files with ajv); this also checks the vocabulary, which
+ * a schema cannot: placeholders, `when` subjects, list placeholders.
+ */
+export function validateCatalogFile(
+  doc: unknown,
+  file: string,
+): { entries: Requirement[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const entries: Requirement[] = [];
+  if (!isObject(doc)) {
+    return {
+      entries,
+      problems: [problem(file, '', 'a catalog file must be an object', 'catalog.file.shape')],
+    };
+  }
+  for (const key of Object.keys(doc)) {
+    if (key !== '$schema' && key !== 'description' && key !== 'requirements') {
+      problems.push(
+        problem(file, joinPointer('', key), `unknown key \`${key}\``, 'catalog.file.unknown-key'),
+      );
+    }
+  }
+  const list = doc['requirements'];
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push(
+      problem(
+        file,
+        '/requirements',
+        'requirements must be a non-empty array',
+        'catalog.file.shape',
+      ),
+    );
+    return { entries, problems };
+  }
+  list.forEach((raw: unknown, i: number) => {
+    const at = joinPointer('/requirements', i);
+    const before = problems.length;
+    validateEntry(raw, file, at, problems);
+    if (problems.length === before) entries.push({ ...(raw as Omit<Requirement, 'file'>), file });
+  });
+  return { entries, problems };
+}
+
+function validateEntry(raw: unknown, file: string, at: string, problems: Problem[]): void {
+  const bad = (pointer: string, message: string, id: string): void => {
+    problems.push(problem(file, pointer, message, id));
+  };
+  if (!isObject(raw)) return bad(at, 'an entry must be an object', 'catalog.entry.shape');
+  for (const key of Object.keys(raw)) {
+    if (!ENTRY_KEYS.has(key))
+      bad(joinPointer(at, key), `unknown key \`${key}\``, 'catalog.entry.unknown-key');
+  }
+  const str = (key: string, required: boolean): string | undefined => {
+    const v = raw[key];
+    if (v === undefined) {
+      if (required) bad(joinPointer(at, key), `missing \`${key}\``, 'catalog.entry.missing');
+      return undefined;
+    }
+    if (typeof v !== 'string' || v.length === 0) {
+      bad(joinPointer(at, key), `\`${key}\` must be a non-empty string`, 'catalog.entry.type');
+      return undefined;
+    }
+    return v;
+  };
+  const oneOf = (key: string, allowed: readonly string[], required: boolean): void => {
+    const v = str(key, required);
+    if (v !== undefined && !allowed.includes(v)) {
+      bad(joinPointer(at, key), `unknown ${key} \`${v}\``, `catalog.${key}.unknown`);
+    }
+  };
+  const id = str('id', true);
+  if (id !== undefined && !ID_PATTERN.test(id)) {
+    bad(joinPointer(at, 'id'), `id \`${id}\` is not dotted lower-case`, 'catalog.id.invalid');
+  }
+  oneOf('provider', [...PROVIDERS, ...PSEUDO_PROVIDERS], true);
+  oneOf('category', CATEGORIES, false);
+  oneOf('principal', PRINCIPAL_KINDS, true);
+  oneOf('level', LEVELS, true);
+  oneOf('basis', BASES, true);
+  const doc = str('doc', true);
+  if (doc !== undefined && !doc.startsWith('https://')) {
+    bad(joinPointer(at, 'doc'), `doc \`${doc}\` is not an https url`, 'catalog.doc.invalid');
+  }
+  str('note', false);
+
+  const actions = raw['actions'];
+  if (!Array.isArray(actions) || actions.length === 0) {
+    bad(joinPointer(at, 'actions'), '`actions` must be a non-empty array', 'catalog.entry.type');
+  } else {
+    const seen = new Set<string>();
+    actions.forEach((a: unknown, i: number) => {
+      if (typeof a !== 'string' || !ACTION_PATTERN.test(a)) {
+        bad(
+          joinPointer(at, 'actions', i),
+          `action \`${String(a)}\` is not \`service:Action\``,
+          'catalog.action.invalid',
+        );
+      } else if (seen.has(a.toLowerCase())) {
+        bad(joinPointer(at, 'actions', i), `duplicate action \`${a}\``, 'catalog.action.duplicate');
+      } else seen.add(a.toLowerCase());
+    });
+  }
+
+  // Templates: every placeholder known; at most one list placeholder per entry, so an entry
+  // expands along one axis (one link per action and per value).
+  const lists = new Set<string>();
+  const checkTemplate = (
+    pointer: string,
+    template: string,
+    extra: readonly string[] = [],
+  ): void => {
+    for (const name of placeholdersOf(template)) {
+      if (extra.includes(name)) continue;
+      if (!isKnownPlaceholder(name)) {
+        bad(pointer, `unknown placeholder \`\${${name}}\``, 'catalog.placeholder.unknown');
+      } else if (isListPlaceholder(name)) lists.add(name);
+    }
+  };
+  const resource = str('resource', true);
+  if (resource !== undefined) checkTemplate(joinPointer(at, 'resource'), resource);
+  const resourceAccount = str('resourceAccount', false);
+  if (resourceAccount !== undefined) {
+    checkTemplate(joinPointer(at, 'resourceAccount'), resourceAccount);
+  }
+  const context = raw['context'];
+  if (context !== undefined) {
+    if (!isObject(context)) {
+      bad(joinPointer(at, 'context'), '`context` must be an object', 'catalog.entry.type');
+    } else {
+      for (const [key, value] of Object.entries(context)) {
+        const p = joinPointer(at, 'context', key);
+        if (!CONTEXT_KEY_PATTERN.test(key))
+          bad(p, `context key \`${key}\` is malformed`, 'catalog.context.key');
+        const values = Array.isArray(value) ? value : [value];
+        if (values.length === 0)
+          bad(p, 'a context value list must not be empty', 'catalog.context.value');
+        values.forEach((v: unknown) => {
+          if (typeof v !== 'string' || v.length === 0) {
+            bad(p, 'context values must be non-empty strings', 'catalog.context.value');
+          } else checkTemplate(p, v);
+        });
+      }
+    }
+  }
+  if (lists.size > 1) {
+    bad(
+      at,
+      `more than one list placeholder: \`${[...lists].sort().join('`, `')}\``,
+      'catalog.placeholder.lists',
+    );
+  }
+  const fix = str('fix', true);
+  if (fix !== undefined) {
+    for (const name of placeholdersOf(fix)) {
+      if (!isKnownPlaceholder(name) && !(FIX_PLACEHOLDERS as readonly string[]).includes(name)) {
+        bad(
+          joinPointer(at, 'fix'),
+          `unknown placeholder \`\${${name}}\``,
+          'catalog.placeholder.unknown',
+        );
+      }
+    }
+  }
+
+  const when = raw['when'];
+  if (when !== undefined) {
+    if (!Array.isArray(when) || when.length === 0) {
+      bad(joinPointer(at, 'when'), '`when` must be a non-empty array', 'catalog.entry.type');
+    } else {
+      when.forEach((c: unknown, i: number) =>
+        validateCondition(c, joinPointer(at, 'when', i), bad),
+      );
+    }
+  }
+}
+
+function validateCondition(
+  c: unknown,
+  at: string,
+  bad: (pointer: string, message: string, id: string) => void,
+): void {
+  if (!isObject(c)) return bad(at, 'a condition must be an object', 'catalog.when.shape');
+  const keys = Object.keys(c);
+  const testKeys: readonly string[] = ['present', 'in', 'notIn'];
+  const tests = keys.filter((k) => testKeys.includes(k));
+  const others = keys.filter((k) => k !== 'subject' && !testKeys.includes(k));
+  for (const k of others)
+    bad(joinPointer(at, k), `unknown key \`${k}\``, 'catalog.when.unknown-key');
+  if (tests.length !== 1) {
+    bad(at, 'a condition needs exactly one of `present`, `in`, `notIn`', 'catalog.when.shape');
+  }
+  const subject = c['subject'];
+  if (typeof subject !== 'string') {
+    bad(joinPointer(at, 'subject'), 'missing `subject`', 'catalog.when.shape');
+  } else if (
+    !(CONDITION_SUBJECTS as readonly string[]).includes(subject) &&
+    !isKnownPlaceholder(subject)
+  ) {
+    bad(joinPointer(at, 'subject'), `unknown subject \`${subject}\``, 'catalog.when.subject');
+  }
+  if ('present' in c && typeof c['present'] !== 'boolean') {
+    bad(joinPointer(at, 'present'), '`present` must be a boolean', 'catalog.when.shape');
+  }
+  for (const k of ['in', 'notIn']) {
+    if (!(k in c)) continue;
+    const v = c[k];
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) {
+      bad(
+        joinPointer(at, k),
+        `\`${k}\` must be a non-empty array of strings`,
+        'catalog.when.shape',
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placeholder resolution
+// ---------------------------------------------------------------------------------------------
+
+type Resolved =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'list'; readonly values: readonly string[] }
+  | { readonly kind: 'absent'; readonly why: string }
+  | { readonly kind: 'unknown'; readonly why: string };
+
+const value = (v: string): Resolved => ({ kind: 'value', value: v });
+const absent = (why: string): Resolved => ({ kind: 'absent', why });
+const unknown = (why: string): Resolved => ({ kind: 'unknown', why });
+const maybe = (v: string | undefined, why: string): Resolved =>
+  v !== undefined && v !== '' ? value(v) : absent(why);
+const known = (v: string | undefined, why: string): Resolved =>
+  v !== undefined && v !== '' ? value(v) : unknown(why);
+
+/** The account field of an ARN (`arn:p:svc:region:account:...`), if any. */
+export function arnAccount(arn: string | undefined): string | undefined {
+  if (arn === undefined || !arn.startsWith('arn:')) return undefined;
+  const account = arn.split(':')[4];
+  return account !== undefined && account !== '' ? account : undefined;
+}
+
+/** The principal's ARN (or service principal) when the facts name it. */
+export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | undefined {
+  switch (kind) {
+    case 'pipelineRole':
+      return facts.pipelineRoleArn;
+    case 'actionRole':
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html
+      return facts.actionRoleArn ?? facts.pipelineRoleArn;
+    case 'codebuildProjectRole':
+      return facts.codebuild?.serviceRoleArn;
+    case 'lambdaFunctionRole':
+      return facts.lambda?.functionRoleArn;
+    case 'eventsRuleRole':
+      return facts.eventsRule?.roleArn;
+    case 'codedeployInstanceRole':
+      return undefined;
+    default:
+      return SERVICE_PRINCIPALS[kind];
+  }
+}
+
+/**
+ * The principal's account. Roles default to the account their resources live in: a CodeBuild
+ * project's service role is in the project's account, a function's role in the function's.
+ */
+function principalAccount(kind: PrincipalKind, facts: ActionFacts): Resolved {
+  if (SERVICE_PRINCIPALS[kind] !== undefined) {
+    return unknown(`service principal \`${SERVICE_PRINCIPALS[kind]}\` has no account`);
+  }
+  const fromArn = arnAccount(principalOf(kind, facts));
+  if (fromArn !== undefined) return value(fromArn);
+  switch (kind) {
+    case 'pipelineRole':
+    case 'eventsRuleRole':
+      return value(facts.account);
+    case 'actionRole':
+      return value(facts.actionRoleArn !== undefined ? facts.actionAccount : facts.account);
+    default:
+      return value(facts.actionAccount);
+  }
+}
+
+/**
+ * Object key of an artifact: `<pipeline name, first 20 chars>/<artifact name, first 10>/<random>`.
+ * Not documented; seen in every artifact location CodePipeline reports (e.g.
+ * `CodeBuild-Python-Pip/SourceArti/1TspnN3.zip` in CodeBuild's batch-get-builds example), so
+ * PRAC. The random part is written `*`.
+ */
+export function artifactObjectKey(pipelineName: string, artifactName: string): string {
+  return `${pipelineName.slice(0, 20)}/${artifactName.slice(0, 10)}/*`;
+}
+
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+function resolvePlaceholder(name: string, facts: ActionFacts, entry: Requirement): Resolved {
+  const cfg = facts.configuration;
+  if (name.startsWith(CONFIG_PREFIX)) {
+    const key = name.slice(CONFIG_PREFIX.length);
+    return maybe(cfg[key], `configuration \`${key}\` is not set`);
+  }
+  const store = facts.artifactStore;
+  const noStore = `the artifact store for region \`${facts.actionRegion}\` is not known`;
+  const cb = facts.codebuild;
+  const noProject = `the CodeBuild project \`${cfg['ProjectName'] ?? ''}\` is not known`;
+  switch (name) {
+    case 'Partition':
+      return value(facts.partition);
+    case 'Region':
+      return value(facts.region);
+    case 'Account':
+      return value(facts.account);
+    case 'PipelineName':
+      return value(facts.pipelineName);
+    case 'StageName':
+      return value(facts.stageName);
+    case 'ActionName':
+      return value(facts.actionName);
+    case 'ActionRegion':
+      return value(facts.actionRegion);
+    case 'ActionAccount':
+      return value(facts.actionAccount);
+    case 'PrincipalAccount':
+      return principalAccount(entry.principal, facts);
+    case 'PipelineRoleArn':
+      return known(facts.pipelineRoleArn, 'the pipeline role is not known');
+    case 'ActionRoleArn':
+      return maybe(facts.actionRoleArn, 'the action has no roleArn');
+    case 'ArtifactBucket':
+      return store ? value(store.bucket) : unknown(noStore);
+    case 'ArtifactKeyArn':
+      if (!store) return unknown(noStore);
+      if (store.keyArn) return value(store.keyArn);
+      return unknown(
+        store.keyId
+          ? `the artifact store key \`${store.keyId}\` is not resolved to a key arn`
+          : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
+      );
+    case 'ArtifactKeyId':
+      return store ? maybe(store.keyId, 'no artifact store key is configured') : unknown(noStore);
+    case 'InputArtifacts':
+      return { kind: 'list', values: facts.inputArtifacts };
+    case 'OutputArtifacts':
+      return { kind: 'list', values: facts.outputArtifacts };
+    case 'InputArtifactKey':
+      return {
+        kind: 'list',
+        values: facts.inputArtifacts.map((a) => artifactObjectKey(facts.pipelineName, a)),
+      };
+    case 'OutputArtifactKey':
+      return {
+        kind: 'list',
+        values: facts.outputArtifacts.map((a) => artifactObjectKey(facts.pipelineName, a)),
+      };
+    case 'SourceTrigger':
+      return sourceTrigger(facts);
+    case 'Connection.OwnerId':
+    case 'Connection.RepositoryName': {
+      const full = cfg['FullRepositoryId'];
+      const slash = full?.indexOf('/') ?? -1;
+      if (full === undefined || slash <= 0)
+        return absent('configuration `FullRepositoryId` is not `owner/repository`');
+      return value(name === 'Connection.OwnerId' ? full.slice(0, slash) : full.slice(slash + 1));
+    }
+    case 'S3Source.BucketAccount':
+      // Only used for resourceAccount: absent lets the evaluator fall back to its default.
+      return maybe(facts.s3Source?.bucketAccount, 'the source bucket owner is not known');
+    case 'S3Source.KeyArn':
+      return facts.s3Source
+        ? maybe(facts.s3Source.keyArn, 'the source object is not SSE-KMS encrypted')
+        : unknown('the S3 source bucket is not known');
+    case 'S3Deploy.ObjectKey':
+      return s3DeployObjectKey(cfg);
+    case 'S3Deploy.Encryption':
+      return cfg['KMSEncryptionKeyARN'] ? value('aws:kms') : absent('no KMSEncryptionKeyARN');
+    case 'CodeBuild.ServiceRoleArn':
+      return cb ? known(cb.serviceRoleArn, 'the project has no service role') : unknown(noProject);
+    case 'CodeBuild.LogGroupName': {
+      if (!cb) return unknown(noProject);
+      if (cb.logGroupName) return value(cb.logGroupName);
+      const project = cfg['ProjectName'];
+      return project
+        ? value(`/aws/codebuild/${project}`)
+        : absent('configuration `ProjectName` is not set');
+    }
+    case 'CodeBuild.CloudWatchLogsStatus':
+      return cb ? value(cb.cloudWatchLogsStatus ?? 'ENABLED') : unknown(noProject);
+    case 'CodeBuild.ImagePullCredentialsType':
+      return cb ? value(cb.imagePullCredentialsType ?? 'CODEBUILD') : unknown(noProject);
+    case 'CodeBuild.ImageRepositoryArn': {
+      if (!cb) return unknown(noProject);
+      const m = cb.image ? ECR_IMAGE.exec(cb.image) : null;
+      if (!m) return absent('the build image is not in ECR');
+      return value(`arn:${facts.partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`);
+    }
+    case 'CodeBuild.EncryptionKeyId':
+      return cb
+        ? maybe(cb.encryptionKeyId, 'the project uses the default key')
+        : unknown(noProject);
+    case 'CodeBuild.EncryptionKeyArn':
+      if (!cb) return unknown(noProject);
+      return known(
+        cb.encryptionKeyArn,
+        cb.encryptionKeyId
+          ? `the project key \`${cb.encryptionKeyId}\` is not resolved to a key arn`
+          : 'the project uses the AWS-managed key `aws/s3` of its account, whose arn is not known',
+      );
+    case 'CodeBuild.SubnetArn':
+      if (!cb) return unknown(noProject);
+      return {
+        kind: 'list',
+        values: (cb.subnets ?? []).map((s) =>
+          s.startsWith('arn:')
+            ? s
+            : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:subnet/${s}`,
+        ),
+      };
+    case 'CloneRef.CodeCommitRepositoryArn':
+      return {
+        kind: 'list',
+        values: (facts.cloneRefSources ?? []).flatMap((s) =>
+          s.provider === 'CodeCommit' && s.repositoryArn ? [s.repositoryArn] : [],
+        ),
+      };
+    case 'CloneRef.ConnectionArn':
+      return {
+        kind: 'list',
+        values: (facts.cloneRefSources ?? []).flatMap((s) =>
+          s.provider === 'CodeStarSourceConnection' && s.connectionArn ? [s.connectionArn] : [],
+        ),
+      };
+    case 'CodeDeploy.DeploymentConfigName':
+      return known(
+        facts.codedeploy?.deploymentConfigName,
+        "the deployment group's deployment configuration is not known",
+      );
+    case 'Ecs.TaskDefinitionFamily':
+      return known(facts.ecs?.taskDefinitionFamily, 'the task definition family is not known');
+    case 'Ecs.PassRoleArn':
+      return facts.ecs?.passRoleArns
+        ? { kind: 'list', values: facts.ecs.passRoleArns }
+        : unknown('the roles of the task definition are not known');
+    case 'Lambda.FunctionArn': {
+      const fn = cfg['FunctionName'];
+      if (!fn) return absent('configuration `FunctionName` is not set');
+      return value(
+        fn.startsWith('arn:')
+          ? fn
+          : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${fn}`,
+      );
+    }
+    case 'Lambda.FunctionRoleArn':
+      return known(facts.lambda?.functionRoleArn, "the function's execution role is not known");
+    case 'StepFunctions.ExecutionArn': {
+      const sm = cfg['StateMachineArn'];
+      if (!sm) return absent('configuration `StateMachineArn` is not set');
+      // [SAR-SFN]: arn:${Partition}:states:${Region}:${Account}:execution:${StateMachineName}:${ExecutionId}
+      const parts = sm.split(':');
+      if (
+        parts.length < 7 ||
+        parts[0] !== 'arn' ||
+        parts[2] !== 'states' ||
+        parts[5] !== 'stateMachine'
+      ) {
+        return unknown(`\`${sm}\` is not a state machine arn`);
+      }
+      return value(`${parts.slice(0, 5).join(':')}:execution:${parts[6]}:*`);
+    }
+    case 'EventsRule.Arn':
+      return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
+    case 'EventsRule.RoleArn':
+      return known(facts.eventsRule?.roleArn, "the EventBridge rule's role is not known");
+    default:
+      // validateEntry rejects unknown placeholders, so this is a bug
+      throw new Error(`catalog: unknown placeholder \`${name}\``);
+  }
+}
+
+/**
+ * EventBridge starts the pipeline for ECR sources, and for CodeCommit and S3 sources whose
+ * PollForSourceChanges is false (it defaults to true)
+ * (https://github.com/awsdocs/aws-codepipeline-user-guide/blob/1ddafe8b28f11ebe7b5eafd6adbfe7fa9d000a86/doc_source/pipelines-trigger-source-repo-changes-cli.md).
+ */
+function sourceTrigger(facts: ActionFacts): Resolved {
+  if (facts.category !== 'Source') return absent('not a source action');
+  if (facts.provider === 'ECR') return value('EventBridge');
+  if (facts.provider === 'CodeCommit' || facts.provider === 'S3') {
+    const poll = facts.configuration['PollForSourceChanges'];
+    if (poll !== undefined && poll.toLowerCase() === 'false') return value('EventBridge');
+  }
+  return absent('no EventBridge trigger');
+}
+
+/**
+ * S3 deploy: with Extract = true the files land under ObjectKey (or at the bucket root), else
+ * the artifact is written at ObjectKey (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html).
+ */
+function s3DeployObjectKey(cfg: Readonly<Record<string, string>>): Resolved {
+  const key = cfg['ObjectKey']?.replace(/\/+$/, '');
+  if (cfg['Extract']?.toLowerCase() === 'true') return value(key ? `${key}/*` : '*');
+  return maybe(key, 'configuration `ObjectKey` is not set');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expansion
+// ---------------------------------------------------------------------------------------------
+
+/** Whether an entry's provider (and category) fits the action, before its `when`. */
+export function appliesToProvider(entry: Requirement, facts: ActionFacts): boolean {
+  switch (entry.provider) {
+    case 'AnyAction':
+    case 'ArtifactStore':
+    case 'PipelineTrigger':
+    case 'Pipeline':
+      return true;
+    case 'CodeBuildProject':
+      return facts.provider === 'CodeBuild';
+    default:
+      return (
+        entry.provider === facts.provider &&
+        (entry.category === undefined || entry.category === facts.category)
+      );
+  }
+}
+
+type Truth = true | false | { readonly unknown: string };
+
+function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement): Truth {
+  const r: Resolved =
+    c.subject === 'Provider'
+      ? value(facts.provider)
+      : c.subject === 'Category'
+        ? value(facts.category)
+        : resolvePlaceholder(c.subject, facts, entry);
+  if (r.kind === 'unknown') return { unknown: r.why };
+  const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
+  if (c.present !== undefined) return c.present === values.length > 0;
+  const lower = values.map((v) => v.toLowerCase());
+  if (c.in !== undefined) return c.in.some((x) => lower.includes(x.toLowerCase()));
+  if (c.notIn !== undefined) return !c.notIn.some((x) => lower.includes(x.toLowerCase()));
+  return false;
+}
+
+/** Does the entry apply to the action? Three-valued: a false condition wins over an unknown one. */
+export function requirementApplies(entry: Requirement, facts: ActionFacts): Truth {
+  if (!appliesToProvider(entry, facts)) return false;
+  let firstUnknown: { readonly unknown: string } | undefined;
+  for (const c of entry.when ?? []) {
+    const t = evaluateCondition(c, facts, entry);
+    if (t === false) return false;
+    if (t !== true) firstUnknown ??= t;
+  }
+  return firstUnknown ?? true;
+}
+
+class UnknownPlaceholder extends Error {}
+
+/** Fill a template; `item` is the current value of the entry's list placeholder. */
+function fill(
+  template: string,
+  facts: ActionFacts,
+  entry: Requirement,
+  item: { name: string; value: string } | undefined,
+  onAbsent: 'unknown' | 'drop',
+): string | undefined {
+  let dropped = false;
+  const out = template.replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
+    if (item && name === item.name) return item.value;
+    const r = resolvePlaceholder(name, facts, entry);
+    switch (r.kind) {
+      case 'value':
+        return r.value;
+      case 'list':
+        return r.values.join(',');
+      case 'unknown':
+        throw new UnknownPlaceholder(r.why);
+      case 'absent':
+        if (onAbsent === 'unknown') throw new UnknownPlaceholder(r.why);
+        dropped = true;
+        return '';
+    }
+  });
+  return dropped ? undefined : out;
+}
+
+/** The entry's list placeholder (validation allows at most one), if any. */
+function listPlaceholderOf(entry: Requirement): string | undefined {
+  const templates = [entry.resource, entry.resourceAccount ?? ''];
+  for (const v of Object.values(entry.context ?? {})) {
+    if (typeof v === 'string') templates.push(v);
+    else templates.push(...v);
+  }
+  for (const t of templates) {
+    const name = placeholdersOf(t).find(isListPlaceholder);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Expand one entry for one action: [] when it does not apply, one link per IAM action (and per
+ * value of its list placeholder) when it does, `{ unknown }` when a fact it needs is not known
+ * (never a guessed ARN). A placeholder that resolves to "absent" makes the resource unknown
+ * but only drops a context key or the resource account.
+ */
+export function expandRequirement(entry: Requirement, facts: ActionFacts): Expansion {
+  const applies = requirementApplies(entry, facts);
+  if (applies === false) return [];
+  if (applies !== true) return { unknown: `\`${entry.id}\`: ${applies.unknown}` };
+  const listName = listPlaceholderOf(entry);
+  let items: ({ name: string; value: string } | undefined)[] = [undefined];
+  if (listName !== undefined) {
+    const r = resolvePlaceholder(listName, facts, entry);
+    if (r.kind === 'unknown') return { unknown: `\`${entry.id}\`: ${r.why}` };
+    const values = r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
+    items = [...new Set(values)].map((v) => ({ name: listName, value: v }));
+  }
+  const principal = principalOf(entry.principal, facts);
+  const links: ExpandedLink[] = [];
+  try {
+    for (const item of items) {
+      const resource = fill(entry.resource, facts, entry, item, 'unknown')!;
+      const resourceAccount =
+        entry.resourceAccount !== undefined
+          ? fill(entry.resourceAccount, facts, entry, item, 'drop')
+          : undefined;
+      const context = fillContext(entry.context, facts, entry, item);
+      for (const action of entry.actions) {
+        const fix = fillFix(entry.fix, facts, entry, item, {
+          Action: action,
+          Resource: resource,
+          Principal: principal ?? entry.principal,
+        });
+        links.push({
+          requirementId: entry.id,
+          principalRole: entry.principal,
+          ...(principal !== undefined ? { principal } : {}),
+          action,
+          resource,
+          ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
+          context,
+          level: entry.level,
+          doc: entry.doc,
+          basis: entry.basis,
+          ...(entry.note !== undefined ? { note: entry.note } : {}),
+          fix,
+        });
+      }
+    }
+  } catch (e) {
+    if (e instanceof UnknownPlaceholder) return { unknown: `\`${entry.id}\`: ${e.message}` };
+    throw e;
+  }
+  return links;
+}
+
+function fillContext(
+  context: Readonly<Record<string, ContextTemplate>> | undefined,
+  facts: ActionFacts,
+  entry: Requirement,
+  item: { name: string; value: string } | undefined,
+): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = {};
+  for (const key of Object.keys(context ?? {}).sort()) {
+    const template = context![key]!;
+    if (typeof template === 'string') {
+      const v = fill(template, facts, entry, item, 'drop');
+      if (v !== undefined) out[key] = v;
+    } else {
+      const vs = template.flatMap((t) => {
+        const v = fill(t, facts, entry, item, 'drop');
+        return v === undefined ? [] : [v];
+      });
+      if (vs.length > 0) out[key] = vs;
+    }
+  }
+  return out;
+}
+
+/** Fill the fix hint; a placeholder that cannot be filled stays as written. */
+function fillFix(
+  template: string,
+  facts: ActionFacts,
+  entry: Requirement,
+  item: { name: string; value: string } | undefined,
+  extra: Readonly<Record<string, string>>,
+): string {
+  return template.replace(/\$\{([^}]*)\}/g, (m, name: string) => {
+    if (Object.hasOwn(extra, name)) return extra[name]!;
+    if (item && name === item.name) return item.value;
+    const r = resolvePlaceholder(name, facts, entry);
+    return r.kind === 'value' ? r.value : m;
+  });
+}
+
+/** Pipeline-scoped entries give the same links for every action: expand them once. */
+export function isPipelineScoped(entry: Requirement): boolean {
+  return entry.provider === 'Pipeline';
+}
+
+/**
+ * Links and unknowns of every entry that applies to the action, in catalog (id) order.
+ * `pipelineScope: false` leaves out the pipeline-scoped entries (expand those once per pipeline).
+ */
+export function expandAction(
+  catalog: Catalog,
+  facts: ActionFacts,
+  options: { readonly pipelineScope?: boolean } = {},
+): { links: ExpandedLink[]; unknowns: { requirementId: string; reason: string }[] } {
+  const links: ExpandedLink[] = [];
+  const unknowns: { requirementId: string; reason: string }[] = [];
+  for (const entry of catalog.entries) {
+    if (options.pipelineScope === false && isPipelineScoped(entry)) continue;
+    const r = expandRequirement(entry, facts);
+    if ('unknown' in r) unknowns.push({ requirementId: entry.id, reason: r.unknown });
+    else links.push(...r);
+  }
+  return { links, unknowns };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function problem(file: string, pointer: string, message: string, id: string): Problem {
+  return { file, pointer, message, id, severity: 'error' };
+}

@@ -1,0 +1,235 @@
+/**
+ * Types and vocabularies of the requirement catalog (policies/requirements/*.json): what each
+ * CodePipeline action provider needs, who calls, on which resource, with which context.
+ * The JSON Schema is policies/requirements.schema.json; src/chain/catalog.ts loads, validates
+ * and expands entries. Facts and citations: /work/shared/aws-facts.md part 1.
+ */
+
+/** Provider names as written in the pipeline JSON (`actionTypeId.provider`). */
+export const PROVIDERS = [
+  'CodeBuild',
+  'CloudFormation',
+  'CodeCommit',
+  'CodeStarSourceConnection',
+  'S3',
+  'ECR',
+  'CodeDeploy',
+  'ECS',
+  'CodeDeployToECS',
+  'ElasticBeanstalk',
+  'Lambda',
+  'StepFunctions',
+  'Manual',
+] as const;
+
+/**
+ * Pseudo-providers: entries that are not tied to one provider.
+ * - AnyAction: every action (assuming the action role);
+ * - ArtifactStore: every action that reads or writes artifacts (the `when` says which);
+ * - CodeBuildProject: the project behind a CodeBuild action (its service role's own needs);
+ * - PipelineTrigger: the EventBridge rule that starts the pipeline for a source action;
+ * - Pipeline: once per pipeline (CodePipeline assuming the pipeline role). Expansion gives the
+ *   same links for every action of the pipeline: expand them once.
+ */
+export const PSEUDO_PROVIDERS = [
+  'AnyAction',
+  'ArtifactStore',
+  'CodeBuildProject',
+  'PipelineTrigger',
+  'Pipeline',
+] as const;
+
+export const CATEGORIES = [
+  'Source',
+  'Build',
+  'Test',
+  'Deploy',
+  'Approval',
+  'Invoke',
+  'Compute',
+] as const;
+
+/**
+ * Who makes the call. `actionRole` is the action's roleArn, else the pipeline role
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html).
+ * The `*Service` kinds are service principals (trust policies, repository policies).
+ */
+export const PRINCIPAL_KINDS = [
+  'pipelineRole',
+  'actionRole',
+  'codebuildProjectRole',
+  'lambdaFunctionRole',
+  'eventsRuleRole',
+  'codedeployInstanceRole',
+  'codepipelineService',
+  'codebuildService',
+  'cloudformationService',
+  'lambdaService',
+  'eventsService',
+] as const;
+
+/** The service principal each `*Service` kind stands for. */
+export const SERVICE_PRINCIPALS: Readonly<Partial<Record<PrincipalKind, string>>> = {
+  codepipelineService: 'codepipeline.amazonaws.com',
+  codebuildService: 'codebuild.amazonaws.com',
+  cloudformationService: 'cloudformation.amazonaws.com',
+  lambdaService: 'lambda.amazonaws.com',
+  eventsService: 'events.amazonaws.com',
+};
+
+export const LEVELS = ['required', 'recommended'] as const;
+export const BASES = ['DOC', 'PRAC', 'INF'] as const;
+
+export type Provider = (typeof PROVIDERS)[number];
+export type PseudoProvider = (typeof PSEUDO_PROVIDERS)[number];
+export type Category = (typeof CATEGORIES)[number];
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+export type Level = (typeof LEVELS)[number];
+export type Basis = (typeof BASES)[number];
+
+/** One `when` condition: `subject` is Provider, Category or a placeholder name; one test. */
+export interface Condition {
+  readonly subject: string;
+  /** true: the subject has a value (a non-empty list); false: it is absent (or empty) */
+  readonly present?: boolean;
+  /** the value is one of these (case-insensitive); for a list, any element is */
+  readonly in?: readonly string[];
+  /** the value is none of these (case-insensitive); also true when the subject is absent */
+  readonly notIn?: readonly string[];
+}
+
+export type ContextTemplate = string | readonly string[];
+
+/** One catalog entry, as in the JSON file, plus the file it came from. */
+export interface Requirement {
+  readonly id: string;
+  readonly provider: Provider | PseudoProvider;
+  readonly category?: Category;
+  readonly principal: PrincipalKind;
+  /** IAM actions; each becomes its own link */
+  readonly actions: readonly string[];
+  /** ARN template, or `*` for actions without a resource type */
+  readonly resource: string;
+  /** the account owning the resource when its ARN does not say (S3) */
+  readonly resourceAccount?: string;
+  readonly context?: Readonly<Record<string, ContextTemplate>>;
+  readonly level: Level;
+  /** all must hold (AND) */
+  readonly when?: readonly Condition[];
+  readonly doc: string;
+  readonly basis: Basis;
+  readonly note?: string;
+  /** one-line fix hint; may use ${Action}, ${Resource}, ${Principal} and any placeholder */
+  readonly fix: string;
+  /** the catalog file, relative to the package root (for problem reports) */
+  readonly file: string;
+}
+
+export interface Catalog {
+  /** sorted by id */
+  readonly entries: readonly Requirement[];
+  readonly byId: ReadonlyMap<string, Requirement>;
+}
+
+export interface ArtifactStoreFacts {
+  readonly bucket: string;
+  /** `encryptionKey.id` as configured in the pipeline (key id, key ARN or alias); absent = default aws/s3 */
+  readonly keyId?: string;
+  /** the key ARN behind it, when known (a customer key, or the resolved aws/s3 key) */
+  readonly keyArn?: string;
+}
+
+export interface CodeBuildProjectFacts {
+  readonly serviceRoleArn?: string;
+  /** `logsConfig.cloudWatchLogs.status`; default ENABLED */
+  readonly cloudWatchLogsStatus?: string;
+  /** `logsConfig.cloudWatchLogs.groupName`; default `/aws/codebuild/<project>` */
+  readonly logGroupName?: string;
+  /** `environment.imagePullCredentialsType`; default CODEBUILD */
+  readonly imagePullCredentialsType?: string;
+  /** `environment.image`, e.g. `111122223333.dkr.ecr.eu-west-1.amazonaws.com/repo:tag` */
+  readonly image?: string;
+  /** `encryptionKey` as configured on the project; absent = aws/s3 of the project account */
+  readonly encryptionKeyId?: string;
+  /** the key ARN the project encrypts outputs with, when known */
+  readonly encryptionKeyArn?: string;
+  /** `vpcConfig.subnets`: subnet ids or ARNs; empty or absent = no VPC */
+  readonly subnets?: readonly string[];
+}
+
+/** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */
+export interface CloneRefSource {
+  readonly provider: 'CodeCommit' | 'CodeStarSourceConnection';
+  /** CodeCommit: the repository ARN */
+  readonly repositoryArn?: string;
+  /** CodeStarSourceConnection: the connection ARN */
+  readonly connectionArn?: string;
+}
+
+/**
+ * Everything the expander needs to know about one pipeline action. Plain data, built by the
+ * chain builder. An optional group left undefined means "not known" (links that need it come
+ * back as Unknown); a field left undefined inside a known group means "absent".
+ */
+export interface ActionFacts {
+  readonly partition: string;
+  /** the pipeline's region and account */
+  readonly region: string;
+  readonly account: string;
+  readonly pipelineName: string;
+  readonly pipelineRoleArn?: string;
+  readonly stageName: string;
+  readonly actionName: string;
+  readonly category: string;
+  readonly provider: string;
+  /** the action's region (`action.region`, else the pipeline's) */
+  readonly actionRegion: string;
+  /** where the action's target resources live: the account of `roleArn`, else the pipeline's */
+  readonly actionAccount: string;
+  readonly actionRoleArn?: string;
+  /** action configuration, values as strings */
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly inputArtifacts: readonly string[];
+  readonly outputArtifacts: readonly string[];
+  /** the artifact store of the action's region */
+  readonly artifactStore?: ArtifactStoreFacts;
+  /** the CodeBuild project of a CodeBuild action */
+  readonly codebuild?: CodeBuildProjectFacts;
+  /** CODEBUILD_CLONE_REF inputs of a CodeBuild action; absent = none */
+  readonly cloneRefSources?: readonly CloneRefSource[];
+  readonly codedeploy?: { readonly deploymentConfigName?: string };
+  readonly ecs?: {
+    readonly taskDefinitionFamily?: string;
+    /** task role and task execution role ARNs of the task definition */
+    readonly passRoleArns?: readonly string[];
+  };
+  /** S3 source bucket facts (S3 source actions) */
+  readonly s3Source?: { readonly bucketAccount?: string; readonly keyArn?: string };
+  readonly lambda?: { readonly functionRoleArn?: string };
+  /** the EventBridge rule that starts the pipeline for this source action */
+  readonly eventsRule?: { readonly arn?: string; readonly roleArn?: string };
+}
+
+/** One concrete request the evaluator must allow. */
+export interface ExpandedLink {
+  readonly requirementId: string;
+  readonly principalRole: PrincipalKind;
+  /** the principal's ARN (or service principal) when the facts name it */
+  readonly principal?: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount?: string;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  readonly level: Level;
+  readonly doc: string;
+  readonly basis: Basis;
+  readonly note?: string;
+  readonly fix: string;
+}
+
+/** A requirement that applies (or may apply) but cannot be expanded without guessing. */
+export interface UnknownExpansion {
+  readonly unknown: string;
+}
+
+export type Expansion = readonly ExpandedLink[] | UnknownExpansion;

@@ -1,0 +1,41 @@
+/**
+ * A link of the chain before evaluation: who must be allowed which action on which resource,
+ * with which request context, and why the pipeline needs it.
+ */
+import type { Location } from '../report/types.js';
+
+export type LinkPrincipal =
+  | { readonly kind: 'role'; readonly arn: string }
+  | { readonly kind: 'service'; readonly name: string };
+
+export interface LinkSpec {
+  /** unique within the pipeline, stable: requirement id + where it applies */
+  readonly id: string;
+  /** the catalog entry (or structural rule) the link comes from */
+  readonly requirement: string;
+  readonly level: 'required' | 'recommended';
+  readonly stage?: string;
+  readonly action?: string;
+  readonly principal: LinkPrincipal;
+  /** the IAM action */
+  readonly permission: string;
+  readonly resource: string;
+  /** the resource owner when the ARN does not say (S3) */
+  readonly resourceAccount?: string;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * keys the service may or may not send (CodePipeline documents no aws:SourceArn for its role
+   * assumption): the link is evaluated with and without them and is Unknown if that matters
+   */
+  readonly uncertainContext?: Readonly<Record<string, string>>;
+  /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
+  readonly purpose: string;
+  readonly doc?: string;
+  /** a one-line fix hint for when the link is denied */
+  readonly fix?: string;
+  readonly declaredAt?: Location;
+  /** snapshot files that are missing before evaluation (a fact the model could not fill) */
+  readonly unknown?: readonly string[];
+  /** why the link could not be built, when a fact is unknown */
+  readonly unknownReason?: string;
+}

@@ -1,0 +1,439 @@
+/**
+ * Evaluate one link of the chain against the model: gather every policy that applies (the
+ * caller's identity policies and boundary, the resource's policy, SCPs on the caller's side,
+ * RCPs on the owner's side), ask the evaluator, and say why in plain words.
+ *
+ * Unknown is not allowed: when an input that could change the answer is missing from the
+ * snapshot, the link is Unknown and names the file that would settle it. Only an explicit deny
+ * found in what is known stays a denial, since nothing missing can undo it.
+ */
+import { evaluate } from '../evaluate/evaluate.js';
+import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
+import { parsePolicy } from '../policy/parse.js';
+import type { CompiledPolicy, PolicyType } from '../policy/types.js';
+import { isAccountId, parseArn } from '../model/arn.js';
+import {
+  findBucket,
+  findLambda,
+  findRole,
+  isAwsManagedKeyAlias,
+  isManagementAccount,
+  orgIdOf,
+  rcpLevels,
+  resolveKmsKey,
+  rolePolicies,
+  scpLevels,
+} from '../model/queries.js';
+import type { Model } from '../model/types.js';
+import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
+import type { LinkSpec } from './linkTypes.js';
+
+type MutableRequest = { -readonly [K in keyof EvaluationRequest]: EvaluationRequest[K] };
+
+interface Gathered {
+  request: MutableRequest;
+  /** inputs that are unknown: snapshot files or policy ARNs */
+  missing: Set<string>;
+  /** every compiled policy by the label reasons use, to point at its statements */
+  byLabel: Map<string | number, CompiledPolicy>;
+  /** a definite failure found while gathering (a role that does not exist) */
+  absent?: { why: string; reason: LinkReason };
+  resourceLabel: string;
+}
+
+export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
+  const base = {
+    id: spec.id,
+    requirement: spec.requirement,
+    level: spec.level,
+    ...(spec.stage !== undefined ? { stage: spec.stage } : {}),
+    ...(spec.action !== undefined ? { action: spec.action } : {}),
+    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    permission: spec.permission,
+    resource: spec.resource,
+    ...(spec.doc !== undefined ? { doc: spec.doc } : {}),
+    ...(spec.declaredAt !== undefined ? { declaredAt: spec.declaredAt } : {}),
+  };
+  if (spec.unknownReason !== undefined) {
+    const missing = [...(spec.unknown ?? [])].sort();
+    const settle = missing.length > 0 ? `; \`${missing.join('`, `')}\` would settle it` : '';
+    return {
+      ...base,
+      decision: 'Unknown',
+      deniedBy: [],
+      why: `${spec.purpose}: ${spec.unknownReason}${settle}`,
+      missing,
+    };
+  }
+  const g = gather(model, spec);
+  if (g.absent) {
+    return {
+      ...base,
+      decision: 'ImplicitlyDenied',
+      deniedBy: [g.absent.reason],
+      why: g.absent.why,
+      ...(spec.fix !== undefined ? { fix: spec.fix } : {}),
+    };
+  }
+
+  const result = evaluate(g.request);
+  if (spec.uncertainContext && Object.keys(spec.uncertainContext).length > 0) {
+    const withKeys = evaluate({
+      ...g.request,
+      context: { ...g.request.context, ...spec.uncertainContext },
+    });
+    if (withKeys.decision !== result.decision) {
+      const keys = Object.keys(spec.uncertainContext).sort().join('`, `');
+      return {
+        ...base,
+        decision: 'Unknown',
+        deniedBy: [],
+        why: `the answer depends on \`${keys}\`, which AWS does not document for this call`,
+        missing: [],
+      };
+    }
+    // the decision is the same either way; keep the reasons of the run without the keys
+  }
+  if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied') {
+    return unknownLink(base, g, spec, result);
+  }
+  const decision: LinkDecision = result.decision;
+  const deniedBy = result.deniedBy.map((r) => toLinkReason(r, g));
+  const allowedBy = result.allowedBy.map((r) => toLinkReason(r, g));
+  const why = explain(spec, result, g);
+  return {
+    ...base,
+    decision,
+    deniedBy,
+    ...(decision === 'Allowed' ? { allowedBy } : {}),
+    why,
+    ...(decision !== 'Allowed' ? { fix: spec.fix ?? defaultFix(spec, result) } : {}),
+  };
+}
+
+function unknownLink(
+  base: Omit<ReportLink, 'decision' | 'deniedBy' | 'why'>,
+  g: Gathered,
+  spec: LinkSpec,
+  partial: EvaluationResult | undefined,
+): ReportLink {
+  const missing = [...g.missing].sort();
+  const already = partial && partial.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
+  return {
+    ...base,
+    decision: 'Unknown',
+    deniedBy: [],
+    why: `${already}${spec.purpose} cannot be decided: \`${missing.join('`, `')}\` is missing from the snapshot`,
+    missing,
+  };
+}
+
+function gather(model: Model, spec: LinkSpec): Gathered {
+  const missing = new Set<string>();
+  const byLabel = new Map<string | number, CompiledPolicy>();
+  const context: Record<string, string | readonly string[]> = { 'aws:SecureTransport': 'true' };
+  const request: MutableRequest = {
+    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    action: spec.permission,
+    resource: spec.resource,
+    context,
+  };
+  const g: Gathered = { request, missing, byLabel, resourceLabel: spec.resource };
+  const remember = (p: CompiledPolicy): CompiledPolicy => {
+    byLabel.set(p.name, p);
+    return p;
+  };
+
+  // The caller's side.
+  let principalAccount: string | undefined;
+  if (spec.principal.kind === 'role') {
+    const arn = spec.principal.arn;
+    principalAccount = parseArn(arn)?.account;
+    const role = findRole(model, arn);
+    if (role.kind === 'missing') missing.add(role.file);
+    else if (role.kind === 'absent') {
+      g.absent = {
+        why: `role \`${arn}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}, so it cannot ${spec.permission}`,
+        reason: {
+          policyType: 'identity',
+          policy: arn,
+          explicit: false,
+          ...(role.file ? { location: { file: role.file } } : {}),
+        },
+      };
+      return g;
+    } else {
+      const pol = rolePolicies(model, role.value);
+      for (const m of pol.missing) missing.add(m);
+      request.identityPolicies = pol.identity.map(remember);
+      if (pol.boundary) request.permissionBoundary = remember(pol.boundary);
+      else if (pol.hasBoundary) missing.add(role.value.boundaryArn!);
+    }
+    if (principalAccount && isAccountId(principalAccount)) {
+      const scps = scpLevels(model, principalAccount);
+      for (const m of scps.missing) missing.add(m);
+      if (scps.applies) request.scps = scps.levels.map((l) => l.map(remember));
+      if (isManagementAccount(model, principalAccount)) request.principalIsManagementAccount = true;
+      const org = orgIdOf(model, principalAccount);
+      if (org) context['aws:PrincipalOrgID'] = org;
+    }
+  }
+
+  // The resource's side.
+  const owner = resourceOwner(model, spec, g);
+  if (owner) {
+    request.resourceAccount = owner;
+    const rcps = rcpLevels(model, owner);
+    for (const m of rcps.missing) missing.add(m);
+    if (rcps.applies) request.rcps = rcps.levels.map((l) => l.map(remember));
+    if (isManagementAccount(model, owner)) request.resourceIsManagementAccount = true;
+    const org = orgIdOf(model, owner);
+    if (org) context['aws:ResourceOrgID'] = org;
+  }
+  Object.assign(context, spec.context);
+  return g;
+}
+
+/** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */
+function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | undefined {
+  const { request, missing } = g;
+  const remember = (p: CompiledPolicy): CompiledPolicy => {
+    g.byLabel.set(p.name, p);
+    return p;
+  };
+  const arn = parseArn(spec.resource);
+  if (!arn) return spec.resourceAccount;
+  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  if (arn.service === 's3' && service === 's3') {
+    const bucketName = arn.resource.split('/')[0]!;
+    const bucket = findBucket(model, bucketName, spec.resourceAccount);
+    g.resourceLabel = `arn:${arn.partition}:s3:::${bucketName}`;
+    if (bucket.kind === 'found') {
+      const b = bucket.value;
+      if (b.policy === undefined) missing.add(`${b.location.file}#/Policy`);
+      else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
+      return b.account;
+    }
+    if (bucket.kind === 'missing') missing.add(bucket.file);
+    return spec.resourceAccount;
+  }
+  if (arn.service === 'kms' && service === 'kms') {
+    if (isAwsManagedKeyAlias(spec.resource)) request.resourceIsAwsManagedKey = true;
+    const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
+    if (key.kind === 'found') {
+      const k = key.value;
+      if (k.keyManager === 'AWS') request.resourceIsAwsManagedKey = true;
+      if (k.policy) request.resourcePolicy = remember(k.policy);
+      else missing.add(`${k.location.file}#/Policy`);
+      request.resource = k.arn;
+      g.resourceLabel = k.arn;
+      return k.account;
+    }
+    if (key.kind === 'missing' && isAwsManagedKeyAlias(spec.resource)) {
+      // An AWS-managed key's policy is fixed and documented: every principal of the account may
+      // use it through the service, nobody else
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+      request.resourcePolicy = remember(
+        awsManagedKeyPolicy(arn.account, arn.region, arn.resource, arn.partition),
+      );
+      return arn.account;
+    }
+    if (key.kind === 'missing') missing.add(key.file);
+    else {
+      g.absent = {
+        why: `kms key \`${spec.resource}\` does not exist${key.note ? `: ${key.note}` : ''}`,
+        reason: { policyType: 'resource', policy: spec.resource, explicit: false },
+      };
+    }
+    return arn.account;
+  }
+  if (arn.service === 'iam' && service === 'sts' && arn.resource.startsWith('role/')) {
+    const role = findRole(model, spec.resource);
+    if (role.kind === 'found') {
+      if (role.value.trustPolicy) request.resourcePolicy = remember(role.value.trustPolicy);
+      else
+        missing.add(
+          `${role.value.location.file}#${role.value.location.pointer}/AssumeRolePolicyDocument`,
+        );
+    } else if (role.kind === 'missing') missing.add(role.file);
+    else {
+      g.absent = {
+        why: `role \`${spec.resource}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}, so nobody can assume it`,
+        reason: {
+          policyType: 'resource',
+          policy: spec.resource,
+          explicit: false,
+          ...(role.file ? { location: { file: role.file } } : {}),
+        },
+      };
+    }
+    return arn.account;
+  }
+  if (arn.service === 'lambda' && service === 'lambda' && arn.resource.startsWith('function:')) {
+    const fn = findLambda(model, arn.account, arn.region, spec.resource);
+    if (fn.kind === 'found') {
+      if (fn.value.policy === undefined) missing.add(`${fn.value.location.file}#/Policy`);
+      else if (fn.value.policy !== null) request.resourcePolicy = remember(fn.value.policy);
+    } else if (fn.kind === 'missing') missing.add(fn.file);
+    return arn.account;
+  }
+  return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
+}
+
+const AWS_MANAGED_KEY_POLICIES = new Map<string, CompiledPolicy>();
+
+/** The documented key policy of an AWS-managed key such as `aws/s3`. */
+function awsManagedKeyPolicy(
+  account: string,
+  region: string,
+  alias: string,
+  partition: string,
+): CompiledPolicy {
+  const service = alias.replace(/^alias\/aws\//, '');
+  const cacheKey = `${partition}:${account}:${region}:${service}`;
+  const hit = AWS_MANAGED_KEY_POLICIES.get(cacheKey);
+  if (hit) return hit;
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Allow access through the service for all principals in the account that are authorized to use it',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:DescribeKey',
+        ],
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'kms:CallerAccount': account,
+            'kms:ViaService': `${service}.${region}.amazonaws.com`,
+          },
+        },
+      },
+      {
+        Sid: 'Allow direct access to key metadata to the account',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+        Resource: '*',
+      },
+    ],
+  };
+  const name = `arn:${partition}:kms:${region}:${account}:${alias} (aws-managed key policy)`;
+  const { policy } = parsePolicy(doc, { name, policyType: 'resource' });
+  AWS_MANAGED_KEY_POLICIES.set(cacheKey, policy!);
+  return policy!;
+}
+
+function toLinkReason(r: Reason, g: Gathered): LinkReason {
+  const policy = g.byLabel.get(r.policy);
+  const location = policy ? locate(policy, r.statement) : undefined;
+  return {
+    policyType: r.policyType,
+    policy: r.policy,
+    ...(r.statement !== undefined ? { statement: r.statement } : {}),
+    explicit: r.explicit,
+    ...(location ? { location } : {}),
+  };
+}
+
+function locate(
+  policy: CompiledPolicy,
+  statement: string | number | undefined,
+): Location | undefined {
+  const src = policy.source;
+  if (!src?.file) return undefined;
+  const st =
+    statement === undefined
+      ? undefined
+      : policy.statements.find((s) =>
+          typeof statement === 'number'
+            ? s.sid === undefined && s.index === statement
+            : s.sid === statement,
+        );
+  const pointer = st ? st.pointer : src.pointer;
+  const line = st?.line ?? src.line;
+  return { file: src.file, pointer, ...(line !== undefined ? { line } : {}) };
+}
+
+const TYPE_WORDS: Record<PolicyType, string> = {
+  identity: 'identity policy',
+  resource: 'resource policy',
+  permissionBoundary: 'permissions boundary',
+  session: 'session policy',
+  scp: 'SCP',
+  rcp: 'RCP',
+};
+
+function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string {
+  const who =
+    spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
+  const what = `${spec.permission} on \`${g.request.resource}\``;
+  if (result.decision === 'Allowed') return `${spec.purpose}: ${who} may ${what}`;
+  if (result.decision === 'ExplicitlyDenied') {
+    const d = result.deniedBy[0]!;
+    const stmt =
+      d.statement === undefined
+        ? ''
+        : typeof d.statement === 'number'
+          ? ` statement ${d.statement}`
+          : ` statement \`${d.statement}\``;
+    return `${TYPE_WORDS[d.policyType]} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
+  }
+  const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g));
+  return `${spec.purpose} fails: ${parts.join('; ')}`;
+}
+
+function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
+  const who =
+    spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
+  const service = spec.permission.split(':')[0]!.toLowerCase();
+  switch (d.policyType) {
+    case 'identity':
+      return `no identity policy of ${who} allows ${spec.permission} on it`;
+    case 'resource': {
+      if (service === 'kms') {
+        return `the key policy of \`${g.resourceLabel}\` does not allow ${who} (nor its account, to delegate to IAM)`;
+      }
+      if (service === 'sts')
+        return `the trust policy of \`${g.resourceLabel}\` does not trust ${who}`;
+      if (!g.request.resourcePolicy)
+        return `\`${g.resourceLabel}\` has no resource policy, and another account's principal needs one`;
+      return `the resource policy of \`${g.resourceLabel}\` does not allow ${who}`;
+    }
+    case 'permissionBoundary':
+      return `the permissions boundary \`${d.policy}\` does not allow ${spec.permission}`;
+    case 'session':
+      return `the session policy does not allow ${spec.permission}`;
+    case 'scp':
+      return `SCP \`${d.policy}\` has no statement allowing ${spec.permission}`;
+    case 'rcp':
+      return `RCP \`${d.policy}\` does not allow ${spec.permission}`;
+  }
+}
+
+function defaultFix(spec: LinkSpec, result: EvaluationResult): string {
+  const who = spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name;
+  const first = result.deniedBy[0];
+  if (!first) return `allow ${spec.permission} on \`${spec.resource}\` for \`${who}\``;
+  if (first.explicit) {
+    return `narrow the deny in ${TYPE_WORDS[first.policyType]} \`${first.policy}\` so it does not cover ${spec.permission} for \`${who}\``;
+  }
+  switch (first.policyType) {
+    case 'identity':
+      return `add ${spec.permission} on \`${spec.resource}\` to a policy of \`${who}\``;
+    case 'resource':
+      return `allow \`${who}\` ${spec.permission} in the policy of \`${spec.resource}\``;
+    case 'permissionBoundary':
+      return `allow ${spec.permission} in the permissions boundary \`${first.policy}\``;
+    case 'scp':
+      return `allow ${spec.permission} in SCP \`${first.policy}\` (or at that level of the organization)`;
+    default:
+      return `allow ${spec.permission} in ${TYPE_WORDS[first.policyType]} \`${first.policy}\``;
+  }
+}

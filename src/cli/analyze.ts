@@ -1,0 +1,196 @@
+/**
+ * `permchain analyze <input>`: load a snapshot folder, evaluate every link of every pipeline
+ * and report. Exit 0 when every required link is allowed, 1 when one is denied (or, with
+ * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
+ */
+import type { Command } from 'commander';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeModel } from '../chain/analyze.js';
+import { loadSnapshot } from '../load/snapshot.js';
+import type { Model } from '../model/types.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
+import { exitCodeFor } from '../report/gate.js';
+import {
+  FAIL_ON,
+  FORMAT_EXTENSIONS,
+  FORMAT_NAMES,
+  REPORTERS,
+  isFormatName,
+  type FailOn,
+  type FormatName,
+} from '../report/index.js';
+import type { Report } from '../report/types.js';
+import type { CliIo } from './io.js';
+
+export interface AnalyzeCliOptions {
+  pipeline: string[];
+  format: string[];
+  output?: string;
+  outputDir?: string;
+  strict?: boolean;
+  failOn?: string;
+  baseline?: string;
+  today?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
+
+export function registerAnalyze(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  version: string,
+): void {
+  program
+    .command('analyze')
+    .description(
+      'evaluate every link of every pipeline in a snapshot folder and report the ones that would deny',
+    )
+    .argument('<input>', 'a snapshot folder (AWS CLI JSON outputs, see the README)')
+    .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
+    .option(
+      '--format <format>',
+      `output format: ${FORMAT_NAMES.join(', ')}; repeatable or comma-separated (several need --output-dir)`,
+      collect,
+      [],
+    )
+    .option('--output <file>', 'write the report to this file instead of standard output')
+    .option('--output-dir <dir>', 'write one file per format into this folder (report.<ext>)')
+    .option(
+      '--strict',
+      'also fail (exit 1) when a required link is unknown; same as --fail-on unknown',
+    )
+    .option('--fail-on <what>', `what fails the run: ${FAIL_ON.join(', ')}`, 'denied')
+    .option(
+      '--baseline <file>',
+      'accepted known failures (see `permchain baseline`); expired entries fail the run',
+    )
+    .option(
+      '--today <date>',
+      'the date baselines are checked against (YYYY-MM-DD, default: today in UTC)',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
+        '2 input or usage error (after everything readable was analyzed and reported).',
+    )
+    .action((input: string, opts: AnalyzeCliOptions) => {
+      setExit(runAnalyze(input, opts, io, version));
+    });
+}
+
+export function runAnalyze(
+  input: string,
+  opts: AnalyzeCliOptions,
+  io: CliIo,
+  version: string,
+): number {
+  const formats = opts.format.length > 0 ? opts.format : ['text'];
+  const bad = formats.find((f) => !isFormatName(f));
+  if (bad !== undefined)
+    return usage(io, `unknown format \`${bad}\` (expected one of ${FORMAT_NAMES.join(', ')})`);
+  if (formats.length > 1 && !opts.outputDir) return usage(io, 'several formats need --output-dir');
+  if (opts.output && opts.outputDir)
+    return usage(io, '--output and --output-dir cannot be used together');
+  const failOn = (opts.strict ? 'unknown' : (opts.failOn ?? 'denied')) as FailOn;
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) {
+    return usage(io, `unknown --fail-on value \`${opts.failOn}\` (expected ${FAIL_ON.join(', ')})`);
+  }
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+
+  const path = resolve(io.cwd, input);
+  const loaded = loadInput(path, input);
+  let report: Report = analyzeModel(loaded.model, { pipelines: opts.pipeline });
+  report = { ...report, problems: sortProblems([...report.problems, ...loaded.problems]) };
+
+  let expired: readonly BaselineEntry[] = [];
+  if (opts.baseline) {
+    const file = resolve(io.cwd, opts.baseline);
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      report = withProblem(report, {
+        file: opts.baseline,
+        pointer: '',
+        message: 'cannot read the baseline file',
+        id: 'baseline.file.unreadable',
+        severity: 'error',
+      });
+    }
+    if (text !== undefined) {
+      const parsed = parseBaseline(text, opts.baseline);
+      const applied = applyBaseline(report, parsed.baseline, today);
+      report = {
+        ...applied.report,
+        problems: sortProblems([...applied.report.problems, ...parsed.problems]),
+      };
+      expired = applied.expired;
+      for (const e of applied.expired) {
+        io.stderr(
+          `error: baseline entry for \`${e.pipeline}\` / \`${e.link}\` expired on ${e.expires}\n`,
+        );
+      }
+    }
+  }
+
+  const options = { color: io.color, failOn, toolVersion: version, root: io.cwd };
+  if (opts.outputDir) {
+    const dir = resolve(io.cwd, opts.outputDir);
+    mkdirSync(dir, { recursive: true });
+    for (const f of formats as FormatName[]) {
+      writeFileSync(
+        join(dir, `report.${FORMAT_EXTENSIONS[f]}`),
+        REPORTERS[f](report, { ...options, color: false }),
+      );
+    }
+  } else {
+    const f = formats[0] as FormatName;
+    const text = REPORTERS[f](report, opts.output ? { ...options, color: false } : options);
+    if (opts.output) writeFileSync(resolve(io.cwd, opts.output), text);
+    else io.stdout(text);
+  }
+  // problems go to stderr too, one line each, unless the text report on stdout already lists them
+  if (!(formats[0] === 'text' && !opts.output && !opts.outputDir)) {
+    for (const p of report.problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
+  }
+  return exitCodeFor(report, failOn, { expired });
+}
+
+function loadInput(path: string, display: string): { model: Model; problems: Problem[] } {
+  if (!existsSync(path)) {
+    return {
+      model: emptyModel(path),
+      problems: [inputProblem(display, 'no such file or folder', 'input.missing')],
+    };
+  }
+  if (!statSync(path).isDirectory()) {
+    return {
+      model: emptyModel(path),
+      problems: [inputProblem(display, 'expected a snapshot folder', 'input.not-a-folder')],
+    };
+  }
+  return { model: loadSnapshot(path), problems: [] };
+}
+
+function emptyModel(root: string): Model {
+  return { root, accounts: new Map(), organization: undefined, problems: [] };
+}
+
+function inputProblem(file: string, message: string, id: string): Problem {
+  return { file, pointer: '', message, id, severity: 'error' };
+}
+
+function withProblem(report: Report, p: Problem): Report {
+  return { ...report, problems: sortProblems([...report.problems, p]) };
+}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(`error: ${message}\n`);
+  return 2;
+}
