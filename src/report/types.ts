@@ -59,6 +59,14 @@ export interface ReportLink {
   readonly blocks?: readonly string[];
   /** where the pipeline declares the action that causes this link */
   readonly declaredAt?: Location;
+  /** set by applyBaseline (src/report/baseline.ts): a known finding accepted until `expires` */
+  readonly accepted?: LinkAcceptance;
+}
+
+/** Why a non-allowed link is accepted for now, and until when (YYYY-MM-DD, inclusive). */
+export interface LinkAcceptance {
+  readonly reason: string;
+  readonly expires: string;
 }
 
 export interface ReportPipeline {

@@ -1,0 +1,110 @@
+/**
+ * GitHub Actions workflow commands: `::error file=...,line=...,title=...::message` per required
+ * denial, `::warning` for recommended denials and unknown links, `::notice` for accepted ones,
+ * then the input problems, then a plain summary line.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
+ */
+import { sortProblems } from '../problems.js';
+import type { ReportOptions } from './options.js';
+import {
+  decidingReason,
+  formatReason,
+  linkSentence,
+  linkStatus,
+  plural,
+  summarize,
+  toRepoPath,
+  toWellFormed,
+} from './summarize.js';
+import type { Location, Report } from './types.js';
+
+/**
+ * Message data: `%`, CR and LF are percent-encoded (the runner decodes them); other control
+ * characters are shown as `\xNN` so a value cannot drive the log viewer's terminal emulation.
+ */
+export function escapeCommandData(s: string): string {
+  return (
+    toWellFormed(s)
+      .replace(/%/g, '%25')
+      .replace(/\r/g, '%0D')
+      .replace(/\n/g, '%0A')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+        const code = c.charCodeAt(0);
+        return code <= 0xff
+          ? '\\x' + code.toString(16).padStart(2, '0')
+          : '\\u' + code.toString(16);
+      })
+  );
+}
+
+/** Property values: additionally `:` and `,`, which separate properties. */
+export function escapeCommandProperty(s: string): string {
+  return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function command(
+  kind: 'error' | 'warning' | 'notice',
+  props: readonly (readonly [string, string | number | undefined])[],
+  message: string,
+): string {
+  const p = props
+    .filter((x): x is readonly [string, string | number] => x[1] !== undefined)
+    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
+    .join(',');
+  return `::${kind}${p ? ' ' + p : ''}::${escapeCommandData(message)}`;
+}
+
+function fileProps(
+  loc: Location | undefined,
+  root: string | undefined,
+): [string, string | number | undefined][] {
+  if (!loc) return [];
+  return [
+    ['file', toRepoPath(loc.file, root)],
+    ['line', loc.line],
+    ['col', loc.line !== undefined ? loc.column : undefined],
+  ];
+}
+
+export function renderGithub(report: Report, options: ReportOptions = {}): string {
+  const lines: string[] = [];
+  for (const pipeline of report.pipelines) {
+    for (const link of pipeline.links) {
+      const status = linkStatus(link);
+      if (status === 'allowed') continue;
+      const reason = decidingReason(link);
+      // annotate the deciding statement when known (that is where the fix goes), else the action
+      const loc = reason?.location ?? link.declaredAt ?? pipeline.location;
+      const where = [pipeline.name, link.stage, link.action]
+        .filter((x) => x !== undefined)
+        .join('/');
+      const parts = [`${linkSentence(link)}`, `why: ${link.why}`];
+      if (reason) parts.push(`decided by: ${formatReason(reason)}`);
+      if (link.missing && link.missing.length > 0)
+        parts.push(`missing: ${link.missing.join(', ')}`);
+      if (link.fix) parts.push(`fix: ${link.fix}`);
+      if (link.accepted)
+        parts.push(`accepted until ${link.accepted.expires}: ${link.accepted.reason}`);
+      const kind = status === 'denied' ? 'error' : status === 'accepted' ? 'notice' : 'warning';
+      const title = `permchain ${status}: ${link.permission} (${where})`;
+      lines.push(
+        command(kind, [...fileProps(loc, options.root), ['title', title]], parts.join('\n')),
+      );
+    }
+  }
+  for (const p of sortProblems(report.problems)) {
+    const loc = p.file !== undefined ? { file: p.file } : undefined;
+    const msg = p.pointer ? `${p.pointer}: ${p.message} [${p.id}]` : `${p.message} [${p.id}]`;
+    lines.push(
+      command(p.severity, [...fileProps(loc, options.root), ['title', `permchain ${p.id}`]], msg),
+    );
+  }
+  const s = summarize(report);
+  lines.push(
+    `permchain: ${plural(s.pipelines.total, 'pipeline')} (${s.pipelines.fail} fail), ` +
+      `${s.links.denied} denied, ${s.links.unknown} unknown, ${plural(s.links.warning, 'warning')}` +
+      (s.links.accepted > 0 ? `, ${s.links.accepted} accepted` : ''),
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,142 @@
+/**
+ * JUnit XML: one testsuite per pipeline, one testcase per link (classname
+ * `pipeline.stage.action`, name `permission on resource`). A required link that is denied is a
+ * `<failure>`; an unknown link is a failure of type `unknown` only under failOn 'unknown' (a
+ * skipped test would hide it), otherwise a passing testcase whose `<system-out>` says unknown.
+ * Recommended denials and baseline-accepted links pass with a `<system-out>` note, matching the
+ * gate's exit code. Input problems of severity error become `<error>` testcases.
+ */
+import { formatProblem, sortProblems } from '../problems.js';
+import { explainLink } from './explainLink.js';
+import type { ReportOptions } from './options.js';
+import { linkSentence, linkStatus, toWellFormed } from './summarize.js';
+import type { Report, ReportLink, ReportPipeline } from './types.js';
+
+/**
+ * Characters XML 1.0 cannot carry even as references (C0 controls but tab/LF/CR, U+FFFE,
+ * U+FFFF, lone surrogates): shown as `\xNN`/`\uNNNN` text instead.
+ * https://www.w3.org/TR/xml/#charsets
+ */
+function visibleInvalidXmlChars(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return toWellFormed(s).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? '\\x' + code.toString(16).padStart(2, '0')
+      : '\\u' + code.toString(16).padStart(4, '0');
+  });
+}
+
+/** Text content: `&`, `<`, `>` escaped (so `]]>` cannot appear), CR kept as a reference. */
+export function escapeXmlText(s: string): string {
+  return visibleInvalidXmlChars(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
+}
+
+/** Attribute value: also quotes, and tab/LF/CR as references (parsers normalise them to spaces). */
+export function escapeXmlAttr(s: string): string {
+  return escapeXmlText(s)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;');
+}
+
+export function renderJunit(report: Report, options: ReportOptions = {}): string {
+  const failOnUnknown = options.failOn === 'unknown';
+  const suites: string[] = [];
+  let total = 0;
+  let failures = 0;
+  let errors = 0;
+  for (const pipeline of report.pipelines) {
+    const suite = renderSuite(pipeline, failOnUnknown);
+    total += suite.tests;
+    failures += suite.failures;
+    suites.push(suite.xml);
+  }
+  const problems = sortProblems(report.problems);
+  if (problems.length > 0) {
+    const cases = problems.map((p) => {
+      const name = `${p.file ?? '(input)'}${p.pointer ? '#' + p.pointer : ''}`;
+      const line = formatProblem(p);
+      const body =
+        p.severity === 'error'
+          ? `      <error type="${escapeXmlAttr(p.id)}" message="${escapeXmlAttr(p.message)}">${escapeXmlText(line)}</error>\n`
+          : `      <system-out>${escapeXmlText(line)}</system-out>\n`;
+      return (
+        `    <testcase classname="permchain.input" name="${escapeXmlAttr(name)}">\n` +
+        body +
+        `    </testcase>\n`
+      );
+    });
+    const errs = problems.filter((p) => p.severity === 'error').length;
+    total += problems.length;
+    errors += errs;
+    suites.push(
+      `  <testsuite name="permchain input problems" tests="${problems.length}" failures="0" errors="${errs}" skipped="0">\n` +
+        cases.join('') +
+        `  </testsuite>\n`,
+    );
+  }
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites name="permchain" tests="${total}" failures="${failures}" errors="${errors}" skipped="0">\n` +
+    suites.join('') +
+    '</testsuites>\n'
+  );
+}
+
+function renderSuite(
+  pipeline: ReportPipeline,
+  failOnUnknown: boolean,
+): { xml: string; tests: number; failures: number } {
+  let failures = 0;
+  const cases = pipeline.links.map((link) => {
+    const c = renderCase(pipeline, link, failOnUnknown);
+    if (c.failed) failures++;
+    return c.xml;
+  });
+  const props =
+    '    <properties>\n' +
+    `      <property name="arn" value="${escapeXmlAttr(pipeline.arn)}"/>\n` +
+    `      <property name="account" value="${escapeXmlAttr(pipeline.account)}"/>\n` +
+    `      <property name="region" value="${escapeXmlAttr(pipeline.region)}"/>\n` +
+    `      <property name="verdict" value="${pipeline.verdict}"/>\n` +
+    '    </properties>\n';
+  const xml =
+    `  <testsuite name="${escapeXmlAttr(pipeline.name)}" tests="${pipeline.links.length}" failures="${failures}" errors="0" skipped="0">\n` +
+    props +
+    cases.join('') +
+    '  </testsuite>\n';
+  return { xml, tests: pipeline.links.length, failures };
+}
+
+function renderCase(
+  pipeline: ReportPipeline,
+  link: ReportLink,
+  failOnUnknown: boolean,
+): { xml: string; failed: boolean } {
+  const classname = [pipeline.name, link.stage, link.action]
+    .filter((s) => s !== undefined)
+    .join('.');
+  const open = `    <testcase classname="${escapeXmlAttr(classname)}" name="${escapeXmlAttr(`${link.permission} on ${link.resource}`)}"`;
+  const status = linkStatus(link);
+  if (status === 'allowed') return { xml: open + '/>\n', failed: false };
+  const body = escapeXmlText(explainLink(link).join('\n'));
+  const message = escapeXmlAttr(linkSentence(link));
+  if (status === 'denied' || (status === 'unknown' && failOnUnknown)) {
+    const type = status === 'unknown' ? 'unknown' : link.decision;
+    return {
+      xml: `${open}>\n      <failure type="${type}" message="${message}">${body}</failure>\n    </testcase>\n`,
+      failed: true,
+    };
+  }
+  const note = status === 'accepted' ? 'accepted' : status === 'warning' ? 'warning' : 'unknown';
+  return {
+    xml: `${open}>\n      <system-out>${escapeXmlText(note + ': ')}${body}</system-out>\n    </testcase>\n`,
+    failed: false,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Mermaid flowchart: one subgraph per pipeline holding one subgraph per stage; principals
+ * (stadiums) point at resources (cylinders) with the permission as edge label. Denied
+ * links are red, unknown dashed, warnings orange, allowed plain.
+ * Labels use mermaid's entity codes (`#quot;`, `#35;`...) so no value can end a string.
+ * https://mermaid.js.org/syntax/flowchart.html
+ */
+import { buildChainGraph, type GraphEdge } from './chainGraph.js';
+import type { ReportOptions } from './options.js';
+import { toWellFormed } from './summarize.js';
+import type { Report } from './types.js';
+
+/** Text inside a quoted mermaid label, with every character that has a meaning as `#code;`. */
+export function escapeMermaid(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return toWellFormed(s).replace(/[#"<>&|`\\\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) return ' ';
+    return `#${code};`;
+  });
+}
+
+const EDGE_STYLE: Readonly<Record<GraphEdge['status'], string | undefined>> = {
+  allowed: undefined,
+  denied: 'stroke:#d1242f,stroke-width:2px,color:#d1242f',
+  warning: 'stroke:#bc4c00,stroke-width:2px,color:#bc4c00',
+  unknown: 'stroke:#6e7781,stroke-dasharray:5 5,color:#6e7781',
+  accepted: 'stroke:#6e7781,color:#6e7781',
+};
+
+export function renderMermaid(report: Report, _options: ReportOptions = {}): string {
+  const out: string[] = ['flowchart LR'];
+  const styles: string[] = [];
+  let edgeIndex = 0;
+  report.pipelines.forEach((pipeline, pi) => {
+    const g = buildChainGraph(pipeline, pi);
+    out.push(
+      `  subgraph ${g.id}["pipeline ${escapeMermaid(pipeline.name)} (${pipeline.verdict})"]`,
+    );
+    out.push('    direction LR');
+    for (const group of g.groups) {
+      out.push(`    subgraph ${group.id}["${escapeMermaid(group.title)}"]`);
+      for (const n of group.nodes) {
+        const label = escapeMermaid(n.label);
+        out.push(
+          n.kind === 'principal' ? `      ${n.id}(["${label}"])` : `      ${n.id}[("${label}")]`,
+        );
+      }
+      for (const e of group.edges) {
+        const arrow = e.status === 'unknown' ? '-.->' : '-->';
+        const mark = e.status === 'allowed' ? '' : ` (${e.status})`;
+        out.push(`      ${e.from} ${arrow}|"${escapeMermaid(e.label + mark)}"| ${e.to}`);
+        const style = EDGE_STYLE[e.status];
+        if (style) styles.push(`  linkStyle ${edgeIndex} ${style}`);
+        edgeIndex++;
+      }
+      out.push('    end');
+    }
+    out.push('  end');
+  });
+  return [...out, ...styles].join('\n') + '\n';
+}

@@ -1,0 +1,266 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one rule per requirement id, one result per link that is
+ * not allowed (error for a required denial, warning for a recommended denial or an unknown link),
+ * located at the deciding statement when known, else where the pipeline declares the action.
+ * Accepted (baselined) links carry an external suppression so code scanning shows them closed.
+ * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ * GitHub's subset: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+ */
+import { createHash } from 'node:crypto';
+import { sortProblems } from '../problems.js';
+import { DEFAULT_INFORMATION_URI, DEFAULT_TOOL_VERSION, type ReportOptions } from './options.js';
+import { stableJson } from './stableJson.js';
+import { asUri } from './asUri.js';
+import {
+  compareStrings,
+  decidingReason,
+  formatReason,
+  linkSentence,
+  linkStatus,
+  toRepoPath,
+  toWellFormed,
+} from './summarize.js';
+import type { Location, Report, ReportLink, ReportPipeline } from './types.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** partialFingerprints key; bump the version if the fingerprint input ever changes */
+export const FINGERPRINT_KEY = 'permchainLink/v1';
+
+type Json = Record<string, unknown>;
+
+export function renderSarif(report: Report, options: ReportOptions = {}): string {
+  const rules = buildRules(report);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id as string, i]));
+  const results: Json[] = [];
+  for (const pipeline of report.pipelines) {
+    for (const link of pipeline.links) {
+      if (link.decision === 'Allowed') continue;
+      results.push(buildResult(pipeline, link, ruleIndex.get(link.requirement) ?? 0, options));
+    }
+  }
+  const notifications = sortProblems(report.problems).map((p) => {
+    const n: Json = {
+      level: p.severity,
+      message: { text: clean(p.message) },
+      descriptor: { id: clean(p.id) },
+    };
+    if (p.file !== undefined) {
+      n['locations'] = [sarifLocation({ file: p.file, pointer: p.pointer }, options.root)];
+    }
+    return n;
+  });
+  const run: Json = {
+    tool: {
+      driver: {
+        name: 'permchain',
+        version: options.toolVersion ?? DEFAULT_TOOL_VERSION,
+        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
+        rules,
+      },
+    },
+    // Input problems (unreadable snapshot files...) are not findings: they go to the invocation.
+    invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+    results,
+    columnKind: 'utf16CodeUnits',
+  };
+  return stableJson({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] });
+}
+
+function buildRules(report: Report): Json[] {
+  const byId = new Map<string, ReportLink[]>();
+  for (const p of report.pipelines) {
+    for (const l of p.links) {
+      const list = byId.get(l.requirement) ?? [];
+      list.push(l);
+      byId.set(l.requirement, list);
+    }
+  }
+  return [...byId.keys()].sort(compareStrings).map((id) => {
+    const links = byId.get(id) ?? [];
+    const permissions = [...new Set(links.map((l) => l.permission))].sort(compareStrings);
+    const required = links.some((l) => l.level === 'required');
+    // only a doc link that is already a clean URI becomes helpUri (validators disagree on
+    // odd escapes); any other stays readable in the help text
+    const docs = links.map((l) => l.doc).filter((d): d is string => d !== undefined);
+    const doc = docs.find((d) => asUri(d) === d) ?? docs[0];
+    const what = `${permissions.join(', ')} must be allowed for this pipeline link`;
+    const levelText = required
+      ? 'required: the pipeline run fails without it'
+      : 'recommended: the pipeline runs without it, with reduced function';
+    const help =
+      `permchain requirement ${id} (${levelText}). Every policy on the path must allow ` +
+      `${permissions.join(', ')}: identity policies, the resource policy, SCPs, RCPs, ` +
+      `permissions boundaries and session policies. The result names the deciding statement ` +
+      `and a fix.` +
+      (doc ? ` Documentation: ${doc}` : '');
+    const helpUri = doc !== undefined && asUri(doc) === doc ? doc : undefined;
+    const markdownHelp = helpUri
+      ? help.replace(`Documentation: ${doc}`, `[Documentation](${helpUri})`)
+      : help;
+    const rule: Json = {
+      id: clean(id),
+      name: ruleName(id),
+      shortDescription: { text: clean(what) },
+      fullDescription: { text: clean(`${what} (${levelText})`) },
+      help: {
+        text: clean(help),
+        markdown: clean(markdownHelp),
+      },
+      defaultConfiguration: { level: required ? 'error' : 'warning' },
+      properties: { tags: ['iam', 'aws-codepipeline', 'permissions'] },
+    };
+    if (helpUri) rule['helpUri'] = helpUri;
+    return rule;
+  });
+}
+
+/** `codebuild.kms-decrypt` → `CodebuildKmsDecrypt` (SARIF rule names are Pascal case by convention) */
+function ruleName(id: string): string {
+  const name = id
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+  return name === '' ? 'Requirement' : name;
+}
+
+function buildResult(
+  pipeline: ReportPipeline,
+  link: ReportLink,
+  ruleIndex: number,
+  options: ReportOptions,
+): Json {
+  const status = linkStatus(link);
+  const level =
+    link.level === 'required' &&
+    (link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied')
+      ? 'error'
+      : 'warning';
+  const reason = decidingReason(link);
+  const places: { loc: Location; what: string }[] = [];
+  if (reason?.location) places.push({ loc: reason.location, what: 'the deciding policy' });
+  if (link.declaredAt)
+    places.push({ loc: link.declaredAt, what: 'the pipeline declares the action here' });
+  if (pipeline.location) places.push({ loc: pipeline.location, what: 'the pipeline definition' });
+  // GitHub rejects a result without a location; an unknown link may have none but the input
+  // that would settle it
+  const settle = link.missing?.[0];
+  if (places.length === 0 && settle !== undefined) {
+    places.push({ loc: { file: settle }, what: 'the missing input that would settle this link' });
+  }
+
+  const result: Json = {
+    ruleId: clean(link.requirement),
+    ruleIndex,
+    level,
+    kind: 'fail',
+    message: { text: clean(resultMessage(pipeline, link)) },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(pipeline, link) },
+    properties: resultProperties(pipeline, link),
+  };
+  const [primary, ...related] = places;
+  if (primary) result['locations'] = [sarifLocation(primary.loc, options.root)];
+  if (related.length > 0) {
+    result['relatedLocations'] = related.map((p, i) => ({
+      id: i + 1,
+      ...sarifLocation(p.loc, options.root),
+      message: { text: p.what },
+    }));
+  }
+  if (status === 'accepted' && link.accepted) {
+    result['suppressions'] = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: clean(`${link.accepted.reason} (accepted until ${link.accepted.expires})`),
+      },
+    ];
+  }
+  return result;
+}
+
+function resultMessage(pipeline: ReportPipeline, link: ReportLink): string {
+  const where = [pipeline.name, link.stage, link.action].filter((s) => s !== undefined).join(' / ');
+  const parts = [`${linkSentence(link)} (${where}).`, `Why: ${link.why}.`];
+  const reason = decidingReason(link);
+  if (reason) parts.push(`Decided by: ${formatReason(reason)}.`);
+  if (link.missing && link.missing.length > 0) {
+    parts.push(`Missing input that would settle it: ${link.missing.join(', ')}.`);
+  }
+  if (link.fix) parts.push(`Fix: ${link.fix}.`);
+  if (link.level === 'recommended') parts.push('This link is recommended, not required.');
+  return parts.join(' ');
+}
+
+function resultProperties(pipeline: ReportPipeline, link: ReportLink): Json {
+  const props: Json = {
+    pipeline: pipeline.name,
+    pipelineArn: pipeline.arn,
+    link: link.id,
+    level: link.level,
+    decision: link.decision,
+    principal: link.principal,
+    permission: link.permission,
+    resource: link.resource,
+  };
+  if (link.stage !== undefined) props['stage'] = link.stage;
+  if (link.action !== undefined) props['action'] = link.action;
+  if (link.fix !== undefined) props['fix'] = link.fix;
+  if (link.missing) props['missing'] = [...link.missing];
+  if (link.blocks) props['blocks'] = [...link.blocks];
+  if (link.deniedBy.length > 0) props['deniedBy'] = link.deniedBy.map(formatReason);
+  return cleanDeep(props) as Json;
+}
+
+/** sha-256 of pipeline ARN + link id: stable across runs, line moves and message rewording */
+function fingerprint(pipeline: ReportPipeline, link: ReportLink): string {
+  return createHash('sha256')
+    .update(toWellFormed(`${pipeline.arn}\u0000${link.id}`), 'utf8')
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * A template location becomes file + region.startLine; a snapshot location (file + JSON
+ * pointer) has no line, so the pointer goes in a logicalLocation and in the location's
+ * properties, and the artifact is the whole file.
+ */
+function sarifLocation(loc: Location, root: string | undefined): Json {
+  const physical: Json = { artifactLocation: { uri: fileUri(toRepoPath(loc.file, root)) } };
+  // GitHub shows a result only at a line (the multitool's GH1003 and SARIF2017 ask for
+  // region.startLine); a pointer without a line is shown at line 1 of its file, and the pointer
+  // itself travels in logicalLocations and properties
+  const region: Json = { startLine: loc.line !== undefined && loc.line >= 1 ? loc.line : 1 };
+  if (loc.line !== undefined && loc.column !== undefined && loc.column >= 1) {
+    region['startColumn'] = loc.column;
+  }
+  physical['region'] = region;
+  const out: Json = { physicalLocation: physical };
+  if (loc.pointer !== undefined && loc.pointer !== '') {
+    const pointer = clean(loc.pointer);
+    out['logicalLocations'] = [{ fullyQualifiedName: pointer }];
+    out['properties'] = { jsonPointer: pointer };
+  }
+  return out;
+}
+
+/** a relative path as a URI reference: every segment percent-encoded */
+function fileUri(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => encodeURIComponent(toWellFormed(seg)))
+    .join('/');
+}
+
+function clean(s: string): string {
+  return toWellFormed(s);
+}
+
+function cleanDeep(v: unknown): unknown {
+  if (typeof v === 'string') return clean(v);
+  if (Array.isArray(v)) return v.map(cleanDeep);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cleanDeep(x)]));
+  }
+  return v;
+}

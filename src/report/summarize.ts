@@ -1,0 +1,216 @@
+/**
+ * Shared classification of links and pipelines, so every reporter and the gate agree on what
+ * counts as denied, a warning, unknown or accepted.
+ */
+import type {
+  Location,
+  LinkReason,
+  PipelineVerdict,
+  Report,
+  ReportLink,
+  ReportPipeline,
+} from './types.js';
+import type { PolicyType } from '../policy/types.js';
+
+/**
+ * - allowed: the link is allowed
+ * - denied: a required link is denied (fails the run)
+ * - warning: a recommended link is denied (never fails the run)
+ * - unknown: an input that would decide the link is missing
+ * - accepted: not allowed, but accepted by a baseline entry that has not expired
+ */
+export type LinkStatus = 'allowed' | 'denied' | 'warning' | 'unknown' | 'accepted';
+
+export function linkStatus(link: ReportLink): LinkStatus {
+  if (link.decision === 'Allowed') return 'allowed';
+  if (link.accepted) return 'accepted';
+  if (link.decision === 'Unknown') return 'unknown';
+  return link.level === 'required' ? 'denied' : 'warning';
+}
+
+export function isDeniedDecision(decision: ReportLink['decision']): boolean {
+  return decision === 'ExplicitlyDenied' || decision === 'ImplicitlyDenied';
+}
+
+/** fail when a required link is denied, else unknown when a required link is unknown, else pass */
+export function computeVerdict(links: readonly ReportLink[]): PipelineVerdict {
+  let unknown = false;
+  for (const l of links) {
+    if (l.level !== 'required' || l.decision === 'Allowed' || l.accepted) continue;
+    if (isDeniedDecision(l.decision)) return 'fail';
+    unknown = true;
+  }
+  return unknown ? 'unknown' : 'pass';
+}
+
+export interface LinkCounts {
+  readonly total: number;
+  readonly allowed: number;
+  readonly denied: number;
+  readonly warning: number;
+  readonly unknown: number;
+  readonly accepted: number;
+}
+
+export interface Summary {
+  readonly pipelines: { readonly total: number } & Readonly<Record<PipelineVerdict, number>>;
+  readonly links: LinkCounts;
+}
+
+export function countLinks(links: readonly ReportLink[]): LinkCounts {
+  const c = { total: 0, allowed: 0, denied: 0, warning: 0, unknown: 0, accepted: 0 };
+  for (const l of links) {
+    c.total++;
+    c[linkStatus(l)]++;
+  }
+  return c;
+}
+
+export function summarize(report: Report): Summary {
+  const pipelines = { total: 0, pass: 0, fail: 0, unknown: 0 };
+  const all: ReportLink[] = [];
+  for (const p of report.pipelines) {
+    pipelines.total++;
+    pipelines[p.verdict]++;
+    all.push(...p.links);
+  }
+  return { pipelines, links: countLinks(all) };
+}
+
+export function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `file:line[:column]`, `file#pointer` or `file` */
+export function formatLocation(loc: Location): string {
+  if (loc.line !== undefined) {
+    return `${loc.file}:${loc.line}${loc.column !== undefined ? ':' + loc.column : ''}`;
+  }
+  if (loc.pointer !== undefined && loc.pointer !== '') return `${loc.file}#${loc.pointer}`;
+  return loc.file;
+}
+
+const POLICY_TYPE_LABELS: Readonly<Record<PolicyType, string>> = {
+  identity: 'identity policy',
+  resource: 'resource policy',
+  permissionBoundary: 'permissions boundary',
+  session: 'session policy',
+  scp: 'SCP',
+  rcp: 'RCP',
+};
+
+export function policyTypeLabel(t: PolicyType): string {
+  return POLICY_TYPE_LABELS[t] ?? String(t);
+}
+
+/** `statement DenyKms` or `statement #2` */
+export function formatStatement(statement: string | number): string {
+  return typeof statement === 'number' ? `statement #${statement}` : `statement ${statement}`;
+}
+
+/** One line: `SCP p-123 statement DenyKms (explicit deny) at org/scp/p-123.json#/Statement/0` */
+export function formatReason(r: LinkReason): string {
+  let s = `${policyTypeLabel(r.policyType)} ${r.policy}`;
+  if (r.statement !== undefined) s += ' ' + formatStatement(r.statement);
+  s += r.explicit ? ' (explicit deny)' : ' (no matching allow)';
+  if (r.location) s += ' at ' + formatLocation(r.location);
+  return s;
+}
+
+/** The reason that decides a non-allowed link (the first one; analyze sorts them). */
+export function decidingReason(link: ReportLink): LinkReason | undefined {
+  return link.decision === 'Allowed' ? undefined : link.deniedBy[0];
+}
+
+export function decisionLabel(link: ReportLink): string {
+  switch (link.decision) {
+    case 'Allowed':
+      return 'allowed';
+    case 'ExplicitlyDenied':
+      return 'explicitly denied';
+    case 'ImplicitlyDenied':
+      return 'implicitly denied';
+    case 'Unknown':
+      return 'unknown';
+  }
+}
+
+export interface StageGroup {
+  /** undefined: links not tied to a stage (triggers, artifact store...) */
+  readonly stage: string | undefined;
+  readonly actions: readonly ActionGroup[];
+}
+
+export interface ActionGroup {
+  readonly action: string | undefined;
+  readonly links: readonly ReportLink[];
+}
+
+/**
+ * Links grouped by stage then action, in order of first appearance in the report (analyze
+ * emits them in pipeline order); links without a stage come first.
+ */
+export function groupByStage(pipeline: ReportPipeline): StageGroup[] {
+  const stages = new Map<string | undefined, Map<string | undefined, ReportLink[]>>();
+  const noStage = pipeline.links.filter((l) => l.stage === undefined);
+  if (noStage.length > 0) stages.set(undefined, new Map());
+  for (const l of pipeline.links) {
+    let actions = stages.get(l.stage);
+    if (!actions) {
+      actions = new Map();
+      stages.set(l.stage, actions);
+    }
+    let links = actions.get(l.action);
+    if (!links) {
+      links = [];
+      actions.set(l.action, links);
+    }
+    links.push(l);
+  }
+  return [...stages].map(([stage, actions]) => ({
+    stage,
+    actions: [...actions].map(([action, links]) => ({ action, links })),
+  }));
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Replace lone UTF-16 surrogates with U+FFFD, so encoders (URI, XML, JSON) see valid text. */
+export function toWellFormed(s: string): string {
+  return s.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
+}
+
+/**
+ * A location file as a repository-relative, forward-slash path: backslashes become slashes,
+ * a leading `./` goes, and a file under `root` loses that prefix.
+ */
+export function toRepoPath(file: string, root?: string): string {
+  let f = file.replace(/\\/g, '/');
+  if (root !== undefined && root !== '') {
+    const r = root.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+    if (f.startsWith(r)) f = f.slice(r.length);
+  }
+  while (f.startsWith('./')) f = f.slice(2);
+  return f;
+}
+
+/** One sentence (no final period): who may not do what on which resource. */
+export function linkSentence(link: ReportLink): string {
+  const what = `${link.permission} on ${link.resource}`;
+  switch (link.decision) {
+    case 'Allowed':
+      return `${link.principal} is allowed ${what}`;
+    case 'ExplicitlyDenied':
+      return `${link.principal} is explicitly denied ${what}`;
+    case 'ImplicitlyDenied':
+      return `${link.principal} is implicitly denied ${what} (no policy allows it)`;
+    case 'Unknown':
+      return `unknown whether ${link.principal} is allowed ${what}`;
+  }
+}

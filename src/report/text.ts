@@ -1,0 +1,194 @@
+/**
+ * The terminal report: per pipeline, its stages and actions with their links. Allowed links take
+ * one line; broken ones a block naming principal, permission, resource, the deciding policy and
+ * statement with its location, why, and the fix. Wrapped at 100 columns; ANSI colour only when
+ * options.color is set. User values are stripped of control characters so a hostile name cannot
+ * move the cursor or forge lines.
+ */
+import { formatProblem, sortProblems } from '../problems.js';
+import type { ReportOptions } from './options.js';
+import {
+  decisionLabel,
+  formatLocation,
+  formatReason,
+  groupByStage,
+  linkStatus,
+  plural,
+  summarize,
+  toWellFormed,
+  type LinkStatus,
+} from './summarize.js';
+import type { Report, ReportLink, ReportPipeline } from './types.js';
+
+const WIDTH = 100;
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'magenta';
+const ANSI: Readonly<Record<Style, string>> = {
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  magenta: '\u001b[35m',
+};
+const RESET = '\u001b[0m';
+
+const STATUS_TAG: Readonly<Record<LinkStatus, [string, Style]>> = {
+  allowed: ['allowed', 'green'],
+  denied: ['DENIED', 'red'],
+  warning: ['WARNING', 'yellow'],
+  unknown: ['UNKNOWN', 'magenta'],
+  accepted: ['ACCEPTED', 'cyan'],
+};
+
+const VERDICT_TAG: Readonly<Record<ReportPipeline['verdict'], [string, Style]>> = {
+  pass: ['PASS', 'green'],
+  fail: ['FAIL', 'red'],
+  unknown: ['UNKNOWN', 'magenta'],
+};
+
+/**
+ * Control characters (C0, DEL, C1, line/paragraph separators) shown as `\xNN` / `\uNNNN`, lone
+ * surrogates as U+FFFD.
+ */
+export function sanitizeForTerminal(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return toWellFormed(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? '\\x' + code.toString(16).padStart(2, '0')
+      : '\\u' + code.toString(16).padStart(4, '0');
+  });
+}
+
+export function renderText(report: Report, options: ReportOptions = {}): string {
+  const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
+  const lines: string[] = [];
+
+  for (const pipeline of report.pipelines) {
+    renderPipeline(pipeline, lines, paint);
+    lines.push('');
+  }
+
+  const problems = sortProblems(report.problems);
+  if (problems.length > 0) {
+    lines.push(paint('bold', 'problems'));
+    for (const p of problems) {
+      const line = sanitizeForTerminal(formatProblem(p));
+      lines.push('  ' + (p.severity === 'error' ? paint('red', line) : paint('yellow', line)));
+    }
+    lines.push('');
+  }
+
+  lines.push(summaryLine(report));
+  return lines.join('\n') + '\n';
+}
+
+function summaryLine(report: Report): string {
+  const s = summarize(report);
+  const p = s.pipelines;
+  const l = s.links;
+  const accepted = l.accepted > 0 ? `, ${l.accepted} accepted` : '';
+  let out =
+    `${plural(p.total, 'pipeline')} (${p.fail} fail, ${p.unknown} unknown, ${p.pass} pass), ` +
+    `${plural(l.total, 'link')} (${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
+    `${plural(l.warning, 'warning')}${accepted})`;
+  if (report.problems.length > 0) out += `, ${plural(report.problems.length, 'problem')}`;
+  return out;
+}
+
+type Paint = (style: Style, s: string) => string;
+
+function renderPipeline(pipeline: ReportPipeline, lines: string[], paint: Paint): void {
+  const [tag, style] = VERDICT_TAG[pipeline.verdict];
+  lines.push(
+    `${paint('bold', 'pipeline ' + sanitizeForTerminal(pipeline.name))}  ${paint(style, tag)}  ` +
+      `${sanitizeForTerminal(pipeline.account)} ${sanitizeForTerminal(pipeline.region)}`,
+  );
+  const where = pipeline.location ? ` (${formatLocation(pipeline.location)})` : '';
+  lines.push(...wrap('  ', 2, sanitizeForTerminal(pipeline.arn + where)));
+  for (const group of groupByStage(pipeline)) {
+    const stageTitle =
+      group.stage === undefined
+        ? 'pipeline-level links'
+        : 'stage ' + sanitizeForTerminal(group.stage);
+    lines.push('  ' + paint('bold', stageTitle));
+    for (const action of group.actions) {
+      let indent = 4;
+      if (action.action !== undefined) {
+        lines.push('    action ' + sanitizeForTerminal(action.action));
+        indent = 6;
+      }
+      for (const link of action.links) renderLink(link, indent, lines, paint);
+    }
+  }
+}
+
+const TAG_WIDTH = 10;
+const FIELD_WIDTH = 13;
+
+function renderLink(link: ReportLink, indent: number, lines: string[], paint: Paint): void {
+  const status = linkStatus(link);
+  const [tag, style] = STATUS_TAG[status];
+  const pad = ' '.repeat(indent);
+  const head = pad + paint(style, tag) + ' '.repeat(TAG_WIDTH - tag.length);
+  const headWidth = indent + TAG_WIDTH;
+  const u = sanitizeForTerminal;
+
+  if (status === 'allowed') {
+    lines.push(
+      ...wrap(head, headWidth, `${u(link.permission)} ${u(link.principal)} -> ${u(link.resource)}`),
+    );
+    return;
+  }
+
+  const notes: string[] = link.decision === 'Unknown' ? [] : [decisionLabel(link)];
+  if (link.level === 'recommended') notes.push('recommended');
+  const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+  lines.push(...wrap(head, headWidth, u(link.permission) + note));
+
+  const fieldIndent = indent + 2;
+  const field = (name: string, value: string): void => {
+    const prefix = ' '.repeat(fieldIndent) + paint('dim', name.padEnd(FIELD_WIDTH));
+    lines.push(...wrap(prefix, fieldIndent + FIELD_WIDTH, u(value)));
+  };
+  field('principal', link.principal);
+  field('resource', link.resource);
+  link.deniedBy.forEach((r, i) => {
+    field(i === 0 ? 'decided by' : 'also', formatReason({ ...r, location: undefined }));
+    if (r.location) field('  at', formatLocation(r.location));
+  });
+  field('why', link.why);
+  if (link.missing && link.missing.length > 0) {
+    field('missing', `${link.missing.join(', ')} (add to the snapshot to settle this link)`);
+  }
+  if (link.fix) field('fix', link.fix);
+  if (link.blocks && link.blocks.length > 0) field('blocks', link.blocks.join(', '));
+  if (link.declaredAt) field('declared at', formatLocation(link.declaredAt));
+  if (link.accepted) field('accepted', `${link.accepted.reason} (until ${link.accepted.expires})`);
+  if (link.doc) field('docs', link.doc);
+  field('link', `${link.id} [${link.requirement}]`);
+}
+
+/**
+ * Word-wrap `text` to WIDTH columns after a prefix of visible width `prefixWidth` (the prefix
+ * may hold ANSI codes); continuation lines are indented to the same column. Words longer than
+ * the room (ARNs) stay whole on their own line.
+ */
+function wrap(prefix: string, prefixWidth: number, text: string): string[] {
+  const room = Math.max(20, WIDTH - prefixWidth);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= room) line += ' ' + word;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  const cont = ' '.repeat(prefixWidth);
+  return out.map((l, i) => (i === 0 ? prefix : cont) + l);
+}

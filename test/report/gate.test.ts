@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyBaseline,
+  parseBaseline,
+  writeBaseline,
+  type Baseline,
+} from '../../src/report/baseline.js';
+import { diffReports, renderDiffMarkdown, renderDiffText } from '../../src/report/diff.js';
+import { exitCodeFor } from '../../src/report/gate.js';
+import type { Report, ReportLink } from '../../src/report/types.js';
+import { crossAccountReport } from './fixtures.js';
+
+const noProblems = (r: Report): Report => ({
+  ...r,
+  problems: r.problems.filter((p) => p.severity !== 'error'),
+});
+
+function mapLinks(r: Report, f: (l: ReportLink) => ReportLink): Report {
+  return { ...r, pipelines: r.pipelines.map((p) => ({ ...p, links: p.links.map(f) })) };
+}
+
+describe('exitCodeFor', () => {
+  const report = noProblems(crossAccountReport());
+  const allowedOnly = mapLinks(report, (l) =>
+    l.decision === 'Unknown' ? l : { ...l, decision: 'Allowed', deniedBy: [] },
+  );
+  const passing = mapLinks(report, (l) => ({ ...l, decision: 'Allowed', deniedBy: [] }));
+
+  it('fails on required denials under denied and unknown, never under never', () => {
+    expect(exitCodeFor(report, 'denied')).toBe(1);
+    expect(exitCodeFor(report, 'unknown')).toBe(1);
+    expect(exitCodeFor(report, 'never')).toBe(0);
+  });
+
+  it('fails on required unknown links only under unknown', () => {
+    expect(exitCodeFor(allowedOnly, 'denied')).toBe(0);
+    expect(exitCodeFor(allowedOnly, 'unknown')).toBe(1);
+    expect(exitCodeFor(passing, 'unknown')).toBe(0);
+  });
+
+  it('never fails on a recommended denial', () => {
+    const onlyWarning = mapLinks(passing, (l) =>
+      l.id === 'codebuild.logs@Build/Build' ? { ...l, decision: 'ImplicitlyDenied' } : l,
+    );
+    expect(exitCodeFor(onlyWarning, 'unknown')).toBe(0);
+  });
+
+  it('returns 2 for input errors whatever failOn says, and 1 for expired baseline entries', () => {
+    expect(exitCodeFor(crossAccountReport(), 'never')).toBe(2);
+    expect(exitCodeFor(passing, 'denied', { expired: [{}] })).toBe(1);
+    expect(exitCodeFor(passing, 'never', { expired: [{}] })).toBe(0);
+  });
+});
+
+describe('baselines', () => {
+  const report = noProblems(crossAccountReport());
+  const baseline: Baseline = {
+    version: 1,
+    entries: [
+      {
+        pipeline: 'app-release',
+        link: 'codebuild.kms-decrypt@Build/Build',
+        reason: 'SEC-12 key policy change pending',
+        expires: '2025-07-01',
+      },
+      {
+        pipeline: 'arn:aws:codepipeline:us-east-1:111111111111:app-release',
+        link: 'cross-account.kms-decrypt@Deploy/DeployProd',
+        reason: 'old',
+        expires: '2025-01-31',
+      },
+      {
+        pipeline: 'app-release',
+        link: 'artifact-store.s3-put@Source/Checkout',
+        reason: 'allowed now',
+        expires: '2030-01-01',
+      },
+      { pipeline: 'gone', link: 'x@y', reason: 'r', expires: '2030-01-01' },
+    ],
+  };
+
+  it('accepts live entries, reports expired ones that still match and stale ones', () => {
+    const r = applyBaseline(report, baseline, '2025-07-01');
+    const app = r.report.pipelines[0]!;
+    const kms = app.links.find((l) => l.id === 'codebuild.kms-decrypt@Build/Build')!;
+    expect(kms.accepted).toEqual({
+      reason: 'SEC-12 key policy change pending',
+      expires: '2025-07-01',
+    });
+    expect(
+      app.links.find((l) => l.id === 'cross-account.kms-decrypt@Deploy/DeployProd')!.accepted,
+    ).toBeUndefined();
+    expect(r.expired.map((e) => e.link)).toEqual(['cross-account.kms-decrypt@Deploy/DeployProd']);
+    expect(r.stale.map((e) => e.pipeline + ' ' + e.link)).toEqual([
+      'app-release artifact-store.s3-put@Source/Checkout',
+      'gone x@y',
+    ]);
+    expect(exitCodeFor(r.report, 'denied', { expired: r.expired })).toBe(1);
+    // the input report is untouched
+    expect(report.pipelines[0]!.links.some((l) => l.accepted)).toBe(false);
+  });
+
+  it('an entry holds through its expiry day, and accepting every failure passes the pipeline', () => {
+    const written = writeBaseline(report, { reason: 'initial', expires: '2025-12-31' });
+    const r = applyBaseline(report, written, '2025-12-31');
+    expect(r.expired).toEqual([]);
+    expect(r.stale).toEqual([]);
+    expect(r.report.pipelines.map((p) => p.verdict)).toEqual(['pass', 'pass', 'pass']);
+    expect(exitCodeFor(r.report, 'unknown')).toBe(0);
+    const next = applyBaseline(report, written, '2026-01-01');
+    expect(next.expired).toHaveLength(5);
+    expect(exitCodeFor(next.report, 'denied', { expired: next.expired })).toBe(1);
+  });
+
+  it('writes one sorted entry per non-allowed link and keeps existing acceptances', () => {
+    const first = applyBaseline(report, baseline, '2025-06-01').report;
+    const b = writeBaseline(first, { reason: 'new', expires: '2026-01-01' });
+    expect(b.version).toBe(1);
+    expect(b.entries.map((e) => `${e.pipeline} ${e.link}`)).toEqual([
+      'app-release codebuild.kms-decrypt@Build/Build',
+      'app-release codebuild.logs@Build/Build',
+      'app-release cross-account.kms-decrypt@Deploy/DeployProd',
+      'app-release cross-account.s3-get@Deploy/DeployProd',
+      'nightly-scan codebuild.start-build@Scan/Scan',
+    ]);
+    expect(b.entries[0]!.reason).toBe('SEC-12 key policy change pending');
+    expect(b.entries[1]!.reason).toBe('new');
+  });
+
+  it('names pipelines by ARN when names clash', () => {
+    const r = crossAccountReport();
+    const twin: Report = {
+      ...r,
+      pipelines: [
+        ...r.pipelines,
+        { ...r.pipelines[0]!, arn: 'arn:aws:codepipeline:eu-west-1:111111111111:app-release' },
+      ],
+    };
+    const b = writeBaseline(twin, { reason: 'x', expires: '2026-01-01' });
+    expect(b.entries.filter((e) => e.pipeline.startsWith('arn:'))).toHaveLength(8);
+  });
+
+  it('parses a baseline file and reports bad input as problems with pointers', () => {
+    const good = parseBaseline(JSON.stringify(baseline), 'permchain-baseline.json');
+    expect(good.problems).toEqual([]);
+    expect(good.baseline).toEqual(baseline);
+
+    const bad = parseBaseline(
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { pipeline: 'a', link: 'b', reason: 'c', expires: '2025-02-30' },
+          { pipeline: 'a', link: 'b', reason: 'c', expiry: '2025-01-01' },
+          'x',
+          { pipeline: 'a', link: 'b', reason: 'ok', expires: '2025-02-28' },
+        ],
+      }),
+      'b.json',
+    );
+    expect(bad.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/entries/0/expires baseline.entry.expires-invalid',
+      '/entries/1/expiry baseline.entry.key-unknown',
+      '/entries/1/expires baseline.entry.field-missing',
+      '/entries/2 baseline.entry.invalid',
+    ]);
+    expect(bad.baseline.entries).toHaveLength(1);
+    expect(parseBaseline('{', 'b.json').problems[0]!.id).toBe('baseline.json.invalid');
+    expect(parseBaseline('{"version":2,"entries":[]}', 'b.json').problems[0]!.id).toBe(
+      'baseline.version.unsupported',
+    );
+    for (const p of bad.problems) {
+      expect(p.message).toMatch(/^[a-z`]/);
+      expect(p.message.endsWith('.')).toBe(false);
+      expect(p.file).toBe('b.json');
+    }
+  });
+});
+
+describe('diffReports', () => {
+  const before = noProblems(crossAccountReport());
+  const after: Report = {
+    ...mapLinks(before, (l) => {
+      if (l.id === 'codebuild.kms-decrypt@Build/Build')
+        return { ...l, decision: 'Allowed', deniedBy: [] };
+      if (l.id === 'cross-account.assume-role@Deploy/DeployProd')
+        return { ...l, decision: 'ExplicitlyDenied' };
+      if (l.id === 'cross-account.kms-decrypt@Deploy/DeployProd')
+        return { ...l, decision: 'ImplicitlyDenied' };
+      if (l.id === 'codestar.use-connection@Source/Checkout') return { ...l, decision: 'Unknown' };
+      return l;
+    }),
+  };
+  const trimmed: Report = {
+    ...after,
+    pipelines: after.pipelines
+      .filter((p) => p.name !== 'nightly-scan')
+      .map((p) =>
+        p.name === 'docs-site'
+          ? {
+              ...p,
+              links: [
+                ...p.links.slice(1),
+                { ...p.links[0]!, id: 'artifact-store.s3-put@Source/Fetch2' },
+              ],
+            }
+          : p,
+      ),
+  };
+
+  it('keys links by pipeline and link id and sorts changes into kinds', () => {
+    const d = diffReports(before, trimmed);
+    expect(d.newlyDenied.map((c) => c.link)).toEqual([
+      'cross-account.assume-role@Deploy/DeployProd',
+    ]);
+    expect(d.newlyAllowed.map((c) => c.link)).toEqual(['codebuild.kms-decrypt@Build/Build']);
+    expect(d.newlyUnknown.map((c) => c.link)).toEqual(['codestar.use-connection@Source/Checkout']);
+    expect(d.denialChanged.map((c) => `${c.before}->${c.after}`)).toEqual([
+      'ExplicitlyDenied->ImplicitlyDenied',
+    ]);
+    expect(d.added.map((c) => c.link)).toEqual(['artifact-store.s3-put@Source/Fetch2']);
+    expect(d.removed.map((c) => c.link)).toEqual([
+      'codebuild.start-build@Scan/Scan',
+      'artifact-store.s3-put@Source/Fetch',
+    ]);
+    expect(d.pipelinesRemoved).toEqual([
+      'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan',
+    ]);
+    expect(d.pipelinesAdded).toEqual([]);
+    expect(d.unchanged).toBe(7);
+  });
+
+  it('renders the diff as text and markdown', () => {
+    const d = diffReports(before, trimmed);
+    const text = renderDiffText(d);
+    expect(text).toContain(
+      'newly denied (1)\n  app-release: cross-account.assume-role@Deploy/DeployProd (Allowed -> ExplicitlyDenied)\n',
+    );
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      '1 newly denied, 1 newly unknown, 1 newly allowed, 7 links unchanged',
+    );
+    const md = renderDiffMarkdown(d);
+    expect(md).toContain('#### newly denied (1)');
+    expect(md).toContain(
+      '| <code>app-release</code> | <code>cross-account.assume-role&#64;Deploy/DeployProd</code> | Allowed -&gt; ExplicitlyDenied |',
+    );
+    const same = diffReports(before, before);
+    expect(renderDiffText(same)).toBe('no change (13 links unchanged)\n');
+    expect(renderDiffMarkdown(same)).toContain('No link changed (13 links unchanged).');
+  });
+});
