@@ -4,11 +4,9 @@
  * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
  */
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
-import { loadSnapshot } from '../load/snapshot.js';
-import type { Model } from '../model/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
@@ -23,6 +21,7 @@ import {
 } from '../report/index.js';
 import type { Report } from '../report/types.js';
 import type { CliIo } from './io.js';
+import { loadInput } from './loadInput.js';
 
 export interface AnalyzeCliOptions {
   pipeline: string[];
@@ -103,8 +102,7 @@ export function runAnalyze(
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
-  const path = resolve(io.cwd, input);
-  const loaded = loadInput(path, input);
+  const loaded = loadInput(io.cwd, input);
   let report: Report = analyzeModel(loaded.model, { pipelines: opts.pipeline });
   report = { ...report, problems: sortProblems([...report.problems, ...loaded.problems]) };
 
@@ -160,30 +158,6 @@ export function runAnalyze(
     for (const p of report.problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
   }
   return exitCodeFor(report, failOn, { expired });
-}
-
-function loadInput(path: string, display: string): { model: Model; problems: Problem[] } {
-  if (!existsSync(path)) {
-    return {
-      model: emptyModel(path),
-      problems: [inputProblem(display, 'no such file or folder', 'input.missing')],
-    };
-  }
-  if (!statSync(path).isDirectory()) {
-    return {
-      model: emptyModel(path),
-      problems: [inputProblem(display, 'expected a snapshot folder', 'input.not-a-folder')],
-    };
-  }
-  return { model: loadSnapshot(path), problems: [] };
-}
-
-function emptyModel(root: string): Model {
-  return { root, accounts: new Map(), organization: undefined, problems: [] };
-}
-
-function inputProblem(file: string, message: string, id: string): Problem {
-  return { file, pointer: '', message, id, severity: 'error' };
 }
 
 function withProblem(report: Report, p: Problem): Report {

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAnalyze } from './analyze.js';
+import { registerBaseline } from './baseline.js';
+import { registerDiff } from './diff.js';
 import { registerSimulate } from './simulate.js';
 import { registerCrawl } from './crawl.js';
 import type { CliIo } from './io.js';
@@ -38,6 +40,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     })
     .exitOverride();
   registerAnalyze(program, io, setExit, readVersion());
+  registerBaseline(program, io, setExit);
+  registerDiff(program, io, setExit);
   registerSimulate(program, io, setExit);
   registerCrawl(program, io, setExit);
   return program;

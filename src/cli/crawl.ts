@@ -1,0 +1,179 @@
+/**
+ * `permchain crawl --out DIR`: read a snapshot of real AWS accounts with the AWS SDK (loaded only
+ * by this command) and write it in the snapshot format. Exit 0 when the snapshot was written
+ * (what could not be read is listed and stays unknown), 2 on usage errors or unusable credentials.
+ */
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { crawl, CrawlError, type CrawlResult } from '../crawl/crawl.js';
+import type { ClientSettings, CrawlFailure, CrawlProgress } from '../crawl/crawlContext.js';
+import { writeSnapshotFiles } from '../crawl/writeSnapshotFiles.js';
+import type { CliIo } from './io.js';
+
+export interface CrawlCommandDeps {
+  /** draw a progress line on stderr; default: stderr is a TTY */
+  readonly stderrIsTTY?: boolean;
+  /** SDK client settings (tests point them at a local endpoint with static credentials) */
+  readonly clientSettings?: ClientSettings;
+}
+
+interface CrawlCliOptions {
+  out: string;
+  profile?: string;
+  region?: string[];
+  pipeline?: string[];
+  assumeRole?: string;
+  accounts?: string[];
+  organization?: boolean;
+}
+
+export function registerCrawl(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  deps: CrawlCommandDeps = {},
+): void {
+  program
+    .command('crawl')
+    .description('read a snapshot of real AWS accounts (read-only API calls) into a folder')
+    .requiredOption('--out <dir>', 'snapshot folder to write (created if missing)')
+    .option(
+      '--profile <name>',
+      'AWS shared-config profile (default: the SDK default credential chain)',
+    )
+    .option(
+      '--region <region...>',
+      'regions to look for pipelines in (repeatable; default: the profile or AWS_REGION region, else us-east-1)',
+    )
+    .option('--pipeline <name...>', 'only these pipelines (repeatable; default: every pipeline)')
+    .option(
+      '--assume-role <arn-template>',
+      "role to assume in every other account, e.g. 'arn:aws:iam::{account}:role/Audit'",
+    )
+    .addOption(
+      new Option(
+        '--accounts <ids>',
+        "comma-separated account ids to look for pipelines in (default: the caller's)",
+      )
+        .argParser((v: string) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        )
+        .conflicts('organization'),
+    )
+    .option(
+      '--organization',
+      'look for pipelines in every active account of the organization (organizations:ListAccounts)',
+    )
+    .addHelpText(
+      'after',
+      '\nCredentials come from the AWS SDK default chain (environment, shared config and profiles,\n' +
+        'SSO, container and instance roles). The crawler starts from the pipelines and follows every\n' +
+        'account, role, bucket, KMS key, CodeBuild project, Lambda function, SNS topic, CodeDeploy\n' +
+        'deployment group, ECR repository and EventBridge rule they reference, plus\n' +
+        'get-account-authorization-details for each account and, when the caller may, the\n' +
+        "organization's accounts, tree, SCPs and RCPs. It only makes read calls: the exact policy it\n" +
+        'needs is policies/crawler-read-only.json. A call that fails is listed with the permission\n' +
+        'that would allow it, and what it would have read stays unknown. Secret values (CodeBuild\n' +
+        'PLAINTEXT and Lambda environment variables) are never written.\n' +
+        '\nExit codes: 0 snapshot written, 2 usage error or unusable credentials.',
+    )
+    .action(async (opts: CrawlCliOptions) => {
+      const showProgress = deps.stderrIsTTY ?? process.stderr.isTTY === true;
+      let lastDraw = 0;
+      const onProgress = showProgress
+        ? (p: CrawlProgress): void => {
+            const now = Date.now();
+            if (now - lastDraw < 100 && p.callsInFlight > 0) return;
+            lastDraw = now;
+            io.stderr(
+              `\r\x1b[Kcrawl: ${p.callsDone} calls done, ${p.callsInFlight} in flight, ` +
+                `${p.failures} could not be read`,
+            );
+          }
+        : undefined;
+      let result: CrawlResult;
+      try {
+        result = await crawl({
+          ...deps.clientSettings,
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.region ? { regions: opts.region } : {}),
+          ...(opts.pipeline ? { pipelines: opts.pipeline } : {}),
+          ...(opts.assumeRole !== undefined ? { assumeRoleTemplate: opts.assumeRole } : {}),
+          ...(opts.accounts ? { accounts: opts.accounts } : {}),
+          ...(opts.organization ? { organization: true } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        });
+      } catch (err) {
+        if (showProgress) io.stderr('\r\x1b[K');
+        if (err instanceof CrawlError) {
+          io.stderr(`error: ${err.message}\n`);
+          setExit(2);
+          return;
+        }
+        throw err;
+      }
+      if (showProgress) io.stderr('\r\x1b[K');
+      await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files);
+      for (const line of renderWarnings(result)) io.stderr(line + '\n');
+      io.stdout(renderCrawlSummary(result, opts.out));
+      setExit(0);
+    });
+}
+
+function where(f: CrawlFailure): string {
+  return `account \`${f.account}\`${f.region ? ` (${f.region})` : ''}`;
+}
+
+/** One warning per failed call, naming the call; deterministic order. */
+export function renderWarnings(result: CrawlResult): string[] {
+  const lines = result.failures.map(
+    (f) =>
+      `warning: ${f.operation} failed for ${f.subject} in ${where(f)}: ${f.errorCode}: ${f.message} ` +
+      `[crawl.${f.reason}]`,
+  );
+  for (const name of result.missingPipelines) {
+    lines.push(
+      `warning: pipeline \`${name}\` was not found in any crawled account and region [crawl.pipeline-not-found]`,
+    );
+  }
+  return lines;
+}
+
+const REASON_TEXT: Record<CrawlFailure['reason'], string> = {
+  'access-denied': 'access denied',
+  'not-found': 'not found',
+  throttled: 'still throttled after retries',
+  'account-unreachable': 'account not reachable',
+  error: 'failed',
+};
+
+/** The summary on stdout: what was written, then what could not be read and what would allow it. */
+export function renderCrawlSummary(result: CrawlResult, out: string): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  let text =
+    `wrote ${plural(result.files.length, 'file')} to ${out}\n` +
+    `  caller: ${result.callerArn}\n` +
+    `  accounts: ${result.accounts.join(', ') || '(none)'}\n` +
+    `  regions: ${result.regions.join(', ')}\n` +
+    `  pipelines: ${result.pipelines.join(', ') || '(none)'}\n`;
+  if (result.failures.length === 0 && result.missingPipelines.length === 0) {
+    return text + 'everything referenced was read\n';
+  }
+  if (result.failures.length > 0) {
+    text += `could not read ${plural(result.failures.length, 'item')} (unknown in the snapshot):\n`;
+    for (const f of result.failures) {
+      const fix =
+        f.reason === 'access-denied' || f.reason === 'account-unreachable'
+          ? `; allowed by \`${f.permission}\``
+          : '';
+      text += `  - ${f.subject} in ${where(f)}: ${f.operation}: ${REASON_TEXT[f.reason]} (${f.errorCode})${fix}\n`;
+    }
+  }
+  if (result.missingPipelines.length > 0) {
+    text += `pipelines not found: ${result.missingPipelines.map((n) => `\`${n}\``).join(', ')}\n`;
+  }
+  return text;
+}

@@ -1,0 +1,182 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { Report } from '../../src/report/types.js';
+
+const root = resolve(__dirname, '../..');
+const demo = join(root, 'fixtures/demo');
+const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
+const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
+
+async function cli(cwd: string, ...args: string[]) {
+  const io = memoryIo(cwd);
+  const code = await main(['node', 'permchain', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+/** A copy of the demo whose key policy also lets the prod account use the key. */
+function fixedDemo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-demo-'));
+  cpSync(demo, dir, { recursive: true });
+  const file = join(dir, KEY_FILE);
+  const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
+  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
+  policy.Statement.push({
+    Sid: 'ProdAccountUse',
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+    Action: ['kms:Decrypt', 'kms:DescribeKey'],
+    Resource: '*',
+  });
+  key.Policy = JSON.stringify(policy);
+  writeFileSync(file, JSON.stringify(key));
+  return dir;
+}
+
+describe('permchain analyze on the demo', () => {
+  it('exits 1 and names the one broken link, its deciding policy and the fix', async () => {
+    const r = await cli(root, 'analyze', 'fixtures/demo');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('DENIED    kms:Decrypt');
+    expect(r.out).toContain('arn:aws:iam::222222222222:role/demo-deploy-action');
+    expect(r.out).toContain(`${KEY_FILE}#/Policy`);
+    expect(r.out).toMatch(
+      /1 pipeline \(1 fail, 0 unknown, 0 pass\), \d+ links \(\d+ allowed, 1 denied, 0 unknown, 0 warnings\)/,
+    );
+  });
+
+  it('prints the JSON contract', async () => {
+    const r = await cli(root, 'analyze', 'fixtures/demo', '--format', 'json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.problems).toEqual([]);
+    const [p] = report.pipelines;
+    expect(p).toMatchObject({
+      name: 'demo-app',
+      account: '111111111111',
+      region: 'us-east-1',
+      arn: 'arn:aws:codepipeline:us-east-1:111111111111:demo-app',
+      verdict: 'fail',
+    });
+    const denied = p!.links.filter((l) => l.decision !== 'Allowed');
+    expect(denied.map((l) => l.id)).toEqual([BROKEN]);
+    expect(denied[0]).toMatchObject({
+      stage: 'DeployProd',
+      action: 'DeployStack',
+      principal: 'arn:aws:iam::222222222222:role/demo-deploy-action',
+      permission: 'kms:Decrypt',
+      resource: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+      decision: 'ImplicitlyDenied',
+      deniedBy: [
+        {
+          policyType: 'resource',
+          policy: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+          explicit: false,
+        },
+      ],
+      blocks: ['DeployProd'],
+    });
+    expect(typeof denied[0]!.why).toBe('string');
+    // the same input gives the same bytes: no timestamps, stable order
+    expect((await cli(root, 'analyze', 'fixtures/demo', '--format', 'json')).out).toBe(r.out);
+  });
+
+  it('passes once the key policy lets the prod account decrypt', async () => {
+    const r = await cli(root, 'analyze', fixedDemo(), '--format', 'json');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as Report).pipelines[0]!.verdict).toBe('pass');
+  });
+
+  it('--pipeline narrows, and an unknown pipeline is an input error', async () => {
+    expect((await cli(root, 'analyze', 'fixtures/demo', '--pipeline', 'demo-app')).code).toBe(1);
+    const r = await cli(root, 'analyze', 'fixtures/demo', '--pipeline', 'nope', '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no pipeline `nope`');
+  });
+
+  it('writes several formats with --output-dir', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'permchain-out-'));
+    const r = await cli(
+      root,
+      'analyze',
+      'fixtures/demo',
+      '--format',
+      'sarif,junit,markdown',
+      '--output-dir',
+      out,
+    );
+    expect(r.code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(['report.md', 'report.sarif', 'report.xml']);
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
+    expect(sarif.runs[0]!.results).toHaveLength(1);
+  });
+
+  it('--fail-on never exits 0; usage errors exit 2', async () => {
+    expect((await cli(root, 'analyze', 'fixtures/demo', '--fail-on', 'never')).code).toBe(0);
+    expect((await cli(root, 'analyze', 'fixtures/demo', '--format', 'yaml')).code).toBe(2);
+    expect((await cli(root, 'analyze', 'fixtures/demo', '--format', 'json,text')).code).toBe(2);
+    expect((await cli(root, 'analyze', 'no/such/dir')).code).toBe(2);
+  });
+
+  it('a baseline accepts the known failure until it expires', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-baseline-'));
+    const file = join(dir, 'baseline.json');
+    const w = await cli(
+      root,
+      'baseline',
+      'fixtures/demo',
+      '--output',
+      file,
+      '--expires',
+      '2027-01-31',
+      '--reason',
+      'prod key fix in review',
+    );
+    expect(w.code).toBe(0);
+    const baseline = JSON.parse(readFileSync(file, 'utf8')) as {
+      entries: { link: string; reason: string }[];
+    };
+    expect(baseline.entries).toEqual([
+      {
+        pipeline: 'demo-app',
+        link: BROKEN,
+        reason: 'prod key fix in review',
+        expires: '2027-01-31',
+      },
+    ]);
+    expect(
+      (await cli(root, 'analyze', 'fixtures/demo', '--baseline', file, '--today', '2027-01-31'))
+        .code,
+    ).toBe(0);
+    const late = await cli(
+      root,
+      'analyze',
+      'fixtures/demo',
+      '--baseline',
+      file,
+      '--today',
+      '2027-02-01',
+    );
+    expect(late.code).toBe(1);
+    expect(late.err).toContain('expired on 2027-01-31');
+  });
+});
+
+describe('permchain diff', () => {
+  it('exits 1 when a change newly denies a link, 0 when it only fixes one', async () => {
+    const fixed = fixedDemo();
+    const breaks = await cli(root, 'diff', fixed, 'fixtures/demo');
+    expect(breaks.code).toBe(1);
+    expect(breaks.out).toContain('kms:Decrypt');
+    const fixes = await cli(root, 'diff', 'fixtures/demo', fixed, '--format', 'json');
+    expect(fixes.code).toBe(0);
+    const d = JSON.parse(fixes.out) as { newlyAllowed: { link: string }[]; newlyDenied: unknown[] };
+    expect(d.newlyDenied).toEqual([]);
+    expect(d.newlyAllowed.map((c) => c.link)).toEqual([BROKEN]);
+  });
+});
