@@ -29,8 +29,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .name('permchain')
     .description(
-      'Offline audit of AWS CodePipeline permission chains: which link would deny, which\n' +
-        'policy and statement decide it, and how to fix it, before anything is deployed.',
+      'Offline audit of AWS CodePipeline permission chains: which link would deny, which policy ' +
+        'and statement decide it, and how to fix it, before anything is deployed.',
     )
     .version(readVersion())
     .showHelpAfterError()

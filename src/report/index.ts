@@ -52,7 +52,7 @@ export const FORMAT_EXTENSIONS: Readonly<Record<FormatName, string>> = {
   sarif: 'sarif',
   junit: 'xml',
   markdown: 'md',
-  github: 'txt',
+  github: 'github.txt',
   mermaid: 'mmd',
   dot: 'dot',
   html: 'html',
