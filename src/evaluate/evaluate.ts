@@ -198,6 +198,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     };
   }
 
+  if (principal.kind === 'root' && prepared.actionLower.startsWith('sts:assumerole')) {
+    // "You cannot use AWS account root user credentials to call AssumeRole"
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+    return deny(
+      'ImplicitlyDenied',
+      [{ policyType: 'identity', policy: 'account root user', explicit: false }],
+      problems,
+    );
+  }
+
   const missing: Reason[] = [];
   const allowedBy: Reason[] = [];
 

@@ -159,9 +159,26 @@ export function matchPrincipal(
 function nameKind(value: string, p: RequestPrincipal): PrincipalMatchKind | undefined {
   if (p.sessionArn !== undefined && value === p.sessionArn) return 'session';
   if (p.userArn !== undefined && value === p.userArn) return 'user';
-  if (p.roleArn !== undefined && value === p.roleArn) return 'role';
+  if (p.roleArn !== undefined && namesRole(value, p)) return 'role';
   if (p.accountArn !== undefined && value === p.accountArn) return 'account';
   return undefined;
+}
+
+/**
+ * Whether a principal value names the caller's role. A session ARN carries no role path, and
+ * role names are unique within an account whatever their path, so for a session the role is
+ * matched by account and name: `role/pipeline/BuildRole` names the sessions of `BuildRole`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ */
+function namesRole(value: string, p: RequestPrincipal): boolean {
+  if (value === p.roleArn) return true;
+  if (p.kind !== 'session') return false;
+  const prefix = `arn:${p.partition}:iam::${p.account}:role/`;
+  return (
+    value.startsWith(prefix) &&
+    value.endsWith(`/${p.name}`) &&
+    value.length > prefix.length + p.name!.length
+  );
 }
 
 const RANKS: Record<PrincipalMatchKind, number> = {
@@ -187,11 +204,9 @@ function rank(kind: PrincipalMatchKind | undefined): number {
 export function notPrincipalApplies(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
   if (matcher.any) return false;
   if (p.kind === 'service') return !matcher.service.includes(p.service!);
-  const ids: string[] = [];
-  if (p.accountArn) ids.push(p.accountArn);
-  if (p.roleArn) ids.push(p.roleArn);
-  if (p.sessionArn) ids.push(p.sessionArn);
-  if (p.userArn) ids.push(p.userArn);
-  for (const id of ids) if (!matcher.aws.includes(id)) return true;
+  if (p.accountArn && !matcher.aws.includes(p.accountArn)) return true;
+  if (p.roleArn && !matcher.aws.some((v) => namesRole(v, p))) return true;
+  if (p.sessionArn && !matcher.aws.includes(p.sessionArn)) return true;
+  if (p.userArn && !matcher.aws.includes(p.userArn)) return true;
   return false;
 }

@@ -654,3 +654,34 @@ describe('bad input is a value', () => {
     expect(run({ identityPolicies: [encodeURIComponent(text)] }).decision).toBe('Allowed');
   });
 });
+
+describe('principal forms found by the differential test', () => {
+  it('a role ARN with a path names the sessions of that role (session ARNs carry no path)', () => {
+    const trust = doc(
+      rAllow({ AWS: `arn:aws:iam::${A}:role/pipeline/BuildRole` }, 'sts:AssumeRole'),
+    );
+    const r = evaluate({
+      principal: `arn:aws:sts::${A}:assumed-role/BuildRole/s-1`,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${A}:role/TargetRole`,
+      resourcePolicy: trust,
+    });
+    expect(r.decision).toBe('Allowed');
+    const other = evaluate({
+      principal: `arn:aws:sts::${A}:assumed-role/OtherRole/s-1`,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${A}:role/TargetRole`,
+      resourcePolicy: trust,
+    });
+    expect(other.decision).toBe('ImplicitlyDenied');
+  });
+  it('the account root user cannot call AssumeRole, whatever the policies say', () => {
+    const r = evaluate({
+      principal: `arn:aws:iam::${A}:root`,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${A}:role/TargetRole`,
+      resourcePolicy: doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'sts:AssumeRole')),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * One targeted case per known-difference class (known-differences.md): permchain's answer is the
+ * one the AWS documentation gives, and iam-simulate's differs. If iam-simulate changes its
+ * model, the second assertion fails and the exclusion in knownDifferences.ts can go.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import type { Decision, EvaluationRequest } from '../../src/evaluate/types.js';
+import { toSimulation } from './adapter.js';
+import { ACCOUNT_A, generateCase, type GeneratedCase } from './generator.js';
+import { KNOWN_DIFFERENCES } from './knownDifferences.js';
+
+const ROLE = `arn:aws:iam::${ACCOUNT_A}:role/DeployRole`;
+const SESSION = `arn:aws:sts::${ACCOUNT_A}:assumed-role/DeployRole/s-1`;
+const BUCKET_OBJECT = `arn:aws:s3:::art-${ACCOUNT_A}/pipe/obj.zip`;
+const V = '2012-10-17';
+const allowAll = { Version: V, Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const denyAll = { Version: V, Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] };
+
+interface Example {
+  readonly name: string;
+  readonly request: EvaluationRequest;
+  readonly ours: Decision;
+  readonly theirs: Decision;
+}
+
+const EXAMPLES: readonly Example[] = [
+  {
+    // the NotResource entry with no value matches no resource, so it excludes nothing
+    name: 'unresolved-variable-in-notresource-or-negated-condition',
+    request: {
+      principal: 'arn:aws:iam::111122223333:role/DeployRole',
+      action: 's3:PutObject',
+      resource: 'arn:aws:s3:::art-111122223333/pipe/obj.zip',
+      resourceAccount: '111122223333',
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:PutObject',
+              NotResource: 'arn:aws:s3:::art-111122223333/${aws:username}/*',
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    // StringNotEquals against a null value matches, so the Deny applies (the doc's own example)
+    name: 'unresolved-variable-in-notresource-or-negated-condition',
+    request: {
+      principal: 'arn:aws:iam::111122223333:role/DeployRole',
+      action: 'sns:Publish',
+      resource: 'arn:aws:sns:us-east-1:111122223333:Approvals',
+      context: { 'aws:PrincipalTag/team': 'ops' },
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+            {
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:PrincipalTag/team': '${aws:username}' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ExplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    name: 'variables-without-version-2012',
+    request: {
+      principal: `arn:aws:iam::${ACCOUNT_A}:user/alice`,
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::art-${ACCOUNT_A}/alice/out.zip`,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [
+        {
+          Version: '2008-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: `arn:aws:s3:::art-${ACCOUNT_A}/\${aws:username}/*`,
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    name: 'rcp-on-unsupported-service',
+    request: {
+      principal: ROLE,
+      action: 'lambda:InvokeFunction',
+      resource: `arn:aws:lambda:us-east-1:${ACCOUNT_A}:function:Deployer`,
+      identityPolicies: [allowAll],
+      rcps: [
+        [
+          {
+            Version: V,
+            Statement: [{ Effect: 'Deny', Principal: '*', Action: 'lambda:*', Resource: '*' }],
+          },
+        ],
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ExplicitlyDenied',
+  },
+  {
+    name: 'scp-on-service-principal',
+    request: {
+      principal: 'codebuild.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${ACCOUNT_A}:role/TargetRole`,
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'codebuild.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      scps: [[denyAll]],
+    },
+    ours: 'Allowed',
+    theirs: 'ExplicitlyDenied',
+  },
+  {
+    name: 'org-policies-on-service-linked-role',
+    request: {
+      principal: `arn:aws:iam::${ACCOUNT_A}:role/aws-service-role/codebuild.amazonaws.com/AWSServiceRoleForCodeBuild`,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [allowAll],
+      scps: [[denyAll]],
+    },
+    ours: 'Allowed',
+    theirs: 'ExplicitlyDenied',
+  },
+  {
+    name: 'notprincipal-deny',
+    request: {
+      principal: SESSION,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [allowAll],
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          { Effect: 'Deny', NotPrincipal: { AWS: [SESSION, ROLE] }, Action: 's3:*', Resource: '*' },
+        ],
+      },
+    },
+    ours: 'ExplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    name: 'root-user-full-access',
+    request: {
+      principal: `arn:aws:iam::${ACCOUNT_A}:root`,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    // the root user cannot call AssumeRole, even when the trust policy trusts its account
+    name: 'root-user-full-access',
+    request: {
+      principal: 'arn:aws:iam::444455556666:root',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${ACCOUNT_A}:role/TargetRole`,
+      identityPolicies: [allowAll],
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+            Action: 'sts:*',
+          },
+        ],
+      },
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    name: 'session-policy-vs-direct-grant',
+    request: {
+      principal: SESSION,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: SESSION }, Action: 's3:GetObject', Resource: '*' },
+        ],
+      },
+      sessionPolicy: {
+        Version: V,
+        Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }],
+      },
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    name: 'variables-in-arn-conditions',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: {
+                ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:PrincipalAccount}:role/*' },
+              },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    name: 'for-any-value-if-exists',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: { 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['env'] } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    name: 'null-on-empty-list',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:CalledVia': [] },
+      identityPolicies: [
+        allowAll,
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { Null: { 'aws:CalledVia': 'false' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ExplicitlyDenied',
+  },
+];
+
+/** Wrap a hand-written request so the class predicates can look at it. */
+function asCase(name: string, request: EvaluationRequest): GeneratedCase {
+  const template = generateCase(0, 0);
+  const p = request.principal;
+  const principal: GeneratedCase['principal'] = p.endsWith('.amazonaws.com')
+    ? { kind: 'service', arn: p, account: undefined, service: p }
+    : p.endsWith(':root')
+      ? { kind: 'root', arn: p, account: p.split(':')[4] }
+      : p.includes('aws-service-role/')
+        ? { kind: 'serviceLinkedRole', arn: p, account: p.split(':')[4], roleArn: p }
+        : p.includes(':assumed-role/')
+          ? { kind: 'session', arn: p, account: p.split(':')[4], sessionArn: p, roleArn: ROLE }
+          : { kind: 'role', arn: p, account: p.split(':')[4], roleArn: p };
+  return { ...template, id: name, principal, request };
+}
+
+describe('known differences with iam-simulate', () => {
+  it('has one example per class', () => {
+    expect([...new Set(EXAMPLES.map((e) => e.name))].sort()).toEqual(
+      KNOWN_DIFFERENCES.map((k) => k.name).sort(),
+    );
+  });
+
+  for (const e of EXAMPLES) {
+    it(`${e.name}: permchain answers ${e.ours}, iam-simulate ${e.theirs} (${e.request.action})`, async () => {
+      const c = asCase(e.name, e.request);
+      // the example belongs to its class, so the differential test would exclude it
+      expect(KNOWN_DIFFERENCES.find((k) => k.name === e.name)!.applies(c)).toBe(true);
+      expect(evaluate(e.request).decision).toBe(e.ours);
+      const sim = await runSimulation(toSimulation(e.request), {});
+      expect(sim.resultType === 'error' ? sim.errors.message : sim.overallResult).toBe(e.theirs);
+    });
+  }
+});

