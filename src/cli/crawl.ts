@@ -75,10 +75,12 @@ export function registerCrawl(
         'deployment group, ECR repository and EventBridge rule they reference, plus\n' +
         'get-account-authorization-details for each account and, when the caller may, the\n' +
         "organization's accounts, tree, SCPs and RCPs. It only makes read calls: the exact policy it\n" +
-        'needs is policies/crawler-read-only.json. A call that fails is listed with the permission\n' +
+        'needs in every account is policies/crawler-read-only.json (and, with --assume-role, the\n' +
+        'caller needs sts:AssumeRole on the roles). A call that fails is listed with the permission\n' +
         'that would allow it, and what it would have read stays unknown. Secret values (CodeBuild\n' +
-        'PLAINTEXT and Lambda environment variables) are never written.\n' +
-        '\nExit codes: 0 snapshot written, 2 usage error or unusable credentials.',
+        'PLAINTEXT and Lambda environment variables) are never written. Each file is written\n' +
+        'atomically; files already in --out that this crawl does not produce are left alone.\n' +
+        '\nExit codes: 0 snapshot written, 2 usage error, unusable credentials or unwritable --out.',
     )
     .action(async (opts: CrawlCliOptions) => {
       const showProgress = deps.stderrIsTTY ?? process.stderr.isTTY === true;
@@ -116,7 +118,14 @@ export function registerCrawl(
         throw err;
       }
       if (showProgress) io.stderr('\r\x1b[K');
-      await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files);
+      try {
+        await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        io.stderr(`error: could not write the snapshot to \`${opts.out}\`: ${reason}\n`);
+        setExit(2);
+        return;
+      }
       for (const line of renderWarnings(result)) io.stderr(line + '\n');
       io.stdout(renderCrawlSummary(result, opts.out));
       setExit(0);

@@ -108,7 +108,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const service = prepared.actionLower.slice(0, prepared.actionLower.indexOf(':'));
   const isTrust =
     service === 'sts' && request.resourcePolicy !== undefined && isRoleArn(request.resource);
-  const isKms = service === 'kms';
+  // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
+  // GenerateRandom have no key and need only an IAM policy
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
+  const isKms = service === 'kms' && isKmsKeyResource(request.resource);
 
   const identity: Labeled[] = [];
   (request.identityPolicies ?? []).forEach((p, i) => {
@@ -555,6 +558,10 @@ function resolveResourceAccount(r: EvaluationRequest, p: RequestPrincipal): stri
     if (acct && ACCOUNT_RE.test(acct)) return acct;
   }
   return p.account;
+}
+
+function isKmsKeyResource(resource: string): boolean {
+  return /^arn:[^:]+:kms:[^:]*:[^:]*:(key|alias)\//.test(resource);
 }
 
 function isRoleArn(resource: string): boolean {

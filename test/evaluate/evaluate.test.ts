@@ -685,3 +685,19 @@ describe('principal forms found by the differential test', () => {
     expect(r.decision).toBe('ImplicitlyDenied');
   });
 });
+
+describe('KMS actions without a key', () => {
+  it('kms:ListAliases on `*` needs only an IAM policy', () => {
+    const r = evaluate({
+      principal: ROLE,
+      action: 'kms:ListAliases',
+      resource: '*',
+      identityPolicies: [doc(allow('kms:ListAliases'))],
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(
+      evaluate({ principal: ROLE, action: 'kms:ListAliases', resource: '*', identityPolicies: [] })
+        .decision,
+    ).toBe('ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * AWS Organizations: the organization, its accounts, the OU tree (as child → parent) and every
+ * SCP and RCP with its targets. Reading policies and the tree needs the management account or a
+ * delegated administrator; from any other account these calls fail and the guardrails stay
+ * unknown (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_delegate_policies.html).
+ */
+import type {
+  Account,
+  DescribeOrganizationCommandOutput,
+  ListAccountsCommandOutput,
+  ListChildrenCommandOutput,
+  ListPoliciesCommandOutput,
+  ListRootsCommandOutput,
+  ListTargetsForPolicyCommandOutput,
+  DescribePolicyCommandOutput,
+} from '@aws-sdk/client-organizations';
+import type { CrawlContext } from './crawlContext.js';
+import type { Place } from './references.js';
+import type { OrgPolicyType } from './snapshotWriter.js';
+
+export interface OrganizationRead {
+  /** the organization's accounts, when they could be listed */
+  readonly accounts?: readonly Account[];
+}
+
+export async function readOrganization(ctx: CrawlContext): Promise<OrganizationRead> {
+  const org = await ctx.sdk('organizations');
+  // Organizations is a global service served from one region per partition
+  const place: Place = { account: ctx.callerAccount, region: ctx.homeRegion };
+  const described = await ctx.call<DescribeOrganizationCommandOutput>(
+    'organizations',
+    place,
+    new org.DescribeOrganizationCommand({}),
+    'the organization',
+  );
+  if (described.status !== 'ok') return {};
+  ctx.record({ kind: 'organization', output: described.output });
+
+  const [accounts] = await Promise.all([
+    listAccounts(ctx, place),
+    readTree(ctx, place),
+    readPolicies(ctx, place, 'SERVICE_CONTROL_POLICY'),
+    readPolicies(ctx, place, 'RESOURCE_CONTROL_POLICY'),
+  ]);
+  return accounts ? { accounts } : {};
+}
+
+async function listAccounts(ctx: CrawlContext, place: Place): Promise<Account[] | undefined> {
+  const { ListAccountsCommand } = await ctx.sdk('organizations');
+  const out = await ctx.paginate<ListAccountsCommandOutput>(
+    'organizations',
+    place,
+    (NextToken) => new ListAccountsCommand(NextToken ? { NextToken } : {}),
+    (o) => o.NextToken,
+    'the organization accounts',
+  );
+  if (out.status !== 'ok') return undefined;
+  const accounts = out.pages.flatMap((p) => p.Accounts ?? []);
+  ctx.record({ kind: 'organization-accounts', accounts });
+  return accounts;
+}
+
+/** Walk the tree from the roots; parents.json is written only when the whole tree was read. */
+async function readTree(ctx: CrawlContext, place: Place): Promise<void> {
+  const { ListRootsCommand, ListChildrenCommand } = await ctx.sdk('organizations');
+  const roots = await ctx.paginate<ListRootsCommandOutput>(
+    'organizations',
+    place,
+    (NextToken) => new ListRootsCommand(NextToken ? { NextToken } : {}),
+    (o) => o.NextToken,
+    'the organization roots',
+  );
+  if (roots.status !== 'ok') return;
+  const parents: Record<string, string> = {};
+  let complete = true;
+  const visit = async (parentId: string): Promise<void> => {
+    const kinds = ['ORGANIZATIONAL_UNIT', 'ACCOUNT'] as const;
+    const results = await Promise.all(
+      kinds.map((ChildType) =>
+        ctx.paginate<ListChildrenCommandOutput>(
+          'organizations',
+          place,
+          (NextToken) =>
+            new ListChildrenCommand({
+              ParentId: parentId,
+              ChildType,
+              ...(NextToken ? { NextToken } : {}),
+            }),
+          (o) => o.NextToken,
+          `the children of \`${parentId}\``,
+        ),
+      ),
+    );
+    const ous: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status !== 'ok') {
+        complete = false;
+        return;
+      }
+      for (const child of r.pages.flatMap((p) => p.Children ?? [])) {
+        if (!child.Id) continue;
+        parents[child.Id] = parentId;
+        if (kinds[i] === 'ORGANIZATIONAL_UNIT') ous.push(child.Id);
+      }
+    });
+    await Promise.all(ous.map(visit));
+  };
+  const rootIds = roots.pages.flatMap((p) => p.Roots ?? []).flatMap((r) => (r.Id ? [r.Id] : []));
+  await Promise.all(rootIds.map(visit));
+  if (complete) ctx.record({ kind: 'organization-parents', parents });
+}
+
+async function readPolicies(
+  ctx: CrawlContext,
+  place: Place,
+  policyType: OrgPolicyType,
+): Promise<void> {
+  const { ListPoliciesCommand, DescribePolicyCommand, ListTargetsForPolicyCommand } =
+    await ctx.sdk('organizations');
+  const kind = policyType === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP';
+  const listed = await ctx.paginate<ListPoliciesCommandOutput>(
+    'organizations',
+    place,
+    (NextToken) =>
+      new ListPoliciesCommand({ Filter: policyType, ...(NextToken ? { NextToken } : {}) }),
+    (o) => o.NextToken,
+    `the organization ${kind}s`,
+  );
+  if (listed.status !== 'ok') return;
+  const ids = listed.pages.flatMap((p) => p.Policies ?? []).flatMap((p) => (p.Id ? [p.Id] : []));
+  await Promise.all(
+    ids.map(async (policyId) => {
+      const [described, targets] = await Promise.all([
+        ctx.call<DescribePolicyCommandOutput>(
+          'organizations',
+          place,
+          new DescribePolicyCommand({ PolicyId: policyId }),
+          `${kind} \`${policyId}\``,
+        ),
+        ctx.paginate<ListTargetsForPolicyCommandOutput>(
+          'organizations',
+          place,
+          (NextToken) =>
+            new ListTargetsForPolicyCommand({
+              PolicyId: policyId,
+              ...(NextToken ? { NextToken } : {}),
+            }),
+          (o) => o.NextToken,
+          `the targets of ${kind} \`${policyId}\``,
+        ),
+      ]);
+      // a policy without its targets cannot be placed in the tree: both or nothing
+      if (described.status !== 'ok' || targets.status !== 'ok') return;
+      ctx.record({
+        kind: 'organization-policy',
+        policyType,
+        policyId,
+        policy: described.output.Policy,
+        targets: targets.pages.flatMap((p) => p.Targets ?? []),
+      });
+    }),
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * S3: which account owns a bucket (list-buckets of each crawled account), then the bucket's
+ * policy, location, public access block, ownership controls and default encryption. Only the
+ * owner can read a bucket policy
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html), so the owner's
+ * credentials are used.
+ */
+import type {
+  GetBucketEncryptionCommandOutput,
+  GetBucketLocationCommandOutput,
+  GetBucketOwnershipControlsCommandOutput,
+  GetBucketPolicyCommandOutput,
+  GetPublicAccessBlockCommandOutput,
+  ListBucketsCommandOutput,
+} from '@aws-sdk/client-s3';
+import type { CallOutcome, CrawlContext } from './crawlContext.js';
+import type { Place } from './references.js';
+
+/** The buckets an account owns, or undefined when they could not be listed. */
+export async function listBuckets(
+  ctx: CrawlContext,
+  account: string,
+): Promise<Set<string> | undefined> {
+  const { ListBucketsCommand } = await ctx.sdk('s3');
+  const out = await ctx.paginate<ListBucketsCommandOutput>(
+    's3',
+    { account, region: ctx.homeRegion },
+    // MaxBuckets turns on pagination: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html
+    (ContinuationToken) =>
+      new ListBucketsCommand({
+        MaxBuckets: 1000,
+        ...(ContinuationToken ? { ContinuationToken } : {}),
+      }),
+    (o) => o.ContinuationToken,
+    `the buckets of account \`${account}\``,
+  );
+  if (out.status !== 'ok') return undefined;
+  return new Set(
+    out.pages.flatMap((p) => p.Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : [])),
+  );
+}
+
+export interface BucketRead {
+  readonly place: Place;
+  readonly encryption?: unknown;
+}
+
+/**
+ * get-bucket-location: an empty constraint is us-east-1 and the legacy `EU` is eu-west-1
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
+ */
+export function bucketRegion(constraint: string | undefined, fallback: string): string {
+  if (constraint === undefined) return fallback;
+  if (constraint === '') return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
+export async function readBucket(
+  ctx: CrawlContext,
+  account: string,
+  bucket: string,
+): Promise<BucketRead> {
+  const s3 = await ctx.sdk('s3');
+  const subject = `bucket \`${bucket}\``;
+  const home: Place = { account, region: ctx.homeRegion };
+  const location = await ctx.call<GetBucketLocationCommandOutput>(
+    's3',
+    home,
+    new s3.GetBucketLocationCommand({ Bucket: bucket }),
+    subject,
+  );
+  const place: Place = {
+    account,
+    region:
+      location.status === 'ok'
+        ? bucketRegion(location.output.LocationConstraint ?? '', ctx.homeRegion)
+        : ctx.homeRegion,
+  };
+  const [policy, pab, ownership, encryption] = await Promise.all([
+    ctx.call<GetBucketPolicyCommandOutput>(
+      's3',
+      place,
+      new s3.GetBucketPolicyCommand({ Bucket: bucket }),
+      subject,
+    ),
+    ctx.call<GetPublicAccessBlockCommandOutput>(
+      's3',
+      place,
+      new s3.GetPublicAccessBlockCommand({ Bucket: bucket }),
+      subject,
+    ),
+    ctx.call<GetBucketOwnershipControlsCommandOutput>(
+      's3',
+      place,
+      new s3.GetBucketOwnershipControlsCommand({ Bucket: bucket }),
+      subject,
+    ),
+    ctx.call<GetBucketEncryptionCommandOutput>(
+      's3',
+      place,
+      new s3.GetBucketEncryptionCommand({ Bucket: bucket }),
+      subject,
+    ),
+  ]);
+  const okOutput = <O>(o: CallOutcome<O>): O | undefined =>
+    o.status === 'ok' ? o.output : undefined;
+  // the file says whether the bucket has a policy: without a readable answer, no file
+  if (policy.status !== 'failed') {
+    ctx.record({
+      kind: 'bucket',
+      account,
+      bucket,
+      policy: policy.status === 'ok' ? (policy.output.Policy ?? null) : null,
+      ...(location.status === 'ok' ? { location: location.output } : {}),
+      ...(pab.status === 'ok' ? { publicAccessBlock: pab.output } : {}),
+      ...(ownership.status === 'ok' ? { ownershipControls: ownership.output } : {}),
+      ...(encryption.status === 'ok' ? { encryption: encryption.output } : {}),
+    });
+  }
+  const enc = okOutput(encryption)?.ServerSideEncryptionConfiguration;
+  return enc ? { place, encryption: enc } : { place };
+}

@@ -1,0 +1,287 @@
+/**
+ * What a pipeline (and what it points at) references: accounts, buckets, KMS keys, CodeBuild
+ * projects, Lambda functions, SNS topics, CodeDeploy deployment groups, ECR repositories and the
+ * EventBridge rules that start it. Pure functions over the SDK output objects; the crawler follows
+ * every reference they return.
+ */
+
+/** Where a resource lives. */
+export interface Place {
+  readonly account: string;
+  readonly region: string;
+}
+
+export type Reference =
+  | { readonly kind: 'account'; readonly account: string }
+  /** `likelyAccount` is the account the reference came from; the owner is confirmed by ListBuckets */
+  | { readonly kind: 'bucket'; readonly bucket: string; readonly likelyAccount: string }
+  /** `key` is what the reference says: a key id, key ARN, alias name or alias ARN */
+  | { readonly kind: 'key'; readonly place: Place; readonly key: string }
+  | { readonly kind: 'project'; readonly place: Place; readonly name: string }
+  | { readonly kind: 'function'; readonly place: Place; readonly name: string }
+  | { readonly kind: 'topic'; readonly place: Place; readonly name: string }
+  | {
+      readonly kind: 'deployment-group';
+      readonly place: Place;
+      readonly application: string;
+      readonly group: string;
+    }
+  | { readonly kind: 'repository'; readonly place: Place; readonly name: string }
+  /** the EventBridge rules in `place` that target this pipeline */
+  | { readonly kind: 'pipeline-rules'; readonly place: Place; readonly pipelineArn: string };
+
+export interface ParsedArn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
+export function parseArn(arn: string): ParsedArn | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition = '', service = '', region = '', account = ''] = parts;
+  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+export function isAccountId(value: string): boolean {
+  return ACCOUNT_ID.test(value);
+}
+
+function accountOf(arn: unknown): string | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const parsed = parseArn(arn);
+  return parsed && isAccountId(parsed.account) ? parsed.account : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+type Obj = Record<string, unknown>;
+function obj(v: unknown): Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function accountRef(arn: unknown): Reference[] {
+  const account = accountOf(arn);
+  return account ? [{ kind: 'account', account }] : [];
+}
+
+/**
+ * A KMS key reference: a key ARN or alias ARN names its own account and region; a bare key id or
+ * `alias/...` lives in the referencing resource's account and region.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id
+ */
+export function keyReference(key: unknown, place: Place): Reference[] {
+  const k = str(key);
+  if (!k) return [];
+  const parsed = parseArn(k);
+  if (parsed) {
+    if (parsed.service !== 'kms' || !isAccountId(parsed.account) || parsed.region === '') return [];
+    return [{ kind: 'key', place: { account: parsed.account, region: parsed.region }, key: k }];
+  }
+  return [{ kind: 'key', place, key: k }];
+}
+
+/** `bucket` or `bucket/prefix` (CodeBuild locations) → the bucket name. */
+export function bucketName(location: unknown): string | undefined {
+  const l = str(location);
+  if (!l) return undefined;
+  const name = l.startsWith('arn:') ? (parseArn(l)?.resource ?? '') : l;
+  const bucket = name.split('/')[0];
+  return bucket ? bucket : undefined;
+}
+
+function bucketRef(location: unknown, likelyAccount: string): Reference[] {
+  const bucket = bucketName(location);
+  return bucket ? [{ kind: 'bucket', bucket, likelyAccount }] : [];
+}
+
+/** A function name, partial ARN or ARN (`FunctionName` accepts all three). */
+function functionRef(name: unknown, place: Place): Reference[] {
+  const n = str(name);
+  if (!n) return [];
+  const parsed = parseArn(n);
+  if (parsed) {
+    const fn = parsed.resource.split(':')[1];
+    if (parsed.service !== 'lambda' || !fn || !isAccountId(parsed.account)) return [];
+    return [
+      { kind: 'function', place: { account: parsed.account, region: parsed.region }, name: fn },
+    ];
+  }
+  const partial = /^(\d{12}):function:([^:]+)/.exec(n);
+  if (partial?.[1] && partial[2]) {
+    return [{ kind: 'function', place: { ...place, account: partial[1] }, name: partial[2] }];
+  }
+  return [{ kind: 'function', place, name: n.split(':')[0] ?? n }];
+}
+
+function topicRef(arn: unknown): Reference[] {
+  const parsed = typeof arn === 'string' ? parseArn(arn) : undefined;
+  if (!parsed || parsed.service !== 'sns' || !isAccountId(parsed.account) || !parsed.resource) {
+    return [];
+  }
+  return [
+    {
+      kind: 'topic',
+      place: { account: parsed.account, region: parsed.region },
+      name: parsed.resource,
+    },
+  ];
+}
+
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+/** `111111111111.dkr.ecr.us-east-1.amazonaws.com/repo:tag` → the repository. */
+export function ecrImageReference(image: unknown): Reference[] {
+  const m = typeof image === 'string' ? ECR_IMAGE.exec(image) : null;
+  if (!m?.[1] || !m[2] || !m[3]) return [];
+  return [{ kind: 'repository', place: { account: m[1], region: m[2] }, name: m[3] }];
+}
+
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\//;
+
+/** From `aws codepipeline get-pipeline` output. */
+export function pipelineReferences(output: unknown, home: Place): Reference[] {
+  const out = obj(output);
+  const pipeline = obj(out['pipeline']);
+  const refs: Reference[] = [{ kind: 'account', account: home.account }];
+  refs.push(...accountRef(pipeline['roleArn']));
+  const pipelineArn = str(obj(out['metadata'])['pipelineArn']);
+  if (pipelineArn) refs.push({ kind: 'pipeline-rules', place: home, pipelineArn });
+
+  // one artifact store, or one per region for cross-region actions
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html
+  const stores: [string, Obj][] = [];
+  if (pipeline['artifactStore']) stores.push([home.region, obj(pipeline['artifactStore'])]);
+  for (const [region, store] of Object.entries(obj(pipeline['artifactStores']))) {
+    stores.push([region, obj(store)]);
+  }
+  for (const [region, store] of stores) {
+    refs.push(...bucketRef(store['location'], home.account));
+    refs.push(...keyReference(obj(store['encryptionKey'])['id'], { ...home, region }));
+  }
+
+  for (const stage of arr(pipeline['stages'])) {
+    for (const a of arr(obj(stage)['actions'])) {
+      const action = obj(a);
+      const place: Place = {
+        account: accountOf(action['roleArn']) ?? home.account,
+        region: str(action['region']) ?? home.region,
+      };
+      refs.push(...accountRef(action['roleArn']));
+      const config = obj(action['configuration']);
+      // any role ARN in the configuration (CloudFormation RoleArn, ...) names an account to read
+      for (const v of Object.values(config)) {
+        if (typeof v === 'string' && IAM_ROLE_ARN.test(v)) refs.push(...accountRef(v));
+      }
+      const type = obj(action['actionTypeId']);
+      const provider = str(type['provider']);
+      const category = str(type['category']);
+      switch (provider) {
+        case 'CodeBuild':
+          if (str(config['ProjectName'])) {
+            refs.push({ kind: 'project', place, name: String(config['ProjectName']) });
+          }
+          break;
+        case 'S3':
+          refs.push(...bucketRef(config['S3Bucket'], place.account));
+          refs.push(...bucketRef(config['BucketName'], place.account));
+          refs.push(...keyReference(config['KMSEncryptionKeyARN'], place));
+          break;
+        case 'Lambda':
+          refs.push(...functionRef(config['FunctionName'], place));
+          break;
+        case 'CodeDeploy':
+        case 'CodeDeployToECS': {
+          const application = str(config['ApplicationName']);
+          const group = str(config['DeploymentGroupName']);
+          if (application && group) {
+            refs.push({ kind: 'deployment-group', place, application, group });
+          }
+          break;
+        }
+        case 'ECR':
+          if (category === 'Source' && str(config['RepositoryName'])) {
+            refs.push({ kind: 'repository', place, name: String(config['RepositoryName']) });
+          }
+          break;
+        case 'Manual':
+          refs.push(...topicRef(config['NotificationArn']));
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return refs;
+}
+
+/** From one project of `aws codebuild batch-get-projects`. */
+export function projectReferences(project: unknown, place: Place): Reference[] {
+  const p = obj(project);
+  const refs: Reference[] = [...accountRef(p['serviceRole'])];
+  refs.push(...keyReference(p['encryptionKey'], place));
+  const env = obj(p['environment']);
+  refs.push(...ecrImageReference(env['image']));
+  const s3Locations = (v: unknown): Reference[] => {
+    const o = obj(v);
+    return o['type'] === 'S3' ? bucketRef(o['location'], place.account) : [];
+  };
+  refs.push(...s3Locations(p['source']));
+  for (const s of arr(p['secondarySources'])) refs.push(...s3Locations(s));
+  refs.push(...s3Locations(p['artifacts']));
+  for (const a of arr(p['secondaryArtifacts'])) refs.push(...s3Locations(a));
+  refs.push(...s3Locations(p['cache']));
+  const s3Logs = obj(obj(p['logsConfig'])['s3Logs']);
+  if (s3Logs['status'] === 'ENABLED') refs.push(...bucketRef(s3Logs['location'], place.account));
+  return refs;
+}
+
+/** From `aws lambda get-function` output. */
+export function functionReferences(output: unknown, place: Place): Reference[] {
+  const out = obj(output);
+  const config = obj(out['Configuration']);
+  return [
+    ...accountRef(config['Role']),
+    ...keyReference(config['KMSKeyArn'], place),
+    ...ecrImageReference(obj(out['Code'])['ImageUri']),
+  ];
+}
+
+/** From `aws sns get-topic-attributes` Attributes. */
+export function topicReferences(attributes: unknown, place: Place): Reference[] {
+  return keyReference(obj(attributes)['KmsMasterKeyId'], place);
+}
+
+/** From `aws codedeploy get-deployment-group` deploymentGroupInfo. */
+export function deploymentGroupReferences(info: unknown): Reference[] {
+  return accountRef(obj(info)['serviceRoleArn']);
+}
+
+/** From `aws events list-targets-by-rule` Targets. */
+export function ruleTargetReferences(targets: readonly unknown[]): Reference[] {
+  return targets.flatMap((t) => accountRef(obj(t)['RoleArn']));
+}
+
+/** From `aws s3api get-bucket-encryption` ServerSideEncryptionConfiguration: the default key. */
+export function bucketEncryptionReferences(config: unknown, place: Place): Reference[] {
+  return arr(obj(config)['Rules']).flatMap((r) =>
+    keyReference(obj(obj(r)['ApplyServerSideEncryptionByDefault'])['KMSMasterKeyID'], place),
+  );
+}
+
+/** The ARN partition of a region: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}

@@ -1,0 +1,291 @@
+/**
+ * The pure half of the crawler: what was read (SDK output objects, tagged by kind) → the
+ * snapshot's files (relative path + JSON text), exactly as /work/shared/snapshot-format.md lays
+ * them out and as the AWS CLI would print them. No I/O; deterministic (files sorted by path,
+ * keys sorted, lists AWS returns in no meaningful order sorted by their natural id).
+ */
+import { decodeIamPolicyDocuments, renderJsonFile } from './cliJson.js';
+import { redactCodeBuildProject, redactLambdaConfiguration, redactPipeline } from './redact.js';
+
+type Obj = Record<string, unknown>;
+
+export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+
+/** One thing the crawler read; SDK output objects are kept as the SDK returned them. */
+export type CrawlRecord =
+  | { readonly kind: 'organization'; readonly output: unknown }
+  | { readonly kind: 'organization-accounts'; readonly accounts: readonly unknown[] }
+  | { readonly kind: 'organization-parents'; readonly parents: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'organization-policy';
+      readonly policyType: OrgPolicyType;
+      readonly policyId: string;
+      /** describe-policy's `Policy` */
+      readonly policy: unknown;
+      /** list-targets-for-policy's `Targets`, all pages */
+      readonly targets: readonly unknown[];
+    }
+  | {
+      readonly kind: 'iam';
+      readonly account: string;
+      /** get-account-authorization-details, every page */
+      readonly pages: readonly unknown[];
+    }
+  | {
+      readonly kind: 'bucket';
+      readonly account: string;
+      readonly bucket: string;
+      /** the policy text; null when the bucket has none (NoSuchBucketPolicy) */
+      readonly policy: string | null;
+      /** get-bucket-location output; undefined when it could not be read */
+      readonly location?: unknown;
+      readonly publicAccessBlock?: unknown;
+      readonly ownershipControls?: unknown;
+      readonly encryption?: unknown;
+    }
+  | {
+      readonly kind: 'pipeline';
+      readonly account: string;
+      readonly region: string;
+      readonly output: unknown;
+    }
+  | {
+      readonly kind: 'codebuild';
+      readonly account: string;
+      readonly region: string;
+      /** batch-get-projects outputs, one per batch of up to 100 names */
+      readonly outputs: readonly unknown[];
+    }
+  | {
+      readonly kind: 'kms-key';
+      readonly account: string;
+      readonly region: string;
+      readonly metadata: unknown;
+      readonly policy: string | undefined;
+      /** list-grants, all pages; undefined when it could not be read */
+      readonly grants?: readonly unknown[];
+    }
+  | {
+      readonly kind: 'kms-aliases';
+      readonly account: string;
+      readonly region: string;
+      readonly aliases: readonly unknown[];
+    }
+  | {
+      readonly kind: 'lambda';
+      readonly account: string;
+      readonly region: string;
+      readonly name: string;
+      /** get-function output */
+      readonly output: unknown;
+      /** get-policy's `Policy`; null when the function has none */
+      readonly policy: string | null;
+    }
+  | {
+      readonly kind: 'codedeploy';
+      readonly account: string;
+      readonly region: string;
+      readonly application: string;
+      readonly group: string;
+      readonly output: unknown;
+    }
+  | {
+      readonly kind: 'events';
+      readonly account: string;
+      readonly region: string;
+      readonly rules: readonly unknown[];
+      readonly targets: Readonly<Record<string, readonly unknown[]>>;
+    }
+  | {
+      readonly kind: 'ecr';
+      readonly account: string;
+      readonly region: string;
+      readonly repository: string;
+      /** get-repository-policy output; null when the repository has no policy */
+      readonly output: unknown;
+    }
+  | {
+      readonly kind: 'sns';
+      readonly account: string;
+      readonly region: string;
+      readonly topic: string;
+      readonly attributes: unknown;
+    };
+
+export interface SnapshotFile {
+  /** relative, `/`-separated */
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * One path segment from an AWS name: names cannot normally hold `/` (ECR repository names can),
+ * but a snapshot must never escape its folder, so `/`, `\`, `%`, control characters and the
+ * names `.`/`..` are percent-encoded.
+ */
+export function safeSegment(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const encoded = name.replace(/[%/\\\u0000-\u001f\u007f]/g, (c) => {
+    return '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+  });
+  if (encoded === '' || encoded === '.' || encoded === '..') {
+    return encoded.replace(/\./g, '%2E') || '%00';
+  }
+  return encoded;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+function obj(v: unknown): Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function sortBy(items: readonly unknown[], key: string): unknown[] {
+  return [...items].sort((a, b) => {
+    const x = str(obj(a)[key]);
+    const y = str(obj(b)[key]);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+function regional(r: { account: string; region: string }, ...rest: string[]): string {
+  return [r.account, safeSegment(r.region), ...rest].join('/');
+}
+
+/** get-account-authorization-details pages merged as the CLI's auto-pagination merges them. */
+function mergeIamPages(pages: readonly unknown[]): Obj {
+  const lists: Record<string, { key: string; items: unknown[] }> = {
+    UserDetailList: { key: 'UserName', items: [] },
+    GroupDetailList: { key: 'GroupName', items: [] },
+    RoleDetailList: { key: 'RoleName', items: [] },
+    Policies: { key: 'Arn', items: [] },
+  };
+  for (const page of pages) {
+    for (const [name, list] of Object.entries(lists)) list.items.push(...arr(obj(page)[name]));
+  }
+  const out: Obj = {};
+  for (const [name, list] of Object.entries(lists)) out[name] = sortBy(list.items, list.key);
+  return decodeIamPolicyDocuments(out) as Obj;
+}
+
+function fileOf(record: CrawlRecord): { path: string; value: unknown } {
+  switch (record.kind) {
+    case 'organization':
+      return { path: 'organization/describe-organization.json', value: record.output };
+    case 'organization-accounts':
+      return {
+        path: 'organization/accounts.json',
+        value: { Accounts: sortBy(record.accounts, 'Id') },
+      };
+    case 'organization-parents':
+      return { path: 'organization/parents.json', value: record.parents };
+    case 'organization-policy': {
+      const folder = record.policyType === 'SERVICE_CONTROL_POLICY' ? 'scp' : 'rcp';
+      return {
+        path: `organization/${folder}/${safeSegment(record.policyId)}.json`,
+        value: { Policy: record.policy, Targets: sortBy(record.targets, 'TargetId') },
+      };
+    }
+    case 'iam':
+      return { path: `${record.account}/iam.json`, value: mergeIamPages(record.pages) };
+    case 'bucket': {
+      const value: Obj = {};
+      if (record.policy !== null) value['Policy'] = record.policy;
+      if (record.location !== undefined) {
+        // us-east-1 buckets have no location constraint; the CLI prints null for it
+        const lc = obj(record.location)['LocationConstraint'];
+        value['LocationConstraint'] = typeof lc === 'string' && lc !== '' ? lc : null;
+      }
+      const merge = (output: unknown, key: string): void => {
+        if (output !== undefined && obj(output)[key] !== undefined) value[key] = obj(output)[key];
+      };
+      merge(record.publicAccessBlock, 'PublicAccessBlockConfiguration');
+      merge(record.ownershipControls, 'OwnershipControls');
+      merge(record.encryption, 'ServerSideEncryptionConfiguration');
+      return { path: `${record.account}/s3/${safeSegment(record.bucket)}.json`, value };
+    }
+    case 'pipeline': {
+      const out = obj(record.output);
+      const name = str(obj(out['pipeline'])['name']);
+      const value = redactPipeline({ pipeline: out['pipeline'], metadata: out['metadata'] });
+      return { path: regional(record, 'codepipeline', `${safeSegment(name)}.json`), value };
+    }
+    case 'codebuild': {
+      const projects = record.outputs.flatMap((o) => arr(obj(o)['projects']));
+      const notFound = record.outputs.flatMap((o) => arr(obj(o)['projectsNotFound']));
+      return {
+        path: regional(record, 'codebuild.json'),
+        value: {
+          projects: sortBy(projects, 'name').map(redactCodeBuildProject),
+          projectsNotFound: notFound.map(String).sort(),
+        },
+      };
+    }
+    case 'kms-key': {
+      const value: Obj = { KeyMetadata: record.metadata };
+      if (record.policy !== undefined) value['Policy'] = record.policy;
+      if (record.grants !== undefined) value['Grants'] = sortBy(record.grants, 'GrantId');
+      const keyId = str(obj(record.metadata)['KeyId']);
+      return { path: regional(record, 'kms', `${safeSegment(keyId)}.json`), value };
+    }
+    case 'kms-aliases':
+      return {
+        path: regional(record, 'kms', 'aliases.json'),
+        value: { Aliases: sortBy(record.aliases, 'AliasName') },
+      };
+    case 'lambda': {
+      const out = obj(record.output);
+      // get-function's `Code.Location` is a presigned URL (a credential for 10 minutes): dropped
+      const value: Obj = { Configuration: redactLambdaConfiguration(out['Configuration']) };
+      if (out['Tags'] !== undefined) value['Tags'] = out['Tags'];
+      if (record.policy !== null) value['Policy'] = record.policy;
+      return { path: regional(record, 'lambda', `${safeSegment(record.name)}.json`), value };
+    }
+    case 'codedeploy':
+      return {
+        path: regional(
+          record,
+          'codedeploy',
+          `${safeSegment(record.application)}.${safeSegment(record.group)}.json`,
+        ),
+        value: { deploymentGroupInfo: obj(record.output)['deploymentGroupInfo'] },
+      };
+    case 'events': {
+      const targets: Obj = {};
+      for (const name of Object.keys(record.targets).sort()) {
+        targets[name] = sortBy(record.targets[name] ?? [], 'Id');
+      }
+      return {
+        path: regional(record, 'events.json'),
+        value: { Rules: sortBy(record.rules, 'Name'), Targets: targets },
+      };
+    }
+    case 'ecr': {
+      const out = obj(record.output);
+      const value: Obj = {};
+      for (const key of ['registryId', 'repositoryName', 'policyText']) {
+        if (out[key] !== undefined) value[key] = out[key];
+      }
+      return { path: regional(record, 'ecr', `${safeSegment(record.repository)}.json`), value };
+    }
+    case 'sns':
+      return {
+        path: regional(record, 'sns', `${safeSegment(record.topic)}.json`),
+        value: { Attributes: record.attributes },
+      };
+  }
+}
+
+/** Map what was read to the snapshot's files, sorted by path. */
+export function buildSnapshotFiles(records: readonly CrawlRecord[]): SnapshotFile[] {
+  const files = new Map<string, SnapshotFile>();
+  for (const record of records) {
+    const { path, value } = fileOf(record);
+    files.set(path, { path, content: renderJsonFile(value) });
+  }
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,32 @@
+/**
+ * Write snapshot files atomically: each file goes to a temporary sibling and is renamed over the
+ * target (rename is atomic within a file system), so a crawl interrupted at any point leaves every
+ * file either as it was or complete, never half written. Files already in the folder that this
+ * crawl did not produce are left alone (they may be hand-made with the AWS CLI).
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { SnapshotFile } from './snapshotWriter.js';
+
+export async function writeSnapshotFiles(
+  outDir: string,
+  files: readonly SnapshotFile[],
+): Promise<void> {
+  const root = resolve(outDir);
+  let counter = 0;
+  for (const file of files) {
+    const target = resolve(root, ...file.path.split('/'));
+    // the writer already makes names safe; this guards the invariant
+    if (!target.startsWith(root + sep))
+      throw new Error(`snapshot path escapes the folder: ${file.path}`);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `.${process.pid}.${counter++}.permchain-tmp`);
+    try {
+      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+}

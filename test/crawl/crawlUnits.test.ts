@@ -1,0 +1,367 @@
+/** The crawler's pure parts: limiter, CLI-compatible JSON, references, snapshot writer, atomic writes. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeIamPolicyDocuments,
+  formatCliTimestamp,
+  toCliJson,
+} from '../../src/crawl/cliJson.js';
+import { classifyError, CrawlContext } from '../../src/crawl/crawlContext.js';
+import { createLimiter } from '../../src/crawl/limiter.js';
+import { bucketRegion } from '../../src/crawl/readS3.js';
+import {
+  bucketName,
+  ecrImageReference,
+  keyReference,
+  pipelineReferences,
+  projectReferences,
+} from '../../src/crawl/references.js';
+import { REDACTED, redactCodeBuildProject, redactPipeline } from '../../src/crawl/redact.js';
+import { buildSnapshotFiles, safeSegment } from '../../src/crawl/snapshotWriter.js';
+import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
+import { FIXTURE } from './helpers.js';
+
+describe('createLimiter', () => {
+  it('runs at most `limit` tasks at once, in FIFO order, and a newcomer cannot overtake', async () => {
+    const limit = createLimiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number) => async () => {
+      started.push(i);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return i;
+    };
+    const first = [0, 1, 2, 3, 4].map((i) => limit(task(i)));
+    await new Promise((r) => setTimeout(r, 6));
+    const late = limit(task(5));
+    expect(await Promise.all([...first, late])).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('releases the slot when a task fails', async () => {
+    const limit = createLimiter(1);
+    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limit(async () => 'next')).toBe('next');
+  });
+
+  it('rejects a limit that is not a positive integer', () => {
+    expect(() => createLimiter(0)).toThrow(RangeError);
+    expect(() => createLimiter(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('AWS CLI JSON', () => {
+  it('formats timestamps as the CLI does (ISO 8601, +00:00, microseconds only when set)', () => {
+    expect(formatCliTimestamp(new Date('2023-05-10T08:30:00Z'))).toBe('2023-05-10T08:30:00+00:00');
+    expect(formatCliTimestamp(new Date('2023-05-10T08:35:12.481Z'))).toBe(
+      '2023-05-10T08:35:12.481000+00:00',
+    );
+  });
+
+  it('drops $metadata and undefined members and sorts keys', () => {
+    const out = toCliJson({
+      b: 1,
+      $metadata: { httpStatusCode: 200 },
+      a: { d: undefined, c: new Date(0) },
+    });
+    expect(JSON.stringify(out)).toBe('{"a":{"c":"1970-01-01T00:00:00+00:00"},"b":1}');
+  });
+
+  it('decodes URL-encoded IAM policy documents into JSON, keeps what is not JSON', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    };
+    const out = decodeIamPolicyDocuments({
+      RoleDetailList: [
+        { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(doc)), RoleName: '%41' },
+        { AssumeRolePolicyDocument: encodeURIComponent('not json') },
+        { AssumeRolePolicyDocument: '100% broken' },
+      ],
+    });
+    expect(out).toEqual({
+      RoleDetailList: [
+        { AssumeRolePolicyDocument: doc, RoleName: '%41' },
+        { AssumeRolePolicyDocument: 'not json' },
+        { AssumeRolePolicyDocument: '100% broken' },
+      ],
+    });
+  });
+});
+
+describe('references', () => {
+  const home = { account: '111111111111', region: 'us-east-1' };
+
+  it('finds everything the fixture pipeline references', () => {
+    const pipeline = JSON.parse(
+      readFileSync(join(FIXTURE, '111111111111/us-east-1/codepipeline/webapp.json'), 'utf8'),
+    ) as unknown;
+    const refs = pipelineReferences(pipeline, home);
+    const show = refs.map((r) => {
+      switch (r.kind) {
+        case 'account':
+          return `account ${r.account}`;
+        case 'bucket':
+          return `bucket ${r.bucket} (${r.likelyAccount})`;
+        case 'key':
+          return `key ${r.key} @${r.place.account}/${r.place.region}`;
+        case 'deployment-group':
+          return `deployment-group ${r.application}/${r.group} @${r.place.account}`;
+        case 'pipeline-rules':
+          return `rules ${r.pipelineArn}`;
+        default:
+          return `${r.kind} ${r.name} @${r.place.account}/${r.place.region}`;
+      }
+    });
+    expect([...new Set(show)].sort()).toEqual([
+      'account 111111111111',
+      'account 222222222222',
+      'bucket prod-site-222222222222 (222222222222)',
+      'bucket tooling-artifacts-111111111111 (111111111111)',
+      'bucket tooling-source-111111111111 (111111111111)',
+      'deployment-group webapp/prod @222222222222',
+      'function webapp-smoke-test @111111111111/us-east-1',
+      'key arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab @111111111111/us-east-1',
+      'project webapp-build @111111111111/us-east-1',
+      'rules arn:aws:codepipeline:us-east-1:111111111111:webapp',
+      'topic webapp-approvals @111111111111/us-east-1',
+    ]);
+  });
+
+  it('reads key references as ARNs, alias ARNs, alias names and ids', () => {
+    expect(keyReference('arn:aws:kms:eu-west-1:222222222222:alias/x', home)).toEqual([
+      {
+        kind: 'key',
+        place: { account: '222222222222', region: 'eu-west-1' },
+        key: 'arn:aws:kms:eu-west-1:222222222222:alias/x',
+      },
+    ]);
+    expect(keyReference('alias/aws/s3', home)).toEqual([
+      { kind: 'key', place: home, key: 'alias/aws/s3' },
+    ]);
+    expect(keyReference('arn:aws:s3:::not-a-key', home)).toEqual([]);
+    expect(keyReference('', home)).toEqual([]);
+  });
+
+  it('reads ECR images, S3 locations and CodeBuild references', () => {
+    expect(ecrImageReference('333333333333.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.2')).toEqual([
+      {
+        kind: 'repository',
+        place: { account: '333333333333', region: 'eu-west-1' },
+        name: 'team/app',
+      },
+    ]);
+    expect(ecrImageReference('aws/codebuild/standard:7.0')).toEqual([]);
+    expect(bucketName('my-bucket/logs/build')).toBe('my-bucket');
+    expect(bucketName('arn:aws:s3:::my-bucket/prefix')).toBe('my-bucket');
+    expect(
+      projectReferences(
+        {
+          serviceRole: 'arn:aws:iam::111111111111:role/r',
+          cache: { type: 'S3', location: 'cache-bucket/prefix' },
+          logsConfig: { s3Logs: { status: 'DISABLED', location: 'ignored-bucket' } },
+        },
+        home,
+      ),
+    ).toEqual([
+      { kind: 'account', account: '111111111111' },
+      { kind: 'bucket', bucket: 'cache-bucket', likelyAccount: '111111111111' },
+    ]);
+  });
+
+  it('maps get-bucket-location constraints to regions', () => {
+    expect(bucketRegion('', 'eu-west-2')).toBe('us-east-1');
+    expect(bucketRegion('EU', 'us-east-1')).toBe('eu-west-1');
+    expect(bucketRegion('ap-south-1', 'us-east-1')).toBe('ap-south-1');
+    expect(bucketRegion(undefined, 'eu-west-2')).toBe('eu-west-2');
+  });
+});
+
+describe('redaction', () => {
+  it('redacts PLAINTEXT (and untyped) CodeBuild variables, keeps parameter and secret names', () => {
+    const project = redactCodeBuildProject({
+      environment: {
+        environmentVariables: [
+          { name: 'A', value: 'secret' },
+          { name: 'B', value: 'secret', type: 'PLAINTEXT' },
+          { name: 'C', value: '/param', type: 'PARAMETER_STORE' },
+        ],
+      },
+    });
+    expect(project).toEqual({
+      environment: {
+        environmentVariables: [
+          { name: 'A', value: REDACTED },
+          { name: 'B', value: REDACTED, type: 'PLAINTEXT' },
+          { name: 'C', value: '/param', type: 'PARAMETER_STORE' },
+        ],
+      },
+    });
+  });
+
+  it('redacts credential keys in pipeline action configurations', () => {
+    const out = redactPipeline({
+      pipeline: {
+        stages: [{ actions: [{ configuration: { Owner: 'o', OAuthToken: 'ghp_secret' } }] }],
+      },
+    });
+    expect(JSON.stringify(out)).not.toContain('ghp_secret');
+    expect(JSON.stringify(out)).toContain(REDACTED);
+  });
+});
+
+describe('snapshot writer', () => {
+  it('keeps every path inside the snapshot', () => {
+    expect(safeSegment('..')).toBe('%2E%2E');
+    expect(safeSegment('.')).toBe('%2E');
+    expect(safeSegment('team/app')).toBe('team%2Fapp');
+    expect(safeSegment('a\\b%c')).toBe('a%5Cb%25c');
+    expect(safeSegment('ok-name_1.2@x')).toBe('ok-name_1.2@x');
+  });
+
+  it('writes a known-absent bucket policy as a file without Policy, us-east-1 as a null constraint', () => {
+    const files = buildSnapshotFiles([
+      {
+        kind: 'bucket',
+        account: '111111111111',
+        bucket: 'b',
+        policy: null,
+        location: { LocationConstraint: '' },
+      },
+      {
+        kind: 'ecr',
+        account: '111111111111',
+        region: 'us-east-1',
+        repository: 'team/app',
+        output: {},
+      },
+    ]);
+    expect(files).toEqual([
+      { path: '111111111111/s3/b.json', content: '{\n  "LocationConstraint": null\n}\n' },
+      { path: '111111111111/us-east-1/ecr/team%2Fapp.json', content: '{}\n' },
+    ]);
+  });
+
+  it('merges IAM pages and CodeBuild batches, sorted by name', () => {
+    const files = buildSnapshotFiles([
+      {
+        kind: 'iam',
+        account: '111111111111',
+        pages: [
+          { RoleDetailList: [{ RoleName: 'b' }], Policies: [], IsTruncated: true, Marker: 'm' },
+          {
+            RoleDetailList: [{ RoleName: 'a' }],
+            UserDetailList: [{ UserName: 'u' }],
+            IsTruncated: false,
+          },
+        ],
+      },
+      {
+        kind: 'codebuild',
+        account: '111111111111',
+        region: 'us-east-1',
+        outputs: [
+          { projects: [{ name: 'z' }], projectsNotFound: ['y'] },
+          { projects: [{ name: 'x' }] },
+        ],
+      },
+    ]);
+    expect(files.map((f) => [f.path, JSON.parse(f.content)])).toEqual([
+      [
+        '111111111111/iam.json',
+        {
+          GroupDetailList: [],
+          Policies: [],
+          RoleDetailList: [{ RoleName: 'a' }, { RoleName: 'b' }],
+          UserDetailList: [{ UserName: 'u' }],
+        },
+      ],
+      [
+        '111111111111/us-east-1/codebuild.json',
+        { projects: [{ name: 'x' }, { name: 'z' }], projectsNotFound: ['y'] },
+      ],
+    ]);
+  });
+});
+
+describe('writeSnapshotFiles', () => {
+  it('replaces files atomically and leaves no temporary file when a write fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-write-'));
+    try {
+      writeFileSync(join(dir, 'a.json'), 'old\n');
+      // a directory where a file should go makes the rename fail half way through the crawl
+      mkdirSync(join(dir, 'b.json'));
+      await expect(
+        writeSnapshotFiles(dir, [
+          { path: 'a.json', content: 'new\n' },
+          { path: 'b.json', content: 'x\n' },
+          { path: 'c.json', content: 'y\n' },
+        ]),
+      ).rejects.toThrow();
+      expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('new\n');
+      expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.json']);
+      expect(readdirSync(join(dir, 'b.json'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a path that leaves the folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-write-'));
+    try {
+      await expect(
+        writeSnapshotFiles(dir, [{ path: '../escape.json', content: '{}' }]),
+      ).rejects.toThrow('snapshot path escapes the folder');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('classifyError', () => {
+  it('sorts AWS errors by code, then by HTTP status', () => {
+    const e = (name: string, status: number) =>
+      Object.assign(new Error('m'), { name, $metadata: { httpStatusCode: status } });
+    expect(classifyError(e('AccessDeniedException', 400)).reason).toBe('access-denied');
+    expect(classifyError(e('AuthorizationError', 403)).reason).toBe('access-denied');
+    expect(classifyError(e('NoSuchEntity', 404)).reason).toBe('not-found');
+    expect(classifyError(e('PipelineNotFoundException', 400)).reason).toBe('not-found');
+    expect(classifyError(e('SlowDown', 503)).reason).toBe('throttled');
+    expect(classifyError(e('Error', 403)).reason).toBe('access-denied');
+    expect(classifyError(e('InternalFailure', 500))).toEqual({
+      code: 'InternalFailure',
+      message: 'm',
+      reason: 'error',
+    });
+  });
+});
+
+describe('CrawlContext.schedule', () => {
+  it('runs a key once, waits for tasks scheduled by tasks, and surfaces a bug at settle', async () => {
+    const ctx = new CrawlContext({});
+    const ran: string[] = [];
+    ctx.schedule('a', async () => {
+      ran.push('a');
+      ctx.schedule('b', async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        ran.push('b');
+      });
+    });
+    ctx.schedule('a', async () => {
+      ran.push('a again');
+    });
+    await ctx.settle();
+    expect(ran).toEqual(['a', 'b']);
+    ctx.schedule('bug', async () => {
+      throw new TypeError('a bug in a reader');
+    });
+    await expect(ctx.settle()).rejects.toThrow('a bug in a reader');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The real SDK clients crawl a loopback fake of AWS that serves the fixture snapshot: the crawl
+ * must give back the fixture, file by file, byte for byte (the fixture is a snapshot the AWS CLI
+ * would print, so this pins the CLI-compatible output), with no secret value in it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LambdaClient, GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crawl } from '../../src/crawl/crawl.js';
+import { REDACTED } from '../../src/crawl/redact.js';
+import {
+  FAKE_CALLER_KEY,
+  PRESIGNED_SECRET,
+  secretFor,
+  startFakeAws,
+  type FakeAws,
+} from './fakeAws.js';
+import { FIXTURE, parseFiles, readSnapshot, TEMPLATE } from './helpers.js';
+
+let fake: FakeAws | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const credentials = { accessKeyId: FAKE_CALLER_KEY, secretAccessKey: 'fake' };
+
+async function crawlFixture() {
+  fake = await startFakeAws({ fixture: FIXTURE });
+  return crawl({
+    endpoint: fake.endpoint,
+    credentials,
+    regions: ['us-east-1'],
+    assumeRoleTemplate: TEMPLATE,
+  });
+}
+
+describe('crawl(serve(fixture))', () => {
+  it('equals the fixture, file by file (parsed JSON deep-equal)', async () => {
+    const result = await crawlFixture();
+    expect(result.failures).toEqual([]);
+    const got = parseFiles(result.files);
+    const want = readSnapshot(FIXTURE);
+    expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+    for (const path of Object.keys(want)) {
+      expect({ path, json: got[path] }).toEqual({ path, json: want[path] });
+    }
+    expect(result.accounts).toEqual(['111111111111', '222222222222']);
+    expect(result.pipelines).toEqual(['111111111111/us-east-1/webapp']);
+    expect(result.callerArn).toBe('arn:aws:iam::111111111111:user/auditor');
+  });
+
+  it('is byte-identical to the fixture and deterministic across runs', async () => {
+    const first = await crawlFixture();
+    await fake?.close();
+    const second = await crawlFixture();
+    expect(second.files).toEqual(first.files);
+    for (const f of first.files) {
+      expect({ path: f.path, text: f.content }).toEqual({
+        path: f.path,
+        text: readFileSync(join(FIXTURE, f.path), 'utf8'),
+      });
+    }
+  });
+
+  it('writes no secret value: CodeBuild PLAINTEXT and Lambda environment values are redacted', async () => {
+    const result = await crawlFixture();
+    // positive control: the fake really serves the secrets to the SDK
+    const lambda = new LambdaClient({ endpoint: fake?.endpoint, credentials, region: 'us-east-1' });
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: 'webapp-smoke-test' }));
+    lambda.destroy();
+    expect(fn.Configuration?.Environment?.Variables?.['API_TOKEN']).toBe(secretFor('API_TOKEN'));
+    expect(fn.Code?.Location).toContain(PRESIGNED_SECRET);
+
+    for (const f of result.files) {
+      expect(f.content).not.toContain('fake-secret-value');
+      expect(f.content).not.toContain(PRESIGNED_SECRET);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking parsed JSON
+    const files = parseFiles(result.files) as Record<string, any>;
+    const vars =
+      files['111111111111/us-east-1/codebuild.json'].projects[0].environment.environmentVariables;
+    expect(vars).toEqual([
+      { name: 'NPM_TOKEN', value: REDACTED, type: 'PLAINTEXT' },
+      { name: 'STAGE', value: REDACTED, type: 'PLAINTEXT' },
+      // names of parameters and secrets are not secret and the analyzer needs them
+      { name: 'DB_PASSWORD', value: '/webapp/db-password', type: 'PARAMETER_STORE' },
+      {
+        name: 'SIGNING_KEY',
+        value: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:webapp/signing-AbCdEf',
+        type: 'SECRETS_MANAGER',
+      },
+    ]);
+    expect(
+      files['111111111111/us-east-1/lambda/webapp-smoke-test.json'].Configuration.Environment,
+    ).toEqual({
+      Variables: { API_TOKEN: REDACTED, TARGET_URL: REDACTED },
+    });
+  });
+});
