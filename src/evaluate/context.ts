@@ -27,19 +27,33 @@ export function buildContext(
 ): Map<string, ContextValue> {
   const ctx = new Map<string, ContextValue>();
   if (raw) {
-    for (const key of Object.keys(raw)) {
-      const value = raw[key]!;
-      ctx.set(key.toLowerCase(), normalizeValue(value));
-    }
+    for (const key in raw) ctx.set(lowerKey(key), normalizeValue(raw[key]!));
   }
   if (principal) fillFromPrincipal(ctx, principal);
   if (resourceAccount !== undefined) setDefault(ctx, 'aws:resourceaccount', resourceAccount);
   return ctx;
 }
 
+const LOWER_KEYS = new Map<string, string>();
+
+/** Lower-cased key names, memoised: requests repeat the same keys. */
+function lowerKey(key: string): string {
+  let lower = LOWER_KEYS.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (LOWER_KEYS.size < 50_000) LOWER_KEYS.set(key, lower);
+  }
+  return lower;
+}
+
 function normalizeValue(value: RawContextValue): ContextValue {
-  if (Array.isArray(value)) return value.map((v) => String(v));
-  return String(value as string | number | boolean);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    return value.every((v) => typeof v === 'string')
+      ? (value as readonly string[])
+      : value.map((v) => String(v));
+  }
+  return String(value as number | boolean);
 }
 
 function setDefault(ctx: Map<string, ContextValue>, key: string, value: ContextValue): void {

@@ -25,7 +25,7 @@ import { compileArnGlob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
 import { buildContext } from './context.js';
-import { compilePolicyInput } from './policyCache.js';
+import { compilePolicyInput, problemsAt, type PolicyKind } from './policyCache.js';
 import {
   matchPrincipal,
   notPrincipalApplies,
@@ -63,8 +63,6 @@ interface Prepared {
   readonly context: RequestContext;
 }
 
-const ACCOUNT_RE = /^\d{12}$/;
-
 export function evaluate(request: EvaluationRequest): EvaluationResult {
   const problems: Problem[] = [];
   const requestProblem = validateRequest(request);
@@ -92,18 +90,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     context: buildContext(request.context, principal, resourceAccount),
   };
 
-  let unusable = false;
-  const compile = (
-    input: PolicyInput,
-    type: PolicyType | 'trust',
-    pointer: string,
-    fallback: string | number,
-  ): Labeled | undefined => {
-    const { policy, problems: p, label } = compilePolicyInput(input, type, pointer, fallback);
-    for (const x of p) problems.push(x);
-    if (!policy) unusable = true;
-    return policy ? { policy, label } : undefined;
-  };
+  const state: CompileState = { problems, unusable: false };
 
   const service = prepared.actionLower.slice(0, prepared.actionLower.indexOf(':'));
   const isTrust =
@@ -114,32 +101,44 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const isKms = service === 'kms' && isKmsKeyResource(request.resource);
 
   const identity: Labeled[] = [];
-  (request.identityPolicies ?? []).forEach((p, i) => {
-    const c = compile(p, 'identity', `/identityPolicies/${i}`, i + 1);
-    if (c) identity.push(c);
-  });
+  const identityInputs = request.identityPolicies;
+  if (identityInputs) {
+    for (let i = 0; i < identityInputs.length; i++) {
+      const c = compileOne(state, identityInputs[i], 'identity', 'identityPolicies', i, -1, i + 1);
+      if (c) identity.push(c);
+    }
+  }
   const resourcePolicy =
     request.resourcePolicy !== undefined
-      ? compile(request.resourcePolicy, isTrust ? 'trust' : 'resource', '/resourcePolicy', 1)
+      ? compileOne(
+          state,
+          request.resourcePolicy,
+          isTrust ? 'trust' : 'resource',
+          'resourcePolicy',
+          -1,
+          -1,
+          1,
+        )
       : undefined;
   const boundary =
     request.permissionBoundary !== undefined
-      ? compile(request.permissionBoundary, 'permissionBoundary', '/permissionBoundary', 1)
+      ? compileOne(
+          state,
+          request.permissionBoundary,
+          'permissionBoundary',
+          'permissionBoundary',
+          -1,
+          -1,
+          1,
+        )
       : undefined;
   const session =
     request.sessionPolicy !== undefined
-      ? compile(request.sessionPolicy, 'session', '/sessionPolicy', 1)
+      ? compileOne(state, request.sessionPolicy, 'session', 'sessionPolicy', -1, -1, 1)
       : undefined;
-  const scpLevels = (request.scps ?? []).map((level, l) =>
-    level
-      .map((p, i) => compile(p, 'scp', `/scps/${l}/${i}`, `level ${l + 1} policy ${i + 1}`))
-      .filter(isDefined),
-  );
-  const rcpLevels = (request.rcps ?? []).map((level, l) =>
-    level
-      .map((p, i) => compile(p, 'rcp', `/rcps/${l}/${i}`, `level ${l + 1} policy ${i + 1}`))
-      .filter(isDefined),
-  );
+  const scpLevels = compileLevels(state, request.scps, 'scp');
+  const rcpLevels = compileLevels(state, request.rcps, 'rcp');
+  const unusable = state.unusable;
   // A document that failed to compile must not silently become "no policy": that would turn a
   // broken boundary or SCP into an allow. The request is reported as bad input.
   if (unusable) return deny('ImplicitlyDenied', [], problems);
@@ -480,28 +479,28 @@ function problem(pointer: string, message: string, id: string): Problem {
   return { pointer, message, id, severity: 'error' };
 }
 
+const VALID_ACTIONS = new Set<string>();
+const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
+
 function validateRequest(r: EvaluationRequest): Problem | undefined {
   if (typeof r !== 'object' || r === null)
     return problem('', 'request must be a JSON object', 'request.invalid');
-  for (const key of ['principal', 'action', 'resource'] as const) {
-    if (typeof r[key] !== 'string' || r[key].length === 0) {
+  if (!nonEmpty(r.principal)) return missingField('principal');
+  if (!nonEmpty(r.action)) return missingField('action');
+  if (!nonEmpty(r.resource)) return missingField('resource');
+  if (!VALID_ACTIONS.has(r.action)) {
+    if (!ACTION_RE.test(r.action)) {
       return problem(
-        `/${key}`,
-        `request needs \`${key}\` as a non-empty string`,
-        `request.${key}.missing`,
+        '/action',
+        `action \`${r.action}\` is not of the form \`service:Action\``,
+        'request.action.invalid',
       );
     }
-  }
-  if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(r.action)) {
-    return problem(
-      '/action',
-      `action \`${r.action}\` is not of the form \`service:Action\``,
-      'request.action.invalid',
-    );
+    if (VALID_ACTIONS.size < 100_000) VALID_ACTIONS.add(r.action);
   }
   if (
     r.resourceAccount !== undefined &&
-    (typeof r.resourceAccount !== 'string' || !ACCOUNT_RE.test(r.resourceAccount))
+    (typeof r.resourceAccount !== 'string' || !isAccount(r.resourceAccount))
   ) {
     return problem(
       '/resourceAccount',
@@ -509,20 +508,19 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       'request.resource-account.invalid',
     );
   }
-  if (
-    r.context !== undefined &&
-    (typeof r.context !== 'object' || r.context === null || Array.isArray(r.context))
-  ) {
-    return problem(
-      '/context',
-      'context must be an object of key -> value',
-      'request.context.invalid',
-    );
-  }
-  for (const [key, value] of Object.entries(r.context ?? {})) {
-    const ok = (v: unknown) =>
-      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-    if (!(ok(value) || (Array.isArray(value) && value.every(ok)))) {
+  const ctx = r.context;
+  if (ctx !== undefined) {
+    if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) {
+      return problem(
+        '/context',
+        'context must be an object of key -> value',
+        'request.context.invalid',
+      );
+    }
+    for (const key in ctx) {
+      const value = ctx[key];
+      if (isScalar(value)) continue;
+      if (Array.isArray(value) && allScalar(value)) continue;
       return problem(
         `/context/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
         `context value of \`${key}\` must be a string, number, boolean or a list of them`,
@@ -530,44 +528,145 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       );
     }
   }
-  for (const key of ['identityPolicies', 'scps', 'rcps'] as const) {
-    const v = r[key];
-    if (v !== undefined && !Array.isArray(v))
-      return problem(`/${key}`, `\`${key}\` must be a list`, `request.${key}.invalid`);
-  }
-  for (const key of ['scps', 'rcps'] as const) {
-    const levels = r[key] ?? [];
-    for (let i = 0; i < levels.length; i++) {
-      if (!Array.isArray(levels[i]))
-        return problem(
-          `/${key}/${i}`,
-          `each level of \`${key}\` must be a list of policies`,
-          `request.${key}.level-invalid`,
-        );
+  if (r.identityPolicies !== undefined && !Array.isArray(r.identityPolicies))
+    return notAList('identityPolicies');
+  return checkLevels(r.scps, 'scps') ?? checkLevels(r.rcps, 'rcps');
+}
+
+function nonEmpty(v: unknown): boolean {
+  return typeof v === 'string' && v.length > 0;
+}
+
+function missingField(key: string): Problem {
+  return problem(
+    `/${key}`,
+    `request needs \`${key}\` as a non-empty string`,
+    `request.${key}.missing`,
+  );
+}
+
+function notAList(key: string): Problem {
+  return problem(`/${key}`, `\`${key}\` must be a list`, `request.${key}.invalid`);
+}
+
+function checkLevels(levels: unknown, key: 'scps' | 'rcps'): Problem | undefined {
+  if (levels === undefined) return undefined;
+  if (!Array.isArray(levels)) return notAList(key);
+  for (let i = 0; i < levels.length; i++) {
+    if (!Array.isArray(levels[i])) {
+      return problem(
+        `/${key}/${i}`,
+        `each level of \`${key}\` must be a list of policies`,
+        `request.${key}.level-invalid`,
+      );
     }
   }
   return undefined;
 }
 
+function allScalar(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!isScalar(values[i])) return false;
+  return true;
+}
+
+function isScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function isAccount(s: string): boolean {
+  if (s.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** The resource owner: given, else the ARN's account, else the principal's. */
 function resolveResourceAccount(r: EvaluationRequest, p: RequestPrincipal): string | undefined {
   if (r.resourceAccount) return r.resourceAccount;
-  if (r.resource.startsWith('arn:')) {
-    const parts = r.resource.split(':', 5);
-    const acct = parts[4];
-    if (acct && ACCOUNT_RE.test(acct)) return acct;
+  const res = r.resource;
+  if (res.startsWith('arn:')) {
+    // the account is the fifth field: after the fourth colon, before the fifth
+    let at = 0;
+    for (let n = 0; n < 4 && at >= 0; n++) at = res.indexOf(':', at + 1);
+    if (at >= 0) {
+      const end = res.indexOf(':', at + 1);
+      if (end === at + 13) {
+        const acct = res.slice(at + 1, end);
+        if (isAccount(acct)) return acct;
+      }
+    }
   }
   return p.account;
-}
-
-function isKmsKeyResource(resource: string): boolean {
-  return /^arn:[^:]+:kms:[^:]*:[^:]*:(key|alias)\//.test(resource);
 }
 
 function isRoleArn(resource: string): boolean {
   return /^arn:[^:]+:iam::\d{12}:role\//.test(resource);
 }
 
-function isDefined<T>(x: T | undefined): x is T {
-  return x !== undefined;
+interface CompileState {
+  readonly problems: Problem[];
+  unusable: boolean;
+}
+
+/**
+ * Compile (or fetch from the cache) one document of the request. The pointer of its place in
+ * the request (`/scps/1/0`) is only built when the document has problems to report.
+ */
+function compileOne(
+  state: CompileState,
+  input: PolicyInput,
+  kind: PolicyKind,
+  field: string,
+  i: number,
+  j: number,
+  fallback: string | number,
+): Labeled | undefined {
+  const c = compilePolicyInput(input, kind);
+  if (c.problems.length > 0) {
+    const base = `/${field}${i >= 0 ? `/${i}` : ''}${j >= 0 ? `/${j}` : ''}`;
+    for (const x of problemsAt(c, base)) state.problems.push(x);
+  }
+  if (!c.policy) {
+    state.unusable = true;
+    return undefined;
+  }
+  return { policy: c.policy, label: c.named ? c.policy.name : fallback };
+}
+
+function compileLevels(
+  state: CompileState,
+  levels: readonly (readonly PolicyInput[])[] | undefined,
+  kind: 'scp' | 'rcp',
+): Labeled[][] {
+  const out: Labeled[][] = [];
+  if (!levels) return out;
+  for (let l = 0; l < levels.length; l++) {
+    const level = levels[l]!;
+    const compiled: Labeled[] = [];
+    for (let i = 0; i < level.length; i++) {
+      const c = compileOne(state, level[i], kind, `${kind}s`, l, i, levelLabel(l, i));
+      if (c) compiled.push(c);
+    }
+    out.push(compiled);
+  }
+  return out;
+}
+
+const LEVEL_LABELS = new Map<number, string>();
+
+/** `level 2 policy 1`: the name reasons give a raw SCP or RCP (memoised: no string per request) */
+function levelLabel(level: number, index: number): string {
+  const key = level * 65_536 + index;
+  let label = LEVEL_LABELS.get(key);
+  if (label === undefined) {
+    label = `level ${level + 1} policy ${index + 1}`;
+    if (LEVEL_LABELS.size < 100_000) LEVEL_LABELS.set(key, label);
+  }
+  return label;
+}
+
+function isKmsKeyResource(resource: string): boolean {
+  return /^arn:[^:]+:kms:[^:]*:[^:]*:(key|alias)\//.test(resource);
 }

@@ -38,8 +38,20 @@ export type PrincipalMatchKind = 'session' | 'user' | 'role' | 'account' | 'wild
 
 const ACCOUNT_RE = /^\d{12}$/;
 
-/** Parse the request's principal string. Returns undefined when it is not a principal form. */
+const PRINCIPAL_CACHE = new Map<string, RequestPrincipal | null>();
+const PRINCIPAL_CACHE_LIMIT = 10_000;
+
+/** Parse the request's principal string (memoised). Undefined when it is not a principal form. */
 export function parseRequestPrincipal(raw: string): RequestPrincipal | undefined {
+  const hit = PRINCIPAL_CACHE.get(raw);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parsePrincipal(raw);
+  if (PRINCIPAL_CACHE.size >= PRINCIPAL_CACHE_LIMIT) PRINCIPAL_CACHE.clear();
+  PRINCIPAL_CACHE.set(raw, parsed ?? null);
+  return parsed;
+}
+
+function parsePrincipal(raw: string): RequestPrincipal | undefined {
   if (ACCOUNT_RE.test(raw)) return accountRoot(raw, 'aws', raw);
   if (!raw.startsWith('arn:')) {
     // service principals: codepipeline.amazonaws.com, and the .amazonaws.com.cn forms
