@@ -17,6 +17,8 @@ import type { ActionFacts, CloneRefSource } from './catalogTypes.js';
 
 export interface FactsWithGaps {
   readonly facts: ActionFacts;
+  /** set when the artifact key is named in a way the action's account cannot resolve */
+  readonly storeKeyFailure?: { readonly keyArn: string; readonly why: string };
   /** files that would settle facts left unknown, by what they are about */
   readonly gaps: ReadonlyMap<FactGroup, string>;
 }
@@ -62,6 +64,35 @@ export function keyArnOf(
   return `arn:${partition}:kms:${region}:${account}:key/${ref}`;
 }
 
+/**
+ * The artifact key as an action sees it. An action in another account resolves the configured
+ * key there: "Aliases are recognized only in the account that created the KMS key. For
+ * cross-account actions, you can only use the key ID or key ARN"
+ * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html). So an
+ * alias or bare key id names a key in the action's account, which usually does not exist.
+ */
+function storeKeyArn(
+  model: Model,
+  configured: string | undefined,
+  pipelineAccount: string,
+  actionAccount: string,
+  region: string,
+  partition: string,
+): string {
+  if (configured !== undefined && actionAccount !== pipelineAccount && !isKeyArn(configured)) {
+    const arn = parseArn(configured);
+    {
+      const ref = arn
+        ? arn.resource
+        : configured.startsWith('alias/')
+          ? configured
+          : `key/${configured}`;
+      return `arn:${partition}:kms:${region}:${actionAccount}:${ref}`;
+    }
+  }
+  return keyArnOf(model, configured, pipelineAccount, region, partition);
+}
+
 export function actionFacts(
   model: Model,
   pipeline: PipelineModel,
@@ -81,7 +112,14 @@ export function actionFacts(
     ? {
         bucket: store.bucket,
         ...(store.encryptionKey ? { keyId: store.encryptionKey.id } : {}),
-        keyArn: keyArnOf(model, store.encryptionKey?.id, pipeline.account, actionRegion, partition),
+        keyArn: storeKeyArn(
+          model,
+          store.encryptionKey?.id,
+          pipeline.account,
+          actionAccount,
+          actionRegion,
+          partition,
+        ),
       }
     : undefined;
 
@@ -237,5 +275,24 @@ export function actionFacts(
     ...(lambda ? { lambda } : {}),
     ...(eventsRule ? { eventsRule } : {}),
   };
-  return { facts, gaps };
+  const configuredKey = store?.encryptionKey?.id;
+  const storeKeyFailure =
+    artifactStore &&
+    configuredKey !== undefined &&
+    actionAccount !== pipeline.account &&
+    !isKeyArn(configuredKey)
+      ? {
+          keyArn: artifactStore.keyArn,
+          why:
+            `the artifact store names its key \`${configuredKey}\`, which AWS resolves in the action's account ` +
+            `\`${actionAccount}\`, not in \`${pipeline.account}\` ("for cross-account actions, you can only use ` +
+            'the key ID or key ARN"): set encryptionKey.id to the key ARN',
+        }
+      : undefined;
+  return storeKeyFailure ? { facts, gaps, storeKeyFailure } : { facts, gaps };
+}
+
+function isKeyArn(ref: string): boolean {
+  const arn = parseArn(ref);
+  return arn !== undefined && arn.service === 'kms' && arn.resource.startsWith('key/');
 }

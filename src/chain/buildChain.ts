@@ -37,7 +37,13 @@ export function buildPipelineLinks(
 
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
-      const { facts, gaps } = actionFacts(model, pipeline, stage, action, producers);
+      const { facts, gaps, storeKeyFailure } = actionFacts(
+        model,
+        pipeline,
+        stage,
+        action,
+        producers,
+      );
       const { links, unknowns } = expandAction(catalog, facts, {
         pipelineScope: !pipelineWideDone,
       });
@@ -72,7 +78,11 @@ export function buildPipelineLinks(
         }
         const wide = isPipelineScoped(entry);
         const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
-        const spec = toSpec(link, entry, at, pipeline);
+        const built = toSpec(link, entry, at, pipeline);
+        const spec =
+          storeKeyFailure && link.resource === storeKeyFailure.keyArn
+            ? { ...built, knownFailure: storeKeyFailure.why }
+            : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
           const reason = `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;

@@ -38,4 +38,6 @@ export interface LinkSpec {
   readonly unknown?: readonly string[];
   /** why the link could not be built, when a fact is unknown */
   readonly unknownReason?: string;
+  /** a failure known from the configuration alone (an alias used across accounts) */
+  readonly knownFailure?: string;
 }

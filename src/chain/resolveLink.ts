@@ -25,6 +25,7 @@ import {
   scpLevels,
 } from '../model/queries.js';
 import type { Model } from '../model/types.js';
+import { snapshotPath } from '../model/snapshotPath.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
 
@@ -63,6 +64,15 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       deniedBy: [],
       why: `${spec.purpose}: ${spec.unknownReason}${settle}`,
       missing,
+    };
+  }
+  if (spec.knownFailure !== undefined) {
+    return {
+      ...base,
+      decision: 'ImplicitlyDenied',
+      deniedBy: [{ policyType: 'resource', policy: spec.resource, explicit: false }],
+      why: `${spec.purpose} fails: ${spec.knownFailure}`,
+      ...(spec.fix !== undefined ? { fix: spec.fix } : {}),
     };
   }
   const g = gather(model, spec);
@@ -277,6 +287,31 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     } else if (fn.kind === 'missing') missing.add(fn.file);
     return arn.account;
   }
+  if (arn.service === 'ecr' && service === 'ecr' && arn.resource.startsWith('repository/')) {
+    // the repository policy: for CodeBuild pulls with CODEBUILD credentials it must name
+    // codebuild.amazonaws.com (https://docs.aws.amazon.com/codebuild/latest/userguide/sample-ecr.html)
+    const name = arn.resource.slice('repository/'.length);
+    const repo = model.accounts
+      .get(arn.account)
+      ?.regions.get(arn.region)
+      ?.ecrRepositories.get(name);
+    if (repo) {
+      if (repo.policy === undefined) missing.add(`${repo.location.file}#/policyText`);
+      else if (repo.policy !== null) request.resourcePolicy = remember(repo.policy);
+    } else missing.add(snapshotPath.ecrRepository(arn.account, arn.region, name));
+    return arn.account;
+  }
+  if (arn.service === 'sns' && service === 'sns') {
+    const topic = model.accounts
+      .get(arn.account)
+      ?.regions.get(arn.region)
+      ?.snsTopics.get(arn.resource);
+    if (topic) {
+      if (topic.policy === undefined) missing.add(`${topic.location.file}#/Attributes/Policy`);
+      else if (topic.policy !== null) request.resourcePolicy = remember(topic.policy);
+    } else missing.add(snapshotPath.snsTopic(arn.account, arn.region, arn.resource));
+    return arn.account;
+  }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
 }
 
@@ -402,8 +437,11 @@ function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
       }
       if (service === 'sts')
         return `the trust policy of \`${g.resourceLabel}\` does not trust ${who}`;
-      if (!g.request.resourcePolicy)
-        return `\`${g.resourceLabel}\` has no resource policy, and another account's principal needs one`;
+      if (!g.request.resourcePolicy) {
+        return spec.principal.kind === 'service'
+          ? `\`${g.resourceLabel}\` has no resource policy naming ${who}`
+          : `\`${g.resourceLabel}\` has no resource policy, and another account's principal needs one`;
+      }
       return `the resource policy of \`${g.resourceLabel}\` does not allow ${who}`;
     }
     case 'permissionBoundary':

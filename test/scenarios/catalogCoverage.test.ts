@@ -40,8 +40,6 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
     "the caller is the instance profile role of the deployment group's EC2 instances, which a snapshot does not name",
   'codedeploy.instance-kms-decrypt':
     "the caller is the instance profile role of the deployment group's EC2 instances, which a snapshot does not name",
-  'codebuild-project.ecr-pull-as-service':
-    'src defect: resolveLink does not read the ECR repository policy, so the link is denied even when the policy allows codebuild.amazonaws.com (see "known src defects" in scenarios.test.ts)',
 };
 
 const MUTABLE: ReadonlySet<LinkReason['policyType']> = new Set([
@@ -255,14 +253,13 @@ describe('catalog coverage: every required entry passes in one scenario and fail
     expect(allowed.has(id)).toBe(false);
   });
 
-  it('the exceptions are exercised: all-providers expands them (Unknown, or denied for the defect)', () => {
+  it('the exceptions are exercised: all-providers expands them (Unknown)', () => {
     const report = analyzeDir(baseDir('all-providers'));
     const seen = new Map<string, string>();
     for (const p of report.pipelines)
       for (const l of p.links)
         if (NOT_EXERCISED[l.requirement]) seen.set(l.requirement, l.decision);
     expect(Object.fromEntries([...seen].sort())).toEqual({
-      'codebuild-project.ecr-pull-as-service': 'ImplicitlyDenied',
       'codedeploy.instance-get-object': 'Unknown',
       'codedeploy.instance-kms-decrypt': 'Unknown',
       'ecs-blue-green.pass-role': 'Unknown',

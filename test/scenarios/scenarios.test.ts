@@ -407,23 +407,25 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     problems: [`${T}/${R}/codebuild.json#/projects/0/vpcConfig/subnets snapshot.shape.invalid`],
   },
   'key-alias-cross-account-output': {
-    // see the known defect below: AWS would fail this run
-    exit: 0,
-    verdicts: { 'orders-api': 'pass' },
-    broken: { 'orders-api': [] },
+    // AWS does not resolve an alias across accounts: the prod action cannot encrypt its output
+    exit: 1,
+    verdicts: { 'orders-api': 'fail' },
+    broken: {
+      'orders-api': [
+        'DeployProd/DeployStack:artifacts.output.kms-generate-data-key:kms:GenerateDataKey ImplicitlyDenied',
+      ],
+    },
   },
   'all-providers': {
-    exit: 1,
+    exit: 0,
     verdicts: {
-      'platform-containers': 'fail',
+      'platform-containers': 'unknown',
       'platform-legacy': 'unknown',
       'platform-web': 'pass',
     },
     broken: {
       'platform-web': [],
       'platform-containers': [
-        'Test/UnitTests:codebuild-project.ecr-pull-as-service:ecr:BatchGetImage ImplicitlyDenied',
-        'Test/UnitTests:codebuild-project.ecr-pull-as-service:ecr:GetDownloadUrlForLayer ImplicitlyDenied',
         'Deploy/Rolling:ecs.pass-role:iam:PassRole Unknown',
         'Deploy/Rolling:ecs.register-task-definition:ecs:RegisterTaskDefinition Unknown',
         'Deploy/BlueGreen:ecs-blue-green.pass-role:iam:PassRole Unknown',
@@ -511,28 +513,22 @@ describe('scenario fixtures', () => {
  * and is marked `it.fails` while src/ gets it wrong: when src/ is fixed the test fails, so the
  * marker (and the expected files) must then be updated.
  */
-describe('known src defects', () => {
-  it.fails(
-    'false denial: the ECR repository policy that allows codebuild.amazonaws.com is not consulted (all-providers)',
-    async () => {
-      const { report } = await analyzeScenario('all-providers');
-      const link = linkOf(
-        report,
-        'Test/UnitTests:codebuild-project.ecr-pull-as-service:ecr:BatchGetImage',
-        'platform-containers',
-      );
-      expect(link.decision).toBe('Allowed');
-    },
-  );
-  it.fails(
-    'false allow: a cross-account action writing outputs cannot use an alias ARN as the artifact key (key-alias-cross-account-output)',
-    async () => {
-      const { report } = await analyzeScenario('key-alias-cross-account-output');
-      const link = linkOf(
-        report,
-        `${DEPLOY}:artifacts.output.kms-generate-data-key:kms:GenerateDataKey`,
-      );
-      expect(link.decision).not.toBe('Allowed');
-    },
-  );
+describe('defects found by the scenarios, now fixed (regression tests)', () => {
+  it('false denial: the ECR repository policy that allows codebuild.amazonaws.com is not consulted (all-providers)', async () => {
+    const { report } = await analyzeScenario('all-providers');
+    const link = linkOf(
+      report,
+      'Test/UnitTests:codebuild-project.ecr-pull-as-service:ecr:BatchGetImage',
+      'platform-containers',
+    );
+    expect(link.decision).toBe('Allowed');
+  });
+  it('false allow: a cross-account action writing outputs cannot use an alias ARN as the artifact key (key-alias-cross-account-output)', async () => {
+    const { report } = await analyzeScenario('key-alias-cross-account-output');
+    const link = linkOf(
+      report,
+      `${DEPLOY}:artifacts.output.kms-generate-data-key:kms:GenerateDataKey`,
+    );
+    expect(link.decision).not.toBe('Allowed');
+  });
 });
