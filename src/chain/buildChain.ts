@@ -14,7 +14,7 @@ import {
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import { expandAction, isPipelineScoped } from './catalog.js';
+import { expandAction, isPipelineScoped, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -101,7 +101,7 @@ export function buildPipelineLinks(
             requirement: entry.id,
             level: entry.level,
             ...(wide ? {} : { stage: stage.name, action: action.name, declaredAt }),
-            principal: principalFor(entry, undefined),
+            principal: principalFor(entry, principalOf(entry.principal, facts)),
             permission,
             resource: entry.resource,
             context: {},
