@@ -56,10 +56,15 @@ export function analyzePipeline(
     name: pipeline.name,
     stages: pipeline.stages.map((s) => ({ name: s.name, actions: s.actions.map((a) => a.name) })),
   };
-  const graph = buildChainGraph(shape, evaluated);
-  const links: ReportLink[] = evaluated.map((l) =>
-    l.decision === 'Allowed' ? l : { ...l, blocks: blockedStages(graph, pipeline.name, l.stage) },
-  );
+  // the graph answers which stages a broken link blocks; a pipeline whose links are all
+  // allowed has nothing to ask it
+  let links: ReportLink[] = evaluated;
+  if (evaluated.some((l) => l.decision !== 'Allowed')) {
+    const graph = buildChainGraph(shape, evaluated);
+    links = evaluated.map((l) =>
+      l.decision === 'Allowed' ? l : { ...l, blocks: blockedStages(graph, pipeline.name, l.stage) },
+    );
+  }
   return {
     name: pipeline.name,
     account: pipeline.account,

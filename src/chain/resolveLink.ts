@@ -138,70 +138,173 @@ function unknownLink(
   };
 }
 
+/**
+ * The caller's side and the resource's side of a link depend only on the principal and on the
+ * resource, and a large organization has thousands of links per role, bucket and key: each side
+ * is gathered once per model and reused.
+ */
+interface Side {
+  readonly fields: Partial<MutableRequest>;
+  readonly context: Readonly<Record<string, string>>;
+  readonly missing: readonly string[];
+  readonly byLabel: ReadonlyMap<string | number, CompiledPolicy>;
+  readonly absent?: { why: string; reason: LinkReason };
+  readonly resourceLabel?: string;
+}
+
+const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
+const EMPTY_SIDE: Side = { fields: {}, context: {}, missing: [], byLabel: new Map() };
+
+function sidesOf(model: Model): { principals: Map<string, Side>; resources: Map<string, Side> } {
+  let sides = SIDES.get(model);
+  if (!sides) {
+    sides = { principals: new Map(), resources: new Map() };
+    SIDES.set(model, sides);
+  }
+  return sides;
+}
+
 function gather(model: Model, spec: LinkSpec): Gathered {
-  const missing = new Set<string>();
-  const byLabel = new Map<string | number, CompiledPolicy>();
-  const context: Record<string, string | readonly string[]> = { 'aws:SecureTransport': 'true' };
+  const sides = sidesOf(model);
+  let ps = EMPTY_SIDE;
+  if (spec.principal.kind === 'role') {
+    const arn = spec.principal.arn;
+    let hit = sides.principals.get(arn);
+    if (!hit) {
+      hit = principalSide(model, arn);
+      sides.principals.set(arn, hit);
+    }
+    ps = hit;
+  }
+  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  const rkey = `${service}\u0000${spec.resource}\u0000${spec.resourceAccount ?? ''}`;
+  let rs = sides.resources.get(rkey);
+  if (!rs) {
+    rs = resourceSide(model, spec, service);
+    sides.resources.set(rkey, rs);
+  }
+  const context: Record<string, string | readonly string[]> = {
+    'aws:SecureTransport': 'true',
+    ...ps.context,
+    ...rs.context,
+    ...spec.context,
+  };
   const request: MutableRequest = {
     principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     action: spec.permission,
     resource: spec.resource,
+    ...ps.fields,
+    ...rs.fields,
     context,
   };
-  const g: Gathered = { request, missing, byLabel, resourceLabel: spec.resource };
+  const missing = new Set<string>(ps.missing);
+  for (const m of rs.missing) missing.add(m);
+  const byLabel =
+    rs.byLabel.size === 0
+      ? ps.byLabel
+      : ps.byLabel.size === 0
+        ? rs.byLabel
+        : new Map([...ps.byLabel, ...rs.byLabel]);
+  const absent = ps.absent ?? rs.absent;
+  const g: Gathered = {
+    request,
+    missing,
+    byLabel: byLabel as Map<string | number, CompiledPolicy>,
+    resourceLabel: rs.resourceLabel ?? spec.resource,
+  };
+  if (absent) {
+    g.absent =
+      absent === ps.absent
+        ? { ...absent, why: `${absent.why}, so it cannot ${spec.permission}` }
+        : absent;
+  }
+  return g;
+}
+
+function principalSide(model: Model, arn: string): Side {
+  const missing = new Set<string>();
+  const byLabel = new Map<string | number, CompiledPolicy>();
+  const fields: Partial<MutableRequest> = {};
+  const context: Record<string, string> = {};
   const remember = (p: CompiledPolicy): CompiledPolicy => {
     byLabel.set(p.name, p);
     return p;
   };
-
-  // The caller's side.
-  let principalAccount: string | undefined;
-  if (spec.principal.kind === 'role') {
-    const arn = spec.principal.arn;
-    principalAccount = parseArn(arn)?.account;
-    const role = findRole(model, arn);
-    if (role.kind === 'missing') missing.add(role.file);
-    else if (role.kind === 'absent') {
-      g.absent = {
-        why: `role \`${arn}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}, so it cannot ${spec.permission}`,
+  const principalAccount = parseArn(arn)?.account;
+  const role = findRole(model, arn);
+  if (role.kind === 'missing') missing.add(role.file);
+  else if (role.kind === 'absent') {
+    return {
+      fields,
+      context,
+      missing: [],
+      byLabel,
+      absent: {
+        why: `role \`${arn}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}`,
         reason: {
           policyType: 'identity',
           policy: arn,
           explicit: false,
           ...(role.file ? { location: { file: role.file } } : {}),
         },
-      };
-      return g;
-    } else {
-      const pol = rolePolicies(model, role.value);
-      for (const m of pol.missing) missing.add(m);
-      request.identityPolicies = pol.identity.map(remember);
-      if (pol.boundary) request.permissionBoundary = remember(pol.boundary);
-      else if (pol.hasBoundary) missing.add(role.value.boundaryArn!);
-    }
-    if (principalAccount && isAccountId(principalAccount)) {
-      const scps = scpLevels(model, principalAccount);
-      for (const m of scps.missing) missing.add(m);
-      if (scps.applies) request.scps = scps.levels.map((l) => l.map(remember));
-      if (isManagementAccount(model, principalAccount)) request.principalIsManagementAccount = true;
-      const org = orgIdOf(model, principalAccount);
-      if (org) context['aws:PrincipalOrgID'] = org;
-    }
+      },
+    };
+  } else {
+    const pol = rolePolicies(model, role.value);
+    for (const m of pol.missing) missing.add(m);
+    fields.identityPolicies = pol.identity.map(remember);
+    if (pol.boundary) fields.permissionBoundary = remember(pol.boundary);
+    else if (pol.hasBoundary) missing.add(role.value.boundaryArn!);
   }
+  if (principalAccount && isAccountId(principalAccount)) {
+    const scps = scpLevels(model, principalAccount);
+    for (const m of scps.missing) missing.add(m);
+    if (scps.applies) fields.scps = scps.levels.map((l) => l.map(remember));
+    if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
+    const org = orgIdOf(model, principalAccount);
+    if (org) context['aws:PrincipalOrgID'] = org;
+  }
+  return { fields, context, missing: [...missing], byLabel };
+}
 
-  // The resource's side.
+function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
+  const g: Gathered = {
+    request: { principal: '', action: spec.permission, resource: spec.resource },
+    missing: new Set<string>(),
+    byLabel: new Map(),
+    resourceLabel: spec.resource,
+  };
+  const context: Record<string, string> = {};
   const owner = resourceOwner(model, spec, g);
+  const fields: Partial<MutableRequest> = {};
+  const r = g.request;
+  if (r.resource !== spec.resource) fields.resource = r.resource;
+  if (r.resourcePolicy !== undefined) fields.resourcePolicy = r.resourcePolicy;
+  if (r.resourceIsAwsManagedKey) fields.resourceIsAwsManagedKey = true;
   if (owner) {
-    request.resourceAccount = owner;
+    fields.resourceAccount = owner;
     const rcps = rcpLevels(model, owner);
-    for (const m of rcps.missing) missing.add(m);
-    if (rcps.applies) request.rcps = rcps.levels.map((l) => l.map(remember));
-    if (isManagementAccount(model, owner)) request.resourceIsManagementAccount = true;
+    for (const m of rcps.missing) g.missing.add(m);
+    if (rcps.applies) {
+      fields.rcps = rcps.levels.map((l) =>
+        l.map((p) => {
+          g.byLabel.set(p.name, p);
+          return p;
+        }),
+      );
+    }
+    if (isManagementAccount(model, owner)) fields.resourceIsManagementAccount = true;
     const org = orgIdOf(model, owner);
     if (org) context['aws:ResourceOrgID'] = org;
   }
-  Object.assign(context, spec.context);
-  return g;
+  return {
+    fields,
+    context,
+    missing: [...g.missing],
+    byLabel: g.byLabel,
+    ...(g.absent ? { absent: g.absent } : {}),
+    resourceLabel: g.resourceLabel,
+  };
 }
 
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */

@@ -4,7 +4,7 @@
  * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
  */
 import type { Command } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
@@ -19,6 +19,8 @@ import {
   type FailOn,
   type FormatName,
 } from '../report/index.js';
+import { renderJsonChunks } from '../report/json.js';
+import type { ReportOptions } from '../report/options.js';
 import type { Report } from '../report/types.js';
 import type { CliIo } from './io.js';
 import { loadInput } from './loadInput.js';
@@ -142,22 +144,38 @@ export function runAnalyze(
     const dir = resolve(io.cwd, opts.outputDir);
     mkdirSync(dir, { recursive: true });
     for (const f of formats as FormatName[]) {
-      writeFileSync(
+      writeChunks(
         join(dir, `report.${FORMAT_EXTENSIONS[f]}`),
-        REPORTERS[f](report, { ...options, color: false }),
+        render(f, report, { ...options, color: false }),
       );
     }
   } else {
     const f = formats[0] as FormatName;
-    const text = REPORTERS[f](report, opts.output ? { ...options, color: false } : options);
-    if (opts.output) writeFileSync(resolve(io.cwd, opts.output), text);
-    else io.stdout(text);
+    if (opts.output)
+      writeChunks(resolve(io.cwd, opts.output), render(f, report, { ...options, color: false }));
+    else for (const chunk of render(f, report, options)) io.stdout(chunk);
   }
   // problems go to stderr too, one line each, unless the text report on stdout already lists them
   if (!(formats[0] === 'text' && !opts.output && !opts.outputDir)) {
     for (const p of report.problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
   }
   return exitCodeFor(report, failOn, { expired });
+}
+
+/** A report as chunks: JSON is written pipeline by pipeline, the other formats in one piece. */
+function render(format: FormatName, report: Report, options: ReportOptions): Iterable<string> {
+  return format === 'json'
+    ? renderJsonChunks(report, options)
+    : [REPORTERS[format](report, options)];
+}
+
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function withProblem(report: Report, p: Problem): Report {

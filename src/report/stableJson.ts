@@ -3,7 +3,8 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2) + '\n';
 }
 
-function sortKeys(value: unknown): unknown {
+/** A copy with object keys sorted (code-unit order) and undefined members dropped. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

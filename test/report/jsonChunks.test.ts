@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { renderJsonChunks } from '../../src/report/json.js';
+import { stableJson } from '../../src/report/stableJson.js';
+import type { Report } from '../../src/report/types.js';
+import { crossAccountReport, hostileReport, largeReport } from './fixtures.js';
+
+describe('renderJsonChunks', () => {
+  it('writes exactly the bytes of the whole-report JSON, one pipeline per chunk', () => {
+    const empty: Report = { pipelines: [], problems: [] };
+    for (const report of [crossAccountReport(), hostileReport(), largeReport(5, 7), empty]) {
+      const chunks = [...renderJsonChunks(report)];
+      expect(chunks.join('')).toBe(stableJson(report));
+      if (report.pipelines.length > 0) expect(chunks.length).toBe(report.pipelines.length + 2);
+    }
+  });
+  it('keeps problems with their pointers', () => {
+    const report: Report = {
+      pipelines: crossAccountReport().pipelines,
+      problems: [
+        {
+          file: 'a/iam.json',
+          pointer: '/RoleDetailList/0',
+          message: 'bad',
+          id: 'x.y',
+          severity: 'error',
+        },
+      ],
+    };
+    expect([...renderJsonChunks(report)].join('')).toBe(stableJson(report));
+  });
+});
