@@ -20,6 +20,21 @@ import type { CompiledPolicy } from '../policy/types.js';
 export interface Location {
   readonly file: string;
   readonly pointer: string;
+  /** 1-based source line, when the loader knows it (templates) */
+  readonly line?: number;
+  /** 1-based source column, when the loader knows it (templates) */
+  readonly column?: number;
+}
+
+/**
+ * A value a template loader could not resolve (an SSM parameter with no value given, a macro,
+ * an unknown attribute...). The model holds `placeholder` in its place, shaped so that lookups
+ * of it never find anything (`missing`, never `absent`); `location` names the template element.
+ */
+export interface UnresolvedValueModel {
+  readonly placeholder: string;
+  readonly reason: string;
+  readonly location: Location;
 }
 
 export interface Model {
@@ -31,6 +46,10 @@ export interface Model {
   readonly organization: OrganizationModel | undefined;
   /** every input problem, sorted (file, pointer, id, message) */
   readonly problems: readonly Problem[];
+  /** where the model came from; undefined: a snapshot */
+  readonly source?: 'snapshot' | 'template' | 'merged';
+  /** template values that could not be resolved, by the placeholder the model holds instead */
+  readonly unresolved?: ReadonlyMap<string, UnresolvedValueModel>;
 }
 
 export interface AccountModel {
@@ -88,6 +107,8 @@ export interface RoleModel {
    * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)
    */
   readonly isServiceLinked: boolean;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -130,6 +151,8 @@ export interface ManagedPolicyModel {
   readonly defaultVersionId: string | undefined;
   /** the default version's document; undefined when it is absent or could not be compiled */
   readonly policy: CompiledPolicy | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -153,6 +176,8 @@ export interface BucketModel {
   /** `ObjectOwnership` of `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter) */
   readonly ownership: string | undefined;
   readonly publicAccessBlock: PublicAccessBlockModel | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -213,6 +238,8 @@ export interface PipelineModel {
    */
   readonly artifactStores: ReadonlyMap<string, ArtifactStoreModel>;
   readonly stages: readonly StageModel[];
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -281,6 +308,8 @@ export interface CodeBuildProjectModel {
   readonly secondaryArtifacts: readonly CodeBuildArtifactsModel[];
   readonly logsConfig: CodeBuildLogsModel | undefined;
   readonly vpcConfig: CodeBuildVpcModel | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -375,6 +404,8 @@ export interface KmsKeyModel {
   readonly aliases: readonly string[];
   /** undefined: the file has no `Grants` (unknown) */
   readonly grants: readonly KmsGrantModel[] | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -407,6 +438,8 @@ export interface LambdaModel {
   readonly role: string | undefined;
   /** null: the file has no `Policy` (known: no resource policy); undefined: not compilable */
   readonly policy: CompiledPolicy | null | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -437,6 +470,8 @@ export interface EventRuleModel {
   readonly scheduleExpression: string | undefined;
   /** undefined: `Targets` has no entry for this rule (unknown) */
   readonly targets: readonly EventTargetModel[] | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 
@@ -465,6 +500,8 @@ export interface SnsTopicModel {
   /** from `Attributes.Policy`; null: absent */
   readonly policy: CompiledPolicy | null | undefined;
   readonly kmsMasterKeyId: string | undefined;
+  /** true when a template loader made up the name or id, as AWS would generate it */
+  readonly generated?: boolean;
   readonly location: Location;
 }
 

@@ -1,0 +1,158 @@
+/**
+ * A CDK cloud assembly (`cdk.out`): `manifest.json` lists each stack's template, account and
+ * region (https://docs.aws.amazon.com/cdk/v2/guide/environments.html). Environment-agnostic
+ * stacks (`aws://unknown-account/unknown-region`) take the account and region given here.
+ * Nested assemblies (CDK stages) are read too.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { joinPointer, type Problem } from '../problems.js';
+import {
+  displayPath,
+  loadStacks,
+  type StackSpec,
+  type TemplateLoadOptions,
+  type TemplateLoadResult,
+} from './stacks.js';
+import type { StackParameterInput } from './templateStack.js';
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A folder with a `manifest.json` that lists artifacts. */
+export function isCdkAssembly(dir: string): boolean {
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+  } catch {
+    return false;
+  }
+  const m = readJson(join(dir, 'manifest.json'));
+  return isObject(m) && isObject(m['artifacts']);
+}
+
+const MAX_NESTING = 8;
+
+export function loadCdkAssembly(
+  dir: string,
+  opts: { account?: string; region?: string } & TemplateLoadOptions,
+): TemplateLoadResult {
+  const problems: Problem[] = [];
+  const specs: StackSpec[] = [];
+  readAssembly(dir, opts, specs, problems, 0);
+  return loadStacks(specs, displayPath(dir), opts, problems);
+}
+
+function readAssembly(
+  dir: string,
+  opts: { account?: string; region?: string },
+  specs: StackSpec[],
+  problems: Problem[],
+  depth: number,
+): void {
+  const manifestPath = join(dir, 'manifest.json');
+  const file = displayPath(manifestPath);
+  const manifest = readJson(manifestPath);
+  const artifacts = isObject(manifest) ? manifest['artifacts'] : undefined;
+  if (!isObject(artifacts)) {
+    problems.push({
+      file,
+      pointer: '',
+      message: 'expected a cdk `manifest.json` with `artifacts`',
+      id: 'cdk.manifest.invalid',
+      severity: 'error',
+    });
+    return;
+  }
+  for (const id of Object.keys(artifacts).sort()) {
+    const a = artifacts[id];
+    const pointer = joinPointer('/artifacts', id);
+    if (!isObject(a)) continue;
+    const props = isObject(a['properties']) ? a['properties'] : {};
+    if (a['type'] === 'cdk:cloud-assembly' && typeof props['directoryName'] === 'string') {
+      if (depth < MAX_NESTING) {
+        readAssembly(join(dir, props['directoryName']), opts, specs, problems, depth + 1);
+      }
+      continue;
+    }
+    if (a['type'] !== 'aws:cloudformation:stack') continue;
+    const templateFile = props['templateFile'];
+    if (typeof templateFile !== 'string') {
+      problems.push({
+        file,
+        pointer: joinPointer(pointer, 'properties'),
+        message: `stack \`${id}\` has no \`templateFile\``,
+        id: 'cdk.stack.invalid',
+        severity: 'error',
+      });
+      continue;
+    }
+    const env =
+      typeof a['environment'] === 'string'
+        ? a['environment']
+        : 'aws://unknown-account/unknown-region';
+    const m = /^aws:\/\/([^/]*)\/(.*)$/.exec(env);
+    let reported = false;
+    let account = m?.[1] ?? 'unknown-account';
+    let region = m?.[2] ?? 'unknown-region';
+    if (account === 'unknown-account') {
+      if (opts.account !== undefined) account = opts.account;
+      else {
+        reported = true;
+        problems.push({
+          file,
+          pointer: joinPointer(pointer, 'environment'),
+          message: `stack \`${id}\` is environment-agnostic: give an account`,
+          id: 'cdk.environment.account-unknown',
+          severity: 'warning',
+        });
+      }
+    }
+    if (region === 'unknown-region') {
+      if (opts.region !== undefined) region = opts.region;
+      else {
+        reported = true;
+        problems.push({
+          file,
+          pointer: joinPointer(pointer, 'environment'),
+          message: `stack \`${id}\` is environment-agnostic: give a region`,
+          id: 'cdk.environment.region-unknown',
+          severity: 'warning',
+        });
+      }
+    }
+    const parameters = new Map<string, StackParameterInput>();
+    if (isObject(props['parameters'])) {
+      for (const [k, v] of Object.entries(props['parameters']).sort(([x], [y]) =>
+        x < y ? -1 : 1,
+      )) {
+        if (typeof v === 'string' || typeof v === 'number') parameters.set(k, String(v));
+      }
+    }
+    const templatePath = join(dir, templateFile);
+    let text: string | undefined;
+    try {
+      text = readFileSync(templatePath, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    specs.push({
+      file: displayPath(templatePath),
+      text,
+      name: typeof props['stackName'] === 'string' ? props['stackName'] : id,
+      account,
+      region,
+      parameters,
+      declaredIn: { file, pointer, accountKey: 'environment', regionKey: 'environment' },
+      environmentReported: reported,
+    });
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * CloudFormation intrinsic functions, evaluated offline. What cannot be known before the
+ * deploy (an SSM parameter's value, a macro's output, the AZs of a region) becomes an
+ * `Unresolved` value that carries why and where, never a guess.
+ * Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+ */
+import { joinPointer } from '../problems.js';
+
+/** A value that cannot be known offline; `pointer` is the template element that needs it. */
+export class Unresolved {
+  constructor(
+    readonly reason: string,
+    readonly pointer: string,
+  ) {}
+}
+
+export function isUnresolved(x: unknown): x is Unresolved {
+  return x instanceof Unresolved;
+}
+
+/** `Ref: AWS::NoValue`: the property or list element is removed. */
+export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
+
+export interface IntrinsicScope {
+  /** `Ref` of a parameter, pseudo parameter or resource */
+  ref(name: string, pointer: string): unknown;
+  /** `Fn::GetAtt` of a resource */
+  getAtt(logicalId: string, attribute: string, pointer: string): unknown;
+  /** the value of a named condition */
+  condition(name: string, pointer: string): boolean | Unresolved;
+  /** `Fn::ImportValue`: an export of another stack */
+  importValue(name: string, pointer: string): unknown;
+  /** the template's `Mappings` */
+  readonly mappings: unknown;
+}
+
+/** Where each object or array made by `resolveValue` came from (its template pointer). */
+export type Origins = WeakMap<object, string>;
+
+const MAX_DEPTH = 128;
+
+/**
+ * Resolve every intrinsic in `value` (found at `pointer` in the template). Objects and arrays
+ * are rebuilt with `NO_VALUE` elements removed; their template pointers go to `origins`.
+ */
+export function resolveValue(
+  value: unknown,
+  pointer: string,
+  scope: IntrinsicScope,
+  origins: Origins,
+): unknown {
+  return new Resolver(scope, origins).resolve(value, pointer, 0);
+}
+
+/** Evaluate a condition expression (`Fn::Equals`, `Fn::And`, `Condition: name`...). */
+export function resolveConditionExpression(
+  value: unknown,
+  pointer: string,
+  scope: IntrinsicScope,
+): boolean | Unresolved {
+  return new Resolver(scope, new WeakMap()).condition(value, pointer, 0);
+}
+
+/** A string, or the reason it is not one. */
+export function asString(value: unknown, pointer: string): string | Unresolved {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Unresolved) return value;
+  return new Unresolved(`expected a string, got ${describe(value)}`, pointer);
+}
+
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (value === NO_VALUE) return '`AWS::NoValue`';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Unresolved) return 'an unresolved value';
+  return `a ${typeof value}`;
+}
+
+/** The first Unresolved inside a resolved value, if any. */
+export function firstUnresolved(value: unknown, depth = 0): Unresolved | undefined {
+  if (value instanceof Unresolved) return value;
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return undefined;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const u = firstUnresolved(v, depth + 1);
+    if (u) return u;
+  }
+  return undefined;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The single key of an intrinsic function object, if `value` is one. */
+export function intrinsicName(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const k = keys[0]!;
+  return k === 'Ref' || k.startsWith('Fn::') ? k : undefined;
+}
+
+class Resolver {
+  constructor(
+    private readonly scope: IntrinsicScope,
+    private readonly origins: Origins,
+  ) {}
+
+  resolve(value: unknown, pointer: string, depth: number): unknown {
+    if (depth > MAX_DEPTH) return new Unresolved('the value is nested too deeply', pointer);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      value.forEach((v, i) => {
+        const r = this.resolve(v, joinPointer(pointer, i), depth + 1);
+        if (r !== NO_VALUE) out.push(r);
+      });
+      this.origins.set(out, pointer);
+      return out;
+    }
+    if (!isObject(value)) return value;
+    const fn = intrinsicName(value);
+    if (fn !== undefined) return this.call(fn, value[fn], joinPointer(pointer, fn), depth + 1);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const r = this.resolve(value[key], joinPointer(pointer, key), depth + 1);
+      if (r === NO_VALUE) continue;
+      Object.defineProperty(out, key, {
+        value: r,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    this.origins.set(out, pointer);
+    return out;
+  }
+
+  private str(value: unknown, pointer: string, depth: number): string | Unresolved {
+    return asString(this.resolve(value, pointer, depth), pointer);
+  }
+
+  private list(value: unknown, pointer: string, depth: number): unknown[] | Unresolved {
+    const r = this.resolve(value, pointer, depth);
+    if (r instanceof Unresolved) return r;
+    if (!Array.isArray(r)) return new Unresolved(`expected a list, got ${describe(r)}`, pointer);
+    return r;
+  }
+
+  private args(arg: unknown, pointer: string, fn: string, n: number): unknown[] | Unresolved {
+    if (!Array.isArray(arg) || arg.length < n) {
+      return new Unresolved(`\`${fn}\` expects a list of ${n} arguments`, pointer);
+    }
+    return arg;
+  }
+
+  condition(value: unknown, pointer: string, depth: number): boolean | Unresolved {
+    if (depth > MAX_DEPTH) return new Unresolved('the condition is nested too deeply', pointer);
+    if (isObject(value) && Object.keys(value).length === 1 && 'Condition' in value) {
+      const name = value['Condition'];
+      const p = joinPointer(pointer, 'Condition');
+      return typeof name === 'string'
+        ? this.scope.condition(name, p)
+        : new Unresolved('`Condition` expects a condition name', p);
+    }
+    const r = this.resolve(value, pointer, depth);
+    if (typeof r === 'boolean') return r;
+    if (r === 'true' || r === 'false') return r === 'true';
+    if (r instanceof Unresolved) return r;
+    return new Unresolved(`expected a condition, got ${describe(r)}`, pointer);
+  }
+
+  private call(fn: string, arg: unknown, pointer: string, depth: number): unknown {
+    switch (fn) {
+      case 'Ref':
+        return typeof arg === 'string'
+          ? this.scope.ref(arg, pointer)
+          : new Unresolved('`Ref` expects a name', pointer);
+      case 'Fn::GetAtt':
+        return this.getAtt(arg, pointer, depth);
+      case 'Fn::Sub':
+        return this.sub(arg, pointer, depth);
+      case 'Fn::Join': {
+        const a = this.args(arg, pointer, fn, 2);
+        if (a instanceof Unresolved) return a;
+        const sep = this.str(a[0], joinPointer(pointer, 0), depth);
+        if (sep instanceof Unresolved) return sep;
+        const items = this.list(a[1], joinPointer(pointer, 1), depth);
+        if (items instanceof Unresolved) return items;
+        const parts: string[] = [];
+        for (const item of items) {
+          const s = asString(item, joinPointer(pointer, 1));
+          if (s instanceof Unresolved) return s;
+          parts.push(s);
+        }
+        return parts.join(sep);
+      }
+      case 'Fn::Select': {
+        const a = this.args(arg, pointer, fn, 2);
+        if (a instanceof Unresolved) return a;
+        const index = this.str(a[0], joinPointer(pointer, 0), depth);
+        if (index instanceof Unresolved) return index;
+        const items = this.list(a[1], joinPointer(pointer, 1), depth);
+        if (items instanceof Unresolved) return items;
+        const i = Number(index);
+        if (!Number.isInteger(i) || i < 0 || i >= items.length) {
+          return new Unresolved(`\`Fn::Select\` index \`${index}\` is out of range`, pointer);
+        }
+        return items[i];
+      }
+      case 'Fn::Split': {
+        const a = this.args(arg, pointer, fn, 2);
+        if (a instanceof Unresolved) return a;
+        const sep = this.str(a[0], joinPointer(pointer, 0), depth);
+        if (sep instanceof Unresolved) return sep;
+        const s = this.str(a[1], joinPointer(pointer, 1), depth);
+        if (s instanceof Unresolved) return s;
+        return sep === '' ? [s] : s.split(sep);
+      }
+      case 'Fn::If': {
+        const a = this.args(arg, pointer, fn, 3);
+        if (a instanceof Unresolved) return a;
+        const name = a[0];
+        const c =
+          typeof name === 'string'
+            ? this.scope.condition(name, joinPointer(pointer, 0))
+            : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
+        if (c instanceof Unresolved) return c;
+        // only the chosen branch is evaluated, as CloudFormation does
+        const branch = c ? 1 : 2;
+        return this.resolve(a[branch], joinPointer(pointer, branch), depth);
+      }
+      case 'Fn::Equals': {
+        const a = this.args(arg, pointer, fn, 2);
+        if (a instanceof Unresolved) return a;
+        const x = this.resolve(a[0], joinPointer(pointer, 0), depth);
+        const y = this.resolve(a[1], joinPointer(pointer, 1), depth);
+        const u = firstUnresolved(x) ?? firstUnresolved(y);
+        if (u) return u;
+        return canonical(x) === canonical(y);
+      }
+      case 'Fn::And':
+      case 'Fn::Or': {
+        if (!Array.isArray(arg) || arg.length === 0) {
+          return new Unresolved(`\`${fn}\` expects a list of conditions`, pointer);
+        }
+        let unknown: Unresolved | undefined;
+        for (let i = 0; i < arg.length; i++) {
+          const c = this.condition(arg[i], joinPointer(pointer, i), depth + 1);
+          if (c instanceof Unresolved) unknown ??= c;
+          // one false settles And, one true settles Or, whatever the unknown ones are
+          else if (fn === 'Fn::And' && !c) return false;
+          else if (fn === 'Fn::Or' && c) return true;
+        }
+        return unknown ?? fn === 'Fn::And';
+      }
+      case 'Fn::Not': {
+        const a = this.args(arg, pointer, fn, 1);
+        if (a instanceof Unresolved) return a;
+        const c = this.condition(a[0], joinPointer(pointer, 0), depth + 1);
+        return c instanceof Unresolved ? c : !c;
+      }
+      case 'Fn::FindInMap':
+        return this.findInMap(arg, pointer, depth);
+      case 'Fn::ImportValue': {
+        const name = this.str(arg, pointer, depth);
+        return name instanceof Unresolved ? name : this.scope.importValue(name, pointer);
+      }
+      case 'Fn::Base64': {
+        const s = this.str(arg, pointer, depth);
+        return s instanceof Unresolved ? s : Buffer.from(s, 'utf8').toString('base64');
+      }
+      case 'Fn::Length': {
+        const items = this.list(arg, pointer, depth);
+        return items instanceof Unresolved ? items : items.length;
+      }
+      case 'Fn::ToJsonString': {
+        const v = this.resolve(arg, pointer, depth);
+        return firstUnresolved(v) ?? JSON.stringify(v);
+      }
+      case 'Fn::GetAZs':
+        return new Unresolved('the availability zones of a region are not known offline', pointer);
+      case 'Fn::Cidr':
+        return new Unresolved('`Fn::Cidr` is not evaluated', pointer);
+      case 'Fn::Transform':
+        return new Unresolved(
+          'a macro (`Fn::Transform`) decides this value at deploy time',
+          pointer,
+        );
+      default:
+        return new Unresolved(`unknown intrinsic function \`${fn.slice(0, 60)}\``, pointer);
+    }
+  }
+
+  private getAtt(arg: unknown, pointer: string, depth: number): unknown {
+    let parts: unknown[];
+    if (typeof arg === 'string') {
+      const dot = arg.indexOf('.');
+      parts = dot < 0 ? [arg] : [arg.slice(0, dot), arg.slice(dot + 1)];
+    } else if (Array.isArray(arg)) parts = arg;
+    else return new Unresolved('`Fn::GetAtt` expects `[resource, attribute]`', pointer);
+    if (parts.length !== 2 || typeof parts[0] !== 'string') {
+      return new Unresolved('`Fn::GetAtt` expects `[resource, attribute]`', pointer);
+    }
+    const attr = this.str(parts[1], joinPointer(pointer, 1), depth);
+    if (attr instanceof Unresolved) return attr;
+    return this.scope.getAtt(parts[0], attr, pointer);
+  }
+
+  private findInMap(arg: unknown, pointer: string, depth: number): unknown {
+    const a = this.args(arg, pointer, 'Fn::FindInMap', 3);
+    if (a instanceof Unresolved) return a;
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const k = this.str(a[i], joinPointer(pointer, i), depth);
+      if (k instanceof Unresolved) return k;
+      keys.push(k);
+    }
+    let node: unknown = this.scope.mappings;
+    for (const k of keys) {
+      node = isObject(node) && Object.prototype.hasOwnProperty.call(node, k) ? node[k] : undefined;
+    }
+    if (node === undefined) {
+      // the AWS::LanguageExtensions default: `[map, top, second, {DefaultValue: x}]`
+      const dflt = a[3];
+      if (isObject(dflt) && 'DefaultValue' in dflt) {
+        return this.resolve(dflt['DefaultValue'], joinPointer(pointer, 3, 'DefaultValue'), depth);
+      }
+      return new Unresolved(`no mapping entry \`${keys.join('.')}\``, pointer);
+    }
+    return this.resolve(node, pointer, depth);
+  }
+
+  private sub(arg: unknown, pointer: string, depth: number): unknown {
+    let text: unknown = arg;
+    let textPointer = pointer;
+    const vars = new Map<string, unknown>();
+    if (Array.isArray(arg)) {
+      text = arg[0];
+      textPointer = joinPointer(pointer, 0);
+      const map: unknown = arg[1];
+      if (arg.length !== 2 || !isObject(map)) {
+        return new Unresolved('`Fn::Sub` expects a string or `[string, {variables}]`', pointer);
+      }
+      for (const k of Object.keys(map)) {
+        vars.set(k, this.resolve(map[k], joinPointer(pointer, 1, k), depth));
+      }
+    }
+    if (typeof text !== 'string') {
+      return new Unresolved('`Fn::Sub` expects a string', textPointer);
+    }
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const start = text.indexOf('${', i);
+      if (start < 0) {
+        out += text.slice(i);
+        break;
+      }
+      out += text.slice(i, start);
+      const end = text.indexOf('}', start + 2);
+      if (end < 0) {
+        out += text.slice(start);
+        break;
+      }
+      const name = text.slice(start + 2, end);
+      i = end + 1;
+      // `${!Literal}` writes `${Literal}`
+      if (name.startsWith('!')) {
+        out += '${' + name.slice(1) + '}';
+        continue;
+      }
+      const key = name.trim();
+      let v: unknown;
+      if (vars.has(key)) v = vars.get(key);
+      else {
+        const dot = key.indexOf('.');
+        v =
+          dot > 0 && !key.startsWith('AWS::')
+            ? this.scope.getAtt(key.slice(0, dot), key.slice(dot + 1), textPointer)
+            : this.scope.ref(key, textPointer);
+      }
+      const s = asString(v, textPointer);
+      if (s instanceof Unresolved) return s;
+      out += s;
+    }
+    return out;
+  }
+}
+
+function canonical(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+}

@@ -1,0 +1,336 @@
+/**
+ * Templates in, model out: a stacks file says which template goes to which account and region
+ * with which parameters; a parameter may name another stack's output or resource, so the links
+ * between stacks are evaluated rather than unknown.
+ *
+ * ```yaml
+ * stacks:
+ *   - template: tools/pipeline.yaml     # relative to this file
+ *     account: "111111111111"
+ *     region: us-east-1
+ *     name: tools-pipeline              # optional: AWS::StackName (default: the file name)
+ *     parameters:
+ *       ProdAccount: "222222222222"
+ *       CMKARN: { fromStack: pre-reqs, output: CMK }
+ *       KeyId: { fromStack: pre-reqs, resource: KMSKey }
+ * ```
+ * I/O happens here and nowhere below: reading the files; the rest is pure.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { joinPointer, type Problem } from '../problems.js';
+import { isAccountId, isRegionName } from '../model/arn.js';
+import type { Model } from '../model/types.js';
+import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
+import { parseTemplateText } from './templateParse.js';
+import { ModelBuilder, templateExtras } from './templateResources.js';
+import { TemplateStack, type StackParameterInput, type StackRegistry } from './templateStack.js';
+
+export interface StacksInput {
+  stacks: {
+    template: string;
+    account: string;
+    region: string;
+    name?: string;
+    parameters?: Record<
+      string,
+      string | { fromStack: string; output: string } | { fromStack: string; resource: string }
+    >;
+  }[];
+}
+
+export interface TemplateLoadResult {
+  readonly model: Model;
+  readonly problems: Problem[];
+}
+
+export interface TemplateLoadOptions {
+  /** where AWS-managed policy documents come from; default: the installed package, if any */
+  readonly managedPolicies?: ManagedPolicySource;
+}
+
+/** One stack to load: the template text is read by the caller (or `readTemplate`). */
+export interface StackSpec {
+  /** the template path as reports show it */
+  readonly file: string;
+  /** the template text; undefined: it could not be read (a problem says why) */
+  readonly text: string | undefined;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly parameters: ReadonlyMap<string, StackParameterInput>;
+  /** where the stack was declared (stacks file and pointer), for problems */
+  readonly declaredIn?: {
+    readonly file: string;
+    readonly pointer: string;
+    /** the key that holds the account and region under `pointer` (default `account`, `region`) */
+    readonly accountKey?: string;
+    readonly regionKey?: string;
+  };
+  /** the caller already reported a made-up account or region */
+  readonly environmentReported?: boolean;
+}
+
+/** How a path is shown: relative to the current directory, `/`-separated. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return (rel === '' ? '.' : rel).split('\\').join('/');
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Load stacks whose templates are already read. Pure apart from the managed policy source. */
+export function loadStacks(
+  specs: readonly StackSpec[],
+  root: string,
+  options: TemplateLoadOptions = {},
+  extraProblems: readonly Problem[] = [],
+): TemplateLoadResult {
+  const problems: Problem[] = [...extraProblems];
+  const stacks: TemplateStack[] = [];
+  const byName = new Map<string, TemplateStack>();
+  const registry: StackRegistry = {
+    stack: (name) => byName.get(name),
+    all: () => stacks,
+  };
+  for (const spec of specs) {
+    const where = spec.declaredIn;
+    const at = (suffix: string): Pick<Problem, 'file' | 'pointer'> =>
+      where
+        ? { file: where.file, pointer: joinPointer(where.pointer, suffix) }
+        : { file: spec.file, pointer: '' };
+    if (!isAccountId(spec.account) && spec.environmentReported !== true) {
+      problems.push({
+        ...at(where?.accountKey ?? 'account'),
+        message: `stack \`${spec.name}\`: \`${spec.account}\` is not a 12-digit account id: it is used as given`,
+        id: 'stacks.account.invalid',
+        severity: 'warning',
+      });
+    }
+    if (!isRegionName(spec.region) && spec.environmentReported !== true) {
+      problems.push({
+        ...at(where?.regionKey ?? 'region'),
+        message: `stack \`${spec.name}\`: \`${spec.region}\` is not a known region name: it is used as given`,
+        id: 'stacks.region.unknown',
+        severity: 'warning',
+      });
+    }
+    if (byName.has(spec.name)) {
+      problems.push({
+        ...at('name'),
+        message: `two stacks are named \`${spec.name}\`: \`fromStack\` finds the first`,
+        id: 'stacks.stack.duplicate',
+        severity: 'warning',
+      });
+    }
+    if (spec.text === undefined) {
+      problems.push({
+        ...at('template'),
+        message: `the template \`${spec.file}\` cannot be read`,
+        id: 'stacks.template.missing',
+        severity: 'error',
+      });
+      continue;
+    }
+    const parsed = parseTemplateText(spec.text, spec.file);
+    const stack = new TemplateStack(
+      {
+        name: spec.name,
+        account: spec.account,
+        region: spec.region,
+        file: spec.file,
+        parameters: spec.parameters,
+        ...(where
+          ? {
+              parameterFile: where.file,
+              parameterPointer: joinPointer(where.pointer, 'parameters'),
+            }
+          : {}),
+      },
+      parsed,
+      registry,
+    );
+    stacks.push(stack);
+    if (!byName.has(spec.name)) byName.set(spec.name, stack);
+  }
+  const builder = new ModelBuilder(
+    stacks,
+    options.managedPolicies ?? packageManagedPolicies(),
+    root,
+  );
+  const result = builder.build(problems);
+  templateExtras.set(result.model, result);
+  return { model: result.model, problems: [...result.model.problems] };
+}
+
+/** Load one template into one account and region. */
+export function loadSingleTemplate(
+  path: string,
+  opts: {
+    account: string;
+    region: string;
+    stackName?: string;
+    parameters?: Record<string, string>;
+  } & TemplateLoadOptions,
+): TemplateLoadResult {
+  const file = displayPath(path);
+  return loadStacks(
+    [
+      {
+        file,
+        text: readText(path),
+        name: opts.stackName ?? defaultStackName(path),
+        account: opts.account,
+        region: opts.region,
+        parameters: new Map(Object.entries(opts.parameters ?? {}).sort()),
+      },
+    ],
+    file,
+    opts,
+  );
+}
+
+/** A stack name from a template path: the file name without its extension. */
+export function defaultStackName(path: string): string {
+  const base = basename(path, extname(path)).replace(/\.template$/, '');
+  const clean = base.replace(/[^A-Za-z0-9-]/g, '-');
+  return /^[A-Za-z]/.test(clean) ? clean : `stack-${clean}`;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Load a stacks file (YAML or JSON); template paths are relative to it. */
+export function loadStacksFile(
+  path: string,
+  options: TemplateLoadOptions = {},
+): TemplateLoadResult {
+  const file = displayPath(path);
+  const problems: Problem[] = [];
+  const fail = (pointer: string, message: string, id: string): void => {
+    problems.push({ file, pointer, message, id, severity: 'error' });
+  };
+  const text = readText(path);
+  if (text === undefined) {
+    fail('', `the stacks file \`${file}\` cannot be read`, 'stacks.file.missing');
+    return loadStacks([], file, options, problems);
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    fail(
+      '',
+      `the stacks file is not valid yaml or json: ${doc.errors[0]!.message.split('\n')[0]}`,
+      'stacks.file.invalid',
+    );
+    return loadStacks([], file, options, problems);
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const list = isObject(data) ? data['stacks'] : undefined;
+  if (!Array.isArray(list)) {
+    fail('', 'expected `stacks:` with a list of stacks', 'stacks.file.invalid');
+    return loadStacks([], file, options, problems);
+  }
+  const dir = dirname(path);
+  const specs: StackSpec[] = [];
+  list.forEach((entry, i) => {
+    const pointer = joinPointer('/stacks', i);
+    if (!isObject(entry)) {
+      fail(pointer, 'expected `template`, `account` and `region`', 'stacks.stack.invalid');
+      return;
+    }
+    const str = (k: string): string | undefined => {
+      const v = entry[k];
+      return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+    };
+    const template = str('template');
+    const account = str('account');
+    const region = str('region');
+    if (template === undefined || account === undefined || region === undefined) {
+      fail(pointer, 'expected `template`, `account` and `region`', 'stacks.stack.invalid');
+      return;
+    }
+    if (typeof entry['account'] === 'number') {
+      problems.push({
+        file,
+        pointer: joinPointer(pointer, 'account'),
+        message:
+          '`account` is a number: quote it, or an account id starting with 0 loses its zeros',
+        id: 'stacks.account.number',
+        severity: 'warning',
+      });
+    }
+    const parameters = new Map<string, StackParameterInput>();
+    const params = entry['parameters'];
+    if (params !== undefined && !isObject(params)) {
+      fail(
+        joinPointer(pointer, 'parameters'),
+        'expected a map of parameter values',
+        'stacks.parameter.invalid',
+      );
+    }
+    for (const [k, v] of Object.entries(isObject(params) ? params : {}).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
+      const pp = joinPointer(pointer, 'parameters', k);
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        parameters.set(k, String(v));
+      } else if (
+        Array.isArray(v) &&
+        v.every((x) => typeof x === 'string' || typeof x === 'number')
+      ) {
+        parameters.set(k, v.join(','));
+      } else if (
+        isObject(v) &&
+        typeof v['fromStack'] === 'string' &&
+        typeof v['output'] === 'string'
+      ) {
+        parameters.set(k, { fromStack: v['fromStack'], output: v['output'] });
+      } else if (
+        isObject(v) &&
+        typeof v['fromStack'] === 'string' &&
+        typeof v['resource'] === 'string'
+      ) {
+        parameters.set(k, { fromStack: v['fromStack'], resource: v['resource'] });
+      } else {
+        fail(
+          pp,
+          'expected a string, `{fromStack, output}` or `{fromStack, resource}`',
+          'stacks.parameter.invalid',
+        );
+      }
+    }
+    const templatePath = resolve(dir, template);
+    specs.push({
+      file: displayPath(templatePath),
+      text: readText(templatePath),
+      name: str('name') ?? defaultStackName(template),
+      account,
+      region,
+      parameters,
+      declaredIn: { file, pointer },
+    });
+  });
+  return loadStacks(specs, file, options, problems);
+}
+
+/** A stacks file: YAML or JSON whose top level has a `stacks` list. */
+export function isStacksFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    const text = readFileSync(path, 'utf8');
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) return false;
+    const data: unknown = doc.toJS({ maxAliasCount: 100 });
+    return isObject(data) && Array.isArray(data['stacks']);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Names and ids that AWS generates at deploy time, made up the same way and deterministically:
+ * `<stack>-<logicalId>-<SUFFIX>` for physical names
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html),
+ * and a UUID-shaped KMS key id. The suffix is a hash of the stack name and logical id, so two
+ * loads of the same templates give the same names.
+ */
+import { createHash } from 'node:crypto';
+
+function digest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
+
+/** 13 upper-case letters and digits, like CloudFormation's random suffix. */
+export function generatedSuffix(stack: string, logicalId: string): string {
+  const hex = digest(stack, logicalId);
+  return BigInt('0x' + hex.slice(0, 20))
+    .toString(36)
+    .toUpperCase()
+    .padStart(13, '0')
+    .slice(0, 13);
+}
+
+/** `<stack>-<logicalId>-<SUFFIX>`, cut to `max` characters the way CloudFormation shortens it. */
+export function generatedName(
+  stack: string,
+  logicalId: string,
+  max: number,
+  lowerCase = false,
+): string {
+  const suffix = generatedSuffix(stack, logicalId);
+  let head = `${stack}-${logicalId}`;
+  if (head.length + 1 + suffix.length > max) head = head.slice(0, max - 1 - suffix.length);
+  const name = `${head}-${suffix}`;
+  return lowerCase ? name.toLowerCase() : name;
+}
+
+/** A UUID-shaped id (`1234abcd-12ab-34cd-56ef-1234567890ab`) for a key or a repository. */
+export function generatedUuid(stack: string, logicalId: string): string {
+  const h = digest('uuid', stack, logicalId);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** An IAM unique id (`AROA...`) for a role. */
+export function generatedUniqueId(prefix: string, stack: string, logicalId: string): string {
+  const h = digest('id', stack, logicalId);
+  return (
+    prefix +
+    BigInt('0x' + h.slice(0, 24))
+      .toString(36)
+      .toUpperCase()
+  )
+    .padEnd(21, '0')
+    .slice(0, 21);
+}

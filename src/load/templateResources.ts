@@ -1,0 +1,1401 @@
+/**
+ * Turn the resources of evaluated stacks into the model (src/model/types.ts), the same shape
+ * the snapshot loader produces, so the chain builder and evaluator work unchanged.
+ *
+ * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
+ * Every entity keeps the template file, JSON pointer, line and column it was written at.
+ */
+import { createHash } from 'node:crypto';
+import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { parseArn } from '../model/arn.js';
+import type {
+  AccountModel,
+  ActionModel,
+  ArtifactStoreModel,
+  BucketModel,
+  CodeBuildArtifactsModel,
+  CodeBuildEnvironmentModel,
+  CodeBuildProjectModel,
+  CodeBuildSourceModel,
+  EventRuleModel,
+  EventTargetModel,
+  IamModel,
+  InlinePolicyModel,
+  KmsAliasModel,
+  KmsKeyModel,
+  LambdaModel,
+  Location,
+  ManagedPolicyModel,
+  Model,
+  PipelineModel,
+  RegionModel,
+  RoleModel,
+  SnsTopicModel,
+  StageModel,
+  UnresolvedValueModel,
+} from '../model/types.js';
+import type { CompiledPolicy } from '../policy/types.js';
+import { asString, isUnresolved, NO_VALUE, Unresolved } from './intrinsics.js';
+import { managedPolicyModel, type ManagedPolicySource } from './managedPolicies.js';
+import { compileTemplatePolicy } from './templatePolicy.js';
+import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Obj = Record<string, unknown>;
+
+function isObject(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+interface MutRegion {
+  pipelines: Map<string, PipelineModel>;
+  projects: Map<string, CodeBuildProjectModel>;
+  codebuildLocation?: Location;
+  kmsKeys: Map<string, Mutable<KmsKeyModel>>;
+  aliases: Map<string, KmsAliasModel>;
+  lambdas: Map<string, Mutable<LambdaModel>>;
+  rules: Map<string, EventRuleModel>;
+  eventsLocation?: Location;
+  snsTopics: Map<string, Mutable<SnsTopicModel>>;
+  /** statements of Lambda permissions, by function ARN */
+  lambdaStatements: Map<string, { statements: Obj[]; stack: TemplateStack; pointer: string }>;
+}
+
+interface MutAccount {
+  roles: Map<string, Mutable<RoleModel>>;
+  policies: Map<string, ManagedPolicyModel>;
+  buckets: Map<string, Mutable<BucketModel>>;
+  regions: Map<string, MutRegion>;
+  iamLocation?: Location;
+}
+
+/**
+ * A policy written in a template for a role, user or group that the templates do not define:
+ * it is applied when the templates are laid over a snapshot that holds that principal.
+ */
+export interface PendingAttachment {
+  readonly account: string;
+  readonly kind: 'role' | 'user' | 'group';
+  readonly name: string;
+  readonly inline?: InlinePolicyModel;
+  readonly managedArn?: string;
+}
+
+/** A bucket policy (or topic policy) for a bucket the templates do not define. */
+export interface TemplateBuildResult {
+  readonly model: Model;
+  readonly attachments: readonly PendingAttachment[];
+  /** buckets that only carry a bucket policy: the other fields come from the snapshot */
+  readonly policyOnlyBuckets: ReadonlySet<string>;
+  /** AWS-managed policy ARNs referenced but found in no source */
+  readonly unknownManaged: ReadonlyMap<string, Problem>;
+}
+
+/**
+ * What a template load knows beyond the model, for mergeModels: keyed by the model object the
+ * template loaders return.
+ */
+export const templateExtras = new WeakMap<Model, TemplateBuildResult>();
+
+const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+export class ModelBuilder {
+  private readonly accounts = new Map<string, MutAccount>();
+  private readonly unresolved = new Map<string, UnresolvedValueModel>();
+  private readonly attachments: PendingAttachment[] = [];
+  private readonly policyOnly = new Set<string>();
+  private readonly problems: Problem[] = [];
+
+  constructor(
+    private readonly stacks: readonly TemplateStack[],
+    private readonly managed: ManagedPolicySource,
+    private readonly root: string,
+  ) {}
+
+  build(extraProblems: readonly Problem[] = []): TemplateBuildResult {
+    for (const s of this.stacks) this.account(s.account).iamLocation ??= this.loc(s, '/Resources');
+    // first the entities, then what attaches to them (possibly across stacks)
+    for (const s of this.stacks) for (const r of this.live(s)) this.buildEntity(s, r);
+    for (const s of this.stacks) for (const r of this.live(s)) this.buildAttachment(s, r);
+    for (const s of this.stacks) for (const r of this.live(s)) this.buildAlias(s, r);
+    this.finishLambdaPolicies();
+    const unknownManaged = this.resolveAwsManaged();
+    const problems = [...extraProblems, ...this.problems];
+    for (const s of this.stacks) problems.push(...s.problems);
+    const model: Model = {
+      root: this.root,
+      accounts: this.freezeAccounts(),
+      organization: undefined,
+      problems: sortProblems(dedupe(problems)),
+      source: 'template',
+      unresolved: new Map([...this.unresolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    };
+    return {
+      model,
+      attachments: this.attachments,
+      policyOnlyBuckets: this.policyOnly,
+      unknownManaged,
+    };
+  }
+
+  private *live(s: TemplateStack): Generator<ResourceEntry> {
+    for (const r of s.resources.values()) {
+      if (r.exists === true) yield r;
+      else if (isUnresolved(r.exists) && MODELLED.has(r.type)) {
+        s.problem(
+          'warning',
+          'template.condition.unresolved',
+          joinPointer(r.pointer, 'Condition'),
+          `whether \`${r.logicalId}\` is created is not known: ${r.exists.reason}`,
+        );
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // helpers
+
+  loc(s: TemplateStack, pointer: string): Location {
+    const pos = s.position(pointer);
+    return pos
+      ? { file: s.file, pointer, line: pos.line, column: pos.column }
+      : { file: s.file, pointer };
+  }
+
+  private account(id: string): MutAccount {
+    let a = this.accounts.get(id);
+    if (!a) {
+      a = { roles: new Map(), policies: new Map(), buckets: new Map(), regions: new Map() };
+      this.accounts.set(id, a);
+    }
+    return a;
+  }
+
+  private region(account: string, region: string): MutRegion {
+    const a = this.account(account);
+    let r = a.regions.get(region);
+    if (!r) {
+      r = {
+        pipelines: new Map(),
+        projects: new Map(),
+        kmsKeys: new Map(),
+        aliases: new Map(),
+        lambdas: new Map(),
+        rules: new Map(),
+        snsTopics: new Map(),
+        lambdaStatements: new Map(),
+      };
+      a.regions.set(region, r);
+    }
+    return r;
+  }
+
+  /** Resolve a property of a resource. */
+  private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
+    const raw = r.properties[key];
+    if (raw === undefined) return undefined;
+    const v = s.resolve(raw, joinPointer(r.pointer, 'Properties', key));
+    return v === NO_VALUE ? undefined : v;
+  }
+
+  /**
+   * A string property. Unresolved: a placeholder of `kind` that no lookup can find, recorded in
+   * `model.unresolved`, and a `template.value.unresolved` problem.
+   */
+  private text(
+    s: TemplateStack,
+    value: unknown,
+    pointer: string,
+    kind: PlaceholderKind,
+  ): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    const t = asString(value, pointer);
+    if (!(t instanceof Unresolved)) return t;
+    return this.placeholder(s, t, kind);
+  }
+
+  placeholder(s: TemplateStack, u: Unresolved, kind: PlaceholderKind): string {
+    const id = createHash('sha256')
+      // per stack: one template deployed twice has two unknowns
+      .update(`${s.account}|${s.region}|${s.name}|${s.file}#${u.pointer}#${kind}`)
+      .digest('hex')
+      .slice(0, 10);
+    const placeholder = PLACEHOLDER[kind](id, s);
+    if (!this.unresolved.has(placeholder)) {
+      this.unresolved.set(placeholder, {
+        placeholder,
+        reason: u.reason,
+        location: this.loc(s, u.pointer),
+      });
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        u.pointer,
+        `${u.reason}: the value is unknown`,
+      );
+    }
+    return placeholder;
+  }
+
+  private strings(
+    s: TemplateStack,
+    value: unknown,
+    pointer: string,
+    kind: PlaceholderKind,
+  ): string[] {
+    if (value === undefined) return [];
+    if (isUnresolved(value)) return [this.placeholder(s, value, kind)];
+    const list = Array.isArray(value) ? value : [value];
+    const out: string[] = [];
+    list.forEach((v, i) => {
+      const t = this.text(s, v, Array.isArray(value) ? joinPointer(pointer, i) : pointer, kind);
+      if (t !== undefined) out.push(t);
+    });
+    return out;
+  }
+
+  private bool(value: unknown): boolean | undefined {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return undefined;
+  }
+
+  private optString(value: unknown): string | undefined {
+    return typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? String(value)
+        : undefined;
+  }
+
+  private policy(
+    s: TemplateStack,
+    r: ResourceEntry,
+    key: string,
+    name: string,
+    policyType: 'identity' | 'resource' | 'trust',
+  ): CompiledPolicy | undefined {
+    const pointer = joinPointer(r.pointer, 'Properties', key);
+    const v = this.prop(s, r, key);
+    if (v === undefined) return undefined;
+    return compileTemplatePolicy(s, v, { name, policyType, pointer });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // entities
+
+  private buildEntity(s: TemplateStack, r: ResourceEntry): void {
+    switch (r.type) {
+      case 'AWS::IAM::Role':
+        return this.buildRole(s, r);
+      case 'AWS::IAM::ManagedPolicy':
+        return this.buildManagedPolicy(s, r);
+      case 'AWS::S3::Bucket':
+        return this.buildBucket(s, r);
+      case 'AWS::KMS::Key':
+        return this.buildKey(s, r);
+      case 'AWS::CodeBuild::Project':
+        return this.buildProject(s, r);
+      case 'AWS::Lambda::Function':
+      case 'AWS::Serverless::Function':
+        return this.buildLambda(s, r);
+      case 'AWS::SNS::Topic':
+        return this.buildTopic(s, r);
+      case 'AWS::Events::Rule':
+        return this.buildRule(s, r);
+      case 'AWS::CodePipeline::Pipeline':
+        return this.buildPipeline(s, r);
+    }
+  }
+
+  private roleArnOf(s: TemplateStack, r: ResourceEntry): string {
+    const arn = s.iamArn(r, 'role', r.pointer);
+    return isUnresolved(arn) ? this.placeholder(s, arn, 'role') : arn;
+  }
+
+  private buildRole(s: TemplateStack, r: ResourceEntry): void {
+    const arn = this.roleArnOf(s, r);
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? (arn.split('/').pop() ?? arn) : named.value;
+    const pathValue = s.iamPath(r);
+    const path = isUnresolved(pathValue) ? '/' : pathValue;
+    const inlinePolicies: InlinePolicyModel[] = [];
+    const managedPolicyArns: string[] = [];
+    let trustPolicy: CompiledPolicy | undefined;
+    let boundaryArn: string | undefined;
+    const tags = new Map<string, string>();
+    const fn = r.generatedBy !== undefined ? s.resources.get(r.generatedBy) : undefined;
+    if (fn) {
+      // the role SAM generates for a function
+      // (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies)
+      trustPolicy = compileTemplatePolicy(
+        s,
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: ['lambda.amazonaws.com'] },
+              Action: ['sts:AssumeRole'],
+            },
+          ],
+        },
+        { name: arn, policyType: 'trust', pointer: fn.pointer },
+      );
+      const partition = s.partition;
+      managedPolicyArns.push(
+        `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
+      );
+      const tracing = s.resolve(s.samProperty(fn, 'Tracing'), s.samPointer(fn, 'Tracing'));
+      if (tracing === 'Active') {
+        managedPolicyArns.push(`arn:${partition}:iam::aws:policy/AWSXrayWriteOnlyAccess`);
+      }
+      if (s.samProperty(fn, 'VpcConfig') !== undefined) {
+        managedPolicyArns.push(
+          `arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+        );
+      }
+      this.samPolicies(s, fn, arn, inlinePolicies, managedPolicyArns);
+      const b = s.samProperty(fn, 'PermissionsBoundary');
+      if (b !== undefined) {
+        const p = s.samPointer(fn, 'PermissionsBoundary');
+        boundaryArn = this.text(s, s.resolve(b, p), p, 'policy');
+      }
+    } else {
+      trustPolicy = this.policy(s, r, 'AssumeRolePolicyDocument', arn, 'trust');
+      if (r.properties['AssumeRolePolicyDocument'] === undefined) {
+        s.problem(
+          'error',
+          'template.role.trust-missing',
+          joinPointer(r.pointer, 'Properties'),
+          `role \`${r.logicalId}\` has no \`AssumeRolePolicyDocument\``,
+        );
+      }
+      const policies = this.prop(s, r, 'Policies');
+      const pp = joinPointer(r.pointer, 'Properties', 'Policies');
+      if (Array.isArray(policies)) {
+        policies.forEach((p, i) => inlinePolicies.push(this.inline(s, p, joinPointer(pp, i), arn)));
+      } else if (policies !== undefined) {
+        inlinePolicies.push(this.inline(s, policies, pp, arn));
+      }
+      managedPolicyArns.push(
+        ...this.strings(
+          s,
+          this.prop(s, r, 'ManagedPolicyArns'),
+          joinPointer(r.pointer, 'Properties', 'ManagedPolicyArns'),
+          'policy',
+        ),
+      );
+      const b = this.prop(s, r, 'PermissionsBoundary');
+      boundaryArn = this.text(
+        s,
+        b,
+        joinPointer(r.pointer, 'Properties', 'PermissionsBoundary'),
+        'policy',
+      );
+      const t = this.prop(s, r, 'Tags');
+      if (Array.isArray(t)) {
+        for (const tag of t) {
+          if (isObject(tag) && typeof tag['Key'] === 'string' && typeof tag['Value'] === 'string') {
+            tags.set(tag['Key'], tag['Value']);
+          }
+        }
+      }
+    }
+    const role: Mutable<RoleModel> = {
+      kind: 'role',
+      arn,
+      name,
+      path,
+      roleId: undefined,
+      account: s.account,
+      trustPolicy,
+      inlinePolicies,
+      managedPolicyArns,
+      boundaryArn,
+      tags: new Map([...tags].sort()),
+      isServiceLinked: path.startsWith('/aws-service-role/'),
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.account(s.account).roles.set(arn, role);
+  }
+
+  /** SAM `Policies`: managed policy names or ARNs, policy documents, or SAM policy templates. */
+  private samPolicies(
+    s: TemplateStack,
+    fn: ResourceEntry,
+    roleArn: string,
+    inline: InlinePolicyModel[],
+    managed: string[],
+  ): void {
+    const raw = s.samProperty(fn, 'Policies');
+    if (raw === undefined) return;
+    const pointer = s.samPointer(fn, 'Policies');
+    const value = s.resolve(raw, pointer);
+    const list = Array.isArray(value) ? value : [value];
+    list.forEach((p, i) => {
+      const pp = Array.isArray(value) ? joinPointer(pointer, i) : pointer;
+      const name = `${fn.logicalId}RolePolicy${i}`;
+      if (typeof p === 'string') {
+        managed.push(p.startsWith('arn:') ? p : `arn:${s.partition}:iam::aws:policy/${p}`);
+      } else if (isUnresolved(p)) {
+        managed.push(this.placeholder(s, p, 'policy'));
+      } else if (isObject(p) && 'Statement' in p) {
+        inline.push({
+          name,
+          policy: compileTemplatePolicy(s, p, {
+            name: `${roleArn} ${name}`,
+            policyType: 'identity',
+            pointer: pp,
+          }),
+          location: this.loc(s, pp),
+        });
+      } else {
+        // a SAM policy template (`S3ReadPolicy: {...}`): its expansion is not modelled
+        s.problem(
+          'warning',
+          'template.sam.policy-template',
+          pp,
+          `the sam policy template \`${isObject(p) ? Object.keys(p).join(',').slice(0, 60) : typeof p}\` is not expanded: the role's policies are unknown`,
+        );
+        inline.push({ name, policy: undefined, location: this.loc(s, pp) });
+      }
+    });
+  }
+
+  private inline(s: TemplateStack, p: unknown, pointer: string, owner: string): InlinePolicyModel {
+    if (!isObject(p)) {
+      s.problem(
+        'error',
+        'template.policy.invalid',
+        pointer,
+        'expected `PolicyName` and `PolicyDocument`',
+      );
+      return { name: '', policy: undefined, location: this.loc(s, pointer) };
+    }
+    const name = asString(p['PolicyName'], joinPointer(pointer, 'PolicyName'));
+    const policyName = isUnresolved(name) ? '' : name;
+    const doc = p['PolicyDocument'];
+    let policy: CompiledPolicy | undefined;
+    if (doc === undefined) {
+      s.problem('error', 'template.policy.invalid', pointer, 'the policy has no `PolicyDocument`');
+    } else {
+      policy = compileTemplatePolicy(s, doc, {
+        name: `${owner} ${policyName}`.trim(),
+        policyType: 'identity',
+        pointer: joinPointer(pointer, 'PolicyDocument'),
+      });
+    }
+    return { name: policyName, policy, location: this.loc(s, pointer) };
+  }
+
+  private buildManagedPolicy(s: TemplateStack, r: ResourceEntry): void {
+    const arnValue = s.iamArn(r, 'policy', r.pointer);
+    const arn = isUnresolved(arnValue) ? this.placeholder(s, arnValue, 'policy') : arnValue;
+    const named = s.physicalName(r, r.pointer);
+    const path = s.iamPath(r);
+    const model: ManagedPolicyModel = {
+      arn,
+      name: isUnresolved(named.value) ? arn : named.value,
+      path: isUnresolved(path) ? '/' : path,
+      policyId: undefined,
+      isAwsManaged: false,
+      defaultVersionId: 'v1',
+      policy: this.policy(s, r, 'PolicyDocument', arn, 'identity'),
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.account(s.account).policies.set(arn, model);
+  }
+
+  private buildBucket(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value)
+      ? this.placeholder(s, named.value, 'bucket')
+      : named.value;
+    const enc = this.prop(s, r, 'BucketEncryption');
+    let encryption: BucketModel['encryption'];
+    const rules = isObject(enc) ? enc['ServerSideEncryptionConfiguration'] : undefined;
+    const rule: unknown = Array.isArray(rules) ? rules[0] : undefined;
+    if (isObject(rule)) {
+      const d = isObject(rule['ServerSideEncryptionByDefault'])
+        ? rule['ServerSideEncryptionByDefault']
+        : {};
+      const keyPointer = joinPointer(
+        r.pointer,
+        'Properties',
+        'BucketEncryption',
+        'ServerSideEncryptionConfiguration',
+        0,
+        'ServerSideEncryptionByDefault',
+        'KMSMasterKeyID',
+      );
+      encryption = {
+        sseAlgorithm: this.optString(d['SSEAlgorithm']),
+        kmsMasterKeyId: this.text(s, d['KMSMasterKeyID'], keyPointer, 'key'),
+        bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
+      };
+    } else {
+      // since January 2023 every new bucket is encrypted with SSE-S3 by default
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html)
+      encryption = { sseAlgorithm: 'AES256', kmsMasterKeyId: undefined, bucketKeyEnabled: false };
+    }
+    const oc = this.prop(s, r, 'OwnershipControls');
+    const ocRules = isObject(oc) ? oc['Rules'] : undefined;
+    const ocRule: unknown = Array.isArray(ocRules) ? ocRules[0] : undefined;
+    const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
+    const bucket: Mutable<BucketModel> = {
+      name,
+      arn: `arn:${s.partition}:s3:::${name}`,
+      account: s.account,
+      // known: a bucket made by the template has no policy unless a BucketPolicy gives it one
+      policy: null,
+      region: s.region,
+      encryption,
+      // new buckets default to BucketOwnerEnforced
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)
+      ownership: isObject(ocRule)
+        ? this.optString(ocRule['ObjectOwnership'])
+        : 'BucketOwnerEnforced',
+      publicAccessBlock: isObject(pab)
+        ? {
+            blockPublicAcls: this.bool(pab['BlockPublicAcls']),
+            ignorePublicAcls: this.bool(pab['IgnorePublicAcls']),
+            blockPublicPolicy: this.bool(pab['BlockPublicPolicy']),
+            restrictPublicBuckets: this.bool(pab['RestrictPublicBuckets']),
+          }
+        : undefined,
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.account(s.account).buckets.set(name, bucket);
+  }
+
+  private buildKey(s: TemplateStack, r: ResourceEntry): void {
+    const arn = s.keyArn(r);
+    const keyId = arn.slice(arn.lastIndexOf('/') + 1);
+    let policy: CompiledPolicy | undefined;
+    if (r.properties['KeyPolicy'] === undefined) {
+      // no KeyPolicy: KMS applies the default key policy, which delegates to IAM in the account
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
+      policy = compileTemplatePolicy(
+        s,
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Enable IAM User Permissions',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:${s.partition}:iam::${s.account}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ],
+        },
+        { name: arn, policyType: 'resource', pointer: r.pointer },
+      );
+    } else {
+      policy = this.policy(s, r, 'KeyPolicy', arn, 'resource');
+    }
+    const enabled = this.bool(this.prop(s, r, 'Enabled')) ?? true;
+    const key: Mutable<KmsKeyModel> = {
+      keyId,
+      arn,
+      account: s.account,
+      region: s.region,
+      policy,
+      keyManager: 'CUSTOMER',
+      keySpec: this.optString(this.prop(s, r, 'KeySpec')) ?? 'SYMMETRIC_DEFAULT',
+      keyUsage: this.optString(this.prop(s, r, 'KeyUsage')) ?? 'ENCRYPT_DECRYPT',
+      keyState: enabled ? 'Enabled' : 'Disabled',
+      enabled,
+      multiRegion: this.bool(this.prop(s, r, 'MultiRegion')) ?? false,
+      aliases: [],
+      // a key the template creates has no grants yet
+      grants: [],
+      generated: true,
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).kmsKeys.set(keyId, key);
+  }
+
+  private buildProject(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    let serviceRole = this.text(s, this.prop(s, r, 'ServiceRole'), P('ServiceRole'), 'role');
+    // ServiceRole takes a role name or ARN
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole)
+    if (serviceRole !== undefined && !serviceRole.startsWith('arn:')) {
+      serviceRole = `arn:${s.partition}:iam::${s.account}:role/${serviceRole}`;
+    }
+    const env = this.prop(s, r, 'Environment');
+    let environment: CodeBuildEnvironmentModel | undefined;
+    if (isObject(env)) {
+      const rc = env['RegistryCredential'];
+      const vars = env['EnvironmentVariables'];
+      environment = {
+        type: this.optString(env['Type']),
+        image: this.optString(env['Image']),
+        computeType: this.optString(env['ComputeType']),
+        imagePullCredentialsType: this.optString(env['ImagePullCredentialsType']),
+        privilegedMode: this.bool(env['PrivilegedMode']),
+        registryCredential:
+          isObject(rc) && typeof rc['Credential'] === 'string'
+            ? {
+                credential: rc['Credential'],
+                credentialProvider: this.optString(rc['CredentialProvider']) ?? 'SECRETS_MANAGER',
+              }
+            : undefined,
+        environmentVariables: Array.isArray(vars)
+          ? vars.filter(isObject).map((v) => {
+              const type = this.optString(v['Type']) ?? 'PLAINTEXT';
+              // a PLAINTEXT value is never kept: it is often a secret
+              const reference = type === 'PLAINTEXT' ? undefined : this.optString(v['Value']);
+              return { name: this.optString(v['Name']) ?? '', type, reference };
+            })
+          : [],
+      };
+    }
+    const source = (v: unknown): CodeBuildSourceModel | undefined => {
+      if (!isObject(v)) return undefined;
+      const auth = isObject(v['Auth']) ? v['Auth'] : {};
+      const res = this.optString(auth['Resource']);
+      return {
+        type: this.optString(v['Type']),
+        location: this.optString(v['Location']),
+        sourceIdentifier: this.optString(v['SourceIdentifier']),
+        authType: this.optString(auth['Type']),
+        authResource: res?.startsWith('arn:') ? res : undefined,
+      };
+    };
+    const artifacts = (v: unknown): CodeBuildArtifactsModel | undefined =>
+      isObject(v)
+        ? {
+            type: this.optString(v['Type']),
+            location: this.optString(v['Location']),
+            artifactIdentifier: this.optString(v['ArtifactIdentifier']),
+            encryptionDisabled: this.bool(v['EncryptionDisabled']),
+          }
+        : undefined;
+    const logs = this.prop(s, r, 'LogsConfig');
+    const cw =
+      isObject(logs) && isObject(logs['CloudWatchLogs']) ? logs['CloudWatchLogs'] : undefined;
+    const s3 = isObject(logs) && isObject(logs['S3Logs']) ? logs['S3Logs'] : undefined;
+    const vpc = this.prop(s, r, 'VpcConfig');
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    const project: CodeBuildProjectModel = {
+      name,
+      arn: `arn:${s.partition}:codebuild:${s.region}:${s.account}:project/${name}`,
+      account: s.account,
+      region: s.region,
+      serviceRole,
+      encryptionKey: this.text(s, this.prop(s, r, 'EncryptionKey'), P('EncryptionKey'), 'key'),
+      environment,
+      source: source(this.prop(s, r, 'Source')),
+      secondarySources: list(this.prop(s, r, 'SecondarySources'))
+        .map(source)
+        .filter((x): x is CodeBuildSourceModel => x !== undefined),
+      artifacts: artifacts(this.prop(s, r, 'Artifacts')),
+      secondaryArtifacts: list(this.prop(s, r, 'SecondaryArtifacts'))
+        .map(artifacts)
+        .filter((x): x is CodeBuildArtifactsModel => x !== undefined),
+      logsConfig:
+        cw || s3
+          ? {
+              cloudWatchLogs: cw && {
+                status: this.optString(cw['Status']),
+                groupName: this.optString(cw['GroupName']),
+                streamName: this.optString(cw['StreamName']),
+              },
+              s3Logs: s3 && {
+                status: this.optString(s3['Status']),
+                location: this.optString(s3['Location']),
+                encryptionDisabled: this.bool(s3['EncryptionDisabled']),
+              },
+            }
+          : undefined,
+      vpcConfig: isObject(vpc)
+        ? {
+            vpcId: this.optString(vpc['VpcId']),
+            subnets: list(vpc['Subnets']).filter((x): x is string => typeof x === 'string'),
+            securityGroupIds: list(vpc['SecurityGroupIds']).filter(
+              (x): x is string => typeof x === 'string',
+            ),
+          }
+        : undefined,
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    const region = this.region(s.account, s.region);
+    region.projects.set(name, project);
+    region.codebuildLocation ??= this.loc(s, '/Resources');
+  }
+
+  private buildLambda(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    let role: string | undefined;
+    if (r.type === 'AWS::Serverless::Function') {
+      const raw = s.samProperty(r, 'Role');
+      if (raw !== undefined) {
+        const p = s.samPointer(r, 'Role');
+        role = this.text(s, s.resolve(raw, p), p, 'role');
+      } else {
+        const generatedRole = s.resources.get(`${r.logicalId}Role`);
+        if (generatedRole) role = this.roleArnOf(s, generatedRole);
+      }
+    } else {
+      role = this.text(
+        s,
+        this.prop(s, r, 'Role'),
+        joinPointer(r.pointer, 'Properties', 'Role'),
+        'role',
+      );
+    }
+    const fn: Mutable<LambdaModel> = {
+      name,
+      arn: `arn:${s.partition}:lambda:${s.region}:${s.account}:function:${name}`,
+      account: s.account,
+      region: s.region,
+      role,
+      policy: null,
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).lambdas.set(name, fn);
+  }
+
+  private buildTopic(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const topic: Mutable<SnsTopicModel> = {
+      name,
+      arn: `arn:${s.partition}:sns:${s.region}:${s.account}:${name}`,
+      account: s.account,
+      region: s.region,
+      policy: null,
+      kmsMasterKeyId: this.text(
+        s,
+        this.prop(s, r, 'KmsMasterKeyId'),
+        joinPointer(r.pointer, 'Properties', 'KmsMasterKeyId'),
+        'key',
+      ),
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).snsTopics.set(name, topic);
+  }
+
+  private buildRule(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
+    const targetsValue = this.prop(s, r, 'Targets');
+    const tp = joinPointer(r.pointer, 'Properties', 'Targets');
+    const targets: EventTargetModel[] = [];
+    if (Array.isArray(targetsValue)) {
+      targetsValue.forEach((t, i) => {
+        if (!isObject(t)) return;
+        const p = joinPointer(tp, i);
+        targets.push({
+          id: this.optString(t['Id']),
+          arn: this.text(s, t['Arn'], joinPointer(p, 'Arn'), 'name') ?? '',
+          roleArn: this.text(s, t['RoleArn'], joinPointer(p, 'RoleArn'), 'role'),
+          location: this.loc(s, p),
+        });
+      });
+    }
+    const pattern = this.prop(s, r, 'EventPattern');
+    const rule: EventRuleModel = {
+      name,
+      arn: typeof arn === 'string' ? arn : undefined,
+      state: this.optString(this.prop(s, r, 'State')) ?? 'ENABLED',
+      eventBusName: this.optString(this.prop(s, r, 'EventBusName')),
+      eventPattern:
+        typeof pattern === 'string'
+          ? pattern
+          : pattern === undefined
+            ? undefined
+            : JSON.stringify(pattern),
+      scheduleExpression: this.optString(this.prop(s, r, 'ScheduleExpression')),
+      targets,
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    const region = this.region(s.account, s.region);
+    region.rules.set(name, rule);
+    region.eventsLocation ??= this.loc(s, '/Resources');
+  }
+
+  private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const roleArn = this.text(s, this.prop(s, r, 'RoleArn'), P('RoleArn'), 'role');
+    if (roleArn === undefined) {
+      s.problem(
+        'error',
+        'template.pipeline.role-missing',
+        P('RoleArn'),
+        `pipeline \`${r.logicalId}\` has no \`RoleArn\``,
+      );
+    }
+    const artifactStores = new Map<string, ArtifactStoreModel>();
+    const store = (v: unknown, pointer: string, region: string): void => {
+      if (!isObject(v)) return;
+      const key = isObject(v['EncryptionKey']) ? v['EncryptionKey'] : undefined;
+      const keyPointer = joinPointer(pointer, 'EncryptionKey', 'Id');
+      const keyId = key ? this.text(s, key['Id'], keyPointer, 'key') : undefined;
+      artifactStores.set(region, {
+        region,
+        type: this.optString(v['Type']) ?? 'S3',
+        bucket: this.text(s, v['Location'], joinPointer(pointer, 'Location'), 'bucket') ?? '',
+        encryptionKey:
+          keyId !== undefined
+            ? { id: keyId, type: this.optString(key?.['Type']) ?? 'KMS' }
+            : undefined,
+        location: this.loc(s, pointer),
+      });
+    };
+    store(this.prop(s, r, 'ArtifactStore'), P('ArtifactStore'), s.region);
+    const stores = this.prop(s, r, 'ArtifactStores');
+    if (Array.isArray(stores)) {
+      stores.forEach((st, i) => {
+        if (!isObject(st)) return;
+        const region = this.optString(st['Region']) ?? s.region;
+        store(st['ArtifactStore'], joinPointer(P('ArtifactStores'), i, 'ArtifactStore'), region);
+      });
+    }
+    if (artifactStores.size === 0) {
+      s.problem(
+        'error',
+        'template.pipeline.artifact-store-missing',
+        joinPointer(r.pointer, 'Properties'),
+        `pipeline \`${r.logicalId}\` has no \`ArtifactStore\` or \`ArtifactStores\``,
+      );
+    }
+    const stagesValue = this.prop(s, r, 'Stages');
+    const stages: StageModel[] = [];
+    if (Array.isArray(stagesValue)) {
+      stagesValue.forEach((st, i) => {
+        const sp = joinPointer(P('Stages'), i);
+        if (!isObject(st)) return;
+        const actions = Array.isArray(st['Actions']) ? st['Actions'] : [];
+        stages.push({
+          name: this.optString(st['Name']) ?? '',
+          actions: actions
+            .filter(isObject)
+            .map((a, j) => this.action(s, a, joinPointer(sp, 'Actions', j))),
+          location: this.loc(s, sp),
+        });
+      });
+    } else {
+      s.problem(
+        'error',
+        'template.pipeline.stages-missing',
+        P('Stages'),
+        `pipeline \`${r.logicalId}\` has no \`Stages\``,
+      );
+    }
+    const pipeline: PipelineModel = {
+      name,
+      account: s.account,
+      region: s.region,
+      arn: `arn:${s.partition}:codepipeline:${s.region}:${s.account}:${name}`,
+      roleArn,
+      pipelineType: this.optString(this.prop(s, r, 'PipelineType')),
+      artifactStores: new Map([...artifactStores].sort(([a], [b]) => (a < b ? -1 : 1))),
+      stages,
+      ...(named.generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).pipelines.set(name, pipeline);
+  }
+
+  private action(s: TemplateStack, a: Obj, pointer: string): ActionModel {
+    const typeId = isObject(a['ActionTypeId']) ? a['ActionTypeId'] : {};
+    const config = isObject(a['Configuration']) ? a['Configuration'] : {};
+    const configuration: [string, string][] = [];
+    for (const key of Object.keys(config).sort()) {
+      const v = config[key];
+      if (SECRET_KEYS.has(key)) {
+        // never keep a credential (AWS masks these too)
+        configuration.push([key, '****']);
+        continue;
+      }
+      let text: string | undefined;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        text = String(v);
+      else if (isUnresolved(v)) text = this.placeholder(s, v, 'name');
+      else if (v !== null && v !== undefined) text = JSON.stringify(v);
+      if (text === undefined) continue;
+      if (key === 'EnvironmentVariables') text = redactEnvironmentVariables(text);
+      if (text !== undefined) configuration.push([key, text]);
+    }
+    const artifactNames = (v: unknown): string[] =>
+      Array.isArray(v)
+        ? v
+            .filter(isObject)
+            .map((x) => this.optString(x['Name']))
+            .filter((x): x is string => x !== undefined)
+        : [];
+    const runOrder = Number(a['RunOrder'] ?? 1);
+    return {
+      name: this.optString(a['Name']) ?? '',
+      category: this.optString(typeId['Category']) ?? '',
+      owner: this.optString(typeId['Owner']) ?? '',
+      provider: this.optString(typeId['Provider']) ?? '',
+      version: this.optString(typeId['Version']) ?? '',
+      roleArn: this.text(s, a['RoleArn'], joinPointer(pointer, 'RoleArn'), 'role'),
+      region: this.optString(a['Region']),
+      namespace: this.optString(a['Namespace']),
+      configuration: Object.freeze(Object.fromEntries(configuration)),
+      inputArtifacts: artifactNames(a['InputArtifacts']),
+      outputArtifacts: artifactNames(a['OutputArtifacts']),
+      runOrder: Number.isFinite(runOrder) ? runOrder : 1,
+      location: this.loc(s, pointer),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // attachments
+
+  private buildAttachment(s: TemplateStack, r: ResourceEntry): void {
+    switch (r.type) {
+      case 'AWS::IAM::Policy':
+        return this.attachPolicy(s, r);
+      case 'AWS::IAM::ManagedPolicy':
+        return this.attachManaged(s, r);
+      case 'AWS::S3::BucketPolicy':
+        return this.bucketPolicy(s, r);
+      case 'AWS::SNS::TopicPolicy':
+        return this.topicPolicy(s, r);
+      case 'AWS::Lambda::Permission':
+        return this.lambdaPermission(s, r);
+    }
+  }
+
+  private principalsOf(s: TemplateStack, r: ResourceEntry) {
+    const out: { kind: 'role' | 'user' | 'group'; name: string }[] = [];
+    for (const [key, kind] of [
+      ['Roles', 'role'],
+      ['Users', 'user'],
+      ['Groups', 'group'],
+    ] as const) {
+      const v = this.prop(s, r, key);
+      const p = joinPointer(r.pointer, 'Properties', key);
+      if (v === undefined) continue;
+      const list = Array.isArray(v) ? v : [v];
+      list.forEach((x, i) => {
+        const n = asString(x, joinPointer(p, i));
+        if (isUnresolved(n)) {
+          s.problem(
+            'warning',
+            'template.value.unresolved',
+            n.pointer,
+            `${n.reason}: the policy is not attached to it`,
+          );
+          return;
+        }
+        // a role may be given by ARN too
+        out.push({ kind, name: n.startsWith('arn:') ? n.slice(n.lastIndexOf('/') + 1) : n });
+      });
+    }
+    return out;
+  }
+
+  private roleByName(account: string, name: string): Mutable<RoleModel> | undefined {
+    for (const role of this.account(account).roles.values()) if (role.name === name) return role;
+    return undefined;
+  }
+
+  private attachPolicy(s: TemplateStack, r: ResourceEntry): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
+    const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
+    const targets = this.principalsOf(s, r);
+    if (targets.length === 0) {
+      s.problem(
+        'warning',
+        'template.policy.unattached',
+        r.pointer,
+        `policy \`${r.logicalId}\` is attached to no role, user or group`,
+      );
+    }
+    const doc = this.prop(s, r, 'PolicyDocument');
+    if (doc === undefined) {
+      s.problem(
+        'error',
+        'template.policy.invalid',
+        r.pointer,
+        `policy \`${r.logicalId}\` has no \`PolicyDocument\``,
+      );
+    }
+    targets.forEach((t, i) => {
+      const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
+      // one document, compiled per principal so reasons name it; reported once
+      const policy =
+        doc === undefined
+          ? undefined
+          : compileTemplatePolicy(s, doc, {
+              name: `${role?.arn ?? t.name} ${name}`,
+              policyType: 'identity',
+              pointer: P('PolicyDocument'),
+              quiet: i > 0,
+            });
+      const inline: InlinePolicyModel = { name, policy, location: this.loc(s, r.pointer) };
+      if (role) role.inlinePolicies = [...role.inlinePolicies, inline];
+      else this.attachments.push({ account: s.account, kind: t.kind, name: t.name, inline });
+    });
+  }
+
+  private attachManaged(s: TemplateStack, r: ResourceEntry): void {
+    const arn = s.iamArn(r, 'policy', r.pointer);
+    if (isUnresolved(arn)) return;
+    for (const t of this.principalsOf(s, r)) {
+      const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
+      if (role) role.managedPolicyArns = [...role.managedPolicyArns, arn];
+      else
+        this.attachments.push({ account: s.account, kind: t.kind, name: t.name, managedArn: arn });
+    }
+  }
+
+  private bucketPolicy(s: TemplateStack, r: ResourceEntry): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
+    if (isUnresolved(b)) {
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        b.pointer,
+        `${b.reason}: the bucket policy applies to an unknown bucket`,
+      );
+      return;
+    }
+    const name = b.startsWith('arn:') ? b.slice(b.lastIndexOf(':') + 1) : b;
+    const arn = `arn:${s.partition}:s3:::${name}`;
+    const policy = this.policy(s, r, 'PolicyDocument', arn, 'resource');
+    let bucket: Mutable<BucketModel> | undefined;
+    for (const a of this.accounts.values()) bucket ??= a.buckets.get(name);
+    if (!bucket) {
+      // a policy for a bucket made elsewhere: only the bucket owner can set it, so it is in
+      // this stack's account; its other settings come from the snapshot when merged
+      bucket = {
+        name,
+        arn,
+        account: s.account,
+        policy: null,
+        region: undefined,
+        encryption: undefined,
+        ownership: undefined,
+        publicAccessBlock: undefined,
+        location: this.loc(s, r.pointer),
+      };
+      this.account(s.account).buckets.set(name, bucket);
+      this.policyOnly.add(name);
+    }
+    bucket.policy = policy;
+  }
+
+  private topicPolicy(s: TemplateStack, r: ResourceEntry): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const topics = this.prop(s, r, 'Topics');
+    const list = Array.isArray(topics) ? topics : [topics];
+    list.forEach((t, i) => {
+      const arn = asString(t, joinPointer(P('Topics'), i));
+      if (isUnresolved(arn)) {
+        s.problem(
+          'warning',
+          'template.value.unresolved',
+          arn.pointer,
+          `${arn.reason}: the topic policy applies to an unknown topic`,
+        );
+        return;
+      }
+      const parsed = parseArn(arn);
+      const topic = parsed
+        ? this.accounts
+            .get(parsed.account)
+            ?.regions.get(parsed.region)
+            ?.snsTopics.get(parsed.resource)
+        : undefined;
+      if (!topic) {
+        s.problem(
+          'warning',
+          'template.topic.unknown',
+          joinPointer(P('Topics'), i),
+          `the topic \`${arn.slice(0, 120)}\` is not defined in the templates: its policy is left out`,
+        );
+        return;
+      }
+      topic.policy = this.policy(s, r, 'PolicyDocument', arn, 'resource');
+    });
+  }
+
+  /**
+   * A Lambda permission becomes a statement of the function's resource policy, as
+   * AddPermission writes it (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
+   */
+  private lambdaPermission(s: TemplateStack, r: ResourceEntry): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const fnValue = asString(this.prop(s, r, 'FunctionName'), P('FunctionName'));
+    if (isUnresolved(fnValue)) {
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        fnValue.pointer,
+        `${fnValue.reason}: the permission applies to an unknown function`,
+      );
+      return;
+    }
+    const parsed = parseArn(fnValue);
+    const account = parsed?.account ?? s.account;
+    const region = parsed?.region ?? s.region;
+    const name = parsed
+      ? (parsed.resource.split(':')[1] ?? '')
+      : (fnValue.split(':')[0] ?? fnValue);
+    const fn = this.accounts.get(account)?.regions.get(region)?.lambdas.get(name);
+    if (!fn) {
+      s.problem(
+        'warning',
+        'template.function.unknown',
+        P('FunctionName'),
+        `the function \`${fnValue.slice(0, 120)}\` is not defined in the templates: its permission is left out`,
+      );
+      return;
+    }
+    const principal = this.prop(s, r, 'Principal');
+    const condition: Obj = {};
+    const sourceArn = this.prop(s, r, 'SourceArn');
+    const sourceAccount = this.prop(s, r, 'SourceAccount');
+    const orgId = this.prop(s, r, 'PrincipalOrgID');
+    if (sourceArn !== undefined) condition['ArnLike'] = { 'AWS:SourceArn': sourceArn };
+    if (sourceAccount !== undefined)
+      condition['StringEquals'] = { 'AWS:SourceAccount': sourceAccount };
+    if (orgId !== undefined) {
+      condition['StringEquals'] = {
+        ...(condition['StringEquals'] as Obj | undefined),
+        'aws:PrincipalOrgID': orgId,
+      };
+    }
+    let p: unknown = principal;
+    if (typeof principal === 'string' && principal !== '*') {
+      p =
+        principal.endsWith('.amazonaws.com') || principal.endsWith('.amazonaws.com.cn')
+          ? { Service: principal }
+          : { AWS: principal };
+    }
+    const statement: Obj = {
+      Sid: r.logicalId,
+      Effect: 'Allow',
+      Principal: p,
+      Action: this.prop(s, r, 'Action'),
+      Resource: fn.arn,
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    };
+    const regionModel = this.region(account, region);
+    const entry = regionModel.lambdaStatements.get(fn.arn) ?? {
+      statements: [],
+      stack: s,
+      pointer: r.pointer,
+    };
+    entry.statements.push(statement);
+    regionModel.lambdaStatements.set(fn.arn, entry);
+  }
+
+  private finishLambdaPolicies(): void {
+    for (const a of this.accounts.values()) {
+      for (const region of a.regions.values()) {
+        for (const [arn, entry] of region.lambdaStatements) {
+          const fn = [...region.lambdas.values()].find((f) => f.arn === arn);
+          if (!fn) continue;
+          fn.policy = compileTemplatePolicy(
+            entry.stack,
+            { Version: '2012-10-17', Statement: entry.statements },
+            { name: arn, policyType: 'resource', pointer: entry.pointer },
+          );
+        }
+      }
+    }
+  }
+
+  private buildAlias(s: TemplateStack, r: ResourceEntry): void {
+    if (r.type !== 'AWS::KMS::Alias') return;
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const name = asString(this.prop(s, r, 'AliasName'), P('AliasName'));
+    const target = asString(this.prop(s, r, 'TargetKeyId'), P('TargetKeyId'));
+    if (isUnresolved(name) || isUnresolved(target)) {
+      const u = isUnresolved(name) ? name : (target as Unresolved);
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        u.pointer,
+        `${u.reason}: the alias is left out`,
+      );
+      return;
+    }
+    const keyId = target.startsWith('arn:') ? target.slice(target.lastIndexOf('/') + 1) : target;
+    const region = this.region(s.account, s.region);
+    region.aliases.set(name, {
+      name,
+      arn: `arn:${s.partition}:kms:${s.region}:${s.account}:${name}`,
+      targetKeyId: keyId,
+      location: this.loc(s, r.pointer),
+    });
+    const key = region.kmsKeys.get(keyId);
+    if (key) key.aliases = [...key.aliases, name].sort();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // AWS-managed policies
+
+  private resolveAwsManaged(): Map<string, Problem> {
+    const unknown = new Map<string, Problem>();
+    for (const [id, a] of this.accounts) {
+      const wanted = new Map<string, Location>();
+      const add = (arn: string | undefined, where: Location): void => {
+        if (arn !== undefined && AWS_MANAGED_PREFIX.test(arn) && !wanted.has(arn))
+          wanted.set(arn, where);
+      };
+      for (const role of a.roles.values()) {
+        for (const arn of role.managedPolicyArns) add(arn, role.location);
+        add(role.boundaryArn, role.location);
+      }
+      for (const att of this.attachments)
+        if (att.account === id) add(att.managedArn, att.inline?.location ?? a.iamLocation!);
+      for (const [arn, where] of [...wanted].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        const found = managedPolicyModel(this.managed, arn);
+        if (found) {
+          a.policies.set(arn, found);
+          continue;
+        }
+        const problem: Problem = {
+          file: where.file,
+          pointer: where.pointer,
+          message: `the aws-managed policy \`${arn}\` is not known: install the managed policy package or load a snapshot that holds it`,
+          id: 'template.managed-policy.unknown',
+          severity: 'warning',
+        };
+        unknown.set(`${id} ${arn}`, problem);
+        this.problems.push(problem);
+      }
+    }
+    return unknown;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private freezeAccounts(): Map<string, AccountModel> {
+    const out = new Map<string, AccountModel>();
+    for (const id of [...this.accounts.keys()].sort()) {
+      const a = this.accounts.get(id)!;
+      const location = a.iamLocation ?? { file: this.root, pointer: '' };
+      const iam: IamModel = {
+        roles: sorted(a.roles),
+        users: new Map(),
+        groups: new Map(),
+        policies: sorted(a.policies),
+        // the templates do not list every principal of the account: one they do not define is
+        // unknown, never known not to exist
+        truncated: true,
+        location,
+      };
+      const regions = new Map<string, RegionModel>();
+      for (const name of [...a.regions.keys()].sort()) {
+        const r = a.regions.get(name)!;
+        regions.set(name, {
+          name,
+          account: id,
+          pipelines: sorted(r.pipelines),
+          codebuild:
+            r.projects.size > 0
+              ? { projects: sorted(r.projects), notFound: [], location: r.codebuildLocation! }
+              : undefined,
+          kmsKeys: sorted(r.kmsKeys),
+          // aliases the templates define; other aliases stay unknown only when none is defined
+          aliases: r.aliases.size > 0 ? sorted(r.aliases) : undefined,
+          lambdas: sorted(r.lambdas),
+          deploymentGroups: new Map(),
+          events:
+            r.rules.size > 0 ? { rules: sorted(r.rules), location: r.eventsLocation! } : undefined,
+          ecrRepositories: new Map(),
+          snsTopics: sorted(r.snsTopics),
+        });
+      }
+      out.set(id, { id, iam, buckets: sorted(a.buckets), regions });
+    }
+    return out;
+  }
+}
+
+const MODELLED: ReadonlySet<string> = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::KMS::Key',
+  'AWS::KMS::Alias',
+  'AWS::CodeBuild::Project',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::Events::Rule',
+  'AWS::CodePipeline::Pipeline',
+  'AWS::Serverless::Function',
+]);
+
+/** Pipeline action configuration keys that hold credentials. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['OAuthToken', 'SecretToken']);
+
+/** Keep only names and types of PLAINTEXT variables, as the snapshot loader does. */
+function redactEnvironmentVariables(text: string): string | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list)) return undefined;
+  return JSON.stringify(
+    list.filter(isObject).map((v) => {
+      const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
+      const out: Obj = { name: v['name'], type };
+      if (type !== 'PLAINTEXT' && typeof v['value'] === 'string') out['value'] = v['value'];
+      return out;
+    }),
+  );
+}
+
+export type PlaceholderKind = 'role' | 'bucket' | 'key' | 'policy' | 'name';
+
+/**
+ * Placeholders live in the account `unresolved`, which no model holds, so every lookup of one
+ * is `missing` (unknown), never `absent`.
+ */
+const PLACEHOLDER: Readonly<Record<PlaceholderKind, (id: string, s: TemplateStack) => string>> = {
+  role: (id, s) => `arn:${s.partition}:iam::unresolved:role/unresolved-${id}`,
+  policy: (id, s) => `arn:${s.partition}:iam::unresolved:policy/unresolved-${id}`,
+  key: (id, s) => `arn:${s.partition}:kms:${s.region}:unresolved:key/unresolved-${id}`,
+  bucket: (id) => `unresolved-${id}`,
+  name: (id) => `unresolved-${id}`,
+};
+
+function sorted<V>(m: ReadonlyMap<string, V>): Map<string, V> {
+  return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.file}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export { SAM_TRANSFORM };

@@ -1,0 +1,690 @@
+/**
+ * One stack: a parsed template deployed to an account and region with parameter values. It
+ * answers `Ref`, `Fn::GetAtt`, conditions, outputs and exports lazily and memoised, so stacks
+ * may refer to each other in any order; a cycle becomes an Unresolved value, never a hang.
+ */
+import { joinPointer, type Problem, type Severity } from '../problems.js';
+import { partitionOfRegion } from '../model/arn.js';
+import {
+  asString,
+  describe,
+  NO_VALUE,
+  resolveConditionExpression,
+  resolveValue,
+  Unresolved,
+  type IntrinsicScope,
+  type Origins,
+} from './intrinsics.js';
+import { generatedName, generatedUniqueId, generatedUuid } from './templateNames.js';
+import type { ParsedTemplate, SourcePosition } from './templateParse.js';
+
+/** A parameter value from a stacks file: a literal, or a reference into another stack. */
+export type StackParameterInput =
+  | string
+  | { readonly fromStack: string; readonly output: string }
+  | { readonly fromStack: string; readonly resource: string };
+
+/** What a stack needs from the other stacks of the same load. */
+export interface StackRegistry {
+  stack(name: string): TemplateStack | undefined;
+  /** every stack, in load order */
+  all(): readonly TemplateStack[];
+}
+
+export interface StackOptions {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  /** the template path as reports show it */
+  readonly file: string;
+  readonly parameters: ReadonlyMap<string, StackParameterInput>;
+  /** where each parameter was given (the stacks file), for problems */
+  readonly parameterFile?: string;
+  readonly parameterPointer?: string;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The SAM transform is expanded by this loader; any other macro is not. */
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** Properties that hold the physical name of a resource, by type. */
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::CodeBuild::Project': 'Name',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Serverless::Function': 'FunctionName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::CodePipeline::Pipeline': 'Name',
+  'AWS::CodeCommit::Repository': 'RepositoryName',
+  'AWS::ECR::Repository': 'RepositoryName',
+  'AWS::SSM::Parameter': 'Name',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::KMS::Alias': 'AliasName',
+};
+
+/** Longest generated name, by type (IAM names are 64, bucket names 63). */
+const NAME_LIMIT: Readonly<Record<string, number>> = {
+  'AWS::IAM::Role': 64,
+  'AWS::IAM::User': 64,
+  'AWS::IAM::Group': 128,
+  'AWS::IAM::ManagedPolicy': 128,
+  'AWS::IAM::InstanceProfile': 128,
+  'AWS::S3::Bucket': 63,
+  'AWS::Lambda::Function': 64,
+  'AWS::Serverless::Function': 64,
+  'AWS::Events::Rule': 64,
+  'AWS::ECR::Repository': 256,
+};
+
+export interface ResourceEntry {
+  readonly logicalId: string;
+  readonly type: string;
+  /** the raw `Properties` object (unresolved) */
+  readonly properties: Record<string, unknown>;
+  readonly pointer: string;
+  /** false when its `Condition` is false; Unresolved when the condition cannot be decided */
+  readonly exists: boolean | Unresolved;
+  /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
+  readonly generatedBy?: string;
+}
+
+export class TemplateStack implements IntrinsicScope {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly file: string;
+  readonly problems: Problem[] = [];
+  readonly origins: Origins = new WeakMap();
+  readonly resources = new Map<string, ResourceEntry>();
+  readonly transforms: readonly string[];
+  readonly mappings: unknown;
+  private readonly template: Record<string, unknown>;
+  private readonly params = new Map<string, unknown>();
+  private readonly paramDecl: Record<string, unknown>;
+  private readonly conditions = new Map<string, boolean | Unresolved>();
+  private readonly names = new Map<string, { value: string | Unresolved; generated: boolean }>();
+  private readonly busy = new Set<string>();
+  /** `globals.Function` of a SAM template */
+  readonly samGlobals: Record<string, unknown>;
+
+  constructor(
+    readonly options: StackOptions,
+    readonly parsed: ParsedTemplate,
+    private readonly registry: StackRegistry,
+  ) {
+    this.name = options.name;
+    this.account = options.account;
+    this.region = options.region;
+    this.partition = partitionOfRegion(options.region);
+    this.file = options.file;
+    this.problems.push(...parsed.problems);
+    const t = parsed.value;
+    this.template = isObject(t) ? t : {};
+    if (parsed.value !== undefined && !isObject(t)) {
+      this.problem('error', 'template.shape.invalid', '', 'the template is not an object');
+    }
+    this.mappings = this.template['Mappings'];
+    this.paramDecl = isObject(this.template['Parameters']) ? this.template['Parameters'] : {};
+    const transform = this.template['Transform'];
+    const list = Array.isArray(transform) ? transform : transform === undefined ? [] : [transform];
+    this.transforms = list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+    this.transforms.forEach((tr, i) => {
+      if (tr !== SAM_TRANSFORM) {
+        this.problem(
+          'warning',
+          'template.transform.unsupported',
+          Array.isArray(transform) ? joinPointer('/Transform', i) : '/Transform',
+          `the macro \`${tr.slice(0, 80)}\` may rewrite the template at deploy time: the template is read as written`,
+        );
+      }
+    });
+    const globals = this.template['Globals'];
+    const fnGlobals = isObject(globals) ? globals['Function'] : undefined;
+    this.samGlobals = isObject(fnGlobals) ? fnGlobals : {};
+    this.readResources();
+    for (const [name] of options.parameters) {
+      if (!(name in this.paramDecl)) {
+        this.problems.push({
+          ...(options.parameterFile !== undefined ? { file: options.parameterFile } : {}),
+          pointer: joinPointer(options.parameterPointer ?? '', name),
+          message: `stack \`${this.name}\`: the template declares no parameter \`${name}\``,
+          id: 'stacks.parameter.unknown',
+          severity: 'warning',
+        });
+      }
+    }
+  }
+
+  problem(severity: Severity, id: string, pointer: string, message: string): void {
+    this.problems.push({ file: this.file, pointer, message, id, severity });
+  }
+
+  position(pointer: string): SourcePosition | undefined {
+    // the nearest recorded ancestor: a scalar made by an intrinsic has no node of its own
+    let p = pointer;
+    for (;;) {
+      const pos = this.parsed.positions.get(p);
+      if (pos) return pos;
+      if (p === '') return undefined;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  }
+
+  private readResources(): void {
+    const res = this.template['Resources'];
+    if (!isObject(res)) {
+      if (this.parsed.value !== undefined) {
+        this.problem('error', 'template.resources.missing', '', 'the template has no `Resources`');
+      }
+      return;
+    }
+    for (const logicalId of Object.keys(res)) {
+      const pointer = joinPointer('/Resources', logicalId);
+      const r = res[logicalId];
+      if (!isObject(r) || typeof r['Type'] !== 'string') {
+        this.problem(
+          'error',
+          'template.resource.invalid',
+          pointer,
+          'expected `Type` and `Properties`',
+        );
+        continue;
+      }
+      const props = r['Properties'];
+      const condition = r['Condition'];
+      this.resources.set(logicalId, {
+        logicalId,
+        type: r['Type'],
+        properties: isObject(props) ? props : {},
+        pointer,
+        exists:
+          typeof condition === 'string'
+            ? this.condition(condition, joinPointer(pointer, 'Condition'))
+            : true,
+      });
+    }
+    // SAM: a function without `Role` gets `<LogicalId>Role`
+    // (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html)
+    if (this.transforms.includes(SAM_TRANSFORM)) {
+      for (const r of [...this.resources.values()]) {
+        if (r.type !== 'AWS::Serverless::Function') continue;
+        if (this.samProperty(r, 'Role') !== undefined) continue;
+        const id = `${r.logicalId}Role`;
+        if (this.resources.has(id)) continue;
+        this.resources.set(id, {
+          logicalId: id,
+          type: 'AWS::IAM::Role',
+          properties: {},
+          pointer: r.pointer,
+          exists: r.exists,
+          generatedBy: r.logicalId,
+        });
+      }
+    }
+  }
+
+  /** A property of a SAM function, falling back to `Globals.Function`. */
+  samProperty(r: ResourceEntry, key: string): unknown {
+    return key in r.properties ? r.properties[key] : this.samGlobals[key];
+  }
+
+  /** The pointer of a SAM function property (its own, or the global one). */
+  samPointer(r: ResourceEntry, key: string): string {
+    return key in r.properties
+      ? joinPointer(r.pointer, 'Properties', key)
+      : joinPointer('/Globals/Function', key);
+  }
+
+  /** Resolve the template value at `pointer` (raw `value`). */
+  resolve(value: unknown, pointer: string): unknown {
+    return resolveValue(value, pointer, this, this.origins);
+  }
+
+  private guard<T>(key: string, pointer: string, fn: () => T): T | Unresolved {
+    if (this.busy.has(key)) {
+      return new Unresolved(`circular reference through \`${key}\``, pointer);
+    }
+    this.busy.add(key);
+    try {
+      return fn();
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // IntrinsicScope
+
+  /**
+   * An Unresolved value that comes from elsewhere (a parameter, another stack's output) is
+   * anchored at the element that uses it, in this template.
+   */
+  private anchor(v: unknown, pointer: string): unknown {
+    return v instanceof Unresolved && v.pointer !== pointer ? new Unresolved(v.reason, pointer) : v;
+  }
+
+  ref(name: string, pointer: string): unknown {
+    return this.anchor(this.refValue(name, pointer), pointer);
+  }
+
+  private refValue(name: string, pointer: string): unknown {
+    switch (name) {
+      case 'AWS::AccountId':
+        return this.account;
+      case 'AWS::Region':
+        return this.region;
+      case 'AWS::Partition':
+        return this.partition;
+      case 'AWS::StackName':
+        return this.name;
+      case 'AWS::StackId':
+        return `arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/${this.name}/${generatedUuid(this.name, 'AWS::StackId')}`;
+      case 'AWS::URLSuffix':
+        return this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+      case 'AWS::NoValue':
+        return NO_VALUE;
+      case 'AWS::NotificationARNs':
+        return [];
+    }
+    if (name in this.paramDecl) return this.parameter(name, pointer);
+    const r = this.resources.get(name);
+    if (r) return this.resourceRef(r, pointer);
+    return new Unresolved(
+      `\`Ref\` to \`${name.slice(0, 80)}\`, which is neither a parameter nor a resource`,
+      pointer,
+    );
+  }
+
+  getAtt(logicalId: string, attribute: string, pointer: string): unknown {
+    return this.anchor(this.getAttValue(logicalId, attribute, pointer), pointer);
+  }
+
+  private getAttValue(logicalId: string, attribute: string, pointer: string): unknown {
+    const r = this.resources.get(logicalId);
+    if (!r) {
+      return new Unresolved(
+        `\`Fn::GetAtt\` of \`${logicalId.slice(0, 80)}\`, which is not a resource`,
+        pointer,
+      );
+    }
+    if (r.exists !== true) return this.notThere(r, pointer);
+    const name = (): string | Unresolved => this.physicalName(r, pointer).value;
+    const arn = (service: string, resource: (n: string) => string, global = false): unknown => {
+      const n = name();
+      return n instanceof Unresolved
+        ? n
+        : `arn:${this.partition}:${service}:${global ? '' : this.region}:${this.account}:${resource(n)}`;
+    };
+    const unknown = (): Unresolved =>
+      new Unresolved(
+        `the attribute \`${attribute}\` of \`${r.type}\` is not known offline`,
+        pointer,
+      );
+    switch (r.type) {
+      case 'AWS::IAM::Role':
+        if (attribute === 'Arn') return this.iamArn(r, 'role', pointer);
+        if (attribute === 'RoleId') return generatedUniqueId('AROA', this.name, r.logicalId);
+        return unknown();
+      case 'AWS::IAM::User':
+        return attribute === 'Arn' ? this.iamArn(r, 'user', pointer) : unknown();
+      case 'AWS::IAM::Group':
+        return attribute === 'Arn' ? this.iamArn(r, 'group', pointer) : unknown();
+      case 'AWS::IAM::InstanceProfile':
+        return attribute === 'Arn' ? this.iamArn(r, 'instance-profile', pointer) : unknown();
+      case 'AWS::IAM::ManagedPolicy':
+        return attribute === 'PolicyArn' ? this.iamArn(r, 'policy', pointer) : unknown();
+      case 'AWS::S3::Bucket': {
+        const n = name();
+        if (n instanceof Unresolved) return n;
+        const suffix = this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+        switch (attribute) {
+          case 'Arn':
+            return `arn:${this.partition}:s3:::${n}`;
+          case 'DomainName':
+            return `${n}.s3.${suffix}`;
+          case 'RegionalDomainName':
+            return `${n}.s3.${this.region}.${suffix}`;
+          case 'DualStackDomainName':
+            return `${n}.s3.dualstack.${this.region}.${suffix}`;
+          case 'WebsiteURL':
+            return `http://${n}.s3-website-${this.region}.${suffix}`;
+        }
+        return unknown();
+      }
+      case 'AWS::KMS::Key':
+        if (attribute === 'Arn') return this.keyArn(r);
+        if (attribute === 'KeyId') return generatedUuid(this.name, r.logicalId);
+        return unknown();
+      case 'AWS::CodeBuild::Project':
+        return attribute === 'Arn' ? arn('codebuild', (n) => `project/${n}`) : unknown();
+      case 'AWS::Lambda::Function':
+      case 'AWS::Serverless::Function':
+        return attribute === 'Arn' ? arn('lambda', (n) => `function:${n}`) : unknown();
+      case 'AWS::SNS::Topic':
+        if (attribute === 'TopicArn') return arn('sns', (n) => n);
+        if (attribute === 'TopicName') return name();
+        return unknown();
+      case 'AWS::Events::Rule':
+        return attribute === 'Arn' ? this.ruleArn(r, pointer) : unknown();
+      case 'AWS::CodeCommit::Repository':
+        if (attribute === 'Arn') return arn('codecommit', (n) => n);
+        if (attribute === 'Name') return name();
+        if (attribute === 'CloneUrlHttp') {
+          const n = name();
+          return n instanceof Unresolved
+            ? n
+            : `https://git-codecommit.${this.region}.amazonaws.com/v1/repos/${n}`;
+        }
+        return unknown();
+      case 'AWS::ECR::Repository':
+        if (attribute === 'Arn') return arn('ecr', (n) => `repository/${n}`);
+        if (attribute === 'RepositoryUri') {
+          const n = name();
+          return n instanceof Unresolved
+            ? n
+            : `${this.account}.dkr.ecr.${this.region}.amazonaws.com/${n}`;
+        }
+        return unknown();
+      case 'AWS::Logs::LogGroup':
+        return attribute === 'Arn' ? arn('logs', (n) => `log-group:${n}:*`) : unknown();
+      case 'AWS::SSM::Parameter':
+        if (attribute === 'Value') {
+          const vp = joinPointer(r.pointer, 'Properties', 'Value');
+          return this.guard(`${r.logicalId}.Value`, pointer, () =>
+            this.resolve(r.properties['Value'], vp),
+          );
+        }
+        return unknown();
+    }
+    return unknown();
+  }
+
+  condition(name: string, pointer: string): boolean | Unresolved {
+    const known = this.conditions.get(name);
+    if (known !== undefined) return known;
+    const all = this.template['Conditions'];
+    if (!isObject(all) || !(name in all)) {
+      return new Unresolved(`no condition \`${name.slice(0, 80)}\``, pointer);
+    }
+    const cp = joinPointer('/Conditions', name);
+    const value = this.guard(`Conditions.${name}`, pointer, () =>
+      resolveConditionExpression(all[name], cp, this),
+    );
+    const v = value instanceof Unresolved || typeof value === 'boolean' ? value : false;
+    this.conditions.set(name, v);
+    return v;
+  }
+
+  importValue(name: string, pointer: string): unknown {
+    for (const s of this.registry.all()) {
+      if (s === this || s.account !== this.account || s.region !== this.region) continue;
+      const v = s.exported(name);
+      if (v !== undefined) return this.anchor(v, pointer);
+    }
+    // exports are per account and region
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html)
+    return new Unresolved(
+      `no stack in \`${this.account}\` \`${this.region}\` exports \`${name.slice(0, 120)}\``,
+      pointer,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Parameters, outputs, exports
+
+  private parameter(name: string, pointer: string): unknown {
+    if (this.params.has(name)) return this.params.get(name);
+    const v = this.guard(`Parameters.${name}`, pointer, () => this.readParameter(name));
+    this.params.set(name, v);
+    return v;
+  }
+
+  private readParameter(name: string): unknown {
+    const decl = this.paramDecl[name];
+    const dp = joinPointer('/Parameters', name);
+    const d = isObject(decl) ? decl : {};
+    const type = typeof d['Type'] === 'string' ? d['Type'] : 'String';
+    const given = this.options.parameters.get(name);
+    let value: unknown;
+    if (given !== undefined) {
+      value = typeof given === 'string' ? given : this.fromStack(given, dp);
+    } else if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+      // the default of an SSM parameter type is the parameter's name, not its value
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types)
+      const key = typeof d['Default'] === 'string' ? ` \`${d['Default']}\`` : '';
+      this.problem(
+        'warning',
+        'template.parameter.ssm',
+        dp,
+        `parameter \`${name}\` reads the ssm parameter${key} at deploy time: give its value in the stacks file`,
+      );
+      return new Unresolved(`the value of ssm parameter${key} is not known offline`, dp);
+    } else if ('Default' in d) {
+      value = d['Default'];
+    } else {
+      this.problem(
+        'error',
+        'template.parameter.missing',
+        dp,
+        `parameter \`${name}\` has no value and no default`,
+      );
+      return new Unresolved(`parameter \`${name}\` has no value`, dp);
+    }
+    if (value instanceof Unresolved) return value;
+    const text = asString(value, dp);
+    if (text instanceof Unresolved) {
+      return Array.isArray(value) && (type.startsWith('List<') || type === 'CommaDelimitedList')
+        ? value
+        : text;
+    }
+    const allowed = d['AllowedValues'];
+    if (Array.isArray(allowed) && !allowed.map(String).includes(text)) {
+      this.problem(
+        'warning',
+        'template.parameter.not-allowed',
+        dp,
+        `parameter \`${name}\`: \`${text.slice(0, 80)}\` is not one of its \`AllowedValues\``,
+      );
+    }
+    if (type === 'CommaDelimitedList' || type.startsWith('List<') || type.includes('::List<')) {
+      return text === '' ? [] : text.split(',').map((s) => s.trim());
+    }
+    return text;
+  }
+
+  private fromStack(given: Exclude<StackParameterInput, string>, pointer: string): unknown {
+    const other = this.registry.stack(given.fromStack);
+    if (!other) {
+      this.problem(
+        'error',
+        'stacks.parameter.stack-unknown',
+        pointer,
+        `no stack \`${given.fromStack}\` in the stacks file`,
+      );
+      return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
+    }
+    if ('output' in given) return other.output(given.output, pointer);
+    const r = other.resources.get(given.resource);
+    if (!r) {
+      this.problem(
+        'error',
+        'stacks.parameter.resource-unknown',
+        pointer,
+        `stack \`${other.name}\` has no resource \`${given.resource}\``,
+      );
+      return new Unresolved(`no resource \`${given.resource}\` in \`${other.name}\``, pointer);
+    }
+    return other.resourceRef(r, pointer);
+  }
+
+  /** The value of an output, or Unresolved. */
+  output(name: string, pointer: string): unknown {
+    const outputs = this.template['Outputs'];
+    const o = isObject(outputs) ? outputs[name] : undefined;
+    if (!isObject(o)) {
+      return new Unresolved(`stack \`${this.name}\` has no output \`${name}\``, pointer);
+    }
+    const op = joinPointer('/Outputs', name);
+    return this.guard(`Outputs.${name}`, pointer, () => {
+      if (typeof o['Condition'] === 'string') {
+        const c = this.condition(o['Condition'], joinPointer(op, 'Condition'));
+        if (c !== true) {
+          return c instanceof Unresolved
+            ? c
+            : new Unresolved(`output \`${name}\` of \`${this.name}\` is not created`, pointer);
+        }
+      }
+      return this.resolve(o['Value'], joinPointer(op, 'Value'));
+    });
+  }
+
+  private exportNames: Map<string, string> | undefined;
+
+  /** The value exported under `name` by this stack, or undefined when it exports no such name. */
+  exported(name: string): unknown {
+    if (!this.exportNames) {
+      this.exportNames = new Map();
+      const outputs = this.template['Outputs'];
+      if (isObject(outputs)) {
+        for (const key of Object.keys(outputs)) {
+          const o = outputs[key];
+          if (!isObject(o) || !isObject(o['Export'])) continue;
+          const p = joinPointer('/Outputs', key, 'Export', 'Name');
+          const n = this.guard(`Export.${key}`, p, () =>
+            this.resolve(o['Export'] && (o['Export'] as Record<string, unknown>)['Name'], p),
+          );
+          if (typeof n === 'string') this.exportNames.set(n, key);
+        }
+      }
+    }
+    const key = this.exportNames.get(name);
+    return key === undefined ? undefined : this.output(key, joinPointer('/Outputs', key));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Resources
+
+  private notThere(r: ResourceEntry, pointer: string): Unresolved {
+    return r.exists instanceof Unresolved
+      ? r.exists
+      : new Unresolved(`\`${r.logicalId}\` is not created (its condition is false)`, pointer);
+  }
+
+  /** What `Ref` of a resource gives. */
+  resourceRef(r: ResourceEntry, pointer: string): unknown {
+    if (r.exists !== true) return this.notThere(r, pointer);
+    switch (r.type) {
+      case 'AWS::IAM::ManagedPolicy':
+        return this.iamArn(r, 'policy', pointer);
+      case 'AWS::SNS::Topic':
+        return this.getAtt(r.logicalId, 'TopicArn', pointer);
+      case 'AWS::KMS::Key':
+        return generatedUuid(this.name, r.logicalId);
+      case 'AWS::CodeCommit::Repository':
+        return generatedUuid(this.name, r.logicalId);
+      case 'AWS::IAM::Policy':
+        return generatedName(this.name, r.logicalId, 128);
+    }
+    if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
+    return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
+  }
+
+  /** The physical name of a resource: its name property, or the one CloudFormation makes up. */
+  physicalName(
+    r: ResourceEntry,
+    pointer: string,
+  ): { value: string | Unresolved; generated: boolean } {
+    const known = this.names.get(r.logicalId);
+    if (known) return known;
+    const prop = NAME_PROPERTY[r.type];
+    const raw = prop === undefined ? undefined : r.properties[prop];
+    let out: { value: string | Unresolved; generated: boolean };
+    if (raw === undefined) {
+      out = {
+        value: generatedName(
+          this.name,
+          r.logicalId,
+          NAME_LIMIT[r.type] ?? 128,
+          r.type === 'AWS::S3::Bucket',
+        ),
+        generated: true,
+      };
+    } else {
+      const p = joinPointer(r.pointer, 'Properties', prop!);
+      const v = this.guard(`${r.logicalId}.${prop}`, pointer, () => this.resolve(raw, p));
+      out =
+        v === NO_VALUE
+          ? {
+              value: generatedName(
+                this.name,
+                r.logicalId,
+                NAME_LIMIT[r.type] ?? 128,
+                r.type === 'AWS::S3::Bucket',
+              ),
+              generated: true,
+            }
+          : { value: asString(v, p), generated: false };
+    }
+    this.names.set(r.logicalId, out);
+    return out;
+  }
+
+  /** `arn:aws:iam::<account>:<kind><path><name>`. */
+  iamArn(r: ResourceEntry, kind: string, pointer: string): string | Unresolved {
+    const name = this.physicalName(r, pointer).value;
+    if (name instanceof Unresolved) return name;
+    const path = this.iamPath(r);
+    if (path instanceof Unresolved) return path;
+    return `arn:${this.partition}:iam::${this.account}:${kind}${path}${name}`;
+  }
+
+  iamPath(r: ResourceEntry): string | Unresolved {
+    const key = r.generatedBy !== undefined ? 'RolePath' : 'Path';
+    const owner = r.generatedBy !== undefined ? this.resources.get(r.generatedBy) : r;
+    const raw =
+      owner === undefined
+        ? undefined
+        : r.generatedBy !== undefined
+          ? this.samProperty(owner, key)
+          : owner.properties[key];
+    if (raw === undefined) return '/';
+    const p = joinPointer((owner ?? r).pointer, 'Properties', key);
+    const v = this.guard(`${r.logicalId}.${key}`, p, () => this.resolve(raw, p));
+    if (v === NO_VALUE) return '/';
+    return asString(v, p);
+  }
+
+  keyArn(r: ResourceEntry): string {
+    return `arn:${this.partition}:kms:${this.region}:${this.account}:key/${generatedUuid(this.name, r.logicalId)}`;
+  }
+
+  private ruleArn(r: ResourceEntry, pointer: string): string | Unresolved {
+    const name = this.physicalName(r, pointer).value;
+    if (name instanceof Unresolved) return name;
+    const bus = r.properties['EventBusName'];
+    let prefix = '';
+    if (bus !== undefined) {
+      const bp = joinPointer(r.pointer, 'Properties', 'EventBusName');
+      const b = asString(
+        this.guard(`${r.logicalId}.EventBusName`, pointer, () => this.resolve(bus, bp)),
+        pointer,
+      );
+      if (b instanceof Unresolved) return b;
+      const busName = b.startsWith('arn:') ? b.slice(b.lastIndexOf('/') + 1) : b;
+      if (busName !== 'default') prefix = `${busName}/`;
+    }
+    return `arn:${this.partition}:events:${this.region}:${this.account}:rule/${prefix}${name}`;
+  }
+}
+
+export { describe };

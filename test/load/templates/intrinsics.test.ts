@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import {
+  NO_VALUE,
+  resolveConditionExpression,
+  resolveValue,
+  Unresolved,
+  type IntrinsicScope,
+} from '../../../src/load/intrinsics.js';
+import { parseTemplateText } from '../../../src/load/templateParse.js';
+
+describe('parseTemplateText', () => {
+  it('turns every short-form tag into its long form', () => {
+    const text = [
+      'A: !Ref X',
+      'B: !Sub "${X}-y"',
+      'C: !GetAtt Res.Arn',
+      'D: !GetAtt [Res, Outputs.Value]',
+      'E: !If [Cond, 1, 2]',
+      'F: !Join [",", [a, b]]',
+      'G: !Select [0, [a]]',
+      'H: !Split [",", "a,b"]',
+      'I: !FindInMap [M, a, b]',
+      'J: !ImportValue name',
+      'K: !Base64 text',
+      'L: !Equals [a, b]',
+      'M: !And [!Condition C1, !Or [!Condition C2, !Not [!Condition C3]]]',
+      'N: !GetAZs ""',
+      'O: !Cidr [10.0.0.0/16, 2, 8]',
+      'P: !GetAtt Res.Outputs.Deep',
+    ].join('\n');
+    const t = parseTemplateText(text, 't.yaml');
+    expect(t.problems).toEqual([]);
+    expect(t.value).toEqual({
+      A: { Ref: 'X' },
+      B: { 'Fn::Sub': '${X}-y' },
+      C: { 'Fn::GetAtt': ['Res', 'Arn'] },
+      D: { 'Fn::GetAtt': ['Res', 'Outputs.Value'] },
+      E: { 'Fn::If': ['Cond', 1, 2] },
+      F: { 'Fn::Join': [',', ['a', 'b']] },
+      G: { 'Fn::Select': [0, ['a']] },
+      H: { 'Fn::Split': [',', 'a,b'] },
+      I: { 'Fn::FindInMap': ['M', 'a', 'b'] },
+      J: { 'Fn::ImportValue': 'name' },
+      K: { 'Fn::Base64': 'text' },
+      L: { 'Fn::Equals': ['a', 'b'] },
+      M: {
+        'Fn::And': [
+          { Condition: 'C1' },
+          { 'Fn::Or': [{ Condition: 'C2' }, { 'Fn::Not': [{ Condition: 'C3' }] }] },
+        ],
+      },
+      N: { 'Fn::GetAZs': '' },
+      O: { 'Fn::Cidr': ['10.0.0.0/16', 2, 8] },
+      P: { 'Fn::GetAtt': ['Res', 'Outputs.Deep'] },
+    });
+  });
+
+  it('keeps the line and column of every node, under the long-form pointer', () => {
+    const t = parseTemplateText(
+      'Resources:\n  R:\n    Type: X\n    V: !Join\n      - ""\n      - [a, b]\n',
+      'x',
+    );
+    expect(t.positions.get('/Resources/R')).toEqual({ line: 2, column: 3 });
+    expect(t.positions.get('/Resources/R/Type')).toEqual({ line: 3, column: 5 });
+    expect(t.positions.get('/Resources/R/V/Fn::Join/1')).toEqual({ line: 6, column: 9 });
+    expect(t.positions.get('/Resources/R/V/Fn::Join/1/1')).toEqual({ line: 6, column: 13 });
+  });
+
+  it('keeps account ids and numbers as written', () => {
+    const t = parseTemplateText('A: 012345678901\nB: 111111111111\nC: 1.0\nD: 5\nE: true', 'x');
+    expect(t.value).toEqual({ A: '012345678901', B: 111111111111, C: '1.0', D: 5, E: true });
+  });
+
+  it('reads JSON with positions', () => {
+    const t = parseTemplateText('{\n  "A": {\n    "Ref": "X"\n  }\n}', 'x.json');
+    expect(t.value).toEqual({ A: { Ref: 'X' } });
+    expect(t.positions.get('/A/Ref')).toEqual({ line: 3, column: 5 });
+  });
+
+  it('reports unknown tags and syntax errors instead of throwing', () => {
+    const unknown = parseTemplateText('A: !Nope x', 'x');
+    expect(unknown.problems.map((p) => [p.id, p.pointer])).toEqual([
+      ['template.tag.unknown', '/A'],
+    ]);
+    const bad = parseTemplateText('A: [1, 2\nB: }', 'x');
+    expect(bad.value).toBeUndefined();
+    expect(bad.problems[0]?.id).toBe('template.syntax.invalid');
+    const dup = parseTemplateText('A: 1\nA: 2', 'x');
+    expect(dup.problems[0]?.id).toBe('template.syntax.invalid');
+  });
+
+  it('bounds alias expansion (billion laughs) and deep nesting', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      lines.push(
+        `${cur}: &${cur} [${Array(10)
+          .fill('*' + prev)
+          .join(', ')}]`,
+      );
+    }
+    const started = Date.now();
+    const t = parseTemplateText(lines.join('\n'), 'bomb.yaml');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(t.problems.map((p) => p.id)).toContain('template.size.exceeded');
+    const deep = parseTemplateText('A: ' + '['.repeat(400) + ']'.repeat(400), 'deep.yaml');
+    expect(deep.problems.map((p) => p.id)).toContain('template.size.exceeded');
+  });
+});
+
+/** A scope with fixed parameters, two resources and two conditions. */
+function scope(overrides: Partial<IntrinsicScope> = {}): IntrinsicScope {
+  const refs: Record<string, unknown> = {
+    Env: 'prod',
+    List: ['a', 'b'],
+    'AWS::Region': 'eu-west-1',
+    'AWS::NoValue': NO_VALUE,
+    Bucket: 'my-bucket',
+  };
+  return {
+    ref: (name, pointer) => (name in refs ? refs[name] : new Unresolved(`no \`${name}\``, pointer)),
+    getAtt: (id, attr, pointer) =>
+      id === 'Bucket' && attr === 'Arn'
+        ? 'arn:aws:s3:::my-bucket'
+        : new Unresolved(`unknown attribute \`${attr}\``, pointer),
+    condition: (name, pointer) =>
+      name === 'IsProd'
+        ? true
+        : name === 'IsDev'
+          ? false
+          : new Unresolved('unknown condition', pointer),
+    importValue: (name, pointer) =>
+      name === 'shared-key'
+        ? 'arn:aws:kms:eu-west-1:1:key/k'
+        : new Unresolved('no export', pointer),
+    mappings: { Sizes: { prod: { Size: 'large' } } },
+    ...overrides,
+  };
+}
+
+const r = (v: unknown): unknown => resolveValue(v, '/X', scope(), new WeakMap());
+
+describe('resolveValue', () => {
+  it('resolves Ref, Fn::GetAtt and both Fn::Sub forms', () => {
+    expect(r({ Ref: 'Env' })).toBe('prod');
+    expect(r({ 'Fn::GetAtt': ['Bucket', 'Arn'] })).toBe('arn:aws:s3:::my-bucket');
+    expect(r({ 'Fn::Sub': '${Bucket.Arn}/*-${AWS::Region}-${!Literal}' })).toBe(
+      'arn:aws:s3:::my-bucket/*-eu-west-1-${Literal}',
+    );
+    expect(r({ 'Fn::Sub': ['${A}-${Env}', { A: { Ref: 'Bucket' } }] })).toBe('my-bucket-prod');
+  });
+
+  it('resolves Join, Select, Split, FindInMap, ImportValue, Base64', () => {
+    expect(r({ 'Fn::Join': ['-', [{ Ref: 'Env' }, 'x', { Ref: 'AWS::NoValue' }]] })).toBe('prod-x');
+    expect(r({ 'Fn::Join': [',', { Ref: 'List' }] })).toBe('a,b');
+    expect(r({ 'Fn::Select': ['1', { Ref: 'List' }] })).toBe('b');
+    expect(r({ 'Fn::Split': ['/', 'a/b/c'] })).toEqual(['a', 'b', 'c']);
+    expect(r({ 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Size'] })).toBe('large');
+    expect(r({ 'Fn::ImportValue': 'shared-key' })).toBe('arn:aws:kms:eu-west-1:1:key/k');
+    expect(r({ 'Fn::Base64': 'hi' })).toBe('aGk=');
+  });
+
+  it('evaluates Fn::If branches and removes AWS::NoValue from lists and objects', () => {
+    expect(r({ 'Fn::If': ['IsProd', 'yes', 'no'] })).toBe('yes');
+    expect(r({ 'Fn::If': ['IsDev', 'yes', { Ref: 'AWS::NoValue' }] })).toBe(NO_VALUE);
+    expect(r([1, { 'Fn::If': ['IsDev', 2, { Ref: 'AWS::NoValue' }] }, 3])).toEqual([1, 3]);
+    expect(r({ a: 1, b: { Ref: 'AWS::NoValue' } })).toEqual({ a: 1 });
+  });
+
+  it('evaluates condition functions', () => {
+    const c = (v: unknown): unknown => resolveConditionExpression(v, '/C', scope());
+    expect(c({ 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] })).toBe(true);
+    expect(c({ 'Fn::Not': [{ Condition: 'IsProd' }] })).toBe(false);
+    expect(c({ 'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Equals': ['a', 'a'] }] })).toBe(true);
+    expect(c({ 'Fn::Or': [{ Condition: 'IsDev' }, { Condition: 'IsProd' }] })).toBe(true);
+    // a known operand settles And/Or even when another is unknown
+    expect(c({ 'Fn::And': [{ Condition: 'Unknown' }, { Condition: 'IsDev' }] })).toBe(false);
+    expect(c({ 'Fn::Or': [{ Condition: 'Unknown' }, { Condition: 'IsProd' }] })).toBe(true);
+    expect(c({ 'Fn::Or': [{ Condition: 'Unknown' }, { Condition: 'IsDev' }] })).toBeInstanceOf(
+      Unresolved,
+    );
+  });
+
+  it('makes what cannot be known an Unresolved value with its pointer, never a guess', () => {
+    const u = r({ 'Fn::Sub': 'arn:aws:iam::${Missing}:root' }) as Unresolved;
+    expect(u).toBeInstanceOf(Unresolved);
+    expect(u.reason).toBe('no `Missing`');
+    expect(u.pointer).toBe('/X/Fn::Sub');
+    expect(r({ 'Fn::GetAZs': '' })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::Cidr': ['10.0.0.0/16', 2, 8] })).toBeInstanceOf(Unresolved);
+    expect((r({ 'Fn::Transform': { Name: 'Macro' } }) as Unresolved).reason).toContain('macro');
+    expect(r({ 'Fn::GetAtt': ['Bucket', 'Nope'] })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::If': ['Unknown', 1, 2] })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::Select': [5, ['a']] })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::FindInMap': ['Sizes', 'dev', 'Size'] })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::Bogus': 1 })).toBeInstanceOf(Unresolved);
+    // an unresolved list element stays in place, marked
+    const list = r(['a', { Ref: 'Missing' }]) as unknown[];
+    expect(list[0]).toBe('a');
+    expect(list[1]).toBeInstanceOf(Unresolved);
+  });
+
+  it('does not hang on deep nesting', () => {
+    let v: unknown = 'x';
+    for (let i = 0; i < 500; i++) v = { 'Fn::Base64': v };
+    expect(r(v)).toBeInstanceOf(Unresolved);
+  });
+
+  it('records the template pointer of every rebuilt object', () => {
+    const origins = new WeakMap<object, string>();
+    const out = resolveValue(
+      { S: [{ 'Fn::If': ['IsProd', { a: 1 }, {}] }] },
+      '/Doc',
+      scope(),
+      origins,
+    ) as { S: object[] };
+    expect(origins.get(out)).toBe('/Doc');
+    expect(origins.get(out.S)).toBe('/Doc/S');
+    expect(origins.get(out.S[0]!)).toBe('/Doc/S/0/Fn::If/1');
+  });
+});
