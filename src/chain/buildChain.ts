@@ -48,7 +48,13 @@ export function buildPipelineLinks(
         pipelineScope: !pipelineWideDone,
       });
       const where = `${stage.name}/${action.name}`;
-      const declaredAt = { file: action.location.file, pointer: action.location.pointer };
+      const loc = action.location;
+      const declaredAt = {
+        file: loc.file,
+        pointer: loc.pointer,
+        ...(loc.line !== undefined ? { line: loc.line } : {}),
+        ...(loc.column !== undefined ? { column: loc.column } : {}),
+      };
       const byId = catalog.byId;
 
       const keys = inputKeys(

@@ -133,7 +133,7 @@ function unknownLink(
     ...base,
     decision: 'Unknown',
     deniedBy: [],
-    why: `${already}${spec.purpose} cannot be decided: \`${missing.join('`, `')}\` is missing from the snapshot`,
+    why: `${already}${spec.purpose} cannot be decided: missing from the input: \`${missing.join('`, `')}\``,
     missing,
   };
 }
@@ -221,8 +221,24 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   return g;
 }
 
+/** Template values the loader could not resolve that this string carries, as missing inputs. */
+function unresolvedIn(model: Model, text: string): string[] {
+  const unresolved = model.unresolved;
+  if (!unresolved || unresolved.size === 0 || !text.includes('unresolved')) return [];
+  const out: string[] = [];
+  for (const [placeholder, u] of unresolved) {
+    if (!text.includes(placeholder)) continue;
+    const at =
+      u.location.line !== undefined
+        ? `${u.location.file}:${u.location.line}`
+        : `${u.location.file}#${u.location.pointer}`;
+    out.push(`${at} (${u.reason})`);
+  }
+  return out;
+}
+
 function principalSide(model: Model, arn: string): Side {
-  const missing = new Set<string>();
+  const missing = new Set<string>(unresolvedIn(model, arn));
   const byLabel = new Map<string | number, CompiledPolicy>();
   const fields: Partial<MutableRequest> = {};
   const context: Record<string, string> = {};
@@ -275,6 +291,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     resourceLabel: spec.resource,
   };
   const context: Record<string, string> = {};
+  for (const u of unresolvedIn(model, spec.resource)) g.missing.add(u);
   const owner = resourceOwner(model, spec, g);
   const fields: Partial<MutableRequest> = {};
   const r = g.request;

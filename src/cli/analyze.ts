@@ -27,6 +27,12 @@ import { loadInput } from './loadInput.js';
 
 export interface AnalyzeCliOptions {
   pipeline: string[];
+  stacks?: string;
+  template?: string;
+  account?: string;
+  region?: string;
+  stackName?: string;
+  parameter: string[];
   format: string[];
   output?: string;
   outputDir?: string;
@@ -52,7 +58,27 @@ export function registerAnalyze(
     .description(
       'evaluate every link of every pipeline in a snapshot folder and report the ones that would deny',
     )
-    .argument('<input>', 'a snapshot folder (AWS CLI JSON outputs, see the README)')
+    .argument(
+      '[input]',
+      'a snapshot folder (AWS CLI JSON outputs), a CDK cloud assembly (cdk.out/) or a stacks file',
+    )
+    .option(
+      '--stacks <file>',
+      'a stacks file (templates with their account, region, parameters), laid over the snapshot',
+    )
+    .option(
+      '--template <file>',
+      'one CloudFormation/SAM template, laid over the snapshot (needs --account and --region)',
+    )
+    .option('--account <id>', 'the account of --template, or of environment-agnostic CDK stacks')
+    .option('--region <name>', 'the region of --template, or of environment-agnostic CDK stacks')
+    .option('--stack-name <name>', 'the stack name of --template (AWS::StackName)')
+    .option(
+      '--parameter <key=value>',
+      'a parameter of --template; repeatable',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
     .option(
       '--format <format>',
@@ -80,13 +106,13 @@ export function registerAnalyze(
       '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
         '2 input or usage error (after everything readable was analyzed and reported).',
     )
-    .action((input: string, opts: AnalyzeCliOptions) => {
+    .action((input: string | undefined, opts: AnalyzeCliOptions) => {
       setExit(runAnalyze(input, opts, io, version));
     });
 }
 
 export function runAnalyze(
-  input: string,
+  input: string | undefined,
   opts: AnalyzeCliOptions,
   io: CliIo,
   version: string,
@@ -104,9 +130,23 @@ export function runAnalyze(
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
-  const loaded = loadInput(io.cwd, input);
+  const parameters: Record<string, string> = {};
+  for (const p of opts.parameter ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) return usage(io, `--parameter \`${p}\` is not KEY=VALUE`);
+    parameters[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const loaded = loadInput(io.cwd, {
+    ...(input !== undefined ? { input } : {}),
+    ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
+    ...(opts.template !== undefined ? { template: opts.template } : {}),
+    ...(opts.account !== undefined ? { account: opts.account } : {}),
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
+    parameters,
+  });
   let report: Report = analyzeModel(loaded.model, { pipelines: opts.pipeline });
-  report = { ...report, problems: sortProblems([...report.problems, ...loaded.problems]) };
+  report = { ...report, problems: uniqueProblems([...report.problems, ...loaded.problems]) };
 
   let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {
@@ -176,6 +216,17 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Sorted, each problem once (merged models can carry the same problem twice). */
+function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return sortProblems(problems).filter((p) => {
+    const k = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function withProblem(report: Report, p: Problem): Report {

@@ -1,33 +1,101 @@
 /**
- * Turn the CLI's input argument into a model: a snapshot folder today; the template loaders
- * (stacks files, CDK assemblies) plug in here. Bad input is a problem, never a throw.
+ * Turn the CLI's inputs into one model: a snapshot folder, a CDK cloud assembly (`cdk.out/`), a
+ * stacks file, or a single template, and templates laid over a snapshot (the state after the
+ * deploy). Bad input is a problem, never a throw.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isCdkAssembly, loadCdkAssembly } from '../load/cdk.js';
 import { loadSnapshot } from '../load/snapshot.js';
+import { isStacksFile, loadSingleTemplate, loadStacksFile } from '../load/stacks.js';
+import { mergeModels } from '../load/templateMerge.js';
 import type { Model } from '../model/types.js';
 import type { Problem } from '../problems.js';
+
+export interface InputOptions {
+  /** a snapshot folder, a CDK assembly folder, or a stacks file */
+  readonly input?: string;
+  /** a stacks file laid over `input` */
+  readonly stacks?: string;
+  /** one template laid over `input`, with its account, region and parameters */
+  readonly template?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly stackName?: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
 
 export interface LoadedInput {
   readonly model: Model;
   readonly problems: readonly Problem[];
 }
 
-export function loadInput(cwd: string, input: string): LoadedInput {
-  const path = resolve(cwd, input);
-  if (!existsSync(path))
-    return empty(path, inputProblem(input, 'no such file or folder', 'input.missing'));
-  if (!statSync(path).isDirectory()) {
-    return empty(path, inputProblem(input, 'expected a snapshot folder', 'input.not-a-folder'));
-  }
-  return { model: loadSnapshot(path), problems: [] };
-}
+export function loadInput(cwd: string, input: string | InputOptions): LoadedInput {
+  const opts: InputOptions = typeof input === 'string' ? { input } : input;
+  const problems: Problem[] = [];
+  let model: Model | undefined;
 
-function empty(root: string, problem: Problem): LoadedInput {
-  return {
-    model: { root, accounts: new Map(), organization: undefined, problems: [] },
-    problems: [problem],
-  };
+  if (opts.input !== undefined) {
+    const path = resolve(cwd, opts.input);
+    if (!existsSync(path)) {
+      problems.push(inputProblem(opts.input, 'no such file or folder', 'input.missing'));
+    } else if (statSync(path).isDirectory()) {
+      if (isCdkAssembly(path)) {
+        model = loadCdkAssembly(path, {
+          ...(opts.account ? { account: opts.account } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+        }).model;
+      } else {
+        model = loadSnapshot(path);
+      }
+    } else if (isStacksFile(path)) {
+      model = loadStacksFile(path).model;
+    } else {
+      problems.push(
+        inputProblem(
+          opts.input,
+          'expected a snapshot folder, a CDK assembly folder or a stacks file (use --template for one template)',
+          'input.unrecognised',
+        ),
+      );
+    }
+  }
+
+  const overlays: Model[] = [];
+  if (opts.stacks !== undefined) overlays.push(loadStacksFile(resolve(cwd, opts.stacks)).model);
+  if (opts.template !== undefined) {
+    if (!opts.account || !opts.region) {
+      problems.push(
+        inputProblem(
+          opts.template,
+          '--template needs --account and --region',
+          'input.template.environment-missing',
+        ),
+      );
+    } else {
+      overlays.push(
+        loadSingleTemplate(resolve(cwd, opts.template), {
+          account: opts.account,
+          region: opts.region,
+          ...(opts.stackName ? { stackName: opts.stackName } : {}),
+          ...(opts.parameters ? { parameters: { ...opts.parameters } } : {}),
+        }).model,
+      );
+    }
+  }
+  for (const overlay of overlays) model = model ? mergeModels(model, overlay) : overlay;
+  if (!model) {
+    if (problems.length === 0)
+      problems.push(
+        inputProblem(
+          '',
+          'no input: give a snapshot folder, a CDK assembly, --stacks or --template',
+          'input.none',
+        ),
+      );
+    model = { root: resolve(cwd), accounts: new Map(), organization: undefined, problems: [] };
+  }
+  return { model, problems };
 }
 
 function inputProblem(file: string, message: string, id: string): Problem {

@@ -37,6 +37,9 @@ export interface RequestPrincipal {
 export type PrincipalMatchKind = 'session' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
 
 const ACCOUNT_RE = /^\d{12}$/;
+// Inside ARNs any all-digit account is accepted: real ones have 12 digits, but CDK's test
+// assemblies use shorter made-up ones, which the template loader accepts with a warning.
+const ARN_ACCOUNT_RE = /^\d{1,12}$/;
 
 const PRINCIPAL_CACHE = new Map<string, RequestPrincipal | null>();
 const PRINCIPAL_CACHE_LIMIT = 10_000;
@@ -74,7 +77,7 @@ function parsePrincipal(raw: string): RequestPrincipal | undefined {
   const service = parts[2]!;
   const account = parts[4]!;
   const resource = parts.slice(5).join(':');
-  if (!ACCOUNT_RE.test(account)) return undefined;
+  if (!ARN_ACCOUNT_RE.test(account)) return undefined;
   const accountArn = `arn:${partition}:iam::${account}:root`;
   if (service === 'iam') {
     if (resource === 'root') return accountRoot(account, partition, raw);

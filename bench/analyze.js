@@ -1,0 +1,131 @@
+// Benchmark of `permchain analyze` on synthetic organizations (bench/synthOrg.js: N pipelines
+// across K accounts), side by side with a script that only reads and JSON.parses the same
+// snapshot files (bench/readParse.js). Each measurement is a fresh child process (wall time
+// from inside the process, so Node's own start-up is excluded on both sides); the median of
+// several runs is reported, with the peak RSS. Writes the analyze section of BENCHMARKS.md.
+//
+// `npm run bench` runs it after bench/run.js; `node bench/analyze.js --quick` is a smoke run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateOrg } from './synthOrg.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK
+  ? [{ pipelines: 100, accounts: 8, runs: 1 }]
+  : [
+      { pipelines: 1000, accounts: 20, runs: 5 },
+      { pipelines: 10000, accounts: 100, runs: 2 },
+    ];
+
+function child(script, args) {
+  const r = spawnSync(process.execPath, [join(here, script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0 && !r.stdout) throw new Error(`${script} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const results = [];
+for (const size of SIZES) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'permchain-org-'));
+  const out = join(dir, '..', `${dir.split('/').pop()}-report.json`);
+  try {
+    const { files, bytes } = generateOrg(dir, size);
+    const base = [];
+    const analyze = [];
+    let last;
+    for (let i = 0; i < size.runs; i++) {
+      base.push(child('readParse.js', [dir]));
+      last = child('analyzeChild.js', [dir, out]);
+      analyze.push(last);
+    }
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const links = report.pipelines.reduce((n, p) => n + p.links.length, 0);
+    const r = {
+      ...size,
+      files,
+      megabytes: bytes / 1e6,
+      links,
+      baseMs: median(base.map((b) => b.ms)),
+      analyzeMs: median(analyze.map((a) => a.ms)),
+      analyzeRssMB: Math.max(...analyze.map((a) => a.maxRssMB)),
+      reportMB: readFileSync(out).length / 1e6,
+      exit: last.exit,
+      sdkLoaded: analyze.some((a) => a.sdkLoaded),
+    };
+    results.push(r);
+    process.stdout.write(
+      `${size.pipelines} pipelines / ${size.accounts} accounts: read+parse ${r.baseMs.toFixed(0)} ms, analyze ${r.analyzeMs.toFixed(0)} ms (${(r.analyzeMs / r.baseMs).toFixed(1)}×), peak RSS ${r.analyzeRssMB.toFixed(0)} MB, ${links} links\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { force: true });
+  }
+}
+
+if (!QUICK) {
+  const cpus = os.cpus();
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const lines = [
+    '<!-- analyze-benchmark:start -->',
+    '## Analyze: synthetic organization (N pipelines across K accounts)',
+    '',
+    `- date (UTC): ${new Date().toISOString().slice(0, 10)}; commit: ${commit}`,
+    `- machine: ${cpus[0]?.model?.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}`,
+    '',
+    '**Method.** `bench/synthOrg.js` writes a snapshot folder: a quarter of the K accounts are tools',
+    'accounts (their pipelines, pipeline and CodeBuild roles, projects, one artifact bucket and CMK),',
+    'the rest are targets (a cross-account CloudFormation action role and execution role per pipeline),',
+    'plus an organization with SCPs and RCPs. Each pipeline is CodeCommit → CodeBuild → cross-account',
+    'CloudFormation. Each measurement is a fresh `node` process timing itself from its first line',
+    '(Node start-up excluded on both sides): `bench/readParse.js` only reads and `JSON.parse`s every',
+    'file; `bench/analyzeChild.js` runs `permchain analyze <dir> --format json --output <file>` through',
+    'the CLI entry (load, chain, evaluate every link, graph, write the JSON report). Median of the runs;',
+    'peak RSS from `process.resourceUsage().maxRSS`.',
+    '',
+    '| pipelines | accounts | files (MB) | links | read + JSON.parse | permchain analyze | ratio | peak RSS | report | AWS SDK loaded |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.pipelines.toLocaleString('en-US')} | ${r.accounts} | ${r.files.toLocaleString('en-US')} (${r.megabytes.toFixed(1)}) | ${r.links.toLocaleString('en-US')} | ${(r.baseMs / 1000).toFixed(2)} s | ${(r.analyzeMs / 1000).toFixed(2)} s | ${(r.analyzeMs / r.baseMs).toFixed(1)}× | ${r.analyzeRssMB.toFixed(0)} MB | ${r.reportMB.toFixed(0)} MB | ${r.sdkLoaded ? 'yes' : 'no'} |`,
+    ),
+    '',
+    ...results
+      .map((r) => {
+        const goals =
+          r.pipelines === 1000
+            ? `at most 3× read + parse: ${r.analyzeMs <= 3 * r.baseMs ? 'met' : 'not met'} (${(r.analyzeMs / r.baseMs).toFixed(1)}×)`
+            : r.pipelines === 10000
+              ? `under 30 s: ${r.analyzeMs < 30_000 ? 'met' : 'not met'}; under 2 GB: ${r.analyzeRssMB < 2048 ? 'met' : 'not met'}`
+              : '';
+        return goals ? `Goal for ${r.pipelines.toLocaleString('en-US')} pipelines: ${goals}.` : '';
+      })
+      .filter(Boolean),
+    '<!-- analyze-benchmark:end -->',
+  ];
+  const file = join(root, 'BENCHMARKS.md');
+  const text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\n<!-- analyze-benchmark:start -->\n<!-- analyze-benchmark:end -->\n';
+  const start = text.indexOf('<!-- analyze-benchmark:start -->');
+  const end =
+    text.indexOf('<!-- analyze-benchmark:end -->') + '<!-- analyze-benchmark:end -->'.length;
+  writeFileSync(file, text.slice(0, start) + lines.join('\n') + text.slice(end));
+}

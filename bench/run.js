@@ -1,0 +1,431 @@
+// Benchmark: permchain's evaluate() against @cloud-copilot/iam-simulate's runSimulation on the
+// same generated requests, plus permchain on hostile input. Writes the numbers into
+// BENCHMARKS.md (between the evaluator markers; the analyze section is left alone).
+//
+// Run with `npm run bench` (builds dist/ first, then `node --expose-gc bench/run.js`).
+// Options: `--quick` (fewer requests and rounds, for a smoke run), `--no-write`.
+//
+// iam-simulate is AGPL: it is only imported here and in test/differential, never from src/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import * as prettier from 'prettier';
+import ts from 'typescript';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const WRITE = !args.has('--no-write');
+
+const N_REQUESTS = QUICK ? 300 : 2000;
+const N_SIM = QUICK ? 100 : 500; // iam-simulate is slow: time it on a prefix of the same requests
+const ROUNDS = QUICK ? 3 : 7;
+const SEED = 20240601;
+
+// ---------------------------------------------------------------------------------------------
+// the generator and adapter are TypeScript test helpers without runtime imports: transpile them
+// to a temporary folder and import them from there
+
+function loadHelpers() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'permchain-bench-'));
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+  for (const name of ['generator', 'adapter']) {
+    const source = readFileSync(join(root, 'test', 'differential', `${name}.ts`), 'utf8');
+    const out = ts.transpileModule(source, {
+      compilerOptions: {
+        module: ts.ModuleKind.ES2022,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: false,
+      },
+    });
+    writeFileSync(join(dir, `${name}.js`), out.outputText);
+  }
+  return dir;
+}
+
+async function loadEvaluate() {
+  const index = join(root, 'dist', 'index.js');
+  if (!existsSync(index))
+    throw new Error('dist/index.js is missing: run `npm run build` (or `npm run bench`)');
+  const mod = await import(pathToFileURL(index).href);
+  if (typeof mod.evaluate !== 'function') throw new Error('dist/index.js does not export evaluate');
+  return mod.evaluate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// timing
+
+function gc() {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** requests per second of one synchronous pass over `items` */
+function rate(fn, items) {
+  gc();
+  const t0 = performance.now();
+  for (const x of items) fn(x);
+  return items.length / ((performance.now() - t0) / 1000);
+}
+
+async function rateAsync(fn, items) {
+  gc();
+  const t0 = performance.now();
+  for (const x of items) await fn(x);
+  return items.length / ((performance.now() - t0) / 1000);
+}
+
+function fmt(n) {
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
+  return n.toPrecision(3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// hostile inputs (permchain must answer all of them, quickly)
+
+function hostileCases() {
+  const A = '111122223333';
+  const base = {
+    principal: `arn:aws:iam::${A}:role/DeployRole`,
+    action: 's3:GetObject',
+    resourceAccount: A,
+  };
+  const longKey = 'a'.repeat(20_000);
+  const longArn = `arn:aws:s3:::art-${A}/${longKey}`;
+  const cases = [];
+
+  // ~1 MB policy: 2,000 statements with long resource lists that almost match
+  {
+    const statements = [];
+    for (let i = 0; i < 2000; i++) {
+      statements.push({
+        Sid: `S${i}`,
+        Effect: 'Allow',
+        Action: ['s3:GetObject', `s3:Get${'x'.repeat(40)}${i}`],
+        Resource: [
+          `arn:aws:s3:::art-${A}/prefix-${i}-${'y'.repeat(300)}/*`,
+          `arn:aws:s3:::other-${i}/*`,
+        ],
+      });
+    }
+    const doc = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    cases.push({
+      name: `1 MB policy (${(doc.length / 1e6).toFixed(2)} MB, 2,000 statements, no match)`,
+      request: { ...base, resource: `arn:aws:s3:::art-${A}/pipe/obj.zip`, identityPolicies: [doc] },
+    });
+  }
+  // 10,000 statements, the last one matches
+  {
+    const statements = [];
+    for (let i = 0; i < 9999; i++)
+      statements.push({
+        Effect: 'Allow',
+        Action: `s3:GetObjectVersion`,
+        Resource: `arn:aws:s3:::b${i}/*`,
+      });
+    statements.push({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::art-${A}/*`,
+    });
+    cases.push({
+      name: '10,000 statements (last one matches)',
+      request: {
+        ...base,
+        resource: `arn:aws:s3:::art-${A}/pipe/obj.zip`,
+        identityPolicies: [{ Version: '2012-10-17', Statement: statements }],
+      },
+    });
+  }
+  // backtracking bait: many-star patterns against a 20,000-character ARN
+  {
+    const patterns = [];
+    for (let i = 0; i < 50; i++)
+      patterns.push(`arn:aws:s3:::art-${A}/*a*a*a*a*a*a*a*a*a*a*a*a*b${i}`);
+    cases.push({
+      name: '50 patterns like `*a*a*a*a*a*a*b` vs a 20,000-char ARN',
+      request: {
+        ...base,
+        resource: longArn,
+        identityPolicies: [
+          {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: patterns }],
+          },
+        ],
+      },
+    });
+    cases.push({
+      name: 'StringLike `*a*a*a*a*a*a*b` vs a 20,000-char context value',
+      request: {
+        ...base,
+        resource: `arn:aws:s3:::art-${A}/pipe/obj.zip`,
+        context: { 'aws:PrincipalTag/team': longKey },
+        identityPolicies: [
+          {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                Resource: '*',
+                Condition: {
+                  StringLike: {
+                    'aws:PrincipalTag/team': ['*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b', '*a?a*a?a*a?a*b'],
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  }
+  // deeply nested JSON: a condition value nested 5,000 arrays deep (as a string document)
+  {
+    const depth = 5000;
+    const nested = `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
+    const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":${nested}}}}]}`;
+    cases.push({
+      name: 'deeply nested JSON (5,000 levels)',
+      request: { ...base, resource: `arn:aws:s3:::art-${A}/pipe/obj.zip`, identityPolicies: [doc] },
+    });
+  }
+  return cases;
+}
+
+/** Time iam-simulate on one hostile case in a child process, so a hang cannot stop the bench. */
+function timeIamSimulateHostile(helpersDir, request, limitMs) {
+  const script = `
+    import { runSimulation } from ${JSON.stringify(import.meta.resolve('@cloud-copilot/iam-simulate'))};
+    import { toSimulation } from ${JSON.stringify(pathToFileURL(join(helpersDir, 'adapter.js')).href)};
+    import { readFileSync } from 'node:fs';
+    const request = JSON.parse(readFileSync(0, 'utf8'));
+    const t0 = performance.now();
+    let outcome;
+    try { const r = await runSimulation(toSimulation(request), {}); outcome = r.resultType === 'error' ? 'rejected: ' + r.errors.message : r.overallResult; }
+    catch (e) { outcome = 'threw: ' + String(e && e.message || e).slice(0, 60); }
+    process.stdout.write(JSON.stringify({ ms: performance.now() - t0, outcome }));
+  `;
+  const file = join(helpersDir, `hostile-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, script);
+  const res = spawnSync(process.execPath, [file], {
+    input: JSON.stringify(request),
+    timeout: limitMs,
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (res.error || res.status !== 0 || !res.stdout) {
+    return {
+      ms: undefined,
+      outcome: res.signal
+        ? `stopped after ${limitMs / 1000} s`
+        : `failed (${(res.stderr || '').split('\n')[0].slice(0, 80)})`,
+    };
+  }
+  return JSON.parse(res.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function iamSimulateVersion() {
+  try {
+    return JSON.parse(
+      readFileSync(
+        join(root, 'node_modules', '@cloud-copilot', 'iam-simulate', 'package.json'),
+        'utf8',
+      ),
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const helpersDir = loadHelpers();
+  try {
+    const evaluate = await loadEvaluate();
+    const { generateCases } = await import(pathToFileURL(join(helpersDir, 'generator.js')).href);
+    const { toSimulation } = await import(pathToFileURL(join(helpersDir, 'adapter.js')).href);
+    const { runSimulation } = await import('@cloud-copilot/iam-simulate');
+
+    const cases = generateCases(SEED, N_REQUESTS);
+    const requests = cases.map((c) => c.request);
+    const simulations = requests.slice(0, N_SIM).map((r) => toSimulation(r));
+    const mix = { Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0 };
+    for (const r of requests) mix[evaluate(r).decision]++;
+
+    // warm-up (JIT, iam-data loading) before any timed round
+    for (const r of requests) evaluate(globalThis.structuredClone(r));
+    for (const s of simulations.slice(0, 50)) await runSimulation(s, {});
+
+    const warm = [];
+    const cold = [];
+    const sim = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // warm: the same request objects every time, so compiled policies come from the cache,
+      // as when one analysis evaluates many links against the same policies
+      warm.push(rate(evaluate, requests));
+      // cold: fresh copies, so every policy is parsed and compiled again
+      const fresh = requests.map((r) => globalThis.structuredClone(r));
+      cold.push(rate(evaluate, fresh));
+      sim.push(await rateAsync((s) => runSimulation(s, {}), simulations));
+      process.stderr.write(
+        `round ${round + 1}/${ROUNDS}: warm ${fmt(warm.at(-1))}/s, cold ${fmt(cold.at(-1))}/s, iam-simulate ${fmt(sim.at(-1))}/s\n`,
+      );
+    }
+    const result = {
+      warm: median(warm),
+      cold: median(cold),
+      sim: median(sim),
+    };
+
+    const hostile = [];
+    for (const h of hostileCases()) {
+      gc();
+      const t0 = performance.now();
+      const r = evaluate(h.request);
+      const ms = performance.now() - t0;
+      const problems = r.problems.length
+        ? ` (${r.problems.length} problem${r.problems.length > 1 ? 's' : ''}: ${r.problems[0].id})`
+        : '';
+      const theirs = timeIamSimulateHostile(helpersDir, h.request, 20_000);
+      hostile.push({ name: h.name, ms, decision: `${r.decision}${problems}`, theirs });
+      process.stderr.write(
+        `hostile: ${h.name}: ${ms.toFixed(1)} ms ${r.decision}; iam-simulate ${theirs.ms === undefined ? theirs.outcome : theirs.ms.toFixed(1) + ' ms ' + theirs.outcome}\n`,
+      );
+    }
+
+    const m = machine();
+    const section = renderSection({
+      m,
+      result,
+      mix,
+      hostile,
+      commit: gitCommit(),
+      simVersion: iamSimulateVersion(),
+    });
+    process.stdout.write(section + '\n');
+    if (WRITE && !QUICK) await writeBenchmarks(section);
+  } finally {
+    rmSync(helpersDir, { recursive: true, force: true });
+  }
+}
+
+const START = '<!-- evaluator-benchmark:start (written by bench/run.js) -->';
+const END = '<!-- evaluator-benchmark:end -->';
+const ANALYZE_START = '<!-- analyze-benchmark:start -->';
+const ANALYZE_END = '<!-- analyze-benchmark:end -->';
+
+function renderSection({ m, result, mix, hostile, commit, simVersion }) {
+  const total = mix.Allowed + mix.ExplicitlyDenied + mix.ImplicitlyDenied;
+  const pct = (n) => `${Math.round((100 * n) / total)}%`;
+  const lines = [
+    START,
+    '## Evaluator: permchain `evaluate()` vs iam-simulate `runSimulation`',
+    '',
+    `- date (UTC): ${m.date}; commit: ${commit}`,
+    `- machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}; Node ${m.node}`,
+    `- iam-simulate: @cloud-copilot/iam-simulate ${simVersion}`,
+    '',
+    '**Method.** One process, `node --expose-gc`. The requests come from the differential-test',
+    `generator (test/differential/generator.ts, seed ${SEED}): ${N_REQUESTS} mixed requests over S3, KMS key`,
+    'policies, role trust, PassRole, CodeBuild, Lambda, SNS, Secrets Manager, ECR and CodePipeline,',
+    'with identity, resource, boundary, session, SCP and RCP policies and every condition operator',
+    `(decisions: Allowed ${pct(mix.Allowed)}, ExplicitlyDenied ${pct(mix.ExplicitlyDenied)}, ImplicitlyDenied ${pct(mix.ImplicitlyDenied)}).`,
+    'Each request is converted to an iam-simulate `Simulation` before timing (test/differential/adapter.ts).',
+    `After a warm-up, ${ROUNDS} rounds; each round times permchain over all ${N_REQUESTS} requests twice`,
+    '(*warm*: the same request objects, so compiled policies come from the per-document cache, as in',
+    'an analysis that evaluates many links against the same policies; *cold*: fresh copies, so every',
+    `policy is parsed and compiled again) and \`await runSimulation(sim, {})\` over the first ${N_SIM}.`,
+    'The table gives the median of the rounds. A full GC runs before every timed pass.',
+    '',
+    '| evaluator | requests/s (median) | vs iam-simulate |',
+    '| --- | ---: | ---: |',
+    `| permchain \`evaluate()\`, warm (policies compiled once) | ${fmt(result.warm)} | ${fmt(result.warm / result.sim)}× |`,
+    `| permchain \`evaluate()\`, cold (parse + compile every request) | ${fmt(result.cold)} | ${fmt(result.cold / result.sim)}× |`,
+    `| iam-simulate \`runSimulation()\` (validates every request) | ${fmt(result.sim)} | 1× |`,
+    '',
+    `Goal: ≥ 1,000× iam-simulate's rate. Warm: ${result.warm / result.sim >= 1000 ? 'met' : 'not met'} (${fmt(result.warm / result.sim)}×); cold: ${result.cold / result.sim >= 1000 ? 'met' : 'not met'} (${fmt(result.cold / result.sim)}×).`,
+    '',
+    '### Hostile input',
+    '',
+    'One `evaluate()` call each (cold: nothing cached), wall time; iam-simulate runs the same',
+    'request in a child process with a 20 s limit.',
+    '',
+    '| input | permchain | permchain decision | iam-simulate |',
+    '| --- | ---: | --- | --- |',
+    ...hostile.map(
+      (h) =>
+        `| ${h.name} | ${h.ms.toFixed(1)} ms | ${h.decision} | ${h.theirs.ms === undefined ? h.theirs.outcome : `${h.theirs.ms.toFixed(1)} ms, ${h.theirs.outcome}`} |`,
+    ),
+    END,
+  ];
+  return lines.join('\n');
+}
+
+async function writeBenchmarks(section) {
+  const file = join(root, 'BENCHMARKS.md');
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text.includes(START)) {
+    text = [
+      '# Benchmarks',
+      '',
+      'Numbers from `npm run bench` (bench/run.js). Re-run it to refresh the evaluator section; it',
+      'rewrites only the text between its markers.',
+      '',
+      START,
+      END,
+      '',
+      ANALYZE_START,
+      '## Analyze: synthetic organization (N pipelines across K accounts)',
+      '',
+      '_To be added: `permchain analyze` on a generated organization._',
+      ANALYZE_END,
+      '',
+    ].join('\n');
+  }
+  const a = text.indexOf(START);
+  const b = text.indexOf(END) + END.length;
+  text = text.slice(0, a) + section + text.slice(b);
+  mkdirSync(dirname(file), { recursive: true });
+  // keep the file as `prettier --check .` wants it (tables are re-aligned)
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(text, { ...options, parser: 'markdown' }));
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+await main();
