@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,4 +179,69 @@ describe('permchain diff', () => {
     expect(d.newlyDenied).toEqual([]);
     expect(d.newlyAllowed.map((c) => c.link)).toEqual([BROKEN]);
   });
+});
+
+describe('permchain analyze with templates', () => {
+  it('lays a template over the snapshot and points the broken link at the template line', async () => {
+    const r = await cli(
+      root,
+      'analyze',
+      'fixtures/demo',
+      '--template',
+      'fixtures/templates/demo-pipeline-v2.yaml',
+      '--account',
+      '111111111111',
+      '--region',
+      'us-east-1',
+      '--pipeline',
+      'demo-app-v2',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.pipelines.map((p) => p.name)).toEqual(['demo-app-v2']);
+    const broken = report.pipelines[0]!.links.filter((l) => l.decision !== 'Allowed');
+    expect(broken.map((l) => [l.id, l.decision])).toEqual([[BROKEN, 'ImplicitlyDenied']]);
+    // declared in the template, decided by the key policy the snapshot holds
+    expect(broken[0]!.declaredAt).toMatchObject({
+      file: 'fixtures/templates/demo-pipeline-v2.yaml',
+      line: 41,
+    });
+    expect(broken[0]!.deniedBy[0]!.location?.file).toBe(KEY_FILE);
+  });
+
+  it('--template needs --account and --region; --parameter needs KEY=VALUE', async () => {
+    const r = await cli(
+      root,
+      'analyze',
+      'fixtures/demo',
+      '--template',
+      'fixtures/templates/demo-pipeline-v2.yaml',
+    );
+    expect(r.code).toBe(2);
+    const p = await cli(
+      root,
+      'analyze',
+      '--template',
+      'x.yaml',
+      '--account',
+      '1',
+      '--region',
+      'r',
+      '--parameter',
+      'novalue',
+    );
+    expect(p.code).toBe(2);
+  });
+
+  it.skipIf(!existsSync(join(root, '../shared/corpus')))(
+    'a stacks file over the corpus finds the reference architecture key policy that only lets the tools account administer the key',
+    async () => {
+      const r = await cli(root, 'analyze', 'fixtures/stacks/refarch-cross-account/stacks.yaml');
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('pre-reqs.yaml:37');
+      expect(r.out).toMatch(/DENIED {4}kms:Decrypt/);
+    },
+  );
 });
