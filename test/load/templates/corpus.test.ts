@@ -395,5 +395,18 @@ describe.skipIf(!present)(
         'alias/aws/s3',
       );
     });
+
+    it('the full clone from another account cannot use the connection: connections have no resource policy (SOURCES.md: likely deny)', () => {
+      const p = analyzeModel(model).pipelines[0]!;
+      const clone = p.links.filter(
+        (l) =>
+          l.requirement === 'codebuild-project.clone-use-connection' &&
+          l.permission === 'codeconnections:UseConnection',
+      );
+      expect(clone).toHaveLength(1);
+      expect(clone[0]!.principal.startsWith('arn:aws:iam::222222222222:role/')).toBe(true);
+      expect(clone[0]!.decision).toBe('ImplicitlyDenied');
+      expect(clone[0]!.deniedBy.map((d) => d.policyType)).toContain('resource');
+    });
   },
 );
