@@ -13,7 +13,7 @@ import type { Report, ReportLink, ReportPipeline } from '../report/types.js';
 import { buildPipelineLinks } from './buildChain.js';
 import { getCatalog } from './catalog.js';
 import type { Catalog } from './catalogTypes.js';
-import { resolveLink } from './resolveLink.js';
+import { resolveLink, withBlocks } from './resolveLink.js';
 
 export interface AnalyzeOptions {
   /** only these pipelines (name or ARN); all when empty */
@@ -62,7 +62,7 @@ export function analyzePipeline(
   if (evaluated.some((l) => l.decision !== 'Allowed')) {
     const graph = buildChainGraph(shape, evaluated);
     links = evaluated.map((l) =>
-      l.decision === 'Allowed' ? l : { ...l, blocks: blockedStages(graph, pipeline.name, l.stage) },
+      l.decision === 'Allowed' ? l : withBlocks(l, blockedStages(graph, pipeline.name, l.stage)),
     );
   }
   return {

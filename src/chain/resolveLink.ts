@@ -43,47 +43,31 @@ interface Gathered {
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
-  const base = {
-    id: spec.id,
-    requirement: spec.requirement,
-    level: spec.level,
-    ...(spec.stage !== undefined ? { stage: spec.stage } : {}),
-    ...(spec.action !== undefined ? { action: spec.action } : {}),
-    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
-    permission: spec.permission,
-    resource: spec.resource,
-    ...(spec.doc !== undefined ? { doc: spec.doc } : {}),
-    ...(spec.declaredAt !== undefined ? { declaredAt: spec.declaredAt } : {}),
-  };
   if (spec.unknownReason !== undefined) {
     const missing = [...(spec.unknown ?? [])].sort();
     const settle = missing.length > 0 ? `; \`${missing.join('`, `')}\` would settle it` : '';
-    return {
-      ...base,
-      decision: 'Unknown',
-      deniedBy: [],
-      why: `${spec.purpose}: ${spec.unknownReason}${settle}`,
-      missing,
-    };
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${spec.purpose}: ${spec.unknownReason}${settle}`,
+      {
+        missing,
+      },
+    );
   }
   if (spec.knownFailure !== undefined) {
-    return {
-      ...base,
-      decision: 'ImplicitlyDenied',
-      deniedBy: [{ policyType: 'resource', policy: spec.resource, explicit: false }],
-      why: `${spec.purpose} fails: ${spec.knownFailure}`,
-      ...(spec.fix !== undefined ? { fix: spec.fix } : {}),
-    };
+    return makeLink(
+      spec,
+      'ImplicitlyDenied',
+      [{ policyType: 'resource', policy: spec.resource, explicit: false }],
+      `${spec.purpose} fails: ${spec.knownFailure}`,
+      { fix: spec.fix },
+    );
   }
   const g = gather(model, spec);
   if (g.absent) {
-    return {
-      ...base,
-      decision: 'ImplicitlyDenied',
-      deniedBy: [g.absent.reason],
-      why: g.absent.why,
-      ...(spec.fix !== undefined ? { fix: spec.fix } : {}),
-    };
+    return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
   }
 
   const result = evaluate(g.request);
@@ -94,48 +78,103 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     });
     if (withKeys.decision !== result.decision) {
       const keys = Object.keys(spec.uncertainContext).sort().join('`, `');
-      return {
-        ...base,
-        decision: 'Unknown',
-        deniedBy: [],
-        why: `the answer depends on \`${keys}\`, which AWS does not document for this call`,
-        missing: [],
-      };
+      return makeLink(
+        spec,
+        'Unknown',
+        NO_REASONS,
+        `the answer depends on \`${keys}\`, which AWS does not document for this call`,
+        { missing: [] },
+      );
     }
     // the decision is the same either way; keep the reasons of the run without the keys
   }
   if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied') {
-    return unknownLink(base, g, spec, result);
+    const missing = [...g.missing].sort();
+    const already = result.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${already}${spec.purpose} cannot be decided: missing from the input: \`${missing.join('`, `')}\``,
+      { missing },
+    );
   }
-  const decision: LinkDecision = result.decision;
-  const deniedBy = result.deniedBy.map((r) => toLinkReason(r, g));
-  const allowedBy = result.allowedBy.map((r) => toLinkReason(r, g));
   const why = explain(spec, result, g);
-  return {
-    ...base,
-    decision,
-    deniedBy,
-    ...(decision === 'Allowed' ? { allowedBy } : {}),
+  if (result.decision === 'Allowed') {
+    return makeLink(spec, 'Allowed', NO_REASONS, why, {
+      allowedBy: result.allowedBy.map((r) => toLinkReason(r, g)),
+    });
+  }
+  return makeLink(
+    spec,
+    result.decision,
+    result.deniedBy.map((r) => toLinkReason(r, g)),
     why,
-    ...(decision !== 'Allowed' ? { fix: spec.fix ?? defaultFix(spec, result) } : {}),
-  };
+    { fix: spec.fix ?? defaultFix(spec, result) },
+  );
 }
 
-function unknownLink(
-  base: Omit<ReportLink, 'decision' | 'deniedBy' | 'why'>,
-  g: Gathered,
+/** Shared by every link without reasons of that kind (reports are never mutated). */
+const NO_REASONS: readonly LinkReason[] = Object.freeze([]);
+
+/**
+ * Every link is built by this one literal, with every field in the same order (absent ones
+ * undefined, which JSON leaves out): one hidden class for all links instead of one per spread
+ * combination, which keeps a report of half a million links small.
+ */
+function makeLink(
   spec: LinkSpec,
-  partial: EvaluationResult | undefined,
+  decision: LinkDecision,
+  deniedBy: readonly LinkReason[],
+  why: string,
+  extra: {
+    allowedBy?: readonly LinkReason[];
+    fix?: string | undefined;
+    missing?: readonly string[];
+  },
 ): ReportLink {
-  const missing = [...g.missing].sort();
-  const already = partial && partial.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
   return {
-    ...base,
-    decision: 'Unknown',
-    deniedBy: [],
-    why: `${already}${spec.purpose} cannot be decided: missing from the input: \`${missing.join('`, `')}\``,
-    missing,
-  };
+    id: spec.id,
+    requirement: spec.requirement,
+    level: spec.level,
+    stage: spec.stage,
+    action: spec.action,
+    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    permission: spec.permission,
+    resource: spec.resource,
+    decision,
+    deniedBy,
+    allowedBy: extra.allowedBy,
+    why,
+    fix: extra.fix,
+    missing: extra.missing,
+    doc: spec.doc,
+    blocks: undefined,
+    declaredAt: spec.declaredAt,
+  } as ReportLink;
+}
+
+/** The same link with the stages it blocks, in the same shape. */
+export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
+  return {
+    id: l.id,
+    requirement: l.requirement,
+    level: l.level,
+    stage: l.stage,
+    action: l.action,
+    principal: l.principal,
+    permission: l.permission,
+    resource: l.resource,
+    decision: l.decision,
+    deniedBy: l.deniedBy,
+    allowedBy: l.allowedBy,
+    why: l.why,
+    fix: l.fix,
+    missing: l.missing,
+    doc: l.doc,
+    blocks,
+    declaredAt: l.declaredAt,
+  } as ReportLink;
 }
 
 /**
@@ -485,9 +524,30 @@ function awsManagedKeyPolicy(
   return policy!;
 }
 
+/**
+ * Reasons are interned per compiled policy: the same statement allows thousands of links in a
+ * large organization, and one shared immutable object each keeps the report small.
+ */
+const REASONS = new WeakMap<CompiledPolicy, Map<string, LinkReason>>();
+
 function toLinkReason(r: Reason, g: Gathered): LinkReason {
   const policy = g.byLabel.get(r.policy);
-  const location = policy ? locate(policy, r.statement) : undefined;
+  if (!policy) return makeReason(r, undefined);
+  let perPolicy = REASONS.get(policy);
+  if (!perPolicy) {
+    perPolicy = new Map();
+    REASONS.set(policy, perPolicy);
+  }
+  const key = `${r.policyType}\u0000${r.policy}\u0000${r.statement ?? ''}\u0000${r.explicit}`;
+  let reason = perPolicy.get(key);
+  if (!reason) {
+    reason = makeReason(r, locate(policy, r.statement));
+    perPolicy.set(key, reason);
+  }
+  return reason;
+}
+
+function makeReason(r: Reason, location: Location | undefined): LinkReason {
   return {
     policyType: r.policyType,
     policy: r.policy,
@@ -529,7 +589,8 @@ function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string 
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
   const what = `${spec.permission} on \`${g.request.resource}\``;
-  if (result.decision === 'Allowed') return `${spec.purpose}: ${who} may ${what}`;
+  // allowed: the resource and the deciding statements are in their own fields
+  if (result.decision === 'Allowed') return `allowed: ${who} may ${spec.permission}`;
   if (result.decision === 'ExplicitlyDenied') {
     const d = result.deniedBy[0]!;
     const stmt =
