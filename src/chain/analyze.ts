@@ -65,13 +65,14 @@ export function analyzePipeline(
       l.decision === 'Allowed' ? l : withBlocks(l, blockedStages(graph, pipeline.name, l.stage)),
     );
   }
+  // keys in sorted order, so the JSON report is written without copying (see stableJson)
   return {
-    name: pipeline.name,
     account: pipeline.account,
-    region: pipeline.region,
     arn: pipeline.arn,
-    verdict: computeVerdict(links),
     links,
     location: { file: pipeline.location.file, pointer: pipeline.location.pointer },
+    name: pipeline.name,
+    region: pipeline.region,
+    verdict: computeVerdict(links),
   };
 }

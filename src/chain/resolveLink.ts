@@ -134,46 +134,46 @@ function makeLink(
   },
 ): ReportLink {
   return {
-    id: spec.id,
-    requirement: spec.requirement,
-    level: spec.level,
-    stage: spec.stage,
     action: spec.action,
-    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
-    permission: spec.permission,
-    resource: spec.resource,
-    decision,
-    deniedBy,
     allowedBy: extra.allowedBy,
-    why,
-    fix: extra.fix,
-    missing: extra.missing,
-    doc: spec.doc,
     blocks: undefined,
+    decision,
     declaredAt: spec.declaredAt,
+    deniedBy,
+    doc: spec.doc,
+    fix: extra.fix,
+    id: spec.id,
+    level: spec.level,
+    missing: extra.missing,
+    permission: spec.permission,
+    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    requirement: spec.requirement,
+    resource: spec.resource,
+    stage: spec.stage,
+    why,
   } as ReportLink;
 }
 
 /** The same link with the stages it blocks, in the same shape. */
 export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
   return {
-    id: l.id,
-    requirement: l.requirement,
-    level: l.level,
-    stage: l.stage,
     action: l.action,
-    principal: l.principal,
-    permission: l.permission,
-    resource: l.resource,
-    decision: l.decision,
-    deniedBy: l.deniedBy,
     allowedBy: l.allowedBy,
-    why: l.why,
-    fix: l.fix,
-    missing: l.missing,
-    doc: l.doc,
     blocks,
+    decision: l.decision,
     declaredAt: l.declaredAt,
+    deniedBy: l.deniedBy,
+    doc: l.doc,
+    fix: l.fix,
+    id: l.id,
+    level: l.level,
+    missing: l.missing,
+    permission: l.permission,
+    principal: l.principal,
+    requirement: l.requirement,
+    resource: l.resource,
+    stage: l.stage,
+    why: l.why,
   } as ReportLink;
 }
 
@@ -548,13 +548,14 @@ function toLinkReason(r: Reason, g: Gathered): LinkReason {
 }
 
 function makeReason(r: Reason, location: Location | undefined): LinkReason {
+  // keys in sorted order, so the JSON report needs no copy of them
   return {
-    policyType: r.policyType,
-    policy: r.policy,
-    ...(r.statement !== undefined ? { statement: r.statement } : {}),
     explicit: r.explicit,
-    ...(location ? { location } : {}),
-  };
+    location,
+    policy: r.policy,
+    policyType: r.policyType,
+    statement: r.statement,
+  } as LinkReason;
 }
 
 function locate(
@@ -573,7 +574,7 @@ function locate(
         );
   const pointer = st ? st.pointer : src.pointer;
   const line = st?.line ?? src.line;
-  return { file: src.file, pointer, ...(line !== undefined ? { line } : {}) };
+  return { file: src.file, line, pointer } as Location;
 }
 
 const TYPE_WORDS: Record<PolicyType, string> = {

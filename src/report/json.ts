@@ -7,6 +7,9 @@ export function renderJson(report: Report, options: ReportOptions = {}): string 
   return [...renderJsonChunks(report, options)].join('');
 }
 
+const WRAP_START = '{\n  "pipelines": [\n';
+const WRAP_END = '\n  ]\n}';
+
 /**
  * The same text as renderJson, one pipeline at a time, so a report of ten thousand pipelines
  * (close to a gigabyte of JSON) is written without building one string larger than V8 allows.
@@ -22,8 +25,10 @@ export function* renderJsonChunks(report: Report, _options: ReportOptions = {}):
   yield '{\n  "pipelines": [\n';
   const last = report.pipelines.length - 1;
   for (let i = 0; i <= last; i++) {
-    const body = JSON.stringify(sortKeys(report.pipelines[i]), null, 2).replace(/\n/g, '\n    ');
-    yield `    ${body}${i < last ? ',' : ''}\n`;
+    // stringify the pipeline where it sits, so the native serializer does the indentation
+    const wrapped = JSON.stringify({ pipelines: [sortKeys(report.pipelines[i])] }, null, 2);
+    const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
+    yield `${body}${i < last ? ',' : ''}\n`;
   }
   const problems = JSON.stringify(sortKeys(report.problems), null, 2).replace(/\n/g, '\n  ');
   yield `  ],\n  "problems": ${problems}\n}\n`;
