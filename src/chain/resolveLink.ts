@@ -10,7 +10,7 @@
 import { evaluate } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy, PolicyType } from '../policy/types.js';
+import type { CompiledPolicy } from '../policy/types.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import {
   findBucket,
@@ -26,6 +26,7 @@ import {
 } from '../model/queries.js';
 import type { Model } from '../model/types.js';
 import { snapshotPath } from '../model/snapshotPath.js';
+import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
 
@@ -577,15 +578,6 @@ function locate(
   return { file: src.file, line, pointer } as Location;
 }
 
-const TYPE_WORDS: Record<PolicyType, string> = {
-  identity: 'identity policy',
-  resource: 'resource policy',
-  permissionBoundary: 'permissions boundary',
-  session: 'session policy',
-  scp: 'SCP',
-  rcp: 'RCP',
-};
-
 function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string {
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
@@ -600,7 +592,7 @@ function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string 
         : typeof d.statement === 'number'
           ? ` statement ${d.statement}`
           : ` statement \`${d.statement}\``;
-    return `${TYPE_WORDS[d.policyType]} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
+    return `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
   }
   const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g));
   return `${spec.purpose} fails: ${parts.join('; ')}`;
@@ -642,7 +634,7 @@ function defaultFix(spec: LinkSpec, result: EvaluationResult): string {
   const first = result.deniedBy[0];
   if (!first) return `allow ${spec.permission} on \`${spec.resource}\` for \`${who}\``;
   if (first.explicit) {
-    return `narrow the deny in ${TYPE_WORDS[first.policyType]} \`${first.policy}\` so it does not cover ${spec.permission} for \`${who}\``;
+    return `narrow the deny in ${policyTypeLabel(first.policyType)} \`${first.policy}\` so it does not cover ${spec.permission} for \`${who}\``;
   }
   switch (first.policyType) {
     case 'identity':
@@ -654,6 +646,6 @@ function defaultFix(spec: LinkSpec, result: EvaluationResult): string {
     case 'scp':
       return `allow ${spec.permission} in SCP \`${first.policy}\` (or at that level of the organization)`;
     default:
-      return `allow ${spec.permission} in ${TYPE_WORDS[first.policyType]} \`${first.policy}\``;
+      return `allow ${spec.permission} in ${policyTypeLabel(first.policyType)} \`${first.policy}\``;
   }
 }

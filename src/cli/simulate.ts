@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { policyTypeLabel } from '../report/summarize.js';
 import type { CliIo } from './io.js';
 import { readJsonFile } from './readJson.js';
 
@@ -73,15 +74,6 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
   return lines.join('\n') + '\n';
 }
 
-const TYPE_WORDS: Record<Reason['policyType'], string> = {
-  identity: 'identity policy',
-  resource: 'resource policy',
-  permissionBoundary: 'permission boundary',
-  session: 'session policy',
-  scp: 'SCP',
-  rcp: 'RCP',
-};
-
 function describe(r: Reason): string {
   const stmt =
     r.statement === undefined
@@ -89,5 +81,5 @@ function describe(r: Reason): string {
       : typeof r.statement === 'number'
         ? `, statement ${r.statement}`
         : `, statement \`${r.statement}\``;
-  return `${TYPE_WORDS[r.policyType]} ${typeof r.policy === 'number' ? `#${r.policy}` : `\`${r.policy}\``}${stmt}`;
+  return `${policyTypeLabel(r.policyType)} ${typeof r.policy === 'number' ? `#${r.policy}` : `\`${r.policy}\``}${stmt}`;
 }

@@ -244,14 +244,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       missing.push({ policyType: 'identity', policy: identityLabel(identity), explicit: false });
       ok = false;
     }
-    if (!boundaryOk) {
-      missing.push({ policyType: 'permissionBoundary', policy: boundary!.label, explicit: false });
-      ok = false;
-    }
-    if (!sessionOk) {
-      missing.push({ policyType: 'session', policy: session!.label, explicit: false });
-      ok = false;
-    }
+    if (!withinBoundaryAndSession()) ok = false;
     if (ok) {
       if (identityAllows[0]) allowedBy.push(reason(identityAllows[0], false));
       if (boundaryAllows[0]) allowedBy.push(reason(boundaryAllows[0], false));
