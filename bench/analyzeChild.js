@@ -1,8 +1,28 @@
 // One `permchain analyze` run, in-process through the CLI's own entry, for the analyze
 // benchmark: prints {"ms", "exit", "maxRssMB", "sdkLoaded"} on stdout. The report goes to the
-// file given as the third argument.
+// file given as the third argument. A module-resolution hook records every module resolved
+// while analyze runs, so `sdkLoaded` says whether any @aws-sdk package was loaded.
+import { register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
+
+const { port1, port2 } = new MessageChannel();
+let sdkLoaded = false;
+port1.on('message', (url) => {
+  if (String(url).includes('@aws-sdk')) sdkLoaded = true;
+});
+port1.unref();
+const hook = `let port;
+  export function initialize(data) { port = data.port; }
+  export async function resolve(specifier, context, next) {
+    const r = await next(specifier, context);
+    port.postMessage(r.url);
+    return r;
+  }`;
+register('data:text/javascript,' + encodeURIComponent(hook), {
+  data: { port: port2 },
+  transferList: [port2],
+});
 
 const t0 = performance.now();
 const { main } = await import('../dist/cli/main.js');
@@ -21,10 +41,7 @@ const exit = await main(
   silent,
 );
 const ms = performance.now() - t0;
-// the AWS SDK must never be loaded by analyze: look for it in the CommonJS module cache, where
-// the SDK's packages land, whichever way they were imported
-const require = createRequire(import.meta.url);
-const sdkLoaded = Object.keys(require.cache).some((k) => k.includes('@aws-sdk'));
+await new Promise((r) => setTimeout(r, 50)); // let the hook's last messages arrive
 process.stdout.write(
   JSON.stringify({ ms, exit, maxRssMB: process.resourceUsage().maxRSS / 1024, sdkLoaded }),
 );

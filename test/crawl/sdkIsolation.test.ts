@@ -3,7 +3,7 @@
  *  1. the static import graph from src/cli/main.ts (type-only imports and dynamic `import()`
  *     excluded, as the compiler erases / defers them) reaches no `@aws-sdk/*` module;
  *  2. at run time, a Node module-resolution hook records every module resolved while
- *     src/cli/main.ts is imported and `simulate` and `--help` run: no `@aws-sdk/*` among them.
+ *     src/cli/main.ts is imported and `simulate`, `analyze` and `--help` run: no `@aws-sdk/*` among them.
  *     A positive control then loads the SDK the way the crawler does and sees the hook catch it.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,6 +126,36 @@ describe('the AWS SDK is loaded only by crawl', () => {
       const io = memoryIo(dir);
       expect(await main(['node', 'permchain', 'simulate', '--request', request], io)).toBe(0);
       expect(await main(['node', 'permchain', '--help'], memoryIo(dir))).toBe(0);
+      // the product's main job: analyze (snapshot and template inputs) never loads the SDK
+      const demo = join(__dirname, '..', '..', 'fixtures', 'demo');
+      expect(
+        await main(['node', 'permchain', 'analyze', demo, '--format', 'json'], memoryIo(dir)),
+      ).toBe(1);
+      const template = join(
+        __dirname,
+        '..',
+        '..',
+        'fixtures',
+        'templates',
+        'demo-pipeline-v2.yaml',
+      );
+      expect(
+        await main(
+          [
+            'node',
+            'permchain',
+            'analyze',
+            demo,
+            '--template',
+            template,
+            '--account',
+            '111111111111',
+            '--region',
+            'us-east-1',
+          ],
+          memoryIo(dir),
+        ),
+      ).toBe(1);
       expect(await main(['node', 'permchain', 'crawl', '--help'], memoryIo(dir))).toBe(0);
       await settle();
       // the hook is live: it saw main's own dependencies
