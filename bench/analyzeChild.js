@@ -5,6 +5,7 @@
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const { port1, port2 } = new MessageChannel();
 let sdkLoaded = false;
@@ -41,7 +42,7 @@ const exit = await main(
   silent,
 );
 const ms = performance.now() - t0;
-await new Promise((r) => setTimeout(r, 50)); // let the hook's last messages arrive
+await sleep(50); // let the hook's last messages arrive
 process.stdout.write(
   JSON.stringify({ ms, exit, maxRssMB: process.resourceUsage().maxRSS / 1024, sdkLoaded }),
 );
