@@ -39,8 +39,18 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report
       }
     }
   }
+  // a pipeline whose own file is broken, or that yields no link at all, is not known to pass:
+  // whatever could not be read might hold what fails
+  const brokenFiles = new Set(
+    model.problems.filter((p) => p.severity === 'error').map((p) => p.file),
+  );
   return {
-    pipelines: pipelines.map((p) => analyzePipeline(model, p, catalog)),
+    pipelines: pipelines.map((p) => {
+      const r = analyzePipeline(model, p, catalog);
+      if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file)))
+        return r;
+      return { ...r, verdict: 'unknown' as const };
+    }),
     problems: sortProblems(problems),
   };
 }

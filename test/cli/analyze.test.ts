@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -244,4 +252,37 @@ describe('permchain analyze with templates', () => {
       expect(r.out).toMatch(/DENIED {4}kms:Decrypt/);
     },
   );
+});
+
+describe('permchain analyze on broken input', () => {
+  it('reports every broken file with its pointer, exits 2, and never passes a pipeline it could not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-hostile-'));
+    cpSync(demo, dir, { recursive: true });
+    writeFileSync(join(dir, '222222222222/iam.json'), '['.repeat(100_000) + ']'.repeat(100_000));
+    writeFileSync(
+      join(dir, '111111111111/us-east-1/codebuild.json'),
+      Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+    );
+    const x = join(dir, '333333333333/us-east-1/codepipeline');
+    mkdirSync(x, { recursive: true });
+    writeFileSync(join(x, 'x.json'), JSON.stringify({ pipeline: { name: 'x', stages: { a: 1 } } }));
+    const r = await cli(root, 'analyze', dir, '--format', 'json');
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.problems.map((p) => [p.file, p.pointer, p.id])).toEqual(
+      expect.arrayContaining([
+        ['111111111111/us-east-1/codebuild.json', '', 'snapshot.json.invalid'],
+        ['222222222222/iam.json', '', 'snapshot.shape.invalid'],
+        [
+          '333333333333/us-east-1/codepipeline/x.json',
+          '/pipeline/stages',
+          'snapshot.shape.invalid',
+        ],
+      ]),
+    );
+    // every error is one line on stderr, no stack trace
+    expect(r.err).not.toMatch(/\n\s+at /);
+    const verdicts = Object.fromEntries(report.pipelines.map((p) => [p.name, p.verdict]));
+    expect(verdicts).toEqual({ 'demo-app': 'unknown', x: 'unknown' });
+  });
 });
