@@ -102,8 +102,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
   const why = explain(spec, result, g);
   if (result.decision === 'Allowed') {
+    const warnings = trustWarnings(spec, result, g);
     return makeLink(spec, 'Allowed', NO_REASONS, why, {
       allowedBy: result.allowedBy.map((r) => toLinkReason(r, g)),
+      ...(warnings ? { warnings } : {}),
     });
   }
   return makeLink(
@@ -113,6 +115,51 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     why,
     { fix: spec.fix ?? defaultFix(spec, result) },
   );
+}
+
+/**
+ * A role assumed through a trust policy that names the caller's whole account (its root) with
+ * no condition on the calling principal: it works, but any principal of that account allowed
+ * `sts:AssumeRole` on the role can assume it. CodePipeline's cross-account guide recommends
+ * naming the pipeline role instead of the account
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html).
+ */
+function trustWarnings(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+): string[] | undefined {
+  if (spec.principal.kind !== 'role' || !spec.permission.toLowerCase().startsWith('sts:assumerole'))
+    return undefined;
+  const account = parseArn(spec.principal.arn)?.account;
+  if (!account) return undefined;
+  const root = `arn:${parseArn(spec.principal.arn)!.partition}:iam::${account}:root`;
+  for (const r of result.allowedBy) {
+    if (r.policyType !== 'resource') continue;
+    const trust = g.byLabel.get(r.policy);
+    const st = trust?.statements.find((x) =>
+      typeof r.statement === 'number'
+        ? x.sid === undefined && x.index === r.statement
+        : x.sid === r.statement,
+    );
+    if (
+      !st?.principal ||
+      !st.principal.aws.includes(root) ||
+      st.principal.aws.includes(spec.principal.arn)
+    )
+      continue;
+    const narrowed = st.conditions.some((c) =>
+      ['aws:principalarn', 'aws:userid', 'aws:username', 'aws:principaltag'].some((k) =>
+        c.keyLower.startsWith(k),
+      ),
+    );
+    if (narrowed) continue;
+    return [
+      `the trust policy of \`${spec.resource}\` trusts the whole account \`${account}\`, not \`${spec.principal.arn}\`: ` +
+        'any principal there allowed sts:AssumeRole on it can assume it; name the pipeline role (or add an aws:PrincipalArn condition)',
+    ];
+  }
+  return undefined;
 }
 
 /** Shared by every link without reasons of that kind (reports are never mutated). */
@@ -132,6 +179,7 @@ function makeLink(
     allowedBy?: readonly LinkReason[];
     fix?: string | undefined;
     missing?: readonly string[];
+    warnings?: readonly string[];
   },
 ): ReportLink {
   return {
@@ -151,6 +199,7 @@ function makeLink(
     requirement: spec.requirement,
     resource: spec.resource,
     stage: spec.stage,
+    warnings: extra.warnings,
     why,
   } as ReportLink;
 }
@@ -174,6 +223,7 @@ export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink
     requirement: l.requirement,
     resource: l.resource,
     stage: l.stage,
+    warnings: l.warnings,
     why: l.why,
   } as ReportLink;
 }

@@ -140,6 +140,10 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
     lines.push(
       ...wrap(head, headWidth, `${u(link.permission)} ${u(link.principal)} -> ${u(link.resource)}`),
     );
+    for (const w of link.warnings ?? []) {
+      const prefix = ' '.repeat(indent + 2) + paint('yellow', 'warning'.padEnd(FIELD_WIDTH));
+      lines.push(...wrap(prefix, indent + 2 + FIELD_WIDTH, u(w)));
+    }
     return;
   }
 

@@ -59,6 +59,11 @@ export interface ReportLink {
   readonly blocks?: readonly string[];
   /** where the pipeline declares the action that causes this link */
   readonly declaredAt?: Location;
+  /**
+   * findings on a link that works but is wider than it should be, e.g. a trust policy that
+   * trusts a whole account where the pipeline role should be named
+   */
+  readonly warnings?: readonly string[];
   /** set by applyBaseline (src/report/baseline.ts): a known finding accepted until `expires` */
   readonly accepted?: LinkAcceptance;
 }

@@ -286,3 +286,40 @@ describe('permchain analyze on broken input', () => {
     expect(verdicts).toEqual({ 'demo-app': 'unknown', x: 'unknown' });
   });
 });
+
+describe('trust hygiene', () => {
+  it('warns when the action role trusts the whole pipeline account instead of the pipeline role', async () => {
+    const dir = fixedDemo();
+    const file = join(dir, '222222222222/iam.json');
+    const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+      RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: unknown }[];
+    };
+    const role = iam.RoleDetailList.find((r) => r.RoleName === 'demo-deploy-action')!;
+    role.AssumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    };
+    writeFileSync(file, JSON.stringify(iam));
+    const r = await cli(root, 'analyze', dir, '--format', 'json');
+    expect(r.code).toBe(0);
+    const links = (JSON.parse(r.out) as Report).pipelines[0]!.links;
+    const warned = links.filter((l) => (l.warnings ?? []).length > 0);
+    expect(warned.map((l) => l.id)).toEqual([
+      'DeployProd/DeployStack:action.assume-action-role:sts:AssumeRole',
+    ]);
+    expect(warned[0]!.warnings![0]).toContain('trusts the whole account `111111111111`');
+    const text = await cli(root, 'analyze', dir);
+    expect(text.out).toContain('warning      the trust policy of');
+    // the demo names the pipeline role: no warning
+    const clean = await cli(root, 'analyze', fixedDemo(), '--format', 'json');
+    expect((JSON.parse(clean.out) as Report).pipelines[0]!.links.some((l) => l.warnings)).toBe(
+      false,
+    );
+  });
+});

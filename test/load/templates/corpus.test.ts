@@ -103,6 +103,17 @@ describe.skipIf(!present)('corpus: refarch-cross-account', () => {
     expect(build.decision).toBe('ImplicitlyDenied');
   });
 
+  it('warns that the cross-account roles trust the whole tools account (SOURCES.md: over-permissive)', () => {
+    const p = analyzeModel(second.model).pipelines[0]!;
+    const assume = p.links.filter(
+      (l) => l.requirement === 'action.assume-action-role' && l.decision === 'Allowed',
+    );
+    expect(assume.length).toBeGreaterThan(0);
+    for (const l of assume) {
+      expect(l.warnings?.[0]).toMatch(/trusts the whole account `111111111111`/);
+    }
+  });
+
   it('second pass (both conditions true): the key links are allowed and the pipeline passes', () => {
     const p = analyzeModel(second.model).pipelines[0]!;
     expect(p.verdict).toBe('pass');
@@ -180,6 +191,11 @@ describe.skipIf(!present)('corpus: adf', () => {
         '/Resources/DeploymentFrameworkRegionalPipelineBucketPolicy/Properties/PolicyDocument',
       ],
     ]);
+  });
+
+  it('does not warn about root principals narrowed by an aws:PrincipalArn condition (SOURCES.md)', () => {
+    const links = analyzeModel(model).pipelines.flatMap((p) => p.links);
+    expect(links.filter((l) => (l.warnings ?? []).length > 0)).toEqual([]);
   });
 
   it('keeps the aws:PrincipalArn condition on target roles trusted by the deployment account root', () => {
