@@ -17,6 +17,8 @@ export interface Glob {
   /** false when the pattern has no `*` or `?`: a plain string comparison */
   readonly hasWildcard: boolean;
   test(input: string): boolean;
+  /** the same test on `input.slice(start, end)`, without making the slice */
+  testRange(input: string, start: number, end: number): boolean;
 }
 
 const STAR = 42; // '*'
@@ -26,49 +28,63 @@ const QUESTION = 63; // '?'
 const LITERAL_STAR = 0xe000;
 const LITERAL_QUESTION = 0xe001;
 
+const ANY: Glob = {
+  source: '*',
+  hasWildcard: true,
+  test: () => true,
+  testRange: () => true,
+};
+
 export function compileGlob(pattern: string): Glob {
+  if (pattern === '*') return ANY;
   if (!hasWildcard(pattern)) {
-    if (!hasPlaceholder(pattern)) {
-      return { source: pattern, hasWildcard: false, test: (input) => input === pattern };
-    }
+    const plain = !hasPlaceholder(pattern);
+    const len = pattern.length;
+    const testRange = plain
+      ? (input: string, start: number, end: number) =>
+          end - start === len && input.startsWith(pattern, start)
+      : (input: string, start: number, end: number) =>
+          end - start === len && matchAt(input, start, end, pattern);
     return {
       source: pattern,
       hasWildcard: false,
-      test: (input) => input.length === pattern.length && matchAt(input, 0, pattern),
+      test: plain ? (input) => input === pattern : (input) => testRange(input, 0, input.length),
+      testRange,
     };
   }
-  if (pattern === '*') return { source: pattern, hasWildcard: true, test: () => true };
   const chunks = pattern.split('*');
   const anchoredStart = chunks[0]!;
   const anchoredEnd = chunks.length > 1 ? chunks[chunks.length - 1]! : undefined;
   const middle = chunks.slice(1, -1).filter((c) => c.length > 0);
   const hasStar = chunks.length > 1;
   const minLength = chunks.reduce((n, c) => n + c.length, 0);
+  const testRange = (input: string, start: number, end: number): boolean => {
+    if (!hasStar) {
+      return end - start === anchoredStart.length && matchAt(input, start, end, anchoredStart);
+    }
+    if (end - start < minLength) return false;
+    if (!matchAt(input, start, end, anchoredStart)) return false;
+    const endStart = end - anchoredEnd!.length;
+    if (!matchAt(input, endStart, end, anchoredEnd!)) return false;
+    let pos = start + anchoredStart.length;
+    for (const chunk of middle) {
+      const found = indexOfChunk(input, chunk, pos, endStart, start, end);
+      if (found < 0) return false;
+      pos = found + chunk.length;
+    }
+    return pos <= endStart;
+  };
   return {
     source: pattern,
     hasWildcard: true,
-    test(input: string): boolean {
-      if (!hasStar) {
-        return input.length === anchoredStart.length && matchAt(input, 0, anchoredStart);
-      }
-      if (input.length < minLength) return false;
-      if (!matchAt(input, 0, anchoredStart)) return false;
-      const endStart = input.length - anchoredEnd!.length;
-      if (!matchAt(input, endStart, anchoredEnd!)) return false;
-      let pos = anchoredStart.length;
-      for (const chunk of middle) {
-        const found = indexOfChunk(input, chunk, pos, endStart);
-        if (found < 0) return false;
-        pos = found + chunk.length;
-      }
-      return pos <= endStart;
-    },
+    test: (input) => testRange(input, 0, input.length),
+    testRange,
   };
 }
 
-/** True when `chunk` (which may hold `?`) matches `input` at `at`. */
-function matchAt(input: string, at: number, chunk: string): boolean {
-  if (at < 0 || at + chunk.length > input.length) return false;
+/** True when `chunk` (which may hold `?`) matches `input` at `at`, within [start, end). */
+function matchAt(input: string, at: number, end: number, chunk: string): boolean {
+  if (at < 0 || at + chunk.length > end) return false;
   for (let i = 0; i < chunk.length; i++) {
     const c = chunk.charCodeAt(i);
     if (c === QUESTION) continue;
@@ -82,13 +98,20 @@ function matchAt(input: string, at: number, chunk: string): boolean {
 }
 
 /** Leftmost position >= from where `chunk` matches and ends no later than `limit`, or -1. */
-function indexOfChunk(input: string, chunk: string, from: number, limit: number): number {
+function indexOfChunk(
+  input: string,
+  chunk: string,
+  from: number,
+  limit: number,
+  _start: number,
+  end: number,
+): number {
   if (!needsSlowSearch(chunk)) {
     const i = input.indexOf(chunk, from);
     return i >= 0 && i + chunk.length <= limit ? i : -1;
   }
   for (let i = from; i + chunk.length <= limit; i++) {
-    if (matchAt(input, i, chunk)) return i;
+    if (matchAt(input, i, end, chunk)) return i;
   }
   return -1;
 }
@@ -128,14 +151,10 @@ export function hasWildcard(text: string): boolean {
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
  * a pattern with fewer than six segments whose last segment ends in `*` matches the rest.
  */
-export interface ArnGlob {
-  readonly source: string;
-  readonly hasWildcard: boolean;
-  test(arn: string): boolean;
-}
+export type ArnGlob = Glob;
 
 export function compileArnGlob(pattern: string): ArnGlob {
-  if (pattern === '*') return { source: pattern, hasWildcard: true, test: () => true };
+  if (pattern === '*') return ANY;
   if (!hasWildcard(pattern)) return compileGlob(pattern);
   const segments = splitArn(pattern);
   if (segments.length === 1) {
@@ -143,22 +162,30 @@ export function compileArnGlob(pattern: string): ArnGlob {
     return compileGlob(pattern);
   }
   const globs = segments.map(compileGlob);
-  const last = segments.length - 1;
-  const openEnded = segments.length < 6 && segments[last]!.endsWith('*');
+  const count = segments.length;
+  const last = count - 1;
+  const openEnded = count < 6 && segments[last]!.endsWith('*');
+  // Segment boundaries are found with indexOf and each segment is tested in place: no array
+  // and no substring per test, since this runs for every Resource pattern of every request.
+  const testRange = (arn: string, start: number, end: number): boolean => {
+    let segStart = start;
+    for (let i = 0; i < last; i++) {
+      const colon = arn.indexOf(':', segStart);
+      if (colon < 0 || colon >= end) return false;
+      if (!globs[i]!.testRange(arn, segStart, colon)) return false;
+      segStart = colon + 1;
+    }
+    if (openEnded || count === 6) return globs[last]!.testRange(arn, segStart, end);
+    // fewer than six segments, not open-ended: the ARN has no further colon
+    const more = arn.indexOf(':', segStart);
+    if (more >= 0 && more < end) return false;
+    return globs[last]!.testRange(arn, segStart, end);
+  };
   return {
     source: pattern,
     hasWildcard: true,
-    test(arn: string): boolean {
-      const parts = splitArn(arn);
-      if (openEnded) {
-        if (parts.length < segments.length) return false;
-        for (let i = 0; i < last; i++) if (!globs[i]!.test(parts[i]!)) return false;
-        return globs[last]!.test(parts.slice(last).join(':'));
-      }
-      if (parts.length !== segments.length) return false;
-      for (let i = 0; i < parts.length; i++) if (!globs[i]!.test(parts[i]!)) return false;
-      return true;
-    },
+    test: (arn) => testRange(arn, 0, arn.length),
+    testRange,
   };
 }
 
