@@ -629,7 +629,13 @@ function compileOne(
     state.unusable = true;
     return undefined;
   }
-  return { policy: c.policy, label: c.named ? c.policy.name : fallback };
+  const label = c.named ? c.policy.name : fallback;
+  let labeled = c.labeled.get(label);
+  if (!labeled) {
+    labeled = { policy: c.policy, label };
+    if (c.labeled.size < 64) c.labeled.set(label, labeled);
+  }
+  return labeled;
 }
 
 function compileLevels(

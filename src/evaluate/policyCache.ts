@@ -15,6 +15,11 @@ export interface CompiledInput {
   readonly problems: readonly Problem[];
   /** true when the input was already a compiled policy: reasons use its own name */
   readonly named: boolean;
+  /** the policy with each label it has been given, reused across requests */
+  readonly labeled: Map<
+    string | number,
+    { readonly policy: CompiledPolicy; readonly label: string | number }
+  >;
 }
 
 export type PolicyKind = PolicyType | 'trust';
@@ -30,13 +35,21 @@ const KINDS: readonly PolicyKind[] = [
 ];
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
+const NAMED = new WeakMap<CompiledPolicy, CompiledInput>();
 const OBJECT_CACHE = new WeakMap<object, (CompiledInput | undefined)[]>();
 const STRING_CACHE = new Map<string, CompiledInput>();
 const STRING_CACHE_LIMIT = 10_000;
 const NO_PROBLEMS: readonly Problem[] = [];
 
 export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledInput {
-  if (isCompiledPolicy(input)) return { policy: input, problems: NO_PROBLEMS, named: true };
+  if (isCompiledPolicy(input)) {
+    let wrapped = NAMED.get(input);
+    if (!wrapped) {
+      wrapped = { policy: input, problems: NO_PROBLEMS, named: true, labeled: new Map() };
+      NAMED.set(input, wrapped);
+    }
+    return wrapped;
+  }
   if (typeof input === 'object' && input !== null) {
     let perKind = OBJECT_CACHE.get(input);
     if (!perKind) {
@@ -65,7 +78,12 @@ export function problemsAt(compiled: CompiledInput, base: string): Problem[] {
 
 function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
   const { policy, problems } = parsePolicy(input, { name: kind, policyType: kind });
-  return { policy, problems: problems.length ? problems : NO_PROBLEMS, named: false };
+  return {
+    policy,
+    problems: problems.length ? problems : NO_PROBLEMS,
+    named: false,
+    labeled: new Map(),
+  };
 }
 
 export { joinPointer };
