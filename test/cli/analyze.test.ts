@@ -323,3 +323,26 @@ describe('trust hygiene', () => {
     );
   });
 });
+
+describe('permchain analyze on a CDK cloud assembly', () => {
+  it('reads manifest.json (environment-agnostic stacks take --account/--region) and reports what it cannot resolve', async () => {
+    const r = await cli(
+      root,
+      'analyze',
+      'test/load/templates/fixtures/cdk.out',
+      '--account',
+      '333333333333',
+      '--region',
+      'eu-west-1',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.problems.map((p) => [p.id, p.file, p.severity])).toContainEqual([
+      'template.value.unresolved',
+      'test/load/templates/fixtures/cdk.out/Agnostic.template.json',
+      'warning',
+    ]);
+  });
+});
