@@ -121,6 +121,24 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
       `**${plural(rest.length, 'more link')} not shown** (${byStatus}): the comment would exceed ` +
       `GitHub's size limit. Run \`permchain analyze --format text\` for the full report.\n\n`;
   }
+  const warned = report.pipelines.flatMap((pipeline) =>
+    pipeline.links.flatMap((link) =>
+      link.decision === 'Allowed' ? (link.warnings ?? []).map((w) => ({ pipeline, link, w })) : [],
+    ),
+  );
+  if (warned.length > 0) {
+    let section = '### Allowed, but wider than it should be\n\n';
+    let listed = 0;
+    for (const { pipeline, link, w } of warned) {
+      const line = `- ${code(pipeline.name)} ${code(link.permission)} by ${code(link.principal)}: ${escapeMarkdown(w)}\n`;
+      if (out.length + section.length + line.length + reserve > budget) break;
+      section += line;
+      listed++;
+    }
+    if (listed < warned.length)
+      section += `\n**${plural(warned.length - listed, 'more warning')} not shown.**\n`;
+    out += section + '\n';
+  }
   if (problems.length > 0) {
     let section = '### Input problems\n\n';
     let listed = 0;

@@ -34,7 +34,15 @@ export function renderSarif(report: Report, options: ReportOptions = {}): string
   const results: Json[] = [];
   for (const pipeline of report.pipelines) {
     for (const link of pipeline.links) {
-      if (link.decision === 'Allowed') continue;
+      if (link.decision === 'Allowed') {
+        // a link that works but is wider than it should be: a note, never a failure
+        for (const w of link.warnings ?? []) {
+          results.push(
+            buildWarningResult(pipeline, link, w, ruleIndex.get(link.requirement) ?? 0, options),
+          );
+        }
+        continue;
+      }
       results.push(buildResult(pipeline, link, ruleIndex.get(link.requirement) ?? 0, options));
     }
   }
@@ -176,6 +184,37 @@ function buildResult(
       },
     ];
   }
+  return result;
+}
+
+function buildWarningResult(
+  pipeline: ReportPipeline,
+  link: ReportLink,
+  warning: string,
+  ruleIndex: number,
+  options: ReportOptions,
+): Json {
+  const where = [pipeline.name, link.stage, link.action].filter((s) => s !== undefined).join(' / ');
+  const trust = link.allowedBy?.find((r) => r.policyType === 'resource' && r.location);
+  const loc = trust?.location ?? link.declaredAt ?? pipeline.location;
+  const result: Json = {
+    ruleId: clean(link.requirement),
+    ruleIndex,
+    level: 'note',
+    kind: 'fail',
+    message: { text: clean(`${linkSentence(link)} (${where}) is allowed, but ${warning}.`) },
+    partialFingerprints: {
+      [FINGERPRINT_KEY]: createHash('sha256')
+        .update(
+          toWellFormed(`${pipeline.arn}\u0000${link.id}\u0000warning\u0000${warning}`),
+          'utf8',
+        )
+        .digest('hex')
+        .slice(0, 32),
+    },
+    properties: resultProperties(pipeline, link),
+  };
+  if (loc) result['locations'] = [sarifLocation(loc, options.root)];
   return result;
 }
 

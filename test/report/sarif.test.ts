@@ -261,3 +261,66 @@ describe('sarif', () => {
     it.skip(`Sarif.Multitool does not run here (${probe.error?.message ?? probe.stderr}): only the schema is checked`, () => {});
   }
 });
+
+describe('sarif: warnings on allowed links', () => {
+  it("gives a note-level result located at the trust policy, valid for the schema and Microsoft's validator", () => {
+    const report = crossAccountReport();
+    const p = report.pipelines[0]!;
+    const allowed = p.links.find((l) => l.decision === 'Allowed')!;
+    const warnedLink = {
+      ...allowed,
+      allowedBy: [
+        {
+          policyType: 'resource' as const,
+          policy: 'arn:aws:iam::222222222222:role/deployer',
+          statement: 1,
+          explicit: false,
+          location: { file: 'templates/prod.yaml', line: 12 },
+        },
+      ],
+      warnings: ['the trust policy trusts the whole account `111111111111`'],
+    };
+    const withWarning: Report = {
+      ...report,
+      pipelines: [{ ...p, links: p.links.map((l) => (l === allowed ? warnedLink : l)) }],
+    };
+    const doc = JSON.parse(renderSarif(withWarning)) as Sarif;
+    expect(validate(doc)).toBe(true);
+    const notes = doc.runs[0]!.results.filter((r) => r.level === 'note');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.message.text).toContain('trusts the whole account');
+    expect(notes[0]!.locations![0]!.physicalLocation.artifactLocation.uri).toBe(
+      'templates/prod.yaml',
+    );
+    expect(notes[0]!.locations![0]!.physicalLocation.region!.startLine).toBe(12);
+    const probe = spawnSync(multitool, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    if (probe.status === 0) {
+      const input = join(tmp, 'warning.sarif');
+      const output = join(tmp, 'warning.validation.sarif');
+      writeFileSync(input, JSON.stringify(doc));
+      const run = spawnSync(
+        multitool,
+        [
+          'validate',
+          input,
+          '--output',
+          output,
+          '--rule-kind',
+          'Sarif;Gh',
+          '--log',
+          'ForceOverwrite',
+          '--quiet',
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      const log = JSON.parse(readFileSync(output, 'utf8')) as {
+        runs: { results?: { ruleId: string; level?: string }[] }[];
+      };
+      const findings = (log.runs[0]!.results ?? []).filter(
+        (r) => r.level === 'error' || r.level === 'warning' || r.level === undefined,
+      );
+      expect(findings.map((f) => f.ruleId)).toEqual([]);
+    }
+  });
+});
