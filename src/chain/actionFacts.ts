@@ -195,11 +195,33 @@ export function actionFacts(
       } else if (found.kind === 'missing') gaps.set('codedeploy', found.file);
     }
   }
+  let ecs: ActionFacts['ecs'];
   if (action.provider === 'ECS' || action.provider === 'CodeDeployToECS') {
-    gaps.set(
-      'ecs',
-      `the task definition of ${stage.name}/${action.name} (ECS task definitions are not part of a snapshot)`,
-    );
+    // The standard ECS action deploys a new revision of the service's task definition; a
+    // template that defines the service and its task definition names the family and the
+    // roles ECS must be passed. Snapshots hold no ECS data, and a blue/green deployment takes
+    // its task definition from an artifact (taskdef.json), so those stay unknown.
+    const region = model.accounts.get(actionAccount)?.regions.get(actionRegion);
+    const service =
+      action.provider === 'ECS' && cfg['ServiceName']
+        ? region?.ecsServices?.get(`${cfg['ClusterName'] ?? 'default'}/${cfg['ServiceName']}`)
+        : undefined;
+    const td = service?.taskDefinitionFamily
+      ? region?.ecsTaskDefinitions?.get(service.taskDefinitionFamily)
+      : undefined;
+    if (td) {
+      ecs = {
+        taskDefinitionFamily: td.family,
+        passRoleArns: [td.taskRoleArn, td.executionRoleArn].filter(
+          (r): r is string => r !== undefined,
+        ),
+      };
+    } else {
+      gaps.set(
+        'ecs',
+        `the ECS task definition of ${stage.name}/${action.name} (snapshots hold none: a template that defines the service)`,
+      );
+    }
   }
 
   let s3Source: ActionFacts['s3Source'];
@@ -271,6 +293,7 @@ export function actionFacts(
     ...(codebuild ? { codebuild } : {}),
     ...(cloneRefSources ? { cloneRefSources } : {}),
     ...(codedeploy ? { codedeploy } : {}),
+    ...(ecs ? { ecs } : {}),
     ...(s3Source ? { s3Source } : {}),
     ...(lambda ? { lambda } : {}),
     ...(eventsRule ? { eventsRule } : {}),

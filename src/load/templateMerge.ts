@@ -153,6 +153,10 @@ function mergeRegion(b: RegionModel, o: RegionModel): RegionModel {
     events,
     ecrRepositories: union(b.ecrRepositories, o.ecrRepositories),
     snsTopics: union(b.snsTopics, o.snsTopics),
+    ...(b.ecsTaskDefinitions || o.ecsTaskDefinitions
+      ? { ecsTaskDefinitions: union(b.ecsTaskDefinitions, o.ecsTaskDefinitions) }
+      : {}),
+    ...(b.ecsServices || o.ecsServices ? { ecsServices: union(b.ecsServices, o.ecsServices) } : {}),
   };
 }
 

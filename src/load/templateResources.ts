@@ -31,6 +31,8 @@ import type {
   RegionModel,
   RoleModel,
   SnsTopicModel,
+  EcsServiceModel,
+  EcsTaskDefinitionModel,
   StageModel,
   UnresolvedValueModel,
 } from '../model/types.js';
@@ -57,6 +59,8 @@ interface MutRegion {
   rules: Map<string, EventRuleModel>;
   eventsLocation?: Location;
   snsTopics: Map<string, Mutable<SnsTopicModel>>;
+  ecsTaskDefinitions: Map<string, EcsTaskDefinitionModel>;
+  ecsServices: Map<string, EcsServiceModel>;
   /** statements of Lambda permissions, by function ARN */
   lambdaStatements: Map<string, { statements: Obj[]; stack: TemplateStack; pointer: string }>;
 }
@@ -183,6 +187,8 @@ export class ModelBuilder {
         lambdas: new Map(),
         rules: new Map(),
         snsTopics: new Map(),
+        ecsTaskDefinitions: new Map(),
+        ecsServices: new Map(),
         lambdaStatements: new Map(),
       };
       a.regions.set(region, r);
@@ -305,7 +311,104 @@ export class ModelBuilder {
         return this.buildRule(s, r);
       case 'AWS::CodePipeline::Pipeline':
         return this.buildPipeline(s, r);
+      case 'AWS::ECS::TaskDefinition':
+        return this.buildTaskDefinition(s, r);
+      case 'AWS::ECS::Service':
+        return this.buildEcsService(s, r);
     }
+  }
+
+  /** The family a task definition's Ref names: its Family, else the generated name. */
+  private taskDefinitionFamily(
+    s: TemplateStack,
+    r: ResourceEntry,
+  ): { family: string; generated: boolean } {
+    const family = this.text(
+      s,
+      this.prop(s, r, 'Family'),
+      joinPointer(r.pointer, 'Properties', 'Family'),
+      'name',
+    );
+    if (family !== undefined) return { family, generated: false };
+    // CloudFormation names a family it generates after the stack and logical id
+    return { family: `${s.name}-${r.logicalId}`, generated: true };
+  }
+
+  private buildTaskDefinition(s: TemplateStack, r: ResourceEntry): void {
+    const { family, generated } = this.taskDefinitionFamily(s, r);
+    const role = (key: string): string | undefined =>
+      this.text(s, this.prop(s, r, key), joinPointer(r.pointer, 'Properties', key), 'role');
+    this.region(s.account, s.region).ecsTaskDefinitions.set(family, {
+      family,
+      taskRoleArn: role('TaskRoleArn'),
+      executionRoleArn: role('ExecutionRoleArn'),
+      account: s.account,
+      region: s.region,
+      ...(generated ? { generated: true } : {}),
+      location: this.loc(s, r.pointer),
+    });
+  }
+
+  private buildEcsService(s: TemplateStack, r: ResourceEntry): void {
+    // ServiceName when given (Ref of a service is its ARN, so it is not a name property)
+    const given = this.text(
+      s,
+      this.prop(s, r, 'ServiceName'),
+      joinPointer(r.pointer, 'Properties', 'ServiceName'),
+      'name',
+    );
+    const named = s.physicalName(r, r.pointer);
+    const name =
+      given ?? (isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value);
+    const clusterRaw = r.properties['Cluster'];
+    let cluster = 'default';
+    if (clusterRaw !== undefined) {
+      const ref = refTarget(clusterRaw);
+      const target = ref ? s.resources.get(ref) : undefined;
+      if (target && target.type === 'AWS::ECS::Cluster') {
+        const c = s.physicalName(target, target.pointer);
+        cluster = isUnresolved(c.value) ? this.placeholder(s, c.value, 'name') : c.value;
+      } else {
+        const text =
+          this.text(
+            s,
+            this.prop(s, r, 'Cluster'),
+            joinPointer(r.pointer, 'Properties', 'Cluster'),
+            'name',
+          ) ?? 'default';
+        cluster = text.includes(':cluster/') ? text.slice(text.indexOf(':cluster/') + 9) : text;
+      }
+    }
+    // the task definition: a Ref to one in the same template gives its family; an ARN or
+    // `family:revision` gives it as written
+    let taskDefinitionFamily: string | undefined;
+    const tdRaw = r.properties['TaskDefinition'];
+    const tdRef = tdRaw === undefined ? undefined : refTarget(tdRaw);
+    const td = tdRef ? s.resources.get(tdRef) : undefined;
+    if (td && td.type === 'AWS::ECS::TaskDefinition') {
+      taskDefinitionFamily = this.taskDefinitionFamily(s, td).family;
+    } else if (tdRaw !== undefined) {
+      const text = this.text(
+        s,
+        this.prop(s, r, 'TaskDefinition'),
+        joinPointer(r.pointer, 'Properties', 'TaskDefinition'),
+        'name',
+      );
+      if (text !== undefined && !text.includes('unresolved')) {
+        const tail = text.includes('task-definition/')
+          ? text.slice(text.indexOf('task-definition/') + 16)
+          : text;
+        taskDefinitionFamily = tail.split(':')[0];
+      }
+    }
+    this.region(s.account, s.region).ecsServices.set(`${cluster}/${name}`, {
+      cluster,
+      name,
+      taskDefinitionFamily,
+      account: s.account,
+      region: s.region,
+      location: this.loc(s, r.pointer),
+    });
   }
 
   private roleArnOf(s: TemplateStack, r: ResourceEntry): string {
@@ -1322,12 +1425,24 @@ export class ModelBuilder {
             r.rules.size > 0 ? { rules: sorted(r.rules), location: r.eventsLocation! } : undefined,
           ecrRepositories: new Map(),
           snsTopics: sorted(r.snsTopics),
+          ...(r.ecsTaskDefinitions.size > 0
+            ? { ecsTaskDefinitions: sorted(r.ecsTaskDefinitions) }
+            : {}),
+          ...(r.ecsServices.size > 0 ? { ecsServices: sorted(r.ecsServices) } : {}),
         });
       }
       out.set(id, { id, iam, buckets: sorted(a.buckets), regions });
     }
     return out;
   }
+}
+
+/** The logical id of a `{"Ref": id}` (or `!Ref id`) value, else undefined. */
+function refTarget(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const ref = (value as Record<string, unknown>)['Ref'];
+  return keys.length === 1 && typeof ref === 'string' ? ref : undefined;
 }
 
 const MODELLED: ReadonlySet<string> = new Set([
@@ -1346,6 +1461,8 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::Events::Rule',
   'AWS::CodePipeline::Pipeline',
   'AWS::Serverless::Function',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ECS::Service',
 ]);
 
 /** Pipeline action configuration keys that hold credentials. */

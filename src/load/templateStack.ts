@@ -69,6 +69,8 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::SSM::Parameter': 'Name',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::KMS::Alias': 'AliasName',
+  // Ref of a cluster is its name (Ref of a service or task definition is an ARN: not here)
+  'AWS::ECS::Cluster': 'ClusterName',
 };
 
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */

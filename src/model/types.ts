@@ -220,6 +220,36 @@ export interface RegionModel {
   readonly ecrRepositories: ReadonlyMap<string, EcrRepositoryModel>;
   /** by topic name, from `sns/<topic>.json` */
   readonly snsTopics: ReadonlyMap<string, SnsTopicModel>;
+  /**
+   * ECS task definitions by family. Snapshots hold none (the snapshot format has no ECS files);
+   * templates define them (`AWS::ECS::TaskDefinition`)
+   */
+  readonly ecsTaskDefinitions?: ReadonlyMap<string, EcsTaskDefinitionModel>;
+  /** ECS services by `<cluster>/<service>`, from templates (`AWS::ECS::Service`) */
+  readonly ecsServices?: ReadonlyMap<string, EcsServiceModel>;
+}
+
+export interface EcsTaskDefinitionModel {
+  readonly family: string;
+  /** the task role: what the containers run as */
+  readonly taskRoleArn: string | undefined;
+  /** the task execution role: what ECS pulls images and writes logs with */
+  readonly executionRoleArn: string | undefined;
+  readonly account: string;
+  readonly region: string;
+  readonly generated?: boolean;
+  readonly location: Location;
+}
+
+export interface EcsServiceModel {
+  /** the cluster name */
+  readonly cluster: string;
+  readonly name: string;
+  /** the family of the service's task definition; undefined when it cannot be told */
+  readonly taskDefinitionFamily: string | undefined;
+  readonly account: string;
+  readonly region: string;
+  readonly location: Location;
 }
 
 export interface PipelineModel {

@@ -29,9 +29,9 @@ const BASES = ['pass-cross-account', 'pass-with-lambda-invoke', 'all-providers']
 /** Required entries no snapshot can show Allowed, and why. Keep this list short. */
 const NOT_EXERCISED: Readonly<Record<string, string>> = {
   'ecs.pass-role':
-    'the task and execution roles come from the ECS task definition, which is not part of a snapshot',
+    'the task and execution roles come from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it allowed and denied from a template',
   'ecs.register-task-definition':
-    'the task definition family comes from the ECS task definition, which is not part of a snapshot',
+    'the task definition family comes from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it decided from a template',
   'ecs-blue-green.pass-role':
     'the task and execution roles come from the ECS task definition, which is not part of a snapshot',
   'ecs-blue-green.register-task-definition':

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../../src/chain/analyze.js';
+import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import type { ReportLink } from '../../../src/report/types.js';
+
+const TEMPLATE = 'test/load/templates/fixtures/ecs/pipeline.yaml';
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+function links(parameters: Record<string, string> = {}): ReportLink[] {
+  const { model } = loadSingleTemplate(TEMPLATE, { ...ENV, parameters });
+  return analyzeModel(model).pipelines[0]!.links;
+}
+
+describe('ECS deploy actions read their task definition from the template', () => {
+  it('models the service, the cluster and the task definition with its two roles', () => {
+    const { model } = loadSingleTemplate(TEMPLATE, ENV);
+    const region = model.accounts.get('111111111111')!.regions.get('us-east-1')!;
+    expect(region.ecsServices?.get('web/web')).toMatchObject({
+      cluster: 'web',
+      name: 'web',
+      taskDefinitionFamily: 'web',
+    });
+    expect(region.ecsTaskDefinitions?.get('web')).toMatchObject({
+      taskRoleArn: 'arn:aws:iam::111111111111:role/web-task',
+      executionRoleArn: 'arn:aws:iam::111111111111:role/web-execution',
+    });
+  });
+
+  it('checks iam:PassRole of each role and registering the family (ecs.pass-role passes)', () => {
+    const ecs = links().filter((l) => l.requirement.startsWith('ecs.'));
+    const byId = Object.fromEntries(ecs.map((l) => [l.id, l.decision]));
+    expect(byId).toMatchObject({
+      'Deploy/Deploy:ecs.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-task': 'Allowed',
+      'Deploy/Deploy:ecs.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution':
+        'Allowed',
+      'Deploy/Deploy:ecs.register-task-definition:ecs:RegisterTaskDefinition': 'Allowed',
+    });
+    expect(ecs.filter((l) => l.decision === 'Unknown')).toEqual([]);
+  });
+
+  it('finds the execution role the pipeline role may not pass (ecs.pass-role fails)', () => {
+    const pass = links({ PassExecutionRole: 'false' }).filter(
+      (l) => l.requirement === 'ecs.pass-role',
+    );
+    const denied = pass.filter((l) => l.decision !== 'Allowed');
+    expect(denied.map((l) => l.resource)).toEqual(['arn:aws:iam::111111111111:role/web-execution']);
+    expect(denied[0]!.deniedBy[0]).toMatchObject({ policyType: 'identity' });
+  });
+});
