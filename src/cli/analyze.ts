@@ -56,7 +56,7 @@ export function registerAnalyze(
   program
     .command('analyze')
     .description(
-      'evaluate every link of every pipeline in a snapshot folder and report the ones that would deny',
+      'evaluate every link of every pipeline (snapshot, templates or CDK assembly) and report the ones that would deny',
     )
     .argument(
       '[input]',

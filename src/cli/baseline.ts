@@ -33,7 +33,7 @@ export function registerBaseline(
   program
     .command('baseline')
     .description('write a baseline file accepting every link that is not allowed today')
-    .argument('<input>', 'a snapshot folder')
+    .argument('<input>', 'a snapshot folder, a CDK assembly or a stacks file')
     .requiredOption(
       '--output <file>',
       'the baseline file to write (existing entries keep their reason and date)',

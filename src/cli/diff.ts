@@ -19,8 +19,14 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     .description(
       'compare the chains of two inputs (before and after a change); exit 1 when a link is newly denied',
     )
-    .argument('<before>', 'a snapshot folder: the state before the change')
-    .argument('<after>', 'a snapshot folder: the state after the change')
+    .argument(
+      '<before>',
+      'the state before the change: a snapshot folder, a CDK assembly or a stacks file',
+    )
+    .argument(
+      '<after>',
+      'the state after the change: a snapshot folder, a CDK assembly or a stacks file',
+    )
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--pipeline <name>', 'only this pipeline (name or ARN)')
     .action((beforeArg: string, afterArg: string, opts: { format: string; pipeline?: string }) => {
