@@ -166,12 +166,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !request.resourceIsAwsManagedKey &&
     isRcpService(service);
 
-  const allows: Hit[] = [];
+  // allows are collected per policy type, so the decision below reads them without filtering
+  const identityAllows: Hit[] = [];
+  const boundaryAllows: Hit[] = [];
+  const sessionAllows: Hit[] = [];
+  const resourceAllows: Hit[] = [];
   const denies: Hit[] = [];
   if (useIdentity) {
-    for (const p of identity) scan(p, 'identity', prepared, false, allows, denies);
-    if (boundary) scan(boundary, 'permissionBoundary', prepared, false, allows, denies);
-    if (session) scan(session, 'session', prepared, false, allows, denies);
+    for (const p of identity) scan(p, 'identity', prepared, false, identityAllows, denies);
+    if (boundary) scan(boundary, 'permissionBoundary', prepared, false, boundaryAllows, denies);
+    if (session) scan(session, 'session', prepared, false, sessionAllows, denies);
   }
   const scpLevelAllows: Hit[][] = [];
   if (useScps) {
@@ -188,7 +192,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     for (const level of rcpLevels)
       for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
   }
-  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, allows, denies);
+  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
 
   // 1. An explicit deny in any applicable policy wins.
   if (denies.length > 0) {
@@ -227,15 +231,14 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     }
   });
 
-  const identityAllows = allows.filter((h) => h.policyType === 'identity');
-  const resourceAllows = allows.filter((h) => h.policyType === 'resource');
-  const boundaryAllows = allows.filter((h) => h.policyType === 'permissionBoundary');
-  const sessionAllows = allows.filter((h) => h.policyType === 'session');
   const boundaryOk = !boundary || boundaryAllows.length > 0;
   const sessionOk = !session || sessionAllows.length > 0;
   const identityOk = principal.kind === 'root' || identityAllows.length > 0;
-  const byKind = (kinds: readonly PrincipalMatchKind[]) =>
-    resourceAllows.filter((h) => h.kind && kinds.includes(h.kind));
+  /** the first resource-policy allow that names the caller in one of these ways */
+  const firstOfKind = (kinds: readonly PrincipalMatchKind[]): Hit | undefined => {
+    for (const h of resourceAllows) if (h.kind && kinds.includes(h.kind)) return h;
+    return undefined;
+  };
 
   /** identity side: identity allow, within the boundary and the session policy */
   const identitySide = (): boolean => {
@@ -313,33 +316,33 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     // a user or role-session ARN is final; a role ARN skips the identity policy but is still
     // limited by the boundary and session policy; `*` needs nothing else; an account principal
     // only delegates to the identity policy.
-    const direct = byKind(['user', 'session', 'wildcard']);
-    if (direct[0]) {
-      allowedBy.push(reason(direct[0], false));
+    const direct = firstOfKind(DIRECT_KINDS);
+    if (direct) {
+      allowedBy.push(reason(direct, false));
       return true;
     }
-    const role = byKind(['role']);
-    if (role[0]) {
+    const role = firstOfKind(ROLE_KIND);
+    if (role) {
       const mark = missing.length;
       if (withinBoundaryAndSession()) {
-        allowedBy.push(reason(role[0], false));
+        allowedBy.push(reason(role, false));
         return true;
       }
       // fall through: the identity path may still allow; keep the boundary/session reasons
       missing.length = mark;
     }
-    const delegated = byKind(['account']);
-    if (role[0] && (!delegated[0] || !identityOk)) {
+    const delegated = firstOfKind(ACCOUNT_KIND);
+    if (role && (!delegated || !identityOk)) {
       // the role path failed only on the boundary or session policy: that is what to fix
       withinBoundaryAndSession();
       return false;
     }
-    if (resourceMustAllow && !delegated[0]) {
+    if (resourceMustAllow && !delegated) {
       resourceMissing();
       return false;
     }
     const ok = identitySide();
-    if (ok && delegated[0]) allowedBy.push(reason(delegated[0], false));
+    if (ok && delegated) allowedBy.push(reason(delegated, false));
     return ok;
   }
 
@@ -656,6 +659,10 @@ function compileLevels(
   }
   return out;
 }
+
+const DIRECT_KINDS: readonly PrincipalMatchKind[] = ['user', 'session', 'wildcard'];
+const ROLE_KIND: readonly PrincipalMatchKind[] = ['role'];
+const ACCOUNT_KIND: readonly PrincipalMatchKind[] = ['account'];
 
 const LEVEL_LABELS = new Map<number, string>();
 
