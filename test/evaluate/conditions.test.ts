@@ -9,35 +9,10 @@ import {
   conditionsHold,
   OPERATOR_IMPLEMENTATIONS,
 } from '../../src/evaluate/conditions.js';
-import { CONDITION_OPERATORS, parseOperatorName } from '../../src/policy/operators.js';
-import type { CompiledCondition, RequestContext } from '../../src/policy/types.js';
-import { compileTemplate } from '../../src/policy/variables.js';
+import { CONDITION_OPERATORS } from '../../src/policy/operators.js';
+import type { CompiledCondition } from '../../src/policy/types.js';
 
-type Values = string | readonly string[];
-
-function cond(operator: string, key: string, values: Values): CompiledCondition {
-  const parsed = parseOperatorName(operator);
-  if (!parsed) throw new Error(`test uses an unknown operator ${operator}`);
-  const list = typeof values === 'string' ? [values] : [...values];
-  const templates = CONDITION_OPERATORS[parsed.base].variables
-    ? list.map((v) => compileTemplate(v))
-    : undefined;
-  return {
-    operator,
-    base: parsed.base,
-    ...(parsed.set ? { set: parsed.set } : {}),
-    ifExists: parsed.ifExists,
-    key,
-    keyLower: key.toLowerCase(),
-    values: list,
-    ...(templates?.some((t) => t !== undefined) ? { templates } : {}),
-    pointer: '/Statement/0/Condition',
-  };
-}
-
-function ctx(entries: Record<string, Values> = {}): RequestContext {
-  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v]));
-}
+import { cond, ctx, type Values } from './conditionHelpers.js';
 
 function holds(operator: string, values: Values, context: Record<string, Values>): boolean {
   return conditionHolds(cond(operator, 'k', values), ctx(context), true);
