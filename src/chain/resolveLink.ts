@@ -41,6 +41,8 @@ interface Gathered {
   /** a definite failure found while gathering (a role that does not exist) */
   absent?: { why: string; reason: LinkReason };
   resourceLabel: string;
+  /** the organization target of each SCP level (root, OUs, account), to name a level in words */
+  scpTargets?: readonly string[];
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -240,6 +242,7 @@ interface Side {
   readonly byLabel: ReadonlyMap<string | number, CompiledPolicy>;
   readonly absent?: { why: string; reason: LinkReason };
   readonly resourceLabel?: string;
+  readonly scpTargets?: readonly string[];
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -301,6 +304,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     missing,
     byLabel: byLabel as Map<string | number, CompiledPolicy>,
     resourceLabel: rs.resourceLabel ?? spec.resource,
+    ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
   };
   if (absent) {
     g.absent =
@@ -328,6 +332,7 @@ function unresolvedIn(model: Model, text: string): string[] {
 }
 
 function principalSide(model: Model, arn: string): Side {
+  let scpTargets: readonly string[] | undefined;
   const missing = new Set<string>(unresolvedIn(model, arn));
   const byLabel = new Map<string | number, CompiledPolicy>();
   const fields: Partial<MutableRequest> = {};
@@ -365,12 +370,15 @@ function principalSide(model: Model, arn: string): Side {
   if (principalAccount && isAccountId(principalAccount)) {
     const scps = scpLevels(model, principalAccount);
     for (const m of scps.missing) missing.add(m);
-    if (scps.applies) fields.scps = scps.levels.map((l) => l.map(remember));
+    if (scps.applies) {
+      fields.scps = scps.levels.map((l) => l.map(remember));
+      scpTargets = scps.targets;
+    }
     if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
     const org = orgIdOf(model, principalAccount);
     if (org) context['aws:PrincipalOrgID'] = org;
   }
-  return { fields, context, missing: [...missing], byLabel };
+  return { fields, context, missing: [...missing], byLabel, ...(scpTargets ? { scpTargets } : {}) };
 }
 
 function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
@@ -672,8 +680,14 @@ function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
       return `the permissions boundary \`${d.policy}\` does not allow ${spec.permission}`;
     case 'session':
       return `the session policy does not allow ${spec.permission}`;
-    case 'scp':
-      return `SCP \`${d.policy}\` has no statement allowing ${spec.permission}`;
+    case 'scp': {
+      // a level with several SCPs is reported as `level N`: name its target (root, OU, account)
+      const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
+      const target = m ? g.scpTargets?.[Number(m[1]) - 1] : undefined;
+      return target
+        ? `no SCP attached to \`${target}\` allows ${spec.permission}`
+        : `SCP \`${d.policy}\` has no statement allowing ${spec.permission}`;
+    }
     case 'rcp':
       return `RCP \`${d.policy}\` does not allow ${spec.permission}`;
   }

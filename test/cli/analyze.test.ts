@@ -346,3 +346,41 @@ describe('permchain analyze on a CDK cloud assembly', () => {
     ]);
   });
 });
+
+describe('SCP levels in words', () => {
+  it('names the organization target of a level whose SCPs allow nothing for the action', async () => {
+    const dir = fixedDemo();
+    const full = join(dir, 'organization/scp/p-FullAWSAccess.json');
+    const doc = JSON.parse(readFileSync(full, 'utf8')) as { Targets: { TargetId: string }[] };
+    doc.Targets = doc.Targets.filter((t) => t.TargetId !== 'ou-demo-workloads');
+    writeFileSync(full, JSON.stringify(doc));
+    const allowList = {
+      Policy: {
+        PolicySummary: {
+          Id: 'p-allowlist',
+          Name: 'allow-list',
+          Type: 'SERVICE_CONTROL_POLICY',
+          AwsManaged: false,
+        },
+        Content: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }],
+        }),
+      },
+      Targets: [{ TargetId: 'ou-demo-workloads', Type: 'ORGANIZATIONAL_UNIT' }],
+    };
+    writeFileSync(join(dir, 'organization/scp/p-allowlist.json'), JSON.stringify(allowList));
+    const r = await cli(root, 'analyze', dir, '--format', 'json');
+    expect(r.code).toBe(1);
+    const kms = (JSON.parse(r.out) as Report).pipelines[0]!.links.filter(
+      (l) => l.permission.startsWith('kms:') && l.decision === 'ImplicitlyDenied',
+    );
+    expect(kms.length).toBeGreaterThan(0);
+    for (const l of kms) {
+      expect(l.deniedBy).toContainEqual(
+        expect.objectContaining({ policyType: 'scp', policy: 'level 2' }),
+      );
+      expect(l.why).toContain('no SCP attached to `ou-demo-workloads` allows');
+    }
+  });
+});
