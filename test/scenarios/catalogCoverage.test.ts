@@ -31,7 +31,7 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
   'ecs.pass-role':
     'the task and execution roles come from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it allowed and denied from a template',
   'ecs.register-task-definition':
-    'the task definition family comes from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it decided from a template',
+    'the task definition family comes from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it allowed and denied from a template',
   'ecs-blue-green.pass-role':
     'the task and execution roles come from the ECS task definition, which is not part of a snapshot',
   'ecs-blue-green.register-task-definition':

@@ -38,6 +38,15 @@ describe('ECS deploy actions read their task definition from the template', () =
     expect(ecs.filter((l) => l.decision === 'Unknown')).toEqual([]);
   });
 
+  it('finds a pipeline role that may not register the task definition (ecs.register-task-definition fails)', () => {
+    const register = links({ AllowRegister: 'false' }).filter(
+      (l) => l.requirement === 'ecs.register-task-definition',
+    );
+    expect(register.map((l) => [l.resource, l.decision])).toEqual([
+      ['arn:aws:ecs:us-east-1:111111111111:task-definition/web:*', 'ImplicitlyDenied'],
+    ]);
+  });
+
   it('finds the execution role the pipeline role may not pass (ecs.pass-role fails)', () => {
     const pass = links({ PassExecutionRole: 'false' }).filter(
       (l) => l.requirement === 'ecs.pass-role',
