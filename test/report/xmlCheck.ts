@@ -23,7 +23,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
 function decode(raw: string, where: string): string {
   if (/<|]]>/.test(raw) && where === 'text')
     throw new Error(`raw markup in text: ${JSON.stringify(raw)}`);
-  return raw.replace(/&([^;]*);|&/g, (m, ref: string | undefined) => {
+  return raw.replace(/&([^;]*);|&/g, (_m, ref: string | undefined) => {
     if (ref === undefined) throw new Error(`bare & in ${where}`);
     if (ref.startsWith('#x')) return String.fromCodePoint(parseInt(ref.slice(2), 16));
     if (ref.startsWith('#')) return String.fromCodePoint(parseInt(ref.slice(1), 10));

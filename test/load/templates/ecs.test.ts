@@ -6,7 +6,7 @@ import type { ReportLink } from '../../../src/report/types.js';
 const TEMPLATE = 'test/load/templates/fixtures/ecs/pipeline.yaml';
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
-function links(parameters: Record<string, string> = {}): ReportLink[] {
+function links(parameters: Record<string, string> = {}): readonly ReportLink[] {
   const { model } = loadSingleTemplate(TEMPLATE, { ...ENV, parameters });
   return analyzeModel(model).pipelines[0]!.links;
 }
