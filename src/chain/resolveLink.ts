@@ -169,49 +169,15 @@ const NO_REASONS: readonly LinkReason[] = Object.freeze([]);
 
 /**
  * Every link is built by this one literal, with every field in the same order (absent ones
- * undefined, which JSON leaves out): one hidden class for all links instead of one per spread
- * combination, which keeps a report of half a million links small.
+ * undefined, which JSON leaves out; keys sorted, so the JSON report needs no copy): one hidden
+ * class for all links instead of one per spread combination, which keeps a report of half a
+ * million links small.
  */
-function makeLink(
-  spec: LinkSpec,
-  decision: LinkDecision,
-  deniedBy: readonly LinkReason[],
-  why: string,
-  extra: {
-    allowedBy?: readonly LinkReason[];
-    fix?: string | undefined;
-    missing?: readonly string[];
-    warnings?: readonly string[];
-  },
-): ReportLink {
-  return {
-    action: spec.action,
-    allowedBy: extra.allowedBy,
-    blocks: undefined,
-    decision,
-    declaredAt: spec.declaredAt,
-    deniedBy,
-    doc: spec.doc,
-    fix: extra.fix,
-    id: spec.id,
-    level: spec.level,
-    missing: extra.missing,
-    permission: spec.permission,
-    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
-    requirement: spec.requirement,
-    resource: spec.resource,
-    stage: spec.stage,
-    warnings: extra.warnings,
-    why,
-  } as ReportLink;
-}
-
-/** The same link with the stages it blocks, in the same shape. */
-export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
+function linkOf(l: ReportLink): ReportLink {
   return {
     action: l.action,
     allowedBy: l.allowedBy,
-    blocks,
+    blocks: l.blocks,
     decision: l.decision,
     declaredAt: l.declaredAt,
     deniedBy: l.deniedBy,
@@ -228,6 +194,44 @@ export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink
     warnings: l.warnings,
     why: l.why,
   } as ReportLink;
+}
+
+function makeLink(
+  spec: LinkSpec,
+  decision: LinkDecision,
+  deniedBy: readonly LinkReason[],
+  why: string,
+  extra: {
+    allowedBy?: readonly LinkReason[];
+    fix?: string | undefined;
+    missing?: readonly string[];
+    warnings?: readonly string[];
+  },
+): ReportLink {
+  return linkOf({
+    id: spec.id,
+    requirement: spec.requirement,
+    level: spec.level,
+    stage: spec.stage,
+    action: spec.action,
+    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    permission: spec.permission,
+    resource: spec.resource,
+    decision,
+    deniedBy,
+    allowedBy: extra.allowedBy,
+    why,
+    fix: extra.fix,
+    missing: extra.missing,
+    doc: spec.doc,
+    declaredAt: spec.declaredAt,
+    warnings: extra.warnings,
+  } as ReportLink);
+}
+
+/** The same link with the stages it blocks, in the same shape. */
+export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
+  return linkOf({ ...l, blocks });
 }
 
 /**

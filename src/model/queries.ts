@@ -7,7 +7,6 @@ import type { CompiledPolicy } from '../policy/types.js';
 import { nameOfIamArn, parseArn } from './arn.js';
 import { snapshotPath } from './snapshotPath.js';
 import type {
-  AccountModel,
   BucketModel,
   CodeBuildProjectModel,
   DeploymentGroupModel,
@@ -497,9 +496,4 @@ export function findPipeline(
       (where.account === undefined || p.account === where.account) &&
       (where.region === undefined || p.region === where.region),
   );
-}
-
-/** The account model, or undefined when the snapshot has no folder for it. */
-export function findAccount(model: Model, accountId: string): AccountModel | undefined {
-  return model.accounts.get(accountId);
 }
