@@ -335,6 +335,15 @@ function unresolvedIn(model: Model, text: string): string[] {
   return out;
 }
 
+/**
+ * A policy that had invalid statements was read without them (they are reported as input
+ * problems). What they would have allowed or denied is unknown, so a decision that rests on such
+ * a policy is Unknown unless an explicit deny already decides it.
+ */
+function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
+  for (const ptr of p.skipped) missing.add(`${p.source?.file ?? p.name}#${ptr} (invalid statement)`);
+}
+
 function principalSide(model: Model, arn: string): Side {
   let scpTargets: readonly string[] | undefined;
   const missing = new Set<string>(unresolvedIn(model, arn));
@@ -343,6 +352,7 @@ function principalSide(model: Model, arn: string): Side {
   const context: Record<string, string> = {};
   const remember = (p: CompiledPolicy): CompiledPolicy => {
     byLabel.set(p.name, p);
+    noteSkipped(p, missing);
     return p;
   };
   const principalAccount = parseArn(arn)?.account;
@@ -408,6 +418,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
       fields.rcps = rcps.levels.map((l) =>
         l.map((p) => {
           g.byLabel.set(p.name, p);
+          noteSkipped(p, g.missing);
           return p;
         }),
       );
@@ -431,6 +442,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   const { request, missing } = g;
   const remember = (p: CompiledPolicy): CompiledPolicy => {
     g.byLabel.set(p.name, p);
+    noteSkipped(p, g.missing);
     return p;
   };
   const arn = parseArn(spec.resource);

@@ -192,6 +192,9 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     sids: new Set(),
   };
   const statements: CompiledStatement[] = [];
+  // invalid statements are left out of `statements` and remembered here, so a caller can
+  // refuse to read a decision that one of them might have changed
+  const skipped: string[] = [];
   if (Array.isArray(statementValue)) {
     if (statementValue.length === 0) {
       report.error(
@@ -201,12 +204,15 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
       );
     }
     for (let i = 0; i < statementValue.length; i++) {
-      const s = compileStatement(statementValue[i], i + 1, joinPointer('/Statement', i), ctx);
+      const pointer = joinPointer('/Statement', i);
+      const s = compileStatement(statementValue[i], i + 1, pointer, ctx);
       if (s) statements.push(s);
+      else skipped.push(base + pointer);
     }
   } else if (isObject(statementValue)) {
     const s = compileStatement(statementValue, 1, '/Statement', ctx);
     if (s) statements.push(s);
+    else skipped.push(base + '/Statement');
   } else {
     report.error(
       'policy.statement.invalid',
@@ -228,6 +234,7 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     version,
     variablesEnabled: ctx.variablesEnabled,
     statements,
+    skipped,
     source,
   };
   return { policy, problems: report.problems };

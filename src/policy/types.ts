@@ -31,6 +31,11 @@ export interface CompiledPolicy {
   readonly variablesEnabled: boolean;
   /** only the statements that passed validation; invalid ones are reported and skipped */
   readonly statements: readonly CompiledStatement[];
+  /**
+   * JSON pointers (under `source.pointer`) of the statements that were invalid and skipped:
+   * what they would have allowed or denied is unknown
+   */
+  readonly skipped: readonly string[];
   readonly source?: PolicySource;
 }
 

@@ -384,3 +384,36 @@ describe('SCP levels in words', () => {
     }
   });
 });
+
+describe('a policy with an invalid statement', () => {
+  it('makes the links it decides Unknown, naming the skipped statement, instead of deciding without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-invalid-'));
+    cpSync(demo, dir, { recursive: true });
+    const file = join(dir, KEY_FILE);
+    const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
+    const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
+    // meant to let the prod account decrypt, but `Permit` is not an effect: the statement is skipped
+    policy.Statement.push({
+      Sid: 'ProdAccountUse',
+      Effect: 'Permit',
+      Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    });
+    key.Policy = JSON.stringify(policy);
+    writeFileSync(file, JSON.stringify(key));
+    const r = await cli(root, 'analyze', dir, '--format', 'json');
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({
+        file: KEY_FILE,
+        pointer: '/Policy/Statement/2/Effect',
+        severity: 'error',
+      }),
+    );
+    const link = report.pipelines[0]!.links.find((l) => l.id === BROKEN)!;
+    expect(link.decision).toBe('Unknown');
+    expect(link.missing).toEqual([`${KEY_FILE}#/Policy/Statement/2 (invalid statement)`]);
+  });
+});
