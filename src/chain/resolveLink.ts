@@ -341,7 +341,8 @@ function unresolvedIn(model: Model, text: string): string[] {
  * a policy is Unknown unless an explicit deny already decides it.
  */
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
-  for (const ptr of p.skipped) missing.add(`${p.source?.file ?? p.name}#${ptr} (invalid statement)`);
+  for (const ptr of p.skipped)
+    missing.add(`${p.source?.file ?? p.name}#${ptr} (invalid statement)`);
 }
 
 function principalSide(model: Model, arn: string): Side {
