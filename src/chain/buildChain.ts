@@ -150,16 +150,7 @@ function toSpec(
     resource: link.resource,
     ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
     context: link.context,
-    ...(entry.principal === 'codepipelineService'
-      ? {
-          // CodePipeline documents no aws:SourceAccount / aws:SourceArn for assuming its service
-          // role (aws-facts.md 2.10, INF): decide with and without them
-          uncertainContext: {
-            'aws:SourceAccount': pipeline.account,
-            'aws:SourceArn': pipeline.arn,
-          },
-        }
-      : {}),
+    ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),
     purpose: at
       ? `\`${at.where}\` (${entry.provider === 'Pipeline' ? 'pipeline' : entry.provider})`
       : `pipeline \`${pipeline.name}\``,

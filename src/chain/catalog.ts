@@ -184,6 +184,7 @@ const ENTRY_KEYS = new Set([
   'resource',
   'resourceAccount',
   'context',
+  'uncertainContext',
   'level',
   'when',
   'doc',
@@ -401,23 +402,25 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   if (resourceAccount !== undefined) {
     checkTemplate(joinPointer(at, 'resourceAccount'), resourceAccount);
   }
-  const context = raw['context'];
-  if (context !== undefined) {
-    if (!isObject(context)) {
-      bad(joinPointer(at, 'context'), '`context` must be an object', 'catalog.entry.type');
-    } else {
-      for (const [key, value] of Object.entries(context)) {
-        const p = joinPointer(at, 'context', key);
-        if (!CONTEXT_KEY_PATTERN.test(key))
-          bad(p, `context key \`${key}\` is malformed`, 'catalog.context.key');
-        const values = Array.isArray(value) ? value : [value];
-        if (values.length === 0)
-          bad(p, 'a context value list must not be empty', 'catalog.context.value');
-        values.forEach((v: unknown) => {
-          if (typeof v !== 'string' || v.length === 0) {
-            bad(p, 'context values must be non-empty strings', 'catalog.context.value');
-          } else checkTemplate(p, v);
-        });
+  for (const field of ['context', 'uncertainContext'] as const) {
+    const context = raw[field];
+    if (context !== undefined) {
+      if (!isObject(context)) {
+        bad(joinPointer(at, field), `\`${field}\` must be an object`, 'catalog.entry.type');
+      } else {
+        for (const [key, value] of Object.entries(context)) {
+          const p = joinPointer(at, field, key);
+          if (!CONTEXT_KEY_PATTERN.test(key))
+            bad(p, `context key \`${key}\` is malformed`, 'catalog.context.key');
+          const values = Array.isArray(value) ? value : [value];
+          if (values.length === 0)
+            bad(p, 'a context value list must not be empty', 'catalog.context.value');
+          values.forEach((v: unknown) => {
+            if (typeof v !== 'string' || v.length === 0) {
+              bad(p, 'context values must be non-empty strings', 'catalog.context.value');
+            } else checkTemplate(p, v);
+          });
+        }
       }
     }
   }
@@ -904,6 +907,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           ? fill(entry.resourceAccount, facts, entry, item, 'drop')
           : undefined;
       const context = fillContext(entry.context, facts, entry, item);
+      const uncertain = fillContext(entry.uncertainContext, facts, entry, item);
       for (const action of entry.actions) {
         const fix = fillFix(entry.fix, facts, entry, item, {
           Action: action,
@@ -918,6 +922,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           resource,
           ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
           context,
+          ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
           level: entry.level,
           doc: entry.doc,
           basis: entry.basis,

@@ -113,6 +113,11 @@ export interface Requirement {
   /** the account owning the resource when its ARN does not say (S3) */
   readonly resourceAccount?: string;
   readonly context?: Readonly<Record<string, ContextTemplate>>;
+  /**
+   * context keys the service may or may not send (AWS documents no value for them): the link
+   * is evaluated with and without them, and is Unknown when the answer depends on it
+   */
+  readonly uncertainContext?: Readonly<Record<string, ContextTemplate>>;
   readonly level: Level;
   /** all must hold (AND) */
   readonly when?: readonly Condition[];
@@ -220,6 +225,7 @@ export interface ExpandedLink {
   readonly resource: string;
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
+  readonly uncertainContext?: Readonly<Record<string, string | readonly string[]>>;
   readonly level: Level;
   readonly doc: string;
   readonly basis: Basis;

@@ -24,10 +24,10 @@ export interface LinkSpec {
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   /**
-   * keys the service may or may not send (CodePipeline documents no aws:SourceArn for its role
-   * assumption): the link is evaluated with and without them and is Unknown if that matters
+   * keys the service may or may not send (from the catalog's `uncertainContext`): the link is
+   * evaluated with and without them and is Unknown if that matters
    */
-  readonly uncertainContext?: Readonly<Record<string, string>>;
+  readonly uncertainContext?: Readonly<Record<string, string | readonly string[]>>;
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

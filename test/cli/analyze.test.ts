@@ -417,3 +417,54 @@ describe('a policy with an invalid statement', () => {
     expect(link.missing).toEqual([`${KEY_FILE}#/Policy/Statement/2 (invalid statement)`]);
   });
 });
+
+describe('keys CodePipeline may or may not send', () => {
+  function withPipelineTrustCondition(condition: Record<string, unknown>): string {
+    const dir = fixedDemo();
+    const file = join(dir, '111111111111/iam.json');
+    const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+      RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: unknown }[];
+    };
+    iam.RoleDetailList.find((r) => r.RoleName === 'demo-pipeline-role')!.AssumeRolePolicyDocument =
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'codepipeline.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: condition,
+          },
+        ],
+      };
+    writeFileSync(file, JSON.stringify(iam));
+    return dir;
+  }
+  const assumeLink = (out: string) =>
+    (JSON.parse(out) as Report).pipelines[0]!.links.find(
+      (l) => l.id === 'pipeline.assume-service-role:sts:AssumeRole',
+    )!;
+
+  it('a trust policy that needs aws:SourceArn (undocumented for CodePipeline) makes the assumption Unknown', async () => {
+    const dir = withPipelineTrustCondition({
+      ArnEquals: { 'aws:SourceArn': 'arn:aws:codepipeline:us-east-1:111111111111:demo-app' },
+    });
+    const link = assumeLink((await cli(root, 'analyze', dir, '--format', 'json')).out);
+    expect(link.decision).toBe('Unknown');
+    expect(link.why).toContain('`aws:SourceArn`');
+  });
+  it('aws:SourceAccount is taken as sent: a matching condition allows, a wrong one denies', async () => {
+    const ok = withPipelineTrustCondition({
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+    });
+    expect(assumeLink((await cli(root, 'analyze', ok, '--format', 'json')).out).decision).toBe(
+      'Allowed',
+    );
+    const wrong = withPipelineTrustCondition({
+      StringEquals: { 'aws:SourceAccount': '999999999999' },
+    });
+    expect(assumeLink((await cli(root, 'analyze', wrong, '--format', 'json')).out).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
