@@ -38,6 +38,8 @@ interface Gathered {
   missing: Set<string>;
   /** every compiled policy by the label reasons use, to point at its statements */
   byLabel: Map<string | number, CompiledPolicy>;
+  /** the principal side's policies by label, looked up after `byLabel` (no merged copy per link) */
+  moreLabels?: ReadonlyMap<string | number, CompiledPolicy>;
   /** a definite failure found while gathering (a role that does not exist) */
   absent?: { why: string; reason: LinkReason };
   resourceLabel: string;
@@ -138,7 +140,7 @@ function trustWarnings(
   const root = `arn:${parseArn(spec.principal.arn)!.partition}:iam::${account}:root`;
   for (const r of result.allowedBy) {
     if (r.policyType !== 'resource') continue;
-    const trust = g.byLabel.get(r.policy);
+    const trust = policyByLabel(g, r.policy);
     const st = trust?.statements.find((x) =>
       typeof r.statement === 'number'
         ? x.sid === undefined && x.index === r.statement
@@ -296,17 +298,12 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   };
   const missing = new Set<string>(ps.missing);
   for (const m of rs.missing) missing.add(m);
-  const byLabel =
-    rs.byLabel.size === 0
-      ? ps.byLabel
-      : ps.byLabel.size === 0
-        ? rs.byLabel
-        : new Map([...ps.byLabel, ...rs.byLabel]);
   const absent = ps.absent ?? rs.absent;
   const g: Gathered = {
     request,
     missing,
-    byLabel: byLabel as Map<string | number, CompiledPolicy>,
+    byLabel: rs.byLabel as Map<string | number, CompiledPolicy>,
+    moreLabels: ps.byLabel,
     resourceLabel: rs.resourceLabel ?? spec.resource,
     ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
   };
@@ -333,6 +330,10 @@ function unresolvedIn(model: Model, text: string): string[] {
     out.push(`${at} (${u.reason})`);
   }
   return out;
+}
+
+function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | undefined {
+  return g.byLabel.get(label) ?? g.moreLabels?.get(label);
 }
 
 /**
@@ -607,7 +608,7 @@ function awsManagedKeyPolicy(
 const REASONS = new WeakMap<CompiledPolicy, Map<string, LinkReason>>();
 
 function toLinkReason(r: Reason, g: Gathered): LinkReason {
-  const policy = g.byLabel.get(r.policy);
+  const policy = policyByLabel(g, r.policy);
   if (!policy) return makeReason(r, undefined);
   let perPolicy = REASONS.get(policy);
   if (!perPolicy) {

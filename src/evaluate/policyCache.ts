@@ -4,7 +4,7 @@
  * The cache is keyed by document and kind only; the caller prefixes problem pointers with the
  * document's place in its request, which only costs anything when there are problems.
  */
-import { joinPointer, type Problem } from '../problems.js';
+import type { Problem } from '../problems.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type { CompiledPolicy, PolicyType } from '../policy/types.js';
 
@@ -85,5 +85,3 @@ function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
     labeled: new Map(),
   };
 }
-
-export { joinPointer };
