@@ -34,6 +34,24 @@ export function buildContext(
   return ctx;
 }
 
+/**
+ * The same context, built on first use: most requests are decided by statements without
+ * conditions or policy variables, and then the map is never needed.
+ */
+export class LazyContext implements RequestContext {
+  private map: Map<string, ContextValue> | undefined;
+  constructor(
+    private readonly raw: Readonly<Record<string, RawContextValue>> | undefined,
+    private readonly principal: RequestPrincipal | undefined,
+    private readonly resourceAccount: string | undefined,
+  ) {}
+
+  get(keyLower: string): ContextValue | undefined {
+    this.map ??= buildContext(this.raw, this.principal, this.resourceAccount);
+    return this.map.get(keyLower);
+  }
+}
+
 const LOWER_KEYS = new Map<string, string>();
 
 /** Lower-cased key names, memoised: requests repeat the same keys. */

@@ -15,7 +15,6 @@
 import type { Problem } from '../problems.js';
 import type {
   ActionMatcher,
-  CompiledPolicy,
   CompiledStatement,
   PolicyType,
   RequestContext,
@@ -24,8 +23,16 @@ import type {
 import { compileArnGlob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
-import { buildContext } from './context.js';
-import { compilePolicyInput, problemsAt, type PolicyKind } from './policyCache.js';
+import { LazyContext } from './context.js';
+import {
+  compilePolicyInput,
+  labeledOf,
+  problemsAt,
+  type ActionEntry,
+  type Candidate,
+  type Labeled,
+  type PolicyKind,
+} from './policyCache.js';
 import {
   matchPrincipal,
   notPrincipalApplies,
@@ -41,12 +48,6 @@ import type {
   PolicyInput,
   Reason,
 } from './types.js';
-
-/** A policy ready for evaluation, with the label reasons use. */
-interface Labeled {
-  readonly policy: CompiledPolicy;
-  readonly label: string | number;
-}
 
 interface Hit {
   readonly policyType: PolicyType;
@@ -83,16 +84,17 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     );
   }
   const resourceAccount = resolveResourceAccount(request, principal);
+  const action = ACTIONS.get(request.action)!;
   const prepared: Prepared = {
-    actionLower: request.action.toLowerCase(),
+    actionLower: action.lower,
     resource: request.resource,
     principal,
-    context: buildContext(request.context, principal, resourceAccount),
+    context: new LazyContext(request.context, principal, resourceAccount),
   };
 
   const state: CompileState = { problems, unusable: false };
 
-  const service = prepared.actionLower.slice(0, prepared.actionLower.indexOf(':'));
+  const service = action.service;
   const isTrust =
     service === 'sts' && request.resourcePolicy !== undefined && isRoleArn(request.resource);
   // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
@@ -364,58 +366,127 @@ function scan(
   allows: Hit[],
   denies: Hit[],
 ): void {
-  const { policy } = labeled;
-  for (const st of statementsForAction(policy, req.actionLower)) {
-    if (!resourceApplies(st, req, policy.variablesEnabled)) continue;
-    let kind: PrincipalMatchKind | undefined;
-    if (checkPrincipal) {
-      if (st.principal) {
-        kind = matchPrincipal(st.principal, req.principal);
-        if (!kind) continue;
-      } else if (st.notPrincipal) {
-        if (!notPrincipalApplies(st.notPrincipal, req.principal)) continue;
-        kind = 'wildcard';
-      } else {
-        continue;
-      }
-    }
-    if (
-      st.conditions.length > 0 &&
-      !conditionsHold(st.conditions, req.context, policy.variablesEnabled)
-    )
+  const variablesEnabled = labeled.policy.variablesEnabled;
+  const candidates = candidatesFor(labeled, req, checkPrincipal);
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    const st = c.statement;
+    if (c.dynamic && !resourceApplies(st, req, variablesEnabled)) continue;
+    if (st.conditions.length > 0 && !conditionsHold(st.conditions, req.context, variablesEnabled))
       continue;
-    const hit: Hit = kind
-      ? { policyType, label: labeled.label, statement: st, kind }
+    const hit: Hit = c.kind
+      ? { policyType, label: labeled.label, statement: st, kind: c.kind }
       : { policyType, label: labeled.label, statement: st };
     (st.effect === 'Deny' ? denies : allows).push(hit);
   }
 }
 
-// Per policy, the statements whose Action/NotAction matches an action. Requests repeat actions
-// heavily, so this turns a scan of every statement into one map lookup; bounded per policy.
-const ACTION_CACHE = new WeakMap<CompiledPolicy, Map<string, readonly CompiledStatement[]>>();
+// The statement index (see ActionEntry): requests repeat actions, resources and principals
+// heavily, so the Action, Resource and Principal tests of a statement run once per combination
+// instead of once per request. Bounded: at most ACTION_CACHE_LIMIT actions per policy, and
+// INDEX_LIMIT resource and principal entries over all policies, after which every resource map
+// is dropped (a new generation) and refilled on demand.
 const ACTION_CACHE_LIMIT = 4096;
+const INDEX_LIMIT = 1_000_000;
+let indexGeneration = 0;
+let indexEntries = 0;
 
-function statementsForAction(
-  policy: CompiledPolicy,
-  actionLower: string,
-): readonly CompiledStatement[] {
-  let cache = ACTION_CACHE.get(policy);
-  if (!cache) {
-    cache = new Map();
-    ACTION_CACHE.set(policy, cache);
+function countEntry(): void {
+  if (++indexEntries > INDEX_LIMIT) {
+    indexEntries = 0;
+    indexGeneration++;
   }
+}
+
+function candidatesFor(
+  labeled: Labeled,
+  req: Prepared,
+  checkPrincipal: boolean,
+): readonly Candidate[] {
+  const entry = actionEntry(labeled, req.actionLower);
+  if (entry.generation !== indexGeneration) {
+    entry.byResource = new Map();
+    entry.generation = indexGeneration;
+  }
+  let byResource = entry.byResource.get(req.resource);
+  if (byResource === undefined) {
+    byResource = {
+      plain: resourceCandidates(entry.statements, req, labeled),
+      byPrincipal: new Map(),
+    };
+    entry.byResource.set(req.resource, byResource);
+    countEntry();
+  }
+  if (!checkPrincipal) return byResource.plain;
+  let named = byResource.byPrincipal.get(req.principal);
+  if (named === undefined) {
+    named = principalCandidates(byResource.plain, req.principal);
+    byResource.byPrincipal.set(req.principal, named);
+    countEntry();
+  }
+  return named;
+}
+
+function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
+  const cache = labeled.byAction;
   const hit = cache.get(actionLower);
   if (hit) return hit;
-  const out: CompiledStatement[] = [];
-  for (const st of policy.statements) {
+  const statements: CompiledStatement[] = [];
+  for (const st of labeled.policy.statements) {
     if (
       st.action ? actionMatches(st.action, actionLower) : !actionMatches(st.notAction!, actionLower)
     )
-      out.push(st);
+      statements.push(st);
   }
   if (cache.size >= ACTION_CACHE_LIMIT) cache.clear();
-  cache.set(actionLower, out);
+  const entry: ActionEntry = { statements, byResource: new Map(), generation: indexGeneration };
+  cache.set(actionLower, entry);
+  return entry;
+}
+
+/** The statements whose Resource/NotResource matches the request's resource, or may (variables). */
+function resourceCandidates(
+  statements: readonly CompiledStatement[],
+  req: Prepared,
+  labeled: Labeled,
+): Candidate[] {
+  const variablesEnabled = labeled.policy.variablesEnabled;
+  const out: Candidate[] = [];
+  for (const st of statements) {
+    const m = st.resource ?? st.notResource;
+    const dynamic = m !== undefined && variablesEnabled && hasTemplate(m);
+    if (!dynamic && !resourceApplies(st, req, variablesEnabled)) continue;
+    out.push({ statement: st, kind: undefined, dynamic });
+  }
+  return out;
+}
+
+function hasTemplate(m: ResourceMatcher): boolean {
+  if (m.any) return false;
+  for (const p of m.patterns) if (p.template) return true;
+  return false;
+}
+
+/** The candidates whose Principal/NotPrincipal names the caller, with how it is named. */
+function principalCandidates(
+  candidates: readonly Candidate[],
+  principal: RequestPrincipal,
+): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of candidates) {
+    const st = c.statement;
+    let kind: PrincipalMatchKind | undefined;
+    if (st.principal) {
+      kind = matchPrincipal(st.principal, principal);
+      if (!kind) continue;
+    } else if (st.notPrincipal) {
+      if (!notPrincipalApplies(st.notPrincipal, principal)) continue;
+      kind = 'wildcard';
+    } else {
+      continue;
+    }
+    out.push({ statement: st, kind, dynamic: c.dynamic });
+  }
   return out;
 }
 
@@ -456,6 +527,12 @@ function reason(h: Hit, explicit: boolean): Reason {
 }
 
 function dedupe(reasons: readonly Reason[]): Reason[] {
+  if (reasons.length <= 16) {
+    // the usual case: a few reasons, compared in place without building keys
+    const out: Reason[] = [];
+    for (const r of reasons) if (!out.some((o) => sameReason(o, r))) out.push(r);
+    return out;
+  }
   const seen = new Set<string>();
   const out: Reason[] = [];
   for (const r of reasons) {
@@ -467,6 +544,15 @@ function dedupe(reasons: readonly Reason[]): Reason[] {
   return out;
 }
 
+function sameReason(a: Reason, b: Reason): boolean {
+  return (
+    a.policyType === b.policyType &&
+    a.policy === b.policy &&
+    a.statement === b.statement &&
+    a.explicit === b.explicit
+  );
+}
+
 function deny(decision: Decision, deniedBy: Reason[], problems: Problem[]): EvaluationResult {
   return { decision, deniedBy, allowedBy: [], problems };
 }
@@ -475,7 +561,8 @@ function problem(pointer: string, message: string, id: string): Problem {
   return { pointer, message, id, severity: 'error' };
 }
 
-const VALID_ACTIONS = new Set<string>();
+/** Valid actions seen so far, with their lower-cased form and service prefix. */
+const ACTIONS = new Map<string, { readonly lower: string; readonly service: string }>();
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
 function validateRequest(r: EvaluationRequest): Problem | undefined {
@@ -484,7 +571,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
   if (!nonEmpty(r.principal)) return missingField('principal');
   if (!nonEmpty(r.action)) return missingField('action');
   if (!nonEmpty(r.resource)) return missingField('resource');
-  if (!VALID_ACTIONS.has(r.action)) {
+  if (!ACTIONS.has(r.action)) {
     if (!ACTION_RE.test(r.action)) {
       return problem(
         '/action',
@@ -492,7 +579,9 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
         'request.action.invalid',
       );
     }
-    if (VALID_ACTIONS.size < 100_000) VALID_ACTIONS.add(r.action);
+    if (ACTIONS.size >= 100_000) ACTIONS.clear();
+    const lower = r.action.toLowerCase();
+    ACTIONS.set(r.action, { lower, service: lower.slice(0, lower.indexOf(':')) });
   }
   if (
     r.resourceAccount !== undefined &&
@@ -632,13 +721,7 @@ function compileOne(
     state.unusable = true;
     return undefined;
   }
-  const label = c.named ? c.policy.name : fallback;
-  let labeled = c.labeled.get(label);
-  if (!labeled) {
-    labeled = { policy: c.policy, label };
-    if (c.labeled.size < 64) c.labeled.set(label, labeled);
-  }
-  return labeled;
+  return labeledOf(c, c.policy, c.named ? c.policy.name : fallback);
 }
 
 function compileLevels(

@@ -6,7 +6,45 @@
  */
 import type { Problem } from '../problems.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy, PolicyType } from '../policy/types.js';
+import type { CompiledPolicy, CompiledStatement, PolicyType } from '../policy/types.js';
+
+/** A policy ready for evaluation, with the label reasons use. */
+export interface Labeled {
+  readonly policy: CompiledPolicy;
+  readonly label: string | number;
+  /** the statement index of the policy (shared by every label) */
+  readonly byAction: Map<string, ActionEntry>;
+}
+
+/**
+ * The statement index: per lower-cased action, the statements whose Action/NotAction matches
+ * it; under that, per resource, those whose Resource/NotResource matches it; under that, per
+ * request principal, those whose Principal/NotPrincipal names it. Only the conditions, and
+ * the resource patterns that hold policy variables, are left to check per request.
+ */
+export interface ActionEntry {
+  readonly statements: readonly CompiledStatement[];
+  byResource: Map<string, ResourceEntry>;
+  /** the index generation the resource map belongs to (see evaluate.ts) */
+  generation: number;
+}
+
+export interface ResourceEntry {
+  /** statements for a caller-independent scan (identity, boundary, session, SCP) */
+  readonly plain: readonly Candidate[];
+  /** per request principal, for scans that check Principal (resource policies, RCPs) */
+  readonly byPrincipal: Map<object, readonly Candidate[]>;
+}
+
+export interface Candidate {
+  readonly statement: CompiledStatement;
+  /** how the statement's Principal names the caller (principal-checked scans only) */
+  readonly kind: PrincipalMatchKindLike | undefined;
+  /** the statement's Resource/NotResource holds policy variables: check it per request */
+  readonly dynamic: boolean;
+}
+
+type PrincipalMatchKindLike = 'session' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
 
 export interface CompiledInput {
   /** undefined when the document is unusable (its problems say why) */
@@ -16,10 +54,11 @@ export interface CompiledInput {
   /** true when the input was already a compiled policy: reasons use its own name */
   readonly named: boolean;
   /** the policy with each label it has been given, reused across requests */
-  readonly labeled: Map<
-    string | number,
-    { readonly policy: CompiledPolicy; readonly label: string | number }
-  >;
+  readonly labeled: Map<string | number, Labeled>;
+  /** the statement index, per lower-cased action */
+  readonly byAction: Map<string, ActionEntry>;
+  /** the label given last and its Labeled: requests mostly give a document the same label */
+  last: Labeled | undefined;
 }
 
 export type PolicyKind = PolicyType | 'trust';
@@ -35,23 +74,29 @@ const KINDS: readonly PolicyKind[] = [
 ];
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
-const NAMED = new WeakMap<CompiledPolicy, CompiledInput>();
-const OBJECT_CACHE = new WeakMap<object, (CompiledInput | undefined)[]>();
+/** Compiled policies (one wrapper for every kind) and raw objects (one per kind), by identity. */
+const OBJECT_CACHE = new WeakMap<object, CompiledInput | (CompiledInput | undefined)[]>();
 const STRING_CACHE = new Map<string, CompiledInput>();
 const STRING_CACHE_LIMIT = 10_000;
 const NO_PROBLEMS: readonly Problem[] = [];
 
 export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledInput {
-  if (isCompiledPolicy(input)) {
-    let wrapped = NAMED.get(input);
-    if (!wrapped) {
-      wrapped = { policy: input, problems: NO_PROBLEMS, named: true, labeled: new Map() };
-      NAMED.set(input, wrapped);
-    }
-    return wrapped;
-  }
   if (typeof input === 'object' && input !== null) {
-    let perKind = OBJECT_CACHE.get(input);
+    const hit = OBJECT_CACHE.get(input);
+    if (hit !== undefined && !Array.isArray(hit)) return hit;
+    if (hit === undefined && isCompiledPolicy(input)) {
+      const wrapped: CompiledInput = {
+        policy: input,
+        problems: NO_PROBLEMS,
+        named: true,
+        labeled: new Map(),
+        byAction: new Map(),
+        last: undefined,
+      };
+      OBJECT_CACHE.set(input, wrapped);
+      return wrapped;
+    }
+    let perKind = hit as (CompiledInput | undefined)[] | undefined;
     if (!perKind) {
       perKind = [];
       OBJECT_CACHE.set(input, perKind);
@@ -71,6 +116,23 @@ export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledIn
   return compileFresh(input, kind);
 }
 
+/** The compiled input with a label for reasons (memoised per label). */
+export function labeledOf(
+  c: CompiledInput,
+  policy: CompiledPolicy,
+  label: string | number,
+): Labeled {
+  const last = c.last;
+  if (last !== undefined && last.label === label) return last;
+  let labeled = c.labeled.get(label);
+  if (!labeled) {
+    labeled = { policy, label, byAction: c.byAction };
+    if (c.labeled.size < 64) c.labeled.set(label, labeled);
+  }
+  c.last = labeled;
+  return labeled;
+}
+
 /** The problems of a compiled input, with pointers under the document's place in the request. */
 export function problemsAt(compiled: CompiledInput, base: string): Problem[] {
   return compiled.problems.map((p) => ({ ...p, pointer: base + p.pointer }));
@@ -83,5 +145,7 @@ function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
     problems: problems.length ? problems : NO_PROBLEMS,
     named: false,
     labeled: new Map(),
+    byAction: new Map(),
+    last: undefined,
   };
 }

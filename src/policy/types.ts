@@ -132,4 +132,7 @@ export interface CompiledCondition {
 
 /** A request's context: lower-cased key -> a single value or a list (multivalued keys). */
 export type ContextValue = string | readonly string[];
-export type RequestContext = ReadonlyMap<string, ContextValue>;
+/** Context lookups by lower-cased key (a Map, or the evaluator's lazily built context). */
+export interface RequestContext {
+  get(keyLower: string): ContextValue | undefined;
+}
