@@ -35,11 +35,13 @@ export function buildContext(
 }
 
 /**
- * The same context, built on first use: most requests are decided by statements without
- * conditions or policy variables, and then the map is never needed.
+ * The same context, for the evaluator: the first few lookups read the request's context and the
+ * principal's keys directly, and the map is only built when a request looks up more keys. Most
+ * requests are decided by statements without conditions or policy variables and never look.
  */
 export class LazyContext implements RequestContext {
   private map: Map<string, ContextValue> | undefined;
+  private lookups = 0;
   constructor(
     private readonly raw: Readonly<Record<string, RawContextValue>> | undefined,
     private readonly principal: RequestPrincipal | undefined,
@@ -47,9 +49,39 @@ export class LazyContext implements RequestContext {
   ) {}
 
   get(keyLower: string): ContextValue | undefined {
-    this.map ??= buildContext(this.raw, this.principal, this.resourceAccount);
-    return this.map.get(keyLower);
+    if (this.map !== undefined) return this.map.get(keyLower);
+    if (++this.lookups > DIRECT_LOOKUPS) {
+      this.map = buildContext(this.raw, this.principal, this.resourceAccount);
+      return this.map.get(keyLower);
+    }
+    const raw = this.raw;
+    let found: RawContextValue | undefined;
+    if (raw) {
+      // the last key that lower-cases to the name wins, as when the map is built
+      for (const key in raw) if (lowerKey(key) === keyLower) found = raw[key];
+    }
+    if (found !== undefined) return normalizeValue(found);
+    if (this.principal) {
+      const fromPrincipal = principalKeys(this.principal).get(keyLower);
+      if (fromPrincipal !== undefined) return fromPrincipal;
+    }
+    return keyLower === 'aws:resourceaccount' ? this.resourceAccount : undefined;
   }
+}
+
+const DIRECT_LOOKUPS = 2;
+
+const PRINCIPAL_KEYS = new WeakMap<RequestPrincipal, Map<string, ContextValue>>();
+
+/** The keys a principal implies (memoised per principal: principals are memoised themselves). */
+function principalKeys(p: RequestPrincipal): Map<string, ContextValue> {
+  let keys = PRINCIPAL_KEYS.get(p);
+  if (!keys) {
+    keys = new Map();
+    fillFromPrincipal(keys, p);
+    PRINCIPAL_KEYS.set(p, keys);
+  }
+  return keys;
 }
 
 const LOWER_KEYS = new Map<string, string>();

@@ -15,6 +15,7 @@
 import type { Problem } from '../problems.js';
 import type {
   ActionMatcher,
+  CompiledPolicy,
   CompiledStatement,
   PolicyType,
   RequestContext,
@@ -383,10 +384,12 @@ function scan(
 
 // The statement index (see ActionEntry): requests repeat actions, resources and principals
 // heavily, so the Action, Resource and Principal tests of a statement run once per combination
-// instead of once per request. Bounded: at most ACTION_CACHE_LIMIT actions per policy, and
-// INDEX_LIMIT resource and principal entries over all policies, after which every resource map
-// is dropped (a new generation) and refilled on demand.
+// instead of once per request. Bounded: at most ACTION_CACHE_LIMIT actions per policy and
+// RESOURCE_LIMIT resources per action (further resources are tested without being kept: an
+// analysis names many object ARNs once each), and INDEX_LIMIT entries over all policies, after
+// which every resource map is dropped (a new generation) and refilled on demand.
 const ACTION_CACHE_LIMIT = 4096;
+const RESOURCE_LIMIT = 256;
 const INDEX_LIMIT = 1_000_000;
 let indexGeneration = 0;
 let indexEntries = 0;
@@ -404,25 +407,33 @@ function candidatesFor(
   checkPrincipal: boolean,
 ): readonly Candidate[] {
   const entry = actionEntry(labeled, req.actionLower);
-  if (entry.generation !== indexGeneration) {
-    entry.byResource = new Map();
-    entry.generation = indexGeneration;
-  }
-  let byResource = entry.byResource.get(req.resource);
+  let byResource = entry.anyResource;
   if (byResource === undefined) {
-    byResource = {
-      plain: resourceCandidates(entry.statements, req, labeled),
-      byPrincipal: new Map(),
-    };
-    entry.byResource.set(req.resource, byResource);
-    countEntry();
+    if (entry.generation !== indexGeneration) {
+      entry.byResource = undefined;
+      entry.generation = indexGeneration;
+    }
+    byResource = entry.byResource?.get(req.resource);
+    if (byResource === undefined) {
+      const plain = resourceCandidates(entry, req, labeled.policy.variablesEnabled);
+      const map = (entry.byResource ??= new Map());
+      if (map.size >= RESOURCE_LIMIT) {
+        return checkPrincipal ? principalCandidates(plain, req.principal) : plain;
+      }
+      byResource = { plain, byPrincipal: undefined };
+      map.set(req.resource, byResource);
+      countEntry();
+    }
   }
   if (!checkPrincipal) return byResource.plain;
-  let named = byResource.byPrincipal.get(req.principal);
+  let named = byResource.byPrincipal?.get(req.principal);
   if (named === undefined) {
     named = principalCandidates(byResource.plain, req.principal);
-    byResource.byPrincipal.set(req.principal, named);
-    countEntry();
+    const map = (byResource.byPrincipal ??= new Map());
+    if (map.size < RESOURCE_LIMIT) {
+      map.set(req.principal, named);
+      countEntry();
+    }
   }
   return named;
 }
@@ -431,32 +442,55 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
   const cache = labeled.byAction;
   const hit = cache.get(actionLower);
   if (hit) return hit;
+  const all = (labeled.input.candidates ??= baseCandidates(labeled.policy));
   const statements: CompiledStatement[] = [];
-  for (const st of labeled.policy.statements) {
+  const base: Candidate[] = [];
+  let anyResource = true;
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i]!;
+    const st = c.statement;
     if (
       st.action ? actionMatches(st.action, actionLower) : !actionMatches(st.notAction!, actionLower)
-    )
+    ) {
       statements.push(st);
+      base.push(c);
+      if ((st.resource ?? st.notResource) !== undefined && !(st.resource?.any ?? false))
+        anyResource = false;
+    }
   }
   if (cache.size >= ACTION_CACHE_LIMIT) cache.clear();
-  const entry: ActionEntry = { statements, byResource: new Map(), generation: indexGeneration };
+  const entry: ActionEntry = {
+    statements,
+    base,
+    anyResource: anyResource ? { plain: base, byPrincipal: undefined } : undefined,
+    byResource: undefined,
+    generation: indexGeneration,
+  };
   cache.set(actionLower, entry);
   return entry;
 }
 
+/** One candidate per statement, before any test: made once per policy. */
+function baseCandidates(policy: CompiledPolicy): Candidate[] {
+  return policy.statements.map((st) => {
+    const m = st.resource ?? st.notResource;
+    return {
+      statement: st,
+      kind: undefined,
+      dynamic: m !== undefined && policy.variablesEnabled && hasTemplate(m),
+    };
+  });
+}
+
 /** The statements whose Resource/NotResource matches the request's resource, or may (variables). */
 function resourceCandidates(
-  statements: readonly CompiledStatement[],
+  entry: ActionEntry,
   req: Prepared,
-  labeled: Labeled,
+  variablesEnabled: boolean,
 ): Candidate[] {
-  const variablesEnabled = labeled.policy.variablesEnabled;
   const out: Candidate[] = [];
-  for (const st of statements) {
-    const m = st.resource ?? st.notResource;
-    const dynamic = m !== undefined && variablesEnabled && hasTemplate(m);
-    if (!dynamic && !resourceApplies(st, req, variablesEnabled)) continue;
-    out.push({ statement: st, kind: undefined, dynamic });
+  for (const c of entry.base) {
+    if (c.dynamic || resourceApplies(c.statement, req, variablesEnabled)) out.push(c);
   }
   return out;
 }

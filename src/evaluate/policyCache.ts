@@ -14,6 +14,8 @@ export interface Labeled {
   readonly label: string | number;
   /** the statement index of the policy (shared by every label) */
   readonly byAction: Map<string, ActionEntry>;
+  /** the compiled input the index and candidates belong to */
+  readonly input: CompiledInput;
 }
 
 /**
@@ -24,7 +26,11 @@ export interface Labeled {
  */
 export interface ActionEntry {
   readonly statements: readonly CompiledStatement[];
-  byResource: Map<string, ResourceEntry>;
+  /** one candidate per statement, before the resource and principal tests */
+  readonly base: readonly Candidate[];
+  /** set when no statement tests the resource (`*` or no Resource): one entry for every resource */
+  readonly anyResource: ResourceEntry | undefined;
+  byResource: Map<string, ResourceEntry> | undefined;
   /** the index generation the resource map belongs to (see evaluate.ts) */
   generation: number;
 }
@@ -33,7 +39,7 @@ export interface ResourceEntry {
   /** statements for a caller-independent scan (identity, boundary, session, SCP) */
   readonly plain: readonly Candidate[];
   /** per request principal, for scans that check Principal (resource policies, RCPs) */
-  readonly byPrincipal: Map<object, readonly Candidate[]>;
+  byPrincipal: Map<object, readonly Candidate[]> | undefined;
 }
 
 export interface Candidate {
@@ -59,6 +65,8 @@ export interface CompiledInput {
   readonly byAction: Map<string, ActionEntry>;
   /** the label given last and its Labeled: requests mostly give a document the same label */
   last: Labeled | undefined;
+  /** one candidate per statement of the policy, made on first use */
+  candidates: readonly Candidate[] | undefined;
 }
 
 export type PolicyKind = PolicyType | 'trust';
@@ -92,6 +100,7 @@ export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledIn
         labeled: new Map(),
         byAction: new Map(),
         last: undefined,
+        candidates: undefined,
       };
       OBJECT_CACHE.set(input, wrapped);
       return wrapped;
@@ -126,7 +135,7 @@ export function labeledOf(
   if (last !== undefined && last.label === label) return last;
   let labeled = c.labeled.get(label);
   if (!labeled) {
-    labeled = { policy, label, byAction: c.byAction };
+    labeled = { policy, label, byAction: c.byAction, input: c };
     if (c.labeled.size < 64) c.labeled.set(label, labeled);
   }
   c.last = labeled;
@@ -147,5 +156,6 @@ function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
     labeled: new Map(),
     byAction: new Map(),
     last: undefined,
+    candidates: undefined,
   };
 }
