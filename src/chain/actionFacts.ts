@@ -13,6 +13,12 @@ import {
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import type { ActionModel, Model, PipelineModel, StageModel } from '../model/types.js';
+import {
+  DEFAULT_TASK_DEFINITION_PATH,
+  NO_ARTIFACTS,
+  taskDefinitionKey,
+  type SuppliedArtifacts,
+} from '../model/artifacts.js';
 import type { ActionFacts, CloneRefSource } from './catalogTypes.js';
 
 export interface FactsWithGaps {
@@ -24,7 +30,14 @@ export interface FactsWithGaps {
 }
 
 export type FactGroup =
-  'codebuild' | 'lambda' | 'codedeploy' | 'ecs' | 's3Source' | 'events' | 'artifactStore';
+  | 'codebuild'
+  | 'lambda'
+  | 'codedeploy'
+  | 'codedeployInstances'
+  | 'ecs'
+  | 's3Source'
+  | 'events'
+  | 'artifactStore';
 
 /** The producer of each artifact name in a pipeline: `stage/action` and the action itself. */
 export type Producers = ReadonlyMap<
@@ -99,6 +112,7 @@ export function actionFacts(
   stage: StageModel,
   action: ActionModel,
   producers: Producers,
+  artifacts: SuppliedArtifacts = NO_ARTIFACTS,
 ): FactsWithGaps {
   const gaps = new Map<FactGroup, string>();
   const partition = partitionOf(pipeline);
@@ -186,26 +200,38 @@ export function actionFacts(
         cfg['ApplicationName'],
         group,
       );
+      const roles = found.kind === 'found' ? found.value.instanceRoles : undefined;
       if (found.kind === 'found') {
         // a group without a configuration uses CodeDeployDefault.OneAtATime
         // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html)
         codedeploy = {
           deploymentConfigName: found.value.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
+          ...(roles
+            ? { instanceRoles: { roleArns: roles.roleArns, unresolved: roles.unresolved } }
+            : {}),
         };
       } else if (found.kind === 'missing') gaps.set('codedeploy', found.file);
+      if (!roles && action.provider === 'CodeDeploy') {
+        gaps.set(
+          'codedeployInstances',
+          `the instance profile of the EC2 instances of deployment group ${cfg['ApplicationName']}/${group} (snapshots name none: a template that defines the group and its Auto Scaling groups)`,
+        );
+      }
     }
   }
   let ecs: ActionFacts['ecs'];
-  if (action.provider === 'ECS' || action.provider === 'CodeDeployToECS') {
+  if (action.provider === 'CodeDeployToECS') {
+    const found = blueGreenTaskDefinition(model, pipeline, action, actionAccount, artifacts);
+    if ('facts' in found) ecs = found.facts;
+    if (found.gap) gaps.set('ecs', found.gap);
+  } else if (action.provider === 'ECS') {
     // The standard ECS action deploys a new revision of the service's task definition; a
     // template that defines the service and its task definition names the family and the
-    // roles ECS must be passed. Snapshots hold no ECS data, and a blue/green deployment takes
-    // its task definition from an artifact (taskdef.json), so those stay unknown.
+    // roles ECS must be passed. Snapshots hold no ECS data, so those stay unknown.
     const region = model.accounts.get(actionAccount)?.regions.get(actionRegion);
-    const service =
-      action.provider === 'ECS' && cfg['ServiceName']
-        ? region?.ecsServices?.get(`${cfg['ClusterName'] ?? 'default'}/${cfg['ServiceName']}`)
-        : undefined;
+    const service = cfg['ServiceName']
+      ? region?.ecsServices?.get(`${cfg['ClusterName'] ?? 'default'}/${cfg['ServiceName']}`)
+      : undefined;
     const td = service?.taskDefinitionFamily
       ? region?.ecsTaskDefinitions?.get(service.taskDefinitionFamily)
       : undefined;
@@ -313,6 +339,57 @@ export function actionFacts(
         }
       : undefined;
   return storeKeyFailure ? { facts, gaps, storeKeyFailure } : { facts, gaps };
+}
+
+/**
+ * A blue/green ECS deployment registers the task definition written in its task definition
+ * template (`TaskDefinitionTemplatePath`, default `taskdef.json`, of the input artifact
+ * `TaskDefinitionTemplateArtifact`), read at run time: known when the user gave the artifact's
+ * files (src/load/artifacts.ts). A role written as a name rather than an ARN (ECS takes a name
+ * for the task role) is a role of the account that registers the task definition: its ARN is
+ * looked up there, and unknown when the input does not hold it.
+ */
+function blueGreenTaskDefinition(
+  model: Model,
+  pipeline: PipelineModel,
+  action: ActionModel,
+  account: string,
+  artifacts: SuppliedArtifacts,
+): { facts: NonNullable<ActionFacts['ecs']>; gap?: string } | { gap: string } {
+  const cfg = action.configuration;
+  const artifact = cfg['TaskDefinitionTemplateArtifact'];
+  const path = cfg['TaskDefinitionTemplatePath'] || DEFAULT_TASK_DEFINITION_PATH;
+  if (!artifact) return { gap: 'the action configuration TaskDefinitionTemplateArtifact' };
+  const td = artifacts.taskDefinitions.get(taskDefinitionKey(pipeline.arn, artifact, path));
+  if (!td) {
+    return {
+      gap: `${path} of input artifact ${artifact}, the task definition template read at run time (give the artifact's files: --artifact ${artifact}=DIR)`,
+    };
+  }
+  if (!td.valid) return { gap: `${td.file}, once its problems are fixed` };
+  const roles: string[] = [];
+  const unknownRoles: string[] = [];
+  for (const role of [td.taskRoleArn, td.executionRoleArn]) {
+    if (role === undefined) continue;
+    if (role.startsWith('arn:')) roles.push(role);
+    else {
+      const byName = [...(model.accounts.get(account)?.iam?.roles.values() ?? [])].find(
+        (r) => r.name === role,
+      );
+      if (byName) roles.push(byName.arn);
+      else unknownRoles.push(role);
+    }
+  }
+  const facts = {
+    taskDefinitionFamily: td.family!,
+    ...(unknownRoles.length === 0 ? { passRoleArns: roles } : {}),
+  };
+  return unknownRoles.length === 0
+    ? { facts }
+    : {
+        facts,
+        gap: `the role ${unknownRoles.join(', ')} that ${td.file} names without its ARN, in account ${account} (write its ARN, or give the input that defines the role)`,
+      };
 }
 
 function isKeyArn(ref: string): boolean {

@@ -5,6 +5,7 @@
  */
 import { buildChainGraph, blockedStages } from '../graph/chainGraph.js';
 import { listPipelines } from '../model/queries.js';
+import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import type { Problem } from '../problems.js';
 import { sortProblems } from '../problems.js';
@@ -19,6 +20,8 @@ export interface AnalyzeOptions {
   /** only these pipelines (name or ARN); all when empty */
   readonly pipelines?: readonly string[];
   readonly catalog?: Catalog;
+  /** files of input artifacts given offline (src/load/artifacts.ts: readSuppliedArtifacts) */
+  readonly artifacts?: SuppliedArtifacts;
 }
 
 export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report {
@@ -46,7 +49,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report
   );
   return {
     pipelines: pipelines.map((p) => {
-      const r = analyzePipeline(model, p, catalog);
+      const r = analyzePipeline(model, p, catalog, options.artifacts);
       if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file)))
         return r;
       return { ...r, verdict: 'unknown' as const };
@@ -59,8 +62,9 @@ export function analyzePipeline(
   model: Model,
   pipeline: PipelineModel,
   catalog: Catalog,
+  artifacts: SuppliedArtifacts = NO_ARTIFACTS,
 ): ReportPipeline {
-  const specs = buildPipelineLinks(model, pipeline, catalog);
+  const specs = buildPipelineLinks(model, pipeline, catalog, artifacts);
   const evaluated = specs.map((s) => resolveLink(model, s));
   const shape = {
     name: pipeline.name,

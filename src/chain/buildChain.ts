@@ -3,6 +3,7 @@
  * requirements expanded with the facts the model holds. Every link stands on its own, so one
  * run shows every broken link, not only the first.
  */
+import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
 import { findCodeBuildProject } from '../model/queries.js';
@@ -14,7 +15,7 @@ import {
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import { expandAction, isPipelineScoped, principalOf } from './catalog.js';
+import { expandAction, isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -23,6 +24,7 @@ export function buildPipelineLinks(
   model: Model,
   pipeline: PipelineModel,
   catalog: Catalog,
+  artifacts: SuppliedArtifacts = NO_ARTIFACTS,
 ): LinkSpec[] {
   const producers = artifactProducers(pipeline);
   const out: LinkSpec[] = [];
@@ -43,6 +45,7 @@ export function buildPipelineLinks(
         stage,
         action,
         producers,
+        artifacts,
       );
       const { links, unknowns } = expandAction(catalog, facts, {
         pipelineScope: !pipelineWideDone,
@@ -91,7 +94,9 @@ export function buildPipelineLinks(
             : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
-          const reason = `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
+          const reason =
+            link.principalUnknown ??
+            `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
           push({ ...spec, unknown: filesFor(reason, gaps), unknownReason: reason });
           continue;
         }
@@ -140,8 +145,13 @@ function toSpec(
   const id = at
     ? `${at.where}:${link.requirementId}:${link.action}`
     : `${link.requirementId}:${link.action}`;
+  // one link per caller when an entry has several (the roles of a deployment group's instances)
+  const qualified = resourceQualified(id, link, entry);
   return {
-    id: resourceQualified(id, link, entry),
+    id:
+      isPrincipalList(entry.principal) && link.principal !== undefined
+        ? `${qualified}:${link.principal}`
+        : qualified,
     requirement: link.requirementId,
     level: link.level,
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
@@ -186,7 +196,7 @@ const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
 const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/codebuild project|the project|project role/i, 'codebuild'],
   [/function/i, 'lambda'],
-  [/instance role/i, 'codedeploy'],
+  [/instance role/i, 'codedeployInstances'],
   [/deployment (group|config)/i, 'codedeploy'],
   [/task definition/i, 'ecs'],
   [/source bucket|s3 source/i, 's3Source'],

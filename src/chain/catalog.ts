@@ -536,21 +536,58 @@ export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | u
     case 'eventsRuleRole':
       return facts.eventsRule?.roleArn;
     case 'codedeployInstanceRole':
+      // one per instance role: see principalsOf
       return undefined;
     default:
       return SERVICE_PRINCIPALS[kind];
   }
 }
 
+/** One caller of an entry: its ARN, or why it is not known. */
+export interface Caller {
+  readonly principal?: string;
+  readonly unknown?: string;
+}
+
+/**
+ * Every caller of an entry. One for most kinds (its ARN may be unknown); for the CodeDeploy
+ * instance role, each role of the deployment group's instances, and one unknown caller for the
+ * instances whose role is not known (src/load/templateDeploymentGroups.ts says which).
+ */
+export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly Caller[] {
+  if (kind !== 'codedeployInstanceRole') {
+    const principal = principalOf(kind, facts);
+    return [principal !== undefined ? { principal } : {}];
+  }
+  const roles = facts.codedeploy?.instanceRoles;
+  if (!roles) return [{}];
+  const out: Caller[] = roles.roleArns.map((principal) => ({ principal }));
+  if (roles.unresolved.length > 0) {
+    out.push({
+      unknown: `the instance role of some targets of the deployment group is not known: ${roles.unresolved.join('; ')}`,
+    });
+  }
+  return out;
+}
+
+/** Kinds whose callers are a list: their link ids name the caller. */
+export function isPrincipalList(kind: PrincipalKind): boolean {
+  return kind === 'codedeployInstanceRole';
+}
+
 /**
  * The principal's account. Roles default to the account their resources live in: a CodeBuild
  * project's service role is in the project's account, a function's role in the function's.
  */
-function principalAccount(kind: PrincipalKind, facts: ActionFacts): Resolved {
+function principalAccount(
+  kind: PrincipalKind,
+  facts: ActionFacts,
+  principal: string | undefined,
+): Resolved {
   if (SERVICE_PRINCIPALS[kind] !== undefined) {
     return unknown(`service principal \`${SERVICE_PRINCIPALS[kind]}\` has no account`);
   }
-  const fromArn = arnAccount(principalOf(kind, facts));
+  const fromArn = arnAccount(principal);
   if (fromArn !== undefined) return value(fromArn);
   switch (kind) {
     case 'pipelineRole':
@@ -575,7 +612,12 @@ export function artifactObjectKey(pipelineName: string, artifactName: string): s
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 
-function resolvePlaceholder(name: string, facts: ActionFacts, entry: Requirement): Resolved {
+function resolvePlaceholder(
+  name: string,
+  facts: ActionFacts,
+  entry: Requirement,
+  principal: string | undefined = principalOf(entry.principal, facts),
+): Resolved {
   const cfg = facts.configuration;
   if (name.startsWith(CONFIG_PREFIX)) {
     const key = name.slice(CONFIG_PREFIX.length);
@@ -603,7 +645,7 @@ function resolvePlaceholder(name: string, facts: ActionFacts, entry: Requirement
     case 'ActionAccount':
       return value(facts.actionAccount);
     case 'PrincipalAccount':
-      return principalAccount(entry.principal, facts);
+      return principalAccount(entry.principal, facts, principal);
     case 'PipelineRoleArn':
       return known(facts.pipelineRoleArn, 'the pipeline role is not known');
     case 'ActionRoleArn':
@@ -844,11 +886,12 @@ function fill(
   entry: Requirement,
   item: { name: string; value: string } | undefined,
   onAbsent: 'unknown' | 'drop',
+  principal?: string,
 ): string | undefined {
   let dropped = false;
   const out = template.replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
     if (item && name === item.name) return item.value;
-    const r = resolvePlaceholder(name, facts, entry);
+    const r = resolvePlaceholder(name, facts, entry, principal);
     switch (r.kind) {
       case 'value':
         return r.value;
@@ -881,9 +924,11 @@ function listPlaceholderOf(entry: Requirement): string | undefined {
 
 /**
  * Expand one entry for one action: [] when it does not apply, one link per IAM action (and per
- * value of its list placeholder) when it does, `{ unknown }` when a fact it needs is not known
- * (never a guessed ARN). A placeholder that resolves to "absent" makes the resource unknown
- * but only drops a context key or the resource account.
+ * value of its list placeholder, and per caller: see principalsOf) when it does, `{ unknown }`
+ * when a fact it needs is not known (never a guessed ARN). A placeholder that resolves to
+ * "absent" makes the resource unknown but only drops a context key or the resource account. A
+ * caller that is not known gives links without a principal (`principalUnknown` says why when
+ * the facts know more than that): the chain builder makes them Unknown.
  */
 export function expandRequirement(entry: Requirement, facts: ActionFacts): Expansion {
   const applies = requirementApplies(entry, facts);
@@ -897,38 +942,43 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     const values = r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
     items = [...new Set(values)].map((v) => ({ name: listName, value: v }));
   }
-  const principal = principalOf(entry.principal, facts);
   const links: ExpandedLink[] = [];
   try {
-    for (const item of items) {
-      const resource = fill(entry.resource, facts, entry, item, 'unknown')!;
-      const resourceAccount =
-        entry.resourceAccount !== undefined
-          ? fill(entry.resourceAccount, facts, entry, item, 'drop')
-          : undefined;
-      const context = fillContext(entry.context, facts, entry, item);
-      const uncertain = fillContext(entry.uncertainContext, facts, entry, item);
-      for (const action of entry.actions) {
-        const fix = fillFix(entry.fix, facts, entry, item, {
-          Action: action,
-          Resource: resource,
-          Principal: principal ?? entry.principal,
-        });
-        links.push({
-          requirementId: entry.id,
-          principalRole: entry.principal,
-          ...(principal !== undefined ? { principal } : {}),
-          action,
-          resource,
-          ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
-          context,
-          ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
-          level: entry.level,
-          doc: entry.doc,
-          basis: entry.basis,
-          ...(entry.note !== undefined ? { note: entry.note } : {}),
-          fix,
-        });
+    for (const { principal, unknown: why } of principalsOf(entry.principal, facts)) {
+      for (const item of items) {
+        const resource = fill(entry.resource, facts, entry, item, 'unknown', principal)!;
+        const resourceAccount =
+          entry.resourceAccount !== undefined
+            ? fill(entry.resourceAccount, facts, entry, item, 'drop', principal)
+            : undefined;
+        const context = fillContext(entry.context, facts, entry, item, principal);
+        const uncertain = fillContext(entry.uncertainContext, facts, entry, item, principal);
+        for (const action of entry.actions) {
+          const fix = fillFix(
+            entry.fix,
+            facts,
+            entry,
+            item,
+            { Action: action, Resource: resource, Principal: principal ?? entry.principal },
+            principal,
+          );
+          links.push({
+            requirementId: entry.id,
+            principalRole: entry.principal,
+            ...(principal !== undefined ? { principal } : {}),
+            ...(why !== undefined ? { principalUnknown: why } : {}),
+            action,
+            resource,
+            ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
+            context,
+            ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
+            level: entry.level,
+            doc: entry.doc,
+            basis: entry.basis,
+            ...(entry.note !== undefined ? { note: entry.note } : {}),
+            fix,
+          });
+        }
       }
     }
   } catch (e) {
@@ -943,16 +993,17 @@ function fillContext(
   facts: ActionFacts,
   entry: Requirement,
   item: { name: string; value: string } | undefined,
+  principal: string | undefined,
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
   for (const key of Object.keys(context ?? {}).sort()) {
     const template = context![key]!;
     if (typeof template === 'string') {
-      const v = fill(template, facts, entry, item, 'drop');
+      const v = fill(template, facts, entry, item, 'drop', principal);
       if (v !== undefined) out[key] = v;
     } else {
       const vs = template.flatMap((t) => {
-        const v = fill(t, facts, entry, item, 'drop');
+        const v = fill(t, facts, entry, item, 'drop', principal);
         return v === undefined ? [] : [v];
       });
       if (vs.length > 0) out[key] = vs;
@@ -968,11 +1019,12 @@ function fillFix(
   entry: Requirement,
   item: { name: string; value: string } | undefined,
   extra: Readonly<Record<string, string>>,
+  principal: string | undefined,
 ): string {
   return template.replace(/\$\{([^}]*)\}/g, (m, name: string) => {
     if (Object.hasOwn(extra, name)) return extra[name]!;
     if (item && name === item.name) return item.value;
-    const r = resolvePlaceholder(name, facts, entry);
+    const r = resolvePlaceholder(name, facts, entry, principal);
     return r.kind === 'value' ? r.value : m;
   });
 }

@@ -202,7 +202,17 @@ export interface ActionFacts {
   readonly codebuild?: CodeBuildProjectFacts;
   /** CODEBUILD_CLONE_REF inputs of a CodeBuild action; absent = none */
   readonly cloneRefSources?: readonly CloneRefSource[];
-  readonly codedeploy?: { readonly deploymentConfigName?: string };
+  readonly codedeploy?: {
+    readonly deploymentConfigName?: string;
+    /**
+     * the roles of the deployment group's EC2 instances (codedeployInstanceRole): one link per
+     * role, and one Unknown link for the targets in `unresolved`; absent: not known
+     */
+    readonly instanceRoles?: {
+      readonly roleArns: readonly string[];
+      readonly unresolved: readonly string[];
+    };
+  };
   readonly ecs?: {
     readonly taskDefinitionFamily?: string;
     /** task role and task execution role ARNs of the task definition */
@@ -221,6 +231,8 @@ export interface ExpandedLink {
   readonly principalRole: PrincipalKind;
   /** the principal's ARN (or service principal) when the facts name it */
   readonly principal?: string;
+  /** why the principal is not known, when the facts say more than "not known" */
+  readonly principalUnknown?: string;
   readonly action: string;
   readonly resource: string;
   readonly resourceAccount?: string;

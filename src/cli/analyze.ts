@@ -7,6 +7,11 @@ import type { Command } from 'commander';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
+import {
+  parseArtifactOption,
+  readSuppliedArtifacts,
+  type ArtifactDirectory,
+} from '../load/artifacts.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
@@ -33,6 +38,7 @@ export interface AnalyzeCliOptions {
   region?: string;
   stackName?: string;
   parameter: string[];
+  artifact: string[];
   format: string[];
   output?: string;
   outputDir?: string;
@@ -79,6 +85,12 @@ export function registerAnalyze(
       (v: string, prev: string[]) => [...prev, v],
       [],
     )
+    .option(
+      '--artifact <[pipeline/]name=dir>',
+      'the files of an input artifact, in a local folder (a blue/green ECS deploy reads its taskdef.json from it); repeatable',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
     .option(
       '--format <format>',
@@ -103,7 +115,11 @@ export function registerAnalyze(
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
+      '\n--artifact NAME=DIR gives the files of the input artifact NAME, which some actions read at run\n' +
+        'time and no snapshot or template holds: a CodeDeployToECS (blue/green) action registers the\n' +
+        'task definition in its TaskDefinitionTemplatePath (default taskdef.json), usually a file of the\n' +
+        'repository being deployed. PIPELINE/NAME=DIR gives it for one pipeline only.\n' +
+        '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
         '2 input or usage error (after everything readable was analyzed and reported).',
     )
     .action((input: string | undefined, opts: AnalyzeCliOptions) => {
@@ -136,6 +152,12 @@ export function runAnalyze(
     if (eq <= 0) return usage(io, `--parameter \`${p}\` is not KEY=VALUE`);
     parameters[p.slice(0, eq)] = p.slice(eq + 1);
   }
+  const artifactDirs: ArtifactDirectory[] = [];
+  for (const a of opts.artifact ?? []) {
+    const parsed = parseArtifactOption(a);
+    if ('error' in parsed) return usage(io, parsed.error);
+    artifactDirs.push(parsed);
+  }
   const loaded = loadInput(io.cwd, {
     ...(input !== undefined ? { input } : {}),
     ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
@@ -145,8 +167,18 @@ export function runAnalyze(
     ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
     parameters,
   });
-  let report: Report = analyzeModel(loaded.model, { pipelines: opts.pipeline });
-  report = { ...report, problems: uniqueProblems([...report.problems, ...loaded.problems]) };
+  const supplied = readSuppliedArtifacts(loaded.model, artifactDirs, {
+    cwd: io.cwd,
+    pipelines: opts.pipeline,
+  });
+  let report: Report = analyzeModel(loaded.model, {
+    pipelines: opts.pipeline,
+    artifacts: supplied.artifacts,
+  });
+  report = {
+    ...report,
+    problems: uniqueProblems([...report.problems, ...loaded.problems, ...supplied.problems]),
+  };
 
   let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {

@@ -53,3 +53,8 @@ export function generatedUniqueId(prefix: string, stack: string, logicalId: stri
     .padEnd(21, '0')
     .slice(0, 21);
 }
+
+/** A launch template id (`lt-` and 17 hex digits), what `Ref` of an `AWS::EC2::LaunchTemplate` gives. */
+export function generatedLaunchTemplateId(stack: string, logicalId: string): string {
+  return `lt-${digest('lt', stack, logicalId).slice(0, 17)}`;
+}

@@ -17,6 +17,7 @@ import type {
   CodeBuildEnvironmentModel,
   CodeBuildProjectModel,
   CodeBuildSourceModel,
+  DeploymentGroupModel,
   EventRuleModel,
   EventTargetModel,
   IamModel,
@@ -39,6 +40,8 @@ import type {
 import type { CompiledPolicy } from '../policy/types.js';
 import { asString, isUnresolved, NO_VALUE, Unresolved } from './intrinsics.js';
 import { managedPolicyModel, type ManagedPolicySource } from './managedPolicies.js';
+import { deploymentGroupKey } from '../model/queries.js';
+import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 
@@ -61,6 +64,7 @@ interface MutRegion {
   snsTopics: Map<string, Mutable<SnsTopicModel>>;
   ecsTaskDefinitions: Map<string, EcsTaskDefinitionModel>;
   ecsServices: Map<string, EcsServiceModel>;
+  deploymentGroups: Map<string, DeploymentGroupModel>;
   /** statements of Lambda permissions, by function ARN */
   lambdaStatements: Map<string, { statements: Obj[]; stack: TemplateStack; pointer: string }>;
 }
@@ -120,6 +124,12 @@ export class ModelBuilder {
     for (const s of this.stacks) this.account(s.account).iamLocation ??= this.loc(s, '/Resources');
     // first the entities, then what attaches to them (possibly across stacks)
     for (const s of this.stacks) for (const r of this.live(s)) this.buildEntity(s, r);
+    // deployment groups name their instances' roles, which the first pass has built
+    for (const s of this.stacks) {
+      for (const r of this.live(s)) {
+        if (r.type === 'AWS::CodeDeploy::DeploymentGroup') this.buildDeploymentGroup(s, r);
+      }
+    }
     for (const s of this.stacks) for (const r of this.live(s)) this.buildAttachment(s, r);
     for (const s of this.stacks) for (const r of this.live(s)) this.buildAlias(s, r);
     this.finishLambdaPolicies();
@@ -189,6 +199,7 @@ export class ModelBuilder {
         snsTopics: new Map(),
         ecsTaskDefinitions: new Map(),
         ecsServices: new Map(),
+        deploymentGroups: new Map(),
         lambdaStatements: new Map(),
       };
       a.regions.set(region, r);
@@ -409,6 +420,71 @@ export class ModelBuilder {
       region: s.region,
       location: this.loc(s, r.pointer),
     });
+  }
+
+  /**
+   * A CodeDeploy deployment group, with the roles of its EC2 instances when the templates define
+   * them (the rule for what counts as resolved: src/load/templateDeploymentGroups.ts).
+   */
+  private buildDeploymentGroup(s: TemplateStack, r: ResourceEntry): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const application = this.text(
+      s,
+      this.prop(s, r, 'ApplicationName'),
+      P('ApplicationName'),
+      'name',
+    );
+    if (application === undefined) {
+      s.problem(
+        'error',
+        'template.deployment-group.application-missing',
+        joinPointer(r.pointer, 'Properties'),
+        `deployment group \`${r.logicalId}\` has no \`ApplicationName\``,
+      );
+      return;
+    }
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    // the compute platform is the application's (default Server)
+    const appRef = refTarget(r.properties['ApplicationName']);
+    const app = appRef ? s.resources.get(appRef) : undefined;
+    const computePlatform =
+      app?.type === 'AWS::CodeDeploy::Application'
+        ? (this.optString(this.prop(s, app, 'ComputePlatform')) ?? 'Server')
+        : r.properties['ECSServices'] !== undefined
+          ? 'ECS'
+          : undefined;
+    const group: DeploymentGroupModel = {
+      application,
+      name,
+      account: s.account,
+      region: s.region,
+      serviceRoleArn: this.text(s, this.prop(s, r, 'ServiceRoleArn'), P('ServiceRoleArn'), 'role'),
+      computePlatform,
+      deploymentConfigName: this.text(
+        s,
+        this.prop(s, r, 'DeploymentConfigName'),
+        P('DeploymentConfigName'),
+        'name',
+      ),
+      instanceRoles: instanceRolesOf(
+        {
+          stacks: this.stacks,
+          roleArn: (account, roleName) => {
+            for (const role of this.accounts.get(account)?.roles.values() ?? [])
+              if (role.name === roleName) return role.arn;
+            return undefined;
+          },
+        },
+        s,
+        r,
+      ),
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).deploymentGroups.set(
+      deploymentGroupKey(application, name),
+      group,
+    );
   }
 
   private roleArnOf(s: TemplateStack, r: ResourceEntry): string {
@@ -1420,7 +1496,7 @@ export class ModelBuilder {
           // aliases the templates define; other aliases stay unknown only when none is defined
           aliases: r.aliases.size > 0 ? sorted(r.aliases) : undefined,
           lambdas: sorted(r.lambdas),
-          deploymentGroups: new Map(),
+          deploymentGroups: sorted(r.deploymentGroups),
           events:
             r.rules.size > 0 ? { rules: sorted(r.rules), location: r.eventsLocation! } : undefined,
           ecrRepositories: new Map(),
@@ -1463,6 +1539,12 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::Serverless::Function',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  'AWS::CodeDeploy::DeploymentGroup',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::AutoScaling::LaunchConfiguration',
+  'AWS::EC2::LaunchTemplate',
+  'AWS::EC2::Instance',
+  'AWS::IAM::InstanceProfile',
 ]);
 
 /** Pipeline action configuration keys that hold credentials. */

@@ -15,7 +15,12 @@ import {
   type IntrinsicScope,
   type Origins,
 } from './intrinsics.js';
-import { generatedName, generatedUniqueId, generatedUuid } from './templateNames.js';
+import {
+  generatedLaunchTemplateId,
+  generatedName,
+  generatedUniqueId,
+  generatedUuid,
+} from './templateNames.js';
 import type { ParsedTemplate, SourcePosition } from './templateParse.js';
 
 /** A parameter value from a stacks file: a literal, or a reference into another stack. */
@@ -71,6 +76,12 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::KMS::Alias': 'AliasName',
   // Ref of a cluster is its name (Ref of a service or task definition is an ARN: not here)
   'AWS::ECS::Cluster': 'ClusterName',
+  // Ref of these is their name too (a launch template's Ref is its id: see resourceRef)
+  'AWS::CodeDeploy::Application': 'ApplicationName',
+  'AWS::CodeDeploy::DeploymentGroup': 'DeploymentGroupName',
+  'AWS::CodeDeploy::DeploymentConfig': 'DeploymentConfigName',
+  'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
+  'AWS::AutoScaling::LaunchConfiguration': 'LaunchConfigurationName',
 };
 
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */
@@ -343,6 +354,9 @@ export class TemplateStack implements IntrinsicScope {
         return attribute === 'Arn' ? this.iamArn(r, 'group', pointer) : unknown();
       case 'AWS::IAM::InstanceProfile':
         return attribute === 'Arn' ? this.iamArn(r, 'instance-profile', pointer) : unknown();
+      case 'AWS::EC2::LaunchTemplate':
+        // the version numbers depend on how often the stack was updated: not known offline
+        return attribute === 'LaunchTemplateId' ? this.launchTemplateId(r) : unknown();
       case 'AWS::IAM::ManagedPolicy':
         return attribute === 'PolicyArn' ? this.iamArn(r, 'policy', pointer) : unknown();
       case 'AWS::S3::Bucket': {
@@ -596,6 +610,8 @@ export class TemplateStack implements IntrinsicScope {
         return generatedUuid(this.name, r.logicalId);
       case 'AWS::IAM::Policy':
         return generatedName(this.name, r.logicalId, 128);
+      case 'AWS::EC2::LaunchTemplate':
+        return this.launchTemplateId(r);
     }
     if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
     return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
@@ -664,6 +680,11 @@ export class TemplateStack implements IntrinsicScope {
     const v = this.guard(`${r.logicalId}.${key}`, p, () => this.resolve(raw, p));
     if (v === NO_VALUE) return '/';
     return asString(v, p);
+  }
+
+  /** The id AWS gives a launch template, made up (`lt-...`): what `Ref` of it gives. */
+  launchTemplateId(r: ResourceEntry): string {
+    return generatedLaunchTemplateId(this.name, r.logicalId);
   }
 
   keyArn(r: ResourceEntry): string {

@@ -482,7 +482,24 @@ export interface DeploymentGroupModel {
   /** `Server`, `Lambda`, `ECS` */
   readonly computePlatform: string | undefined;
   readonly deploymentConfigName: string | undefined;
+  /**
+   * The IAM roles of the group's EC2 instances (the roles of their instance profiles): the
+   * CodeDeploy agent downloads each revision with them. Undefined: not known (a snapshot's
+   * get-deployment-group names Auto Scaling groups and tag filters, not instance profiles);
+   * templates that define the group and its targets give them (src/load/deploymentGroups.ts)
+   */
+  readonly instanceRoles?: InstanceRolesModel;
   readonly location: Location;
+}
+
+export interface InstanceRolesModel {
+  /** role ARNs of the targets the templates resolve, sorted, each once */
+  readonly roleArns: readonly string[];
+  /**
+   * the targets whose role is not known, each in plain words, sorted; empty when every target
+   * of the group is resolved
+   */
+  readonly unresolved: readonly string[];
 }
 
 export interface EventsModel {

@@ -468,3 +468,79 @@ describe('keys CodePipeline may or may not send', () => {
     );
   });
 });
+
+describe('permchain analyze --artifact', () => {
+  const BG = 'test/load/templates/fixtures/ecs-blue-green';
+  const args = [
+    'analyze',
+    '--template',
+    `${BG}/pipeline.yaml`,
+    '--account',
+    '111111111111',
+    '--region',
+    'us-east-1',
+    '--format',
+    'json',
+  ];
+  const decisions = (out: string): Record<string, string> =>
+    Object.fromEntries(
+      (JSON.parse(out) as Report).pipelines[0]!.links.filter((l) =>
+        /^ecs-blue-green\.(pass-role|register-task-definition)$/.test(l.requirement),
+      ).map((l) => [l.id, l.decision]),
+    );
+
+  it('reads the task definition of a blue/green deploy from the folder given for its artifact', async () => {
+    const r = await cli(root, ...args, '--artifact', `App=${BG}/source`);
+    expect(r.err).toBe('');
+    expect(decisions(r.out)).toEqual({
+      'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-task':
+        'Allowed',
+      'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution':
+        'Allowed',
+      'Deploy/Deploy:ecs-blue-green.register-task-definition:ecs:RegisterTaskDefinition': 'Allowed',
+    });
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 1 on the role the pipeline role may not pass, and stays Unknown without the artifact', async () => {
+    const denied = await cli(
+      root,
+      ...args,
+      '--parameter',
+      'PassExecutionRole=false',
+      '--artifact',
+      `web/App=${BG}/source`,
+    );
+    expect(denied.code).toBe(1);
+    expect(
+      decisions(denied.out)[
+        'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution'
+      ],
+    ).toBe('ImplicitlyDenied');
+    const without = await cli(root, ...args);
+    expect(Object.values(decisions(without.out))).toEqual(['Unknown', 'Unknown']);
+    expect(without.code).toBe(0);
+    const strict = await cli(root, ...args, '--strict');
+    expect(strict.code).toBe(1);
+  });
+
+  it('a malformed taskdef.json is a one-line input error naming the file and the pointer (exit 2)', async () => {
+    const r = await cli(root, ...args, '--artifact', `App=${BG}/source-malformed`);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `error: ${BG}/source-malformed/taskdef.json#/taskRoleArn: \`taskRoleArn\` must be a string [artifact.taskdef.invalid]\n`,
+    );
+    // the rest is analyzed
+    const report = JSON.parse(r.out) as Report;
+    expect(report.pipelines[0]!.links.some((l) => l.decision === 'Allowed')).toBe(true);
+  });
+
+  it('rejects a value that is not [PIPELINE/]NAME=DIR (exit 2) and documents the option', async () => {
+    const r = await cli(root, ...args, '--artifact', `${BG}/source`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not [PIPELINE/]NAME=DIR');
+    const help = await cli(root, 'analyze', '--help');
+    expect(help.out).toContain('--artifact <[pipeline/]name=dir>');
+    expect(help.out).toContain('TaskDefinitionTemplatePath (default taskdef.json)');
+  });
+});
