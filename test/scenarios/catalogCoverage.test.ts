@@ -10,8 +10,12 @@
  * and also delegating to IAM), the grants are removed one after the other, each one named by the
  * new `allowedBy`, until the link is denied.
  *
- * Entries no snapshot can make Allowed are listed in NOT_EXERCISED with the reason; the test
- * checks that they are indeed never allowed, so the list cannot go stale.
+ * A few entries need what no snapshot holds: an ECS task definition, the instance profile of a
+ * CodeDeploy group's instances, a file read from an artifact. Each has a WITNESS instead: a
+ * template (with the artifact folders it needs) whose link for the entry is Allowed with the
+ * template's defaults and denied when a parameter takes the grant out, denied by a policy that
+ * allowed it. The test checks that no snapshot can show a witnessed entry, so the list cannot go
+ * stale, and that a snapshot still expands those entries (as Unknown).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,27 +23,74 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { getCatalog } from '../../src/chain/catalog.js';
+import { readSuppliedArtifacts, type ArtifactDirectory } from '../../src/load/artifacts.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { loadSingleTemplate } from '../../src/load/stacks.js';
 import { expandActionPattern } from '../../src/policy/actionCatalog.js';
 import type { LinkReason, Report, ReportLink } from '../../src/report/types.js';
 import { REPO_ROOT, SCENARIOS_DIR } from './helpers.js';
 
 const BASES = ['pass-cross-account', 'pass-with-lambda-invoke', 'all-providers'] as const;
 
-/** Required entries no snapshot can show Allowed, and why. Keep this list short. */
-const NOT_EXERCISED: Readonly<Record<string, string>> = {
-  'ecs.pass-role':
-    'the task and execution roles come from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it allowed and denied from a template',
-  'ecs.register-task-definition':
-    'the task definition family comes from the ECS task definition, which is not part of a snapshot; test/load/templates/ecs.test.ts shows it allowed and denied from a template',
-  'ecs-blue-green.pass-role':
-    'the task and execution roles come from the ECS task definition, which is not part of a snapshot',
-  'ecs-blue-green.register-task-definition':
-    'the task definition family comes from the ECS task definition, which is not part of a snapshot',
-  'codedeploy.instance-get-object':
-    "the caller is the instance profile role of the deployment group's EC2 instances, which a snapshot does not name",
-  'codedeploy.instance-kms-decrypt':
-    "the caller is the instance profile role of the deployment group's EC2 instances, which a snapshot does not name",
+const TEMPLATES = join(REPO_ROOT, 'test/load/templates/fixtures');
+
+/** A template (and artifact folders) whose link `link` is Allowed, and denied with `deny`. */
+interface Witness {
+  /** why no snapshot can show the entry */
+  readonly why: string;
+  readonly template: string;
+  readonly artifacts?: readonly ArtifactDirectory[];
+  readonly link: string;
+  /** template parameters that take the grant out */
+  readonly deny: Readonly<Record<string, string>>;
+}
+
+const ECS_WHY =
+  'the roles and the family come from the ECS task definition, which no snapshot holds';
+const BLUE_GREEN: Pick<Witness, 'why' | 'template' | 'artifacts'> = {
+  why: 'the task definition is read at run time from taskdef.json in an input artifact',
+  template: 'ecs-blue-green/pipeline.yaml',
+  artifacts: [{ artifact: 'App', dir: join(TEMPLATES, 'ecs-blue-green/source') }],
+};
+const INSTANCES: Pick<Witness, 'why' | 'template'> = {
+  why: "the caller is the instance profile role of the deployment group's EC2 instances, which a snapshot does not name",
+  template: 'codedeploy/pipeline.yaml',
+};
+
+/** Required entries no snapshot can show, each with the template that shows it both ways. */
+const WITNESSES: Readonly<Record<string, Witness>> = {
+  'ecs.pass-role': {
+    why: ECS_WHY,
+    template: 'ecs/pipeline.yaml',
+    link: 'Deploy/Deploy:ecs.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution',
+    deny: { PassExecutionRole: 'false' },
+  },
+  'ecs.register-task-definition': {
+    why: ECS_WHY,
+    template: 'ecs/pipeline.yaml',
+    link: 'Deploy/Deploy:ecs.register-task-definition:ecs:RegisterTaskDefinition',
+    deny: { AllowRegister: 'false' },
+  },
+  'ecs-blue-green.pass-role': {
+    ...BLUE_GREEN,
+    link: 'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution',
+    deny: { PassExecutionRole: 'false' },
+  },
+  'ecs-blue-green.register-task-definition': {
+    ...BLUE_GREEN,
+    link: 'Deploy/Deploy:ecs-blue-green.register-task-definition:ecs:RegisterTaskDefinition',
+    deny: { AllowRegister: 'false' },
+  },
+  'codedeploy.instance-get-object': {
+    ...INSTANCES,
+    link: 'Deploy/Deploy:codedeploy.instance-get-object:s3:GetObject:arn:aws:s3:::web-artifacts-111111111111/web/App/*:arn:aws:iam::111111111111:role/web-instance',
+    deny: { WebCanRead: 'false' },
+  },
+  'codedeploy.instance-kms-decrypt': {
+    ...INSTANCES,
+    link: 'Deploy/Deploy:codedeploy.instance-kms-decrypt:kms:Decrypt:arn:aws:iam::111111111111:role/web-instance',
+    deny: { WebCanDecrypt: 'false' },
+  },
 };
 
 const MUTABLE: ReadonlySet<LinkReason['policyType']> = new Set([
@@ -61,6 +112,22 @@ let copies = 0;
 
 function analyzeDir(dir: string, pipeline?: string): Report {
   return analyzeModel(loadSnapshot(dir), pipeline ? { pipelines: [pipeline] } : {});
+}
+
+/** The witness's link, analyzed with the template's defaults overridden by `parameters`. */
+function witnessLink(w: Witness, parameters: Readonly<Record<string, string>>): ReportLink {
+  const { model } = loadSingleTemplate(join(TEMPLATES, w.template), {
+    account: '111111111111',
+    region: 'us-east-1',
+    parameters: { ...parameters },
+  });
+  const supplied = readSuppliedArtifacts(model, w.artifacts ?? [], { cwd: REPO_ROOT });
+  expect(supplied.problems).toEqual([]);
+  const report = analyzeModel(model, { artifacts: supplied.artifacts });
+  expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const link = report.pipelines[0]!.links.find((l) => l.id === w.link);
+  if (!link) throw new Error(`no link \`${w.link}\` in ${w.template}`);
+  return link;
 }
 
 function baseDir(base: string): string {
@@ -227,15 +294,15 @@ function breakLink(found: Found): Outcome {
 // ---------------------------------------------------------------------------------------------
 
 describe('catalog coverage: every required entry passes in one scenario and fails in another', () => {
-  it('the catalog has required entries and the list of exceptions is short and current', () => {
+  it('the catalog has required entries and the list of witnesses is short and current', () => {
     expect(required.length).toBeGreaterThan(50);
     const ids = new Set(required.map((e) => e.id));
-    for (const id of Object.keys(NOT_EXERCISED)) expect(ids.has(id), id).toBe(true);
-    expect(Object.keys(NOT_EXERCISED).length).toBeLessThanOrEqual(7);
+    for (const id of Object.keys(WITNESSES)) expect(ids.has(id), id).toBe(true);
+    expect(Object.keys(WITNESSES).length).toBeLessThanOrEqual(7);
   });
 
-  const exercised = required.filter((e) => NOT_EXERCISED[e.id] === undefined);
-  it.each(exercised.map((e) => e.id))('%s', (id) => {
+  const bySnapshot = required.filter((e) => WITNESSES[e.id] === undefined);
+  it.each(bySnapshot.map((e) => e.id))('%s', (id) => {
     const found = allowed.get(id);
     expect(found, `no passing scenario has an Allowed link for \`${id}\``).toBeDefined();
     expect(grants(found!.link).length, 'the link names no grant to remove').toBeGreaterThan(0);
@@ -249,16 +316,36 @@ describe('catalog coverage: every required entry passes in one scenario and fail
     expect(after.deniedBy.some((d) => touched.has(`${d.policyType}\u0000${d.policy}`))).toBe(true);
   });
 
-  it.each(Object.keys(NOT_EXERCISED))('%s is never allowed (still needs its exception)', (id) => {
-    expect(allowed.has(id)).toBe(false);
+  it.each(Object.keys(WITNESSES))('%s (template witness)', (id) => {
+    const w = WITNESSES[id]!;
+    const pass = witnessLink(w, {});
+    expect(pass.requirement).toBe(id);
+    expect(pass.decision).toBe('Allowed');
+    const allowedBy = grants(pass);
+    expect(allowedBy.length, 'the link names no grant').toBeGreaterThan(0);
+    const fail = witnessLink(w, w.deny);
+    expect(['ImplicitlyDenied', 'ExplicitlyDenied']).toContain(fail.decision);
+    // denied by a policy that allowed it before the parameter took the grant out
+    const granting = new Set(allowedBy.map((r) => `${r.policyType}\u0000${r.policy}`));
+    expect(fail.deniedBy.some((d) => granting.has(`${d.policyType}\u0000${d.policy}`))).toBe(true);
   });
 
-  it('the exceptions are exercised: all-providers expands them (Unknown)', () => {
+  it.each(Object.keys(WITNESSES))(
+    '%s is never allowed by a snapshot (still needs its witness)',
+    (id) => {
+      expect(allowed.has(id), WITNESSES[id]!.why).toBe(false);
+    },
+  );
+
+  it('the witnessed entries are expanded from a snapshot too: Unknown, naming what would settle them', () => {
     const report = analyzeDir(baseDir('all-providers'));
     const seen = new Map<string, string>();
     for (const p of report.pipelines)
-      for (const l of p.links)
-        if (NOT_EXERCISED[l.requirement]) seen.set(l.requirement, l.decision);
+      for (const l of p.links) {
+        if (!WITNESSES[l.requirement]) continue;
+        seen.set(l.requirement, l.decision);
+        expect(l.missing?.length ?? 0, l.id).toBeGreaterThan(0);
+      }
     expect(Object.fromEntries([...seen].sort())).toEqual({
       'codedeploy.instance-get-object': 'Unknown',
       'codedeploy.instance-kms-decrypt': 'Unknown',
