@@ -411,17 +411,17 @@ function candidatesFor(
   if (byResource === undefined) {
     if (entry.generation !== indexGeneration) {
       entry.byResource = undefined;
+      entry.seenOnce = undefined;
       entry.generation = indexGeneration;
     }
     byResource = entry.byResource?.get(req.resource);
     if (byResource === undefined) {
       const plain = resourceCandidates(entry, req, labeled.policy.variablesEnabled);
-      const map = (entry.byResource ??= new Map());
-      if (map.size >= RESOURCE_LIMIT) {
+      if (!admit(entry, req.resource)) {
         return checkPrincipal ? principalCandidates(plain, req.principal) : plain;
       }
       byResource = { plain, byPrincipal: undefined };
-      map.set(req.resource, byResource);
+      (entry.byResource ??= new Map()).set(req.resource, byResource);
       countEntry();
     }
   }
@@ -436,6 +436,19 @@ function candidatesFor(
     }
   }
   return named;
+}
+
+/**
+ * Whether to keep a resource in the index: only from its second request on (an analysis names
+ * most object ARNs once; keeping those would only cost memory), and up to RESOURCE_LIMIT.
+ */
+function admit(entry: ActionEntry, resource: string): boolean {
+  if ((entry.byResource?.size ?? 0) >= RESOURCE_LIMIT) return false;
+  const seen = (entry.seenOnce ??= new Set());
+  if (seen.delete(resource)) return true;
+  if (seen.size >= RESOURCE_LIMIT) seen.clear();
+  seen.add(resource);
+  return false;
 }
 
 function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
@@ -464,6 +477,7 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
     base,
     anyResource: anyResource ? { plain: base, byPrincipal: undefined } : undefined,
     byResource: undefined,
+    seenOnce: undefined,
     generation: indexGeneration,
   };
   cache.set(actionLower, entry);

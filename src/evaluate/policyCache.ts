@@ -31,6 +31,8 @@ export interface ActionEntry {
   /** set when no statement tests the resource (`*` or no Resource): one entry for every resource */
   readonly anyResource: ResourceEntry | undefined;
   byResource: Map<string, ResourceEntry> | undefined;
+  /** resources seen once: a resource is kept in byResource the second time it comes */
+  seenOnce: Set<string> | undefined;
   /** the index generation the resource map belongs to (see evaluate.ts) */
   generation: number;
 }
