@@ -382,24 +382,11 @@ function scan(
   }
 }
 
-// The statement index (see ActionEntry): requests repeat actions, resources and principals
-// heavily, so the Action, Resource and Principal tests of a statement run once per combination
-// instead of once per request. Bounded: at most ACTION_CACHE_LIMIT actions per policy and
-// RESOURCE_LIMIT resources per action (further resources are tested without being kept: an
-// analysis names many object ARNs once each), and INDEX_LIMIT entries over all policies, after
-// which every resource map is dropped (a new generation) and refilled on demand.
+// The statement index (see ActionEntry): the Action test of a statement runs once per policy
+// and action (at most ACTION_CACHE_LIMIT actions per policy), the Resource and Principal tests
+// once per run of requests with the same resource and principal.
 const ACTION_CACHE_LIMIT = 4096;
-const RESOURCE_LIMIT = 256;
-const INDEX_LIMIT = 1_000_000;
-let indexGeneration = 0;
-let indexEntries = 0;
-
-function countEntry(): void {
-  if (++indexEntries > INDEX_LIMIT) {
-    indexEntries = 0;
-    indexGeneration++;
-  }
-}
+const NONE: readonly Candidate[] = [];
 
 function candidatesFor(
   labeled: Labeled,
@@ -407,48 +394,22 @@ function candidatesFor(
   checkPrincipal: boolean,
 ): readonly Candidate[] {
   const entry = actionEntry(labeled, req.actionLower);
-  let byResource = entry.anyResource;
-  if (byResource === undefined) {
-    if (entry.generation !== indexGeneration) {
-      entry.byResource = undefined;
-      entry.seenOnce = undefined;
-      entry.generation = indexGeneration;
-    }
-    byResource = entry.byResource?.get(req.resource);
-    if (byResource === undefined) {
-      const plain = resourceCandidates(entry, req, labeled.policy.variablesEnabled);
-      if (!admit(entry, req.resource)) {
-        return checkPrincipal ? principalCandidates(plain, req.principal) : plain;
-      }
-      byResource = { plain, byPrincipal: undefined };
-      (entry.byResource ??= new Map()).set(req.resource, byResource);
-      countEntry();
-    }
+  let plain: readonly Candidate[];
+  if (entry.anyResource) plain = entry.base;
+  else if (entry.lastResource === req.resource) plain = entry.lastPlain;
+  else {
+    plain = resourceCandidates(entry, req, labeled.policy.variablesEnabled);
+    entry.lastResource = req.resource;
+    entry.lastPlain = plain;
   }
-  if (!checkPrincipal) return byResource.plain;
-  let named = byResource.byPrincipal?.get(req.principal);
-  if (named === undefined) {
-    named = principalCandidates(byResource.plain, req.principal);
-    const map = (byResource.byPrincipal ??= new Map());
-    if (map.size < RESOURCE_LIMIT) {
-      map.set(req.principal, named);
-      countEntry();
-    }
-  }
+  if (!checkPrincipal) return plain;
+  if (entry.lastPrincipal === req.principal && entry.lastNamedFrom === plain)
+    return entry.lastNamed;
+  const named = principalCandidates(plain, req.principal);
+  entry.lastPrincipal = req.principal;
+  entry.lastNamedFrom = plain;
+  entry.lastNamed = named;
   return named;
-}
-
-/**
- * Whether to keep a resource in the index: only from its second request on (an analysis names
- * most object ARNs once; keeping those would only cost memory), and up to RESOURCE_LIMIT.
- */
-function admit(entry: ActionEntry, resource: string): boolean {
-  if ((entry.byResource?.size ?? 0) >= RESOURCE_LIMIT) return false;
-  const seen = (entry.seenOnce ??= new Set());
-  if (seen.delete(resource)) return true;
-  if (seen.size >= RESOURCE_LIMIT) seen.clear();
-  seen.add(resource);
-  return false;
 }
 
 function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
@@ -456,7 +417,6 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
   const hit = cache.get(actionLower);
   if (hit) return hit;
   const all = (labeled.input.candidates ??= baseCandidates(labeled.policy));
-  const statements: CompiledStatement[] = [];
   const base: Candidate[] = [];
   let anyResource = true;
   for (let i = 0; i < all.length; i++) {
@@ -465,7 +425,6 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
     if (
       st.action ? actionMatches(st.action, actionLower) : !actionMatches(st.notAction!, actionLower)
     ) {
-      statements.push(st);
       base.push(c);
       if ((st.resource ?? st.notResource) !== undefined && !(st.resource?.any ?? false))
         anyResource = false;
@@ -473,12 +432,13 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
   }
   if (cache.size >= ACTION_CACHE_LIMIT) cache.clear();
   const entry: ActionEntry = {
-    statements,
     base,
-    anyResource: anyResource ? { plain: base, byPrincipal: undefined } : undefined,
-    byResource: undefined,
-    seenOnce: undefined,
-    generation: indexGeneration,
+    anyResource,
+    lastResource: undefined,
+    lastPlain: NONE,
+    lastPrincipal: undefined,
+    lastNamedFrom: undefined,
+    lastNamed: NONE,
   };
   cache.set(actionLower, entry);
   return entry;

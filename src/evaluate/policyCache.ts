@@ -20,28 +20,23 @@ export interface Labeled {
 
 /**
  * The statement index: per lower-cased action, the statements whose Action/NotAction matches
- * it; under that, per resource, those whose Resource/NotResource matches it; under that, per
- * request principal, those whose Principal/NotPrincipal names it. Only the conditions, and
- * the resource patterns that hold policy variables, are left to check per request.
+ * it; then, for the resource and the principal of the last request, those whose
+ * Resource/NotResource and Principal/NotPrincipal match them. Only the conditions, and the
+ * resource patterns that hold policy variables, are left to check per request. One slot per
+ * level, not a map: an analysis names most resources once, and a map of them would only cost
+ * memory, while repeated requests (and the many links of one principal on one resource) hit.
  */
 export interface ActionEntry {
-  readonly statements: readonly CompiledStatement[];
-  /** one candidate per statement, before the resource and principal tests */
+  /** one candidate per statement whose Action/NotAction matches */
   readonly base: readonly Candidate[];
-  /** set when no statement tests the resource (`*` or no Resource): one entry for every resource */
-  readonly anyResource: ResourceEntry | undefined;
-  byResource: Map<string, ResourceEntry> | undefined;
-  /** resources seen once: a resource is kept in byResource the second time it comes */
-  seenOnce: Set<string> | undefined;
-  /** the index generation the resource map belongs to (see evaluate.ts) */
-  generation: number;
-}
-
-export interface ResourceEntry {
-  /** statements for a caller-independent scan (identity, boundary, session, SCP) */
-  readonly plain: readonly Candidate[];
-  /** per request principal, for scans that check Principal (resource policies, RCPs) */
-  byPrincipal: Map<object, readonly Candidate[]> | undefined;
+  /** no statement tests the resource (`*` or no Resource): `base` holds for every resource */
+  readonly anyResource: boolean;
+  lastResource: string | undefined;
+  lastPlain: readonly Candidate[];
+  lastPrincipal: object | undefined;
+  /** the list `lastNamed` was filtered from */
+  lastNamedFrom: readonly Candidate[] | undefined;
+  lastNamed: readonly Candidate[];
 }
 
 export interface Candidate {
