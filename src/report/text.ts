@@ -165,7 +165,7 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
   });
   field('why', link.why);
   if (link.missing && link.missing.length > 0) {
-    field('missing', `${link.missing.join(', ')} (add to the snapshot to settle this link)`);
+    field('missing', link.missing.join(', '));
   }
   if (link.fix) field('fix', link.fix);
   if (link.blocks && link.blocks.length > 0) field('blocks', link.blocks.join(', '));

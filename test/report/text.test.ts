@@ -34,7 +34,7 @@ describe('text', () => {
     expect(block).toContain('fix          exempt the artifact key ARN');
     expect(out).toContain('  at         infra/pipeline.yaml:42');
     expect(out).toContain(
-      'missing      snapshot/111111111111/s3/tools-artifacts-111111111111.json (add to the snapshot',
+      'missing      snapshot/111111111111/s3/tools-artifacts-111111111111.json\n',
     );
   });
 
