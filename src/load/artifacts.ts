@@ -22,6 +22,7 @@ import {
   type TaskDefinitionTemplate,
 } from '../model/artifacts.js';
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { where } from './snapshotFiles.js';
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -236,21 +237,4 @@ function readTaskDefinition(
     );
   }
   return ok ? { file, valid: true, family, taskRoleArn, executionRoleArn } : invalid;
-}
-
-/** `: line L column C` when the parser's message gives a position. */
-function where(text: string, e: unknown): string {
-  if (text.trim() === '') return ': the file is empty';
-  const at = / position (\d+)/.exec(e instanceof Error ? e.message : '');
-  if (!at) return '';
-  const pos = Math.min(Number(at[1]), text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `: line ${line} column ${pos - lineStart + 1}`;
 }

@@ -90,7 +90,7 @@ export function readJson(
 }
 
 /** `: line L column C` when the parser's message gives a position. */
-function where(text: string, e: unknown): string {
+export function where(text: string, e: unknown): string {
   const message = e instanceof Error ? e.message : '';
   const at = / position (\d+)/.exec(message);
   if (text.trim() === '') return ': the file is empty';
