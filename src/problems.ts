@@ -50,3 +50,14 @@ export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.pointer ? '#' + p.pointer : ''}` : p.pointer || '(input)';
   return `${p.severity}: ${where}: ${p.message} [${p.id}]`;
 }
+
+/** The problems sorted, each reported once (several inputs can report the same one). */
+export function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return sortProblems(problems).filter((p) => {
+    const k = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -7,12 +7,7 @@ import type { Command } from 'commander';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
-import {
-  parseArtifactOption,
-  readSuppliedArtifacts,
-  type ArtifactDirectory,
-} from '../load/artifacts.js';
-import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
 import {
@@ -28,17 +23,10 @@ import { renderJsonChunks } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import type { Report } from '../report/types.js';
 import type { CliIo } from './io.js';
-import { loadInput } from './loadInput.js';
+import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
-export interface AnalyzeCliOptions {
+export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
-  stacks?: string;
-  template?: string;
-  account?: string;
-  region?: string;
-  stackName?: string;
-  parameter: string[];
-  artifact: string[];
   format: string[];
   output?: string;
   outputDir?: string;
@@ -59,7 +47,7 @@ export function registerAnalyze(
   setExit: (code: number) => void,
   version: string,
 ): void {
-  program
+  const command = program
     .command('analyze')
     .description(
       'evaluate every link of every pipeline (snapshot, templates or CDK assembly) and report the ones that would deny',
@@ -67,30 +55,8 @@ export function registerAnalyze(
     .argument(
       '[input]',
       'a snapshot folder (AWS CLI JSON outputs), a CDK cloud assembly (cdk.out/) or a stacks file',
-    )
-    .option(
-      '--stacks <file>',
-      'a stacks file (templates with their account, region, parameters), laid over the snapshot',
-    )
-    .option(
-      '--template <file>',
-      'one CloudFormation/SAM template, laid over the snapshot (needs --account and --region)',
-    )
-    .option('--account <id>', 'the account of --template, or of environment-agnostic CDK stacks')
-    .option('--region <name>', 'the region of --template, or of environment-agnostic CDK stacks')
-    .option('--stack-name <name>', 'the stack name of --template (AWS::StackName)')
-    .option(
-      '--parameter <key=value>',
-      'a parameter of --template; repeatable',
-      (v: string, prev: string[]) => [...prev, v],
-      [],
-    )
-    .option(
-      '--artifact <[pipeline/]name=dir>',
-      'the files of an input artifact, in a local folder (a blue/green ECS deploy reads its taskdef.json from it); repeatable',
-      (v: string, prev: string[]) => [...prev, v],
-      [],
-    )
+    );
+  addInputOptions(command)
     .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
     .option(
       '--format <format>',
@@ -146,38 +112,15 @@ export function runAnalyze(
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
-  const parameters: Record<string, string> = {};
-  for (const p of opts.parameter ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) return usage(io, `--parameter \`${p}\` is not KEY=VALUE`);
-    parameters[p.slice(0, eq)] = p.slice(eq + 1);
-  }
-  const artifactDirs: ArtifactDirectory[] = [];
-  for (const a of opts.artifact ?? []) {
-    const parsed = parseArtifactOption(a);
-    if ('error' in parsed) return usage(io, parsed.error);
-    artifactDirs.push(parsed);
-  }
-  const loaded = loadInput(io.cwd, {
-    ...(input !== undefined ? { input } : {}),
-    ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
-    ...(opts.template !== undefined ? { template: opts.template } : {}),
-    ...(opts.account !== undefined ? { account: opts.account } : {}),
-    ...(opts.region !== undefined ? { region: opts.region } : {}),
-    ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
-    parameters,
-  });
-  const supplied = readSuppliedArtifacts(loaded.model, artifactDirs, {
-    cwd: io.cwd,
-    pipelines: opts.pipeline,
-  });
+  const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
+  if ('usage' in loaded) return usage(io, loaded.usage);
   let report: Report = analyzeModel(loaded.model, {
     pipelines: opts.pipeline,
-    artifacts: supplied.artifacts,
+    artifacts: loaded.artifacts,
   });
   report = {
     ...report,
-    problems: uniqueProblems([...report.problems, ...loaded.problems, ...supplied.problems]),
+    problems: uniqueProblems([...report.problems, ...loaded.problems]),
   };
 
   let expired: readonly BaselineEntry[] = [];
@@ -251,16 +194,6 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
 }
 
 /** Sorted, each problem once (merged models can carry the same problem twice). */
-function uniqueProblems(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return sortProblems(problems).filter((p) => {
-    const k = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 function withProblem(report: Report, p: Problem): Report {
   return { ...report, problems: sortProblems([...report.problems, p]) };
 }

@@ -1,7 +1,8 @@
 /**
- * `permchain baseline <input> --output FILE`: accept today's known failures, with a reason and
+ * `permchain baseline [input] --output FILE`: accept today's known failures, with a reason and
  * an expiry date, so the gate fails only on new ones. Entries already in FILE keep their reason
- * and date.
+ * and date. It takes analyze's input options, so the baseline is written from the same input the
+ * gate analyzes.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { formatProblem } from '../problems.js';
 import { applyBaseline, isIsoDate, parseBaseline, writeBaseline } from '../report/baseline.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
-import { loadInput } from './loadInput.js';
+import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
-interface BaselineCliOptions {
+interface BaselineCliOptions extends InputCliOptions {
   output: string;
   pipeline: string[];
   reason: string;
@@ -30,10 +31,14 @@ export function registerBaseline(
   io: CliIo,
   setExit: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command('baseline')
     .description('write a baseline file accepting every link that is not allowed today')
-    .argument('<input>', 'a snapshot folder, a CDK assembly or a stacks file')
+    .argument(
+      '[input]',
+      'a snapshot folder, a CDK assembly or a stacks file (the same input options as analyze)',
+    );
+  addInputOptions(command)
     .requiredOption(
       '--output <file>',
       'the baseline file to write (existing entries keep their reason and date)',
@@ -45,14 +50,22 @@ export function registerBaseline(
       'accepted when the baseline was written',
     )
     .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
-    .action((input: string, opts: BaselineCliOptions) => {
+    .action((input: string | undefined, opts: BaselineCliOptions) => {
       if (!isIsoDate(opts.expires)) {
         io.stderr(`error: --expires \`${opts.expires}\` is not a date written YYYY-MM-DD\n`);
         setExit(2);
         return;
       }
-      const loaded = loadInput(io.cwd, input);
-      let report = analyzeModel(loaded.model, { pipelines: opts.pipeline });
+      const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
+      if ('usage' in loaded) {
+        io.stderr(`error: ${loaded.usage}\n`);
+        setExit(2);
+        return;
+      }
+      let report = analyzeModel(loaded.model, {
+        pipelines: opts.pipeline,
+        artifacts: loaded.artifacts,
+      });
       const problems = [...loaded.problems, ...report.problems].filter(
         (p) => p.severity === 'error',
       );

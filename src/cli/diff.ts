@@ -5,16 +5,18 @@
  */
 import type { Command } from 'commander';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem } from '../problems.js';
+import { formatProblem, uniqueProblems } from '../problems.js';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
+import { addArtifactOption, artifactDirectories } from './inputOptions.js';
 import { loadInput } from './loadInput.js';
+import { readSuppliedArtifacts } from '../load/artifacts.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
 export function registerDiff(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('diff')
     .description(
       'compare the chains of two inputs (before and after a change); exit 1 when a link is newly denied',
@@ -28,19 +30,37 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       'the state after the change: a snapshot folder, a CDK assembly or a stacks file',
     )
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
-    .option('--pipeline <name>', 'only this pipeline (name or ARN)')
-    .action((beforeArg: string, afterArg: string, opts: { format: string; pipeline?: string }) => {
+    .option('--pipeline <name>', 'only this pipeline (name or ARN)');
+  // the artifact folders (the repository being changed) are read for both inputs
+  addArtifactOption(command).action(
+    (
+      beforeArg: string,
+      afterArg: string,
+      opts: { format: string; pipeline?: string; artifact: string[] },
+    ) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
         io.stderr(`error: unknown format \`${opts.format}\` (expected ${FORMATS.join(', ')})\n`);
         setExit(2);
         return;
       }
+      const dirs = artifactDirectories(opts.artifact);
+      if ('usage' in dirs) {
+        io.stderr(`error: ${dirs.usage}\n`);
+        setExit(2);
+        return;
+      }
       const pipelines = opts.pipeline ? [opts.pipeline] : [];
-      const before = loadInput(io.cwd, beforeArg);
-      const after = loadInput(io.cwd, afterArg);
-      const a = analyzeModel(before.model, { pipelines });
-      const b = analyzeModel(after.model, { pipelines });
-      const problems = [...before.problems, ...a.problems, ...after.problems, ...b.problems].filter(
+      const side = (arg: string) => {
+        const loaded = loadInput(io.cwd, arg);
+        const supplied = readSuppliedArtifacts(loaded.model, dirs, { cwd: io.cwd, pipelines });
+        const report = analyzeModel(loaded.model, { pipelines, artifacts: supplied.artifacts });
+        return { report, problems: [...loaded.problems, ...supplied.problems, ...report.problems] };
+      };
+      const before = side(beforeArg);
+      const after = side(afterArg);
+      const a = before.report;
+      const b = after.report;
+      const problems = uniqueProblems([...before.problems, ...after.problems]).filter(
         (p) => p.severity === 'error',
       );
       const d = diffReports(a, b);
@@ -53,5 +73,6 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       );
       for (const p of problems) io.stderr(formatProblem(p) + '\n');
       setExit(problems.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
-    });
+    },
+  );
 }

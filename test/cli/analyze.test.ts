@@ -544,3 +544,111 @@ describe('permchain analyze --artifact', () => {
     expect(help.out).toContain('TaskDefinitionTemplatePath (default taskdef.json)');
   });
 });
+
+describe('permchain baseline and diff take the inputs analyze takes', () => {
+  const BG = 'test/load/templates/fixtures/ecs-blue-green';
+  const template = [
+    '--template',
+    `${BG}/pipeline.yaml`,
+    '--account',
+    '111111111111',
+    '--region',
+    'us-east-1',
+  ];
+  const PASS_EXECUTION =
+    'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution';
+
+  it('a baseline written from a template, parameters and artifact folders accepts what analyze then finds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-baseline-artifact-'));
+    const file = join(dir, 'baseline.json');
+    const denied = [...template, '--parameter', 'PassExecutionRole=false'];
+    const artifact = ['--artifact', `App=${BG}/source`];
+    const written = await cli(
+      root,
+      'baseline',
+      ...denied,
+      ...artifact,
+      '--output',
+      file,
+      '--expires',
+      '2099-01-01',
+    );
+    expect(written.err).toBe('');
+    expect(written.code).toBe(0);
+    const baseline = JSON.parse(readFileSync(file, 'utf8')) as {
+      entries: { link: string }[];
+    };
+    expect(baseline.entries.map((e) => e.link)).toContain(PASS_EXECUTION);
+
+    const gated = await cli(root, 'analyze', ...denied, ...artifact, '--baseline', file);
+    expect(gated.code).toBe(0);
+    // without the artifact folder the baseline could not have named the role
+    const blind = await cli(
+      root,
+      'baseline',
+      ...denied,
+      '--output',
+      join(dir, 'b2.json'),
+      '--expires',
+      '2099-01-01',
+    );
+    expect(blind.code).toBe(0);
+    const blindEntries = (
+      JSON.parse(readFileSync(join(dir, 'b2.json'), 'utf8')) as {
+        entries: { link: string }[];
+      }
+    ).entries.map((e) => e.link);
+    expect(blindEntries).not.toContain(PASS_EXECUTION);
+  });
+
+  it('baseline rejects a bad --parameter or --artifact value as a usage error (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-baseline-usage-'));
+    const out = ['--output', join(dir, 'b.json'), '--expires', '2099-01-01'];
+    const p = await cli(root, 'baseline', ...template, '--parameter', 'novalue', ...out);
+    expect(p.code).toBe(2);
+    expect(p.err).toBe('error: --parameter `novalue` is not KEY=VALUE\n');
+    const a = await cli(root, 'baseline', ...template, '--artifact', 'nodir', ...out);
+    expect(a.code).toBe(2);
+    expect(a.err).toContain('is not [PIPELINE/]NAME=DIR');
+  });
+
+  it('diff reads the artifact folders for both inputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-diff-artifact-'));
+    const stacks = (pass: boolean): string => {
+      const f = join(dir, `stacks-${pass}.yaml`);
+      writeFileSync(
+        f,
+        [
+          'stacks:',
+          `  - template: ${resolve(root, BG, 'pipeline.yaml')}`,
+          '    name: web',
+          '    account: "111111111111"',
+          '    region: us-east-1',
+          '    parameters:',
+          `      PassExecutionRole: "${pass}"`,
+          '',
+        ].join('\n'),
+      );
+      return f;
+    };
+    const before = stacks(true);
+    const after = stacks(false);
+    const r = await cli(
+      root,
+      'diff',
+      before,
+      after,
+      '--format',
+      'json',
+      '--artifact',
+      `App=${BG}/source`,
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.out) as { newlyDenied: { link: string }[] };
+    expect(d.newlyDenied.map((l) => l.link)).toContain(PASS_EXECUTION);
+    // without the folder both sides are Unknown there: nothing is newly denied
+    const blind = await cli(root, 'diff', before, after, '--format', 'json');
+    expect(blind.code).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The input options `analyze` and `baseline` share (a baseline must be written from the same
+ * input the gate later analyzes, or its link ids would not match), and the loading they lead to:
+ * the input itself, templates laid over it, and artifact folders.
+ */
+import type { Command } from 'commander';
+import {
+  parseArtifactOption,
+  readSuppliedArtifacts,
+  type ArtifactDirectory,
+} from '../load/artifacts.js';
+import type { SuppliedArtifacts } from '../model/artifacts.js';
+import type { Model } from '../model/types.js';
+import type { Problem } from '../problems.js';
+import { loadInput } from './loadInput.js';
+
+export interface InputCliOptions {
+  stacks?: string;
+  template?: string;
+  account?: string;
+  region?: string;
+  stackName?: string;
+  parameter: string[];
+  artifact: string[];
+}
+
+const repeat = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** `--artifact`, alone: `diff` takes it for both of its inputs. */
+export function addArtifactOption(command: Command): Command {
+  return command.option(
+    '--artifact <[pipeline/]name=dir>',
+    'the files of an input artifact, in a local folder (a blue/green ECS deploy reads its taskdef.json from it); repeatable',
+    repeat,
+    [],
+  );
+}
+
+export function addInputOptions(command: Command): Command {
+  command
+    .option(
+      '--stacks <file>',
+      'a stacks file (templates with their account, region, parameters), laid over the snapshot',
+    )
+    .option(
+      '--template <file>',
+      'one CloudFormation/SAM template, laid over the snapshot (needs --account and --region)',
+    )
+    .option('--account <id>', 'the account of --template, or of environment-agnostic CDK stacks')
+    .option('--region <name>', 'the region of --template, or of environment-agnostic CDK stacks')
+    .option('--stack-name <name>', 'the stack name of --template (AWS::StackName)')
+    .option('--parameter <key=value>', 'a parameter of --template; repeatable', repeat, []);
+  return addArtifactOption(command);
+}
+
+export interface LoadedAnalysisInput {
+  readonly model: Model;
+  readonly artifacts: SuppliedArtifacts;
+  /** problems of the input and of the artifact folders */
+  readonly problems: readonly Problem[];
+}
+
+/** Parse the `--artifact` values; a usage error names the first bad one. */
+export function artifactDirectories(
+  values: readonly string[] | undefined,
+): ArtifactDirectory[] | { readonly usage: string } {
+  const dirs: ArtifactDirectory[] = [];
+  for (const a of values ?? []) {
+    const parsed = parseArtifactOption(a);
+    if ('error' in parsed) return { usage: parsed.error };
+    dirs.push(parsed);
+  }
+  return dirs;
+}
+
+/** Load what the input options name; a usage error (bad option value) comes back as `usage`. */
+export function loadAnalysisInput(
+  cwd: string,
+  input: string | undefined,
+  opts: Partial<InputCliOptions>,
+  pipelines: readonly string[],
+): LoadedAnalysisInput | { readonly usage: string } {
+  const parameters: Record<string, string> = {};
+  for (const p of opts.parameter ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) return { usage: `--parameter \`${p}\` is not KEY=VALUE` };
+    parameters[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const dirs = artifactDirectories(opts.artifact);
+  if ('usage' in dirs) return dirs;
+  const loaded = loadInput(cwd, {
+    ...(input !== undefined ? { input } : {}),
+    ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
+    ...(opts.template !== undefined ? { template: opts.template } : {}),
+    ...(opts.account !== undefined ? { account: opts.account } : {}),
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
+    parameters,
+  });
+  const supplied = readSuppliedArtifacts(loaded.model, dirs, { cwd, pipelines });
+  return {
+    model: loaded.model,
+    artifacts: supplied.artifacts,
+    problems: [...loaded.problems, ...supplied.problems],
+  };
+}
