@@ -25,6 +25,25 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report {
+  const lazy = analyzeModelLazily(model, options);
+  return { pipelines: [...lazy.pipelines], problems: lazy.problems };
+}
+
+/** A report whose pipelines are analyzed one at a time, as they are read. */
+export interface LazyReport {
+  /** every problem of the report: analyzing a pipeline adds none */
+  readonly problems: Problem[];
+  /** how many pipelines `pipelines` yields */
+  readonly count: number;
+  /** analyzed on demand, in report order; iterate once */
+  readonly pipelines: Iterable<ReportPipeline>;
+}
+
+/**
+ * The same report as analyzeModel, pipeline by pipeline: a caller that writes each pipeline as
+ * it comes (the JSON report) never holds the links of the whole organization at once.
+ */
+export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): LazyReport {
   const catalog = options.catalog ?? getCatalog();
   const problems: Problem[] = [...model.problems];
   const wanted = options.pipelines ?? [];
@@ -47,15 +66,16 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report
   const brokenFiles = new Set(
     model.problems.filter((p) => p.severity === 'error').map((p) => p.file),
   );
-  return {
-    pipelines: pipelines.map((p) => {
+  const selected = pipelines;
+  function* analyzed(): Generator<ReportPipeline> {
+    for (const p of selected) {
       const r = analyzePipeline(model, p, catalog, options.artifacts);
       if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file)))
-        return r;
-      return { ...r, verdict: 'unknown' as const };
-    }),
-    problems: sortProblems(problems),
-  };
+        yield r;
+      else yield { ...r, verdict: 'unknown' as const };
+    }
+  }
+  return { problems: sortProblems(problems), count: selected.length, pipelines: analyzed() };
 }
 
 export function analyzePipeline(

@@ -276,7 +276,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ps = hit;
   }
   const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
-  const rkey = `${service}\u0000${spec.resource}\u0000${spec.resourceAccount ?? ''}`;
+  const rkey = `${service}\u0000${sideResource(service, spec.resource)}\u0000${spec.resourceAccount ?? ''}`;
   let rs = sides.resources.get(rkey);
   if (!rs) {
     rs = resourceSide(model, spec, service);
@@ -314,6 +314,19 @@ function gather(model: Model, spec: LinkSpec): Gathered {
         : absent;
   }
   return g;
+}
+
+/**
+ * What a resource side depends on: the resource, except that every object of a bucket has the
+ * bucket's side (its policy and owner; see resourceOwner). An analysis names a new artifact
+ * object in nearly every link, so sides are kept per bucket, not per object. An object key that
+ * carries an unresolved template value keeps its own side: it names what is missing.
+ */
+function sideResource(service: string, resource: string): string {
+  if (service !== 's3' || !resource.startsWith('arn:') || resource.includes('unresolved'))
+    return resource;
+  const slash = resource.indexOf('/');
+  return slash < 0 ? resource : resource.slice(0, slash);
 }
 
 /** Template values the loader could not resolve that this string carries, as missing inputs. */

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyzeModel } from '../chain/analyze.js';
+import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
@@ -19,11 +19,16 @@ import {
   type FailOn,
   type FormatName,
 } from '../report/index.js';
-import { renderJsonChunks } from '../report/json.js';
+import { renderJsonChunks, renderJsonStream } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
-import type { Report } from '../report/types.js';
+import type { Report, ReportPipeline } from '../report/types.js';
 import type { CliIo } from './io.js';
-import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
+import {
+  addInputOptions,
+  loadAnalysisInput,
+  type InputCliOptions,
+  type LoadedAnalysisInput,
+} from './inputOptions.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
@@ -114,6 +119,9 @@ export function runAnalyze(
 
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
+  if (formats.length === 1 && formats[0] === 'json' && !opts.baseline) {
+    return streamJson(loaded, opts, io, failOn);
+  }
   let report: Report = analyzeModel(loaded.model, {
     pipelines: opts.pipeline,
     artifacts: loaded.artifacts,
@@ -177,6 +185,44 @@ export function runAnalyze(
   return exitCodeFor(report, failOn, { expired });
 }
 
+/**
+ * The JSON report alone (the usual CI case), written pipeline by pipeline as each is analyzed:
+ * the links of a whole organization are never held at once, which keeps memory and garbage
+ * collection flat however many pipelines there are. The text is the same as renderJson's; the
+ * gate keeps only the required links that are not allowed.
+ */
+function streamJson(
+  loaded: LoadedAnalysisInput,
+  opts: AnalyzeCliOptions,
+  io: CliIo,
+  failOn: FailOn,
+): number {
+  const lazy = analyzeModelLazily(loaded.model, {
+    pipelines: opts.pipeline,
+    artifacts: loaded.artifacts,
+  });
+  const problems = uniqueProblems([...lazy.problems, ...loaded.problems]);
+  const findings: ReportPipeline[] = [];
+  function* pipelines(): Generator<ReportPipeline> {
+    for (const p of lazy.pipelines) {
+      const kept = p.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
+      if (kept.length > 0) findings.push({ ...p, links: kept });
+      yield p;
+    }
+  }
+  const chunks = renderJsonStream(pipelines(), problems);
+  const file = opts.outputDir
+    ? join(resolve(io.cwd, opts.outputDir), `report.${FORMAT_EXTENSIONS.json}`)
+    : opts.output
+      ? resolve(io.cwd, opts.output)
+      : undefined;
+  if (opts.outputDir) mkdirSync(resolve(io.cwd, opts.outputDir), { recursive: true });
+  if (file) writeChunks(file, chunks);
+  else for (const chunk of chunks) io.stdout(chunk);
+  for (const p of problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
+  return exitCodeFor({ pipelines: findings, problems }, failOn);
+}
+
 /** A report as chunks: JSON is written pipeline by pipeline, the other formats in one piece. */
 function render(format: FormatName, report: Report, options: ReportOptions): Iterable<string> {
   return format === 'json'
@@ -193,7 +239,6 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
   }
 }
 
-/** Sorted, each problem once (merged models can carry the same problem twice). */
 function withProblem(report: Report, p: Problem): Report {
   return { ...report, problems: sortProblems([...report.problems, p]) };
 }

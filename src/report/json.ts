@@ -1,6 +1,7 @@
 import type { ReportOptions } from './options.js';
 import { sortKeys, stableJson } from './stableJson.js';
-import type { Report } from './types.js';
+import type { Problem } from '../problems.js';
+import type { Report, ReportPipeline } from './types.js';
 
 /** The Report itself, keys sorted, so two runs on the same input diff cleanly. */
 export function renderJson(report: Report, options: ReportOptions = {}): string {
@@ -18,18 +19,36 @@ export function* renderJsonChunks(report: Report, _options: ReportOptions = {}):
   const keys = Object.keys(report).filter(
     (k) => (report as unknown as Record<string, unknown>)[k] !== undefined,
   );
-  if (report.pipelines.length === 0 || keys.join() !== 'pipelines,problems') {
+  if (keys.join() !== 'pipelines,problems') {
     yield stableJson(report);
     return;
   }
-  yield '{\n  "pipelines": [\n';
-  const last = report.pipelines.length - 1;
-  for (let i = 0; i <= last; i++) {
-    // stringify the pipeline where it sits, so the native serializer does the indentation
-    const wrapped = JSON.stringify({ pipelines: [sortKeys(report.pipelines[i])] }, null, 2);
-    const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
-    yield `${body}${i < last ? ',' : ''}\n`;
+  yield* renderJsonStream(report.pipelines, report.problems);
+}
+
+/**
+ * The JSON report of pipelines that come one at a time (analyzeModelLazily): each is written
+ * and let go before the next is analyzed. The text is the same as renderJson's.
+ */
+export function* renderJsonStream(
+  pipelines: Iterable<ReportPipeline>,
+  problems: readonly Problem[],
+): Generator<string> {
+  const it = pipelines[Symbol.iterator]();
+  let next = it.next();
+  if (next.done) {
+    yield stableJson({ pipelines: [], problems });
+    return;
   }
-  const problems = JSON.stringify(sortKeys(report.problems), null, 2).replace(/\n/g, '\n  ');
-  yield `  ],\n  "problems": ${problems}\n}\n`;
+  yield WRAP_START;
+  while (!next.done) {
+    const pipeline = next.value;
+    next = it.next();
+    // stringify the pipeline where it sits, so the native serializer does the indentation
+    const wrapped = JSON.stringify({ pipelines: [sortKeys(pipeline)] }, null, 2);
+    const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
+    yield `${body}${next.done ? '' : ','}\n`;
+  }
+  const text = JSON.stringify(sortKeys(problems), null, 2).replace(/\n/g, '\n  ');
+  yield `  ],\n  "problems": ${text}\n}\n`;
 }

@@ -10,8 +10,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
 import { memoryIo } from '../../src/cli/io.js';
+import { loadInput } from '../../src/cli/loadInput.js';
 import { main } from '../../src/cli/main.js';
+import { renderJson } from '../../src/report/json.js';
 import type { Report } from '../../src/report/types.js';
 
 const root = resolve(__dirname, '../..');
@@ -650,5 +653,43 @@ describe('permchain baseline and diff take the inputs analyze takes', () => {
     // without the folder both sides are Unknown there: nothing is newly denied
     const blind = await cli(root, 'diff', before, after, '--format', 'json');
     expect(blind.code).toBe(0);
+  });
+});
+
+describe('the JSON report is written pipeline by pipeline', () => {
+  // analyze --format json streams (analyzeModelLazily + renderJsonStream); every other path
+  // renders the whole report: both must give the same bytes and the same exit code
+  const cases: [string, string[]][] = [
+    ['demo', [demo]],
+    ['all providers, Unknown links', [join(root, 'fixtures/scenarios/all-providers')]],
+    ['missing file, --strict', [join(root, 'fixtures/scenarios/missing-key-file'), '--strict']],
+    ['malformed input (exit 2)', [join(root, 'fixtures/scenarios/malformed-bucket-json')]],
+    ['no such pipeline', [demo, '--pipeline', 'nope']],
+  ];
+  it.each(cases)('%s', async (_name, args) => {
+    const streamed = await cli(root, 'analyze', ...args, '--format', 'json');
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-stream-'));
+    // two formats at once take the whole-report path
+    const whole = await cli(
+      root,
+      'analyze',
+      ...args,
+      '--format',
+      'json,markdown',
+      '--output-dir',
+      dir,
+    );
+    expect(streamed.out).toBe(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(streamed.code).toBe(whole.code);
+    expect(streamed.err).toBe(whole.err);
+    const report = JSON.parse(streamed.out) as Report;
+    const model = loadInput(root, args[0]!).model;
+    expect(report).toEqual(
+      JSON.parse(
+        renderJson({
+          ...analyzeModel(model, args.includes('--pipeline') ? { pipelines: ['nope'] } : {}),
+        }),
+      ),
+    );
   });
 });
