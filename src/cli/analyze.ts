@@ -4,9 +4,10 @@
  * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
  */
 import type { Command } from 'commander';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
+import { makeDirectory } from '../fsUtil.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
@@ -165,7 +166,7 @@ export function runAnalyze(
   const options = { color: io.color, failOn, toolVersion: version, root: io.cwd };
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     for (const f of formats as FormatName[]) {
       writeChunks(
         join(dir, `report.${FORMAT_EXTENSIONS[f]}`),
@@ -216,7 +217,7 @@ function streamJson(
     : opts.output
       ? resolve(io.cwd, opts.output)
       : undefined;
-  if (opts.outputDir) mkdirSync(resolve(io.cwd, opts.outputDir), { recursive: true });
+  if (opts.outputDir) makeDirectory(resolve(io.cwd, opts.outputDir));
   if (file) writeChunks(file, chunks);
   else for (const chunk of chunks) io.stdout(chunk);
   for (const p of problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');

@@ -60,7 +60,33 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       // --help and --version exit 0; usage errors exit 2 (commander already printed them)
       return err.exitCode === 0 ? EXIT_OK : EXIT_INPUT;
     }
+    // a file the user named that cannot be opened or written (an --output in a missing
+    // folder, a read-only path): one line, exit 2, no stack trace
+    const fsError = fileSystemError(err);
+    if (fsError) {
+      io.stderr(`error: ${fsError}\n`);
+      return EXIT_INPUT;
+    }
     throw err;
   }
   return code;
+}
+
+const FS_CODES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'already exists',
+};
+
+/** `path: what went wrong` for an error of the file system, else undefined. */
+function fileSystemError(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, path } = err as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  return `${path}: ${FS_CODES[code] ?? code}`;
 }

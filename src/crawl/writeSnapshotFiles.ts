@@ -4,8 +4,9 @@
  * file either as it was or complete, never half written. Files already in the folder that this
  * crawl did not produce are left alone (they may be hand-made with the AWS CLI).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { makeDirectory } from '../fsUtil.js';
 import type { SnapshotFile } from './snapshotWriter.js';
 
 export async function writeSnapshotFiles(
@@ -19,7 +20,7 @@ export async function writeSnapshotFiles(
     // the writer already makes names safe; this guards the invariant
     if (!target.startsWith(root + sep))
       throw new Error(`snapshot path escapes the folder: ${file.path}`);
-    await mkdir(dirname(target), { recursive: true });
+    makeDirectory(dirname(target));
     const temp = join(dirname(target), `.${process.pid}.${counter++}.permchain-tmp`);
     try {
       await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });

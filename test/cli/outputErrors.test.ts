@@ -1,0 +1,82 @@
+/**
+ * Output paths that cannot be written are usage errors: one line naming the path, exit 2, no
+ * stack trace, and never a hang (Node's recursive mkdir loops forever under /proc).
+ */
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { makeDirectory } from '../../src/fsUtil.js';
+
+const root = resolve(__dirname, '../..');
+const demo = join(root, 'fixtures/demo');
+
+async function cli(...args: string[]) {
+  const io = memoryIo(root);
+  const code = await main(['node', 'permchain', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('unwritable output paths', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-output-'));
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+
+  it.each([
+    [
+      '--output in a missing folder (JSON, streamed)',
+      ['--format', 'json', '--output', join(dir, 'no/such/x.json')],
+      `${join(dir, 'no/such/x.json')}: no such file or folder`,
+    ],
+    [
+      '--output in a missing folder (text)',
+      ['--output', join(dir, 'no/such/x.txt')],
+      `${join(dir, 'no/such/x.txt')}: no such file or folder`,
+    ],
+    [
+      '--output-dir under a file',
+      ['--format', 'json,sarif', '--output-dir', join(file, 'out')],
+      `${join(file, 'out')}: a part of the path is not a folder`,
+    ],
+  ])('%s: one line, exit 2', async (_name, args, message) => {
+    const r = await cli('analyze', demo, ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: ${message}\n`);
+  });
+
+  it('baseline --output in a missing folder: one line, exit 2', async () => {
+    const out = join(dir, 'missing/baseline.json');
+    const r = await cli('baseline', demo, '--output', out, '--expires', '2099-01-01');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: ${out}: no such file or folder\n`);
+  });
+
+  it.runIf(existsSync('/proc/self'))('--output-dir under /proc fails at once', async () => {
+    const r = await cli(
+      'analyze',
+      demo,
+      '--format',
+      'json,sarif',
+      '--output-dir',
+      '/proc/permchain-x/y',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: /proc/permchain-x: no such file or folder\n');
+  });
+});
+
+describe('makeDirectory', () => {
+  it('makes missing levels, accepts an existing folder, and refuses a file in the way', () => {
+    const base = mkdtempSync(join(tmpdir(), 'permchain-mkdir-'));
+    const deep = join(base, 'a', 'b', 'c');
+    makeDirectory(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    makeDirectory(deep);
+    makeDirectory(base);
+    writeFileSync(join(base, 'f'), '');
+    expect(() => makeDirectory(join(base, 'f'))).toThrow(/EEXIST/);
+    expect(() => makeDirectory(join(base, 'f', 'g'))).toThrow(/ENOTDIR/);
+  });
+});
