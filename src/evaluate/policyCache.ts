@@ -1,12 +1,15 @@
 /**
  * Compile each policy document once. Raw objects are cached by identity (WeakMap), strings by
- * value (bounded), so evaluating many requests against the same documents parses each once.
+ * value (bounded), so evaluating many requests against the same documents parses each once;
+ * a document object must therefore not be changed after it has been evaluated (README). Each
+ * compiled document carries its statement index (ActionEntry), filled as requests come.
  * The cache is keyed by document and kind only; the caller prefixes problem pointers with the
  * document's place in its request, which only costs anything when there are problems.
  */
 import type { Problem } from '../problems.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type { CompiledPolicy, CompiledStatement, PolicyType } from '../policy/types.js';
+import type { PrincipalMatchKind } from './principal.js';
 
 /** A policy ready for evaluation, with the label reasons use. */
 export interface Labeled {
@@ -42,12 +45,10 @@ export interface ActionEntry {
 export interface Candidate {
   readonly statement: CompiledStatement;
   /** how the statement's Principal names the caller (principal-checked scans only) */
-  readonly kind: PrincipalMatchKindLike | undefined;
+  readonly kind: PrincipalMatchKind | undefined;
   /** the statement's Resource/NotResource holds policy variables: check it per request */
   readonly dynamic: boolean;
 }
-
-type PrincipalMatchKindLike = 'session' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
 
 export interface CompiledInput {
   /** undefined when the document is unusable (its problems say why) */
