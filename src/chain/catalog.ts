@@ -888,24 +888,61 @@ function fill(
   onAbsent: 'unknown' | 'drop',
   principal?: string,
 ): string | undefined {
+  const parts = templateParts(template);
+  let out = '';
   let dropped = false;
-  const out = template.replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
-    if (item && name === item.name) return item.value;
-    const r = resolvePlaceholder(name, facts, entry, principal);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 0) {
+      out += part;
+      continue;
+    }
+    if (item && part === item.name) {
+      out += item.value;
+      continue;
+    }
+    const r = resolvePlaceholder(part, facts, entry, principal);
     switch (r.kind) {
       case 'value':
-        return r.value;
+        out += r.value;
+        break;
       case 'list':
-        return r.values.join(',');
+        out += r.values.join(',');
+        break;
       case 'unknown':
         throw new UnknownPlaceholder(r.why);
       case 'absent':
         if (onAbsent === 'unknown') throw new UnknownPlaceholder(r.why);
+        // keep going: a later placeholder that is unknown still makes the whole link unknown
         dropped = true;
-        return '';
+        break;
     }
-  });
+  }
   return dropped ? undefined : out;
+}
+
+const TEMPLATE_PARTS = new Map<string, readonly string[]>();
+
+/**
+ * A template split once into literal text and placeholder names, alternating: even indexes are
+ * text (maybe empty), odd ones the names inside `${...}`. Templates come from the catalog, so
+ * there are few of them; links fill them tens of thousands of times.
+ */
+function templateParts(template: string): readonly string[] {
+  let parts = TEMPLATE_PARTS.get(template);
+  if (parts === undefined) {
+    const out: string[] = [];
+    const re = /\$\{([^}]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(template); m; m = re.exec(template)) {
+      out.push(template.slice(last, m.index), m[1]!);
+      last = m.index + m[0].length;
+    }
+    out.push(template.slice(last));
+    parts = out;
+    if (TEMPLATE_PARTS.size < 10_000) TEMPLATE_PARTS.set(template, parts);
+  }
+  return parts;
 }
 
 /** The entry's list placeholder (validation allows at most one), if any. */
@@ -1021,12 +1058,19 @@ function fillFix(
   extra: Readonly<Record<string, string>>,
   principal: string | undefined,
 ): string {
-  return template.replace(/\$\{([^}]*)\}/g, (m, name: string) => {
-    if (Object.hasOwn(extra, name)) return extra[name]!;
-    if (item && name === item.name) return item.value;
-    const r = resolvePlaceholder(name, facts, entry, principal);
-    return r.kind === 'value' ? r.value : m;
-  });
+  const parts = templateParts(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    if (Object.hasOwn(extra, name)) out += extra[name]!;
+    else if (item && name === item.name) out += item.value;
+    else {
+      const r = resolvePlaceholder(name, facts, entry, principal);
+      out += r.kind === 'value' ? r.value : `\${${name}}`;
+    }
+    out += parts[i + 1]!;
+  }
+  return out;
 }
 
 /** Pipeline-scoped entries give the same links for every action: expand them once. */
