@@ -472,19 +472,19 @@ describe('keys CodePipeline may or may not send', () => {
   });
 });
 
+/** The blue/green fixture: a template and the artifact folders beside it. */
+const BG = 'test/load/templates/fixtures/ecs-blue-green';
+const BG_TEMPLATE = [
+  '--template',
+  `${BG}/pipeline.yaml`,
+  '--account',
+  '111111111111',
+  '--region',
+  'us-east-1',
+];
+
 describe('permchain analyze --artifact', () => {
-  const BG = 'test/load/templates/fixtures/ecs-blue-green';
-  const args = [
-    'analyze',
-    '--template',
-    `${BG}/pipeline.yaml`,
-    '--account',
-    '111111111111',
-    '--region',
-    'us-east-1',
-    '--format',
-    'json',
-  ];
+  const args = ['analyze', ...BG_TEMPLATE, '--format', 'json'];
   const decisions = (out: string): Record<string, string> =>
     Object.fromEntries(
       (JSON.parse(out) as Report).pipelines[0]!.links.filter((l) =>
@@ -549,15 +549,7 @@ describe('permchain analyze --artifact', () => {
 });
 
 describe('permchain baseline and diff take the inputs analyze takes', () => {
-  const BG = 'test/load/templates/fixtures/ecs-blue-green';
-  const template = [
-    '--template',
-    `${BG}/pipeline.yaml`,
-    '--account',
-    '111111111111',
-    '--region',
-    'us-east-1',
-  ];
+  const template = BG_TEMPLATE;
   const PASS_EXECUTION =
     'Deploy/Deploy:ecs-blue-green.pass-role:iam:PassRole:arn:aws:iam::111111111111:role/web-execution';
 
