@@ -71,6 +71,10 @@ export function buildPipelineLinks(
         const entry = byId.get(link.requirementId)!;
         if (keys && isArtifactDecrypt(entry, link, facts.artifactStore?.keyArn)) {
           // CodeBuild encrypted some inputs with its project key: decrypt each with its own key
+          const caller =
+            isPrincipalList(entry.principal) && link.principal !== undefined
+              ? `:${link.principal}`
+              : '';
           for (const [keyArn, artifacts] of keys) {
             push({
               ...toSpec(
@@ -79,7 +83,7 @@ export function buildPipelineLinks(
                 { stage: stage.name, action: action.name, where, declaredAt },
                 pipeline,
               ),
-              id: `${where}:${link.requirementId}:${link.action}:${keyArn}`,
+              id: `${where}:${link.requirementId}:${link.action}:${keyArn}${caller}`,
               purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
             });
           }
@@ -256,13 +260,18 @@ function inputKeys(
   return differs ? byKey : undefined;
 }
 
+/**
+ * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
+ * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
+ * CodeBuild action produced is encrypted with that project's key instead.
+ */
 function isArtifactDecrypt(
   entry: Requirement,
   link: ExpandedLink,
   storeKey: string | undefined,
 ): boolean {
   return (
-    entry.provider === 'ArtifactStore' &&
+    entry.resource === '${ArtifactKeyArn}' &&
     link.action.toLowerCase() === 'kms:decrypt' &&
     link.resource === storeKey
   );
