@@ -413,9 +413,18 @@ function candidatesFor(
 }
 
 function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
+  const input = labeled.input;
+  // requests on one document mostly repeat its last action: skip the map then
+  if (input.lastAction === actionLower) return input.lastEntry!;
   const cache = labeled.byAction;
-  const hit = cache.get(actionLower);
-  if (hit) return hit;
+  const hit = cache.get(actionLower) ?? newActionEntry(labeled, actionLower);
+  input.lastAction = actionLower;
+  input.lastEntry = hit;
+  return hit;
+}
+
+function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
+  const cache = labeled.byAction;
   const all = (labeled.input.candidates ??= baseCandidates(labeled.policy));
   const base: Candidate[] = [];
   let anyResource = true;

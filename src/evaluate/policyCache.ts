@@ -57,6 +57,8 @@ export interface CompiledInput {
   readonly problems: readonly Problem[];
   /** true when the input was already a compiled policy: reasons use its own name */
   readonly named: boolean;
+  /** the kind it was compiled as; undefined for a compiled policy (it serves every kind) */
+  readonly kind: PolicyKind | undefined;
   /** the policy with each label it has been given, reused across requests */
   readonly labeled: Map<string | number, Labeled>;
   /** the statement index, per lower-cased action */
@@ -65,6 +67,9 @@ export interface CompiledInput {
   last: Labeled | undefined;
   /** one candidate per statement of the policy, made on first use */
   candidates: readonly Candidate[] | undefined;
+  /** the action of the last request on this document, and its index entry */
+  lastAction: string | undefined;
+  lastEntry: ActionEntry | undefined;
 }
 
 export type PolicyKind = PolicyType | 'trust';
@@ -88,28 +93,38 @@ const NO_PROBLEMS: readonly Problem[] = [];
 
 export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledInput {
   if (typeof input === 'object' && input !== null) {
+    // one compiled input per object, straight from the map; an array only for an object that
+    // is used as two kinds of policy
     const hit = OBJECT_CACHE.get(input);
-    if (hit !== undefined && !Array.isArray(hit)) return hit;
-    if (hit === undefined && isCompiledPolicy(input)) {
-      const wrapped: CompiledInput = {
-        policy: input,
-        problems: NO_PROBLEMS,
-        named: true,
-        labeled: new Map(),
-        byAction: new Map(),
-        last: undefined,
-        candidates: undefined,
-      };
-      OBJECT_CACHE.set(input, wrapped);
-      return wrapped;
-    }
-    let perKind = hit as (CompiledInput | undefined)[] | undefined;
-    if (!perKind) {
-      perKind = [];
+    if (hit !== undefined && !Array.isArray(hit)) {
+      if (hit.kind === undefined || hit.kind === kind) return hit;
+      const perKind: (CompiledInput | undefined)[] = [];
+      perKind[KIND_INDEX.get(hit.kind)!] = hit;
+      const fresh = compileFresh(input, kind);
+      perKind[KIND_INDEX.get(kind)!] = fresh;
       OBJECT_CACHE.set(input, perKind);
+      return fresh;
+    }
+    if (hit === undefined) {
+      const fresh: CompiledInput = isCompiledPolicy(input)
+        ? {
+            policy: input,
+            problems: NO_PROBLEMS,
+            named: true,
+            kind: undefined,
+            labeled: new Map(),
+            byAction: new Map(),
+            last: undefined,
+            candidates: undefined,
+            lastAction: undefined,
+            lastEntry: undefined,
+          }
+        : compileFresh(input, kind);
+      OBJECT_CACHE.set(input, fresh);
+      return fresh;
     }
     const k = KIND_INDEX.get(kind)!;
-    return (perKind[k] ??= compileFresh(input, kind));
+    return (hit[k] ??= compileFresh(input, kind));
   }
   if (typeof input === 'string') {
     const key = `${kind}\u0000${input}`;
@@ -151,9 +166,12 @@ function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
     policy,
     problems: problems.length ? problems : NO_PROBLEMS,
     named: false,
+    kind,
     labeled: new Map(),
     byAction: new Map(),
     last: undefined,
     candidates: undefined,
+    lastAction: undefined,
+    lastEntry: undefined,
   };
 }

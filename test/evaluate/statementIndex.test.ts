@@ -143,3 +143,47 @@ describe('the statement index answers each request on its own', () => {
     expect(decide({ resource: 'arn:aws:s3:::nope/a.zip' })).toBe('ImplicitlyDenied');
   });
 });
+
+describe('one document object used as two kinds of policy', () => {
+  it('is compiled once per kind, and each use keeps its own answer', () => {
+    // as an identity policy it has no Principal to match; as a bucket policy it names the role
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Read',
+          Effect: 'Allow',
+          Principal: { AWS: ROLE },
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::shared/*',
+        },
+      ],
+    };
+    const asBucketPolicy = () =>
+      evaluate({
+        principal: ROLE,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::shared/a',
+        resourceAccount: A,
+        resourcePolicy: doc,
+      } as EvaluationRequest);
+    const asIdentityPolicy = () =>
+      evaluate({
+        principal: ROLE,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::shared/a',
+        identityPolicies: [doc],
+      } as EvaluationRequest);
+    const bucket = asBucketPolicy();
+    const identity = asIdentityPolicy();
+    for (let round = 0; round < 3; round++) {
+      expect(asBucketPolicy()).toEqual(bucket);
+      expect(asIdentityPolicy()).toEqual(identity);
+    }
+    expect(bucket.decision).toBe('Allowed');
+    expect(bucket.allowedBy[0]).toMatchObject({ policyType: 'resource', statement: 'Read' });
+    // Principal is not allowed in an identity policy: the statement is reported and skipped
+    expect(identity.problems.length).toBeGreaterThan(0);
+    expect(identity.decision).toBe('ImplicitlyDenied');
+  });
+});
