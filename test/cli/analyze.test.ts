@@ -674,6 +674,11 @@ describe('the JSON report is written pipeline by pipeline', () => {
     expect(streamed.out).toBe(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(streamed.code).toBe(whole.code);
     expect(streamed.err).toBe(whole.err);
+    // the streamed report written into --output-dir
+    const alone = mkdtempSync(join(tmpdir(), 'permchain-stream-dir-'));
+    const inDir = await cli(root, 'analyze', ...args, '--format', 'json', '--output-dir', alone);
+    expect(readFileSync(join(alone, 'report.json'), 'utf8')).toBe(streamed.out);
+    expect(inDir.code).toBe(streamed.code);
     const report = JSON.parse(streamed.out) as Report;
     const model = loadInput(root, args[0]!).model;
     expect(report).toEqual(
