@@ -96,7 +96,7 @@ function copies(requests) {
  * the first `sets` with the same action (else the same service, else any), in turn, so they
  * were written for that kind of request.
  */
-function shareDocuments(requests, sets) {
+function shareDocuments(requests, sets, fields) {
   const pools = new Map();
   const add = (key, r) => {
     if (!pools.has(key)) pools.set(key, { list: [], next: 0 });
@@ -112,22 +112,13 @@ function shareDocuments(requests, sets) {
     const pool = pools.get(`action:${r.action}`) ?? pools.get(`service:${r.action.split(':')[0]}`);
     const d = pool ? pool.list[pool.next++ % pool.list.length] : firsts[i % sets];
     const out = { ...r };
-    for (const k of DOCUMENT_FIELDS) {
+    for (const k of fields) {
       if (d[k] === undefined) delete out[k];
       else out[k] = d[k];
     }
     return out;
   });
 }
-
-const DOCUMENT_FIELDS = [
-  'identityPolicies',
-  'resourcePolicy',
-  'permissionBoundary',
-  'sessionPolicy',
-  'scps',
-  'rcps',
-];
 
 async function rateAsync(fn, items) {
   gc();
@@ -330,13 +321,15 @@ async function main() {
   const helpersDir = loadHelpers();
   try {
     const evaluate = await loadEvaluate();
-    const { generateCases } = await import(pathToFileURL(join(helpersDir, 'generator.js')).href);
+    const { generateCases, DOCUMENT_FIELDS } = await import(
+      pathToFileURL(join(helpersDir, 'generator.js')).href
+    );
     const { toSimulation } = await import(pathToFileURL(join(helpersDir, 'adapter.js')).href);
     const { runSimulation } = await import('@cloud-copilot/iam-simulate');
 
     const cases = generateCases(SEED, N_REQUESTS);
     const distinct = cases.map((c) => c.request);
-    const shared = shareDocuments(distinct, N_DOCUMENT_SETS);
+    const shared = shareDocuments(distinct, N_DOCUMENT_SETS, DOCUMENT_FIELDS);
     const mixes = [
       { key: 'distinct', requests: distinct, passes: 5 },
       { key: 'shared', requests: shared, passes: 5 },

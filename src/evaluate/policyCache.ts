@@ -106,19 +106,8 @@ export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledIn
       return fresh;
     }
     if (hit === undefined) {
-      const fresh: CompiledInput = isCompiledPolicy(input)
-        ? {
-            policy: input,
-            problems: NO_PROBLEMS,
-            named: true,
-            kind: undefined,
-            labeled: new Map(),
-            byAction: new Map(),
-            last: undefined,
-            candidates: undefined,
-            lastAction: undefined,
-            lastEntry: undefined,
-          }
+      const fresh = isCompiledPolicy(input)
+        ? newInput(input, NO_PROBLEMS, true, undefined)
         : compileFresh(input, kind);
       OBJECT_CACHE.set(input, fresh);
       return fresh;
@@ -162,10 +151,20 @@ export function problemsAt(compiled: CompiledInput, base: string): Problem[] {
 
 function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
   const { policy, problems } = parsePolicy(input, { name: kind, policyType: kind });
+  return newInput(policy, problems.length ? problems : NO_PROBLEMS, false, kind);
+}
+
+/** Every compiled input is made here, with one shape. */
+function newInput(
+  policy: CompiledPolicy | undefined,
+  problems: readonly Problem[],
+  named: boolean,
+  kind: PolicyKind | undefined,
+): CompiledInput {
   return {
     policy,
-    problems: problems.length ? problems : NO_PROBLEMS,
-    named: false,
+    problems,
+    named,
     kind,
     labeled: new Map(),
     byAction: new Map(),

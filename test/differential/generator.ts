@@ -1156,6 +1156,16 @@ export function generateCase(seed: number, index: number): GeneratedCase {
   return { id: `${seed}:${index}`, seed, index, principal, target: target.name, request };
 }
 
+/** The request fields that hold policy documents (tests and the benchmark re-combine them). */
+export const DOCUMENT_FIELDS = [
+  'identityPolicies',
+  'resourcePolicy',
+  'permissionBoundary',
+  'sessionPolicy',
+  'scps',
+  'rcps',
+] as const;
+
 export function generateCases(seed: number, count: number): GeneratedCase[] {
   const out: GeneratedCase[] = [];
   for (let i = 0; i < count; i++) out.push(generateCase(seed, i));

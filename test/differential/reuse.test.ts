@@ -8,16 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { EvaluationRequest } from '../../src/evaluate/types.js';
-import { generateCases } from './generator.js';
-
-const DOCUMENT_FIELDS = [
-  'identityPolicies',
-  'resourcePolicy',
-  'permissionBoundary',
-  'sessionPolicy',
-  'scps',
-  'rcps',
-] as const;
+import { DOCUMENT_FIELDS, generateCases } from './generator.js';
 
 /** Request i takes the documents of request (i * 7) mod sets, in a scrambled order. */
 function reuse(requests: readonly EvaluationRequest[], sets: number): EvaluationRequest[] {
