@@ -276,7 +276,7 @@ def malformed_bucket_json(files):
     return files
 
 
-@scenario('wrong-shape-codebuild', 'codebuild.json lists the project subnets as a string: a problem names the file and JSON pointer, exit 2')
+@scenario('wrong-shape-codebuild', 'codebuild.json lists the project subnets as a string: a problem names the file and JSON pointer, the links that rely on the project are Unknown and name it, exit 2')
 def wrong_shape_codebuild(files):
     project = files[f'{T}/{R}/codebuild.json']['projects'][0]
     project['vpcConfig'] = {'vpcId': 'vpc-0a1b2c3d4e5f60718', 'subnets': 'subnet-0aa11bb22cc33dd44', 'securityGroupIds': ['sg-0123456789abcdef0']}

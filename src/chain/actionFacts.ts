@@ -10,6 +10,7 @@ import {
   findDeploymentGroup,
   findLambda,
   resolveKmsKey,
+  unreadableIn,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import type { ActionModel, Model, PipelineModel, StageModel } from '../model/types.js';
@@ -141,7 +142,10 @@ export function actionFacts(
   let cloneRefSources: CloneRefSource[] | undefined;
   if (action.provider === 'CodeBuild' && cfg['ProjectName']) {
     const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
-    if (found.kind === 'found') {
+    // a project the loader could not read in full (an input error in its JSON) is not guessed
+    // from what was left: its links are Unknown, naming what could not be read
+    const unreadable = found.kind === 'found' ? unreadableIn(model, found.value.location) : [];
+    if (found.kind === 'found' && unreadable.length === 0) {
       const p = found.value;
       codebuild = {
         ...(p.serviceRole ? { serviceRoleArn: p.serviceRole } : {}),
@@ -161,8 +165,11 @@ export function actionFacts(
         encryptionKeyArn: keyArnOf(model, p.encryptionKey, p.account, p.region, partition),
         ...(p.vpcConfig && p.vpcConfig.subnets.length > 0 ? { subnets: p.vpcConfig.subnets } : {}),
       };
+    } else if (unreadable.length > 0) {
+      gaps.set('codebuild', unreadable.join(', '));
     } else {
-      gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
+      const file = found.kind === 'found' ? undefined : found.file;
+      gaps.set('codebuild', file ?? snapshotPath.codebuild(actionAccount, actionRegion));
     }
     cloneRefSources = [];
     for (const input of action.inputArtifacts) {

@@ -23,6 +23,7 @@ import {
   resolveKmsKey,
   rolePolicies,
   scpLevels,
+  unreadableIn,
 } from '../model/queries.js';
 import type { Model } from '../model/types.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -390,6 +391,7 @@ function principalSide(model: Model, arn: string): Side {
       },
     };
   } else {
+    for (const u of unreadableIn(model, role.value.location)) missing.add(u);
     const pol = rolePolicies(model, role.value);
     for (const m of pol.missing) missing.add(m);
     fields.identityPolicies = pol.identity.map(remember);
@@ -469,6 +471,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     g.resourceLabel = `arn:${arn.partition}:s3:::${bucketName}`;
     if (bucket.kind === 'found') {
       const b = bucket.value;
+      for (const u of unreadableIn(model, b.location)) missing.add(u);
       if (b.policy === undefined) missing.add(`${b.location.file}#/Policy`);
       else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
       return b.account;
@@ -481,6 +484,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
     if (key.kind === 'found') {
       const k = key.value;
+      for (const u of unreadableIn(model, k.location)) missing.add(u);
       if (k.keyManager === 'AWS') request.resourceIsAwsManagedKey = true;
       if (k.policy) request.resourcePolicy = remember(k.policy);
       else missing.add(`${k.location.file}#/Policy`);
@@ -509,6 +513,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'iam' && service === 'sts' && arn.resource.startsWith('role/')) {
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') {
+      for (const u of unreadableIn(model, role.value.location)) missing.add(u);
       if (role.value.trustPolicy) request.resourcePolicy = remember(role.value.trustPolicy);
       else
         missing.add(
@@ -531,6 +536,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'lambda' && service === 'lambda' && arn.resource.startsWith('function:')) {
     const fn = findLambda(model, arn.account, arn.region, spec.resource);
     if (fn.kind === 'found') {
+      for (const u of unreadableIn(model, fn.value.location)) missing.add(u);
       if (fn.value.policy === undefined) missing.add(`${fn.value.location.file}#/Policy`);
       else if (fn.value.policy !== null) request.resourcePolicy = remember(fn.value.policy);
     } else if (fn.kind === 'missing') missing.add(fn.file);

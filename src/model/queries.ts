@@ -497,3 +497,44 @@ export function findPipeline(
       (where.region === undefined || p.region === where.region),
   );
 }
+
+/**
+ * The parts of an entity (a role, a bucket, a key, a function) the loader could not read: its
+ * JSON subtree holds an input error, so something it says (a Deny, a grant, a setting) may have
+ * been left out. Each is named as missing, so links that rely on the entity are Unknown instead
+ * of being decided on what was left (unless an explicit deny decides them anyway). Grammar
+ * problems of policy documents are not counted here: their invalid statements are noted as
+ * skipped by the compiled policy itself (chain/resolveLink.ts: noteSkipped).
+ */
+export function unreadableIn(
+  model: Model,
+  at: { readonly file: string; readonly pointer: string },
+): string[] {
+  const pointers = inputErrors(model).get(at.file);
+  if (!pointers) return NO_STRINGS;
+  const out: string[] = [];
+  for (const p of pointers) {
+    if (at.pointer === '' || p === at.pointer || p.startsWith(`${at.pointer}/`))
+      out.push(`${at.file}#${p} (not readable)`);
+  }
+  return out;
+}
+
+const NO_STRINGS: string[] = [];
+const INPUT_ERRORS = new WeakMap<Model, Map<string, string[]>>();
+
+/** The model's input errors (not policy grammar), by file. */
+function inputErrors(model: Model): Map<string, string[]> {
+  let byFile = INPUT_ERRORS.get(model);
+  if (!byFile) {
+    byFile = new Map();
+    for (const p of model.problems) {
+      if (p.severity !== 'error' || p.file === undefined || p.id.startsWith('policy.')) continue;
+      const list = byFile.get(p.file) ?? [];
+      list.push(p.pointer);
+      byFile.set(p.file, list);
+    }
+    INPUT_ERRORS.set(model, byFile);
+  }
+  return byFile;
+}

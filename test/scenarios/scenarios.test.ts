@@ -55,6 +55,8 @@ const one = (link: string, decision: LinkDecision = 'ImplicitlyDenied') => ({
   'orders-api': [`${link} ${decision}`],
 });
 
+const BUILD = 'Build/Build';
+
 const EXPECT: Readonly<Record<string, Expectation>> = {
   'pass-cross-account': {
     exit: 0,
@@ -396,13 +398,39 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     problems: [`${BUCKET_FILE}# snapshot.json.invalid`],
   },
   'wrong-shape-codebuild': {
-    // the bad key is reported and left out; everything else is still analyzed
+    // the bad key is reported; the project is not guessed from what was left: the links that
+    // rely on it are Unknown and name the unreadable element; everything else is still analyzed
     exit: 2,
-    verdicts: { 'orders-api': 'pass' },
-    broken: { 'orders-api': [] },
+    verdicts: { 'orders-api': 'unknown' },
+    broken: {
+      'orders-api': [
+        `${BUILD}:codebuild-project.input-get-object:s3:GetObject:arn:aws:s3:::orders-artifacts-111111111111-us-east-1/orders-api/SourceOutp/* Unknown`,
+        `${BUILD}:codebuild-project.input-kms-decrypt:kms:Decrypt Unknown`,
+        `${BUILD}:codebuild-project.assume-service-role:sts:AssumeRole Unknown`,
+        `${BUILD}:codebuild-project.ecr-auth-token:ecr:GetAuthorizationToken Unknown`,
+        `${BUILD}:codebuild-project.ecr-pull:ecr:BatchGetImage Unknown`,
+        `${BUILD}:codebuild-project.ecr-pull:ecr:GetDownloadUrlForLayer Unknown`,
+        `${BUILD}:codebuild-project.ecr-pull-as-service:ecr:BatchGetImage Unknown`,
+        `${BUILD}:codebuild-project.ecr-pull-as-service:ecr:GetDownloadUrlForLayer Unknown`,
+        `${BUILD}:codebuild-project.logs-create-log-group:logs:CreateLogGroup Unknown`,
+        `${BUILD}:codebuild-project.logs-write:logs:CreateLogStream Unknown`,
+        `${BUILD}:codebuild-project.logs-write:logs:PutLogEvents Unknown`,
+        `${BUILD}:codebuild-project.output-kms-generate-data-key:kms:GenerateDataKey Unknown`,
+        `${BUILD}:codebuild-project.output-put-object:s3:PutObject Unknown`,
+        `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeDhcpOptions Unknown`,
+        `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeNetworkInterfaces Unknown`,
+        `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeSubnets Unknown`,
+        `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeSecurityGroups Unknown`,
+        `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeVpcs Unknown`,
+        `${BUILD}:codebuild-project.vpc-network-interface-permission:ec2:CreateNetworkInterfacePermission Unknown`,
+        `${BUILD}:codebuild-project.vpc-network-interfaces:ec2:CreateNetworkInterface Unknown`,
+        `${BUILD}:codebuild-project.vpc-network-interfaces:ec2:DeleteNetworkInterface Unknown`,
+      ],
+    },
     about: {
       link: 'Build/Build:codebuild-project.input-kms-decrypt:kms:Decrypt',
-      decision: 'Allowed',
+      decision: 'Unknown',
+      missing: [`${T}/${R}/codebuild.json#/projects/0/vpcConfig/subnets (not readable)`],
     },
     problems: [`${T}/${R}/codebuild.json#/projects/0/vpcConfig/subnets snapshot.shape.invalid`],
   },

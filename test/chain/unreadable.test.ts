@@ -1,0 +1,73 @@
+/**
+ * An entity the loader could not read in full is not decided on what was left: a role whose
+ * second inline policy has a wrong shape may hold a Deny that was left out, so the links that
+ * rely on the role are Unknown and name the unreadable element; an explicit deny still decides.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+
+const IAM = '222222222222/iam.json';
+const ROLE = 'arn:aws:iam::222222222222:role/demo-deploy-action';
+
+function demoWithBrokenPolicy(extraDeny?: object): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-unreadable-'));
+  cpSync('fixtures/demo', dir, { recursive: true });
+  const file = join(dir, IAM);
+  const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+    RoleDetailList: { Arn: string; RolePolicyList: object[] }[];
+  };
+  const role = iam.RoleDetailList.find((r) => r.Arn === ROLE)!;
+  // a policy the loader cannot read: PolicyName must be a string
+  role.RolePolicyList.push({
+    PolicyName: 7,
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }],
+    },
+  });
+  if (extraDeny) role.RolePolicyList.push(extraDeny);
+  writeFileSync(file, JSON.stringify(iam, null, 2));
+  return dir;
+}
+
+describe('entities with unreadable parts', () => {
+  it('makes the links of the role Unknown, naming what could not be read', () => {
+    const model = loadSnapshot(demoWithBrokenPolicy());
+    expect(model.problems.map((p) => `${p.file}#${p.pointer}`)).toContain(
+      `${IAM}#/RoleDetailList/0/RolePolicyList/1/PolicyName`,
+    );
+    const report = analyzeModel(model);
+    const pipeline = report.pipelines[0]!;
+    expect(pipeline.verdict).toBe('unknown');
+    const mine = pipeline.links.filter((l) => l.principal === ROLE);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const l of mine) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain(
+        `${IAM}#/RoleDetailList/0/RolePolicyList/1/PolicyName (not readable)`,
+      );
+    }
+    // other principals are decided as before
+    expect(pipeline.links.some((l) => l.principal !== ROLE && l.decision === 'Allowed')).toBe(true);
+  });
+
+  it('still lets an explicit deny that was read decide', () => {
+    const model = loadSnapshot(
+      demoWithBrokenPolicy({
+        PolicyName: 'no-describe',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Action: 'cloudformation:DescribeStacks', Resource: '*' }],
+        },
+      }),
+    );
+    const links = analyzeModel(model).pipelines[0]!.links.filter(
+      (l) => l.principal === ROLE && l.permission === 'cloudformation:DescribeStacks',
+    );
+    expect(links.map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
+  });
+});
