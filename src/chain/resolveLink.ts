@@ -551,6 +551,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       ?.regions.get(arn.region)
       ?.ecrRepositories.get(name);
     if (repo) {
+      for (const u of unreadableIn(model, repo.location)) missing.add(u);
       if (repo.policy === undefined) missing.add(`${repo.location.file}#/policyText`);
       else if (repo.policy !== null) request.resourcePolicy = remember(repo.policy);
     } else missing.add(snapshotPath.ecrRepository(arn.account, arn.region, name));
@@ -562,6 +563,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       ?.regions.get(arn.region)
       ?.snsTopics.get(arn.resource);
     if (topic) {
+      for (const u of unreadableIn(model, topic.location)) missing.add(u);
       if (topic.policy === undefined) missing.add(`${topic.location.file}#/Attributes/Policy`);
       else if (topic.policy !== null) request.resourcePolicy = remember(topic.policy);
     } else missing.add(snapshotPath.snsTopic(arn.account, arn.region, arn.resource));
