@@ -207,8 +207,12 @@ export function actionFacts(
         cfg['ApplicationName'],
         group,
       );
-      const roles = found.kind === 'found' ? found.value.instanceRoles : undefined;
-      if (found.kind === 'found') {
+      // as for CodeBuild projects: a group with an input error is not guessed from what was left
+      const unreadable = found.kind === 'found' ? unreadableIn(model, found.value.location) : [];
+      const roles =
+        found.kind === 'found' && unreadable.length === 0 ? found.value.instanceRoles : undefined;
+      if (unreadable.length > 0) gaps.set('codedeploy', unreadable.join(', '));
+      else if (found.kind === 'found') {
         // a group without a configuration uses CodeDeployDefault.OneAtATime
         // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html)
         codedeploy = {

@@ -71,3 +71,26 @@ describe('entities with unreadable parts', () => {
     expect(links.map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
   });
 });
+
+describe('a CodeDeploy group with an unreadable part', () => {
+  it('is not guessed from what was left: the links that need it are Unknown and name it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-unreadable-group-'));
+    cpSync('fixtures/scenarios/all-providers', dir, { recursive: true });
+    const file = '111111111111/us-east-1/codedeploy/platform-legacy.fleet.json';
+    const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      deploymentGroupInfo: Record<string, unknown>;
+    };
+    doc.deploymentGroupInfo['deploymentConfigName'] = 12;
+    writeFileSync(join(dir, file), JSON.stringify(doc));
+    const report = analyzeModel(loadSnapshot(dir));
+    const legacy = report.pipelines.find((p) => p.name === 'platform-legacy')!;
+    const config = legacy.links.filter((l) => l.requirement === 'codedeploy.get-deployment-config');
+    expect(config.length).toBeGreaterThan(0);
+    for (const l of config) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([
+        `${file}#/deploymentGroupInfo/deploymentConfigName (not readable)`,
+      ]);
+    }
+  });
+});
