@@ -7,10 +7,22 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+let pipeWatch = false;
+
 export function processIo(): CliIo {
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  if (!pipeWatch) {
+    // a reader that stops early (`permchain analyze --format json | head`) closes the pipe:
+    // stop writing instead of dying with a stack trace; other stream errors still surface
+    pipeWatch = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    });
+  }
   return {
-    stdout: (t) => process.stdout.write(t),
+    stdout: (t) => {
+      if (!process.stdout.destroyed) process.stdout.write(t);
+    },
     stderr: (t) => process.stderr.write(t),
     color: !noColor && process.stdout.isTTY === true,
     cwd: process.cwd(),

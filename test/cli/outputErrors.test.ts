@@ -2,6 +2,7 @@
  * Output paths that cannot be written are usage errors: one line naming the path, exit 2, no
  * stack trace, and never a hang (Node's recursive mkdir loops forever under /proc).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,4 +80,27 @@ describe('makeDirectory', () => {
     expect(() => makeDirectory(join(base, 'f'))).toThrow(/EEXIST/);
     expect(() => makeDirectory(join(base, 'f', 'g'))).toThrow(/ENOTDIR/);
   });
+});
+
+describe('a reader that stops early', () => {
+  // runs the built CLI (`npm install` builds dist/): the pipe is a real one
+  it.runIf(existsSync(join(root, 'dist/cli/main.js')))(
+    'closes the pipe without a stack trace; the exit code is the analysis',
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin/permchain.js'), 'analyze', demo, '--format', 'json'],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // read the first chunk, then close our end, as `| head -1` does
+      await new Promise<void>((done) => child.stdout.once('data', () => done()));
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(err).not.toContain('EPIPE');
+      expect(err).not.toContain('    at ');
+      expect(code).toBe(1);
+    },
+  );
 });
