@@ -33,8 +33,6 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Report
 export interface LazyReport {
   /** every problem of the report: analyzing a pipeline adds none */
   readonly problems: Problem[];
-  /** how many pipelines `pipelines` yields */
-  readonly count: number;
   /** analyzed on demand, in report order; iterate once */
   readonly pipelines: Iterable<ReportPipeline>;
 }
@@ -66,16 +64,15 @@ export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): 
   const brokenFiles = new Set(
     model.problems.filter((p) => p.severity === 'error').map((p) => p.file),
   );
-  const selected = pipelines;
   function* analyzed(): Generator<ReportPipeline> {
-    for (const p of selected) {
+    for (const p of pipelines) {
       const r = analyzePipeline(model, p, catalog, options.artifacts);
       if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file)))
         yield r;
       else yield { ...r, verdict: 'unknown' as const };
     }
   }
-  return { problems: sortProblems(problems), count: selected.length, pipelines: analyzed() };
+  return { problems: sortProblems(problems), pipelines: analyzed() };
 }
 
 export function analyzePipeline(

@@ -29,7 +29,7 @@ export function buildContext(
   if (raw) {
     for (const key in raw) ctx.set(lowerKey(key), normalizeValue(raw[key]!));
   }
-  if (principal) fillFromPrincipal(ctx, principal);
+  if (principal) for (const [k, v] of principalKeys(principal)) setDefault(ctx, k, v);
   if (resourceAccount !== undefined) setDefault(ctx, 'aws:resourceaccount', resourceAccount);
   return ctx;
 }

@@ -33,6 +33,7 @@ import {
   type Candidate,
   type Labeled,
   type PolicyKind,
+  type UsableInput,
 } from './policyCache.js';
 import {
   matchPrincipal,
@@ -416,15 +417,14 @@ function actionEntry(labeled: Labeled, actionLower: string): ActionEntry {
   const input = labeled.input;
   // requests on one document mostly repeat its last action: skip the map then
   if (input.lastAction === actionLower) return input.lastEntry!;
-  const cache = labeled.byAction;
-  const hit = cache.get(actionLower) ?? newActionEntry(labeled, actionLower);
+  const hit = input.byAction.get(actionLower) ?? newActionEntry(labeled, actionLower);
   input.lastAction = actionLower;
   input.lastEntry = hit;
   return hit;
 }
 
 function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
-  const cache = labeled.byAction;
+  const cache = labeled.input.byAction;
   const all = (labeled.input.candidates ??= baseCandidates(labeled.policy));
   const base: Candidate[] = [];
   let anyResource = true;
@@ -738,7 +738,7 @@ function compileOne(
     state.unusable = true;
     return undefined;
   }
-  return labeledOf(c, c.policy, c.named ? c.policy.name : fallback);
+  return labeledOf(c as UsableInput, fallback);
 }
 
 function compileLevels(

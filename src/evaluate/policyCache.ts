@@ -15,9 +15,7 @@ import type { PrincipalMatchKind } from './principal.js';
 export interface Labeled {
   readonly policy: CompiledPolicy;
   readonly label: string | number;
-  /** the statement index of the policy (shared by every label) */
-  readonly byAction: Map<string, ActionEntry>;
-  /** the compiled input the index and candidates belong to */
+  /** the compiled input: its statement index is shared by every label */
   readonly input: CompiledInput;
 }
 
@@ -55,9 +53,10 @@ export interface CompiledInput {
   readonly policy: CompiledPolicy | undefined;
   /** problems with pointers relative to the document */
   readonly problems: readonly Problem[];
-  /** true when the input was already a compiled policy: reasons use its own name */
-  readonly named: boolean;
-  /** the kind it was compiled as; undefined for a compiled policy (it serves every kind) */
+  /**
+   * the kind it was compiled as; undefined when the input was already a compiled policy (it
+   * serves every kind, and reasons use its own name)
+   */
   readonly kind: PolicyKind | undefined;
   /** the policy with each label it has been given, reused across requests */
   readonly labeled: Map<string | number, Labeled>;
@@ -71,6 +70,9 @@ export interface CompiledInput {
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
 }
+
+/** A compiled input whose document compiled. */
+export type UsableInput = CompiledInput & { readonly policy: CompiledPolicy };
 
 export type PolicyKind = PolicyType | 'trust';
 
@@ -107,7 +109,7 @@ export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledIn
     }
     if (hit === undefined) {
       const fresh = isCompiledPolicy(input)
-        ? newInput(input, NO_PROBLEMS, true, undefined)
+        ? newInput(input, NO_PROBLEMS, undefined)
         : compileFresh(input, kind);
       OBJECT_CACHE.set(input, fresh);
       return fresh;
@@ -127,17 +129,17 @@ export function compilePolicyInput(input: unknown, kind: PolicyKind): CompiledIn
   return compileFresh(input, kind);
 }
 
-/** The compiled input with a label for reasons (memoised per label). */
-export function labeledOf(
-  c: CompiledInput,
-  policy: CompiledPolicy,
-  label: string | number,
-): Labeled {
+/**
+ * The usable compiled input with the label reasons give it: its policy's own name when the
+ * input was a compiled policy, else `fallback` (memoised per label).
+ */
+export function labeledOf(c: UsableInput, fallback: string | number): Labeled {
+  const label = c.kind === undefined ? c.policy.name : fallback;
   const last = c.last;
   if (last !== undefined && last.label === label) return last;
   let labeled = c.labeled.get(label);
   if (!labeled) {
-    labeled = { policy, label, byAction: c.byAction, input: c };
+    labeled = { policy: c.policy, label, input: c };
     if (c.labeled.size < 64) c.labeled.set(label, labeled);
   }
   c.last = labeled;
@@ -151,20 +153,18 @@ export function problemsAt(compiled: CompiledInput, base: string): Problem[] {
 
 function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
   const { policy, problems } = parsePolicy(input, { name: kind, policyType: kind });
-  return newInput(policy, problems.length ? problems : NO_PROBLEMS, false, kind);
+  return newInput(policy, problems.length ? problems : NO_PROBLEMS, kind);
 }
 
 /** Every compiled input is made here, with one shape. */
 function newInput(
   policy: CompiledPolicy | undefined,
   problems: readonly Problem[],
-  named: boolean,
   kind: PolicyKind | undefined,
 ): CompiledInput {
   return {
     policy,
     problems,
-    named,
     kind,
     labeled: new Map(),
     byAction: new Map(),
