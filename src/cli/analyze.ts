@@ -24,12 +24,7 @@ import { renderJsonChunks, renderJsonStream } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import type { Report, ReportPipeline } from '../report/types.js';
 import type { CliIo } from './io.js';
-import {
-  addInputOptions,
-  loadAnalysisInput,
-  type InputCliOptions,
-  type LoadedAnalysisInput,
-} from './inputOptions.js';
+import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
@@ -120,17 +115,25 @@ export function runAnalyze(
 
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
+  const analyzeOptions = { pipelines: opts.pipeline, artifacts: loaded.artifacts };
+
+  // The JSON report alone (the usual CI case) is written pipeline by pipeline as each is
+  // analyzed, so the links of a whole organization are never held at once; the gate then sees
+  // only the required links that are not allowed, which is all it reads. The text is the same.
+  let streamed: Iterable<ReportPipeline> | undefined;
+  let report: Report;
   if (formats.length === 1 && formats[0] === 'json' && !opts.baseline) {
-    return streamJson(loaded, opts, io, failOn);
+    const lazy = analyzeModelLazily(loaded.model, analyzeOptions);
+    const findings: ReportPipeline[] = [];
+    report = {
+      pipelines: findings,
+      problems: uniqueProblems([...lazy.problems, ...loaded.problems]),
+    };
+    streamed = keepFindings(lazy.pipelines, findings);
+  } else {
+    const whole = analyzeModel(loaded.model, analyzeOptions);
+    report = { ...whole, problems: uniqueProblems([...whole.problems, ...loaded.problems]) };
   }
-  let report: Report = analyzeModel(loaded.model, {
-    pipelines: opts.pipeline,
-    artifacts: loaded.artifacts,
-  });
-  report = {
-    ...report,
-    problems: uniqueProblems([...report.problems, ...loaded.problems]),
-  };
 
   let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {
@@ -164,20 +167,22 @@ export function runAnalyze(
   }
 
   const options = { color: io.color, failOn, toolVersion: version, root: io.cwd };
+  const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>
+    streamed ? renderJsonStream(streamed, report.problems) : render(f, report, o);
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
     makeDirectory(dir);
     for (const f of formats as FormatName[]) {
       writeChunks(
         join(dir, `report.${FORMAT_EXTENSIONS[f]}`),
-        render(f, report, { ...options, color: false }),
+        chunks(f, { ...options, color: false }),
       );
     }
   } else {
     const f = formats[0] as FormatName;
     if (opts.output)
-      writeChunks(resolve(io.cwd, opts.output), render(f, report, { ...options, color: false }));
-    else for (const chunk of render(f, report, options)) io.stdout(chunk);
+      writeChunks(resolve(io.cwd, opts.output), chunks(f, { ...options, color: false }));
+    else for (const chunk of chunks(f, options)) io.stdout(chunk);
   }
   // problems go to stderr too, one line each, unless the text report on stdout already lists them
   if (!(formats[0] === 'text' && !opts.output && !opts.outputDir)) {
@@ -186,42 +191,16 @@ export function runAnalyze(
   return exitCodeFor(report, failOn, { expired });
 }
 
-/**
- * The JSON report alone (the usual CI case), written pipeline by pipeline as each is analyzed:
- * the links of a whole organization are never held at once, which keeps memory and garbage
- * collection flat however many pipelines there are. The text is the same as renderJson's; the
- * gate keeps only the required links that are not allowed.
- */
-function streamJson(
-  loaded: LoadedAnalysisInput,
-  opts: AnalyzeCliOptions,
-  io: CliIo,
-  failOn: FailOn,
-): number {
-  const lazy = analyzeModelLazily(loaded.model, {
-    pipelines: opts.pipeline,
-    artifacts: loaded.artifacts,
-  });
-  const problems = uniqueProblems([...lazy.problems, ...loaded.problems]);
-  const findings: ReportPipeline[] = [];
-  function* pipelines(): Generator<ReportPipeline> {
-    for (const p of lazy.pipelines) {
-      const kept = p.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
-      if (kept.length > 0) findings.push({ ...p, links: kept });
-      yield p;
-    }
+/** The pipelines as they come, keeping aside the required links of each that are not allowed. */
+function* keepFindings(
+  pipelines: Iterable<ReportPipeline>,
+  findings: ReportPipeline[],
+): Generator<ReportPipeline> {
+  for (const p of pipelines) {
+    const kept = p.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
+    if (kept.length > 0) findings.push({ ...p, links: kept });
+    yield p;
   }
-  const chunks = renderJsonStream(pipelines(), problems);
-  const file = opts.outputDir
-    ? join(resolve(io.cwd, opts.outputDir), `report.${FORMAT_EXTENSIONS.json}`)
-    : opts.output
-      ? resolve(io.cwd, opts.output)
-      : undefined;
-  if (opts.outputDir) makeDirectory(resolve(io.cwd, opts.outputDir));
-  if (file) writeChunks(file, chunks);
-  else for (const chunk of chunks) io.stdout(chunk);
-  for (const p of problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
-  return exitCodeFor({ pipelines: findings, problems }, failOn);
 }
 
 /** A report as chunks: JSON is written pipeline by pipeline, the other formats in one piece. */
