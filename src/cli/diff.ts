@@ -5,13 +5,12 @@
  */
 import type { Command } from 'commander';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem, uniqueProblems } from '../problems.js';
+import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
-import { addArtifactOption, artifactDirectories } from './inputOptions.js';
-import { loadInput } from './loadInput.js';
-import { readSuppliedArtifacts } from '../load/artifacts.js';
+import type { Report } from '../report/types.js';
+import { addArtifactOption, loadAnalysisInput } from './inputOptions.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
@@ -43,26 +42,22 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
         setExit(2);
         return;
       }
-      const dirs = artifactDirectories(opts.artifact);
-      if ('usage' in dirs) {
-        io.stderr(`error: ${dirs.usage}\n`);
-        setExit(2);
-        return;
-      }
       const pipelines = opts.pipeline ? [opts.pipeline] : [];
-      const side = (arg: string) => {
-        const loaded = loadInput(io.cwd, arg);
-        const supplied = readSuppliedArtifacts(loaded.model, dirs, { cwd: io.cwd, pipelines });
-        const report = analyzeModel(loaded.model, { pipelines, artifacts: supplied.artifacts });
-        return { report, problems: [...loaded.problems, ...supplied.problems, ...report.problems] };
-      };
-      const before = side(beforeArg);
-      const after = side(afterArg);
-      const a = before.report;
-      const b = after.report;
-      const problems = uniqueProblems([...before.problems, ...after.problems]).filter(
-        (p) => p.severity === 'error',
-      );
+      const problems: Problem[] = [];
+      const reports: Report[] = [];
+      for (const arg of [beforeArg, afterArg]) {
+        const loaded = loadAnalysisInput(io.cwd, arg, { artifact: opts.artifact }, pipelines);
+        if ('usage' in loaded) {
+          io.stderr(`error: ${loaded.usage}\n`);
+          setExit(2);
+          return;
+        }
+        const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
+        problems.push(...loaded.problems, ...report.problems);
+        reports.push(report);
+      }
+      const [a, b] = reports as [Report, Report];
+      const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
       const d = diffReports(a, b);
       io.stdout(
         opts.format === 'json'
@@ -71,8 +66,8 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
             ? renderDiffMarkdown(d)
             : renderDiffText(d),
       );
-      for (const p of problems) io.stderr(formatProblem(p) + '\n');
-      setExit(problems.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
+      for (const p of errors) io.stderr(formatProblem(p) + '\n');
+      setExit(errors.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
     },
   );
 }

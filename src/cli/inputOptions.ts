@@ -61,7 +61,7 @@ export interface LoadedAnalysisInput {
 }
 
 /** Parse the `--artifact` values; a usage error names the first bad one. */
-export function artifactDirectories(
+function artifactDirectories(
   values: readonly string[] | undefined,
 ): ArtifactDirectory[] | { readonly usage: string } {
   const dirs: ArtifactDirectory[] = [];

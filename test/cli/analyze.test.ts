@@ -645,6 +645,10 @@ describe('permchain baseline and diff take the inputs analyze takes', () => {
     // without the folder both sides are Unknown there: nothing is newly denied
     const blind = await cli(root, 'diff', before, after, '--format', 'json');
     expect(blind.code).toBe(0);
+    const bad = await cli(root, 'diff', before, after, '--artifact', 'nodir');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('error: --artifact `nodir` is not [PIPELINE/]NAME=DIR\n');
+    expect(bad.out).toBe('');
   });
 });
 
