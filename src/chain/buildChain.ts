@@ -71,10 +71,6 @@ export function buildPipelineLinks(
         const entry = byId.get(link.requirementId)!;
         if (keys && isArtifactDecrypt(entry, link, facts.artifactStore?.keyArn)) {
           // CodeBuild encrypted some inputs with its project key: decrypt each with its own key
-          const caller =
-            isPrincipalList(entry.principal) && link.principal !== undefined
-              ? `:${link.principal}`
-              : '';
           for (const [keyArn, artifacts] of keys) {
             push({
               ...toSpec(
@@ -83,7 +79,7 @@ export function buildPipelineLinks(
                 { stage: stage.name, action: action.name, where, declaredAt },
                 pipeline,
               ),
-              id: `${where}:${link.requirementId}:${link.action}:${keyArn}${caller}`,
+              id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
               purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
             });
           }
@@ -149,13 +145,8 @@ function toSpec(
   const id = at
     ? `${at.where}:${link.requirementId}:${link.action}`
     : `${link.requirementId}:${link.action}`;
-  // one link per caller when an entry has several (the roles of a deployment group's instances)
-  const qualified = resourceQualified(id, link, entry);
   return {
-    id:
-      isPrincipalList(entry.principal) && link.principal !== undefined
-        ? `${qualified}:${link.principal}`
-        : qualified,
+    id: `${resourceQualified(id, link, entry)}${callerSuffix(link, entry)}`,
     requirement: link.requirementId,
     level: link.level,
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
@@ -171,6 +162,13 @@ function toSpec(
     doc: link.doc,
     fix: link.fix,
   };
+}
+
+/** One link per caller when an entry has several (the roles of a deployment group's instances). */
+function callerSuffix(link: ExpandedLink, entry: Requirement): string {
+  return isPrincipalList(entry.principal) && link.principal !== undefined
+    ? `:${link.principal}`
+    : '';
 }
 
 /** List placeholders expand one entry into several links with the same action: keep ids unique and readable. */
