@@ -10,7 +10,7 @@
  * The files are read here, once, for the actions that need them; the chain reads the result,
  * which is plain data.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { listPipelines } from '../model/queries.js';
 import type { Model } from '../model/types.js';
@@ -22,9 +22,7 @@ import {
   type TaskDefinitionTemplate,
 } from '../model/artifacts.js';
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
-import { where } from './snapshotFiles.js';
-
-const MAX_BYTES = 64 * 1024 * 1024;
+import { readJsonText } from './jsonFile.js';
 
 /** One `--artifact` value. */
 export interface ArtifactDirectory {
@@ -178,30 +176,21 @@ function readTaskDefinition(
       'artifact.path.invalid',
     );
   }
-  let text: string;
-  try {
-    const full = join(dir, normalized);
-    if (statSync(full).size > MAX_BYTES) {
-      return problem('', `file is larger than ${MAX_BYTES} bytes`, 'artifact.file.too-large');
-    }
-    text = readFileSync(full, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return problem(
-      '',
-      code === 'ENOENT'
+  const read = readJsonText(join(dir, normalized));
+  if (!read.ok) {
+    const id =
+      read.reason === 'invalid'
+        ? 'artifact.json.invalid'
+        : read.reason === 'too-large'
+          ? 'artifact.file.too-large'
+          : 'artifact.file.unreadable';
+    const message =
+      read.message === 'file not found'
         ? 'file not found: the artifact folder has no task definition template at this path'
-        : `cannot read file (${code ?? 'error'})`,
-      'artifact.file.unreadable',
-    );
+        : read.message;
+    return problem('', message, id);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return problem('', `not valid json${where(text, e)}`, 'artifact.json.invalid');
-  }
+  const value = read.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return problem(
       '',

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../problems.js';
+import { where } from './jsonFile.js';
 
 export interface DirEntry {
   readonly name: string;
@@ -87,24 +88,6 @@ export function readJson(
     });
     return undefined;
   }
-}
-
-/** `: line L column C` when the parser's message gives a position. */
-export function where(text: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : '';
-  const at = / position (\d+)/.exec(message);
-  if (text.trim() === '') return ': the file is empty';
-  if (!at) return '';
-  const pos = Math.min(Number(at[1]), text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `: line ${line} column ${pos - lineStart + 1}`;
 }
 
 /** A copy of `map` whose iteration order is sorted by key, so output built from it is stable. */

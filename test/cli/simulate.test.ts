@@ -57,6 +57,31 @@ describe('permchain simulate', () => {
     expect(r.err).toContain('bad.json');
     expect(r.err).not.toMatch(/\bat .*\.js:\d+/);
   });
+  it('never quotes a malformed file (it may hold secrets), and says where when it can', async () => {
+    // V8 quotes the text around an unexpected token in its own message
+    const secret = '{\n  "principal": "x",\n  "context": {"aws:SourceIp": AKIAIOSFODNN7EXAMPLE}\n}';
+    const r = await cli('simulate', '--request', file('secret.json', secret));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: ${join(dir, 'secret.json')}: not valid json [input.json.invalid]\n`);
+    // where V8 gives a position, the message turns it into a line and column
+    const comma = await cli(
+      'simulate',
+      '--request',
+      file('comma.json', '{\n  "principal": "x",\n}'),
+    );
+    expect(comma.err).toBe(
+      `error: ${join(dir, 'comma.json')}: not valid json: line 3 column 1 [input.json.invalid]\n`,
+    );
+  });
+  it('reads a request file that starts with a byte-order mark', async () => {
+    const r = await cli(
+      'simulate',
+      '--request',
+      file('bom.json', `\ufeff${JSON.stringify(request)}`),
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
   it('exit 2 naming the JSON pointer of an invalid statement', async () => {
     const bad = {
       ...request,
