@@ -249,41 +249,34 @@ class Resolver {
       this.unresolved(`the launch template of ${owner} (${this.why(spec, pointer)})`);
       return;
     }
-    const idRaw = spec['LaunchTemplateId'];
-    const nameRaw = spec['LaunchTemplateName'];
-    let target: Placed | undefined;
-    let written: string;
-    if (idRaw !== undefined) {
-      const id = this.resolved(s, idRaw, joinPointer(pointer, 'LaunchTemplateId'));
-      if (typeof id !== 'string') {
-        this.unresolved(
-          `the launch template of ${owner} (${this.why(id, joinPointer(pointer, 'LaunchTemplateId'))})`,
-        );
-        return;
-      }
-      written = id;
-      target = this.find('AWS::EC2::LaunchTemplate', s, (p) => p.s.launchTemplateId(p.r) === id);
-    } else if (nameRaw === undefined) {
+    // a specification names its template by id or by name (the id wins when both are given)
+    const key =
+      spec['LaunchTemplateId'] !== undefined
+        ? 'LaunchTemplateId'
+        : spec['LaunchTemplateName'] !== undefined
+          ? 'LaunchTemplateName'
+          : undefined;
+    if (key === undefined) {
       this.unresolved(
         `the launch template of ${owner} names no \`LaunchTemplateId\` or \`LaunchTemplateName\``,
       );
       return;
-    } else {
-      const name = this.resolved(s, nameRaw, joinPointer(pointer, 'LaunchTemplateName'));
-      if (typeof name !== 'string') {
-        this.unresolved(
-          `the launch template of ${owner} (${this.why(name, joinPointer(pointer, 'LaunchTemplateName'))})`,
-        );
-        return;
-      }
-      written = name;
-      // a launch template without a name gets one AWS makes up, which no template writes
-      target = this.find(
-        'AWS::EC2::LaunchTemplate',
-        s,
-        (p) => this.prop(p.s, p.r, 'LaunchTemplateName') === name,
-      );
     }
+    const at = joinPointer(pointer, key);
+    const written = this.resolved(s, spec[key], at);
+    if (typeof written !== 'string') {
+      this.unresolved(`the launch template of ${owner} (${this.why(written, at)})`);
+      return;
+    }
+    const target =
+      key === 'LaunchTemplateId'
+        ? this.find('AWS::EC2::LaunchTemplate', s, (p) => p.s.launchTemplateId(p.r) === written)
+        : // a launch template without a name gets one AWS makes up, which no template writes
+          this.find(
+            'AWS::EC2::LaunchTemplate',
+            s,
+            (p) => this.prop(p.s, p.r, 'LaunchTemplateName') === written,
+          );
     if (!target) {
       this.unresolved(`launch template \`${written}\` is not defined in the templates`);
       return;

@@ -194,6 +194,24 @@ const role = (name: string): string => `arn:aws:iam::111111111111:role/${name}`;
 describe('which targets of a deployment group the templates resolve', () => {
   const base = { Role: ROLE('r1'), Profile: PROFILE('Role'), LT: LAUNCH_TEMPLATE('Profile') };
 
+  it('a launch template named by its name, or by no id or name', () => {
+    const byName = {
+      LaunchTemplate: { LaunchTemplateName: 'lt', Version: '$Latest' },
+    };
+    expect(
+      rolesOf({ AutoScalingGroups: [{ Ref: 'Asg' }] }, { ...base, Asg: ASG('LT', byName) }),
+    ).toEqual({ roleArns: [role('r1')], unresolved: [] });
+    const neither = { LaunchTemplate: { Version: '$Latest' } };
+    const r = rolesOf(
+      { AutoScalingGroups: [{ Ref: 'Asg' }] },
+      { ...base, Asg: ASG('LT', neither) },
+    );
+    expect(r?.roleArns).toEqual([]);
+    expect(r?.unresolved).toEqual([
+      expect.stringContaining('names no `LaunchTemplateId` or `LaunchTemplateName`'),
+    ]);
+  });
+
   it('an Auto Scaling group of the templates, at the latest launch template version: complete', () => {
     expect(rolesOf({ AutoScalingGroups: [{ Ref: 'Asg' }] }, { ...base, Asg: ASG('LT') })).toEqual({
       roleArns: [role('r1')],
