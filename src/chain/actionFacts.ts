@@ -10,7 +10,6 @@ import {
   findDeploymentGroup,
   findLambda,
   resolveKmsKey,
-  unreadableIn,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import type { ActionModel, Model, PipelineModel, StageModel } from '../model/types.js';
@@ -142,10 +141,7 @@ export function actionFacts(
   let cloneRefSources: CloneRefSource[] | undefined;
   if (action.provider === 'CodeBuild' && cfg['ProjectName']) {
     const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
-    // a project the loader could not read in full (an input error in its JSON) is not guessed
-    // from what was left: its links are Unknown, naming what could not be read
-    const unreadable = found.kind === 'found' ? unreadableIn(model, found.value.location) : [];
-    if (found.kind === 'found' && unreadable.length === 0) {
+    if (found.kind === 'found') {
       const p = found.value;
       codebuild = {
         ...(p.serviceRole ? { serviceRoleArn: p.serviceRole } : {}),
@@ -165,11 +161,8 @@ export function actionFacts(
         encryptionKeyArn: keyArnOf(model, p.encryptionKey, p.account, p.region, partition),
         ...(p.vpcConfig && p.vpcConfig.subnets.length > 0 ? { subnets: p.vpcConfig.subnets } : {}),
       };
-    } else if (unreadable.length > 0) {
-      gaps.set('codebuild', unreadable.join(', '));
     } else {
-      const file = found.kind === 'found' ? undefined : found.file;
-      gaps.set('codebuild', file ?? snapshotPath.codebuild(actionAccount, actionRegion));
+      gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
     }
     cloneRefSources = [];
     for (const input of action.inputArtifacts) {
@@ -207,12 +200,8 @@ export function actionFacts(
         cfg['ApplicationName'],
         group,
       );
-      // as for CodeBuild projects: a group with an input error is not guessed from what was left
-      const unreadable = found.kind === 'found' ? unreadableIn(model, found.value.location) : [];
-      const roles =
-        found.kind === 'found' && unreadable.length === 0 ? found.value.instanceRoles : undefined;
-      if (unreadable.length > 0) gaps.set('codedeploy', unreadable.join(', '));
-      else if (found.kind === 'found') {
+      const roles = found.kind === 'found' ? found.value.instanceRoles : undefined;
+      if (found.kind === 'found') {
         // a group without a configuration uses CodeDeployDefault.OneAtATime
         // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html)
         codedeploy = {

@@ -7,6 +7,7 @@ import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
 import { findCodeBuildProject } from '../model/queries.js';
+import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
   artifactProducers,
@@ -71,7 +72,25 @@ export function buildPipelineLinks(
         const entry = byId.get(link.requirementId)!;
         if (keys && isArtifactDecrypt(entry, link, facts.artifactStore?.keyArn)) {
           // CodeBuild encrypted some inputs with its project key: decrypt each with its own key
-          for (const [keyArn, artifacts] of keys) {
+          for (const [keyArn, { artifacts, unknown }] of keys) {
+            if (unknown !== undefined) {
+              // the project is not in the input: its key is not guessed to be the store key
+              const reason = `the key CodeBuild encrypted \`${artifacts.join('`, `')}\` with is not known`;
+              push({
+                ...toSpec(
+                  link,
+                  entry,
+                  { stage: stage.name, action: action.name, where, declaredAt },
+                  pipeline,
+                ),
+                id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
+                resource: `the key of CodeBuild project \`${keyArn.slice(keyArn.indexOf(':') + 1)}\``,
+                purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
+                unknown: [unknown],
+                unknownReason: reason,
+              });
+              continue;
+            }
             push({
               ...toSpec(
                 { ...link, resource: keyArn },
@@ -219,7 +238,9 @@ function filesFor(reason: string, gaps: ReadonlyMap<FactGroup, string>): string[
 /**
  * The key each input artifact is encrypted with: the artifact store key, except for artifacts a
  * CodeBuild action produced, which CodeBuild encrypts with its project's key (default aws/s3)
- * (aws-facts.md 1.3, PRAC [CDK-4183]). Undefined when every input uses the store key.
+ * (aws-facts.md 1.3, PRAC [CDK-4183]). A project the input does not hold (or could not read)
+ * leaves its outputs' key unknown: `key-of-codebuild-project:P`, with the file that would settle
+ * it. Undefined when every input uses the store key.
  */
 function inputKeys(
   model: Model,
@@ -227,20 +248,21 @@ function inputKeys(
   inputs: readonly string[],
   producers: Producers,
   storeKey: string | undefined,
-): Map<string, string[]> | undefined {
+): Map<string, { artifacts: string[]; unknown?: string }> | undefined {
   if (!storeKey || inputs.length === 0) return undefined;
-  const byKey = new Map<string, string[]>();
+  const byKey = new Map<string, { artifacts: string[]; unknown?: string }>();
   let differs = false;
   for (const input of inputs) {
     const producer = producers.get(input);
     let key: string = storeKey;
+    let unknown: string | undefined;
     if (producer && producer.action.provider === 'CodeBuild') {
       const p = producer.action;
       const region = p.region ?? pipeline.region;
       const account = (p.roleArn && parseArn(p.roleArn)?.account) || pipeline.account;
-      const project = p.configuration['ProjectName'];
-      const found = project ? findCodeBuildProject(model, account, region, project) : undefined;
-      if (found?.kind === 'found') {
+      const project = p.configuration['ProjectName'] ?? '';
+      const found = findCodeBuildProject(model, account, region, project);
+      if (found.kind === 'found') {
         key = keyArnOf(
           model,
           found.value.encryptionKey,
@@ -248,12 +270,15 @@ function inputKeys(
           found.value.region,
           partitionOf(pipeline),
         );
+      } else {
+        key = `key-of-codebuild-project:${project}`;
+        unknown = found.file ?? snapshotPath.codebuild(account, region);
       }
     }
     if (key !== storeKey) differs = true;
-    const list = byKey.get(key) ?? [];
-    list.push(input);
-    byKey.set(key, list);
+    const group = byKey.get(key) ?? { artifacts: [], ...(unknown ? { unknown } : {}) };
+    group.artifacts.push(input);
+    byKey.set(key, group);
   }
   return differs ? byKey : undefined;
 }

@@ -14,7 +14,9 @@ import type { CompiledPolicy } from '../policy/types.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import {
   findBucket,
+  findEcrRepository,
   findLambda,
+  findSnsTopic,
   findRole,
   isAwsManagedKeyAlias,
   isManagementAccount,
@@ -23,10 +25,8 @@ import {
   resolveKmsKey,
   rolePolicies,
   scpLevels,
-  unreadableIn,
 } from '../model/queries.js';
 import type { Model } from '../model/types.js';
-import { snapshotPath } from '../model/snapshotPath.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
@@ -391,7 +391,6 @@ function principalSide(model: Model, arn: string): Side {
       },
     };
   } else {
-    for (const u of unreadableIn(model, role.value.location)) missing.add(u);
     const pol = rolePolicies(model, role.value);
     for (const m of pol.missing) missing.add(m);
     fields.identityPolicies = pol.identity.map(remember);
@@ -471,7 +470,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     g.resourceLabel = `arn:${arn.partition}:s3:::${bucketName}`;
     if (bucket.kind === 'found') {
       const b = bucket.value;
-      for (const u of unreadableIn(model, b.location)) missing.add(u);
       if (b.policy === undefined) missing.add(`${b.location.file}#/Policy`);
       else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
       return b.account;
@@ -484,7 +482,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
     if (key.kind === 'found') {
       const k = key.value;
-      for (const u of unreadableIn(model, k.location)) missing.add(u);
       if (k.keyManager === 'AWS') request.resourceIsAwsManagedKey = true;
       if (k.policy) request.resourcePolicy = remember(k.policy);
       else missing.add(`${k.location.file}#/Policy`);
@@ -513,7 +510,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'iam' && service === 'sts' && arn.resource.startsWith('role/')) {
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') {
-      for (const u of unreadableIn(model, role.value.location)) missing.add(u);
       if (role.value.trustPolicy) request.resourcePolicy = remember(role.value.trustPolicy);
       else
         missing.add(
@@ -536,7 +532,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'lambda' && service === 'lambda' && arn.resource.startsWith('function:')) {
     const fn = findLambda(model, arn.account, arn.region, spec.resource);
     if (fn.kind === 'found') {
-      for (const u of unreadableIn(model, fn.value.location)) missing.add(u);
       if (fn.value.policy === undefined) missing.add(`${fn.value.location.file}#/Policy`);
       else if (fn.value.policy !== null) request.resourcePolicy = remember(fn.value.policy);
     } else if (fn.kind === 'missing') missing.add(fn.file);
@@ -545,28 +540,26 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'ecr' && service === 'ecr' && arn.resource.startsWith('repository/')) {
     // the repository policy: for CodeBuild pulls with CODEBUILD credentials it must name
     // codebuild.amazonaws.com (https://docs.aws.amazon.com/codebuild/latest/userguide/sample-ecr.html)
-    const name = arn.resource.slice('repository/'.length);
-    const repo = model.accounts
-      .get(arn.account)
-      ?.regions.get(arn.region)
-      ?.ecrRepositories.get(name);
-    if (repo) {
-      for (const u of unreadableIn(model, repo.location)) missing.add(u);
-      if (repo.policy === undefined) missing.add(`${repo.location.file}#/policyText`);
-      else if (repo.policy !== null) request.resourcePolicy = remember(repo.policy);
-    } else missing.add(snapshotPath.ecrRepository(arn.account, arn.region, name));
+    const repo = findEcrRepository(
+      model,
+      arn.account,
+      arn.region,
+      arn.resource.slice('repository/'.length),
+    );
+    if (repo.kind === 'found') {
+      const r = repo.value;
+      if (r.policy === undefined) missing.add(`${r.location.file}#/policyText`);
+      else if (r.policy !== null) request.resourcePolicy = remember(r.policy);
+    } else if (repo.kind === 'missing') missing.add(repo.file);
     return arn.account;
   }
   if (arn.service === 'sns' && service === 'sns') {
-    const topic = model.accounts
-      .get(arn.account)
-      ?.regions.get(arn.region)
-      ?.snsTopics.get(arn.resource);
-    if (topic) {
-      for (const u of unreadableIn(model, topic.location)) missing.add(u);
-      if (topic.policy === undefined) missing.add(`${topic.location.file}#/Attributes/Policy`);
-      else if (topic.policy !== null) request.resourcePolicy = remember(topic.policy);
-    } else missing.add(snapshotPath.snsTopic(arn.account, arn.region, arn.resource));
+    const topic = findSnsTopic(model, arn.account, arn.region, arn.resource);
+    if (topic.kind === 'found') {
+      const t = topic.value;
+      if (t.policy === undefined) missing.add(`${t.location.file}#/Attributes/Policy`);
+      else if (t.policy !== null) request.resourcePolicy = remember(t.policy);
+    } else if (topic.kind === 'missing') missing.add(topic.file);
     return arn.account;
   }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;

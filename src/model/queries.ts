@@ -10,11 +10,13 @@ import type {
   BucketModel,
   CodeBuildProjectModel,
   DeploymentGroupModel,
+  EcrRepositoryModel,
   GroupModel,
   IamModel,
   InlinePolicyModel,
   KmsKeyModel,
   LambdaModel,
+  Location,
   Lookup,
   ManagedPolicyModel,
   Model,
@@ -22,12 +24,26 @@ import type {
   PipelineModel,
   RegionModel,
   RoleModel,
+  SnsTopicModel,
   UserModel,
 } from './types.js';
 
 export { accountOfArn, parseArn } from './arn.js';
 
 const found = <T>(value: T): Lookup<T> => ({ kind: 'found', value });
+
+/**
+ * Found, unless the loader could not read all of the entity (an input error in its JSON
+ * subtree): then it is missing, naming what could not be read. Something it says (a Deny, a
+ * grant, a key, a setting) may have been left out, so nothing is decided on what was left. Every
+ * lookup of an entity with a location goes through here.
+ */
+function readable<T extends { readonly location: Location }>(model: Model, value: T): Lookup<T> {
+  const unreadable = unreadableIn(model, value.location);
+  return unreadable.length === 0
+    ? found(value)
+    : missing(unreadable.join(', '), 'it could not be read in full');
+}
 const missing = <T>(file: string, note?: string): Lookup<T> =>
   note === undefined ? { kind: 'missing', file } : { kind: 'missing', file, note };
 const absent = <T>(file: string | undefined, note: string): Lookup<T> =>
@@ -64,8 +80,8 @@ function findPrincipal<T extends RoleModel | UserModel>(
   if (!iam) return missing(file);
   const map = pick(iam);
   const exact = map.get(arn);
-  if (exact) return found(exact);
-  for (const p of map.values()) if (p.name === name) return found(p);
+  if (exact) return readable(model, exact);
+  for (const p of map.values()) if (p.name === name) return readable(model, p);
   return iam.truncated
     ? missing(file, 'iam.json is truncated')
     : absent(file, `no ${type} named \`${name}\` in the account`);
@@ -392,7 +408,7 @@ export function resolveKmsKey(
     ref = ref.slice(4);
   }
   const key = regionOf(model, acct, reg)?.kmsKeys.get(ref);
-  return key ? found(key) : missing(snapshotPath.kmsKey(acct, reg, ref));
+  return key ? readable(model, key) : missing(snapshotPath.kmsKey(acct, reg, ref));
 }
 
 /**
@@ -406,10 +422,10 @@ export function findBucket(
 ): Lookup<BucketModel> {
   const preferred = expectedAccount === undefined ? undefined : model.accounts.get(expectedAccount);
   const own = preferred?.buckets.get(name);
-  if (own) return found(own);
+  if (own) return readable(model, own);
   for (const a of model.accounts.values()) {
     const b = a.buckets.get(name);
-    if (b) return found(b);
+    if (b) return readable(model, b);
   }
   return missing(snapshotPath.bucket(expectedAccount ?? '*', name));
 }
@@ -432,7 +448,7 @@ export function findCodeBuildProject(
   const cb = regionOf(model, account, region)?.codebuild;
   if (!cb) return missing(file);
   const project = cb.projects.get(name);
-  if (project) return found(project);
+  if (project) return readable(model, project);
   if (cb.notFound.includes(name))
     return absent(file, `codebuild reports project \`${name}\` as not found`);
   return missing(file, `project \`${name}\` is not in the file`);
@@ -454,7 +470,7 @@ export function findLambda(
     name = parts[0] === 'function' ? (parts[1] ?? '') : arn.resource;
   }
   const fn = regionOf(model, account, region)?.lambdas.get(name);
-  return fn ? found(fn) : missing(snapshotPath.lambda(account, region, name));
+  return fn ? readable(model, fn) : missing(snapshotPath.lambda(account, region, name));
 }
 
 /** The `deploymentGroups` key of a CodeDeploy group. */
@@ -472,7 +488,31 @@ export function findDeploymentGroup(
   const g = regionOf(model, account, region)?.deploymentGroups.get(
     deploymentGroupKey(application, group),
   );
-  return g ? found(g) : missing(snapshotPath.deploymentGroup(account, region, application, group));
+  return g
+    ? readable(model, g)
+    : missing(snapshotPath.deploymentGroup(account, region, application, group));
+}
+
+/** An ECR repository by name. */
+export function findEcrRepository(
+  model: Model,
+  account: string,
+  region: string,
+  name: string,
+): Lookup<EcrRepositoryModel> {
+  const repo = regionOf(model, account, region)?.ecrRepositories.get(name);
+  return repo ? readable(model, repo) : missing(snapshotPath.ecrRepository(account, region, name));
+}
+
+/** An SNS topic by name. */
+export function findSnsTopic(
+  model: Model,
+  account: string,
+  region: string,
+  name: string,
+): Lookup<SnsTopicModel> {
+  const topic = regionOf(model, account, region)?.snsTopics.get(name);
+  return topic ? readable(model, topic) : missing(snapshotPath.snsTopic(account, region, name));
 }
 
 /** Every pipeline, sorted by account, region, name. */
@@ -499,14 +539,12 @@ export function findPipeline(
 }
 
 /**
- * The parts of an entity (a role, a bucket, a key, a function) the loader could not read: its
- * JSON subtree holds an input error, so something it says (a Deny, a grant, a setting) may have
- * been left out. Each is named as missing, so links that rely on the entity are Unknown instead
- * of being decided on what was left (unless an explicit deny decides them anyway). Grammar
- * problems of policy documents are not counted here: their invalid statements are noted as
- * skipped by the compiled policy itself (chain/resolveLink.ts: noteSkipped).
+ * The parts of an entity the loader could not read: the input errors in its JSON subtree.
+ * Grammar problems of policy documents are not counted here: a document that does not compile
+ * is missing from its owner already, and an invalid statement is noted as skipped by the
+ * compiled policy itself (chain/resolveLink.ts: noteSkipped).
  */
-export function unreadableIn(
+function unreadableIn(
   model: Model,
   at: { readonly file: string; readonly pointer: string },
 ): string[] {

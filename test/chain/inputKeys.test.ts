@@ -5,7 +5,7 @@
  * CodeBuild project role reading another build's output, and for the instance roles of a
  * CodeDeploy group, not only for the first.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +150,20 @@ describe('the instance roles of a CodeDeploy group decrypt a build output with t
     expect(links.map((l) => l.decision)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
     expect(new Set(links.map((l) => l.id)).size).toBe(2);
     expect(links.every((l) => l.id.endsWith(`:${buildKey}:${l.principal}`))).toBe(true);
+  });
+});
+
+describe('a build output whose project the input does not hold', () => {
+  it('is not assumed to be encrypted with the artifact store key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-input-keys-missing-'));
+    cpSync('fixtures/demo', dir, { recursive: true });
+    rmSync(join(dir, '111111111111/us-east-1/codebuild.json'));
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.filter(
+      (l) => l.requirement === 'artifacts.input.kms-decrypt' && l.stage === 'DeployProd',
+    );
+    expect(links.map((l) => [l.id.split(':').slice(-2).join(':'), l.decision])).toEqual([
+      ['key-of-codebuild-project:demo-build', 'Unknown'],
+    ]);
+    expect(links[0]!.missing).toEqual(['111111111111/us-east-1/codebuild.json']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * An entity the loader could not read in full is not decided on what was left: a role whose
- * second inline policy has a wrong shape may hold a Deny that was left out, so the links that
- * rely on the role are Unknown and name the unreadable element; an explicit deny still decides.
+ * second inline policy has a wrong shape may hold a Deny that was left out, so the lookup does
+ * not hand the role out, the links that rely on it are Unknown and name the unreadable element;
+ * an explicit deny from another policy (an SCP) still decides.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,20 +56,30 @@ describe('entities with unreadable parts', () => {
     expect(pipeline.links.some((l) => l.principal !== ROLE && l.decision === 'Allowed')).toBe(true);
   });
 
-  it('still lets an explicit deny that was read decide', () => {
-    const model = loadSnapshot(
-      demoWithBrokenPolicy({
-        PolicyName: 'no-describe',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Deny', Action: 'cloudformation:DescribeStacks', Resource: '*' }],
-        },
-      }),
-    );
-    const links = analyzeModel(model).pipelines[0]!.links.filter(
-      (l) => l.principal === ROLE && l.permission === 'cloudformation:DescribeStacks',
-    );
-    expect(links.map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
+  it('uses nothing of the role, not even a Deny it holds; a deny from elsewhere still decides', () => {
+    const dir = demoWithBrokenPolicy({
+      PolicyName: 'no-describe',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'cloudformation:DescribeStacks', Resource: '*' }],
+      },
+    });
+    const describe = (model: ReturnType<typeof loadSnapshot>) =>
+      analyzeModel(model).pipelines[0]!.links.filter(
+        (l) => l.principal === ROLE && l.permission === 'cloudformation:DescribeStacks',
+      );
+    expect(describe(loadSnapshot(dir)).map((l) => l.decision)).toEqual(['Unknown']);
+    // an SCP on the workloads OU (the prod account's) that denies it decides the link anyway
+    const scpFile = join(dir, 'organization/scp/p-demoguard1.json');
+    const scp = JSON.parse(readFileSync(scpFile, 'utf8')) as { Policy: { Content: string } };
+    scp.Policy.Content = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'cloudformation:DescribeStacks', Resource: '*' }],
+    });
+    writeFileSync(scpFile, JSON.stringify(scp));
+    const denied = describe(loadSnapshot(dir));
+    expect(denied.map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
+    expect(denied[0]!.deniedBy[0]).toMatchObject({ policyType: 'scp', explicit: true });
   });
 });
 

@@ -148,7 +148,14 @@ describe('principal lookups', () => {
   });
 
   it('names every unknown input of a role: missing managed policies and unreadable documents', () => {
-    const encoded = role(broken, `arn:aws:iam::${BAD}:role/encoded-role`);
+    const arn = `arn:aws:iam::${BAD}:role/encoded-role`;
+    // the role's Tags have a wrong shape: the lookup does not hand out what was left of it
+    expect(findRole(broken, arn)).toEqual({
+      kind: 'missing',
+      file: `${BAD}/iam.json#/RoleDetailList/0/Tags (not readable)`,
+      note: 'it could not be read in full',
+    });
+    const encoded = broken.accounts.get(BAD)!.iam!.roles.get(arn)!;
     const policies = rolePolicies(broken, encoded);
     expect(policies.identity.map((p) => p.name)).toEqual([
       `arn:aws:iam::${BAD}:role/encoded-role (inline: ok)`,
