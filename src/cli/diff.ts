@@ -3,14 +3,25 @@
  * allowed, newly unknown; exit 1 when anything is newly denied ("this pull request breaks the
  * deploy to prod").
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { isCdkAssembly } from '../load/cdk.js';
+import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
 import type { Report } from '../report/types.js';
-import { addArtifactOption, loadAnalysisInput } from './inputOptions.js';
+import {
+  ACCOUNT_HELP,
+  REGION_HELP,
+  addArtifactOption,
+  loadAnalysisInput,
+  repeat,
+  type InputCliOptions,
+} from './inputOptions.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
@@ -22,52 +33,101 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     )
     .argument(
       '<before>',
-      'the state before the change: a snapshot folder, a CDK assembly or a stacks file',
+      'the state before the change: a snapshot folder, a CDK assembly, a stacks file or a template',
     )
     .argument(
       '<after>',
-      'the state after the change: a snapshot folder, a CDK assembly or a stacks file',
+      'the state after the change: a snapshot folder, a CDK assembly, a stacks file or a template',
     )
+    .option(
+      '--snapshot <dir>',
+      'a snapshot both inputs are laid over (BEFORE and AFTER are then templates, stacks files or CDK assemblies)',
+    )
+    .option('--account <id>', ACCOUNT_HELP)
+    .option('--region <name>', REGION_HELP)
+    .option(
+      '--stack-name <name>',
+      "the stack name of templates (AWS::StackName); default: AFTER's file name, for both",
+    )
+    .option('--parameter <key=value>', 'a parameter of a template; repeatable', repeat, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--pipeline <name>', 'only this pipeline (name or ARN)');
   // the artifact folders (the repository being changed) are read for both inputs
-  addArtifactOption(command).action(
-    (
-      beforeArg: string,
-      afterArg: string,
-      opts: { format: string; pipeline?: string; artifact: string[] },
-    ) => {
-      if (!(FORMATS as readonly string[]).includes(opts.format)) {
-        io.stderr(`error: unknown format \`${opts.format}\` (expected ${FORMATS.join(', ')})\n`);
+  addArtifactOption(command).action((beforeArg: string, afterArg: string, opts: DiffCliOptions) => {
+    if (!(FORMATS as readonly string[]).includes(opts.format)) {
+      io.stderr(`error: unknown format \`${opts.format}\` (expected ${FORMATS.join(', ')})\n`);
+      setExit(2);
+      return;
+    }
+    const pipelines = opts.pipeline ? [opts.pipeline] : [];
+    const problems: Problem[] = [];
+    const reports: Report[] = [];
+    for (const arg of [beforeArg, afterArg]) {
+      // both versions of a template are one stack: one name, so generated names match
+      const stackName = opts.stackName ?? defaultStackName(resolve(io.cwd, afterArg));
+      const side = sideInput(io.cwd, arg, { ...opts, stackName });
+      const loaded =
+        'usage' in side ? side : loadAnalysisInput(io.cwd, side.input, side.options, pipelines);
+      if ('usage' in loaded) {
+        io.stderr(`error: ${loaded.usage}\n`);
         setExit(2);
         return;
       }
-      const pipelines = opts.pipeline ? [opts.pipeline] : [];
-      const problems: Problem[] = [];
-      const reports: Report[] = [];
-      for (const arg of [beforeArg, afterArg]) {
-        const loaded = loadAnalysisInput(io.cwd, arg, { artifact: opts.artifact }, pipelines);
-        if ('usage' in loaded) {
-          io.stderr(`error: ${loaded.usage}\n`);
-          setExit(2);
-          return;
-        }
-        const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
-        problems.push(...loaded.problems, ...report.problems);
-        reports.push(report);
-      }
-      const [a, b] = reports as [Report, Report];
-      const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
-      const d = diffReports(a, b);
-      io.stdout(
-        opts.format === 'json'
-          ? stableJson(d)
-          : opts.format === 'markdown'
-            ? renderDiffMarkdown(d)
-            : renderDiffText(d),
-      );
-      for (const p of errors) io.stderr(formatProblem(p) + '\n');
-      setExit(errors.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
-    },
-  );
+      const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
+      problems.push(...loaded.problems, ...report.problems);
+      reports.push(report);
+    }
+    const [a, b] = reports as [Report, Report];
+    const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
+    const d = diffReports(a, b);
+    io.stdout(
+      opts.format === 'json'
+        ? stableJson(d)
+        : opts.format === 'markdown'
+          ? renderDiffMarkdown(d)
+          : renderDiffText(d),
+    );
+    for (const p of errors) io.stderr(formatProblem(p) + '\n');
+    setExit(errors.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
+  });
+}
+
+interface DiffCliOptions extends Partial<InputCliOptions> {
+  format: string;
+  pipeline?: string;
+  snapshot?: string;
+  artifact: string[];
+  parameter: string[];
+}
+
+/**
+ * What one side of the diff loads. Without --snapshot: a snapshot folder, a CDK assembly or a
+ * stacks file is the input itself. With --snapshot, the side is laid over that snapshot, so it
+ * must not be a snapshot folder itself. Any other file is one template (with --account,
+ * --region, --stack-name and --parameter), laid over the snapshot when there is one.
+ */
+function sideInput(
+  cwd: string,
+  arg: string,
+  opts: DiffCliOptions,
+): { input: string | undefined; options: Partial<InputCliOptions> } | { usage: string } {
+  const base = opts.snapshot;
+  const options: Partial<InputCliOptions> = {
+    artifact: opts.artifact,
+    parameter: opts.parameter,
+    ...(opts.account !== undefined ? { account: opts.account } : {}),
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
+  };
+  const path = resolve(cwd, arg);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  // a path that does not exist is left to the loader, which reports it as an input problem
+  if (stat?.isFile() && !isStacksFile(path))
+    return { input: base, options: { ...options, template: arg } };
+  if (base === undefined) return { input: arg, options };
+  if (stat?.isDirectory() && !isCdkAssembly(path))
+    return {
+      usage: `\`${arg}\` is a snapshot folder: with --snapshot, BEFORE and AFTER are templates, stacks files or CDK assemblies laid over it`,
+    };
+  return { input: base, options: { ...options, stacks: arg } };
 }

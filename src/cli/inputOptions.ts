@@ -24,7 +24,9 @@ export interface InputCliOptions {
   artifact: string[];
 }
 
-const repeat = (v: string, prev: string[]): string[] => [...prev, v];
+export const repeat = (v: string, prev: string[]): string[] => [...prev, v];
+export const ACCOUNT_HELP = 'the account of the template, or of environment-agnostic CDK stacks';
+export const REGION_HELP = 'the region of the template, or of environment-agnostic CDK stacks';
 
 /** `--artifact`, alone: `diff` takes it for both of its inputs. */
 export function addArtifactOption(command: Command): Command {
@@ -40,14 +42,14 @@ export function addInputOptions(command: Command): Command {
   command
     .option(
       '--stacks <file>',
-      'a stacks file (templates with their account, region, parameters), laid over the snapshot',
+      'a stacks file (templates with their account, region, parameters) or a CDK assembly (cdk.out/), laid over the snapshot',
     )
     .option(
       '--template <file>',
       'one CloudFormation/SAM template, laid over the snapshot (needs --account and --region)',
     )
-    .option('--account <id>', 'the account of --template, or of environment-agnostic CDK stacks')
-    .option('--region <name>', 'the region of --template, or of environment-agnostic CDK stacks')
+    .option('--account <id>', ACCOUNT_HELP)
+    .option('--region <name>', REGION_HELP)
     .option('--stack-name <name>', 'the stack name of --template (AWS::StackName)')
     .option('--parameter <key=value>', 'a parameter of --template; repeatable', repeat, []);
   return addArtifactOption(command);

@@ -15,7 +15,7 @@ import type { Problem } from '../problems.js';
 export interface InputOptions {
   /** a snapshot folder, a CDK assembly folder, or a stacks file */
   readonly input?: string;
-  /** a stacks file laid over `input` */
+  /** a stacks file or a CDK assembly folder, laid over `input` */
   readonly stacks?: string;
   /** one template laid over `input`, with its account, region and parameters */
   readonly template?: string;
@@ -62,13 +62,23 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   }
 
   const overlays: Model[] = [];
-  if (opts.stacks !== undefined) overlays.push(loadStacksFile(resolve(cwd, opts.stacks)).model);
+  if (opts.stacks !== undefined) {
+    const path = resolve(cwd, opts.stacks);
+    overlays.push(
+      isCdkAssembly(path)
+        ? loadCdkAssembly(path, {
+            ...(opts.account ? { account: opts.account } : {}),
+            ...(opts.region ? { region: opts.region } : {}),
+          }).model
+        : loadStacksFile(path).model,
+    );
+  }
   if (opts.template !== undefined) {
     if (!opts.account || !opts.region) {
       problems.push(
         inputProblem(
           opts.template,
-          '--template needs --account and --region',
+          'a template needs its account and region (--account, --region)',
           'input.template.environment-missing',
         ),
       );

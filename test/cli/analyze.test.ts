@@ -231,6 +231,7 @@ describe('permchain analyze with templates', () => {
       'fixtures/templates/demo-pipeline-v2.yaml',
     );
     expect(r.code).toBe(2);
+    expect(r.out).toContain('a template needs its account and region (--account, --region)');
     const p = await cli(
       root,
       'analyze',
@@ -692,5 +693,124 @@ describe('the JSON report is written pipeline by pipeline', () => {
         }),
       ),
     );
+  });
+});
+
+describe('templates and CDK assemblies laid over a snapshot, in analyze and diff', () => {
+  const V2 = join(root, 'fixtures/templates/demo-pipeline-v2.yaml');
+  const ENV = ['--account', '111111111111', '--region', 'us-east-1'];
+  const ASSUME_PIPELINE_ROLE = 'pipeline.assume-service-role:sts:AssumeRole';
+
+  /** before.yaml: the v2 template as it is; after.yaml: its pipeline role swapped for the build role. */
+  function versions(): { before: string; after: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-diff-template-'));
+    const text = readFileSync(V2, 'utf8');
+    const before = join(dir, 'before.yaml');
+    const after = join(dir, 'after.yaml');
+    writeFileSync(before, text);
+    const swapped = text.replace(
+      'role/service-role/demo-pipeline-role',
+      'role/service-role/demo-build-role',
+    );
+    expect(swapped).not.toBe(text);
+    writeFileSync(after, swapped);
+    return { before, after };
+  }
+
+  it('--stacks takes a CDK assembly and lays it over the snapshot', () => {
+    const { model, problems } = loadInput(root, {
+      input: 'fixtures/demo',
+      stacks: 'test/load/templates/fixtures/cdk.out',
+      account: '111111111111',
+      region: 'us-east-1',
+    });
+    expect(problems).toEqual([]);
+    const tools = model.accounts.get('111111111111')!;
+    const roles = [...tools.iam!.roles.values()].map((r) => r.name);
+    // the snapshot's roles stay, the assembly's agnostic stack adds its own
+    expect(roles).toContain('demo-pipeline-role');
+    expect(roles.some((n) => n.startsWith('Agnostic-Role-'))).toBe(true);
+    // the nested assembly's bucket lands in the prod account, beside the snapshot's roles
+    const prod = model.accounts.get('222222222222')!;
+    expect([...prod.buckets.keys()]).toEqual(['stage-app-bucket']);
+    expect([...prod.iam!.roles.values()].map((r) => r.name)).toContain('demo-deploy-action');
+  });
+
+  it('diff --snapshot compares two versions of a template laid over the same snapshot', async () => {
+    const { before, after } = versions();
+    const same = await cli(root, 'diff', '--snapshot', 'fixtures/demo', before, before, ...ENV);
+    expect(same.err).toBe('');
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/^no change \(\d+ links unchanged\)/);
+
+    const r = await cli(
+      root,
+      'diff',
+      '--snapshot',
+      'fixtures/demo',
+      before,
+      after,
+      ...ENV,
+      '--format',
+      'json',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.out) as {
+      newlyDenied: { pipeline: string; link: string; after: { decision: string } }[];
+    };
+    // the build role trusts codebuild, not codepipeline: the pipeline can no longer start
+    expect(d.newlyDenied.map((c) => [c.pipeline, c.link])).toContainEqual([
+      'demo-app-v2',
+      ASSUME_PIPELINE_ROLE,
+    ]);
+    // the snapshot's own pipeline is the same on both sides
+    expect(d.newlyDenied.filter((c) => c.pipeline !== 'demo-app-v2')).toEqual([]);
+  });
+
+  it('diff gives both versions of a template the same stack name, so generated names match', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-diff-names-'));
+    // the execution role without RoleName: CloudFormation names it after the stack, and the
+    // PassRole link's id holds its ARN
+    const text = readFileSync(join(root, 'test/load/templates/fixtures/ecs/pipeline.yaml'), 'utf8');
+    const generated = text.replace(/\n\s*RoleName: web-execution\n/, '\n');
+    expect(generated).not.toBe(text);
+    const before = join(dir, 'pipeline-main.yaml');
+    const after = join(dir, 'pipeline-branch.yaml');
+    writeFileSync(before, generated);
+    writeFileSync(after, generated);
+    const r = await cli(root, 'diff', before, after, ...ENV, '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out) as Record<string, unknown[]>;
+    expect(r.out).toContain('"unchanged": ');
+    expect(d['newlyDenied']).toEqual([]);
+    expect(d['newlyAllowed']).toEqual([]);
+    expect(d['newlyUnknown']).toEqual([]);
+    expect(d['removed'] ?? []).toEqual([]);
+  });
+
+  it('diff --snapshot refuses a snapshot folder as a side (exit 2, one line)', async () => {
+    const { after } = versions();
+    const r = await cli(
+      root,
+      'diff',
+      '--snapshot',
+      'fixtures/demo',
+      'fixtures/demo',
+      after,
+      ...ENV,
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'error: `fixtures/demo` is a snapshot folder: with --snapshot, BEFORE and AFTER are templates, stacks files or CDK assemblies laid over it\n',
+    );
+  });
+
+  it('diff of a template needs its account and region, as analyze does', async () => {
+    const { before, after } = versions();
+    const r = await cli(root, 'diff', '--snapshot', 'fixtures/demo', before, after);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('a template needs its account and region (--account, --region)');
   });
 });
