@@ -94,7 +94,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     }
     // the decision is the same either way; keep the reasons of the run without the keys
   }
-  if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied') {
+  if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied' && !deniedAnyway(result, g)) {
     const missing = [...g.missing].sort();
     const already = result.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
     return makeLink(
@@ -451,6 +451,23 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.absent ? { absent: g.absent } : {}),
     resourceLabel: g.resourceLabel,
   };
+}
+
+/**
+ * An implicit deny that nothing missing can undo: every missing input is an organization file
+ * (SCPs and RCPs, their targets, the tree), and no SCP or RCP level is among the reasons.
+ * Guardrails grant nothing, they only take permissions away (SCPs:
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+ * RCPs: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html),
+ * so whatever the missing ones say, the allow the deny lacks (an identity, boundary or resource
+ * policy) is still missing.
+ */
+function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
+  if (result.decision !== 'ImplicitlyDenied') return false;
+  for (const m of g.missing) if (!m.startsWith('organization/')) return false;
+  for (const r of result.deniedBy)
+    if (r.policyType === 'scp' || r.policyType === 'rcp') return false;
+  return true;
 }
 
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */

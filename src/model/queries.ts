@@ -82,8 +82,15 @@ function findPrincipal<T extends RoleModel | UserModel>(
   const exact = map.get(arn);
   if (exact) return readable(model, exact);
   for (const p of map.values()) if (p.name === name) return readable(model, p);
-  return iam.truncated
-    ? missing(file, 'iam.json is truncated')
+  if (iam.truncated) return missing(file, 'iam.json is truncated');
+  // an element of the list that could not be read may be this very principal
+  const unread = unreadableList(
+    model,
+    file,
+    type === 'role' ? '/RoleDetailList' : '/UserDetailList',
+  );
+  return unread.length > 0
+    ? missing(unread.join(', '), `iam.json could not be read in full, so \`${name}\` may be in it`)
     : absent(file, `no ${type} named \`${name}\` in the account`);
 }
 
@@ -280,6 +287,12 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     if (p.targets === undefined) {
       gaps.add(p.location.file);
       notes.push(`\`${p.location.file}\` has no \`Targets\`: it may apply at any level`);
+    } else if (unreadableList(model, p.location.file, '/Targets').length > 0) {
+      // a target that could not be read may be any level of this account
+      gaps.add(p.location.file);
+      notes.push(
+        `\`${p.location.file}\` has \`Targets\` that could not be read: it may apply at any level`,
+      );
     }
   }
   const levels = chain.ids.map((target) => {
@@ -398,8 +411,14 @@ export function resolveKmsKey(
     if (!alias || alias.targetKeyId === undefined) {
       // AWS creates an AWS-managed key (alias/aws/s3...) on first use, so its absence from
       // list-aliases does not mean it cannot exist
-      return ref.startsWith('alias/aws/')
-        ? missing(aliasesFile, `the aws-managed key \`${ref}\` is not in the snapshot`)
+      if (ref.startsWith('alias/aws/'))
+        return missing(aliasesFile, `the aws-managed key \`${ref}\` is not in the snapshot`);
+      const unread = unreadableList(model, aliasesFile, '/Aliases');
+      return unread.length > 0
+        ? missing(
+            unread.join(', '),
+            `the aliases could not be read in full, so \`${ref}\` may be one`,
+          )
         : absent(aliasesFile, `no alias \`${ref}\``);
     }
     const target = parseArn(alias.targetKeyId);
@@ -555,6 +574,21 @@ function unreadableIn(
     if (at.pointer === '' || p === at.pointer || p.startsWith(`${at.pointer}/`))
       out.push(`${at.file}#${p} (not readable)`);
   }
+  return out;
+}
+
+/**
+ * The input errors of a file at the list `listPointer`, in it, or at the file's top: an element
+ * that could not be read may be the entity a lookup did not find, so "not in the list" is not
+ * known.
+ */
+function unreadableList(model: Model, file: string, listPointer: string): string[] {
+  const pointers = inputErrors(model).get(file);
+  if (!pointers) return NO_STRINGS;
+  const out: string[] = [];
+  for (const p of pointers)
+    if (p === '' || p === listPointer || p.startsWith(`${listPointer}/`))
+      out.push(`${file}#${p} (not readable)`);
   return out;
 }
 

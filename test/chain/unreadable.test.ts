@@ -105,3 +105,102 @@ describe('a CodeDeploy group with an unreadable part', () => {
     }
   });
 });
+
+/** A copy of the demo with `edit` applied to the JSON of `file`. */
+function demoWith(file: string, edit: (doc: Record<string, unknown>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-unreadable-list-'));
+  cpSync('fixtures/demo', dir, { recursive: true });
+  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  edit(doc);
+  writeFileSync(join(dir, file), JSON.stringify(doc, null, 2));
+  return dir;
+}
+
+describe('lists with unreadable elements', () => {
+  const TOOLS_IAM = '111111111111/iam.json';
+  const PIPELINE_ROLE = 'arn:aws:iam::111111111111:role/service-role/demo-pipeline-role';
+
+  it('an unreadable element of RoleDetailList may be the role: Unknown, not "does not exist"', () => {
+    const dir = demoWith(TOOLS_IAM, (iam) => {
+      const roles = iam['RoleDetailList'] as unknown[];
+      // the pipeline role's entry can no longer be read as a role
+      const i = roles.findIndex((r) => (r as { Arn: string }).Arn === PIPELINE_ROLE);
+      roles[i] = [roles[i]];
+    });
+    const model = loadSnapshot(dir);
+    const mine = analyzeModel(model).pipelines[0]!.links.filter(
+      (l) => l.principal === PIPELINE_ROLE,
+    );
+    expect(mine.length).toBeGreaterThan(0);
+    for (const l of mine) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([`${TOOLS_IAM}#/RoleDetailList/1 (not readable)`]);
+    }
+    // a role that is really not there, in an iam.json read in full, does not exist
+    const gone = demoWith(TOOLS_IAM, (iam) => {
+      iam['RoleDetailList'] = (iam['RoleDetailList'] as { Arn: string }[]).filter(
+        (r) => r.Arn !== PIPELINE_ROLE,
+      );
+    });
+    const denied = analyzeModel(loadSnapshot(gone)).pipelines[0]!.links.filter(
+      (l) => l.principal === PIPELINE_ROLE,
+    );
+    expect(denied.length).toBe(mine.length);
+    for (const l of denied) expect(l.decision, l.id).not.toBe('Unknown');
+  });
+
+  it('an SCP whose Targets cannot all be read may apply anywhere: an allow becomes Unknown', () => {
+    const dir = demoWith('organization/scp/p-demoguard1.json', (scp) => {
+      const policy = scp['Policy'] as { Content: string };
+      policy.Content = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*' }],
+      });
+      scp['Targets'] = [['ou-demo-workloads']];
+    });
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+    const kms = links.filter(
+      (l) =>
+        l.permission.startsWith('kms:') && l.principal.startsWith('arn:aws:iam::111111111111:'),
+    );
+    expect(kms.length).toBeGreaterThan(0);
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual(['organization/scp/p-demoguard1.json']);
+    }
+  });
+
+  it('a denial that no guardrail can undo stays a denial when only organization files are missing', () => {
+    const dir = demoWith('organization/scp/p-demoguard1.json', (scp) => {
+      scp['Targets'] = [['ou-demo-workloads']];
+    });
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+    // the demo's broken link: the key policy does not let the prod role decrypt; SCPs only
+    // take permissions away, so an unknown SCP cannot make it work
+    const broken = links.find(
+      (l) => l.id === 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt',
+    )!;
+    expect(broken.decision).toBe('ImplicitlyDenied');
+    expect(broken.deniedBy.map((r) => r.policyType)).toEqual(['resource']);
+    // an allowed link whose SCPs are unknown is Unknown
+    expect(links.filter((l) => l.decision === 'Allowed').map((l) => l.principal)).toEqual(
+      links
+        .filter((l) => l.decision === 'Allowed' && l.principal.endsWith('.amazonaws.com'))
+        .map((l) => l.principal),
+    );
+  });
+
+  it('an implicit deny by an SCP level stays Unknown while another SCP may be attached there', () => {
+    // FullAWSAccess with unreadable targets: the levels seen have no allow, but it may be on them
+    const dir = demoWith('organization/scp/p-FullAWSAccess.json', (scp) => {
+      scp['Targets'] = [['r-demo']];
+    });
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+    const roleLinks = links.filter((l) => l.principal.startsWith('arn:aws:iam::'));
+    expect(roleLinks.length).toBeGreaterThan(0);
+    for (const l of roleLinks) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain('organization/scp/p-FullAWSAccess.json');
+    }
+  });
+});

@@ -471,3 +471,33 @@ describe('resource lookups', () => {
     expect(listPipelines(broken).map((p) => p.name)).toEqual(['broken', 'half']);
   });
 });
+
+describe('lookups in lists that could not be read in full', () => {
+  it('an alias missing from an aliases.json with an unreadable entry is unknown, not absent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-aliases-'));
+    const kms = join(dir, '111111111111', 'us-east-1', 'kms');
+    mkdirSync(kms, { recursive: true });
+    const write = (aliases: unknown[]): Model => {
+      writeFileSync(join(kms, 'aliases.json'), JSON.stringify({ Aliases: aliases }));
+      return loadSnapshot(dir);
+    };
+    const good = {
+      AliasName: 'alias/other',
+      AliasArn: 'arn:aws:kms:us-east-1:111111111111:alias/other',
+      TargetKeyId: 'k-1',
+    };
+    const full = resolveKmsKey(write([good]), '111111111111', 'us-east-1', 'alias/app');
+    expect(full.kind).toBe('absent');
+    const partial = resolveKmsKey(
+      write([good, 'alias/app']),
+      '111111111111',
+      'us-east-1',
+      'alias/app',
+    );
+    expect(partial).toEqual({
+      kind: 'missing',
+      file: '111111111111/us-east-1/kms/aliases.json#/Aliases/1 (not readable)',
+      note: 'the aliases could not be read in full, so `alias/app` may be one',
+    });
+  });
+});
