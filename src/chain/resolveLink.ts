@@ -20,7 +20,7 @@ import {
   findRole,
   isAwsManagedKeyAlias,
   isManagementAccount,
-  orgIdOf,
+  orgMembership,
   rcpLevels,
   resolveKmsKey,
   rolePolicies,
@@ -46,6 +46,8 @@ interface Gathered {
   resourceLabel: string;
   /** the organization target of each SCP level (root, OUs, account), to name a level in words */
   scpTargets?: readonly string[];
+  /** organization keys whose value is unknown, with the values the link's policies test */
+  uncertain?: readonly { readonly key: UncertainKey; readonly values: readonly string[] }[];
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -93,6 +95,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       );
     }
     // the decision is the same either way; keep the reasons of the run without the keys
+  }
+  const dependsOn = orgDependence(g, result.decision);
+  if (dependsOn) {
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `the answer depends on \`${dependsOn.key}\`, ${dependsOn.what}, which the input does not settle`,
+      { missing: dependsOn.settle ? [dependsOn.settle] : [] },
+    );
   }
   if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied' && !deniedAnyway(result, g)) {
     const missing = [...g.missing].sort();
@@ -250,6 +262,18 @@ interface Side {
   readonly absent?: { why: string; reason: LinkReason };
   readonly resourceLabel?: string;
   readonly scpTargets?: readonly string[];
+  /** organization keys whose value is not known for this side (see orgDependence) */
+  readonly uncertain?: readonly UncertainKey[];
+  /** values the side's policies compare organization keys with, by lower-cased key */
+  readonly orgValues?: ReadonlyMap<string, readonly string[]>;
+}
+
+interface UncertainKey {
+  readonly key: string;
+  /** what it is, in words */
+  readonly what: string;
+  /** the file that would settle it, when one would */
+  readonly settle?: string;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -308,6 +332,8 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     resourceLabel: rs.resourceLabel ?? spec.resource,
     ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
   };
+  const uncertain = uncertainOf(ps, rs);
+  if (uncertain) g.uncertain = uncertain;
   if (absent) {
     g.absent =
       absent === ps.absent
@@ -405,10 +431,16 @@ function principalSide(model: Model, arn: string): Side {
       scpTargets = scps.targets;
     }
     if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
-    const org = orgIdOf(model, principalAccount);
-    if (org) context['aws:PrincipalOrgID'] = org;
   }
-  return { fields, context, missing: [...missing], byLabel, ...(scpTargets ? { scpTargets } : {}) };
+  const org = principalAccount && isAccountId(principalAccount) ? principalAccount : undefined;
+  return {
+    fields,
+    context,
+    missing: [...missing],
+    byLabel,
+    ...(scpTargets ? { scpTargets } : {}),
+    ...orgSide(model, org, 'Principal', context, byLabel),
+  };
 }
 
 function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
@@ -440,8 +472,6 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
       );
     }
     if (isManagementAccount(model, owner)) fields.resourceIsManagementAccount = true;
-    const org = orgIdOf(model, owner);
-    if (org) context['aws:ResourceOrgID'] = org;
   }
   return {
     fields,
@@ -450,7 +480,115 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     byLabel: g.byLabel,
     ...(g.absent ? { absent: g.absent } : {}),
     resourceLabel: g.resourceLabel,
+    ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
+}
+
+/**
+ * The organization keys of one side (aws:PrincipalOrgID and aws:PrincipalOrgPaths for the
+ * caller, aws:ResourceOrgID and aws:ResourceOrgPaths for the owner). The org id goes into the
+ * context when the account is known to be a member; it stays out when the account is known not
+ * to be one (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid:
+ * present only for members); otherwise it is uncertain. The org paths are always uncertain
+ * for members: permchain does not derive them. Uncertain keys matter only when a policy of the
+ * link tests them (orgDependence).
+ */
+function orgSide(
+  model: Model,
+  account: string | undefined,
+  side: 'Principal' | 'Resource',
+  context: Record<string, string>,
+  byLabel: ReadonlyMap<string | number, CompiledPolicy>,
+): Pick<Side, 'uncertain' | 'orgValues'> {
+  const orgValues = orgConditionValues(byLabel);
+  if (account === undefined) return orgValues ? { orgValues } : {};
+  const m = orgMembership(model, account);
+  const uncertain: UncertainKey[] = [];
+  const whose = side === 'Principal' ? "the caller's account" : "the resource owner's account";
+  if (m.kind === 'member') context[`aws:${side}OrgID`] = m.orgId;
+  else if (m.kind === 'unknown')
+    uncertain.push({
+      key: `aws:${side}OrgID`,
+      what: `the organization of ${whose} \`${account}\``,
+      settle: m.file,
+    });
+  if (m.kind !== 'none')
+    uncertain.push({
+      key: `aws:${side}OrgPaths`,
+      what: `the organization path of ${whose} \`${account}\` (permchain does not derive it)`,
+    });
+  return { ...(uncertain.length > 0 ? { uncertain } : {}), ...(orgValues ? { orgValues } : {}) };
+}
+
+const ORG_KEYS = new Set([
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:resourceorgid',
+  'aws:resourceorgpaths',
+]);
+const ORG_VALUES = new WeakMap<CompiledPolicy, ReadonlyMap<string, readonly string[]> | null>();
+
+/** The values a side's policies compare the organization keys with, by lower-cased key. */
+function orgConditionValues(
+  byLabel: ReadonlyMap<string | number, CompiledPolicy>,
+): ReadonlyMap<string, readonly string[]> | undefined {
+  let out: Map<string, string[]> | undefined;
+  for (const p of byLabel.values()) {
+    let own = ORG_VALUES.get(p);
+    if (own === undefined) {
+      let found: Map<string, string[]> | null = null;
+      for (const st of p.statements)
+        for (const c of st.conditions) {
+          if (!ORG_KEYS.has(c.keyLower)) continue;
+          found ??= new Map();
+          const list = found.get(c.keyLower) ?? [];
+          list.push(...c.values);
+          found.set(c.keyLower, list);
+        }
+      own = found;
+      ORG_VALUES.set(p, own);
+    }
+    if (!own) continue;
+    out ??= new Map();
+    for (const [k, v] of own) out.set(k, [...(out.get(k) ?? []), ...v]);
+  }
+  return out;
+}
+
+/** The uncertain keys of a link that one of its policies tests, with the values tested. */
+function uncertainOf(ps: Side, rs: Side): Gathered['uncertain'] {
+  if (!ps.uncertain && !rs.uncertain) return undefined;
+  if (!ps.orgValues && !rs.orgValues) return undefined;
+  const out: { key: UncertainKey; values: string[] }[] = [];
+  for (const key of [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])]) {
+    const k = key.key.toLowerCase();
+    const values = [...(ps.orgValues?.get(k) ?? []), ...(rs.orgValues?.get(k) ?? [])];
+    if (values.length > 0) out.push({ key, values: [...new Set(values)].sort() });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** A value no policy names: an organization, or a path, other than those the policies test. */
+const OTHER_ORG = 'o-permchainother';
+
+/**
+ * Whether the decision depends on an organization key whose value is not known: the link is
+ * evaluated again with each key set to each value its policies test and to one they do not
+ * (the decision so far had the key absent, as for an account outside any organization). The
+ * first key that changes the decision is returned.
+ */
+function orgDependence(g: Gathered, decision: string): UncertainKey | undefined {
+  for (const { key, values } of g.uncertain ?? []) {
+    const multi = key.key.endsWith('Paths');
+    for (const v of [...values, multi ? `${OTHER_ORG}/r-other/` : OTHER_ORG]) {
+      const r = evaluate({
+        ...g.request,
+        context: { ...g.request.context, [key.key]: multi ? [v] : v },
+      });
+      if (r.decision !== decision) return key;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -253,8 +253,12 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   if (kind === 'scp' && org.featureSet === 'CONSOLIDATED_BILLING') {
     return none('the organization has only consolidated billing features: scps do not apply');
   }
+  // not listed in an accounts.json read in full (an entry that could not be read may be it)
   const notMember =
-    org.loaded.accounts && !org.accounts.has(accountId) && !org.parents.has(accountId);
+    org.loaded.accounts &&
+    !org.accounts.has(accountId) &&
+    !org.parents.has(accountId) &&
+    unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0;
   if (notMember)
     return none(`\`${accountId}\` is not in the organization: its ${label} do not apply`);
 
@@ -346,15 +350,35 @@ function parentChain(
   return { ids: ids.reverse() };
 }
 
-/** The organization id of an account, when the snapshot shows it is a member (aws:PrincipalOrgID). */
-export function orgIdOf(model: Model, accountId: string): string | undefined {
+/**
+ * Whether an account is in an organization, and which (aws:PrincipalOrgID, aws:ResourceOrgID):
+ * a member, known not to be one (not listed in the organization's accounts, read in full), or
+ * unknown (no organization data, no describe-organization, or a list that could not be read in
+ * full), naming the file that would settle it.
+ */
+export type OrgMembership =
+  | { readonly kind: 'member'; readonly orgId: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly file: string };
+
+export function orgMembership(model: Model, accountId: string): OrgMembership {
   const org = model.organization;
-  if (!org || org.id === undefined) return undefined;
+  if (!org || org.id === undefined) return { kind: 'unknown', file: snapshotPath.orgDescribe };
   const member =
     org.managementAccountId === accountId ||
     org.accounts.has(accountId) ||
     org.parents.has(accountId);
-  return member ? org.id : undefined;
+  if (member) return { kind: 'member', orgId: org.id };
+  const complete =
+    org.loaded.accounts &&
+    unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0;
+  return complete ? { kind: 'none' } : { kind: 'unknown', file: snapshotPath.orgAccounts };
+}
+
+/** The organization id of an account, when the snapshot shows it is a member. */
+export function orgIdOf(model: Model, accountId: string): string | undefined {
+  const m = orgMembership(model, accountId);
+  return m.kind === 'member' ? m.orgId : undefined;
 }
 
 /** true / false when describe-organization says; undefined when unknown. */

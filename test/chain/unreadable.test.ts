@@ -190,6 +190,38 @@ describe('lists with unreadable elements', () => {
     );
   });
 
+  it('an account missing from an accounts.json read in part is not taken as outside the organization', () => {
+    // the tools account's entry cannot be read and parents.json does not list it: whether its
+    // SCPs apply is unknown (before: "not in the organization", so an SCP denying kms:* on it
+    // was ignored and its KMS links were allowed)
+    const dir = demoWith('organization/accounts.json', (doc) => {
+      doc['Accounts'] = (doc['Accounts'] as { Id: string }[]).map((a) =>
+        a.Id === '111111111111' ? [a] : a,
+      );
+    });
+    const parentsFile = join(dir, 'organization/parents.json');
+    const parents = JSON.parse(readFileSync(parentsFile, 'utf8')) as Record<string, string>;
+    delete parents['111111111111'];
+    writeFileSync(parentsFile, JSON.stringify(parents));
+    const scpFile = join(dir, 'organization/scp/p-demoguard1.json');
+    const scp = JSON.parse(readFileSync(scpFile, 'utf8')) as {
+      Policy: { Content: string };
+      Targets: object[];
+    };
+    scp.Policy.Content = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*' }],
+    });
+    scp.Targets.push({ TargetId: '111111111111', Type: 'ACCOUNT' });
+    writeFileSync(scpFile, JSON.stringify(scp));
+    const kms = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.filter(
+      (l) =>
+        l.permission.startsWith('kms:') && l.principal.startsWith('arn:aws:iam::111111111111:'),
+    );
+    expect(kms.length).toBeGreaterThan(0);
+    for (const l of kms) expect(l.decision, l.id).toBe('Unknown');
+  });
+
   it('an implicit deny by an SCP level stays Unknown while another SCP may be attached there', () => {
     // FullAWSAccess with unreadable targets: the levels seen have no allow, but it may be on them
     const dir = demoWith('organization/scp/p-FullAWSAccess.json', (scp) => {

@@ -1,0 +1,173 @@
+/**
+ * aws:PrincipalOrgID and friends when the input does not say which organization an account is
+ * in. A data perimeter ("deny outside the organization") is common on artifact buckets; without
+ * the organization files, evaluating it with the key absent would deny every link through the
+ * bucket. The decision is checked with the key absent, set to each value the link's policies
+ * test, and set to another value: a link whose answer depends on it is Unknown and names the file
+ * that would settle it.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink } from '../../src/report/types.js';
+
+const SCENARIO = 'fixtures/scenarios/org-perimeter-bucket-policy';
+const BUCKET_FILE = '111111111111/s3/orders-artifacts-111111111111-us-east-1.json';
+const TOOLS_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-pipeline-role';
+const PROD_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
+const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
+
+function copy(edit?: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-org-keys-'));
+  cpSync(SCENARIO, dir, { recursive: true });
+  edit?.(dir);
+  return dir;
+}
+
+function links(dir: string): readonly ReportLink[] {
+  return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+}
+
+/** The links through the artifact bucket (its policy has the perimeter). */
+function bucketLinks(all: readonly ReportLink[], principal: string): ReportLink[] {
+  return all.filter(
+    (l) => l.principal === principal && l.resource.startsWith('arn:aws:s3:::orders-artifacts-'),
+  );
+}
+
+function editBucketPolicy(dir: string, edit: (policy: { Statement: object[] }) => void): void {
+  const file = join(dir, BUCKET_FILE);
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
+  const policy = JSON.parse(doc.Policy) as { Statement: object[] };
+  edit(policy);
+  doc.Policy = JSON.stringify(policy);
+  writeFileSync(file, JSON.stringify(doc));
+}
+
+describe('organization keys the input does not settle', () => {
+  it('with the organization files, members pass the perimeter and non-members are denied', () => {
+    const all = links(copy());
+    const tools = bucketLinks(all, TOOLS_ROLE);
+    expect(tools.length).toBeGreaterThan(0);
+    for (const l of tools) expect(l.decision, l.id).toBe('Allowed');
+    // prod is not in accounts.json, which was read in full: known not to be a member
+    const prod = bucketLinks(all, PROD_ROLE);
+    expect(prod.length).toBeGreaterThan(0);
+    for (const l of prod) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((r) => r.statement)).toContain('DenyOutsideOrganization');
+    }
+  });
+
+  it('without them, links the perimeter decides are Unknown, naming describe-organization.json', () => {
+    const all = links(copy((dir) => rmSync(join(dir, 'organization'), { recursive: true })));
+    for (const principal of [TOOLS_ROLE, PROD_ROLE]) {
+      const through = bucketLinks(all, principal);
+      expect(through.length).toBeGreaterThan(0);
+      for (const l of through) {
+        expect(l.decision, l.id).toBe('Unknown');
+        expect(l.missing, l.id).toEqual(['organization/describe-organization.json']);
+        expect(l.why).toBe(
+          `the answer depends on \`aws:PrincipalOrgID\`, the organization of the caller's account \`${principal.split(':')[4]}\`, which the input does not settle`,
+        );
+      }
+    }
+    // links the perimeter does not touch are decided as before
+    const others = all.filter((l) => !l.resource.startsWith('arn:aws:s3:::orders-artifacts-'));
+    expect(others.some((l) => l.decision === 'Allowed')).toBe(true);
+    expect(others.filter((l) => l.decision === 'Unknown')).toEqual([]);
+  });
+
+  it('an account missing from an accounts.json that could not be read in full is not known to be outside', () => {
+    const all = links(
+      copy((dir) => {
+        const file = join(dir, 'organization/accounts.json');
+        const doc = JSON.parse(readFileSync(file, 'utf8')) as { Accounts: unknown[] };
+        doc.Accounts.push('222222222222');
+        writeFileSync(file, JSON.stringify(doc));
+      }),
+    );
+    const prod = bucketLinks(all, PROD_ROLE);
+    expect(prod.length).toBeGreaterThan(0);
+    for (const l of prod) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual(['organization/accounts.json']);
+    }
+  });
+
+  it('a policy on aws:PrincipalOrgPaths leaves the links it decides Unknown (paths are not derived)', () => {
+    const all = links(
+      copy((dir) =>
+        editBucketPolicy(dir, (policy) => {
+          policy.Statement.push({
+            Sid: 'DenyOutsideWorkloads',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::orders-artifacts-111111111111-us-east-1/*',
+            Condition: {
+              'ForAllValues:StringNotLike': {
+                'aws:PrincipalOrgPaths': ['o-exmpl7a2b9c/r-exm1/ou-exm1-workload/*'],
+              },
+            },
+          });
+        }),
+      ),
+    );
+    const gets = bucketLinks(all, BUILD_ROLE);
+    const getObject = gets.filter((l) => l.permission === 's3:GetObject');
+    expect(getObject.length).toBeGreaterThan(0);
+    for (const l of getObject) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([]);
+      expect(l.why).toContain('`aws:PrincipalOrgPaths`');
+    }
+    // the other bucket links of the member account stay allowed
+    expect(
+      gets.filter((l) => l.permission !== 's3:GetObject').every((l) => l.decision === 'Allowed'),
+    ).toBe(true);
+  });
+
+  it('aws:ResourceOrgID is uncertain on the owner side the same way', () => {
+    const all = links(
+      copy((dir) => {
+        rmSync(join(dir, 'organization'), { recursive: true });
+        // no perimeter on the bucket; the build role may only touch resources of its organization
+        editBucketPolicy(dir, (policy) => {
+          policy.Statement = policy.Statement.filter(
+            (s) => (s as { Sid?: string }).Sid !== 'DenyOutsideOrganization',
+          );
+        });
+        const file = join(dir, '111111111111/iam.json');
+        const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+          RoleDetailList: { Arn: string; RolePolicyList: object[] }[];
+        };
+        const role = iam.RoleDetailList.find((r) => r.Arn === TOOLS_ROLE)!;
+        role.RolePolicyList.push({
+          PolicyName: 'own-org-only',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Deny',
+                Action: 's3:*',
+                Resource: '*',
+                Condition: { StringNotEquals: { 'aws:ResourceOrgID': 'o-exmpl7a2b9c' } },
+              },
+            ],
+          },
+        });
+        writeFileSync(file, JSON.stringify(iam));
+      }),
+    );
+    const tools = bucketLinks(all, TOOLS_ROLE);
+    expect(tools.length).toBeGreaterThan(0);
+    for (const l of tools) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('`aws:ResourceOrgID`');
+    }
+  });
+});
