@@ -107,7 +107,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     );
   }
   if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied' && !deniedAnyway(result, g)) {
-    const missing = [...g.missing].sort();
+    // a template value that could not be resolved is named by its template line; the snapshot
+    // file its placeholder would live in (`unresolved/...`) names nothing a user can add
+    const named = [...g.missing].filter((m) => !m.startsWith('unresolved/'));
+    const missing = (named.length > 0 ? named : [...g.missing]).sort();
     const already = result.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
     return makeLink(
       spec,

@@ -697,7 +697,17 @@ export class ModelBuilder {
     let encryption: BucketModel['encryption'];
     const rules = isObject(enc) ? enc['ServerSideEncryptionConfiguration'] : undefined;
     const rule: unknown = Array.isArray(rules) ? rules[0] : undefined;
-    if (isObject(rule)) {
+    const byDefault = isObject(rule) ? rule['ServerSideEncryptionByDefault'] : undefined;
+    const unsettled = [enc, rules, rule, byDefault].find(isUnresolved);
+    if (unsettled) {
+      // encryption the template does not settle may be SSE-KMS with any key: the key is
+      // unknown (an unknown link for those who must use it), never "SSE-S3"
+      encryption = {
+        sseAlgorithm: 'aws:kms',
+        kmsMasterKeyId: this.placeholder(s, unsettled, 'key'),
+        bucketKeyEnabled: false,
+      };
+    } else if (isObject(rule)) {
       const d = isObject(rule['ServerSideEncryptionByDefault'])
         ? rule['ServerSideEncryptionByDefault']
         : {};
@@ -1024,9 +1034,16 @@ export class ModelBuilder {
     const artifactStores = new Map<string, ArtifactStoreModel>();
     const store = (v: unknown, pointer: string, region: string): void => {
       if (!isObject(v)) return;
-      const key = isObject(v['EncryptionKey']) ? v['EncryptionKey'] : undefined;
+      const rawKey = v['EncryptionKey'];
+      const key = isObject(rawKey) && !isUnresolved(rawKey) ? rawKey : undefined;
       const keyPointer = joinPointer(pointer, 'EncryptionKey', 'Id');
-      const keyId = key ? this.text(s, key['Id'], keyPointer, 'key') : undefined;
+      // an EncryptionKey the template does not settle (`Fn::If` on an unknown condition) is an
+      // unknown key, not "no key": the artifacts may be encrypted with a CMK
+      const keyId = isUnresolved(rawKey)
+        ? this.placeholder(s, rawKey, 'key')
+        : key
+          ? this.text(s, key['Id'], keyPointer, 'key')
+          : undefined;
       artifactStores.set(region, {
         region,
         type: this.optString(v['Type']) ?? 'S3',

@@ -1,0 +1,45 @@
+/**
+ * Settings a template does not settle (an `Fn::If` on a condition whose parameter has no value)
+ * are unknown, never read as "not set": an artifact store key or bucket encryption left open
+ * could be a customer managed key the role may not use.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../../src/chain/analyze.js';
+import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import type { ReportLink } from '../../../src/report/types.js';
+
+const TEMPLATE = 'test/load/templates/fixtures/unsettled/pipeline.yaml';
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+function links(parameters: Record<string, string> = {}): readonly ReportLink[] {
+  const { model } = loadSingleTemplate(TEMPLATE, { ...ENV, parameters });
+  return analyzeModel(model).pipelines[0]!.links;
+}
+
+const kmsLinks = (all: readonly ReportLink[]): ReportLink[] =>
+  all.filter((l) => l.permission.startsWith('kms:'));
+
+describe('encryption settings the template does not settle', () => {
+  it('an unsettled artifact store key and source bucket encryption give Unknown KMS links naming the line', () => {
+    const kms = kmsLinks(links());
+    // the artifact store write (GenerateDataKey) and the source bucket read (Decrypt)
+    expect(kms.map((l) => l.permission).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([`${TEMPLATE}:8 (parameter \`UseCmk\` has no value)`]);
+    }
+  });
+
+  it('settled, they are decided: the CMK is denied to a role without kms permissions', () => {
+    const cmk = kmsLinks(links({ UseCmk: 'yes' }));
+    expect(cmk.map((l) => [l.permission, l.decision]).sort()).toEqual([
+      ['kms:Decrypt', 'ImplicitlyDenied'],
+      ['kms:GenerateDataKey', 'ImplicitlyDenied'],
+    ]);
+    // without a CMK: the AWS-managed key for the artifacts, SSE-S3 on the source bucket
+    const managed = kmsLinks(links({ UseCmk: 'no' }));
+    expect(managed.map((l) => [l.permission, l.resource, l.decision])).toEqual([
+      ['kms:GenerateDataKey', 'arn:aws:kms:us-east-1:111111111111:alias/aws/s3', 'Allowed'],
+    ]);
+  });
+});
