@@ -18,7 +18,7 @@ import {
 } from './actionFacts.js';
 import { expandAction, isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
-import { SERVICE_PRINCIPALS } from './catalogTypes.js';
+import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 
 export function buildPipelineLinks(
@@ -60,6 +60,8 @@ export function buildPipelineLinks(
         ...(loc.column !== undefined ? { column: loc.column } : {}),
       };
       const byId = catalog.byId;
+      if (!MODELLED.has(action.provider))
+        push(notModelled(pipeline, stage.name, action, where, declaredAt));
 
       const keys = inputKeys(
         model,
@@ -146,6 +148,39 @@ export function buildPipelineLinks(
     }
   }
   return out;
+}
+
+const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
+
+/**
+ * An action whose provider the catalog does not know (a custom or third-party action, or an AWS
+ * provider permchain has no requirements for): its artifact links are checked, but not what the
+ * provider itself calls, so the action cannot be said to pass. One Unknown link says so.
+ */
+function notModelled(
+  pipeline: PipelineModel,
+  stage: string,
+  action: PipelineModel['stages'][number]['actions'][number],
+  where: string,
+  declaredAt: { file: string; pointer: string },
+): LinkSpec {
+  const caller = action.roleArn ?? pipeline.roleArn;
+  return {
+    id: `${where}:action.provider-not-modelled`,
+    requirement: 'action.provider-not-modelled',
+    level: 'required',
+    stage,
+    action: action.name,
+    declaredAt,
+    principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
+    permission: '*',
+    resource: '*',
+    context: {},
+    purpose: `\`${where}\` (${action.provider})`,
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',
+    unknown: [],
+    unknownReason: `the provider \`${action.owner}/${action.provider}\` (${action.category}) is not in permchain's requirement catalog, so what it calls is not checked (its artifact links are)`,
+  };
 }
 
 function toSpec(

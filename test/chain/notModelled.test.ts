@@ -1,0 +1,57 @@
+/**
+ * An action whose provider is not in the requirement catalog (custom, third-party, or an AWS
+ * provider permchain has no entries for) cannot be said to pass: its artifact links are checked,
+ * and one Unknown link says that what the provider calls is not.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+
+const PIPELINE = '111111111111/us-east-1/codepipeline/demo-app.json';
+
+function demoWithBuildProvider(owner: string, provider: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-not-modelled-'));
+  cpSync('fixtures/demo', dir, { recursive: true });
+  const file = join(dir, PIPELINE);
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+    pipeline: { stages: { actions: { actionTypeId: Record<string, string> }[] }[] };
+  };
+  doc.pipeline.stages[1]!.actions[0]!.actionTypeId['owner'] = owner;
+  doc.pipeline.stages[1]!.actions[0]!.actionTypeId['provider'] = provider;
+  writeFileSync(file, JSON.stringify(doc));
+  return dir;
+}
+
+describe('providers the catalog does not know', () => {
+  it('give one Unknown link for the action; its artifact links are still checked', () => {
+    const pipeline = analyzeModel(loadSnapshot(demoWithBuildProvider('Custom', 'Jenkins')))
+      .pipelines[0]!;
+    const build = pipeline.links.filter((l) => l.stage === 'Build');
+    const unknown = build.filter((l) => l.decision === 'Unknown');
+    expect(unknown.map((l) => [l.id, l.level, l.principal, l.permission])).toEqual([
+      [
+        'Build/Build:action.provider-not-modelled',
+        'required',
+        'arn:aws:iam::111111111111:role/service-role/demo-pipeline-role',
+        '*',
+      ],
+    ]);
+    expect(unknown[0]!.why).toBe(
+      "`Build/Build` (Jenkins): the provider `Custom/Jenkins` (Build) is not in permchain's requirement catalog, so what it calls is not checked (its artifact links are)",
+    );
+    // the artifact links of the action are there and decided
+    expect(
+      build.some((l) => l.requirement.startsWith('artifacts.') && l.decision === 'Allowed'),
+    ).toBe(true);
+  });
+
+  it('no such link for providers the catalog has (the demo uses three)', () => {
+    const pipeline = analyzeModel(loadSnapshot('fixtures/demo')).pipelines[0]!;
+    expect(pipeline.links.filter((l) => l.requirement === 'action.provider-not-modelled')).toEqual(
+      [],
+    );
+  });
+});
