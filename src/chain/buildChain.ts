@@ -40,6 +40,10 @@ export function buildPipelineLinks(
 
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
+      if (action.unsettled !== undefined) {
+        push(unsettled(stage.name, action.name, action.unsettled, action.location));
+        continue;
+      }
       const { facts, gaps, storeKeyFailure } = actionFacts(
         model,
         pipeline,
@@ -151,6 +155,37 @@ export function buildPipelineLinks(
 }
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
+
+/** An action a template does not settle (see ActionModel.unsettled): its links are unknown. */
+function unsettled(
+  stage: string,
+  action: string,
+  why: string,
+  loc: { file: string; pointer: string; line?: number; column?: number },
+): LinkSpec {
+  const where = `${stage}/${action}`;
+  return {
+    id: `${where}:action.not-settled`,
+    requirement: 'action.not-settled',
+    level: 'required',
+    stage,
+    action,
+    declaredAt: {
+      file: loc.file,
+      pointer: loc.pointer,
+      ...(loc.line !== undefined ? { line: loc.line } : {}),
+      ...(loc.column !== undefined ? { column: loc.column } : {}),
+    },
+    principal: { kind: 'role', arn: '(pipelineRole)' },
+    permission: '*',
+    resource: '*',
+    context: {},
+    purpose: `\`${where}\``,
+    unknown: [why],
+    unknownReason:
+      'the template does not settle this action (which provider, configuration or artifacts), so its links are not known',
+  };
+}
 
 /**
  * An action whose provider the catalog does not know (a custom or third-party action, or an AWS

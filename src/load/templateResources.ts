@@ -52,6 +52,23 @@ function isObject(x: unknown): x is Obj {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** The first value along `paths` (and in the lists found there) that a template left unresolved. */
+function firstUnresolved(o: Obj, paths: readonly (readonly string[])[]): Unresolved | undefined {
+  for (const path of paths) {
+    let v: unknown = o;
+    for (const k of path) {
+      if (isUnresolved(v)) return v;
+      v = isObject(v) ? v[k] : undefined;
+    }
+    if (isUnresolved(v)) return v;
+    if (Array.isArray(v)) {
+      const u = v.find(isUnresolved);
+      if (u) return u as Unresolved;
+    }
+  }
+  return undefined;
+}
+
 interface MutRegion {
   pipelines: Map<string, PipelineModel>;
   projects: Map<string, CodeBuildProjectModel>;
@@ -1077,13 +1094,29 @@ export class ModelBuilder {
     if (Array.isArray(stagesValue)) {
       stagesValue.forEach((st, i) => {
         const sp = joinPointer(P('Stages'), i);
+        const unsettled = isUnresolved(st)
+          ? st
+          : isObject(st) && isUnresolved(st['Actions'])
+            ? st['Actions']
+            : undefined;
+        if (unsettled) {
+          // a stage the template does not settle: one unknown action stands for its actions
+          const name =
+            (isObject(st) && !isUnresolved(st) && this.optString(st['Name'])) || `(stage ${i + 1})`;
+          stages.push({
+            name,
+            actions: [this.unsettledAction(s, unsettled, '(actions)', sp)],
+            location: this.loc(s, sp),
+          });
+          return;
+        }
         if (!isObject(st)) return;
         const actions = Array.isArray(st['Actions']) ? st['Actions'] : [];
         stages.push({
           name: this.optString(st['Name']) ?? '',
-          actions: actions
-            .filter(isObject)
-            .map((a, j) => this.action(s, a, joinPointer(sp, 'Actions', j))),
+          actions: actions.flatMap((a, j) =>
+            isObject(a) ? [this.action(s, a, joinPointer(sp, 'Actions', j), j)] : [],
+          ),
           location: this.loc(s, sp),
         });
       });
@@ -1110,7 +1143,51 @@ export class ModelBuilder {
     this.region(s.account, s.region).pipelines.set(name, pipeline);
   }
 
-  private action(s: TemplateStack, a: Obj, pointer: string): ActionModel {
+  /**
+   * An action the template does not settle: the action itself, or what shapes its chain (its
+   * type, its configuration as a whole, its artifacts, its region), is an `Fn::If` on a
+   * condition with no known value. Its links are not guessed; the chain says it is unknown.
+   */
+  private unsettledAction(
+    s: TemplateStack,
+    u: Unresolved,
+    name: string,
+    pointer: string,
+  ): ActionModel {
+    const at = this.loc(s, u.pointer);
+    return {
+      name,
+      category: '',
+      owner: '',
+      provider: '',
+      version: '',
+      roleArn: undefined,
+      region: undefined,
+      namespace: undefined,
+      configuration: Object.freeze({}),
+      inputArtifacts: [],
+      outputArtifacts: [],
+      runOrder: 1,
+      location: this.loc(s, pointer),
+      unsettled: `${at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`} (${u.reason})`,
+    };
+  }
+
+  private action(s: TemplateStack, a: Obj, pointer: string, index: number): ActionModel {
+    const unsettled = firstUnresolved(a, [
+      ['ActionTypeId'],
+      ['ActionTypeId', 'Category'],
+      ['ActionTypeId', 'Owner'],
+      ['ActionTypeId', 'Provider'],
+      ['Configuration'],
+      ['InputArtifacts'],
+      ['OutputArtifacts'],
+      ['Region'],
+    ]);
+    if (unsettled) {
+      const name = this.optString(a['Name']) ?? `(action ${index + 1})`;
+      return this.unsettledAction(s, unsettled, name, pointer);
+    }
     const typeId = isObject(a['ActionTypeId']) ? a['ActionTypeId'] : {};
     const config = isObject(a['Configuration']) ? a['Configuration'] : {};
     const configuration: [string, string][] = [];

@@ -312,6 +312,11 @@ export interface ActionModel {
   readonly runOrder: number;
   /** the action object in the get-pipeline output */
   readonly location: Location;
+  /**
+   * set when a template does not settle the action (or its stage): `file:line (reason)`. The
+   * other fields are then empty and the chain has one Unknown link for the action.
+   */
+  readonly unsettled?: string;
 }
 
 /** aws codebuild batch-get-projects */

@@ -43,3 +43,44 @@ describe('encryption settings the template does not settle', () => {
     ]);
   });
 });
+
+describe('stages and actions the template does not settle', () => {
+  const STAGES = 'test/load/templates/fixtures/unsettled/stages.yaml';
+  const stageLinks = (parameters: Record<string, string> = {}): readonly ReportLink[] => {
+    const { model } = loadSingleTemplate(STAGES, { ...ENV, parameters });
+    return analyzeModel(model).pipelines[0]!.links;
+  };
+
+  it('are one Unknown link each, naming the template line, never left out', () => {
+    const open = stageLinks().filter((l) => l.requirement === 'action.not-settled');
+    expect(open.map((l) => [l.id, l.decision, l.missing])).toEqual([
+      [
+        '(stage 2)/(actions):action.not-settled',
+        'Unknown',
+        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+      ],
+      [
+        'Build/(action 1):action.not-settled',
+        'Unknown',
+        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+      ],
+      [
+        'Build/C:action.not-settled',
+        'Unknown',
+        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+      ],
+    ]);
+  });
+
+  it('settled, the stage is there and checked (its topic is not in the input: Unknown)', () => {
+    const all = stageLinks({ UseCmk: 'yes' });
+    expect(all.filter((l) => l.requirement === 'action.not-settled')).toEqual([]);
+    const publish = all.filter((l) => l.permission === 'sns:Publish');
+    expect(publish.map((l) => [l.stage, l.decision, l.missing])).toEqual([
+      ['Approve', 'Unknown', ['111111111111/us-east-1/sns/t.json']],
+    ]);
+    // and without the condition the stage is not there at all
+    const none = stageLinks({ UseCmk: 'no' });
+    expect(none.some((l) => l.stage === 'Approve')).toBe(false);
+  });
+});
