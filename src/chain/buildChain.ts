@@ -30,16 +30,19 @@ export function buildPipelineLinks(
   const producers = artifactProducers(pipeline);
   const out: LinkSpec[] = [];
   const seen = new Set<string>();
+  // the region the calls of the current action are made in (aws:RequestedRegion)
+  let region = pipeline.region;
   const push = (spec: LinkSpec): void => {
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
     seen.add(id);
-    out.push(id === spec.id ? spec : { ...spec, id });
+    out.push({ ...spec, id, region });
   };
   let pipelineWideDone = false;
 
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
+      region = action.region ?? pipeline.region;
       if (action.unsettled !== undefined) {
         push(unsettled(stage.name, action.name, action.unsettled, action.location));
         continue;

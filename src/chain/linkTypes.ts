@@ -20,6 +20,8 @@ export interface LinkSpec {
   /** the IAM action */
   readonly permission: string;
   readonly resource: string;
+  /** the region the action's calls are made in (the action's region, else the pipeline's) */
+  readonly region?: string;
   /** the resource owner when the ARN does not say (S3) */
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;

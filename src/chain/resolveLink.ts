@@ -30,6 +30,7 @@ import type { Model } from '../model/types.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
+import { testedKeys, trialsFor, type KeyTrial, type UncertainKey } from './uncertainKeys.js';
 
 type MutableRequest = { -readonly [K in keyof EvaluationRequest]: EvaluationRequest[K] };
 
@@ -46,8 +47,12 @@ interface Gathered {
   resourceLabel: string;
   /** the organization target of each SCP level (root, OUs, account), to name a level in words */
   scpTargets?: readonly string[];
-  /** organization keys whose value is unknown, with the values the link's policies test */
-  uncertain?: readonly { readonly key: UncertainKey; readonly values: readonly string[] }[];
+  /** keys whose value is unknown that the link's policies test, with the values to try */
+  uncertain?: readonly KeyTrial[];
+  /** the region of an S3 bucket resource (where its requests go), when known */
+  resourceRegion?: string;
+  /** the tags of the resource, when it is a role the input holds */
+  resourceTags?: ReadonlyMap<string, string>;
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -96,7 +101,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     }
     // the decision is the same either way; keep the reasons of the run without the keys
   }
-  const dependsOn = orgDependence(g, result.decision);
+  const dependsOn = keyDependence(g, result.decision);
   if (dependsOn) {
     return makeLink(
       spec,
@@ -265,18 +270,14 @@ interface Side {
   readonly absent?: { why: string; reason: LinkReason };
   readonly resourceLabel?: string;
   readonly scpTargets?: readonly string[];
-  /** organization keys whose value is not known for this side (see orgDependence) */
+  /** organization keys whose value is not known for this side (see keyDependence) */
   readonly uncertain?: readonly UncertainKey[];
-  /** values the side's policies compare organization keys with, by lower-cased key */
-  readonly orgValues?: ReadonlyMap<string, readonly string[]>;
-}
-
-interface UncertainKey {
-  readonly key: string;
-  /** what it is, in words */
-  readonly what: string;
-  /** the file that would settle it, when one would */
-  readonly settle?: string;
+  /** the keys of uncertainKeys.ts the side's policies test, with their values */
+  readonly tested?: ReturnType<typeof testedKeys>;
+  /** the resource's tags are known (a role): aws:ResourceTag is set, not uncertain */
+  readonly tagsKnown?: boolean;
+  /** the region an S3 bucket's requests go to, when known */
+  readonly region?: string;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -312,6 +313,10 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   }
   const context: Record<string, string | readonly string[]> = {
     'aws:SecureTransport': 'true',
+    // a role calling a service itself: the key is present and false; the catalog sets it true
+    // on the calls a service makes for it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice)
+    ...(spec.principal.kind === 'role' ? { 'aws:ViaAWSService': 'false' } : {}),
+    ...requestedRegion(spec, service, rs.region),
     ...ps.context,
     ...rs.context,
     ...spec.context,
@@ -335,8 +340,26 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     resourceLabel: rs.resourceLabel ?? spec.resource,
     ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
   };
-  const uncertain = uncertainOf(ps, rs);
-  if (uncertain) g.uncertain = uncertain;
+  if (ps.tested || rs.tested) {
+    const trials = trialsFor(
+      [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])],
+      [ps.tested, rs.tested],
+      context,
+      rs.tagsKnown === true,
+    );
+    if (trials) g.uncertain = trials;
+  }
+  if (service === 'sts' && context['aws:RequestedRegion'] !== 'us-east-1') {
+    // regional STS endpoint or the global one (us-east-1): not documented for the services
+    const trial: KeyTrial = {
+      key: {
+        key: 'aws:RequestedRegion',
+        what: 'the STS endpoint the service calls (regional or global)',
+      },
+      values: ['us-east-1'],
+    };
+    g.uncertain = [...(g.uncertain ?? []), trial];
+  }
   if (absent) {
     g.absent =
       absent === ps.absent
@@ -420,6 +443,8 @@ function principalSide(model: Model, arn: string): Side {
       },
     };
   } else {
+    // the caller's tags (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag)
+    for (const [k, v] of role.value.tags) context[`aws:PrincipalTag/${k}`] = v;
     const pol = rolePolicies(model, role.value);
     for (const m of pol.missing) missing.add(m);
     fields.identityPolicies = pol.identity.map(remember);
@@ -461,6 +486,8 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
   if (r.resource !== spec.resource) fields.resource = r.resource;
   if (r.resourcePolicy !== undefined) fields.resourcePolicy = r.resourcePolicy;
   if (r.resourceIsAwsManagedKey) fields.resourceIsAwsManagedKey = true;
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag
+  for (const [k, v] of g.resourceTags ?? []) context[`aws:ResourceTag/${k}`] = v;
   if (owner) {
     fields.resourceAccount = owner;
     const rcps = rcpLevels(model, owner);
@@ -483,6 +510,8 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     byLabel: g.byLabel,
     ...(g.absent ? { absent: g.absent } : {}),
     resourceLabel: g.resourceLabel,
+    ...(g.resourceRegion !== undefined ? { region: g.resourceRegion } : {}),
+    ...(g.resourceTags ? { tagsKnown: true } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -502,9 +531,9 @@ function orgSide(
   side: 'Principal' | 'Resource',
   context: Record<string, string>,
   byLabel: ReadonlyMap<string | number, CompiledPolicy>,
-): Pick<Side, 'uncertain' | 'orgValues'> {
-  const orgValues = orgConditionValues(byLabel);
-  if (account === undefined) return orgValues ? { orgValues } : {};
+): Pick<Side, 'uncertain' | 'tested'> {
+  const tested = testedKeys(byLabel.values());
+  if (account === undefined) return tested ? { tested } : {};
   const m = orgMembership(model, account);
   const uncertain: UncertainKey[] = [];
   const whose = side === 'Principal' ? "the caller's account" : "the resource owner's account";
@@ -520,74 +549,48 @@ function orgSide(
       key: `aws:${side}OrgPaths`,
       what: `the organization path of ${whose} \`${account}\` (permchain does not derive it)`,
     });
-  return { ...(uncertain.length > 0 ? { uncertain } : {}), ...(orgValues ? { orgValues } : {}) };
+  return { ...(uncertain.length > 0 ? { uncertain } : {}), ...(tested ? { tested } : {}) };
 }
-
-const ORG_KEYS = new Set([
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:resourceorgid',
-  'aws:resourceorgpaths',
-]);
-const ORG_VALUES = new WeakMap<CompiledPolicy, ReadonlyMap<string, readonly string[]> | null>();
-
-/** The values a side's policies compare the organization keys with, by lower-cased key. */
-function orgConditionValues(
-  byLabel: ReadonlyMap<string | number, CompiledPolicy>,
-): ReadonlyMap<string, readonly string[]> | undefined {
-  let out: Map<string, string[]> | undefined;
-  for (const p of byLabel.values()) {
-    let own = ORG_VALUES.get(p);
-    if (own === undefined) {
-      let found: Map<string, string[]> | null = null;
-      for (const st of p.statements)
-        for (const c of st.conditions) {
-          if (!ORG_KEYS.has(c.keyLower)) continue;
-          found ??= new Map();
-          const list = found.get(c.keyLower) ?? [];
-          list.push(...c.values);
-          found.set(c.keyLower, list);
-        }
-      own = found;
-      ORG_VALUES.set(p, own);
-    }
-    if (!own) continue;
-    out ??= new Map();
-    for (const [k, v] of own) out.set(k, [...(out.get(k) ?? []), ...v]);
-  }
-  return out;
-}
-
-/** The uncertain keys of a link that one of its policies tests, with the values tested. */
-function uncertainOf(ps: Side, rs: Side): Gathered['uncertain'] {
-  if (!ps.uncertain && !rs.uncertain) return undefined;
-  if (!ps.orgValues && !rs.orgValues) return undefined;
-  const out: { key: UncertainKey; values: string[] }[] = [];
-  for (const key of [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])]) {
-    const k = key.key.toLowerCase();
-    const values = [...(ps.orgValues?.get(k) ?? []), ...(rs.orgValues?.get(k) ?? [])];
-    if (values.length > 0) out.push({ key, values: [...new Set(values)].sort() });
-  }
-  return out.length > 0 ? out : undefined;
-}
-
-/** A value no policy names: an organization, or a path, other than those the policies test. */
-const OTHER_ORG = 'o-permchainother';
 
 /**
- * Whether the decision depends on an organization key whose value is not known: the link is
- * evaluated again with each key set to each value its policies test and to one they do not
- * (the decision so far had the key absent, as for an account outside any organization). The
- * first key that changes the decision is returned.
+ * aws:RequestedRegion, which AWS always sets: the region in the resource ARN; for S3 the
+ * bucket's region; IAM's single endpoint is in us-east-1
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion);
+ * otherwise the region the action runs in. STS has regional endpoints and a global one in
+ * us-east-1; which one the service uses is not documented, so both are tried (keyDependence).
  */
-function orgDependence(g: Gathered, decision: string): UncertainKey | undefined {
+function requestedRegion(
+  spec: LinkSpec,
+  service: string,
+  bucketRegion: string | undefined,
+): Record<string, string> {
+  const fromArn = regionOfArn(spec.resource);
+  const region =
+    fromArn ??
+    (service === 's3'
+      ? (bucketRegion ?? spec.region)
+      : service === 'iam'
+        ? 'us-east-1'
+        : spec.region);
+  return region ? { 'aws:RequestedRegion': region } : {};
+}
+
+function regionOfArn(arn: string): string | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  const parts = arn.split(':', 5);
+  const region = parts[3];
+  return region && region !== '*' && !region.includes('unresolved') ? region : undefined;
+}
+
+/**
+ * Whether the decision depends on a key whose value is not known: the link is evaluated again
+ * with each uncertain key set to each value to try (the decision so far had the key absent).
+ * The first key that changes the decision is returned.
+ */
+function keyDependence(g: Gathered, decision: string): UncertainKey | undefined {
   for (const { key, values } of g.uncertain ?? []) {
-    const multi = key.key.endsWith('Paths');
-    for (const v of [...values, multi ? `${OTHER_ORG}/r-other/` : OTHER_ORG]) {
-      const r = evaluate({
-        ...g.request,
-        context: { ...g.request.context, [key.key]: multi ? [v] : v },
-      });
+    for (const v of values) {
+      const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
       if (r.decision !== decision) return key;
     }
   }
@@ -628,6 +631,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     g.resourceLabel = `arn:${arn.partition}:s3:::${bucketName}`;
     if (bucket.kind === 'found') {
       const b = bucket.value;
+      if (b.region !== undefined) g.resourceRegion = b.region;
       if (b.policy === undefined) missing.add(`${b.location.file}#/Policy`);
       else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
       return b.account;
@@ -668,6 +672,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'iam' && service === 'sts' && arn.resource.startsWith('role/')) {
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') {
+      g.resourceTags = role.value.tags;
       if (role.value.trustPolicy) request.resourcePolicy = remember(role.value.trustPolicy);
       else
         missing.add(
@@ -719,6 +724,11 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       else if (t.policy !== null) request.resourcePolicy = remember(t.policy);
     } else if (topic.kind === 'missing') missing.add(topic.file);
     return arn.account;
+  }
+  if (arn.service === 'iam' && arn.resource.startsWith('role/')) {
+    // a role passed or read: its tags are known when the input holds it
+    const role = findRole(model, spec.resource);
+    if (role.kind === 'found') g.resourceTags = role.value.tags;
   }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
 }
