@@ -349,7 +349,12 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     );
     if (trials) g.uncertain = trials;
   }
-  if (service === 'sts' && context['aws:RequestedRegion'] !== 'us-east-1') {
+  if (
+    service === 'sts' &&
+    context['aws:RequestedRegion'] !== 'us-east-1' &&
+    (ps.tested?.has('aws:requestedregion') === true ||
+      rs.tested?.has('aws:requestedregion') === true)
+  ) {
     // regional STS endpoint or the global one (us-east-1): not documented for the services
     const trial: KeyTrial = {
       key: {

@@ -54,6 +54,8 @@ const GENERIC: ReadonlyMap<string, string> = new Map([
   ['aws:sourcevpc', 'the VPC the call comes through'],
   ['aws:sourcevpce', 'the VPC endpoint the call comes through'],
   ['kms:resourcealiases', "the key's aliases"],
+  // set on every link; tracked so that the STS endpoint is tried only when a policy tests it
+  ['aws:requestedregion', 'the region the call is sent to'],
 ]);
 const GENERIC_PREFIXES: readonly (readonly [string, string])[] = [
   ['kms:encryptioncontext:', 'the encryption context of the call'],
