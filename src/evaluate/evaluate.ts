@@ -7,6 +7,7 @@
  * - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  * - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
  * - https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+ * - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
  * - https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  *
  * Hot path: policies are compiled once (cached per document), statements are pre-filtered per
@@ -42,6 +43,7 @@ import {
   type PrincipalMatchKind,
   type RequestPrincipal,
 } from './principal.js';
+import { KMS_CROSS_ACCOUNT_DOC, kmsWorksAcrossAccounts } from './kmsCrossAccount.js';
 import { isRcpService } from './rcpServices.js';
 import type {
   Decision,
@@ -64,6 +66,8 @@ interface Prepared {
   readonly resource: string;
   readonly principal: RequestPrincipal;
   readonly context: RequestContext;
+  /** an IAM principal with a permissions boundary: every Deny with NotPrincipal applies to it */
+  readonly bounded: boolean;
 }
 
 export function evaluate(request: EvaluationRequest): EvaluationResult {
@@ -87,18 +91,31 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
   const resourceAccount = resolveResourceAccount(request, principal);
   const action = ACTIONS.get(request.action)!;
+  const isService = principal.kind === 'service';
   const prepared: Prepared = {
     actionLower: action.lower,
     resource: request.resource,
     principal,
     context: new LazyContext(request.context, principal, resourceAccount),
+    bounded: !isService && request.permissionBoundary !== undefined,
   };
 
   const state: CompileState = { problems, unusable: false };
 
   const service = action.service;
-  const isTrust =
-    service === 'sts' && request.resourcePolicy !== undefined && isRoleArn(request.resource);
+  // sts:AssumeRole, AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity... on a role:
+  // every role has a trust policy, and it must allow the caller explicitly; a request without it
+  // cannot be allowed (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+  const isTrust = service === 'sts' && isRoleArn(request.resource);
+  if (isTrust && request.resourcePolicy === undefined) {
+    problems.push({
+      pointer: '/resourcePolicy',
+      message: `\`${request.action}\` on role \`${request.resource}\` needs the role's trust policy to allow the caller, and the request gives none: give it as \`resourcePolicy\``,
+      id: 'request.trust-policy.missing',
+      severity: 'warning',
+    });
+  }
   // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
   // GenerateRandom have no key and need only an IAM policy
   // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
@@ -147,7 +164,6 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // broken boundary or SCP into an allow. The request is reported as bad input.
   if (unusable) return deny('ImplicitlyDenied', [], problems);
 
-  const isService = principal.kind === 'service';
   const crossAccount =
     !isService && resourceAccount !== undefined && resourceAccount !== principal.account;
 
@@ -218,6 +234,32 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     );
   }
 
+  if (isKms && crossAccount && !kmsWorksAcrossAccounts(prepared.actionLower)) {
+    // Only some KMS operations work on a key of another account; permissions for the others
+    // "have no effect" (see kmsCrossAccount.ts): no policy can allow them.
+    problems.push({
+      pointer: '/action',
+      message:
+        `\`${request.action}\` does not work across accounts (key account \`${resourceAccount}\`, ` +
+        `principal account \`${principal.account}\`): only cryptographic operations, CreateGrant, ` +
+        'DescribeKey, GetKeyRotationStatus, GetPublicKey, ListGrants, RetireGrant and RevokeGrant do, ' +
+        `and permissions for other operations have no effect (${KMS_CROSS_ACCOUNT_DOC})`,
+      id: 'request.kms.cross-account-operation',
+      severity: 'warning',
+    });
+    return deny(
+      'ImplicitlyDenied',
+      [
+        {
+          policyType: 'resource',
+          policy: resourcePolicy ? resourcePolicy.label : 'key policy',
+          explicit: false,
+        },
+      ],
+      problems,
+    );
+  }
+
   const missing: Reason[] = [];
   const allowedBy: Reason[] = [];
 
@@ -275,7 +317,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const resourceMissing = (): void => {
     missing.push({
       policyType: 'resource',
-      policy: resourcePolicy ? resourcePolicy.label : 'resource',
+      policy: resourcePolicy ? resourcePolicy.label : isTrust ? 'trust policy' : 'resource',
       explicit: false,
     });
   };
@@ -404,11 +446,16 @@ function candidatesFor(
     entry.lastPlain = plain;
   }
   if (!checkPrincipal) return plain;
-  if (entry.lastPrincipal === req.principal && entry.lastNamedFrom === plain)
+  if (
+    entry.lastPrincipal === req.principal &&
+    entry.lastNamedFrom === plain &&
+    entry.lastBounded === req.bounded
+  )
     return entry.lastNamed;
-  const named = principalCandidates(plain, req.principal);
+  const named = principalCandidates(plain, req.principal, req.bounded);
   entry.lastPrincipal = req.principal;
   entry.lastNamedFrom = plain;
+  entry.lastBounded = req.bounded;
   entry.lastNamed = named;
   return named;
 }
@@ -447,6 +494,7 @@ function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
     lastPlain: NONE,
     lastPrincipal: undefined,
     lastNamedFrom: undefined,
+    lastBounded: false,
     lastNamed: NONE,
   };
   cache.set(actionLower, entry);
@@ -484,10 +532,19 @@ function hasTemplate(m: ResourceMatcher): boolean {
   return false;
 }
 
-/** The candidates whose Principal/NotPrincipal names the caller, with how it is named. */
+/**
+ * The candidates whose Principal/NotPrincipal names the caller, with how it is named.
+ * `bounded`: the caller is an IAM principal with a permissions boundary. "The NotPrincipal
+ * element with a Deny effect will always deny any IAM principal that has a permissions boundary
+ * policy attached, regardless of the values specified in the NotPrincipal element"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html): such a
+ * statement is kept whatever it lists, and still has to match the action, resource and conditions.
+ */
 function principalCandidates(
   candidates: readonly Candidate[],
   principal: RequestPrincipal,
+  bounded: boolean,
 ): Candidate[] {
   const out: Candidate[] = [];
   for (const c of candidates) {
@@ -497,7 +554,8 @@ function principalCandidates(
       kind = matchPrincipal(st.principal, principal);
       if (!kind) continue;
     } else if (st.notPrincipal) {
-      if (!notPrincipalApplies(st.notPrincipal, principal)) continue;
+      if (!(bounded && st.effect === 'Deny') && !notPrincipalApplies(st.notPrincipal, principal))
+        continue;
       kind = 'wildcard';
     } else {
       continue;

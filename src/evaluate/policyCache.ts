@@ -37,6 +37,8 @@ export interface ActionEntry {
   lastPrincipal: object | undefined;
   /** the list `lastNamed` was filtered from */
   lastNamedFrom: readonly Candidate[] | undefined;
+  /** whether `lastNamed` was made for a principal with a permissions boundary (NotPrincipal) */
+  lastBounded: boolean;
   lastNamed: readonly Candidate[];
 }
 

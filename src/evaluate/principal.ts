@@ -215,6 +215,9 @@ function rank(kind: PrincipalMatchKind | undefined): number {
  * NotPrincipal must list the account ARN as well as the role and session, "or the account
  * or role itself may be denied"
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * A Deny with NotPrincipal also applies to every IAM principal that has a permissions boundary,
+ * whatever it lists (same page); the caller (principalCandidates in evaluate.ts) checks that
+ * first, since the boundary is part of the request, not of the principal.
  */
 export function notPrincipalApplies(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
   if (matcher.any) return false;

@@ -402,6 +402,105 @@ describe('KMS key policies (rule 4)', () => {
   });
 });
 
+describe('KMS operations that do not work across accounts', () => {
+  // "Cross-account permission is effective only for the following operations: Cryptographic
+  // operations, CreateGrant, DescribeKey, GetKeyRotationStatus, GetPublicKey, ListGrants,
+  // RetireGrant, RevokeGrant" and "If you give a user in a different account permission for other
+  // operations, those permissions have no effect"
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+  const everything = doc(rAllow({ AWS: `arn:aws:iam::${B}:root` }, 'kms:*', '*', { Sid: 'All' }));
+  const cross = {
+    principal: ROLE_B,
+    resource: KEY_A,
+    identityPolicies: [doc(allow('kms:*'))],
+    resourcePolicy: everything,
+  };
+  it('kms:PutKeyPolicy from another account is implicitly denied, whatever the policies allow', () => {
+    // the sim-kms-xacct-admin request of the review
+    const r = run({ ...cross, action: 'kms:PutKeyPolicy' });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([{ policyType: 'resource', policy: 1, explicit: false }]);
+    expect(r.allowedBy).toEqual([]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        pointer: '/action',
+        id: 'request.kms.cross-account-operation',
+        severity: 'warning',
+      }),
+    ]);
+    expect(r.problems[0]!.message).toContain('`kms:PutKeyPolicy`');
+    expect(r.problems[0]!.message).toContain(
+      'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
+    );
+  });
+  it.each([
+    'kms:ScheduleKeyDeletion',
+    'kms:EnableKeyRotation',
+    'kms:DisableKey',
+    'kms:GetKeyPolicy',
+    'kms:TagResource',
+    'kms:UpdateKeyDescription',
+    'kms:putkeypolicy',
+  ])('%s from another account is implicitly denied', (action) => {
+    expect(run({ ...cross, action }).decision).toBe('ImplicitlyDenied');
+  });
+  it('kms:UpdateAlias on an alias of another account is implicitly denied', () => {
+    const alias = `arn:aws:kms:us-east-1:${A}:alias/app`;
+    expect(run({ ...cross, action: 'kms:UpdateAlias', resource: alias }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+  it.each([
+    'kms:Decrypt',
+    'kms:DeriveSharedSecret',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKeyPair',
+    'kms:GenerateDataKeyPairWithoutPlaintext',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:GenerateMac',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+    'kms:Sign',
+    'kms:Verify',
+    'kms:VerifyMac',
+    'kms:CreateGrant',
+    'kms:DescribeKey',
+    'kms:GetKeyRotationStatus',
+    'kms:GetPublicKey',
+    'kms:ListGrants',
+    'kms:RetireGrant',
+    'kms:RevokeGrant',
+    'kms:decrypt',
+  ])('%s works across accounts when both sides allow', (action) => {
+    const r = run({ ...cross, action });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems).toEqual([]);
+  });
+  it('the same operations work in the key owner account', () => {
+    const own = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*'));
+    const r = run({
+      action: 'kms:PutKeyPolicy',
+      resource: KEY_A,
+      identityPolicies: [doc(allow('kms:*'))],
+      resourcePolicy: own,
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems).toEqual([]);
+  });
+  it('an explicit deny still names its statement', () => {
+    const r = run({
+      ...cross,
+      action: 'kms:PutKeyPolicy',
+      identityPolicies: [doc(allow('kms:*'), deny('kms:PutKeyPolicy', '*', { Sid: 'NoAdmin' }))],
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: 1, statement: 'NoAdmin', explicit: true },
+    ]);
+  });
+});
+
 describe('sts:AssumeRole and trust policies (rule 5)', () => {
   const target = `arn:aws:iam::${A}:role/target`;
   const assume = { action: 'sts:AssumeRole', resource: target };
@@ -490,6 +589,80 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
   });
 });
 
+describe('a role resource without its trust policy in the request', () => {
+  // Every role has a trust policy, and it must allow the caller explicitly: an identity allow
+  // alone never lets anyone assume a role
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html,
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+  const target = `arn:aws:iam::${A}:role/target`;
+  const missing = { policyType: 'resource', policy: 'trust policy', explicit: false };
+  it('sts:AssumeRole allowed by the identity policy alone is implicitly denied, naming the trust policy', () => {
+    // the sim-trust-missing request of the review
+    const r = run({
+      action: 'sts:AssumeRole',
+      resource: target,
+      identityPolicies: [doc(allow('sts:AssumeRole'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([missing]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        pointer: '/resourcePolicy',
+        id: 'request.trust-policy.missing',
+        severity: 'warning',
+      }),
+    ]);
+  });
+  it.each([
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithSAML',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:TagSession',
+    'sts:SetSourceIdentity',
+  ])('%s on a role needs the trust policy too', (action) => {
+    for (const principal of [ROLE, SESSION, USER]) {
+      const r = run({ principal, action, resource: target, identityPolicies: [doc(allow('*'))] });
+      expect(r.decision, `${principal} ${action}`).toBe('ImplicitlyDenied');
+      expect(r.deniedBy).toEqual([missing]);
+    }
+  });
+  it('cross account and service principals were already denied; they name the trust policy now', () => {
+    const cross = run({
+      principal: ROLE_B,
+      action: 'sts:AssumeRole',
+      resource: target,
+      identityPolicies: [doc(allow('*'))],
+    });
+    expect(cross.decision).toBe('ImplicitlyDenied');
+    expect(cross.deniedBy).toEqual([missing]);
+    const service = evaluate({
+      principal: 'codebuild.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: target,
+    });
+    expect(service.decision).toBe('ImplicitlyDenied');
+    expect(service.deniedBy).toEqual([missing]);
+  });
+  it('an explicit deny still wins, and sts actions without a role resource are not affected', () => {
+    const r = run({
+      action: 'sts:AssumeRole',
+      resource: target,
+      identityPolicies: [doc(allow('*'), deny('sts:*', '*', { Sid: 'NoSts' }))],
+    });
+    expect(r.decision).toBe('ExplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: 1, statement: 'NoSts', explicit: true },
+    ]);
+    const caller = run({
+      action: 'sts:GetCallerIdentity',
+      resource: '*',
+      identityPolicies: [doc(allow('sts:GetCallerIdentity'))],
+    });
+    expect(caller.decision).toBe('Allowed');
+    expect(caller.problems).toEqual([]);
+  });
+});
+
 describe('NotPrincipal (rule 6)', () => {
   it('a Deny with NotPrincipal listing only the role still denies: the account is not listed', () => {
     const rp = doc(rAllow('*', 's3:*'), {
@@ -511,6 +684,96 @@ describe('NotPrincipal (rule 6)', () => {
     expect(run({ principal: `arn:aws:iam::${A}:role/other`, resourcePolicy: rp }).decision).toBe(
       'ExplicitlyDenied',
     );
+  });
+  // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+  // permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+  // element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
+  describe('a principal with a permissions boundary', () => {
+    const listed = {
+      Sid: 'OnlyApp',
+      Effect: 'Deny',
+      NotPrincipal: { AWS: [ROLE, SESSION, `arn:aws:iam::${A}:root`] },
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::artifacts/*',
+    };
+    const rp = doc(rAllow('*', 's3:*'), listed);
+    const boundary = doc(allow('s3:*'));
+    it('is denied by a Deny with NotPrincipal that lists it, and the reason names the statement', () => {
+      // the sim-np-boundary request of the review
+      const r = run({
+        identityPolicies: [doc(allow('s3:*'))],
+        permissionBoundary: boundary,
+        resourcePolicy: rp,
+        resourceAccount: A,
+      });
+      expect(r.decision).toBe('ExplicitlyDenied');
+      expect(r.deniedBy).toEqual([
+        { policyType: 'resource', policy: 1, statement: 'OnlyApp', explicit: true },
+      ]);
+      // without the boundary, the listed role is exempt
+      expect(run({ identityPolicies: [doc(allow('s3:*'))], resourcePolicy: rp }).decision).toBe(
+        'Allowed',
+      );
+    });
+    it('is denied whatever the NotPrincipal lists: a session, a user, every name at once', () => {
+      expect(
+        run({ principal: SESSION, permissionBoundary: boundary, resourcePolicy: rp }).decision,
+      ).toBe('ExplicitlyDenied');
+      const forUser = doc(rAllow('*', 's3:*'), {
+        ...listed,
+        NotPrincipal: { AWS: [USER, `arn:aws:iam::${A}:root`] },
+      });
+      expect(run({ principal: USER, resourcePolicy: forUser }).decision).toBe('Allowed');
+      expect(
+        run({ principal: USER, permissionBoundary: boundary, resourcePolicy: forUser }).decision,
+      ).toBe('ExplicitlyDenied');
+    });
+    it('the statement must still match the action, the resource and the conditions', () => {
+      const base = { permissionBoundary: boundary, resourcePolicy: rp };
+      expect(run({ ...base, resource: 'arn:aws:s3:::other/key' }).decision).toBe('Allowed');
+      expect(
+        run({
+          ...base,
+          action: 'sqs:SendMessage',
+          identityPolicies: [doc(allow('sqs:*'))],
+          permissionBoundary: doc(allow('*')),
+        }).decision,
+      ).toBe('Allowed');
+      const conditioned = doc(rAllow('*', 's3:*'), {
+        ...listed,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      const secure = { 'aws:SecureTransport': 'true' };
+      expect(run({ ...base, resourcePolicy: conditioned, context: secure }).decision).toBe(
+        'Allowed',
+      );
+      expect(
+        run({ ...base, resourcePolicy: conditioned, context: { 'aws:SecureTransport': 'false' } })
+          .decision,
+      ).toBe('ExplicitlyDenied');
+    });
+    it('an Allow with NotPrincipal is not affected by the boundary rule', () => {
+      const allowNp = doc({
+        Effect: 'Allow',
+        NotPrincipal: { AWS: `arn:aws:iam::${A}:role/other` },
+        Action: 's3:*',
+        Resource: '*',
+      });
+      // the Allow names everyone but `other`: the role is allowed, with or without a boundary
+      expect(run({ resourcePolicy: allowNp }).decision).toBe('Allowed');
+      expect(run({ resourcePolicy: allowNp, permissionBoundary: boundary }).decision).toBe(
+        'Allowed',
+      );
+    });
+    it('the same policy objects answer with and without a boundary (the statement index is not reused across them)', () => {
+      const identityPolicies = [doc(allow('s3:*'))];
+      for (let i = 0; i < 3; i++) {
+        expect(run({ identityPolicies, resourcePolicy: rp }).decision).toBe('Allowed');
+        expect(
+          run({ identityPolicies, resourcePolicy: rp, permissionBoundary: boundary }).decision,
+        ).toBe('ExplicitlyDenied');
+      }
+    });
   });
 });
 
