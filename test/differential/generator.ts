@@ -1084,8 +1084,29 @@ export function impliedContext(
 // ---------------------------------------------------------------------------------------------
 // cases
 
+/**
+ * KMS operations on a key that work in the key's own account but not across accounts
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html);
+ * each takes the key resource and the kms:CallerAccount and kms:ViaService keys the kms-key
+ * target sends.
+ */
+const KMS_KEY_ADMIN_ACTIONS = [
+  'kms:PutKeyPolicy',
+  'kms:ScheduleKeyDeletion',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:DisableKey',
+];
+
+/** salt of the variants' PRNG (see generateCase) */
+const VARIANT_SALT = 0x7a31c9e5;
+
 export function generateCase(seed: number, index: number): GeneratedCase {
   const g = gen(mulberry32(mixSeed(seed, index)));
+  // Variants are drawn from a PRNG of their own, so that adding one leaves the other cases as
+  // they were: a KMS key operation that does not work across accounts, and a role whose trust
+  // policy the request leaves out.
+  const variant = gen(mulberry32(mixSeed(seed ^ VARIANT_SALT, index)));
   const target = g.weighted(TARGETS);
   const cross = !target.sameAccountOnly && g.chance(0.28);
   const principal =
@@ -1093,7 +1114,11 @@ export function generateCase(seed: number, index: number): GeneratedCase {
   // cross-account: the resource is in the other account than the principal
   const principalAccount = principal.account ?? ACCOUNT_A;
   const owner = cross ? (principalAccount === ACCOUNT_A ? ACCOUNT_B : ACCOUNT_A) : principalAccount;
-  const action = g.pick(target.actions);
+  const picked = g.pick(target.actions);
+  const action =
+    target.name === 'kms-key' && variant.chance(0.15)
+      ? variant.pick(KMS_KEY_ADMIN_ACTIONS)
+      : picked;
   const resource = target.resource(owner, g);
   const o: StatementOptions = { kind: 'identity', owner, principal, action, resource, deny: 0.2 };
 
@@ -1122,6 +1147,8 @@ export function generateCase(seed: number, index: number): GeneratedCase {
     else if (target.name === 'trust') resourcePolicy = genTrustPolicy(g, target, ro);
     else resourcePolicy = genPolicy(g, target, ro, 1, 3);
   }
+  // every role has a trust policy; a request may still leave it out (the evaluator must deny)
+  if (target.name === 'trust' && variant.chance(0.1)) resourcePolicy = undefined;
 
   const iamPrincipal = principal.kind !== 'service';
   const permissionBoundary =

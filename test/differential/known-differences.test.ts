@@ -14,6 +14,7 @@ import { KNOWN_DIFFERENCES } from './knownDifferences.js';
 const ROLE = `arn:aws:iam::${ACCOUNT_A}:role/DeployRole`;
 const SESSION = `arn:aws:sts::${ACCOUNT_A}:assumed-role/DeployRole/s-1`;
 const BUCKET_OBJECT = `arn:aws:s3:::art-${ACCOUNT_A}/pipe/obj.zip`;
+const KEY_A = `arn:aws:kms:us-east-1:${ACCOUNT_A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const V = '2012-10-17';
 const allowAll = { Version: V, Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const denyAll = { Version: V, Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] };
@@ -171,6 +172,46 @@ const EXAMPLES: readonly Example[] = [
     theirs: 'Allowed',
   },
   {
+    // the review's sim-kms-xacct-admin request: permissions for kms:PutKeyPolicy given to another
+    // account "have no effect"
+    name: 'kms-cross-account-operation',
+    request: {
+      principal: 'arn:aws:iam::444455556666:role/CrossAccountRole',
+      action: 'kms:PutKeyPolicy',
+      resource: KEY_A,
+      identityPolicies: [
+        { Version: V, Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] },
+      ],
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      },
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    // the review's sim-trust-missing request: the role's trust policy must allow the caller
+    name: 'trust-policy-missing',
+    request: {
+      principal: ROLE,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${ACCOUNT_A}:role/TargetRole`,
+      identityPolicies: [
+        { Version: V, Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] },
+      ],
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
     name: 'root-user-full-access',
     request: {
       principal: `arn:aws:iam::${ACCOUNT_A}:root`,
@@ -322,6 +363,37 @@ describe('known differences with iam-simulate', () => {
   it('has one example per class', () => {
     expect([...new Set(EXAMPLES.map((e) => e.name))].sort()).toEqual(
       KNOWN_DIFFERENCES.map((k) => k.name).sort(),
+    );
+  });
+
+  it('notprincipal-deny does not cover a principal with a permissions boundary: both evaluators deny it', async () => {
+    // AWS: a Deny with NotPrincipal "will always deny any IAM principal that has a permissions
+    // boundary policy attached, regardless of the values specified in the NotPrincipal element"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
+    const request: EvaluationRequest = {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      identityPolicies: [allowAll],
+      permissionBoundary: allowAll,
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Deny',
+            NotPrincipal: { AWS: [ROLE, `arn:aws:iam::${ACCOUNT_A}:root`] },
+            Action: 's3:*',
+            Resource: '*',
+          },
+        ],
+      },
+    };
+    expect(KNOWN_DIFFERENCES.some((k) => k.applies(asCase('boundary', request)))).toBe(false);
+    expect(evaluate(request).decision).toBe('ExplicitlyDenied');
+    const sim = await runSimulation(toSimulation(request), {});
+    expect(sim.resultType === 'error' ? sim.errors.message : sim.overallResult).toBe(
+      'ExplicitlyDenied',
     );
   });
 

@@ -4,6 +4,7 @@
  * only at the input, never at either answer, so it excludes exactly that class of cases, and
  * known-differences.test.ts pins permchain's behaviour for each class.
  */
+import { kmsWorksAcrossAccounts } from '../../src/evaluate/kmsCrossAccount.js';
 import { isRcpService } from '../../src/evaluate/rcpServices.js';
 import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
 import type { GeneratedCase } from './generator.js';
@@ -68,9 +69,39 @@ const KNOWN: KnownDifference[] = [
   {
     // Deny + NotPrincipal that lists the caller but not its account (and role): AWS "might deny
     // access to the entire account"; permchain reports the deny, iam-simulate exempts the caller.
+    // With a permissions boundary both apply the deny whatever NotPrincipal lists (AWS: it "will
+    // always deny any IAM principal that has a permissions boundary policy attached"), so those
+    // requests are compared.
     name: 'notprincipal-deny',
     applies: (c) =>
+      c.request.permissionBoundary === undefined &&
       statements(c.request.resourcePolicy).some((s) => s.Effect === 'Deny' && 'NotPrincipal' in s),
+  },
+  {
+    // A KMS operation that does not work across accounts (kms:PutKeyPolicy, ScheduleKeyDeletion,
+    // ...) on a key of another account: AWS says permissions for it "have no effect"; permchain
+    // denies, iam-simulate allows when the key policy and the identity policy do.
+    name: 'kms-cross-account-operation',
+    applies: (c) => {
+      const action = c.request.action.toLowerCase();
+      if (!action.startsWith('kms:') || kmsWorksAcrossAccounts(action)) return false;
+      const arn = /^arn:[^:]+:kms:[^:]*:(\d*):(?:key|alias)\//.exec(c.request.resource);
+      if (!arn || c.principal.kind === 'service') return false;
+      const owner = c.request.resourceAccount ?? arn[1];
+      return owner !== c.principal.account;
+    },
+  },
+  {
+    // An sts action on a role of the caller's own account with no trust policy in the request:
+    // the trust policy must allow explicitly, so permchain denies; iam-simulate allows on the
+    // identity policy alone.
+    name: 'trust-policy-missing',
+    applies: (c) => {
+      if (c.request.resourcePolicy !== undefined || c.principal.kind === 'service') return false;
+      if (!c.request.action.toLowerCase().startsWith('sts:')) return false;
+      const arn = /^arn:[^:]+:iam::(\d{12}):role\//.exec(c.request.resource);
+      return arn !== null && arn[1] === c.principal.account;
+    },
   },
 ];
 
