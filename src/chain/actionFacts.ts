@@ -277,9 +277,14 @@ export function actionFacts(
   let lambda: ActionFacts['lambda'];
   if (action.provider === 'Lambda' && cfg['FunctionName']) {
     const found = findLambda(model, actionAccount, actionRegion, cfg['FunctionName']);
-    if (found.kind === 'found')
+    if (found.kind === 'found') {
       lambda = found.value.role ? { functionRoleArn: found.value.role } : {};
-    else if (found.kind === 'missing') gaps.set('lambda', found.file);
+      // the function's role is what get-function's Configuration.Role says
+      if (!found.value.role) {
+        const at = found.value.location;
+        gaps.set('lambda', `${at.file}#${at.pointer === '' ? '' : at.pointer}/Configuration/Role`);
+      }
+    } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
   let eventsRule: ActionFacts['eventsRule'];

@@ -55,3 +55,28 @@ describe('providers the catalog does not know', () => {
     );
   });
 });
+
+describe('a Lambda function whose role the input does not give', () => {
+  it('leaves the function role links Unknown, naming Configuration.Role of its file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-lambda-role-'));
+    cpSync('fixtures/scenarios/pass-with-lambda-invoke', dir, { recursive: true });
+    const file = join(dir, '111111111111/us-east-1/lambda/orders-api-smoke-test.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      Configuration: Record<string, unknown>;
+    };
+    delete doc.Configuration['Role'];
+    writeFileSync(file, JSON.stringify(doc));
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.filter(
+      (l) =>
+        l.requirement === 'lambda.put-job-result' ||
+        l.requirement === 'lambda.assume-function-role',
+    );
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([
+        '111111111111/us-east-1/lambda/orders-api-smoke-test.json#/Configuration/Role',
+      ]);
+    }
+  });
+});
