@@ -159,7 +159,7 @@ export function buildPipelineLinks(
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
 
-/** An action a template does not settle (see ActionModel.unsettled): its links are unknown. */
+/** An action the input does not settle (see ActionModel.unsettled): its links are unknown. */
 function unsettled(
   stage: string,
   action: string,
@@ -186,7 +186,7 @@ function unsettled(
     purpose: `\`${where}\``,
     unknown: [why],
     unknownReason:
-      'the template does not settle this action (which provider, configuration or artifacts), so its links are not known',
+      'the input does not settle this action (which provider, role, region, configuration or artifacts), so its links are not known',
   };
 }
 

@@ -20,6 +20,24 @@ export class JsonReader {
     this.problems.push({ file: this.file, pointer, message, id, severity });
   }
 
+  /** A mark to pass to `errorsSince`: what has been reported so far. */
+  mark(): number {
+    return this.problems.length;
+  }
+
+  /**
+   * Pointers of this file's input errors reported since `mark` (policy grammar left out: a
+   * document that does not compile is unknown where it is used), in report order, each once.
+   */
+  errorsSince(mark: number): string[] {
+    const out: string[] = [];
+    for (const p of this.problems.slice(mark)) {
+      if (p.severity !== 'error' || p.file !== this.file || p.id.startsWith('policy.')) continue;
+      if (!out.includes(p.pointer)) out.push(p.pointer);
+    }
+    return out;
+  }
+
   /** `value` as an object, or a problem when it is something else (also when absent). */
   object(value: unknown, pointer: string): JsonObject | undefined {
     if (isObject(value)) return value;

@@ -12,6 +12,7 @@ import { loadIam } from './snapshotIam.js';
 import { loadOrganization } from './snapshotOrganization.js';
 import { loadRegion } from './snapshotRegion.js';
 import { loadBuckets } from './snapshotS3.js';
+import { SnapshotUnknowns } from './snapshotUnknowns.js';
 
 export function loadSnapshot(dir: string): Model {
   const problems: Problem[] = [];
@@ -27,9 +28,10 @@ export function loadSnapshot(dir: string): Model {
 
   const entries = listDir(dir);
   const accounts = new Map<string, AccountModel>();
+  const unknowns = new SnapshotUnknowns();
   for (const e of entries) {
     if (!e.isDir || !isAccountId(e.name)) continue;
-    accounts.set(e.name, loadAccount(dir, e.name, problems));
+    accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
   }
   const organization = entries.some((e) => e.isDir && e.name === 'organization')
     ? loadOrganization(dir, problems)
@@ -40,16 +42,23 @@ export function loadSnapshot(dir: string): Model {
     accounts: sortedMap(accounts),
     organization,
     problems: sortProblems(problems),
+    // values that could not be read, by the placeholder the model holds instead
+    ...(unknowns.values.size > 0 ? { unresolved: sortedMap(unknowns.values) } : {}),
   };
 }
 
-function loadAccount(root: string, account: string, problems: Problem[]): AccountModel {
+function loadAccount(
+  root: string,
+  account: string,
+  problems: Problem[],
+  unknowns: SnapshotUnknowns,
+): AccountModel {
   const entries = listDir(join(root, account));
   const hasIam = entries.some((e) => e.isFile && e.name === 'iam.json');
   const regions = new Map<string, RegionModel>();
   for (const e of entries) {
     if (e.isDir && isRegionName(e.name))
-      regions.set(e.name, loadRegion(root, account, e.name, problems));
+      regions.set(e.name, loadRegion(root, account, e.name, problems, unknowns));
   }
   return {
     id: account,

@@ -8,15 +8,18 @@ import type {
   GroupModel,
   IamModel,
   InlinePolicyModel,
+  Location,
   ManagedPolicyModel,
   RoleModel,
   UserModel,
 } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
+import { LIST_MISSING_PROBLEM } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import { JsonReader, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import { reportDuplicate } from './snapshotUnknowns.js';
 
 /** undefined when iam.json is absent (the caller checked) or unreadable (a problem says why). */
 export function loadIam(root: string, account: string, problems: Problem[]): IamModel | undefined {
@@ -27,23 +30,47 @@ export function loadIam(root: string, account: string, problems: Problem[]): Iam
   const doc = r.object(raw.value, '');
   if (!doc) return undefined;
 
+  // the command without --filter always writes `RoleDetailList`; a file without it is not an
+  // account without roles: every role of the account is unknown, not known not to exist
+  if (doc['RoleDetailList'] === undefined || doc['RoleDetailList'] === null) {
+    r.report(
+      '/RoleDetailList',
+      'the file has no `RoleDetailList`: the roles of the account are unknown; run the command without `--filter`',
+      LIST_MISSING_PROBLEM,
+      'warning',
+    );
+  }
+
+  // IAM names are unique in an account whatever their case, and so are ARNs
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names)
+  const seen = new Map<string, Location>();
+  const unique = (key: string, what: string, at: Location): boolean => {
+    const first = seen.get(key);
+    if (first) reportDuplicate(problems, what, first, at);
+    else seen.set(key, at);
+    return first === undefined;
+  };
+
   const policies = new Map<string, ManagedPolicyModel>();
   for (const { value, pointer } of r.objectList(doc, 'Policies', '')) {
     const p = readManagedPolicy(r, value, pointer, problems);
-    if (p && !policies.has(p.arn)) policies.set(p.arn, p);
+    if (p && unique(`policy ${p.arn}`, `managed policy \`${p.arn}\``, p.location))
+      policies.set(p.arn, p);
   }
 
   const roles = new Map<string, RoleModel>();
   for (const { value, pointer } of r.objectList(doc, 'RoleDetailList', '')) {
     const role = readRole(r, value, pointer, account, problems);
-    if (role && !roles.has(role.arn)) roles.set(role.arn, role);
+    if (role && unique(`role ${role.name.toLowerCase()}`, `role \`${role.name}\``, role.location))
+      roles.set(role.arn, role);
   }
 
   const groups = new Map<string, GroupModel>();
   for (const { value, pointer } of r.objectList(doc, 'GroupDetailList', '')) {
     const arn = r.reqString(value, 'Arn', pointer);
     const name = r.reqString(value, 'GroupName', pointer);
-    if (arn === undefined || name === undefined || groups.has(arn)) continue;
+    if (arn === undefined || name === undefined) continue;
+    if (!unique(`group ${name.toLowerCase()}`, `group \`${name}\``, { file, pointer })) continue;
     groups.set(arn, {
       kind: 'group',
       arn,
@@ -60,7 +87,8 @@ export function loadIam(root: string, account: string, problems: Problem[]): Iam
   for (const { value, pointer } of r.objectList(doc, 'UserDetailList', '')) {
     const arn = r.reqString(value, 'Arn', pointer);
     const name = r.reqString(value, 'UserName', pointer);
-    if (arn === undefined || name === undefined || users.has(arn)) continue;
+    if (arn === undefined || name === undefined) continue;
+    if (!unique(`user ${name.toLowerCase()}`, `user \`${name}\``, { file, pointer })) continue;
     users.set(arn, {
       kind: 'user',
       arn,
@@ -237,7 +265,7 @@ function readManagedPolicy(
   if (arn === undefined) return undefined;
   const defaultVersionId = r.optString(o, 'DefaultVersionId', pointer);
   let policy;
-  let found = false;
+  let found: Location | undefined;
   for (const v of r.objectList(o, 'PolicyVersionList', pointer)) {
     const isDefault = r.optBool(v.value, 'IsDefaultVersion', v.pointer);
     const versionId = r.optString(v.value, 'VersionId', v.pointer);
@@ -248,7 +276,14 @@ function readManagedPolicy(
     ) {
       continue;
     }
-    found = true;
+    const here = { file: r.file, pointer: v.pointer };
+    if (found) {
+      // a policy has one default version: which of the two is in force is not known
+      reportDuplicate(problems, `the default version of \`${arn}\``, found, here);
+      policy = undefined;
+      continue;
+    }
+    found = here;
     policy = compileSnapshotPolicy(
       v.value['Document'],
       {
@@ -259,7 +294,6 @@ function readManagedPolicy(
       },
       problems,
     );
-    break;
   }
   if (!found) {
     r.report(

@@ -6,10 +6,16 @@
 import { join } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import type { OrgAccountModel, OrganizationModel, OrgPolicyModel } from '../model/types.js';
+import type {
+  Location,
+  OrgAccountModel,
+  OrganizationModel,
+  OrgPolicyModel,
+} from '../model/types.js';
 import { JsonReader, describe, type JsonObject } from './jsonReader.js';
 import { compareNames, jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import { reportDuplicate } from './snapshotUnknowns.js';
 
 /** The name reasons use for an SCP or RCP: `<policy id> (<name>)`. */
 export function orgPolicyName(id: string, name: string | undefined): string {
@@ -149,8 +155,19 @@ function loadPolicies(
   kind: 'scp' | 'rcp',
   problems: Problem[],
 ): { model: OrgPolicyModel; rootTargets: string[] }[] {
-  const out: { model: OrgPolicyModel; rootTargets: string[] }[] = [];
-  const ids = new Set<string>();
+  interface Read {
+    file: string;
+    r: JsonReader;
+    doc: JsonObject;
+    policy: JsonObject | undefined;
+    id: string;
+    name: string | undefined;
+    summary: JsonObject | undefined;
+    idAt: Location;
+  }
+  const read: Read[] = [];
+  const first = new Map<string, Read>();
+  const copies = new Set<string>();
   for (const e of listDir(join(root, 'organization', kind))) {
     const fileId = e.isFile ? jsonBaseName(e.name) : undefined;
     if (fileId === undefined) continue;
@@ -161,17 +178,49 @@ function loadPolicies(
     const policy = r.reqObject(doc, 'Policy', '');
     const summary = policy && r.optObject(policy, 'PolicySummary', '/Policy');
     const sp = '/Policy/PolicySummary';
-    const id = (summary && r.optString(summary, 'Id', sp)) ?? fileId;
-    if (ids.has(id)) continue;
-    ids.add(id);
-    const name = summary && r.optString(summary, 'Name', sp);
+    const summaryId = summary && r.optString(summary, 'Id', sp);
+    const id = summaryId ?? fileId;
+    const p: Read = {
+      file,
+      r,
+      doc,
+      policy,
+      id,
+      name: summary && r.optString(summary, 'Name', sp),
+      summary,
+      idAt: { file, pointer: summaryId !== undefined ? `${sp}/Id` : '/Policy' },
+    };
+    const earlier = first.get(id);
+    if (earlier) {
+      // Two files for one policy: one is stale, and which is not known. A guardrail only takes
+      // permissions away, so applying both can only turn an allow into a deny, never the reverse
+      // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html)
+      reportDuplicate(
+        problems,
+        `${kind} \`${id}\``,
+        earlier.idAt,
+        p.idAt,
+        `both copies are applied, since ${kind === 'scp' ? 'an scp' : 'an rcp'} only takes permissions away`,
+      );
+      copies.add(id);
+    } else first.set(id, p);
+    read.push(p);
+  }
+
+  const out: { model: OrgPolicyModel; rootTargets: string[] }[] = [];
+  for (const { file, r, doc, policy, id, name, summary } of read) {
+    const sp = '/Policy/PolicySummary';
+    // copies of one id keep apart in reasons: each names its file
+    const label = copies.has(id)
+      ? `${orgPolicyName(id, name)} in ${file}`
+      : orgPolicyName(id, name);
     let compiled;
     if (policy && (policy['Content'] === undefined || policy['Content'] === null)) {
       r.report('/Policy', 'missing required key `Content`', 'snapshot.shape.invalid');
     } else if (policy) {
       compiled = compileSnapshotPolicy(
         policy['Content'],
-        { name: orgPolicyName(id, name), policyType: kind, file, pointer: '/Policy/Content' },
+        { name: label, policyType: kind, file, pointer: '/Policy/Content' },
         problems,
       );
     }

@@ -24,6 +24,7 @@ import type {
   EventTargetModel,
   EventsModel,
   KmsAliasModel,
+  Location,
   KmsGrantModel,
   KmsKeyModel,
   LambdaModel,
@@ -32,9 +33,15 @@ import type {
   SnsTopicModel,
   StageModel,
 } from '../model/types.js';
-import { JsonReader, describe, isObject, type JsonObject } from './jsonReader.js';
+import { JsonReader, SHAPE_INVALID, describe, isObject, type JsonObject } from './jsonReader.js';
 import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import {
+  type SnapshotUnknowns,
+  placeOf,
+  reportDuplicate,
+  unsettledAction,
+} from './snapshotUnknowns.js';
 
 interface RegionContext {
   readonly root: string;
@@ -42,6 +49,7 @@ interface RegionContext {
   readonly region: string;
   readonly partition: string;
   readonly problems: Problem[];
+  readonly unknowns: SnapshotUnknowns;
 }
 
 export function loadRegion(
@@ -49,6 +57,7 @@ export function loadRegion(
   account: string,
   region: string,
   problems: Problem[],
+  unknowns: SnapshotUnknowns,
 ): RegionModel {
   const ctx: RegionContext = {
     root,
@@ -56,6 +65,7 @@ export function loadRegion(
     region,
     partition: partitionOfRegion(region),
     problems,
+    unknowns,
   };
   const dir = `${account}/${region}`;
   const entries = listDir(join(root, dir));
@@ -65,7 +75,13 @@ export function loadRegion(
   const pipelines = new Map<string, PipelineModel>();
   for (const name of jsonFiles(root, `${dir}/codepipeline`)) {
     const p = loadPipeline(ctx, `${dir}/codepipeline/${name}.json`, name);
-    if (p && !pipelines.has(p.name)) pipelines.set(p.name, p);
+    const first = p && pipelines.get(p.name);
+    if (p && first) {
+      // one account and region cannot hold two pipelines of one name: one file is stale, and
+      // which one is not known, so neither copy's chain is used
+      reportDuplicate(ctx.problems, `pipeline \`${p.name}\``, pointAt(first), pointAt(p));
+      pipelines.set(p.name, conflictingPipeline(first, p));
+    } else if (p) pipelines.set(p.name, p);
   }
 
   const aliases = has('kms', true) ? loadAliases(ctx) : undefined;
@@ -73,32 +89,33 @@ export function loadRegion(
   for (const name of jsonFiles(root, `${dir}/kms`)) {
     if (name === 'aliases') continue;
     const key = loadKmsKey(ctx, `${dir}/kms/${name}.json`, name, aliases);
-    if (key && !kmsKeys.has(key.keyId)) kmsKeys.set(key.keyId, key);
+    if (key) addUnique(ctx, kmsKeys, key.keyId, key, `kms key \`${key.keyId}\``);
   }
 
   const lambdas = new Map<string, LambdaModel>();
   for (const name of jsonFiles(root, `${dir}/lambda`)) {
     const fn = loadLambda(ctx, `${dir}/lambda/${name}.json`, name);
-    if (fn && !lambdas.has(fn.name)) lambdas.set(fn.name, fn);
+    if (fn) addUnique(ctx, lambdas, fn.name, fn, `lambda function \`${fn.name}\``);
   }
 
   const deploymentGroups = new Map<string, DeploymentGroupModel>();
   for (const name of jsonFiles(root, `${dir}/codedeploy`)) {
     const g = loadDeploymentGroup(ctx, `${dir}/codedeploy/${name}.json`, name);
     const key = g && deploymentGroupKey(g.application, g.name);
-    if (g && key !== undefined && !deploymentGroups.has(key)) deploymentGroups.set(key, g);
+    if (g && key !== undefined)
+      addUnique(ctx, deploymentGroups, key, g, `deployment group \`${key}\``);
   }
 
   const ecrRepositories = new Map<string, EcrRepositoryModel>();
   for (const name of jsonFilesDeep(root, `${dir}/ecr`)) {
     const repo = loadEcr(ctx, `${dir}/ecr/${name}.json`, name);
-    if (repo && !ecrRepositories.has(repo.name)) ecrRepositories.set(repo.name, repo);
+    if (repo) addUnique(ctx, ecrRepositories, repo.name, repo, `ecr repository \`${repo.name}\``);
   }
 
   const snsTopics = new Map<string, SnsTopicModel>();
   for (const name of jsonFiles(root, `${dir}/sns`)) {
     const topic = loadSns(ctx, `${dir}/sns/${name}.json`, name);
-    if (topic && !snsTopics.has(topic.name)) snsTopics.set(topic.name, topic);
+    if (topic) addUnique(ctx, snsTopics, topic.name, topic, `sns topic \`${topic.name}\``);
   }
 
   return {
@@ -113,6 +130,47 @@ export function loadRegion(
     events: has('events.json', false) ? loadEvents(ctx) : undefined,
     ecrRepositories: sortedMap(ecrRepositories),
     snsTopics: sortedMap(snsTopics),
+  };
+}
+
+/**
+ * Add an entity under its key. A second copy under the same key is an input error at both
+ * copies, so a lookup of it is missing (model/queries.ts: readable) instead of decided on
+ * whichever copy was read first.
+ */
+function addUnique<T extends { readonly location: Location }>(
+  ctx: RegionContext,
+  map: Map<string, T>,
+  key: string,
+  value: T,
+  what: string,
+): void {
+  const first = map.get(key);
+  if (first) reportDuplicate(ctx.problems, what, pointAt(first), pointAt(value));
+  else map.set(key, value);
+}
+
+/** Where an entity is, for a problem: its file and pointer. */
+function pointAt(e: { readonly location: Location }): Location {
+  return { file: e.location.file, pointer: e.location.pointer };
+}
+
+/** A pipeline two files define: one unsettled action stands for its chain. */
+function conflictingPipeline(first: PipelineModel, second: PipelineModel): PipelineModel {
+  const why = [first, second]
+    .map((p) => `${placeOf(p.location)} (defined more than once)`)
+    .join(', ');
+  const at = first.location;
+  return {
+    name: first.name,
+    account: first.account,
+    region: first.region,
+    arn: first.arn,
+    roleArn: undefined,
+    pipelineType: undefined,
+    artifactStores: new Map(),
+    stages: [{ name: '(stages)', actions: [unsettledAction('(actions)', at, why)], location: at }],
+    location: at,
   };
 }
 
@@ -194,7 +252,7 @@ function loadPipeline(
   const artifactStores = new Map<string, ArtifactStoreModel>();
   const single = r.optObject(p, 'artifactStore', base);
   if (single) {
-    const store = readArtifactStore(r, single, joinPointer(base, 'artifactStore'), ctx.region);
+    const store = readArtifactStore(ctx, r, single, joinPointer(base, 'artifactStore'), ctx.region);
     if (store) artifactStores.set(ctx.region, store);
   }
   const many = r.optObject(p, 'artifactStores', base);
@@ -202,7 +260,7 @@ function loadPipeline(
     for (const region of Object.keys(many)) {
       const pointer = joinPointer(base, 'artifactStores', region);
       const o = r.object(many[region], pointer);
-      const store = o && readArtifactStore(r, o, pointer, region);
+      const store = o && readArtifactStore(ctx, r, o, pointer, region);
       if (store) artifactStores.set(region, store);
     }
   }
@@ -213,34 +271,89 @@ function loadPipeline(
       'snapshot.shape.invalid',
     );
 
-  const stages: StageModel[] = [];
-  for (const s of r.objectList(p, 'stages', base)) {
-    const stageName = r.reqString(s.value, 'name', s.pointer);
-    if (stageName === undefined) continue;
-    const actions: ActionModel[] = [];
-    for (const a of r.objectList(s.value, 'actions', s.pointer)) {
-      const action = readAction(r, a.value, a.pointer);
-      if (action) actions.push(action);
-    }
-    stages.push({ name: stageName, actions, location: { file, pointer: s.pointer } });
+  // the pipeline role: one of the wrong type is not "no role" but an unknown one, whose links
+  // name the pointer
+  const rolePointer = joinPointer(base, 'roleArn');
+  const roleMark = r.mark();
+  let roleArn = r.reqString(p, 'roleArn', base);
+  if (roleArn === undefined && r.errorsSince(roleMark).includes(rolePointer)) {
+    roleArn = ctx.unknowns.placeholder(
+      'role',
+      { file, pointer: rolePointer },
+      ctx.partition,
+      ctx.region,
+    );
   }
-  if (p['stages'] === undefined)
-    r.report(base, 'missing required key `stages`', 'snapshot.shape.invalid');
 
   return {
     name,
     account: ctx.account,
     region: ctx.region,
     arn,
-    roleArn: r.reqString(p, 'roleArn', base),
+    roleArn,
     pipelineType: r.optString(p, 'pipelineType', base),
     artifactStores: sortedMap(artifactStores),
-    stages,
+    stages: readStages(r, p, base),
     location: { file, pointer: base },
   };
 }
 
+/**
+ * The stages. A stage or action that cannot be read does not vanish from the chain (a stage
+ * left out would let the pipeline pass on the others): it becomes an unsettled action, whose one
+ * link is Unknown and names what could not be read.
+ */
+function readStages(r: JsonReader, p: JsonObject, base: string): StageModel[] {
+  const file = r.file;
+  const sp = joinPointer(base, 'stages');
+  const value = p['stages'];
+  if (!Array.isArray(value)) {
+    let why = 'not readable';
+    if (value === undefined || value === null) {
+      r.report(base, 'missing required key `stages`', SHAPE_INVALID);
+      why = 'missing';
+    } else r.report(sp, `expected an array, got ${describe(value)}`, SHAPE_INVALID);
+    const at = { file, pointer: sp };
+    const action = unsettledAction('(actions)', at, `${placeOf(at)} (${why})`);
+    return [{ name: '(stages)', actions: [action], location: at }];
+  }
+  const stages: StageModel[] = [];
+  value.forEach((item, i) => {
+    const pointer = joinPointer(sp, i);
+    const location = { file, pointer };
+    const s = r.object(item, pointer);
+    if (!s) {
+      const why = `${placeOf(location)} (not readable)`;
+      stages.push({
+        name: `(stage ${i + 1})`,
+        actions: [unsettledAction('(actions)', location, why)],
+        location,
+      });
+      return;
+    }
+    const name = r.reqString(s, 'name', pointer) ?? `(stage ${i + 1})`;
+    const ap = joinPointer(pointer, 'actions');
+    const list = s['actions'];
+    if (!Array.isArray(list)) {
+      let why: string;
+      if (list === undefined || list === null) {
+        r.report(pointer, 'missing required key `actions`', SHAPE_INVALID);
+        why = `${file}#${ap} (missing)`;
+      } else {
+        r.report(ap, `expected an array, got ${describe(list)}`, SHAPE_INVALID);
+        why = `${file}#${ap} (not readable)`;
+      }
+      stages.push({ name, actions: [unsettledAction('(actions)', location, why)], location });
+      return;
+    }
+    const actions = list.map((a, j) => readAction(r, a, joinPointer(ap, j), j));
+    stages.push({ name, actions, location });
+  });
+  return stages;
+}
+
 function readArtifactStore(
+  ctx: RegionContext,
   r: JsonReader,
   o: JsonObject,
   pointer: string,
@@ -249,39 +362,58 @@ function readArtifactStore(
   const type = r.reqString(o, 'type', pointer);
   const bucket = r.reqString(o, 'location', pointer);
   if (type === undefined || bucket === undefined) return undefined;
+  // an encryptionKey that cannot be read is an unknown key, never the default aws/s3: the
+  // artifacts may be encrypted with a customer managed key
+  const kp = joinPointer(pointer, 'encryptionKey');
+  const mark = r.mark();
   const key = r.optObject(o, 'encryptionKey', pointer);
   let encryptionKey;
   if (key) {
-    const kp = joinPointer(pointer, 'encryptionKey');
     const id = r.reqString(key, 'id', kp);
     if (id !== undefined) encryptionKey = { id, type: r.optString(key, 'type', kp) ?? 'KMS' };
+  }
+  const unread = r.errorsSince(mark).find((e) => e === kp || e.startsWith(`${kp}/`));
+  if (encryptionKey === undefined && unread !== undefined) {
+    encryptionKey = {
+      id: ctx.unknowns.placeholder('key', { file: r.file, pointer: unread }, ctx.partition, region),
+      type: 'KMS',
+    };
   }
   return { region, type, bucket, encryptionKey, location: { file: r.file, pointer } };
 }
 
-function readAction(r: JsonReader, o: JsonObject, pointer: string): ActionModel | undefined {
+/** Fields of an action whose errors leave the rest of its chain as it is. */
+const ACTION_DETAILS: readonly string[] = ['namespace', 'runOrder'];
+
+/**
+ * One action. When the action, or a field that shapes its chain (its type, role, region,
+ * configuration or artifacts), cannot be read, the action is unsettled: its links are not
+ * decided on a stand-in (a role of the wrong type read as absent would run the action as the
+ * pipeline role).
+ */
+function readAction(r: JsonReader, value: unknown, pointer: string, index: number): ActionModel {
+  const location = { file: r.file, pointer };
+  const o = r.object(value, pointer);
+  if (!o)
+    return unsettledAction(
+      `(action ${index + 1})`,
+      location,
+      `${placeOf(location)} (not readable)`,
+    );
+  const mark = r.mark();
   const name = r.reqString(o, 'name', pointer);
   const typeId = r.reqObject(o, 'actionTypeId', pointer);
-  if (name === undefined || !typeId) return undefined;
   const tp = joinPointer(pointer, 'actionTypeId');
-  const category = r.reqString(typeId, 'category', tp);
-  const owner = r.reqString(typeId, 'owner', tp);
-  const provider = r.reqString(typeId, 'provider', tp);
-  const version = r.reqString(typeId, 'version', tp);
-  if (
-    category === undefined ||
-    owner === undefined ||
-    provider === undefined ||
-    version === undefined
-  ) {
-    return undefined;
-  }
-  return {
-    name,
-    category,
-    owner,
-    provider,
-    version,
+  const category = typeId && r.reqString(typeId, 'category', tp);
+  const owner = typeId && r.reqString(typeId, 'owner', tp);
+  const provider = typeId && r.reqString(typeId, 'provider', tp);
+  const version = typeId && r.reqString(typeId, 'version', tp);
+  const action = {
+    name: name ?? `(action ${index + 1})`,
+    category: category ?? '',
+    owner: owner ?? '',
+    provider: provider ?? '',
+    version: version ?? '',
     roleArn: r.optString(o, 'roleArn', pointer),
     region: r.optString(o, 'region', pointer),
     namespace: r.optString(o, 'namespace', pointer),
@@ -289,8 +421,15 @@ function readAction(r: JsonReader, o: JsonObject, pointer: string): ActionModel 
     inputArtifacts: artifactNames(r, o, 'inputArtifacts', pointer),
     outputArtifacts: artifactNames(r, o, 'outputArtifacts', pointer),
     runOrder: r.optNumber(o, 'runOrder', pointer) ?? 1,
-    location: { file: r.file, pointer },
+    location,
   };
+  const details = ACTION_DETAILS.map((k) => joinPointer(pointer, k));
+  const unread = r
+    .errorsSince(mark)
+    .filter((e) => !details.some((d) => e === d || e.startsWith(`${d}/`)));
+  if (unread.length === 0) return action;
+  const why = unread.map((e) => `${r.file}#${e} (not readable)`).join(', ');
+  return unsettledAction(action.name, location, why);
 }
 
 function artifactNames(r: JsonReader, o: JsonObject, key: string, base: string): string[] {
@@ -317,8 +456,7 @@ function readConfiguration(
     let text: string | undefined;
     if (typeof v === 'string') text = v;
     else if (typeof v === 'number' || typeof v === 'boolean') text = String(v);
-    else if (v !== null)
-      r.report(pointer, `expected a string, got ${describe(v)}`, 'snapshot.shape.invalid');
+    else if (v !== null) r.report(pointer, `expected a string, got ${describe(v)}`, SHAPE_INVALID);
     if (text === undefined) continue;
     if (key === 'EnvironmentVariables') {
       text = redactEnvironmentVariables(r, text, pointer);
@@ -379,7 +517,8 @@ function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
   const projects = new Map<string, CodeBuildProjectModel>();
   for (const { value, pointer } of r.objectList(doc, 'projects', '')) {
     const project = readProject(ctx, r, value, pointer);
-    if (project && !projects.has(project.name)) projects.set(project.name, project);
+    if (project)
+      addUnique(ctx, projects, project.name, project, `codebuild project \`${project.name}\``);
   }
   return {
     projects: sortedMap(projects),
@@ -526,13 +665,14 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
   const aliases = new Map<string, KmsAliasModel>();
   for (const { value, pointer } of r.objectList(doc, 'Aliases', '')) {
     const name = r.reqString(value, 'AliasName', pointer);
-    if (name === undefined || aliases.has(name)) continue;
-    aliases.set(name, {
+    if (name === undefined) continue;
+    const alias = {
       name,
       arn: r.optString(value, 'AliasArn', pointer),
       targetKeyId: r.optString(value, 'TargetKeyId', pointer),
       location: { file, pointer },
-    });
+    };
+    addUnique(ctx, aliases, name, alias, `kms alias \`${name}\``);
   }
   if (doc['Aliases'] === undefined)
     r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');

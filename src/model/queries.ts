@@ -33,6 +33,19 @@ export { accountOfArn, parseArn } from './arn.js';
 const found = <T>(value: T): Lookup<T> => ({ kind: 'found', value });
 
 /**
+ * Problem id of an entity a snapshot defines more than once (two files, or two list entries,
+ * for one pipeline, role, key, project...). The loader reports it at every copy, so a lookup of
+ * the entity is missing, naming the copies, instead of decided on one of them.
+ */
+export const DUPLICATE_PROBLEM = 'snapshot.duplicate';
+
+/**
+ * Problem id of a list a file should hold but does not (iam.json without `RoleDetailList`): a
+ * warning, yet an entity not found in the file is unknown, not absent.
+ */
+export const LIST_MISSING_PROBLEM = 'snapshot.list.missing';
+
+/**
  * Found, unless the loader could not read all of the entity (an input error in its JSON
  * subtree): then it is missing, naming what could not be read. Something it says (a Deny, a
  * grant, a key, a setting) may have been left out, so nothing is decided on what was left. Every
@@ -40,9 +53,12 @@ const found = <T>(value: T): Lookup<T> => ({ kind: 'found', value });
  */
 function readable<T extends { readonly location: Location }>(model: Model, value: T): Lookup<T> {
   const unreadable = unreadableIn(model, value.location);
-  return unreadable.length === 0
-    ? found(value)
-    : missing(unreadable.join(', '), 'it could not be read in full');
+  if (unreadable.length === 0) return found(value);
+  const twice = unreadable.some((u) => u.includes(`(${WHY_DUPLICATE}`));
+  return missing(
+    unreadable.join(', '),
+    twice ? 'the input defines it more than once' : 'it could not be read in full',
+  );
 }
 const missing = <T>(file: string, note?: string): Lookup<T> =>
   note === undefined ? { kind: 'missing', file } : { kind: 'missing', file, note };
@@ -89,9 +105,14 @@ function findPrincipal<T extends RoleModel | UserModel>(
     file,
     type === 'role' ? '/RoleDetailList' : '/UserDetailList',
   );
-  return unread.length > 0
-    ? missing(unread.join(', '), `iam.json could not be read in full, so \`${name}\` may be in it`)
-    : absent(file, `no ${type} named \`${name}\` in the account`);
+  if (unread.length === 0) return absent(file, `no ${type} named \`${name}\` in the account`);
+  const noList = unread.some((u) => u.endsWith(`(${WHY_MISSING})`));
+  return missing(
+    unread.join(', '),
+    noList
+      ? `iam.json does not list the ${type}s of the account, so \`${name}\` may be one`
+      : `iam.json could not be read in full, so \`${name}\` may be in it`,
+  );
 }
 
 /**
@@ -104,11 +125,11 @@ export function findManagedPolicy(
   account: string,
 ): Lookup<ManagedPolicyModel> {
   const own = model.accounts.get(account)?.iam?.policies.get(arn);
-  if (own) return found(own);
+  if (own) return readable(model, own);
   if (parseArn(arn)?.account === 'aws') {
     for (const a of model.accounts.values()) {
       const copy = a.iam?.policies.get(arn);
-      if (copy) return found(copy);
+      if (copy) return readable(model, copy);
     }
   }
   return missing(snapshotPath.iam(account), `managed policy \`${arn}\` is not in \`Policies\``);
@@ -432,6 +453,10 @@ export function resolveKmsKey(
     const aliases = regionOf(model, acct, reg)?.aliases;
     if (!aliases) return missing(aliasesFile);
     const alias = aliases.get(ref);
+    // an alias listed twice may point at either key
+    const unreadAlias = alias ? unreadableIn(model, alias.location) : NO_STRINGS;
+    if (unreadAlias.length > 0)
+      return missing(unreadAlias.join(', '), `the alias \`${ref}\` could not be read in full`);
     if (!alias || alias.targetKeyId === undefined) {
       // AWS creates an AWS-managed key (alias/aws/s3...) on first use, so its absence from
       // list-aliases does not mean it cannot exist
@@ -591,12 +616,12 @@ function unreadableIn(
   model: Model,
   at: { readonly file: string; readonly pointer: string },
 ): string[] {
-  const pointers = inputErrors(model).get(at.file);
-  if (!pointers) return NO_STRINGS;
+  const errors = inputErrors(model).get(at.file);
+  if (!errors) return NO_STRINGS;
   const out: string[] = [];
-  for (const p of pointers) {
+  for (const { pointer: p, why } of errors) {
     if (at.pointer === '' || p === at.pointer || p.startsWith(`${at.pointer}/`))
-      out.push(`${at.file}#${p} (not readable)`);
+      out.push(`${at.file}#${p} (${why})`);
   }
   return out;
 }
@@ -607,27 +632,50 @@ function unreadableIn(
  * known.
  */
 function unreadableList(model: Model, file: string, listPointer: string): string[] {
-  const pointers = inputErrors(model).get(file);
-  if (!pointers) return NO_STRINGS;
+  const errors = inputErrors(model).get(file);
+  if (!errors) return NO_STRINGS;
   const out: string[] = [];
-  for (const p of pointers)
+  for (const { pointer: p, why } of errors)
     if (p === '' || p === listPointer || p.startsWith(`${listPointer}/`))
-      out.push(`${file}#${p} (not readable)`);
+      out.push(`${file}#${p} (${why})`);
   return out;
 }
 
 const NO_STRINGS: string[] = [];
-const INPUT_ERRORS = new WeakMap<Model, Map<string, string[]>>();
+const WHY_UNREADABLE = 'not readable';
+const WHY_DUPLICATE = 'defined more than once';
+const WHY_MISSING = 'missing';
 
-/** The model's input errors (not policy grammar), by file. */
-function inputErrors(model: Model): Map<string, string[]> {
+interface InputError {
+  readonly pointer: string;
+  /** `not readable`, `defined more than once, also at <file#pointer>` or `missing` */
+  readonly why: string;
+}
+const INPUT_ERRORS = new WeakMap<Model, Map<string, InputError[]>>();
+
+/**
+ * The model's input errors (not policy grammar), by file, each pointer once: errors, and the
+ * lists a file lacks (LIST_MISSING_PROBLEM, a warning).
+ */
+function inputErrors(model: Model): Map<string, InputError[]> {
   let byFile = INPUT_ERRORS.get(model);
   if (!byFile) {
     byFile = new Map();
     for (const p of model.problems) {
-      if (p.severity !== 'error' || p.file === undefined || p.id.startsWith('policy.')) continue;
+      if (p.file === undefined || p.id.startsWith('policy.')) continue;
+      if (p.severity !== 'error' && p.id !== LIST_MISSING_PROBLEM) continue;
+      // a duplicate's problem names the other copy: `(also at \`file#pointer\`)`
+      const other =
+        p.id === DUPLICATE_PROBLEM ? /\(also at `([^`]+)`\)/.exec(p.message)?.[1] : undefined;
+      const why =
+        p.id === DUPLICATE_PROBLEM
+          ? `${WHY_DUPLICATE}${other !== undefined ? `, also at ${other}` : ''}`
+          : p.id === LIST_MISSING_PROBLEM
+            ? WHY_MISSING
+            : WHY_UNREADABLE;
       const list = byFile.get(p.file) ?? [];
-      list.push(p.pointer);
+      if (!list.some((e) => e.pointer === p.pointer && e.why === why))
+        list.push({ pointer: p.pointer, why });
       byFile.set(p.file, list);
     }
     INPUT_ERRORS.set(model, byFile);

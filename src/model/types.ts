@@ -313,8 +313,10 @@ export interface ActionModel {
   /** the action object in the get-pipeline output */
   readonly location: Location;
   /**
-   * set when a template does not settle the action (or its stage): `file:line (reason)`. The
-   * other fields are then empty and the chain has one Unknown link for the action.
+   * set when the input does not settle the action (or its stage): a template's `file:line
+   * (reason)`; a snapshot's `file#pointer (not readable)` (or `(missing)`, `(defined more than
+   * once)`), comma-separated when several. The other fields are then empty and the chain has one
+   * Unknown link for the action.
    */
   readonly unsettled?: string;
 }

@@ -504,20 +504,28 @@ describe('loadSnapshot: broken snapshot', () => {
     expect(other.regions.get('us-west-2')!.events).toBeUndefined();
   });
 
-  it('keeps the readable parts of a broken pipeline', () => {
+  it('keeps the readable parts of a broken pipeline, and what it cannot read as unsettled', () => {
     const pipelines = broken.accounts.get(BAD)!.regions.get('us-east-1')!.pipelines;
     expect([...pipelines.keys()]).toEqual(['broken', 'half']);
-    expect(pipelines.get('broken')!.stages).toEqual([]);
+    const file = `${BAD}/us-east-1/codepipeline`;
+    // stages that are not a list: one unsettled action stands for them
+    expect(
+      pipelines.get('broken')!.stages.map((s) => [s.name, s.actions.map((a) => a.unsettled)]),
+    ).toEqual([['(stages)', [`${file}/broken.json#/pipeline/stages (not readable)`]]]);
     const half = pipelines.get('half')!;
     expect(half.roleArn).toBeUndefined();
     expect(half.artifactStores.size).toBe(0);
     expect(half.arn).toBe(`arn:aws:codepipeline:us-east-1:${BAD}:half`);
-    expect(half.stages[0]!.actions.map((a) => a.name)).toEqual(['ok', 'bad-env']);
-    expect(half.stages[0]!.actions[0]!.configuration).toEqual({
-      PollForSourceChanges: 'false',
-      S3Bucket: 'b',
-    });
-    expect(half.stages[0]!.actions[1]!.configuration).toEqual({ ProjectName: 'p' });
+    const actions = half.stages[0]!.actions;
+    expect(actions.map((a) => [a.name, a.unsettled])).toEqual([
+      // a configuration value of the wrong type may be one that shapes the chain
+      ['ok', `${file}/half.json#/pipeline/stages/0/actions/0/configuration/Nested (not readable)`],
+      // no actionTypeId: which provider runs is not known
+      ['no-type', `${file}/half.json#/pipeline/stages/0/actions/1 (not readable)`],
+      // an EnvironmentVariables value that is not json is left out with a warning, as before
+      ['bad-env', undefined],
+    ]);
+    expect(actions[2]!.configuration).toEqual({ ProjectName: 'p' });
   });
 });
 

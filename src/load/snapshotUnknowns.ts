@@ -1,0 +1,94 @@
+/**
+ * What a snapshot holds but does not settle: values that could not be read (a pipeline role or
+ * artifact key of the wrong type) and entities defined more than once. Neither is read as
+ * absent or decided on a stand-in: an unreadable value becomes a placeholder no lookup finds
+ * (recorded in `model.unresolved`, so links name the file and pointer), and every copy of a
+ * duplicate gets an input problem, so lookups of it are missing (model/queries.ts: readable).
+ */
+import { createHash } from 'node:crypto';
+import type { Problem } from '../problems.js';
+import { DUPLICATE_PROBLEM } from '../model/queries.js';
+import type { ActionModel, Location, UnresolvedValueModel } from '../model/types.js';
+
+export type UnknownKind = 'role' | 'key';
+
+/** The placeholders of one snapshot, by placeholder. */
+export class SnapshotUnknowns {
+  readonly values = new Map<string, UnresolvedValueModel>();
+
+  /**
+   * A value at `file#pointer` that could not be read: a placeholder of `kind` shaped like an ARN
+   * in the account `unresolved`, so a lookup of it is missing and the link names the pointer.
+   */
+  placeholder(kind: UnknownKind, at: Location, partition: string, region: string): string {
+    const id = createHash('sha256')
+      .update(`${at.file}#${at.pointer}#${kind}`)
+      .digest('hex')
+      .slice(0, 10);
+    const placeholder =
+      kind === 'role'
+        ? `arn:${partition}:iam::unresolved:role/unresolved-${id}`
+        : `arn:${partition}:kms:${region}:unresolved:key/unresolved-${id}`;
+    if (!this.values.has(placeholder)) {
+      this.values.set(placeholder, {
+        placeholder,
+        reason: 'not readable',
+        location: { file: at.file, pointer: at.pointer },
+      });
+    }
+    return placeholder;
+  }
+}
+
+/** `file#pointer`, as missing inputs and problems name a place. */
+export function placeOf(at: Location): string {
+  return `${at.file}#${at.pointer}`;
+}
+
+/**
+ * Two copies of one entity: an error at each, naming the other. `outcome` says what the loader
+ * does about it (no copy is used; both are applied).
+ */
+export function reportDuplicate(
+  problems: Problem[],
+  what: string,
+  first: Location,
+  second: Location,
+  outcome = 'no copy is used: what relies on it is unknown',
+): void {
+  const add = (here: Location, other: Location): void => {
+    problems.push({
+      file: here.file,
+      pointer: here.pointer,
+      message: `${what} is defined more than once (also at \`${placeOf(other)}\`): ${outcome}`,
+      id: DUPLICATE_PROBLEM,
+      severity: 'error',
+    });
+  };
+  add(second, first);
+  add(first, second);
+}
+
+/**
+ * An action the snapshot does not settle: the action itself, or what shapes its chain (its type,
+ * role, region, configuration or artifacts), could not be read, or its pipeline is defined twice.
+ * Its links are not guessed: the chain has one Unknown link naming `why` (src/chain/buildChain.ts).
+ */
+export function unsettledAction(name: string, location: Location, why: string): ActionModel {
+  return {
+    name,
+    category: '',
+    owner: '',
+    provider: '',
+    version: '',
+    roleArn: undefined,
+    region: undefined,
+    namespace: undefined,
+    configuration: Object.freeze({}),
+    inputArtifacts: [],
+    outputArtifacts: [],
+    runOrder: 1,
+    location,
+    unsettled: why,
+  };
+}

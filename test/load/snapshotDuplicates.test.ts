@@ -1,0 +1,313 @@
+/**
+ * What a snapshot defines twice is not decided on whichever copy was read first: two SCP or RCP
+ * files of one policy id are both applied (a guardrail only takes permissions away), and two
+ * copies of a pipeline, role, managed policy, default policy version, KMS key or CodeBuild
+ * project leave it unknown, with an input error at each copy naming the other. An iam.json
+ * without `RoleDetailList` is not an account without roles: every role of it is unknown.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import { exitCodeFor } from '../../src/report/gate.js';
+import type { Report, ReportLink } from '../../src/report/types.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PASS = 'fixtures/scenarios/pass-cross-account';
+const PIPE = '111111111111/us-east-1/codepipeline/orders-api.json';
+const PROD_IAM = '222222222222/iam.json';
+const TOOLS_IAM = '111111111111/iam.json';
+const DEPLOY_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
+const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
+const KEY_ID = '7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
+const KEY_FILE = `111111111111/us-east-1/kms/${KEY_ID}.json`;
+
+function read(dir: string, file: string): Json {
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
+}
+function write(dir: string, file: string, doc: unknown): void {
+  writeFileSync(join(dir, file), JSON.stringify(doc, null, 2));
+}
+function edit(dir: string, file: string, change: (d: Json) => void): void {
+  const doc = read(dir, file);
+  change(doc);
+  write(dir, file, doc);
+}
+
+function analyze(scenario: string, change: (dir: string) => void): Report {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-duplicates-'));
+  cpSync(scenario, dir, { recursive: true });
+  change(dir);
+  return analyzeModel(loadSnapshot(dir));
+}
+
+const brief = (r: Report): string[] =>
+  r.problems.map((p) => `${p.severity} ${p.file}#${p.pointer} ${p.id}`);
+const linksOf = (r: Report): readonly ReportLink[] => r.pipelines[0]!.links;
+const deny = (action: string): string =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: action, Resource: '*' }],
+  });
+
+describe('two files of one SCP or RCP', () => {
+  it('applies both copies of an SCP (a stale harmless copy read first hid the deny)', () => {
+    const scenario = 'fixtures/scenarios/scp-deny-assume-role';
+    const assume = (r: Report) =>
+      linksOf(r)
+        .filter((l) => l.requirement === 'action.assume-action-role')
+        .map((l) => l.decision);
+    expect(assume(analyze(scenario, () => {}))).toEqual(['ExplicitlyDenied']);
+    // `p-exmtools02.bak.json` sorts before `p-exmtools02.json`
+    const report = analyze(scenario, (dir) => {
+      const scp = read(dir, 'organization/scp/p-exmtools02.json');
+      scp['Policy']['Content'] = deny('s3:DeleteBucket');
+      write(dir, 'organization/scp/p-exmtools02.bak.json', scp);
+    });
+    expect(assume(report)).toEqual(['ExplicitlyDenied']);
+    expect(brief(report)).toEqual([
+      'error organization/scp/p-exmtools02.bak.json#/Policy/PolicySummary/Id snapshot.duplicate',
+      'error organization/scp/p-exmtools02.json#/Policy/PolicySummary/Id snapshot.duplicate',
+    ]);
+    expect(report.problems[0]!.message).toBe(
+      'scp `p-exmtools02` is defined more than once (also at `organization/scp/p-exmtools02.json#/Policy/PolicySummary/Id`): both copies are applied, since an scp only takes permissions away',
+    );
+    expect(exitCodeFor(report, 'denied')).toBe(2);
+  });
+
+  it('applies both copies of an RCP', () => {
+    const scenario = 'fixtures/scenarios/rcp-data-perimeter';
+    const denied = (r: Report) =>
+      linksOf(r)
+        .filter((l) => l.decision === 'ExplicitlyDenied')
+        .map((l) => l.id);
+    const before = denied(analyze(scenario, () => {}));
+    expect(before.length).toBeGreaterThan(0);
+    const report = analyze(scenario, (dir) => {
+      const rcp = read(dir, 'organization/rcp/p-exmrcp0005.json');
+      rcp['Policy']['Content'] = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: '*' }],
+      });
+      write(dir, 'organization/rcp/p-exmrcp0005.a.json', rcp);
+    });
+    expect(denied(report)).toEqual(before);
+    expect(brief(report)).toEqual([
+      'error organization/rcp/p-exmrcp0005.a.json#/Policy/PolicySummary/Id snapshot.duplicate',
+      'error organization/rcp/p-exmrcp0005.json#/Policy/PolicySummary/Id snapshot.duplicate',
+    ]);
+  });
+});
+
+describe('two copies of one pipeline, role, policy, key or project', () => {
+  it('leaves a pipeline two files define unknown, naming both files', () => {
+    const report = analyze(PASS, (dir) => {
+      const stale = read(dir, PIPE);
+      stale['pipeline']['stages'] = stale['pipeline']['stages'].slice(0, 2);
+      write(dir, '111111111111/us-east-1/codepipeline/orders-api.bak.json', stale);
+    });
+    const bak = '111111111111/us-east-1/codepipeline/orders-api.bak.json';
+    expect(brief(report)).toEqual([
+      `error ${bak}#/pipeline snapshot.duplicate`,
+      `error ${PIPE}#/pipeline snapshot.duplicate`,
+    ]);
+    expect(report.pipelines).toHaveLength(1);
+    const p = report.pipelines[0]!;
+    expect(p.verdict).toBe('unknown');
+    expect(p.links.map((l) => [l.id, l.decision, l.missing])).toEqual([
+      [
+        '(stages)/(actions):action.not-settled',
+        'Unknown',
+        [`${bak}#/pipeline (defined more than once), ${PIPE}#/pipeline (defined more than once)`],
+      ],
+    ]);
+    expect(exitCodeFor(report, 'denied')).toBe(2);
+  });
+
+  it('leaves a role listed twice unknown, whichever copy comes first', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        const copy = structuredClone(d['RoleDetailList'][0]) as Json;
+        copy['RolePolicyList'] = [
+          {
+            PolicyName: 'all',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+            },
+          },
+        ];
+        d['RoleDetailList'][0]['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+          Effect: 'Deny',
+          Action: 'cloudformation:CreateStack',
+          Resource: '*',
+        });
+        d['RoleDetailList'].push(copy);
+        d['RoleDetailList'].reverse();
+      }),
+    );
+    expect(brief(report)).toEqual([
+      `error ${PROD_IAM}#/RoleDetailList/0 snapshot.duplicate`,
+      `error ${PROD_IAM}#/RoleDetailList/2 snapshot.duplicate`,
+    ]);
+    const mine = linksOf(report).filter((l) => l.principal === DEPLOY_ROLE);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const l of mine) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain(
+        `${PROD_IAM}#/RoleDetailList/0 (defined more than once, also at ${PROD_IAM}#/RoleDetailList/2)`,
+      );
+    }
+  });
+
+  it('treats role names that differ only in case as one role', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        const copy = structuredClone(d['RoleDetailList'][0]) as Json;
+        copy['RoleName'] = String(copy['RoleName']).toUpperCase();
+        copy['Arn'] = `arn:aws:iam::222222222222:role/${copy['RoleName']}`;
+        d['RoleDetailList'].push(copy);
+      }),
+    );
+    expect(brief(report)).toEqual([
+      `error ${PROD_IAM}#/RoleDetailList/0 snapshot.duplicate`,
+      `error ${PROD_IAM}#/RoleDetailList/2 snapshot.duplicate`,
+    ]);
+  });
+
+  /** A customer managed policy attached to the build role, listed twice. */
+  function buildRoleWithManagedPolicy(d: Json, copies: Json[]): void {
+    const arn = 'arn:aws:iam::111111111111:policy/build-extra';
+    const role = (d['RoleDetailList'] as Json[]).find((r) => r['Arn'] === BUILD_ROLE)!;
+    role['AttachedManagedPolicies'] = [{ PolicyName: 'build-extra', PolicyArn: arn }];
+    d['Policies'] = copies.map((versions) => ({
+      PolicyName: 'build-extra',
+      Arn: arn,
+      Path: '/',
+      DefaultVersionId: 'v1',
+      PolicyVersionList: versions,
+    }));
+  }
+  const version = (id: string, isDefault: boolean, action: string): Json => ({
+    VersionId: id,
+    IsDefaultVersion: isDefault,
+    Document: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    },
+  });
+
+  it('leaves a managed policy listed twice unknown', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, TOOLS_IAM, (d) =>
+        buildRoleWithManagedPolicy(d, [
+          [version('v1', true, 'logs:*')] as unknown as Json,
+          [version('v1', true, '*')] as unknown as Json,
+        ]),
+      ),
+    );
+    expect(brief(report)).toEqual([
+      `error ${TOOLS_IAM}#/Policies/0 snapshot.duplicate`,
+      `error ${TOOLS_IAM}#/Policies/1 snapshot.duplicate`,
+    ]);
+    const mine = linksOf(report).filter((l) => l.principal === BUILD_ROLE);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const l of mine) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain('arn:aws:iam::111111111111:policy/build-extra');
+    }
+  });
+
+  it('leaves a managed policy with two default versions unknown', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, TOOLS_IAM, (d) =>
+        buildRoleWithManagedPolicy(d, [
+          [version('v1', true, 'logs:*'), version('v2', true, '*')] as unknown as Json,
+        ]),
+      ),
+    );
+    expect(brief(report)).toEqual([
+      `error ${TOOLS_IAM}#/Policies/0/PolicyVersionList/0 snapshot.duplicate`,
+      `error ${TOOLS_IAM}#/Policies/0/PolicyVersionList/1 snapshot.duplicate`,
+    ]);
+    const mine = linksOf(report).filter((l) => l.principal === BUILD_ROLE);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const l of mine) expect(l.decision, l.id).toBe('Unknown');
+  });
+
+  it('leaves a KMS key two files define unknown', () => {
+    const report = analyze(PASS, (dir) => {
+      const key = read(dir, KEY_FILE);
+      key['Policy'] = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' }],
+      });
+      write(dir, '111111111111/us-east-1/kms/a-stale-copy.json', key);
+    });
+    const stale = '111111111111/us-east-1/kms/a-stale-copy.json';
+    expect(brief(report)).toEqual([
+      `error ${KEY_FILE}# snapshot.duplicate`,
+      `error ${stale}# snapshot.duplicate`,
+    ]);
+    const kms = linksOf(report).filter((l) => l.resource.includes(KEY_ID));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain(`${KEY_FILE}# (defined more than once, also at ${stale}#)`);
+    }
+  });
+
+  it('leaves a CodeBuild project listed twice unknown', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, '111111111111/us-east-1/codebuild.json', (d) => {
+        const copy = structuredClone(d['projects'][0]) as Json;
+        copy['serviceRole'] =
+          'arn:aws:iam::111111111111:role/service-role/orders-api-pipeline-role';
+        d['projects'].unshift(copy);
+      }),
+    );
+    const cb = '111111111111/us-east-1/codebuild.json';
+    expect(brief(report)).toEqual([
+      `error ${cb}#/projects/0 snapshot.duplicate`,
+      `error ${cb}#/projects/1 snapshot.duplicate`,
+    ]);
+    const build = linksOf(report).filter(
+      (l) => l.stage === 'Build' && l.requirement.startsWith('codebuild-project.'),
+    );
+    expect(build.length).toBeGreaterThan(0);
+    for (const l of build) expect(l.decision, l.id).toBe('Unknown');
+  });
+});
+
+describe('an iam.json without RoleDetailList', () => {
+  const cases: [string, (d: Json) => Json][] = [
+    ['no key', (d) => (delete d['RoleDetailList'], d)],
+    ['null', (d) => ({ ...d, RoleDetailList: null })],
+    ['an empty object for the file', () => ({})],
+  ];
+  for (const [what, change] of cases) {
+    it(`makes every role of the account unknown, not absent (${what})`, () => {
+      const report = analyze(PASS, (dir) => write(dir, PROD_IAM, change(read(dir, PROD_IAM))));
+      expect(brief(report)).toEqual([`warning ${PROD_IAM}#/RoleDetailList snapshot.list.missing`]);
+      const mine = linksOf(report).filter(
+        (l) => l.principal === DEPLOY_ROLE || l.resource === DEPLOY_ROLE,
+      );
+      expect(mine.length).toBeGreaterThan(0);
+      for (const l of mine) {
+        expect(l.decision, l.id).toBe('Unknown');
+        expect(l.missing, l.id).toContain(`${PROD_IAM}#/RoleDetailList (missing)`);
+      }
+      expect(report.pipelines[0]!.verdict).toBe('unknown');
+    });
+  }
+
+  it('still knows a role is absent from a complete, empty list', () => {
+    const report = analyze(PASS, (dir) => edit(dir, PROD_IAM, (d) => (d['RoleDetailList'] = [])));
+    expect(report.problems).toEqual([]);
+    const assume = linksOf(report).filter((l) => l.requirement === 'action.assume-action-role');
+    expect(assume.map((l) => l.decision)).toEqual(['ImplicitlyDenied']);
+  });
+});
