@@ -12,14 +12,15 @@ import {
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import type { ActionModel, Model, PipelineModel, StageModel } from '../model/types.js';
+import type { ActionModel, EventsModel, Model, PipelineModel, StageModel } from '../model/types.js';
 import {
   DEFAULT_TASK_DEFINITION_PATH,
   NO_ARTIFACTS,
   taskDefinitionKey,
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
-import type { ActionFacts, CloneRefSource } from './catalogTypes.js';
+import { expandAction } from './catalog.js';
+import type { ActionFacts, Catalog, CloneRefSource, ExpandedLink } from './catalogTypes.js';
 
 export interface FactsWithGaps {
   readonly facts: ActionFacts;
@@ -27,6 +28,11 @@ export interface FactsWithGaps {
   readonly storeKeyFailure?: { readonly keyArn: string; readonly why: string };
   /** files that would settle facts left unknown, by what they are about */
   readonly gaps: ReadonlyMap<FactGroup, string>;
+  /**
+   * every rule target that starts the pipeline, when there are several (`facts.eventsRule` is
+   * the first): expand the trigger once for each (expandWithEveryRule)
+   */
+  readonly eventsRules?: readonly EventsRuleFacts[];
 }
 
 export type FactGroup =
@@ -287,22 +293,13 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
-  let eventsRule: ActionFacts['eventsRule'];
+  const eventsRules: EventsRuleFacts[] = [];
   if (stage === pipeline.stages[0]) {
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
-    if (events) {
-      for (const rule of events.rules.values()) {
-        const target = rule.targets?.find((t) => t.arn === pipeline.arn);
-        if (target) {
-          eventsRule = {
-            ...(rule.arn ? { arn: rule.arn } : {}),
-            ...(target.roleArn ? { roleArn: target.roleArn } : {}),
-          };
-          break;
-        }
-      }
-    } else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
+    if (events) eventsRules.push(...rulesStarting(events, pipeline.arn));
+    else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
   }
+  const eventsRule = eventsRules[0]?.facts;
 
   const facts: ActionFacts = {
     partition,
@@ -343,7 +340,91 @@ export function actionFacts(
             'the key ID or key ARN"): set encryptionKey.id to the key ARN',
         }
       : undefined;
-  return storeKeyFailure ? { facts, gaps, storeKeyFailure } : { facts, gaps };
+  return {
+    facts,
+    gaps,
+    ...(storeKeyFailure ? { storeKeyFailure } : {}),
+    ...(eventsRules.length > 1 ? { eventsRules } : {}),
+  };
+}
+
+/** One EventBridge rule target that starts the pipeline, as the catalog's eventsRule facts. */
+export interface EventsRuleFacts {
+  /** the rule name, and the target id when the rule has several targets on the pipeline */
+  readonly label: string;
+  readonly facts: NonNullable<ActionFacts['eventsRule']>;
+}
+
+/**
+ * Every target of an enabled rule that starts the pipeline, each with its own role: any of them
+ * may start a run, so each must be allowed to. A DISABLED rule starts nothing
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html: State), and a
+ * target's RoleArn is what EventBridge assumes to call it
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html).
+ */
+function rulesStarting(events: EventsModel, pipelineArn: string): EventsRuleFacts[] {
+  const out: EventsRuleFacts[] = [];
+  for (const rule of events.rules.values()) {
+    if (rule.state === 'DISABLED') continue;
+    const targets = rule.targets?.filter((t) => t.arn === pipelineArn) ?? [];
+    for (const target of targets) {
+      out.push({
+        label:
+          targets.length > 1
+            ? `${rule.name}/${target.id ?? targets.indexOf(target) + 1}`
+            : rule.name,
+        facts: {
+          ...(rule.arn ? { arn: rule.arn } : {}),
+          ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The links and unknowns of an action, with those of the pipeline trigger expanded once for
+ * every rule that starts the pipeline (`eventsRules`, from actionFacts) rather than for the
+ * first one only. `ruleOf` gives the rule (its label, and the facts it was expanded with) of each
+ * trigger link and unknown when there are several.
+ */
+export function expandWithEveryRule(
+  catalog: Catalog,
+  facts: ActionFacts,
+  eventsRules: readonly EventsRuleFacts[] | undefined,
+  options: { readonly pipelineScope?: boolean },
+): ReturnType<typeof expandAction> & {
+  ruleOf: ReadonlyMap<object, { readonly label: string; readonly facts: ActionFacts }>;
+} {
+  const ruleOf = new Map<object, { readonly label: string; readonly facts: ActionFacts }>();
+  if (!eventsRules || eventsRules.length < 2)
+    return { ...expandAction(catalog, facts, options), ruleOf };
+  const isTrigger = (id: string): boolean => catalog.byId.get(id)?.provider === 'PipelineTrigger';
+  const links: ExpandedLink[] = [];
+  const unknowns: { requirementId: string; reason: string }[] = [];
+  eventsRules.forEach((rule, i) => {
+    const ruleFacts: ActionFacts = { ...facts, eventsRule: rule.facts };
+    const tag = { label: rule.label, facts: ruleFacts };
+    const e = expandAction(catalog, ruleFacts, options);
+    for (const l of e.links) {
+      if (!isTrigger(l.requirementId)) {
+        if (i === 0) links.push(l);
+        continue;
+      }
+      ruleOf.set(l, tag);
+      links.push(l);
+    }
+    for (const u of e.unknowns) {
+      if (!isTrigger(u.requirementId)) {
+        if (i === 0) unknowns.push(u);
+        continue;
+      }
+      ruleOf.set(u, tag);
+      unknowns.push(u);
+    }
+  });
+  return { links, unknowns, ruleOf };
 }
 
 /**

@@ -11,12 +11,13 @@ import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
   artifactProducers,
+  expandWithEveryRule,
   keyArnOf,
   partitionOf,
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import { expandAction, isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
+import { isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -32,7 +33,16 @@ export function buildPipelineLinks(
   const seen = new Set<string>();
   // the region the calls of the current action are made in (aws:RequestedRegion)
   let region = pipeline.region;
-  const push = (spec: LinkSpec): void => {
+  const push = (given: LinkSpec, rule?: string): void => {
+    // several EventBridge rules start the pipeline: each trigger link names its rule
+    const spec =
+      rule === undefined
+        ? given
+        : {
+            ...given,
+            id: `${given.id}:rule/${rule}`,
+            purpose: `${given.purpose}, EventBridge rule \`${rule}\``,
+          };
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
     seen.add(id);
@@ -47,7 +57,7 @@ export function buildPipelineLinks(
         push(unsettled(stage.name, action.name, action.unsettled, action.location));
         continue;
       }
-      const { facts, gaps, storeKeyFailure } = actionFacts(
+      const { facts, gaps, storeKeyFailure, eventsRules } = actionFacts(
         model,
         pipeline,
         stage,
@@ -55,7 +65,7 @@ export function buildPipelineLinks(
         producers,
         artifacts,
       );
-      const { links, unknowns } = expandAction(catalog, facts, {
+      const { links, unknowns, ruleOf } = expandWithEveryRule(catalog, facts, eventsRules, {
         pipelineScope: !pipelineWideDone,
       });
       const where = `${stage.name}/${action.name}`;
@@ -125,22 +135,27 @@ export function buildPipelineLinks(
           const reason =
             link.principalUnknown ??
             `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
-          push({ ...spec, unknown: filesFor(reason, gaps), unknownReason: reason });
+          push(
+            { ...spec, unknown: filesFor(reason, gaps), unknownReason: reason },
+            ruleOf.get(link)?.label,
+          );
           continue;
         }
-        push(spec);
+        push(spec, ruleOf.get(link)?.label);
       }
       for (const u of unknowns) {
         const entry = byId.get(u.requirementId)!;
         const wide = isPipelineScoped(entry);
         const files = filesFor(u.reason, gaps);
+        const rule = ruleOf.get(u);
+        const add = (spec: LinkSpec): void => push(spec, rule?.label);
         for (const permission of entry.actions) {
-          push({
+          add({
             id: wide ? `${entry.id}:${permission}` : `${where}:${entry.id}:${permission}`,
             requirement: entry.id,
             level: entry.level,
             ...(wide ? {} : { stage: stage.name, action: action.name, declaredAt }),
-            principal: principalFor(entry, principalOf(entry.principal, facts)),
+            principal: principalFor(entry, principalOf(entry.principal, rule?.facts ?? facts)),
             permission,
             resource: entry.resource,
             context: {},

@@ -1,0 +1,108 @@
+/**
+ * The EventBridge rules that start a pipeline: every ENABLED rule whose target is the pipeline
+ * is checked with its own target role (a second rule whose role cannot start the pipeline was
+ * not seen), and a DISABLED rule, which starts nothing, is not checked.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportPipeline } from '../../src/report/types.js';
+
+const SCENARIO = 'fixtures/scenarios/pass-cross-account';
+const EVENTS = '111111111111/us-east-1/events.json';
+const PIPELINE_ARN = 'arn:aws:codepipeline:us-east-1:111111111111:orders-api';
+const EVENTS_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-events-role';
+// a role of the account that EventBridge may not assume and that may not start the pipeline
+const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
+
+interface Rule {
+  Name: string;
+  Arn: string;
+  State: string;
+  EventBusName: string;
+}
+
+/** The scenario with `rules` added to events.json, each targeting the pipeline with `roleArn`. */
+function analyze(rules: { name: string; state: string; roleArn: string }[]): ReportPipeline {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
+  cpSync(SCENARIO, dir, { recursive: true });
+  const file = join(dir, EVENTS);
+  const events = JSON.parse(readFileSync(file, 'utf8')) as {
+    Rules: Rule[];
+    Targets: Record<string, { Id: string; Arn: string; RoleArn: string }[]>;
+  };
+  for (const r of rules) {
+    events.Rules.push({
+      Name: r.name,
+      Arn: `arn:aws:events:us-east-1:111111111111:rule/${r.name}`,
+      State: r.state,
+      EventBusName: 'default',
+    });
+    events.Targets[r.name] = [{ Id: 'pipeline', Arn: PIPELINE_ARN, RoleArn: r.roleArn }];
+  }
+  writeFileSync(file, JSON.stringify(events));
+  const report = analyzeModel(loadSnapshot(dir));
+  expect(report.problems).toEqual([]);
+  return report.pipelines[0]!;
+}
+
+const triggers = (p: ReportPipeline): string[] =>
+  p.links
+    .filter((l) => l.requirement.startsWith('trigger.'))
+    .map((l) => `${l.decision} ${l.id} ${l.principal}`);
+
+describe('the EventBridge rules that start a pipeline', () => {
+  it('checks the one rule as before, with link ids that do not name it', () => {
+    const p = analyze([]);
+    expect(p.verdict).toBe('pass');
+    expect(triggers(p)).toEqual([
+      'Allowed Source/Source:trigger.assume-rule-role:sts:AssumeRole events.amazonaws.com',
+      `Allowed Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution ${EVENTS_ROLE}`,
+    ]);
+  });
+
+  it('checks every enabled rule, each with its own role', () => {
+    // `z-second-rule` sorts after the working rule: only the first rule was checked, and the
+    // pipeline passed (the DISABLED test below has the broken rule first)
+    const p = analyze([{ name: 'z-second-rule', state: 'ENABLED', roleArn: BUILD_ROLE }]);
+    expect(p.verdict).toBe('fail');
+    expect(triggers(p)).toEqual([
+      'Allowed Source/Source:trigger.assume-rule-role:sts:AssumeRole:rule/orders-api-main-branch events.amazonaws.com',
+      `Allowed Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/orders-api-main-branch ${EVENTS_ROLE}`,
+      'ImplicitlyDenied Source/Source:trigger.assume-rule-role:sts:AssumeRole:rule/z-second-rule events.amazonaws.com',
+      `ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/z-second-rule ${BUILD_ROLE}`,
+    ]);
+    const assume = p.links.find(
+      (l) => l.id.endsWith(':rule/z-second-rule') && l.requirement === 'trigger.assume-rule-role',
+    )!;
+    expect(assume.resource).toBe(BUILD_ROLE);
+    expect(assume.why).toContain('EventBridge rule `z-second-rule`');
+  });
+
+  it('does not check a DISABLED rule, which starts nothing', () => {
+    const p = analyze([{ name: 'a-disabled-rule', state: 'DISABLED', roleArn: BUILD_ROLE }]);
+    expect(p.verdict).toBe('pass');
+    expect(triggers(p)).toEqual([
+      'Allowed Source/Source:trigger.assume-rule-role:sts:AssumeRole events.amazonaws.com',
+      `Allowed Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution ${EVENTS_ROLE}`,
+    ]);
+  });
+
+  it('leaves the trigger unknown when every rule on the pipeline is DISABLED', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
+    cpSync(SCENARIO, dir, { recursive: true });
+    const file = join(dir, EVENTS);
+    const events = JSON.parse(readFileSync(file, 'utf8')) as { Rules: Rule[] };
+    events.Rules[0]!.State = 'DISABLED';
+    writeFileSync(file, JSON.stringify(events));
+    const p = analyzeModel(loadSnapshot(dir)).pipelines[0]!;
+    expect(
+      p.links
+        .filter((l) => l.requirement === 'trigger.start-pipeline-execution')
+        .map((l) => l.decision),
+    ).toEqual(['Unknown']);
+  });
+});
