@@ -53,6 +53,9 @@ interface Gathered {
   resourceRegion?: string;
   /** the tags of the resource, when it is a role the input holds */
   resourceTags?: ReadonlyMap<string, string>;
+  /** SCPs (caller) or RCPs (owner) that may not apply at all: the file that would settle it */
+  scpsMayNotApply?: string;
+  rcpsMayNotApply?: string;
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -100,6 +103,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       );
     }
     // the decision is the same either way; keep the reasons of the run without the keys
+  }
+  const unsure = guardrailDenyUnsure(result, g);
+  if (unsure) {
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `only ${unsure.what} deny it, and they may not apply: whether the account is the organization's management account (or the organization has all features) is not known`,
+      { missing: [unsure.file] },
+    );
   }
   const dependsOn = keyDependence(g, result.decision);
   if (dependsOn) {
@@ -278,6 +291,8 @@ interface Side {
   readonly tagsKnown?: boolean;
   /** the region an S3 bucket's requests go to, when known */
   readonly region?: string;
+  /** the side's guardrails (SCPs, RCPs) may not apply at all: the file that would settle it */
+  readonly guardrailsMayNotApply?: string;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -339,6 +354,8 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     moreLabels: ps.byLabel,
     resourceLabel: rs.resourceLabel ?? spec.resource,
     ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
+    ...(ps.guardrailsMayNotApply ? { scpsMayNotApply: ps.guardrailsMayNotApply } : {}),
+    ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
   };
   if (ps.tested || rs.tested) {
     const trials = trialsFor(
@@ -419,6 +436,7 @@ function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
 
 function principalSide(model: Model, arn: string): Side {
   let scpTargets: readonly string[] | undefined;
+  let mayNotApply: string | undefined;
   const missing = new Set<string>(unresolvedIn(model, arn));
   const byLabel = new Map<string | number, CompiledPolicy>();
   const fields: Partial<MutableRequest> = {};
@@ -462,6 +480,7 @@ function principalSide(model: Model, arn: string): Side {
     if (scps.applies) {
       fields.scps = scps.levels.map((l) => l.map(remember));
       scpTargets = scps.targets;
+      if (scps.mayNotApply) mayNotApply = scps.mayNotApply;
     }
     if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
   }
@@ -472,11 +491,13 @@ function principalSide(model: Model, arn: string): Side {
     missing: [...missing],
     byLabel,
     ...(scpTargets ? { scpTargets } : {}),
+    ...(mayNotApply ? { guardrailsMayNotApply: mayNotApply } : {}),
     ...orgSide(model, org, 'Principal', context, byLabel),
   };
 }
 
 function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
+  let rcpMayNotApply: string | undefined;
   const g: Gathered = {
     request: { principal: '', action: spec.permission, resource: spec.resource },
     missing: new Set<string>(),
@@ -497,6 +518,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     fields.resourceAccount = owner;
     const rcps = rcpLevels(model, owner);
     for (const m of rcps.missing) g.missing.add(m);
+    if (rcps.applies && rcps.mayNotApply) rcpMayNotApply = rcps.mayNotApply;
     if (rcps.applies) {
       fields.rcps = rcps.levels.map((l) =>
         l.map((p) => {
@@ -517,6 +539,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     resourceLabel: g.resourceLabel,
     ...(g.resourceRegion !== undefined ? { region: g.resourceRegion } : {}),
     ...(g.resourceTags ? { tagsKnown: true } : {}),
+    ...(rcpMayNotApply ? { guardrailsMayNotApply: rcpMayNotApply } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -600,6 +623,31 @@ function keyDependence(g: Gathered, decision: string): UncertainKey | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * An explicit deny that comes only from SCPs or RCPs that may not apply at all (the management
+ * account, an organization without all features): not certain.
+ */
+function guardrailDenyUnsure(
+  result: EvaluationResult,
+  g: Gathered,
+): { what: string; file: string } | undefined {
+  if (result.decision !== 'ExplicitlyDenied' || result.deniedBy.length === 0) return undefined;
+  let file: string | undefined;
+  const kinds = new Set<string>();
+  for (const r of result.deniedBy) {
+    const unsure =
+      r.policyType === 'scp'
+        ? g.scpsMayNotApply
+        : r.policyType === 'rcp'
+          ? g.rcpsMayNotApply
+          : undefined;
+    if (!unsure) return undefined;
+    file = unsure;
+    kinds.add(r.policyType === 'scp' ? 'SCPs' : 'RCPs');
+  }
+  return file ? { what: [...kinds].sort().join(' and '), file } : undefined;
 }
 
 /**

@@ -235,6 +235,12 @@ export interface GuardrailLevels {
   readonly missing: readonly string[];
   /** plain-language explanations for `applies: false` and for each missing entry */
   readonly notes: readonly string[];
+  /**
+   * set when the levels may not apply at all (the account may be the management account, or
+   * the organization may have only consolidated billing): the file that would settle it. A deny
+   * from these levels is then not certain.
+   */
+  readonly mayNotApply?: string;
 }
 
 /**
@@ -285,6 +291,13 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
 
   const gaps = new Set<string>();
   const notes: string[] = [];
+  // SCPs and RCPs do not apply to the management account, SCPs not without all features
+  // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)
+  const describeUnread =
+    !org.loaded.describe ||
+    org.managementAccountId === undefined ||
+    (kind === 'scp' && org.featureSet === undefined) ||
+    unreadableList(model, snapshotPath.orgDescribe, '').length > 0;
   if (!org.loaded.describe) {
     gaps.add(snapshotPath.orgDescribe);
     notes.push(
@@ -304,7 +317,14 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       chain.error ??
         `no \`${snapshotPath.orgParents}\`: the levels above \`${accountId}\` are unknown`,
     );
-    return { applies: true, levels: [], targets: [], missing: [...gaps].sort(), notes };
+    return {
+      applies: true,
+      levels: [],
+      targets: [],
+      missing: [...gaps].sort(),
+      notes,
+      ...(describeUnread ? { mayNotApply: snapshotPath.orgDescribe } : {}),
+    };
   }
 
   const policies = kind === 'scp' ? org.scps : org.rcps;
@@ -338,7 +358,14 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     }
     return level;
   });
-  return { applies: true, levels, targets: chain.ids, missing: [...gaps].sort(), notes };
+  return {
+    applies: true,
+    levels,
+    targets: chain.ids,
+    missing: [...gaps].sort(),
+    notes,
+    ...(describeUnread ? { mayNotApply: snapshotPath.orgDescribe } : {}),
+  };
 }
 
 /** root → OUs → account; an error when the chain is broken, loops or does not reach a root. */

@@ -171,3 +171,39 @@ describe('organization keys the input does not settle', () => {
     }
   });
 });
+
+describe('SCP denials when the management account is not known', () => {
+  const SCP_SCENARIO = 'fixtures/scenarios/scp-deny-assume-role';
+  const ASSUME = 'DeployProd/DeployStack:action.assume-action-role:sts:AssumeRole';
+
+  const assumeLink = (edit?: (dir: string) => void): ReportLink => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-scp-mgmt-'));
+    cpSync(SCP_SCENARIO, dir, { recursive: true });
+    edit?.(dir);
+    return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.find((l) => l.id === ASSUME)!;
+  };
+
+  it('with describe-organization, the SCP deny stands', () => {
+    const l = assumeLink();
+    expect(l.decision).toBe('ExplicitlyDenied');
+    expect(l.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
+  });
+
+  it('without it, or unreadable, the SCP may not apply (the management account): Unknown', () => {
+    const describe = 'organization/describe-organization.json';
+    for (const edit of [
+      (dir: string) => rmSync(join(dir, describe)),
+      (dir: string) => writeFileSync(join(dir, describe), '{'),
+      (dir: string) =>
+        writeFileSync(
+          join(dir, describe),
+          JSON.stringify({ Organization: { MasterAccountId: 7 } }),
+        ),
+    ]) {
+      const l = assumeLink(edit);
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([describe]);
+      expect(l.why).toContain('only SCPs deny it, and they may not apply');
+    }
+  });
+});
