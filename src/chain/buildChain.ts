@@ -46,7 +46,7 @@ export function buildPipelineLinks(
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
     seen.add(id);
-    out.push({ ...spec, id, region });
+    out.push(id === spec.id && spec.region === region ? spec : { ...spec, id, region });
   };
   let pipelineWideDone = false;
 
@@ -101,6 +101,7 @@ export function buildPipelineLinks(
                   entry,
                   { stage: stage.name, action: action.name, where, declaredAt },
                   pipeline,
+                  region,
                 ),
                 id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
                 resource: `the key of CodeBuild project \`${keyArn.slice(keyArn.indexOf(':') + 1)}\``,
@@ -116,6 +117,7 @@ export function buildPipelineLinks(
                 entry,
                 { stage: stage.name, action: action.name, where, declaredAt },
                 pipeline,
+                region,
               ),
               id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
               purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
@@ -125,7 +127,7 @@ export function buildPipelineLinks(
         }
         const wide = isPipelineScoped(entry);
         const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
-        const built = toSpec(link, entry, at, pipeline);
+        const built = toSpec(link, entry, at, pipeline, region);
         const spec =
           storeKeyFailure && link.resource === storeKeyFailure.keyArn
             ? { ...built, knownFailure: storeKeyFailure.why }
@@ -248,6 +250,7 @@ function toSpec(
       }
     | undefined,
   pipeline: PipelineModel,
+  region: string,
 ): LinkSpec {
   const id = at
     ? `${at.where}:${link.requirementId}:${link.action}`
@@ -260,6 +263,7 @@ function toSpec(
     principal: principalFor(entry, link.principal),
     permission: link.action,
     resource: link.resource,
+    region,
     ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
     context: link.context,
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),

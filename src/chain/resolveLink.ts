@@ -326,16 +326,27 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     rs = resourceSide(model, spec, service);
     sides.resources.set(rkey, rs);
   }
-  const context: Record<string, string | readonly string[]> = {
-    'aws:SecureTransport': 'true',
-    // a role calling a service itself: the key is present and false; the catalog sets it true
-    // on the calls a service makes for it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice)
-    ...(spec.principal.kind === 'role' ? { 'aws:ViaAWSService': 'false' } : {}),
-    ...requestedRegion(spec, service, rs.region),
-    ...ps.context,
-    ...rs.context,
-    ...spec.context,
-  };
+  const region = requestedRegion(spec, service, rs.region);
+  const context: Record<string, string | readonly string[]> =
+    spec.principal.kind === 'role'
+      ? {
+          'aws:SecureTransport': 'true',
+          // a role calling a service itself: the key is present and false; the catalog sets it
+          // true on the calls a service makes for it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice)
+          'aws:ViaAWSService': 'false',
+          'aws:RequestedRegion': region,
+          ...ps.context,
+          ...rs.context,
+          ...spec.context,
+        }
+      : {
+          'aws:SecureTransport': 'true',
+          'aws:RequestedRegion': region,
+          ...ps.context,
+          ...rs.context,
+          ...spec.context,
+        };
+  if (region === '') delete context['aws:RequestedRegion'];
   const request: MutableRequest = {
     principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     action: spec.permission,
@@ -581,7 +592,7 @@ function orgSide(
 }
 
 /**
- * aws:RequestedRegion, which AWS always sets: the region in the resource ARN; for S3 the
+ * aws:RequestedRegion ('' when not known), which AWS always sets: the region in the resource ARN; for S3 the
  * bucket's region; IAM's single endpoint is in us-east-1
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion);
  * otherwise the region the action runs in. STS has regional endpoints and a global one in
@@ -591,23 +602,27 @@ function requestedRegion(
   spec: LinkSpec,
   service: string,
   bucketRegion: string | undefined,
-): Record<string, string> {
-  const fromArn = regionOfArn(spec.resource);
-  const region =
-    fromArn ??
+): string {
+  return (
+    regionOfArn(spec.resource) ??
     (service === 's3'
       ? (bucketRegion ?? spec.region)
       : service === 'iam'
         ? 'us-east-1'
-        : spec.region);
-  return region ? { 'aws:RequestedRegion': region } : {};
+        : spec.region) ??
+    ''
+  );
 }
 
+/** The region field of an ARN (`arn:partition:service:region:...`), when it names one. */
 function regionOfArn(arn: string): string | undefined {
   if (!arn.startsWith('arn:')) return undefined;
-  const parts = arn.split(':', 5);
-  const region = parts[3];
-  return region && region !== '*' && !region.includes('unresolved') ? region : undefined;
+  const a = arn.indexOf(':', 4);
+  const b = a < 0 ? -1 : arn.indexOf(':', a + 1);
+  const c = b < 0 ? -1 : arn.indexOf(':', b + 1);
+  if (c <= b + 1) return undefined;
+  const region = arn.slice(b + 1, c);
+  return region === '*' || region.includes('unresolved') ? undefined : region;
 }
 
 /**
