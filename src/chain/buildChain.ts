@@ -94,7 +94,10 @@ export function buildPipelineLinks(
           for (const [keyArn, { artifacts, unknown }] of keys) {
             if (unknown !== undefined) {
               // the project is not in the input: its key is not guessed to be the store key
-              const reason = `the key CodeBuild encrypted \`${artifacts.join('`, `')}\` with is not known`;
+              const fromOpen = keyArn.startsWith('key-of-unsettled-producer:');
+              const reason = fromOpen
+                ? `no settled action produces \`${artifacts.join('`, `')}\`, so the key it is encrypted with is not known`
+                : `the key CodeBuild encrypted \`${artifacts.join('`, `')}\` with is not known`;
               push({
                 ...toSpec(
                   link,
@@ -104,7 +107,9 @@ export function buildPipelineLinks(
                   region,
                 ),
                 id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
-                resource: `the key of CodeBuild project \`${keyArn.slice(keyArn.indexOf(':') + 1)}\``,
+                resource: fromOpen
+                  ? `the key of artifact \`${keyArn.slice(keyArn.indexOf(':') + 1)}\``
+                  : `the key of CodeBuild project \`${keyArn.slice(keyArn.indexOf(':') + 1)}\``,
                 purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
                 unknown: [unknown],
                 unknownReason: reason,
@@ -348,7 +353,13 @@ function inputKeys(
     const producer = producers.get(input);
     let key: string = storeKey;
     let unknown: string | undefined;
-    if (producer && producer.action.provider === 'CodeBuild') {
+    const open = producer ? undefined : unsettledProducer(pipeline);
+    if (open) {
+      // no settled action produces it: an action the input does not settle may, and if that is
+      // a CodeBuild action the artifact is encrypted with its project's key
+      key = `key-of-unsettled-producer:${input}`;
+      unknown = open;
+    } else if (producer && producer.action.provider === 'CodeBuild') {
       const p = producer.action;
       const region = p.region ?? pipeline.region;
       const account = (p.roleArn && parseArn(p.roleArn)?.account) || pipeline.account;
@@ -373,6 +384,13 @@ function inputKeys(
     byKey.set(key, group);
   }
   return differs ? byKey : undefined;
+}
+
+/** The first action of the pipeline the input does not settle, as its `file:line (reason)`. */
+function unsettledProducer(pipeline: PipelineModel): string | undefined {
+  for (const stage of pipeline.stages)
+    for (const action of stage.actions) if (action.unsettled !== undefined) return action.unsettled;
+  return undefined;
 }
 
 /**

@@ -80,3 +80,28 @@ describe('a Lambda function whose role the input does not give', () => {
     }
   });
 });
+
+describe('an artifact no settled action produces', () => {
+  it('has an unknown key: the unsettled action may be a CodeBuild action with a key of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-unsettled-producer-'));
+    cpSync('fixtures/demo', dir, { recursive: true });
+    const file = join(dir, PIPELINE);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      pipeline: { stages: { actions: Record<string, unknown>[] }[] };
+    };
+    // the Build action (producer of BuildOutput) cannot be read
+    doc.pipeline.stages[1]!.actions[0]!['configuration'] = 'not an object';
+    writeFileSync(file, JSON.stringify(doc));
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+    const decrypt = links.filter((l) => l.stage === 'DeployProd' && l.permission === 'kms:Decrypt');
+    expect(decrypt.map((l) => [l.decision, l.resource, l.missing])).toEqual([
+      [
+        'Unknown',
+        'the key of artifact `BuildOutput`',
+        [
+          '111111111111/us-east-1/codepipeline/demo-app.json#/pipeline/stages/1/actions/0/configuration (not readable)',
+        ],
+      ],
+    ]);
+  });
+});
