@@ -21,6 +21,7 @@ import { isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
+import { unresolvedIn } from './resolveLink.js';
 
 export function buildPipelineLinks(
   model: Model,
@@ -153,7 +154,8 @@ export function buildPipelineLinks(
       for (const u of unknowns) {
         const entry = byId.get(u.requirementId)!;
         const wide = isPipelineScoped(entry);
-        const files = filesFor(u.reason, gaps);
+        // a value the template does not settle names its template line
+        const files = [...filesFor(u.reason, gaps), ...unresolvedIn(model, u.reason)];
         const rule = ruleOf.get(u);
         const add = (spec: LinkSpec): void => push(spec, rule?.label);
         for (const permission of entry.actions) {

@@ -859,11 +859,18 @@ function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement)
   if (r.kind === 'unknown') return { unknown: r.why };
   const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
   if (c.present !== undefined) return c.present === values.length > 0;
+  // a value the template does not settle (a placeholder) may be anything: compared, it is unknown
+  const unsettled = values.find((v) => UNSETTLED.test(v));
+  if (unsettled !== undefined)
+    return { unknown: `\`${c.subject}\` is \`${unsettled}\`, which the input does not settle` };
   const lower = values.map((v) => v.toLowerCase());
   if (c.in !== undefined) return c.in.some((x) => lower.includes(x.toLowerCase()));
   if (c.notIn !== undefined) return !c.notIn.some((x) => lower.includes(x.toLowerCase()));
   return false;
 }
+
+/** A template placeholder (see PLACEHOLDER in src/load/templateResources.ts). */
+const UNSETTLED = /unresolved-[0-9a-f]{10}/;
 
 /** Does the entry apply to the action? Three-valued: a false condition wins over an unknown one. */
 export function requirementApplies(entry: Requirement, facts: ActionFacts): Truth {

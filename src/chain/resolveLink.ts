@@ -416,7 +416,7 @@ function sideResource(service: string, resource: string): string {
 }
 
 /** Template values the loader could not resolve that this string carries, as missing inputs. */
-function unresolvedIn(model: Model, text: string): string[] {
+export function unresolvedIn(model: Model, text: string): string[] {
   const unresolved = model.unresolved;
   if (!unresolved || unresolved.size === 0 || !text.includes('unresolved')) return [];
   const out: string[] = [];

@@ -84,3 +84,31 @@ describe('stages and actions the template does not settle', () => {
     expect(none.some((l) => l.stage === 'Approve')).toBe(false);
   });
 });
+
+describe('action configuration values the template does not settle', () => {
+  const MODE = 'test/load/templates/fixtures/unsettled/action-mode.yaml';
+
+  it('a catalog condition on them is unknown: the links it may need are Unknown, naming the line', () => {
+    const { model } = loadSingleTemplate(MODE, ENV);
+    const pipeline = analyzeModel(model).pipelines[0]!;
+    expect(pipeline.verdict).toBe('unknown');
+    const modes = pipeline.links.filter(
+      (l) =>
+        l.stage === 'Deploy' &&
+        /^cloudformation:(CreateStack|UpdateStack|CreateChangeSet)$/.test(l.permission),
+    );
+    expect(modes.map((l) => l.permission).sort()).toEqual([
+      'cloudformation:CreateChangeSet',
+      'cloudformation:CreateStack',
+      'cloudformation:UpdateStack',
+    ]);
+    for (const l of modes) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).toContain('`Config.ActionMode` is `unresolved-');
+      expect(
+        l.missing?.some((m) => m.startsWith(`${MODE}:`)),
+        l.id,
+      ).toBe(true);
+    }
+  });
+});
