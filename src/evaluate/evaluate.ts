@@ -640,9 +640,51 @@ function problem(pointer: string, message: string, id: string): Problem {
 const ACTIONS = new Map<string, { readonly lower: string; readonly service: string }>();
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
+/**
+ * Every key of EvaluationRequest (src/evaluate/types.ts). A key the evaluator does not read is
+ * refused: a typo (`permissionsBoundary`, `SCPs`) would otherwise drop that policy silently and
+ * the request could come out Allowed.
+ */
+const REQUEST_KEYS: ReadonlySet<string> = new Set([
+  'principal',
+  'action',
+  'resource',
+  'resourceAccount',
+  'context',
+  'identityPolicies',
+  'resourcePolicy',
+  'permissionBoundary',
+  'sessionPolicy',
+  'scps',
+  'rcps',
+  'principalIsManagementAccount',
+  'resourceIsManagementAccount',
+  'resourceIsAwsManagedKey',
+]);
+
+/** The request's flags: each decides whether SCPs or RCPs apply, so only a boolean is taken. */
+const BOOLEAN_KEYS = [
+  'principalIsManagementAccount',
+  'resourceIsManagementAccount',
+  'resourceIsAwsManagedKey',
+] as const;
+
 function validateRequest(r: EvaluationRequest): Problem | undefined {
-  if (typeof r !== 'object' || r === null)
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
     return problem('', 'request must be a JSON object', 'request.invalid');
+  for (const key in r) {
+    if (!REQUEST_KEYS.has(key)) return unknownKey(key);
+  }
+  for (const key of BOOLEAN_KEYS) {
+    const v = r[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      return problem(
+        `/${key}`,
+        `\`${key}\` must be true or false, got ${describeValue(v)}`,
+        'request.flag.invalid',
+      );
+    }
+  }
   if (!nonEmpty(r.principal)) return missingField('principal');
   if (!nonEmpty(r.action)) return missingField('action');
   if (!nonEmpty(r.resource)) return missingField('resource');
@@ -691,6 +733,47 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
   if (r.identityPolicies !== undefined && !Array.isArray(r.identityPolicies))
     return notAList('identityPolicies');
   return checkLevels(r.scps, 'scps') ?? checkLevels(r.rcps, 'rcps');
+}
+
+function unknownKey(key: string): Problem {
+  const lower = key.toLowerCase();
+  let hint = '';
+  for (const known of REQUEST_KEYS) {
+    if (known.toLowerCase() === lower || editDistanceAtMost2(known.toLowerCase(), lower)) {
+      hint = `: did you mean \`${known}\`?`;
+      break;
+    }
+  }
+  return problem(
+    `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+    `unknown request key \`${key}\`${hint}`,
+    'request.key.unknown',
+  );
+}
+
+/** Levenshtein distance of a and b is at most 2 (hints for misspelt keys only). */
+function editDistanceAtMost2(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length]! <= 2;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return 'a string';
+  return `a ${typeof v}`;
 }
 
 function nonEmpty(v: unknown): boolean {

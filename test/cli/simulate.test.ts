@@ -99,6 +99,74 @@ describe('permchain simulate', () => {
       (await cli('simulate', '--request', file('ok2.json', request), '--format', 'xml')).code,
     ).toBe(2);
   });
+  it('refuses a flag that is not a boolean: "false" is not false (it would skip the SCPs)', async () => {
+    const scpDeny = [
+      [
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }],
+        },
+      ],
+    ];
+    const denied = await cli(
+      'simulate',
+      '--request',
+      file('scp.json', { ...request, scps: scpDeny }),
+    );
+    expect(denied.code).toBe(1);
+    for (const key of [
+      'principalIsManagementAccount',
+      'resourceIsManagementAccount',
+      'resourceIsAwsManagedKey',
+    ]) {
+      for (const value of ['false', 0, null, 'true']) {
+        const r = await cli(
+          'simulate',
+          '--request',
+          file('flag.json', { ...request, scps: scpDeny, rcps: scpDeny, [key]: value }),
+          '--format',
+          'json',
+        );
+        expect({ key, value, code: r.code }).toEqual({ key, value, code: 2 });
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(r.err).toContain(`flag.json#/${key}: \`${key}\` must be true or false`);
+        expect(JSON.parse(r.out).decision).not.toBe('Allowed');
+      }
+    }
+    // a real boolean is taken
+    const mgmt = await cli(
+      'simulate',
+      '--request',
+      file('mgmt.json', { ...request, scps: scpDeny, principalIsManagementAccount: true }),
+    );
+    expect(mgmt.code).toBe(0);
+  });
+  it('refuses a request key it does not know (a typo would drop that policy)', async () => {
+    const boundary = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+    };
+    const r = await cli(
+      'simulate',
+      '--request',
+      file('typo.json', { ...request, permissionsBoundary: boundary }),
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).not.toMatch(/^Allowed/);
+    expect(r.err).toBe(
+      `error: ${join(dir, 'typo.json')}#/permissionsBoundary: unknown request key \`permissionsBoundary\`: ` +
+        'did you mean `permissionBoundary`? [request.key.unknown]\n',
+    );
+    const scps = await cli('simulate', '--request', file('scps.json', { ...request, SCPs: [[]] }));
+    expect(scps.code).toBe(2);
+    expect(scps.err).toContain(`${join(dir, 'scps.json')}#/SCPs: unknown request key`);
+    expect(scps.err).toContain('did you mean `scps`?');
+    const other = await cli('simulate', '--request', file('other.json', { ...request, note: 'x' }));
+    expect(other.code).toBe(2);
+    expect(other.err).toBe(
+      `error: ${join(dir, 'other.json')}#/note: unknown request key \`note\` [request.key.unknown]\n`,
+    );
+  });
   it('--help and --version exit 0', async () => {
     const h = await cli('--help');
     expect(h.code).toBe(0);
