@@ -1,12 +1,16 @@
 /**
- * No secret value is ever written to a snapshot. CodeBuild PLAINTEXT environment variables and
- * Lambda environment variables hold their values in clear text (AWS recommends Parameter Store
- * or Secrets Manager for secrets precisely because these are readable by anyone with read access:
+ * No secret value is ever written to a snapshot. CodeBuild PLAINTEXT environment variables (of a
+ * project, and of a CodeBuild pipeline action's `EnvironmentVariables` configuration) and Lambda
+ * environment variables hold their values in clear text (AWS recommends Parameter Store or
+ * Secrets Manager for secrets precisely because these are readable by anyone with read access:
  * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html), so
  * their values are replaced; names and types stay because the analyzer needs them (a
- * PARAMETER_STORE or SECRETS_MANAGER value is a name, not a secret, and stays).
+ * PARAMETER_STORE or SECRETS_MANAGER value is a name, not a secret, and stays). Which value stays
+ * is decided by src/model/environmentVariables.ts, which the snapshot loader uses too.
  * Pure functions that return copies.
  */
+import { keepsValue, redactActionEnvironmentVariables } from '../model/environmentVariables.js';
+
 export const REDACTED = '<redacted by permchain>';
 
 type Obj = Record<string, unknown>;
@@ -19,9 +23,7 @@ function redactEnvironmentVariables(vars: unknown): unknown {
   if (!Array.isArray(vars)) return vars;
   return vars.map((v: unknown) => {
     if (!isObj(v)) return v;
-    // `type` defaults to PLAINTEXT when absent
-    const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
-    return type === 'PLAINTEXT' && 'value' in v ? { ...v, value: REDACTED } : v;
+    return 'value' in v && !keepsValue(v) ? { ...v, value: REDACTED } : v;
   });
 }
 
@@ -35,6 +37,9 @@ export function redactCodeBuildProject(project: unknown): unknown {
   if (!isObj(project)) return project;
   const out: Obj = { ...project };
   if ('environment' in out) out['environment'] = redactEnvironment(out['environment']);
+  // the webhook's secret token (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Webhook.html)
+  const webhook = out['webhook'];
+  if (isObj(webhook) && 'secret' in webhook) out['webhook'] = { ...webhook, secret: REDACTED };
   return out;
 }
 
@@ -49,11 +54,35 @@ export function redactLambdaConfiguration(config: unknown): unknown {
 }
 
 /**
- * Pipeline action configuration keys that hold credentials. AWS already masks them as `****` in
- * get-pipeline (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-GitHub.html);
- * redacting them too keeps that promise even if the masking ever changes.
+ * Pipeline action configuration keys that hold credentials: GitHub (version 1)'s `OAuthToken`,
+ * and the secret properties of custom and partner action types, which their owners name
+ * (`SecretToken`, `PassWord`, `ApiKey`, ...). AWS masks the properties an action type declares
+ * secret as `****` in get-pipeline
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-GitHub.html,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionConfigurationProperty.html);
+ * redacting every key whose name says it holds a credential keeps that promise even where the
+ * masking does not apply. No configuration key the analyzer reads has such a name.
  */
-const SECRET_CONFIGURATION_KEYS = new Set(['OAuthToken', 'SecretToken']);
+const SECRET_KEY =
+  /token|secret|passw|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|auth/i;
+
+/** Whether a pipeline action configuration key may hold a credential. */
+export function isSecretConfigurationKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+function redactConfiguration(configuration: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(configuration)) {
+    if (isSecretConfigurationKey(k)) out[k] = REDACTED;
+    else if (k === 'EnvironmentVariables' && typeof v === 'string') {
+      // a JSON string of CodeBuild environment variables; text that is not one may hold
+      // anything, and the loader could not read it anyway
+      out[k] = redactActionEnvironmentVariables(v, REDACTED) ?? REDACTED;
+    } else out[k] = v;
+  }
+  return out;
+}
 
 /** A get-pipeline output `{pipeline, metadata}`. */
 export function redactPipeline(output: unknown): unknown {
@@ -66,14 +95,29 @@ export function redactPipeline(output: unknown): unknown {
           ...stage,
           actions: stage['actions'].map((action: unknown) => {
             if (!isObj(action) || !isObj(action['configuration'])) return action;
-            const configuration: Obj = {};
-            for (const [k, v] of Object.entries(action['configuration'])) {
-              configuration[k] = SECRET_CONFIGURATION_KEYS.has(k) ? REDACTED : v;
-            }
-            return { ...action, configuration };
+            return { ...action, configuration: redactConfiguration(action['configuration']) };
           }),
         };
       })
     : pipeline['stages'];
   return { ...output, pipeline: { ...pipeline, stages } };
+}
+
+/**
+ * The targets of EventBridge rules (list-targets-by-rule): the header and query string values of
+ * an HTTP target (API Gateway, API destination) often carry an API key
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html); their
+ * names stay.
+ */
+export function redactEventTarget(target: unknown): unknown {
+  if (!isObj(target) || !isObj(target['HttpParameters'])) return target;
+  const http: Obj = { ...target['HttpParameters'] };
+  for (const key of ['HeaderParameters', 'QueryStringParameters']) {
+    const params = http[key];
+    if (!isObj(params)) continue;
+    const redacted: Obj = {};
+    for (const name of Object.keys(params)) redacted[name] = REDACTED;
+    http[key] = redacted;
+  }
+  return { ...target, HttpParameters: http };
 }

@@ -5,7 +5,12 @@
  * keys sorted, lists AWS returns in no meaningful order sorted by their natural id).
  */
 import { decodeIamPolicyDocuments, renderJsonFile } from './cliJson.js';
-import { redactCodeBuildProject, redactLambdaConfiguration, redactPipeline } from './redact.js';
+import {
+  redactCodeBuildProject,
+  redactEventTarget,
+  redactLambdaConfiguration,
+  redactPipeline,
+} from './redact.js';
 
 type Obj = Record<string, unknown>;
 
@@ -257,7 +262,7 @@ function fileOf(record: CrawlRecord): { path: string; value: unknown } {
     case 'events': {
       const targets: Obj = {};
       for (const name of Object.keys(record.targets).sort()) {
-        targets[name] = sortBy(record.targets[name] ?? [], 'Id');
+        targets[name] = sortBy(record.targets[name] ?? [], 'Id').map(redactEventTarget);
       }
       return {
         path: regional(record, 'events.json'),

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
+import {
+  REFERENCE_TYPES,
+  redactActionEnvironmentVariables,
+} from '../model/environmentVariables.js';
 import { deploymentGroupKey } from '../model/queries.js';
 import type {
   ActionModel,
@@ -33,7 +37,7 @@ import type {
   SnsTopicModel,
   StageModel,
 } from '../model/types.js';
-import { JsonReader, SHAPE_INVALID, describe, isObject, type JsonObject } from './jsonReader.js';
+import { JsonReader, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
 import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import {
@@ -468,41 +472,26 @@ function readConfiguration(
   return Object.freeze(Object.fromEntries(entries));
 }
 
-const REFERENCE_TYPES: ReadonlySet<string> = new Set(['PARAMETER_STORE', 'SECRETS_MANAGER']);
-
 /**
  * The CodeBuild action's `EnvironmentVariables` is a JSON string of `{name, value, type}`.
  * PLAINTEXT values are often secrets, so they are dropped; PARAMETER_STORE and SECRETS_MANAGER
- * values only name a parameter or secret and are kept
- * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeBuild.html).
+ * values only name a parameter or secret and are kept (src/model/environmentVariables.ts).
  */
 function redactEnvironmentVariables(
   r: JsonReader,
   text: string,
   pointer: string,
 ): string | undefined {
-  let list: unknown;
-  try {
-    list = JSON.parse(text);
-  } catch {
-    list = undefined;
-  }
-  if (!Array.isArray(list) || !list.every(isObject)) {
+  const redacted = redactActionEnvironmentVariables(text);
+  if (redacted === undefined) {
     r.report(
       pointer,
       'expected a json array of `{name, value, type}` objects: the value is left out of the model',
       'snapshot.codepipeline.environment-variables-invalid',
       'warning',
     );
-    return undefined;
   }
-  const redacted = (list as JsonObject[]).map((v) => {
-    const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
-    const out: Record<string, unknown> = { name: v['name'], type };
-    if (REFERENCE_TYPES.has(type) && typeof v['value'] === 'string') out['value'] = v['value'];
-    return out;
-  });
-  return JSON.stringify(redacted);
+  return redacted;
 }
 
 // ---------------------------------------------------------------------------------------------

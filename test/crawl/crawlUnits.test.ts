@@ -18,7 +18,12 @@ import {
   pipelineReferences,
   projectReferences,
 } from '../../src/crawl/references.js';
-import { REDACTED, redactCodeBuildProject, redactPipeline } from '../../src/crawl/redact.js';
+import {
+  REDACTED,
+  isSecretConfigurationKey,
+  redactCodeBuildProject,
+  redactPipeline,
+} from '../../src/crawl/redact.js';
 import { buildSnapshotFiles, safeSegment } from '../../src/crawl/snapshotWriter.js';
 import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
 import { FIXTURE } from './helpers.js';
@@ -204,6 +209,87 @@ describe('redaction', () => {
         ],
       },
     });
+  });
+
+  it('redacts a CodeBuild variable of an unknown type (only parameter and secret names stay)', () => {
+    const project = redactCodeBuildProject({
+      environment: { environmentVariables: [{ name: 'X', value: 'secret', type: 'FUTURE' }] },
+    });
+    expect(JSON.stringify(project)).not.toContain('"secret"');
+  });
+
+  it("redacts a CodeBuild action's EnvironmentVariables as the snapshot loader reads them", () => {
+    const action = (configuration: Record<string, string>) => ({
+      pipeline: { stages: [{ actions: [{ name: 'Build', configuration }] }] },
+    });
+    const config = (out: unknown): Record<string, string> =>
+      (out as { pipeline: { stages: { actions: { configuration: Record<string, string> }[] }[] } })
+        .pipeline.stages[0]!.actions[0]!.configuration;
+    const out = redactPipeline(
+      action({
+        ProjectName: 'p',
+        EnvironmentVariables: JSON.stringify([
+          { name: 'A', value: 'secret-a' },
+          { name: 'B', value: 'secret-b', type: 'PLAINTEXT' },
+          { name: 'C', value: '/param', type: 'PARAMETER_STORE' },
+          {
+            name: 'D',
+            value: 'arn:aws:secretsmanager:us-east-1:1:secret:x',
+            type: 'SECRETS_MANAGER',
+          },
+          { name: 'E', value: 'secret-e', type: 'FUTURE' },
+        ]),
+      }),
+    );
+    expect(config(out)['ProjectName']).toBe('p');
+    expect(JSON.parse(config(out)['EnvironmentVariables']!)).toEqual([
+      { name: 'A', type: 'PLAINTEXT', value: REDACTED },
+      { name: 'B', type: 'PLAINTEXT', value: REDACTED },
+      { name: 'C', type: 'PARAMETER_STORE', value: '/param' },
+      { name: 'D', type: 'SECRETS_MANAGER', value: 'arn:aws:secretsmanager:us-east-1:1:secret:x' },
+      { name: 'E', type: 'FUTURE', value: REDACTED },
+    ]);
+    // text that is not a list of variables may hold anything: it goes whole
+    const bad = redactPipeline(action({ EnvironmentVariables: 'NPM_TOKEN=secret' }));
+    expect(config(bad)['EnvironmentVariables']).toBe(REDACTED);
+  });
+
+  it('names credential configuration keys, and none the analyzer reads', () => {
+    for (const key of ['OAuthToken', 'SecretToken', 'PassWord', 'password', 'ApiKey', 'API_KEY']) {
+      expect({ key, secret: isSecretConfigurationKey(key) }).toEqual({ key, secret: true });
+    }
+    const read = [
+      'ActionMode',
+      'ApplicationName',
+      'BatchEnabled',
+      'BranchName',
+      'BucketName',
+      'CannedACL',
+      'ClusterName',
+      'ConnectionArn',
+      'DeploymentGroupName',
+      'EnvironmentName',
+      'EnvironmentVariables',
+      'FullRepositoryId',
+      'FunctionName',
+      'KMSEncryptionKeyARN',
+      'NotificationArn',
+      'ObjectKey',
+      'OutputArtifactFormat',
+      'ProjectName',
+      'RepositoryName',
+      'RoleArn',
+      'S3Bucket',
+      'S3ObjectKey',
+      'ServiceName',
+      'StackName',
+      'StateMachineArn',
+      'TaskDefinitionTemplateArtifact',
+      'TaskDefinitionTemplatePath',
+    ];
+    for (const key of read) {
+      expect({ key, secret: isSecretConfigurationKey(key) }).toEqual({ key, secret: false });
+    }
   });
 
   it('redacts credential keys in pipeline action configurations', () => {

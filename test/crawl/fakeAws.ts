@@ -171,9 +171,16 @@ function page<T>(items: readonly T[], token: unknown, size: number): { items: T[
     : { items: slice };
 }
 
+/** The services whose outputs can hold a secret where the fixture has the marker (Lambda: its own). */
+const SECRET_SERVICES: ReadonlySet<string> = new Set(['codebuild', 'codepipeline', 'events']);
+
 /** Put back stand-in secrets where the fixture holds the redaction marker. */
 function withSecrets(v: unknown, name = ''): unknown {
   if (v === REDACTED_MARKER) return secretFor(name);
+  // a CodeBuild action's EnvironmentVariables: a JSON string of {name, value, type}
+  if (name === 'EnvironmentVariables' && typeof v === 'string' && v.includes(REDACTED_MARKER)) {
+    return JSON.stringify(withSecrets(JSON.parse(v) as unknown));
+  }
   if (Array.isArray(v)) return v.map((x) => withSecrets(x, name));
   if (v !== null && typeof v === 'object') {
     const o = v as Obj;
@@ -824,7 +831,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
             `unknown operation ${service}.${operation}`,
           );
         let result = handler(request);
-        if (service === 'codebuild') result = withSecrets(result) as Obj;
+        if (SECRET_SERVICES.has(service)) result = withSecrets(result) as Obj;
         send(res, protocol, service, operation, result);
       } catch (err) {
         send(

@@ -3,8 +3,12 @@
  * must give back the fixture, file by file, byte for byte (the fixture is a snapshot the AWS CLI
  * would print, so this pins the CLI-compatible output), with no secret value in it.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CodeBuildClient, BatchGetProjectsCommand } from '@aws-sdk/client-codebuild';
+import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
+import { EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawl } from '../../src/crawl/crawl.js';
@@ -26,8 +30,8 @@ afterEach(async () => {
 
 const credentials = { accessKeyId: FAKE_CALLER_KEY, secretAccessKey: 'fake' };
 
-async function crawlFixture() {
-  fake = await startFakeAws({ fixture: FIXTURE });
+async function crawlFixture(fixture = FIXTURE) {
+  fake = await startFakeAws({ fixture });
   return crawl({
     endpoint: fake.endpoint,
     credentials,
@@ -97,5 +101,73 @@ describe('crawl(serve(fixture))', () => {
     ).toEqual({
       Variables: { API_TOKEN: REDACTED, TARGET_URL: REDACTED },
     });
+  });
+
+  it('writes no secret of a pipeline action (CodeBuild EnvironmentVariables, credential keys), a CodeBuild webhook or an EventBridge HTTP target', async () => {
+    // the fixture with secrets in more places; where it holds the marker the fake serves a secret
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-secrets-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- editing parsed JSON
+    const edit = (path: string, change: (json: any) => void): void => {
+      const json = JSON.parse(readFileSync(join(dir, path), 'utf8'));
+      change(json);
+      writeFileSync(join(dir, path), JSON.stringify(json, null, 2) + '\n');
+    };
+    const variables = [
+      { name: 'NPM_TOKEN', type: 'PLAINTEXT', value: REDACTED },
+      { name: 'DB', type: 'PARAMETER_STORE', value: '/webapp/db' },
+    ];
+    edit('111111111111/us-east-1/codepipeline/webapp.json', (p) => {
+      const build = p.pipeline.stages[1].actions[0];
+      expect(build.name).toBe('Build');
+      build.configuration.EnvironmentVariables = JSON.stringify(variables);
+      build.configuration.PassWord = REDACTED;
+      build.configuration.OAuthToken = REDACTED;
+    });
+    edit('111111111111/us-east-1/codebuild.json', (c) => {
+      c.projects[0].webhook = { secret: REDACTED, url: 'https://example.com/hook' };
+    });
+    edit('111111111111/us-east-1/events.json', (e) => {
+      e.Targets['webapp-source-changed'][0].HttpParameters = {
+        HeaderParameters: { 'x-api-key': REDACTED },
+        QueryStringParameters: { token: REDACTED },
+      };
+    });
+    const result = await crawlFixture(dir);
+    expect(result.failures).toEqual([]);
+
+    // positive control: the fake serves the secrets to the SDK in each of those places
+    const region = 'us-east-1';
+    const endpoint = fake?.endpoint;
+    const cp = new CodePipelineClient({ endpoint, credentials, region });
+    const got = await cp.send(new GetPipelineCommand({ name: 'webapp' }));
+    cp.destroy();
+    const config = got.pipeline?.stages?.[1]?.actions?.[0]?.configuration ?? {};
+    expect(config['EnvironmentVariables']).toContain(secretFor('NPM_TOKEN'));
+    expect(config['PassWord']).toBe(secretFor('PassWord'));
+    const cb = new CodeBuildClient({ endpoint, credentials, region });
+    const projects = await cb.send(new BatchGetProjectsCommand({ names: ['webapp-build'] }));
+    cb.destroy();
+    expect(projects.projects?.[0]?.webhook?.secret).toBe(secretFor('secret'));
+    const eb = new EventBridgeClient({ endpoint, credentials, region });
+    const targets = await eb.send(new ListTargetsByRuleCommand({ Rule: 'webapp-source-changed' }));
+    eb.destroy();
+    expect(targets.Targets?.[0]?.HttpParameters?.HeaderParameters?.['x-api-key']).toBe(
+      secretFor('x-api-key'),
+    );
+
+    for (const f of result.files) {
+      expect({ path: f.path, secret: f.content.includes('fake-secret-value') }).toEqual({
+        path: f.path,
+        secret: false,
+      });
+    }
+    // what is written is the fixture: names, types and parameter names kept, values redacted
+    const written = parseFiles(result.files);
+    const want = readSnapshot(dir);
+    expect(Object.keys(written).sort()).toEqual(Object.keys(want).sort());
+    for (const path of Object.keys(want)) {
+      expect({ path, json: written[path] }).toEqual({ path, json: want[path] });
+    }
   });
 });
