@@ -87,6 +87,7 @@ export function buildPipelineLinks(
         action.inputArtifacts,
         producers,
         facts.artifactStore?.keyArn,
+        region,
       );
       for (const link of links) {
         const entry = byId.get(link.requirementId)!;
@@ -340,6 +341,12 @@ function filesFor(reason: string, gaps: ReadonlyMap<FactGroup, string>): string[
  * (aws-facts.md 1.3, PRAC [CDK-4183]). A project the input does not hold (or could not read)
  * leaves its outputs' key unknown: `key-of-codebuild-project:P`, with the file that would settle
  * it. Undefined when every input uses the store key.
+ *
+ * Only in the producer's own region: an action of another region reads the copy CodePipeline
+ * made in the artifact store of its region, encrypted with that store's key (one bucket and key
+ * per action region, aws-facts.md 1.1 [CP-XREG],
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html;
+ * a KMS key is regional, so the project's key cannot be the one that copy is encrypted with).
  */
 function inputKeys(
   model: Model,
@@ -347,6 +354,7 @@ function inputKeys(
   inputs: readonly string[],
   producers: Producers,
   storeKey: string | undefined,
+  readerRegion: string,
 ): Map<string, { artifacts: string[]; unknown?: string }> | undefined {
   if (!storeKey || inputs.length === 0) return undefined;
   const byKey = new Map<string, { artifacts: string[]; unknown?: string }>();
@@ -361,7 +369,11 @@ function inputKeys(
       // a CodeBuild action the artifact is encrypted with its project's key
       key = `key-of-unsettled-producer:${input}`;
       unknown = open;
-    } else if (producer && producer.action.provider === 'CodeBuild') {
+    } else if (
+      producer &&
+      producer.action.provider === 'CodeBuild' &&
+      (producer.action.region ?? pipeline.region) === readerRegion
+    ) {
       const p = producer.action;
       const region = p.region ?? pipeline.region;
       const account = (p.roleArn && parseArn(p.roleArn)?.account) || pipeline.account;

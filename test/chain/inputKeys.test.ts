@@ -5,7 +5,7 @@
  * CodeBuild project role reading another build's output, and for the instance roles of a
  * CodeDeploy group, not only for the first.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,5 +165,112 @@ describe('a build output whose project the input does not hold', () => {
       ['key-of-codebuild-project:demo-build', 'Unknown'],
     ]);
     expect(links[0]!.missing).toEqual(['111111111111/us-east-1/codebuild.json']);
+  });
+});
+
+describe('an action of another region reads the copy in its own artifact store', () => {
+  const WEST_KEY = 'arn:aws:kms:us-west-2:111111111111:key/aaaa1111-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
+
+  /**
+   * pass-cross-account with the deploy action in us-west-2, which has its own artifact store and
+   * key: CodePipeline copies the build output there, encrypted with that key (aws-facts 1.1
+   * [CP-XREG]). The us-west-2 key trusts the pipeline and build roles only.
+   */
+  function crossRegion(deployInput: 'BuildOutput' | 'SourceOutput'): string {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-input-keys-region-'));
+    cpSync('fixtures/scenarios/pass-cross-account', dir, { recursive: true });
+    const file = join(dir, PIPELINE);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      pipeline: {
+        artifactStore?: unknown;
+        artifactStores?: Record<string, unknown>;
+        stages: {
+          name: string;
+          actions: {
+            region?: string;
+            inputArtifacts: { name: string }[];
+            configuration: Record<string, string>;
+          }[];
+        }[];
+      };
+    };
+    const east = doc.pipeline.artifactStore;
+    delete doc.pipeline.artifactStore;
+    doc.pipeline.artifactStores = {
+      'us-east-1': east,
+      'us-west-2': {
+        type: 'S3',
+        location: 'orders-artifacts-111111111111-us-west-2',
+        encryptionKey: { id: WEST_KEY, type: 'KMS' },
+      },
+    };
+    const deploy = doc.pipeline.stages.find((s) => s.name === 'DeployProd')!.actions[0]!;
+    deploy.region = 'us-west-2';
+    deploy.inputArtifacts = [{ name: deployInput }];
+    deploy.configuration['TemplatePath'] = `${deployInput}::packaged.yaml`;
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const bucket = readFileSync(
+      join(dir, '111111111111/s3/orders-artifacts-111111111111-us-east-1.json'),
+      'utf8',
+    ).replaceAll('us-east-1', 'us-west-2');
+    writeFileSync(
+      join(dir, '111111111111/s3/orders-artifacts-111111111111-us-west-2.json'),
+      bucket,
+    );
+    mkdirSync(join(dir, '111111111111/us-west-2/kms'), { recursive: true });
+    const roles = [
+      'arn:aws:iam::111111111111:role/service-role/orders-api-pipeline-role',
+      'arn:aws:iam::111111111111:role/service-role/orders-api-build-role',
+    ];
+    writeFileSync(
+      join(dir, '111111111111/us-west-2/kms/aaaa1111-3b2f-4a6d-8e5c-1f0a9b8c7d6e.json'),
+      JSON.stringify({
+        KeyMetadata: {
+          AWSAccountId: '111111111111',
+          KeyId: 'aaaa1111-3b2f-4a6d-8e5c-1f0a9b8c7d6e',
+          Arn: WEST_KEY,
+          Enabled: true,
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeyState: 'Enabled',
+          KeyManager: 'CUSTOMER',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+        },
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+            {
+              Effect: 'Allow',
+              Principal: { AWS: roles },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+            },
+          ],
+        }),
+      }),
+    );
+    return dir;
+  }
+
+  const decrypts = (dir: string): [string, string][] =>
+    analyzeModel(loadSnapshot(dir))
+      .pipelines[0]!.links.filter(
+        (l) => l.stage === 'DeployProd' && l.requirement === 'artifacts.input.kms-decrypt',
+      )
+      .map((l) => [l.resource, l.decision]);
+
+  it('a build output is decrypted with the store key of the reader region, not the project key', () => {
+    // the project key (the us-east-1 store key) is one the deploy role may use; the us-west-2
+    // store key does not trust it
+    expect(decrypts(crossRegion('BuildOutput'))).toEqual([[WEST_KEY, 'ImplicitlyDenied']]);
+  });
+
+  it('as a source output is (the control)', () => {
+    expect(decrypts(crossRegion('SourceOutput'))).toEqual([[WEST_KEY, 'ImplicitlyDenied']]);
   });
 });
