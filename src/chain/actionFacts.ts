@@ -42,6 +42,7 @@ export type FactGroup =
   | 'codedeployInstances'
   | 'ecs'
   | 's3Source'
+  | 's3Deploy'
   | 'events'
   | 'artifactStore';
 
@@ -280,6 +281,43 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('s3Source', found.file);
   }
 
+  let s3Deploy: ActionFacts['s3Deploy'];
+  if (action.provider === 'S3' && action.category === 'Deploy' && cfg['BucketName']) {
+    const configured = cfg['KMSEncryptionKeyARN'];
+    if (configured) {
+      // "you can use the key ID, key ARN, or alias ARN"
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html);
+      // a key id names a key of the account making the request, the action's ("If the KMS key
+      // doesn't exist in the same account that's issuing the command, you must use the full Key
+      // ARN", https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+      s3Deploy = { keyArn: keyArnOf(model, configured, actionAccount, actionRegion, partition) };
+    } else {
+      // without one, S3 encrypts with the bucket's default encryption: SSE-KMS needs
+      // kms:GenerateDataKey on the bucket's default key
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)
+      const found = findBucket(model, cfg['BucketName'], actionAccount);
+      if (found.kind === 'found') {
+        const b = found.value;
+        const enc = b.encryption;
+        s3Deploy = enc?.sseAlgorithm?.startsWith('aws:kms')
+          ? {
+              // a key id or alias (and the default aws/s3) is resolved in the requester's
+              // account: "KMS resolves the key within the requester's account"
+              // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html)
+              keyArn: keyArnOf(
+                model,
+                enc.kmsMasterKeyId,
+                actionAccount,
+                b.region ?? actionRegion,
+                partition,
+              ),
+            }
+          : {};
+      } else
+        gaps.set('s3Deploy', found.file ?? snapshotPath.bucket(actionAccount, cfg['BucketName']));
+    }
+  }
+
   let lambda: ActionFacts['lambda'];
   if (action.provider === 'Lambda' && cfg['FunctionName']) {
     const found = findLambda(model, actionAccount, actionRegion, cfg['FunctionName']);
@@ -323,6 +361,7 @@ export function actionFacts(
     ...(codedeploy ? { codedeploy } : {}),
     ...(ecs ? { ecs } : {}),
     ...(s3Source ? { s3Source } : {}),
+    ...(s3Deploy ? { s3Deploy } : {}),
     ...(lambda ? { lambda } : {}),
     ...(eventsRule ? { eventsRule } : {}),
   };

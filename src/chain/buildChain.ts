@@ -321,6 +321,7 @@ const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/deployment (group|config)/i, 'codedeploy'],
   [/task definition/i, 'ecs'],
   [/source bucket|s3 source/i, 's3Source'],
+  [/deploy bucket/i, 's3Deploy'],
   [/eventbridge rule|rule role/i, 'events'],
   [/artifact store/i, 'artifactStore'],
 ];

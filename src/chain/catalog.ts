@@ -104,6 +104,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       'the keys an S3 deploy writes: ObjectKey, or `<ObjectKey>/*` (`*`) when Extract = true',
   },
   'S3Deploy.Encryption': { description: '`aws:kms` when KMSEncryptionKeyARN is set; else absent' },
+  'S3Deploy.KeyArn': {
+    description:
+      "the KMS key the deploy encrypts with: KMSEncryptionKeyARN resolved (a key id is the action account's), else the deploy bucket's default SSE-KMS key; absent when neither; unknown when the bucket is not in the input",
+  },
   'CodeBuild.ServiceRoleArn': { description: "the CodeBuild project's service role ARN" },
   'CodeBuild.LogGroupName': {
     description: "the project's CloudWatch Logs group (default `/aws/codebuild/<project>`)",
@@ -697,6 +701,15 @@ function resolvePlaceholder(
       return s3DeployObjectKey(cfg);
     case 'S3Deploy.Encryption':
       return cfg['KMSEncryptionKeyARN'] ? value('aws:kms') : absent('no KMSEncryptionKeyARN');
+    case 'S3Deploy.KeyArn':
+      if (!facts.s3Deploy)
+        return unknown(
+          `the S3 deploy bucket \`${cfg['BucketName'] ?? ''}\` is not known (its default encryption decides the key)`,
+        );
+      return maybe(
+        facts.s3Deploy.keyArn,
+        'no KMSEncryptionKeyARN and the deploy bucket does not default to SSE-KMS',
+      );
     case 'CodeBuild.ServiceRoleArn':
       return cb ? known(cb.serviceRoleArn, 'the project has no service role') : unknown(noProject);
     case 'CodeBuild.LogGroupName': {

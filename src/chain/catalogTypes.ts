@@ -220,6 +220,12 @@ export interface ActionFacts {
   };
   /** S3 source bucket facts (S3 source actions) */
   readonly s3Source?: { readonly bucketAccount?: string; readonly keyArn?: string };
+  /**
+   * S3 deploy facts: the key the uploads are encrypted with (KMSEncryptionKeyARN, else the
+   * deploy bucket's default SSE-KMS key; absent when neither); undefined when that is not known
+   * (no KMSEncryptionKeyARN and the bucket is not in the input)
+   */
+  readonly s3Deploy?: { readonly keyArn?: string };
   readonly lambda?: { readonly functionRoleArn?: string };
   /** the EventBridge rule that starts the pipeline for this source action */
   readonly eventsRule?: { readonly arn?: string; readonly roleArn?: string };

@@ -776,6 +776,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   'S3Source.KeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'CodeBuild.EncryptionKeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'Config.KMSEncryptionKeyARN': 'arn:aws:kms:eu-west-1:111111111111:key/x',
+  'S3Deploy.KeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'Config.ConnectionArn': 'arn:aws:codestar-connections:eu-west-1:111111111111:connection/x',
   'CloneRef.ConnectionArn': 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x',
   'CloneRef.CodeCommitRepositoryArn': 'arn:aws:codecommit:eu-west-1:111111111111:x',
