@@ -196,6 +196,40 @@ describe('catalog files', () => {
     }
   });
 
+  it('give each action only the service condition keys it has', () => {
+    // a key the action does not have is never in its request: a policy testing it (a Null or
+    // negated test) decides differently than it would with the key wrongly set
+    for (const e of catalog.entries) {
+      const keys = [...Object.keys(e.context ?? {}), ...Object.keys(e.uncertainContext ?? {})];
+      for (const action of e.actions) {
+        const [service, name] = action.split(':') as [string, string];
+        const actions = readJson(join(iamData, 'actions', `${service}.json`)) as Record<
+          string,
+          { conditionKeys: string[]; resourceTypes: { name: string; conditionKeys: string[] }[] }
+        >;
+        const types = readJson(join(iamData, 'resourceTypes', `${service}.json`)) as Record<
+          string,
+          { conditionKeys?: string[] }
+        >;
+        const a = actions[name.toLowerCase()]!;
+        const has = new Set(
+          [
+            ...a.conditionKeys,
+            ...a.resourceTypes.flatMap((t) => [
+              ...t.conditionKeys,
+              ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? []),
+            ]),
+          ].map((k) => k.toLowerCase()),
+        );
+        for (const key of keys) {
+          const lower = key.toLowerCase();
+          if (lower.startsWith('aws:')) continue;
+          expect(has.has(lower), `${e.id}: ${action} has no \`${key}\``).toBe(true);
+        }
+      }
+    }
+  });
+
   it('cover every provider, S3 as both source and deploy', () => {
     const providers = new Set(catalog.entries.map((e) => e.provider));
     for (const p of PROVIDERS) expect(providers.has(p), p).toBe(true);
