@@ -188,6 +188,8 @@ export function actionFacts(
         cloneRefSources.push({
           provider: 'CodeStarSourceConnection',
           connectionArn: pc['ConnectionArn'],
+          ...(pc['FullRepositoryId'] ? { fullRepositoryId: pc['FullRepositoryId'] } : {}),
+          ...(pc['BranchName'] ? { branchName: pc['BranchName'] } : {}),
         });
       }
     }

@@ -46,6 +46,11 @@ interface PlaceholderSpec {
   readonly description: string;
   /** list-valued: a template using it expands into one link per value */
   readonly list?: boolean;
+  /**
+   * a value that belongs to each value of this list placeholder (the repository cloned through
+   * each connection): usable only in an entry whose list placeholder it is, and set per link
+   */
+  readonly companionOf?: string;
 }
 
 /**
@@ -131,6 +136,22 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'CloneRef.ConnectionArn': {
     description: 'each connection used to clone (CODEBUILD_CLONE_REF inputs)',
     list: true,
+  },
+  'CloneRef.FullRepositoryId': {
+    description: 'the FullRepositoryId of the source action behind each `CloneRef.ConnectionArn`',
+    companionOf: 'CloneRef.ConnectionArn',
+  },
+  'CloneRef.BranchName': {
+    description: 'the BranchName of the source action behind each `CloneRef.ConnectionArn`',
+    companionOf: 'CloneRef.ConnectionArn',
+  },
+  'CloneRef.OwnerId': {
+    description: 'the owner part of `CloneRef.FullRepositoryId`',
+    companionOf: 'CloneRef.ConnectionArn',
+  },
+  'CloneRef.RepositoryName': {
+    description: 'the repository part of `CloneRef.FullRepositoryId`',
+    companionOf: 'CloneRef.ConnectionArn',
   },
   'CodeDeploy.DeploymentConfigName': {
     description: "the deployment group's deployment configuration name",
@@ -388,6 +409,7 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   // Templates: every placeholder known; at most one list placeholder per entry, so an entry
   // expands along one axis (one link per action and per value).
   const lists = new Set<string>();
+  const companions: { name: string; pointer: string }[] = [];
   const checkTemplate = (
     pointer: string,
     template: string,
@@ -398,6 +420,7 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
       if (!isKnownPlaceholder(name)) {
         bad(pointer, `unknown placeholder \`\${${name}}\``, 'catalog.placeholder.unknown');
       } else if (isListPlaceholder(name)) lists.add(name);
+      else if (PLACEHOLDERS[name]?.companionOf !== undefined) companions.push({ name, pointer });
     }
   };
   const resource = str('resource', true);
@@ -434,6 +457,16 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
       `more than one list placeholder: \`${[...lists].sort().join('`, `')}\``,
       'catalog.placeholder.lists',
     );
+  }
+  for (const c of companions) {
+    const of = PLACEHOLDERS[c.name]!.companionOf!;
+    if (!lists.has(of)) {
+      bad(
+        c.pointer,
+        `\`\${${c.name}}\` belongs to each value of \`\${${of}}\`, which the entry does not use`,
+        'catalog.placeholder.companion',
+      );
+    }
   }
   const fix = str('fix', true);
   if (fix !== undefined) {
@@ -483,6 +516,12 @@ function validateCondition(
     !isKnownPlaceholder(subject)
   ) {
     bad(joinPointer(at, 'subject'), `unknown subject \`${subject}\``, 'catalog.when.subject');
+  } else if (PLACEHOLDERS[subject]?.companionOf !== undefined) {
+    bad(
+      joinPointer(at, 'subject'),
+      `\`${subject}\` has a value per link only, not a subject`,
+      'catalog.when.subject',
+    );
   }
   if ('present' in c && typeof c['present'] !== 'boolean') {
     bad(joinPointer(at, 'present'), '`present` must be a boolean', 'catalog.when.shape');
@@ -504,9 +543,17 @@ function validateCondition(
 // Placeholder resolution
 // ---------------------------------------------------------------------------------------------
 
+/** The values of the companion placeholders (PlaceholderSpec.companionOf) of one list value. */
+type Companions = Readonly<Record<string, string | undefined>>;
+
 type Resolved =
   | { readonly kind: 'value'; readonly value: string }
-  | { readonly kind: 'list'; readonly values: readonly string[] }
+  | {
+      readonly kind: 'list';
+      readonly values: readonly string[];
+      /** per value, its companions' values */
+      readonly companions?: readonly Companions[];
+    }
   | { readonly kind: 'absent'; readonly why: string }
   | { readonly kind: 'unknown'; readonly why: string };
 
@@ -759,13 +806,27 @@ function resolvePlaceholder(
           s.provider === 'CodeCommit' && s.repositoryArn ? [s.repositoryArn] : [],
         ),
       };
-    case 'CloneRef.ConnectionArn':
+    case 'CloneRef.ConnectionArn': {
+      const sources = (facts.cloneRefSources ?? []).flatMap((s) =>
+        s.provider === 'CodeStarSourceConnection' && s.connectionArn
+          ? [{ ...s, connectionArn: s.connectionArn }]
+          : [],
+      );
       return {
         kind: 'list',
-        values: (facts.cloneRefSources ?? []).flatMap((s) =>
-          s.provider === 'CodeStarSourceConnection' && s.connectionArn ? [s.connectionArn] : [],
-        ),
+        values: sources.map((s) => s.connectionArn),
+        companions: sources.map((s) => {
+          const full = s.fullRepositoryId;
+          const slash = full?.indexOf('/') ?? -1;
+          return {
+            'CloneRef.FullRepositoryId': full,
+            'CloneRef.BranchName': s.branchName,
+            'CloneRef.OwnerId': slash > 0 ? full!.slice(0, slash) : undefined,
+            'CloneRef.RepositoryName': slash > 0 ? full!.slice(slash + 1) : undefined,
+          };
+        }),
       };
+    }
     case 'CodeDeploy.DeploymentConfigName':
       return known(
         facts.codedeploy?.deploymentConfigName,
@@ -807,6 +868,12 @@ function resolvePlaceholder(
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
     case 'EventsRule.RoleArn':
       return known(facts.eventsRule?.roleArn, "the EventBridge rule's role is not known");
+    case 'CloneRef.FullRepositoryId':
+    case 'CloneRef.BranchName':
+    case 'CloneRef.OwnerId':
+    case 'CloneRef.RepositoryName':
+      // validateEntry allows them only beside their list placeholder, which fills them
+      return unknown(`\`${name}\` has a value per connection only`);
     default:
       // validateEntry rejects unknown placeholders, so this is a bug
       throw new Error(`catalog: unknown placeholder \`${name}\``);
@@ -899,12 +966,19 @@ export function requirementApplies(entry: Requirement, facts: ActionFacts): Trut
 
 class UnknownPlaceholder extends Error {}
 
+/** The current value of an entry's list placeholder, with its companions' values. */
+interface ListItem {
+  readonly name: string;
+  readonly value: string;
+  readonly companions?: Companions;
+}
+
 /** Fill a template; `item` is the current value of the entry's list placeholder. */
 function fill(
   template: string,
   facts: ActionFacts,
   entry: Requirement,
-  item: { name: string; value: string } | undefined,
+  item: ListItem | undefined,
   onAbsent: 'unknown' | 'drop',
   principal?: string,
 ): string | undefined {
@@ -921,7 +995,10 @@ function fill(
       out += item.value;
       continue;
     }
-    const r = resolvePlaceholder(part, facts, entry, principal);
+    const r =
+      item?.companions && Object.hasOwn(item.companions, part)
+        ? maybe(item.companions[part], `\`${part}\` is not set for \`${item.value}\``)
+        : resolvePlaceholder(part, facts, entry, principal);
     switch (r.kind) {
       case 'value':
         out += r.value;
@@ -992,12 +1069,23 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
   if (applies === false) return [];
   if (applies !== true) return { unknown: `\`${entry.id}\`: ${applies.unknown}` };
   const listName = listPlaceholderOf(entry);
-  let items: ({ name: string; value: string } | undefined)[] = [undefined];
+  let items: (ListItem | undefined)[] = [undefined];
   if (listName !== undefined) {
     const r = resolvePlaceholder(listName, facts, entry);
     if (r.kind === 'unknown') return { unknown: `\`${entry.id}\`: ${r.why}` };
     const values = r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
-    items = [...new Set(values)].map((v) => ({ name: listName, value: v }));
+    const companions = r.kind === 'list' ? r.companions : undefined;
+    // one link per value, and per distinct companions of a value (two repositories cloned
+    // through one connection)
+    const seen = new Set<string>();
+    items = [];
+    values.forEach((v, i) => {
+      const c = companions?.[i];
+      const key = JSON.stringify([v, c ?? null]);
+      if (seen.has(key)) return;
+      seen.add(key);
+      items.push({ name: listName, value: v, ...(c ? { companions: c } : {}) });
+    });
   }
   const links: ExpandedLink[] = [];
   try {
@@ -1049,7 +1137,7 @@ function fillContext(
   context: Readonly<Record<string, ContextTemplate>> | undefined,
   facts: ActionFacts,
   entry: Requirement,
-  item: { name: string; value: string } | undefined,
+  item: ListItem | undefined,
   principal: string | undefined,
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
@@ -1074,7 +1162,7 @@ function fillFix(
   template: string,
   facts: ActionFacts,
   entry: Requirement,
-  item: { name: string; value: string } | undefined,
+  item: ListItem | undefined,
   extra: Readonly<Record<string, string>>,
   principal: string | undefined,
 ): string {
@@ -1084,6 +1172,8 @@ function fillFix(
     const name = parts[i]!;
     if (Object.hasOwn(extra, name)) out += extra[name]!;
     else if (item && name === item.name) out += item.value;
+    else if (item?.companions && Object.hasOwn(item.companions, name))
+      out += item.companions[name] ?? `\${${name}}`;
     else {
       const r = resolvePlaceholder(name, facts, entry, principal);
       out += r.kind === 'value' ? r.value : `\${${name}}`;

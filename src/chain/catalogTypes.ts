@@ -169,6 +169,9 @@ export interface CloneRefSource {
   readonly repositoryArn?: string;
   /** CodeStarSourceConnection: the connection ARN */
   readonly connectionArn?: string;
+  /** CodeStarSourceConnection: the source action's FullRepositoryId and BranchName */
+  readonly fullRepositoryId?: string;
+  readonly branchName?: string;
 }
 
 /**

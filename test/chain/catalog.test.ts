@@ -24,6 +24,7 @@ import {
   placeholdersOf,
   validateCatalogFile,
   type ActionFacts,
+  type CloneRefSource,
   type ExpandedLink,
   type Requirement,
 } from '../../src/chain/catalog.js';
@@ -376,6 +377,7 @@ const TOOLS = '111111111111';
 const TARGET = '222222222222';
 const KEY = `arn:aws:kms:eu-west-1:${TOOLS}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const PIPELINE_ROLE = `arn:aws:iam::${TOOLS}:role/pipeline-role`;
+const CONNECTION = `arn:aws:codeconnections:eu-west-1:${TOOLS}:connection/abc`;
 const FAS = {
   'aws:CalledVia': ['s3.amazonaws.com'],
   'aws:CalledViaFirst': 's3.amazonaws.com',
@@ -488,6 +490,47 @@ describe('expandRequirement: a CodeBuild action', () => {
     expect(all.filter((l) => l.requirementId.startsWith('artifacts.'))).toEqual([]);
   });
 
+  it('clones through one connection once per repository, each link with its own repository', () => {
+    const source = (full?: string): CloneRefSource => ({
+      provider: 'CodeStarSourceConnection',
+      connectionArn: CONNECTION,
+      ...(full !== undefined ? { fullRepositoryId: full } : {}),
+    });
+    const g = facts({
+      ...f,
+      codebuild: { serviceRoleArn: PROJECT_ROLE, encryptionKeyArn: KEY },
+      cloneRefSources: [source('org/app'), source('org/lib'), source('org/app'), source()],
+    });
+    const clone = links('codebuild-project.clone-use-connection', g);
+    expect(clone.map((l) => [l.resource, l.context])).toEqual([
+      [CONNECTION, { 'codeconnections:FullRepositoryId': 'org/app' }],
+      [CONNECTION, { 'codeconnections:FullRepositoryId': 'org/lib' }],
+      // no FullRepositoryId in the source configuration: the key is absent
+      [CONNECTION, {}],
+    ]);
+    expect(clone[2]!.uncertainContext).toEqual({
+      'codeconnections:ProviderAction': 'GitPull',
+      'codeconnections:ProviderPermissionsRequired': 'read_only',
+    });
+  });
+
+  it('rejects a companion placeholder without its list placeholder', () => {
+    const entry = {
+      id: 'x.y',
+      provider: 'CodeBuildProject',
+      principal: 'codebuildProjectRole',
+      actions: ['codeconnections:UseConnection'],
+      resource: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x',
+      context: { 'codeconnections:FullRepositoryId': '${CloneRef.FullRepositoryId}' },
+      level: 'required',
+      doc: 'https://example.com',
+      basis: 'DOC',
+      fix: 'f',
+    };
+    const r = validateCatalogFile({ requirements: [entry] }, 'x.json');
+    expect(r.problems.map((p) => p.id)).toEqual(['catalog.placeholder.companion']);
+  });
+
   it('adds ECR pulls, VPC links per subnet, and clone links only when configured', () => {
     const g = facts({
       ...f,
@@ -501,7 +544,9 @@ describe('expandRequirement: a CodeBuild action', () => {
       cloneRefSources: [
         {
           provider: 'CodeStarSourceConnection',
-          connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc',
+          connectionArn: CONNECTION,
+          fullRepositoryId: 'org/app',
+          branchName: 'main',
         },
       ],
     });
@@ -522,9 +567,36 @@ describe('expandRequirement: a CodeBuild action', () => {
         'ec2:Subnet': `arn:aws:ec2:eu-west-1:${TOOLS}:subnet/subnet-b`,
       },
     ]);
-    expect(links('codebuild-project.clone-use-connection', g).map((l) => l.action)).toEqual([
-      'codestar-connections:UseConnection',
-      'codeconnections:UseConnection',
+    // both prefixes, each with its own keys: the repository is known, the rest is not documented
+    const clone = [
+      ...links('codebuild-project.clone-codestar-connections-use-connection', g),
+      ...links('codebuild-project.clone-use-connection', g),
+    ];
+    expect(clone.map((l) => [l.action, l.resource, l.context, l.uncertainContext])).toEqual([
+      [
+        'codestar-connections:UseConnection',
+        CONNECTION,
+        { 'codestar-connections:FullRepositoryId': 'org/app' },
+        {
+          'codestar-connections:BranchName': 'main',
+          'codestar-connections:OwnerId': 'org',
+          'codestar-connections:ProviderAction': 'GitPull',
+          'codestar-connections:ProviderPermissionsRequired': 'read_only',
+          'codestar-connections:RepositoryName': 'app',
+        },
+      ],
+      [
+        'codeconnections:UseConnection',
+        CONNECTION,
+        { 'codeconnections:FullRepositoryId': 'org/app' },
+        {
+          'codeconnections:BranchName': 'main',
+          'codeconnections:OwnerId': 'org',
+          'codeconnections:ProviderAction': 'GitPull',
+          'codeconnections:ProviderPermissionsRequired': 'read_only',
+          'codeconnections:RepositoryName': 'app',
+        },
+      ],
     ]);
     expect(links('codebuild-project.clone-git-pull', g)).toEqual([]);
     // default credentials: the repository policy must let the service principal pull
