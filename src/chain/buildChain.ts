@@ -21,7 +21,7 @@ import { isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
-import { unresolvedIn } from './resolveLink.js';
+import { resolveLink, unresolvedIn } from './resolveLink.js';
 
 export function buildPipelineLinks(
   model: Model,
@@ -150,7 +150,12 @@ export function buildPipelineLinks(
           );
           continue;
         }
-        push(spec, ruleOf.get(link)?.label);
+        push(
+          link.alternativeResource !== undefined
+            ? eitherResource(model, spec, link.alternativeResource)
+            : spec,
+          ruleOf.get(link)?.label,
+        );
       }
       for (const u of unknowns) {
         const entry = byId.get(u.requirementId)!;
@@ -280,6 +285,38 @@ function toSpec(
       : `pipeline \`${pipeline.name}\``,
     doc: link.doc,
     fix: link.fix,
+  };
+}
+
+/**
+ * A call AWS documents as authorized on either of two resources (the catalog's
+ * `alternativeResource`: its documents disagree): the link is evaluated on both, and is decided
+ * only when both answers agree (both allowed, or both denied); otherwise it is Unknown, saying
+ * which form the policies allow. It is never allowed on one form alone.
+ */
+function eitherResource(model: Model, spec: LinkSpec, alternative: string): LinkSpec {
+  if (alternative === spec.resource) return spec;
+  const a = resolveLink(model, spec);
+  const b = resolveLink(model, { ...spec, resource: alternative });
+  const allowed = (d: string): boolean => d === 'Allowed';
+  const denied = (d: string): boolean => d === 'ImplicitlyDenied' || d === 'ExplicitlyDenied';
+  if (a.decision === 'Unknown') return spec;
+  if ((allowed(a.decision) && allowed(b.decision)) || (denied(a.decision) && denied(b.decision)))
+    return spec;
+  if (b.decision === 'Unknown') {
+    return {
+      ...spec,
+      unknown: [...(b.missing ?? [])],
+      unknownReason: `AWS documents the call on \`${spec.resource}\` and on \`${alternative}\`, and on the second it cannot be decided (${b.why})`,
+    };
+  }
+  const [yes, no] = allowed(a.decision)
+    ? [spec.resource, alternative]
+    : [alternative, spec.resource];
+  return {
+    ...spec,
+    unknown: [],
+    unknownReason: `AWS documents the call on \`${spec.resource}\` and on \`${alternative}\`; the policies allow \`${yes}\` but not \`${no}\`, so whether it is allowed is not known: allow both`,
   };
 }
 

@@ -207,6 +207,7 @@ const ENTRY_KEYS = new Set([
   'principal',
   'actions',
   'resource',
+  'alternativeResource',
   'resourceAccount',
   'context',
   'uncertainContext',
@@ -425,6 +426,8 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   };
   const resource = str('resource', true);
   if (resource !== undefined) checkTemplate(joinPointer(at, 'resource'), resource);
+  const alternative = str('alternativeResource', false);
+  if (alternative !== undefined) checkTemplate(joinPointer(at, 'alternativeResource'), alternative);
   const resourceAccount = str('resourceAccount', false);
   if (resourceAccount !== undefined) {
     checkTemplate(joinPointer(at, 'resourceAccount'), resourceAccount);
@@ -1044,8 +1047,11 @@ function templateParts(template: string): readonly string[] {
 
 /** The entry's list placeholder (validation allows at most one), if any. */
 function listPlaceholderOf(entry: Requirement): string | undefined {
-  const templates = [entry.resource, entry.resourceAccount ?? ''];
-  for (const v of Object.values(entry.context ?? {})) {
+  const templates = [entry.resource, entry.alternativeResource ?? '', entry.resourceAccount ?? ''];
+  for (const v of [
+    ...Object.values(entry.context ?? {}),
+    ...Object.values(entry.uncertainContext ?? {}),
+  ]) {
     if (typeof v === 'string') templates.push(v);
     else templates.push(...v);
   }
@@ -1092,6 +1098,10 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     for (const { principal, unknown: why } of principalsOf(entry.principal, facts)) {
       for (const item of items) {
         const resource = fill(entry.resource, facts, entry, item, 'unknown', principal)!;
+        const alternativeResource =
+          entry.alternativeResource !== undefined
+            ? fill(entry.alternativeResource, facts, entry, item, 'unknown', principal)!
+            : undefined;
         const resourceAccount =
           entry.resourceAccount !== undefined
             ? fill(entry.resourceAccount, facts, entry, item, 'drop', principal)
@@ -1114,6 +1124,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             ...(why !== undefined ? { principalUnknown: why } : {}),
             action,
             resource,
+            ...(alternativeResource !== undefined ? { alternativeResource } : {}),
             ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
             context,
             ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),

@@ -110,6 +110,11 @@ export interface Requirement {
   readonly actions: readonly string[];
   /** ARN template, or `*` for actions without a resource type */
   readonly resource: string;
+  /**
+   * a second ARN template AWS documents the call as authorized on, when its documents disagree
+   * on which: the link is evaluated on both and is Unknown when the answers differ
+   */
+  readonly alternativeResource?: string;
   /** the account owning the resource when its ARN does not say (S3) */
   readonly resourceAccount?: string;
   readonly context?: Readonly<Record<string, ContextTemplate>>;
@@ -244,6 +249,8 @@ export interface ExpandedLink {
   readonly principalUnknown?: string;
   readonly action: string;
   readonly resource: string;
+  /** the other documented resource of the call (Requirement.alternativeResource), filled */
+  readonly alternativeResource?: string;
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   readonly uncertainContext?: Readonly<Record<string, string | readonly string[]>>;

@@ -158,15 +158,17 @@ describe('catalog files', () => {
         >;
         // UseConnection of either prefix is authorized on a connection ARN of either prefix:
         // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
-        const sample = sampleResource(e.resource).replace(
-          /^arn:aws:(codestar-connections|codeconnections):/,
-          `arn:aws:${service}:`,
-        );
-        const fits = types.some((t) => {
-          const arn = arnTemplates[t.name.toLowerCase()]?.arn ?? arnTemplates[t.name]?.arn;
-          return arn !== undefined && arnPattern(arn).test(sample);
-        });
-        expect(fits, `${e.id}: ${action} on ${sample}`).toBe(true);
+        for (const resource of [e.resource, e.alternativeResource ?? e.resource]) {
+          const sample = sampleResource(resource).replace(
+            /^arn:aws:(codestar-connections|codeconnections):/,
+            `arn:aws:${service}:`,
+          );
+          const fits = types.some((t) => {
+            const arn = arnTemplates[t.name.toLowerCase()]?.arn ?? arnTemplates[t.name]?.arn;
+            return arn !== undefined && arnPattern(arn).test(sample);
+          });
+          expect(fits, `${e.id}: ${action} on ${sample}`).toBe(true);
+        }
       }
     }
   });
