@@ -166,7 +166,9 @@ export function actionFacts(
         // CodeBuild encrypts its outputs with the project's key (default aws/s3 of the project's
         // account), not the pipeline's artifact key (aws-facts.md 1.3, PRAC [CDK-4183])
         encryptionKeyArn: keyArnOf(model, p.encryptionKey, p.account, p.region, partition),
-        ...(p.vpcConfig && p.vpcConfig.subnets.length > 0 ? { subnets: p.vpcConfig.subnets } : {}),
+        ...(p.vpcConfig && p.vpcConfig.subnets.length > 0
+          ? { subnets: p.vpcConfig.subnets, securityGroupIds: p.vpcConfig.securityGroupIds }
+          : {}),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));

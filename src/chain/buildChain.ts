@@ -329,7 +329,7 @@ function callerSuffix(link: ExpandedLink, entry: Requirement): string {
 
 /** List placeholders expand one entry into several links with the same action: keep ids unique and readable. */
 function resourceQualified(id: string, link: ExpandedLink, entry: Requirement): string {
-  return /\$\{(InputArtifactKey|OutputArtifactKey|CodeBuild\.SubnetArn|CloneRef\.|Ecs\.PassRoleArn)/.test(
+  return /\$\{(InputArtifactKey|OutputArtifactKey|CodeBuild\.SubnetArn|CodeBuild\.SecurityGroupArn|CloneRef\.|Ecs\.PassRoleArn)/.test(
     entry.resource,
   )
     ? `${id}:${link.resource}`

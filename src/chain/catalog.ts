@@ -129,6 +129,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description: 'the key ARN the project encrypts its outputs with, when known',
   },
   'CodeBuild.SubnetArn': { description: "the ARN of each subnet of the project's VPC", list: true },
+  'CodeBuild.SecurityGroupArn': {
+    description: "the ARN of each security group of the project's VPC configuration",
+    list: true,
+  },
   'CloneRef.CodeCommitRepositoryArn': {
     description: 'each CodeCommit repository cloned by the build (CODEBUILD_CLONE_REF inputs)',
     list: true,
@@ -800,6 +804,16 @@ function resolvePlaceholder(
           s.startsWith('arn:')
             ? s
             : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:subnet/${s}`,
+        ),
+      };
+    case 'CodeBuild.SecurityGroupArn':
+      if (!cb) return unknown(noProject);
+      return {
+        kind: 'list',
+        values: (cb.subnets?.length ? (cb.securityGroupIds ?? []) : []).map((g) =>
+          g.startsWith('arn:')
+            ? g
+            : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:security-group/${g}`,
         ),
       };
     case 'CloneRef.CodeCommitRepositoryArn':

@@ -165,6 +165,8 @@ export interface CodeBuildProjectFacts {
   readonly encryptionKeyArn?: string;
   /** `vpcConfig.subnets`: subnet ids or ARNs; empty or absent = no VPC */
   readonly subnets?: readonly string[];
+  /** `vpcConfig.securityGroupIds`: security group ids or ARNs */
+  readonly securityGroupIds?: readonly string[];
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */

@@ -417,6 +417,8 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.logs-write:logs:PutLogEvents Unknown`,
         `${BUILD}:codebuild-project.output-kms-generate-data-key:kms:GenerateDataKey Unknown`,
         `${BUILD}:codebuild-project.output-put-object:s3:PutObject Unknown`,
+        `${BUILD}:codebuild-project.vpc-create-network-interface-security-group:ec2:CreateNetworkInterface Unknown`,
+        `${BUILD}:codebuild-project.vpc-create-network-interface-subnet:ec2:CreateNetworkInterface Unknown`,
         `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeDhcpOptions Unknown`,
         `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeNetworkInterfaces Unknown`,
         `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeSubnets Unknown`,
