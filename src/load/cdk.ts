@@ -4,8 +4,8 @@
  * stacks (`aws://unknown-account/unknown-region`) take the account and region given here.
  * Nested assemblies (CDK stages) are read too.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import {
   displayPath,
@@ -41,13 +41,22 @@ export function isCdkAssembly(dir: string): boolean {
 
 const MAX_NESTING = 8;
 
+/** A folder as one path, whatever link or `..` leads to it. */
+function canonicalDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
+
 export function loadCdkAssembly(
   dir: string,
   opts: { account?: string; region?: string } & TemplateLoadOptions,
 ): TemplateLoadResult {
   const problems: Problem[] = [];
   const specs: StackSpec[] = [];
-  readAssembly(dir, opts, specs, problems, 0);
+  readAssembly(dir, opts, specs, problems, 0, new Set());
   return loadStacks(specs, displayPath(dir), opts, problems);
 }
 
@@ -57,7 +66,12 @@ function readAssembly(
   specs: StackSpec[],
   problems: Problem[],
   depth: number,
+  visited: Set<string>,
 ): void {
+  // a nested assembly that names a folder already read (itself, an ancestor, a sibling's) is
+  // read once: a manifest whose nested assemblies name their own folder would otherwise be read
+  // ten times per level
+  visited.add(canonicalDir(dir));
   const manifestPath = join(dir, 'manifest.json');
   const file = displayPath(manifestPath);
   const manifest = readJson(manifestPath);
@@ -78,8 +92,17 @@ function readAssembly(
     if (!isObject(a)) continue;
     const props = isObject(a['properties']) ? a['properties'] : {};
     if (a['type'] === 'cdk:cloud-assembly' && typeof props['directoryName'] === 'string') {
-      if (depth < MAX_NESTING) {
-        readAssembly(join(dir, props['directoryName']), opts, specs, problems, depth + 1);
+      const nested = join(dir, props['directoryName']);
+      if (visited.has(canonicalDir(nested))) {
+        problems.push({
+          file,
+          pointer: joinPointer(pointer, 'properties', 'directoryName'),
+          message: `the nested assembly \`${props['directoryName'].slice(0, 120)}\` is a folder already read: it is read once`,
+          id: 'cdk.assembly.repeated',
+          severity: 'warning',
+        });
+      } else if (depth < MAX_NESTING) {
+        readAssembly(nested, opts, specs, problems, depth + 1, visited);
       }
       continue;
     }

@@ -18,7 +18,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
 import type { Model } from '../model/types.js';
@@ -223,16 +223,21 @@ export function loadStacksFile(
     fail('', `the stacks file \`${file}\` cannot be read`, 'stacks.file.missing');
     return loadStacks([], file, options, problems);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // read like a template: scalars keep their text (`011111111111` stays an account id, not
+  // 11111111111), aliases are expanded within a bound, and nothing throws
+  const parsed = parseTemplateText(text, file);
+  const bad = parsed.problems.find((p) => p.severity === 'error');
+  if (bad) {
     fail(
-      '',
-      `the stacks file is not valid yaml or json: ${doc.errors[0]!.message.split('\n')[0]}`,
+      bad.pointer,
+      bad.id === 'template.size.exceeded'
+        ? 'the stacks file is too large or too deeply nested (an alias expanded too often?)'
+        : `the stacks file is not valid yaml or json: ${bad.message}`,
       'stacks.file.invalid',
     );
     return loadStacks([], file, options, problems);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data: unknown = parsed.value;
   const list = isObject(data) ? data['stacks'] : undefined;
   if (!Array.isArray(list)) {
     fail('', 'expected `stacks:` with a list of stacks', 'stacks.file.invalid');
@@ -321,15 +326,23 @@ export function loadStacksFile(
   return loadStacks(specs, file, options, problems);
 }
 
-/** A stacks file: YAML or JSON whose top level has a `stacks` list. */
+/**
+ * A stacks file: YAML or JSON whose top level has a `stacks` list. Only the top level is looked
+ * at, without expanding aliases, so a hostile file is recognised cheaply and reported by
+ * `loadStacksFile`.
+ */
 export function isStacksFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     const text = readFileSync(path, 'utf8');
     const doc = parseDocument(text, { prettyErrors: false });
-    if (doc.errors.length > 0) return false;
-    const data: unknown = doc.toJS({ maxAliasCount: 100 });
-    return isObject(data) && Array.isArray(data['stacks']);
+    if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
+    for (const pair of doc.contents.items) {
+      if (!isScalar(pair.key) || pair.key.value !== 'stacks') continue;
+      const v = pair.value;
+      return isSeq(v) || (isAlias(v) && isSeq(v.resolve(doc)));
+    }
+    return false;
   } catch {
     return false;
   }

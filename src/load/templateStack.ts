@@ -127,6 +127,8 @@ export class TemplateStack implements IntrinsicScope {
   private readonly conditions = new Map<string, boolean | Unresolved>();
   private readonly names = new Map<string, { value: string | Unresolved; generated: boolean }>();
   private readonly busy = new Set<string>();
+  /** values resolved once and reused (an SSM parameter's `Value`, an output): see `memo` */
+  private readonly memos = new Map<string, unknown>();
   /** `globals.Function` of a SAM template */
   readonly samGlobals: Record<string, unknown>;
 
@@ -261,6 +263,20 @@ export class TemplateStack implements IntrinsicScope {
   /** Resolve the template value at `pointer` (raw `value`). */
   resolve(value: unknown, pointer: string): unknown {
     return resolveValue(value, pointer, this, this.origins);
+  }
+
+  /**
+   * `guard`, resolved once: a value that other values read several times (an SSM parameter's
+   * `Value` read twice by each of a chain of parameters, an output imported by several stacks)
+   * would otherwise be resolved again at every use, exponentially. A use inside its own
+   * resolution is the cycle `guard` reports, and is not remembered.
+   */
+  private memo(key: string, pointer: string, fn: () => unknown): unknown {
+    if (this.memos.has(key)) return this.memos.get(key);
+    if (this.busy.has(key)) return this.guard(key, pointer, fn);
+    const v = this.guard(key, pointer, fn);
+    this.memos.set(key, v);
+    return v;
   }
 
   private guard<T>(key: string, pointer: string, fn: () => T): T | Unresolved {
@@ -416,7 +432,7 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::SSM::Parameter':
         if (attribute === 'Value') {
           const vp = joinPointer(r.pointer, 'Properties', 'Value');
-          return this.guard(`${r.logicalId}.Value`, pointer, () =>
+          return this.memo(`${r.logicalId}.Value`, pointer, () =>
             this.resolve(r.properties['Value'], vp),
           );
         }
@@ -551,7 +567,7 @@ export class TemplateStack implements IntrinsicScope {
       return new Unresolved(`stack \`${this.name}\` has no output \`${name}\``, pointer);
     }
     const op = joinPointer('/Outputs', name);
-    return this.guard(`Outputs.${name}`, pointer, () => {
+    return this.memo(`Outputs.${name}`, pointer, () => {
       if (typeof o['Condition'] === 'string') {
         const c = this.condition(o['Condition'], joinPointer(op, 'Condition'));
         if (c !== true) {
