@@ -40,8 +40,9 @@ import type { ResourceEntry, TemplateStack } from './templateStack.js';
 
 type Obj = Record<string, unknown>;
 
+/** A plain object of the template; an unresolved value is not one (its fields are not known). */
 function isObject(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !isUnresolved(x);
 }
 
 export interface InstanceRoleScope {
@@ -305,6 +306,10 @@ class Resolver {
       return;
     }
     const data = this.prop(target.s, target.r, 'LaunchTemplateData');
+    if (isUnresolved(data)) {
+      this.unresolved(`the instance profile of ${label} (${this.why(data, '')})`);
+      return;
+    }
     const profile = isObject(data) ? data['IamInstanceProfile'] : undefined;
     if (profile === undefined) {
       this.noProfile(label);

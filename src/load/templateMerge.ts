@@ -4,6 +4,14 @@
  * key id, project, pipeline...); what it does not define stays as the snapshot says, including
  * whether it is known to be absent. AWS-managed policy documents come from the snapshot when it
  * holds them, from the managed policy package otherwise.
+ *
+ * What is written by a resource of its own stays as the snapshot says unless the templates
+ * write it: a bucket's, topic's or function's resource policy (AWS::S3::BucketPolicy,
+ * AWS::SNS::TopicPolicy, AWS::Lambda::Permission may live in another stack). A template role
+ * replaces the snapshot's role, but the snapshot's policies the templates do not write (another
+ * stack's AWS::IAM::Policy, or one an earlier version of the template had and this one drops)
+ * may or may not be there after the deploy: they are kept as unknown policies, so the role's
+ * links are Unknown naming them rather than decided without them, or with them.
  */
 import { sortProblems, type Problem } from '../problems.js';
 import type {
@@ -20,7 +28,11 @@ import type {
   RoleModel,
   UserModel,
 } from '../model/types.js';
-import { templateExtras, type PendingAttachment } from './templateResources.js';
+import {
+  templateExtras,
+  type PendingAttachment,
+  type TemplateBuildResult,
+} from './templateResources.js';
 
 function byKey<V>(m: ReadonlyMap<string, V>): Map<string, V> {
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -43,11 +55,13 @@ export function mergeModels(base: Model, overlay: Model): Model {
   const accounts = new Map<string, AccountModel>(base.accounts);
   for (const [id, o] of overlay.accounts) {
     const b = base.accounts.get(id);
-    accounts.set(id, b ? mergeAccount(b, o, extras?.policyOnlyBuckets, snapshotManaged) : o);
+    accounts.set(id, b ? mergeAccount(b, o, extras, snapshotManaged, problems) : o);
   }
+  if (extras) unsettleSnapshotPolicies(accounts, base, extras, problems);
   // policies written for principals the templates do not define
   for (const att of extras?.attachments ?? []) {
-    const applied = applyAttachment(accounts, att);
+    const applied =
+      att.any === true ? applyToEveryRole(accounts, att) : applyAttachment(accounts, att);
     if (!applied) {
       const where = att.inline?.location;
       problems.push({
@@ -79,23 +93,32 @@ export function mergeModels(base: Model, overlay: Model): Model {
 function mergeAccount(
   b: AccountModel,
   o: AccountModel,
-  policyOnly: ReadonlySet<string> | undefined,
+  extras: TemplateBuildResult | undefined,
   snapshotManaged: ReadonlyMap<string, ManagedPolicyModel>,
+  problems: Problem[],
 ): AccountModel {
   const buckets = new Map<string, BucketModel>(b.buckets);
   for (const [name, bucket] of o.buckets) {
     const old = b.buckets.get(name);
-    // a template that only writes a bucket policy changes only the policy
-    buckets.set(name, old && policyOnly?.has(name) ? { ...old, policy: bucket.policy } : bucket);
+    // a template that only writes a bucket policy changes only the policy; a template bucket
+    // keeps the snapshot's policy unless the templates write one
+    buckets.set(
+      name,
+      old && extras?.policyOnlyBuckets.has(name)
+        ? { ...old, policy: bucket.policy }
+        : old && extras && !extras.policiesWritten.bucket.has(name)
+          ? { ...bucket, policy: old.policy }
+          : bucket,
+    );
   }
   const regions = new Map<string, RegionModel>(b.regions);
   for (const [name, r] of o.regions) {
     const old = b.regions.get(name);
-    regions.set(name, old ? mergeRegion(old, r) : r);
+    regions.set(name, old ? mergeRegion(old, r, extras) : r);
   }
   return {
     id: b.id,
-    iam: mergeIam(b.iam, o.iam, snapshotManaged),
+    iam: mergeIam(b.iam, o.iam, snapshotManaged, problems),
     buckets: byKey(buckets),
     regions: byKey(regions),
   };
@@ -105,6 +128,7 @@ function mergeIam(
   b: IamModel | undefined,
   o: IamModel | undefined,
   snapshotManaged: ReadonlyMap<string, ManagedPolicyModel>,
+  problems: Problem[],
 ): IamModel | undefined {
   const policies = new Map<string, ManagedPolicyModel>(b?.policies ?? []);
   for (const [arn, p] of o?.policies ?? []) {
@@ -114,9 +138,16 @@ function mergeIam(
   if (!b) return o && { ...o, policies: byKey(policies) };
   if (!o) return b;
   const roles = new Map<string, RoleModel>();
-  const replaced = new Set([...o.roles.values()].map((r) => r.name));
-  for (const [arn, r] of b.roles) if (!replaced.has(r.name)) roles.set(arn, r);
-  for (const [arn, r] of o.roles) roles.set(arn, r);
+  const replaced = new Map([...o.roles.values()].map((r) => [r.name, r]));
+  const old = new Map<string, RoleModel>();
+  for (const [arn, r] of b.roles) {
+    if (replaced.has(r.name)) old.set(r.name, r);
+    else roles.set(arn, r);
+  }
+  for (const [arn, r] of o.roles) {
+    const before = old.get(r.name);
+    roles.set(arn, before ? withSnapshotExtras(r, before, problems) : r);
+  }
   return {
     roles: byKey(roles),
     users: b.users,
@@ -127,7 +158,104 @@ function mergeIam(
   };
 }
 
-function mergeRegion(b: RegionModel, o: RegionModel): RegionModel {
+/**
+ * A template role over the snapshot's: the snapshot's inline policies of names the templates do
+ * not write, and its managed policies the templates do not attach, are kept as unknown policies
+ * (see the top of this file), naming where the snapshot holds them.
+ */
+function withSnapshotExtras(role: RoleModel, before: RoleModel, problems: Problem[]): RoleModel {
+  const names = new Set(role.inlinePolicies.map((p) => p.name));
+  const extras: InlinePolicyModel[] = [];
+  const shown: string[] = [];
+  for (const p of before.inlinePolicies) {
+    if (names.has(p.name)) continue;
+    extras.push({ name: p.name, policy: undefined, location: p.location });
+    shown.push(p.name);
+  }
+  before.managedPolicyArns.forEach((arn, i) => {
+    if (role.managedPolicyArns.includes(arn)) return;
+    extras.push({
+      name: arn,
+      policy: undefined,
+      location: {
+        file: before.location.file,
+        pointer: `${before.location.pointer}/AttachedManagedPolicies/${i}`,
+      },
+    });
+    shown.push(arn);
+  });
+  if (extras.length === 0) return role;
+  problems.push({
+    file: role.location.file,
+    pointer: role.location.pointer,
+    message: `the snapshot's role \`${role.name}\` has policies the templates do not write (\`${shown.join('`, `')}\`): another stack may have attached them, or an earlier version of the template, so whether they stay is not known: they are unknown`,
+    id: 'template.role.snapshot-policies',
+    severity: 'warning',
+  });
+  return { ...role, inlinePolicies: [...role.inlinePolicies, ...extras] };
+}
+
+/**
+ * Policies the templates may write to a bucket, topic or function they do not settle: every one
+ * of the account (topics, functions: of the region) has an unknown policy; and topic policies
+ * for topics the templates do not define are applied to the snapshot's.
+ */
+function unsettleSnapshotPolicies(
+  accounts: Map<string, AccountModel>,
+  base: Model,
+  extras: TemplateBuildResult,
+  problems: Problem[],
+): void {
+  for (const any of extras.unknownPolicyTargets) {
+    const a = accounts.get(any.account);
+    if (!a) continue;
+    if (any.kind === 'bucket') {
+      const buckets = new Map<string, BucketModel>();
+      for (const [name, bk] of a.buckets) buckets.set(name, { ...bk, policy: undefined });
+      accounts.set(any.account, { ...a, buckets });
+      continue;
+    }
+    const r = any.region === undefined ? undefined : a.regions.get(any.region);
+    if (!r || any.region === undefined) continue;
+    const next: RegionModel =
+      any.kind === 'topic'
+        ? { ...r, snsTopics: mapValues(r.snsTopics, (t) => ({ ...t, policy: undefined })) }
+        : { ...r, lambdas: mapValues(r.lambdas, (f) => ({ ...f, policy: undefined })) };
+    accounts.set(any.account, { ...a, regions: new Map([...a.regions, [any.region, next]]) });
+  }
+  for (const tp of extras.topicPolicies) {
+    const a = accounts.get(tp.account);
+    const r = a?.regions.get(tp.region);
+    const topic = r?.snsTopics.get(tp.name);
+    if (!a || !r || !topic) {
+      // not in the snapshot either: the topic is unknown, and so is its policy
+      if (!base.accounts.get(tp.account)?.regions.get(tp.region)?.snsTopics.has(tp.name))
+        problems.push({
+          file: tp.location.file,
+          pointer: tp.location.pointer,
+          message: `the topic \`${tp.name}\` in \`${tp.account}\` \`${tp.region}\` is neither in the templates nor in the snapshot: its policy is left out`,
+          id: 'template.attachment.target-unknown',
+          severity: 'warning',
+        });
+      continue;
+    }
+    const snsTopics = new Map([...r.snsTopics, [tp.name, { ...topic, policy: tp.policy }]]);
+    accounts.set(tp.account, {
+      ...a,
+      regions: new Map([...a.regions, [tp.region, { ...r, snsTopics }]]),
+    });
+  }
+}
+
+function mapValues<V>(m: ReadonlyMap<string, V>, f: (v: V) => V): Map<string, V> {
+  return new Map([...m].map(([k, v]) => [k, f(v)]));
+}
+
+function mergeRegion(
+  b: RegionModel,
+  o: RegionModel,
+  extras: TemplateBuildResult | undefined,
+): RegionModel {
   let codebuild: CodeBuildModel | undefined = b.codebuild ?? o.codebuild;
   if (b.codebuild && o.codebuild) {
     const names = o.codebuild.projects;
@@ -148,16 +276,48 @@ function mergeRegion(b: RegionModel, o: RegionModel): RegionModel {
     codebuild,
     kmsKeys: union(b.kmsKeys, o.kmsKeys),
     aliases: b.aliases || o.aliases ? union(b.aliases, o.aliases) : undefined,
-    lambdas: union(b.lambdas, o.lambdas),
+    // the snapshot's kms/aliases.json lists every alias; the templates' only theirs
+    ...(!b.aliases && o.aliasesPartial === true ? { aliasesPartial: true } : {}),
+    lambdas: union(
+      b.lambdas,
+      mapValues(o.lambdas, (f) => {
+        const old = b.lambdas.get(f.name);
+        return old && extras && !extras.policiesWritten.function.has(f.arn)
+          ? { ...f, policy: old.policy }
+          : f;
+      }),
+    ),
     deploymentGroups: union(b.deploymentGroups, o.deploymentGroups),
     events,
     ecrRepositories: union(b.ecrRepositories, o.ecrRepositories),
-    snsTopics: union(b.snsTopics, o.snsTopics),
+    snsTopics: union(
+      b.snsTopics,
+      mapValues(o.snsTopics, (t) => {
+        const old = b.snsTopics.get(t.name);
+        return old && extras && !extras.policiesWritten.topic.has(t.arn)
+          ? { ...t, policy: old.policy }
+          : t;
+      }),
+    ),
     ...(b.ecsTaskDefinitions || o.ecsTaskDefinitions
       ? { ecsTaskDefinitions: union(b.ecsTaskDefinitions, o.ecsTaskDefinitions) }
       : {}),
     ...(b.ecsServices || o.ecsServices ? { ecsServices: union(b.ecsServices, o.ecsServices) } : {}),
   };
+}
+
+/** A policy whose role the templates do not settle: every role of the account may have it. */
+function applyToEveryRole(accounts: Map<string, AccountModel>, att: PendingAttachment): boolean {
+  const account = accounts.get(att.account);
+  const iam = account?.iam;
+  if (!account || !iam || !att.inline) return true;
+  const inline = att.inline;
+  const roles = mapValues(iam.roles, (r) => ({
+    ...r,
+    inlinePolicies: [...r.inlinePolicies.filter((p) => p !== inline), inline],
+  }));
+  accounts.set(att.account, { ...account, iam: { ...iam, roles } });
+  return true;
 }
 
 /** Add a template's policy to a snapshot principal; false when there is no such principal. */

@@ -15,6 +15,7 @@ import type {
   BucketModel,
   CodeBuildArtifactsModel,
   CodeBuildEnvironmentModel,
+  CodeBuildLogsModel,
   CodeBuildProjectModel,
   CodeBuildSourceModel,
   DeploymentGroupModel,
@@ -48,8 +49,13 @@ import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templat
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
 
+/**
+ * A plain object of the template. An unresolved value is not one: its fields are not known, so
+ * each caller says what it stands for (a placeholder, an unsettled action...), never reads it
+ * as an object without them.
+ */
 function isObject(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !isUnresolved(x);
 }
 
 /** The first value along `paths` (and in the lists found there) that a template left unresolved. */
@@ -104,9 +110,32 @@ export interface PendingAttachment {
   readonly name: string;
   readonly inline?: InlinePolicyModel;
   readonly managedArn?: string;
+  /** the template does not settle the principal: every role of the account may have the policy */
+  readonly any?: true;
 }
 
-/** A bucket policy (or topic policy) for a bucket the templates do not define. */
+/**
+ * A resource policy whose bucket, topic or function the templates do not settle: every one of
+ * the account (topics and functions: in `region`) may have it, so their policies are unknown.
+ */
+export interface UnknownPolicyTarget {
+  readonly account: string;
+  readonly region?: string;
+  readonly kind: 'bucket' | 'topic' | 'function';
+  /** the template element that leaves the target open */
+  readonly location: Location;
+}
+
+/** A topic policy for a topic the templates do not define: applied to the snapshot's topic. */
+export interface PendingTopicPolicy {
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  /** undefined: the templates may or may not write it (unknown) */
+  readonly policy: CompiledPolicy | undefined;
+  readonly location: Location;
+}
+
 export interface TemplateBuildResult {
   readonly model: Model;
   readonly attachments: readonly PendingAttachment[];
@@ -114,6 +143,19 @@ export interface TemplateBuildResult {
   readonly policyOnlyBuckets: ReadonlySet<string>;
   /** AWS-managed policy ARNs referenced but found in no source */
   readonly unknownManaged: ReadonlyMap<string, Problem>;
+  /**
+   * the resource policies the templates write (bucket names, topic and function ARNs): a
+   * template bucket, topic or function not in these keeps the policy a snapshot gives it, since
+   * the policy is a resource of its own (AWS::S3::BucketPolicy, AWS::SNS::TopicPolicy,
+   * AWS::Lambda::Permission) that another stack may write
+   */
+  readonly policiesWritten: {
+    readonly bucket: ReadonlySet<string>;
+    readonly topic: ReadonlySet<string>;
+    readonly function: ReadonlySet<string>;
+  };
+  readonly topicPolicies: readonly PendingTopicPolicy[];
+  readonly unknownPolicyTargets: readonly UnknownPolicyTarget[];
 }
 
 /**
@@ -130,6 +172,19 @@ export class ModelBuilder {
   private readonly attachments: PendingAttachment[] = [];
   private readonly policyOnly = new Set<string>();
   private readonly problems: Problem[] = [];
+  /** resource policies the templates may write but do not settle (see unknownPolicy) */
+  private readonly unsettled = {
+    bucket: new Map<string, UnsettledPolicy>(),
+    topic: new Map<string, UnsettledPolicy>(),
+    function: new Map<string, UnsettledPolicy>(),
+  };
+  private readonly anyPolicy: UnknownPolicyTarget[] = [];
+  private readonly written = {
+    bucket: new Set<string>(),
+    topic: new Set<string>(),
+    function: new Set<string>(),
+  };
+  private readonly topicPolicies: PendingTopicPolicy[] = [];
 
   constructor(
     private readonly stacks: readonly TemplateStack[],
@@ -147,9 +202,11 @@ export class ModelBuilder {
         if (r.type === 'AWS::CodeDeploy::DeploymentGroup') this.buildDeploymentGroup(s, r);
       }
     }
-    for (const s of this.stacks) for (const r of this.live(s)) this.buildAttachment(s, r);
+    for (const s of this.stacks)
+      for (const [r, maybe] of this.attaching(s)) this.buildAttachment(s, r, maybe);
     for (const s of this.stacks) for (const r of this.live(s)) this.buildAlias(s, r);
     this.finishLambdaPolicies();
+    this.finishUnsettled();
     const unknownManaged = this.resolveAwsManaged();
     const problems = [...extraProblems, ...this.problems];
     for (const s of this.stacks) problems.push(...s.problems);
@@ -166,6 +223,9 @@ export class ModelBuilder {
       attachments: this.attachments,
       policyOnlyBuckets: this.policyOnly,
       unknownManaged,
+      policiesWritten: this.written,
+      topicPolicies: this.topicPolicies,
+      unknownPolicyTargets: this.anyPolicy,
     };
   }
 
@@ -292,6 +352,29 @@ export class ModelBuilder {
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     return undefined;
+  }
+
+  /**
+   * A string setting: unresolved, a placeholder of `kind` (recorded in `model.unresolved`, so a
+   * link that uses it is Unknown naming the template line), never absent or a default.
+   */
+  private field(
+    s: TemplateStack,
+    value: unknown,
+    kind: PlaceholderKind = 'name',
+  ): string | undefined {
+    return isUnresolved(value) ? this.placeholder(s, value, kind) : this.optString(value);
+  }
+
+  /**
+   * A build image the template does not settle may be an ECR image: it is written as one whose
+   * repository is the placeholder (in the stack's account and region, which stand for any), so
+   * the chain checks the ECR pull links and they are Unknown naming the template line, rather
+   * than left out as for an image outside ECR.
+   */
+  private unknownImage(s: TemplateStack, u: Unresolved): string {
+    const suffix = s.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return `${s.account}.dkr.ecr.${s.region}.${suffix}/${this.placeholder(s, u, 'name')}`;
   }
 
   private optString(value: unknown): string | undefined {
@@ -467,7 +550,7 @@ export class ModelBuilder {
     const app = appRef ? s.resources.get(appRef) : undefined;
     const computePlatform =
       app?.type === 'AWS::CodeDeploy::Application'
-        ? (this.optString(this.prop(s, app, 'ComputePlatform')) ?? 'Server')
+        ? (this.field(s, this.prop(s, app, 'ComputePlatform')) ?? 'Server')
         : r.properties['ECSServices'] !== undefined
           ? 'ECS'
           : undefined;
@@ -590,12 +673,37 @@ export class ModelBuilder {
         'policy',
       );
       const t = this.prop(s, r, 'Tags');
-      if (Array.isArray(t)) {
-        for (const tag of t) {
-          if (isObject(tag) && typeof tag['Key'] === 'string' && typeof tag['Value'] === 'string') {
-            tags.set(tag['Key'], tag['Value']);
+      const tp = joinPointer(r.pointer, 'Properties', 'Tags');
+      // a tag the template does not settle: aws:PrincipalTag is not known, so the role's links
+      // are Unknown (an unknown policy stands for it), naming the tag
+      const unknownTag = (u: Unresolved, pointer: string): void => {
+        s.problem(
+          'warning',
+          'template.value.unresolved',
+          pointer,
+          `${u.reason}: a tag of the role is not known, so are the links its tags may decide`,
+        );
+        inlinePolicies.push(this.unknownInline(s, '(tags)', pointer));
+      };
+      if (isUnresolved(t)) unknownTag(t, tp);
+      else if (Array.isArray(t)) {
+        t.forEach((tag, i) => {
+          const at = joinPointer(tp, i);
+          if (isUnresolved(tag)) return unknownTag(tag, at);
+          if (!isObject(tag)) return;
+          const key = asString(tag['Key'], joinPointer(at, 'Key'));
+          if (isUnresolved(key)) return unknownTag(key, joinPointer(at, 'Key'));
+          // CloudFormation passes a scalar to a string property as its text: `Value: true` is
+          // the tag value "true" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+          const value = asString(tag['Value'] ?? '', joinPointer(at, 'Value'));
+          if (isUnresolved(value)) {
+            // the tag is there, with a value not known
+            tags.set(key, this.placeholder(s, value, 'name'));
+            inlinePolicies.push(this.unknownInline(s, '(tags)', joinPointer(at, 'Value')));
+            return;
           }
-        }
+          tags.set(key, value);
+        });
       }
     }
     const role: Mutable<RoleModel> = {
@@ -661,6 +769,17 @@ export class ModelBuilder {
   }
 
   private inline(s: TemplateStack, p: unknown, pointer: string, owner: string): InlinePolicyModel {
+    if (isUnresolved(p)) {
+      // a policy the template does not settle (`Fn::If` on an unknown condition): unknown, not
+      // malformed; the role's trust policy is still known
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        pointer,
+        `${p.reason}: whether the role has this policy is not known: its policies are unknown`,
+      );
+      return this.unknownInline(s, '', pointer);
+    }
     if (!isObject(p)) {
       s.problem(
         'error',
@@ -737,11 +856,21 @@ export class ModelBuilder {
         'ServerSideEncryptionByDefault',
         'KMSMasterKeyID',
       );
-      encryption = {
-        sseAlgorithm: this.optString(d['SSEAlgorithm']),
-        kmsMasterKeyId: this.text(s, d['KMSMasterKeyID'], keyPointer, 'key'),
-        bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
-      };
+      const algorithm = d['SSEAlgorithm'];
+      const keyId = d['KMSMasterKeyID'];
+      encryption = isUnresolved(algorithm)
+        ? {
+            // an algorithm the template does not settle may be SSE-KMS, with the key it names
+            // or with one not known: the key is unknown either way, never "SSE-S3"
+            sseAlgorithm: 'aws:kms',
+            kmsMasterKeyId: this.placeholder(s, isUnresolved(keyId) ? keyId : algorithm, 'key'),
+            bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
+          }
+        : {
+            sseAlgorithm: this.optString(algorithm),
+            kmsMasterKeyId: this.text(s, keyId, keyPointer, 'key'),
+            bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
+          };
     } else {
       // since January 2023 every new bucket is encrypted with SSE-S3 by default
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html)
@@ -762,8 +891,10 @@ export class ModelBuilder {
       // new buckets default to BucketOwnerEnforced
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)
       ownership: isObject(ocRule)
-        ? this.optString(ocRule['ObjectOwnership'])
-        : 'BucketOwnerEnforced',
+        ? this.field(s, ocRule['ObjectOwnership'])
+        : [oc, ocRules, ocRule].some(isUnresolved)
+          ? this.placeholder(s, [oc, ocRules, ocRule].find(isUnresolved) as Unresolved, 'name')
+          : 'BucketOwnerEnforced',
       publicAccessBlock: isObject(pab)
         ? {
             blockPublicAcls: this.bool(pab['BlockPublicAcls']),
@@ -812,8 +943,8 @@ export class ModelBuilder {
       region: s.region,
       policy,
       keyManager: 'CUSTOMER',
-      keySpec: this.optString(this.prop(s, r, 'KeySpec')) ?? 'SYMMETRIC_DEFAULT',
-      keyUsage: this.optString(this.prop(s, r, 'KeyUsage')) ?? 'ENCRYPT_DECRYPT',
+      keySpec: this.field(s, this.prop(s, r, 'KeySpec')) ?? 'SYMMETRIC_DEFAULT',
+      keyUsage: this.field(s, this.prop(s, r, 'KeyUsage')) ?? 'ENCRYPT_DECRYPT',
       keyState: enabled ? 'Enabled' : 'Disabled',
       enabled,
       multiRegion: this.bool(this.prop(s, r, 'MultiRegion')) ?? false,
@@ -836,30 +967,48 @@ export class ModelBuilder {
     if (serviceRole !== undefined && !serviceRole.startsWith('arn:')) {
       serviceRole = `arn:${s.partition}:iam::${s.account}:role/${serviceRole}`;
     }
+    // every setting the template does not settle is a placeholder (see `field`): the chain's
+    // links that depend on it are Unknown naming the template line, never decided on a default
+    const str = (v: unknown): string | undefined => this.field(s, v);
     const env = this.prop(s, r, 'Environment');
     let environment: CodeBuildEnvironmentModel | undefined;
-    if (isObject(env)) {
+    if (isUnresolved(env)) {
+      const open = this.placeholder(s, env, 'name');
+      environment = {
+        type: open,
+        image: this.unknownImage(s, env),
+        computeType: open,
+        imagePullCredentialsType: open,
+        privilegedMode: undefined,
+        registryCredential: undefined,
+        environmentVariables: [],
+      };
+    } else if (isObject(env)) {
       const rc = env['RegistryCredential'];
       const vars = env['EnvironmentVariables'];
+      const image = env['Image'];
+      const credential = isObject(rc) ? str(rc['Credential']) : undefined;
       environment = {
-        type: this.optString(env['Type']),
-        image: this.optString(env['Image']),
-        computeType: this.optString(env['ComputeType']),
-        imagePullCredentialsType: this.optString(env['ImagePullCredentialsType']),
+        type: str(env['Type']),
+        image: isUnresolved(image) ? this.unknownImage(s, image) : this.optString(image),
+        computeType: str(env['ComputeType']),
+        imagePullCredentialsType: str(env['ImagePullCredentialsType']),
         privilegedMode: this.bool(env['PrivilegedMode']),
         registryCredential:
-          isObject(rc) && typeof rc['Credential'] === 'string'
+          credential !== undefined && isObject(rc)
             ? {
-                credential: rc['Credential'],
-                credentialProvider: this.optString(rc['CredentialProvider']) ?? 'SECRETS_MANAGER',
+                credential,
+                credentialProvider: str(rc['CredentialProvider']) ?? 'SECRETS_MANAGER',
               }
             : undefined,
         environmentVariables: Array.isArray(vars)
           ? vars.filter(isObject).map((v) => {
-              const type = this.optString(v['Type']) ?? 'PLAINTEXT';
-              // a PLAINTEXT value is never kept: it is often a secret
-              const reference = type === 'PLAINTEXT' ? undefined : this.optString(v['Value']);
-              return { name: this.optString(v['Name']) ?? '', type, reference };
+              const type = str(v['Type']) ?? 'PLAINTEXT';
+              // a PLAINTEXT value is never kept: it is often a secret (so is one of a type not
+              // known)
+              const reference =
+                type === 'PLAINTEXT' || isUnresolved(v['Type']) ? undefined : str(v['Value']);
+              return { name: str(v['Name']) ?? '', type, reference };
             })
           : [],
       };
@@ -867,29 +1016,51 @@ export class ModelBuilder {
     const source = (v: unknown): CodeBuildSourceModel | undefined => {
       if (!isObject(v)) return undefined;
       const auth = isObject(v['Auth']) ? v['Auth'] : {};
-      const res = this.optString(auth['Resource']);
+      const res = str(auth['Resource']);
       return {
-        type: this.optString(v['Type']),
-        location: this.optString(v['Location']),
-        sourceIdentifier: this.optString(v['SourceIdentifier']),
-        authType: this.optString(auth['Type']),
+        type: str(v['Type']),
+        location: str(v['Location']),
+        sourceIdentifier: str(v['SourceIdentifier']),
+        authType: str(auth['Type']),
         authResource: res?.startsWith('arn:') ? res : undefined,
       };
     };
     const artifacts = (v: unknown): CodeBuildArtifactsModel | undefined =>
       isObject(v)
         ? {
-            type: this.optString(v['Type']),
-            location: this.optString(v['Location']),
-            artifactIdentifier: this.optString(v['ArtifactIdentifier']),
+            type: str(v['Type']),
+            location: str(v['Location']),
+            artifactIdentifier: str(v['ArtifactIdentifier']),
             encryptionDisabled: this.bool(v['EncryptionDisabled']),
           }
         : undefined;
     const logs = this.prop(s, r, 'LogsConfig');
-    const cw =
-      isObject(logs) && isObject(logs['CloudWatchLogs']) ? logs['CloudWatchLogs'] : undefined;
-    const s3 = isObject(logs) && isObject(logs['S3Logs']) ? logs['S3Logs'] : undefined;
+    const cwLogs = (v: unknown): NonNullable<CodeBuildLogsModel['cloudWatchLogs']> | undefined =>
+      isUnresolved(v)
+        ? { status: str(v), groupName: str(v), streamName: str(v) }
+        : isObject(v)
+          ? {
+              status: str(v['Status']),
+              groupName: str(v['GroupName']),
+              streamName: str(v['StreamName']),
+            }
+          : undefined;
+    const s3Logs = (v: unknown): NonNullable<CodeBuildLogsModel['s3Logs']> | undefined =>
+      isUnresolved(v)
+        ? { status: str(v), location: str(v), encryptionDisabled: undefined }
+        : isObject(v)
+          ? {
+              status: str(v['Status']),
+              location: str(v['Location']),
+              encryptionDisabled: this.bool(v['EncryptionDisabled']),
+            }
+          : undefined;
+    const cw = cwLogs(
+      isUnresolved(logs) ? logs : isObject(logs) ? logs['CloudWatchLogs'] : undefined,
+    );
+    const s3 = s3Logs(isUnresolved(logs) ? logs : isObject(logs) ? logs['S3Logs'] : undefined);
     const vpc = this.prop(s, r, 'VpcConfig');
+    const vp = P('VpcConfig');
     const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
     const project: CodeBuildProjectModel = {
       name,
@@ -907,30 +1078,22 @@ export class ModelBuilder {
       secondaryArtifacts: list(this.prop(s, r, 'SecondaryArtifacts'))
         .map(artifacts)
         .filter((x): x is CodeBuildArtifactsModel => x !== undefined),
-      logsConfig:
-        cw || s3
+      logsConfig: cw || s3 ? { cloudWatchLogs: cw, s3Logs: s3 } : undefined,
+      vpcConfig: isUnresolved(vpc)
+        ? // a VPC the template does not settle: its subnets are unknown (Unknown links)
+          { vpcId: str(vpc), subnets: [str(vpc)!], securityGroupIds: [str(vpc)!] }
+        : isObject(vpc)
           ? {
-              cloudWatchLogs: cw && {
-                status: this.optString(cw['Status']),
-                groupName: this.optString(cw['GroupName']),
-                streamName: this.optString(cw['StreamName']),
-              },
-              s3Logs: s3 && {
-                status: this.optString(s3['Status']),
-                location: this.optString(s3['Location']),
-                encryptionDisabled: this.bool(s3['EncryptionDisabled']),
-              },
+              vpcId: str(vpc['VpcId']),
+              subnets: this.strings(s, vpc['Subnets'], joinPointer(vp, 'Subnets'), 'name'),
+              securityGroupIds: this.strings(
+                s,
+                vpc['SecurityGroupIds'],
+                joinPointer(vp, 'SecurityGroupIds'),
+                'name',
+              ),
             }
           : undefined,
-      vpcConfig: isObject(vpc)
-        ? {
-            vpcId: this.optString(vpc['VpcId']),
-            subnets: list(vpc['Subnets']).filter((x): x is string => typeof x === 'string'),
-            securityGroupIds: list(vpc['SecurityGroupIds']).filter(
-              (x): x is string => typeof x === 'string',
-            ),
-          }
-        : undefined,
       ...(named.generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
@@ -1000,13 +1163,15 @@ export class ModelBuilder {
     const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
     const targetsValue = this.prop(s, r, 'Targets');
     const tp = joinPointer(r.pointer, 'Properties', 'Targets');
-    const targets: EventTargetModel[] = [];
+    // targets the template does not settle are unknown (undefined), never none
+    let targets: EventTargetModel[] | undefined = isUnresolved(targetsValue) ? undefined : [];
     if (Array.isArray(targetsValue)) {
       targetsValue.forEach((t, i) => {
-        if (!isObject(t)) return;
+        if (isUnresolved(t)) targets = undefined;
+        if (!isObject(t) || targets === undefined) return;
         const p = joinPointer(tp, i);
         targets.push({
-          id: this.optString(t['Id']),
+          id: this.field(s, t['Id']),
           arn: this.text(s, t['Arn'], joinPointer(p, 'Arn'), 'name') ?? '',
           roleArn: this.text(s, t['RoleArn'], joinPointer(p, 'RoleArn'), 'role'),
           location: this.loc(s, p),
@@ -1017,15 +1182,15 @@ export class ModelBuilder {
     const rule: EventRuleModel = {
       name,
       arn: typeof arn === 'string' ? arn : undefined,
-      state: this.optString(this.prop(s, r, 'State')) ?? 'ENABLED',
-      eventBusName: this.optString(this.prop(s, r, 'EventBusName')),
+      state: this.field(s, this.prop(s, r, 'State')) ?? 'ENABLED',
+      eventBusName: this.field(s, this.prop(s, r, 'EventBusName')),
       eventPattern:
         typeof pattern === 'string'
           ? pattern
           : pattern === undefined
             ? undefined
             : JSON.stringify(pattern),
-      scheduleExpression: this.optString(this.prop(s, r, 'ScheduleExpression')),
+      scheduleExpression: this.field(s, this.prop(s, r, 'ScheduleExpression')),
       targets,
       ...(named.generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
@@ -1050,6 +1215,17 @@ export class ModelBuilder {
     }
     const artifactStores = new Map<string, ArtifactStoreModel>();
     const store = (v: unknown, pointer: string, region: string): void => {
+      if (isUnresolved(v)) {
+        // a store the template does not settle: its bucket and key are unknown
+        artifactStores.set(region, {
+          region,
+          type: 'S3',
+          bucket: this.placeholder(s, v, 'bucket'),
+          encryptionKey: { id: this.placeholder(s, v, 'key'), type: 'KMS' },
+          location: this.loc(s, pointer),
+        });
+        return;
+      }
       if (!isObject(v)) return;
       const rawKey = v['EncryptionKey'];
       const key = isObject(rawKey) && !isUnresolved(rawKey) ? rawKey : undefined;
@@ -1063,11 +1239,11 @@ export class ModelBuilder {
           : undefined;
       artifactStores.set(region, {
         region,
-        type: this.optString(v['Type']) ?? 'S3',
+        type: this.field(s, v['Type']) ?? 'S3',
         bucket: this.text(s, v['Location'], joinPointer(pointer, 'Location'), 'bucket') ?? '',
         encryptionKey:
           keyId !== undefined
-            ? { id: keyId, type: this.optString(key?.['Type']) ?? 'KMS' }
+            ? { id: keyId, type: this.field(s, key?.['Type']) ?? 'KMS' }
             : undefined,
         location: this.loc(s, pointer),
       });
@@ -1076,8 +1252,20 @@ export class ModelBuilder {
     const stores = this.prop(s, r, 'ArtifactStores');
     if (Array.isArray(stores)) {
       stores.forEach((st, i) => {
+        const sp = joinPointer(P('ArtifactStores'), i);
+        if (isUnresolved(st)) {
+          // a store of a region not known: no action's region is settled to have it
+          s.problem(
+            'warning',
+            'template.value.unresolved',
+            sp,
+            `${st.reason}: an artifact store of the pipeline is not known`,
+          );
+          return;
+        }
         if (!isObject(st)) return;
-        const region = this.optString(st['Region']) ?? s.region;
+        // a region the template does not settle is a placeholder, not the stack's region
+        const region = this.field(s, st['Region']) ?? s.region;
         store(st['ArtifactStore'], joinPointer(P('ArtifactStores'), i, 'ArtifactStore'), region);
       });
     }
@@ -1113,10 +1301,13 @@ export class ModelBuilder {
         if (!isObject(st)) return;
         const actions = Array.isArray(st['Actions']) ? st['Actions'] : [];
         stages.push({
-          name: this.optString(st['Name']) ?? '',
-          actions: actions.flatMap((a, j) =>
-            isObject(a) ? [this.action(s, a, joinPointer(sp, 'Actions', j), j)] : [],
-          ),
+          name: this.field(s, st['Name']) ?? '',
+          actions: actions.flatMap((a, j) => {
+            const ap = joinPointer(sp, 'Actions', j);
+            // an action the template does not settle is one unknown link, never left out
+            if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
+            return isObject(a) ? [this.action(s, a, ap, j)] : [];
+          }),
           location: this.loc(s, sp),
         });
       });
@@ -1134,7 +1325,7 @@ export class ModelBuilder {
       region: s.region,
       arn: `arn:${s.partition}:codepipeline:${s.region}:${s.account}:${name}`,
       roleArn,
-      pipelineType: this.optString(this.prop(s, r, 'PipelineType')),
+      pipelineType: this.field(s, this.prop(s, r, 'PipelineType')),
       artifactStores: new Map([...artifactStores].sort(([a], [b]) => (a < b ? -1 : 1))),
       stages,
       ...(named.generated ? { generated: true } : {}),
@@ -1174,16 +1365,18 @@ export class ModelBuilder {
   }
 
   private action(s: TemplateStack, a: Obj, pointer: string, index: number): ActionModel {
-    const unsettled = firstUnresolved(a, [
-      ['ActionTypeId'],
-      ['ActionTypeId', 'Category'],
-      ['ActionTypeId', 'Owner'],
-      ['ActionTypeId', 'Provider'],
-      ['Configuration'],
-      ['InputArtifacts'],
-      ['OutputArtifacts'],
-      ['Region'],
-    ]);
+    const unsettled =
+      firstUnresolved(a, [
+        ['ActionTypeId'],
+        ['ActionTypeId', 'Category'],
+        ['ActionTypeId', 'Owner'],
+        ['ActionTypeId', 'Provider'],
+        ['ActionTypeId', 'Version'],
+        ['Configuration'],
+        ['InputArtifacts'],
+        ['OutputArtifacts'],
+        ['Region'],
+      ]) ?? unsettledArtifactName(a);
     if (unsettled) {
       const name = this.optString(a['Name']) ?? `(action ${index + 1})`;
       return this.unsettledAction(s, unsettled, name, pointer);
@@ -1216,14 +1409,14 @@ export class ModelBuilder {
         : [];
     const runOrder = Number(a['RunOrder'] ?? 1);
     return {
-      name: this.optString(a['Name']) ?? '',
+      name: this.field(s, a['Name']) ?? '',
       category: this.optString(typeId['Category']) ?? '',
       owner: this.optString(typeId['Owner']) ?? '',
       provider: this.optString(typeId['Provider']) ?? '',
       version: this.optString(typeId['Version']) ?? '',
       roleArn: this.text(s, a['RoleArn'], joinPointer(pointer, 'RoleArn'), 'role'),
       region: this.optString(a['Region']),
-      namespace: this.optString(a['Namespace']),
+      namespace: this.field(s, a['Namespace']),
       configuration: Object.freeze(Object.fromEntries(configuration)),
       inputArtifacts: artifactNames(a['InputArtifacts']),
       outputArtifacts: artifactNames(a['OutputArtifacts']),
@@ -1235,23 +1428,51 @@ export class ModelBuilder {
   // -------------------------------------------------------------------------------------------
   // attachments
 
-  private buildAttachment(s: TemplateStack, r: ResourceEntry): void {
+  /**
+   * What attaches to entities: policies, bucket and topic policies, Lambda permissions, nested
+   * stacks. `maybe`: the resource's `Condition` is not known, so CloudFormation may or may not
+   * create it; what it would attach to then has an unknown policy, never none.
+   */
+  private buildAttachment(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
     switch (r.type) {
       case 'AWS::IAM::Policy':
-        return this.attachPolicy(s, r);
+        return this.attachPolicy(s, r, maybe);
+      case 'AWS::IAM::RolePolicy':
+        return this.attachRolePolicy(s, r, maybe);
       case 'AWS::IAM::ManagedPolicy':
-        return this.attachManaged(s, r);
+        return this.attachManaged(s, r, maybe);
       case 'AWS::S3::BucketPolicy':
-        return this.bucketPolicy(s, r);
+        return this.bucketPolicy(s, r, maybe);
       case 'AWS::SNS::TopicPolicy':
-        return this.topicPolicy(s, r);
+        return this.topicPolicy(s, r, maybe);
       case 'AWS::Lambda::Permission':
-        return this.lambdaPermission(s, r);
+        return this.lambdaPermission(s, r, maybe);
+      case 'AWS::CloudFormation::Stack':
+        return this.nestedStack(s, r);
     }
   }
 
-  private principalsOf(s: TemplateStack, r: ResourceEntry) {
-    const out: { kind: 'role' | 'user' | 'group'; name: string }[] = [];
+  /** The resources whose attachments are built: those created, and those that may be. */
+  private *attaching(s: TemplateStack): Generator<[ResourceEntry, Unresolved | undefined]> {
+    for (const r of this.live(s)) yield [r, undefined];
+    for (const r of s.resources.values()) {
+      if (isUnresolved(r.exists) && ATTACHING.has(r.type)) yield [r, r.exists];
+    }
+  }
+
+  /**
+   * The principals a policy names. A name the template does not settle may be any principal of
+   * the account: `unknown` lists those, each with the element that leaves it open.
+   */
+  private principalsOf(
+    s: TemplateStack,
+    r: ResourceEntry,
+  ): {
+    known: { kind: 'role' | 'user' | 'group'; name: string }[];
+    unknown: { kind: 'role' | 'user' | 'group'; pointer: string; reason: string }[];
+  } {
+    const known: { kind: 'role' | 'user' | 'group'; name: string }[] = [];
+    const unknown: { kind: 'role' | 'user' | 'group'; pointer: string; reason: string }[] = [];
     for (const [key, kind] of [
       ['Roles', 'role'],
       ['Users', 'user'],
@@ -1260,23 +1481,20 @@ export class ModelBuilder {
       const v = this.prop(s, r, key);
       const p = joinPointer(r.pointer, 'Properties', key);
       if (v === undefined) continue;
+      if (isUnresolved(v)) {
+        unknown.push({ kind, pointer: p, reason: v.reason });
+        continue;
+      }
       const list = Array.isArray(v) ? v : [v];
       list.forEach((x, i) => {
-        const n = asString(x, joinPointer(p, i));
-        if (isUnresolved(n)) {
-          s.problem(
-            'warning',
-            'template.value.unresolved',
-            n.pointer,
-            `${n.reason}: the policy is not attached to it`,
-          );
-          return;
-        }
+        const at = Array.isArray(v) ? joinPointer(p, i) : p;
+        const n = asString(x, at);
+        if (isUnresolved(n)) unknown.push({ kind, pointer: at, reason: n.reason });
         // a role may be given by ARN too
-        out.push({ kind, name: n.startsWith('arn:') ? n.slice(n.lastIndexOf('/') + 1) : n });
+        else known.push({ kind, name: principalName(n) });
       });
     }
-    return out;
+    return { known, unknown };
   }
 
   private roleByName(account: string, name: string): Mutable<RoleModel> | undefined {
@@ -1284,18 +1502,85 @@ export class ModelBuilder {
     return undefined;
   }
 
-  private attachPolicy(s: TemplateStack, r: ResourceEntry): void {
+  /**
+   * A policy the templates may give a principal but do not settle: unknown, so the principal's
+   * links that an allow or a deny of it could change are Unknown, naming `pointer`.
+   */
+  private unknownInline(s: TemplateStack, name: string, pointer: string): InlinePolicyModel {
+    return { name, policy: undefined, location: this.loc(s, pointer) };
+  }
+
+  /** Give an inline or managed policy to a principal: a template role now, others when merged. */
+  private attach(
+    s: TemplateStack,
+    t: { kind: 'role' | 'user' | 'group'; name: string },
+    what: { inline: InlinePolicyModel } | { managedArn: string },
+  ): void {
+    const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
+    if (role && 'inline' in what) role.inlinePolicies = [...role.inlinePolicies, what.inline];
+    else if (role && 'managedArn' in what)
+      role.managedPolicyArns = [...role.managedPolicyArns, what.managedArn];
+    else this.attachments.push({ account: s.account, kind: t.kind, name: t.name, ...what });
+  }
+
+  /**
+   * A policy whose principal the template does not settle may be attached to any role of the
+   * account (IAM attaches policies to principals of its own account): every role the templates
+   * define gets it as an unknown policy, and every role of a snapshot laid under them too.
+   * Users and groups do not take part in a pipeline's links, so only a warning says so.
+   */
+  private attachToUnknown(
+    s: TemplateStack,
+    r: ResourceEntry,
+    unknown: readonly { kind: 'role' | 'user' | 'group'; pointer: string; reason: string }[],
+    policyName: string,
+  ): void {
+    for (const u of unknown) {
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        u.pointer,
+        u.kind === 'role'
+          ? `${u.reason}: \`${r.logicalId}\` may give a policy to any role of \`${s.account}\`: their policies are unknown`
+          : `${u.reason}: \`${r.logicalId}\` is attached to an unknown ${u.kind}`,
+      );
+      if (u.kind !== 'role') continue;
+      const marker = this.unknownInline(
+        s,
+        `${policyName} (${r.logicalId}, role not known)`,
+        u.pointer,
+      );
+      for (const role of this.account(s.account).roles.values())
+        role.inlinePolicies = [...role.inlinePolicies, marker];
+      this.attachments.push({
+        account: s.account,
+        kind: 'role',
+        name: '*',
+        inline: marker,
+        any: true,
+      });
+    }
+  }
+
+  private attachPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
-    const targets = this.principalsOf(s, r);
-    if (targets.length === 0) {
+    const { known, unknown } = this.principalsOf(s, r);
+    if (known.length === 0 && unknown.length === 0) {
       s.problem(
         'warning',
         'template.policy.unattached',
         r.pointer,
         `policy \`${r.logicalId}\` is attached to no role, user or group`,
       );
+    }
+    this.attachToUnknown(s, r, unknown, name);
+    if (maybe) {
+      // created or not: the principals it names have an unknown policy of that name
+      const marker = this.unknownInline(s, name, joinPointer(r.pointer, 'Condition'));
+      for (const t of known) this.attach(s, t, { inline: marker });
+      return;
     }
     const doc = this.prop(s, r, 'PolicyDocument');
     if (doc === undefined) {
@@ -1306,7 +1591,7 @@ export class ModelBuilder {
         `policy \`${r.logicalId}\` has no \`PolicyDocument\``,
       );
     }
-    targets.forEach((t, i) => {
+    known.forEach((t, i) => {
       const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
       // one document, compiled per principal so reasons name it; reported once
       const policy =
@@ -1318,38 +1603,135 @@ export class ModelBuilder {
               pointer: P('PolicyDocument'),
               quiet: i > 0,
             });
-      const inline: InlinePolicyModel = { name, policy, location: this.loc(s, r.pointer) };
-      if (role) role.inlinePolicies = [...role.inlinePolicies, inline];
-      else this.attachments.push({ account: s.account, kind: t.kind, name: t.name, inline });
+      this.attach(s, t, { inline: { name, policy, location: this.loc(s, r.pointer) } });
     });
   }
 
-  private attachManaged(s: TemplateStack, r: ResourceEntry): void {
-    const arn = s.iamArn(r, 'policy', r.pointer);
-    if (isUnresolved(arn)) return;
-    for (const t of this.principalsOf(s, r)) {
-      const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
-      if (role) role.managedPolicyArns = [...role.managedPolicyArns, arn];
-      else
-        this.attachments.push({ account: s.account, kind: t.kind, name: t.name, managedArn: arn });
+  /**
+   * An inline policy of one role, as a resource of its own
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-rolepolicy.html):
+   * `RoleName` is the role's name (its `Ref`); an ARN is taken by its name.
+   */
+  private attachRolePolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
+    const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
+    const roleValue = this.prop(s, r, 'RoleName');
+    if (roleValue === undefined) {
+      s.problem(
+        'error',
+        'template.policy.invalid',
+        joinPointer(r.pointer, 'Properties'),
+        `role policy \`${r.logicalId}\` has no \`RoleName\``,
+      );
+      return;
     }
+    const role = asString(roleValue, P('RoleName'));
+    if (isUnresolved(role)) {
+      this.attachToUnknown(
+        s,
+        r,
+        [{ kind: 'role', pointer: P('RoleName'), reason: role.reason }],
+        name,
+      );
+      return;
+    }
+    const target = { kind: 'role' as const, name: principalName(role) };
+    if (maybe) {
+      this.attach(s, target, {
+        inline: this.unknownInline(s, name, joinPointer(r.pointer, 'Condition')),
+      });
+      return;
+    }
+    const doc = this.prop(s, r, 'PolicyDocument');
+    if (doc === undefined) {
+      // the document is optional in the resource, but what IAM then holds is not documented
+      s.problem(
+        'warning',
+        'template.policy.document-missing',
+        r.pointer,
+        `role policy \`${r.logicalId}\` has no \`PolicyDocument\`: the policy is unknown`,
+      );
+    }
+    const owner = this.roleByName(s.account, target.name);
+    const policy =
+      doc === undefined
+        ? undefined
+        : compileTemplatePolicy(s, doc, {
+            name: `${owner?.arn ?? target.name} ${name}`,
+            policyType: 'identity',
+            pointer: P('PolicyDocument'),
+          });
+    this.attach(s, target, { inline: { name, policy, location: this.loc(s, r.pointer) } });
   }
 
-  private bucketPolicy(s: TemplateStack, r: ResourceEntry): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
-    const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
-    if (isUnresolved(b)) {
+  private attachManaged(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
+    const { known, unknown } = this.principalsOf(s, r);
+    this.attachToUnknown(s, r, unknown, r.logicalId);
+    if (maybe) {
+      const marker = this.unknownInline(
+        s,
+        `${r.logicalId} (managed policy)`,
+        joinPointer(r.pointer, 'Condition'),
+      );
+      for (const t of known) this.attach(s, t, { inline: marker });
+      return;
+    }
+    // a name the template does not settle: the policy is still created with its document and
+    // attached; its placeholder ARN is the key the model holds it under
+    const arnValue = s.iamArn(r, 'policy', r.pointer);
+    const arn = isUnresolved(arnValue) ? this.placeholder(s, arnValue, 'policy') : arnValue;
+    for (const t of known) this.attach(s, t, { managedArn: arn });
+  }
+
+  /**
+   * A resource policy the templates may write but do not settle: the policy of its bucket,
+   * topic or function (`key`: bucket name, topic or function ARN) is unknown; without a key, the
+   * policy of every one of the account (topics and functions: of the stack's region) is.
+   */
+  private unknownPolicy(
+    s: TemplateStack,
+    kind: 'bucket' | 'topic' | 'function',
+    key: string | undefined,
+    pointer: string,
+    reason: string,
+    what: string,
+  ): void {
+    // a resource whose `Condition` is not known is reported once, where `live` meets it
+    if (key === undefined) {
+      const where = `\`${s.account}\`${kind === 'bucket' ? '' : ` \`${s.region}\``}`;
       s.problem(
         'warning',
         'template.value.unresolved',
-        b.pointer,
-        `${b.reason}: the bucket policy applies to an unknown bucket`,
+        pointer,
+        `${reason}: ${what} may apply to any ${kind} of ${where}: their policies are unknown`,
       );
+    }
+    const location = this.loc(s, pointer);
+    if (key !== undefined)
+      this.unsettled[kind].set(key, { account: s.account, partition: s.partition, location });
+    else
+      this.anyPolicy.push({
+        account: s.account,
+        ...(kind === 'bucket' ? {} : { region: s.region }),
+        kind,
+        location,
+      });
+  }
+
+  private bucketPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
+    const what = `the bucket policy \`${r.logicalId}\``;
+    if (isUnresolved(b)) {
+      // only the bucket owner's account may set a bucket policy
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html)
+      this.unknownPolicy(s, 'bucket', undefined, P('Bucket'), b.reason, what);
       return;
     }
     const name = b.startsWith('arn:') ? b.slice(b.lastIndexOf(':') + 1) : b;
     const arn = `arn:${s.partition}:s3:::${name}`;
-    const policy = this.policy(s, r, 'PolicyDocument', arn, 'resource');
+    const policy = maybe ? undefined : this.policy(s, r, 'PolicyDocument', arn, 'resource');
     let bucket: Mutable<BucketModel> | undefined;
     for (const a of this.accounts.values()) bucket ??= a.buckets.get(name);
     if (!bucket) {
@@ -1370,21 +1752,32 @@ export class ModelBuilder {
       this.policyOnly.add(name);
     }
     bucket.policy = policy;
+    this.written.bucket.add(name);
+    if (maybe)
+      this.unknownPolicy(
+        s,
+        'bucket',
+        name,
+        joinPointer(r.pointer, 'Condition'),
+        maybe.reason,
+        what,
+      );
   }
 
-  private topicPolicy(s: TemplateStack, r: ResourceEntry): void {
+  private topicPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const what = `the topic policy \`${r.logicalId}\``;
     const topics = this.prop(s, r, 'Topics');
+    if (isUnresolved(topics)) {
+      this.unknownPolicy(s, 'topic', undefined, P('Topics'), topics.reason, what);
+      return;
+    }
     const list = Array.isArray(topics) ? topics : [topics];
     list.forEach((t, i) => {
-      const arn = asString(t, joinPointer(P('Topics'), i));
+      const at = Array.isArray(topics) ? joinPointer(P('Topics'), i) : P('Topics');
+      const arn = asString(t, at);
       if (isUnresolved(arn)) {
-        s.problem(
-          'warning',
-          'template.value.unresolved',
-          arn.pointer,
-          `${arn.reason}: the topic policy applies to an unknown topic`,
-        );
+        this.unknownPolicy(s, 'topic', undefined, at, arn.reason, what);
         return;
       }
       const parsed = parseArn(arn);
@@ -1394,16 +1787,39 @@ export class ModelBuilder {
             ?.regions.get(parsed.region)
             ?.snsTopics.get(parsed.resource)
         : undefined;
-      if (!topic) {
+      const policy = maybe ? undefined : this.policy(s, r, 'PolicyDocument', arn, 'resource');
+      this.written.topic.add(arn);
+      if (maybe)
+        this.unknownPolicy(
+          s,
+          'topic',
+          arn,
+          joinPointer(r.pointer, 'Condition'),
+          maybe.reason,
+          what,
+        );
+      if (topic) {
+        topic.policy = policy;
+        return;
+      }
+      if (!parsed) {
         s.problem(
           'warning',
           'template.topic.unknown',
-          joinPointer(P('Topics'), i),
-          `the topic \`${arn.slice(0, 120)}\` is not defined in the templates: its policy is left out`,
+          at,
+          `\`${arn.slice(0, 120)}\` is not a topic arn: its policy is left out`,
         );
         return;
       }
-      topic.policy = this.policy(s, r, 'PolicyDocument', arn, 'resource');
+      // a topic made elsewhere: its policy is applied when the templates are laid over a
+      // snapshot that holds it
+      this.topicPolicies.push({
+        account: parsed.account,
+        region: parsed.region,
+        name: parsed.resource,
+        policy,
+        location: this.loc(s, r.pointer),
+      });
     });
   }
 
@@ -1411,16 +1827,12 @@ export class ModelBuilder {
    * A Lambda permission becomes a statement of the function's resource policy, as
    * AddPermission writes it (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
    */
-  private lambdaPermission(s: TemplateStack, r: ResourceEntry): void {
+  private lambdaPermission(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const what = `the permission \`${r.logicalId}\``;
     const fnValue = asString(this.prop(s, r, 'FunctionName'), P('FunctionName'));
     if (isUnresolved(fnValue)) {
-      s.problem(
-        'warning',
-        'template.value.unresolved',
-        fnValue.pointer,
-        `${fnValue.reason}: the permission applies to an unknown function`,
-      );
+      this.unknownPolicy(s, 'function', undefined, P('FunctionName'), fnValue.reason, what);
       return;
     }
     const parsed = parseArn(fnValue);
@@ -1436,6 +1848,18 @@ export class ModelBuilder {
         'template.function.unknown',
         P('FunctionName'),
         `the function \`${fnValue.slice(0, 120)}\` is not defined in the templates: its permission is left out`,
+      );
+      return;
+    }
+    this.written.function.add(fn.arn);
+    if (maybe) {
+      this.unknownPolicy(
+        s,
+        'function',
+        fn.arn,
+        joinPointer(r.pointer, 'Condition'),
+        maybe.reason,
+        what,
       );
       return;
     }
@@ -1476,6 +1900,123 @@ export class ModelBuilder {
     };
     entry.statements.push(statement);
     regionModel.lambdaStatements.set(fn.arn, entry);
+  }
+
+  /**
+   * A nested stack (`AWS::CloudFormation::Stack`): its template is not read
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html).
+   * It may attach policies to the roles and write the policies of the buckets it is given as
+   * parameters (by name or ARN), so theirs are unknown; a parameter the template does not settle
+   * may name any role or bucket of the account.
+   */
+  private nestedStack(s: TemplateStack, r: ResourceEntry): void {
+    const at = joinPointer(r.pointer, 'Properties', 'Parameters');
+    s.problem(
+      'warning',
+      'template.nested-stack',
+      r.pointer,
+      `the nested stack \`${r.logicalId}\` is not read: the roles and buckets it is given as parameters may get policies from it, which are unknown`,
+    );
+    const params = this.prop(s, r, 'Parameters');
+    const values: { text: string; pointer: string }[] = [];
+    const unknown: { kind: 'role'; pointer: string; reason: string }[] = [];
+    const collect = (v: unknown, pointer: string): void => {
+      if (isUnresolved(v)) unknown.push({ kind: 'role', pointer, reason: v.reason });
+      else if (Array.isArray(v)) v.forEach((x, i) => collect(x, joinPointer(pointer, i)));
+      else if (typeof v === 'string')
+        for (const part of v.split(',')) values.push({ text: part.trim(), pointer });
+    };
+    if (isUnresolved(params)) collect(params, at);
+    else if (isObject(params))
+      for (const k of Object.keys(params)) collect(params[k], joinPointer(at, k));
+    const name = `(nested stack ${r.logicalId})`;
+    const what = `the nested stack \`${r.logicalId}\``;
+    this.attachToUnknown(s, r, unknown, name);
+    for (const u of unknown) this.unknownPolicy(s, 'bucket', undefined, u.pointer, u.reason, what);
+    for (const { text, pointer } of values) {
+      // a role of the account, by name or ARN
+      const iam = /^arn:[^:]+:iam::([^:]*):role\/(?:.*\/)?([^/]+)$/.exec(text);
+      const roleName = iam ? iam[2]! : text;
+      if (this.roleByName(s.account, roleName) || iam?.[1] === s.account) {
+        this.attach(
+          s,
+          { kind: 'role', name: roleName },
+          {
+            inline: this.unknownInline(s, name, pointer),
+          },
+        );
+        continue;
+      }
+      // a bucket, by name (one the templates define) or ARN
+      const s3 = /^arn:[^:]+:s3:::([^/]+)$/.exec(text);
+      const bucketName = s3 ? s3[1]! : text;
+      let known = false;
+      for (const a of this.accounts.values()) known ||= a.buckets.has(bucketName);
+      if (known || s3) {
+        this.unsettled.bucket.set(bucketName, {
+          account: s.account,
+          partition: s.partition,
+          location: this.loc(s, pointer),
+        });
+      }
+    }
+  }
+
+  /** Resource policies left open (see unknownPolicy): unknown, whatever else was written. */
+  private finishUnsettled(): void {
+    for (const [name, { account, partition, location }] of this.unsettled.bucket) {
+      let bucket: Mutable<BucketModel> | undefined;
+      for (const a of this.accounts.values()) bucket ??= a.buckets.get(name);
+      if (!bucket) {
+        bucket = {
+          name,
+          arn: `arn:${partition}:s3:::${name}`,
+          account,
+          policy: undefined,
+          region: undefined,
+          encryption: undefined,
+          ownership: undefined,
+          publicAccessBlock: undefined,
+          location,
+        };
+        this.account(account).buckets.set(name, bucket);
+        this.policyOnly.add(name);
+      }
+      bucket.policy = undefined;
+      this.written.bucket.add(name);
+    }
+    for (const [arn, { location }] of this.unsettled.topic) {
+      const parsed = parseArn(arn);
+      if (!parsed) continue;
+      const topic = this.accounts
+        .get(parsed.account)
+        ?.regions.get(parsed.region)
+        ?.snsTopics.get(parsed.resource);
+      if (topic) topic.policy = undefined;
+      else
+        this.topicPolicies.push({
+          account: parsed.account,
+          region: parsed.region,
+          name: parsed.resource,
+          policy: undefined,
+          location,
+        });
+    }
+    for (const [arn] of this.unsettled.function) {
+      for (const a of this.accounts.values())
+        for (const region of a.regions.values())
+          for (const fn of region.lambdas.values()) if (fn.arn === arn) fn.policy = undefined;
+    }
+    for (const any of this.anyPolicy) {
+      const a = this.accounts.get(any.account);
+      if (!a) continue;
+      if (any.kind === 'bucket') for (const b of a.buckets.values()) b.policy = undefined;
+      const region = any.region === undefined ? undefined : a.regions.get(any.region);
+      if (any.kind === 'topic')
+        for (const t of region?.snsTopics.values() ?? []) t.policy = undefined;
+      if (any.kind === 'function')
+        for (const f of region?.lambdas.values() ?? []) f.policy = undefined;
+    }
   }
 
   private finishLambdaPolicies(): void {
@@ -1587,8 +2128,10 @@ export class ModelBuilder {
               ? { projects: sorted(r.projects), notFound: [], location: r.codebuildLocation! }
               : undefined,
           kmsKeys: sorted(r.kmsKeys),
-          // aliases the templates define; other aliases stay unknown only when none is defined
+          // the aliases the templates define: the account may have others, which are unknown
+          // (not absent), as a snapshot's kms/aliases.json would list them all
           aliases: r.aliases.size > 0 ? sorted(r.aliases) : undefined,
+          ...(r.aliases.size > 0 ? { aliasesPartial: true } : {}),
           lambdas: sorted(r.lambdas),
           deploymentGroups: sorted(r.deploymentGroups),
           events:
@@ -1605,6 +2148,27 @@ export class ModelBuilder {
     }
     return out;
   }
+}
+
+/** The first artifact `Name` of an action that a template leaves unresolved. */
+function unsettledArtifactName(a: Obj): Unresolved | undefined {
+  for (const key of ['InputArtifacts', 'OutputArtifacts']) {
+    const list = a[key];
+    if (!Array.isArray(list)) continue;
+    for (const x of list) if (isObject(x) && isUnresolved(x['Name'])) return x['Name'];
+  }
+  return undefined;
+}
+
+interface UnsettledPolicy {
+  readonly account: string;
+  readonly partition: string;
+  readonly location: Location;
+}
+
+/** A principal's name from its name or ARN (`arn:aws:iam::1:role/path/name` → `name`). */
+function principalName(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
 }
 
 /** The logical id of a `{"Ref": id}` (or `!Ref id`) value, else undefined. */
@@ -1639,6 +2203,22 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::EC2::LaunchTemplate',
   'AWS::EC2::Instance',
   'AWS::IAM::InstanceProfile',
+  'AWS::IAM::RolePolicy',
+  'AWS::CloudFormation::Stack',
+]);
+
+/**
+ * Resources that attach to others. One whose `Condition` is not known may be created: what it
+ * attaches to is unknown, not left as if it were not there.
+ */
+const ATTACHING: ReadonlySet<string> = new Set([
+  'AWS::IAM::Policy',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::TopicPolicy',
+  'AWS::Lambda::Permission',
+  'AWS::CloudFormation::Stack',
 ]);
 
 /** Pipeline action configuration keys that hold credentials. */

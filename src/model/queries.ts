@@ -489,6 +489,8 @@ export function resolveKmsKey(
       // list-aliases does not mean it cannot exist
       if (ref.startsWith('alias/aws/'))
         return missing(aliasesFile, `the aws-managed key \`${ref}\` is not in the snapshot`);
+      if (regionOf(model, acct, reg)?.aliasesPartial === true)
+        return missing(aliasesFile, `the input lists some aliases only, so \`${ref}\` may be one`);
       const unread = unreadableList(model, aliasesFile, '/Aliases');
       return unread.length > 0
         ? missing(

@@ -210,6 +210,11 @@ export interface RegionModel {
   readonly kmsKeys: ReadonlyMap<string, KmsKeyModel>;
   /** by alias name (`alias/x`); undefined: `kms/aliases.json` is missing */
   readonly aliases: ReadonlyMap<string, KmsAliasModel> | undefined;
+  /**
+   * true when `aliases` lists some aliases only (those templates define): one not in it is
+   * unknown, not absent, as if `kms/aliases.json` were missing
+   */
+  readonly aliasesPartial?: boolean;
   /** by function name, from `lambda/<name>.json` */
   readonly lambdas: ReadonlyMap<string, LambdaModel>;
   /** by `<application>/<group>`, from `codedeploy/<app>.<group>.json`; see deploymentGroupKey */

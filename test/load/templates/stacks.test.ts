@@ -54,6 +54,13 @@ describe('loadStacksFile', () => {
         '/Resources/Pipeline/Properties/Stages/2/Actions/0/RoleArn/Fn::ImportValue',
       ],
       ['warning', 'template.managed-policy.unknown', TOOLS, '/Resources/PipelineRole'],
+      // the build image is an ssm parameter without a value: unknown, not "no image"
+      [
+        'warning',
+        'template.value.unresolved',
+        TOOLS,
+        '/Resources/Project/Properties/Environment/Image/Ref',
+      ],
       [
         'warning',
         'template.value.unresolved',
@@ -174,9 +181,19 @@ describe('loadStacksFile', () => {
   it('builds the CodeBuild project without any plaintext environment value', () => {
     const p = region.codebuild!.projects.get('build')!;
     expect(p.serviceRole).toBe('arn:aws:iam::111111111111:role/tools-build');
+    const image = p.environment?.image ?? '';
+    // the image is an ssm parameter without a value: an ECR image of an unknown repository, so
+    // the ECR pull links are Unknown naming the template line (it was left out: no ECR links)
+    expect(image).toMatch(
+      /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/unresolved-[0-9a-f]{10}$/,
+    );
+    expect(model.unresolved?.get(image.slice(image.indexOf('/') + 1))?.location).toMatchObject({
+      file: TOOLS,
+      pointer: '/Resources/Project/Properties/Environment/Image/Ref',
+    });
     expect(p.environment).toEqual({
       type: 'LINUX_CONTAINER',
-      image: undefined,
+      image,
       computeType: 'BUILD_GENERAL1_SMALL',
       imagePullCredentialsType: 'SERVICE_ROLE',
       privilegedMode: undefined,
@@ -511,6 +528,12 @@ describe('self references', () => {
         'template.value.unresolved',
         '/Resources/Named/Properties/BucketName/Ref',
         'circular reference through `Named.BucketName`: the value is unknown',
+      ],
+      // the rule's event bus is unknown (a placeholder), not the default bus
+      [
+        'template.value.unresolved',
+        '/Resources/Rule/Properties/EventBusName/Fn::GetAtt',
+        'circular reference through `Rule.EventBusName`: the value is unknown',
       ],
     ]);
     const rule = [
