@@ -1,10 +1,11 @@
 /**
- * Read and parse one JSON file the user named (a request file, a task definition template):
- * refused above a size limit before reading, a byte-order mark ignored, and every failure a
+ * Read and parse one JSON file the user named (a request file, a baseline, a task definition
+ * template): refused above a size limit (before and while reading) and when it is not a regular
+ * file (a device or FIFO may never end), a byte-order mark ignored, and every failure a
  * message of its own. A message never quotes the file's text (it may hold secrets): a parse
  * error says where, by line and column.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -18,24 +19,40 @@ export type JsonFile =
 
 export function readJsonText(path: string): JsonFile {
   let text: string;
+  let fd: number | undefined;
   try {
-    if (statSync(path).size > MAX_JSON_BYTES) {
-      return {
-        ok: false,
-        reason: 'too-large',
-        message: `file is larger than ${MAX_JSON_BYTES} bytes`,
-      };
+    // O_NONBLOCK: opening a FIFO would wait for a writer (it is refused below)
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return unreadable('EISDIR');
+    // a device or FIFO has no size to check and may never end (/dev/zero)
+    if (!stat.isFile()) return { ok: false, reason: 'unreadable', message: 'not a regular file' };
+    // the size is checked again while reading: the file may grow
+    const tooLarge = {
+      ok: false,
+      reason: 'too-large',
+      message: `file is larger than ${MAX_JSON_BYTES} bytes`,
+    } as const;
+    if (stat.size > MAX_JSON_BYTES) return tooLarge;
+    let buf = Buffer.allocUnsafe(stat.size + 1);
+    let total = 0;
+    for (;;) {
+      if (total === buf.length) {
+        if (total > MAX_JSON_BYTES) return tooLarge;
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_JSON_BYTES + 1));
+        buf.copy(bigger, 0, 0, total);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, total, buf.length - total, null);
+      if (n === 0) break;
+      total += n;
     }
-    text = readFileSync(path, 'utf8');
+    if (total > MAX_JSON_BYTES) return tooLarge;
+    text = buf.toString('utf8', 0, total);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : `cannot read file (${code ?? 'error'})`;
-    return { ok: false, reason: 'unreadable', message };
+    return unreadable((err as NodeJS.ErrnoException).code);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
@@ -45,6 +62,16 @@ export function readJsonText(path: string): JsonFile {
       err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text, err)}`;
     return { ok: false, reason: 'invalid', message };
   }
+}
+
+function unreadable(code: string | undefined): JsonFile {
+  const message =
+    code === 'ENOENT'
+      ? 'file not found'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : `cannot read file (${code ?? 'error'})`;
+  return { ok: false, reason: 'unreadable', message };
 }
 
 /** `: line L column C` when the parser's message gives a position. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +168,29 @@ describe('permchain simulate', () => {
       `error: ${join(dir, 'other.json')}#/note: unknown request key \`note\` [request.key.unknown]\n`,
     );
   });
+  it.runIf(existsSync('/dev/zero'))(
+    'refuses a device as the request file (it was read forever)',
+    async () => {
+      const r = await cli('simulate', '--request', '/dev/zero');
+      expect(r).toMatchObject({
+        code: 2,
+        err: 'error: /dev/zero: not a regular file [input.file.unreadable]\n',
+      });
+    },
+  );
+  it.runIf(process.platform !== 'win32')(
+    'refuses a FIFO as the request file at once (opening it waited for a writer)',
+    async () => {
+      const fifo = join(dir, 'request.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const r = await cli('simulate', '--request', fifo);
+      expect(r).toMatchObject({
+        code: 2,
+        err: `error: ${fifo}: not a regular file [input.file.unreadable]\n`,
+      });
+    },
+    10_000,
+  );
   it('--help and --version exit 0', async () => {
     const h = await cli('--help');
     expect(h.code).toBe(0);
