@@ -5,6 +5,8 @@
  * Message style (after cedar's guide): lowercase, no trailing period, user values in
  * backticks, context joined with colons. `id` is stable and dotted, e.g. `policy.effect.invalid`.
  */
+import { sanitizeForTerminal } from './report/sanitize.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Problem {
@@ -45,10 +47,14 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** One line for a terminal: `file#/pointer: message [id]`. */
+/**
+ * One line for a terminal: `file#/pointer: message [id]`. Control characters from the input (a
+ * policy value with a newline and `::error ...`) are escaped, so a problem is always one line
+ * and cannot forge another (or a CI workflow command).
+ */
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.pointer ? '#' + p.pointer : ''}` : p.pointer || '(input)';
-  return `${p.severity}: ${where}: ${p.message} [${p.id}]`;
+  return sanitizeForTerminal(`${p.severity}: ${where}: ${p.message} [${p.id}]`);
 }
 
 /** The problems sorted, each reported once (several inputs can report the same one). */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { crawl, CrawlError, type CrawlResult } from '../crawl/crawl.js';
 import type { ClientSettings, CrawlFailure, CrawlProgress } from '../crawl/crawlContext.js';
 import { writeSnapshotFiles } from '../crawl/writeSnapshotFiles.js';
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import type { CliIo } from './io.js';
 
 export interface CrawlCommandDeps {
@@ -126,8 +127,11 @@ export function registerCrawl(
         setExit(2);
         return;
       }
-      for (const line of renderWarnings(result)) io.stderr(line + '\n');
-      io.stdout(renderCrawlSummary(result, opts.out));
+      // names and messages come from AWS: shown with control characters escaped
+      for (const line of renderWarnings(result)) io.stderr(sanitizeForTerminal(line) + '\n');
+      io.stdout(
+        renderCrawlSummary(result, opts.out).split('\n').map(sanitizeForTerminal).join('\n'),
+      );
       setExit(0);
     });
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { CliIo } from './io.js';
 import { readJsonFile } from './readJson.js';
@@ -71,7 +72,8 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
   } else {
     for (const r of result.deniedBy) lines.push(`  no allow in ${describe(r)}`);
   }
-  return lines.join('\n') + '\n';
+  // values from the request (a principal with a newline and `::error ...`) cannot forge a line
+  return lines.map(sanitizeForTerminal).join('\n') + '\n';
 }
 
 function describe(r: Reason): string {

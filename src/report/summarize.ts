@@ -178,13 +178,7 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Replace lone UTF-16 surrogates with U+FFFD, so encoders (URI, XML, JSON) see valid text. */
-export function toWellFormed(s: string): string {
-  return s.replace(
-    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    '\ufffd',
-  );
-}
+export { toWellFormed } from './sanitize.js';
 
 /**
  * A location file as a repository-relative, forward-slash path: backslashes become slashes,

@@ -7,6 +7,7 @@
  */
 import { formatProblem, sortProblems } from '../problems.js';
 import type { ReportOptions } from './options.js';
+import { sanitizeForTerminal } from './sanitize.js';
 import {
   decisionLabel,
   formatLocation,
@@ -15,7 +16,6 @@ import {
   linkStatus,
   plural,
   summarize,
-  toWellFormed,
   type LinkStatus,
 } from './summarize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
@@ -48,19 +48,8 @@ const VERDICT_TAG: Readonly<Record<ReportPipeline['verdict'], [string, Style]>> 
   unknown: ['UNKNOWN', 'magenta'],
 };
 
-/**
- * Control characters (C0, DEL, C1, line/paragraph separators) shown as `\xNN` / `\uNNNN`, lone
- * surrogates as U+FFFD.
- */
-export function sanitizeForTerminal(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return toWellFormed(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-      ? '\\x' + code.toString(16).padStart(2, '0')
-      : '\\u' + code.toString(16).padStart(4, '0');
-  });
-}
+/** (moved to ./sanitize.js; exported here too for the callers that import it from here) */
+export { sanitizeForTerminal };
 
 export function renderText(report: Report, options: ReportOptions = {}): string {
   const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
