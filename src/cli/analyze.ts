@@ -4,12 +4,16 @@
  * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
  */
 import type { Command } from 'commander';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
 import { makeDirectory } from '../fsUtil.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
-import { applyBaseline, parseBaseline, type BaselineEntry } from '../report/baseline.js';
+import {
+  applyBaseline,
+  describeChangedEntry,
+  isIsoDate,
+  type BaselineEntry,
+} from '../report/baseline.js';
 import { exitCodeFor } from '../report/gate.js';
 import {
   FAIL_ON,
@@ -22,9 +26,17 @@ import {
 } from '../report/index.js';
 import { renderJsonChunks, renderJsonStream } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import type { Report, ReportPipeline } from '../report/types.js';
+import { readBaselineFile } from './baseline.js';
+import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
-import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
+import {
+  addInputOptions,
+  loadAnalysisInput,
+  noPipelinesProblem,
+  type InputCliOptions,
+} from './inputOptions.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
@@ -40,6 +52,11 @@ export interface AnalyzeCliOptions extends InputCliOptions {
 const collect = (value: string, previous: string[]): string[] => [
   ...previous,
   ...value.split(',').filter(Boolean),
+];
+/** --format keeps empty names, so `--format ''` is refused instead of meaning text */
+const collectFormats = (value: string, previous: string[]): string[] => [
+  ...previous,
+  ...value.split(','),
 ];
 
 export function registerAnalyze(
@@ -62,16 +79,16 @@ export function registerAnalyze(
     .option(
       '--format <format>',
       `output format: ${FORMAT_NAMES.join(', ')}; repeatable or comma-separated (several need --output-dir)`,
-      collect,
+      collectFormats,
       [],
     )
     .option('--output <file>', 'write the report to this file instead of standard output')
     .option('--output-dir <dir>', 'write one file per format into this folder (report.<ext>)')
     .option(
       '--strict',
-      'also fail (exit 1) when a required link is unknown; same as --fail-on unknown',
+      'also fail (exit 1) when a required link is unknown or no pipeline is found; same as --fail-on unknown (and not to be combined with another --fail-on)',
     )
-    .option('--fail-on <what>', `what fails the run: ${FAIL_ON.join(', ')}`, 'denied')
+    .option('--fail-on <what>', `what fails the run: ${FAIL_ON.join(', ')} (default: denied)`)
     .option(
       '--baseline <file>',
       'accepted known failures (see `permchain baseline`); expired entries fail the run',
@@ -86,6 +103,8 @@ export function registerAnalyze(
         'time and no snapshot or template holds: a CodeDeployToECS (blue/green) action registers the\n' +
         'task definition in its TaskDefinitionTemplatePath (default taskdef.json), usually a file of the\n' +
         'repository being deployed. PIPELINE/NAME=DIR gives it for one pipeline only.\n' +
+        '\nAn input with no pipeline at all (a wrong path or region folder, an empty crawl) is a\n' +
+        'warning in every format; with --strict (--fail-on unknown) it fails the run.\n' +
         '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
         '2 input or usage error (after everything readable was analyzed and reported).',
     )
@@ -103,19 +122,38 @@ export function runAnalyze(
   const formats = opts.format.length > 0 ? opts.format : ['text'];
   const bad = formats.find((f) => !isFormatName(f));
   if (bad !== undefined)
-    return usage(io, `unknown format \`${bad}\` (expected one of ${FORMAT_NAMES.join(', ')})`);
+    return usage(
+      io,
+      bad === ''
+        ? `--format needs a format name (one of ${FORMAT_NAMES.join(', ')})`
+        : `unknown format \`${bad}\` (expected one of ${FORMAT_NAMES.join(', ')})`,
+    );
   if (formats.length > 1 && !opts.outputDir) return usage(io, 'several formats need --output-dir');
   if (opts.output && opts.outputDir)
     return usage(io, '--output and --output-dir cannot be used together');
-  const failOn = (opts.strict ? 'unknown' : (opts.failOn ?? 'denied')) as FailOn;
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) {
+  if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn)) {
     return usage(io, `unknown --fail-on value \`${opts.failOn}\` (expected ${FAIL_ON.join(', ')})`);
+  }
+  // --strict is --fail-on unknown: another --fail-on with it is a contradiction, not a precedence
+  if (opts.strict && opts.failOn !== undefined && opts.failOn !== 'unknown') {
+    return usage(
+      io,
+      `--strict means --fail-on unknown: it cannot be used with --fail-on ${opts.failOn}`,
+    );
+  }
+  const failOn = (opts.strict ? 'unknown' : (opts.failOn ?? 'denied')) as FailOn;
+  if (opts.today !== undefined && !isIsoDate(opts.today)) {
+    return usage(io, `--today \`${opts.today}\` is not a date written YYYY-MM-DD`);
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
   const analyzeOptions = { pipelines: opts.pipeline, artifacts: loaded.artifacts };
+  // warnings that bear on the gate: shown on stderr whatever the format
+  const gateWarnings: Problem[] = [];
+  const none = noPipelinesProblem(loaded, input, opts);
+  if (none) gateWarnings.push(none);
 
   // The JSON report alone (the usual CI case) is written pipeline by pipeline as each is
   // analyzed, so the links of a whole organization are never held at once; the gate then sees
@@ -127,53 +165,58 @@ export function runAnalyze(
     const findings: ReportPipeline[] = [];
     report = {
       pipelines: findings,
-      problems: uniqueProblems([...lazy.problems, ...loaded.problems]),
+      problems: uniqueProblems([...lazy.problems, ...loaded.problems, ...gateWarnings]),
     };
     streamed = keepFindings(lazy.pipelines, findings);
   } else {
     const whole = analyzeModel(loaded.model, analyzeOptions);
-    report = { ...whole, problems: uniqueProblems([...whole.problems, ...loaded.problems]) };
+    report = {
+      ...whole,
+      problems: uniqueProblems([...whole.problems, ...loaded.problems, ...gateWarnings]),
+    };
   }
 
   let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {
-    const file = resolve(io.cwd, opts.baseline);
-    let text: string | undefined;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      report = withProblem(report, {
-        file: opts.baseline,
-        pointer: '',
-        message: 'cannot read the baseline file',
-        id: 'baseline.file.unreadable',
-        severity: 'error',
-      });
-    }
-    if (text !== undefined) {
-      const parsed = parseBaseline(text, opts.baseline);
-      const applied = applyBaseline(report, parsed.baseline, today);
-      report = {
-        ...applied.report,
-        problems: sortProblems([...applied.report.problems, ...parsed.problems]),
-      };
-      expired = applied.expired;
-      for (const e of applied.expired) {
-        io.stderr(
-          `error: baseline entry for \`${e.pipeline}\` / \`${e.link}\` expired on ${e.expires}\n`,
-        );
-      }
+    const parsed = readBaselineFile(resolve(io.cwd, opts.baseline), opts.baseline);
+    const applied = applyBaseline(report, parsed.baseline, today);
+    // an entry whose link is decided otherwise now accepts nothing: say why the link fails
+    const changed = applied.changed.map((c): Problem => ({
+      file: opts.baseline!,
+      pointer: parsed.pointers.get(c.entry) ?? '',
+      message: describeChangedEntry(c),
+      id: 'baseline.entry.decision-changed',
+      severity: 'warning',
+    }));
+    gateWarnings.push(...changed);
+    report = {
+      ...applied.report,
+      problems: sortProblems([...applied.report.problems, ...parsed.problems, ...changed]),
+    };
+    expired = applied.expired;
+    for (const e of applied.expired) {
+      io.stderr(
+        sanitizeForTerminal(
+          `error: baseline entry for \`${e.pipeline}\` / \`${e.link}\` expired on ${e.expires}`,
+        ) + '\n',
+      );
     }
   }
 
-  const options = { color: io.color, failOn, toolVersion: version, root: io.cwd };
+  const options: ReportOptions = {
+    color: io.color,
+    failOn,
+    toolVersion: version,
+    root: io.cwd,
+    ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
+  };
   const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>
     streamed ? renderJsonStream(streamed, report.problems) : render(f, report, o);
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
     makeDirectory(dir);
     for (const f of formats as FormatName[]) {
-      writeChunks(
+      writeOutputFile(
         join(dir, `report.${FORMAT_EXTENSIONS[f]}`),
         chunks(f, { ...options, color: false }),
       );
@@ -181,14 +224,17 @@ export function runAnalyze(
   } else {
     const f = formats[0] as FormatName;
     if (opts.output)
-      writeChunks(resolve(io.cwd, opts.output), chunks(f, { ...options, color: false }));
+      writeOutputFile(resolve(io.cwd, opts.output), chunks(f, { ...options, color: false }));
     else for (const chunk of chunks(f, options)) io.stdout(chunk);
   }
   // problems go to stderr too, one line each, unless the text report on stdout already lists them
+  // (and the warnings that bear on the gate)
   if (!(formats[0] === 'text' && !opts.output && !opts.outputDir)) {
-    for (const p of report.problems) if (p.severity === 'error') io.stderr(formatProblem(p) + '\n');
+    for (const p of report.problems) {
+      if (p.severity === 'error' || gateWarnings.includes(p)) io.stderr(formatProblem(p) + '\n');
+    }
   }
-  return exitCodeFor(report, failOn, { expired });
+  return exitCodeFor(report, failOn, { expired, noPipelines: none !== undefined });
 }
 
 /** The pipelines as they come, keeping aside the required links of each that are not allowed. */
@@ -210,20 +256,7 @@ function render(format: FormatName, report: Report, options: ReportOptions): Ite
     : [REPORTERS[format](report, options)];
 }
 
-function writeChunks(file: string, chunks: Iterable<string>): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (const chunk of chunks) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function withProblem(report: Report, p: Problem): Report {
-  return { ...report, problems: sortProblems([...report.problems, p]) };
-}
-
 function usage(io: CliIo, message: string): number {
-  io.stderr(`error: ${message}\n`);
+  io.stderr(sanitizeForTerminal(`error: ${message}`) + '\n');
   return 2;
 }

@@ -4,13 +4,26 @@
  * and date. It takes analyze's input options, so the baseline is written from the same input the
  * gate analyzes.
  */
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
+import { readJsonText } from '../load/jsonFile.js';
 import { formatProblem } from '../problems.js';
-import { applyBaseline, isIsoDate, parseBaseline, writeBaseline } from '../report/baseline.js';
+import {
+  applyBaseline,
+  baselineFromJson,
+  isIsoDate,
+  sortBaselineEntries,
+  writeBaseline,
+  type Baseline,
+  type BaselineEntry,
+  type ParsedBaseline,
+} from '../report/baseline.js';
 import { stableJson } from '../report/stableJson.js';
+import type { Report } from '../report/types.js';
+import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
 import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
@@ -49,40 +62,93 @@ export function registerBaseline(
       'why these failures are accepted',
       'accepted when the baseline was written',
     )
-    .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
+    .option(
+      '--pipeline <name>',
+      'only this pipeline (name or ARN); repeatable. Entries of the other pipelines in --output are kept',
+      collect,
+      [],
+    )
     .action((input: string | undefined, opts: BaselineCliOptions) => {
-      if (!isIsoDate(opts.expires)) {
-        io.stderr(`error: --expires \`${opts.expires}\` is not a date written YYYY-MM-DD\n`);
-        setExit(2);
-        return;
-      }
-      const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
-      if ('usage' in loaded) {
-        io.stderr(`error: ${loaded.usage}\n`);
-        setExit(2);
-        return;
-      }
-      let report = analyzeModel(loaded.model, {
-        pipelines: opts.pipeline,
-        artifacts: loaded.artifacts,
-      });
-      const problems = [...loaded.problems, ...report.problems].filter(
-        (p) => p.severity === 'error',
-      );
-      const out = resolve(io.cwd, opts.output);
-      if (existsSync(out)) {
-        const parsed = parseBaseline(readFileSync(out, 'utf8'), opts.output);
-        problems.push(...parsed.problems);
-        report = applyBaseline(report, parsed.baseline, '0000-00-00').report;
-      }
-      for (const p of problems) io.stderr(formatProblem(p) + '\n');
-      if (problems.length > 0) {
-        setExit(2);
-        return;
-      }
-      const baseline = writeBaseline(report, { reason: opts.reason, expires: opts.expires });
-      writeFileSync(out, stableJson(baseline));
-      io.stdout(`wrote ${baseline.entries.length} baseline entries to ${opts.output}\n`);
-      setExit(0);
+      setExit(runBaseline(input, opts, io));
     });
+}
+
+function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: CliIo): number {
+  if (!isIsoDate(opts.expires)) {
+    io.stderr(
+      sanitizeForTerminal(`error: --expires \`${opts.expires}\` is not a date written YYYY-MM-DD`) +
+        '\n',
+    );
+    return 2;
+  }
+  const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
+  if ('usage' in loaded) {
+    io.stderr(sanitizeForTerminal(`error: ${loaded.usage}`) + '\n');
+    return 2;
+  }
+  let report = analyzeModel(loaded.model, {
+    pipelines: opts.pipeline,
+    artifacts: loaded.artifacts,
+  });
+  const problems = [...loaded.problems, ...report.problems].filter((p) => p.severity === 'error');
+  const out = resolve(io.cwd, opts.output);
+  let kept: readonly BaselineEntry[] = [];
+  // an existing file is read for its entries; a device (/dev/stdout) has none
+  const existing = statSync(out, { throwIfNoEntry: false });
+  if (existing && (existing.isFile() || existing.isDirectory())) {
+    const read = readBaselineFile(out, opts.output);
+    problems.push(...read.problems);
+    report = applyBaseline(report, read.baseline, '0000-00-00').report;
+    // with --pipeline, the other pipelines were not analyzed: their entries stay as they are
+    if (opts.pipeline.length > 0) kept = entriesOfOtherPipelines(read.baseline, report);
+  }
+  for (const p of problems) io.stderr(formatProblem(p) + '\n');
+  if (problems.length > 0) return 2;
+  const written = writeBaseline(report, { reason: opts.reason, expires: opts.expires });
+  const baseline: Baseline = {
+    version: 1,
+    entries: sortBaselineEntries([...written.entries, ...kept]),
+  };
+  writeOutputFile(out, [stableJson(baseline)]);
+  io.stdout(
+    `wrote ${baseline.entries.length} baseline entries to ${opts.output}` +
+      (kept.length > 0 ? ` (${kept.length} of pipelines not analyzed this time kept)` : '') +
+      '\n',
+  );
+  return 0;
+}
+
+/** The entries that name none of the report's pipelines. */
+function entriesOfOtherPipelines(baseline: Baseline, report: Report): BaselineEntry[] {
+  const analyzed = new Set(report.pipelines.flatMap((p) => [p.name, p.arn]));
+  return baseline.entries.filter((e) => !analyzed.has(e.pipeline));
+}
+
+const READ_IDS = {
+  unreadable: 'baseline.file.unreadable',
+  'too-large': 'baseline.file.too-large',
+  invalid: 'baseline.json.invalid',
+} as const;
+
+/**
+ * Read a baseline file the user named: a file that cannot be read (a folder, a device, a FIFO,
+ * one too large) or parsed is a one-line problem naming it; a parse error says where, never
+ * quoting the text (src/load/jsonFile.ts).
+ */
+export function readBaselineFile(path: string, displayName: string): ParsedBaseline {
+  const read = readJsonText(path);
+  if (read.ok) return baselineFromJson(read.value, displayName);
+  return {
+    baseline: { version: 1, entries: [] },
+    pointers: new Map(),
+    problems: [
+      {
+        file: displayName,
+        pointer: '',
+        message: read.message,
+        id: READ_IDS[read.reason],
+        severity: 'error',
+      },
+    ],
+  };
 }

@@ -112,7 +112,7 @@ export function registerCrawl(
       } catch (err) {
         if (showProgress) io.stderr('\r\x1b[K');
         if (err instanceof CrawlError) {
-          io.stderr(`error: ${err.message}\n`);
+          io.stderr(sanitizeForTerminal(`error: ${err.message}`) + '\n');
           setExit(2);
           return;
         }
@@ -123,7 +123,10 @@ export function registerCrawl(
         await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        io.stderr(`error: could not write the snapshot to \`${opts.out}\`: ${reason}\n`);
+        io.stderr(
+          sanitizeForTerminal(`error: could not write the snapshot to \`${opts.out}\`: ${reason}`) +
+            '\n',
+        );
         setExit(2);
         return;
       }

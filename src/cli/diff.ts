@@ -1,8 +1,9 @@
 /**
  * `permchain diff BEFORE AFTER`: what a change does to the chain. Links newly denied, newly
- * allowed, newly unknown; exit 1 when anything is newly denied ("this pull request breaks the
- * deploy to prod").
+ * allowed, newly unknown; exit 1 when a required link is newly denied ("this pull request breaks
+ * the deploy to prod"); a recommended link newly denied is listed as a warning, as analyze does.
  */
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -10,7 +11,7 @@ import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
-import { diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
+import { diffBreaks, diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
 import type { Report } from '../report/types.js';
@@ -19,6 +20,7 @@ import {
   REGION_HELP,
   addArtifactOption,
   loadAnalysisInput,
+  noPipelinesProblem,
   repeat,
   type InputCliOptions,
 } from './inputOptions.js';
@@ -29,7 +31,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
   const command = program
     .command('diff')
     .description(
-      'compare the chains of two inputs (before and after a change); exit 1 when a link is newly denied',
+      'compare the chains of two inputs (before and after a change); exit 1 when a required link is newly denied',
     )
     .argument(
       '<before>',
@@ -55,12 +57,17 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
   // the artifact folders (the repository being changed) are read for both inputs
   addArtifactOption(command).action((beforeArg: string, afterArg: string, opts: DiffCliOptions) => {
     if (!(FORMATS as readonly string[]).includes(opts.format)) {
-      io.stderr(`error: unknown format \`${opts.format}\` (expected ${FORMATS.join(', ')})\n`);
+      io.stderr(
+        sanitizeForTerminal(
+          `error: unknown format \`${opts.format}\` (expected ${FORMATS.join(', ')})`,
+        ) + '\n',
+      );
       setExit(2);
       return;
     }
     const pipelines = opts.pipeline ? [opts.pipeline] : [];
     const problems: Problem[] = [];
+    const warnings: Problem[] = [];
     const reports: Report[] = [];
     for (const arg of [beforeArg, afterArg]) {
       // both versions of a template are one stack: one name, so generated names match
@@ -69,12 +76,15 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       const loaded =
         'usage' in side ? side : loadAnalysisInput(io.cwd, side.input, side.options, pipelines);
       if ('usage' in loaded) {
-        io.stderr(`error: ${loaded.usage}\n`);
+        io.stderr(sanitizeForTerminal(`error: ${loaded.usage}`) + '\n');
         setExit(2);
         return;
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
       problems.push(...loaded.problems, ...report.problems);
+      // a side with no pipeline at all compares nothing: say so rather than report no change
+      const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
+      if (none) warnings.push({ ...none, file: arg });
       reports.push(report);
     }
     const [a, b] = reports as [Report, Report];
@@ -87,8 +97,8 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
           ? renderDiffMarkdown(d)
           : renderDiffText(d),
     );
-    for (const p of errors) io.stderr(formatProblem(p) + '\n');
-    setExit(errors.length > 0 ? 2 : d.newlyDenied.length > 0 ? 1 : 0);
+    for (const p of [...warnings, ...errors]) io.stderr(formatProblem(p) + '\n');
+    setExit(errors.length > 0 ? 2 : diffBreaks(d) ? 1 : 0);
   });
 }
 

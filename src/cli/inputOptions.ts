@@ -10,6 +10,7 @@ import {
   type ArtifactDirectory,
 } from '../load/artifacts.js';
 import type { SuppliedArtifacts } from '../model/artifacts.js';
+import { listPipelines } from '../model/queries.js';
 import type { Model } from '../model/types.js';
 import type { Problem } from '../problems.js';
 import { loadInput } from './loadInput.js';
@@ -60,6 +61,8 @@ export interface LoadedAnalysisInput {
   readonly artifacts: SuppliedArtifacts;
   /** problems of the input and of the artifact folders */
   readonly problems: readonly Problem[];
+  /** the snapshot folder (absolute), when the input is one */
+  readonly snapshotRoot?: string;
 }
 
 /** Parse the `--artifact` values; a usage error names the first bad one. */
@@ -104,5 +107,33 @@ export function loadAnalysisInput(
     model: loaded.model,
     artifacts: supplied.artifacts,
     problems: [...loaded.problems, ...supplied.problems],
+    ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
+  };
+}
+
+/**
+ * A warning when the input holds no pipeline at all (a wrong path or region folder, a crawl that
+ * found nothing): otherwise nothing is analyzed and the gate passes in silence. Not given when
+ * the input itself could not be read (that is an error already) or --pipeline names pipelines
+ * (each one missing is an error).
+ */
+export function noPipelinesProblem(
+  loaded: LoadedAnalysisInput,
+  input: string | undefined,
+  opts: Partial<InputCliOptions> & { readonly pipeline?: readonly string[] },
+): Problem | undefined {
+  if ((opts.pipeline?.length ?? 0) > 0) return undefined;
+  if (loaded.problems.some((p) => p.severity === 'error' && p.id.startsWith('input.')))
+    return undefined;
+  if (listPipelines(loaded.model).length > 0) return undefined;
+  const name = input ?? opts.stacks ?? opts.template;
+  return {
+    ...(name !== undefined ? { file: name } : {}),
+    pointer: '',
+    message:
+      'no pipelines found: nothing was analyzed (check the path; a snapshot holds them in ' +
+      '<account>/<region>/codepipeline/, with region folders named like us-east-1)',
+    id: 'input.no-pipelines',
+    severity: 'warning',
   };
 }

@@ -28,12 +28,15 @@ export interface InputOptions {
 export interface LoadedInput {
   readonly model: Model;
   readonly problems: readonly Problem[];
+  /** the snapshot folder (absolute), when the input is one: its files are named relative to it */
+  readonly snapshotRoot?: string;
 }
 
 export function loadInput(cwd: string, input: string | InputOptions): LoadedInput {
   const opts: InputOptions = typeof input === 'string' ? { input } : input;
   const problems: Problem[] = [];
   let model: Model | undefined;
+  let snapshotRoot: string | undefined;
 
   if (opts.input !== undefined) {
     const path = resolve(cwd, opts.input);
@@ -47,6 +50,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
         }).model;
       } else {
         model = loadSnapshot(path);
+        snapshotRoot = path;
       }
     } else if (isStacksFile(path)) {
       model = loadStacksFile(path).model;
@@ -105,7 +109,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
       );
     model = { root: resolve(cwd), accounts: new Map(), organization: undefined, problems: [] };
   }
-  return { model, problems };
+  return { model, problems, ...(snapshotRoot !== undefined ? { snapshotRoot } : {}) };
 }
 
 function inputProblem(file: string, message: string, id: string): Problem {

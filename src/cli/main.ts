@@ -3,6 +3,7 @@
  * only this layer touches `process` (argv, streams, exit codes).
  * Exit codes: 0 ok, 1 findings (a denied link or request), 2 usage or input error.
  */
+import { sanitizeForTerminal } from '../report/sanitize.js';
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAnalyze } from './analyze.js';
@@ -12,6 +13,7 @@ import { registerSimulate } from './simulate.js';
 import { registerCrawl } from './crawl.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
+import { fileSystemError } from './fsErrors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -64,29 +66,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     // folder, a read-only path): one line, exit 2, no stack trace
     const fsError = fileSystemError(err);
     if (fsError) {
-      io.stderr(`error: ${fsError}\n`);
+      io.stderr(sanitizeForTerminal(`error: ${fsError}`) + '\n');
       return EXIT_INPUT;
     }
     throw err;
   }
+  if (io.outputFailed) {
+    // a failed write to stdout is reported by an event after the write: let it arrive
+    await new Promise<void>((done) => setImmediate(done));
+    if (io.outputFailed()) return EXIT_INPUT;
+  }
   return code;
-}
-
-const FS_CODES: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a folder',
-  ENOTDIR: 'a part of the path is not a folder',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EEXIST: 'already exists',
-};
-
-/** `path: what went wrong` for an error of the file system, else undefined. */
-function fileSystemError(err: unknown): string | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const { code, path } = err as { code?: unknown; path?: unknown };
-  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
-  return `${path}: ${FS_CODES[code] ?? code}`;
 }

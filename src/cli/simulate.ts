@@ -32,7 +32,10 @@ export function registerSimulate(
     )
     .action((opts: { request: string; format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
-        io.stderr(`error: unknown format \`${opts.format}\` (expected text or json)\n`);
+        io.stderr(
+          sanitizeForTerminal(`error: unknown format \`${opts.format}\` (expected text or json)`) +
+            '\n',
+        );
         setExit(2);
         return;
       }

@@ -1,12 +1,23 @@
 /**
  * Baselines: known findings accepted for a while. An entry names a pipeline (name or ARN), a
- * link id, why it is accepted and until when (YYYY-MM-DD, inclusive). applyBaseline marks the
- * matching links `accepted`; entries past their date that still match are returned as expired
- * (the gate fails on them), entries that match no broken link as stale (to be removed).
+ * link id, the decision it accepts, why it is accepted and until when (YYYY-MM-DD, inclusive).
+ * applyBaseline marks the matching links `accepted`; entries past their date that still match
+ * are returned as expired (the gate fails on them), entries that match no broken link as stale
+ * (to be removed), and entries whose link is now decided otherwise as changed (the link is not
+ * accepted: an Unknown accepted yesterday must not hide a real denial today).
  */
+import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { compareStrings, computeVerdict } from './summarize.js';
-import type { Report, ReportLink, ReportPipeline } from './types.js';
+import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
+
+/** The decisions a baseline entry can accept: every one but Allowed. */
+export type AcceptedDecision = Exclude<LinkDecision, 'Allowed'>;
+const ACCEPTED_DECISIONS: readonly AcceptedDecision[] = [
+  'ExplicitlyDenied',
+  'ImplicitlyDenied',
+  'Unknown',
+];
 
 export interface BaselineEntry {
   /** pipeline name, or its ARN when names are ambiguous */
@@ -16,6 +27,11 @@ export interface BaselineEntry {
   readonly reason: string;
   /** YYYY-MM-DD; the entry holds through that day */
   readonly expires: string;
+  /**
+   * the decision accepted; the link is accepted only while it is decided so. Absent in entries
+   * written before decisions were recorded: those match the link whatever its decision
+   */
+  readonly decision?: AcceptedDecision;
 }
 
 export interface Baseline {
@@ -27,6 +43,14 @@ export interface BaselineResult {
   readonly report: Report;
   readonly expired: readonly BaselineEntry[];
   readonly stale: readonly BaselineEntry[];
+  /** entries whose link is not accepted because it is now decided otherwise */
+  readonly changed: readonly ChangedEntry[];
+}
+
+export interface ChangedEntry {
+  readonly entry: BaselineEntry;
+  /** what the link is decided now */
+  readonly decision: LinkDecision;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -48,34 +72,47 @@ function matches(entry: BaselineEntry, pipeline: ReportPipeline, link: ReportLin
 export function applyBaseline(report: Report, baseline: Baseline, today: string): BaselineResult {
   const used = new Set<BaselineEntry>();
   const expired = new Set<BaselineEntry>();
+  const changed = new Map<BaselineEntry, LinkDecision>();
   const pipelines = report.pipelines.map((pipeline) => {
-    let changed = false;
+    let changedLinks = false;
     const links = pipeline.links.map((link) => {
       if (link.decision === 'Allowed') return link;
       const candidates = baseline.entries.filter((e) => matches(e, pipeline, link));
       for (const e of candidates) used.add(e);
+      const same = candidates.filter(
+        (e) => e.decision === undefined || e.decision === link.decision,
+      );
       // YYYY-MM-DD strings compare as dates
-      const live = candidates.find((e) => e.expires >= today);
-      for (const e of candidates) if (e.expires < today) expired.add(e);
-      if (!live) return link;
-      changed = true;
+      const live = same.find((e) => e.expires >= today);
+      if (!live) {
+        // an expired entry is reported only when no live entry covers the same link
+        for (const e of same) if (e.expires < today) expired.add(e);
+        for (const e of candidates) if (!same.includes(e)) changed.set(e, link.decision);
+        return link;
+      }
+      changedLinks = true;
       return { ...link, accepted: { reason: live.reason, expires: live.expires } };
     });
-    if (!changed) return pipeline;
+    if (!changedLinks) return pipeline;
     return { ...pipeline, links, verdict: computeVerdict(links) };
   });
-  // an expired entry is reported only when no live entry covers the same link
-  const stillExpired = [...expired].filter(
-    (e) =>
-      !baseline.entries.some(
-        (o) => o !== e && o.expires >= today && o.link === e.link && o.pipeline === e.pipeline,
-      ),
-  );
   return {
     report: { ...report, pipelines },
-    expired: sortEntries(stillExpired),
-    stale: sortEntries(baseline.entries.filter((e) => !used.has(e))),
+    expired: sortBaselineEntries([...expired]),
+    stale: sortBaselineEntries(baseline.entries.filter((e) => !used.has(e))),
+    changed: sortBaselineEntries([...changed.keys()]).map((entry) => ({
+      entry,
+      decision: changed.get(entry)!,
+    })),
   };
+}
+
+/** One line for an entry whose link is decided otherwise now (the link is not accepted). */
+export function describeChangedEntry(c: ChangedEntry): string {
+  return (
+    `baseline entry for \`${c.entry.pipeline}\` / \`${c.entry.link}\` accepts ${c.entry.decision ?? 'any decision'}, ` +
+    `but the link is now ${c.decision}: not accepted (run \`permchain baseline\` again to accept it)`
+  );
 }
 
 /**
@@ -95,47 +132,78 @@ export function writeBaseline(
     for (const l of p.links) {
       if (l.decision === 'Allowed') continue;
       const a = l.accepted ?? defaults;
-      entries.push({ pipeline: key, link: l.id, reason: a.reason, expires: a.expires });
+      entries.push({
+        pipeline: key,
+        link: l.id,
+        decision: l.decision,
+        reason: a.reason,
+        expires: a.expires,
+      });
     }
   }
-  return { version: 1, entries: sortEntries(entries) };
+  return { version: 1, entries: sortBaselineEntries(entries) };
 }
 
-function sortEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
+/** Entries in file order: pipeline, link, expiry, reason, decision. */
+export function sortBaselineEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
   return [...entries].sort(
     (a, b) =>
       compareStrings(a.pipeline, b.pipeline) ||
       compareStrings(a.link, b.link) ||
       compareStrings(a.expires, b.expires) ||
-      compareStrings(a.reason, b.reason),
+      compareStrings(a.reason, b.reason) ||
+      compareStrings(a.decision ?? '', b.decision ?? ''),
   );
 }
 
 const ENTRY_KEYS = ['pipeline', 'link', 'reason', 'expires'] as const;
+const OPTIONAL_ENTRY_KEYS = ['decision'] as const;
 
 /**
  * Read a baseline file's text. Bad input is a value: problems name the file and JSON pointer;
  * invalid entries are skipped, the valid ones kept. Unknown keys are rejected so a typo
- * (`expiry`) cannot silently make an entry never expire.
+ * (`expiry`) cannot silently make an entry never expire. A parse error says where (line and
+ * column), never quoting the text.
  */
-export function parseBaseline(
-  text: string,
-  file: string,
-): { baseline: Baseline; problems: Problem[] } {
+export function parseBaseline(text: string, file: string): ParsedBaseline {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    return {
+      baseline: { version: 1, entries: [] },
+      pointers: new Map(),
+      problems: [
+        {
+          file,
+          pointer: '',
+          message: `baseline is not valid json${where(text, err)}`,
+          id: 'baseline.json.invalid',
+          severity: 'error',
+        },
+      ],
+    };
+  }
+  return baselineFromJson(doc, file);
+}
+
+export interface ParsedBaseline {
+  readonly baseline: Baseline;
+  readonly problems: Problem[];
+  /** where each entry is in the file (`/entries/3`) */
+  readonly pointers: ReadonlyMap<BaselineEntry, string>;
+}
+
+/** A parsed baseline document (see parseBaseline). */
+export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
   const problems: Problem[] = [];
+  const pointers = new Map<BaselineEntry, string>();
   const problem = (pointer: string, message: string, id: string): void => {
     problems.push({ file, pointer, message, id, severity: 'error' });
   };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    problem('', `baseline is not valid json: ${(err as Error).message}`, 'baseline.json.invalid');
-    return { baseline: { version: 1, entries: [] }, problems };
-  }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     problem('', 'baseline must be a json object', 'baseline.shape.invalid');
-    return { baseline: { version: 1, entries: [] }, problems };
+    return { baseline: { version: 1, entries: [] }, problems, pointers };
   }
   const obj = doc as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
@@ -149,12 +217,12 @@ export function parseBaseline(
       `unsupported baseline version \`${String(obj['version'])}\`: expected \`1\``,
       'baseline.version.unsupported',
     );
-    return { baseline: { version: 1, entries: [] }, problems };
+    return { baseline: { version: 1, entries: [] }, problems, pointers };
   }
   const raw = obj['entries'];
   if (!Array.isArray(raw)) {
     problem('/entries', '`entries` must be an array', 'baseline.entries.invalid');
-    return { baseline: { version: 1, entries: [] }, problems };
+    return { baseline: { version: 1, entries: [] }, problems, pointers };
   }
   const entries: BaselineEntry[] = [];
   raw.forEach((e: unknown, i) => {
@@ -166,7 +234,10 @@ export function parseBaseline(
     const rec = e as Record<string, unknown>;
     let ok = true;
     for (const k of Object.keys(rec)) {
-      if (!(ENTRY_KEYS as readonly string[]).includes(k)) {
+      if (
+        !(ENTRY_KEYS as readonly string[]).includes(k) &&
+        !(OPTIONAL_ENTRY_KEYS as readonly string[]).includes(k)
+      ) {
         problem(
           `${at}/${escapePointerToken(k)}`,
           `unknown key \`${k}\``,
@@ -194,6 +265,15 @@ export function parseBaseline(
       );
       ok = false;
     }
+    const decision = rec['decision'];
+    if (decision !== undefined && !(ACCEPTED_DECISIONS as readonly unknown[]).includes(decision)) {
+      problem(
+        `${at}/decision`,
+        `\`decision\` must be one of ${ACCEPTED_DECISIONS.join(', ')}`,
+        'baseline.entry.decision-invalid',
+      );
+      ok = false;
+    }
     if (ok) {
       const [pipeline, link, reason, expires] = ENTRY_KEYS.map((k) => rec[k] as string) as [
         string,
@@ -201,8 +281,16 @@ export function parseBaseline(
         string,
         string,
       ];
-      entries.push({ pipeline, link, reason, expires });
+      const entry: BaselineEntry = {
+        pipeline,
+        link,
+        reason,
+        expires,
+        ...(decision !== undefined ? { decision: decision as AcceptedDecision } : {}),
+      };
+      entries.push(entry);
+      pointers.set(entry, at);
     }
   });
-  return { baseline: { version: 1, entries }, problems };
+  return { baseline: { version: 1, entries }, problems, pointers };
 }

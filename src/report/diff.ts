@@ -1,6 +1,8 @@
 /**
  * What changed between two reports (e.g. the base branch and the pull request), keyed by
- * pipeline ARN + link id, with a text and a markdown rendering for PR comments.
+ * pipeline ARN + link id, with a text and a markdown rendering for PR comments. Only a required
+ * link newly denied fails the change (diffBreaks); a recommended one is listed as a warning, as
+ * analyze treats it.
  */
 import { escapeMarkdown } from './markdown.js';
 import { compareStrings, isDeniedDecision, plural } from './summarize.js';
@@ -139,7 +141,22 @@ const SECTIONS: readonly [keyof ReportDiff & string, string][] = [
 ];
 
 function changeWord(c: LinkChange): string {
-  return `${c.before ?? 'new'} -> ${c.after ?? 'gone'}`;
+  const word = `${c.before ?? 'new'} -> ${c.after ?? 'gone'}`;
+  return c.level === 'recommended' ? `${word}, recommended: a warning` : word;
+}
+
+/** The change breaks the deploy: a required link is newly denied (recommended ones warn). */
+export function diffBreaks(d: ReportDiff): boolean {
+  return d.newlyDenied.some((c) => c.level === 'required');
+}
+
+/** `N newly denied` with how many of them are recommended links (warnings only). */
+function deniedCount(d: ReportDiff): string {
+  const recommended = d.newlyDenied.filter((c) => c.level !== 'required').length;
+  return (
+    `${d.newlyDenied.length} newly denied` +
+    (recommended > 0 ? ` (${recommended} recommended: warnings only)` : '')
+  );
 }
 
 /** true when the diff holds nothing */
@@ -168,7 +185,7 @@ export function renderDiffText(d: ReportDiff): string {
   lines.push(
     isEmptyDiff(d)
       ? `no change (${plural(d.unchanged, 'link')} unchanged)`
-      : `${d.newlyDenied.length} newly denied, ${d.newlyUnknown.length} newly unknown, ` +
+      : `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
           `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged`,
   );
   return lines.join('\n') + '\n';
@@ -182,7 +199,7 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     return lines.join('\n') + '\n';
   }
   lines.push(
-    `${d.newlyDenied.length} newly denied, ${d.newlyUnknown.length} newly unknown, ` +
+    `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
       `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged.`,
     '',
   );

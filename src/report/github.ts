@@ -57,11 +57,11 @@ function command(
 
 function fileProps(
   loc: Location | undefined,
-  root: string | undefined,
+  options: ReportOptions,
 ): [string, string | number | undefined][] {
   if (!loc) return [];
   return [
-    ['file', toRepoPath(loc.file, root)],
+    ['file', toRepoPath(loc.file, options.root, options.snapshotRoot)],
     ['line', loc.line],
     ['col', loc.line !== undefined ? loc.column : undefined],
   ];
@@ -88,16 +88,14 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
         parts.push(`accepted until ${link.accepted.expires}: ${link.accepted.reason}`);
       const kind = status === 'denied' ? 'error' : status === 'accepted' ? 'notice' : 'warning';
       const title = `permchain ${status}: ${link.permission} (${where})`;
-      lines.push(
-        command(kind, [...fileProps(loc, options.root), ['title', title]], parts.join('\n')),
-      );
+      lines.push(command(kind, [...fileProps(loc, options), ['title', title]], parts.join('\n')));
     }
   }
   for (const p of sortProblems(report.problems)) {
     const loc = p.file !== undefined ? { file: p.file } : undefined;
     const msg = p.pointer ? `${p.pointer}: ${p.message} [${p.id}]` : `${p.message} [${p.id}]`;
     lines.push(
-      command(p.severity, [...fileProps(loc, options.root), ['title', `permchain ${p.id}`]], msg),
+      command(p.severity, [...fileProps(loc, options), ['title', `permchain ${p.id}`]], msg),
     );
   }
   const s = summarize(report);

@@ -62,13 +62,20 @@ export { FAIL_ON, type FailOn, type ReportOptions } from './options.js';
 export { exitCodeFor, type ExitCode, type GateOptions } from './gate.js';
 export {
   applyBaseline,
+  baselineFromJson,
+  describeChangedEntry,
   parseBaseline,
+  sortBaselineEntries,
   writeBaseline,
+  type AcceptedDecision,
   type Baseline,
   type BaselineEntry,
   type BaselineResult,
+  type ChangedEntry,
+  type ParsedBaseline,
 } from './baseline.js';
 export {
+  diffBreaks,
   diffReports,
   isEmptyDiff,
   renderDiffMarkdown,

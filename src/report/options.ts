@@ -18,6 +18,11 @@ export interface ReportOptions {
    * under it loses the prefix; relative files are kept as they are.
    */
   readonly root?: string;
+  /**
+   * The snapshot folder, when the input is one: its files (`<account>/...`, `organization/...`,
+   * as the loader names them) are located under it, then made relative to `root` (SARIF, github)
+   */
+  readonly snapshotRoot?: string;
   /** markdown: the size budget in characters (default and maximum: under GitHub's 65,536) */
   readonly maxChars?: number;
 }

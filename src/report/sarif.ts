@@ -53,7 +53,7 @@ export function renderSarif(report: Report, options: ReportOptions = {}): string
       descriptor: { id: clean(p.id) },
     };
     if (p.file !== undefined) {
-      n['locations'] = [sarifLocation({ file: p.file, pointer: p.pointer }, options.root)];
+      n['locations'] = [sarifLocation({ file: p.file, pointer: p.pointer }, options)];
     }
     return n;
   });
@@ -167,11 +167,11 @@ function buildResult(
     properties: resultProperties(pipeline, link),
   };
   const [primary, ...related] = places;
-  if (primary) result['locations'] = [sarifLocation(primary.loc, options.root)];
+  if (primary) result['locations'] = [sarifLocation(primary.loc, options)];
   if (related.length > 0) {
     result['relatedLocations'] = related.map((p, i) => ({
       id: i + 1,
-      ...sarifLocation(p.loc, options.root),
+      ...sarifLocation(p.loc, options),
       message: { text: p.what },
     }));
   }
@@ -214,7 +214,7 @@ function buildWarningResult(
     },
     properties: resultProperties(pipeline, link),
   };
-  if (loc) result['locations'] = [sarifLocation(loc, options.root)];
+  if (loc) result['locations'] = [sarifLocation(loc, options)];
   return result;
 }
 
@@ -264,8 +264,9 @@ function fingerprint(pipeline: ReportPipeline, link: ReportLink): string {
  * pointer) has no line, so the pointer goes in a logicalLocation and in the location's
  * properties, and the artifact is the whole file.
  */
-function sarifLocation(loc: Location, root: string | undefined): Json {
-  const physical: Json = { artifactLocation: { uri: fileUri(toRepoPath(loc.file, root)) } };
+function sarifLocation(loc: Location, options: ReportOptions): Json {
+  const path = toRepoPath(loc.file, options.root, options.snapshotRoot);
+  const physical: Json = { artifactLocation: { uri: fileUri(path) } };
   // GitHub shows a result only at a line (the multitool's GH1003 and SARIF2017 ask for
   // region.startLine); a pointer without a line is shown at line 1 of its file, and the pointer
   // itself travels in logicalLocations and properties

@@ -182,16 +182,29 @@ export { toWellFormed } from './sanitize.js';
 
 /**
  * A location file as a repository-relative, forward-slash path: backslashes become slashes,
- * a leading `./` goes, and a file under `root` loses that prefix.
+ * a leading `./` goes, and a file under `root` loses that prefix. A snapshot file (the loader
+ * names it relative to the snapshot folder: `<account>/...` or `organization/...`) is first put
+ * under `snapshotRoot`, so it names the file in the repository and not in the snapshot.
  */
-export function toRepoPath(file: string, root?: string): string {
+export function toRepoPath(file: string, root?: string, snapshotRoot?: string): string {
   let f = file.replace(/\\/g, '/');
+  if (snapshotRoot !== undefined && snapshotRoot !== '' && isSnapshotFile(f)) {
+    f = snapshotRoot.replace(/\\/g, '/').replace(/\/+$/, '') + '/' + f;
+  }
   if (root !== undefined && root !== '') {
     const r = root.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
     if (f.startsWith(r)) f = f.slice(r.length);
   }
   while (f.startsWith('./')) f = f.slice(2);
   return f;
+}
+
+/** A path the snapshot contract defines: under an account folder or `organization/`. */
+function isSnapshotFile(f: string): boolean {
+  const slash = f.indexOf('/');
+  if (slash <= 0) return false;
+  const first = f.slice(0, slash);
+  return first === 'organization' || /^\d{12}$/.test(first);
 }
 
 /** One sentence (no final period): who may not do what on which resource. */

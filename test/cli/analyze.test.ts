@@ -156,6 +156,7 @@ describe('permchain analyze on the demo', () => {
       {
         pipeline: 'demo-app',
         link: BROKEN,
+        decision: 'ImplicitlyDenied',
         reason: 'prod key fix in review',
         expires: '2027-01-31',
       },

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyBaseline,
+  describeChangedEntry,
   parseBaseline,
   writeBaseline,
   type Baseline,
 } from '../../src/report/baseline.js';
-import { diffReports, renderDiffMarkdown, renderDiffText } from '../../src/report/diff.js';
+import {
+  diffBreaks,
+  diffReports,
+  renderDiffMarkdown,
+  renderDiffText,
+} from '../../src/report/diff.js';
 import { exitCodeFor } from '../../src/report/gate.js';
 import type { Report, ReportLink } from '../../src/report/types.js';
 import { crossAccountReport } from './fixtures.js';
@@ -49,6 +55,14 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(crossAccountReport(), 'never')).toBe(2);
     expect(exitCodeFor(passing, 'denied', { expired: [{}] })).toBe(1);
     expect(exitCodeFor(passing, 'never', { expired: [{}] })).toBe(0);
+  });
+
+  it('an input without pipelines fails only under unknown (nothing analyzed is not a pass)', () => {
+    const empty: Report = { pipelines: [], problems: [] };
+    expect(exitCodeFor(empty, 'denied', { noPipelines: true })).toBe(0);
+    expect(exitCodeFor(empty, 'unknown', { noPipelines: true })).toBe(1);
+    expect(exitCodeFor(empty, 'never', { noPipelines: true })).toBe(0);
+    expect(exitCodeFor(empty, 'unknown')).toBe(0);
   });
 });
 
@@ -176,6 +190,87 @@ describe('baselines', () => {
   });
 });
 
+describe('baseline decisions', () => {
+  const report = noProblems(crossAccountReport());
+  const KMS = 'codebuild.kms-decrypt@Build/Build';
+  const kmsLink = report.pipelines[0]!.links.find((l) => l.id === KMS)!;
+
+  it('records the decision of each link it accepts', () => {
+    const written = writeBaseline(report, { reason: 'r', expires: '2030-01-01' });
+    const entry = written.entries.find((e) => e.link === KMS)!;
+    expect(entry.decision).toBe(kmsLink.decision);
+    for (const e of written.entries) expect(e.decision).toMatch(/Denied|Unknown/);
+  });
+
+  it('accepts a link only while it has the decision the entry accepts', () => {
+    const entry = { pipeline: 'app-release', link: KMS, reason: 'r', expires: '2030-01-01' };
+    const same = applyBaseline(
+      report,
+      { version: 1, entries: [{ ...entry, decision: 'ImplicitlyDenied' }] },
+      '2025-01-01',
+    );
+    expect(kmsLink.decision).toBe('ImplicitlyDenied');
+    expect(same.report.pipelines[0]!.links.find((l) => l.id === KMS)!.accepted).toBeDefined();
+    expect(same.changed).toEqual([]);
+
+    const unknownEntry = { ...entry, decision: 'Unknown' as const };
+    const other = applyBaseline(report, { version: 1, entries: [unknownEntry] }, '2025-01-01');
+    expect(other.report.pipelines[0]!.links.find((l) => l.id === KMS)!.accepted).toBeUndefined();
+    expect(other.changed).toEqual([{ entry: unknownEntry, decision: 'ImplicitlyDenied' }]);
+    // neither stale (it names a failing link) nor expired
+    expect(other.stale).toEqual([]);
+    expect(other.expired).toEqual([]);
+    expect(exitCodeFor(other.report, 'denied')).toBe(1);
+    expect(describeChangedEntry(other.changed[0]!)).toBe(
+      `baseline entry for \`app-release\` / \`${KMS}\` accepts Unknown, but the link is now ` +
+        'ImplicitlyDenied: not accepted (run `permchain baseline` again to accept it)',
+    );
+    // an expired entry of another decision is not reported as expired: it accepts nothing
+    const late = applyBaseline(
+      report,
+      { version: 1, entries: [{ ...unknownEntry, expires: '2020-01-01' }] },
+      '2025-01-01',
+    );
+    expect(late.expired).toEqual([]);
+    expect(late.changed).toHaveLength(1);
+  });
+
+  it('an entry without a decision (older files) accepts whatever the link is', () => {
+    const entry = { pipeline: 'app-release', link: KMS, reason: 'r', expires: '2030-01-01' };
+    const r = applyBaseline(report, { version: 1, entries: [entry] }, '2025-01-01');
+    expect(r.report.pipelines[0]!.links.find((l) => l.id === KMS)!.accepted).toBeDefined();
+    expect(r.changed).toEqual([]);
+  });
+
+  it('parses the decision, refuses another value, and says where an entry is', () => {
+    const parsed = parseBaseline(
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { pipeline: 'a', link: 'b', reason: 'c', expires: '2025-01-01', decision: 'Allowed' },
+          { pipeline: 'a', link: 'c', reason: 'c', expires: '2025-01-01', decision: 'Unknown' },
+        ],
+      }),
+      'b.json',
+    );
+    expect(parsed.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/entries/0/decision baseline.entry.decision-invalid',
+    ]);
+    expect(parsed.baseline.entries).toEqual([
+      { pipeline: 'a', link: 'c', reason: 'c', expires: '2025-01-01', decision: 'Unknown' },
+    ]);
+    expect(parsed.pointers.get(parsed.baseline.entries[0]!)).toBe('/entries/1');
+  });
+
+  it('never quotes a malformed file: it says where, by line and column', () => {
+    const p = parseBaseline('{\n  "entries": [ghp_SECRET]\n}', 'b.json').problems[0]!;
+    expect(p.id).toBe('baseline.json.invalid');
+    expect(p.message).not.toContain('ghp_');
+    const comma = parseBaseline('{\n  "version": 1,\n}', 'b.json').problems[0]!;
+    expect(comma.message).toBe('baseline is not valid json: line 3 column 1');
+  });
+});
+
 describe('diffReports', () => {
   const before = noProblems(crossAccountReport());
   const after: Report = {
@@ -243,8 +338,25 @@ describe('diffReports', () => {
     expect(md).toContain(
       '| <code>app-release</code> | <code>cross-account.assume-role&#64;Deploy/DeployProd</code> | Allowed -&gt; ExplicitlyDenied |',
     );
+    expect(diffBreaks(d)).toBe(true);
     const same = diffReports(before, before);
+    expect(diffBreaks(same)).toBe(false);
     expect(renderDiffText(same)).toBe('no change (13 links unchanged)\n');
     expect(renderDiffMarkdown(same)).toContain('No link changed (13 links unchanged).');
+  });
+
+  it('a recommended link newly denied does not break the change; it is listed as a warning', () => {
+    const warned = mapLinks(before, (l) =>
+      l.id === 'codebuild.logs@Build/Build' ? { ...l, decision: 'Allowed', deniedBy: [] } : l,
+    );
+    const d = diffReports(warned, before);
+    expect(d.newlyDenied.map((c) => [c.link, c.level])).toEqual([
+      ['codebuild.logs@Build/Build', 'recommended'],
+    ]);
+    expect(diffBreaks(d)).toBe(false);
+    const text = renderDiffText(d);
+    expect(text).toContain('(Allowed -> ImplicitlyDenied, recommended: a warning)');
+    expect(text).toContain('1 newly denied (1 recommended: warnings only)');
+    expect(renderDiffMarkdown(d)).toContain('1 newly denied (1 recommended: warnings only)');
   });
 });

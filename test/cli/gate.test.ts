@@ -1,0 +1,472 @@
+/**
+ * The CI gate end to end: baselines that must not hide a new denial or lose other pipelines'
+ * entries, an input that holds no pipeline, option values that are contradictions, file system
+ * errors as one line (exit 2), and input values that cannot forge lines on stderr.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { memoryIo, processIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { Report } from '../../src/report/types.js';
+
+const root = resolve(__dirname, '../..');
+const demo = join(root, 'fixtures/demo');
+const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
+const PIPELINE_FILE = '111111111111/us-east-1/codepipeline/demo-app.json';
+const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
+
+async function cli(cwd: string, ...args: string[]) {
+  const io = memoryIo(cwd);
+  const code = await main(['node', 'permchain', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));
+}
+
+function demoCopy(): string {
+  const dir = tempDir('demo');
+  cpSync(demo, dir, { recursive: true });
+  return dir;
+}
+
+interface Entry {
+  pipeline: string;
+  link: string;
+  reason: string;
+  expires: string;
+  decision?: string;
+}
+function entries(file: string): Entry[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { entries: Entry[] }).entries;
+}
+function writeBaselineFile(file: string, list: Entry[]): void {
+  writeFileSync(file, JSON.stringify({ version: 1, entries: list }));
+}
+
+describe('a baseline entry accepts only the decision it was written for', () => {
+  it('an entry written while the link was Unknown does not hide the denial it later becomes', async () => {
+    // without the key file, the decrypt link cannot be settled: Unknown
+    const unknownDemo = demoCopy();
+    rmSync(join(unknownDemo, KEY_FILE));
+    const dir = tempDir('baseline-decision');
+    const file = join(dir, 'baseline.json');
+    const w = await cli(dir, 'baseline', unknownDemo, '--output', file, '--expires', '2099-01-01');
+    expect(w.code).toBe(0);
+    const written = entries(file).find((e) => e.link === BROKEN);
+    expect(written).toMatchObject({ pipeline: 'demo-app', decision: 'Unknown' });
+
+    // with the key file, the same link is denied: the entry does not accept it
+    const r = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as Report;
+    const link = report.pipelines[0]!.links.find((l) => l.id === BROKEN)!;
+    expect(link.decision).toBe('ImplicitlyDenied');
+    expect(link.accepted).toBeUndefined();
+    const index = entries(file).findIndex((e) => e.link === BROKEN);
+    const message =
+      `baseline entry for \`demo-app\` / \`${BROKEN}\` accepts Unknown, but the link is now ` +
+      'ImplicitlyDenied: not accepted (run `permchain baseline` again to accept it)';
+    expect(r.err).toContain(
+      `warning: ${file}#/entries/${index}: ${message} [baseline.entry.decision-changed]\n`,
+    );
+    // the warning is in the report too, so every format shows why the link fails
+    expect(report.problems).toContainEqual({
+      file,
+      pointer: `/entries/${index}`,
+      message,
+      id: 'baseline.entry.decision-changed',
+      severity: 'warning',
+    });
+  });
+
+  it('an entry without a decision (written before decisions were recorded) matches as before', async () => {
+    const dir = tempDir('baseline-old');
+    const file = join(dir, 'baseline.json');
+    writeBaselineFile(file, [
+      { pipeline: 'demo-app', link: BROKEN, reason: 'old entry', expires: '2099-01-01' },
+    ]);
+    const r = await cli(dir, 'analyze', demo, '--baseline', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ACCEPTED');
+    // an entry with the same decision accepts; another decision does not
+    writeBaselineFile(file, [
+      {
+        pipeline: 'demo-app',
+        link: BROKEN,
+        reason: 'r',
+        expires: '2099-01-01',
+        decision: 'ImplicitlyDenied',
+      },
+    ]);
+    expect((await cli(dir, 'analyze', demo, '--baseline', file)).code).toBe(0);
+    writeBaselineFile(file, [
+      {
+        pipeline: 'demo-app',
+        link: BROKEN,
+        reason: 'r',
+        expires: '2099-01-01',
+        decision: 'ExplicitlyDenied',
+      },
+    ]);
+    const other = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'sarif');
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('accepts ExplicitlyDenied, but the link is now ImplicitlyDenied');
+  });
+
+  it('a decision that is not one of the three is an input error naming its pointer', async () => {
+    const dir = tempDir('baseline-bad-decision');
+    const file = join(dir, 'baseline.json');
+    writeBaselineFile(file, [
+      {
+        pipeline: 'demo-app',
+        link: BROKEN,
+        reason: 'r',
+        expires: '2099-01-01',
+        decision: 'Allowed',
+      },
+    ]);
+    const r = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}#/entries/0/decision: \`decision\` must be one of`);
+  });
+});
+
+describe('baseline --pipeline', () => {
+  it('keeps the entries of pipelines it did not analyze; a full run rewrites them all', async () => {
+    const dir = tempDir('baseline-pipeline');
+    const file = join(dir, 'baseline.json');
+    const other: Entry = {
+      pipeline: 'other-app',
+      link: 'Build/Build:codebuild.start-build',
+      reason: 'owned by another team',
+      expires: '2030-01-01',
+      decision: 'ImplicitlyDenied',
+    };
+    writeBaselineFile(file, [other]);
+    const r = await cli(
+      dir,
+      'baseline',
+      demo,
+      '--pipeline',
+      'demo-app',
+      '--output',
+      file,
+      '--expires',
+      '2099-01-01',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      `wrote 2 baseline entries to ${file} (1 of pipelines not analyzed this time kept)\n`,
+    );
+    expect(entries(file)).toEqual([
+      {
+        pipeline: 'demo-app',
+        link: BROKEN,
+        decision: 'ImplicitlyDenied',
+        reason: 'accepted when the baseline was written',
+        expires: '2099-01-01',
+      },
+      other,
+    ]);
+    // without --pipeline every pipeline of the input was analyzed: the file is the input's
+    expect(
+      (await cli(dir, 'baseline', demo, '--output', file, '--expires', '2099-01-01')).code,
+    ).toBe(0);
+    expect(entries(file).map((e) => e.pipeline)).toEqual(['demo-app']);
+  });
+});
+
+describe('SARIF and GitHub annotations name snapshot files as the repository has them', () => {
+  it('relative to the working directory, not to the snapshot folder', async () => {
+    const sarif = await cli(root, 'analyze', 'fixtures/demo', '--format', 'sarif');
+    const uris = [...sarif.out.matchAll(/"uri": "([^"]*)"/g)].map((m) => m[1]!);
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) {
+      expect(uri.startsWith('fixtures/demo/')).toBe(true);
+      expect(existsSync(join(root, decodeURIComponent(uri)))).toBe(true);
+    }
+    expect(uris).toContain(`fixtures/demo/${KEY_FILE}`);
+    const github = await cli(root, 'analyze', 'fixtures/demo', '--format', 'github');
+    expect(github.out).toContain(`::error file=fixtures/demo/${KEY_FILE},`);
+    // from inside the snapshot folder the paths are the snapshot's own
+    const inside = await cli(demo, 'analyze', '.', '--format', 'github');
+    expect(inside.out).toContain(`::error file=${KEY_FILE},`);
+  });
+});
+
+describe('an input with no pipeline', () => {
+  it('warns in every format, passes by default and fails with --strict', async () => {
+    const empty = tempDir('empty');
+    // a region folder with the wrong case holds no pipeline the loader reads
+    mkdirSync(join(empty, '111111111111', 'US-EAST-1', 'codepipeline'), { recursive: true });
+    const line =
+      `warning: ${empty}: no pipelines found: nothing was analyzed (check the path; a snapshot ` +
+      'holds them in <account>/<region>/codepipeline/, with region folders named like ' +
+      'us-east-1) [input.no-pipelines]\n';
+    const json = await cli(root, 'analyze', empty, '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(json.err).toContain(line);
+    expect((JSON.parse(json.out) as Report).problems.map((p) => p.id)).toContain(
+      'input.no-pipelines',
+    );
+    const text = await cli(root, 'analyze', empty);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('no pipelines found');
+    for (const format of ['sarif', 'junit', 'markdown', 'github', 'html']) {
+      const r = await cli(root, 'analyze', empty, '--format', format);
+      expect({ format, code: r.code, warned: r.out.includes('no pipelines found') }).toEqual({
+        format,
+        code: 0,
+        warned: true,
+      });
+    }
+    expect((await cli(root, 'analyze', empty, '--strict')).code).toBe(1);
+    expect((await cli(root, 'analyze', empty, '--fail-on', 'unknown')).code).toBe(1);
+    // not for an input with pipelines
+    const demoRun = await cli(root, 'analyze', demo, '--format', 'json');
+    expect(demoRun.err).not.toContain('no pipelines found');
+  });
+
+  it('diff says so for the side that has none', async () => {
+    const empty = tempDir('empty-diff');
+    const r = await cli(root, 'diff', empty, demo);
+    expect(r.err).toContain(`warning: ${empty}: no pipelines found`);
+  });
+});
+
+describe('diff fails only on a required link newly denied', () => {
+  it('a recommended link newly denied is a warning (exit 0); a required one fails (exit 1)', async () => {
+    // the deploy action role is denied what CloudFormation only recommends
+    const recommendedDenied = demoCopy();
+    const iamFile = join(recommendedDenied, '222222222222/iam.json');
+    const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as {
+      RoleDetailList: {
+        RoleName: string;
+        RolePolicyList: { PolicyDocument: { Statement: unknown[] } }[];
+      }[];
+    };
+    const role = iam.RoleDetailList.find((r) => r.RoleName === 'demo-deploy-action')!;
+    role.RolePolicyList[0]!.PolicyDocument.Statement.push({
+      Effect: 'Deny',
+      Action: ['cloudformation:DescribeStackEvents'],
+      Resource: '*',
+    });
+    writeFileSync(iamFile, JSON.stringify(iam));
+    const before = await cli(root, 'analyze', recommendedDenied, '--format', 'json');
+    const denied = (JSON.parse(before.out) as Report).pipelines[0]!.links.filter(
+      (l) => l.decision !== 'Allowed' && l.id !== BROKEN,
+    );
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((l) => l.level === 'recommended')).toBe(true);
+
+    const r = await cli(root, 'diff', demo, recommendedDenied);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('recommended: a warning');
+    expect(r.out).toMatch(/\d+ newly denied \(\d+ recommended: warnings only\)/);
+    // the demo's broken link is required
+    const fixedKey = demoCopy();
+    const keyFile = join(fixedKey, KEY_FILE);
+    const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { Policy: string };
+    const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
+    policy.Statement.push({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    });
+    writeFileSync(keyFile, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
+    expect((await cli(root, 'diff', fixedKey, demo)).code).toBe(1);
+  });
+});
+
+describe('input values cannot forge lines on stderr', () => {
+  it('a policy value with a newline and a workflow command stays on its problem line', async () => {
+    const dir = demoCopy();
+    const iamFile = join(dir, '111111111111/iam.json');
+    const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as {
+      RoleDetailList: {
+        RolePolicyList: { PolicyDocument: { Statement: { Effect: string }[] } }[];
+      }[];
+    };
+    iam.RoleDetailList[0]!.RolePolicyList[0]!.PolicyDocument.Statement[0]!.Effect =
+      'Allow\n::error file=x.ts::forged\u001b[2J';
+    writeFileSync(iamFile, JSON.stringify(iam));
+    for (const format of ['json', 'sarif', 'text']) {
+      const r = await cli(root, 'analyze', dir, '--format', format);
+      const lines = (r.err + (format === 'text' ? r.out : '')).split('\n');
+      expect(lines.some((l) => l.startsWith('::'))).toBe(false);
+      expect(r.err + r.out).not.toContain('\u001b[2J');
+      expect(r.err + r.out).toContain('Allow\\x0a::error file=x.ts::forged\\x1b[2J');
+    }
+  });
+
+  it('the baseline expiry line escapes a pipeline name with a newline', async () => {
+    const dir = demoCopy();
+    const file = join(dir, PIPELINE_FILE);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('"name": "demo-app"', '"name": "demo\\n::error::x"'),
+    );
+    const baseline = join(tempDir('expiry'), 'b.json');
+    const w = await cli(root, 'baseline', dir, '--output', baseline, '--expires', '2020-01-01');
+    expect(w.code).toBe(0);
+    const r = await cli(root, 'analyze', dir, '--baseline', baseline, '--today', '2021-01-01');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: baseline entry for `demo\\x0a::error::x` / `');
+    expect(r.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
+  });
+
+  it('simulate prints request values with control characters escaped', async () => {
+    const dir = tempDir('simulate-ctl');
+    const request = join(dir, 'r.json');
+    writeFileSync(
+      request,
+      JSON.stringify({
+        principal: 'arn:aws:iam::111122223333:role/Name',
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::bucket/key\n::error::forged',
+        identityPolicies: [],
+      }),
+    );
+    const r = await cli(dir, 'simulate', '--request', request);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n').some((l) => l.startsWith('::'))).toBe(false);
+    expect(r.out).toContain('bucket/key\\x0a::error::forged');
+  });
+});
+
+describe('file system errors are one line, exit 2', () => {
+  it('baseline --output naming a folder', async () => {
+    const dir = tempDir('out-folder');
+    const r = await cli(dir, 'baseline', demo, '--output', dir, '--expires', '2099-01-01');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: ${dir}: is a directory, not a file [baseline.file.unreadable]\n`);
+  });
+
+  it.runIf(existsSync('/dev/full'))('--output on a full device', async () => {
+    const a = await cli(root, 'analyze', demo, '--output', '/dev/full');
+    expect(a).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
+    const j = await cli(root, 'analyze', demo, '--format', 'json', '--output', '/dev/full');
+    expect(j).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
+    const b = await cli(root, 'baseline', demo, '--output', '/dev/full', '--expires', '2099-01-01');
+    expect(b).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
+  });
+
+  it('a standard output that fails: one line, exit 2', async () => {
+    // a stream that fails every write the way a full disk does: the error arrives as an event
+    const stdout = new PassThrough();
+    stdout.write = ((_chunk: unknown, cb?: unknown) => {
+      const err = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+      });
+      process.nextTick(() => stdout.emit('error', err));
+      if (typeof cb === 'function') process.nextTick(() => (cb as (e: Error) => void)(err));
+      return false;
+    }) as typeof stdout.write;
+    let err = '';
+    const stderr = new PassThrough();
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const io = processIo({ stdout, stderr });
+    const code = await main(['node', 'permchain', 'analyze', demo, '--format', 'json'], io);
+    await new Promise<void>((done) => setImmediate(done));
+    expect(code).toBe(2);
+    expect(err).toContain('error: standard output: no space left on the device\n');
+    expect(err).not.toContain('    at ');
+  });
+
+  it.runIf(existsSync('/dev/zero'))(
+    'a device as --request or --baseline is refused, not read forever',
+    async () => {
+      const s = await cli(root, 'simulate', '--request', '/dev/zero');
+      expect(s).toMatchObject({
+        code: 2,
+        err: 'error: /dev/zero: not a regular file [input.file.unreadable]\n',
+      });
+      const a = await cli(root, 'analyze', demo, '--baseline', '/dev/zero', '--format', 'json');
+      expect(a.code).toBe(2);
+      expect(a.err).toContain('error: /dev/zero: not a regular file [baseline.file.unreadable]\n');
+    },
+  );
+
+  it.runIf(process.platform !== 'win32')(
+    'a FIFO as --request or --baseline is refused at once',
+    async () => {
+      const dir = tempDir('fifo');
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const s = await cli(dir, 'simulate', '--request', fifo);
+      expect(s).toMatchObject({
+        code: 2,
+        err: `error: ${fifo}: not a regular file [input.file.unreadable]\n`,
+      });
+      const a = await cli(dir, 'analyze', demo, '--baseline', fifo, '--format', 'json');
+      expect(a.code).toBe(2);
+      expect(a.err).toContain(`error: ${fifo}: not a regular file [baseline.file.unreadable]\n`);
+    },
+    10_000,
+  );
+});
+
+describe('a malformed baseline file', () => {
+  it('is reported by line and column, never quoted', async () => {
+    const dir = tempDir('baseline-malformed');
+    const file = join(dir, 'b.json');
+    writeFileSync(file, '{\n  "version": 1,\n  "entries": [],\n  "token": "ghp_SECRET",\n}');
+    const r = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.err).not.toContain('ghp_');
+    expect(r.err).toContain(
+      `error: ${file}: not valid json: line 5 column 1 [baseline.json.invalid]\n`,
+    );
+    const b = await cli(dir, 'baseline', demo, '--output', file, '--expires', '2099-01-01');
+    expect(b.code).toBe(2);
+    expect(b.err).not.toContain('ghp_');
+    expect(b.err).toContain('not valid json: line 5 column 1');
+  });
+});
+
+describe('option values', () => {
+  it.each([
+    [['--today', '2025-13-01'], '--today `2025-13-01` is not a date written YYYY-MM-DD'],
+    [['--today', '2025-02-30'], '--today `2025-02-30` is not a date written YYYY-MM-DD'],
+    [['--today', 'tomorrow'], '--today `tomorrow` is not a date written YYYY-MM-DD'],
+    [
+      ['--strict', '--fail-on', 'never'],
+      '--strict means --fail-on unknown: it cannot be used with --fail-on never',
+    ],
+    [
+      ['--strict', '--fail-on', 'denied'],
+      '--strict means --fail-on unknown: it cannot be used with --fail-on denied',
+    ],
+    [
+      ['--strict', '--fail-on', 'bogus'],
+      'unknown --fail-on value `bogus` (expected denied, unknown, never)',
+    ],
+    [
+      ['--format', ''],
+      '--format needs a format name (one of text, json, sarif, junit, markdown, github, mermaid, dot, html)',
+    ],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const r = await cli(root, 'analyze', demo, ...args);
+    expect(r).toMatchObject({ code: 2, out: '', err: `error: ${message}\n` });
+  });
+
+  it('--strict with --fail-on unknown agrees; --today takes a real date', async () => {
+    expect((await cli(root, 'analyze', demo, '--strict', '--fail-on', 'unknown')).code).toBe(1);
+    expect((await cli(root, 'analyze', demo, '--today', '2024-02-29')).code).toBe(1);
+  });
+});
