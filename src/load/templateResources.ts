@@ -45,6 +45,7 @@ import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
+import { unsettledAction } from './snapshotUnknowns.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
@@ -1346,22 +1347,11 @@ export class ModelBuilder {
     pointer: string,
   ): ActionModel {
     const at = this.loc(s, u.pointer);
-    return {
+    return unsettledAction(
       name,
-      category: '',
-      owner: '',
-      provider: '',
-      version: '',
-      roleArn: undefined,
-      region: undefined,
-      namespace: undefined,
-      configuration: Object.freeze({}),
-      inputArtifacts: [],
-      outputArtifacts: [],
-      runOrder: 1,
-      location: this.loc(s, pointer),
-      unsettled: `${at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`} (${u.reason})`,
-    };
+      this.loc(s, pointer),
+      `${at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`} (${u.reason})`,
+    );
   }
 
   private action(s: TemplateStack, a: Obj, pointer: string, index: number): ActionModel {
