@@ -524,6 +524,9 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
   if (r.resourcePolicy !== undefined) fields.resourcePolicy = r.resourcePolicy;
   if (r.resourceIsAwsManagedKey) fields.resourceIsAwsManagedKey = true;
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag
+  // a tag value the template does not settle leaves the tags unknown (tried, not used as text)
+  if (g.resourceTags && [...g.resourceTags.values()].some((v) => unresolvedIn(model, v).length > 0))
+    delete g.resourceTags;
   for (const [k, v] of g.resourceTags ?? []) context[`aws:ResourceTag/${k}`] = v;
   if (owner) {
     fields.resourceAccount = owner;

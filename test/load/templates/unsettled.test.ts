@@ -112,3 +112,29 @@ describe('action configuration values the template does not settle', () => {
     }
   });
 });
+
+describe('a tag value the template does not settle, on a role passed as a resource', () => {
+  const TAGGED = 'test/load/templates/fixtures/unsettled/tagged-role.yaml';
+
+  it('leaves aws:ResourceTag unknown (Unknown), while an untagged role is decided', () => {
+    const { model } = loadSingleTemplate(TAGGED, ENV);
+    const pass = analyzeModel(model).pipelines[0]!.links.filter(
+      (l) => l.permission === 'iam:PassRole',
+    );
+    const byRole = Object.fromEntries(pass.map((l) => [l.resource.split('/').pop(), l]));
+    // web-task has no tags: the Deny applies
+    expect(byRole['web-task']!.decision).toBe('ExplicitlyDenied');
+    // web-execution's tag is an SSM value: the answer depends on it
+    expect(byRole['web-execution']!.decision).toBe('Unknown');
+    expect(byRole['web-execution']!.why).toContain('`aws:resourcetag/team`');
+    // settled, it is decided either way
+    const settled = (team: string): string => {
+      const m = loadSingleTemplate(TAGGED, { ...ENV, parameters: { Team: team } }).model;
+      return analyzeModel(m).pipelines[0]!.links.find(
+        (l) => l.permission === 'iam:PassRole' && l.resource.endsWith('/web-execution'),
+      )!.decision;
+    };
+    expect(settled('platform')).toBe('Allowed');
+    expect(settled('other')).toBe('ExplicitlyDenied');
+  });
+});
