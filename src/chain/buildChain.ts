@@ -277,6 +277,7 @@ function toSpec(
     permission: link.action,
     resource: link.resource,
     region,
+    ...(link.presumed !== undefined ? { presumed: link.presumed } : {}),
     ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
     context: link.context,
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),

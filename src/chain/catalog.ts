@@ -966,6 +966,22 @@ function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement)
   return false;
 }
 
+/**
+ * The placeholder a `present: true` condition of the entry was met by, if any: a value the
+ * template does not settle is there, but may not be what the entry is for (an unknown build
+ * image may not be an ECR image), so the link may not be needed at all.
+ */
+function presumedBy(entry: Requirement, facts: ActionFacts): string | undefined {
+  for (const c of entry.when ?? []) {
+    if (c.present !== true || c.subject === 'Provider' || c.subject === 'Category') continue;
+    const r = resolvePlaceholder(c.subject, facts, entry);
+    const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
+    const found = values.find((v) => UNSETTLED.test(v));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** A template placeholder (see PLACEHOLDER in src/load/templateResources.ts). */
 const UNSETTLED = /unresolved-[0-9a-f]{10}/;
 
@@ -1088,6 +1104,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
   const applies = requirementApplies(entry, facts);
   if (applies === false) return [];
   if (applies !== true) return { unknown: `\`${entry.id}\`: ${applies.unknown}` };
+  const presumed = presumedBy(entry, facts);
   const listName = listPlaceholderOf(entry);
   let items: (ListItem | undefined)[] = [undefined];
   if (listName !== undefined) {
@@ -1147,6 +1164,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             basis: entry.basis,
             ...(entry.note !== undefined ? { note: entry.note } : {}),
             fix,
+            ...(presumed !== undefined ? { presumed } : {}),
           });
         }
       }

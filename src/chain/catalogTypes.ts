@@ -261,6 +261,8 @@ export interface ExpandedLink {
   readonly basis: Basis;
   readonly note?: string;
   readonly fix: string;
+  /** a placeholder that met a `present` condition: the link may not be needed (see presumedBy) */
+  readonly presumed?: string;
 }
 
 /** A requirement that applies (or may apply) but cannot be expanded without guessing. */

@@ -40,6 +40,11 @@ export interface LinkSpec {
   readonly unknown?: readonly string[];
   /** why the link could not be built, when a fact is unknown */
   readonly unknownReason?: string;
+  /**
+   * a value the input does not settle that made the link apply (an unknown build image): the
+   * link may not be needed, so only an Allowed answer is certain
+   */
+  readonly presumed?: string;
   /** a failure known from the configuration alone (an alias used across accounts) */
   readonly knownFailure?: string;
 }

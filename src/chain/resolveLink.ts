@@ -104,6 +104,17 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     }
     // the decision is the same either way; keep the reasons of the run without the keys
   }
+  if (spec.presumed !== undefined && result.decision !== 'Allowed') {
+    // the link may not be needed at all: only an allow is certain
+    const missing = unresolvedIn(model, spec.presumed);
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${spec.purpose} is needed only if \`${spec.presumed}\` is what it seems, which the input does not settle`,
+      { missing },
+    );
+  }
   const unsure = guardrailDenyUnsure(result, g);
   if (unsure) {
     return makeLink(

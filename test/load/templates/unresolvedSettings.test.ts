@@ -140,3 +140,17 @@ describe('bucket encryption settings under Fn::If inside the rule', () => {
     expect(open.every((l) => l.decision === 'Allowed')).toBe(true);
   });
 });
+
+describe('a link that applies only because of a value the template does not settle', () => {
+  it('an unknown build image may not be in ECR: ecr:GetAuthorizationToken on * is Unknown, not denied', () => {
+    const token = (parameters: Record<string, string> = {}): ReportLink =>
+      linksOf(load('image.yaml', parameters)).find(
+        (l) => l.permission === 'ecr:GetAuthorizationToken',
+      )!;
+    // the build role has no ecr:GetAuthorizationToken: denied if the image is in ECR
+    const open = token();
+    expect(open.decision).toBe('Unknown');
+    expect(open.missing).toEqual([atLine('image.yaml', 77)]);
+    expect(token({ BuildRepo: 'tools' }).decision).toBe('ImplicitlyDenied');
+  });
+});
