@@ -87,23 +87,6 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
 
   const result = evaluate(g.request);
-  if (spec.uncertainContext && Object.keys(spec.uncertainContext).length > 0) {
-    const withKeys = evaluate({
-      ...g.request,
-      context: { ...g.request.context, ...spec.uncertainContext },
-    });
-    if (withKeys.decision !== result.decision) {
-      const keys = Object.keys(spec.uncertainContext).sort().join('`, `');
-      return makeLink(
-        spec,
-        'Unknown',
-        NO_REASONS,
-        `the answer depends on \`${keys}\`, which AWS does not document for this call`,
-        { missing: [] },
-      );
-    }
-    // the decision is the same either way; keep the reasons of the run without the keys
-  }
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
@@ -127,12 +110,14 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
   const dependsOn = keyDependence(g, result.decision);
   if (dependsOn) {
+    const keys = dependsOn.map((k) => k.key).join('`, `');
+    const settle = [...new Set(dependsOn.flatMap((k) => (k.settle ? [k.settle] : [])))].sort();
     return makeLink(
       spec,
       'Unknown',
       NO_REASONS,
-      `the answer depends on \`${dependsOn.key}\`, ${dependsOn.what}, which the input does not settle`,
-      { missing: dependsOn.settle ? [dependsOn.settle] : [] },
+      `the answer depends on \`${keys}\`, ${dependsOn.map((k) => k.what).join('; ')}, which the input does not settle`,
+      { missing: settle },
     );
   }
   if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied' && !deniedAnyway(result, g)) {
@@ -379,14 +364,21 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(ps.guardrailsMayNotApply ? { scpsMayNotApply: ps.guardrailsMayNotApply } : {}),
     ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
   };
+  const trials: KeyTrial[] = [];
+  // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
+  for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
+    trials.push({
+      key: { key, what: 'which AWS does not document for this call' },
+      values: [value],
+    });
   if (ps.tested || rs.tested) {
-    const trials = trialsFor(
+    const found = trialsFor(
       [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])],
       [ps.tested, rs.tested],
       context,
       rs.tagsKnown === true,
     );
-    if (trials) g.uncertain = trials;
+    if (found) trials.push(...found);
   }
   if (
     service === 'sts' &&
@@ -395,15 +387,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       rs.tested?.has('aws:requestedregion') === true)
   ) {
     // regional STS endpoint or the global one (us-east-1): not documented for the services
-    const trial: KeyTrial = {
+    trials.push({
       key: {
         key: 'aws:RequestedRegion',
         what: 'the STS endpoint the service calls (regional or global)',
       },
       values: ['us-east-1'],
-    };
-    g.uncertain = [...(g.uncertain ?? []), trial];
+    });
   }
+  if (trials.length > 0) g.uncertain = trials;
   if (absent) {
     g.absent =
       absent === ps.absent
@@ -640,18 +632,25 @@ function regionOfArn(arn: string): string | undefined {
 }
 
 /**
- * Whether the decision depends on a key whose value is not known: the link is evaluated again
- * with each uncertain key set to each value to try (the decision so far had the key absent).
- * The first key that changes the decision is returned.
+ * Whether the decision depends on keys whose value is not known: the link is evaluated again
+ * with each uncertain key set to each value to try (the decision so far had them absent), then
+ * with every uncertain key set at once to its first value (conditions that need two keys
+ * together). Returns the keys that change the decision.
  */
-function keyDependence(g: Gathered, decision: string): UncertainKey | undefined {
-  for (const { key, values } of g.uncertain ?? []) {
+function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
+  const trials = g.uncertain;
+  if (!trials) return undefined;
+  const all: Record<string, string | readonly string[]> = {};
+  for (const { key, values } of trials) {
     for (const v of values) {
       const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
-      if (r.decision !== decision) return key;
+      if (r.decision !== decision) return [key];
     }
+    if (values.length > 0) all[key.key] = values[0]!;
   }
-  return undefined;
+  if (trials.length < 2) return undefined;
+  const r = evaluate({ ...g.request, context: { ...g.request.context, ...all } });
+  return r.decision !== decision ? trials.map((t) => t.key) : undefined;
 }
 
 /**

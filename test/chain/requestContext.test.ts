@@ -268,4 +268,28 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     expect(passRole('platform')).toBe('Allowed');
     expect(passRole('other')).toBe('ExplicitlyDenied');
   });
+
+  it('an allow that needs two unknown keys together is tried with both set (Unknown, not denied)', () => {
+    const links = scenario((dir) =>
+      editRole(dir, '222222222222', 'orders-api-deploy-action', (role) => {
+        const doc = (role['RolePolicyList'] as Json[])[0]!['PolicyDocument'] as {
+          Statement: Json[];
+        };
+        const objects = doc.Statement.find((st) => st['Sid'] === 'ArtifactObjects')!;
+        // only from the build network, through its endpoint: both keys at once
+        objects['Condition'] = {
+          StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' },
+          IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+        };
+      }),
+    );
+    const gets = links.filter(
+      (l) => l.principal === DEPLOY_ROLE && l.permission === 's3:GetObject',
+    );
+    expect(gets.length).toBeGreaterThan(0);
+    for (const l of gets) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('`aws:sourceip`, `aws:sourcevpce`');
+    }
+  });
 });
