@@ -20,6 +20,7 @@ import type {
   Lookup,
   ManagedPolicyModel,
   Model,
+  OrganizationModel,
   OrgPolicyModel,
   PipelineModel,
   RegionModel,
@@ -280,13 +281,7 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   if (kind === 'scp' && org.featureSet === 'CONSOLIDATED_BILLING') {
     return none('the organization has only consolidated billing features: scps do not apply');
   }
-  // not listed in an accounts.json read in full (an entry that could not be read may be it)
-  const notMember =
-    org.loaded.accounts &&
-    !org.accounts.has(accountId) &&
-    !org.parents.has(accountId) &&
-    unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0;
-  if (notMember)
+  if (knownOutside(model, org, accountId))
     return none(`\`${accountId}\` is not in the organization: its ${label} do not apply`);
 
   const gaps = new Set<string>();
@@ -412,15 +407,28 @@ export type OrgMembership =
 export function orgMembership(model: Model, accountId: string): OrgMembership {
   const org = model.organization;
   if (!org || org.id === undefined) return { kind: 'unknown', file: snapshotPath.orgDescribe };
-  const member =
+  if (
     org.managementAccountId === accountId ||
     org.accounts.has(accountId) ||
-    org.parents.has(accountId);
-  if (member) return { kind: 'member', orgId: org.id };
-  const complete =
+    org.parents.has(accountId)
+  )
+    return { kind: 'member', orgId: org.id };
+  return knownOutside(model, org, accountId)
+    ? { kind: 'none' }
+    : { kind: 'unknown', file: snapshotPath.orgAccounts };
+}
+
+/**
+ * Known not to be a member: not listed in an accounts.json read in full (an entry that could
+ * not be read may be it), nor in parents.json.
+ */
+function knownOutside(model: Model, org: OrganizationModel, accountId: string): boolean {
+  return (
     org.loaded.accounts &&
-    unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0;
-  return complete ? { kind: 'none' } : { kind: 'unknown', file: snapshotPath.orgAccounts };
+    !org.accounts.has(accountId) &&
+    !org.parents.has(accountId) &&
+    unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0
+  );
 }
 
 /** The organization id of an account, when the snapshot shows it is a member. */
@@ -644,12 +652,18 @@ export function findPipeline(
 function unreadableIn(
   model: Model,
   at: { readonly file: string; readonly pointer: string },
+  withFileTop = false,
 ): string[] {
   const errors = inputErrors(model).get(at.file);
   if (!errors) return NO_STRINGS;
   const out: string[] = [];
   for (const { pointer: p, why } of errors) {
-    if (at.pointer === '' || p === at.pointer || p.startsWith(`${at.pointer}/`))
+    if (
+      at.pointer === '' ||
+      p === at.pointer ||
+      p.startsWith(`${at.pointer}/`) ||
+      (withFileTop && p === '')
+    )
       out.push(`${at.file}#${p} (${why})`);
   }
   return out;
@@ -661,13 +675,7 @@ function unreadableIn(
  * known.
  */
 function unreadableList(model: Model, file: string, listPointer: string): string[] {
-  const errors = inputErrors(model).get(file);
-  if (!errors) return NO_STRINGS;
-  const out: string[] = [];
-  for (const { pointer: p, why } of errors)
-    if (p === '' || p === listPointer || p.startsWith(`${listPointer}/`))
-      out.push(`${file}#${p} (${why})`);
-  return out;
+  return unreadableIn(model, { file, pointer: listPointer }, true);
 }
 
 const NO_STRINGS: string[] = [];
