@@ -5,6 +5,7 @@
  * Facts and their citations: /work/shared/aws-facts.md part 1; every entry carries its own
  * documentation link (`doc`) and basis (DOC / PRAC / INF).
  */
+import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -982,8 +983,7 @@ function presumedBy(entry: Requirement, facts: ActionFacts): string | undefined 
   return undefined;
 }
 
-/** A template placeholder (see PLACEHOLDER in src/load/templateResources.ts). */
-const UNSETTLED = /unresolved-[0-9a-f]{10}/;
+const UNSETTLED = PLACEHOLDER_PATTERN;
 
 /** Does the entry apply to the action? Three-valued: a false condition wins over an unknown one. */
 export function requirementApplies(entry: Requirement, facts: ActionFacts): Truth {

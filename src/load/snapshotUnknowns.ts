@@ -5,10 +5,10 @@
  * (recorded in `model.unresolved`, so links name the file and pointer), and every copy of a
  * duplicate gets an input problem, so lookups of it are missing (model/queries.ts: readable).
  */
-import { createHash } from 'node:crypto';
 import type { Problem } from '../problems.js';
 import { DUPLICATE_PROBLEM } from '../model/queries.js';
 import type { ActionModel, Location, UnresolvedValueModel } from '../model/types.js';
+import { placeholderOf } from '../model/placeholders.js';
 
 export type UnknownKind = 'role' | 'key';
 
@@ -21,14 +21,7 @@ export class SnapshotUnknowns {
    * in the account `unresolved`, so a lookup of it is missing and the link names the pointer.
    */
   placeholder(kind: UnknownKind, at: Location, partition: string, region: string): string {
-    const id = createHash('sha256')
-      .update(`${at.file}#${at.pointer}#${kind}`)
-      .digest('hex')
-      .slice(0, 10);
-    const placeholder =
-      kind === 'role'
-        ? `arn:${partition}:iam::unresolved:role/unresolved-${id}`
-        : `arn:${partition}:kms:${region}:unresolved:key/unresolved-${id}`;
+    const placeholder = placeholderOf(kind, `${at.file}#${at.pointer}#${kind}`, partition, region);
     if (!this.values.has(placeholder)) {
       this.values.set(placeholder, {
         placeholder,

@@ -5,7 +5,6 @@
  * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
-import { createHash } from 'node:crypto';
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
 import { parseArn } from '../model/arn.js';
 import type {
@@ -46,6 +45,7 @@ import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 import { unsettledAction } from './snapshotUnknowns.js';
+import { placeholderOf, type PlaceholderKind } from '../model/placeholders.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
@@ -310,12 +310,13 @@ export class ModelBuilder {
   }
 
   placeholder(s: TemplateStack, u: Unresolved, kind: PlaceholderKind): string {
-    const id = createHash('sha256')
+    const placeholder = placeholderOf(
+      kind,
       // per stack: one template deployed twice has two unknowns
-      .update(`${s.account}|${s.region}|${s.name}|${s.file}#${u.pointer}#${kind}`)
-      .digest('hex')
-      .slice(0, 10);
-    const placeholder = PLACEHOLDER[kind](id, s);
+      `${s.account}|${s.region}|${s.name}|${s.file}#${u.pointer}#${kind}`,
+      s.partition,
+      s.region,
+    );
     if (!this.unresolved.has(placeholder)) {
       this.unresolved.set(placeholder, {
         placeholder,
@@ -2232,20 +2233,6 @@ function redactEnvironmentVariables(text: string): string | undefined {
     }),
   );
 }
-
-export type PlaceholderKind = 'role' | 'bucket' | 'key' | 'policy' | 'name';
-
-/**
- * Placeholders live in the account `unresolved`, which no model holds, so every lookup of one
- * is `missing` (unknown), never `absent`.
- */
-const PLACEHOLDER: Readonly<Record<PlaceholderKind, (id: string, s: TemplateStack) => string>> = {
-  role: (id, s) => `arn:${s.partition}:iam::unresolved:role/unresolved-${id}`,
-  policy: (id, s) => `arn:${s.partition}:iam::unresolved:policy/unresolved-${id}`,
-  key: (id, s) => `arn:${s.partition}:kms:${s.region}:unresolved:key/unresolved-${id}`,
-  bucket: (id) => `unresolved-${id}`,
-  name: (id) => `unresolved-${id}`,
-};
 
 function sorted<V>(m: ReadonlyMap<string, V>): Map<string, V> {
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
