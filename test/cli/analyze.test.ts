@@ -10,10 +10,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './runCli.js';
 import { analyzeModel } from '../../src/chain/analyze.js';
-import { memoryIo } from '../../src/cli/io.js';
 import { loadInput } from '../../src/cli/loadInput.js';
-import { main } from '../../src/cli/main.js';
 import { renderJson } from '../../src/report/json.js';
 import type { Report } from '../../src/report/types.js';
 
@@ -22,11 +21,7 @@ const demo = join(root, 'fixtures/demo');
 const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
 const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
 
-async function cli(cwd: string, ...args: string[]) {
-  const io = memoryIo(cwd);
-  const code = await main(['node', 'permchain', ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = runCli;
 
 /** A copy of the demo whose key policy also lets the prod account use the key. */
 function fixedDemo(): string {

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { memoryIo, processIo } from '../../src/cli/io.js';
+import { runCli } from './runCli.js';
+import { processIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/types.js';
 
@@ -27,11 +28,7 @@ const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c1
 const PIPELINE_FILE = '111111111111/us-east-1/codepipeline/demo-app.json';
 const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
 
-async function cli(cwd: string, ...args: string[]) {
-  const io = memoryIo(cwd);
-  const code = await main(['node', 'permchain', ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = runCli;
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));

@@ -7,18 +7,13 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './runCli.js';
 import { makeDirectory } from '../../src/fsUtil.js';
 
 const root = resolve(__dirname, '../..');
 const demo = join(root, 'fixtures/demo');
 
-async function cli(...args: string[]) {
-  const io = memoryIo(root);
-  const code = await main(['node', 'permchain', ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = (...args: string[]) => runCli(root, ...args);
 
 describe('unwritable output paths', () => {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-output-'));

@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'permchain-simulate-'));
 function file(name: string, content: unknown): string {
@@ -12,11 +11,7 @@ function file(name: string, content: unknown): string {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }
-async function cli(...args: string[]) {
-  const io = memoryIo(dir);
-  const code = await main(['node', 'permchain', ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = (...args: string[]) => runCli(dir, ...args);
 
 const request = {
   principal: 'arn:aws:iam::111122223333:role/Name',
