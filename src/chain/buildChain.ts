@@ -71,12 +71,7 @@ export function buildPipelineLinks(
       });
       const where = `${stage.name}/${action.name}`;
       const loc = action.location;
-      const declaredAt = {
-        file: loc.file,
-        pointer: loc.pointer,
-        ...(loc.line !== undefined ? { line: loc.line } : {}),
-        ...(loc.column !== undefined ? { column: loc.column } : {}),
-      };
+      const declaredAt = declaredAtOf(loc);
       const byId = catalog.byId;
       if (!MODELLED.has(action.provider))
         push(notModelled(pipeline, stage.name, action, where, declaredAt));
@@ -189,6 +184,21 @@ export function buildPipelineLinks(
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
 
+/** Where an action is declared, as links report it. */
+function declaredAtOf(loc: { file: string; pointer: string; line?: number; column?: number }): {
+  file: string;
+  pointer: string;
+  line?: number;
+  column?: number;
+} {
+  return {
+    file: loc.file,
+    pointer: loc.pointer,
+    ...(loc.line !== undefined ? { line: loc.line } : {}),
+    ...(loc.column !== undefined ? { column: loc.column } : {}),
+  };
+}
+
 /** An action the input does not settle (see ActionModel.unsettled): its links are unknown. */
 function unsettled(
   stage: string,
@@ -203,12 +213,7 @@ function unsettled(
     level: 'required',
     stage,
     action,
-    declaredAt: {
-      file: loc.file,
-      pointer: loc.pointer,
-      ...(loc.line !== undefined ? { line: loc.line } : {}),
-      ...(loc.column !== undefined ? { column: loc.column } : {}),
-    },
+    declaredAt: declaredAtOf(loc),
     principal: { kind: 'role', arn: '(pipelineRole)' },
     permission: '*',
     resource: '*',

@@ -30,6 +30,7 @@ import type { Model } from '../model/types.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
+import { unsettledText } from '../model/placeholders.js';
 import { testedKeys, trialsFor, type KeyTrial, type UncertainKey } from './uncertainKeys.js';
 
 type MutableRequest = { -readonly [K in keyof EvaluationRequest]: EvaluationRequest[K] };
@@ -425,11 +426,7 @@ export function unresolvedIn(model: Model, text: string): string[] {
   const out: string[] = [];
   for (const [placeholder, u] of unresolved) {
     if (!text.includes(placeholder)) continue;
-    const at =
-      u.location.line !== undefined
-        ? `${u.location.file}:${u.location.line}`
-        : `${u.location.file}#${u.location.pointer}`;
-    out.push(`${at} (${u.reason})`);
+    out.push(unsettledText(u.location, u.reason));
   }
   return out;
 }

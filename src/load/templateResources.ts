@@ -45,7 +45,7 @@ import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 import { unsettledAction } from './snapshotUnknowns.js';
-import { placeholderOf, type PlaceholderKind } from '../model/placeholders.js';
+import { placeholderOf, unsettledText, type PlaceholderKind } from '../model/placeholders.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
@@ -1348,11 +1348,7 @@ export class ModelBuilder {
     pointer: string,
   ): ActionModel {
     const at = this.loc(s, u.pointer);
-    return unsettledAction(
-      name,
-      this.loc(s, pointer),
-      `${at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`} (${u.reason})`,
-    );
+    return unsettledAction(name, this.loc(s, pointer), unsettledText(at, u.reason));
   }
 
   private action(s: TemplateStack, a: Obj, pointer: string, index: number): ActionModel {

@@ -31,3 +31,11 @@ export function placeholderOf(
 
 /** A placeholder inside a value (an ARN or a name built from one). */
 export const PLACEHOLDER_PATTERN = /unresolved-[0-9a-f]{10}/;
+
+/** `file:line (reason)`, or `file#pointer (reason)` where the line is not known. */
+export function unsettledText(
+  at: { readonly file: string; readonly pointer: string; readonly line?: number },
+  reason: string,
+): string {
+  return `${at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`} (${reason})`;
+}
