@@ -638,7 +638,8 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
   const trials = g.uncertain;
   if (!trials) return undefined;
   const all: Record<string, string | readonly string[]> = {};
-  for (const { key, values } of trials) {
+  for (const { key, values, tooMany } of trials) {
+    if (tooMany) return [key];
     for (const v of values) {
       const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
       if (r.decision !== decision) return [key];

@@ -26,7 +26,15 @@ export interface KeyTrial {
   readonly key: UncertainKey;
   /** single values, or one list each for multivalued keys */
   readonly values: readonly (string | readonly string[])[];
+  /**
+   * the policies name more values than are worth trying one by one (a hostile or generated
+   * policy): the key is taken to matter, so the link is Unknown rather than slow
+   */
+  readonly tooMany?: true;
 }
+
+/** Named values tried per key, at most; more make the key count as deciding. */
+export const MAX_TRIED_VALUES = 64;
 
 /** The organization keys; whether they are uncertain depends on the organization data. */
 const ORG_KEYS = new Set([
@@ -120,7 +128,7 @@ export function trialsFor(
   for (const key of orgUncertain) {
     const k = key.key.toLowerCase();
     const v = values(k);
-    if (v.length > 0) out.push({ key, values: candidates(k, v) });
+    if (v.length > 0) out.push(trial(key, k, v));
   }
   let set: Set<string> | undefined;
   const keys = new Set<string>();
@@ -131,9 +139,15 @@ export function trialsFor(
     if (set.has(k)) continue;
     const what =
       GENERIC.get(k) ?? GENERIC_PREFIXES.find(([prefix]) => k.startsWith(prefix))?.[1] ?? k;
-    out.push({ key: { key: k, what }, values: candidates(k, values(k)) });
+    out.push(trial({ key: k, what }, k, values(k)));
   }
   return out.length > 0 ? out : undefined;
+}
+
+function trial(key: UncertainKey, k: string, named: readonly string[]): KeyTrial {
+  return named.length > MAX_TRIED_VALUES
+    ? { key, values: [], tooMany: true }
+    : { key, values: candidates(k, named) };
 }
 
 /**

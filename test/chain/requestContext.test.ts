@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { MAX_TRIED_VALUES } from '../../src/chain/uncertainKeys.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const BUCKET = 'arn:aws:s3:::orders-artifacts-111111111111-us-east-1';
@@ -290,6 +291,41 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     for (const l of gets) {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.why).toContain('`aws:sourceip`, `aws:sourcevpce`');
+    }
+  });
+
+  it('a key compared with more values than are worth trying is taken to decide, without trying them', () => {
+    // the Deny never applies to the role's own calls (aws:ViaAWSService is false), so trying every
+    // range would find no dependence; past MAX_TRIED_VALUES the key is not tried but counted
+    const ranges = Array.from({ length: MAX_TRIED_VALUES + 1 }, (_, i) => `10.${i}.0.0/16`);
+    const links = scenario((dir) =>
+      editRole(dir, '222222222222', 'orders-api-deploy-action', (role) => {
+        (role['RolePolicyList'] as Json[]).push({
+          PolicyName: 'many-ranges',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Deny',
+                Action: 's3:GetObject',
+                Resource: '*',
+                Condition: {
+                  NotIpAddress: { 'aws:SourceIp': ranges },
+                  Bool: { 'aws:ViaAWSService': 'true' },
+                },
+              },
+            ],
+          },
+        });
+      }),
+    );
+    const gets = links.filter(
+      (l) => l.principal === DEPLOY_ROLE && l.permission === 's3:GetObject',
+    );
+    expect(gets.length).toBeGreaterThan(0);
+    for (const l of gets) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('`aws:sourceip`');
     }
   });
 });
