@@ -71,11 +71,57 @@ export function isSecretConfigurationKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
+/**
+ * Free-form values an action sends to what it runs, which the analyzer never reads and which
+ * teams fill with whatever the deployment needs, passwords included: a Lambda invoke action's
+ * `UserParameters` (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html)
+ * and a Step Functions action's literal `Input`
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html;
+ * with `InputType` FilePath it only names a file of the input artifact).
+ */
+function isFreeFormValue(key: string, configuration: Obj): boolean {
+  if (key === 'UserParameters') return true;
+  return key === 'Input' && configuration['InputType'] !== 'FilePath';
+}
+
+/**
+ * A CloudFormation action's `ParameterOverrides`: a JSON object of parameter name -> value
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html);
+ * a value may be a database password. The names stay, and values that only read an artifact
+ * (`Fn::GetParam`, `Fn::GetArtifactAtt`); every other value is redacted, and text that is not a
+ * JSON object is redacted whole.
+ */
+function redactParameterOverrides(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return REDACTED;
+  }
+  if (!isObj(parsed)) return REDACTED;
+  const out: Obj = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    out[name] = readsArtifact(value) ? value : REDACTED;
+  }
+  return JSON.stringify(out);
+}
+
+function readsArtifact(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || (keys[0] !== 'Fn::GetParam' && keys[0] !== 'Fn::GetArtifactAtt'))
+    return false;
+  const args = value[keys[0]];
+  return Array.isArray(args) && args.every((a) => typeof a === 'string');
+}
+
 function redactConfiguration(configuration: Obj): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(configuration)) {
-    if (isSecretConfigurationKey(k)) out[k] = REDACTED;
-    else if (k === 'EnvironmentVariables' && typeof v === 'string') {
+    if (isSecretConfigurationKey(k) || isFreeFormValue(k, configuration)) out[k] = REDACTED;
+    else if (k === 'ParameterOverrides') {
+      out[k] = typeof v === 'string' ? redactParameterOverrides(v) : REDACTED;
+    } else if (k === 'EnvironmentVariables' && typeof v === 'string') {
       // a JSON string of CodeBuild environment variables; text that is not one may hold
       // anything, and the loader could not read it anyway
       out[k] = redactActionEnvironmentVariables(v, REDACTED) ?? REDACTED;
@@ -107,17 +153,28 @@ export function redactPipeline(output: unknown): unknown {
  * The targets of EventBridge rules (list-targets-by-rule): the header and query string values of
  * an HTTP target (API Gateway, API destination) often carry an API key
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html); their
- * names stay.
+ * names stay. The constant `Input` and an `InputTransformer`'s `InputTemplate` are text sent to
+ * the target as it is, and may hold anything
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html); the analyzer
+ * reads neither, so both are redacted (the transformer's `InputPathsMap` only names event paths).
  */
 export function redactEventTarget(target: unknown): unknown {
-  if (!isObj(target) || !isObj(target['HttpParameters'])) return target;
-  const http: Obj = { ...target['HttpParameters'] };
-  for (const key of ['HeaderParameters', 'QueryStringParameters']) {
-    const params = http[key];
-    if (!isObj(params)) continue;
-    const redacted: Obj = {};
-    for (const name of Object.keys(params)) redacted[name] = REDACTED;
-    http[key] = redacted;
+  if (!isObj(target)) return target;
+  const out: Obj = { ...target };
+  if ('Input' in out) out['Input'] = REDACTED;
+  const transformer = out['InputTransformer'];
+  if (isObj(transformer) && 'InputTemplate' in transformer)
+    out['InputTransformer'] = { ...transformer, InputTemplate: REDACTED };
+  if (isObj(out['HttpParameters'])) {
+    const http: Obj = { ...out['HttpParameters'] };
+    for (const key of ['HeaderParameters', 'QueryStringParameters']) {
+      const params = http[key];
+      if (!isObj(params)) continue;
+      const redacted: Obj = {};
+      for (const name of Object.keys(params)) redacted[name] = REDACTED;
+      http[key] = redacted;
+    }
+    out['HttpParameters'] = http;
   }
-  return { ...target, HttpParameters: http };
+  return out;
 }

@@ -22,6 +22,7 @@ import {
   REDACTED,
   isSecretConfigurationKey,
   redactCodeBuildProject,
+  redactEventTarget,
   redactPipeline,
 } from '../../src/crawl/redact.js';
 import { buildSnapshotFiles, safeSegment } from '../../src/crawl/snapshotWriter.js';
@@ -300,6 +301,71 @@ describe('redaction', () => {
     });
     expect(JSON.stringify(out)).not.toContain('ghp_secret');
     expect(JSON.stringify(out)).toContain(REDACTED);
+  });
+});
+
+describe('redaction of free-form values sent to what an action runs', () => {
+  const action = (configuration: Record<string, unknown>) => ({
+    pipeline: { stages: [{ actions: [{ configuration }] }] },
+  });
+  const config = (out: unknown) =>
+    (out as { pipeline: { stages: { actions: { configuration: Record<string, unknown> }[] }[] } })
+      .pipeline.stages[0]!.actions[0]!.configuration;
+
+  it("redacts a Lambda action's UserParameters and a Step Functions literal Input", () => {
+    const lambda = config(
+      redactPipeline(action({ FunctionName: 'f', UserParameters: '{"dbPassword":"hunter2"}' })),
+    );
+    expect(lambda).toEqual({ FunctionName: 'f', UserParameters: REDACTED });
+    const literal = config(
+      redactPipeline(
+        action({ StateMachineArn: 'arn:sm', InputType: 'Literal', Input: '{"k":"s3cr3t"}' }),
+      ),
+    );
+    expect(literal['Input']).toBe(REDACTED);
+    expect(literal['StateMachineArn']).toBe('arn:sm');
+    const untyped = config(redactPipeline(action({ Input: 'anything' })));
+    expect(untyped['Input']).toBe(REDACTED);
+    // a file path of the input artifact is not a value
+    const file = config(redactPipeline(action({ InputType: 'FilePath', Input: 'in/input.json' })));
+    expect(file['Input']).toBe('in/input.json');
+  });
+
+  it('keeps ParameterOverrides names and artifact reads, redacts every other value', () => {
+    const overrides = JSON.stringify({
+      DbPassword: 'hunter2',
+      Port: 5432,
+      Image: { 'Fn::GetParam': ['BuildOutput', 'image.json', 'uri'] },
+      Nested: { Value: 'x' },
+    });
+    const out = config(redactPipeline(action({ StackName: 's', ParameterOverrides: overrides })));
+    expect(JSON.parse(out['ParameterOverrides'] as string)).toEqual({
+      DbPassword: REDACTED,
+      Port: REDACTED,
+      Image: { 'Fn::GetParam': ['BuildOutput', 'image.json', 'uri'] },
+      Nested: REDACTED,
+    });
+    expect(out['StackName']).toBe('s');
+    for (const bad of ['DbPassword=hunter2', '["hunter2"]', '"hunter2"']) {
+      const o = config(redactPipeline(action({ ParameterOverrides: bad })));
+      expect(o['ParameterOverrides']).toBe(REDACTED);
+    }
+  });
+
+  it("redacts an EventBridge target's constant Input and InputTemplate, keeps InputPathsMap", () => {
+    const out = redactEventTarget({
+      Id: 't',
+      Arn: 'arn:aws:codepipeline:us-east-1:111111111111:p',
+      Input: '{"token":"abc"}',
+      InputTransformer: { InputPathsMap: { a: '$.detail' }, InputTemplate: '{"k":"secret"}' },
+    }) as Record<string, unknown>;
+    expect(out).toEqual({
+      Id: 't',
+      Arn: 'arn:aws:codepipeline:us-east-1:111111111111:p',
+      Input: REDACTED,
+      InputTransformer: { InputPathsMap: { a: '$.detail' }, InputTemplate: REDACTED },
+    });
+    expect(JSON.stringify(out)).not.toContain('secret');
   });
 });
 

@@ -178,7 +178,9 @@ const SECRET_SERVICES: ReadonlySet<string> = new Set(['codebuild', 'codepipeline
 function withSecrets(v: unknown, name = ''): unknown {
   if (v === REDACTED_MARKER) return secretFor(name);
   // a CodeBuild action's EnvironmentVariables: a JSON string of {name, value, type}
-  if (name === 'EnvironmentVariables' && typeof v === 'string' && v.includes(REDACTED_MARKER)) {
+  // a CloudFormation action's ParameterOverrides: a JSON string of name -> value
+  const jsonText = name === 'EnvironmentVariables' || name === 'ParameterOverrides';
+  if (jsonText && typeof v === 'string' && v.includes(REDACTED_MARKER)) {
     return JSON.stringify(withSecrets(JSON.parse(v) as unknown));
   }
   if (Array.isArray(v)) return v.map((x) => withSecrets(x, name));

@@ -103,7 +103,7 @@ describe('crawl(serve(fixture))', () => {
     });
   });
 
-  it('writes no secret of a pipeline action (CodeBuild EnvironmentVariables, credential keys), a CodeBuild webhook or an EventBridge HTTP target', async () => {
+  it('writes no secret of a pipeline action (CodeBuild EnvironmentVariables, credential keys, ParameterOverrides, UserParameters), a CodeBuild webhook or an EventBridge target (HTTP parameters, Input, InputTemplate)', async () => {
     // the fixture with secrets in more places; where it holds the marker the fake serves a secret
     const dir = mkdtempSync(join(tmpdir(), 'permchain-secrets-'));
     cpSync(FIXTURE, dir, { recursive: true });
@@ -123,6 +123,14 @@ describe('crawl(serve(fixture))', () => {
       build.configuration.EnvironmentVariables = JSON.stringify(variables);
       build.configuration.PassWord = REDACTED;
       build.configuration.OAuthToken = REDACTED;
+      const deploy = p.pipeline.stages[4].actions[0];
+      expect(deploy.name).toBe('CreateStack');
+      deploy.configuration.ParameterOverrides = JSON.stringify({
+        DbPassword: REDACTED,
+        Image: { 'Fn::GetParam': ['BuildOutput', 'image.json', 'uri'] },
+      });
+      // the Lambda action's UserParameters hold the marker in the fixture itself
+      expect(p.pipeline.stages[2].actions[0].configuration.UserParameters).toBe(REDACTED);
     });
     edit('111111111111/us-east-1/codebuild.json', (c) => {
       c.projects[0].webhook = { secret: REDACTED, url: 'https://example.com/hook' };
@@ -131,6 +139,11 @@ describe('crawl(serve(fixture))', () => {
       e.Targets['webapp-source-changed'][0].HttpParameters = {
         HeaderParameters: { 'x-api-key': REDACTED },
         QueryStringParameters: { token: REDACTED },
+      };
+      e.Targets['webapp-source-changed'][0].Input = REDACTED;
+      e.Targets['webapp-source-changed'][0].InputTransformer = {
+        InputPathsMap: { id: '$.id' },
+        InputTemplate: REDACTED,
       };
     });
     const result = await crawlFixture(dir);
@@ -145,6 +158,10 @@ describe('crawl(serve(fixture))', () => {
     const config = got.pipeline?.stages?.[1]?.actions?.[0]?.configuration ?? {};
     expect(config['EnvironmentVariables']).toContain(secretFor('NPM_TOKEN'));
     expect(config['PassWord']).toBe(secretFor('PassWord'));
+    const deployConfig = got.pipeline?.stages?.[4]?.actions?.[0]?.configuration ?? {};
+    expect(deployConfig['ParameterOverrides']).toContain(secretFor('DbPassword'));
+    const smoke = got.pipeline?.stages?.[2]?.actions?.[0]?.configuration ?? {};
+    expect(smoke['UserParameters']).toBe(secretFor('UserParameters'));
     const cb = new CodeBuildClient({ endpoint, credentials, region });
     const projects = await cb.send(new BatchGetProjectsCommand({ names: ['webapp-build'] }));
     cb.destroy();
@@ -155,6 +172,8 @@ describe('crawl(serve(fixture))', () => {
     expect(targets.Targets?.[0]?.HttpParameters?.HeaderParameters?.['x-api-key']).toBe(
       secretFor('x-api-key'),
     );
+    expect(targets.Targets?.[0]?.Input).toBe(secretFor('Input'));
+    expect(targets.Targets?.[0]?.InputTransformer?.InputTemplate).toBe(secretFor('InputTemplate'));
 
     for (const f of result.files) {
       expect({ path: f.path, secret: f.content.includes('fake-secret-value') }).toEqual({
