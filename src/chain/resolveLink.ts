@@ -711,7 +711,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     if (bucket.kind === 'found') {
       const b = bucket.value;
       if (b.region !== undefined) g.resourceRegion = b.region;
-      if (b.policy === undefined) missing.add(`${b.location.file}#/Policy`);
+      if (b.policy === undefined) missing.add(b.policyUnknownAt ?? `${b.location.file}#/Policy`);
       else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
       return b.account;
     }
@@ -774,7 +774,8 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   if (arn.service === 'lambda' && service === 'lambda' && arn.resource.startsWith('function:')) {
     const fn = findLambda(model, arn.account, arn.region, spec.resource);
     if (fn.kind === 'found') {
-      if (fn.value.policy === undefined) missing.add(`${fn.value.location.file}#/Policy`);
+      if (fn.value.policy === undefined)
+        missing.add(fn.value.policyUnknownAt ?? `${fn.value.location.file}#/Policy`);
       else if (fn.value.policy !== null) request.resourcePolicy = remember(fn.value.policy);
     } else if (fn.kind === 'missing') missing.add(fn.file);
     return arn.account;
@@ -799,7 +800,8 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const topic = findSnsTopic(model, arn.account, arn.region, arn.resource);
     if (topic.kind === 'found') {
       const t = topic.value;
-      if (t.policy === undefined) missing.add(`${t.location.file}#/Attributes/Policy`);
+      if (t.policy === undefined)
+        missing.add(t.policyUnknownAt ?? `${t.location.file}#/Attributes/Policy`);
       else if (t.policy !== null) request.resourcePolicy = remember(t.policy);
     } else if (topic.kind === 'missing') missing.add(topic.file);
     return arn.account;

@@ -211,7 +211,8 @@ function unsettleSnapshotPolicies(
     if (!a) continue;
     if (any.kind === 'bucket') {
       const buckets = new Map<string, BucketModel>();
-      for (const [name, bk] of a.buckets) buckets.set(name, { ...bk, policy: undefined });
+      for (const [name, bk] of a.buckets)
+        buckets.set(name, { ...bk, policy: undefined, policyUnknownAt: any.at });
       accounts.set(any.account, { ...a, buckets });
       continue;
     }
@@ -219,8 +220,22 @@ function unsettleSnapshotPolicies(
     if (!r || any.region === undefined) continue;
     const next: RegionModel =
       any.kind === 'topic'
-        ? { ...r, snsTopics: mapValues(r.snsTopics, (t) => ({ ...t, policy: undefined })) }
-        : { ...r, lambdas: mapValues(r.lambdas, (f) => ({ ...f, policy: undefined })) };
+        ? {
+            ...r,
+            snsTopics: mapValues(r.snsTopics, (t) => ({
+              ...t,
+              policy: undefined,
+              policyUnknownAt: any.at,
+            })),
+          }
+        : {
+            ...r,
+            lambdas: mapValues(r.lambdas, (f) => ({
+              ...f,
+              policy: undefined,
+              policyUnknownAt: any.at,
+            })),
+          };
     accounts.set(any.account, { ...a, regions: new Map([...a.regions, [any.region, next]]) });
   }
   for (const tp of extras.topicPolicies) {
@@ -239,7 +254,14 @@ function unsettleSnapshotPolicies(
         });
       continue;
     }
-    const snsTopics = new Map([...r.snsTopics, [tp.name, { ...topic, policy: tp.policy }]]);
+    // the template's policy replaces the snapshot's, and so does where it is unknown
+    const { policyUnknownAt: _replaced, ...rest } = topic;
+    const applied = {
+      ...rest,
+      policy: tp.policy,
+      ...(tp.policyUnknownAt !== undefined ? { policyUnknownAt: tp.policyUnknownAt } : {}),
+    };
+    const snsTopics = new Map([...r.snsTopics, [tp.name, applied]]);
     accounts.set(tp.account, {
       ...a,
       regions: new Map([...a.regions, [tp.region, { ...r, snsTopics }]]),

@@ -125,6 +125,8 @@ export interface UnknownPolicyTarget {
   readonly kind: 'bucket' | 'topic' | 'function';
   /** the template element that leaves the target open */
   readonly location: Location;
+  /** the element that leaves it open, as Unknown links name it (`file#pointer`) */
+  readonly at: string;
 }
 
 /** A topic policy for a topic the templates do not define: applied to the snapshot's topic. */
@@ -132,8 +134,10 @@ export interface PendingTopicPolicy {
   readonly account: string;
   readonly region: string;
   readonly name: string;
-  /** undefined: the templates may or may not write it (unknown) */
+  /** undefined: the templates may or may not write it, or it could not be read (unknown) */
   readonly policy: CompiledPolicy | undefined;
+  /** with an undefined policy: the template element it depends on (`file#pointer`) */
+  readonly policyUnknownAt?: string;
   readonly location: Location;
 }
 
@@ -1695,14 +1699,16 @@ export class ModelBuilder {
       );
     }
     const location = this.loc(s, pointer);
+    const at = placeOf(location);
     if (key !== undefined)
-      this.unsettled[kind].set(key, { account: s.account, partition: s.partition, location });
+      this.unsettled[kind].set(key, { account: s.account, partition: s.partition, location, at });
     else
       this.anyPolicy.push({
         account: s.account,
         ...(kind === 'bucket' ? {} : { region: s.region }),
         kind,
         location,
+        at,
       });
   }
 
@@ -1739,6 +1745,8 @@ export class ModelBuilder {
       this.policyOnly.add(name);
     }
     bucket.policy = policy;
+    if (policy === undefined && !maybe)
+      bucket.policyUnknownAt = placeOf(this.loc(s, P('PolicyDocument')));
     this.written.bucket.add(name);
     if (maybe)
       this.unknownPolicy(
@@ -1775,6 +1783,8 @@ export class ModelBuilder {
             ?.snsTopics.get(parsed.resource)
         : undefined;
       const policy = maybe ? undefined : this.policy(s, r, 'PolicyDocument', arn, 'resource');
+      const unreadable =
+        policy === undefined && !maybe ? placeOf(this.loc(s, P('PolicyDocument'))) : undefined;
       this.written.topic.add(arn);
       if (maybe)
         this.unknownPolicy(
@@ -1787,6 +1797,7 @@ export class ModelBuilder {
         );
       if (topic) {
         topic.policy = policy;
+        if (unreadable) topic.policyUnknownAt = unreadable;
         return;
       }
       if (!parsed) {
@@ -1805,6 +1816,7 @@ export class ModelBuilder {
         region: parsed.region,
         name: parsed.resource,
         policy,
+        ...(unreadable ? { policyUnknownAt: unreadable } : {}),
         location: this.loc(s, r.pointer),
       });
     });
@@ -1940,10 +1952,12 @@ export class ModelBuilder {
       let known = false;
       for (const a of this.accounts.values()) known ||= a.buckets.has(bucketName);
       if (known || s3) {
+        const location = this.loc(s, pointer);
         this.unsettled.bucket.set(bucketName, {
           account: s.account,
           partition: s.partition,
-          location: this.loc(s, pointer),
+          location,
+          at: placeOf(location),
         });
       }
     }
@@ -1951,7 +1965,7 @@ export class ModelBuilder {
 
   /** Resource policies left open (see unknownPolicy): unknown, whatever else was written. */
   private finishUnsettled(): void {
-    for (const [name, { account, partition, location }] of this.unsettled.bucket) {
+    for (const [name, { account, partition, location, at }] of this.unsettled.bucket) {
       let bucket: Mutable<BucketModel> | undefined;
       for (const a of this.accounts.values()) bucket ??= a.buckets.get(name);
       if (!bucket) {
@@ -1970,39 +1984,53 @@ export class ModelBuilder {
         this.policyOnly.add(name);
       }
       bucket.policy = undefined;
+      bucket.policyUnknownAt = at;
       this.written.bucket.add(name);
     }
-    for (const [arn, { location }] of this.unsettled.topic) {
+    for (const [arn, { location, at }] of this.unsettled.topic) {
       const parsed = parseArn(arn);
       if (!parsed) continue;
       const topic = this.accounts
         .get(parsed.account)
         ?.regions.get(parsed.region)
         ?.snsTopics.get(parsed.resource);
-      if (topic) topic.policy = undefined;
-      else
+      if (topic) {
+        topic.policy = undefined;
+        topic.policyUnknownAt = at;
+      } else
         this.topicPolicies.push({
           account: parsed.account,
           region: parsed.region,
           name: parsed.resource,
           policy: undefined,
+          policyUnknownAt: at,
           location,
         });
     }
-    for (const [arn] of this.unsettled.function) {
+    for (const [arn, { at }] of this.unsettled.function) {
       for (const a of this.accounts.values())
         for (const region of a.regions.values())
-          for (const fn of region.lambdas.values()) if (fn.arn === arn) fn.policy = undefined;
+          for (const fn of region.lambdas.values()) {
+            if (fn.arn !== arn) continue;
+            fn.policy = undefined;
+            fn.policyUnknownAt = at;
+          }
     }
     for (const any of this.anyPolicy) {
       const a = this.accounts.get(any.account);
       if (!a) continue;
-      if (any.kind === 'bucket') for (const b of a.buckets.values()) b.policy = undefined;
       const region = any.region === undefined ? undefined : a.regions.get(any.region);
-      if (any.kind === 'topic')
-        for (const t of region?.snsTopics.values() ?? []) t.policy = undefined;
-      if (any.kind === 'function')
-        for (const f of region?.lambdas.values() ?? []) f.policy = undefined;
+      const targets: { policy: unknown; policyUnknownAt?: string }[] =
+        any.kind === 'bucket'
+          ? [...a.buckets.values()]
+          : any.kind === 'topic'
+            ? [...(region?.snsTopics.values() ?? [])]
+            : [...(region?.lambdas.values() ?? [])];
+      for (const t of targets) {
+        t.policy = undefined;
+        // a policy of its own that may apply is the nearer cause
+        t.policyUnknownAt ??= any.at;
+      }
     }
   }
 
@@ -2147,10 +2175,17 @@ function unsettledArtifactName(a: Obj): Unresolved | undefined {
   return undefined;
 }
 
+/** `file#pointer`: how an Unknown link names the template element it depends on */
+function placeOf(location: Location): string {
+  return `${location.file}#${location.pointer}`;
+}
+
 interface UnsettledPolicy {
   readonly account: string;
   readonly partition: string;
   readonly location: Location;
+  /** the element that leaves it open, as Unknown links name it (`file#pointer`) */
+  readonly at: string;
 }
 
 /** A principal's name from its name or ARN (`arn:aws:iam::1:role/path/name` → `name`). */

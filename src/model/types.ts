@@ -179,6 +179,11 @@ export interface BucketModel {
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
   readonly location: Location;
+  /**
+   * the template element that leaves the policy open or unreadable (`file#pointer`); absent when
+   * a snapshot's document could not be compiled (then it is at `location.file`)
+   */
+  readonly policyUnknownAt?: string;
 }
 
 export interface BucketEncryptionModel {
@@ -483,6 +488,11 @@ export interface LambdaModel {
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
   readonly location: Location;
+  /**
+   * the template element that leaves the policy open or unreadable (`file#pointer`); absent when
+   * a snapshot's document could not be compiled (then it is at `location.file`)
+   */
+  readonly policyUnknownAt?: string;
 }
 
 export interface DeploymentGroupModel {
@@ -562,6 +572,11 @@ export interface SnsTopicModel {
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
   readonly location: Location;
+  /**
+   * the template element that leaves the policy open or unreadable (`file#pointer`); absent when
+   * a snapshot's document could not be compiled (then it is at `location.file`)
+   */
+  readonly policyUnknownAt?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

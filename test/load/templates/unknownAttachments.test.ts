@@ -124,8 +124,10 @@ describe('an AWS::S3::BucketPolicy that may or may not apply', () => {
       expect(s3.length).toBeGreaterThan(5);
       for (const l of s3) {
         expect(l.decision, l.id).toBe('Unknown');
+        // the template element that leaves the policy open, not a snapshot-style `#/Policy`
+        expect(l.missing, l.id).toContain(`${DIR}/${name}#${pointer}`);
         expect(
-          l.missing?.every((m) => m.startsWith(`${DIR}/${name}`)),
+          l.missing?.every((m) => m.startsWith(`${DIR}/${name}#/Resources/`)),
           l.id,
         ).toBe(true);
       }
@@ -142,6 +144,9 @@ describe('an AWS::S3::BucketPolicy that may or may not apply', () => {
     );
     const snap = findBucket(merged, 'demo-artifacts-111111111111-us-east-1');
     expect(snap.kind === 'found' && snap.value.policy).toBeUndefined();
+    expect(snap.kind === 'found' && snap.value.policyUnknownAt).toBe(
+      `${DIR}/bucket-policy-target.yaml#/Resources/DenyPolicy/Properties/Bucket`,
+    );
   });
 });
 
@@ -154,6 +159,20 @@ describe('topic policies and Lambda permissions that may or may not apply', () =
     // a target the template does not settle: every topic and function of the region
     expect(region.snsTopics.get('other-topic')!.policy).toBeUndefined();
     expect(region.lambdas.get('other-fn')!.policy).toBeUndefined();
+    // each names the template element it depends on (what an Unknown link lists as missing)
+    const FILE = `${DIR}/resource-policies.yaml`;
+    expect(region.snsTopics.get('maybe-topic')!.policyUnknownAt).toBe(
+      `${FILE}#/Resources/MaybeTopicPolicy/Condition`,
+    );
+    expect(region.lambdas.get('maybe-fn')!.policyUnknownAt).toBe(
+      `${FILE}#/Resources/MaybePermission/Condition`,
+    );
+    expect(region.snsTopics.get('other-topic')!.policyUnknownAt).toBe(
+      `${FILE}#/Resources/OtherTopicPolicy/Properties/Topics/0`,
+    );
+    expect(region.lambdas.get('other-fn')!.policyUnknownAt).toBe(
+      `${FILE}#/Resources/OtherPermission/Properties/FunctionName`,
+    );
   });
 
   it('settled, the policies are there or not', () => {
