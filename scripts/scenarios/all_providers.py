@@ -20,6 +20,7 @@ CONFIG_KEY_ID = '2b4d6f8a-0c1e-4a3b-8d5f-7a9b1c3d5e7f'
 CONFIG_KEY = f'arn:aws:kms:{R}:{T}:key/{CONFIG_KEY_ID}'
 DOCS_KEY_ID = '6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c'
 DOCS_KEY = f'arn:aws:kms:{R}:{T}:key/{DOCS_KEY_ID}'
+TOPIC_KEY_ID = '3c5e7a9b-1d2f-4e6a-8b0c-2d4f6a8c0e1b'
 PIPE_ROLE = f'{A}/service-role/platform-pipeline-role'
 EVENTS_ROLE = f'{A}/service-role/platform-events-role'
 WEB_BUILD_ROLE = f'{A}/service-role/platform-web-build-role'
@@ -61,6 +62,7 @@ def pipeline_role_policy():
         stmt('CloudFormationValidate', 'cloudformation:ValidateTemplate', '*'),
         stmt('PassCloudFormationRole', 'iam:PassRole', CFN_ROLE, condition={'StringEqualsIfExists': {'iam:PassedToService': 'cloudformation.amazonaws.com'}}),
         stmt('ApprovalNotifications', 'sns:Publish', TOPIC),
+        stmt('ApprovalTopicKey', ['kms:GenerateDataKey', 'kms:Decrypt'], f'arn:aws:kms:{R}:{T}:key/{TOPIC_KEY_ID}'),
         stmt('InvokeSmokeTest', 'lambda:InvokeFunction', SMOKE_FN),
         stmt('ListFunctions', 'lambda:ListFunctions', '*'),
         stmt('StepFunctions', ['states:StartExecution', 'states:DescribeStateMachine'], STATE_MACHINE),
@@ -72,7 +74,7 @@ def pipeline_role_policy():
         stmt('CodeDeployGroups', ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment'], [arn_of('codedeploy', 'deploymentgroup:platform-legacy/fleet'), arn_of('codedeploy', 'deploymentgroup:platform-api-bg/platform-api-bg-group')]),
         stmt('CodeDeployConfigs', 'codedeploy:GetDeploymentConfig', arn_of('codedeploy', 'deploymentconfig:*')),
         stmt('CodeDeployLists', ['codedeploy:ListDeploymentConfigs', 'codedeploy:ListDeploymentGroups', 'codedeploy:GetDeploymentGroup', 'codedeploy:ListDeployments'], '*'),
-        stmt('ElasticBeanstalk', ['elasticbeanstalk:CreateApplicationVersion', 'elasticbeanstalk:DescribeApplicationVersions', 'elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:DescribeEvents', 'elasticbeanstalk:UpdateEnvironment'], [arn_of('elasticbeanstalk', 'applicationversion/platform-legacy/*'), arn_of('elasticbeanstalk', 'environment/platform-legacy/platform-legacy-prod')]),
+        stmt('ElasticBeanstalk', ['elasticbeanstalk:CreateApplicationVersion', 'elasticbeanstalk:DescribeApplicationVersions', 'elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:DescribeEvents', 'elasticbeanstalk:UpdateEnvironment'], [arn_of('elasticbeanstalk', 'application/platform-legacy'), arn_of('elasticbeanstalk', 'applicationversion/platform-legacy/*'), arn_of('elasticbeanstalk', 'environment/platform-legacy/platform-legacy-prod')]),
         stmt('DocsBucketDeploy', ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation'], [f'arn:aws:s3:::{DOCS_BUCKET}', f'arn:aws:s3:::{DOCS_BUCKET}/*']),
         stmt('DocsKey', ['kms:GenerateDataKey', 'kms:Encrypt'], DOCS_KEY),
     )
@@ -232,9 +234,10 @@ def all_providers():
     files[f'{T}/{R}/kms/{KEY_ID}.json'] = kms_key(KEY_ID, T, 'platform pipeline artifacts', key_policy(build_roles))
     files[f'{T}/{R}/kms/{CONFIG_KEY_ID}.json'] = kms_key(CONFIG_KEY_ID, T, 'platform deploy configuration', key_policy([PIPE_ROLE]))
     files[f'{T}/{R}/kms/{DOCS_KEY_ID}.json'] = kms_key(DOCS_KEY_ID, T, 'platform documentation site', key_policy([PIPE_ROLE]))
+    files[f'{T}/{R}/kms/{TOPIC_KEY_ID}.json'] = kms_key(TOPIC_KEY_ID, T, 'platform approval notifications', key_policy([PIPE_ROLE]))
     files[f'{T}/{R}/kms/aliases.json'] = {'Aliases': [
         {'AliasName': f'alias/{n}', 'AliasArn': f'arn:aws:kms:{R}:{T}:alias/{n}', 'TargetKeyId': k, 'CreationDate': CREATED, 'LastUpdatedDate': CREATED}
-        for n, k in (('platform-artifacts', KEY_ID), ('platform-config', CONFIG_KEY_ID), ('platform-docs', DOCS_KEY_ID))
+        for n, k in (('platform-artifacts', KEY_ID), ('platform-config', CONFIG_KEY_ID), ('platform-docs', DOCS_KEY_ID), ('platform-approvals', TOPIC_KEY_ID))
     ]}
     files[f'{T}/s3/{BUCKET}.json'] = bucket_file(doc(
         stmt('DenyUnEncryptedObjectUploads', 's3:PutObject', f'arn:aws:s3:::{BUCKET}/*', effect='Deny', principal='*', condition={'StringNotEquals': {'s3:x-amz-server-side-encryption': 'aws:kms'}}),
@@ -289,6 +292,7 @@ def all_providers():
     files[f'{T}/{R}/ecr/platform/api.json'] = {}
     files[f'{T}/{R}/sns/platform-approvals.json'] = {'Attributes': {
         'Policy': PolicyString({'Version': '2008-10-17', 'Id': '__default_policy_ID', 'Statement': [{'Sid': '__default_statement_ID', 'Effect': 'Allow', 'Principal': {'AWS': '*'}, 'Action': ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'], 'Resource': TOPIC, 'Condition': {'StringEquals': {'AWS:SourceOwner': T}}}]}),
-        'Owner': T, 'SubscriptionsPending': '0', 'TopicArn': TOPIC, 'SubscriptionsConfirmed': '3', 'DisplayName': 'platform approvals', 'SubscriptionsDeleted': '0'}}
+        'Owner': T, 'SubscriptionsPending': '0', 'TopicArn': TOPIC, 'SubscriptionsConfirmed': '3', 'DisplayName': 'platform approvals', 'SubscriptionsDeleted': '0',
+        'KmsMasterKeyId': 'alias/platform-approvals'}}
     files.update(organization([(T, 'tools', 'tools@example.com'), (P, 'prod', 'prod@example.com')], {T: OU, P: OU, OU: ROOT}))
     return files

@@ -12,7 +12,7 @@ import baseline as b  # noqa: E402
 from all_providers import all_providers  # noqa: E402
 from snapshot import (OU, ORG, M, P, PolicyString, R, ROOT, S, T, clone, doc, drop_statement,  # noqa: E402
                       find_role, inline, managed_policy, org_policy, policy_of, role, statement,
-                      stmt, trust, write_snapshot)
+                      kms_key, stmt, trust, write_snapshot)
 from baseline import action  # noqa: E402
 
 SCENARIOS = {}
@@ -261,6 +261,19 @@ def manual_approval_no_sns_publish(files):
             'Resource': topic, 'Condition': {'StringEquals': {'AWS:SourceOwner': T}}}]}),
         'Owner': T, 'SubscriptionsPending': '0', 'TopicArn': topic, 'EffectiveDeliveryPolicy': '{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false}}',
         'SubscriptionsConfirmed': '2', 'DisplayName': 'orders-api approvals', 'SubscriptionsDeleted': '0'}}
+    return files
+
+
+@scenario('manual-approval-topic-key', 'the approval topic is encrypted with a customer key whose policy only delegates to IAM, and the pipeline role has sns:Publish but no KMS permission: the publish fails')
+def manual_approval_topic_key(files):
+    files = manual_approval_no_sns_publish(files)
+    topic = f'arn:aws:sns:{R}:{T}:orders-api-approvals'
+    key_id = '5d7f9b1c-3e4a-4c6e-8f0a-2b4c6d8e0f1a'
+    pol = inline(find_role(files, T, 'orders-api-pipeline-role'))
+    pol['Statement'].append(stmt('NotifyApprovers', 'sns:Publish', topic))
+    files[f'{T}/{R}/sns/orders-api-approvals.json']['Attributes']['KmsMasterKeyId'] = f'arn:aws:kms:{R}:{T}:key/{key_id}'
+    files[f'{T}/{R}/kms/{key_id}.json'] = kms_key(key_id, T, 'orders-api approval notifications', doc(
+        stmt('Enable IAM User Permissions', 'kms:*', '*', principal={'AWS': f'arn:aws:iam::{T}:root'})))
     return files
 
 

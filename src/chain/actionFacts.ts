@@ -9,6 +9,7 @@ import {
   findCodeBuildProject,
   findDeploymentGroup,
   findLambda,
+  findSnsTopic,
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -43,6 +44,7 @@ export type FactGroup =
   | 'ecs'
   | 's3Source'
   | 's3Deploy'
+  | 'notificationTopic'
   | 'events'
   | 'artifactStore';
 
@@ -335,6 +337,21 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
+  let notificationTopic: ActionFacts['notificationTopic'];
+  const topicArn =
+    action.provider === 'Manual' ? parseArn(cfg['NotificationArn'] ?? '') : undefined;
+  if (topicArn && topicArn.service === 'sns') {
+    const found = findSnsTopic(model, topicArn.account, topicArn.region, topicArn.resource);
+    if (found.kind === 'found') {
+      const id = found.value.kmsMasterKeyId;
+      // a key id or alias names a key of the topic's account and region
+      // (https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html, KmsMasterKeyId)
+      notificationTopic = id
+        ? { keyArn: keyArnOf(model, id, topicArn.account, topicArn.region, topicArn.partition) }
+        : {};
+    } else if (found.kind === 'missing') gaps.set('notificationTopic', found.file);
+  }
+
   const eventsRules: EventsRuleFacts[] = [];
   if (stage === pipeline.stages[0]) {
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
@@ -366,6 +383,7 @@ export function actionFacts(
     ...(ecs ? { ecs } : {}),
     ...(s3Source ? { s3Source } : {}),
     ...(s3Deploy ? { s3Deploy } : {}),
+    ...(notificationTopic ? { notificationTopic } : {}),
     ...(lambda ? { lambda } : {}),
     ...(eventsRule ? { eventsRule } : {}),
   };

@@ -365,6 +365,7 @@ const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/task definition/i, 'ecs'],
   [/source bucket|s3 source/i, 's3Source'],
   [/deploy bucket/i, 's3Deploy'],
+  [/notification topic/i, 'notificationTopic'],
   [/eventbridge rule|rule role/i, 'events'],
   [/artifact store/i, 'artifactStore'],
 ];

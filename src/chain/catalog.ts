@@ -6,6 +6,7 @@
  * documentation link (`doc`) and basis (DOC / PRAC / INF).
  */
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
+import { parseArn } from '../model/arn.js';
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +114,13 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'S3Deploy.KeyArn': {
     description:
       "the KMS key the deploy encrypts with: KMSEncryptionKeyARN resolved (a key id is the action account's), else the deploy bucket's default SSE-KMS key; absent when neither; unknown when the bucket is not in the input",
+  },
+  'NotificationTopic.Region': {
+    description: 'the region of Config.NotificationArn (where SNS calls KMS from)',
+  },
+  'NotificationTopic.KeyArn': {
+    description:
+      "the KMS key of the SNS topic a Manual approval notifies (its KmsMasterKeyId resolved in the topic's account and region); absent when the topic is not encrypted; unknown when the topic is not in the input",
   },
   'CodeBuild.ServiceRoleArn': { description: "the CodeBuild project's service role ARN" },
   'CodeBuild.LogGroupName': {
@@ -765,6 +773,16 @@ function resolvePlaceholder(
         facts.s3Deploy.keyArn,
         'no KMSEncryptionKeyARN and the deploy bucket does not default to SSE-KMS',
       );
+    case 'NotificationTopic.Region': {
+      const topic = parseArn(cfg['NotificationArn'] ?? '');
+      return topic ? value(topic.region) : unknown('Config.NotificationArn is not a topic ARN');
+    }
+    case 'NotificationTopic.KeyArn':
+      if (!facts.notificationTopic)
+        return unknown(
+          `the notification topic \`${cfg['NotificationArn'] ?? ''}\` is not known (its encryption decides the key)`,
+        );
+      return maybe(facts.notificationTopic.keyArn, 'the notification topic is not encrypted');
     case 'CodeBuild.ServiceRoleArn':
       return cb ? known(cb.serviceRoleArn, 'the project has no service role') : unknown(noProject);
     case 'CodeBuild.LogGroupName': {

@@ -236,6 +236,11 @@ export interface ActionFacts {
    * (no KMSEncryptionKeyARN and the bucket is not in the input)
    */
   readonly s3Deploy?: { readonly keyArn?: string };
+  /**
+   * the SNS topic a Manual approval notifies: the KMS key it is encrypted with (absent: not
+   * encrypted); undefined when the topic is not in the input
+   */
+  readonly notificationTopic?: { readonly keyArn?: string };
   readonly lambda?: { readonly functionRoleArn?: string };
   /** the EventBridge rule that starts the pipeline for this source action */
   readonly eventsRule?: { readonly arn?: string; readonly roleArn?: string };

@@ -365,6 +365,21 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       deniedBy: [{ policyType: 'identity', policy: PIPE_POLICY, explicit: false }],
     },
   },
+  'manual-approval-topic-key': {
+    exit: 1,
+    verdicts: { 'orders-api': 'fail' },
+    broken: {
+      'orders-api': [
+        'Approve/ApproveProd:manual.notification-topic-key:kms:GenerateDataKey ImplicitlyDenied',
+        'Approve/ApproveProd:manual.notification-topic-key:kms:Decrypt ImplicitlyDenied',
+      ],
+    },
+    about: {
+      link: 'Approve/ApproveProd:manual.notification-topic-key:kms:GenerateDataKey',
+      decision: 'ImplicitlyDenied',
+      deniedBy: [{ policyType: 'identity', policy: PIPE_POLICY, explicit: false }],
+    },
+  },
   'events-rule-role-wrong-pipeline': {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
