@@ -10,6 +10,7 @@ import { makeDirectory } from '../fsUtil.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
   applyBaseline,
+  describeAmbiguousEntry,
   describeChangedEntry,
   isIsoDate,
   type BaselineEntry,
@@ -188,10 +189,23 @@ export function runAnalyze(
       id: 'baseline.entry.decision-changed',
       severity: 'warning',
     }));
-    gateWarnings.push(...changed);
+    // an entry naming by name a pipeline several analyzed pipelines have accepts nothing
+    const ambiguous = applied.ambiguous.map((a): Problem => ({
+      file: opts.baseline!,
+      pointer: parsed.pointers.get(a.entry) ?? '',
+      message: describeAmbiguousEntry(a),
+      id: 'baseline.entry.pipeline-ambiguous',
+      severity: 'warning',
+    }));
+    gateWarnings.push(...changed, ...ambiguous);
     report = {
       ...applied.report,
-      problems: sortProblems([...applied.report.problems, ...parsed.problems, ...changed]),
+      problems: sortProblems([
+        ...applied.report.problems,
+        ...parsed.problems,
+        ...changed,
+        ...ambiguous,
+      ]),
     };
     expired = applied.expired;
     for (const e of applied.expired) {

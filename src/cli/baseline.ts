@@ -10,10 +10,11 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
 import { readJsonText } from '../load/jsonFile.js';
-import { formatProblem } from '../problems.js';
+import { formatProblem, type Problem } from '../problems.js';
 import {
   applyBaseline,
   baselineFromJson,
+  describeAmbiguousEntry,
   isIsoDate,
   sortBaselineEntries,
   writeBaseline,
@@ -93,16 +94,29 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const problems = [...loaded.problems, ...report.problems].filter((p) => p.severity === 'error');
   const out = resolve(io.cwd, opts.output);
   let kept: readonly BaselineEntry[] = [];
+  const warnings: Problem[] = [];
   // an existing file is read for its entries; a device (/dev/stdout) has none
   const existing = statSync(out, { throwIfNoEntry: false });
   if (existing && (existing.isFile() || existing.isDirectory())) {
     const read = readBaselineFile(out, opts.output);
     problems.push(...read.problems);
-    report = applyBaseline(report, read.baseline, '0000-00-00').report;
+    const applied = applyBaseline(report, read.baseline, '0000-00-00');
+    report = applied.report;
+    // an entry naming by name a pipeline several analyzed pipelines have keeps nothing: its
+    // links get the new reason and date, under their pipeline's ARN
+    for (const a of applied.ambiguous) {
+      warnings.push({
+        file: opts.output,
+        pointer: read.pointers.get(a.entry) ?? '',
+        message: describeAmbiguousEntry(a),
+        id: 'baseline.entry.pipeline-ambiguous',
+        severity: 'warning',
+      });
+    }
     // with --pipeline, the other pipelines were not analyzed: their entries stay as they are
     if (opts.pipeline.length > 0) kept = entriesOfOtherPipelines(read.baseline, report);
   }
-  for (const p of problems) io.stderr(formatProblem(p) + '\n');
+  for (const p of [...warnings, ...problems]) io.stderr(formatProblem(p) + '\n');
   if (problems.length > 0) return 2;
   const written = writeBaseline(report, { reason: opts.reason, expires: opts.expires });
   const baseline: Baseline = {

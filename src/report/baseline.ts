@@ -1,15 +1,19 @@
 /**
- * Baselines: known findings accepted for a while. An entry names a pipeline (name or ARN), a
- * link id, the decision it accepts, why it is accepted and until when (YYYY-MM-DD, inclusive).
+ * Baselines: known findings accepted for a while. An entry names a pipeline (its ARN; entries
+ * written by earlier versions may name it by name), a link id, the decision it accepts, why it
+ * is accepted and until when (YYYY-MM-DD, inclusive).
  * applyBaseline marks the matching links `accepted`; entries past their date that still match
  * are returned as expired (the gate fails on them), entries that match no broken link as stale
  * (to be removed), and entries whose link is now decided otherwise as changed (the link is not
- * accepted: an Unknown accepted yesterday must not hide a real denial today).
+ * accepted: an Unknown accepted yesterday must not hide a real denial today). An entry naming a
+ * pipeline by name matches only when exactly one analyzed pipeline has that name: pipelines of
+ * one name in two regions or accounts are two pipelines, and an entry written for one must not
+ * accept the same failing link in the other (it is returned as ambiguous and accepts nothing).
  */
 import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { compareStrings, computeVerdict } from './summarize.js';
-import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
+import type { LinkDecision, Report, ReportPipeline } from './types.js';
 
 /** The decisions a baseline entry can accept: every one but Allowed. */
 export type AcceptedDecision = Exclude<LinkDecision, 'Allowed'>;
@@ -20,7 +24,10 @@ const ACCEPTED_DECISIONS: readonly AcceptedDecision[] = [
 ];
 
 export interface BaselineEntry {
-  /** pipeline name, or its ARN when names are ambiguous */
+  /**
+   * the pipeline's ARN. Entries written by earlier versions may hold its name: such an entry
+   * matches only while exactly one analyzed pipeline has that name
+   */
   readonly pipeline: string;
   /** link id */
   readonly link: string;
@@ -45,6 +52,14 @@ export interface BaselineResult {
   readonly stale: readonly BaselineEntry[];
   /** entries whose link is not accepted because it is now decided otherwise */
   readonly changed: readonly ChangedEntry[];
+  /** entries naming by name a pipeline that several analyzed pipelines are named: they accept nothing */
+  readonly ambiguous: readonly AmbiguousEntry[];
+}
+
+export interface AmbiguousEntry {
+  readonly entry: BaselineEntry;
+  /** the ARNs of the analyzed pipelines with that name, sorted */
+  readonly pipelines: readonly string[];
 }
 
 export interface ChangedEntry {
@@ -63,21 +78,43 @@ export function isIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-function matches(entry: BaselineEntry, pipeline: ReportPipeline, link: ReportLink): boolean {
-  return (
-    (entry.pipeline === pipeline.name || entry.pipeline === pipeline.arn) && entry.link === link.id
-  );
+/**
+ * The entry names this pipeline: by ARN, or (entries of earlier versions) by a name that only
+ * this analyzed pipeline has.
+ */
+function namesPipeline(
+  entry: BaselineEntry,
+  pipeline: ReportPipeline,
+  byName: ReadonlyMap<string, readonly string[]>,
+): boolean {
+  if (entry.pipeline === pipeline.arn) return true;
+  return entry.pipeline === pipeline.name && byName.get(pipeline.name)?.length === 1;
 }
 
 export function applyBaseline(report: Report, baseline: Baseline, today: string): BaselineResult {
-  const used = new Set<BaselineEntry>();
+  const byName = new Map<string, string[]>();
+  const arns = new Set<string>();
+  for (const p of report.pipelines) {
+    byName.set(p.name, [...(byName.get(p.name) ?? []), p.arn]);
+    arns.add(p.arn);
+  }
+  const ambiguous = new Map<BaselineEntry, readonly string[]>();
+  for (const e of baseline.entries) {
+    const named = byName.get(e.pipeline);
+    if (named && named.length > 1 && !arns.has(e.pipeline)) {
+      ambiguous.set(e, [...named].sort(compareStrings));
+    }
+  }
+  const used = new Set<BaselineEntry>(ambiguous.keys());
   const expired = new Set<BaselineEntry>();
   const changed = new Map<BaselineEntry, LinkDecision>();
   const pipelines = report.pipelines.map((pipeline) => {
     let changedLinks = false;
     const links = pipeline.links.map((link) => {
       if (link.decision === 'Allowed') return link;
-      const candidates = baseline.entries.filter((e) => matches(e, pipeline, link));
+      const candidates = baseline.entries.filter(
+        (e) => e.link === link.id && namesPipeline(e, pipeline, byName),
+      );
       for (const e of candidates) used.add(e);
       const same = candidates.filter(
         (e) => e.decision === undefined || e.decision === link.decision,
@@ -104,7 +141,20 @@ export function applyBaseline(report: Report, baseline: Baseline, today: string)
       entry,
       decision: changed.get(entry)!,
     })),
+    ambiguous: sortBaselineEntries([...ambiguous.keys()]).map((entry) => ({
+      entry,
+      pipelines: ambiguous.get(entry)!,
+    })),
   };
+}
+
+/** One line for an entry that names by name a pipeline several analyzed pipelines are named. */
+export function describeAmbiguousEntry(a: AmbiguousEntry): string {
+  return (
+    `baseline entry for \`${a.entry.pipeline}\` / \`${a.entry.link}\` names the pipeline by name, ` +
+    `and ${a.pipelines.length} analyzed pipelines have that name (${a.pipelines.map((p) => `\`${p}\``).join(', ')}): ` +
+    'it accepts nothing (run `permchain baseline` again: entries name pipelines by ARN)'
+  );
 }
 
 /** One line for an entry whose link is decided otherwise now (the link is not accepted). */
@@ -117,18 +167,17 @@ export function describeChangedEntry(c: ChangedEntry): string {
 
 /**
  * A baseline accepting every link that is not allowed now. Links already accepted keep their
- * reason and date; the others get the given ones. Pipelines are named by name, or by ARN when
- * two pipelines of the report share a name.
+ * reason and date; the others get the given ones. Pipelines are named by ARN, always: a name
+ * unique in this run may not be unique in the next (another region or account, another
+ * --pipeline), and an entry must not accept a link of another pipeline.
  */
 export function writeBaseline(
   report: Report,
   defaults: { reason: string; expires: string },
 ): Baseline {
-  const nameCount = new Map<string, number>();
-  for (const p of report.pipelines) nameCount.set(p.name, (nameCount.get(p.name) ?? 0) + 1);
   const entries: BaselineEntry[] = [];
   for (const p of report.pipelines) {
-    const key = (nameCount.get(p.name) ?? 0) > 1 ? p.arn : p.name;
+    const key = p.arn;
     for (const l of p.links) {
       if (l.decision === 'Allowed') continue;
       const a = l.accepted ?? defaults;

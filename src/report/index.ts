@@ -63,11 +63,13 @@ export { exitCodeFor, type ExitCode, type GateOptions } from './gate.js';
 export {
   applyBaseline,
   baselineFromJson,
+  describeAmbiguousEntry,
   describeChangedEntry,
   parseBaseline,
   sortBaselineEntries,
   writeBaseline,
   type AcceptedDecision,
+  type AmbiguousEntry,
   type Baseline,
   type BaselineEntry,
   type BaselineResult,

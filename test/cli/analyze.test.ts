@@ -149,7 +149,7 @@ describe('permchain analyze on the demo', () => {
     };
     expect(baseline.entries).toEqual([
       {
-        pipeline: 'demo-app',
+        pipeline: 'arn:aws:codepipeline:us-east-1:111111111111:demo-app',
         link: BROKEN,
         decision: 'ImplicitlyDenied',
         reason: 'prod key fix in review',

@@ -27,6 +27,8 @@ const demo = join(root, 'fixtures/demo');
 const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
 const PIPELINE_FILE = '111111111111/us-east-1/codepipeline/demo-app.json';
 const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
+const EAST = 'arn:aws:codepipeline:us-east-1:111111111111:demo-app';
+const WEST = 'arn:aws:codepipeline:us-west-2:111111111111:demo-app';
 
 const cli = runCli;
 
@@ -64,7 +66,7 @@ describe('a baseline entry accepts only the decision it was written for', () => 
     const w = await cli(dir, 'baseline', unknownDemo, '--output', file, '--expires', '2099-01-01');
     expect(w.code).toBe(0);
     const written = entries(file).find((e) => e.link === BROKEN);
-    expect(written).toMatchObject({ pipeline: 'demo-app', decision: 'Unknown' });
+    expect(written).toMatchObject({ pipeline: EAST, decision: 'Unknown' });
 
     // with the key file, the same link is denied: the entry does not accept it
     const r = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'json');
@@ -75,7 +77,7 @@ describe('a baseline entry accepts only the decision it was written for', () => 
     expect(link.accepted).toBeUndefined();
     const index = entries(file).findIndex((e) => e.link === BROKEN);
     const message =
-      `baseline entry for \`demo-app\` / \`${BROKEN}\` accepts Unknown, but the link is now ` +
+      `baseline entry for \`${EAST}\` / \`${BROKEN}\` accepts Unknown, but the link is now ` +
       'ImplicitlyDenied: not accepted (run `permchain baseline` again to accept it)';
     expect(r.err).toContain(
       `warning: ${file}#/entries/${index}: ${message} [baseline.entry.decision-changed]\n`,
@@ -171,7 +173,7 @@ describe('baseline --pipeline', () => {
     );
     expect(entries(file)).toEqual([
       {
-        pipeline: 'demo-app',
+        pipeline: EAST,
         link: BROKEN,
         decision: 'ImplicitlyDenied',
         reason: 'accepted when the baseline was written',
@@ -183,7 +185,90 @@ describe('baseline --pipeline', () => {
     expect(
       (await cli(dir, 'baseline', demo, '--output', file, '--expires', '2099-01-01')).code,
     ).toBe(0);
-    expect(entries(file).map((e) => e.pipeline)).toEqual(['demo-app']);
+    expect(entries(file).map((e) => e.pipeline)).toEqual([EAST]);
+  });
+});
+
+/** The demo with its pipeline copied into us-west-2: two pipelines named demo-app. */
+function twoRegionDemo(): string {
+  const dir = demoCopy();
+  const west = join(dir, '111111111111/us-west-2');
+  mkdirSync(join(west, 'codepipeline'), { recursive: true });
+  writeFileSync(
+    join(west, 'codepipeline/demo-app.json'),
+    readFileSync(join(dir, PIPELINE_FILE), 'utf8').replace(EAST, WEST),
+  );
+  cpSync(join(dir, '111111111111/us-east-1/codebuild.json'), join(west, 'codebuild.json'));
+  return dir;
+}
+
+describe('a baseline entry accepts a link of one pipeline, not of its namesake elsewhere', () => {
+  const failing = (r: { out: string }, arn: string): string[] =>
+    (JSON.parse(r.out) as Report).pipelines
+      .find((p) => p.arn === arn)!
+      .links.filter((l) => l.decision !== 'Allowed' && !l.accepted)
+      .map((l) => l.id);
+
+  it('an entry written for the us-east-1 pipeline does not accept the us-west-2 one', async () => {
+    const dir = twoRegionDemo();
+    const file = join(dir, 'tb.json');
+    const w = await cli(
+      dir,
+      'baseline',
+      '.',
+      '--pipeline',
+      EAST,
+      '--output',
+      file,
+      '--expires',
+      '2027-01-01',
+    );
+    expect(w.code).toBe(0);
+    expect(entries(file).map((e) => e.pipeline)).toEqual([EAST]);
+    const r = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--baseline',
+      file,
+      '--today',
+      '2026-01-01',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(1);
+    expect(failing(r, EAST)).toEqual([]);
+    expect(failing(r, WEST)).toContain(BROKEN);
+  });
+
+  it('an older entry naming the pipeline by name accepts nothing when two have that name', async () => {
+    const dir = twoRegionDemo();
+    const file = join(dir, 'old.json');
+    const old = { pipeline: 'demo-app', link: BROKEN, reason: 'old', expires: '2099-01-01' };
+    writeBaselineFile(file, [old]);
+    const r = await cli(dir, 'analyze', '.', '--baseline', file, '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(failing(r, EAST)).toContain(BROKEN);
+    expect(failing(r, WEST)).toContain(BROKEN);
+    const warning =
+      `warning: ${file}#/entries/0: baseline entry for \`demo-app\` / \`${BROKEN}\` names the ` +
+      `pipeline by name, and 2 analyzed pipelines have that name (\`${EAST}\`, \`${WEST}\`): it ` +
+      'accepts nothing (run `permchain baseline` again: entries name pipelines by ARN) ' +
+      '[baseline.entry.pipeline-ambiguous]\n';
+    expect(r.err).toContain(warning);
+    expect((JSON.parse(r.out) as Report).problems.map((p) => p.id)).toContain(
+      'baseline.entry.pipeline-ambiguous',
+    );
+    // rewriting the baseline says so too, and names both pipelines by ARN
+    const b = await cli(dir, 'baseline', '.', '--output', file, '--expires', '2099-01-01');
+    expect(b.code).toBe(0);
+    expect(b.err).toContain('[baseline.entry.pipeline-ambiguous]');
+    expect(new Set(entries(file).map((e) => e.pipeline))).toEqual(new Set([EAST, WEST]));
+    // with one pipeline of that name, the old entry still accepts its link
+    writeBaselineFile(file, [old]);
+    const one = await cli(root, 'analyze', demo, '--baseline', file, '--format', 'json');
+    expect(one.code).toBe(0);
+    expect(one.err).toBe('');
   });
 });
 
@@ -311,13 +396,10 @@ describe('input values cannot forge lines on stderr', () => {
     }
   });
 
-  it('the baseline expiry line escapes a pipeline name with a newline', async () => {
+  it('the baseline expiry line escapes a pipeline ARN with a newline', async () => {
     const dir = demoCopy();
     const file = join(dir, PIPELINE_FILE);
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('"name": "demo-app"', '"name": "demo\\n::error::x"'),
-    );
+    writeFileSync(file, readFileSync(file, 'utf8').replace(`"${EAST}"`, '"demo\\n::error::x"'));
     const baseline = join(tempDir('expiry'), 'b.json');
     const w = await cli(root, 'baseline', dir, '--output', baseline, '--expires', '2020-01-01');
     expect(w.code).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyBaseline,
+  describeAmbiguousEntry,
   describeChangedEntry,
   parseBaseline,
   writeBaseline,
@@ -130,28 +131,63 @@ describe('baselines', () => {
     const first = applyBaseline(report, baseline, '2025-06-01').report;
     const b = writeBaseline(first, { reason: 'new', expires: '2026-01-01' });
     expect(b.version).toBe(1);
+    const app = 'arn:aws:codepipeline:us-east-1:111111111111:app-release';
     expect(b.entries.map((e) => `${e.pipeline} ${e.link}`)).toEqual([
-      'app-release codebuild.kms-decrypt@Build/Build',
-      'app-release codebuild.logs@Build/Build',
-      'app-release cross-account.kms-decrypt@Deploy/DeployProd',
-      'app-release cross-account.s3-get@Deploy/DeployProd',
-      'nightly-scan codebuild.start-build@Scan/Scan',
+      'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan codebuild.start-build@Scan/Scan',
+      `${app} codebuild.kms-decrypt@Build/Build`,
+      `${app} codebuild.logs@Build/Build`,
+      `${app} cross-account.kms-decrypt@Deploy/DeployProd`,
+      `${app} cross-account.s3-get@Deploy/DeployProd`,
     ]);
-    expect(b.entries[0]!.reason).toBe('SEC-12 key policy change pending');
-    expect(b.entries[1]!.reason).toBe('new');
+    expect(b.entries[1]!.reason).toBe('SEC-12 key policy change pending');
+    expect(b.entries[2]!.reason).toBe('new');
   });
 
-  it('names pipelines by ARN when names clash', () => {
-    const r = crossAccountReport();
-    const twin: Report = {
-      ...r,
-      pipelines: [
-        ...r.pipelines,
-        { ...r.pipelines[0]!, arn: 'arn:aws:codepipeline:eu-west-1:111111111111:app-release' },
-      ],
-    };
-    const b = writeBaseline(twin, { reason: 'x', expires: '2026-01-01' });
-    expect(b.entries.filter((e) => e.pipeline.startsWith('arn:'))).toHaveLength(8);
+  it('names pipelines by ARN, even when no other pipeline of the run has the name', () => {
+    const b = writeBaseline(report, { reason: 'x', expires: '2026-01-01' });
+    expect(b.entries.length).toBeGreaterThan(0);
+    for (const e of b.entries) expect(e.pipeline).toMatch(/^arn:aws:codepipeline:/);
+  });
+
+  describe('pipelines of one name in two regions', () => {
+    const r = noProblems(crossAccountReport());
+    const WEST = 'arn:aws:codepipeline:eu-west-1:111111111111:app-release';
+    const twin: Report = { ...r, pipelines: [...r.pipelines, { ...r.pipelines[0]!, arn: WEST }] };
+    const KMS = 'codebuild.kms-decrypt@Build/Build';
+    const accepted = (res: ReturnType<typeof applyBaseline>, arn: string): boolean =>
+      res.report.pipelines.find((p) => p.arn === arn)!.links.find((l) => l.id === KMS)!.accepted !==
+      undefined;
+    const EAST = r.pipelines[0]!.arn;
+
+    it('an entry written for one accepts the link in that one only', () => {
+      const written = writeBaseline(
+        { ...twin, pipelines: [r.pipelines[0]!] },
+        { reason: 'x', expires: '2030-01-01' },
+      );
+      const res = applyBaseline(twin, written, '2025-01-01');
+      expect(accepted(res, EAST)).toBe(true);
+      expect(accepted(res, WEST)).toBe(false);
+      expect(exitCodeFor(res.report, 'denied')).toBe(1);
+      expect(res.ambiguous).toEqual([]);
+    });
+
+    it('an entry of an older file naming the pipeline by name accepts nothing and is reported', () => {
+      const entry = { pipeline: 'app-release', link: KMS, reason: 'old', expires: '2030-01-01' };
+      const res = applyBaseline(twin, { version: 1, entries: [entry] }, '2025-01-01');
+      expect(accepted(res, EAST)).toBe(false);
+      expect(accepted(res, WEST)).toBe(false);
+      expect(res.ambiguous).toEqual([{ entry, pipelines: [EAST, WEST].sort() }]);
+      expect(res.stale).toEqual([]);
+      expect(describeAmbiguousEntry(res.ambiguous[0]!)).toBe(
+        `baseline entry for \`app-release\` / \`${KMS}\` names the pipeline by name, and 2 ` +
+          `analyzed pipelines have that name (\`${WEST}\`, \`${EAST}\`): it accepts nothing ` +
+          '(run `permchain baseline` again: entries name pipelines by ARN)',
+      );
+      // with one pipeline of that name analyzed, the old entry still works
+      const one = applyBaseline(r, { version: 1, entries: [entry] }, '2025-01-01');
+      expect(accepted(one, EAST)).toBe(true);
+      expect(one.ambiguous).toEqual([]);
+    });
   });
 
   it('parses a baseline file and reports bad input as problems with pointers', () => {
