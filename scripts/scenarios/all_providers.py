@@ -100,10 +100,12 @@ def web_build_extra():
         stmt('EcrBuildImage', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], arn_of('ecr', 'repository/platform/build-image')),
         stmt('FullClone', 'codecommit:GitPull', REPO_WEB),
         stmt('FullCloneConnection', ['codestar-connections:UseConnection', 'codeconnections:UseConnection'], CONNECTION),
+        stmt('BuildParameters', 'ssm:GetParameters', arn_of('ssm', 'parameter/platform/web/*')),
+        stmt('BuildSecrets', 'secretsmanager:GetSecretValue', arn_of('secretsmanager', 'secret:platform/npm-token-*')),
     )
 
 
-def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description=''):
+def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=()):
     p = {
         'name': name,
         'arn': arn_of('codebuild', f'project/{name}'),
@@ -114,7 +116,7 @@ def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, descrip
         'artifacts': {'type': 'CODEPIPELINE', 'name': name, 'packaging': 'NONE', 'encryptionDisabled': False},
         'secondaryArtifacts': [],
         'cache': {'type': 'NO_CACHE'},
-        'environment': {'type': 'LINUX_CONTAINER', 'image': image, 'computeType': 'BUILD_GENERAL1_MEDIUM', 'environmentVariables': [], 'privilegedMode': False, 'imagePullCredentialsType': pull},
+        'environment': {'type': 'LINUX_CONTAINER', 'image': image, 'computeType': 'BUILD_GENERAL1_MEDIUM', 'environmentVariables': list(variables), 'privilegedMode': False, 'imagePullCredentialsType': pull},
         'serviceRole': role_arn,
         'timeoutInMinutes': 60,
         'queuedTimeoutInMinutes': 480,
@@ -249,7 +251,12 @@ def all_providers():
     files[f'{T}/{R}/codebuild.json'] = {'projects': [
         project('platform-api-package', API_PACKAGE_ROLE, 'aws/codebuild/amazonlinux2-x86_64-standard:5.0', description='renders imagedefinitions.json and the appspec'),
         project('platform-api-test', API_TEST_ROLE, f'{ECR}/platform/test-runner:2024.06', description='api test suite, batch build'),
-        project('platform-web-build', WEB_BUILD_ROLE, f'{ECR}/platform/build-image:2024.06', pull='SERVICE_ROLE', vpc=True, description='builds the web frontend inside the build VPC'),
+        project('platform-web-build', WEB_BUILD_ROLE, f'{ECR}/platform/build-image:2024.06', pull='SERVICE_ROLE', vpc=True, description='builds the web frontend inside the build VPC',
+                variables=[
+                    {'name': 'API_URL', 'value': '/platform/web/api-url', 'type': 'PARAMETER_STORE'},
+                    {'name': 'NPM_TOKEN', 'value': arn_of('secretsmanager', 'secret:platform/npm-token-Xy12Ab') + ':token', 'type': 'SECRETS_MANAGER'},
+                    {'name': 'STAGE', 'value': 'prod', 'type': 'PLAINTEXT'},
+                ]),
     ], 'projectsNotFound': []}
     for name, stages in (('platform-containers', containers_stages()), ('platform-legacy', legacy_stages()), ('platform-web', web_stages())):
         files[f'{T}/{R}/codepipeline/{name}.json'] = pipeline_file(name, PIPE_ROLE, BUCKET, KEY, stages)

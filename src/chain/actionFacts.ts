@@ -13,7 +13,14 @@ import {
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import type { ActionModel, EventsModel, Model, PipelineModel, StageModel } from '../model/types.js';
+import type {
+  ActionModel,
+  CodeBuildProjectModel,
+  EventsModel,
+  Model,
+  PipelineModel,
+  StageModel,
+} from '../model/types.js';
 import {
   DEFAULT_TASK_DEFINITION_PATH,
   NO_ARTIFACTS,
@@ -171,6 +178,7 @@ export function actionFacts(
         ...(p.vpcConfig && p.vpcConfig.subnets.length > 0
           ? { subnets: p.vpcConfig.subnets, securityGroupIds: p.vpcConfig.securityGroupIds }
           : {}),
+        ...buildReferences(p, cfg['EnvironmentVariables']),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
@@ -542,4 +550,55 @@ function blueGreenTaskDefinition(
 function isKeyArn(ref: string): boolean {
   const arn = parseArn(ref);
   return arn !== undefined && arn.service === 'kms' && arn.resource.startsWith('key/');
+}
+
+/**
+ * The parameters and secrets CodeBuild reads with the project's service role before the build
+ * starts: the PARAMETER_STORE and SECRETS_MANAGER environment variables of the project, as the
+ * action's `EnvironmentVariables` override them by name ("To allow CodeBuild to retrieve custom
+ * environment variables stored in Amazon EC2 Systems Manager Parameter Store, you must add the
+ * ssm:GetParameters action to your CodeBuild service role",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html and
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html;
+ * action overrides: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeBuild.html),
+ * and a private registry credential stored in Secrets Manager
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/sample-private-registry.html).
+ */
+function buildReferences(
+  project: CodeBuildProjectModel,
+  actionVariables: string | undefined,
+): { parameters?: string[]; secrets?: string[] } {
+  const byName = new Map<string, { type: string; reference: string | undefined }>();
+  for (const v of project.environment?.environmentVariables ?? []) byName.set(v.name, v);
+  if (actionVariables !== undefined) {
+    let list: unknown;
+    try {
+      list = JSON.parse(actionVariables);
+    } catch {
+      list = undefined;
+    }
+    // the loader has checked the shape (snapshot.codepipeline.environment-variables-invalid)
+    if (Array.isArray(list)) {
+      for (const v of list as Record<string, unknown>[]) {
+        if (typeof v?.['name'] !== 'string') continue;
+        const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
+        const value = typeof v['value'] === 'string' ? v['value'] : undefined;
+        byName.set(v['name'], { type, reference: value });
+      }
+    }
+  }
+  const parameters = new Set<string>();
+  const secrets = new Set<string>();
+  for (const v of byName.values()) {
+    if (v.reference === undefined || v.reference === '') continue;
+    if (v.type === 'PARAMETER_STORE') parameters.add(v.reference);
+    else if (v.type === 'SECRETS_MANAGER') secrets.add(v.reference);
+  }
+  const credential = project.environment?.registryCredential;
+  if (credential && credential.credentialProvider === 'SECRETS_MANAGER')
+    secrets.add(credential.credential);
+  return {
+    ...(parameters.size > 0 ? { parameters: [...parameters].sort() } : {}),
+    ...(secrets.size > 0 ? { secrets: [...secrets].sort() } : {}),
+  };
 }

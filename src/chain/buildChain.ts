@@ -283,6 +283,7 @@ function toSpec(
     resource: link.resource,
     region,
     ...(link.presumed !== undefined ? { presumed: link.presumed } : {}),
+    ...(link.standIn !== undefined ? { standIn: link.standIn } : {}),
     ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
     context: link.context,
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),

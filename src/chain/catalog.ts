@@ -142,6 +142,16 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description: "the ARN of each security group of the project's VPC configuration",
     list: true,
   },
+  'CodeBuild.ParameterArn': {
+    description:
+      'the ARN of each Parameter Store parameter the build reads (PARAMETER_STORE environment variables of the project, as the action overrides them)',
+    list: true,
+  },
+  'CodeBuild.SecretArn': {
+    description:
+      'the ARN of each Secrets Manager secret the build reads (SECRETS_MANAGER environment variables, the private registry credential); a secret named without its ARN ends in `-??????`, standing for the six characters AWS appends',
+    list: true,
+  },
   'CloneRef.CodeCommitRepositoryArn': {
     description: 'each CodeCommit repository cloned by the build (CODEBUILD_CLONE_REF inputs)',
     list: true,
@@ -679,6 +689,32 @@ export function artifactObjectKey(pipelineName: string, artifactName: string): s
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 
+/**
+ * A Secrets Manager secret id as CodeBuild takes it (`secret-id:json-key:version-stage:version-id`,
+ * the secret id a name or an ARN: https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager)
+ * as the secret's ARN. A secret's ARN ends in `-` and six random characters
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources):
+ * for a secret named by name they are not known, and `??????` stands for them (see secretStandIn).
+ */
+function secretArnOf(id: string, facts: ActionFacts): string {
+  if (id.startsWith('arn:')) return id.split(':').slice(0, 7).join(':');
+  const name = id.split(':')[0]!;
+  return `arn:${facts.partition}:secretsmanager:${facts.actionRegion}:${facts.actionAccount}:secret:${name}${SECRET_SUFFIX_STAND_IN}`;
+}
+
+const SECRET_SUFFIX_STAND_IN = '-??????';
+
+/**
+ * Why a link's resource is a stand-in, if it is: a secret named without its ARN. A policy that
+ * allows the secret by a pattern covering any suffix (`name-*`, `name-??????`) is seen; one that
+ * names the full ARN is not, so a denial is not certain (the chain makes it Unknown).
+ */
+export function secretStandIn(resource: string): string | undefined {
+  if (!/^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:.+-\?{6}$/.test(resource)) return undefined;
+  const name = resource.slice(resource.indexOf(':secret:') + 8, -SECRET_SUFFIX_STAND_IN.length);
+  return `the full ARN of secret \`${name}\` (it is named without the six characters AWS appends to a secret's ARN)`;
+}
+
 function resolvePlaceholder(
   name: string,
   facts: ActionFacts,
@@ -834,6 +870,22 @@ function resolvePlaceholder(
             ? g
             : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:security-group/${g}`,
         ),
+      };
+    case 'CodeBuild.ParameterArn':
+      if (!cb) return unknown(noProject);
+      return {
+        kind: 'list',
+        values: (cb.parameters ?? []).map((name) =>
+          name.startsWith('arn:')
+            ? name
+            : `arn:${facts.partition}:ssm:${facts.actionRegion}:${facts.actionAccount}:parameter/${name.replace(/^\//, '')}`,
+        ),
+      };
+    case 'CodeBuild.SecretArn':
+      if (!cb) return unknown(noProject);
+      return {
+        kind: 'list',
+        values: (cb.secrets ?? []).map((id) => secretArnOf(id, facts)),
       };
     case 'CloneRef.CodeCommitRepositoryArn':
       return {
@@ -1147,6 +1199,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     for (const { principal, unknown: why } of principalsOf(entry.principal, facts)) {
       for (const item of items) {
         const resource = fill(entry.resource, facts, entry, item, 'unknown', principal)!;
+        const standIn = secretStandIn(resource);
         const alternativeResource =
           entry.alternativeResource !== undefined
             ? fill(entry.alternativeResource, facts, entry, item, 'unknown', principal)!
@@ -1183,6 +1236,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             ...(entry.note !== undefined ? { note: entry.note } : {}),
             fix,
             ...(presumed !== undefined ? { presumed } : {}),
+            ...(standIn !== undefined ? { standIn } : {}),
           });
         }
       }

@@ -167,6 +167,17 @@ export interface CodeBuildProjectFacts {
   readonly subnets?: readonly string[];
   /** `vpcConfig.securityGroupIds`: security group ids or ARNs */
   readonly securityGroupIds?: readonly string[];
+  /**
+   * Parameter Store parameters CodeBuild reads for the build (PARAMETER_STORE environment
+   * variables of the project, as the action overrides them): names or ARNs
+   */
+  readonly parameters?: readonly string[];
+  /**
+   * Secrets Manager secrets CodeBuild reads for the build (SECRETS_MANAGER environment variables,
+   * as the action overrides them, and the private registry credential): secret ids as written
+   * (`name-or-arn[:json-key:version-stage:version-id]`)
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */
@@ -268,6 +279,8 @@ export interface ExpandedLink {
   readonly fix: string;
   /** a placeholder that met a `present` condition: the link may not be needed (see presumedBy) */
   readonly presumed?: string;
+  /** the resource stands in for one the input does not name in full (see secretStandIn) */
+  readonly standIn?: string;
 }
 
 /** A requirement that applies (or may apply) but cannot be expanded without guessing. */

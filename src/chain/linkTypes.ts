@@ -45,6 +45,11 @@ export interface LinkSpec {
    * link may not be needed, so only an Allowed answer is certain
    */
   readonly presumed?: string;
+  /**
+   * the resource stands in for one the input does not name in full: only an allow by a pattern
+   * that covers any value, or an explicit deny, is certain
+   */
+  readonly standIn?: string;
   /** a failure known from the configuration alone (an alias used across accounts) */
   readonly knownFailure?: string;
 }

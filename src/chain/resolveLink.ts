@@ -8,8 +8,13 @@
  * found in what is known stays a denial, since nothing missing can undo it.
  */
 import { evaluate } from '../evaluate/evaluate.js';
-import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
-import { parsePolicy } from '../policy/parse.js';
+import type {
+  EvaluationRequest,
+  EvaluationResult,
+  PolicyInput,
+  Reason,
+} from '../evaluate/types.js';
+import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import {
@@ -97,6 +102,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       NO_REASONS,
       `${spec.purpose} is needed only if \`${spec.presumed}\` is what it seems, which the input does not settle`,
       { missing },
+    );
+  }
+  if (spec.standIn !== undefined && standInMatters(g, result.decision)) {
+    // a policy names the resource in full, and the input does not say whether that is it
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${spec.purpose}: a policy names \`${spec.resource.slice(0, -6)}\` with a suffix of its own, and the input does not give ${spec.standIn}`,
+      { missing: [spec.standIn] },
     );
   }
   const unsure = guardrailDenyUnsure(result, g);
@@ -649,6 +664,40 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
   if (trials.length < 2) return undefined;
   const r = evaluate({ ...g.request, context: { ...g.request.context, ...all } });
   return r.decision !== decision ? trials.map((t) => t.key) : undefined;
+}
+
+/**
+ * For a resource whose last six characters stand in for ones the input does not give (a secret
+ * named by name, see secretStandIn): whether a policy of the request names the resource with a
+ * suffix of its own (`…:secret:name-AbCdEf`) that would change the answer. Patterns that cover
+ * any suffix (`name-*`, `name-??????`, `*`) already decided on the stand-in.
+ */
+function standInMatters(g: Gathered, decision: string): boolean {
+  const resource = g.request.resource;
+  const stem = resource.slice(0, -6);
+  const suffixes = new Set<string>();
+  const look = (p: PolicyInput | undefined): void => {
+    if (!p || typeof p !== 'object' || !isCompiledPolicy(p)) return;
+    for (const st of p.statements) {
+      for (const m of [st.resource, st.notResource]) {
+        for (const pattern of m?.patterns ?? []) {
+          const raw = pattern.raw;
+          if (raw.length === resource.length && /[A-Za-z0-9]{6}$/.test(raw.slice(-6)))
+            suffixes.add(raw.slice(-6));
+        }
+      }
+    }
+  };
+  const r = g.request;
+  for (const p of r.identityPolicies ?? []) look(p);
+  look(r.resourcePolicy);
+  look(r.permissionBoundary);
+  look(r.sessionPolicy);
+  for (const level of [...(r.scps ?? []), ...(r.rcps ?? [])]) for (const p of level) look(p);
+  for (const suffix of [...suffixes].sort()) {
+    if (evaluate({ ...r, resource: stem + suffix }).decision !== decision) return true;
+  }
+  return false;
 }
 
 /**

@@ -432,6 +432,8 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.logs-write:logs:PutLogEvents Unknown`,
         `${BUILD}:codebuild-project.output-kms-generate-data-key:kms:GenerateDataKey Unknown`,
         `${BUILD}:codebuild-project.output-put-object:s3:PutObject Unknown`,
+        `${BUILD}:codebuild-project.parameter-store-get-parameters:ssm:GetParameters Unknown`,
+        `${BUILD}:codebuild-project.secrets-manager-get-secret-value:secretsmanager:GetSecretValue Unknown`,
         `${BUILD}:codebuild-project.vpc-create-network-interface-security-group:ec2:CreateNetworkInterface Unknown`,
         `${BUILD}:codebuild-project.vpc-create-network-interface-subnet:ec2:CreateNetworkInterface Unknown`,
         `${BUILD}:codebuild-project.vpc-describe:ec2:DescribeDhcpOptions Unknown`,

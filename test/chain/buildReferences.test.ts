@@ -1,0 +1,160 @@
+/**
+ * CodeBuild reads PARAMETER_STORE and SECRETS_MANAGER environment variables (and a private
+ * registry credential) with the project's service role before the build starts
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-private-registry.html). Each case
+ * is an edit of the all-providers scenario, whose `platform-web-build` project reads the parameter
+ * `/platform/web/api-url` and the secret `platform/npm-token-Xy12Ab` (by ARN), and whose build
+ * role allows `parameter/platform/web/*` and `secret:platform/npm-token-*`.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+
+const SCENARIO = 'fixtures/scenarios/all-providers';
+const A = '111111111111';
+const CODEBUILD = `${A}/us-east-1/codebuild.json`;
+const PIPELINE = `${A}/us-east-1/codepipeline/platform-web.json`;
+const IAM = `${A}/iam.json`;
+const SECRETS = `arn:aws:secretsmanager:us-east-1:${A}:secret`;
+const PARAMETERS = `arn:aws:ssm:us-east-1:${A}:parameter`;
+
+type Json = Record<string, unknown>;
+interface Variable {
+  name: string;
+  value?: string;
+  type?: string;
+}
+
+function editJson(file: string, edit: (doc: Json) => void): void {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  edit(doc);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+}
+
+/** The parameter and secret links of the web build, as `decision resource`, after `edit`. */
+function links(edit: (dir: string) => void): { text: string[]; missing: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-build-refs-'));
+  try {
+    cpSync(SCENARIO, dir, { recursive: true });
+    edit(dir);
+    const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] }).pipelines[0]!;
+    const found = p.links.filter((l) => /^(ssm|secretsmanager):/.test(l.permission));
+    return {
+      text: found.map((l) => `${l.decision} ${l.resource}`),
+      missing: found.flatMap((l) => l.missing ?? []),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function projectVariables(dir: string, vars: Variable[]): void {
+  editJson(join(dir, CODEBUILD), (doc) => {
+    const project = (doc['projects'] as Json[]).find((p) => p['name'] === 'platform-web-build')!;
+    (project['environment'] as Json)['environmentVariables'] = vars;
+  });
+}
+
+function actionVariables(dir: string, vars: Variable[]): void {
+  editJson(join(dir, PIPELINE), (doc) => {
+    const stages = (doc['pipeline'] as Json)['stages'] as { actions: Json[] }[];
+    const build = stages.flatMap((s) => s.actions).find((a) => a['name'] === 'Build')!;
+    (build['configuration'] as Json)['EnvironmentVariables'] = JSON.stringify(vars);
+  });
+}
+
+/** Set the Resource of the build role's statement `sid`. */
+function grant(dir: string, sid: string, resource: string | undefined): void {
+  editJson(join(dir, IAM), (doc) => {
+    for (const role of doc['RoleDetailList'] as Json[]) {
+      for (const p of (role['RolePolicyList'] as Json[] | undefined) ?? []) {
+        const d = p['PolicyDocument'] as { Statement: Json[] };
+        const i = d.Statement.findIndex((s) => s['Sid'] === sid);
+        if (i < 0) continue;
+        if (resource === undefined) d.Statement.splice(i, 1);
+        else d.Statement[i]!['Resource'] = resource;
+      }
+    }
+  });
+}
+
+describe('parameters and secrets a CodeBuild project reads', () => {
+  it('are read with the project role: ssm:GetParameters and secretsmanager:GetSecretValue', () => {
+    expect(links(() => {}).text).toEqual([
+      `Allowed ${PARAMETERS}/platform/web/api-url`,
+      `Allowed ${SECRETS}:platform/npm-token-Xy12Ab`,
+    ]);
+    const denied = links((dir) => {
+      grant(dir, 'BuildParameters', undefined);
+      grant(dir, 'BuildSecrets', undefined);
+    });
+    expect(denied.text).toEqual([
+      `ImplicitlyDenied ${PARAMETERS}/platform/web/api-url`,
+      `ImplicitlyDenied ${SECRETS}:platform/npm-token-Xy12Ab`,
+    ]);
+  });
+
+  it('follow the action: it overrides a variable by name and adds its own', () => {
+    const { text } = links((dir) =>
+      actionVariables(dir, [
+        { name: 'API_URL', value: '<redacted by permchain>', type: 'PLAINTEXT' },
+        { name: 'FLAGS', value: 'platform-web-flags', type: 'PARAMETER_STORE' },
+      ]),
+    );
+    // FLAGS has no leading slash; the parameter ARN then has none to drop
+    expect(text).toEqual([
+      `ImplicitlyDenied ${PARAMETERS}/platform-web-flags`,
+      `Allowed ${SECRETS}:platform/npm-token-Xy12Ab`,
+    ]);
+  });
+
+  it('include the private registry credential', () => {
+    const { text } = links((dir) => {
+      projectVariables(dir, []);
+      editJson(join(dir, CODEBUILD), (doc) => {
+        const project = (doc['projects'] as Json[]).find(
+          (p) => p['name'] === 'platform-web-build',
+        )!;
+        (project['environment'] as Json)['registryCredential'] = {
+          credential: `${SECRETS}:dockerhub-AbCdEf`,
+          credentialProvider: 'SECRETS_MANAGER',
+        };
+      });
+    });
+    expect(text).toEqual([`ImplicitlyDenied ${SECRETS}:dockerhub-AbCdEf`]);
+  });
+
+  describe('a secret named by name (its ARN ends in six characters the input does not give)', () => {
+    const byName = (dir: string): void =>
+      projectVariables(dir, [
+        { name: 'NPM_TOKEN', value: 'platform/npm-token:token::', type: 'SECRETS_MANAGER' },
+      ]);
+
+    it('is allowed by a pattern that covers any suffix', () => {
+      expect(links(byName).text).toEqual([`Allowed ${SECRETS}:platform/npm-token-??????`]);
+    });
+
+    it('is Unknown when a policy names it with a suffix of its own', () => {
+      const { text, missing } = links((dir) => {
+        byName(dir);
+        grant(dir, 'BuildSecrets', `${SECRETS}:platform/npm-token-Xy12Ab`);
+      });
+      expect(text).toEqual([`Unknown ${SECRETS}:platform/npm-token-??????`]);
+      expect(missing).toEqual([
+        "the full ARN of secret `platform/npm-token` (it is named without the six characters AWS appends to a secret's ARN)",
+      ]);
+    });
+
+    it('is denied when no policy could allow it', () => {
+      const { text } = links((dir) => {
+        byName(dir);
+        grant(dir, 'BuildSecrets', `${SECRETS}:other-secret-Xy12Ab`);
+      });
+      expect(text).toEqual([`ImplicitlyDenied ${SECRETS}:platform/npm-token-??????`]);
+    });
+  });
+});
