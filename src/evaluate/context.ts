@@ -8,10 +8,23 @@ import type { ContextValue, RequestContext } from '../policy/types.js';
 import type { RawContextValue } from './types.js';
 import type { RequestPrincipal } from './principal.js';
 
+/** Whether the request's own context gives `keyLower` (key names are case-insensitive). */
+export function requestGivesKey(
+  raw: Readonly<Record<string, RawContextValue>> | undefined,
+  keyLower: string,
+): boolean {
+  if (!raw) return false;
+  for (const key in raw) if (lowerKey(key) === keyLower) return true;
+  return false;
+}
+
 /**
  * Build the context for one request. Keys AWS sets from the principal
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
- * - aws:PrincipalArn: the role ARN for a role or role session, the user ARN, the root ARN;
+ * - aws:PrincipalArn: the role ARN for a role or role session, the user ARN, the root ARN, the
+ *   federated user ARN. A session ARN carries no role path, so for a session this is the
+ *   path-less role ARN; evaluate() warns when a policy reads the key and the request does not
+ *   give it (request.principal-arn.path-unknown);
  * - aws:PrincipalAccount: always present for IAM principals;
  * - aws:PrincipalType: `AssumedRole` for role sessions (a role only ever calls through a session),
  *   `User`, `Account` for root, `FederatedUser`;

@@ -21,11 +21,12 @@ import type {
   PolicyType,
   RequestContext,
   ResourceMatcher,
+  Template,
 } from '../policy/types.js';
 import { compileArnGlob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
-import { LazyContext } from './context.js';
+import { LazyContext, requestGivesKey } from './context.js';
 import {
   compilePolicyInput,
   labeledOf,
@@ -185,6 +186,19 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !request.resourceIsManagementAccount &&
     !request.resourceIsAwsManagedKey &&
     isRcpService(service);
+
+  if (principal.kind === 'session' && !requestGivesKey(request.context, 'aws:principalarn')) {
+    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
+    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
+    if (boundary) used.push(['/permissionBoundary', boundary]);
+    if (session) used.push(['/sessionPolicy', session]);
+    if (useScps)
+      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+    if (useRcps)
+      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+    const where = principalArnUse(used, prepared.actionLower);
+    if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
+  }
 
   // allows are collected per policy type, so the decision below reads them without filtering
   const identityAllows: Hit[] = [];
@@ -396,6 +410,59 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     return { decision: 'ImplicitlyDenied', deniedBy: dedupe(missing), allowedBy: [], problems };
   }
   return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(allowedBy), problems };
+}
+
+/**
+ * The first place (a JSON pointer in the request) where a statement that applies to the action
+ * reads `aws:PrincipalArn`: as a condition key, or as a `${aws:PrincipalArn}` variable in a
+ * condition value or a Resource.
+ */
+function principalArnUse(
+  used: readonly (readonly [string, Labeled])[],
+  actionLower: string,
+): string | undefined {
+  for (const [base, labeled] of used) {
+    const variables = labeled.policy.variablesEnabled;
+    for (const c of actionEntry(labeled, actionLower).base) {
+      const st = c.statement;
+      for (const cond of st.conditions) {
+        if (cond.keyLower === PRINCIPAL_ARN) return base + cond.pointer;
+        if (variables && cond.templates?.some((t) => t !== undefined && readsPrincipalArn(t)))
+          return base + cond.pointer;
+      }
+      const m = st.resource ?? st.notResource;
+      if (m && m.patterns.some((p) => p.template !== undefined && readsPrincipalArn(p.template)))
+        return base + st.pointer;
+    }
+  }
+  return undefined;
+}
+
+const PRINCIPAL_ARN = 'aws:principalarn';
+
+function readsPrincipalArn(t: Template): boolean {
+  return t.parts.some((part) => part.kind === 'var' && part.key === PRINCIPAL_ARN);
+}
+
+/**
+ * A role session's ARN (`assumed-role/<name>/<session>`) does not carry the role's path, while
+ * `aws:PrincipalArn` is the role's full ARN, path included (`role/service-role/<name>`)
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ * The evaluator takes the path-less role ARN; a policy that tests the key may then decide
+ * otherwise than AWS, and the request says so.
+ */
+function principalArnPathWarning(p: RequestPrincipal, where: string): Problem {
+  return {
+    pointer: '/principal',
+    message:
+      `principal \`${p.raw}\` is a role session, and a session ARN does not carry the role's path: ` +
+      `\`aws:PrincipalArn\` is taken as \`${p.roleArn!}\`, which is wrong if the role has a path ` +
+      `(\`role/service-role/${p.name!}\`), and \`${where}\` tests it: give the role's ARN as ` +
+      '`aws:PrincipalArn` in `context`',
+    id: 'request.principal-arn.path-unknown',
+    severity: 'warning',
+  };
 }
 
 function identityLabel(identity: readonly Labeled[]): string | number {
@@ -901,7 +968,13 @@ function compileLevels(
   return out;
 }
 
-const DIRECT_KINDS: readonly PrincipalMatchKind[] = ['user', 'session', 'wildcard'];
+// A resource-policy allow that names a federated user session (GetFederationToken) is, within
+// the account, final like a role session's: "These permissions are granted in addition to the
+// permissions that are granted by the session policies"
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html).
+// Across accounts the principal's account must allow too, as for every principal (see above).
+const DIRECT_KINDS: readonly PrincipalMatchKind[] = ['user', 'session', 'federated', 'wildcard'];
 const ROLE_KIND: readonly PrincipalMatchKind[] = ['role'];
 const ACCOUNT_KIND: readonly PrincipalMatchKind[] = ['account'];
 

@@ -2,8 +2,8 @@
  * Who is calling, and how a policy's Principal element names them.
  *
  * A request principal has a set of identities that a `Principal` element can name: the account
- * (`arn:aws:iam::A:root`), the role ARN, the role session ARN, the user ARN, or a service
- * principal name. How it is named decides what a resource-policy Allow achieves
+ * (`arn:aws:iam::A:root`, or the bare id `A` in the caller's partition), the role ARN, the role
+ * session ARN, the user ARN, the STS federated user ARN, or a service principal name. How it is named decides what a resource-policy Allow achieves
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
  */
@@ -25,6 +25,12 @@ export interface RequestPrincipal {
   /** for role sessions: the session ARN */
   readonly sessionArn?: string;
   readonly userArn?: string;
+  /**
+   * for STS federated users (GetFederationToken): `arn:aws:sts::A:federated-user/name`, a
+   * principal of its own that a resource policy can name
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html)
+   */
+  readonly federatedUserArn?: string;
   /** role or user name */
   readonly name?: string;
   /** for service principals: the lower-cased service principal name */
@@ -34,7 +40,8 @@ export interface RequestPrincipal {
 }
 
 /** How a matched Principal element names the caller; decides what an Allow achieves. */
-export type PrincipalMatchKind = 'session' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
+export type PrincipalMatchKind =
+  'session' | 'federated' | 'user' | 'role' | 'account' | 'wildcard' | 'service';
 
 const ACCOUNT_RE = /^\d{12}$/;
 // Inside ARNs any all-digit account is accepted: real ones have 12 digits, but CDK's test
@@ -128,7 +135,15 @@ function parsePrincipal(raw: string): RequestPrincipal | undefined {
       };
     }
     if (resource.startsWith('federated-user/')) {
-      return { kind: 'federated', raw, account, partition, accountArn, serviceLinked: false };
+      return {
+        kind: 'federated',
+        raw,
+        account,
+        partition,
+        accountArn,
+        federatedUserArn: raw,
+        serviceLinked: false,
+      };
     }
   }
   return undefined;
@@ -165,18 +180,36 @@ export function matchPrincipal(
     const kind = nameKind(value, p);
     if (kind && rank(kind) > rank(best)) best = kind;
   }
-  if (best) return best;
-  if (matcher.any) return 'wildcard';
-  return undefined;
+  if (best === undefined && namesAccount(matcher, p)) best = 'account';
+  // `*` next to a weaker name (`{"AWS": ["*", "111122223333"]}`) still names everyone
+  if (matcher.any && rank('wildcard') > rank(best)) return 'wildcard';
+  return best;
 }
 
 /** NotPrincipal applies unless every identity of the caller is listed (see notPrincipalApplies). */
 function nameKind(value: string, p: RequestPrincipal): PrincipalMatchKind | undefined {
   if (p.sessionArn !== undefined && value === p.sessionArn) return 'session';
+  // A resource policy can name the federated user session itself
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html).
+  if (p.federatedUserArn !== undefined && value === p.federatedUserArn) return 'federated';
   if (p.userArn !== undefined && value === p.userArn) return 'user';
   if (p.roleArn !== undefined && namesRole(value, p)) return 'role';
   if (p.accountArn !== undefined && value === p.accountArn) return 'account';
   return undefined;
+}
+
+/**
+ * Whether the Principal element names the caller's account: by its account ARN (in the
+ * caller's partition), or by the bare 12-digit id. "The account ID and the account ARN behave
+ * the same" and an id carries no partition: it names the account in the caller's own partition
+ * (`aws`, `aws-us-gov`, `aws-cn`): a principal outside that partition could not call the
+ * resource anyway
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts).
+ */
+function namesAccount(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
+  if (p.account === undefined) return false;
+  if (p.accountArn !== undefined && matcher.aws.includes(p.accountArn)) return true;
+  return matcher.accounts.includes(p.account);
 }
 
 /**
@@ -203,6 +236,7 @@ const RANKS: Record<PrincipalMatchKind, number> = {
   service: 3,
   user: 4,
   session: 4,
+  federated: 4,
 };
 
 function rank(kind: PrincipalMatchKind | undefined): number {
@@ -211,10 +245,15 @@ function rank(kind: PrincipalMatchKind | undefined): number {
 
 /**
  * A statement with NotPrincipal applies to the caller unless every one of the caller's
- * identities (account, role, session, user) is listed. That is why AWS says a Deny with
- * NotPrincipal must list the account ARN as well as the role and session, "or the account
- * or role itself may be denied"
+ * identities (account, role, session, user, federated user) is listed. That is why AWS says a
+ * Deny with NotPrincipal must list the account ARN as well as the role and session, "or the
+ * account or role itself may be denied"
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * A federated user session (GetFederationToken) is a principal of its own, named by its
+ * `federated-user/` ARN: listing its account alone does not exempt it, any more than it exempts
+ * the account's users or role sessions (same page: the Deny applies to "all principals except
+ * the principal specified", and a principal can be "an IAM user, AWS STS federated user
+ * principal, IAM role, assumed role session, AWS account...").
  * A Deny with NotPrincipal also applies to every IAM principal that has a permissions boundary,
  * whatever it lists (same page); the caller (principalCandidates in evaluate.ts) checks that
  * first, since the boundary is part of the request, not of the principal.
@@ -222,9 +261,10 @@ function rank(kind: PrincipalMatchKind | undefined): number {
 export function notPrincipalApplies(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
   if (matcher.any) return false;
   if (p.kind === 'service') return !matcher.service.includes(p.service!);
-  if (p.accountArn && !matcher.aws.includes(p.accountArn)) return true;
+  if (p.account !== undefined && !namesAccount(matcher, p)) return true;
   if (p.roleArn && !matcher.aws.some((v) => namesRole(v, p))) return true;
   if (p.sessionArn && !matcher.aws.includes(p.sessionArn)) return true;
   if (p.userArn && !matcher.aws.includes(p.userArn)) return true;
+  if (p.federatedUserArn && !matcher.aws.includes(p.federatedUserArn)) return true;
   return false;
 }

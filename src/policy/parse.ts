@@ -766,7 +766,7 @@ function compilePrincipal(
   const element = at.endsWith('/NotPrincipal') ? 'NotPrincipal' : 'Principal';
   const { report } = ctx;
   if (raw === '*') {
-    return { any: true, aws: [], service: [], federated: [], canonicalUser: [] };
+    return { any: true, aws: [], accounts: [], service: [], federated: [], canonicalUser: [] };
   }
   if (!isObject(raw)) {
     check.ok = false;
@@ -791,6 +791,7 @@ function compilePrincipal(
     Federated: [],
     CanonicalUser: [],
   };
+  const accounts: string[] = [];
   for (const key of keys) {
     const ptr = joinPointer(at, key);
     if (!(PRINCIPAL_KEYS as readonly string[]).includes(key)) {
@@ -840,6 +841,7 @@ function compilePrincipal(
       }
       if (key === 'AWS') {
         lists.AWS.push(normaliseAwsPrincipal(value, vptr, index, ctx));
+        if (ACCOUNT_ID.test(value)) accounts.push(value);
       } else if (key === 'Service') {
         lists.Service.push(value.toLowerCase());
       } else {
@@ -854,6 +856,7 @@ function compilePrincipal(
   return {
     any,
     aws: lists.AWS,
+    accounts,
     service: lists.Service,
     federated: lists.Federated,
     canonicalUser: lists.CanonicalUser,
@@ -865,7 +868,9 @@ const ACCOUNT_ID = /^\d{12}$/;
 /**
  * A bare account id means the account (`arn:aws:iam::<id>:root`, "delegation", not the root
  * user): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
- * An id carries no partition; `aws` is assumed.
+ * An id carries no partition: the `aws`-partition ARN is what `aws` keeps (readers compare it
+ * with `arn:aws:iam::<id>:root`), and the id itself goes to `accounts`, which the evaluator
+ * matches against the caller's account in whatever partition the caller is (aws-us-gov, aws-cn).
  */
 function normaliseAwsPrincipal(
   value: string,

@@ -92,6 +92,12 @@ export interface PrincipalMatcher {
    * `arn:aws:iam::<id>:root`. A value that is `*` sets `any` instead.
    */
   readonly aws: readonly string[];
+  /**
+   * The 12-digit account ids written bare (`"AWS": "111122223333"`): an id has no partition, so
+   * it names the account in the caller's partition (`aws`, `aws-us-gov`, `aws-cn`), while the
+   * `arn:aws:iam::<id>:root` form in `aws` only names it in `aws`.
+   */
+  readonly accounts: readonly string[];
   /** service principals, lower-cased (`codepipeline.amazonaws.com`) */
   readonly service: readonly string[];
   readonly federated: readonly string[];

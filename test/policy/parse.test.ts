@@ -776,6 +776,8 @@ describe('principals', () => {
         'arn:aws:iam::444455556666:role/Deploy',
         'arn:aws-cn:iam::777788889999:root',
       ],
+      // the bare id also kept as written: it names the account in the caller's partition
+      accounts: ['111122223333'],
       service: ['codepipeline.amazonaws.com', 'codebuild.amazonaws.com'],
       federated: ['arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com'],
       canonicalUser: ['79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be'],
@@ -788,6 +790,7 @@ describe('principals', () => {
       ['warning', 'policy.principal.unrecognised', `${S}/Principal/AWS`],
     ]);
     expect(compiled(r).statements[0]!.principal!.aws).toEqual(['11112222333']);
+    expect(compiled(r).statements[0]!.principal!.accounts).toEqual([]);
   });
 
   it('keeps a partially wildcarded principal literally', () => {
@@ -816,6 +819,7 @@ describe('principals', () => {
     const s = compiled(r).statements[0]!;
     expect(s.principal).toBeUndefined();
     expect(s.notPrincipal!.aws).toEqual(['arn:aws:iam::111122223333:root']);
+    expect(s.notPrincipal!.accounts).toEqual(['111122223333']);
   });
 });
 
