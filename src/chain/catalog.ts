@@ -929,9 +929,13 @@ function resolvePlaceholder(
     case 'Lambda.FunctionArn': {
       const fn = cfg['FunctionName'];
       if (!fn) return absent('configuration `FunctionName` is not set');
+      // a name (with an optional `:qualifier`), a partial ARN `123456789012:function:name[:q]`
+      // or a full ARN (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html)
+      if (fn.startsWith('arn:')) return value(fn);
+      const partial = /^(\d{12}):function:(.+)$/.exec(fn);
       return value(
-        fn.startsWith('arn:')
-          ? fn
+        partial
+          ? `arn:${facts.partition}:lambda:${facts.actionRegion}:${partial[1]}:function:${partial[2]}`
           : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${fn}`,
       );
     }

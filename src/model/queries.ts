@@ -566,13 +566,21 @@ export function findLambda(
   region: string,
   nameOrArn: string,
 ): Lookup<LambdaModel> {
-  let name = nameOrArn;
+  // FunctionName may be a name, a name with a version or alias (`name:live`), a partial ARN
+  // (`123456789012:function:name`) or a full ARN, qualified or not
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#lambda-Invoke-request-FunctionName);
+  // the snapshot holds the function itself (get-function of the unqualified name)
+  let name = nameOrArn.split(':')[0]!;
   const arn = parseArn(nameOrArn);
+  const partial = /^(\d{12}):function:([^:]+)/.exec(nameOrArn);
   if (arn) {
     account = arn.account;
     region = arn.region;
     const parts = arn.resource.split(':');
     name = parts[0] === 'function' ? (parts[1] ?? '') : arn.resource;
+  } else if (partial) {
+    account = partial[1]!;
+    name = partial[2]!;
   }
   const fn = regionOf(model, account, region)?.lambdas.get(name);
   return fn ? readable(model, fn) : missing(snapshotPath.lambda(account, region, name));

@@ -1,0 +1,64 @@
+/**
+ * A Lambda invoke action's FunctionName may be a name, a name with a version or alias, a partial
+ * ARN or a full ARN (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html): the function
+ * (and its role) is the snapshot's `lambda/<name>.json` in each case, and the invoked resource is
+ * the qualified ARN. Each case edits the pass-with-lambda-invoke scenario.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+
+const SCENARIO = 'fixtures/scenarios/pass-with-lambda-invoke';
+const PIPELINE = '111111111111/us-east-1/codepipeline/orders-api.json';
+const FN = 'arn:aws:lambda:us-east-1:111111111111:function:orders-api-smoke-test';
+
+/** The smoke test's links as `permission decision resource`, with FunctionName set to `name`. */
+function smokeLinks(name: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-lambda-names-'));
+  try {
+    cpSync(SCENARIO, dir, { recursive: true });
+    const file = join(dir, PIPELINE);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '"FunctionName": "orders-api-smoke-test"',
+        `"FunctionName": ${JSON.stringify(name)}`,
+      ),
+    );
+    const p = analyzeModel(loadSnapshot(dir)).pipelines[0]!;
+    return p.links
+      .filter((l) => l.requirement.startsWith('lambda.'))
+      .map((l) => `${l.permission} ${l.decision} ${l.resource}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('a Lambda action naming its function', () => {
+  const plain = smokeLinks('orders-api-smoke-test');
+
+  it('by name: the function is found and nothing is Unknown', () => {
+    expect(plain.length).toBeGreaterThan(1);
+    expect(plain.filter((l) => l.includes(' Unknown '))).toEqual([]);
+    expect(plain).toContain(`lambda:InvokeFunction Allowed ${FN}`);
+  });
+
+  it('with an alias, as a partial ARN or as a qualified ARN: the same function and role', () => {
+    for (const [name, invoked] of [
+      ['orders-api-smoke-test:live', `${FN}:live`],
+      ['111111111111:function:orders-api-smoke-test', FN],
+      [`${FN}:live`, `${FN}:live`],
+    ] as const) {
+      const links = smokeLinks(name);
+      // the links that do not depend on the qualifier are what they are for the plain name
+      const others = (xs: string[]): string[] => xs.filter((l) => !l.startsWith('lambda:Invoke'));
+      expect({ name, links: others(links) }).toEqual({ name, links: others(plain) });
+      expect(links.filter((l) => l.startsWith('lambda:InvokeFunction'))[0]).toMatch(
+        new RegExp(` ${invoked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+      );
+    }
+  });
+});
