@@ -18,6 +18,7 @@ import {
   PRINCIPAL_KINDS,
   PROVIDERS,
   PSEUDO_PROVIDERS,
+  RULE_PROVIDERS,
   SERVICE_PRINCIPALS,
   type ActionFacts,
   type Catalog,
@@ -37,6 +38,7 @@ export {
   PRINCIPAL_KINDS,
   PROVIDERS,
   PSEUDO_PROVIDERS,
+  RULE_PROVIDERS,
   SERVICE_PRINCIPALS,
 } from './catalogTypes.js';
 
@@ -401,7 +403,7 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   if (id !== undefined && !ID_PATTERN.test(id)) {
     bad(joinPointer(at, 'id'), `id \`${id}\` is not dotted lower-case`, 'catalog.id.invalid');
   }
-  oneOf('provider', [...PROVIDERS, ...PSEUDO_PROVIDERS], true);
+  oneOf('provider', [...PROVIDERS, ...PSEUDO_PROVIDERS, ...RULE_PROVIDERS], true);
   oneOf('category', CATEGORIES, false);
   oneOf('principal', PRINCIPAL_KINDS, true);
   oneOf('level', LEVELS, true);

@@ -39,6 +39,20 @@ export const PSEUDO_PROVIDERS = [
   'Pipeline',
 ] as const;
 
+/**
+ * Providers of stage-condition rules (`ruleTypeId.provider`, category `Rule`,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference.html). Kept apart from
+ * PROVIDERS: `Commands` is also an action provider, which the catalog does not model. An entry
+ * for one of them has category `Rule`; src/chain/rules.ts says how each rule is modelled.
+ */
+export const RULE_PROVIDERS = [
+  'Commands',
+  'LambdaInvoke',
+  'CloudWatchAlarm',
+  'DeploymentWindow',
+  'VariableCheck',
+] as const;
+
 export const CATEGORIES = [
   'Source',
   'Build',
@@ -47,6 +61,7 @@ export const CATEGORIES = [
   'Approval',
   'Invoke',
   'Compute',
+  'Rule',
 ] as const;
 
 /**
@@ -82,6 +97,7 @@ export const BASES = ['DOC', 'PRAC', 'INF'] as const;
 
 export type Provider = (typeof PROVIDERS)[number];
 export type PseudoProvider = (typeof PSEUDO_PROVIDERS)[number];
+export type RuleProvider = (typeof RULE_PROVIDERS)[number];
 export type Category = (typeof CATEGORIES)[number];
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 export type Level = (typeof LEVELS)[number];
@@ -103,7 +119,7 @@ export type ContextTemplate = string | readonly string[];
 /** One catalog entry, as in the JSON file, plus the file it came from. */
 export interface Requirement {
   readonly id: string;
-  readonly provider: Provider | PseudoProvider;
+  readonly provider: Provider | PseudoProvider | RuleProvider;
   readonly category?: Category;
   readonly principal: PrincipalKind;
   /** IAM actions; each becomes its own link */

@@ -1,0 +1,143 @@
+/**
+ * The rules of stage conditions (beforeEntry, onSuccess, onFailure of V2 pipelines,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html). A rule is
+ * modelled like an action of category `Rule` (StageModel.rules): it has a provider, a
+ * configuration, input artifacts, an optional role and region. Its links come from the rule
+ * entries of the catalog (policies/requirements/rules.json), the role assumption every action
+ * has (a rule with `roleArn`: the pipeline role must be allowed to assume it and be trusted by
+ * it) and the reads of its input artifacts (the catalog's ArtifactStore input entries). A rule
+ * the catalog cannot check is never silent: one Unknown link says why.
+ */
+import type { ActionModel, PipelineModel } from '../model/types.js';
+import type { Catalog, Requirement } from './catalogTypes.js';
+import type { LinkSpec } from './linkTypes.js';
+
+export const RULE_REFERENCE =
+  'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference.html';
+
+/** What permchain knows of a rule provider (owner AWS, version 1). */
+type RuleSupport =
+  /** the catalog has its requirements */
+  | { readonly kind: 'modelled'; readonly doc: string }
+  /** AWS evaluates the rule itself: no call is made with the pipeline's roles */
+  | { readonly kind: 'no-permissions'; readonly doc: string }
+  /** the rule makes calls, but AWS documents no permissions for them */
+  | {
+      readonly kind: 'undocumented';
+      readonly doc: string;
+      readonly what: (configuration: Readonly<Record<string, string>>) => string;
+    };
+
+const RULES: Readonly<Record<string, RuleSupport>> = {
+  // "For this rule, CodePipeline will assume the pipeline service role": logs on the pipeline's
+  // log group (rules.json) and its input artifacts (the ArtifactStore input entries)
+  Commands: {
+    kind: 'modelled',
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html',
+  },
+  // the window is a cron expression CodePipeline checks itself; the reference lists no
+  // permission (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html)
+  DeploymentWindow: {
+    kind: 'no-permissions',
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html',
+  },
+  // compares a pipeline variable with a value, in CodePipeline; the reference lists no
+  // permission (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html)
+  VariableCheck: {
+    kind: 'no-permissions',
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html',
+  },
+  // the rule invokes a function, but its reference says nothing of the permissions it takes
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-LambdaInvoke.html):
+  // not guessed
+  LambdaInvoke: {
+    kind: 'undocumented',
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-LambdaInvoke.html',
+    what: (c) => `invoke the function \`${c['FunctionName'] ?? ''}\``,
+  },
+  // the rule reads an alarm's state, but its reference says nothing of the permissions it takes
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CloudWatchAlarm.html):
+  // not guessed
+  CloudWatchAlarm: {
+    kind: 'undocumented',
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CloudWatchAlarm.html',
+    what: (c) => `read the state of the alarm \`${c['AlarmName'] ?? ''}\``,
+  },
+};
+
+/** The rule providers permchain knows, and how (for tests and docs). */
+export function ruleSupport(provider: string): RuleSupport['kind'] | undefined {
+  return RULES[provider]?.kind;
+}
+
+/**
+ * The catalog entries a rule is expanded with: the rule entries (category `Rule`), the role
+ * assumption of every action (AnyAction) and the reads of input artifacts (ArtifactStore entries
+ * that apply only when there are input artifacts). The other entries describe what actions do
+ * (write output artifacts, read the artifact bucket's configuration, be started by an
+ * EventBridge rule) and are not expanded for rules.
+ */
+export function ruleCatalog(catalog: Catalog): Catalog {
+  let c = CACHE.get(catalog);
+  if (!c) {
+    c = { entries: catalog.entries.filter(isRuleEntry), byId: catalog.byId };
+    CACHE.set(catalog, c);
+  }
+  return c;
+}
+
+const CACHE = new WeakMap<Catalog, Catalog>();
+
+function isRuleEntry(e: Requirement): boolean {
+  if (e.category === 'Rule') return true;
+  if (e.provider === 'AnyAction') return true;
+  return (
+    e.provider === 'ArtifactStore' &&
+    (e.when ?? []).some((c) => c.subject === 'InputArtifacts' && c.present === true)
+  );
+}
+
+/**
+ * The Unknown link of a rule the catalog does not check: a provider (or owner, or version) it
+ * does not know, or one whose permissions AWS does not document. Undefined when the rule is
+ * modelled or needs no permission.
+ */
+export function ruleNotChecked(
+  pipeline: PipelineModel,
+  stage: string,
+  rule: ActionModel,
+  where: string,
+  declaredAt: { file: string; pointer: string },
+): LinkSpec | undefined {
+  const known = rule.owner === 'AWS' && rule.version === '1' ? RULES[rule.provider] : undefined;
+  if (known && known.kind !== 'undocumented') return undefined;
+  const caller = rule.roleArn ?? pipeline.roleArn;
+  const base = {
+    level: 'required' as const,
+    stage,
+    action: rule.name,
+    declaredAt,
+    principal: { kind: 'role' as const, arn: caller ?? '(pipelineRole)' },
+    permission: '*',
+    resource: '*',
+    context: {},
+    purpose: `rule \`${where}\` (${rule.provider})`,
+    unknown: [],
+  };
+  if (known) {
+    return {
+      ...base,
+      id: `${where}:rule.permissions-not-documented`,
+      requirement: 'rule.permissions-not-documented',
+      doc: known.doc,
+      unknownReason: `AWS documents no permissions for the \`${rule.provider}\` rule (${known.doc}), so whether \`${caller ?? 'the pipeline role'}\` may ${known.what(rule.configuration)} is not checked`,
+    };
+  }
+  return {
+    ...base,
+    id: `${where}:rule.provider-not-modelled`,
+    requirement: 'rule.provider-not-modelled',
+    doc: RULE_REFERENCE,
+    unknownReason: `the rule type \`${rule.owner}/${rule.provider}\` version \`${rule.version}\` (${rule.category}) is not one permchain models, so what it calls is not checked (its artifact links are)`,
+  };
+}
