@@ -85,7 +85,11 @@ export function analyzePipeline(
   const evaluated = specs.map((s) => resolveLink(model, s));
   const shape = {
     name: pipeline.name,
-    stages: pipeline.stages.map((s) => ({ name: s.name, actions: s.actions.map((a) => a.name) })),
+    // a stage's condition rules are nodes of the stage like its actions
+    stages: pipeline.stages.map((s) => ({
+      name: s.name,
+      actions: [...s.actions, ...(s.rules ?? [])].map((a) => a.name),
+    })),
   };
   // the graph answers which stages a broken link blocks; a pipeline whose links are all
   // allowed has nothing to ask it

@@ -22,6 +22,8 @@ import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
+import { ruleCatalog, ruleNotChecked } from './rules.js';
+import { settledGaps, withUnsettledContext } from './unsettledValues.js';
 
 export function buildPipelineLinks(
   model: Model,
@@ -47,33 +49,48 @@ export function buildPipelineLinks(
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
     seen.add(id);
-    out.push(id === spec.id && spec.region === region ? spec : { ...spec, id, region });
+    // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
+    const settled = withUnsettledContext(model, spec);
+    out.push(
+      id === spec.id && spec.region === region && settled === spec
+        ? spec
+        : { ...settled, id, region },
+    );
   };
   let pipelineWideDone = false;
 
   for (const stage of pipeline.stages) {
-    for (const action of stage.actions) {
+    for (const action of [...stage.actions, ...(stage.rules ?? [])]) {
+      // a rule of a stage condition is expanded like an action of category Rule, with the
+      // entries that fit a rule (src/chain/rules.ts)
+      const isRule = stage.rules?.includes(action) === true;
       region = action.region ?? pipeline.region;
       if (action.unsettled !== undefined) {
         push(unsettled(stage.name, action.name, action.unsettled, action.location));
         continue;
       }
-      const { facts, gaps, storeKeyFailure, eventsRules } = actionFacts(
-        model,
-        pipeline,
-        stage,
-        action,
-        producers,
-        artifacts,
+      const {
+        facts,
+        gaps: factGaps,
+        storeKeyFailure,
+        eventsRules,
+      } = actionFacts(model, pipeline, stage, action, producers, artifacts);
+      // a fact looked up by a value only known at run time names that value, not a file
+      const gaps = settledGaps(model, action, factGaps);
+      const { links, unknowns, ruleOf } = expandWithEveryRule(
+        isRule ? ruleCatalog(catalog) : catalog,
+        facts,
+        eventsRules,
+        { pipelineScope: !pipelineWideDone },
       );
-      const { links, unknowns, ruleOf } = expandWithEveryRule(catalog, facts, eventsRules, {
-        pipelineScope: !pipelineWideDone,
-      });
       const where = `${stage.name}/${action.name}`;
       const loc = action.location;
       const declaredAt = declaredAtOf(loc);
       const byId = catalog.byId;
-      if (!MODELLED.has(action.provider))
+      if (isRule) {
+        const notChecked = ruleNotChecked(pipeline, stage.name, action, where, declaredAt);
+        if (notChecked) push(notChecked);
+      } else if (!MODELLED.has(action.provider))
         push(notModelled(pipeline, stage.name, action, where, declaredAt));
 
       const keys = inputKeys(
@@ -435,7 +452,9 @@ function inputKeys(
         );
       } else {
         key = `key-of-codebuild-project:${project}`;
-        unknown = found.file ?? snapshotPath.codebuild(account, region);
+        // a project name only known at run time names its place, not codebuild.json
+        unknown =
+          unresolvedIn(model, project)[0] ?? found.file ?? snapshotPath.codebuild(account, region);
       }
     }
     if (key !== storeKey) differs = true;

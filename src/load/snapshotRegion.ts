@@ -12,6 +12,7 @@ import {
   redactActionEnvironmentVariables,
 } from '../model/environmentVariables.js';
 import { deploymentGroupKey } from '../model/queries.js';
+import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
 import type {
   ActionModel,
   ArtifactStoreModel,
@@ -297,7 +298,7 @@ function loadPipeline(
     roleArn,
     pipelineType: r.optString(p, 'pipelineType', base),
     artifactStores: sortedMap(artifactStores),
-    stages: readStages(r, p, base),
+    stages: readStages(ctx, r, p, base),
     location: { file, pointer: base },
   };
 }
@@ -307,7 +308,7 @@ function loadPipeline(
  * left out would let the pipeline pass on the others): it becomes an unsettled action, whose one
  * link is Unknown and names what could not be read.
  */
-function readStages(r: JsonReader, p: JsonObject, base: string): StageModel[] {
+function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: string): StageModel[] {
   const file = r.file;
   const sp = joinPointer(base, 'stages');
   const value = p['stages'];
@@ -336,6 +337,8 @@ function readStages(r: JsonReader, p: JsonObject, base: string): StageModel[] {
       return;
     }
     const name = r.reqString(s, 'name', pointer) ?? `(stage ${i + 1})`;
+    const rules = readConditions(ctx, r, s, pointer);
+    const withRules = rules.length > 0 ? { rules } : {};
     const ap = joinPointer(pointer, 'actions');
     const list = s['actions'];
     if (!Array.isArray(list)) {
@@ -347,13 +350,76 @@ function readStages(r: JsonReader, p: JsonObject, base: string): StageModel[] {
         r.report(ap, `expected an array, got ${describe(list)}`, SHAPE_INVALID);
         why = `${file}#${ap} (not readable)`;
       }
-      stages.push({ name, actions: [unsettledAction('(actions)', location, why)], location });
+      stages.push({
+        name,
+        actions: [unsettledAction('(actions)', location, why)],
+        ...withRules,
+        location,
+      });
       return;
     }
-    const actions = list.map((a, j) => readAction(r, a, joinPointer(ap, j), j));
-    stages.push({ name, actions, location });
+    const actions = list.map((a, j) =>
+      readAction(ctx, r, a, joinPointer(ap, j), `(action ${j + 1})`),
+    );
+    stages.push({ name, actions, ...withRules, location });
   });
   return stages;
+}
+
+/** The condition kinds of a stage, in the order their rules are listed (StageModel.rules). */
+const CONDITION_KINDS = ['beforeEntry', 'onSuccess', 'onFailure'] as const;
+
+/**
+ * The rules of a stage's conditions (`beforeEntry`, `onSuccess`, `onFailure`: `{result?,
+ * conditions: [{result?, rules: [RuleDeclaration]}]}`,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageDeclaration.html), each
+ * read like an action (readAction). A condition block, condition or rule that cannot be read
+ * does not vanish: it becomes an unsettled rule whose one link is Unknown and names it.
+ */
+function readConditions(
+  ctx: RegionContext,
+  r: JsonReader,
+  s: JsonObject,
+  pointer: string,
+): ActionModel[] {
+  const out: ActionModel[] = [];
+  const unreadable = (name: string, at: string): void => {
+    const location = { file: r.file, pointer: at };
+    out.push(unsettledAction(name, location, `${placeOf(location)} (not readable)`));
+  };
+  for (const kind of CONDITION_KINDS) {
+    const value = s[kind];
+    if (value === undefined || value === null) continue;
+    const kp = joinPointer(pointer, kind);
+    const block = r.object(value, kp);
+    if (!block) {
+      unreadable(`${kind}/(rules)`, kp);
+      continue;
+    }
+    const cp = joinPointer(kp, 'conditions');
+    const conditions = block['conditions'];
+    if (conditions === undefined || conditions === null) continue;
+    const list = r.array(conditions, cp);
+    if (!list) {
+      unreadable(`${kind}/(rules)`, cp);
+      continue;
+    }
+    list.forEach((c, i) => {
+      const prefix = `${kind}[${i + 1}]`;
+      const ip = joinPointer(cp, i);
+      const condition = r.object(c, ip);
+      if (!condition) return unreadable(`${prefix}/(rules)`, ip);
+      const rules = condition['rules'];
+      if (rules === undefined || rules === null) return;
+      const rp = joinPointer(ip, 'rules');
+      const items = r.array(rules, rp);
+      if (!items) return unreadable(`${prefix}/(rules)`, rp);
+      items.forEach((item, j) =>
+        out.push(readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix })),
+      );
+    });
+  }
+  return out;
 }
 
 function readArtifactStore(
@@ -386,8 +452,8 @@ function readArtifactStore(
   return { region, type, bucket, encryptionKey, location: { file: r.file, pointer } };
 }
 
-/** Fields of an action whose errors leave the rest of its chain as it is. */
-const ACTION_DETAILS: readonly string[] = ['namespace', 'runOrder'];
+/** Fields of an action (or rule) whose errors leave the rest of its chain as it is. */
+const ACTION_DETAILS: readonly string[] = ['namespace', 'runOrder', 'timeoutInMinutes'];
 
 /**
  * One action. When the action, or a field that shapes its chain (its type, role, region,
@@ -395,25 +461,34 @@ const ACTION_DETAILS: readonly string[] = ['namespace', 'runOrder'];
  * decided on a stand-in (a role of the wrong type read as absent would run the action as the
  * pipeline role).
  */
-function readAction(r: JsonReader, value: unknown, pointer: string, index: number): ActionModel {
+function readAction(
+  ctx: RegionContext,
+  r: JsonReader,
+  value: unknown,
+  pointer: string,
+  unnamed: string,
+  rule?: { readonly prefix: string },
+): ActionModel {
   const location = { file: r.file, pointer };
   const o = r.object(value, pointer);
-  if (!o)
-    return unsettledAction(
-      `(action ${index + 1})`,
-      location,
-      `${placeOf(location)} (not readable)`,
-    );
+  const named = (n: string): string => (rule ? `${rule.prefix}/${n}` : n);
+  if (!o) return unsettledAction(named(unnamed), location, `${placeOf(location)} (not readable)`);
   const mark = r.mark();
   const name = r.reqString(o, 'name', pointer);
-  const typeId = r.reqObject(o, 'actionTypeId', pointer);
-  const tp = joinPointer(pointer, 'actionTypeId');
+  // a rule's type is its `ruleTypeId` (category `Rule`), read like an action's `actionTypeId`
+  // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html)
+  const typeKey = rule ? 'ruleTypeId' : 'actionTypeId';
+  const typeId = r.reqObject(o, typeKey, pointer);
+  const tp = joinPointer(pointer, typeKey);
   const category = typeId && r.reqString(typeId, 'category', tp);
   const owner = typeId && r.reqString(typeId, 'owner', tp);
   const provider = typeId && r.reqString(typeId, 'provider', tp);
   const version = typeId && r.reqString(typeId, 'version', tp);
+  // a rule's shell commands do not shape its chain, but one that cannot be read leaves the rule
+  // unsettled like any other unreadable field
+  if (rule) r.stringList(o, 'commands', pointer);
   const action = {
-    name: name ?? `(action ${index + 1})`,
+    name: named(name ?? unnamed),
     category: category ?? '',
     owner: owner ?? '',
     provider: provider ?? '',
@@ -421,7 +496,7 @@ function readAction(r: JsonReader, value: unknown, pointer: string, index: numbe
     roleArn: r.optString(o, 'roleArn', pointer),
     region: r.optString(o, 'region', pointer),
     namespace: r.optString(o, 'namespace', pointer),
-    configuration: readConfiguration(r, o, pointer),
+    configuration: readConfiguration(ctx, r, o, pointer),
     inputArtifacts: artifactNames(r, o, 'inputArtifacts', pointer),
     outputArtifacts: artifactNames(r, o, 'outputArtifacts', pointer),
     runOrder: r.optNumber(o, 'runOrder', pointer) ?? 1,
@@ -446,6 +521,7 @@ function artifactNames(r: JsonReader, o: JsonObject, key: string, base: string):
 }
 
 function readConfiguration(
+  ctx: RegionContext,
   r: JsonReader,
   o: JsonObject,
   base: string,
@@ -465,6 +541,17 @@ function readConfiguration(
     if (key === 'EnvironmentVariables') {
       text = redactEnvironmentVariables(r, text, pointer);
       if (text === undefined) continue;
+    }
+    // a CodePipeline variable is only known at run time: the value is a placeholder whose links
+    // name this pointer (src/model/pipelineVariables.ts)
+    if (holdsVariable(text)) {
+      text = ctx.unknowns.placeholder(
+        'name',
+        { file: r.file, pointer },
+        ctx.partition,
+        ctx.region,
+        variableReason(text),
+      );
     }
     entries.push([key, text]);
   }

@@ -10,22 +10,29 @@ import { DUPLICATE_PROBLEM } from '../model/queries.js';
 import type { ActionModel, Location, UnresolvedValueModel } from '../model/types.js';
 import { placeholderOf } from '../model/placeholders.js';
 
-export type UnknownKind = 'role' | 'key';
+export type UnknownKind = 'role' | 'key' | 'name';
 
 /** The placeholders of one snapshot, by placeholder. */
 export class SnapshotUnknowns {
   readonly values = new Map<string, UnresolvedValueModel>();
 
   /**
-   * A value at `file#pointer` that could not be read: a placeholder of `kind` shaped like an ARN
-   * in the account `unresolved`, so a lookup of it is missing and the link names the pointer.
+   * A value at `file#pointer` that could not be read (or that the snapshot does not settle:
+   * `reason` says why): a placeholder of `kind` shaped like an ARN in the account `unresolved`
+   * (a name for `name`), so a lookup of it is missing and the link names the pointer.
    */
-  placeholder(kind: UnknownKind, at: Location, partition: string, region: string): string {
+  placeholder(
+    kind: UnknownKind,
+    at: Location,
+    partition: string,
+    region: string,
+    reason = 'not readable',
+  ): string {
     const placeholder = placeholderOf(kind, `${at.file}#${at.pointer}#${kind}`, partition, region);
     if (!this.values.has(placeholder)) {
       this.values.set(placeholder, {
         placeholder,
-        reason: 'not readable',
+        reason,
         location: { file: at.file, pointer: at.pointer },
       });
     }

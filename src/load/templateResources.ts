@@ -46,6 +46,7 @@ import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 import { unsettledAction } from './snapshotUnknowns.js';
 import { placeholderOf, unsettledText, type PlaceholderKind } from '../model/placeholders.js';
+import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
@@ -313,7 +314,11 @@ export class ModelBuilder {
     return this.placeholder(s, t, kind);
   }
 
-  placeholder(s: TemplateStack, u: Unresolved, kind: PlaceholderKind): string {
+  /**
+   * `report`: false for a value that is unsettled by design (a CodePipeline variable), which is
+   * not an input problem.
+   */
+  placeholder(s: TemplateStack, u: Unresolved, kind: PlaceholderKind, report = true): string {
     const placeholder = placeholderOf(
       kind,
       // per stack: one template deployed twice has two unknowns
@@ -327,12 +332,13 @@ export class ModelBuilder {
         reason: u.reason,
         location: this.loc(s, u.pointer),
       });
-      s.problem(
-        'warning',
-        'template.value.unresolved',
-        u.pointer,
-        `${u.reason}: the value is unknown`,
-      );
+      if (report)
+        s.problem(
+          'warning',
+          'template.value.unresolved',
+          u.pointer,
+          `${u.reason}: the value is unknown`,
+        );
     }
     return placeholder;
   }
@@ -1306,6 +1312,7 @@ export class ModelBuilder {
         }
         if (!isObject(st)) return;
         const actions = Array.isArray(st['Actions']) ? st['Actions'] : [];
+        const rules = this.conditionRules(s, st, sp);
         stages.push({
           name: this.field(s, st['Name']) ?? '',
           actions: actions.flatMap((a, j) => {
@@ -1314,6 +1321,7 @@ export class ModelBuilder {
             if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
             return isObject(a) ? [this.action(s, a, ap, j)] : [];
           }),
+          ...(rules.length > 0 ? { rules } : {}),
           location: this.loc(s, sp),
         });
       });
@@ -1355,24 +1363,74 @@ export class ModelBuilder {
     return unsettledAction(name, this.loc(s, pointer), unsettledText(at, u.reason));
   }
 
-  private action(s: TemplateStack, a: Obj, pointer: string, index: number): ActionModel {
+  /**
+   * The rules of a stage's conditions (`BeforeEntry`, `OnSuccess`, `OnFailure`, each with
+   * `Conditions: [{Result, Rules: [RuleDeclaration]}]`,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-stagedeclaration.html),
+   * each read like an action of category `Rule` (StageModel.rules). A block, condition or rule
+   * the template does not settle is an unsettled rule, never left out.
+   */
+  private conditionRules(s: TemplateStack, st: Obj, sp: string): ActionModel[] {
+    const out: ActionModel[] = [];
+    for (const [key, kind] of TEMPLATE_CONDITION_KINDS) {
+      const block = st[key];
+      const kp = joinPointer(sp, key);
+      const conditions = isObject(block) ? block['Conditions'] : undefined;
+      const open = isUnresolved(block) ? block : isUnresolved(conditions) ? conditions : undefined;
+      if (open) {
+        out.push(this.unsettledAction(s, open, `${kind}/(rules)`, kp));
+        continue;
+      }
+      if (!Array.isArray(conditions)) continue;
+      conditions.forEach((c, i) => {
+        const prefix = `${kind}[${i + 1}]`;
+        const cp = joinPointer(kp, 'Conditions', i);
+        const rules = isObject(c) ? c['Rules'] : undefined;
+        const unsettled = isUnresolved(c) ? c : isUnresolved(rules) ? rules : undefined;
+        if (unsettled) {
+          out.push(this.unsettledAction(s, unsettled, `${prefix}/(rules)`, cp));
+          return;
+        }
+        if (!Array.isArray(rules)) return;
+        rules.forEach((rule, j) => {
+          const rp = joinPointer(cp, 'Rules', j);
+          if (isUnresolved(rule))
+            out.push(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp));
+          else if (isObject(rule)) out.push(this.action(s, rule, rp, j, prefix));
+        });
+      });
+    }
+    return out;
+  }
+
+  /** An action, or (with `rulePrefix`) a rule of a stage condition. */
+  private action(
+    s: TemplateStack,
+    a: Obj,
+    pointer: string,
+    index: number,
+    rulePrefix?: string,
+  ): ActionModel {
+    const typeKey = rulePrefix === undefined ? 'ActionTypeId' : 'RuleTypeId';
     const unsettled =
       firstUnresolved(a, [
-        ['ActionTypeId'],
-        ['ActionTypeId', 'Category'],
-        ['ActionTypeId', 'Owner'],
-        ['ActionTypeId', 'Provider'],
-        ['ActionTypeId', 'Version'],
+        [typeKey],
+        [typeKey, 'Category'],
+        [typeKey, 'Owner'],
+        [typeKey, 'Provider'],
+        [typeKey, 'Version'],
         ['Configuration'],
         ['InputArtifacts'],
         ['OutputArtifacts'],
         ['Region'],
       ]) ?? unsettledArtifactName(a);
+    const named = (n: string): string => (rulePrefix === undefined ? n : `${rulePrefix}/${n}`);
+    const unnamed = rulePrefix === undefined ? `(action ${index + 1})` : `(rule ${index + 1})`;
     if (unsettled) {
-      const name = this.optString(a['Name']) ?? `(action ${index + 1})`;
-      return this.unsettledAction(s, unsettled, name, pointer);
+      const name = this.optString(a['Name']) ?? unnamed;
+      return this.unsettledAction(s, unsettled, named(name), pointer);
     }
-    const typeId = isObject(a['ActionTypeId']) ? a['ActionTypeId'] : {};
+    const typeId = isObject(a[typeKey]) ? a[typeKey] : {};
     const config = isObject(a['Configuration']) ? a['Configuration'] : {};
     const configuration: [string, string][] = [];
     for (const key of Object.keys(config).sort()) {
@@ -1389,6 +1447,12 @@ export class ModelBuilder {
       else if (v !== null && v !== undefined) text = JSON.stringify(v);
       if (text === undefined) continue;
       if (key === 'EnvironmentVariables') text = redactEnvironmentVariables(text);
+      // a CodePipeline variable is only known at run time: a placeholder whose links name the
+      // template line (src/model/pipelineVariables.ts)
+      if (text !== undefined && holdsVariable(text)) {
+        const at = joinPointer(pointer, 'Configuration', key);
+        text = this.placeholder(s, new Unresolved(variableReason(text), at), 'name', false);
+      }
       if (text !== undefined) configuration.push([key, text]);
     }
     const artifactNames = (v: unknown): string[] =>
@@ -1400,7 +1464,7 @@ export class ModelBuilder {
         : [];
     const runOrder = Number(a['RunOrder'] ?? 1);
     return {
-      name: this.field(s, a['Name']) ?? '',
+      name: named(this.field(s, a['Name']) ?? ''),
       category: this.optString(typeId['Category']) ?? '',
       owner: this.optString(typeId['Owner']) ?? '',
       provider: this.optString(typeId['Provider']) ?? '',
@@ -2166,6 +2230,13 @@ export class ModelBuilder {
 }
 
 /** The first artifact `Name` of an action that a template leaves unresolved. */
+/** The condition blocks of a stage, as templates and the model name them (StageModel.rules). */
+const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
+  ['BeforeEntry', 'beforeEntry'],
+  ['OnSuccess', 'onSuccess'],
+  ['OnFailure', 'onFailure'],
+];
+
 function unsettledArtifactName(a: Obj): Unresolved | undefined {
   for (const key of ['InputArtifacts', 'OutputArtifacts']) {
     const list = a[key];

@@ -298,6 +298,16 @@ export interface ArtifactStoreModel {
 export interface StageModel {
   readonly name: string;
   readonly actions: readonly ActionModel[];
+  /**
+   * The rules of the stage's conditions (V2 pipelines: `beforeEntry`, `onSuccess`, `onFailure`,
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html), in that
+   * order, each as an action of category `Rule` (a rule has a provider, configuration, input
+   * artifacts, an optional role and region, like an action). Its `name` says where it is:
+   * `<condition kind>[<condition number>]/<rule name>`, e.g. `beforeEntry[1]/GateLambda`. A
+   * rule (or condition) the input does not settle is an unsettled action (`unsettled`). Absent:
+   * the stage has no conditions.
+   */
+  readonly rules?: readonly ActionModel[];
   readonly location: Location;
 }
 
@@ -314,7 +324,10 @@ export interface ActionModel {
   readonly namespace: string | undefined;
   /**
    * as get-pipeline returns it, except that the values of `PLAINTEXT` entries in a CodeBuild
-   * `EnvironmentVariables` value are removed (they are often secrets)
+   * `EnvironmentVariables` value are removed (they are often secrets), and that a value holding
+   * a CodePipeline variable (`#{...}`, known only at run time:
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html) is a
+   * placeholder (src/model/placeholders.ts) that `Model.unresolved` maps to its file#pointer
    */
   readonly configuration: Readonly<Record<string, string>>;
   readonly inputArtifacts: readonly string[];

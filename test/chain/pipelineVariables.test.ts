@@ -1,0 +1,211 @@
+/**
+ * CodePipeline variables (`#{variables.X}`, `#{codepipeline.PipelineExecutionId}`,
+ * `#{<namespace>.<name>}`) are only known at run time
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html): a
+ * configuration value holding one is not settled. A link built on it is Unknown and names the
+ * value's file#pointer and the variable, whichever way the literal text would have gone (a Deny
+ * that would apply is not missed, an allow that would match is not taken as a denial); lookups by
+ * it are Unknown, never "does not exist"; links that do not use it stay as they are. Edits of the
+ * pass-cross-account and pass-with-lambda-invoke scenarios.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink } from '../../src/report/types.js';
+
+const T = '111111111111';
+const P = '222222222222';
+const PIPELINE_FILE = `${T}/us-east-1/codepipeline/orders-api.json`;
+const CFN_ROLE = `arn:aws:iam::${P}:role/orders-api-cfn-exec`;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Edit {
+  /** configuration values of `stage/action` to set */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** edit the deploy action role's statements (by Sid) */
+  readonly deployPolicy?: (statements: Json[]) => void;
+}
+
+function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-vars-'));
+  cpSync(`fixtures/scenarios/${base}`, dir, { recursive: true });
+  const pf = join(dir, PIPELINE_FILE);
+  const pipeline = JSON.parse(readFileSync(pf, 'utf8')) as Json;
+  for (const [where, values] of Object.entries(edit.config ?? {})) {
+    const [stage, action] = where.split('/');
+    const s = (pipeline['pipeline']['stages'] as Json[]).find((x) => x['name'] === stage)!;
+    const a = (s['actions'] as Json[]).find((x) => x['name'] === action)!;
+    Object.assign(a['configuration'], values);
+  }
+  writeFileSync(pf, JSON.stringify(pipeline, null, 2));
+  if (edit.deployPolicy) {
+    const iamFile = join(dir, `${P}/iam.json`);
+    const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as Json;
+    const role = (iam['RoleDetailList'] as Json[]).find(
+      (r) => r['RoleName'] === 'orders-api-deploy-action',
+    )!;
+    edit.deployPolicy(role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]);
+    writeFileSync(iamFile, JSON.stringify(iam, null, 2));
+  }
+  return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+}
+
+const CREATE =
+  'DeployProd/DeployStack:cloudformation.create-update-stack:cloudformation:CreateStack';
+const byId = (links: readonly ReportLink[], id: string): ReportLink => {
+  const l = links.find((x) => x.id === id);
+  if (!l) throw new Error(`no link ${id}: ${links.map((x) => x.id).join('\n')}`);
+  return l;
+};
+const STACK_PLACE = `${PIPELINE_FILE}#/pipeline/stages/2/actions/0/configuration/StackName`;
+
+/** Allow cloudformation on every stack, deny it on `core-*` stacks. */
+function denyCore(statements: Json[]): void {
+  const stack = statements.find((s) => s['Sid'] === 'Stack')!;
+  stack['Resource'] = `arn:aws:cloudformation:us-east-1:${P}:stack/*`;
+  statements.push({
+    Sid: 'NoCoreStacks',
+    Effect: 'Deny',
+    Action: 'cloudformation:*',
+    Resource: `arn:aws:cloudformation:us-east-1:${P}:stack/core-*`,
+  });
+}
+
+describe('a variable in the StackName of a snapshot action', () => {
+  it('a Deny that would apply to the run-time value: Unknown naming the value, not Allowed', () => {
+    // the control: with the name written out, the Deny on core-* decides
+    const literal = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: 'core-db' } },
+      deployPolicy: denyCore,
+    });
+    expect(byId(literal, CREATE).decision).toBe('ExplicitlyDenied');
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: denyCore,
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('Unknown');
+    expect(create.missing).toEqual([
+      `${STACK_PLACE} (holds the CodePipeline variable \`#{variables.StackName}\`, whose value is only known at run time)`,
+    ]);
+    expect(create.resource).not.toContain('#{');
+  });
+
+  it('an allow that would match the run-time value: Unknown, not denied', () => {
+    const literal = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: 'orders-api' } },
+    });
+    expect(byId(literal, CREATE).decision).toBe('Allowed');
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{codepipeline.PipelineExecutionId}' } },
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('Unknown');
+    expect(create.missing?.[0]).toContain('`#{codepipeline.PipelineExecutionId}`');
+    expect(create.missing?.[0]).toContain(STACK_PLACE);
+  });
+
+  it('links that do not use the value stay as they are', () => {
+    const base = analyzeEdited('pass-cross-account', {});
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+    });
+    expect(links.map((l) => l.id)).toEqual(base.map((l) => l.id));
+    const changed = links
+      .filter((l, i) => l.decision !== base[i]!.decision)
+      .map((l) => l.id)
+      .sort();
+    // exactly the links on the stack, and those whose request names it
+    expect(changed.length).toBeGreaterThan(0);
+    for (const id of changed) {
+      const l = byId(links, id);
+      expect(l.decision, id).toBe('Unknown');
+      expect(l.missing?.[0], id).toContain(STACK_PLACE);
+      // or a call whose context names the stack (aws:SourceArn of the execution role)
+      if (!/:stack\/unresolved-/.test(l.resource)) expect(l.why, id).toContain('`aws:SourceArn`');
+    }
+    expect(
+      links.filter((l) => !changed.includes(l.id)).every((l) => l.decision === 'Allowed'),
+    ).toBe(true);
+  });
+});
+
+describe('a variable in a value the request context carries', () => {
+  /** CreateStack is allowed only with the execution role named in cloudformation:RoleArn. */
+  const roleScoped = (statements: Json[]): void => {
+    const stack = statements.find((s) => s['Sid'] === 'Stack')!;
+    stack['Condition'] = { StringEquals: { 'cloudformation:RoleArn': CFN_ROLE } };
+  };
+
+  it('cloudformation:RoleArn holding a variable: Unknown, not denied by the condition', () => {
+    const literal = analyzeEdited('pass-cross-account', { deployPolicy: roleScoped });
+    expect(byId(literal, CREATE).decision).toBe('Allowed');
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { RoleArn: '#{variables.ExecRole}' } },
+      deployPolicy: roleScoped,
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('Unknown');
+    expect(create.why).toContain('`cloudformation:RoleArn`');
+    expect(create.missing).toEqual([
+      `${PIPELINE_FILE}#/pipeline/stages/2/actions/0/configuration/RoleArn (holds the CodePipeline variable \`#{variables.ExecRole}\`, whose value is only known at run time)`,
+    ]);
+    // the role passed is not known either: iam:PassRole is Unknown, never "does not exist"
+    const pass = links.filter((l) => l.permission === 'iam:PassRole');
+    expect(pass.length).toBeGreaterThan(0);
+    for (const l of pass) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).not.toContain('does not exist');
+    }
+  });
+});
+
+describe('lookups by a value holding a variable', () => {
+  const PROJECT_PLACE = `${PIPELINE_FILE}#/pipeline/stages/1/actions/0/configuration/ProjectName`;
+
+  it('a CodeBuild ProjectName: the project links are Unknown naming the value, not codebuild.json', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'Build/Build': { ProjectName: 'orders-#{variables.Env}-build' } },
+    });
+    const build = links.filter((l) => l.stage === 'Build');
+    const projectRole = build.filter((l) => l.requirement.startsWith('codebuild-project.'));
+    expect(projectRole.length).toBeGreaterThan(5);
+    for (const l of build) {
+      expect(l.why, l.id).not.toContain('does not exist');
+      if (l.decision !== 'Unknown') continue;
+      expect(l.missing, l.id).toContain(
+        `${PROJECT_PLACE} (holds the CodePipeline variable \`#{variables.Env}\`, whose value is only known at run time)`,
+      );
+      expect(l.missing, l.id).not.toContain(`${T}/us-east-1/codebuild.json`);
+    }
+    for (const l of projectRole) expect(l.decision, l.id).toBe('Unknown');
+    // the action's StartBuild is on the project ARN: Unknown, not denied
+    const start = build.filter((l) => l.permission === 'codebuild:StartBuild');
+    expect(start.map((l) => l.decision)).toEqual(['Unknown']);
+    // a later reader of its output: the key CodeBuild encrypted it with is not known
+    const decrypt = links.find((l) =>
+      l.id.startsWith('DeployProd/DeployStack:artifacts.input.kms-decrypt'),
+    )!;
+    expect(decrypt.decision).toBe('Unknown');
+    expect(decrypt.missing).toContain(
+      `${PROJECT_PLACE} (holds the CodePipeline variable \`#{variables.Env}\`, whose value is only known at run time)`,
+    );
+  });
+
+  it('a Lambda FunctionName: the function links are Unknown naming the value, never "does not exist"', () => {
+    const links = analyzeEdited('pass-with-lambda-invoke', {
+      config: { 'Verify/SmokeTest': { FunctionName: '#{variables.SmokeFunction}' } },
+    });
+    const verify = links.filter((l) => l.stage === 'Verify');
+    const place = `${PIPELINE_FILE}#/pipeline/stages/3/actions/0/configuration/FunctionName`;
+    expect(verify.filter((l) => l.decision === 'Unknown').length).toBeGreaterThan(0);
+    for (const l of verify) {
+      expect(l.why, l.id).not.toContain('does not exist');
+      expect(l.decision, l.id).not.toMatch(/Denied/);
+      if (l.decision === 'Unknown') expect(l.missing?.join(' '), l.id).toContain(place);
+    }
+  });
+});
