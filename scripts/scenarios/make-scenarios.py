@@ -284,6 +284,28 @@ def events_rule_role_wrong_pipeline(files):
     return files
 
 
+def _rule(name, provider, configuration, inputs=(), commands=None):
+    r = {'name': name, 'ruleTypeId': {'category': 'Rule', 'owner': 'AWS', 'provider': provider, 'version': '1'},
+         'configuration': configuration, 'inputArtifacts': [{'name': i} for i in inputs], 'region': R}
+    if commands is not None:
+        r['commands'] = commands
+    return r
+
+
+@scenario('pass-with-stage-conditions', 'the baseline plus an entry condition on DeployProd: a Commands rule checking BuildOutput (the pipeline role may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions): passes')
+def pass_with_stage_conditions(files):
+    # https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html
+    pipeline_stages(files)[2]['beforeEntry'] = {'conditions': [{'result': 'FAIL', 'rules': [
+        _rule('CheckPackage', 'Commands', {}, inputs=['BuildOutput'], commands=['test -s packaged.yaml']),
+        _rule('BusinessHours', 'DeploymentWindow', {'Cron': '* * 9-17 ? * MON-FRI *', 'TimeZone': 'Europe/Berlin'}),
+        _rule('MainOnly', 'VariableCheck', {'Variable': '#{SourceVariables.BranchName}', 'Value': 'main', 'Operator': 'EQ'}),
+    ]}]}
+    group = f'arn:aws:logs:{R}:{T}:log-group:/aws/codepipeline/orders-api'
+    inline(find_role(files, T, 'orders-api-pipeline-role'))['Statement'].append(
+        stmt('ConditionLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [group, f'{group}:*']))
+    return files
+
+
 @scenario('malformed-bucket-json', 'the artifact bucket file is truncated JSON: a problem names the file, exit 2, the rest is still analyzed')
 def malformed_bucket_json(files):
     return files

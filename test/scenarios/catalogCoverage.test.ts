@@ -2,7 +2,8 @@
  * The catalog meta-test: every `required` entry of the requirement catalog passes in one
  * scenario and fails in another.
  *
- * "Passes": a passing base snapshot (pass-cross-account, pass-with-lambda-invoke, all-providers)
+ * "Passes": a passing base snapshot (pass-cross-account, pass-with-lambda-invoke,
+ * pass-with-stage-conditions, all-providers)
  * has an Allowed link for the entry. "Fails": copy that snapshot, remove exactly the grant that
  * allowed the link (the allowing statement named by the link's `allowedBy` location, rewritten
  * without that one action), analyze again, and the same link must now be denied by the policy the
@@ -30,7 +31,12 @@ import { expandActionPattern } from '../../src/policy/actionCatalog.js';
 import type { LinkReason, Report, ReportLink } from '../../src/report/types.js';
 import { REPO_ROOT, SCENARIOS_DIR } from './helpers.js';
 
-const BASES = ['pass-cross-account', 'pass-with-lambda-invoke', 'all-providers'] as const;
+const BASES = [
+  'pass-cross-account',
+  'pass-with-lambda-invoke',
+  'pass-with-stage-conditions',
+  'all-providers',
+] as const;
 
 const TEMPLATES = join(REPO_ROOT, 'test/load/templates/fixtures');
 

@@ -73,6 +73,15 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       decision: 'Allowed',
     },
   },
+  'pass-with-stage-conditions': {
+    exit: 0,
+    verdicts: { 'orders-api': 'pass' },
+    broken: { 'orders-api': [] },
+    about: {
+      link: 'DeployProd/beforeEntry[1]/CheckPackage:rule-commands.logs-write:logs:PutLogEvents',
+      decision: 'Allowed',
+    },
+  },
   'trust-wrong-principal': {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
