@@ -192,12 +192,11 @@ function trustWarnings(
         ? x.sid === undefined && x.index === r.statement
         : x.sid === r.statement,
     );
-    if (
-      !st?.principal ||
-      !st.principal.aws.includes(root) ||
-      st.principal.aws.includes(spec.principal.arn)
-    )
-      continue;
+    // the account as an ARN, or as a bare id (which names it in any partition)
+    const trustsAccount =
+      st?.principal !== undefined &&
+      (st.principal.aws.includes(root) || st.principal.accounts.includes(account));
+    if (!st?.principal || !trustsAccount || st.principal.aws.includes(spec.principal.arn)) continue;
     const narrowed = st.conditions.some((c) =>
       ['aws:principalarn', 'aws:userid', 'aws:username', 'aws:principaltag'].some((k) =>
         c.keyLower.startsWith(k),
