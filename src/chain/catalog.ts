@@ -189,7 +189,8 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'Lambda.FunctionArn': { description: 'the function ARN (from Config.FunctionName)' },
   'Lambda.FunctionRoleArn': { description: "the function's execution role ARN" },
   'StepFunctions.ExecutionArn': {
-    description: 'the executions of Config.StateMachineArn: `…:execution:<name>:*`',
+    description:
+      'the executions of Config.StateMachineArn: `…:execution:<name>:[<ExecutionNamePrefix>-]<id>`, each character of the per-run id a `?`',
   },
   'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
   'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
@@ -706,6 +707,9 @@ function secretArnOf(id: string, facts: ActionFacts): string {
 
 const SECRET_SUFFIX_STAND_IN = '-??????';
 
+/** A UUID's shape, each character a `?` (see StepFunctions.ExecutionArn). */
+const EXECUTION_ID_STAND_IN = '????????-????-????-????-????????????';
+
 /**
  * Why a link's resource is a stand-in, if it is: a secret named without its ARN. A policy that
  * allows the secret by a pattern covering any suffix (`name-*`, `name-??????`) is seen; one that
@@ -956,7 +960,16 @@ function resolvePlaceholder(
       ) {
         return unknown(`\`${sm}\` is not a state machine arn`);
       }
-      return value(`${parts.slice(0, 5).join(':')}:execution:${parts[6]}:*`);
+      // the execution name is the action execution id, or `<ExecutionNamePrefix>-<id>`
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html):
+      // the id is a UUID chosen per run, so `?` stands for each of its characters. A policy
+      // pattern that covers every id (`prefix-*`) matches the stand-in; one naming a single id
+      // (or a narrower pattern) does not, as it would not match the next run
+      const prefix = cfg['ExecutionNamePrefix'];
+      const id = EXECUTION_ID_STAND_IN;
+      return value(
+        `${parts.slice(0, 5).join(':')}:execution:${parts[6]}:${prefix ? `${prefix}-${id}` : id}`,
+      );
     }
     case 'EventsRule.Arn':
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');

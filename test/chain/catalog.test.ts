@@ -769,8 +769,17 @@ describe('expandRequirement: other providers', () => {
       provider: 'StepFunctions',
       configuration: { StateMachineArn: `arn:aws:states:eu-west-1:${TOOLS}:stateMachine:flow` },
     });
+    // the execution name is the per-run action execution id (a UUID), after the prefix if any
+    const ID = '????????-????-????-????-????????????';
     expect(links('stepfunctions.describe-execution', f)[0]!.resource).toBe(
-      `arn:aws:states:eu-west-1:${TOOLS}:execution:flow:*`,
+      `arn:aws:states:eu-west-1:${TOOLS}:execution:flow:${ID}`,
+    );
+    const prefixed = facts({
+      ...f,
+      configuration: { ...f.configuration, ExecutionNamePrefix: 'release' },
+    });
+    expect(links('stepfunctions.describe-execution', prefixed)[0]!.resource).toBe(
+      `arn:aws:states:eu-west-1:${TOOLS}:execution:flow:release-${ID}`,
     );
   });
 
