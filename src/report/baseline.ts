@@ -123,9 +123,14 @@ export function applyBaseline(report: Report, baseline: Baseline, today: string)
       const live = same.find((e) => e.expires >= today);
       if (!live) {
         // an expired entry is reported only when no live entry covers the same link
-        for (const e of same) if (e.expires < today) expired.add(e);
+        const past = sortBaselineEntries(same.filter((e) => e.expires < today));
+        for (const e of past) expired.add(e);
         for (const e of candidates) if (!same.includes(e)) changed.set(e, link.decision);
-        return link;
+        const last = past.at(-1);
+        if (!last) return link;
+        // the link says so itself, so every report names the expired acceptance
+        changedLinks = true;
+        return { ...link, expired: { reason: last.reason, expires: last.expires } };
       }
       changedLinks = true;
       return { ...link, accepted: { reason: live.reason, expires: live.expires } };

@@ -20,6 +20,12 @@ export function explainLink(link: ReportLink): string[] {
   if (link.accepted) {
     lines.push(`accepted by baseline: ${link.accepted.reason} (until ${link.accepted.expires})`);
   }
+  if (link.expired) {
+    lines.push(
+      `expired baseline entry: accepted until ${link.expired.expires} (${link.expired.reason}); ` +
+        'it has expired, so the link fails the run',
+    );
+  }
   if (link.level === 'recommended') lines.push('level: recommended (a warning, not a failure)');
   if (link.doc) lines.push(`docs: ${link.doc}`);
   lines.push(`link: ${link.id} [${link.requirement}]`);

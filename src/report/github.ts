@@ -1,11 +1,15 @@
 /**
- * GitHub Actions workflow commands: `::error file=...,line=...,title=...::message` per required
- * denial, `::warning` for recommended denials and unknown links, `::notice` for accepted ones,
+ * GitHub Actions workflow commands: `::error file=...,line=...,title=...::message` per link that
+ * fails the run (a required denial; an unknown link under failOn 'unknown'; a link whose
+ * baseline entry expired), `::warning` for the other recommended denials and unknown links,
+ * `::notice` for accepted ones,
  * then the input problems, then a plain summary line.
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
 import { sortProblems } from '../problems.js';
+import { NO_PIPELINES_ID, gateSentence, gateSummary, linkFailure } from './gate.js';
 import type { ReportOptions } from './options.js';
+import { sanitizeForTerminal } from './sanitize.js';
 import {
   decidingReason,
   formatReason,
@@ -68,6 +72,8 @@ function fileProps(
 }
 
 export function renderGithub(report: Report, options: ReportOptions = {}): string {
+  const failOn = options.failOn ?? 'denied';
+  const gate = gateSummary(report, failOn);
   const lines: string[] = [];
   for (const pipeline of report.pipelines) {
     for (const link of pipeline.links) {
@@ -86,23 +92,37 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
       if (link.fix) parts.push(`fix: ${link.fix}`);
       if (link.accepted)
         parts.push(`accepted until ${link.accepted.expires}: ${link.accepted.reason}`);
-      const kind = status === 'denied' ? 'error' : status === 'accepted' ? 'notice' : 'warning';
-      const title = `permchain ${status}: ${link.permission} (${where})`;
+      if (link.expired) {
+        parts.push(
+          `baseline entry expired on ${link.expired.expires} (${link.expired.reason}): the link fails the run`,
+        );
+      }
+      // what fails the run (src/report/gate.ts) is an error, whatever the link's status
+      const failure = linkFailure(link, failOn);
+      const kind = failure !== undefined ? 'error' : status === 'accepted' ? 'notice' : 'warning';
+      const fails =
+        failure === 'unknown'
+          ? ', fails the run: --fail-on unknown'
+          : failure === 'expired'
+            ? ', fails the run: baseline entry expired'
+            : '';
+      const title = `permchain ${status}${fails}: ${link.permission} (${where})`;
       lines.push(command(kind, [...fileProps(loc, options), ['title', title]], parts.join('\n')));
     }
   }
   for (const p of sortProblems(report.problems)) {
     const loc = p.file !== undefined ? { file: p.file } : undefined;
     const msg = p.pointer ? `${p.pointer}: ${p.message} [${p.id}]` : `${p.message} [${p.id}]`;
-    lines.push(
-      command(p.severity, [...fileProps(loc, options), ['title', `permchain ${p.id}`]], msg),
-    );
+    // the warning that no pipeline was found fails the run under failOn 'unknown'
+    const kind = p.id === NO_PIPELINES_ID && gate.noPipelinesFails ? 'error' : p.severity;
+    lines.push(command(kind, [...fileProps(loc, options), ['title', `permchain ${p.id}`]], msg));
   }
   const s = summarize(report);
   lines.push(
-    `permchain: ${plural(s.pipelines.total, 'pipeline')} (${s.pipelines.fail} fail), ` +
+    `permchain: ${plural(s.pipelines.total, 'pipeline')} (${gate.failingPipelines} fail), ` +
       `${s.links.denied} denied, ${s.links.unknown} unknown, ${plural(s.links.warning, 'warning')}` +
-      (s.links.accepted > 0 ? `, ${s.links.accepted} accepted` : ''),
+      (s.links.accepted > 0 ? `, ${s.links.accepted} accepted` : '') +
+      `; ${sanitizeForTerminal(gateSentence(gate, failOn))}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -20,6 +20,7 @@ import {
   type LinkStatus,
 } from './summarize.js';
 import { sanitizeForTerminal } from './text.js';
+import { gateSentence, gateSummary } from './gate.js';
 import type { Report, ReportLink } from './types.js';
 
 const HTML_ENTITY: Readonly<Record<string, string>> = {
@@ -62,8 +63,9 @@ svg.chain rect.band{fill:#f6f8fa;stroke:#d0d7de}
 .legend span{margin-right:16px}
 `;
 
-export function renderHtml(report: Report, _options: ReportOptions = {}): string {
+export function renderHtml(report: Report, options: ReportOptions = {}): string {
   const s = summarize(report);
+  const failOn = options.failOn ?? 'denied';
   const parts: string[] = [];
   parts.push(
     '<!DOCTYPE html>',
@@ -80,7 +82,8 @@ export function renderHtml(report: Report, _options: ReportOptions = {}): string
     `<p class="summary">${plural(s.pipelines.total, 'pipeline')}: ${s.pipelines.fail} fail, ` +
       `${s.pipelines.unknown} unknown, ${s.pipelines.pass} pass. ${plural(s.links.total, 'link')}: ` +
       `${s.links.allowed} allowed, ${s.links.denied} denied, ${s.links.unknown} unknown, ` +
-      `${plural(s.links.warning, 'warning')}, ${s.links.accepted} accepted.</p>`,
+      `${plural(s.links.warning, 'warning')}, ${s.links.accepted} accepted. ` +
+      `${escapeHtml(capitalize(gateSentence(gateSummary(report, failOn), failOn)))}.</p>`,
     '<table class="pipelines"><thead><tr><th>pipeline</th><th>verdict</th><th>denied</th><th>unknown</th><th>warnings</th><th>links</th></tr></thead><tbody>',
   );
   report.pipelines.forEach((p, i) => {
@@ -139,6 +142,10 @@ export function renderHtml(report: Report, _options: ReportOptions = {}): string
   return parts.join('\n') + '\n';
 }
 
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 function dash(status: LinkStatus): string {
   return status === 'unknown'
     ? ' stroke-dasharray="6 4"'
@@ -169,6 +176,12 @@ function renderRow(pipeline: string, link: ReportLink): string {
   if (link.accepted) {
     details.push(
       `<div><b>accepted:</b> ${escapeHtml(link.accepted.reason)} (until ${escapeHtml(link.accepted.expires)})</div>`,
+    );
+  }
+  if (link.expired) {
+    details.push(
+      `<div><b>expired:</b> accepted until ${escapeHtml(link.expired.expires)} (${escapeHtml(link.expired.reason)}): ` +
+        'the baseline entry has expired, so the link fails the run</div>',
     );
   }
   const doc = link.doc !== undefined ? asUri(link.doc) : undefined;

@@ -1,14 +1,18 @@
 /**
  * JUnit XML: one testsuite per pipeline, one testcase per link (classname
- * `pipeline.stage.action`, name `permission on resource`). A required link that is denied is a
- * `<failure>`; an unknown link is a failure of type `unknown` only under failOn 'unknown' (a
- * skipped test would hide it), otherwise a passing testcase whose `<system-out>` says unknown.
- * Recommended denials and baseline-accepted links pass with a `<system-out>` note, matching the
- * gate's exit code. Input problems of severity error become `<error>` testcases.
+ * `pipeline.stage.action`, name `permission on resource`). A link is a `<failure>` exactly when
+ * it fails the run (src/report/gate.ts): a required link denied; an unknown one (type `unknown`)
+ * only under failOn 'unknown' (a skipped test would hide it), otherwise a passing testcase whose
+ * `<system-out>` says unknown; any link whose baseline entry has expired (type
+ * `baseline-expired`). Recommended denials and baseline-accepted links pass with a
+ * `<system-out>` note, matching the gate's exit code. Input problems of severity error become
+ * `<error>` testcases; the no-pipeline warning is a `<failure>` under failOn 'unknown', where it
+ * fails the run.
  */
-import { formatProblem, sortProblems } from '../problems.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { explainLink } from './explainLink.js';
-import type { ReportOptions } from './options.js';
+import { NO_PIPELINES_ID, gateSummary, linkFailure } from './gate.js';
+import type { FailOn, ReportOptions } from './options.js';
 import { linkSentence, linkStatus, toWellFormed } from './summarize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
 
@@ -46,18 +50,21 @@ export function escapeXmlAttr(s: string): string {
 }
 
 export function renderJunit(report: Report, options: ReportOptions = {}): string {
-  const failOnUnknown = options.failOn === 'unknown';
+  const failOn = options.failOn ?? 'denied';
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
   let errors = 0;
   for (const pipeline of report.pipelines) {
-    const suite = renderSuite(pipeline, failOnUnknown);
+    const suite = renderSuite(pipeline, failOn);
     total += suite.tests;
     failures += suite.failures;
     suites.push(suite.xml);
   }
   const problems = sortProblems(report.problems);
+  // the warning that no pipeline was found fails the run under failOn 'unknown'
+  const failsRun = (p: Problem): boolean =>
+    p.id === NO_PIPELINES_ID && gateSummary(report, failOn).noPipelinesFails;
   if (problems.length > 0) {
     const cases = problems.map((p) => {
       const name = `${p.file ?? '(input)'}${p.pointer ? '#' + p.pointer : ''}`;
@@ -65,7 +72,9 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
       const body =
         p.severity === 'error'
           ? `      <error type="${escapeXmlAttr(p.id)}" message="${escapeXmlAttr(p.message)}">${escapeXmlText(line)}</error>\n`
-          : `      <system-out>${escapeXmlText(line)}</system-out>\n`;
+          : failsRun(p)
+            ? `      <failure type="${escapeXmlAttr(p.id)}" message="${escapeXmlAttr(p.message)}">${escapeXmlText(line)}</failure>\n`
+            : `      <system-out>${escapeXmlText(line)}</system-out>\n`;
       return (
         `    <testcase classname="permchain.input" name="${escapeXmlAttr(name)}">\n` +
         body +
@@ -73,10 +82,12 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
       );
     });
     const errs = problems.filter((p) => p.severity === 'error').length;
+    const fails = problems.filter((p) => p.severity !== 'error' && failsRun(p)).length;
     total += problems.length;
     errors += errs;
+    failures += fails;
     suites.push(
-      `  <testsuite name="permchain input problems" tests="${problems.length}" failures="0" errors="${errs}" skipped="0">\n` +
+      `  <testsuite name="permchain input problems" tests="${problems.length}" failures="${fails}" errors="${errs}" skipped="0">\n` +
         cases.join('') +
         `  </testsuite>\n`,
     );
@@ -91,11 +102,11 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
 
 function renderSuite(
   pipeline: ReportPipeline,
-  failOnUnknown: boolean,
+  failOn: FailOn,
 ): { xml: string; tests: number; failures: number } {
   let failures = 0;
   const cases = pipeline.links.map((link) => {
-    const c = renderCase(pipeline, link, failOnUnknown);
+    const c = renderCase(pipeline, link, failOn);
     if (c.failed) failures++;
     return c.xml;
   });
@@ -117,7 +128,7 @@ function renderSuite(
 function renderCase(
   pipeline: ReportPipeline,
   link: ReportLink,
-  failOnUnknown: boolean,
+  failOn: FailOn,
 ): { xml: string; failed: boolean } {
   const classname = [pipeline.name, link.stage, link.action]
     .filter((s) => s !== undefined)
@@ -126,9 +137,19 @@ function renderCase(
   const status = linkStatus(link);
   if (status === 'allowed') return { xml: open + '/>\n', failed: false };
   const body = escapeXmlText(explainLink(link).join('\n'));
-  const message = escapeXmlAttr(linkSentence(link));
-  if (status === 'denied' || (status === 'unknown' && failOnUnknown)) {
-    const type = status === 'unknown' ? 'unknown' : link.decision;
+  const failure = linkFailure(link, failOn);
+  if (failure !== undefined) {
+    const type =
+      failure === 'expired'
+        ? 'baseline-expired'
+        : failure === 'unknown'
+          ? 'unknown'
+          : link.decision;
+    const sentence =
+      failure === 'expired'
+        ? `${linkSentence(link)}; its baseline entry expired on ${link.expired!.expires}`
+        : linkSentence(link);
+    const message = escapeXmlAttr(sentence);
     return {
       xml: `${open}>\n      <failure type="${type}" message="${message}">${body}</failure>\n    </testcase>\n`,
       failed: true,

@@ -1,12 +1,21 @@
 /**
- * A pull-request comment: a summary table (pipeline, verdict, denied, unknown), then each broken
- * link in a `<details>` block, most severe first. Stays under GitHub's comment limit (65,536
+ * A pull-request comment: a heading saying what the gate decides, a summary table (pipeline,
+ * verdict, denied, unknown), the expired baseline entries, then each broken link in a `<details>`
+ * block, those that fail the run first, most severe first. Stays under GitHub's comment limit (65,536
  * characters) by cutting whole link blocks and saying how many were left out. User values are
  * escaped so they cannot open markup, tables, emphasis, @mentions or #references.
  */
 import { formatProblem, sortProblems } from '../problems.js';
 import { asUri } from './asUri.js';
-import type { ReportOptions } from './options.js';
+import {
+  gateSentence,
+  gateSummary,
+  linkFailure,
+  pipelineFails,
+  type GateSummary,
+  type LinkFailure,
+} from './gate.js';
+import type { FailOn, ReportOptions } from './options.js';
 import {
   countLinks,
   formatLocation,
@@ -63,34 +72,79 @@ const VERDICT_LABEL: Readonly<Record<ReportPipeline['verdict'], string>> = {
 
 const SEVERITY_ORDER: readonly LinkStatus[] = ['denied', 'unknown', 'warning', 'accepted'];
 
+/**
+ * The heading: what the gate decides (src/report/gate.ts), so the comment never says "no
+ * pipeline fails" while the run exits 1 (--strict, an expired baseline entry, no pipeline).
+ */
+function heading(report: Report, failOn: FailOn, g: GateSummary): string {
+  const total = report.pipelines.length;
+  let title: string;
+  if (g.noPipelinesFails) title = 'no pipeline found: the run fails (--fail-on unknown)';
+  else if (g.failingPipelines > 0) {
+    title = `${g.failingPipelines} of ${plural(total, 'pipeline')} fail${g.failingPipelines === 1 ? 's' : ''}`;
+  } else if (failOn === 'never' && report.pipelines.some((p) => p.verdict !== 'pass')) {
+    title = 'no pipeline fails the run (--fail-on never)';
+  } else title = 'no pipeline fails';
+  if (g.errors > 0) title += `; ${plural(g.errors, 'input error')}: the analysis is incomplete`;
+  return `## permchain: ${title}`;
+}
+
+/** The verdict cell: a pipeline that fails the run shows as failing whatever its verdict. */
+function verdictLabel(p: ReportPipeline, failOn: FailOn): string {
+  if (p.verdict === 'fail' || !pipelineFails(p, failOn)) return VERDICT_LABEL[p.verdict];
+  const why = new Set(p.links.map((l) => linkFailure(l, failOn)));
+  const reasons: string[] = [];
+  if (why.has('unknown')) reasons.push('unknown links (--fail-on unknown)');
+  if (why.has('expired')) reasons.push('expired baseline entry');
+  return `:x: fail: ${reasons.join(', ')}`;
+}
+
 export function renderMarkdown(report: Report, options: ReportOptions = {}): string {
   const budget = Math.min(options.maxChars ?? DEFAULT_BUDGET, GITHUB_COMMENT_LIMIT - 1);
+  const failOn = options.failOn ?? 'denied';
+  const g = gateSummary(report, failOn);
   const s = summarize(report);
   const head: string[] = [MARKDOWN_MARKER];
-  const failing = s.pipelines.fail;
   head.push(
-    `## permchain: ${failing === 0 ? 'no pipeline fails' : `${failing} of ${plural(s.pipelines.total, 'pipeline')} fail${failing === 1 ? 's' : ''}`}`,
+    heading(report, failOn, g),
     '',
     '| pipeline | verdict | denied | unknown |',
     '| --- | --- | ---: | ---: |',
   );
   for (const p of report.pipelines) {
     const c = countLinks(p.links);
-    head.push(`| ${code(p.name)} | ${VERDICT_LABEL[p.verdict]} | ${c.denied} | ${c.unknown} |`);
+    head.push(`| ${code(p.name)} | ${verdictLabel(p, failOn)} | ${c.denied} | ${c.unknown} |`);
   }
   const l = s.links;
   head.push(
     '',
     `**${plural(l.total, 'link')}**: ${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
-      `${plural(l.warning, 'warning')}${l.accepted > 0 ? `, ${l.accepted} accepted by the baseline` : ''}.`,
+      `${plural(l.warning, 'warning')}${l.accepted > 0 ? `, ${l.accepted} accepted by the baseline` : ''}; ` +
+      `${escapeMarkdown(gateSentence(g, failOn))}.`,
     '',
   );
+  if (g.expired.length > 0) {
+    head.push('### Expired baseline entries', '');
+    for (const { pipeline, link } of g.expired) {
+      head.push(
+        `- ${code(pipeline.name)} ${code(link.id)}: accepted until ${escapeMarkdown(link.expired!.expires)} ` +
+          `(${escapeMarkdown(link.expired!.reason)}); expired, so the link fails the run`,
+      );
+    }
+    head.push('');
+  }
 
+  // the links that fail the run first, then the others, each by severity
   const broken: { pipeline: ReportPipeline; link: ReportLink; status: LinkStatus }[] = [];
-  for (const status of SEVERITY_ORDER) {
-    for (const pipeline of report.pipelines) {
-      for (const link of pipeline.links) {
-        if (linkStatus(link) === status) broken.push({ pipeline, link, status });
+  for (const failing of [true, false]) {
+    for (const status of SEVERITY_ORDER) {
+      for (const pipeline of report.pipelines) {
+        for (const link of pipeline.links) {
+          if (linkStatus(link) !== status) continue;
+          if ((linkFailure(link, failOn) !== undefined) === failing) {
+            broken.push({ pipeline, link, status });
+          }
+        }
       }
     }
   }
@@ -104,7 +158,7 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   if (broken.length > 0) out += '### Links that are not allowed\n\n';
   let shown = 0;
   for (const b of broken) {
-    const block = renderLinkBlock(b.pipeline, b.link, b.status);
+    const block = renderLinkBlock(b.pipeline, b.link, b.status, linkFailure(b.link, failOn));
     if (out.length + block.length + reserve > budget) break;
     out += block;
     shown++;
@@ -155,7 +209,12 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   return out;
 }
 
-function renderLinkBlock(pipeline: ReportPipeline, link: ReportLink, status: LinkStatus): string {
+function renderLinkBlock(
+  pipeline: ReportPipeline,
+  link: ReportLink,
+  status: LinkStatus,
+  failure: LinkFailure | undefined,
+): string {
   const where = [pipeline.name, link.stage, link.action].filter((x) => x !== undefined);
   const rows: [string, string][] = [
     ['principal', code(link.principal)],
@@ -183,13 +242,28 @@ function renderLinkBlock(pipeline: ReportPipeline, link: ReportLink, status: Lin
       `${escapeMarkdown(link.accepted.reason)} (until ${escapeMarkdown(link.accepted.expires)})`,
     ]);
   }
+  if (link.expired) {
+    rows.push([
+      'expired',
+      `accepted until ${escapeMarkdown(link.expired.expires)} (${escapeMarkdown(link.expired.reason)}): ` +
+        'the baseline entry has expired, so the link fails the run',
+    ]);
+  }
   const doc = link.doc !== undefined ? asUri(link.doc) : undefined;
   if (doc) rows.push(['docs', `[${escapeMarkdown(link.requirement)}](<${doc}>)`]);
   else rows.push(['requirement', code(link.requirement)]);
   const level = link.level === 'recommended' ? ' (recommended)' : '';
+  const label =
+    failure === undefined || failure === 'denied' ? STATUS_LABEL[status] : `:x: ${status}`;
+  const fails =
+    failure === 'unknown'
+      ? ', fails the run (--fail-on unknown)'
+      : failure === 'expired'
+        ? `, fails the run (baseline entry expired on ${escapeMarkdown(link.expired!.expires)})`
+        : '';
   return (
     '<details>\n' +
-    `<summary>${STATUS_LABEL[status]}${level}: ${code(link.permission)} in ${where.map(escapeMarkdown).join(' / ')}</summary>\n\n` +
+    `<summary>${label}${level}${fails}: ${code(link.permission)} in ${where.map(escapeMarkdown).join(' / ')}</summary>\n\n` +
     '| | |\n| --- | --- |\n' +
     rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
     '\n\n</details>\n\n'

@@ -1,6 +1,8 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per requirement id, one result per link that is
- * not allowed (error for a required denial, warning for a recommended denial or an unknown link),
+ * not allowed (error for what fails the run: a required denial, an unknown link under failOn
+ * 'unknown', a link whose baseline entry expired; warning for a recommended denial or an unknown
+ * link that does not fail the run),
  * located at the deciding statement when known, else where the pipeline declares the action.
  * Accepted (baselined) links carry an external suppression so code scanning shows them closed.
  * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
@@ -11,6 +13,7 @@ import { sortProblems } from '../problems.js';
 import { DEFAULT_INFORMATION_URI, DEFAULT_TOOL_VERSION, type ReportOptions } from './options.js';
 import { stableJson } from './stableJson.js';
 import { asUri } from './asUri.js';
+import { NO_PIPELINES_ID, gateSummary, linkFailure, type LinkFailure } from './gate.js';
 import {
   compareStrings,
   decidingReason,
@@ -46,9 +49,12 @@ export function renderSarif(report: Report, options: ReportOptions = {}): string
       results.push(buildResult(pipeline, link, ruleIndex.get(link.requirement) ?? 0, options));
     }
   }
+  const failOn = options.failOn ?? 'denied';
+  const noPipelinesFails = gateSummary(report, failOn).noPipelinesFails;
   const notifications = sortProblems(report.problems).map((p) => {
     const n: Json = {
-      level: p.severity,
+      // the warning that no pipeline was found fails the run under failOn 'unknown'
+      level: p.id === NO_PIPELINES_ID && noPipelinesFails ? 'error' : p.severity,
       message: { text: clean(p.message) },
       descriptor: { id: clean(p.id) },
     };
@@ -139,9 +145,13 @@ function buildResult(
   options: ReportOptions,
 ): Json {
   const status = linkStatus(link);
+  // what fails the run (src/report/gate.ts) is an error: a required denial, an unknown link
+  // under failOn 'unknown', a link whose baseline entry has expired
+  const failure = linkFailure(link, options.failOn);
   const level =
-    link.level === 'required' &&
-    (link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied')
+    failure !== undefined ||
+    (link.level === 'required' &&
+      (link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied'))
       ? 'error'
       : 'warning';
   const reason = decidingReason(link);
@@ -162,7 +172,7 @@ function buildResult(
     ruleIndex,
     level,
     kind: 'fail',
-    message: { text: clean(resultMessage(pipeline, link)) },
+    message: { text: clean(resultMessage(pipeline, link, failure)) },
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(pipeline, link) },
     properties: resultProperties(pipeline, link),
   };
@@ -218,9 +228,21 @@ function buildWarningResult(
   return result;
 }
 
-function resultMessage(pipeline: ReportPipeline, link: ReportLink): string {
+function resultMessage(
+  pipeline: ReportPipeline,
+  link: ReportLink,
+  failure: LinkFailure | undefined,
+): string {
   const where = [pipeline.name, link.stage, link.action].filter((s) => s !== undefined).join(' / ');
   const parts = [`${linkSentence(link)} (${where}).`, `Why: ${link.why}.`];
+  if (link.expired) {
+    parts.push(
+      `A baseline entry accepted it until ${link.expired.expires} (${link.expired.reason}); ` +
+        'the entry has expired, so the link fails the run.',
+    );
+  } else if (failure === 'unknown') {
+    parts.push('Unknown links fail the run under --fail-on unknown.');
+  }
   const reason = decidingReason(link);
   if (reason) parts.push(`Decided by: ${formatReason(reason)}.`);
   if (link.missing && link.missing.length > 0) {
@@ -248,6 +270,7 @@ function resultProperties(pipeline: ReportPipeline, link: ReportLink): Json {
   if (link.missing) props['missing'] = [...link.missing];
   if (link.blocks) props['blocks'] = [...link.blocks];
   if (link.deniedBy.length > 0) props['deniedBy'] = link.deniedBy.map(formatReason);
+  if (link.expired) props['baselineExpired'] = { ...link.expired };
   return cleanDeep(props) as Json;
 }
 

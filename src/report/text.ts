@@ -160,6 +160,12 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
   if (link.blocks && link.blocks.length > 0) field('blocks', link.blocks.join(', '));
   if (link.declaredAt) field('declared at', formatLocation(link.declaredAt));
   if (link.accepted) field('accepted', `${link.accepted.reason} (until ${link.accepted.expires})`);
+  if (link.expired) {
+    field(
+      'expired',
+      `accepted until ${link.expired.expires} (${link.expired.reason}): the baseline entry has expired, so the link fails the run`,
+    );
+  }
   if (link.doc) field('docs', link.doc);
   field('link', `${link.id} [${link.requirement}]`);
 }

@@ -66,6 +66,11 @@ export interface ReportLink {
   readonly warnings?: readonly string[];
   /** set by applyBaseline (src/report/baseline.ts): a known finding accepted until `expires` */
   readonly accepted?: LinkAcceptance;
+  /**
+   * set by applyBaseline: a baseline entry accepted this link until a date now past, and no
+   * live entry does. The link is not accepted, and the run fails on it (src/report/gate.ts)
+   */
+  readonly expired?: LinkAcceptance;
 }
 
 /** Why a non-allowed link is accepted for now, and until when (YYYY-MM-DD, inclusive). */

@@ -272,6 +272,100 @@ describe('a baseline entry accepts a link of one pipeline, not of its namesake e
   });
 });
 
+/**
+ * The demo with the key policy fixed and no EventBridge rules file: only the trigger links are
+ * not allowed, and they are Unknown.
+ */
+function onlyUnknownDemo(): string {
+  const dir = demoCopy();
+  const keyFile = join(dir, KEY_FILE);
+  const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { Policy: string };
+  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
+  policy.Statement.push({
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+    Action: 'kms:Decrypt',
+    Resource: '*',
+  });
+  writeFileSync(keyFile, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
+  rmSync(join(dir, '111111111111/us-east-1/events.json'));
+  return dir;
+}
+
+describe('the reports agree with the exit code', () => {
+  it('--strict: markdown, github, junit and SARIF show the unknown links as failures', async () => {
+    const dir = onlyUnknownDemo();
+    expect((await cli(dir, 'analyze', '.')).code).toBe(0);
+    const out = join(dir, 'out');
+    const r = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--strict',
+      '--format',
+      'markdown,github,junit,sarif',
+      '--output-dir',
+      out,
+    );
+    expect(r.code).toBe(1);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).not.toContain('no pipeline fails');
+    expect(md).toContain('## permchain: 1 of 1 pipeline fails\n');
+    expect(readFileSync(join(out, 'report.github.txt'), 'utf8')).toMatch(/^::error .*unknown/m);
+    expect(readFileSync(join(out, 'report.xml'), 'utf8')).toMatch(
+      /<testsuites name="permchain" tests="\d+" failures="[1-9]/,
+    );
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8')) as {
+      runs: { results: { level: string }[] }[];
+    };
+    expect(sarif.runs[0]!.results.some((x) => x.level === 'error')).toBe(true);
+  });
+
+  it('an expired baseline entry fails the run and every report names it', async () => {
+    const dir = onlyUnknownDemo();
+    const file = join(dir, 'b.json');
+    expect(
+      (await cli(dir, 'baseline', '.', '--output', file, '--expires', '2025-01-31')).code,
+    ).toBe(0);
+    const unknownEntry = entries(file).find((e) => e.decision === 'Unknown')!;
+    writeBaselineFile(file, [unknownEntry]);
+    const out = join(dir, 'out');
+    const r = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--baseline',
+      file,
+      '--today',
+      '2025-02-01',
+      '--format',
+      'markdown,junit,github,sarif,text,json,html',
+      '--output-dir',
+      out,
+    );
+    expect(r.code).toBe(1);
+    for (const f of [
+      'report.md',
+      'report.xml',
+      'report.github.txt',
+      'report.sarif',
+      'report.txt',
+      'report.json',
+      'report.html',
+    ]) {
+      const text = readFileSync(join(out, f), 'utf8');
+      expect({ f, expired: text.includes('expired') && text.includes('2025-01-31') }).toEqual({
+        f,
+        expired: true,
+      });
+    }
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).not.toContain('no pipeline fails');
+    expect(readFileSync(join(out, 'report.xml'), 'utf8')).toContain(
+      '<failure type="baseline-expired"',
+    );
+  });
+});
+
 describe('SARIF and GitHub annotations name snapshot files as the repository has them', () => {
   it('relative to the working directory, not to the snapshot folder', async () => {
     const sarif = await cli(root, 'analyze', 'fixtures/demo', '--format', 'sarif');

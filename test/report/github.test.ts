@@ -46,7 +46,8 @@ describe('github workflow commands', () => {
     expect(logs.props['file']).toBe('infra/pipeline.yaml');
     expect(logs.props['line']).toBe('42');
     expect(lines[lines.length - 1]).toBe(
-      'permchain: 3 pipelines (1 fail), 2 denied, 2 unknown, 1 warning',
+      'permchain: 3 pipelines (1 fail), 2 denied, 2 unknown, 1 warning; the run fails: 1 input ' +
+        'error makes the analysis incomplete (exit 2)',
     );
   });
 

@@ -1,0 +1,183 @@
+/**
+ * Every report format agrees with the exit code: what fails the run (a required denial, an
+ * unknown link under --fail-on unknown, an expired baseline entry, no pipeline under --fail-on
+ * unknown) shows as a failure in each of them, and expired baseline entries are named.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyBaseline } from '../../src/report/baseline.js';
+import { exitCodeFor, gateSummary, linkFailure } from '../../src/report/gate.js';
+import { renderGithub } from '../../src/report/github.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import type { FailOn } from '../../src/report/options.js';
+import { computeVerdict } from '../../src/report/summarize.js';
+import { renderSarif } from '../../src/report/sarif.js';
+import { renderText } from '../../src/report/text.js';
+import type { Report, ReportLink } from '../../src/report/types.js';
+import { crossAccountReport } from './fixtures.js';
+import { findAll, parseXml } from './xmlCheck.js';
+
+const withoutErrors = (r: Report): Report => ({
+  ...r,
+  problems: r.problems.filter((p) => p.severity !== 'error'),
+});
+function mapLinks(r: Report, f: (l: ReportLink) => ReportLink): Report {
+  return {
+    ...r,
+    pipelines: r.pipelines.map((p) => {
+      const links = p.links.map(f);
+      return { ...p, links, verdict: computeVerdict(links) };
+    }),
+  };
+}
+const allow = (l: ReportLink): ReportLink => ({ ...l, decision: 'Allowed', deniedBy: [] });
+
+/** only the unknown links are not allowed */
+const onlyUnknown = mapLinks(withoutErrors(crossAccountReport()), (l) =>
+  l.decision === 'Unknown' ? l : allow(l),
+);
+const UNKNOWN_LINK = 'codebuild.start-build@Scan/Scan';
+/** an unknown link whose baseline entry expired; the other unknown links accepted */
+const expiredUnknown = applyBaseline(
+  onlyUnknown,
+  {
+    version: 1,
+    entries: [
+      {
+        pipeline: 'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan',
+        link: UNKNOWN_LINK,
+        reason: 'crawl pending',
+        expires: '2025-01-31',
+        decision: 'Unknown',
+      },
+    ],
+  },
+  '2025-02-01',
+);
+const noPipelines: Report = {
+  pipelines: [],
+  problems: [
+    {
+      file: 'snapshot',
+      pointer: '',
+      message: 'no pipelines found: nothing was analyzed',
+      id: 'input.no-pipelines',
+      severity: 'warning',
+    },
+  ],
+};
+
+interface Seen {
+  exit: number;
+  markdownPasses: boolean;
+  junitFailures: number;
+  githubErrors: number;
+  sarifErrors: number;
+}
+
+function look(report: Report, failOn: FailOn): Seen {
+  const o = { failOn };
+  const md = renderMarkdown(report, o);
+  const junit = parseXml(renderJunit(report, o));
+  const sarif = JSON.parse(renderSarif(report, o)) as {
+    runs: {
+      results: { level: string }[];
+      invocations: { toolExecutionNotifications: { level: string }[] }[];
+    }[];
+  };
+  const run = sarif.runs[0]!;
+  return {
+    exit: exitCodeFor(report, failOn),
+    markdownPasses: md.split('\n')[1]!.includes('no pipeline fails'),
+    junitFailures: Number(junit.attrs['failures']),
+    githubErrors: renderGithub(report, o)
+      .split('\n')
+      .filter((l) => l.startsWith('::error')).length,
+    sarifErrors:
+      run.results.filter((r) => r.level === 'error').length +
+      run.invocations[0]!.toolExecutionNotifications.filter((n) => n.level === 'error').length,
+  };
+}
+
+describe('every format agrees with the exit code', () => {
+  it.each([
+    ['unknown links under --fail-on unknown', onlyUnknown, 'unknown' as const, 1],
+    ['unknown links under --fail-on denied', onlyUnknown, 'denied' as const, 0],
+    ['an expired baseline entry on an unknown link', expiredUnknown.report, 'denied' as const, 1],
+    ['an expired baseline entry under --fail-on never', expiredUnknown.report, 'never' as const, 0],
+    ['no pipeline under --fail-on unknown', noPipelines, 'unknown' as const, 1],
+    ['no pipeline under --fail-on denied', noPipelines, 'denied' as const, 0],
+  ])('%s', (_name, report, failOn, exit) => {
+    const seen = look(report, failOn);
+    expect(seen.exit).toBe(exit);
+    if (exit === 1) {
+      expect(seen.markdownPasses).toBe(false);
+      expect(seen.junitFailures).toBeGreaterThan(0);
+      expect(seen.githubErrors).toBeGreaterThan(0);
+      expect(seen.sarifErrors).toBeGreaterThan(0);
+    } else {
+      expect(seen).toEqual({
+        exit: 0,
+        markdownPasses: true,
+        junitFailures: 0,
+        githubErrors: 0,
+        sarifErrors: 0,
+      });
+    }
+  });
+
+  it('counts what fails the run the same way in the gate and the markdown heading', () => {
+    const strict = renderMarkdown(onlyUnknown, { failOn: 'unknown' });
+    expect(strict).toContain('## permchain: 2 of 3 pipelines fail\n');
+    expect(strict).toContain('| :x: fail: unknown links (--fail-on unknown) |');
+    expect(strict).toContain(
+      'the run fails (exit 1): 2 required links unknown (--fail-on unknown).',
+    );
+    expect(renderMarkdown(noPipelines, { failOn: 'unknown' })).toContain(
+      '## permchain: no pipeline found: the run fails (--fail-on unknown)\n',
+    );
+    expect(gateSummary(onlyUnknown, 'unknown').failingPipelines).toBe(2);
+  });
+});
+
+describe('expired baseline entries are named in every report', () => {
+  const report = expiredUnknown.report;
+  const link = report.pipelines.flatMap((p) => p.links).find((l) => l.id === UNKNOWN_LINK)!;
+
+  it('the link carries the expired acceptance, and fails the run for it', () => {
+    expect(expiredUnknown.expired).toHaveLength(1);
+    expect(link.accepted).toBeUndefined();
+    expect(link.expired).toEqual({ reason: 'crawl pending', expires: '2025-01-31' });
+    expect(linkFailure(link, 'denied')).toBe('expired');
+    expect(linkFailure(link, 'never')).toBeUndefined();
+  });
+
+  it.each([
+    ['text', renderText(report)],
+    ['json', renderJson(report)],
+    ['markdown', renderMarkdown(report)],
+    ['junit', renderJunit(report)],
+    ['github', renderGithub(report)],
+    ['sarif', renderSarif(report)],
+    ['html', renderHtml(report)],
+  ])('%s', (_format, out) => {
+    expect(out).toContain('expired');
+    expect(out).toContain('2025-01-31');
+    expect(out).toContain('crawl pending');
+  });
+
+  it('junit marks it a failure of type baseline-expired; markdown lists it under its heading', () => {
+    const root = parseXml(renderJunit(report));
+    const failures = findAll(root, 'failure');
+    expect(failures.map((f) => f.attrs['type'])).toEqual(['baseline-expired']);
+    expect(failures[0]!.attrs['message']).toContain('its baseline entry expired on 2025-01-31');
+    const md = renderMarkdown(report);
+    expect(md).toContain('## permchain: 1 of 3 pipelines fails\n');
+    expect(md).toContain('### Expired baseline entries\n');
+    expect(md).toContain(
+      '- <code>nightly-scan</code> <code>codebuild.start-build&#64;Scan/Scan</code>: accepted until 2025-01-31 (crawl pending); expired, so the link fails the run',
+    );
+  });
+});
