@@ -4,7 +4,13 @@
  * link newly denied fails the change (diffBreaks); a recommended one is listed as a warning, as
  * analyze treats it.
  */
-import { escapeMarkdown } from './markdown.js';
+import {
+  DEFAULT_MARKDOWN_BUDGET,
+  GITHUB_COMMENT_LIMIT,
+  escapeMarkdown,
+  value,
+  withinBudget,
+} from './markdown.js';
 import { compareStrings, isDeniedDecision, plural } from './summarize.js';
 import { sanitizeForTerminal } from './text.js';
 import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
@@ -191,37 +197,70 @@ export function renderDiffText(d: ReportDiff): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderDiffMarkdown(d: ReportDiff): string {
-  const code = (s: string): string => `<code>${escapeMarkdown(s)}</code>`;
-  const lines: string[] = ['### permchain: changes in this pull request', ''];
+/**
+ * The diff as a pull-request comment, under GitHub's comment limit (65,536 characters, the
+ * budget of renderMarkdown): rows are added section by section, most severe first, while they
+ * fit; what is left out is counted per section. Values longer than a cell's budget are cut.
+ */
+export function renderDiffMarkdown(d: ReportDiff, options: { maxChars?: number } = {}): string {
+  const budget = Math.min(options.maxChars ?? DEFAULT_MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT - 1);
+  const code = (s: string): string => `<code>${value(s)}</code>`;
+  // room kept for the "not shown" notes
+  const reserve = 1_000;
+  let out = '### permchain: changes in this pull request\n\n';
   if (isEmptyDiff(d)) {
-    lines.push(`No link changed (${plural(d.unchanged, 'link')} unchanged).`);
-    return lines.join('\n') + '\n';
+    out += `No link changed (${plural(d.unchanged, 'link')} unchanged).\n`;
+    return out;
   }
-  lines.push(
+  out +=
     `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
-      `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged.`,
-    '',
-  );
+    `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged.\n\n`;
+  const left: string[] = [];
+  let full = false;
   for (const [key, title] of SECTIONS) {
     const list = d[key] as readonly LinkChange[];
     if (list.length === 0) continue;
-    lines.push(
-      `#### ${title} (${list.length})`,
-      '',
-      '| pipeline | link | change | principal | permission | resource |',
-      '| --- | --- | --- | --- | --- | --- |',
-    );
-    for (const c of list) {
-      lines.push(
-        `| ${code(c.pipeline)} | ${code(c.link)} | ${escapeMarkdown(changeWord(c))} | ${code(c.principal)} | ${code(c.permission)} | ${code(c.resource)} |`,
-      );
+    const head =
+      `#### ${title} (${list.length})\n\n` +
+      '| pipeline | link | change | principal | permission | resource |\n' +
+      '| --- | --- | --- | --- | --- | --- |\n';
+    let shown = 0;
+    if (!full && out.length + head.length + reserve <= budget) {
+      let section = head;
+      for (const c of list) {
+        const row = `| ${code(c.pipeline)} | ${code(c.link)} | ${escapeMarkdown(changeWord(c))} | ${code(c.principal)} | ${code(c.permission)} | ${code(c.resource)} |\n`;
+        if (out.length + section.length + row.length + reserve > budget) break;
+        section += row;
+        shown++;
+      }
+      out += section + '\n';
     }
-    lines.push('');
+    if (shown < list.length) {
+      full = true;
+      left.push(`${list.length - shown} ${title}`);
+    }
   }
-  if (d.pipelinesAdded.length > 0)
-    lines.push(`Pipelines added: ${d.pipelinesAdded.map(code).join(', ')}`, '');
-  if (d.pipelinesRemoved.length > 0)
-    lines.push(`Pipelines removed: ${d.pipelinesRemoved.map(code).join(', ')}`, '');
-  return lines.join('\n');
+  const pipelineList = (label: string, arns: readonly string[]): void => {
+    if (arns.length === 0) return;
+    let line = `${label}: `;
+    let shown = 0;
+    for (const arn of arns) {
+      const item = (shown > 0 ? ', ' : '') + code(arn);
+      if (out.length + line.length + item.length + reserve > budget) break;
+      line += item;
+      shown++;
+    }
+    if (shown < arns.length) {
+      line += `${shown > 0 ? ', ' : ''}and ${arns.length - shown} more`;
+    }
+    out += line + '\n\n';
+  };
+  pipelineList('Pipelines added', d.pipelinesAdded);
+  pipelineList('Pipelines removed', d.pipelinesRemoved);
+  if (left.length > 0) {
+    out +=
+      `**Changes not shown** (${left.join(', ')}): the comment would exceed GitHub's size ` +
+      'limit. Run `permchain diff --format text` for the full list.\n';
+  }
+  return withinBudget(out, budget);
 }

@@ -59,7 +59,17 @@ export const FORMAT_EXTENSIONS: Readonly<Record<FormatName, string>> = {
 };
 
 export { FAIL_ON, type FailOn, type ReportOptions } from './options.js';
-export { exitCodeFor, type ExitCode, type GateOptions } from './gate.js';
+export {
+  exitCodeFor,
+  gateSentence,
+  gateSummary,
+  linkFailure,
+  pipelineFails,
+  type ExitCode,
+  type GateOptions,
+  type GateSummary,
+  type LinkFailure,
+} from './gate.js';
 export {
   applyBaseline,
   baselineFromJson,

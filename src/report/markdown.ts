@@ -31,7 +31,8 @@ import type { Report, ReportLink, ReportPipeline } from './types.js';
 
 /** GitHub rejects issue and pull-request comments longer than 65,536 characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
-const DEFAULT_BUDGET = 65_000;
+/** the default budget of a comment: under the limit, with room for a CI step's own lines */
+export const DEFAULT_MARKDOWN_BUDGET = 65_000;
 /** first line of every comment, so a CI step can find and update its previous comment */
 export const MARKDOWN_MARKER = '<!-- permchain-report -->';
 
@@ -54,7 +55,32 @@ export function escapeMarkdown(s: string): string {
   );
 }
 
-const code = (s: string): string => `<code>${escapeMarkdown(s)}</code>`;
+/** a value from the input longer than this is cut (a cell, a summary line) */
+const MAX_VALUE = 300;
+
+/**
+ * A value from the input, escaped, cut after `max` characters saying how many were left out: a
+ * pipeline named with 40,000 characters cannot by itself exceed the comment limit.
+ */
+export function value(s: string, max = MAX_VALUE): string {
+  if (s.length <= max) return escapeMarkdown(s);
+  // do not split a surrogate pair
+  const end = /[\ud800-\udbff]/.test(s.charAt(max - 1)) ? max - 1 : max;
+  return `${escapeMarkdown(s.slice(0, end))}… (${s.length - end} more characters)`;
+}
+
+const code = (s: string, max = MAX_VALUE): string => `<code>${value(s, max)}</code>`;
+
+/** longer free text from the input (why, fix, a reason, a problem line) is cut after this */
+const MAX_TEXT = 1_000;
+/** a list in a link block (missing inputs, blocked stages, deciding policies) shows this many */
+const MAX_ITEMS = 20;
+
+function listOf(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_ITEMS).map((i) => code(i));
+  if (items.length > MAX_ITEMS) shown.push(`and ${items.length - MAX_ITEMS} more`);
+  return shown.join(', ');
+}
 
 const STATUS_LABEL: Readonly<Record<LinkStatus, string>> = {
   denied: ':x: denied',
@@ -99,39 +125,101 @@ function verdictLabel(p: ReportPipeline, failOn: FailOn): string {
   return `:x: fail: ${reasons.join(', ')}`;
 }
 
+/**
+ * Text under a size budget, so the comment stays under GitHub's limit: each piece is added only
+ * if it fits with room kept for the "not shown" notes; the notes themselves are short.
+ */
+class Budgeted {
+  text = '';
+  constructor(private readonly limit: number) {}
+  fits(piece: string, reserve = NOTE_RESERVE): boolean {
+    return this.text.length + piece.length + reserve <= this.limit;
+  }
+  add(piece: string): void {
+    this.text += piece;
+  }
+}
+
+/** room kept for the notes saying what was left out (each is under 300 characters) */
+const NOTE_RESERVE = 1_500;
+/** the summary table may take this share of the budget; the link blocks matter as much */
+const TABLE_SHARE = 0.4;
+
 export function renderMarkdown(report: Report, options: ReportOptions = {}): string {
-  const budget = Math.min(options.maxChars ?? DEFAULT_BUDGET, GITHUB_COMMENT_LIMIT - 1);
+  const budget = Math.min(options.maxChars ?? DEFAULT_MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT - 1);
   const failOn = options.failOn ?? 'denied';
   const g = gateSummary(report, failOn);
   const s = summarize(report);
-  const head: string[] = [MARKDOWN_MARKER];
-  head.push(
-    heading(report, failOn, g),
-    '',
-    '| pipeline | verdict | denied | unknown |',
-    '| --- | --- | ---: | ---: |',
+  const out = new Budgeted(budget);
+  out.add(
+    [
+      MARKDOWN_MARKER,
+      heading(report, failOn, g),
+      '',
+      '| pipeline | verdict | denied | unknown |',
+      '| --- | --- | ---: | ---: |',
+      '',
+    ].join('\n'),
   );
-  for (const p of report.pipelines) {
+  // every pipeline in report order when the table fits; else those that fail the run first,
+  // then by verdict, and as many as fit in the table's share
+  const row = (p: ReportPipeline): string => {
     const c = countLinks(p.links);
-    head.push(`| ${code(p.name)} | ${verdictLabel(p, failOn)} | ${c.denied} | ${c.unknown} |`);
+    return `| ${code(p.name)} | ${verdictLabel(p, failOn)} | ${c.denied} | ${c.unknown} |\n`;
+  };
+  const rows = report.pipelines.map((p) => ({ p, text: row(p) }));
+  const tableLimit = Math.floor(budget * TABLE_SHARE);
+  const tableFits = out.text.length + rows.reduce((n, r) => n + r.text.length, 0) <= tableLimit;
+  if (!tableFits) {
+    const rank = (p: ReportPipeline): number =>
+      pipelineFails(p, failOn) ? 0 : p.verdict === 'fail' ? 1 : p.verdict === 'unknown' ? 2 : 3;
+    rows.sort((a, b) => rank(a.p) - rank(b.p));
+  }
+  let listed = 0;
+  for (const r of rows) {
+    if (out.text.length + r.text.length > tableLimit) break;
+    out.add(r.text);
+    listed++;
+  }
+  if (listed < rows.length) {
+    const rest = rows.slice(listed).map((r) => r.p);
+    const failing = rest.filter((p) => pipelineFails(p, failOn)).length;
+    const byVerdict = (['fail', 'unknown', 'pass'] as const)
+      .map((v) => [v, rest.filter((p) => p.verdict === v).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([v, n]) => `${n} ${v}`)
+      .join(', ');
+    out.add(
+      `\n**${plural(rest.length, 'more pipeline')} not shown** (${byVerdict}` +
+        `${failing > 0 ? `; ${failing} of them fail the run` : ''}): the comment would exceed ` +
+        "GitHub's size limit. The pipelines that fail the run are listed first.\n",
+    );
   }
   const l = s.links;
-  head.push(
-    '',
-    `**${plural(l.total, 'link')}**: ${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
+  out.add(
+    '\n' +
+      `**${plural(l.total, 'link')}**: ${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
       `${plural(l.warning, 'warning')}${l.accepted > 0 ? `, ${l.accepted} accepted by the baseline` : ''}; ` +
-      `${escapeMarkdown(gateSentence(g, failOn))}.`,
-    '',
+      `${escapeMarkdown(gateSentence(g, failOn))}.\n\n`,
   );
+
   if (g.expired.length > 0) {
-    head.push('### Expired baseline entries', '');
+    out.add('### Expired baseline entries\n\n');
+    let named = 0;
     for (const { pipeline, link } of g.expired) {
-      head.push(
-        `- ${code(pipeline.name)} ${code(link.id)}: accepted until ${escapeMarkdown(link.expired!.expires)} ` +
-          `(${escapeMarkdown(link.expired!.reason)}); expired, so the link fails the run`,
+      const line =
+        `- ${code(pipeline.name)} ${code(link.id)}: accepted until ${value(link.expired!.expires)} ` +
+        `(${value(link.expired!.reason)}); expired, so the link fails the run\n`;
+      if (!out.fits(line)) break;
+      out.add(line);
+      named++;
+    }
+    if (named < g.expired.length) {
+      out.add(
+        `\n**${plural(g.expired.length - named, 'more expired entry', 'more expired entries')} not shown.**\n`,
       );
     }
-    head.push('');
+    out.add('\n');
   }
 
   // the links that fail the run first, then the others, each by severity
@@ -150,17 +238,14 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   }
 
   const problems = sortProblems(report.problems).map(
-    (p) => `- ${escapeMarkdown(formatProblem(p))}`,
+    (p) => `- ${value(formatProblem(p), MAX_TEXT)}`,
   );
-  // room kept for the "not shown" lines
-  const reserve = 400;
-  let out = head.join('\n') + '\n';
-  if (broken.length > 0) out += '### Links that are not allowed\n\n';
+  if (broken.length > 0) out.add('### Links that are not allowed\n\n');
   let shown = 0;
   for (const b of broken) {
     const block = renderLinkBlock(b.pipeline, b.link, b.status, linkFailure(b.link, failOn));
-    if (out.length + block.length + reserve > budget) break;
-    out += block;
+    if (!out.fits(block)) break;
+    out.add(block);
     shown++;
   }
   if (shown < broken.length) {
@@ -171,9 +256,10 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
       .filter(([, n]) => n > 0)
       .map(([st, n]) => `${n} ${st}`)
       .join(', ');
-    out +=
+    out.add(
       `**${plural(rest.length, 'more link')} not shown** (${byStatus}): the comment would exceed ` +
-      `GitHub's size limit. Run \`permchain analyze --format text\` for the full report.\n\n`;
+        `GitHub's size limit. Run \`permchain analyze --format text\` for the full report.\n\n`,
+    );
   }
   const warned = report.pipelines.flatMap((pipeline) =>
     pipeline.links.flatMap((link) =>
@@ -181,32 +267,43 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
     ),
   );
   if (warned.length > 0) {
-    let section = '### Allowed, but wider than it should be\n\n';
-    let listed = 0;
+    out.add('### Allowed, but wider than it should be\n\n');
+    let listedWarnings = 0;
     for (const { pipeline, link, w } of warned) {
-      const line = `- ${code(pipeline.name)} ${code(link.permission)} by ${code(link.principal)}: ${escapeMarkdown(w)}\n`;
-      if (out.length + section.length + line.length + reserve > budget) break;
-      section += line;
-      listed++;
+      const line = `- ${code(pipeline.name)} ${code(link.permission)} by ${code(link.principal)}: ${value(w, MAX_TEXT)}\n`;
+      if (!out.fits(line)) break;
+      out.add(line);
+      listedWarnings++;
     }
-    if (listed < warned.length)
-      section += `\n**${plural(warned.length - listed, 'more warning')} not shown.**\n`;
-    out += section + '\n';
+    if (listedWarnings < warned.length)
+      out.add(`\n**${plural(warned.length - listedWarnings, 'more warning')} not shown.**\n`);
+    out.add('\n');
   }
   if (problems.length > 0) {
-    let section = '### Input problems\n\n';
-    let listed = 0;
+    out.add('### Input problems\n\n');
+    let listedProblems = 0;
     for (const p of problems) {
-      if (out.length + section.length + p.length + 1 + reserve > budget) break;
-      section += p + '\n';
-      listed++;
+      if (!out.fits(p + '\n')) break;
+      out.add(p + '\n');
+      listedProblems++;
     }
-    if (listed < problems.length) {
-      section += `\n**${plural(problems.length - listed, 'more problem')} not shown.**\n`;
+    if (listedProblems < problems.length) {
+      out.add(`\n**${plural(problems.length - listedProblems, 'more problem')} not shown.**\n`);
     }
-    out += section;
   }
-  return out;
+  return withinBudget(out.text, budget);
+}
+
+/**
+ * The last guard: text over the budget (a budget smaller than the fixed parts) is cut at a line
+ * end, saying so. Every piece above is budgeted, so this does not happen with the default budget.
+ */
+export function withinBudget(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  const note = '\n**The rest of this comment was cut: it would exceed the size limit.**\n';
+  const room = Math.max(0, budget - note.length);
+  const cut = text.lastIndexOf('\n', room);
+  return (cut > 0 ? text.slice(0, cut) : '') + note;
 }
 
 function renderLinkBlock(
@@ -221,36 +318,38 @@ function renderLinkBlock(
     ['action', code(link.permission)],
     ['resource', code(link.resource)],
   ];
-  link.deniedBy.forEach((r, i) => {
+  link.deniedBy.slice(0, MAX_ITEMS).forEach((r, i) => {
     const loc = r.location ? ` at ${code(formatLocation(r.location))}` : '';
     rows.push([
       i === 0 ? 'decided by' : 'also',
-      escapeMarkdown(formatReason({ ...r, location: undefined })) + loc,
+      value(formatReason({ ...r, location: undefined }), MAX_TEXT) + loc,
     ]);
   });
-  rows.push(['why', escapeMarkdown(link.why)]);
-  if (link.missing && link.missing.length > 0) {
-    rows.push(['missing input', link.missing.map(code).join(', ')]);
+  if (link.deniedBy.length > MAX_ITEMS) {
+    rows.push(['also', `${link.deniedBy.length - MAX_ITEMS} more not shown`]);
   }
-  if (link.fix) rows.push(['fix', escapeMarkdown(link.fix)]);
-  if (link.blocks && link.blocks.length > 0)
-    rows.push(['blocks', link.blocks.map(code).join(', ')]);
+  rows.push(['why', value(link.why, MAX_TEXT)]);
+  if (link.missing && link.missing.length > 0) {
+    rows.push(['missing input', listOf(link.missing)]);
+  }
+  if (link.fix) rows.push(['fix', value(link.fix, MAX_TEXT)]);
+  if (link.blocks && link.blocks.length > 0) rows.push(['blocks', listOf(link.blocks)]);
   if (link.declaredAt) rows.push(['declared at', code(formatLocation(link.declaredAt))]);
   if (link.accepted) {
     rows.push([
       'accepted',
-      `${escapeMarkdown(link.accepted.reason)} (until ${escapeMarkdown(link.accepted.expires)})`,
+      `${value(link.accepted.reason)} (until ${value(link.accepted.expires)})`,
     ]);
   }
   if (link.expired) {
     rows.push([
       'expired',
-      `accepted until ${escapeMarkdown(link.expired.expires)} (${escapeMarkdown(link.expired.reason)}): ` +
+      `accepted until ${value(link.expired.expires)} (${value(link.expired.reason)}): ` +
         'the baseline entry has expired, so the link fails the run',
     ]);
   }
   const doc = link.doc !== undefined ? asUri(link.doc) : undefined;
-  if (doc) rows.push(['docs', `[${escapeMarkdown(link.requirement)}](<${doc}>)`]);
+  if (doc && doc.length <= MAX_TEXT) rows.push(['docs', `[${value(link.requirement)}](<${doc}>)`]);
   else rows.push(['requirement', code(link.requirement)]);
   const level = link.level === 'recommended' ? ' (recommended)' : '';
   const label =
@@ -259,11 +358,11 @@ function renderLinkBlock(
     failure === 'unknown'
       ? ', fails the run (--fail-on unknown)'
       : failure === 'expired'
-        ? `, fails the run (baseline entry expired on ${escapeMarkdown(link.expired!.expires)})`
+        ? `, fails the run (baseline entry expired on ${value(link.expired!.expires)})`
         : '';
   return (
     '<details>\n' +
-    `<summary>${label}${level}${fails}: ${code(link.permission)} in ${where.map(escapeMarkdown).join(' / ')}</summary>\n\n` +
+    `<summary>${label}${level}${fails}: ${code(link.permission)} in ${where.map((w) => value(w)).join(' / ')}</summary>\n\n` +
     '| | |\n| --- | --- |\n' +
     rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
     '\n\n</details>\n\n'

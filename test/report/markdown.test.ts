@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
+import { diffReports, renderDiffMarkdown } from '../../src/report/diff.js';
 import {
   GITHUB_COMMENT_LIMIT,
   MARKDOWN_MARKER,
   escapeMarkdown,
   renderMarkdown,
 } from '../../src/report/markdown.js';
+import type { Report, ReportPipeline } from '../../src/report/types.js';
 import { crossAccountReport, hostileReport, largeReport } from './fixtures.js';
+
+/** `n` pipelines of one allowed link each, but every 100th one has a denied link */
+function manyPipelines(n: number): Report {
+  const base = crossAccountReport().pipelines[1]!;
+  const pipelines: ReportPipeline[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `pipeline-with-a-long-name-${String(i).padStart(5, '0')}`;
+    const failing = i % 100 === 99;
+    pipelines.push({
+      ...base,
+      name,
+      arn: `arn:aws:codepipeline:us-east-1:111111111111:${name}`,
+      verdict: failing ? 'fail' : 'pass',
+      links: base.links
+        .slice(0, 1)
+        .map((l) => (failing ? { ...l, decision: 'ImplicitlyDenied' as const, deniedBy: [] } : l)),
+    });
+  }
+  return { pipelines, problems: [] };
+}
 
 describe('markdown', () => {
   it('starts with the marker and a summary table of every pipeline', () => {
@@ -73,5 +95,82 @@ describe('markdown', () => {
       '&#64;octocat &#35;12 &#42;x&#42; &#95;y&#95; &#96;z&#96; &#91;a&#93;(b) &lt;i&gt;&amp;',
     );
     expect(escapeMarkdown('a\r\nb\u001bc')).toBe('a b&#92;x1bc');
+  });
+
+  it('cuts the summary table of 1,201 pipelines to its share, failing pipelines first, and says so', () => {
+    const report = manyPipelines(1201);
+    const md = renderMarkdown(report);
+    expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(renderMarkdown(report)).toBe(md);
+    const rows = md.match(/^\| <code>pipeline-with-a-long-name-\d{5}<\/code>/gm) ?? [];
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.length).toBeLessThan(1201);
+    const m = /\*\*(\d+) more pipelines not shown\*\* \(([^)]*)\)/.exec(md);
+    expect(m).not.toBeNull();
+    expect(Number(m![1]) + rows.length).toBe(1201);
+    // the 12 failing pipelines come first
+    expect(md).toContain('| <code>pipeline-with-a-long-name-00099</code> | :x: fail | 1 | 0 |');
+    expect(md.indexOf('-01199</code>')).toBeLessThan(md.indexOf('-00000</code>'));
+    expect(m![2]).not.toContain('fail');
+    // the link blocks still have room
+    expect(md.split('<details>').length - 1).toBe(12);
+  });
+
+  it('cuts a value too long for a cell: a pipeline named with 80,000 characters', () => {
+    const r = crossAccountReport();
+    const name = 'P|'.repeat(40_000);
+    const report: Report = {
+      ...r,
+      pipelines: [{ ...r.pipelines[0]!, name }],
+    };
+    const md = renderMarkdown(report);
+    expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(md).toContain('… (79700 more characters)</code>');
+    expect(md).toMatch(
+      /^\| <code>(P&#124;){150}… \(79700 more characters\)<\/code> \| :x: fail \|/m,
+    );
+    // every link block is still shown
+    expect(md.split('<details>').length - 1).toBe(4);
+  });
+
+  it('keeps any budget, even one smaller than the fixed parts', () => {
+    for (const maxChars of [100, 600, 2_000]) {
+      const md = renderMarkdown(manyPipelines(300), { maxChars });
+      expect(md.length).toBeLessThanOrEqual(maxChars);
+    }
+  });
+});
+
+describe('diff markdown', () => {
+  const before = manyPipelines(1201);
+  const after: Report = {
+    ...before,
+    pipelines: before.pipelines.map((p) => ({
+      ...p,
+      links: p.links.map((l) => ({ ...l, decision: 'ImplicitlyDenied' as const, deniedBy: [] })),
+    })),
+  };
+
+  it('stays under the GitHub comment limit and says how many changes are left out', () => {
+    const d = diffReports(before, after);
+    expect(d.newlyDenied.length).toBe(1189);
+    const md = renderDiffMarkdown(d);
+    expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(renderDiffMarkdown(d)).toBe(md);
+    const rows = (md.match(/^\| <code>pipeline-with/gm) ?? []).length;
+    expect(rows).toBeGreaterThan(50);
+    expect(md).toContain(`**Changes not shown** (${1189 - rows} newly denied)`);
+    expect(renderDiffMarkdown(d, { maxChars: 3_000 }).length).toBeLessThanOrEqual(3_000);
+  });
+
+  it('cuts values too long for a cell', () => {
+    const name = 'P|'.repeat(40_000);
+    const d = diffReports(
+      { ...before, pipelines: [{ ...before.pipelines[0]!, name }] },
+      { ...after, pipelines: [{ ...after.pipelines[0]!, name }] },
+    );
+    const md = renderDiffMarkdown(d);
+    expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(md).toContain('… (79700 more characters)</code>');
   });
 });
