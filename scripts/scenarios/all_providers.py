@@ -14,6 +14,10 @@ from snapshot import (CREATED, OU, P, PolicyString, R, ROOT, T, doc, iam, kms_ke
 
 A = f'arn:aws:iam::{T}:role'
 BUCKET = f'platform-artifacts-{T}-{R}'
+W = 'us-west-2'  # the region of platform-legacy's canary stack: a cross-region action
+BUCKET_W = f'platform-artifacts-{T}-{W}'
+KEY_W_ID = '8f6e4d2c-0a1b-4c3d-9e5f-7a8b9c0d1e2f'
+KEY_W = f'arn:aws:kms:{W}:{T}:key/{KEY_W_ID}'
 KEY_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d'
 KEY = f'arn:aws:kms:{R}:{T}:key/{KEY_ID}'
 CONFIG_KEY_ID = '2b4d6f8a-0c1e-4a3b-8d5f-7a9b1c3d5e7f'
@@ -51,6 +55,9 @@ def pipeline_role_policy():
         stmt('ArtifactObjects', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl'], f'arn:aws:s3:::{BUCKET}/*'),
         stmt('ArtifactBucket', ['s3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:ListBucket'], f'arn:aws:s3:::{BUCKET}'),
         stmt('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], KEY),
+        stmt('ReplicaObjects', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl'], f'arn:aws:s3:::{BUCKET_W}/*'),
+        stmt('ReplicaBucket', ['s3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:ListBucket'], f'arn:aws:s3:::{BUCKET_W}'),
+        stmt('ReplicaKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], KEY_W),
         stmt('CodeCommit', ['codecommit:GetBranch', 'codecommit:GetCommit', 'codecommit:UploadArchive', 'codecommit:GetUploadArchiveStatus', 'codecommit:CancelUploadArchive', 'codecommit:GetRepository'], REPO_WEB),
         stmt('GitHubConnection', ['codestar-connections:UseConnection', 'codeconnections:UseConnection'], CONNECTION),
         stmt('EcrSource', 'ecr:DescribeImages', arn_of('ecr', 'repository/platform/api')),
@@ -58,7 +65,7 @@ def pipeline_role_policy():
         stmt('S3SourceBuckets', ['s3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation'], [f'arn:aws:s3:::{CONFIG_BUCKET}', f'arn:aws:s3:::{LEGACY_BUCKET}']),
         stmt('S3SourceKey', 'kms:Decrypt', CONFIG_KEY),
         stmt('CodeBuild', ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild', 'codebuild:StartBuildBatch', 'codebuild:BatchGetBuildBatches', 'codebuild:StopBuildBatch'], cb),
-        stmt('CloudFormationStacks', ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet'], [arn_of('cloudformation', f'stack/{s}/*') for s in ('platform-web', 'platform-legacy-preview', 'platform-legacy-canary')]),
+        stmt('CloudFormationStacks', ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet'], [arn_of('cloudformation', f'stack/{s}/*') for s in ('platform-web', 'platform-legacy-preview')] + [f'arn:aws:cloudformation:{W}:{T}:stack/platform-legacy-canary/*']),
         stmt('CloudFormationValidate', 'cloudformation:ValidateTemplate', '*'),
         stmt('PassCloudFormationRole', 'iam:PassRole', CFN_ROLE, condition={'StringEqualsIfExists': {'iam:PassedToService': 'cloudformation.amazonaws.com'}}),
         stmt('ApprovalNotifications', 'sns:Publish', TOPIC),
@@ -205,7 +212,7 @@ def legacy_stages():
         ]},
         {'name': 'Cleanup', 'actions': [
             action('DeletePreview', 'Deploy', 'CloudFormation', {'ActionMode': 'DELETE_ONLY', 'StackName': 'platform-legacy-preview', 'RoleArn': CFN_ROLE}),
-            action('RecreateCanary', 'Deploy', 'CloudFormation', {'ActionMode': 'REPLACE_ON_FAILURE', 'StackName': 'platform-legacy-canary', 'TemplatePath': 'BundleSource::canary.yaml', 'RoleArn': CFN_ROLE}, inputs=['BundleSource'], run_order=2),
+            action('RecreateCanary', 'Deploy', 'CloudFormation', {'ActionMode': 'REPLACE_ON_FAILURE', 'StackName': 'platform-legacy-canary', 'TemplatePath': 'BundleSource::canary.yaml', 'RoleArn': CFN_ROLE}, inputs=['BundleSource'], run_order=2, region=W),
         ]},
     ]
 
@@ -248,6 +255,8 @@ def all_providers():
     files[f'{T}/s3/{CONFIG_BUCKET}.json'] = bucket_file(tls_only(CONFIG_BUCKET), CONFIG_KEY)
     files[f'{T}/s3/{LEGACY_BUCKET}.json'] = bucket_file(tls_only(LEGACY_BUCKET))
     files[f'{T}/s3/{DOCS_BUCKET}.json'] = bucket_file(tls_only(DOCS_BUCKET), DOCS_KEY)
+    files[f'{T}/s3/{BUCKET_W}.json'] = dict(bucket_file(tls_only(BUCKET_W), KEY_W), LocationConstraint=W)
+    files[f'{T}/{W}/kms/{KEY_W_ID}.json'] = kms_key(KEY_W_ID, T, 'platform pipeline artifacts (us-west-2)', key_policy([PIPE_ROLE]), region=W)
     files[f'{T}/{R}/codebuild.json'] = {'projects': [
         project('platform-api-package', API_PACKAGE_ROLE, 'aws/codebuild/amazonlinux2-x86_64-standard:5.0', description='renders imagedefinitions.json and the appspec'),
         project('platform-api-test', API_TEST_ROLE, f'{ECR}/platform/test-runner:2024.06', description='api test suite, batch build'),
@@ -260,6 +269,9 @@ def all_providers():
     ], 'projectsNotFound': []}
     for name, stages in (('platform-containers', containers_stages()), ('platform-legacy', legacy_stages()), ('platform-web', web_stages())):
         files[f'{T}/{R}/codepipeline/{name}.json'] = pipeline_file(name, PIPE_ROLE, BUCKET, KEY, stages)
+    # platform-legacy has an action in us-west-2: one artifact store per region
+    legacy = files[f'{T}/{R}/codepipeline/platform-legacy.json']['pipeline']
+    legacy['artifactStores'] = {R: legacy.pop('artifactStore'), W: {'type': 'S3', 'location': BUCKET_W, 'encryptionKey': {'id': KEY_W, 'type': 'KMS'}}}
     files[f'{T}/{R}/events.json'] = {
         'Rules': [
             {'Name': 'platform-api-image-push', 'Arn': arn_of('events', 'rule/platform-api-image-push'), 'EventPattern': '{"source":["aws.ecr"],"detail-type":["ECR Image Action"],"detail":{"action-type":["PUSH"],"result":["SUCCESS"],"repository-name":["platform/api"],"image-tag":["latest"]}}', 'State': 'ENABLED', 'EventBusName': 'default'},

@@ -28,7 +28,13 @@ import {
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
-import type { ActionFacts, Catalog, CloneRefSource, ExpandedLink } from './catalogTypes.js';
+import type {
+  ActionFacts,
+  Catalog,
+  CloneRefSource,
+  ExpandedLink,
+  ReplicatedInput,
+} from './catalogTypes.js';
 
 export interface FactsWithGaps {
   readonly facts: ActionFacts;
@@ -52,6 +58,7 @@ export type FactGroup =
   | 's3Source'
   | 's3Deploy'
   | 'notificationTopic'
+  | 'replication'
   | 'events'
   | 'artifactStore';
 
@@ -345,6 +352,15 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
+  const replicatedInputs = replicatedInputsOf(
+    model,
+    pipeline,
+    action,
+    producers,
+    actionRegion,
+    gaps,
+  );
+
   let notificationTopic: ActionFacts['notificationTopic'];
   const topicArn =
     action.provider === 'Manual' ? parseArn(cfg['NotificationArn'] ?? '') : undefined;
@@ -386,6 +402,7 @@ export function actionFacts(
     outputArtifacts: action.outputArtifacts,
     ...(artifactStore ? { artifactStore } : {}),
     ...(codebuild ? { codebuild } : {}),
+    ...(replicatedInputs.length > 0 ? { replicatedInputs } : {}),
     ...(cloneRefSources ? { cloneRefSources } : {}),
     ...(codedeploy ? { codedeploy } : {}),
     ...(ecs ? { ecs } : {}),
@@ -601,4 +618,57 @@ function buildReferences(
     ...(parameters.size > 0 ? { parameters: [...parameters].sort() } : {}),
     ...(secrets.size > 0 ? { secrets: [...secrets].sort() } : {}),
   };
+}
+
+/**
+ * The input artifacts of an action produced in another region, each with the store and key it
+ * is copied from. The copy is CodePipeline's, made with the pipeline role: CDK grants the pipeline
+ * role read and write on each region's replication bucket and key ("The Pipeline role must be
+ * able to replicate to that bucket", aws-cdk-lib aws-codepipeline pipeline.ts), and a failed copy
+ * reports "Check source and destination artifact buckets exist and <pipeline service role> has
+ * permission to access it" (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html
+ * documents the copy, one store and key per region). A CodeBuild output is encrypted with its
+ * project's key (aws-facts.md 1.3), which the copy must decrypt.
+ */
+function replicatedInputsOf(
+  model: Model,
+  pipeline: PipelineModel,
+  action: ActionModel,
+  producers: Producers,
+  actionRegion: string,
+  gaps: Map<FactGroup, string>,
+): ReplicatedInput[] {
+  const out: ReplicatedInput[] = [];
+  const partition = partitionOf(pipeline);
+  for (const artifact of action.inputArtifacts) {
+    const producer = producers.get(artifact)?.action;
+    if (!producer) continue;
+    const from = producer.region ?? pipeline.region;
+    if (from === actionRegion) continue;
+    const store = pipeline.artifactStores.get(from);
+    if (!store) {
+      gaps.set('replication', `${pipeline.location.file}#/pipeline/artifactStores`);
+      out.push({ artifact, sourceRegion: from });
+      continue;
+    }
+    let sourceKeyArn: string | undefined;
+    if (producer.provider === 'CodeBuild') {
+      const account = (producer.roleArn && parseArn(producer.roleArn)?.account) || pipeline.account;
+      const project = producer.configuration['ProjectName'] ?? '';
+      const found = findCodeBuildProject(model, account, from, project);
+      if (found.kind === 'found') {
+        const p = found.value;
+        sourceKeyArn = keyArnOf(model, p.encryptionKey, p.account, p.region, partition);
+      } else gaps.set('replication', found.file ?? snapshotPath.codebuild(account, from));
+    } else {
+      sourceKeyArn = keyArnOf(model, store.encryptionKey?.id, pipeline.account, from, partition);
+    }
+    out.push({
+      artifact,
+      sourceRegion: from,
+      sourceBucket: store.bucket,
+      ...(sourceKeyArn !== undefined ? { sourceKeyArn } : {}),
+    });
+  }
+  return out;
 }

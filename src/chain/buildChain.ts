@@ -384,6 +384,7 @@ const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/source bucket|s3 source/i, 's3Source'],
   [/deploy bucket/i, 's3Deploy'],
   [/notification topic/i, 'notificationTopic'],
+  [/replication/i, 'replication'],
   [/eventbridge rule|rule role/i, 'events'],
   [/artifact store/i, 'artifactStore'],
 ];

@@ -144,6 +144,24 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description: "the ARN of each security group of the project's VPC configuration",
     list: true,
   },
+  'Replication.ArtifactKey': {
+    description:
+      "the object key of each input artifact produced in another region, which CodePipeline copies into the action region's artifact store",
+    list: true,
+  },
+  'Replication.SourceBucket': {
+    description: "the producer region's artifact store bucket of each `Replication.ArtifactKey`",
+    companionOf: 'Replication.ArtifactKey',
+  },
+  'Replication.SourceKeyArn': {
+    description:
+      'each key an input artifact produced in another region is encrypted with there (the store key, or the producing CodeBuild project key), which the copy decrypts',
+    list: true,
+  },
+  'Replication.SourceKeyRegion': {
+    description: 'the region of each `Replication.SourceKeyArn`',
+    companionOf: 'Replication.SourceKeyArn',
+  },
   'CodeBuild.ParameterArn': {
     description:
       'the ARN of each Parameter Store parameter the build reads (PARAMETER_STORE environment variables of the project, as the action overrides them)',
@@ -877,6 +895,28 @@ function resolvePlaceholder(
             : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:security-group/${g}`,
         ),
       };
+    case 'Replication.ArtifactKey': {
+      const inputs = facts.replicatedInputs ?? [];
+      return {
+        kind: 'list',
+        values: inputs.map((r) => artifactObjectKey(facts.pipelineName, r.artifact)),
+        companions: inputs.map((r) => ({ 'Replication.SourceBucket': r.sourceBucket })),
+      };
+    }
+    case 'Replication.SourceKeyArn': {
+      const inputs = facts.replicatedInputs ?? [];
+      const open = inputs.find((r) => r.sourceKeyArn === undefined);
+      if (open)
+        return unknown(
+          `the key of \`${open.artifact}\` in \`${open.sourceRegion}\` is not known (replication into \`${facts.actionRegion}\`)`,
+        );
+      const keys = [...new Map(inputs.map((r) => [r.sourceKeyArn!, r.sourceRegion])).entries()];
+      return {
+        kind: 'list',
+        values: keys.map(([k]) => k),
+        companions: keys.map(([, region]) => ({ 'Replication.SourceKeyRegion': region })),
+      };
+    }
     case 'CodeBuild.ParameterArn':
       if (!cb) return unknown(noProject);
       return {

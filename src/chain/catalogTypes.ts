@@ -165,6 +165,23 @@ export interface ArtifactStoreFacts {
   readonly keyArn?: string;
 }
 
+/**
+ * An input artifact an action reads in its own region, produced in another: CodePipeline copies
+ * it from the producer region's artifact store to the action region's
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html).
+ */
+export interface ReplicatedInput {
+  readonly artifact: string;
+  readonly sourceRegion: string;
+  /** the producer region's artifact store bucket; absent when the pipeline names none there */
+  readonly sourceBucket?: string;
+  /**
+   * the key the artifact is encrypted with there: the store key, or the producer's CodeBuild
+   * project key; absent when not known
+   */
+  readonly sourceKeyArn?: string;
+}
+
 export interface CodeBuildProjectFacts {
   readonly serviceRoleArn?: string;
   /** `logsConfig.cloudWatchLogs.status`; default ENABLED */
@@ -237,6 +254,11 @@ export interface ActionFacts {
   readonly artifactStore?: ArtifactStoreFacts;
   /** the CodeBuild project of a CodeBuild action */
   readonly codebuild?: CodeBuildProjectFacts;
+  /**
+   * input artifacts produced in another region: CodePipeline copies each into the artifact store
+   * of the action's region before the action runs (see ReplicatedInput)
+   */
+  readonly replicatedInputs?: readonly ReplicatedInput[];
   /** CODEBUILD_CLONE_REF inputs of a CodeBuild action; absent = none */
   readonly cloneRefSources?: readonly CloneRefSource[];
   readonly codedeploy?: {

@@ -898,6 +898,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   'CodeBuild.ParameterArn': 'arn:aws:ssm:eu-west-1:111111111111:parameter/app/x',
   'CodeBuild.SecretArn': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app/x-AbCdEf',
   'NotificationTopic.KeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
+  'Replication.SourceKeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'CodeBuild.SecurityGroupArn': 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-x',
   'Config.ConnectionArn': 'arn:aws:codestar-connections:eu-west-1:111111111111:connection/x',
   'CloneRef.ConnectionArn': 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x',
