@@ -130,20 +130,40 @@ function redactConfiguration(configuration: Obj): Obj {
   return out;
 }
 
+/** An action or a stage-condition rule, its configuration redacted. */
+function redactConfigured(item: unknown): unknown {
+  if (!isObj(item) || !isObj(item['configuration'])) return item;
+  return { ...item, configuration: redactConfiguration(item['configuration']) };
+}
+
+/**
+ * A stage's `beforeEntry` / `onSuccess` / `onFailure`: the rules of its conditions have
+ * configurations like actions (a LambdaInvoke rule's `UserParameters`)
+ * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html).
+ */
+function redactConditions(block: unknown): unknown {
+  if (!isObj(block) || !Array.isArray(block['conditions'])) return block;
+  return {
+    ...block,
+    conditions: block['conditions'].map((c: unknown) =>
+      isObj(c) && Array.isArray(c['rules']) ? { ...c, rules: c['rules'].map(redactConfigured) } : c,
+    ),
+  };
+}
+
 /** A get-pipeline output `{pipeline, metadata}`. */
 export function redactPipeline(output: unknown): unknown {
   if (!isObj(output) || !isObj(output['pipeline'])) return output;
   const pipeline = output['pipeline'];
   const stages = Array.isArray(pipeline['stages'])
     ? pipeline['stages'].map((stage: unknown) => {
-        if (!isObj(stage) || !Array.isArray(stage['actions'])) return stage;
-        return {
-          ...stage,
-          actions: stage['actions'].map((action: unknown) => {
-            if (!isObj(action) || !isObj(action['configuration'])) return action;
-            return { ...action, configuration: redactConfiguration(action['configuration']) };
-          }),
-        };
+        if (!isObj(stage)) return stage;
+        const out: Obj = { ...stage };
+        if (Array.isArray(stage['actions']))
+          out['actions'] = stage['actions'].map(redactConfigured);
+        for (const key of ['beforeEntry', 'onSuccess', 'onFailure'])
+          if (key in stage) out[key] = redactConditions(stage[key]);
+        return out;
       })
     : pipeline['stages'];
   return { ...output, pipeline: { ...pipeline, stages } };

@@ -331,6 +331,46 @@ describe('redaction of free-form values sent to what an action runs', () => {
     expect(file['Input']).toBe('in/input.json');
   });
 
+  it('redacts the configuration of stage-condition rules like that of actions', () => {
+    const out = redactPipeline({
+      pipeline: {
+        stages: [
+          {
+            name: 'Deploy',
+            actions: [],
+            beforeEntry: {
+              conditions: [
+                {
+                  result: 'FAIL',
+                  rules: [
+                    {
+                      name: 'Gate',
+                      configuration: { FunctionName: 'gate', UserParameters: 'token=hunter2' },
+                    },
+                  ],
+                },
+              ],
+            },
+            onFailure: { result: 'ROLLBACK' },
+          },
+        ],
+      },
+    }) as { pipeline: { stages: Record<string, unknown>[] } };
+    const stage = out.pipeline.stages[0]!;
+    expect(JSON.stringify(stage)).not.toContain('hunter2');
+    expect(stage['beforeEntry']).toEqual({
+      conditions: [
+        {
+          result: 'FAIL',
+          rules: [
+            { name: 'Gate', configuration: { FunctionName: 'gate', UserParameters: REDACTED } },
+          ],
+        },
+      ],
+    });
+    expect(stage['onFailure']).toEqual({ result: 'ROLLBACK' });
+  });
+
   it('keeps ParameterOverrides names and artifact reads, redacts every other value', () => {
     const overrides = JSON.stringify({
       DbPassword: 'hunter2',
