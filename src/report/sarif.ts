@@ -18,6 +18,7 @@ import {
   compareStrings,
   decidingReason,
   formatReason,
+  isAbsolutePath,
   linkSentence,
   linkStatus,
   toRepoPath,
@@ -307,12 +308,22 @@ function sarifLocation(loc: Location, options: ReportOptions): Json {
   return out;
 }
 
-/** a relative path as a URI reference: every segment percent-encoded */
+/**
+ * A path as a URI: a relative path becomes a relative reference (every segment
+ * percent-encoded, `../` kept); an absolute one (no root to be relative to, another drive)
+ * becomes a `file:` URI, since a relative reference starting with `/` is not valid SARIF
+ * (SARIF1004, §3.4.3: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
+ */
 function fileUri(path: string): string {
-  return path
+  const absolute = isAbsolutePath(path);
+  const encoded = path
     .split('/')
-    .map((seg) => encodeURIComponent(toWellFormed(seg)))
+    .map((seg, i) =>
+      absolute && i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(toWellFormed(seg)),
+    )
     .join('/');
+  if (!absolute) return encoded;
+  return path.startsWith('/') ? `file://${encoded}` : `file:///${encoded}`;
 }
 
 function clean(s: string): string {

@@ -10,6 +10,7 @@ import type {
   ReportLink,
   ReportPipeline,
 } from './types.js';
+import { posix } from 'node:path';
 import type { PolicyType } from '../policy/types.js';
 
 /**
@@ -184,7 +185,10 @@ export { toWellFormed } from './sanitize.js';
  * A location file as a repository-relative, forward-slash path: backslashes become slashes,
  * a leading `./` goes, and a file under `root` loses that prefix. A snapshot file (the loader
  * names it relative to the snapshot folder: `<account>/...` or `organization/...`) is first put
- * under `snapshotRoot`, so it names the file in the repository and not in the snapshot.
+ * under `snapshotRoot`, so it names the file in the repository and not in the snapshot. An
+ * absolute file outside `root` is written relative to it with `../` segments (a snapshot next
+ * to the working directory), so it stays a relative reference; one on another drive stays
+ * absolute.
  */
 export function toRepoPath(file: string, root?: string, snapshotRoot?: string): string {
   let f = file.replace(/\\/g, '/');
@@ -194,9 +198,34 @@ export function toRepoPath(file: string, root?: string, snapshotRoot?: string): 
   if (root !== undefined && root !== '') {
     const r = root.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
     if (f.startsWith(r)) f = f.slice(r.length);
+    else f = relativeTo(r, f) ?? f;
   }
   while (f.startsWith('./')) f = f.slice(2);
   return f;
+}
+
+/** `C:` of a Windows path (forward slashes), '' for a POSIX absolute path, else undefined */
+function absolutePrefix(p: string): string | undefined {
+  if (p.startsWith('/')) return '';
+  const m = /^([A-Za-z]:)\//.exec(p);
+  return m ? m[1]!.toUpperCase() : undefined;
+}
+
+/**
+ * `file` relative to the folder `dir` (both absolute, forward slashes, `dir` ending in `/`),
+ * with `..` segments; undefined when either is relative or they are on different drives.
+ */
+function relativeTo(dir: string, file: string): string | undefined {
+  const dp = absolutePrefix(dir);
+  const fp = absolutePrefix(file);
+  if (dp === undefined || fp === undefined || dp !== fp) return undefined;
+  const strip = (p: string): string => (dp === '' ? p : p.slice(2));
+  return posix.relative(strip(dir), strip(file));
+}
+
+/** A path that is absolute (POSIX `/...` or Windows `C:/...`, after slashes are normalised). */
+export function isAbsolutePath(p: string): boolean {
+  return absolutePrefix(p.replace(/\\/g, '/')) !== undefined;
 }
 
 /** A path the snapshot contract defines: under an account folder or `organization/`. */

@@ -382,6 +382,22 @@ describe('SARIF and GitHub annotations name snapshot files as the repository has
     const inside = await cli(demo, 'analyze', '.', '--format', 'github');
     expect(inside.out).toContain(`::error file=${KEY_FILE},`);
   });
+
+  it('a snapshot outside the working directory is named with ../ segments, never absolute', async () => {
+    const dir = demoCopy();
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    const sarif = await cli(sub, 'analyze', '..', '--format', 'sarif');
+    const uris = [...sarif.out.matchAll(/"uri": "([^"]*)"/g)].map((m) => m[1]!);
+    expect(uris).toContain(`../${KEY_FILE}`);
+    for (const uri of uris) {
+      expect(uri.startsWith('../')).toBe(true);
+      expect(existsSync(join(sub, decodeURIComponent(uri)))).toBe(true);
+    }
+    const github = await cli(sub, 'analyze', '..', '--format', 'github');
+    expect(github.out).toContain(`::error file=../${KEY_FILE},`);
+    expect(github.out).not.toContain(`file=${dir}`);
+  });
 });
 
 describe('an input with no pipeline', () => {

@@ -240,6 +240,57 @@ describe('sarif', () => {
     expect(uris.every((u) => !u.startsWith('/'))).toBe(true);
   });
 
+  it('names a file outside options.root with ../ segments, and one it cannot relate as a file: URI', () => {
+    const r = crossAccountReport();
+    const at = (file: string): Report => ({
+      ...r,
+      pipelines: r.pipelines.map((p) => ({
+        ...p,
+        links: p.links.map((l) => ({
+          ...l,
+          deniedBy: l.deniedBy.map((x) => ({ ...x, location: { file, pointer: '/Policy' } })),
+          declaredAt: { file, line: 3 },
+        })),
+        location: { file, line: 1 },
+      })),
+    });
+    const uris = (report: Report, root?: string): string[] => {
+      const doc = JSON.parse(
+        renderSarif(report, root !== undefined ? { root } : {}),
+      ) as unknown as {
+        runs: {
+          results: {
+            locations?: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          }[];
+        }[];
+      };
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      return [
+        ...new Set(
+          doc.runs[0]!.results.flatMap((x) =>
+            (x.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri),
+          ),
+        ),
+      ];
+    };
+    expect(uris(at('/tmp/ci/demo/my file.json'), '/tmp/ci/sub')).toEqual([
+      '../demo/my%20file.json',
+    ]);
+    expect(uris(at('/tmp/ci/demo/a.json'), '/tmp/ci/demo/')).toEqual(['a.json']);
+    expect(uris(at('/tmp/ci/demo/a.json'))).toEqual(['file:///tmp/ci/demo/a.json']);
+    expect(uris(at('C:\\ci\\demo\\a.json'), 'C:\\ci\\sub')).toEqual(['../demo/a.json']);
+    expect(uris(at('D:\\demo\\a.json'), 'C:\\ci\\sub')).toEqual(['file:///D:/demo/a.json']);
+    if (multitoolRuns) {
+      for (const [name, report, root] of [
+        ['outside', at('/tmp/ci/demo/a.json'), '/tmp/ci/sub'],
+        ['absolute', at('/tmp/ci/demo/a.json'), undefined],
+      ] as const) {
+        const log = renderSarif(report, root !== undefined ? { root } : {});
+        expect(multitoolFindings(name, log)).toEqual([]);
+      }
+    }
+  });
+
   it('marks baseline-accepted links as externally suppressed', () => {
     const s = JSON.parse(renderSarif(accepted)) as Sarif;
     const r = s.runs[0]!.results.find((x) => x.ruleId === 'codebuild.kms-decrypt')!;
