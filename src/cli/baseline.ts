@@ -124,10 +124,13 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
     entries: sortBaselineEntries([...written.entries, ...kept]),
   };
   writeOutputFile(out, [stableJson(baseline)]);
+  // the file name is the user's: shown with control characters escaped, so a name cannot forge
+  // a line (a CI workflow command) on stdout
   io.stdout(
-    `wrote ${baseline.entries.length} baseline entries to ${opts.output}` +
-      (kept.length > 0 ? ` (${kept.length} of pipelines not analyzed this time kept)` : '') +
-      '\n',
+    sanitizeForTerminal(
+      `wrote ${baseline.entries.length} baseline entries to ${opts.output}` +
+        (kept.length > 0 ? ` (${kept.length} of pipelines not analyzed this time kept)` : ''),
+    ) + '\n',
   );
   return 0;
 }

@@ -3,7 +3,7 @@
  * only this layer touches `process` (argv, streams, exit codes).
  * Exit codes: 0 ok, 1 findings (a denied link or request), 2 usage or input error.
  */
-import { sanitizeForTerminal } from '../report/sanitize.js';
+import { sanitizeForTerminal, sanitizeLines } from '../report/sanitize.js';
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAnalyze } from './analyze.js';
@@ -38,7 +38,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
+      // commander's messages quote the arguments as given (`unknown option '--x<LF>::error::'`):
+      // control and bidi characters are escaped, the message stays on its lines
+      writeErr: (s) => io.stderr(sanitizeLines(s)),
+      outputError: (s, write) => write(sanitizeCommanderError(s)),
     })
     .exitOverride();
   registerAnalyze(program, io, setExit, readVersion());
@@ -47,6 +50,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSimulate(program, io, setExit);
   registerCrawl(program, io, setExit);
   return program;
+}
+
+/**
+ * A commander error message (`error: ...\n`) made one safe line: a newline inside it comes from
+ * an argument and is escaped, except the one before commander's own `(Did you mean ...?)`.
+ */
+export function sanitizeCommanderError(s: string): string {
+  const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+  return (
+    body
+      .split(/\n(?=\(Did you mean )/)
+      .map(sanitizeForTerminal)
+      .join('\n') + '\n'
+  );
 }
 
 /** Run the CLI with the given argv; returns the exit code (never calls process.exit). */

@@ -24,7 +24,8 @@ import type { Location, Report } from './types.js';
 
 /**
  * Message data: `%`, CR and LF are percent-encoded (the runner decodes them); other control
- * characters are shown as `\xNN` so a value cannot drive the log viewer's terminal emulation.
+ * characters and the bidirectional controls (U+202A–U+202E, U+2066–U+2069) are shown as `\xNN`
+ * / `\uNNNN` so a value cannot drive the log viewer's terminal emulation or reorder its text.
  */
 export function escapeCommandData(s: string): string {
   return (
@@ -33,7 +34,7 @@ export function escapeCommandData(s: string): string {
       .replace(/\r/g, '%0D')
       .replace(/\n/g, '%0A')
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
         const code = c.charCodeAt(0);
         return code <= 0xff
           ? '\\x' + code.toString(16).padStart(2, '0')

@@ -519,6 +519,36 @@ describe('input values cannot forge lines on stderr', () => {
     expect(r.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
   });
 
+  it('baseline --output: the file name is printed with control characters escaped', async () => {
+    const dir = tempDir('forged-name');
+    const r = await cli(
+      dir,
+      'baseline',
+      demo,
+      '--output',
+      'bx\n::error::forged.json',
+      '--expires',
+      '2099-01-01',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('wrote 1 baseline entries to bx\\x0a::error::forged.json\n');
+    expect(existsSync(join(dir, 'bx\n::error::forged.json'))).toBe(true);
+  });
+
+  it("commander's own usage errors quote arguments with control characters escaped", async () => {
+    const bad = await cli(root, 'analyze', demo, '--no-such\n::error::forged\u202e');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("error: unknown option '--no-such\\x0a::error::forged\\u202e'\n");
+    expect(bad.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
+    expect(bad.err).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const extra = await cli(root, 'diff', demo, demo, 'x\n::error::y');
+    expect(extra.code).toBe(2);
+    expect(extra.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
+    // commander's suggestion keeps its own line
+    const typo = await cli(root, 'analyze', demo, '--strickt');
+    expect(typo.err).toContain("error: unknown option '--strickt'\n(Did you mean --strict?)\n");
+  });
+
   it('simulate prints request values with control characters escaped', async () => {
     const dir = tempDir('simulate-ctl');
     const request = join(dir, 'r.json');

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { renderGithub } from '../../src/report/github.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderText, sanitizeForTerminal } from '../../src/report/text.js';
 import { crossAccountReport, hostileReport } from './fixtures.js';
 
@@ -69,5 +71,24 @@ describe('text', () => {
     expect(sanitizeForTerminal('a\u001b[2Jb\r\n\u0085\u2028')).toBe(
       'a\\x1b[2Jb\\x0d\\x0a\\x85\\u2028',
     );
+  });
+
+  it('escapes the bidirectional controls that reorder what a terminal shows (Trojan Source)', () => {
+    const bidi = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069';
+    expect(sanitizeForTerminal(`x${bidi}y`)).toBe(
+      'x\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069y',
+    );
+    // other text of those scripts stays as it is
+    expect(sanitizeForTerminal('\u05d0\u05d1 \u0627\u200f')).toBe('\u05d0\u05d1 \u0627\u200f');
+    const r = crossAccountReport();
+    const named: typeof r = {
+      ...r,
+      pipelines: [{ ...r.pipelines[0]!, name: 'app\u202eesaeler' }],
+    };
+    for (const out of [renderText(named), renderGithub(named), renderMarkdown(named)]) {
+      expect(out).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      // shown as \u202e (markdown writes the backslash as &#92;)
+      expect(out).toMatch(/app(\\|&#92;)u202eesaeler/);
+    }
   });
 });
