@@ -129,6 +129,16 @@ export function runAnalyze(
         ? `--format needs a format name (one of ${FORMAT_NAMES.join(', ')})`
         : `unknown format \`${bad}\` (expected one of ${FORMAT_NAMES.join(', ')})`,
     );
+  // an empty name is a mistake (an unset variable in a CI script), never standard output or no
+  // baseline: a gate that silently ran without its baseline or wrote nowhere would mislead
+  for (const [flag, v] of [
+    ['--output', opts.output],
+    ['--output-dir', opts.outputDir],
+    ['--baseline', opts.baseline],
+  ] as const) {
+    const what = flag === '--output-dir' ? 'folder' : 'file';
+    if (v === '') return usage(io, `${flag} needs a ${what} name, not an empty value`);
+  }
   if (formats.length > 1 && !opts.outputDir) return usage(io, 'several formats need --output-dir');
   if (opts.output && opts.outputDir)
     return usage(io, '--output and --output-dir cannot be used together');

@@ -75,6 +75,10 @@ export function registerBaseline(
 }
 
 function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: CliIo): number {
+  if (opts.output === '') {
+    io.stderr('error: --output needs a file name, not an empty value\n');
+    return 2;
+  }
   if (!isIsoDate(opts.expires)) {
     io.stderr(
       sanitizeForTerminal(`error: --expires \`${opts.expires}\` is not a date written YYYY-MM-DD`) +

@@ -675,6 +675,9 @@ describe('option values', () => {
       ['--strict', '--fail-on', 'bogus'],
       'unknown --fail-on value `bogus` (expected denied, unknown, never)',
     ],
+    [['--output', ''], '--output needs a file name, not an empty value'],
+    [['--output-dir', ''], '--output-dir needs a folder name, not an empty value'],
+    [['--baseline', ''], '--baseline needs a file name, not an empty value'],
     [
       ['--format', ''],
       '--format needs a format name (one of text, json, sarif, junit, markdown, github, mermaid, dot, html)',
@@ -682,6 +685,16 @@ describe('option values', () => {
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const r = await cli(root, 'analyze', demo, ...args);
     expect(r).toMatchObject({ code: 2, out: '', err: `error: ${message}\n` });
+  });
+
+  it('baseline --output "" is a usage error, not a read of the working directory', async () => {
+    const dir = tempDir('empty-output');
+    const r = await cli(dir, 'baseline', demo, '--output', '', '--expires', '2099-01-01');
+    expect(r).toMatchObject({
+      code: 2,
+      out: '',
+      err: 'error: --output needs a file name, not an empty value\n',
+    });
   });
 
   it('--strict with --fail-on unknown agrees; --today takes a real date', async () => {
