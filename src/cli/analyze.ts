@@ -1,7 +1,8 @@
 /**
  * `permchain analyze <input>`: load a snapshot folder, evaluate every link of every pipeline
- * and report. Exit 0 when every required link is allowed, 1 when one is denied (or, with
- * --strict / --fail-on unknown, unknown), 2 on input or usage errors.
+ * and report. Exit 0 when no required link is denied, 1 when one is (or, with --strict /
+ * --fail-on unknown, unknown; or a baseline entry has expired), 2 on input or usage errors
+ * (src/report/gate.ts).
  */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import {
   applyBaseline,
   describeAmbiguousEntry,
   describeChangedEntry,
+  describeDuplicateEntries,
   isIsoDate,
   type BaselineEntry,
 } from '../report/baseline.js';
@@ -106,8 +108,11 @@ export function registerAnalyze(
         'repository being deployed. PIPELINE/NAME=DIR gives it for one pipeline only.\n' +
         '\nAn input with no pipeline at all (a wrong path or region folder, an empty crawl) is a\n' +
         'warning in every format; with --strict (--fail-on unknown) it fails the run.\n' +
-        '\nExit codes: 0 every required link allowed, 1 a link denied (or unknown with --strict),\n' +
-        '2 input or usage error (after everything readable was analyzed and reported).',
+        '\nExit codes: 0 no required link denied (unknown links and recommended ones do not fail the\n' +
+        'run by default; --fail-on never always gives 0), 1 a required link denied and not accepted\n' +
+        'by --baseline, a baseline entry that has expired, or with --strict (--fail-on unknown) a\n' +
+        'required link unknown or no pipeline found, 2 input or usage error (after everything\n' +
+        'readable was analyzed and reported).',
     )
     .action((input: string | undefined, opts: AnalyzeCliOptions) => {
       setExit(runAnalyze(input, opts, io, version));
@@ -207,7 +212,18 @@ export function runAnalyze(
       id: 'baseline.entry.pipeline-ambiguous',
       severity: 'warning',
     }));
-    gateWarnings.push(...changed, ...ambiguous);
+    // several entries for one link (one expired, one live): only one decides
+    const duplicates = applied.duplicates.map((group): Problem => {
+      const where = (e: BaselineEntry): string => parsed.pointers.get(e) ?? '';
+      return {
+        file: opts.baseline!,
+        pointer: where(group[0]!),
+        message: describeDuplicateEntries(group, where),
+        id: 'baseline.entry.duplicate',
+        severity: 'warning',
+      };
+    });
+    gateWarnings.push(...changed, ...ambiguous, ...duplicates);
     report = {
       ...applied.report,
       problems: sortProblems([
@@ -215,6 +231,7 @@ export function runAnalyze(
         ...parsed.problems,
         ...changed,
         ...ambiguous,
+        ...duplicates,
       ]),
     };
     expired = applied.expired;

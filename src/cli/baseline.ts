@@ -23,6 +23,7 @@ import {
   type ParsedBaseline,
 } from '../report/baseline.js';
 import { stableJson } from '../report/stableJson.js';
+import { plural } from '../report/summarize.js';
 import type { Report } from '../report/types.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
@@ -86,6 +87,14 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
     );
     return 2;
   }
+  // a date already past writes entries that have expired: allowed (a test of the gate), said
+  const today = new Date().toISOString().slice(0, 10);
+  if (opts.expires < today) {
+    io.stderr(
+      `warning: --expires ${opts.expires} is in the past (today is ${today} UTC): the entries ` +
+        'written have expired already, and `analyze --baseline` fails on them\n',
+    );
+  }
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) {
     io.stderr(sanitizeForTerminal(`error: ${loaded.usage}`) + '\n');
@@ -132,7 +141,7 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   // a line (a CI workflow command) on stdout
   io.stdout(
     sanitizeForTerminal(
-      `wrote ${baseline.entries.length} baseline entries to ${opts.output}` +
+      `wrote ${plural(baseline.entries.length, 'baseline entry', 'baseline entries')} to ${opts.output}` +
         (kept.length > 0 ? ` (${kept.length} of pipelines not analyzed this time kept)` : ''),
     ) + '\n',
   );

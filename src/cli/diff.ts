@@ -27,6 +27,11 @@ import {
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
+const collect = (value: string, previous: string[]): string[] => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
+
 export function registerDiff(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const command = program
     .command('diff')
@@ -53,7 +58,12 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     )
     .option('--parameter <key=value>', 'a parameter of a template; repeatable', repeat, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
-    .option('--pipeline <name>', 'only this pipeline (name or ARN)');
+    .option(
+      '--pipeline <name>',
+      'only this pipeline (name or ARN); repeatable or comma-separated, as for analyze',
+      collect,
+      [],
+    );
   // the artifact folders (the repository being changed) are read for both inputs
   addArtifactOption(command).action((beforeArg: string, afterArg: string, opts: DiffCliOptions) => {
     if (!(FORMATS as readonly string[]).includes(opts.format)) {
@@ -65,7 +75,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       setExit(2);
       return;
     }
-    const pipelines = opts.pipeline ? [opts.pipeline] : [];
+    const pipelines = opts.pipeline;
     const problems: Problem[] = [];
     const warnings: Problem[] = [];
     const reports: Report[] = [];
@@ -104,7 +114,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
 
 interface DiffCliOptions extends Partial<InputCliOptions> {
   format: string;
-  pipeline?: string;
+  pipeline: string[];
   snapshot?: string;
   artifact: string[];
   parameter: string[];

@@ -54,6 +54,11 @@ export interface BaselineResult {
   readonly changed: readonly ChangedEntry[];
   /** entries naming by name a pipeline that several analyzed pipelines are named: they accept nothing */
   readonly ambiguous: readonly AmbiguousEntry[];
+  /**
+   * groups of entries that match the same link (say one expired and one live): only one
+   * decides, so the file says two things about one link. Each group sorted as a baseline file is
+   */
+  readonly duplicates: readonly (readonly BaselineEntry[])[];
 }
 
 export interface AmbiguousEntry {
@@ -106,6 +111,7 @@ export function applyBaseline(report: Report, baseline: Baseline, today: string)
     }
   }
   const used = new Set<BaselineEntry>(ambiguous.keys());
+  const duplicates: BaselineEntry[][] = [];
   const expired = new Set<BaselineEntry>();
   const changed = new Map<BaselineEntry, LinkDecision>();
   const pipelines = report.pipelines.map((pipeline) => {
@@ -116,6 +122,7 @@ export function applyBaseline(report: Report, baseline: Baseline, today: string)
         (e) => e.link === link.id && namesPipeline(e, pipeline, byName),
       );
       for (const e of candidates) used.add(e);
+      if (candidates.length > 1) duplicates.push(sortBaselineEntries(candidates));
       const same = candidates.filter(
         (e) => e.decision === undefined || e.decision === link.decision,
       );
@@ -150,7 +157,26 @@ export function applyBaseline(report: Report, baseline: Baseline, today: string)
       entry,
       pipelines: ambiguous.get(entry)!,
     })),
+    duplicates,
   };
+}
+
+/**
+ * One line for entries that match the same link: which one decides (a live entry of the
+ * link's decision, else none), so a forgotten expired or stale twin is seen and removed.
+ */
+export function describeDuplicateEntries(
+  group: readonly BaselineEntry[],
+  where: (e: BaselineEntry) => string,
+): string {
+  const first = group[0]!;
+  const list = group
+    .map((e) => `${where(e)} (${e.decision ?? 'any decision'}, until ${e.expires})`)
+    .join(', ');
+  return (
+    `${group.length} baseline entries match \`${first.pipeline}\` / \`${first.link}\`: ${list}; ` +
+    "a live entry of the link's decision accepts it, the others say nothing: keep one"
+  );
 }
 
 /** One line for an entry that names by name a pipeline several analyzed pipelines are named. */

@@ -75,6 +75,7 @@ export {
   baselineFromJson,
   describeAmbiguousEntry,
   describeChangedEntry,
+  describeDuplicateEntries,
   parseBaseline,
   sortBaselineEntries,
   writeBaseline,

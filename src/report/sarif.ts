@@ -1,8 +1,8 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per requirement id, one result per link that is
  * not allowed (error for what fails the run: a required denial, an unknown link under failOn
- * 'unknown', a link whose baseline entry expired; warning for a recommended denial or an unknown
- * link that does not fail the run),
+ * 'unknown', a link whose baseline entry expired; warning for a recommended denial; kind `open`
+ * and level `none` for an unknown link that does not fail the run),
  * located at the deciding statement when known, else where the pipeline declares the action.
  * Accepted (baselined) links carry an external suppression so code scanning shows them closed.
  * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
@@ -74,7 +74,13 @@ export function renderSarif(report: Report, options: ReportOptions = {}): string
       },
     },
     // Input problems (unreadable snapshot files...) are not findings: they go to the invocation.
-    invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+    // An input error leaves the analysis incomplete (the run exits 2): not a successful run.
+    invocations: [
+      {
+        executionSuccessful: !report.problems.some((p) => p.severity === 'error'),
+        toolExecutionNotifications: notifications,
+      },
+    ],
     results,
     columnKind: 'utf16CodeUnits',
   };
@@ -149,10 +155,13 @@ function buildResult(
   // what fails the run (src/report/gate.ts) is an error: a required denial, an unknown link
   // under failOn 'unknown', a link whose baseline entry has expired
   const failure = linkFailure(link, options.failOn);
-  const level =
-    failure !== undefined ||
-    (link.level === 'required' &&
-      (link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied'))
+  const denied = link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied';
+  // an Unknown link the run does not fail on is `open`: the tool could not tell pass from fail
+  // (§3.27.9), and a kind other than `fail` has level `none` (§3.27.10)
+  const open = link.decision === 'Unknown' && failure === undefined;
+  const level = open
+    ? 'none'
+    : failure !== undefined || (link.level === 'required' && denied)
       ? 'error'
       : 'warning';
   const reason = decidingReason(link);
@@ -172,7 +181,7 @@ function buildResult(
     ruleId: clean(link.requirement),
     ruleIndex,
     level,
-    kind: 'fail',
+    kind: open ? 'open' : 'fail',
     message: { text: clean(resultMessage(pipeline, link, failure)) },
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(pipeline, link) },
     properties: resultProperties(pipeline, link),

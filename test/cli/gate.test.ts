@@ -144,6 +144,71 @@ describe('a baseline entry accepts only the decision it was written for', () => 
   });
 });
 
+describe('baseline mistakes are said', () => {
+  it('two entries for one link (one expired, one live): a warning names both', async () => {
+    const dir = tempDir('baseline-duplicate');
+    const file = join(dir, 'b.json');
+    const live = { pipeline: EAST, link: BROKEN, reason: 'new', expires: '2099-01-01' };
+    const old = { pipeline: 'demo-app', link: BROKEN, reason: 'old', expires: '2020-01-01' };
+    writeBaselineFile(file, [live, old]);
+    const r = await cli(dir, 'analyze', demo, '--baseline', file, '--format', 'json');
+    expect(r.code).toBe(0);
+    const message =
+      `2 baseline entries match \`${EAST}\` / \`${BROKEN}\`: /entries/0 (any decision, until ` +
+      "2099-01-01), /entries/1 (any decision, until 2020-01-01); a live entry of the link's " +
+      'decision accepts it, the others say nothing: keep one';
+    expect(r.err).toBe(`warning: ${file}#/entries/0: ${message} [baseline.entry.duplicate]\n`);
+    expect((JSON.parse(r.out) as Report).problems.map((p) => p.id)).toEqual([
+      'baseline.entry.duplicate',
+    ]);
+  });
+
+  it('--expires in the past is written, with a warning; one entry is one entry', async () => {
+    const dir = tempDir('baseline-past');
+    const file = join(dir, 'b.json');
+    const r = await cli(dir, 'baseline', demo, '--output', file, '--expires', '2020-01-01');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`wrote 1 baseline entry to ${file}\n`);
+    expect(r.err).toMatch(
+      /^warning: --expires 2020-01-01 is in the past \(today is \d{4}-\d{2}-\d{2} UTC\): the entries written have expired already, and `analyze --baseline` fails on them\n$/,
+    );
+    const future = await cli(dir, 'baseline', demo, '--output', file, '--expires', '2999-01-01');
+    expect(future.err).toBe('');
+  });
+});
+
+describe('help and options say what the commands do', () => {
+  it('analyze --help states the exit codes as the gate gives them', async () => {
+    const help = await cli(root, 'analyze', '--help');
+    expect(help.code).toBe(0);
+    const text = help.out.replace(/\s+/g, ' ');
+    expect(text).not.toContain('0 every required link allowed');
+    expect(text).toContain(
+      'Exit codes: 0 no required link denied (unknown links and recommended ones do not fail the run by default',
+    );
+    expect(text).toContain('a baseline entry that has expired');
+    // and it does: a demo with only Unknown links exits 0 by default, 1 with --strict
+    const dir = onlyUnknownDemo();
+    expect((await cli(dir, 'analyze', '.')).code).toBe(0);
+    expect((await cli(dir, 'analyze', '.', '--strict')).code).toBe(1);
+  });
+
+  it('diff --pipeline is repeatable, as for analyze', async () => {
+    const dir = twoRegionDemo();
+    const count = async (...pipelines: string[]): Promise<number> => {
+      const r = await cli(dir, 'diff', '.', '.', ...pipelines.flatMap((p) => ['--pipeline', p]));
+      expect(r.code).toBe(0);
+      return Number(/\((\d+) links unchanged\)/.exec(r.out)![1]);
+    };
+    const east = await count(EAST);
+    const west = await count(WEST);
+    expect(east).toBeGreaterThan(0);
+    expect(await count(EAST, WEST)).toBe(east + west);
+    const both = await cli(dir, 'diff', '.', '.', '--pipeline', `${EAST},${WEST}`);
+    expect(both.out).toContain(`(${east + west} links unchanged)`);
+  });
+});
+
 describe('baseline --pipeline', () => {
   it('keeps the entries of pipelines it did not analyze; a full run rewrites them all', async () => {
     const dir = tempDir('baseline-pipeline');
@@ -531,7 +596,7 @@ describe('input values cannot forge lines on stderr', () => {
       '2099-01-01',
     );
     expect(r.code).toBe(0);
-    expect(r.out).toBe('wrote 1 baseline entries to bx\\x0a::error::forged.json\n');
+    expect(r.out).toBe('wrote 1 baseline entry to bx\\x0a::error::forged.json\n');
     expect(existsSync(join(dir, 'bx\n::error::forged.json'))).toBe(true);
   });
 

@@ -70,6 +70,7 @@ type Sarif = {
       ruleId: string;
       ruleIndex: number;
       level: string;
+      kind: string;
       message: { text: string };
       locations?: {
         physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
@@ -162,8 +163,18 @@ describe('sarif', () => {
     expect(byRule.get('codebuild.kms-decrypt')!.level).toBe('error');
     expect(byRule.get('cross-account.kms-decrypt')!.level).toBe('error');
     expect(byRule.get('codebuild.logs')!.level).toBe('warning');
-    expect(byRule.get('cross-account.s3-get')!.level).toBe('warning');
-    expect(byRule.get('codebuild.start-build')!.level).toBe('warning');
+    // an unknown link that does not fail the run: kind open, level none (SARIF §3.27.9-10)
+    for (const id of ['cross-account.s3-get', 'codebuild.start-build']) {
+      expect(byRule.get(id)).toMatchObject({ kind: 'open', level: 'none' });
+    }
+    expect(byRule.get('codebuild.logs')).toMatchObject({ kind: 'fail' });
+    // under --fail-on unknown they fail the run: kind fail, level error
+    const strict = JSON.parse(renderSarif(crossAccountReport(), { failOn: 'unknown' })) as Sarif;
+    const strictRule = new Map(strict.runs[0]!.results.map((r) => [r.ruleId, r]));
+    for (const id of ['cross-account.s3-get', 'codebuild.start-build']) {
+      expect(strictRule.get(id)).toMatchObject({ kind: 'fail', level: 'error' });
+    }
+    expect(validate(strict)).toBe(true);
 
     // explicit SCP deny: located at the SCP statement (snapshot file + pointer)
     const scp = byRule.get('cross-account.kms-decrypt')!;
@@ -191,6 +202,18 @@ describe('sarif', () => {
     expect(byRule.get('cross-account.s3-get')!.message.text).toContain(
       'snapshot/111111111111/s3/tools-artifacts-111111111111.json',
     );
+  });
+
+  it('says the run was not successful when an input error left the analysis incomplete', () => {
+    type Inv = { runs: { invocations: { executionSuccessful: boolean }[] }[] };
+    const success = (r: Report): boolean =>
+      (JSON.parse(renderSarif(r)) as Inv).runs[0]!.invocations[0]!.executionSuccessful;
+    const report = crossAccountReport();
+    expect(report.problems.some((p) => p.severity === 'error')).toBe(true);
+    expect(success(report)).toBe(false);
+    expect(
+      success({ ...report, problems: report.problems.filter((p) => p.severity !== 'error') }),
+    ).toBe(true);
   });
 
   it('keeps fingerprints stable when messages and lines change, distinct per link', () => {
