@@ -183,16 +183,17 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   }
   if (listed < rows.length) {
     const rest = rows.slice(listed).map((r) => r.p);
-    const failing = rest.filter((p) => pipelineFails(p, failOn)).length;
-    const byVerdict = (['fail', 'unknown', 'pass'] as const)
-      .map((v) => [v, rest.filter((p) => p.verdict === v).length] as const)
+    // what each left-out pipeline is: failing the run, else its verdict
+    const kind = (p: ReportPipeline): string =>
+      pipelineFails(p, failOn) ? 'fail the run' : p.verdict === 'fail' ? 'fail' : p.verdict;
+    const counts = ['fail the run', 'fail', 'unknown', 'pass']
+      .map((k) => [k, rest.filter((p) => kind(p) === k).length] as const)
       .filter(([, n]) => n > 0)
-      .map(([v, n]) => `${n} ${v}`)
+      .map(([k, n]) => `${n} ${k}`)
       .join(', ');
     out.add(
-      `\n**${plural(rest.length, 'more pipeline')} not shown** (${byVerdict}` +
-        `${failing > 0 ? `; ${failing} of them fail the run` : ''}): the comment would exceed ` +
-        "GitHub's size limit. The pipelines that fail the run are listed first.\n",
+      `\n**${plural(rest.length, 'more pipeline')} not shown** (${counts}): the comment would ` +
+        "exceed GitHub's size limit. The pipelines that fail the run are listed first.\n",
     );
   }
   const l = s.links;
