@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
 import { makeDirectory } from '../fsUtil.js';
+import { listPipelines } from '../model/queries.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
   applyBaseline,
@@ -195,7 +196,11 @@ export function runAnalyze(
   let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {
     const parsed = readBaselineFile(resolve(io.cwd, opts.baseline), opts.baseline);
-    const applied = applyBaseline(report, parsed.baseline, today);
+    // a pipeline named by name must be the only one of that name in the input, not only among
+    // the pipelines --pipeline selects
+    const applied = applyBaseline(report, parsed.baseline, today, {
+      pipelines: listPipelines(loaded.model),
+    });
     // an entry whose link is decided otherwise now accepts nothing: say why the link fails
     const changed = applied.changed.map((c): Problem => ({
       file: opts.baseline!,

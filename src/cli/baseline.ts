@@ -10,12 +10,15 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
 import { readJsonText } from '../load/jsonFile.js';
+import { listPipelines } from '../model/queries.js';
 import { formatProblem, type Problem } from '../problems.js';
 import {
   applyBaseline,
   baselineFromJson,
   describeAmbiguousEntry,
   isIsoDate,
+  namesPipeline,
+  pipelinesByName,
   sortBaselineEntries,
   writeBaseline,
   type Baseline,
@@ -113,7 +116,10 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   if (existing && (existing.isFile() || existing.isDirectory())) {
     const read = readBaselineFile(out, opts.output);
     problems.push(...read.problems);
-    const applied = applyBaseline(report, read.baseline, '0000-00-00');
+    const inputPipelines = listPipelines(loaded.model);
+    const applied = applyBaseline(report, read.baseline, '0000-00-00', {
+      pipelines: inputPipelines,
+    });
     report = applied.report;
     // an entry naming by name a pipeline several analyzed pipelines have keeps nothing: its
     // links get the new reason and date, under their pipeline's ARN
@@ -127,7 +133,9 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
       });
     }
     // with --pipeline, the other pipelines were not analyzed: their entries stay as they are
-    if (opts.pipeline.length > 0) kept = entriesOfOtherPipelines(read.baseline, report);
+    if (opts.pipeline.length > 0) {
+      kept = entriesOfOtherPipelines(read.baseline, report, inputPipelines);
+    }
   }
   for (const p of [...warnings, ...problems]) io.stderr(formatProblem(p) + '\n');
   if (problems.length > 0) return 2;
@@ -148,10 +156,17 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   return 0;
 }
 
-/** The entries that name none of the report's pipelines. */
-function entriesOfOtherPipelines(baseline: Baseline, report: Report): BaselineEntry[] {
-  const analyzed = new Set(report.pipelines.flatMap((p) => [p.name, p.arn]));
-  return baseline.entries.filter((e) => !analyzed.has(e.pipeline));
+/**
+ * The entries that name none of the report's pipelines: an entry naming by name a pipeline of
+ * which the input has several (another region's may be the one meant) is kept too.
+ */
+function entriesOfOtherPipelines(
+  baseline: Baseline,
+  report: Report,
+  input: readonly { readonly name: string; readonly arn: string }[],
+): BaselineEntry[] {
+  const byName = pipelinesByName(input);
+  return baseline.entries.filter((e) => !report.pipelines.some((p) => namesPipeline(e, p, byName)));
 }
 
 const READ_IDS = {

@@ -9,11 +9,12 @@
  * pipeline by name matches only when exactly one analyzed pipeline has that name: pipelines of
  * one name in two regions or accounts are two pipelines, and an entry written for one must not
  * accept the same failing link in the other (it is returned as ambiguous and accepts nothing).
+ * "Analyzed" counts every pipeline of the input when the caller passes them (options.pipelines).
  */
 import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { compareStrings, computeVerdict } from './summarize.js';
-import type { LinkDecision, Report, ReportPipeline } from './types.js';
+import type { LinkDecision, Report } from './types.js';
 
 /** The decisions a baseline entry can accept: every one but Allowed. */
 export type AcceptedDecision = Exclude<LinkDecision, 'Allowed'>;
@@ -85,24 +86,45 @@ export function isIsoDate(s: string): boolean {
 
 /**
  * The entry names this pipeline: by ARN, or (entries of earlier versions) by a name that only
- * this analyzed pipeline has.
+ * this pipeline of the input has.
  */
-function namesPipeline(
+export function namesPipeline(
   entry: BaselineEntry,
-  pipeline: ReportPipeline,
+  pipeline: { readonly name: string; readonly arn: string },
   byName: ReadonlyMap<string, readonly string[]>,
 ): boolean {
   if (entry.pipeline === pipeline.arn) return true;
-  return entry.pipeline === pipeline.name && byName.get(pipeline.name)?.length === 1;
+  const named = byName.get(pipeline.name);
+  return entry.pipeline === pipeline.name && named?.length === 1 && named[0] === pipeline.arn;
 }
 
-export function applyBaseline(report: Report, baseline: Baseline, today: string): BaselineResult {
+export interface ApplyBaselineOptions {
+  /**
+   * every pipeline of the input, analyzed or not (default: the report's). An entry naming a
+   * pipeline by name matches only when exactly one of them has that name: with `--pipeline`,
+   * a name unique among the analyzed pipelines may still be another region's pipeline too
+   */
+  readonly pipelines?: readonly { readonly name: string; readonly arn: string }[];
+}
+
+/** The ARNs of the pipelines of each name. */
+export function pipelinesByName(
+  pipelines: readonly { readonly name: string; readonly arn: string }[],
+): Map<string, string[]> {
   const byName = new Map<string, string[]>();
-  const arns = new Set<string>();
-  for (const p of report.pipelines) {
-    byName.set(p.name, [...(byName.get(p.name) ?? []), p.arn]);
-    arns.add(p.arn);
-  }
+  for (const p of pipelines) byName.set(p.name, [...(byName.get(p.name) ?? []), p.arn]);
+  return byName;
+}
+
+export function applyBaseline(
+  report: Report,
+  baseline: Baseline,
+  today: string,
+  options: ApplyBaselineOptions = {},
+): BaselineResult {
+  const all = options.pipelines ?? report.pipelines;
+  const byName = pipelinesByName(all);
+  const arns = new Set(all.map((p) => p.arn));
   const ambiguous = new Map<BaselineEntry, readonly string[]>();
   for (const e of baseline.entries) {
     const named = byName.get(e.pipeline);

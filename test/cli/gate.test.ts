@@ -329,6 +329,39 @@ describe('a baseline entry accepts a link of one pipeline, not of its namesake e
     expect(b.code).toBe(0);
     expect(b.err).toContain('[baseline.entry.pipeline-ambiguous]');
     expect(new Set(entries(file).map((e) => e.pipeline))).toEqual(new Set([EAST, WEST]));
+    // --pipeline narrows what is analyzed, not which pipelines share the name
+    writeBaselineFile(file, [old]);
+    const west = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--pipeline',
+      WEST,
+      '--baseline',
+      file,
+      '--format',
+      'json',
+    );
+    expect(west.code).toBe(1);
+    expect(failing(west, WEST)).toContain(BROKEN);
+    expect(west.err).toContain('[baseline.entry.pipeline-ambiguous]');
+    const bw = await cli(
+      dir,
+      'baseline',
+      '.',
+      '--pipeline',
+      WEST,
+      '--output',
+      file,
+      '--expires',
+      '2099-01-01',
+    );
+    expect(bw.code).toBe(0);
+    // the old entry (perhaps the us-east-1 pipeline's) is kept; the us-west-2 one is new
+    expect(entries(file).find((e) => e.pipeline === 'demo-app')).toEqual(old);
+    expect(entries(file).find((e) => e.pipeline === WEST && e.link === BROKEN)!.reason).toBe(
+      'accepted when the baseline was written',
+    );
     // with one pipeline of that name, the old entry still accepts its link
     writeBaselineFile(file, [old]);
     const one = await cli(root, 'analyze', demo, '--baseline', file, '--format', 'json');
