@@ -13,6 +13,7 @@ import {
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
+import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type {
   ActionModel,
   CodeBuildProjectModel,
@@ -584,7 +585,17 @@ function isKeyArn(ref: string): boolean {
 function buildReferences(
   project: CodeBuildProjectModel,
   actionVariables: string | undefined,
-): { parameters?: string[]; secrets?: string[] } {
+): { parameters?: string[]; secrets?: string[]; referencesUnknown?: string } {
+  // a value only known at run time (a CodePipeline variable in any variable): the loader made
+  // the whole text a placeholder, so which variables the action sets is not known
+  const placeholder =
+    actionVariables !== undefined ? PLACEHOLDER_PATTERN.exec(actionVariables)?.[0] : undefined;
+  if (placeholder !== undefined) {
+    // the placeholder in the reason lets the chain name its place (unresolvedIn)
+    return {
+      referencesUnknown: `the action's EnvironmentVariables are \`${placeholder}\`, which the input does not settle`,
+    };
+  }
   const byName = new Map<string, { type: string; reference: string | undefined }>();
   for (const v of project.environment?.environmentVariables ?? []) byName.set(v.name, v);
   if (actionVariables !== undefined) {

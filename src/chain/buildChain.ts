@@ -60,10 +60,17 @@ export function buildPipelineLinks(
   let pipelineWideDone = false;
 
   for (const stage of pipeline.stages) {
-    for (const action of [...stage.actions, ...(stage.rules ?? [])]) {
+    for (const declared of [...stage.actions, ...(stage.rules ?? [])]) {
       // a rule of a stage condition is expanded like an action of category Rule, with the
       // entries that fit a rule (src/chain/rules.ts)
-      const isRule = stage.rules?.includes(action) === true;
+      const isRule = stage.rules?.includes(declared) === true;
+      // a rule's roleArn is "the pipeline role ARN associated with the rule"
+      // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html):
+      // naming the pipeline role itself is no role to assume
+      const action =
+        isRule && declared.roleArn !== undefined && declared.roleArn === pipeline.roleArn
+          ? { ...declared, roleArn: undefined }
+          : declared;
       region = action.region ?? pipeline.region;
       if (action.unsettled !== undefined) {
         push(unsettled(stage.name, action.name, action.unsettled, action.location));

@@ -718,7 +718,12 @@ const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(
  * for a secret named by name they are not known, and `??????` stands for them (see secretStandIn).
  */
 function secretArnOf(id: string, facts: ActionFacts): string {
-  if (id.startsWith('arn:')) return id.split(':').slice(0, 7).join(':');
+  if (id.startsWith('arn:')) {
+    const arn = id.split(':').slice(0, 7).join(':');
+    // a partial ARN (without the six characters) is a valid secret id; IAM still authorizes the
+    // full ARN (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources)
+    return /-[A-Za-z0-9]{6}$/.test(arn) ? arn : `${arn}${SECRET_SUFFIX_STAND_IN}`;
+  }
   const name = id.split(':')[0]!;
   return `arn:${facts.partition}:secretsmanager:${facts.actionRegion}:${facts.actionAccount}:secret:${name}${SECRET_SUFFIX_STAND_IN}`;
 }
@@ -919,6 +924,7 @@ function resolvePlaceholder(
     }
     case 'CodeBuild.ParameterArn':
       if (!cb) return unknown(noProject);
+      if (cb.referencesUnknown) return unknown(cb.referencesUnknown);
       return {
         kind: 'list',
         values: (cb.parameters ?? []).map((name) =>
@@ -929,6 +935,7 @@ function resolvePlaceholder(
       };
     case 'CodeBuild.SecretArn':
       if (!cb) return unknown(noProject);
+      if (cb.referencesUnknown) return unknown(cb.referencesUnknown);
       return {
         kind: 'list',
         values: (cb.secrets ?? []).map((id) => secretArnOf(id, facts)),
@@ -1048,7 +1055,11 @@ function sourceTrigger(facts: ActionFacts): Resolved {
  */
 function s3DeployObjectKey(cfg: Readonly<Record<string, string>>): Resolved {
   const key = cfg['ObjectKey']?.replace(/\/+$/, '');
-  if (cfg['Extract']?.toLowerCase() === 'true') return value(key ? `${key}/*` : '*');
+  const extract = cfg['Extract'];
+  // a value only known at run time may be either: the keys written are not known
+  if (extract !== undefined && UNSETTLED.test(extract))
+    return unknown(`configuration \`Extract\` is \`${extract}\`, which the input does not settle`);
+  if (extract?.toLowerCase() === 'true') return value(key ? `${key}/*` : '*');
   return maybe(key, 'configuration `ObjectKey` is not set');
 }
 

@@ -211,6 +211,11 @@ export interface CodeBuildProjectFacts {
    * (`name-or-arn[:json-key:version-stage:version-id]`)
    */
   readonly secrets?: readonly string[];
+  /**
+   * set when the action's EnvironmentVariables are only known at run time (they hold a
+   * CodePipeline variable): which parameters and secrets are read is not known; says why
+   */
+  readonly referencesUnknown?: string;
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */

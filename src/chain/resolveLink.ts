@@ -62,6 +62,11 @@ interface Gathered {
   /** SCPs (caller) or RCPs (owner) that may not apply at all: the file that would settle it */
   scpsMayNotApply?: string;
   rcpsMayNotApply?: string;
+  /**
+   * missing inputs that can only add allows (a Lambda alias policy: AddPermission only writes
+   * Allow statements): an Allowed answer stands without them
+   */
+  allowOnly?: Set<string>;
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -136,7 +141,12 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { missing: settle },
     );
   }
-  if (g.missing.size > 0 && result.decision !== 'ExplicitlyDenied' && !deniedAnyway(result, g)) {
+  if (
+    g.missing.size > 0 &&
+    result.decision !== 'ExplicitlyDenied' &&
+    !deniedAnyway(result, g) &&
+    !allowedAnyway(result, g)
+  ) {
     // a template value that could not be resolved is named by its template line; the snapshot
     // file its placeholder would live in (`unresolved/...`) names nothing a user can add
     const named = [...g.missing].filter((m) => !m.startsWith('unresolved/'));
@@ -733,6 +743,13 @@ function guardrailDenyUnsure(
  * so whatever the missing ones say, the allow the deny lacks (an identity, boundary or resource
  * policy) is still missing.
  */
+/** An allow that nothing missing can undo: every missing input can only add allows. */
+function allowedAnyway(result: EvaluationResult, g: Gathered): boolean {
+  if (result.decision !== 'Allowed' || !g.allowOnly) return false;
+  for (const m of g.missing) if (!g.allowOnly.has(m)) return false;
+  return true;
+}
+
 function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'ImplicitlyDenied') return false;
   for (const m of g.missing) if (!m.startsWith('organization/')) return false;
@@ -821,7 +838,16 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   }
   if (arn.service === 'lambda' && service === 'lambda' && arn.resource.startsWith('function:')) {
     const fn = findLambda(model, arn.account, arn.region, spec.resource);
-    if (fn.kind === 'found') {
+    const qualifier = arn.resource.split(':')[2];
+    if (fn.kind === 'found' && qualifier !== undefined) {
+      // a version or alias has a policy of its own, which get-policy without --qualifier does
+      // not return, and the function's does not apply to it
+      // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html);
+      // AddPermission only writes Allow statements, so it can only add allows
+      const place = `the resource policy of \`${spec.resource}\` (get-policy --qualifier ${qualifier}; a snapshot holds the function's only)`;
+      missing.add(place);
+      (g.allowOnly ??= new Set()).add(place);
+    } else if (fn.kind === 'found') {
       if (fn.value.policy === undefined)
         missing.add(fn.value.policyUnknownAt ?? `${fn.value.location.file}#/Policy`);
       else if (fn.value.policy !== null) request.resourcePolicy = remember(fn.value.policy);
@@ -859,8 +885,28 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') g.resourceTags = role.value.tags;
   }
+  if (
+    POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) &&
+    arn.service === service &&
+    isAccountId(arn.account) &&
+    spec.principal.kind === 'role' &&
+    parseArn(spec.principal.arn)?.account !== arn.account
+  ) {
+    // another account's secret or shared parameter: its resource policy decides, and no
+    // snapshot file holds it
+    missing.add(`the resource policy of \`${spec.resource}\` (a snapshot holds none)`);
+  }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
 }
+
+/**
+ * Services whose resources may carry a resource policy that snapshots do not hold: a Secrets
+ * Manager secret (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html)
+ * and a Parameter Store parameter shared with other accounts
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html).
+ * Across accounts the answer then depends on it.
+ */
+const POLICIES_NOT_IN_SNAPSHOTS: ReadonlySet<string> = new Set(['secretsmanager', 'ssm']);
 
 const AWS_MANAGED_KEY_POLICIES = new Map<string, CompiledPolicy>();
 

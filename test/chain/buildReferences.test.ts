@@ -128,6 +128,66 @@ describe('parameters and secrets a CodeBuild project reads', () => {
     expect(text).toEqual([`ImplicitlyDenied ${SECRETS}:dockerhub-AbCdEf`]);
   });
 
+  it('are Unknown when the action sets them with a CodePipeline variable, naming its place', () => {
+    const { text, missing } = links((dir) =>
+      actionVariables(dir, [
+        { name: 'API_URL', value: '/#{variables.Stage}/api-url', type: 'PARAMETER_STORE' },
+      ]),
+    );
+    expect(text).toEqual(['Unknown ${CodeBuild.ParameterArn}', 'Unknown ${CodeBuild.SecretArn}']);
+    expect(missing.length).toBeGreaterThan(0);
+    for (const m of missing) expect(m).toMatch(/platform-web\.json#.*EnvironmentVariables/);
+  });
+
+  it('check a secret given by a partial ARN (no six characters) on its full ARN', () => {
+    const partial = (dir: string): void =>
+      projectVariables(dir, [
+        {
+          name: 'NPM_TOKEN',
+          value: `${SECRETS}:platform/npm-token:token::`,
+          type: 'SECRETS_MANAGER',
+        },
+      ]);
+    // the policy names the secret without the suffix: IAM matches the full ARN, so it does not
+    const exact = links((dir) => {
+      partial(dir);
+      grant(dir, 'BuildSecrets', `${SECRETS}:platform/npm-token`);
+    });
+    expect(exact.text).toEqual([`ImplicitlyDenied ${SECRETS}:platform/npm-token-??????`]);
+    const recommended = links((dir) => {
+      partial(dir);
+      grant(dir, 'BuildSecrets', `${SECRETS}:platform/npm-token-??????`);
+    });
+    expect(recommended.text).toEqual([`Allowed ${SECRETS}:platform/npm-token-??????`]);
+  });
+
+  it('of another account are Unknown: their resource policies are in no snapshot', () => {
+    const { text, missing } = links((dir) => {
+      projectVariables(dir, [
+        {
+          name: 'SHARED',
+          value: 'arn:aws:ssm:us-east-1:222222222222:parameter/shared/x',
+          type: 'PARAMETER_STORE',
+        },
+        {
+          name: 'DB',
+          value: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf:password::',
+          type: 'SECRETS_MANAGER',
+        },
+      ]);
+      grant(dir, 'BuildParameters', '*');
+      grant(dir, 'BuildSecrets', '*');
+    });
+    expect(text).toEqual([
+      'Unknown arn:aws:ssm:us-east-1:222222222222:parameter/shared/x',
+      'Unknown arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf',
+    ]);
+    expect(missing).toEqual([
+      'the resource policy of `arn:aws:ssm:us-east-1:222222222222:parameter/shared/x` (a snapshot holds none)',
+      'the resource policy of `arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf` (a snapshot holds none)',
+    ]);
+  });
+
   describe('a secret named by name (its ARN ends in six characters the input does not give)', () => {
     const byName = (dir: string): void =>
       projectVariables(dir, [

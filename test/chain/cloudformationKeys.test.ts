@@ -114,7 +114,7 @@ describe('cloudformation:RoleArn', () => {
           Sid: 'StackWithExecRoleOnly',
           Effect: 'Allow',
           Action: ['cloudformation:CreateStack', 'cloudformation:UpdateStack'],
-          Resource: 'arn:aws:cloudformation:us-east-1:111111111111:stack/*',
+          Resource: 'arn:aws:cloudformation:*:111111111111:stack/*',
           Condition: { ArnEquals: { 'cloudformation:RoleArn': role } },
         });
       });

@@ -4,7 +4,7 @@
  * (and its role) is the snapshot's `lambda/<name>.json` in each case, and the invoked resource is
  * the qualified ARN. Each case edits the pass-with-lambda-invoke scenario.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,10 +16,11 @@ const PIPELINE = '111111111111/us-east-1/codepipeline/orders-api.json';
 const FN = 'arn:aws:lambda:us-east-1:111111111111:function:orders-api-smoke-test';
 
 /** The smoke test's links as `permission decision resource`, with FunctionName set to `name`. */
-function smokeLinks(name: string): string[] {
+function smokeLinks(name: string, edit: (dir: string) => void = () => {}): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-lambda-names-'));
   try {
     cpSync(SCENARIO, dir, { recursive: true });
+    edit(dir);
     const file = join(dir, PIPELINE);
     writeFileSync(
       file,
@@ -60,5 +61,45 @@ describe('a Lambda action naming its function', () => {
         new RegExp(` ${invoked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
       );
     }
+  });
+
+  it("in another account, by alias: Unknown, since the alias's own policy is in no snapshot", () => {
+    const OTHER = 'arn:aws:lambda:us-east-1:222222222222:function:orders-api-smoke-test';
+    // the function in the other account, its (unqualified) policy allowing the pipeline role
+    const inOtherAccount = (dir: string): void => {
+      const from = join(dir, '111111111111/us-east-1/lambda/orders-api-smoke-test.json');
+      const fn = JSON.parse(readFileSync(from, 'utf8')) as Record<string, Record<string, unknown>>;
+      fn['Configuration']!['FunctionArn'] = OTHER;
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: '111111111111' },
+            Action: 'lambda:InvokeFunction',
+            Resource: OTHER,
+          },
+        ],
+      };
+      const to = join(dir, '222222222222/us-east-1/lambda');
+      mkdirSync(to, { recursive: true });
+      writeFileSync(
+        join(to, 'orders-api-smoke-test.json'),
+        JSON.stringify({ ...fn, Policy: JSON.stringify(policy) }),
+      );
+      const iam = join(dir, '111111111111/iam.json');
+      writeFileSync(
+        iam,
+        readFileSync(iam, 'utf8').replaceAll(`"${FN}"`, '"arn:aws:lambda:us-east-1:*:function:*"'),
+      );
+    };
+    const invoke = (links: string[]): string | undefined =>
+      links.find((l) => l.startsWith('lambda:InvokeFunction'));
+    expect(invoke(smokeLinks(OTHER, inOtherAccount))).toBe(
+      `lambda:InvokeFunction Allowed ${OTHER}`,
+    );
+    expect(invoke(smokeLinks(`${OTHER}:live`, inOtherAccount))).toBe(
+      `lambda:InvokeFunction Unknown ${OTHER}:live`,
+    );
   });
 });

@@ -201,6 +201,26 @@ describe('stage condition rules in a snapshot', () => {
     expect(p.links.filter((l) => (l.action ?? '').startsWith('beforeEntry'))).toEqual([]);
   });
 
+  it('a rule whose roleArn is the pipeline role itself assumes nothing', () => {
+    const p = analyzeWith({
+      beforeEntry: {
+        conditions: [
+          {
+            result: 'FAIL',
+            rules: [
+              rule('Window', 'DeploymentWindow', {
+                configuration: { Cron: '* * 9-17 ? * MON-FRI *' },
+                roleArn: PIPE_ROLE,
+              }),
+            ],
+          },
+        ],
+      },
+    });
+    expect(p.verdict).toBe('pass');
+    expect(p.links.filter((l) => (l.action ?? '').startsWith('beforeEntry'))).toEqual([]);
+  });
+
   it('a rule type permchain does not know is one Unknown link, never silence', () => {
     const p = analyzeWith({
       onSuccess: {
