@@ -81,6 +81,7 @@ export {
   writeBaseline,
   type AcceptedDecision,
   type AmbiguousEntry,
+  type ApplyBaselineOptions,
   type Baseline,
   type BaselineEntry,
   type BaselineResult,
