@@ -162,6 +162,7 @@ export function actionFacts(
     : undefined;
 
   let codebuild: ActionFacts['codebuild'];
+  let cloneRefUnknown: string | undefined;
   let cloneRefSources: CloneRefSource[] | undefined;
   if (action.provider === 'CodeBuild' && cfg['ProjectName']) {
     const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
@@ -195,7 +196,14 @@ export function actionFacts(
     for (const input of action.inputArtifacts) {
       const producer = producers.get(input);
       const pc = producer?.action.configuration;
-      if (!producer || pc?.['OutputArtifactFormat'] !== 'CODEBUILD_CLONE_REF') continue;
+      const format = pc?.['OutputArtifactFormat'];
+      if (format !== undefined && PLACEHOLDER_PATTERN.test(format)) {
+        // a format only known at run time may be CODEBUILD_CLONE_REF: what the build clones
+        // is not known
+        cloneRefUnknown ??= `the OutputArtifactFormat of \`${input}\` is \`${format}\`, which the input does not settle`;
+        continue;
+      }
+      if (!producer || !pc || format !== 'CODEBUILD_CLONE_REF') continue;
       const src = producer.action;
       const srcRegion = src.region ?? pipeline.region;
       const srcAccount = (src.roleArn && parseArn(src.roleArn)?.account) || pipeline.account;
@@ -405,6 +413,7 @@ export function actionFacts(
     ...(codebuild ? { codebuild } : {}),
     ...(replicatedInputs.length > 0 ? { replicatedInputs } : {}),
     ...(cloneRefSources ? { cloneRefSources } : {}),
+    ...(cloneRefUnknown ? { cloneRefUnknown } : {}),
     ...(codedeploy ? { codedeploy } : {}),
     ...(ecs ? { ecs } : {}),
     ...(s3Source ? { s3Source } : {}),

@@ -941,6 +941,7 @@ function resolvePlaceholder(
         values: (cb.secrets ?? []).map((id) => secretArnOf(id, facts)),
       };
     case 'CloneRef.CodeCommitRepositoryArn':
+      if (facts.cloneRefUnknown) return unknown(facts.cloneRefUnknown);
       return {
         kind: 'list',
         values: (facts.cloneRefSources ?? []).flatMap((s) =>
@@ -948,6 +949,7 @@ function resolvePlaceholder(
         ),
       };
     case 'CloneRef.ConnectionArn': {
+      if (facts.cloneRefUnknown) return unknown(facts.cloneRefUnknown);
       const sources = (facts.cloneRefSources ?? []).flatMap((s) =>
         s.provider === 'CodeStarSourceConnection' && s.connectionArn
           ? [{ ...s, connectionArn: s.connectionArn }]

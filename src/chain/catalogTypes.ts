@@ -266,6 +266,8 @@ export interface ActionFacts {
   readonly replicatedInputs?: readonly ReplicatedInput[];
   /** CODEBUILD_CLONE_REF inputs of a CodeBuild action; absent = none */
   readonly cloneRefSources?: readonly CloneRefSource[];
+  /** set when an input may be a CODEBUILD_CLONE_REF but the input does not say: why */
+  readonly cloneRefUnknown?: string;
   readonly codedeploy?: {
     readonly deploymentConfigName?: string;
     /**

@@ -45,3 +45,34 @@ describe('an S3 deploy whose Extract is a CodePipeline variable', () => {
     expect(unknown[0]).toMatch(/^Unknown /);
   });
 });
+
+describe('a source action whose OutputArtifactFormat is a CodePipeline variable', () => {
+  it('may hand the build a clone ref: the clone links are Unknown, not dropped', () => {
+    const clone = (format: string): string[] => {
+      const dir = mkdtempSync(join(tmpdir(), 'permchain-unsettled-'));
+      try {
+        cpSync(SCENARIO, dir, { recursive: true });
+        const file = join(dir, '111111111111/us-east-1/codepipeline/platform-web.json');
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replaceAll(
+            '"OutputArtifactFormat": "CODEBUILD_CLONE_REF"',
+            `"OutputArtifactFormat": ${JSON.stringify(format)}`,
+          ),
+        );
+        const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] }).pipelines[0]!;
+        return p.links
+          .filter((l) => l.requirement.includes('clone'))
+          .map((l) => `${l.permission} ${l.decision}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const settled = clone('CODEBUILD_CLONE_REF');
+    expect(settled).toContain('codecommit:GitPull Allowed');
+    const unsettled = clone('#{variables.Format}');
+    expect(unsettled.length).toBeGreaterThan(0);
+    expect(unsettled.filter((l) => !l.endsWith(' Unknown'))).toEqual([]);
+    expect(clone('CODE_ZIP')).toEqual([]);
+  });
+});
