@@ -1217,8 +1217,19 @@ function templateParts(template: string): readonly string[] {
   return parts;
 }
 
-/** The entry's list placeholder (validation allows at most one), if any. */
+const LIST_PLACEHOLDER = new WeakMap<Requirement, { readonly name: string | undefined }>();
+
+/** The entry's list placeholder (validation allows at most one), if any; memoised per entry. */
 function listPlaceholderOf(entry: Requirement): string | undefined {
+  let hit = LIST_PLACEHOLDER.get(entry);
+  if (!hit) {
+    hit = { name: findListPlaceholder(entry) };
+    LIST_PLACEHOLDER.set(entry, hit);
+  }
+  return hit.name;
+}
+
+function findListPlaceholder(entry: Requirement): string | undefined {
   const templates = [entry.resource, entry.alternativeResource ?? '', entry.resourceAccount ?? ''];
   for (const v of [
     ...Object.values(entry.context ?? {}),
