@@ -69,6 +69,7 @@ def pipeline_role_policy():
         stmt('CloudFormationValidate', 'cloudformation:ValidateTemplate', '*'),
         stmt('PassCloudFormationRole', 'iam:PassRole', CFN_ROLE, condition={'StringEqualsIfExists': {'iam:PassedToService': 'cloudformation.amazonaws.com'}}),
         stmt('ApprovalNotifications', 'sns:Publish', TOPIC),
+        stmt('PassTestRole', 'iam:PassRole', API_TEST_ROLE, condition={'StringEquals': {'iam:PassedToService': 'codebuild.amazonaws.com'}}),
         stmt('ApprovalTopicKey', ['kms:GenerateDataKey', 'kms:Decrypt'], f'arn:aws:kms:{R}:{T}:key/{TOPIC_KEY_ID}'),
         stmt('InvokeSmokeTest', 'lambda:InvokeFunction', SMOKE_FN),
         stmt('ListFunctions', 'lambda:ListFunctions', '*'),
@@ -190,7 +191,7 @@ def containers_stages():
             action('Config', 'Source', 'S3', {'S3Bucket': CONFIG_BUCKET, 'S3ObjectKey': 'api/deploy-config.zip', 'PollForSourceChanges': 'false'}, outputs=['ConfigSource']),
         ]},
         {'name': 'Test', 'actions': [
-            action('UnitTests', 'Test', 'CodeBuild', {'ProjectName': 'platform-api-test', 'BatchEnabled': 'true', 'CombineArtifacts': 'false'}, inputs=['ConfigSource']),
+            action('UnitTests', 'Test', 'CodeBuild', {'ProjectName': 'platform-api-test', 'BatchEnabled': 'true', 'CombineArtifacts': 'false', 'ServiceRoleArnOverride': API_TEST_ROLE}, inputs=['ConfigSource']),
             action('Package', 'Build', 'CodeBuild', {'ProjectName': 'platform-api-package', 'PrimarySource': 'ConfigSource'}, inputs=['ConfigSource', 'ImageDetail'], outputs=['ImageDefs'], run_order=2),
         ]},
         {'name': 'Deploy', 'actions': [

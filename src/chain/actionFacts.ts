@@ -168,8 +168,13 @@ export function actionFacts(
     const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
     if (found.kind === 'found') {
       const p = found.value;
+      // the action may run the build as another role than the project's: StartBuild's
+      // serviceRoleOverride (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_StartBuild.html),
+      // the action's `ServiceRoleArnOverride` (CDK's CodeBuildAction serviceRoleOverride emits it
+      // and grants iam:PassRole on it to the action role, scoped to codebuild.amazonaws.com)
+      const serviceRole = cfg['ServiceRoleArnOverride'] || p.serviceRole;
       codebuild = {
-        ...(p.serviceRole ? { serviceRoleArn: p.serviceRole } : {}),
+        ...(serviceRole ? { serviceRoleArn: serviceRole } : {}),
         ...(p.logsConfig?.cloudWatchLogs?.status
           ? { cloudWatchLogsStatus: p.logsConfig.cloudWatchLogs.status }
           : {}),

@@ -1114,15 +1114,36 @@ function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement)
  * template does not settle is there, but may not be what the entry is for (an unknown build
  * image may not be an ECR image), so the link may not be needed at all.
  */
-function presumedBy(entry: Requirement, facts: ActionFacts): string | undefined {
+function presumedBy(
+  entry: Requirement,
+  facts: ActionFacts,
+  listName: string | undefined,
+): string | undefined {
   for (const c of entry.when ?? []) {
     if (c.present !== true || c.subject === 'Provider' || c.subject === 'Category') continue;
+    // a condition on the entry's list placeholder is met item by item (presumedFor)
+    if (c.subject === listName) continue;
     const r = resolvePlaceholder(c.subject, facts, entry);
     const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
     const found = values.find((v) => UNSETTLED.test(v));
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/**
+ * The presumed placeholder of one link: the entry's, else the link's list value when a `present`
+ * condition on the list placeholder was met by it (one unsettled value among settled ones leaves
+ * only its own link uncertain).
+ */
+function presumedFor(
+  entry: Requirement,
+  entryPresumed: string | undefined,
+  item: ListItem | undefined,
+): string | undefined {
+  if (entryPresumed !== undefined || item === undefined) return entryPresumed;
+  const onList = (entry.when ?? []).some((c) => c.present === true && c.subject === item.name);
+  return onList && UNSETTLED.test(item.value) ? item.value : undefined;
 }
 
 const UNSETTLED = PLACEHOLDER_PATTERN;
@@ -1257,8 +1278,8 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
   const applies = requirementApplies(entry, facts);
   if (applies === false) return [];
   if (applies !== true) return { unknown: `\`${entry.id}\`: ${applies.unknown}` };
-  const presumed = presumedBy(entry, facts);
   const listName = listPlaceholderOf(entry);
+  const entryPresumed = presumedBy(entry, facts, listName);
   let items: (ListItem | undefined)[] = [undefined];
   if (listName !== undefined) {
     const r = resolvePlaceholder(listName, facts, entry);
@@ -1283,6 +1304,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
       for (const item of items) {
         const resource = fill(entry.resource, facts, entry, item, 'unknown', principal)!;
         const standIn = secretStandIn(resource);
+        const presumed = presumedFor(entry, entryPresumed, item);
         const alternativeResource =
           entry.alternativeResource !== undefined
             ? fill(entry.alternativeResource, facts, entry, item, 'unknown', principal)!

@@ -67,6 +67,28 @@ interface Gathered {
    * Allow statements): an Allowed answer stands without them
    */
   allowOnly?: Set<string>;
+  /**
+   * missing inputs that are only the resource owner's side of a cross-account request (its
+   * resource policy): when the caller's own side already lacks an allow, they cannot change the
+   * answer, since across accounts both sides must allow
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html)
+   */
+  ownerSideOnly?: Set<string>;
+  /** set by resourceOwner: the owner's resource policy is not in the input (see OwnerPolicyUnknown) */
+  ownerPolicyUnknown?: OwnerPolicyUnknown;
+}
+
+/**
+ * A resource policy of the owner that no input holds. Whether it is missing for a link depends
+ * on the caller (the resource side is shared by every caller), so gather decides.
+ */
+interface OwnerPolicyUnknown {
+  /** how the missing input is named */
+  readonly place: string;
+  /** it can only add allows (a Lambda alias policy: AddPermission writes only Allow statements) */
+  readonly allowOnly: boolean;
+  /** it matters only across accounts (within the account the identity side decides, as before) */
+  readonly crossAccountOnly: boolean;
 }
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
@@ -145,7 +167,8 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     g.missing.size > 0 &&
     result.decision !== 'ExplicitlyDenied' &&
     !deniedAnyway(result, g) &&
-    !allowedAnyway(result, g)
+    !allowedAnyway(result, g) &&
+    !callerSideDenies(result, g)
   ) {
     // a template value that could not be resolved is named by its template line; the snapshot
     // file its placeholder would live in (`unresolved/...`) names nothing a user can add
@@ -314,6 +337,8 @@ interface Side {
   readonly region?: string;
   /** the side's guardrails (SCPs, RCPs) may not apply at all: the file that would settle it */
   readonly guardrailsMayNotApply?: string;
+  /** the owner's resource policy is in no input (resource side only) */
+  readonly ownerPolicyUnknown?: OwnerPolicyUnknown;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -389,6 +414,17 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(ps.guardrailsMayNotApply ? { scpsMayNotApply: ps.guardrailsMayNotApply } : {}),
     ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
   };
+  const unknownPolicy = rs.ownerPolicyUnknown;
+  if (unknownPolicy) {
+    const callerAccount =
+      spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
+    const cross = callerAccount !== undefined && callerAccount !== rs.fields.resourceAccount;
+    if (cross || !unknownPolicy.crossAccountOnly) {
+      missing.add(unknownPolicy.place);
+      if (unknownPolicy.allowOnly) g.allowOnly = new Set([unknownPolicy.place]);
+      if (cross) g.ownerSideOnly = new Set([unknownPolicy.place]);
+    }
+  }
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -578,6 +614,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.resourceRegion !== undefined ? { region: g.resourceRegion } : {}),
     ...(g.resourceTags ? { tagsKnown: true } : {}),
     ...(rcpMayNotApply ? { guardrailsMayNotApply: rcpMayNotApply } : {}),
+    ...(g.ownerPolicyUnknown ? { ownerPolicyUnknown: g.ownerPolicyUnknown } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -743,6 +780,23 @@ function guardrailDenyUnsure(
  * so whatever the missing ones say, the allow the deny lacks (an identity, boundary or resource
  * policy) is still missing.
  */
+/**
+ * A cross-account implicit deny the caller's side decides: its identity policies, boundary,
+ * session policy or SCPs lack an allow, and every missing input is the owner's side only.
+ */
+function callerSideDenies(result: EvaluationResult, g: Gathered): boolean {
+  if (result.decision !== 'ImplicitlyDenied' || !g.ownerSideOnly) return false;
+  for (const m of g.missing) if (!g.ownerSideOnly.has(m)) return false;
+  return result.deniedBy.some((r) => CALLER_SIDE.has(r.policyType));
+}
+
+const CALLER_SIDE: ReadonlySet<string> = new Set([
+  'identity',
+  'permissionBoundary',
+  'session',
+  'scp',
+]);
+
 /** An allow that nothing missing can undo: every missing input can only add allows. */
 function allowedAnyway(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'Allowed' || !g.allowOnly) return false;
@@ -844,9 +898,11 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       // not return, and the function's does not apply to it
       // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html);
       // AddPermission only writes Allow statements, so it can only add allows
-      const place = `the resource policy of \`${spec.resource}\` (get-policy --qualifier ${qualifier}; a snapshot holds the function's only)`;
-      missing.add(place);
-      (g.allowOnly ??= new Set()).add(place);
+      g.ownerPolicyUnknown = {
+        place: `the resource policy of \`${spec.resource}\` (get-policy --qualifier ${qualifier}; a snapshot holds the function's only)`,
+        allowOnly: true,
+        crossAccountOnly: false,
+      };
     } else if (fn.kind === 'found') {
       if (fn.value.policy === undefined)
         missing.add(fn.value.policyUnknownAt ?? `${fn.value.location.file}#/Policy`);
@@ -885,16 +941,14 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') g.resourceTags = role.value.tags;
   }
-  if (
-    POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) &&
-    arn.service === service &&
-    isAccountId(arn.account) &&
-    spec.principal.kind === 'role' &&
-    parseArn(spec.principal.arn)?.account !== arn.account
-  ) {
-    // another account's secret or shared parameter: its resource policy decides, and no
+  if (POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) && arn.service === service) {
+    // a secret or shared parameter: across accounts its resource policy decides, and no
     // snapshot file holds it
-    missing.add(`the resource policy of \`${spec.resource}\` (a snapshot holds none)`);
+    g.ownerPolicyUnknown = {
+      place: `the resource policy of \`${spec.resource}\` (a snapshot holds none)`,
+      allowOnly: false,
+      crossAccountOnly: true,
+    };
   }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
 }

@@ -145,6 +145,24 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     let value: unknown;
     if (isScalar(node)) {
       value = scalarValue(node.value, node.source);
+      // CloudFormation reads YAML 1.1, where an unquoted `0`-led number is octal: an account id
+      // written `011111111111` reaches AWS as another number (the stack fails or names the
+      // wrong account); permchain keeps the text, and says so
+      // (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/745)
+      if (
+        node.type === 'PLAIN' &&
+        typeof node.source === 'string' &&
+        /^0[0-9]+$/.test(node.source) &&
+        typeof node.value === 'number'
+      ) {
+        problems.push({
+          file,
+          pointer,
+          message: `\`${node.source}\` is unquoted: CloudFormation's YAML reads a number with a leading zero as octal, so it is not this text there; quote it`,
+          id: 'template.value.leading-zero',
+          severity: 'warning',
+        });
+      }
     } else if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {

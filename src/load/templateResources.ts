@@ -1310,17 +1310,41 @@ export class ModelBuilder {
           });
           return;
         }
-        if (!isObject(st)) return;
-        const actions = Array.isArray(st['Actions']) ? st['Actions'] : [];
+        if (!isObject(st)) {
+          // CloudFormation rejects it; what the stage would run is not known: never left out
+          stages.push({
+            name: `(stage ${i + 1})`,
+            actions: [this.malformed(s, sp, 'a stage must be an object', '(actions)')],
+            location: this.loc(s, sp),
+          });
+          return;
+        }
+        const actionsValue = st['Actions'];
+        const actions = Array.isArray(actionsValue) ? actionsValue : [];
         const rules = this.conditionRules(s, st, sp);
+        const malformedActions = !Array.isArray(actionsValue)
+          ? [
+              this.malformed(
+                s,
+                joinPointer(sp, 'Actions'),
+                '`Actions` must be a list of actions',
+                '(actions)',
+              ),
+            ]
+          : [];
         stages.push({
           name: this.field(s, st['Name']) ?? '',
-          actions: actions.flatMap((a, j) => {
-            const ap = joinPointer(sp, 'Actions', j);
-            // an action the template does not settle is one unknown link, never left out
-            if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
-            return isObject(a) ? [this.action(s, a, ap, j)] : [];
-          }),
+          actions: [
+            ...malformedActions,
+            ...actions.flatMap((a, j) => {
+              const ap = joinPointer(sp, 'Actions', j);
+              // an action the template does not settle is one unknown link, never left out
+              if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
+              return isObject(a)
+                ? [this.action(s, a, ap, j)]
+                : [this.malformed(s, ap, 'an action must be an object', `(action ${j + 1})`)];
+            }),
+          ],
           ...(rules.length > 0 ? { rules } : {}),
           location: this.loc(s, sp),
         });
@@ -1353,6 +1377,15 @@ export class ModelBuilder {
    * type, its configuration as a whole, its artifacts, its region), is an `Fn::If` on a
    * condition with no known value. Its links are not guessed; the chain says it is unknown.
    */
+  /**
+   * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
+   * naming its pointer, and one unknown action standing for what it would have run.
+   */
+  private malformed(s: TemplateStack, pointer: string, message: string, name: string): ActionModel {
+    s.problem('error', 'template.shape.invalid', pointer, message);
+    return this.unsettledAction(s, new Unresolved(message, pointer), name, pointer);
+  }
+
   private unsettledAction(
     s: TemplateStack,
     u: Unresolved,
@@ -1381,7 +1414,18 @@ export class ModelBuilder {
         out.push(this.unsettledAction(s, open, `${kind}/(rules)`, kp));
         continue;
       }
-      if (!Array.isArray(conditions)) continue;
+      if (block === undefined) continue;
+      // a block of the wrong shape is reported and stands as one unknown rule, never dropped
+      if (!isObject(block)) {
+        out.push(this.malformed(s, kp, `\`${key}\` must be an object`, `${kind}/(rules)`));
+        continue;
+      }
+      if (conditions === undefined) continue;
+      if (!Array.isArray(conditions)) {
+        const at = joinPointer(kp, 'Conditions');
+        out.push(this.malformed(s, at, '`Conditions` must be a list', `${kind}/(rules)`));
+        continue;
+      }
       conditions.forEach((c, i) => {
         const prefix = `${kind}[${i + 1}]`;
         const cp = joinPointer(kp, 'Conditions', i);
@@ -1391,12 +1435,25 @@ export class ModelBuilder {
           out.push(this.unsettledAction(s, unsettled, `${prefix}/(rules)`, cp));
           return;
         }
-        if (!Array.isArray(rules)) return;
+        if (!isObject(c)) {
+          out.push(this.malformed(s, cp, 'a condition must be an object', `${prefix}/(rules)`));
+          return;
+        }
+        if (rules === undefined) return;
+        if (!Array.isArray(rules)) {
+          const at = joinPointer(cp, 'Rules');
+          out.push(this.malformed(s, at, '`Rules` must be a list', `${prefix}/(rules)`));
+          return;
+        }
         rules.forEach((rule, j) => {
           const rp = joinPointer(cp, 'Rules', j);
           if (isUnresolved(rule))
             out.push(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp));
           else if (isObject(rule)) out.push(this.action(s, rule, rp, j, prefix));
+          else
+            out.push(
+              this.malformed(s, rp, 'a rule must be an object', `${prefix}/(rule ${j + 1})`),
+            );
         });
       });
     }

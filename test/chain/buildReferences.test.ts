@@ -188,6 +188,22 @@ describe('parameters and secrets a CodeBuild project reads', () => {
     ]);
   });
 
+  it('of another account are denied when the build role itself does not allow them', () => {
+    // across accounts both sides must allow: the missing resource policy cannot change that
+    const { text } = links((dir) =>
+      projectVariables(dir, [
+        {
+          name: 'DB',
+          value: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf',
+          type: 'SECRETS_MANAGER',
+        },
+      ]),
+    );
+    expect(text).toEqual([
+      'ImplicitlyDenied arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf',
+    ]);
+  });
+
   describe('a secret named by name (its ARN ends in six characters the input does not give)', () => {
     const byName = (dir: string): void =>
       projectVariables(dir, [

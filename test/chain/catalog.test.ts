@@ -533,6 +533,28 @@ describe('expandRequirement: a CodeBuild action', () => {
     expect(r.problems.map((p) => p.id)).toEqual(['catalog.placeholder.companion']);
   });
 
+  it('leaves uncertain only the link of an unsettled list value, not its siblings', () => {
+    const g = facts({
+      ...f,
+      codebuild: {
+        serviceRoleArn: PROJECT_ROLE,
+        encryptionKeyArn: KEY,
+        secrets: [
+          'unresolved-0123456789',
+          `arn:aws:secretsmanager:eu-west-1:${TOOLS}:secret:db-AbCdEf`,
+        ],
+      },
+    });
+    const made = links('codebuild-project.secrets-manager-get-secret-value', g);
+    expect(made.map((l) => [l.resource, l.presumed])).toEqual([
+      [
+        `arn:aws:secretsmanager:eu-west-1:${TOOLS}:secret:unresolved-0123456789-??????`,
+        `arn:aws:secretsmanager:eu-west-1:${TOOLS}:secret:unresolved-0123456789-??????`,
+      ],
+      [`arn:aws:secretsmanager:eu-west-1:${TOOLS}:secret:db-AbCdEf`, undefined],
+    ]);
+  });
+
   it('adds ECR pulls, VPC links per subnet, and clone links only when configured', () => {
     const g = facts({
       ...f,
@@ -885,6 +907,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   ActionRoleArn: 'arn:aws:iam::111111111111:role/x',
   PipelineRoleArn: 'arn:aws:iam::111111111111:role/x',
   'Config.RoleArn': 'arn:aws:iam::111111111111:role/x',
+  'Config.ServiceRoleArnOverride': 'arn:aws:iam::111111111111:role/x',
   'CodeBuild.ServiceRoleArn': 'arn:aws:iam::111111111111:role/x',
   'Lambda.FunctionRoleArn': 'arn:aws:iam::111111111111:role/x',
   'EventsRule.RoleArn': 'arn:aws:iam::111111111111:role/x',

@@ -48,17 +48,19 @@ describe('a Lambda action naming its function', () => {
   });
 
   it('with an alias, as a partial ARN or as a qualified ARN: the same function and role', () => {
-    for (const [name, invoked] of [
-      ['orders-api-smoke-test:live', `${FN}:live`],
-      ['111111111111:function:orders-api-smoke-test', FN],
-      [`${FN}:live`, `${FN}:live`],
+    // the role may invoke the unqualified function only: Lambda authorizes a qualified invoke on
+    // the qualified ARN, and the alias's own policy (which could allow it) is in no snapshot
+    for (const [name, invoked, decision] of [
+      ['orders-api-smoke-test:live', `${FN}:live`, 'Unknown'],
+      ['111111111111:function:orders-api-smoke-test', FN, 'Allowed'],
+      [`${FN}:live`, `${FN}:live`, 'Unknown'],
     ] as const) {
       const links = smokeLinks(name);
       // the links that do not depend on the qualifier are what they are for the plain name
       const others = (xs: string[]): string[] => xs.filter((l) => !l.startsWith('lambda:Invoke'));
       expect({ name, links: others(links) }).toEqual({ name, links: others(plain) });
-      expect(links.filter((l) => l.startsWith('lambda:InvokeFunction'))[0]).toMatch(
-        new RegExp(` ${invoked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+      expect(links.find((l) => l.startsWith('lambda:InvokeFunction'))).toBe(
+        `lambda:InvokeFunction ${decision} ${invoked}`,
       );
     }
   });

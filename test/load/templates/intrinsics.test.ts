@@ -69,6 +69,12 @@ describe('parseTemplateText', () => {
   it('keeps account ids and numbers as written', () => {
     const t = parseTemplateText('A: 012345678901\nB: 111111111111\nC: 1.0\nD: 5\nE: true', 'x');
     expect(t.value).toEqual({ A: '012345678901', B: 111111111111, C: '1.0', D: 5, E: true });
+    // CloudFormation's YAML 1.1 would read the unquoted `012345678901` as octal: a warning
+    expect(t.problems.map((p) => `${p.severity} ${p.pointer} ${p.id}`)).toEqual([
+      'warning /A template.value.leading-zero',
+    ]);
+    const quoted = parseTemplateText('A: \'012345678901\'\nB: "0123"', 'x');
+    expect(quoted.problems).toEqual([]);
   });
 
   it('reads JSON with positions', () => {

@@ -1,0 +1,87 @@
+/**
+ * A pipeline element of the wrong shape in a template (CloudFormation would reject the template):
+ * an error names its pointer, exit 2 in the CLI, and one Unknown link stands for what it would
+ * have run; it is never dropped, which would let a denied link disappear.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../../src/chain/analyze.js';
+import { loadSingleTemplate } from '../../../src/load/stacks.js';
+
+const TEMPLATE = 'test/load/templates/fixtures/variables/pipeline.yaml';
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+/** The variables fixture with its `Stages:` block's first stage replaced by `stage` (YAML). */
+function withStage(stage: string) {
+  const text = readFileSync(TEMPLATE, 'utf8');
+  const at = text.indexOf('      Stages:\n');
+  expect(at).toBeGreaterThan(0);
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-malformed-'));
+  try {
+    const file = join(dir, 'pipeline.yaml');
+    writeFileSync(
+      file,
+      `${text.slice(0, at)}      Stages:\n${stage}${text.slice(at + '      Stages:\n'.length)}`,
+    );
+    const { model, problems } = loadSingleTemplate(file, ENV);
+    const p = analyzeModel(model).pipelines[0]!;
+    return {
+      errors: problems.filter((x) => x.severity === 'error').map((x) => `${x.pointer} ${x.id}`),
+      unknown: p.links.filter((l) => l.requirement === 'action.not-settled').map((l) => l.action),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const S = '/Resources/Pipeline/Properties/Stages/0';
+
+describe('a template pipeline element of the wrong shape', () => {
+  for (const [name, stage, pointer, action] of [
+    ['a stage that is not an object', '        - 5\n', S, '(actions)'],
+    [
+      'Actions that are not a list',
+      '        - Name: Odd\n          Actions: oops\n',
+      `${S}/Actions`,
+      '(actions)',
+    ],
+    [
+      'an action that is not an object',
+      '        - Name: Odd\n          Actions: [7]\n',
+      `${S}/Actions/0`,
+      '(action 1)',
+    ],
+    [
+      'a BeforeEntry that is not an object',
+      '        - Name: Odd\n          Actions: []\n          BeforeEntry: 7\n',
+      `${S}/BeforeEntry`,
+      'beforeEntry/(rules)',
+    ],
+    [
+      'Conditions that are not a list',
+      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: oops }\n',
+      `${S}/BeforeEntry/Conditions`,
+      'beforeEntry/(rules)',
+    ],
+    [
+      'Rules that are not a list',
+      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: oops }] }\n',
+      `${S}/BeforeEntry/Conditions/0/Rules`,
+      'beforeEntry[1]/(rules)',
+    ],
+    [
+      'a rule that is not an object',
+      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: [5] }] }\n',
+      `${S}/BeforeEntry/Conditions/0/Rules/0`,
+      'beforeEntry[1]/(rule 1)',
+    ],
+  ] as const) {
+    it(`${name}: an error at its pointer and an Unknown link`, () => {
+      const r = withStage(stage);
+      expect(r.errors).toEqual([`${pointer} template.shape.invalid`]);
+      expect(r.unknown).toEqual([action]);
+    });
+  }
+});
