@@ -145,7 +145,7 @@ export function actionFacts(
   const cfg = action.configuration;
 
   const store = pipeline.artifactStores.get(actionRegion);
-  if (!store) gaps.set('artifactStore', `${pipeline.location.file}#/pipeline/artifactStores`);
+  if (!store) gaps.set('artifactStore', storesPlace(pipeline));
   const artifactStore = store
     ? {
         bucket: store.bucket,
@@ -672,7 +672,7 @@ function replicatedInputsOf(
     if (from === actionRegion) continue;
     const store = pipeline.artifactStores.get(from);
     if (!store) {
-      gaps.set('replication', `${pipeline.location.file}#/pipeline/artifactStores`);
+      gaps.set('replication', storesPlace(pipeline));
       out.push({ artifact, sourceRegion: from });
       continue;
     }
@@ -696,4 +696,15 @@ function replicatedInputsOf(
     });
   }
   return out;
+}
+
+/**
+ * Where the pipeline names its artifact stores: `artifactStores` of get-pipeline, or the
+ * template resource's `ArtifactStores` (a template pipeline is located at `/Resources/<id>`).
+ */
+function storesPlace(pipeline: PipelineModel): string {
+  const at = pipeline.location;
+  return at.pointer.startsWith('/Resources/')
+    ? `${at.file}#${at.pointer}/Properties/ArtifactStores`
+    : `${at.file}#/pipeline/artifactStores`;
 }

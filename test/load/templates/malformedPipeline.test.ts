@@ -85,3 +85,30 @@ describe('a template pipeline element of the wrong shape', () => {
     });
   }
 });
+
+describe('a template action in a region the pipeline has no artifact store for', () => {
+  it("names the template's ArtifactStores, not a snapshot pointer", () => {
+    const text = readFileSync(TEMPLATE, 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-malformed-'));
+    try {
+      const file = join(dir, 'pipeline.yaml');
+      writeFileSync(
+        file,
+        text.replace(
+          '              Configuration: { ProjectName: !Ref ProjectName }\n',
+          '              Configuration: { ProjectName: !Ref ProjectName }\n              Region: eu-west-1\n',
+        ),
+      );
+      const { model } = loadSingleTemplate(file, ENV);
+      const build = analyzeModel(model).pipelines[0]!.links.filter((l) => l.action === 'Build');
+      const missing = new Set(build.flatMap((l) => l.missing ?? []));
+      const stores = [...missing].filter((m) => m.includes('rtifactStores'));
+      expect(stores).toHaveLength(1);
+      expect(stores[0]).toMatch(
+        /pipeline\.yaml#\/Resources\/Pipeline\/Properties\/ArtifactStores$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
