@@ -120,7 +120,7 @@ export function registerCrawl(
       }
       if (showProgress) io.stderr('\r\x1b[K');
       try {
-        await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files);
+        await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files, result.folders);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         io.stderr(

@@ -37,7 +37,12 @@ import {
   type Reference,
 } from './references.js';
 import { resolveDefaultRegion } from './sdk.js';
-import { buildSnapshotFiles, type SnapshotFile } from './snapshotWriter.js';
+import {
+  buildSnapshotFiles,
+  buildSnapshotFolders,
+  type SnapshotFile,
+  type SnapshotFolder,
+} from './snapshotWriter.js';
 
 export interface CrawlOptions extends CrawlContextOptions {
   /** regions to look for pipelines in; default: the SDK's default region, else us-east-1 */
@@ -62,6 +67,8 @@ export interface CrawlResult {
   /** `--pipeline` names that no crawled account and region has */
   readonly missingPipelines: readonly string[];
   readonly files: readonly SnapshotFile[];
+  /** folders to create even when empty (an empty `organization/rcp/` says there is no RCP) */
+  readonly folders: readonly SnapshotFolder[];
   /** what could not be read (it stays unknown), sorted */
   readonly failures: readonly CrawlFailure[];
 }
@@ -277,6 +284,7 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     pipelines: pipelines.map((p) => `${p.place.account}/${p.place.region}/${p.name}`).sort(),
     missingPipelines,
     files: buildSnapshotFiles(ctx.records),
+    folders: buildSnapshotFolders(ctx.records),
     failures: sortFailures(ctx.failures),
   };
 }

@@ -16,7 +16,7 @@ import type {
 } from '@aws-sdk/client-organizations';
 import type { CrawlContext } from './crawlContext.js';
 import type { Place } from './references.js';
-import type { OrgPolicyType } from './snapshotWriter.js';
+import type { CrawlRecord, OrgPolicyType } from './snapshotWriter.js';
 
 export interface OrganizationRead {
   /** the organization's accounts, when they could be listed */
@@ -126,10 +126,18 @@ async function readPolicies(
     (o) => o.NextToken,
     `the organization ${kind}s`,
   );
-  if (listed.status !== 'ok') return;
+  if (listed.status === 'failed') return;
+  const folder = policyType === 'SERVICE_CONTROL_POLICY' ? 'organization/scp' : 'organization/rcp';
+  // the folder is read as the full set of the type, so it is written whole or not at all:
+  // an empty folder when there is none (the type not enabled, or nothing listed), no folder
+  // when any policy or its targets could not be read (a missing one may be the one that denies)
+  if (listed.status === 'absent') {
+    ctx.record({ kind: 'folder', path: folder });
+    return;
+  }
   const ids = listed.pages.flatMap((p) => p.Policies ?? []).flatMap((p) => (p.Id ? [p.Id] : []));
-  await Promise.all(
-    ids.map(async (policyId) => {
+  const read = await Promise.all(
+    ids.map(async (policyId): Promise<CrawlRecord | undefined> => {
       const [described, targets] = await Promise.all([
         ctx.call<DescribePolicyCommandOutput>(
           'organizations',
@@ -150,14 +158,18 @@ async function readPolicies(
         ),
       ]);
       // a policy without its targets cannot be placed in the tree: both or nothing
-      if (described.status !== 'ok' || targets.status !== 'ok') return;
-      ctx.record({
+      if (described.status !== 'ok' || targets.status !== 'ok') return undefined;
+      return {
         kind: 'organization-policy',
         policyType,
         policyId,
         policy: described.output.Policy,
         targets: targets.pages.flatMap((p) => p.Targets ?? []),
-      });
+      };
     }),
   );
+  const policies = read.filter((r): r is CrawlRecord => r !== undefined);
+  if (policies.length < read.length) return;
+  ctx.record({ kind: 'folder', path: folder });
+  for (const record of policies) ctx.record(record);
 }

@@ -16,8 +16,18 @@ type Obj = Record<string, unknown>;
 
 export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
 
+/**
+ * A folder the snapshot must hold even when it is empty, because its presence is knowledge:
+ * `organization/` (there is an organization, though describe-organization could not be read) and
+ * `organization/scp/` / `organization/rcp/` (every policy of the type was listed: an empty folder
+ * says there is none). The loader reads a folder that is there as the full set and a missing
+ * one as unknown (src/load/snapshotOrganization.ts).
+ */
+export type SnapshotFolder = 'organization' | 'organization/scp' | 'organization/rcp';
+
 /** One thing the crawler read; SDK output objects are kept as the SDK returned them. */
 export type CrawlRecord =
+  | { readonly kind: 'folder'; readonly path: SnapshotFolder }
   | { readonly kind: 'organization'; readonly output: unknown }
   | { readonly kind: 'organization-accounts'; readonly accounts: readonly unknown[] }
   | { readonly kind: 'organization-parents'; readonly parents: Readonly<Record<string, string>> }
@@ -177,7 +187,10 @@ function mergeIamPages(pages: readonly unknown[]): Obj {
   return decodeIamPolicyDocuments(out) as Obj;
 }
 
-function fileOf(record: CrawlRecord): { path: string; value: unknown } {
+function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
+  path: string;
+  value: unknown;
+} {
   switch (record.kind) {
     case 'organization':
       return { path: 'organization/describe-organization.json', value: record.output };
@@ -289,8 +302,16 @@ function fileOf(record: CrawlRecord): { path: string; value: unknown } {
 export function buildSnapshotFiles(records: readonly CrawlRecord[]): SnapshotFile[] {
   const files = new Map<string, SnapshotFile>();
   for (const record of records) {
+    if (record.kind === 'folder') continue;
     const { path, value } = fileOf(record);
     files.set(path, { path, content: renderJsonFile(value) });
   }
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The folders the snapshot must hold even when empty (see SnapshotFolder), sorted. */
+export function buildSnapshotFolders(records: readonly CrawlRecord[]): SnapshotFolder[] {
+  const folders = new Set<SnapshotFolder>();
+  for (const record of records) if (record.kind === 'folder') folders.add(record.path);
+  return [...folders].sort();
 }

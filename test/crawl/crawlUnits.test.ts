@@ -26,7 +26,7 @@ import {
   redactPipeline,
 } from '../../src/crawl/redact.js';
 import { buildSnapshotFiles, safeSegment } from '../../src/crawl/snapshotWriter.js';
-import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
+import { KEEP_FILE, writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
 import { FIXTURE } from './helpers.js';
 
 describe('createLimiter', () => {
@@ -511,6 +511,25 @@ describe('writeSnapshotFiles', () => {
       await expect(
         writeSnapshotFiles(dir, [{ path: '../escape.json', content: '{}' }]),
       ).rejects.toThrow('snapshot path escapes the folder');
+      await expect(writeSnapshotFiles(dir, [], ['organization/../..'])).rejects.toThrow(
+        'snapshot path escapes the folder',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates the folders an empty folder says something by, each kept for git by a .gitkeep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-write-'));
+    try {
+      await writeSnapshotFiles(
+        dir,
+        [{ path: 'organization/scp/p-1.json', content: '{}\n' }],
+        ['organization', 'organization/rcp', 'organization/scp'],
+      );
+      expect(readdirSync(join(dir, 'organization')).sort()).toEqual(['rcp', 'scp']);
+      expect(readdirSync(join(dir, 'organization', 'rcp'))).toEqual([KEEP_FILE]);
+      expect(readdirSync(join(dir, 'organization', 'scp'))).toEqual(['p-1.json']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

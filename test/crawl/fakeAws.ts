@@ -3,8 +3,9 @@
  * protocols so the real SDK clients can crawl it: query + XML (IAM, STS, SNS), JSON 1.1 (KMS,
  * CodePipeline, CodeBuild, Organizations, EventBridge, CodeDeploy, ECR), REST-JSON (Lambda) and
  * REST-XML (S3, path-style). The caller's account comes from the SigV4 access key; AssumeRole
- * hands out keys for the target account. Faults (throttling, AccessDenied, not found) are
- * injected per service and operation; small pages force pagination everywhere.
+ * hands out keys for the target account. Faults (throttling, AccessDenied, not found, any error
+ * code, a request never answered) are injected per service and operation; small pages force
+ * pagination everywhere.
  *
  * Bounded: 127.0.0.1 on a random port, 1 MB request bodies, a request cap, closed by `close()`.
  */
@@ -32,7 +33,13 @@ export interface Fault {
   /** SigV4 signing name: iam, sts, sns, s3, lambda, kms, codepipeline, codebuild, organizations, events, codedeploy, ecr */
   readonly service: string;
   readonly operation: string;
-  readonly kind: 'throttle' | 'access-denied' | 'not-found';
+  /**
+   * `error`: the error `code` (HTTP 400); `stall`: the request is read and never answered (the
+   * connection stays open until `close()`)
+   */
+  readonly kind: 'throttle' | 'access-denied' | 'not-found' | 'error' | 'stall';
+  /** the error code of an `error` fault */
+  readonly code?: string;
   /** how many matching requests fail; default: all of them */
   readonly times?: number;
   readonly when?: (request: FakeRequest) => boolean;
@@ -606,7 +613,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           ? 's3'
           : 'json';
 
-  const faultError = (protocol: Protocol, service: string, kind: Fault['kind']): FakeError => {
+  const faultError = (protocol: Protocol, service: string, fault: Fault): FakeError => {
+    const kind = fault.kind;
+    if (kind === 'error') return new FakeError(fault.code ?? 'InternalFailure', 'injected error');
     if (kind === 'throttle') {
       if (protocol === 'rest-json')
         return new FakeError('TooManyRequestsException', 'Rate exceeded', 429);
@@ -823,7 +832,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
             (!f.when || f.when(request))
           ) {
             f.left--;
-            throw faultError(protocol, service, f.kind);
+            if (f.kind === 'stall') return;
+            throw faultError(protocol, service, f);
           }
         }
         const handler = handlers[service]?.[operation];

@@ -1,8 +1,26 @@
-/** Shared helpers for the crawl tests: read a snapshot folder as {path → parsed JSON}. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+/**
+ * Shared helpers for the crawl tests: read a snapshot folder as {path → parsed JSON}; crawl a
+ * scenario through the fake into a folder and analyze it.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { crawl, type CrawlOptions, type CrawlResult } from '../../src/crawl/crawl.js';
 import type { SnapshotFile } from '../../src/crawl/snapshotWriter.js';
+import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
+import type { Report } from '../../src/report/types.js';
+import { FAKE_CALLER_KEY, startFakeAws, type Fault } from './fakeAws.js';
 
 export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'two-account');
 export const TEMPLATE = 'arn:aws:iam::{account}:role/PermchainAudit';
@@ -29,4 +47,84 @@ export function fixtureWithout(...paths: string[]): Record<string, unknown> {
   const all = readSnapshot(FIXTURE);
   for (const p of paths) delete all[p];
   return all;
+}
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * A copy of `fixtures/scenarios/<name>` that the fake can serve to a crawl: every account's
+ * iam.json gains the `PermchainAudit` role that TEMPLATE assumes (it has no policy, so it changes
+ * no decision of the scenario).
+ */
+export function scenarioCopy(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `permchain-${name}-`));
+  cpSync(join(REPO_ROOT, 'fixtures', 'scenarios', name), dir, { recursive: true });
+  for (const account of readdirSync(dir).filter((n) => /^\d{12}$/.test(n))) {
+    const path = join(dir, account, 'iam.json');
+    if (!existsSync(path)) continue;
+    const iam = JSON.parse(readFileSync(path, 'utf8')) as { RoleDetailList?: unknown[] };
+    iam.RoleDetailList = [
+      ...(iam.RoleDetailList ?? []),
+      {
+        RoleName: 'PermchainAudit',
+        Arn: `arn:aws:iam::${account}:role/PermchainAudit`,
+        Path: '/',
+        RoleId: `AROAAUDIT${account}`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        },
+        RolePolicyList: [],
+        AttachedManagedPolicies: [],
+      },
+    ];
+    writeFileSync(path, JSON.stringify(iam, null, 2) + '\n');
+  }
+  return dir;
+}
+
+/** Crawl `fixture` through the fake (with `faults`) and write the snapshot into a new folder. */
+export async function crawlToFolder(
+  fixture: string,
+  faults: readonly Fault[] = [],
+  options: Partial<CrawlOptions> = {},
+): Promise<{ result: CrawlResult; dir: string }> {
+  const fake = await startFakeAws({ fixture, faults });
+  try {
+    const result = await crawl({
+      endpoint: fake.endpoint,
+      credentials: { accessKeyId: FAKE_CALLER_KEY, secretAccessKey: 'fake' },
+      regions: ['us-east-1'],
+      assumeRoleTemplate: TEMPLATE,
+      maxAttempts: 2,
+      ...options,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-crawled-'));
+    await writeSnapshotFiles(dir, result.files, result.folders);
+    return { result, dir };
+  } finally {
+    await fake.close();
+  }
+}
+
+/** `permchain analyze <dir> --format json`, in-process: the decision of every link by id. */
+export async function linkDecisions(
+  dir: string,
+): Promise<Record<string, { decision: string; missing: readonly string[] }>> {
+  const io = memoryIo(REPO_ROOT);
+  await main(['node', 'permchain', 'analyze', dir, '--format', 'json'], io);
+  const report = JSON.parse(io.out) as Report;
+  const out: Record<string, { decision: string; missing: readonly string[] }> = {};
+  for (const p of report.pipelines) {
+    for (const l of p.links) {
+      out[`${p.name} | ${l.id}`] = { decision: l.decision, missing: l.missing ?? [] };
+    }
+  }
+  return out;
 }
