@@ -33,7 +33,18 @@ export async function readOrganization(ctx: CrawlContext): Promise<OrganizationR
     new org.DescribeOrganizationCommand({}),
     'the organization',
   );
-  if (described.status !== 'ok') return {};
+  // only AWSOrganizationsNotInUseException says the account is in no organization (status
+  // `absent`, calls.ts): then there is no `organization/` folder and no SCP or RCP applies
+  // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html)
+  if (described.status === 'absent') return {};
+  if (described.status !== 'ok') {
+    // denied, throttled, failed: whether there is an organization is unknown. An empty
+    // `organization/` folder says so (the loader then leaves SCP, RCP and organization-id links
+    // Unknown, naming describe-organization.json, organization/scp/ and parents.json); the rest
+    // needs the management account or a delegated administrator, so it is not tried
+    ctx.record({ kind: 'folder', path: 'organization' });
+    return {};
+  }
   ctx.record({ kind: 'organization', output: described.output });
 
   const [accounts] = await Promise.all([

@@ -111,3 +111,39 @@ describe('no policy of a type: an empty folder, which says "known: none"', () =>
     expect(link?.missing).toContain('organization/scp/');
   });
 });
+
+describe('describe-organization that cannot be read', () => {
+  for (const kind of ['access-denied', 'throttle'] as const) {
+    it(`${kind}: an empty organization/ folder, so SCP links are Unknown naming describe-organization.json`, async () => {
+      const fixture = scenarioCopy('scp-deny-assume-role');
+      const { result, dir } = await crawlToFolder(fixture, [
+        { service: 'organizations', operation: 'DescribeOrganization', kind },
+      ]);
+      expect(result.failures.map((f) => [f.operation, f.permission])).toEqual([
+        ['DescribeOrganization', 'organizations:DescribeOrganization'],
+      ]);
+      expect(result.folders).toEqual(['organization']);
+      expect(readdirSync(join(dir, 'organization'))).toEqual([KEEP_FILE]);
+      const link = (await linkDecisions(dir))[ASSUME];
+      expect(link?.decision).toBe('Unknown');
+      expect(link?.missing).toContain('organization/describe-organization.json');
+    });
+  }
+
+  it('AWSOrganizationsNotInUseException: no organization/ folder, since no SCP applies', async () => {
+    const fixture = scenarioCopy('scp-deny-assume-role');
+    const { result, dir } = await crawlToFolder(fixture, [
+      {
+        service: 'organizations',
+        operation: 'DescribeOrganization',
+        kind: 'error',
+        code: 'AWSOrganizationsNotInUseException',
+      },
+    ]);
+    expect(result.failures).toEqual([]);
+    expect(result.folders).toEqual([]);
+    expect(existsSync(join(dir, 'organization'))).toBe(false);
+    const link = (await linkDecisions(dir))[ASSUME];
+    expect(link?.decision).toBe('Allowed');
+  });
+});
