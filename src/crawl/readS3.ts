@@ -105,8 +105,13 @@ export async function readBucket(
   ]);
   const okOutput = <O>(o: CallOutcome<O>): O | undefined =>
     o.status === 'ok' ? o.output : undefined;
-  // the file says whether the bucket has a policy: without a readable answer, no file
-  if (policy.status !== 'failed') {
+  // every field of the file is read as the bucket's setting and its absence as "none" (no
+  // policy; no default encryption, so not SSE-KMS; no location, so the region of the action
+  // using it), and the snapshot format has no way to say one field is unknown: a bucket with any
+  // answer missing gets no file, so what depends on it is Unknown naming the file, not decided
+  // on a wrong "none"
+  const outcomes = [location, policy, pab, ownership, encryption];
+  if (outcomes.every((o) => o.status !== 'failed')) {
     ctx.record({
       kind: 'bucket',
       account,
