@@ -32,11 +32,37 @@ function redactEnvironment(env: unknown): unknown {
   return { ...env, environmentVariables: redactEnvironmentVariables(env['environmentVariables']) };
 }
 
+/**
+ * A project source's `buildspec` is a file name in the source, an S3 object ARN, or the buildspec
+ * itself inline (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html),
+ * whose `env.variables` may hold secrets; the analyzer reads none of it (README: a buildspec is not
+ * read). A name or ARN (one word, no `:` outside an ARN) stays, inline text is redacted. An
+ * OAUTH `auth.resource` can be a token: only an ARN stays, as the loader keeps only an ARN
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html).
+ */
+function redactSource(source: unknown): unknown {
+  if (!isObj(source)) return source;
+  const out: Obj = { ...source };
+  const buildspec = out['buildspec'];
+  if (typeof buildspec === 'string' && !namesBuildspec(buildspec)) out['buildspec'] = REDACTED;
+  const auth = out['auth'];
+  if (isObj(auth) && typeof auth['resource'] === 'string' && !auth['resource'].startsWith('arn:'))
+    out['auth'] = { ...auth, resource: REDACTED };
+  return out;
+}
+
+function namesBuildspec(text: string): boolean {
+  return !/\s/.test(text) && (text.startsWith('arn:') || !text.includes(':'));
+}
+
 /** A CodeBuild project from batch-get-projects. */
 export function redactCodeBuildProject(project: unknown): unknown {
   if (!isObj(project)) return project;
   const out: Obj = { ...project };
   if ('environment' in out) out['environment'] = redactEnvironment(out['environment']);
+  if ('source' in out) out['source'] = redactSource(out['source']);
+  if (Array.isArray(out['secondarySources']))
+    out['secondarySources'] = out['secondarySources'].map(redactSource);
   // the webhook's secret token (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Webhook.html)
   const webhook = out['webhook'];
   if (isObj(webhook) && 'secret' in webhook) out['webhook'] = { ...webhook, secret: REDACTED };
@@ -56,7 +82,7 @@ export function redactLambdaConfiguration(config: unknown): unknown {
 /**
  * Pipeline action configuration keys that hold credentials: GitHub (version 1)'s `OAuthToken`,
  * and the secret properties of custom and partner action types, which their owners name
- * (`SecretToken`, `PassWord`, `ApiKey`, ...). AWS masks the properties an action type declares
+ * (`SecretToken`, `PassWord`, `ApiKey`, `ConnectionString`, ...). AWS masks the properties an action type declares
  * secret as `****` in get-pipeline
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-GitHub.html,
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionConfigurationProperty.html);
@@ -64,7 +90,7 @@ export function redactLambdaConfiguration(config: unknown): unknown {
  * masking does not apply. No configuration key the analyzer reads has such a name.
  */
 const SECRET_KEY =
-  /token|secret|passw|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|auth/i;
+  /token|secret|passw|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|auth|connection[-_]?string/i;
 
 /** Whether a pipeline action configuration key may hold a credential. */
 export function isSecretConfigurationKey(key: string): boolean {
@@ -96,14 +122,58 @@ function redactParameterOverrides(text: string): string {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return REDACTED;
+    return redactParameterList(text);
   }
-  if (!isObj(parsed)) return REDACTED;
+  if (!isObj(parsed)) return redactParameterList(text);
   const out: Obj = {};
   for (const [name, value] of Object.entries(parsed)) {
     out[name] = readsArtifact(value) ? value : REDACTED;
   }
   return JSON.stringify(out);
+}
+
+/**
+ * A list of stack parameters, as a CloudFormationStackSet action's `Parameters` (and a
+ * CloudFormationStackInstances action's `ParameterOverrides`) takes it: the shorthand
+ * `ParameterKey=Name,ParameterValue=value ...`, a JSON list of `{ParameterKey, ParameterValue,
+ * UsePreviousValue, ResolvedValue}`, or the path of a file in an input artifact
+ * (`Artifact::path/file.json`)
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
+ * A value may be a password: the names stay, every value is redacted, a file path stays (it only
+ * names a file), and text of any other shape is redacted whole.
+ */
+function redactParameterList(text: string): string {
+  if (/^[A-Za-z0-9_-]+::\S+$/.test(text)) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed !== undefined) {
+    if (!Array.isArray(parsed) || !parsed.every(isObj)) return REDACTED;
+    return JSON.stringify(
+      parsed.map((p) => {
+        const out: Obj = { ...p };
+        for (const key of Object.keys(out)) {
+          if (key !== 'ParameterKey' && key !== 'UsePreviousValue') out[key] = REDACTED;
+        }
+        return out;
+      }),
+    );
+  }
+  const entries = text.trim().split(/\s+(?=ParameterKey=)/);
+  const out: string[] = [];
+  for (const entry of entries) {
+    const m = /^ParameterKey=([^,\s]+)(,.*)?$/s.exec(entry);
+    if (!m?.[1]) return REDACTED;
+    out.push(
+      /^,UsePreviousValue=(true|false)$/.test(m[2] ?? '')
+        ? `ParameterKey=${m[1]}${m[2]}`
+        : `ParameterKey=${m[1]},ParameterValue=${REDACTED}`,
+    );
+  }
+  return out.join(' ');
 }
 
 function readsArtifact(value: unknown): boolean {
@@ -121,6 +191,8 @@ function redactConfiguration(configuration: Obj): Obj {
     if (isSecretConfigurationKey(k) || isFreeFormValue(k, configuration)) out[k] = REDACTED;
     else if (k === 'ParameterOverrides') {
       out[k] = typeof v === 'string' ? redactParameterOverrides(v) : REDACTED;
+    } else if (k === 'Parameters') {
+      out[k] = typeof v === 'string' ? redactParameterList(v) : REDACTED;
     } else if (k === 'EnvironmentVariables' && typeof v === 'string') {
       // a JSON string of CodeBuild environment variables; text that is not one may hold
       // anything, and the loader could not read it anyway
@@ -130,10 +202,23 @@ function redactConfiguration(configuration: Obj): Obj {
   return out;
 }
 
-/** An action or a stage-condition rule, its configuration redacted. */
+/**
+ * An action or a stage-condition rule, its configuration redacted, and the shell `commands` of a
+ * Commands action or rule, which may hold tokens
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html): each
+ * command is replaced, so the list keeps its length and shape (the loader checks that a rule's
+ * `commands` is a list of strings) but no text.
+ */
 function redactConfigured(item: unknown): unknown {
-  if (!isObj(item) || !isObj(item['configuration'])) return item;
-  return { ...item, configuration: redactConfiguration(item['configuration']) };
+  if (!isObj(item)) return item;
+  const out: Obj = { ...item };
+  if (isObj(item['configuration']))
+    out['configuration'] = redactConfiguration(item['configuration']);
+  if (Array.isArray(item['commands'])) {
+    out['commands'] = item['commands'].map((c: unknown) => (typeof c === 'string' ? REDACTED : c));
+  }
+  return out;
 }
 
 /**
@@ -166,7 +251,16 @@ export function redactPipeline(output: unknown): unknown {
         return out;
       })
     : pipeline['stages'];
-  return { ...output, pipeline: { ...pipeline, stages } };
+  const out: Obj = { ...pipeline, stages };
+  // a pipeline variable's default is sent to the actions that use it, and may be anything; the
+  // analyzer treats `#{variables.X}` as unknown whatever its default (src/model/pipelineVariables.ts)
+  // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html)
+  if (Array.isArray(pipeline['variables'])) {
+    out['variables'] = pipeline['variables'].map((v: unknown) =>
+      isObj(v) && 'defaultValue' in v ? { ...v, defaultValue: REDACTED } : v,
+    );
+  }
+  return { ...output, pipeline: out };
 }
 
 /**
@@ -194,7 +288,35 @@ export function redactEventTarget(target: unknown): unknown {
       for (const name of Object.keys(params)) redacted[name] = REDACTED;
       http[key] = redacted;
     }
+    // the values filled into an API destination's path wildcards
+    if (Array.isArray(http['PathParameterValues']))
+      http['PathParameterValues'] = http['PathParameterValues'].map(() => REDACTED);
     out['HttpParameters'] = http;
   }
+  // a SageMaker pipeline's parameter values: the names stay
+  // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SageMakerPipelineParameter.html)
+  const sageMaker = out['SageMakerPipelineParameters'];
+  if (isObj(sageMaker) && Array.isArray(sageMaker['PipelineParameterList'])) {
+    out['SageMakerPipelineParameters'] = {
+      ...sageMaker,
+      PipelineParameterList: sageMaker['PipelineParameterList'].map((p: unknown) =>
+        isObj(p) && 'Value' in p ? { ...p, Value: REDACTED } : p,
+      ),
+    };
+  }
+  // the SQL a Redshift target runs (`CREATE USER ... PASSWORD '...'`)
+  // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RedshiftDataParameters.html)
+  const redshift = out['RedshiftDataParameters'];
+  if (isObj(redshift)) {
+    const rs: Obj = { ...redshift };
+    if ('Sql' in rs) rs['Sql'] = REDACTED;
+    if (Array.isArray(rs['Sqls'])) rs['Sqls'] = rs['Sqls'].map(() => REDACTED);
+    out['RedshiftDataParameters'] = rs;
+  }
+  // the GraphQL operation an AppSync target runs, literals included
+  // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_AppSyncParameters.html)
+  const appSync = out['AppSyncParameters'];
+  if (isObj(appSync) && 'GraphQLOperation' in appSync)
+    out['AppSyncParameters'] = { ...appSync, GraphQLOperation: REDACTED };
   return out;
 }

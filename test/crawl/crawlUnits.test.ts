@@ -256,7 +256,15 @@ describe('redaction', () => {
   });
 
   it('names credential configuration keys, and none the analyzer reads', () => {
-    for (const key of ['OAuthToken', 'SecretToken', 'PassWord', 'password', 'ApiKey', 'API_KEY']) {
+    for (const key of [
+      'OAuthToken',
+      'SecretToken',
+      'PassWord',
+      'password',
+      'ApiKey',
+      'API_KEY',
+      'ConnectionString',
+    ]) {
       expect({ key, secret: isSecretConfigurationKey(key) }).toEqual({ key, secret: true });
     }
     const read = [
@@ -390,6 +398,109 @@ describe('redaction of free-form values sent to what an action runs', () => {
       const o = config(redactPipeline(action({ ParameterOverrides: bad })));
       expect(o['ParameterOverrides']).toBe(REDACTED);
     }
+  });
+
+  it('keeps the names of a StackSet parameter list and the file it names, redacts every value', () => {
+    const params = (text: string) =>
+      config(redactPipeline(action({ StackSetName: 's', Parameters: text })))['Parameters'];
+    expect(
+      params(
+        'ParameterKey=DbPassword,ParameterValue=hunter2 ParameterKey=Old,UsePreviousValue=true  ParameterKey=Csv,ParameterValue=a b,c',
+      ),
+    ).toBe(
+      `ParameterKey=DbPassword,ParameterValue=${REDACTED} ParameterKey=Old,UsePreviousValue=true ParameterKey=Csv,ParameterValue=${REDACTED}`,
+    );
+    expect(
+      JSON.parse(
+        params(
+          JSON.stringify([
+            { ParameterKey: 'DbPassword', ParameterValue: 'hunter2', ResolvedValue: 'hunter2' },
+            { ParameterKey: 'Old', UsePreviousValue: true },
+          ]),
+        ) as string,
+      ),
+    ).toEqual([
+      { ParameterKey: 'DbPassword', ParameterValue: REDACTED, ResolvedValue: REDACTED },
+      { ParameterKey: 'Old', UsePreviousValue: true },
+    ]);
+    expect(params('BuildOutput::params/prod.json')).toBe('BuildOutput::params/prod.json');
+    for (const bad of ['DbPassword=hunter2', '["hunter2"]', '{"DbPassword":"hunter2"}', 'x y']) {
+      expect(params(bad)).toBe(REDACTED);
+    }
+    // a StackInstances action's ParameterOverrides is such a list too
+    const overrides = config(
+      redactPipeline(action({ ParameterOverrides: 'ParameterKey=Db,ParameterValue=hunter2' })),
+    )['ParameterOverrides'];
+    expect(overrides).toBe(`ParameterKey=Db,ParameterValue=${REDACTED}`);
+  });
+
+  it('redacts the commands of a Commands action and rule, keeping the list', () => {
+    const out = redactPipeline({
+      pipeline: {
+        stages: [
+          {
+            actions: [{ name: 'Cmd', commands: ['curl -H "Authorization: Bearer t0k3n" x'] }],
+            onSuccess: {
+              conditions: [{ rules: [{ name: 'R', commands: ['echo s3cr3t', 'true'] }] }],
+            },
+          },
+        ],
+        variables: [{ name: 'V', defaultValue: 'hunter2', description: 'd' }, { name: 'W' }],
+      },
+    });
+    expect(out).toEqual({
+      pipeline: {
+        stages: [
+          {
+            actions: [{ name: 'Cmd', commands: [REDACTED] }],
+            onSuccess: {
+              conditions: [{ rules: [{ name: 'R', commands: [REDACTED, REDACTED] }] }],
+            },
+          },
+        ],
+        variables: [{ name: 'V', defaultValue: REDACTED, description: 'd' }, { name: 'W' }],
+      },
+    });
+  });
+
+  it('redacts an inline CodeBuild buildspec and an OAUTH source token, keeps file names and ARNs', () => {
+    const project = redactCodeBuildProject({
+      source: { type: 'GITHUB', buildspec: 'version: 0.2\nenv:\n  variables:\n    T: s3cr3t\n' },
+      secondarySources: [
+        { buildspec: 'ci/buildspec-prod.yml' },
+        { buildspec: 'arn:aws:s3:::bucket/buildspec.yml' },
+        { buildspec: '{"version":"0.2","env":{"variables":{"T":"s3cr3t"}}}' },
+        { auth: { type: 'OAUTH', resource: 'gho_s3cr3t' } },
+        { auth: { type: 'CODECONNECTIONS', resource: 'arn:aws:codeconnections:x' } },
+      ],
+    });
+    expect(project).toEqual({
+      source: { type: 'GITHUB', buildspec: REDACTED },
+      secondarySources: [
+        { buildspec: 'ci/buildspec-prod.yml' },
+        { buildspec: 'arn:aws:s3:::bucket/buildspec.yml' },
+        { buildspec: REDACTED },
+        { auth: { type: 'OAUTH', resource: REDACTED } },
+        { auth: { type: 'CODECONNECTIONS', resource: 'arn:aws:codeconnections:x' } },
+      ],
+    });
+  });
+
+  it('redacts the values an EventBridge target sends to SageMaker, Redshift, AppSync and an API destination path', () => {
+    const out = redactEventTarget({
+      Id: 't',
+      SageMakerPipelineParameters: { PipelineParameterList: [{ Name: 'token', Value: 's3cr3t' }] },
+      RedshiftDataParameters: { Database: 'd', Sql: "PASSWORD 's3cr3t'", Sqls: ['s3cr3t'] },
+      AppSyncParameters: { GraphQLOperation: 'mutation { login(password: "s3cr3t") }' },
+      HttpParameters: { PathParameterValues: ['s3cr3t'] },
+    });
+    expect(out).toEqual({
+      Id: 't',
+      SageMakerPipelineParameters: { PipelineParameterList: [{ Name: 'token', Value: REDACTED }] },
+      RedshiftDataParameters: { Database: 'd', Sql: REDACTED, Sqls: [REDACTED] },
+      AppSyncParameters: { GraphQLOperation: REDACTED },
+      HttpParameters: { PathParameterValues: [REDACTED] },
+    });
   });
 
   it("redacts an EventBridge target's constant Input and InputTemplate, keeps InputPathsMap", () => {

@@ -183,6 +183,9 @@ const SECRET_SERVICES: ReadonlySet<string> = new Set(['codebuild', 'codepipeline
 
 /** Put back stand-in secrets where the fixture holds the redaction marker. */
 function withSecrets(v: unknown, name = ''): unknown {
+  // an inline buildspec (a one-word buildspec is the name of a file, which is not redacted)
+  if (v === REDACTED_MARKER && name === 'buildspec')
+    return `version: 0.2\nenv:\n  variables:\n    TOKEN: ${secretFor(name)}\n`;
   if (v === REDACTED_MARKER) return secretFor(name);
   // a CodeBuild action's EnvironmentVariables: a JSON string of {name, value, type}
   // a CloudFormation action's ParameterOverrides: a JSON string of name -> value
@@ -190,6 +193,9 @@ function withSecrets(v: unknown, name = ''): unknown {
   if (jsonText && typeof v === 'string' && v.includes(REDACTED_MARKER)) {
     return JSON.stringify(withSecrets(JSON.parse(v) as unknown));
   }
+  // a marker inside text (a StackSet's `ParameterKey=K,ParameterValue=<marker>` shorthand)
+  if (typeof v === 'string' && v.includes(REDACTED_MARKER))
+    return v.split(REDACTED_MARKER).join(secretFor(name));
   if (Array.isArray(v)) return v.map((x) => withSecrets(x, name));
   if (v !== null && typeof v === 'object') {
     const o = v as Obj;

@@ -190,3 +190,137 @@ describe('crawl(serve(fixture))', () => {
     }
   });
 });
+
+describe('crawl(serve(fixture)) writes no secret of', () => {
+  it('a StackSet action (Parameters), a Commands action or rule (commands), a pipeline variable default, a CodeBuild inline buildspec, an EventBridge SageMaker, Redshift or API destination target', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-secrets-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- editing parsed JSON
+    const edit = (path: string, change: (json: any) => void): void => {
+      const json = JSON.parse(readFileSync(join(dir, path), 'utf8'));
+      change(json);
+      writeFileSync(join(dir, path), JSON.stringify(json, null, 2) + '\n');
+    };
+    const action = (name: string, provider: string, extra: Record<string, unknown>) => ({
+      name,
+      actionTypeId: { category: 'Deploy', owner: 'AWS', provider, version: '1' },
+      runOrder: 9,
+      inputArtifacts: [{ name: 'BuildOutput' }],
+      ...extra,
+    });
+    edit('111111111111/us-east-1/codepipeline/webapp.json', (p) => {
+      const deploy = p.pipeline.stages[4];
+      expect(deploy.name).toBe('DeployProd');
+      deploy.actions.push(
+        action('Sets', 'CloudFormationStackSet', {
+          configuration: {
+            StackSetName: 'webapp-sets',
+            TemplatePath: 'BuildOutput::template.yaml',
+            DeploymentTargets: '111111111111',
+            Regions: 'us-east-1',
+            Parameters: `ParameterKey=DbPassword,ParameterValue=${REDACTED} ParameterKey=Stage,UsePreviousValue=true`,
+          },
+        }),
+        action('Cmd', 'Commands', { configuration: {}, commands: [REDACTED, REDACTED] }),
+      );
+      deploy.beforeEntry = {
+        conditions: [
+          {
+            result: 'FAIL',
+            rules: [
+              {
+                name: 'Check',
+                ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'Commands', version: '1' },
+                configuration: {},
+                commands: [REDACTED],
+                inputArtifacts: [{ name: 'BuildOutput' }],
+              },
+            ],
+          },
+        ],
+      };
+      p.pipeline.variables = [{ name: 'Token', defaultValue: REDACTED, description: 'kept' }];
+    });
+    edit('111111111111/us-east-1/codebuild.json', (c) => {
+      c.projects[0].source.buildspec = REDACTED;
+      c.projects[0].secondarySources = [
+        { type: 'S3', location: 'tooling-source-111111111111/lib.zip', buildspec: REDACTED },
+        { type: 'S3', location: 'tooling-source-111111111111/lib.zip', buildspec: 'ci/build.yml' },
+      ];
+    });
+    edit('111111111111/us-east-1/events.json', (e) => {
+      const targets = e.Targets['webapp-source-changed'];
+      targets.push(
+        {
+          Id: 'sm',
+          Arn: 'arn:aws:sagemaker:us-east-1:111111111111:pipeline/p',
+          RoleArn: targets[0].RoleArn,
+          SageMakerPipelineParameters: {
+            PipelineParameterList: [{ Name: 'token', Value: REDACTED }],
+          },
+        },
+        {
+          Id: 'rs',
+          Arn: 'arn:aws:redshift:us-east-1:111111111111:cluster:c',
+          RoleArn: targets[0].RoleArn,
+          RedshiftDataParameters: { Database: 'd', Sql: REDACTED, Sqls: [REDACTED] },
+        },
+        {
+          Id: 'api',
+          Arn: 'arn:aws:events:us-east-1:111111111111:api-destination/d/abc',
+          RoleArn: targets[0].RoleArn,
+          HttpParameters: { PathParameterValues: [REDACTED] },
+        },
+      );
+      // the crawl writes targets sorted by Id
+      targets.sort((a: { Id: string }, b: { Id: string }) => (a.Id < b.Id ? -1 : 1));
+    });
+    const result = await crawlFixture(dir);
+    expect(result.failures).toEqual([]);
+
+    // positive control: the fake serves the secrets to the SDK in each of those places
+    const region = 'us-east-1';
+    const endpoint = fake?.endpoint;
+    const cp = new CodePipelineClient({ endpoint, credentials, region });
+    const got = await cp.send(new GetPipelineCommand({ name: 'webapp' }));
+    cp.destroy();
+    const served = JSON.stringify(got.pipeline);
+    for (const name of ['Parameters', 'commands', 'defaultValue'])
+      expect({ name, served: served.includes(secretFor(name)) }).toEqual({ name, served: true });
+    const cb = new CodeBuildClient({ endpoint, credentials, region });
+    const projects = await cb.send(new BatchGetProjectsCommand({ names: ['webapp-build'] }));
+    cb.destroy();
+    expect(projects.projects?.[0]?.source?.buildspec).toContain(secretFor('buildspec'));
+    const eb = new EventBridgeClient({ endpoint, credentials, region });
+    const pages: unknown[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await eb.send(
+        new ListTargetsByRuleCommand({ Rule: 'webapp-source-changed', NextToken }),
+      );
+      pages.push(page.Targets);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    eb.destroy();
+    const servedTargets = JSON.stringify(pages);
+    for (const name of ['Value', 'Sql', 'Sqls', 'PathParameterValues'])
+      expect({ name, served: servedTargets.includes(secretFor(name)) }).toEqual({
+        name,
+        served: true,
+      });
+
+    for (const f of result.files) {
+      expect({ path: f.path, secret: f.content.includes('fake-secret-value') }).toEqual({
+        path: f.path,
+        secret: false,
+      });
+    }
+    // what is written is the fixture: names, keys and file names kept, values redacted
+    const written = parseFiles(result.files);
+    const want = readSnapshot(dir);
+    expect(Object.keys(written).sort()).toEqual(Object.keys(want).sort());
+    for (const path of Object.keys(want)) {
+      expect({ path, json: written[path] }).toEqual({ path, json: want[path] });
+    }
+  });
+});
