@@ -26,7 +26,14 @@ export interface ClientSettings {
   readonly profile?: string;
   /** attempts per call, retries included (SDK `maxAttempts`); default 10 */
   readonly maxAttempts?: number;
+  /** milliseconds to open a connection before the attempt fails; default 10 000 */
+  readonly connectionTimeoutMs?: number;
+  /** milliseconds to wait for an answer, and between bytes of it; default 30 000 */
+  readonly requestTimeoutMs?: number;
 }
+
+const CONNECTION_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export type FailureReason =
   'access-denied' | 'not-found' | 'throttled' | 'account-unreachable' | 'error';
@@ -293,6 +300,19 @@ export class CrawlContext {
         // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
         retryMode: 'adaptive',
         maxAttempts: this.options.maxAttempts ?? 10,
+        // without timeouts a stalled endpoint (a connection accepted and never answered) would
+        // hang the crawl: an attempt that times out fails with TimeoutError, is retried like a
+        // throttled one, and a call still timing out is recorded as a failure, like any other
+        // (the `requestHandler` options shorthand:
+        // https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html;
+        // since @smithy/node-http-handler 4.4 requestTimeout only warns unless
+        // throwOnRequestTimeout is set: https://github.com/aws/aws-sdk-js-v3/blob/main/UPGRADING.md)
+        requestHandler: {
+          connectionTimeout: this.options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+          requestTimeout: this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+          throwOnRequestTimeout: true,
+          socketTimeout: this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        },
         ...session.config,
       };
       if (endpoint !== undefined) config['endpoint'] = endpoint;
