@@ -13,6 +13,7 @@ import {
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
+import { escapePointerToken } from '../problems.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type {
   ActionModel,
@@ -299,8 +300,13 @@ export function actionFacts(
       const b = found.value;
       const enc = b.encryption;
       const kms = enc?.sseAlgorithm?.startsWith('aws:kms');
+      // every bucket has a default encryption (SSE-S3 at least, since January 2023:
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html), so
+      // a bucket file without it was not read in full: the key is not known, never "none"
+      if (!enc) gaps.set('s3Source', `${b.location.file}#/ServerSideEncryptionConfiguration`);
       s3Source = {
         bucketAccount: b.account,
+        ...(!enc ? { encryptionUnknown: true } : {}),
         ...(kms
           ? {
               keyArn: keyArnOf(
@@ -334,20 +340,23 @@ export function actionFacts(
       if (found.kind === 'found') {
         const b = found.value;
         const enc = b.encryption;
-        s3Deploy = enc?.sseAlgorithm?.startsWith('aws:kms')
-          ? {
-              // a key id or alias (and the default aws/s3) is resolved in the requester's
-              // account: "KMS resolves the key within the requester's account"
-              // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html)
-              keyArn: keyArnOf(
-                model,
-                enc.kmsMasterKeyId,
-                actionAccount,
-                b.region ?? actionRegion,
-                partition,
-              ),
-            }
-          : {};
+        // a bucket file without its default encryption was not read in full (see S3 source)
+        if (!enc) gaps.set('s3Deploy', `${b.location.file}#/ServerSideEncryptionConfiguration`);
+        else
+          s3Deploy = enc.sseAlgorithm?.startsWith('aws:kms')
+            ? {
+                // a key id or alias (and the default aws/s3) is resolved in the requester's
+                // account: "KMS resolves the key within the requester's account"
+                // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html)
+                keyArn: keyArnOf(
+                  model,
+                  enc.kmsMasterKeyId,
+                  actionAccount,
+                  b.region ?? actionRegion,
+                  partition,
+                ),
+              }
+            : {};
       } else
         gaps.set('s3Deploy', found.file ?? snapshotPath.bucket(actionAccount, cfg['BucketName']));
     }
@@ -393,8 +402,15 @@ export function actionFacts(
   const eventsRules: EventsRuleFacts[] = [];
   if (stage === pipeline.stages[0]) {
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
-    if (events) eventsRules.push(...rulesStarting(events, pipeline.arn));
-    else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
+    if (events) {
+      eventsRules.push(...rulesStarting(events, pipeline.arn));
+      // a rule whose targets were not read names its place in events.json
+      const unread = [...events.rules.values()].find(
+        (r) => r.state !== 'DISABLED' && r.targets === undefined,
+      );
+      if (unread)
+        gaps.set('events', `${events.location.file}#/Targets/${escapePointerToken(unread.name)}`);
+    } else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
   }
   const eventsRule = eventsRules[0]?.facts;
 
@@ -467,7 +483,13 @@ function rulesStarting(events: EventsModel, pipelineArn: string): EventsRuleFact
   const out: EventsRuleFacts[] = [];
   for (const rule of events.rules.values()) {
     if (rule.state === 'DISABLED') continue;
-    const targets = rule.targets?.filter((t) => t.arn === pipelineArn) ?? [];
+    if (rule.targets === undefined) {
+      // the rule's targets are not in the input: it may start this pipeline, with a role that
+      // is not known (its trigger links are Unknown, naming events.json)
+      out.push({ label: rule.name, facts: rule.arn ? { arn: rule.arn } : {} });
+      continue;
+    }
+    const targets = rule.targets.filter((t) => t.arn === pipelineArn);
     for (const target of targets) {
       out.push({
         label:

@@ -822,6 +822,8 @@ function resolvePlaceholder(
       // Only used for resourceAccount: absent lets the evaluator fall back to its default.
       return maybe(facts.s3Source?.bucketAccount, 'the source bucket owner is not known');
     case 'S3Source.KeyArn':
+      if (facts.s3Source?.encryptionUnknown)
+        return unknown("the S3 source bucket's default encryption is not known");
       return facts.s3Source
         ? maybe(facts.s3Source.keyArn, 'the source object is not SSE-KMS encrypted')
         : unknown('the S3 source bucket is not known');
@@ -832,7 +834,7 @@ function resolvePlaceholder(
     case 'S3Deploy.KeyArn':
       if (!facts.s3Deploy)
         return unknown(
-          `the S3 deploy bucket \`${cfg['BucketName'] ?? ''}\` is not known (its default encryption decides the key)`,
+          `the default encryption of the S3 deploy bucket \`${cfg['BucketName'] ?? ''}\` is not known (it decides the key)`,
         );
       return maybe(
         facts.s3Deploy.keyArn,

@@ -285,7 +285,12 @@ export interface ActionFacts {
     readonly passRoleArns?: readonly string[];
   };
   /** S3 source bucket facts (S3 source actions) */
-  readonly s3Source?: { readonly bucketAccount?: string; readonly keyArn?: string };
+  readonly s3Source?: {
+    readonly bucketAccount?: string;
+    readonly keyArn?: string;
+    /** the bucket's default encryption is not in the input: whether (and which) key is not known */
+    readonly encryptionUnknown?: boolean;
+  };
   /**
    * S3 deploy facts: the key the uploads are encrypted with (KMSEncryptionKeyARN, else the
    * deploy bucket's default SSE-KMS key; absent when neither); undefined when that is not known

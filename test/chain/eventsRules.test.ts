@@ -25,8 +25,11 @@ interface Rule {
   EventBusName: string;
 }
 
-/** The scenario with `rules` added to events.json, each targeting the pipeline with `roleArn`. */
-function analyze(rules: { name: string; state: string; roleArn: string }[]): ReportPipeline {
+/**
+ * The scenario with `rules` added to events.json, each targeting the pipeline with `roleArn`
+ * (a rule without `roleArn` has no `Targets` entry: its targets were not read).
+ */
+function analyze(rules: { name: string; state: string; roleArn?: string }[]): ReportPipeline {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
   cpSync(SCENARIO, dir, { recursive: true });
   const file = join(dir, EVENTS);
@@ -41,7 +44,8 @@ function analyze(rules: { name: string; state: string; roleArn: string }[]): Rep
       State: r.state,
       EventBusName: 'default',
     });
-    events.Targets[r.name] = [{ Id: 'pipeline', Arn: PIPELINE_ARN, RoleArn: r.roleArn }];
+    if (r.roleArn !== undefined)
+      events.Targets[r.name] = [{ Id: 'pipeline', Arn: PIPELINE_ARN, RoleArn: r.roleArn }];
   }
   writeFileSync(file, JSON.stringify(events));
   const report = analyzeModel(loadSnapshot(dir));
@@ -104,5 +108,18 @@ describe('the EventBridge rules that start a pipeline', () => {
         .filter((l) => l.requirement === 'trigger.start-pipeline-execution')
         .map((l) => l.decision),
     ).toEqual(['Unknown']);
+  });
+
+  it('a rule whose targets were not read may start the pipeline: its trigger links are Unknown', () => {
+    const p = analyze([{ name: 'orders-api-release-tags', state: 'ENABLED' }]);
+    const unread = p.links.filter(
+      (l) => l.requirement.startsWith('trigger.') && l.id.includes('orders-api-release-tags'),
+    );
+    expect(unread.length).toBeGreaterThan(0);
+    for (const l of unread) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([`${EVENTS}#/Targets/orders-api-release-tags`]);
+    }
+    expect(p.verdict).toBe('unknown');
   });
 });

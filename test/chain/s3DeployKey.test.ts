@@ -122,6 +122,15 @@ describe('S3 deploy without KMSEncryptionKeyARN to a bucket that defaults to SSE
     expect(r.text).toEqual([]);
   });
 
+  it('is Unknown when the bucket file lacks its default encryption (every bucket has one)', () => {
+    const r = kmsLinks((d) => {
+      configureKey(d, undefined);
+      editJson(join(d, BUCKET), (doc) => delete doc['ServerSideEncryptionConfiguration']);
+    });
+    expect(r.text).toEqual(['Unknown ${S3Deploy.KeyArn}']);
+    expect(r.missing).toEqual([`${BUCKET}#/ServerSideEncryptionConfiguration`]);
+  });
+
   it('is Unknown, naming the bucket file, when the bucket is not in the input', () => {
     const r = kmsLinks((d) => {
       configureKey(d, undefined);
@@ -143,5 +152,26 @@ describe('S3 deploy KMSEncryptionKeyARN given as a key id', () => {
       rmSync(join(d, BUCKET));
     });
     expect(r.text).toEqual([`Allowed ${DOCS_KEY}`]);
+  });
+});
+
+describe('an S3 source bucket file without its default encryption', () => {
+  it('leaves the key of the source object Unknown, not "not encrypted"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-s3-source-key-'));
+    try {
+      cpSync(SCENARIO, dir, { recursive: true });
+      const bucket = '111111111111/s3/platform-deploy-config-111111111111.json';
+      const decrypt = () =>
+        analyzeModel(loadSnapshot(dir), { pipelines: ['platform-containers'] })
+          .pipelines[0]!.links.filter(
+            (l) => l.action === 'Config' && l.permission === 'kms:Decrypt',
+          )
+          .map((l) => `${l.decision} ${(l.missing ?? []).join(',')}`);
+      expect(decrypt()).toEqual(['Allowed ']);
+      editJson(join(dir, bucket), (doc) => delete doc['ServerSideEncryptionConfiguration']);
+      expect(decrypt()).toEqual([`Unknown ${bucket}#/ServerSideEncryptionConfiguration`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
