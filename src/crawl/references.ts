@@ -170,57 +170,78 @@ export function pipelineReferences(output: unknown, home: Place): Reference[] {
     refs.push(...keyReference(obj(store['encryptionKey'])['id'], { ...home, region }));
   }
 
-  for (const stage of arr(pipeline['stages'])) {
-    for (const a of arr(obj(stage)['actions'])) {
-      const action = obj(a);
-      const place: Place = {
-        account: accountOf(action['roleArn']) ?? home.account,
-        region: str(action['region']) ?? home.region,
-      };
-      refs.push(...accountRef(action['roleArn']));
-      const config = obj(action['configuration']);
-      // any role ARN in the configuration (CloudFormation RoleArn, ...) names an account to read
-      for (const v of Object.values(config)) {
-        if (typeof v === 'string' && IAM_ROLE_ARN.test(v)) refs.push(...accountRef(v));
-      }
-      const type = obj(action['actionTypeId']);
-      const provider = str(type['provider']);
-      const category = str(type['category']);
-      switch (provider) {
-        case 'CodeBuild':
-          if (str(config['ProjectName'])) {
-            refs.push({ kind: 'project', place, name: String(config['ProjectName']) });
-          }
-          break;
-        case 'S3':
-          refs.push(...bucketRef(config['S3Bucket'], place.account));
-          refs.push(...bucketRef(config['BucketName'], place.account));
-          refs.push(...keyReference(config['KMSEncryptionKeyARN'], place));
-          break;
-        case 'Lambda':
-          refs.push(...functionRef(config['FunctionName'], place));
-          break;
-        case 'CodeDeploy':
-        case 'CodeDeployToECS': {
-          const application = str(config['ApplicationName']);
-          const group = str(config['DeploymentGroupName']);
-          if (application && group) {
-            refs.push({ kind: 'deployment-group', place, application, group });
-          }
-          break;
-        }
-        case 'ECR':
-          if (category === 'Source' && str(config['RepositoryName'])) {
-            refs.push({ kind: 'repository', place, name: String(config['RepositoryName']) });
-          }
-          break;
-        case 'Manual':
-          refs.push(...topicRef(config['NotificationArn']));
-          break;
-        default:
-          break;
+  for (const s of arr(pipeline['stages'])) {
+    const stage = obj(s);
+    for (const a of arr(stage['actions']))
+      refs.push(...actionReferences(obj(a), 'actionTypeId', home));
+    // the rules of stage conditions run with their own role and region like actions
+    // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html)
+    for (const key of ['beforeEntry', 'onSuccess', 'onFailure']) {
+      for (const c of arr(obj(stage[key])['conditions'])) {
+        for (const r of arr(obj(c)['rules']))
+          refs.push(...actionReferences(obj(r), 'ruleTypeId', home));
       }
     }
+  }
+  return refs;
+}
+
+/**
+ * What one action, or one stage-condition rule (`ruleTypeId` instead of `actionTypeId`),
+ * references: its role's account, role ARNs in its configuration, and what its provider reads.
+ */
+function actionReferences(
+  action: Obj,
+  typeKey: 'actionTypeId' | 'ruleTypeId',
+  home: Place,
+): Reference[] {
+  const refs: Reference[] = [];
+  const place: Place = {
+    account: accountOf(action['roleArn']) ?? home.account,
+    region: str(action['region']) ?? home.region,
+  };
+  refs.push(...accountRef(action['roleArn']));
+  const config = obj(action['configuration']);
+  // any role ARN in the configuration (CloudFormation RoleArn, ...) names an account to read
+  for (const v of Object.values(config)) {
+    if (typeof v === 'string' && IAM_ROLE_ARN.test(v)) refs.push(...accountRef(v));
+  }
+  const type = obj(action[typeKey]);
+  const provider = str(type['provider']);
+  const category = str(type['category']);
+  switch (provider) {
+    case 'CodeBuild':
+      if (str(config['ProjectName'])) {
+        refs.push({ kind: 'project', place, name: String(config['ProjectName']) });
+      }
+      break;
+    case 'S3':
+      refs.push(...bucketRef(config['S3Bucket'], place.account));
+      refs.push(...bucketRef(config['BucketName'], place.account));
+      refs.push(...keyReference(config['KMSEncryptionKeyARN'], place));
+      break;
+    case 'Lambda':
+      refs.push(...functionRef(config['FunctionName'], place));
+      break;
+    case 'CodeDeploy':
+    case 'CodeDeployToECS': {
+      const application = str(config['ApplicationName']);
+      const group = str(config['DeploymentGroupName']);
+      if (application && group) {
+        refs.push({ kind: 'deployment-group', place, application, group });
+      }
+      break;
+    }
+    case 'ECR':
+      if (category === 'Source' && str(config['RepositoryName'])) {
+        refs.push({ kind: 'repository', place, name: String(config['RepositoryName']) });
+      }
+      break;
+    case 'Manual':
+      refs.push(...topicRef(config['NotificationArn']));
+      break;
+    default:
+      break;
   }
   return refs;
 }

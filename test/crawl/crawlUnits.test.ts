@@ -141,6 +141,65 @@ describe('references', () => {
     ]);
   });
 
+  it('follows the roles of stage-condition rules (beforeEntry, onSuccess, onFailure)', () => {
+    const rule = (name: string, extra: Record<string, unknown>) => ({
+      name,
+      ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'Commands', version: '1' },
+      configuration: {},
+      ...extra,
+    });
+    const refs = pipelineReferences(
+      {
+        pipeline: {
+          roleArn: 'arn:aws:iam::111111111111:role/p',
+          stages: [
+            {
+              name: 'Deploy',
+              actions: [],
+              beforeEntry: {
+                conditions: [
+                  { rules: [rule('A', { roleArn: 'arn:aws:iam::333333333333:role/rule-role' })] },
+                ],
+              },
+              onSuccess: {
+                conditions: [
+                  {
+                    rules: [
+                      rule('B', {
+                        roleArn: 'arn:aws:iam::444444444444:role/r',
+                        region: 'eu-west-1',
+                      }),
+                    ],
+                  },
+                ],
+              },
+              onFailure: {
+                result: 'ROLLBACK',
+                conditions: [
+                  {
+                    rules: [
+                      rule('C', {
+                        configuration: { RoleArn: 'arn:aws:iam::555555555555:role/config-role' },
+                      }),
+                    ],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      home,
+    );
+    expect(refs.flatMap((r) => (r.kind === 'account' ? [r.account] : [])).sort()).toEqual([
+      '111111111111',
+      '111111111111',
+      '333333333333',
+      '444444444444',
+      '555555555555',
+    ]);
+  });
+
   it('reads key references as ARNs, alias ARNs, alias names and ids', () => {
     expect(keyReference('arn:aws:kms:eu-west-1:222222222222:alias/x', home)).toEqual([
       {
