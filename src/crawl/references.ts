@@ -149,6 +149,9 @@ export function ecrImageReference(image: unknown): Reference[] {
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\//;
 
+/** The AWS-managed key S3 and CodeBuild use when SSE-KMS names no key. */
+const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
+
 /** From `aws codepipeline get-pipeline` output. */
 export function pipelineReferences(output: unknown, home: Place): Reference[] {
   const out = obj(output);
@@ -250,7 +253,9 @@ function actionReferences(
 export function projectReferences(project: unknown, place: Place): Reference[] {
   const p = obj(project);
   const refs: Reference[] = [...accountRef(p['serviceRole'])];
-  refs.push(...keyReference(p['encryptionKey'], place));
+  // "If you don't specify a value, CodeBuild uses the managed CMK for Amazon S3"
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html#CodeBuild-Type-Project-encryptionKey)
+  refs.push(...keyReference(str(p['encryptionKey']) ?? AWS_MANAGED_S3_KEY, place));
   const env = obj(p['environment']);
   refs.push(...ecrImageReference(env['image']));
   const s3Locations = (v: unknown): Reference[] => {
@@ -293,11 +298,18 @@ export function ruleTargetReferences(targets: readonly unknown[]): Reference[] {
   return targets.flatMap((t) => accountRef(obj(t)['RoleArn']));
 }
 
-/** From `aws s3api get-bucket-encryption` ServerSideEncryptionConfiguration: the default key. */
+/**
+ * From `aws s3api get-bucket-encryption` ServerSideEncryptionConfiguration: the default key, which
+ * is the AWS-managed `aws/s3` key when SSE-KMS names none
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html).
+ */
 export function bucketEncryptionReferences(config: unknown, place: Place): Reference[] {
-  return arr(obj(config)['Rules']).flatMap((r) =>
-    keyReference(obj(obj(r)['ApplyServerSideEncryptionByDefault'])['KMSMasterKeyID'], place),
-  );
+  return arr(obj(config)['Rules']).flatMap((r) => {
+    const byDefault = obj(obj(r)['ApplyServerSideEncryptionByDefault']);
+    const key = str(byDefault['KMSMasterKeyID']);
+    const kms = str(byDefault['SSEAlgorithm'])?.startsWith('aws:kms') === true;
+    return keyReference(key ?? (kms ? AWS_MANAGED_S3_KEY : undefined), place);
+  });
 }
 
 /** The ARN partition of a region: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */

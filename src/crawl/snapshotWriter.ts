@@ -134,9 +134,9 @@ export interface SnapshotFile {
 }
 
 /**
- * One path segment from an AWS name: names cannot normally hold `/` (ECR repository names can),
- * but a snapshot must never escape its folder, so `/`, `\`, `%`, control characters and the
- * names `.`/`..` are percent-encoded.
+ * One path segment from an AWS name: names cannot normally hold `/` (ECR repository names can,
+ * and are split into folders first), but a snapshot must never escape its folder, so `/`, `\`,
+ * `%`, control characters and the names `.`/`..` are percent-encoded.
  */
 export function safeSegment(name: string): string {
   // eslint-disable-next-line no-control-regex
@@ -288,7 +288,10 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
       for (const key of ['registryId', 'repositoryName', 'policyText']) {
         if (out[key] !== undefined) value[key] = out[key];
       }
-      return { path: regional(record, 'ecr', `${safeSegment(record.repository)}.json`), value };
+      // a repository name may hold `/` (`team/app`): one folder per part, as the contract lays it
+      // out and the loader walks it (the name is the path under ecr/ when the file has none)
+      const parts = record.repository.split('/').map(safeSegment);
+      return { path: `${regional(record, 'ecr', ...parts)}.json`, value };
     }
     case 'sns':
       return {

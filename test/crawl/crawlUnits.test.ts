@@ -12,6 +12,7 @@ import { classifyError, CrawlContext } from '../../src/crawl/crawlContext.js';
 import { createLimiter } from '../../src/crawl/limiter.js';
 import { bucketRegion } from '../../src/crawl/readS3.js';
 import {
+  bucketEncryptionReferences,
   bucketName,
   ecrImageReference,
   keyReference,
@@ -237,8 +238,21 @@ describe('references', () => {
       ),
     ).toEqual([
       { kind: 'account', account: '111111111111' },
+      // no encryptionKey: CodeBuild uses the AWS-managed aws/s3 key
+      { kind: 'key', place: home, key: 'alias/aws/s3' },
       { kind: 'bucket', bucket: 'cache-bucket', likelyAccount: '111111111111' },
     ]);
+    expect(
+      projectReferences({ encryptionKey: 'arn:aws:kms:us-east-1:111111111111:key/k' }, home),
+    ).toEqual([{ kind: 'key', place: home, key: 'arn:aws:kms:us-east-1:111111111111:key/k' }]);
+    // SSE-KMS without a key id is the aws/s3 key too; SSE-S3 uses no KMS key
+    const sse = (d: Record<string, string>) => ({
+      Rules: [{ ApplyServerSideEncryptionByDefault: d }],
+    });
+    expect(bucketEncryptionReferences(sse({ SSEAlgorithm: 'aws:kms' }), home)).toEqual([
+      { kind: 'key', place: home, key: 'alias/aws/s3' },
+    ]);
+    expect(bucketEncryptionReferences(sse({ SSEAlgorithm: 'AES256' }), home)).toEqual([]);
   });
 
   it('maps get-bucket-location constraints to regions', () => {
@@ -588,7 +602,7 @@ describe('snapshot writer', () => {
     expect(safeSegment('ok-name_1.2@x')).toBe('ok-name_1.2@x');
   });
 
-  it('writes a known-absent bucket policy as a file without Policy, us-east-1 as a null constraint', () => {
+  it('writes a known-absent bucket policy as a file without Policy, us-east-1 as a null constraint, a repository name with / as folders', () => {
     const files = buildSnapshotFiles([
       {
         kind: 'bucket',
@@ -607,7 +621,7 @@ describe('snapshot writer', () => {
     ]);
     expect(files).toEqual([
       { path: '111111111111/s3/b.json', content: '{\n  "LocationConstraint": null\n}\n' },
-      { path: '111111111111/us-east-1/ecr/team%2Fapp.json', content: '{}\n' },
+      { path: '111111111111/us-east-1/ecr/team/app.json', content: '{}\n' },
     ]);
   });
 

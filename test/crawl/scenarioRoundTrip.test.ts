@@ -1,12 +1,41 @@
 /**
- * A snapshot served by the fake and crawled gives the same decision for every link as the
- * snapshot itself: the crawl reads everything the analysis needs (here: the role of a
- * stage-condition rule in another account).
+ * Every scenario of fixtures/scenarios, served by the fake and crawled, gives the same decision
+ * for every link as the scenario itself: the crawl reads everything the analysis needs, and
+ * writes it where the loader looks for it (nested ECR repository names, the AWS-managed key of a
+ * CodeBuild project, the role of a stage-condition rule in another account, ...).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crawlToFolder, linkDecisions, scenarioCopy } from './helpers.js';
+import { crawlToFolder, linkDecisions, REPO_ROOT, scenarioCopy } from './helpers.js';
+
+const SCENARIOS = join(REPO_ROOT, 'fixtures', 'scenarios');
+/** scenarios whose files are broken on purpose: the fake cannot serve what is not JSON */
+const NOT_SERVABLE = new Set(['malformed-bucket-json']);
+
+async function sameDecisions(fixture: string): Promise<void> {
+  // scenarios that leave a file out on purpose make the crawl fail to read it, as it should
+  const { dir } = await crawlToFolder(fixture);
+  const want = await linkDecisions(fixture);
+  const got = await linkDecisions(dir);
+  expect(Object.keys(want).length).toBeGreaterThan(0);
+  expect(got).toEqual(want);
+}
+
+describe('crawl(serve(scenario)) is decided like the scenario', () => {
+  const names = readdirSync(SCENARIOS)
+    .filter((n) => statSync(join(SCENARIOS, n)).isDirectory() && !NOT_SERVABLE.has(n))
+    .sort();
+  it('covers the scenarios, all-providers among them', () => {
+    expect(names).toContain('all-providers');
+    expect(names.length).toBeGreaterThan(20);
+  });
+  for (const name of names) {
+    it(name, async () => {
+      await sameDecisions(scenarioCopy(name));
+    });
+  }
+});
 
 describe('what the scenarios do not show', () => {
   it('the role of a stage-condition rule in another account is crawled', async () => {
