@@ -128,6 +128,7 @@ export const CRAWL_CALLS = {
 
   'sns.GetTopicAttributes': spec('sns', 'GetTopicAttributes', 'sns:GetTopicAttributes'),
 
+  'eventbridge.ListEventBuses': spec('eventbridge', 'ListEventBuses', 'events:ListEventBuses'),
   'eventbridge.ListRuleNamesByTarget': spec(
     'eventbridge',
     'ListRuleNamesByTarget',

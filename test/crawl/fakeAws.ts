@@ -462,10 +462,32 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     },
   };
 
+  // the rules of events.json, on the bus each names (`EventBusName`, default `default`); a
+  // request without EventBusName is about the default bus, as in EventBridge
+  const busOf = (rule: unknown): string => String(obj(rule)['EventBusName'] ?? 'default');
+  const rulesOn = (r: FakeRequest): Obj[] =>
+    arr(file(`${r.account}/${r.region}/events.json`)?.['Rules'])
+      .map(obj)
+      .filter((rule) => busOf(rule) === String(r.params['EventBusName'] ?? 'default'));
   const events: Record<string, Handler> = {
+    ListEventBuses: (r) => {
+      const rules = arr(file(`${r.account}/${r.region}/events.json`)?.['Rules']);
+      const names = [...new Set(['default', ...rules.map(busOf)])].sort();
+      const p = page(
+        names.map((Name) => ({
+          Name,
+          Arn: `arn:aws:events:${r.region}:${r.account}:event-bus/${Name}`,
+        })),
+        r.params['NextToken'],
+        size,
+      );
+      return { EventBuses: p.items, ...(p.next ? { NextToken: p.next } : {}) };
+    },
     ListRuleNamesByTarget: (r) => {
       const targets = obj(file(`${r.account}/${r.region}/events.json`)?.['Targets']);
+      const onBus = new Set(rulesOn(r).map((rule) => String(rule['Name'])));
       const names = Object.entries(targets)
+        .filter(([name]) => onBus.has(name))
         .filter(([, ts]) => arr(ts).some((t) => obj(t)['Arn'] === r.params['TargetArn']))
         .map(([name]) => name)
         .sort();
@@ -473,17 +495,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       return { RuleNames: p.items, ...(p.next ? { NextToken: p.next } : {}) };
     },
     ListRules: (r) => {
-      const p = page(
-        arr(file(`${r.account}/${r.region}/events.json`)?.['Rules']),
-        r.params['NextToken'],
-        size,
-      );
+      const p = page(rulesOn(r), r.params['NextToken'], size);
       return { Rules: p.items, ...(p.next ? { NextToken: p.next } : {}) };
     },
     ListTargetsByRule: (r) => {
       const targets = obj(file(`${r.account}/${r.region}/events.json`)?.['Targets']);
       const rule = String(r.params['Rule']);
-      if (!(rule in targets))
+      if (!(rule in targets) || !rulesOn(r).some((x) => x['Name'] === rule))
         throw new FakeError('ResourceNotFoundException', `Rule ${rule} does not exist`);
       const p = page(arr(targets[rule]), r.params['NextToken'], size);
       return { Targets: p.items, ...(p.next ? { NextToken: p.next } : {}) };
