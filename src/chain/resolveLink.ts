@@ -76,6 +76,8 @@ interface Gathered {
   ownerSideOnly?: Set<string>;
   /** set by resourceOwner: the owner's resource policy is not in the input (see OwnerPolicyUnknown) */
   ownerPolicyUnknown?: OwnerPolicyUnknown;
+  /** set by resourceOwner: a bucket whose region the input does not give (its file#pointer) */
+  regionUnknownAt?: string;
 }
 
 /**
@@ -339,6 +341,8 @@ interface Side {
   readonly guardrailsMayNotApply?: string;
   /** the owner's resource policy is in no input (resource side only) */
   readonly ownerPolicyUnknown?: OwnerPolicyUnknown;
+  /** a bucket whose region is not in the input: where it would be (file#pointer) */
+  readonly regionUnknownAt?: string;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -455,6 +459,26 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       },
       values: ['us-east-1'],
     });
+  }
+  if (rs.regionUnknownAt !== undefined) {
+    // the bucket's region is not known: try the regions the policies name, and another
+    const named = [
+      ...(ps.tested?.get('aws:requestedregion') ?? []),
+      ...(rs.tested?.get('aws:requestedregion') ?? []),
+    ];
+    if (named.length > 0) {
+      const others = [...new Set([...named, 'us-east-1', 'eu-west-1'])].filter(
+        (r) => r !== context['aws:RequestedRegion'],
+      );
+      trials.push({
+        key: {
+          key: 'aws:RequestedRegion',
+          what: "the bucket's region (its LocationConstraint)",
+          settle: rs.regionUnknownAt,
+        },
+        values: others.slice(0, 64),
+      });
+    }
   }
   if (trials.length > 0) g.uncertain = trials;
   if (absent) {
@@ -615,6 +639,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.resourceTags ? { tagsKnown: true } : {}),
     ...(rcpMayNotApply ? { guardrailsMayNotApply: rcpMayNotApply } : {}),
     ...(g.ownerPolicyUnknown ? { ownerPolicyUnknown: g.ownerPolicyUnknown } : {}),
+    ...(g.regionUnknownAt !== undefined ? { regionUnknownAt: g.regionUnknownAt } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -830,6 +855,12 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     if (bucket.kind === 'found') {
       const b = bucket.value;
       if (b.region !== undefined) g.resourceRegion = b.region;
+      // get-bucket-location not read: the region requests go to (aws:RequestedRegion) is not
+      // known; a template bucket is in its stack's region, a policy-only one is not known either
+      else
+        g.regionUnknownAt = b.location.pointer.startsWith('/Resources/')
+          ? `${b.location.file}#${b.location.pointer}`
+          : `${b.location.file}#/LocationConstraint`;
       if (b.policy === undefined) missing.add(b.policyUnknownAt ?? `${b.location.file}#/Policy`);
       else if (b.policy !== null) request.resourcePolicy = remember(b.policy);
       return b.account;

@@ -85,6 +85,29 @@ describe('aws:RequestedRegion', () => {
     expect(decisions(links)).toEqual({ Allowed: links.length });
   });
 
+  it('a bucket whose region the snapshot does not give: its calls are Unknown under a region SCP', () => {
+    const BUCKET_FILE = '111111111111/s3/orders-artifacts-111111111111-us-east-1.json';
+    const links = scenario((dir) => {
+      regionScp(dir, ['us-east-1'], ['iam:*', 'sts:*', 'organizations:*', 'support:*']);
+      editJson(join(dir, BUCKET_FILE), (doc) => delete doc['LocationConstraint']);
+    });
+    const s3 = links.filter((l) => l.permission.startsWith('s3:') && l.resource.startsWith(BUCKET));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const l of s3) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([`${BUCKET_FILE}#/LocationConstraint`]);
+    }
+    // KMS calls name the key's region in its ARN: decided
+    expect(
+      links.filter((l) => l.permission.startsWith('kms:')).every((l) => l.decision === 'Allowed'),
+    ).toBe(true);
+    // without a policy that tests the region, nothing depends on it
+    const plain = scenario((dir) =>
+      editJson(join(dir, BUCKET_FILE), (doc) => delete doc['LocationConstraint']),
+    );
+    expect(decisions(plain)).toEqual({ Allowed: plain.length });
+  });
+
   it('one that does not allow it denies the calls made there, each by the SCP statement', () => {
     const links = scenario((dir) =>
       regionScp(dir, ['eu-west-1'], ['iam:*', 'sts:*', 'organizations:*', 'support:*']),
