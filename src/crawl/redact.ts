@@ -82,15 +82,15 @@ export function redactLambdaConfiguration(config: unknown): unknown {
 /**
  * Pipeline action configuration keys that hold credentials: GitHub (version 1)'s `OAuthToken`,
  * and the secret properties of custom and partner action types, which their owners name
- * (`SecretToken`, `PassWord`, `ApiKey`, `ConnectionString`, ...). AWS masks the properties an action type declares
- * secret as `****` in get-pipeline
+ * (`SecretToken`, `PassWord`, `Pass`, `ApiKey`, `Webhook_Signing`, `ConnectionString`, ...).
+ * AWS masks the properties an action type declares secret as `****` in get-pipeline
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-GitHub.html,
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionConfigurationProperty.html);
  * redacting every key whose name says it holds a credential keeps that promise even where the
  * masking does not apply. No configuration key the analyzer reads has such a name.
  */
 const SECRET_KEY =
-  /token|secret|passw|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|auth|connection[-_]?string/i;
+  /token|secret|passw|^pass$|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|auth|signing|connection[-_]?string/i;
 
 /** Whether a pipeline action configuration key may hold a credential. */
 export function isSecretConfigurationKey(key: string): boolean {

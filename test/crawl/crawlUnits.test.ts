@@ -337,6 +337,8 @@ describe('redaction', () => {
       'ApiKey',
       'API_KEY',
       'ConnectionString',
+      'Pass',
+      'Webhook_Signing',
     ]) {
       expect({ key, secret: isSecretConfigurationKey(key) }).toEqual({ key, secret: true });
     }
