@@ -5,6 +5,7 @@
  * otherwise with a `required` accessor.
  */
 import { joinPointer, type Problem, type Severity } from '../problems.js';
+import { LIST_TRUNCATED_PROBLEM } from '../model/queries.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -156,6 +157,37 @@ export class JsonReader {
     return out;
   }
 
+  /**
+   * Does the output say its list is cut? `markers` are the keys the command writes when there is
+   * more: a token (`NextToken`, which the AWS CLI adds to output cut by `--max-items`
+   * (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination.html) and list
+   * commands return raw with `--no-paginate`; `Marker`, `NextMarker`) set to anything but null,
+   * or a flag (`IsTruncated`, `Truncated`) not false. When one is, a warning at `listPointer`
+   * (the list, or `''` for every list of the file) says so and what follows; lookups read the
+   * list as incomplete (model/queries.ts: unreadableList). Returns whether it is cut.
+   */
+  truncated(
+    doc: JsonObject,
+    markers: readonly string[],
+    listPointer: string,
+    consequence: string,
+  ): boolean {
+    for (const key of markers) {
+      const v = this.present(doc, key);
+      if (v === undefined || v === false) continue;
+      // a flag of the wrong type is an input error, and still read as cut: never complete
+      if (FLAGS.has(key) && v !== true) this.wrong('', key, 'a boolean', v);
+      this.report(
+        listPointer,
+        `the output is truncated (\`${key}\` is set): ${consequence}`,
+        LIST_TRUNCATED_PROBLEM,
+        'warning',
+      );
+      return true;
+    }
+    return false;
+  }
+
   private wrong(base: string, key: string, expected: string, value: unknown): void {
     this.report(
       joinPointer(base, key),
@@ -168,6 +200,12 @@ export class JsonReader {
     this.report(base, `missing required key \`${key}\``, SHAPE_INVALID);
   }
 }
+
+/** Pagination markers that are flags (true: there is more), not tokens. */
+const FLAGS: ReadonlySet<string> = new Set(['IsTruncated', 'Truncated']);
+
+/** `NextToken`: the AWS CLI's token in output cut by `--max-items`, and most list APIs' own. */
+export const NEXT_TOKEN = ['NextToken'] as const;
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

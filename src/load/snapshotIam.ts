@@ -16,7 +16,7 @@ import type {
 import { parseArn } from '../model/arn.js';
 import { LIST_MISSING_PROBLEM } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import { JsonReader, type JsonObject } from './jsonReader.js';
+import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
@@ -132,15 +132,16 @@ export function loadIam(root: string, account: string, problems: Problem[]): Iam
   }
   for (const group of groups.values()) checkAttached(group.managedPolicyArns, group);
 
-  const truncated = r.optBool(doc, 'IsTruncated', '') === true;
-  if (truncated) {
-    r.report(
-      '/IsTruncated',
-      'the output is truncated: principals and policies that are not listed are unknown; run the command without `--max-items`',
-      'snapshot.iam.truncated',
-      'warning',
-    );
-  }
+  // the API says `IsTruncated` and gives a `Marker`; the AWS CLI pages through them unless told
+  // `--no-paginate`, and writes `NextToken` when `--max-items` cuts the output
+  // (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination.html): every list of
+  // the file is then partial
+  const truncated = r.truncated(
+    doc,
+    ['IsTruncated', 'Marker', ...NEXT_TOKEN],
+    '',
+    'principals and policies that are not listed are unknown; run the command without `--max-items` or `--no-paginate`',
+  );
 
   return {
     roles: sortedMap(roles),

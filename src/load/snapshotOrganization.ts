@@ -12,7 +12,7 @@ import type {
   OrganizationModel,
   OrgPolicyModel,
 } from '../model/types.js';
-import { JsonReader, describe, type JsonObject } from './jsonReader.js';
+import { JsonReader, NEXT_TOKEN, describe, type JsonObject } from './jsonReader.js';
 import { compareNames, jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
@@ -72,6 +72,13 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
       const { r, doc } = opened;
       if (doc['Accounts'] === undefined)
         r.report('', 'missing required key `Accounts`', 'snapshot.shape.invalid');
+      // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html
+      r.truncated(
+        doc,
+        NEXT_TOKEN,
+        '/Accounts',
+        'an account not listed is unknown, not outside the organization; run `aws organizations list-accounts` without `--max-items` or `--no-paginate`',
+      );
       for (const { value, pointer } of r.objectList(doc, 'Accounts', '')) {
         const accountId = r.reqString(value, 'Id', pointer);
         if (accountId === undefined || accounts.has(accountId)) continue;
@@ -227,6 +234,13 @@ function loadPolicies(
     let targets: string[] | undefined;
     const rootTargets: string[] = [];
     if (doc['Targets'] !== undefined && doc['Targets'] !== null) {
+      // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html
+      r.truncated(
+        doc,
+        NEXT_TOKEN,
+        '/Targets',
+        'a target not listed is unknown, so the policy may apply at any level; merge every page of `aws organizations list-targets-for-policy`',
+      );
       targets = [];
       for (const t of r.objectList(doc, 'Targets', '')) {
         const targetId = r.reqString(t.value, 'TargetId', t.pointer);

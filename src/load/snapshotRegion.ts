@@ -38,7 +38,7 @@ import type {
   SnsTopicModel,
   StageModel,
 } from '../model/types.js';
-import { JsonReader, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
+import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
 import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import {
@@ -132,7 +132,7 @@ export function loadRegion(
     aliases,
     lambdas: sortedMap(lambdas),
     deploymentGroups: sortedMap(deploymentGroups),
-    events: has('events.json', false) ? loadEvents(ctx) : undefined,
+    events: has('events.json', false) ? loadEvents(ctx, pipelines) : undefined,
     ecrRepositories: sortedMap(ecrRepositories),
     snsTopics: sortedMap(snsTopics),
   };
@@ -726,6 +726,9 @@ function readLogs(r: JsonReader, o: JsonObject, p: string): CodeBuildLogsModel {
 // KMS: describe-key + get-key-policy (+ list-grants), and list-aliases
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html
 
+/** What KMS list commands write when there is more: the API's flag and marker, the CLI's token. */
+const KMS_PAGE_MARKERS = ['Truncated', 'NextMarker', ...NEXT_TOKEN];
+
 function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | undefined {
   const file = snapshotPath.kmsAliases(ctx.account, ctx.region);
   if (
@@ -752,6 +755,15 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
   }
   if (doc['Aliases'] === undefined)
     r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');
+  // the API says `Truncated` and gives a `NextMarker`; the AWS CLI writes `NextToken` when
+  // `--max-items` cuts the output
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html)
+  r.truncated(
+    doc,
+    KMS_PAGE_MARKERS,
+    '/Aliases',
+    'an alias not listed is unknown, not known not to exist; run `aws kms list-aliases` without `--max-items` or `--no-paginate`',
+  );
   return sortedMap(aliases);
 }
 
@@ -789,7 +801,18 @@ function loadKmsKey(
     );
   }
   let grants: KmsGrantModel[] | undefined;
-  if (doc['Grants'] !== undefined && doc['Grants'] !== null) {
+  // a grant list cut short is not the key's grants: unknown, like no `Grants` at all
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html)
+  const grantsCut =
+    doc['Grants'] !== undefined &&
+    doc['Grants'] !== null &&
+    r.truncated(
+      doc,
+      KMS_PAGE_MARKERS,
+      '/Grants',
+      'the grants of the key are unknown; merge every page of `aws kms list-grants`',
+    );
+  if (doc['Grants'] !== undefined && doc['Grants'] !== null && !grantsCut) {
     grants = [];
     for (const g of r.objectList(doc, 'Grants', '')) {
       const constraints = r.optObject(g.value, 'Constraints', g.pointer);
@@ -891,8 +914,20 @@ function loadDeploymentGroup(
 
 // ---------------------------------------------------------------------------------------------
 // EventBridge: list-rules merged with list-targets-by-rule per rule
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html
 
-function loadEvents(ctx: RegionContext): EventsModel | undefined {
+/**
+ * The name of the rule that stands for the rules a truncated `Rules` leaves out. EventBridge
+ * rule names are `[.\-_A-Za-z0-9]+`
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html), so no real
+ * rule has it.
+ */
+export const UNLISTED_RULES = '(rules not listed)';
+
+function loadEvents(
+  ctx: RegionContext,
+  pipelines: ReadonlyMap<string, PipelineModel>,
+): EventsModel | undefined {
   const file = snapshotPath.events(ctx.account, ctx.region);
   const opened = openObject(ctx, file);
   if (!opened) return undefined;
@@ -933,7 +968,46 @@ function loadEvents(ctx: RegionContext): EventsModel | undefined {
       location: { file, pointer },
     });
   }
+  const cut = r.truncated(
+    doc,
+    NEXT_TOKEN,
+    '/Rules',
+    'a rule not listed may start a pipeline of the region, so its trigger is unknown; run `aws events list-rules` without `--max-items` or `--no-paginate`',
+  );
+  if (cut && pipelines.size > 0) rules.set(UNLISTED_RULES, unlistedRules(ctx, file, pipelines));
   return { rules: sortedMap(rules), location: { file, pointer: '' } };
+}
+
+/**
+ * The rules a truncated `Rules` leaves out: any of them may start any pipeline of the region,
+ * with a role not known. One stand-in rule (UNLISTED_RULES) targets every pipeline of the region
+ * with a placeholder role and ARN at `/Rules`, so each pipeline's trigger has Unknown links
+ * naming the list, beside those of the rules that are listed.
+ */
+function unlistedRules(
+  ctx: RegionContext,
+  file: string,
+  pipelines: ReadonlyMap<string, PipelineModel>,
+): EventRuleModel {
+  const at = { file, pointer: '/Rules' };
+  const why = 'truncated: a rule not listed may start the pipeline';
+  const role = ctx.unknowns.placeholder('role', at, ctx.partition, ctx.region, why);
+  const name = ctx.unknowns.placeholder('name', at, ctx.partition, ctx.region, why);
+  return {
+    name: UNLISTED_RULES,
+    arn: `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${name}`,
+    state: undefined,
+    eventBusName: undefined,
+    eventPattern: undefined,
+    scheduleExpression: undefined,
+    targets: [...pipelines.values()].map((p) => ({
+      id: undefined,
+      arn: p.arn,
+      roleArn: role,
+      location: at,
+    })),
+    location: at,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

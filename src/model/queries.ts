@@ -47,6 +47,14 @@ export const DUPLICATE_PROBLEM = 'snapshot.duplicate';
 export const LIST_MISSING_PROBLEM = 'snapshot.list.missing';
 
 /**
+ * Problem id of a list the file holds in part only: the command's output says there is more
+ * (`NextToken`, `Marker`, `IsTruncated: true`...). A warning at the list's pointer (or at the
+ * file's top when every list of it is cut), yet an entity not found in the list is unknown, not
+ * absent.
+ */
+export const LIST_TRUNCATED_PROBLEM = 'snapshot.list.truncated';
+
+/**
  * Found, unless the loader could not read all of the entity (an input error in its JSON
  * subtree): then it is missing, naming what could not be read. Something it says (a Deny, a
  * grant, a key, a setting) may have been left out, so nothing is decided on what was left. Every
@@ -99,7 +107,11 @@ function findPrincipal<T extends RoleModel | UserModel>(
   const exact = map.get(arn);
   if (exact) return readable(model, exact);
   for (const p of map.values()) if (p.name === name) return readable(model, p);
-  if (iam.truncated) return missing(file, 'iam.json is truncated');
+  if (iam.truncated)
+    return missing(
+      file,
+      `iam.json is truncated (it lists part of the account only), so \`${name}\` may be in it`,
+    );
   // an element of the list that could not be read may be this very principal
   const unread = unreadableList(
     model,
@@ -305,6 +317,15 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     notes.push(`no \`${folder}\` folder: the ${label} are unknown`);
   }
 
+  if (org.loaded.accounts && !org.accounts.has(accountId) && !org.parents.has(accountId)) {
+    // not listed in an accounts.json read in part (knownOutside said no): the account may be
+    // outside the organization, or a member the file leaves out
+    const unread = unreadableList(model, snapshotPath.orgAccounts, '/Accounts');
+    gaps.add(snapshotPath.orgAccounts);
+    notes.push(
+      `${incompleteList(unread, 'the accounts of the organization')}: whether \`${accountId}\` is one is unknown`,
+    );
+  }
   const chain = parentChain(org.parents, org.rootIds, accountId);
   if (!org.loaded.parents || chain.error !== undefined) {
     gaps.add(snapshotPath.orgParents);
@@ -327,12 +348,18 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     if (p.targets === undefined) {
       gaps.add(p.location.file);
       notes.push(`\`${p.location.file}\` has no \`Targets\`: it may apply at any level`);
-    } else if (unreadableList(model, p.location.file, '/Targets').length > 0) {
-      // a target that could not be read may be any level of this account
-      gaps.add(p.location.file);
-      notes.push(
-        `\`${p.location.file}\` has \`Targets\` that could not be read: it may apply at any level`,
-      );
+    } else {
+      // a target that could not be read, or one a truncated list leaves out, may be any level
+      // of this account
+      const unread = unreadableList(model, p.location.file, '/Targets');
+      if (unread.length > 0) {
+        gaps.add(p.location.file);
+        notes.push(
+          isTruncated(unread)
+            ? `\`${p.location.file}\` lists part of its \`Targets\` only: it may apply at any level`
+            : `\`${p.location.file}\` has \`Targets\` that could not be read: it may apply at any level`,
+        );
+      }
     }
   }
   const levels = chain.ids.map((target) => {
@@ -503,7 +530,7 @@ export function resolveKmsKey(
       return unread.length > 0
         ? missing(
             unread.join(', '),
-            `the aliases could not be read in full, so \`${ref}\` may be one`,
+            `${incompleteList(unread, 'the aliases')}, so \`${ref}\` may be one`,
           )
         : absent(aliasesFile, `no alias \`${ref}\``);
     }
@@ -690,6 +717,19 @@ const NO_STRINGS: string[] = [];
 const WHY_UNREADABLE = 'not readable';
 const WHY_DUPLICATE = 'defined more than once';
 const WHY_MISSING = 'missing';
+const WHY_TRUNCATED = 'truncated';
+
+/** Is one of the entries of unreadableList a truncated list? */
+function isTruncated(unread: readonly string[]): boolean {
+  return unread.some((u) => u.endsWith(`(${WHY_TRUNCATED})`));
+}
+
+/** Why a list is not read as complete, in words: `what` is the list (`the aliases`). */
+function incompleteList(unread: readonly string[], what: string): string {
+  if (isTruncated(unread)) return `${what} are listed in part only`;
+  if (unread.some((u) => u.endsWith(`(${WHY_MISSING})`))) return `${what} are not listed`;
+  return `${what} could not be read in full`;
+}
 
 interface InputError {
   readonly pointer: string;
@@ -699,8 +739,9 @@ interface InputError {
 const INPUT_ERRORS = new WeakMap<Model, Map<string, InputError[]>>();
 
 /**
- * The model's input errors (not policy grammar), by file, each pointer once: errors, and the
- * lists a file lacks (LIST_MISSING_PROBLEM, a warning).
+ * The model's input errors (not policy grammar), by file, each pointer once: errors, the lists a
+ * file lacks (LIST_MISSING_PROBLEM) and the lists it holds in part (LIST_TRUNCATED_PROBLEM),
+ * both warnings.
  */
 function inputErrors(model: Model): Map<string, InputError[]> {
   let byFile = INPUT_ERRORS.get(model);
@@ -708,7 +749,12 @@ function inputErrors(model: Model): Map<string, InputError[]> {
     byFile = new Map();
     for (const p of model.problems) {
       if (p.file === undefined || p.id.startsWith('policy.')) continue;
-      if (p.severity !== 'error' && p.id !== LIST_MISSING_PROBLEM) continue;
+      if (
+        p.severity !== 'error' &&
+        p.id !== LIST_MISSING_PROBLEM &&
+        p.id !== LIST_TRUNCATED_PROBLEM
+      )
+        continue;
       // a duplicate's problem names the other copy: `(also at \`file#pointer\`)`
       const other =
         p.id === DUPLICATE_PROBLEM ? /\(also at `([^`]+)`\)/.exec(p.message)?.[1] : undefined;
@@ -717,7 +763,9 @@ function inputErrors(model: Model): Map<string, InputError[]> {
           ? `${WHY_DUPLICATE}${other !== undefined ? `, also at ${other}` : ''}`
           : p.id === LIST_MISSING_PROBLEM
             ? WHY_MISSING
-            : WHY_UNREADABLE;
+            : p.id === LIST_TRUNCATED_PROBLEM
+              ? WHY_TRUNCATED
+              : WHY_UNREADABLE;
       const list = byFile.get(p.file) ?? [];
       if (!list.some((e) => e.pointer === p.pointer && e.why === why))
         list.push({ pointer: p.pointer, why });
