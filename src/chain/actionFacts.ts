@@ -165,7 +165,7 @@ export function actionFacts(
   let codebuild: ActionFacts['codebuild'];
   let cloneRefUnknown: string | undefined;
   let cloneRefSources: CloneRefSource[] | undefined;
-  if (action.provider === 'CodeBuild' && cfg['ProjectName']) {
+  if (action.provider === 'CodeBuild' && isAwsOwned(action) && cfg['ProjectName']) {
     const found = findCodeBuildProject(model, actionAccount, actionRegion, cfg['ProjectName']);
     if (found.kind === 'found') {
       const p = found.value;
@@ -213,6 +213,7 @@ export function actionFacts(
       const src = producer.action;
       const srcRegion = src.region ?? pipeline.region;
       const srcAccount = (src.roleArn && parseArn(src.roleArn)?.account) || pipeline.account;
+      if (!isAwsOwned(src)) continue;
       if (src.provider === 'CodeCommit' && pc['RepositoryName']) {
         cloneRefSources.push({
           provider: 'CodeCommit',
@@ -423,7 +424,9 @@ export function actionFacts(
     stageName: stage.name,
     actionName: action.name,
     category: action.category,
-    provider: action.provider,
+    // the catalog's providers are AWS's: a Custom or ThirdParty action type of the same name is
+    // another action (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionTypeId.html)
+    provider: isAwsOwned(action) ? action.provider : `${action.owner}/${action.provider}`,
     actionRegion,
     actionAccount,
     ...(action.roleArn ? { actionRoleArn: action.roleArn } : {}),
@@ -699,7 +702,7 @@ function replicatedInputsOf(
       continue;
     }
     let sourceKeyArn: string | undefined;
-    if (producer.provider === 'CodeBuild') {
+    if (producer.provider === 'CodeBuild' && isAwsOwned(producer)) {
       const account = (producer.roleArn && parseArn(producer.roleArn)?.account) || pipeline.account;
       const project = producer.configuration['ProjectName'] ?? '';
       const found = findCodeBuildProject(model, account, from, project);
@@ -729,4 +732,9 @@ function storesPlace(pipeline: PipelineModel): string {
   return at.pointer.startsWith('/Resources/')
     ? `${at.file}#${at.pointer}/Properties/ArtifactStores`
     : `${at.file}#/pipeline/artifactStores`;
+}
+
+/** Whether an action (or rule) type is AWS's own: its owner is `AWS` (or not given). */
+export function isAwsOwned(action: ActionModel): boolean {
+  return action.owner === 'AWS' || action.owner === '';
 }

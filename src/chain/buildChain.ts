@@ -12,6 +12,7 @@ import {
   actionFacts,
   artifactProducers,
   expandWithEveryRule,
+  isAwsOwned,
   keyArnOf,
   partitionOf,
   type FactGroup,
@@ -97,7 +98,7 @@ export function buildPipelineLinks(
       if (isRule) {
         const notChecked = ruleNotChecked(pipeline, stage.name, action, where, declaredAt);
         if (notChecked) push(notChecked);
-      } else if (!MODELLED.has(action.provider))
+      } else if (!isAwsOwned(action) || !MODELLED.has(action.provider))
         push(notModelled(pipeline, stage.name, action, where, declaredAt));
 
       const keys = inputKeys(
@@ -443,6 +444,7 @@ function inputKeys(
     } else if (
       producer &&
       producer.action.provider === 'CodeBuild' &&
+      isAwsOwned(producer.action) &&
       (producer.action.region ?? pipeline.region) === readerRegion
     ) {
       const p = producer.action;

@@ -104,4 +104,17 @@ describe('an artifact no settled action produces', () => {
       ],
     ]);
   });
+
+  it('a Custom action type named like an AWS provider is not that provider', () => {
+    // the catalog's providers are AWS's (owner AWS); a custom `CodeBuild` is something else
+    const pipeline = analyzeModel(loadSnapshot(demoWithBuildProvider('Custom', 'CodeBuild')))
+      .pipelines[0]!;
+    const build = pipeline.links.filter((l) => l.stage === 'Build');
+    expect(build.map((l) => l.requirement)).toContain('action.provider-not-modelled');
+    expect(build.some((l) => l.requirement.startsWith('codebuild'))).toBe(false);
+    const aws = analyzeModel(loadSnapshot(demoWithBuildProvider('AWS', 'CodeBuild'))).pipelines[0]!;
+    const awsBuild = aws.links.filter((l) => l.stage === 'Build');
+    expect(awsBuild.map((l) => l.requirement)).not.toContain('action.provider-not-modelled');
+    expect(awsBuild.some((l) => l.requirement.startsWith('codebuild'))).toBe(true);
+  });
 });
