@@ -934,9 +934,23 @@ function loadEvents(
   const { r, doc } = opened;
   const targets = r.optObject(doc, 'Targets', '');
   const rules = new Map<string, EventRuleModel>();
+  const twice = new Set<string>();
   for (const { value, pointer } of r.objectList(doc, 'Rules', '')) {
     const name = r.reqString(value, 'Name', pointer);
-    if (name === undefined || rules.has(name)) continue;
+    if (name === undefined) continue;
+    const first = rules.get(name);
+    if (first) {
+      // A rule name is unique in its event bus (API_PutRule above): two entries of one name are
+      // a stale copy or rules of two buses, and which one's state, pattern and targets
+      // (`Targets` is by name) are real is not known. No copy is used: the rule's links are
+      // unknown, naming the copies (conflictingRule)
+      reportDuplicate(ctx.problems, `events rule \`${name}\``, pointAt(first), {
+        file,
+        pointer,
+      });
+      twice.add(name);
+      continue;
+    }
     let ruleTargets: EventTargetModel[] | undefined;
     if (targets && Object.prototype.hasOwnProperty.call(targets, name)) {
       ruleTargets = [];
@@ -968,6 +982,8 @@ function loadEvents(
       location: { file, pointer },
     });
   }
+  for (const name of twice) rules.set(name, conflictingRule(ctx, rules.get(name)!));
+
   const cut = r.truncated(
     doc,
     NEXT_TOKEN,
@@ -976,6 +992,28 @@ function loadEvents(
   );
   if (cut && pipelines.size > 0) rules.set(UNLISTED_RULES, unlistedRules(ctx, file, pipelines));
   return { rules: sortedMap(rules), location: { file, pointer: '' } };
+}
+
+/**
+ * A rule `Rules` lists twice: its name and, from `Targets`, what it targets, but its ARN and the
+ * role of each target are placeholders (model/placeholders.ts) at the first copy, so its links
+ * are Unknown naming it, and no state says it is disabled.
+ */
+function conflictingRule(ctx: RegionContext, first: EventRuleModel): EventRuleModel {
+  const at = pointAt(first);
+  const why = 'defined more than once';
+  const role = ctx.unknowns.placeholder('role', at, ctx.partition, ctx.region, why);
+  const name = ctx.unknowns.placeholder('name', at, ctx.partition, ctx.region, why);
+  return {
+    name: first.name,
+    arn: `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${name}`,
+    state: undefined,
+    eventBusName: undefined,
+    eventPattern: undefined,
+    scheduleExpression: undefined,
+    targets: first.targets?.map((t) => ({ ...t, roleArn: role })),
+    location: first.location,
+  };
 }
 
 /**

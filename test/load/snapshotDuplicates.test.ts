@@ -282,6 +282,43 @@ describe('two copies of one pipeline, role, policy, key or project', () => {
   });
 });
 
+describe('one rule listed twice in events.json', () => {
+  const EVENTS = '111111111111/us-east-1/events.json';
+
+  it('leaves the rule unknown, naming the copies, instead of using the first one', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, EVENTS, (d) => {
+        // a stale copy, disabled, after the enabled one
+        d['Rules'].push({ ...d['Rules'][0], State: 'DISABLED' });
+      }),
+    );
+    expect(brief(report)).toEqual([
+      `error ${EVENTS}#/Rules/0 snapshot.duplicate`,
+      `error ${EVENTS}#/Rules/1 snapshot.duplicate`,
+    ]);
+    const trigger = linksOf(report).filter((l) => l.requirement.startsWith('trigger.'));
+    expect(trigger.length).toBeGreaterThan(0);
+    for (const l of trigger) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([`${EVENTS}#/Rules/0 (defined more than once)`]);
+    }
+    expect(report.pipelines[0]!.verdict).toBe('unknown');
+  });
+
+  it('does not read a disabled copy listed first as the rule', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, EVENTS, (d) => {
+        d['Rules'].unshift({ ...d['Rules'][0], State: 'DISABLED' });
+      }),
+    );
+    const trigger = linksOf(report).filter((l) => l.requirement.startsWith('trigger.'));
+    expect(trigger.map((l) => [l.decision, l.missing])).toEqual([
+      ['Unknown', [`${EVENTS}#/Rules/0 (defined more than once)`]],
+      ['Unknown', [`${EVENTS}#/Rules/0 (defined more than once)`]],
+    ]);
+  });
+});
+
 describe('an iam.json without RoleDetailList', () => {
   const cases: [string, (d: Json) => Json][] = [
     ['no key', (d) => (delete d['RoleDetailList'], d)],
