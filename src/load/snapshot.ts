@@ -11,7 +11,7 @@ import { isDirectory, listDir, sortedMap } from './snapshotFiles.js';
 import { loadIam } from './snapshotIam.js';
 import { loadOrganization } from './snapshotOrganization.js';
 import { loadRegion } from './snapshotRegion.js';
-import { loadBuckets } from './snapshotS3.js';
+import { loadBuckets, reportBucketCopies } from './snapshotS3.js';
 import { SnapshotUnknowns } from './snapshotUnknowns.js';
 
 export function loadSnapshot(dir: string): Model {
@@ -33,6 +33,7 @@ export function loadSnapshot(dir: string): Model {
     if (!e.isDir || !isAccountId(e.name)) continue;
     accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
   }
+  reportBucketCopies(accounts, problems);
   const organization = entries.some((e) => e.isDir && e.name === 'organization')
     ? loadOrganization(dir, problems)
     : undefined;

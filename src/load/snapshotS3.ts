@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import type { BucketModel } from '../model/types.js';
+import type { AccountModel, BucketModel } from '../model/types.js';
 import { JsonReader } from './jsonReader.js';
 import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import { reportDuplicate } from './snapshotUnknowns.js';
 
 export function loadBuckets(
   root: string,
@@ -24,6 +25,40 @@ export function loadBuckets(
     if (bucket) buckets.set(name, bucket);
   }
   return sortedMap(buckets);
+}
+
+/**
+ * A bucket name is unique in its partition
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), so one bucket
+ * in two account folders means one file is stale, and which one (whose policy, settings and
+ * owner) is not known: an input error at each copy, so a lookup of it (model/queries.ts:
+ * findBucket) is unknown, naming both, instead of decided on the expected account's copy or the
+ * first. Two copies whose regions put them in different partitions are two buckets.
+ */
+export function reportBucketCopies(
+  accounts: ReadonlyMap<string, AccountModel>,
+  problems: Problem[],
+): void {
+  const first = new Map<string, BucketModel>();
+  for (const account of accounts.values()) {
+    for (const bucket of account.buckets.values()) {
+      const earlier = first.get(bucket.name);
+      if (!earlier) first.set(bucket.name, bucket);
+      else if (
+        earlier.region === undefined ||
+        bucket.region === undefined ||
+        partitionOfRegion(earlier.region) === partitionOfRegion(bucket.region)
+      ) {
+        reportDuplicate(
+          problems,
+          `bucket \`${bucket.name}\``,
+          earlier.location,
+          bucket.location,
+          'bucket names are global, so one file is stale; no copy is used: what relies on it is unknown',
+        );
+      }
+    }
+  }
 }
 
 function loadBucket(

@@ -1,11 +1,12 @@
 /**
  * What a snapshot defines twice is not decided on whichever copy was read first: two SCP or RCP
  * files of one policy id are both applied (a guardrail only takes permissions away), and two
- * copies of a pipeline, role, managed policy, default policy version, KMS key or CodeBuild
- * project leave it unknown, with an input error at each copy naming the other. An iam.json
- * without `RoleDetailList` is not an account without roles: every role of it is unknown.
+ * copies of a pipeline, role, managed policy, default policy version, KMS key, CodeBuild
+ * project, bucket (one bucket file in two account folders) or EventBridge rule leave it unknown,
+ * with an input error at each copy naming the other. An iam.json without `RoleDetailList` is not
+ * an account without roles: every role of it is unknown.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -279,6 +280,59 @@ describe('two copies of one pipeline, role, policy, key or project', () => {
     );
     expect(build.length).toBeGreaterThan(0);
     for (const l of build) expect(l.decision, l.id).toBe('Unknown');
+  });
+});
+
+describe('one bucket in two account folders', () => {
+  const BUCKET = 'orders-artifacts-111111111111-us-east-1';
+  const OWN = `111111111111/s3/${BUCKET}.json`;
+  const STALE = `222222222222/s3/${BUCKET}.json`;
+  /** A copy in the prod folder without the statements that let prod read the artifacts. */
+  const staleCopy = (dir: string, region: string | null): void => {
+    mkdirSync(join(dir, '222222222222', 's3'), { recursive: true });
+    const copy = read(dir, OWN);
+    const policy = JSON.parse(copy['Policy'] as string) as Json;
+    policy['Statement'] = policy['Statement'].filter((st: Json) => st['Effect'] === 'Deny');
+    copy['Policy'] = JSON.stringify(policy);
+    copy['LocationConstraint'] = region;
+    write(dir, STALE, copy);
+  };
+
+  it('leaves the bucket unknown, naming both files, whichever account is expected', () => {
+    const report = analyze(PASS, (dir) => staleCopy(dir, null));
+    expect(brief(report)).toEqual([
+      `error ${OWN}# snapshot.duplicate`,
+      `error ${STALE}# snapshot.duplicate`,
+    ]);
+    expect(report.problems[0]!.message).toBe(
+      `bucket \`${BUCKET}\` is defined more than once (also at \`${STALE}#\`): bucket names are global, so one file is stale; no copy is used: what relies on it is unknown`,
+    );
+    const bucket = linksOf(report).filter(
+      (l) => l.resource.includes(`:s3:::${BUCKET}`) && l.decision !== 'Allowed',
+    );
+    expect(bucket.length).toBeGreaterThan(0);
+    const stages = new Set<string>();
+    for (const l of bucket) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toContain(`${OWN}# (defined more than once, also at ${STALE}#)`);
+      stages.add(l.stage ?? '');
+    }
+    // the prod action's reads (cross-account) and the tools actions' are all unsettled
+    expect([...stages].sort()).toEqual(['Build', 'DeployProd', 'Source']);
+    expect(
+      linksOf(report).filter(
+        (l) => l.resource.includes(`:s3:::${BUCKET}`) && l.decision === 'Allowed',
+      ),
+    ).toEqual([]);
+    expect(exitCodeFor(report, 'denied')).toBe(2);
+  });
+
+  it('reads two buckets of one name in different partitions as two buckets', () => {
+    const report = analyze(PASS, (dir) => {
+      staleCopy(dir, 'cn-north-1');
+      edit(dir, OWN, (d) => (d['LocationConstraint'] = 'us-east-1'));
+    });
+    expect(brief(report)).toEqual([]);
   });
 });
 
