@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { sortProblems, type Problem } from '../problems.js';
-import { isAccountId, isRegionName } from '../model/arn.js';
+import { isAccountId, isRegionName, looksLikeRegionName } from '../model/arn.js';
 import type { AccountModel, Model, RegionModel } from '../model/types.js';
 import { isDirectory, listDir, sortedMap } from './snapshotFiles.js';
 import { loadIam } from './snapshotIam.js';
@@ -60,6 +60,17 @@ function loadAccount(
   for (const e of entries) {
     if (e.isDir && isRegionName(e.name))
       regions.set(e.name, loadRegion(root, account, e.name, problems, unknowns));
+    else if (e.isDir && looksLikeRegionName(e.name)) {
+      // skipped like any unknown folder, but likely meant as a region: its pipelines and
+      // resources would vanish without a word
+      problems.push({
+        file: `${account}/${e.name}`,
+        pointer: '',
+        message: `the folder \`${e.name}\` is not read: its name is not an AWS region name (like \`us-east-1\`, \`us-gov-west-1\`, \`eusc-de-east-1\`)`,
+        id: 'snapshot.region.unrecognized',
+        severity: 'warning',
+      });
+    }
   }
   return {
     id: account,

@@ -61,27 +61,57 @@ const DIRECTIONS = new Set([
 
 /**
  * Does a folder name look like an AWS region: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
- * `cn-north-1`, `ap-southeast-4`, `il-central-1`, `us-iso-east-1`, `eu-isoe-west-1`...
- * Shape: a 2-letter area, an optional partition marker (`gov`, `iso`, `isob`...), a direction,
- * a 1-2 digit number.
+ * `cn-north-1`, `ap-southeast-4`, `il-central-1`, `us-iso-east-1`, `eu-isoe-west-1`,
+ * `eusc-de-east-1`... The shapes of the partitions' region patterns (the AWS SDKs'
+ * partitions.json, e.g. `^(us|eu|ap|...)\-\w+\-\d+$` for `aws`, `^us\-isob\-\w+\-\d+$` for
+ * `aws-iso-b`, `^eusc\-(de)\-\w+\-\d+$` for `aws-eusc`), each with any area or country so a
+ * new region of a known shape is read: a 2-letter area with an optional partition marker (`gov`,
+ * `iso`, `isob`...), or a 3-4 letter sovereign area with a 2-letter country (`eusc-de`); then a
+ * direction and a 1-2 digit number.
  */
 export function isRegionName(name: string): boolean {
   if (name.length < 9 || name.length > 24) return false;
   const parts = name.split('-');
   if (parts.length !== 3 && parts.length !== 4) return false;
   const area = parts[0]!;
-  if (area.length !== 2 || !isLower(area)) return false;
-  if (parts.length === 4) {
-    const marker = parts[1]!;
-    if (marker !== 'gov' && !(marker.startsWith('iso') && marker.length <= 4 && isLower(marker))) {
-      return false;
+  if (!isLower(area)) return false;
+  if (area.length === 2) {
+    if (parts.length === 4) {
+      const marker = parts[1]!;
+      if (marker !== 'gov' && !(marker.startsWith('iso') && marker.length <= 4 && isLower(marker)))
+        return false;
     }
-  }
+  } else if (area.length === 3 || area.length === 4) {
+    if (parts.length !== 4 || parts[1]!.length !== 2 || !isLower(parts[1]!)) return false;
+  } else return false;
   if (!DIRECTIONS.has(parts[parts.length - 2]!)) return false;
   const num = parts[parts.length - 1]!;
-  if (num.length < 1 || num.length > 2 || num[0] === '0') return false;
-  for (let i = 0; i < num.length; i++) {
-    const c = num.charCodeAt(i);
+  return num.length >= 1 && num.length <= 2 && num[0] !== '0' && isDigits(num);
+}
+
+/**
+ * A folder name that is not a region name (isRegionName) but comes close: a direction among its
+ * `-` or `_` separated parts (`us-east`, `US-EAST-1`, `us_east_1`, `us-east-01`,
+ * `us-northeast1`), or letters and a 1-2 digit trailing number (`useast-1`). Such a folder is likely meant
+ * as a region and is skipped, so the loader warns about it.
+ */
+export function looksLikeRegionName(name: string): boolean {
+  if (isRegionName(name) || name.length > 40) return false;
+  const parts = name.toLowerCase().split(/[-_]/);
+  if (parts.length < 2) return false;
+  for (const part of parts) {
+    let letters = part.length;
+    while (letters > 0 && isDigits(part.slice(letters - 1, letters))) letters--;
+    if (DIRECTIONS.has(part.slice(0, letters))) return true;
+  }
+  const num = parts[parts.length - 1]!;
+  return num.length <= 2 && isDigits(num) && isLower(parts[0]!);
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
   return true;
@@ -97,11 +127,15 @@ function isLower(s: string): boolean {
 
 /**
  * The partition a region belongs to
- * (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+ * (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html;
+ * the region patterns of each partition are in the AWS SDKs' partitions.json, e.g.
+ * `@aws-sdk/core` util-endpoints/lib/aws/partitions.js: `eusc-de-east-1` is the AWS European
+ * Sovereign Cloud, partition `aws-eusc`).
  */
 export function partitionOfRegion(region: string | undefined): string {
   if (region === undefined) return 'aws';
   if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('eusc-')) return 'aws-eusc';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   if (region.startsWith('us-isob-')) return 'aws-iso-b';
   if (region.startsWith('us-isof-')) return 'aws-iso-f';

@@ -25,7 +25,7 @@ import {
   scpLevels,
   userPolicies,
 } from '../../src/model/queries.js';
-import { isRegionName, partitionOfRegion } from '../../src/model/arn.js';
+import { isRegionName, looksLikeRegionName, partitionOfRegion } from '../../src/model/arn.js';
 import type { Lookup, Model, RoleModel } from '../../src/model/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -79,6 +79,15 @@ describe('arn and region helpers', () => {
     ['us-isob-east-1', true],
     ['eu-isoe-west-1', true],
     ['ca-west-1', true],
+    // AWS European Sovereign Cloud (partition aws-eusc): a longer area and a country
+    ['eusc-de-east-1', true],
+    ['eusc-fr-west-1', true],
+    ['us-isof-south-1', true],
+    ['mx-central-1', true],
+    ['eusc-east-1', false],
+    ['eusc-deu-east-1', false],
+    ['europe-de-east-1', false],
+    ['e-de-east-1', false],
     ['s3', false],
     ['kms', false],
     ['organization', false],
@@ -99,7 +108,30 @@ describe('arn and region helpers', () => {
     expect(partitionOfRegion('eu-west-1')).toBe('aws');
     expect(partitionOfRegion('cn-northwest-1')).toBe('aws-cn');
     expect(partitionOfRegion('us-gov-east-1')).toBe('aws-us-gov');
+    expect(partitionOfRegion('eusc-de-east-1')).toBe('aws-eusc');
+    expect(partitionOfRegion('us-isof-south-1')).toBe('aws-iso-f');
     expect(partitionOfRegion(undefined)).toBe('aws');
+  });
+
+  it.each([
+    ['us-east', true],
+    ['US-EAST-1', true],
+    ['us_east_1', true],
+    ['us-east-01', true],
+    ['us-east-1a', true],
+    ['us-northeast1', true],
+    ['useast-1', true],
+    ['usa-east-1', true],
+    ['us-foo-east-1', true],
+    ['us-east-1', false],
+    ['eusc-de-east-1', false],
+    ['s3', false],
+    ['codepipeline', false],
+    ['backup-2024', false],
+    ['node_modules', false],
+    ['.git', false],
+  ])('looksLikeRegionName(%j) is %s', (name, expected) => {
+    expect(looksLikeRegionName(name)).toBe(expected);
   });
 });
 

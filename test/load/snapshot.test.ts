@@ -579,6 +579,57 @@ describe('loadSnapshot: edge cases', () => {
     }
   });
 
+  it('reads a region folder of any partition, and warns about a folder that is almost one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
+    try {
+      const pipeline = (region: string): string =>
+        JSON.stringify({
+          pipeline: {
+            name: 'p',
+            roleArn: `arn:aws-eusc:iam::${TOOLS}:role/r`,
+            artifactStore: { type: 'S3', location: 'b' },
+            stages: [],
+          },
+          metadata: { pipelineArn: `arn:aws-eusc:codepipeline:${region}:${TOOLS}:p` },
+        });
+      for (const region of ['eusc-de-east-1', 'us-east-01', 'US-EAST-1']) {
+        mkdirSync(join(dir, TOOLS, region, 'codepipeline'), { recursive: true });
+        writeFileSync(join(dir, TOOLS, region, 'codepipeline', 'p.json'), pipeline(region));
+      }
+      mkdirSync(join(dir, TOOLS, 'notes'));
+      const model = loadSnapshot(dir);
+      const account = model.accounts.get(TOOLS)!;
+      expect([...account.regions.keys()]).toEqual(['eusc-de-east-1']);
+      expect(account.regions.get('eusc-de-east-1')!.pipelines.get('p')!.arn).toBe(
+        `arn:aws-eusc:codepipeline:eusc-de-east-1:${TOOLS}:p`,
+      );
+      expect(model.problems.map(brief)).toEqual([
+        `warning ${TOOLS}/US-EAST-1# snapshot.region.unrecognized`,
+        `warning ${TOOLS}/us-east-01# snapshot.region.unrecognized`,
+      ]);
+      expect(model.problems[1]!.message).toBe(
+        'the folder `us-east-01` is not read: its name is not an AWS region name (like `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('builds ARNs of the partition of the region folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
+    try {
+      mkdirSync(join(dir, TOOLS, 'eusc-de-east-1', 'lambda'), { recursive: true });
+      writeFileSync(join(dir, TOOLS, 'eusc-de-east-1', 'lambda', 'fn.json'), '{}');
+      const model = loadSnapshot(dir);
+      const region = model.accounts.get(TOOLS)!.regions.get('eusc-de-east-1')!;
+      expect(region.lambdas.get('fn')!.arn).toBe(
+        `arn:aws-eusc:lambda:eusc-de-east-1:${TOOLS}:function:fn`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives hostile input: deep nesting and a huge string', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
     try {
