@@ -2,7 +2,7 @@
  * The only file-system code of the snapshot loader: list folders, read JSON files. Everything
  * is synchronous and sorted so a snapshot always loads the same way.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../problems.js';
 import { where } from './jsonFile.js';
@@ -25,7 +25,8 @@ export function listDir(absDir: string): DirEntry[] {
   for (const name of names.sort(compareNames)) {
     try {
       // statSync follows symlinks, so a snapshot may share files by linking them; folders
-      // are only walked to a fixed depth, so a link loop cannot hang the loader
+      // are only walked to a fixed depth, or once each (snapshotRegion.ts: jsonFilesDeep), so a
+      // link loop cannot hang the loader
       const st = statSync(join(absDir, name));
       out.push({ name, isDir: st.isDirectory(), isFile: st.isFile() });
     } catch {
@@ -40,6 +41,15 @@ export function isDirectory(absPath: string): boolean {
     return statSync(absPath).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** The path with every link resolved; undefined when it cannot be (missing, a dangling link). */
+export function realPath(absPath: string): string | undefined {
+  try {
+    return realpathSync(absPath);
+  } catch {
+    return undefined;
   }
 }
 

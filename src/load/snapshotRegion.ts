@@ -39,7 +39,7 @@ import type {
   StageModel,
 } from '../model/types.js';
 import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
-import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
+import { jsonBaseName, listDir, readJson, realPath, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import {
   type SnapshotUnknowns,
@@ -112,7 +112,7 @@ export function loadRegion(
   }
 
   const ecrRepositories = new Map<string, EcrRepositoryModel>();
-  for (const name of jsonFilesDeep(root, `${dir}/ecr`)) {
+  for (const name of jsonFilesDeep(ctx, `${dir}/ecr`)) {
     const repo = loadEcr(ctx, `${dir}/ecr/${name}.json`, name);
     if (repo) addUnique(ctx, ecrRepositories, repo.name, repo, `ecr repository \`${repo.name}\``);
   }
@@ -189,15 +189,50 @@ function jsonFiles(root: string, rel: string): string[] {
   return out;
 }
 
-/** ECR repository names may hold `/` (`team/app`), so `ecr/` is walked; depth-limited. */
-function jsonFilesDeep(root: string, rel: string, prefix = '', depth = 0): string[] {
+/**
+ * The longest ECR repository name: 256 characters, `/` included
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html#ECR-CreateRepository-request-repositoryName),
+ * so a name has at most 128 `/`-separated parts.
+ */
+const MAX_ECR_NAME = 256;
+
+/**
+ * Repository names under `rel` (`ecr/`): ECR names may hold `/` (`team/app`), so the folder is
+ * walked as deep as a name can go. A folder whose path is already too long for a name, or that
+ * was walked before under another name (a symbolic link: a loop, or two links to one folder,
+ * would otherwise be walked without end), is not walked, with a warning naming it.
+ */
+function jsonFilesDeep(ctx: RegionContext, rel: string): string[] {
   const out: string[] = [];
-  if (depth > 8) return out;
-  for (const e of listDir(join(root, rel, prefix))) {
-    if (e.isDir) out.push(...jsonFilesDeep(root, rel, `${prefix}${e.name}/`, depth + 1));
-    const base = e.isFile ? jsonBaseName(e.name) : undefined;
-    if (base !== undefined) out.push(prefix + base);
-  }
+  const walked = new Map<string, string>();
+  const skip = (prefix: string, why: string): void => {
+    const folder = prefix.slice(0, -1);
+    ctx.problems.push({
+      file: `${rel}/${folder}`,
+      pointer: '',
+      message: `the folder \`${folder}\` is not read: ${why}`,
+      id: 'snapshot.folder.skipped',
+      severity: 'warning',
+    });
+  };
+  const walk = (prefix: string): void => {
+    const real = realPath(join(ctx.root, rel, prefix));
+    if (real === undefined) return;
+    const before = walked.get(real);
+    if (before !== undefined)
+      return skip(prefix, `it is the folder \`${before}\` (a link), which is read already`);
+    walked.set(real, prefix === '' ? '.' : prefix.slice(0, -1));
+    for (const e of listDir(join(ctx.root, rel, prefix))) {
+      const sub = `${prefix}${e.name}/`;
+      // a name under `sub` is at least one character longer than it
+      if (e.isDir && sub.length >= MAX_ECR_NAME)
+        skip(sub, `no ECR repository name is longer than ${MAX_ECR_NAME} characters`);
+      else if (e.isDir) walk(sub);
+      const base = e.isFile ? jsonBaseName(e.name) : undefined;
+      if (base !== undefined) out.push(prefix + base);
+    }
+  };
+  walk('');
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -624,6 +624,45 @@ describe('loadSnapshot: edge cases', () => {
       const region = model.accounts.get(TOOLS)!.regions.get('eusc-de-east-1')!;
       expect(region.lambdas.get('fn')!.arn).toBe(
         `arn:aws-eusc:lambda:eusc-de-east-1:${TOOLS}:function:fn`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads ECR repositories as deep as their names go, and walks a linked folder once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
+    try {
+      const ecr = join(dir, TOOLS, 'us-east-1', 'ecr');
+      // 12 parts: more than the 9 the walk used to reach
+      const deep = Array.from({ length: 12 }, (_, i) => `p${i}`).join('/');
+      mkdirSync(join(ecr, deep, '..'), { recursive: true });
+      writeFileSync(join(ecr, `${deep}.json`), '{}');
+      // a folder too deep for any name (a name has at most 256 characters)
+      const tooDeep = Array.from({ length: 130 }, () => 'x').join('/');
+      mkdirSync(join(ecr, tooDeep), { recursive: true });
+      writeFileSync(join(ecr, tooDeep, 'y.json'), '{}');
+      // a link back up: a loop, walked once
+      mkdirSync(join(ecr, 'team'));
+      writeFileSync(join(ecr, 'team', 'app.json'), '{}');
+      symlinkSync('..', join(ecr, 'team', 'loop'));
+      const started = Date.now();
+      const model = loadSnapshot(dir);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const repos = model.accounts.get(TOOLS)!.regions.get('us-east-1')!.ecrRepositories;
+      expect([...repos.keys()].sort()).toEqual([deep, 'team/app']);
+      expect(repos.get(deep)!.arn).toBe(`arn:aws:ecr:us-east-1:${TOOLS}:repository/${deep}`);
+      const base = `${TOOLS}/us-east-1/ecr`;
+      const tooLong = Array.from({ length: 128 }, () => 'x').join('/');
+      expect(model.problems.map(brief)).toEqual([
+        `warning ${base}/team/loop# snapshot.folder.skipped`,
+        `warning ${base}/${tooLong}# snapshot.folder.skipped`,
+      ]);
+      expect(model.problems[0]!.message).toBe(
+        'the folder `team/loop` is not read: it is the folder `.` (a link), which is read already',
+      );
+      expect(model.problems[1]!.message).toBe(
+        `the folder \`${tooLong}\` is not read: no ECR repository name is longer than 256 characters`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
