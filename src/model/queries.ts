@@ -545,7 +545,9 @@ export function resolveKmsKey(
 
 /**
  * A bucket by name. Bucket ARNs carry no account, so the file is looked for in every account;
- * `expectedAccount` (the owner the caller expects) names the file that would settle it.
+ * `expectedAccount` (the owner the caller expects) names the file that would settle it. A bucket
+ * file in two account folders is a duplicate (load/snapshotS3.ts: reportBucketCopies), so either
+ * copy is missing here, naming both.
  */
 export function findBucket(
   model: Model,
