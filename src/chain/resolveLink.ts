@@ -78,6 +78,9 @@ interface Gathered {
   ownerPolicyUnknown?: OwnerPolicyUnknown;
   /** set by resourceOwner: a bucket whose region the input does not give (its file#pointer) */
   regionUnknownAt?: string;
+  /** SCPs and RCPs that may apply at any level or none (see settleUnplaced) */
+  unplacedScps?: readonly Unplaced[];
+  unplacedRcps?: readonly Unplaced[];
 }
 
 /**
@@ -165,6 +168,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { missing: settle },
     );
   }
+  settleUnplaced(g, result.decision);
   if (
     g.missing.size > 0 &&
     result.decision !== 'ExplicitlyDenied' &&
@@ -343,6 +347,14 @@ interface Side {
   readonly ownerPolicyUnknown?: OwnerPolicyUnknown;
   /** a bucket whose region is not in the input: where it would be (file#pointer) */
   readonly regionUnknownAt?: string;
+  /** SCPs (principal side) or RCPs (resource side) whose targets are not all known */
+  readonly unplaced?: readonly Unplaced[];
+}
+
+/** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
+interface Unplaced {
+  readonly file: string;
+  readonly policy: CompiledPolicy;
 }
 
 const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
@@ -417,6 +429,8 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
     ...(ps.guardrailsMayNotApply ? { scpsMayNotApply: ps.guardrailsMayNotApply } : {}),
     ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
+    ...(ps.unplaced ? { unplacedScps: ps.unplaced } : {}),
+    ...(rs.unplaced ? { unplacedRcps: rs.unplaced } : {}),
   };
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
@@ -532,6 +546,7 @@ function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
 function principalSide(model: Model, arn: string): Side {
   let scpTargets: readonly string[] | undefined;
   let mayNotApply: string | undefined;
+  let scpUnplaced: readonly Unplaced[] | undefined;
   const missing = new Set<string>(unresolvedIn(model, arn));
   const byLabel = new Map<string | number, CompiledPolicy>();
   const fields: Partial<MutableRequest> = {};
@@ -571,10 +586,12 @@ function principalSide(model: Model, arn: string): Side {
   }
   if (principalAccount && isAccountId(principalAccount)) {
     const scps = scpLevels(model, principalAccount);
+    if (scps.applies && scps.unplaced) scpUnplaced = scps.unplaced;
     for (const m of scps.missing) missing.add(m);
     if (scps.applies) {
       fields.scps = scps.levels.map((l) => l.map(remember));
       scpTargets = scps.targets;
+      for (const u of scps.unplaced ?? []) remember(u.policy);
       if (scps.mayNotApply) mayNotApply = scps.mayNotApply;
     }
     if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
@@ -587,12 +604,14 @@ function principalSide(model: Model, arn: string): Side {
     byLabel,
     ...(scpTargets ? { scpTargets } : {}),
     ...(mayNotApply ? { guardrailsMayNotApply: mayNotApply } : {}),
+    ...(scpUnplaced ? { unplaced: scpUnplaced } : {}),
     ...orgSide(model, org, 'Principal', context, byLabel),
   };
 }
 
 function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
   let rcpMayNotApply: string | undefined;
+  let rcpUnplaced: readonly Unplaced[] | undefined;
   const g: Gathered = {
     request: { principal: '', action: spec.permission, resource: spec.resource },
     missing: new Set<string>(),
@@ -617,6 +636,10 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     const rcps = rcpLevels(model, owner);
     for (const m of rcps.missing) g.missing.add(m);
     if (rcps.applies && rcps.mayNotApply) rcpMayNotApply = rcps.mayNotApply;
+    if (rcps.applies && rcps.unplaced) {
+      rcpUnplaced = rcps.unplaced;
+      for (const u of rcps.unplaced) g.byLabel.set(u.policy.name, u.policy);
+    }
     if (rcps.applies) {
       fields.rcps = rcps.levels.map((l) =>
         l.map((p) => {
@@ -640,6 +663,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(rcpMayNotApply ? { guardrailsMayNotApply: rcpMayNotApply } : {}),
     ...(g.ownerPolicyUnknown ? { ownerPolicyUnknown: g.ownerPolicyUnknown } : {}),
     ...(g.regionUnknownAt !== undefined ? { regionUnknownAt: g.regionUnknownAt } : {}),
+    ...(rcpUnplaced ? { unplaced: rcpUnplaced } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -797,15 +821,6 @@ function guardrailDenyUnsure(
 }
 
 /**
- * An implicit deny that nothing missing can undo: every missing input is an organization file
- * (SCPs and RCPs, their targets, the tree), and no SCP or RCP level is among the reasons.
- * Guardrails grant nothing, they only take permissions away (SCPs:
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
- * RCPs: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html),
- * so whatever the missing ones say, the allow the deny lacks (an identity, boundary or resource
- * policy) is still missing.
- */
-/**
  * A cross-account implicit deny the caller's side decides: its identity policies, boundary,
  * session policy or SCPs lack an allow, and every missing input is the owner's side only.
  */
@@ -822,6 +837,31 @@ const CALLER_SIDE: ReadonlySet<string> = new Set([
   'scp',
 ]);
 
+/**
+ * SCPs and RCPs whose targets are not all known may be attached at any level of the caller's
+ * (resource owner's) chain, or at none. The link is evaluated with them added at each level in
+ * turn and at every level at once; when every answer is the one without them, they do not
+ * decide it and are no longer missing (a deny on kms:* cannot change an s3: link).
+ */
+function settleUnplaced(g: Gathered, decision: string): void {
+  const r = g.request;
+  for (const [field, unplaced] of [
+    ['scps', g.unplacedScps],
+    ['rcps', g.unplacedRcps],
+  ] as const) {
+    if (!unplaced || unplaced.length === 0) continue;
+    const levels = r[field];
+    if (!levels || levels.length === 0) continue;
+    const extra = unplaced.map((u) => u.policy);
+    const tries: (readonly (readonly PolicyInput[])[])[] = levels.map((_, i) =>
+      levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
+    );
+    tries.push(levels.map((l) => [...l, ...extra]));
+    const stable = tries.every((t) => evaluate({ ...r, [field]: t }).decision === decision);
+    if (stable) for (const u of unplaced) g.missing.delete(u.file);
+  }
+}
+
 /** An allow that nothing missing can undo: every missing input can only add allows. */
 function allowedAnyway(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'Allowed' || !g.allowOnly) return false;
@@ -829,12 +869,20 @@ function allowedAnyway(result: EvaluationResult, g: Gathered): boolean {
   return true;
 }
 
+/**
+ * An implicit deny that nothing missing can undo: every missing input is an organization file
+ * (SCPs and RCPs, their targets, the tree), and an allow other than a guardrail's is among the
+ * reasons. Guardrails grant nothing, they only take permissions away (SCPs:
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+ * RCPs: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html),
+ * so whatever the missing ones say, the allow the deny lacks (an identity, boundary or resource
+ * policy) is still missing.
+ */
 function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'ImplicitlyDenied') return false;
   for (const m of g.missing) if (!m.startsWith('organization/')) return false;
-  for (const r of result.deniedBy)
-    if (r.policyType === 'scp' || r.policyType === 'rcp') return false;
-  return true;
+  // one missing allow that is not a guardrail's is enough: guardrails cannot supply it
+  return result.deniedBy.some((r) => r.policyType !== 'scp' && r.policyType !== 'rcp');
 }
 
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */

@@ -246,6 +246,11 @@ export interface GuardrailLevels {
   readonly targets: readonly string[];
   /** snapshot files that would settle an unknown level (sorted); non-empty: the verdict is unknown */
   readonly missing: readonly string[];
+  /**
+   * readable policies whose targets are not all known (each also in `missing`): they may be
+   * attached at any level, or at none; the chain tries them (resolveLink)
+   */
+  readonly unplaced?: readonly { readonly file: string; readonly policy: CompiledPolicy }[];
   /** plain-language explanations for `applies: false` and for each missing entry */
   readonly notes: readonly string[];
   /**
@@ -344,7 +349,9 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   }
 
   const policies = kind === 'scp' ? org.scps : org.rcps;
+  const unplaced: { file: string; policy: CompiledPolicy }[] = [];
   for (const p of policies) {
+    const before = gaps.size;
     if (p.targets === undefined) {
       gaps.add(p.location.file);
       notes.push(`\`${p.location.file}\` has no \`Targets\`: it may apply at any level`);
@@ -361,6 +368,7 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
         );
       }
     }
+    if (gaps.size > before && p.policy) unplaced.push({ file: p.location.file, policy: p.policy });
   }
   const levels = chain.ids.map((target) => {
     const attached = policies.filter((p: OrgPolicyModel) => p.targets?.includes(target) === true);
@@ -386,6 +394,7 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     targets: chain.ids,
     missing: [...gaps].sort(),
     notes,
+    ...(unplaced.length > 0 ? { unplaced } : {}),
     ...(describeUnread ? { mayNotApply: snapshotPath.orgDescribe } : {}),
   };
 }

@@ -182,12 +182,32 @@ describe('lists with unreadable elements', () => {
     )!;
     expect(broken.decision).toBe('ImplicitlyDenied');
     expect(broken.deniedBy.map((r) => r.policyType)).toEqual(['resource']);
-    // an allowed link whose SCPs are unknown is Unknown
-    expect(links.filter((l) => l.decision === 'Allowed').map((l) => l.principal)).toEqual(
-      links
-        .filter((l) => l.decision === 'Allowed' && l.principal.endsWith('.amazonaws.com'))
-        .map((l) => l.principal),
+    // the SCP whose targets are unknown denies only organizations:LeaveOrganization: tried at
+    // each level, it changes no link, so the allowed links are decided and nothing names it
+    expect(links.filter((l) => l.decision === 'Unknown')).toEqual([]);
+    expect(links.some((l) => l.missing?.includes('organization/scp/p-demoguard1.json'))).toBe(
+      false,
     );
+  });
+
+  it('an SCP whose targets are unknown leaves Unknown the links it could deny', () => {
+    const dir = demoWith('organization/scp/p-demoguard1.json', (scp) => {
+      scp['Targets'] = [['ou-demo-workloads']];
+      const policy = scp['Policy'] as { Content: string };
+      policy.Content = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'cloudformation:*', Resource: '*' }],
+      });
+    });
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
+    const cfn = links.filter((l) => l.permission.startsWith('cloudformation:'));
+    expect(cfn.length).toBeGreaterThan(0);
+    for (const l of cfn) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual(['organization/scp/p-demoguard1.json']);
+    }
+    const s3 = links.filter((l) => l.permission.startsWith('s3:'));
+    expect(s3.every((l) => l.decision === 'Allowed')).toBe(true);
   });
 
   it('an account missing from an accounts.json read in part is not taken as outside the organization', () => {
@@ -228,7 +248,16 @@ describe('lists with unreadable elements', () => {
       scp['Targets'] = [['r-demo']];
     });
     const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
-    const roleLinks = links.filter((l) => l.principal.startsWith('arn:aws:iam::'));
+    // a link another policy already denies stays denied: SCPs cannot supply the missing allow
+    const denied = links.filter((l) => l.decision === 'ImplicitlyDenied');
+    for (const l of denied)
+      expect(
+        l.deniedBy.some((r) => r.policyType !== 'scp'),
+        l.id,
+      ).toBe(true);
+    const roleLinks = links.filter(
+      (l) => l.principal.startsWith('arn:aws:iam::') && l.decision !== 'ImplicitlyDenied',
+    );
     expect(roleLinks.length).toBeGreaterThan(0);
     for (const l of roleLinks) {
       expect(l.decision, l.id).toBe('Unknown');
