@@ -201,33 +201,27 @@ export function runAnalyze(
     const applied = applyBaseline(report, parsed.baseline, today, {
       pipelines: listPipelines(loaded.model),
     });
-    // an entry whose link is decided otherwise now accepts nothing: say why the link fails
-    const changed = applied.changed.map((c): Problem => ({
+    // a warning at a baseline entry
+    const where = (e: BaselineEntry): string => parsed.pointers.get(e) ?? '';
+    const atEntry = (entry: BaselineEntry, message: string, id: string): Problem => ({
       file: opts.baseline!,
-      pointer: parsed.pointers.get(c.entry) ?? '',
-      message: describeChangedEntry(c),
-      id: 'baseline.entry.decision-changed',
+      pointer: where(entry),
+      message,
+      id,
       severity: 'warning',
-    }));
-    // an entry naming by name a pipeline several analyzed pipelines have accepts nothing
-    const ambiguous = applied.ambiguous.map((a): Problem => ({
-      file: opts.baseline!,
-      pointer: parsed.pointers.get(a.entry) ?? '',
-      message: describeAmbiguousEntry(a),
-      id: 'baseline.entry.pipeline-ambiguous',
-      severity: 'warning',
-    }));
-    // several entries for one link (one expired, one live): only one decides
-    const duplicates = applied.duplicates.map((group): Problem => {
-      const where = (e: BaselineEntry): string => parsed.pointers.get(e) ?? '';
-      return {
-        file: opts.baseline!,
-        pointer: where(group[0]!),
-        message: describeDuplicateEntries(group, where),
-        id: 'baseline.entry.duplicate',
-        severity: 'warning',
-      };
     });
+    // an entry whose link is decided otherwise now accepts nothing: say why the link fails
+    const changed = applied.changed.map((c) =>
+      atEntry(c.entry, describeChangedEntry(c), 'baseline.entry.decision-changed'),
+    );
+    // an entry naming by name a pipeline several analyzed pipelines have accepts nothing
+    const ambiguous = applied.ambiguous.map((a) =>
+      atEntry(a.entry, describeAmbiguousEntry(a), 'baseline.entry.pipeline-ambiguous'),
+    );
+    // several entries for one link (one expired, one live): only one decides
+    const duplicates = applied.duplicates.map((group) =>
+      atEntry(group[0]!, describeDuplicateEntries(group, where), 'baseline.entry.duplicate'),
+    );
     gateWarnings.push(...changed, ...ambiguous, ...duplicates);
     report = {
       ...applied.report,

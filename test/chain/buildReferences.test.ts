@@ -7,12 +7,11 @@
  * `/platform/web/api-url` and the secret `platform/npm-token-Xy12Ab` (by ARN), and whose build
  * role allows `parameter/platform/web/*` and `secret:platform/npm-token-*`.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const A = '111111111111';
@@ -22,24 +21,15 @@ const IAM = `${A}/iam.json`;
 const SECRETS = `arn:aws:secretsmanager:us-east-1:${A}:secret`;
 const PARAMETERS = `arn:aws:ssm:us-east-1:${A}:parameter`;
 
-type Json = Record<string, unknown>;
 interface Variable {
   name: string;
   value?: string;
   type?: string;
 }
 
-function editJson(file: string, edit: (doc: Json) => void): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  edit(doc);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-}
-
 /** The parameter and secret links of the web build, as `decision resource`, after `edit`. */
 function links(edit: (dir: string) => void): { text: string[]; missing: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-build-refs-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     edit(dir);
     const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] }).pipelines[0]!;
     const found = p.links.filter((l) => /^(ssm|secretsmanager):/.test(l.permission));
@@ -47,9 +37,7 @@ function links(edit: (dir: string) => void): { text: string[]; missing: string[]
       text: found.map((l) => `${l.decision} ${l.resource}`),
       missing: found.flatMap((l) => l.missing ?? []),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function projectVariables(dir: string, vars: Variable[]): void {

@@ -6,12 +6,11 @@
  * The all-providers scenario's `platform-legacy` pipeline recreates its canary stack in us-west-2
  * from the us-east-1 S3 source output `BundleSource`.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const T = '111111111111';
@@ -21,16 +20,12 @@ const WEST = `platform-artifacts-${T}-us-west-2`;
 const EAST_KEY = `arn:aws:kms:us-east-1:${T}:key/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d`;
 const WEST_KEY = `arn:aws:kms:us-west-2:${T}:key/8f6e4d2c-0a1b-4c3d-9e5f-7a8b9c0d1e2f`;
 
-type Json = Record<string, unknown>;
-
 /** The copy links of the canary action, as `permission decision resource`, after `edit`. */
 function copyLinks(edit: (dir: string) => void = () => {}): {
   text: string[];
   missing: string[];
 } {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-xregion-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     edit(dir);
     const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
     const links = p.links.filter(
@@ -40,15 +35,7 @@ function copyLinks(edit: (dir: string) => void = () => {}): {
       text: links.map((l) => `${l.permission} ${l.decision} ${l.resource}`),
       missing: links.flatMap((l) => l.missing ?? []),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function editJson(file: string, edit: (doc: Json) => void): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  edit(doc);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
+  });
 }
 
 /** Take the pipeline role's statement `sid` out. */

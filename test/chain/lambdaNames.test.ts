@@ -4,12 +4,12 @@
  * (and its role) is the snapshot's `lambda/<name>.json` in each case, and the invoked resource is
  * the qualified ARN. Each case edits the pass-with-lambda-invoke scenario.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-with-lambda-invoke';
 const PIPELINE = '111111111111/us-east-1/codepipeline/orders-api.json';
@@ -17,9 +17,7 @@ const FN = 'arn:aws:lambda:us-east-1:111111111111:function:orders-api-smoke-test
 
 /** The smoke test's links as `permission decision resource`, with FunctionName set to `name`. */
 function smokeLinks(name: string, edit: (dir: string) => void = () => {}): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-lambda-names-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     edit(dir);
     const file = join(dir, PIPELINE);
     writeFileSync(
@@ -33,9 +31,7 @@ function smokeLinks(name: string, edit: (dir: string) => void = () => {}): strin
     return p.links
       .filter((l) => l.requirement.startsWith('lambda.'))
       .map((l) => `${l.permission} ${l.decision} ${l.resource}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('a Lambda action naming its function', () => {

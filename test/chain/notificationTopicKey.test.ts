@@ -5,12 +5,12 @@
  * is an edit of the manual-approval-topic-key scenario: the topic is encrypted with a key whose
  * policy only delegates to IAM, and the pipeline role has sns:Publish but no KMS permission.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/manual-approval-topic-key';
 const TOPIC_FILE = '111111111111/us-east-1/sns/orders-api-approvals.json';
@@ -18,13 +18,9 @@ const KEY_ID = '5d7f9b1c-3e4a-4c6e-8f0a-2b4c6d8e0f1a';
 const KEY = `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}`;
 const PIPE_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-pipeline-role';
 
-type Json = Record<string, unknown>;
-
 /** The Approve stage's links as `permission decision resource`, after `edit`. */
 function approveLinks(edit: (dir: string) => void): { text: string[]; missing: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-topic-key-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     edit(dir);
     const p = analyzeModel(loadSnapshot(dir)).pipelines[0]!;
     const links = p.links.filter((l) => l.stage === 'Approve');
@@ -32,9 +28,7 @@ function approveLinks(edit: (dir: string) => void): { text: string[]; missing: s
       text: links.map((l) => `${l.permission} ${l.decision} ${l.resource}`),
       missing: links.flatMap((l) => l.missing ?? []),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function editTopic(dir: string, edit: (attributes: Json) => void): void {

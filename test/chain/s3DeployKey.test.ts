@@ -11,20 +11,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { editJson, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const PIPELINE = '111111111111/us-east-1/codepipeline/platform-legacy.json';
 const BUCKET = '111111111111/s3/platform-docs-111111111111.json';
 const DOCS_KEY_ID = '6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c';
 const DOCS_KEY = `arn:aws:kms:us-east-1:111111111111:key/${DOCS_KEY_ID}`;
-
-type Json = Record<string, unknown>;
-
-function editJson(file: string, edit: (doc: Json) => void): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  edit(doc);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-}
 
 /** The KMS links of the docs deploy, as `decision resource`, after `edit`. */
 function kmsLinks(edit: (dir: string) => void): { text: string[]; missing: string[] } {

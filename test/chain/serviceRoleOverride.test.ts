@@ -5,12 +5,12 @@
  * all-providers scenario's `UnitTests` action overrides with the project's own role, which the
  * pipeline role may pass.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const PIPELINE = '111111111111/us-east-1/codepipeline/platform-containers.json';
@@ -18,9 +18,7 @@ const TEST_ROLE = 'arn:aws:iam::111111111111:role/service-role/platform-api-test
 const SMOKE_ROLE = 'arn:aws:iam::111111111111:role/service-role/platform-smoke-test-role';
 
 function unitTests(override: string | undefined) {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-override-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     const file = join(dir, PIPELINE);
     const text = readFileSync(file, 'utf8');
     const next =
@@ -33,9 +31,7 @@ function unitTests(override: string | undefined) {
     writeFileSync(file, next);
     const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-containers'] }).pipelines[0]!;
     return p.links.filter((l) => l.action === 'UnitTests');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe("a CodeBuild action's ServiceRoleArnOverride", () => {

@@ -5,21 +5,19 @@
  * The all-providers scenario's `platform-web` pipeline runs `platform-post-deploy` with the prefix
  * `platform-web`; its pipeline role allows `execution:platform-post-deploy:*`.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const EXECUTIONS = 'arn:aws:states:us-east-1:111111111111:execution:platform-post-deploy';
 
 /** The DescribeExecution link's decision with the role's grant on `resource` (and a Deny). */
 function describeExecution(resource: string, deny?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-sfn-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     const file = join(dir, '111111111111/iam.json');
     const text = readFileSync(file, 'utf8').replace(`"${EXECUTIONS}:*"`, JSON.stringify(resource));
     const iam = JSON.parse(text) as {
@@ -40,9 +38,7 @@ function describeExecution(resource: string, deny?: string): string {
     const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] }).pipelines[0]!;
     const l = p.links.find((x) => x.permission === 'states:DescribeExecution')!;
     return `${l.decision} ${l.resource.slice(EXECUTIONS.length)}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const ID = '????????-????-????-????-????????????';

@@ -5,20 +5,18 @@
  * The scp-deny-kms-other-account scenario's SCP denies kms:* on keys of other accounts to the
  * prod account; here its Targets list is cut short and does not name the prod account.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/scp-deny-kms-other-account';
 const SCP = 'organization/scp/p-exmkms003.json';
 
 function analyze(cut: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-unplaced-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     if (cut) {
       const file = join(dir, SCP);
       const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -34,9 +32,7 @@ function analyze(cut: boolean) {
       writeFileSync(file, JSON.stringify(doc));
     }
     return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('an SCP whose targets are not all known', () => {

@@ -4,20 +4,18 @@
  * Each case edits the all-providers scenario's `platform-legacy` docs deploy (S3, Extract true,
  * ObjectKey `docs`).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const PIPELINE = '111111111111/us-east-1/codepipeline/platform-legacy.json';
 
 function putObjectLinks(extract: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-unsettled-'));
-  try {
-    cpSync(SCENARIO, dir, { recursive: true });
+  return inScenarioCopy(SCENARIO, (dir) => {
     const file = join(dir, PIPELINE);
     writeFileSync(
       file,
@@ -30,9 +28,7 @@ function putObjectLinks(extract: string): string[] {
     return p.links
       .filter((l) => l.action === 'PublishDocs' && l.permission === 's3:PutObject')
       .map((l) => `${l.decision} ${l.resource}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('an S3 deploy whose Extract is a CodePipeline variable', () => {
@@ -49,9 +45,7 @@ describe('an S3 deploy whose Extract is a CodePipeline variable', () => {
 describe('a source action whose OutputArtifactFormat is a CodePipeline variable', () => {
   it('may hand the build a clone ref: the clone links are Unknown, not dropped', () => {
     const clone = (format: string): string[] => {
-      const dir = mkdtempSync(join(tmpdir(), 'permchain-unsettled-'));
-      try {
-        cpSync(SCENARIO, dir, { recursive: true });
+      return inScenarioCopy(SCENARIO, (dir) => {
         const file = join(dir, '111111111111/us-east-1/codepipeline/platform-web.json');
         writeFileSync(
           file,
@@ -64,9 +58,7 @@ describe('a source action whose OutputArtifactFormat is a CodePipeline variable'
         return p.links
           .filter((l) => l.requirement.includes('clone'))
           .map((l) => `${l.permission} ${l.decision}`);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     };
     const settled = clone('CODEBUILD_CLONE_REF');
     expect(settled).toContain('codecommit:GitPull Allowed');

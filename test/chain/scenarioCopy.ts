@@ -1,0 +1,27 @@
+/**
+ * Test helpers for cases that edit a copy of a scenario snapshot (fixtures/scenarios/*): the
+ * copy lives in a temporary folder for the duration of `fn` only.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Json = Record<string, unknown>;
+
+/** Run `fn` on a fresh copy of `scenario` (a folder), then remove the copy. */
+export function inScenarioCopy<T>(scenario: string, fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-scenario-'));
+  try {
+    cpSync(scenario, dir, { recursive: true });
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Parse a JSON file, let `edit` change it, write it back. */
+export function editJson(file: string, edit: (doc: Json) => void): void {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  edit(doc);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+}
