@@ -18,7 +18,13 @@ import {
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import { isPipelineScoped, isPrincipalList, principalOf } from './catalog.js';
+import {
+  isListPlaceholder,
+  isPipelineScoped,
+  isPrincipalList,
+  placeholdersOf,
+  principalOf,
+} from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -360,12 +366,15 @@ function callerSuffix(link: ExpandedLink, entry: Requirement): string {
 }
 
 /** List placeholders expand one entry into several links with the same action: keep ids unique and readable. */
+/**
+ * A link id names the value it was made for when its entry makes one link per value of a list:
+ * the resource, when the list is in it; else the value itself (a list only in the request
+ * context, such as the subnet of ec2:CreateNetworkInterfacePermission). Never its position: a
+ * `diff` matches links by id, and the same list in another order must match the same links.
+ */
 function resourceQualified(id: string, link: ExpandedLink, entry: Requirement): string {
-  return /\$\{(InputArtifactKey|OutputArtifactKey|CodeBuild\.SubnetArn|CodeBuild\.SecurityGroupArn|CloneRef\.|Ecs\.PassRoleArn)/.test(
-    entry.resource,
-  )
-    ? `${id}:${link.resource}`
-    : id;
+  if (placeholdersOf(entry.resource).some(isListPlaceholder)) return `${id}:${link.resource}`;
+  return link.listValue !== undefined ? `${id}:${link.listValue}` : id;
 }
 
 function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipal {

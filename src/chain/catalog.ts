@@ -228,7 +228,7 @@ export function isKnownPlaceholder(name: string): boolean {
   return Object.hasOwn(PLACEHOLDERS, name) || CONFIG_KEY.test(name);
 }
 
-function isListPlaceholder(name: string): boolean {
+export function isListPlaceholder(name: string): boolean {
   return PLACEHOLDERS[name]?.list === true;
 }
 
@@ -1344,6 +1344,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             fix,
             ...(presumed !== undefined ? { presumed } : {}),
             ...(standIn !== undefined ? { standIn } : {}),
+            ...(item !== undefined ? { listValue: item.value } : {}),
           });
         }
       }

@@ -331,6 +331,8 @@ export interface ExpandedLink {
   readonly presumed?: string;
   /** the resource stands in for one the input does not name in full (see secretStandIn) */
   readonly standIn?: string;
+  /** the value of the entry's list placeholder this link was made for (one link per value) */
+  readonly listValue?: string;
 }
 
 /** A requirement that applies (or may apply) but cannot be expanded without guessing. */

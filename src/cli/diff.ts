@@ -79,7 +79,10 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const problems: Problem[] = [];
     const warnings: Problem[] = [];
     const reports: Report[] = [];
-    for (const arg of [beforeArg, afterArg]) {
+    for (const [sideName, arg] of [
+      ['before', beforeArg],
+      ['after', afterArg],
+    ] as const) {
       // both versions of a template are one stack: one name, so generated names match
       const stackName = opts.stackName ?? defaultStackName(resolve(io.cwd, afterArg));
       const side = sideInput(io.cwd, arg, { ...opts, stackName });
@@ -91,7 +94,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
         return;
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
-      problems.push(...loaded.problems, ...report.problems);
+      // each problem says which side it is in: both sides name their files alike
+      for (const p of [...loaded.problems, ...report.problems])
+        problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) warnings.push({ ...none, file: arg });
@@ -102,7 +107,8 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const d = diffReports(a, b);
     io.stdout(
       opts.format === 'json'
-        ? stableJson(d)
+        ? // the input errors too, so a reader of the JSON alone sees the diff is incomplete
+          stableJson(errors.length > 0 ? { ...d, problems: errors } : d)
         : opts.format === 'markdown'
           ? renderDiffMarkdown(d)
           : renderDiffText(d),

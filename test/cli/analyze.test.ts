@@ -186,6 +186,22 @@ describe('permchain diff', () => {
     expect(d.newlyDenied).toEqual([]);
     expect(d.newlyAllowed.map((c) => c.link)).toEqual([BROKEN]);
   });
+
+  it('says which side an input error is in, and puts it in the JSON too', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'permchain-diff-bad-'));
+    cpSync('fixtures/demo', broken, { recursive: true });
+    writeFileSync(join(broken, '111111111111/us-east-1/codepipeline/demo-app.json'), '{bad');
+    const after = await cli(root, 'diff', 'fixtures/demo', broken, '--format', 'json');
+    expect(after.code).toBe(2);
+    expect(after.err).toContain(`(after \`${broken}\`)`);
+    const d = JSON.parse(after.out) as { problems?: { file: string; severity: string }[] };
+    expect(d.problems?.map((x) => [x.file, x.severity])).toEqual([
+      ['111111111111/us-east-1/codepipeline/demo-app.json', 'error'],
+    ]);
+    const before = await cli(root, 'diff', broken, 'fixtures/demo');
+    expect(before.code).toBe(2);
+    expect(before.err).toContain(`(before \`${broken}\`)`);
+  });
 });
 
 describe('permchain analyze with templates', () => {
