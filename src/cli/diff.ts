@@ -59,6 +59,11 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     .option('--parameter <key=value>', 'a parameter of a template; repeatable', repeat, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option(
+      '--fail-on <what>',
+      'what fails the run: denied (a required link newly denied), unknown (also newly unknown), never',
+      'denied',
+    )
+    .option(
       '--pipeline <name>',
       'only this pipeline (name or ARN); repeatable or comma-separated, as for analyze',
       collect,
@@ -66,6 +71,15 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     );
   // the artifact folders (the repository being changed) are read for both inputs
   addArtifactOption(command).action((beforeArg: string, afterArg: string, opts: DiffCliOptions) => {
+    if (!FAIL_ON.includes(opts.failOn as (typeof FAIL_ON)[number])) {
+      io.stderr(
+        sanitizeForTerminal(
+          `error: unknown --fail-on \`${opts.failOn}\` (expected ${FAIL_ON.join(', ')})`,
+        ) + '\n',
+      );
+      setExit(2);
+      return;
+    }
     if (!(FORMATS as readonly string[]).includes(opts.format)) {
       io.stderr(
         sanitizeForTerminal(
@@ -114,12 +128,16 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
           : renderDiffText(d),
     );
     for (const p of [...warnings, ...errors]) io.stderr(formatProblem(p) + '\n');
-    setExit(errors.length > 0 ? 2 : diffBreaks(d) ? 1 : 0);
+    const failOn = opts.failOn as (typeof FAIL_ON)[number];
+    setExit(errors.length > 0 ? 2 : diffBreaks(d, failOn) ? 1 : 0);
   });
 }
 
+const FAIL_ON = ['denied', 'unknown', 'never'] as const;
+
 interface DiffCliOptions extends Partial<InputCliOptions> {
   format: string;
+  failOn: string;
   pipeline: string[];
   snapshot?: string;
   artifact: string[];

@@ -152,8 +152,14 @@ function changeWord(c: LinkChange): string {
 }
 
 /** The change breaks the deploy: a required link is newly denied (recommended ones warn). */
-export function diffBreaks(d: ReportDiff): boolean {
-  return d.newlyDenied.some((c) => c.level === 'required');
+export function diffBreaks(
+  d: ReportDiff,
+  failOn: 'denied' | 'unknown' | 'never' = 'denied',
+): boolean {
+  if (failOn === 'never') return false;
+  if (d.newlyDenied.some((c) => c.level === 'required')) return true;
+  // with --fail-on unknown, a required link the change makes undecidable fails too
+  return failOn === 'unknown' && d.newlyUnknown.some((c) => c.level === 'required');
 }
 
 /** `N newly denied` with how many of them are recommended links (warnings only). */

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,6 +186,27 @@ describe('permchain diff', () => {
     const d = JSON.parse(fixes.out) as { newlyAllowed: { link: string }[]; newlyDenied: unknown[] };
     expect(d.newlyDenied).toEqual([]);
     expect(d.newlyAllowed.map((c) => c.link)).toEqual([BROKEN]);
+  });
+
+  it('--fail-on unknown also fails a change that makes a required link undecidable', async () => {
+    const after = mkdtempSync(join(tmpdir(), 'permchain-diff-unknown-'));
+    cpSync('fixtures/demo', after, { recursive: true });
+    // the artifact key file is gone: the KMS links on it cannot be decided
+    rmSync(join(after, '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json'));
+    const fixed = fixedDemo();
+    const plain = await cli(root, 'diff', fixed, after, '--format', 'json');
+    const d = JSON.parse(plain.out) as {
+      newlyDenied: unknown[];
+      newlyUnknown: { level: string }[];
+    };
+    expect(d.newlyDenied).toEqual([]);
+    expect(d.newlyUnknown.some((c) => c.level === 'required')).toBe(true);
+    expect(plain.code).toBe(0);
+    expect((await cli(root, 'diff', fixed, after, '--fail-on', 'unknown')).code).toBe(1);
+    expect((await cli(root, 'diff', fixed, after, '--fail-on', 'never')).code).toBe(0);
+    const bad = await cli(root, 'diff', fixed, after, '--fail-on', 'sometimes');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('unknown --fail-on `sometimes`');
   });
 
   it('says which side an input error is in, and puts it in the JSON too', async () => {
