@@ -269,6 +269,23 @@ function unsettleSnapshotPolicies(
   }
 }
 
+/**
+ * The template's functions or topics, each keeping the snapshot's policy when no template wrote
+ * one for it (a template that defines a resource but not its policy says nothing of the policy).
+ */
+function keepUnwrittenPolicies<
+  V extends { readonly name: string; readonly arn: string; readonly policy: unknown },
+>(
+  snapshot: ReadonlyMap<string, V>,
+  templates: ReadonlyMap<string, V>,
+  written: ReadonlySet<string> | undefined,
+): Map<string, V> {
+  return mapValues(templates, (v) => {
+    const old = snapshot.get(v.name);
+    return old && written && !written.has(v.arn) ? { ...v, policy: old.policy } : v;
+  });
+}
+
 function mapValues<V>(m: ReadonlyMap<string, V>, f: (v: V) => V): Map<string, V> {
   return new Map([...m].map(([k, v]) => [k, f(v)]));
 }
@@ -302,24 +319,14 @@ function mergeRegion(
     ...(!b.aliases && o.aliasesPartial === true ? { aliasesPartial: true } : {}),
     lambdas: union(
       b.lambdas,
-      mapValues(o.lambdas, (f) => {
-        const old = b.lambdas.get(f.name);
-        return old && extras && !extras.policiesWritten.function.has(f.arn)
-          ? { ...f, policy: old.policy }
-          : f;
-      }),
+      keepUnwrittenPolicies(b.lambdas, o.lambdas, extras?.policiesWritten.function),
     ),
     deploymentGroups: union(b.deploymentGroups, o.deploymentGroups),
     events,
     ecrRepositories: union(b.ecrRepositories, o.ecrRepositories),
     snsTopics: union(
       b.snsTopics,
-      mapValues(o.snsTopics, (t) => {
-        const old = b.snsTopics.get(t.name);
-        return old && extras && !extras.policiesWritten.topic.has(t.arn)
-          ? { ...t, policy: old.policy }
-          : t;
-      }),
+      keepUnwrittenPolicies(b.snsTopics, o.snsTopics, extras?.policiesWritten.topic),
     ),
     ...(b.ecsTaskDefinitions || o.ecsTaskDefinitions
       ? { ecsTaskDefinitions: union(b.ecsTaskDefinitions, o.ecsTaskDefinitions) }
