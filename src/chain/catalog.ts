@@ -739,6 +739,8 @@ const EXECUTION_ID_STAND_IN = '????????-????-????-????-????????????';
  * names the full ARN is not, so a denial is not certain (the chain makes it Unknown).
  */
 export function secretStandIn(resource: string): string | undefined {
+  // every link passes here: the test that rules out nearly all of them first
+  if (!resource.endsWith(SECRET_SUFFIX_STAND_IN)) return undefined;
   if (!/^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:.+-\?{6}$/.test(resource)) return undefined;
   const name = resource.slice(resource.indexOf(':secret:') + 8, -SECRET_SUFFIX_STAND_IN.length);
   return `the full ARN of secret \`${name}\` (it is named without the six characters AWS appends to a secret's ARN)`;

@@ -187,7 +187,17 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !request.resourceIsAwsManagedKey &&
     isRcpService(service);
 
-  if (principal.kind === 'session' && !requestGivesKey(request.context, 'aws:principalarn')) {
+  // the cheap test first: a policy that reads aws:PrincipalArn at all (memoised per policy)
+  if (
+    principal.kind === 'session' &&
+    (identity.some(readsPrincipalArnAnywhere) ||
+      (resourcePolicy !== undefined && readsPrincipalArnAnywhere(resourcePolicy)) ||
+      (boundary !== undefined && readsPrincipalArnAnywhere(boundary)) ||
+      (session !== undefined && readsPrincipalArnAnywhere(session)) ||
+      (useScps && scpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere))) ||
+      (useRcps && rcpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere)))) &&
+    !requestGivesKey(request.context, 'aws:principalarn')
+  ) {
     const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
     if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
     if (boundary) used.push(['/permissionBoundary', boundary]);
@@ -439,6 +449,30 @@ function principalArnUse(
 }
 
 const PRINCIPAL_ARN = 'aws:principalarn';
+
+const READS_PRINCIPAL_ARN = new WeakMap<CompiledPolicy, boolean>();
+
+/** Whether any statement of the policy reads aws:PrincipalArn (a condition key or a variable). */
+function readsPrincipalArnAnywhere(labeled: Labeled): boolean {
+  const policy = labeled.policy;
+  let hit = READS_PRINCIPAL_ARN.get(policy);
+  if (hit === undefined) {
+    hit = policy.statements.some(
+      (st) =>
+        st.conditions.some(
+          (c) =>
+            c.keyLower === PRINCIPAL_ARN ||
+            (c.templates?.some((t) => t !== undefined && readsPrincipalArn(t)) ?? false),
+        ) ||
+        ((st.resource ?? st.notResource)?.patterns.some(
+          (p) => p.template !== undefined && readsPrincipalArn(p.template),
+        ) ??
+          false),
+    );
+    READS_PRINCIPAL_ARN.set(policy, hit);
+  }
+  return hit;
+}
 
 function readsPrincipalArn(t: Template): boolean {
   return t.parts.some((part) => part.kind === 'var' && part.key === PRINCIPAL_ARN);
