@@ -174,9 +174,12 @@ export class JsonReader {
   ): boolean {
     for (const key of markers) {
       const v = this.present(doc, key);
-      if (v === undefined || v === false) continue;
-      // a flag of the wrong type is an input error, and still read as cut: never complete
+      // only a flag may say "not cut" (false); a token of any value but null says there is more
+      if (v === undefined || (FLAGS.has(key) && v === false) || (!FLAGS.has(key) && v === null))
+        continue;
+      // a marker of the wrong type is an input error, and still read as cut: never complete
       if (FLAGS.has(key) && v !== true) this.wrong('', key, 'a boolean', v);
+      if (!FLAGS.has(key) && typeof v !== 'string') this.wrong('', key, 'a string', v);
       this.report(
         listPointer,
         `the output is truncated (\`${key}\` is set): ${consequence}`,

@@ -123,6 +123,20 @@ describe('organization/accounts.json cut short', () => {
     // a listed account is still a member
     expect(orgMembership(model, TOOLS).kind).toBe('member');
   });
+
+  it('reads a NextToken of the wrong type (false, a number) as cut, and reports it', () => {
+    for (const token of [false, 7]) {
+      const model = load((dir) => setUp(dir, token));
+      expect(orgMembership(model, PROD).kind).toBe('unknown');
+      expect(
+        brief(model).some(
+          (b) =>
+            b.startsWith('error organization/accounts.json#') &&
+            b.endsWith('snapshot.shape.invalid'),
+        ),
+      ).toBe(true);
+    }
+  });
 });
 
 describe('an SCP file whose Targets are cut short', () => {
