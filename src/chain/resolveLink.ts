@@ -484,14 +484,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       const others = [...new Set([...named, 'us-east-1', 'eu-west-1'])].filter(
         (r) => r !== context['aws:RequestedRegion'],
       );
-      trials.push({
-        key: {
-          key: 'aws:RequestedRegion',
-          what: "the bucket's region (its LocationConstraint)",
-          settle: rs.regionUnknownAt,
-        },
-        values: others.slice(0, 64),
-      });
+      const key = {
+        key: 'aws:RequestedRegion',
+        what: "the bucket's region (its LocationConstraint)",
+        settle: rs.regionUnknownAt,
+      };
+      // too many to try one by one: the key counts as deciding (as in uncertainKeys.ts)
+      trials.push(
+        others.length > 64 ? { key, values: [], tooMany: true } : { key, values: others },
+      );
     }
   }
   if (trials.length > 0) g.uncertain = trials;
@@ -777,7 +778,11 @@ function standInMatters(g: Gathered, decision: string): boolean {
       for (const m of [st.resource, st.notResource]) {
         for (const pattern of m?.patterns ?? []) {
           const raw = pattern.raw;
-          if (raw.length === resource.length && /[A-Za-z0-9]{6}$/.test(raw.slice(-6)))
+          if (
+            raw.length === resource.length &&
+            raw.startsWith(stem) &&
+            /[A-Za-z0-9]{6}$/.test(raw.slice(-6))
+          )
             suffixes.add(raw.slice(-6));
         }
       }
@@ -844,12 +849,14 @@ const CALLER_SIDE: ReadonlySet<string> = new Set([
  * decide it and are no longer missing (a deny on kms:* cannot change an s3: link).
  */
 function settleUnplaced(g: Gathered, decision: string): void {
+  // an explicit deny is decided whatever they say; else only missing ones are worth trying
+  if (decision === 'ExplicitlyDenied') return;
   const r = g.request;
   for (const [field, unplaced] of [
     ['scps', g.unplacedScps],
     ['rcps', g.unplacedRcps],
   ] as const) {
-    if (!unplaced || unplaced.length === 0) continue;
+    if (!unplaced || !unplaced.some((u) => g.missing.has(u.file))) continue;
     const levels = r[field];
     if (!levels || levels.length === 0) continue;
     const extra = unplaced.map((u) => u.policy);
