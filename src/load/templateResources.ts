@@ -46,6 +46,10 @@ import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 import { unsettledAction } from './snapshotUnknowns.js';
 import { placeholderOf, unsettledText, type PlaceholderKind } from '../model/placeholders.js';
+import {
+  REFERENCE_TYPES,
+  redactActionEnvironmentVariables,
+} from '../model/environmentVariables.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -1016,10 +1020,10 @@ export class ModelBuilder {
         environmentVariables: Array.isArray(vars)
           ? vars.filter(isObject).map((v) => {
               const type = str(v['Type']) ?? 'PLAINTEXT';
-              // a PLAINTEXT value is never kept: it is often a secret (so is one of a type not
-              // known)
+              // only a value that names a parameter or a secret is kept (model/environmentVariables.ts):
+              // a PLAINTEXT value, or one of a type not known, is often a secret
               const reference =
-                type === 'PLAINTEXT' || isUnresolved(v['Type']) ? undefined : str(v['Value']);
+                REFERENCE_TYPES.has(type) && !isUnresolved(v['Type']) ? str(v['Value']) : undefined;
               return { name: str(v['Name']) ?? '', type, reference };
             })
           : [],
@@ -1503,7 +1507,8 @@ export class ModelBuilder {
       else if (isUnresolved(v)) text = this.placeholder(s, v, 'name');
       else if (v !== null && v !== undefined) text = JSON.stringify(v);
       if (text === undefined) continue;
-      if (key === 'EnvironmentVariables') text = redactEnvironmentVariables(text);
+      // the same rule as the snapshot loader and the crawler (model/environmentVariables.ts)
+      if (key === 'EnvironmentVariables') text = redactActionEnvironmentVariables(text);
       // a CodePipeline variable is only known at run time: a placeholder whose links name the
       // template line (src/model/pipelineVariables.ts)
       if (text !== undefined && holdsVariable(text)) {
@@ -2375,24 +2380,6 @@ const ATTACHING: ReadonlySet<string> = new Set([
 const SECRET_KEYS: ReadonlySet<string> = new Set(['OAuthToken', 'SecretToken']);
 
 /** Keep only names and types of PLAINTEXT variables, as the snapshot loader does. */
-function redactEnvironmentVariables(text: string): string | undefined {
-  let list: unknown;
-  try {
-    list = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(list)) return undefined;
-  return JSON.stringify(
-    list.filter(isObject).map((v) => {
-      const type = typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
-      const out: Obj = { name: v['name'], type };
-      if (type !== 'PLAINTEXT' && typeof v['value'] === 'string') out['value'] = v['value'];
-      return out;
-    }),
-  );
-}
-
 function sorted<V>(m: ReadonlyMap<string, V>): Map<string, V> {
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

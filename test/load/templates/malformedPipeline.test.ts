@@ -112,3 +112,37 @@ describe('a template action in a region the pipeline has no artifact store for',
     }
   });
 });
+
+describe("a template CodeBuild action's EnvironmentVariables", () => {
+  it('keep a value only for a parameter or secret name, as the snapshot loader does', () => {
+    const text = readFileSync(TEMPLATE, 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-env-'));
+    try {
+      const file = join(dir, 'pipeline.yaml');
+      const vars = JSON.stringify([
+        { name: 'A', type: 'plaintext', value: 'hunter2' },
+        { name: 'B', type: 'FUTURE_TYPE', value: 'hunter3' },
+        { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
+      ]);
+      writeFileSync(
+        file,
+        text.replace(
+          '              Configuration: { ProjectName: !Ref ProjectName }\n',
+          `              Configuration: { ProjectName: !Ref ProjectName, EnvironmentVariables: '${vars}' }\n`,
+        ),
+      );
+      const { model } = loadSingleTemplate(file, ENV);
+      const region = model.accounts.get('111111111111')!.regions.get('us-east-1')!;
+      const build = [...region.pipelines.values()][0]!.stages[1]!.actions[0]!;
+      const kept = build.configuration['EnvironmentVariables']!;
+      expect(kept).not.toMatch(/hunter/);
+      expect(JSON.parse(kept)).toEqual([
+        { name: 'A', type: 'plaintext' },
+        { name: 'B', type: 'FUTURE_TYPE' },
+        { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
