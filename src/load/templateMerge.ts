@@ -206,6 +206,38 @@ function unsettleSnapshotPolicies(
   extras: TemplateBuildResult,
   problems: Problem[],
 ): void {
+  // the templates' topic policies for snapshot topics first; then every policy a template may
+  // write to a target it does not settle is unknown, whatever else was written (as the builder
+  // does: templateResources finishUnsettled)
+  for (const tp of extras.topicPolicies) {
+    const a = accounts.get(tp.account);
+    const r = a?.regions.get(tp.region);
+    const topic = r?.snsTopics.get(tp.name);
+    if (!a || !r || !topic) {
+      // not in the snapshot either: the topic is unknown, and so is its policy
+      if (!base.accounts.get(tp.account)?.regions.get(tp.region)?.snsTopics.has(tp.name))
+        problems.push({
+          file: tp.location.file,
+          pointer: tp.location.pointer,
+          message: `the topic \`${tp.name}\` in \`${tp.account}\` \`${tp.region}\` is neither in the templates nor in the snapshot: its policy is left out`,
+          id: 'template.attachment.target-unknown',
+          severity: 'warning',
+        });
+      continue;
+    }
+    // the template's policy replaces the snapshot's, and so does where it is unknown
+    const { policyUnknownAt: _replaced, ...rest } = topic;
+    const applied = {
+      ...rest,
+      policy: tp.policy,
+      ...(tp.policyUnknownAt !== undefined ? { policyUnknownAt: tp.policyUnknownAt } : {}),
+    };
+    const snsTopics = new Map([...r.snsTopics, [tp.name, applied]]);
+    accounts.set(tp.account, {
+      ...a,
+      regions: new Map([...a.regions, [tp.region, { ...r, snsTopics }]]),
+    });
+  }
   for (const any of extras.unknownPolicyTargets) {
     const a = accounts.get(any.account);
     if (!a) continue;
@@ -237,35 +269,6 @@ function unsettleSnapshotPolicies(
             })),
           };
     accounts.set(any.account, { ...a, regions: new Map([...a.regions, [any.region, next]]) });
-  }
-  for (const tp of extras.topicPolicies) {
-    const a = accounts.get(tp.account);
-    const r = a?.regions.get(tp.region);
-    const topic = r?.snsTopics.get(tp.name);
-    if (!a || !r || !topic) {
-      // not in the snapshot either: the topic is unknown, and so is its policy
-      if (!base.accounts.get(tp.account)?.regions.get(tp.region)?.snsTopics.has(tp.name))
-        problems.push({
-          file: tp.location.file,
-          pointer: tp.location.pointer,
-          message: `the topic \`${tp.name}\` in \`${tp.account}\` \`${tp.region}\` is neither in the templates nor in the snapshot: its policy is left out`,
-          id: 'template.attachment.target-unknown',
-          severity: 'warning',
-        });
-      continue;
-    }
-    // the template's policy replaces the snapshot's, and so does where it is unknown
-    const { policyUnknownAt: _replaced, ...rest } = topic;
-    const applied = {
-      ...rest,
-      policy: tp.policy,
-      ...(tp.policyUnknownAt !== undefined ? { policyUnknownAt: tp.policyUnknownAt } : {}),
-    };
-    const snsTopics = new Map([...r.snsTopics, [tp.name, applied]]);
-    accounts.set(tp.account, {
-      ...a,
-      regions: new Map([...a.regions, [tp.region, { ...r, snsTopics }]]),
-    });
   }
 }
 
