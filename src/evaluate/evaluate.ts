@@ -744,24 +744,25 @@ const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 /**
  * Every key of EvaluationRequest (src/evaluate/types.ts). A key the evaluator does not read is
  * refused: a typo (`permissionsBoundary`, `SCPs`) would otherwise drop that policy silently and
- * the request could come out Allowed.
+ * the request could come out Allowed. `satisfies` makes the compiler keep the list complete.
  */
-const REQUEST_KEYS: ReadonlySet<string> = new Set([
-  'principal',
-  'action',
-  'resource',
-  'resourceAccount',
-  'context',
-  'identityPolicies',
-  'resourcePolicy',
-  'permissionBoundary',
-  'sessionPolicy',
-  'scps',
-  'rcps',
-  'principalIsManagementAccount',
-  'resourceIsManagementAccount',
-  'resourceIsAwsManagedKey',
-]);
+const REQUEST_FIELDS = {
+  principal: true,
+  action: true,
+  resource: true,
+  resourceAccount: true,
+  context: true,
+  identityPolicies: true,
+  resourcePolicy: true,
+  permissionBoundary: true,
+  sessionPolicy: true,
+  scps: true,
+  rcps: true,
+  principalIsManagementAccount: true,
+  resourceIsManagementAccount: true,
+  resourceIsAwsManagedKey: true,
+} as const satisfies Record<keyof EvaluationRequest, true>;
+const REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(REQUEST_FIELDS));
 
 /** The request's flags: each decides whether SCPs or RCPs apply, so only a boolean is taken. */
 const BOOLEAN_KEYS = [
