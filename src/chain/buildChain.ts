@@ -18,13 +18,7 @@ import {
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import {
-  isListPlaceholder,
-  isPipelineScoped,
-  isPrincipalList,
-  placeholdersOf,
-  principalOf,
-} from './catalog.js';
+import { isPipelineScoped, isPrincipalList, listPlaceholderOf, principalOf } from './catalog.js';
 import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -365,7 +359,6 @@ function callerSuffix(link: ExpandedLink, entry: Requirement): string {
     : '';
 }
 
-/** List placeholders expand one entry into several links with the same action: keep ids unique and readable. */
 /**
  * A link id names the value it was made for when its entry makes one link per value of a list:
  * the resource, when the list is in it; else the value itself (a list only in the request
@@ -373,8 +366,11 @@ function callerSuffix(link: ExpandedLink, entry: Requirement): string {
  * `diff` matches links by id, and the same list in another order must match the same links.
  */
 function resourceQualified(id: string, link: ExpandedLink, entry: Requirement): string {
-  if (placeholdersOf(entry.resource).some(isListPlaceholder)) return `${id}:${link.resource}`;
-  return link.listValue !== undefined ? `${id}:${link.listValue}` : id;
+  if (link.listValue === undefined) return id;
+  const list = listPlaceholderOf(entry);
+  return list !== undefined && entry.resource.includes(`\${${list}}`)
+    ? `${id}:${link.resource}`
+    : `${id}:${link.listValue}`;
 }
 
 function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipal {

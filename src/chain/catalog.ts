@@ -228,7 +228,7 @@ export function isKnownPlaceholder(name: string): boolean {
   return Object.hasOwn(PLACEHOLDERS, name) || CONFIG_KEY.test(name);
 }
 
-export function isListPlaceholder(name: string): boolean {
+function isListPlaceholder(name: string): boolean {
   return PLACEHOLDERS[name]?.list === true;
 }
 
@@ -1245,7 +1245,7 @@ function templateParts(template: string): readonly string[] {
 const LIST_PLACEHOLDER = new WeakMap<Requirement, { readonly name: string | undefined }>();
 
 /** The entry's list placeholder (validation allows at most one), if any; memoised per entry. */
-function listPlaceholderOf(entry: Requirement): string | undefined {
+export function listPlaceholderOf(entry: Requirement): string | undefined {
   let hit = LIST_PLACEHOLDER.get(entry);
   if (!hit) {
     hit = { name: findListPlaceholder(entry) };
