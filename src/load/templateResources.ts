@@ -1377,11 +1377,6 @@ export class ModelBuilder {
   }
 
   /**
-   * An action the template does not settle: the action itself, or what shapes its chain (its
-   * type, its configuration as a whole, its artifacts, its region), is an `Fn::If` on a
-   * condition with no known value. Its links are not guessed; the chain says it is unknown.
-   */
-  /**
    * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
    * naming its pointer, and one unknown action standing for what it would have run.
    */
@@ -1390,6 +1385,11 @@ export class ModelBuilder {
     return this.unsettledAction(s, new Unresolved(message, pointer), name, pointer);
   }
 
+  /**
+   * An action the template does not settle: the action itself, or what shapes its chain (its
+   * type, its configuration as a whole, its artifacts, its region), is an `Fn::If` on a
+   * condition with no known value. Its links are not guessed; the chain says it is unknown.
+   */
   private unsettledAction(
     s: TemplateStack,
     u: Unresolved,
@@ -2291,7 +2291,6 @@ export class ModelBuilder {
   }
 }
 
-/** The first artifact `Name` of an action that a template leaves unresolved. */
 /** The condition blocks of a stage, as templates and the model name them (StageModel.rules). */
 const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
   ['BeforeEntry', 'beforeEntry'],
@@ -2299,6 +2298,7 @@ const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
   ['OnFailure', 'onFailure'],
 ];
 
+/** The first artifact `Name` of an action that a template leaves unresolved. */
 function unsettledArtifactName(a: Obj): Unresolved | undefined {
   for (const key of ['InputArtifacts', 'OutputArtifacts']) {
     const list = a[key];
