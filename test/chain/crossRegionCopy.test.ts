@@ -95,9 +95,19 @@ describe('an input artifact produced in another region', () => {
         const canary = all.flatMap((s) => s.actions).find((a) => a['name'] === 'RecreateCanary')!;
         canary['inputArtifacts'] = [{ name: 'Packaged' }];
       });
-    const known = copyLinks(withBuild('platform-api-package'));
-    // platform-api-package encrypts with the artifact key (its encryptionKey)
-    expect(known.text).toContain(`kms:Decrypt Allowed ${EAST_KEY}`);
+    // platform-api-package encrypts with a key of its own here, not the store's: the copy
+    // decrypts with that one
+    const CONFIG_KEY = `arn:aws:kms:us-east-1:${T}:key/2b4d6f8a-0c1e-4a3b-8d5f-7a9b1c3d5e7f`;
+    const known = copyLinks((dir) => {
+      withBuild('platform-api-package')(dir);
+      editJson(join(dir, `${T}/us-east-1/codebuild.json`), (doc) => {
+        const p = (doc['projects'] as Json[]).find((x) => x['name'] === 'platform-api-package')!;
+        p['encryptionKey'] = CONFIG_KEY;
+      });
+    });
+    expect(known.text.filter((t) => t.startsWith('kms:Decrypt'))).toEqual([
+      `kms:Decrypt Allowed ${CONFIG_KEY}`,
+    ]);
     const unknown = copyLinks(withBuild('not-in-the-snapshot'));
     expect(unknown.text.filter((t) => t.startsWith('kms:Decrypt'))).toEqual([
       'kms:Decrypt Unknown ${Replication.SourceKeyArn}',
