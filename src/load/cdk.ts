@@ -4,39 +4,36 @@
  * stacks (`aws://unknown-account/unknown-region`) take the account and region given here.
  * Nested assemblies (CDK stages) are read too.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import {
   displayPath,
   loadStacks,
+  readTemplateFile,
   type StackSpec,
   type TemplateLoadOptions,
   type TemplateLoadResult,
 } from './stacks.js';
 import type { StackParameterInput } from './templateStack.js';
+import { readJsonText } from './jsonFile.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A folder with a `manifest.json` that lists artifacts. */
+/**
+ * A folder with a `manifest.json` that is not a folder. A snapshot never has one at its top
+ * level, so a manifest that cannot be read or lists no artifacts is reported as a broken
+ * assembly (readAssembly) instead of being read as a snapshot with no pipelines.
+ */
 export function isCdkAssembly(dir: string): boolean {
   try {
     if (!statSync(dir).isDirectory()) return false;
+    return !statSync(join(dir, 'manifest.json')).isDirectory();
   } catch {
     return false;
   }
-  const m = readJson(join(dir, 'manifest.json'));
-  return isObject(m) && isObject(m['artifacts']);
 }
 
 const MAX_NESTING = 8;
@@ -74,13 +71,15 @@ function readAssembly(
   visited.add(canonicalDir(dir));
   const manifestPath = join(dir, 'manifest.json');
   const file = displayPath(manifestPath);
-  const manifest = readJson(manifestPath);
-  const artifacts = isObject(manifest) ? manifest['artifacts'] : undefined;
+  const read = readJsonText(manifestPath);
+  const artifacts = read.ok && isObject(read.value) ? read.value['artifacts'] : undefined;
   if (!isObject(artifacts)) {
     problems.push({
       file,
       pointer: '',
-      message: 'expected a cdk `manifest.json` with `artifacts`',
+      message: read.ok
+        ? 'expected a cdk `manifest.json` with `artifacts`'
+        : `expected a cdk \`manifest.json\` with \`artifacts\`: ${read.message}`,
       id: 'cdk.manifest.invalid',
       severity: 'error',
     });
@@ -161,15 +160,9 @@ function readAssembly(
       }
     }
     const templatePath = join(dir, templateFile);
-    let text: string | undefined;
-    try {
-      text = readFileSync(templatePath, 'utf8');
-    } catch {
-      text = undefined;
-    }
     specs.push({
       file: displayPath(templatePath),
-      text,
+      ...readTemplateFile(templatePath),
       name: typeof props['stackName'] === 'string' ? props['stackName'] : id,
       account,
       region,

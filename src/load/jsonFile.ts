@@ -17,8 +17,16 @@ export type JsonFile =
       readonly message: string;
     };
 
-export function readJsonText(path: string): JsonFile {
-  let text: string;
+export type TextFile =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly reason: 'unreadable' | 'too-large'; readonly message: string };
+
+/**
+ * Read one file the user named as UTF-8 text: refused when it is not a regular file (a FIFO
+ * would block the open and the read, a device such as /dev/zero never ends) or above
+ * `maxBytes` (before and while reading: the file may grow).
+ */
+export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): TextFile {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO would wait for a writer (it is refused below)
@@ -27,19 +35,18 @@ export function readJsonText(path: string): JsonFile {
     if (stat.isDirectory()) return unreadable('EISDIR');
     // a device or FIFO has no size to check and may never end (/dev/zero)
     if (!stat.isFile()) return { ok: false, reason: 'unreadable', message: 'not a regular file' };
-    // the size is checked again while reading: the file may grow
     const tooLarge = {
       ok: false,
       reason: 'too-large',
-      message: `file is larger than ${MAX_JSON_BYTES} bytes`,
+      message: `file is larger than ${maxBytes} bytes`,
     } as const;
-    if (stat.size > MAX_JSON_BYTES) return tooLarge;
+    if (stat.size > maxBytes) return tooLarge;
     let buf = Buffer.allocUnsafe(stat.size + 1);
     let total = 0;
     for (;;) {
       if (total === buf.length) {
-        if (total > MAX_JSON_BYTES) return tooLarge;
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_JSON_BYTES + 1));
+        if (total > maxBytes) return tooLarge;
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
         buf.copy(bigger, 0, 0, total);
         buf = bigger;
       }
@@ -47,13 +54,19 @@ export function readJsonText(path: string): JsonFile {
       if (n === 0) break;
       total += n;
     }
-    if (total > MAX_JSON_BYTES) return tooLarge;
-    text = buf.toString('utf8', 0, total);
+    if (total > maxBytes) return tooLarge;
+    return { ok: true, text: buf.toString('utf8', 0, total) };
   } catch (err) {
     return unreadable((err as NodeJS.ErrnoException).code);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+export function readJsonText(path: string): JsonFile {
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  let text = read.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -64,7 +77,7 @@ export function readJsonText(path: string): JsonFile {
   }
 }
 
-function unreadable(code: string | undefined): JsonFile {
+function unreadable(code: string | undefined): TextFile & { ok: false } {
   const message =
     code === 'ENOENT'
       ? 'file not found'

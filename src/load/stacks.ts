@@ -16,10 +16,11 @@
  * ```
  * I/O happens here and nowhere below: reading the files; the rest is pure.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
+import { readTextFile } from './jsonFile.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
 import type { Model } from '../model/types.js';
 import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
@@ -56,6 +57,8 @@ export interface StackSpec {
   readonly file: string;
   /** the template text; undefined: it could not be read (a problem says why) */
   readonly text: string | undefined;
+  /** why the text could not be read (`not a regular file`, `file is larger than …`) */
+  readonly unreadable?: string;
   readonly name: string;
   readonly account: string;
   readonly region: string;
@@ -78,12 +81,13 @@ export function displayPath(path: string): string {
   return (rel === '' ? '.' : rel).split('\\').join('/');
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * A template's text, or why it cannot be read. A FIFO or device named as a template is refused
+ * rather than read (the read would block or never end), and so is a file above the size limit.
+ */
+export function readTemplateFile(path: string): Pick<StackSpec, 'text' | 'unreadable'> {
+  const read = readTextFile(path);
+  return read.ok ? { text: read.text } : { text: undefined, unreadable: read.message };
 }
 
 /** Load stacks whose templates are already read. Pure apart from the managed policy source. */
@@ -133,7 +137,7 @@ export function loadStacks(
     if (spec.text === undefined) {
       problems.push({
         ...at('template'),
-        message: `the template \`${spec.file}\` cannot be read`,
+        message: `the template \`${spec.file}\` cannot be read${spec.unreadable ? ` (${spec.unreadable})` : ''}`,
         id: 'stacks.template.missing',
         severity: 'error',
       });
@@ -185,7 +189,7 @@ export function loadSingleTemplate(
     [
       {
         file,
-        text: readText(path),
+        ...readTemplateFile(path),
         name: opts.stackName ?? defaultStackName(path),
         account: opts.account,
         region: opts.region,
@@ -218,14 +222,14 @@ export function loadStacksFile(
   const fail = (pointer: string, message: string, id: string): void => {
     problems.push({ file, pointer, message, id, severity: 'error' });
   };
-  const text = readText(path);
-  if (text === undefined) {
-    fail('', `the stacks file \`${file}\` cannot be read`, 'stacks.file.missing');
+  const read = readTextFile(path);
+  if (!read.ok) {
+    fail('', `the stacks file \`${file}\` cannot be read (${read.message})`, 'stacks.file.missing');
     return loadStacks([], file, options, problems);
   }
   // read like a template: scalars keep their text (`011111111111` stays an account id, not
   // 11111111111), aliases are expanded within a bound, and nothing throws
-  const parsed = parseTemplateText(text, file);
+  const parsed = parseTemplateText(read.text, file);
   const bad = parsed.problems.find((p) => p.severity === 'error');
   if (bad) {
     fail(
@@ -315,7 +319,7 @@ export function loadStacksFile(
     const templatePath = resolve(dir, template);
     specs.push({
       file: displayPath(templatePath),
-      text: readText(templatePath),
+      ...readTemplateFile(templatePath),
       name: str('name') ?? defaultStackName(template),
       account,
       region,
@@ -334,8 +338,9 @@ export function loadStacksFile(
 export function isStacksFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
-    const text = readFileSync(path, 'utf8');
-    const doc = parseDocument(text, { prettyErrors: false });
+    const read = readTextFile(path);
+    if (!read.ok) return false;
+    const doc = parseDocument(read.text, { prettyErrors: false });
     if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
     for (const pair of doc.contents.items) {
       if (!isScalar(pair.key) || pair.key.value !== 'stacks') continue;

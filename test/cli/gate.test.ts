@@ -736,6 +736,82 @@ describe('file system errors are one line, exit 2', () => {
     },
     10_000,
   );
+
+  it.runIf(process.platform !== 'win32')(
+    'a FIFO or device named as a template, a stacks file or a CDK manifest is refused at once',
+    async () => {
+      const dir = tempDir('fifo-templates');
+      execFileSync('mkfifo', [join(dir, 'template.yaml')]);
+      // --template: the FIFO would block the read
+      const t = await cli(
+        dir,
+        'analyze',
+        '--template',
+        'template.yaml',
+        '--account',
+        '111122223333',
+        '--region',
+        'us-east-1',
+      );
+      expect(t.code).toBe(2);
+      expect(t.out).toContain(
+        'template.yaml` cannot be read (not a regular file) [stacks.template.missing]',
+      );
+      // a stacks file naming the FIFO and /dev/zero (a device that never ends)
+      writeFileSync(
+        join(dir, 'stacks.yaml'),
+        [
+          'stacks:',
+          '  - template: template.yaml',
+          '    account: "111122223333"',
+          '    region: us-east-1',
+          ...(existsSync('/dev/zero')
+            ? ['  - template: /dev/zero', '    account: "111122223333"', '    region: us-east-1']
+            : []),
+          '',
+        ].join('\n'),
+      );
+      const s = await cli(dir, 'analyze', 'stacks.yaml');
+      expect(s.code).toBe(2);
+      expect(s.out).toContain('stacks.yaml#/stacks/0/template: the template `');
+      expect(s.out).toContain(
+        'template.yaml` cannot be read (not a regular file) [stacks.template.missing]',
+      );
+      if (existsSync('/dev/zero')) expect(s.out).toContain('/stacks/1/template: the template `');
+      // a CDK assembly whose template is the FIFO
+      const cdk = join(dir, 'cdk.out');
+      mkdirSync(cdk);
+      execFileSync('mkfifo', [join(cdk, 'App.template.json')]);
+      writeFileSync(
+        join(cdk, 'manifest.json'),
+        JSON.stringify({
+          version: '36.0.0',
+          artifacts: {
+            App: {
+              type: 'aws:cloudformation:stack',
+              environment: 'aws://111122223333/us-east-1',
+              properties: { templateFile: 'App.template.json' },
+            },
+          },
+        }),
+      );
+      const c = await cli(dir, 'analyze', 'cdk.out');
+      expect(c.code).toBe(2);
+      expect(c.out).toContain(
+        'cdk.out/App.template.json` cannot be read (not a regular file) [stacks.template.missing]',
+      );
+      // a CDK assembly whose manifest is the FIFO: a broken assembly, not an empty snapshot
+      const cdk2 = join(dir, 'cdk2.out');
+      mkdirSync(cdk2);
+      execFileSync('mkfifo', [join(cdk2, 'manifest.json')]);
+      const m = await cli(dir, 'analyze', 'cdk2.out');
+      expect(m.code).toBe(2);
+      expect(m.out).toContain(
+        'cdk2.out/manifest.json: expected a cdk `manifest.json` with `artifacts`: not a regular file [cdk.manifest.invalid]',
+      );
+    },
+    10_000,
+  );
 });
 
 describe('a malformed baseline file', () => {
