@@ -341,6 +341,60 @@ const EXAMPLES: readonly Example[] = [
     ours: 'Allowed',
     theirs: 'ExplicitlyDenied',
   },
+  {
+    // an IPv6 caller is not 203.0.113.5 (= 203.0.113.5/32), so NotIpAddress is true and the
+    // Deny applies
+    name: 'not-ip-address-bare-address-other-family',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:SourceIp': '2001:db8::1' },
+      identityPolicies: [
+        allowAll,
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.5' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ExplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
+    // and the other way round: an IPv4 caller is not the IPv6 address 2001:db8::1
+    name: 'not-ip-address-bare-address-other-family',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:SourceIp': '203.0.113.5' },
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: { NotIpAddress: { 'aws:SourceIp': '2001:db8::1' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
 ];
 
 /** Wrap a hand-written request so the class predicates can look at it. */

@@ -196,6 +196,28 @@ KNOWN.push(
       ),
   },
   {
+    // iam-simulate compares a bare address (no `/prefix`) with the caller's by text and only
+    // within one family, so NotIpAddress with an IPv4 address is false for an IPv6 caller (and
+    // the other way round); AWS: a bare address is that address's /32 (/128), which a caller of
+    // the other family is not in, so NotIpAddress is true.
+    name: 'not-ip-address-bare-address-other-family',
+    applies: (c) => {
+      const ip = Object.entries(c.request.context ?? {}).find(
+        ([k]) => k.toLowerCase() === 'aws:sourceip',
+      )?.[1];
+      if (typeof ip !== 'string') return false;
+      const v6 = ip.includes(':');
+      return conditions(c.request).some(
+        ([op, k, v]) =>
+          /notipaddress/i.test(op) &&
+          k.toLowerCase() === 'aws:sourceip' &&
+          (Array.isArray(v) ? v : [v]).some(
+            (a) => typeof a === 'string' && !a.includes('/') && a.includes(':') !== v6,
+          ),
+      );
+    },
+  },
+  {
     // iam-simulate lets a session policy cap every resource-policy grant; AWS: a grant to the
     // session ARN "is not limited by the session policy" (and permchain treats Principal "*" like it).
     name: 'session-policy-vs-direct-grant',
