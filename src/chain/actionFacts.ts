@@ -635,6 +635,12 @@ function buildReferences(
       referencesUnknown: `the action's EnvironmentVariables are \`${placeholder}\`, which the input does not settle`,
     };
   }
+  const projectOpen = project.environment?.environmentVariablesUnknown;
+  if (projectOpen !== undefined) {
+    return {
+      referencesUnknown: `the project's environment variables hold \`${projectOpen}\`, which the input does not settle`,
+    };
+  }
   const byName = new Map<string, { type: string; reference: string | undefined }>();
   for (const v of project.environment?.environmentVariables ?? []) byName.set(v.name, v);
   if (actionVariables !== undefined) {

@@ -998,12 +998,21 @@ export class ModelBuilder {
         privilegedMode: undefined,
         registryCredential: undefined,
         environmentVariables: [],
+        environmentVariablesUnknown: open,
       };
     } else if (isObject(env)) {
       const rc = env['RegistryCredential'];
       const vars = env['EnvironmentVariables'];
       const image = env['Image'];
       const credential = isObject(rc) ? str(rc['Credential']) : undefined;
+      // a list, an entry or a Type the template does not settle: which parameters and secrets
+      // the build reads is not known (a Value it does not settle is a placeholder reference)
+      const openVars = isUnresolved(vars)
+        ? vars
+        : Array.isArray(vars)
+          ? (vars.find(isUnresolved) ??
+            vars.map((v) => (isObject(v) ? v['Type'] : undefined)).find(isUnresolved))
+          : undefined;
       environment = {
         type: str(env['Type']),
         image: isUnresolved(image) ? this.unknownImage(s, image) : this.optString(image),
@@ -1027,6 +1036,9 @@ export class ModelBuilder {
               return { name: str(v['Name']) ?? '', type, reference };
             })
           : [],
+        ...(openVars !== undefined
+          ? { environmentVariablesUnknown: this.placeholder(s, openVars, 'name') }
+          : {}),
       };
     }
     const source = (v: unknown): CodeBuildSourceModel | undefined => {

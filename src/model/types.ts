@@ -384,6 +384,12 @@ export interface CodeBuildEnvironmentModel {
   readonly registryCredential:
     { readonly credential: string; readonly credentialProvider: string } | undefined;
   readonly environmentVariables: readonly CodeBuildEnvironmentVariableModel[];
+  /**
+   * a placeholder (model/placeholders.ts) when the input does not settle which variables there
+   * are or of which type (a template's `!If` or list parameter): which parameters and secrets
+   * the build reads is then not known
+   */
+  readonly environmentVariablesUnknown?: string;
 }
 
 /**

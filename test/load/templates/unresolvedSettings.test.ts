@@ -114,6 +114,57 @@ describe('CodeBuild settings the template does not settle', () => {
       ['action.not-settled', 'Unknown'],
     ]);
   });
+
+  it('an environment variable whose Type is not settled: the parameter and secret links are Unknown, naming the line', () => {
+    const FILE = 'env-var-type.yaml';
+    const model = load(FILE);
+    expect(project(model).environment!.environmentVariablesUnknown).toMatch(PLACEHOLDER);
+    const reads = linksOf(model).filter(
+      (l) =>
+        l.permission === 'ssm:GetParameters' || l.permission === 'secretsmanager:GetSecretValue',
+    );
+    expect(reads.map((l) => l.permission).sort()).toEqual([
+      'secretsmanager:GetSecretValue',
+      'ssm:GetParameters',
+    ]);
+    for (const l of reads) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing.join(' '), l.id).toContain(
+        `${DIR}/${FILE}:80 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
+      );
+    }
+    // settled: a PARAMETER_STORE variable is read with the build role, which may not
+    const store = linksOf(load(FILE, { VarType: 'PARAMETER_STORE' })).filter(
+      (l) => l.permission === 'ssm:GetParameters',
+    );
+    expect(store.map((l) => [l.resource, l.decision])).toEqual([
+      ['arn:aws:ssm:us-east-1:111111111111:parameter/app/token', 'ImplicitlyDenied'],
+    ]);
+    // settled as PLAINTEXT: nothing is read
+    const plain = linksOf(load(FILE, { VarType: 'PLAINTEXT' })).filter(
+      (l) =>
+        l.permission === 'ssm:GetParameters' || l.permission === 'secretsmanager:GetSecretValue',
+    );
+    expect(plain).toEqual([]);
+  });
+
+  it('EnvironmentVariables under Fn::If on an unsettled condition: the reads are Unknown, not left out', () => {
+    const FILE = 'env-var-list.yaml';
+    const model = load(FILE);
+    expect(project(model).environment!.environmentVariablesUnknown).toMatch(PLACEHOLDER);
+    const reads = linksOf(model).filter((l) => l.permission === 'ssm:GetParameters');
+    expect(reads.map((l) => l.decision)).toEqual(['Unknown']);
+    // the place named is the condition the If depends on
+    expect(reads[0]!.missing.join(' ')).toContain(
+      `${DIR}/${FILE}:11 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
+    );
+    const store = linksOf(load(FILE, { VarType: 'PARAMETER_STORE' })).filter(
+      (l) => l.permission === 'ssm:GetParameters',
+    );
+    expect(store.map((l) => [l.resource, l.decision])).toEqual([
+      ['arn:aws:ssm:us-east-1:111111111111:parameter/app/token', 'ImplicitlyDenied'],
+    ]);
+  });
 });
 
 describe('bucket encryption settings under Fn::If inside the rule', () => {
