@@ -316,7 +316,7 @@ const EXAMPLES: readonly Example[] = [
     theirs: 'ImplicitlyDenied',
   },
   {
-    name: 'null-on-empty-list',
+    name: 'null-on-empty-value',
     request: {
       principal: ROLE,
       action: 's3:GetObject',
@@ -340,6 +340,32 @@ const EXAMPLES: readonly Example[] = [
     },
     ours: 'Allowed',
     theirs: 'ExplicitlyDenied',
+  },
+  {
+    // an empty string is a null dataset: `Null: false` does not hold, so the Allow does not apply
+    name: 'null-on-empty-value',
+    request: {
+      principal: ROLE,
+      action: 's3:ListBucket',
+      resource: `arn:aws:s3:::art-${ACCOUNT_A}`,
+      resourceAccount: ACCOUNT_A,
+      context: { 's3:prefix': '' },
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: '*',
+              Condition: { Null: { 's3:prefix': 'false' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
   },
   {
     // an IPv6 caller is not 203.0.113.5 (= 203.0.113.5/32), so NotIpAddress is true and the

@@ -132,20 +132,22 @@ function conditions(r: EvaluationRequest): [string, string, unknown][] {
   return out;
 }
 
-function emptyListKeys(r: EvaluationRequest): Set<string> {
+/** Context keys given as an empty list or an empty string, lower-cased. */
+function emptyValueKeys(r: EvaluationRequest): Set<string> {
   const out = new Set<string>();
   for (const [k, v] of Object.entries(r.context ?? {}))
-    if (Array.isArray(v) && v.length === 0) out.add(k.toLowerCase());
+    if ((Array.isArray(v) || typeof v === 'string') && v.length === 0) out.add(k.toLowerCase());
   return out;
 }
 
 KNOWN.push(
   {
-    // A multivalued key given as an empty list: permchain treats it as absent (AWS sends no key
-    // rather than an empty one), iam-simulate as present. Only Null tells the two apart.
-    name: 'null-on-empty-list',
+    // A key given as an empty list or an empty string: permchain treats it as absent (AWS sends
+    // no multivalued key rather than an empty one, and calls an empty string a "null dataset"),
+    // iam-simulate as present. Only Null tells the two apart.
+    name: 'null-on-empty-value',
     applies: (c) => {
-      const empty = emptyListKeys(c.request);
+      const empty = emptyValueKeys(c.request);
       return (
         empty.size > 0 &&
         conditions(c.request).some(([op, k]) => /^null$/i.test(op) && empty.has(k.toLowerCase()))
