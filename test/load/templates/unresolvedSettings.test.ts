@@ -129,7 +129,7 @@ describe('CodeBuild settings the template does not settle', () => {
     ]);
     for (const l of reads) {
       expect(l.decision, l.id).toBe('Unknown');
-      expect(l.missing.join(' '), l.id).toContain(
+      expect((l.missing ?? []).join(' '), l.id).toContain(
         `${DIR}/${FILE}:80 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
       );
     }
@@ -155,7 +155,7 @@ describe('CodeBuild settings the template does not settle', () => {
     const reads = linksOf(model).filter((l) => l.permission === 'ssm:GetParameters');
     expect(reads.map((l) => l.decision)).toEqual(['Unknown']);
     // the place named is the condition the If depends on
-    expect(reads[0]!.missing.join(' ')).toContain(
+    expect((reads[0]!.missing ?? []).join(' ')).toContain(
       `${DIR}/${FILE}:11 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
     );
     const store = linksOf(load(FILE, { VarType: 'PARAMETER_STORE' })).filter(
