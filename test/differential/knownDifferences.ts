@@ -7,7 +7,7 @@
 import { kmsWorksAcrossAccounts } from '../../src/evaluate/kmsCrossAccount.js';
 import { isRcpService } from '../../src/evaluate/rcpServices.js';
 import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
-import type { GeneratedCase } from './generator.js';
+import { impliedContext, type GeneratedCase } from './generator.js';
 
 export interface KnownDifference {
   readonly name: string;
@@ -132,6 +132,30 @@ function conditions(r: EvaluationRequest): [string, string, unknown][] {
   return out;
 }
 
+/** Context keys the request has a value for, given or implied by the principal, lower-cased. */
+function knownKeys(c: GeneratedCase): Set<string> {
+  const out = new Set<string>();
+  const add = (ctx: Record<string, unknown>): void => {
+    for (const [k, v] of Object.entries(ctx))
+      if (!((Array.isArray(v) || typeof v === 'string') && v.length === 0))
+        out.add(k.toLowerCase());
+  };
+  add(c.request.context ?? {});
+  add(impliedContext(c.principal, c.request.resourceAccount));
+  return out;
+}
+
+/** Does the text hold `${key}` (no default) whose key has no value? `${*}`, `${?}`, `${$}` are text. */
+function hasUnresolvedVariable(text: string, known: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+    const body = m[1]!;
+    if (body === '*' || body === '?' || body === '$') continue;
+    if (body.includes(',')) continue; // a default value
+    if (!known.has(body.trim().toLowerCase())) return true;
+  }
+  return false;
+}
+
 /** Context keys given as an empty list or an empty string, lower-cased. */
 function emptyValueKeys(r: EvaluationRequest): Set<string> {
   const out = new Set<string>();
@@ -183,19 +207,24 @@ KNOWN.push(
     // Resource/NotResource entry with such a variable "will not match any resource" (so a
     // NotResource excludes nothing) and that "inverted condition operators like
     // StringNotEquals or StringNotLike do match against a null value".
+    // Only a variable with no value in the request (nor one the principal implies) and no
+    // default is unresolved; a resolved one is compared.
     name: 'unresolved-variable-in-notresource-or-negated-condition',
-    applies: (c) =>
-      allPolicies(c.request).some(
+    applies: (c) => {
+      const known = knownKeys(c);
+      const unresolvedIn = (x: unknown): boolean => hasUnresolvedVariable(JSON.stringify(x), known);
+      return allPolicies(c.request).some(
         (p) =>
           (p as Doc).Version === '2012-10-17' &&
           statements(p).some(
             (s) =>
-              JSON.stringify(s.NotResource ?? '').includes('${') ||
+              unresolvedIn(s.NotResource ?? '') ||
               Object.entries((s.Condition as Record<string, unknown> | undefined) ?? {}).some(
-                ([op, block]) => /not/i.test(op) && JSON.stringify(block).includes('${'),
+                ([op, block]) => /not/i.test(op) && unresolvedIn(block),
               ),
           ),
-      ),
+      );
+    },
   },
   {
     // iam-simulate compares a bare address (no `/prefix`) with the caller's by text and only
