@@ -182,8 +182,14 @@ KNOWN.push(
     // iam-simulate ignores IfExists under ForAnyValue: an absent (or empty) key makes
     // ForAnyValue:...IfExists false there; AWS: "If the key is not present, evaluate the
     // condition element as true" for every ...IfExists operator.
+    // Only a key that is absent or empty tells the two apart.
     name: 'for-any-value-if-exists',
-    applies: (c) => conditions(c.request).some(([op]) => /^foranyvalue:.*ifexists$/i.test(op)),
+    applies: (c) => {
+      const known = knownKeys(c);
+      return conditions(c.request).some(
+        ([op, k]) => /^foranyvalue:.*ifexists$/i.test(op) && !known.has(k.toLowerCase()),
+      );
+    },
   },
   {
     // iam-simulate does not substitute policy variables in ARN condition operators; AWS allows
