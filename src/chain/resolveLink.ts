@@ -31,7 +31,7 @@ import {
   rolePolicies,
   scpLevels,
 } from '../model/queries.js';
-import type { Model } from '../model/types.js';
+import type { KmsGrantModel, Model } from '../model/types.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
@@ -81,6 +81,8 @@ interface Gathered {
   /** SCPs and RCPs that may apply at any level or none (see settleUnplaced) */
   unplacedScps?: readonly Unplaced[];
   unplacedRcps?: readonly Unplaced[];
+  /** the KMS key's grants, when the resource is a key whose grants the input lists */
+  kmsGrants?: readonly KmsGrantModel[];
 }
 
 /**
@@ -189,6 +191,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { missing },
     );
   }
+  if (result.decision === 'ImplicitlyDenied' && g.kmsGrants) {
+    const byGrant = grantDecision(spec, result, g.kmsGrants, g.resourceLabel);
+    if (byGrant) return byGrant;
+  }
   const why = explain(spec, result, g);
   if (result.decision === 'Allowed') {
     const warnings = trustWarnings(spec, result, g);
@@ -203,6 +209,95 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     result.deniedBy.map((r) => toLinkReason(r, g)),
     why,
     { fix: spec.fix ?? defaultFix(spec, result) },
+  );
+}
+
+/**
+ * KMS grants are a third way to allow the use of a key, beside the key policy and IAM policies:
+ * "No AWS principal has any permissions to a KMS key unless that permission is provided
+ * explicitly and never denied" in one of them
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html; aws-facts.md 2.4).
+ * A grant names one grantee principal and the operations it may perform
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html). So a link denied only for
+ * want of an allow in the key policy or the caller's IAM policies is allowed by a grant to the
+ * caller for that operation. What a grant cannot undo, or what AWS does not document, is not
+ * guessed:
+ * - an explicit deny, an SCP or RCP without an allow: the link stays denied (the caller passes
+ *   them as for any other allow);
+ * - a permissions boundary or session policy without an allow: Unknown (whether a grant is
+ *   limited by them is not documented);
+ * - a grant with encryption context constraints: Unknown (the encryption context a service sends
+ *   is not modelled);
+ * - a caller of another account whose IAM policies do not allow it: Unknown (whether a grant to
+ *   a principal of another account also needs the IAM allow that a key policy would is not
+ *   documented);
+ * - a grant to the caller's account (its root) rather than to the caller: Unknown.
+ * Returns undefined when no grant names the caller, or a service principal the link's caller is.
+ */
+function grantDecision(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  grants: readonly KmsGrantModel[],
+  keyArn: string,
+): ReportLink | undefined {
+  const colon = spec.permission.indexOf(':');
+  if (spec.permission.slice(0, colon).toLowerCase() !== 'kms') return undefined;
+  const operation = spec.permission.slice(colon + 1).toLowerCase();
+  const caller = spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name;
+  const callerArn = parseArn(caller);
+  const root = callerArn ? `arn:${callerArn.partition}:iam::${callerArn.account}:root` : undefined;
+  const forOperation = grants.filter((gr) =>
+    gr.operations.some((o) => o.toLowerCase() === operation),
+  );
+  const direct = forOperation.filter((gr) => gr.granteePrincipal === caller);
+  const toAccount = forOperation.filter((gr) => root !== undefined && gr.granteePrincipal === root);
+  if (direct.length === 0 && toAccount.length === 0) return undefined;
+  const name = (gr: KmsGrantModel): string =>
+    `grant \`${gr.name || gr.grantId || '(unnamed)'}\` of \`${keyArn}\``;
+  const place = (gr: KmsGrantModel): string => `${gr.location.file}#${gr.location.pointer}`;
+  const kinds = new Set(result.deniedBy.map((d) => d.policyType));
+  // an SCP or RCP that does not allow it: a grant is an allow like any other, which they limit
+  if (kinds.has('scp') || kinds.has('rcp')) return undefined;
+  const unknown = (why: string, gr: KmsGrantModel): ReportLink =>
+    makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${why}`, { missing: [place(gr)] });
+  const unconstrained = direct.find(
+    (gr) => gr.encryptionContextEquals === undefined && gr.encryptionContextSubset === undefined,
+  );
+  const grant = unconstrained ?? direct[0] ?? toAccount[0]!;
+  if (!unconstrained && direct.length > 0)
+    return unknown(
+      `${name(grant)} allows it only with an encryption context, and the one the call sends is not modelled`,
+      grant,
+    );
+  if (direct.length === 0)
+    return unknown(
+      `${name(grant)} is to the account \`${callerArn!.account}\`, not to the caller; how a grant to an account reaches its principals is not modelled`,
+      grant,
+    );
+  if (kinds.has('permissionBoundary') || kinds.has('session'))
+    return unknown(
+      `${name(grant)} allows it, but a permissions boundary or session policy does not, and AWS does not document whether they limit a grant`,
+      grant,
+    );
+  const keyAccount = parseArn(keyArn)?.account;
+  if (kinds.has('identity') && callerArn && keyAccount && callerArn.account !== keyAccount)
+    return unknown(
+      `${name(grant)} allows it, but no IAM policy of the caller in \`${callerArn.account}\` does, and AWS does not document whether a grant to another account's principal needs one`,
+      grant,
+    );
+  const reason: LinkReason = {
+    explicit: false,
+    location: grant.location,
+    policy: `${keyArn} (grant ${grant.name || grant.grantId || '(unnamed)'})`,
+    policyType: 'resource',
+    statement: undefined,
+  } as LinkReason;
+  return makeLink(
+    spec,
+    'Allowed',
+    NO_REASONS,
+    `allowed: \`${caller}\` may ${spec.permission} through ${name(grant)} (the key policy and IAM policies alone do not allow it)`,
+    { allowedBy: [reason] },
   );
 }
 
@@ -349,6 +444,8 @@ interface Side {
   readonly regionUnknownAt?: string;
   /** SCPs (principal side) or RCPs (resource side) whose targets are not all known */
   readonly unplaced?: readonly Unplaced[];
+  /** a KMS key's grants, when the input lists them (resource side only) */
+  readonly kmsGrants?: readonly KmsGrantModel[];
 }
 
 /** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
@@ -431,6 +528,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
     ...(ps.unplaced ? { unplacedScps: ps.unplaced } : {}),
     ...(rs.unplaced ? { unplacedRcps: rs.unplaced } : {}),
+    ...(rs.kmsGrants ? { kmsGrants: rs.kmsGrants } : {}),
   };
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
@@ -665,6 +763,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.ownerPolicyUnknown ? { ownerPolicyUnknown: g.ownerPolicyUnknown } : {}),
     ...(g.regionUnknownAt !== undefined ? { regionUnknownAt: g.regionUnknownAt } : {}),
     ...(rcpUnplaced ? { unplaced: rcpUnplaced } : {}),
+    ...(g.kmsGrants ? { kmsGrants: g.kmsGrants } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -933,6 +1032,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       else missing.add(`${k.location.file}#/Policy`);
       request.resource = k.arn;
       g.resourceLabel = k.arn;
+      if (k.grants && k.grants.length > 0) g.kmsGrants = k.grants;
       return k.account;
     }
     if (key.kind === 'missing' && isAwsManagedKeyAlias(spec.resource)) {
