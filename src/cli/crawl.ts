@@ -4,6 +4,7 @@
  * (what could not be read is listed and stays unknown), 2 on usage errors or unusable credentials.
  */
 import { Option, type Command } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crawl, CrawlError, type CrawlResult } from '../crawl/crawl.js';
 import type { ClientSettings, CrawlFailure, CrawlProgress } from '../crawl/crawlContext.js';
@@ -26,6 +27,7 @@ interface CrawlCliOptions {
   assumeRole?: string;
   accounts?: string[];
   organization?: boolean;
+  merge?: boolean;
 }
 
 export function registerCrawl(
@@ -37,7 +39,11 @@ export function registerCrawl(
   program
     .command('crawl')
     .description('read a snapshot of real AWS accounts (read-only API calls) into a folder')
-    .requiredOption('--out <dir>', 'snapshot folder to write (created if missing)')
+    .requiredOption('--out <dir>', 'snapshot folder to write (created if missing; must be empty)')
+    .option(
+      '--merge',
+      'write into a --out that is not empty: files this crawl does not write are kept (they may be stale)',
+    )
     .option(
       '--profile <name>',
       'AWS shared-config profile (default: the SDK default credential chain)',
@@ -80,10 +86,25 @@ export function registerCrawl(
         'caller needs sts:AssumeRole on the roles). A call that fails is listed with the permission\n' +
         'that would allow it, and what it would have read stays unknown. Secret values (CodeBuild\n' +
         'PLAINTEXT and Lambda environment variables) are never written. Each file is written\n' +
-        'atomically; files already in --out that this crawl does not produce are left alone.\n' +
+        'atomically. --out must be empty or new: a file this crawl cannot read is not written, so\n' +
+        "an earlier crawl's copy of it would stay and be read as current. With --merge, files\n" +
+        'already in --out that this crawl does not produce are left alone.\n' +
         '\nExit codes: 0 snapshot written, 2 usage error, unusable credentials or unwritable --out.',
     )
     .action(async (opts: CrawlCliOptions) => {
+      const notEmpty = opts.merge ? undefined : nonEmptyFolder(resolve(io.cwd, opts.out));
+      if (notEmpty !== undefined) {
+        // checked before any AWS call: a crawl can take minutes
+        io.stderr(
+          sanitizeForTerminal(
+            `error: \`${opts.out}\` is not empty (${notEmpty}): crawl into a new or empty folder, ` +
+              "since a file this crawl cannot read is not written and an earlier crawl's copy would " +
+              'be read as current; or pass --merge to write over it and keep the files it does not write',
+          ) + '\n',
+        );
+        setExit(2);
+        return;
+      }
       const showProgress = deps.stderrIsTTY ?? process.stderr.isTTY === true;
       let lastDraw = 0;
       const onProgress = showProgress
@@ -192,4 +213,20 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
     text += `pipelines not found: ${result.missingPipelines.map((n) => `\`${n}\``).join(', ')}\n`;
   }
   return text;
+}
+
+/**
+ * The first entries of `dir` when it is a folder that holds anything, else undefined (a folder
+ * that does not exist, or a path that is not a folder: writing reports that one).
+ */
+function nonEmptyFolder(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return undefined;
+    const names = readdirSync(dir).sort();
+    if (names.length === 0) return undefined;
+    const shown = names.slice(0, 3).map((n) => `\`${n}\``);
+    return `it holds ${shown.join(', ')}${names.length > 3 ? `, and ${names.length - 3} more` : ''}`;
+  } catch {
+    return undefined;
+  }
 }

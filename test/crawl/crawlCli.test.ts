@@ -130,13 +130,31 @@ describe('permchain crawl', () => {
     expect(r.err.endsWith('\r\x1b[K')).toBe(true);
   });
 
-  it('overwrites an earlier snapshot in place and keeps files it did not produce', async () => {
+  it('refuses a --out that is not empty before any AWS call, naming what it holds', async () => {
+    const deps = { ...(await serve()), stderrIsTTY: false };
+    const args = ['--out', 'snap', '--region', 'us-east-1', '--assume-role', TEMPLATE];
+    expect((await runCrawl(args, deps)).code).toBe(0);
+    writeFileSync(join(dir, 'snap', 'notes.json'), '{}');
+    const before = readSnapshot(join(dir, 'snap'));
+    // no endpoint at all: the refusal must come before the first call
+    const r = await runCrawl(args, {
+      stderrIsTTY: false,
+      clientSettings: { ...deps.clientSettings, endpoint: 'http://127.0.0.1:9' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      "error: `snap` is not empty (it holds `111111111111`, `222222222222`, `notes.json`, and 1 more): crawl into a new or empty folder, since a file this crawl cannot read is not written and an earlier crawl's copy would be read as current; or pass --merge to write over it and keep the files it does not write\n",
+    );
+    expect(readSnapshot(join(dir, 'snap'))).toEqual(before);
+  });
+
+  it('with --merge, overwrites an earlier snapshot in place and keeps files it did not produce', async () => {
     const deps = { ...(await serve()), stderrIsTTY: false };
     const args = ['--out', 'snap', '--region', 'us-east-1', '--assume-role', TEMPLATE];
     await runCrawl(args, deps);
     writeFileSync(join(dir, 'snap', '111111111111', 'iam.json'), '{"truncated');
     writeFileSync(join(dir, 'snap', 'notes.json'), '{}');
-    const r = await runCrawl(args, deps);
+    const r = await runCrawl([...args, '--merge'], deps);
     expect(r.code).toBe(0);
     expect(readSnapshot(join(dir, 'snap'))).toEqual({ ...readSnapshot(FIXTURE), 'notes.json': {} });
   });
@@ -256,6 +274,7 @@ describe('through main', () => {
       '--assume-role <arn-template>',
       '--accounts <ids>',
       '--organization',
+      '--merge',
     ]) {
       expect(io.out).toContain(flag);
     }
