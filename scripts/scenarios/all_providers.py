@@ -2,7 +2,8 @@
 # use every action provider the requirement catalog knows, so the catalog coverage test
 # (test/scenarios/catalogCoverage.test.ts) finds an allowed link for nearly every entry:
 # - platform-web: CodeCommit + GitHub connection (both CODEBUILD_CLONE_REF) -> CodeBuild in a VPC
-#   with an ECR build image pulled with the service role -> CloudFormation change set, manual
+#   with an ECR build image pulled with the service role, a CodeCommit and an S3 secondary source
+#   and an S3 secondary artifact of its own -> CloudFormation change set, manual
 #   approval with SNS, change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
@@ -35,6 +36,9 @@ SMOKE_ROLE = f'{A}/platform-smoke-test-role'
 CODEDEPLOY_ROLE = f'{A}/platform-codedeploy-service'
 CONNECTION = f'arn:aws:codeconnections:{R}:{T}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a'
 REPO_WEB = f'arn:aws:codecommit:{R}:{T}:platform-web'
+REPO_SHARED = f'arn:aws:codecommit:{R}:{T}:platform-shared'
+DEPS_BUCKET = f'platform-build-deps-{T}'
+REPORTS_BUCKET = f'platform-build-reports-{T}'
 TOPIC = f'arn:aws:sns:{R}:{T}:platform-approvals'
 STATE_MACHINE = f'arn:aws:states:{R}:{T}:stateMachine:platform-post-deploy'
 SMOKE_FN = f'arn:aws:lambda:{R}:{T}:function:platform-smoke-test'
@@ -110,19 +114,22 @@ def web_build_extra():
         stmt('FullCloneConnection', ['codestar-connections:UseConnection', 'codeconnections:UseConnection'], CONNECTION),
         stmt('BuildParameters', 'ssm:GetParameters', arn_of('ssm', 'parameter/platform/web/*')),
         stmt('BuildSecrets', 'secretsmanager:GetSecretValue', arn_of('secretsmanager', 'secret:platform/npm-token-*')),
+        stmt('SecondarySourceRepository', 'codecommit:GitPull', REPO_SHARED),
+        stmt('SecondarySourceObjects', ['s3:GetObject', 's3:GetObjectVersion'], f'arn:aws:s3:::{DEPS_BUCKET}/toolchain/*'),
+        stmt('SecondaryArtifactObjects', 's3:PutObject', f'arn:aws:s3:::{REPORTS_BUCKET}/*'),
     )
 
 
-def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=()):
+def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=(), secondary_sources=(), secondary_artifacts=()):
     p = {
         'name': name,
         'arn': arn_of('codebuild', f'project/{name}'),
         'description': description,
         'source': {'type': 'CODEPIPELINE', 'buildspec': 'buildspec.yml', 'insecureSsl': False},
-        'secondarySources': [],
+        'secondarySources': list(secondary_sources),
         'secondarySourceVersions': [],
         'artifacts': {'type': 'CODEPIPELINE', 'name': name, 'packaging': 'NONE', 'encryptionDisabled': False},
-        'secondaryArtifacts': [],
+        'secondaryArtifacts': list(secondary_artifacts),
         'cache': {'type': 'NO_CACHE'},
         'environment': {'type': 'LINUX_CONTAINER', 'image': image, 'computeType': 'BUILD_GENERAL1_MEDIUM', 'environmentVariables': list(variables), 'privilegedMode': False, 'imagePullCredentialsType': pull},
         'serviceRole': role_arn,
@@ -256,6 +263,8 @@ def all_providers():
     files[f'{T}/s3/{CONFIG_BUCKET}.json'] = bucket_file(tls_only(CONFIG_BUCKET), CONFIG_KEY)
     files[f'{T}/s3/{LEGACY_BUCKET}.json'] = bucket_file(tls_only(LEGACY_BUCKET))
     files[f'{T}/s3/{DOCS_BUCKET}.json'] = bucket_file(tls_only(DOCS_BUCKET), DOCS_KEY)
+    files[f'{T}/s3/{DEPS_BUCKET}.json'] = bucket_file(tls_only(DEPS_BUCKET))
+    files[f'{T}/s3/{REPORTS_BUCKET}.json'] = bucket_file(tls_only(REPORTS_BUCKET))
     files[f'{T}/s3/{BUCKET_W}.json'] = dict(bucket_file(tls_only(BUCKET_W), KEY_W), LocationConstraint=W)
     files[f'{T}/{W}/kms/{KEY_W_ID}.json'] = kms_key(KEY_W_ID, T, 'platform pipeline artifacts (us-west-2)', key_policy([PIPE_ROLE]), region=W)
     files[f'{T}/{R}/codebuild.json'] = {'projects': [
@@ -266,6 +275,13 @@ def all_providers():
                     {'name': 'API_URL', 'value': '/platform/web/api-url', 'type': 'PARAMETER_STORE'},
                     {'name': 'NPM_TOKEN', 'value': arn_of('secretsmanager', 'secret:platform/npm-token-Xy12Ab') + ':token', 'type': 'SECRETS_MANAGER'},
                     {'name': 'STAGE', 'value': 'prod', 'type': 'PLAINTEXT'},
+                ],
+                secondary_sources=[
+                    {'type': 'CODECOMMIT', 'location': f'https://git-codecommit.{R}.amazonaws.com/v1/repos/platform-shared', 'gitCloneDepth': 1, 'insecureSsl': False, 'sourceIdentifier': 'shared'},
+                    {'type': 'S3', 'location': f'{DEPS_BUCKET}/toolchain/node-20.zip', 'insecureSsl': False, 'sourceIdentifier': 'toolchain'},
+                ],
+                secondary_artifacts=[
+                    {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},
                 ]),
     ], 'projectsNotFound': []}
     for name, stages in (('platform-containers', containers_stages()), ('platform-legacy', legacy_stages()), ('platform-web', web_stages())):

@@ -34,6 +34,7 @@ import type {
   ActionFacts,
   Catalog,
   CloneRefSource,
+  CodeBuildProjectFacts,
   ExpandedLink,
   ReplicatedInput,
 } from './catalogTypes.js';
@@ -194,6 +195,7 @@ export function actionFacts(
           ? { subnets: p.vpcConfig.subnets, securityGroupIds: p.vpcConfig.securityGroupIds }
           : {}),
         ...buildReferences(p, cfg['EnvironmentVariables']),
+        ...secondaryFetches(p, partition),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
@@ -674,6 +676,178 @@ function buildReferences(
     ...(parameters.size > 0 ? { parameters: [...parameters].sort() } : {}),
     ...(secrets.size > 0 ? { secrets: [...secrets].sort() } : {}),
   };
+}
+
+const CODECOMMIT_CLONE_URL =
+  /^https:\/\/git-codecommit(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/v1\/repos\/([^/?#]+)\/?$/;
+
+/** Secondary source types CodeBuild knows (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html). */
+const SOURCE_TYPES = new Set([
+  'BITBUCKET',
+  'CODECOMMIT',
+  'CODEPIPELINE',
+  'GITHUB',
+  'GITHUB_ENTERPRISE',
+  'GITLAB',
+  'GITLAB_SELF_MANAGED',
+  'NO_SOURCE',
+  'S3',
+]);
+
+/** Artifact types (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). */
+const ARTIFACT_TYPES = new Set(['CODEPIPELINE', 'NO_ARTIFACTS', 'S3']);
+
+/**
+ * What a build fetches and writes itself for the project's secondary sources and artifacts, with
+ * the project's service role: every secondary source is downloaded into its own directory
+ * (`CODEBUILD_SRC_DIR_<sourceIdentifier>`) and every secondary artifact uploaded to its bucket
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/sample-multi-in-out.html); the service
+ * role policy grants `codecommit:GitPull` for CodeCommit sources, `s3:GetObject` and
+ * `s3:GetObjectVersion` for S3 sources and `s3:PutObject` for S3 artifacts
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html).
+ * CODEPIPELINE and NO_SOURCE sources, and CODEPIPELINE and NO_ARTIFACTS artifacts, are the
+ * pipeline's artifacts (already links of their own) or nothing. A GitHub, GitHub Enterprise,
+ * Bitbucket or GitLab source is fetched with an OAuth app, a token or a connection, not an IAM
+ * call of the role to a resource the snapshot names: no link (see the catalog entries' notes).
+ *
+ * A CodeCommit location is its HTTPS clone URL, `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>`
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html: "the HTTPS
+ * clone URL to the repository"); AWS documents no other form for a CodeBuild source, so any other
+ * location leaves the repository unknown. An S3 source location is `<bucket>/<key>` of a ZIP
+ * file or `<bucket>/<folder>/` (read as every object under the folder); an S3 artifact location
+ * is the bucket name, its object path and name are left to `*`.
+ */
+export function secondaryFetches(
+  project: CodeBuildProjectModel,
+  partition: string,
+): Pick<
+  CodeBuildProjectFacts,
+  | 'secondaryRepositoryArns'
+  | 'secondarySourceObjectArns'
+  | 'secondaryRepositoriesUnknown'
+  | 'secondarySourceObjectsUnknown'
+  | 'secondaryArtifacts'
+  | 'secondaryArtifactsUnknown'
+> {
+  const repositories = new Set<string>();
+  const objects = new Set<string>();
+  // every reason, so that each place the input does not settle is named
+  const repositoriesUnknown: string[] = [];
+  const objectsUnknown: string[] = [];
+  const project_ = `project \`${project.name}\``;
+  project.secondarySources.forEach((s, i) => {
+    const place = secondaryPlace(project, 'sources', i);
+    const label = `secondary source ${s.sourceIdentifier ? `\`${s.sourceIdentifier}\`` : i + 1} of ${project_}`;
+    const type = s.type;
+    let open: string | undefined;
+    if (type === undefined || type === '') open = `${label} has no type (${place})`;
+    else if (PLACEHOLDER_PATTERN.test(type))
+      open = `the type of ${label} is \`${type}\`, which the input does not settle`;
+    else if (!SOURCE_TYPES.has(type.toUpperCase()))
+      open = `${label} has the type \`${type}\`, which permchain does not know (${place})`;
+    if (open !== undefined) {
+      // any type: a CodeCommit repository or an S3 object may be fetched
+      repositoriesUnknown.push(open);
+      objectsUnknown.push(open);
+      return;
+    }
+    const location = s.location ?? '';
+    switch (type!.toUpperCase()) {
+      case 'CODECOMMIT': {
+        const m = CODECOMMIT_CLONE_URL.exec(location);
+        if (m) repositories.add(`arn:${partition}:codecommit:${m[1]}:${project.account}:${m[2]}`);
+        else if (location === '')
+          repositoriesUnknown.push(
+            `CODECOMMIT ${label} has no location, so the repository the build clones is not known (${place})`,
+          );
+        else
+          repositoriesUnknown.push(
+            `the location \`${location}\` of CODECOMMIT ${label} is not a CodeCommit HTTPS clone URL (\`https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>\`), so the repository the build clones is not known (${place})`,
+          );
+        break;
+      }
+      case 'S3': {
+        const path = location.replace(/^\/+/, '');
+        if (path === '')
+          objectsUnknown.push(
+            `S3 ${label} has no location, so the object the build downloads is not known (${place})`,
+          );
+        else
+          objects.add(
+            `arn:${partition}:s3:::${!path.includes('/') ? `${path}/*` : path.endsWith('/') ? `${path}*` : path}`,
+          );
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  const artifacts = new Map<string, boolean>();
+  const artifactsUnknown: string[] = [];
+  project.secondaryArtifacts.forEach((a, i) => {
+    const place = secondaryPlace(project, 'artifacts', i);
+    const label = `secondary artifact ${a.artifactIdentifier ? `\`${a.artifactIdentifier}\`` : i + 1} of ${project_}`;
+    const type = a.type;
+    if (type === undefined || type === '') artifactsUnknown.push(`${label} has no type (${place})`);
+    else if (PLACEHOLDER_PATTERN.test(type))
+      artifactsUnknown.push(`the type of ${label} is \`${type}\`, which the input does not settle`);
+    else if (!ARTIFACT_TYPES.has(type.toUpperCase()))
+      artifactsUnknown.push(
+        `${label} has the type \`${type}\`, which permchain does not know (${place})`,
+      );
+    else if (type.toUpperCase() === 'S3') {
+      const bucket = (a.location ?? '').replace(/^\/+|\/+$/g, '');
+      if (bucket === '')
+        artifactsUnknown.push(
+          `S3 ${label} has no location, so the bucket the build writes to is not known (${place})`,
+        );
+      else {
+        // "Set to true if you do not want your output artifacts encrypted"
+        // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
+        const objectArn = `arn:${partition}:s3:::${bucket}/*`;
+        artifacts.set(
+          objectArn,
+          (artifacts.get(objectArn) ?? false) || a.encryptionDisabled !== true,
+        );
+      }
+    }
+  });
+  return {
+    ...(repositories.size > 0 ? { secondaryRepositoryArns: [...repositories].sort() } : {}),
+    ...(objects.size > 0 ? { secondarySourceObjectArns: [...objects].sort() } : {}),
+    ...(repositoriesUnknown.length > 0
+      ? { secondaryRepositoriesUnknown: repositoriesUnknown.join('; ') }
+      : {}),
+    ...(objectsUnknown.length > 0
+      ? { secondarySourceObjectsUnknown: objectsUnknown.join('; ') }
+      : {}),
+    ...(artifacts.size > 0
+      ? {
+          secondaryArtifacts: [...artifacts.entries()]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([objectArn, encrypted]) => ({ objectArn, encrypted })),
+        }
+      : {}),
+    ...(artifactsUnknown.length > 0
+      ? { secondaryArtifactsUnknown: artifactsUnknown.join('; ') }
+      : {}),
+  };
+}
+
+/** Where a project's secondary source or artifact `i` is: `file#pointer`. */
+function secondaryPlace(
+  project: CodeBuildProjectModel,
+  list: 'sources' | 'artifacts',
+  i: number,
+): string {
+  const at = project.location;
+  // a template project is located at `/Resources/<id>`; a snapshot one in batch-get-projects
+  const key = at.pointer.startsWith('/Resources/')
+    ? `Properties/${list === 'sources' ? 'SecondarySources' : 'SecondaryArtifacts'}`
+    : list === 'sources'
+      ? 'secondarySources'
+      : 'secondaryArtifacts';
+  return `${at.file}#${at.pointer}/${key}/${i}`;
 }
 
 /**

@@ -172,6 +172,31 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       'the ARN of each Secrets Manager secret the build reads (SECRETS_MANAGER environment variables, the private registry credential); a secret named without its ARN ends in `-??????`, standing for the six characters AWS appends',
     list: true,
   },
+  'CodeBuild.SecondarySourceRepositoryArn': {
+    description:
+      "the ARN of each CodeCommit repository of the project's CODECOMMIT secondary sources, which the build clones with the service role",
+    list: true,
+  },
+  'CodeBuild.SecondarySourceObjectArn': {
+    description:
+      "the object of each of the project's S3 secondary sources (`arn:<partition>:s3:::<bucket>/<key>`, a folder `…/*`), which the build downloads with the service role",
+    list: true,
+  },
+  'CodeBuild.SecondaryArtifactObjectArn': {
+    description:
+      "the objects each of the project's S3 secondary artifacts writes (`arn:<partition>:s3:::<bucket>/*`), uploaded with the service role",
+    list: true,
+  },
+  'CodeBuild.SecondaryArtifactEncryption': {
+    description:
+      '`aws:kms` for a secondary artifact encrypted with the project key; absent when it sets encryptionDisabled',
+    companionOf: 'CodeBuild.SecondaryArtifactObjectArn',
+  },
+  'CodeBuild.SecondaryArtifactKeyId': {
+    description:
+      "the project's encryptionKey as configured, for a secondary artifact it encrypts; absent for the default aws/s3 or when the artifact sets encryptionDisabled",
+    companionOf: 'CodeBuild.SecondaryArtifactObjectArn',
+  },
   'CloneRef.CodeCommitRepositoryArn': {
     description: 'each CodeCommit repository cloned by the build (CODEBUILD_CLONE_REF inputs)',
     list: true,
@@ -944,6 +969,29 @@ function resolvePlaceholder(
         kind: 'list',
         values: (cb.secrets ?? []).map((id) => secretArnOf(id, facts)),
       };
+    // secondary sources and artifacts the build fetches and writes itself (actionFacts.ts
+    // secondaryFetches, https://docs.aws.amazon.com/codebuild/latest/userguide/sample-multi-in-out.html)
+    case 'CodeBuild.SecondarySourceRepositoryArn':
+      if (!cb) return unknown(noProject);
+      if (cb.secondaryRepositoriesUnknown) return unknown(cb.secondaryRepositoriesUnknown);
+      return { kind: 'list', values: cb.secondaryRepositoryArns ?? [] };
+    case 'CodeBuild.SecondarySourceObjectArn':
+      if (!cb) return unknown(noProject);
+      if (cb.secondarySourceObjectsUnknown) return unknown(cb.secondarySourceObjectsUnknown);
+      return { kind: 'list', values: cb.secondarySourceObjectArns ?? [] };
+    case 'CodeBuild.SecondaryArtifactObjectArn': {
+      if (!cb) return unknown(noProject);
+      if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
+      const artifacts = cb.secondaryArtifacts ?? [];
+      return {
+        kind: 'list',
+        values: artifacts.map((a) => a.objectArn),
+        companions: artifacts.map((a) => ({
+          'CodeBuild.SecondaryArtifactEncryption': a.encrypted ? 'aws:kms' : undefined,
+          'CodeBuild.SecondaryArtifactKeyId': a.encrypted ? cb.encryptionKeyId : undefined,
+        })),
+      };
+    }
     case 'CloneRef.CodeCommitRepositoryArn':
       if (facts.cloneRefUnknown) return unknown(facts.cloneRefUnknown);
       return {
@@ -1028,6 +1076,9 @@ function resolvePlaceholder(
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
     case 'EventsRule.RoleArn':
       return known(facts.eventsRule?.roleArn, "the EventBridge rule's role is not known");
+    case 'CodeBuild.SecondaryArtifactEncryption':
+    case 'CodeBuild.SecondaryArtifactKeyId':
+      return unknown(`\`${name}\` has a value per secondary artifact only`);
     case 'CloneRef.FullRepositoryId':
     case 'CloneRef.BranchName':
     case 'CloneRef.OwnerId':

@@ -216,6 +216,32 @@ export interface CodeBuildProjectFacts {
    * CodePipeline variable): which parameters and secrets are read is not known; says why
    */
   readonly referencesUnknown?: string;
+  /**
+   * the CodeCommit repositories of the project's CODECOMMIT secondary sources, which the build
+   * clones itself with the service role (ARNs; the repository is in the project's account)
+   */
+  readonly secondaryRepositoryArns?: readonly string[];
+  /**
+   * the objects of the project's S3 secondary sources, which the build downloads itself with the
+   * service role: `arn:<partition>:s3:::<bucket>/<key>` (a folder location: `…/<folder>/*`)
+   */
+  readonly secondarySourceObjectArns?: readonly string[];
+  /** set when the input does not settle a CODECOMMIT secondary source's repository: why */
+  readonly secondaryRepositoriesUnknown?: string;
+  /** set when the input does not settle an S3 secondary source's object: why */
+  readonly secondarySourceObjectsUnknown?: string;
+  /** the project's S3 secondary artifacts, which the build uploads itself with the service role */
+  readonly secondaryArtifacts?: readonly CodeBuildSecondaryArtifact[];
+  /** set when the input does not settle a secondary artifact's type or bucket: why */
+  readonly secondaryArtifactsUnknown?: string;
+}
+
+/** An S3 secondary artifact of a CodeBuild project. */
+export interface CodeBuildSecondaryArtifact {
+  /** the objects written: `arn:<partition>:s3:::<bucket>/*` (path and name are run-time parts) */
+  readonly objectArn: string;
+  /** false when the artifact sets `encryptionDisabled`; else encrypted with the project's key */
+  readonly encrypted: boolean;
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */
