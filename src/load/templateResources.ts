@@ -1089,7 +1089,30 @@ export class ModelBuilder {
     const s3 = s3Logs(isUnresolved(logs) ? logs : isObject(logs) ? logs['S3Logs'] : undefined);
     const vpc = this.prop(s, r, 'VpcConfig');
     const vp = P('VpcConfig');
-    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    // a secondary source or artifact list, or an entry of one, the template does not settle is
+    // one entry whose type and location are a placeholder: the chain's links for it are Unknown
+    // naming the template line, rather than left out (actionFacts.ts secondaryFetches)
+    const listOrOpen = (v: unknown): unknown[] =>
+      isUnresolved(v) ? [v] : Array.isArray(v) ? v : [];
+    const openSource = (u: Unresolved): CodeBuildSourceModel => {
+      const open = this.placeholder(s, u, 'name');
+      return {
+        type: open,
+        location: open,
+        sourceIdentifier: undefined,
+        authType: undefined,
+        authResource: undefined,
+      };
+    };
+    const openArtifacts = (u: Unresolved): CodeBuildArtifactsModel => {
+      const open = this.placeholder(s, u, 'name');
+      return {
+        type: open,
+        location: open,
+        artifactIdentifier: undefined,
+        encryptionDisabled: undefined,
+      };
+    };
     const project: CodeBuildProjectModel = {
       name,
       arn: `arn:${s.partition}:codebuild:${s.region}:${s.account}:project/${name}`,
@@ -1099,12 +1122,12 @@ export class ModelBuilder {
       encryptionKey: this.text(s, this.prop(s, r, 'EncryptionKey'), P('EncryptionKey'), 'key'),
       environment,
       source: source(this.prop(s, r, 'Source')),
-      secondarySources: list(this.prop(s, r, 'SecondarySources'))
-        .map(source)
+      secondarySources: listOrOpen(this.prop(s, r, 'SecondarySources'))
+        .map((v) => (isUnresolved(v) ? openSource(v) : source(v)))
         .filter((x): x is CodeBuildSourceModel => x !== undefined),
       artifacts: artifacts(this.prop(s, r, 'Artifacts')),
-      secondaryArtifacts: list(this.prop(s, r, 'SecondaryArtifacts'))
-        .map(artifacts)
+      secondaryArtifacts: listOrOpen(this.prop(s, r, 'SecondaryArtifacts'))
+        .map((v) => (isUnresolved(v) ? openArtifacts(v) : artifacts(v)))
         .filter((x): x is CodeBuildArtifactsModel => x !== undefined),
       logsConfig: cw || s3 ? { cloudWatchLogs: cw, s3Logs: s3 } : undefined,
       vpcConfig: isUnresolved(vpc)

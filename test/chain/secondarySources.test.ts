@@ -539,3 +539,68 @@ describe('a template project whose secondary sources the template does not settl
     }
   });
 });
+
+describe('a template project whose secondary source or artifact lists are under Fn::If', () => {
+  it('makes the links of the unsettled list or entry Unknown naming its line, never drops them', () => {
+    const text = TEMPLATE.replace(
+      `      SecondarySources:
+        - { Type: CODECOMMIT, Location: !Ref SharedRepoUrl, SourceIdentifier: shared }
+        - { Type: !Ref DepsType, Location: deps-bucket/deps.zip, SourceIdentifier: deps }
+`,
+      `      SecondarySources: !If
+        - WithDeps
+        - [{ Type: S3, Location: deps-bucket/deps.zip, SourceIdentifier: deps }]
+        - !Ref AWS::NoValue
+      SecondaryArtifacts:
+        - !If [WithDeps, { Type: S3, Location: reports-bucket, ArtifactIdentifier: reports }, !Ref AWS::NoValue]
+`,
+    ).replace('Resources:\n', 'Conditions:\n  WithDeps: !Equals [!Ref DepsType, S3]\nResources:\n');
+    expect(text).toContain('WithDeps: !Equals');
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-secondary-if-'));
+    try {
+      const file = join(dir, 'pipeline.yaml');
+      writeFileSync(file, text);
+      const { model } = loadSingleTemplate(file, { account: A, region: 'us-east-1' });
+      const p = analyzeModel(model).pipelines[0]!;
+      const found = p.links.filter(
+        (l) =>
+          l.requirement.includes('.secondary-source') ||
+          l.requirement.includes('.secondary-artifact'),
+      );
+      expect(found.map((l) => `${l.decision} ${l.permission}`).sort()).toEqual([
+        'Unknown codecommit:GitPull',
+        'Unknown s3:GetObject',
+        'Unknown s3:GetObjectVersion',
+        'Unknown s3:PutObject',
+      ]);
+      // the place named is the condition the If depends on
+      for (const l of found)
+        expect(
+          (l.missing ?? []).map((m) => m.replace(/^.*pipeline\.yaml/, 'pipeline.yaml')),
+        ).toEqual([
+          'pipeline.yaml:10 (the value of ssm parameter `/build/deps-type` is not known offline)',
+        ]);
+      // settled: the S3 source and artifact are checked as written
+      const settled = analyzeModel(
+        loadSingleTemplate(file, {
+          account: A,
+          region: 'us-east-1',
+          parameters: { DepsType: 'S3' },
+        }).model,
+      ).pipelines[0]!.links.filter(
+        (l) =>
+          l.requirement.includes('.secondary-source') ||
+          l.requirement.includes('.secondary-artifact'),
+      );
+      // (Unknown only because the two buckets are in no input: their policies are not known)
+      expect(settled.map((l) => `${l.decision} ${l.permission} ${l.resource}`).sort()).toEqual([
+        'Unknown s3:GetObject arn:aws:s3:::deps-bucket/deps.zip',
+        'Unknown s3:GetObjectVersion arn:aws:s3:::deps-bucket/deps.zip',
+        'Unknown s3:PutObject arn:aws:s3:::reports-bucket/*',
+      ]);
+      for (const l of settled) expect(JSON.stringify(l.missing)).not.toContain('deps-type');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
