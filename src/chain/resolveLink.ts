@@ -493,6 +493,10 @@ function gather(model: Model, spec: LinkSpec): Gathered {
           // a role calling a service itself: the key is present and false; the catalog sets it
           // true on the calls a service makes for it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice)
           'aws:ViaAWSService': 'false',
+          // a role acts with temporary credentials, and a service's role session has no MFA:
+          // the key "is included in the request context only when the principal uses temporary
+          // credentials", and is false without MFA (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent)
+          'aws:MultiFactorAuthPresent': 'false',
           'aws:RequestedRegion': region,
           ...ps.context,
           ...rs.context,
@@ -506,6 +510,16 @@ function gather(model: Model, spec: LinkSpec): Gathered {
           ...spec.context,
         };
   if (region === '') delete context['aws:RequestedRegion'];
+  if (service === 's3') {
+    // what every S3 call a service or an SDK makes carries: Signature Version 4, signed in its
+    // headers, over TLS 1.2 or later (https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html;
+    // AWS endpoints require TLS 1.2 at least). A presigned URL (REST-QUERY-STRING) and TLS 1.3
+    // are tried below when a policy tests them. Without them a "require SigV4" Deny
+    // (StringNotEquals on a missing key) denied every artifact read.
+    context['s3:signatureversion'] ??= 'AWS4-HMAC-SHA256';
+    context['s3:authType'] ??= 'REST-HEADER';
+    context['s3:TlsVersion'] ??= '1.2';
+  }
   const request: MutableRequest = {
     principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     action: spec.permission,
@@ -557,6 +571,20 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     );
     if (found) trials.push(...found);
   }
+  const tests = (k: string): boolean => ps.tested?.has(k) === true || rs.tested?.has(k) === true;
+  if (service === 's3' && tests('s3:authtype'))
+    trials.push({
+      key: {
+        key: 's3:authType',
+        what: 'whether the call is signed in its headers or is a presigned URL',
+      },
+      values: ['REST-QUERY-STRING'],
+    });
+  if (service === 's3' && tests('s3:tlsversion'))
+    trials.push({
+      key: { key: 's3:TlsVersion', what: 'the TLS version of the call (1.2 or 1.3)' },
+      values: ['1.3'],
+    });
   if (
     service === 'sts' &&
     context['aws:RequestedRegion'] !== 'us-east-1' &&

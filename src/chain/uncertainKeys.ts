@@ -64,6 +64,10 @@ const GENERIC: ReadonlyMap<string, string> = new Map([
   ['kms:resourcealiases', "the key's aliases"],
   // set on every link; tracked so that the STS endpoint is tried only when a policy tests it
   ['aws:requestedregion', 'the region the call is sent to'],
+  // set on every S3 link; tracked so that a presigned URL and TLS 1.3 are tried only when a
+  // policy tests them (resolveLink.ts gather)
+  ['s3:authtype', 'whether the call is signed in its headers or is a presigned URL'],
+  ['s3:tlsversion', 'the TLS version of the call'],
 ]);
 const GENERIC_PREFIXES: readonly (readonly [string, string])[] = [
   ['kms:encryptioncontext:', 'the encryption context of the call'],
