@@ -18,7 +18,7 @@
  * - Problems come in document order; pointers are prefixed with `options.pointer`.
  * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { parseCidr } from '../evaluate/ip.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
 import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
@@ -1050,7 +1050,8 @@ function scalarString(v: unknown): string | undefined {
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const EPOCH = /^[+-]?\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// padding optional, as the evaluator decodes it (conditions.ts base64DataLength)
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 const TRUE_FALSE = /^(true|false)$/i;
 
 /**
@@ -1079,15 +1080,9 @@ function unmatchableValue(family: string, value: string): string | undefined {
   }
 }
 
+/** Whether the evaluator can read the value as an address or CIDR block (the same parser). */
 function isCidr(value: string): boolean {
-  const slash = value.indexOf('/');
-  const addr = slash < 0 ? value : value.slice(0, slash);
-  const prefix = slash < 0 ? undefined : value.slice(slash + 1);
-  const max = isIPv4(addr) ? 32 : isIPv6(addr) ? 128 : -1;
-  if (max < 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= max;
+  return parseCidr(value) !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
