@@ -34,9 +34,20 @@ export function loadSnapshot(dir: string): Model {
     accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
   }
   reportBucketCopies(accounts, problems);
-  const organization = entries.some((e) => e.isDir && e.name === 'organization')
-    ? loadOrganization(dir, problems)
-    : undefined;
+  const orgEntry = entries.find((e) => e.name === 'organization');
+  if (orgEntry && !orgEntry.isDir) {
+    // a file or a dangling link where the folder should be: there may be an organization, and
+    // its guardrails are not known (read like an empty `organization/` folder), never "none"
+    problems.push({
+      file: 'organization',
+      pointer: '',
+      message:
+        'not a readable folder: whether there is an organization, and its SCPs and RCPs, are unknown',
+      id: 'snapshot.file.unreadable',
+      severity: 'error',
+    });
+  }
+  const organization = orgEntry ? loadOrganization(dir, problems) : undefined;
 
   return {
     root: dir,

@@ -30,7 +30,9 @@ export function listDir(absDir: string): DirEntry[] {
       const st = statSync(join(absDir, name));
       out.push({ name, isDir: st.isDirectory(), isFile: st.isFile() });
     } catch {
-      // a dangling link: nothing to read
+      // a dangling link (or an entry that cannot be looked at): neither a file nor a folder, so
+      // readers that need a file skip it; a reader for which its absence matters sees it
+      out.push({ name, isDir: false, isFile: false });
     }
   }
   return out;

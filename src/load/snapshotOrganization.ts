@@ -175,12 +175,45 @@ function loadPolicies(
   const read: Read[] = [];
   const first = new Map<string, Read>();
   const copies = new Set<string>();
+  // The folder is read as the full set of policies, so a `.json` entry that cannot be read (not
+  // a regular file, a dangling link, not JSON, not an object) is a policy that is there but not
+  // known: it may deny anything at any level, so links it could decide are Unknown. Skipping it
+  // read the remaining set as complete, and what it denies as allowed.
+  const unreadable: { model: OrgPolicyModel; rootTargets: string[] }[] = [];
+  const unknownPolicy = (fileId: string, file: string): void => {
+    unreadable.push({
+      model: {
+        id: fileId,
+        name: undefined,
+        arn: undefined,
+        awsManaged: undefined,
+        policy: undefined,
+        targets: undefined,
+        location: { file, pointer: '' },
+      },
+      rootTargets: [],
+    });
+  };
   for (const e of listDir(join(root, 'organization', kind))) {
-    const fileId = e.isFile ? jsonBaseName(e.name) : undefined;
+    const fileId = jsonBaseName(e.name);
     if (fileId === undefined) continue;
     const file = kind === 'scp' ? snapshotPath.orgScp(fileId) : snapshotPath.orgRcp(fileId);
+    if (!e.isFile) {
+      problems.push({
+        file,
+        pointer: '',
+        message: `not a readable regular file: the ${kind === 'scp' ? 'SCP' : 'RCP'} it holds is unknown`,
+        id: 'snapshot.file.unreadable',
+        severity: 'error',
+      });
+      unknownPolicy(fileId, file);
+      continue;
+    }
     const opened = open(root, file, problems);
-    if (!opened) continue;
+    if (!opened) {
+      unknownPolicy(fileId, file);
+      continue;
+    }
     const { r, doc } = opened;
     const policy = r.reqObject(doc, 'Policy', '');
     const summary = policy && r.optObject(policy, 'PolicySummary', '/Policy');
@@ -270,5 +303,5 @@ function loadPolicies(
       rootTargets,
     });
   }
-  return out;
+  return [...out, ...unreadable];
 }
