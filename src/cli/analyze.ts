@@ -35,6 +35,7 @@ import type { Report, ReportPipeline } from '../report/types.js';
 import { readBaselineFile } from './baseline.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
+import { refuseRepeatedOptions } from './onceOnly.js';
 import {
   addInputOptions,
   loadAnalysisInput,
@@ -118,6 +119,7 @@ export function registerAnalyze(
     .action((input: string | undefined, opts: AnalyzeCliOptions) => {
       setExit(runAnalyze(input, opts, io, version));
     });
+  refuseRepeatedOptions(command);
 }
 
 export function runAnalyze(

@@ -30,6 +30,7 @@ import { plural } from '../report/summarize.js';
 import type { Report } from '../report/types.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
+import { refuseRepeatedOptions } from './onceOnly.js';
 import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
 interface BaselineCliOptions extends InputCliOptions {
@@ -76,6 +77,7 @@ export function registerBaseline(
     .action((input: string | undefined, opts: BaselineCliOptions) => {
       setExit(runBaseline(input, opts, io));
     });
+  refuseRepeatedOptions(command);
 }
 
 function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: CliIo): number {

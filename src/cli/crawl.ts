@@ -11,6 +11,7 @@ import type { ClientSettings, CrawlFailure, CrawlProgress } from '../crawl/crawl
 import { writeSnapshotFiles } from '../crawl/writeSnapshotFiles.js';
 import { sanitizeForTerminal } from '../report/sanitize.js';
 import type { CliIo } from './io.js';
+import { refuseRepeatedOptions } from './onceOnly.js';
 
 export interface CrawlCommandDeps {
   /** draw a progress line on stderr; default: stderr is a TTY */
@@ -36,7 +37,7 @@ export function registerCrawl(
   setExit: (code: number) => void,
   deps: CrawlCommandDeps = {},
 ): void {
-  program
+  const command = program
     .command('crawl')
     .description('read a snapshot of real AWS accounts (read-only API calls) into a folder')
     .requiredOption('--out <dir>', 'snapshot folder to write (created if missing; must be empty)')
@@ -158,6 +159,7 @@ export function registerCrawl(
       );
       setExit(0);
     });
+  refuseRepeatedOptions(command);
 }
 
 function where(f: CrawlFailure): string {

@@ -14,6 +14,7 @@ import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
 import { diffBreaks, diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
+import { refuseRepeatedOptions } from './onceOnly.js';
 import type { Report } from '../report/types.js';
 import {
   ACCOUNT_HELP,
@@ -131,6 +132,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const failOn = opts.failOn as (typeof FAIL_ON)[number];
     setExit(errors.length > 0 ? 2 : diffBreaks(d, failOn) ? 1 : 0);
   });
+  refuseRepeatedOptions(command);
 }
 
 const FAIL_ON = ['denied', 'unknown', 'never'] as const;

@@ -10,6 +10,7 @@ import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { sanitizeForTerminal } from '../report/sanitize.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { CliIo } from './io.js';
+import { refuseRepeatedOptions } from './onceOnly.js';
 import { readJsonFile } from './readJson.js';
 
 export function registerSimulate(
@@ -17,7 +18,7 @@ export function registerSimulate(
   io: CliIo,
   setExit: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command('simulate')
     .description('evaluate one request (principal, action, resource, context, policies) offline')
     .requiredOption(
@@ -57,6 +58,7 @@ export function registerSimulate(
       for (const p of problems) io.stderr(formatProblem(p) + '\n');
       setExit(exitCodeFor(result, problems));
     });
+  refuseRepeatedOptions(command);
 }
 
 function exitCodeFor(result: EvaluationResult, problems: readonly Problem[]): number {
