@@ -46,6 +46,22 @@ export function registerSimulate(
         setExit(2);
         return;
       }
+      // `null`, `true`, `1`, `"x"`, `[]`: no request to evaluate or print (null crashed the text)
+      const value = read.value;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const got = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
+        io.stderr(
+          formatProblem({
+            file: opts.request,
+            pointer: '',
+            message: `request must be a JSON object, got ${got}`,
+            id: 'request.invalid',
+            severity: 'error',
+          }) + '\n',
+        );
+        setExit(2);
+        return;
+      }
       const result = evaluate(read.value as EvaluationRequest);
       const problems = sortProblems(
         result.problems.map((p) => ({ ...p, file: p.file ?? opts.request })),

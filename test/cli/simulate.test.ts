@@ -163,6 +163,23 @@ describe('permchain simulate', () => {
       `error: ${join(dir, 'other.json')}#/note: unknown request key \`note\` [request.key.unknown]\n`,
     );
   });
+  it.each([
+    ['null', 'null'],
+    ['true', 'boolean'],
+    ['1', 'number'],
+    ['"x"', 'string'],
+    ['[]', 'a list'],
+  ])('a request file holding %s is one line, exit 2 (null crashed)', async (text, got) => {
+    for (const format of ['text', 'json']) {
+      const path = file('not-object.json', text);
+      const r = await cli('simulate', '--request', path, '--format', format);
+      expect(r).toEqual({
+        code: 2,
+        out: '',
+        err: `error: ${path}: request must be a JSON object, got ${got} [request.invalid]\n`,
+      });
+    }
+  });
   it.runIf(existsSync('/dev/zero'))(
     'refuses a device as the request file (it was read forever)',
     async () => {
