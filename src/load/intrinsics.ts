@@ -38,6 +38,15 @@ export interface IntrinsicScope {
 export type Origins = WeakMap<object, string>;
 
 const MAX_DEPTH = 128;
+/**
+ * The longest string an intrinsic may build. A template body is at most 1 MB
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) and
+ * a parameter value 4,096 bytes, so no deployable value comes near it; a hostile template that
+ * joins a long string with itself hundreds of times (through YAML aliases) would otherwise
+ * exhaust V8's string length and crash.
+ */
+export const MAX_RESOLVED_STRING = 1024 * 1024;
+const TOO_LONG = `the value would be longer than ${MAX_RESOLVED_STRING} characters`;
 
 /**
  * Resolve every intrinsic in `value` (found at `pointer` in the template). Objects and arrays
@@ -188,9 +197,12 @@ class Resolver {
         const items = this.list(a[1], joinPointer(pointer, 1), depth);
         if (items instanceof Unresolved) return items;
         const parts: string[] = [];
+        let length = 0;
         for (const item of items) {
           const s = asString(item, joinPointer(pointer, 1));
           if (s instanceof Unresolved) return s;
+          length += s.length + sep.length;
+          if (length > MAX_RESOLVED_STRING + sep.length) return new Unresolved(TOO_LONG, pointer);
           parts.push(s);
         }
         return parts.join(sep);
@@ -268,7 +280,11 @@ class Resolver {
       }
       case 'Fn::Base64': {
         const s = this.str(arg, pointer, depth);
-        return s instanceof Unresolved ? s : Buffer.from(s, 'utf8').toString('base64');
+        if (s instanceof Unresolved) return s;
+        // base64 is 4 characters for every 3 bytes
+        if (Buffer.byteLength(s, 'utf8') > (MAX_RESOLVED_STRING / 4) * 3)
+          return new Unresolved(TOO_LONG, pointer);
+        return Buffer.from(s, 'utf8').toString('base64');
       }
       case 'Fn::Length': {
         const items = this.list(arg, pointer, depth);
@@ -276,7 +292,17 @@ class Resolver {
       }
       case 'Fn::ToJsonString': {
         const v = this.resolve(arg, pointer, depth);
-        return firstUnresolved(v) ?? JSON.stringify(v);
+        const u = firstUnresolved(v);
+        if (u) return u;
+        let text: string | undefined;
+        try {
+          text = JSON.stringify(v);
+        } catch {
+          text = undefined; // longer than V8 allows
+        }
+        return text === undefined || text.length > MAX_RESOLVED_STRING
+          ? new Unresolved(TOO_LONG, pointer)
+          : text;
       }
       case 'Fn::GetAZs':
         return new Unresolved('the availability zones of a region are not known offline', pointer);
@@ -382,6 +408,7 @@ class Resolver {
       }
       const s = asString(v, textPointer);
       if (s instanceof Unresolved) return s;
+      if (out.length + s.length > MAX_RESOLVED_STRING) return new Unresolved(TOO_LONG, pointer);
       out += s;
     }
     return out;

@@ -207,6 +207,24 @@ describe('resolveValue', () => {
     expect(list[1]).toBeInstanceOf(Unresolved);
   });
 
+  it('bounds the strings it builds: a long value joined with itself is unknown, not a crash', () => {
+    // the same 1 MiB string many times over, as YAML aliases write it in a few bytes
+    const big = 'a'.repeat(1024 * 1024);
+    const join = r({ 'Fn::Join': ['', Array.from({ length: 600 }, () => big)] }) as Unresolved;
+    expect(join).toBeInstanceOf(Unresolved);
+    expect(join.reason).toBe('the value would be longer than 1048576 characters');
+    expect(join.pointer).toBe('/X/Fn::Join');
+    const sub = r({ 'Fn::Sub': ['${A}'.repeat(600), { A: big }] }) as Unresolved;
+    expect(sub).toBeInstanceOf(Unresolved);
+    expect(sub.reason).toBe('the value would be longer than 1048576 characters');
+    expect(r({ 'Fn::Base64': big })).toBeInstanceOf(Unresolved);
+    expect(r({ 'Fn::ToJsonString': Array.from({ length: 600 }, () => big) })).toBeInstanceOf(
+      Unresolved,
+    );
+    // up to the bound, values are built
+    expect(r({ 'Fn::Join': ['', ['a'.repeat(1000), 'b']] })).toBe('a'.repeat(1000) + 'b');
+  });
+
   it('does not hang on deep nesting', () => {
     let v: unknown = 'x';
     for (let i = 0; i < 500; i++) v = { 'Fn::Base64': v };
