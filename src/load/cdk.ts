@@ -102,6 +102,15 @@ function readAssembly(
         });
       } else if (depth < MAX_NESTING) {
         readAssembly(nested, opts, specs, problems, depth + 1, visited);
+      } else {
+        // its stacks are not read: say so, or their pipelines would vanish without a word
+        problems.push({
+          file,
+          pointer: joinPointer(pointer, 'properties', 'directoryName'),
+          message: `the nested assembly \`${props['directoryName'].slice(0, 120)}\` is more than ${MAX_NESTING} levels deep: it is not read (analyze it directly)`,
+          id: 'cdk.assembly.too-deep',
+          severity: 'error',
+        });
       }
       continue;
     }

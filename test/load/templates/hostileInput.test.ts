@@ -3,6 +3,9 @@
  * bomb, a CDK manifest whose nested assemblies name their own folder, a chain of SSM parameters
  * each reading the previous one twice, and an unquoted account id with a leading zero.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCdkAssembly } from '../../../src/load/cdk.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
@@ -36,6 +39,42 @@ describe('a CDK manifest whose nested assemblies name its own folder', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(problems.map((p) => p.id)).toEqual(Array(10).fill('cdk.assembly.repeated'));
     expect(problems[0]!.pointer).toBe('/artifacts/n0/properties/directoryName');
+  });
+});
+
+describe('CDK assemblies nested deeper than permchain reads', () => {
+  it('are reported, not dropped without a word', () => {
+    const root = mkdtempSync(join(tmpdir(), 'permchain-cdk-deep-'));
+    try {
+      // ten levels, each a nested assembly in the next folder
+      let dir = root;
+      for (let i = 0; i < 10; i++) {
+        writeFileSync(
+          join(dir, 'manifest.json'),
+          JSON.stringify({
+            version: '36.0.0',
+            artifacts: {
+              [`n${i}`]: { type: 'cdk:cloud-assembly', properties: { directoryName: 'inner' } },
+            },
+          }),
+        );
+        dir = join(dir, 'inner');
+        mkdirSync(dir);
+      }
+      writeFileSync(
+        join(dir, 'manifest.json'),
+        JSON.stringify({ version: '36.0.0', artifacts: {} }),
+      );
+      const { problems } = loadCdkAssembly(root, { ...ENV, managedPolicies: noManagedPolicies });
+      expect(problems.map((p) => [p.severity, p.id, p.pointer])).toEqual([
+        ['error', 'cdk.assembly.too-deep', '/artifacts/n8/properties/directoryName'],
+      ]);
+      expect(
+        problems[0]!.file.endsWith('inner/inner/inner/inner/inner/inner/inner/inner/manifest.json'),
+      ).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
