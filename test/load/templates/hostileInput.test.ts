@@ -70,7 +70,9 @@ describe('CDK assemblies nested deeper than permchain reads', () => {
         ['error', 'cdk.assembly.too-deep', '/artifacts/n8/properties/directoryName'],
       ]);
       expect(
-        problems[0]!.file.endsWith('inner/inner/inner/inner/inner/inner/inner/inner/manifest.json'),
+        (problems[0]!.file ?? '').endsWith(
+          'inner/inner/inner/inner/inner/inner/inner/inner/manifest.json',
+        ),
       ).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
