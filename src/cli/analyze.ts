@@ -35,6 +35,7 @@ import type { Report, ReportPipeline } from '../report/types.js';
 import { readBaselineFile } from './baseline.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
+import { outputFolderProblem, outputPathProblem, runInputs } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import {
   addInputOptions,
@@ -166,6 +167,10 @@ export function runAnalyze(
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
+  // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence
+  const outputProblem = checkOutputs(io.cwd, input, opts, formats as FormatName[]);
+  if (outputProblem !== undefined) return usage(io, outputProblem);
+
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
   const analyzeOptions = { pipelines: opts.pipeline, artifacts: loaded.artifacts };
@@ -277,6 +282,33 @@ export function runAnalyze(
     }
   }
   return exitCodeFor(report, failOn, { expired, noPipelines: none !== undefined });
+}
+
+/** Why --output or --output-dir (or a file it would get) cannot be written, or undefined. */
+function checkOutputs(
+  cwd: string,
+  input: string | undefined,
+  opts: AnalyzeCliOptions,
+  formats: readonly FormatName[],
+): string | undefined {
+  const inputs = runInputs(cwd, { input, ...opts });
+  if (opts.output)
+    return outputPathProblem('--output', opts.output, resolve(cwd, opts.output), inputs);
+  if (!opts.outputDir) return undefined;
+  const dir = resolve(cwd, opts.outputDir);
+  const notFolder = outputFolderProblem('--output-dir', opts.outputDir, dir);
+  if (notFolder !== undefined) return notFolder;
+  for (const f of formats) {
+    const name = `report.${FORMAT_EXTENSIONS[f]}`;
+    const problem = outputPathProblem(
+      '--output-dir',
+      join(opts.outputDir, name),
+      join(dir, name),
+      inputs,
+    );
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /** The pipelines as they come, keeping aside the required links of each that are not allowed. */

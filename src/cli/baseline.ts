@@ -30,6 +30,7 @@ import { plural } from '../report/summarize.js';
 import type { Report } from '../report/types.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
+import { outputPathProblem, runInputs } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 
@@ -100,6 +101,18 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
         'written have expired already, and `analyze --baseline` fails on them\n',
     );
   }
+  // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence
+  // (the --output file itself is read, for the entries it keeps)
+  const outputProblem = outputPathProblem(
+    '--output',
+    opts.output,
+    resolve(io.cwd, opts.output),
+    runInputs(io.cwd, { input, ...opts }),
+  );
+  if (outputProblem !== undefined) {
+    io.stderr(sanitizeForTerminal(`error: ${outputProblem}`) + '\n');
+    return 2;
+  }
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) {
     io.stderr(sanitizeForTerminal(`error: ${loaded.usage}`) + '\n');
@@ -113,9 +126,8 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const out = resolve(io.cwd, opts.output);
   let kept: readonly BaselineEntry[] = [];
   const warnings: Problem[] = [];
-  // an existing file is read for its entries; a device (/dev/stdout) has none
-  const existing = statSync(out, { throwIfNoEntry: false });
-  if (existing && (existing.isFile() || existing.isDirectory())) {
+  // an existing file is read for its entries (anything else was refused above)
+  if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);
     problems.push(...read.problems);
     const inputPipelines = listPipelines(loaded.model);

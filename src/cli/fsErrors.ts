@@ -17,6 +17,8 @@ const FS_CODES: Readonly<Record<string, string>> = {
   EFBIG: 'file too large',
   EIO: 'input/output error',
   EEXIST: 'already exists',
+  ELOOP: 'too many levels of symbolic links (a loop)',
+  ENAMETOOLONG: 'file name too long',
 };
 
 /** What an error code means, in words (the code itself when it has none here). */

@@ -276,7 +276,7 @@ describe('a baseline entry accepts a link of one pipeline, not of its namesake e
 
   it('an entry written for the us-east-1 pipeline does not accept the us-west-2 one', async () => {
     const dir = twoRegionDemo();
-    const file = join(dir, 'tb.json');
+    const file = join(tempDir('outside-snapshot'), 'tb.json');
     const w = await cli(
       dir,
       'baseline',
@@ -308,7 +308,7 @@ describe('a baseline entry accepts a link of one pipeline, not of its namesake e
 
   it('an older entry naming the pipeline by name accepts nothing when two have that name', async () => {
     const dir = twoRegionDemo();
-    const file = join(dir, 'old.json');
+    const file = join(tempDir('outside-snapshot'), 'old.json');
     const old = { pipeline: 'demo-app', link: BROKEN, reason: 'old', expires: '2099-01-01' };
     writeBaselineFile(file, [old]);
     const r = await cli(dir, 'analyze', '.', '--baseline', file, '--format', 'json');
@@ -394,7 +394,7 @@ describe('the reports agree with the exit code', () => {
   it('--strict: markdown, github, junit and SARIF show the unknown links as failures', async () => {
     const dir = onlyUnknownDemo();
     expect((await cli(dir, 'analyze', '.')).code).toBe(0);
-    const out = join(dir, 'out');
+    const out = join(tempDir('outside-snapshot'), 'out');
     const r = await cli(
       dir,
       'analyze',
@@ -421,13 +421,13 @@ describe('the reports agree with the exit code', () => {
 
   it('an expired baseline entry fails the run and every report names it', async () => {
     const dir = onlyUnknownDemo();
-    const file = join(dir, 'b.json');
+    const file = join(tempDir('outside-snapshot'), 'b.json');
     expect(
       (await cli(dir, 'baseline', '.', '--output', file, '--expires', '2025-01-31')).code,
     ).toBe(0);
     const unknownEntry = entries(file).find((e) => e.decision === 'Unknown')!;
     writeBaselineFile(file, [unknownEntry]);
-    const out = join(dir, 'out');
+    const out = join(tempDir('outside-snapshot'), 'out');
     const r = await cli(
       dir,
       'analyze',
@@ -671,17 +671,32 @@ describe('file system errors are one line, exit 2', () => {
     const dir = tempDir('out-folder');
     const r = await cli(dir, 'baseline', demo, '--output', dir, '--expires', '2099-01-01');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`error: ${dir}: is a directory, not a file [baseline.file.unreadable]\n`);
+    expect(r.err).toBe(
+      `error: --output \`${dir}\` is a folder: the output must be a regular file\n`,
+    );
   });
 
-  it.runIf(existsSync('/dev/full'))('--output on a full device', async () => {
-    const a = await cli(root, 'analyze', demo, '--output', '/dev/full');
-    expect(a).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
-    const j = await cli(root, 'analyze', demo, '--format', 'json', '--output', '/dev/full');
-    expect(j).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
-    const b = await cli(root, 'baseline', demo, '--output', '/dev/full', '--expires', '2099-01-01');
-    expect(b).toMatchObject({ code: 2, err: 'error: /dev/full: no space left on the device\n' });
-  });
+  // a write that fails on a full disk: test/cli/outputErrors.test.ts (writeOutputFile)
+  it.runIf(existsSync('/dev/full'))(
+    '--output on a device is refused before analyzing',
+    async () => {
+      const why = 'error: --output `/dev/full` is a device: the output must be a regular file\n';
+      const a = await cli(root, 'analyze', demo, '--output', '/dev/full');
+      expect(a).toMatchObject({ code: 2, err: why });
+      const j = await cli(root, 'analyze', demo, '--format', 'json', '--output', '/dev/full');
+      expect(j).toMatchObject({ code: 2, err: why });
+      const b = await cli(
+        root,
+        'baseline',
+        demo,
+        '--output',
+        '/dev/full',
+        '--expires',
+        '2099-01-01',
+      );
+      expect(b).toMatchObject({ code: 2, err: why });
+    },
+  );
 
   it('a standard output that fails: one line, exit 2', async () => {
     // a stream that fails every write the way a full disk does: the error arrives as an event
