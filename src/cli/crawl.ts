@@ -10,7 +10,9 @@ import { crawl, CrawlError, type CrawlResult } from '../crawl/crawl.js';
 import type { ClientSettings, CrawlFailure, CrawlProgress } from '../crawl/crawlContext.js';
 import { writeSnapshotFiles } from '../crawl/writeSnapshotFiles.js';
 import { sanitizeForTerminal } from '../report/sanitize.js';
+import { fileSystemError } from './fsErrors.js';
 import type { CliIo } from './io.js';
+import { outputFolderProblem } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 
 export interface CrawlCommandDeps {
@@ -93,6 +95,14 @@ export function registerCrawl(
         '\nExit codes: 0 snapshot written, 2 usage error, unusable credentials or unwritable --out.',
     )
     .action(async (opts: CrawlCliOptions) => {
+      // checked before any AWS call: a crawl can take minutes, and its result was lost when the
+      // folder could not be made; an empty name is a mistake (an unset variable), not `.`
+      const outProblem = outFolderProblem(io.cwd, opts.out);
+      if (outProblem !== undefined) {
+        io.stderr(sanitizeForTerminal(`error: ${outProblem}`) + '\n');
+        setExit(2);
+        return;
+      }
       const notEmpty = opts.merge ? undefined : nonEmptyFolder(resolve(io.cwd, opts.out));
       if (notEmpty !== undefined) {
         // checked before any AWS call: a crawl can take minutes
@@ -215,6 +225,19 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
     text += `pipelines not found: ${result.missingPipelines.map((n) => `\`${n}\``).join(', ')}\n`;
   }
   return text;
+}
+
+/** Why --out cannot be the snapshot folder, in one line, or undefined. */
+function outFolderProblem(cwd: string, out: string): string | undefined {
+  if (out === '') return '--out needs a folder name, not an empty value';
+  try {
+    return outputFolderProblem('--out', out, resolve(cwd, out));
+  } catch (err) {
+    // a part of the path that is not a folder, a loop of symbolic links
+    const fsError = fileSystemError(err);
+    if (fsError !== undefined) return fsError;
+    throw err;
+  }
 }
 
 /**

@@ -109,9 +109,18 @@ export function outputPathProblem(
   return undefined;
 }
 
-/** `--output-dir DIR` when DIR exists and is not a folder, in one line, else undefined. */
+/**
+ * An output folder (`--output-dir`, crawl's `--out`) that exists and is not a folder, or is a
+ * symbolic link whose target does not exist (making the folder fails on it), in one line, else
+ * undefined: a missing folder is made.
+ */
 export function outputFolderProblem(flag: string, given: string, path: string): string | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat === undefined || stat.isDirectory()) return undefined;
+  if (stat === undefined) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
+      return `${flag} \`${given}\` is a symbolic link whose target does not exist, not a folder`;
+    return undefined;
+  }
+  if (stat.isDirectory()) return undefined;
   return `${flag} \`${given}\` is not a folder (it is ${stat.isFile() ? 'a file' : kindOf(stat)})`;
 }

@@ -270,6 +270,13 @@ describe('an output that is not a regular file, or is an input, is refused befor
       one(`--output-dir \`${file}\` is not a folder (it is a file)`),
     );
     expect(readFileSync(file, 'utf8')).toBe('x');
+    const dangling = join(tmp('out-dir-link'), 'gone');
+    symlinkSync(join(dangling, '..', 'missing'), dangling);
+    expect(await cli('analyze', demo, '--format', 'json,sarif', '--output-dir', dangling)).toEqual(
+      one(
+        `--output-dir \`${dangling}\` is a symbolic link whose target does not exist, not a folder`,
+      ),
+    );
   });
 
   it('an ordinary --output is still written, and a new one in a folder that is not an input', async () => {

@@ -5,7 +5,15 @@
  * crawled folder as on the fixture.
  */
 import { Command, CommanderError } from 'commander';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -184,11 +192,62 @@ describe('permchain crawl', () => {
   });
 
   it('exits 2 when --out cannot be written', async () => {
-    writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+    // a file where the crawl makes an account folder: found only when writing
+    mkdirSync(join(dir, 'snap'));
+    writeFileSync(join(dir, 'snap', '111111111111'), 'a file, not a folder');
     const deps = { ...(await serve()), stderrIsTTY: false };
-    const r = await runCrawl(['--out', 'taken', '--region', 'us-east-1'], deps);
+    const r = await runCrawl(
+      ['--out', 'snap', '--region', 'us-east-1', '--assume-role', TEMPLATE, '--merge'],
+      deps,
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: could not write the snapshot to `taken`: /);
+    expect(r.err).toMatch(/^error: could not write the snapshot to `snap`: /);
+  });
+
+  it.each([
+    [
+      'an empty --out (it was read as the current folder)',
+      () => '',
+      '--out needs a folder name, not an empty value',
+    ],
+    [
+      'an --out that is a file',
+      () => {
+        writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+        return 'taken';
+      },
+      '--out `taken` is not a folder (it is a file)',
+    ],
+    [
+      'an --out that is a symbolic link to nothing',
+      () => {
+        symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));
+        return 'dangling';
+      },
+      '--out `dangling` is a symbolic link whose target does not exist, not a folder',
+    ],
+    [
+      'an --out under a file',
+      () => {
+        writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+        return 'taken/snap';
+      },
+      '<dir>/taken/snap: a part of the path is not a folder',
+    ],
+  ])('refuses %s before any AWS call', async (_name, make, message) => {
+    const deps = { ...(await serve()), stderrIsTTY: false };
+    const out = make();
+    const listing = () => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+    const before = listing();
+    for (const merge of [[], ['--merge']]) {
+      const r = await runCrawl(
+        ['--out', out, '--region', 'us-east-1', '--assume-role', TEMPLATE, ...merge],
+        deps,
+      );
+      expect(r).toEqual({ code: 2, out: '', err: `error: ${message.replace('<dir>', dir)}\n` });
+    }
+    expect(fake!.requests).toEqual([]);
+    expect(listing()).toEqual(before);
   });
 
   it('exits 2 when the credentials do not work', async () => {
