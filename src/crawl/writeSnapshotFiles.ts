@@ -8,14 +8,25 @@
  * organization is unknown); such a folder gets an empty `.gitkeep` so that committing the
  * snapshot to git, which keeps no empty folder, does not lose it (the loader reads only `.json`
  * files: /work/shared/snapshot-format.md, "unknown extra keys and files are ignored").
+ *
+ * `organization/scp/` and `organization/rcp/` are read by `analyze` as the complete set of
+ * policies, so they appear all at once: their files are written into a temporary sibling folder,
+ * renamed into place after every other file. A crawl that stops part way (a full disk, a name
+ * too long, Ctrl-C) leaves no such folder (the policies are unknown), never some of the SCPs
+ * (the missing Deny ones read as absent, their links as Allowed). A folder already there (with
+ * --merge) is replaced as a whole: the crawl's set is all or none.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { makeDirectory } from '../fsUtil.js';
 import type { SnapshotFile } from './snapshotWriter.js';
 
 /** The file that keeps an empty snapshot folder in git. */
 export const KEEP_FILE = '.gitkeep';
+
+/** Folders read as a complete set: written whole, last. */
+const WHOLE_FOLDERS = ['organization/scp', 'organization/rcp'] as const;
 
 export async function writeSnapshotFiles(
   outDir: string,
@@ -23,28 +34,81 @@ export async function writeSnapshotFiles(
   folders: readonly string[] = [],
 ): Promise<void> {
   const root = resolve(outDir);
-  for (const folder of folders) {
-    const target = resolve(root, ...folder.split('/'));
-    if (!target.startsWith(root + sep))
-      throw new Error(`snapshot path escapes the folder: ${folder}`);
-    makeDirectory(target);
-    if (!files.some((f) => f.path.startsWith(`${folder}/`)))
-      await writeFile(join(target, KEEP_FILE), '', 'utf8');
-  }
-  let counter = 0;
-  for (const file of files) {
-    const target = resolve(root, ...file.path.split('/'));
+  const inside = (path: string): string => {
+    const target = resolve(root, ...path.split('/'));
     // the writer already makes names safe; this guards the invariant
     if (!target.startsWith(root + sep))
-      throw new Error(`snapshot path escapes the folder: ${file.path}`);
-    makeDirectory(dirname(target));
-    const temp = join(dirname(target), `.${process.pid}.${counter++}.permchain-tmp`);
-    try {
-      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
+      throw new Error(`snapshot path escapes the folder: ${path}`);
+    return target;
+  };
+  // whole folder -> the temporary sibling its files are written into
+  const staged = new Map<string, string>();
+  let counter = 0;
+  const temporary = (target: string, what: string): string =>
+    join(dirname(target), `.${basename(target)}.${process.pid}.${counter++}.${what}.permchain-tmp`);
+  /** Where `path` is written: inside its whole folder's temporary sibling, if it has one. */
+  const placeOf = async (path: string): Promise<{ target: string; staged: boolean }> => {
+    const whole = WHOLE_FOLDERS.find((w) => path === w || path.startsWith(`${w}/`));
+    const target = inside(path);
+    if (whole === undefined) return { target, staged: false };
+    let temp = staged.get(whole);
+    if (temp === undefined) {
+      temp = temporary(inside(whole), 'new');
+      staged.set(whole, temp);
+      makeDirectory(dirname(temp));
+      await rm(temp, { recursive: true, force: true });
+      makeDirectory(temp);
     }
+    return { target: join(temp, path.slice(whole.length)), staged: true };
+  };
+  try {
+    for (const folder of folders) {
+      const { target } = await placeOf(folder);
+      makeDirectory(target);
+      if (!files.some((f) => f.path.startsWith(`${folder}/`)))
+        await writeFile(join(target, KEEP_FILE), '', 'utf8');
+    }
+    for (const file of files) {
+      const place = await placeOf(file.path);
+      makeDirectory(dirname(place.target));
+      // a staged file is in a folder no reader sees yet: written in place
+      if (place.staged) {
+        await writeFile(place.target, file.content, { encoding: 'utf8', flag: 'wx' });
+        continue;
+      }
+      const temp = temporary(place.target, 'file');
+      try {
+        await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
+        await rename(temp, place.target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    }
+    // last, after every other file: each whole folder appears at once. One already there is
+    // moved aside first (a folder cannot be renamed over one that holds files); stopped between
+    // the two renames, the snapshot has no such folder: unknown, not partial
+    for (const whole of [...staged.keys()].sort()) {
+      const target = inside(whole);
+      const temp = staged.get(whole)!;
+      if (lstatSync(target, { throwIfNoEntry: false }) === undefined) {
+        await rename(temp, target);
+      } else {
+        const old = temporary(target, 'old');
+        await rename(target, old);
+        try {
+          await rename(temp, target);
+        } catch (err) {
+          // the folder as it was, rather than none
+          await rename(old, target).catch(() => undefined);
+          throw err;
+        }
+        await rm(old, { recursive: true, force: true });
+      }
+      staged.delete(whole);
+    }
+  } catch (err) {
+    for (const temp of staged.values()) await rm(temp, { recursive: true, force: true });
+    throw err;
   }
 }

@@ -1,5 +1,13 @@
 /** The crawler's pure parts: limiter, CLI-compatible JSON, references, snapshot writer, atomic writes. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -538,27 +546,69 @@ describe('redaction of free-form values sent to what an action runs', () => {
     });
   });
 
-  it('redacts an inline CodeBuild buildspec and an OAUTH source token, keeps file names and ARNs', () => {
+  it('reduces an inline CodeBuild buildspec to its env references, redacts an OAUTH source token, keeps file names and ARNs', () => {
     const project = redactCodeBuildProject({
-      source: { type: 'GITHUB', buildspec: 'version: 0.2\nenv:\n  variables:\n    T: s3cr3t\n' },
+      source: {
+        type: 'GITHUB',
+        buildspec: [
+          'version: 0.2',
+          'env:',
+          '  variables:',
+          '    T: s3cr3t',
+          '  parameter-store:',
+          '    DB_PASSWORD: /app/db-password',
+          '    ODD: {nested: s3cr3t}',
+          '  secrets-manager:',
+          '    GH: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gh-AbCdEf:token::"',
+          'phases:',
+          '  build:',
+          '    commands:',
+          '      - echo s3cr3t',
+        ].join('\n'),
+      },
       secondarySources: [
         { buildspec: 'ci/buildspec-prod.yml' },
         { buildspec: 'arn:aws:s3:::bucket/buildspec.yml' },
         { buildspec: '{"version":"0.2","env":{"variables":{"T":"s3cr3t"}}}' },
+        // not YAML: nothing of it can be kept
+        { buildspec: 'version: 0.2\nenv:\n  variables: {T: s3cr3t\n' },
+        // wrong shapes keep their place as "not known", not their content
+        { buildspec: 'version: 0.2\nenv:\n  parameter-store: [s3cr3t]' },
+        { buildspec: 'version: 0.2\nenv: s3cr3t' },
+        { buildspec: 17 },
         { auth: { type: 'OAUTH', resource: 'gho_s3cr3t' } },
         { auth: { type: 'CODECONNECTIONS', resource: 'arn:aws:codeconnections:x' } },
       ],
     });
     expect(project).toEqual({
-      source: { type: 'GITHUB', buildspec: REDACTED },
+      source: {
+        type: 'GITHUB',
+        buildspec: JSON.stringify({
+          version: '0.2',
+          env: {
+            'parameter-store': { DB_PASSWORD: '/app/db-password', ODD: null },
+            'secrets-manager': {
+              GH: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:gh-AbCdEf:token::',
+            },
+          },
+        }),
+      },
       secondarySources: [
         { buildspec: 'ci/buildspec-prod.yml' },
         { buildspec: 'arn:aws:s3:::bucket/buildspec.yml' },
+        { buildspec: '{"version":"0.2","env":{}}' },
+        { buildspec: REDACTED },
+        { buildspec: `{"version":"0.2","env":{"parameter-store":"${REDACTED}"}}` },
+        { buildspec: `{"version":"0.2","env":"${REDACTED}"}` },
         { buildspec: REDACTED },
         { auth: { type: 'OAUTH', resource: REDACTED } },
         { auth: { type: 'CODECONNECTIONS', resource: 'arn:aws:codeconnections:x' } },
       ],
     });
+    expect(JSON.stringify(project)).not.toContain('s3cr3t');
+    // what the crawl writes reduces to itself
+    const again = redactCodeBuildProject(project) as { source: { buildspec: string } };
+    expect(again).toEqual(project);
   });
 
   it('redacts the values an EventBridge target sends to SageMaker, Redshift, AppSync and an API destination path', () => {
@@ -720,6 +770,96 @@ describe('writeSnapshotFiles', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', () => {
+  const SCPS = [
+    { path: 'organization/scp/p-a.json', content: '{"a":1}' },
+    { path: 'organization/scp/p-b.json', content: '{"b":1}' },
+    { path: 'organization/scp/p-c.json', content: '{"c":1}' },
+  ];
+  const withDir = async (run: (dir: string) => Promise<void>): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-write-whole-'));
+    try {
+      await run(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  /** what a folder holds, files with their text, recursively */
+  const tree = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+      const path = join(dir, name);
+      out[name] = statSync(path).isDirectory() ? '<folder>' : readFileSync(path, 'utf8');
+    }
+    return out;
+  };
+
+  it('a write that fails on a later file leaves no scp/ folder (it left some SCPs, read as all)', () =>
+    withDir(async (dir) => {
+      // a folder where a file should go: the write of zz.json fails after the SCPs
+      mkdirSync(join(dir, 'zz.json'));
+      await expect(
+        writeSnapshotFiles(dir, [...SCPS, { path: 'zz.json', content: '{}' }], ['organization']),
+      ).rejects.toThrow();
+      expect(tree(dir)).toEqual({ organization: '<folder>', 'zz.json': '<folder>' });
+    }));
+
+  it('a write that fails on one of the SCPs leaves no scp/ folder and no temporary one', () =>
+    withDir(async (dir) => {
+      const tooLong = { path: `organization/scp/${'p'.repeat(300)}.json`, content: '{}' };
+      await expect(
+        writeSnapshotFiles(dir, [SCPS[0]!, tooLong, SCPS[1]!], ['organization/rcp']),
+      ).rejects.toThrow(/ENAMETOOLONG/);
+      expect(tree(dir)).toEqual({ organization: '<folder>' });
+    }));
+
+  it('is written last, whole, as the files say, and an empty one keeps its .gitkeep', () =>
+    withDir(async (dir) => {
+      await writeSnapshotFiles(
+        dir,
+        [...SCPS, { path: 'organization/describe-organization.json', content: '{}' }],
+        ['organization', 'organization/rcp', 'organization/scp'],
+      );
+      expect(tree(dir)).toEqual({
+        organization: '<folder>',
+        'organization/describe-organization.json': '{}',
+        'organization/rcp': '<folder>',
+        [`organization/rcp/${KEEP_FILE}`]: '',
+        'organization/scp': '<folder>',
+        'organization/scp/p-a.json': '{"a":1}',
+        'organization/scp/p-b.json': '{"b":1}',
+        'organization/scp/p-c.json': '{"c":1}',
+      });
+    }));
+
+  it('replaces an existing folder as a whole (--merge), and keeps it whole when a write fails', () =>
+    withDir(async (dir) => {
+      const scp = join(dir, 'organization', 'scp');
+      mkdirSync(scp, { recursive: true });
+      writeFileSync(join(scp, 'p-old.json'), '{"old":1}');
+      // a folder in the way of one of the new files (as in the reviewer's reproduction)
+      mkdirSync(join(scp, 'p-c.json'));
+      // a file where a folder should be: the write of zz/x.json fails after the SCPs
+      writeFileSync(join(dir, 'zz'), '');
+      const before = tree(dir);
+      await expect(
+        writeSnapshotFiles(dir, [...SCPS, { path: 'zz/x.json', content: '{}' }]),
+      ).rejects.toThrow(/EEXIST/);
+      expect(tree(dir)).toEqual(before);
+      rmSync(join(dir, 'zz'));
+      await writeSnapshotFiles(dir, SCPS, ['organization/rcp']);
+      expect(tree(dir)).toEqual({
+        organization: '<folder>',
+        'organization/rcp': '<folder>',
+        [`organization/rcp/${KEEP_FILE}`]: '',
+        'organization/scp': '<folder>',
+        'organization/scp/p-a.json': '{"a":1}',
+        'organization/scp/p-b.json': '{"b":1}',
+        'organization/scp/p-c.json': '{"c":1}',
+      });
+    }));
 });
 
 describe('classifyError', () => {
