@@ -15,6 +15,7 @@ import {
 import { snapshotPath } from '../model/snapshotPath.js';
 import { escapePointerToken } from '../problems.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
+import { buildspecReferences, namesBuildspec } from '../model/buildspec.js';
 import type {
   ActionModel,
   CodeBuildProjectModel,
@@ -643,6 +644,8 @@ function buildReferences(
       referencesUnknown: `the project's environment variables hold \`${projectOpen}\`, which the input does not settle`,
     };
   }
+  const fromBuildspec = buildspecNames(project);
+  if (!fromBuildspec.ok) return { referencesUnknown: fromBuildspec.reason };
   const byName = new Map<string, { type: string; reference: string | undefined }>();
   for (const v of project.environment?.environmentVariables ?? []) byName.set(v.name, v);
   if (actionVariables !== undefined) {
@@ -669,12 +672,54 @@ function buildReferences(
     if (v.type === 'PARAMETER_STORE') parameters.add(v.reference);
     else if (v.type === 'SECRETS_MANAGER') secrets.add(v.reference);
   }
+  // the buildspec's `env.parameter-store` and `env.secrets-manager` are read the same way; CodeBuild
+  // documents no precedence between them and the environment variables, so a variable both set
+  // reads both (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store)
+  for (const p of fromBuildspec.parameters) parameters.add(p);
+  for (const s of fromBuildspec.secrets) secrets.add(s);
   const credential = project.environment?.registryCredential;
   if (credential && credential.credentialProvider === 'SECRETS_MANAGER')
     secrets.add(credential.credential);
   return {
     ...(parameters.size > 0 ? { parameters: [...parameters].sort() } : {}),
     ...(secrets.size > 0 ? { secrets: [...secrets].sort() } : {}),
+  };
+}
+
+/**
+ * The parameters and secrets the project's inline buildspec names in `env.parameter-store` and
+ * `env.secrets-manager`, read with the project's service role before the build starts like the
+ * environment variables of those types
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager).
+ * A buildspec that is a file of the source or an S3 object is not read (README "Known limits").
+ * A placeholder (the template does not settle it, or the loader could not read it) or text that
+ * cannot be read leaves them unknown, naming the place.
+ */
+function buildspecNames(
+  project: CodeBuildProjectModel,
+):
+  | { ok: true; parameters: readonly string[]; secrets: readonly string[] }
+  | { ok: false; reason: string } {
+  const text = project.source?.buildspec;
+  if (text === undefined || text === '') return { ok: true, parameters: [], secrets: [] };
+  const placeholder = PLACEHOLDER_PATTERN.exec(text)?.[0];
+  // the placeholder in the reason lets the chain name its place (unresolvedIn)
+  if (placeholder !== undefined)
+    return {
+      ok: false,
+      reason: `the buildspec of project \`${project.name}\` is \`${placeholder}\`, which the input does not settle`,
+    };
+  if (namesBuildspec(text)) return { ok: true, parameters: [], secrets: [] };
+  const refs = buildspecReferences(text);
+  if (refs.ok) return refs;
+  const at = project.location;
+  const pointer = at.pointer.startsWith('/Resources/')
+    ? `${at.pointer}/Properties/Source/BuildSpec`
+    : `${at.pointer}/source/buildspec`;
+  return {
+    ok: false,
+    reason: `the inline buildspec of project \`${project.name}\` cannot be read (${refs.reason}), so the parameters and secrets it names are not known (${at.file}#${pointer})`,
   };
 }
 

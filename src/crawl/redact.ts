@@ -10,8 +10,10 @@
  * Pure functions that return copies.
  */
 import { keepsValue, redactActionEnvironmentVariables } from '../model/environmentVariables.js';
+import { namesBuildspec, reduceBuildspec, REDACTION_MARKER } from '../model/buildspec.js';
 
-export const REDACTED = '<redacted by permchain>';
+/** The marker written where a value was removed; the loader reads it as "not known". */
+export const REDACTED = REDACTION_MARKER;
 
 type Obj = Record<string, unknown>;
 
@@ -35,24 +37,28 @@ function redactEnvironment(env: unknown): unknown {
 /**
  * A project source's `buildspec` is a file name in the source, an S3 object ARN, or the buildspec
  * itself inline (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html),
- * whose `env.variables` may hold secrets; the analyzer reads none of it (README: a buildspec is not
- * read). A name or ARN (one word, no `:` outside an ARN) stays, inline text is redacted. An
- * OAUTH `auth.resource` can be a token: only an ARN stays, as the loader keeps only an ARN
+ * whose commands and `env.variables` may hold secrets. A name or ARN (one word, no `:` outside an
+ * ARN) stays. Inline text is reduced to what the analyzer reads: JSON text (which is YAML) of its
+ * `version` and its `env.parameter-store` / `env.secrets-manager` maps, which only name
+ * parameters and secrets (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store);
+ * a value there that is not a string is written `null` and a section that is not a map the
+ * marker, so the loader still says "not known" for them (src/model/buildspec.ts). Text that
+ * cannot be read at all is redacted whole, which the loader reads as "not known". An OAUTH
+ * `auth.resource` can be a token: only an ARN stays, as the loader keeps only an ARN
  * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html).
  */
 function redactSource(source: unknown): unknown {
   if (!isObj(source)) return source;
   const out: Obj = { ...source };
   const buildspec = out['buildspec'];
-  if (typeof buildspec === 'string' && !namesBuildspec(buildspec)) out['buildspec'] = REDACTED;
+  if (typeof buildspec === 'string' && !namesBuildspec(buildspec))
+    out['buildspec'] = reduceBuildspec(buildspec, REDACTED) ?? REDACTED;
+  else if (buildspec !== undefined && buildspec !== null && typeof buildspec !== 'string')
+    out['buildspec'] = REDACTED;
   const auth = out['auth'];
   if (isObj(auth) && typeof auth['resource'] === 'string' && !auth['resource'].startsWith('arn:'))
     out['auth'] = { ...auth, resource: REDACTED };
   return out;
-}
-
-function namesBuildspec(text: string): boolean {
-  return !/\s/.test(text) && (text.startsWith('arn:') || !text.includes(':'));
 }
 
 /** A CodeBuild project from batch-get-projects. */

@@ -13,6 +13,12 @@ import {
 } from '../model/environmentVariables.js';
 import { deploymentGroupKey } from '../model/queries.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
+import {
+  buildspecReferences,
+  namesBuildspec,
+  reduceBuildspec,
+  REDACTION_MARKER,
+} from '../model/buildspec.js';
 import type {
   ActionModel,
   ArtifactStoreModel,
@@ -665,7 +671,10 @@ function readProject(
     serviceRole: r.optString(o, 'serviceRole', pointer),
     encryptionKey: r.optString(o, 'encryptionKey', pointer),
     environment: env && readEnvironment(r, env.o, env.p),
-    source: source && readSource(r, source.o, source.p),
+    source: source && {
+      ...readSource(r, source.o, source.p),
+      ...readBuildspec(ctx, r, source.o, source.p),
+    },
     secondarySources: r
       .objectList(o, 'secondarySources', pointer)
       .map((s) => readSource(r, s.value, s.pointer)),
@@ -727,6 +736,51 @@ function readSource(r: JsonReader, o: JsonObject, p: string): CodeBuildSourceMod
     // an OAUTH `resource` can be a token: keep it only when it is an ARN
     authResource: resource !== undefined && resource.startsWith('arn:') ? resource : undefined,
   };
+}
+
+/**
+ * The primary source's `buildspec` (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html):
+ * a file name or S3 ARN stays; an inline buildspec is kept reduced to the env sections that name
+ * parameters and secrets (model/buildspec.ts). One that cannot be read, is not a string, or is
+ * the crawler's redaction marker (written where the crawler could not read it) is a placeholder
+ * whose links name this pointer: what the build reads is not known.
+ */
+function readBuildspec(
+  ctx: RegionContext,
+  r: JsonReader,
+  o: JsonObject,
+  p: string,
+): { buildspec?: string } {
+  const pointer = joinPointer(p, 'buildspec');
+  const v = Object.prototype.hasOwnProperty.call(o, 'buildspec') ? o['buildspec'] : undefined;
+  if (v === undefined || v === null || v === '') return {};
+  const unknown = (reason: string): { buildspec: string } => ({
+    buildspec: ctx.unknowns.placeholder(
+      'name',
+      { file: r.file, pointer },
+      ctx.partition,
+      ctx.region,
+      reason,
+    ),
+  });
+  if (typeof v !== 'string') {
+    r.report(pointer, `expected a string, got ${describe(v)}`, SHAPE_INVALID);
+    return unknown('not readable');
+  }
+  if (v === REDACTION_MARKER) {
+    return unknown(
+      'the crawler could not read this inline buildspec and redacted it, so the parameters and secrets it names are not known',
+    );
+  }
+  if (namesBuildspec(v)) return { buildspec: v };
+  const refs = buildspecReferences(v);
+  const reduced = refs.ok ? reduceBuildspec(v, REDACTION_MARKER) : undefined;
+  if (reduced === undefined) {
+    const why = `the inline buildspec cannot be read (${refs.ok ? 'it could not be reduced' : refs.reason}), so the parameters and secrets it names are not known`;
+    r.report(pointer, why, 'snapshot.codebuild.buildspec-invalid', 'warning');
+    return unknown(why);
+  }
+  return { buildspec: reduced };
 }
 
 function readArtifacts(r: JsonReader, o: JsonObject, p: string): CodeBuildArtifactsModel {

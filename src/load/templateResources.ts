@@ -38,7 +38,7 @@ import type {
   UnresolvedValueModel,
 } from '../model/types.js';
 import type { CompiledPolicy } from '../policy/types.js';
-import { asString, isUnresolved, NO_VALUE, Unresolved } from './intrinsics.js';
+import { asString, describe, isUnresolved, NO_VALUE, Unresolved } from './intrinsics.js';
 import { managedPolicyModel, type ManagedPolicySource } from './managedPolicies.js';
 import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
@@ -51,6 +51,12 @@ import {
   redactActionEnvironmentVariables,
 } from '../model/environmentVariables.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
+import {
+  buildspecReferences,
+  namesBuildspec,
+  reduceBuildspec,
+  REDACTION_MARKER,
+} from '../model/buildspec.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Obj = Record<string, unknown>;
@@ -1113,6 +1119,33 @@ export class ModelBuilder {
         encryptionDisabled: undefined,
       };
     };
+    // the primary source's BuildSpec (model/buildspec.ts): a file name or S3 ARN stays, inline
+    // text is kept reduced to the env sections that name parameters and secrets; one the
+    // template does not settle, or that cannot be read, is a placeholder naming its line, so the
+    // build's parameter and secret links are Unknown rather than left out
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-buildspec)
+    const buildspec = (v: unknown, pointer: string): { buildspec?: string } => {
+      if (v === undefined || v === null || v === '') return {};
+      const open = (reason: string): { buildspec: string } => ({
+        buildspec: this.placeholder(s, new Unresolved(reason, pointer), 'name'),
+      });
+      if (isUnresolved(v)) return { buildspec: this.placeholder(s, v, 'name') };
+      if (typeof v !== 'string') return open(`expected a string, got ${describe(v)}`);
+      if (namesBuildspec(v)) return { buildspec: v };
+      const refs = buildspecReferences(v);
+      const reduced = refs.ok ? reduceBuildspec(v, REDACTION_MARKER) : undefined;
+      if (reduced === undefined)
+        return open(
+          `the inline buildspec cannot be read (${refs.ok ? 'it could not be reduced' : refs.reason}), so the parameters and secrets it names are not known`,
+        );
+      return { buildspec: reduced };
+    };
+    const primarySource = (v: unknown): CodeBuildSourceModel | undefined => {
+      const at = joinPointer(P('Source'), 'BuildSpec');
+      if (isUnresolved(v)) return { ...openSource(v), buildspec: this.placeholder(s, v, 'name') };
+      const base = source(v);
+      return base && isObject(v) ? { ...base, ...buildspec(v['BuildSpec'], at) } : base;
+    };
     const project: CodeBuildProjectModel = {
       name,
       arn: `arn:${s.partition}:codebuild:${s.region}:${s.account}:project/${name}`,
@@ -1121,7 +1154,7 @@ export class ModelBuilder {
       serviceRole,
       encryptionKey: this.text(s, this.prop(s, r, 'EncryptionKey'), P('EncryptionKey'), 'key'),
       environment,
-      source: source(this.prop(s, r, 'Source')),
+      source: primarySource(this.prop(s, r, 'Source')),
       secondarySources: listOrOpen(this.prop(s, r, 'SecondarySources'))
         .map((v) => (isUnresolved(v) ? openSource(v) : source(v)))
         .filter((x): x is CodeBuildSourceModel => x !== undefined),

@@ -414,6 +414,15 @@ export interface CodeBuildSourceModel {
   readonly authType: string | undefined;
   /** `auth.resource` when it is an ARN (a connection or secret); anything else is dropped */
   readonly authResource: string | undefined;
+  /**
+   * The primary source's `buildspec` (model/buildspec.ts): a file name in the source or an S3
+   * ARN as given; an inline buildspec reduced to the JSON text of its `version` and its
+   * `env.parameter-store` / `env.secrets-manager` maps (nothing else of it is kept: commands and
+   * `env.variables` may hold secrets); a placeholder (model/placeholders.ts) when the input does
+   * not settle it or it cannot be read, so what the build reads is not known. Absent when the
+   * source sets none (CodeBuild then reads `buildspec.yml` of the source).
+   */
+  readonly buildspec?: string;
 }
 
 export interface CodeBuildArtifactsModel {

@@ -183,9 +183,18 @@ const SECRET_SERVICES: ReadonlySet<string> = new Set(['codebuild', 'codepipeline
 
 /** Put back stand-in secrets where the fixture holds the redaction marker. */
 function withSecrets(v: unknown, name = ''): unknown {
-  // an inline buildspec (a one-word buildspec is the name of a file, which is not redacted)
+  // an inline buildspec the crawl could not read (a one-word buildspec is the name of a file,
+  // which is not redacted): text that is not YAML, with a secret in it
   if (v === REDACTED_MARKER && name === 'buildspec')
-    return `version: 0.2\nenv:\n  variables:\n    TOKEN: ${secretFor(name)}\n`;
+    return `version: 0.2\nenv:\n  variables:\n    TOKEN: ${secretFor(name)}\nphases: [\n`;
+  // an inline buildspec the crawl reduced to its env references (src/model/buildspec.ts): served
+  // whole, with a secret in its variables and commands
+  if (name === 'buildspec' && typeof v === 'string' && v.startsWith('{"version"')) {
+    const b = JSON.parse(v) as Obj;
+    const env = { ...(b['env'] as Obj | undefined), variables: { TOKEN: secretFor(name) } };
+    const phases = { build: { commands: [`echo ${secretFor(name)}`] } };
+    return JSON.stringify({ ...b, env, phases }, null, 2);
+  }
   if (v === REDACTED_MARKER) return secretFor(name);
   // a CodeBuild action's EnvironmentVariables: a JSON string of {name, value, type}
   // a CloudFormation action's ParameterOverrides: a JSON string of name -> value

@@ -242,7 +242,15 @@ describe('crawl(serve(fixture)) writes no secret of', () => {
       p.pipeline.variables = [{ name: 'Token', defaultValue: REDACTED, description: 'kept' }];
     });
     edit('111111111111/us-east-1/codebuild.json', (c) => {
-      c.projects[0].source.buildspec = REDACTED;
+      // an inline buildspec is kept reduced to its env references; one the crawl cannot read is
+      // redacted whole
+      c.projects[0].source.buildspec = JSON.stringify({
+        version: '0.2',
+        env: {
+          'parameter-store': { DB_PASSWORD: '/app/db-password' },
+          'secrets-manager': { TOKEN: 'npm-token:token' },
+        },
+      });
       c.projects[0].secondarySources = [
         { type: 'S3', location: 'tooling-source-111111111111/lib.zip', buildspec: REDACTED },
         { type: 'S3', location: 'tooling-source-111111111111/lib.zip', buildspec: 'ci/build.yml' },

@@ -1,0 +1,333 @@
+/**
+ * CodeBuild buildspecs, read only for what the project's service role fetches before the build
+ * starts: the parameters an `env.parameter-store` map names (variable → parameter name or ARN)
+ * and the secrets an `env.secrets-manager` map names (variable →
+ * `secret-id:json-key:version-stage:version-id`, the secret id a name or a full ARN)
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager).
+ * Nothing else of a buildspec is read or kept: its commands and `env.variables` values may hold
+ * secrets. The snapshot and template loaders and the crawler all decide with these functions.
+ *
+ * The text is YAML from anyone who can edit a project: it is read with bounds (size, nodes
+ * visited, alias and merge expansion), and no function here throws or lingers on hostile input.
+ */
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+} from 'yaml';
+
+/**
+ * The marker the crawler writes where it removed a value (src/crawl/redact.ts `REDACTED` is this
+ * constant). As a project's buildspec it means the crawler could not read the inline buildspec:
+ * what it names is not known.
+ */
+export const REDACTION_MARKER = '<redacted by permchain>';
+
+/** Bounds that keep hostile text cheap (the template parser's, scaled to a buildspec). */
+const MAX_TEXT_LENGTH = 1_000_000;
+const MAX_NODES = 100_000;
+const MAX_MERGE_DEPTH = 16;
+
+/** The buildspec versions CodeBuild reads (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec-ref-syntax). */
+const VERSIONS: ReadonlySet<string> = new Set(['0.1', '0.2']);
+
+/** The env sections read, each variable → reference. */
+const SECTIONS = ['parameter-store', 'secrets-manager'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/**
+ * Whether a project's `buildspec` names a file rather than holding the buildspec: a file name
+ * relative to the source root, or an S3 object ARN
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html: "If this
+ * value is set, it can be either an inline buildspec definition, the path to an alternate
+ * buildspec file relative to the value of the built-in CODEBUILD_SRC_DIR environment variable,
+ * or the path to an S3 bucket"). One word without whitespace, with no `:` outside an ARN; inline
+ * YAML has a `key: value` in it.
+ */
+export function namesBuildspec(text: string): boolean {
+  return !/\s/.test(text) && (text.startsWith('arn:') || !text.includes(':'));
+}
+
+/**
+ * What a buildspec's two env sections hold: a map of variable → reference string (null where
+ * the value is not a non-empty string), `'wrong'` when the section is not a map, absent when the
+ * buildspec has none.
+ */
+interface EnvSections {
+  /** the `version` as written (`0.2`), `null` when it is not a scalar, absent when missing */
+  readonly version?: string | null;
+  /** `'wrong'` when `env` is there but not a map */
+  readonly env?: 'wrong' | { readonly [S in Section]?: 'wrong' | Map<string, string | null> };
+}
+
+type Read =
+  | { readonly ok: true; readonly value: EnvSections }
+  | { readonly ok: false; readonly reason: string };
+
+/** Read the env sections of buildspec text; never throws. */
+function readSections(text: string): Read {
+  if (text.length > MAX_TEXT_LENGTH)
+    return { ok: false, reason: `it is longer than ${MAX_TEXT_LENGTH} characters` };
+  let doc: Document.Parsed;
+  try {
+    // duplicate keys are found where they matter (walk): the library's check is quadratic in
+    // the size of a map
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, merge: false });
+  } catch {
+    return { ok: false, reason: 'it is not YAML' };
+  }
+  if (doc.errors.length > 0) {
+    // the error's code and position only: a message may quote the text
+    const e = doc.errors[0]!;
+    const at = lineColumn(text, e.pos[0]);
+    return {
+      ok: false,
+      reason: `it is not YAML (${e.code} at line ${at.line}, column ${at.column})`,
+    };
+  }
+  try {
+    return walk(doc);
+  } catch {
+    // a stack overflow on pathological nesting, or anything the YAML library throws
+    return { ok: false, reason: 'it could not be read' };
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+class TooLarge extends Error {}
+
+/** A key written twice in one map: which value CodeBuild takes is not known. */
+class Duplicate extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+function walk(doc: Document.Parsed): Read {
+  let budget = MAX_NODES;
+  // each alias's anchor, found in one pass in document order (an alias names the last anchor of
+  // its name before it): the library's Alias.resolve searches the whole document at each call
+  const targets = new Map<Alias, unknown>();
+  const anchors = new Map<string, unknown>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) targets.set(node, anchors.get(node.source));
+    else if (isNode(node) && node.anchor !== undefined) anchors.set(node.anchor, node);
+  });
+  const resolve = (node: unknown, depth = 0): unknown => {
+    if (--budget < 0 || depth > MAX_MERGE_DEPTH) throw new TooLarge();
+    if (isAlias(node)) return resolve(targets.get(node), depth + 1);
+    return node;
+  };
+  /**
+   * The entries of a map, `<<` merge keys expanded (YAML 1.1, which buildspecs are read as:
+   * explicit keys win over merged ones, an earlier merged map over a later one); undefined when
+   * the node is not a map.
+   */
+  const entries = (node: unknown, depth = 0): Map<string, unknown> | undefined => {
+    const n = resolve(node, depth);
+    if (!isMap(n)) return undefined;
+    const out = new Map<string, unknown>();
+    const merged: Map<string, unknown>[] = [];
+    for (const pair of n.items) {
+      if (--budget < 0) throw new TooLarge();
+      if (!isPair(pair)) continue;
+      const key = resolve(pair.key, depth);
+      if (isScalar(key) && key.source === '<<' && key.type === 'PLAIN') {
+        const v = resolve(pair.value, depth);
+        const sources = isSeq(v) ? v.items : [v];
+        for (const s of sources) {
+          const m = entries(s, depth + 1);
+          if (m === undefined) return undefined;
+          merged.push(m);
+        }
+        continue;
+      }
+      const name = isScalar(key) ? String(key.value) : undefined;
+      if (name === undefined) return undefined;
+      if (out.has(name)) throw new Duplicate(name);
+      out.set(name, pair.value);
+    }
+    for (const m of merged) for (const [k, v] of m) if (!out.has(k)) out.set(k, v);
+    return out;
+  };
+  try {
+    if (doc.contents === null) return { ok: false, reason: 'it is empty' };
+    const root = entries(doc.contents);
+    if (root === undefined) return { ok: false, reason: 'it is not a map' };
+    const value: { version?: string | null; env?: EnvSections['env'] } = {};
+    if (root.has('version')) {
+      const v = resolve(root.get('version'));
+      value.version = isScalar(v) && v.value !== null ? scalarText(v.value, v.source) : null;
+    }
+    const envNode = root.get('env');
+    if (envNode !== undefined && !isNullNode(resolve(envNode))) {
+      const env = entries(envNode);
+      if (env === undefined) value.env = 'wrong';
+      else {
+        const out: { [S in Section]?: 'wrong' | Map<string, string | null> } = {};
+        for (const section of SECTIONS) {
+          const node = env.get(section);
+          if (node === undefined || isNullNode(resolve(node))) continue;
+          const vars = entries(node);
+          if (vars === undefined) {
+            out[section] = 'wrong';
+            continue;
+          }
+          const refs = new Map<string, string | null>();
+          for (const [name, v] of vars) {
+            const r = resolve(v);
+            refs.set(
+              name,
+              isScalar(r) && typeof r.value === 'string' && r.value.trim() !== '' ? r.value : null,
+            );
+          }
+          out[section] = refs;
+        }
+        value.env = out;
+      }
+    }
+    return { ok: true, value };
+  } catch (e) {
+    if (e instanceof TooLarge)
+      return { ok: false, reason: 'it is too large or its aliases expand too far' };
+    if (e instanceof Duplicate)
+      return {
+        ok: false,
+        reason: `the key \`${e.key.slice(0, 100)}\` is written twice in one map`,
+      };
+    throw e;
+  }
+}
+
+function isNullNode(n: unknown): boolean {
+  return n === null || n === undefined || (isScalar(n) && n.value === null);
+}
+
+/** A scalar as written: `0.2` stays `0.2` (YAML's number would drop nothing here, `0.10` would). */
+function scalarText(value: unknown, source: string | undefined): string {
+  return typeof value === 'string' ? value : (source ?? String(value));
+}
+
+/**
+ * The secret id of a Secrets Manager reference `secret-id:json-key:version-stage:version-id`: a
+ * secret name (which holds no `:`), or a full ARN, which is itself the first seven `:`-separated
+ * fields (`arn:partition:secretsmanager:region:account:secret:name-suffix`)
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager).
+ */
+export function secretIdOf(reference: string): string {
+  const fields = reference.split(':');
+  return reference.startsWith('arn:') ? fields.slice(0, 7).join(':') : fields[0]!;
+}
+
+export type BuildspecReferences =
+  | {
+      readonly ok: true;
+      /** parameter names or ARNs, sorted, each once */
+      readonly parameters: readonly string[];
+      /** secret ids (names or ARNs, without json-key and version), sorted, each once */
+      readonly secrets: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      /** why not, naming only keys and positions, never the text */
+      readonly reason: string;
+    };
+
+/**
+ * The parameters and secrets an inline buildspec names. Not ok when the text cannot be read, has
+ * no supported version, or its env sections are not maps of variable → non-empty string: what
+ * the build reads is then not known. The reason never quotes the buildspec.
+ */
+export function buildspecReferences(text: string): BuildspecReferences {
+  const read = readSections(text);
+  if (!read.ok) return read;
+  const { version, env } = read.value;
+  if (version === undefined || version === null || !VERSIONS.has(version))
+    return {
+      ok: false,
+      reason: 'its `version` is missing or not one CodeBuild reads (`0.1` or `0.2`)',
+    };
+  if (env === 'wrong') return { ok: false, reason: '`env` is not a map' };
+  const out: Record<Section, Set<string>> = {
+    'parameter-store': new Set(),
+    'secrets-manager': new Set(),
+  };
+  for (const section of SECTIONS) {
+    const vars = env?.[section];
+    if (vars === undefined) continue;
+    if (vars === 'wrong')
+      return { ok: false, reason: `\`env.${section}\` is not a map of variable names to names` };
+    for (const [name, ref] of [...vars].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (ref === null)
+        return {
+          ok: false,
+          reason: `\`env.${section}.${name.slice(0, 100)}\` is not a non-empty string`,
+        };
+      out[section].add(section === 'secrets-manager' ? secretIdOf(ref) : ref);
+    }
+  }
+  return {
+    ok: true,
+    parameters: [...out['parameter-store']].sort(),
+    secrets: [...out['secrets-manager']].sort(),
+  };
+}
+
+/**
+ * The buildspec reduced to what permchain reads, as JSON text (which is YAML): its `version` and
+ * its `env.parameter-store` and `env.secrets-manager` maps, nothing else. A value that is not a
+ * string is written `null`, a section (or `env`) that is not a map is written `marker`, so the
+ * reduced text says "not known" wherever the original did (buildspecReferences). Undefined when
+ * the text cannot be read at all (then nothing of it can be kept).
+ */
+export function reduceBuildspec(text: string, marker: string): string | undefined {
+  const read = readSections(text);
+  if (!read.ok) return undefined;
+  const { version, env } = read.value;
+  // a missing version is written `null`, which says "not known" as the original did (and keeps
+  // the text from reading as a file name: `{}` would)
+  const out: Record<string, unknown> = { version: version ?? null };
+  if (env === 'wrong') out['env'] = marker;
+  else if (env !== undefined) {
+    const sections: Record<string, unknown> = {};
+    for (const section of SECTIONS) {
+      const vars = env[section];
+      if (vars === undefined) continue;
+      if (vars === 'wrong') sections[section] = marker;
+      else {
+        const map: Record<string, string | null> = {};
+        for (const [name, ref] of vars) {
+          // defineProperty: a `__proto__` variable must stay a plain key
+          Object.defineProperty(map, name, {
+            value: ref,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+        sections[section] = map;
+      }
+    }
+    out['env'] = sections;
+  }
+  return JSON.stringify(out);
+}

@@ -1,0 +1,259 @@
+/**
+ * Reading a CodeBuild buildspec's `env.parameter-store` and `env.secrets-manager` (variable →
+ * parameter name or ARN; variable → `secret-id:json-key:version-stage:version-id`)
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager),
+ * and nothing else of it.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  buildspecReferences,
+  namesBuildspec,
+  reduceBuildspec,
+  REDACTION_MARKER,
+  secretIdOf,
+} from '../../src/model/buildspec.js';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf';
+
+describe('buildspecReferences', () => {
+  it('reads parameter names and ARNs, and secret ids of every form', () => {
+    const text = [
+      'version: 0.2',
+      'env:',
+      '  shell: bash',
+      '  variables:',
+      '    PLAIN: "not-a-reference"',
+      '  parameter-store:',
+      '    DB_PASSWORD: /app/db-password',
+      '    FLAGS: app-flags',
+      '    SHARED: arn:aws:ssm:us-east-1:222222222222:parameter/shared/x',
+      '  secrets-manager:',
+      '    TOKEN: npm-token',
+      '    USER: db-creds:username',
+      '    PASS: db-creds:password:AWSCURRENT',
+      '    OLD: "db-creds::AWSPREVIOUS:"',
+      `    CROSS: "${SECRET_ARN}:password::"`,
+      `    WHOLE: ${SECRET_ARN}`,
+      '    PARTIAL: "arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/api:key::"',
+      'phases:',
+      '  build:',
+      '    commands:',
+      '      - echo hunter2',
+    ].join('\n');
+    expect(buildspecReferences(text)).toEqual({
+      ok: true,
+      parameters: [
+        '/app/db-password',
+        'app-flags',
+        'arn:aws:ssm:us-east-1:222222222222:parameter/shared/x',
+      ],
+      secrets: [
+        'arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/api',
+        SECRET_ARN,
+        'db-creds',
+        'npm-token',
+      ],
+    });
+  });
+
+  it('reads versions 0.1 and 0.2, written as numbers or strings', () => {
+    for (const version of ['0.1', '0.2', '"0.2"', "'0.1'"]) {
+      expect(
+        buildspecReferences(`version: ${version}\nenv:\n  parameter-store:\n    A: /a\n`),
+      ).toEqual({ ok: true, parameters: ['/a'], secrets: [] });
+    }
+    // CodeBuild reads no other version: what it names is then not known
+    for (const text of [
+      'version: 0.3\nenv: {}',
+      'env:\n  parameter-store:\n    A: /a',
+      'version: [1]',
+    ]) {
+      const r = buildspecReferences(text);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.reason).toMatch(/`version` is missing or not one CodeBuild reads/);
+    }
+  });
+
+  it('reads a JSON buildspec (as CDK writes one) and one without env', () => {
+    const json = JSON.stringify(
+      { version: '0.2', env: { 'secrets-manager': { T: 'tok:k' } }, phases: {} },
+      null,
+      2,
+    );
+    expect(buildspecReferences(json)).toEqual({ ok: true, parameters: [], secrets: ['tok'] });
+    expect(buildspecReferences('version: 0.2\nphases:\n  build:\n    commands: [make]')).toEqual({
+      ok: true,
+      parameters: [],
+      secrets: [],
+    });
+    // an empty section is no variable
+    expect(buildspecReferences('version: 0.2\nenv:\n  parameter-store:\n')).toEqual({
+      ok: true,
+      parameters: [],
+      secrets: [],
+    });
+  });
+
+  it('follows anchors, aliases and merge keys', () => {
+    const text = [
+      'version: 0.2',
+      'x-common: &common',
+      '  DB: /app/db-password',
+      'x-secret: &secret shared/token:value',
+      'env:',
+      '  parameter-store:',
+      '    <<: *common',
+      '    OWN: /app/own',
+      '  secrets-manager:',
+      '    TOKEN: *secret',
+    ].join('\n');
+    expect(buildspecReferences(text)).toEqual({
+      ok: true,
+      parameters: ['/app/db-password', '/app/own'],
+      secrets: ['shared/token'],
+    });
+    // an explicit key wins over a merged one
+    const override = 'version: 0.2\nb: &b {A: /merged}\nenv:\n  parameter-store: {<<: *b, A: /own}';
+    expect(buildspecReferences(override)).toEqual({ ok: true, parameters: ['/own'], secrets: [] });
+  });
+
+  it('stays bounded on an alias bomb, and says it could not read it', () => {
+    const lines = ['version: 0.2', 'l0: &l0 {a: /x, b: /y, c: /z, d: /w, e: /v, f: /u, g: /t}'];
+    for (let i = 1; i <= 12; i++) {
+      const prev = `*l${i - 1}`;
+      lines.push(`l${i}: &l${i} {<<: [${Array(10).fill(prev).join(', ')}]}`);
+    }
+    lines.push('env:', '  parameter-store: *l12');
+    const started = Date.now();
+    const r = buildspecReferences(lines.join('\n'));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r).toEqual({ ok: false, reason: 'it is too large or its aliases expand too far' });
+    expect(reduceBuildspec(lines.join('\n'), REDACTION_MARKER)).toBeUndefined();
+  });
+
+  it('resolves many aliases in a large document in one pass', () => {
+    const lines = ['version: 0.2', 'x: &p /app/p'];
+    for (let i = 0; i < 30_000; i++) lines.push(`k${i}: *p`);
+    lines.push('env:', '  parameter-store:', '    A: *p');
+    const started = Date.now();
+    expect(buildspecReferences(lines.join('\n'))).toEqual({
+      ok: true,
+      parameters: ['/app/p'],
+      secrets: [],
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('bounds size and nesting without throwing', () => {
+    expect(buildspecReferences(`version: 0.2\n#${'x'.repeat(1_000_001)}`)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/longer than/),
+    });
+    const deep = `version: 0.2\nenv: ${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    expect(() => buildspecReferences(deep)).not.toThrow();
+    expect(buildspecReferences(deep).ok).toBe(false);
+  });
+
+  it('is not ok for text that is not YAML, naming only the position', () => {
+    const r = buildspecReferences(
+      'version: 0.2\nenv:\n  parameter-store:\n    A: "hunter2\n  b: [',
+    );
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/^it is not YAML \([A-Z_]+ at line \d+, column \d+\)$/);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    // duplicate keys: which one CodeBuild takes is not known
+    expect(
+      buildspecReferences('version: 0.2\nenv:\n  parameter-store:\n    A: /a\n    A: /b'),
+    ).toEqual({ ok: false, reason: 'the key `A` is written twice in one map' });
+    expect(buildspecReferences('').ok).toBe(false);
+    expect(buildspecReferences('just words here').ok).toBe(false);
+    expect(buildspecReferences(REDACTION_MARKER).ok).toBe(false);
+  });
+
+  it('is not ok when an env section has the wrong shape, naming the key', () => {
+    const cases: [string, RegExp][] = [
+      ['version: 0.2\nenv: [a]', /^`env` is not a map$/],
+      ['version: 0.2\nenv:\n  parameter-store: [/a]', /^`env.parameter-store` is not a map/],
+      ['version: 0.2\nenv:\n  secrets-manager: tok', /^`env.secrets-manager` is not a map/],
+      [
+        'version: 0.2\nenv:\n  parameter-store:\n    A: 12',
+        /`env.parameter-store.A` is not a non-empty string/,
+      ],
+      ['version: 0.2\nenv:\n  parameter-store:\n    A:', /`env.parameter-store.A`/],
+      ['version: 0.2\nenv:\n  secrets-manager:\n    S: {id: x}', /`env.secrets-manager.S`/],
+      ['version: 0.2\nenv:\n  secrets-manager:\n    S: ""', /`env.secrets-manager.S`/],
+    ];
+    for (const [text, reason] of cases) {
+      const r = buildspecReferences(text);
+      expect(r.ok, text).toBe(false);
+      expect(!r.ok && r.reason, text).toMatch(reason);
+    }
+  });
+});
+
+describe('secretIdOf', () => {
+  it('takes the name before the first colon, or the ARN of seven fields', () => {
+    expect(secretIdOf('name')).toBe('name');
+    expect(secretIdOf('name:key:stage:id')).toBe('name');
+    expect(secretIdOf(`${SECRET_ARN}:key:AWSCURRENT:`)).toBe(SECRET_ARN);
+    expect(secretIdOf(SECRET_ARN)).toBe(SECRET_ARN);
+  });
+});
+
+describe('namesBuildspec', () => {
+  it('tells a file name or S3 ARN from inline text', () => {
+    expect(namesBuildspec('buildspec.yml')).toBe(true);
+    expect(namesBuildspec('config/buildspec-release.yml')).toBe(true);
+    expect(namesBuildspec('arn:aws:s3:::my-bucket/buildspec.yml')).toBe(true);
+    expect(namesBuildspec('version: 0.2')).toBe(false);
+    expect(namesBuildspec('{"version":"0.2"}')).toBe(false);
+    expect(namesBuildspec(REDACTION_MARKER)).toBe(false);
+  });
+});
+
+describe('reduceBuildspec', () => {
+  it('keeps only the version and the two env maps, as JSON that reads the same', () => {
+    const text = [
+      'version: 0.2',
+      'env:',
+      '  variables:',
+      '    DB_URL: postgres://admin:hunter2@db',
+      '  parameter-store:',
+      '    DB_PASSWORD: /app/db-password',
+      '  secrets-manager:',
+      `    CROSS: "${SECRET_ARN}:password::"`,
+      '  exported-variables: [X]',
+      'phases:',
+      '  build:',
+      '    commands:',
+      '      - \'curl -H "Authorization: token ghp_secret" https://example.com\'',
+    ].join('\n');
+    const reduced = reduceBuildspec(text, REDACTION_MARKER)!;
+    expect(JSON.parse(reduced)).toEqual({
+      version: '0.2',
+      env: {
+        'parameter-store': { DB_PASSWORD: '/app/db-password' },
+        'secrets-manager': { CROSS: `${SECRET_ARN}:password::` },
+      },
+    });
+    expect(reduced).not.toMatch(/hunter2|ghp_secret|DB_URL|commands/);
+    expect(buildspecReferences(reduced)).toEqual(buildspecReferences(text));
+  });
+
+  it('keeps "not known" where the original is: nulls and markers, never a dropped entry', () => {
+    for (const text of [
+      'version: 0.2\nenv:\n  parameter-store:\n    A: {secret: hunter2}',
+      'version: 0.2\nenv:\n  parameter-store: hunter2 is here',
+      'version: 0.2\nenv: hunter2',
+      'env:\n  parameter-store:\n    A: /a',
+    ]) {
+      const reduced = reduceBuildspec(text, REDACTION_MARKER)!;
+      expect(reduced, text).not.toContain('hunter2');
+      expect(buildspecReferences(reduced).ok, text).toBe(false);
+      expect(namesBuildspec(reduced)).toBe(false);
+    }
+    expect(reduceBuildspec('a: [', REDACTION_MARKER)).toBeUndefined();
+    expect(reduceBuildspec('plain words', REDACTION_MARKER)).toBeUndefined();
+  });
+});
