@@ -83,6 +83,8 @@ interface Gathered {
   unplacedRcps?: readonly Unplaced[];
   /** the KMS key's grants, when the resource is a key whose grants the input lists */
   kmsGrants?: readonly KmsGrantModel[];
+  /** the KMS key's state when it is not `Enabled` (`Disabled`, `PendingDeletion`, ...) */
+  kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
 }
 
 /**
@@ -124,6 +126,26 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   const g = gather(model, spec);
   if (g.absent) {
     return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
+  }
+  if (g.kmsKeyNotEnabled && !worksInAnyKeyState(spec.permission)) {
+    // "You can use a KMS key in cryptographic operations only when its key state is Enabled"
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html): whatever the
+    // policies say, the call fails
+    const { state, at } = g.kmsKeyNotEnabled;
+    return makeLink(
+      spec,
+      'ImplicitlyDenied',
+      [
+        {
+          explicit: false,
+          location: at,
+          policy: g.resourceLabel,
+          policyType: 'resource',
+        } as LinkReason,
+      ],
+      `${spec.purpose} fails: the kms key \`${g.resourceLabel}\` is not enabled (key state \`${state}\`), and KMS refuses ${spec.permission} with it whatever the policies allow`,
+      { fix: `enable \`${g.resourceLabel}\` (or cancel its deletion), or use another key` },
+    );
   }
 
   const result = evaluate(g.request);
@@ -209,6 +231,29 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     result.deniedBy.map((r) => toLinkReason(r, g)),
     why,
     { fix: spec.fix ?? defaultFix(spec, result) },
+  );
+}
+
+/**
+ * KMS operations that need the key enabled: the cryptographic ones ("You can use a KMS key in
+ * cryptographic operations only when its key state is Enabled",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). DescribeKey and the
+ * management operations work in other states too.
+ */
+function worksInAnyKeyState(permission: string): boolean {
+  const p = permission.toLowerCase();
+  if (!p.startsWith('kms:')) return true;
+  const op = p.slice(4);
+  return !(
+    op === 'encrypt' ||
+    op === 'decrypt' ||
+    op.startsWith('reencrypt') ||
+    op.startsWith('generatedatakey') ||
+    op === 'sign' ||
+    op === 'verify' ||
+    op === 'generatemac' ||
+    op === 'verifymac' ||
+    op === 'derivesharedsecret'
   );
 }
 
@@ -446,6 +491,8 @@ interface Side {
   readonly unplaced?: readonly Unplaced[];
   /** a KMS key's grants, when the input lists them (resource side only) */
   readonly kmsGrants?: readonly KmsGrantModel[];
+  /** a KMS key that is not enabled (resource side only) */
+  readonly kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
 }
 
 /** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
@@ -543,6 +590,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(ps.unplaced ? { unplacedScps: ps.unplaced } : {}),
     ...(rs.unplaced ? { unplacedRcps: rs.unplaced } : {}),
     ...(rs.kmsGrants ? { kmsGrants: rs.kmsGrants } : {}),
+    ...(rs.kmsKeyNotEnabled ? { kmsKeyNotEnabled: rs.kmsKeyNotEnabled } : {}),
   };
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
@@ -792,6 +840,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.regionUnknownAt !== undefined ? { regionUnknownAt: g.regionUnknownAt } : {}),
     ...(rcpUnplaced ? { unplaced: rcpUnplaced } : {}),
     ...(g.kmsGrants ? { kmsGrants: g.kmsGrants } : {}),
+    ...(g.kmsKeyNotEnabled ? { kmsKeyNotEnabled: g.kmsKeyNotEnabled } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -1061,6 +1110,15 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       request.resource = k.arn;
       g.resourceLabel = k.arn;
       if (k.grants && k.grants.length > 0) g.kmsGrants = k.grants;
+      const state = k.keyState ?? (k.enabled === false ? 'Disabled' : undefined);
+      if (state !== undefined && state !== 'Enabled')
+        g.kmsKeyNotEnabled = {
+          state,
+          at: {
+            file: k.location.file,
+            pointer: k.keyState ? '/KeyMetadata/KeyState' : '/KeyMetadata/Enabled',
+          },
+        };
       return k.account;
     }
     if (key.kind === 'missing' && isAwsManagedKeyAlias(spec.resource)) {
