@@ -95,6 +95,25 @@ describe('parseTemplateText', () => {
     expect(dup.problems[0]?.id).toBe('template.syntax.invalid');
   });
 
+  it('rejects a key written twice in one map, at its line, once even when an alias repeats it', () => {
+    const dup = parseTemplateText('Resources:\n  A:\n    Type: X\n  A:\n    Type: Y\n', 't.yaml');
+    expect(dup.value).toBeUndefined();
+    expect(dup.problems.map((p) => [p.id, p.message])).toEqual([
+      ['template.syntax.invalid', 'line 4, column 3: Map keys must be unique'],
+    ]);
+    const aliased = parseTemplateText('A: &a\n  x: 1\n  x: 2\nB: *a\nC: *a\n', 't.yaml');
+    expect(aliased.problems.map((p) => p.message)).toEqual([
+      'line 3, column 3: Map keys must be unique',
+    ]);
+    // the same key in two maps is no duplicate
+    expect(parseTemplateText('A:\n  x: 1\nB:\n  x: 2\n', 't.yaml').problems).toEqual([]);
+    // a map of many keys is read (the library's own check compared every pair)
+    const many = `A:\n${Array.from({ length: 20000 }, (_, i) => `  k${i}: v`).join('\n')}\n`;
+    const big = parseTemplateText(many, 't.yaml');
+    expect(big.problems).toEqual([]);
+    expect(Object.keys((big.value as { A: object }).A)).toHaveLength(20000);
+  });
+
   it('bounds alias expansion (billion laughs) and deep nesting', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 12; i++) {
