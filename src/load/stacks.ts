@@ -340,7 +340,8 @@ export function isStacksFile(path: string): boolean {
     if (!statSync(path).isFile()) return false;
     const read = readTextFile(path);
     if (!read.ok) return false;
-    const doc = parseDocument(read.text, { prettyErrors: false });
+    // uniqueKeys off: the library's check is quadratic in the keys of a map (templateParse.ts)
+    const doc = parseDocument(read.text, { prettyErrors: false, uniqueKeys: false });
     if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
     for (const pair of doc.contents.items) {
       if (!isScalar(pair.key) || pair.key.value !== 'stacks') continue;

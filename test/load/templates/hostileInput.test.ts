@@ -42,6 +42,22 @@ describe('a CDK manifest whose nested assemblies name its own folder', () => {
   });
 });
 
+describe('a stacks file with a map of 60,000 keys', () => {
+  it('is recognised without comparing every key with every other (that took 20 s)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'permchain-stacks-wide-'));
+    try {
+      const file = join(root, 'stacks.yaml');
+      const keys = Array.from({ length: 60000 }, (_, i) => `  k${i}: v`).join('\n');
+      writeFileSync(file, `stacks: []\nextra:\n${keys}\n`);
+      const started = Date.now();
+      expect(isStacksFile(file)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CDK assemblies nested deeper than permchain reads', () => {
   it('are reported, not dropped without a word', () => {
     const root = mkdtempSync(join(tmpdir(), 'permchain-cdk-deep-'));
