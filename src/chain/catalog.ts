@@ -736,6 +736,22 @@ export function artifactObjectKey(pipelineName: string, artifactName: string): s
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 
 /**
+ * The ARN a parameter reference is authorized on: a name or an ARN, with an optional version or
+ * label selector (`name:3`, `name:prod`), which GetParameters takes in `Names`
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html) and
+ * which is not part of the parameter's ARN. Parameter names hold no `:`
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html).
+ */
+function parameterArnOf(name: string, facts: ActionFacts): string {
+  if (name.startsWith('arn:')) {
+    const parts = name.split(':');
+    return parts.length > 6 ? parts.slice(0, 6).join(':') : name;
+  }
+  const bare = name.split(':')[0]!.replace(/^\//, '');
+  return `arn:${facts.partition}:ssm:${facts.actionRegion}:${facts.actionAccount}:parameter/${bare}`;
+}
+
+/**
  * A Secrets Manager secret id as CodeBuild takes it (`secret-id:json-key:version-stage:version-id`,
  * the secret id a name or an ARN: https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager)
  * as the secret's ARN. A secret's ARN ends in `-` and six random characters
@@ -956,11 +972,7 @@ function resolvePlaceholder(
       if (cb.referencesUnknown) return unknown(cb.referencesUnknown);
       return {
         kind: 'list',
-        values: (cb.parameters ?? []).map((name) =>
-          name.startsWith('arn:')
-            ? name
-            : `arn:${facts.partition}:ssm:${facts.actionRegion}:${facts.actionAccount}:parameter/${name.replace(/^\//, '')}`,
-        ),
+        values: (cb.parameters ?? []).map((name) => parameterArnOf(name, facts)),
       };
     case 'CodeBuild.SecretArn':
       if (!cb) return unknown(noProject);

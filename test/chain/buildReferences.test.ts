@@ -100,6 +100,22 @@ describe('parameters and secrets a CodeBuild project reads', () => {
     ]);
   });
 
+  it('are checked on the parameter itself when a version or label selects a value of it', () => {
+    const { text } = links((dir) =>
+      actionVariables(dir, [
+        { name: 'A', value: 'platform-web-flags:3', type: 'PARAMETER_STORE' },
+        { name: 'B', value: '/platform/web/api-url:prod', type: 'PARAMETER_STORE' },
+        { name: 'C', value: `${PARAMETERS}/platform/web/other:7`, type: 'PARAMETER_STORE' },
+      ]),
+    );
+    expect(text).toEqual([
+      `Allowed ${PARAMETERS}/platform/web/api-url`,
+      `Allowed ${PARAMETERS}/platform/web/other`,
+      `ImplicitlyDenied ${PARAMETERS}/platform-web-flags`,
+      `Allowed ${SECRETS}:platform/npm-token-Xy12Ab`,
+    ]);
+  });
+
   it('include the private registry credential', () => {
     const { text } = links((dir) => {
       projectVariables(dir, []);
