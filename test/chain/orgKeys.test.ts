@@ -9,7 +9,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
@@ -20,8 +20,15 @@ const TOOLS_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-pipel
 const PROD_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
 const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
 
+/** Scenario copies of this file, removed after its tests. */
+const COPIES: string[] = [];
+afterAll(() => {
+  for (const d of COPIES) rmSync(d, { recursive: true, force: true });
+});
+
 function copy(edit?: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-org-keys-'));
+  COPIES.push(dir);
   cpSync(SCENARIO, dir, { recursive: true });
   edit?.(dir);
   return dir;
@@ -178,6 +185,7 @@ describe('SCP denials when the management account is not known', () => {
 
   const assumeLink = (edit?: (dir: string) => void): ReportLink => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-scp-mgmt-'));
+    COPIES.push(dir);
     cpSync(SCP_SCENARIO, dir, { recursive: true });
     edit?.(dir);
     return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.find((l) => l.id === ASSUME)!;

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
 import { processIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -32,8 +32,16 @@ const WEST = 'arn:aws:codepipeline:us-west-2:111111111111:demo-app';
 
 const cli = runCli;
 
+/** Temporary folders of this file, removed after its tests. */
+const TEMP_DIRS: string[] = [];
+afterAll(() => {
+  for (const d of TEMP_DIRS) rmSync(d, { recursive: true, force: true });
+});
+
 function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));
+  TEMP_DIRS.push(dir);
+  return dir;
 }
 
 function demoCopy(): string {
