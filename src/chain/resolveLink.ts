@@ -240,7 +240,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). DescribeKey and the
  * management operations work in other states too.
  */
-function worksInAnyKeyState(permission: string): boolean {
+export function worksInAnyKeyState(permission: string): boolean {
   const p = permission.toLowerCase();
   if (!p.startsWith('kms:')) return true;
   const op = p.slice(4);
