@@ -79,18 +79,23 @@ describe('keys every call of a kind carries', () => {
     expect(all.filter((l) => l.decision !== 'Allowed')).toEqual([]);
   });
 
-  it('a Deny below TLS 1.2 denies nothing; an allow that requires TLS 1.2 or later allows', () => {
+  it('TLS is 1.2 or 1.3: a Deny below 1.3 is Unknown; an allow that requires 1.2 or later allows', () => {
     const deny = links((dir) =>
       addBucketStatement(dir, {
-        Sid: 'OldTls',
+        Sid: 'OnlyTls13',
         Effect: 'Deny',
         Principal: '*',
         Action: 's3:*',
         Resource: `arn:aws:s3:::${BUCKET}/*`,
-        Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+        Condition: { NumericLessThan: { 's3:TlsVersion': '1.3' } },
       }),
     );
-    expect(deny.filter((l) => l.decision !== 'Allowed')).toEqual([]);
+    const objects = deny.filter((l) => onBucket(l) && l.resource.includes(`${BUCKET}/`));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const l of objects) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('s3:TlsVersion');
+    }
     // the prod account's object grants, narrowed to TLS 1.2 or later
     const narrowed = links((dir) =>
       editJson(`${dir}/${BUCKET_FILE}`, (doc) => {
