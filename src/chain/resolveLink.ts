@@ -513,6 +513,30 @@ function sidesOf(model: Model): { principals: Map<string, Side>; resources: Map<
   return sides;
 }
 
+/**
+ * The other values of the S3 keys gather() sets on every S3 link, tried when a policy tests the
+ * key: a presigned URL, TLS 1.3 (one shared object each: no allocation per link).
+ */
+const S3_TRIALS: readonly { readonly lower: string; readonly trial: KeyTrial }[] = [
+  {
+    lower: 's3:authtype',
+    trial: {
+      key: {
+        key: 's3:authType',
+        what: 'whether the call is signed in its headers or is a presigned URL',
+      },
+      values: ['REST-QUERY-STRING'],
+    },
+  },
+  {
+    lower: 's3:tlsversion',
+    trial: {
+      key: { key: 's3:TlsVersion', what: 'the TLS version of the call (1.2 or 1.3)' },
+      values: ['1.3'],
+    },
+  },
+];
+
 function gather(model: Model, spec: LinkSpec): Gathered {
   const sides = sidesOf(model);
   let ps = EMPTY_SIDE;
@@ -619,20 +643,11 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     );
     if (found) trials.push(...found);
   }
-  const tests = (k: string): boolean => ps.tested?.has(k) === true || rs.tested?.has(k) === true;
-  if (service === 's3' && tests('s3:authtype'))
-    trials.push({
-      key: {
-        key: 's3:authType',
-        what: 'whether the call is signed in its headers or is a presigned URL',
-      },
-      values: ['REST-QUERY-STRING'],
-    });
-  if (service === 's3' && tests('s3:tlsversion'))
-    trials.push({
-      key: { key: 's3:TlsVersion', what: 'the TLS version of the call (1.2 or 1.3)' },
-      values: ['1.3'],
-    });
+  if (service === 's3') {
+    for (const t of S3_TRIALS)
+      if (ps.tested?.has(t.lower) === true || rs.tested?.has(t.lower) === true)
+        trials.push(t.trial);
+  }
   if (
     service === 'sts' &&
     context['aws:RequestedRegion'] !== 'us-east-1' &&
