@@ -1,9 +1,9 @@
 /**
  * Read and parse one JSON file the user named (a request file, a baseline, a task definition
- * template): refused above a size limit (before and while reading) and when it is not a regular
- * file (a device or FIFO may never end), a byte-order mark ignored, and every failure a
- * message of its own. A message never quotes the file's text (it may hold secrets): a parse
- * error says where, by line and column.
+ * template, a snapshot file): refused above a size limit (before and while reading) and when it
+ * is not a regular file (a device or FIFO may never end), decoded as UTF-8 or, after a
+ * byte-order mark, UTF-16, and every failure a message of its own. A message never quotes the
+ * file's text (it may hold secrets): a parse error says where, by line and column.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
@@ -19,12 +19,18 @@ export type JsonFile =
 
 export type TextFile =
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly reason: 'unreadable' | 'too-large'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'unreadable' | 'too-large' | 'invalid';
+      readonly message: string;
+    };
 
 /**
- * Read one file the user named as UTF-8 text: refused when it is not a regular file (a FIFO
+ * Read one file the user named as text: refused when it is not a regular file (a FIFO
  * would block the open and the read, a device such as /dev/zero never ends) or above
- * `maxBytes` (before and while reading: the file may grow).
+ * `maxBytes` (before and while reading: the file may grow). The text is UTF-8, or UTF-16 when
+ * a byte-order mark says so (Windows PowerShell 5 writes `aws ... > file.json` as UTF-16LE with
+ * one); a byte-order mark is not part of the text.
  */
 export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): TextFile {
   let fd: number | undefined;
@@ -35,17 +41,12 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
     if (stat.isDirectory()) return unreadable('EISDIR');
     // a device or FIFO has no size to check and may never end (/dev/zero)
     if (!stat.isFile()) return { ok: false, reason: 'unreadable', message: 'not a regular file' };
-    const tooLarge = {
-      ok: false,
-      reason: 'too-large',
-      message: `file is larger than ${maxBytes} bytes`,
-    } as const;
-    if (stat.size > maxBytes) return tooLarge;
+    if (stat.size > maxBytes) return tooLarge(maxBytes);
     let buf = Buffer.allocUnsafe(stat.size + 1);
     let total = 0;
     for (;;) {
       if (total === buf.length) {
-        if (total > maxBytes) return tooLarge;
+        if (total > maxBytes) return tooLarge(maxBytes);
         const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
         buf.copy(bigger, 0, 0, total);
         buf = bigger;
@@ -54,8 +55,8 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
       if (n === 0) break;
       total += n;
     }
-    if (total > maxBytes) return tooLarge;
-    return { ok: true, text: buf.toString('utf8', 0, total) };
+    if (total > maxBytes) return tooLarge(maxBytes);
+    return decode(buf, total);
   } catch (err) {
     return unreadable((err as NodeJS.ErrnoException).code);
   } finally {
@@ -66,8 +67,7 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
 export function readJsonText(path: string): JsonFile {
   const read = readTextFile(path);
   if (!read.ok) return read;
-  let text = read.text;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = read.text;
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
@@ -75,6 +75,34 @@ export function readJsonText(path: string): JsonFile {
       err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text, err)}`;
     return { ok: false, reason: 'invalid', message };
   }
+}
+
+function tooLarge(maxBytes: number): TextFile & { ok: false } {
+  return { ok: false, reason: 'too-large', message: `file is larger than ${maxBytes} bytes` };
+}
+
+/**
+ * The text of `buf[0, end)`: UTF-16 after its byte-order mark (FF FE little-endian, FE FF
+ * big-endian), else UTF-8 without its mark (EF BB BF); bytes that are not valid UTF-8 are read
+ * as U+FFFD. `buf` is the caller's own: a big-endian text is swapped in place.
+ */
+function decode(buf: Buffer, end: number): TextFile {
+  const b0 = end >= 2 ? buf[0] : undefined;
+  const b1 = end >= 2 ? buf[1] : undefined;
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    if (end % 2 !== 0) {
+      return {
+        ok: false,
+        reason: 'invalid',
+        message: 'not valid UTF-16 text: it has a byte-order mark and an odd number of bytes',
+      };
+    }
+    const body = buf.subarray(2, end);
+    if (b0 === 0xfe) body.swap16();
+    return { ok: true, text: body.toString('utf16le') };
+  }
+  const start = end >= 3 && b0 === 0xef && b1 === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return { ok: true, text: buf.toString('utf8', start, end) };
 }
 
 function unreadable(code: string | undefined): TextFile & { ok: false } {
