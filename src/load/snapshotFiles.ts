@@ -2,14 +2,19 @@
  * The only file-system code of the snapshot loader: list folders, read JSON files. Everything
  * is synchronous and sorted so a snapshot always loads the same way.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../problems.js';
-import { where } from './jsonFile.js';
+import { readJsonText } from './jsonFile.js';
 
 export interface DirEntry {
   readonly name: string;
   readonly isDir: boolean;
+  /**
+   * There is something to read that is not a folder: a regular file, or a FIFO, device or socket
+   * (a link to /dev/zero), which `readJson` refuses with a problem naming it rather than leaving
+   * it out without a word as if the file were absent.
+   */
   readonly isFile: boolean;
 }
 
@@ -28,7 +33,8 @@ export function listDir(absDir: string): DirEntry[] {
       // are only walked to a fixed depth, or once each (snapshotRegion.ts: jsonFilesDeep), so a
       // link loop cannot hang the loader
       const st = statSync(join(absDir, name));
-      out.push({ name, isDir: st.isDirectory(), isFile: st.isFile() });
+      const isDir = st.isDirectory();
+      out.push({ name, isDir, isFile: !isDir });
     } catch {
       // a dangling link (or an entry that cannot be looked at): neither a file nor a folder, so
       // readers that need a file skip it; a reader for which its absence matters sees it
@@ -64,42 +70,32 @@ export function jsonBaseName(name: string): string | undefined {
   return name.endsWith('.json') && name.length > 5 ? name.slice(0, -5) : undefined;
 }
 
+const READ_IDS = {
+  unreadable: 'snapshot.file.unreadable',
+  'too-large': 'snapshot.file.too-large',
+  invalid: 'snapshot.json.invalid',
+} as const;
+
 /**
- * Parse one snapshot file. Not readable or not JSON → a problem and undefined. The message
- * never quotes the file's text: it may hold secrets.
+ * Parse one snapshot file, read as every file the user names is (jsonFile.ts: a regular file of
+ * at most 64 MB, UTF-8 or UTF-16 after a byte-order mark). Not readable or not JSON → a problem
+ * and undefined. The message never quotes the file's text: it may hold secrets.
  */
 export function readJson(
   root: string,
   rel: string,
   problems: Problem[],
 ): { value: unknown } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(root, rel), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    problems.push({
-      file: rel,
-      pointer: '',
-      message: `cannot read file: ${code}`,
-      id: 'snapshot.file.unreadable',
-      severity: 'error',
-    });
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch (e) {
-    problems.push({
-      file: rel,
-      pointer: '',
-      message: `not valid json${where(text, e)}`,
-      id: 'snapshot.json.invalid',
-      severity: 'error',
-    });
-    return undefined;
-  }
+  const read = readJsonText(join(root, rel));
+  if (read.ok) return read;
+  problems.push({
+    file: rel,
+    pointer: '',
+    message: read.message,
+    id: READ_IDS[read.reason],
+    severity: 'error',
+  });
+  return undefined;
 }
 
 /** A copy of `map` whose iteration order is sorted by key, so output built from it is stable. */
