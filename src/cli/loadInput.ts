@@ -7,7 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isCdkAssembly, loadCdkAssembly } from '../load/cdk.js';
 import { loadSnapshot } from '../load/snapshot.js';
+import { readTextFile } from '../load/jsonFile.js';
 import { isStacksFile, loadSingleTemplate, loadStacksFile } from '../load/stacks.js';
+import { parseTemplateText } from '../load/templateParse.js';
 import { mergeModels } from '../load/templateMerge.js';
 import type { Model } from '../model/types.js';
 import type { Problem } from '../problems.js';
@@ -52,7 +54,9 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
         model = loadSnapshot(path);
         snapshotRoot = path;
       }
-    } else if (isStacksFile(path)) {
+    } else if (isStacksFile(path) || unparsable(path)) {
+      // a YAML or JSON file that cannot be read or parsed may be a stacks file with a typo: it
+      // is reported as `--stacks` reports it (where it fails to parse), not as unrecognised
       model = loadStacksFile(path).model;
     } else {
       problems.push(
@@ -110,6 +114,20 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
     model = { root: resolve(cwd), accounts: new Map(), organization: undefined, problems: [] };
   }
   return { model, problems, ...(snapshotRoot !== undefined ? { snapshotRoot } : {}) };
+}
+
+/**
+ * A `.yaml`, `.yml` or `.json` file that cannot be read, or whose text is not YAML or JSON (the
+ * check `loadStacksFile` makes). One that parses but is no stacks file is not: it is something
+ * else (a template, given without `--template`).
+ */
+function unparsable(path: string): boolean {
+  if (!/\.(ya?ml|json)$/i.test(path)) return false;
+  const read = readTextFile(path);
+  if (!read.ok) return true;
+  return parseTemplateText(read.text, path).problems.some(
+    (p) => p.id === 'template.syntax.invalid',
+  );
 }
 
 function inputProblem(file: string, message: string, id: string): Problem {
