@@ -3,7 +3,7 @@
  * verdict, denied, unknown), the expired baseline entries, then each broken link in a `<details>`
  * block, those that fail the run first, most severe first. Stays under GitHub's comment limit (65,536
  * characters) by cutting whole link blocks and saying how many were left out. User values are
- * escaped so they cannot open markup, tables, emphasis, @mentions or #references.
+ * escaped so they cannot open markup, tables, emphasis, links, @mentions or #references.
  */
 import { formatProblem, sortProblems } from '../problems.js';
 import { asUri } from './asUri.js';
@@ -43,15 +43,26 @@ const ENTITY: Readonly<Record<string, string>> = {
   '"': '&quot;',
 };
 
+/** splits the text node after an `@` or `#`, so GitHub sees no mention or reference */
+const AUTOLINK_BREAK = '<!-- -->';
+
 /**
  * Inline text safe in a table cell, a `<summary>` or a paragraph: HTML specials become
- * entities, markdown specials and `@`/`#` become numeric references (GitHub decodes them for
- * display but does not parse them as syntax), newlines become spaces.
+ * entities, markdown specials become numeric references, newlines become spaces.
+ *
+ * GitHub finds @mentions and #references after rendering, in the decoded text, so `&#64;` alone
+ * still mentions and `&#35;12` still links (https://github.com/github/cmark-gfm/issues/181,
+ * https://github.com/github/markup/issues/1168): an empty HTML comment after the `@` or `#`
+ * splits the text node, which ends both, and is not part of the text a reader copies. The GFM
+ * autolink extension (https://github.github.com/gfm/#autolinks-extension-) links `scheme://`,
+ * `www.` and `local@domain` in any text, even inside a raw `<code>` element: the `:` before `//`
+ * and the first `w` of `www.` become references, which it does not read as such.
  */
 export function escapeMarkdown(s: string): string {
   return sanitizeForTerminal(toWellFormed(s).replace(/\r\n|\r|\n/g, ' ')).replace(
-    /[&<>"'|`*_[\]\\~#@]/g,
-    (c) => ENTITY[c] ?? `&#${c.charCodeAt(0)};`,
+    /(@(?=[A-Za-z0-9])|#(?=[0-9]))|[&<>"'|`*_[\]\\~@#]|:(?=\/\/)|[wW](?=[wW]{2}\.)/g,
+    (c: string, mentionOrReference: string | undefined) =>
+      (ENTITY[c] ?? `&#${c.charCodeAt(0)};`) + (mentionOrReference ? AUTOLINK_BREAK : ''),
   );
 }
 

@@ -372,7 +372,7 @@ describe('diffReports', () => {
     const md = renderDiffMarkdown(d);
     expect(md).toContain('#### newly denied (1)');
     expect(md).toContain(
-      '| <code>app-release</code> | <code>cross-account.assume-role&#64;Deploy/DeployProd</code> | Allowed -&gt; ExplicitlyDenied |',
+      '| <code>app-release</code> | <code>cross-account.assume-role&#64;<!-- -->Deploy/DeployProd</code> | Allowed -&gt; ExplicitlyDenied |',
     );
     expect(diffBreaks(d)).toBe(true);
     const same = diffReports(before, before);

@@ -92,7 +92,7 @@ describe('markdown', () => {
       expect([4, 6]).toContain(cells);
     }
     expect(escapeMarkdown('@octocat #12 *x* _y_ `z` [a](b) <i>&')).toBe(
-      '&#64;octocat &#35;12 &#42;x&#42; &#95;y&#95; &#96;z&#96; &#91;a&#93;(b) &lt;i&gt;&amp;',
+      '&#64;<!-- -->octocat &#35;<!-- -->12 &#42;x&#42; &#95;y&#95; &#96;z&#96; &#91;a&#93;(b) &lt;i&gt;&amp;',
     );
     expect(escapeMarkdown('a\r\nb\u001bc')).toBe('a b&#92;x1bc');
   });
