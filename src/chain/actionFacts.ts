@@ -3,7 +3,7 @@
  * A group of facts that the snapshot does not hold stays undefined (links that need it are
  * Unknown) and the file that would settle it is recorded in `gaps`.
  */
-import { parseArn, partitionOfRegion } from '../model/arn.js';
+import { isAccountId, parseArn, partitionOfRegion } from '../model/arn.js';
 import {
   findBucket,
   findCodeBuildProject,
@@ -19,6 +19,7 @@ import { buildspecReferences, namesBuildspec } from '../model/buildspec.js';
 import type {
   ActionModel,
   CodeBuildProjectModel,
+  CodeBuildSourceModel,
   EventsModel,
   Model,
   PipelineModel,
@@ -752,8 +753,23 @@ const ARTIFACT_TYPES = new Set(['CODEPIPELINE', 'NO_ARTIFACTS', 'S3']);
  * (https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html).
  * CODEPIPELINE and NO_SOURCE sources, and CODEPIPELINE and NO_ARTIFACTS artifacts, are the
  * pipeline's artifacts (already links of their own) or nothing. A GitHub, GitHub Enterprise,
- * Bitbucket or GitLab source is fetched with an OAuth app, a token or a connection, not an IAM
- * call of the role to a resource the snapshot names: no link (see the catalog entries' notes).
+ * Bitbucket or GitLab source is fetched with an OAuth app, a token or a connection. Only a
+ * connection the source names itself (`auth: {type: CODECONNECTIONS, resource: <connection
+ * ARN>}`) is an IAM call of the role to a resource the input names: the project role needs
+ * `codeconnections:GetConnectionToken` and `codeconnections:GetConnection` on it
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html, and for
+ * a connection set on one source, "source level credentials",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html). The
+ * catalog requires the `codestar-connections` twins of both as well: the docs do not settle which
+ * prefix IAM evaluates (the connections guide says a policy's prefix must match the ARN's,
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html; CodePipeline that
+ * UseConnection needs both whatever the ARN's prefix,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html),
+ * so both are taken as required, as for UseConnection (aws-facts.md 1.2). A source
+ * without `auth` uses the project's fallback credential or the account's default one
+ * (multiple-access-tokens.html), which no snapshot holds: no link. OAUTH and SECRETS_MANAGER
+ * auth make no connection link either.
  *
  * A CodeCommit location is its HTTPS clone URL, `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>`
  * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html: "the HTTPS
@@ -771,19 +787,24 @@ export function secondaryFetches(
   | 'secondarySourceObjectArns'
   | 'secondaryRepositoriesUnknown'
   | 'secondarySourceObjectsUnknown'
+  | 'secondaryConnectionArns'
+  | 'secondaryConnectionsUnknown'
   | 'secondaryArtifacts'
   | 'secondaryArtifactsUnknown'
 > {
   const repositories = new Set<string>();
   const objects = new Set<string>();
+  const connections = new Set<string>();
   // every reason, so that each place the input does not settle is named
   const repositoriesUnknown: string[] = [];
   const objectsUnknown: string[] = [];
+  const connectionsUnknown: string[] = [];
   const project_ = `project \`${project.name}\``;
   project.secondarySources.forEach((s, i) => {
     const place = secondaryPlace(project, 'sources', i);
     const label = `secondary source ${s.sourceIdentifier ? `\`${s.sourceIdentifier}\`` : i + 1} of ${project_}`;
     const type = s.type;
+    const connection = sourceConnection(project, s, label, place);
     let open: string | undefined;
     if (type === undefined || type === '') open = `${label} has no type (${place})`;
     else if (PLACEHOLDER_PATTERN.test(type))
@@ -791,10 +812,16 @@ export function secondaryFetches(
     else if (!SOURCE_TYPES.has(type.toUpperCase()))
       open = `${label} has the type \`${type}\`, which permchain does not know (${place})`;
     if (open !== undefined) {
-      // any type: a CodeCommit repository or an S3 object may be fetched
+      // any type: a CodeCommit repository or an S3 object may be fetched, and a source that
+      // names a connection (or may) may be of a provider fetched through it
       repositoriesUnknown.push(open);
       objectsUnknown.push(open);
+      if (connection !== undefined) connectionsUnknown.push(open);
       return;
+    }
+    if (connection !== undefined && CONNECTION_SOURCE_TYPES.has(type!.toUpperCase())) {
+      if (connection.arn !== undefined) connections.add(connection.arn);
+      else connectionsUnknown.push(connection.unknown);
     }
     const location = s.location ?? '';
     switch (type!.toUpperCase()) {
@@ -866,6 +893,10 @@ export function secondaryFetches(
     ...(objectsUnknown.length > 0
       ? { secondarySourceObjectsUnknown: objectsUnknown.join('; ') }
       : {}),
+    ...(connections.size > 0 ? { secondaryConnectionArns: [...connections].sort() } : {}),
+    ...(connectionsUnknown.length > 0
+      ? { secondaryConnectionsUnknown: connectionsUnknown.join('; ') }
+      : {}),
     ...(artifacts.size > 0
       ? {
           secondaryArtifacts: [...artifacts.entries()]
@@ -877,6 +908,85 @@ export function secondaryFetches(
       ? { secondaryArtifactsUnknown: artifactsUnknown.join('; ') }
       : {}),
   };
+}
+
+/**
+ * Source types whose `auth` may name a connection: GitHub and GitHub Enterprise Server
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html), Bitbucket
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html) and
+ * GitLab (https://docs.aws.amazon.com/codebuild/latest/userguide/access-tokens-gitlab-overview.html).
+ * The other types are fetched without one (CodeCommit, S3) or not by the build (CODEPIPELINE,
+ * NO_SOURCE): their `auth` makes no link.
+ */
+const CONNECTION_SOURCE_TYPES = new Set([
+  'BITBUCKET',
+  'GITHUB',
+  'GITHUB_ENTERPRISE',
+  'GITLAB',
+  'GITLAB_SELF_MANAGED',
+]);
+
+/** Auth types (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html). */
+const AUTH_TYPES = new Set(['CODECONNECTIONS', 'OAUTH', 'SECRETS_MANAGER']);
+
+/**
+ * The connection a source's `auth` names, or why it is not known; undefined when the source
+ * names none (no auth, OAUTH or SECRETS_MANAGER). A CODECONNECTIONS auth's `resource` is the
+ * connection ARN ("The connection ARN if your authType is CODECONNECTIONS",
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceCredentialsInfo.html), of
+ * either prefix: `arn:<partition>:codestar-connections:<region>:<account>:connection/<id>` or
+ * `arn:<partition>:codeconnections:…` (connections made since July 2024,
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/security_iam_id-based-policy-examples-connections.html).
+ * A resource missing, of another form, or not settled leaves the connection unknown: never no
+ * link.
+ */
+function sourceConnection(
+  project: CodeBuildProjectModel,
+  s: CodeBuildSourceModel,
+  label: string,
+  place: string,
+):
+  | { readonly arn: string; readonly unknown?: undefined }
+  | { readonly arn?: undefined; readonly unknown: string }
+  | undefined {
+  const type = s.authType;
+  if (type === undefined || type === '') return undefined;
+  if (PLACEHOLDER_PATTERN.test(type))
+    return { unknown: `the auth type of ${label} is \`${type}\`, which the input does not settle` };
+  const upper = type.toUpperCase();
+  // a template project is located at `/Resources/<id>`; a snapshot one in batch-get-projects
+  const auth = project.location.pointer.startsWith('/Resources/') ? 'Auth' : 'auth';
+  if (!AUTH_TYPES.has(upper))
+    return {
+      unknown: `${label} has the auth type \`${type}\`, which permchain does not know, so whether the build takes a token from a connection is not known (${place}/${auth}/${auth === 'Auth' ? 'Type' : 'type'})`,
+    };
+  if (upper !== 'CODECONNECTIONS') return undefined;
+  const resource = s.authResource;
+  const at = `${place}/${auth}/${auth === 'Auth' ? 'Resource' : 'resource'}`;
+  // the loaders keep an ARN only (an OAUTH resource can be a token): anything else is absent here
+  if (resource === undefined || resource === '')
+    return {
+      unknown: `CODECONNECTIONS ${label} names no connection ARN (its auth resource is missing or not an ARN), so the connection the build takes its token from is not known (${at})`,
+    };
+  if (PLACEHOLDER_PATTERN.test(resource))
+    return {
+      unknown: `the connection of ${label} is \`${resource}\`, which the input does not settle`,
+    };
+  if (!isConnectionArn(resource))
+    return {
+      unknown: `the auth resource \`${resource}\` of CODECONNECTIONS ${label} is not a connection ARN (\`arn:<partition>:codeconnections:<region>:<account>:connection/<id>\`, or \`codestar-connections\`), so the connection the build takes its token from is not known (${at})`,
+    };
+  return { arn: resource };
+}
+
+/** `arn:<partition>:(codestar-connections|codeconnections):<region>:<account>:connection/<id>`. */
+function isConnectionArn(value: string): boolean {
+  const arn = parseArn(value);
+  if (!arn) return false;
+  if (arn.service !== 'codeconnections' && arn.service !== 'codestar-connections') return false;
+  if (arn.region === '' || !isAccountId(arn.account)) return false;
+  const id = arn.resource.startsWith('connection/') ? arn.resource.slice('connection/'.length) : '';
+  return id !== '' && !id.includes('/') && !id.includes(':');
 }
 
 /** Where a project's secondary source or artifact `i` is: `file#pointer`. */

@@ -182,6 +182,11 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       "the object of each of the project's S3 secondary sources (`arn:<partition>:s3:::<bucket>/<key>`, a folder `…/*`), which the build downloads with the service role",
     list: true,
   },
+  'CodeBuild.SecondarySourceConnectionArn': {
+    description:
+      "the connection (either ARN prefix) of each of the project's secondary sources whose auth is CODECONNECTIONS, which the build takes its token from with the service role",
+    list: true,
+  },
   'CodeBuild.SecondaryArtifactObjectArn': {
     description:
       "the objects each of the project's S3 secondary artifacts writes (`arn:<partition>:s3:::<bucket>/*`), uploaded with the service role",
@@ -991,6 +996,10 @@ function resolvePlaceholder(
       if (!cb) return unknown(noProject);
       if (cb.secondarySourceObjectsUnknown) return unknown(cb.secondarySourceObjectsUnknown);
       return { kind: 'list', values: cb.secondarySourceObjectArns ?? [] };
+    case 'CodeBuild.SecondarySourceConnectionArn':
+      if (!cb) return unknown(noProject);
+      if (cb.secondaryConnectionsUnknown) return unknown(cb.secondaryConnectionsUnknown);
+      return { kind: 'list', values: cb.secondaryConnectionArns ?? [] };
     case 'CodeBuild.SecondaryArtifactObjectArn': {
       if (!cb) return unknown(noProject);
       if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);

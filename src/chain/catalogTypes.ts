@@ -230,6 +230,14 @@ export interface CodeBuildProjectFacts {
   readonly secondaryRepositoriesUnknown?: string;
   /** set when the input does not settle an S3 secondary source's object: why */
   readonly secondarySourceObjectsUnknown?: string;
+  /**
+   * the connections of the project's secondary sources whose `auth` is CODECONNECTIONS, which
+   * the build takes a token from with the service role (connection ARNs as written, with the
+   * `codestar-connections` or the `codeconnections` prefix)
+   */
+  readonly secondaryConnectionArns?: readonly string[];
+  /** set when the input does not settle a secondary source's connection: why */
+  readonly secondaryConnectionsUnknown?: string;
   /** the project's S3 secondary artifacts, which the build uploads itself with the service role */
   readonly secondaryArtifacts?: readonly CodeBuildSecondaryArtifact[];
   /** set when the input does not settle a secondary artifact's type or bucket: why */

@@ -928,6 +928,8 @@ const SAMPLE_ARNS: Record<string, string> = {
   'CloneRef.CodeCommitRepositoryArn': 'arn:aws:codecommit:eu-west-1:111111111111:x',
   'CodeBuild.SecondarySourceRepositoryArn': 'arn:aws:codecommit:eu-west-1:111111111111:x',
   'CodeBuild.SecondarySourceObjectArn': 'arn:aws:s3:::bucket/x.zip',
+  'CodeBuild.SecondarySourceConnectionArn':
+    'arn:aws:codestar-connections:eu-west-1:111111111111:connection/x',
   'CodeBuild.SecondaryArtifactObjectArn': 'arn:aws:s3:::bucket/*',
   'CodeBuild.ImageRepositoryArn': 'arn:aws:ecr:eu-west-1:111111111111:repository/x',
   'Config.StateMachineArn': 'arn:aws:states:eu-west-1:111111111111:stateMachine:x',

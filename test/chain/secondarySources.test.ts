@@ -6,7 +6,8 @@
  * s3:PutObject for them: https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html).
  * The snapshot cases edit the all-providers scenario, whose `platform-web-build` project has a
  * CodeCommit secondary source (`platform-shared`), an S3 secondary source
- * (`platform-build-deps-…/toolchain/node-20.zip`) and an S3 secondary artifact
+ * (`platform-build-deps-…/toolchain/node-20.zip`), a GitHub secondary source through a
+ * connection (`CONNECTION`, secondaryConnections.test.ts) and an S3 secondary artifact
  * (`platform-build-reports-…`), each granted to its role by its own statement.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -295,6 +296,14 @@ const IAM = `${A}/iam.json`;
 const SHARED = `arn:aws:codecommit:us-east-1:${A}:platform-shared`;
 const DEPS = `arn:aws:s3:::platform-build-deps-${A}/toolchain/node-20.zip`;
 const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/*`;
+const CONNECTION = `arn:aws:codeconnections:us-east-1:${A}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a`;
+/** the connection links of the GitHub source, allowed */
+const CONNECTION_ALLOWED = [
+  `Allowed codestar-connections:GetConnectionToken ${CONNECTION}`,
+  `Allowed codestar-connections:GetConnection ${CONNECTION}`,
+  `Allowed codeconnections:GetConnectionToken ${CONNECTION}`,
+  `Allowed codeconnections:GetConnection ${CONNECTION}`,
+];
 
 /** The web build's secondary links as `decision permission resource`, after `edit`. */
 function secondaryLinks(edit: (dir: string) => void): {
@@ -336,6 +345,7 @@ describe('a build role and its secondary sources (snapshot)', () => {
   it('passes when the role may read and write them', () => {
     expect(secondaryLinks(() => {}).text).toEqual([
       `Allowed s3:PutObject ${REPORTS}`,
+      ...CONNECTION_ALLOWED,
       `Allowed s3:GetObject ${DEPS}`,
       `Allowed s3:GetObjectVersion ${DEPS}`,
       `Allowed codecommit:GitPull ${SHARED}`,
@@ -359,6 +369,7 @@ describe('a build role and its secondary sources (snapshot)', () => {
     });
     expect(text).toEqual([
       `ImplicitlyDenied s3:PutObject ${REPORTS}`,
+      ...CONNECTION_ALLOWED,
       `ImplicitlyDenied s3:GetObject ${DEPS}`,
       `ImplicitlyDenied s3:GetObjectVersion ${DEPS}`,
       `Allowed codecommit:GitPull ${SHARED}`,
