@@ -56,7 +56,7 @@ export function renderSarif(report: Report, options: ReportOptions = {}): string
     const n: Json = {
       // the warning that no pipeline was found fails the run under failOn 'unknown'
       level: p.id === NO_PIPELINES_ID && noPipelinesFails ? 'error' : p.severity,
-      message: { text: clean(p.message) },
+      message: { text: plainMessage(p.message) },
       descriptor: { id: clean(p.id) },
     };
     if (p.file !== undefined) {
@@ -182,7 +182,7 @@ function buildResult(
     ruleIndex,
     level,
     kind: open ? 'open' : 'fail',
-    message: { text: clean(resultMessage(pipeline, link, failure)) },
+    message: { text: plainMessage(resultMessage(pipeline, link, failure)) },
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(pipeline, link) },
     properties: resultProperties(pipeline, link),
   };
@@ -222,7 +222,9 @@ function buildWarningResult(
     ruleIndex,
     level: 'note',
     kind: 'fail',
-    message: { text: clean(`${linkSentence(link)} (${where}) is allowed, but ${warning}.`) },
+    message: {
+      text: plainMessage(`${linkSentence(link)} (${where}) is allowed, but ${warning}.`),
+    },
     partialFingerprints: {
       [FINGERPRINT_KEY]: createHash('sha256')
         .update(
@@ -333,6 +335,17 @@ function fileUri(path: string): string {
     .join('/');
   if (!absolute) return encoded;
   return path.startsWith('/') ? `file://${encoded}` : `file:///${encoded}`;
+}
+
+/**
+ * A plain text message (§3.11.3) with no embedded link (§3.11.6): a `[text](destination)` in a
+ * name or Sid would be shown by a SARIF viewer as a link to any URI (or to a location of the
+ * result). Every `]` before `(` is escaped with a backslash, as is a backslash before it, so no
+ * link text can end there; nothing else changes.
+ * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ */
+function plainMessage(s: string): string {
+  return clean(s).replace(/(\\*)\](?=\()/g, (_m, slashes: string) => `${slashes}${slashes}\\]`);
 }
 
 function clean(s: string): string {

@@ -20,6 +20,7 @@ import {
   SECRETS,
   hostileSnapshot,
 } from './hostileSnapshot.js';
+import { embeddedLinks } from './sarifLinks.js';
 import { findAll, parseXml } from './xmlCheck.js';
 
 /* eslint-disable no-control-regex */
@@ -248,6 +249,12 @@ describe('analyze on a hostile snapshot', () => {
     for (const u of uris) {
       expect(u).toMatch(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+$/);
       expect(new URL(u, 'file:///repo/').pathname.startsWith('/repo/snap/')).toBe(true);
+    }
+    for (const r of run.results) {
+      expect(embeddedLinks(r.message.text)).toEqual([]);
+      expect(r.message.text).toContain(
+        '[click\\](javascript:alert(1)) [x\\](https://evil.example/phish)',
+      );
     }
     const kms = run.results.find((r) => r.ruleId === 'artifacts.input.kms-decrypt')!;
     expect(kms.message.text).toContain(HOSTILE_SID.replace('\ud800', '\ufffd'));
