@@ -201,7 +201,7 @@ function expand(id: string, f: ActionFacts): readonly ExpandedLink[] | string {
 }
 
 describe('the secondary source connection entries', () => {
-  it('ask the project role for a token and the connection, with both prefixes', () => {
+  it('ask the project role for a token and the connection, the codestar-connections twins recommended', () => {
     const f = facts({ serviceRoleArn: ROLE, secondaryConnectionArns: [OLD_PREFIX, NEW_PREFIX] });
     const links = [
       ...(expand(CODECONNECTIONS_ENTRY, f) as readonly ExpandedLink[]),
@@ -213,10 +213,10 @@ describe('the secondary source connection entries', () => {
         `${ROLE} codeconnections:GetConnection ${OLD_PREFIX} required`,
         `${ROLE} codeconnections:GetConnectionToken ${NEW_PREFIX} required`,
         `${ROLE} codeconnections:GetConnectionToken ${OLD_PREFIX} required`,
-        `${ROLE} codestar-connections:GetConnection ${NEW_PREFIX} required`,
-        `${ROLE} codestar-connections:GetConnection ${OLD_PREFIX} required`,
-        `${ROLE} codestar-connections:GetConnectionToken ${NEW_PREFIX} required`,
-        `${ROLE} codestar-connections:GetConnectionToken ${OLD_PREFIX} required`,
+        `${ROLE} codestar-connections:GetConnection ${NEW_PREFIX} recommended`,
+        `${ROLE} codestar-connections:GetConnection ${OLD_PREFIX} recommended`,
+        `${ROLE} codestar-connections:GetConnectionToken ${NEW_PREFIX} recommended`,
+        `${ROLE} codestar-connections:GetConnectionToken ${OLD_PREFIX} recommended`,
       ].sort(),
     );
     for (const l of links) expect(l.context).toEqual({});
@@ -253,6 +253,8 @@ interface Found {
   principals: string[];
   deniedBy: string[];
   why: string[];
+  levels: string[];
+  verdict: string;
 }
 
 /** The web build's connection links of its secondary sources, after `edit`. */
@@ -270,6 +272,8 @@ function connectionLinks(edit: (dir: string) => void): Found {
         .flatMap((l) => l.deniedBy.map((d) => `${l.permission} ${d.policyType}`))
         .sort(),
       why: found.map((l) => l.why),
+      levels: found.map((l) => `${l.permission} ${l.level}`).sort(),
+      verdict: p.verdict,
     };
   });
 }
@@ -320,8 +324,8 @@ describe('a build role and the connection of a secondary source (snapshot)', () 
     expect(deniedBy).toEqual(BOTH_PREFIXES.map((a) => `${a} identity`).sort());
   });
 
-  it('is denied the codestar-connections twins when the role grants only what CodeBuild documents', () => {
-    const { text } = connectionLinks((dir) =>
+  it('passes with a warning on the codestar-connections twins when the role grants only what CodeBuild documents', () => {
+    const { text, levels, verdict } = connectionLinks((dir) =>
       regrant(dir, {
         Effect: 'Allow',
         Action: ['codeconnections:GetConnectionToken', 'codeconnections:GetConnection'],
@@ -336,6 +340,14 @@ describe('a build role and the connection of a secondary source (snapshot)', () 
         `ImplicitlyDenied codestar-connections:GetConnectionToken ${CONNECTION}`,
       ].sort(),
     );
+    // CodeBuild documents only the codeconnections actions: the twins warn, the build passes
+    expect(levels).toEqual([
+      'codeconnections:GetConnection required',
+      'codeconnections:GetConnectionToken required',
+      'codestar-connections:GetConnection recommended',
+      'codestar-connections:GetConnectionToken recommended',
+    ]);
+    expect(verdict).toBe('pass');
   });
 
   it('checks a codestar-connections connection ARN as written', () => {

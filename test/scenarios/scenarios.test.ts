@@ -443,8 +443,6 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.output-put-object:s3:PutObject Unknown`,
         `${BUILD}:codebuild-project.parameter-store-get-parameters:ssm:GetParameters Unknown`,
         `${BUILD}:codebuild-project.secondary-artifact-put-object:s3:PutObject Unknown`,
-        `${BUILD}:codebuild-project.secondary-source-codestar-connections-connection:codestar-connections:GetConnectionToken Unknown`,
-        `${BUILD}:codebuild-project.secondary-source-codestar-connections-connection:codestar-connections:GetConnection Unknown`,
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnectionToken Unknown`,
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnection Unknown`,
         `${BUILD}:codebuild-project.secondary-source-get-object:s3:GetObject Unknown`,
