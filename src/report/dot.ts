@@ -10,8 +10,8 @@ import { toWellFormed } from './summarize.js';
 import type { Report } from './types.js';
 
 /**
- * A double-quoted DOT string: `\` and `"` escaped; line breaks and other controls become `\n`
- * or spaces (a backslash sequence like `\N` would otherwise be expanded by Graphviz).
+ * A double-quoted DOT string: `\` and `"` escaped (a backslash sequence like `\N` would
+ * otherwise be expanded by Graphviz); line breaks become `\n`, other controls spaces.
  */
 export function escapeDot(s: string): string {
   return (
@@ -19,8 +19,9 @@ export function escapeDot(s: string): string {
       .replace(/\\/g, '\\\\')
       .replace(/"/g, '\\"')
       .replace(/\r\n|\r|\n/g, '\\n')
+      // other controls (C0, DEL, C1), separators and bidirectional controls (CVE-2021-42574)
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ')
   );
 }
 

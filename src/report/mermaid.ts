@@ -10,14 +10,22 @@ import type { ReportOptions } from './options.js';
 import { toWellFormed } from './summarize.js';
 import type { Report } from './types.js';
 
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and the bidirectional
+ * controls that reorder displayed text (U+202A–U+202E, U+2066–U+2069, CVE-2021-42574): a
+ * label shows a space for each.
+ */
+/* eslint-disable no-control-regex */
+const CONTROL = /^[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]$/;
+const MERMAID_SPECIAL =
+  /[#"<>&|`\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
 /** Text inside a quoted mermaid label, with every character that has a meaning as `#code;`. */
 export function escapeMermaid(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return toWellFormed(s).replace(/[#"<>&|`\\\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) return ' ';
-    return `#${code};`;
-  });
+  return toWellFormed(s).replace(MERMAID_SPECIAL, (c) =>
+    CONTROL.test(c) ? ' ' : `#${c.charCodeAt(0)};`,
+  );
 }
 
 const EDGE_STYLE: Readonly<Record<GraphEdge['status'], string | undefined>> = {

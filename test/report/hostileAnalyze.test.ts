@@ -260,6 +260,24 @@ describe('analyze on a hostile snapshot', () => {
     expect(kms.message.text).toContain(HOSTILE_SID.replace('\ud800', '\ufffd'));
   });
 
+  it('mermaid and dot: no control, separator or bidirectional character in a label, names quoted', () => {
+    const mmd = first.files['report.mmd']!;
+    const dot = first.files['report.dot']!;
+    for (const text of [mmd, dot]) {
+      expect(text).not.toMatch(TERMINAL_CONTROLS);
+      expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    }
+    expect(mmd).toContain(
+      'subgraph p0["pipeline pipe #60;/script#62;#60;script#62;alert(1)#60;/script#62; #34;dq#34;',
+    );
+    expect(mmd).toContain('c1 csi bidi evil  ls ps  ffff');
+    expect(dot).toContain('label="pipeline pipe </script><script>alert(1)</script> \\"dq\\"');
+    expect(dot).toContain('c1 csi bidi evil  ls ps  ffff');
+    // Graphviz reads the file, when installed
+    const graphviz = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
+    if (!graphviz.error) expect(graphviz.status, graphviz.stderr).toBe(0);
+  });
+
   it('github: one workflow command per line, none started by a value', () => {
     const lines = first.files['report.github.txt']!.trimEnd().split('\n');
     expect(lines.length).toBe(5);
