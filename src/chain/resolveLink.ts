@@ -1237,8 +1237,29 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       crossAccountOnly: true,
     };
   }
+  if (
+    arn.service === 'codeconnections' &&
+    CONNECTION_SERVICES.has(service) &&
+    arn.resource.startsWith('connection/')
+  ) {
+    // A `codeconnections` connection can be shared with other accounts through AWS RAM (a
+    // `codestar-connections` one cannot): across accounts the share decides, and no snapshot
+    // holds it (https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html).
+    // A share only grants, so a caller side that denies still denies.
+    g.ownerPolicyUnknown = {
+      place: `the AWS RAM share of \`${spec.resource}\` with the caller's account (a snapshot holds none)`,
+      allowOnly: true,
+      crossAccountOnly: true,
+    };
+  }
   return isAccountId(arn.account) ? arn.account : spec.resourceAccount;
 }
+
+/** The two service prefixes of connection actions (codestar-connections renamed codeconnections). */
+const CONNECTION_SERVICES: ReadonlySet<string> = new Set([
+  'codeconnections',
+  'codestar-connections',
+]);
 
 /**
  * Services whose resources may carry a resource policy that snapshots do not hold: a Secrets

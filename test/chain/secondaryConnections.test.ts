@@ -255,6 +255,7 @@ interface Found {
   why: string[];
   levels: string[];
   verdict: string;
+  missing: (readonly string[])[];
 }
 
 /** The web build's connection links of its secondary sources, after `edit`. */
@@ -274,6 +275,7 @@ function connectionLinks(edit: (dir: string) => void): Found {
       why: found.map((l) => l.why),
       levels: found.map((l) => `${l.permission} ${l.level}`).sort(),
       verdict: p.verdict,
+      missing: found.map((l) => l.missing ?? []),
     };
   });
 }
@@ -362,6 +364,36 @@ describe('a build role and the connection of a secondary source (snapshot)', () 
     );
     expect(other.text).toEqual(
       BOTH_PREFIXES.map((a) => `ImplicitlyDenied ${a} ${OLD_CONNECTION}`).sort(),
+    );
+  });
+
+  it('is Unknown for a codeconnections connection of another account: a RAM share no snapshot holds decides', () => {
+    // https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html
+    const shared = CONNECTION.replace(A, '222222222222');
+    const granted = connectionLinks((dir) => {
+      setAuth(dir, { type: 'CODECONNECTIONS', resource: shared });
+      regrant(dir, { Effect: 'Allow', Action: BOTH_PREFIXES, Resource: shared });
+    });
+    expect(granted.text).toEqual(BOTH_PREFIXES.map((a) => `Unknown ${a} ${shared}`).sort());
+    for (const m of granted.missing)
+      expect(m).toEqual([
+        `the AWS RAM share of \`${shared}\` with the caller's account (a snapshot holds none)`,
+      ]);
+    // the caller's own side lacks the allow: no share can help, across accounts both must allow
+    const ungranted = connectionLinks((dir) =>
+      setAuth(dir, { type: 'CODECONNECTIONS', resource: shared }),
+    );
+    expect(ungranted.text).toEqual(
+      BOTH_PREFIXES.map((a) => `ImplicitlyDenied ${a} ${shared}`).sort(),
+    );
+    // a codestar-connections connection cannot be shared: no resource side grants it
+    const old = OLD_CONNECTION.replace(A, '222222222222');
+    const unshareable = connectionLinks((dir) => {
+      setAuth(dir, { type: 'CODECONNECTIONS', resource: old });
+      regrant(dir, { Effect: 'Allow', Action: BOTH_PREFIXES, Resource: old });
+    });
+    expect(unshareable.text).toEqual(
+      BOTH_PREFIXES.map((a) => `ImplicitlyDenied ${a} ${old}`).sort(),
     );
   });
 
