@@ -45,7 +45,12 @@ import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
 import { unsettledAction } from './snapshotUnknowns.js';
-import { placeholderOf, unsettledText, type PlaceholderKind } from '../model/placeholders.js';
+import {
+  PLACEHOLDER_PATTERN,
+  placeholderOf,
+  unsettledText,
+  type PlaceholderKind,
+} from '../model/placeholders.js';
 import {
   REFERENCE_TYPES,
   redactActionEnvironmentVariables,
@@ -1056,7 +1061,12 @@ export class ModelBuilder {
         location: str(v['Location']),
         sourceIdentifier: str(v['SourceIdentifier']),
         authType: str(auth['Type']),
-        authResource: res?.startsWith('arn:') ? res : undefined,
+        // an ARN, or a value the template does not settle (kept, so that what is missing is
+        // named by its line); an OAUTH resource can be a token and is dropped otherwise
+        authResource:
+          res !== undefined && (res.startsWith('arn:') || PLACEHOLDER_PATTERN.test(res))
+            ? res
+            : undefined,
       };
     };
     const artifacts = (v: unknown): CodeBuildArtifactsModel | undefined =>

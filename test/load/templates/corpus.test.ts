@@ -412,7 +412,11 @@ describe.skipIf(!present)(
       );
     });
 
-    it('the full clone from another account cannot use the connection: connections have no resource policy (SOURCES.md: likely deny)', () => {
+    // SOURCES.md: "likely deny": connections have no resource policy. But a codeconnections
+    // connection can be shared with other accounts through AWS RAM
+    // (https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html), which no
+    // input holds: without the share the clone is denied, with it allowed
+    it('the full clone from another account depends on a RAM share of the connection: Unknown, naming it', () => {
       const p = analyzeModel(model).pipelines[0]!;
       const clone = p.links.filter(
         (l) =>
@@ -421,8 +425,12 @@ describe.skipIf(!present)(
       );
       expect(clone).toHaveLength(1);
       expect(clone[0]!.principal.startsWith('arn:aws:iam::222222222222:role/')).toBe(true);
-      expect(clone[0]!.decision).toBe('ImplicitlyDenied');
-      expect(clone[0]!.deniedBy.map((d) => d.policyType)).toContain('resource');
+      expect(clone[0]!.decision).toBe('Unknown');
+      expect(clone[0]!.missing).toEqual([
+        `the AWS RAM share of \`${clone[0]!.resource}\` with the caller's account (a snapshot holds none)`,
+      ]);
+      expect(clone[0]!.resource.startsWith('arn:aws:codeconnections:')).toBe(true);
+      expect(clone[0]!.resource.split(':')[4]).toBe('111111111111');
     });
   },
 );
