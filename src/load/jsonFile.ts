@@ -5,9 +5,17 @@
  * byte-order mark, UTF-16, and every failure a message of its own. A message never quotes the
  * file's text (it may hold secrets): a parse error says where, by line and column.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The limit for a snapshot file: the largest text Node.js can hold (about 512 MiB). A snapshot
+ * file is an AWS CLI output, and `get-account-authorization-details` of a large account runs to
+ * well over 64 MB: refusing it would leave the whole account unknown.
+ */
+export const MAX_SNAPSHOT_FILE_BYTES = constants.MAX_STRING_LENGTH;
 
 export type JsonFile =
   | { readonly ok: true; readonly value: unknown }
@@ -36,7 +44,7 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO would wait for a writer (it is refused below)
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return unreadable('EISDIR');
     // a device or FIFO has no size to check and may never end (/dev/zero)
@@ -64,8 +72,8 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
   }
 }
 
-export function readJsonText(path: string): JsonFile {
-  const read = readTextFile(path);
+export function readJsonText(path: string, maxBytes: number = MAX_JSON_BYTES): JsonFile {
+  const read = readTextFile(path, maxBytes);
   if (!read.ok) return read;
   const text = read.text;
   try {

@@ -5,7 +5,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../problems.js';
-import { readJsonText } from './jsonFile.js';
+import { MAX_SNAPSHOT_FILE_BYTES, readJsonText } from './jsonFile.js';
 
 export interface DirEntry {
   readonly name: string;
@@ -77,8 +77,9 @@ const READ_IDS = {
 } as const;
 
 /**
- * Parse one snapshot file, read as every file the user names is (jsonFile.ts: a regular file of
- * at most 64 MB, UTF-8 or UTF-16 after a byte-order mark). Not readable or not JSON → a problem
+ * Parse one snapshot file, read as every file the user names is (jsonFile.ts: a regular file,
+ * UTF-8 or UTF-16 after a byte-order mark), up to the largest text Node.js can hold rather than
+ * 64 MB (an iam.json of a large account is larger). Not readable or not JSON → a problem
  * and undefined. The message never quotes the file's text: it may hold secrets.
  */
 export function readJson(
@@ -86,7 +87,7 @@ export function readJson(
   rel: string,
   problems: Problem[],
 ): { value: unknown } | undefined {
-  const read = readJsonText(join(root, rel));
+  const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES);
   if (read.ok) return read;
   problems.push({
     file: rel,

@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
-import { MAX_JSON_BYTES } from '../../src/load/jsonFile.js';
+import { MAX_JSON_BYTES, MAX_SNAPSHOT_FILE_BYTES } from '../../src/load/jsonFile.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../cli/runCli.js';
@@ -105,12 +105,25 @@ describe('a snapshot file that is not a regular file or is too large', () => {
 
   it('a file above the size limit is refused before it is read', () => {
     // sparse: the size is above the limit, the disk and memory used nothing
-    const r = analyzeDemo((dir) => truncateSync(join(dir, BUCKET), MAX_JSON_BYTES + 1));
+    const r = analyzeDemo((dir) => truncateSync(join(dir, BUCKET), MAX_SNAPSHOT_FILE_BYTES + 1));
     expect(r.errors).toEqual([
-      `${BUCKET}#: file is larger than ${MAX_JSON_BYTES} bytes [snapshot.file.too-large]`,
+      `${BUCKET}#: file is larger than ${MAX_SNAPSHOT_FILE_BYTES} bytes [snapshot.file.too-large]`,
     ]);
     expect(r.report.pipelines.map((p) => p.name)).toEqual(['demo-app']);
     expect(decisions(r)).toContain('Allowed');
+  });
+
+  it('a file above the 64 MB limit of other inputs is read: an iam.json of a large account is larger', () => {
+    const plain = analyzeDemo(() => {});
+    const big = analyzeDemo((dir) => {
+      const file = join(dir, PROD_IAM);
+      const text = readFileSync(file, 'utf8');
+      // the same document after 64 MiB of whitespace
+      writeFileSync(file, Buffer.concat([Buffer.alloc(MAX_JSON_BYTES, 0x20), Buffer.from(text)]));
+      expect(statSync(file).size).toBeGreaterThan(MAX_JSON_BYTES);
+    });
+    expect(big.errors).toEqual([]);
+    expect(decisions(big)).toEqual(decisions(plain));
   });
 });
 
