@@ -342,6 +342,36 @@ const EXAMPLES: readonly Example[] = [
     theirs: 'ExplicitlyDenied',
   },
   {
+    // an empty string is a null dataset: ForAllValues holds whatever the operator compares, so
+    // the Deny applies (iam-simulate compares "" with the policy's "" and the Deny does not)
+    name: 'for-all-values-on-empty-string',
+    request: {
+      principal: ROLE,
+      action: 's3:ListBucket',
+      resource: `arn:aws:s3:::art-${ACCOUNT_A}`,
+      resourceAccount: ACCOUNT_A,
+      context: { 's3:prefix': '' },
+      identityPolicies: [
+        allowAll,
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: 's3:List*',
+              Resource: '*',
+              Condition: {
+                'ForAllValues:StringNotEqualsIgnoreCase': { 's3:prefix': ['pip*', ''] },
+              },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ExplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
     // an empty string is a null dataset: `Null: false` does not hold, so the Allow does not apply
     name: 'null-on-empty-value',
     request: {

@@ -201,6 +201,16 @@ describe('set operators', () => {
     expect(holds(op, ['a', 'b'], value === undefined ? {} : { k: value })).toBe(expected);
   });
 
+  it('ForAllValues holds for an empty string whatever the operator compares ("null dataset")', () => {
+    // [OPS#Conditions_ARN, last paragraph]: "returns true if ... the context key value
+    // resolves to a null dataset, such as an empty string", even when "" is a policy value
+    expect(holds('ForAllValues:StringNotEqualsIgnoreCase', ['pip*', ''], { k: '' })).toBe(true);
+    expect(holds('ForAllValues:StringNotEquals', '', { k: '' })).toBe(true);
+    expect(holds('ForAllValues:StringEquals', 'a', { k: '' })).toBe(true);
+    // without the set operator the empty string is a value like any other
+    expect(holds('StringNotEquals', '', { k: '' })).toBe(false);
+  });
+
   it('combines set operators with wildcard, ARN, numeric and Bool operators', () => {
     expect(holds('ForAllValues:StringLike', 'env*', { k: ['env-a', 'env-b'] })).toBe(true);
     expect(holds('ForAllValues:StringLike', 'env*', { k: ['env-a', 'x'] })).toBe(false);
