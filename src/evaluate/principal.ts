@@ -176,14 +176,61 @@ export function matchPrincipal(
     return matcher.any ? 'wildcard' : undefined;
   }
   let best: PrincipalMatchKind | undefined;
-  for (const value of matcher.aws) {
-    const kind = nameKind(value, p);
-    if (kind && rank(kind) > rank(best)) best = kind;
+  if (matcher.aws.length > LONG_LIST) best = strongestName(matcher, p, lookupOf(matcher));
+  else {
+    for (const value of matcher.aws) {
+      const kind = nameKind(value, p);
+      if (kind && rank(kind) > rank(best)) best = kind;
+    }
   }
   if (best === undefined && namesAccount(matcher, p)) best = 'account';
   // `*` next to a weaker name (`{"AWS": ["*", "111122223333"]}`) still names everyone
   if (matcher.any && rank('wildcard') > rank(best)) return 'wildcard';
   return best;
+}
+
+/**
+ * Above this many AWS principals a Principal element is looked up in sets rather than scanned:
+ * a bucket or key policy naming every account of an organization is read once per link.
+ */
+const LONG_LIST = 8;
+
+interface Lookup {
+  readonly aws: ReadonlySet<string>;
+  readonly accounts: ReadonlySet<string>;
+}
+
+const LOOKUPS = new WeakMap<PrincipalMatcher, Lookup>();
+
+function lookupOf(matcher: PrincipalMatcher): Lookup {
+  let l = LOOKUPS.get(matcher);
+  if (!l) {
+    l = { aws: new Set(matcher.aws), accounts: new Set(matcher.accounts) };
+    LOOKUPS.set(matcher, l);
+  }
+  return l;
+}
+
+/**
+ * What the value loop of matchPrincipal finds, by lookups: the caller's identities are
+ * distinct strings and at most one of session, federated user and user applies, so the
+ * strongest is the first that is listed, in rank order.
+ */
+function strongestName(
+  matcher: PrincipalMatcher,
+  p: RequestPrincipal,
+  l: Lookup,
+): PrincipalMatchKind | undefined {
+  if (p.sessionArn !== undefined && l.aws.has(p.sessionArn)) return 'session';
+  if (p.federatedUserArn !== undefined && l.aws.has(p.federatedUserArn)) return 'federated';
+  if (p.userArn !== undefined && l.aws.has(p.userArn)) return 'user';
+  if (
+    p.roleArn !== undefined &&
+    (l.aws.has(p.roleArn) || (p.kind === 'session' && matcher.aws.some((v) => namesRole(v, p))))
+  )
+    return 'role';
+  if (p.accountArn !== undefined && l.aws.has(p.accountArn)) return 'account';
+  return undefined;
 }
 
 /** NotPrincipal applies unless every identity of the caller is listed (see notPrincipalApplies). */
@@ -208,6 +255,10 @@ function nameKind(value: string, p: RequestPrincipal): PrincipalMatchKind | unde
  */
 function namesAccount(matcher: PrincipalMatcher, p: RequestPrincipal): boolean {
   if (p.account === undefined) return false;
+  if (matcher.aws.length > LONG_LIST || matcher.accounts.length > LONG_LIST) {
+    const l = lookupOf(matcher);
+    return (p.accountArn !== undefined && l.aws.has(p.accountArn)) || l.accounts.has(p.account);
+  }
   if (p.accountArn !== undefined && matcher.aws.includes(p.accountArn)) return true;
   return matcher.accounts.includes(p.account);
 }
