@@ -243,6 +243,16 @@ function actionReferences(
     case 'Manual':
       refs.push(...topicRef(config['NotificationArn']));
       break;
+    case 'CloudFormationStackSet':
+    case 'CloudFormationStackInstances':
+      // the stack set's administration role assumes the execution role of each target account:
+      // the accounts a literal DeploymentTargets lists (`account_ID,account_ID`; a file of an
+      // input artifact is read at run time)
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html
+      for (const target of (str(config['DeploymentTargets']) ?? '').split(',')) {
+        if (isAccountId(target.trim())) refs.push({ kind: 'account', account: target.trim() });
+      }
+      break;
     default:
       break;
   }
