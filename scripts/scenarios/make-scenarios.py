@@ -14,6 +14,7 @@ from snapshot import (OU, ORG, M, P, PolicyString, R, ROOT, S, T, clone, doc, dr
                       find_role, inline, managed_policy, org_policy, policy_of, role, statement,
                       kms_key, stmt, trust, write_snapshot)
 from baseline import action  # noqa: E402
+from stacksets import add_stacksets  # noqa: E402
 
 SCENARIOS = {}
 
@@ -304,6 +305,11 @@ def pass_with_stage_conditions(files):
     inline(find_role(files, T, 'orders-api-pipeline-role'))['Statement'].append(
         stmt('ConditionLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [group, f'{group}:*']))
     return files
+
+
+@scenario('pass-stacksets', 'the baseline plus a DeployGuardrails stage deploying the stack set `org-guardrails` with self-managed permissions from the tools account: a CloudFormationStackSet action (a customized administration role) into prod, then a CloudFormationStackInstances action into prod and staging; every required link is allowed, exit 0')
+def pass_stacksets(files):
+    return add_stacksets(files)
 
 
 @scenario('malformed-bucket-json', 'the artifact bucket file is truncated JSON: a problem names the file, exit 2, the rest is still analyzed')

@@ -39,6 +39,7 @@ import type {
   CodeBuildProjectFacts,
   ExpandedLink,
   ReplicatedInput,
+  StackSetFacts,
 } from './catalogTypes.js';
 
 export interface FactsWithGaps {
@@ -380,6 +381,11 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
+  const stackSet =
+    STACKSET_PROVIDERS.has(action.provider) && isAwsOwned(action)
+      ? stackSetFacts(pipeline, action, actionRegion, actionAccount, partition)
+      : undefined;
+
   const replicatedInputs = replicatedInputsOf(
     model,
     pipeline,
@@ -448,6 +454,7 @@ export function actionFacts(
     ...(s3Deploy ? { s3Deploy } : {}),
     ...(notificationTopic ? { notificationTopic } : {}),
     ...(lambda ? { lambda } : {}),
+    ...(stackSet ? { stackSet } : {}),
     ...(eventsRule ? { eventsRule } : {}),
   };
   const configuredKey = store?.encryptionKey?.id;
@@ -606,6 +613,231 @@ function blueGreenTaskDefinition(
         facts,
         gap: `the role ${unknownRoles.join(', ')} that ${td.file} names without its ARN, in account ${account} (write its ARN, or give the input that defines the role)`,
       };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation StackSets
+// ---------------------------------------------------------------------------------------------
+
+const STACKSET_PROVIDERS: ReadonlySet<string> = new Set([
+  'CloudFormationStackSet',
+  'CloudFormationStackInstances',
+]);
+
+/**
+ * The defaults CodePipeline uses when the action names no role: "If you do not specify the role
+ * name, it is set to AWSCloudFormationStackSetAdministrationRole" (resp.
+ * AWSCloudFormationStackSetExecutionRole)
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
+ * The administration role is a role of the administrator account, the account the stack set is
+ * created in ("Stack sets are created in this administrator account",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html):
+ * the account of the role that calls CreateStackSet, the action's.
+ */
+const DEFAULT_ADMINISTRATION_ROLE = 'AWSCloudFormationStackSetAdministrationRole';
+const DEFAULT_EXECUTION_ROLE = 'AWSCloudFormationStackSetExecutionRole';
+
+/** An organizational unit id or an organization root id, which only SERVICE_MANAGED takes. */
+const ORG_TARGET = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+
+/** Role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** The unsettled-value text of a configuration value, or undefined when it is settled. */
+function unsettledValue(key: string, value: string): string | undefined {
+  const placeholder = PLACEHOLDER_PATTERN.exec(value)?.[0];
+  return placeholder !== undefined
+    ? `configuration \`${key}\` is \`${placeholder}\`, which the input does not settle`
+    : undefined;
+}
+
+type Settings = Pick<
+  StackSetFacts,
+  | 'permissionModel'
+  | 'permissionModelUnknown'
+  | 'administrationRoleArn'
+  | 'administrationRoleUnknown'
+  | 'executionRoleName'
+  | 'executionRoleUnknown'
+>;
+
+/**
+ * The permission model and roles a CloudFormationStackSet action configures
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html):
+ * `PermissionModel` defaults to SELF_MANAGED; `AdministrationRoleArn` and `ExecutionRoleName` are
+ * "not used for the SERVICE_MANAGED permissions model" and default to the documented names.
+ */
+function settingsOf(
+  cfg: Readonly<Record<string, string>>,
+  actionAccount: string,
+  partition: string,
+): Settings {
+  const model = cfg['PermissionModel'];
+  if (model !== undefined && model !== '') {
+    const open = unsettledValue('PermissionModel', model);
+    if (open !== undefined) return { permissionModelUnknown: open };
+    const upper = model.toUpperCase();
+    if (upper !== 'SELF_MANAGED' && upper !== 'SERVICE_MANAGED')
+      return {
+        permissionModelUnknown: `configuration \`PermissionModel\` is \`${model}\`, neither SELF_MANAGED nor SERVICE_MANAGED`,
+      };
+    if (upper === 'SERVICE_MANAGED') return { permissionModel: 'SERVICE_MANAGED' };
+  }
+  const out: { -readonly [K in keyof Settings]: Settings[K] } = { permissionModel: 'SELF_MANAGED' };
+  const admin = cfg['AdministrationRoleArn'];
+  if (admin === undefined || admin === '')
+    out.administrationRoleArn = `arn:${partition}:iam::${actionAccount}:role/${DEFAULT_ADMINISTRATION_ROLE}`;
+  else {
+    const open = unsettledValue('AdministrationRoleArn', admin);
+    const arn = parseArn(admin);
+    if (open !== undefined) out.administrationRoleUnknown = open;
+    else if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('role/'))
+      out.administrationRoleUnknown = `configuration \`AdministrationRoleArn\` is \`${admin}\`, not a role ARN`;
+    else out.administrationRoleArn = admin;
+  }
+  const exec = cfg['ExecutionRoleName'];
+  if (exec === undefined || exec === '') out.executionRoleName = DEFAULT_EXECUTION_ROLE;
+  else {
+    const open = unsettledValue('ExecutionRoleName', exec);
+    if (open !== undefined) out.executionRoleUnknown = open;
+    else if (!ROLE_NAME.test(exec))
+      out.executionRoleUnknown = `configuration \`ExecutionRoleName\` is \`${exec}\`, not a role name`;
+    else out.executionRoleName = exec;
+  }
+  return out;
+}
+
+/** The targets `DeploymentTargets` lists: accounts and organization ids, or why not known. */
+function deploymentTargets(
+  value: string | undefined,
+): { readonly accounts: string[]; readonly orgIds: string[] } | { readonly unknown: string } {
+  if (value === undefined || value.trim() === '')
+    // "If no instances are specified and the stack set already exists, all instances are
+    // updated" (action-reference-StackSets.html): which accounts those are, no input says
+    return {
+      unknown:
+        "configuration `DeploymentTargets` is not set, so the operation reaches the stack set's existing instances, which the input does not list",
+    };
+  const open = unsettledValue('DeploymentTargets', value);
+  if (open !== undefined) return { unknown: open };
+  const sep = value.indexOf('::');
+  if (sep >= 0)
+    // "The location of the file containing a list of AWS accounts ... in the format
+    // InputArtifactName::AccountsFileName" (action-reference-StackSets.html): read at run time
+    return {
+      unknown: `configuration \`DeploymentTargets\` is read at run time from \`${value.slice(sep + 2)}\` of input artifact \`${value.slice(0, sep)}\`, so the target accounts are not known`,
+    };
+  // a literal list: `account_ID,account_ID` (or organization ids, comma-separated)
+  const items = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  if (items.length === 0)
+    return { unknown: `configuration \`DeploymentTargets\` (\`${value}\`) lists no target` };
+  const accounts = new Set<string>();
+  const orgIds = new Set<string>();
+  for (const item of items) {
+    if (isAccountId(item)) accounts.add(item);
+    else if (ORG_TARGET.test(item)) orgIds.add(item);
+    else
+      return {
+        unknown: `\`${item}\` in configuration \`DeploymentTargets\` is neither an account id nor an organizational unit or root id`,
+      };
+  }
+  return { accounts: [...accounts].sort(), orgIds: [...orgIds].sort() };
+}
+
+/**
+ * The stack set a StackSets action deploys. A CloudFormationStackSet action names its permission
+ * model and roles; a CloudFormationStackInstances action does not (its configuration has only
+ * the stack set's name, targets and overrides), and deploys with the stack set's own: taken from
+ * the pipeline's CloudFormationStackSet actions of the same stack set (name, region and account),
+ * which set them on every run (INF). Without one they are not known, except that targets that are
+ * all organization ids make the model SERVICE_MANAGED ("For the SELF_MANAGED permissions model,
+ * you can only provide accounts", action-reference-StackSets.html).
+ */
+function stackSetFacts(
+  pipeline: PipelineModel,
+  action: ActionModel,
+  actionRegion: string,
+  actionAccount: string,
+  partition: string,
+): StackSetFacts {
+  const cfg = action.configuration;
+  const targets = deploymentTargets(cfg['DeploymentTargets']);
+  let settings: Settings;
+  if (action.provider === 'CloudFormationStackSet')
+    settings = settingsOf(cfg, actionAccount, partition);
+  else {
+    settings = stackSetSettings(pipeline, action, actionRegion, actionAccount, partition);
+    if (
+      settings.permissionModel === undefined &&
+      'orgIds' in targets &&
+      targets.orgIds.length > 0 &&
+      targets.accounts.length === 0
+    )
+      settings = { permissionModel: 'SERVICE_MANAGED' };
+  }
+  let targetAccounts: string[] | undefined;
+  let targetsUnknown: string | undefined;
+  if ('unknown' in targets) targetsUnknown = targets.unknown;
+  else if (settings.permissionModel === 'SELF_MANAGED' && targets.orgIds.length > 0)
+    targetsUnknown = `configuration \`DeploymentTargets\` names \`${targets.orgIds[0]}\`, an organization id, which the SELF_MANAGED permission model does not take (accounts only)`;
+  else targetAccounts = targets.accounts;
+  return {
+    ...settings,
+    ...(targetAccounts !== undefined ? { targetAccounts } : {}),
+    ...(targetsUnknown !== undefined ? { targetsUnknown } : {}),
+  };
+}
+
+/** The settings of the stack set a CloudFormationStackInstances action deploys (stackSetFacts). */
+function stackSetSettings(
+  pipeline: PipelineModel,
+  action: ActionModel,
+  actionRegion: string,
+  actionAccount: string,
+  partition: string,
+): Settings {
+  const name = action.configuration['StackSetName'] ?? '';
+  const unknown = (why: string): Settings => ({
+    permissionModelUnknown: why,
+    administrationRoleUnknown: why,
+    executionRoleUnknown: why,
+  });
+  const open = unsettledValue('StackSetName', name);
+  if (open !== undefined) return unknown(open);
+  const found: { where: string; settings: Settings }[] = [];
+  let unsettled: string | undefined;
+  for (const stage of pipeline.stages) {
+    for (const other of stage.actions) {
+      if (other.unsettled !== undefined) {
+        unsettled ??= `${stage.name}/${other.name}`;
+        continue;
+      }
+      if (other.provider !== 'CloudFormationStackSet' || !isAwsOwned(other)) continue;
+      const region = other.region ?? pipeline.region;
+      const account = (other.roleArn && parseArn(other.roleArn)?.account) || pipeline.account;
+      if (other.configuration['StackSetName'] !== name) continue;
+      if (region !== actionRegion || account !== actionAccount) continue;
+      found.push({
+        where: `${stage.name}/${other.name}`,
+        settings: settingsOf(other.configuration, account, partition),
+      });
+    }
+  }
+  const at = `stack set \`${name}\` (region \`${actionRegion}\`, account \`${actionAccount}\`)`;
+  if (found.length === 0)
+    return unknown(
+      `the permission model and roles of ${at} are set where it is created, and no CloudFormationStackSet action of pipeline \`${pipeline.name}\` deploys it${unsettled !== undefined ? ` (\`${unsettled}\`, which the input does not settle, may)` : ''}`,
+    );
+  const first = JSON.stringify(found[0]!.settings);
+  const other = found.find((f) => JSON.stringify(f.settings) !== first);
+  if (other !== undefined)
+    return unknown(
+      `the CloudFormationStackSet actions \`${found[0]!.where}\` and \`${other.where}\` deploy ${at} with different permission models or roles`,
+    );
+  return found[0]!.settings;
 }
 
 function isKeyArn(ref: string): boolean {

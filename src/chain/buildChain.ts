@@ -6,7 +6,7 @@
 import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
-import { findCodeBuildProject } from '../model/queries.js';
+import { findCodeBuildProject, findRole } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
@@ -19,7 +19,7 @@ import {
   type Producers,
 } from './actionFacts.js';
 import { isPipelineScoped, isPrincipalList, listPlaceholderOf, principalOf } from './catalog.js';
-import type { Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
+import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
@@ -100,6 +100,8 @@ export function buildPipelineLinks(
         if (notChecked) push(notChecked);
       } else if (!isAwsOwned(action) || !MODELLED.has(action.provider))
         push(notModelled(pipeline, stage.name, action, where, declaredAt));
+      else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
+        push(serviceManaged(facts, stage.name, action.name, where, declaredAt));
 
       const keys = inputKeys(
         model,
@@ -165,7 +167,13 @@ export function buildPipelineLinks(
             link.principalUnknown ??
             `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
           push(
-            { ...spec, unknown: filesFor(reason, gaps), unknownReason: reason },
+            {
+              ...spec,
+              // a value the input does not settle names its place (an AdministrationRoleArn that
+              // is a CodePipeline variable)
+              unknown: [...filesFor(reason, gaps), ...unresolvedIn(model, reason)],
+              unknownReason: reason,
+            },
             ruleOf.get(link)?.label,
           );
           continue;
@@ -173,7 +181,7 @@ export function buildPipelineLinks(
         push(
           link.alternativeResource !== undefined
             ? eitherResource(model, spec, link.alternativeResource)
-            : spec,
+            : stackSetIdDependence(model, spec),
           ruleOf.get(link)?.label,
         );
       }
@@ -281,6 +289,95 @@ function notModelled(
   };
 }
 
+/**
+ * A stack set with service-managed permissions deploys through roles StackSets manages itself:
+ * its service-linked role `AWSServiceRoleForCloudFormationStackSetsOrgAdmin` assumes the
+ * `stacksets-exec-*` role StackSets creates in each target account (the managed policy
+ * CloudFormationStackSetsOrgAdminServiceRolePolicy,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudFormationStackSetsOrgAdminServiceRolePolicy.html),
+ * which needs trusted access between StackSets and AWS Organizations
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-enable-trusted-access.html).
+ * Whether trusted access is enabled is in no input, and the target accounts are organizational
+ * units: the action's own calls are checked, this is one Unknown link.
+ */
+function serviceManaged(
+  facts: ActionFacts,
+  stage: string,
+  action: string,
+  where: string,
+  declaredAt: { file: string; pointer: string },
+): LinkSpec {
+  const p = facts.partition;
+  return {
+    id: `${where}:action.stackset-service-managed`,
+    requirement: 'action.stackset-service-managed',
+    level: 'required',
+    stage,
+    action,
+    declaredAt,
+    principal: {
+      kind: 'role',
+      arn: `arn:${p}:iam::${facts.actionAccount}:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`,
+    },
+    permission: 'sts:AssumeRole',
+    resource: `arn:${p}:iam::*:role/stacksets-exec-*`,
+    context: {},
+    purpose: `\`${where}\` (${facts.provider})`,
+    doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-enable-trusted-access.html',
+    unknown: [],
+    unknownReason:
+      "the stack set uses SERVICE_MANAGED permissions: StackSets deploys through its service-linked role and the `stacksets-exec-*` roles it creates in the target accounts, which needs trusted access between CloudFormation StackSets and AWS Organizations; whether it is enabled is in no input, so these roles are not checked (the action's own calls are)",
+  };
+}
+
+/**
+ * StackSets sends the stack set's ARN as `aws:SourceArn` when it assumes the administration role
+ * ("StackSets populates your administrator account ID and StackSets Amazon Resource Name",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+ * The ARN ends in the stack set's id, assigned when it is created, which no input gives: the link
+ * sends `…:stackset/<name>:*`, which a pattern covering every id (`…:stackset/*`, as the same
+ * page's first example and CDK write) matches. The page's second example names the stack set by
+ * its id: for each id a trust policy names, the link is tried with the stack set's ARN ending in
+ * that id, and is Unknown when that changes the answer (the id may or may not be this stack
+ * set's).
+ */
+function stackSetIdDependence(model: Model, spec: LinkSpec): LinkSpec {
+  const sourceArn = spec.context['aws:SourceArn'];
+  if (
+    typeof sourceArn !== 'string' ||
+    !sourceArn.endsWith(':*') ||
+    !sourceArn.includes(':stackset/')
+  )
+    return spec;
+  const role = findRole(model, spec.resource);
+  if (role.kind !== 'found' || !role.value.trustPolicy) return spec;
+  const stem = sourceArn.slice(0, -1);
+  const ids = new Set<string>();
+  for (const st of role.value.trustPolicy.statements)
+    for (const c of st.conditions) {
+      if (c.keyLower !== 'aws:sourcearn') continue;
+      for (const v of c.values) {
+        if (!v.includes(':stackset/')) continue;
+        const id = v.slice(v.lastIndexOf(':') + 1);
+        if (id !== '' && id !== '*') ids.add(id);
+      }
+    }
+  if (ids.size === 0) return spec;
+  const base = resolveLink(model, spec).decision;
+  for (const id of [...ids].sort()) {
+    const arn = `${stem}${id}`;
+    const d = resolveLink(model, { ...spec, context: { ...spec.context, 'aws:SourceArn': arn } });
+    if (d.decision === base) continue;
+    const name = stem.slice(stem.indexOf(':stackset/') + ':stackset/'.length, -1);
+    return {
+      ...spec,
+      unknown: [],
+      unknownReason: `the trust policy of \`${spec.resource}\` tests \`aws:SourceArn\` against a stack set id (it decides \`${arn}\` otherwise than another id), and no input gives the id of stack set \`${name}\`, assigned when it is created`,
+    };
+  }
+  return spec;
+}
+
 function toSpec(
   link: ExpandedLink,
   entry: Requirement,
@@ -386,6 +483,7 @@ const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
   lambdaFunctionRole: 'Lambda function role',
   eventsRuleRole: 'EventBridge rule role',
   codedeployInstanceRole: 'CodeDeploy instance role',
+  stacksetAdministrationRole: 'stack set administration role',
 };
 
 const GAP_WORDS: readonly [RegExp, FactGroup][] = [

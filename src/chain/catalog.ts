@@ -240,6 +240,23 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       'the executions of Config.StateMachineArn: `…:execution:<name>:[<ExecutionNamePrefix>-]<id>`, each character of the per-run id a `?`',
   },
+  'StackSet.PermissionModel': {
+    description:
+      "the permission model of the stack set a StackSets action deploys: `SELF_MANAGED` (the default) or `SERVICE_MANAGED`; a CloudFormationStackInstances action takes it from the pipeline's CloudFormationStackSet action of the same stack set",
+  },
+  'StackSet.AdministrationRoleArn': {
+    description:
+      "the stack set's administration role: AdministrationRoleArn, else `AWSCloudFormationStackSetAdministrationRole` of the action's account; absent for SERVICE_MANAGED",
+  },
+  'StackSet.ExecutionRoleName': {
+    description:
+      "the stack set's execution role name in each target account: ExecutionRoleName, else `AWSCloudFormationStackSetExecutionRole`; absent for SERVICE_MANAGED",
+  },
+  'StackSet.TargetAccount': {
+    description:
+      'each account the action deploys stack instances to (DeploymentTargets as a literal list); unknown when DeploymentTargets is not set, is a file of an input artifact, or is not settled',
+    list: true,
+  },
   'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
   'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
 };
@@ -666,6 +683,8 @@ export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | u
     case 'codedeployInstanceRole':
       // one per instance role: see principalsOf
       return undefined;
+    case 'stacksetAdministrationRole':
+      return facts.stackSet?.administrationRoleArn;
     default:
       return SERVICE_PRINCIPALS[kind];
   }
@@ -683,6 +702,11 @@ export interface Caller {
  * instances whose role is not known (src/load/templateDeploymentGroups.ts says which).
  */
 export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly Caller[] {
+  if (kind === 'stacksetAdministrationRole') {
+    const principal = principalOf(kind, facts);
+    const why = facts.stackSet?.administrationRoleUnknown ?? facts.stackSet?.permissionModelUnknown;
+    return [principal !== undefined ? { principal } : why !== undefined ? { unknown: why } : {}];
+  }
   if (kind !== 'codedeployInstanceRole') {
     const principal = principalOf(kind, facts);
     return [principal !== undefined ? { principal } : {}];
@@ -1092,6 +1116,40 @@ function resolvePlaceholder(
       return value(
         `${parts.slice(0, 5).join(':')}:execution:${parts[6]}:${prefix ? `${prefix}-${id}` : id}`,
       );
+    }
+    case 'StackSet.PermissionModel': {
+      const ss = facts.stackSet;
+      if (!ss) return unknown('the action deploys no stack set');
+      return ss.permissionModel !== undefined
+        ? value(ss.permissionModel)
+        : unknown(ss.permissionModelUnknown ?? "the stack set's permission model is not known");
+    }
+    case 'StackSet.AdministrationRoleArn':
+    case 'StackSet.ExecutionRoleName': {
+      const ss = facts.stackSet;
+      if (!ss) return unknown('the action deploys no stack set');
+      if (ss.permissionModel === 'SERVICE_MANAGED')
+        return absent('a SERVICE_MANAGED stack set has no administration or execution role');
+      if (ss.permissionModel === undefined)
+        return unknown(
+          ss.permissionModelUnknown ?? "the stack set's permission model is not known",
+        );
+      return name === 'StackSet.AdministrationRoleArn'
+        ? known(
+            ss.administrationRoleArn,
+            ss.administrationRoleUnknown ?? "the stack set's administration role is not known",
+          )
+        : known(
+            ss.executionRoleName,
+            ss.executionRoleUnknown ?? "the stack set's execution role is not known",
+          );
+    }
+    case 'StackSet.TargetAccount': {
+      const ss = facts.stackSet;
+      if (!ss) return unknown('the action deploys no stack set');
+      if (ss.targetAccounts === undefined)
+        return unknown(ss.targetsUnknown ?? 'the target accounts are not known');
+      return { kind: 'list', values: ss.targetAccounts };
     }
     case 'EventsRule.Arn':
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');

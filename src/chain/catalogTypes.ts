@@ -20,6 +20,8 @@ export const PROVIDERS = [
   'Lambda',
   'StepFunctions',
   'Manual',
+  'CloudFormationStackSet',
+  'CloudFormationStackInstances',
 ] as const;
 
 /**
@@ -67,6 +69,9 @@ export const CATEGORIES = [
 /**
  * Who makes the call. `actionRole` is the action's roleArn, else the pipeline role
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html).
+ * `stacksetAdministrationRole` is the administration role of the stack set a StackSets action
+ * deploys, which CloudFormation assumes to assume the execution role in each target account
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
  * The `*Service` kinds are service principals (trust policies, repository policies).
  */
 export const PRINCIPAL_KINDS = [
@@ -76,6 +81,7 @@ export const PRINCIPAL_KINDS = [
   'lambdaFunctionRole',
   'eventsRuleRole',
   'codedeployInstanceRole',
+  'stacksetAdministrationRole',
   'codepipelineService',
   'codebuildService',
   'cloudformationService',
@@ -337,8 +343,38 @@ export interface ActionFacts {
    */
   readonly notificationTopic?: { readonly keyArn?: string };
   readonly lambda?: { readonly functionRoleArn?: string };
+  /** the stack set a CloudFormationStackSet or CloudFormationStackInstances action deploys */
+  readonly stackSet?: StackSetFacts;
   /** the EventBridge rule that starts the pipeline for this source action */
   readonly eventsRule?: { readonly arn?: string; readonly roleArn?: string };
+}
+
+/**
+ * The stack set a StackSets action deploys
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
+ * A CloudFormationStackSet action names its settings; a CloudFormationStackInstances action does
+ * not, and takes them from the pipeline's CloudFormationStackSet action of the same stack set
+ * (src/chain/actionFacts.ts). Each value is undefined when not known, with the reason beside it.
+ */
+export interface StackSetFacts {
+  /** `SELF_MANAGED` (the default) or `SERVICE_MANAGED` */
+  readonly permissionModel?: 'SELF_MANAGED' | 'SERVICE_MANAGED';
+  readonly permissionModelUnknown?: string;
+  /**
+   * self-managed: the administration role, as configured (AdministrationRoleArn), else the
+   * default `AWSCloudFormationStackSetAdministrationRole` of the action's account
+   */
+  readonly administrationRoleArn?: string;
+  readonly administrationRoleUnknown?: string;
+  /**
+   * self-managed: the execution role's name in each target account, as configured
+   * (ExecutionRoleName), else the default `AWSCloudFormationStackSetExecutionRole`
+   */
+  readonly executionRoleName?: string;
+  readonly executionRoleUnknown?: string;
+  /** the accounts DeploymentTargets lists (self-managed: accounts only) */
+  readonly targetAccounts?: readonly string[];
+  readonly targetsUnknown?: string;
 }
 
 /** One concrete request the evaluator must allow. */

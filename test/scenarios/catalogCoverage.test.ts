@@ -3,7 +3,7 @@
  * scenario and fails in another.
  *
  * "Passes": a passing base snapshot (pass-cross-account, pass-with-lambda-invoke,
- * pass-with-stage-conditions, all-providers)
+ * pass-with-stage-conditions, pass-stacksets, all-providers)
  * has an Allowed link for the entry. "Fails": copy that snapshot, remove exactly the grant that
  * allowed the link (the allowing statement named by the link's `allowedBy` location, rewritten
  * without that one action), analyze again, and the same link must now be denied by the policy the
@@ -35,6 +35,7 @@ const BASES = [
   'pass-cross-account',
   'pass-with-lambda-invoke',
   'pass-with-stage-conditions',
+  'pass-stacksets',
   'all-providers',
 ] as const;
 

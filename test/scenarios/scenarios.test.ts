@@ -82,6 +82,15 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       decision: 'Allowed',
     },
   },
+  'pass-stacksets': {
+    exit: 0,
+    verdicts: { 'orders-api': 'pass' },
+    broken: { 'orders-api': [] },
+    about: {
+      link: `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:arn:aws:iam::444444444444:role/AWSCloudFormationStackSetExecutionRole`,
+      decision: 'Allowed',
+    },
+  },
   'trust-wrong-principal': {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
