@@ -181,7 +181,7 @@ export function buildPipelineLinks(
         push(
           link.alternativeResource !== undefined
             ? eitherResource(model, spec, link.alternativeResource)
-            : stackSetIdDependence(model, spec),
+            : runtimeIdDependence(model, spec),
           ruleOf.get(link)?.label,
         );
       }
@@ -331,24 +331,31 @@ function serviceManaged(
 }
 
 /**
- * StackSets sends the stack set's ARN as `aws:SourceArn` when it assumes the administration role
- * ("StackSets populates your administrator account ID and StackSets Amazon Resource Name",
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
- * The ARN ends in the stack set's id, assigned when it is created, which no input gives: the link
- * sends `…:stackset/<name>:*`, which a pattern covering every id (`…:stackset/*`, as the same
- * page's first example and CDK write) matches. The page's second example names the stack set by
- * its id: for each id a trust policy names, the link is tried with the stack set's ARN ending in
- * that id, and is Unknown when that changes the answer (the id may or may not be this stack
- * set's).
+ * A service that assumes a role for one stack or stack set sends its ARN as `aws:SourceArn`, and
+ * the ARN ends in an id assigned when the stack or stack set is created, which no input gives.
+ * StackSets sends the stack set's ARN when it assumes the administration role ("StackSets
+ * populates your administrator account ID and StackSets Amazon Resource Name",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html);
+ * the `cloudformation.assume-execution-role` entry sends the stack's ARN when CloudFormation
+ * assumes a stack's service role (its note says why).
+ * The link sends `…:stackset/<name>:*` or `…:stack/<name>/*`, which a pattern covering every id
+ * matches (`…:stackset/*`, as the StackSets page's first example and CDK write). A trust policy
+ * may name one id (the StackSets page's second example): for each id a trust policy names, the
+ * link is tried with the ARN ending in that id, and is Unknown when that changes the answer (the
+ * id may or may not be this stack's).
  */
-function stackSetIdDependence(model: Model, spec: LinkSpec): LinkSpec {
+const RUNTIME_ID_ARNS = [
+  { marker: ':stackset/', separator: ':', what: 'stack set' },
+  { marker: ':stack/', separator: '/', what: 'stack' },
+] as const;
+
+function runtimeIdDependence(model: Model, spec: LinkSpec): LinkSpec {
   const sourceArn = spec.context['aws:SourceArn'];
-  if (
-    typeof sourceArn !== 'string' ||
-    !sourceArn.endsWith(':*') ||
-    !sourceArn.includes(':stackset/')
-  )
-    return spec;
+  if (typeof sourceArn !== 'string') return spec;
+  const kind = RUNTIME_ID_ARNS.find(
+    (k) => sourceArn.endsWith(`${k.separator}*`) && sourceArn.includes(k.marker),
+  );
+  if (!kind) return spec;
   const role = findRole(model, spec.resource);
   if (role.kind !== 'found' || !role.value.trustPolicy) return spec;
   const stem = sourceArn.slice(0, -1);
@@ -357,8 +364,8 @@ function stackSetIdDependence(model: Model, spec: LinkSpec): LinkSpec {
     for (const c of st.conditions) {
       if (c.keyLower !== 'aws:sourcearn') continue;
       for (const v of c.values) {
-        if (!v.includes(':stackset/')) continue;
-        const id = v.slice(v.lastIndexOf(':') + 1);
+        if (!v.includes(kind.marker)) continue;
+        const id = v.slice(v.lastIndexOf(kind.separator) + 1);
         if (id !== '' && id !== '*') ids.add(id);
       }
     }
@@ -368,11 +375,11 @@ function stackSetIdDependence(model: Model, spec: LinkSpec): LinkSpec {
     const arn = `${stem}${id}`;
     const d = resolveLink(model, { ...spec, context: { ...spec.context, 'aws:SourceArn': arn } });
     if (d.decision === base) continue;
-    const name = stem.slice(stem.indexOf(':stackset/') + ':stackset/'.length, -1);
+    const name = stem.slice(stem.indexOf(kind.marker) + kind.marker.length, -1);
     return {
       ...spec,
       unknown: [],
-      unknownReason: `the trust policy of \`${spec.resource}\` tests \`aws:SourceArn\` against a stack set id (it decides \`${arn}\` otherwise than another id), and no input gives the id of stack set \`${name}\`, assigned when it is created`,
+      unknownReason: `the trust policy of \`${spec.resource}\` tests \`aws:SourceArn\` against a ${kind.what} id (it decides \`${arn}\` otherwise than another id), and no input gives the id of ${kind.what} \`${name}\`, assigned when it is created`,
     };
   }
   return spec;
