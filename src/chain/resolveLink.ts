@@ -350,7 +350,8 @@ function grantDecision(
  * A role assumed through a trust policy that names the caller's whole account (its root) with
  * no condition on the calling principal: it works, but any principal of that account allowed
  * `sts:AssumeRole` on the role can assume it. CodePipeline's cross-account guide recommends
- * naming the pipeline role instead of the account
+ * naming the calling role (there, the pipeline role) instead of the account; the advice names
+ * the link's caller, which for a StackSets execution role is the administration role
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html).
  */
 function trustWarnings(
@@ -384,7 +385,7 @@ function trustWarnings(
     if (narrowed) continue;
     return [
       `the trust policy of \`${spec.resource}\` trusts the whole account \`${account}\`, not \`${spec.principal.arn}\`: ` +
-        'any principal there allowed sts:AssumeRole on it can assume it; name the pipeline role (or add an aws:PrincipalArn condition)',
+        `any principal there allowed sts:AssumeRole on it can assume it; name \`${spec.principal.arn}\` (or add an aws:PrincipalArn condition)`,
     ];
   }
   return undefined;

@@ -352,6 +352,8 @@ describe('trust hygiene', () => {
       'DeployProd/DeployStack:action.assume-action-role:sts:AssumeRole',
     ]);
     expect(warned[0]!.warnings![0]).toContain('trusts the whole account `111111111111`');
+    // the advice names the link's caller (here the pipeline role)
+    expect(warned[0]!.warnings![0]).toContain(`name \`${warned[0]!.principal}\``);
     const text = await cli(root, 'analyze', dir);
     expect(text.out).toContain('warning      the trust policy of');
     // the demo names the pipeline role: no warning
