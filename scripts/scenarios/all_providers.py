@@ -2,9 +2,10 @@
 # use every action provider the requirement catalog knows, so the catalog coverage test
 # (test/scenarios/catalogCoverage.test.ts) finds an allowed link for nearly every entry:
 # - platform-web: CodeCommit + GitHub connection (both CODEBUILD_CLONE_REF) -> CodeBuild in a VPC
-#   with an ECR build image pulled with the service role, a CodeCommit and an S3 secondary source
-#   and an S3 secondary artifact of its own -> CloudFormation change set, manual
-#   approval with SNS, change set execution -> Lambda smoke test, Step Functions post-deploy
+#   with an ECR build image pulled with the service role, a CodeCommit, an S3 and a GitHub
+#   (through the connection) secondary source and an S3 secondary artifact of its own ->
+#   CloudFormation change set, manual approval with SNS, change set execution -> Lambda smoke
+#   test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
@@ -117,6 +118,9 @@ def web_build_extra():
         stmt('SecondarySourceRepository', 'codecommit:GitPull', REPO_SHARED),
         stmt('SecondarySourceObjects', ['s3:GetObject', 's3:GetObjectVersion'], f'arn:aws:s3:::{DEPS_BUCKET}/toolchain/*'),
         stmt('SecondaryArtifactObjects', 's3:PutObject', f'arn:aws:s3:::{REPORTS_BUCKET}/*'),
+        # https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html
+        stmt('SecondarySourceConnection', ['codeconnections:GetConnectionToken', 'codeconnections:GetConnection',
+                                           'codestar-connections:GetConnectionToken', 'codestar-connections:GetConnection'], CONNECTION),
     )
 
 
@@ -279,6 +283,8 @@ def all_providers():
                 secondary_sources=[
                     {'type': 'CODECOMMIT', 'location': f'https://git-codecommit.{R}.amazonaws.com/v1/repos/platform-shared', 'gitCloneDepth': 1, 'insecureSsl': False, 'sourceIdentifier': 'shared'},
                     {'type': 'S3', 'location': f'{DEPS_BUCKET}/toolchain/node-20.zip', 'insecureSsl': False, 'sourceIdentifier': 'toolchain'},
+                    {'type': 'GITHUB', 'location': 'https://github.com/example-org/platform-design-tokens', 'gitCloneDepth': 1, 'insecureSsl': False, 'sourceIdentifier': 'tokens',
+                     'auth': {'type': 'CODECONNECTIONS', 'resource': CONNECTION}},
                 ],
                 secondary_artifacts=[
                     {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},

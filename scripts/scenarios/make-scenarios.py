@@ -2,6 +2,9 @@
 # (baseline.py: cross-account orders-api pipeline) plus one mutation, and the multi-provider
 # passing snapshot (all_providers.py). The JSON files are what the tests read; rerun this script
 # after changing a scenario:  python3 scripts/scenarios/make-scenarios.py [fixtures/scenarios]
+# (the argument is the output folder). Never edit the fixtures by hand: test/scenarios/
+# generators.test.ts runs this script into a temporary folder and fails unless every file it
+# writes equals the committed one byte for byte.
 import os
 import sys
 
