@@ -2,10 +2,10 @@
 # use every action provider the requirement catalog knows, so the catalog coverage test
 # (test/scenarios/catalogCoverage.test.ts) finds an allowed link for nearly every entry:
 # - platform-web: CodeCommit + GitHub connection (both CODEBUILD_CLONE_REF) -> CodeBuild in a VPC
-#   with an ECR build image pulled with the service role, a CodeCommit, an S3 and a GitHub
-#   (through the connection) secondary source and an S3 secondary artifact of its own ->
-#   CloudFormation change set, manual approval with SNS, change set execution -> Lambda smoke
-#   test, Step Functions post-deploy
+#   with an ECR build image pulled with the service role, a CodeCommit, an S3, a GitHub (through
+#   the connection) and a Bitbucket (token in a Secrets Manager secret) secondary source and an
+#   S3 secondary artifact of its own -> CloudFormation change set, manual approval with SNS,
+#   change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
@@ -36,6 +36,8 @@ CFN_ROLE = f'{A}/platform-cfn-exec'
 SMOKE_ROLE = f'{A}/platform-smoke-test-role'
 CODEDEPLOY_ROLE = f'{A}/platform-codedeploy-service'
 CONNECTION = f'arn:aws:codeconnections:{R}:{T}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a'
+# the Bitbucket token of the web build's `icons` secondary source (auth SECRETS_MANAGER)
+ICONS_TOKEN = f'arn:aws:secretsmanager:{R}:{T}:secret:platform/bitbucket-icons-token-Qz81Lm'
 REPO_WEB = f'arn:aws:codecommit:{R}:{T}:platform-web'
 REPO_SHARED = f'arn:aws:codecommit:{R}:{T}:platform-shared'
 DEPS_BUCKET = f'platform-build-deps-{T}'
@@ -121,6 +123,8 @@ def web_build_extra():
         # https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html
         stmt('SecondarySourceConnection', ['codeconnections:GetConnectionToken', 'codeconnections:GetConnection',
                                            'codestar-connections:GetConnectionToken', 'codestar-connections:GetConnection'], CONNECTION),
+        # https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html
+        stmt('SecondarySourceSecret', 'secretsmanager:GetSecretValue', ICONS_TOKEN),
     )
 
 
@@ -285,6 +289,8 @@ def all_providers():
                     {'type': 'S3', 'location': f'{DEPS_BUCKET}/toolchain/node-20.zip', 'insecureSsl': False, 'sourceIdentifier': 'toolchain'},
                     {'type': 'GITHUB', 'location': 'https://github.com/example-org/platform-design-tokens', 'gitCloneDepth': 1, 'insecureSsl': False, 'sourceIdentifier': 'tokens',
                      'auth': {'type': 'CODECONNECTIONS', 'resource': CONNECTION}},
+                    {'type': 'BITBUCKET', 'location': 'https://bitbucket.org/example-org/platform-icons.git', 'gitCloneDepth': 1, 'insecureSsl': False, 'sourceIdentifier': 'icons',
+                     'auth': {'type': 'SECRETS_MANAGER', 'resource': ICONS_TOKEN}},
                 ],
                 secondary_artifacts=[
                     {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},

@@ -985,23 +985,28 @@ const ARTIFACT_TYPES = new Set(['CODEPIPELINE', 'NO_ARTIFACTS', 'S3']);
  * (https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html).
  * CODEPIPELINE and NO_SOURCE sources, and CODEPIPELINE and NO_ARTIFACTS artifacts, are the
  * pipeline's artifacts (already links of their own) or nothing. A GitHub, GitHub Enterprise,
- * Bitbucket or GitLab source is fetched with an OAuth app, a token or a connection. Only a
- * connection the source names itself (`auth: {type: CODECONNECTIONS, resource: <connection
- * ARN>}`) is an IAM call of the role to a resource the input names: the project role needs
- * `codeconnections:GetConnectionToken` and `codeconnections:GetConnection` on it
- * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html,
- * https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html, and for
- * a connection set on one source, "source level credentials",
- * https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html). The
- * catalog requires the `codestar-connections` twins of both as well: the docs do not settle which
- * prefix IAM evaluates (the connections guide says a policy's prefix must match the ARN's,
- * https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html; CodePipeline that
- * UseConnection needs both whatever the ARN's prefix,
- * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html),
- * so both are taken as required, as for UseConnection (aws-facts.md 1.2). A source
- * without `auth` uses the project's fallback credential or the account's default one
- * (multiple-access-tokens.html), which no snapshot holds: no link. OAUTH and SECRETS_MANAGER
- * auth make no connection link either.
+ * Bitbucket or GitLab source is fetched with an OAuth app, a token, a Secrets Manager secret
+ * holding a token, or a connection. Only a connection or a secret the source names itself
+ * (`auth: {type: CODECONNECTIONS | SECRETS_MANAGER, resource: <ARN>}`, "source level
+ * credentials", https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html)
+ * is an IAM call of the role to a resource the input names:
+ * - a connection: the project role needs `codeconnections:GetConnectionToken` and
+ *   `codeconnections:GetConnection` on it
+ *   (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html,
+ *   https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html,
+ *   multiple-access-tokens.html). The catalog asks for the `codestar-connections` twins of both
+ *   as well, recommended: the docs do not settle which prefix IAM evaluates (the connections
+ *   guide says a policy's prefix must match the ARN's,
+ *   https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html; CodePipeline that
+ *   UseConnection needs both whatever the ARN's prefix,
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html);
+ * - a secret: the project role needs `secretsmanager:GetSecretValue` on it
+ *   (multiple-access-tokens.html, "Grant CodeBuild project IAM role access to Secrets Manager
+ *   secrets"). The `kms:Decrypt` the same page adds for a secret encrypted with a customer
+ *   managed key is not checked: no snapshot names a secret's key.
+ * A source without `auth` uses the project's fallback credential or the account's default one
+ * (multiple-access-tokens.html), which no snapshot holds: no link. OAUTH auth makes no link
+ * either.
  *
  * A CodeCommit location is its HTTPS clone URL, `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>`
  * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html: "the HTTPS
@@ -1021,22 +1026,29 @@ export function secondaryFetches(
   | 'secondarySourceObjectsUnknown'
   | 'secondaryConnectionArns'
   | 'secondaryConnectionsUnknown'
+  | 'secondarySecrets'
+  | 'secondarySecretsUnknown'
   | 'secondaryArtifacts'
   | 'secondaryArtifactsUnknown'
 > {
   const repositories = new Set<string>();
   const objects = new Set<string>();
   const connections = new Set<string>();
+  const secrets = new Set<string>();
   // every reason, so that each place the input does not settle is named
   const repositoriesUnknown: string[] = [];
   const objectsUnknown: string[] = [];
   const connectionsUnknown: string[] = [];
+  const secretsUnknown: string[] = [];
   const project_ = `project \`${project.name}\``;
   project.secondarySources.forEach((s, i) => {
     const place = secondaryPlace(project, 'sources', i);
     const label = `secondary source ${s.sourceIdentifier ? `\`${s.sourceIdentifier}\`` : i + 1} of ${project_}`;
     const type = s.type;
-    const connection = sourceConnection(project, s, label, place);
+    const credential = sourceCredential(project, s, label, place);
+    // a credential of a kind not known may be a connection or a secret
+    const mayConnect = credential !== undefined && credential.kind !== 'secret';
+    const mayRead = credential !== undefined && credential.kind !== 'connection';
     let open: string | undefined;
     if (type === undefined || type === '') open = `${label} has no type (${place})`;
     else if (PLACEHOLDER_PATTERN.test(type))
@@ -1045,15 +1057,20 @@ export function secondaryFetches(
       open = `${label} has the type \`${type}\`, which permchain does not know (${place})`;
     if (open !== undefined) {
       // any type: a CodeCommit repository or an S3 object may be fetched, and a source that
-      // names a connection (or may) may be of a provider fetched through it
+      // names a connection or a secret (or may) may be of a provider fetched with it
       repositoriesUnknown.push(open);
       objectsUnknown.push(open);
-      if (connection !== undefined) connectionsUnknown.push(open);
+      if (mayConnect) connectionsUnknown.push(open);
+      if (mayRead) secretsUnknown.push(open);
       return;
     }
-    if (connection !== undefined && CONNECTION_SOURCE_TYPES.has(type!.toUpperCase())) {
-      if (connection.arn !== undefined) connections.add(connection.arn);
-      else connectionsUnknown.push(connection.unknown);
+    if (credential !== undefined && TOKEN_SOURCE_TYPES.has(type!.toUpperCase())) {
+      if (credential.id !== undefined)
+        (credential.kind === 'connection' ? connections : secrets).add(credential.id);
+      else {
+        if (mayConnect) connectionsUnknown.push(credential.unknown);
+        if (mayRead) secretsUnknown.push(credential.unknown);
+      }
     }
     const location = s.location ?? '';
     switch (type!.toUpperCase()) {
@@ -1129,6 +1146,8 @@ export function secondaryFetches(
     ...(connectionsUnknown.length > 0
       ? { secondaryConnectionsUnknown: connectionsUnknown.join('; ') }
       : {}),
+    ...(secrets.size > 0 ? { secondarySecrets: [...secrets].sort() } : {}),
+    ...(secretsUnknown.length > 0 ? { secondarySecretsUnknown: secretsUnknown.join('; ') } : {}),
     ...(artifacts.size > 0
       ? {
           secondaryArtifacts: [...artifacts.entries()]
@@ -1143,14 +1162,17 @@ export function secondaryFetches(
 }
 
 /**
- * Source types whose `auth` may name a connection: GitHub and GitHub Enterprise Server
- * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html), Bitbucket
- * (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html) and
- * GitLab (https://docs.aws.amazon.com/codebuild/latest/userguide/access-tokens-gitlab-overview.html).
- * The other types are fetched without one (CodeCommit, S3) or not by the build (CODEPIPELINE,
- * NO_SOURCE): their `auth` makes no link.
+ * Source types whose `auth` may name a connection or a secret holding a token: GitHub and GitHub
+ * Enterprise Server (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html),
+ * Bitbucket (https://docs.aws.amazon.com/codebuild/latest/userguide/connections-bitbucket-app.html)
+ * and GitLab (https://docs.aws.amazon.com/codebuild/latest/userguide/access-tokens-gitlab-overview.html);
+ * CodeBuild documents a Secrets Manager secret for GitHub, GitHub Enterprise and Bitbucket
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/asm-create-secret.html), and a GitLab
+ * source whose auth names one is checked the same way. The other types are fetched without a
+ * token (CodeCommit, S3) or not by the build (CODEPIPELINE, NO_SOURCE): their `auth` makes no
+ * link.
  */
-const CONNECTION_SOURCE_TYPES = new Set([
+const TOKEN_SOURCE_TYPES = new Set([
   'BITBUCKET',
   'GITHUB',
   'GITHUB_ENTERPRISE',
@@ -1162,53 +1184,118 @@ const CONNECTION_SOURCE_TYPES = new Set([
 const AUTH_TYPES = new Set(['CODECONNECTIONS', 'OAUTH', 'SECRETS_MANAGER']);
 
 /**
- * The connection a source's `auth` names, or why it is not known; undefined when the source
- * names none (no auth, OAUTH or SECRETS_MANAGER). A CODECONNECTIONS auth's `resource` is the
- * connection ARN ("The connection ARN if your authType is CODECONNECTIONS",
+ * The credential a source's `auth` names, or why it is not known; undefined when the source
+ * names none (no auth, or OAUTH). `kind` says what the credential is: a connection
+ * (CODECONNECTIONS), a secret (SECRETS_MANAGER), or `either` for an auth type that is not settled
+ * or not known.
+ *
+ * A CODECONNECTIONS auth's `resource` is the connection ARN ("The connection ARN if your authType
+ * is CODECONNECTIONS",
  * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceCredentialsInfo.html), of
  * either prefix: `arn:<partition>:codestar-connections:<region>:<account>:connection/<id>` or
  * `arn:<partition>:codeconnections:…` (connections made since July 2024,
  * https://docs.aws.amazon.com/dtconsole/latest/userguide/security_iam_id-based-policy-examples-connections.html).
- * A resource missing, of another form, or not settled leaves the connection unknown: never no
+ *
+ * A SECRETS_MANAGER auth's `resource` is the secret holding the token: CodeBuild documents its ARN
+ * (`resource=<secret-or-connection-arn>` on a source, and `!Ref` of the secret in a template, at
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html; "For the
+ * authType SECRETS_MANAGER, this is the secretArn" for the account's credential,
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ImportSourceCredentials.html).
+ * A secret name is taken as Secrets Manager takes a secret id
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html): the
+ * secret of that name in the project's account and region, its ARN ending in a stand-in for the
+ * six characters AWS appends (as for SECRETS_MANAGER environment variables).
+ *
+ * A resource missing, of another form, or not settled leaves the credential unknown: never no
  * link.
  */
-function sourceConnection(
+function sourceCredential(
   project: CodeBuildProjectModel,
   s: CodeBuildSourceModel,
   label: string,
   place: string,
 ):
-  | { readonly arn: string; readonly unknown?: undefined }
-  | { readonly arn?: undefined; readonly unknown: string }
+  | {
+      readonly kind: 'connection' | 'secret';
+      readonly id: string;
+      readonly unknown?: undefined;
+    }
+  | {
+      readonly kind: 'connection' | 'secret' | 'either';
+      readonly id?: undefined;
+      readonly unknown: string;
+    }
   | undefined {
   const type = s.authType;
   if (type === undefined || type === '') return undefined;
   if (PLACEHOLDER_PATTERN.test(type))
-    return { unknown: `the auth type of ${label} is \`${type}\`, which the input does not settle` };
+    return {
+      kind: 'either',
+      unknown: `the auth type of ${label} is \`${type}\`, which the input does not settle`,
+    };
   const upper = type.toUpperCase();
   // a template project is located at `/Resources/<id>`; a snapshot one in batch-get-projects
   const auth = project.location.pointer.startsWith('/Resources/') ? 'Auth' : 'auth';
   if (!AUTH_TYPES.has(upper))
     return {
-      unknown: `${label} has the auth type \`${type}\`, which permchain does not know, so whether the build takes a token from a connection is not known (${place}/${auth}/${auth === 'Auth' ? 'Type' : 'type'})`,
+      kind: 'either',
+      unknown: `${label} has the auth type \`${type}\`, which permchain does not know, so whether the build takes a token from a connection or a secret is not known (${place}/${auth}/${auth === 'Auth' ? 'Type' : 'type'})`,
     };
-  if (upper !== 'CODECONNECTIONS') return undefined;
+  if (upper === 'OAUTH') return undefined;
   const resource = s.authResource;
   const at = `${place}/${auth}/${auth === 'Auth' ? 'Resource' : 'resource'}`;
+  if (upper === 'SECRETS_MANAGER') {
+    // the loaders keep an ARN only (an OAUTH resource can be a token): a name is absent here
+    if (resource === undefined || resource === '')
+      return {
+        kind: 'secret',
+        unknown: `SECRETS_MANAGER ${label} names no secret ARN (its auth resource is missing or not an ARN), so the secret the build reads its token from is not known (${at})`,
+      };
+    if (PLACEHOLDER_PATTERN.test(resource))
+      return {
+        kind: 'secret',
+        unknown: `the secret of ${label} is \`${resource}\`, which the input does not settle`,
+      };
+    if (resource.startsWith('arn:') ? !isSecretArn(resource) : !SECRET_NAME.test(resource))
+      return {
+        kind: 'secret',
+        unknown: `the auth resource \`${resource}\` of SECRETS_MANAGER ${label} is not a secret ARN (\`arn:<partition>:secretsmanager:<region>:<account>:secret:<name>\`), so the secret the build reads its token from is not known (${at})`,
+      };
+    return { kind: 'secret', id: resource };
+  }
   // the loaders keep an ARN only (an OAUTH resource can be a token): anything else is absent here
   if (resource === undefined || resource === '')
     return {
+      kind: 'connection',
       unknown: `CODECONNECTIONS ${label} names no connection ARN (its auth resource is missing or not an ARN), so the connection the build takes its token from is not known (${at})`,
     };
   if (PLACEHOLDER_PATTERN.test(resource))
     return {
+      kind: 'connection',
       unknown: `the connection of ${label} is \`${resource}\`, which the input does not settle`,
     };
   if (!isConnectionArn(resource))
     return {
+      kind: 'connection',
       unknown: `the auth resource \`${resource}\` of CODECONNECTIONS ${label} is not a connection ARN (\`arn:<partition>:codeconnections:<region>:<account>:connection/<id>\`, or \`codestar-connections\`), so the connection the build takes its token from is not known (${at})`,
     };
-  return { arn: resource };
+  return { kind: 'connection', id: resource };
+}
+
+/**
+ * The characters of a secret name: "ASCII letters, numbers, and the following characters:
+ * /_+=.@-" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
+ */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>` (full or partial). */
+function isSecretArn(value: string): boolean {
+  const arn = parseArn(value);
+  if (!arn) return false;
+  if (arn.service !== 'secretsmanager') return false;
+  if (arn.region === '' || !isAccountId(arn.account)) return false;
+  const name = arn.resource.startsWith('secret:') ? arn.resource.slice('secret:'.length) : '';
+  return SECRET_NAME.test(name);
 }
 
 /** `arn:<partition>:(codestar-connections|codeconnections):<region>:<account>:connection/<id>`. */

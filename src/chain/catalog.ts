@@ -187,6 +187,11 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       "the connection (either ARN prefix) of each of the project's secondary sources whose auth is CODECONNECTIONS, which the build takes its token from with the service role",
     list: true,
   },
+  'CodeBuild.SecondarySourceSecretArn': {
+    description:
+      "the secret of each of the project's secondary sources whose auth is SECRETS_MANAGER, which the build reads its token from with the service role; a secret named without its ARN ends in `-??????`, standing for the six characters AWS appends",
+    list: true,
+  },
   'CodeBuild.SecondaryArtifactObjectArn': {
     description:
       "the objects each of the project's S3 secondary artifacts writes (`arn:<partition>:s3:::<bucket>/*`), uploaded with the service role",
@@ -1024,6 +1029,13 @@ function resolvePlaceholder(
       if (!cb) return unknown(noProject);
       if (cb.secondaryConnectionsUnknown) return unknown(cb.secondaryConnectionsUnknown);
       return { kind: 'list', values: cb.secondaryConnectionArns ?? [] };
+    case 'CodeBuild.SecondarySourceSecretArn':
+      if (!cb) return unknown(noProject);
+      if (cb.secondarySecretsUnknown) return unknown(cb.secondarySecretsUnknown);
+      return {
+        kind: 'list',
+        values: [...new Set((cb.secondarySecrets ?? []).map((id) => secretArnOf(id, facts)))],
+      };
     case 'CodeBuild.SecondaryArtifactObjectArn': {
       if (!cb) return unknown(noProject);
       if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);

@@ -244,6 +244,14 @@ export interface CodeBuildProjectFacts {
   readonly secondaryConnectionArns?: readonly string[];
   /** set when the input does not settle a secondary source's connection: why */
   readonly secondaryConnectionsUnknown?: string;
+  /**
+   * the Secrets Manager secrets of the project's secondary sources whose `auth` is
+   * SECRETS_MANAGER, which the build reads its token from with the service role (secret ids as
+   * written: an ARN, or a name)
+   */
+  readonly secondarySecrets?: readonly string[];
+  /** set when the input does not settle a secondary source's secret: why */
+  readonly secondarySecretsUnknown?: string;
   /** the project's S3 secondary artifacts, which the build uploads itself with the service role */
   readonly secondaryArtifacts?: readonly CodeBuildSecondaryArtifact[];
   /** set when the input does not settle a secondary artifact's type or bucket: why */

@@ -931,6 +931,8 @@ const SAMPLE_ARNS: Record<string, string> = {
   'CodeBuild.SecondarySourceObjectArn': 'arn:aws:s3:::bucket/x.zip',
   'CodeBuild.SecondarySourceConnectionArn':
     'arn:aws:codestar-connections:eu-west-1:111111111111:connection/x',
+  'CodeBuild.SecondarySourceSecretArn':
+    'arn:aws:secretsmanager:eu-west-1:111111111111:secret:gh-token-AbCdEf',
   'CodeBuild.SecondaryArtifactObjectArn': 'arn:aws:s3:::bucket/*',
   'CodeBuild.ImageRepositoryArn': 'arn:aws:ecr:eu-west-1:111111111111:repository/x',
   'Config.StateMachineArn': 'arn:aws:states:eu-west-1:111111111111:stateMachine:x',

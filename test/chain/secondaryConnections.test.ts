@@ -87,7 +87,8 @@ describe('secondaryFetches: the connections secondary sources name', () => {
       ]),
       'aws',
     );
-    expect(f).toEqual({});
+    // the secret is a link of its own (secondarySecrets.test.ts)
+    expect(f).toEqual({ secondarySecrets: [secret] });
   });
 
   it('leaves the connection unknown, naming the source, when the auth does not name one', () => {
@@ -139,7 +140,7 @@ describe('secondaryFetches: the connections secondary sources name', () => {
       `the connection of secondary source 1 of project \`web\` is \`arn:aws:codeconnections:eu-west-1:${A}:connection/unresolved-0123456789\`, which the input does not settle`,
     );
     expect(f({ authType: 'PERSONAL_ACCESS_TOKEN' })).toBe(
-      `secondary source 1 of project \`web\` has the auth type \`PERSONAL_ACCESS_TOKEN\`, which permchain does not know, so whether the build takes a token from a connection is not known (${PLACE}/0/auth/type)`,
+      `secondary source 1 of project \`web\` has the auth type \`PERSONAL_ACCESS_TOKEN\`, which permchain does not know, so whether the build takes a token from a connection or a secret is not known (${PLACE}/0/auth/type)`,
     );
   });
 

@@ -7,7 +7,8 @@
  * The snapshot cases edit the all-providers scenario, whose `platform-web-build` project has a
  * CodeCommit secondary source (`platform-shared`), an S3 secondary source
  * (`platform-build-deps-…/toolchain/node-20.zip`), a GitHub secondary source through a
- * connection (`CONNECTION`, secondaryConnections.test.ts) and an S3 secondary artifact
+ * connection (`CONNECTION`, secondaryConnections.test.ts), a Bitbucket secondary source whose
+ * token is in a secret (`ICONS_TOKEN`, secondarySecrets.test.ts) and an S3 secondary artifact
  * (`platform-build-reports-…`), each granted to its role by its own statement.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -304,6 +305,9 @@ const CONNECTION_ALLOWED = [
   `Allowed codeconnections:GetConnectionToken ${CONNECTION}`,
   `Allowed codeconnections:GetConnection ${CONNECTION}`,
 ];
+const ICONS_TOKEN = `arn:aws:secretsmanager:us-east-1:${A}:secret:platform/bitbucket-icons-token-Qz81Lm`;
+/** the secret link of the Bitbucket source `icons` (secondarySecrets.test.ts), allowed */
+const SECRET_ALLOWED = `Allowed secretsmanager:GetSecretValue ${ICONS_TOKEN}`;
 
 /** The web build's secondary links as `decision permission resource`, after `edit`. */
 function secondaryLinks(edit: (dir: string) => void): {
@@ -349,6 +353,7 @@ describe('a build role and its secondary sources (snapshot)', () => {
       `Allowed s3:GetObject ${DEPS}`,
       `Allowed s3:GetObjectVersion ${DEPS}`,
       `Allowed codecommit:GitPull ${SHARED}`,
+      SECRET_ALLOWED,
     ]);
   });
 
@@ -373,6 +378,7 @@ describe('a build role and its secondary sources (snapshot)', () => {
       `ImplicitlyDenied s3:GetObject ${DEPS}`,
       `ImplicitlyDenied s3:GetObjectVersion ${DEPS}`,
       `Allowed codecommit:GitPull ${SHARED}`,
+      SECRET_ALLOWED,
     ]);
   });
 

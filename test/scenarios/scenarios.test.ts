@@ -456,6 +456,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnection Unknown`,
         `${BUILD}:codebuild-project.secondary-source-get-object:s3:GetObject Unknown`,
         `${BUILD}:codebuild-project.secondary-source-git-pull:codecommit:GitPull Unknown`,
+        `${BUILD}:codebuild-project.secondary-source-secret:secretsmanager:GetSecretValue Unknown`,
         `${BUILD}:codebuild-project.secrets-manager-get-secret-value:secretsmanager:GetSecretValue Unknown`,
         `${BUILD}:codebuild-project.vpc-create-network-interface-security-group:ec2:CreateNetworkInterface Unknown`,
         `${BUILD}:codebuild-project.vpc-create-network-interface-subnet:ec2:CreateNetworkInterface Unknown`,
