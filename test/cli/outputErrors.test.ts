@@ -101,10 +101,16 @@ describe('a reader that stops early', () => {
       );
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      // read the first chunk, then close our end, as `| head -1` does
-      await new Promise<void>((done) => child.stdout.once('data', () => done()));
+      const closed = new Promise<number | null>((done) => child.on('close', done));
+      // read the first chunk, then close our end, as `| head -1` does; a CLI that ends without
+      // writing anything fails here at once (naming what it said), rather than at the time-out
+      const first = await Promise.race([
+        new Promise<'data'>((done) => child.stdout.once('data', () => done('data'))),
+        closed.then(() => 'closed' as const),
+      ]);
+      expect(first, `the CLI ended without output: ${err}`).toBe('data');
       child.stdout.destroy();
-      const code = await new Promise<number | null>((done) => child.on('close', done));
+      const code = await closed;
       expect(err).not.toContain('EPIPE');
       expect(err).not.toContain('    at ');
       expect(code).toBe(1);
