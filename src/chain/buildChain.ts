@@ -6,7 +6,7 @@
 import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
-import { findCodeBuildProject, findRole } from '../model/queries.js';
+import { findCodeBuildProject } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
@@ -181,7 +181,7 @@ export function buildPipelineLinks(
         push(
           link.alternativeResource !== undefined
             ? eitherResource(model, spec, link.alternativeResource)
-            : runtimeIdDependence(model, spec),
+            : spec,
           ruleOf.get(link)?.label,
         );
       }
@@ -328,61 +328,6 @@ function serviceManaged(
     unknownReason:
       "the stack set uses SERVICE_MANAGED permissions: StackSets deploys through its service-linked role and the `stacksets-exec-*` roles it creates in the target accounts, which needs trusted access between CloudFormation StackSets and AWS Organizations; whether it is enabled is in no input, so these roles are not checked (the action's own calls are)",
   };
-}
-
-/**
- * A service that assumes a role for one stack or stack set sends its ARN as `aws:SourceArn`, and
- * the ARN ends in an id assigned when the stack or stack set is created, which no input gives.
- * StackSets sends the stack set's ARN when it assumes the administration role ("StackSets
- * populates your administrator account ID and StackSets Amazon Resource Name",
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html);
- * the `cloudformation.assume-execution-role` entry sends the stack's ARN when CloudFormation
- * assumes a stack's service role (its note says why).
- * The link sends `…:stackset/<name>:*` or `…:stack/<name>/*`, which a pattern covering every id
- * matches (`…:stackset/*`, as the StackSets page's first example and CDK write). A trust policy
- * may name one id (the StackSets page's second example): for each id a trust policy names, the
- * link is tried with the ARN ending in that id, and is Unknown when that changes the answer (the
- * id may or may not be this stack's).
- */
-const RUNTIME_ID_ARNS = [
-  { marker: ':stackset/', separator: ':', what: 'stack set' },
-  { marker: ':stack/', separator: '/', what: 'stack' },
-] as const;
-
-function runtimeIdDependence(model: Model, spec: LinkSpec): LinkSpec {
-  const sourceArn = spec.context['aws:SourceArn'];
-  if (typeof sourceArn !== 'string') return spec;
-  const kind = RUNTIME_ID_ARNS.find(
-    (k) => sourceArn.endsWith(`${k.separator}*`) && sourceArn.includes(k.marker),
-  );
-  if (!kind) return spec;
-  const role = findRole(model, spec.resource);
-  if (role.kind !== 'found' || !role.value.trustPolicy) return spec;
-  const stem = sourceArn.slice(0, -1);
-  const ids = new Set<string>();
-  for (const st of role.value.trustPolicy.statements)
-    for (const c of st.conditions) {
-      if (c.keyLower !== 'aws:sourcearn') continue;
-      for (const v of c.values) {
-        if (!v.includes(kind.marker)) continue;
-        const id = v.slice(v.lastIndexOf(kind.separator) + 1);
-        if (id !== '' && id !== '*') ids.add(id);
-      }
-    }
-  if (ids.size === 0) return spec;
-  const base = resolveLink(model, spec).decision;
-  for (const id of [...ids].sort()) {
-    const arn = `${stem}${id}`;
-    const d = resolveLink(model, { ...spec, context: { ...spec.context, 'aws:SourceArn': arn } });
-    if (d.decision === base) continue;
-    const name = stem.slice(stem.indexOf(kind.marker) + kind.marker.length, -1);
-    return {
-      ...spec,
-      unknown: [],
-      unknownReason: `the trust policy of \`${spec.resource}\` tests \`aws:SourceArn\` against a ${kind.what} id (it decides \`${arn}\` otherwise than another id), and no input gives the id of ${kind.what} \`${name}\`, assigned when it is created`,
-    };
-  }
-  return spec;
 }
 
 function toSpec(

@@ -12,10 +12,13 @@ import type {
   EvaluationRequest,
   EvaluationResult,
   PolicyInput,
+  PolicyType,
+  RawContextValue,
   Reason,
 } from '../evaluate/types.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy } from '../policy/types.js';
+import type { CompiledPolicy, CompiledStatement } from '../policy/types.js';
+import { compileGlob } from '../policy/wildcard.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import {
   findBucket,
@@ -85,6 +88,11 @@ interface Gathered {
   kmsGrants?: readonly KmsGrantModel[];
   /** the KMS key's state when it is not `Enabled` (`Disabled`, `PendingDeletion`, ...) */
   kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
+  /**
+   * the resource as the report shows it, when the request carries a made-up stack or stack set
+   * id instead of the `*` the link is written with (see runtimeIdArns)
+   */
+  shownResource?: string;
 }
 
 /**
@@ -123,7 +131,14 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { fix: spec.fix },
     );
   }
-  const g = gather(model, spec);
+  // a stack or stack set ARN whose id no input gives is evaluated with a made-up id; the report
+  // keeps the link as written (`…:stack/<name>/*`)
+  const runtime = runtimeIdArns(spec);
+  const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
+  if (runtime) {
+    g.shownResource = shownIds(g.request.resource, runtime);
+    g.resourceLabel = shownIds(g.resourceLabel, runtime);
+  }
   if (g.absent) {
     return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
   }
@@ -213,6 +228,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { missing },
     );
   }
+  // the stack (set) id no input gives: a policy that names one may or may not name this one
+  const byId = runtime ? idDependence(g, runtime, result.decision) : undefined;
+  if (byId)
+    return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
   if (result.decision === 'ImplicitlyDenied' && g.kmsGrants) {
     const byGrant = grantDecision(spec, result, g.kmsGrants, g.resourceLabel);
     if (byGrant) return byGrant;
@@ -955,6 +974,294 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
 }
 
 /**
+ * A CloudFormation stack ARN ends in the stack's id (`…:stack/<name>/<id>`), a stack set ARN in
+ * the stack set's (`…:stackset/<name>:<id>`)
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html#awscloudformation-resources-for-iam-policies).
+ * The id is assigned when the stack or stack set is created and no input gives it, so the
+ * catalog writes `*` for it, in link resources and in the `aws:SourceArn` a service sends when it
+ * assumes a role for the stack (set). That `*` is not a wildcard in the request: a real ARN
+ * always ends in its id, and a policy that names the ARN with a literal `*` never matches it
+ * (StringEquals takes no wildcards,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ * The request is therefore evaluated with a made-up id that no policy names, shaped like the ids
+ * CloudFormation assigns (a UUID, 36 characters: the end of the StackId that
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ * returns, and of a StackSetId), so a pattern over every id (`…:stack/<name>/*`, `…:stackset/*`, a `?` per character) matches
+ * it as it matches the real id, and a pattern over fewer characters (`…:<name>:?`) does not.
+ * Then every id the link's policies name is tried (idDependence). The report shows the link as
+ * written, with `*` for the id.
+ */
+const MADE_UP_ID = '00000000-0000-4000-8000-000000000000';
+/** a second made-up id, different from the first in every character but the dashes */
+const OTHER_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+const ID_LENGTH = MADE_UP_ID.length;
+
+interface RuntimeIdArn {
+  /** the ARN up to its id: `arn:…:stack/<name>/` or `arn:…:stackset/<name>:` */
+  readonly stem: string;
+  /** `arn:<partition>:cloudformation:<region>:<account>` */
+  readonly head: string;
+  readonly marker: ':stack/' | ':stackset/';
+  readonly separator: '/' | ':';
+  readonly name: string;
+  readonly what: 'stack' | 'stack set';
+}
+
+const RUNTIME_ID_KINDS = [
+  { marker: ':stackset/', separator: ':', what: 'stack set' },
+  { marker: ':stack/', separator: '/', what: 'stack' },
+] as const;
+
+/** The stack or stack set ARN with `*` for its id that `value` is, if it is one. */
+function runtimeIdArn(value: string): RuntimeIdArn | undefined {
+  if (!value.endsWith('*')) return undefined;
+  const arn = parseArn(value);
+  if (!arn || arn.service !== 'cloudformation') return undefined;
+  for (const k of RUNTIME_ID_KINDS) {
+    const prefix = k.marker.slice(1);
+    if (!arn.resource.startsWith(prefix) || !arn.resource.endsWith(`${k.separator}*`)) continue;
+    const name = arn.resource.slice(prefix.length, -2);
+    if (name === '' || /[/:*?]/.test(name)) return undefined;
+    return {
+      stem: value.slice(0, -1),
+      head: value.slice(0, value.length - arn.resource.length - 1),
+      marker: k.marker,
+      separator: k.separator,
+      name,
+      what: k.what,
+    };
+  }
+  return undefined;
+}
+
+/** The stack and stack set ARNs with `*` for the id in the link's resource and context. */
+function runtimeIdArns(spec: LinkSpec): RuntimeIdArn[] | undefined {
+  const found = new Map<string, RuntimeIdArn>();
+  const look = (v: string): void => {
+    const a = runtimeIdArn(v);
+    if (a && !found.has(a.stem)) found.set(a.stem, a);
+  };
+  look(spec.resource);
+  for (const v of Object.values(spec.context))
+    if (typeof v === 'string') look(v);
+    else for (const x of v) look(x);
+  return found.size > 0 ? [...found.values()] : undefined;
+}
+
+/** The link with the made-up id in place of each `*` id: what the evaluator sees. */
+function withMadeUpIds(spec: LinkSpec, arns: readonly RuntimeIdArn[]): LinkSpec {
+  const stars = new Set(arns.map((a) => `${a.stem}*`));
+  const swap = (v: string): string => (stars.has(v) ? `${v.slice(0, -1)}${MADE_UP_ID}` : v);
+  const context: Record<string, string | readonly string[]> = {};
+  for (const [k, v] of Object.entries(spec.context))
+    context[k] = typeof v === 'string' ? swap(v) : v.map(swap);
+  return { ...spec, resource: swap(spec.resource), context };
+}
+
+/** `text` as the report shows it: `*` again for the made-up id. */
+function shownIds(text: string, arns: readonly RuntimeIdArn[]): string {
+  let out = text;
+  for (const a of arns) out = out.split(`${a.stem}${MADE_UP_ID}`).join(`${a.stem}*`);
+  return out;
+}
+
+/** The request with `id` in place of the made-up id of `arn` (resource and context). */
+function withId(request: MutableRequest, arn: RuntimeIdArn, id: string): EvaluationRequest {
+  const from = `${arn.stem}${MADE_UP_ID}`;
+  const to = `${arn.stem}${id}`;
+  const context: Record<string, RawContextValue> = {};
+  for (const [k, v] of Object.entries(request.context ?? {}))
+    context[k] = v === from ? to : Array.isArray(v) ? v.map((x) => (x === from ? to : x)) : v;
+  return { ...request, resource: request.resource === from ? to : request.resource, context };
+}
+
+/** A stack or stack set ARN (or pattern) that a statement names. */
+interface IdMention {
+  readonly raw: string;
+  readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn';
+  readonly statement: CompiledStatement;
+}
+
+const ID_MENTIONS = new WeakMap<CompiledPolicy, readonly IdMention[]>();
+
+/** The stack and stack set ARNs a policy names: Resource, NotResource, aws:SourceArn values. */
+function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
+  const hit = ID_MENTIONS.get(policy);
+  if (hit) return hit;
+  const out: IdMention[] = [];
+  const names = (v: string): boolean => v.includes(':stack/') || v.includes(':stackset/');
+  for (const st of policy.statements) {
+    for (const p of st.resource?.patterns ?? [])
+      if (names(p.raw)) out.push({ raw: p.raw, where: 'Resource', statement: st });
+    for (const p of st.notResource?.patterns ?? [])
+      if (names(p.raw)) out.push({ raw: p.raw, where: 'NotResource', statement: st });
+    for (const c of st.conditions)
+      if (c.keyLower === 'aws:sourcearn')
+        for (const v of c.values)
+          if (names(v)) out.push({ raw: v, where: 'aws:SourceArn', statement: st });
+  }
+  ID_MENTIONS.set(policy, out);
+  return out;
+}
+
+/** Every policy that applies to the link, with its type (unplaced SCPs and RCPs included). */
+function policiesOf(g: Gathered): { policy: CompiledPolicy; type: PolicyType }[] {
+  const r = g.request;
+  const out: { policy: CompiledPolicy; type: PolicyType }[] = [];
+  const add = (p: PolicyInput | undefined, type: PolicyType): void => {
+    if (p && typeof p === 'object' && isCompiledPolicy(p)) out.push({ policy: p, type });
+  };
+  for (const p of r.identityPolicies ?? []) add(p, 'identity');
+  add(r.permissionBoundary, 'permissionBoundary');
+  add(r.sessionPolicy, 'session');
+  add(r.resourcePolicy, 'resource');
+  for (const level of r.scps ?? []) for (const p of level) add(p, 'scp');
+  for (const u of g.unplacedScps ?? []) add(u.policy, 'scp');
+  for (const level of r.rcps ?? []) for (const p of level) add(p, 'rcp');
+  for (const u of g.unplacedRcps ?? []) add(u.policy, 'rcp');
+  return out;
+}
+
+/**
+ * The id a mention names for `arn`'s stack (set), as one id to try: the mention must name the
+ * same partition, region and account (patterns allowed) and the same name, and its id part is
+ * filled in to a UUID-shaped id it matches. Undefined when it names no id of this stack (set)
+ * that a real id could match.
+ */
+function namedId(raw: string, arn: RuntimeIdArn): string | undefined {
+  const at = raw.indexOf(arn.marker);
+  if (at < 0) return undefined;
+  const rest = raw.slice(at + arn.marker.length);
+  const sep = rest.indexOf(arn.separator);
+  if (sep < 0) return undefined;
+  // a policy variable in the head (`${aws:PrincipalAccount}`) may be any value
+  const head = raw
+    .slice(0, at)
+    .replace(/\$\{[^}]*\}/g, '*')
+    .toLowerCase();
+  if (!compileGlob(head).test(arn.head.toLowerCase())) return undefined;
+  if (!compileGlob(rest.slice(0, sep)).test(arn.name)) return undefined;
+  return idMatching(rest.slice(sep + 1));
+}
+
+/** Position `p` of a UUID-shaped id is a dash. */
+const isDashAt = (p: number): boolean => p === 8 || p === 13 || p === 18 || p === 23;
+
+/**
+ * An id of UUID shape (36 characters, dashes at 8, 13, 18, 23, letters or digits elsewhere) that
+ * `pattern` (`*` and `?` wildcards) matches, or undefined when none does.
+ */
+function idMatching(pattern: string): string | undefined {
+  const n = pattern.length;
+  const fits = (c: string, p: number): boolean =>
+    c === '?' || (isDashAt(p) ? c === '-' : /^[0-9A-Za-z]$/.test(c));
+  // can[i][p]: pattern[i..] matches an id's characters p..35
+  const can = Array.from({ length: n + 1 }, () => new Array<boolean>(ID_LENGTH + 1).fill(false));
+  can[n]![ID_LENGTH] = true;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = pattern[i]!;
+    const row = can[i]!;
+    const next = can[i + 1]!;
+    for (let p = ID_LENGTH; p >= 0; p--) {
+      if (c === '*') row[p] = next[p]! || (p < ID_LENGTH && row[p + 1]!);
+      else row[p] = p < ID_LENGTH && fits(c, p) && next[p + 1]!;
+    }
+  }
+  if (!can[0]![0]) return undefined;
+  const filler = (p: number): string => (isDashAt(p) ? '-' : '0');
+  let out = '';
+  for (let i = 0, p = 0; i < n || p < ID_LENGTH;) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (can[i + 1]![p]) i++;
+      else out += filler(p++);
+    } else {
+      out += c === '?' ? filler(p) : c;
+      i++;
+      p++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the answer depends on the stack or stack set id: the request (with the made-up id) is
+ * evaluated again with a second made-up id (a policy may match some ids and not others, `…:0*`)
+ * and with each id the link's policies name for the same stack (set); the first that changes
+ * the decision says why the link is Unknown. No input gives the id, so whether a named id is
+ * this stack's is not known.
+ */
+function idDependence(
+  g: Gathered,
+  arns: readonly RuntimeIdArn[],
+  decision: string,
+): string | undefined {
+  const mentions = policiesOf(g).flatMap(({ policy, type }) =>
+    idMentionsOf(policy).map((m) => ({ ...m, policy, type })),
+  );
+  const action = g.request.action.toLowerCase();
+  for (const arn of arns) {
+    const relevant = mentions.filter(
+      (m) => m.raw.includes(arn.marker) && appliesTo(m.statement, action),
+    );
+    const named = new Map<string, (typeof relevant)[number]>();
+    for (const m of relevant) {
+      const id = namedId(m.raw, arn);
+      if (id !== undefined && id !== MADE_UP_ID && id !== OTHER_ID && !named.has(id))
+        named.set(id, m);
+    }
+    const ids = [OTHER_ID, ...[...named.keys()].sort()];
+    for (const id of ids) {
+      if (evaluate(withId(g.request, arn, id)).decision === decision) continue;
+      const unknownId = `no input gives the id of ${arn.what} \`${arn.name}\`, assigned when it is created`;
+      const m =
+        named.get(id) ??
+        relevant.find(
+          (x) =>
+            compileGlob(x.raw).test(`${arn.stem}${MADE_UP_ID}`) !==
+            compileGlob(x.raw).test(`${arn.stem}${OTHER_ID}`),
+        );
+      if (!m)
+        return `a policy matches some ids of ${arn.what} \`${arn.name}\` and not others, and ${unknownId}`;
+      const where =
+        m.where === 'aws:SourceArn'
+          ? 'in a condition on `aws:SourceArn`'
+          : `in its ${m.where} element`;
+      const names = `${idPolicyLabel(m.policy, m.type, m.statement, g)} names \`${m.raw}\` ${where}`;
+      return named.get(id) === m
+        ? `${names}, and whether that is the id of ${arn.what} \`${arn.name}\` is not known: ${unknownId}`
+        : `${names}, which matches some ids of ${arn.what} \`${arn.name}\` and not others, and ${unknownId}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a statement's Action (or NotAction) covers `action` (lower-cased). */
+function appliesTo(st: CompiledStatement, action: string): boolean {
+  const m = st.action ?? st.notAction;
+  if (!m) return true;
+  const covers = m.any || m.exact.has(action) || m.patterns.some((p) => p.test(action));
+  return st.action ? covers : !covers;
+}
+
+/** How a policy is named in words: `the trust policy of R`, `identity policy P statement S`. */
+function idPolicyLabel(
+  policy: CompiledPolicy,
+  type: PolicyType,
+  st: CompiledStatement,
+  g: Gathered,
+): string {
+  const stmt = st.sid !== undefined ? ` statement \`${st.sid}\`` : ` statement ${st.index}`;
+  if (type === 'resource') {
+    const service = g.request.action.slice(0, g.request.action.indexOf(':')).toLowerCase();
+    const what =
+      service === 'sts' ? 'trust policy' : service === 'kms' ? 'key policy' : 'resource policy';
+    return `the ${what} of \`${g.resourceLabel}\` (${stmt.trim()})`;
+  }
+  return `${policyTypeLabel(type)} \`${policy.name}\`${stmt}`;
+}
+
+/**
  * For a resource whose last six characters stand in for ones the input does not give (a secret
  * named by name, see secretStandIn): whether a policy of the request names the resource with a
  * suffix of its own (`…:secret:name-AbCdEf`) that would change the answer. Patterns that cover
@@ -1377,7 +1684,7 @@ function locate(
 function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string {
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
-  const what = `${spec.permission} on \`${g.request.resource}\``;
+  const what = `${spec.permission} on \`${g.shownResource ?? g.request.resource}\``;
   // allowed: the resource and the deciding statements are in their own fields
   if (result.decision === 'Allowed') return `allowed: ${who} may ${spec.permission}`;
   if (result.decision === 'ExplicitlyDenied') {

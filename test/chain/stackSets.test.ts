@@ -594,7 +594,7 @@ describe('a trust policy that names the stack set by its id', () => {
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
     ]);
     expect(links.find((l) => l.decision === 'Unknown')!.why).toContain(
-      `tests \`aws:SourceArn\` against a stack set id (it decides \`arn:aws:cloudformation:us-east-1:${T}:stackset/org-guardrails:0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b\` otherwise than another id), and no input gives the id of stack set \`org-guardrails\``,
+      `the trust policy of \`${ADMIN}\` (statement 1) names \`arn:aws:cloudformation:us-east-1:${T}:stackset/org-guardrails:0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b\` in a condition on \`aws:SourceArn\`, and whether that is the id of stack set \`org-guardrails\` is not known: no input gives the id of stack set \`org-guardrails\`, assigned when it is created`,
     );
   });
 
