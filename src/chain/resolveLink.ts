@@ -1262,6 +1262,40 @@ function idPolicyLabel(
 }
 
 /**
+ * When a trust policy refuses the caller: the statement that would trust it but for its
+ * conditions, and the conditions that do not hold (each is tried alone; conditions of a
+ * statement must all hold). Undefined when no statement trusts the caller even without
+ * conditions.
+ */
+function unmetTrustConditions(
+  spec: LinkSpec,
+  g: Gathered,
+): { names: boolean; keys: string[] } | undefined {
+  const trust = g.request.resourcePolicy;
+  if (!trust || typeof trust !== 'object' || !isCompiledPolicy(trust)) return undefined;
+  const refuses = (st: CompiledStatement): boolean =>
+    evaluate({ ...g.request, resourcePolicy: { ...trust, statements: [st] } }).deniedBy.some(
+      (d) => d.policyType === 'resource' && !d.explicit,
+    );
+  for (const st of trust.statements) {
+    if (st.effect !== 'Allow' || st.conditions.length === 0) continue;
+    if (refuses({ ...st, conditions: [] })) continue;
+    const keys = new Map<string, string>();
+    for (const c of st.conditions)
+      if (!keys.has(c.keyLower) && refuses({ ...st, conditions: [c] })) keys.set(c.keyLower, c.key);
+    if (keys.size === 0) continue;
+    const p = st.principal;
+    const names =
+      p !== undefined &&
+      (spec.principal.kind === 'role'
+        ? p.aws.includes(spec.principal.arn)
+        : p.service.includes(spec.principal.name.toLowerCase()));
+    return { names, keys: [...keys.values()].sort() };
+  }
+  return undefined;
+}
+
+/**
  * For a resource whose last six characters stand in for ones the input does not give (a secret
  * named by name, see secretStandIn): whether a policy of the request names the resource with a
  * suffix of its own (`…:secret:name-AbCdEf`) that would change the answer. Patterns that cover
@@ -1712,8 +1746,12 @@ function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
       if (service === 'kms') {
         return `the key policy of \`${g.resourceLabel}\` does not allow ${who} (nor its account, to delegate to IAM)`;
       }
-      if (service === 'sts')
+      if (service === 'sts') {
+        const unmet = unmetTrustConditions(spec, g);
+        if (unmet)
+          return `the trust policy of \`${g.resourceLabel}\` ${unmet.names ? `names ${who}` : `allows ${who} only under conditions`}, but its ${unmet.keys.length > 1 ? 'conditions' : 'condition'} on \`${unmet.keys.join('`, `')}\` ${unmet.keys.length > 1 ? 'do' : 'does'} not hold`;
         return `the trust policy of \`${g.resourceLabel}\` does not trust ${who}`;
+      }
       if (!g.request.resourcePolicy) {
         return spec.principal.kind === 'service'
           ? `\`${g.resourceLabel}\` has no resource policy naming ${who}`
