@@ -778,6 +778,11 @@ function stackSetFacts(
     )
       settings = { permissionModel: 'SERVICE_MANAGED' };
   }
+  const regions = stackSetRegions(
+    cfg,
+    action.provider,
+    (cfg['DeploymentTargets'] ?? '').trim() !== '',
+  );
   let targetAccounts: string[] | undefined;
   let targetsUnknown: string | undefined;
   if ('unknown' in targets) targetsUnknown = targets.unknown;
@@ -788,7 +793,54 @@ function stackSetFacts(
     ...settings,
     ...(targetAccounts !== undefined ? { targetAccounts } : {}),
     ...(targetsUnknown !== undefined ? { targetsUnknown } : {}),
+    ...('regions' in regions ? { regions: regions.regions } : {}),
+    ...('unknown' in regions ? { regionsUnknown: regions.unknown } : {}),
   };
+}
+
+/** A Region name (https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * The Regions a StackSets action deploys stack instances to: `Regions`, "a list of AWS Regions
+ * ... in the format `Region1,Region2`" (action-reference-StackSets.html). It is required for a
+ * CloudFormationStackInstances action and "When [DeploymentTargets] is selected, you must also
+ * select Regions": then a missing value is unknown. A CloudFormationStackSet action without
+ * either creates or updates the stack set alone (its existing instances): `{}`, no Regions.
+ */
+function stackSetRegions(
+  cfg: Readonly<Record<string, string>>,
+  provider: string,
+  hasTargets: boolean,
+): { readonly regions: string[] } | { readonly unknown: string } | Record<string, never> {
+  const value = cfg['Regions'];
+  if (value === undefined || value.trim() === '') {
+    if (provider === 'CloudFormationStackInstances')
+      return {
+        unknown:
+          'configuration `Regions` is not set, which a CloudFormationStackInstances action requires',
+      };
+    return hasTargets
+      ? { unknown: 'configuration `Regions` is not set, which `DeploymentTargets` needs' }
+      : {};
+  }
+  const open = unsettledValue('Regions', value);
+  if (open !== undefined) return { unknown: open };
+  const sep = value.indexOf('::');
+  if (sep >= 0)
+    return {
+      unknown: `configuration \`Regions\` is read at run time from \`${value.slice(sep + 2)}\` of input artifact \`${value.slice(0, sep)}\`, so the Regions are not known`,
+    };
+  const regions: string[] = [];
+  for (const item of value.split(',').map((x) => x.trim())) {
+    if (item === '') continue;
+    if (!REGION_NAME.test(item))
+      return { unknown: `\`${item}\` in configuration \`Regions\` is not a Region name` };
+    if (!regions.includes(item)) regions.push(item);
+  }
+  if (regions.length === 0)
+    return { unknown: `configuration \`Regions\` (\`${value}\`) lists no Region` };
+  return { regions };
 }
 
 /** The settings of the stack set a CloudFormationStackInstances action deploys (stackSetFacts). */

@@ -55,6 +55,12 @@ interface PlaceholderSpec {
    * each connection): usable only in an entry whose list placeholder it is, and set per link
    */
   readonly companionOf?: string;
+  /**
+   * a set of values sent together as one multivalued context key (an `ArrayOfString` key of the
+   * Service Authorization Reference): usable only as a whole element of a context value list
+   * (`["${Name}"]`), which it fills with every value, in one link
+   */
+  readonly multi?: true;
 }
 
 /**
@@ -262,6 +268,15 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       'each account the action deploys stack instances to (DeploymentTargets as a literal list); unknown when DeploymentTargets is not set, is a file of an input artifact, or is not settled',
     list: true,
   },
+  'StackSet.Regions': {
+    description:
+      'the Regions the action deploys stack instances to (Regions, a literal list), all sent in one call; unknown when Regions is not settled or is read from a file, or is not set where DeploymentTargets or a CloudFormationStackInstances action needs it; absent when a CloudFormationStackSet action has neither',
+    multi: true,
+  },
+  'StackSet.OptInRegion': {
+    description:
+      'each Region of Regions that is disabled by default, whose regional service principal the administration role must also trust; unknown when the Regions are not known, a Region is not known to be enabled by default, or one is disabled by default (the chain does not evaluate a regional service principal)',
+  },
   'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
   'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
 };
@@ -283,6 +298,13 @@ export function isKnownPlaceholder(name: string): boolean {
 function isListPlaceholder(name: string): boolean {
   return PLACEHOLDERS[name]?.list === true;
 }
+
+function isMultiPlaceholder(name: string): boolean {
+  return PLACEHOLDERS[name]?.multi === true;
+}
+
+/** `${Name}` alone, the only form a multi placeholder may take (PlaceholderSpec.multi). */
+const WHOLE_PLACEHOLDER = /^\$\{([^}]*)\}$/;
 
 /** The `${Name}` placeholders of a template, in order (duplicates kept). */
 export function placeholdersOf(template: string): string[] {
@@ -511,10 +533,17 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
     pointer: string,
     template: string,
     extra: readonly string[] = [],
+    multiAllowed = false,
   ): void => {
     for (const name of placeholdersOf(template)) {
       if (extra.includes(name)) continue;
-      if (!isKnownPlaceholder(name)) {
+      if (isMultiPlaceholder(name) && !(multiAllowed && WHOLE_PLACEHOLDER.test(template))) {
+        bad(
+          pointer,
+          `\`\${${name}}\` is a set of values: only a whole element of a context value list`,
+          'catalog.placeholder.multi',
+        );
+      } else if (!isKnownPlaceholder(name)) {
         bad(pointer, `unknown placeholder \`\${${name}}\``, 'catalog.placeholder.unknown');
       } else if (isListPlaceholder(name)) lists.add(name);
       else if (PLACEHOLDERS[name]?.companionOf !== undefined) companions.push({ name, pointer });
@@ -544,7 +573,7 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
           values.forEach((v: unknown) => {
             if (typeof v !== 'string' || v.length === 0) {
               bad(p, 'context values must be non-empty strings', 'catalog.context.value');
-            } else checkTemplate(p, v);
+            } else checkTemplate(p, v, [], Array.isArray(value));
           });
         }
       }
@@ -1163,6 +1192,16 @@ function resolvePlaceholder(
         return unknown(ss.targetsUnknown ?? 'the target accounts are not known');
       return { kind: 'list', values: ss.targetAccounts };
     }
+    case 'StackSet.Regions': {
+      const ss = facts.stackSet;
+      if (!ss) return unknown('the action deploys no stack set');
+      if (ss.regionsUnknown !== undefined) return unknown(ss.regionsUnknown);
+      return ss.regions !== undefined
+        ? { kind: 'list', values: ss.regions }
+        : absent('the action names no Regions');
+    }
+    case 'StackSet.OptInRegion':
+      return optInRegions(facts);
     case 'EventsRule.Arn':
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
     case 'EventsRule.RoleArn':
@@ -1180,6 +1219,86 @@ function resolvePlaceholder(
       // validateEntry rejects unknown placeholders, so this is a bug
       throw new Error(`catalog: unknown placeholder \`${name}\``);
   }
+}
+
+/**
+ * Regions enabled by default: those introduced before March 20, 2019 ("AWS Regions introduced
+ * after March 20, 2019, such as Asia Pacific (Hong Kong), are disabled by default",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-opt-in-regions.html;
+ * the list: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html),
+ * and the China and GovCloud (US) Regions, which have no opt-in.
+ */
+const ENABLED_BY_DEFAULT: ReadonlySet<string> = new Set([
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-south-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-west-1',
+  'us-gov-east-1',
+]);
+
+/** Regions disabled by default (same sources): each has its own regional service principal. */
+const DISABLED_BY_DEFAULT: ReadonlySet<string> = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-west-1',
+  'eu-central-2',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+]);
+
+/**
+ * "to deploy stack instances into a target account that resides in a Region that's disabled by
+ * default, you will also need to include the regional service principal for that Region"
+ * (`cloudformation.<region>.amazonaws.com`) in the administration role's trust policy
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+ * A link's service principal is one per principal kind (src/chain/buildChain.ts principalFor),
+ * so the chain cannot evaluate the regional principal yet: a Region disabled by default makes
+ * the trust link Unknown, naming the principal, rather than Allowed on the global one alone.
+ * A Region this module does not know may be either, so it is Unknown too.
+ */
+function optInRegions(facts: ActionFacts): Resolved {
+  const ss = facts.stackSet;
+  if (!ss) return unknown('the action deploys no stack set');
+  if (ss.regionsUnknown !== undefined) return unknown(ss.regionsUnknown);
+  const regions = ss.regions ?? [];
+  const strange = regions.find((r) => !ENABLED_BY_DEFAULT.has(r) && !DISABLED_BY_DEFAULT.has(r));
+  if (strange !== undefined)
+    return unknown(
+      `whether Region \`${strange}\` (configuration \`Regions\`) is disabled by default is not known; if it is, the trust policy must also trust \`cloudformation.${strange}.amazonaws.com\``,
+    );
+  const optIn = regions.filter((r) => DISABLED_BY_DEFAULT.has(r));
+  if (optIn.length > 0)
+    return unknown(
+      `${optIn.map((r) => `Region \`${r}\``).join(', ')} (configuration \`Regions\`) ${optIn.length > 1 ? 'are' : 'is'} disabled by default, so the trust policy must also trust ${optIn.map((r) => `\`cloudformation.${r}.amazonaws.com\``).join(', ')}, which the chain does not evaluate`,
+    );
+  return { kind: 'list', values: [] };
 }
 
 /**
@@ -1515,6 +1634,13 @@ function fillContext(
       if (v !== undefined) out[key] = v;
     } else {
       const vs = template.flatMap((t) => {
+        const whole = WHOLE_PLACEHOLDER.exec(t)?.[1];
+        if (whole !== undefined && isMultiPlaceholder(whole)) {
+          // every value of the set, in this one link (PlaceholderSpec.multi)
+          const r = resolvePlaceholder(whole, facts, entry, principal);
+          if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why);
+          return r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
+        }
         const v = fill(t, facts, entry, item, 'drop', principal);
         return v === undefined ? [] : [v];
       });

@@ -383,6 +383,13 @@ export interface StackSetFacts {
   /** the accounts DeploymentTargets lists (self-managed: accounts only) */
   readonly targetAccounts?: readonly string[];
   readonly targetsUnknown?: string;
+  /**
+   * the Regions the action deploys stack instances to (`Regions`, a literal list, in its order);
+   * both absent when the action names none and needs none (a CloudFormationStackSet action
+   * without DeploymentTargets)
+   */
+  readonly regions?: readonly string[];
+  readonly regionsUnknown?: string;
 }
 
 /** One concrete request the evaluator must allow. */

@@ -138,7 +138,7 @@ describe('stack sets (pass-stacksets)', () => {
       `${SET}:cloudformation-stackset.list-stack-instances:cloudformation:ListStackInstances`,
       `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet`,
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances`,
-      `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation`,
+      `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation`,
     ];
     const calls = (ls: readonly ReportLink[]): ReportLink[] =>
       ls.filter((l) => l.permission.startsWith('cloudformation:') && l.resource !== '*');

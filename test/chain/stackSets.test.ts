@@ -93,7 +93,7 @@ describe('StackSets actions with self-managed permissions (pass-stacksets)', () 
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances Allowed`,
-      `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation Allowed`,
+      `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation Allowed`,
     ]);
     const by = (id: string): ReportLink => links.find((l) => l.id.startsWith(id))!;
     // who calls what
@@ -279,7 +279,7 @@ describe('each link of the StackSets chain breaks on its own', () => {
       `${SET}:cloudformation-stackset.list-stack-instances:cloudformation:ListStackInstances ImplicitlyDenied`,
       `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances ImplicitlyDenied`,
-      `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation ImplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation ImplicitlyDenied`,
     ]);
     // ListStackInstances is only recommended: a warning, not a failure
     const list = links.find((l) => l.permission === 'cloudformation:ListStackInstances')!;
@@ -486,7 +486,7 @@ describe('settings of the StackSet action', () => {
       // the instances action deploys the same stack set: service-managed too
       `${INSTANCES}:action.stackset-service-managed Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances Allowed`,
-      `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation Allowed`,
+      `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation Allowed`,
     ]);
     const sm = links[0]!;
     expect(sm).toMatchObject({
@@ -529,7 +529,7 @@ describe('the StackInstances action takes the stack set settings from the StackS
     expect(notAllowed(links)).toEqual([
       // its own calls are on a stack set the pipeline role has no grant for
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances ImplicitlyDenied`,
-      `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation ImplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
@@ -548,7 +548,7 @@ describe('the StackInstances action takes the stack set settings from the StackS
     expect(links.filter((l) => l.action === 'Instances').map((l) => l.requirement)).toEqual([
       'action.stackset-service-managed',
       'cloudformation-stackinstances.create-stack-instances',
-      'cloudformation-stackinstances.create-stack-instances',
+      'cloudformation-stackinstances.describe-stack-set-operation',
     ]);
   });
 

@@ -66,7 +66,7 @@ describe('StackSets actions from templates', () => {
         .sort(),
     ).toEqual([
       'DeployGuardrails/Instances:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances',
-      'DeployGuardrails/Instances:cloudformation-stackinstances.create-stack-instances:cloudformation:DescribeStackSetOperation',
+      'DeployGuardrails/Instances:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation',
       'DeployGuardrails/StackSet:cloudformation-stackset.create-stack-instances:cloudformation:CreateStackInstances',
       'DeployGuardrails/StackSet:cloudformation-stackset.describe-stack-set:cloudformation:DescribeStackSet',
       'DeployGuardrails/StackSet:cloudformation-stackset.describe-stack-set:cloudformation:DescribeStackSetOperation',
