@@ -56,6 +56,9 @@ def add_stacksets(files):
             'Capabilities': 'CAPABILITY_NAMED_IAM',
             'PermissionModel': 'SELF_MANAGED',
             'AdministrationRoleArn': ADMIN_ROLE,
+            # explicit: without it an update runs with the stack set's existing execution role
+            # (UpdateStackSet, ExecutionRoleName), which no input gives, and the chain is Unknown
+            'ExecutionRoleName': EXEC_ROLE_NAME,
             'DeploymentTargets': P,
             'Regions': R,
             'FailureTolerancePercentage': '20',

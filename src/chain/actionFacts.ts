@@ -625,17 +625,16 @@ const STACKSET_PROVIDERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The defaults CodePipeline uses when the action names no role: "If you do not specify the role
- * name, it is set to AWSCloudFormationStackSetAdministrationRole" (resp.
- * AWSCloudFormationStackSetExecutionRole)
+ * The default CodePipeline uses when the action names no administration role: "If you do not
+ * specify the role name, it is set to AWSCloudFormationStackSetAdministrationRole"
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
+ * The execution role has no such default here: see settingsOf.
  * The administration role is a role of the administrator account, the account the stack set is
  * created in ("Stack sets are created in this administrator account",
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html):
  * the account of the role that calls CreateStackSet, the action's.
  */
 const DEFAULT_ADMINISTRATION_ROLE = 'AWSCloudFormationStackSetAdministrationRole';
-const DEFAULT_EXECUTION_ROLE = 'AWSCloudFormationStackSetExecutionRole';
 
 /** An organizational unit id or an organization root id, which only SERVICE_MANAGED takes. */
 const ORG_TARGET = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
@@ -665,7 +664,8 @@ type Settings = Pick<
  * The permission model and roles a CloudFormationStackSet action configures
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html):
  * `PermissionModel` defaults to SELF_MANAGED; `AdministrationRoleArn` and `ExecutionRoleName` are
- * "not used for the SERVICE_MANAGED permissions model" and default to the documented names.
+ * "not used for the SERVICE_MANAGED permissions model". `AdministrationRoleArn` defaults to the
+ * documented name; a missing `ExecutionRoleName` leaves the execution role unknown.
  */
 function settingsOf(
   cfg: Readonly<Record<string, string>>,
@@ -696,7 +696,13 @@ function settingsOf(
     else out.administrationRoleArn = admin;
   }
   const exec = cfg['ExecutionRoleName'];
-  if (exec === undefined || exec === '') out.executionRoleName = DEFAULT_EXECUTION_ROLE;
+  if (exec === undefined || exec === '')
+    // Not the default: on an update "If you do not specify a customized execution role,
+    // CloudFormation performs the update using the role previously associated with the
+    // StackSet" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html,
+    // ExecutionRoleName), and whether the stack set exists, and which role it has, no input says
+    out.executionRoleUnknown =
+      "configuration `ExecutionRoleName` is not set, so an update uses the stack set's existing execution role, which is not in any input";
   else {
     const open = unsettledValue('ExecutionRoleName', exec);
     if (open !== undefined) out.executionRoleUnknown = open;

@@ -261,7 +261,7 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'StackSet.ExecutionRoleName': {
     description:
-      "the stack set's execution role name in each target account: ExecutionRoleName, else `AWSCloudFormationStackSetExecutionRole`; absent for SERVICE_MANAGED",
+      "the stack set's execution role name in each target account: ExecutionRoleName; unknown when it is not set (an update then uses the stack set's existing execution role, which no input gives); absent for SERVICE_MANAGED",
   },
   'StackSet.TargetAccount': {
     description:

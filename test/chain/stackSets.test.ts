@@ -443,6 +443,25 @@ describe('settings of the StackSet action', () => {
     expect(links.find((l) => l.decision === 'Unknown')!.why).toContain('lists no target');
   });
 
+  it("without ExecutionRoleName the execution role is the stack set's existing one: Unknown, never the default", () => {
+    // UpdateStackSet without ExecutionRoleName runs with the role previously associated with the
+    // stack set (API_UpdateStackSet.html), and no input says whether it exists or which it is
+    const links = stackSetLinks((dir) =>
+      editConfig(dir, 'StackSet', (c) => {
+        delete c['ExecutionRoleName'];
+      }),
+    );
+    // the StackInstances action takes the same (unknown) execution role from the StackSet action
+    expect(notAllowed(links)).toEqual([
+      `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
+    ]);
+    for (const l of links.filter((x) => x.decision === 'Unknown'))
+      expect(l.why, l.id).toContain(
+        "configuration `ExecutionRoleName` is not set, so an update uses the stack set's existing execution role, which is not in any input",
+      );
+  });
+
   it('an AdministrationRoleArn the input does not settle leaves the administration role links Unknown', () => {
     const links = stackSetLinks((dir) =>
       editConfig(dir, 'StackSet', (c) => {

@@ -50,7 +50,7 @@ describe('StackSets actions from templates', () => {
         .sort(),
     ).toEqual([
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
-      `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:121 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       `DeployGuardrails/StackSet:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Unknown ${ADMIN}`,
