@@ -344,6 +344,38 @@ describe('validateCatalogFile', () => {
     ).toEqual(['catalog.placeholder.lists']);
   });
 
+  it('rejects a multi placeholder anywhere but as a whole element of a context value list', () => {
+    // `${StackSet.Regions}` is a set of values filling one multivalued context key (501ec51)
+    const problems = (entry: object): string[] =>
+      validateCatalogFile({ requirements: [entry] }, 'f.json').problems.map(
+        (p) => `${p.id} ${p.pointer}`,
+      );
+    expect(problems({ ...good, resource: 'arn:${Partition}:x:${StackSet.Regions}' })).toEqual([
+      'catalog.placeholder.multi /requirements/0/resource',
+    ]);
+    expect(
+      problems({ ...good, alternativeResource: 'arn:${Partition}:x:${StackSet.Regions}' }),
+    ).toEqual(['catalog.placeholder.multi /requirements/0/alternativeResource']);
+    expect(problems({ ...good, resourceAccount: '${StackSet.Regions}' })).toEqual([
+      'catalog.placeholder.multi /requirements/0/resourceAccount',
+    ]);
+    // a single context value, even whole, is one value, not a set
+    expect(
+      problems({ ...good, context: { 'aws:RequestedRegion': '${StackSet.Regions}' } }),
+    ).toEqual(['catalog.placeholder.multi /requirements/0/context/aws:RequestedRegion']);
+    // in a list, but not the whole element
+    expect(
+      problems({ ...good, context: { 'aws:RequestedRegion': ['x-${StackSet.Regions}'] } }),
+    ).toEqual(['catalog.placeholder.multi /requirements/0/context/aws:RequestedRegion']);
+    expect(
+      problems({ ...good, uncertainContext: { 'aws:RequestedRegion': '${StackSet.Regions}' } }),
+    ).toEqual(['catalog.placeholder.multi /requirements/0/uncertainContext/aws:RequestedRegion']);
+    // the one allowed form
+    expect(
+      problems({ ...good, context: { 'aws:RequestedRegion': ['${StackSet.Regions}'] } }),
+    ).toEqual([]);
+  });
+
   it('validates the when vocabulary', () => {
     expect(check({ ...good, when: [{ subject: 'Config.ActionMode', in: ['A'] }] })).toEqual([]);
     expect(check({ ...good, when: [{ subject: 'Provider', notIn: ['A'] }] })).toEqual([]);
