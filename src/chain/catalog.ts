@@ -719,6 +719,9 @@ export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | u
       return undefined;
     case 'stacksetAdministrationRole':
       return facts.stackSet?.administrationRoleArn;
+    case 'stacksetExecutionRole':
+      // one per target account: see principalsOf
+      return undefined;
     default:
       return SERVICE_PRINCIPALS[kind];
   }
@@ -741,6 +744,7 @@ export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly 
     const why = facts.stackSet?.administrationRoleUnknown ?? facts.stackSet?.permissionModelUnknown;
     return [principal !== undefined ? { principal } : why !== undefined ? { unknown: why } : {}];
   }
+  if (kind === 'stacksetExecutionRole') return executionRoles(facts);
   if (kind !== 'codedeployInstanceRole') {
     const principal = principalOf(kind, facts);
     return [principal !== undefined ? { principal } : {}];
@@ -756,9 +760,33 @@ export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly 
   return out;
 }
 
+/**
+ * The execution role of the stack set in each target account, the role StackSets uses there
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html):
+ * `arn:<partition>:iam::<target>:role/<ExecutionRoleName>`. One unknown caller when the
+ * permission model, the role name or the targets are not known, as for the links that assume
+ * it (cloudformation-stackset.assume-execution-role).
+ */
+function executionRoles(facts: ActionFacts): readonly Caller[] {
+  const ss = facts.stackSet;
+  if (!ss) return [{ unknown: 'the action deploys no stack set' }];
+  if (ss.permissionModel === undefined)
+    return [
+      { unknown: ss.permissionModelUnknown ?? "the stack set's permission model is not known" },
+    ];
+  if (ss.executionRoleName === undefined)
+    return [{ unknown: ss.executionRoleUnknown ?? "the stack set's execution role is not known" }];
+  if (ss.targetAccounts === undefined)
+    return [{ unknown: ss.targetsUnknown ?? 'the target accounts are not known' }];
+  const name = ss.executionRoleName;
+  return ss.targetAccounts.map((account) => ({
+    principal: `arn:${facts.partition}:iam::${account}:role/${name}`,
+  }));
+}
+
 /** Kinds whose callers are a list: their link ids name the caller. */
 export function isPrincipalList(kind: PrincipalKind): boolean {
-  return kind === 'codedeployInstanceRole';
+  return kind === 'codedeployInstanceRole' || kind === 'stacksetExecutionRole';
 }
 
 /**

@@ -72,6 +72,8 @@ export const CATEGORIES = [
  * `stacksetAdministrationRole` is the administration role of the stack set a StackSets action
  * deploys, which CloudFormation assumes to assume the execution role in each target account
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+ * `stacksetExecutionRole` is the execution role of that stack set in each target account, which
+ * runs the stack operations there (same page): one caller per target account.
  * The `*Service` kinds are service principals (trust policies, repository policies).
  */
 export const PRINCIPAL_KINDS = [
@@ -82,6 +84,7 @@ export const PRINCIPAL_KINDS = [
   'eventsRuleRole',
   'codedeployInstanceRole',
   'stacksetAdministrationRole',
+  'stacksetExecutionRole',
   'codepipelineService',
   'codebuildService',
   'cloudformationService',

@@ -30,8 +30,18 @@ const INSTANCES = 'DeployGuardrails/Instances';
 
 type Statement = Json & { Sid?: string; Action?: string | string[] };
 
-/** The StackSets links (not the artifact ones) of the DeployGuardrails stage after `edit`. */
+/** The execution roles' own stack operations (see 'the execution role runs the stack operations'). */
+const STACK_OPERATIONS = '.execution-role-stack-operations';
+
+/**
+ * The StackSets links (not the artifact ones) of the DeployGuardrails stage after `edit`, without
+ * the execution roles' stack operations, which their own tests below check.
+ */
 function stackSetLinks(edit: (dir: string) => void = () => {}): ReportLink[] {
+  return allStackSetLinks(edit).filter((l) => !l.requirement.endsWith(STACK_OPERATIONS));
+}
+
+function allStackSetLinks(edit: (dir: string) => void = () => {}): ReportLink[] {
   return inScenarioCopy(SCENARIO, (dir) => {
     edit(dir);
     const pipeline = analyzeModel(loadSnapshot(dir)).pipelines[0]!;
@@ -40,6 +50,10 @@ function stackSetLinks(edit: (dir: string) => void = () => {}): ReportLink[] {
     );
   });
 }
+
+/** The execution roles' stack operation links after `edit`. */
+const operationLinks = (edit: (dir: string) => void = () => {}): ReportLink[] =>
+  allStackSetLinks(edit).filter((l) => l.requirement.endsWith(STACK_OPERATIONS));
 
 const summary = (links: readonly ReportLink[]): string[] =>
   links.map((l) => `${l.id} ${l.decision}`);
@@ -627,5 +641,104 @@ describe('a trust policy that names the stack set by its id', () => {
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
     ]);
+  });
+});
+
+describe('the execution role runs the stack operations in each target account', () => {
+  const OPS = [
+    'cloudformation:CreateStack',
+    'cloudformation:UpdateStack',
+    'cloudformation:DeleteStack',
+    'cloudformation:DescribeStacks',
+  ];
+  const ids = (where: string, account: string, decision: string): string[] =>
+    OPS.map(
+      (op) =>
+        `${where}:cloudformation-${where === SET ? 'stackset' : 'stackinstances'}${STACK_OPERATIONS}:${op}:${EXEC(account)} ${decision}`,
+    );
+
+  it('one link per target account and operation, called by its execution role, on *', () => {
+    const links = operationLinks();
+    expect(summary(links)).toEqual([
+      ...ids(SET, P, 'Allowed'),
+      ...ids(INSTANCES, P, 'Allowed'),
+      ...ids(INSTANCES, S, 'Allowed'),
+    ]);
+    for (const l of links) {
+      expect(l.resource, l.id).toBe('*');
+      expect(l.level, l.id).toBe('required');
+      expect(l.principal, l.id).toBe(l.id.endsWith(EXEC(S)) ? EXEC(S) : EXEC(P));
+    }
+  });
+
+  it('an execution role without CloudFormation permissions is denied, naming the role', () => {
+    const links = operationLinks((dir) =>
+      editPolicy(dir, S, 'AWSCloudFormationStackSetExecutionRole', (statements) =>
+        statements.map((st) => ({
+          ...st,
+          Action: (st.Action as string[]).filter((a) => a !== 'cloudformation:*'),
+        })),
+      ),
+    );
+    expect(notAllowed(links)).toEqual(ids(INSTANCES, S, 'ImplicitlyDenied'));
+    for (const l of links.filter((x) => x.decision !== 'Allowed')) {
+      expect(l.principal).toBe(EXEC(S));
+      expect(l.fix, l.id).toContain(EXEC(S));
+    }
+  });
+
+  it('a Deny of DeleteStack denies that operation alone', () => {
+    const links = operationLinks((dir) =>
+      editPolicy(dir, P, 'AWSCloudFormationStackSetExecutionRole', (statements) => [
+        ...statements,
+        { Sid: 'NoDelete', Effect: 'Deny', Action: 'cloudformation:DeleteStack', Resource: '*' },
+      ]),
+    );
+    expect(notAllowed(links)).toEqual([
+      `${SET}:cloudformation-stackset${STACK_OPERATIONS}:cloudformation:DeleteStack:${EXEC(P)} ExplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances${STACK_OPERATIONS}:cloudformation:DeleteStack:${EXEC(P)} ExplicitlyDenied`,
+    ]);
+  });
+
+  it('without ExecutionRoleName the callers are not known: Unknown, naming why', () => {
+    const links = operationLinks((dir) =>
+      editConfig(dir, 'StackSet', (c) => {
+        delete c['ExecutionRoleName'];
+      }),
+    );
+    expect(summary(links)).toEqual([
+      ...OPS.map((op) => `${SET}:cloudformation-stackset${STACK_OPERATIONS}:${op} Unknown`),
+      ...OPS.map(
+        (op) => `${INSTANCES}:cloudformation-stackinstances${STACK_OPERATIONS}:${op} Unknown`,
+      ),
+    ]);
+    for (const l of links)
+      expect(l.why, l.id).toContain('configuration `ExecutionRoleName` is not set');
+  });
+
+  it('targets read from an input artifact file leave them Unknown, naming the file', () => {
+    const links = operationLinks((dir) =>
+      editConfig(dir, 'Instances', (c) => {
+        c['DeploymentTargets'] = 'SourceOutput::guardrails/accounts.json';
+      }),
+    );
+    expect(notAllowed(links)).toEqual(
+      OPS.map(
+        (op) => `${INSTANCES}:cloudformation-stackinstances${STACK_OPERATIONS}:${op} Unknown`,
+      ),
+    );
+    for (const l of links.filter((x) => x.decision === 'Unknown'))
+      expect(l.why, l.id).toContain('`guardrails/accounts.json` of input artifact `SourceOutput`');
+  });
+
+  it('service-managed permissions: no execution role link (StackSets manages the roles)', () => {
+    const links = operationLinks((dir) =>
+      editConfig(dir, 'StackSet', (c) => {
+        c['PermissionModel'] = 'SERVICE_MANAGED';
+        delete c['AdministrationRoleArn'];
+        delete c['ExecutionRoleName'];
+      }),
+    );
+    expect(links).toEqual([]);
   });
 });

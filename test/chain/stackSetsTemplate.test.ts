@@ -13,6 +13,13 @@ import type { Report, ReportLink } from '../../src/report/types.js';
 
 const DIR = 'test/load/templates/fixtures/stacksets';
 const TOOLS = `${DIR}/tools.yaml`;
+/** The execution roles' stack operations (cloudformation-stackset.execution-role-stack-operations). */
+const OPS = [
+  'cloudformation:CreateStack',
+  'cloudformation:DeleteStack',
+  'cloudformation:DescribeStacks',
+  'cloudformation:UpdateStack',
+];
 
 /** The StackSets links of the pipeline: id, decision, caller, action and resource. */
 function stackSetLinks(report: Report): string[][] {
@@ -30,7 +37,7 @@ describe('StackSets actions from templates', () => {
   it('give the same links as the snapshot when the templates settle them', () => {
     const templates = stackSetLinks(fromStacks(`${DIR}/stacks.yaml`));
     const snapshot = stackSetLinks(analyzeModel(loadSnapshot('fixtures/scenarios/pass-stacksets')));
-    expect(templates.length).toBe(15);
+    expect(templates.length).toBe(27);
     expect(templates).toEqual(snapshot);
     expect(templates.every((l) => l[1] === 'Allowed')).toBe(true);
   });
@@ -51,9 +58,17 @@ describe('StackSets actions from templates', () => {
     ).toEqual([
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      ...OPS.map(
+        (op) =>
+          `DeployGuardrails/Instances:cloudformation-stackinstances.execution-role-stack-operations:${op} Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      ),
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       `DeployGuardrails/StackSet:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Unknown ${ADMIN}`,
+      ...OPS.map(
+        (op) =>
+          `DeployGuardrails/StackSet:cloudformation-stackset.execution-role-stack-operations:${op} Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      ),
       `DeployGuardrails/StackSet:cloudformation-stackset.get-administration-role:iam:GetRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet Unknown ${ADMIN}`,
