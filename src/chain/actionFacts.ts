@@ -383,7 +383,7 @@ export function actionFacts(
 
   const stackSet =
     STACKSET_PROVIDERS.has(action.provider) && isAwsOwned(action)
-      ? stackSetFacts(pipeline, action, actionRegion, actionAccount, partition)
+      ? stackSetFacts(pipeline, action, actionRegion, actionAccount)
       : undefined;
 
   const replicatedInputs = replicatedInputsOf(
@@ -628,7 +628,8 @@ const STACKSET_PROVIDERS: ReadonlySet<string> = new Set([
  * The default CodePipeline uses when the action names no administration role: "If you do not
  * specify the role name, it is set to AWSCloudFormationStackSetAdministrationRole"
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
- * The execution role has no such default here: see settingsOf.
+ * It holds when the stack set is created; an update without the setting keeps the stack set's
+ * role, so the chain does not assume it (settingsOf) and only names it.
  * The administration role is a role of the administrator account, the account the stack set is
  * created in ("Stack sets are created in this administrator account",
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html):
@@ -664,14 +665,10 @@ type Settings = Pick<
  * The permission model and roles a CloudFormationStackSet action configures
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html):
  * `PermissionModel` defaults to SELF_MANAGED; `AdministrationRoleArn` and `ExecutionRoleName` are
- * "not used for the SERVICE_MANAGED permissions model". `AdministrationRoleArn` defaults to the
- * documented name; a missing `ExecutionRoleName` leaves the execution role unknown.
+ * "not used for the SERVICE_MANAGED permissions model". A missing `AdministrationRoleArn` or
+ * `ExecutionRoleName` leaves that role unknown: an update keeps the stack set's existing one.
  */
-function settingsOf(
-  cfg: Readonly<Record<string, string>>,
-  actionAccount: string,
-  partition: string,
-): Settings {
+function settingsOf(cfg: Readonly<Record<string, string>>): Settings {
   const model = cfg['PermissionModel'];
   if (model !== undefined && model !== '') {
     const open = unsettledValue('PermissionModel', model);
@@ -686,7 +683,11 @@ function settingsOf(
   const out: { -readonly [K in keyof Settings]: Settings[K] } = { permissionModel: 'SELF_MANAGED' };
   const admin = cfg['AdministrationRoleArn'];
   if (admin === undefined || admin === '')
-    out.administrationRoleArn = `arn:${partition}:iam::${actionAccount}:role/${DEFAULT_ADMINISTRATION_ROLE}`;
+    // Not the default: on an update "If you do not specify a customized administrator role,
+    // CloudFormation performs the update using the role previously associated with the
+    // StackSet" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html,
+    // AdministrationRoleARN); which role that is, no input says (as for ExecutionRoleName)
+    out.administrationRoleUnknown = `configuration \`AdministrationRoleArn\` is not set, so an update uses the stack set's existing administration role (${DEFAULT_ADMINISTRATION_ROLE} only if the stack set was created without one), which is not in any input`;
   else {
     const open = unsettledValue('AdministrationRoleArn', admin);
     const arn = parseArn(admin);
@@ -767,15 +768,13 @@ function stackSetFacts(
   action: ActionModel,
   actionRegion: string,
   actionAccount: string,
-  partition: string,
 ): StackSetFacts {
   const cfg = action.configuration;
   const targets = deploymentTargets(cfg['DeploymentTargets']);
   let settings: Settings;
-  if (action.provider === 'CloudFormationStackSet')
-    settings = settingsOf(cfg, actionAccount, partition);
+  if (action.provider === 'CloudFormationStackSet') settings = settingsOf(cfg);
   else {
-    settings = stackSetSettings(pipeline, action, actionRegion, actionAccount, partition);
+    settings = stackSetSettings(pipeline, action, actionRegion, actionAccount);
     if (
       settings.permissionModel === undefined &&
       'orgIds' in targets &&
@@ -855,7 +854,6 @@ function stackSetSettings(
   action: ActionModel,
   actionRegion: string,
   actionAccount: string,
-  partition: string,
 ): Settings {
   const name = action.configuration['StackSetName'] ?? '';
   const unknown = (why: string): Settings => ({
@@ -880,7 +878,7 @@ function stackSetSettings(
       if (region !== actionRegion || account !== actionAccount) continue;
       found.push({
         where: `${stage.name}/${other.name}`,
-        settings: settingsOf(other.configuration, account, partition),
+        settings: settingsOf(other.configuration),
       });
     }
   }

@@ -372,14 +372,14 @@ export interface StackSetFacts {
   readonly permissionModel?: 'SELF_MANAGED' | 'SERVICE_MANAGED';
   readonly permissionModelUnknown?: string;
   /**
-   * self-managed: the administration role, as configured (AdministrationRoleArn), else the
-   * default `AWSCloudFormationStackSetAdministrationRole` of the action's account
+   * self-managed: the administration role, as configured (AdministrationRoleArn); not set, it
+   * is not known (an update keeps the stack set's existing role)
    */
   readonly administrationRoleArn?: string;
   readonly administrationRoleUnknown?: string;
   /**
    * self-managed: the execution role's name in each target account, as configured
-   * (ExecutionRoleName), else the default `AWSCloudFormationStackSetExecutionRole`
+   * (ExecutionRoleName); not set, it is not known (an update keeps the stack set's existing role)
    */
   readonly executionRoleName?: string;
   readonly executionRoleUnknown?: string;
