@@ -800,6 +800,7 @@ function stackSetFacts(
     ...(targetsUnknown !== undefined ? { targetsUnknown } : {}),
     ...('regions' in regions ? { regions: regions.regions } : {}),
     ...('unknown' in regions ? { regionsUnknown: regions.unknown } : {}),
+    ...('existing' in regions ? { regionsExisting: regions.existing } : {}),
   };
 }
 
@@ -811,13 +812,15 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  * ... in the format `Region1,Region2`" (action-reference-StackSets.html). It is required for a
  * CloudFormationStackInstances action and "When [DeploymentTargets] is selected, you must also
  * select Regions": then a missing value is unknown. A CloudFormationStackSet action without
- * either creates or updates the stack set alone (its existing instances): `{}`, no Regions.
+ * either creates the stack set alone or updates it and its existing instances ("If no instances
+ * are specified and the stack set already exists, all instances are updated"), whose Regions no
+ * input gives: `existing`, saying so.
  */
 function stackSetRegions(
   cfg: Readonly<Record<string, string>>,
   provider: string,
   hasTargets: boolean,
-): { readonly regions: string[] } | { readonly unknown: string } | Record<string, never> {
+): { readonly regions: string[] } | { readonly unknown: string } | { readonly existing: string } {
   const value = cfg['Regions'];
   if (value === undefined || value.trim() === '') {
     if (provider === 'CloudFormationStackInstances')
@@ -827,7 +830,10 @@ function stackSetRegions(
       };
     return hasTargets
       ? { unknown: 'configuration `Regions` is not set, which `DeploymentTargets` needs' }
-      : {};
+      : {
+          existing:
+            "the action sets neither `Regions` nor `DeploymentTargets`, so an update reaches the stack set's existing instances, whose Regions are in no input",
+        };
   }
   const open = unsettledValue('Regions', value);
   if (open !== undefined) return { unknown: open };

@@ -361,6 +361,7 @@ function toSpec(
     ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
     context: link.context,
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),
+    ...(link.unknownContext ? { unknownContext: link.unknownContext } : {}),
     purpose: at
       ? `\`${at.where}\` (${entry.provider === 'Pipeline' ? 'pipeline' : entry.provider})`
       : `pipeline \`${pipeline.name}\``,

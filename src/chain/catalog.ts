@@ -28,6 +28,7 @@ import {
   type Expansion,
   type PrincipalKind,
   type Requirement,
+  type UnknownContextValue,
 } from './catalogTypes.js';
 
 export type * from './catalogTypes.js';
@@ -1315,6 +1316,10 @@ function optInRegions(facts: ActionFacts): Resolved {
   const ss = facts.stackSet;
   if (!ss) return unknown('the action deploys no stack set');
   if (ss.regionsUnknown !== undefined) return unknown(ss.regionsUnknown);
+  if (ss.regionsExisting !== undefined)
+    return unknown(
+      `${ss.regionsExisting}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
+    );
   const regions = ss.regions ?? [];
   const strange = regions.find((r) => !ENABLED_BY_DEFAULT.has(r) && !DISABLED_BY_DEFAULT.has(r));
   if (strange !== undefined)
@@ -1606,7 +1611,8 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           entry.resourceAccount !== undefined
             ? fill(entry.resourceAccount, facts, entry, item, 'drop', principal)
             : undefined;
-        const context = fillContext(entry.context, facts, entry, item, principal);
+        const unknownContext: Record<string, UnknownContextValue> = {};
+        const context = fillContext(entry.context, facts, entry, item, principal, unknownContext);
         const uncertain = fillContext(entry.uncertainContext, facts, entry, item, principal);
         for (const action of entry.actions) {
           const fix = fillFix(
@@ -1628,6 +1634,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
             context,
             ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
+            ...(Object.keys(unknownContext).length > 0 ? { unknownContext } : {}),
             level: entry.level,
             doc: entry.doc,
             basis: entry.basis,
@@ -1653,6 +1660,7 @@ function fillContext(
   entry: Requirement,
   item: ListItem | undefined,
   principal: string | undefined,
+  unknownOut?: Record<string, UnknownContextValue>,
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
   for (const key of Object.keys(context ?? {}).sort()) {
@@ -1661,9 +1669,16 @@ function fillContext(
       const v = fill(template, facts, entry, item, 'drop', principal);
       if (v !== undefined) out[key] = v;
     } else {
+      let unknownValues: string | undefined;
       const vs = template.flatMap((t) => {
         const whole = WHOLE_PLACEHOLDER.exec(t)?.[1];
         if (whole !== undefined && isMultiPlaceholder(whole)) {
+          const why = unknownValuesOf(whole, facts);
+          if (why !== undefined && unknownOut !== undefined) {
+            // the call carries values no input gives: resolveLink tries them (unknownContext)
+            unknownValues = why;
+            return [];
+          }
           // every value of the set, in this one link (PlaceholderSpec.multi)
           const r = resolvePlaceholder(whole, facts, entry, principal);
           if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why);
@@ -1672,10 +1687,20 @@ function fillContext(
         const v = fill(t, facts, entry, item, 'drop', principal);
         return v === undefined ? [] : [v];
       });
-      if (vs.length > 0) out[key] = vs;
+      if (unknownValues !== undefined) unknownOut![key] = { why: unknownValues, multivalued: true };
+      else if (vs.length > 0) out[key] = vs;
     }
   }
   return out;
+}
+
+/**
+ * Why a multi placeholder's values exist but no input gives them, else undefined: the Regions of
+ * a CloudFormationStackSet action without `Regions` and `DeploymentTargets`, which updates the
+ * stack set's existing instances. Such a key may be absent from the call or hold any Regions.
+ */
+function unknownValuesOf(name: string, facts: ActionFacts): string | undefined {
+  return name === 'StackSet.Regions' ? facts.stackSet?.regionsExisting : undefined;
 }
 
 /** Fill the fix hint; a placeholder that cannot be filled stays as written. */

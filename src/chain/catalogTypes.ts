@@ -388,11 +388,21 @@ export interface StackSetFacts {
   readonly targetsUnknown?: string;
   /**
    * the Regions the action deploys stack instances to (`Regions`, a literal list, in its order);
-   * both absent when the action names none and needs none (a CloudFormationStackSet action
-   * without DeploymentTargets)
+   * all three absent when the action names none and needs none
    */
   readonly regions?: readonly string[];
   readonly regionsUnknown?: string;
+  /**
+   * a CloudFormationStackSet action without `Regions` and `DeploymentTargets`: an update reaches
+   * the stack set's existing instances, whose Regions no input gives (why, in words)
+   */
+  readonly regionsExisting?: string;
+}
+
+/** A context key whose values no input gives: why, and whether the key is multivalued. */
+export interface UnknownContextValue {
+  readonly why: string;
+  readonly multivalued: boolean;
 }
 
 /** One concrete request the evaluator must allow. */
@@ -410,6 +420,13 @@ export interface ExpandedLink {
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   readonly uncertainContext?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * keys the call carries with values no input gives (a multi placeholder whose values are not
+   * known, as StackSet.Regions of an update that reaches the existing instances): the link is
+   * evaluated without them and with each value its policies compare them with, and another, and
+   * is Unknown if that matters
+   */
+  readonly unknownContext?: Readonly<Record<string, UnknownContextValue>>;
   readonly level: Level;
   readonly doc: string;
   readonly basis: Basis;

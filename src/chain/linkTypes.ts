@@ -30,6 +30,14 @@ export interface LinkSpec {
    * evaluated with and without them and is Unknown if that matters
    */
   readonly uncertainContext?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * keys the call carries with values no input gives (from the catalog: see ExpandedLink): the
+   * link is evaluated without them and with each value its policies compare them with, and
+   * another, and is Unknown if that matters
+   */
+  readonly unknownContext?: Readonly<
+    Record<string, { readonly why: string; readonly multivalued: boolean }>
+  >;
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

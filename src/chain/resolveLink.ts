@@ -39,7 +39,14 @@ import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
 import { unsettledText } from '../model/placeholders.js';
-import { testedKeys, trialsFor, type KeyTrial, type UncertainKey } from './uncertainKeys.js';
+import {
+  MAX_TRIED_VALUES,
+  testedKeys,
+  trialsFor,
+  valuesComparedWith,
+  type KeyTrial,
+  type UncertainKey,
+} from './uncertainKeys.js';
 
 type MutableRequest = { -readonly [K in keyof EvaluationRequest]: EvaluationRequest[K] };
 
@@ -654,6 +661,20 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       key: { key, what: 'which AWS does not document for this call' },
       values: [value],
     });
+  // keys the call carries with values no input gives: absent (the decision so far), each value
+  // the link's policies compare them with, or another; nothing to try when no policy tests them
+  for (const [key, u] of Object.entries(spec.unknownContext ?? {})) {
+    const lower = key.toLowerCase();
+    const named = valuesComparedWith([...ps.byLabel.values(), ...rs.byLabel.values()], lower);
+    if (named.length === 0) continue;
+    const what = { key, what: u.why };
+    const tries = [...named, 'permchain-other-value'];
+    trials.push(
+      named.length > MAX_TRIED_VALUES
+        ? { key: what, values: [], tooMany: true }
+        : { key: what, values: u.multivalued ? tries.map((v) => [v]) : tries },
+    );
+  }
   if (ps.tested || rs.tested) {
     const found = trialsFor(
       [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])],

@@ -170,3 +170,16 @@ function candidates(k: string, named: readonly string[]): (string | readonly str
   else tries = [...named, 'permchain-other-value'];
   return MULTI.has(k) ? tries.map((v) => [v]) : tries;
 }
+
+/**
+ * The values the policies compare one key with (any key, lower-cased), sorted, for a key the
+ * call carries with values no input gives (LinkSpec.unknownContext); empty when none tests it.
+ */
+export function valuesComparedWith(policies: Iterable<CompiledPolicy>, keyLower: string): string[] {
+  const out = new Set<string>();
+  for (const p of policies)
+    for (const st of p.statements)
+      for (const c of st.conditions)
+        if (c.keyLower === keyLower) for (const v of c.values) out.add(v);
+  return [...out].sort();
+}

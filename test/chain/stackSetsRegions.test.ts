@@ -236,3 +236,71 @@ describe('Regions disabled by default need their regional service principal', ()
     expect(link.why).toContain('`cloudformation.xx-newplace-1.amazonaws.com`');
   });
 });
+
+describe('a StackSet action without Regions and DeploymentTargets updates the existing instances', () => {
+  const existing = (dir: string): void =>
+    editConfig(dir, 'StackSet', (c) => {
+      delete c['Regions'];
+      delete c['DeploymentTargets'];
+    });
+  const denyRegion = (dir: string): void =>
+    addStatements(dir, [
+      {
+        Sid: 'NoApEast1',
+        Effect: 'Deny',
+        Action: 'cloudformation:UpdateStackSet',
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringEquals': { 'cloudformation:TargetRegion': 'ap-east-1' } },
+      },
+    ]);
+
+  it('UpdateStackSet is Unknown when a policy tests cloudformation:TargetRegion (a deny of one Region)', () => {
+    const all = links((dir) => {
+      existing(dir);
+      denyRegion(dir);
+    });
+    const link = all.find((l) => l.id === UPDATE_SET)!;
+    expect(link.decision).toBe('Unknown');
+    expect(link.why).toContain('`cloudformation:TargetRegion`');
+    expect(link.why).toContain("the stack set's existing instances, whose Regions are in no input");
+  });
+
+  it('UpdateStackSet is Unknown for an allow that needs the key too', () => {
+    const all = links((dir) => {
+      existing(dir);
+      addStatements(dir, [
+        {
+          Sid: 'OnlyUsEast1',
+          Effect: 'Deny',
+          Action: 'cloudformation:UpdateStackSet',
+          Resource: '*',
+          Condition: {
+            'ForAnyValue:StringNotEquals': { 'cloudformation:TargetRegion': 'us-east-1' },
+          },
+        },
+      ]);
+    });
+    expect(decisionOf(all, UPDATE_SET)).toBe('Unknown');
+  });
+
+  it('UpdateStackSet is still decided when no policy tests the key', () => {
+    const all = links(existing);
+    expect(decisionOf(all, UPDATE_SET)).toBe('Allowed');
+    // the same deny with the Regions named: decided on them
+    const named = links((dir) => {
+      denyRegion(dir);
+      editConfig(dir, 'StackSet', (c) => {
+        c['Regions'] = 'us-east-1';
+      });
+    });
+    expect(decisionOf(named, UPDATE_SET)).toBe('Allowed');
+  });
+
+  it('the administration role trust is Unknown: an existing instance may be in a Region disabled by default', () => {
+    const all = links(existing);
+    const link = all.find((l) => l.id === SET_TRUST)!;
+    expect(link.decision).toBe('Unknown');
+    expect(link.why).toContain("the stack set's existing instances, whose Regions are in no input");
+    expect(link.why).toContain('`cloudformation.<region>.amazonaws.com`');
+  });
+});
