@@ -704,6 +704,44 @@ describe('the execution role runs the stack operations in each target account', 
     ]);
   });
 
+  // IAM authorizes the stack operations on the stack ARN; a stack instance's stack is named
+  // StackSet-<stack set name>-<id> (INF): an execution role allowed only on those stacks
+  const onStacks = (resource: string) => (dir: string) =>
+    editPolicy(dir, S, 'AWSCloudFormationStackSetExecutionRole', (statements) => [
+      ...statements.map((st) => ({
+        ...st,
+        Action: (st.Action as string[]).filter((a) => a !== 'cloudformation:*'),
+      })),
+      { Sid: 'GuardrailsStacks', Effect: 'Allow', Action: 'cloudformation:*', Resource: resource },
+    ]);
+
+  it('an execution role allowed only on the stack set stacks is Unknown, not denied', () => {
+    const links = operationLinks(
+      onStacks(`arn:aws:cloudformation:*:${S}:stack/StackSet-org-guardrails-*`),
+    );
+    expect(notAllowed(links)).toEqual(ids(INSTANCES, S, 'Unknown'));
+    for (const l of links.filter((x) => x.decision !== 'Allowed'))
+      expect(l.why, l.id).toContain(
+        `the policies allow \`arn:aws:cloudformation:*:${S}:stack/StackSet-org-guardrails-*/*\` but not \`*\``,
+      );
+  });
+
+  it('an execution role allowed on * and on the stacks is Allowed', () => {
+    const links = operationLinks((dir) => {
+      onStacks(`arn:aws:cloudformation:*:${S}:stack/StackSet-org-guardrails-*`)(dir);
+      editPolicy(dir, S, 'AWSCloudFormationStackSetExecutionRole', (statements) => [
+        ...statements,
+        { Sid: 'Everywhere', Effect: 'Allow', Action: 'cloudformation:*', Resource: '*' },
+      ]);
+    });
+    expect(notAllowed(links)).toEqual([]);
+  });
+
+  it('an execution role allowed on other stacks only is denied', () => {
+    const links = operationLinks(onStacks(`arn:aws:cloudformation:*:${S}:stack/other-*`));
+    expect(notAllowed(links)).toEqual(ids(INSTANCES, S, 'ImplicitlyDenied'));
+  });
+
   it('without ExecutionRoleName the callers are not known: Unknown, naming why', () => {
     const links = operationLinks((dir) =>
       editConfig(dir, 'StackSet', (c) => {
