@@ -1263,10 +1263,10 @@ const AUTH_TYPES = new Set(['CODECONNECTIONS', 'OAUTH', 'SECRETS_MANAGER']);
  * https://docs.aws.amazon.com/codebuild/latest/userguide/multiple-access-tokens.html; "For the
  * authType SECRETS_MANAGER, this is the secretArn" for the account's credential,
  * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ImportSourceCredentials.html).
- * A secret name is taken as Secrets Manager takes a secret id
- * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html): the
- * secret of that name in the project's account and region, its ARN ending in a stand-in for the
- * six characters AWS appends (as for SECRETS_MANAGER environment variables).
+ * A partial ARN (without the six characters AWS appends) is checked with a stand-in for them
+ * (as for SECRETS_MANAGER environment variables). A secret name never reaches this function: the
+ * loaders keep an auth resource only when it is an ARN (an OAUTH resource can be a token), so a
+ * name gives the Unknown "names no secret ARN" below.
  *
  * A resource missing, of another form, or not settled leaves the credential unknown: never no
  * link.
