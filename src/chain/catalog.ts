@@ -1613,7 +1613,17 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             : undefined;
         const unknownContext: Record<string, UnknownContextValue> = {};
         const context = fillContext(entry.context, facts, entry, item, principal, unknownContext);
-        const uncertain = fillContext(entry.uncertainContext, facts, entry, item, principal);
+        // a key AWS may or may not send, whose value no input gives: it may be absent or hold
+        // any value, so it is tried like the keys above rather than leaving the link Unknown
+        const uncertain = fillContext(
+          entry.uncertainContext,
+          facts,
+          entry,
+          item,
+          principal,
+          unknownContext,
+          true,
+        );
         for (const action of entry.actions) {
           const fix = fillFix(
             entry.fix,
@@ -1661,12 +1671,21 @@ function fillContext(
   item: ListItem | undefined,
   principal: string | undefined,
   unknownOut?: Record<string, UnknownContextValue>,
+  /** a single value no input gives goes to `unknownOut` (uncertain keys) instead of throwing */
+  unknownValueTried = false,
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
   for (const key of Object.keys(context ?? {}).sort()) {
     const template = context![key]!;
     if (typeof template === 'string') {
-      const v = fill(template, facts, entry, item, 'drop', principal);
+      let v: string | undefined;
+      try {
+        v = fill(template, facts, entry, item, 'drop', principal);
+      } catch (e) {
+        if (!(unknownValueTried && unknownOut && e instanceof UnknownPlaceholder)) throw e;
+        unknownOut[key] = { why: e.message, multivalued: false };
+        continue;
+      }
       if (v !== undefined) out[key] = v;
     } else {
       let unknownValues: string | undefined;

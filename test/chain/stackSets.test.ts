@@ -360,8 +360,6 @@ describe('settings of the StackSet action', () => {
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
-      `${SET}:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Unknown`,
-      `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
@@ -371,6 +369,33 @@ describe('settings of the StackSet action', () => {
       expect(l.resource, l.id).not.toBe(DEFAULT_ADMIN);
       expect(l.principal ?? '', l.id).not.toBe(DEFAULT_ADMIN);
     }
+  });
+
+  it('without AdministrationRoleArn, CreateStackSet and UpdateStackSet are Unknown only when a policy tests cloudformation:RoleArn', () => {
+    // the calls may carry the stack set's administration role in cloudformation:RoleArn, which
+    // no input gives when the setting is absent: tried absent, with each role a policy names,
+    // and with another; with no policy testing the key they are decided (the test above)
+    const links = stackSetLinks((dir) => {
+      editConfig(dir, 'StackSet', (c) => {
+        delete c['AdministrationRoleArn'];
+      });
+      editPolicy(dir, T, 'orders-api-pipeline-role', (sts) => {
+        sts.push({
+          Effect: 'Deny',
+          Action: ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet'],
+          Resource: '*',
+          Condition: { StringEquals: { 'cloudformation:RoleArn': DEFAULT_ADMIN } },
+        });
+      });
+    });
+    const calls = links.filter((l) =>
+      ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet'].includes(l.permission),
+    );
+    expect(calls.map((l) => `${l.permission} ${l.decision}`).sort()).toEqual([
+      'cloudformation:CreateStackSet Unknown',
+      'cloudformation:UpdateStackSet Unknown',
+    ]);
+    for (const l of calls) expect(l.why, l.id).toContain('cloudformation:RoleArn');
   });
 
   it('an ExecutionRoleName names the role in each target account', () => {
@@ -490,10 +515,8 @@ describe('settings of the StackSet action', () => {
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
-      `${SET}:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Unknown`,
       `${SET}:cloudformation-stackset.get-administration-role:iam:GetRole Unknown`,
       `${SET}:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown`,
-      `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
@@ -546,10 +569,8 @@ describe('settings of the StackSet action', () => {
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown`,
-      `${SET}:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Unknown`,
       `${SET}:cloudformation-stackset.get-administration-role:iam:GetRole Unknown`,
       `${SET}:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown`,
-      `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
