@@ -310,7 +310,7 @@ def pass_with_stage_conditions(files):
     return files
 
 
-@scenario('pass-stacksets', 'the baseline plus a DeployGuardrails stage deploying the stack set `org-guardrails` with self-managed permissions from the tools account: a CloudFormationStackSet action (a customized administration role) into prod, then a CloudFormationStackInstances action into prod and staging; every required link is allowed, exit 0')
+@scenario('pass-stacksets', 'the baseline plus a DeployGuardrails stage deploying the stack set `org-guardrails` with self-managed permissions from the tools account: a CloudFormationStackSet action (a customized administration role) into prod, then a CloudFormationStackInstances action into prod and staging, both also in ap-east-1 (disabled by default: the administration role trusts its regional service principal); every required link is allowed, exit 0')
 def pass_stacksets(files):
     return add_stacksets(files)
 

@@ -35,7 +35,9 @@ def add_stacksets(files):
     ]
     files[f'{T}/iam.json']['RoleDetailList'].append(role(
         ADMIN_ROLE, 'AROAQXAMPLESTACKADM01',
-        trust({'Service': 'cloudformation.amazonaws.com'}, condition={
+        # ap-east-1 (a Region of the StackSet action) is disabled by default: its regional
+        # service principal must be trusted too
+        trust({'Service': ['cloudformation.amazonaws.com', 'cloudformation.ap-east-1.amazonaws.com']}, condition={
             'StringEquals': {'aws:SourceAccount': T},
             'StringLike': {'aws:SourceArn': f'arn:aws:cloudformation:*:{T}:stackset/*'},
         }),
@@ -60,14 +62,14 @@ def add_stacksets(files):
             # (UpdateStackSet, ExecutionRoleName), which no input gives, and the chain is Unknown
             'ExecutionRoleName': EXEC_ROLE_NAME,
             'DeploymentTargets': P,
-            'Regions': R,
+            'Regions': f'{R},ap-east-1',
             'FailureTolerancePercentage': '20',
             'MaxConcurrentPercentage': '25',
         }, inputs=['SourceOutput']),
         action('Instances', 'Deploy', 'CloudFormationStackInstances', {
             'StackSetName': STACK_SET,
             'DeploymentTargets': f'{P},{S}',
-            'Regions': f'{R},eu-west-1',
+            'Regions': f'{R},eu-west-1,ap-east-1',
             'FailureTolerancePercentage': '20',
             'MaxConcurrentPercentage': '25',
         }, run_order=2),

@@ -426,6 +426,9 @@ function resourceQualified(id: string, link: ExpandedLink, entry: Requirement): 
 function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipal {
   const service = SERVICE_PRINCIPALS[entry.principal];
   if (service) return { kind: 'service', name: service };
+  // one service principal per Region (catalog.ts regionalPrincipals)
+  if (entry.principal === 'cloudformationRegionalService' && arn !== undefined)
+    return { kind: 'service', name: arn };
   return { kind: 'role', arn: arn ?? `(${entry.principal})` };
 }
 
@@ -437,6 +440,7 @@ const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
   eventsRuleRole: 'EventBridge rule role',
   codedeployInstanceRole: 'CodeDeploy instance role',
   stacksetAdministrationRole: 'stack set administration role',
+  cloudformationRegionalService: 'regional CloudFormation service principal',
 };
 
 const GAP_WORDS: readonly [RegExp, FactGroup][] = [

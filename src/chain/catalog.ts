@@ -274,10 +274,6 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       'the Regions the action deploys stack instances to (Regions, a literal list), all sent in one call; unknown when Regions is not settled or is read from a file, or is not set where DeploymentTargets or a CloudFormationStackInstances action needs it; absent when a CloudFormationStackSet action has neither',
     multi: true,
   },
-  'StackSet.OptInRegion': {
-    description:
-      'each Region of Regions that is disabled by default, whose regional service principal the administration role must also trust; unknown when the Regions are not known, a Region is not known to be enabled by default, or one is disabled by default (the chain does not evaluate a regional service principal)',
-  },
   'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
   'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
 };
@@ -723,6 +719,9 @@ export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | u
     case 'stacksetExecutionRole':
       // one per target account: see principalsOf
       return undefined;
+    case 'cloudformationRegionalService':
+      // one per Region disabled by default: see principalsOf
+      return undefined;
     default:
       return SERVICE_PRINCIPALS[kind];
   }
@@ -746,6 +745,7 @@ export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly 
     return [principal !== undefined ? { principal } : why !== undefined ? { unknown: why } : {}];
   }
   if (kind === 'stacksetExecutionRole') return executionRoles(facts);
+  if (kind === 'cloudformationRegionalService') return regionalPrincipals(facts);
   if (kind !== 'codedeployInstanceRole') {
     const principal = principalOf(kind, facts);
     return [principal !== undefined ? { principal } : {}];
@@ -787,7 +787,11 @@ function executionRoles(facts: ActionFacts): readonly Caller[] {
 
 /** Kinds whose callers are a list: their link ids name the caller. */
 export function isPrincipalList(kind: PrincipalKind): boolean {
-  return kind === 'codedeployInstanceRole' || kind === 'stacksetExecutionRole';
+  return (
+    kind === 'codedeployInstanceRole' ||
+    kind === 'stacksetExecutionRole' ||
+    kind === 'cloudformationRegionalService'
+  );
 }
 
 /**
@@ -802,6 +806,8 @@ function principalAccount(
   if (SERVICE_PRINCIPALS[kind] !== undefined) {
     return unknown(`service principal \`${SERVICE_PRINCIPALS[kind]}\` has no account`);
   }
+  if (kind === 'cloudformationRegionalService')
+    return unknown(`service principal \`${principal ?? kind}\` has no account`);
   const fromArn = arnAccount(principal);
   if (fromArn !== undefined) return value(fromArn);
   switch (kind) {
@@ -1229,8 +1235,6 @@ function resolvePlaceholder(
         ? { kind: 'list', values: ss.regions }
         : absent('the action names no Regions');
     }
-    case 'StackSet.OptInRegion':
-      return optInRegions(facts);
     case 'EventsRule.Arn':
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
     case 'EventsRule.RoleArn':
@@ -1306,32 +1310,35 @@ const DISABLED_BY_DEFAULT: ReadonlySet<string> = new Set([
  * "to deploy stack instances into a target account that resides in a Region that's disabled by
  * default, you will also need to include the regional service principal for that Region"
  * (`cloudformation.<region>.amazonaws.com`) in the administration role's trust policy
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
- * A link's service principal is one per principal kind (src/chain/buildChain.ts principalFor),
- * so the chain cannot evaluate the regional principal yet: a Region disabled by default makes
- * the trust link Unknown, naming the principal, rather than Allowed on the global one alone.
- * A Region this module does not know may be either, so it is Unknown too.
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html):
+ * one caller per Region of `Regions` disabled by default. A Region this module does not know
+ * may be either, and Regions no input gives (a file, an unsettled value, the existing instances
+ * of an update) may include one: an unknown caller, naming the principal.
  */
-function optInRegions(facts: ActionFacts): Resolved {
+function regionalPrincipals(facts: ActionFacts): readonly Caller[] {
   const ss = facts.stackSet;
-  if (!ss) return unknown('the action deploys no stack set');
-  if (ss.regionsUnknown !== undefined) return unknown(ss.regionsUnknown);
+  if (!ss) return [{ unknown: 'the action deploys no stack set' }];
+  if (ss.regionsUnknown !== undefined)
+    return [
+      {
+        unknown: `${ss.regionsUnknown}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
+      },
+    ];
   if (ss.regionsExisting !== undefined)
-    return unknown(
-      `${ss.regionsExisting}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
-    );
-  const regions = ss.regions ?? [];
-  const strange = regions.find((r) => !ENABLED_BY_DEFAULT.has(r) && !DISABLED_BY_DEFAULT.has(r));
-  if (strange !== undefined)
-    return unknown(
-      `whether Region \`${strange}\` (configuration \`Regions\`) is disabled by default is not known; if it is, the trust policy must also trust \`cloudformation.${strange}.amazonaws.com\``,
-    );
-  const optIn = regions.filter((r) => DISABLED_BY_DEFAULT.has(r));
-  if (optIn.length > 0)
-    return unknown(
-      `${optIn.map((r) => `Region \`${r}\``).join(', ')} (configuration \`Regions\`) ${optIn.length > 1 ? 'are' : 'is'} disabled by default, so the trust policy must also trust ${optIn.map((r) => `\`cloudformation.${r}.amazonaws.com\``).join(', ')}, which the chain does not evaluate`,
-    );
-  return { kind: 'list', values: [] };
+    return [
+      {
+        unknown: `${ss.regionsExisting}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
+      },
+    ];
+  const out: Caller[] = [];
+  for (const r of ss.regions ?? []) {
+    if (DISABLED_BY_DEFAULT.has(r)) out.push({ principal: `cloudformation.${r}.amazonaws.com` });
+    else if (!ENABLED_BY_DEFAULT.has(r))
+      out.push({
+        unknown: `whether Region \`${r}\` (configuration \`Regions\`) is disabled by default is not known; if it is, the trust policy must also trust \`cloudformation.${r}.amazonaws.com\``,
+      });
+  }
+  return out;
 }
 
 /**

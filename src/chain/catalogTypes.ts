@@ -74,6 +74,9 @@ export const CATEGORIES = [
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
  * `stacksetExecutionRole` is the execution role of that stack set in each target account, which
  * runs the stack operations there (same page): one caller per target account.
+ * `cloudformationRegionalService` is `cloudformation.<region>.amazonaws.com` for each Region of a
+ * StackSets action that is disabled by default, which the administration role must also trust
+ * (same page): one caller per such Region.
  * The `*Service` kinds are service principals (trust policies, repository policies).
  */
 export const PRINCIPAL_KINDS = [
@@ -88,6 +91,7 @@ export const PRINCIPAL_KINDS = [
   'codepipelineService',
   'codebuildService',
   'cloudformationService',
+  'cloudformationRegionalService',
   'lambdaService',
   'eventsService',
 ] as const;

@@ -94,6 +94,7 @@ describe('StackSets actions with self-managed permissions (pass-stacksets)', () 
     const links = stackSetLinks();
     expect(summary(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Allowed`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com Allowed`,
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole:${EXEC(P)} Allowed`,
       `${SET}:cloudformation-stackset.create-stack-instances:cloudformation:CreateStackInstances Allowed`,
       `${SET}:cloudformation-stackset.create-stack-set:cloudformation:CreateStackSet Allowed`,
@@ -104,6 +105,7 @@ describe('StackSets actions with self-managed permissions (pass-stacksets)', () 
       `${SET}:cloudformation-stackset.pass-administration-role:iam:PassRole Allowed`,
       `${SET}:cloudformation-stackset.update-stack-set:cloudformation:UpdateStackSet Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Allowed`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Allowed`,
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances Allowed`,
@@ -160,6 +162,7 @@ describe('StackSets actions with self-managed permissions (pass-stacksets)', () 
     expect(notAllowed(links)).toEqual([
       `${SET}:action.provider-not-modelled Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
   });
@@ -183,7 +186,9 @@ describe('each link of the StackSets chain breaks on its own', () => {
     );
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
     ]);
     const link = links.find((l) => l.decision !== 'Allowed')!;
     expect(link.deniedBy).toMatchObject([{ policyType: 'resource', policy: ADMIN }]);
@@ -199,7 +204,9 @@ describe('each link of the StackSets chain breaks on its own', () => {
     );
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
     ]);
   });
 
@@ -360,9 +367,11 @@ describe('settings of the StackSet action', () => {
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown`,
     ]);
     for (const l of links.filter((x) => x.decision === 'Unknown')) {
       expect(l.why, l.id).toContain('configuration `AdministrationRoleArn` is not set');
@@ -453,7 +462,7 @@ describe('settings of the StackSet action', () => {
     );
     // the existing instances' Regions are in no input either: one may be disabled by default
     expect(notAllowed(links)).toEqual([
-      `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
     for (const l of links.filter((x) => x.decision === 'Unknown'))
@@ -515,11 +524,13 @@ describe('settings of the StackSet action', () => {
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${SET}:cloudformation-stackset.get-administration-role:iam:GetRole Unknown`,
       `${SET}:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(P)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole:${EXEC(S)} Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown`,
     ]);
     for (const l of links.filter((x) => x.decision === 'Unknown'))
       expect(l.missing, l.id).toEqual([
@@ -568,10 +579,12 @@ describe('settings of the StackSet action', () => {
     );
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${SET}:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown`,
       `${SET}:cloudformation-stackset.get-administration-role:iam:GetRole Unknown`,
       `${SET}:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
   });
@@ -589,6 +602,7 @@ describe('the StackInstances action takes the stack set settings from the StackS
       `${INSTANCES}:cloudformation-stackinstances.create-stack-instances:cloudformation:CreateStackInstances ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.describe-stack-set-operation:cloudformation:DescribeStackSetOperation ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown`,
     ]);
     expect(links.find((l) => l.decision === 'Unknown')!.why).toContain(
@@ -624,6 +638,7 @@ describe('the StackInstances action takes the stack set settings from the StackS
     const open = links.filter((l) => l.action === 'Instances' && l.decision === 'Unknown');
     expect(open.map((l) => l.requirement)).toEqual([
       'cloudformation-stackinstances.assume-administration-role',
+      'cloudformation-stackinstances.assume-administration-role-regional',
       'cloudformation-stackinstances.assume-execution-role',
     ]);
     expect(open[0]!.why).toContain(
@@ -649,7 +664,9 @@ describe('a trust policy that names the stack set by its id', () => {
     );
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com Unknown`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com Unknown`,
     ]);
     expect(links.find((l) => l.decision === 'Unknown')!.why).toContain(
       `the trust policy of \`${ADMIN}\` (statement 1) names \`arn:aws:cloudformation:us-east-1:${T}:stackset/org-guardrails:0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b\` in a condition on \`aws:SourceArn\`, and whether that is the id of stack set \`org-guardrails\` is not known: no input gives the id of stack set \`org-guardrails\`, assigned when it is created`,
@@ -664,7 +681,9 @@ describe('a trust policy that names the stack set by its id', () => {
     );
     expect(notAllowed(links)).toEqual([
       `${SET}:cloudformation-stackset.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
       `${INSTANCES}:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole ImplicitlyDenied`,
+      `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
     ]);
   });
 });

@@ -6,7 +6,8 @@
  * service principal in the administration role's trust policy
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
  * Each case edits a copy of the pass-stacksets scenario: the StackSet action deploys to
- * us-east-1, the StackInstances action to us-east-1 and eu-west-1.
+ * us-east-1 and ap-east-1 (disabled by default), the StackInstances action to us-east-1, eu-west-1
+ * and ap-east-1.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,7 +106,9 @@ describe('cloudformation:TargetRegion carries the Regions of the action', () => 
   it('an allow that needs the key and names every Region allows', () => {
     const all = links((dir) =>
       scopeCreateInstances(dir, {
-        'ForAllValues:StringEquals': { 'cloudformation:TargetRegion': ['us-east-1', 'eu-west-1'] },
+        'ForAllValues:StringEquals': {
+          'cloudformation:TargetRegion': ['us-east-1', 'eu-west-1', 'ap-east-1'],
+        },
         Null: { 'cloudformation:TargetRegion': 'false' },
       }),
     );
@@ -212,28 +215,68 @@ describe('cloudformation:TargetRegion carries the Regions of the action', () => 
 });
 
 describe('Regions disabled by default need their regional service principal', () => {
-  it('a Region disabled by default makes the administration role trust Unknown, naming its principal', () => {
-    const all = links((dir) =>
+  const REGIONAL = (region: string): string =>
+    `${INSTANCES}:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole:cloudformation.${region}.amazonaws.com`;
+
+  /** The administration role's trust policy names the global principal and `principals`. */
+  const trustOnly =
+    (...principals: string[]) =>
+    (dir: string): void =>
+      editJson(join(dir, `${T}/iam.json`), (iam) => {
+        const role = (iam['RoleDetailList'] as Json[]).find(
+          (r) => r['RoleName'] === 'platform-stackset-administration',
+        )!;
+        const st = (role['AssumeRolePolicyDocument'] as { Statement: Json[] }).Statement[0]!;
+        st['Principal'] = { Service: ['cloudformation.amazonaws.com', ...principals] };
+      });
+
+  it('a Region disabled by default: its regional principal must be trusted too, one link per such Region', () => {
+    const regional = (all: readonly ReportLink[]) =>
+      all
+        .filter((l) => l.requirement.endsWith('-regional'))
+        .map((l) => `${l.id} ${l.principal} ${l.decision}`);
+    const SET_REGIONAL = `${SET}:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole:cloudformation.ap-east-1.amazonaws.com`;
+    // the scenario trusts cloudformation.ap-east-1.amazonaws.com: one link per action, for the
+    // one Region of each disabled by default, its caller the regional service principal
+    expect(regional(links(() => {}))).toEqual([
+      `${SET_REGIONAL} cloudformation.ap-east-1.amazonaws.com Allowed`,
+      `${REGIONAL('ap-east-1')} cloudformation.ap-east-1.amazonaws.com Allowed`,
+    ]);
+    // trusting the global principal only: the regional links are denied, the global ones allowed
+    const globalOnly = links(trustOnly());
+    expect(regional(globalOnly)).toEqual([
+      `${SET_REGIONAL} cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
+      `${REGIONAL('ap-east-1')} cloudformation.ap-east-1.amazonaws.com ImplicitlyDenied`,
+    ]);
+    expect(decisionOf(globalOnly, INSTANCES_TRUST)).toBe('Allowed');
+    expect(decisionOf(globalOnly, SET_TRUST)).toBe('Allowed');
+    // another Region's principal does not stand for it
+    const other = links(trustOnly('cloudformation.me-south-1.amazonaws.com'));
+    expect(decisionOf(other, REGIONAL('ap-east-1'))).toBe('ImplicitlyDenied');
+    // Regions enabled by default only: no regional link
+    const enabled = links((dir) => {
+      editConfig(dir, 'StackSet', (c) => {
+        c['Regions'] = 'us-east-1';
+      });
       editConfig(dir, 'Instances', (c) => {
-        c['Regions'] = 'us-east-1,ap-east-1';
-      }),
-    );
-    const link = all.find((l) => l.id === INSTANCES_TRUST)!;
-    expect(link.decision).toBe('Unknown');
-    expect(link.why).toContain('`cloudformation.ap-east-1.amazonaws.com`');
-    // the StackSet action deploys to us-east-1 only: its trust link is still decided
-    expect(decisionOf(all, SET_TRUST)).toBe('Allowed');
+        c['Regions'] = 'us-east-1,eu-west-1';
+      });
+    });
+    expect(regional(enabled)).toEqual([]);
   });
 
-  it('a Region not known to be enabled by default is Unknown too', () => {
+  it('a Region not known to be enabled by default is Unknown, naming its regional principal', () => {
     const all = links((dir) =>
       editConfig(dir, 'StackSet', (c) => {
         c['Regions'] = 'xx-newplace-1';
       }),
     );
-    const link = all.find((l) => l.id === SET_TRUST)!;
-    expect(link.decision).toBe('Unknown');
-    expect(link.why).toContain('`cloudformation.xx-newplace-1.amazonaws.com`');
+    const regional = all.filter(
+      (l) => l.requirement === 'cloudformation-stackset.assume-administration-role-regional',
+    );
+    expect(regional.map((l) => l.decision)).toEqual(['Unknown']);
+    expect(regional[0]!.why).toContain('`cloudformation.xx-newplace-1.amazonaws.com`');
+    expect(decisionOf(all, SET_TRUST)).toBe('Allowed');
   });
 });
 
@@ -296,9 +339,13 @@ describe('a StackSet action without Regions and DeploymentTargets updates the ex
     expect(decisionOf(named, UPDATE_SET)).toBe('Allowed');
   });
 
-  it('the administration role trust is Unknown: an existing instance may be in a Region disabled by default', () => {
+  it('the regional trust is Unknown: an existing instance may be in a Region disabled by default', () => {
     const all = links(existing);
-    const link = all.find((l) => l.id === SET_TRUST)!;
+    // the global principal's trust is decided; a regional one may be needed
+    expect(decisionOf(all, SET_TRUST)).toBe('Allowed');
+    const link = all.find(
+      (l) => l.requirement === 'cloudformation-stackset.assume-administration-role-regional',
+    )!;
     expect(link.decision).toBe('Unknown');
     expect(link.why).toContain("the stack set's existing instances, whose Regions are in no input");
     expect(link.why).toContain('`cloudformation.<region>.amazonaws.com`');

@@ -37,7 +37,7 @@ describe('StackSets actions from templates', () => {
   it('give the same links as the snapshot when the templates settle them', () => {
     const templates = stackSetLinks(fromStacks(`${DIR}/stacks.yaml`));
     const snapshot = stackSetLinks(analyzeModel(loadSnapshot('fixtures/scenarios/pass-stacksets')));
-    expect(templates.length).toBe(27);
+    expect(templates.length).toBe(29);
     expect(templates).toEqual(snapshot);
     expect(templates.every((l) => l[1] === 'Allowed')).toBe(true);
   });
@@ -56,12 +56,14 @@ describe('StackSets actions from templates', () => {
         .map(open)
         .sort(),
     ).toEqual([
+      `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       ...OPS.map(
         (op) =>
           `DeployGuardrails/Instances:cloudformation-stackinstances.execution-role-stack-operations:${op} Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       ),
+      `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
       ...OPS.map(
