@@ -22,41 +22,13 @@ import { expandRequirement, getCatalog } from '../../src/chain/catalog.js';
 import type { ActionFacts, ExpandedLink } from '../../src/chain/catalogTypes.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
-import type { CodeBuildProjectModel, CodeBuildSourceModel } from '../../src/model/types.js';
+import type { CodeBuildSourceModel } from '../../src/model/types.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { ACCOUNT, buildFacts as facts, project } from './codebuildProjects.js';
 
-const A = '111111111111';
+const A = ACCOUNT;
 const NEW_PREFIX = `arn:aws:codeconnections:eu-west-1:${A}:connection/0f0e0d0c-0b0a-4909-8807-060504030201`;
 const OLD_PREFIX = `arn:aws:codestar-connections:eu-west-1:${A}:connection/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d`;
-
-function project(
-  sources: Partial<CodeBuildSourceModel>[],
-  pointer = '/projects/0',
-): CodeBuildProjectModel {
-  return {
-    name: 'web',
-    arn: `arn:aws:codebuild:eu-west-1:${A}:project/web`,
-    account: A,
-    region: 'eu-west-1',
-    serviceRole: `arn:aws:iam::${A}:role/build`,
-    encryptionKey: undefined,
-    environment: undefined,
-    source: { type: 'CODEPIPELINE', ...NO_SOURCE_FIELDS },
-    secondarySources: sources.map((s) => ({ ...NO_SOURCE_FIELDS, type: undefined, ...s })),
-    artifacts: undefined,
-    secondaryArtifacts: [],
-    logsConfig: undefined,
-    vpcConfig: undefined,
-    location: { file: `${A}/eu-west-1/codebuild.json`, pointer },
-  };
-}
-
-const NO_SOURCE_FIELDS = {
-  location: undefined,
-  sourceIdentifier: undefined,
-  authType: undefined,
-  authResource: undefined,
-};
 
 const PLACE = `${A}/eu-west-1/codebuild.json#/projects/0/secondarySources`;
 
@@ -161,7 +133,7 @@ describe('secondaryFetches: the connections secondary sources name', () => {
 
   it('names the template property of a template project', () => {
     const f = secondaryFetches(
-      project([{ type: 'GITHUB', authType: 'CODECONNECTIONS' }], '/Resources/Build'),
+      project([{ type: 'GITHUB', authType: 'CODECONNECTIONS' }], [], '/Resources/Build'),
       'aws',
     );
     expect(f.secondaryConnectionsUnknown).toMatch(
@@ -173,25 +145,6 @@ describe('secondaryFetches: the connections secondary sources name', () => {
 // ---------------------------------------------------------------------------------------------
 
 const ROLE = `arn:aws:iam::${A}:role/build`;
-
-function facts(codebuild: ActionFacts['codebuild']): ActionFacts {
-  return {
-    partition: 'aws',
-    region: 'eu-west-1',
-    account: A,
-    pipelineName: 'app',
-    stageName: 'Build',
-    actionName: 'Build',
-    category: 'Build',
-    provider: 'CodeBuild',
-    actionRegion: 'eu-west-1',
-    actionAccount: A,
-    configuration: { ProjectName: 'web' },
-    inputArtifacts: [],
-    outputArtifacts: [],
-    ...(codebuild ? { codebuild } : {}),
-  };
-}
 
 const CODECONNECTIONS_ENTRY = 'codebuild-project.secondary-source-connection';
 const CODESTAR_ENTRY = 'codebuild-project.secondary-source-codestar-connections-connection';

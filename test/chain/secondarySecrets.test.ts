@@ -20,42 +20,14 @@ import { expandRequirement, getCatalog } from '../../src/chain/catalog.js';
 import type { ActionFacts, ExpandedLink } from '../../src/chain/catalogTypes.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
-import type { CodeBuildProjectModel, CodeBuildSourceModel } from '../../src/model/types.js';
+import type { CodeBuildSourceModel } from '../../src/model/types.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { ACCOUNT, buildFacts as facts, project } from './codebuildProjects.js';
 
-const A = '111111111111';
+const A = ACCOUNT;
 const SECRET = `arn:aws:secretsmanager:eu-west-1:${A}:secret:ci/github-token-AbCdEf`;
 const OTHER_SECRET = `arn:aws:secretsmanager:eu-west-1:${A}:secret:ci/bitbucket-token-GhIjKl`;
 const CONNECTION = `arn:aws:codeconnections:eu-west-1:${A}:connection/0f0e0d0c-0b0a-4909-8807-060504030201`;
-
-function project(
-  sources: Partial<CodeBuildSourceModel>[],
-  pointer = '/projects/0',
-): CodeBuildProjectModel {
-  return {
-    name: 'web',
-    arn: `arn:aws:codebuild:eu-west-1:${A}:project/web`,
-    account: A,
-    region: 'eu-west-1',
-    serviceRole: `arn:aws:iam::${A}:role/build`,
-    encryptionKey: undefined,
-    environment: undefined,
-    source: { type: 'CODEPIPELINE', ...NO_SOURCE_FIELDS },
-    secondarySources: sources.map((s) => ({ ...NO_SOURCE_FIELDS, type: undefined, ...s })),
-    artifacts: undefined,
-    secondaryArtifacts: [],
-    logsConfig: undefined,
-    vpcConfig: undefined,
-    location: { file: `${A}/eu-west-1/codebuild.json`, pointer },
-  };
-}
-
-const NO_SOURCE_FIELDS = {
-  location: undefined,
-  sourceIdentifier: undefined,
-  authType: undefined,
-  authResource: undefined,
-};
 
 const PLACE = `${A}/eu-west-1/codebuild.json#/projects/0/secondarySources`;
 
@@ -186,7 +158,7 @@ describe('secondaryFetches: the secrets secondary sources name', () => {
 
   it('names the template property of a template project', () => {
     const f = secondaryFetches(
-      project([{ type: 'GITHUB', authType: 'SECRETS_MANAGER' }], '/Resources/Build'),
+      project([{ type: 'GITHUB', authType: 'SECRETS_MANAGER' }], [], '/Resources/Build'),
       'aws',
     );
     expect(f.secondarySecretsUnknown).toMatch(
@@ -199,25 +171,6 @@ describe('secondaryFetches: the secrets secondary sources name', () => {
 
 const ROLE = `arn:aws:iam::${A}:role/build`;
 const ENTRY = 'codebuild-project.secondary-source-secret';
-
-function facts(codebuild: ActionFacts['codebuild']): ActionFacts {
-  return {
-    partition: 'aws',
-    region: 'eu-west-1',
-    account: A,
-    pipelineName: 'app',
-    stageName: 'Build',
-    actionName: 'Build',
-    category: 'Build',
-    provider: 'CodeBuild',
-    actionRegion: 'eu-west-1',
-    actionAccount: A,
-    configuration: { ProjectName: 'web' },
-    inputArtifacts: [],
-    outputArtifacts: [],
-    ...(codebuild ? { codebuild } : {}),
-  };
-}
 
 function expand(f: ActionFacts): readonly ExpandedLink[] | string {
   const r = expandRequirement(getCatalog().byId.get(ENTRY)!, f);

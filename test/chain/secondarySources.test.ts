@@ -21,50 +21,10 @@ import { expandRequirement, getCatalog } from '../../src/chain/catalog.js';
 import type { ActionFacts, ExpandedLink } from '../../src/chain/catalogTypes.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
-import type {
-  CodeBuildArtifactsModel,
-  CodeBuildProjectModel,
-  CodeBuildSourceModel,
-} from '../../src/model/types.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { ACCOUNT, buildFacts as facts, project } from './codebuildProjects.js';
 
-const A = '111111111111';
-
-function project(
-  sources: Partial<CodeBuildSourceModel>[],
-  artifacts: Partial<CodeBuildArtifactsModel>[] = [],
-  pointer = '/projects/0',
-): CodeBuildProjectModel {
-  return {
-    name: 'web',
-    arn: `arn:aws:codebuild:eu-west-1:${A}:project/web`,
-    account: A,
-    region: 'eu-west-1',
-    serviceRole: `arn:aws:iam::${A}:role/build`,
-    encryptionKey: undefined,
-    environment: undefined,
-    source: { type: 'CODEPIPELINE', ...NO_SOURCE_FIELDS },
-    secondarySources: sources.map((s) => ({ ...NO_SOURCE_FIELDS, type: undefined, ...s })),
-    artifacts: undefined,
-    secondaryArtifacts: artifacts.map((a) => ({
-      type: undefined,
-      location: undefined,
-      artifactIdentifier: undefined,
-      encryptionDisabled: undefined,
-      ...a,
-    })),
-    logsConfig: undefined,
-    vpcConfig: undefined,
-    location: { file: `${A}/eu-west-1/codebuild.json`, pointer },
-  };
-}
-
-const NO_SOURCE_FIELDS = {
-  location: undefined,
-  sourceIdentifier: undefined,
-  authType: undefined,
-  authResource: undefined,
-};
+const A = ACCOUNT;
 
 describe('secondaryFetches: what the build fetches and writes itself', () => {
   it('clones a CODECOMMIT source from the repository its HTTPS clone URL names', () => {
@@ -214,25 +174,6 @@ describe('secondaryFetches: what the build fetches and writes itself', () => {
 
 const ROLE = `arn:aws:iam::${A}:role/build`;
 const KEY = `arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-
-function facts(codebuild: ActionFacts['codebuild']): ActionFacts {
-  return {
-    partition: 'aws',
-    region: 'eu-west-1',
-    account: A,
-    pipelineName: 'app',
-    stageName: 'Build',
-    actionName: 'Build',
-    category: 'Build',
-    provider: 'CodeBuild',
-    actionRegion: 'eu-west-1',
-    actionAccount: A,
-    configuration: { ProjectName: 'web' },
-    inputArtifacts: [],
-    outputArtifacts: [],
-    ...(codebuild ? { codebuild } : {}),
-  };
-}
 
 function expand(id: string, f: ActionFacts): readonly ExpandedLink[] | string {
   const r = expandRequirement(getCatalog().byId.get(id)!, f);
