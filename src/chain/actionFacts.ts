@@ -714,6 +714,32 @@ function settingsOf(cfg: Readonly<Record<string, string>>): Settings {
   return out;
 }
 
+/**
+ * The items of a comma-separated list a StackSets action is configured with (`DeploymentTargets`,
+ * `Regions`), trimmed, empty ones left out; or why they are not known: a value the input does not
+ * settle, or a file of an input artifact read at run time ("in the format
+ * InputArtifactName::AccountsFileName", action-reference-StackSets.html).
+ */
+function configList(
+  key: string,
+  value: string,
+  what: string,
+): { readonly items: string[] } | { readonly unknown: string } {
+  const open = unsettledValue(key, value);
+  if (open !== undefined) return { unknown: open };
+  const sep = value.indexOf('::');
+  if (sep >= 0)
+    return {
+      unknown: `configuration \`${key}\` is read at run time from \`${value.slice(sep + 2)}\` of input artifact \`${value.slice(0, sep)}\`, so ${what} are not known`,
+    };
+  return {
+    items: value
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
+  };
+}
+
 /** The targets `DeploymentTargets` lists: accounts and organization ids, or why not known. */
 function deploymentTargets(
   value: string | undefined,
@@ -725,20 +751,10 @@ function deploymentTargets(
       unknown:
         "configuration `DeploymentTargets` is not set, so the operation reaches the stack set's existing instances, which the input does not list",
     };
-  const open = unsettledValue('DeploymentTargets', value);
-  if (open !== undefined) return { unknown: open };
-  const sep = value.indexOf('::');
-  if (sep >= 0)
-    // "The location of the file containing a list of AWS accounts ... in the format
-    // InputArtifactName::AccountsFileName" (action-reference-StackSets.html): read at run time
-    return {
-      unknown: `configuration \`DeploymentTargets\` is read at run time from \`${value.slice(sep + 2)}\` of input artifact \`${value.slice(0, sep)}\`, so the target accounts are not known`,
-    };
   // a literal list: `account_ID,account_ID` (or organization ids, comma-separated)
-  const items = value
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
+  const list = configList('DeploymentTargets', value, 'the target accounts');
+  if ('unknown' in list) return list;
+  const items = list.items;
   if (items.length === 0)
     return { unknown: `configuration \`DeploymentTargets\` (\`${value}\`) lists no target` };
   const accounts = new Set<string>();
@@ -835,16 +851,10 @@ function stackSetRegions(
             "the action sets neither `Regions` nor `DeploymentTargets`, so an update reaches the stack set's existing instances, whose Regions are in no input",
         };
   }
-  const open = unsettledValue('Regions', value);
-  if (open !== undefined) return { unknown: open };
-  const sep = value.indexOf('::');
-  if (sep >= 0)
-    return {
-      unknown: `configuration \`Regions\` is read at run time from \`${value.slice(sep + 2)}\` of input artifact \`${value.slice(0, sep)}\`, so the Regions are not known`,
-    };
+  const list = configList('Regions', value, 'the Regions');
+  if ('unknown' in list) return list;
   const regions: string[] = [];
-  for (const item of value.split(',').map((x) => x.trim())) {
-    if (item === '') continue;
+  for (const item of list.items) {
     if (!REGION_NAME.test(item))
       return { unknown: `\`${item}\` in configuration \`Regions\` is not a Region name` };
     if (!regions.includes(item)) regions.push(item);
