@@ -1057,16 +1057,19 @@ function runtimeIdArn(value: string): RuntimeIdArn | undefined {
 
 /** The stack and stack set ARNs with `*` for the id in the link's resource and context. */
 function runtimeIdArns(spec: LinkSpec): RuntimeIdArn[] | undefined {
-  const found = new Map<string, RuntimeIdArn>();
+  // most links have none: nothing is allocated for them (this runs for every link)
+  let found: Map<string, RuntimeIdArn> | undefined;
   const look = (v: string): void => {
     const a = runtimeIdArn(v);
-    if (a && !found.has(a.stem)) found.set(a.stem, a);
+    if (!a) return;
+    found ??= new Map();
+    if (!found.has(a.stem)) found.set(a.stem, a);
   };
   look(spec.resource);
   for (const v of Object.values(spec.context))
     if (typeof v === 'string') look(v);
     else for (const x of v) look(x);
-  return found.size > 0 ? [...found.values()] : undefined;
+  return found ? [...found.values()] : undefined;
 }
 
 /** The link with the made-up id in place of each `*` id: what the evaluator sees. */
