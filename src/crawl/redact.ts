@@ -1,6 +1,7 @@
 /**
  * No secret value is ever written to a snapshot. CodeBuild PLAINTEXT environment variables (of a
- * project, and of a CodeBuild pipeline action's `EnvironmentVariables` configuration) and Lambda
+ * project, and of a CodeBuild pipeline action's `EnvironmentVariables` configuration), the
+ * PLAINTEXT `environmentVariables` of a pipeline action (a Commands action's, ...) and Lambda
  * environment variables hold their values in clear text (AWS recommends Parameter Store or
  * Secrets Manager for secrets precisely because these are readable by anyone with read access:
  * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html), so
@@ -21,10 +22,16 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/**
+ * A list of `{name, value, type}`: a value stays only where keepsValue says it names a parameter
+ * or a secret. Anything not of that shape (a list item that is not an object, a list that is not
+ * a list) may hold anything and is replaced whole.
+ */
 function redactEnvironmentVariables(vars: unknown): unknown {
-  if (!Array.isArray(vars)) return vars;
+  if (vars === undefined || vars === null) return vars;
+  if (!Array.isArray(vars)) return REDACTED;
   return vars.map((v: unknown) => {
-    if (!isObj(v)) return v;
+    if (!isObj(v)) return REDACTED;
     return 'value' in v && !keepsValue(v) ? { ...v, value: REDACTED } : v;
   });
 }
@@ -214,7 +221,11 @@ function redactConfiguration(configuration: Obj): Obj {
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html,
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html): each
  * command is replaced, so the list keeps its length and shape (the loader checks that a rule's
- * `commands` is a list of strings) but no text.
+ * `commands` is a list of strings) but no text. An action's own `environmentVariables`
+ * (`{name, value, type}`, type PLAINTEXT (the default) or SECRETS_MANAGER:
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EnvironmentVariable.html) are
+ * redacted like a CodeBuild project's: a PLAINTEXT value is replaced, a SECRETS_MANAGER value
+ * only names a secret and stays. The analyzer does not read them.
  */
 function redactConfigured(item: unknown): unknown {
   if (!isObj(item)) return item;
@@ -224,6 +235,8 @@ function redactConfigured(item: unknown): unknown {
   if (Array.isArray(item['commands'])) {
     out['commands'] = item['commands'].map((c: unknown) => (typeof c === 'string' ? REDACTED : c));
   }
+  if ('environmentVariables' in item)
+    out['environmentVariables'] = redactEnvironmentVariables(item['environmentVariables']);
   return out;
 }
 

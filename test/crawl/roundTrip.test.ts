@@ -192,6 +192,57 @@ describe('crawl(serve(fixture))', () => {
 });
 
 describe('crawl(serve(fixture)) writes no secret of', () => {
+  it("a pipeline action's own environmentVariables (PLAINTEXT and untyped values; a SECRETS_MANAGER value only names a secret and stays)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-secrets-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const path = join(dir, '111111111111/us-east-1/codepipeline/webapp.json');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- editing parsed JSON
+    const p = JSON.parse(readFileSync(path, 'utf8')) as any;
+    const deploy = p.pipeline.stages[4];
+    expect(deploy.name).toBe('DeployProd');
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:deploy-AbCdEf';
+    deploy.actions.push({
+      name: 'Cmd',
+      actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+      runOrder: 9,
+      inputArtifacts: [{ name: 'BuildOutput' }],
+      commands: [REDACTED],
+      // the fake serves a secret where the fixture holds the marker
+      environmentVariables: [
+        { name: 'DEPLOY_TOKEN', type: 'PLAINTEXT', value: REDACTED },
+        { name: 'API_KEY', value: REDACTED },
+        { name: 'DB', type: 'SECRETS_MANAGER', value: secretArn },
+      ],
+    });
+    writeFileSync(path, JSON.stringify(p, null, 2) + '\n');
+    const result = await crawlFixture(dir);
+    expect(result.failures).toEqual([]);
+
+    // positive control: the SDK receives the secrets in the action's environmentVariables
+    const cp = new CodePipelineClient({
+      endpoint: fake?.endpoint,
+      credentials,
+      region: 'us-east-1',
+    });
+    const got = await cp.send(new GetPipelineCommand({ name: 'webapp' }));
+    cp.destroy();
+    const served = got.pipeline?.stages?.[4]?.actions?.find((a) => a.name === 'Cmd');
+    expect(served?.environmentVariables).toEqual([
+      { name: 'DEPLOY_TOKEN', type: 'PLAINTEXT', value: secretFor('DEPLOY_TOKEN') },
+      { name: 'API_KEY', value: secretFor('API_KEY') },
+      { name: 'DB', type: 'SECRETS_MANAGER', value: secretArn },
+    ]);
+
+    for (const f of result.files) {
+      expect({ path: f.path, secret: f.content.includes('fake-secret-value') }).toEqual({
+        path: f.path,
+        secret: false,
+      });
+    }
+    // what is written is the fixture: names, types and the secret's ARN kept, values redacted
+    expect(parseFiles(result.files)).toEqual(readSnapshot(dir));
+  });
+
   it('a StackSet action (Parameters), a Commands action or rule (commands), a pipeline variable default, a CodeBuild inline buildspec, an EventBridge SageMaker, Redshift or API destination target', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-secrets-'));
     cpSync(FIXTURE, dir, { recursive: true });
