@@ -67,7 +67,8 @@ async function readKeyPolicy(
     region: place.region,
     metadata,
     policy: policy.output.Policy,
-    ...(grants.status === 'ok' ? { grants: grants.pages.flatMap((p) => p.Grants ?? []) } : {}),
+    // grants that could not be read (the failure is recorded) are unknown, not none
+    grants: grants.status === 'ok' ? grants.pages.flatMap((p) => p.Grants ?? []) : 'unknown',
   });
 }
 

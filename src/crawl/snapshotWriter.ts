@@ -77,8 +77,11 @@ export type CrawlRecord =
       readonly region: string;
       readonly metadata: unknown;
       readonly policy: string | undefined;
-      /** list-grants, all pages; undefined when it could not be read */
-      readonly grants?: readonly unknown[];
+      /**
+       * list-grants, all pages; `'unknown'` when it could not be read (written as a list-grants
+       * output cut short, which the loader reads as "the grants are unknown")
+       */
+      readonly grants: readonly unknown[] | 'unknown';
     }
   | {
       readonly kind: 'kms-aliases';
@@ -246,7 +249,15 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
     case 'kms-key': {
       const value: Obj = { KeyMetadata: record.metadata };
       if (record.policy !== undefined) value['Policy'] = record.policy;
-      if (record.grants !== undefined) value['Grants'] = sortBy(record.grants, 'GrantId');
+      // A key without its grants is not a key without grants: a grant alone can allow an
+      // operation (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html). The
+      // snapshot says so as list-grants does when there is more to read, `Truncated: true`
+      // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html), which the
+      // loader reads as unknown grants; a file without `Grants` would mean "no grants".
+      if (record.grants === 'unknown') {
+        value['Grants'] = [];
+        value['Truncated'] = true;
+      } else value['Grants'] = sortBy(record.grants, 'GrantId');
       const keyId = str(obj(record.metadata)['KeyId']);
       return { path: regional(record, 'kms', `${safeSegment(keyId)}.json`), value };
     }
