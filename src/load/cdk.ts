@@ -7,8 +7,10 @@
 import { realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
+import type { Location, UnresolvedValueModel } from '../model/types.js';
 import {
   displayPath,
+  environmentPlaceholder,
   loadStacks,
   readTemplateFile,
   type StackSpec,
@@ -47,19 +49,61 @@ function canonicalDir(dir: string): string {
   }
 }
 
+/**
+ * The account and region of the environment-agnostic stacks of one assembly, when no option
+ * gives them: one placeholder each, shared by those stacks (one `cdk deploy` puts them in the
+ * same account and region, so their imports and references still meet).
+ */
+interface AgnosticEnvironment {
+  readonly account: string;
+  readonly region: string;
+  readonly accountStacks: string[];
+  readonly regionStacks: string[];
+  accountAt?: Location;
+  regionAt?: Location;
+}
+
 export function loadCdkAssembly(
   dir: string,
   opts: { account?: string; region?: string } & TemplateLoadOptions,
 ): TemplateLoadResult {
   const problems: Problem[] = [];
   const specs: StackSpec[] = [];
-  readAssembly(dir, opts, specs, problems, 0, new Set());
-  return loadStacks(specs, displayPath(dir), opts, problems);
+  const root = displayPath(dir);
+  const env0: AgnosticEnvironment = {
+    account: environmentPlaceholder(`account|${root}`),
+    region: environmentPlaceholder(`region|${root}`),
+    accountStacks: [],
+    regionStacks: [],
+  };
+  readAssembly(dir, opts, env0, specs, problems, 0, new Set());
+  const unresolved: UnresolvedValueModel[] = [];
+  const names = (ids: readonly string[]): string =>
+    `${ids.length === 1 ? 'stack' : 'stacks'} \`${ids.join('`, `')}\``;
+  if (env0.accountAt) {
+    unresolved.push({
+      placeholder: env0.account,
+      reason: `the account of the environment-agnostic ${names(env0.accountStacks)} is known only at deploy: give --account`,
+      location: env0.accountAt,
+    });
+  }
+  if (env0.regionAt) {
+    unresolved.push({
+      placeholder: env0.region,
+      reason: `the region of the environment-agnostic ${names(env0.regionStacks)} is known only at deploy: give --region`,
+      location: env0.regionAt,
+    });
+  }
+  const withPlaceholders = specs.map((s) =>
+    s.account === env0.account || s.region === env0.region ? { ...s, unresolved } : s,
+  );
+  return loadStacks(withPlaceholders, root, opts, problems);
 }
 
 function readAssembly(
   dir: string,
   opts: { account?: string; region?: string },
+  env0: AgnosticEnvironment,
   specs: StackSpec[],
   problems: Problem[],
   depth: number,
@@ -101,7 +145,7 @@ function readAssembly(
           severity: 'warning',
         });
       } else if (depth < MAX_NESTING) {
-        readAssembly(nested, opts, specs, problems, depth + 1, visited);
+        readAssembly(nested, opts, env0, specs, problems, depth + 1, visited);
       } else {
         // its stacks are not read: say so, or their pipelines would vanish without a word
         problems.push({
@@ -131,17 +175,22 @@ function readAssembly(
         ? a['environment']
         : 'aws://unknown-account/unknown-region';
     const m = /^aws:\/\/([^/]*)\/(.*)$/.exec(env);
-    let reported = false;
+    const at = { file, pointer: joinPointer(pointer, 'environment') };
     let account = m?.[1] ?? 'unknown-account';
     let region = m?.[2] ?? 'unknown-region';
+    // an environment-agnostic stack is deployed to the account and region of whoever deploys it
+    // (https://docs.aws.amazon.com/cdk/v2/guide/environments.html): without --account/--region
+    // they are a placeholder that every ARN built from them carries, so what depends on them is
+    // Unknown naming the manifest, never decided against a made-up text
     if (account === 'unknown-account') {
       if (opts.account !== undefined) account = opts.account;
       else {
-        reported = true;
+        account = env0.account;
+        env0.accountStacks.push(id);
+        env0.accountAt ??= at;
         problems.push({
-          file,
-          pointer: joinPointer(pointer, 'environment'),
-          message: `stack \`${id}\` is environment-agnostic: give an account`,
+          ...at,
+          message: `stack \`${id}\` is environment-agnostic: its account is known only at deploy, so the links that depend on it are unknown: give --account`,
           id: 'cdk.environment.account-unknown',
           severity: 'warning',
         });
@@ -150,11 +199,12 @@ function readAssembly(
     if (region === 'unknown-region') {
       if (opts.region !== undefined) region = opts.region;
       else {
-        reported = true;
+        region = env0.region;
+        env0.regionStacks.push(id);
+        env0.regionAt ??= at;
         problems.push({
-          file,
-          pointer: joinPointer(pointer, 'environment'),
-          message: `stack \`${id}\` is environment-agnostic: give a region`,
+          ...at,
+          message: `stack \`${id}\` is environment-agnostic: its region is known only at deploy, so the links that depend on it are unknown: give --region`,
           id: 'cdk.environment.region-unknown',
           severity: 'warning',
         });
@@ -177,7 +227,6 @@ function readAssembly(
       region,
       parameters,
       declaredIn: { file, pointer, accountKey: 'environment', regionKey: 'environment' },
-      environmentReported: reported,
     });
   }
 }

@@ -22,10 +22,11 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
 import { readTextFile } from './jsonFile.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
-import type { Model } from '../model/types.js';
+import { placeholderOf, unsettledText } from '../model/placeholders.js';
+import type { AccountModel, BucketModel, Model, UnresolvedValueModel } from '../model/types.js';
 import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
 import { parseTemplateText } from './templateParse.js';
-import { ModelBuilder, templateExtras } from './templateResources.js';
+import { ModelBuilder, templateExtras, type TemplateBuildResult } from './templateResources.js';
 import { TemplateStack, type StackParameterInput, type StackRegistry } from './templateStack.js';
 
 export interface StacksInput {
@@ -71,8 +72,26 @@ export interface StackSpec {
     readonly accountKey?: string;
     readonly regionKey?: string;
   };
-  /** the caller already reported a made-up account or region */
-  readonly environmentReported?: boolean;
+  /**
+   * what `account` or `region` stands for when it is a placeholder (src/model/placeholders.ts):
+   * an environment the input does not give, known only at deploy. Every ARN built from it
+   * carries the placeholder, so the links that depend on it are Unknown naming this place.
+   */
+  readonly unresolved?: readonly UnresolvedValueModel[];
+}
+
+/**
+ * The placeholder that stands for an account or region the input does not give (an
+ * environment-agnostic CDK stack, a stacks-file account that is no account id). `seed` names
+ * what it stands for: one seed, one placeholder, so stacks that share the unknown environment
+ * share it (and their imports, references and ARNs still meet).
+ */
+export function environmentPlaceholder(seed: string): string {
+  return placeholderOf('name', `environment|${seed}`, 'aws', '');
+}
+
+function isEnvironmentPlaceholder(value: string): boolean {
+  return /^unresolved-[0-9a-f]{10}$/.test(value);
 }
 
 /** How a path is shown: relative to the current directory, `/`-separated. */
@@ -98,6 +117,7 @@ export function loadStacks(
   extraProblems: readonly Problem[] = [],
 ): TemplateLoadResult {
   const problems: Problem[] = [...extraProblems];
+  const extraUnresolved: UnresolvedValueModel[] = [];
   const stacks: TemplateStack[] = [];
   const byName = new Map<string, TemplateStack>();
   const registry: StackRegistry = {
@@ -106,11 +126,29 @@ export function loadStacks(
   };
   for (const spec of specs) {
     const where = spec.declaredIn;
-    const at = (suffix: string): Pick<Problem, 'file' | 'pointer'> =>
+    const at = (suffix: string): { file: string; pointer: string } =>
       where
         ? { file: where.file, pointer: joinPointer(where.pointer, suffix) }
         : { file: spec.file, pointer: '' };
-    if (!isAccountId(spec.account) && spec.environmentReported !== true) {
+    let account = spec.account;
+    const unresolved = [...(spec.unresolved ?? [])];
+    if (!/^[0-9]+$/.test(account) && !isEnvironmentPlaceholder(account)) {
+      // no account id: ARNs built from the text would match no policy, and every link would
+      // be denied; it stands for an account the input does not give (a placeholder), so the
+      // links that depend on it are Unknown naming this place
+      account = environmentPlaceholder(`account|${spec.account}`);
+      unresolved.push({
+        placeholder: account,
+        reason: `the account of stack \`${spec.name}\`: \`${spec.account.slice(0, 80)}\` is not an account id`,
+        location: at(where?.accountKey ?? 'account'),
+      });
+      problems.push({
+        ...at(where?.accountKey ?? 'account'),
+        message: `stack \`${spec.name}\`: \`${spec.account.slice(0, 80)}\` is not an account id (12 digits): the links that depend on it are unknown`,
+        id: 'stacks.account.invalid',
+        severity: 'error',
+      });
+    } else if (!isAccountId(account) && !isEnvironmentPlaceholder(account)) {
       problems.push({
         ...at(where?.accountKey ?? 'account'),
         message: `stack \`${spec.name}\`: \`${spec.account}\` is not a 12-digit account id: it is used as given`,
@@ -118,7 +156,7 @@ export function loadStacks(
         severity: 'warning',
       });
     }
-    if (!isRegionName(spec.region) && spec.environmentReported !== true) {
+    if (!isRegionName(spec.region) && !isEnvironmentPlaceholder(spec.region)) {
       problems.push({
         ...at(where?.regionKey ?? 'region'),
         message: `stack \`${spec.name}\`: \`${spec.region}\` is not a known region name: it is used as given`,
@@ -126,6 +164,7 @@ export function loadStacks(
         severity: 'warning',
       });
     }
+    if (unresolved.length > 0) extraUnresolved.push(...unresolved);
     if (byName.has(spec.name)) {
       problems.push({
         ...at('name'),
@@ -147,7 +186,7 @@ export function loadStacks(
     const stack = new TemplateStack(
       {
         name: spec.name,
-        account: spec.account,
+        account,
         region: spec.region,
         file: spec.file,
         parameters: spec.parameters,
@@ -169,9 +208,45 @@ export function loadStacks(
     options.managedPolicies ?? packageManagedPolicies(),
     root,
   );
-  const result = builder.build(problems);
+  const built = builder.build(problems);
+  const result = withEnvironmentPlaceholders(built, extraUnresolved);
   templateExtras.set(result.model, result);
   return { model: result.model, problems: [...result.model.problems] };
+}
+
+/**
+ * The build result with the placeholders of the stacks' environments in `model.unresolved`. A
+ * bucket ARN names no account, so a bucket in an account the input does not give would be
+ * decided as another account's bucket for every caller of a known account (denied, where the
+ * real account may well be the caller's): its policy is unknown, naming the place that would
+ * give the account.
+ */
+function withEnvironmentPlaceholders(
+  built: TemplateBuildResult,
+  extra: readonly UnresolvedValueModel[],
+): TemplateBuildResult {
+  if (extra.length === 0) return built;
+  const unresolved = new Map(built.model.unresolved ?? []);
+  for (const u of extra) if (!unresolved.has(u.placeholder)) unresolved.set(u.placeholder, u);
+  const accounts = new Map<string, AccountModel>();
+  for (const [id, a] of built.model.accounts) {
+    const u = unresolved.get(id);
+    if (!u || a.buckets.size === 0) {
+      accounts.set(id, a);
+      continue;
+    }
+    const at = unsettledText(u.location, u.reason);
+    const buckets = new Map<string, BucketModel>();
+    for (const [name, b] of a.buckets)
+      buckets.set(name, { ...b, policy: undefined, policyUnknownAt: at });
+    accounts.set(id, { ...a, buckets });
+  }
+  const model: Model = {
+    ...built.model,
+    accounts,
+    unresolved: new Map([...unresolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
+  return { ...built, model };
 }
 
 /** Load one template into one account and region. */
