@@ -375,10 +375,43 @@ export class ModelBuilder {
     return out;
   }
 
-  private bool(value: unknown): boolean | undefined {
+  /**
+   * A Boolean property: `true`/`false`, or the strings "true" and "false", which CloudFormation
+   * takes for a Boolean. undefined: the property is absent. An `Unresolved`: the template does
+   * not settle it, either a value it cannot resolve or anything else (`off`, `no`, `yes`, `1`:
+   * YAML 1.1 and some tools read them as Booleans, which permchain does not guess), located at
+   * the property; each caller decides what that stands for, never its default.
+   */
+  private flag(value: unknown, pointer: string): boolean | undefined | Unresolved {
+    if (value === undefined || value === null) return undefined;
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
+    if (isUnresolved(value)) return new Unresolved(value.reason, pointer);
+    const shown =
+      typeof value === 'string' || typeof value === 'number' ? `\`${value}\`` : describe(value);
+    return new Unresolved(`${shown} is not a Boolean (true or false)`, pointer);
+  }
+
+  /**
+   * A Boolean setting no link is decided on (the model keeps it for what reads it later):
+   * unsettled is unknown (`undefined`, never the default), reported as
+   * `template.value.unresolved`.
+   */
+  private bool(s: TemplateStack, value: unknown, pointer: string): boolean | undefined {
+    const f = this.flag(value, pointer);
+    if (!isUnresolved(f)) return f;
+    this.unsettledFlag(s, f);
     return undefined;
+  }
+
+  /** Report a Boolean the template does not settle. */
+  private unsettledFlag(s: TemplateStack, u: Unresolved): void {
+    s.problem(
+      'warning',
+      'template.value.unresolved',
+      u.pointer,
+      `${u.reason}: the value is unknown`,
+    );
   }
 
   /**
@@ -883,6 +916,14 @@ export class ModelBuilder {
         'ServerSideEncryptionByDefault',
         'KMSMasterKeyID',
       );
+      const bucketKeyPointer = joinPointer(
+        r.pointer,
+        'Properties',
+        'BucketEncryption',
+        'ServerSideEncryptionConfiguration',
+        0,
+        'BucketKeyEnabled',
+      );
       const algorithm = d['SSEAlgorithm'];
       const keyId = d['KMSMasterKeyID'];
       encryption = isUnresolved(algorithm)
@@ -891,12 +932,12 @@ export class ModelBuilder {
             // or with one not known: the key is unknown either way, never "SSE-S3"
             sseAlgorithm: 'aws:kms',
             kmsMasterKeyId: this.placeholder(s, isUnresolved(keyId) ? keyId : algorithm, 'key'),
-            bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
+            bucketKeyEnabled: this.bool(s, rule['BucketKeyEnabled'], bucketKeyPointer),
           }
         : {
             sseAlgorithm: this.optString(algorithm),
             kmsMasterKeyId: this.text(s, keyId, keyPointer, 'key'),
-            bucketKeyEnabled: this.bool(rule['BucketKeyEnabled']),
+            bucketKeyEnabled: this.bool(s, rule['BucketKeyEnabled'], bucketKeyPointer),
           };
     } else {
       // since January 2023 every new bucket is encrypted with SSE-S3 by default
@@ -907,6 +948,9 @@ export class ModelBuilder {
     const ocRules = isObject(oc) ? oc['Rules'] : undefined;
     const ocRule: unknown = Array.isArray(ocRules) ? ocRules[0] : undefined;
     const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
+    const pabAt = (...k: string[]): string =>
+      joinPointer(r.pointer, 'Properties', 'PublicAccessBlockConfiguration', ...k);
+    if (isUnresolved(pab)) this.unsettledFlag(s, new Unresolved(pab.reason, pabAt()));
     const bucket: Mutable<BucketModel> = {
       name,
       arn: `arn:${s.partition}:s3:::${name}`,
@@ -922,12 +966,17 @@ export class ModelBuilder {
         : [oc, ocRules, ocRule].some(isUnresolved)
           ? this.placeholder(s, [oc, ocRules, ocRule].find(isUnresolved) as Unresolved, 'name')
           : 'BucketOwnerEnforced',
+      // a setting the template does not settle is unknown, never its default
       publicAccessBlock: isObject(pab)
         ? {
-            blockPublicAcls: this.bool(pab['BlockPublicAcls']),
-            ignorePublicAcls: this.bool(pab['IgnorePublicAcls']),
-            blockPublicPolicy: this.bool(pab['BlockPublicPolicy']),
-            restrictPublicBuckets: this.bool(pab['RestrictPublicBuckets']),
+            blockPublicAcls: this.bool(s, pab['BlockPublicAcls'], pabAt('BlockPublicAcls')),
+            ignorePublicAcls: this.bool(s, pab['IgnorePublicAcls'], pabAt('IgnorePublicAcls')),
+            blockPublicPolicy: this.bool(s, pab['BlockPublicPolicy'], pabAt('BlockPublicPolicy')),
+            restrictPublicBuckets: this.bool(
+              s,
+              pab['RestrictPublicBuckets'],
+              pabAt('RestrictPublicBuckets'),
+            ),
           }
         : undefined,
       ...(named.generated ? { generated: true } : {}),
@@ -962,7 +1011,17 @@ export class ModelBuilder {
     } else {
       policy = this.policy(s, r, 'KeyPolicy', arn, 'resource');
     }
-    const enabled = this.bool(this.prop(s, r, 'Enabled')) ?? true;
+    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    // a key is enabled unless `Enabled` is false, and only an enabled key can be used in
+    // cryptographic operations
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#cfn-kms-key-enabled,
+    // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html). An `Enabled` the
+    // template does not settle leaves the key state unknown: it is a placeholder that
+    // `model.unresolved` maps to the property, never the default
+    const enabledFlag = this.flag(this.prop(s, r, 'Enabled'), P('Enabled'));
+    const enabled = isUnresolved(enabledFlag) ? undefined : (enabledFlag ?? true);
+    const multiRegion = this.flag(this.prop(s, r, 'MultiRegion'), P('MultiRegion'));
+    if (isUnresolved(multiRegion)) this.unsettledFlag(s, multiRegion);
     const key: Mutable<KmsKeyModel> = {
       keyId,
       arn,
@@ -972,9 +1031,13 @@ export class ModelBuilder {
       keyManager: 'CUSTOMER',
       keySpec: this.field(s, this.prop(s, r, 'KeySpec')) ?? 'SYMMETRIC_DEFAULT',
       keyUsage: this.field(s, this.prop(s, r, 'KeyUsage')) ?? 'ENCRYPT_DECRYPT',
-      keyState: enabled ? 'Enabled' : 'Disabled',
+      keyState: isUnresolved(enabledFlag)
+        ? this.placeholder(s, enabledFlag, 'name')
+        : enabled
+          ? 'Enabled'
+          : 'Disabled',
       enabled,
-      multiRegion: this.bool(this.prop(s, r, 'MultiRegion')) ?? false,
+      multiRegion: isUnresolved(multiRegion) ? undefined : (multiRegion ?? false),
       aliases: [],
       // a key the template creates has no grants yet
       grants: [],
@@ -1029,7 +1092,11 @@ export class ModelBuilder {
         image: isUnresolved(image) ? this.unknownImage(s, image) : this.optString(image),
         computeType: str(env['ComputeType']),
         imagePullCredentialsType: str(env['ImagePullCredentialsType']),
-        privilegedMode: this.bool(env['PrivilegedMode']),
+        privilegedMode: this.bool(
+          s,
+          env['PrivilegedMode'],
+          joinPointer(P('Environment'), 'PrivilegedMode'),
+        ),
         registryCredential:
           credential !== undefined && isObject(rc)
             ? {
@@ -1069,15 +1136,45 @@ export class ModelBuilder {
             : undefined,
       };
     };
-    const artifacts = (v: unknown): CodeBuildArtifactsModel | undefined =>
-      isObject(v)
-        ? {
-            type: str(v['Type']),
-            location: str(v['Location']),
-            artifactIdentifier: str(v['ArtifactIdentifier']),
-            encryptionDisabled: this.bool(v['EncryptionDisabled']),
-          }
-        : undefined;
+    const artifacts = (
+      v: unknown,
+      pointer: string,
+      secondary: boolean,
+    ): CodeBuildArtifactsModel | undefined => {
+      if (!isObject(v)) return undefined;
+      const at = joinPointer(pointer, 'EncryptionDisabled');
+      const disabled = this.flag(v['EncryptionDisabled'], at);
+      const type = str(v['Type']);
+      if (isUnresolved(disabled) && secondary && type?.toUpperCase() === 'S3') {
+        // "Set to true if you do not want your output artifacts encrypted"
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-encryptiondisabled):
+        // whether the upload of an S3 secondary artifact says SSE-KMS with the project's key
+        // (what a bucket policy may test) is not known, and neither answer is safe to assume.
+        // The artifact is one whose type is not settled, so the chain's links for it are
+        // Unknown, naming this property
+        const open = this.placeholder(
+          s,
+          new Unresolved(
+            `${disabled.reason}: whether the build encrypts this secondary artifact (and so the encryption its upload declares) is not known`,
+            at,
+          ),
+          'name',
+        );
+        return {
+          type: open,
+          location: str(v['Location']),
+          artifactIdentifier: str(v['ArtifactIdentifier']),
+          encryptionDisabled: undefined,
+        };
+      }
+      if (isUnresolved(disabled)) this.unsettledFlag(s, disabled);
+      return {
+        type,
+        location: str(v['Location']),
+        artifactIdentifier: str(v['ArtifactIdentifier']),
+        encryptionDisabled: isUnresolved(disabled) ? undefined : disabled,
+      };
+    };
     const logs = this.prop(s, r, 'LogsConfig');
     const cwLogs = (v: unknown): NonNullable<CodeBuildLogsModel['cloudWatchLogs']> | undefined =>
       isUnresolved(v)
@@ -1096,7 +1193,11 @@ export class ModelBuilder {
           ? {
               status: str(v['Status']),
               location: str(v['Location']),
-              encryptionDisabled: this.bool(v['EncryptionDisabled']),
+              encryptionDisabled: this.bool(
+                s,
+                v['EncryptionDisabled'],
+                joinPointer(P('LogsConfig'), 'S3Logs', 'EncryptionDisabled'),
+              ),
             }
           : undefined;
     const cw = cwLogs(
@@ -1168,9 +1269,13 @@ export class ModelBuilder {
       secondarySources: listOrOpen(this.prop(s, r, 'SecondarySources'))
         .map((v) => (isUnresolved(v) ? openSource(v) : source(v)))
         .filter((x): x is CodeBuildSourceModel => x !== undefined),
-      artifacts: artifacts(this.prop(s, r, 'Artifacts')),
+      artifacts: artifacts(this.prop(s, r, 'Artifacts'), P('Artifacts'), false),
       secondaryArtifacts: listOrOpen(this.prop(s, r, 'SecondaryArtifacts'))
-        .map((v) => (isUnresolved(v) ? openArtifacts(v) : artifacts(v)))
+        .map((v, i) =>
+          isUnresolved(v)
+            ? openArtifacts(v)
+            : artifacts(v, joinPointer(P('SecondaryArtifacts'), i), true),
+        )
         .filter((x): x is CodeBuildArtifactsModel => x !== undefined),
       logsConfig: cw || s3 ? { cloudWatchLogs: cw, s3Logs: s3 } : undefined,
       vpcConfig: isUnresolved(vpc)

@@ -472,6 +472,11 @@ export interface KmsKeyModel {
   /** `SYMMETRIC_DEFAULT`, ...: CodePipeline only supports symmetric keys */
   readonly keySpec: string | undefined;
   readonly keyUsage: string | undefined;
+  /**
+   * `Enabled`, `Disabled`, `PendingDeletion`...; a placeholder (src/model/placeholders.ts) when a
+   * template does not settle the key's `Enabled`: the state is unknown, and `model.unresolved`
+   * names the property
+   */
   readonly keyState: string | undefined;
   readonly enabled: boolean | undefined;
   readonly multiRegion: boolean | undefined;
