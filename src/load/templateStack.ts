@@ -52,6 +52,20 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+const SSM_VALUE = 'AWS::SSM::Parameter::Value<';
+
+/**
+ * A parameter type whose value is a list: `CommaDelimitedList`, `List<...>`, and an SSM
+ * parameter type whose value type is one of those (`AWS::SSM::Parameter::Value<List<String>>`,
+ * `AWS::SSM::Parameter::Value<CommaDelimitedList>`)
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types).
+ */
+export function isListType(type: string): boolean {
+  const t = type.trim();
+  if (t === 'CommaDelimitedList' || t.startsWith('List<')) return true;
+  return t.startsWith(SSM_VALUE) && t.endsWith('>') && isListType(t.slice(SSM_VALUE.length, -1));
+}
+
 /** The SAM transform is expanded by this loader; any other macro is not. */
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
 
@@ -490,7 +504,7 @@ export class TemplateStack implements IntrinsicScope {
     let value: unknown;
     if (given !== undefined) {
       value = typeof given === 'string' ? given : this.fromStack(given, dp);
-    } else if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+    } else if (type.startsWith(SSM_VALUE)) {
       // the default of an SSM parameter type is the parameter's name, not its value
       // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types)
       const key = typeof d['Default'] === 'string' ? ` \`${d['Default']}\`` : '';
@@ -515,9 +529,7 @@ export class TemplateStack implements IntrinsicScope {
     if (value instanceof Unresolved) return value;
     const text = asString(value, dp);
     if (text instanceof Unresolved) {
-      return Array.isArray(value) && (type.startsWith('List<') || type === 'CommaDelimitedList')
-        ? value
-        : text;
+      return Array.isArray(value) && isListType(type) ? value : text;
     }
     const allowed = d['AllowedValues'];
     if (Array.isArray(allowed) && !allowed.map(String).includes(text)) {
@@ -528,7 +540,7 @@ export class TemplateStack implements IntrinsicScope {
         `parameter \`${name}\`: \`${text.slice(0, 80)}\` is not one of its \`AllowedValues\``,
       );
     }
-    if (type === 'CommaDelimitedList' || type.startsWith('List<') || type.includes('::List<')) {
+    if (isListType(type)) {
       return text === '' ? [] : text.split(',').map((s) => s.trim());
     }
     return text;
