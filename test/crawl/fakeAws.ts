@@ -64,6 +64,12 @@ export interface FakeAws {
   readonly endpoint: string;
   /** every request that reached a handler or a fault, in arrival order */
   readonly requests: FakeRequest[];
+  /**
+   * what a request changed in the fake AWS, which a read-only crawl must never do: describe-key
+   * on a predefined AWS alias with no key yet creates its AWS managed key, as AWS does
+   * (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html)
+   */
+  readonly created: string[];
   close(): Promise<void>;
 }
 
@@ -225,6 +231,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   );
   const faults = (options.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const requests: FakeRequest[] = [];
+  const created: string[] = [];
   let sessionCounter = 0;
 
   const file = (path: string): Obj | undefined => {
@@ -443,6 +450,30 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       const alias = arr(file(`${account}/${region}/kms/aliases.json`)?.['Aliases'])
         .map(obj)
         .find((a) => a['AliasName'] === id);
+      if (
+        r.operation === 'DescribeKey' &&
+        account === r.account &&
+        id.startsWith('alias/aws/') &&
+        alias &&
+        alias['TargetKeyId'] === undefined
+      ) {
+        // AWS creates the AWS managed key of a predefined alias on describe-key
+        const keyId = `created-${id.slice('alias/aws/'.length)}`;
+        const arn = `arn:aws:kms:${region}:${account}:key/${keyId}`;
+        alias['TargetKeyId'] = keyId;
+        files.set(`${account}/${region}/kms/${keyId}.json`, {
+          KeyMetadata: {
+            AWSAccountId: account,
+            Arn: arn,
+            KeyId: keyId,
+            KeyManager: 'AWS',
+            KeyState: 'Enabled',
+            Enabled: true,
+          },
+          Policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+        });
+        created.push(arn);
+      }
       id = String(alias?.['TargetKeyId'] ?? '');
     }
     const f = id && account === r.account ? file(`${account}/${region}/kms/${id}.json`) : undefined;
@@ -896,6 +927,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    created,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
