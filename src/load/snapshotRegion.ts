@@ -924,6 +924,8 @@ function loadKmsKey(
   for (const alias of aliases?.values() ?? []) {
     if (alias.targetKeyId === keyId || alias.targetKeyId === arn) keyAliases.push(alias.name);
   }
+  const keyState = meta && r.optString(meta, 'KeyState', mp);
+  const enabled = meta && r.optBool(meta, 'Enabled', mp);
   return {
     keyId,
     arn,
@@ -935,12 +937,20 @@ function loadKmsKey(
     keySpec:
       meta && (r.optString(meta, 'KeySpec', mp) ?? r.optString(meta, 'CustomerMasterKeySpec', mp)),
     keyUsage: meta && r.optString(meta, 'KeyUsage', mp),
-    keyState: meta && r.optString(meta, 'KeyState', mp),
-    enabled: meta && r.optBool(meta, 'Enabled', mp),
+    keyState,
+    enabled,
     multiRegion: meta && r.optBool(meta, 'MultiRegion', mp),
     aliases: keyAliases,
     grants,
     location: { file, pointer: '' },
+    policyLocation: { file, pointer: '/Policy' },
+    stateLocation: {
+      file,
+      pointer:
+        keyState === undefined && enabled !== undefined
+          ? '/KeyMetadata/Enabled'
+          : '/KeyMetadata/KeyState',
+    },
   };
 }
 

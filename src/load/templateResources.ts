@@ -1043,6 +1043,11 @@ export class ModelBuilder {
       grants: [],
       generated: true,
       location: this.loc(s, r.pointer),
+      policyLocation: this.loc(
+        s,
+        r.properties['KeyPolicy'] === undefined ? r.pointer : P('KeyPolicy'),
+      ),
+      stateLocation: this.loc(s, r.properties['Enabled'] === undefined ? r.pointer : P('Enabled')),
     };
     this.region(s.account, s.region).kmsKeys.set(keyId, key);
   }

@@ -487,6 +487,17 @@ export interface KmsKeyModel {
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
   readonly location: Location;
+  /**
+   * where the key policy is (or would be) written: a snapshot key file's `/Policy`; a template
+   * key's `KeyPolicy` property, or the key resource when it has none (the default key policy)
+   */
+  readonly policyLocation?: Location;
+  /**
+   * where the key state is read: a snapshot key file's `/KeyMetadata/KeyState`, or
+   * `/KeyMetadata/Enabled` when the file gives `Enabled` without `KeyState`; a template key's
+   * `Enabled` property, or the key resource when it does not set one (enabled by default)
+   */
+  readonly stateLocation?: Location;
 }
 
 export interface KmsGrantModel {
