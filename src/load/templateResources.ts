@@ -322,24 +322,32 @@ export class ModelBuilder {
     value: unknown,
     pointer: string,
     kind: PlaceholderKind,
+    region: string = s.region,
   ): string | undefined {
     if (value === undefined || value === null) return undefined;
     const t = asString(value, pointer);
     if (!(t instanceof Unresolved)) return t;
-    return this.placeholder(s, t, kind);
+    return this.placeholder(s, t, kind, true, region);
   }
 
   /**
    * `report`: false for a value that is unsettled by design (a CodePipeline variable), which is
-   * not an input problem.
+   * not an input problem. `region`: the region a placeholder key ARN names, when the key is not
+   * in the stack's region (the key of another region's artifact store).
    */
-  placeholder(s: TemplateStack, u: Unresolved, kind: PlaceholderKind, report = true): string {
+  placeholder(
+    s: TemplateStack,
+    u: Unresolved,
+    kind: PlaceholderKind,
+    report = true,
+    region: string = s.region,
+  ): string {
     const placeholder = placeholderOf(
       kind,
       // per stack: one template deployed twice has two unknowns
       `${s.account}|${s.region}|${s.name}|${s.file}#${u.pointer}#${kind}`,
       s.partition,
-      s.region,
+      region,
     );
     if (!this.unresolved.has(placeholder)) {
       this.unresolved.set(placeholder, {
@@ -1419,13 +1427,16 @@ export class ModelBuilder {
     }
     const artifactStores = new Map<string, ArtifactStoreModel>();
     const store = (v: unknown, pointer: string, region: string): void => {
+      // a store's key is in the store's region, which is not the stack's for an ArtifactStores
+      // entry of another region
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-artifactstoremap.html)
       if (isUnresolved(v)) {
         // a store the template does not settle: its bucket and key are unknown
         artifactStores.set(region, {
           region,
           type: 'S3',
           bucket: this.placeholder(s, v, 'bucket'),
-          encryptionKey: { id: this.placeholder(s, v, 'key'), type: 'KMS' },
+          encryptionKey: { id: this.placeholder(s, v, 'key', true, region), type: 'KMS' },
           location: this.loc(s, pointer),
         });
         return;
@@ -1437,9 +1448,9 @@ export class ModelBuilder {
       // an EncryptionKey the template does not settle (`Fn::If` on an unknown condition) is an
       // unknown key, not "no key": the artifacts may be encrypted with a CMK
       const keyId = isUnresolved(rawKey)
-        ? this.placeholder(s, rawKey, 'key')
+        ? this.placeholder(s, rawKey, 'key', true, region)
         : key
-          ? this.text(s, key['Id'], keyPointer, 'key')
+          ? this.text(s, key['Id'], keyPointer, 'key', region)
           : undefined;
       artifactStores.set(region, {
         region,
