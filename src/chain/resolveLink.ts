@@ -1487,7 +1487,11 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       const k = key.value;
       if (k.keyManager === 'AWS') request.resourceIsAwsManagedKey = true;
       if (k.policy) request.resourcePolicy = remember(k.policy);
-      else missing.add(`${k.location.file}#/Policy`);
+      else {
+        // a snapshot key file's `/Policy`, a template key's `KeyPolicy` property
+        const at = k.policyLocation;
+        missing.add(at ? `${at.file}#${at.pointer}` : `${k.location.file}#/Policy`);
+      }
       request.resource = k.arn;
       g.resourceLabel = k.arn;
       if (k.grants && k.grants.length > 0) g.kmsGrants = k.grants;
@@ -1495,7 +1499,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       if (state !== undefined && state !== 'Enabled')
         g.kmsKeyNotEnabled = {
           state,
-          at: {
+          at: k.stateLocation ?? {
             file: k.location.file,
             pointer: k.keyState ? '/KeyMetadata/KeyState' : '/KeyMetadata/Enabled',
           },
