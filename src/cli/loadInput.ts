@@ -10,7 +10,7 @@ import { loadSnapshot } from '../load/snapshot.js';
 import { readTextFile } from '../load/jsonFile.js';
 import { isStacksFile, loadSingleTemplate, loadStacksFile } from '../load/stacks.js';
 import { parseTemplateText } from '../load/templateParse.js';
-import { mergeModels } from '../load/templateMerge.js';
+import { deployedNames, mergeModels } from '../load/templateMerge.js';
 import type { Model } from '../model/types.js';
 import type { Problem } from '../problems.js';
 
@@ -70,6 +70,8 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   }
 
   const overlays: Model[] = [];
+  // templates laid over a snapshot: a name CloudFormation generated is the snapshot's
+  const deployed = model && snapshotRoot !== undefined ? { deployed: deployedNames(model) } : {};
   if (opts.stacks !== undefined) {
     const path = resolve(cwd, opts.stacks);
     overlays.push(
@@ -77,8 +79,9 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
         ? loadCdkAssembly(path, {
             ...(opts.account ? { account: opts.account } : {}),
             ...(opts.region ? { region: opts.region } : {}),
+            ...deployed,
           }).model
-        : loadStacksFile(path).model,
+        : loadStacksFile(path, deployed).model,
     );
   }
   if (opts.template !== undefined) {
@@ -97,6 +100,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
           region: opts.region,
           ...(opts.stackName ? { stackName: opts.stackName } : {}),
           ...(opts.parameters ? { parameters: { ...opts.parameters } } : {}),
+          ...deployed,
         }).model,
       );
     }

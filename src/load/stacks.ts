@@ -27,7 +27,12 @@ import type { AccountModel, BucketModel, Model, UnresolvedValueModel } from '../
 import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
 import { parseTemplateText } from './templateParse.js';
 import { ModelBuilder, templateExtras, type TemplateBuildResult } from './templateResources.js';
-import { TemplateStack, type StackParameterInput, type StackRegistry } from './templateStack.js';
+import {
+  TemplateStack,
+  type DeployedNames,
+  type StackParameterInput,
+  type StackRegistry,
+} from './templateStack.js';
 
 export interface StacksInput {
   stacks: {
@@ -50,6 +55,11 @@ export interface TemplateLoadResult {
 export interface TemplateLoadOptions {
   /** where AWS-managed policy documents come from; default: the installed package, if any */
   readonly managedPolicies?: ManagedPolicySource;
+  /**
+   * the names of the snapshot the templates are laid over: a name CloudFormation generates is
+   * the snapshot's when exactly one there has its form (templateStack generatedName)
+   */
+  readonly deployed?: DeployedNames;
 }
 
 /** One stack to load: the template text is read by the caller (or `readTemplate`). */
@@ -190,6 +200,7 @@ export function loadStacks(
         region: spec.region,
         file: spec.file,
         parameters: spec.parameters,
+        ...(options.deployed ? { deployed: options.deployed } : {}),
         ...(where
           ? {
               parameterFile: where.file,

@@ -33,6 +33,35 @@ import {
   type PendingAttachment,
   type TemplateBuildResult,
 } from './templateResources.js';
+import type { DeployedNames } from './templateStack.js';
+
+/**
+ * The names a snapshot holds, for templates laid over it: a template resource that names none
+ * gets the name CloudFormation generated at deploy (`<stack>-<logicalId>-<suffix>`), which only
+ * the snapshot knows (templateStack generatedName takes the one that has that form). Roles by
+ * `iam.json`, buckets by `s3/`, functions and topics by their region's files; undefined where
+ * the snapshot does not list them (no `iam.json`).
+ */
+export function deployedNames(snapshot: Model): DeployedNames {
+  return {
+    names(type, account, region) {
+      const a = snapshot.accounts.get(account);
+      if (!a) return undefined;
+      switch (type) {
+        case 'AWS::IAM::Role':
+          return a.iam ? [...a.iam.roles.values()].map((r) => r.name) : undefined;
+        case 'AWS::S3::Bucket':
+          return [...a.buckets.keys()];
+        case 'AWS::Lambda::Function':
+        case 'AWS::Serverless::Function':
+          return [...(a.regions.get(region)?.lambdas.keys() ?? [])];
+        case 'AWS::SNS::Topic':
+          return [...(a.regions.get(region)?.snsTopics.keys() ?? [])];
+      }
+      return undefined;
+    },
+  };
+}
 
 function byKey<V>(m: ReadonlyMap<string, V>): Map<string, V> {
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -58,3 +58,28 @@ export function generatedUniqueId(prefix: string, stack: string, logicalId: stri
 export function generatedLaunchTemplateId(stack: string, logicalId: string): string {
   return `lt-${digest('lt', stack, logicalId).slice(0, 17)}`;
 }
+
+/**
+ * Whether `name` may be the one CloudFormation generated for `logicalId` of `stack`:
+ * `<stack>-<logicalId>-<random suffix>`
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+ * A name longer than the type allows has its stack name and logical id shortened, so a shortened
+ * part (a prefix of its own) is accepted only in a name of exactly `max` characters; a logical id
+ * has no hyphen, so the last two hyphens part the three. Bucket names are lower case.
+ */
+export function isGeneratedNameOf(
+  name: string,
+  stack: string,
+  logicalId: string,
+  max: number,
+  lowerCase = false,
+): boolean {
+  if (name.length > max) return false;
+  const m = /^(.+)-([A-Za-z0-9]+)-([A-Za-z0-9]{10,16})$/.exec(name);
+  if (!m) return false;
+  const [, head = '', id = ''] = m;
+  const s = lowerCase ? stack.toLowerCase() : stack;
+  const l = lowerCase ? logicalId.toLowerCase() : logicalId;
+  if (!s.startsWith(head) || !l.startsWith(id)) return false;
+  return (head === s && id === l) || name.length === max;
+}

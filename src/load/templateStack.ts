@@ -20,6 +20,7 @@ import {
   generatedName,
   generatedUniqueId,
   generatedUuid,
+  isGeneratedNameOf,
 } from './templateNames.js';
 import type { ParsedTemplate, SourcePosition } from './templateParse.js';
 
@@ -46,6 +47,16 @@ export interface StackOptions {
   /** where each parameter was given (the stacks file), for problems */
   readonly parameterFile?: string;
   readonly parameterPointer?: string;
+  /** the names a snapshot holds, when the templates are laid over one */
+  readonly deployed?: DeployedNames;
+}
+
+/**
+ * The names of the resources a snapshot holds, by type (`AWS::IAM::Role`...), account and
+ * region; undefined when the snapshot does not say (no `iam.json`, a type it does not list).
+ */
+export interface DeployedNames {
+  names(type: string, account: string, region: string): readonly string[] | undefined;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -97,6 +108,15 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::AutoScaling::LaunchConfiguration': 'LaunchConfigurationName',
 };
+
+/** Types whose generated name is looked for in a snapshot (DeployedNames). */
+const ADOPTED_TYPES: ReadonlySet<string> = new Set([
+  'AWS::IAM::Role',
+  'AWS::S3::Bucket',
+  'AWS::Lambda::Function',
+  'AWS::Serverless::Function',
+  'AWS::SNS::Topic',
+]);
 
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */
 const NAME_LIMIT: Readonly<Record<string, number>> = {
@@ -656,33 +676,46 @@ export class TemplateStack implements IntrinsicScope {
     const raw = prop === undefined ? undefined : r.properties[prop];
     let out: { value: string | Unresolved; generated: boolean };
     if (raw === undefined) {
-      out = {
-        value: generatedName(
-          this.name,
-          r.logicalId,
-          NAME_LIMIT[r.type] ?? 128,
-          r.type === 'AWS::S3::Bucket',
-        ),
-        generated: true,
-      };
+      out = { value: this.generatedName(r), generated: true };
     } else {
       const p = joinPointer(r.pointer, 'Properties', prop!);
       const v = this.guard(`${r.logicalId}.${prop}`, pointer, () => this.resolve(raw, p));
       out =
         v === NO_VALUE
-          ? {
-              value: generatedName(
-                this.name,
-                r.logicalId,
-                NAME_LIMIT[r.type] ?? 128,
-                r.type === 'AWS::S3::Bucket',
-              ),
-              generated: true,
-            }
+          ? { value: this.generatedName(r), generated: true }
           : { value: asString(v, p), generated: false };
     }
     this.names.set(r.logicalId, out);
     return out;
+  }
+
+  /**
+   * The name CloudFormation gives a resource that names none. Laid over a snapshot, it is the
+   * snapshot's resource of that type whose name has the generated form for this stack and
+   * logical id, when exactly one has: the policies of the snapshot name that one. Otherwise it
+   * is made up (deterministically), and when several match a warning says the name is not known.
+   */
+  private generatedName(r: ResourceEntry): string {
+    const max = NAME_LIMIT[r.type] ?? 128;
+    const lower = r.type === 'AWS::S3::Bucket';
+    const made = generatedName(this.name, r.logicalId, max, lower);
+    const names = ADOPTED_TYPES.has(r.type)
+      ? this.options.deployed?.names(r.type, this.account, this.region)
+      : undefined;
+    if (!names) return made;
+    const found = [...new Set(names)]
+      .filter((n) => isGeneratedNameOf(n, this.name, r.logicalId, max, lower))
+      .sort();
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) {
+      this.problem(
+        'warning',
+        'template.name.ambiguous',
+        r.pointer,
+        `\`${r.logicalId}\` names no ${r.type}: CloudFormation generates its name, and the snapshot holds ${found.length} that may be it (\`${found.slice(0, 5).join('`, `')}\`${found.length > 5 ? ', ...' : ''}): none is taken, the name is made up`,
+      );
+    }
+    return made;
   }
 
   /** `arn:aws:iam::<account>:<kind><path><name>`. */
