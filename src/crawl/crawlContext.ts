@@ -80,6 +80,26 @@ export interface CrawlContextOptions extends ClientSettings {
 }
 
 const MAX_PAGES = 10_000;
+
+/**
+ * What a `nextToken` of `paginate` returns for a page that says there is more (its truncated
+ * flag set) but gives no token to ask for the rest: the list is not complete, and cannot be
+ * made so.
+ */
+export const NO_NEXT_TOKEN: unique symbol = Symbol('no next token');
+
+/**
+ * The next page's token of an API that flags a cut page and gives its marker apart (IAM's
+ * `IsTruncated` + `Marker`, KMS's `Truncated` + `NextMarker`): undefined on the last page,
+ * NO_NEXT_TOKEN when the flag is set without a marker.
+ */
+export function flaggedToken(
+  truncated: boolean | undefined,
+  marker: string | undefined,
+): string | undefined | typeof NO_NEXT_TOKEN {
+  if (!truncated) return undefined;
+  return marker ? marker : NO_NEXT_TOKEN;
+}
 /** refresh assumed-role credentials this long before they expire */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -209,13 +229,14 @@ export class CrawlContext {
 
   /**
    * Every page of a paginated call: `makeCommand(token)` builds the request for a page,
-   * `nextToken(output)` returns the next page's token (undefined on the last page).
+   * `nextToken(output)` returns the next page's token (undefined on the last page, NO_NEXT_TOKEN
+   * when the page says there is more but gives no token: a failure, as the rest cannot be read).
    */
   async paginate<O>(
     service: CrawlService,
     place: Place,
     makeCommand: (token: string | undefined) => object,
-    nextToken: (output: O) => string | undefined,
+    nextToken: (output: O) => string | undefined | typeof NO_NEXT_TOKEN,
     subject: string,
   ): Promise<PagesOutcome<O>> {
     const pages: O[] = [];
@@ -226,7 +247,16 @@ export class CrawlContext {
       const outcome = await this.call<O>(service, place, command, subject);
       if (outcome.status !== 'ok') return outcome;
       pages.push(outcome.output);
-      token = nextToken(outcome.output);
+      const next = nextToken(outcome.output);
+      if (next === NO_NEXT_TOKEN) {
+        this.recordFailure(this.specOf(service, command), place, subject, {
+          reason: 'error',
+          code: 'PaginationNoMarker',
+          message: `page ${pages.length} says there is more but gives no marker to read it`,
+        });
+        return { status: 'failed', reason: 'error' };
+      }
+      token = next;
       if (token !== undefined && (seen.has(token) || pages.length >= MAX_PAGES)) {
         this.recordFailure(this.specOf(service, command), place, subject, {
           reason: 'error',

@@ -11,7 +11,7 @@ import type {
   ListAliasesCommandOutput,
   ListGrantsCommandOutput,
 } from '@aws-sdk/client-kms';
-import type { CrawlContext } from './crawlContext.js';
+import { flaggedToken, type CrawlContext } from './crawlContext.js';
 import { parseArn, type Place } from './references.js';
 
 /**
@@ -85,7 +85,9 @@ async function readKeyPolicy(
       'kms',
       place,
       (Marker) => new ListGrantsCommand({ KeyId: keyId, ...(Marker ? { Marker } : {}) }),
-      (o) => (o.Truncated ? o.NextMarker : undefined),
+      // a page flagged Truncated without a NextMarker is not the last one: a failure
+      // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html)
+      (o) => flaggedToken(o.Truncated, o.NextMarker),
       `the grants of \`${keyId}\``,
     ),
   ]);
@@ -136,7 +138,8 @@ async function readAliases(
     'kms',
     place,
     (Marker) => new ListAliasesCommand(Marker ? { Marker } : {}),
-    (o) => (o.Truncated ? o.NextMarker : undefined),
+    // a failure too (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html)
+    (o) => flaggedToken(o.Truncated, o.NextMarker),
     `the KMS aliases of account \`${place.account}\` in \`${place.region}\``,
   );
   if (out.status !== 'ok') return undefined;

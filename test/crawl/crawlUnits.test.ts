@@ -16,7 +16,12 @@ import {
   formatCliTimestamp,
   toCliJson,
 } from '../../src/crawl/cliJson.js';
-import { classifyError, CrawlContext } from '../../src/crawl/crawlContext.js';
+import {
+  classifyError,
+  CrawlContext,
+  flaggedToken,
+  NO_NEXT_TOKEN,
+} from '../../src/crawl/crawlContext.js';
 import { createLimiter } from '../../src/crawl/limiter.js';
 import { bucketRegion } from '../../src/crawl/readS3.js';
 import {
@@ -860,6 +865,16 @@ describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', ()
         'organization/scp/p-c.json': '{"c":1}',
       });
     }));
+});
+
+describe('flaggedToken', () => {
+  it('gives the marker of a flagged page, nothing for the last page, NO_NEXT_TOKEN for a flagged page without a marker', () => {
+    expect(flaggedToken(true, 'm')).toBe('m');
+    expect(flaggedToken(false, undefined)).toBeUndefined();
+    expect(flaggedToken(undefined, undefined)).toBeUndefined();
+    expect(flaggedToken(true, undefined)).toBe(NO_NEXT_TOKEN);
+    expect(flaggedToken(true, '')).toBe(NO_NEXT_TOKEN);
+  });
 });
 
 describe('classifyError', () => {

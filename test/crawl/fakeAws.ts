@@ -58,6 +58,11 @@ export interface FakeAwsOptions {
   readonly faults?: readonly Fault[];
   /** long-term access keys → identity; default: FAKE_CALLER_KEY → the auditor user of 111111111111 */
   readonly callers?: Readonly<Record<string, Caller>>;
+  /**
+   * `service.Operation`s (iam.GetAccountAuthorizationDetails, kms.ListGrants, kms.ListAliases)
+   * whose pages set the truncated flag but leave out the marker that reads the next page
+   */
+  readonly markerless?: readonly string[];
 }
 
 export interface FakeAws {
@@ -232,6 +237,10 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const faults = (options.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const requests: FakeRequest[] = [];
   const created: string[] = [];
+  const markerless = new Set(options.markerless ?? []);
+  /** the marker of a page that has a next one, unless the operation leaves it out */
+  const marker = (r: FakeRequest, next: string | undefined): string | undefined =>
+    next !== undefined && !markerless.has(`${r.service}.${r.operation}`) ? next : undefined;
   let sessionCounter = 0;
 
   const file = (path: string): Obj | undefined => {
@@ -296,7 +305,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       for (const l of lists) out[l] = arr(details[l]).slice(start, start + size);
       const truncated = start + size < longest;
       out['IsTruncated'] = truncated;
-      if (truncated) out['Marker'] = `page-${start + size}`;
+      const next = marker(r, truncated ? `page-${start + size}` : undefined);
+      if (next) out['Marker'] = next;
       return out;
     },
   };
@@ -485,19 +495,21 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     GetKeyPolicy: (r) => ({ Policy: keyFile(r)['Policy'], PolicyName: 'default' }),
     ListGrants: (r) => {
       const p = page(arr(keyFile(r)['Grants']), r.params['Marker'], size);
+      const next = marker(r, p.next);
       return {
         Grants: p.items,
         Truncated: p.next !== undefined,
-        ...(p.next ? { NextMarker: p.next } : {}),
+        ...(next ? { NextMarker: next } : {}),
       };
     },
     ListAliases: (r) => {
       const aliases = arr(file(`${r.account}/${r.region}/kms/aliases.json`)?.['Aliases']);
       const p = page(aliases, r.params['Marker'], size);
+      const next = marker(r, p.next);
       return {
         Aliases: p.items,
         Truncated: p.next !== undefined,
-        ...(p.next ? { NextMarker: p.next } : {}),
+        ...(next ? { NextMarker: next } : {}),
       };
     },
   };

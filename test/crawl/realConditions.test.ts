@@ -3,6 +3,9 @@
  * retried, AccessDenied and deleted resources recorded as unknown while the crawl goes on,
  * pagination on every paginated API, unreachable accounts, the organization mode.
  */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawl, CrawlError, type CrawlOptions } from '../../src/crawl/crawl.js';
 import {
@@ -197,6 +200,70 @@ describe('pagination', () => {
     expect(tokens('organizations', 'ListChildren', 'NextToken').length).toBeGreaterThan(0);
     expect(tokens('kms', 'ListAliases', 'Marker')).toEqual(['page-1', 'page-2']);
     expect(tokens('s3', 'ListBuckets', 'continuation-token')).toEqual(['page-1']);
+  });
+
+  it('a page flagged truncated without a marker is a failure: the list is not written as complete', async () => {
+    // the artifact key with two grants, so its grants take two pages
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-markerless-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const keyFile = '111111111111/us-east-1/kms/1234abcd-12ab-34cd-56ef-1234567890ab.json';
+    const key = JSON.parse(readFileSync(join(dir, keyFile), 'utf8')) as { Grants: object[] };
+    key.Grants.push({ ...key.Grants[0], GrantId: 'f'.repeat(64), Name: 'second' });
+    writeFileSync(join(dir, keyFile), JSON.stringify(key, null, 2) + '\n');
+    fake = await startFakeAws({
+      fixture: dir,
+      pageSize: 1,
+      markerless: ['iam.GetAccountAuthorizationDetails', 'kms.ListGrants', 'kms.ListAliases'],
+    });
+    const result = await crawl({
+      endpoint: fake.endpoint,
+      credentials,
+      regions: ['us-east-1'],
+      assumeRoleTemplate: TEMPLATE,
+    });
+    expect(
+      result.failures.map((f) => [f.operation, f.account, f.reason, f.errorCode, f.subject]),
+    ).toEqual([
+      [
+        'GetAccountAuthorizationDetails',
+        '111111111111',
+        'error',
+        'PaginationNoMarker',
+        'authorization details of account `111111111111`',
+      ],
+      [
+        'ListAliases',
+        '111111111111',
+        'error',
+        'PaginationNoMarker',
+        'the KMS aliases of account `111111111111` in `us-east-1`',
+      ],
+      [
+        'ListGrants',
+        '111111111111',
+        'error',
+        'PaginationNoMarker',
+        'the grants of `1234abcd-12ab-34cd-56ef-1234567890ab`',
+      ],
+      [
+        'GetAccountAuthorizationDetails',
+        '222222222222',
+        'error',
+        'PaginationNoMarker',
+        'authorization details of account `222222222222`',
+      ],
+    ]);
+    // no iam.json and no aliases.json of 111111111111 (222222222222 has one alias: one page);
+    // the grants are unknown, not the first page's one
+    const want = readSnapshot(dir);
+    for (const path of [
+      '111111111111/iam.json',
+      '222222222222/iam.json',
+      '111111111111/us-east-1/kms/aliases.json',
+    ])
+      delete want[path];
+    want[keyFile] = { ...(want[keyFile] as object), Grants: [], Truncated: true };
+    expect(parseFiles(result.files)).toEqual(want);
   });
 
   it('gives the same snapshot with large pages', async () => {
