@@ -6,6 +6,7 @@
 import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
+import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { findCodeBuildProject } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
@@ -37,9 +38,10 @@ export function buildPipelineLinks(
   const seen = new Set<string>();
   // the region the calls of the current action are made in (aws:RequestedRegion)
   let region = pipeline.region;
+  const notRoleArns = roleArnsThatAreNot(pipeline);
   const push = (given: LinkSpec, rule?: string): void => {
     // several EventBridge rules start the pipeline: each trigger link names its rule
-    const spec =
+    let spec =
       rule === undefined
         ? given
         : {
@@ -49,6 +51,7 @@ export function buildPipelineLinks(
           };
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
+    if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
     seen.add(id);
     // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
     const settled = withUnsettledContext(model, spec);
@@ -557,4 +560,66 @@ function isArtifactDecrypt(
     link.action.toLowerCase() === 'kms:decrypt' &&
     link.resource === storeKey
   );
+}
+
+/**
+ * The role ARNs of the pipeline and its actions (and rules) that are not role ARNs, with where
+ * each is declared. CodePipeline takes only `arn:<partition>:iam::<account>:role/<name>` there
+ * (the roleArn pattern of
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html and
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html) and
+ * refuses the pipeline otherwise. The usual cause is a template's `Ref` of an AWS::IAM::Role,
+ * which gives the role's name, not its ARN
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#aws-resource-iam-role-return-values).
+ * A value the input does not settle (a placeholder) is left to the lookups, which make it Unknown.
+ */
+function roleArnsThatAreNot(
+  pipeline: PipelineModel,
+): Map<string, { file: string; pointer: string; line?: number; column?: number }> | undefined {
+  let out:
+    Map<string, { file: string; pointer: string; line?: number; column?: number }> | undefined;
+  const check = (
+    value: string | undefined,
+    at: { file: string; pointer: string; line?: number; column?: number },
+  ): void => {
+    if (value === undefined || ROLE_ARN.test(value) || PLACEHOLDER_PATTERN.test(value)) return;
+    out ??= new Map();
+    if (!out.has(value)) out.set(value, declaredAtOf(at));
+  };
+  check(pipeline.roleArn, pipeline.location);
+  for (const stage of pipeline.stages)
+    for (const a of [...stage.actions, ...(stage.rules ?? [])]) check(a.roleArn, a.location);
+  return out;
+}
+
+/** `arn:<partition>:iam::<account>:role/<name>` (CDK test assemblies use short account ids) */
+const ROLE_ARN = /^arn:aws(-[a-z0-9]+)*:iam::(\d{1,12}|unresolved):role\/./;
+
+/** The link fails when its caller, or the role it assumes, is a declared role ARN that is not one. */
+function withRoleArnFailure(
+  spec: LinkSpec,
+  notRoleArns: ReadonlyMap<
+    string,
+    { file: string; pointer: string; line?: number; column?: number }
+  >,
+): LinkSpec {
+  if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
+  const value =
+    spec.principal.kind === 'role' && notRoleArns.has(spec.principal.arn)
+      ? spec.principal.arn
+      : spec.permission.toLowerCase().startsWith('sts:assumerole') && notRoleArns.has(spec.resource)
+        ? spec.resource
+        : undefined;
+  if (value === undefined) return spec;
+  return {
+    ...spec,
+    knownFailure: `\`${value}\` is not an IAM role ARN: CodePipeline takes \`arn:<partition>:iam::<account>:role/<name>\` and refuses the pipeline otherwise (in a CloudFormation template, \`Ref\` of an AWS::IAM::Role gives the role's name, \`Fn::GetAtt <Role>.Arn\` its ARN)`,
+    knownFailureBy: {
+      policyType: 'identity',
+      policy: value,
+      explicit: false,
+      location: notRoleArns.get(value)!,
+    },
+    fix: `give the role's ARN in place of \`${value}\` (in a template: \`!GetAtt <Role>.Arn\`, not \`!Ref <Role>\`)`,
+  };
 }

@@ -2,7 +2,7 @@
  * A link of the chain before evaluation: who must be allowed which action on which resource,
  * with which request context, and why the pipeline needs it.
  */
-import type { Location } from '../report/types.js';
+import type { LinkReason, Location } from '../report/types.js';
 
 export type LinkPrincipal =
   | { readonly kind: 'role'; readonly arn: string }
@@ -60,4 +60,6 @@ export interface LinkSpec {
   readonly standIn?: string;
   /** a failure known from the configuration alone (an alias used across accounts) */
   readonly knownFailure?: string;
+  /** what decides the known failure, when it is not the resource's policy */
+  readonly knownFailureBy?: LinkReason;
 }

@@ -133,7 +133,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     return makeLink(
       spec,
       'ImplicitlyDenied',
-      [{ policyType: 'resource', policy: spec.resource, explicit: false }],
+      [spec.knownFailureBy ?? { policyType: 'resource', policy: spec.resource, explicit: false }],
       `${spec.purpose} fails: ${spec.knownFailure}`,
       { fix: spec.fix },
     );
