@@ -214,6 +214,7 @@ export function loadStacks(
     stacks.push(stack);
     if (!byName.has(spec.name)) byName.set(spec.name, stack);
   }
+  checkStackReferences(specs, byName, problems);
   const builder = new ModelBuilder(
     stacks,
     options.managedPolicies ?? packageManagedPolicies(),
@@ -223,6 +224,55 @@ export function loadStacks(
   const result = withEnvironmentPlaceholders(built, extraUnresolved);
   templateExtras.set(result.model, result);
   return { model: result.model, problems: [...result.model.problems] };
+}
+
+/**
+ * Every `{fromStack, output}` and `{fromStack, resource}` of the stacks file names a stack of
+ * the file and an output or resource of its template: otherwise it is an input error at the
+ * stacks-file pointer (checked here, whether or not the template uses the parameter).
+ */
+function checkStackReferences(
+  specs: readonly StackSpec[],
+  byName: ReadonlyMap<string, TemplateStack>,
+  problems: Problem[],
+): void {
+  const declared = new Set(specs.map((s) => s.name));
+  for (const spec of specs) {
+    const where = spec.declaredIn;
+    if (!where) continue;
+    for (const [name, given] of spec.parameters) {
+      if (typeof given === 'string') continue;
+      const at = (key: string): Pick<Problem, 'file' | 'pointer'> => ({
+        file: where.file,
+        pointer: joinPointer(where.pointer, 'parameters', name, key),
+      });
+      const other = byName.get(given.fromStack);
+      if (!other) {
+        // a stack whose template cannot be read is reported as such
+        if (declared.has(given.fromStack)) continue;
+        problems.push({
+          ...at('fromStack'),
+          message: `stack \`${spec.name}\`, parameter \`${name}\`: no stack \`${given.fromStack}\` in the stacks file`,
+          id: 'stacks.parameter.stack-unknown',
+          severity: 'error',
+        });
+      } else if ('output' in given && !other.hasOutput(given.output)) {
+        problems.push({
+          ...at('output'),
+          message: `stack \`${spec.name}\`, parameter \`${name}\`: stack \`${other.name}\` has no output \`${given.output}\``,
+          id: 'stacks.parameter.output-unknown',
+          severity: 'error',
+        });
+      } else if ('resource' in given && !other.resources.has(given.resource)) {
+        problems.push({
+          ...at('resource'),
+          message: `stack \`${spec.name}\`, parameter \`${name}\`: stack \`${other.name}\` has no resource \`${given.resource}\``,
+          id: 'stacks.parameter.resource-unknown',
+          severity: 'error',
+        });
+      }
+    }
+  }
 }
 
 /**

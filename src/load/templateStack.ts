@@ -566,29 +566,29 @@ export class TemplateStack implements IntrinsicScope {
     return text;
   }
 
+  /**
+   * A parameter given as another stack's output or resource. A reference to a stack, output or
+   * resource that is not there is an input error at the stacks file (loadStacks reports it); here
+   * it is an Unresolved value.
+   */
   private fromStack(given: Exclude<StackParameterInput, string>, pointer: string): unknown {
     const other = this.registry.stack(given.fromStack);
-    if (!other) {
-      this.problem(
-        'error',
-        'stacks.parameter.stack-unknown',
-        pointer,
-        `no stack \`${given.fromStack}\` in the stacks file`,
-      );
-      return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
-    }
+    if (!other) return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
     if ('output' in given) return other.output(given.output, pointer);
     const r = other.resources.get(given.resource);
-    if (!r) {
-      this.problem(
-        'error',
-        'stacks.parameter.resource-unknown',
-        pointer,
-        `stack \`${other.name}\` has no resource \`${given.resource}\``,
-      );
+    if (!r)
       return new Unresolved(`no resource \`${given.resource}\` in \`${other.name}\``, pointer);
-    }
     return other.resourceRef(r, pointer);
+  }
+
+  /** Whether the template declares the output `name` (created or not). */
+  hasOutput(name: string): boolean {
+    const outputs = this.template['Outputs'];
+    return (
+      isObject(outputs) &&
+      Object.prototype.hasOwnProperty.call(outputs, name) &&
+      isObject(outputs[name])
+    );
   }
 
   /** The value of an output, or Unresolved. */
