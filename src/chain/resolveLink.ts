@@ -171,6 +171,18 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
 
   const result = evaluate(g.request);
+  const refused = refusedRequest(result);
+  if (refused) {
+    // the evaluator could not take the request (a caller or resource it cannot read): its
+    // "ImplicitlyDenied" names no policy, and says nothing about what AWS would decide
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${spec.purpose} could not be evaluated: ${refused}`,
+      { missing: [] },
+    );
+  }
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
@@ -258,6 +270,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     why,
     { fix: spec.fix ?? defaultFix(spec, result) },
   );
+}
+
+/**
+ * The evaluator's reason for refusing the request as bad input (an implicit deny that names no
+ * policy, with an error), or undefined when it evaluated it.
+ */
+function refusedRequest(result: EvaluationResult): string | undefined {
+  if (result.decision !== 'ImplicitlyDenied' || result.deniedBy.length > 0) return undefined;
+  const error = result.problems.find((p) => p.severity === 'error');
+  return error ? `${error.message} (${error.id})` : undefined;
 }
 
 /**
