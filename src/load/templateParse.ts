@@ -86,16 +86,23 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     return { value: undefined, positions, problems };
   }
   if (doc.errors.length > 0) {
-    for (const e of doc.errors.slice(0, 20)) {
-      const pos = lineCounter.linePos(e.pos[0]);
-      problems.push({
-        file,
-        pointer: '',
-        message: `line ${pos.line}, column ${pos.col}: ${firstLine(e.message)}`,
-        id: 'template.syntax.invalid',
-        severity: 'error',
-      });
-    }
+    // the first error only (the earliest in the text; of those at one place, the first the
+    // parser found): the ones after it are nearly always its consequences (an unclosed bracket
+    // or a stray quote makes every later line wrong), one line per file says where to look
+    // "Implicit keys need to be on a single line" is said where a key starts whose line an
+    // unclosed quote or bracket ran on: the error that explains it is the next one
+    const errors = doc.errors.filter((e) => e.code !== 'MULTILINE_IMPLICIT_KEY');
+    const candidates = errors.length > 0 ? errors : doc.errors;
+    let first = candidates[0]!;
+    for (const e of candidates) if (e.pos[0] < first.pos[0]) first = e;
+    const pos = lineCounter.linePos(first.pos[0]);
+    problems.push({
+      file,
+      pointer: '',
+      message: `line ${pos.line}, column ${pos.col}: ${firstLine(first.message)}`,
+      id: 'template.syntax.invalid',
+      severity: 'error',
+    });
     return { value: undefined, positions, problems };
   }
   let budget = MAX_NODES;
