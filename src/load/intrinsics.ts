@@ -212,10 +212,19 @@ class Resolver {
         if (a instanceof Unresolved) return a;
         const index = this.str(a[0], joinPointer(pointer, 0), depth);
         if (index instanceof Unresolved) return index;
+        // the index is a whole number from 0
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-select.html):
+        // `Number` would read `""`, `" "` or `"0x1"` as a number too
+        if (!/^[0-9]+$/.test(index)) {
+          return new Unresolved(
+            `\`Fn::Select\` index \`${index.slice(0, 40)}\` is not a whole number from 0`,
+            joinPointer(pointer, 0),
+          );
+        }
         const items = this.list(a[1], joinPointer(pointer, 1), depth);
         if (items instanceof Unresolved) return items;
         const i = Number(index);
-        if (!Number.isInteger(i) || i < 0 || i >= items.length) {
+        if (i >= items.length) {
           return new Unresolved(`\`Fn::Select\` index \`${index}\` is out of range`, pointer);
         }
         return items[i];

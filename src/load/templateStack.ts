@@ -492,10 +492,20 @@ export class TemplateStack implements IntrinsicScope {
   }
 
   importValue(name: string, pointer: string): unknown {
+    let open: { stack: string; output: string; why: Unresolved } | undefined;
     for (const s of this.registry.all()) {
       if (s === this || s.account !== this.account || s.region !== this.region) continue;
       const v = s.exported(name);
       if (v !== undefined) return this.anchor(v, pointer);
+      const o = s.openExport();
+      if (o && !open) open = { stack: s.name, ...o };
+    }
+    if (open) {
+      // an export whose name is not known may be this one: not known, rather than missing
+      return new Unresolved(
+        `\`${name.slice(0, 120)}\` may be the export of output \`${open.output}\` of stack \`${open.stack}\`, whose name is not known (${open.why.reason})`,
+        pointer,
+      );
     }
     // exports are per account and region
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html)
@@ -613,6 +623,8 @@ export class TemplateStack implements IntrinsicScope {
   }
 
   private exportNames: Map<string, string> | undefined;
+  /** the exports whose name is not known: why, by output */
+  private readonly openExports = new Map<string, Unresolved>();
 
   /** The value exported under `name` by this stack, or undefined when it exports no such name. */
   exported(name: string): unknown {
@@ -627,12 +639,20 @@ export class TemplateStack implements IntrinsicScope {
           const n = this.guard(`Export.${key}`, p, () =>
             this.resolve(o['Export'] && (o['Export'] as Record<string, unknown>)['Name'], p),
           );
-          if (typeof n === 'string') this.exportNames.set(n, key);
+          const text = asString(n, p);
+          if (text instanceof Unresolved) this.openExports.set(key, text);
+          else this.exportNames.set(text, key);
         }
       }
     }
     const key = this.exportNames.get(name);
     return key === undefined ? undefined : this.output(key, joinPointer('/Outputs', key));
+  }
+
+  /** The first export of this stack whose name is not known (after `exported`), if any. */
+  openExport(): { output: string; why: Unresolved } | undefined {
+    for (const [output, why] of this.openExports) return { output, why };
+    return undefined;
   }
 
   // -------------------------------------------------------------------------------------------
