@@ -38,7 +38,7 @@ import type { KmsGrantModel, Model } from '../model/types.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
-import { unsettledText } from '../model/placeholders.js';
+import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import {
   MAX_TRIED_VALUES,
   testedKeys,
@@ -95,6 +95,8 @@ interface Gathered {
   kmsGrants?: readonly KmsGrantModel[];
   /** the KMS key's state when it is not `Enabled` (`Disabled`, `PendingDeletion`, ...) */
   kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
+  /** the KMS key's state is not settled by the input (a template's unresolved `Enabled`) */
+  kmsKeyStateUnknown?: readonly string[];
   /**
    * the resource as the report shows it, when the request carries a made-up stack or stack set
    * id instead of the `*` the link is written with (see runtimeIdArns)
@@ -146,6 +148,30 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     g.shownResource = shownIds(g.request.resource, runtime);
     g.resourceLabel = shownIds(g.resourceLabel, runtime);
   }
+  const link = decide(model, spec, g, runtime);
+  if (g.kmsKeyStateUnknown && link.decision === 'Allowed' && !worksInAnyKeyState(spec.permission)) {
+    // the policies (or a grant) allow it, but the key may be disabled, and then KMS refuses it
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html); a denial stands
+    // either way
+    const missing = [...g.kmsKeyStateUnknown].sort();
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `allowed by the policies, but ${spec.purpose} needs the kms key \`${g.resourceLabel}\` enabled, and the input does not settle its state: \`${missing.join('`, `')}\``,
+      { missing },
+    );
+  }
+  return link;
+}
+
+/** The link's decision once its request is gathered (see resolveLink). */
+function decide(
+  model: Model,
+  spec: LinkSpec,
+  g: Gathered,
+  runtime: RuntimeIdArn[] | undefined,
+): ReportLink {
   if (g.absent) {
     return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
   }
@@ -171,18 +197,6 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
 
   const result = evaluate(g.request);
-  const refused = refusedRequest(result);
-  if (refused) {
-    // the evaluator could not take the request (a caller or resource it cannot read): its
-    // "ImplicitlyDenied" names no policy, and says nothing about what AWS would decide
-    return makeLink(
-      spec,
-      'Unknown',
-      NO_REASONS,
-      `${spec.purpose} could not be evaluated: ${refused}`,
-      { missing: [] },
-    );
-  }
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
@@ -245,6 +259,19 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       NO_REASONS,
       `${already}${spec.purpose} cannot be decided: missing from the input: \`${missing.join('`, `')}\``,
       { missing },
+    );
+  }
+  const refused = refusedRequest(result);
+  if (refused) {
+    // the evaluator could not take the request (a caller or resource it cannot read) and no
+    // missing input explains it: its "ImplicitlyDenied" names no policy, and says nothing
+    // about what AWS would decide
+    return makeLink(
+      spec,
+      'Unknown',
+      NO_REASONS,
+      `${spec.purpose} could not be evaluated: ${refused}`,
+      { missing: [] },
     );
   }
   // the stack (set) id no input gives: a policy that names one may or may not name this one
@@ -542,6 +569,8 @@ interface Side {
   readonly kmsGrants?: readonly KmsGrantModel[];
   /** a KMS key that is not enabled (resource side only) */
   readonly kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
+  /** a KMS key whose state the input does not settle: what would settle it */
+  readonly kmsKeyStateUnknown?: readonly string[];
 }
 
 /** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
@@ -664,6 +693,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(rs.unplaced ? { unplacedRcps: rs.unplaced } : {}),
     ...(rs.kmsGrants ? { kmsGrants: rs.kmsGrants } : {}),
     ...(rs.kmsKeyNotEnabled ? { kmsKeyNotEnabled: rs.kmsKeyNotEnabled } : {}),
+    ...(rs.kmsKeyStateUnknown ? { kmsKeyStateUnknown: rs.kmsKeyStateUnknown } : {}),
   };
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
@@ -919,6 +949,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(rcpUnplaced ? { unplaced: rcpUnplaced } : {}),
     ...(g.kmsGrants ? { kmsGrants: g.kmsGrants } : {}),
     ...(g.kmsKeyNotEnabled ? { kmsKeyNotEnabled: g.kmsKeyNotEnabled } : {}),
+    ...(g.kmsKeyStateUnknown ? { kmsKeyStateUnknown: g.kmsKeyStateUnknown } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -1518,7 +1549,13 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       g.resourceLabel = k.arn;
       if (k.grants && k.grants.length > 0) g.kmsGrants = k.grants;
       const state = k.keyState ?? (k.enabled === false ? 'Disabled' : undefined);
-      if (state !== undefined && state !== 'Enabled')
+      if (state !== undefined && PLACEHOLDER_PATTERN.test(state)) {
+        // a template's `Enabled` that the template does not settle: the key may be disabled
+        const at = k.stateLocation;
+        const settle = unresolvedIn(model, state);
+        g.kmsKeyStateUnknown =
+          settle.length > 0 ? settle : [at ? `${at.file}#${at.pointer}` : k.location.file];
+      } else if (state !== undefined && state !== 'Enabled')
         g.kmsKeyNotEnabled = {
           state,
           at: k.stateLocation ?? {

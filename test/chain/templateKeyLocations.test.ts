@@ -68,4 +68,22 @@ describe('the KMS key of a template', () => {
       expect(l.why).not.toContain('#/Policy');
     }
   });
+
+  it('a key whose state the template does not settle: a policy denial stands (only an allow is in doubt)', () => {
+    const base = 'test/load/templates/fixtures/booleans/key-condition.yaml';
+    const text = readFileSync(base, 'utf8');
+    expect(text).toContain('Action: kms:*');
+    // the key policy no longer allows the pipeline role anything but DescribeKey
+    const file = join(dir, 'key-condition-deny.yaml');
+    writeFileSync(file, text.replace('Action: kms:*', 'Action: kms:DescribeKey'));
+    const links = keyLinks(file, {});
+    const generate = links.filter((l) => l.permission === 'kms:GenerateDataKey');
+    expect(generate).toHaveLength(1);
+    expect(generate[0]!.decision).toBe('ImplicitlyDenied');
+    expect(generate[0]!.why).toContain('key policy');
+    // and with the policy allowing it, the same link is Unknown (see booleans.test.ts)
+    expect(keyLinks(base, {}).find((l) => l.permission === 'kms:GenerateDataKey')!.decision).toBe(
+      'Unknown',
+    );
+  });
 });
