@@ -1549,7 +1549,11 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
       g.resourceLabel = k.arn;
       if (k.grants && k.grants.length > 0) g.kmsGrants = k.grants;
       const state = k.keyState ?? (k.enabled === false ? 'Disabled' : undefined);
-      if (state !== undefined && PLACEHOLDER_PATTERN.test(state)) {
+      if (k.keyState === undefined && k.enabled === undefined) {
+        // a key file without its state (describe-key always gives KeyState): the key may be
+        // disabled, which the input does not say
+        g.kmsKeyStateUnknown = [`${k.location.file}#/KeyMetadata/KeyState`];
+      } else if (state !== undefined && PLACEHOLDER_PATTERN.test(state)) {
         // a template's `Enabled` that the template does not settle: the key may be disabled
         const at = k.stateLocation;
         const settle = unresolvedIn(model, state);

@@ -54,6 +54,20 @@ describe('a KMS key that is not enabled', () => {
     }
   });
 
+  it('a key file without KeyState or Enabled: cryptographic links are Unknown, naming KeyState', () => {
+    const links = kmsLinks({ KeyState: undefined, Enabled: undefined });
+    const crypto = links.filter((l) => l.permission !== 'kms:DescribeKey');
+    expect(crypto.length).toBeGreaterThan(3);
+    for (const l of crypto) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([`${KEY_FILE}#/KeyMetadata/KeyState`]);
+      expect(l.why).toContain('the input does not settle its state');
+    }
+    // DescribeKey works in any key state
+    for (const l of links.filter((x) => x.permission === 'kms:DescribeKey'))
+      expect(l.decision, l.id).toBe('Allowed');
+  });
+
   it('only cryptographic operations need the key enabled (the catalog uses no other on keys)', () => {
     for (const op of [
       'Decrypt',
