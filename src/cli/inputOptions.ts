@@ -3,6 +3,7 @@
  * input the gate later analyzes, or its link ids would not match), and the loading they lead to:
  * the input itself, templates laid over it, and artifact folders.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   parseArtifactOption,
@@ -121,11 +122,24 @@ export function noPipelinesProblem(
   loaded: LoadedAnalysisInput,
   input: string | undefined,
   opts: Partial<InputCliOptions> & { readonly pipeline?: readonly string[] },
+  cwd: string = process.cwd(),
 ): Problem | undefined {
   if ((opts.pipeline?.length ?? 0) > 0) return undefined;
   if (loaded.problems.some((p) => p.severity === 'error' && p.id.startsWith('input.')))
     return undefined;
   if (listPipelines(loaded.model).length > 0) return undefined;
+  // a template or stacks file given by name that could not be read (a syntax error) already
+  // says why nothing was analyzed
+  const given = [input, opts.stacks, opts.template].flatMap((f) =>
+    f === undefined ? [] : [resolve(cwd, f)],
+  );
+  const unreadable = (p: Problem): boolean =>
+    p.severity === 'error' &&
+    p.pointer === '' &&
+    p.file !== undefined &&
+    // loaders name files relative to the process's folder, which a caller's cwd may not be
+    (given.includes(resolve(cwd, p.file)) || given.includes(resolve(p.file)));
+  if (loaded.problems.some(unreadable) || loaded.model.problems.some(unreadable)) return undefined;
   const name = input ?? opts.stacks ?? opts.template;
   return {
     ...(name !== undefined ? { file: name } : {}),

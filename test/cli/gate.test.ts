@@ -539,6 +539,27 @@ describe('an input with no pipeline', () => {
     expect(demoRun.err).not.toContain('no pipelines found');
   });
 
+  it('not when the template or stacks file given could not be read: its error says why', async () => {
+    const dir = tempDir('syntax');
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      'Resources:\n  P: {Type: "AWS::CodePipeline::Pipeline", Properties: {Name: x\n',
+    );
+    for (const args of [
+      ['--template', 'broken.yaml', '--account', '111111111111', '--region', 'us-east-1'],
+      ['broken.yaml'],
+    ]) {
+      const r = await cli(dir, 'analyze', ...args, '--format', 'json');
+      expect(r.code).toBe(2);
+      const lines = r.err.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      // (the path is relative to the process folder, here not the folder the CLI was given)
+      expect(lines[0]).toMatch(/^error: (.*\/)?broken\.yaml: .*line 3, column 1: /);
+      expect(r.err).not.toContain('no pipelines found');
+    }
+  });
+
   it('diff says so for the side that has none', async () => {
     const empty = tempDir('empty-diff');
     const r = await cli(root, 'diff', empty, demo);
