@@ -285,12 +285,23 @@ export function actionFacts(
       ? region?.ecsTaskDefinitions?.get(service.taskDefinitionFamily)
       : undefined;
     if (td) {
+      // a role may be given by its name (`!Ref` of an AWS::IAM::Role gives the name): ECS takes
+      // "the short name or full ARN" of the task role
+      // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html)
+      const at = `${td.location.file}#${td.location.pointer}/Properties`;
+      const roles = roleArnsByName(model, td.account, [
+        ...(td.taskRoleArn !== undefined
+          ? [{ role: td.taskRoleArn, at: `${at}/TaskRoleArn` }]
+          : []),
+        ...(td.executionRoleArn !== undefined
+          ? [{ role: td.executionRoleArn, at: `${at}/ExecutionRoleArn` }]
+          : []),
+      ]);
       ecs = {
         taskDefinitionFamily: td.family,
-        passRoleArns: [td.taskRoleArn, td.executionRoleArn].filter(
-          (r): r is string => r !== undefined,
-        ),
+        ...(roles.gap === undefined ? { passRoleArns: roles.arns } : {}),
       };
+      if (roles.gap !== undefined) gaps.set('ecs', roles.gap);
     } else {
       gaps.set(
         'ecs',
@@ -590,28 +601,48 @@ function blueGreenTaskDefinition(
     };
   }
   if (!td.valid) return { gap: `${td.file}, once its problems are fixed` };
-  const roles: string[] = [];
-  const unknownRoles: string[] = [];
-  for (const role of [td.taskRoleArn, td.executionRoleArn]) {
-    if (role === undefined) continue;
-    if (role.startsWith('arn:')) roles.push(role);
-    else {
-      const byName = [...(model.accounts.get(account)?.iam?.roles.values() ?? [])].find(
-        (r) => r.name === role,
-      );
-      if (byName) roles.push(byName.arn);
-      else unknownRoles.push(role);
-    }
-  }
+  const roles = roleArnsByName(
+    model,
+    account,
+    [td.taskRoleArn, td.executionRoleArn]
+      .filter((r): r is string => r !== undefined)
+      .map((role) => ({ role, at: td.file })),
+  );
   const facts = {
     taskDefinitionFamily: td.family!,
-    ...(unknownRoles.length === 0 ? { passRoleArns: roles } : {}),
+    ...(roles.gap === undefined ? { passRoleArns: roles.arns } : {}),
   };
-  return unknownRoles.length === 0
-    ? { facts }
+  return roles.gap === undefined ? { facts } : { facts, gap: roles.gap };
+}
+
+/**
+ * The ARNs of a task definition's roles, each an ARN or a role name (`at` says where it is
+ * written). A name is the role of that name in the account that registers the task definition:
+ * its ARN, with its path, is looked up in that account's roles; `gap` names each role the input
+ * does not hold (its ARN is then not known: never guessed without its path).
+ */
+function roleArnsByName(
+  model: Model,
+  account: string,
+  roles: readonly { readonly role: string; readonly at: string }[],
+): { readonly arns: string[]; readonly gap?: string } {
+  const arns: string[] = [];
+  const unknown: string[] = [];
+  const known = model.accounts.get(account)?.iam?.roles;
+  for (const { role, at } of roles) {
+    if (role.startsWith('arn:')) {
+      arns.push(role);
+      continue;
+    }
+    const byName = [...(known?.values() ?? [])].find((r) => r.name === role);
+    if (byName) arns.push(byName.arn);
+    else unknown.push(`the role ${role} that ${at} names without its ARN`);
+  }
+  return unknown.length === 0
+    ? { arns }
     : {
-        facts,
-        gap: `the role ${unknownRoles.join(', ')} that ${td.file} names without its ARN, in account ${account} (write its ARN, or give the input that defines the role)`,
+        arns,
+        gap: `${unknown.join('; ')}, in account ${account} (write its ARN, or give the input that defines the role)`,
       };
 }
 
