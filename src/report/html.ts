@@ -19,7 +19,7 @@ import {
   toWellFormed,
   type LinkStatus,
 } from './summarize.js';
-import { sanitizeForTerminal } from './text.js';
+import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import { gateSentence, gateSummary } from './gate.js';
 import type { Report, ReportLink } from './types.js';
 
@@ -139,7 +139,8 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
     parts.push('</ul>');
   }
   parts.push('</body>', '</html>');
-  return parts.join('\n') + '\n';
+  // a CI step may print the page: no line of it may read as a workflow command
+  return breakWorkflowCommands(parts.join('\n') + '\n');
 }
 
 function capitalize(s: string): string {

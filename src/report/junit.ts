@@ -13,6 +13,7 @@ import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { explainLink } from './explainLink.js';
 import { NO_PIPELINES_ID, gateSummary, linkFailure } from './gate.js';
 import type { FailOn, ReportOptions } from './options.js';
+import { breakWorkflowCommands } from './sanitize.js';
 import { linkSentence, linkStatus, toWellFormed } from './summarize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
 
@@ -92,11 +93,13 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
         `  </testsuite>\n`,
     );
   }
-  return (
+  // a CI step may print the file, and a value may hold a line break: no line of it may read as
+  // a workflow command
+  return breakWorkflowCommands(
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites name="permchain" tests="${total}" failures="${failures}" errors="${errors}" skipped="0">\n` +
-    suites.join('') +
-    '</testsuites>\n'
+      `<testsuites name="permchain" tests="${total}" failures="${failures}" errors="${errors}" skipped="0">\n` +
+      suites.join('') +
+      '</testsuites>\n',
   );
 }
 

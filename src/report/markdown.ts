@@ -26,7 +26,7 @@ import {
   toWellFormed,
   type LinkStatus,
 } from './summarize.js';
-import { sanitizeForTerminal } from './text.js';
+import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
 
 /** GitHub rejects issue and pull-request comments longer than 65,536 characters. */
@@ -303,7 +303,7 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
       out.add(`\n**${plural(problems.length - listedProblems, 'more problem')} not shown.**\n`);
     }
   }
-  return withinBudget(out.text, budget);
+  return withinBudget(breakWorkflowCommands(out.text), budget);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { formatProblem, sortProblems } from '../problems.js';
 import type { ReportOptions } from './options.js';
-import { sanitizeForTerminal } from './sanitize.js';
+import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import {
   decisionLabel,
   formatLocation,
@@ -71,7 +71,8 @@ export function renderText(report: Report, options: ReportOptions = {}): string 
   }
 
   lines.push(summaryLine(report));
-  return lines.join('\n') + '\n';
+  // wrapping may start a line with a word of a value: no line may read as a CI workflow command
+  return breakWorkflowCommands(lines.join('\n') + '\n');
 }
 
 function summaryLine(report: Report): string {
