@@ -1,8 +1,9 @@
 /**
  * `permchain analyze <input>`: load a snapshot folder, evaluate every link of every pipeline
  * and report. Exit 0 when no required link is denied, 1 when one is (or, with --strict /
- * --fail-on unknown, unknown; or a baseline entry has expired), 2 on input or usage errors
- * (src/report/gate.ts).
+ * --fail-on unknown, unknown) and no live baseline entry accepts it, 2 on input or usage errors
+ * (src/report/gate.ts). An expired baseline entry accepts nothing: it fails the run only when its
+ * link would without a baseline, and is a warning otherwise.
  */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import {
   describeAmbiguousEntry,
   describeChangedEntry,
   describeDuplicateEntries,
+  describeLapsedEntry,
   isIsoDate,
   type BaselineEntry,
 } from '../report/baseline.js';
@@ -97,7 +99,7 @@ export function registerAnalyze(
     .option('--fail-on <what>', `what fails the run: ${FAIL_ON.join(', ')} (default: denied)`)
     .option(
       '--baseline <file>',
-      'accepted known failures (see `permchain baseline`); expired entries fail the run',
+      'accepted known failures (see `permchain baseline`); an expired entry accepts nothing (its link fails the run only if it would without a baseline)',
     )
     .option(
       '--today <date>',
@@ -113,9 +115,10 @@ export function registerAnalyze(
         'warning in every format; with --strict (--fail-on unknown) it fails the run.\n' +
         '\nExit codes: 0 no required link denied (unknown links and recommended ones do not fail the\n' +
         'run by default; --fail-on never always gives 0), 1 a required link denied and not accepted\n' +
-        'by --baseline, a baseline entry that has expired, or with --strict (--fail-on unknown) a\n' +
-        'required link unknown or no pipeline found, 2 input or usage error (after everything\n' +
-        'readable was analyzed and reported).',
+        'by a live --baseline entry, or with --strict (--fail-on unknown) a required link unknown and\n' +
+        'not accepted or no pipeline found, 2 input or usage error (after everything readable was\n' +
+        'analyzed and reported). A baseline entry that has expired accepts nothing: its link is\n' +
+        'judged as without a baseline (an error when that fails the run, a warning otherwise).',
     )
     .action((input: string | undefined, opts: AnalyzeCliOptions) => {
       setExit(runAnalyze(input, opts, io, version));
@@ -200,13 +203,13 @@ export function runAnalyze(
     };
   }
 
-  let expired: readonly BaselineEntry[] = [];
   if (opts.baseline) {
     const parsed = readBaselineFile(resolve(io.cwd, opts.baseline), opts.baseline);
     // a pipeline named by name must be the only one of that name in the input, not only among
     // the pipelines --pipeline selects
     const applied = applyBaseline(report, parsed.baseline, today, {
       pipelines: listPipelines(loaded.model),
+      failOn,
     });
     // a warning at a baseline entry
     const where = (e: BaselineEntry): string => parsed.pointers.get(e) ?? '';
@@ -229,7 +232,11 @@ export function runAnalyze(
     const duplicates = applied.duplicates.map((group) =>
       atEntry(group[0]!, describeDuplicateEntries(group, where), 'baseline.entry.duplicate'),
     );
-    gateWarnings.push(...changed, ...ambiguous, ...duplicates);
+    // an expired entry whose link would not fail without it: it accepts nothing, a warning
+    const lapsed = applied.lapsed.map((l) =>
+      atEntry(l.entry, describeLapsedEntry(l, failOn), 'baseline.entry.expired'),
+    );
+    gateWarnings.push(...changed, ...ambiguous, ...duplicates, ...lapsed);
     report = {
       ...applied.report,
       problems: sortProblems([
@@ -238,9 +245,9 @@ export function runAnalyze(
         ...changed,
         ...ambiguous,
         ...duplicates,
+        ...lapsed,
       ]),
     };
-    expired = applied.expired;
     for (const e of applied.expired) {
       io.stderr(
         sanitizeForTerminal(
@@ -281,7 +288,7 @@ export function runAnalyze(
       if (p.severity === 'error' || gateWarnings.includes(p)) io.stderr(formatProblem(p) + '\n');
     }
   }
-  return exitCodeFor(report, failOn, { expired, noPipelines: none !== undefined });
+  return exitCodeFor(report, failOn, { noPipelines: none !== undefined });
 }
 
 /** Why --output or --output-dir (or a file it would get) cannot be written, or undefined. */

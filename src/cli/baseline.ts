@@ -98,7 +98,8 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   if (opts.expires < today) {
     io.stderr(
       `warning: --expires ${opts.expires} is in the past (today is ${today} UTC): the entries ` +
-        'written have expired already, and `analyze --baseline` fails on them\n',
+        'written have expired already and accept nothing (`analyze --baseline` fails on those ' +
+        'whose link fails the run without a baseline)\n',
     );
   }
   // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence

@@ -2,19 +2,26 @@
  * Baselines: known findings accepted for a while. An entry names a pipeline (its ARN; entries
  * written by earlier versions may name it by name), a link id, the decision it accepts, why it
  * is accepted and until when (YYYY-MM-DD, inclusive).
- * applyBaseline marks the matching links `accepted`; entries past their date that still match
- * are returned as expired (the gate fails on them), entries that match no broken link as stale
- * (to be removed), and entries whose link is now decided otherwise as changed (the link is not
- * accepted: an Unknown accepted yesterday must not hide a real denial today). An entry naming a
- * pipeline by name matches only when exactly one analyzed pipeline has that name: pipelines of
- * one name in two regions or accounts are two pipelines, and an entry written for one must not
- * accept the same failing link in the other (it is returned as ambiguous and accepts nothing).
+ * applyBaseline marks the matching links `accepted`. An entry past its date that still matches
+ * accepts nothing: its link is judged as without a baseline. When that link fails the run on its
+ * own (under failOn) the entry is returned as expired and the link marked `expired` (the gate
+ * fails on it, so an acceptance cannot silently outlive its date); otherwise (a recommended
+ * link, an Unknown one under failOn 'denied') it is returned as lapsed, a warning: an expired
+ * entry never makes the gate stricter than no baseline. Entries that match no broken link are
+ * returned as stale (to be removed), and entries whose link is now decided otherwise as changed
+ * (the link is not accepted: an Unknown accepted yesterday must not hide a real denial today).
+ * An entry naming a pipeline by name matches only when exactly one analyzed pipeline has that
+ * name: pipelines of one name in two regions or accounts are two pipelines, and an entry written
+ * for one must not accept the same failing link in the other (it is returned as ambiguous and
+ * accepts nothing).
  * "Analyzed" counts every pipeline of the input when the caller passes them (options.pipelines).
  */
 import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
+import { failureWithoutBaseline } from './gate.js';
+import type { FailOn } from './options.js';
 import { compareStrings, computeVerdict } from './summarize.js';
-import type { LinkDecision, Report } from './types.js';
+import type { LinkDecision, Report, ReportLink } from './types.js';
 
 /** The decisions a baseline entry can accept: every one but Allowed. */
 export type AcceptedDecision = Exclude<LinkDecision, 'Allowed'>;
@@ -49,7 +56,13 @@ export interface Baseline {
 
 export interface BaselineResult {
   readonly report: Report;
+  /** entries past their date whose link fails the run on its own: the run fails on them */
   readonly expired: readonly BaselineEntry[];
+  /**
+   * entries past their date whose link does not fail the run without a baseline (a recommended
+   * link, an Unknown one under failOn 'denied'): they accept nothing, and are warnings only
+   */
+  readonly lapsed: readonly LapsedEntry[];
   readonly stale: readonly BaselineEntry[];
   /** entries whose link is not accepted because it is now decided otherwise */
   readonly changed: readonly ChangedEntry[];
@@ -66,6 +79,13 @@ export interface AmbiguousEntry {
   readonly entry: BaselineEntry;
   /** the ARNs of the analyzed pipelines with that name, sorted */
   readonly pipelines: readonly string[];
+}
+
+export interface LapsedEntry {
+  readonly entry: BaselineEntry;
+  /** the link's decision and level, which do not fail the run under failOn */
+  readonly decision: LinkDecision;
+  readonly level: ReportLink['level'];
 }
 
 export interface ChangedEntry {
@@ -105,6 +125,11 @@ export interface ApplyBaselineOptions {
    * a name unique among the analyzed pipelines may still be another region's pipeline too
    */
   readonly pipelines?: readonly { readonly name: string; readonly arn: string }[];
+  /**
+   * what fails the run (default 'denied'): an expired entry whose link does not fail under it is
+   * lapsed, not expired
+   */
+  readonly failOn?: FailOn;
 }
 
 /** The ARNs of the pipelines of each name. */
@@ -135,6 +160,7 @@ export function applyBaseline(
   const used = new Set<BaselineEntry>(ambiguous.keys());
   const duplicates: BaselineEntry[][] = [];
   const expired = new Set<BaselineEntry>();
+  const lapsed = new Map<BaselineEntry, LapsedEntry>();
   const changed = new Map<BaselineEntry, LinkDecision>();
   const pipelines = report.pipelines.map((pipeline) => {
     let changedLinks = false;
@@ -153,10 +179,17 @@ export function applyBaseline(
       if (!live) {
         // an expired entry is reported only when no live entry covers the same link
         const past = sortBaselineEntries(same.filter((e) => e.expires < today));
-        for (const e of past) expired.add(e);
         for (const e of candidates) if (!same.includes(e)) changed.set(e, link.decision);
         const last = past.at(-1);
         if (!last) return link;
+        // a link that would not fail without a baseline does not fail for an expired entry
+        if (failureWithoutBaseline(link, options.failOn) === undefined) {
+          for (const e of past) {
+            lapsed.set(e, { entry: e, decision: link.decision, level: link.level });
+          }
+          return link;
+        }
+        for (const e of past) expired.add(e);
         // the link says so itself, so every report names the expired acceptance
         changedLinks = true;
         return { ...link, expired: { reason: last.reason, expires: last.expires } };
@@ -170,6 +203,7 @@ export function applyBaseline(
   return {
     report: { ...report, pipelines },
     expired: sortBaselineEntries([...expired]),
+    lapsed: sortBaselineEntries([...lapsed.keys()]).map((e) => lapsed.get(e)!),
     stale: sortBaselineEntries(baseline.entries.filter((e) => !used.has(e))),
     changed: sortBaselineEntries([...changed.keys()]).map((entry) => ({
       entry,
@@ -207,6 +241,21 @@ export function describeAmbiguousEntry(a: AmbiguousEntry): string {
     `baseline entry for \`${a.entry.pipeline}\` / \`${a.entry.link}\` names the pipeline by name, ` +
     `and ${a.pipelines.length} analyzed pipelines have that name (${a.pipelines.map((p) => `\`${p}\``).join(', ')}): ` +
     'it accepts nothing (run `permchain baseline` again: entries name pipelines by ARN)'
+  );
+}
+
+/** One line for an entry past its date whose link does not fail the run without it. */
+export function describeLapsedEntry(l: LapsedEntry, failOn: FailOn = 'denied'): string {
+  const why =
+    failOn === 'never'
+      ? 'nothing fails the run under --fail-on never'
+      : l.level === 'recommended'
+        ? 'a recommended link is a warning, never a failure'
+        : 'an Unknown link fails the run only under --fail-on unknown';
+  return (
+    `baseline entry for \`${l.entry.pipeline}\` / \`${l.entry.link}\` expired on ${l.entry.expires}: ` +
+    `it accepts nothing, and the link (${l.decision}) is judged as without a baseline, where it ` +
+    `does not fail the run (${why}); renew the entry or remove it`
   );
 }
 

@@ -4,8 +4,11 @@
  * - failOn 'never': 0 otherwise
  * - failOn 'denied': 1 when a required link is denied and not accepted by the baseline
  * - failOn 'unknown': also 1 when a required link is unknown and not accepted
- * - an expired baseline entry that still matches a link gives 1 (unless 'never'), so an
- *   acceptance cannot silently outlive its date
+ * - an expired baseline entry accepts nothing: its link is judged as without a baseline. A link
+ *   that fails on its own fails as 'expired' (the acceptance cannot silently outlive its date);
+ *   one that would not fail without a baseline (a recommended link, an unknown one under
+ *   'denied') does not fail for it: an expired entry never makes the gate stricter than no
+ *   baseline (applyBaseline marks `expired` only on links that fail; the CLI warns of the others)
  * - an input without any pipeline gives 1 under 'unknown': nothing analyzed is not a pass (the
  *   CLI warns about it under every failOn)
  * Recommended links never fail the run: they are warnings.
@@ -23,8 +26,6 @@ export type ExitCode = 0 | 1 | 2;
 export const NO_PIPELINES_ID = 'input.no-pipelines';
 
 export interface GateOptions {
-  /** expired baseline entries from applyBaseline */
-  readonly expired?: readonly unknown[];
   /**
    * the input held no pipeline at all; default: the report has an `input.no-pipelines` problem
    */
@@ -35,17 +36,31 @@ export interface GateOptions {
  * Why a link fails the run under failOn, or undefined when it does not:
  * - 'denied': a required link denied and not accepted
  * - 'unknown': a required link unknown and not accepted, under failOn 'unknown'
- * - 'expired': a baseline entry accepted the link until a date now past (set by applyBaseline)
+ * - 'expired': one of those, which a baseline entry accepted until a date now past (set by
+ *   applyBaseline)
+ * An expired entry never makes a link fail that would not fail without a baseline.
  */
 export type LinkFailure = 'denied' | 'unknown' | 'expired';
 
 export function linkFailure(link: ReportLink, failOn: FailOn = 'denied'): LinkFailure | undefined {
-  if (failOn === 'never' || link.decision === 'Allowed' || link.accepted) return undefined;
-  if (link.level === 'required') {
-    if (isDeniedDecision(link.decision)) return 'denied';
-    if (failOn === 'unknown') return 'unknown';
+  if (link.accepted) return undefined;
+  const own = failureWithoutBaseline(link, failOn);
+  return own !== undefined && link.expired ? 'expired' : own;
+}
+
+/**
+ * Why a link fails the run under failOn when no baseline entry is applied to it: 'denied' (a
+ * required link denied), 'unknown' (a required link unknown, under failOn 'unknown') or undefined.
+ */
+export function failureWithoutBaseline(
+  link: Pick<ReportLink, 'decision' | 'level'>,
+  failOn: FailOn = 'denied',
+): 'denied' | 'unknown' | undefined {
+  if (failOn === 'never' || link.decision === 'Allowed' || link.level !== 'required') {
+    return undefined;
   }
-  return link.expired ? 'expired' : undefined;
+  if (isDeniedDecision(link.decision)) return 'denied';
+  return failOn === 'unknown' ? 'unknown' : undefined;
 }
 
 /** The pipeline has a link that fails the run. */
@@ -61,7 +76,7 @@ export interface GateSummary {
   readonly failingPipelines: number;
   /** links that fail the run, by why */
   readonly failingLinks: Readonly<Record<LinkFailure, number>>;
-  /** links not accepted because their baseline entry expired (they fail the run) */
+  /** links that fail the run and that a baseline entry accepted until a date now past */
   readonly expired: readonly { readonly pipeline: ReportPipeline; readonly link: ReportLink }[];
   /** the input held no pipeline and failOn is 'unknown': that alone fails the run */
   readonly noPipelinesFails: boolean;
@@ -83,7 +98,7 @@ export function gateSummary(
       if (why === undefined) continue;
       failingLinks[why]++;
       fails = true;
-      if (link.expired) expired.push({ pipeline, link });
+      if (why === 'expired') expired.push({ pipeline, link });
     }
     if (fails) failingPipelines++;
   }
@@ -93,7 +108,6 @@ export function gateSummary(
   if (errors > 0) exitCode = 2;
   else if (failOn === 'never') exitCode = 0;
   else if (
-    (options.expired?.length ?? 0) > 0 ||
     noPipelinesFails ||
     failingLinks.denied + failingLinks.unknown + failingLinks.expired > 0
   )

@@ -178,7 +178,7 @@ describe('baseline mistakes are said', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(`wrote 1 baseline entry to ${file}\n`);
     expect(r.err).toMatch(
-      /^warning: --expires 2020-01-01 is in the past \(today is \d{4}-\d{2}-\d{2} UTC\): the entries written have expired already, and `analyze --baseline` fails on them\n$/,
+      /^warning: --expires 2020-01-01 is in the past \(today is \d{4}-\d{2}-\d{2} UTC\): the entries written have expired already and accept nothing \(`analyze --baseline` fails on those whose link fails the run without a baseline\)\n$/,
     );
     const future = await cli(dir, 'baseline', demo, '--output', file, '--expires', '2999-01-01');
     expect(future.err).toBe('');
@@ -194,7 +194,9 @@ describe('help and options say what the commands do', () => {
     expect(text).toContain(
       'Exit codes: 0 no required link denied (unknown links and recommended ones do not fail the run by default',
     );
-    expect(text).toContain('a baseline entry that has expired');
+    expect(text).toContain(
+      'A baseline entry that has expired accepts nothing: its link is judged as without a baseline (an error when that fails the run, a warning otherwise).',
+    );
     // and it does: a demo with only Unknown links exits 0 by default, 1 with --strict
     const dir = onlyUnknownDemo();
     expect((await cli(dir, 'analyze', '.')).code).toBe(0);
@@ -436,10 +438,12 @@ describe('the reports agree with the exit code', () => {
     const unknownEntry = entries(file).find((e) => e.decision === 'Unknown')!;
     writeBaselineFile(file, [unknownEntry]);
     const out = join(tempDir('outside-snapshot'), 'out');
+    // under --strict the Unknown link fails on its own: its expired entry fails the run
     const r = await cli(
       dir,
       'analyze',
       '.',
+      '--strict',
       '--baseline',
       file,
       '--today',
@@ -918,5 +922,126 @@ describe('option values', () => {
   it('--strict with --fail-on unknown agrees; --today takes a real date', async () => {
     expect((await cli(root, 'analyze', demo, '--strict', '--fail-on', 'unknown')).code).toBe(1);
     expect((await cli(root, 'analyze', demo, '--today', '2024-02-29')).code).toBe(1);
+  });
+});
+
+/**
+ * The demo with the key policy fixed and the deploy role's `Validate` statement removed: the only
+ * link not allowed is the recommended cloudformation:ValidateTemplate, a warning.
+ */
+function onlyWarningDemo(): string {
+  const dir = onlyUnknownDemo();
+  cpSync(
+    join(demo, '111111111111/us-east-1/events.json'),
+    join(dir, '111111111111/us-east-1/events.json'),
+  );
+  const iamFile = join(dir, '222222222222/iam.json');
+  const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as {
+    RoleDetailList: {
+      RolePolicyList: { PolicyDocument: { Statement: { Sid?: string }[] } }[];
+    }[];
+  };
+  for (const role of iam.RoleDetailList) {
+    for (const p of role.RolePolicyList) {
+      p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((s) => s.Sid !== 'Validate');
+    }
+  }
+  writeFileSync(iamFile, JSON.stringify(iam));
+  return dir;
+}
+
+describe('an expired baseline entry is never stricter than no baseline', () => {
+  it('on a recommended link: the run passes as without a baseline, and a warning names the entry', async () => {
+    const dir = onlyWarningDemo();
+    expect((await cli(dir, 'analyze', '.')).code).toBe(0);
+    const file = join(tempDir('outside-snapshot'), 'b.json');
+    await cli(dir, 'baseline', '.', '--output', file, '--expires', '2026-01-01');
+    const [entry] = entries(file);
+    expect(entries(file)).toHaveLength(1);
+    expect(entry!.link).toContain('cloudformation:ValidateTemplate');
+    const r = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--baseline',
+      file,
+      '--today',
+      '2026-02-01',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(0);
+    const message =
+      `baseline entry for \`${EAST}\` / \`${entry!.link}\` expired on 2026-01-01: it accepts ` +
+      'nothing, and the link (ImplicitlyDenied) is judged as without a baseline, where it does ' +
+      'not fail the run (a recommended link is a warning, never a failure); renew the entry or ' +
+      'remove it';
+    expect(r.err).toBe(`warning: ${file}#/entries/0: ${message} [baseline.entry.expired]\n`);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.problems).toEqual([
+      { file, pointer: '/entries/0', message, id: 'baseline.entry.expired', severity: 'warning' },
+    ]);
+    const link = report.pipelines[0]!.links.find((l) => l.id === entry!.link)!;
+    expect(link.expired).toBeUndefined();
+    expect(link.accepted).toBeUndefined();
+    // every format agrees: no failure anywhere, under --strict too
+    const strict = await cli(
+      dir,
+      'analyze',
+      '.',
+      '--strict',
+      '--baseline',
+      file,
+      '--today',
+      '2026-02-01',
+      '--format',
+      'junit',
+    );
+    expect(strict.code).toBe(0);
+    expect(strict.out).toMatch(/<testsuites name="permchain" tests="\d+" failures="0"/);
+    // the run without the baseline says the same
+    expect((await cli(dir, 'analyze', '.', '--strict')).code).toBe(0);
+  });
+
+  it('on Unknown links: a warning under --fail-on denied, a failure under --fail-on unknown', async () => {
+    const scenario = join(root, 'fixtures/scenarios/missing-key-file');
+    const dir = tempDir('missing-key-baseline');
+    const file = join(dir, 'b.json');
+    expect((await cli(dir, 'analyze', scenario)).code).toBe(0);
+    expect((await cli(dir, 'analyze', scenario, '--strict')).code).toBe(1);
+    await cli(dir, 'baseline', scenario, '--output', file, '--expires', '2026-01-01');
+    const written = entries(file);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((e) => e.decision === 'Unknown')).toBe(true);
+    const late = ['--baseline', file, '--today', '2026-02-01', '--format', 'json'];
+    const r = await cli(dir, 'analyze', scenario, ...late);
+    expect(r.code).toBe(0);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(written.length);
+    for (const [i, line] of lines.entries()) {
+      expect(line).toMatch(
+        new RegExp(
+          `^warning: ${file}#/entries/${i}: .* \\(an Unknown link fails the run only under --fail-on unknown\\); renew the entry or remove it \\[baseline\\.entry\\.expired\\]$`,
+        ),
+      );
+    }
+    const strict = await cli(dir, 'analyze', scenario, '--strict', ...late);
+    expect(strict.code).toBe(1);
+    expect(strict.err).not.toContain('[baseline.entry.expired]');
+    expect(strict.err.match(/^error: baseline entry for .* expired on 2026-01-01$/gm)).toHaveLength(
+      written.length,
+    );
+    // while live, the entries accept the links under --strict
+    const live = await cli(
+      dir,
+      'analyze',
+      scenario,
+      '--strict',
+      '--baseline',
+      file,
+      '--today',
+      '2026-01-01',
+    );
+    expect(live.code).toBe(0);
   });
 });

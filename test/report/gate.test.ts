@@ -3,6 +3,7 @@ import {
   applyBaseline,
   describeAmbiguousEntry,
   describeChangedEntry,
+  describeLapsedEntry,
   parseBaseline,
   writeBaseline,
   type Baseline,
@@ -13,7 +14,7 @@ import {
   renderDiffMarkdown,
   renderDiffText,
 } from '../../src/report/diff.js';
-import { exitCodeFor } from '../../src/report/gate.js';
+import { exitCodeFor, gateSummary, linkFailure } from '../../src/report/gate.js';
 import type { Report, ReportLink } from '../../src/report/types.js';
 import { crossAccountReport } from './fixtures.js';
 
@@ -52,10 +53,39 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(onlyWarning, 'unknown')).toBe(0);
   });
 
-  it('returns 2 for input errors whatever failOn says, and 1 for expired baseline entries', () => {
+  it('returns 2 for input errors whatever failOn says', () => {
     expect(exitCodeFor(crossAccountReport(), 'never')).toBe(2);
-    expect(exitCodeFor(passing, 'denied', { expired: [{}] })).toBe(1);
-    expect(exitCodeFor(passing, 'never', { expired: [{}] })).toBe(0);
+  });
+
+  it('an expired acceptance fails a link only where the link fails without a baseline', () => {
+    const expired = { reason: 'old', expires: '2025-01-31' };
+    const withExpired = mapLinks(report, (l) => (l.decision === 'Allowed' ? l : { ...l, expired }));
+    const byId = (id: string): ReportLink =>
+      withExpired.pipelines.flatMap((p) => p.links).find((l) => l.id === id)!;
+    // a required denial fails, as 'expired'
+    expect(linkFailure(byId('codebuild.kms-decrypt@Build/Build'), 'denied')).toBe('expired');
+    expect(linkFailure(byId('codebuild.kms-decrypt@Build/Build'), 'never')).toBeUndefined();
+    // a recommended denial is a warning, with or without an expired entry
+    expect(linkFailure(byId('codebuild.logs@Build/Build'), 'denied')).toBeUndefined();
+    expect(linkFailure(byId('codebuild.logs@Build/Build'), 'unknown')).toBeUndefined();
+    // an Unknown required link fails only under 'unknown'
+    const unknown = byId('cross-account.s3-get@Deploy/DeployProd');
+    expect(linkFailure(unknown, 'denied')).toBeUndefined();
+    expect(linkFailure(unknown, 'unknown')).toBe('expired');
+    // a report whose only non-allowed links would not fail on their own passes
+    const onlyWarnings = mapLinks(withExpired, (l) =>
+      l.level === 'recommended' || l.decision === 'Unknown'
+        ? l
+        : { ...l, decision: 'Allowed', deniedBy: [] },
+    );
+    expect(exitCodeFor(onlyWarnings, 'denied')).toBe(0);
+    expect(gateSummary(onlyWarnings, 'denied').expired).toEqual([]);
+    expect(exitCodeFor(onlyWarnings, 'unknown')).toBe(1);
+    expect(gateSummary(onlyWarnings, 'unknown').failingLinks).toEqual({
+      denied: 0,
+      unknown: 0,
+      expired: 2,
+    });
   });
 
   it('an input without pipelines fails only under unknown (nothing analyzed is not a pass)', () => {
@@ -110,7 +140,7 @@ describe('baselines', () => {
       'app-release artifact-store.s3-put@Source/Checkout',
       'gone x@y',
     ]);
-    expect(exitCodeFor(r.report, 'denied', { expired: r.expired })).toBe(1);
+    expect(exitCodeFor(r.report, 'denied')).toBe(1);
     // the input report is untouched
     expect(report.pipelines[0]!.links.some((l) => l.accepted)).toBe(false);
   });
@@ -123,8 +153,65 @@ describe('baselines', () => {
     expect(r.report.pipelines.map((p) => p.verdict)).toEqual(['pass', 'pass', 'pass']);
     expect(exitCodeFor(r.report, 'unknown')).toBe(0);
     const next = applyBaseline(report, written, '2026-01-01');
-    expect(next.expired).toHaveLength(5);
-    expect(exitCodeFor(next.report, 'denied', { expired: next.expired })).toBe(1);
+    expect(next.expired).toHaveLength(2);
+    expect(next.lapsed).toHaveLength(3);
+    expect(exitCodeFor(next.report, 'denied')).toBe(1);
+  });
+
+  it('an expired entry accepts nothing; it fails the run only where its link fails on its own', () => {
+    const written = writeBaseline(report, { reason: 'initial', expires: '2025-12-31' });
+    const links = (r: Report): Record<string, string> =>
+      Object.fromEntries(
+        r.pipelines.flatMap((p) =>
+          p.links
+            .filter((l) => l.decision !== 'Allowed')
+            .map((l) => [l.id, l.expired ? 'expired' : l.accepted ? 'accepted' : 'none']),
+        ),
+      );
+    const denied = applyBaseline(report, written, '2026-01-01');
+    // the required denials are marked expired (they fail); the recommended denial and the
+    // Unknown links are judged as without a baseline (they do not fail under 'denied')
+    expect(links(denied.report)).toEqual({
+      'codebuild.kms-decrypt@Build/Build': 'expired',
+      'codebuild.logs@Build/Build': 'none',
+      'cross-account.kms-decrypt@Deploy/DeployProd': 'expired',
+      'cross-account.s3-get@Deploy/DeployProd': 'none',
+      'codebuild.start-build@Scan/Scan': 'none',
+    });
+    expect(denied.expired.map((e) => e.link)).toEqual([
+      'codebuild.kms-decrypt@Build/Build',
+      'cross-account.kms-decrypt@Deploy/DeployProd',
+    ]);
+    expect(denied.lapsed.map((l) => [l.entry.link, l.decision, l.level])).toEqual([
+      ['codebuild.start-build@Scan/Scan', 'Unknown', 'required'],
+      ['codebuild.logs@Build/Build', 'ImplicitlyDenied', 'recommended'],
+      ['cross-account.s3-get@Deploy/DeployProd', 'Unknown', 'required'],
+    ]);
+    expect(describeLapsedEntry(denied.lapsed[1]!)).toBe(
+      'baseline entry for `arn:aws:codepipeline:us-east-1:111111111111:app-release` / ' +
+        '`codebuild.logs@Build/Build` expired on 2025-12-31: it accepts nothing, and the link ' +
+        '(ImplicitlyDenied) is judged as without a baseline, where it does not fail the run (a ' +
+        'recommended link is a warning, never a failure); renew the entry or remove it',
+    );
+    expect(describeLapsedEntry(denied.lapsed[0]!)).toContain(
+      '(an Unknown link fails the run only under --fail-on unknown)',
+    );
+    // the same report without the baseline gives the same exit code under every failOn
+    for (const failOn of ['denied', 'unknown', 'never'] as const) {
+      const r = applyBaseline(report, written, '2026-01-01', { failOn });
+      expect(exitCodeFor(r.report, failOn)).toBe(exitCodeFor(report, failOn));
+    }
+    // under 'unknown' the Unknown links fail on their own: their entries are expired
+    const strict = applyBaseline(report, written, '2026-01-01', { failOn: 'unknown' });
+    expect(strict.expired).toHaveLength(4);
+    expect(strict.lapsed.map((l) => l.entry.link)).toEqual(['codebuild.logs@Build/Build']);
+    // under 'never' nothing fails: every expired entry is only a warning
+    const never = applyBaseline(report, written, '2026-01-01', { failOn: 'never' });
+    expect(never.expired).toEqual([]);
+    expect(never.lapsed).toHaveLength(5);
+    expect(describeLapsedEntry(never.lapsed[0]!, 'never')).toContain(
+      '(nothing fails the run under --fail-on never)',
+    );
   });
 
   it('writes one sorted entry per non-allowed link and keeps existing acceptances', () => {

@@ -39,23 +39,25 @@ const onlyUnknown = mapLinks(withoutErrors(crossAccountReport()), (l) =>
   l.decision === 'Unknown' ? l : allow(l),
 );
 const UNKNOWN_LINK = 'codebuild.start-build@Scan/Scan';
-/** an unknown link whose baseline entry expired; the other unknown links accepted */
-const expiredUnknown = applyBaseline(
-  onlyUnknown,
-  {
-    version: 1,
-    entries: [
-      {
-        pipeline: 'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan',
-        link: UNKNOWN_LINK,
-        reason: 'crawl pending',
-        expires: '2025-01-31',
-        decision: 'Unknown',
-      },
-    ],
-  },
-  '2025-02-01',
-);
+/** one unknown link whose baseline entry expired (the others have no entry) */
+const expiredUnknownBaseline = {
+  version: 1 as const,
+  entries: [
+    {
+      pipeline: 'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan',
+      link: UNKNOWN_LINK,
+      reason: 'crawl pending',
+      expires: '2025-01-31',
+      decision: 'Unknown' as const,
+    },
+  ],
+};
+/** under --fail-on unknown the link fails on its own: it carries the expired acceptance */
+const expiredUnknown = applyBaseline(onlyUnknown, expiredUnknownBaseline, '2025-02-01', {
+  failOn: 'unknown',
+});
+/** under --fail-on denied it does not: the entry lapses, the link is as without a baseline */
+const lapsedUnknown = applyBaseline(onlyUnknown, expiredUnknownBaseline, '2025-02-01');
 const noPipelines: Report = {
   pipelines: [],
   problems: [
@@ -105,7 +107,13 @@ describe('every format agrees with the exit code', () => {
   it.each([
     ['unknown links under --fail-on unknown', onlyUnknown, 'unknown' as const, 1],
     ['unknown links under --fail-on denied', onlyUnknown, 'denied' as const, 0],
-    ['an expired baseline entry on an unknown link', expiredUnknown.report, 'denied' as const, 1],
+    ['an expired baseline entry on an unknown link', expiredUnknown.report, 'unknown' as const, 1],
+    [
+      'an expired entry on a link that passes without it',
+      lapsedUnknown.report,
+      'denied' as const,
+      0,
+    ],
     ['an expired baseline entry under --fail-on never', expiredUnknown.report, 'never' as const, 0],
     ['no pipeline under --fail-on unknown', noPipelines, 'unknown' as const, 1],
     ['no pipeline under --fail-on denied', noPipelines, 'denied' as const, 0],
@@ -146,22 +154,31 @@ describe('expired baseline entries are named in every report', () => {
   const report = expiredUnknown.report;
   const link = report.pipelines.flatMap((p) => p.links).find((l) => l.id === UNKNOWN_LINK)!;
 
+  const o = { failOn: 'unknown' as const };
+
   it('the link carries the expired acceptance, and fails the run for it', () => {
     expect(expiredUnknown.expired).toHaveLength(1);
     expect(link.accepted).toBeUndefined();
     expect(link.expired).toEqual({ reason: 'crawl pending', expires: '2025-01-31' });
-    expect(linkFailure(link, 'denied')).toBe('expired');
+    expect(linkFailure(link, 'unknown')).toBe('expired');
+    expect(linkFailure(link, 'denied')).toBeUndefined();
     expect(linkFailure(link, 'never')).toBeUndefined();
   });
 
+  it('an expired entry on a link that does not fail on its own leaves it as without a baseline', () => {
+    expect(lapsedUnknown.expired).toEqual([]);
+    expect(lapsedUnknown.lapsed.map((l) => l.entry)).toEqual(expiredUnknownBaseline.entries);
+    expect(lapsedUnknown.report).toEqual(onlyUnknown);
+  });
+
   it.each([
-    ['text', renderText(report)],
-    ['json', renderJson(report)],
-    ['markdown', renderMarkdown(report)],
-    ['junit', renderJunit(report)],
-    ['github', renderGithub(report)],
-    ['sarif', renderSarif(report)],
-    ['html', renderHtml(report)],
+    ['text', renderText(report, o)],
+    ['json', renderJson(report, o)],
+    ['markdown', renderMarkdown(report, o)],
+    ['junit', renderJunit(report, o)],
+    ['github', renderGithub(report, o)],
+    ['sarif', renderSarif(report, o)],
+    ['html', renderHtml(report, o)],
   ])('%s', (_format, out) => {
     expect(out).toContain('expired');
     expect(out).toContain('2025-01-31');
@@ -169,12 +186,13 @@ describe('expired baseline entries are named in every report', () => {
   });
 
   it('junit marks it a failure of type baseline-expired; markdown lists it under its heading', () => {
-    const root = parseXml(renderJunit(report));
+    const root = parseXml(renderJunit(report, o));
     const failures = findAll(root, 'failure');
-    expect(failures.map((f) => f.attrs['type'])).toEqual(['baseline-expired']);
-    expect(failures[0]!.attrs['message']).toContain('its baseline entry expired on 2025-01-31');
-    const md = renderMarkdown(report);
-    expect(md).toContain('## permchain: 1 of 3 pipelines fails\n');
+    // the other unknown link (no entry) fails as unknown
+    expect(failures.map((f) => f.attrs['type'])).toEqual(['unknown', 'baseline-expired']);
+    expect(failures[1]!.attrs['message']).toContain('its baseline entry expired on 2025-01-31');
+    const md = renderMarkdown(report, o);
+    expect(md).toContain('## permchain: 2 of 3 pipelines fail\n');
     expect(md).toContain('### Expired baseline entries\n');
     expect(md).toContain(
       '- <code>nightly-scan</code> <code>codebuild.start-build&#64;<!-- -->Scan/Scan</code>: accepted until 2025-01-31 (crawl pending); expired, so the link fails the run',
