@@ -21,7 +21,9 @@ import {
 } from './summarize.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import { gateSentence, gateSummary } from './gate.js';
-import type { Report, ReportLink } from './types.js';
+import { shownVerdict } from './markdown.js';
+import type { FailOn } from './options.js';
+import type { Report, ReportLink, ReportPipeline } from './types.js';
 
 const HTML_ENTITY: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -63,9 +65,22 @@ svg.chain rect.band{fill:#f6f8fa;stroke:#d0d7de}
 .legend span{margin-right:16px}
 `;
 
+/**
+ * A pipeline's verdict badge: as the markdown verdict column shows it (shownVerdict), so a
+ * pipeline that fails the run is `fail` whatever its own verdict, saying why.
+ */
+function verdictBadge(p: ReportPipeline, failOn: FailOn): string {
+  const shown = shownVerdict(p, failOn);
+  const why = shown.why.length > 0 ? `: ${escapeHtml(shown.why.join(', '))}` : '';
+  return `<span class="badge s-${shown.verdict}">${shown.verdict}${why}</span>`;
+}
+
 export function renderHtml(report: Report, options: ReportOptions = {}): string {
   const s = summarize(report);
   const failOn = options.failOn ?? 'denied';
+  // pipelines counted by the verdict their badge shows
+  const shown = { fail: 0, unknown: 0, pass: 0 };
+  for (const p of report.pipelines) shown[shownVerdict(p, failOn).verdict]++;
   const parts: string[] = [];
   parts.push(
     '<!DOCTYPE html>',
@@ -79,8 +94,8 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
     '</head>',
     '<body>',
     '<h1>permchain report</h1>',
-    `<p class="summary">${plural(s.pipelines.total, 'pipeline')}: ${s.pipelines.fail} fail, ` +
-      `${s.pipelines.unknown} unknown, ${s.pipelines.pass} pass. ${plural(s.links.total, 'link')}: ` +
+    `<p class="summary">${plural(s.pipelines.total, 'pipeline')}: ${shown.fail} fail, ` +
+      `${shown.unknown} unknown, ${shown.pass} pass. ${plural(s.links.total, 'link')}: ` +
       `${s.links.allowed} allowed, ${s.links.denied} denied, ${s.links.unknown} unknown, ` +
       `${plural(s.links.warning, 'warning')}, ${s.links.accepted} accepted. ` +
       `${escapeHtml(capitalize(gateSentence(gateSummary(report, failOn), failOn)))}.</p>`,
@@ -90,7 +105,7 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
     const c = countLinks(p.links);
     parts.push(
       `<tr class="pipeline"><td><a href="#p${i}"><code>${escapeHtml(p.name)}</code></a></td>` +
-        `<td><span class="badge s-${p.verdict}">${p.verdict}</span></td><td class="num">${c.denied}</td>` +
+        `<td>${verdictBadge(p, failOn)}</td><td class="num">${c.denied}</td>` +
         `<td class="num">${c.unknown}</td><td class="num">${c.warning}</td><td class="num">${c.total}</td></tr>`,
     );
   });
@@ -110,7 +125,7 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
   report.pipelines.forEach((p, i) => {
     parts.push(
       `<section class="pipeline" id="p${i}"><h2>pipeline <code>${escapeHtml(p.name)}</code> ` +
-        `<span class="badge s-${p.verdict}">${p.verdict}</span></h2>`,
+        `${verdictBadge(p, failOn)}</h2>`,
       `<p><code>${escapeHtml(p.arn)}</code> · ${escapeHtml(p.account)} · ${escapeHtml(p.region)}` +
         (p.location ? ` · <code>${escapeHtml(formatLocation(p.location))}</code>` : '') +
         '</p>',

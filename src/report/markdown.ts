@@ -27,7 +27,7 @@ import {
   type LinkStatus,
 } from './summarize.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
-import type { Report, ReportLink, ReportPipeline } from './types.js';
+import type { PipelineVerdict, Report, ReportLink, ReportPipeline } from './types.js';
 
 /** GitHub rejects issue and pull-request comments longer than 65,536 characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -126,14 +126,29 @@ function heading(report: Report, failOn: FailOn, g: GateSummary): string {
   return `## permchain: ${title}`;
 }
 
-/** The verdict cell: a pipeline that fails the run shows as failing whatever its verdict. */
-function verdictLabel(p: ReportPipeline, failOn: FailOn): string {
-  if (p.verdict === 'fail' || !pipelineFails(p, failOn)) return VERDICT_LABEL[p.verdict];
+/**
+ * The verdict a report shows for a pipeline (the markdown verdict column, the html badge, the
+ * text report's tag): a pipeline that fails the run (src/report/gate.ts) shows as failing
+ * whatever its own verdict, with why when its verdict is not 'fail' (unknown links under
+ * --fail-on unknown, an expired baseline entry); any other shows its own verdict.
+ */
+export function shownVerdict(
+  p: ReportPipeline,
+  failOn: FailOn,
+): { readonly verdict: PipelineVerdict; readonly why: readonly string[] } {
+  if (p.verdict === 'fail' || !pipelineFails(p, failOn)) return { verdict: p.verdict, why: [] };
   const why = new Set(p.links.map((l) => linkFailure(l, failOn)));
   const reasons: string[] = [];
   if (why.has('unknown')) reasons.push('unknown links (--fail-on unknown)');
   if (why.has('expired')) reasons.push('expired baseline entry');
-  return `:x: fail: ${reasons.join(', ')}`;
+  return { verdict: 'fail', why: reasons };
+}
+
+/** The verdict cell: a pipeline that fails the run shows as failing whatever its verdict. */
+function verdictLabel(p: ReportPipeline, failOn: FailOn): string {
+  const shown = shownVerdict(p, failOn);
+  if (shown.why.length === 0) return VERDICT_LABEL[shown.verdict];
+  return `${VERDICT_LABEL[shown.verdict]}: ${shown.why.join(', ')}`;
 }
 
 /**

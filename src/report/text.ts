@@ -1,12 +1,16 @@
 /**
  * The terminal report: per pipeline, its stages and actions with their links. Allowed links take
  * one line; broken ones a block naming principal, permission, resource, the deciding policy and
- * statement with its location, why, and the fix. Wrapped at 100 columns; ANSI colour only when
+ * statement with its location, why, and the fix. A pipeline that fails the run is tagged FAIL
+ * whatever its own verdict, and the summary ends with how the run ends (src/report/gate.ts), so
+ * the report agrees with the exit code. Wrapped at 100 columns; ANSI colour only when
  * options.color is set. User values are stripped of control characters so a hostile name cannot
  * move the cursor or forge lines.
  */
 import { formatProblem, sortProblems } from '../problems.js';
-import type { ReportOptions } from './options.js';
+import { gateSentence, gateSummary } from './gate.js';
+import { shownVerdict } from './markdown.js';
+import type { FailOn, ReportOptions } from './options.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import {
   decisionLabel,
@@ -53,10 +57,11 @@ export { sanitizeForTerminal };
 
 export function renderText(report: Report, options: ReportOptions = {}): string {
   const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
+  const failOn = options.failOn ?? 'denied';
   const lines: string[] = [];
 
   for (const pipeline of report.pipelines) {
-    renderPipeline(pipeline, lines, paint);
+    renderPipeline(pipeline, failOn, lines, paint);
     lines.push('');
   }
 
@@ -70,14 +75,22 @@ export function renderText(report: Report, options: ReportOptions = {}): string 
     lines.push('');
   }
 
-  lines.push(summaryLine(report));
+  lines.push(summaryLine(report, failOn));
+  // how the run ends, as the exit code says (src/report/gate.ts)
+  const gate = gateSummary(report, failOn);
+  lines.push(paint(gate.exitCode === 0 ? 'green' : 'red', gateSentence(gate, failOn)));
   // wrapping may start a line with a word of a value: no line may read as a CI workflow command
   return breakWorkflowCommands(lines.join('\n') + '\n');
 }
 
-function summaryLine(report: Report): string {
+function summaryLine(report: Report, failOn: FailOn): string {
   const s = summarize(report);
-  const p = s.pipelines;
+  // pipelines counted by the verdict their tag shows
+  const p = { total: 0, pass: 0, fail: 0, unknown: 0 };
+  for (const pipeline of report.pipelines) {
+    p.total++;
+    p[shownVerdict(pipeline, failOn).verdict]++;
+  }
   const l = s.links;
   const accepted = l.accepted > 0 ? `, ${l.accepted} accepted` : '';
   let out =
@@ -90,10 +103,18 @@ function summaryLine(report: Report): string {
 
 type Paint = (style: Style, s: string) => string;
 
-function renderPipeline(pipeline: ReportPipeline, lines: string[], paint: Paint): void {
-  const [tag, style] = VERDICT_TAG[pipeline.verdict];
+function renderPipeline(
+  pipeline: ReportPipeline,
+  failOn: FailOn,
+  lines: string[],
+  paint: Paint,
+): void {
+  // a pipeline that fails the run shows FAIL whatever its own verdict, saying why
+  const shown = shownVerdict(pipeline, failOn);
+  const [tag, style] = VERDICT_TAG[shown.verdict];
+  const label = shown.why.length > 0 ? `${tag}: ${shown.why.join(', ')}` : tag;
   lines.push(
-    `${paint('bold', 'pipeline ' + sanitizeForTerminal(pipeline.name))}  ${paint(style, tag)}  ` +
+    `${paint('bold', 'pipeline ' + sanitizeForTerminal(pipeline.name))}  ${paint(style, label)}  ` +
       `${sanitizeForTerminal(pipeline.account)} ${sanitizeForTerminal(pipeline.region)}`,
   );
   const where = pipeline.location ? ` (${formatLocation(pipeline.location)})` : '';

@@ -40,9 +40,12 @@ describe('text', () => {
     );
   });
 
-  it('ends with problems one per line and a summary line', () => {
-    expect(lines.at(-1)).toBe(
+  it('ends with problems one per line, a summary line and how the run ends', () => {
+    expect(lines.at(-2)).toBe(
       '3 pipelines (1 fail, 1 unknown, 1 pass), 13 links (8 allowed, 2 denied, 2 unknown, 1 warning), 2 problems',
+    );
+    expect(lines.at(-1)).toBe(
+      'the run fails: 1 input error makes the analysis incomplete (exit 2)',
     );
     expect(out).toContain(
       '\nproblems\n  error: snapshot/111111111111/us-east-1/kms/aliases.json: file is not valid json: unexpected end of input [snapshot.json.invalid]\n  warning: snapshot/222222222222/iam.json#/Policies/7: ',
