@@ -1,6 +1,10 @@
 /**
  * JUnit XML: one testsuite per pipeline, one testcase per link (classname
- * `pipeline.stage.action`, name `permission on resource`). A link is a `<failure>` exactly when
+ * `pipeline.stage.action`, name `permission on resource [link id]`: an action can have several
+ * links of one permission on one resource, for several principals or conditions, and the link id
+ * tells them apart; a classname and name that still repeat, as in two pipelines of one name in two
+ * accounts, get ` (2)`, ` (3)`... in report order, so a tool that keys cases by classname and name
+ * sees each once). A link is a `<failure>` exactly when
  * it fails the run (src/report/gate.ts): a required link denied; an unknown one (type `unknown`)
  * only under failOn 'unknown' (a skipped test would hide it), otherwise a passing testcase whose
  * `<system-out>` says unknown; any link whose baseline entry has expired (type
@@ -50,14 +54,42 @@ export function escapeXmlAttr(s: string): string {
     .replace(/\n/g, '&#10;');
 }
 
+/**
+ * A testcase's identity, `classname="..." name="..."` (escaped), made unique in the document: a
+ * pair already given gets ` (2)`, ` (3)`... appended to its name, in the order cases are written.
+ */
+type CaseId = (classname: string, name: string) => string;
+
+function caseIds(): CaseId {
+  // keyed as written (escaped), so two values XML shows alike count as one
+  const key = (classname: string, name: string): string =>
+    breakWorkflowCommands(escapeXmlAttr(classname)) +
+    '\u0000' +
+    breakWorkflowCommands(escapeXmlAttr(name));
+  const used = new Set<string>();
+  const last = new Map<string, number>();
+  return (classname, name) => {
+    let n = last.get(key(classname, name)) ?? 0;
+    let unique: string;
+    do {
+      n++;
+      unique = n === 1 ? name : `${name} (${n})`;
+    } while (used.has(key(classname, unique)));
+    last.set(key(classname, name), n);
+    used.add(key(classname, unique));
+    return `classname="${escapeXmlAttr(classname)}" name="${escapeXmlAttr(unique)}"`;
+  };
+}
+
 export function renderJunit(report: Report, options: ReportOptions = {}): string {
   const failOn = options.failOn ?? 'denied';
+  const id = caseIds();
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
   let errors = 0;
   for (const pipeline of report.pipelines) {
-    const suite = renderSuite(pipeline, failOn);
+    const suite = renderSuite(pipeline, failOn, id);
     total += suite.tests;
     failures += suite.failures;
     suites.push(suite.xml);
@@ -68,7 +100,7 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
     p.id === NO_PIPELINES_ID && gateSummary(report, failOn).noPipelinesFails;
   if (problems.length > 0) {
     const cases = problems.map((p) => {
-      const name = `${p.file ?? '(input)'}${p.pointer ? '#' + p.pointer : ''}`;
+      const name = `${p.file ?? '(input)'}${p.pointer ? '#' + p.pointer : ''} [${p.id}]`;
       const line = formatProblem(p);
       const body =
         p.severity === 'error'
@@ -76,11 +108,7 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
           : failsRun(p)
             ? `      <failure type="${escapeXmlAttr(p.id)}" message="${escapeXmlAttr(p.message)}">${escapeXmlText(line)}</failure>\n`
             : `      <system-out>${escapeXmlText(line)}</system-out>\n`;
-      return (
-        `    <testcase classname="permchain.input" name="${escapeXmlAttr(name)}">\n` +
-        body +
-        `    </testcase>\n`
-      );
+      return `    <testcase ${id('permchain.input', name)}>\n` + body + `    </testcase>\n`;
     });
     const errs = problems.filter((p) => p.severity === 'error').length;
     const fails = problems.filter((p) => p.severity !== 'error' && failsRun(p)).length;
@@ -106,10 +134,11 @@ export function renderJunit(report: Report, options: ReportOptions = {}): string
 function renderSuite(
   pipeline: ReportPipeline,
   failOn: FailOn,
+  id: CaseId,
 ): { xml: string; tests: number; failures: number } {
   let failures = 0;
   const cases = pipeline.links.map((link) => {
-    const c = renderCase(pipeline, link, failOn);
+    const c = renderCase(pipeline, link, failOn, id);
     if (c.failed) failures++;
     return c.xml;
   });
@@ -132,11 +161,12 @@ function renderCase(
   pipeline: ReportPipeline,
   link: ReportLink,
   failOn: FailOn,
+  id: CaseId,
 ): { xml: string; failed: boolean } {
   const classname = [pipeline.name, link.stage, link.action]
     .filter((s) => s !== undefined)
     .join('.');
-  const open = `    <testcase classname="${escapeXmlAttr(classname)}" name="${escapeXmlAttr(`${link.permission} on ${link.resource}`)}"`;
+  const open = `    <testcase ${id(classname, `${link.permission} on ${link.resource} [${link.id}]`)}`;
   const status = linkStatus(link);
   if (status === 'allowed') return { xml: open + '/>\n', failed: false };
   const body = escapeXmlText(explainLink(link).join('\n'));

@@ -43,7 +43,7 @@ describe('junit', () => {
       findAll(root, 'testcase').find(
         (c) =>
           c.attrs['name'] ===
-          'codebuild:StartBuild on arn:aws:codebuild:eu-west-1:333333333333:project/nightly-scan',
+          'codebuild:StartBuild on arn:aws:codebuild:eu-west-1:333333333333:project/nightly-scan [codebuild.start-build@Scan/Scan]',
       )!;
     const a = unknownCase(byDefault);
     expect(findAll(a, 'failure')).toHaveLength(0);
