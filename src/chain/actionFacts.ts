@@ -20,6 +20,7 @@ import type {
   ActionModel,
   CodeBuildProjectModel,
   CodeBuildSourceModel,
+  EventRuleModel,
   EventsModel,
   Model,
   PipelineModel,
@@ -425,13 +426,23 @@ export function actionFacts(
   if (stage === pipeline.stages[0]) {
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
     if (events) {
-      eventsRules.push(...rulesStarting(events, pipeline.arn));
-      // a rule whose targets were not read names its place in events.json
-      const unread = [...events.rules.values()].find(
-        (r) => r.state !== 'DISABLED' && r.targets === undefined,
-      );
-      if (unread)
-        gaps.set('events', `${events.location.file}#/Targets/${escapePointerToken(unread.name)}`);
+      const changes = sourceChangeEvents(action, partition, actionRegion, actionAccount);
+      const starting = rulesStarting(events, pipeline.arn, changes);
+      eventsRules.push(...starting.rules);
+      // a rule whose targets were not read names its place in events.json; without any rule
+      // that may start the pipeline on this source's changes, events.json is what says so
+      if (starting.unread)
+        gaps.set(
+          'events',
+          `${events.location.file}#/Targets/${escapePointerToken(starting.unread.name)}`,
+        );
+      else if (starting.rules.length === 0)
+        gaps.set(
+          'events',
+          events.location.pointer === ''
+            ? events.location.file
+            : `${events.location.file}#${events.location.pointer}`,
+        );
     } else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
   }
   const eventsRule = eventsRules[0]?.facts;
@@ -498,20 +509,29 @@ export interface EventsRuleFacts {
 }
 
 /**
- * Every target of an enabled rule that starts the pipeline, each with its own role: any of them
- * may start a run, so each must be allowed to. A DISABLED rule starts nothing
- * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html: State), and a
- * target's RoleArn is what EventBridge assumes to call it
- * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html).
+ * Every target of an enabled rule that starts the pipeline on the source action's changes, each
+ * with its own role: any of them may start a run, so each must be allowed to. A DISABLED rule
+ * starts nothing (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html:
+ * State), a rule whose event pattern cannot match the action's change events does not start the
+ * pipeline on them (ruleMayMatch), and a target's RoleArn is what EventBridge assumes to call it
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html). `unread` is the
+ * first of those rules whose targets the input does not hold.
  */
-function rulesStarting(events: EventsModel, pipelineArn: string): EventsRuleFacts[] {
+function rulesStarting(
+  events: EventsModel,
+  pipelineArn: string,
+  changes: readonly ChangeEvent[] | undefined,
+): { rules: EventsRuleFacts[]; unread?: EventRuleModel } {
   const out: EventsRuleFacts[] = [];
+  let unread: EventRuleModel | undefined;
   for (const rule of events.rules.values()) {
     if (rule.state === 'DISABLED') continue;
+    if (!ruleMayMatch(rule, changes)) continue;
     if (rule.targets === undefined) {
       // the rule's targets are not in the input: it may start this pipeline, with a role that
       // is not known (its trigger links are Unknown, naming events.json)
       out.push({ label: rule.name, facts: rule.arn ? { arn: rule.arn } : {} });
+      unread ??= rule;
       continue;
     }
     const targets = rule.targets.filter((t) => t.arn === pipelineArn);
@@ -528,7 +548,191 @@ function rulesStarting(events: EventsModel, pipelineArn: string): EventsRuleFact
       });
     }
   }
-  return out;
+  return unread ? { rules: out, unread } : { rules: out };
+}
+
+/**
+ * One shape of the events a source action's changes send to EventBridge, as far as a rule's
+ * pattern can tell them apart: the values at each path (keys joined by PATH_SEP; undefined when
+ * the action's value is not settled), and the paths of the other shapes, which this one does not
+ * have. Paths not listed are not known: a pattern on them may match.
+ */
+interface ChangeEvent {
+  readonly values: ReadonlyMap<string, readonly string[] | undefined>;
+  readonly absent: ReadonlySet<string>;
+}
+
+const PATH_SEP = '\u0000';
+const at = (...keys: string[]): string => keys.join(PATH_SEP);
+
+/**
+ * The events that start a pipeline on a source action's changes
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/change-detection-methods.html), by
+ * the fields that name what changed; undefined for a source EventBridge does not detect changes
+ * of (a rule's pattern is then not compared):
+ * - CodeCommit: `source` `aws.codecommit`, `resources` the repository ARN, `detail.repositoryName`,
+ *   `detail.referenceName` the branch and `detail.referenceFullName` `refs/heads/<branch>`
+ *   (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html,
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/triggering.html);
+ * - ECR: `source` `aws.ecr`, `detail.repository-name` and `detail.image-tag`, which defaults to
+ *   `latest` (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html,
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html);
+ * - S3, two ways (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-s3.html): API
+ *   calls through CloudTrail, `source` `aws.s3` with `detail.eventSource` `s3.amazonaws.com`,
+ *   `detail.requestParameters.bucketName` and `.key`
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/create-cloudtrail-S3-source.html),
+ *   or the bucket's own EventBridge notifications, `source` `aws.s3`, `resources` the bucket ARN,
+ *   `detail.bucket.name` and `detail.object.key`
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/create-S3-source-events.html,
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+ */
+function sourceChangeEvents(
+  action: ActionModel,
+  partition: string,
+  region: string,
+  account: string,
+): ChangeEvent[] | undefined {
+  if (action.category !== 'Source' || !isAwsOwned(action)) return undefined;
+  const cfg = action.configuration;
+  const settled = (v: string | undefined): string[] | undefined =>
+    v === undefined || v === '' || PLACEHOLDER_PATTERN.test(v) ? undefined : [v];
+  const event = (values: [string, string[] | undefined][], absent: string[] = []): ChangeEvent => ({
+    values: new Map(values),
+    absent: new Set(absent),
+  });
+  switch (action.provider) {
+    case 'CodeCommit': {
+      const repo = settled(cfg['RepositoryName']);
+      const branch = settled(cfg['BranchName']);
+      return [
+        event([
+          [at('source'), ['aws.codecommit']],
+          [
+            at('resources'),
+            repo && [`arn:${partition}:codecommit:${region}:${account}:${repo[0]}`],
+          ],
+          [at('detail', 'repositoryName'), repo],
+          [at('detail', 'referenceName'), branch],
+          [at('detail', 'referenceFullName'), branch && [`refs/heads/${branch[0]}`]],
+        ]),
+      ];
+    }
+    case 'ECR':
+      return [
+        event([
+          [at('source'), ['aws.ecr']],
+          [at('detail', 'repository-name'), settled(cfg['RepositoryName'])],
+          [at('detail', 'image-tag'), settled(cfg['ImageTag'] || 'latest')],
+        ]),
+      ];
+    case 'S3': {
+      const bucket = settled(cfg['S3Bucket']);
+      const key = settled(cfg['S3ObjectKey']);
+      const trail = [
+        at('detail', 'eventSource'),
+        at('detail', 'requestParameters', 'bucketName'),
+        at('detail', 'requestParameters', 'key'),
+      ];
+      const notification = [at('detail', 'bucket', 'name'), at('detail', 'object', 'key')];
+      return [
+        event(
+          [
+            [at('source'), ['aws.s3']],
+            [trail[0]!, ['s3.amazonaws.com']],
+            [trail[1]!, bucket],
+            [trail[2]!, key],
+          ],
+          notification,
+        ),
+        event(
+          [
+            [at('source'), ['aws.s3']],
+            [at('resources'), bucket && [`arn:${partition}:s3:::${bucket[0]}`]],
+            [notification[0]!, bucket],
+            // a key with characters URL encoding would change is not compared: how the event
+            // writes them is not settled here
+            [notification[1]!, key && /^[A-Za-z0-9/._~-]*$/.test(key[0]!) ? key : undefined],
+          ],
+          trail,
+        ),
+      ];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a rule may start the pipeline on one of `changes` (undefined: not compared, may). Its
+ * event pattern must match the event: every field it gives must be in the event, with one of the
+ * values it lists there, and the fields it does not give match anything
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html). Only the
+ * fields ChangeEvent knows are compared, and only as exact strings: a comparison operator
+ * (prefix, suffix, wildcard, anything-but, exists...) may match, and so does a pattern that cannot
+ * be read. A rule with a schedule and no pattern is started by time, not by changes
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html).
+ */
+function ruleMayMatch(rule: EventRuleModel, changes: readonly ChangeEvent[] | undefined): boolean {
+  if (changes === undefined) return true;
+  const pattern = rule.eventPattern;
+  if (pattern === undefined || pattern === '')
+    return rule.scheduleExpression === undefined || rule.scheduleExpression === '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(pattern);
+  } catch {
+    return true;
+  }
+  if (!isPlainObject(parsed)) return true;
+  return changes.some((e) => patternMayMatch(parsed, e, []));
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Whether a pattern object (at `path` of the event) may match the event. */
+function patternMayMatch(
+  pattern: Record<string, unknown>,
+  event: ChangeEvent,
+  path: readonly string[],
+): boolean {
+  for (const [key, value] of Object.entries(pattern)) {
+    if (key === '$or') {
+      // one of the patterns listed must match (an $or that is not a list is not decided)
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        !value.some((p) => !isPlainObject(p) || patternMayMatch(p, event, path))
+      )
+        return false;
+      continue;
+    }
+    const inner = [...path, key];
+    if (Array.isArray(value)) {
+      if (!valuesMayMatch(value, event, at(...inner))) return false;
+    } else if (isPlainObject(value)) {
+      if (!patternMayMatch(value, event, inner)) return false;
+    }
+    // anything else is no pattern EventBridge takes: not decided
+  }
+  return true;
+}
+
+/** Whether one of a pattern field's values may match the event's field `path`. */
+function valuesMayMatch(values: readonly unknown[], event: ChangeEvent, path: string): boolean {
+  if (values.length === 0) return true;
+  // a field the event does not have matches no value; an operator (`exists: false`) may
+  if (event.absent.has(path)) return values.some(isPlainObject);
+  if (!event.values.has(path)) return true;
+  const actual = event.values.get(path);
+  if (actual === undefined) return true;
+  return values.some(
+    (v) =>
+      isPlainObject(v) ||
+      (typeof v === 'string' && (PLACEHOLDER_PATTERN.test(v) || actual.includes(v))),
+  );
 }
 
 /**

@@ -1344,16 +1344,41 @@ function regionalPrincipals(facts: ActionFacts): readonly Caller[] {
 /**
  * EventBridge starts the pipeline for ECR sources, and for CodeCommit and S3 sources whose
  * PollForSourceChanges is false (it defaults to true)
- * (https://github.com/awsdocs/aws-codepipeline-user-guide/blob/1ddafe8b28f11ebe7b5eafd6adbfe7fa9d000a86/doc_source/pipelines-trigger-source-repo-changes-cli.md).
+ * (https://github.com/awsdocs/aws-codepipeline-user-guide/blob/1ddafe8b28f11ebe7b5eafd6adbfe7fa9d000a86/doc_source/pipelines-trigger-source-repo-changes-cli.md),
+ * through a rule whose event pattern matches the source's changes
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/change-detection-methods.html).
+ * The facts name such a rule only when the input holds one that may (actionFacts compares each
+ * rule's pattern with the action's change events): without one, a change starts nothing, and
+ * the trigger links are Unknown, saying so.
  */
 function sourceTrigger(facts: ActionFacts): Resolved {
   if (facts.category !== 'Source') return absent('not a source action');
-  if (facts.provider === 'ECR') return value('EventBridge');
+  let eventBridge = facts.provider === 'ECR';
   if (facts.provider === 'CodeCommit' || facts.provider === 'S3') {
     const poll = facts.configuration['PollForSourceChanges'];
-    if (poll !== undefined && poll.toLowerCase() === 'false') return value('EventBridge');
+    eventBridge = poll !== undefined && poll.toLowerCase() === 'false';
   }
-  return absent('no EventBridge trigger');
+  if (!eventBridge) return absent('no EventBridge trigger');
+  if (facts.eventsRule === undefined)
+    return unknown(
+      `no EventBridge rule in the input targets pipeline \`${facts.pipelineName}\` with an event pattern that matches changes to ${sourceChanges(facts)}: without one, they do not start it`,
+    );
+  return value('EventBridge');
+}
+
+/** What a source action detects changes to, in words (sourceTrigger). */
+function sourceChanges(facts: ActionFacts): string {
+  const cfg = facts.configuration;
+  const v = (key: string, fallback?: string): string => `\`${cfg[key] || fallback || '?'}\``;
+  switch (facts.provider) {
+    case 'CodeCommit':
+      return `branch ${v('BranchName')} of CodeCommit repository ${v('RepositoryName')}`;
+    case 'ECR':
+      // ImageTag defaults to latest (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html)
+      return `image tag ${v('ImageTag', 'latest')} of ECR repository ${v('RepositoryName')}`;
+    default:
+      return `object ${v('S3ObjectKey')} in S3 bucket ${v('S3Bucket')}`;
+  }
 }
 
 /**

@@ -499,6 +499,9 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     broken: {
       'platform-web': [],
       'platform-containers': [
+        // no rule starts the pipeline on changes to the S3 source (the one rule is on ECR pushes)
+        'Source/Config:trigger.assume-rule-role:sts:AssumeRole Unknown',
+        'Source/Config:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution Unknown',
         'Deploy/Rolling:ecs.pass-role:iam:PassRole Unknown',
         'Deploy/Rolling:ecs.register-task-definition:ecs:RegisterTaskDefinition Unknown',
         'Deploy/BlueGreen:ecs-blue-green.pass-role:iam:PassRole Unknown',
