@@ -2,6 +2,9 @@
  * `permchain diff BEFORE AFTER`: what a change does to the chain. Links newly denied, newly
  * allowed, newly unknown; exit 1 when a required link is newly denied ("this pull request breaks
  * the deploy to prod"); a recommended link newly denied is listed as a warning, as analyze does.
+ * Under --fail-on unknown, also when a required link is newly unknown or AFTER holds no pipeline;
+ * exit 2 on an input error of either side (src/report/diff.ts, diffGate). The text and markdown
+ * end with the input problems and how the run ends.
  */
 import { sanitizeForTerminal } from '../report/sanitize.js';
 import { statSync } from 'node:fs';
@@ -11,7 +14,13 @@ import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
-import { diffBreaks, diffReports, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
+import {
+  diffGate,
+  diffReports,
+  renderDiffMarkdown,
+  renderDiffText,
+  type DiffSide,
+} from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
@@ -69,6 +78,14 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       'only this pipeline (name or ARN); repeatable or comma-separated, as for analyze',
       collect,
       [],
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no required link newly denied (--fail-on never always gives 0), 1 a required\n' +
+        'link newly denied, or with --fail-on unknown a required link newly unknown or an AFTER that\n' +
+        'holds no pipeline (a BEFORE without pipelines is a warning only: every link of AFTER is then\n' +
+        'new), 2 input or usage error on either side (after everything readable was compared).\n' +
+        'The text and markdown end with the input problems and how the run ends.',
     );
   // the artifact folders (the repository being changed) are read for both inputs
   addArtifactOption(command).action((beforeArg: string, afterArg: string, opts: DiffCliOptions) => {
@@ -93,6 +110,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const pipelines = opts.pipeline;
     const problems: Problem[] = [];
     const warnings: Problem[] = [];
+    const noPipelines: DiffSide[] = [];
     const reports: Report[] = [];
     for (const [sideName, arg] of [
       ['before', beforeArg],
@@ -114,23 +132,30 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
         problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines }, io.cwd);
-      if (none) warnings.push({ ...none, file: arg });
+      if (none) {
+        warnings.push({ ...none, file: arg, message: `(${sideName} \`${arg}\`) ${none.message}` });
+        noPipelines.push(sideName);
+      }
       reports.push(report);
     }
     const [a, b] = reports as [Report, Report];
     const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
+    // the errors sorted, then the warnings of BEFORE and AFTER
+    const shown = [...errors, ...warnings];
     const d = diffReports(a, b);
+    const failOn = opts.failOn as (typeof FAIL_ON)[number];
+    const gateOptions = { failOn, problems: shown, noPipelines };
     io.stdout(
       opts.format === 'json'
         ? // the input errors too, so a reader of the JSON alone sees the diff is incomplete
           stableJson(errors.length > 0 ? { ...d, problems: errors } : d)
         : opts.format === 'markdown'
-          ? renderDiffMarkdown(d)
-          : renderDiffText(d),
+          ? renderDiffMarkdown(d, gateOptions)
+          : renderDiffText(d, gateOptions),
     );
-    for (const p of [...warnings, ...errors]) io.stderr(formatProblem(p) + '\n');
-    const failOn = opts.failOn as (typeof FAIL_ON)[number];
-    setExit(errors.length > 0 ? 2 : diffBreaks(d, failOn) ? 1 : 0);
+    // on stderr too, unless the text on standard output already lists them (as analyze does)
+    if (opts.format !== 'text') for (const p of shown) io.stderr(formatProblem(p) + '\n');
+    setExit(diffGate(d, gateOptions).exitCode);
   });
   refuseRepeatedOptions(command);
 }

@@ -2,7 +2,10 @@
  * What changed between two reports (e.g. the base branch and the pull request), keyed by
  * pipeline ARN + link id, with a text and a markdown rendering for PR comments. Only a required
  * link newly denied fails the change (diffBreaks); a recommended one is listed as a warning, as
- * analyze treats it.
+ * analyze treats it. The gate of a diff (diffGate) adds the input errors (exit 2) and, under
+ * failOn 'unknown', an AFTER side with no pipeline (nothing of the change was analyzed); both
+ * renderings end with the input problems and how the run ends, so a comment never reads as a
+ * pass while the run exits 1 or 2.
  */
 import {
   DEFAULT_MARKDOWN_BUDGET,
@@ -11,8 +14,11 @@ import {
   value,
   withinBudget,
 } from './markdown.js';
+import { formatProblem, type Problem } from '../problems.js';
+import type { ExitCode } from './gate.js';
+import type { FailOn } from './options.js';
+import { sanitizeForTerminal } from './sanitize.js';
 import { compareStrings, isDeniedDecision, plural } from './summarize.js';
-import { sanitizeForTerminal } from './text.js';
 import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
 
 export interface LinkChange {
@@ -162,6 +168,95 @@ export function diffBreaks(
   return failOn === 'unknown' && d.newlyUnknown.some((c) => c.level === 'required');
 }
 
+export type DiffSide = 'before' | 'after';
+
+export interface DiffGateOptions {
+  /** default 'denied' */
+  readonly failOn?: FailOn;
+  /**
+   * the input problems of both sides (errors and warnings), each saying which side it is in,
+   * listed in this order
+   */
+  readonly problems?: readonly Problem[];
+  /** the sides that hold no pipeline at all (the `input.no-pipelines` warning) */
+  readonly noPipelines?: readonly DiffSide[];
+}
+
+/** How a diff run ends, and why. */
+export interface DiffGate {
+  readonly exitCode: ExitCode;
+  readonly failOn: FailOn;
+  /** input problems of severity error: the comparison is incomplete (exit 2) */
+  readonly errors: number;
+  /** required links newly denied (they fail the run unless failOn is 'never') */
+  readonly newlyDenied: number;
+  /** required links newly unknown (they fail the run under failOn 'unknown') */
+  readonly newlyUnknown: number;
+  readonly noPipelines: readonly DiffSide[];
+  /**
+   * AFTER holds no pipeline and failOn is 'unknown': nothing of the change was analyzed, which is
+   * not a pass (as for analyze). A BEFORE side with no pipeline does not fail by itself: every
+   * link of AFTER is then new, and judged as analyze would judge it
+   */
+  readonly noPipelinesFails: boolean;
+}
+
+/**
+ * The exit code of a diff: 2 on an input error of either side whatever failOn says; under
+ * failOn 'never' 0; else 1 when the change breaks (diffBreaks) or, under 'unknown', AFTER holds
+ * no pipeline; else 0.
+ */
+export function diffGate(d: ReportDiff, options: DiffGateOptions = {}): DiffGate {
+  const failOn = options.failOn ?? 'denied';
+  const errors = (options.problems ?? []).filter((p) => p.severity === 'error').length;
+  const noPipelines = (['before', 'after'] as const).filter((side) =>
+    options.noPipelines?.includes(side),
+  );
+  const noPipelinesFails = failOn === 'unknown' && noPipelines.includes('after');
+  const required = (l: readonly LinkChange[]): number =>
+    l.filter((c) => c.level === 'required').length;
+  let exitCode: ExitCode = 0;
+  if (errors > 0) exitCode = 2;
+  else if (failOn !== 'never' && (diffBreaks(d, failOn) || noPipelinesFails)) exitCode = 1;
+  return {
+    exitCode,
+    failOn,
+    errors,
+    newlyDenied: required(d.newlyDenied),
+    newlyUnknown: required(d.newlyUnknown),
+    noPipelines,
+    noPipelinesFails,
+  };
+}
+
+/** One sentence (no final period) on how a diff run ends and why. */
+export function diffGateSentence(g: DiffGate): string {
+  if (g.exitCode === 2) {
+    return (
+      `the run fails (exit 2): ${plural(g.errors, 'input error makes', 'input errors make')} ` +
+      'the comparison incomplete, so the changes listed may be wrong or missing'
+    );
+  }
+  if (g.exitCode === 0) {
+    const pass = g.failOn === 'never' ? 'the run passes (--fail-on never)' : 'the run passes';
+    const before = g.noPipelines.includes('before');
+    if (!g.noPipelines.includes('after')) {
+      return before ? `${pass}; BEFORE holds no pipeline, so every link of AFTER is new` : pass;
+    }
+    return (
+      `${pass}, but ${before ? 'neither BEFORE nor AFTER holds a pipeline' : 'AFTER holds no pipeline'}: ` +
+      'nothing of the change was analyzed (it fails under --fail-on unknown)'
+    );
+  }
+  const why: string[] = [];
+  if (g.newlyDenied > 0) why.push(`${plural(g.newlyDenied, 'required link')} newly denied`);
+  if (g.failOn === 'unknown' && g.newlyUnknown > 0) {
+    why.push(`${plural(g.newlyUnknown, 'required link')} newly unknown (--fail-on unknown)`);
+  }
+  if (g.noPipelinesFails) why.push('AFTER holds no pipeline (--fail-on unknown)');
+  return `the run fails (exit 1): ${why.join(', ')}`;
+}
+
 /** `N newly denied` with how many of them are recommended links (warnings only). */
 function deniedCount(d: ReportDiff): string {
   const recommended = d.newlyDenied.filter((c) => c.level !== 'required').length;
@@ -180,7 +275,11 @@ export function isEmptyDiff(d: ReportDiff): boolean {
   );
 }
 
-export function renderDiffText(d: ReportDiff): string {
+/**
+ * The diff as text, ending with the input problems (one line each) and how the run ends (the
+ * gate of `options`; by default failOn 'denied' and no problem).
+ */
+export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): string {
   const u = sanitizeForTerminal;
   const lines: string[] = [];
   for (const [key, title] of SECTIONS) {
@@ -200,23 +299,52 @@ export function renderDiffText(d: ReportDiff): string {
       : `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
           `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged`,
   );
+  for (const p of options.problems ?? []) lines.push(formatProblem(p));
+  lines.push(diffGateSentence(diffGate(d, options)));
   return lines.join('\n') + '\n';
 }
+
+/** a problem line in the markdown is cut after this many characters */
+const MAX_PROBLEM = 1_000;
+/** at most this many problem lines are listed in the markdown (the rest are counted) */
+const MAX_PROBLEMS = 20;
 
 /**
  * The diff as a pull-request comment, under GitHub's comment limit (65,536 characters, the
  * budget of renderMarkdown): rows are added section by section, most severe first, while they
- * fit; what is left out is counted per section. Values longer than a cell's budget are cut.
+ * fit; what is left out is counted per section. Values longer than a cell's budget are cut. It
+ * ends with the input problems (the first MAX_PROBLEMS) and how the run ends (the gate of
+ * `options`): a comment has no stderr.
  */
-export function renderDiffMarkdown(d: ReportDiff, options: { maxChars?: number } = {}): string {
+export function renderDiffMarkdown(
+  d: ReportDiff,
+  options: DiffGateOptions & { maxChars?: number } = {},
+): string {
   const budget = Math.min(options.maxChars ?? DEFAULT_MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT - 1);
   const code = (s: string): string => `<code>${value(s)}</code>`;
-  // room kept for the "not shown" notes
-  const reserve = 1_000;
+  const gate = diffGate(d, options);
+  const problems = options.problems ?? [];
+  const shownProblems = problems
+    .slice(0, MAX_PROBLEMS)
+    .map((p) => `- ${value(formatProblem(p), MAX_PROBLEM)}\n`);
+  const ending =
+    (problems.length > 0
+      ? `#### input problems (${problems.length})\n\n` +
+        shownProblems.join('') +
+        (problems.length > MAX_PROBLEMS
+          ? `- and ${problems.length - MAX_PROBLEMS} more (run \`permchain diff --format text\`)\n`
+          : '') +
+        '\n'
+      : '') + `**${escapeMarkdown(capitalize(diffGateSentence(gate)))}.**\n`;
+  // room kept for the "not shown" notes and the ending
+  const reserve = 1_000 + ending.length;
   let out = '### permchain: changes in this pull request\n\n';
+  if (gate.exitCode === 2) {
+    out += `**${plural(gate.errors, 'input error')}: the comparison is incomplete** (see the end).\n\n`;
+  }
   if (isEmptyDiff(d)) {
-    out += `No link changed (${plural(d.unchanged, 'link')} unchanged).\n`;
-    return out;
+    out += `No link changed (${plural(d.unchanged, 'link')} unchanged).\n\n` + ending;
+    return withinBudget(out, budget);
   }
   out +=
     `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
@@ -266,7 +394,11 @@ export function renderDiffMarkdown(d: ReportDiff, options: { maxChars?: number }
   if (left.length > 0) {
     out +=
       `**Changes not shown** (${left.join(', ')}): the comment would exceed GitHub's size ` +
-      'limit. Run `permchain diff --format text` for the full list.\n';
+      'limit. Run `permchain diff --format text` for the full list.\n\n';
   }
-  return withinBudget(out, budget);
+  return withinBudget(out + ending, budget);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

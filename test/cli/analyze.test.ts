@@ -220,9 +220,12 @@ describe('permchain diff', () => {
     expect(d.problems?.map((x) => [x.file, x.severity])).toEqual([
       ['111111111111/us-east-1/codepipeline/demo-app.json', 'error'],
     ]);
+    // the text lists it (not repeated on stderr), and ends with how the run ends
     const before = await cli(root, 'diff', broken, 'fixtures/demo');
     expect(before.code).toBe(2);
-    expect(before.err).toContain(`(before \`${broken}\`)`);
+    expect(before.out).toContain(`(before \`${broken}\`)`);
+    expect(before.err).toBe('');
+    expect(before.out.trimEnd().split('\n').at(-1)).toMatch(/^the run fails \(exit 2\): /);
   });
 });
 
@@ -847,6 +850,19 @@ describe('templates and CDK assemblies laid over a snapshot, in analyze and diff
     const { before, after } = versions();
     const r = await cli(root, 'diff', '--snapshot', 'fixtures/demo', before, after);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('a template needs its account and region (--account, --region)');
+    // the text lists the input errors (not repeated on stderr, as for analyze); JSON on stderr
+    expect(r.out).toContain('a template needs its account and region (--account, --region)');
+    const json = await cli(
+      root,
+      'diff',
+      '--snapshot',
+      'fixtures/demo',
+      before,
+      after,
+      '--format',
+      'json',
+    );
+    expect(json.code).toBe(2);
+    expect(json.err).toContain('a template needs its account and region (--account, --region)');
   });
 });

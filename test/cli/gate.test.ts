@@ -567,7 +567,9 @@ describe('an input with no pipeline', () => {
   it('diff says so for the side that has none', async () => {
     const empty = tempDir('empty-diff');
     const r = await cli(root, 'diff', empty, demo);
-    expect(r.err).toContain(`warning: ${empty}: no pipelines found`);
+    expect(r.out).toContain(`warning: ${empty}: (before \`${empty}\`) no pipelines found`);
+    const md = await cli(root, 'diff', empty, demo, '--format', 'markdown');
+    expect(md.err).toContain(`warning: ${empty}: (before \`${empty}\`) no pipelines found`);
   });
 });
 

@@ -10,6 +10,8 @@ import {
 } from '../../src/report/baseline.js';
 import {
   diffBreaks,
+  diffGate,
+  diffGateSentence,
   diffReports,
   renderDiffMarkdown,
   renderDiffText,
@@ -453,9 +455,10 @@ describe('diffReports', () => {
     expect(text).toContain(
       'newly denied (1)\n  app-release: cross-account.assume-role@Deploy/DeployProd (Allowed -> ExplicitlyDenied)\n',
     );
-    expect(text.trimEnd().split('\n').at(-1)).toBe(
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual([
       '1 newly denied, 1 newly unknown, 1 newly allowed, 7 links unchanged',
-    );
+      'the run fails (exit 1): 1 required link newly denied',
+    ]);
     const md = renderDiffMarkdown(d);
     expect(md).toContain('#### newly denied (1)');
     expect(md).toContain(
@@ -464,8 +467,10 @@ describe('diffReports', () => {
     expect(diffBreaks(d)).toBe(true);
     const same = diffReports(before, before);
     expect(diffBreaks(same)).toBe(false);
-    expect(renderDiffText(same)).toBe('no change (13 links unchanged)\n');
-    expect(renderDiffMarkdown(same)).toContain('No link changed (13 links unchanged).');
+    expect(renderDiffText(same)).toBe('no change (13 links unchanged)\nthe run passes\n');
+    expect(renderDiffMarkdown(same)).toContain(
+      'No link changed (13 links unchanged).\n\n**The run passes.**\n',
+    );
   });
 
   it('a recommended link newly denied does not break the change; it is listed as a warning', () => {
@@ -481,5 +486,48 @@ describe('diffReports', () => {
     expect(text).toContain('(Allowed -> ImplicitlyDenied, recommended: a warning)');
     expect(text).toContain('1 newly denied (1 recommended: warnings only)');
     expect(renderDiffMarkdown(d)).toContain('1 newly denied (1 recommended: warnings only)');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('the run passes');
+  });
+
+  it('the gate of a diff: input errors, newly unknown links and an AFTER with no pipeline', () => {
+    const d = diffReports(before, trimmed);
+    const error = {
+      file: 'b.json',
+      pointer: '/x',
+      message: '(after `b`) bad',
+      id: 'input.bad',
+      severity: 'error' as const,
+    };
+    expect(diffGate(d).exitCode).toBe(1);
+    expect(diffGate(d, { failOn: 'never' }).exitCode).toBe(0);
+    // an input error is exit 2 whatever failOn says, and the text ends saying so
+    for (const failOn of ['denied', 'unknown', 'never'] as const) {
+      expect(diffGate(d, { failOn, problems: [error] }).exitCode).toBe(2);
+    }
+    const text = renderDiffText(d, { problems: [error] })
+      .trimEnd()
+      .split('\n');
+    expect(text.slice(-2)).toEqual([
+      'error: b.json#/x: (after `b`) bad [input.bad]',
+      'the run fails (exit 2): 1 input error makes the comparison incomplete, so the changes ' +
+        'listed may be wrong or missing',
+    ]);
+    const unknown = diffGate(d, { failOn: 'unknown' });
+    expect(diffGateSentence(unknown)).toBe(
+      'the run fails (exit 1): 1 required link newly denied, 1 required link newly unknown ' +
+        '(--fail-on unknown)',
+    );
+    const nothing = diffReports({ pipelines: [], problems: [] }, { pipelines: [], problems: [] });
+    const both = ['before', 'after'] as const;
+    expect(diffGate(nothing, { failOn: 'unknown', noPipelines: both }).exitCode).toBe(1);
+    expect(diffGate(nothing, { failOn: 'unknown', noPipelines: ['after'] }).exitCode).toBe(1);
+    expect(diffGate(nothing, { failOn: 'unknown', noPipelines: ['before'] }).exitCode).toBe(0);
+    expect(diffGate(nothing, { failOn: 'denied', noPipelines: both }).exitCode).toBe(0);
+    expect(diffGate(nothing, { failOn: 'never', noPipelines: both }).exitCode).toBe(0);
+    expect(renderDiffMarkdown(nothing, { failOn: 'unknown', noPipelines: both })).toBe(
+      '### permchain: changes in this pull request\n\n' +
+        'No link changed (0 links unchanged).\n\n' +
+        '**The run fails (exit 1): AFTER holds no pipeline (--fail-on unknown).**\n',
+    );
   });
 });
