@@ -7,9 +7,10 @@
  * sees each once). A link is a `<failure>` exactly when
  * it fails the run (src/report/gate.ts): a required link denied; an unknown one (type `unknown`)
  * only under failOn 'unknown' (a skipped test would hide it), otherwise a passing testcase whose
- * `<system-out>` says unknown; any link whose baseline entry has expired (type
- * `baseline-expired`). Recommended denials and baseline-accepted links pass with a
- * `<system-out>` note, matching the gate's exit code. Input problems of severity error become
+ * `<system-out>` says unknown; a link that fails the run and whose baseline entry has expired
+ * (type `baseline-expired`). Recommended denials, baseline-accepted links and, under failOn
+ * 'never', required denials pass with a `<system-out>` note naming the link's status (`warning`,
+ * `accepted`, `denied`, `unknown`), matching the gate's exit code. Input problems of severity error become
  * `<error>` testcases; the no-pipeline warning is a `<failure>` under failOn 'unknown', where it
  * fails the run.
  */
@@ -188,7 +189,8 @@ function renderCase(
       failed: true,
     };
   }
-  const note = status === 'accepted' ? 'accepted' : status === 'warning' ? 'warning' : 'unknown';
+  // the link's own status: under failOn 'never' a required denial passes, and says `denied`
+  const note = status;
   return {
     xml: `${open}>\n      <system-out>${escapeXmlText(note + ': ')}${body}</system-out>\n    </testcase>\n`,
     failed: false,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../src/report/baseline.js';
 import { escapeXmlAttr, escapeXmlText, renderJunit } from '../../src/report/junit.js';
 import { HOSTILE, crossAccountReport, hostileReport } from './fixtures.js';
+import type { Report } from '../../src/report/types.js';
 import { findAll, parseXml } from './xmlCheck.js';
 
 describe('junit', () => {
@@ -108,5 +109,45 @@ describe('junit', () => {
     expect(escapeXmlAttr(`"'\t\n\r`)).toBe('&quot;&apos;&#9;&#10;&#13;');
     expect(escapeXmlText('\u0000\u0008\u000b\ufffe')).toBe('\\x00\\x08\\x0b\\ufffe');
     expect(escapeXmlText('\ud83d\ude00')).toBe('\ud83d\ude00');
+  });
+});
+
+const withoutErrors = (r: Report): Report => ({
+  ...r,
+  problems: r.problems.filter((p) => p.severity !== 'error'),
+});
+const DENIED = 'codebuild.kms-decrypt@Build/Build';
+const UNKNOWN = 'codebuild.start-build@Scan/Scan';
+
+describe('junit: a passing link says its own status', () => {
+  it('under --fail-on never, a required denial is `denied`, not `unknown`', () => {
+    const root = parseXml(renderJunit(withoutErrors(crossAccountReport()), { failOn: 'never' }));
+    expect(Number(root.attrs['failures'])).toBe(0);
+    const out = (id: string): string => {
+      const c = findAll(root, 'testcase').find((t) => t.attrs['name']!.endsWith(`[${id}]`))!;
+      return findAll(c, 'system-out')[0]!.text;
+    };
+    expect(out(DENIED)).toMatch(/^denied: .* is implicitly denied kms:Decrypt/);
+    expect(out('cross-account.kms-decrypt@Deploy/DeployProd')).toMatch(
+      /^denied: .* is explicitly denied kms:Decrypt/,
+    );
+    expect(out('codebuild.logs@Build/Build')).toMatch(/^warning: /);
+    expect(out(UNKNOWN)).toMatch(/^unknown: /);
+  });
+
+  it('an accepted link says `accepted`', () => {
+    const report = withoutErrors(crossAccountReport());
+    const withBaseline: Report = {
+      ...report,
+      pipelines: report.pipelines.map((p) => ({
+        ...p,
+        links: p.links.map((l) =>
+          l.id === DENIED ? { ...l, accepted: { reason: 'ticket 1', expires: '2099-01-01' } } : l,
+        ),
+      })),
+    };
+    const root = parseXml(renderJunit(withBaseline));
+    const c = findAll(root, 'testcase').find((t) => t.attrs['name']!.endsWith(`[${DENIED}]`))!;
+    expect(findAll(c, 'system-out')[0]!.text).toMatch(/^accepted: /);
   });
 });
