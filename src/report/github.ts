@@ -1,7 +1,8 @@
 /**
- * GitHub Actions workflow commands: `::error file=...,line=...,title=...::message` per link that
- * fails the run (a required denial; an unknown link under failOn 'unknown'; a link whose
- * baseline entry expired), `::warning` for the other recommended denials and unknown links,
+ * GitHub Actions workflow commands: `::error file=...,line=...,title=...::message` per required
+ * link denied (under failOn 'never' too: the kind is the severity of the finding, as the SARIF
+ * level, src/report/summarize.ts findingSeverity) and per link that fails the run (an unknown
+ * link under failOn 'unknown'), `::warning` for recommended denials and the other unknown links,
  * `::notice` for accepted ones,
  * then the input problems, then a plain summary line.
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
@@ -12,6 +13,7 @@ import type { ReportOptions } from './options.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import {
   decidingReason,
+  findingSeverity,
   formatReason,
   linkSentence,
   linkStatus,
@@ -98,9 +100,12 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
           `baseline entry expired on ${link.expired.expires} (${link.expired.reason}): the link fails the run`,
         );
       }
-      // what fails the run (src/report/gate.ts) is an error, whatever the link's status
+      // the severity of the finding, as the SARIF level (findingSeverity): an error for a
+      // required denial (under --fail-on never too) and for what fails the run; an accepted
+      // link, which SARIF marks suppressed, is a notice
       const failure = linkFailure(link, failOn);
-      const kind = failure !== undefined ? 'error' : status === 'accepted' ? 'notice' : 'warning';
+      const severity = findingSeverity(link, failure !== undefined);
+      const kind = status === 'accepted' ? 'notice' : severity === 'error' ? 'error' : 'warning';
       const fails =
         failure === 'unknown'
           ? ', fails the run: --fail-on unknown'

@@ -1,8 +1,9 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per requirement id, one result per link that is
- * not allowed (error for what fails the run: a required denial, an unknown link under failOn
- * 'unknown', a link whose baseline entry expired; warning for a recommended denial; kind `open`
- * and level `none` for an unknown link that does not fail the run),
+ * not allowed, its level the severity of the finding (findingSeverity, the rule the github
+ * format's annotations follow too): error for a required denial (under --fail-on never too) and
+ * for whatever fails the run (an unknown link under failOn 'unknown'); warning for a recommended
+ * denial; kind `open` and level `none` for an unknown link that does not fail the run),
  * located at the deciding statement when known, else where the pipeline declares the action.
  * Accepted (baselined) links carry an external suppression so code scanning shows them closed.
  * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
@@ -17,6 +18,7 @@ import { NO_PIPELINES_ID, gateSummary, linkFailure, type LinkFailure } from './g
 import {
   compareStrings,
   decidingReason,
+  findingSeverity,
   formatReason,
   isAbsolutePath,
   linkSentence,
@@ -152,18 +154,14 @@ function buildResult(
   options: ReportOptions,
 ): Json {
   const status = linkStatus(link);
-  // what fails the run (src/report/gate.ts) is an error: a required denial, an unknown link
-  // under failOn 'unknown', a link whose baseline entry has expired
   const failure = linkFailure(link, options.failOn);
-  const denied = link.decision === 'ExplicitlyDenied' || link.decision === 'ImplicitlyDenied';
-  // an Unknown link the run does not fail on is `open`: the tool could not tell pass from fail
-  // (§3.27.9), and a kind other than `fail` has level `none` (§3.27.10)
-  const open = link.decision === 'Unknown' && failure === undefined;
-  const level = open
-    ? 'none'
-    : failure !== undefined || (link.level === 'required' && denied)
-      ? 'error'
-      : 'warning';
+  // the severity of the finding (findingSeverity, as the github format's annotation kind): an
+  // error for a required denial, whatever --fail-on, and for what fails the run. An Unknown link
+  // the run does not fail on is `open`: the tool could not tell pass from fail (§3.27.9), and a
+  // kind other than `fail` has level `none` (§3.27.10)
+  const severity = findingSeverity(link, failure !== undefined);
+  const open = severity === 'unknown';
+  const level = open ? 'none' : severity;
   const reason = decidingReason(link);
   const places: { loc: Location; what: string }[] = [];
   if (reason?.location) places.push({ loc: reason.location, what: 'the deciding policy' });

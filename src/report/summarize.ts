@@ -33,6 +33,25 @@ export function isDeniedDecision(decision: ReportLink['decision']): boolean {
   return decision === 'ExplicitlyDenied' || decision === 'ImplicitlyDenied';
 }
 
+/**
+ * The severity of a finding (a link that is not allowed), one rule for the SARIF level and the
+ * GitHub annotation kind: the severity of the finding, not the gate's outcome (--fail-on sets only
+ * the exit code; JUnit failures and the markdown heading follow that):
+ * - error: a required link denied (under --fail-on never too), and any link that fails the run
+ *   (`fails`: src/report/gate.ts linkFailure; an unknown link under --fail-on unknown)
+ * - warning: a recommended link denied
+ * - unknown: an unknown link that does not fail the run (SARIF kind `open`, level `none`; a
+ *   GitHub `::warning`)
+ * A baseline-accepted link keeps its severity: SARIF marks it with a suppression, GitHub, which
+ * has none, shows it as a `::notice`.
+ */
+export type FindingSeverity = 'error' | 'warning' | 'unknown';
+
+export function findingSeverity(link: ReportLink, fails: boolean): FindingSeverity {
+  if (fails || (link.level === 'required' && isDeniedDecision(link.decision))) return 'error';
+  return link.decision === 'Unknown' ? 'unknown' : 'warning';
+}
+
 /** fail when a required link is denied, else unknown when a required link is unknown, else pass */
 export function computeVerdict(links: readonly ReportLink[]): PipelineVerdict {
   let unknown = false;
