@@ -194,7 +194,9 @@ def web_stages():
         ]},
         {'name': 'Verify', 'actions': [
             action('SmokeTest', 'Invoke', 'Lambda', {'FunctionName': 'platform-smoke-test'}, run_order=1),
-            action('PostDeploy', 'Invoke', 'StepFunctions', {'StateMachineArn': STATE_MACHINE, 'ExecutionNamePrefix': 'platform-web', 'InputType': 'Literal', 'Input': '{"release":"platform-web"}'}, run_order=2),
+            # its output artifact makes the state machine STANDARD (an EXPRESS one takes none), whose
+            # execution CodePipeline polls with DescribeExecution
+            action('PostDeploy', 'Invoke', 'StepFunctions', {'StateMachineArn': STATE_MACHINE, 'ExecutionNamePrefix': 'platform-web', 'InputType': 'Literal', 'Input': '{"release":"platform-web"}'}, outputs=['PostDeployResult'], run_order=2),
         ]},
     ]
 

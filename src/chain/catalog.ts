@@ -252,6 +252,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       'the executions of Config.StateMachineArn: `…:execution:<name>:[<ExecutionNamePrefix>-]<id>`, each character of the per-run id a `?`',
   },
+  'StepFunctions.StateMachineType': {
+    description:
+      'the type of Config.StateMachineArn, `STANDARD` or `EXPRESS`: `STANDARD` when the action has an output artifact (an EXPRESS state machine takes none); else no input gives it, and a condition on it is presumed met: its link is Unknown unless allowed',
+  },
   'StackSet.PermissionModel': {
     description:
       "the permission model of the stack set a StackSets action deploys: `SELF_MANAGED` (the default) or `SERVICE_MANAGED`; a CloudFormationStackInstances action takes it from the pipeline's CloudFormationStackSet action of the same stack set",
@@ -680,7 +684,18 @@ type Resolved =
       readonly companions?: readonly Companions[];
     }
   | { readonly kind: 'absent'; readonly why: string }
-  | { readonly kind: 'unknown'; readonly why: string };
+  | { readonly kind: 'unknown'; readonly why: string }
+  /**
+   * a value no input gives, presumed to be `value` where a `when` condition tests it: the link
+   * is then presumed needed (ExpandedLink.presumed names `presumed`), so only an allow is
+   * certain; never filled into a request
+   */
+  | {
+      readonly kind: 'presumed';
+      readonly value: string;
+      readonly presumed: string;
+      readonly why: string;
+    };
 
 const value = (v: string): Resolved => ({ kind: 'value', value: v });
 const absent = (why: string): Resolved => ({ kind: 'absent', why });
@@ -1193,6 +1208,17 @@ function resolvePlaceholder(
         `${parts.slice(0, 5).join(':')}:execution:${parts[6]}:${prefix ? `${prefix}-${id}` : id}`,
       );
     }
+    case 'StepFunctions.StateMachineType':
+      // after StartExecution, CodePipeline polls DescribeExecution for a STANDARD state machine
+      // and succeeds at once for an EXPRESS one, which takes no output artifact
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)
+      if (facts.outputArtifacts.length > 0) return value('STANDARD');
+      return {
+        kind: 'presumed',
+        value: 'STANDARD',
+        presumed: "STANDARD, the state machine's type (STANDARD or EXPRESS)",
+        why: "the state machine's type, STANDARD or EXPRESS, is in no input",
+      };
     case 'StackSet.PermissionModel': {
       const ss = facts.stackSet;
       if (!ss) return unknown('the action deploys no stack set');
@@ -1427,7 +1453,9 @@ function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement)
         ? value(facts.category)
         : resolvePlaceholder(c.subject, facts, entry);
   if (r.kind === 'unknown') return { unknown: r.why };
-  const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
+  // a presumed value is tested as if given (presumedBy marks the link)
+  const values =
+    r.kind === 'value' || r.kind === 'presumed' ? [r.value] : r.kind === 'list' ? r.values : [];
   if (c.present !== undefined) return c.present === values.length > 0;
   // a value the template does not settle (a placeholder) may be anything: compared, it is unknown
   const unsettled = values.find((v) => UNSETTLED.test(v));
@@ -1442,7 +1470,8 @@ function evaluateCondition(c: Condition, facts: ActionFacts, entry: Requirement)
 /**
  * The placeholder a `present: true` condition of the entry was met by, if any: a value the
  * template does not settle is there, but may not be what the entry is for (an unknown build
- * image may not be an ECR image), so the link may not be needed at all.
+ * image may not be an ECR image), so the link may not be needed at all. Likewise a condition
+ * met by a presumed value (a state machine presumed STANDARD).
  */
 function presumedBy(
   entry: Requirement,
@@ -1450,10 +1479,12 @@ function presumedBy(
   listName: string | undefined,
 ): string | undefined {
   for (const c of entry.when ?? []) {
-    if (c.present !== true || c.subject === 'Provider' || c.subject === 'Category') continue;
+    if (c.subject === 'Provider' || c.subject === 'Category') continue;
     // a condition on the entry's list placeholder is met item by item (presumedFor)
-    if (c.subject === listName) continue;
+    if (c.present === true && c.subject === listName) continue;
     const r = resolvePlaceholder(c.subject, facts, entry);
+    if (r.kind === 'presumed') return r.presumed;
+    if (c.present !== true) continue;
     const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.values : [];
     const found = values.find((v) => UNSETTLED.test(v));
     if (found !== undefined) return found;
@@ -1533,6 +1564,7 @@ function fill(
         out += r.values.join(',');
         break;
       case 'unknown':
+      case 'presumed':
         throw new UnknownPlaceholder(r.why);
       case 'absent':
         if (onAbsent === 'unknown') throw new UnknownPlaceholder(r.why);

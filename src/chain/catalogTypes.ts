@@ -436,7 +436,10 @@ export interface ExpandedLink {
   readonly basis: Basis;
   readonly note?: string;
   readonly fix: string;
-  /** a placeholder that met a `present` condition: the link may not be needed (see presumedBy) */
+  /**
+   * a placeholder that met a `present` condition, or a value presumed to meet a condition (a state
+   * machine presumed STANDARD): the link may not be needed (see presumedBy)
+   */
   readonly presumed?: string;
   /** the resource stands in for one the input does not name in full (see secretStandIn) */
   readonly standIn?: string;
