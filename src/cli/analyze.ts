@@ -17,6 +17,7 @@ import {
   describeChangedEntry,
   describeDuplicateEntries,
   describeLapsedEntry,
+  describeStaleEntry,
   isIsoDate,
   type BaselineEntry,
 } from '../report/baseline.js';
@@ -236,7 +237,11 @@ export function runAnalyze(
     const lapsed = applied.lapsed.map((l) =>
       atEntry(l.entry, describeLapsedEntry(l, failOn), 'baseline.entry.expired'),
     );
-    gateWarnings.push(...changed, ...ambiguous, ...duplicates, ...lapsed);
+    // an entry for a link that is allowed now (or gone) would accept it if it broke again
+    const stale = applied.stale.map((e) =>
+      atEntry(e, describeStaleEntry(e), 'baseline.entry.stale'),
+    );
+    gateWarnings.push(...changed, ...ambiguous, ...duplicates, ...lapsed, ...stale);
     report = {
       ...applied.report,
       problems: sortProblems([
@@ -246,6 +251,7 @@ export function runAnalyze(
         ...ambiguous,
         ...duplicates,
         ...lapsed,
+        ...stale,
       ]),
     };
     for (const e of applied.expired) {

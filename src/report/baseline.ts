@@ -8,7 +8,7 @@
  * fails on it, so an acceptance cannot silently outlive its date); otherwise (a recommended
  * link, an Unknown one under failOn 'denied') it is returned as lapsed, a warning: an expired
  * entry never makes the gate stricter than no baseline. Entries that match no broken link are
- * returned as stale (to be removed), and entries whose link is now decided otherwise as changed
+ * returned as stale (to be removed: the CLI warns of them), and entries whose link is now decided otherwise as changed
  * (the link is not accepted: an Unknown accepted yesterday must not hide a real denial today).
  * An entry naming a pipeline by name matches only when exactly one analyzed pipeline has that
  * name: pipelines of one name in two regions or accounts are two pipelines, and an entry written
@@ -63,6 +63,12 @@ export interface BaselineResult {
    * link, an Unknown one under failOn 'denied'): they accept nothing, and are warnings only
    */
   readonly lapsed: readonly LapsedEntry[];
+  /**
+   * entries that match no link that is not allowed: the link is allowed now, or no analyzed
+   * pipeline has it (the entry names a pipeline the input does not hold). To be removed, or they
+   * would accept the failure if it came back. An entry of a pipeline of the input that was not
+   * analyzed (options.pipelines holds more than the report) is not stale: it may still match
+   */
   readonly stale: readonly BaselineEntry[];
   /** entries whose link is not accepted because it is now decided otherwise */
   readonly changed: readonly ChangedEntry[];
@@ -150,6 +156,7 @@ export function applyBaseline(
   const all = options.pipelines ?? report.pipelines;
   const byName = pipelinesByName(all);
   const arns = new Set(all.map((p) => p.arn));
+  const analyzed = new Set(report.pipelines.map((p) => p.arn));
   const ambiguous = new Map<BaselineEntry, readonly string[]>();
   for (const e of baseline.entries) {
     const named = byName.get(e.pipeline);
@@ -204,7 +211,13 @@ export function applyBaseline(
     report: { ...report, pipelines },
     expired: sortBaselineEntries([...expired]),
     lapsed: sortBaselineEntries([...lapsed.keys()]).map((e) => lapsed.get(e)!),
-    stale: sortBaselineEntries(baseline.entries.filter((e) => !used.has(e))),
+    // an entry of a pipeline of the input that was not analyzed (--pipeline) may still match
+    stale: sortBaselineEntries(
+      baseline.entries.filter(
+        (e) =>
+          !used.has(e) && !all.some((p) => !analyzed.has(p.arn) && namesPipeline(e, p, byName)),
+      ),
+    ),
     changed: sortBaselineEntries([...changed.keys()]).map((entry) => ({
       entry,
       decision: changed.get(entry)!,
@@ -256,6 +269,15 @@ export function describeLapsedEntry(l: LapsedEntry, failOn: FailOn = 'denied'): 
     `baseline entry for \`${l.entry.pipeline}\` / \`${l.entry.link}\` expired on ${l.entry.expires}: ` +
     `it accepts nothing, and the link (${l.decision}) is judged as without a baseline, where it ` +
     `does not fail the run (${why}); renew the entry or remove it`
+  );
+}
+
+/** One line for an entry that matches no link that is not allowed: it should go. */
+export function describeStaleEntry(entry: BaselineEntry): string {
+  return (
+    `baseline entry for \`${entry.pipeline}\` / \`${entry.link}\` matches no link that is not ` +
+    'allowed (the link is allowed now, or no analyzed pipeline has it): remove it, or it accepts ' +
+    'the failure if it comes back'
   );
 }
 

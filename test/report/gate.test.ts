@@ -4,6 +4,7 @@ import {
   describeAmbiguousEntry,
   describeChangedEntry,
   describeLapsedEntry,
+  describeStaleEntry,
   parseBaseline,
   writeBaseline,
   type Baseline,
@@ -145,6 +146,32 @@ describe('baselines', () => {
     expect(exitCodeFor(r.report, 'denied')).toBe(1);
     // the input report is untouched
     expect(report.pipelines[0]!.links.some((l) => l.accepted)).toBe(false);
+  });
+
+  it('an entry of an input pipeline that was not analyzed is not stale; one of no pipeline is', () => {
+    const [app, ...others] = report.pipelines;
+    const onlyOthers: Report = { ...report, pipelines: others };
+    const entries = [
+      { pipeline: app!.arn, link: 'no-such-link', reason: 'r', expires: '2030-01-01' },
+      {
+        pipeline: 'arn:aws:codepipeline:us-east-1:111111111111:gone',
+        link: 'x',
+        reason: 'r',
+        expires: '2030-01-01',
+      },
+    ];
+    const r = applyBaseline(onlyOthers, { version: 1, entries }, '2025-01-01', {
+      pipelines: report.pipelines,
+    });
+    expect(r.stale).toEqual([entries[1]]);
+    // analyzed, the first one is stale too
+    const all = applyBaseline(report, { version: 1, entries }, '2025-01-01');
+    expect(all.stale).toEqual(entries);
+    expect(describeStaleEntry(entries[1]!)).toBe(
+      'baseline entry for `arn:aws:codepipeline:us-east-1:111111111111:gone` / `x` matches no ' +
+        'link that is not allowed (the link is allowed now, or no analyzed pipeline has it): ' +
+        'remove it, or it accepts the failure if it comes back',
+    );
   });
 
   it('an entry holds through its expiry day, and accepting every failure passes the pipeline', () => {
