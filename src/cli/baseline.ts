@@ -75,6 +75,11 @@ export function registerBaseline(
       collect,
       [],
     )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the baseline was written (warnings, such as --expires in the past, do not\n' +
+        'change it), 2 usage or input error (nothing is written).',
+    )
     .action((input: string | undefined, opts: BaselineCliOptions) => {
       setExit(runBaseline(input, opts, io));
     });
