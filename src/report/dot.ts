@@ -6,6 +6,7 @@
  */
 import { buildChainGraph, type GraphEdge } from './chainGraph.js';
 import type { ReportOptions } from './options.js';
+import { breakWorkflowCommands } from './sanitize.js';
 import { toWellFormed } from './summarize.js';
 import type { Report } from './types.js';
 
@@ -67,5 +68,5 @@ export function renderDot(report: Report, _options: ReportOptions = {}): string 
     out.push('  }');
   });
   out.push('}');
-  return out.join('\n') + '\n';
+  return breakWorkflowCommands(out.join('\n') + '\n');
 }

@@ -1,4 +1,5 @@
 import type { ReportOptions } from './options.js';
+import { breakWorkflowCommandsInJson } from './sanitize.js';
 import { sortKeys, stableJson } from './stableJson.js';
 import type { Problem } from '../problems.js';
 import type { Report, ReportPipeline } from './types.js';
@@ -47,8 +48,8 @@ export function* renderJsonStream(
     // stringify the pipeline where it sits, so the native serializer does the indentation
     const wrapped = JSON.stringify({ pipelines: [sortKeys(pipeline)] }, null, 2);
     const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
-    yield `${body}${next.done ? '' : ','}\n`;
+    yield `${breakWorkflowCommandsInJson(body)}${next.done ? '' : ','}\n`;
   }
   const text = JSON.stringify(sortKeys(problems), null, 2).replace(/\n/g, '\n  ');
-  yield `  ],\n  "problems": ${text}\n}\n`;
+  yield breakWorkflowCommandsInJson(`  ],\n  "problems": ${text}\n}\n`);
 }

@@ -7,6 +7,7 @@
  */
 import { buildChainGraph, type GraphEdge } from './chainGraph.js';
 import type { ReportOptions } from './options.js';
+import { breakWorkflowCommands } from './sanitize.js';
 import { toWellFormed } from './summarize.js';
 import type { Report } from './types.js';
 
@@ -66,5 +67,5 @@ export function renderMermaid(report: Report, _options: ReportOptions = {}): str
     }
     out.push('  end');
   });
-  return [...out, ...styles].join('\n') + '\n';
+  return breakWorkflowCommands([...out, ...styles].join('\n') + '\n');
 }

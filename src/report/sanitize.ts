@@ -72,3 +72,15 @@ export function breakWorkflowCommands(s: string): string {
       (_m, end: string, space: string) => end + space + ':' + COMMAND_BREAK,
     );
 }
+
+const LEGACY_IN_JSON = /##(?:\[|vso\[)/i;
+
+/**
+ * JSON text (a report, a baseline) in which a CI runner that prints it finds no workflow
+ * command: the first `#` of `##[` and `##vso[` is written `\u0023`, which reads back as the same
+ * string (`#` occurs only inside JSON strings). A `::` cannot start a line of JSON: every line
+ * starts with white space and a quote, a bracket or a value.
+ */
+export function breakWorkflowCommandsInJson(s: string): string {
+  return LEGACY_IN_JSON.test(s) ? s.replace(LEGACY_COMMAND, '\\u0023') : s;
+}

@@ -1,6 +1,8 @@
+import { breakWorkflowCommandsInJson } from './sanitize.js';
+
 /** JSON with object keys sorted (code-unit order), 2-space indent and a trailing newline. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + '\n';
+  return breakWorkflowCommandsInJson(JSON.stringify(sortKeys(value), null, 2) + '\n');
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * No value from the input can make a CI runner read a workflow command in what a CI log may
- * print: the text, markdown, html and junit reports and the CLI's stderr lines. The GitHub
+ * print: every report format and the CLI's stderr lines. The GitHub
  * Actions runner reads `::command ...::` at the start of a line after white space, and the legacy
  * `##[command]` anywhere in a line (actions/runner ActionCommand.TryParse).
  */
@@ -11,10 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/problems.js';
 import { renderGithub } from '../../src/report/github.js';
 import { renderHtml } from '../../src/report/html.js';
+import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderDot } from '../../src/report/dot.js';
+import { renderMermaid } from '../../src/report/mermaid.js';
+import { renderSarif } from '../../src/report/sarif.js';
 import {
   breakWorkflowCommands,
+  breakWorkflowCommandsInJson,
   sanitizeForTerminal,
   sanitizeLines,
 } from '../../src/report/sanitize.js';
@@ -74,6 +79,17 @@ function hostile(): Report {
     ],
   };
 }
+
+describe('breakWorkflowCommandsInJson', () => {
+  it('writes the first # of ##[ and ##vso[ as \\u0023: the JSON reads back the same', () => {
+    const value = { a: 'x ##[error]y ###[group]z ##VSO[task]w', 'k ##[b]': 1 };
+    const text = breakWorkflowCommandsInJson(JSON.stringify(value, null, 2));
+    expect(commandLines(text)).toEqual([]);
+    expect(JSON.parse(text)).toEqual(value);
+    const plain = JSON.stringify({ a: '## [x] #[y] ::error::' });
+    expect(breakWorkflowCommandsInJson(plain)).toBe(plain);
+  });
+});
 
 describe('breakWorkflowCommands', () => {
   it('breaks a `::` that starts a line after white space, and every `##[` and `##vso[`', () => {
@@ -139,6 +155,23 @@ describe('no report a CI log may print holds a workflow command from the input',
     }
   });
 
+  it('json and sarif: no line reads as a command, and the values read back unchanged', () => {
+    for (const out of [renderJson(report), renderSarif(report)]) {
+      expect(commandLines(out)).toEqual([]);
+      expect(out).toContain('\\u0023#[error]');
+    }
+    const back = JSON.parse(renderJson(report)) as Report;
+    expect(back.pipelines[0]!.name).toBe(`${FORGED} ##[error]pipe`);
+    expect(back.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining(LINE_STARTS.filter((x) => x.includes('##['))),
+    );
+  });
+
+  it('mermaid and dot: no line reads as a command', () => {
+    expect(commandLines(renderMermaid(report))).toEqual([]);
+    expect(commandLines(renderDot(report))).toEqual([]);
+  });
+
   it('github: every line is one of its own commands or the summary', () => {
     const lines = renderGithub(report).trimEnd().split('\n');
     for (const l of lines.slice(0, -1)) expect(l).toMatch(/^::(error|warning|notice) /);
@@ -178,7 +211,7 @@ describe('permchain analyze: stdout and stderr hold no command from the input', 
         'error: 111111111111/s3/#\u200b#[error]forged-by-filename.json: not valid json',
       );
       expect(commandLines(r.err)).toEqual([]);
-      if (format !== 'json') expect(commandLines(r.out)).toEqual([]);
+      expect(commandLines(r.out)).toEqual([]);
     }
   });
 });
