@@ -93,6 +93,14 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       "the artifact store's encryptionKey.id as configured; absent when none is configured",
   },
+  'Upload.ByCodePipeline': {
+    description:
+      "empty when CodePipeline itself uploads the action's output artifacts (every provider but Lambda), absent for a Lambda function: a context value that starts with it is sent only for CodePipeline's uploads",
+  },
+  'Upload.ByFunction': {
+    description:
+      "empty when a Lambda function uploads the action's output artifacts with its own code (provider Lambda), absent otherwise: a context value that starts with it is for the function's uploads only",
+  },
   InputArtifacts: { description: 'the input artifact names', list: true },
   OutputArtifacts: { description: 'the output artifact names', list: true },
   InputArtifactKey: {
@@ -950,6 +958,20 @@ function resolvePlaceholder(
       );
     case 'ArtifactKeyId':
       return store ? maybe(store.keyId, 'no artifact store key is configured') : unknown(noStore);
+    case 'Upload.ByCodePipeline':
+    case 'Upload.ByFunction': {
+      // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
+      // part of the function implementation"
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html)
+      const byFunction = facts.provider === 'Lambda';
+      return byFunction === (name === 'Upload.ByFunction')
+        ? value('')
+        : absent(
+            byFunction
+              ? 'a Lambda function uploads its output artifacts with its own code'
+              : "CodePipeline uploads the action's output artifacts",
+          );
+    }
     case 'InputArtifacts':
       return { kind: 'list', values: facts.inputArtifacts };
     case 'OutputArtifacts':

@@ -785,6 +785,9 @@ describe('expandRequirement: a Lambda invoke', () => {
 
   it('invokes the function and lets the function report its result on *', () => {
     expect(triples(expandAction(catalog, f).links.filter((l) => l.level === 'required'))).toEqual([
+      // the function reads its input with the action role's session (artifactCredentials)
+      `artifacts.input.get-object actionRole s3:GetObject arn:aws:s3:::artifacts-bucket/my-application-pipel/BuildArtif/*`,
+      `artifacts.input.kms-decrypt actionRole kms:Decrypt ${KEY}`,
       `lambda.assume-function-role lambdaService sts:AssumeRole ${FN_ROLE}`,
       `lambda.invoke-function actionRole lambda:InvokeFunction arn:aws:lambda:eu-west-1:${TOOLS}:function:notify-fn`,
       'lambda.put-job-result lambdaFunctionRole codepipeline:PutJobSuccessResult *',
