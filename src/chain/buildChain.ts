@@ -19,7 +19,13 @@ import {
   type FactGroup,
   type Producers,
 } from './actionFacts.js';
-import { isPipelineScoped, isPrincipalList, listPlaceholderOf, principalOf } from './catalog.js';
+import {
+  fillKnown,
+  isPipelineScoped,
+  isPrincipalList,
+  listPlaceholderOf,
+  principalOf,
+} from './catalog.js';
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
@@ -203,7 +209,7 @@ export function buildPipelineLinks(
             ...(wide ? {} : { stage: stage.name, action: action.name, declaredAt }),
             principal: principalFor(entry, principalOf(entry.principal, rule?.facts ?? facts)),
             permission,
-            resource: entry.resource,
+            resource: fillKnown(entry.resource, rule?.facts ?? facts, entry),
             context: {},
             purpose: wide ? `pipeline \`${pipeline.name}\`` : `\`${where}\` (${action.provider})`,
             doc: entry.doc,
