@@ -90,6 +90,10 @@ def pipeline_role_policy():
         stmt('CodeDeployConfigs', 'codedeploy:GetDeploymentConfig', arn_of('codedeploy', 'deploymentconfig:*')),
         stmt('CodeDeployLists', ['codedeploy:ListDeploymentConfigs', 'codedeploy:ListDeploymentGroups', 'codedeploy:GetDeploymentGroup', 'codedeploy:ListDeployments'], '*'),
         stmt('ElasticBeanstalk', ['elasticbeanstalk:CreateApplicationVersion', 'elasticbeanstalk:DescribeApplicationVersions', 'elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:DescribeEvents', 'elasticbeanstalk:UpdateEnvironment'], [arn_of('elasticbeanstalk', 'application/platform-legacy'), arn_of('elasticbeanstalk', 'applicationversion/platform-legacy/*'), arn_of('elasticbeanstalk', 'environment/platform-legacy/platform-legacy-prod')]),
+        # Elastic Beanstalk deploys with the caller's credentials: the action reference grants
+        # cloudformation:* and autoscaling:* (among others), here scoped to its awseb- stacks
+        stmt('ElasticBeanstalkStacks', 'cloudformation:*', arn_of('cloudformation', 'stack/awseb-*')),
+        stmt('ElasticBeanstalkAutoScaling', 'autoscaling:*', '*'),
         stmt('DocsBucketDeploy', ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation'], [f'arn:aws:s3:::{DOCS_BUCKET}', f'arn:aws:s3:::{DOCS_BUCKET}/*']),
         stmt('DocsKey', ['kms:GenerateDataKey', 'kms:Encrypt'], DOCS_KEY),
     )
