@@ -165,8 +165,9 @@ describe('a predefined AWS alias is resolved through list-aliases, never describ
 
 /**
  * The links on the `aws/s3` key, its ARN in the id written `aws/s3` (the alias ARN when the key is
- * not known, the key ARN when it is): the build's output and the SSE-KMS source bucket in the
- * pipeline account, and the deploy actions of the other account that read the build's output.
+ * not known, the key ARN when it is): the build's output, the SSE-KMS source bucket and the Lambda
+ * smoke test reading the build's output in the pipeline account, and the deploy actions of the
+ * other account that read the build's output.
  */
 function onAwsS3Key(
   decisions: Record<string, { decision: string; missing: readonly string[] }>,
@@ -194,6 +195,8 @@ const EXPECTED: Record<string, string> = {
   'webapp | Source/Source:s3-source.kms-decrypt:kms:Decrypt': 'Allowed',
   'webapp | Build/Build:codebuild-project.output-kms-generate-data-key:kms:GenerateDataKey':
     'Allowed',
+  // the Lambda function reads the build's output with the pipeline role's session
+  [`webapp | Test/SmokeTest:artifacts.input.kms-decrypt:kms:Decrypt:${KEY}`]: 'Allowed',
   [`webapp | DeployProd/CreateStack:artifacts.input.kms-decrypt:kms:Decrypt:${KEY}`]:
     'ImplicitlyDenied',
   [`webapp | DeployProd/PublishSite:artifacts.input.kms-decrypt:kms:Decrypt:${KEY}`]:
