@@ -119,6 +119,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'Connection.OwnerId': { description: 'the owner part of Config.FullRepositoryId' },
   'Connection.RepositoryName': { description: 'the repository part of Config.FullRepositoryId' },
+  'Connection.ProviderAction': {
+    description:
+      'the provider action a CodeStarSourceConnection source uses its connection for: never known (AWS documents the values of the ProviderAction key, not which a source action sends), so a context key it fills is tried absent and with every value the policies name, and another',
+  },
   'S3Source.BucketAccount': { description: 'the account owning the S3 source bucket, when known' },
   'S3Source.KeyArn': {
     description: 'the KMS key ARN of the S3 source object; absent when not SSE-KMS',
@@ -996,6 +1000,14 @@ function resolvePlaceholder(
         return absent('configuration `FullRepositoryId` is not `owner/repository`');
       return value(name === 'Connection.OwnerId' ? full.slice(0, slash) : full.slice(slash + 1));
     }
+    case 'Connection.ProviderAction':
+      // AWS lists the values of `ProviderAction` (GetBranch, StartUploadArchiveToS3,
+      // GetUploadArchiveToS3Status, GitPull...) but not which a source action's calls carry
+      // (https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html#permissions-reference-connections-use):
+      // in uncertainContext this makes the key one whose value no input gives (unknownContext)
+      return unknown(
+        'the provider action the source action uses the connection for (AWS documents the values of ProviderAction, such as GetBranch, StartUploadArchiveToS3 and GetUploadArchiveToS3Status, not which a CodeStarSourceConnection action sends)',
+      );
     case 'S3Source.BucketAccount':
       // Only used for resourceAccount: absent lets the evaluator fall back to its default.
       return maybe(facts.s3Source?.bucketAccount, 'the source bucket owner is not known');

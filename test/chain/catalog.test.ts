@@ -912,12 +912,17 @@ describe('expandRequirement: other providers', () => {
     });
     const a = links('connection.codestar-connections-use-connection', f);
     const b = links('connection.codeconnections-use-connection', f);
-    expect(a[0]!.context).toEqual({
+    // the repository is certain; AWS does not document the other keys for a source action
+    expect(a[0]!.context).toEqual({ 'codestar-connections:FullRepositoryId': 'octo/app' });
+    expect(a[0]!.uncertainContext).toEqual({
       'codestar-connections:BranchName': 'main',
-      'codestar-connections:FullRepositoryId': 'octo/app',
       'codestar-connections:OwnerId': 'octo',
+      'codestar-connections:ProviderPermissionsRequired': 'read_only',
       'codestar-connections:RepositoryName': 'app',
     });
+    expect(Object.keys(a[0]!.unknownContext ?? {})).toEqual([
+      'codestar-connections:ProviderAction',
+    ]);
     expect(b[0]!.action).toBe('codeconnections:UseConnection');
     expect(b[0]!.resource).toBe(a[0]!.resource);
   });
