@@ -123,6 +123,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       'the provider action a CodeStarSourceConnection source uses its connection for: never known (AWS documents the values of the ProviderAction key, not which a source action sends), so a context key it fills is tried absent and with every value the policies name, and another',
   },
+  'CloudFormation.RoleArn': {
+    description:
+      'the CloudFormation execution role of a CloudFormation action (Config.RoleArn); absent for CHANGE_SET_EXECUTE without it; unknown when it is not set in a mode AWS documents it as required for (CREATE_UPDATE, REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE)',
+  },
   'S3Source.BucketAccount': { description: 'the account owning the S3 source bucket, when known' },
   'S3Source.KeyArn': {
     description: 'the KMS key ARN of the S3 source object; absent when not SSE-KMS',
@@ -717,6 +721,14 @@ const maybe = (v: string | undefined, why: string): Resolved =>
 const known = (v: string | undefined, why: string): Resolved =>
   v !== undefined && v !== '' ? value(v) : unknown(why);
 
+/** The CloudFormation action modes AWS documents `RoleArn` as required for. */
+const ROLE_ARN_REQUIRED: ReadonlySet<string> = new Set([
+  'CREATE_UPDATE',
+  'REPLACE_ON_FAILURE',
+  'DELETE_ONLY',
+  'CHANGE_SET_REPLACE',
+]);
+
 /** The account field of an ARN (`arn:p:svc:region:account:...`), if any. */
 export function arnAccount(arn: string | undefined): string | undefined {
   if (arn === undefined || !arn.startsWith('arn:')) return undefined;
@@ -1008,6 +1020,19 @@ function resolvePlaceholder(
       return unknown(
         'the provider action the source action uses the connection for (AWS documents the values of ProviderAction, such as GetBranch, StartUploadArchiveToS3 and GetUploadArchiveToS3Status, not which a CodeStarSourceConnection action sends)',
       );
+    case 'CloudFormation.RoleArn': {
+      const role = cfg['RoleArn'];
+      if (role !== undefined && role !== '') return value(role);
+      const mode = cfg['ActionMode'] ?? '';
+      // "This property is required for the following action modes: CREATE_UPDATE,
+      // REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE"
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html)
+      return ROLE_ARN_REQUIRED.has(mode.toUpperCase())
+        ? unknown(
+            `configuration \`RoleArn\` is not set, and AWS documents it as required for ActionMode \`${mode}\` (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html): the action is not expected to run without a CloudFormation execution role, so it is not checked; set \`RoleArn\``,
+          )
+        : absent('configuration `RoleArn` is not set');
+    }
     case 'S3Source.BucketAccount':
       // Only used for resourceAccount: absent lets the evaluator fall back to its default.
       return maybe(facts.s3Source?.bucketAccount, 'the source bucket owner is not known');

@@ -947,6 +947,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   ActionRoleArn: 'arn:aws:iam::111111111111:role/x',
   PipelineRoleArn: 'arn:aws:iam::111111111111:role/x',
   'Config.RoleArn': 'arn:aws:iam::111111111111:role/x',
+  'CloudFormation.RoleArn': 'arn:aws:iam::111111111111:role/x',
   'StackSet.AdministrationRoleArn': 'arn:aws:iam::111111111111:role/x',
   'Config.ServiceRoleArnOverride': 'arn:aws:iam::111111111111:role/x',
   'CodeBuild.ServiceRoleArn': 'arn:aws:iam::111111111111:role/x',
