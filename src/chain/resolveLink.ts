@@ -1033,18 +1033,22 @@ function regionOfArn(arn: string): string | undefined {
 function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
   const trials = g.uncertain;
   if (!trials) return undefined;
+  // what matters is whether the call is allowed: denied implicitly one way and explicitly the
+  // other, it is denied either way
+  const allowed = decision === 'Allowed';
+  const differs = (d: string): boolean => (d === 'Allowed') !== allowed;
   const all: Record<string, string | readonly string[]> = {};
   for (const { key, values, tooMany } of trials) {
     if (tooMany) return [key];
     for (const v of values) {
       const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
-      if (r.decision !== decision) return [key];
+      if (differs(r.decision)) return [key];
     }
     if (values.length > 0) all[key.key] = values[0]!;
   }
   if (trials.length < 2) return undefined;
   const r = evaluate({ ...g.request, context: { ...g.request.context, ...all } });
-  return r.decision !== decision ? trials.map((t) => t.key) : undefined;
+  return differs(r.decision) ? trials.map((t) => t.key) : undefined;
 }
 
 /**

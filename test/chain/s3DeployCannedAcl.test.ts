@@ -23,8 +23,15 @@ const PUT_OBJECT = 'Deploy/PublishDocs:s3-deploy.put-object:s3:PutObject';
 type Stages = { actions: { name: string; configuration: Json }[] }[];
 
 /** The PublishDocs PutObject link, with a bucket policy statement and a CannedACL (or none). */
-function putObject(statement: object, cannedAcl: string | undefined) {
+function putObject(statement: object, cannedAcl: string | undefined, roleAllowCondition?: object) {
   return inScenarioCopy(SCENARIO, (dir) => {
+    if (roleAllowCondition)
+      editJson(join(dir, '111111111111/iam.json'), (doc) => {
+        for (const role of doc['RoleDetailList'] as Json[])
+          for (const p of (role['RolePolicyList'] ?? []) as Json[])
+            for (const st of (p['PolicyDocument'] as { Statement: Json[] }).Statement)
+              if (st['Sid'] === 'DocsBucketDeploy') st['Condition'] = roleAllowCondition;
+      });
     editJson(join(dir, BUCKET_FILE), (doc) => {
       const policy = JSON.parse(doc['Policy'] as string) as { Statement: unknown[] };
       policy.Statement.push(statement);
@@ -70,6 +77,19 @@ describe('an S3 deploy with CannedACL, against a bucket policy that tests s3:x-a
       Condition: { StringEquals: { 's3:x-amz-acl': 'public-read' } },
     };
     expect(putObject(denyPublic, 'bucket-owner-full-control').decision).toBe('Allowed');
+  });
+
+  it('is denied when it is denied either way, implicitly one way and explicitly the other', () => {
+    // with the ACL, the bucket policy denies it; without, the role's allow needs the ACL
+    const denyWithAcl = {
+      ...denyUnless('unused'),
+      Sid: 'DenyOwnerFullControl',
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    };
+    const onlyWithAcl = { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
+    const link = putObject(denyWithAcl, 'bucket-owner-full-control', onlyWithAcl);
+    expect(link.decision).not.toBe('Unknown');
+    expect(link.decision).not.toBe('Allowed');
   });
 
   it('is denied without CannedACL: the call then carries no ACL', () => {
