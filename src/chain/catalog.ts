@@ -162,6 +162,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'CodeBuild.EncryptionKeyArn': {
     description: 'the key ARN the project encrypts its outputs with, when known',
   },
+  'CodeBuild.EncryptedUpload': {
+    description:
+      "`true` when the build uploads objects encrypted with the project's key: the action's output artifacts, or an S3 secondary artifact without encryptionDisabled; absent when neither; unknown when the action has no output artifacts and the project or its secondary artifacts are not known",
+  },
   'CodeBuild.SubnetArn': { description: "the ARN of each subnet of the project's VPC", list: true },
   'CodeBuild.SecurityGroupArn': {
     description: "the ARN of each security group of the project's VPC configuration",
@@ -1097,6 +1101,16 @@ function resolvePlaceholder(
           ? `the project key \`${cb.encryptionKeyId}\` is not resolved to a key arn`
           : 'the project uses the AWS-managed key `aws/s3` of its account, whose arn is not known',
       );
+    case 'CodeBuild.EncryptedUpload':
+      // the output artifacts, and every S3 secondary artifact unless it sets encryptionDisabled
+      // ("Set to true if you do not want your output artifacts encrypted",
+      // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html),
+      // are encrypted with the project's key
+      if (facts.outputArtifacts.length > 0) return value('true');
+      if (!cb) return unknown(noProject);
+      if ((cb.secondaryArtifacts ?? []).some((a) => a.encrypted)) return value('true');
+      if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
+      return absent('the build uploads no output artifact and no encrypted S3 secondary artifact');
     case 'CodeBuild.SubnetArn':
       if (!cb) return unknown(noProject);
       return {
