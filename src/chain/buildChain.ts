@@ -111,6 +111,17 @@ export function buildPipelineLinks(
         push(notModelled(pipeline, stage.name, action, where, declaredAt));
       else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
         push(serviceManaged(facts, stage.name, action.name, where, declaredAt));
+      else if (action.provider === 'ElasticBeanstalk')
+        push(
+          beanstalkEnvironmentCalls(
+            facts,
+            action.roleArn ?? pipeline.roleArn,
+            stage.name,
+            action.name,
+            where,
+            declaredAt,
+          ),
+        );
 
       const keys = inputKeys(
         model,
@@ -336,6 +347,48 @@ function serviceManaged(
     unknown: [],
     unknownReason:
       "the stack set uses SERVICE_MANAGED permissions: StackSets deploys through its service-linked role and the `stacksets-exec-*` roles it creates in the target accounts, which needs trusted access between CloudFormation StackSets and AWS Organizations; whether it is enabled is in no input, so these roles are not checked (the action's own calls are)",
+  };
+}
+
+/**
+ * An Elastic Beanstalk deploy updates the environment with the caller's credentials: Beanstalk
+ * then calls, as the caller, the services the environment's resources live in (EC2, Auto
+ * Scaling, CloudFormation, Elastic Load Balancing, S3, CloudWatch, SNS, ...), which the
+ * CodePipeline action page grants wholesale
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Beanstalk.html,
+ * https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-user.html). The catalog
+ * checks the calls every deployment makes; which others an environment needs depends on its
+ * resources, which no input holds. So the action cannot be said to pass on what is checked: one
+ * Unknown link says what is not.
+ */
+function beanstalkEnvironmentCalls(
+  facts: ActionFacts,
+  caller: string | undefined,
+  stage: string,
+  action: string,
+  where: string,
+  declaredAt: { file: string; pointer: string },
+): LinkSpec {
+  const app = facts.configuration['ApplicationName'];
+  const env = facts.configuration['EnvironmentName'];
+  const named = (v: string | undefined, what: string): string =>
+    typeof v === 'string' && v !== '' ? v : `\${${what}}`;
+  return {
+    id: `${where}:action.beanstalk-environment-calls`,
+    requirement: 'action.beanstalk-environment-calls',
+    level: 'required',
+    stage,
+    action,
+    declaredAt,
+    principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
+    permission: '*',
+    resource: `arn:${facts.partition}:elasticbeanstalk:${facts.actionRegion}:${facts.actionAccount}:environment/${named(app, 'Config.ApplicationName')}/${named(env, 'Config.EnvironmentName')}`,
+    context: {},
+    purpose: `\`${where}\` (${facts.provider})`,
+    doc: 'https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-user.html',
+    unknown: [],
+    unknownReason:
+      "Elastic Beanstalk updates the environment with the caller's credentials and calls, as the caller, the services of the environment's resources (EC2, Auto Scaling, Elastic Load Balancing, S3, CloudWatch, SNS, ...); which of them it needs depends on the environment, which no input holds, so those calls are not checked (the calls every deployment makes are)",
   };
 }
 

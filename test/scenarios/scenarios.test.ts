@@ -510,6 +510,8 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       'platform-legacy': [
         `Deploy/Fleet:codedeploy.instance-get-object:s3:GetObject:arn:aws:s3:::platform-artifacts-${T}-${R}/platform-legacy/BundleSour/* Unknown`,
         'Deploy/Fleet:codedeploy.instance-kms-decrypt:kms:Decrypt Unknown',
+        // what Elastic Beanstalk calls for the environment's resources is in no input
+        'Deploy/Beanstalk:action.beanstalk-environment-calls Unknown',
       ],
     },
   },
