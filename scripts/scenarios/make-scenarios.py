@@ -362,7 +362,7 @@ def main():
                 '(`scripts/scenarios/baseline.py`) plus one mutation; the expected reports are in '
                 '`test/scenarios/expected/`.\n\n| scenario | what it shows |\n|---|---|\n')
         rows = [(n, SCENARIOS[n][0]) for n in names]
-        rows.append(('all-providers', 'three pipelines in one account covering every provider the catalog knows, with a cross-region action (the base of the catalog coverage test); every required link the snapshot can settle is allowed (the pipeline role has the documented Elastic Beanstalk grants on its awseb- stacks and on Auto Scaling), the rest are Unknown (ECS task definitions, CodeDeploy instance roles)'))
+        rows.append(('all-providers', 'three pipelines in one account covering every provider the catalog knows, with a cross-region action (the base of the catalog coverage test); every required link the snapshot can settle is allowed (the pipeline role has the documented Elastic Beanstalk grants on its awseb- stacks and on Auto Scaling), the rest are Unknown (ECS task definitions, CodeDeploy instance roles, what Elastic Beanstalk calls for the environment\'s resources)'))
         for n, about in sorted(rows):
             f.write(f'| `{n}` | {about} |\n')
 
