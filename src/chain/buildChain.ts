@@ -122,6 +122,16 @@ export function buildPipelineLinks(
             declaredAt,
           ),
         );
+      else {
+        const noRoleArn = cloudFormationRoleArnMissing(
+          facts,
+          stage.name,
+          action,
+          where,
+          declaredAt,
+        );
+        if (noRoleArn) push(noRoleArn);
+      }
 
       const keys = inputKeys(
         model,
@@ -391,6 +401,60 @@ function beanstalkEnvironmentCalls(
       "Elastic Beanstalk updates the environment with the caller's credentials and calls, as the caller, the services of the environment's resources (EC2, Auto Scaling, Elastic Load Balancing, S3, CloudWatch, SNS, ...); which of them it needs depends on the environment, which no input holds, so those calls are not checked (the calls every deployment makes are)",
   };
 }
+
+/**
+ * A CloudFormation action whose mode needs `RoleArn` and that has none: "This property is
+ * required for the following action modes: CREATE_UPDATE, REPLACE_ON_FAILURE, DELETE_ONLY,
+ * CHANGE_SET_REPLACE"
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html).
+ * The action fails whatever the policies say; the execution role's links are Unknown (the
+ * catalog's CloudFormation.RoleArn) and this link says why the action fails. A mode the input
+ * does not settle is left to those links.
+ */
+function cloudFormationRoleArnMissing(
+  facts: ActionFacts,
+  stage: string,
+  action: PipelineModel['stages'][number]['actions'][number],
+  where: string,
+  declaredAt: { file: string; pointer: string },
+): LinkSpec | undefined {
+  if (action.provider !== 'CloudFormation' || !isAwsOwned(action)) return undefined;
+  const cfg = facts.configuration;
+  const role = cfg['RoleArn'];
+  const mode = (cfg['ActionMode'] ?? '').toUpperCase();
+  if ((role !== undefined && role !== '') || !ROLE_ARN_REQUIRED_MODES.has(mode)) return undefined;
+  const stack = cfg['StackName'];
+  return {
+    id: `${where}:cloudformation.role-arn-required`,
+    requirement: 'cloudformation.role-arn-required',
+    level: 'required',
+    stage,
+    action: action.name,
+    declaredAt,
+    principal: { kind: 'service', name: 'codepipeline.amazonaws.com' },
+    permission: 'cloudformation:*',
+    resource: `arn:${facts.partition}:cloudformation:${facts.actionRegion}:${facts.actionAccount}:stack/${stack !== undefined && stack !== '' ? stack : '${Config.StackName}'}/*`,
+    context: {},
+    purpose: `\`${where}\` (${facts.provider})`,
+    doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
+    knownFailure: `configuration \`RoleArn\` is not set, and CloudFormation actions need it in ActionMode \`${cfg['ActionMode']}\` (the CloudFormation execution role the stack operations run as)`,
+    knownFailureBy: {
+      policyType: 'identity',
+      policy: `configuration RoleArn of ${where}`,
+      explicit: false,
+      location: declaredAt,
+    },
+    fix: `set \`RoleArn\` of \`${where}\` to the CloudFormation execution role (one that trusts cloudformation.amazonaws.com)`,
+  };
+}
+
+/** The CloudFormation action modes AWS documents `RoleArn` as required for (catalog.ts has the same list for the CloudFormation.RoleArn placeholder). */
+const ROLE_ARN_REQUIRED_MODES: ReadonlySet<string> = new Set([
+  'CREATE_UPDATE',
+  'REPLACE_ON_FAILURE',
+  'DELETE_ONLY',
+  'CHANGE_SET_REPLACE',
+]);
 
 function toSpec(
   link: ExpandedLink,

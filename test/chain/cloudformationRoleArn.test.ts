@@ -3,8 +3,8 @@
  * REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE"
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html).
  * Without it in one of those modes the execution role's links (iam:PassRole by the action role,
- * sts:AssumeRole by CloudFormation) are Unknown, naming the missing RoleArn: the action never
- * passes on links that were dropped. CHANGE_SET_EXECUTE does not apply RoleArn and needs none.
+ * sts:AssumeRole by CloudFormation) are Unknown, naming the missing RoleArn, and one link
+ * (cloudformation.role-arn-required) fails the action, saying why. CHANGE_SET_EXECUTE does not apply RoleArn and needs none.
  * Edits of the pass-cross-account scenario, whose `DeployProd/DeployStack` is CREATE_UPDATE.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +76,17 @@ describe('a CloudFormation action without RoleArn', () => {
         expect(l.why).toContain(`required for ActionMode \`${mode}\``);
         expect(l.resource).not.toContain(EXEC_ROLE);
       }
+      // and the action fails, saying why: the pipeline fails, not only unknown
+      const required = p.links.filter((l) => l.requirement === 'cloudformation.role-arn-required');
+      expect(required).toHaveLength(1);
+      expect(required[0]!.decision).toBe('ImplicitlyDenied');
+      expect(required[0]!.why).toContain(`need it in ActionMode \`${mode}\``);
+      expect(required[0]!.fix).toContain('set `RoleArn` of `DeployProd/DeployStack`');
+      expect(required[0]!.deniedBy[0]!.location).toMatchObject({
+        file: PIPELINE,
+        pointer: '/pipeline/stages/2/actions/0',
+      });
+      expect(p.verdict).toBe('fail');
     },
   );
 
@@ -86,5 +97,10 @@ describe('a CloudFormation action without RoleArn', () => {
       c['ChangeSetName'] = 'orders-api-changes';
     });
     expect(roleLinks(report)).toEqual([]);
+    expect(
+      report.pipelines[0]!.links.filter(
+        (l) => l.requirement === 'cloudformation.role-arn-required',
+      ),
+    ).toEqual([]);
   });
 });
