@@ -4,7 +4,7 @@
 # - platform-web: CodeCommit + GitHub connection (both CODEBUILD_CLONE_REF) -> CodeBuild in a VPC
 #   with an ECR build image pulled with the service role, a CodeCommit, an S3, a GitHub (through
 #   the connection) and a Bitbucket (token in a Secrets Manager secret) secondary source and an
-#   S3 secondary artifact of its own -> CloudFormation change set, manual approval with SNS,
+#   S3 secondary artifact of its own, and S3 build logs -> CloudFormation change set, manual approval with SNS,
 #   change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
@@ -42,6 +42,7 @@ REPO_WEB = f'arn:aws:codecommit:{R}:{T}:platform-web'
 REPO_SHARED = f'arn:aws:codecommit:{R}:{T}:platform-shared'
 DEPS_BUCKET = f'platform-build-deps-{T}'
 REPORTS_BUCKET = f'platform-build-reports-{T}'
+LOGS_BUCKET = f'platform-build-logs-{T}'
 TOPIC = f'arn:aws:sns:{R}:{T}:platform-approvals'
 STATE_MACHINE = f'arn:aws:states:{R}:{T}:stateMachine:platform-post-deploy'
 SMOKE_FN = f'arn:aws:lambda:{R}:{T}:function:platform-smoke-test'
@@ -124,6 +125,9 @@ def web_build_extra():
         stmt('SecondarySourceRepository', 'codecommit:GitPull', REPO_SHARED),
         stmt('SecondarySourceObjects', ['s3:GetObject', 's3:GetObjectVersion'], f'arn:aws:s3:::{DEPS_BUCKET}/toolchain/*'),
         stmt('SecondaryArtifactObjects', 's3:PutObject', f'arn:aws:s3:::{REPORTS_BUCKET}/*'),
+        # S3 build logs: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html
+        stmt('BuildLogObjects', 's3:PutObject', f'arn:aws:s3:::{LOGS_BUCKET}/platform-web/*'),
+        stmt('BuildLogBucket', ['s3:GetBucketAcl', 's3:GetBucketLocation'], f'arn:aws:s3:::{LOGS_BUCKET}'),
         # https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html
         stmt('SecondarySourceConnection', ['codeconnections:GetConnectionToken', 'codeconnections:GetConnection',
                                            'codestar-connections:GetConnectionToken', 'codestar-connections:GetConnection'], CONNECTION),
@@ -132,7 +136,7 @@ def web_build_extra():
     )
 
 
-def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=(), secondary_sources=(), secondary_artifacts=()):
+def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=(), secondary_sources=(), secondary_artifacts=(), s3_logs=None):
     p = {
         'name': name,
         'arn': arn_of('codebuild', f'project/{name}'),
@@ -152,7 +156,7 @@ def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, descrip
         'created': CREATED,
         'lastModified': CREATED,
         'badge': {'badgeEnabled': False},
-        'logsConfig': {'cloudWatchLogs': {'status': 'ENABLED'}, 's3Logs': {'status': 'DISABLED', 'encryptionDisabled': False}},
+        'logsConfig': {'cloudWatchLogs': {'status': 'ENABLED'}, 's3Logs': s3_logs or {'status': 'DISABLED', 'encryptionDisabled': False}},
         'projectVisibility': 'PRIVATE',
     }
     if vpc:
@@ -279,6 +283,7 @@ def all_providers():
     files[f'{T}/s3/{DOCS_BUCKET}.json'] = bucket_file(tls_only(DOCS_BUCKET), DOCS_KEY)
     files[f'{T}/s3/{DEPS_BUCKET}.json'] = bucket_file(tls_only(DEPS_BUCKET))
     files[f'{T}/s3/{REPORTS_BUCKET}.json'] = bucket_file(tls_only(REPORTS_BUCKET))
+    files[f'{T}/s3/{LOGS_BUCKET}.json'] = bucket_file(tls_only(LOGS_BUCKET))
     files[f'{T}/s3/{BUCKET_W}.json'] = dict(bucket_file(tls_only(BUCKET_W), KEY_W), LocationConstraint=W)
     files[f'{T}/{W}/kms/{KEY_W_ID}.json'] = kms_key(KEY_W_ID, T, 'platform pipeline artifacts (us-west-2)', key_policy([PIPE_ROLE]), region=W)
     files[f'{T}/{R}/codebuild.json'] = {'projects': [
@@ -300,7 +305,8 @@ def all_providers():
                 ],
                 secondary_artifacts=[
                     {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},
-                ]),
+                ],
+                s3_logs={'status': 'ENABLED', 'location': f'{LOGS_BUCKET}/platform-web', 'encryptionDisabled': False, 'bucketOwnerAccess': 'NONE'}),
     ], 'projectsNotFound': []}
     for name, stages in (('platform-containers', containers_stages()), ('platform-legacy', legacy_stages()), ('platform-web', web_stages())):
         files[f'{T}/{R}/codepipeline/{name}.json'] = pipeline_file(name, PIPE_ROLE, BUCKET, KEY, stages)

@@ -200,6 +200,7 @@ export function actionFacts(
           : {}),
         ...buildReferences(p, cfg['EnvironmentVariables']),
         ...secondaryFetches(p, partition),
+        ...s3LogsOf(p),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
@@ -1613,6 +1614,54 @@ function isConnectionArn(value: string): boolean {
   if (arn.region === '' || !isAccountId(arn.account)) return false;
   const id = arn.resource.startsWith('connection/') ? arn.resource.slice('connection/'.length) : '';
   return id !== '' && !id.includes('/') && !id.includes(':');
+}
+
+/**
+ * Where the build writes its S3 build logs, from the project's `logsConfig.s3Logs`
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html): only when
+ * its status is ENABLED (S3 logs are off unless a project turns them on,
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_LogsConfig.html). The location is
+ * `<bucket>/<prefix>` or `arn:aws:s3:::<bucket>/<prefix>`; the log objects' names under the
+ * prefix are the build's, so the resource is `<bucket>/<prefix>/*` (`<bucket>/*` without a
+ * prefix). A status or location the input does not settle makes the links Unknown, naming it.
+ */
+export function s3LogsOf(
+  project: CodeBuildProjectModel,
+): Pick<CodeBuildProjectFacts, 's3LogsBucket' | 's3LogsObjectKey' | 's3LogsUnknown'> {
+  const s3 = project.logsConfig?.s3Logs;
+  if (!s3) return {};
+  const at = project.location;
+  const place = `${at.file}#${at.pointer}/${at.pointer.startsWith('/Resources/') ? 'Properties/LogsConfig/S3Logs' : 'logsConfig/s3Logs'}`;
+  const label = `the S3 logs of project \`${project.name}\``;
+  const status = s3.status;
+  if (status === undefined || status === '')
+    return { s3LogsUnknown: `${label} have no status (${place})` };
+  if (PLACEHOLDER_PATTERN.test(status))
+    return {
+      s3LogsUnknown: `the status of ${label} is \`${status}\`, which the input does not settle`,
+    };
+  if (status.toUpperCase() === 'DISABLED') return {};
+  if (status.toUpperCase() !== 'ENABLED')
+    return {
+      s3LogsUnknown: `${label} have the status \`${status}\`, which is neither ENABLED nor DISABLED (${place})`,
+    };
+  const location = s3.location ?? '';
+  if (PLACEHOLDER_PATTERN.test(location))
+    return {
+      s3LogsUnknown: `the location of ${label} is \`${location}\`, which the input does not settle`,
+    };
+  const arn = parseArn(location);
+  const path = (arn && arn.service === 's3' ? arn.resource : location).replace(/^\/+|\/+$/g, '');
+  const slash = path.indexOf('/');
+  const bucket = slash < 0 ? path : path.slice(0, slash);
+  if (bucket === '' || (location.startsWith('arn:') && !(arn && arn.service === 's3')))
+    return {
+      s3LogsUnknown:
+        location === ''
+          ? `${label} are ENABLED but have no location, so the bucket the build writes them to is not known (${place})`
+          : `the location \`${location}\` of ${label} is neither \`<bucket>/<prefix>\` nor an S3 ARN (${place})`,
+    };
+  return { s3LogsBucket: bucket, s3LogsObjectKey: slash < 0 ? '*' : `${path.slice(slash + 1)}/*` };
 }
 
 /** Where a project's secondary source or artifact `i` is: `file#pointer`. */

@@ -234,6 +234,18 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       "the project's encryptionKey as configured, for a secondary artifact it encrypts; absent for the default aws/s3 or when the artifact sets encryptionDisabled",
     companionOf: 'CodeBuild.SecondaryArtifactObjectArn',
   },
+  'CodeBuild.S3LogsBucket': {
+    description:
+      "the bucket the build writes its S3 build logs to with the service role, when the project's `logsConfig.s3Logs` status is ENABLED (the bucket of its `location`); absent when S3 logs are not enabled",
+  },
+  'CodeBuild.S3LogsObjectKey': {
+    description:
+      "the keys of the S3 build logs in `CodeBuild.S3LogsBucket`: `<prefix>/*` of the location, `*` without a prefix (the names under it are the build's)",
+  },
+  'CodeBuild.S3LogsEncryptionHeader': {
+    description:
+      'the server-side encryption headers of an S3 build log upload: AWS documents that S3 build logs are encrypted unless encryptionDisabled is set, not with which key or header, so no input gives them (in uncertainContext: tried absent and with any value)',
+  },
   'CloneRef.CodeCommitRepositoryArn': {
     description: 'each CodeCommit repository cloned by the build (CODEBUILD_CLONE_REF inputs)',
     list: true,
@@ -1201,6 +1213,22 @@ function resolvePlaceholder(
         })),
       };
     }
+    // S3 build logs (actionFacts.ts s3LogsOf,
+    // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html)
+    case 'CodeBuild.S3LogsBucket':
+    case 'CodeBuild.S3LogsObjectKey':
+      if (!cb) return unknown(noProject);
+      if (cb.s3LogsUnknown) return unknown(cb.s3LogsUnknown);
+      return maybe(
+        name === 'CodeBuild.S3LogsBucket' ? cb.s3LogsBucket : cb.s3LogsObjectKey,
+        'the project does not write S3 build logs',
+      );
+    case 'CodeBuild.S3LogsEncryptionHeader':
+      // "By default S3 build logs are encrypted" (API_S3LogsConfig.html, encryptionDisabled):
+      // the key and the headers the upload sends are not documented
+      return unknown(
+        'the server-side encryption headers of the S3 build log upload (AWS documents that S3 build logs are encrypted unless encryptionDisabled is set, not with which key or header: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html)',
+      );
     case 'CloneRef.CodeCommitRepositoryArn':
       if (facts.cloneRefUnknown) return unknown(facts.cloneRefUnknown);
       return {

@@ -263,6 +263,12 @@ export interface CodeBuildProjectFacts {
   readonly secondaryArtifacts?: readonly CodeBuildSecondaryArtifact[];
   /** set when the input does not settle a secondary artifact's type or bucket: why */
   readonly secondaryArtifactsUnknown?: string;
+  /** the bucket the build writes its S3 build logs to when `logsConfig.s3Logs.status` is ENABLED */
+  readonly s3LogsBucket?: string;
+  /** the keys of those logs in `s3LogsBucket`: `<prefix>/*` (`*` without a prefix) */
+  readonly s3LogsObjectKey?: string;
+  /** set when the input does not settle whether, or where, the build writes S3 logs: why */
+  readonly s3LogsUnknown?: string;
 }
 
 /** An S3 secondary artifact of a CodeBuild project. */
