@@ -173,6 +173,17 @@ describe('catalog files', () => {
     }
   });
 
+  /**
+   * `key` (lower-cased) is one of `keys`, or fills one written with a variable part
+   * (`kms:encryptioncontext:${encryptioncontextkey}` takes `kms:encryptioncontext:aws:sns:topicarn`)
+   */
+  function knownKey(keys: readonly string[], key: string): boolean {
+    return keys.some((k) => {
+      const at = k.indexOf('${');
+      return at < 0 ? k === key : key.startsWith(k.slice(0, at)) && key.length > at;
+    });
+  }
+
   it('use condition keys that exist', () => {
     const globals = new Set([
       'aws:calledvia',
@@ -194,7 +205,7 @@ describe('catalog files', () => {
           string,
           unknown
         >;
-        expect(Object.hasOwn(keys, lower), `${e.id}: ${key}`).toBe(true);
+        expect(knownKey(Object.keys(keys), lower), `${e.id}: ${key}`).toBe(true);
       }
     }
   });
@@ -227,7 +238,7 @@ describe('catalog files', () => {
         for (const key of keys) {
           const lower = key.toLowerCase();
           if (lower.startsWith('aws:')) continue;
-          expect(has.has(lower), `${e.id}: ${action} has no \`${key}\``).toBe(true);
+          expect(knownKey([...has], lower), `${e.id}: ${action} has no \`${key}\``).toBe(true);
         }
       }
     }

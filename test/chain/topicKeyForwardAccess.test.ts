@@ -80,6 +80,21 @@ describe('the KMS calls SNS makes for a Manual approval publishing to an encrypt
     ]);
   });
 
+  it('carry the encryption context SNS sends: the topic ARN (aws:sns:topicArn)', () => {
+    const forTopic = (topic: string) => ({
+      ...PUBLISHER,
+      Sid: 'PublisherForTopic',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topic } },
+    });
+    expect(kmsLinks([forTopic('arn:aws:sns:us-east-1:111111111111:orders-api-approvals')])).toEqual(
+      [`kms:GenerateDataKey Allowed ${KEY}`, `kms:Decrypt Allowed ${KEY}`],
+    );
+    expect(kmsLinks([forTopic('arn:aws:sns:us-east-1:111111111111:another-topic')])).toEqual([
+      `kms:GenerateDataKey ImplicitlyDenied ${KEY}`,
+      `kms:Decrypt ImplicitlyDenied ${KEY}`,
+    ]);
+  });
+
   it('are still denied by a key policy that only lets the key be used via S3', () => {
     const viaS3 = {
       ...PUBLISHER,
