@@ -20,6 +20,7 @@ import {
   type Producers,
 } from './actionFacts.js';
 import {
+  ROLE_ARN_REQUIRED,
   fillKnown,
   isPipelineScoped,
   isPrincipalList,
@@ -107,30 +108,25 @@ export function buildPipelineLinks(
       if (isRule) {
         const notChecked = ruleNotChecked(pipeline, stage.name, action, where, declaredAt);
         if (notChecked) push(notChecked);
-      } else if (!isAwsOwned(action) || !MODELLED.has(action.provider))
-        push(notModelled(pipeline, stage.name, action, where, declaredAt));
-      else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
-        push(serviceManaged(facts, stage.name, action.name, where, declaredAt));
-      else if (action.provider === 'ElasticBeanstalk')
-        push(
-          beanstalkEnvironmentCalls(
-            facts,
-            action.roleArn ?? pipeline.roleArn,
-            stage.name,
-            action.name,
-            where,
-            declaredAt,
-          ),
-        );
-      else {
-        const noRoleArn = cloudFormationRoleArnMissing(
-          facts,
-          stage.name,
-          action,
+      } else {
+        const at: ActionPlace = {
+          stage: stage.name,
+          action: action.name,
           where,
           declaredAt,
-        );
-        if (noRoleArn) push(noRoleArn);
+          provider: action.provider,
+        };
+        const caller = action.roleArn ?? pipeline.roleArn;
+        if (!isAwsOwned(action) || !MODELLED.has(action.provider))
+          push(notModelled(at, action, caller));
+        else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
+          push(serviceManaged(at, facts));
+        else if (action.provider === 'ElasticBeanstalk')
+          push(beanstalkEnvironmentCalls(at, facts, caller));
+        else if (action.provider === 'CloudFormation') {
+          const noRoleArn = cloudFormationRoleArnMissing(at, facts);
+          if (noRoleArn) push(noRoleArn);
+        }
       }
 
       const keys = inputKeys(
@@ -288,35 +284,63 @@ function unsettled(
   };
 }
 
+/** Where an action's structural link (one the catalog does not make) is declared. */
+interface ActionPlace {
+  readonly stage: string;
+  readonly action: string;
+  readonly where: string;
+  readonly declaredAt: { file: string; pointer: string };
+  /** the provider, as the link's purpose names it */
+  readonly provider: string;
+}
+
+/**
+ * A required link of one action that the catalog does not make: an Unknown that says what is
+ * not checked, or a failure known from the configuration. `fields` gives who, what and why.
+ */
+function actionLink(
+  at: ActionPlace,
+  requirement: string,
+  fields: Pick<LinkSpec, 'principal' | 'permission' | 'resource' | 'doc'> &
+    Partial<Pick<LinkSpec, 'unknownReason' | 'knownFailure' | 'knownFailureBy' | 'fix'>>,
+): LinkSpec {
+  return {
+    id: `${at.where}:${requirement}`,
+    requirement,
+    level: 'required',
+    stage: at.stage,
+    action: at.action,
+    declaredAt: at.declaredAt,
+    context: {},
+    purpose: `\`${at.where}\` (${at.provider})`,
+    ...(fields.unknownReason !== undefined ? { unknown: [] } : {}),
+    ...fields,
+  };
+}
+
+/** A configuration value as a resource part: the value, or the placeholder that stands for it. */
+function configPart(facts: ActionFacts, key: string): string {
+  const v = facts.configuration[key];
+  return v !== undefined && v !== '' ? v : `\${Config.${key}}`;
+}
+
 /**
  * An action whose provider the catalog does not know (a custom or third-party action, or an AWS
  * provider permchain has no requirements for): its artifact links are checked, but not what the
  * provider itself calls, so the action cannot be said to pass. One Unknown link says so.
  */
 function notModelled(
-  pipeline: PipelineModel,
-  stage: string,
+  at: ActionPlace,
   action: PipelineModel['stages'][number]['actions'][number],
-  where: string,
-  declaredAt: { file: string; pointer: string },
+  caller: string | undefined,
 ): LinkSpec {
-  const caller = action.roleArn ?? pipeline.roleArn;
-  return {
-    id: `${where}:action.provider-not-modelled`,
-    requirement: 'action.provider-not-modelled',
-    level: 'required',
-    stage,
-    action: action.name,
-    declaredAt,
+  return actionLink(at, 'action.provider-not-modelled', {
     principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
     permission: '*',
     resource: '*',
-    context: {},
-    purpose: `\`${where}\` (${action.provider})`,
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',
-    unknown: [],
     unknownReason: `the provider \`${action.owner}/${action.provider}\` (${action.category}) is not in permchain's requirement catalog, so what it calls is not checked (its artifact links are)`,
-  };
+  });
 }
 
 /**
@@ -330,34 +354,19 @@ function notModelled(
  * Whether trusted access is enabled is in no input, and the target accounts are organizational
  * units: the action's own calls are checked, this is one Unknown link.
  */
-function serviceManaged(
-  facts: ActionFacts,
-  stage: string,
-  action: string,
-  where: string,
-  declaredAt: { file: string; pointer: string },
-): LinkSpec {
+function serviceManaged(at: ActionPlace, facts: ActionFacts): LinkSpec {
   const p = facts.partition;
-  return {
-    id: `${where}:action.stackset-service-managed`,
-    requirement: 'action.stackset-service-managed',
-    level: 'required',
-    stage,
-    action,
-    declaredAt,
+  return actionLink(at, 'action.stackset-service-managed', {
     principal: {
       kind: 'role',
       arn: `arn:${p}:iam::${facts.actionAccount}:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`,
     },
     permission: 'sts:AssumeRole',
     resource: `arn:${p}:iam::*:role/stacksets-exec-*`,
-    context: {},
-    purpose: `\`${where}\` (${facts.provider})`,
     doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-enable-trusted-access.html',
-    unknown: [],
     unknownReason:
       "the stack set uses SERVICE_MANAGED permissions: StackSets deploys through its service-linked role and the `stacksets-exec-*` roles it creates in the target accounts, which needs trusted access between CloudFormation StackSets and AWS Organizations; whether it is enabled is in no input, so these roles are not checked (the action's own calls are)",
-  };
+  });
 }
 
 /**
@@ -372,89 +381,49 @@ function serviceManaged(
  * Unknown link says what is not.
  */
 function beanstalkEnvironmentCalls(
+  at: ActionPlace,
   facts: ActionFacts,
   caller: string | undefined,
-  stage: string,
-  action: string,
-  where: string,
-  declaredAt: { file: string; pointer: string },
 ): LinkSpec {
-  const app = facts.configuration['ApplicationName'];
-  const env = facts.configuration['EnvironmentName'];
-  const named = (v: string | undefined, what: string): string =>
-    typeof v === 'string' && v !== '' ? v : `\${${what}}`;
-  return {
-    id: `${where}:action.beanstalk-environment-calls`,
-    requirement: 'action.beanstalk-environment-calls',
-    level: 'required',
-    stage,
-    action,
-    declaredAt,
+  return actionLink(at, 'action.beanstalk-environment-calls', {
     principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
     permission: '*',
-    resource: `arn:${facts.partition}:elasticbeanstalk:${facts.actionRegion}:${facts.actionAccount}:environment/${named(app, 'Config.ApplicationName')}/${named(env, 'Config.EnvironmentName')}`,
-    context: {},
-    purpose: `\`${where}\` (${facts.provider})`,
+    resource: `arn:${facts.partition}:elasticbeanstalk:${facts.actionRegion}:${facts.actionAccount}:environment/${configPart(facts, 'ApplicationName')}/${configPart(facts, 'EnvironmentName')}`,
     doc: 'https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-user.html',
-    unknown: [],
     unknownReason:
       "Elastic Beanstalk updates the environment with the caller's credentials and calls, as the caller, the services of the environment's resources (EC2, Auto Scaling, Elastic Load Balancing, S3, CloudWatch, SNS, ...); which of them it needs depends on the environment, which no input holds, so those calls are not checked (the calls every deployment makes are)",
-  };
+  });
 }
 
 /**
- * A CloudFormation action whose mode needs `RoleArn` and that has none: "This property is
- * required for the following action modes: CREATE_UPDATE, REPLACE_ON_FAILURE, DELETE_ONLY,
- * CHANGE_SET_REPLACE"
- * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html).
+ * A CloudFormation action whose mode needs `RoleArn` and that has none (ROLE_ARN_REQUIRED, the
+ * modes the action reference lists,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html).
  * The action fails whatever the policies say; the execution role's links are Unknown (the
  * catalog's CloudFormation.RoleArn) and this link says why the action fails. A mode the input
  * does not settle is left to those links.
  */
-function cloudFormationRoleArnMissing(
-  facts: ActionFacts,
-  stage: string,
-  action: PipelineModel['stages'][number]['actions'][number],
-  where: string,
-  declaredAt: { file: string; pointer: string },
-): LinkSpec | undefined {
-  if (action.provider !== 'CloudFormation' || !isAwsOwned(action)) return undefined;
+function cloudFormationRoleArnMissing(at: ActionPlace, facts: ActionFacts): LinkSpec | undefined {
   const cfg = facts.configuration;
+  const mode = cfg['ActionMode'] ?? '';
   const role = cfg['RoleArn'];
-  const mode = (cfg['ActionMode'] ?? '').toUpperCase();
-  if ((role !== undefined && role !== '') || !ROLE_ARN_REQUIRED_MODES.has(mode)) return undefined;
-  const stack = cfg['StackName'];
-  return {
-    id: `${where}:cloudformation.role-arn-required`,
-    requirement: 'cloudformation.role-arn-required',
-    level: 'required',
-    stage,
-    action: action.name,
-    declaredAt,
+  if ((role !== undefined && role !== '') || !ROLE_ARN_REQUIRED.has(mode.toUpperCase()))
+    return undefined;
+  return actionLink(at, 'cloudformation.role-arn-required', {
     principal: { kind: 'service', name: 'codepipeline.amazonaws.com' },
     permission: 'cloudformation:*',
-    resource: `arn:${facts.partition}:cloudformation:${facts.actionRegion}:${facts.actionAccount}:stack/${stack !== undefined && stack !== '' ? stack : '${Config.StackName}'}/*`,
-    context: {},
-    purpose: `\`${where}\` (${facts.provider})`,
+    resource: `arn:${facts.partition}:cloudformation:${facts.actionRegion}:${facts.actionAccount}:stack/${configPart(facts, 'StackName')}/*`,
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
-    knownFailure: `configuration \`RoleArn\` is not set, and CloudFormation actions need it in ActionMode \`${cfg['ActionMode']}\` (the CloudFormation execution role the stack operations run as)`,
+    knownFailure: `configuration \`RoleArn\` is not set, and CloudFormation actions need it in ActionMode \`${mode}\` (the CloudFormation execution role the stack operations run as)`,
     knownFailureBy: {
       policyType: 'identity',
-      policy: `configuration RoleArn of ${where}`,
+      policy: `configuration RoleArn of ${at.where}`,
       explicit: false,
-      location: declaredAt,
+      location: at.declaredAt,
     },
-    fix: `set \`RoleArn\` of \`${where}\` to the CloudFormation execution role (one that trusts cloudformation.amazonaws.com)`,
-  };
+    fix: `set \`RoleArn\` of \`${at.where}\` to the CloudFormation execution role (one that trusts cloudformation.amazonaws.com)`,
+  });
 }
-
-/** The CloudFormation action modes AWS documents `RoleArn` as required for (catalog.ts has the same list for the CloudFormation.RoleArn placeholder). */
-const ROLE_ARN_REQUIRED_MODES: ReadonlySet<string> = new Set([
-  'CREATE_UPDATE',
-  'REPLACE_ON_FAILURE',
-  'DELETE_ONLY',
-  'CHANGE_SET_REPLACE',
-]);
 
 function toSpec(
   link: ExpandedLink,

@@ -737,8 +737,11 @@ const maybe = (v: string | undefined, why: string): Resolved =>
 const known = (v: string | undefined, why: string): Resolved =>
   v !== undefined && v !== '' ? value(v) : unknown(why);
 
-/** The CloudFormation action modes AWS documents `RoleArn` as required for. */
-const ROLE_ARN_REQUIRED: ReadonlySet<string> = new Set([
+/**
+ * The CloudFormation action modes AWS documents `RoleArn` as required for
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html).
+ */
+export const ROLE_ARN_REQUIRED: ReadonlySet<string> = new Set([
   'CREATE_UPDATE',
   'REPLACE_ON_FAILURE',
   'DELETE_ONLY',
