@@ -157,6 +157,8 @@ export function applyBaseline(
   const byName = pipelinesByName(all);
   const arns = new Set(all.map((p) => p.arn));
   const analyzed = new Set(report.pipelines.map((p) => p.arn));
+  // the pipelines of the input not analyzed (--pipeline): none in the usual run
+  const unanalyzed = all.filter((p) => !analyzed.has(p.arn));
   const ambiguous = new Map<BaselineEntry, readonly string[]>();
   for (const e of baseline.entries) {
     const named = byName.get(e.pipeline);
@@ -214,8 +216,7 @@ export function applyBaseline(
     // an entry of a pipeline of the input that was not analyzed (--pipeline) may still match
     stale: sortBaselineEntries(
       baseline.entries.filter(
-        (e) =>
-          !used.has(e) && !all.some((p) => !analyzed.has(p.arn) && namesPipeline(e, p, byName)),
+        (e) => !used.has(e) && !unanalyzed.some((p) => namesPipeline(e, p, byName)),
       ),
     ),
     changed: sortBaselineEntries([...changed.keys()]).map((entry) => ({
