@@ -1030,13 +1030,19 @@ function regionOfArn(arn: string): string | undefined {
  * with every uncertain key set at once to its first value (conditions that need two keys
  * together). Returns the keys that change the decision.
  */
+/**
+ * Whether two decisions give the same outcome: allowed, or denied (implicitly one way and
+ * explicitly the other, a call is denied either way). What the input does not settle matters
+ * only when it changes the outcome.
+ */
+function sameOutcome(a: string, b: string): boolean {
+  return (a === 'Allowed') === (b === 'Allowed');
+}
+
 function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
   const trials = g.uncertain;
   if (!trials) return undefined;
-  // what matters is whether the call is allowed: denied implicitly one way and explicitly the
-  // other, it is denied either way
-  const allowed = decision === 'Allowed';
-  const differs = (d: string): boolean => (d === 'Allowed') !== allowed;
+  const differs = (d: string): boolean => !sameOutcome(d, decision);
   const all: Record<string, string | readonly string[]> = {};
   for (const { key, values, tooMany } of trials) {
     if (tooMany) return [key];
@@ -1293,7 +1299,7 @@ function idDependence(
     }
     const ids = [OTHER_ID, ...[...named.keys()].sort()];
     for (const id of ids) {
-      if (evaluate(withId(g.request, arn, id)).decision === decision) continue;
+      if (sameOutcome(evaluate(withId(g.request, arn, id)).decision, decision)) continue;
       const unknownId = `no input gives the id of ${arn.what} \`${arn.name}\`, assigned when it is created`;
       const m =
         named.get(id) ??
@@ -1409,7 +1415,7 @@ function standInMatters(g: Gathered, decision: string): boolean {
   look(r.sessionPolicy);
   for (const level of [...(r.scps ?? []), ...(r.rcps ?? [])]) for (const p of level) look(p);
   for (const suffix of [...suffixes].sort()) {
-    if (evaluate({ ...r, resource: stem + suffix }).decision !== decision) return true;
+    if (!sameOutcome(evaluate({ ...r, resource: stem + suffix }).decision, decision)) return true;
   }
   return false;
 }
@@ -1478,7 +1484,9 @@ function settleUnplaced(g: Gathered, decision: string): void {
       levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
     );
     tries.push(levels.map((l) => [...l, ...extra]));
-    const stable = tries.every((t) => evaluate({ ...r, [field]: t }).decision === decision);
+    const stable = tries.every((t) =>
+      sameOutcome(evaluate({ ...r, [field]: t }).decision, decision),
+    );
     if (stable) for (const u of unplaced) g.missing.delete(u.file);
   }
 }

@@ -270,4 +270,35 @@ describe('stacks (all-providers, platform-web)', () => {
       expect(l.why).toContain('no input gives the id of stack `platform-web`');
     }
   });
+
+  it('a stack call denied either way (no allow; a Deny naming one id) is denied, not Unknown', () => {
+    const ls = links((dir) =>
+      editStatement(join(dir, IAM), 'platform-pipeline-role', 'CloudFormationStacks', (s) => {
+        // the allow no longer names the stack; a deny names it with one id
+        s.Resource = (s.Resource as string[]).filter((r) => r !== `${STACK}/*`);
+        if ((s.Resource as string[]).length === 0) s.Resource = 'arn:aws:s3:::nothing';
+      }),
+    );
+    const onStack = (xs: readonly ReportLink[]) => xs.filter((l) => l.resource === `${STACK}/*`);
+    const denied = onStack(ls);
+    expect(denied.length).toBeGreaterThan(0);
+    for (const l of denied) expect(l.decision, l.id).toBe('ImplicitlyDenied');
+    const withDeny = onStack(
+      links((dir) => {
+        editStatement(join(dir, IAM), 'platform-pipeline-role', 'CloudFormationStacks', (s) => {
+          s.Resource = (s.Resource as string[]).filter((r) => r !== `${STACK}/*`);
+          if ((s.Resource as string[]).length === 0) s.Resource = 'arn:aws:s3:::nothing';
+        });
+        addStatement(join(dir, IAM), 'platform-pipeline-role', {
+          Sid: 'DenyOneStack',
+          Effect: 'Deny',
+          Action: 'cloudformation:*',
+          Resource: `${STACK}/${ID}`,
+        });
+      }),
+    );
+    expect(withDeny.map((l) => l.id)).toEqual(denied.map((l) => l.id));
+    // with the made-up id the call is denied implicitly, with the named id explicitly: denied
+    for (const l of withDeny) expect(l.decision, l.id).toBe('ImplicitlyDenied');
+  });
 });

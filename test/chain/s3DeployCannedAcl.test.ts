@@ -88,8 +88,9 @@ describe('an S3 deploy with CannedACL, against a bucket policy that tests s3:x-a
     };
     const onlyWithAcl = { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
     const link = putObject(denyWithAcl, 'bucket-owner-full-control', onlyWithAcl);
-    expect(link.decision).not.toBe('Unknown');
-    expect(link.decision).not.toBe('Allowed');
+    // reported as evaluated without the key (the catalog's context): no allow
+    expect(link.decision).toBe('ImplicitlyDenied');
+    expect(link.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
   });
 
   it('is denied without CannedACL: the call then carries no ACL', () => {
