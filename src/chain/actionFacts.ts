@@ -527,15 +527,18 @@ function rulesStarting(
   let unread: EventRuleModel | undefined;
   for (const rule of events.rules.values()) {
     if (rule.state === 'DISABLED') continue;
-    if (!ruleMayMatch(rule, changes)) continue;
     if (rule.targets === undefined) {
+      if (!ruleMayMatch(rule, changes)) continue;
       // the rule's targets are not in the input: it may start this pipeline, with a role that
       // is not known (its trigger links are Unknown, naming events.json)
       out.push({ label: rule.name, facts: rule.arn ? { arn: rule.arn } : {} });
       unread ??= rule;
       continue;
     }
+    // the targets first: a rule that starts other pipelines only is not this one's, whatever
+    // its pattern (which is then not read)
     const targets = rule.targets.filter((t) => t.arn === pipelineArn);
+    if (targets.length === 0 || !ruleMayMatch(rule, changes)) continue;
     for (const target of targets) {
       out.push({
         label:
@@ -679,14 +682,39 @@ function ruleMayMatch(rule: EventRuleModel, changes: readonly ChangeEvent[] | un
   const pattern = rule.eventPattern;
   if (pattern === undefined || pattern === '')
     return rule.scheduleExpression === undefined || rule.scheduleExpression === '';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(pattern);
-  } catch {
-    return true;
-  }
-  if (!isPlainObject(parsed)) return true;
+  const parsed = parsedPattern(rule, pattern);
+  if (parsed === UNREADABLE_PATTERN) return true;
   return changes.some((e) => patternMayMatch(parsed, e, []));
+}
+
+/** A rule's event pattern that is not JSON, or not a JSON object: it may match anything. */
+const UNREADABLE_PATTERN = Symbol('unreadable event pattern');
+
+/**
+ * Each rule's event pattern, parsed once (a region's rules are compared with the change events
+ * of every source action that a rule targets): keyed by the rule object, with the pattern text
+ * it was parsed from, so a rule is never compared on another text than its own.
+ */
+const parsedPatterns = new WeakMap<
+  EventRuleModel,
+  { readonly text: string; readonly parsed: Record<string, unknown> | typeof UNREADABLE_PATTERN }
+>();
+
+function parsedPattern(
+  rule: EventRuleModel,
+  text: string,
+): Record<string, unknown> | typeof UNREADABLE_PATTERN {
+  const cached = parsedPatterns.get(rule);
+  if (cached !== undefined && cached.text === text) return cached.parsed;
+  let parsed: Record<string, unknown> | typeof UNREADABLE_PATTERN = UNREADABLE_PATTERN;
+  try {
+    const json: unknown = JSON.parse(text);
+    if (isPlainObject(json)) parsed = json;
+  } catch {
+    // not JSON: may match
+  }
+  parsedPatterns.set(rule, { text, parsed });
+  return parsed;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
