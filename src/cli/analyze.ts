@@ -180,7 +180,7 @@ export function runAnalyze(
   const analyzeOptions = { pipelines: opts.pipeline, artifacts: loaded.artifacts };
   // warnings that bear on the gate: shown on stderr whatever the format
   const gateWarnings: Problem[] = [];
-  const none = noPipelinesProblem(loaded, input, opts, io.cwd);
+  const none = noPipelinesProblem(loaded, input, opts);
   if (none) gateWarnings.push(none);
 
   // The JSON report alone (the usual CI case) is written pipeline by pipeline as each is

@@ -131,7 +131,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       for (const p of [...loaded.problems, ...report.problems])
         problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
       // a side with no pipeline at all compares nothing: say so rather than report no change
-      const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines }, io.cwd);
+      const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) {
         warnings.push({ ...none, file: arg, message: `(${sideName} \`${arg}\`) ${none.message}` });
         noPipelines.push(sideName);

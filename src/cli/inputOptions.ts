@@ -3,7 +3,6 @@
  * input the gate later analyzes, or its link ids would not match), and the loading they lead to:
  * the input itself, templates laid over it, and artifact folders.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   parseArtifactOption,
@@ -122,24 +121,14 @@ export function noPipelinesProblem(
   loaded: LoadedAnalysisInput,
   input: string | undefined,
   opts: Partial<InputCliOptions> & { readonly pipeline?: readonly string[] },
-  cwd: string = process.cwd(),
 ): Problem | undefined {
   if ((opts.pipeline?.length ?? 0) > 0) return undefined;
   if (loaded.problems.some((p) => p.severity === 'error' && p.id.startsWith('input.')))
     return undefined;
   if (listPipelines(loaded.model).length > 0) return undefined;
-  // a template or stacks file given by name that could not be read (a syntax error) already
-  // says why nothing was analyzed
-  const given = [input, opts.stacks, opts.template].flatMap((f) =>
-    f === undefined ? [] : [resolve(cwd, f)],
-  );
-  const unreadable = (p: Problem): boolean =>
-    p.severity === 'error' &&
-    p.pointer === '' &&
-    p.file !== undefined &&
-    // loaders name files relative to the process's folder, which a caller's cwd may not be
-    (given.includes(resolve(cwd, p.file)) || given.includes(resolve(p.file)));
-  if (loaded.problems.some(unreadable) || loaded.model.problems.some(unreadable)) return undefined;
+  // a pipeline, template or stacks file that could not be read already says why nothing was
+  // analyzed: "check the path" would send the user the wrong way
+  if ([...loaded.problems, ...loaded.model.problems].some(unreadableInput)) return undefined;
   const name = input ?? opts.stacks ?? opts.template;
   return {
     ...(name !== undefined ? { file: name } : {}),
@@ -150,4 +139,13 @@ export function noPipelinesProblem(
     id: 'input.no-pipelines',
     severity: 'warning',
   };
+}
+
+/** An error that a file which may hold pipelines could not be read at all. */
+function unreadableInput(p: Problem): boolean {
+  if (p.severity !== 'error') return false;
+  if (p.id === 'template.syntax.invalid' || p.id === 'stacks.file.invalid') return true;
+  return (
+    p.id === 'snapshot.json.invalid' && p.file !== undefined && /(^|\/)codepipeline\//.test(p.file)
+  );
 }

@@ -543,7 +543,7 @@ describe('an input with no pipeline', () => {
     expect(demoRun.err).not.toContain('no pipelines found');
   });
 
-  it('not when the template or stacks file given could not be read: its error says why', async () => {
+  it('not when a pipeline, template or stacks file could not be read: its error says why', async () => {
     const dir = tempDir('syntax');
     const file = join(dir, 'broken.yaml');
     writeFileSync(
@@ -562,6 +562,13 @@ describe('an input with no pipeline', () => {
       expect(lines[0]).toMatch(/^error: (.*\/)?broken\.yaml: .*line 3, column 1: /);
       expect(r.err).not.toContain('no pipelines found');
     }
+    // nor for a snapshot whose only pipeline file is not JSON
+    mkdirSync(join(dir, 'snap', '111111111111', 'us-east-1', 'codepipeline'), { recursive: true });
+    writeFileSync(join(dir, 'snap', '111111111111', 'us-east-1', 'codepipeline', 'p.json'), '{');
+    const snap = await cli(dir, 'analyze', 'snap', '--format', 'json');
+    expect(snap.code).toBe(2);
+    expect(snap.err).toContain('codepipeline/p.json: not valid json');
+    expect(snap.err).not.toContain('no pipelines found');
   });
 
   it('diff says so for the side that has none', async () => {
