@@ -62,23 +62,25 @@ export function escapeXmlAttr(s: string): string {
 type CaseId = (classname: string, name: string) => string;
 
 function caseIds(): CaseId {
-  // keyed as written (escaped), so two values XML shows alike count as one
-  const key = (classname: string, name: string): string =>
-    breakWorkflowCommands(escapeXmlAttr(classname)) +
-    '\u0000' +
-    breakWorkflowCommands(escapeXmlAttr(name));
+  // keyed as written: escaped, and as the document's breakWorkflowCommands leaves it, so two
+  // values XML shows alike count as one (`##[` and `#\u200b#[` both read `#\u200b#[`)
   const used = new Set<string>();
   const last = new Map<string, number>();
   return (classname, name) => {
-    let n = last.get(key(classname, name)) ?? 0;
-    let unique: string;
+    const cls = escapeXmlAttr(classname);
+    const base = escapeXmlAttr(name);
+    const key = breakWorkflowCommands(cls) + '\u0000' + breakWorkflowCommands(base);
+    let n = last.get(key) ?? 0;
+    // ` (n)` escapes to itself and adds no workflow command: it is appended to the escaped
+    // name and to its key alike
+    let suffix: string;
     do {
       n++;
-      unique = n === 1 ? name : `${name} (${n})`;
-    } while (used.has(key(classname, unique)));
-    last.set(key(classname, name), n);
-    used.add(key(classname, unique));
-    return `classname="${escapeXmlAttr(classname)}" name="${escapeXmlAttr(unique)}"`;
+      suffix = n === 1 ? '' : ` (${n})`;
+    } while (used.has(key + suffix));
+    last.set(key, n);
+    used.add(key + suffix);
+    return `classname="${cls}" name="${base}${suffix}"`;
   };
 }
 

@@ -105,6 +105,26 @@ describe('junit: test-case identities', () => {
     expect(findAll(root, 'testcase')).toHaveLength(3);
   });
 
+  it('number names that read alike once workflow commands are broken (`##[` as `#\u200b#[`)', () => {
+    const problem = {
+      file: 'a.json',
+      pointer: '/##[x',
+      message: 'm',
+      id: 'x.y',
+      severity: 'warning' as const,
+    };
+    const report: Report = {
+      pipelines: [],
+      problems: [problem, { ...problem, pointer: '/#\u200b#[x', message: 'n' }],
+    };
+    const root = parseXml(renderJunit(report));
+    expect(duplicates(identities(root))).toEqual([]);
+    expect(findAll(root, 'testcase').map((c) => c.attrs['name'])).toEqual([
+      'a.json#/#\u200b#[x [x.y]',
+      'a.json#/#\u200b#[x [x.y] (2)',
+    ]);
+  });
+
   it('are stable: the same report gives the same names', () => {
     expect(renderJunit(twinLinks())).toBe(renderJunit(twinLinks()));
   });
