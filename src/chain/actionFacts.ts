@@ -24,6 +24,7 @@ import type {
   EventsModel,
   Model,
   PipelineModel,
+  RoleModel,
   StageModel,
 } from '../model/types.js';
 import {
@@ -867,7 +868,7 @@ function roleArnsByName(
       arns.push(role);
       continue;
     }
-    const byName = [...(known?.values() ?? [])].find((r) => r.name === role);
+    const byName = known ? rolesByName(known).get(role) : undefined;
     if (byName) arns.push(byName.arn);
     else unknown.push(`the role ${role} that ${at} names without its ARN`);
   }
@@ -877,6 +878,25 @@ function roleArnsByName(
         arns,
         gap: `${unknown.join('; ')}, in account ${account} (write its ARN, or give the input that defines the role)`,
       };
+}
+
+/**
+ * An account's roles (by ARN) by role name, built once per roles map: the first role of each
+ * name in the map's order, as a search of the map would find. The map is the loaded model's,
+ * not changed while the chain is built; an index built before the map grew is built again.
+ */
+const roleNameIndexes = new WeakMap<
+  ReadonlyMap<string, RoleModel>,
+  { readonly size: number; readonly byName: ReadonlyMap<string, RoleModel> }
+>();
+
+function rolesByName(roles: ReadonlyMap<string, RoleModel>): ReadonlyMap<string, RoleModel> {
+  const cached = roleNameIndexes.get(roles);
+  if (cached !== undefined && cached.size === roles.size) return cached.byName;
+  const byName = new Map<string, RoleModel>();
+  for (const r of roles.values()) if (!byName.has(r.name)) byName.set(r.name, r);
+  roleNameIndexes.set(roles, { size: roles.size, byName });
+  return byName;
 }
 
 // ---------------------------------------------------------------------------------------------
