@@ -1687,6 +1687,23 @@ const TEMPLATE_PARTS = new Map<string, readonly string[]>();
  * text (maybe empty), odd ones the names inside `${...}`. Templates come from the catalog, so
  * there are few of them; links fill them tens of thousands of times.
  */
+function templateParts(template: string): readonly string[] {
+  let parts = TEMPLATE_PARTS.get(template);
+  if (parts === undefined) {
+    const out: string[] = [];
+    const re = /\$\{([^}]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(template); m; m = re.exec(template)) {
+      out.push(template.slice(last, m.index), m[1]!);
+      last = m.index + m[0].length;
+    }
+    out.push(template.slice(last));
+    parts = out;
+    if (TEMPLATE_PARTS.size < 10_000) TEMPLATE_PARTS.set(template, parts);
+  }
+  return parts;
+}
+
 /**
  * `template` with every placeholder the facts settle to one value filled in, the others left as
  * `${Name}`: the resource an Unknown link shows, so that what is known of it (partition, region,
@@ -1706,32 +1723,10 @@ export function fillKnown(
       out += part;
       continue;
     }
-    let r: Resolved | undefined;
-    try {
-      r = resolvePlaceholder(part, facts, entry, principal);
-    } catch {
-      r = undefined;
-    }
-    out += r?.kind === 'value' ? r.value : `\${${part}}`;
+    const r = resolvePlaceholder(part, facts, entry, principal);
+    out += r.kind === 'value' ? r.value : `\${${part}}`;
   }
   return out;
-}
-
-function templateParts(template: string): readonly string[] {
-  let parts = TEMPLATE_PARTS.get(template);
-  if (parts === undefined) {
-    const out: string[] = [];
-    const re = /\$\{([^}]*)\}/g;
-    let last = 0;
-    for (let m = re.exec(template); m; m = re.exec(template)) {
-      out.push(template.slice(last, m.index), m[1]!);
-      last = m.index + m[0].length;
-    }
-    out.push(template.slice(last));
-    parts = out;
-    if (TEMPLATE_PARTS.size < 10_000) TEMPLATE_PARTS.set(template, parts);
-  }
-  return parts;
 }
 
 const LIST_PLACEHOLDER = new WeakMap<Requirement, { readonly name: string | undefined }>();
