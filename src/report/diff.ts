@@ -18,7 +18,7 @@ import { formatProblem, type Problem } from '../problems.js';
 import type { ExitCode } from './gate.js';
 import type { FailOn } from './options.js';
 import { sanitizeForTerminal } from './sanitize.js';
-import { compareStrings, isDeniedDecision, plural } from './summarize.js';
+import { capitalize, compareStrings, isDeniedDecision, plural } from './summarize.js';
 import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
 
 export interface LinkChange {
@@ -397,8 +397,4 @@ export function renderDiffMarkdown(
       'limit. Run `permchain diff --format text` for the full list.\n\n';
   }
   return withinBudget(out + ending, budget);
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -10,6 +10,7 @@ import { asUri } from './asUri.js';
 import { buildChainGraph, type ChainGraph, type GraphEdge } from './chainGraph.js';
 import type { ReportOptions } from './options.js';
 import {
+  capitalize,
   countLinks,
   formatLocation,
   formatReason,
@@ -156,10 +157,6 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
   parts.push('</body>', '</html>');
   // a CI step may print the page: no line of it may read as a workflow command
   return breakWorkflowCommands(parts.join('\n') + '\n');
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function dash(status: LinkStatus): string {

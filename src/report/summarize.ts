@@ -101,6 +101,11 @@ export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** the text with its first character upper-cased (a sentence starting a line) */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** `file:line[:column]`, `file#pointer` or `file` */
 export function formatLocation(loc: Location): string {
   if (loc.line !== undefined) {
