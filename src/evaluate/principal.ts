@@ -176,7 +176,7 @@ export function matchPrincipal(
     return matcher.any ? 'wildcard' : undefined;
   }
   let best: PrincipalMatchKind | undefined;
-  if (matcher.aws.length > LONG_LIST) best = strongestName(matcher, p, lookupOf(matcher));
+  if (matcher.aws.length > LONG_LIST) best = strongestName(p, lookupOf(matcher));
   else {
     for (const value of matcher.aws) {
       const kind = nameKind(value, p);
@@ -198,14 +198,26 @@ const LONG_LIST = 8;
 interface Lookup {
   readonly aws: ReadonlySet<string>;
   readonly accounts: ReadonlySet<string>;
+  /**
+   * `<partition>:<account>:<name>` of every role ARN listed with a path (`role/<path>/<name>`):
+   * what names a session of that role, whose ARN has no path (see namesRole)
+   */
+  readonly pathedRoles: ReadonlySet<string>;
 }
 
 const LOOKUPS = new WeakMap<PrincipalMatcher, Lookup>();
 
+const PATHED_ROLE = /^arn:([^:]+):iam::([^:]*):role\/.*\/([^/]+)$/;
+
 function lookupOf(matcher: PrincipalMatcher): Lookup {
   let l = LOOKUPS.get(matcher);
   if (!l) {
-    l = { aws: new Set(matcher.aws), accounts: new Set(matcher.accounts) };
+    const pathedRoles = new Set<string>();
+    for (const v of matcher.aws) {
+      const m = PATHED_ROLE.exec(v);
+      if (m) pathedRoles.add(`${m[1]}:${m[2]}:${m[3]}`);
+    }
+    l = { aws: new Set(matcher.aws), accounts: new Set(matcher.accounts), pathedRoles };
     LOOKUPS.set(matcher, l);
   }
   return l;
@@ -216,20 +228,17 @@ function lookupOf(matcher: PrincipalMatcher): Lookup {
  * distinct strings and at most one of session, federated user and user applies, so the
  * strongest is the first that is listed, in rank order.
  */
-function strongestName(
-  matcher: PrincipalMatcher,
-  p: RequestPrincipal,
-  l: Lookup,
-): PrincipalMatchKind | undefined {
+function strongestName(p: RequestPrincipal, l: Lookup): PrincipalMatchKind | undefined {
   if (p.sessionArn !== undefined && l.aws.has(p.sessionArn)) return 'session';
   if (p.federatedUserArn !== undefined && l.aws.has(p.federatedUserArn)) return 'federated';
   if (p.userArn !== undefined && l.aws.has(p.userArn)) return 'user';
   if (
     p.roleArn !== undefined &&
-    (l.aws.has(p.roleArn) || (p.kind === 'session' && matcher.aws.some((v) => namesRole(v, p))))
+    (l.aws.has(p.roleArn) ||
+      (p.kind === 'session' && l.pathedRoles.has(`${p.partition}:${p.account}:${p.name}`)))
   )
     return 'role';
-  if (p.accountArn !== undefined && l.aws.has(p.accountArn)) return 'account';
+  // the account (ARN or id) is matchPrincipal's last test (namesAccount)
   return undefined;
 }
 
