@@ -1448,16 +1448,11 @@ const DISABLED_BY_DEFAULT: ReadonlySet<string> = new Set([
 function regionalPrincipals(facts: ActionFacts): readonly Caller[] {
   const ss = facts.stackSet;
   if (!ss) return [{ unknown: 'the action deploys no stack set' }];
-  if (ss.regionsUnknown !== undefined)
+  const regionsNotKnown = ss.regionsUnknown ?? ss.regionsExisting;
+  if (regionsNotKnown !== undefined)
     return [
       {
-        unknown: `${ss.regionsUnknown}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
-      },
-    ];
-  if (ss.regionsExisting !== undefined)
-    return [
-      {
-        unknown: `${ss.regionsExisting}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
+        unknown: `${regionsNotKnown}: if one is disabled by default, the trust policy must also trust its \`cloudformation.<region>.amazonaws.com\``,
       },
     ];
   const out: Caller[] = [];

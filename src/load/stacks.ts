@@ -22,7 +22,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
 import { readTextFile } from './jsonFile.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
-import { placeholderOf, unsettledText } from '../model/placeholders.js';
+import { isPlaceholder, placeholderOf, unsettledText } from '../model/placeholders.js';
 import type { AccountModel, BucketModel, Model, UnresolvedValueModel } from '../model/types.js';
 import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
 import { parseTemplateText } from './templateParse.js';
@@ -100,10 +100,6 @@ export function environmentPlaceholder(seed: string): string {
   return placeholderOf('name', `environment|${seed}`, 'aws', '');
 }
 
-function isEnvironmentPlaceholder(value: string): boolean {
-  return /^unresolved-[0-9a-f]{10}$/.test(value);
-}
-
 /** How a path is shown: relative to the current directory, `/`-separated. */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), resolve(path));
@@ -142,7 +138,7 @@ export function loadStacks(
         : { file: spec.file, pointer: '' };
     let account = spec.account;
     const unresolved = [...(spec.unresolved ?? [])];
-    if (!/^[0-9]+$/.test(account) && !isEnvironmentPlaceholder(account)) {
+    if (!/^[0-9]+$/.test(account) && !isPlaceholder(account)) {
       // no account id: ARNs built from the text would match no policy, and every link would
       // be denied; it stands for an account the input does not give (a placeholder), so the
       // links that depend on it are Unknown naming this place
@@ -158,7 +154,7 @@ export function loadStacks(
         id: 'stacks.account.invalid',
         severity: 'error',
       });
-    } else if (!isAccountId(account) && !isEnvironmentPlaceholder(account)) {
+    } else if (!isAccountId(account) && !isPlaceholder(account)) {
       problems.push({
         ...at(where?.accountKey ?? 'account'),
         message: `stack \`${spec.name}\`: \`${spec.account}\` is not a 12-digit account id: it is used as given`,
@@ -166,7 +162,7 @@ export function loadStacks(
         severity: 'warning',
       });
     }
-    if (!isRegionName(spec.region) && !isEnvironmentPlaceholder(spec.region)) {
+    if (!isRegionName(spec.region) && !isPlaceholder(spec.region)) {
       problems.push({
         ...at(where?.regionKey ?? 'region'),
         message: `stack \`${spec.name}\`: \`${spec.region}\` is not a known region name: it is used as given`,

@@ -32,6 +32,11 @@ export function placeholderOf(
 /** A placeholder inside a value (an ARN or a name built from one). */
 export const PLACEHOLDER_PATTERN = /unresolved-[0-9a-f]{10}/;
 
+/** The value is a placeholder of kind `name` or `bucket` itself, not a value built from one. */
+export function isPlaceholder(value: string): boolean {
+  return value.length === 21 && value.startsWith('unresolved-') && PLACEHOLDER_PATTERN.test(value);
+}
+
 /** `file:line (reason)`, or `file#pointer (reason)` where the line is not known. */
 export function unsettledText(
   at: { readonly file: string; readonly pointer: string; readonly line?: number },
