@@ -192,9 +192,8 @@ function renderCase(
     };
   }
   // the link's own status: under failOn 'never' a required denial passes, and says `denied`
-  const note = status;
   return {
-    xml: `${open}>\n      <system-out>${escapeXmlText(note + ': ')}${body}</system-out>\n    </testcase>\n`,
+    xml: `${open}>\n      <system-out>${escapeXmlText(status + ': ')}${body}</system-out>\n    </testcase>\n`,
     failed: false,
   };
 }

@@ -43,7 +43,7 @@ export function sanitizeForTerminal(s: string): string {
 }
 
 /** inserted where a CI runner would otherwise read a command: invisible, not whitespace */
-export const COMMAND_BREAK = '\u200b';
+const COMMAND_BREAK = '\u200b';
 
 /**
  * What the GitHub Actions runner (and Azure Pipelines' agent) reads as a workflow command in a

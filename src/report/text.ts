@@ -52,9 +52,6 @@ const VERDICT_TAG: Readonly<Record<ReportPipeline['verdict'], [string, Style]>> 
   unknown: ['UNKNOWN', 'magenta'],
 };
 
-/** (moved to ./sanitize.js; exported here too for the callers that import it from here) */
-export { sanitizeForTerminal };
-
 export function renderText(report: Report, options: ReportOptions = {}): string {
   const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
   const failOn = options.failOn ?? 'denied';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderGithub } from '../../src/report/github.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { renderText, sanitizeForTerminal } from '../../src/report/text.js';
+import { sanitizeForTerminal } from '../../src/report/sanitize.js';
+import { renderText } from '../../src/report/text.js';
 import { crossAccountReport, hostileReport } from './fixtures.js';
 
 // eslint-disable-next-line no-control-regex
