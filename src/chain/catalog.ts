@@ -1718,8 +1718,12 @@ export function fillKnown(
       out += part;
       continue;
     }
-    const r = resolvePlaceholder(part, facts, entry, principal);
-    out += r.kind === 'value' ? r.value : `\${${part}}`;
+    // a companion has a value per value of its list only (fill's `item`): none here
+    const r =
+      PLACEHOLDERS[part]?.companionOf === undefined
+        ? resolvePlaceholder(part, facts, entry, principal)
+        : undefined;
+    out += r?.kind === 'value' ? r.value : `\${${part}}`;
   }
   return out;
 }
