@@ -40,10 +40,9 @@ import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/t
 import type { LinkSpec } from './linkTypes.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import {
-  MAX_TRIED_VALUES,
   testedKeys,
   trialsFor,
-  valuesComparedWith,
+  unknownValueTrial,
   type KeyTrial,
   type UncertainKey,
 } from './uncertainKeys.js';
@@ -716,16 +715,12 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   // keys the call carries with values no input gives: absent (the decision so far), each value
   // the link's policies compare them with, or another; nothing to try when no policy tests them
   for (const [key, u] of Object.entries(spec.unknownContext ?? {})) {
-    const lower = key.toLowerCase();
-    const named = valuesComparedWith([...ps.byLabel.values(), ...rs.byLabel.values()], lower);
-    if (named.length === 0) continue;
-    const what = { key, what: u.why };
-    const tries = [...named, 'permchain-other-value'];
-    trials.push(
-      named.length > MAX_TRIED_VALUES
-        ? { key: what, values: [], tooMany: true }
-        : { key: what, values: u.multivalued ? tries.map((v) => [v]) : tries },
+    const t = unknownValueTrial(
+      { key, what: u.why },
+      [...ps.byLabel.values(), ...rs.byLabel.values()],
+      u.multivalued,
     );
+    if (t) trials.push(t);
   }
   if (ps.tested || rs.tested) {
     const found = trialsFor(

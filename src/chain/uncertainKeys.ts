@@ -36,6 +36,9 @@ export interface KeyTrial {
 /** Named values tried per key, at most; more make the key count as deciding. */
 export const MAX_TRIED_VALUES = 64;
 
+/** a value no policy names, for a key whose real value is not known */
+const OTHER_VALUE = 'permchain-other-value';
+
 /** The organization keys; whether they are uncertain depends on the organization data. */
 const ORG_KEYS = new Set([
   'aws:principalorgid',
@@ -167,19 +170,44 @@ function candidates(k: string, named: readonly string[]): (string | readonly str
     tries = [...named.map((v) => v.replace(/\/\d+$/, '')), '192.0.2.123'];
   else if (k.endsWith('orgpaths')) tries = [...named, 'o-permchainother/r-other/'];
   else if (k.endsWith('orgid')) tries = [...named, 'o-permchainother'];
-  else tries = [...named, 'permchain-other-value'];
+  else tries = [...named, OTHER_VALUE];
   return MULTI.has(k) ? tries.map((v) => [v]) : tries;
 }
 
-/**
- * The values the policies compare one key with (any key, lower-cased), sorted, for a key the
- * call carries with values no input gives (LinkSpec.unknownContext); empty when none tests it.
- */
-export function valuesComparedWith(policies: Iterable<CompiledPolicy>, keyLower: string): string[] {
-  const out = new Set<string>();
-  for (const p of policies)
+/** Per policy, the values its conditions compare each key with (lower-cased keys). */
+const CONDITION_VALUES = new WeakMap<CompiledPolicy, ReadonlyMap<string, readonly string[]>>();
+
+function conditionValues(p: CompiledPolicy): ReadonlyMap<string, readonly string[]> {
+  let own = CONDITION_VALUES.get(p);
+  if (own === undefined) {
+    const found = new Map<string, string[]>();
     for (const st of p.statements)
-      for (const c of st.conditions)
-        if (c.keyLower === keyLower) for (const v of c.values) out.add(v);
-  return [...out].sort();
+      for (const c of st.conditions) {
+        const list = found.get(c.keyLower);
+        if (list) list.push(...c.values);
+        else found.set(c.keyLower, [...c.values]);
+      }
+    own = found;
+    CONDITION_VALUES.set(p, own);
+  }
+  return own;
+}
+
+/**
+ * The trial of a key the call carries with values no input gives (LinkSpec.unknownContext): each
+ * value the policies compare it with, and one they do not; undefined when no policy tests it.
+ */
+export function unknownValueTrial(
+  key: UncertainKey,
+  policies: Iterable<CompiledPolicy>,
+  multivalued: boolean,
+): KeyTrial | undefined {
+  const keyLower = key.key.toLowerCase();
+  const named = new Set<string>();
+  for (const p of policies) for (const v of conditionValues(p).get(keyLower) ?? []) named.add(v);
+  if (named.size === 0) return undefined;
+  const sorted = [...named].sort();
+  if (sorted.length > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
+  const tries = [...sorted, OTHER_VALUE];
+  return { key, values: multivalued ? tries.map((v) => [v]) : tries };
 }
