@@ -43,22 +43,29 @@ import type { DeployedNames } from './templateStack.js';
  * the snapshot does not list them (no `iam.json`).
  */
 export function deployedNames(snapshot: Model): DeployedNames {
+  // each list is made once: it is asked for every unnamed resource of a template
+  const made = new Map<string, readonly string[] | undefined>();
+  const list = (type: string, account: string, region: string): readonly string[] | undefined => {
+    const a = snapshot.accounts.get(account);
+    if (!a) return undefined;
+    switch (type) {
+      case 'AWS::IAM::Role':
+        return a.iam ? [...new Set([...a.iam.roles.values()].map((r) => r.name))] : undefined;
+      case 'AWS::S3::Bucket':
+        return [...a.buckets.keys()];
+      case 'AWS::Lambda::Function':
+      case 'AWS::Serverless::Function':
+        return [...(a.regions.get(region)?.lambdas.keys() ?? [])];
+      case 'AWS::SNS::Topic':
+        return [...(a.regions.get(region)?.snsTopics.keys() ?? [])];
+    }
+    return undefined;
+  };
   return {
     names(type, account, region) {
-      const a = snapshot.accounts.get(account);
-      if (!a) return undefined;
-      switch (type) {
-        case 'AWS::IAM::Role':
-          return a.iam ? [...a.iam.roles.values()].map((r) => r.name) : undefined;
-        case 'AWS::S3::Bucket':
-          return [...a.buckets.keys()];
-        case 'AWS::Lambda::Function':
-        case 'AWS::Serverless::Function':
-          return [...(a.regions.get(region)?.lambdas.keys() ?? [])];
-        case 'AWS::SNS::Topic':
-          return [...(a.regions.get(region)?.snsTopics.keys() ?? [])];
-      }
-      return undefined;
+      const key = `${type}|${account}|${region}`;
+      if (!made.has(key)) made.set(key, list(type, account, region));
+      return made.get(key);
     },
   };
 }

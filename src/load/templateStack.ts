@@ -109,15 +109,6 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::AutoScaling::LaunchConfiguration': 'LaunchConfigurationName',
 };
 
-/** Types whose generated name is looked for in a snapshot (DeployedNames). */
-const ADOPTED_TYPES: ReadonlySet<string> = new Set([
-  'AWS::IAM::Role',
-  'AWS::S3::Bucket',
-  'AWS::Lambda::Function',
-  'AWS::Serverless::Function',
-  'AWS::SNS::Topic',
-]);
-
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */
 const NAME_LIMIT: Readonly<Record<string, number>> = {
   'AWS::IAM::Role': 64,
@@ -719,11 +710,10 @@ export class TemplateStack implements IntrinsicScope {
     const max = NAME_LIMIT[r.type] ?? 128;
     const lower = r.type === 'AWS::S3::Bucket';
     const made = generatedName(this.name, r.logicalId, max, lower);
-    const names = ADOPTED_TYPES.has(r.type)
-      ? this.options.deployed?.names(r.type, this.account, this.region)
-      : undefined;
+    // the types whose generated name is looked for in a snapshot are those deployedNames reads
+    const names = this.options.deployed?.names(r.type, this.account, this.region);
     if (!names) return made;
-    const found = [...new Set(names)]
+    const found = names
       .filter((n) => isGeneratedNameOf(n, this.name, r.logicalId, max, lower))
       .sort();
     if (found.length === 1) return found[0]!;
