@@ -6,23 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { renderGithub } from '../../src/report/github.js';
 import type { FailOn } from '../../src/report/options.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import { computeVerdict } from '../../src/report/summarize.js';
-import type { Report, ReportLink } from '../../src/report/types.js';
-import { crossAccountReport } from './fixtures.js';
+import type { Report } from '../../src/report/types.js';
+import { crossAccountReport, mapLinks, withoutErrors } from './fixtures.js';
 
-const withoutErrors = (r: Report): Report => ({
-  ...r,
-  problems: r.problems.filter((p) => p.severity !== 'error'),
-});
-function mapLinks(r: Report, f: (l: ReportLink) => ReportLink): Report {
-  return {
-    ...r,
-    pipelines: r.pipelines.map((p) => {
-      const links = p.links.map(f);
-      return { ...p, links, verdict: computeVerdict(links) };
-    }),
-  };
-}
 const DENIED = 'codebuild.kms-decrypt@Build/Build';
 const UNKNOWN = 'codebuild.start-build@Scan/Scan';
 /** one required denial accepted, one unknown link whose entry expired */

@@ -12,32 +12,12 @@ import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { FailOn } from '../../src/report/options.js';
-import { computeVerdict } from '../../src/report/summarize.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
-import type { Report, ReportLink } from '../../src/report/types.js';
-import { crossAccountReport } from './fixtures.js';
+import type { Report } from '../../src/report/types.js';
+import { onlyUnknown } from './fixtures.js';
 import { findAll, parseXml } from './xmlCheck.js';
 
-const withoutErrors = (r: Report): Report => ({
-  ...r,
-  problems: r.problems.filter((p) => p.severity !== 'error'),
-});
-function mapLinks(r: Report, f: (l: ReportLink) => ReportLink): Report {
-  return {
-    ...r,
-    pipelines: r.pipelines.map((p) => {
-      const links = p.links.map(f);
-      return { ...p, links, verdict: computeVerdict(links) };
-    }),
-  };
-}
-const allow = (l: ReportLink): ReportLink => ({ ...l, decision: 'Allowed', deniedBy: [] });
-
-/** only the unknown links are not allowed */
-const onlyUnknown = mapLinks(withoutErrors(crossAccountReport()), (l) =>
-  l.decision === 'Unknown' ? l : allow(l),
-);
 const UNKNOWN_LINK = 'codebuild.start-build@Scan/Scan';
 /** one unknown link whose baseline entry expired (the others have no entry) */
 const expiredUnknownBaseline = {

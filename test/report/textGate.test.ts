@@ -11,31 +11,11 @@ import { exitCodeFor, gateSentence, gateSummary, pipelineFails } from '../../src
 import { renderHtml } from '../../src/report/html.js';
 import { shownVerdict } from '../../src/report/markdown.js';
 import type { FailOn } from '../../src/report/options.js';
-import { computeVerdict } from '../../src/report/summarize.js';
 import { renderText } from '../../src/report/text.js';
-import type { Report, ReportLink } from '../../src/report/types.js';
+import type { Report } from '../../src/report/types.js';
 import { runCli } from '../cli/runCli.js';
-import { crossAccountReport } from './fixtures.js';
+import { crossAccountReport, mapLinks, onlyUnknown, withoutErrors } from './fixtures.js';
 
-const withoutErrors = (r: Report): Report => ({
-  ...r,
-  problems: r.problems.filter((p) => p.severity !== 'error'),
-});
-function mapLinks(r: Report, f: (l: ReportLink) => ReportLink): Report {
-  return {
-    ...r,
-    pipelines: r.pipelines.map((p) => {
-      const links = p.links.map(f);
-      return { ...p, links, verdict: computeVerdict(links) };
-    }),
-  };
-}
-const allow = (l: ReportLink): ReportLink => ({ ...l, decision: 'Allowed', deniedBy: [] });
-
-/** only the unknown links are not allowed: the pipelines' verdicts are unknown or pass */
-const onlyUnknown = mapLinks(withoutErrors(crossAccountReport()), (l) =>
-  l.decision === 'Unknown' ? l : allow(l),
-);
 /** the same, one required unknown link's baseline entry having expired */
 const expiredUnknown = mapLinks(onlyUnknown, (l) =>
   l.decision === 'Unknown' && l.level === 'required'
