@@ -56,6 +56,8 @@ interface PlaceholderSpec {
    * each connection): usable only in an entry whose list placeholder it is, and set per link
    */
   readonly companionOf?: string;
+  /** may resolve to a presumed value (Resolved kind `presumed`) */
+  readonly presumable?: boolean;
   /**
    * a set of values sent together as one multivalued context key (an `ArrayOfString` key of the
    * Service Authorization Reference): usable only as a whole element of a context value list
@@ -287,6 +289,7 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'StepFunctions.StateMachineType': {
     description:
       'the type of Config.StateMachineArn, `STANDARD` or `EXPRESS`: `STANDARD` when the action has an output artifact (an EXPRESS state machine takes none); else no input gives it, and a condition on it is presumed met: its link is Unknown unless allowed',
+    presumable: true,
   },
   'StackSet.PermissionModel': {
     description:
@@ -1581,6 +1584,8 @@ function presumedBy(
     if (c.subject === 'Provider' || c.subject === 'Category') continue;
     // a condition on the entry's list placeholder is met item by item (presumedFor)
     if (c.present === true && c.subject === listName) continue;
+    // only a `present` condition, or one on a placeholder that may be presumed, can mark it
+    if (c.present !== true && PLACEHOLDERS[c.subject]?.presumable !== true) continue;
     const r = resolvePlaceholder(c.subject, facts, entry);
     if (r.kind === 'presumed') return r.presumed;
     if (c.present !== true) continue;
