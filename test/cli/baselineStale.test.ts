@@ -4,35 +4,24 @@
  * place, it would silently accept the failure if it came back. It does not fail the run, and an
  * entry of a pipeline that --pipeline left out is not stale.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
+import {
+  BROKEN,
+  EAST,
+  KEY_FILE,
+  PIPELINE_FILE,
+  tempFolders,
+  WEST,
+  writeBaselineFile,
+} from './demoCopy.js';
 import { runCli as cli } from './runCli.js';
 
-const root = resolve(__dirname, '../..');
-const demo = join(root, 'fixtures/demo');
-const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
-const PIPELINE_FILE = '111111111111/us-east-1/codepipeline/demo-app.json';
-const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
-const EAST = 'arn:aws:codepipeline:us-east-1:111111111111:demo-app';
-const WEST = 'arn:aws:codepipeline:us-west-2:111111111111:demo-app';
+const { tempDir, demoCopy, removeTempDirs } = tempFolders();
+afterAll(removeTempDirs);
 
-const TEMP_DIRS: string[] = [];
-afterAll(() => {
-  for (const d of TEMP_DIRS) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));
-  TEMP_DIRS.push(dir);
-  return dir;
-}
-function demoCopy(): string {
-  const dir = tempDir('stale-demo');
-  cpSync(demo, dir, { recursive: true });
-  return dir;
-}
 /** the key policy lets the production account decrypt: the demo's one broken link is fixed */
 function fixKey(dir: string): void {
   const file = join(dir, KEY_FILE);
@@ -45,9 +34,6 @@ function fixKey(dir: string): void {
     Resource: '*',
   });
   writeFileSync(file, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
-}
-function writeBaseline(file: string, entries: object[]): void {
-  writeFileSync(file, JSON.stringify({ version: 1, entries }));
 }
 const entry = (pipeline: string, link: string): object => ({
   pipeline,
@@ -63,9 +49,9 @@ const staleMessage = (pipeline: string, link: string): string =>
 
 describe('stale baseline entries are reported', () => {
   it('an entry for a fixed link, and one for a pipeline the input does not hold', async () => {
-    const dir = demoCopy();
+    const dir = demoCopy('stale-demo');
     const file = join(tempDir('stale-baseline'), 'b.json');
-    writeBaseline(file, [
+    writeBaselineFile(file, [
       entry(EAST, BROKEN),
       entry('arn:aws:codepipeline:us-east-1:111111111111:gone', 'x@y'),
     ]);
@@ -108,7 +94,7 @@ describe('stale baseline entries are reported', () => {
   });
 
   it('an entry of a pipeline --pipeline left out is not stale', async () => {
-    const dir = demoCopy();
+    const dir = demoCopy('stale-demo');
     const west = join(dir, '111111111111/us-west-2');
     mkdirSync(join(west, 'codepipeline'), { recursive: true });
     writeFileSync(
@@ -117,7 +103,7 @@ describe('stale baseline entries are reported', () => {
     );
     cpSync(join(dir, '111111111111/us-east-1/codebuild.json'), join(west, 'codebuild.json'));
     const file = join(tempDir('stale-baseline'), 'b.json');
-    writeBaseline(file, [entry(EAST, BROKEN), entry(WEST, BROKEN)]);
+    writeBaselineFile(file, [entry(EAST, BROKEN), entry(WEST, BROKEN)]);
     const east = await cli(
       dir,
       'analyze',
@@ -132,7 +118,7 @@ describe('stale baseline entries are reported', () => {
     expect(east.err).toBe('');
     expect((JSON.parse(east.out) as Report).problems).toEqual([]);
     // an entry naming the left-out pipeline by a link it does not have is still not judged
-    writeBaseline(file, [entry(EAST, BROKEN), entry(WEST, 'no-such-link')]);
+    writeBaselineFile(file, [entry(EAST, BROKEN), entry(WEST, 'no-such-link')]);
     const again = await cli(
       dir,
       'analyze',

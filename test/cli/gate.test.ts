@@ -4,51 +4,31 @@
  * errors as one line (exit 2), and input values that cannot forge lines on stderr.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  BROKEN,
+  demo,
+  EAST,
+  KEY_FILE,
+  PIPELINE_FILE,
+  root,
+  tempFolders,
+  WEST,
+  writeBaselineFile,
+} from './demoCopy.js';
 import { runCli } from './runCli.js';
 import { processIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/types.js';
 
-const root = resolve(__dirname, '../..');
-const demo = join(root, 'fixtures/demo');
-const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
-const PIPELINE_FILE = '111111111111/us-east-1/codepipeline/demo-app.json';
-const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
-const EAST = 'arn:aws:codepipeline:us-east-1:111111111111:demo-app';
-const WEST = 'arn:aws:codepipeline:us-west-2:111111111111:demo-app';
-
 const cli = runCli;
 
 /** Temporary folders of this file, removed after its tests. */
-const TEMP_DIRS: string[] = [];
-afterAll(() => {
-  for (const d of TEMP_DIRS) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `permchain-${prefix}-`));
-  TEMP_DIRS.push(dir);
-  return dir;
-}
-
-function demoCopy(): string {
-  const dir = tempDir('demo');
-  cpSync(demo, dir, { recursive: true });
-  return dir;
-}
+const { tempDir, demoCopy, removeTempDirs } = tempFolders();
+afterAll(removeTempDirs);
 
 interface Entry {
   pipeline: string;
@@ -59,9 +39,6 @@ interface Entry {
 }
 function entries(file: string): Entry[] {
   return (JSON.parse(readFileSync(file, 'utf8')) as { entries: Entry[] }).entries;
-}
-function writeBaselineFile(file: string, list: Entry[]): void {
-  writeFileSync(file, JSON.stringify({ version: 1, entries: list }));
 }
 
 describe('a baseline entry accepts only the decision it was written for', () => {
