@@ -284,67 +284,37 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     );
   }
 
-  const missing: Reason[] = [];
-  const allowedBy: Reason[] = [];
+  // The decision reads the allows through one object (no closures: they would be made, with a
+  // context for every variable they share, on every call).
+  const d: Sides = {
+    missing: [],
+    allowedBy: [],
+    identity,
+    boundary,
+    session,
+    resourcePolicy,
+    isTrust,
+    identityAllows,
+    boundaryAllows,
+    sessionAllows,
+    resourceAllows,
+    identityOk: principal.kind === 'root' || identityAllows.length > 0,
+  };
 
   // 2. RCPs: see above, only their denies count.
   // 3. SCPs: every level from the root to the account must allow.
-  scpLevelAllows.forEach((levelAllows, l) => {
-    const level = scpLevels[l]!;
-    if (levelAllows[0]) allowedBy.push(reason(levelAllows[0], false));
+  for (let l = 0; l < scpLevelAllows.length; l++) {
+    const first = scpLevelAllows[l]![0];
+    if (first) d.allowedBy.push(reason(first, false));
     else {
-      missing.push({
+      const level = scpLevels[l]!;
+      d.missing.push({
         policyType: 'scp',
         policy: level.length === 1 ? level[0]!.label : `level ${l + 1}`,
         explicit: false,
       });
     }
-  });
-
-  const boundaryOk = !boundary || boundaryAllows.length > 0;
-  const sessionOk = !session || sessionAllows.length > 0;
-  const identityOk = principal.kind === 'root' || identityAllows.length > 0;
-  /** the first resource-policy allow that names the caller in one of these ways */
-  const firstOfKind = (kinds: readonly PrincipalMatchKind[]): Hit | undefined => {
-    for (const h of resourceAllows) if (h.kind && kinds.includes(h.kind)) return h;
-    return undefined;
-  };
-
-  /** identity side: identity allow, within the boundary and the session policy */
-  const identitySide = (): boolean => {
-    let ok = true;
-    if (!identityOk) {
-      missing.push({ policyType: 'identity', policy: identityLabel(identity), explicit: false });
-      ok = false;
-    }
-    if (!withinBoundaryAndSession()) ok = false;
-    if (ok) {
-      if (identityAllows[0]) allowedBy.push(reason(identityAllows[0], false));
-      if (boundaryAllows[0]) allowedBy.push(reason(boundaryAllows[0], false));
-      if (sessionAllows[0]) allowedBy.push(reason(sessionAllows[0], false));
-    }
-    return ok;
-  };
-  /** a role ARN named in a resource policy is still limited by the boundary and session policy */
-  const withinBoundaryAndSession = (): boolean => {
-    let ok = true;
-    if (!boundaryOk) {
-      missing.push({ policyType: 'permissionBoundary', policy: boundary!.label, explicit: false });
-      ok = false;
-    }
-    if (!sessionOk) {
-      missing.push({ policyType: 'session', policy: session!.label, explicit: false });
-      ok = false;
-    }
-    return ok;
-  };
-  const resourceMissing = (): void => {
-    missing.push({
-      policyType: 'resource',
-      policy: resourcePolicy ? resourcePolicy.label : isTrust ? 'trust policy' : 'resource',
-      explicit: false,
-    });
-  };
+  }
 
   let allowed: boolean;
   if (isService) {
@@ -352,10 +322,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     // a bucket or repository policy) must name it.
     const hit = resourceAllows[0];
     if (hit) {
-      allowedBy.push(reason(hit, false));
+      d.allowedBy.push(reason(hit, false));
       allowed = true;
     } else {
-      resourceMissing();
+      resourceMissing(d);
       allowed = false;
     }
   } else if (crossAccount) {
@@ -365,9 +335,9 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     // For KMS the key policy must name the external account or principal
     // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
     const rp = resourceAllows[0];
-    if (!rp) resourceMissing();
-    else allowedBy.push(reason(rp, false));
-    const id = identitySide();
+    if (!rp) resourceMissing(d);
+    else d.allowedBy.push(reason(rp, false));
+    const id = identitySide(d);
     allowed = rp !== undefined && id;
   } else if (isKms || isTrust) {
     // Same account, key policy or role trust policy: the resource policy must allow explicitly.
@@ -375,51 +345,133 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
     // Trust: naming the role or user ARN needs no identity permission; trusting the account
     // delegates to the caller's identity policy (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
-    allowed = sameAccountResourceDecision(true);
+    allowed = sameAccountResourceDecision(d, true);
   } else {
-    allowed = sameAccountResourceDecision(false);
+    allowed = sameAccountResourceDecision(d, false);
   }
 
-  function sameAccountResourceDecision(resourceMustAllow: boolean): boolean {
-    // What a resource-policy allow achieves depends on how it names the caller
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
-    // a user or role-session ARN is final; a role ARN skips the identity policy but is still
-    // limited by the boundary and session policy; `*` needs nothing else; an account principal
-    // only delegates to the identity policy.
-    const direct = firstOfKind(DIRECT_KINDS);
-    if (direct) {
-      allowedBy.push(reason(direct, false));
+  if (d.missing.length > 0 || !allowed) {
+    return { decision: 'ImplicitlyDenied', deniedBy: dedupe(d.missing), allowedBy: [], problems };
+  }
+  return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(d.allowedBy), problems };
+}
+
+/** What the decision of one request reads (the allows per policy type) and writes (reasons). */
+interface Sides {
+  readonly missing: Reason[];
+  readonly allowedBy: Reason[];
+  readonly identity: readonly Labeled[];
+  readonly boundary: Labeled | undefined;
+  readonly session: Labeled | undefined;
+  readonly resourcePolicy: Labeled | undefined;
+  readonly isTrust: boolean;
+  readonly identityAllows: readonly Hit[];
+  readonly boundaryAllows: readonly Hit[];
+  readonly sessionAllows: readonly Hit[];
+  readonly resourceAllows: readonly Hit[];
+  /** an identity-policy allow (or the root user, which needs none) */
+  readonly identityOk: boolean;
+}
+
+/** the first resource-policy allow that names the caller in this way */
+function firstOfKind(d: Sides, kind: PrincipalMatchKind): Hit | undefined {
+  for (const h of d.resourceAllows) if (h.kind === kind) return h;
+  return undefined;
+}
+
+/**
+ * The first resource-policy allow that names the caller directly (user, session, federated, `*`).
+ * A resource-policy allow that names a federated user session (GetFederationToken) is, within
+ * the account, final like a role session's: "These permissions are granted in addition to the
+ * permissions that are granted by the session policies"
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html).
+ * Across accounts the principal's account must allow too, as for every principal (see above).
+ */
+function firstDirect(d: Sides): Hit | undefined {
+  for (const h of d.resourceAllows)
+    if (
+      h.kind === 'user' ||
+      h.kind === 'session' ||
+      h.kind === 'federated' ||
+      h.kind === 'wildcard'
+    )
+      return h;
+  return undefined;
+}
+
+/** identity side: identity allow, within the boundary and the session policy */
+function identitySide(d: Sides): boolean {
+  let ok = true;
+  if (!d.identityOk) {
+    d.missing.push({ policyType: 'identity', policy: identityLabel(d.identity), explicit: false });
+    ok = false;
+  }
+  if (!withinBoundaryAndSession(d)) ok = false;
+  if (ok) {
+    if (d.identityAllows[0]) d.allowedBy.push(reason(d.identityAllows[0], false));
+    if (d.boundaryAllows[0]) d.allowedBy.push(reason(d.boundaryAllows[0], false));
+    if (d.sessionAllows[0]) d.allowedBy.push(reason(d.sessionAllows[0], false));
+  }
+  return ok;
+}
+
+/** a role ARN named in a resource policy is still limited by the boundary and session policy */
+function withinBoundaryAndSession(d: Sides): boolean {
+  let ok = true;
+  if (d.boundary && d.boundaryAllows.length === 0) {
+    d.missing.push({ policyType: 'permissionBoundary', policy: d.boundary.label, explicit: false });
+    ok = false;
+  }
+  if (d.session && d.sessionAllows.length === 0) {
+    d.missing.push({ policyType: 'session', policy: d.session.label, explicit: false });
+    ok = false;
+  }
+  return ok;
+}
+
+function resourceMissing(d: Sides): void {
+  d.missing.push({
+    policyType: 'resource',
+    policy: d.resourcePolicy ? d.resourcePolicy.label : d.isTrust ? 'trust policy' : 'resource',
+    explicit: false,
+  });
+}
+
+function sameAccountResourceDecision(d: Sides, resourceMustAllow: boolean): boolean {
+  // What a resource-policy allow achieves depends on how it names the caller
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+  // a user or role-session ARN is final; a role ARN skips the identity policy but is still
+  // limited by the boundary and session policy; `*` needs nothing else; an account principal
+  // only delegates to the identity policy.
+  const direct = firstDirect(d);
+  if (direct) {
+    d.allowedBy.push(reason(direct, false));
+    return true;
+  }
+  const role = firstOfKind(d, 'role');
+  if (role) {
+    const mark = d.missing.length;
+    if (withinBoundaryAndSession(d)) {
+      d.allowedBy.push(reason(role, false));
       return true;
     }
-    const role = firstOfKind(ROLE_KIND);
-    if (role) {
-      const mark = missing.length;
-      if (withinBoundaryAndSession()) {
-        allowedBy.push(reason(role, false));
-        return true;
-      }
-      // fall through: the identity path may still allow; keep the boundary/session reasons
-      missing.length = mark;
-    }
-    const delegated = firstOfKind(ACCOUNT_KIND);
-    if (role && (!delegated || !identityOk)) {
-      // the role path failed only on the boundary or session policy: that is what to fix
-      withinBoundaryAndSession();
-      return false;
-    }
-    if (resourceMustAllow && !delegated) {
-      resourceMissing();
-      return false;
-    }
-    const ok = identitySide();
-    if (ok && delegated) allowedBy.push(reason(delegated, false));
-    return ok;
+    // fall through: the identity path may still allow; keep the boundary/session reasons
+    d.missing.length = mark;
   }
-
-  if (missing.length > 0 || !allowed) {
-    return { decision: 'ImplicitlyDenied', deniedBy: dedupe(missing), allowedBy: [], problems };
+  const delegated = firstOfKind(d, 'account');
+  if (role && (!delegated || !d.identityOk)) {
+    // the role path failed only on the boundary or session policy: that is what to fix
+    withinBoundaryAndSession(d);
+    return false;
   }
-  return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(allowedBy), problems };
+  if (resourceMustAllow && !delegated) {
+    resourceMissing(d);
+    return false;
+  }
+  const ok = identitySide(d);
+  if (ok && delegated) d.allowedBy.push(reason(delegated, false));
+  return ok;
 }
 
 /**
@@ -775,16 +827,25 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r))
     return problem('', 'request must be a JSON object', 'request.invalid');
   for (const key in r) {
-    if (!REQUEST_KEYS.has(key)) return unknownKey(key);
+    if (!isRequestKey(key)) return unknownKey(key);
   }
-  for (const key of BOOLEAN_KEYS) {
-    const v = r[key];
-    if (v !== undefined && typeof v !== 'boolean') {
-      return problem(
-        `/${key}`,
-        `\`${key}\` must be true or false, got ${describeValue(v)}`,
-        'request.flag.invalid',
-      );
+  // named reads, not a loop over BOOLEAN_KEYS: a keyed read of each request's own shape is slow
+  if (
+    (r.principalIsManagementAccount !== undefined &&
+      typeof r.principalIsManagementAccount !== 'boolean') ||
+    (r.resourceIsManagementAccount !== undefined &&
+      typeof r.resourceIsManagementAccount !== 'boolean') ||
+    (r.resourceIsAwsManagedKey !== undefined && typeof r.resourceIsAwsManagedKey !== 'boolean')
+  ) {
+    for (const key of BOOLEAN_KEYS) {
+      const v = r[key];
+      if (v !== undefined && typeof v !== 'boolean') {
+        return problem(
+          `/${key}`,
+          `\`${key}\` must be true or false, got ${describeValue(v)}`,
+          'request.flag.invalid',
+        );
+      }
     }
   }
   if (!nonEmpty(r.principal)) return missingField('principal');
@@ -835,6 +896,36 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
   if (r.identityPolicies !== undefined && !Array.isArray(r.identityPolicies))
     return notAList('identityPolicies');
   return checkLevels(r.scps, 'scps') ?? checkLevels(r.rcps, 'rcps');
+}
+
+/**
+ * A key of EvaluationRequest: a switch, which compares the (internalised) names directly, is
+ * faster than the set. The compiler refuses a case that is not a key; the check below, run once
+ * when the module loads, refuses a key without a case.
+ */
+function isRequestKey(key: string): boolean {
+  switch (key as keyof EvaluationRequest) {
+    case 'principal':
+    case 'action':
+    case 'resource':
+    case 'resourceAccount':
+    case 'context':
+    case 'identityPolicies':
+    case 'resourcePolicy':
+    case 'permissionBoundary':
+    case 'sessionPolicy':
+    case 'scps':
+    case 'rcps':
+    case 'principalIsManagementAccount':
+    case 'resourceIsManagementAccount':
+    case 'resourceIsAwsManagedKey':
+      return true;
+    default:
+      return false;
+  }
+}
+for (const key of REQUEST_KEYS) {
+  if (!isRequestKey(key)) throw new Error(`isRequestKey misses the request key ${key}`);
 }
 
 function unknownKey(key: string): Problem {
@@ -1002,16 +1093,6 @@ function compileLevels(
   }
   return out;
 }
-
-// A resource-policy allow that names a federated user session (GetFederationToken) is, within
-// the account, final like a role session's: "These permissions are granted in addition to the
-// permissions that are granted by the session policies"
-// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html,
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html).
-// Across accounts the principal's account must allow too, as for every principal (see above).
-const DIRECT_KINDS: readonly PrincipalMatchKind[] = ['user', 'session', 'federated', 'wildcard'];
-const ROLE_KIND: readonly PrincipalMatchKind[] = ['role'];
-const ACCOUNT_KIND: readonly PrincipalMatchKind[] = ['account'];
 
 const LEVEL_LABELS = new Map<number, string>();
 
