@@ -97,8 +97,8 @@ interface Gathered {
   /** the KMS key's state is not settled by the input (a template's unresolved `Enabled`) */
   kmsKeyStateUnknown?: readonly string[];
   /**
-   * the resource as the report shows it, when the request carries a made-up stack or stack set
-   * id instead of the `*` the link is written with (see runtimeIdArns)
+   * the resource as the report shows it, when the request carries made-up ids instead of the
+   * `*`s the link is written with (see runtimeValue)
    */
   shownResource?: string;
 }
@@ -139,9 +139,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       { fix: spec.fix },
     );
   }
-  // a stack or stack set ARN whose id no input gives is evaluated with a made-up id; the report
-  // keeps the link as written (`…:stack/<name>/*`)
-  const runtime = runtimeIdArns(spec);
+  // a stack or stack set ARN, or an Elastic Beanstalk environment's stack or group, whose ids no
+  // input gives is evaluated with made-up ids; the report keeps the link as written
+  // (`…:stack/<name>/*`, `…:stack/awseb-e-*-stack/*`)
+  const runtime = runtimeValues(spec);
   const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
   if (runtime) {
     g.shownResource = shownIds(g.request.resource, runtime);
@@ -169,7 +170,7 @@ function decide(
   model: Model,
   spec: LinkSpec,
   g: Gathered,
-  runtime: RuntimeIdArn[] | undefined,
+  runtime: RuntimeValue[] | undefined,
 ): ReportLink {
   if (g.absent) {
     return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
@@ -273,7 +274,8 @@ function decide(
       { missing: [] },
     );
   }
-  // the stack (set) id no input gives: a policy that names one may or may not name this one
+  // an id no input gives (a stack's, an environment's): a policy that names one may or may not
+  // name this one
   const byId = runtime ? idDependence(g, runtime, result.decision) : undefined;
   if (byId)
     return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
@@ -1053,75 +1055,177 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
 }
 
 /**
- * A CloudFormation stack ARN ends in the stack's id (`…:stack/<name>/<id>`), a stack set ARN in
- * the stack set's (`…:stackset/<name>:<id>`)
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html#awscloudformation-resources-for-iam-policies).
- * The id is assigned when the stack or stack set is created and no input gives it, so the
- * catalog writes `*` for it, in link resources and in the `aws:SourceArn` a service sends when it
- * assumes a role for the stack (set). That `*` is not a wildcard in the request: a real ARN
- * always ends in its id, and a policy that names the ARN with a literal `*` never matches it
- * (StringEquals takes no wildcards,
+ * Parts of a link's resource that no input gives, which the catalog writes `*`:
+ * - a CloudFormation stack ARN ends in the stack's id (`…:stack/<name>/<id>`), a stack set ARN in
+ *   the stack set's (`…:stackset/<name>:<id>`)
+ *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html#awscloudformation-resources-for-iam-policies),
+ *   assigned when the stack or stack set is created; the `*` is in link resources and in the
+ *   `aws:SourceArn` a service sends when it assumes a role for the stack (set);
+ * - an Elastic Beanstalk environment's stack is `awseb-e-<environment id>-stack`, and its Auto
+ *   Scaling group `…:autoScalingGroup:<group id>:autoScalingGroupName/<name>`
+ *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html#amazonec2autoscaling-resources-for-iam-policies)
+ *   named `awseb-e-<environment id>-stack-AWSEBAutoScalingGroup-<suffix>` (elasticbeanstalk.json).
+ *   Elastic Beanstalk assigns the environment id when it creates the environment, and no input
+ *   gives it: the snapshot format has no Elastic Beanstalk file, and a template's
+ *   AWS::ElasticBeanstalk::Environment gives its name (`Ref`) and endpoint (`Fn::GetAtt`
+ *   EndpointURL), not its id
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html#aws-resource-elasticbeanstalk-environment-return-values).
+ *   Auto Scaling assigns the group id; CloudFormation generates the end of the group's name
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+ * That `*` is not a wildcard in the request: a real ARN holds the id, and a policy that names
+ * the ARN with a literal `*` never matches it (StringEquals takes no wildcards,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
- * The request is therefore evaluated with a made-up id that no policy names, shaped like the ids
- * CloudFormation assigns (a UUID, 36 characters: the end of the StackId that
+ * The request is therefore evaluated with made-up ids that no policy names, shaped like the real
+ * ones: a UUID (36 characters: the end of the StackId that
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
- * returns, and of a StackSetId), so a pattern over every id (`…:stack/<name>/*`, `…:stackset/*`, a `?` per character) matches
- * it as it matches the real id, and a pattern over fewer characters (`…:<name>:?`) does not.
- * Then every id the link's policies name is tried (idDependence). The report shows the link as
- * written, with `*` for the id.
+ * returns, of a StackSetId, and an Auto Scaling group id) for a stack, stack set or group, and
+ * letters and digits for an environment id or a name's suffix, whose length AWS does not
+ * document. So a pattern over every id (`…:stack/<name>/*`, `…:stackset/*`, a `?` per character
+ * of a UUID, `awseb-e-*`) matches it as it matches the real id, and a pattern over fewer
+ * characters (`…:<name>:?`) does not. Then the ids the link's policies name are tried
+ * (idDependence). The report shows the link as written, with `*` for each id.
  */
 const MADE_UP_ID = '00000000-0000-4000-8000-000000000000';
 /** a second made-up id, different from the first in every character but the dashes */
 const OTHER_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const ID_LENGTH = MADE_UP_ID.length;
 
-interface RuntimeIdArn {
-  /** the ARN up to its id: `arn:…:stack/<name>/` or `arn:…:stackset/<name>:` */
-  readonly stem: string;
-  /** `arn:<partition>:cloudformation:<region>:<account>` */
-  readonly head: string;
-  readonly marker: ':stack/' | ':stackset/';
-  readonly separator: '/' | ':';
-  readonly name: string;
-  readonly what: 'stack' | 'stack set';
+/** How the ids of one kind are made up and matched. */
+interface IdKind {
+  /** the id the request carries */
+  readonly madeUp: string;
+  /**
+   * a second made-up id, different from the first in every character it may differ in, and in
+   * length where AWS documents none: a policy may match some ids and not others (`…:0*`)
+   */
+  readonly other: string;
+  /** UUID-shaped (see isDashAt); else one or more letters and digits */
+  readonly uuid: boolean;
 }
 
-const RUNTIME_ID_KINDS = [
-  { marker: ':stackset/', separator: ':', what: 'stack set' },
-  { marker: ':stack/', separator: '/', what: 'stack' },
-] as const;
+const UUID_ID: IdKind = { madeUp: MADE_UP_ID, other: OTHER_ID, uuid: true };
+/** ten characters after `e-` as Elastic Beanstalk shows them; no length is documented */
+const ENVIRONMENT_ID: IdKind = { madeUp: '0000000000', other: 'zzzzzzzzzzzz', uuid: false };
+/** thirteen characters, as CloudFormation generates them (templateNames.ts); none documented */
+const NAME_SUFFIX: IdKind = { madeUp: '0000000000000', other: 'ZZZZZZZZZZ', uuid: false };
 
-/** The stack or stack set ARN with `*` for its id that `value` is, if it is one. */
-function runtimeIdArn(value: string): RuntimeIdArn | undefined {
+/** An id no input gives, at a `*` of a link value. */
+interface RuntimeId {
+  readonly kind: IdKind;
+  /** the id in words: the id of stack `platform-web` */
+  readonly what: string;
+  /** ids of its kind in words, for a policy that matches some of them: ids of stack `platform-web` */
+  readonly some: string;
+  /** why no input gives it: assigned when it is created */
+  readonly why: string;
+}
+
+/** A link value (resource, context value) with a `*` for each id no input gives. */
+interface RuntimeValue {
+  /** as the link writes it */
+  readonly written: string;
+  /** its literal text and its ids, in order */
+  readonly parts: readonly (string | RuntimeId)[];
+  readonly ids: readonly RuntimeId[];
+  /** with the made-up ids: what the evaluator sees */
+  readonly madeUp: string;
+}
+
+const stackId = (name: string): RuntimeId => ({
+  kind: UUID_ID,
+  what: `the id of stack \`${name}\``,
+  some: `ids of stack \`${name}\``,
+  why: 'assigned when it is created',
+});
+
+const stackSetId = (name: string): RuntimeId => ({
+  kind: UUID_ID,
+  what: `the id of stack set \`${name}\``,
+  some: `ids of stack set \`${name}\``,
+  why: 'assigned when it is created',
+});
+
+const ENVIRONMENT: RuntimeId = {
+  kind: ENVIRONMENT_ID,
+  what: 'the id of the Elastic Beanstalk environment',
+  some: 'Elastic Beanstalk environment ids',
+  why: 'assigned when the environment is created',
+};
+
+const GROUP_ID: RuntimeId = {
+  kind: UUID_ID,
+  what: "the id of the environment's Auto Scaling group",
+  some: 'Auto Scaling group ids',
+  why: 'assigned when the group is created',
+};
+
+const GROUP_NAME_SUFFIX: RuntimeId = {
+  kind: NAME_SUFFIX,
+  what: "the end of the name of the environment's Auto Scaling group (after `AWSEBAutoScalingGroup-`)",
+  some: 'ends of that name',
+  why: 'which CloudFormation generates when it creates the group',
+};
+
+/** The names Elastic Beanstalk gives an environment's stack and Auto Scaling group. */
+const BEANSTALK_STACK = 'awseb-e-*-stack';
+const BEANSTALK_GROUP = `autoScalingGroup:*:autoScalingGroupName/${BEANSTALK_STACK}-AWSEBAutoScalingGroup-*`;
+
+/** A name with no separator and no `*` or `?`: a stack or stack set named in full. */
+const fullName = (name: string): boolean => name !== '' && !/[/:*?]/.test(name);
+
+/** The value with `*` for ids no input gives that `value` is, if it is one. */
+function runtimeValue(value: string): RuntimeValue | undefined {
   if (!value.endsWith('*')) return undefined;
   const arn = parseArn(value);
-  if (!arn || arn.service !== 'cloudformation') return undefined;
-  for (const k of RUNTIME_ID_KINDS) {
-    const prefix = k.marker.slice(1);
-    if (!arn.resource.startsWith(prefix) || !arn.resource.endsWith(`${k.separator}*`)) continue;
-    const name = arn.resource.slice(prefix.length, -2);
-    if (name === '' || /[/:*?]/.test(name)) return undefined;
-    return {
-      stem: value.slice(0, -1),
-      head: value.slice(0, value.length - arn.resource.length - 1),
-      marker: k.marker,
-      separator: k.separator,
-      name,
-      what: k.what,
-    };
+  if (!arn) return undefined;
+  const head = value.slice(0, value.length - arn.resource.length);
+  const r = arn.resource;
+  let parts: (string | RuntimeId)[] | undefined;
+  if (arn.service === 'cloudformation' && r.startsWith('stackset/') && r.endsWith(':*')) {
+    const name = r.slice('stackset/'.length, -2);
+    if (fullName(name)) parts = [`${head}stackset/${name}:`, stackSetId(name)];
+  } else if (arn.service === 'cloudformation' && r.startsWith('stack/') && r.endsWith('/*')) {
+    const name = r.slice('stack/'.length, -2);
+    if (name === BEANSTALK_STACK)
+      parts = [`${head}stack/awseb-e-`, ENVIRONMENT, '-stack/', stackId(name)];
+    else if (fullName(name)) parts = [`${head}stack/${name}/`, stackId(name)];
+  } else if (arn.service === 'autoscaling' && r === BEANSTALK_GROUP) {
+    parts = [
+      `${head}autoScalingGroup:`,
+      GROUP_ID,
+      ':autoScalingGroupName/awseb-e-',
+      ENVIRONMENT,
+      '-stack-AWSEBAutoScalingGroup-',
+      GROUP_NAME_SUFFIX,
+    ];
   }
-  return undefined;
+  if (!parts) return undefined;
+  const ids = parts.filter((p): p is RuntimeId => typeof p !== 'string');
+  const v = { written: value, parts, ids, madeUp: '' };
+  return {
+    ...v,
+    madeUp: render(
+      v,
+      ids.map((id) => id.kind.madeUp),
+    ),
+  };
 }
 
-/** The stack and stack set ARNs with `*` for the id in the link's resource and context. */
-function runtimeIdArns(spec: LinkSpec): RuntimeIdArn[] | undefined {
+/** The value with `ids` (one per id, in order) in place of its `*`s. */
+function render(v: Pick<RuntimeValue, 'parts'>, ids: readonly string[]): string {
+  let k = 0;
+  return v.parts.map((p) => (typeof p === 'string' ? p : ids[k++]!)).join('');
+}
+
+/** The values with `*` for ids in the link's resource and context. */
+function runtimeValues(spec: LinkSpec): RuntimeValue[] | undefined {
   // most links have none: nothing is allocated for them (this runs for every link)
-  let found: Map<string, RuntimeIdArn> | undefined;
+  let found: Map<string, RuntimeValue> | undefined;
   const look = (v: string): void => {
-    const a = runtimeIdArn(v);
+    const a = runtimeValue(v);
     if (!a) return;
     found ??= new Map();
-    if (!found.has(a.stem)) found.set(a.stem, a);
+    if (!found.has(a.written)) found.set(a.written, a);
   };
   look(spec.resource);
   for (const v of Object.values(spec.context))
@@ -1130,34 +1234,32 @@ function runtimeIdArns(spec: LinkSpec): RuntimeIdArn[] | undefined {
   return found ? [...found.values()] : undefined;
 }
 
-/** The link with the made-up id in place of each `*` id: what the evaluator sees. */
-function withMadeUpIds(spec: LinkSpec, arns: readonly RuntimeIdArn[]): LinkSpec {
-  const stars = new Set(arns.map((a) => `${a.stem}*`));
-  const swap = (v: string): string => (stars.has(v) ? `${v.slice(0, -1)}${MADE_UP_ID}` : v);
+/** The link with the made-up ids in place of each `*` id: what the evaluator sees. */
+function withMadeUpIds(spec: LinkSpec, values: readonly RuntimeValue[]): LinkSpec {
+  const madeUp = new Map(values.map((v) => [v.written, v.madeUp]));
+  const swap = (v: string): string => madeUp.get(v) ?? v;
   const context: Record<string, string | readonly string[]> = {};
   for (const [k, v] of Object.entries(spec.context))
     context[k] = typeof v === 'string' ? swap(v) : v.map(swap);
   return { ...spec, resource: swap(spec.resource), context };
 }
 
-/** `text` as the report shows it: `*` again for the made-up id. */
-function shownIds(text: string, arns: readonly RuntimeIdArn[]): string {
+/** `text` as the report shows it: `*` again for the made-up ids. */
+function shownIds(text: string, values: readonly RuntimeValue[]): string {
   let out = text;
-  for (const a of arns) out = out.split(`${a.stem}${MADE_UP_ID}`).join(`${a.stem}*`);
+  for (const v of values) out = out.split(v.madeUp).join(v.written);
   return out;
 }
 
-/** The request with `id` in place of the made-up id of `arn` (resource and context). */
-function withId(request: MutableRequest, arn: RuntimeIdArn, id: string): EvaluationRequest {
-  const from = `${arn.stem}${MADE_UP_ID}`;
-  const to = `${arn.stem}${id}`;
+/** The request with `to` in place of the value `from` (resource and context). */
+function withValue(request: MutableRequest, from: string, to: string): EvaluationRequest {
   const context: Record<string, RawContextValue> = {};
   for (const [k, v] of Object.entries(request.context ?? {}))
     context[k] = v === from ? to : Array.isArray(v) ? v.map((x) => (x === from ? to : x)) : v;
   return { ...request, resource: request.resource === from ? to : request.resource, context };
 }
 
-/** A stack or stack set ARN (or pattern) that a statement names. */
+/** A resource ARN (or pattern) that a statement names. */
 interface IdMention {
   readonly raw: string;
   readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn';
@@ -1166,12 +1268,12 @@ interface IdMention {
 
 const ID_MENTIONS = new WeakMap<CompiledPolicy, readonly IdMention[]>();
 
-/** The stack and stack set ARNs a policy names: Resource, NotResource, aws:SourceArn values. */
+/** The resources a policy names: Resource, NotResource, aws:SourceArn values (but `*`). */
 function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   const hit = ID_MENTIONS.get(policy);
   if (hit) return hit;
   const out: IdMention[] = [];
-  const names = (v: string): boolean => v.includes(':stack/') || v.includes(':stackset/');
+  const names = (v: string): boolean => v !== '*';
   for (const st of policy.statements) {
     for (const p of st.resource?.patterns ?? [])
       if (names(p.raw)) out.push({ raw: p.raw, where: 'Resource', statement: st });
@@ -1204,118 +1306,186 @@ function policiesOf(g: Gathered): { policy: CompiledPolicy; type: PolicyType }[]
   return out;
 }
 
+const NAMED_IDS = new WeakMap<IdMention, Map<string, readonly string[] | null>>();
+
 /**
- * The id a mention names for `arn`'s stack (set), as one id to try: the mention must name the
- * same partition, region and account (patterns allowed) and the same name, and its id part is
- * filled in to a UUID-shaped id it matches. Undefined when it names no id of this stack (set)
- * that a real id could match.
+ * The ids a mention names for the value, one per id of the value, to try: a value the mention
+ * matches, with each id filled in to one of its shape, or left the made-up one where the mention
+ * matches that too (it names only the others). A policy variable may be any text. Undefined when
+ * the mention matches no value of this shape (another stack, account or region).
  */
-function namedId(raw: string, arn: RuntimeIdArn): string | undefined {
-  const at = raw.indexOf(arn.marker);
-  if (at < 0) return undefined;
-  const rest = raw.slice(at + arn.marker.length);
-  const sep = rest.indexOf(arn.separator);
-  if (sep < 0) return undefined;
-  // a policy variable in the head (`${aws:PrincipalAccount}`) may be any value
-  const head = raw
-    .slice(0, at)
-    .replace(/\$\{[^}]*\}/g, '*')
-    .toLowerCase();
-  if (!compileGlob(head).test(arn.head.toLowerCase())) return undefined;
-  if (!compileGlob(rest.slice(0, sep)).test(arn.name)) return undefined;
-  return idMatching(rest.slice(sep + 1));
+function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined {
+  let byValue = NAMED_IDS.get(m);
+  if (!byValue) NAMED_IDS.set(m, (byValue = new Map()));
+  let ids = byValue.get(v.written);
+  if (ids === undefined) {
+    const pattern = m.raw.replace(/\$\{[^}]*\}/g, '*');
+    const found = valueMatching(pattern, v);
+    if (found) {
+      const glob = compileGlob(pattern.toLowerCase());
+      v.ids.forEach((id, k) => {
+        const with_ = found.map((x, j) => (j === k ? id.kind.madeUp : x));
+        if (glob.test(render(v, with_).toLowerCase())) found[k] = id.kind.madeUp;
+      });
+    }
+    ids = found ?? null;
+    byValue.set(v.written, ids);
+  }
+  return ids ?? undefined;
 }
 
 /** Position `p` of a UUID-shaped id is a dash. */
 const isDashAt = (p: number): boolean => p === 8 || p === 13 || p === 18 || p === 23;
 
-/**
- * An id of UUID shape (36 characters, dashes at 8, 13, 18, 23, letters or digits elsewhere) that
- * `pattern` (`*` and `?` wildcards) matches, or undefined when none does.
- */
-function idMatching(pattern: string): string | undefined {
-  const n = pattern.length;
-  const fits = (c: string, p: number): boolean =>
-    c === '?' || (isDashAt(p) ? c === '-' : /^[0-9A-Za-z]$/.test(c));
-  // can[i][p]: pattern[i..] matches an id's characters p..35
-  const can = Array.from({ length: n + 1 }, () => new Array<boolean>(ID_LENGTH + 1).fill(false));
-  can[n]![ID_LENGTH] = true;
-  for (let i = n - 1; i >= 0; i--) {
-    const c = pattern[i]!;
-    const row = can[i]!;
-    const next = can[i + 1]!;
-    for (let p = ID_LENGTH; p >= 0; p--) {
-      if (c === '*') row[p] = next[p]! || (p < ID_LENGTH && row[p + 1]!);
-      else row[p] = p < ID_LENGTH && fits(c, p) && next[p + 1]!;
+/** One character of a value: fixed text, or a character of its id `id` (`run`: any number). */
+interface Item {
+  readonly text?: string;
+  readonly id?: number;
+  readonly run?: boolean;
+}
+
+/** The characters of the value, its ids by their shape. */
+function itemsOf(v: RuntimeValue): Item[] {
+  const out: Item[] = [];
+  let k = 0;
+  for (const p of v.parts) {
+    if (typeof p === 'string') {
+      for (const c of p) out.push({ text: c });
+      continue;
     }
-  }
-  if (!can[0]![0]) return undefined;
-  const filler = (p: number): string => (isDashAt(p) ? '-' : '0');
-  let out = '';
-  for (let i = 0, p = 0; i < n || p < ID_LENGTH;) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (can[i + 1]![p]) i++;
-      else out += filler(p++);
-    } else {
-      out += c === '?' ? filler(p) : c;
-      i++;
-      p++;
-    }
+    const id = k++;
+    if (p.kind.uuid)
+      for (let i = 0; i < ID_LENGTH; i++) out.push(isDashAt(i) ? { text: '-', id } : { id });
+    else out.push({ id }, { id, run: true });
   }
   return out;
 }
 
+const ID_CHARACTER = /^[0-9A-Za-z]$/;
+
 /**
- * Whether the answer depends on the stack or stack set id: the request (with the made-up id) is
- * evaluated again with a second made-up id (a policy may match some ids and not others, `…:0*`)
- * and with each id the link's policies name for the same stack (set); the first that changes
- * the decision says why the link is Unknown. No input gives the id, so whether a named id is
- * this stack's is not known.
+ * The ids of a value of `v`'s shape (its text, each id of its kind: a UUID, letters and digits)
+ * that `pattern` (`*` and `?` wildcards) matches, or undefined when none does. Text is compared
+ * without case: the evaluator decides whether the value it gives matches.
+ */
+function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
+  const items = itemsOf(v);
+  // most patterns name another resource: their text before the first wildcard differs
+  for (let i = 0; i < pattern.length && i < items.length; i++) {
+    const c = pattern[i]!;
+    const t = items[i]!.text;
+    if (c === '*' || c === '?' || t === undefined || items[i]!.id !== undefined) break;
+    if (c.toLowerCase() !== t.toLowerCase()) return undefined;
+  }
+  const n = pattern.length;
+  const m = items.length;
+  const width = m + 1;
+  // a breadth-first search of (pattern position, value position), each reached once
+  const seen = new Uint8Array((n + 1) * width);
+  const from = new Int32Array((n + 1) * width);
+  // the character taken to reach a position, and the value position it was taken at
+  const char: (string | undefined)[] = [];
+  const took = new Int32Array((n + 1) * width);
+  const queue = [0];
+  seen[0] = 1;
+  const reach = (s: number, next: number, c?: string, at = -1): void => {
+    if (seen[next]) return;
+    seen[next] = 1;
+    from[next] = s;
+    char[next] = c;
+    took[next] = at;
+    queue.push(next);
+  };
+  const goal = n * width + m;
+  for (let q = 0; q < queue.length && !seen[goal]; q++) {
+    const s = queue[q]!;
+    const i = Math.floor(s / width);
+    const j = s % width;
+    const p = pattern[i];
+    const t = items[j];
+    if (p === '*') reach(s, s + width);
+    if (t?.run) reach(s, s + 1);
+    if (p === undefined || t === undefined || (p === '*' && t.run)) continue;
+    const wild = p === '*' || p === '?';
+    let c: string | undefined;
+    if (t.text !== undefined)
+      c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
+    else c = wild ? '0' : ID_CHARACTER.test(p) ? p : undefined;
+    if (c !== undefined) reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c, j);
+  }
+  if (!seen[goal]) return undefined;
+  const ids = v.ids.map(() => '');
+  for (let s = goal; s !== 0; s = from[s]!) {
+    const c = char[s];
+    const id = c === undefined ? undefined : items[took[s]!]!.id;
+    if (id !== undefined) ids[id] = c + ids[id]!;
+  }
+  return ids;
+}
+
+/**
+ * Whether the answer depends on an id no input gives: the request (with the made-up ids) is
+ * evaluated again with each id in turn a second made-up one (a policy may match some ids and not
+ * others, `…:0*`), and with the ids each of the link's policies names for the same resource; the
+ * first that changes the decision says why the link is Unknown. No input gives the ids, so
+ * whether a named one is this resource's is not known.
  */
 function idDependence(
   g: Gathered,
-  arns: readonly RuntimeIdArn[],
+  values: readonly RuntimeValue[],
   decision: string,
 ): string | undefined {
-  const mentions = policiesOf(g).flatMap(({ policy, type }) =>
-    idMentionsOf(policy).map((m) => ({ ...m, policy, type })),
-  );
   const action = g.request.action.toLowerCase();
-  for (const arn of arns) {
-    const relevant = mentions.filter(
-      (m) => m.raw.includes(arn.marker) && appliesTo(m.statement, action),
-    );
-    const named = new Map<string, (typeof relevant)[number]>();
-    for (const m of relevant) {
-      const id = namedId(m.raw, arn);
-      if (id !== undefined && id !== MADE_UP_ID && id !== OTHER_ID && !named.has(id))
-        named.set(id, m);
+  const relevant = policiesOf(g).flatMap(({ policy, type }) =>
+    idMentionsOf(policy)
+      .filter((m) => appliesTo(m.statement, action))
+      .map((mention) => ({ mention, policy, type })),
+  );
+  for (const v of values) {
+    const madeUp = v.ids.map((id) => id.kind.madeUp);
+    const named = new Map<string, { ids: readonly string[]; by: (typeof relevant)[number] }>();
+    for (const by of relevant) {
+      const ids = namedIds(by.mention, v);
+      if (!ids) continue;
+      const value = render(v, ids);
+      if (value !== v.madeUp && !named.has(value)) named.set(value, { ids, by });
     }
-    const ids = [OTHER_ID, ...[...named.keys()].sort()];
-    for (const id of ids) {
-      if (sameOutcome(evaluate(withId(g.request, arn, id)).decision, decision)) continue;
-      const unknownId = `no input gives the id of ${arn.what} \`${arn.name}\`, assigned when it is created`;
-      const m =
-        named.get(id) ??
+    const tries: { ids: readonly string[]; by?: (typeof relevant)[number] }[] = [
+      ...v.ids.map((id, k) => ({ ids: madeUp.map((x, j) => (j === k ? id.kind.other : x)) })),
+      ...[...named.keys()].sort().map((value) => named.get(value)!),
+    ];
+    for (const t of tries) {
+      const value = render(v, t.ids);
+      if (sameOutcome(evaluate(withValue(g.request, v.madeUp, value)).decision, decision)) continue;
+      const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
+      const unknownIds = `no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
+      const some = andList(ids.map((id) => id.some));
+      const by =
+        t.by ??
         relevant.find(
           (x) =>
-            compileGlob(x.raw).test(`${arn.stem}${MADE_UP_ID}`) !==
-            compileGlob(x.raw).test(`${arn.stem}${OTHER_ID}`),
+            compileGlob(x.mention.raw).test(v.madeUp) !== compileGlob(x.mention.raw).test(value),
         );
-      if (!m)
-        return `a policy matches some ids of ${arn.what} \`${arn.name}\` and not others, and ${unknownId}`;
+      if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
+      const m = by.mention;
       const where =
         m.where === 'aws:SourceArn'
           ? 'in a condition on `aws:SourceArn`'
           : `in its ${m.where} element`;
-      const names = `${idPolicyLabel(m.policy, m.type, m.statement, g)} names \`${m.raw}\` ${where}`;
-      return named.get(id) === m
-        ? `${names}, and whether that is the id of ${arn.what} \`${arn.name}\` is not known: ${unknownId}`
-        : `${names}, which matches some ids of ${arn.what} \`${arn.name}\` and not others, and ${unknownId}`;
+      const names = `${idPolicyLabel(by.policy, by.type, m.statement, g)} names \`${m.raw}\` ${where}`;
+      return t.by
+        ? `${names}, and whether that is ${andList(ids.map((id) => id.what))} is not known: ${unknownIds}`
+        : `${names}, which matches some ${some} and not others, and ${unknownIds}`;
     }
   }
   return undefined;
+}
+
+/** `a`, `a and b`, `a, b and c` */
+function andList(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
 }
 
 /** Whether a statement's Action (or NotAction) covers `action` (lower-cased). */
