@@ -263,6 +263,9 @@ function actionReferences(
 export function projectReferences(project: unknown, place: Place): Reference[] {
   const p = obj(project);
   const refs: Reference[] = [...accountRef(p['serviceRole'])];
+  // the batch service role, which a batch build runs under
+  // (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role)
+  refs.push(...accountRef(obj(p['buildBatchConfig'])['serviceRole']));
   // "If you don't specify a value, CodeBuild uses the managed CMK for Amazon S3"
   // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html#CodeBuild-Type-Project-encryptionKey)
   refs.push(...keyReference(str(p['encryptionKey']) ?? AWS_MANAGED_S3_KEY, place));

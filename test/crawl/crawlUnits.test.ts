@@ -258,6 +258,19 @@ describe('references', () => {
     expect(
       projectReferences({ encryptionKey: 'arn:aws:kms:us-east-1:111111111111:key/k' }, home),
     ).toEqual([{ kind: 'key', place: home, key: 'arn:aws:kms:us-east-1:111111111111:key/k' }]);
+    // the batch service role's account is crawled too (its trust and policies are checked)
+    expect(
+      projectReferences(
+        {
+          serviceRole: 'arn:aws:iam::111111111111:role/r',
+          buildBatchConfig: { serviceRole: 'arn:aws:iam::222222222222:role/batch' },
+        },
+        home,
+      ).filter((r) => r.kind === 'account'),
+    ).toEqual([
+      { kind: 'account', account: '111111111111' },
+      { kind: 'account', account: '222222222222' },
+    ]);
     // SSE-KMS without a key id is the aws/s3 key too; SSE-S3 uses no KMS key
     const sse = (d: Record<string, string>) => ({
       Rules: [{ ApplyServerSideEncryptionByDefault: d }],
