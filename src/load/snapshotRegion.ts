@@ -688,7 +688,30 @@ function readProject(
       subnets: r.stringList(vpc.o, 'subnets', vpc.p),
       securityGroupIds: r.stringList(vpc.o, 'securityGroupIds', vpc.p),
     },
+    ...readBatchConfig(r, o, pointer),
     location: { file: r.file, pointer },
+  };
+}
+
+/**
+ * The project's `buildBatchConfig` and its batch service role
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectBuildBatchConfig.html).
+ * One of the wrong type is an input error, which leaves the whole project unreadable.
+ */
+function readBatchConfig(
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+): Pick<CodeBuildProjectModel, 'buildBatchConfig'> {
+  const batch = r.optObject(o, 'buildBatchConfig', pointer);
+  if (!batch) return {};
+  const p = joinPointer(pointer, 'buildBatchConfig');
+  const role = r.optString(batch, 'serviceRole', p);
+  return {
+    buildBatchConfig: {
+      serviceRole: role === '' ? undefined : role,
+      location: { file: r.file, pointer: p },
+    },
   };
 }
 
@@ -807,6 +830,9 @@ function readLogs(r: JsonReader, o: JsonObject, p: string): CodeBuildLogsModel {
       status: r.optString(s3, 'status', s3p),
       location: r.optString(s3, 'location', s3p),
       encryptionDisabled: r.optBool(s3, 'encryptionDisabled', s3p),
+      // READ_ONLY or FULL make the service role need s3:PutBucketAcl
+      // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html)
+      bucketOwnerAccess: r.optString(s3, 'bucketOwnerAccess', s3p),
     },
   };
 }

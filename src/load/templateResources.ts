@@ -13,6 +13,7 @@ import type {
   ArtifactStoreModel,
   BucketModel,
   CodeBuildArtifactsModel,
+  CodeBuildBatchConfigModel,
   CodeBuildEnvironmentModel,
   CodeBuildLogsModel,
   CodeBuildProjectModel,
@@ -1199,26 +1200,49 @@ export class ModelBuilder {
               streamName: str(v['StreamName']),
             }
           : undefined;
-    const s3Logs = (v: unknown): NonNullable<CodeBuildLogsModel['s3Logs']> | undefined =>
-      isUnresolved(v)
-        ? { status: str(v), location: str(v), encryptionDisabled: undefined }
-        : isObject(v)
-          ? {
-              status: str(v['Status']),
-              location: str(v['Location']),
-              encryptionDisabled: this.bool(
-                s,
-                v['EncryptionDisabled'],
-                joinPointer(P('LogsConfig'), 'S3Logs', 'EncryptionDisabled'),
-              ),
-            }
-          : undefined;
+    // BucketOwnerAccess decides whether the service role needs s3:PutBucketAcl
+    // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html): one the
+    // template does not settle is a placeholder, never "not set"
+    const s3Logs = (v: unknown): NonNullable<CodeBuildLogsModel['s3Logs']> | undefined => {
+      if (isUnresolved(v))
+        return {
+          status: str(v),
+          location: str(v),
+          encryptionDisabled: undefined,
+          bucketOwnerAccess: str(v)!,
+        };
+      if (!isObject(v)) return undefined;
+      const access = str(v['BucketOwnerAccess']);
+      return {
+        status: str(v['Status']),
+        location: str(v['Location']),
+        encryptionDisabled: this.bool(
+          s,
+          v['EncryptionDisabled'],
+          joinPointer(P('LogsConfig'), 'S3Logs', 'EncryptionDisabled'),
+        ),
+        ...(access !== undefined ? { bucketOwnerAccess: access } : {}),
+      };
+    };
     const cw = cwLogs(
       isUnresolved(logs) ? logs : isObject(logs) ? logs['CloudWatchLogs'] : undefined,
     );
     const s3 = s3Logs(isUnresolved(logs) ? logs : isObject(logs) ? logs['S3Logs'] : undefined);
     const vpc = this.prop(s, r, 'VpcConfig');
     const vp = P('VpcConfig');
+    // the batch service role (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html):
+    // a configuration or role the template does not settle is a placeholder role whose links
+    // name the template line
+    const batch = this.prop(s, r, 'BuildBatchConfig');
+    const bp = P('BuildBatchConfig');
+    const buildBatchConfig: CodeBuildBatchConfigModel | undefined = isUnresolved(batch)
+      ? { serviceRole: this.placeholder(s, batch, 'role'), location: this.loc(s, bp) }
+      : isObject(batch)
+        ? {
+            serviceRole: this.text(s, batch['ServiceRole'], joinPointer(bp, 'ServiceRole'), 'role'),
+            location: this.loc(s, bp),
+          }
+        : undefined;
     // a secondary source or artifact list, or an entry of one, the template does not settle is
     // one entry whose type and location are a placeholder: the chain's links for it are Unknown
     // naming the template line, rather than left out (actionFacts.ts secondaryFetches)
@@ -1306,6 +1330,7 @@ export class ModelBuilder {
               ),
             }
           : undefined,
+      ...(buildBatchConfig ? { buildBatchConfig } : {}),
       ...(named.generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };

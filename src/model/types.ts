@@ -368,8 +368,29 @@ export interface CodeBuildProjectModel {
   readonly secondaryArtifacts: readonly CodeBuildArtifactsModel[];
   readonly logsConfig: CodeBuildLogsModel | undefined;
   readonly vpcConfig: CodeBuildVpcModel | undefined;
+  /**
+   * `buildBatchConfig`: the project's batch configuration, which batch builds need (absent: the
+   * project has none)
+   */
+  readonly buildBatchConfig?: CodeBuildBatchConfigModel;
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
+  readonly location: Location;
+}
+
+/**
+ * A project's batch configuration (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectBuildBatchConfig.html).
+ * Only the batch service role is kept: the role CodeBuild uses to start, stop and retry the
+ * builds of a batch (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role).
+ */
+export interface CodeBuildBatchConfigModel {
+  /**
+   * `serviceRole` as given (an ARN, AWS documents), or a placeholder
+   * (src/model/placeholders.ts) when a template does not settle it; undefined when the
+   * configuration names none
+   */
+  readonly serviceRole: string | undefined;
+  /** the batch configuration object (`buildBatchConfig`, a template's `BuildBatchConfig`) */
   readonly location: Location;
 }
 
@@ -446,6 +467,11 @@ export interface CodeBuildLogsModel {
         readonly status: string | undefined;
         readonly location: string | undefined;
         readonly encryptionDisabled: boolean | undefined;
+        /**
+         * `bucketOwnerAccess`: `NONE` (the default), `READ_ONLY` or `FULL`; a placeholder when
+         * the input does not settle it; absent when not set
+         */
+        readonly bucketOwnerAccess?: string;
       }
     | undefined;
 }
