@@ -4,10 +4,11 @@
 # - platform-web: CodeCommit + GitHub connection (both CODEBUILD_CLONE_REF) -> CodeBuild in a VPC
 #   with an ECR build image pulled with the service role, a CodeCommit, an S3, a GitHub (through
 #   the connection) and a Bitbucket (token in a Secrets Manager secret) secondary source and an
-#   S3 secondary artifact of its own, and S3 build logs -> CloudFormation change set, manual approval with SNS,
+#   S3 secondary artifact of its own, and S3 build logs with bucket owner access -> CloudFormation change set, manual approval with SNS,
 #   change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
-#   with CodeBuild credentials) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
+#   with CodeBuild credentials; the project's batch service role starts, stops and retries the
+#   batch's builds) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
 #   and a canned ACL -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE
 from baseline import action, pipeline_file
@@ -31,6 +32,8 @@ PIPE_ROLE = f'{A}/service-role/platform-pipeline-role'
 EVENTS_ROLE = f'{A}/service-role/platform-events-role'
 WEB_BUILD_ROLE = f'{A}/service-role/platform-web-build-role'
 API_TEST_ROLE = f'{A}/service-role/platform-api-test-role'
+# the batch service role of platform-api-test: https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role
+API_BATCH_ROLE = f'{A}/service-role/platform-api-test-batch-role'
 API_PACKAGE_ROLE = f'{A}/service-role/platform-api-package-role'
 CFN_ROLE = f'{A}/platform-cfn-exec'
 SMOKE_ROLE = f'{A}/platform-smoke-test-role'
@@ -128,6 +131,8 @@ def web_build_extra():
         # S3 build logs: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html
         stmt('BuildLogObjects', 's3:PutObject', f'arn:aws:s3:::{LOGS_BUCKET}/platform-web/*'),
         stmt('BuildLogBucket', ['s3:GetBucketAcl', 's3:GetBucketLocation'], f'arn:aws:s3:::{LOGS_BUCKET}'),
+        # bucketOwnerAccess FULL: "your CodeBuild service role must have the s3:PutBucketAcl permission" (API_S3LogsConfig.html)
+        stmt('BuildLogBucketAcl', 's3:PutBucketAcl', f'arn:aws:s3:::{LOGS_BUCKET}'),
         # https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html
         stmt('SecondarySourceConnection', ['codeconnections:GetConnectionToken', 'codeconnections:GetConnection',
                                            'codestar-connections:GetConnectionToken', 'codestar-connections:GetConnection'], CONNECTION),
@@ -136,7 +141,7 @@ def web_build_extra():
     )
 
 
-def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=(), secondary_sources=(), secondary_artifacts=(), s3_logs=None):
+def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, description='', variables=(), secondary_sources=(), secondary_artifacts=(), s3_logs=None, batch_role=None):
     p = {
         'name': name,
         'arn': arn_of('codebuild', f'project/{name}'),
@@ -161,6 +166,8 @@ def project(name, role_arn, image, pull='CODEBUILD', vpc=False, key=KEY, descrip
     }
     if vpc:
         p['vpcConfig'] = {'vpcId': 'vpc-0c1d2e3f4a5b6c7d8', 'subnets': SUBNETS, 'securityGroupIds': ['sg-0fedcba9876543210']}
+    if batch_role:
+        p['buildBatchConfig'] = {'serviceRole': batch_role, 'combineArtifacts': False, 'restrictions': {'maximumBuildsAllowed': 10, 'computeTypesAllowed': ['BUILD_GENERAL1_MEDIUM']}, 'timeoutInMins': 120}
     return p
 
 
@@ -253,6 +260,7 @@ def all_providers():
     files[f'{T}/iam.json'] = iam([
         role(API_PACKAGE_ROLE, 'AROAQXAMPLEAPIPKG0001', trust({'Service': 'codebuild.amazonaws.com'}, {'StringEquals': {'aws:SourceAccount': T}}), [('platform-api-package-policy', build_role_policy('platform-api-package'))]),
         role(API_TEST_ROLE, 'AROAQXAMPLEAPITEST001', trust({'Service': 'codebuild.amazonaws.com'}, {'StringEquals': {'aws:SourceAccount': T}}), [('platform-api-test-policy', build_role_policy('platform-api-test'))]),
+        role(API_BATCH_ROLE, 'AROAQXAMPLEAPIBATCH01', trust({'Service': 'codebuild.amazonaws.com'}), [('platform-api-test-batch-policy', doc(stmt('BatchBuilds', ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:RetryBuild'], arn_of('codebuild', 'project/platform-api-test'))))]),
         role(CFN_ROLE, 'AROAQXAMPLECFNEXEC002', trust({'Service': 'cloudformation.amazonaws.com'}), [('platform-cfn-exec-policy', doc(stmt('AppResources', ['s3:*', 'lambda:*', 'apigateway:*', 'dynamodb:*', 'cloudfront:*', 'logs:*', 'iam:GetRole', 'iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy'], '*')))]),
         role(CODEDEPLOY_ROLE, 'AROAQXAMPLECODEDEPL01', trust({'Service': 'codedeploy.amazonaws.com'}), [], managed=['arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole']),
         role(EVENTS_ROLE, 'AROAQXAMPLEEVENTS0002', trust({'Service': 'events.amazonaws.com'}), [('start-platform-pipelines', doc(stmt('StartPipelines', 'codepipeline:StartPipelineExecution', pipelines)))]),
@@ -288,7 +296,7 @@ def all_providers():
     files[f'{T}/{W}/kms/{KEY_W_ID}.json'] = kms_key(KEY_W_ID, T, 'platform pipeline artifacts (us-west-2)', key_policy([PIPE_ROLE]), region=W)
     files[f'{T}/{R}/codebuild.json'] = {'projects': [
         project('platform-api-package', API_PACKAGE_ROLE, 'aws/codebuild/amazonlinux2-x86_64-standard:5.0', description='renders imagedefinitions.json and the appspec'),
-        project('platform-api-test', API_TEST_ROLE, f'{ECR}/platform/test-runner:2024.06', description='api test suite, batch build'),
+        project('platform-api-test', API_TEST_ROLE, f'{ECR}/platform/test-runner:2024.06', description='api test suite, batch build', batch_role=API_BATCH_ROLE),
         project('platform-web-build', WEB_BUILD_ROLE, f'{ECR}/platform/build-image:2024.06', pull='SERVICE_ROLE', vpc=True, description='builds the web frontend inside the build VPC',
                 variables=[
                     {'name': 'API_URL', 'value': '/platform/web/api-url', 'type': 'PARAMETER_STORE'},
@@ -306,7 +314,7 @@ def all_providers():
                 secondary_artifacts=[
                     {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},
                 ],
-                s3_logs={'status': 'ENABLED', 'location': f'{LOGS_BUCKET}/platform-web', 'encryptionDisabled': False, 'bucketOwnerAccess': 'NONE'}),
+                s3_logs={'status': 'ENABLED', 'location': f'{LOGS_BUCKET}/platform-web', 'encryptionDisabled': False, 'bucketOwnerAccess': 'FULL'}),
     ], 'projectsNotFound': []}
     for name, stages in (('platform-containers', containers_stages()), ('platform-legacy', legacy_stages()), ('platform-web', web_stages())):
         files[f'{T}/{R}/codepipeline/{name}.json'] = pipeline_file(name, PIPE_ROLE, BUCKET, KEY, stages)

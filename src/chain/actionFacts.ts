@@ -202,6 +202,7 @@ export function actionFacts(
         ...buildReferences(p, cfg['EnvironmentVariables']),
         ...secondaryFetches(p, partition),
         ...s3LogsOf(p),
+        ...batchRoleOf(p),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
@@ -1675,7 +1676,10 @@ function isConnectionArn(value: string): boolean {
  */
 export function s3LogsOf(
   project: CodeBuildProjectModel,
-): Pick<CodeBuildProjectFacts, 's3LogsBucket' | 's3LogsObjectKey' | 's3LogsUnknown'> {
+): Pick<
+  CodeBuildProjectFacts,
+  's3LogsBucket' | 's3LogsObjectKey' | 's3LogsUnknown' | 's3LogsBucketOwnerAccess'
+> {
   const s3 = project.logsConfig?.s3Logs;
   if (!s3) return {};
   const at = project.location;
@@ -1709,7 +1713,51 @@ export function s3LogsOf(
           ? `${label} are ENABLED but have no location, so the bucket the build writes them to is not known (${place})`
           : `the location \`${location}\` of ${label} is neither \`<bucket>/<prefix>\` nor an S3 ARN (${place})`,
     };
-  return { s3LogsBucket: bucket, s3LogsObjectKey: slash < 0 ? '*' : `${path.slice(slash + 1)}/*` };
+  return {
+    s3LogsBucket: bucket,
+    s3LogsObjectKey: slash < 0 ? '*' : `${path.slice(slash + 1)}/*`,
+    // READ_ONLY or FULL make the service role need s3:PutBucketAcl (API_S3LogsConfig.html)
+    ...(s3.bucketOwnerAccess !== undefined && s3.bucketOwnerAccess !== ''
+      ? { s3LogsBucketOwnerAccess: s3.bucketOwnerAccess }
+      : {}),
+  };
+}
+
+/**
+ * The project's batch service role, which a batch build (a CodeBuild action with BatchEnabled)
+ * runs under: "Batch builds introduce a new security role in the batch configuration. This new
+ * role is required as CodeBuild must be able to call the StartBuild, StopBuild, and RetryBuild
+ * actions on your behalf" (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role).
+ * A project allows batch builds only through its batch configuration ("Define batch
+ * configuration: Select to allow batch builds in this project",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/create-project-console.html#create-project-console-batch-config),
+ * whose `serviceRole` is an ARN (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectBuildBatchConfig.html).
+ * A project without one, a configuration without a role, or a role that is not an ARN leaves the
+ * role unknown, saying so; a placeholder (not settled, not readable) is kept, and its links name
+ * its place.
+ */
+export function batchRoleOf(
+  project: CodeBuildProjectModel,
+): Pick<CodeBuildProjectFacts, 'batchServiceRoleArn' | 'batchServiceRoleUnknown'> {
+  const at = project.location;
+  const template = at.pointer.startsWith('/Resources/');
+  const batch = project.buildBatchConfig;
+  if (!batch)
+    return {
+      batchServiceRoleUnknown: `CodeBuild project \`${project.name}\` has no batch configuration (\`${template ? 'BuildBatchConfig' : 'buildBatchConfig'}\`, ${at.file}#${at.pointer}): AWS runs batch builds only for a project whose batch configuration allows them, under the batch service role it names (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role), so the batch build is not expected to start; give the project a batch configuration with a batch service role`,
+    };
+  const role = batch.serviceRole;
+  const place = `${batch.location.file}#${batch.location.pointer}/${template ? 'ServiceRole' : 'serviceRole'}`;
+  if (role === undefined || role === '')
+    return {
+      batchServiceRoleUnknown: `the batch configuration of CodeBuild project \`${project.name}\` names no batch service role (${place}): AWS documents that batch builds run under their own service role, which CodeBuild uses to start, stop and retry the builds of the batch (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role)`,
+    };
+  const arn = parseArn(role);
+  if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('role/'))
+    return {
+      batchServiceRoleUnknown: `the batch service role \`${role}\` of CodeBuild project \`${project.name}\` is not a role ARN, which AWS takes it as (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectBuildBatchConfig.html), so the role batch builds run under is not known (${place})`,
+    };
+  return { batchServiceRoleArn: role };
 }
 
 /** Where a project's secondary source or artifact `i` is: `file#pointer`. */

@@ -244,6 +244,14 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       "the keys of the S3 build logs in `CodeBuild.S3LogsBucket`: `<prefix>/*` of the location, `*` without a prefix (the names under it are the build's)",
   },
+  'CodeBuild.S3LogsBucketOwnerAccess': {
+    description:
+      "the project's `logsConfig.s3Logs.bucketOwnerAccess` (`NONE`, `READ_ONLY`, `FULL`) when it writes S3 build logs; absent when not set (`NONE`, the default)",
+  },
+  'CodeBuild.BatchServiceRoleArn': {
+    description:
+      "the project's batch service role (`buildBatchConfig.serviceRole`), which CodeBuild uses to start, stop and retry the builds of a batch build; unknown when the project has no batch configuration or it names no role ARN",
+  },
   'CodeBuild.S3LogsEncryptionHeader': {
     description:
       'the server-side encryption headers of an S3 build log upload: AWS documents that S3 build logs are encrypted unless encryptionDisabled is set, not with which key or header, so no input gives them (in uncertainContext: tried absent and with any value)',
@@ -768,6 +776,8 @@ export function principalOf(kind: PrincipalKind, facts: ActionFacts): string | u
       return facts.actionRoleArn ?? facts.pipelineRoleArn;
     case 'codebuildProjectRole':
       return facts.codebuild?.serviceRoleArn;
+    case 'codebuildBatchRole':
+      return facts.codebuild?.batchServiceRoleArn;
     case 'lambdaFunctionRole':
       return facts.lambda?.functionRoleArn;
     case 'eventsRuleRole':
@@ -804,6 +814,19 @@ export function principalsOf(kind: PrincipalKind, facts: ActionFacts): readonly 
     const principal = principalOf(kind, facts);
     const why = facts.stackSet?.administrationRoleUnknown ?? facts.stackSet?.permissionModelUnknown;
     return [principal !== undefined ? { principal } : why !== undefined ? { unknown: why } : {}];
+  }
+  if (kind === 'codebuildBatchRole') {
+    // why the batch service role is not known: the project, its batch configuration, its role
+    const cb = facts.codebuild;
+    const principal = principalOf(kind, facts);
+    if (principal !== undefined) return [{ principal }];
+    return [
+      {
+        unknown: !cb
+          ? `the CodeBuild project \`${facts.configuration['ProjectName'] ?? ''}\` is not known`
+          : (cb.batchServiceRoleUnknown ?? "the project's batch service role is not known"),
+      },
+    ];
   }
   if (kind === 'stacksetExecutionRole') return executionRoles(facts);
   if (kind === 'cloudformationRegionalService') return regionalPrincipals(facts);
@@ -1229,6 +1252,19 @@ function resolvePlaceholder(
         name === 'CodeBuild.S3LogsBucket' ? cb.s3LogsBucket : cb.s3LogsObjectKey,
         'the project does not write S3 build logs',
       );
+    case 'CodeBuild.S3LogsBucketOwnerAccess':
+      if (!cb) return unknown(noProject);
+      if (cb.s3LogsUnknown) return unknown(cb.s3LogsUnknown);
+      return maybe(
+        cb.s3LogsBucketOwnerAccess,
+        'the project sets no bucketOwnerAccess for its S3 build logs',
+      );
+    case 'CodeBuild.BatchServiceRoleArn':
+      // actionFacts.ts batchRoleOf says why a batch service role is not known
+      if (!cb) return unknown(noProject);
+      return cb.batchServiceRoleArn !== undefined
+        ? value(cb.batchServiceRoleArn)
+        : unknown(cb.batchServiceRoleUnknown ?? "the project's batch service role is not known");
     case 'CodeBuild.S3LogsEncryptionHeader':
       // "By default S3 build logs are encrypted" (API_S3LogsConfig.html, encryptionDisabled):
       // the key and the headers the upload sends are not documented

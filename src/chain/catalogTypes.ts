@@ -74,6 +74,9 @@ export const CATEGORIES = [
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
  * `stacksetExecutionRole` is the execution role of that stack set in each target account, which
  * runs the stack operations there (same page): one caller per target account.
+ * `codebuildBatchRole` is the batch service role of a CodeBuild project (its
+ * `buildBatchConfig.serviceRole`), which CodeBuild uses to start, stop and retry the builds of a
+ * batch build (https://docs.aws.amazon.com/codebuild/latest/userguide/batch-build.html#batch_security_role).
  * `cloudformationRegionalService` is `cloudformation.<region>.amazonaws.com` for each Region of a
  * StackSets action that is disabled by default, which the administration role must also trust
  * (same page): one caller per such Region.
@@ -83,6 +86,7 @@ export const PRINCIPAL_KINDS = [
   'pipelineRole',
   'actionRole',
   'codebuildProjectRole',
+  'codebuildBatchRole',
   'lambdaFunctionRole',
   'eventsRuleRole',
   'codedeployInstanceRole',
@@ -269,6 +273,18 @@ export interface CodeBuildProjectFacts {
   readonly s3LogsObjectKey?: string;
   /** set when the input does not settle whether, or where, the build writes S3 logs: why */
   readonly s3LogsUnknown?: string;
+  /**
+   * `logsConfig.s3Logs.bucketOwnerAccess` of logs the build writes (`NONE`, `READ_ONLY`,
+   * `FULL`; a placeholder when the input does not settle it); absent when not set
+   */
+  readonly s3LogsBucketOwnerAccess?: string;
+  /**
+   * the project's batch service role (`buildBatchConfig.serviceRole`), which CodeBuild uses to
+   * start, stop and retry the builds of a batch build
+   */
+  readonly batchServiceRoleArn?: string;
+  /** set when the batch service role is not known (no batch configuration, no role): why */
+  readonly batchServiceRoleUnknown?: string;
 }
 
 /** An S3 secondary artifact of a CodeBuild project. */

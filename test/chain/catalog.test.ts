@@ -962,6 +962,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   'StackSet.AdministrationRoleArn': 'arn:aws:iam::111111111111:role/x',
   'Config.ServiceRoleArnOverride': 'arn:aws:iam::111111111111:role/x',
   'CodeBuild.ServiceRoleArn': 'arn:aws:iam::111111111111:role/x',
+  'CodeBuild.BatchServiceRoleArn': 'arn:aws:iam::111111111111:role/x',
   'Lambda.FunctionRoleArn': 'arn:aws:iam::111111111111:role/x',
   'EventsRule.RoleArn': 'arn:aws:iam::111111111111:role/x',
   'Ecs.PassRoleArn': 'arn:aws:iam::111111111111:role/x',

@@ -25,6 +25,8 @@ interface Edits {
   readonly s3Logs?: Json;
   /** take the role's `BuildLogObjects` grant out */
   readonly noGrant?: boolean;
+  /** take the role's `BuildLogBucketAcl` grant (s3:PutBucketAcl) out */
+  readonly noAclGrant?: boolean;
   /** the bucket policy statements to add */
   readonly bucketStatements?: readonly Json[];
   /** remove the logs bucket's file */
@@ -40,7 +42,7 @@ function web(edits: Edits = {}): ReportPipeline {
         status: 'ENABLED',
         location: `${LOGS_BUCKET}/platform-web`,
         encryptionDisabled: false,
-        bucketOwnerAccess: 'NONE',
+        bucketOwnerAccess: 'FULL',
       });
       if (edits.s3Logs) logs['s3Logs'] = edits.s3Logs;
     });
@@ -54,6 +56,11 @@ function web(edits: Edits = {}): ReportPipeline {
       if (edits.noGrant) {
         const before = policy.Statement.length;
         policy.Statement = policy.Statement.filter((s) => s['Sid'] !== 'BuildLogObjects');
+        expect(policy.Statement.length).toBe(before - 1);
+      }
+      if (edits.noAclGrant) {
+        const before = policy.Statement.length;
+        policy.Statement = policy.Statement.filter((s) => s['Sid'] !== 'BuildLogBucketAcl');
         expect(policy.Statement.length).toBe(before - 1);
       }
     });
@@ -153,6 +160,79 @@ describe('CodeBuild S3 build logs', () => {
   });
 });
 
+/**
+ * `bucketOwnerAccess` READ_ONLY or FULL: "To use this property, your CodeBuild service role must
+ * have the s3:PutBucketAcl permission" (API_S3LogsConfig.html). The scenario's logs are FULL and
+ * its role has s3:PutBucketAcl on the logs bucket (`BuildLogBucketAcl`).
+ */
+describe('CodeBuild S3 build logs with bucketOwnerAccess', () => {
+  const ACL = 'Build/Build:codebuild-project.s3-logs-put-bucket-acl:s3:PutBucketAcl';
+  const aclLinks = (p: ReportPipeline): ReportLink[] => p.links.filter((l) => l.id === ACL);
+  const logs = (bucketOwnerAccess?: unknown): Json => ({
+    status: 'ENABLED',
+    location: `${LOGS_BUCKET}/platform-web`,
+    ...(bucketOwnerAccess !== undefined ? { bucketOwnerAccess } : {}),
+  });
+
+  it('FULL and READ_ONLY need s3:PutBucketAcl on the logs bucket for the project role', () => {
+    for (const access of [undefined, 'READ_ONLY']) {
+      const p = web(access === undefined ? {} : { s3Logs: logs(access) });
+      const [link, ...rest] = aclLinks(p);
+      expect(rest).toEqual([]);
+      expect(link?.resource).toBe(`arn:aws:s3:::${LOGS_BUCKET}`);
+      expect(link?.principal).toBe(ROLE);
+      expect(link?.level).toBe('required');
+      expect(link?.doc).toBe(
+        'https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html',
+      );
+      expect(link?.decision).toBe('Allowed');
+      expect(p.verdict).toBe('pass');
+    }
+  });
+
+  it('is denied by the role policy that lacks it', () => {
+    const p = web({ noAclGrant: true });
+    const [link] = aclLinks(p);
+    expect(link?.decision).toBe('ImplicitlyDenied');
+    expect(link?.deniedBy.map((d) => [d.policyType, d.policy])).toEqual([
+      ['identity', `${ROLE} (inline: platform-web-build-policy)`],
+    ]);
+    expect(p.verdict).toBe('fail');
+  });
+
+  it('is denied by the bucket policy', () => {
+    const p = web({
+      bucketStatements: [
+        {
+          Sid: 'NoAcls',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutBucketAcl',
+          Resource: `arn:aws:s3:::${LOGS_BUCKET}`,
+        },
+      ],
+    });
+    expect(aclLinks(p).map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
+  });
+
+  it('makes no link for NONE (the default) or without bucketOwnerAccess', () => {
+    for (const access of ['NONE', null]) {
+      const p = web({ noAclGrant: true, s3Logs: logs(access ?? undefined) });
+      expect(aclLinks(p)).toEqual([]);
+      expect(p.verdict).toBe('pass');
+    }
+  });
+
+  it('is Unknown naming the pointer when bucketOwnerAccess cannot be read', () => {
+    const p = web({ s3Logs: logs(7) });
+    const [link] = aclLinks(p);
+    expect(link?.decision).toBe('Unknown');
+    expect(link?.missing).toEqual([
+      '111111111111/us-east-1/codebuild.json#/projects/2/logsConfig/s3Logs/bucketOwnerAccess (not readable)',
+    ]);
+  });
+});
+
 describe('s3LogsOf', () => {
   const project = (s3Logs: Json | undefined, pointer = '/projects/0'): CodeBuildProjectModel =>
     ({
@@ -177,6 +257,15 @@ describe('s3LogsOf', () => {
       s3LogsBucket: 'b',
       s3LogsObjectKey: '*',
     });
+  });
+
+  it('keeps the bucketOwnerAccess of logs the build writes', () => {
+    expect(
+      s3LogsOf(project({ status: 'ENABLED', location: 'b', bucketOwnerAccess: 'READ_ONLY' })),
+    ).toEqual({ s3LogsBucket: 'b', s3LogsObjectKey: '*', s3LogsBucketOwnerAccess: 'READ_ONLY' });
+    expect(
+      s3LogsOf(project({ status: 'DISABLED', location: 'b', bucketOwnerAccess: 'FULL' })),
+    ).toEqual({});
   });
 
   it('leaves a project without S3 logs, or with them disabled, alone', () => {

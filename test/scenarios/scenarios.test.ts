@@ -451,6 +451,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.output-kms-generate-data-key:kms:GenerateDataKey Unknown`,
         `${BUILD}:codebuild-project.output-put-object:s3:PutObject Unknown`,
         `${BUILD}:codebuild-project.parameter-store-get-parameters:ssm:GetParameters Unknown`,
+        `${BUILD}:codebuild-project.s3-logs-put-bucket-acl:s3:PutBucketAcl Unknown`,
         `${BUILD}:codebuild-project.s3-logs-put-object:s3:PutObject Unknown`,
         `${BUILD}:codebuild-project.secondary-artifact-put-object:s3:PutObject Unknown`,
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnectionToken Unknown`,
