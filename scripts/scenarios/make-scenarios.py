@@ -296,8 +296,26 @@ def _rule(name, provider, configuration, inputs=(), commands=None):
     return r
 
 
-@scenario('pass-with-stage-conditions', 'the baseline plus an entry condition on DeployProd: a Commands rule checking BuildOutput (the pipeline role may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions): passes')
+NIGHTLY_ROLE = f'arn:aws:iam::{T}:role/service-role/orders-api-nightly-role'
+NIGHTLY_RULE = f'arn:aws:events:{R}:{T}:rule/orders-api-nightly'
+
+
+def _add_nightly_release(files):
+    # a scheduled release: an EventBridge rule that starts the pipeline every night
+    # (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-schedule.html),
+    # through its own role, which EventBridge may assume for that rule only
+    files[f'{T}/iam.json']['RoleDetailList'].append(role(NIGHTLY_ROLE, 'AROAQXAMPLENIGHTLY001', trust(
+        {'Service': 'events.amazonaws.com'}, {'StringEquals': {'aws:SourceAccount': T}, 'ArnEquals': {'aws:SourceArn': NIGHTLY_RULE}}),
+        [('start-orders-api-nightly', doc(stmt('StartPipeline', 'codepipeline:StartPipelineExecution', b.PIPELINE_ARN)))]))
+    events = files[f'{T}/{R}/events.json']
+    events['Rules'].append({'Name': 'orders-api-nightly', 'Arn': NIGHTLY_RULE, 'ScheduleExpression': 'cron(0 2 * * ? *)',
+                            'State': 'ENABLED', 'Description': 'nightly release of orders-api', 'EventBusName': 'default'})
+    events['Targets']['orders-api-nightly'] = [{'Id': 'codepipeline-orders-api', 'Arn': b.PIPELINE_ARN, 'RoleArn': NIGHTLY_ROLE}]
+
+
+@scenario('pass-with-stage-conditions', 'the baseline plus an entry condition on DeployProd: a Commands rule checking BuildOutput (the pipeline role may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions), and a nightly release: an EventBridge rule on a schedule whose own role starts the pipeline: passes')
 def pass_with_stage_conditions(files):
+    _add_nightly_release(files)
     # https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html
     pipeline_stages(files)[2]['beforeEntry'] = {'conditions': [{'result': 'FAIL', 'rules': [
         _rule('CheckPackage', 'Commands', {}, inputs=['BuildOutput'], commands=['test -s packaged.yaml']),
