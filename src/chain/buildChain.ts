@@ -21,6 +21,7 @@ import {
 } from './actionFacts.js';
 import {
   ROLE_ARN_REQUIRED,
+  expandAction,
   fillKnown,
   isPipelineScoped,
   isPrincipalList,
@@ -32,6 +33,7 @@ import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
+import { scheduleCatalog, scheduleFacts, scheduleTriggers } from './scheduleRules.js';
 import { settledGaps, withUnsettledContext } from './unsettledValues.js';
 
 export function buildPipelineLinks(
@@ -238,8 +240,103 @@ export function buildPipelineLinks(
       pipelineWideDone = true;
     }
   }
+  // the EventBridge rules that start the pipeline on a schedule: pipeline-level links, each
+  // naming its rule (src/chain/scheduleRules.ts)
+  region = pipeline.region;
+  for (const { spec, rule } of scheduleLinks(model, pipeline, catalog)) push(spec, rule);
   return out;
 }
+
+/**
+ * The links of the EventBridge rules that start the pipeline on a schedule: the catalog entries
+ * that test `EventsRule.Schedule`, expanded once for each rule target (scheduleTriggers), or one
+ * link of `trigger.schedule-start-pipeline-execution` that fails (or is Unknown) for a target
+ * that cannot start the pipeline (or that permchain cannot check), saying why.
+ */
+function scheduleLinks(
+  model: Model,
+  pipeline: PipelineModel,
+  catalog: Catalog,
+): { spec: LinkSpec; rule: string }[] {
+  const out: { spec: LinkSpec; rule: string }[] = [];
+  const entries = scheduleCatalog(catalog);
+  for (const t of scheduleTriggers(model, pipeline)) {
+    const purpose = `pipeline \`${pipeline.name}\` on the schedule \`${t.schedule}\``;
+    const add = (spec: LinkSpec): void => {
+      out.push({ spec: { ...spec, purpose }, rule: t.label });
+    };
+    const stop = t.failure ?? t.notChecked;
+    if (stop) {
+      const entry = catalog.byId.get(SCHEDULE_START)!;
+      const permission = entry.actions[0]!;
+      add({
+        id: `${entry.id}:${permission}`,
+        requirement: entry.id,
+        level: entry.level,
+        principal: { kind: 'role', arn: t.facts.roleArn ?? `(${entry.principal})` },
+        permission,
+        resource: pipeline.arn,
+        context: {},
+        purpose,
+        doc: stop.doc,
+        ...(t.failure
+          ? {
+              knownFailure: t.failure.why,
+              knownFailureBy: {
+                policyType: 'resource',
+                policy: `EventBridge rule ${t.facts.arn ?? t.label}`,
+                explicit: false,
+                location: declaredAtOf(t.failure.at),
+              },
+              fix: t.failure.fix,
+            }
+          : // nothing in the input would settle it: the link says so, as other checks not made do
+            { unknown: [], unknownReason: stop.why }),
+      });
+      continue;
+    }
+    const facts = scheduleFacts(pipeline, t);
+    const { links, unknowns } = expandAction(entries, facts);
+    // a rule whose targets were not read may target the pipeline, with a role not known: its
+    // links name where the targets would be
+    const unread =
+      t.unread !== undefined
+        ? `the targets of EventBridge rule \`${t.label}\` are not in the input, so whether it targets the pipeline, and with which role, is not known`
+        : undefined;
+    const missing = (reason: string): string[] =>
+      t.unread !== undefined ? [t.unread] : unresolvedIn(model, reason);
+    for (const link of links) {
+      const entry = catalog.byId.get(link.requirementId)!;
+      const spec = toSpec(link, entry, undefined, pipeline, pipeline.region);
+      if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
+        const reason =
+          unread ?? link.principalUnknown ?? "the EventBridge rule's role is not known";
+        add({ ...spec, unknown: missing(reason), unknownReason: reason });
+      } else add(spec);
+    }
+    for (const u of unknowns) {
+      const entry = catalog.byId.get(u.requirementId)!;
+      for (const permission of entry.actions) {
+        add({
+          id: `${entry.id}:${permission}`,
+          requirement: entry.id,
+          level: entry.level,
+          principal: principalFor(entry, principalOf(entry.principal, facts)),
+          permission,
+          resource: fillKnown(entry.resource, facts, entry),
+          context: {},
+          purpose,
+          doc: entry.doc,
+          unknown: missing(u.reason),
+          unknownReason: unread ?? u.reason,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const SCHEDULE_START = 'trigger.schedule-start-pipeline-execution';
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
 

@@ -323,6 +323,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'EventsRule.Arn': { description: 'the EventBridge rule ARN' },
   'EventsRule.RoleArn': { description: "the EventBridge rule target's role ARN" },
+  'EventsRule.Schedule': {
+    description:
+      'the ScheduleExpression of an EventBridge rule that starts the pipeline on a schedule (`rate(1 day)`, `cron(...)`): entries that test it are expanded once for each such rule (src/chain/scheduleRules.ts); absent otherwise',
+  },
 };
 
 /** Placeholders `fix` may use besides PLACEHOLDERS. */
@@ -1408,6 +1412,11 @@ function resolvePlaceholder(
       return known(facts.eventsRule?.arn, 'the EventBridge rule is not known');
     case 'EventsRule.RoleArn':
       return known(facts.eventsRule?.roleArn, "the EventBridge rule's role is not known");
+    case 'EventsRule.Schedule':
+      return maybe(
+        facts.eventsRule?.schedule,
+        'no EventBridge rule starts the pipeline on a schedule',
+      );
     case 'CodeBuild.SecondaryArtifactEncryption':
     case 'CodeBuild.SecondaryArtifactKeyId':
       return unknown(`\`${name}\` has a value per secondary artifact only`);

@@ -31,7 +31,9 @@ export const PROVIDERS = [
  * - CodeBuildProject: the project behind a CodeBuild action (its service role's own needs);
  * - PipelineTrigger: the EventBridge rule that starts the pipeline for a source action;
  * - Pipeline: once per pipeline (CodePipeline assuming the pipeline role). Expansion gives the
- *   same links for every action of the pipeline: expand them once.
+ *   same links for every action of the pipeline: expand them once. The entries whose `when`
+ *   tests `EventsRule.Schedule` are expanded once for each EventBridge rule that starts the
+ *   pipeline on a schedule instead (src/chain/scheduleRules.ts).
  */
 export const PSEUDO_PROVIDERS = [
   'AnyAction',
@@ -382,8 +384,16 @@ export interface ActionFacts {
   readonly lambda?: { readonly functionRoleArn?: string };
   /** the stack set a CloudFormationStackSet or CloudFormationStackInstances action deploys */
   readonly stackSet?: StackSetFacts;
-  /** the EventBridge rule that starts the pipeline for this source action */
-  readonly eventsRule?: { readonly arn?: string; readonly roleArn?: string };
+  /**
+   * the EventBridge rule that starts the pipeline for this source action, or (with `schedule`,
+   * its ScheduleExpression) on a schedule: the facts the trigger.schedule-* entries are expanded
+   * with, once for each such rule (src/chain/scheduleRules.ts)
+   */
+  readonly eventsRule?: {
+    readonly arn?: string;
+    readonly roleArn?: string;
+    readonly schedule?: string;
+  };
 }
 
 /**
