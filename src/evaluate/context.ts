@@ -29,6 +29,8 @@ export function requestGivesKey(
  * - aws:PrincipalType: `AssumedRole` for role sessions (a role only ever calls through a session),
  *   `User`, `Account` for root, `FederatedUser`;
  * - aws:username: IAM users only (absent for roles);
+ * - aws:userid: the account id for the root user, `account:name` for a federated user (others
+ *   carry a unique id no ARN gives: absent);
  * - aws:PrincipalIsAWSService: `true` only when a service principal calls; then
  *   aws:PrincipalServiceName is that service;
  * - aws:ResourceAccount: the resource owner's account, when known.
@@ -142,13 +144,23 @@ function fillFromPrincipal(ctx: Map<string, ContextValue>, p: RequestPrincipal):
       setDefault(ctx, 'aws:principaltype', 'User');
       setDefault(ctx, 'aws:username', p.name!);
       break;
+    // aws:userid is the account id for the root user and `account:caller-specified-name` for a
+    // federated user (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable);
+    // for users, roles and sessions it holds a unique id (AIDA..., AROA...) that no ARN gives
     case 'root':
       setDefault(ctx, 'aws:principalarn', p.accountArn!);
       setDefault(ctx, 'aws:principaltype', 'Account');
+      if (p.account !== undefined) setDefault(ctx, 'aws:userid', p.account);
       break;
     case 'federated':
       setDefault(ctx, 'aws:principalarn', p.raw);
       setDefault(ctx, 'aws:principaltype', 'FederatedUser');
+      if (p.account !== undefined)
+        setDefault(
+          ctx,
+          'aws:userid',
+          `${p.account}:${p.raw.slice(p.raw.indexOf(':federated-user/') + 16)}`,
+        );
       break;
   }
 }

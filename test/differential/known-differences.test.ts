@@ -28,6 +28,54 @@ interface Example {
 
 const EXAMPLES: readonly Example[] = [
   {
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html:
+    // RCPs apply to "the resources that are authorized as part of an operation request"
+    name: 'rcp-on-action-without-resource-type',
+    request: {
+      principal: ROLE,
+      action: 's3:ListAllMyBuckets',
+      resource: '*',
+      identityPolicies: [allowAll],
+      rcps: [
+        [
+          {
+            Version: V,
+            Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }],
+          },
+        ],
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ExplicitlyDenied',
+  },
+  {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html:
+    // the user's permissions boundary "must allow the sts:AssumeRole action"
+    name: 'trust-user-boundary',
+    request: {
+      principal: `arn:aws:iam::${ACCOUNT_A}:user/alice`,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${ACCOUNT_A}:role/TargetRole`,
+      identityPolicies: [allowAll],
+      permissionBoundary: {
+        Version: V,
+        Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+      },
+      resourcePolicy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:user/alice` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+    },
+    ours: 'ImplicitlyDenied',
+    theirs: 'Allowed',
+  },
+  {
     // the NotResource entry with no value matches no resource, so it excludes nothing
     name: 'unresolved-variable-in-notresource-or-negated-condition',
     request: {
@@ -465,7 +513,9 @@ function asCase(name: string, request: EvaluationRequest): GeneratedCase {
         ? { kind: 'serviceLinkedRole', arn: p, account: p.split(':')[4], roleArn: p }
         : p.includes(':assumed-role/')
           ? { kind: 'session', arn: p, account: p.split(':')[4], sessionArn: p, roleArn: ROLE }
-          : { kind: 'role', arn: p, account: p.split(':')[4], roleArn: p };
+          : p.includes(':user/')
+            ? { kind: 'user', arn: p, account: p.split(':')[4] }
+            : { kind: 'role', arn: p, account: p.split(':')[4], roleArn: p };
   return { ...template, id: name, principal, request };
 }
 

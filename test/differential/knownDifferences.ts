@@ -6,6 +6,7 @@
  */
 import { kmsWorksAcrossAccounts } from '../../src/evaluate/kmsCrossAccount.js';
 import { isRcpService } from '../../src/evaluate/rcpServices.js';
+import { actionResourceTypes } from '../../src/policy/actionCatalog.js';
 import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
 import { impliedContext, type GeneratedCase } from './generator.js';
 
@@ -104,6 +105,33 @@ const KNOWN: KnownDifference[] = [
     },
   },
 ];
+
+KNOWN.push(
+  {
+    // RCPs on an action that authorizes no resource (no resource type in the Service
+    // Authorization Reference: codepipeline:PutJobSuccessResult, s3:ListAllMyBuckets): AWS
+    // applies "the RCPs of the resource owner's account" when "a resource is specified in the
+    // 'Resource type' column"; permchain does not apply them, iam-simulate does.
+    name: 'rcp-on-action-without-resource-type',
+    applies: (c) => {
+      if (!hasRcpStatements(c.request)) return false;
+      const types = actionResourceTypes(c.request.action);
+      return types !== undefined && types.length === 0;
+    },
+  },
+  {
+    // A role's trust policy that names an IAM user of the same account which has a permissions
+    // boundary: AWS says the boundary "must allow the sts:AssumeRole action"; iam-simulate takes
+    // the grant naming the user as final, as in other resource policies.
+    name: 'trust-user-boundary',
+    applies: (c) => {
+      if (c.principal.kind !== 'user' || c.request.permissionBoundary === undefined) return false;
+      if (!c.request.action.toLowerCase().startsWith('sts:')) return false;
+      const arn = /^arn:[^:]+:iam::(\d{12}):role\//.exec(c.request.resource);
+      return arn !== null && arn[1] === c.principal.account;
+    },
+  },
+);
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = KNOWN;
 

@@ -654,12 +654,25 @@ describe('a role resource without its trust policy in the request', () => {
       { policyType: 'identity', policy: 1, statement: 'NoSts', explicit: true },
     ]);
     const caller = run({
-      action: 'sts:GetCallerIdentity',
+      action: 'sts:GetSessionToken',
       resource: '*',
-      identityPolicies: [doc(allow('sts:GetCallerIdentity'))],
+      identityPolicies: [doc(allow('sts:GetSessionToken'))],
     });
     expect(caller.decision).toBe('Allowed');
     expect(caller.problems).toEqual([]);
+  });
+
+  // "No permissions are required to perform this operation. If an administrator attaches a
+  // policy to your identity that explicitly denies access to the sts:GetCallerIdentity action,
+  // you can still perform this operation"
+  // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)
+  it('sts:GetCallerIdentity needs no allow, and a deny does not stop it', () => {
+    for (const identityPolicies of [[], [doc(deny('sts:*', '*', { Sid: 'NoSts' }))]]) {
+      const r = run({ action: 'sts:GetCallerIdentity', resource: '*', identityPolicies });
+      expect(r.decision).toBe('Allowed');
+      expect(r.allowedBy).toEqual([]);
+      expect(r.problems.map((p) => p.id)).toEqual(['request.action.no-permission-needed']);
+    }
   });
 });
 

@@ -54,6 +54,7 @@ describe('Deny with NotPrincipal and an STS federated user', () => {
     const r = run({
       principal: FED_A,
       identityPolicies: [allowGet],
+      sessionPolicy: allowAll,
       resourcePolicy: denyAllBut(FED_A, ROOT_A),
     });
     expect(r.decision).toBe('Allowed');
@@ -63,6 +64,7 @@ describe('Deny with NotPrincipal and an STS federated user', () => {
     const r = run({
       principal: FED_A,
       identityPolicies: [allowGet],
+      sessionPolicy: allowAll,
       resourcePolicy: denyAllBut(FED_A, A),
     });
     expect(r.decision).toBe('Allowed');
@@ -142,13 +144,51 @@ describe('a resource policy naming an STS federated user', () => {
       'ImplicitlyDenied',
     );
     expect(
-      run({ principal: FED_A, identityPolicies: [allowGet], resourcePolicy: grant(ROOT_A) })
-        .decision,
+      run({
+        principal: FED_A,
+        identityPolicies: [allowGet],
+        sessionPolicy: allowAll,
+        resourcePolicy: grant(ROOT_A),
+      }).decision,
     ).toBe('Allowed');
   });
 
+  // "if you do not pass any session policies, then the resulting federated user session has no
+  // permissions" (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html);
+  // "However, a resource-based policy can provide additional permissions for the session"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html)
+  it('without a session policy the identity side allows nothing, and a grant naming the session still does', () => {
+    for (const resourcePolicy of [undefined, grant(ROOT_A)]) {
+      const r = run({
+        principal: FED_A,
+        identityPolicies: [allowGet],
+        ...(resourcePolicy ? { resourcePolicy } : {}),
+      });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.deniedBy).toEqual([
+        { policyType: 'session', policy: 'session policy (none given)', explicit: false },
+      ]);
+      expect(r.problems.map((p) => p.id)).toEqual(['request.federated.no-session-policy']);
+    }
+    const cross = run({
+      principal: FED_B,
+      resourceAccount: A,
+      identityPolicies: [allowAll],
+      resourcePolicy: grant(ROOT_A.replace(A, B)),
+    });
+    expect(cross.decision).toBe('ImplicitlyDenied');
+    expect(cross.deniedBy.map((x) => x.policyType)).toEqual(['session']);
+    const named = run({ principal: FED_A, resourcePolicy: grant(FED_A) });
+    expect(named.decision).toBe('Allowed');
+  });
+
   it('cross account: the grant and the principal account identity policy must both allow', () => {
-    const req = { principal: FED_B, resourceAccount: A, resourcePolicy: grant(FED_B) };
+    const req = {
+      principal: FED_B,
+      resourceAccount: A,
+      resourcePolicy: grant(FED_B),
+      sessionPolicy: allowAll,
+    };
     const alone = run(req);
     expect(alone.decision).toBe('ImplicitlyDenied');
     expect(alone.deniedBy).toEqual([
@@ -156,7 +196,7 @@ describe('a resource policy naming an STS federated user', () => {
     ]);
     const both = run({ ...req, identityPolicies: [allowAll] });
     expect(both.decision).toBe('Allowed');
-    expect(both.allowedBy.map((x) => x.policyType)).toEqual(['resource', 'identity']);
+    expect(both.allowedBy.map((x) => x.policyType)).toEqual(['resource', 'identity', 'session']);
   });
 
   it('cross account: the session policy limits the identity side', () => {
