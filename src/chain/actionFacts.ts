@@ -34,11 +34,13 @@ import {
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
+import { targetRoleFailure } from './eventsRuleTargets.js';
 import type {
   ActionFacts,
   Catalog,
   CloneRefSource,
   CodeBuildProjectFacts,
+  EventsRuleFailure,
   ExpandedLink,
   ReplicatedInput,
   StackSetFacts,
@@ -517,7 +519,8 @@ export interface EventsRuleFacts {
  * starts nothing (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html:
  * State), a rule whose event pattern cannot match the action's change events does not start the
  * pipeline on them (ruleMayMatch), and a target's RoleArn is what EventBridge assumes to call it
- * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html). `unread` is the
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html): a target without
+ * one cannot start the pipeline (eventsRuleTargets.ts: targetRoleFailure). `unread` is the
  * first of those rules whose targets the input does not hold.
  */
 function rulesStarting(
@@ -550,12 +553,17 @@ function rulesStarting(
         facts: {
           ...(rule.arn ? { arn: rule.arn } : {}),
           ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+          // a target without RoleArn cannot start the pipeline, as for a schedule
+          ...failureOf(targetRoleFailure(rule, target)),
         },
       });
     }
   }
   return unread ? { rules: out, unread } : { rules: out };
 }
+
+const failureOf = (failure: EventsRuleFailure | undefined): { failure?: EventsRuleFailure } =>
+  failure ? { failure } : {};
 
 /**
  * One shape of the events a source action's changes send to EventBridge, as far as a rule's

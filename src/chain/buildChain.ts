@@ -28,8 +28,15 @@ import {
   listPlaceholderOf,
   principalOf,
 } from './catalog.js';
-import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
+import type {
+  ActionFacts,
+  Catalog,
+  EventsRuleFailure,
+  ExpandedLink,
+  Requirement,
+} from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
+import { failingTriggerLink } from './eventsRuleTargets.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
@@ -185,6 +192,13 @@ export function buildPipelineLinks(
         const wide = isPipelineScoped(entry);
         const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
         const built = toSpec(link, entry, at, pipeline, region);
+        const failure = ruleFailureOf(entry, ruleOf.get(link)?.facts ?? facts);
+        if (failure) {
+          // the rule target cannot start the pipeline: one failing link says so
+          const failing = failingTriggerLink(built, entry, failure);
+          if (failing) push(failing, ruleOf.get(link)?.label);
+          continue;
+        }
         const spec =
           storeKeyFailure && link.resource === storeKeyFailure.keyArn
             ? { ...built, knownFailure: storeKeyFailure.why }
@@ -220,8 +234,9 @@ export function buildPipelineLinks(
         const files = [...filesFor(u.reason, gaps), ...unresolvedIn(model, u.reason)];
         const rule = ruleOf.get(u);
         const add = (spec: LinkSpec): void => push(spec, rule?.label);
+        const failure = ruleFailureOf(entry, rule?.facts ?? facts);
         for (const permission of entry.actions) {
-          add({
+          const spec: LinkSpec = {
             id: wide ? `${entry.id}:${permission}` : `${where}:${entry.id}:${permission}`,
             requirement: entry.id,
             level: entry.level,
@@ -234,7 +249,10 @@ export function buildPipelineLinks(
             doc: entry.doc,
             unknown: files,
             unknownReason: u.reason,
-          });
+          };
+          // the rule target cannot start the pipeline: one failing link says so
+          const failing = failure ? failingTriggerLink(spec, entry, failure) : spec;
+          if (failing) add(failing);
         }
       }
       pipelineWideDone = true;
@@ -265,11 +283,10 @@ function scheduleLinks(
     const add = (spec: LinkSpec): void => {
       out.push({ spec: { ...spec, purpose }, rule: t.label });
     };
-    const stop = t.failure ?? t.notChecked;
-    if (stop) {
+    if (t.failure || t.notChecked) {
       const entry = catalog.byId.get(SCHEDULE_START)!;
       const permission = entry.actions[0]!;
-      add({
+      const one: LinkSpec = {
         id: `${entry.id}:${permission}`,
         requirement: entry.id,
         level: entry.level,
@@ -278,21 +295,11 @@ function scheduleLinks(
         resource: pipeline.arn,
         context: {},
         purpose,
-        doc: stop.doc,
-        ...(t.failure
-          ? {
-              knownFailure: t.failure.why,
-              knownFailureBy: {
-                policyType: 'resource',
-                policy: `EventBridge rule ${t.facts.arn ?? t.label}`,
-                explicit: false,
-                location: declaredAtOf(t.failure.at),
-              },
-              fix: t.failure.fix,
-            }
-          : // nothing in the input would settle it: the link says so, as other checks not made do
-            { unknown: [], unknownReason: stop.why }),
-      });
+      };
+      // a rule that cannot start the pipeline fails as a source trigger's does
+      if (t.failure) add(failingTriggerLink(one, entry, t.failure)!);
+      // nothing in the input would settle it: the link says so, as other checks not made do
+      else add({ ...one, doc: t.notChecked!.doc, unknown: [], unknownReason: t.notChecked!.why });
       continue;
     }
     const facts = scheduleFacts(pipeline, t);
@@ -337,6 +344,14 @@ function scheduleLinks(
 }
 
 const SCHEDULE_START = 'trigger.schedule-start-pipeline-execution';
+
+/**
+ * Why the EventBridge rule target a source trigger link was expanded for cannot start the
+ * pipeline (a target without RoleArn, eventsRuleTargets.ts), if it cannot.
+ */
+function ruleFailureOf(entry: Requirement, facts: ActionFacts): EventsRuleFailure | undefined {
+  return entry.provider === 'PipelineTrigger' ? facts.eventsRule?.failure : undefined;
+}
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
 

@@ -4,6 +4,7 @@
  * The JSON Schema is policies/requirements.schema.json; src/chain/catalog.ts loads, validates
  * and expands entries. Facts and citations: /work/shared/aws-facts.md part 1.
  */
+import type { Location } from '../model/types.js';
 
 /** Provider names as written in the pipeline JSON (`actionTypeId.provider`). */
 export const PROVIDERS = [
@@ -393,7 +394,23 @@ export interface ActionFacts {
     readonly arn?: string;
     readonly roleArn?: string;
     readonly schedule?: string;
+    /**
+     * the rule target cannot start the pipeline whatever the policies say (no RoleArn): its
+     * trigger has one failing link instead (src/chain/eventsRuleTargets.ts)
+     */
+    readonly failure?: EventsRuleFailure;
   };
+}
+
+/** Why an EventBridge rule target cannot start the pipeline, whatever the policies say. */
+export interface EventsRuleFailure {
+  /** the rule, as a report names what decides a link: its ARN, else its name */
+  readonly rule: string;
+  readonly why: string;
+  readonly fix: string;
+  readonly doc: string;
+  /** where the rule (or its target) says so */
+  readonly at: Location;
 }
 
 /**

@@ -21,12 +21,12 @@ import type {
   EventRuleModel,
   EventTargetModel,
   EventsModel,
-  Location,
   Model,
   PipelineModel,
 } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
-import type { ActionFacts, Catalog, Requirement } from './catalogTypes.js';
+import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
+import { targetRoleFailure } from './eventsRuleTargets.js';
 
 /** One target of a rule that starts the pipeline on a schedule. */
 export interface ScheduleTrigger {
@@ -41,21 +41,13 @@ export interface ScheduleTrigger {
   /** the rule's targets are not in the input: the place that would hold them */
   readonly unread?: string;
   /** the rule cannot start the pipeline, whatever the policies say */
-  readonly failure?: {
-    readonly why: string;
-    readonly fix: string;
-    readonly doc: string;
-    /** where the rule (or its target) says so */
-    readonly at: Location;
-  };
+  readonly failure?: EventsRuleFailure;
   /** whether the rule can start the pipeline is not checked: why */
   readonly notChecked?: { readonly why: string; readonly doc: string };
 }
 
 const SCHEDULED_RULES_DOC =
   'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html';
-const TARGET_ROLE_DOC =
-  'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html';
 const CROSS_ACCOUNT_DOC =
   'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html';
 const CROSS_REGION_DOC =
@@ -187,6 +179,7 @@ function triggerOf(pipeline: PipelineModel, found: ScheduledTarget): ScheduleTri
     return {
       ...base,
       failure: {
+        rule: rule.arn ?? label,
         why: `the rule is in account \`${found.account}\` and its target is the pipeline of account \`${pipeline.account}\`: EventBridge sends to a target of another account only for event buses, API Gateway, Kinesis Data Streams, Lambda, SNS and SQS, in the same Region, not to a pipeline`,
         fix: `start the pipeline from a rule in account \`${pipeline.account}\` and Region \`${pipeline.region}\` (or send the events to that account's default event bus, and target the pipeline there)`,
         doc: CROSS_ACCOUNT_DOC,
@@ -210,6 +203,7 @@ function triggerOf(pipeline: PipelineModel, found: ScheduledTarget): ScheduleTri
     return {
       ...base,
       failure: {
+        rule: rule.arn ?? label,
         why: `the rule is on event bus \`${rule.eventBusName}\`, and EventBridge runs scheduled rules only on the default event bus`,
         fix: `put the schedule on a rule of the \`default\` event bus that targets the pipeline`,
         doc: SCHEDULED_RULES_DOC,
@@ -217,22 +211,9 @@ function triggerOf(pipeline: PipelineModel, found: ScheduledTarget): ScheduleTri
       },
     };
   }
-  if (target.roleArn === undefined || target.roleArn === '') {
-    // "EventBridge targets typically require IAM roles that grant permission to EventBridge to
-    // invoke the target" (eb-events-iam-roles.html); the others are granted through a resource
-    // policy, and "CodePipeline doesn't support resource-based policies"
-    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/security_iam_resource-based-policy-examples.html):
-    // EventBridge starts a pipeline only with the target's role
-    return {
-      ...base,
-      failure: {
-        why: 'its target on the pipeline has no `RoleArn`: EventBridge starts a pipeline only with the IAM role of the target, so the schedule starts nothing',
-        fix: 'give the target a `RoleArn`: a role that trusts events.amazonaws.com and may call codepipeline:StartPipelineExecution on the pipeline',
-        doc: TARGET_ROLE_DOC,
-        at: target.location,
-      },
-    };
-  }
+  // a target without RoleArn starts nothing, as for a source trigger (eventsRuleTargets.ts)
+  const noRole = targetRoleFailure(rule, target);
+  if (noRole) return { ...base, failure: noRole };
   return base;
 }
 

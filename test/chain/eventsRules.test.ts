@@ -110,6 +110,68 @@ describe('the EventBridge rules that start a pipeline', () => {
     ).toEqual(['Unknown']);
   });
 
+  it('a target without RoleArn cannot start the pipeline: one failing link names the rule', () => {
+    // CodePipeline takes no resource-based policy: EventBridge starts a pipeline only with the
+    // target's role (eb-events-iam-roles.html), as the schedule path already says
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
+    cpSync(SCENARIO, dir, { recursive: true });
+    const file = join(dir, EVENTS);
+    const events = JSON.parse(readFileSync(file, 'utf8')) as {
+      Targets: Record<string, { RoleArn?: string }[]>;
+    };
+    delete events.Targets['orders-api-main-branch']![0]!.RoleArn;
+    writeFileSync(file, JSON.stringify(events));
+    const report = analyzeModel(loadSnapshot(dir));
+    expect(report.problems).toEqual([]);
+    const p = report.pipelines[0]!;
+    expect(p.verdict).toBe('fail');
+    expect(triggers(p)).toEqual([
+      'ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution (eventsRuleRole)',
+    ]);
+    const l = p.links.find((x) => x.requirement === 'trigger.start-pipeline-execution')!;
+    expect(l.why).toContain(
+      'the target of EventBridge rule `orders-api-main-branch` on the pipeline has no `RoleArn`',
+    );
+    expect(l.fix).toContain('give the target a `RoleArn` in rule `orders-api-main-branch`');
+    expect(l.doc).toBe(
+      'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html',
+    );
+    expect(l.deniedBy).toEqual([
+      {
+        policyType: 'resource',
+        policy:
+          'EventBridge rule arn:aws:events:us-east-1:111111111111:rule/orders-api-main-branch',
+        explicit: false,
+        location: { file: EVENTS, pointer: '/Targets/orders-api-main-branch/0' },
+      },
+    ]);
+  });
+
+  it('a second rule whose target has no RoleArn fails on its own link, beside the working one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
+    cpSync(SCENARIO, dir, { recursive: true });
+    const file = join(dir, EVENTS);
+    const events = JSON.parse(readFileSync(file, 'utf8')) as {
+      Rules: Rule[];
+      Targets: Record<string, { Id: string; Arn: string }[]>;
+    };
+    events.Rules.push({
+      Name: 'z-no-role',
+      Arn: 'arn:aws:events:us-east-1:111111111111:rule/z-no-role',
+      State: 'ENABLED',
+      EventBusName: 'default',
+    });
+    events.Targets['z-no-role'] = [{ Id: 'pipeline', Arn: PIPELINE_ARN }];
+    writeFileSync(file, JSON.stringify(events));
+    const p = analyzeModel(loadSnapshot(dir)).pipelines[0]!;
+    expect(p.verdict).toBe('fail');
+    expect(triggers(p)).toEqual([
+      'Allowed Source/Source:trigger.assume-rule-role:sts:AssumeRole:rule/orders-api-main-branch events.amazonaws.com',
+      `Allowed Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/orders-api-main-branch ${EVENTS_ROLE}`,
+      'ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/z-no-role (eventsRuleRole)',
+    ]);
+  });
+
   it('a rule whose targets were not read may start the pipeline: its trigger links are Unknown', () => {
     const p = analyze([{ name: 'orders-api-release-tags', state: 'ENABLED' }]);
     const unread = p.links.filter(

@@ -1,0 +1,74 @@
+/**
+ * What an EventBridge rule target on a pipeline says about whether the rule can start it,
+ * whatever the policies say. Shared by the two ways a rule starts a pipeline: on a source
+ * action's changes (actionFacts.ts, entries trigger.*) and on a schedule (scheduleRules.ts,
+ * entries trigger.schedule-*), so both decide the same target the same way.
+ */
+import type { LinkReason } from '../report/types.js';
+import type { EventRuleModel, EventTargetModel, Location } from '../model/types.js';
+import type { EventsRuleFailure, Requirement } from './catalogTypes.js';
+import type { LinkSpec } from './linkTypes.js';
+
+const TARGET_ROLE_DOC =
+  'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html';
+
+/**
+ * A target on the pipeline without `RoleArn` cannot start it. "EventBridge targets typically
+ * require IAM roles that grant permission to EventBridge to invoke the target"; the targets that
+ * take a resource-based policy instead are SQS, SNS, Lambda, CloudWatch Logs, event buses (and
+ * API Gateway) (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html),
+ * and "CodePipeline doesn't support resource-based policies"
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/security_iam_resource-based-policy-examples.html):
+ * EventBridge starts a pipeline only with the IAM role of the target.
+ */
+export function targetRoleFailure(
+  rule: EventRuleModel,
+  target: EventTargetModel,
+): EventsRuleFailure | undefined {
+  if (target.roleArn !== undefined && target.roleArn !== '') return undefined;
+  return {
+    rule: rule.arn ?? rule.name,
+    why: `the target of EventBridge rule \`${rule.name}\` on the pipeline has no \`RoleArn\`: EventBridge starts a pipeline only with the IAM role of the target, so the rule starts nothing`,
+    fix: `give the target a \`RoleArn\` in rule \`${rule.name}\`: a role that trusts events.amazonaws.com and may call codepipeline:StartPipelineExecution on the pipeline`,
+    doc: TARGET_ROLE_DOC,
+    at: target.location,
+  };
+}
+
+/**
+ * The trigger link `spec` (made from `entry`) of a rule target that cannot start the pipeline:
+ * the role's codepipeline:StartPipelineExecution fails, saying why and naming the rule (or its
+ * target) as what decides it. The links of other callers (EventBridge assuming the role) are
+ * left out (undefined): one link says the rule starts nothing.
+ */
+export function failingTriggerLink(
+  spec: LinkSpec,
+  entry: Requirement,
+  failure: EventsRuleFailure,
+): LinkSpec | undefined {
+  if (entry.principal !== 'eventsRuleRole') return undefined;
+  const by: LinkReason = {
+    policyType: 'resource',
+    policy: `EventBridge rule ${failure.rule}`,
+    explicit: false,
+    location: declaredAt(failure.at),
+  };
+  const { unknown: _unknown, unknownReason: _reason, ...decided } = spec;
+  return {
+    ...decided,
+    context: {},
+    doc: failure.doc,
+    knownFailure: failure.why,
+    knownFailureBy: by,
+    fix: failure.fix,
+  };
+}
+
+function declaredAt(loc: Location): Location {
+  return {
+    file: loc.file,
+    pointer: loc.pointer,
+    ...(loc.line !== undefined ? { line: loc.line } : {}),
+    ...(loc.column !== undefined ? { column: loc.column } : {}),
+  };
+}
