@@ -13,7 +13,6 @@ import {
   resolveKmsKey,
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import { escapePointerToken } from '../problems.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { buildspecReferences, namesBuildspec } from '../model/buildspec.js';
 import type {
@@ -34,7 +33,7 @@ import {
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
-import { targetRoleFailure } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadTargets } from './eventsRuleTargets.js';
 import type {
   ActionFacts,
   Catalog,
@@ -433,15 +432,10 @@ export function actionFacts(
     if (events) {
       const changes = sourceChangeEvents(action, partition, actionRegion, actionAccount);
       const starting = rulesStarting(events, pipeline.arn, changes);
-      eventsRules.push(...starting.rules);
-      // a rule whose targets were not read names its place in events.json; without any rule
-      // that may start the pipeline on this source's changes, events.json is what says so
-      if (starting.unread)
-        gaps.set(
-          'events',
-          `${events.location.file}#/Targets/${escapePointerToken(starting.unread.name)}`,
-        );
-      else if (starting.rules.length === 0)
+      eventsRules.push(...starting);
+      // without any rule that may start the pipeline on this source's changes, events.json is
+      // what says so (a rule whose targets were not read names their place: unreadTargets)
+      if (starting.length === 0)
         gaps.set(
           'events',
           events.location.pointer === ''
@@ -520,24 +514,25 @@ export interface EventsRuleFacts {
  * State), a rule whose event pattern cannot match the action's change events does not start the
  * pipeline on them (ruleMayMatch), and a target's RoleArn is what EventBridge assumes to call it
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html): a target without
- * one cannot start the pipeline (eventsRuleTargets.ts: targetRoleFailure). `unread` is the
- * first of those rules whose targets the input does not hold.
+ * one cannot start the pipeline (eventsRuleTargets.ts: targetRoleFailure). A rule whose targets
+ * the input does not hold may start it (eventsRuleTargets.ts: unreadTargets).
  */
 function rulesStarting(
   events: EventsModel,
   pipelineArn: string,
   changes: readonly ChangeEvent[] | undefined,
-): { rules: EventsRuleFacts[]; unread?: EventRuleModel } {
+): EventsRuleFacts[] {
   const out: EventsRuleFacts[] = [];
-  let unread: EventRuleModel | undefined;
   for (const rule of events.rules.values()) {
     if (rule.state === 'DISABLED') continue;
     if (rule.targets === undefined) {
       if (!ruleMayMatch(rule, changes)) continue;
       // the rule's targets are not in the input: it may start this pipeline, with a role that
-      // is not known (its trigger links are Unknown, naming events.json)
-      out.push({ label: rule.name, facts: rule.arn ? { arn: rule.arn } : {} });
-      unread ??= rule;
+      // is not known (its trigger links are Unknown, naming where the targets would be)
+      out.push({
+        label: rule.name,
+        facts: { ...(rule.arn ? { arn: rule.arn } : {}), unsettled: unreadTargets(events, rule) },
+      });
       continue;
     }
     // the targets first: a rule that starts other pipelines only is not this one's, whatever
@@ -559,7 +554,7 @@ function rulesStarting(
       });
     }
   }
-  return unread ? { rules: out, unread } : { rules: out };
+  return out;
 }
 
 const failureOf = (failure: EventsRuleFailure | undefined): { failure?: EventsRuleFailure } =>

@@ -28,15 +28,9 @@ import {
   listPlaceholderOf,
   principalOf,
 } from './catalog.js';
-import type {
-  ActionFacts,
-  Catalog,
-  EventsRuleFailure,
-  ExpandedLink,
-  Requirement,
-} from './catalogTypes.js';
+import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
-import { failingTriggerLink } from './eventsRuleTargets.js';
+import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
@@ -192,11 +186,12 @@ export function buildPipelineLinks(
         const wide = isPipelineScoped(entry);
         const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
         const built = toSpec(link, entry, at, pipeline, region);
-        const failure = ruleFailureOf(entry, ruleOf.get(link)?.facts ?? facts);
-        if (failure) {
-          // the rule target cannot start the pipeline: one failing link says so
-          const failing = failingTriggerLink(built, entry, failure);
-          if (failing) push(failing, ruleOf.get(link)?.label);
+        const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
+        if (rule) {
+          // what the rule says decides the link: its target cannot start the pipeline (one
+          // failing link), or the input does not settle whether it does (Unknown)
+          const made = ruleTriggerLink(built, entry, rule);
+          if (made) push(made, ruleOf.get(link)?.label);
           continue;
         }
         const spec =
@@ -234,7 +229,7 @@ export function buildPipelineLinks(
         const files = [...filesFor(u.reason, gaps), ...unresolvedIn(model, u.reason)];
         const rule = ruleOf.get(u);
         const add = (spec: LinkSpec): void => push(spec, rule?.label);
-        const failure = ruleFailureOf(entry, rule?.facts ?? facts);
+        const triggerRule = triggerRuleOf(entry, rule?.facts ?? facts);
         for (const permission of entry.actions) {
           const spec: LinkSpec = {
             id: wide ? `${entry.id}:${permission}` : `${where}:${entry.id}:${permission}`,
@@ -250,9 +245,8 @@ export function buildPipelineLinks(
             unknown: files,
             unknownReason: u.reason,
           };
-          // the rule target cannot start the pipeline: one failing link says so
-          const failing = failure ? failingTriggerLink(spec, entry, failure) : spec;
-          if (failing) add(failing);
+          const made = triggerRule ? ruleTriggerLink(spec, entry, triggerRule) : spec;
+          if (made) add(made);
         }
       }
       pipelineWideDone = true;
@@ -305,38 +299,38 @@ function scheduleLinks(
     const facts = scheduleFacts(pipeline, t);
     const { links, unknowns } = expandAction(entries, facts);
     // a rule whose targets were not read may target the pipeline, with a role not known: its
-    // links name where the targets would be
-    const unread =
-      t.unread !== undefined
-        ? `the targets of EventBridge rule \`${t.label}\` are not in the input, so whether it targets the pipeline, and with which role, is not known`
-        : undefined;
-    const missing = (reason: string): string[] =>
-      t.unread !== undefined ? [t.unread] : unresolvedIn(model, reason);
+    // links name where the targets would be, as a source trigger's do (ruleTriggerLink)
+    const rule = (spec: LinkSpec, entry: Requirement): void => {
+      const made = ruleTriggerLink(spec, entry, facts.eventsRule);
+      if (made) add(made);
+    };
     for (const link of links) {
       const entry = catalog.byId.get(link.requirementId)!;
       const spec = toSpec(link, entry, undefined, pipeline, pipeline.region);
       if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
-        const reason =
-          unread ?? link.principalUnknown ?? "the EventBridge rule's role is not known";
-        add({ ...spec, unknown: missing(reason), unknownReason: reason });
-      } else add(spec);
+        const reason = link.principalUnknown ?? "the EventBridge rule's role is not known";
+        rule({ ...spec, unknown: unresolvedIn(model, reason), unknownReason: reason }, entry);
+      } else rule(spec, entry);
     }
     for (const u of unknowns) {
       const entry = catalog.byId.get(u.requirementId)!;
       for (const permission of entry.actions) {
-        add({
-          id: `${entry.id}:${permission}`,
-          requirement: entry.id,
-          level: entry.level,
-          principal: principalFor(entry, principalOf(entry.principal, facts)),
-          permission,
-          resource: fillKnown(entry.resource, facts, entry),
-          context: {},
-          purpose,
-          doc: entry.doc,
-          unknown: missing(u.reason),
-          unknownReason: unread ?? u.reason,
-        });
+        rule(
+          {
+            id: `${entry.id}:${permission}`,
+            requirement: entry.id,
+            level: entry.level,
+            principal: principalFor(entry, principalOf(entry.principal, facts)),
+            permission,
+            resource: fillKnown(entry.resource, facts, entry),
+            context: {},
+            purpose,
+            doc: entry.doc,
+            unknown: unresolvedIn(model, u.reason),
+            unknownReason: u.reason,
+          },
+          entry,
+        );
       }
     }
   }
@@ -346,11 +340,14 @@ function scheduleLinks(
 const SCHEDULE_START = 'trigger.schedule-start-pipeline-execution';
 
 /**
- * Why the EventBridge rule target a source trigger link was expanded for cannot start the
- * pipeline (a target without RoleArn, eventsRuleTargets.ts), if it cannot.
+ * The EventBridge rule target a source trigger link was expanded for, when what it says decides
+ * the link (ruleTriggerLink): it cannot start the pipeline, or the input does not settle whether
+ * it does.
  */
-function ruleFailureOf(entry: Requirement, facts: ActionFacts): EventsRuleFailure | undefined {
-  return entry.provider === 'PipelineTrigger' ? facts.eventsRule?.failure : undefined;
+function triggerRuleOf(entry: Requirement, facts: ActionFacts): ActionFacts['eventsRule'] {
+  if (entry.provider !== 'PipelineTrigger') return undefined;
+  const rule = facts.eventsRule;
+  return rule?.failure || rule?.unsettled ? rule : undefined;
 }
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);

@@ -399,7 +399,18 @@ export interface ActionFacts {
      * trigger has one failing link instead (src/chain/eventsRuleTargets.ts)
      */
     readonly failure?: EventsRuleFailure;
+    /**
+     * whether the rule starts the pipeline is not settled (its targets were not read): its
+     * trigger links are Unknown, saying so
+     */
+    readonly unsettled?: EventsRuleUnsettled;
   };
+}
+
+/** What the input does not settle about an EventBridge rule, and the places that would. */
+export interface EventsRuleUnsettled {
+  readonly why: string;
+  readonly missing: readonly string[];
 }
 
 /** Why an EventBridge rule target cannot start the pipeline, whatever the policies say. */

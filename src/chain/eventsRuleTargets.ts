@@ -4,9 +4,15 @@
  * action's changes (actionFacts.ts, entries trigger.*) and on a schedule (scheduleRules.ts,
  * entries trigger.schedule-*), so both decide the same target the same way.
  */
+import { escapePointerToken } from '../problems.js';
 import type { LinkReason } from '../report/types.js';
-import type { EventRuleModel, EventTargetModel, Location } from '../model/types.js';
-import type { EventsRuleFailure, Requirement } from './catalogTypes.js';
+import type { EventRuleModel, EventsModel, EventTargetModel, Location } from '../model/types.js';
+import type {
+  ActionFacts,
+  EventsRuleFailure,
+  EventsRuleUnsettled,
+  Requirement,
+} from './catalogTypes.js';
 import type { LinkSpec } from './linkTypes.js';
 
 const TARGET_ROLE_DOC =
@@ -33,6 +39,46 @@ export function targetRoleFailure(
     doc: TARGET_ROLE_DOC,
     at: target.location,
   };
+}
+
+/**
+ * A rule whose `Targets` the input does not hold (an enabled rule may target the pipeline, with a
+ * role not known): its trigger links are Unknown, naming where the targets would be.
+ */
+export function unreadTargets(events: EventsModel, rule: EventRuleModel): EventsRuleUnsettled {
+  return {
+    why: `the targets of EventBridge rule \`${rule.name}\` are not in the input, so whether it targets the pipeline, and with which role, is not known`,
+    missing: [targetsPlace(events, rule)],
+  };
+}
+
+/**
+ * Where the targets of a rule would be: `events.json#/Targets/<rule>` for a snapshot (the
+ * snapshot contract: list-targets-by-rule per rule name), the rule itself for a template rule
+ * (its `Targets` property, a template line).
+ */
+function targetsPlace(events: EventsModel, rule: EventRuleModel): string {
+  if (events.location.pointer === '')
+    return `${events.location.file}#/Targets/${escapePointerToken(rule.name)}`;
+  const at = rule.location;
+  return at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`;
+}
+
+/**
+ * A trigger link (`spec`, made from `entry`) of one rule target, as the rule makes it, for a
+ * source action's trigger and a schedule's alike: Unknown, naming what would settle it, when the
+ * input does not settle whether the rule starts the pipeline; the one failing link when the
+ * target cannot start it (failingTriggerLink); else `spec`. undefined: the link is left out.
+ */
+export function ruleTriggerLink(
+  spec: LinkSpec,
+  entry: Requirement,
+  rule: ActionFacts['eventsRule'],
+): LinkSpec | undefined {
+  if (rule?.unsettled)
+    return { ...spec, unknown: [...rule.unsettled.missing], unknownReason: rule.unsettled.why };
+  if (rule?.failure) return failingTriggerLink(spec, entry, rule.failure);
+  return spec;
 }
 
 /**

@@ -16,17 +16,10 @@
  * `events.json`, no schedule is checked.
  */
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
-import { escapePointerToken } from '../problems.js';
-import type {
-  EventRuleModel,
-  EventTargetModel,
-  EventsModel,
-  Model,
-  PipelineModel,
-} from '../model/types.js';
+import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
 import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
-import { targetRoleFailure } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadTargets } from './eventsRuleTargets.js';
 
 /** One target of a rule that starts the pipeline on a schedule. */
 export interface ScheduleTrigger {
@@ -38,8 +31,6 @@ export interface ScheduleTrigger {
   readonly schedule: string;
   /** the eventsRule facts the trigger.schedule-* entries are expanded with */
   readonly facts: NonNullable<ActionFacts['eventsRule']> & { readonly schedule: string };
-  /** the rule's targets are not in the input: the place that would hold them */
-  readonly unread?: string;
   /** the rule cannot start the pipeline, whatever the policies say */
   readonly failure?: EventsRuleFailure;
   /** whether the rule can start the pipeline is not checked: why */
@@ -63,11 +54,15 @@ export function scheduleTriggers(model: Model, pipeline: PipelineModel): Schedul
   const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
   for (const rule of events?.rules.values() ?? []) {
     if (rule.targets !== undefined || !isScheduled(rule)) continue;
+    // its links are Unknown, naming where its targets would be (as a source trigger's)
     out.push({
       label: rule.name,
       schedule: rule.scheduleExpression!,
-      facts: { ...(rule.arn ? { arn: rule.arn } : {}), schedule: rule.scheduleExpression! },
-      unread: targetsPlace(events!, rule),
+      facts: {
+        ...(rule.arn ? { arn: rule.arn } : {}),
+        schedule: rule.scheduleExpression!,
+        unsettled: unreadTargets(events!, rule),
+      },
     });
   }
   return out.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
@@ -226,12 +221,4 @@ function isDefaultBus(bus: string | undefined, region: string): boolean {
   if (bus === undefined || bus === '' || bus === 'default') return true;
   if (PLACEHOLDER_PATTERN.test(bus)) return true;
   return new RegExp(`^arn:aws[a-z-]*:events:${region}:\\d{12}:event-bus/default$`).test(bus);
-}
-
-/** Where the targets of a rule would be: `events.json#/Targets/<rule>`, or the template rule. */
-function targetsPlace(events: EventsModel, rule: EventRuleModel): string {
-  const at = rule.location;
-  if (events.location.pointer === '')
-    return `${events.location.file}#/Targets/${escapePointerToken(rule.name)}`;
-  return at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`;
 }

@@ -184,4 +184,21 @@ describe('the EventBridge rules that start a pipeline', () => {
     }
     expect(p.verdict).toBe('unknown');
   });
+
+  it('each rule whose targets were not read names its own place, not the first one', () => {
+    const p = analyze([
+      { name: 'a-unread', state: 'ENABLED' },
+      { name: 'b-unread', state: 'ENABLED' },
+    ]);
+    const missing = (rule: string): (readonly string[] | undefined)[] =>
+      p.links.filter((l) => l.id.endsWith(`:rule/${rule}`)).map((l) => l.missing);
+    expect(missing('a-unread')).toEqual([
+      [`${EVENTS}#/Targets/a-unread`],
+      [`${EVENTS}#/Targets/a-unread`],
+    ]);
+    expect(missing('b-unread')).toEqual([
+      [`${EVENTS}#/Targets/b-unread`],
+      [`${EVENTS}#/Targets/b-unread`],
+    ]);
+  });
 });
