@@ -33,7 +33,7 @@ import {
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
-import { targetRoleFailure, unreadTargets } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadTargets, unsettledRule } from './eventsRuleTargets.js';
 import type {
   ActionFacts,
   Catalog,
@@ -431,7 +431,7 @@ export function actionFacts(
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
     if (events) {
       const changes = sourceChangeEvents(action, partition, actionRegion, actionAccount);
-      const starting = rulesStarting(events, pipeline.arn, changes);
+      const starting = rulesStarting(model, events, pipeline.arn, changes);
       eventsRules.push(...starting);
       // without any rule that may start the pipeline on this source's changes, events.json is
       // what says so (a rule whose targets were not read names their place: unreadTargets)
@@ -511,13 +511,15 @@ export interface EventsRuleFacts {
  * Every target of an enabled rule that starts the pipeline on the source action's changes, each
  * with its own role: any of them may start a run, so each must be allowed to. A DISABLED rule
  * starts nothing (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html:
- * State), a rule whose event pattern cannot match the action's change events does not start the
+ * State; one whose state the input does not settle may be: eventsRuleTargets.ts unsettledRule),
+ * a rule whose event pattern cannot match the action's change events does not start the
  * pipeline on them (ruleMayMatch), and a target's RoleArn is what EventBridge assumes to call it
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html): a target without
  * one cannot start the pipeline (eventsRuleTargets.ts: targetRoleFailure). A rule whose targets
  * the input does not hold may start it (eventsRuleTargets.ts: unreadTargets).
  */
 function rulesStarting(
+  model: Model,
   events: EventsModel,
   pipelineArn: string,
   changes: readonly ChangeEvent[] | undefined,
@@ -531,7 +533,10 @@ function rulesStarting(
       // is not known (its trigger links are Unknown, naming where the targets would be)
       out.push({
         label: rule.name,
-        facts: { ...(rule.arn ? { arn: rule.arn } : {}), unsettled: unreadTargets(events, rule) },
+        facts: {
+          ...(rule.arn ? { arn: rule.arn } : {}),
+          unsettled: unsettledRule(model, rule, unreadTargets(events, rule))!,
+        },
       });
       continue;
     }
@@ -539,6 +544,8 @@ function rulesStarting(
     // its pattern (which is then not read)
     const targets = rule.targets.filter((t) => t.arn === pipelineArn);
     if (targets.length === 0 || !ruleMayMatch(rule, changes)) continue;
+    // a rule whose state the input does not settle may be DISABLED: its links are Unknown
+    const unsettled = unsettledRule(model, rule);
     for (const target of targets) {
       out.push({
         label:
@@ -550,6 +557,7 @@ function rulesStarting(
           ...(target.roleArn ? { roleArn: target.roleArn } : {}),
           // a target without RoleArn cannot start the pipeline, as for a schedule
           ...failureOf(targetRoleFailure(rule, target)),
+          ...(unsettled ? { unsettled } : {}),
         },
       });
     }

@@ -400,8 +400,8 @@ export interface ActionFacts {
      */
     readonly failure?: EventsRuleFailure;
     /**
-     * whether the rule starts the pipeline is not settled (its targets were not read): its
-     * trigger links are Unknown, saying so
+     * whether the rule starts the pipeline is not settled (its targets were not read, its state
+     * is not settled): its trigger links are Unknown, saying so
      */
     readonly unsettled?: EventsRuleUnsettled;
   };

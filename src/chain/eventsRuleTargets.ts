@@ -4,9 +4,16 @@
  * action's changes (actionFacts.ts, entries trigger.*) and on a schedule (scheduleRules.ts,
  * entries trigger.schedule-*), so both decide the same target the same way.
  */
+import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { escapePointerToken } from '../problems.js';
 import type { LinkReason } from '../report/types.js';
-import type { EventRuleModel, EventsModel, EventTargetModel, Location } from '../model/types.js';
+import type {
+  EventRuleModel,
+  EventsModel,
+  EventTargetModel,
+  Location,
+  Model,
+} from '../model/types.js';
 import type {
   ActionFacts,
   EventsRuleFailure,
@@ -14,6 +21,7 @@ import type {
   Requirement,
 } from './catalogTypes.js';
 import type { LinkSpec } from './linkTypes.js';
+import { unresolvedIn } from './resolveLink.js';
 
 const TARGET_ROLE_DOC =
   'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html';
@@ -50,6 +58,26 @@ export function unreadTargets(events: EventsModel, rule: EventRuleModel): Events
     why: `the targets of EventBridge rule \`${rule.name}\` are not in the input, so whether it targets the pipeline, and with which role, is not known`,
     missing: [targetsPlace(events, rule)],
   };
+}
+
+/**
+ * A rule whose `State` the input does not settle (a placeholder: a template value it cannot
+ * resolve, a rule listed twice in a snapshot) may be DISABLED, and a DISABLED rule starts nothing
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html, State): neither an
+ * allowed nor a denied trigger link of it is certain, so its links are Unknown, naming the place
+ * of the state. `unread`, when its targets were not read either, is added to what would settle it.
+ */
+export function unsettledRule(
+  model: Model,
+  rule: EventRuleModel,
+  unread?: EventsRuleUnsettled,
+): EventsRuleUnsettled | undefined {
+  if (rule.state === undefined || !PLACEHOLDER_PATTERN.test(rule.state)) return unread;
+  const why = `the state of EventBridge rule \`${rule.name}\` is not settled, and a DISABLED rule starts nothing, so whether it starts the pipeline is not known`;
+  const missing = unresolvedIn(model, rule.state);
+  return unread
+    ? { why: `${why}; ${unread.why}`, missing: [...missing, ...unread.missing] }
+    : { why, missing };
 }
 
 /**

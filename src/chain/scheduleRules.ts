@@ -19,7 +19,7 @@ import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
 import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
-import { targetRoleFailure, unreadTargets } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadTargets, unsettledRule } from './eventsRuleTargets.js';
 
 /** One target of a rule that starts the pipeline on a schedule. */
 export interface ScheduleTrigger {
@@ -48,7 +48,7 @@ const CROSS_REGION_DOC =
 export function scheduleTriggers(model: Model, pipeline: PipelineModel): ScheduleTrigger[] {
   const out: ScheduleTrigger[] = [];
   for (const found of scheduledTargetsOf(model).get(pipeline.arn) ?? []) {
-    out.push(triggerOf(pipeline, found));
+    out.push(triggerOf(model, pipeline, found));
   }
   // a rule of the pipeline's region whose targets were not read may target it
   const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
@@ -61,7 +61,7 @@ export function scheduleTriggers(model: Model, pipeline: PipelineModel): Schedul
       facts: {
         ...(rule.arn ? { arn: rule.arn } : {}),
         schedule: rule.scheduleExpression!,
-        unsettled: unreadTargets(events!, rule),
+        unsettled: unsettledRule(model, rule, unreadTargets(events!, rule))!,
       },
     });
   }
@@ -105,7 +105,10 @@ export function scheduleFacts(pipeline: PipelineModel, trigger: ScheduleTrigger)
   };
 }
 
-/** An enabled rule with a schedule: a DISABLED rule starts nothing (API_PutRule.html, State). */
+/**
+ * An enabled rule with a schedule: a DISABLED rule starts nothing (API_PutRule.html, State). A
+ * state the input does not settle is checked (its links are Unknown: unsettledRule).
+ */
 function isScheduled(rule: EventRuleModel): boolean {
   return (
     rule.state !== 'DISABLED' &&
@@ -155,7 +158,7 @@ function scheduledTargetsOf(model: Model): ReadonlyMap<string, readonly Schedule
 
 const SCHEDULED = new WeakMap<Model, ReadonlyMap<string, readonly ScheduledTarget[]>>();
 
-function triggerOf(pipeline: PipelineModel, found: ScheduledTarget): ScheduleTrigger {
+function triggerOf(model: Model, pipeline: PipelineModel, found: ScheduledTarget): ScheduleTrigger {
   const { rule, target } = found;
   const schedule = rule.scheduleExpression!;
   const local = found.account === pipeline.account && found.region === pipeline.region;
@@ -167,6 +170,10 @@ function triggerOf(pipeline: PipelineModel, found: ScheduledTarget): ScheduleTri
     schedule,
   };
   const base = { label, schedule, facts };
+  // a rule whose state the input does not settle may be DISABLED: whether it fails, or starts
+  // the pipeline, is not known (its links are Unknown, as a source trigger's)
+  const unsettled = unsettledRule(model, rule);
+  if (unsettled) return { ...base, facts: { ...facts, unsettled } };
   if (found.account !== pipeline.account) {
     // "EventBridge supports sending events to cross-account targets in the same Region", and
     // lists the targets it sends to in other accounts: API Gateway, Kinesis Data Streams,

@@ -1419,7 +1419,16 @@ export class ModelBuilder {
     const rule: EventRuleModel = {
       name,
       arn: typeof arn === 'string' ? arn : undefined,
-      state: this.field(s, this.prop(s, r, 'State')) ?? 'ENABLED',
+      // "Rules are enabled by default" (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html);
+      // a State the template does not settle (or that is no string) is a placeholder, never the
+      // default: the rule may be DISABLED, and then it starts nothing
+      state:
+        this.text(
+          s,
+          this.prop(s, r, 'State'),
+          joinPointer(r.pointer, 'Properties', 'State'),
+          'name',
+        ) ?? 'ENABLED',
       eventBusName: this.field(s, this.prop(s, r, 'EventBusName')),
       eventPattern:
         typeof pattern === 'string'

@@ -87,3 +87,78 @@ describe('a template rule whose Targets the template does not settle', () => {
       );
   });
 });
+
+/** A role EventBridge may assume, that may start pipeline `app`. */
+const ROLE = [
+  '  RuleRole:',
+  '    Type: AWS::IAM::Role',
+  '    Properties:',
+  '      RoleName: rule-role',
+  '      AssumeRolePolicyDocument:',
+  '        Version: "2012-10-17"',
+  '        Statement:',
+  '          - Effect: Allow',
+  '            Principal: { Service: events.amazonaws.com }',
+  '            Action: sts:AssumeRole',
+  '      Policies:',
+  '        - PolicyName: start',
+  '          PolicyDocument:',
+  '            Version: "2012-10-17"',
+  '            Statement:',
+  '              - Effect: Allow',
+  '                Action: codepipeline:StartPipelineExecution',
+  '                Resource: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
+];
+
+/** A rule on the S3 source's changes and on a schedule, targeting the pipeline with RuleRole. */
+const rule = (state: string | undefined, roleArn = '!GetAtt RuleRole.Arn'): string[] => [
+  '  OnChange:',
+  '    Type: AWS::Events::Rule',
+  '    Properties:',
+  '      Name: app-on-change',
+  '      EventPattern: { source: [aws.s3] }',
+  '      ScheduleExpression: rate(1 day)',
+  ...(state !== undefined ? [`      State: ${state}`] : []),
+  '      Targets:',
+  '        - Id: app',
+  '          Arn: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
+  ...(roleArn ? [`          RoleArn: ${roleArn}`] : []),
+];
+
+describe('a template rule whose State the template does not settle', () => {
+  const ALL = [
+    'Source/Src:trigger.assume-rule-role:sts:AssumeRole',
+    'Source/Src:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution',
+    'trigger.schedule-assume-rule-role:sts:AssumeRole:rule/app-on-change',
+    'trigger.schedule-start-pipeline-execution:codepipeline:StartPipelineExecution:rule/app-on-change',
+  ];
+
+  it('is checked as enabled when State is ENABLED or not given', () => {
+    for (const state of ['ENABLED', undefined]) {
+      const { links } = triggerLinks([], [...ROLE, ...rule(state)]);
+      expect(brief(links)).toEqual(ALL.map((id) => `Allowed ${id} `));
+    }
+  });
+
+  it('may be DISABLED: its trigger links are Unknown, naming the State line, not Allowed', () => {
+    const { links, lineOf } = triggerLinks(['RuleState'], [...ROLE, ...rule('!Ref RuleState')]);
+    const at = `template.yaml:${lineOf('State: !Ref RuleState')} (parameter \`RuleState\` has no value)`;
+    expect(brief(links)).toEqual(ALL.map((id) => `Unknown ${id} ${at}`));
+    for (const l of links)
+      expect(l.why).toContain(
+        'the state of EventBridge rule `app-on-change` is not settled, and a DISABLED rule starts nothing',
+      );
+  });
+
+  it('a State that is not a string is not settled either (it was read as ENABLED)', () => {
+    const { links, lineOf } = triggerLinks([], [...ROLE, ...rule('[DISABLED]')]);
+    const at = `template.yaml:${lineOf('State: [DISABLED]')} (expected a string, got a list)`;
+    expect(brief(links)).toEqual(ALL.map((id) => `Unknown ${id} ${at}`));
+  });
+
+  it('a target without RoleArn is not said to fail when the rule may be DISABLED', () => {
+    const { links, lineOf } = triggerLinks(['RuleState'], [...ROLE, ...rule('!Ref RuleState', '')]);
+    const at = `template.yaml:${lineOf('State: !Ref RuleState')} (parameter \`RuleState\` has no value)`;
+    expect(brief(links)).toEqual(ALL.map((id) => `Unknown ${id} ${at}`));
+  });
+});
