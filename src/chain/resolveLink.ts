@@ -918,7 +918,11 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     if (rcps.applies && rcps.mayNotApply) rcpMayNotApply = rcps.mayNotApply;
     if (rcps.applies && rcps.unplaced) {
       rcpUnplaced = rcps.unplaced;
-      for (const u of rcps.unplaced) g.byLabel.set(u.policy.name, u.policy);
+      // a statement that could not be read may deny at any level, as for placed RCPs
+      for (const u of rcps.unplaced) {
+        g.byLabel.set(u.policy.name, u.policy);
+        noteSkipped(u.policy, g.missing);
+      }
     }
     if (rcps.applies) {
       fields.rcps = rcps.levels.map((l) =>

@@ -106,7 +106,17 @@ function findPrincipal<T extends RoleModel | UserModel>(
   const map = pick(iam);
   const exact = map.get(arn);
   if (exact) return readable(model, exact);
-  for (const p of map.values()) if (p.name === name) return readable(model, p);
+  for (const p of map.values()) {
+    if (p.name !== name) continue;
+    // The same name with another path: an IAM ARN holds the path
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns),
+    // and AWS does not document that an ARN without it (or with another) names the ${type}. It
+    // is not taken for that ${type} (its policies would decide one link and a trust policy naming
+    // its real ARN another), nor for none.
+    return missing(
+      `${p.location.file}#${p.location.pointer} (the ${type} is \`${p.arn}\`, named \`${arn}\`: an IAM ARN includes the path)`,
+    );
+  }
   if (iam.truncated)
     return missing(
       file,
@@ -295,8 +305,10 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   if (org.managementAccountId === accountId) {
     return none(`\`${accountId}\` is the management account: ${label} do not apply to it`);
   }
-  if (kind === 'scp' && org.featureSet === 'CONSOLIDATED_BILLING') {
-    return none('the organization has only consolidated billing features: scps do not apply');
+  // "RCPs are available only in an organization that has all features enabled", as SCPs
+  // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html)
+  if (org.featureSet === 'CONSOLIDATED_BILLING') {
+    return none(`the organization has only consolidated billing features: ${label} do not apply`);
   }
   if (knownOutside(model, org, accountId))
     return none(`\`${accountId}\` is not in the organization: its ${label} do not apply`);
@@ -370,6 +382,8 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
     }
     if (gaps.size > before && p.policy) unplaced.push({ file: p.location.file, policy: p.policy });
   }
+  const attachedNowhere =
+    policies.length > 0 && policies.every((p) => p.targets !== undefined && p.targets.length === 0);
   const levels = chain.ids.map((target) => {
     const attached = policies.filter((p: OrgPolicyModel) => p.targets?.includes(target) === true);
     const level: CompiledPolicy[] = [];
@@ -381,7 +395,15 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       }
     }
     if (kind === 'scp' && attached.length === 0 && org.loaded.scp) {
-      gaps.add(folder);
+      // while SCPs are enabled, "Every root, OU, and account must have at least one SCP
+      // attached" (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html);
+      // disabling them detaches every one (https://docs.aws.amazon.com/organizations/latest/userguide/disable-policy-type.html):
+      // with none attached anywhere, the report says so rather than only naming the folder
+      gaps.add(
+        attachedNowhere
+          ? `${folder} (no SCP in it is attached anywhere: SCPs may be disabled in the organization, and then none apply)`
+          : folder,
+      );
       notes.push(
         `no scp in \`${folder}\` targets \`${target}\`: every level has at least one, the folder is incomplete`,
       );

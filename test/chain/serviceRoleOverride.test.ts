@@ -15,7 +15,7 @@ import { inScenarioCopy } from './scenarioCopy.js';
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const PIPELINE = '111111111111/us-east-1/codepipeline/platform-containers.json';
 const TEST_ROLE = 'arn:aws:iam::111111111111:role/service-role/platform-api-test-role';
-const SMOKE_ROLE = 'arn:aws:iam::111111111111:role/service-role/platform-smoke-test-role';
+const SMOKE_ROLE = 'arn:aws:iam::111111111111:role/platform-smoke-test-role';
 
 function unitTests(override: string | undefined) {
   return inScenarioCopy(SCENARIO, (dir) => {

@@ -136,10 +136,14 @@ describe('arn and region helpers', () => {
 });
 
 describe('principal lookups', () => {
-  it('finds a role by exact ARN or by name in its account', () => {
+  it('finds a role by its exact ARN; named with another path it is unknown, not that role', () => {
     expect(role(two, PIPE_ROLE).name).toBe('pipeline-role');
-    // the same role named without its path
-    expect(role(two, `arn:aws:iam::${TOOLS}:role/pipeline-role`).arn).toBe(PIPE_ROLE);
+    // an IAM ARN holds the path: whether AWS resolves the name without it is not documented
+    const pathless = findRole(two, `arn:aws:iam::${TOOLS}:role/pipeline-role`);
+    expect(pathless.kind).toBe('missing');
+    expect(pathless.kind === 'missing' && pathless.file).toContain(
+      `(the role is \`${PIPE_ROLE}\`, named \`arn:aws:iam::${TOOLS}:role/pipeline-role\`: an IAM ARN includes the path)`,
+    );
   });
 
   it('says absent for a role a complete iam.json does not list, missing without iam.json', () => {
