@@ -273,7 +273,10 @@ function scheduleLinks(
   const out: { spec: LinkSpec; rule: string }[] = [];
   const entries = scheduleCatalog(catalog);
   for (const t of scheduleTriggers(model, pipeline)) {
-    const purpose = `pipeline \`${pipeline.name}\` on the schedule \`${t.schedule}\``;
+    // a schedule the input does not settle (a rule listed twice) is not shown as its placeholder
+    const purpose = PLACEHOLDER_PATTERN.test(t.schedule)
+      ? `pipeline \`${pipeline.name}\` on a schedule the input does not settle`
+      : `pipeline \`${pipeline.name}\` on the schedule \`${t.schedule}\``;
     const add = (spec: LinkSpec): void => {
       out.push({ spec: { ...spec, purpose }, rule: t.label });
     };

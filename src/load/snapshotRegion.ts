@@ -1059,7 +1059,9 @@ function loadEvents(
   const { r, doc } = opened;
   const targets = r.optObject(doc, 'Targets', '');
   const rules = new Map<string, EventRuleModel>();
-  const twice = new Set<string>();
+  // the rules listed more than once: whether a copy has a schedule, a pattern
+  const twice = new Map<string, { scheduled: boolean; patterned: boolean }>();
+  const given = (v: string | undefined): boolean => v !== undefined && v !== '';
   for (const { value, pointer } of r.objectList(doc, 'Rules', '')) {
     const name = r.reqString(value, 'Name', pointer);
     if (name === undefined) continue;
@@ -1073,7 +1075,14 @@ function loadEvents(
         file,
         pointer,
       });
-      twice.add(name);
+      const seen = twice.get(name) ?? {
+        scheduled: given(first.scheduleExpression),
+        patterned: given(first.eventPattern),
+      };
+      twice.set(name, {
+        scheduled: seen.scheduled || given(r.optString(value, 'ScheduleExpression', pointer)),
+        patterned: seen.patterned || given(r.optString(value, 'EventPattern', pointer)),
+      });
       continue;
     }
     let ruleTargets: EventTargetModel[] | undefined;
@@ -1107,7 +1116,8 @@ function loadEvents(
       location: { file, pointer },
     });
   }
-  for (const name of twice) rules.set(name, conflictingRule(ctx, rules.get(name)!));
+  for (const [name, copies] of twice)
+    rules.set(name, conflictingRule(ctx, rules.get(name)!, copies));
 
   const cut = r.truncated(
     doc,
@@ -1120,11 +1130,18 @@ function loadEvents(
 }
 
 /**
- * A rule `Rules` lists twice: its name and, from `Targets`, what it targets, but its ARN and the
- * role of each target are placeholders (model/placeholders.ts) at the first copy, so its links
- * are Unknown naming it, and no state says it is disabled.
+ * A rule `Rules` lists twice: its name and, from `Targets`, what it targets, but its ARN, its
+ * state and the role of each target are placeholders (model/placeholders.ts) at the first copy,
+ * so its links are Unknown naming it, and no state says it is disabled. A schedule or a pattern
+ * one of the copies has is a placeholder too, never dropped: the rule may run on a schedule
+ * (its schedule links are Unknown, naming it) or on a source's changes (a pattern that cannot be
+ * read may match); one that no copy has, the rule does not have.
  */
-function conflictingRule(ctx: RegionContext, first: EventRuleModel): EventRuleModel {
+function conflictingRule(
+  ctx: RegionContext,
+  first: EventRuleModel,
+  copies: { readonly scheduled: boolean; readonly patterned: boolean },
+): EventRuleModel {
   const at = pointAt(first);
   const why = 'defined more than once';
   const role = ctx.unknowns.placeholder('role', at, ctx.partition, ctx.region, why);
@@ -1132,10 +1149,10 @@ function conflictingRule(ctx: RegionContext, first: EventRuleModel): EventRuleMo
   return {
     name: first.name,
     arn: `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${name}`,
-    state: undefined,
+    state: name,
     eventBusName: undefined,
-    eventPattern: undefined,
-    scheduleExpression: undefined,
+    eventPattern: copies.patterned ? name : undefined,
+    scheduleExpression: copies.scheduled ? name : undefined,
     targets: first.targets?.map((t) => ({ ...t, roleArn: role })),
     location: first.location,
   };

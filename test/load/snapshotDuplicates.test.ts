@@ -373,6 +373,78 @@ describe('one rule listed twice in events.json', () => {
   });
 });
 
+describe('a rule on a schedule listed twice in events.json', () => {
+  const EVENTS = '111111111111/us-east-1/events.json';
+  const PIPELINE_ARN = 'arn:aws:codepipeline:us-east-1:111111111111:orders-api';
+  const EVENTS_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-events-role';
+  const DUP = `${EVENTS}#/Rules/1 (defined more than once)`;
+  const nightly = (copy: Json): Report =>
+    analyze(PASS, (dir) =>
+      edit(dir, EVENTS, (d) => {
+        const rule = {
+          Name: 'orders-api-nightly',
+          Arn: 'arn:aws:events:us-east-1:111111111111:rule/orders-api-nightly',
+          ScheduleExpression: 'rate(1 day)',
+          State: 'ENABLED',
+          EventBusName: 'default',
+        };
+        d['Rules'].push(rule, { ...rule, ...copy });
+        d['Targets']['orders-api-nightly'] = [
+          { Id: 'orders-api', Arn: PIPELINE_ARN, RoleArn: EVENTS_ROLE },
+        ];
+      }),
+    );
+  const scheduled = (r: Report): string[] =>
+    linksOf(r)
+      .filter((l) => l.requirement.startsWith('trigger.schedule-'))
+      .map((l) => `${l.decision} ${l.id} ${(l.missing ?? []).join(',')}`)
+      .sort();
+
+  it('keeps its schedule: the schedule links are Unknown, naming the first copy', () => {
+    // a stale copy without the schedule, listed second: the schedule was dropped
+    for (const copy of [{ ScheduleExpression: undefined }, { State: 'DISABLED' }, {}]) {
+      const report = nightly(copy);
+      expect(brief(report)).toEqual([
+        `error ${EVENTS}#/Rules/1 snapshot.duplicate`,
+        `error ${EVENTS}#/Rules/2 snapshot.duplicate`,
+      ]);
+      expect(scheduled(report), JSON.stringify(copy)).toEqual([
+        `Unknown trigger.schedule-assume-rule-role:sts:AssumeRole:rule/orders-api-nightly ${DUP}`,
+        `Unknown trigger.schedule-start-pipeline-execution:codepipeline:StartPipelineExecution:rule/orders-api-nightly ${DUP}`,
+      ]);
+      const start = linksOf(report).find((l) =>
+        l.id.startsWith('trigger.schedule-start-pipeline-execution'),
+      )!;
+      expect(start.why).toContain(
+        'pipeline `orders-api` on a schedule the input does not settle, EventBridge rule `orders-api-nightly`',
+      );
+      expect(report.pipelines[0]!.verdict).toBe('unknown');
+    }
+  });
+
+  it('a schedule only the second copy has is kept too', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, EVENTS, (d) => {
+        const rule = { Name: 'orders-api-nightly', State: 'ENABLED', EventBusName: 'default' };
+        d['Rules'].push(rule, { ...rule, ScheduleExpression: 'rate(1 day)' });
+        d['Targets']['orders-api-nightly'] = [
+          { Id: 'orders-api', Arn: PIPELINE_ARN, RoleArn: EVENTS_ROLE },
+        ];
+      }),
+    );
+    expect(scheduled(report).map((l) => l.split(' ')[0])).toEqual(['Unknown', 'Unknown']);
+  });
+
+  it('a rule no copy of which has a schedule has no schedule links', () => {
+    const report = analyze(PASS, (dir) =>
+      edit(dir, EVENTS, (d) => {
+        d['Rules'].push({ ...d['Rules'][0], State: 'DISABLED' });
+      }),
+    );
+    expect(scheduled(report)).toEqual([]);
+  });
+});
+
 describe('an iam.json without RoleDetailList', () => {
   const cases: [string, (d: Json) => Json][] = [
     ['no key', (d) => (delete d['RoleDetailList'], d)],
