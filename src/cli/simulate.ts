@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
-import { sanitizeForTerminal } from '../report/sanitize.js';
+import { breakWorkflowCommandsInJson, sanitizeForTerminal } from '../report/sanitize.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { CliIo } from './io.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
@@ -67,7 +67,10 @@ export function registerSimulate(
         result.problems.map((p) => ({ ...p, file: p.file ?? opts.request })),
       );
       if (opts.format === 'json') {
-        io.stdout(JSON.stringify({ ...result, problems }, null, 2) + '\n');
+        // a Sid or a value may hold `##[`: written so that a CI runner reads no command in it
+        io.stdout(
+          breakWorkflowCommandsInJson(JSON.stringify({ ...result, problems }, null, 2)) + '\n',
+        );
       } else {
         io.stdout(renderSimulation(read.value as EvaluationRequest, result));
       }

@@ -1151,6 +1151,10 @@ function compileOne(
   if (c.problems.length > 0) {
     const base = `/${field}${i >= 0 ? `/${i}` : ''}${j >= 0 ? `/${j}` : ''}`;
     for (const x of problemsAt(c, base)) state.problems.push(x);
+    // A statement that could not be read (skipped, reported as an error) may be the very Deny
+    // or Allow that decides: the rest of the document does not settle the request, so it is
+    // bad input like a document that does not compile at all, never an answer from the rest.
+    if (c.policy !== undefined && c.policy.skipped.length > 0) state.unusable = true;
   }
   if (!c.policy) {
     state.unusable = true;

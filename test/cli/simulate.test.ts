@@ -26,6 +26,63 @@ const request = {
 };
 
 describe('permchain simulate', () => {
+  it('a Deny statement that cannot be read: bad input (exit 2), never "Allowed" from the rest (was Allowed)', async () => {
+    // the SCP's Deny has a misspelt operator: it is skipped and reported, and the request is
+    // not answered from the remaining statements, which allow everything
+    const scp = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 's3:Delete*',
+          Resource: '*',
+          Condition: { StringEqualsIgnoreCas: { 'aws:PrincipalTag/team': 'x' } },
+        },
+      ],
+    };
+    const bad = {
+      ...request,
+      action: 's3:DeleteBucket',
+      resource: 'arn:aws:s3:::prod-data',
+      identityPolicies: [
+        { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      ],
+      scps: [[scp]],
+    };
+    const r = await cli('simulate', '--request', file('baddeny.json', bad), '--format', 'json');
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.out) as {
+      decision: string;
+      deniedBy: unknown[];
+      problems: { severity: string; pointer: string }[];
+    };
+    expect(out.decision).toBe('ImplicitlyDenied');
+    expect(out.deniedBy).toEqual([]);
+    expect(
+      out.problems.some(
+        (p) => p.severity === 'error' && p.pointer.startsWith('/scps/0/0/Statement/1'),
+      ),
+    ).toBe(true);
+  });
+
+  it('--format json writes no workflow command from a Sid or a value (`##[` broken)', async () => {
+    const forged = {
+      ...request,
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'x##[error]forged', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+          ],
+        },
+      ],
+    };
+    const r = await cli('simulate', '--request', file('forged.json', forged), '--format', 'json');
+    expect(r.out).not.toContain('##[');
+    expect(JSON.parse(r.out).allowedBy[0].statement).toBe('x##[error]forged');
+  });
+
   it('exit 0 and the JSON contract for an allowed request', async () => {
     const r = await cli('simulate', '--request', file('ok.json', request), '--format', 'json');
     expect(r.code).toBe(0);
