@@ -42,7 +42,13 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
 
   if (opts.input !== undefined) {
     const path = resolve(cwd, opts.input);
-    if (!existsSync(path)) {
+    if (opts.input.trim() === '') {
+      // `permchain analyze "$SNAPSHOT"` with the variable unset: resolve() would read the
+      // current folder, and a run that finds no pipeline there passes
+      problems.push(
+        inputProblem(opts.input, 'the input is an empty name (an unset variable?)', 'input.empty'),
+      );
+    } else if (!existsSync(path)) {
       problems.push(inputProblem(opts.input, 'no such file or folder', 'input.missing'));
     } else if (statSync(path).isDirectory()) {
       if (isCdkAssembly(path)) {

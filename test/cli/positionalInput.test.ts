@@ -72,3 +72,14 @@ describe('permchain analyze with a file that does not parse', () => {
     expect(errors(r.out)).toEqual([`  error: ${notes}: ${UNRECOGNISED}`]);
   });
 });
+
+describe('permchain analyze ""', () => {
+  it('an empty input name (an unset variable) is an input error, not the current folder (was exit 0)', async () => {
+    // a folder holding a pipeline-less snapshot: read as the input, it would pass
+    const r = await runCli(dir, 'analyze', '');
+    expect(r.code).toBe(2);
+    expect(errors(r.out)).toEqual([
+      '  error: (input): the input is an empty name (an unset variable?) [input.empty]',
+    ]);
+  });
+});
