@@ -33,6 +33,7 @@ import {
   type SuppliedArtifacts,
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
+import { operatorMatch } from './eventPatternOperators.js';
 import { targetRoleFailure, unreadTargets, unsettledRule } from './eventsRuleTargets.js';
 import type {
   ActionFacts,
@@ -685,9 +686,10 @@ function sourceChangeEvents(
  * values it lists there, and the fields it does not give match anything
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html,
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html). Only the
- * fields ChangeEvent knows are compared, and only as exact strings: a comparison operator
- * (prefix, suffix, wildcard, anything-but, exists...) may match, and so does a pattern that cannot
- * be read. A rule with a schedule and no pattern is started by time, not by changes
+ * fields ChangeEvent knows are compared, as exact strings or with the comparison operators
+ * (prefix, suffix, equals-ignore-case, wildcard, anything-but, exists, numeric, cidr:
+ * eventPatternOperators.ts); what is not decided there may match, and so does a pattern that
+ * cannot be read. A rule with a schedule and no pattern is started by time, not by changes
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html).
  */
 function ruleMayMatch(rule: EventRuleModel, changes: readonly ChangeEvent[] | undefined): boolean {
@@ -762,19 +764,23 @@ function patternMayMatch(
   return true;
 }
 
-/** Whether one of a pattern field's values may match the event's field `path`. */
+/**
+ * Whether one of a pattern field's values may match the event's field `path`: an exact string,
+ * or a comparison operator (eventPatternOperators.ts), which may leave it undecided.
+ */
 function valuesMayMatch(values: readonly unknown[], event: ChangeEvent, path: string): boolean {
   if (values.length === 0) return true;
-  // a field the event does not have matches no value; an operator (`exists: false`) may
-  if (event.absent.has(path)) return values.some(isPlainObject);
-  if (!event.values.has(path)) return true;
-  const actual = event.values.get(path);
-  if (actual === undefined) return true;
-  return values.some(
-    (v) =>
-      isPlainObject(v) ||
-      (typeof v === 'string' && (PLACEHOLDER_PATTERN.test(v) || actual.includes(v))),
-  );
+  const absent = event.absent.has(path);
+  // a field the events are not known to have or lack: not compared
+  if (!absent && !event.values.has(path)) return true;
+  const actual = absent ? undefined : event.values.get(path);
+  const field = { present: !absent, values: actual };
+  return values.some((v) => {
+    if (isPlainObject(v)) return operatorMatch(v, field) !== false;
+    // a field the event does not have matches no value
+    if (absent || typeof v !== 'string') return false;
+    return PLACEHOLDER_PATTERN.test(v) || actual === undefined || actual.includes(v);
+  });
 }
 
 /**

@@ -3,7 +3,10 @@
  * can match the events of those changes: its `source` and the fields naming the repository,
  * bucket, branch, object key or image tag, when the pattern gives them, must hold the action's
  * values (a field the pattern does not give matches anything; the values of a list are OR; a
- * comparison operator or a pattern that cannot be read may match). A rule for another source
+ * comparison operator, prefix, suffix, equals-ignore-case, wildcard, anything-but, exists,
+ * numeric or cidr, matches as EventBridge documents it; what it cannot decide, or a pattern that
+ * cannot be read, may match). A rule for release branches only was taken for the trigger of
+ * `main`, since every operator may have matched. A rule for another source
  * was taken for the trigger of every source action of the pipeline (all-providers:
  * `platform-containers` `Source/Config`, an S3 source, was Allowed through the ECR rule); when no
  * rule matches, the trigger links are Unknown, naming events.json and saying so.
@@ -246,11 +249,78 @@ describe('CodeCommit source (branch main of platform-web)', () => {
     );
   });
 
-  it('a value it cannot decide, or a pattern it cannot read, may match', () => {
-    expect(check(codecommit({ referenceName: [{ prefix: 'release/' }] }))).toEqual(started(where));
+  it('a rule for release branches only does not: Unknown, no rule matches (the reviewer case)', () => {
+    // {"detail":{"referenceName":[{"prefix":"release/"}]}} was taken for the trigger of `main`
+    const report = one(WEB, { detail: { referenceName: [{ prefix: 'release/' }] } });
+    expect(triggers(report, WEB, where)).toEqual(notStarted(where));
+    const link = report.pipelines
+      .find((p) => p.name === WEB)!
+      .links.find((l) => l.id === `${where}:trigger.assume-rule-role:sts:AssumeRole`)!;
+    expect(link.why).toContain(
+      `no EventBridge rule in the input targets pipeline \`${WEB}\` with an event pattern that matches changes to branch \`main\` of CodeCommit repository \`platform-web\``,
+    );
+    expect(check(codecommit({ referenceName: [{ prefix: 'release/' }] }))).toEqual(
+      notStarted(where),
+    );
+  });
+
+  it('each comparison operator on the branch `main`: a rule it matches starts it, one it does not is no trigger', () => {
+    const branch = (op: unknown): string[] => check(codecommit({ referenceName: [op] }));
+    const matching: unknown[] = [
+      { prefix: 'ma' },
+      { prefix: { 'equals-ignore-case': 'MA' } },
+      { suffix: 'in' },
+      { suffix: { 'equals-ignore-case': 'IN' } },
+      { 'equals-ignore-case': 'Main' },
+      { wildcard: 'm*n' },
+      { 'anything-but': 'develop' },
+      { 'anything-but': ['develop', 'release'] },
+      { 'anything-but': { prefix: 'release/' } },
+      { 'anything-but': { suffix: '-wip' } },
+      { 'anything-but': { 'equals-ignore-case': ['DEVELOP'] } },
+      { 'anything-but': { wildcard: 'release/*' } },
+      { exists: true },
+    ];
+    const excluding: unknown[] = [
+      { prefix: 'release/' },
+      { prefix: { 'equals-ignore-case': 'RELEASE/' } },
+      { suffix: '/main' },
+      { suffix: { 'equals-ignore-case': 'MAIN2' } },
+      { 'equals-ignore-case': 'develop' },
+      { wildcard: 'release/*' },
+      { 'anything-but': 'main' },
+      { 'anything-but': ['develop', 'main'] },
+      { 'anything-but': { prefix: 'ma' } },
+      { 'anything-but': { suffix: 'ain' } },
+      { 'anything-but': { 'equals-ignore-case': 'MAIN' } },
+      { 'anything-but': { wildcard: 'm*' } },
+      { exists: false },
+      { numeric: ['>', 0] },
+      { cidr: '10.0.0.0/24' },
+    ];
+    for (const op of matching) expect(branch(op), JSON.stringify(op)).toEqual(started(where));
+    for (const op of excluding) expect(branch(op), JSON.stringify(op)).toEqual(notStarted(where));
+  });
+
+  it('the repository too: anything-but its own ARN does not start it', () => {
     expect(check(codecommit({}, { resources: [{ 'anything-but': REPO_ARN }] }))).toEqual(
+      notStarted(where),
+    );
+    expect(check(codecommit({}, { resources: [{ 'anything-but': `${REPO_ARN}-old` }] }))).toEqual(
       started(where),
     );
+    expect(check(codecommit({ repositoryName: [{ wildcard: 'platform-*' }] }))).toEqual(
+      started(where),
+    );
+  });
+
+  it('a value it cannot decide, or a pattern it cannot read, may match', () => {
+    // case outside ASCII, an operator EventBridge does not have, a wildcard it does not take
+    expect(check(codecommit({ referenceName: [{ 'equals-ignore-case': 'MÄIN' }] }))).toEqual(
+      started(where),
+    );
+    expect(check(codecommit({ referenceName: [{ contains: 'zz' }] }))).toEqual(started(where));
+    expect(check(codecommit({ referenceName: [{ wildcard: 'zz**' }] }))).toEqual(started(where));
     expect(check('{not json')).toEqual(started(where));
     expect(check('["aws.codecommit"]')).toEqual(started(where));
   });
@@ -301,9 +371,11 @@ describe('ECR source (tag latest of platform/api)', () => {
     expect(withTag('v2')).toEqual(notStarted(where));
   });
 
-  it('a value it cannot decide may match', () => {
+  it('an operator decides on the repository and tag', () => {
     expect(check(ecr({ 'image-tag': [{ 'anything-but': 'dev' }] }))).toEqual(started(where));
+    expect(check(ecr({ 'image-tag': [{ 'anything-but': 'latest' }] }))).toEqual(notStarted(where));
     expect(check(ecr({ 'repository-name': [{ wildcard: 'platform/*' }] }))).toEqual(started(where));
+    expect(check(ecr({ 'repository-name': [{ wildcard: 'web/*' }] }))).toEqual(notStarted(where));
   });
 });
 
@@ -363,8 +435,23 @@ describe('S3 source (api/deploy-config.zip in platform-deploy-config)', () => {
     expect(check(either(['other-bucket', 'third-bucket']))).toEqual(notStarted(where));
   });
 
-  it('a value it cannot decide may match', () => {
+  it('an operator decides on the bucket and key', () => {
     expect(check(trail({ key: [{ prefix: 'api/' }] }))).toEqual(started(where));
+    expect(check(trail({ key: [{ prefix: 'web/' }] }))).toEqual(notStarted(where));
     expect(check(notification({ object: { key: [{ suffix: '.zip' }] } }))).toEqual(started(where));
+    expect(check(notification({ object: { key: [{ suffix: '.tar' }] } }))).toEqual(
+      notStarted(where),
+    );
+  });
+
+  it('an operator other than exists: false on a field the event does not have matches nothing', () => {
+    // the notification event has no requestParameters, the CloudTrail event no bucket.name
+    const both = (op: unknown): unknown => ({
+      source: ['aws.s3'],
+      detail: { bucket: { name: [BUCKET] }, requestParameters: { bucketName: [op] } },
+    });
+    expect(check(both({ prefix: 'platform-' }))).toEqual(notStarted(where));
+    expect(check(both({ exists: true }))).toEqual(notStarted(where));
+    expect(check(both({ exists: false }))).toEqual(started(where));
   });
 });
