@@ -132,6 +132,41 @@ class Reporter {
   }
 }
 
+/**
+ * The most statements and values (Action, Resource, Principal, Condition) one policy may hold
+ * before it is refused as hostile: each compiles to a matcher, and millions of them exhaust the
+ * memory of the process. AWS's own limits are far lower: an identity policy holds 6,144
+ * characters, a bucket policy 20 KB, a key policy 32 KB
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
+ */
+export const MAX_POLICY_ELEMENTS = 200_000;
+
+/** Statements and the values they hold, counted without compiling (see MAX_POLICY_ELEMENTS). */
+function countElements(statementValue: unknown): number {
+  const list = Array.isArray(statementValue) ? statementValue : [statementValue];
+  const size = (v: unknown): number => (Array.isArray(v) ? v.length : 1);
+  let n = list.length;
+  for (const st of list) {
+    if (!isObject(st)) continue;
+    for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'])
+      if (st[key] !== undefined) n += size(st[key]);
+    for (const key of ['Principal', 'NotPrincipal']) {
+      const p = st[key];
+      if (isObject(p)) for (const k in p) n += size(p[k]);
+      else if (p !== undefined) n += 1;
+    }
+    const cond = st['Condition'];
+    if (isObject(cond))
+      for (const op in cond) {
+        const block = cond[op];
+        if (isObject(block)) for (const k in block) n += size(block[k]);
+        else n += 1;
+      }
+  }
+  return n;
+}
+
 export function parsePolicy(input: unknown, options: ParseOptions): ParseResult {
   const base = options.pointer ?? '';
   const report = new Reporter(options.file, base, options.name);
@@ -181,6 +216,15 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
   }
   if (!hasStatement) {
     report.error('policy.statement.missing', '', 'the document has no `Statement`');
+    return { policy: undefined, problems: report.problems };
+  }
+  const elements = countElements(statementValue);
+  if (elements > MAX_POLICY_ELEMENTS) {
+    report.error(
+      'policy.too-large',
+      '/Statement',
+      `${elements.toLocaleString('en-US')} statements and Action, Resource, Principal and Condition values: more than the ${MAX_POLICY_ELEMENTS.toLocaleString('en-US')} permchain reads in one policy (AWS caps a policy at a few tens of kilobytes, far fewer)`,
+    );
     return { policy: undefined, problems: report.problems };
   }
 
