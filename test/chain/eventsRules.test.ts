@@ -185,6 +185,28 @@ describe('the EventBridge rules that start a pipeline', () => {
     expect(p.verdict).toBe('unknown');
   });
 
+  it('a State that cannot be read is not ENABLED: the trigger links are Unknown, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-events-'));
+    cpSync(SCENARIO, dir, { recursive: true });
+    const file = join(dir, EVENTS);
+    const events = JSON.parse(readFileSync(file, 'utf8')) as { Rules: Record<string, unknown>[] };
+    events.Rules[0]!['State'] = ['DISABLED'];
+    writeFileSync(file, JSON.stringify(events));
+    const report = analyzeModel(loadSnapshot(dir));
+    expect(report.problems.map((p) => `${p.severity} ${p.file}#${p.pointer}`)).toEqual([
+      `error ${EVENTS}#/Rules/0/State`,
+    ]);
+    const p = report.pipelines[0]!;
+    expect(
+      p.links
+        .filter((l) => l.requirement.startsWith('trigger.'))
+        .map((l) => [l.decision, l.missing]),
+    ).toEqual([
+      ['Unknown', [`${EVENTS}#/Rules/0/State (not readable)`]],
+      ['Unknown', [`${EVENTS}#/Rules/0/State (not readable)`]],
+    ]);
+  });
+
   it('each rule whose targets were not read names its own place, not the first one', () => {
     const p = analyze([
       { name: 'a-unread', state: 'ENABLED' },
