@@ -13,10 +13,12 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  type Alias,
   type Document,
   type Node as YamlNode,
 } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
+import { aliasTargets } from '../model/yamlAnchors.js';
 
 export interface SourcePosition {
   readonly line: number;
@@ -105,6 +107,9 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     });
     return { value: undefined, positions, problems };
   }
+  // each alias's anchor, found in one pass: the library's Alias.resolve walks the whole document
+  // at each call (yamlAnchors.ts)
+  const targets = aliasTargets(doc);
   let budget = MAX_NODES;
   // offsets of keys written twice in one map (an alias walks its anchor again: reported once)
   const duplicates = new Set<number>();
@@ -129,9 +134,10 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     }
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
+      if (target === undefined) throw new Unanchored(node, pointer);
       // an alias expands the anchored node again; its positions are those of the anchor
-      return target ? walk(target, pointer, depth + 1, false) : null;
+      return walk(target, pointer, depth + 1, false);
     }
     const yamlNode = node as YamlNode;
     const tag = yamlNode.tag;
@@ -180,7 +186,9 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        const keyTarget = isAlias(keyNode) ? targets.get(keyNode) : keyNode;
+        if (keyTarget === undefined && isAlias(keyNode)) throw new Unanchored(keyNode, pointer);
+        const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyTarget);
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
           if (at !== undefined) duplicates.add(at);
@@ -217,7 +225,22 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     }
     return { [long]: value };
   };
-  const value = walk(doc.contents, '', 0, true);
+  let value: unknown;
+  try {
+    value = walk(doc.contents, '', 0, true);
+  } catch (e) {
+    if (!(e instanceof Unanchored)) throw e;
+    const at = e.alias.range?.[0];
+    const pos = at === undefined ? undefined : lineCounter.linePos(at);
+    problems.push({
+      file,
+      pointer: e.pointer,
+      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message}`,
+      id: 'template.syntax.invalid',
+      severity: 'error',
+    });
+    return { value: undefined, positions, problems };
+  }
   if (duplicates.size > 0) {
     // as the library reported them: the template is not read
     for (const at of [...duplicates].sort((a, b) => a - b).slice(0, 20)) {
@@ -233,6 +256,21 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     return { value: undefined, positions, problems };
   }
   return { value, positions, problems };
+}
+
+/**
+ * An alias with no anchor of its name before it: a YAML error (the library's `toJS` throws
+ * "Unresolved alias"), which its parser does not report; read as null, a value would be missing
+ * without a word.
+ */
+class Unanchored extends Error {
+  constructor(
+    readonly alias: Alias,
+    readonly pointer: string,
+  ) {
+    const name = alias.source.slice(0, 80);
+    super(`the alias \`*${name}\` names no anchor \`&${name}\` before it`);
+  }
 }
 
 /**

@@ -11,18 +11,8 @@
  * The text is YAML from anyone who can edit a project: it is read with bounds (size, nodes
  * visited, alias and merge expansion), and no function here throws or lingers on hostile input.
  */
-import {
-  isAlias,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Alias,
-  type Document,
-} from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { aliasTargets } from './yamlAnchors.js';
 
 /**
  * The marker the crawler writes where it removed a value (src/crawl/redact.ts `REDACTED` is this
@@ -124,14 +114,8 @@ class Duplicate extends Error {
 
 function walk(doc: Document.Parsed): Read {
   let budget = MAX_NODES;
-  // each alias's anchor, found in one pass in document order (an alias names the last anchor of
-  // its name before it): the library's Alias.resolve searches the whole document at each call
-  const targets = new Map<Alias, unknown>();
-  const anchors = new Map<string, unknown>();
-  visit(doc, (_key, node) => {
-    if (isAlias(node)) targets.set(node, anchors.get(node.source));
-    else if (isNode(node) && node.anchor !== undefined) anchors.set(node.anchor, node);
-  });
+  // each alias's anchor, found in one pass (yamlAnchors.ts)
+  const targets = aliasTargets(doc);
   const resolve = (node: unknown, depth = 0): unknown => {
     if (--budget < 0 || depth > MAX_MERGE_DEPTH) throw new TooLarge();
     if (isAlias(node)) return resolve(targets.get(node), depth + 1);

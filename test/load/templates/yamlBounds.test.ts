@@ -1,0 +1,109 @@
+/**
+ * YAML that could make reading a template or stacks file hang or read as something it is not:
+ * many anchors and aliases (the library's `Alias.resolve` walked the whole document for each
+ * alias) and an alias that names no anchor (read as null without a word).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Alias, parseDocument } from 'yaml';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
+import { loadStacksFile } from '../../../src/load/stacks.js';
+import { parseTemplateText } from '../../../src/load/templateParse.js';
+import { aliasTargets } from '../../../src/model/yamlAnchors.js';
+
+const DEMO = readFileSync('fixtures/templates/demo-pipeline-v2.yaml', 'utf8');
+
+/** `Metadata` with `n` anchors, then a list of an alias to each. */
+function anchored(n: number, indent = '  '): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`${indent}x${i}: &x${i} v${i}`);
+  lines.push(`${indent}refs: [${Array.from({ length: n }, (_, i) => `*x${i}`).join(', ')}]`);
+  return lines.join('\n') + '\n';
+}
+
+function withTemp<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-yaml-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('YAML aliases', () => {
+  // the library's Alias.resolve walks the whole document: called once per alias, reading 8,000
+  // anchors and aliases (230 KB) took minutes
+  const resolve = vi.spyOn(Alias.prototype, 'resolve');
+  afterEach(() => resolve.mockClear());
+
+  it('are resolved in one pass: 8,000 anchors and aliases (230 KB) are read', () => {
+    const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(8000)}Parameters:`);
+    const parsed = parseTemplateText(text, 'anchors.yaml');
+    expect(parsed.problems).toEqual([]);
+    const refs = (parsed.value as { Metadata: { refs: string[] } }).Metadata.refs;
+    expect(refs).toHaveLength(8000);
+    expect(refs[0]).toBe('v0');
+    expect(refs[7999]).toBe('v7999');
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('are not each resolved by a walk of the whole document', () => {
+    const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(500)}Parameters:`);
+    expect(parseTemplateText(text, 'anchors.yaml').problems).toEqual([]);
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('in a stacks file of 8,000 anchors are read too', () => {
+    withTemp((dir) => {
+      writeFileSync(join(dir, 't.yaml'), DEMO);
+      const file = join(dir, 'stacks.yaml');
+      writeFileSync(
+        file,
+        'stacks:\n  - template: t.yaml\n    account: "111111111111"\n    region: us-east-1\n' +
+          anchored(8000, ''),
+      );
+      const { model, problems } = loadStacksFile(file, { managedPolicies: noManagedPolicies });
+      expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(model.accounts.get('111111111111')?.regions.get('us-east-1')?.pipelines.size).toBe(1);
+      expect(resolve).not.toHaveBeenCalled();
+    });
+  });
+
+  it('name the last anchor of their name before them, a key anchor included', () => {
+    const doc = parseDocument('a: &x 1\nb: *x\nc: &x 2\n&k d: *x\ne: *k\nf: *nope\n');
+    const targets = [...aliasTargets(doc)].map(([alias, node]) => [
+      alias.source,
+      node === undefined ? undefined : String((node as { value?: unknown }).value),
+    ]);
+    expect(targets).toEqual([
+      ['x', '1'],
+      ['x', '2'],
+      ['k', 'd'],
+      ['nope', undefined],
+    ]);
+  });
+
+  it('that name no anchor are an error naming the file and line, not a null', () => {
+    const text = DEMO.replace(
+      /RoleArn: !Sub arn:\$\{AWS::Partition\}:iam::\$\{ProdAccount\}:role\/demo-deploy-action/,
+      'RoleArn: *nope',
+    );
+    const line = text.split('\n').findIndex((l) => l.includes('*nope')) + 1;
+    const parsed = parseTemplateText(text, 't.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.problems.map((p) => [p.severity, p.id, p.file])).toEqual([
+      ['error', 'template.syntax.invalid', 't.yaml'],
+    ]);
+    expect(parsed.problems[0]!.message).toBe(
+      `line ${line}, column 24: the alias \`*nope\` names no anchor \`&nope\` before it`,
+    );
+    // as a key, too
+    const key = parseTemplateText('Resources:\n  *nope : 1\n', 'k.yaml');
+    expect(key.value).toBeUndefined();
+    expect(key.problems.map((p) => p.message)).toEqual([
+      'line 2, column 3: the alias `*nope` names no anchor `&nope` before it',
+    ]);
+  });
+});
