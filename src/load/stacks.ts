@@ -367,7 +367,7 @@ export function loadStacksFile(
     fail(
       bad.pointer,
       bad.id === 'template.size.exceeded'
-        ? 'the stacks file is too large or too deeply nested (an alias expanded too often?)'
+        ? `the stacks file is too large or too deeply nested: ${bad.message}`
         : `the stacks file is not valid yaml or json: ${bad.message}`,
       'stacks.file.invalid',
     );

@@ -3,17 +3,22 @@
  * column of every node by JSON pointer. The YAML short-form tags become their long form
  * (`!Ref X` → `{ Ref: X }`, `!GetAtt A.B` → `{ 'Fn::GetAtt': ['A', 'B'] }`)
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html).
- * JSON is read by the same YAML 1.2 parser, so both keep positions. Never throws.
+ * JSON is read by the same YAML 1.2 parser, so both keep positions. Never throws; never takes
+ * more than linear time (aliases are looked up in one map, expansion and nesting are bounded).
  */
 import {
+  Composer,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
-  parseDocument,
+  Parser,
+  YAMLParseError,
   type Alias,
+  type CST,
   type Document,
   type Node as YamlNode,
 } from 'yaml';
@@ -59,7 +64,11 @@ const TAGS: ReadonlyMap<string, string> = new Map([
   ].map((n): [string, string] => [`!${n}`, `Fn::${n}`]),
 ]);
 
-/** Bounds that keep hostile input (alias bombs, deep nesting) cheap. */
+/**
+ * Bounds that keep hostile input (alias bombs, deep nesting) cheap. Past one, the file is not
+ * read at all (an error naming the line): a part of it read would look like a file without the
+ * rest (a template "with no `Resources`", a policy without its last statements).
+ */
 const MAX_NODES = 500_000;
 const MAX_DEPTH = 256;
 
@@ -67,25 +76,39 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   const problems: Problem[] = [];
   const positions = new Map<string, SourcePosition>();
   const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, {
-      lineCounter,
-      keepSourceTokens: true,
-      // duplicate keys are found by the walk below: the library's own check compares every key
-      // with every other, and a map of 30,000 keys took 5 s (100,000 about a minute)
-      uniqueKeys: false,
-      prettyErrors: false,
-    });
-  } catch (e) {
+  const failed = (
+    offset: number | undefined,
+    message: string,
+    id: string,
+    pointer = '',
+  ): ParsedTemplate => {
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
     problems.push({
       file,
-      pointer: '',
-      message: `the template could not be parsed: ${String(e).slice(0, 200)}`,
-      id: 'template.syntax.invalid',
+      pointer,
+      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${message}`,
+      id,
       severity: 'error',
     });
     return { value: undefined, positions, problems };
+  };
+  let doc: Document.Parsed;
+  try {
+    const read = parseBounded(text, lineCounter);
+    if ('tooDeep' in read) {
+      return failed(
+        read.tooDeep,
+        `the file is nested more than ${MAX_DEPTH} levels deep: it is not read`,
+        'template.size.exceeded',
+      );
+    }
+    doc = read.doc;
+  } catch (e) {
+    return failed(
+      undefined,
+      `the template could not be parsed: ${String(e).slice(0, 200)}`,
+      'template.syntax.invalid',
+    );
   }
   if (doc.errors.length > 0) {
     // the first error only (the earliest in the text; of those at one place, the first the
@@ -97,15 +120,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     const candidates = errors.length > 0 ? errors : doc.errors;
     let first = candidates[0]!;
     for (const e of candidates) if (e.pos[0] < first.pos[0]) first = e;
-    const pos = lineCounter.linePos(first.pos[0]);
-    problems.push({
-      file,
-      pointer: '',
-      message: `line ${pos.line}, column ${pos.col}: ${firstLine(first.message)}`,
-      id: 'template.syntax.invalid',
-      severity: 'error',
-    });
-    return { value: undefined, positions, problems };
+    return failed(first.pos[0], firstLine(first.message), 'template.syntax.invalid');
   }
   // each alias's anchor, found in one pass: the library's Alias.resolve walks the whole document
   // at each call (yamlAnchors.ts)
@@ -119,25 +134,38 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
+  // the alias being expanded, as written in the document (not inside another alias's anchor):
+  // where an expansion that runs over the budget starts
+  let expanding: YamlNode | undefined;
   const walk = (node: unknown, pointer: string, depth: number, record: boolean): unknown => {
-    if (--budget < 0 || depth > MAX_DEPTH) {
-      if (budget === -1 || depth === MAX_DEPTH + 1) {
-        problems.push({
-          file,
-          pointer,
-          message: 'the template is too large or too deeply nested: the rest is left out',
-          id: 'template.size.exceeded',
-          severity: 'error',
-        });
-      }
-      return undefined;
+    if (--budget < 0) {
+      throw new Unreadable(
+        expanding ?? (node as YamlNode | null),
+        pointer,
+        expanding
+          ? `the aliases expand to more than ${MAX_NODES} values (each use of an alias repeats its anchor): the file is not read`
+          : `the file holds more than ${MAX_NODES} values: it is not read`,
+      );
+    }
+    if (depth > MAX_DEPTH) {
+      throw new Unreadable(
+        expanding ?? (node as YamlNode | null),
+        pointer,
+        `the file is nested more than ${MAX_DEPTH} levels deep${expanding ? ' once its aliases are expanded' : ''}: it is not read`,
+      );
     }
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
       const target = targets.get(node);
-      if (target === undefined) throw new Unanchored(node, pointer);
+      if (target === undefined) throw unanchored(node, pointer);
       // an alias expands the anchored node again; its positions are those of the anchor
-      return walk(target, pointer, depth + 1, false);
+      if (!record) return walk(target, pointer, depth + 1, false);
+      expanding = node;
+      try {
+        return walk(target, pointer, depth + 1, false);
+      } finally {
+        expanding = undefined;
+      }
     }
     const yamlNode = node as YamlNode;
     const tag = yamlNode.tag;
@@ -187,7 +215,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
         const keyTarget = isAlias(keyNode) ? targets.get(keyNode) : keyNode;
-        if (keyTarget === undefined && isAlias(keyNode)) throw new Unanchored(keyNode, pointer);
+        if (keyTarget === undefined && isAlias(keyNode)) throw unanchored(keyNode, pointer);
         const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyTarget);
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
@@ -229,17 +257,8 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   try {
     value = walk(doc.contents, '', 0, true);
   } catch (e) {
-    if (!(e instanceof Unanchored)) throw e;
-    const at = e.alias.range?.[0];
-    const pos = at === undefined ? undefined : lineCounter.linePos(at);
-    problems.push({
-      file,
-      pointer: e.pointer,
-      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message}`,
-      id: 'template.syntax.invalid',
-      severity: 'error',
-    });
-    return { value: undefined, positions, problems };
+    if (!(e instanceof Unreadable)) throw e;
+    return failed(e.node?.range?.[0], e.message, e.id, e.pointer);
   }
   if (duplicates.size > 0) {
     // as the library reported them: the template is not read
@@ -258,19 +277,75 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   return { value, positions, problems };
 }
 
+/** A document that is not read: where (the node), why, and the problem's id. */
+class Unreadable extends Error {
+  constructor(
+    readonly node: YamlNode | null,
+    readonly pointer: string,
+    message: string,
+    readonly id = 'template.size.exceeded',
+  ) {
+    super(message);
+  }
+}
+
 /**
  * An alias with no anchor of its name before it: a YAML error (the library's `toJS` throws
  * "Unresolved alias"), which its parser does not report; read as null, a value would be missing
  * without a word.
  */
-class Unanchored extends Error {
-  constructor(
-    readonly alias: Alias,
-    readonly pointer: string,
-  ) {
-    const name = alias.source.slice(0, 80);
-    super(`the alias \`*${name}\` names no anchor \`&${name}\` before it`);
+function unanchored(alias: Alias, pointer: string): Unreadable {
+  const name = alias.source.slice(0, 80);
+  return new Unreadable(
+    alias,
+    pointer,
+    `the alias \`*${name}\` names no anchor \`&${name}\` before it`,
+    'template.syntax.invalid',
+  );
+}
+
+/**
+ * The document of `text`, parsed with the nesting bounded: the library's parser recurses once per
+ * level when a deep block closes, so 3,000 levels overflowed the stack ("Maximum call stack size
+ * exceeded", no line). Its stack of open nodes is watched after each token; past `MAX_DEPTH`
+ * levels (plus the document and a scalar) the offset where it went too deep is returned instead.
+ */
+function parseBounded(
+  text: string,
+  lineCounter: LineCounter,
+): { readonly doc: Document.Parsed } | { readonly tooDeep: number } {
+  // as parseDocument does it (yaml/dist/public-api.js), token by token
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_DEPTH + 2) return { tooDeep: parser.offset };
   }
+  for (const token of parser.end()) tokens.push(token);
+  const composer = new Composer({
+    keepSourceTokens: true,
+    // duplicate keys are found by the walk: the library's own check compares every key with
+    // every other, and a map of 30,000 keys took 5 s (100,000 about a minute)
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          [d.range[0], d.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  // compose(…, forceDoc) always gives one
+  return { doc: doc! };
 }
 
 /**

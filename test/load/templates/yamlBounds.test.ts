@@ -1,7 +1,9 @@
 /**
- * YAML that could make reading a template or stacks file hang or read as something it is not:
- * many anchors and aliases (the library's `Alias.resolve` walked the whole document for each
- * alias) and an alias that names no anchor (read as null without a word).
+ * YAML that could make reading a template or stacks file hang, overflow the stack or read as
+ * something it is not: many anchors and aliases (the library's `Alias.resolve` walked the whole
+ * document for each alias), an alias that names no anchor (read as null without a word), an
+ * alias bomb before `Resources` (reported as "the template has no `Resources`") and nesting deep
+ * enough to overflow the parser's stack (an error with no line).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +11,12 @@ import { join } from 'node:path';
 import { Alias, parseDocument } from 'yaml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { loadStacksFile } from '../../../src/load/stacks.js';
+import { loadSingleTemplate, loadStacksFile } from '../../../src/load/stacks.js';
 import { parseTemplateText } from '../../../src/load/templateParse.js';
 import { aliasTargets } from '../../../src/model/yamlAnchors.js';
 
 const DEMO = readFileSync('fixtures/templates/demo-pipeline-v2.yaml', 'utf8');
+const ENV = { account: '111111111111', region: 'us-east-1', managedPolicies: noManagedPolicies };
 
 /** `Metadata` with `n` anchors, then a list of an alias to each. */
 function anchored(n: number, indent = '  '): string {
@@ -104,6 +107,76 @@ describe('YAML aliases', () => {
     expect(key.value).toBeUndefined();
     expect(key.problems.map((p) => p.message)).toEqual([
       'line 2, column 3: the alias `*nope` names no anchor `&nope` before it',
+    ]);
+  });
+});
+
+describe('a template past the bounds', () => {
+  it('of alias expansion before `Resources` says so with the line, not "no `Resources`"', () => {
+    const lol =
+      'Metadata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n' +
+      Array.from(
+        { length: 9 },
+        (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]\n`,
+      ).join('');
+    withTemp((dir) => {
+      const path = join(dir, 'lol.yaml');
+      writeFileSync(path, DEMO.replace('Parameters:', `${lol}Parameters:`));
+      const { problems } = loadSingleTemplate(path, ENV);
+      expect(problems.map((p) => [p.severity, p.id])).toEqual([
+        ['error', 'template.size.exceeded'],
+      ]);
+      expect(problems[0]!.file).toMatch(/lol\.yaml$/);
+      // where the expansion that ran over starts: the aliases of `a5` (about 1,100,000 values)
+      const line = DEMO.split('\n').findIndex((l) => l.startsWith('Parameters:')) + 1 + 6;
+      expect(problems[0]!.message).toMatch(
+        new RegExp(`^line ${line}, column \\d+: the aliases expand to more than 500000 values`),
+      );
+    });
+  });
+
+  it('in a stacks file is an error naming the line too', () => {
+    withTemp((dir) => {
+      const file = join(dir, 'stacks.yaml');
+      const bomb = Array.from(
+        { length: 9 },
+        (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`,
+      );
+      // `a6` (line 7) is where the expansion runs over
+      writeFileSync(file, ['stacks: []', 'a0: &a0 [lol, lol, lol]', ...bomb, ''].join('\n'));
+      const { problems } = loadStacksFile(file, { managedPolicies: noManagedPolicies });
+      expect(problems.map((p) => [p.severity, p.id])).toEqual([['error', 'stacks.file.invalid']]);
+      expect(problems[0]!.message).toMatch(
+        /^the stacks file is too large or too deeply nested: line 7, column \d+: the aliases expand/,
+      );
+    });
+  });
+
+  it('of nesting (3,000 levels of block YAML) is an error naming the line, not a stack overflow', () => {
+    let deep = 'Metadata:\n';
+    for (let i = 0; i < 3000; i++) deep += `${' '.repeat(i + 2)}k${i}:\n`;
+    deep += `${' '.repeat(3002)}v\n`;
+    const parsed = parseTemplateText(DEMO.replace('Parameters:', `${deep}Parameters:`), 'd.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.problems.map((p) => [p.severity, p.id, p.file])).toEqual([
+      ['error', 'template.size.exceeded', 'd.yaml'],
+    ]);
+    expect(parsed.problems[0]!.message).toMatch(
+      /^line \d+, column \d+: the file is nested more than 256 levels deep: it is not read$/,
+    );
+  });
+
+  it('of nesting in a flow collection is reported the same way', () => {
+    const parsed = parseTemplateText(
+      'Resources: {}\nMetadata: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n',
+      'f.yaml',
+    );
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.problems.map((p) => [p.id, p.message])).toEqual([
+      [
+        'template.size.exceeded',
+        'line 2, column 268: the file is nested more than 256 levels deep: it is not read',
+      ],
     ]);
   });
 });
