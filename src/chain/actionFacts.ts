@@ -14,6 +14,7 @@ import {
 } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
+import { actionVariablesProblem } from '../model/environmentVariables.js';
 import { buildspecReferences, namesBuildspec } from '../model/buildspec.js';
 import type {
   ActionModel,
@@ -1256,13 +1257,13 @@ function buildReferences(
   const byName = new Map<string, { type: string; reference: string | undefined }>();
   for (const v of project.environment?.environmentVariables ?? []) byName.set(v.name, v);
   if (actionVariables !== undefined) {
-    let list: unknown;
-    try {
-      list = JSON.parse(actionVariables);
-    } catch {
-      list = undefined;
-    }
-    // the loader has checked the shape (snapshot.codepipeline.environment-variables-invalid)
+    // the snapshot loader has made text it cannot read a placeholder (above, reported as
+    // snapshot.codepipeline.environment-variables-invalid); text that still cannot be read, or
+    // that has a type CodeBuild does not document, leaves the references unknown, never empty
+    const problem = actionVariablesProblem(actionVariables);
+    if (problem !== undefined)
+      return { referencesUnknown: `the action's EnvironmentVariables cannot be read (${problem})` };
+    const list: unknown = JSON.parse(actionVariables);
     if (Array.isArray(list)) {
       for (const v of list as Record<string, unknown>[]) {
         if (typeof v?.['name'] !== 'string') continue;

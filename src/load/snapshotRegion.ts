@@ -9,6 +9,8 @@ import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   REFERENCE_TYPES,
+  actionVariablesProblem,
+  VARIABLE_TYPES,
   redactActionEnvironmentVariables,
 } from '../model/environmentVariables.js';
 import { deploymentGroupKey } from '../model/queries.js';
@@ -528,6 +530,8 @@ function readAction(
   // a rule's shell commands do not shape its chain, but one that cannot be read leaves the rule
   // unsettled like any other unreadable field
   if (rule) r.stringList(o, 'commands', pointer);
+  // errors at these pointers are settled by a placeholder (readConfiguration), not by the action
+  const settled: string[] = [];
   const action = {
     name: named(name ?? unnamed),
     category: category ?? '',
@@ -537,7 +541,7 @@ function readAction(
     roleArn: r.optString(o, 'roleArn', pointer),
     region: r.optString(o, 'region', pointer),
     namespace: r.optString(o, 'namespace', pointer),
-    configuration: readConfiguration(ctx, r, o, pointer),
+    configuration: readConfiguration(ctx, r, o, pointer, settled),
     inputArtifacts: artifactNames(r, o, 'inputArtifacts', pointer),
     outputArtifacts: artifactNames(r, o, 'outputArtifacts', pointer),
     runOrder: r.optNumber(o, 'runOrder', pointer) ?? 1,
@@ -546,7 +550,8 @@ function readAction(
   const details = ACTION_DETAILS.map((k) => joinPointer(pointer, k));
   const unread = r
     .errorsSince(mark)
-    .filter((e) => !details.some((d) => e === d || e.startsWith(`${d}/`)));
+    .filter((e) => !details.some((d) => e === d || e.startsWith(`${d}/`)))
+    .filter((e) => !settled.includes(e));
   if (unread.length === 0) return action;
   const why = unread.map((e) => `${r.file}#${e} (not readable)`).join(', ');
   return unsettledAction(action.name, location, why);
@@ -566,6 +571,7 @@ function readConfiguration(
   r: JsonReader,
   o: JsonObject,
   base: string,
+  settled: string[],
 ): Readonly<Record<string, string>> {
   const config = r.optObject(o, 'configuration', base);
   if (!config) return {};
@@ -574,15 +580,15 @@ function readConfiguration(
   for (const key of Object.keys(config).sort()) {
     const v = config[key];
     const pointer = joinPointer(cp, key);
+    if (key === 'EnvironmentVariables' && v !== null && v !== undefined) {
+      entries.push([key, actionVariables(ctx, r, v, pointer, settled)]);
+      continue;
+    }
     let text: string | undefined;
     if (typeof v === 'string') text = v;
     else if (typeof v === 'number' || typeof v === 'boolean') text = String(v);
     else if (v !== null) r.report(pointer, `expected a string, got ${describe(v)}`, SHAPE_INVALID);
     if (text === undefined) continue;
-    if (key === 'EnvironmentVariables') {
-      text = redactEnvironmentVariables(r, text, pointer);
-      if (text === undefined) continue;
-    }
     // a CodePipeline variable is only known at run time: the value is a placeholder whose links
     // name this pointer (src/model/pipelineVariables.ts)
     if (holdsVariable(text)) {
@@ -601,22 +607,47 @@ function readConfiguration(
 }
 
 /**
- * The CodeBuild action's `EnvironmentVariables` is a JSON string of `{name, value, type}`.
+ * The CodeBuild action's `EnvironmentVariables`: a JSON string of `{name, value, type}`.
  * PLAINTEXT values are often secrets, so they are dropped; PARAMETER_STORE and SECRETS_MANAGER
  * values only name a parameter or secret and are kept (src/model/environmentVariables.ts).
+ * A value that cannot be read (not a string, not a JSON list, a type CodeBuild does not
+ * document) is an input error and a placeholder, never left out: the parameters and secrets the
+ * build reads are unknown, and their links name the pointer (chain: buildReferences). Its pointer
+ * is added to `settled`: the rest of the action is still read.
  */
-function redactEnvironmentVariables(
+function actionVariables(
+  ctx: RegionContext,
   r: JsonReader,
-  text: string,
+  v: unknown,
   pointer: string,
-): string | undefined {
-  const redacted = redactActionEnvironmentVariables(text);
+  settled: string[],
+): string {
+  const problem =
+    typeof v === 'string'
+      ? actionVariablesProblem(v)
+      : `expected a json string of \`{name, value, type}\` objects, got ${describe(v)}`;
+  const redacted =
+    problem === undefined && typeof v === 'string'
+      ? redactActionEnvironmentVariables(v)
+      : undefined;
   if (redacted === undefined) {
     r.report(
       pointer,
-      'expected a json array of `{name, value, type}` objects: the value is left out of the model',
+      `${problem ?? 'not readable'}: the parameters and secrets the build reads are unknown`,
       'snapshot.codepipeline.environment-variables-invalid',
-      'warning',
+    );
+    settled.push(pointer);
+    return ctx.unknowns.placeholder('name', { file: r.file, pointer }, ctx.partition, ctx.region);
+  }
+  // a CodePipeline variable is only known at run time: the value is a placeholder whose links
+  // name this pointer (src/model/pipelineVariables.ts)
+  if (holdsVariable(redacted)) {
+    return ctx.unknowns.placeholder(
+      'name',
+      { file: r.file, pointer },
+      ctx.partition,
+      ctx.region,
+      variableReason(redacted),
     );
   }
   return redacted;
@@ -670,7 +701,7 @@ function readProject(
     region: ctx.region,
     serviceRole: r.optString(o, 'serviceRole', pointer),
     encryptionKey: r.optString(o, 'encryptionKey', pointer),
-    environment: env && readEnvironment(r, env.o, env.p),
+    environment: env && readEnvironment(ctx, r, env.o, env.p),
     source: source && {
       ...readSource(r, source.o, source.p),
       ...readBuildspec(ctx, r, source.o, source.p),
@@ -715,15 +746,41 @@ function readBatchConfig(
   };
 }
 
-function readEnvironment(r: JsonReader, o: JsonObject, p: string): CodeBuildEnvironmentModel {
+function readEnvironment(
+  ctx: RegionContext,
+  r: JsonReader,
+  o: JsonObject,
+  p: string,
+): CodeBuildEnvironmentModel {
   const cred = r.optObject(o, 'registryCredential', p);
   const cp = joinPointer(p, 'registryCredential');
   const credential = cred && r.reqString(cred, 'credential', cp);
   const variables: CodeBuildEnvironmentVariableModel[] = [];
+  // a variable whose type CodeBuild does not document (`parameter_store`) is not PLAINTEXT: the
+  // parameters and secrets the build reads are unknown, naming the first such type
+  let unknownVariables: string | undefined;
   for (const v of r.objectList(o, 'environmentVariables', p)) {
     const name = r.reqString(v.value, 'name', v.pointer);
     if (name === undefined) continue;
+    const tp = joinPointer(v.pointer, 'type');
+    const mark = r.mark();
     const type = r.optString(v.value, 'type', v.pointer) ?? 'PLAINTEXT';
+    const wrongType = r.errorsSince(mark).includes(tp);
+    if (wrongType || !VARIABLE_TYPES.has(type)) {
+      if (!wrongType)
+        r.report(
+          tp,
+          'not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER: the parameters and secrets the build reads are unknown',
+          SHAPE_INVALID,
+        );
+      unknownVariables ??= ctx.unknowns.placeholder(
+        'name',
+        { file: r.file, pointer: tp },
+        ctx.partition,
+        ctx.region,
+      );
+      continue;
+    }
     // never read a PLAINTEXT value: it is often a secret (see CodeBuildEnvironmentVariableModel)
     const reference = REFERENCE_TYPES.has(type)
       ? r.optString(v.value, 'value', v.pointer)
@@ -744,6 +801,7 @@ function readEnvironment(r: JsonReader, o: JsonObject, p: string): CodeBuildEnvi
           }
         : undefined,
     environmentVariables: variables,
+    ...(unknownVariables !== undefined ? { environmentVariablesUnknown: unknownVariables } : {}),
   };
 }
 

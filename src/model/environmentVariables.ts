@@ -13,6 +13,12 @@
 /** The types whose value names a parameter or secret instead of holding it. */
 export const REFERENCE_TYPES: ReadonlySet<string> = new Set(['PARAMETER_STORE', 'SECRETS_MANAGER']);
 
+/**
+ * The documented types: PLAINTEXT (the default), PARAMETER_STORE, SECRETS_MANAGER
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html).
+ */
+export const VARIABLE_TYPES: ReadonlySet<string> = new Set(['PLAINTEXT', ...REFERENCE_TYPES]);
+
 type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
@@ -22,6 +28,45 @@ function isObj(v: unknown): v is Obj {
 /** A variable's type: PLAINTEXT when absent or not a string. */
 export function variableType(v: Obj): string {
   return typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
+}
+
+/**
+ * Why one variable cannot be read as CodeBuild would read it, or undefined when it can: a type
+ * CodeBuild does not document (`parameter_store`) is not PLAINTEXT, and a parameter or secret
+ * it names is unknown, never left out. The text never quotes the value (it may be a secret).
+ */
+export function variableProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return 'a variable is not an object';
+  if (typeof v['name'] !== 'string') return 'a variable has no string `name`';
+  const type = v['type'];
+  if (
+    type !== undefined &&
+    type !== null &&
+    (typeof type !== 'string' || !VARIABLE_TYPES.has(type))
+  )
+    return 'a variable has a `type` that is not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER';
+  if (typeof type === 'string' && REFERENCE_TYPES.has(type) && typeof v['value'] !== 'string')
+    return `a ${type} variable has no string \`value\``;
+  return undefined;
+}
+
+/**
+ * Why a CodeBuild action's `EnvironmentVariables` text cannot be read (not a JSON list, or a
+ * variable variableProblem refuses, the first one by its index), or undefined when it can.
+ */
+export function actionVariablesProblem(text: string): string | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return 'not valid json';
+  }
+  if (!Array.isArray(list)) return 'not a json array of `{name, value, type}` objects';
+  for (let i = 0; i < list.length; i++) {
+    const problem = variableProblem(list[i]);
+    if (problem !== undefined) return `item ${i}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** Whether a variable's value may be kept: a string naming a parameter or a secret. */

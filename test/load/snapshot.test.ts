@@ -412,7 +412,7 @@ describe('loadSnapshot: broken snapshot', () => {
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/artifactStore snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/0/configuration/Nested snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/1 snapshot.shape.invalid`,
-      `warning ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/2/configuration/EnvironmentVariables snapshot.codepipeline.environment-variables-invalid`,
+      `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/2/configuration/EnvironmentVariables snapshot.codepipeline.environment-variables-invalid`,
       `error ${BAD}/us-east-1/codepipeline/not-json.json# snapshot.json.invalid`,
       `error ${BAD}/us-east-1/events.json#/Targets/r1 snapshot.shape.invalid`,
       `warning ${BAD}/us-east-1/kms/no-policy-key.json# snapshot.kms.policy-missing`,
@@ -522,10 +522,16 @@ describe('loadSnapshot: broken snapshot', () => {
       ['ok', `${file}/half.json#/pipeline/stages/0/actions/0/configuration/Nested (not readable)`],
       // no actionTypeId: which provider runs is not known
       ['no-type', `${file}/half.json#/pipeline/stages/0/actions/1 (not readable)`],
-      // an EnvironmentVariables value that is not json is left out with a warning, as before
+      // an EnvironmentVariables value that is not json is an input error and a placeholder (the
+      // parameters and secrets it names are unknown); the rest of the action is still read
       ['bad-env', undefined],
     ]);
-    expect(actions[2]!.configuration).toEqual({ ProjectName: 'p' });
+    const env = actions[2]!.configuration['EnvironmentVariables'];
+    expect(actions[2]!.configuration).toEqual({ EnvironmentVariables: env, ProjectName: 'p' });
+    expect(broken.unresolved?.get(env!)?.location).toEqual({
+      file: `${file}/half.json`,
+      pointer: '/pipeline/stages/0/actions/2/configuration/EnvironmentVariables',
+    });
   });
 });
 
