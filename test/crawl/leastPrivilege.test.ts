@@ -92,13 +92,23 @@ describe('the crawler needs exactly policies/crawler-read-only.json', () => {
   }
 
   it('permchain evaluator allows every call on a key or resource under the policy', () => {
-    for (const call of readOnlyCalls.filter((c) => c.action !== 'kms:ListAliases')) {
+    for (const call of readOnlyCalls.filter(
+      (c) => c.action !== 'kms:ListAliases' && c.action !== 'sts:GetCallerIdentity',
+    )) {
       expect(decide(call.action)).toEqual({
         action: call.action,
         decision: 'Allowed',
         problems: [],
       });
     }
+  });
+
+  // "No permissions are required to perform this operation"
+  // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)
+  it('sts:GetCallerIdentity is allowed whatever the policy says, with a warning saying so', () => {
+    const r = decide('sts:GetCallerIdentity');
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => p.id)).toEqual(['request.action.no-permission-needed']);
   });
 
   // ListAliases names no key: "Required permissions: kms:ListAliases (IAM policy)"
