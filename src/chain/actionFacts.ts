@@ -700,7 +700,7 @@ function ruleMayMatch(rule: EventRuleModel, changes: readonly ChangeEvent[] | un
     return rule.scheduleExpression === undefined || rule.scheduleExpression === '';
   const parsed = parsedPattern(rule, pattern);
   if (parsed === UNREADABLE_PATTERN) return true;
-  return changes.some((e) => patternMayMatch(parsed, e, []));
+  return changes.some((e) => patternMayMatch(parsed, e, [], 0));
 }
 
 /** A rule's event pattern that is not JSON, or not a JSON object: it may match anything. */
@@ -737,19 +737,29 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/**
+ * Nesting past which a pattern is not compared (it may match): the change events' fields are at
+ * most three levels deep, and EventBridge takes patterns of at most 4,096 characters
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html), so only a
+ * hostile file nests deeper, and it must not overflow the stack.
+ */
+const MAX_PATTERN_DEPTH = 32;
+
 /** Whether a pattern object (at `path` of the event) may match the event. */
 function patternMayMatch(
   pattern: Record<string, unknown>,
   event: ChangeEvent,
   path: readonly string[],
+  depth: number,
 ): boolean {
+  if (depth > MAX_PATTERN_DEPTH) return true;
   for (const [key, value] of Object.entries(pattern)) {
     if (key === '$or') {
       // one of the patterns listed must match (an $or that is not a list is not decided)
       if (
         Array.isArray(value) &&
         value.length > 0 &&
-        !value.some((p) => !isPlainObject(p) || patternMayMatch(p, event, path))
+        !value.some((p) => !isPlainObject(p) || patternMayMatch(p, event, path, depth + 1))
       )
         return false;
       continue;
@@ -758,7 +768,7 @@ function patternMayMatch(
     if (Array.isArray(value)) {
       if (!valuesMayMatch(value, event, at(...inner))) return false;
     } else if (isPlainObject(value)) {
-      if (!patternMayMatch(value, event, inner)) return false;
+      if (!patternMayMatch(value, event, inner, depth + 1)) return false;
     }
     // anything else is no pattern EventBridge takes: not decided
   }
