@@ -86,6 +86,14 @@ export function isScheduleEntry(e: Requirement): boolean {
 
 /** The facts a schedule trigger's entries are expanded with: the pipeline's, and the rule's. */
 export function scheduleFacts(pipeline: PipelineModel, trigger: ScheduleTrigger): ActionFacts {
+  return { ...pipelineFacts(pipeline), eventsRule: trigger.facts };
+}
+
+/**
+ * The facts of the pipeline itself, for links of no action (the pipeline role's trust, a
+ * schedule): no stage, action, provider, configuration or artifacts.
+ */
+export function pipelineFacts(pipeline: PipelineModel): ActionFacts {
   return {
     partition: partitionOf(pipeline),
     region: pipeline.region,
@@ -101,7 +109,6 @@ export function scheduleFacts(pipeline: PipelineModel, trigger: ScheduleTrigger)
     configuration: {},
     inputArtifacts: [],
     outputArtifacts: [],
-    eventsRule: trigger.facts,
   };
 }
 
