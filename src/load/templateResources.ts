@@ -325,10 +325,44 @@ export class ModelBuilder {
     kind: PlaceholderKind,
     region: string = s.region,
   ): string | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (value === undefined) return undefined;
+    // `Key:` left empty: CloudFormation rejects the template ("'null' values are not allowed in
+    // templates"); the value is unknown, never absent (an action role absent is the pipeline's)
+    if (value === null) return this.wrongShape(s, pointer, NULL_VALUE, kind, region);
     const t = asString(value, pointer);
     if (!(t instanceof Unresolved)) return t;
     return this.placeholder(s, t, kind, true, region);
+  }
+
+  /**
+   * A value of the wrong shape, which CloudFormation rejects: an input error at `pointer`, and a
+   * placeholder of `kind`, so what depends on the value is Unknown naming it.
+   */
+  private wrongShape(
+    s: TemplateStack,
+    pointer: string,
+    message: string,
+    kind: PlaceholderKind,
+    region: string = s.region,
+  ): string {
+    s.problem('error', 'template.shape.invalid', pointer, message);
+    return this.placeholder(s, new Unresolved(message, pointer), kind, false, region);
+  }
+
+  /**
+   * A String property of a pipeline action: `text`, except that a list or an object (which
+   * CloudFormation rejects) is an input error too, not only an unknown value.
+   */
+  private actionText(
+    s: TemplateStack,
+    value: unknown,
+    pointer: string,
+    kind: PlaceholderKind,
+    key: string,
+  ): string | undefined {
+    const wrong = notText(value);
+    if (wrong === undefined || value === null) return this.text(s, value, pointer, kind);
+    return this.wrongShape(s, pointer, `\`${key}\` must be a string, not ${wrong}`, kind);
   }
 
   /**
@@ -1475,7 +1509,18 @@ export class ModelBuilder {
         });
         return;
       }
-      if (!isObject(v)) return;
+      if (v === undefined) return;
+      if (!isObject(v)) {
+        // CloudFormation rejects it: the store is not read, and an action of its region has no
+        // store (its links are Unknown)
+        s.problem(
+          'error',
+          'template.shape.invalid',
+          pointer,
+          `an artifact store must be an object, not ${notText(v) ?? `\`${String(v).slice(0, 40)}\``}`,
+        );
+        return;
+      }
       const rawKey = v['EncryptionKey'];
       const key = isObject(rawKey) && !isUnresolved(rawKey) ? rawKey : undefined;
       const keyPointer = joinPointer(pointer, 'EncryptionKey', 'Id');
@@ -1499,6 +1544,14 @@ export class ModelBuilder {
     };
     store(this.prop(s, r, 'ArtifactStore'), P('ArtifactStore'), s.region);
     const stores = this.prop(s, r, 'ArtifactStores');
+    if (stores !== undefined && !Array.isArray(stores) && !isUnresolved(stores)) {
+      s.problem(
+        'error',
+        'template.shape.invalid',
+        P('ArtifactStores'),
+        `\`ArtifactStores\` must be a list, not ${notText(stores) ?? `\`${String(stores).slice(0, 40)}\``}`,
+      );
+    }
     if (Array.isArray(stores)) {
       stores.forEach((st, i) => {
         const sp = joinPointer(P('ArtifactStores'), i);
@@ -1512,9 +1565,22 @@ export class ModelBuilder {
           );
           return;
         }
-        if (!isObject(st)) return;
-        // a region the template does not settle is a placeholder, not the stack's region
-        const region = this.field(s, st['Region']) ?? s.region;
+        if (!isObject(st)) {
+          s.problem(
+            'error',
+            'template.shape.invalid',
+            sp,
+            `an \`ArtifactStores\` entry must be an object, not ${notText(st) ?? `\`${String(st).slice(0, 40)}\``}`,
+          );
+          return;
+        }
+        // a region the template does not settle, or of the wrong shape, is a placeholder, not
+        // the stack's region
+        const rp = joinPointer(sp, 'Region');
+        const region =
+          st['Region'] === undefined
+            ? this.wrongShape(s, rp, 'an `ArtifactStores` entry has no `Region`', 'name')
+            : (this.actionText(s, st['Region'], rp, 'name', 'Region') ?? s.region);
         store(st['ArtifactStore'], joinPointer(P('ArtifactStores'), i, 'ArtifactStore'), region);
       });
     }
@@ -1569,8 +1635,23 @@ export class ModelBuilder {
               ),
             ]
           : [];
+        const stageName = st['Name'];
+        const stageNameWrong = stageName === undefined ? 'missing' : notText(stageName);
+        if (stageNameWrong !== undefined) {
+          // no link depends on it, but CloudFormation rejects the template
+          s.problem(
+            'error',
+            'template.shape.invalid',
+            joinPointer(sp, 'Name'),
+            stageName === undefined
+              ? 'the stage has no `Name`'
+              : `\`Name\` must be a string, not ${stageNameWrong}`,
+          );
+        }
         stages.push({
-          name: this.field(s, st['Name']) ?? '',
+          name:
+            (stageNameWrong === undefined ? this.field(s, stageName) : undefined) ??
+            `(stage ${i + 1})`,
           actions: [
             ...malformedActions,
             ...actions.flatMap((a, j) => {
@@ -1724,7 +1805,14 @@ export class ModelBuilder {
       const name = this.optString(a['Name']) ?? unnamed;
       return this.unsettledAction(s, unsettled, named(name), pointer);
     }
-    const typeId = isObject(a[typeKey]) ? a[typeKey] : {};
+    // what shapes the chain (type, configuration, artifacts, region) of a shape CloudFormation
+    // rejects: an input error, and one Unknown link for the action, as when it is not settled
+    const wrong = actionShape(a, pointer, typeKey, rulePrefix !== undefined);
+    if (wrong) {
+      const name = this.optString(a['Name']) ?? unnamed;
+      return this.malformed(s, wrong.pointer, wrong.message, named(name));
+    }
+    const typeId = a[typeKey] as Obj;
     const config = isObject(a['Configuration']) ? a['Configuration'] : {};
     const configuration: [string, string][] = [];
     for (const key of Object.keys(config).sort()) {
@@ -1734,43 +1822,93 @@ export class ModelBuilder {
         configuration.push([key, '****']);
         continue;
       }
+      const vp = joinPointer(pointer, 'Configuration', key);
+      const wrongValue = notText(v);
       let text: string | undefined;
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
         text = String(v);
       else if (isUnresolved(v)) text = this.placeholder(s, v, 'name');
-      else if (v !== null && v !== undefined) text = JSON.stringify(v);
+      else if (wrongValue !== undefined) {
+        // CloudFormation: "Value of property Configuration must be an object with String (or
+        // simple type) properties"; what the setting would say is unknown, never absent
+        configuration.push([
+          key,
+          this.wrongShape(
+            s,
+            vp,
+            `a \`Configuration\` value must be a string, not ${wrongValue}`,
+            'name',
+          ),
+        ]);
+        continue;
+      }
       if (text === undefined) continue;
       // the same rule as the snapshot loader and the crawler (model/environmentVariables.ts)
       if (key === 'EnvironmentVariables') text = redactActionEnvironmentVariables(text);
       // a CodePipeline variable is only known at run time: a placeholder whose links name the
       // template line (src/model/pipelineVariables.ts)
       if (text !== undefined && holdsVariable(text)) {
-        const at = joinPointer(pointer, 'Configuration', key);
-        text = this.placeholder(s, new Unresolved(variableReason(text), at), 'name', false);
+        text = this.placeholder(s, new Unresolved(variableReason(text), vp), 'name', false);
       }
       if (text !== undefined) configuration.push([key, text]);
     }
+    // actionShape has checked the lists and their names
     const artifactNames = (v: unknown): string[] =>
-      Array.isArray(v)
-        ? v
-            .filter(isObject)
-            .map((x) => this.optString(x['Name']))
-            .filter((x): x is string => x !== undefined)
-        : [];
-    const runOrder = Number(a['RunOrder'] ?? 1);
+      Array.isArray(v) ? v.map((x) => String((x as Obj)['Name'])) : [];
+    // the name and run order: no link depends on them, but CloudFormation rejects the template
+    const rawName = a['Name'];
+    const nameWrong = rawName === undefined ? 'missing' : notText(rawName);
+    if (nameWrong !== undefined) {
+      s.problem(
+        'error',
+        'template.shape.invalid',
+        joinPointer(pointer, 'Name'),
+        rawName === undefined
+          ? `the ${rulePrefix === undefined ? 'action' : 'rule'} has no \`Name\``
+          : `\`Name\` must be a string, not ${nameWrong}`,
+      );
+    }
+    const rawOrder = a['RunOrder'];
+    const runOrder = rawOrder === undefined || isUnresolved(rawOrder) ? 1 : Number(rawOrder);
+    if (
+      rulePrefix === undefined &&
+      !isUnresolved(rawOrder) &&
+      (notText(rawOrder) !== undefined ||
+        typeof rawOrder === 'boolean' ||
+        !Number.isInteger(runOrder) ||
+        runOrder < 1 ||
+        runOrder > 999)
+    ) {
+      s.problem(
+        'error',
+        'template.shape.invalid',
+        joinPointer(pointer, 'RunOrder'),
+        `\`RunOrder\` must be a whole number from 1 to 999, not ${notText(rawOrder) ?? `\`${String(rawOrder).slice(0, 40)}\``}`,
+      );
+    }
+    const typeText = (k: string): string => {
+      const v = typeId[k];
+      return v === undefined ? '' : String(v);
+    };
     return {
-      name: named(this.field(s, a['Name']) ?? ''),
-      category: this.optString(typeId['Category']) ?? '',
-      owner: this.optString(typeId['Owner']) ?? '',
-      provider: this.optString(typeId['Provider']) ?? '',
-      version: this.optString(typeId['Version']) ?? '',
-      roleArn: this.text(s, a['RoleArn'], joinPointer(pointer, 'RoleArn'), 'role'),
-      region: this.optString(a['Region']),
-      namespace: this.field(s, a['Namespace']),
+      name: named(nameWrong === undefined ? (this.field(s, rawName) ?? unnamed) : unnamed),
+      category: typeText('Category'),
+      owner: typeText('Owner'),
+      provider: typeText('Provider'),
+      version: typeText('Version'),
+      roleArn: this.actionText(s, a['RoleArn'], joinPointer(pointer, 'RoleArn'), 'role', 'RoleArn'),
+      region: a['Region'] === undefined ? undefined : String(a['Region']),
+      namespace: this.actionText(
+        s,
+        a['Namespace'],
+        joinPointer(pointer, 'Namespace'),
+        'name',
+        'Namespace',
+      ),
       configuration: Object.freeze(Object.fromEntries(configuration)),
       inputArtifacts: artifactNames(a['InputArtifacts']),
       outputArtifacts: artifactNames(a['OutputArtifacts']),
-      runOrder: Number.isFinite(runOrder) ? runOrder : 1,
+      runOrder: Number.isInteger(runOrder) ? runOrder : 1,
       location: this.loc(s, pointer),
     };
   }
@@ -2530,6 +2668,93 @@ const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
   ['OnSuccess', 'onSuccess'],
   ['OnFailure', 'onFailure'],
 ];
+
+/** The message of a `null` value (YAML `Key:` left empty). */
+const NULL_VALUE = '`null` (an empty value): CloudFormation rejects null values';
+
+/**
+ * Why a value is not one CloudFormation takes for a String property: `null`, a list or an
+ * object; undefined for a string, number or Boolean (which it takes as their text), for an
+ * unresolved value (not settled, not wrong) and for an absent one.
+ */
+function notText(v: unknown): string | undefined {
+  if (v === null) return NULL_VALUE;
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object' && !isUnresolved(v)) return 'an object';
+  return undefined;
+}
+
+/**
+ * The first element of an action (or, `rule`, a stage condition's rule) that shapes its chain and
+ * has a shape CloudFormation rejects
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-actiondeclaration.html,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-ruledeclaration.html):
+ * its type id (an object; an action's four fields and a rule's `Category` and `Provider` are
+ * required), `Configuration` (an object), the artifact lists (lists of `{ Name }`) and `Region`.
+ * Values the template does not settle are not wrong: firstUnresolved found them before.
+ */
+function actionShape(
+  a: Obj,
+  pointer: string,
+  typeKey: string,
+  rule: boolean,
+): { readonly pointer: string; readonly message: string } | undefined {
+  const at = (...keys: (string | number)[]): string => joinPointer(pointer, ...keys);
+  const typeId = a[typeKey];
+  if (typeId === undefined) return { pointer, message: `\`${typeKey}\` is missing` };
+  if (!isObject(typeId)) {
+    return { pointer: at(typeKey), message: `\`${typeKey}\` must be an object` };
+  }
+  const required = rule ? ['Category', 'Provider'] : ['Category', 'Owner', 'Provider', 'Version'];
+  for (const key of ['Category', 'Owner', 'Provider', 'Version']) {
+    const v = typeId[key];
+    if (v === undefined) {
+      if (required.includes(key)) {
+        return { pointer: at(typeKey), message: `\`${typeKey}\` has no \`${key}\`` };
+      }
+      continue;
+    }
+    const wrong = notText(v);
+    if (wrong !== undefined) {
+      return { pointer: at(typeKey, key), message: `\`${key}\` must be a string, not ${wrong}` };
+    }
+  }
+  const config = a['Configuration'];
+  if (config !== undefined && !isObject(config)) {
+    return {
+      pointer: at('Configuration'),
+      message: `\`Configuration\` must be an object, not ${notText(config) ?? `\`${String(config).slice(0, 40)}\``}`,
+    };
+  }
+  for (const key of ['InputArtifacts', 'OutputArtifacts']) {
+    const list = a[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      return {
+        pointer: at(key),
+        message: `\`${key}\` must be a list of \`{ Name: ... }\`, not ${notText(list) ?? `\`${String(list).slice(0, 40)}\``}`,
+      };
+    }
+    for (let i = 0; i < list.length; i++) {
+      const x: unknown = list[i];
+      if (!isObject(x)) {
+        return { pointer: at(key, i), message: 'an artifact must be an object with a `Name`' };
+      }
+      const name = x['Name'];
+      if (name === undefined) return { pointer: at(key, i), message: 'the artifact has no `Name`' };
+      const wrong = notText(name);
+      if (wrong !== undefined) {
+        return { pointer: at(key, i, 'Name'), message: `\`Name\` must be a string, not ${wrong}` };
+      }
+    }
+  }
+  const region = a['Region'];
+  const wrongRegion = region === undefined ? undefined : notText(region);
+  if (wrongRegion !== undefined) {
+    return { pointer: at('Region'), message: `\`Region\` must be a string, not ${wrongRegion}` };
+  }
+  return undefined;
+}
 
 /** The first artifact `Name` of an action that a template leaves unresolved. */
 function unsettledArtifactName(a: Obj): Unresolved | undefined {
