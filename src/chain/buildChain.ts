@@ -34,7 +34,12 @@ import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
-import { scheduleCatalog, scheduleFacts, scheduleTriggers } from './scheduleRules.js';
+import {
+  isScheduleEntry,
+  scheduleCatalog,
+  scheduleFacts,
+  scheduleTriggers,
+} from './scheduleRules.js';
 import { settledGaps, withUnsettledContext } from './unsettledValues.js';
 
 export function buildPipelineLinks(
@@ -252,10 +257,81 @@ export function buildPipelineLinks(
       pipelineWideDone = true;
     }
   }
+  region = pipeline.region;
+  // no action could be read (the loader made an unreadable one an unsettled action): the
+  // pipeline still runs as its role, so its pipeline-wide links (the role's trust) are checked.
+  // A role the input does not give (a pipeline defined twice, no `roleArn`) is already an input
+  // error whose unsettled action names it.
+  if (!pipelineWideDone && pipeline.roleArn !== undefined)
+    for (const spec of pipelineWideLinks(model, pipeline, catalog)) push(spec);
+  // a pipeline without any action (a template's empty `Stages`) is not known to pass: one
+  // Unknown link names it, so it never passes on no links at all
+  if (pipeline.stages.every((s) => s.actions.length === 0 && (s.rules ?? []).length === 0)) {
+    const at = pipeline.location;
+    push(unsettled('(stages)', '(actions)', `${at.file}#${at.pointer} (no action)`, at));
+  }
   // the EventBridge rules that start the pipeline on a schedule: pipeline-level links, each
   // naming its rule (src/chain/scheduleRules.ts)
-  region = pipeline.region;
   for (const { spec, rule } of scheduleLinks(model, pipeline, catalog)) push(spec, rule);
+  return out;
+}
+
+/**
+ * The pipeline-wide links (catalog entries of provider `Pipeline`: the pipeline role's trust),
+ * for a pipeline none of whose actions could be read, expanded with the pipeline's own facts. A
+ * value the input does not settle names its place, else the pipeline's declaration.
+ */
+function pipelineWideLinks(model: Model, pipeline: PipelineModel, catalog: Catalog): LinkSpec[] {
+  const facts: ActionFacts = {
+    partition: partitionOf(pipeline),
+    region: pipeline.region,
+    account: pipeline.account,
+    pipelineName: pipeline.name,
+    ...(pipeline.roleArn ? { pipelineRoleArn: pipeline.roleArn } : {}),
+    stageName: '',
+    actionName: '',
+    category: '',
+    provider: '',
+    actionRegion: pipeline.region,
+    actionAccount: pipeline.account,
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+  };
+  const entries = catalog.entries.filter((e) => isPipelineScoped(e) && !isScheduleEntry(e));
+  const { links, unknowns } = expandAction({ entries, byId: catalog.byId }, facts);
+  const where = `${pipeline.location.file}#${pipeline.location.pointer}`;
+  const missing = (reason: string): string[] => {
+    const named = unresolvedIn(model, reason);
+    return named.length > 0 ? named : [where];
+  };
+  const out: LinkSpec[] = [];
+  for (const link of links) {
+    const entry = catalog.byId.get(link.requirementId)!;
+    const spec = toSpec(link, entry, undefined, pipeline, pipeline.region);
+    if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
+      const reason = link.principalUnknown ?? 'the pipeline role is not known';
+      out.push({ ...spec, unknown: missing(reason), unknownReason: reason });
+    } else out.push(spec);
+  }
+  for (const u of unknowns) {
+    const entry = catalog.byId.get(u.requirementId)!;
+    for (const permission of entry.actions) {
+      out.push({
+        id: `${entry.id}:${permission}`,
+        requirement: entry.id,
+        level: entry.level,
+        principal: principalFor(entry, principalOf(entry.principal, facts)),
+        permission,
+        resource: fillKnown(entry.resource, facts, entry),
+        context: {},
+        purpose: `pipeline \`${pipeline.name}\``,
+        doc: entry.doc,
+        unknown: missing(u.reason),
+        unknownReason: u.reason,
+      });
+    }
+  }
   return out;
 }
 

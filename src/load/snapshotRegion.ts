@@ -365,6 +365,21 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
     const action = unsettledAction('(actions)', at, `${placeOf(at)} (${why})`);
     return [{ name: '(stages)', actions: [action], location: at }];
   }
+  // CodePipeline refuses a pipeline of fewer than two stages, and a stage without an action
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): such a file is not
+  // what get-pipeline returns, and a pipeline cannot pass on stages that are not there
+  if (value.length < 2) {
+    r.report(
+      sp,
+      `${value.length === 0 ? 'no stage' : 'one stage'}: CodePipeline requires at least two stages`,
+      SHAPE_INVALID,
+    );
+  }
+  if (value.length === 0) {
+    const at = { file, pointer: sp };
+    const action = unsettledAction('(actions)', at, `${placeOf(at)} (no stage)`);
+    return [{ name: '(stages)', actions: [action], location: at }];
+  }
   const stages: StageModel[] = [];
   value.forEach((item, i) => {
     const pointer = joinPointer(sp, i);
@@ -396,6 +411,21 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
       stages.push({
         name,
         actions: [unsettledAction('(actions)', location, why)],
+        ...withRules,
+        location,
+      });
+      return;
+    }
+    if (list.length === 0) {
+      r.report(
+        ap,
+        'no action: CodePipeline requires at least one action in a stage',
+        SHAPE_INVALID,
+      );
+      const at = { file, pointer: ap };
+      stages.push({
+        name,
+        actions: [unsettledAction('(actions)', at, `${placeOf(at)} (no action)`)],
         ...withRules,
         location,
       });

@@ -410,6 +410,7 @@ describe('loadSnapshot: broken snapshot', () => {
       `error ${BAD}/us-east-1/codepipeline/broken.json#/pipeline/stages snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/artifactStore snapshot.shape.invalid`,
+      `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/0/configuration/Nested snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/1 snapshot.shape.invalid`,
       `error ${BAD}/us-east-1/codepipeline/half.json#/pipeline/stages/0/actions/2/configuration/EnvironmentVariables snapshot.codepipeline.environment-variables-invalid`,
@@ -594,7 +595,21 @@ describe('loadSnapshot: edge cases', () => {
             name: 'p',
             roleArn: `arn:aws-eusc:iam::${TOOLS}:role/r`,
             artifactStore: { type: 'S3', location: 'b' },
-            stages: [],
+            // CodePipeline requires two stages of one action at least
+            stages: ['A', 'B'].map((name) => ({
+              name,
+              actions: [
+                {
+                  name: 'Approve',
+                  actionTypeId: {
+                    category: 'Approval',
+                    owner: 'AWS',
+                    provider: 'Manual',
+                    version: '1',
+                  },
+                },
+              ],
+            })),
           },
           metadata: { pipelineArn: `arn:aws-eusc:codepipeline:${region}:${TOOLS}:p` },
         });

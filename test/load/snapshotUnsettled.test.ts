@@ -302,8 +302,10 @@ describe('stages and actions that cannot be read', () => {
     expect(report.problems.map((x) => `${x.file}#${x.pointer} ${x.message}`)).toEqual([
       `${PIPE}#/pipeline missing required key \`stages\``,
     ]);
+    // the pipeline role's trust does not depend on the stages: it is still checked
     expect(only(report).links.map((l) => [l.id, l.decision, l.missing])).toEqual([
       ['(stages)/(actions):action.not-settled', 'Unknown', [`${PIPE}#/pipeline/stages (missing)`]],
+      ['pipeline.assume-service-role:sts:AssumeRole', 'Allowed', undefined],
     ]);
   });
 
