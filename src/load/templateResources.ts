@@ -207,6 +207,8 @@ export class ModelBuilder {
     function: new Set<string>(),
   };
   private readonly topicPolicies: PendingTopicPolicy[] = [];
+  /** the copies each pipeline of the model stands for: one, or several (conflictingPipeline) */
+  private readonly copies = new Map<PipelineModel, PipelineCopy[]>();
 
   constructor(
     private readonly stacks: readonly TemplateStack[],
@@ -1687,7 +1689,39 @@ export class ModelBuilder {
       ...(named.generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
-    this.region(s.account, s.region).pipelines.set(name, pipeline);
+    const pipelines = this.region(s.account, s.region).pipelines;
+    const first = pipelines.get(name);
+    const copy = { stack: s.name, location: pipeline.location };
+    if (first) {
+      // two stacks (or two resources of one) define it: which one CodePipeline has is not known
+      const copies = this.copies.get(first) ?? [];
+      for (const other of copies) this.duplicatePipeline(pipeline, copy, other);
+      copies.push(copy);
+      const why = copies
+        .map((c) => unsettledText(c.location, `stack \`${c.stack}\`: ${DEFINED_TWICE}`))
+        .join(', ');
+      const conflicting = conflictingPipeline(first, why);
+      this.copies.set(conflicting, copies);
+      pipelines.set(name, conflicting);
+    } else {
+      this.copies.set(pipeline, [copy]);
+      pipelines.set(name, pipeline);
+    }
+  }
+
+  /** An error at each of two copies of a pipeline, naming the other (as the snapshot loader's). */
+  private duplicatePipeline(p: PipelineModel, a: PipelineCopy, b: PipelineCopy): void {
+    const add = (here: PipelineCopy, other: PipelineCopy): void => {
+      this.problems.push({
+        file: here.location.file,
+        pointer: here.location.pointer,
+        message: `pipeline \`${p.name}\` in \`${p.account}\` \`${p.region}\` of stack \`${here.stack}\` is defined more than once (also by stack \`${other.stack}\` at \`${placeOf(other.location)}\`): no copy is used: what relies on it is unknown`,
+        id: 'template.pipeline.duplicate',
+        severity: 'error',
+      });
+    };
+    add(b, a);
+    add(a, b);
   }
 
   /**
@@ -2764,6 +2798,33 @@ function unsettledArtifactName(a: Obj): Unresolved | undefined {
     for (const x of list) if (isObject(x) && isUnresolved(x['Name'])) return x['Name'];
   }
   return undefined;
+}
+
+const DEFINED_TWICE = 'defined more than once';
+
+/** Where a stack defines a pipeline. */
+interface PipelineCopy {
+  readonly stack: string;
+  readonly location: Location;
+}
+
+/**
+ * A pipeline two stacks define: one unsettled action stands for its chain, naming each copy
+ * (`why`), as the snapshot loader does for two pipeline files of one name; no copy is picked.
+ */
+function conflictingPipeline(first: PipelineModel, why: string): PipelineModel {
+  const at = first.location;
+  return {
+    name: first.name,
+    account: first.account,
+    region: first.region,
+    arn: first.arn,
+    roleArn: undefined,
+    pipelineType: undefined,
+    artifactStores: new Map(),
+    stages: [{ name: '(stages)', actions: [unsettledAction('(actions)', at, why)], location: at }],
+    location: at,
+  };
 }
 
 /** `file#pointer`: how an Unknown link names the template element it depends on */
