@@ -18,6 +18,7 @@ import {
   type TemplateLoadResult,
 } from './stacks.js';
 import type { StackParameterInput } from './templateStack.js';
+import { placeholderOf } from '../model/placeholders.js';
 import { readJsonText } from './jsonFile.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -39,6 +40,19 @@ export function isCdkAssembly(dir: string): boolean {
 }
 
 const MAX_NESTING = 8;
+
+/**
+ * The artifact types of the cloud assembly schema that hold no stack
+ * (https://github.com/aws/aws-cdk/blob/main/packages/%40aws-cdk/cloud-assembly-schema/lib/cloud-assembly/schema.ts,
+ * `ArtifactType`): read without a word. Stacks (`aws:cloudformation:stack`) and nested
+ * assemblies (`cdk:cloud-assembly`) are read; any other type is reported.
+ */
+const IGNORED_TYPES: ReadonlySet<string> = new Set([
+  'none',
+  'cdk:tree',
+  'cdk:asset-manifest',
+  'cdk:feature-flag-report',
+]);
 
 /** A folder as one path, whatever link or `..` leads to it. */
 function canonicalDir(dir: string): string {
@@ -95,7 +109,9 @@ export function loadCdkAssembly(
     });
   }
   const withPlaceholders = specs.map((s) =>
-    s.account === env0.account || s.region === env0.region ? { ...s, unresolved } : s,
+    s.account === env0.account || s.region === env0.region
+      ? { ...s, unresolved: [...(s.unresolved ?? []), ...unresolved] }
+      : s,
   );
   return loadStacks(withPlaceholders, root, opts, problems);
 }
@@ -129,12 +145,68 @@ function readAssembly(
     });
     return;
   }
+  const problem = (
+    pointer: string,
+    message: string,
+    id: string,
+    severity: Problem['severity'] = 'error',
+  ): void => {
+    problems.push({ file, pointer, message, id, severity });
+  };
   for (const id of Object.keys(artifacts).sort()) {
     const a = artifacts[id];
     const pointer = joinPointer('/artifacts', id);
-    if (!isObject(a)) continue;
+    const shown = id.slice(0, 120);
+    // what the manifest holds but permchain does not read is said, never skipped without a
+    // word: a stack among them would vanish with its pipelines
+    if (!isObject(a)) {
+      problem(
+        pointer,
+        `artifact \`${shown}\` is not an object: it is not read`,
+        'cdk.artifact.invalid',
+      );
+      continue;
+    }
+    const type = a['type'];
+    if (typeof type !== 'string') {
+      problem(
+        joinPointer(pointer, 'type'),
+        `artifact \`${shown}\` has no \`type\` (a string): it is not read`,
+        'cdk.artifact.invalid',
+      );
+      continue;
+    }
+    if (a['properties'] !== undefined && !isObject(a['properties'])) {
+      problem(
+        joinPointer(pointer, 'properties'),
+        `artifact \`${shown}\`: \`properties\` is not an object: it is not read`,
+        'cdk.artifact.invalid',
+      );
+      continue;
+    }
     const props = isObject(a['properties']) ? a['properties'] : {};
-    if (a['type'] === 'cdk:cloud-assembly' && typeof props['directoryName'] === 'string') {
+    if (IGNORED_TYPES.has(type)) continue;
+    if (type !== 'cdk:cloud-assembly' && type !== 'aws:cloudformation:stack') {
+      // a type the CDK does not write (a typo, a hand edit) or a newer one: a stack's
+      // `templateFile` says it may be a stack, which is then missing from the analysis
+      const stackLike = props['templateFile'] !== undefined;
+      problem(
+        joinPointer(pointer, 'type'),
+        `artifact \`${shown}\` has the type \`${type.slice(0, 80)}\`, which is not one the CDK writes: it is not read${stackLike ? ' (it has a `templateFile`: is it a stack, `aws:cloudformation:stack`?)' : ''}`,
+        'cdk.artifact.type-unknown',
+        stackLike ? 'error' : 'warning',
+      );
+      continue;
+    }
+    if (type === 'cdk:cloud-assembly') {
+      if (typeof props['directoryName'] !== 'string') {
+        problem(
+          joinPointer(pointer, 'properties', 'directoryName'),
+          `nested assembly \`${shown}\` has no \`directoryName\` (a string): its stacks are not read`,
+          'cdk.artifact.invalid',
+        );
+        continue;
+      }
       const nested = join(dir, props['directoryName']);
       if (visited.has(canonicalDir(nested))) {
         problems.push({
@@ -158,7 +230,6 @@ function readAssembly(
       }
       continue;
     }
-    if (a['type'] !== 'aws:cloudformation:stack') continue;
     const templateFile = props['templateFile'];
     if (typeof templateFile !== 'string') {
       problems.push({
@@ -170,12 +241,21 @@ function readAssembly(
       });
       continue;
     }
-    const env =
-      typeof a['environment'] === 'string'
-        ? a['environment']
-        : 'aws://unknown-account/unknown-region';
-    const m = /^aws:\/\/([^/]*)\/(.*)$/.exec(env);
+    const rawEnv = a['environment'];
+    let m = /^aws:\/\/([^/]*)\/(.*)$/.exec(
+      typeof rawEnv === 'string' ? rawEnv : 'aws://unknown-account/unknown-region',
+    );
     const at = { file, pointer: joinPointer(pointer, 'environment') };
+    if (rawEnv !== undefined && (typeof rawEnv !== 'string' || !m || !m[1] || !m[2])) {
+      // not `aws://<account>/<region>`: read as environment-agnostic (placeholders, or the
+      // --account and --region given), never as a made-up account
+      problem(
+        at.pointer,
+        `stack \`${shown}\`: the environment ${typeof rawEnv === 'string' ? `\`${rawEnv.slice(0, 80)}\`` : 'that is not a string'} is not \`aws://<account>/<region>\`: its account and region are not known`,
+        'cdk.stack.invalid',
+      );
+      m = null;
+    }
     let account = m?.[1] ?? 'unknown-account';
     let region = m?.[2] ?? 'unknown-region';
     // an environment-agnostic stack is deployed to the account and region of whoever deploys it
@@ -211,22 +291,56 @@ function readAssembly(
       }
     }
     const parameters = new Map<string, StackParameterInput>();
-    if (isObject(props['parameters'])) {
-      for (const [k, v] of Object.entries(props['parameters']).sort(([x], [y]) =>
-        x < y ? -1 : 1,
-      )) {
-        if (typeof v === 'string' || typeof v === 'number') parameters.set(k, String(v));
+    const unresolved: UnresolvedValueModel[] = [];
+    const rawParams = props['parameters'];
+    if (rawParams !== undefined && !isObject(rawParams)) {
+      problem(
+        joinPointer(pointer, 'properties', 'parameters'),
+        `stack \`${shown}\`: \`parameters\` is not a map of parameter values: the template's defaults are not known to be used`,
+        'cdk.stack.invalid',
+      );
+    }
+    for (const [k, v] of Object.entries(isObject(rawParams) ? rawParams : {}).sort(([x], [y]) =>
+      x < y ? -1 : 1,
+    )) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        parameters.set(k, String(v));
+        continue;
       }
+      // a value that is not one is unknown, never left out (the template's default would take
+      // its place)
+      const pp = joinPointer(pointer, 'properties', 'parameters', k);
+      const placeholder = placeholderOf('name', `cdk-parameter|${file}#${pp}`, 'aws', '');
+      parameters.set(k, placeholder);
+      unresolved.push({
+        placeholder,
+        reason: `parameter \`${k.slice(0, 80)}\` of stack \`${shown}\` is not a string`,
+        location: { file, pointer: pp },
+      });
+      problem(
+        pp,
+        `stack \`${shown}\`: parameter \`${k.slice(0, 80)}\` is not a string: its value is unknown`,
+        'cdk.stack.invalid',
+      );
+    }
+    const stackName = props['stackName'];
+    if (stackName !== undefined && typeof stackName !== 'string') {
+      problem(
+        joinPointer(pointer, 'properties', 'stackName'),
+        `stack \`${shown}\`: \`stackName\` is not a string: the artifact id is used`,
+        'cdk.stack.invalid',
+      );
     }
     const templatePath = join(dir, templateFile);
     specs.push({
       file: displayPath(templatePath),
       ...readTemplateFile(templatePath),
-      name: typeof props['stackName'] === 'string' ? props['stackName'] : id,
+      name: typeof stackName === 'string' ? stackName : id,
       account,
       region,
       parameters,
       declaredIn: { file, pointer, accountKey: 'environment', regionKey: 'environment' },
+      ...(unresolved.length > 0 ? { unresolved } : {}),
     });
   }
 }
