@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sortProblems, type Problem } from '../problems.js';
 import { isAccountId, isRegionName, looksLikeRegionName } from '../model/arn.js';
 import type { AccountModel, Model, RegionModel } from '../model/types.js';
-import { isDirectory, listDir, sortedMap } from './snapshotFiles.js';
+import { hasEntry, isDirectory, listDir, reportWrongKind, sortedMap } from './snapshotFiles.js';
 import { loadIam } from './snapshotIam.js';
 import { loadOrganization } from './snapshotOrganization.js';
 import { loadRegion } from './snapshotRegion.js';
@@ -30,8 +30,9 @@ export function loadSnapshot(dir: string): Model {
   const accounts = new Map<string, AccountModel>();
   const unknowns = new SnapshotUnknowns();
   for (const e of entries) {
-    if (!e.isDir || !isAccountId(e.name)) continue;
-    accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
+    if (!isAccountId(e.name)) continue;
+    if (e.isDir) accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
+    else reportWrongKind(problems, e.name, true, 'what the account holds');
   }
   reportBucketCopies(accounts, problems);
   const orgEntry = entries.find((e) => e.name === 'organization');
@@ -66,10 +67,22 @@ function loadAccount(
   unknowns: SnapshotUnknowns,
 ): AccountModel {
   const entries = listDir(join(root, account));
-  const hasIam = entries.some((e) => e.isFile && e.name === 'iam.json');
+  // a folder where the contract names a file (or the other way round) is an input error naming
+  // it, never read as absent (snapshotFiles.ts: hasEntry)
+  const hasIam = hasEntry(
+    entries,
+    account,
+    'iam.json',
+    false,
+    problems,
+    'the roles and policies it holds',
+  );
+  const hasS3 = hasEntry(entries, account, 's3', true, problems, 'which bucket policies it holds');
   const regions = new Map<string, RegionModel>();
   for (const e of entries) {
-    if (e.isDir && isRegionName(e.name))
+    if (!e.isDir && isRegionName(e.name))
+      reportWrongKind(problems, `${account}/${e.name}`, true, 'what the region holds');
+    else if (e.isDir && isRegionName(e.name))
       regions.set(e.name, loadRegion(root, account, e.name, problems, unknowns));
     else if (e.isDir && looksLikeRegionName(e.name)) {
       // skipped like any unknown folder, but likely meant as a region: its pipelines and
@@ -86,7 +99,7 @@ function loadAccount(
   return {
     id: account,
     iam: hasIam ? loadIam(root, account, problems) : undefined,
-    buckets: loadBuckets(root, account, problems),
+    buckets: hasS3 ? loadBuckets(root, account, problems) : new Map(),
     regions: sortedMap(regions),
   };
 }

@@ -44,6 +44,66 @@ export function listDir(absDir: string): DirEntry[] {
   return out;
 }
 
+/**
+ * An entry the contract names whose kind is wrong: a folder (or a dangling link) where a file is
+ * expected, a file (or a dangling link) where a folder is. It is an input error naming it, as an
+ * `organization/scp/` entry that is not a file is (snapshotOrganization.ts), never skipped as if
+ * absent: what it would hold is unknown, not missing.
+ */
+export function reportWrongKind(
+  problems: Problem[],
+  rel: string,
+  wantDir: boolean,
+  what: string,
+): void {
+  problems.push({
+    file: rel,
+    pointer: '',
+    message: `not a readable ${wantDir ? 'folder' : 'regular file'}: ${what} is unknown`,
+    id: 'snapshot.file.unreadable',
+    severity: 'error',
+  });
+}
+
+/**
+ * Whether `entries` (of the folder `dir`) hold `name` of the wanted kind; when `name` is there
+ * but of the other kind, an input error naming it (reportWrongKind) and false.
+ */
+export function hasEntry(
+  entries: readonly DirEntry[],
+  dir: string,
+  name: string,
+  wantDir: boolean,
+  problems: Problem[],
+  what: string,
+): boolean {
+  const e = entries.find((x) => x.name === name);
+  if (!e) return false;
+  if (wantDir ? e.isDir : e.isFile) return true;
+  reportWrongKind(problems, dir === '' ? name : `${dir}/${name}`, wantDir, what);
+  return false;
+}
+
+/**
+ * Base names of the `*.json` entries of the folder `dir` (relative to `root`); a `.json` entry
+ * that is not a file (a folder, a dangling link) is an input error naming it (reportWrongKind).
+ */
+export function jsonFilesIn(
+  root: string,
+  dir: string,
+  problems: Problem[],
+  what: string,
+): string[] {
+  const out: string[] = [];
+  for (const e of listDir(join(root, dir))) {
+    const base = jsonBaseName(e.name);
+    if (base === undefined) continue;
+    if (e.isFile) out.push(base);
+    else reportWrongKind(problems, `${dir}/${e.name}`, false, what);
+  }
+  return out;
+}
+
 export function isDirectory(absPath: string): boolean {
   try {
     return statSync(absPath).isDirectory();

@@ -47,7 +47,16 @@ import type {
   StageModel,
 } from '../model/types.js';
 import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
-import { jsonBaseName, listDir, readJson, realPath, sortedMap } from './snapshotFiles.js';
+import {
+  hasEntry,
+  jsonBaseName,
+  jsonFilesIn,
+  listDir,
+  readJson,
+  realPath,
+  reportWrongKind,
+  sortedMap,
+} from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import {
   type SnapshotUnknowns,
@@ -82,11 +91,19 @@ export function loadRegion(
   };
   const dir = `${account}/${region}`;
   const entries = listDir(join(root, dir));
-  const has = (name: string, dirWanted: boolean): boolean =>
-    entries.some((e) => e.name === name && (dirWanted ? e.isDir : e.isFile));
+  // a folder where the contract names a file, or a file or dangling link where it names a
+  // folder, is an input error naming it (snapshotFiles.ts: hasEntry), never read as absent
+  const has = (name: string, dirWanted: boolean, what: string): boolean =>
+    hasEntry(entries, dir, name, dirWanted, ctx.problems, what);
+  const jsonFiles = (folder: string, what: string, each: string): string[] =>
+    has(folder, true, what) ? jsonFilesIn(root, `${dir}/${folder}`, ctx.problems, each) : [];
 
   const pipelines = new Map<string, PipelineModel>();
-  for (const name of jsonFiles(root, `${dir}/codepipeline`)) {
+  for (const name of jsonFiles(
+    'codepipeline',
+    'which pipelines it holds',
+    'the pipeline it holds',
+  )) {
     const p = loadPipeline(ctx, `${dir}/codepipeline/${name}.json`, name);
     const first = p && pipelines.get(p.name);
     if (p && first) {
@@ -97,22 +114,28 @@ export function loadRegion(
     } else if (p) pipelines.set(p.name, p);
   }
 
-  const aliases = has('kms', true) ? loadAliases(ctx) : undefined;
+  const kmsDir = has('kms', true, 'which keys and aliases it holds');
+  const aliases = kmsDir ? loadAliases(ctx) : undefined;
   const kmsKeys = new Map<string, KmsKeyModel>();
-  for (const name of jsonFiles(root, `${dir}/kms`)) {
+  const kmsFiles = kmsDir ? jsonFilesIn(root, `${dir}/kms`, ctx.problems, 'the key it holds') : [];
+  for (const name of kmsFiles) {
     if (name === 'aliases') continue;
     const key = loadKmsKey(ctx, `${dir}/kms/${name}.json`, name, aliases);
     if (key) addUnique(ctx, kmsKeys, key.keyId, key, `kms key \`${key.keyId}\``);
   }
 
   const lambdas = new Map<string, LambdaModel>();
-  for (const name of jsonFiles(root, `${dir}/lambda`)) {
+  for (const name of jsonFiles('lambda', 'which functions it holds', 'the function it holds')) {
     const fn = loadLambda(ctx, `${dir}/lambda/${name}.json`, name);
     if (fn) addUnique(ctx, lambdas, fn.name, fn, `lambda function \`${fn.name}\``);
   }
 
   const deploymentGroups = new Map<string, DeploymentGroupModel>();
-  for (const name of jsonFiles(root, `${dir}/codedeploy`)) {
+  for (const name of jsonFiles(
+    'codedeploy',
+    'which groups it holds',
+    'the deployment group it holds',
+  )) {
     const g = loadDeploymentGroup(ctx, `${dir}/codedeploy/${name}.json`, name);
     const key = g && deploymentGroupKey(g.application, g.name);
     if (g && key !== undefined)
@@ -120,13 +143,16 @@ export function loadRegion(
   }
 
   const ecrRepositories = new Map<string, EcrRepositoryModel>();
-  for (const name of jsonFilesDeep(ctx, `${dir}/ecr`)) {
+  const ecr = has('ecr', true, 'which repositories it holds')
+    ? jsonFilesDeep(ctx, `${dir}/ecr`)
+    : [];
+  for (const name of ecr) {
     const repo = loadEcr(ctx, `${dir}/ecr/${name}.json`, name);
     if (repo) addUnique(ctx, ecrRepositories, repo.name, repo, `ecr repository \`${repo.name}\``);
   }
 
   const snsTopics = new Map<string, SnsTopicModel>();
-  for (const name of jsonFiles(root, `${dir}/sns`)) {
+  for (const name of jsonFiles('sns', 'which topics it holds', 'the topic it holds')) {
     const topic = loadSns(ctx, `${dir}/sns/${name}.json`, name);
     if (topic) addUnique(ctx, snsTopics, topic.name, topic, `sns topic \`${topic.name}\``);
   }
@@ -135,12 +161,16 @@ export function loadRegion(
     name: region,
     account,
     pipelines: sortedMap(pipelines),
-    codebuild: has('codebuild.json', false) ? loadCodeBuild(ctx) : undefined,
+    codebuild: has('codebuild.json', false, 'the CodeBuild projects it holds')
+      ? loadCodeBuild(ctx)
+      : undefined,
     kmsKeys: sortedMap(kmsKeys),
     aliases,
     lambdas: sortedMap(lambdas),
     deploymentGroups: sortedMap(deploymentGroups),
-    events: has('events.json', false) ? loadEvents(ctx, pipelines) : undefined,
+    events: has('events.json', false, 'the EventBridge rules it holds')
+      ? loadEvents(ctx, pipelines)
+      : undefined,
     ecrRepositories: sortedMap(ecrRepositories),
     snsTopics: sortedMap(snsTopics),
   };
@@ -187,16 +217,6 @@ function conflictingPipeline(first: PipelineModel, second: PipelineModel): Pipel
   };
 }
 
-/** Base names of the `*.json` files directly in `rel`. */
-function jsonFiles(root: string, rel: string): string[] {
-  const out: string[] = [];
-  for (const e of listDir(join(root, rel))) {
-    const base = e.isFile ? jsonBaseName(e.name) : undefined;
-    if (base !== undefined) out.push(base);
-  }
-  return out;
-}
-
 /**
  * The longest ECR repository name: 256 characters, `/` included
  * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html#ECR-CreateRepository-request-repositoryName),
@@ -236,8 +256,16 @@ function jsonFilesDeep(ctx: RegionContext, rel: string): string[] {
       if (e.isDir && sub.length >= MAX_ECR_NAME)
         skip(sub, `no ECR repository name is longer than ${MAX_ECR_NAME} characters`);
       else if (e.isDir) walk(sub);
-      const base = e.isFile ? jsonBaseName(e.name) : undefined;
-      if (base !== undefined) out.push(prefix + base);
+      const base = e.isDir ? undefined : jsonBaseName(e.name);
+      if (base !== undefined && e.isFile) out.push(prefix + base);
+      // a dangling link: the repository it holds is unknown, not absent
+      else if (base !== undefined)
+        reportWrongKind(
+          ctx.problems,
+          `${rel}/${prefix}${e.name}`,
+          false,
+          'the repository it holds',
+        );
     }
   };
   walk('');

@@ -2,13 +2,12 @@
  * `<account>/s3/<bucket>.json`: get-bucket-policy, optionally merged with get-bucket-location,
  * get-public-access-block, get-bucket-ownership-controls and get-bucket-encryption.
  */
-import { join } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import type { AccountModel, BucketModel } from '../model/types.js';
 import { JsonReader } from './jsonReader.js';
-import { jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
+import { jsonFilesIn, readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
 
@@ -18,9 +17,7 @@ export function loadBuckets(
   problems: Problem[],
 ): ReadonlyMap<string, BucketModel> {
   const buckets = new Map<string, BucketModel>();
-  for (const e of listDir(join(root, account, 's3'))) {
-    const name = e.isFile ? jsonBaseName(e.name) : undefined;
-    if (name === undefined) continue;
+  for (const name of jsonFilesIn(root, `${account}/s3`, problems, 'the bucket policy it holds')) {
     const bucket = loadBucket(root, account, name, problems);
     if (bucket) buckets.set(name, bucket);
   }
