@@ -99,7 +99,7 @@ export function mergeModels(base: Model, overlay: Model): Model {
     const applied =
       att.any === true ? applyToEveryRole(accounts, att) : applyAttachment(accounts, att);
     if (!applied) {
-      const where = att.inline?.location;
+      const where = att.inline?.location ?? att.location;
       problems.push({
         ...(where ? { file: where.file } : {}),
         pointer: where?.pointer ?? '',

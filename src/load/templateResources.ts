@@ -128,6 +128,8 @@ export interface PendingAttachment {
   readonly name: string;
   readonly inline?: InlinePolicyModel;
   readonly managedArn?: string;
+  /** where the template attaches it (a managed policy's resource; an inline policy's is its own) */
+  readonly location?: Location;
   /** the template does not settle the principal: every role of the account may have the policy */
   readonly any?: true;
 }
@@ -2036,7 +2038,7 @@ export class ModelBuilder {
   private attach(
     s: TemplateStack,
     t: { kind: 'role' | 'user' | 'group'; name: string },
-    what: { inline: InlinePolicyModel } | { managedArn: string },
+    what: { inline: InlinePolicyModel } | { managedArn: string; location: Location },
   ): void {
     const role = t.kind === 'role' ? this.roleByName(s.account, t.name) : undefined;
     if (role && 'inline' in what) role.inlinePolicies = [...role.inlinePolicies, what.inline];
@@ -2203,7 +2205,7 @@ export class ModelBuilder {
     // attached; its placeholder ARN is the key the model holds it under
     const arnValue = s.iamArn(r, 'policy', r.pointer);
     const arn = isUnresolved(arnValue) ? this.placeholder(s, arnValue, 'policy') : arnValue;
-    for (const t of known) this.attach(s, t, { managedArn: arn });
+    for (const t of known) this.attach(s, t, { managedArn: arn, location: this.loc(s, r.pointer) });
   }
 
   /**

@@ -193,15 +193,28 @@ export class TemplateStack implements IntrinsicScope {
     this.samGlobals = isObject(fnGlobals) ? fnGlobals : {};
     this.readResources();
     for (const [name] of options.parameters) {
-      if (!(name in this.paramDecl)) {
+      if (name in this.paramDecl) continue;
+      if (options.parameterFile !== undefined) {
         this.problems.push({
-          ...(options.parameterFile !== undefined ? { file: options.parameterFile } : {}),
+          file: options.parameterFile,
           pointer: joinPointer(options.parameterPointer ?? '', name),
           message: `stack \`${this.name}\`: the template declares no parameter \`${name}\``,
           id: 'stacks.parameter.unknown',
           severity: 'warning',
         });
+        continue;
       }
+      // given on the command line (`--parameter`): said at the template's `Parameters`, with
+      // its line, or at the template when it has none
+      const declared = isObject(this.template['Parameters']);
+      const at = declared ? this.position('/Parameters') : undefined;
+      this.problems.push({
+        file: this.file,
+        pointer: declared ? '/Parameters' : '',
+        message: `${at ? `line ${at.line}, column ${at.column}: ` : ''}stack \`${this.name}\`: \`--parameter ${name.slice(0, 80)}\` is given, but the template declares no parameter \`${name.slice(0, 80)}\``,
+        id: 'stacks.parameter.unknown',
+        severity: 'warning',
+      });
     }
   }
 
