@@ -30,6 +30,17 @@ export function loadSnapshot(dir: string): Model {
   const accounts = new Map<string, AccountModel>();
   const unknowns = new SnapshotUnknowns();
   for (const e of entries) {
+    if (e.isDir && looksLikeAccountId(e.name)) {
+      // skipped like any unknown folder, but likely meant as an account: its pipelines and
+      // policies would vanish without a word (as a folder that is almost a region, loadAccount)
+      problems.push({
+        file: e.name,
+        pointer: '',
+        message: `the folder \`${e.name}\` is not read: its name is not a 12-digit AWS account id`,
+        id: 'snapshot.account.unrecognized',
+        severity: 'warning',
+      });
+    }
     if (!isAccountId(e.name)) continue;
     if (e.isDir) accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
     else reportWrongKind(problems, e.name, true, 'what the account holds');
@@ -58,6 +69,18 @@ export function loadSnapshot(dir: string): Model {
     // values that could not be read, by the placeholder the model holds instead
     ...(unknowns.values.size > 0 ? { unresolved: sortedMap(unknowns.values) } : {}),
   };
+}
+
+/**
+ * A folder name that is not an account id (isAccountId: 12 digits) but comes close: digits with
+ * only spaces, `-`, `_` or `.` between or around them (`11111111111`, `1111 1111 1111`,
+ * `111111111111 `, `1111-1111-1111`), or an account id with something before or after it
+ * (`111111111111-old`, `copy of 111111111111`). Such a folder is likely meant as an account.
+ */
+export function looksLikeAccountId(name: string): boolean {
+  if (isAccountId(name) || name.length > 80) return false;
+  if (/^[\d\s._-]+$/.test(name) && /\d/.test(name)) return true;
+  return /^\d{12}(?!\d)/.test(name) || /(?<!\d)\d{12}$/.test(name);
 }
 
 function loadAccount(
