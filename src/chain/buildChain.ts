@@ -36,6 +36,7 @@ import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
   isScheduleEntry,
+  pipelineFacts,
   scheduleCatalog,
   scheduleFacts,
   scheduleTriggers,
@@ -282,22 +283,7 @@ export function buildPipelineLinks(
  * value the input does not settle names its place, else the pipeline's declaration.
  */
 function pipelineWideLinks(model: Model, pipeline: PipelineModel, catalog: Catalog): LinkSpec[] {
-  const facts: ActionFacts = {
-    partition: partitionOf(pipeline),
-    region: pipeline.region,
-    account: pipeline.account,
-    pipelineName: pipeline.name,
-    ...(pipeline.roleArn ? { pipelineRoleArn: pipeline.roleArn } : {}),
-    stageName: '',
-    actionName: '',
-    category: '',
-    provider: '',
-    actionRegion: pipeline.region,
-    actionAccount: pipeline.account,
-    configuration: {},
-    inputArtifacts: [],
-    outputArtifacts: [],
-  };
+  const facts = pipelineFacts(pipeline);
   const entries = catalog.entries.filter((e) => isPipelineScoped(e) && !isScheduleEntry(e));
   const { links, unknowns } = expandAction({ entries, byId: catalog.byId }, facts);
   const where = `${pipeline.location.file}#${pipeline.location.pointer}`;
