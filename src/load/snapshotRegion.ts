@@ -320,10 +320,21 @@ function loadPipeline(
   if (!p) return undefined;
   const base = '/pipeline';
   const name = r.reqString(p, 'name', base) ?? fileName;
+  // the ARN is the pipeline's name in the account and region of its folder: EventBridge targets,
+  // baseline entries, --pipeline and supplied artifacts match it. A `metadata.pipelineArn` that
+  // says otherwise (a file copied from another pipeline keeps the original's) is not used: a
+  // warning naming it, never two pipelines of one ARN
+  const arn = `arn:${ctx.partition}:codepipeline:${ctx.region}:${ctx.account}:${name}`;
   const metadata = r.optObject(doc, 'metadata', '');
-  const arn =
-    (metadata && r.optString(metadata, 'pipelineArn', '/metadata')) ??
-    `arn:${ctx.partition}:codepipeline:${ctx.region}:${ctx.account}:${name}`;
+  const given = metadata && r.optString(metadata, 'pipelineArn', '/metadata');
+  if (given !== undefined && given !== arn) {
+    r.report(
+      '/metadata/pipelineArn',
+      `not the ARN of pipeline \`${name}\` in this account and region folder (\`${arn}\`): that ARN is used`,
+      'snapshot.codepipeline.arn-mismatch',
+      'warning',
+    );
+  }
 
   const artifactStores = new Map<string, ArtifactStoreModel>();
   const single = r.optObject(p, 'artifactStore', base);

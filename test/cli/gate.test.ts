@@ -626,13 +626,21 @@ describe('input values cannot forge lines on stderr', () => {
   it('the baseline expiry line escapes a pipeline ARN with a newline', async () => {
     const dir = demoCopy();
     const file = join(dir, PIPELINE_FILE);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(`"${EAST}"`, '"demo\\n::error::x"'));
+    // the ARN is built from the pipeline's name (metadata.pipelineArn is checked against it)
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('"name": "demo-app"', '"name": "demo\\n::error::x"')
+        .replace(`"${EAST}"`, `"${EAST.replace('demo-app', 'demo\\n::error::x')}"`),
+    );
     const baseline = join(tempDir('expiry'), 'b.json');
     const w = await cli(root, 'baseline', dir, '--output', baseline, '--expires', '2020-01-01');
     expect(w.code).toBe(0);
     const r = await cli(root, 'analyze', dir, '--baseline', baseline, '--today', '2021-01-01');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('error: baseline entry for `demo\\x0a::error::x` / `');
+    expect(r.err).toContain(
+      'error: baseline entry for `arn:aws:codepipeline:us-east-1:111111111111:demo\\x0a::error::x` / `',
+    );
     expect(r.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
   });
 
