@@ -39,6 +39,8 @@ export const SECRETS = [
 ] as const;
 
 const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
+const DEMO_ARN = 'arn:aws:codepipeline:us-east-1:111111111111:demo-app';
+const RENAMED_ARN = `arn:aws:codepipeline:us-east-1:111111111111:pipe ${HOSTILE_NAME}`;
 
 // the AWS CLI documents, edited in place
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,6 +68,14 @@ export function hostileSnapshot(): string {
     ]);
     p.stages[2].name = `St ${HOSTILE_NAME}`;
     p.stages[2].actions[0].name = `Act ${HOSTILE_NAME}`;
+    // the renamed pipeline's own ARN, as get-pipeline would give it (a file whose ARN is another
+    // pipeline's is a warning: snapshot.codepipeline.arn-mismatch)
+    doc['metadata']['pipelineArn'] = RENAMED_ARN;
+  });
+  // the EventBridge rule that starts the pipeline targets it by its ARN
+  edit(join(snap, '111111111111/us-east-1/events.json'), (doc) => {
+    for (const targets of Object.values(doc['Targets']) as { Arn?: string }[][])
+      for (const t of targets) if (t.Arn === DEMO_ARN) t.Arn = RENAMED_ARN;
   });
   renameSync(join(pipelines, 'demo-app.json'), join(pipelines, HOSTILE_FILE));
   edit(join(snap, KEY_FILE), (doc) => {
