@@ -54,6 +54,7 @@ import {
 } from '../model/placeholders.js';
 import {
   REFERENCE_TYPES,
+  actionVariablesProblem,
   redactActionEnvironmentVariables,
 } from '../model/environmentVariables.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
@@ -1880,7 +1881,24 @@ export class ModelBuilder {
       }
       if (text === undefined) continue;
       // the same rule as the snapshot loader and the crawler (model/environmentVariables.ts)
-      if (key === 'EnvironmentVariables') text = redactActionEnvironmentVariables(text);
+      if (key === 'EnvironmentVariables' && !PLACEHOLDER_PATTERN.test(text)) {
+        const problem = actionVariablesProblem(text);
+        const redacted = problem === undefined ? redactActionEnvironmentVariables(text) : undefined;
+        if (redacted === undefined) {
+          // as in a snapshot: the parameters and secrets the build reads are unknown, never none
+          configuration.push([
+            key,
+            this.wrongShape(
+              s,
+              vp,
+              `${problem ?? 'not readable'}: the parameters and secrets the build reads are unknown`,
+              'name',
+            ),
+          ]);
+          continue;
+        }
+        text = redacted;
+      }
       // a CodePipeline variable is only known at run time: a placeholder whose links name the
       // template line (src/model/pipelineVariables.ts)
       if (text !== undefined && holdsVariable(text)) {

@@ -219,3 +219,33 @@ describe('a template artifact store of the wrong shape', () => {
     ]);
   });
 });
+
+describe("a template CodeBuild action's EnvironmentVariables that cannot be read", () => {
+  const BUILD = 'Configuration: { ProjectName: demo-build }';
+  const vars = (text: string) =>
+    `Configuration: { ProjectName: demo-build, EnvironmentVariables: '${text}' }`;
+  const ssm = (p: ReturnType<typeof load>['pipeline']) =>
+    p.links
+      .filter((l) => l.permission.startsWith('ssm:'))
+      .map((l) => `${l.permission} ${l.decision}`);
+
+  it('read, a PARAMETER_STORE variable is checked (denied in the demo)', () => {
+    const { errors, pipeline } = load(
+      BUILD,
+      vars('[{"name":"DB","value":"/prod/db","type":"PARAMETER_STORE"}]'),
+    );
+    expect(errors).toEqual([]);
+    expect(ssm(pipeline)).toEqual(['ssm:GetParameters ImplicitlyDenied']);
+  });
+
+  it('not JSON: an input error at its pointer, and the parameter links Unknown, never dropped (was silently no link)', () => {
+    const { errors, pipeline } = load(
+      BUILD,
+      vars('[{"name":"DB","value":"/prod/db","type":"PARAMETER_STORE"}'),
+    );
+    expect(errors.map(([pointer, id]) => `${pointer} ${id}`)).toEqual([
+      '/Resources/PipelineV2/Properties/Stages/1/Actions/0/Configuration/EnvironmentVariables template.shape.invalid',
+    ]);
+    expect(ssm(pipeline)).toEqual(['ssm:GetParameters Unknown']);
+  });
+});
