@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import { PLACEHOLDER_PATTERN } from '../../../src/model/placeholders.js';
 
 const TEMPLATE = 'test/load/templates/fixtures/variables/pipeline.yaml';
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -114,16 +115,11 @@ describe('a template action in a region the pipeline has no artifact store for',
 });
 
 describe("a template CodeBuild action's EnvironmentVariables", () => {
-  it('keep a value only for a parameter or secret name, as the snapshot loader does', () => {
+  function loadWith(vars: string) {
     const text = readFileSync(TEMPLATE, 'utf8');
     const dir = mkdtempSync(join(tmpdir(), 'permchain-env-'));
     try {
       const file = join(dir, 'pipeline.yaml');
-      const vars = JSON.stringify([
-        { name: 'A', type: 'plaintext', value: 'hunter2' },
-        { name: 'B', type: 'FUTURE_TYPE', value: 'hunter3' },
-        { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
-      ]);
       writeFileSync(
         file,
         text.replace(
@@ -131,18 +127,44 @@ describe("a template CodeBuild action's EnvironmentVariables", () => {
           `              Configuration: { ProjectName: !Ref ProjectName, EnvironmentVariables: '${vars}' }\n`,
         ),
       );
-      const { model } = loadSingleTemplate(file, ENV);
+      const { model, problems } = loadSingleTemplate(file, ENV);
       const region = model.accounts.get('111111111111')!.regions.get('us-east-1')!;
       const build = [...region.pipelines.values()][0]!.stages[1]!.actions[0]!;
-      const kept = build.configuration['EnvironmentVariables']!;
-      expect(kept).not.toMatch(/hunter/);
-      expect(JSON.parse(kept)).toEqual([
-        { name: 'A', type: 'plaintext' },
-        { name: 'B', type: 'FUTURE_TYPE' },
-        { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
-      ]);
+      return { kept: build.configuration['EnvironmentVariables']!, problems };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('keep a value only for a parameter or secret name, as the snapshot loader does', () => {
+    const { kept, problems } = loadWith(
+      JSON.stringify([
+        { name: 'A', type: 'PLAINTEXT', value: 'hunter2' },
+        { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
+      ]),
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(kept).not.toMatch(/hunter/);
+    expect(JSON.parse(kept)).toEqual([
+      { name: 'A', type: 'PLAINTEXT' },
+      { name: 'C', type: 'SECRETS_MANAGER', value: 'db' },
+    ]);
+  });
+
+  it('of a type CodeBuild does not take: an input error, the value unknown, and no secret kept', () => {
+    // CodeBuild's types are PLAINTEXT, PARAMETER_STORE and SECRETS_MANAGER: a variable of
+    // another may be a parameter, so what the build reads is unknown (as in a snapshot)
+    const { kept, problems } = loadWith(
+      JSON.stringify([
+        { name: 'A', type: 'plaintext', value: 'hunter2' },
+        { name: 'B', type: 'FUTURE_TYPE', value: 'hunter3' },
+      ]),
+    );
+    expect(PLACEHOLDER_PATTERN.test(kept)).toBe(true);
+    expect(kept).not.toMatch(/hunter/);
+    expect(problems.filter((p) => p.severity === 'error').map((p) => p.id)).toEqual([
+      'template.shape.invalid',
+    ]);
+    expect(JSON.stringify(problems)).not.toMatch(/hunter/);
   });
 });
