@@ -62,6 +62,7 @@ import {
   type SnapshotUnknowns,
   placeOf,
   reportDuplicate,
+  conflictingPipeline,
   unsettledAction,
 } from './snapshotUnknowns.js';
 
@@ -110,7 +111,13 @@ export function loadRegion(
       // one account and region cannot hold two pipelines of one name: one file is stale, and
       // which one is not known, so neither copy's chain is used
       reportDuplicate(ctx.problems, `pipeline \`${p.name}\``, pointAt(first), pointAt(p));
-      pipelines.set(p.name, conflictingPipeline(first, p));
+      pipelines.set(
+        p.name,
+        conflictingPipeline(
+          first,
+          [first, p].map((x) => `${placeOf(x.location)} (defined more than once)`).join(', '),
+        ),
+      );
     } else if (p) pipelines.set(p.name, p);
   }
 
@@ -196,25 +203,6 @@ function addUnique<T extends { readonly location: Location }>(
 /** Where an entity is, for a problem: its file and pointer. */
 function pointAt(e: { readonly location: Location }): Location {
   return { file: e.location.file, pointer: e.location.pointer };
-}
-
-/** A pipeline two files define: one unsettled action stands for its chain. */
-function conflictingPipeline(first: PipelineModel, second: PipelineModel): PipelineModel {
-  const why = [first, second]
-    .map((p) => `${placeOf(p.location)} (defined more than once)`)
-    .join(', ');
-  const at = first.location;
-  return {
-    name: first.name,
-    account: first.account,
-    region: first.region,
-    arn: first.arn,
-    roleArn: undefined,
-    pipelineType: undefined,
-    artifactStores: new Map(),
-    stages: [{ name: '(stages)', actions: [unsettledAction('(actions)', at, why)], location: at }],
-    location: at,
-  };
 }
 
 /**

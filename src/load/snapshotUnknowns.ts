@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../problems.js';
 import { DUPLICATE_PROBLEM } from '../model/queries.js';
-import type { ActionModel, Location, UnresolvedValueModel } from '../model/types.js';
+import type { ActionModel, Location, PipelineModel, UnresolvedValueModel } from '../model/types.js';
 import { placeholderOf } from '../model/placeholders.js';
 
 export type UnknownKind = 'role' | 'key' | 'name';
@@ -90,5 +90,24 @@ export function unsettledAction(name: string, location: Location, why: string): 
     runOrder: 1,
     location,
     unsettled: why,
+  };
+}
+
+/**
+ * A pipeline defined twice (two snapshot files of one name, two stacks of one pipeline): one
+ * unsettled action stands for its chain, naming each copy (`why`); no copy is picked.
+ */
+export function conflictingPipeline(first: PipelineModel, why: string): PipelineModel {
+  const at = first.location;
+  return {
+    name: first.name,
+    account: first.account,
+    region: first.region,
+    arn: first.arn,
+    roleArn: undefined,
+    pipelineType: undefined,
+    artifactStores: new Map(),
+    stages: [{ name: '(stages)', actions: [unsettledAction('(actions)', at, why)], location: at }],
+    location: at,
   };
 }

@@ -45,7 +45,7 @@ import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
-import { unsettledAction } from './snapshotUnknowns.js';
+import { conflictingPipeline, unsettledAction } from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
   placeholderOf,
@@ -2826,25 +2826,6 @@ const DEFINED_TWICE = 'defined more than once';
 interface PipelineCopy {
   readonly stack: string;
   readonly location: Location;
-}
-
-/**
- * A pipeline two stacks define: one unsettled action stands for its chain, naming each copy
- * (`why`), as the snapshot loader does for two pipeline files of one name; no copy is picked.
- */
-function conflictingPipeline(first: PipelineModel, why: string): PipelineModel {
-  const at = first.location;
-  return {
-    name: first.name,
-    account: first.account,
-    region: first.region,
-    arn: first.arn,
-    roleArn: undefined,
-    pipelineType: undefined,
-    artifactStores: new Map(),
-    stages: [{ name: '(stages)', actions: [unsettledAction('(actions)', at, why)], location: at }],
-    location: at,
-  };
 }
 
 /** `file#pointer`: how an Unknown link names the template element it depends on */
