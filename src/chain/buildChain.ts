@@ -292,33 +292,63 @@ function pipelineWideLinks(model: Model, pipeline: PipelineModel, catalog: Catal
     return named.length > 0 ? named : [where];
   };
   const out: LinkSpec[] = [];
-  for (const link of links) {
+  noActionSpecs(
+    { links, unknowns },
+    catalog,
+    facts,
+    pipeline,
+    `pipeline \`${pipeline.name}\``,
+    'the pipeline role is not known',
+    missing,
+    (spec) => out.push(spec),
+  );
+  return out;
+}
+
+/**
+ * The specs of the links of no action (the pipeline's own, a schedule rule's): each expanded
+ * link, Unknown naming `missing(why)` when its principal is not known; and one Unknown spec per
+ * action of each entry the facts do not settle.
+ */
+function noActionSpecs(
+  expanded: ReturnType<typeof expandAction>,
+  catalog: Catalog,
+  facts: ActionFacts,
+  pipeline: PipelineModel,
+  purpose: string,
+  noPrincipal: string,
+  missing: (why: string) => string[],
+  add: (spec: LinkSpec, entry: Requirement) => void,
+): void {
+  for (const link of expanded.links) {
     const entry = catalog.byId.get(link.requirementId)!;
     const spec = toSpec(link, entry, undefined, pipeline, pipeline.region);
     if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
-      const reason = link.principalUnknown ?? 'the pipeline role is not known';
-      out.push({ ...spec, unknown: missing(reason), unknownReason: reason });
-    } else out.push(spec);
+      const reason = link.principalUnknown ?? noPrincipal;
+      add({ ...spec, unknown: missing(reason), unknownReason: reason }, entry);
+    } else add(spec, entry);
   }
-  for (const u of unknowns) {
+  for (const u of expanded.unknowns) {
     const entry = catalog.byId.get(u.requirementId)!;
     for (const permission of entry.actions) {
-      out.push({
-        id: `${entry.id}:${permission}`,
-        requirement: entry.id,
-        level: entry.level,
-        principal: principalFor(entry, principalOf(entry.principal, facts)),
-        permission,
-        resource: fillKnown(entry.resource, facts, entry),
-        context: {},
-        purpose: `pipeline \`${pipeline.name}\``,
-        doc: entry.doc,
-        unknown: missing(u.reason),
-        unknownReason: u.reason,
-      });
+      add(
+        {
+          id: `${entry.id}:${permission}`,
+          requirement: entry.id,
+          level: entry.level,
+          principal: principalFor(entry, principalOf(entry.principal, facts)),
+          permission,
+          resource: fillKnown(entry.resource, facts, entry),
+          context: {},
+          purpose,
+          doc: entry.doc,
+          unknown: missing(u.reason),
+          unknownReason: u.reason,
+        },
+        entry,
+      );
     }
   }
-  return out;
 }
 
 /**
@@ -362,42 +392,21 @@ function scheduleLinks(
       continue;
     }
     const facts = scheduleFacts(pipeline, t);
-    const { links, unknowns } = expandAction(entries, facts);
     // a rule whose targets were not read may target the pipeline, with a role not known: its
     // links name where the targets would be, as a source trigger's do (ruleTriggerLink)
-    const rule = (spec: LinkSpec, entry: Requirement): void => {
-      const made = ruleTriggerLink(spec, entry, facts.eventsRule);
-      if (made) add(made);
-    };
-    for (const link of links) {
-      const entry = catalog.byId.get(link.requirementId)!;
-      const spec = toSpec(link, entry, undefined, pipeline, pipeline.region);
-      if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
-        const reason = link.principalUnknown ?? "the EventBridge rule's role is not known";
-        rule({ ...spec, unknown: unresolvedIn(model, reason), unknownReason: reason }, entry);
-      } else rule(spec, entry);
-    }
-    for (const u of unknowns) {
-      const entry = catalog.byId.get(u.requirementId)!;
-      for (const permission of entry.actions) {
-        rule(
-          {
-            id: `${entry.id}:${permission}`,
-            requirement: entry.id,
-            level: entry.level,
-            principal: principalFor(entry, principalOf(entry.principal, facts)),
-            permission,
-            resource: fillKnown(entry.resource, facts, entry),
-            context: {},
-            purpose,
-            doc: entry.doc,
-            unknown: unresolvedIn(model, u.reason),
-            unknownReason: u.reason,
-          },
-          entry,
-        );
-      }
-    }
+    noActionSpecs(
+      expandAction(entries, facts),
+      catalog,
+      facts,
+      pipeline,
+      purpose,
+      "the EventBridge rule's role is not known",
+      (why) => unresolvedIn(model, why),
+      (spec, entry) => {
+        const made = ruleTriggerLink(spec, entry, facts.eventsRule);
+        if (made) add(made);
+      },
+    );
   }
   return out;
 }
