@@ -160,7 +160,8 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       if (c) identity.push(c);
     }
   }
-  const resourcePolicy =
+  // compiled for its problems even on an alias, where it is not read (aliasOnly)
+  const givenResourcePolicy =
     request.resourcePolicy !== undefined
       ? compileOne(
           state,
@@ -172,6 +173,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
           1,
         )
       : undefined;
+  const resourcePolicy = aliasOnly ? undefined : givenResourcePolicy;
   const boundary =
     request.permissionBoundary !== undefined
       ? compileOne(
@@ -287,8 +289,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     for (const level of rcpLevels)
       for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
   }
-  if (resourcePolicy && !aliasOnly)
-    scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
+  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
 
   // 1. An explicit deny in any applicable policy wins.
   if (denies.length > 0) {
@@ -344,7 +345,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     identity,
     boundary,
     session,
-    resourcePolicy: aliasOnly ? undefined : resourcePolicy,
+    resourcePolicy,
     isTrust,
     callerIsUser: principal.kind === 'user',
     federatedWithoutSession,
