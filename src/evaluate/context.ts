@@ -155,12 +155,7 @@ function fillFromPrincipal(ctx: Map<string, ContextValue>, p: RequestPrincipal):
     case 'federated':
       setDefault(ctx, 'aws:principalarn', p.raw);
       setDefault(ctx, 'aws:principaltype', 'FederatedUser');
-      if (p.account !== undefined)
-        setDefault(
-          ctx,
-          'aws:userid',
-          `${p.account}:${p.raw.slice(p.raw.indexOf(':federated-user/') + 16)}`,
-        );
+      if (p.account !== undefined) setDefault(ctx, 'aws:userid', `${p.account}:${p.name!}`);
       break;
   }
 }

@@ -31,7 +31,7 @@ export interface RequestPrincipal {
    * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html)
    */
   readonly federatedUserArn?: string;
-  /** role or user name */
+  /** role or user name; for a federated user, the name its caller gave GetFederationToken */
   readonly name?: string;
   /** for service principals: the lower-cased service principal name */
   readonly service?: string;
@@ -142,6 +142,7 @@ function parsePrincipal(raw: string): RequestPrincipal | undefined {
         partition,
         accountArn,
         federatedUserArn: raw,
+        name: resource.slice('federated-user/'.length),
         serviceLinked: false,
       };
     }
