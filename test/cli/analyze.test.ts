@@ -12,15 +12,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
+import { addKeyStatement, BROKEN, demo, KEY_FILE, PROD_DECRYPT, root } from './demoCopy.js';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadInput } from '../../src/cli/loadInput.js';
 import { renderJson } from '../../src/report/json.js';
 import type { Report } from '../../src/report/types.js';
-
-const root = resolve(__dirname, '../..');
-const demo = join(root, 'fixtures/demo');
-const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
-const BROKEN = 'DeployProd/DeployStack:artifacts.input.kms-decrypt:kms:Decrypt';
 
 const cli = runCli;
 
@@ -28,18 +24,11 @@ const cli = runCli;
 function fixedDemo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-demo-'));
   cpSync(demo, dir, { recursive: true });
-  const file = join(dir, KEY_FILE);
-  const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
-  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
-  policy.Statement.push({
+  addKeyStatement(dir, {
+    ...PROD_DECRYPT,
     Sid: 'ProdAccountUse',
-    Effect: 'Allow',
-    Principal: { AWS: 'arn:aws:iam::222222222222:root' },
     Action: ['kms:Decrypt', 'kms:DescribeKey'],
-    Resource: '*',
   });
-  key.Policy = JSON.stringify(policy);
-  writeFileSync(file, JSON.stringify(key));
   return dir;
 }
 
@@ -432,19 +421,8 @@ describe('a policy with an invalid statement', () => {
   it('makes the links it decides Unknown, naming the skipped statement, instead of deciding without it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-invalid-'));
     cpSync(demo, dir, { recursive: true });
-    const file = join(dir, KEY_FILE);
-    const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
-    const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
     // meant to let the prod account decrypt, but `Permit` is not an effect: the statement is skipped
-    policy.Statement.push({
-      Sid: 'ProdAccountUse',
-      Effect: 'Permit',
-      Principal: { AWS: 'arn:aws:iam::222222222222:root' },
-      Action: 'kms:Decrypt',
-      Resource: '*',
-    });
-    key.Policy = JSON.stringify(policy);
-    writeFileSync(file, JSON.stringify(key));
+    addKeyStatement(dir, { ...PROD_DECRYPT, Sid: 'ProdAccountUse', Effect: 'Permit' });
     const r = await cli(root, 'analyze', dir, '--format', 'json');
     expect(r.code).toBe(2);
     const report = JSON.parse(r.out) as Report;

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import {
+  addKeyStatement,
+  PROD_DECRYPT,
   BROKEN,
   EAST,
-  KEY_FILE,
   PIPELINE_FILE,
   tempFolders,
   WEST,
@@ -23,18 +24,7 @@ const { tempDir, demoCopy, removeTempDirs } = tempFolders();
 afterAll(removeTempDirs);
 
 /** the key policy lets the production account decrypt: the demo's one broken link is fixed */
-function fixKey(dir: string): void {
-  const file = join(dir, KEY_FILE);
-  const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
-  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
-  policy.Statement.push({
-    Effect: 'Allow',
-    Principal: { AWS: 'arn:aws:iam::222222222222:root' },
-    Action: 'kms:Decrypt',
-    Resource: '*',
-  });
-  writeFileSync(file, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
-}
+const fixKey = (dir: string): void => addKeyStatement(dir, PROD_DECRYPT);
 const entry = (pipeline: string, link: string): object => ({
   pipeline,
   link,

@@ -3,7 +3,7 @@
  * temporary folders for those copies. The folders are removed by the test file that asks for them:
  * `const { tempDir, demoCopy, removeTempDirs } = tempFolders(); afterAll(removeTempDirs);`.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -49,3 +49,20 @@ export function tempFolders(): TempFolders {
 export function writeBaselineFile(file: string, entries: readonly object[]): void {
   writeFileSync(file, JSON.stringify({ version: 1, entries }));
 }
+
+/** Adds `statement` to the key policy of the demo copy in `dir`. */
+export function addKeyStatement(dir: string, statement: object): void {
+  const file = join(dir, KEY_FILE);
+  const key = JSON.parse(readFileSync(file, 'utf8')) as { Policy: string };
+  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
+  policy.Statement.push(statement);
+  writeFileSync(file, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
+}
+
+/** The key policy statement that fixes the demo's one broken link: prod may decrypt. */
+export const PROD_DECRYPT = {
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+  Action: 'kms:Decrypt',
+  Resource: '*',
+};

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  addKeyStatement,
+  PROD_DECRYPT,
   BROKEN,
   demo,
   EAST,
@@ -363,16 +365,7 @@ describe('a baseline entry accepts a link of one pipeline, not of its namesake e
  */
 function onlyUnknownDemo(): string {
   const dir = demoCopy();
-  const keyFile = join(dir, KEY_FILE);
-  const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { Policy: string };
-  const policy = JSON.parse(key.Policy) as { Statement: unknown[] };
-  policy.Statement.push({
-    Effect: 'Allow',
-    Principal: { AWS: 'arn:aws:iam::222222222222:root' },
-    Action: 'kms:Decrypt',
-    Resource: '*',
-  });
-  writeFileSync(keyFile, JSON.stringify({ ...key, Policy: JSON.stringify(policy) }));
+  addKeyStatement(dir, PROD_DECRYPT);
   rmSync(join(dir, '111111111111/us-east-1/events.json'));
   return dir;
 }
