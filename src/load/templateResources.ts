@@ -48,6 +48,7 @@ import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templat
 import { conflictingPipeline, unsettledAction } from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
+  isPlaceholder,
   placeholderOf,
   unsettledText,
   type PlaceholderKind,
@@ -1881,7 +1882,9 @@ export class ModelBuilder {
       }
       if (text === undefined) continue;
       // the same rule as the snapshot loader and the crawler (model/environmentVariables.ts)
-      if (key === 'EnvironmentVariables' && !PLACEHOLDER_PATTERN.test(text)) {
+      // (only a value that is a placeholder as a whole is left unread: one holding a placeholder
+      // inside, `!Sub` of a parameter not given, is still JSON whose PLAINTEXT values go)
+      if (key === 'EnvironmentVariables' && !isPlaceholder(text)) {
         const problem = actionVariablesProblem(text);
         const redacted = problem === undefined ? redactActionEnvironmentVariables(text) : undefined;
         if (redacted === undefined) {

@@ -249,3 +249,21 @@ describe("a template CodeBuild action's EnvironmentVariables that cannot be read
     expect(ssm(pipeline)).toEqual(['ssm:GetParameters Unknown']);
   });
 });
+
+describe("a template CodeBuild action's EnvironmentVariables holding a placeholder inside", () => {
+  // an environment-agnostic stack's account, or any value the template does not settle, is a
+  // placeholder inside the JSON text (written here as one): the text is still JSON, and read
+  it('are still read, and their PLAINTEXT values are not kept (the secret stayed in the model)', () => {
+    const { model, errors } = load(
+      'Configuration: { ProjectName: demo-build }',
+      `Configuration: { ProjectName: demo-build, EnvironmentVariables: '[{"name":"A","value":"hunter2","type":"PLAINTEXT"},{"name":"B","value":"/p/unresolved-0123456789","type":"PARAMETER_STORE"}]' }`,
+    );
+    expect(errors).toEqual([]);
+    const kept = action(model, 'Build', 'Build').configuration['EnvironmentVariables']!;
+    expect(kept).not.toContain('hunter2');
+    expect(JSON.parse(kept)).toEqual([
+      { name: 'A', type: 'PLAINTEXT' },
+      { name: 'B', type: 'PARAMETER_STORE', value: '/p/unresolved-0123456789' },
+    ]);
+  });
+});
