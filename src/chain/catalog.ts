@@ -1076,6 +1076,11 @@ function resolvePlaceholder(
       // "This property is required for the following action modes: CREATE_UPDATE,
       // REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE"
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html)
+      // a mode the input does not settle may be one of those: the role's links are Unknown
+      if (PLACEHOLDER_PATTERN.test(mode))
+        return unknown(
+          'configuration `RoleArn` is not set, and the ActionMode is not settled: it may be one AWS documents `RoleArn` as required for',
+        );
       return ROLE_ARN_REQUIRED.has(mode.toUpperCase())
         ? unknown(
             `configuration \`RoleArn\` is not set, and AWS documents it as required for ActionMode \`${mode}\` (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html): the action is not expected to run without a CloudFormation execution role, so it is not checked; set \`RoleArn\``,

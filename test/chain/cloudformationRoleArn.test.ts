@@ -90,6 +90,23 @@ describe('a CloudFormation action without RoleArn', () => {
     },
   );
 
+  it('with an ActionMode the input does not settle (a variable): the role links are Unknown, not dropped', () => {
+    const report = analyzeWith((c) => {
+      delete c['RoleArn'];
+      c['ActionMode'] = '#{DeployVariables.Mode}';
+    });
+    const links = report.pipelines[0]!.links.filter(
+      (l) =>
+        l.requirement === 'cloudformation.pass-role' ||
+        l.requirement === 'cloudformation.assume-execution-role',
+    );
+    expect(links.map((l) => `${l.permission} ${l.decision}`).sort()).toEqual([
+      'iam:PassRole Unknown',
+      'sts:AssumeRole Unknown',
+    ]);
+    for (const l of links) expect(l.why).toContain('the ActionMode is not settled');
+  });
+
   it('needs none in mode CHANGE_SET_EXECUTE', () => {
     const report = analyzeWith((c) => {
       delete c['RoleArn'];
