@@ -35,7 +35,7 @@ import {
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
 import { operatorMatch } from './eventPatternOperators.js';
-import { targetRoleFailure, unreadTargets, unsettledRule } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadRuleFacts, unsettledRule } from './eventsRuleTargets.js';
 import type {
   ActionFacts,
   Catalog,
@@ -535,10 +535,7 @@ function rulesStarting(
       // is not known (its trigger links are Unknown, naming where the targets would be)
       out.push({
         label: rule.name,
-        facts: {
-          ...(rule.arn ? { arn: rule.arn } : {}),
-          unsettled: unsettledRule(model, rule, unreadTargets(events, rule))!,
-        },
+        facts: unreadRuleFacts(model, events, rule),
       });
       continue;
     }

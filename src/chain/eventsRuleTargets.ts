@@ -81,6 +81,21 @@ export function unsettledRule(
 }
 
 /**
+ * The eventsRule facts of a rule whose targets were not read: its ARN, and what leaves its links
+ * Unknown (the targets' place, and its state when that is not settled either).
+ */
+export function unreadRuleFacts(
+  model: Model,
+  events: EventsModel,
+  rule: EventRuleModel,
+): { readonly arn?: string; readonly unsettled: EventsRuleUnsettled } {
+  return {
+    ...(rule.arn ? { arn: rule.arn } : {}),
+    unsettled: unsettledRule(model, rule, unreadTargets(events, rule))!,
+  };
+}
+
+/**
  * Where the targets of a rule would be: `events.json#/Targets/<rule>` for a snapshot (the
  * snapshot contract: list-targets-by-rule per rule name), the rule itself for a template rule
  * (its `Targets` property, a template line).

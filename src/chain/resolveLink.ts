@@ -1026,12 +1026,6 @@ function regionOfArn(arn: string): string | undefined {
 }
 
 /**
- * Whether the decision depends on keys whose value is not known: the link is evaluated again
- * with each uncertain key set to each value to try (the decision so far had them absent), then
- * with every uncertain key set at once to its first value (conditions that need two keys
- * together). Returns the keys that change the decision.
- */
-/**
  * Whether two decisions give the same outcome: allowed, or denied (implicitly one way and
  * explicitly the other, a call is denied either way). What the input does not settle matters
  * only when it changes the outcome.
@@ -1040,6 +1034,12 @@ function sameOutcome(a: string, b: string): boolean {
   return (a === 'Allowed') === (b === 'Allowed');
 }
 
+/**
+ * Whether the decision depends on keys whose value is not known: the link is evaluated again
+ * with each uncertain key set to each value to try (the decision so far had them absent), then
+ * with every uncertain key set at once to its first value (conditions that need two keys
+ * together). Returns the keys that change the decision.
+ */
 function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
   const trials = g.uncertain;
   if (!trials) return undefined;

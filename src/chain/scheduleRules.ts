@@ -19,7 +19,7 @@ import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
 import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
-import { targetRoleFailure, unreadTargets, unsettledRule } from './eventsRuleTargets.js';
+import { targetRoleFailure, unreadRuleFacts, unsettledRule } from './eventsRuleTargets.js';
 
 /** One target of a rule that starts the pipeline on a schedule. */
 export interface ScheduleTrigger {
@@ -58,11 +58,7 @@ export function scheduleTriggers(model: Model, pipeline: PipelineModel): Schedul
     out.push({
       label: rule.name,
       schedule: rule.scheduleExpression!,
-      facts: {
-        ...(rule.arn ? { arn: rule.arn } : {}),
-        schedule: rule.scheduleExpression!,
-        unsettled: unsettledRule(model, rule, unreadTargets(events!, rule))!,
-      },
+      facts: { ...unreadRuleFacts(model, events!, rule), schedule: rule.scheduleExpression! },
     });
   }
   return out.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
