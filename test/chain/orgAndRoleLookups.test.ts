@@ -6,30 +6,22 @@
  * - no SCP attached anywhere reads as SCPs possibly disabled, not as a folder "missing";
  * - a pipeline role named without its path is not taken for the role with the path.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Report, ReportLink } from '../../src/report/types.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
-type Json = Record<string, unknown>;
 
-/** The scenario after `edit(dir)`, analyzed. */
-function analyzeWith(edit: (dir: string) => void): Report {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-org-roles-'));
-  cpSync(SCENARIO, dir, { recursive: true });
-  edit(dir);
-  return analyzeModel(loadSnapshot(dir));
-}
-
-function editJson(file: string, edit: (doc: Json) => void): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  edit(doc);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-}
+/** The scenario after `edit(dir)`, analyzed (in a copy removed afterwards). */
+const analyzeWith = (edit: (dir: string) => void): Report =>
+  inScenarioCopy(SCENARIO, (dir) => {
+    edit(dir);
+    return analyzeModel(loadSnapshot(dir));
+  });
 
 const links = (r: Report): ReportLink[] => r.pipelines.flatMap((p) => p.links);
 const count = (r: Report, decision: string): number =>
@@ -83,7 +75,6 @@ describe('an RCP without Targets whose Deny statement cannot be read', () => {
     expect(read.missing).toContain(
       'organization/rcp/p-rcpbad.json#/Policy/Content/Statement/1 (invalid statement)',
     );
-    expect(count(r, 'Allowed')).toBeLessThan(links(r).length);
   });
 });
 

@@ -57,6 +57,13 @@ describe('a policy with more values than permchain reads', () => {
     ]);
   });
 
+  it('a policy of exactly the limit is read (the bound is past it)', () => {
+    // one statement and one action: MAX - 2 resources make MAX values
+    const r = parsePolicy(doc(resources(MAX_POLICY_ELEMENTS - 2)), { name: 'at-limit' });
+    expect(r.problems.map((p) => p.id)).not.toContain('policy.too-large');
+    expect(r.policy).toBeDefined();
+  });
+
   it('a large policy under the limit is read as usual', () => {
     const r = parsePolicy(doc([...resources(10_000), 'arn:aws:s3:::b/*']), { name: 'ok' });
     expect(r.problems).toEqual([]);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Alias, parseDocument } from 'yaml';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
 import { loadSingleTemplate, loadStacksFile } from '../../../src/load/stacks.js';
 import { parseTemplateText } from '../../../src/load/templateParse.js';
@@ -40,6 +40,7 @@ describe('YAML aliases', () => {
   // anchors and aliases (230 KB) took minutes
   const resolve = vi.spyOn(Alias.prototype, 'resolve');
   afterEach(() => resolve.mockClear());
+  afterAll(() => resolve.mockRestore());
 
   it('are resolved in one pass: 8,000 anchors and aliases (230 KB) are read', () => {
     const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(8000)}Parameters:`);
