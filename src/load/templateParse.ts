@@ -123,8 +123,11 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     return failed(first.pos[0], firstLine(first.message), 'template.syntax.invalid');
   }
   // each alias's anchor, found in one pass: the library's Alias.resolve walks the whole document
-  // at each call (yamlAnchors.ts)
-  const targets = aliasTargets(doc);
+  // at each call (yamlAnchors.ts); the pass is made at the first alias, so a template without
+  // any costs nothing more
+  let targets: Map<Alias, YamlNode | undefined> | undefined;
+  const targetOf = (alias: Alias): YamlNode | undefined =>
+    (targets ??= aliasTargets(doc)).get(alias);
   let budget = MAX_NODES;
   // offsets of keys written twice in one map (an alias walks its anchor again: reported once)
   const duplicates = new Set<number>();
@@ -156,7 +159,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     }
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = targets.get(node);
+      const target = targetOf(node);
       if (target === undefined) throw unanchored(node, pointer);
       // an alias expands the anchored node again; its positions are those of the anchor
       if (!record) return walk(target, pointer, depth + 1, false);
@@ -214,7 +217,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
-        const keyTarget = isAlias(keyNode) ? targets.get(keyNode) : keyNode;
+        const keyTarget = isAlias(keyNode) ? targetOf(keyNode) : keyNode;
         if (keyTarget === undefined && isAlias(keyNode)) throw unanchored(keyNode, pointer);
         const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyTarget);
         if (seen.has(key)) {
