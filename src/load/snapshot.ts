@@ -73,13 +73,18 @@ export function loadSnapshot(dir: string): Model {
 
 /**
  * A folder name that is not an account id (isAccountId: 12 digits) but comes close: digits with
- * only spaces, `-`, `_` or `.` between or around them (`11111111111`, `1111 1111 1111`,
+ * only spaces, `-`, `_` or `.` between or around them, 11 to 13 digits in all (`11111111111`, `1111 1111 1111`,
  * `111111111111 `, `1111-1111-1111`), or an account id with something before or after it
  * (`111111111111-old`, `copy of 111111111111`). Such a folder is likely meant as an account.
  */
 export function looksLikeAccountId(name: string): boolean {
   if (isAccountId(name) || name.length > 80) return false;
-  if (/^[\d\s._-]+$/.test(name) && /\d/.test(name)) return true;
+  // 11 to 13 digits once the separators are gone: a date or a version folder (`2024-05-01`,
+  // `1.2`) is not taken for an account
+  if (/^[\d\s._-]+$/.test(name)) {
+    const digits = name.replace(/\D/g, '').length;
+    return digits >= 11 && digits <= 13;
+  }
   return /^\d{12}(?!\d)/.test(name) || /(?<!\d)\d{12}$/.test(name);
 }
 

@@ -45,7 +45,17 @@ describe('an account folder whose name is not an account id', () => {
   }
 
   it('is not said of the folders a snapshot holds, nor of other folders', () => {
-    for (const name of ['111111111111', 'organization', 'notes', 'us-east-1', '.git', 'v2'])
+    for (const name of [
+      '111111111111',
+      'organization',
+      'notes',
+      'us-east-1',
+      '.git',
+      'v2',
+      '2024-05-01',
+      '1.2',
+      '42',
+    ])
       expect(looksLikeAccountId(name)).toBe(false);
     const dir = mkdtempSync(join(tmpdir(), 'permchain-account-'));
     cpSync(DEMO, dir, { recursive: true });
