@@ -55,6 +55,7 @@ import {
 } from '../model/placeholders.js';
 import {
   REFERENCE_TYPES,
+  VARIABLE_TYPES,
   actionVariablesProblem,
   redactActionEnvironmentVariables,
 } from '../model/environmentVariables.js';
@@ -1141,6 +1142,24 @@ export class ModelBuilder {
           ? (vars.find(isUnresolved) ??
             vars.map((v) => (isObject(v) ? v['Type'] : undefined)).find(isUnresolved))
           : undefined;
+      // a Type CodeBuild does not document (`parameter_store`) is not PLAINTEXT: as in a
+      // snapshot, what the build reads is unknown, naming the first such Type
+      let wrongVarType: string | undefined;
+      if (openVars === undefined && Array.isArray(vars)) {
+        const at = vars.findIndex(
+          (v) =>
+            isObject(v) &&
+            v['Type'] !== undefined &&
+            !(typeof v['Type'] === 'string' && VARIABLE_TYPES.has(v['Type'])),
+        );
+        if (at >= 0)
+          wrongVarType = this.wrongShape(
+            s,
+            joinPointer(P('Environment'), 'EnvironmentVariables', at, 'Type'),
+            'not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER: the parameters and secrets the build reads are unknown',
+            'name',
+          );
+      }
       environment = {
         type: str(env['Type']),
         image: isUnresolved(image) ? this.unknownImage(s, image) : this.optString(image),
@@ -1170,7 +1189,9 @@ export class ModelBuilder {
           : [],
         ...(openVars !== undefined
           ? { environmentVariablesUnknown: this.placeholder(s, openVars, 'name') }
-          : {}),
+          : wrongVarType !== undefined
+            ? { environmentVariablesUnknown: wrongVarType }
+            : {}),
       };
     }
     const source = (v: unknown): CodeBuildSourceModel | undefined => {

@@ -140,6 +140,15 @@ describe('CodeBuild settings the template does not settle', () => {
     expect(store.map((l) => [l.resource, l.decision])).toEqual([
       ['arn:aws:ssm:us-east-1:111111111111:parameter/app/token', 'ImplicitlyDenied'],
     ]);
+    // settled as a Type CodeBuild does not take (lower case): not PLAINTEXT, as in a snapshot,
+    // but unknown, with an input error at the Type
+    const typo = load(FILE, { VarType: 'parameter_store' });
+    expect(project(typo).environment!.environmentVariablesUnknown).toMatch(PLACEHOLDER);
+    expect(
+      linksOf(typo)
+        .filter((l) => l.permission === 'ssm:GetParameters')
+        .map((l) => l.decision),
+    ).toEqual(['Unknown']);
     // settled as PLAINTEXT: nothing is read
     const plain = linksOf(load(FILE, { VarType: 'PLAINTEXT' })).filter(
       (l) =>
