@@ -217,13 +217,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
 
   // Which policy types apply to this caller.
   const useIdentity = !isService;
+  // A role's ARN tells a service-linked role by its reserved path; a session ARN carries no path,
+  // so for a session the role ARN the request gives as aws:PrincipalArn decides (sessionServiceLinked).
+  const serviceLinked =
+    principal.serviceLinked ||
+    (principal.kind === 'session' &&
+      sessionServiceLinked(request, principal, scpLevels.length + rcpLevels.length > 0, problems));
   // SCPs: not for service principals, service-linked roles or the management account
   // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
   const useScps =
-    !isService &&
-    !principal.serviceLinked &&
-    !request.principalIsManagementAccount &&
-    scpLevels.length > 0;
+    !isService && !serviceLinked && !request.principalIsManagementAccount && scpLevels.length > 0;
   // RCPs: on the resource owner's side, only for the services AWS lists, not for service-linked
   // roles, AWS-managed KMS keys or the management account
   // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
@@ -233,7 +236,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // (s3:ListAllMyBuckets) authorizes none (same page; rcpExempt).
   const useRcps =
     rcpLevels.length > 0 &&
-    !principal.serviceLinked &&
+    !serviceLinked &&
     !request.resourceIsManagementAccount &&
     !request.resourceIsAwsManagedKey &&
     isRcpService(service) &&
@@ -1216,6 +1219,62 @@ function rcpExempt(action: ActionInfo): boolean {
       action.lower === 'kms:retiregrant' || (types !== undefined && types.length === 0);
   }
   return action.rcpExempt;
+}
+
+/**
+ * Whether a role session is one of a service-linked role. SCPs and RCPs do not apply to
+ * service-linked roles
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html), which
+ * IAM creates under the reserved path `/aws-service-role/`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create-service-linked-role.html);
+ * a session ARN (`assumed-role/<name>/<session>`) carries no path, while `aws:PrincipalArn` is the
+ * role's full ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+ * So a given `aws:PrincipalArn` naming the session's role decides; without one, a role named like
+ * a service-linked role (`AWSServiceRoleFor...`) is taken as not one, with a warning when SCPs or
+ * RCPs are given (they are applied, and may deny what AWS would not).
+ */
+function sessionServiceLinked(
+  request: EvaluationRequest,
+  principal: RequestPrincipal,
+  organizationPolicies: boolean,
+  problems: Problem[],
+): boolean {
+  const given = givenPrincipalArn(request.context);
+  if (given !== undefined) {
+    const role = parseRequestPrincipal(given);
+    return (
+      role !== undefined &&
+      role.kind === 'role' &&
+      role.account === principal.account &&
+      role.partition === principal.partition &&
+      role.name === principal.name &&
+      role.serviceLinked
+    );
+  }
+  if (organizationPolicies && principal.name!.startsWith('AWSServiceRoleFor')) {
+    problems.push({
+      pointer: '/principal',
+      message:
+        `principal \`${principal.raw}\` is a session of a role named like a service-linked role, and a session ARN does not carry the role's path: ` +
+        'SCPs and RCPs were applied, which AWS does not do for a service-linked role (path `/aws-service-role/`): ' +
+        "give the role's ARN as `aws:PrincipalArn` in `context`",
+      id: 'request.principal.service-linked-unknown',
+      severity: 'warning',
+    });
+  }
+  return false;
+}
+
+/** The request's own `aws:PrincipalArn` (any case of the key), when it gives one as a string. */
+function givenPrincipalArn(context: EvaluationRequest['context']): string | undefined {
+  if (!context) return undefined;
+  for (const key in context) {
+    if (key.toLowerCase() !== PRINCIPAL_ARN) continue;
+    const v = context[key];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return undefined;
 }
 
 /** `role/aws-service-role/...`: a service-linked role (its path is reserved for them). */

@@ -184,6 +184,40 @@ describe('SCPs and RCPs (rule 2)', () => {
       }).decision,
     ).toBe('Allowed');
   });
+  it('a session of a service-linked role: the role ARN given as aws:PrincipalArn decides whether SCPs and RCPs apply', () => {
+    const slrName = 'AWSServiceRoleForECS';
+    const session = `arn:aws:sts::${A}:assumed-role/${slrName}/ecs-session`;
+    const slrArn = `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/${slrName}`;
+    const scps = [[doc(deny('*'))]];
+    const rcps = [[doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' })]];
+    const keyPolicy = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*'));
+    const base = { principal: session, identityPolicies: [full] };
+    // the session ARN has no path: SCPs are applied, and a warning says why
+    const unsure = run({ ...base, scps });
+    expect(unsure.decision).toBe('ExplicitlyDenied');
+    expect(unsure.problems.map((p) => p.id)).toContain('request.principal.service-linked-unknown');
+    // the role's ARN with its reserved path: neither SCPs nor RCPs apply
+    const given = { ...base, context: { 'aws:principalArn': slrArn } };
+    const known = run({ ...given, scps });
+    expect(known.decision).toBe('Allowed');
+    expect(known.problems).toEqual([]);
+    expect(
+      run({ ...given, action: 'kms:Decrypt', resource: KEY_A, resourcePolicy: keyPolicy, rcps })
+        .decision,
+    ).toBe('Allowed');
+    // a role ARN without that path, of another role, or of another account: SCPs apply, no warning
+    for (const other of [
+      `arn:aws:iam::${A}:role/${slrName}`,
+      `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/Other`,
+      `arn:aws:iam::${B}:role/aws-service-role/ecs.amazonaws.com/${slrName}`,
+    ]) {
+      const r = run({ ...base, context: { 'aws:PrincipalArn': other }, scps });
+      expect(r.decision).toBe('ExplicitlyDenied');
+      expect(r.problems).toEqual([]);
+    }
+    // a role not named like one: no warning
+    expect(run({ principal: SESSION, identityPolicies: [full], scps }).problems).toEqual([]);
+  });
   it('RCPFullAWSAccess is implicit: an RCP level without an allow denies nothing', () => {
     const r = run({
       identityPolicies: [full],
