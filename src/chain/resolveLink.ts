@@ -97,6 +97,11 @@ interface Gathered {
   /** the KMS key's state is not settled by the input (a template's unresolved `Enabled`) */
   kmsKeyStateUnknown?: readonly string[];
   /**
+   * results of trials (values the input does not settle) denied the other way than the link's
+   * request: implicitly where it is denied explicitly, or the reverse (see agrees)
+   */
+  otherDenials?: EvaluationResult[];
+  /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
    */
@@ -281,22 +286,66 @@ function decide(
     return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
   if (result.decision === 'ImplicitlyDenied' && g.kmsGrants) {
     const byGrant = grantDecision(spec, result, g.kmsGrants, g.resourceLabel);
+    const explicitly = g.otherDenials?.find((r) => r.decision === 'ExplicitlyDenied');
+    if (byGrant?.decision === 'Allowed' && explicitly) {
+      // a grant allows it where no statement denies it, but a value the input does not settle
+      // meets an explicit deny, which no grant overrides
+      return makeLink(
+        spec,
+        'Unknown',
+        NO_REASONS,
+        `${spec.purpose}: ${byGrant.why.replace(/^allowed: /, '')} where no statement denies it, but with some values the input does not settle ${explain(spec, explicitly, g)}`,
+        { missing: [] },
+      );
+    }
     if (byGrant) return byGrant;
   }
-  const why = explain(spec, result, g);
   if (result.decision === 'Allowed') {
     const warnings = trustWarnings(spec, result, g);
-    return makeLink(spec, 'Allowed', NO_REASONS, why, {
+    return makeLink(spec, 'Allowed', NO_REASONS, explain(spec, result, g), {
       allowedBy: result.allowedBy.map((r) => toLinkReason(r, g)),
       ...(warnings ? { warnings } : {}),
     });
   }
+  return deniedLink(spec, result, g);
+}
+
+/**
+ * A denied link. When values the input does not settle deny it the other way as well (an
+ * explicit deny for some, a missing allow for others: g.otherDenials), it is explicitly denied,
+ * its reasons are the explicit denies (first) and the missing allows, and its fix lifts the
+ * denies and adds the allow: either alone would leave it denied for some value.
+ */
+function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): ReportLink {
+  if (!g.otherDenials) {
+    return makeLink(
+      spec,
+      result.decision,
+      result.deniedBy.map((r) => toLinkReason(r, g)),
+      explain(spec, result, g),
+      { fix: spec.fix ?? defaultFix(spec, result) },
+    );
+  }
+  const explicit: Reason[] = [];
+  const missing: Reason[] = [];
+  const seen = new Set<string>();
+  for (const r of [result, ...g.otherDenials]) {
+    for (const d of r.deniedBy) {
+      const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (d.explicit ? explicit : missing).push(d);
+    }
+  }
+  const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
+  const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
+  const others = missing.length > 0 ? `; with the others, ${explain(spec, lacking, g)}` : '';
   return makeLink(
     spec,
-    result.decision,
-    result.deniedBy.map((r) => toLinkReason(r, g)),
-    why,
-    { fix: spec.fix ?? defaultFix(spec, result) },
+    'ExplicitlyDenied',
+    [...explicit, ...missing].map((r) => toLinkReason(r, g)),
+    `${explain(spec, denied, g)} with some values the input does not settle${others}`,
+    { fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}` },
   );
 }
 
@@ -1035,6 +1084,19 @@ function sameOutcome(a: string, b: string): boolean {
 }
 
 /**
+ * Whether a trial's result gives the same outcome as `decision` (sameOutcome). A trial denied
+ * the other way is kept (g.otherDenials): the link's reasons and fix must cover the explicit
+ * deny some value hits as well as the allow another lacks (see deniedLink). The common case,
+ * the same decision, costs one comparison.
+ */
+function agrees(g: Gathered, r: EvaluationResult, decision: string): boolean {
+  if (r.decision === decision) return true;
+  if (!sameOutcome(r.decision, decision)) return false;
+  (g.otherDenials ??= []).push(r);
+  return true;
+}
+
+/**
  * Whether the decision depends on keys whose value is not known: the link is evaluated again
  * with each uncertain key set to each value to try (the decision so far had them absent), then
  * with every uncertain key set at once to its first value (conditions that need two keys
@@ -1043,19 +1105,19 @@ function sameOutcome(a: string, b: string): boolean {
 function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
   const trials = g.uncertain;
   if (!trials) return undefined;
-  const differs = (d: string): boolean => !sameOutcome(d, decision);
+  const differs = (r: EvaluationResult): boolean => !agrees(g, r, decision);
   const all: Record<string, string | readonly string[]> = {};
   for (const { key, values, tooMany } of trials) {
     if (tooMany) return [key];
     for (const v of values) {
       const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
-      if (differs(r.decision)) return [key];
+      if (differs(r)) return [key];
     }
     if (values.length > 0) all[key.key] = values[0]!;
   }
   if (trials.length < 2) return undefined;
   const r = evaluate({ ...g.request, context: { ...g.request.context, ...all } });
-  return differs(r.decision) ? trials.map((t) => t.key) : undefined;
+  return differs(r) ? trials.map((t) => t.key) : undefined;
 }
 
 /**
@@ -1460,7 +1522,7 @@ function idDependence(
     ];
     for (const t of tries) {
       const value = render(v, t.ids);
-      if (sameOutcome(evaluate(withValue(g.request, v.madeUp, value)).decision, decision)) continue;
+      if (agrees(g, evaluate(withValue(g.request, v.madeUp, value)), decision)) continue;
       const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
       const unknownIds = `no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
       const some = andList(ids.map((id) => id.some));
@@ -1584,7 +1646,7 @@ function standInMatters(g: Gathered, decision: string): boolean {
   look(r.sessionPolicy);
   for (const level of [...(r.scps ?? []), ...(r.rcps ?? [])]) for (const p of level) look(p);
   for (const suffix of [...suffixes].sort()) {
-    if (!sameOutcome(evaluate({ ...r, resource: stem + suffix }).decision, decision)) return true;
+    if (!agrees(g, evaluate({ ...r, resource: stem + suffix }), decision)) return true;
   }
   return false;
 }
@@ -1653,9 +1715,7 @@ function settleUnplaced(g: Gathered, decision: string): void {
       levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
     );
     tries.push(levels.map((l) => [...l, ...extra]));
-    const stable = tries.every((t) =>
-      sameOutcome(evaluate({ ...r, [field]: t }).decision, decision),
-    );
+    const stable = tries.every((t) => agrees(g, evaluate({ ...r, [field]: t }), decision));
     if (stable) for (const u of unplaced) g.missing.delete(u.file);
   }
 }
@@ -2046,6 +2106,19 @@ function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
     case 'rcp':
       return `RCP \`${d.policy}\` does not allow ${spec.permission}`;
   }
+}
+
+/**
+ * The fix of an explicit deny: every policy whose deny decides it is narrowed (an allow, the
+ * catalog's fix, cannot undo an explicit deny).
+ */
+function denyFix(spec: LinkSpec, denies: readonly Reason[]): string {
+  const who = spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name;
+  const policies = [
+    ...new Set(denies.map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``)),
+  ];
+  const deny = policies.length > 1 ? 'denies' : 'deny';
+  return `narrow the ${deny} in ${andList(policies)} so ${policies.length > 1 ? 'they do' : 'it does'} not cover ${spec.permission} for \`${who}\``;
 }
 
 function defaultFix(spec: LinkSpec, result: EvaluationResult): string {

@@ -298,7 +298,13 @@ describe('stacks (all-providers, platform-web)', () => {
       }),
     );
     expect(withDeny.map((l) => l.id)).toEqual(denied.map((l) => l.id));
-    // with the made-up id the call is denied implicitly, with the named id explicitly: denied
-    for (const l of withDeny) expect(l.decision, l.id).toBe('ImplicitlyDenied');
+    // with the made-up id the call is denied implicitly, with the named id explicitly: denied,
+    // and the Deny some id meets is named (mixedDenials.test.ts)
+    for (const l of withDeny) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.filter((d) => d.explicit).map((d) => d.statement)).toEqual([
+        'DenyOneStack',
+      ]);
+    }
   });
 });

@@ -1,0 +1,200 @@
+/**
+ * A link whose request depends on a value the input does not settle (here the id of a stack,
+ * which no input gives) is evaluated once per value to try. When every try is denied, the link
+ * is denied; but one value may meet an explicit Deny and another only lack an allow. Then
+ * adding an allow cannot fix the first, and narrowing the deny cannot fix the second: the link
+ * names the explicit deny first and the missing allow after it, and its fix does both,
+ * whichever value the request itself was evaluated with.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink } from '../../src/report/types.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+
+type Statement = Json & { Sid?: string; Resource?: string | string[] };
+
+const SCENARIO = 'fixtures/scenarios/all-providers';
+const IAM = '111111111111/iam.json';
+const ROLE = 'platform-pipeline-role';
+const ROLE_ARN = 'arn:aws:iam::111111111111:role/service-role/platform-pipeline-role';
+const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/platform-web';
+const ID = '0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b';
+
+function statements(iam: Json): Statement[][] {
+  const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === ROLE)!;
+  return (role['RolePolicyList'] as Json[]).map(
+    (p) => (p['PolicyDocument'] as Json)['Statement'] as Statement[],
+  );
+}
+
+/** The stack links of the pipeline role once no allow names the stack and `deny` is added. */
+function stackLinks(deny: Statement): ReportLink[] {
+  return inScenarioCopy(SCENARIO, (dir) => {
+    editJson(join(dir, IAM), (iam) => {
+      const all = statements(iam);
+      for (const sts of all)
+        for (const s of sts) {
+          if (s.Sid !== 'CloudFormationStacks') continue;
+          s.Resource = (s.Resource as string[]).filter((r) => r !== `${STACK}/*`);
+          if (s.Resource.length === 0) s.Resource = 'arn:aws:s3:::nothing';
+        }
+      all[0]!.push(deny);
+    });
+    return analyzeModel(loadSnapshot(dir), {
+      pipelines: ['platform-web'],
+    }).pipelines[0]!.links.filter((l) => l.resource === `${STACK}/*` && l.principal === ROLE_ARN);
+  });
+}
+
+function expectDenyAndAllow(links: readonly ReportLink[], sid: string): void {
+  expect(links.length).toBeGreaterThan(0);
+  for (const l of links) {
+    expect(l.decision, l.id).toBe('ExplicitlyDenied');
+    // the explicit deny first, then the allow another value lacks
+    expect(
+      l.deniedBy.map((d) => [d.policyType, d.statement, d.explicit]),
+      l.id,
+    ).toEqual([
+      ['identity', sid, true],
+      ['identity', undefined, false],
+    ]);
+    expect(l.why, l.id).toContain(`statement \`${sid}\` explicitly denies`);
+    expect(l.why, l.id).toContain(`no identity policy of \`${ROLE_ARN}\` allows ${l.permission}`);
+    // narrowing the deny alone leaves the other value without an allow, and an allow alone
+    // cannot undo the deny: the fix does both
+    expect(l.fix, l.id).toMatch(
+      /^narrow the deny in identity policy `[^`]+` so it does not cover /,
+    );
+    expect(l.fix, l.id).toContain(`, and allow \`${l.permission}\``);
+  }
+}
+
+describe('a link denied implicitly for some values and explicitly for others', () => {
+  it('the request itself lacks an allow, a value the policies name meets a Deny', () => {
+    // the made-up id: no allow; the id the Deny names: denied explicitly
+    expectDenyAndAllow(
+      stackLinks({
+        Sid: 'DenyOneStack',
+        Effect: 'Deny',
+        Action: 'cloudformation:*',
+        Resource: `${STACK}/${ID}`,
+      }),
+      'DenyOneStack',
+    );
+  });
+
+  it('the request itself meets a Deny, another value only lacks an allow', () => {
+    // the made-up id (`0000…`) is denied explicitly; another (`ffff…`) lacks an allow
+    expectDenyAndAllow(
+      stackLinks({
+        Sid: 'DenySomeStacks',
+        Effect: 'Deny',
+        Action: 'cloudformation:*',
+        Resource: `${STACK}/0*`,
+      }),
+      'DenySomeStacks',
+    );
+  });
+
+  it('a key the input does not settle: absent, no Deny applies; with a time, one does', () => {
+    expectDenyAndAllow(
+      stackLinks({
+        Sid: 'DenyAfter2020',
+        Effect: 'Deny',
+        Action: 'cloudformation:*',
+        Resource: `${STACK}/*`,
+        Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+      }),
+      'DenyAfter2020',
+    );
+  });
+
+  it('a key the input does not settle: absent, a Deny applies; with some times, none does', () => {
+    expectDenyAndAllow(
+      stackLinks({
+        Sid: 'DenyBefore2020',
+        Effect: 'Deny',
+        Action: 'cloudformation:*',
+        Resource: `${STACK}/*`,
+        Condition: { DateLessThanIfExists: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+      }),
+      'DenyBefore2020',
+    );
+  });
+
+  it('with no Deny, every value lacks an allow: implicitly denied, fixed by an allow', () => {
+    const links = stackLinks({
+      Sid: 'DenyOtherStacks',
+      Effect: 'Deny',
+      Action: 'cloudformation:*',
+      Resource: 'arn:aws:cloudformation:us-east-1:111111111111:stack/other/*',
+    });
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('ImplicitlyDenied');
+      expect(
+        l.deniedBy.every((d) => !d.explicit),
+        l.id,
+      ).toBe(true);
+      expect(l.fix, l.id).not.toContain('narrow');
+    }
+  });
+});
+
+describe('a KMS grant where a value the input does not settle meets an explicit deny', () => {
+  const KMS_SCENARIO = 'fixtures/scenarios/codebuild-role-no-kms';
+  const KEY_FILE = '111111111111/us-east-1/kms/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e.json';
+  const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
+  const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
+
+  function decryptLinks(deny: Json | undefined): ReportLink[] {
+    return inScenarioCopy(KMS_SCENARIO, (dir) => {
+      editJson(join(dir, KEY_FILE), (doc) => {
+        doc['Grants'] = [
+          {
+            KeyId: KEY_ARN,
+            GrantId: 'g-1',
+            Name: 'build-decrypt',
+            IssuingAccount: 'arn:aws:iam::111111111111:root',
+            GranteePrincipal: BUILD_ROLE,
+            Operations: ['Decrypt'],
+          },
+        ];
+        if (!deny) return;
+        const policy = JSON.parse(doc['Policy'] as string) as { Statement: unknown[] };
+        policy.Statement.push(deny);
+        doc['Policy'] = JSON.stringify(policy);
+      });
+      return analyzeModel(loadSnapshot(dir))
+        .pipelines.flatMap((p) => p.links)
+        .filter((l) => l.permission === 'kms:Decrypt' && l.principal === BUILD_ROLE);
+    });
+  }
+
+  it('the grant allows the call when no deny applies (the base)', () => {
+    const links = decryptLinks(undefined);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.decision, l.id).toBe('Allowed');
+  });
+
+  it('a Deny on a key whose value is not settled: Unknown, not allowed by the grant', () => {
+    // absent, the Deny does not apply and the grant allows; with a time, the Deny applies, and
+    // no grant overrides an explicit deny
+    const links = decryptLinks({
+      Sid: 'NoBuildAfter2020',
+      Effect: 'Deny',
+      Principal: { AWS: BUILD_ROLE },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+    });
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).toContain('through grant `build-decrypt`');
+      expect(l.why, l.id).toContain('statement `NoBuildAfter2020` explicitly denies');
+    }
+  });
+});
