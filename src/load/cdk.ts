@@ -16,9 +16,9 @@ import {
   type StackSpec,
   type TemplateLoadOptions,
   type TemplateLoadResult,
+  valueShape,
 } from './stacks.js';
 import type { StackParameterInput } from './templateStack.js';
-import { placeholderOf } from '../model/placeholders.js';
 import { readJsonText } from './jsonFile.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -291,7 +291,6 @@ function readAssembly(
       }
     }
     const parameters = new Map<string, StackParameterInput>();
-    const unresolved: UnresolvedValueModel[] = [];
     const rawParams = props['parameters'];
     if (rawParams !== undefined && !isObject(rawParams)) {
       problem(
@@ -308,14 +307,12 @@ function readAssembly(
         continue;
       }
       // a value that is not one is unknown, never left out (the template's default would take
-      // its place)
+      // its place) nor a text that stands for it (`Fn::Equals` would decide on that text): the
+      // template reads it as an Unresolved value naming this place
       const pp = joinPointer(pointer, 'properties', 'parameters', k);
-      const placeholder = placeholderOf('name', `cdk-parameter|${file}#${pp}`, 'aws', '');
-      parameters.set(k, placeholder);
-      unresolved.push({
-        placeholder,
-        reason: `parameter \`${k.slice(0, 80)}\` of stack \`${shown}\` is not a string`,
-        location: { file, pointer: pp },
+      parameters.set(k, {
+        unknown: `parameter \`${k.slice(0, 80)}\` of stack \`${shown}\` is ${valueShape(v)}, not a string`,
+        at: { file, pointer: pp },
       });
       problem(
         pp,
@@ -340,7 +337,6 @@ function readAssembly(
       region,
       parameters,
       declaredIn: { file, pointer, accountKey: 'environment', regionKey: 'environment' },
-      ...(unresolved.length > 0 ? { unresolved } : {}),
     });
   }
 }

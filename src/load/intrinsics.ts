@@ -6,12 +6,23 @@
  */
 import { joinPointer } from '../problems.js';
 
-/** A value that cannot be known offline; `pointer` is the template element that needs it. */
+/**
+ * A value that cannot be known offline; `pointer` is the template element that needs it.
+ * `origin`: where the unknown value comes from when that is outside the template (a CDK
+ * manifest's or a stacks file's parameter value that is not a string), so the Unknown it makes
+ * names that place rather than the template's.
+ */
 export class Unresolved {
   constructor(
     readonly reason: string,
     readonly pointer: string,
+    readonly origin?: { readonly file: string; readonly pointer: string },
   ) {}
+
+  /** The same unknown value, needed at `pointer`: its reason and origin kept. */
+  at(pointer: string): Unresolved {
+    return pointer === this.pointer ? this : new Unresolved(this.reason, pointer, this.origin);
+  }
 }
 
 export function isUnresolved(x: unknown): x is Unresolved {

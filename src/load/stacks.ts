@@ -237,7 +237,7 @@ function checkStackReferences(
     const where = spec.declaredIn;
     if (!where) continue;
     for (const [name, given] of spec.parameters) {
-      if (typeof given === 'string') continue;
+      if (typeof given === 'string' || 'unknown' in given) continue;
       const at = (key: string): Pick<Problem, 'file' | 'pointer'> => ({
         file: where.file,
         pointer: joinPointer(where.pointer, 'parameters', name, key),
@@ -333,6 +333,13 @@ export function loadSingleTemplate(
   );
 }
 
+/** What a parameter value that cannot be read is, as a reason says it. */
+export function valueShape(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
 /** A stack name from a template path: the file name without its extension. */
 export function defaultStackName(path: string): string {
   const base = basename(path, extname(path)).replace(/\.template$/, '');
@@ -408,6 +415,7 @@ export function loadStacksFile(
         severity: 'warning',
       });
     }
+    const name = str('name') ?? defaultStackName(template);
     const parameters = new Map<string, StackParameterInput>();
     const params = entry['parameters'];
     if (params !== undefined && !isObject(params)) {
@@ -441,9 +449,15 @@ export function loadStacksFile(
       ) {
         parameters.set(k, { fromStack: v['fromStack'], resource: v['resource'] });
       } else {
+        // unknown, never left out (the template's default would take its place): the template
+        // reads it as an Unresolved value naming this place
+        parameters.set(k, {
+          unknown: `parameter \`${k.slice(0, 80)}\` of stack \`${name.slice(0, 80)}\` is ${Array.isArray(v) ? 'a list of other than strings' : valueShape(v)}, not a string, \`{fromStack, output}\` or \`{fromStack, resource}\``,
+          at: { file, pointer: pp },
+        });
         fail(
           pp,
-          'expected a string, `{fromStack, output}` or `{fromStack, resource}`',
+          'expected a string, `{fromStack, output}` or `{fromStack, resource}`: its value is unknown',
           'stacks.parameter.invalid',
         );
       }
@@ -452,7 +466,7 @@ export function loadStacksFile(
     specs.push({
       file: displayPath(templatePath),
       ...readTemplateFile(templatePath),
-      name: str('name') ?? defaultStackName(template),
+      name,
       account,
       region,
       parameters,

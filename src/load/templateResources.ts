@@ -275,6 +275,14 @@ export class ModelBuilder {
   // -------------------------------------------------------------------------------------------
   // helpers
 
+  /**
+   * Where an unknown value comes from: the manifest or stacks file that gives it (a parameter
+   * value that is not a string), or else the template element that needs it.
+   */
+  private origin(s: TemplateStack, u: Unresolved): Location {
+    return u.origin ? { file: u.origin.file, pointer: u.origin.pointer } : this.loc(s, u.pointer);
+  }
+
   loc(s: TemplateStack, pointer: string): Location {
     const pos = s.position(pointer);
     return pos
@@ -395,7 +403,7 @@ export class ModelBuilder {
       this.unresolved.set(placeholder, {
         placeholder,
         reason: u.reason,
-        location: this.loc(s, u.pointer),
+        location: this.origin(s, u),
       });
       if (report)
         s.problem(
@@ -436,7 +444,7 @@ export class ModelBuilder {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
-    if (isUnresolved(value)) return new Unresolved(value.reason, pointer);
+    if (isUnresolved(value)) return value.at(pointer);
     const shown =
       typeof value === 'string' || typeof value === 'number' ? `\`${value}\`` : describe(value);
     return new Unresolved(`${shown} is not a Boolean (true or false)`, pointer);
@@ -1000,7 +1008,7 @@ export class ModelBuilder {
     const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
     const pabAt = (...k: string[]): string =>
       joinPointer(r.pointer, 'Properties', 'PublicAccessBlockConfiguration', ...k);
-    if (isUnresolved(pab)) this.unsettledFlag(s, new Unresolved(pab.reason, pabAt()));
+    if (isUnresolved(pab)) this.unsettledFlag(s, pab.at(pabAt()));
     const bucket: Mutable<BucketModel> = {
       name,
       arn: `arn:${s.partition}:s3:::${name}`,
@@ -1769,7 +1777,7 @@ export class ModelBuilder {
     name: string,
     pointer: string,
   ): ActionModel {
-    const at = this.loc(s, u.pointer);
+    const at = this.origin(s, u);
     return unsettledAction(name, this.loc(s, pointer), unsettledText(at, u.reason));
   }
 

@@ -24,11 +24,17 @@ import {
 } from './templateNames.js';
 import type { ParsedTemplate, SourcePosition } from './templateParse.js';
 
-/** A parameter value from a stacks file: a literal, or a reference into another stack. */
+/**
+ * A parameter value from a stacks file or a CDK manifest: a literal, a reference into another
+ * stack, or a value that is given but cannot be read (not a string): unknown, because `unknown`,
+ * at `at` (the manifest or stacks file and the pointer of the value). Such a parameter is an
+ * Unresolved value naming that place, never the template's default nor a text that stands for it.
+ */
 export type StackParameterInput =
   | string
   | { readonly fromStack: string; readonly output: string }
-  | { readonly fromStack: string; readonly resource: string };
+  | { readonly fromStack: string; readonly resource: string }
+  | { readonly unknown: string; readonly at: { readonly file: string; readonly pointer: string } };
 
 /** What a stack needs from the other stacks of the same load. */
 export interface StackRegistry {
@@ -337,7 +343,7 @@ export class TemplateStack implements IntrinsicScope {
    * anchored at the element that uses it, in this template.
    */
   private anchor(v: unknown, pointer: string): unknown {
-    return v instanceof Unresolved && v.pointer !== pointer ? new Unresolved(v.reason, pointer) : v;
+    return v instanceof Unresolved ? v.at(pointer) : v;
   }
 
   ref(name: string, pointer: string): unknown {
@@ -536,7 +542,11 @@ export class TemplateStack implements IntrinsicScope {
     const type = typeof d['Type'] === 'string' ? d['Type'] : 'String';
     const given = this.options.parameters.get(name);
     let value: unknown;
-    if (given !== undefined) {
+    if (given !== undefined && typeof given !== 'string' && 'unknown' in given) {
+      // its value is unknown where it is given: the choices that depend on it (`Fn::Equals`,
+      // `Fn::If`, a resource's `Condition`) stay unknown, not decided on a stand-in text
+      return new Unresolved(given.unknown, dp, given.at);
+    } else if (given !== undefined) {
       value = typeof given === 'string' ? given : this.fromStack(given, dp);
     } else if (type.startsWith(SSM_VALUE)) {
       // the default of an SSM parameter type is the parameter's name, not its value
@@ -585,7 +595,10 @@ export class TemplateStack implements IntrinsicScope {
    * resource that is not there is an input error at the stacks file (loadStacks reports it); here
    * it is an Unresolved value.
    */
-  private fromStack(given: Exclude<StackParameterInput, string>, pointer: string): unknown {
+  private fromStack(
+    given: Exclude<StackParameterInput, string | { readonly unknown: string }>,
+    pointer: string,
+  ): unknown {
     const other = this.registry.stack(given.fromStack);
     if (!other) return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
     if ('output' in given) return other.output(given.output, pointer);

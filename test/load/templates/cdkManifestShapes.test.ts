@@ -112,7 +112,16 @@ describe('a cdk.out artifact of the wrong type or shape', () => {
     const { problems, model } = load({
       Tools: { ...STACK, properties: { ...STACK.properties, parameters: { ProdAccount: null } } },
     });
+    // the template's uses of the parameter say their value is unknown too
+    const use = '/Resources/PipelineV2/Properties/Stages/2/Actions/0';
     expect(problems).toEqual([
+      [
+        'warning',
+        'template.value.unresolved',
+        'Tools.template.json',
+        `${use}/Configuration/RoleArn/Fn::Sub`,
+      ],
+      ['warning', 'template.value.unresolved', 'Tools.template.json', `${use}/RoleArn/Fn::Sub`],
       [
         'error',
         'cdk.stack.invalid',
@@ -128,8 +137,7 @@ describe('a cdk.out artifact of the wrong type or shape', () => {
     const role = pipeline.stages[2]!.actions[0]!.roleArn!;
     expect(role).not.toContain('222222222222');
     expect(role).toMatch(/unresolved-[0-9a-f]{10}/);
-    const placeholder = /unresolved-[0-9a-f]{10}/.exec(role)![0];
-    expect(model.unresolved?.get(placeholder)?.location.pointer).toBe(
+    expect(model.unresolved?.get(role)?.location.pointer).toBe(
       '/artifacts/Tools/properties/parameters/ProdAccount',
     );
   });
