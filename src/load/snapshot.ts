@@ -8,7 +8,11 @@ import { sortProblems, type Problem } from '../problems.js';
 import { isAccountId, isRegionName, looksLikeRegionName } from '../model/arn.js';
 import type { AccountModel, Model, RegionModel } from '../model/types.js';
 import { hasEntry, isDirectory, listDir, reportWrongKind, sortedMap } from './snapshotFiles.js';
-import { loadIam } from './snapshotIam.js';
+import {
+  loadIam,
+  reportUnlistedManagedPolicies,
+  type UnlistedManagedPolicy,
+} from './snapshotIam.js';
 import { loadOrganization } from './snapshotOrganization.js';
 import { loadRegion } from './snapshotRegion.js';
 import { loadBuckets, reportBucketCopies } from './snapshotS3.js';
@@ -29,6 +33,8 @@ export function loadSnapshot(dir: string): Model {
   const entries = listDir(dir);
   const accounts = new Map<string, AccountModel>();
   const unknowns = new SnapshotUnknowns();
+  // AWS-managed policies an iam.json uses but does not list: settled once every account is read
+  const unlisted: UnlistedManagedPolicy[] = [];
   for (const e of entries) {
     if (e.isDir && looksLikeAccountId(e.name)) {
       // skipped like any unknown folder, but likely meant as an account: its pipelines and
@@ -42,10 +48,11 @@ export function loadSnapshot(dir: string): Model {
       });
     }
     if (!isAccountId(e.name)) continue;
-    if (e.isDir) accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns));
+    if (e.isDir) accounts.set(e.name, loadAccount(dir, e.name, problems, unknowns, unlisted));
     else reportWrongKind(problems, e.name, true, 'what the account holds');
   }
   reportBucketCopies(accounts, problems);
+  reportUnlistedManagedPolicies(accounts, unlisted, problems);
   const orgEntry = entries.find((e) => e.name === 'organization');
   if (orgEntry && !orgEntry.isDir) {
     // a file or a dangling link where the folder should be: there may be an organization, and
@@ -93,6 +100,7 @@ function loadAccount(
   account: string,
   problems: Problem[],
   unknowns: SnapshotUnknowns,
+  unlisted: UnlistedManagedPolicy[],
 ): AccountModel {
   const entries = listDir(join(root, account));
   // a folder where the contract names a file (or the other way round) is an input error naming
@@ -126,7 +134,7 @@ function loadAccount(
   }
   return {
     id: account,
-    iam: hasIam ? loadIam(root, account, problems) : undefined,
+    iam: hasIam ? loadIam(root, account, problems, unlisted) : undefined,
     buckets: hasS3 ? loadBuckets(root, account, problems) : new Map(),
     regions: sortedMap(regions),
   };

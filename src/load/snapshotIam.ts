@@ -5,6 +5,7 @@
  */
 import { joinPointer, type Problem } from '../problems.js';
 import type {
+  AccountModel,
   GroupModel,
   IamModel,
   InlinePolicyModel,
@@ -21,8 +22,30 @@ import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
 
-/** undefined when iam.json is absent (the caller checked) or unreadable (a problem says why). */
-export function loadIam(root: string, account: string, problems: Problem[]): IamModel | undefined {
+/**
+ * A managed policy that principals of `account` use but its iam.json does not list in
+ * `Policies`. `pointer` is at the first principal that uses it; `owners` names each one
+ * (`\`arn\``, with ` (as its permissions boundary)` for a boundary), in file order.
+ */
+export interface UnlistedManagedPolicy {
+  readonly account: string;
+  readonly arn: string;
+  readonly file: string;
+  readonly pointer: string;
+  readonly owners: string[];
+}
+
+/**
+ * undefined when iam.json is absent (the caller checked) or unreadable (a problem says why).
+ * AWS-managed policies used but not listed are added to `unlisted` when given (the caller then
+ * calls reportUnlistedManagedPolicies once every account is read), else reported as unknown.
+ */
+export function loadIam(
+  root: string,
+  account: string,
+  problems: Problem[],
+  unlisted?: UnlistedManagedPolicy[],
+): IamModel | undefined {
   const file = snapshotPath.iam(account);
   const raw = readJson(root, file, problems);
   if (!raw) return undefined;
@@ -105,32 +128,39 @@ export function loadIam(root: string, account: string, problems: Problem[]): Iam
     });
   }
 
-  // Attached but not listed: unknown input, never an empty policy (snapshot-format.md).
-  const reported = new Set<string>();
+  // Attached but not listed: unknown input, never an empty policy (snapshot-format.md). One
+  // problem per policy, naming every principal that uses it. An AWS-managed one may be in
+  // another account's iam.json: the caller settles it once every account is read
+  const attached = new Map<string, UnlistedManagedPolicy>();
   const checkAttached = (
     arns: readonly string[],
     owner: { location: { pointer: string }; arn: string },
+    boundary = false,
   ): void => {
     for (const arn of arns) {
-      if (policies.has(arn) || reported.has(arn)) continue;
-      reported.add(arn);
-      r.report(
-        owner.location.pointer,
-        `managed policy \`${arn}\` is attached to \`${owner.arn}\` but not in \`Policies\`: its permissions are unknown`,
-        'snapshot.iam.managed-policy-missing',
-        'warning',
-      );
+      if (policies.has(arn)) continue;
+      let u = attached.get(arn);
+      if (!u) {
+        u = { account, arn, file, pointer: owner.location.pointer, owners: [] };
+        attached.set(arn, u);
+      }
+      const name = boundary ? `\`${owner.arn}\` (as its permissions boundary)` : `\`${owner.arn}\``;
+      if (!u.owners.includes(name)) u.owners.push(name);
     }
   };
   for (const role of roles.values()) {
     checkAttached(role.managedPolicyArns, role);
-    if (role.boundaryArn !== undefined) checkAttached([role.boundaryArn], role);
+    if (role.boundaryArn !== undefined) checkAttached([role.boundaryArn], role, true);
   }
   for (const user of users.values()) {
     checkAttached(user.managedPolicyArns, user);
-    if (user.boundaryArn !== undefined) checkAttached([user.boundaryArn], user);
+    if (user.boundaryArn !== undefined) checkAttached([user.boundaryArn], user, true);
   }
   for (const group of groups.values()) checkAttached(group.managedPolicyArns, group);
+  for (const u of attached.values()) {
+    if (unlisted && parseArn(u.arn)?.account === 'aws') unlisted.push(u);
+    else reportUnlisted(problems, u, undefined);
+  }
 
   // the API says `IsTruncated` and gives a `Marker`; the AWS CLI pages through them unless told
   // `--no-paginate`, and writes `NextToken` when `--max-items` cuts the output
@@ -151,6 +181,61 @@ export function loadIam(root: string, account: string, problems: Problem[]): Iam
     truncated,
     location: { file, pointer: '' },
   };
+}
+
+/** How many principals a problem names before `and N more`. */
+const OWNERS_SHOWN = 5;
+
+/**
+ * An AWS-managed policy is the same document in every account (its ARN has no account), so one
+ * that an iam.json does not list is read from the first account (by id) whose iam.json lists it,
+ * as model/queries.ts findManagedPolicy does: a warning that says where its document comes from.
+ * Listed nowhere, or listed without a known document: its permissions are unknown.
+ */
+export function reportUnlistedManagedPolicies(
+  accounts: ReadonlyMap<string, AccountModel>,
+  unlisted: readonly UnlistedManagedPolicy[],
+  problems: Problem[],
+): void {
+  if (unlisted.length === 0) return;
+  const ids = [...accounts.keys()].sort();
+  for (const u of unlisted) {
+    let copy: ManagedPolicyModel | undefined;
+    for (const id of ids) {
+      copy = accounts.get(id)?.iam?.policies.get(u.arn);
+      if (copy) break;
+    }
+    reportUnlisted(problems, u, copy);
+  }
+}
+
+function reportUnlisted(
+  problems: Problem[],
+  u: UnlistedManagedPolicy,
+  copy: ManagedPolicyModel | undefined,
+): void {
+  const sorted = [...u.owners].sort();
+  const more = sorted.length - OWNERS_SHOWN;
+  const owners =
+    more > 0
+      ? `${sorted.slice(0, OWNERS_SHOWN).join(', ')} and ${more} more`
+      : sorted.length > 1
+        ? `${sorted.slice(0, -1).join(', ')} and ${sorted[sorted.length - 1]!}`
+        : sorted.join('');
+  const head = `managed policy \`${u.arn}\` is attached to ${owners} but not in \`Policies\``;
+  const at = copy && `${copy.location.file}#${copy.location.pointer}`;
+  const borrowed = copy?.policy !== undefined;
+  problems.push({
+    file: u.file,
+    pointer: u.pointer,
+    message: borrowed
+      ? `${head}: the document of this AWS-managed policy is read from \`${at!}\`, where another account lists it`
+      : copy
+        ? `${head}, and its copy at \`${at!}\` has no known document: its permissions are unknown`
+        : `${head}: its permissions are unknown`,
+    id: borrowed ? 'snapshot.iam.managed-policy-borrowed' : 'snapshot.iam.managed-policy-missing',
+    severity: 'warning',
+  });
 }
 
 function readRole(

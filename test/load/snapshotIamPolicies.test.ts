@@ -1,0 +1,190 @@
+/**
+ * What iam.json says about managed policies it does not hold in full: an AWS-managed policy
+ * another account's iam.json lists is read from there (a warning says where, and its permissions
+ * are not called unknown), one listed nowhere is unknown; one problem per policy names every
+ * principal that uses it.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { Model } from '../../src/model/types.js';
+import type { Problem } from '../../src/problems.js';
+import type { ReportLink } from '../../src/report/types.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PASS = 'fixtures/scenarios/pass-cross-account';
+const TOOLS_IAM = '111111111111/iam.json';
+const PROD_IAM = '222222222222/iam.json';
+const DEPLOY_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
+const CFN_ROLE = 'arn:aws:iam::222222222222:role/orders-api-cfn-exec';
+const MANAGED = 'arn:aws:iam::aws:policy/ExampleDenyGetObject';
+
+function edit(dir: string, file: string, change: (d: Json) => void): void {
+  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
+  change(doc);
+  writeFileSync(join(dir, file), JSON.stringify(doc, null, 2));
+}
+
+function load(change: (dir: string) => void): Model {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-iam-policies-'));
+  cpSync(PASS, dir, { recursive: true });
+  change(dir);
+  return loadSnapshot(dir);
+}
+
+/** A managed policy entry as get-account-authorization-details writes it. */
+function managed(arn: string, statement: Json, defaultVersionId = 'v1', versions = ['v1']): Json {
+  return {
+    PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
+    Arn: arn,
+    Path: '/',
+    DefaultVersionId: defaultVersionId,
+    PolicyVersionList: versions.map((v) => ({
+      VersionId: v,
+      IsDefaultVersion: v === defaultVersionId,
+      Document: { Version: '2012-10-17', Statement: [statement] },
+    })),
+  };
+}
+
+const DENY_GET_OBJECT = { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' };
+
+function attach(doc: Json, roleIndex: number, arn: string): void {
+  const role = doc['RoleDetailList'][roleIndex];
+  role.AttachedManagedPolicies = [
+    ...(role.AttachedManagedPolicies ?? []),
+    { PolicyName: arn.slice(arn.lastIndexOf('/') + 1), PolicyArn: arn },
+  ];
+}
+
+const iamProblems = (m: Model): Problem[] =>
+  m.problems.filter((p) => p.id.startsWith('snapshot.iam.'));
+const deployLinks = (m: Model): readonly ReportLink[] =>
+  analyzeModel(m).pipelines[0]!.links.filter(
+    (l) => l.principal === DEPLOY_ROLE && l.permission === 's3:GetObject',
+  );
+
+describe('an AWS-managed policy attached in one account and listed in another', () => {
+  it('reads its document from the other account, with a warning that says where, not that it is unknown', () => {
+    const model = load((dir) => {
+      edit(dir, TOOLS_IAM, (d) => {
+        d['Policies'].push(managed(MANAGED, DENY_GET_OBJECT));
+      });
+      edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED));
+    });
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/RoleDetailList/0',
+        message: `managed policy \`${MANAGED}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`: the document of this AWS-managed policy is read from \`${TOOLS_IAM}#/Policies/0\`, where another account lists it`,
+        id: 'snapshot.iam.managed-policy-borrowed',
+        severity: 'warning',
+      },
+    ]);
+    // the borrowed deny decides the link: the document is known
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('ExplicitlyDenied');
+      expect(l.missing ?? []).toEqual([]);
+    }
+  });
+
+  it('still says its permissions are unknown when no account lists it', () => {
+    const model = load((dir) => edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED)));
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/RoleDetailList/0',
+        message: `managed policy \`${MANAGED}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`: its permissions are unknown`,
+        id: 'snapshot.iam.managed-policy-missing',
+        severity: 'warning',
+      },
+    ]);
+    for (const l of deployLinks(model)) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([MANAGED]);
+    }
+  });
+
+  it('says its permissions are unknown when the account that lists it has no known document', () => {
+    const model = load((dir) => {
+      edit(dir, TOOLS_IAM, (d) => {
+        d['Policies'].push(managed(MANAGED, DENY_GET_OBJECT, 'v2', ['v1']));
+      });
+      edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED));
+    });
+    expect(iamProblems(model).map((p) => [p.file, p.pointer, p.id, p.message])).toEqual([
+      [
+        TOOLS_IAM,
+        '/Policies/0',
+        'snapshot.iam.default-version-missing',
+        `managed policy \`${MANAGED}\` has no default version in \`PolicyVersionList\`: its permissions are unknown`,
+      ],
+      [
+        PROD_IAM,
+        '/RoleDetailList/0',
+        'snapshot.iam.managed-policy-missing',
+        `managed policy \`${MANAGED}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`, and its copy at \`${TOOLS_IAM}#/Policies/0\` has no known document: its permissions are unknown`,
+      ],
+    ]);
+    for (const l of deployLinks(model)) expect(l.decision).toBe('Unknown');
+  });
+});
+
+describe('a managed policy that several principals use but iam.json does not list', () => {
+  const LOCAL = 'arn:aws:iam::222222222222:policy/gone';
+
+  it('is one warning naming every principal, sorted', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        attach(d, 0, LOCAL);
+        attach(d, 1, LOCAL);
+        d['RoleDetailList'][1].PermissionsBoundary = {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: LOCAL,
+        };
+      }),
+    );
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/RoleDetailList/0',
+        message: `managed policy \`${LOCAL}\` is attached to \`${CFN_ROLE}\`, \`${CFN_ROLE}\` (as its permissions boundary) and \`${DEPLOY_ROLE}\` but not in \`Policies\`: its permissions are unknown`,
+        id: 'snapshot.iam.managed-policy-missing',
+        severity: 'warning',
+      },
+    ]);
+  });
+
+  it('names the first five principals and how many more', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        const template = d['RoleDetailList'][0];
+        for (const n of [7, 3, 5, 1, 6, 2, 4]) {
+          d['RoleDetailList'].push({
+            ...template,
+            RoleName: `role-${n}`,
+            RoleId: `AROAEXAMPLEROLE000${n}`,
+            Arn: `arn:aws:iam::222222222222:role/role-${n}`,
+            AttachedManagedPolicies: [{ PolicyName: 'gone', PolicyArn: LOCAL }],
+          });
+        }
+      }),
+    );
+    const role = (n: number): string => `\`arn:aws:iam::222222222222:role/role-${n}\``;
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/RoleDetailList/2',
+        message: `managed policy \`${LOCAL}\` is attached to ${[1, 2, 3, 4, 5].map(role).join(', ')} and 2 more but not in \`Policies\`: its permissions are unknown`,
+        id: 'snapshot.iam.managed-policy-missing',
+        severity: 'warning',
+      },
+    ]);
+  });
+});
