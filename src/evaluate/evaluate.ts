@@ -266,6 +266,34 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
   }
 
+  // keys AWS always sets for this caller that the evaluator cannot fill in (the time, the
+  // session's issue time): a policy that tests one is evaluated with it absent, and says so
+  // a role calls only through a session: its requests carry temporary credentials too
+  const unfilled =
+    principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated'
+      ? ALWAYS_TEMPORARY
+      : ALWAYS;
+  if (
+    !isService &&
+    (identity.some((l) => readsKeyOf(l, unfilled)) ||
+      (resourcePolicy !== undefined && readsKeyOf(resourcePolicy, unfilled)) ||
+      (boundary !== undefined && readsKeyOf(boundary, unfilled)) ||
+      (session !== undefined && readsKeyOf(session, unfilled)) ||
+      (useScps && scpLevels.some((lv) => lv.some((l) => readsKeyOf(l, unfilled)))) ||
+      (useRcps && rcpLevels.some((lv) => lv.some((l) => readsKeyOf(l, unfilled)))))
+  ) {
+    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
+    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
+    if (boundary) used.push(['/permissionBoundary', boundary]);
+    if (session) used.push(['/sessionPolicy', session]);
+    if (useScps)
+      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+    if (useRcps)
+      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+    for (const [key, where] of keyUses(used, prepared.actionLower, unfilled))
+      if (!requestGivesKey(request.context, key)) problems.push(unfilledKeyWarning(key, where));
+  }
+
   // allows are collected per policy type, so the decision below reads them without filtering
   const identityAllows: Hit[] = [];
   const boundaryAllows: Hit[] = [];
@@ -578,6 +606,88 @@ function principalArnUse(
 }
 
 const PRINCIPAL_ARN = 'aws:principalarn';
+
+/**
+ * Keys AWS puts in the context of every signed request, whose value no request file implies:
+ * `aws:CurrentTime`, `aws:EpochTime` and `aws:SecureTransport`; with temporary credentials (a
+ * role session, a federated user) also `aws:TokenIssueTime`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
+ * "Availability"). The names, as AWS writes them, by lower-cased key.
+ */
+const ALWAYS: ReadonlyMap<string, string> = new Map([
+  ['aws:currenttime', 'aws:CurrentTime'],
+  ['aws:epochtime', 'aws:EpochTime'],
+  ['aws:securetransport', 'aws:SecureTransport'],
+]);
+const ALWAYS_TEMPORARY: ReadonlyMap<string, string> = new Map([
+  ...ALWAYS,
+  ['aws:tokenissuetime', 'aws:TokenIssueTime'],
+]);
+
+/** Whether any statement of the policy tests one of `keys` (memoised per document). */
+function readsKeyOf(labeled: Labeled, keys: ReadonlyMap<string, string>): boolean {
+  const input = labeled.input;
+  let hit = input.readsAlwaysKey;
+  if (hit === undefined) {
+    hit = labeled.policy.statements.some((st) =>
+      st.conditions.some(
+        (c) =>
+          ALWAYS_TEMPORARY.has(c.keyLower) ||
+          (c.templates?.some((t) => t !== undefined && readsAnyOf(t, ALWAYS_TEMPORARY)) ?? false),
+      ),
+    );
+    input.readsAlwaysKey = hit;
+  }
+  // the memo covers the larger set: check the caller's keys only when it is true
+  return hit && (keys === ALWAYS_TEMPORARY || keyUses([['', labeled]], undefined, keys).size > 0);
+}
+
+function readsAnyOf(t: Template, keys: ReadonlyMap<string, string>): boolean {
+  return t.parts.some((part) => part.kind === 'var' && keys.has(part.key));
+}
+
+/**
+ * The first place each of `keys` is tested by a statement of `used` whose Action matches
+ * `actionLower` (every statement when undefined), as a request pointer.
+ */
+function keyUses(
+  used: readonly (readonly [string, Labeled])[],
+  actionLower: string | undefined,
+  keys: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [base, labeled] of used) {
+    const statements =
+      actionLower === undefined
+        ? labeled.policy.statements
+        : actionEntry(labeled, actionLower).base.map((c) => c.statement);
+    for (const st of statements)
+      for (const cond of st.conditions) {
+        if (keys.has(cond.keyLower) && !out.has(cond.keyLower))
+          out.set(cond.keyLower, base + cond.pointer);
+        for (const t of cond.templates ?? [])
+          if (t !== undefined)
+            for (const part of t.parts)
+              if (part.kind === 'var' && keys.has(part.key) && !out.has(part.key))
+                out.set(part.key, base + cond.pointer);
+      }
+  }
+  return out;
+}
+
+function unfilledKeyWarning(keyLower: string, where: string): Problem {
+  const name = ALWAYS_TEMPORARY.get(keyLower)!;
+  const when =
+    keyLower === 'aws:tokenissuetime'
+      ? 'on every request made with temporary credentials (a role, a federated user)'
+      : 'on every request';
+  return {
+    pointer: where,
+    message: `\`${where}\` tests \`${name}\`, which AWS sets ${when}, and the request gives none: it was evaluated as absent; give it in \`context\``,
+    id: 'request.context.key-unfilled',
+    severity: 'warning',
+  };
+}
 
 const READS_PRINCIPAL_ARN = new WeakMap<CompiledPolicy, boolean>();
 

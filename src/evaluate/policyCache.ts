@@ -68,6 +68,11 @@ export interface CompiledInput {
   last: Labeled | undefined;
   /** one candidate per statement of the policy, made on first use */
   candidates: readonly Candidate[] | undefined;
+  /**
+   * whether a statement tests a key AWS always sets and no request implies (evaluate.ts
+   * ALWAYS_TEMPORARY), made on first use
+   */
+  readsAlwaysKey: boolean | undefined;
   /** the action of the last request on this document, and its index entry */
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
@@ -172,6 +177,7 @@ function newInput(
     byAction: new Map(),
     last: undefined,
     candidates: undefined,
+    readsAlwaysKey: undefined,
     lastAction: undefined,
     lastEntry: undefined,
   };

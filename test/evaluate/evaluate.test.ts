@@ -1011,3 +1011,70 @@ describe('KMS actions without a key', () => {
     ).toBe('ImplicitlyDenied');
   });
 });
+
+describe('keys AWS always sets that the request does not give', () => {
+  const full = doc(allow('*'));
+  const revoke = deny('*', '*', {
+    Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' } },
+  });
+  const ids = (r: { problems: readonly { id: string; pointer: string }[] }) =>
+    r.problems.filter((p) => p.id === 'request.context.key-unfilled');
+  it('a session: aws:TokenIssueTime is evaluated as absent, and a warning names the statement', () => {
+    const r = run({ principal: SESSION, identityPolicies: [doc(allow('*'), revoke)] });
+    expect(r.decision).toBe('Allowed');
+    expect(ids(r)).toEqual([
+      expect.objectContaining({
+        pointer: '/identityPolicies/0/Statement/1/Condition/DateLessThan/aws:TokenIssueTime',
+        severity: 'warning',
+      }),
+    ]);
+    expect(ids(r)[0]!.message).toContain('aws:TokenIssueTime');
+    // given in the context (any case of the key): decided on it, no warning
+    const given = run({
+      principal: SESSION,
+      identityPolicies: [doc(allow('*'), revoke)],
+      context: { 'AWS:tokenIssueTime': '2025-06-01T00:00:00Z' },
+    });
+    expect(given.decision).toBe('ExplicitlyDenied');
+    expect(ids(given)).toEqual([]);
+  });
+  it('aws:CurrentTime, aws:EpochTime and aws:SecureTransport for any IAM principal, in any applicable policy', () => {
+    const secure = doc(
+      allow('*'),
+      deny('*', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const timed = doc(
+      allow('*', '*', {
+        Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+      }),
+    );
+    const r = run({
+      principal: USER,
+      identityPolicies: [full],
+      scps: [[secure]],
+      permissionBoundary: timed,
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(
+      ids(r)
+        .map((p) => p.pointer)
+        .sort(),
+    ).toEqual([
+      '/permissionBoundary/Statement/0/Condition/DateGreaterThan/aws:CurrentTime',
+      '/scps/0/0/Statement/1/Condition/Bool/aws:SecureTransport',
+    ]);
+    // a user's long-term keys carry no aws:TokenIssueTime: nothing to warn about
+    expect(ids(run({ principal: USER, identityPolicies: [doc(allow('*'), revoke)] }))).toEqual([]);
+  });
+  it('only statements for the action count, and policies that do not apply are not read', () => {
+    const other = doc(
+      allow('*'),
+      deny('sqs:*', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    expect(ids(run({ principal: SESSION, identityPolicies: [other] }))).toEqual([]);
+    const slr = `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`;
+    const scp = doc(allow('*'), revoke);
+    expect(ids(run({ principal: slr, identityPolicies: [full], scps: [[scp]] }))).toEqual([]);
+    expect(ids(run({ principal: ROLE, identityPolicies: [full], scps: [[scp]] }))).toHaveLength(1);
+  });
+});
