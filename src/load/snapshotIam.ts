@@ -352,9 +352,13 @@ function readManagedPolicy(
   const defaultVersionId = r.optString(o, 'DefaultVersionId', pointer);
   let policy;
   let found: Location | undefined;
+  // where `DefaultVersionId` is in the list, when it is
+  let named: Location | undefined;
   for (const v of r.objectList(o, 'PolicyVersionList', pointer)) {
     const isDefault = r.optBool(v.value, 'IsDefaultVersion', v.pointer);
     const versionId = r.optString(v.value, 'VersionId', v.pointer);
+    if (versionId !== undefined && versionId === defaultVersionId)
+      named ??= { file: r.file, pointer: v.pointer };
     // IsDefaultVersion is authoritative; DefaultVersionId is the fallback for hand-made files
     if (
       isDefault !== true &&
@@ -381,10 +385,26 @@ function readManagedPolicy(
       problems,
     );
   }
-  if (!found) {
+  // the policy is listed; it is the document in force that is unknown, and the message says
+  // which version that is when `DefaultVersionId` names it
+  if (!found && defaultVersionId !== undefined && !named) {
+    r.report(
+      joinPointer(pointer, 'DefaultVersionId'),
+      `the default version \`${defaultVersionId}\` of managed policy \`${arn}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
+      'snapshot.iam.default-version-missing',
+      'warning',
+    );
+  } else if (!found && named) {
+    r.report(
+      joinPointer(named.pointer, 'IsDefaultVersion'),
+      `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\`, but \`PolicyVersionList\` marks it as not the default: which document is in force, and so its permissions, are unknown`,
+      'snapshot.iam.default-version-missing',
+      'warning',
+    );
+  } else if (!found) {
     r.report(
       pointer,
-      `managed policy \`${arn}\` has no default version in \`PolicyVersionList\`: its permissions are unknown`,
+      `managed policy \`${arn}\` has no \`DefaultVersionId\` and no version in \`PolicyVersionList\` marked \`IsDefaultVersion\`: its document, and so its permissions, are unknown`,
       'snapshot.iam.default-version-missing',
       'warning',
     );

@@ -391,7 +391,7 @@ describe('loadSnapshot: two-account snapshot', () => {
 describe('loadSnapshot: broken snapshot', () => {
   it('reports every problem with its file, pointer and id, and keeps going', () => {
     expect(broken.problems.map(brief)).toEqual([
-      `warning ${BAD}/iam.json#/Policies/0 snapshot.iam.default-version-missing`,
+      `warning ${BAD}/iam.json#/Policies/0/DefaultVersionId snapshot.iam.default-version-missing`,
       `warning ${BAD}/iam.json#/RoleDetailList/0 snapshot.iam.managed-policy-missing`,
       `warning ${BAD}/iam.json#/RoleDetailList/0 snapshot.iam.managed-policy-missing`,
       `error ${BAD}/iam.json#/RoleDetailList/0/RolePolicyList/1/PolicyDocument policy.json.invalid`,

@@ -2,7 +2,9 @@
  * What iam.json says about managed policies it does not hold in full: an AWS-managed policy
  * another account's iam.json lists is read from there (a warning says where, and its permissions
  * are not called unknown), one listed nowhere is unknown; one problem per policy names every
- * principal that uses it.
+ * principal that uses it; a `DefaultVersionId` whose version is not in `PolicyVersionList` is
+ * reported as that version's document missing, not the policy, and what depends on it stays
+ * Unknown.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,9 +123,9 @@ describe('an AWS-managed policy attached in one account and listed in another', 
     expect(iamProblems(model).map((p) => [p.file, p.pointer, p.id, p.message])).toEqual([
       [
         TOOLS_IAM,
-        '/Policies/0',
+        '/Policies/0/DefaultVersionId',
         'snapshot.iam.default-version-missing',
-        `managed policy \`${MANAGED}\` has no default version in \`PolicyVersionList\`: its permissions are unknown`,
+        `the default version \`v2\` of managed policy \`${MANAGED}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
       ],
       [
         PROD_IAM,
@@ -183,6 +185,62 @@ describe('a managed policy that several principals use but iam.json does not lis
         pointer: '/RoleDetailList/2',
         message: `managed policy \`${LOCAL}\` is attached to ${[1, 2, 3, 4, 5].map(role).join(', ')} and 2 more but not in \`Policies\`: its permissions are unknown`,
         id: 'snapshot.iam.managed-policy-missing',
+        severity: 'warning',
+      },
+    ]);
+  });
+});
+
+describe('a managed policy whose default version is not in its PolicyVersionList', () => {
+  const LOCAL = 'arn:aws:iam::222222222222:policy/deploy-extra';
+  const ALLOW_ALL = { Effect: 'Allow', Action: '*', Resource: '*' };
+
+  it('reports the default version document missing, naming the version and the policy, and leaves the links Unknown', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        d['Policies'].push(managed(LOCAL, ALLOW_ALL, 'v3', ['v1', 'v2']));
+        attach(d, 0, LOCAL);
+      }),
+    );
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/Policies/0/DefaultVersionId',
+        message: `the default version \`v3\` of managed policy \`${LOCAL}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
+        id: 'snapshot.iam.default-version-missing',
+        severity: 'warning',
+      },
+    ]);
+    // the policy is listed: no warning that it is not in `Policies`
+    expect(model.accounts.get('222222222222')!.iam!.policies.get(LOCAL)).toMatchObject({
+      defaultVersionId: 'v3',
+      policy: undefined,
+    });
+    const links = analyzeModel(model).pipelines[0]!.links.filter(
+      (l) => l.principal === DEPLOY_ROLE,
+    );
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      if (l.decision === 'ExplicitlyDenied') continue;
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toContain(LOCAL);
+    }
+  });
+
+  it('says so when DefaultVersionId names a version the list marks as not the default', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        const p = managed(LOCAL, ALLOW_ALL, 'v2', ['v1', 'v2']);
+        p['PolicyVersionList'][1].IsDefaultVersion = false;
+        d['Policies'].push(p);
+      }),
+    );
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/Policies/0/PolicyVersionList/1/IsDefaultVersion',
+        message: `\`DefaultVersionId\` of managed policy \`${LOCAL}\` names version \`v2\`, but \`PolicyVersionList\` marks it as not the default: which document is in force, and so its permissions, are unknown`,
+        id: 'snapshot.iam.default-version-missing',
         severity: 'warning',
       },
     ]);
