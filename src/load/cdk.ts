@@ -336,7 +336,13 @@ function readAssembly(
       account,
       region,
       parameters,
-      declaredIn: { file, pointer, accountKey: 'environment', regionKey: 'environment' },
+      declaredIn: {
+        file,
+        pointer,
+        accountKey: 'environment',
+        regionKey: 'environment',
+        parametersPointer: joinPointer(pointer, 'properties', 'parameters'),
+      },
     });
   }
 }

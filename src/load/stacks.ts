@@ -81,6 +81,8 @@ export interface StackSpec {
     /** the key that holds the account and region under `pointer` (default `account`, `region`) */
     readonly accountKey?: string;
     readonly regionKey?: string;
+    /** the pointer of the parameter values (default `parameters` under `pointer`) */
+    readonly parametersPointer?: string;
   };
   /**
    * what `account` or `region` stands for when it is a placeholder (src/model/placeholders.ts):
@@ -200,7 +202,7 @@ export function loadStacks(
         ...(where
           ? {
               parameterFile: where.file,
-              parameterPointer: joinPointer(where.pointer, 'parameters'),
+              parameterPointer: where.parametersPointer ?? joinPointer(where.pointer, 'parameters'),
             }
           : {}),
       },

@@ -142,6 +142,21 @@ describe('a cdk.out artifact of the wrong type or shape', () => {
     );
   });
 
+  it('a stack parameter the template does not declare is a warning at its manifest pointer', () => {
+    const { problems, messages } = load({
+      Tools: { ...STACK, properties: { ...STACK.properties, parameters: { Nope: 'x' } } },
+    });
+    expect(problems).toEqual([
+      [
+        'warning',
+        'stacks.parameter.unknown',
+        'manifest.json',
+        '/artifacts/Tools/properties/parameters/Nope',
+      ],
+    ]);
+    expect(messages[0]).toContain('declares no parameter `Nope`');
+  });
+
   it('a stackName that is not a string is an error', () => {
     const { problems } = load({
       Tools: { ...STACK, properties: { ...STACK.properties, stackName: ['x'] } },
