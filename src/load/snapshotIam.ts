@@ -17,6 +17,7 @@ import type {
 import { parseArn } from '../model/arn.js';
 import { LIST_MISSING_PROBLEM } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
+import { NAME_INVALID, ROLE_NAME, invalidName } from './awsNames.js';
 import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
@@ -248,6 +249,13 @@ function readRole(
   const arn = r.reqString(o, 'Arn', pointer);
   const name = r.reqString(o, 'RoleName', pointer);
   if (arn === undefined || name === undefined) return undefined;
+  // a name IAM could not have produced: the role is not read, so a lookup of a role of the
+  // account is unknown, not absent (awsNames.ts)
+  const badName = invalidName(name, ROLE_NAME);
+  if (badName !== undefined) {
+    r.report(joinPointer(pointer, 'RoleName'), `${badName}: the role is not read`, NAME_INVALID);
+    return undefined;
+  }
   const path = r.optString(o, 'Path', pointer) ?? '/';
   let trustPolicy;
   if (o['AssumeRolePolicyDocument'] === undefined || o['AssumeRolePolicyDocument'] === null) {

@@ -46,6 +46,7 @@ import type {
   SnsTopicModel,
   StageModel,
 } from '../model/types.js';
+import { CODEBUILD_PROJECT_NAME, NAME_INVALID, PIPELINE_NAME, invalidName } from './awsNames.js';
 import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
 import {
   hasEntry,
@@ -307,7 +308,14 @@ function loadPipeline(
   const p = r.reqObject(doc, 'pipeline', '');
   if (!p) return undefined;
   const base = '/pipeline';
-  const name = r.reqString(p, 'name', base) ?? fileName;
+  const named = r.reqString(p, 'name', base);
+  // a name AWS could not have produced: the file is not a pipeline of the account (awsNames.ts)
+  const badName = named === undefined ? undefined : invalidName(named, PIPELINE_NAME);
+  if (badName !== undefined) {
+    r.report(joinPointer(base, 'name'), `${badName}: the pipeline is not analyzed`, NAME_INVALID);
+    return undefined;
+  }
+  const name = named ?? fileName;
   // the ARN is the pipeline's name in the account and region of its folder: EventBridge targets,
   // baseline entries, --pipeline and supplied artifacts match it. A `metadata.pipelineArn` that
   // says otherwise (a file copied from another pipeline keeps the original's) is not used: a
@@ -740,6 +748,13 @@ function readProject(
 ): CodeBuildProjectModel | undefined {
   const name = r.reqString(o, 'name', pointer);
   if (name === undefined) return undefined;
+  // a name CodeBuild could not have produced: the project is not read, so what uses it is
+  // unknown (awsNames.ts)
+  const badName = invalidName(name, CODEBUILD_PROJECT_NAME);
+  if (badName !== undefined) {
+    r.report(joinPointer(pointer, 'name'), `${badName}: the project is not read`, NAME_INVALID);
+    return undefined;
+  }
   const sub = (key: string): { o: JsonObject; p: string } | undefined => {
     const v = r.optObject(o, key, pointer);
     return v ? { o: v, p: joinPointer(pointer, key) } : undefined;

@@ -1,0 +1,86 @@
+/**
+ * The names AWS can give a pipeline, a role and a CodeBuild project: a name past AWS's documented
+ * length or outside its characters is not what the AWS CLI returns, so the item that bears it is
+ * an input error, never analyzed under a name AWS could not have produced (a 1 MB pipeline name
+ * made a 114 MB report). The messages never repeat a long name in full.
+ */
+
+/** The problem id of a name AWS could not have produced (an error: the CLI exits 2). */
+export const NAME_INVALID = 'snapshot.name.invalid';
+
+export interface NameRule {
+  /** what the name names, in words: `pipeline`, `role`, `codebuild project` */
+  readonly what: string;
+  /** the service that sets the limits, for the message */
+  readonly service: string;
+  readonly min: number;
+  readonly max: number;
+  /** the whole name must match (anchored) */
+  readonly pattern: RegExp;
+  /** the characters allowed, in words */
+  readonly allowed: string;
+}
+
+/**
+ * CodePipeline `PipelineDeclaration.name`: 1 to 100 characters of `[A-Za-z0-9.@\-_]+`
+ * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html).
+ */
+export const PIPELINE_NAME: NameRule = {
+  what: 'pipeline name',
+  service: 'CodePipeline',
+  min: 1,
+  max: 100,
+  pattern: /^[A-Za-z0-9.@_-]+$/,
+  allowed: 'letters, digits and `.@-_`',
+};
+
+/**
+ * IAM `Role.RoleName`: 1 to 64 characters of `[\w+=,.@-]+` (`\w` is `[A-Za-z0-9_]`); the path is
+ * a separate field (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names).
+ */
+export const ROLE_NAME: NameRule = {
+  what: 'role name',
+  service: 'IAM',
+  min: 1,
+  max: 64,
+  pattern: /^[A-Za-z0-9_+=,.@-]+$/,
+  allowed: 'letters, digits and `_+=,.@-`',
+};
+
+/**
+ * CodeBuild `Project.name`: 2 to 255 characters of `[A-Za-z0-9][A-Za-z0-9\-_]{1,254}`
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html#CodeBuild-CreateProject-request-name).
+ */
+export const CODEBUILD_PROJECT_NAME: NameRule = {
+  what: 'codebuild project name',
+  service: 'CodeBuild',
+  min: 2,
+  max: 255,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+  allowed: 'letters, digits, `-` and `_`, starting with a letter or digit',
+};
+
+/** The longest part of a name a message repeats. */
+const SHOWN = 40;
+
+/** `name` for a message: in full when short, else its first characters and its length. */
+function shown(name: string): string {
+  if (name.length <= SHOWN) return `\`${name}\``;
+  // never half of a surrogate pair
+  const start = name.slice(0, SHOWN).replace(/[\uD800-\uDBFF]$/, '');
+  return `\`${start}\`… (${name.length} characters)`;
+}
+
+/** Why `name` is not a name AWS could have produced under `rule`, or undefined when it is one. */
+export function invalidName(name: string, rule: NameRule): string | undefined {
+  // the length first: a long name is never scanned by the pattern
+  if (name.length > rule.max)
+    return `the ${rule.what} ${shown(name)} is longer than ${rule.service} allows (at most ${rule.max} characters)`;
+  if (name.length === 0) return `the ${rule.what} is empty`;
+  if (name.length < rule.min)
+    return `the ${rule.what} ${shown(name)} is shorter than ${rule.service} allows (at least ${rule.min} characters)`;
+  if (!rule.pattern.test(name))
+    return `the ${rule.what} ${shown(name)} has characters ${rule.service} does not allow (${rule.allowed})`;
+  return undefined;
+}
