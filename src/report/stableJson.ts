@@ -23,31 +23,37 @@ export function sortKeys(value: unknown): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj);
+    // most objects of a report are built in order: check that without listing the keys, and
+    // copy one only when it, or something under it, changes
     let sorted = true;
-    for (let i = 1; i < keys.length; i++) {
-      if (keys[i - 1]! > keys[i]!) {
+    let prev: string | undefined;
+    for (const k in obj) {
+      if (prev !== undefined && prev > k) {
         sorted = false;
         break;
       }
+      prev = k;
     }
     if (sorted) {
-      let changed = false;
-      const children: unknown[] = new Array(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        const v = obj[keys[i]!];
-        const s = v === undefined ? v : sortKeys(v);
-        children[i] = s;
-        if (s !== v) changed = true;
+      let out: Record<string, unknown> | undefined;
+      for (const k in obj) {
+        const v = obj[k];
+        const s = v !== null && typeof v === 'object' ? sortKeys(v) : v;
+        if (out === undefined) {
+          if (s === v) continue;
+          // the first change: the members before it are kept as they are
+          out = {};
+          for (const j in obj) {
+            if (j === k) break;
+            if (obj[j] !== undefined) out[j] = obj[j];
+          }
+        }
+        if (s !== undefined) out[k] = s;
       }
-      if (!changed) return value;
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++)
-        if (children[i] !== undefined) out[keys[i]!] = children[i];
-      return out;
+      return out ?? value;
     }
     const out: Record<string, unknown> = {};
-    for (const k of keys.sort()) {
+    for (const k of Object.keys(obj).sort()) {
       const v = obj[k];
       if (v !== undefined) out[k] = sortKeys(v);
     }
