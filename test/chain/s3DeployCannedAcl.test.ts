@@ -88,9 +88,14 @@ describe('an S3 deploy with CannedACL, against a bucket policy that tests s3:x-a
     };
     const onlyWithAcl = { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
     const link = putObject(denyWithAcl, 'bucket-owner-full-control', onlyWithAcl);
-    // reported as evaluated without the key (the catalog's context): no allow
-    expect(link.decision).toBe('ImplicitlyDenied');
-    expect(link.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+    // the explicit deny the call meets with the ACL is named first, then the allow it lacks
+    // without; the fix must lift the deny and add the allow (mixedDenials.test.ts)
+    expect(link.decision).toBe('ExplicitlyDenied');
+    expect(link.deniedBy.map((d) => [d.policyType, d.statement, d.explicit])).toEqual([
+      ['resource', 'DenyOwnerFullControl', true],
+      ['identity', undefined, false],
+    ]);
+    expect(link.fix).toMatch(/^narrow the deny in .*, and /);
   });
 
   it('is denied without CannedACL: the call then carries no ACL', () => {
