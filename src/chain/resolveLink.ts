@@ -17,8 +17,17 @@ import type {
   Reason,
 } from '../evaluate/types.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy, CompiledStatement } from '../policy/types.js';
-import { compileGlob } from '../policy/wildcard.js';
+import type {
+  CompiledCondition,
+  CompiledPolicy,
+  CompiledStatement,
+  ResourcePattern,
+  Template,
+} from '../policy/types.js';
+import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
+import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
+import type { ConditionOperatorName } from '../policy/operators.js';
+import { OPERATOR_IMPLEMENTATIONS } from '../evaluate/conditions.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import {
   findBucket,
@@ -1330,6 +1339,57 @@ interface IdMention {
   readonly raw: string;
   readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn';
   readonly statement: CompiledStatement;
+  /**
+   * whether it matches a value as the evaluator matches it: a Resource by ARN segments, case
+   * and all; a condition value by its operator (StringEquals takes no wildcards, IgnoreCase
+   * ignores case); a policy variable may be any text
+   */
+  readonly matches: (value: string) => boolean;
+}
+
+/**
+ * A template's text as a wildcard pattern: each policy variable `*` (its value may be any text),
+ * its text as written where `wildcards`, else (and for an escape such as `${*}`) literal.
+ */
+function variablePattern(t: Template, wildcards: boolean): string {
+  let out = '';
+  for (const part of t.parts) {
+    if (part.kind === 'var') out += '*';
+    else if (wildcards && !part.literal) out += part.text;
+    else out += part.text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+  }
+  return out;
+}
+
+/** The matcher of a Resource or NotResource pattern (see IdMention.matches). */
+function resourceMatcher(p: ResourcePattern): (value: string) => boolean {
+  const glob = p.glob ?? compileArnGlob(p.template ? variablePattern(p.template, true) : p.raw);
+  return (value) => glob.test(value);
+}
+
+/** The matcher of a condition's value `i` (see IdMention.matches). */
+function conditionMatcher(c: CompiledCondition, i: number): (value: string) => boolean {
+  const impl = Object.prototype.hasOwnProperty.call(OPERATOR_IMPLEMENTATIONS, c.base)
+    ? OPERATOR_IMPLEMENTATIONS[c.base as ConditionOperatorName]
+    : undefined;
+  if (!impl || impl.testsPresence) return () => false;
+  const template = c.templates?.[i];
+  let policyValue = c.values[i]!;
+  if (template && !impl.forPattern && c.base.startsWith('String')) {
+    // StringEquals(IgnoreCase) with a variable: the variable may be any text, the rest is exact
+    const glob = compileGlob(impl.prepare(variablePattern(template, false)) as string);
+    return (value) => {
+      const r = impl.parseRequest(value);
+      return typeof r === 'string' && glob.test(r);
+    };
+  }
+  if (template && impl.forPattern) policyValue = variablePattern(template, true);
+  const prepared = impl.prepare(policyValue);
+  if (prepared === undefined) return () => false;
+  return (value) => {
+    const r = impl.parseRequest(value);
+    return r !== undefined && impl.matches(prepared, r);
+  };
 }
 
 const ID_MENTIONS = new WeakMap<CompiledPolicy, readonly IdMention[]>();
@@ -1342,13 +1402,22 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   const names = (v: string): boolean => v !== '*';
   for (const st of policy.statements) {
     for (const p of st.resource?.patterns ?? [])
-      if (names(p.raw)) out.push({ raw: p.raw, where: 'Resource', statement: st });
+      if (names(p.raw))
+        out.push({ raw: p.raw, where: 'Resource', statement: st, matches: resourceMatcher(p) });
     for (const p of st.notResource?.patterns ?? [])
-      if (names(p.raw)) out.push({ raw: p.raw, where: 'NotResource', statement: st });
+      if (names(p.raw))
+        out.push({ raw: p.raw, where: 'NotResource', statement: st, matches: resourceMatcher(p) });
     for (const c of st.conditions)
       if (c.keyLower === 'aws:sourcearn')
-        for (const v of c.values)
-          if (names(v)) out.push({ raw: v, where: 'aws:SourceArn', statement: st });
+        c.values.forEach((v, i) => {
+          if (names(v))
+            out.push({
+              raw: v,
+              where: 'aws:SourceArn',
+              statement: st,
+              matches: conditionMatcher(c, i),
+            });
+        });
   }
   ID_MENTIONS.set(policy, out);
   return out;
@@ -1509,14 +1578,19 @@ function idDependence(
   );
   for (const v of values) {
     const madeUp = v.ids.map((id) => id.kind.madeUp);
-    const named = new Map<string, { ids: readonly string[]; by: (typeof relevant)[number] }>();
+    // each value a mention names, with the mentions that name it (their text is compared
+    // without case to find it: see namedIds)
+    const named = new Map<string, { ids: readonly string[]; by: (typeof relevant)[number][] }>();
     for (const by of relevant) {
       const ids = namedIds(by.mention, v);
       if (!ids) continue;
       const value = render(v, ids);
-      if (value !== v.madeUp && !named.has(value)) named.set(value, { ids, by });
+      if (value === v.madeUp) continue;
+      const hit = named.get(value);
+      if (hit) hit.by.push(by);
+      else named.set(value, { ids, by: [by] });
     }
-    const tries: { ids: readonly string[]; by?: (typeof relevant)[number] }[] = [
+    const tries: { ids: readonly string[]; by?: (typeof relevant)[number][] }[] = [
       ...v.ids.map((id, k) => ({ ids: madeUp.map((x, j) => (j === k ? id.kind.other : x)) })),
       ...[...named.keys()].sort().map((value) => named.get(value)!),
     ];
@@ -1526,12 +1600,11 @@ function idDependence(
       const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
       const unknownIds = `no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
       const some = andList(ids.map((id) => id.some));
-      const by =
-        t.by ??
-        relevant.find(
-          (x) =>
-            compileGlob(x.mention.raw).test(v.madeUp) !== compileGlob(x.mention.raw).test(value),
-        );
+      // a mention that matches one value and not the other, as the evaluator matches it: one
+      // that names the value first, else any of the link's policies
+      const differs = (x: (typeof relevant)[number]): boolean =>
+        x.mention.matches(value) !== x.mention.matches(v.madeUp);
+      const by = t.by?.find(differs) ?? relevant.find(differs);
       if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
       const m = by.mention;
       const where =
@@ -1539,7 +1612,7 @@ function idDependence(
           ? 'in a condition on `aws:SourceArn`'
           : `in its ${m.where} element`;
       const names = `${idPolicyLabel(by.policy, by.type, m.statement, g)} names \`${m.raw}\` ${where}`;
-      return t.by
+      return t.by && m.matches(value)
         ? `${names}, and whether that is ${andList(ids.map((id) => id.what))} is not known: ${unknownIds}`
         : `${names}, which matches some ${some} and not others, and ${unknownIds}`;
     }
