@@ -327,12 +327,17 @@ function decide(
  */
 function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): ReportLink {
   if (!g.otherDenials) {
+    // an explicit deny is fixed by narrowing it: an allow (the catalog's fix) cannot undo it
+    const fix =
+      result.decision === 'ExplicitlyDenied'
+        ? denyFix(spec, result.deniedBy)
+        : (spec.fix ?? defaultFix(spec, result));
     return makeLink(
       spec,
       result.decision,
       result.deniedBy.map((r) => toLinkReason(r, g)),
       explain(spec, result, g),
-      { fix: spec.fix ?? defaultFix(spec, result) },
+      { fix },
     );
   }
   const explicit: Reason[] = [];
@@ -2198,9 +2203,7 @@ function defaultFix(spec: LinkSpec, result: EvaluationResult): string {
   const who = spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name;
   const first = result.deniedBy[0];
   if (!first) return `allow ${spec.permission} on \`${spec.resource}\` for \`${who}\``;
-  if (first.explicit) {
-    return `narrow the deny in ${policyTypeLabel(first.policyType)} \`${first.policy}\` so it does not cover ${spec.permission} for \`${who}\``;
-  }
+  if (first.explicit) return denyFix(spec, result.deniedBy);
   switch (first.policyType) {
     case 'identity':
       return `add ${spec.permission} on \`${spec.resource}\` to a policy of \`${who}\``;

@@ -198,3 +198,58 @@ describe('a KMS grant where a value the input does not settle meets an explicit 
     }
   });
 });
+
+describe('the fix of an explicitly denied link', () => {
+  const deny = (sid: string): Statement => ({
+    Sid: sid,
+    Effect: 'Deny',
+    Action: 'cloudformation:*',
+    Resource: `${STACK}/*`,
+  });
+
+  /** The stack links of the pipeline role, its allow kept, with `denies` added per policy. */
+  function deniedStackLinks(denies: Statement[][]): ReportLink[] {
+    return inScenarioCopy(SCENARIO, (dir) => {
+      editJson(join(dir, IAM), (iam) => {
+        const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === ROLE)!;
+        const policies = role['RolePolicyList'] as Json[];
+        denies.forEach((sts, i) => {
+          if (i === 0) {
+            ((policies[0]!['PolicyDocument'] as Json)['Statement'] as Statement[]).push(...sts);
+          } else {
+            policies.push({
+              PolicyName: `guard-${i}`,
+              PolicyDocument: { Version: '2012-10-17', Statement: sts },
+            });
+          }
+        });
+      });
+      const links = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] }).pipelines[0]!
+        .links;
+      return links.filter((l) => l.resource === `${STACK}/*` && l.principal === ROLE_ARN);
+    });
+  }
+
+  it('narrows the deny, not the catalog’s allow (an allow cannot undo a deny)', () => {
+    const links = deniedStackLinks([[deny('DenyStack')]]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.fix, l.id).toBe(
+        `narrow the deny in identity policy \`${ROLE_ARN} (inline: platform-pipeline-policy)\` so it does not cover ${l.permission} for \`${ROLE_ARN}\``,
+      );
+    }
+  });
+
+  it('names every policy whose deny decides it: narrowing one alone leaves it denied', () => {
+    const links = deniedStackLinks([[deny('DenyStack')], [deny('GuardStack')]]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((d) => d.statement)).toEqual(['DenyStack', 'GuardStack']);
+      expect(l.fix, l.id).toBe(
+        `narrow the denies in identity policy \`${ROLE_ARN} (inline: platform-pipeline-policy)\` and identity policy \`${ROLE_ARN} (inline: guard-1)\` so they do not cover ${l.permission} for \`${ROLE_ARN}\``,
+      );
+    }
+  });
+});
