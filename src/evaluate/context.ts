@@ -102,7 +102,7 @@ function principalKeys(p: RequestPrincipal): Map<string, ContextValue> {
 const LOWER_KEYS = new Map<string, string>();
 
 /** Lower-cased key names, memoised: requests repeat the same keys. */
-function lowerKey(key: string): string {
+export function lowerKey(key: string): string {
   let lower = LOWER_KEYS.get(key);
   if (lower === undefined) {
     lower = key.toLowerCase();

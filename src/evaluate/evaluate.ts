@@ -26,7 +26,7 @@ import type {
 import { compileArnGlob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
-import { LazyContext, requestGivesKey } from './context.js';
+import { LazyContext, lowerKey, requestGivesKey } from './context.js';
 import {
   compilePolicyInput,
   labeledOf,
@@ -152,14 +152,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     });
   }
 
-  const identity: Labeled[] = [];
-  const identityInputs = request.identityPolicies;
-  if (identityInputs) {
-    for (let i = 0; i < identityInputs.length; i++) {
-      const c = compileOne(state, identityInputs[i], 'identity', 'identityPolicies', i, -1, i + 1);
-      if (c) identity.push(c);
-    }
-  }
+  const identity = compileIdentity(state, request.identityPolicies);
   // compiled for its problems even on an alias, where it is not read (aliasOnly)
   const givenResourcePolicy =
     request.resourcePolicy !== undefined
@@ -267,31 +260,37 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
 
   // keys AWS always sets for this caller that the evaluator cannot fill in (the time, the
-  // session's issue time): a policy that tests one is evaluated with it absent, and says so
-  // a role calls only through a session: its requests carry temporary credentials too
-  const unfilled =
-    principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated'
-      ? ALWAYS_TEMPORARY
-      : ALWAYS;
-  if (
-    !isService &&
-    (identity.some((l) => readsKeyOf(l, unfilled)) ||
-      (resourcePolicy !== undefined && readsKeyOf(resourcePolicy, unfilled)) ||
-      (boundary !== undefined && readsKeyOf(boundary, unfilled)) ||
-      (session !== undefined && readsKeyOf(session, unfilled)) ||
-      (useScps && scpLevels.some((lv) => lv.some((l) => readsKeyOf(l, unfilled)))) ||
-      (useRcps && rcpLevels.some((lv) => lv.some((l) => readsKeyOf(l, unfilled)))))
-  ) {
-    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-    if (boundary) used.push(['/permissionBoundary', boundary]);
-    if (session) used.push(['/sessionPolicy', session]);
-    if (useScps)
-      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
-    if (useRcps)
-      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
-    for (const [key, where] of keyUses(used, prepared.actionLower, unfilled))
-      if (!requestGivesKey(request.context, key)) problems.push(unfilledKeyWarning(key, where));
+  // session's issue time): a policy that tests one is evaluated with it absent, and says so.
+  // A role calls only through a session: its requests carry temporary credentials too.
+  if (!isService) {
+    let keys =
+      principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated'
+        ? ALWAYS_KEYS
+        : ALWAYS_KEYS & ~TOKEN_ISSUE_TIME_BIT;
+    let tested = testedAlwaysKeys(identity);
+    if (resourcePolicy !== undefined) tested |= testedAlwaysKeysOf(resourcePolicy);
+    if (boundary !== undefined) tested |= testedAlwaysKeysOf(boundary);
+    if (session !== undefined) tested |= testedAlwaysKeysOf(session);
+    if (useScps) for (const lv of scpLevels) tested |= testedAlwaysKeys(lv);
+    if (useRcps) for (const lv of rcpLevels) tested |= testedAlwaysKeys(lv);
+    keys &= tested;
+    if (keys !== 0) {
+      for (let b = 0; b < ALWAYS_NAMES.length; b++)
+        if (keys & (1 << b) && requestGivesKey(request.context, ALWAYS_NAMES[b]![0]))
+          keys &= ~(1 << b);
+    }
+    if (keys !== 0) {
+      const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
+      if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
+      if (boundary) used.push(['/permissionBoundary', boundary]);
+      if (session) used.push(['/sessionPolicy', session]);
+      if (useScps)
+        scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+      if (useRcps)
+        rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+      for (const [key, where] of keyUses(used, prepared.actionLower, keys))
+        problems.push(unfilledKeyWarning(key, where));
+    }
   }
 
   // allows are collected per policy type, so the decision below reads them without filtering
@@ -614,69 +613,67 @@ const PRINCIPAL_ARN = 'aws:principalarn';
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
  * "Availability"). The names, as AWS writes them, by lower-cased key.
  */
-const ALWAYS: ReadonlyMap<string, string> = new Map([
+/** lower-cased key, and the name as AWS writes it; bit i of a key set is ALWAYS_NAMES[i] */
+const ALWAYS_NAMES: readonly (readonly [string, string])[] = [
   ['aws:currenttime', 'aws:CurrentTime'],
   ['aws:epochtime', 'aws:EpochTime'],
   ['aws:securetransport', 'aws:SecureTransport'],
-]);
-const ALWAYS_TEMPORARY: ReadonlyMap<string, string> = new Map([
-  ...ALWAYS,
   ['aws:tokenissuetime', 'aws:TokenIssueTime'],
-]);
+];
+const ALWAYS_BITS: ReadonlyMap<string, number> = new Map(ALWAYS_NAMES.map(([k], i) => [k, 1 << i]));
+const ALWAYS_KEYS = (1 << ALWAYS_NAMES.length) - 1;
+const TOKEN_ISSUE_TIME_BIT = ALWAYS_BITS.get('aws:tokenissuetime')!;
 
-/** Whether any statement of the policy tests one of `keys` (memoised per document). */
-function readsKeyOf(labeled: Labeled, keys: ReadonlyMap<string, string>): boolean {
-  const input = labeled.input;
-  let hit = input.readsAlwaysKey;
-  if (hit === undefined) {
-    hit = labeled.policy.statements.some((st) =>
-      st.conditions.some(
-        (c) =>
-          ALWAYS_TEMPORARY.has(c.keyLower) ||
-          (c.templates?.some((t) => t !== undefined && readsAnyOf(t, ALWAYS_TEMPORARY)) ?? false),
-      ),
-    );
-    input.readsAlwaysKey = hit;
-  }
-  // the memo covers the larger set: check the caller's keys only when it is true
-  return hit && (keys === ALWAYS_TEMPORARY || keyUses([['', labeled]], undefined, keys).size > 0);
+function testedAlwaysKeys(list: readonly Labeled[]): number {
+  let out = 0;
+  for (let i = 0; i < list.length; i++) out |= testedAlwaysKeysOf(list[i]!);
+  return out;
 }
 
-function readsAnyOf(t: Template, keys: ReadonlyMap<string, string>): boolean {
-  return t.parts.some((part) => part.kind === 'var' && keys.has(part.key));
+/** The ALWAYS_NAMES keys any statement of the policy tests, as bits (memoised per document). */
+function testedAlwaysKeysOf(labeled: Labeled): number {
+  const input = labeled.input;
+  let bits = input.alwaysKeys;
+  if (bits === undefined) {
+    bits = 0;
+    for (const st of labeled.policy.statements)
+      for (const c of st.conditions) {
+        bits |= ALWAYS_BITS.get(c.keyLower) ?? 0;
+        for (const t of c.templates ?? [])
+          if (t !== undefined)
+            for (const part of t.parts)
+              if (part.kind === 'var') bits |= ALWAYS_BITS.get(part.key) ?? 0;
+      }
+    input.alwaysKeys = bits;
+  }
+  return bits;
 }
 
 /**
- * The first place each of `keys` is tested by a statement of `used` whose Action matches
- * `actionLower` (every statement when undefined), as a request pointer.
+ * The first place each key of the set `keys` (ALWAYS_NAMES bits) is tested by a statement of
+ * `used` whose Action matches `actionLower`, as a request pointer.
  */
 function keyUses(
   used: readonly (readonly [string, Labeled])[],
-  actionLower: string | undefined,
-  keys: ReadonlyMap<string, string>,
+  actionLower: string,
+  keys: number,
 ): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [base, labeled] of used) {
-    const statements =
-      actionLower === undefined
-        ? labeled.policy.statements
-        : actionEntry(labeled, actionLower).base.map((c) => c.statement);
-    for (const st of statements)
-      for (const cond of st.conditions) {
-        if (keys.has(cond.keyLower) && !out.has(cond.keyLower))
-          out.set(cond.keyLower, base + cond.pointer);
+  const wanted = (key: string) => ((ALWAYS_BITS.get(key) ?? 0) & keys) !== 0 && !out.has(key);
+  for (const [base, labeled] of used)
+    for (const c of actionEntry(labeled, actionLower).base)
+      for (const cond of c.statement.conditions) {
+        if (wanted(cond.keyLower)) out.set(cond.keyLower, base + cond.pointer);
         for (const t of cond.templates ?? [])
           if (t !== undefined)
             for (const part of t.parts)
-              if (part.kind === 'var' && keys.has(part.key) && !out.has(part.key))
-                out.set(part.key, base + cond.pointer);
+              if (part.kind === 'var' && wanted(part.key)) out.set(part.key, base + cond.pointer);
       }
-  }
   return out;
 }
 
 function unfilledKeyWarning(keyLower: string, where: string): Problem {
-  const name = ALWAYS_TEMPORARY.get(keyLower)!;
+  const name = ALWAYS_NAMES.find(([k]) => k === keyLower)![1];
   const when =
     keyLower === 'aws:tokenissuetime'
       ? 'on every request made with temporary credentials (a role, a federated user)'
@@ -1277,13 +1274,36 @@ function compileOne(
   return labeledOf(c as UsableInput, fallback);
 }
 
+function compileIdentity(
+  state: CompileState,
+  inputs: readonly PolicyInput[] | undefined,
+): readonly Labeled[] {
+  if (!inputs) return NO_LABELED;
+  const memo = LIST_MEMO.get(inputs);
+  if (memo !== undefined && memo.kind === 'identity' && sameList(inputs, memo.refs))
+    return memo.out as readonly Labeled[];
+  const before = state.problems.length;
+  const out: Labeled[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const c = compileOne(state, inputs[i], 'identity', 'identityPolicies', i, -1, i + 1);
+    if (c) out.push(c);
+  }
+  if (state.problems.length === before && !state.unusable)
+    LIST_MEMO.set(inputs, { kind: 'identity', refs: inputs.slice(), out });
+  return out;
+}
+
 function compileLevels(
   state: CompileState,
   levels: readonly (readonly PolicyInput[])[] | undefined,
   kind: 'scp' | 'rcp',
-): Labeled[][] {
+): readonly (readonly Labeled[])[] {
+  if (!levels) return NO_LEVELS;
+  const memo = LIST_MEMO.get(levels);
+  if (memo !== undefined && memo.kind === kind && sameLevels(levels, memo.refs))
+    return memo.out as readonly (readonly Labeled[])[];
+  const before = state.problems.length;
   const out: Labeled[][] = [];
-  if (!levels) return out;
   for (let l = 0; l < levels.length; l++) {
     const level = levels[l]!;
     const compiled: Labeled[] = [];
@@ -1293,7 +1313,41 @@ function compileLevels(
     }
     out.push(compiled);
   }
+  if (state.problems.length === before && !state.unusable)
+    LIST_MEMO.set(levels, { kind, refs: levels.map((level) => level.slice()), out });
   return out;
+}
+
+/**
+ * The compiled form of a request's list of policies (identityPolicies, scps, rcps), by the list
+ * object: requests of one analysis share the lists of a role or an account, and documents are
+ * not changed once evaluated (README), so the same list with the same documents in it compiles
+ * to the same policies. The documents are compared one by one, so a list changed in place is
+ * compiled again; a list whose documents have problems is never memoised (its problems are
+ * reported on every request).
+ */
+interface ListMemo {
+  readonly kind: 'identity' | 'scp' | 'rcp';
+  readonly refs: readonly unknown[];
+  readonly out: readonly unknown[];
+}
+const LIST_MEMO = new WeakMap<object, ListMemo>();
+const NO_LABELED: readonly Labeled[] = [];
+const NO_LEVELS: readonly (readonly Labeled[])[] = [];
+
+function sameList(list: readonly unknown[], refs: readonly unknown[]): boolean {
+  if (list.length !== refs.length) return false;
+  for (let i = 0; i < list.length; i++) if (list[i] !== refs[i]) return false;
+  return true;
+}
+
+function sameLevels(levels: readonly (readonly unknown[])[], refs: readonly unknown[]): boolean {
+  if (levels.length !== refs.length) return false;
+  for (let l = 0; l < levels.length; l++) {
+    const level = levels[l];
+    if (!Array.isArray(level) || !sameList(level, refs[l] as readonly unknown[])) return false;
+  }
+  return true;
 }
 
 const LEVEL_LABELS = new Map<number, string>();
@@ -1350,6 +1404,8 @@ function sessionServiceLinked(
   organizationPolicies: boolean,
   problems: Problem[],
 ): boolean {
+  // only SCPs and RCPs depend on it
+  if (!organizationPolicies) return false;
   const given = givenPrincipalArn(request.context);
   if (given !== undefined) {
     const role = parseRequestPrincipal(given);
@@ -1362,7 +1418,7 @@ function sessionServiceLinked(
       role.serviceLinked
     );
   }
-  if (organizationPolicies && principal.name!.startsWith('AWSServiceRoleFor')) {
+  if (principal.name!.startsWith('AWSServiceRoleFor')) {
     problems.push({
       pointer: '/principal',
       message:
@@ -1380,7 +1436,7 @@ function sessionServiceLinked(
 function givenPrincipalArn(context: EvaluationRequest['context']): string | undefined {
   if (!context) return undefined;
   for (const key in context) {
-    if (key.toLowerCase() !== PRINCIPAL_ARN) continue;
+    if (lowerKey(key) !== PRINCIPAL_ARN) continue;
     const v = context[key];
     return typeof v === 'string' ? v : undefined;
   }

@@ -69,10 +69,10 @@ export interface CompiledInput {
   /** one candidate per statement of the policy, made on first use */
   candidates: readonly Candidate[] | undefined;
   /**
-   * whether a statement tests a key AWS always sets and no request implies (evaluate.ts
-   * ALWAYS_TEMPORARY), made on first use
+   * the keys AWS always sets and no request implies that a statement tests, as bits
+   * (evaluate.ts ALWAYS_NAMES), made on first use
    */
-  readsAlwaysKey: boolean | undefined;
+  alwaysKeys: number | undefined;
   /** the action of the last request on this document, and its index entry */
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
@@ -177,7 +177,7 @@ function newInput(
     byAction: new Map(),
     last: undefined,
     candidates: undefined,
-    readsAlwaysKey: undefined,
+    alwaysKeys: undefined,
     lastAction: undefined,
     lastEntry: undefined,
   };

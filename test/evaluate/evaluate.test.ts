@@ -1078,3 +1078,48 @@ describe('keys AWS always sets that the request does not give', () => {
     expect(ids(run({ principal: ROLE, identityPolicies: [full], scps: [[scp]] }))).toHaveLength(1);
   });
 });
+
+describe('lists of policies evaluated again', () => {
+  const full = doc(allow('*'));
+  it('a list of identity policies, SCPs or RCPs changed in place is read again', () => {
+    const identityPolicies: unknown[] = [full];
+    const level: unknown[] = [full];
+    const scps = [level];
+    const request = { identityPolicies, scps } as Partial<EvaluationRequest>;
+    expect(run(request).decision).toBe('Allowed');
+    level.push(doc(deny('s3:GetObject')));
+    expect(run(request).decision).toBe('ExplicitlyDenied');
+    level.pop();
+    expect(run(request).decision).toBe('Allowed');
+    identityPolicies[0] = doc(allow('s3:PutObject'));
+    expect(run(request).decision).toBe('ImplicitlyDenied');
+    identityPolicies.push(full);
+    expect(run(request).decision).toBe('Allowed');
+    scps.push([doc(allow('s3:PutObject'))]);
+    expect(run(request).decision).toBe('ImplicitlyDenied');
+    const rcpLevel: unknown[] = [];
+    const rcps = [rcpLevel];
+    const cross = {
+      principal: ROLE_B,
+      identityPolicies: [full],
+      resourcePolicy: doc(rAllow({ AWS: `arn:aws:iam::${B}:root` }, '*')),
+      resourceAccount: A,
+      rcps,
+    } as Partial<EvaluationRequest>;
+    expect(run(cross).decision).toBe('Allowed');
+    rcpLevel.push(doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }));
+    expect(run(cross).decision).toBe('ExplicitlyDenied');
+  });
+  it('a list whose documents have problems reports them on every request', () => {
+    const identityPolicies = [doc(allow('s3:GetObjekt'), allow('s3:GetObject'))];
+    const scps = [[doc(allow('*'), allow('s3:NoSuchAction'))]];
+    for (let i = 0; i < 3; i++) {
+      const r = run({ identityPolicies, scps } as Partial<EvaluationRequest>);
+      expect(r.decision).toBe('Allowed');
+      expect(r.problems.map((p) => p.pointer)).toEqual([
+        '/identityPolicies/0/Statement/0/Action',
+        '/scps/0/0/Statement/1/Action',
+      ]);
+    }
+  });
+});
