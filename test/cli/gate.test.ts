@@ -616,15 +616,14 @@ describe('input values cannot forge lines on stderr', () => {
     }
   });
 
-  it('the baseline expiry line escapes a pipeline ARN with a newline', async () => {
+  it('the baseline expiry line escapes a link id with a newline', async () => {
     const dir = demoCopy();
     const file = join(dir, PIPELINE_FILE);
-    // the ARN is built from the pipeline's name (metadata.pipelineArn is checked against it)
+    // the link id is built from the action's name; a pipeline name cannot carry a newline
+    // (CodePipeline allows only letters, digits and `.@-_`: snapshot.name.invalid)
     writeFileSync(
       file,
-      readFileSync(file, 'utf8')
-        .replace('"name": "demo-app"', '"name": "demo\\n::error::x"')
-        .replace(`"${EAST}"`, `"${EAST.replace('demo-app', 'demo\\n::error::x')}"`),
+      readFileSync(file, 'utf8').replaceAll('"DeployStack"', '"Deploy\\n::error::x"'),
     );
     const baseline = join(tempDir('expiry'), 'b.json');
     const w = await cli(root, 'baseline', dir, '--output', baseline, '--expires', '2020-01-01');
@@ -632,7 +631,7 @@ describe('input values cannot forge lines on stderr', () => {
     const r = await cli(root, 'analyze', dir, '--baseline', baseline, '--today', '2021-01-01');
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'error: baseline entry for `arn:aws:codepipeline:us-east-1:111111111111:demo\\x0a::error::x` / `',
+      'error: baseline entry for `arn:aws:codepipeline:us-east-1:111111111111:demo-app` / `DeployProd/Deploy\\x0a::error::x:',
     );
     expect(r.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
   });

@@ -17,6 +17,7 @@ import {
   HOSTILE_FILE_PATH,
   HOSTILE_NAME,
   HOSTILE_SID,
+  PIPELINE_NAME,
   SECRETS,
   hostileSnapshot,
 } from './hostileSnapshot.js';
@@ -120,7 +121,7 @@ describe('analyze on a hostile snapshot', () => {
       expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
     }
     const out = first.stdout;
-    expect(out).toContain('pipeline pipe </script><script>alert(1)</script>');
+    expect(out).toContain('stage St </script><script>alert(1)</script>');
     expect(out).toContain(
       'line\\x0abreak\\x0dcarriage\\x1b[31mred\\x1b]8;;https://evil.example\\x07osc8',
     );
@@ -198,8 +199,7 @@ describe('analyze on a hostile snapshot', () => {
   it('junit: well-formed XML 1.0 whose decoded values are the names, with only what XML cannot hold made visible', () => {
     const root = parseXml(first.files['report.xml']!); // throws on anything ill-formed
     const suite = findAll(root, 'testsuite')[0]!;
-    const visible = `pipe ${HOSTILE_NAME}`
-      .replace('\u001b[31m', '\\x1b[31m')
+    const visible = HOSTILE_NAME.replace('\u001b[31m', '\\x1b[31m')
       .replace(
         '\u001b]8;;https://evil.example\u0007osc8\u001b]8;;\u0007',
         '\\x1b]8;;https://evil.example\\x07osc8\\x1b]8;;\\x07',
@@ -207,7 +207,14 @@ describe('analyze on a hostile snapshot', () => {
       .replace('bel\u0007nul\u0000', 'bel\\x07nul\\x00')
       .replace('\uffff', '\\uffff')
       .replace('\ud800', '\ufffd');
-    expect(suite.attrs['name']).toBe(visible);
+    expect(suite.attrs['name']).toBe(PIPELINE_NAME);
+    const stage = findAll(root, 'testcase').filter((t) =>
+      t.attrs['classname']?.startsWith(`${PIPELINE_NAME}.St `),
+    );
+    expect(stage.length).toBeGreaterThan(0);
+    // `<pipeline>.<stage>.<action>`: the stage and the action carry the hostile name
+    for (const t of stage)
+      expect(t.attrs['classname']).toBe(`${PIPELINE_NAME}.St ${visible}.Act ${visible}`);
     const kms = findAll(root, 'failure').find((f) => f.text.includes('kms:Decrypt'))!;
     expect(kms.text).toContain(
       'statement </script><script>alert(1)</script>"\'|`@octocat \\x1b[2J\\x00',
@@ -255,8 +262,11 @@ describe('analyze on a hostile snapshot', () => {
       expect(u).toMatch(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+$/);
       expect(new URL(u, 'file:///repo/').pathname.startsWith('/repo/snap/')).toBe(true);
     }
-    for (const r of run.results) {
-      expect(embeddedLinks(r.message.text)).toEqual([]);
+    // the hostile stage's results carry its name, escaped
+    const inStage = run.results.filter((r) => r.message.text.includes(' / St </script>'));
+    expect(inStage.length).toBeGreaterThan(0);
+    for (const r of run.results) expect(embeddedLinks(r.message.text)).toEqual([]);
+    for (const r of inStage) {
       expect(r.message.text).toContain(
         '[click\\](javascript:alert(1)) [x\\](https://evil.example/phish)',
       );
@@ -273,10 +283,10 @@ describe('analyze on a hostile snapshot', () => {
       expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
     }
     expect(mmd).toContain(
-      'subgraph p0["pipeline pipe #60;/script#62;#60;script#62;alert(1)#60;/script#62; #34;dq#34;',
+      '["stage St #60;/script#62;#60;script#62;alert(1)#60;/script#62; #34;dq#34;',
     );
     expect(mmd).toContain('c1 csi bidi evil  ls ps  ffff');
-    expect(dot).toContain('label="pipeline pipe </script><script>alert(1)</script> \\"dq\\"');
+    expect(dot).toContain('label="stage St </script><script>alert(1)</script> \\"dq\\"');
     expect(dot).toContain('c1 csi bidi evil  ls ps  ffff');
     // Graphviz reads the file, when installed
     const graphviz = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });

@@ -1,9 +1,9 @@
 /**
  * The demo snapshot made hostile, for tests that run `permchain analyze` on it the way a user
- * does: the pipeline, a stage and an action are named with markup, quotes, table and code-span
- * breakers, links, mentions, terminal escapes and characters XML cannot carry; the deciding
- * statement of the denied link has such a Sid; the pipeline file has a name that needs
- * percent-encoding; and CodeBuild holds secrets (PLAINTEXT variables of the project and of the
+ * does: a stage and an action are named with markup, quotes, table and code-span breakers,
+ * links, mentions, terminal escapes and characters XML cannot carry (the pipeline cannot be: see
+ * PIPELINE_NAME); the deciding statement of the denied link has such a Sid; the pipeline file
+ * has a name that needs percent-encoding; and CodeBuild holds secrets (PLAINTEXT variables of the project and of the
  * action, an inline buildspec) that no report may show.
  */
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,13 @@ export const HOSTILE_NAME = [
 /** A Sid that tries to leave every context it is written in. */
 export const HOSTILE_SID = `</script><script>alert(1)</script>"'|\`@octocat ${'\u001b'}[2J\u0000`;
 
+/**
+ * The pipeline's name: CodePipeline allows only letters, digits and `.@-_` in one, and the
+ * snapshot loader refuses any other (snapshot.name.invalid), so the stage and action carry the
+ * hostile names
+ */
+export const PIPELINE_NAME = 'pipe.hostile@1_x-y';
+
 /** The pipeline file's name: a space, `#`, `%`, `?`, brackets and a non-ASCII letter. */
 export const HOSTILE_FILE = 'pipe #1 %41 é?[x].json';
 export const HOSTILE_FILE_PATH = `111111111111/us-east-1/codepipeline/${HOSTILE_FILE}`;
@@ -40,7 +47,7 @@ export const SECRETS = [
 
 const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
 const DEMO_ARN = 'arn:aws:codepipeline:us-east-1:111111111111:demo-app';
-const RENAMED_ARN = `arn:aws:codepipeline:us-east-1:111111111111:pipe ${HOSTILE_NAME}`;
+const RENAMED_ARN = `arn:aws:codepipeline:us-east-1:111111111111:${PIPELINE_NAME}`;
 
 // the AWS CLI documents, edited in place
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,7 +67,7 @@ export function hostileSnapshot(): string {
   const pipelines = join(snap, '111111111111/us-east-1/codepipeline');
   edit(join(pipelines, 'demo-app.json'), (doc) => {
     const p = doc['pipeline'];
-    p.name = `pipe ${HOSTILE_NAME}`;
+    p.name = PIPELINE_NAME;
     p.stages[1].actions[0].configuration.EnvironmentVariables = JSON.stringify([
       { name: 'GITHUB_TOKEN', value: SECRETS[1], type: 'PLAINTEXT' },
       { name: 'API_SECRET', value: SECRETS[2] },
