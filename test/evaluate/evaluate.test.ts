@@ -1017,7 +1017,7 @@ describe('keys AWS always sets that the request does not give', () => {
   const revoke = deny('*', '*', {
     Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' } },
   });
-  const ids = (r: { problems: readonly { id: string; pointer: string }[] }) =>
+  const ids = (r: { problems: readonly { id: string; pointer: string; message: string }[] }) =>
     r.problems.filter((p) => p.id === 'request.context.key-unfilled');
   it('a session: aws:TokenIssueTime is evaluated as absent, and a warning names the statement', () => {
     const r = run({ principal: SESSION, identityPolicies: [doc(allow('*'), revoke)] });
