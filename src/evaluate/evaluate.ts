@@ -1278,18 +1278,12 @@ function compileIdentity(
   state: CompileState,
   inputs: readonly PolicyInput[] | undefined,
 ): readonly Labeled[] {
-  if (!inputs) return NO_LABELED;
-  const memo = LIST_MEMO.get(inputs);
-  if (memo !== undefined && memo.kind === 'identity' && sameList(inputs, memo.refs))
-    return memo.out as readonly Labeled[];
-  const before = state.problems.length;
   const out: Labeled[] = [];
+  if (!inputs) return out;
   for (let i = 0; i < inputs.length; i++) {
     const c = compileOne(state, inputs[i], 'identity', 'identityPolicies', i, -1, i + 1);
     if (c) out.push(c);
   }
-  if (state.problems.length === before && !state.unusable)
-    LIST_MEMO.set(inputs, { kind: 'identity', refs: inputs.slice(), out });
   return out;
 }
 
@@ -1298,12 +1292,8 @@ function compileLevels(
   levels: readonly (readonly PolicyInput[])[] | undefined,
   kind: 'scp' | 'rcp',
 ): readonly (readonly Labeled[])[] {
-  if (!levels) return NO_LEVELS;
-  const memo = LIST_MEMO.get(levels);
-  if (memo !== undefined && memo.kind === kind && sameLevels(levels, memo.refs))
-    return memo.out as readonly (readonly Labeled[])[];
-  const before = state.problems.length;
   const out: Labeled[][] = [];
+  if (!levels) return out;
   for (let l = 0; l < levels.length; l++) {
     const level = levels[l]!;
     const compiled: Labeled[] = [];
@@ -1313,41 +1303,7 @@ function compileLevels(
     }
     out.push(compiled);
   }
-  if (state.problems.length === before && !state.unusable)
-    LIST_MEMO.set(levels, { kind, refs: levels.map((level) => level.slice()), out });
   return out;
-}
-
-/**
- * The compiled form of a request's list of policies (identityPolicies, scps, rcps), by the list
- * object: requests of one analysis share the lists of a role or an account, and documents are
- * not changed once evaluated (README), so the same list with the same documents in it compiles
- * to the same policies. The documents are compared one by one, so a list changed in place is
- * compiled again; a list whose documents have problems is never memoised (its problems are
- * reported on every request).
- */
-interface ListMemo {
-  readonly kind: 'identity' | 'scp' | 'rcp';
-  readonly refs: readonly unknown[];
-  readonly out: readonly unknown[];
-}
-const LIST_MEMO = new WeakMap<object, ListMemo>();
-const NO_LABELED: readonly Labeled[] = [];
-const NO_LEVELS: readonly (readonly Labeled[])[] = [];
-
-function sameList(list: readonly unknown[], refs: readonly unknown[]): boolean {
-  if (list.length !== refs.length) return false;
-  for (let i = 0; i < list.length; i++) if (list[i] !== refs[i]) return false;
-  return true;
-}
-
-function sameLevels(levels: readonly (readonly unknown[])[], refs: readonly unknown[]): boolean {
-  if (levels.length !== refs.length) return false;
-  for (let l = 0; l < levels.length; l++) {
-    const level = levels[l];
-    if (!Array.isArray(level) || !sameList(level, refs[l] as readonly unknown[])) return false;
-  }
-  return true;
 }
 
 const LEVEL_LABELS = new Map<number, string>();
