@@ -25,6 +25,7 @@ const N_REQUESTS = QUICK ? 300 : 2000;
 const N_SIM = QUICK ? 100 : 500; // iam-simulate is slow: time it on a prefix of the same requests
 const ROUNDS = QUICK ? 3 : 7;
 const WARM_UP_MS = QUICK ? 300 : 2000; // per tool and mix
+const MIN_TIMED_MS = QUICK ? 200 : 1000; // per timed warm run (rate)
 const N_HOT = 100; // the hot mix: the first requests of the shared mix
 const N_DOCUMENT_SETS = QUICK ? 30 : 200; // the shared mix: requests per document set = N_REQUESTS / this
 const SEED = 20240601;
@@ -72,16 +73,24 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** requests per second of synchronous passes over each list of `passes` */
-function rate(fn, passes) {
+/**
+ * Requests per second of synchronous passes over `items`, repeated until at least `minMs` have
+ * passed (whole passes only). Calls right after a forced full GC are slowed for 100 to 250 ms
+ * (measured on the hot mix: chunks of 1,000 calls take 2 to 7 times their steady time until
+ * then), so a pass of 10,000 calls timed that recovery more than evaluation; the minimum keeps
+ * it to a small share of every timed run.
+ */
+function rate(fn, items, minMs) {
   gc();
   let n = 0;
   const t0 = performance.now();
-  for (const items of passes) {
+  let elapsed = 0;
+  do {
     for (const x of items) fn(x);
     n += items.length;
-  }
-  return n / ((performance.now() - t0) / 1000);
+    elapsed = performance.now() - t0;
+  } while (elapsed < minMs);
+  return n / (elapsed / 1000);
 }
 
 function copies(requests) {
@@ -120,11 +129,17 @@ function shareDocuments(requests, sets, fields) {
   });
 }
 
-async function rateAsync(fn, items) {
+async function rateAsync(fn, items, minMs) {
   gc();
+  let n = 0;
   const t0 = performance.now();
-  for (const x of items) await fn(x);
-  return items.length / ((performance.now() - t0) / 1000);
+  let elapsed = 0;
+  do {
+    for (const x of items) await fn(x);
+    n += items.length;
+    elapsed = performance.now() - t0;
+  } while (elapsed < minMs);
+  return n / (elapsed / 1000);
 }
 
 function fmt(n) {
@@ -331,11 +346,11 @@ async function main() {
     const distinct = cases.map((c) => c.request);
     const shared = shareDocuments(distinct, N_DOCUMENT_SETS, DOCUMENT_FIELDS);
     const mixes = [
-      { key: 'distinct', requests: distinct, passes: 5 },
-      { key: 'shared', requests: shared, passes: 5 },
+      { key: 'distinct', requests: distinct },
+      { key: 'shared', requests: shared },
       // a working set that fits the CPU caches: the cost of evaluation itself, without the
       // memory latency of 2,000 requests' documents
-      { key: 'hot', requests: shared.slice(0, N_HOT), passes: 100 },
+      { key: 'hot', requests: shared.slice(0, N_HOT) },
     ];
     for (const m of mixes) {
       m.decisions = { Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0 };
@@ -361,10 +376,10 @@ async function main() {
       for (const m of mixes) {
         // warm: the same request objects every time, so compiled policies come from the cache,
         // as when one analysis evaluates many links against the same policies
-        m.warm.push(rate(evaluate, new Array(m.passes).fill(m.requests)));
+        m.warm.push(rate(evaluate, m.requests, MIN_TIMED_MS));
         // cold: fresh copies, so every policy is parsed and compiled again
-        m.cold.push(rate(evaluate, [copies(m.requests)]));
-        m.sim.push(await rateAsync((s) => runSimulation(s, {}), m.simulations));
+        m.cold.push(rate(evaluate, copies(m.requests), 0));
+        m.sim.push(await rateAsync((s) => runSimulation(s, {}), m.simulations, MIN_TIMED_MS));
         process.stderr.write(
           `round ${round + 1}/${ROUNDS} (${m.key}): warm ${fmt(m.warm.at(-1))}/s, cold ${fmt(m.cold.at(-1))}/s, iam-simulate ${fmt(m.sim.at(-1))}/s\n`,
         );
@@ -445,12 +460,14 @@ function renderSection({ m, result, hostile, commit, simVersion }) {
     '',
     'Each request is converted to an iam-simulate `Simulation` before timing (test/differential/adapter.ts).',
     `After a warm-up (each tool runs each mix for ${WARM_UP_MS / 1000} s, so V8 has optimized both before anything is timed),`,
-    `${ROUNDS} rounds; each round times, per mix, permchain *warm* (5 passes over the same`,
+    `${ROUNDS} rounds; each round times, per mix, permchain *warm* (passes over the same`,
     `${N_REQUESTS} request objects, so compiled policies and the statement index come from the cache), permchain`,
     '*cold* (one pass over fresh copies, so every policy is parsed and compiled again) and',
     `\`await runSimulation(sim, {})\` over the first ${N_SIM} requests. The table gives the median of the rounds.`,
-    'A full GC runs before every timed pass. The *hot* rows time the first',
-    `${N_HOT} requests of the shared mix (100 passes for permchain, all ${N_HOT} for iam-simulate): a working set that`,
+    `A full GC runs before every timed run; warm and iam-simulate runs repeat whole passes until ${MIN_TIMED_MS / 1000} s have`,
+    'passed (a pass of a few thousand calls right after a forced GC runs 2 to 7 times slower for 100 to 250 ms,',
+    'which a shorter run would time instead of evaluation; before session 9 warm runs were 10,000 calls).',
+    `The *hot* rows time the first ${N_HOT} requests of the shared mix: a working set that`,
     'stays in the CPU caches, so they show the cost of evaluation itself; the other rows also pay the memory',
     `latency of reaching ${N_REQUESTS} requests' documents and compiled policies.`,
     '',
