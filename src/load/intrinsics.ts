@@ -7,21 +7,35 @@
 import { joinPointer } from '../problems.js';
 
 /**
- * A value that cannot be known offline; `pointer` is the template element that needs it.
+ * A value that cannot be known offline; `pointer` is the template element that needs it (a
+ * placeholder stands for the value needed there: two values needed at two places are two).
  * `origin`: where the unknown value comes from when that is outside the template (a CDK
  * manifest's or a stacks file's parameter value that is not a string), so the Unknown it makes
- * names that place rather than the template's.
+ * names that place rather than the template's. `cause`: the unknown value this one is made
+ * from, when it is another value (an `Fn::If` on a condition that is not known is not the
+ * condition): the place that would settle this one is the cause's (`settledBy`).
  */
 export class Unresolved {
   constructor(
     readonly reason: string,
     readonly pointer: string,
     readonly origin?: { readonly file: string; readonly pointer: string },
+    readonly cause?: Unresolved,
   ) {}
 
-  /** The same unknown value, needed at `pointer`: its reason and origin kept. */
+  /** The same unknown value, needed at `pointer`: its reason, origin and cause kept. */
   at(pointer: string): Unresolved {
-    return pointer === this.pointer ? this : new Unresolved(this.reason, pointer, this.origin);
+    return pointer === this.pointer
+      ? this
+      : new Unresolved(this.reason, pointer, this.origin, this.cause);
+  }
+
+  /** The unknown value that would settle this one: the end of its `cause` chain. */
+  settledBy(): Unresolved {
+    let n = 0;
+    let u = this.cause;
+    while (u?.cause && n++ < MAX_DEPTH) u = u.cause;
+    return u ?? this;
   }
 }
 
@@ -257,7 +271,7 @@ class Resolver {
           typeof name === 'string'
             ? this.scope.condition(name, joinPointer(pointer, 0))
             : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
-        if (c instanceof Unresolved) return c;
+        if (c instanceof Unresolved) return this.eitherBranch(a, c, name, pointer, depth);
         // only the chosen branch is evaluated, as CloudFormation does
         const branch = c ? 1 : 2;
         return this.resolve(a[branch], joinPointer(pointer, branch), depth);
@@ -336,6 +350,36 @@ class Resolver {
       default:
         return new Unresolved(`unknown intrinsic function \`${fn.slice(0, 60)}\``, pointer);
     }
+  }
+
+  /**
+   * `Fn::If` on a condition that is not known: either branch may be chosen
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if).
+   * When both branches are the same known value, that value is known. Otherwise the value is
+   * unknown, and an unknown value of its own, at this `Fn::If` (`pointer`): the condition's
+   * unknown value is shared by every `Fn::If` on it, and two that choose between different
+   * values (the pipeline role and an action role) must not become one placeholder, which would
+   * read as the same role. Its reason names the condition and why it is not known; the place
+   * that would settle it is the condition's (its `cause`), and an origin outside the template
+   * (a manifest or stacks-file value) is kept.
+   */
+  private eitherBranch(
+    a: readonly unknown[],
+    c: Unresolved,
+    name: unknown,
+    pointer: string,
+    depth: number,
+  ): unknown {
+    const yes = this.resolve(a[1], joinPointer(pointer, 1), depth);
+    const no = this.resolve(a[2], joinPointer(pointer, 2), depth);
+    if (sameKnownValue(yes, no, 0)) return yes;
+    const named = typeof name === 'string' ? `condition \`${name.slice(0, 80)}\`` : 'its condition';
+    return new Unresolved(
+      `\`Fn::If\` on ${named}, which is not known: ${c.reason}`,
+      pointer,
+      c.origin,
+      c,
+    );
   }
 
   private getAtt(arg: unknown, pointer: string, depth: number): unknown {
@@ -433,6 +477,33 @@ class Resolver {
     }
     return out;
   }
+}
+
+/**
+ * Two resolved values that are the same known value: the same text, number or Boolean (`1` and
+ * `"1"` are not), both `AWS::NoValue`, or lists and objects of such values. A value with anything
+ * unknown inside is never the same as another: two unknown values may differ.
+ */
+function sameKnownValue(x: unknown, y: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH || x instanceof Unresolved || y instanceof Unresolved) return false;
+  if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return x === y;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    return (
+      Array.isArray(x) &&
+      Array.isArray(y) &&
+      x.length === y.length &&
+      x.every((v, i) => sameKnownValue(v, y[i], depth + 1))
+    );
+  }
+  const xo = x as Record<string, unknown>;
+  const yo = y as Record<string, unknown>;
+  const keys = Object.keys(xo);
+  return (
+    keys.length === Object.keys(yo).length &&
+    keys.every(
+      (k) => Object.prototype.hasOwnProperty.call(yo, k) && sameKnownValue(xo[k], yo[k], depth + 1),
+    )
+  );
 }
 
 function canonical(v: unknown): string {

@@ -277,10 +277,14 @@ export class ModelBuilder {
 
   /**
    * Where an unknown value comes from: the manifest or stacks file that gives it (a parameter
-   * value that is not a string), or else the template element that needs it.
+   * value that is not a string), or else the template element that needs it, or, for a value
+   * made from another unknown one (an `Fn::If` on a condition not known), the element that
+   * needs that one (`settledBy`).
    */
   private origin(s: TemplateStack, u: Unresolved): Location {
-    return u.origin ? { file: u.origin.file, pointer: u.origin.pointer } : this.loc(s, u.pointer);
+    const root = u.settledBy();
+    const from = u.origin ?? root.origin;
+    return from ? { file: from.file, pointer: from.pointer } : this.loc(s, root.pointer);
   }
 
   loc(s: TemplateStack, pointer: string): Location {

@@ -536,7 +536,7 @@ describe('a template project whose secondary source or artifact lists are under 
         expect(
           (l.missing ?? []).map((m) => m.replace(/^.*pipeline\.yaml/, 'pipeline.yaml')),
         ).toEqual([
-          'pipeline.yaml:10 (the value of ssm parameter `/build/deps-type` is not known offline)',
+          'pipeline.yaml:10 (`Fn::If` on condition `WithDeps`, which is not known: the value of ssm parameter `/build/deps-type` is not known offline)',
         ]);
       // settled: the S3 source and artifact are checked as written
       const settled = analyzeModel(

@@ -87,12 +87,15 @@ describe('AWS::KMS::Key Enabled', () => {
     const k = key(model);
     expect(k.keyState).toMatch(PLACEHOLDER);
     expect(k.enabled).toBeUndefined();
+    // the place that would settle it is the condition's parameter (line 8), as for every
+    // Fn::If on a condition not known; the problem is at the property
     expect(model.unresolved!.get(k.keyState!)).toMatchObject({
-      reason: 'the value of ssm parameter `/env` is not known offline',
-      location: { pointer: '/Resources/Key/Properties/Enabled', line: 31 },
+      reason:
+        '`Fn::If` on condition `IsOn`, which is not known: the value of ssm parameter `/env` is not known offline',
+      location: { pointer: '/Conditions/IsOn/Fn::Equals/0/Ref', line: 8 },
     });
     expect(unsettled(model)).toEqual([
-      '/Resources/Key/Properties/Enabled: the value of ssm parameter `/env` is not known offline: the value is unknown',
+      '/Resources/Key/Properties/Enabled: `Fn::If` on condition `IsOn`, which is not known: the value of ssm parameter `/env` is not known offline: the value is unknown',
     ]);
     // settled by the parameter's value
     expect(key(load('key-condition.yaml', { Env: 'prod' })).keyState).toBe('Enabled');

@@ -226,6 +226,46 @@ describe('resolveValue', () => {
     expect(list[1]).toBeInstanceOf(Unresolved);
   });
 
+  it('makes Fn::If on a condition not known an unknown value of its own, unless both branches are one known value', () => {
+    const origin = {
+      file: 'cdk.out/manifest.json',
+      pointer: '/artifacts/S/properties/parameters/P',
+    };
+    const cond = new Unresolved('parameter `P` is null', '/Conditions/C/Fn::Equals/0/Ref', origin);
+    const s = scope({ condition: () => cond });
+    const at = (v: unknown, pointer: string): unknown => resolveValue(v, pointer, s, new WeakMap());
+    const a = at({ 'Fn::If': ['C', 'role-a', 'role-b'] }, '/A') as Unresolved;
+    const b = at({ 'Fn::If': ['C', 'role-c', 'role-d'] }, '/B') as Unresolved;
+    // each at its own Fn::If: two values, never the condition's one
+    expect([a.pointer, b.pointer]).toEqual(['/A/Fn::If', '/B/Fn::If']);
+    expect(a.reason).toBe('`Fn::If` on condition `C`, which is not known: parameter `P` is null');
+    // the origin is kept, and the condition is what would settle it, also once re-anchored
+    expect(a.origin).toBe(origin);
+    expect(a.settledBy()).toBe(cond);
+    expect(a.at('/Elsewhere').settledBy()).toBe(cond);
+    // both branches the same known value: that value
+    expect(at({ 'Fn::If': ['C', 'same', 'same'] }, '/X')).toBe('same');
+    expect(at({ 'Fn::If': ['C', ['a', { k: 1 }], ['a', { k: 1 }]] }, '/X')).toEqual([
+      'a',
+      { k: 1 },
+    ]);
+    const none = { Ref: 'AWS::NoValue' };
+    expect(at({ 'Fn::If': ['C', none, none] }, '/X')).toBe(NO_VALUE);
+    // not the same: a text and a number, nothing and an empty text, a different list, or a
+    // branch that is itself unknown (two unknown values may differ)
+    for (const [yes, no] of [
+      ['1', 1],
+      [none, ''],
+      [['a'], ['a', 'b']],
+      [{ k: 1 }, { k: 1, j: 2 }],
+      [{ Ref: 'Missing' }, { Ref: 'Missing' }],
+    ]) {
+      const u = at({ 'Fn::If': ['C', yes, no] }, '/X');
+      expect(u, JSON.stringify([yes, no])).toBeInstanceOf(Unresolved);
+      expect((u as Unresolved).pointer).toBe('/X/Fn::If');
+    }
+  });
+
   it('bounds the strings it builds: a long value joined with itself is unknown, not a crash', () => {
     // the same 1 MiB string many times over, as YAML aliases write it in a few bytes
     const big = 'a'.repeat(1024 * 1024);

@@ -249,18 +249,25 @@ describe('a CDK stack parameter that is not a string', () => {
           .filter((p) => p.severity === 'error')
           .map((p) => [p.id, (p.file ?? '').replace(/.*\//, ''), p.pointer]),
       ).toEqual([['cdk.stack.invalid', 'manifest.json', POINTER]]);
-      // neither branch is picked: the deploy role and the build role are placeholders
+      // neither branch is picked: the deploy role and the build role are placeholders, each
+      // its own (two Fn::If on one condition choose between different roles)
       const deploy = action(model, 'Deploy');
       const build = serviceRole(model)!;
-      for (const v of [deploy.roleArn!, build, deploy.configuration['ObjectKey']!]) {
+      const chosen = `\`Fn::If\` on condition \`IsProd\`, which is not known: ${because}`;
+      expect(deploy.roleArn).not.toBe(build);
+      for (const [v, reason] of [
+        [deploy.roleArn!, chosen],
+        [build, chosen],
+        [deploy.configuration['ObjectKey']!, because],
+      ] as const) {
         expect(v).toMatch(PLACEHOLDER);
         const u = model.unresolved!.get(v)!;
-        expect(u.reason).toBe(because);
+        expect(u.reason).toBe(reason);
         expect(u.location.file).toMatch(/(^|\/)manifest\.json$/);
         expect(u.location.pointer).toBe(POINTER);
       }
       // the links that need them are Unknown, naming the parameter and the manifest
-      const named = `manifest.json#${POINTER} (${because})`;
+      const named = `manifest.json#${POINTER} (${chosen})`;
       const all = links(model);
       const publish = all.filter((l) => l.stage === 'Deploy' && l.principal === deploy.roleArn);
       const builds = all.filter((l) => l.principal === build);
@@ -319,8 +326,10 @@ describe('a stacks-file parameter that is not a string', () => {
       // the default (`dev`) would pick deploy-dev
       expect(deploy.roleArn).toMatch(PLACEHOLDER);
       expect(serviceRole(model)).toMatch(PLACEHOLDER);
+      expect(deploy.roleArn).not.toBe(serviceRole(model));
       const u = model.unresolved!.get(deploy.roleArn!)!;
-      expect(u.reason).toBe(because);
+      const chosen = `\`Fn::If\` on condition \`IsProd\`, which is not known: ${because}`;
+      expect(u.reason).toBe(chosen);
       expect(u.location.file).toMatch(/(^|\/)stacks\.json$/);
       expect(u.location.pointer).toBe(POINTER);
       const publish = links(model).filter(
@@ -330,7 +339,7 @@ describe('a stacks-file parameter that is not a string', () => {
       for (const l of publish) {
         expect(l.decision, l.id).toBe('Unknown');
         expect(
-          (l.missing ?? []).some((m) => m.endsWith(`stacks.json#${POINTER} (${because})`)),
+          (l.missing ?? []).some((m) => m.endsWith(`stacks.json#${POINTER} (${chosen})`)),
         ).toBe(true);
       }
     });

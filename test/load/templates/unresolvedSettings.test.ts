@@ -165,7 +165,7 @@ describe('CodeBuild settings the template does not settle', () => {
     expect(reads.map((l) => l.decision)).toEqual(['Unknown']);
     // the place named is the condition the If depends on
     expect((reads[0]!.missing ?? []).join(' ')).toContain(
-      `${DIR}/${FILE}:11 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
+      `${DIR}/${FILE}:11 (\`Fn::If\` on condition \`UseStore\`, which is not known: the value of ssm parameter \`/build/var-type\` is not known offline)`,
     );
     const store = linksOf(load(FILE, { VarType: 'PARAMETER_STORE' })).filter(
       (l) => l.permission === 'ssm:GetParameters',
@@ -187,7 +187,7 @@ describe('bucket encryption settings under Fn::If inside the rule', () => {
     expect(source).toHaveLength(1);
     expect(source[0]!.decision).toBe('Unknown');
     expect(source[0]!.missing).toEqual([
-      `${FILE}:11 (the value of ssm parameter \`/org/lockdown\` is not known offline)`,
+      `${FILE}:11 (\`Fn::If\` on condition \`Locked\`, which is not known: the value of ssm parameter \`/org/lockdown\` is not known offline)`,
     ]);
     // settled: SSE-KMS with a key whose policy does not let the pipeline role in, or SSE-S3
     const locked = linksOf(load('encryption.yaml', { Lockdown: 'true' })).filter(

@@ -26,7 +26,9 @@ describe('encryption settings the template does not settle', () => {
     expect(kms.map((l) => l.permission).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     for (const l of kms) {
       expect(l.decision, l.id).toBe('Unknown');
-      expect(l.missing, l.id).toEqual([`${TEMPLATE}:8 (parameter \`UseCmk\` has no value)`]);
+      expect(l.missing, l.id).toEqual([
+        `${TEMPLATE}:8 (\`Fn::If\` on condition \`Cmk\`, which is not known: parameter \`UseCmk\` has no value)`,
+      ]);
     }
   });
 
@@ -57,17 +59,23 @@ describe('stages and actions the template does not settle', () => {
       [
         '(stage 2)/(actions):action.not-settled',
         'Unknown',
-        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+        [
+          `${STAGES}:8 (\`Fn::If\` on condition \`Cmk\`, which is not known: parameter \`UseCmk\` has no value)`,
+        ],
       ],
       [
         'Build/(action 1):action.not-settled',
         'Unknown',
-        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+        [
+          `${STAGES}:8 (\`Fn::If\` on condition \`Cmk\`, which is not known: parameter \`UseCmk\` has no value)`,
+        ],
       ],
       [
         'Build/C:action.not-settled',
         'Unknown',
-        [`${STAGES}:8 (parameter \`UseCmk\` has no value)`],
+        [
+          `${STAGES}:8 (\`Fn::If\` on condition \`Cmk\`, which is not known: parameter \`UseCmk\` has no value)`,
+        ],
       ],
     ]);
   });
