@@ -18,7 +18,7 @@ import {
   type TemplateLoadResult,
   valueShape,
 } from './stacks.js';
-import type { StackParameterInput } from './templateStack.js';
+import type { StackParameterInput, UnreadableParameters } from './templateStack.js';
 import { readJsonText } from './jsonFile.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -292,12 +292,19 @@ function readAssembly(
     }
     const parameters = new Map<string, StackParameterInput>();
     const rawParams = props['parameters'];
+    let unreadableParameters: UnreadableParameters | undefined;
     if (rawParams !== undefined && !isObject(rawParams)) {
+      const pp = joinPointer(pointer, 'properties', 'parameters');
       problem(
-        joinPointer(pointer, 'properties', 'parameters'),
-        `stack \`${shown}\`: \`parameters\` is not a map of parameter values: the template's defaults are not known to be used`,
+        pp,
+        `stack \`${shown}\`: \`parameters\` is not a map of parameter values: the value of every parameter the template declares is unknown`,
         'cdk.stack.invalid',
       );
+      // not the template's defaults: the values given here cannot be read
+      unreadableParameters = {
+        unknown: `\`parameters\` of stack \`${shown}\` is ${valueShape(rawParams)}, not a map of parameter values`,
+        at: { file, pointer: pp },
+      };
     }
     for (const [k, v] of Object.entries(isObject(rawParams) ? rawParams : {}).sort(([x], [y]) =>
       x < y ? -1 : 1,
@@ -336,6 +343,7 @@ function readAssembly(
       account,
       region,
       parameters,
+      ...(unreadableParameters ? { unreadableParameters } : {}),
       declaredIn: {
         file,
         pointer,

@@ -32,6 +32,7 @@ import {
   type DeployedNames,
   type StackParameterInput,
   type StackRegistry,
+  type UnreadableParameters,
 } from './templateStack.js';
 
 export interface StacksInput {
@@ -74,6 +75,8 @@ export interface StackSpec {
   readonly account: string;
   readonly region: string;
   readonly parameters: ReadonlyMap<string, StackParameterInput>;
+  /** the parameter values are given but cannot be read (templateStack StackOptions) */
+  readonly unreadableParameters?: UnreadableParameters;
   /** where the stack was declared (stacks file and pointer), for problems */
   readonly declaredIn?: {
     readonly file: string;
@@ -198,6 +201,7 @@ export function loadStacks(
         region: spec.region,
         file: spec.file,
         parameters: spec.parameters,
+        ...(spec.unreadableParameters ? { unreadableParameters: spec.unreadableParameters } : {}),
         ...(options.deployed ? { deployed: options.deployed } : {}),
         ...(where
           ? {
@@ -420,12 +424,19 @@ export function loadStacksFile(
     const name = str('name') ?? defaultStackName(template);
     const parameters = new Map<string, StackParameterInput>();
     const params = entry['parameters'];
+    let unreadableParameters: UnreadableParameters | undefined;
     if (params !== undefined && !isObject(params)) {
+      const pp = joinPointer(pointer, 'parameters');
       fail(
-        joinPointer(pointer, 'parameters'),
-        'expected a map of parameter values',
+        pp,
+        'expected a map of parameter values: the value of every parameter the template declares is unknown',
         'stacks.parameter.invalid',
       );
+      // not the template's defaults: the values given here cannot be read
+      unreadableParameters = {
+        unknown: `\`parameters\` of stack \`${name.slice(0, 80)}\` is ${valueShape(params)}, not a map of parameter values`,
+        at: { file, pointer: pp },
+      };
     }
     for (const [k, v] of Object.entries(isObject(params) ? params : {}).sort(([a], [b]) =>
       a < b ? -1 : 1,
@@ -472,6 +483,7 @@ export function loadStacksFile(
       account,
       region,
       parameters,
+      ...(unreadableParameters ? { unreadableParameters } : {}),
       declaredIn: { file, pointer },
     });
   });

@@ -43,6 +43,15 @@ export interface StackRegistry {
   all(): readonly TemplateStack[];
 }
 
+/**
+ * The parameter values of a stack are given but cannot be read (a CDK manifest's or a stacks
+ * file's `parameters` that is not a map): `unknown` says so, `at` is its file and pointer.
+ */
+export interface UnreadableParameters {
+  readonly unknown: string;
+  readonly at: { readonly file: string; readonly pointer: string };
+}
+
 export interface StackOptions {
   readonly name: string;
   readonly account: string;
@@ -50,6 +59,12 @@ export interface StackOptions {
   /** the template path as reports show it */
   readonly file: string;
   readonly parameters: ReadonlyMap<string, StackParameterInput>;
+  /**
+   * set when the parameter values cannot be read: every parameter the template declares and
+   * `parameters` does not give is unknown, naming that place, never its default (any of them
+   * may have been given there)
+   */
+  readonly unreadableParameters?: UnreadableParameters;
   /** where each parameter was given (the stacks file), for problems */
   readonly parameterFile?: string;
   readonly parameterPointer?: string;
@@ -546,6 +561,17 @@ export class TemplateStack implements IntrinsicScope {
       // its value is unknown where it is given: the choices that depend on it (`Fn::Equals`,
       // `Fn::If`, a resource's `Condition`) stay unknown, not decided on a stand-in text
       return new Unresolved(given.unknown, dp, given.at);
+    } else if (given === undefined && this.options.unreadableParameters) {
+      // any value may have been given in what cannot be read: not the default (used only "if
+      // no value is specified",
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html),
+      // nor a missing value
+      const { unknown, at } = this.options.unreadableParameters;
+      return new Unresolved(
+        `${unknown}, so the value of parameter \`${name.slice(0, 80)}\` is not known`,
+        dp,
+        at,
+      );
     } else if (given !== undefined) {
       value = typeof given === 'string' ? given : this.fromStack(given, dp);
     } else if (type.startsWith(SSM_VALUE)) {

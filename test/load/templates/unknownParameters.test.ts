@@ -183,8 +183,8 @@ function tempDir(): string {
   return dir;
 }
 
-/** A cdk.out whose stack `Tools` gives `Env` as `env`. */
-function loadCdk(env: unknown): TemplateLoadResult {
+/** A cdk.out whose stack `Tools` gives `Env` as `env` (or `parameters` as given). */
+function loadCdk(env: unknown, parameters: unknown = { Env: env }): TemplateLoadResult {
   const dir = tempDir();
   writeFileSync(join(dir, 'Tools.template.json'), JSON.stringify(TEMPLATE));
   const manifest = {
@@ -193,7 +193,7 @@ function loadCdk(env: unknown): TemplateLoadResult {
       Tools: {
         type: 'aws:cloudformation:stack',
         environment: `aws://${ACCOUNT}/${REGION}`,
-        properties: { templateFile: 'Tools.template.json', parameters: { Env: env } },
+        properties: { templateFile: 'Tools.template.json', parameters },
       },
     },
   };
@@ -201,8 +201,8 @@ function loadCdk(env: unknown): TemplateLoadResult {
   return loadCdkAssembly(dir, { managedPolicies: noManagedPolicies });
 }
 
-/** A stacks file whose stack `tools` gives `Env` as `env`. */
-function loadStacks(env: unknown): TemplateLoadResult {
+/** A stacks file whose stack `tools` gives `Env` as `env` (or `parameters` as given). */
+function loadStacks(env: unknown, parameters: unknown = { Env: env }): TemplateLoadResult {
   const dir = tempDir();
   writeFileSync(join(dir, 'tools.json'), JSON.stringify(TEMPLATE));
   const stacks = {
@@ -212,7 +212,7 @@ function loadStacks(env: unknown): TemplateLoadResult {
         template: 'tools.json',
         account: ACCOUNT,
         region: REGION,
-        parameters: { Env: env },
+        parameters,
       },
     ],
   };
@@ -354,6 +354,85 @@ describe('a stacks-file parameter that is not a string', () => {
       const { model, problems } = loadStacks(env);
       expect(problems).toEqual([]);
       expect(action(model, 'Deploy').roleArn).toBe(arnOf(deployRole));
+    }
+  });
+});
+
+/**
+ * `parameters` that is not a map: the values given there cannot be read, so no parameter the
+ * template declares is known to take its default (`dev` would pick the dev roles). Each is an
+ * unknown value naming `parameters` and its file and pointer.
+ */
+describe('stack `parameters` that is not a map', () => {
+  for (const [loader, load, file, stack, pointer, error] of [
+    [
+      'a CDK manifest',
+      loadCdk,
+      'manifest.json',
+      'Tools',
+      '/artifacts/Tools/properties/parameters',
+      'cdk.stack.invalid',
+    ],
+    [
+      'a stacks file',
+      loadStacks,
+      'stacks.json',
+      'tools',
+      '/stacks/0/parameters',
+      'stacks.parameter.invalid',
+    ],
+  ] as const) {
+    for (const [shown, value, shape] of [
+      ['a list', ['Env=prod'], 'a list'],
+      ['a string', 'Env=prod', 'a string'],
+      ['null', null, 'null'],
+    ] as const) {
+      it(`in ${loader}, given as ${shown}: every declared parameter is unknown, not its default`, () => {
+        const { model, problems } = load(undefined, value);
+        expect(
+          problems
+            .filter((p) => p.severity === 'error')
+            .map((p) => [p.id, (p.file ?? '').replace(/.*\//, ''), p.pointer]),
+        ).toEqual([[error, file, pointer]]);
+        const because = `\`parameters\` of stack \`${stack}\` is ${shape}, not a map of parameter values, so the value of parameter \`Env\` is not known`;
+        const chosen = `\`Fn::If\` on condition \`IsProd\`, which is not known: ${because}`;
+        const deploy = action(model, 'Deploy');
+        const build = serviceRole(model)!;
+        expect(deploy.roleArn).not.toBe(build);
+        for (const [v, reason] of [
+          [deploy.roleArn!, chosen],
+          [build, chosen],
+          [deploy.configuration['ObjectKey']!, because],
+        ] as const) {
+          expect(v).toMatch(PLACEHOLDER);
+          const u = model.unresolved!.get(v)!;
+          expect(u.reason).toBe(reason);
+          expect(u.location.file).toMatch(new RegExp(`(^|/)${file.replace('.', '\\.')}$`));
+          expect(u.location.pointer).toBe(pointer);
+        }
+        const all = links(model);
+        const publish = all.filter((l) => l.stage === 'Deploy' && l.principal === deploy.roleArn);
+        expect(publish.length).toBeGreaterThan(0);
+        for (const l of publish) {
+          expect(l.decision, l.id).toBe('Unknown');
+          expect(
+            (l.missing ?? []).some((m) => m.endsWith(`${file}#${pointer} (${chosen})`)),
+            l.id,
+          ).toBe(true);
+        }
+        const principals = new Set(all.flatMap((l) => [l.principal, l.resource]));
+        for (const name of ['deploy-prod', 'deploy-dev', 'build-prod', 'build-dev'])
+          expect(principals.has(arnOf(name))).toBe(false);
+      });
+    }
+  }
+
+  it('given as a map that gives no value, the defaults are used', () => {
+    for (const load of [loadCdk, loadStacks]) {
+      const { model, problems } = load(undefined, {});
+      expect(problems).toEqual([]);
+      expect(action(model, 'Deploy').roleArn).toBe(arnOf('deploy-dev'));
+      expect(action(model, 'Deploy').configuration['ObjectKey']).toBe('site-dev.zip');
     }
   });
 });
