@@ -106,15 +106,34 @@ interface Gathered {
   /** the KMS key's state is not settled by the input (a template's unresolved `Enabled`) */
   kmsKeyStateUnknown?: readonly string[];
   /**
-   * results of trials (values the input does not settle) denied the other way than the link's
-   * request: implicitly where it is denied explicitly, or the reverse (see agrees)
+   * trials (values the input does not settle) denied the other way than the link's request:
+   * implicitly where it is denied explicitly, or the reverse (see agrees)
    */
-  otherDenials?: EvaluationResult[];
+  otherDenials?: OtherDenial[];
   /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
    */
   shownResource?: string;
+}
+
+/** What a trial tried that the input does not settle, to name it when it matters. */
+interface Tried {
+  /** in words: `\`aws:CurrentTime\` (the time of the run)` */
+  readonly what: string;
+  /**
+   * the inputs that would settle it, as the link's Unknown names them when the trial changes
+   * its outcome (keyDependence, idDependence, standInMatters, settleUnplaced)
+   */
+  readonly settle: readonly string[];
+}
+
+/** A trial denied the other way than the link's request (see agrees). */
+interface OtherDenial {
+  readonly result: EvaluationResult;
+  /** the request the trial evaluated */
+  readonly request: EvaluationRequest;
+  readonly tried: Tried;
 }
 
 /**
@@ -222,7 +241,7 @@ function decide(
       { missing },
     );
   }
-  if (spec.standIn !== undefined && standInMatters(g, result.decision)) {
+  if (spec.standIn !== undefined && standInMatters(g, result.decision, spec.standIn)) {
     // a policy names the resource in full, and the input does not say whether that is it
     return makeLink(
       spec,
@@ -295,16 +314,18 @@ function decide(
     return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
   if (result.decision === 'ImplicitlyDenied' && g.kmsGrants) {
     const byGrant = grantDecision(spec, result, g.kmsGrants, g.resourceLabel);
-    const explicitly = g.otherDenials?.find((r) => r.decision === 'ExplicitlyDenied');
-    if (byGrant?.decision === 'Allowed' && explicitly) {
+    const explicitly = g.otherDenials?.filter((o) => o.result.decision === 'ExplicitlyDenied');
+    if (byGrant?.decision === 'Allowed' && explicitly && explicitly.length > 0) {
       // a grant allows it where no statement denies it, but a value the input does not settle
-      // meets an explicit deny, which no grant overrides
+      // meets an explicit deny, which no grant overrides: what the trials tried would settle it
+      const what = [...new Set(explicitly.map((o) => o.tried.what))];
+      const missing = [...new Set(explicitly.flatMap((o) => o.tried.settle))].sort();
       return makeLink(
         spec,
         'Unknown',
         NO_REASONS,
-        `${spec.purpose}: ${byGrant.why.replace(/^allowed: /, '')} where no statement denies it, but with some values the input does not settle ${explain(spec, explicitly, g)}`,
-        { missing: [] },
+        `${spec.purpose}: ${byGrant.why.replace(/^allowed: /, '')} where no statement denies it, but with some values of ${andList(what)}, which the input does not settle, ${explain(spec, explicitly[0]!.result, g)}`,
+        { missing },
       );
     }
     if (byGrant) return byGrant;
@@ -343,7 +364,7 @@ function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): Repo
   const explicit: Reason[] = [];
   const missing: Reason[] = [];
   const seen = new Set<string>();
-  for (const r of [result, ...g.otherDenials]) {
+  for (const r of [result, ...g.otherDenials.map((o) => o.result)]) {
     for (const d of r.deniedBy) {
       const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
       if (seen.has(key)) continue;
@@ -1099,15 +1120,31 @@ function sameOutcome(a: string, b: string): boolean {
 
 /**
  * Whether a trial's result gives the same outcome as `decision` (sameOutcome). A trial denied
- * the other way is kept (g.otherDenials): the link's reasons and fix must cover the explicit
- * deny some value hits as well as the allow another lacks (see deniedLink). The common case,
- * the same decision, costs one comparison.
+ * the other way is kept (g.otherDenials) with its request and what it tried: the link's
+ * reasons and fix must cover the explicit deny some value hits as well as the allow another
+ * lacks (see deniedLink), and its words name the trial they are about. Callers test
+ * `r.decision === decision` first, so the common case costs one comparison and `tried` is made
+ * only when the decision differs.
  */
-function agrees(g: Gathered, r: EvaluationResult, decision: string): boolean {
+function agrees(
+  g: Gathered,
+  r: EvaluationResult,
+  decision: string,
+  request: EvaluationRequest,
+  tried: Tried,
+): boolean {
   if (r.decision === decision) return true;
   if (!sameOutcome(r.decision, decision)) return false;
-  (g.otherDenials ??= []).push(r);
+  (g.otherDenials ??= []).push({ result: r, request, tried });
   return true;
+}
+
+/** A trial of uncertain keys, as keyDependence names them. */
+function keysTried(keys: readonly UncertainKey[]): Tried {
+  return {
+    what: keys.map((k) => `\`${k.key}\` (${k.what})`).join(', '),
+    settle: [...new Set(keys.flatMap((k) => (k.settle ? [k.settle] : [])))],
+  };
 }
 
 /**
@@ -1119,19 +1156,24 @@ function agrees(g: Gathered, r: EvaluationResult, decision: string): boolean {
 function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefined {
   const trials = g.uncertain;
   if (!trials) return undefined;
-  const differs = (r: EvaluationResult): boolean => !agrees(g, r, decision);
   const all: Record<string, string | readonly string[]> = {};
   for (const { key, values, tooMany } of trials) {
     if (tooMany) return [key];
     for (const v of values) {
-      const r = evaluate({ ...g.request, context: { ...g.request.context, [key.key]: v } });
-      if (differs(r)) return [key];
+      const request = { ...g.request, context: { ...g.request.context, [key.key]: v } };
+      const r = evaluate(request);
+      if (r.decision !== decision && !agrees(g, r, decision, request, keysTried([key])))
+        return [key];
     }
     if (values.length > 0) all[key.key] = values[0]!;
   }
   if (trials.length < 2) return undefined;
-  const r = evaluate({ ...g.request, context: { ...g.request.context, ...all } });
-  return differs(r) ? trials.map((t) => t.key) : undefined;
+  const request = { ...g.request, context: { ...g.request.context, ...all } };
+  const r = evaluate(request);
+  const keys = trials.map((t) => t.key);
+  return r.decision !== decision && !agrees(g, r, decision, request, keysTried(keys))
+    ? keys
+    : undefined;
 }
 
 /**
@@ -1601,8 +1643,13 @@ function idDependence(
     ];
     for (const t of tries) {
       const value = render(v, t.ids);
-      if (agrees(g, evaluate(withValue(g.request, v.madeUp, value)), decision)) continue;
+      const request = withValue(g.request, v.madeUp, value);
+      const r = evaluate(request);
+      if (r.decision === decision) continue;
       const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
+      // no input gives an id: nothing to add settles it (the Unknown below names no input)
+      const tried = { what: andList(ids.map((id) => `${id.what} (${id.why})`)), settle: [] };
+      if (agrees(g, r, decision, request, tried)) continue;
       const unknownIds = `no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
       const some = andList(ids.map((id) => id.some));
       // a mention that matches one value and not the other, as the evaluator matches it: one
@@ -1697,7 +1744,7 @@ function unmetTrustConditions(
  * suffix of its own (`…:secret:name-AbCdEf`) that would change the answer. Patterns that cover
  * any suffix (`name-*`, `name-??????`, `*`) already decided on the stand-in.
  */
-function standInMatters(g: Gathered, decision: string): boolean {
+function standInMatters(g: Gathered, decision: string, standIn: string): boolean {
   const resource = g.request.resource;
   const stem = resource.slice(0, -6);
   const suffixes = new Set<string>();
@@ -1724,7 +1771,10 @@ function standInMatters(g: Gathered, decision: string): boolean {
   look(r.sessionPolicy);
   for (const level of [...(r.scps ?? []), ...(r.rcps ?? [])]) for (const p of level) look(p);
   for (const suffix of [...suffixes].sort()) {
-    if (!agrees(g, evaluate({ ...r, resource: stem + suffix }), decision)) return true;
+    const request = { ...r, resource: stem + suffix };
+    const result = evaluate(request);
+    if (result.decision === decision) continue;
+    if (!agrees(g, result, decision, request, { what: standIn, settle: [standIn] })) return true;
   }
   return false;
 }
@@ -1793,7 +1843,17 @@ function settleUnplaced(g: Gathered, decision: string): void {
       levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
     );
     tries.push(levels.map((l) => [...l, ...extra]));
-    const stable = tries.every((t) => agrees(g, evaluate({ ...r, [field]: t }), decision));
+    const stable = tries.every((t) => {
+      const request = { ...r, [field]: t };
+      const result = evaluate(request);
+      if (result.decision === decision) return true;
+      const files = unplaced.map((u) => u.file);
+      const tried = {
+        what: `the levels the ${field === 'scps' ? 'SCPs' : 'RCPs'} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
+        settle: files,
+      };
+      return agrees(g, result, decision, request, tried);
+    });
     if (stable) for (const u of unplaced) g.missing.delete(u.file);
   }
 }

@@ -6,6 +6,7 @@
  * names the explicit deny first and the missing allow after it, and its fix does both,
  * whichever value the request itself was evaluated with.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -149,8 +150,9 @@ describe('a KMS grant where a value the input does not settle meets an explicit 
   const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
   const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
 
-  function decryptLinks(deny: Json | undefined): ReportLink[] {
+  function decryptLinks(deny: Json | undefined, edit?: (dir: string) => void): ReportLink[] {
     return inScenarioCopy(KMS_SCENARIO, (dir) => {
+      edit?.(dir);
       editJson(join(dir, KEY_FILE), (doc) => {
         doc['Grants'] = [
           {
@@ -195,6 +197,48 @@ describe('a KMS grant where a value the input does not settle meets an explicit 
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.why, l.id).toContain('through grant `build-decrypt`');
       expect(l.why, l.id).toContain('statement `NoBuildAfter2020` explicitly denies');
+      // the key the trials tried is named (as keyDependence names it); no input gives the time,
+      // so no input is missing
+      expect(l.why, l.id).toContain(
+        'with some values of `aws:currenttime` (the time of the run), which the input does not settle,',
+      );
+      expect(l.missing, l.id).toEqual([]);
+    }
+  });
+
+  it('an SCP whose targets are not known denies it: Unknown, naming the SCP file', () => {
+    // attached at any level, the SCP denies it; attached at none, the grant allows it: the
+    // SCP's targets settle it
+    const SCP = 'organization/scp/p-nodecrypt.json';
+    const links = decryptLinks(undefined, (dir) => {
+      writeFileSync(
+        join(dir, SCP),
+        JSON.stringify({
+          Policy: {
+            PolicySummary: {
+              Id: 'p-nodecrypt',
+              Arn: 'arn:aws:organizations::999999999999:policy/o-exmpl7a2b9c/service_control_policy/p-nodecrypt',
+              Name: 'NoDecrypt',
+              Type: 'SERVICE_CONTROL_POLICY',
+              AwsManaged: false,
+            },
+            Content: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'NoDecrypt', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' },
+              ],
+            }),
+          },
+        }),
+      );
+    });
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).toContain('through grant `build-decrypt`');
+      expect(l.why, l.id).toContain(`the levels the SCPs of \`${SCP}\` apply at`);
+      expect(l.why, l.id).toContain('statement `NoDecrypt` explicitly denies');
+      expect(l.missing, l.id).toEqual([SCP]);
     }
   });
 });
