@@ -364,8 +364,11 @@ function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): Repo
   const explicit: Reason[] = [];
   const missing: Reason[] = [];
   const seen = new Set<string>();
-  for (const r of [result, ...g.otherDenials.map((o) => o.result)]) {
-    for (const d of r.deniedBy) {
+  // the requests whose missing allows the reasons name: the trust policy's words are about them
+  const lackingIn: EvaluationRequest[] = [];
+  for (const r of [{ result, request: g.request as EvaluationRequest }, ...g.otherDenials]) {
+    if (r.result.decision === 'ImplicitlyDenied') lackingIn.push(r.request);
+    for (const d of r.result.deniedBy) {
       const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -374,7 +377,8 @@ function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): Repo
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
   const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
-  const others = missing.length > 0 ? `; with the others, ${explain(spec, lacking, g)}` : '';
+  const others =
+    missing.length > 0 ? `; with the others, ${explain(spec, lacking, g, lackingIn)}` : '';
   return makeLink(
     spec,
     'ExplicitlyDenied',
@@ -1705,19 +1709,20 @@ function idPolicyLabel(
 }
 
 /**
- * When a trust policy refuses the caller: the statement that would trust it but for its
+ * When a trust policy refuses the caller in `request` (the link's, or a trial's: the values
+ * tried decide which conditions hold): the statement that would trust it but for its
  * conditions, and the conditions that do not hold (each is tried alone; conditions of a
  * statement must all hold). Undefined when no statement trusts the caller even without
  * conditions.
  */
 function unmetTrustConditions(
   spec: LinkSpec,
-  g: Gathered,
+  request: EvaluationRequest,
 ): { names: boolean; keys: string[] } | undefined {
-  const trust = g.request.resourcePolicy;
+  const trust = request.resourcePolicy;
   if (!trust || typeof trust !== 'object' || !isCompiledPolicy(trust)) return undefined;
   const refuses = (st: CompiledStatement): boolean =>
-    evaluate({ ...g.request, resourcePolicy: { ...trust, statements: [st] } }).deniedBy.some(
+    evaluate({ ...request, resourcePolicy: { ...trust, statements: [st] } }).deniedBy.some(
       (d) => d.policyType === 'resource' && !d.explicit,
     );
   for (const st of trust.statements) {
@@ -2185,7 +2190,16 @@ function locate(
   return { file: src.file, line, pointer } as Location;
 }
 
-function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string {
+/**
+ * The decision in words. `from`: the requests whose missing allows `result` names (the trials
+ * they come from), when not the link's own request; the trust policy's words are about them.
+ */
+function explain(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  from?: readonly EvaluationRequest[],
+): string {
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
   const what = `${spec.permission} on \`${g.shownResource ?? g.request.resource}\``;
@@ -2201,11 +2215,16 @@ function explain(spec: LinkSpec, result: EvaluationResult, g: Gathered): string 
           : ` statement \`${d.statement}\``;
     return `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
   }
-  const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g));
+  const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g, from ?? [g.request]));
   return `${spec.purpose} fails: ${parts.join('; ')}`;
 }
 
-function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
+function missingAllowWords(
+  d: Reason,
+  spec: LinkSpec,
+  g: Gathered,
+  from: readonly EvaluationRequest[],
+): string {
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
   const service = spec.permission.split(':')[0]!.toLowerCase();
@@ -2217,7 +2236,19 @@ function missingAllowWords(d: Reason, spec: LinkSpec, g: Gathered): string {
         return `the key policy of \`${g.resourceLabel}\` does not allow ${who} (nor its account, to delegate to IAM)`;
       }
       if (service === 'sts') {
-        const unmet = unmetTrustConditions(spec, g);
+        // the trials the missing allow comes from (the link's request, or values tried for what
+        // the input does not settle): the words are theirs, or none when they differ
+        const each = from.map((request) => unmetTrustConditions(spec, request));
+        const unmet = each[0];
+        const same = each.every(
+          (u) =>
+            u === unmet ||
+            (u !== undefined &&
+              unmet !== undefined &&
+              u.names === unmet.names &&
+              u.keys.join('\u0000') === unmet.keys.join('\u0000')),
+        );
+        if (!same) return `the trust policy of \`${g.resourceLabel}\` does not allow ${who}`;
         if (unmet)
           return `the trust policy of \`${g.resourceLabel}\` ${unmet.names ? `names ${who}` : `allows ${who} only under conditions`}, but its ${unmet.keys.length > 1 ? 'conditions' : 'condition'} on \`${unmet.keys.join('`, `')}\` ${unmet.keys.length > 1 ? 'do' : 'does'} not hold`;
         return `the trust policy of \`${g.resourceLabel}\` does not trust ${who}`;

@@ -105,3 +105,84 @@ describe('a CloudFormation service role (all-providers)', () => {
     }
   });
 });
+
+/**
+ * A trust link whose trials are denied differently: the made-up stack id the request carries
+ * meets the trust policy's Deny, another id only misses its Allow's condition. The missing
+ * allow the link names is the other id's, so the words about the trust policy are that trial's:
+ * evaluated on the request's own id, the Allow's condition holds and its Deny hides it.
+ */
+describe('a CloudFormation service role whose trials are denied differently (all-providers)', () => {
+  const ROLE = `arn:aws:iam::${T}:role/platform-cfn-exec`;
+  const SOME_STACKS = `arn:aws:cloudformation:us-east-1:${T}:stack/platform-web/0*`;
+
+  function assumeExec(statements: Json[]): ReportLink[] {
+    return inScenarioCopy('fixtures/scenarios/all-providers', (dir) => {
+      editJson(join(dir, `${T}/iam.json`), (iam) => {
+        const role = (iam['RoleDetailList'] as Json[]).find(
+          (r) => r['RoleName'] === 'platform-cfn-exec',
+        )!;
+        (role['AssumeRolePolicyDocument'] as { Statement: Json[] }).Statement = statements;
+      });
+      return analyzeModel(loadSnapshot(dir), { pipelines: ['platform-web'] })
+        .pipelines[0]!.links.filter((l) => l.requirement === 'cloudformation.assume-execution-role')
+        .slice();
+    });
+  }
+
+  const allow = (condition: Json): Json => ({
+    Sid: 'TrustCloudFormation',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudformation.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    Condition: condition,
+  });
+  const deny: Json = {
+    Sid: 'DenySomeStacks',
+    Effect: 'Deny',
+    Principal: { Service: 'cloudformation.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    Condition: { ArnLike: { 'aws:SourceArn': SOME_STACKS } },
+  };
+
+  it('names the condition that does not hold for the implicitly denied ids', () => {
+    const links = assumeExec([allow({ ArnLike: { 'aws:SourceArn': SOME_STACKS } }), deny]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('ExplicitlyDenied');
+      expect(l.why).toContain('statement `DenySomeStacks` explicitly denies');
+      expect(l.why).toContain(`; with the others, `);
+      expect(l.why).toContain(
+        ` fails: the trust policy of \`${ROLE}\` names \`cloudformation.amazonaws.com\`, but its condition on \`aws:SourceArn\` does not hold`,
+      );
+      expect(l.why).not.toContain('does not trust');
+    }
+  });
+
+  it('says no more than every implicitly denied trial shares: their unmet conditions differ', () => {
+    // the made-up id with no time meets the Deny; with the times tried (none after 3000) only
+    // the Allow's time condition fails, with another id its aws:SourceArn condition fails too
+    const links = assumeExec([
+      allow({
+        ArnLike: { 'aws:SourceArn': SOME_STACKS },
+        DateGreaterThan: { 'aws:CurrentTime': '3000-01-01T00:00:00Z' },
+      }),
+      {
+        ...deny,
+        Condition: {
+          ArnLike: { 'aws:SourceArn': SOME_STACKS },
+          DateLessThanIfExists: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+        },
+      },
+    ]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('ExplicitlyDenied');
+      expect(l.why).toContain('statement `DenySomeStacks` explicitly denies');
+      expect(l.why).toContain(
+        ` fails: the trust policy of \`${ROLE}\` does not allow \`cloudformation.amazonaws.com\``,
+      );
+      expect(l.why).not.toContain('condition on');
+    }
+  });
+});
