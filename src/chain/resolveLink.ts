@@ -337,7 +337,7 @@ function decide(
       ...(warnings ? { warnings } : {}),
     });
   }
-  return deniedLink(spec, result, g);
+  return deniedLink(spec, result, g, runtime);
 }
 
 /**
@@ -346,19 +346,42 @@ function decide(
  * its reasons are the explicit denies (first) and the missing allows, and its fix lifts the
  * denies and adds the allow: either alone would leave it denied for some value.
  */
-function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): ReportLink {
+function deniedLink(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  runtime: RuntimeValue[] | undefined,
+): ReportLink {
   if (!g.otherDenials) {
-    // an explicit deny is fixed by narrowing it: an allow (the catalog's fix) cannot undo it
-    const fix =
-      result.decision === 'ExplicitlyDenied'
-        ? denyFix(spec, result.deniedBy)
-        : (spec.fix ?? defaultFix(spec, result));
+    if (result.decision !== 'ExplicitlyDenied') {
+      return makeLink(
+        spec,
+        result.decision,
+        result.deniedBy.map((r) => toLinkReason(r, g)),
+        explain(spec, result, g),
+        { fix: spec.fix ?? defaultFix(spec, result) },
+      );
+    }
+    // an explicit deny is fixed by narrowing it: an allow (the catalog's fix) cannot undo it;
+    // when an allow is missing behind it too, the fix adds it as well
+    const behind = allowMissingBehind(spec, g, runtime);
+    if (!behind) {
+      return makeLink(
+        spec,
+        result.decision,
+        result.deniedBy.map((r) => toLinkReason(r, g)),
+        explain(spec, result, g),
+        { fix: denyFix(spec, result.deniedBy) },
+      );
+    }
     return makeLink(
       spec,
-      result.decision,
-      result.deniedBy.map((r) => toLinkReason(r, g)),
-      explain(spec, result, g),
-      { fix },
+      'ExplicitlyDenied',
+      [...result.deniedBy, ...behind.result.deniedBy].map((r) => toLinkReason(r, g)),
+      `${explain(spec, result, g)}; without the ${result.deniedBy.length > 1 ? 'denies' : 'deny'}, ${explain(spec, behind.result, g, [behind.request])}`,
+      {
+        fix: `${denyFix(spec, result.deniedBy)}, and ${spec.fix ?? defaultFix(spec, behind.result)}`,
+      },
     );
   }
   const explicit: Reason[] = [];
@@ -386,6 +409,65 @@ function deniedLink(spec: LinkSpec, result: EvaluationResult, g: Gathered): Repo
     `${explain(spec, denied, g)} with some values the input does not settle${others}`,
     { fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}` },
   );
+}
+
+/**
+ * The missing allows behind an explicit deny. The evaluator stops at the first explicit deny
+ * (step 1 of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
+ * and names no allow, so narrowing the deny may not be enough: the request is evaluated once
+ * more with every Deny statement left out (only for explicitly denied links, which are rare).
+ * Returns its implicit denial, and its request, only when nothing the input does not settle
+ * could supply the allow: no missing input that could (see the Unknown check in decide), no KMS
+ * grant to the caller, and the same answer for every value tried (keyDependence, standInMatters,
+ * idDependence). Undefined when the allow is there, or may be.
+ */
+function allowMissingBehind(
+  spec: LinkSpec,
+  g: Gathered,
+  runtime: RuntimeValue[] | undefined,
+): { result: EvaluationResult; request: EvaluationRequest } | undefined {
+  const request = withoutDenies(g.request);
+  if (!request) return undefined;
+  const result = evaluate(request);
+  if (result.decision !== 'ImplicitlyDenied' || result.deniedBy.length === 0) return undefined;
+  if (g.missing.size > 0 && !deniedAnyway(result, g) && !callerSideDenies(result, g))
+    return undefined;
+  if (g.kmsGrants && grantDecision(spec, result, g.kmsGrants, g.resourceLabel)) return undefined;
+  // the trials of the link, on the request without its denies (its own g: no trial's result is
+  // kept for the link's words)
+  const h: Gathered = { ...g, request };
+  delete h.otherDenials;
+  if (keyDependence(h, result.decision)) return undefined;
+  if (spec.standIn !== undefined && standInMatters(h, result.decision, spec.standIn))
+    return undefined;
+  if (runtime && idDependence(h, runtime, result.decision)) return undefined;
+  return { result, request };
+}
+
+/**
+ * The request with every Deny statement left out of its policies. The policies are new objects
+ * (the evaluator caches compiled documents by identity: they are never changed); undefined when
+ * one is not a compiled policy.
+ */
+function withoutDenies(request: MutableRequest): EvaluationRequest | undefined {
+  let ok = true;
+  const strip = (p: PolicyInput): PolicyInput => {
+    if (!p || typeof p !== 'object' || !isCompiledPolicy(p)) {
+      ok = false;
+      return p;
+    }
+    if (!p.statements.some((st) => st.effect === 'Deny')) return p;
+    return { ...p, statements: p.statements.filter((st) => st.effect !== 'Deny') };
+  };
+  const out: MutableRequest = { ...request };
+  if (request.identityPolicies) out.identityPolicies = request.identityPolicies.map(strip);
+  if (request.resourcePolicy !== undefined) out.resourcePolicy = strip(request.resourcePolicy);
+  if (request.permissionBoundary !== undefined)
+    out.permissionBoundary = strip(request.permissionBoundary);
+  if (request.sessionPolicy !== undefined) out.sessionPolicy = strip(request.sessionPolicy);
+  if (request.scps) out.scps = request.scps.map((level) => level.map(strip));
+  if (request.rcps) out.rcps = request.rcps.map((level) => level.map(strip));
+  return ok ? out : undefined;
 }
 
 /**
