@@ -358,32 +358,29 @@ function readManagedPolicy(
   const arn = r.reqString(o, 'Arn', pointer);
   if (arn === undefined) return undefined;
   const defaultVersionId = r.optString(o, 'DefaultVersionId', pointer);
-  let policy;
-  let found: Location | undefined;
-  // where `DefaultVersionId` is in the list, when it is
-  let named: Location | undefined;
+  const versions: PolicyVersion[] = [];
   for (const v of r.objectList(o, 'PolicyVersionList', pointer)) {
-    const isDefault = r.optBool(v.value, 'IsDefaultVersion', v.pointer);
-    const versionId = r.optString(v.value, 'VersionId', v.pointer);
-    if (versionId !== undefined && versionId === defaultVersionId)
-      named ??= { file: r.file, pointer: v.pointer };
-    // IsDefaultVersion is authoritative; DefaultVersionId is the fallback for hand-made files
-    if (
-      isDefault !== true &&
-      !(isDefault === undefined && versionId !== undefined && versionId === defaultVersionId)
-    ) {
-      continue;
-    }
-    const here = { file: r.file, pointer: v.pointer };
-    if (found) {
-      // a policy has one default version: which of the two is in force is not known
-      reportDuplicate(problems, `the default version of \`${arn}\``, found, here);
-      policy = undefined;
-      continue;
-    }
-    found = here;
-    policy = compileSnapshotPolicy(
-      v.value['Document'],
+    versions.push({
+      id: r.optString(v.value, 'VersionId', v.pointer),
+      isDefault: r.optBool(v.value, 'IsDefaultVersion', v.pointer),
+      document: v.value['Document'],
+      pointer: v.pointer,
+    });
+  }
+  // where `DefaultVersionId` is in the list, when it is
+  const named =
+    defaultVersionId === undefined ? undefined : versions.find((v) => v.id === defaultVersionId);
+  // the versions marked as the default; a hand-made file without `IsDefaultVersion` is read by
+  // `DefaultVersionId`
+  const marked = versions.filter(
+    (v) =>
+      v.isDefault === true ||
+      (v.isDefault === undefined && v.id !== undefined && v.id === defaultVersionId),
+  );
+  const at = (v: PolicyVersion): Location => ({ file: r.file, pointer: v.pointer });
+  const compile = (v: PolicyVersion) =>
+    compileSnapshotPolicy(
+      v.document,
       {
         name: arn,
         policyType: 'identity',
@@ -392,30 +389,87 @@ function readManagedPolicy(
       },
       problems,
     );
-  }
-  // the policy is listed; it is the document in force that is unknown, and the message says
-  // which version that is when `DefaultVersionId` names it
-  if (!found && defaultVersionId !== undefined && !named) {
+  let policy;
+  let documentUnknown: ManagedPolicyModel['documentUnknown'];
+  const first = marked[0];
+  if (first && marked.length > 1) {
+    // a policy has one default version: which of them is in force is not known (the first is
+    // still compiled, so its own problems are reported)
+    compile(first);
+    for (const v of marked.slice(1))
+      reportDuplicate(problems, `the default version of \`${arn}\``, at(first), at(v));
+    documentUnknown = {
+      why: `${marked.length} versions are marked as the default`,
+      location: at(first),
+    };
+  } else if (first && named && named !== first) {
+    // `DefaultVersionId` is the policy's own record of its default (operative) version, and
+    // `IsDefaultVersion` each version's; GetAccountAuthorizationDetails writes both from one
+    // state, so a file where they name two versions was edited or pieced together, and neither
+    // is taken on its word (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ManagedPolicyDetail.html,
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyVersion.html)
+    const same = sameDocument(named.document, first.document);
+    const both = `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\` (\`${r.file}#${named.pointer}\`), but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${r.file}#${first.pointer}\`) as the default`;
     r.report(
       joinPointer(pointer, 'DefaultVersionId'),
+      same
+        ? `${both}: both have the same document, which is used`
+        : `${both}: their documents differ, so which is in force, and so its permissions, are unknown`,
+      'snapshot.iam.default-version-conflict',
+      'warning',
+    );
+    if (same) policy = compile(named);
+    else {
+      documentUnknown = {
+        why: `DefaultVersionId names version ${defaultVersionId!} but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
+        location: { file: r.file, pointer: joinPointer(pointer, 'DefaultVersionId') },
+      };
+    }
+  } else if (first) {
+    policy = compile(first);
+    if (!policy) {
+      documentUnknown = {
+        why: `the document of its default version${first.id !== undefined ? ` ${first.id}` : ''} could not be read`,
+        location: { file: r.file, pointer: joinPointer(first.pointer, 'Document') },
+      };
+    }
+  } else if (defaultVersionId !== undefined && !named) {
+    // the policy is listed; it is the document in force that is unknown, and the message says
+    // which version that is when `DefaultVersionId` names it
+    const where = joinPointer(pointer, 'DefaultVersionId');
+    r.report(
+      where,
       `the default version \`${defaultVersionId}\` of managed policy \`${arn}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
       'snapshot.iam.default-version-missing',
       'warning',
     );
-  } else if (!found && named) {
+    documentUnknown = {
+      why: `default version ${defaultVersionId} is not in PolicyVersionList`,
+      location: { file: r.file, pointer: where },
+    };
+  } else if (named) {
+    const where = joinPointer(named.pointer, 'IsDefaultVersion');
     r.report(
-      joinPointer(named.pointer, 'IsDefaultVersion'),
+      where,
       `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\`, but \`PolicyVersionList\` marks it as not the default: which document is in force, and so its permissions, are unknown`,
       'snapshot.iam.default-version-missing',
       'warning',
     );
-  } else if (!found) {
+    documentUnknown = {
+      why: `DefaultVersionId names version ${defaultVersionId!}, which PolicyVersionList marks as not the default`,
+      location: { file: r.file, pointer: where },
+    };
+  } else {
     r.report(
       pointer,
       `managed policy \`${arn}\` has no \`DefaultVersionId\` and no version in \`PolicyVersionList\` marked \`IsDefaultVersion\`: its document, and so its permissions, are unknown`,
       'snapshot.iam.default-version-missing',
       'warning',
     );
+    documentUnknown = {
+      why: 'no DefaultVersionId and no version in PolicyVersionList marked IsDefaultVersion',
+      location: { file: r.file, pointer },
+    };
   }
   const parsed = parseArn(arn);
   return {
@@ -426,6 +480,61 @@ function readManagedPolicy(
     isAwsManaged: parsed?.account === 'aws',
     defaultVersionId,
     policy,
+    ...(documentUnknown ? { documentUnknown } : {}),
     location: { file: r.file, pointer },
   };
+}
+
+/** One entry of a managed policy's `PolicyVersionList`. */
+interface PolicyVersion {
+  readonly id: string | undefined;
+  readonly isDefault: boolean | undefined;
+  readonly document: unknown;
+  readonly pointer: string;
+}
+
+/**
+ * Do two policy documents say the same? Each may be an object, a JSON string or a URL-encoded
+ * JSON string (snapshot-format.md); they are compared as JSON values (key order aside). One
+ * that cannot be decoded is not the same as anything.
+ */
+function sameDocument(a: unknown, b: unknown): boolean {
+  const x = decodedDocument(a);
+  const y = decodedDocument(b);
+  return x !== undefined && y !== undefined && sameJson(x, y);
+}
+
+function decodedDocument(d: unknown): unknown {
+  if (typeof d !== 'string') return d ?? undefined;
+  const text = d.charCodeAt(0) === 0xfeff ? d.slice(1) : d;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: the URL-encoded form IAM's API returns
+  }
+  try {
+    return JSON.parse(decodeURIComponent(text)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((v, i) => sameJson(v, b[i]))
+    );
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = Object.keys(ao);
+  return (
+    keys.length === Object.keys(bo).length &&
+    keys.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && sameJson(ao[k], bo[k]))
+  );
 }

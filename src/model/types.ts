@@ -151,6 +151,11 @@ export interface ManagedPolicyModel {
   readonly defaultVersionId: string | undefined;
   /** the default version's document; undefined when it is absent or could not be compiled */
   readonly policy: CompiledPolicy | undefined;
+  /**
+   * when `policy` is undefined: why the document in force is not known, in words (`default
+   * version v3 is not in PolicyVersionList`), and where the input says so
+   */
+  readonly documentUnknown?: { readonly why: string; readonly location: Location };
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
   readonly location: Location;

@@ -138,6 +138,68 @@ describe('an AWS-managed policy attached in one account and listed in another', 
   });
 });
 
+describe('a managed policy whose DefaultVersionId and IsDefaultVersion name two versions', () => {
+  const LOCAL = 'arn:aws:iam::222222222222:policy/deploy-extra';
+  const ALLOW_GET_OBJECT = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+  /** `DefaultVersionId` names v2, while v1 is the version marked `IsDefaultVersion` */
+  const contradictory = (v1: unknown, v2: unknown): Json => ({
+    PolicyName: 'deploy-extra',
+    Arn: LOCAL,
+    Path: '/',
+    DefaultVersionId: 'v2',
+    PolicyVersionList: [
+      { VersionId: 'v1', IsDefaultVersion: true, Document: v1 },
+      { VersionId: 'v2', IsDefaultVersion: false, Document: v2 },
+    ],
+  });
+  const doc = (statement: Json): Json => ({ Version: '2012-10-17', Statement: [statement] });
+  const both = `\`DefaultVersionId\` of managed policy \`${LOCAL}\` names version \`v2\` (\`${PROD_IAM}#/Policies/0/PolicyVersionList/1\`), but \`PolicyVersionList\` marks version \`v1\` (\`${PROD_IAM}#/Policies/0/PolicyVersionList/0\`) as the default`;
+
+  it('warns, naming both versions, and leaves what depends on it Unknown when their documents differ', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        d['Policies'].push(contradictory(doc(DENY_GET_OBJECT), doc(ALLOW_GET_OBJECT)));
+        attach(d, 0, LOCAL);
+      }),
+    );
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/Policies/0/DefaultVersionId',
+        message: `${both}: their documents differ, so which is in force, and so its permissions, are unknown`,
+        id: 'snapshot.iam.default-version-conflict',
+        severity: 'warning',
+      },
+    ]);
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([LOCAL]);
+    }
+  });
+
+  it('warns and uses the document when both versions hold the same one (in any encoding)', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        const same = doc(DENY_GET_OBJECT);
+        d['Policies'].push(contradictory(same, encodeURIComponent(JSON.stringify(same))));
+        attach(d, 0, LOCAL);
+      }),
+    );
+    expect(iamProblems(model).map((p) => [p.pointer, p.id, p.message])).toEqual([
+      [
+        '/Policies/0/DefaultVersionId',
+        'snapshot.iam.default-version-conflict',
+        `${both}: both have the same document, which is used`,
+      ],
+    ]);
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.decision).toBe('ExplicitlyDenied');
+  });
+});
+
 describe('a managed policy that several principals use but iam.json does not list', () => {
   const LOCAL = 'arn:aws:iam::222222222222:policy/gone';
 
