@@ -15,7 +15,7 @@ import type {
   UserModel,
 } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
-import { LIST_MISSING_PROBLEM } from '../model/queries.js';
+import { LIST_MISSING_PROBLEM, awsManagedPolicyCopy, inputErrorChecker } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import { NAME_INVALID, ROLE_NAME, invalidName } from './awsNames.js';
 import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
@@ -189,9 +189,10 @@ const OWNERS_SHOWN = 5;
 
 /**
  * An AWS-managed policy is the same document in every account (its ARN has no account), so one
- * that an iam.json does not list is read from the first account (by id) whose iam.json lists it,
- * as model/queries.ts findManagedPolicy does: a warning that says where its document comes from.
- * Listed nowhere, or listed without a known document: its permissions are unknown.
+ * that an iam.json does not list is read from another account's copy, the one model/queries.ts
+ * findManagedPolicy reads (awsManagedPolicyCopy: the first account by id whose copy has a known
+ * document and no input error): a warning that says where its document comes from. Listed
+ * nowhere, or nowhere with a known document: its permissions are unknown.
  */
 export function reportUnlistedManagedPolicies(
   accounts: ReadonlyMap<string, AccountModel>,
@@ -199,14 +200,11 @@ export function reportUnlistedManagedPolicies(
   problems: Problem[],
 ): void {
   if (unlisted.length === 0) return;
-  const ids = [...accounts.keys()].sort();
+  const byId = [...accounts.keys()].sort().map((id) => accounts.get(id)!);
+  const unreadable = inputErrorChecker(problems);
   for (const u of unlisted) {
-    let copy: ManagedPolicyModel | undefined;
-    for (const id of ids) {
-      copy = accounts.get(id)?.iam?.policies.get(u.arn);
-      if (copy) break;
-    }
-    reportUnlisted(problems, u, copy);
+    const copy = awsManagedPolicyCopy(byId, u.arn, unreadable);
+    reportUnlisted(problems, u, copy, copy !== undefined && !unreadable(copy.location));
   }
 }
 
@@ -214,6 +212,7 @@ function reportUnlisted(
   problems: Problem[],
   u: UnlistedManagedPolicy,
   copy: ManagedPolicyModel | undefined,
+  readable = false,
 ): void {
   const sorted = [...u.owners].sort();
   const more = sorted.length - OWNERS_SHOWN;
@@ -225,15 +224,17 @@ function reportUnlisted(
         : sorted.join('');
   const head = `managed policy \`${u.arn}\` is attached to ${owners} but not in \`Policies\``;
   const at = copy && `${copy.location.file}#${copy.location.pointer}`;
-  const borrowed = copy?.policy !== undefined;
+  const borrowed = readable && copy?.policy !== undefined;
   problems.push({
     file: u.file,
     pointer: u.pointer,
     message: borrowed
       ? `${head}: the document of this AWS-managed policy is read from \`${at!}\`, where another account lists it`
-      : copy
-        ? `${head}, and its copy at \`${at!}\` has no known document: its permissions are unknown`
-        : `${head}: its permissions are unknown`,
+      : copy?.policy !== undefined
+        ? `${head}, and its copy at \`${at!}\` could not be read in full: its permissions are unknown`
+        : copy
+          ? `${head}, and its copy at \`${at!}\` has no known document: its permissions are unknown`
+          : `${head}: its permissions are unknown`,
     id: borrowed ? 'snapshot.iam.managed-policy-borrowed' : 'snapshot.iam.managed-policy-missing',
     severity: 'warning',
   });

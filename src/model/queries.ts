@@ -4,9 +4,11 @@
  * snapshot as "allowed".
  */
 import type { CompiledPolicy } from '../policy/types.js';
+import type { Problem } from '../problems.js';
 import { nameOfIamArn, parseArn } from './arn.js';
 import { snapshotPath } from './snapshotPath.js';
 import type {
+  AccountModel,
   BucketModel,
   CodeBuildProjectModel,
   DeploymentGroupModel,
@@ -139,23 +141,58 @@ function findPrincipal<T extends RoleModel | UserModel>(
 }
 
 /**
- * A managed policy by ARN, from `account`'s iam.json first. AWS-managed policies have the same
- * document everywhere, so another account's copy is used when this one does not list it.
+ * A managed policy by ARN, from `account`'s iam.json first. An AWS-managed policy is one policy
+ * for every account: AWS creates and updates it, and an update affects every principal it is
+ * attached to (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/about-managed-policy-reference.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies),
+ * so another account's copy is used when this one does not list it (awsManagedPolicyCopy). A
+ * customer-managed policy is its account's own and is never read from another account.
  */
 export function findManagedPolicy(
   model: Model,
   arn: string,
   account: string,
 ): Lookup<ManagedPolicyModel> {
-  const own = model.accounts.get(account)?.iam?.policies.get(arn);
-  if (own) return readable(model, own);
-  if (parseArn(arn)?.account === 'aws') {
-    for (const a of model.accounts.values()) {
-      const copy = a.iam?.policies.get(arn);
-      if (copy) return readable(model, copy);
-    }
-  }
+  const copy = managedPolicyCopy(model, arn, account);
+  if (copy) return readable(model, copy);
   return missing(snapshotPath.iam(account), `managed policy \`${arn}\` is not in \`Policies\``);
+}
+
+/** The copy of a managed policy a lookup from `account` reads; undefined: listed nowhere. */
+function managedPolicyCopy(
+  model: Model,
+  arn: string,
+  account: string,
+): ManagedPolicyModel | undefined {
+  const own = model.accounts.get(account)?.iam?.policies.get(arn);
+  if (own || parseArn(arn)?.account !== 'aws') return own;
+  return awsManagedPolicyCopy(
+    model.accounts.values(),
+    arn,
+    (at) => unreadableIn(model, at).length > 0,
+  );
+}
+
+/**
+ * The copy of an AWS-managed policy to read for an account whose iam.json does not list it: of
+ * the `accounts` (in id order), the first whose copy has a known document and no input error
+ * (`unreadable`); when none has, the first copy, whose lookup then says what is missing;
+ * undefined when no account lists it. The loader's warning (snapshotIam.ts:
+ * reportUnlistedManagedPolicies) names the same copy.
+ */
+export function awsManagedPolicyCopy(
+  accounts: Iterable<AccountModel>,
+  arn: string,
+  unreadable: (at: Location) => boolean,
+): ManagedPolicyModel | undefined {
+  let first: ManagedPolicyModel | undefined;
+  for (const a of accounts) {
+    const copy = a.iam?.policies.get(arn);
+    if (!copy) continue;
+    if (copy.policy !== undefined && !unreadable(copy.location)) return copy;
+    first ??= copy;
+  }
+  return first;
 }
 
 /** True when a managed policy ARN (attached, or a boundary) has no document in the snapshot. */
@@ -779,32 +816,46 @@ const INPUT_ERRORS = new WeakMap<Model, Map<string, InputError[]>>();
 function inputErrors(model: Model): Map<string, InputError[]> {
   let byFile = INPUT_ERRORS.get(model);
   if (!byFile) {
-    byFile = new Map();
-    for (const p of model.problems) {
-      if (p.file === undefined || p.id.startsWith('policy.')) continue;
-      if (
-        p.severity !== 'error' &&
-        p.id !== LIST_MISSING_PROBLEM &&
-        p.id !== LIST_TRUNCATED_PROBLEM
-      )
-        continue;
-      // a duplicate's problem names the other copy: `(also at \`file#pointer\`)`
-      const other =
-        p.id === DUPLICATE_PROBLEM ? /\(also at `([^`]+)`\)/.exec(p.message)?.[1] : undefined;
-      const why =
-        p.id === DUPLICATE_PROBLEM
-          ? `${WHY_DUPLICATE}${other !== undefined ? `, also at ${other}` : ''}`
-          : p.id === LIST_MISSING_PROBLEM
-            ? WHY_MISSING
-            : p.id === LIST_TRUNCATED_PROBLEM
-              ? WHY_TRUNCATED
-              : WHY_UNREADABLE;
-      const list = byFile.get(p.file) ?? [];
-      if (!list.some((e) => e.pointer === p.pointer && e.why === why))
-        list.push({ pointer: p.pointer, why });
-      byFile.set(p.file, list);
-    }
+    byFile = indexInputErrors(model.problems);
     INPUT_ERRORS.set(model, byFile);
+  }
+  return byFile;
+}
+
+/**
+ * For a loader, before the model is built: does the entity at `at` have an input error in its
+ * JSON subtree (as a lookup of it in the model would find, readable)?
+ */
+export function inputErrorChecker(problems: readonly Problem[]): (at: Location) => boolean {
+  const byFile = indexInputErrors(problems);
+  return (at) => {
+    for (const { pointer: p } of byFile.get(at.file) ?? [])
+      if (at.pointer === '' || p === at.pointer || p.startsWith(`${at.pointer}/`)) return true;
+    return false;
+  };
+}
+
+function indexInputErrors(problems: readonly Problem[]): Map<string, InputError[]> {
+  const byFile = new Map<string, InputError[]>();
+  for (const p of problems) {
+    if (p.file === undefined || p.id.startsWith('policy.')) continue;
+    if (p.severity !== 'error' && p.id !== LIST_MISSING_PROBLEM && p.id !== LIST_TRUNCATED_PROBLEM)
+      continue;
+    // a duplicate's problem names the other copy: `(also at \`file#pointer\`)`
+    const other =
+      p.id === DUPLICATE_PROBLEM ? /\(also at `([^`]+)`\)/.exec(p.message)?.[1] : undefined;
+    const why =
+      p.id === DUPLICATE_PROBLEM
+        ? `${WHY_DUPLICATE}${other !== undefined ? `, also at ${other}` : ''}`
+        : p.id === LIST_MISSING_PROBLEM
+          ? WHY_MISSING
+          : p.id === LIST_TRUNCATED_PROBLEM
+            ? WHY_TRUNCATED
+            : WHY_UNREADABLE;
+    const list = byFile.get(p.file) ?? [];
+    if (!list.some((e) => e.pointer === p.pointer && e.why === why))
+      list.push({ pointer: p.pointer, why });
+    byFile.set(p.file, list);
   }
   return byFile;
 }

@@ -6,12 +6,13 @@
  * reported as that version's document missing, not the policy, and what depends on it stays
  * Unknown.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { findManagedPolicy } from '../../src/model/queries.js';
 import type { Model } from '../../src/model/types.js';
 import type { Problem } from '../../src/problems.js';
 import type { ReportLink } from '../../src/report/types.js';
@@ -135,6 +136,113 @@ describe('an AWS-managed policy attached in one account and listed in another', 
       ],
     ]);
     for (const l of deployLinks(model)) expect(l.decision).toBe('Unknown');
+  });
+});
+
+describe('an AWS-managed policy several other accounts list', () => {
+  const THIRD = '333333333333';
+  const THIRD_IAM = `${THIRD}/iam.json`;
+  /** a third account whose iam.json lists `policies` only */
+  const third = (dir: string, policies: Json[]): void => {
+    mkdirSync(join(dir, THIRD));
+    writeFileSync(
+      join(dir, THIRD_IAM),
+      JSON.stringify({
+        RoleDetailList: [],
+        UserDetailList: [],
+        GroupDetailList: [],
+        Policies: policies,
+      }),
+    );
+  };
+
+  it('reads the first readable copy, not the first account’s unreadable one, and says so', () => {
+    const model = load((dir) => {
+      // the first account (by id) lists it without its default version's document
+      edit(dir, TOOLS_IAM, (d) =>
+        d['Policies'].push(managed(MANAGED, DENY_GET_OBJECT, 'v2', ['v1'])),
+      );
+      edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED));
+      third(dir, [managed(MANAGED, DENY_GET_OBJECT)]);
+    });
+    expect(iamProblems(model).map((p) => [p.file, p.pointer, p.id, p.message])).toEqual([
+      [
+        TOOLS_IAM,
+        '/Policies/0/DefaultVersionId',
+        'snapshot.iam.default-version-missing',
+        `the default version \`v2\` of managed policy \`${MANAGED}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
+      ],
+      [
+        PROD_IAM,
+        '/RoleDetailList/0',
+        'snapshot.iam.managed-policy-borrowed',
+        `managed policy \`${MANAGED}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`: the document of this AWS-managed policy is read from \`${THIRD_IAM}#/Policies/0\`, where another account lists it`,
+      ],
+    ]);
+    const copy = findManagedPolicy(model, MANAGED, '222222222222');
+    expect(copy.kind === 'found' && copy.value.location).toEqual({
+      file: THIRD_IAM,
+      pointer: '/Policies/0',
+    });
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('ExplicitlyDenied');
+      expect(l.missing ?? []).toEqual([]);
+    }
+  });
+
+  it('skips a copy with an input error (listed twice) as well', () => {
+    const model = load((dir) => {
+      edit(dir, TOOLS_IAM, (d) => {
+        d['Policies'].push(managed(MANAGED, DENY_GET_OBJECT), managed(MANAGED, DENY_GET_OBJECT));
+      });
+      edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED));
+      third(dir, [managed(MANAGED, DENY_GET_OBJECT)]);
+    });
+    expect(
+      iamProblems(model).find((p) => p.id === 'snapshot.iam.managed-policy-borrowed')?.message,
+    ).toContain(`read from \`${THIRD_IAM}#/Policies/0\``);
+    for (const l of deployLinks(model)) expect(l.decision).toBe('ExplicitlyDenied');
+  });
+
+  it('stays unknown, naming what is missing, when no copy is readable', () => {
+    const model = load((dir) => {
+      edit(dir, TOOLS_IAM, (d) =>
+        d['Policies'].push(managed(MANAGED, DENY_GET_OBJECT, 'v2', ['v1'])),
+      );
+      edit(dir, PROD_IAM, (d) => attach(d, 0, MANAGED));
+      third(dir, [managed(MANAGED, DENY_GET_OBJECT, 'v3', ['v1'])]);
+    });
+    expect(iamProblems(model).find((p) => p.file === PROD_IAM)?.message).toBe(
+      `managed policy \`${MANAGED}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`, and its copy at \`${TOOLS_IAM}#/Policies/0\` has no known document: its permissions are unknown`,
+    );
+    for (const l of deployLinks(model)) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([MANAGED]);
+    }
+  });
+
+  it('never reads a customer-managed policy from another account', () => {
+    const LOCAL = 'arn:aws:iam::222222222222:policy/deploy-extra';
+    const model = load((dir) => {
+      // another account's file lists a policy of that very ARN, with a readable document
+      edit(dir, TOOLS_IAM, (d) => d['Policies'].push(managed(LOCAL, DENY_GET_OBJECT)));
+      edit(dir, PROD_IAM, (d) => attach(d, 0, LOCAL));
+      third(dir, [managed(LOCAL, DENY_GET_OBJECT)]);
+    });
+    expect(iamProblems(model).map((p) => [p.file, p.id, p.message])).toEqual([
+      [
+        PROD_IAM,
+        'snapshot.iam.managed-policy-missing',
+        `managed policy \`${LOCAL}\` is attached to \`${DEPLOY_ROLE}\` but not in \`Policies\`: its permissions are unknown`,
+      ],
+    ]);
+    expect(findManagedPolicy(model, LOCAL, '222222222222').kind).toBe('missing');
+    for (const l of deployLinks(model)) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([LOCAL]);
+    }
   });
 });
 
