@@ -1032,7 +1032,6 @@ function principalSide(model: Model, arn: string): Side {
     for (const m of pol.missing) missing.add(m);
     fields.identityPolicies = pol.identity.map(remember);
     if (pol.boundary) fields.permissionBoundary = remember(pol.boundary);
-    else if (pol.hasBoundary) missing.add(role.value.boundaryArn!);
   }
   if (principalAccount && isAccountId(principalAccount)) {
     const scps = scpLevels(model, principalAccount);

@@ -209,8 +209,10 @@ export interface PrincipalPolicies {
   /** true when the principal has a boundary (even when its document is unknown) */
   readonly hasBoundary: boolean;
   /**
-   * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot, and
-   * `file#pointer` of documents that did not compile. Non-empty: an implicit deny is unknown.
+   * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot,
+   * `the document of <arn> (<why>, <file#pointer>)` of managed policies listed without a known
+   * document, and `file#pointer` of inline documents that did not compile. Non-empty: an
+   * implicit deny is unknown.
    */
   readonly missing: readonly string[];
 }
@@ -247,8 +249,8 @@ function principalPolicies(
   const addManaged = (arns: readonly string[]): void => {
     for (const arn of arns) {
       const policy = managedDocument(model, arn, principal.account);
-      if (policy) identity.push(policy);
-      else gaps.add(arn);
+      if (typeof policy === 'string') gaps.add(policy);
+      else identity.push(policy);
     }
   };
   addInline(principal.inlinePolicies);
@@ -262,8 +264,9 @@ function principalPolicies(
   }
   let boundary: CompiledPolicy | undefined;
   if (principal.boundaryArn !== undefined) {
-    boundary = managedDocument(model, principal.boundaryArn, principal.account);
-    if (!boundary) gaps.add(principal.boundaryArn);
+    const policy = managedDocument(model, principal.boundaryArn, principal.account);
+    if (typeof policy === 'string') gaps.add(policy);
+    else boundary = policy;
   }
   return {
     identity,
@@ -273,9 +276,20 @@ function principalPolicies(
   };
 }
 
-function managedDocument(model: Model, arn: string, account: string): CompiledPolicy | undefined {
-  const p = findManagedPolicy(model, arn, account);
-  return p.kind === 'found' ? p.value.policy : undefined;
+/**
+ * The document in force of a managed policy, or what is missing instead: the ARN when no
+ * iam.json lists the policy; when one does, `the document of <arn> (<why>, <file#pointer>)`.
+ */
+function managedDocument(model: Model, arn: string, account: string): CompiledPolicy | string {
+  const copy = managedPolicyCopy(model, arn, account);
+  if (!copy) return arn;
+  const p = readable(model, copy);
+  if (p.kind !== 'found')
+    return `the document of ${arn} (${p.note ?? 'it could not be read'}: ${p.file})`;
+  if (p.value.policy) return p.value.policy;
+  const why = copy.documentUnknown?.why ?? 'it is not known';
+  const at = copy.documentUnknown?.location ?? copy.location;
+  return `the document of ${arn} (${why}, ${at.file}#${at.pointer})`;
 }
 
 // ---------------------------------------------------------------------------------------------

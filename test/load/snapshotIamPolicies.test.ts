@@ -219,7 +219,9 @@ describe('an AWS-managed policy several other accounts list', () => {
     );
     for (const l of deployLinks(model)) {
       expect(l.decision).toBe('Unknown');
-      expect(l.missing).toEqual([MANAGED]);
+      expect(l.missing).toEqual([
+        `the document of ${MANAGED} (default version v2 is not in PolicyVersionList, ${TOOLS_IAM}#/Policies/0/DefaultVersionId)`,
+      ]);
     }
   });
 
@@ -283,7 +285,9 @@ describe('a managed policy whose DefaultVersionId and IsDefaultVersion name two 
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) {
       expect(l.decision).toBe('Unknown');
-      expect(l.missing).toEqual([LOCAL]);
+      expect(l.missing).toEqual([
+        `the document of ${LOCAL} (DefaultVersionId names version v2 but PolicyVersionList marks version v1 as the default, ${PROD_IAM}#/Policies/0/DefaultVersionId)`,
+      ]);
     }
   });
 
@@ -393,7 +397,31 @@ describe('a managed policy whose default version is not in its PolicyVersionList
     for (const l of links) {
       if (l.decision === 'ExplicitlyDenied') continue;
       expect(l.decision).toBe('Unknown');
-      expect(l.missing).toContain(LOCAL);
+      // what is missing is the document, not the policy: which version, and where
+      const what = `the document of ${LOCAL} (default version v3 is not in PolicyVersionList, ${PROD_IAM}#/Policies/0/DefaultVersionId)`;
+      expect(l.missing).toContain(what);
+      expect(l.missing).not.toContain(LOCAL);
+      expect(l.why).toContain(`missing from the input: \`${what}\``);
+    }
+  });
+
+  it('names the document, once, when the policy is a permissions boundary', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        d['Policies'].push(managed(LOCAL, ALLOW_ALL, 'v3', ['v1', 'v2']));
+        d['RoleDetailList'][0].PermissionsBoundary = {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: LOCAL,
+        };
+      }),
+    );
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([
+        `the document of ${LOCAL} (default version v3 is not in PolicyVersionList, ${PROD_IAM}#/Policies/0/DefaultVersionId)`,
+      ]);
     }
   });
 
