@@ -247,14 +247,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       (useRcps && rcpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere)))) &&
     !requestGivesKey(request.context, 'aws:principalarn')
   ) {
-    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-    if (boundary) used.push(['/permissionBoundary', boundary]);
-    if (session) used.push(['/sessionPolicy', session]);
-    if (useScps)
-      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
-    if (useRcps)
-      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+    const used = applicable(
+      identity,
+      resourcePolicy,
+      boundary,
+      session,
+      scpLevels,
+      rcpLevels,
+      useScps,
+      useRcps,
+    );
     const where = principalArnUse(used, prepared.actionLower);
     if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
   }
@@ -280,14 +282,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
           keys &= ~(1 << b);
     }
     if (keys !== 0) {
-      const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-      if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-      if (boundary) used.push(['/permissionBoundary', boundary]);
-      if (session) used.push(['/sessionPolicy', session]);
-      if (useScps)
-        scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
-      if (useRcps)
-        rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+      const used = applicable(
+        identity,
+        resourcePolicy,
+        boundary,
+        session,
+        scpLevels,
+        rcpLevels,
+        useScps,
+        useRcps,
+      );
       for (const [key, where] of keyUses(used, prepared.actionLower, keys))
         problems.push(unfilledKeyWarning(key, where));
     }
@@ -583,6 +587,28 @@ function sameAccountResourceDecision(d: Sides, resourceMustAllow: boolean): bool
  * reads `aws:PrincipalArn`: as a condition key, or as a `${aws:PrincipalArn}` variable in a
  * condition value or a Resource.
  */
+/** The policies that apply to the request, each with its pointer in the request. */
+function applicable(
+  identity: readonly Labeled[],
+  resourcePolicy: Labeled | undefined,
+  boundary: Labeled | undefined,
+  session: Labeled | undefined,
+  scpLevels: readonly (readonly Labeled[])[],
+  rcpLevels: readonly (readonly Labeled[])[],
+  useScps: boolean,
+  useRcps: boolean,
+): [string, Labeled][] {
+  const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
+  if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
+  if (boundary) used.push(['/permissionBoundary', boundary]);
+  if (session) used.push(['/sessionPolicy', session]);
+  if (useScps)
+    scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+  if (useRcps)
+    rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+  return used;
+}
+
 function principalArnUse(
   used: readonly (readonly [string, Labeled])[],
   actionLower: string,
