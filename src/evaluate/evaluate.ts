@@ -237,7 +237,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !rcpExempt(action);
 
   // the cheap test first: a policy that reads aws:PrincipalArn at all (memoised per policy)
-  if (
+  const arnPathMatters =
     principal.kind === 'session' &&
     (identity.some(readsPrincipalArnAnywhere) ||
       (resourcePolicy !== undefined && readsPrincipalArnAnywhere(resourcePolicy)) ||
@@ -245,27 +245,14 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       (session !== undefined && readsPrincipalArnAnywhere(session)) ||
       (useScps && scpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere))) ||
       (useRcps && rcpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere)))) &&
-    !requestGivesKey(request.context, 'aws:principalarn')
-  ) {
-    const used = applicable(
-      identity,
-      resourcePolicy,
-      boundary,
-      session,
-      scpLevels,
-      rcpLevels,
-      useScps,
-      useRcps,
-    );
-    const where = principalArnUse(used, prepared.actionLower);
-    if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
-  }
+    !requestGivesKey(request.context, 'aws:principalarn');
 
   // keys AWS always sets for this caller that the evaluator cannot fill in (the time, the
   // session's issue time): a policy that tests one is evaluated with it absent, and says so.
   // A role calls only through a session: its requests carry temporary credentials too.
+  let unfilled = 0;
   if (!isService) {
-    let keys =
+    unfilled =
       principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated'
         ? ALWAYS_KEYS
         : ALWAYS_KEYS & ~TOKEN_ISSUE_TIME_BIT;
@@ -275,26 +262,27 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     if (session !== undefined) tested |= testedAlwaysKeysOf(session);
     if (useScps) for (const lv of scpLevels) tested |= testedAlwaysKeys(lv);
     if (useRcps) for (const lv of rcpLevels) tested |= testedAlwaysKeys(lv);
-    keys &= tested;
-    if (keys !== 0) {
-      for (let b = 0; b < ALWAYS_NAMES.length; b++)
-        if (keys & (1 << b) && requestGivesKey(request.context, ALWAYS_NAMES[b]![0]))
-          keys &= ~(1 << b);
-    }
-    if (keys !== 0) {
-      const used = applicable(
-        identity,
-        resourcePolicy,
-        boundary,
-        session,
-        scpLevels,
-        rcpLevels,
-        useScps,
-        useRcps,
-      );
-      for (const [key, where] of keyUses(used, prepared.actionLower, keys))
-        problems.push(unfilledKeyWarning(key, where));
-    }
+    unfilled &= tested;
+    for (let b = 0; unfilled !== 0 && b < ALWAYS_NAMES.length; b++)
+      if (unfilled & (1 << b) && requestGivesKey(request.context, ALWAYS_NAMES[b]![0]))
+        unfilled &= ~(1 << b);
+  }
+
+  // both warnings name the statement that tests the key: rare, so the list is made only then
+  if (arnPathMatters || unfilled !== 0) {
+    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
+    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
+    if (boundary) used.push(['/permissionBoundary', boundary]);
+    if (session) used.push(['/sessionPolicy', session]);
+    if (useScps)
+      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+    if (useRcps)
+      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
+    const where = arnPathMatters ? principalArnUse(used, prepared.actionLower) : undefined;
+    if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
+    if (unfilled !== 0)
+      for (const [key, at] of keyUses(used, prepared.actionLower, unfilled))
+        problems.push(unfilledKeyWarning(key, at));
   }
 
   // allows are collected per policy type, so the decision below reads them without filtering
@@ -587,28 +575,6 @@ function sameAccountResourceDecision(d: Sides, resourceMustAllow: boolean): bool
  * reads `aws:PrincipalArn`: as a condition key, or as a `${aws:PrincipalArn}` variable in a
  * condition value or a Resource.
  */
-/** The policies that apply to the request, each with its pointer in the request. */
-function applicable(
-  identity: readonly Labeled[],
-  resourcePolicy: Labeled | undefined,
-  boundary: Labeled | undefined,
-  session: Labeled | undefined,
-  scpLevels: readonly (readonly Labeled[])[],
-  rcpLevels: readonly (readonly Labeled[])[],
-  useScps: boolean,
-  useRcps: boolean,
-): [string, Labeled][] {
-  const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-  if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-  if (boundary) used.push(['/permissionBoundary', boundary]);
-  if (session) used.push(['/sessionPolicy', session]);
-  if (useScps)
-    scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
-  if (useRcps)
-    rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
-  return used;
-}
-
 function principalArnUse(
   used: readonly (readonly [string, Labeled])[],
   actionLower: string,
