@@ -426,6 +426,21 @@ function readManagedPolicy(
         location: { file: r.file, pointer: joinPointer(pointer, 'DefaultVersionId') },
       };
     }
+  } else if (first && defaultVersionId !== undefined && !named) {
+    // the same contradiction, but the version `DefaultVersionId` names is not in the list: its
+    // document cannot be compared with the marked one's, so neither is taken on its word and
+    // the document in force is unknown (same sources as above)
+    const where = joinPointer(pointer, 'DefaultVersionId');
+    r.report(
+      where,
+      `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId}\` (\`${r.file}#${where}\`), which is not in \`PolicyVersionList\`, but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${r.file}#${first.pointer}\`) as the default: the named version's document is absent, so which is in force, and so its permissions, are unknown`,
+      'snapshot.iam.default-version-conflict',
+      'warning',
+    );
+    documentUnknown = {
+      why: `DefaultVersionId names version ${defaultVersionId}, which is not in PolicyVersionList, but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
+      location: { file: r.file, pointer: where },
+    };
   } else if (first) {
     policy = compile(first);
     if (!policy) {

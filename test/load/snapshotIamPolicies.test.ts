@@ -310,6 +310,41 @@ describe('a managed policy whose DefaultVersionId and IsDefaultVersion name two 
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l.decision).toBe('ExplicitlyDenied');
   });
+
+  it('warns, naming both, and leaves what depends on it Unknown when the named version is not in the list', () => {
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        // `DefaultVersionId` names v3, which the list does not hold; v1 is marked the default
+        d['Policies'].push({
+          ...contradictory(doc(DENY_GET_OBJECT), doc(ALLOW_GET_OBJECT)),
+          DefaultVersionId: 'v3',
+        });
+        attach(d, 0, LOCAL);
+      }),
+    );
+    expect(iamProblems(model)).toEqual([
+      {
+        file: PROD_IAM,
+        pointer: '/Policies/0/DefaultVersionId',
+        message: `\`DefaultVersionId\` of managed policy \`${LOCAL}\` names version \`v3\` (\`${PROD_IAM}#/Policies/0/DefaultVersionId\`), which is not in \`PolicyVersionList\`, but \`PolicyVersionList\` marks version \`v1\` (\`${PROD_IAM}#/Policies/0/PolicyVersionList/0\`) as the default: the named version's document is absent, so which is in force, and so its permissions, are unknown`,
+        id: 'snapshot.iam.default-version-conflict',
+        severity: 'warning',
+      },
+    ]);
+    expect(model.accounts.get('222222222222')!.iam!.policies.get(LOCAL)).toMatchObject({
+      defaultVersionId: 'v3',
+      policy: undefined,
+    });
+    // the marked v1 denies s3:GetObject: were it used, the links would be ExplicitlyDenied
+    const links = deployLinks(model);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.missing).toEqual([
+        `the document of ${LOCAL} (DefaultVersionId names version v3, which is not in PolicyVersionList, but PolicyVersionList marks version v1 as the default, ${PROD_IAM}#/Policies/0/DefaultVersionId)`,
+      ]);
+    }
+  });
 });
 
 describe('a managed policy that several principals use but iam.json does not list', () => {
