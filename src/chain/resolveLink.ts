@@ -343,8 +343,9 @@ function decide(
 /**
  * A denied link. When values the input does not settle deny it the other way as well (an
  * explicit deny for some, a missing allow for others: g.otherDenials), it is explicitly denied,
- * its reasons are the explicit denies (first) and the missing allows, and its fix lifts the
- * denies and adds the allow: either alone would leave it denied for some value.
+ * its reasons are the explicit denies (first) and the missing allows, its why names what the
+ * trials tried, and its fix lifts the denies and adds the allow: either alone would leave it
+ * denied for some value.
  */
 function deniedLink(
   spec: LinkSpec,
@@ -400,13 +401,15 @@ function deniedLink(
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
   const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
+  // what the trials tried, whichever way each is denied: their values decide which denial it is
+  const what = [...new Set(g.otherDenials.map((o) => o.tried.what))];
   const others =
     missing.length > 0 ? `; with the others, ${explain(spec, lacking, g, lackingIn)}` : '';
   return makeLink(
     spec,
     'ExplicitlyDenied',
     [...explicit, ...missing].map((r) => toLinkReason(r, g)),
-    `${explain(spec, denied, g)} with some values the input does not settle${others}`,
+    `${explain(spec, denied, g)} with some values of ${andList(what)}, which the input does not settle${others}`,
     { fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}` },
   );
 }

@@ -49,7 +49,11 @@ function stackLinks(...added: Statement[]): ReportLink[] {
   });
 }
 
-function expectDenyAndAllow(links: readonly ReportLink[], sid: string): void {
+/** what the stack-id trials try, and the time trials (as the KMS grant case names them) */
+const STACK_IDS = 'the id of stack `platform-web` (assigned when it is created)';
+const TIMES = '`aws:currenttime` (the time of the run)';
+
+function expectDenyAndAllow(links: readonly ReportLink[], sid: string, values: string): void {
   expect(links.length).toBeGreaterThan(0);
   for (const l of links) {
     expect(l.decision, l.id).toBe('ExplicitlyDenied');
@@ -62,6 +66,10 @@ function expectDenyAndAllow(links: readonly ReportLink[], sid: string): void {
       ['identity', undefined, false],
     ]);
     expect(l.why, l.id).toContain(`statement \`${sid}\` explicitly denies`);
+    // the values the input does not settle, named: they decide which denial it is
+    expect(l.why, l.id).toContain(
+      ` on \`${STACK}/*\` with some values of ${values}, which the input does not settle; with the others, `,
+    );
     expect(l.why, l.id).toContain(`no identity policy of \`${ROLE_ARN}\` allows ${l.permission}`);
     // narrowing the deny alone leaves the other value without an allow, and an allow alone
     // cannot undo the deny: the fix does both
@@ -83,6 +91,7 @@ describe('a link denied implicitly for some values and explicitly for others', (
         Resource: `${STACK}/${ID}`,
       }),
       'DenyOneStack',
+      STACK_IDS,
     );
   });
 
@@ -96,6 +105,7 @@ describe('a link denied implicitly for some values and explicitly for others', (
         Resource: `${STACK}/0*`,
       }),
       'DenySomeStacks',
+      STACK_IDS,
     );
   });
 
@@ -109,6 +119,7 @@ describe('a link denied implicitly for some values and explicitly for others', (
         Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
       }),
       'DenyAfter2020',
+      TIMES,
     );
   });
 
@@ -122,6 +133,7 @@ describe('a link denied implicitly for some values and explicitly for others', (
         Condition: { DateLessThanIfExists: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
       }),
       'DenyBefore2020',
+      TIMES,
     );
   });
 
