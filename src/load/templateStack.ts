@@ -584,7 +584,13 @@ export class TemplateStack implements IntrinsicScope {
         dp,
         `parameter \`${name}\` reads the ssm parameter${key} at deploy time: give its value in the stacks file`,
       );
-      return new Unresolved(`the value of ssm parameter${key} is not known offline`, dp);
+      // the reason names the template parameter too: it is the one to give in the stacks file
+      return new Unresolved(
+        key
+          ? `parameter \`${name}\` reads the ssm parameter${key} at deploy time, so its value is not known offline`
+          : `parameter \`${name}\` reads an ssm parameter at deploy time (its \`Default\` does not name one), so its value is not known offline`,
+        dp,
+      );
     } else if ('Default' in d) {
       value = d['Default'];
     } else {

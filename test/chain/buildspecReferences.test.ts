@@ -356,7 +356,7 @@ describe('parameters and secrets an inline buildspec names (template)', () => {
       'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
     ]);
     expect(found.missing).toEqual([
-      'pipeline.yaml:58 (the value of ssm parameter `/build/spec` is not known offline)',
+      'pipeline.yaml:58 (parameter `SpecFromSsm` reads the ssm parameter `/build/spec` at deploy time, so its value is not known offline)',
     ]);
   });
 

@@ -272,16 +272,16 @@ describe('a CodeBuild batch build from a template', () => {
   });
 
   it('is Unknown naming the line of a batch role or a BatchEnabled the template does not settle', () => {
-    for (const [parameters, line, ssm] of [
-      [{ BatchConfig: 'ssm' }, 145, '/build/batch-role'],
-      [{ BatchFromSsm: 'true' }, 169, '/build/batch-enabled'],
+    for (const [parameters, line, name, ssm] of [
+      [{ BatchConfig: 'ssm' }, 145, 'SsmBatchRole', '/build/batch-role'],
+      [{ BatchFromSsm: 'true' }, 169, 'SsmBatchEnabled', '/build/batch-enabled'],
     ] as const) {
       const found = links(parameters);
       expect(found, JSON.stringify(parameters)).toHaveLength(4);
       for (const l of found) {
         expect(l.decision, l.id).toBe('Unknown');
         expect(l.missing, l.id).toEqual([
-          `${FILE}:${line} (the value of ssm parameter \`${ssm}\` is not known offline)`,
+          `${FILE}:${line} (parameter \`${name}\` reads the ssm parameter \`${ssm}\` at deploy time, so its value is not known offline)`,
         ]);
       }
     }
@@ -300,7 +300,9 @@ describe('a CodeBuild batch build from a template', () => {
     expect(acl.map((l) => [l.decision, l.missing])).toEqual([
       [
         'Unknown',
-        [`${FILE}:141 (the value of ssm parameter \`/build/owner-access\` is not known offline)`],
+        [
+          `${FILE}:141 (parameter \`SsmOwnerAccess\` reads the ssm parameter \`/build/owner-access\` at deploy time, so its value is not known offline)`,
+        ],
       ],
     ]);
   });

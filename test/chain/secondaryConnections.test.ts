@@ -500,7 +500,7 @@ describe('a template project whose secondary source auth the template does not s
       );
       expect(open.missing).toEqual([
         // the line of the auth whose type is not settled
-        'pipeline.yaml:58 (the value of ssm parameter `/build/lib-auth-type` is not known offline)',
+        'pipeline.yaml:58 (parameter `AuthType` reads the ssm parameter `/build/lib-auth-type` at deploy time, so its value is not known offline)',
       ]);
       expect(links({ AuthType: 'CODECONNECTIONS' }).text).toEqual(
         BOTH_PREFIXES.map((a) => `Allowed ${a} ${CONNECTION}`).sort(),
@@ -521,7 +521,7 @@ describe('a template project whose secondary source auth the template does not s
       );
       // named by the line of the unsettled connection, not as a connection that is absent
       expect(noArn.missing).toEqual([
-        'pipeline.yaml:58 (the value of ssm parameter `/build/lib-auth-type` is not known offline)',
+        'pipeline.yaml:58 (parameter `AuthType` reads the ssm parameter `/build/lib-auth-type` at deploy time, so its value is not known offline)',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

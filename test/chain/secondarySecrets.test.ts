@@ -502,7 +502,7 @@ describe('a template project whose secondary source secret the template does not
       expect(open.text).toEqual([`Unknown ${GET} \${CodeBuild.SecondarySourceSecretArn}`]);
       expect(open.missing).toEqual([
         // the line of the auth whose secret is not settled
-        'pipeline.yaml:65 (the value of ssm parameter `/build/icons-token-arn` is not known offline)',
+        'pipeline.yaml:65 (parameter `TokenArn` reads the ssm parameter `/build/icons-token-arn` at deploy time, so its value is not known offline)',
       ]);
       expect(links({ TokenArn: TOKEN }).text).toEqual([`Allowed ${GET} ${TOKEN}`]);
       expect(

@@ -487,9 +487,9 @@ describe('a template project whose secondary sources the template does not settl
         );
       // the source whose type is not settled may be an S3 or a CodeCommit one: both name its line
       const depsType =
-        'pipeline.yaml:70 (the value of ssm parameter `/build/deps-type` is not known offline)';
+        'pipeline.yaml:70 (parameter `DepsType` reads the ssm parameter `/build/deps-type` at deploy time, so its value is not known offline)';
       const repoUrl =
-        'pipeline.yaml:69 (the value of ssm parameter `/build/shared-repo-url` is not known offline)';
+        'pipeline.yaml:69 (parameter `SharedRepoUrl` reads the ssm parameter `/build/shared-repo-url` at deploy time, so its value is not known offline)';
       expect(missing('s3:GetObject')).toEqual([depsType]);
       expect(missing('codecommit:GitPull')).toEqual([repoUrl, depsType]);
     } finally {
@@ -536,7 +536,7 @@ describe('a template project whose secondary source or artifact lists are under 
         expect(
           (l.missing ?? []).map((m) => m.replace(/^.*pipeline\.yaml/, 'pipeline.yaml')),
         ).toEqual([
-          'pipeline.yaml:10 (`Fn::If` on condition `WithDeps`, which is not known: the value of ssm parameter `/build/deps-type` is not known offline)',
+          'pipeline.yaml:10 (`Fn::If` on condition `WithDeps`, which is not known: parameter `DepsType` reads the ssm parameter `/build/deps-type` at deploy time, so its value is not known offline)',
         ]);
       // settled: the S3 source and artifact are checked as written
       const settled = analyzeModel(

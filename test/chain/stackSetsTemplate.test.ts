@@ -49,7 +49,7 @@ describe('StackSets actions from templates', () => {
     );
     const open = (l: ReportLink): string =>
       `${l.id} ${l.decision} ${(l.missing ?? []).join(' | ')}`;
-    const ADMIN = `${TOOLS}:112 (the value of ssm parameter \`/guardrails/administration-role\` is not known offline)`;
+    const ADMIN = `${TOOLS}:112 (parameter \`SsmAdministrationRole\` reads the ssm parameter \`/guardrails/administration-role\` at deploy time, so its value is not known offline)`;
     expect(
       links
         .filter((l) => l.decision !== 'Allowed')
@@ -58,17 +58,17 @@ describe('StackSets actions from templates', () => {
     ).toEqual([
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role-regional:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/Instances:cloudformation-stackinstances.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
-      `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      `DeployGuardrails/Instances:cloudformation-stackinstances.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:122 (parameter \`SsmTargets\` reads the ssm parameter \`/guardrails/targets\` at deploy time, so its value is not known offline)`,
       ...OPS.map(
         (op) =>
-          `DeployGuardrails/Instances:cloudformation-stackinstances.execution-role-stack-operations:${op} Unknown ${TOOLS}:122 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+          `DeployGuardrails/Instances:cloudformation-stackinstances.execution-role-stack-operations:${op} Unknown ${TOOLS}:122 (parameter \`SsmTargets\` reads the ssm parameter \`/guardrails/targets\` at deploy time, so its value is not known offline)`,
       ),
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role-regional:sts:AssumeRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.assume-administration-role:sts:AssumeRole Unknown ${ADMIN}`,
-      `DeployGuardrails/StackSet:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+      `DeployGuardrails/StackSet:cloudformation-stackset.assume-execution-role:sts:AssumeRole Unknown ${TOOLS}:113 (parameter \`SsmTargets\` reads the ssm parameter \`/guardrails/targets\` at deploy time, so its value is not known offline)`,
       ...OPS.map(
         (op) =>
-          `DeployGuardrails/StackSet:cloudformation-stackset.execution-role-stack-operations:${op} Unknown ${TOOLS}:113 (the value of ssm parameter \`/guardrails/targets\` is not known offline)`,
+          `DeployGuardrails/StackSet:cloudformation-stackset.execution-role-stack-operations:${op} Unknown ${TOOLS}:113 (parameter \`SsmTargets\` reads the ssm parameter \`/guardrails/targets\` at deploy time, so its value is not known offline)`,
       ),
       `DeployGuardrails/StackSet:cloudformation-stackset.get-administration-role:iam:GetRole Unknown ${ADMIN}`,
       `DeployGuardrails/StackSet:cloudformation-stackset.pass-administration-role:iam:PassRole Unknown ${ADMIN}`,

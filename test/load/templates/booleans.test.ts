@@ -91,11 +91,11 @@ describe('AWS::KMS::Key Enabled', () => {
     // Fn::If on a condition not known; the problem is at the property
     expect(model.unresolved!.get(k.keyState!)).toMatchObject({
       reason:
-        '`Fn::If` on condition `IsOn`, which is not known: the value of ssm parameter `/env` is not known offline',
+        '`Fn::If` on condition `IsOn`, which is not known: parameter `Env` reads the ssm parameter `/env` at deploy time, so its value is not known offline',
       location: { pointer: '/Conditions/IsOn/Fn::Equals/0/Ref', line: 8 },
     });
     expect(unsettled(model)).toEqual([
-      '/Resources/Key/Properties/Enabled: `Fn::If` on condition `IsOn`, which is not known: the value of ssm parameter `/env` is not known offline: the value is unknown',
+      '/Resources/Key/Properties/Enabled: `Fn::If` on condition `IsOn`, which is not known: parameter `Env` reads the ssm parameter `/env` at deploy time, so its value is not known offline: the value is unknown',
     ]);
     // settled by the parameter's value
     expect(key(load('key-condition.yaml', { Env: 'prod' })).keyState).toBe('Enabled');

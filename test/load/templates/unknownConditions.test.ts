@@ -148,7 +148,7 @@ const pipelineOf = (model: Model): PipelineModel =>
 const links = (model: Model): readonly ReportLink[] => analyzeModel(model).pipelines[0]!.links;
 
 const WHY =
-  '`Fn::If` on condition `IsProd`, which is not known: the value of ssm parameter `/env` is not known offline';
+  '`Fn::If` on condition `IsProd`, which is not known: parameter `Env` reads the ssm parameter `/env` at deploy time, so its value is not known offline';
 
 describe('Fn::If on a condition that is not known', () => {
   it('each Fn::If is an unknown value of its own: the rule and action roles are assumed by the pipeline role, Unknown', () => {

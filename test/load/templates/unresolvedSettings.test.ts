@@ -35,7 +35,7 @@ function project(model: Model): CodeBuildProjectModel {
 
 /** `file:line (reason)`, as a link names a template value that is not resolved. */
 const atLine = (name: string, line: number): string =>
-  `${DIR}/${name}:${line} (the value of ssm parameter \`/build/repo\` is not known offline)`;
+  `${DIR}/${name}:${line} (parameter \`BuildRepo\` reads the ssm parameter \`/build/repo\` at deploy time, so its value is not known offline)`;
 
 describe('CodeBuild settings the template does not settle', () => {
   it('VpcConfig subnets from an import that no stack exports: the project is still in a VPC', () => {
@@ -130,7 +130,7 @@ describe('CodeBuild settings the template does not settle', () => {
     for (const l of reads) {
       expect(l.decision, l.id).toBe('Unknown');
       expect((l.missing ?? []).join(' '), l.id).toContain(
-        `${DIR}/${FILE}:80 (the value of ssm parameter \`/build/var-type\` is not known offline)`,
+        `${DIR}/${FILE}:80 (parameter \`VarType\` reads the ssm parameter \`/build/var-type\` at deploy time, so its value is not known offline)`,
       );
     }
     // settled: a PARAMETER_STORE variable is read with the build role, which may not
@@ -165,7 +165,7 @@ describe('CodeBuild settings the template does not settle', () => {
     expect(reads.map((l) => l.decision)).toEqual(['Unknown']);
     // the place named is the condition the If depends on
     expect((reads[0]!.missing ?? []).join(' ')).toContain(
-      `${DIR}/${FILE}:11 (\`Fn::If\` on condition \`UseStore\`, which is not known: the value of ssm parameter \`/build/var-type\` is not known offline)`,
+      `${DIR}/${FILE}:11 (\`Fn::If\` on condition \`UseStore\`, which is not known: parameter \`VarType\` reads the ssm parameter \`/build/var-type\` at deploy time, so its value is not known offline)`,
     );
     const store = linksOf(load(FILE, { VarType: 'PARAMETER_STORE' })).filter(
       (l) => l.permission === 'ssm:GetParameters',
@@ -187,7 +187,7 @@ describe('bucket encryption settings under Fn::If inside the rule', () => {
     expect(source).toHaveLength(1);
     expect(source[0]!.decision).toBe('Unknown');
     expect(source[0]!.missing).toEqual([
-      `${FILE}:11 (\`Fn::If\` on condition \`Locked\`, which is not known: the value of ssm parameter \`/org/lockdown\` is not known offline)`,
+      `${FILE}:11 (\`Fn::If\` on condition \`Locked\`, which is not known: parameter \`Lockdown\` reads the ssm parameter \`/org/lockdown\` at deploy time, so its value is not known offline)`,
     ]);
     // settled: SSE-KMS with a key whose policy does not let the pipeline role in, or SSE-S3
     const locked = linksOf(load('encryption.yaml', { Lockdown: 'true' })).filter(
