@@ -126,6 +126,13 @@ interface Tried {
    * its outcome (keyDependence, idDependence, standInMatters, settleUnplaced)
    */
   readonly settle: readonly string[];
+  /**
+   * set by settleUnplaced: the trial is of where SCPs or RCPs whose targets are not all known
+   * are attached, not of a value the run may take, so an explicit deny it meets applies only if
+   * they are attached there. In words: `the SCPs of \`<file>\` apply (not all their targets are
+   * known)`
+   */
+  readonly placement?: string;
 }
 
 /** A trial denied the other way than the link's request (see agrees). */
@@ -345,7 +352,10 @@ function decide(
  * explicit deny for some, a missing allow for others: g.otherDenials), it is explicitly denied,
  * its reasons are the explicit denies (first) and the missing allows, its why names what the
  * trials tried, and its fix lifts the denies and adds the allow: either alone would leave it
- * denied for some value.
+ * denied for some value. An explicit deny met only where SCPs or RCPs whose targets are not all
+ * known may be attached (settleUnplaced) may not apply at all: the link is denied for its
+ * missing allow, and that deny comes last, with its "if", in the reasons, why and fix, and
+ * their files are what would settle whether it applies (`missing`).
  */
 function deniedLink(
   spec: LinkSpec,
@@ -385,32 +395,66 @@ function deniedLink(
       },
     );
   }
+  // trials of values the run may take, and trials of where guardrails whose targets are not all
+  // known are attached (settleUnplaced): a deny met by the latter applies only if they are there
+  const valued = g.otherDenials.filter((o) => o.tried.placement === undefined);
+  const placed = g.otherDenials.filter((o) => o.tried.placement !== undefined);
   const explicit: Reason[] = [];
   const missing: Reason[] = [];
+  const maybe: Reason[] = [];
   const seen = new Set<string>();
+  const keep = (d: Reason, into: Reason[]): void => {
+    const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    into.push(d);
+  };
   // the requests whose missing allows the reasons name: the trust policy's words are about them
   const lackingIn: EvaluationRequest[] = [];
-  for (const r of [{ result, request: g.request as EvaluationRequest }, ...g.otherDenials]) {
+  for (const r of [{ result, request: g.request as EvaluationRequest }, ...valued]) {
     if (r.result.decision === 'ImplicitlyDenied') lackingIn.push(r.request);
-    for (const d of r.result.deniedBy) {
-      const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      (d.explicit ? explicit : missing).push(d);
-    }
+    for (const d of r.result.deniedBy) keep(d, d.explicit ? explicit : missing);
+  }
+  for (const o of placed) for (const d of o.result.deniedBy) if (d.explicit) keep(d, maybe);
+  const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
+  // the explicit denies that apply only if the guardrails are attached: named with that "if",
+  // their files are what would settle whether they apply, and narrowing them is fixed only so
+  let maybeWhy = '';
+  let maybeFix = '';
+  let settle: string[] | undefined;
+  if (maybe.length > 0) {
+    const where = [...new Set(placed.map((o) => o.tried.placement!))].join(' or ');
+    const mayDeny: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: maybe };
+    maybeWhy = `; if ${where}, ${explain(spec, mayDeny, g)} as well`;
+    maybeFix = `; if ${where}, also ${denyFix(spec, maybe)}`;
+    settle = [...new Set(placed.flatMap((o) => o.tried.settle))].sort();
+  }
+  const extra = settle ? { missing: settle } : {};
+  if (explicit.length === 0) {
+    // only where the guardrails may be attached is it denied explicitly: it is denied for its
+    // missing allow whatever they say, which is what it is denied for
+    return makeLink(
+      spec,
+      result.decision,
+      [...missing, ...maybe].map((r) => toLinkReason(r, g)),
+      `${explain(spec, lacking, g, lackingIn)}${maybeWhy}`,
+      { fix: `${spec.fix ?? defaultFix(spec, lacking)}${maybeFix}`, ...extra },
+    );
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
-  const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
   // what the trials tried, whichever way each is denied: their values decide which denial it is
-  const what = [...new Set(g.otherDenials.map((o) => o.tried.what))];
+  const what = [...new Set(valued.map((o) => o.tried.what))];
   const others =
     missing.length > 0 ? `; with the others, ${explain(spec, lacking, g, lackingIn)}` : '';
   return makeLink(
     spec,
     'ExplicitlyDenied',
-    [...explicit, ...missing].map((r) => toLinkReason(r, g)),
-    `${explain(spec, denied, g)} with some values of ${andList(what)}, which the input does not settle${others}`,
-    { fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}` },
+    [...explicit, ...missing, ...maybe].map((r) => toLinkReason(r, g)),
+    `${explain(spec, denied, g)} with some values of ${andList(what)}, which the input does not settle${others}${maybeWhy}`,
+    {
+      fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}${maybeFix}`,
+      ...extra,
+    },
   );
 }
 
@@ -1914,7 +1958,9 @@ const CALLER_SIDE: ReadonlySet<string> = new Set([
  * SCPs and RCPs whose targets are not all known may be attached at any level of the caller's
  * (resource owner's) chain, or at none. The link is evaluated with them added at each level in
  * turn and at every level at once; when every answer is the one without them, they do not
- * decide it and are no longer missing (a deny on kms:* cannot change an s3: link).
+ * decide it and are no longer missing (a deny on kms:* cannot change an s3: link). An explicit
+ * deny they add to an implicit one is kept as a trial of their placement (Tried.placement): the
+ * link is denied whatever their targets, but their deny is named with an "if" (deniedLink).
  */
 function settleUnplaced(g: Gathered, decision: string): void {
   // an explicit deny is decided whatever they say; else only missing ones are worth trying
@@ -1937,9 +1983,11 @@ function settleUnplaced(g: Gathered, decision: string): void {
       const result = evaluate(request);
       if (result.decision === decision) return true;
       const files = unplaced.map((u) => u.file);
+      const kind = field === 'scps' ? 'SCPs' : 'RCPs';
       const tried = {
-        what: `the levels the ${field === 'scps' ? 'SCPs' : 'RCPs'} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
+        what: `the levels the ${kind} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
         settle: files,
+        placement: `the ${kind} of \`${files.join('`, `')}\` apply (not all their targets are known)`,
       };
       return agrees(g, result, decision, request, tried);
     });

@@ -23,6 +23,9 @@ const ROLE_ARN = 'arn:aws:iam::111111111111:role/service-role/platform-pipeline-
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/platform-web';
 const ID = '0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b';
 
+/** `s` as a regular expression matching it literally */
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function statements(iam: Json): Statement[][] {
   const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === ROLE)!;
   return (role['RolePolicyList'] as Json[]).map(
@@ -32,7 +35,16 @@ function statements(iam: Json): Statement[][] {
 
 /** The stack links of the pipeline role once no allow names the stack and `added` is added. */
 function stackLinks(...added: Statement[]): ReportLink[] {
+  return stackLinksWith(undefined, ...added);
+}
+
+/** stackLinks, on a copy `edit` has changed first. */
+function stackLinksWith(
+  edit: ((dir: string) => void) | undefined,
+  ...added: Statement[]
+): ReportLink[] {
   return inScenarioCopy(SCENARIO, (dir) => {
+    edit?.(dir);
     editJson(join(dir, IAM), (iam) => {
       const all = statements(iam);
       for (const sts of all)
@@ -152,6 +164,104 @@ describe('a link denied implicitly for some values and explicitly for others', (
         l.id,
       ).toBe(true);
       expect(l.fix, l.id).not.toContain('narrow');
+    }
+  });
+});
+
+describe('an SCP whose targets are not known denies a link that lacks an allow', () => {
+  // written with no Targets: the input does not say where it is attached, if anywhere
+  const SCP = 'organization/scp/p-nostacks.json';
+  const SCP_ID = 'p-nostacks';
+  const writeScp = (dir: string): void =>
+    writeFileSync(
+      join(dir, SCP),
+      JSON.stringify({
+        Policy: {
+          PolicySummary: {
+            Id: SCP_ID,
+            Arn: `arn:aws:organizations::999999999999:policy/o-exmpl7a2b9c/service_control_policy/${SCP_ID}`,
+            Name: 'NoStacks',
+            Type: 'SERVICE_CONTROL_POLICY',
+            AwsManaged: false,
+          },
+          Content: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'NoStacks', Effect: 'Deny', Action: 'cloudformation:*', Resource: '*' },
+            ],
+          }),
+        },
+      }),
+    );
+  const IF = `if the SCPs of \`${SCP}\` apply (not all their targets are known)`;
+
+  it('denied for the missing allow; the deny is named with its "if", and its file settles it', () => {
+    // attached anywhere, the SCP denies it explicitly; attached nowhere, no allow: denied either
+    // way, but for its missing allow only is it denied whatever the SCP's targets are
+    const links = stackLinksWith(writeScp);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      const who = `\`${ROLE_ARN}\``;
+      expect(l.decision, l.id).toBe('ImplicitlyDenied');
+      expect(
+        l.deniedBy.map((d) => [d.policyType, d.statement, d.explicit]),
+        l.id,
+      ).toEqual([
+        ['identity', undefined, false],
+        ['scp', 'NoStacks', true],
+      ]);
+      // not a value the input does not settle: where the SCP is attached
+      expect(l.why, l.id).not.toContain('some values');
+      expect(l.why, l.id).toMatch(
+        new RegExp(`^.* fails: no identity policy of ${esc(who)} allows ${l.permission} on it; `),
+      );
+      expect(l.why, l.id).toContain(
+        `; ${IF}, SCP \`${SCP_ID} (NoStacks)\` statement \`NoStacks\` explicitly denies ${who} ${l.permission} on \`${STACK}/*\` as well`,
+      );
+      // the SCP's targets would settle whether its deny applies
+      expect(l.missing, l.id).toEqual([SCP]);
+      // the allow first; narrowing the SCP's deny only if it applies
+      expect(l.fix, l.id).not.toMatch(/^narrow/);
+      expect(l.fix, l.id).toContain(`allow \`${l.permission}\``);
+      expect(l.fix, l.id).toMatch(
+        new RegExp(
+          `; ${esc(IF)}, also narrow the deny in SCP \`${SCP_ID} \\(NoStacks\\)\` so it does not cover ${l.permission} for ${esc(who)}$`,
+        ),
+      );
+    }
+  });
+
+  it('with a value that meets a Deny too: the value and the SCP are both named', () => {
+    const links = stackLinksWith(writeScp, {
+      Sid: 'DenyAfter2020',
+      Effect: 'Deny',
+      Action: 'cloudformation:*',
+      Resource: `${STACK}/*`,
+      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+    });
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(
+        l.deniedBy.map((d) => [d.policyType, d.statement, d.explicit]),
+        l.id,
+      ).toEqual([
+        ['identity', 'DenyAfter2020', true],
+        ['identity', undefined, false],
+        ['scp', 'NoStacks', true],
+      ]);
+      expect(l.why, l.id).toContain(
+        `statement \`DenyAfter2020\` explicitly denies \`${ROLE_ARN}\` ${l.permission} on \`${STACK}/*\` with some values of ${TIMES}, which the input does not settle; with the others, `,
+      );
+      expect(l.why, l.id).toContain(`; ${IF}, SCP \`${SCP_ID} (NoStacks)\` statement \`NoStacks\``);
+      expect(l.missing, l.id).toEqual([SCP]);
+      expect(l.fix, l.id).toMatch(
+        /^narrow the deny in identity policy `[^`]+` so it does not cover /,
+      );
+      expect(l.fix, l.id).toContain(`, and allow \`${l.permission}\``);
+      expect(l.fix, l.id).toContain(
+        `; ${IF}, also narrow the deny in SCP \`${SCP_ID} (NoStacks)\``,
+      );
     }
   });
 });
