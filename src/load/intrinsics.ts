@@ -19,7 +19,12 @@ export class Unresolved {
   constructor(
     readonly reason: string,
     readonly pointer: string,
-    readonly origin?: { readonly file: string; readonly pointer: string },
+    readonly origin?: {
+      readonly file: string;
+      readonly pointer: string;
+      readonly line?: number;
+      readonly column?: number;
+    },
     readonly cause?: Unresolved,
   ) {}
 
@@ -62,7 +67,8 @@ export interface IntrinsicScope {
 /** Where each object or array made by `resolveValue` came from (its template pointer). */
 export type Origins = WeakMap<object, string>;
 
-const MAX_DEPTH = 128;
+/** How deep a value is resolved or walked. */
+export const MAX_DEPTH = 128;
 /**
  * The longest string an intrinsic may build. A template body is at most 1 MB
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) and

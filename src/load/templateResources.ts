@@ -284,7 +284,14 @@ export class ModelBuilder {
   private origin(s: TemplateStack, u: Unresolved): Location {
     const root = u.settledBy();
     const from = u.origin ?? root.origin;
-    return from ? { file: from.file, pointer: from.pointer } : this.loc(s, root.pointer);
+    if (!from) return this.loc(s, root.pointer);
+    // another stack's template, for a value made there (TemplateStack.anchor), has a line
+    return {
+      file: from.file,
+      pointer: from.pointer,
+      ...(from.line !== undefined ? { line: from.line } : {}),
+      ...(from.column !== undefined ? { column: from.column } : {}),
+    };
   }
 
   loc(s: TemplateStack, pointer: string): Location {

@@ -8,6 +8,7 @@ import { partitionOfRegion } from '../model/arn.js';
 import {
   asString,
   describe,
+  MAX_DEPTH,
   NO_VALUE,
   resolveConditionExpression,
   resolveValue,
@@ -355,10 +356,73 @@ export class TemplateStack implements IntrinsicScope {
 
   /**
    * An Unresolved value that comes from elsewhere (a parameter, another stack's output) is
-   * anchored at the element that uses it, in this template.
+   * anchored at the element that uses it, in this template: at the top level, and inside a list
+   * or object (an imported list of role ARNs, one of them an `Fn::If` on a condition that is not
+   * known) at its place in the value used there (`.../Fn::ImportValue/0`: two unknown elements
+   * stay two values, not one placeholder), to MAX_DEPTH levels; a list or object holding none is
+   * used as it is. Origin and cause are kept. `from`: the other stack whose template the value was resolved in: the place that
+   * would settle a value made from another unknown one (its condition, `settledBy`) is in that
+   * template, so it becomes the origin (file, pointer, line), unless there is one already.
    */
-  private anchor(v: unknown, pointer: string): unknown {
-    return v instanceof Unresolved ? v.at(pointer) : v;
+  private anchor(v: unknown, pointer: string, from?: TemplateStack, depth = 0): unknown {
+    if (v instanceof Unresolved) return this.repoint(v, pointer, from);
+    if (typeof v !== 'object' || v === null || depth > MAX_DEPTH || !this.holdsUnknown(v, depth)) {
+      return v;
+    }
+    let out: unknown[] | Record<string, unknown>;
+    if (Array.isArray(v)) {
+      out = v.map((x, i) => this.anchor(x, joinPointer(pointer, i), from, depth + 1));
+    } else {
+      out = {};
+      const o = v as Record<string, unknown>;
+      for (const key of Object.keys(o)) {
+        Object.defineProperty(out, key, {
+          value: this.anchor(o[key], joinPointer(pointer, key), from, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+    this.origins.set(out, this.origins.get(v) ?? pointer);
+    return out;
+  }
+
+  private repoint(u: Unresolved, pointer: string, from: TemplateStack | undefined): Unresolved {
+    if (from && from !== this && u.cause && !u.origin) {
+      const root = u.settledBy();
+      if (!root.origin) {
+        const pos = from.position(root.pointer);
+        const origin = {
+          file: from.file,
+          pointer: root.pointer,
+          ...(pos ? { line: pos.line, column: pos.column } : {}),
+        };
+        return new Unresolved(u.reason, pointer, origin, u.cause);
+      }
+    }
+    return u.at(pointer);
+  }
+
+  /** whether a list or object holds an Unresolved value, to MAX_DEPTH levels (once per value) */
+  private readonly holding = new WeakMap<object, boolean>();
+  private holdsUnknown(v: object, depth: number): boolean {
+    const known = this.holding.get(v);
+    if (known !== undefined) return known;
+    let found = false;
+    if (depth <= MAX_DEPTH) {
+      for (const x of Array.isArray(v) ? v : Object.values(v)) {
+        if (
+          x instanceof Unresolved ||
+          (typeof x === 'object' && x !== null && this.holdsUnknown(x, depth + 1))
+        ) {
+          found = true;
+          break;
+        }
+      }
+    }
+    this.holding.set(v, found);
+    return found;
   }
 
   ref(name: string, pointer: string): unknown {
@@ -521,7 +585,7 @@ export class TemplateStack implements IntrinsicScope {
     for (const s of this.registry.all()) {
       if (s === this || s.account !== this.account || s.region !== this.region) continue;
       const v = s.exported(name);
-      if (v !== undefined) return this.anchor(v, pointer);
+      if (v !== undefined) return this.anchor(v, pointer, s);
       const o = s.openExport();
       if (o && !open) open = { stack: s.name, ...o };
     }
@@ -633,11 +697,11 @@ export class TemplateStack implements IntrinsicScope {
   ): unknown {
     const other = this.registry.stack(given.fromStack);
     if (!other) return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
-    if ('output' in given) return other.output(given.output, pointer);
+    if ('output' in given) return this.anchor(other.output(given.output, pointer), pointer, other);
     const r = other.resources.get(given.resource);
     if (!r)
       return new Unresolved(`no resource \`${given.resource}\` in \`${other.name}\``, pointer);
-    return other.resourceRef(r, pointer);
+    return this.anchor(other.resourceRef(r, pointer), pointer, other);
   }
 
   /** Whether the template declares the output `name` (created or not). */
