@@ -23,6 +23,15 @@ const ROLE_ARN = 'arn:aws:iam::111111111111:role/service-role/platform-pipeline-
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/platform-web';
 const ID = '0f5a7c2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b';
 
+/** A Deny of every CloudFormation action on `Resource`, under `Condition` when given. */
+const cfnDeny = (Sid: string, Resource: string, Condition?: Json): Statement => ({
+  Sid,
+  Effect: 'Deny',
+  Action: 'cloudformation:*',
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+
 /** `s` as a regular expression matching it literally */
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -93,69 +102,39 @@ function expectDenyAndAllow(links: readonly ReportLink[], sid: string, values: s
 }
 
 describe('a link denied implicitly for some values and explicitly for others', () => {
-  it('the request itself lacks an allow, a value the policies name meets a Deny', () => {
+  const AFTER_2020 = { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } };
+  const BEFORE_2020 = { DateLessThanIfExists: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } };
+  it.each([
     // the made-up id: no allow; the id the Deny names: denied explicitly
-    expectDenyAndAllow(
-      stackLinks({
-        Sid: 'DenyOneStack',
-        Effect: 'Deny',
-        Action: 'cloudformation:*',
-        Resource: `${STACK}/${ID}`,
-      }),
-      'DenyOneStack',
+    [
+      'the request itself lacks an allow, a value the policies name meets a Deny',
+      cfnDeny('DenyOneStack', `${STACK}/${ID}`),
       STACK_IDS,
-    );
-  });
-
-  it('the request itself meets a Deny, another value only lacks an allow', () => {
+    ],
     // the made-up id (`0000…`) is denied explicitly; another (`ffff…`) lacks an allow
-    expectDenyAndAllow(
-      stackLinks({
-        Sid: 'DenySomeStacks',
-        Effect: 'Deny',
-        Action: 'cloudformation:*',
-        Resource: `${STACK}/0*`,
-      }),
-      'DenySomeStacks',
+    [
+      'the request itself meets a Deny, another value only lacks an allow',
+      cfnDeny('DenySomeStacks', `${STACK}/0*`),
       STACK_IDS,
-    );
-  });
-
-  it('a key the input does not settle: absent, no Deny applies; with a time, one does', () => {
-    expectDenyAndAllow(
-      stackLinks({
-        Sid: 'DenyAfter2020',
-        Effect: 'Deny',
-        Action: 'cloudformation:*',
-        Resource: `${STACK}/*`,
-        Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
-      }),
-      'DenyAfter2020',
+    ],
+    [
+      'a key the input does not settle: absent, no Deny applies; with a time, one does',
+      cfnDeny('DenyAfter2020', `${STACK}/*`, AFTER_2020),
       TIMES,
-    );
-  });
-
-  it('a key the input does not settle: absent, a Deny applies; with some times, none does', () => {
-    expectDenyAndAllow(
-      stackLinks({
-        Sid: 'DenyBefore2020',
-        Effect: 'Deny',
-        Action: 'cloudformation:*',
-        Resource: `${STACK}/*`,
-        Condition: { DateLessThanIfExists: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
-      }),
-      'DenyBefore2020',
+    ],
+    [
+      'a key the input does not settle: absent, a Deny applies; with some times, none does',
+      cfnDeny('DenyBefore2020', `${STACK}/*`, BEFORE_2020),
       TIMES,
-    );
+    ],
+  ] as const)('%s', (_title, statement, values) => {
+    expectDenyAndAllow(stackLinks(statement), statement.Sid!, values);
   });
 
   it('with no Deny, every value lacks an allow: implicitly denied, fixed by an allow', () => {
-    const links = stackLinks({
-      Sid: 'DenyOtherStacks',
-      Effect: 'Deny',
-      Action: 'cloudformation:*',
-      Resource: 'arn:aws:cloudformation:us-east-1:111111111111:stack/other/*',
-    });
+    const links = stackLinks(
+      cfnDeny('DenyOtherStacks', 'arn:aws:cloudformation:us-east-1:111111111111:stack/other/*'),
+    );
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) {
       expect(l.decision, l.id).toBe('ImplicitlyDenied');
@@ -232,13 +211,12 @@ describe('an SCP whose targets are not known denies a link that lacks an allow',
   });
 
   it('with a value that meets a Deny too: the value and the SCP are both named', () => {
-    const links = stackLinksWith(writeScp, {
-      Sid: 'DenyAfter2020',
-      Effect: 'Deny',
-      Action: 'cloudformation:*',
-      Resource: `${STACK}/*`,
-      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
-    });
+    const links = stackLinksWith(
+      writeScp,
+      cfnDeny('DenyAfter2020', `${STACK}/*`, {
+        DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      }),
+    );
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) {
       expect(l.decision, l.id).toBe('ExplicitlyDenied');
@@ -366,12 +344,7 @@ describe('a KMS grant where a value the input does not settle meets an explicit 
 });
 
 describe('an explicit deny with no allow behind it', () => {
-  const denyAll: Statement = {
-    Sid: 'DenyStack',
-    Effect: 'Deny',
-    Action: 'cloudformation:*',
-    Resource: `${STACK}/*`,
-  };
+  const denyAll: Statement = cfnDeny('DenyStack', `${STACK}/*`);
 
   it('names the missing allow too, and the fix both narrows the deny and adds the allow', () => {
     // every value meets the Deny; without it, no identity policy allows the call either

@@ -6,8 +6,7 @@
  * reported as that version's document missing, not the policy, and what depends on it stays
  * Unknown.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -16,6 +15,7 @@ import { findManagedPolicy } from '../../src/model/queries.js';
 import type { Model } from '../../src/model/types.js';
 import type { Problem } from '../../src/problems.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { editJson, inScenarioCopy } from '../chain/scenarioCopy.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,16 +27,15 @@ const CFN_ROLE = 'arn:aws:iam::222222222222:role/orders-api-cfn-exec';
 const MANAGED = 'arn:aws:iam::aws:policy/ExampleDenyGetObject';
 
 function edit(dir: string, file: string, change: (d: Json) => void): void {
-  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
-  change(doc);
-  writeFileSync(join(dir, file), JSON.stringify(doc, null, 2));
+  editJson(join(dir, file), (d) => change(d as Json));
 }
 
+/** The scenario's model after `change` edits a copy of it (the copy is removed once loaded). */
 function load(change: (dir: string) => void): Model {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-iam-policies-'));
-  cpSync(PASS, dir, { recursive: true });
-  change(dir);
-  return loadSnapshot(dir);
+  return inScenarioCopy(PASS, (dir) => {
+    change(dir);
+    return loadSnapshot(dir);
+  });
 }
 
 /** A managed policy entry as get-account-authorization-details writes it. */
