@@ -12,7 +12,7 @@ export function explainLink(link: ReportLink): string[] {
   );
   lines.push(`why: ${link.why}`);
   if (link.missing && link.missing.length > 0) {
-    lines.push(`missing input that would settle it: ${link.missing.join(', ')}`);
+    lines.push(`${settles(link)}: ${link.missing.join(', ')}`);
   }
   if (link.fix) lines.push(`fix: ${link.fix}`);
   if (link.blocks && link.blocks.length > 0) lines.push(`blocks stages: ${link.blocks.join(', ')}`);
@@ -30,4 +30,11 @@ export function explainLink(link: ReportLink): string[] {
   if (link.doc) lines.push(`docs: ${link.doc}`);
   lines.push(`link: ${link.id} [${link.requirement}]`);
   return lines;
+}
+
+/** What a link's `missing` inputs would settle: the link, or (denied) whether a deny applies. */
+export function settles(link: ReportLink): string {
+  return link.decision === 'Unknown'
+    ? 'missing input that would settle it'
+    : 'missing input that would settle whether a deny applies';
 }

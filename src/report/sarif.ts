@@ -14,6 +14,7 @@ import { sortProblems } from '../problems.js';
 import { DEFAULT_INFORMATION_URI, DEFAULT_TOOL_VERSION, type ReportOptions } from './options.js';
 import { stableJson } from './stableJson.js';
 import { asUri } from './asUri.js';
+import { settles } from './explainLink.js';
 import { NO_PIPELINES_ID, gateSummary, linkFailure, type LinkFailure } from './gate.js';
 import {
   compareStrings,
@@ -172,7 +173,13 @@ function buildResult(
   // that would settle it
   const settle = link.missing?.[0];
   if (places.length === 0 && settle !== undefined) {
-    places.push({ loc: { file: settle }, what: 'the missing input that would settle this link' });
+    places.push({
+      loc: { file: settle },
+      what:
+        link.decision === 'Unknown'
+          ? 'the missing input that would settle this link'
+          : 'the missing input that would settle whether a deny applies',
+    });
   }
 
   const result: Json = {
@@ -256,7 +263,8 @@ function resultMessage(
   const reason = decidingReason(link);
   if (reason) parts.push(`Decided by: ${formatReason(reason)}.`);
   if (link.missing && link.missing.length > 0) {
-    parts.push(`Missing input that would settle it: ${link.missing.join(', ')}.`);
+    const what = settles(link);
+    parts.push(`${what[0]!.toUpperCase()}${what.slice(1)}: ${link.missing.join(', ')}.`);
   }
   if (link.fix) parts.push(`Fix: ${link.fix}.`);
   if (link.level === 'recommended') parts.push('This link is recommended, not required.');

@@ -51,7 +51,11 @@ export interface ReportLink {
   readonly why: string;
   /** how to fix it, one line, when denied */
   readonly fix?: string;
-  /** for Unknown: the snapshot files (or inputs) that would settle it */
+  /**
+   * for Unknown: the snapshot files (or inputs) that would settle it; for a denied link: those
+   * that would settle whether a deny its reasons name applies (an SCP or RCP file whose targets
+   * are not known)
+   */
   readonly missing?: readonly string[];
   /** documentation link of the requirement */
   readonly doc?: string;

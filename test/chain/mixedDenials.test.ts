@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { explainLink } from '../../src/report/explainLink.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 type Statement = Json & { Sid?: string; Resource?: string | string[] };
@@ -197,8 +198,14 @@ describe('an SCP whose targets are not known denies a link that lacks an allow',
       expect(l.why, l.id).toContain(
         `; ${IF}, SCP \`${SCP_ID} (NoStacks)\` statement \`NoStacks\` explicitly denies ${who} ${l.permission} on \`${STACK}/*\` as well`,
       );
-      // the SCP's targets would settle whether its deny applies
+      // the SCP's targets would settle whether its deny applies, and the reports say so
       expect(l.missing, l.id).toEqual([SCP]);
+      expect(explainLink(l), l.id).toContain(
+        `missing input that would settle whether a deny applies: ${SCP}`,
+      );
+      expect(explainLink({ ...l, decision: 'Unknown' }), l.id).toContain(
+        `missing input that would settle it: ${SCP}`,
+      );
       // the allow first; narrowing the SCP's deny only if it applies
       expect(l.fix, l.id).not.toMatch(/^narrow/);
       expect(l.fix, l.id).toContain(`allow \`${l.permission}\``);
