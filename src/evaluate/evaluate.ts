@@ -21,7 +21,6 @@ import type {
   PolicyType,
   RequestContext,
   ResourceMatcher,
-  Template,
 } from '../policy/types.js';
 import { compileArnGlob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
@@ -236,40 +235,28 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !(isTrust && isServiceLinkedRoleArn(request.resource)) &&
     !rcpExempt(action);
 
-  // the cheap test first: a policy that reads aws:PrincipalArn at all (memoised per policy)
-  const arnPathMatters =
-    principal.kind === 'session' &&
-    (identity.some(readsPrincipalArnAnywhere) ||
-      (resourcePolicy !== undefined && readsPrincipalArnAnywhere(resourcePolicy)) ||
-      (boundary !== undefined && readsPrincipalArnAnywhere(boundary)) ||
-      (session !== undefined && readsPrincipalArnAnywhere(session)) ||
-      (useScps && scpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere))) ||
-      (useRcps && rcpLevels.some((lv) => lv.some(readsPrincipalArnAnywhere)))) &&
-    !requestGivesKey(request.context, 'aws:principalarn');
-
-  // keys AWS always sets for this caller that the evaluator cannot fill in (the time, the
-  // session's issue time): a policy that tests one is evaluated with it absent, and says so.
-  // A role calls only through a session: its requests carry temporary credentials too.
-  let unfilled = 0;
+  // Keys some policy tests that the request may not settle (memoised per document as bits, so
+  // the common case, no such key, costs a read per document): a session's aws:PrincipalArn,
+  // whose path its ARN does not carry, and the keys AWS always sets that no request implies.
+  let watched = 0;
   if (!isService) {
-    unfilled =
-      principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated'
-        ? ALWAYS_KEYS
-        : ALWAYS_KEYS & ~TOKEN_ISSUE_TIME_BIT;
-    let tested = testedAlwaysKeys(identity);
-    if (resourcePolicy !== undefined) tested |= testedAlwaysKeysOf(resourcePolicy);
-    if (boundary !== undefined) tested |= testedAlwaysKeysOf(boundary);
-    if (session !== undefined) tested |= testedAlwaysKeysOf(session);
-    if (useScps) for (const lv of scpLevels) tested |= testedAlwaysKeys(lv);
-    if (useRcps) for (const lv of rcpLevels) tested |= testedAlwaysKeys(lv);
-    unfilled &= tested;
-    for (let b = 0; unfilled !== 0 && b < ALWAYS_NAMES.length; b++)
-      if (unfilled & (1 << b) && requestGivesKey(request.context, ALWAYS_NAMES[b]![0]))
-        unfilled &= ~(1 << b);
+    watched = testedKeys(identity);
+    if (resourcePolicy !== undefined) watched |= testedKeysOf(resourcePolicy);
+    if (boundary !== undefined) watched |= testedKeysOf(boundary);
+    if (session !== undefined) watched |= testedKeysOf(session);
+    if (useScps) for (const lv of scpLevels) watched |= testedKeys(lv);
+    if (useRcps) for (const lv of rcpLevels) watched |= testedKeys(lv);
+    // a role calls only through a session: its requests carry temporary credentials too
+    const temporary =
+      principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated';
+    if (!temporary) watched &= ~TOKEN_ISSUE_TIME_BIT;
+    if (principal.kind !== 'session') watched &= ~PRINCIPAL_ARN_BIT;
+    for (let b = 0; watched !== 0 && b < WATCHED_KEYS.length; b++)
+      if (watched & (1 << b) && requestGivesKey(request.context, WATCHED_KEYS[b]![0]))
+        watched &= ~(1 << b);
   }
-
-  // both warnings name the statement that tests the key: rare, so the list is made only then
-  if (arnPathMatters || unfilled !== 0) {
+  // the warnings name the statement that tests the key: rare, so the list is made only then
+  if (watched !== 0) {
     const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
     if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
     if (boundary) used.push(['/permissionBoundary', boundary]);
@@ -278,11 +265,12 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
     if (useRcps)
       rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
-    const where = arnPathMatters ? principalArnUse(used, prepared.actionLower) : undefined;
-    if (where !== undefined) problems.push(principalArnPathWarning(principal, where));
-    if (unfilled !== 0)
-      for (const [key, at] of keyUses(used, prepared.actionLower, unfilled))
-        problems.push(unfilledKeyWarning(key, at));
+    for (const [key, at] of keyUses(used, prepared.actionLower, watched))
+      problems.push(
+        key === PRINCIPAL_ARN
+          ? principalArnPathWarning(principal, at)
+          : unfilledKeyWarning(key, at),
+      );
   }
 
   // allows are collected per policy type, so the decision below reads them without filtering
@@ -570,80 +558,94 @@ function sameAccountResourceDecision(d: Sides, resourceMustAllow: boolean): bool
   return ok;
 }
 
-/**
- * The first place (a JSON pointer in the request) where a statement that applies to the action
- * reads `aws:PrincipalArn`: as a condition key, or as a `${aws:PrincipalArn}` variable in a
- * condition value or a Resource.
- */
-function principalArnUse(
-  used: readonly (readonly [string, Labeled])[],
-  actionLower: string,
-): string | undefined {
-  for (const [base, labeled] of used) {
-    const variables = labeled.policy.variablesEnabled;
-    for (const c of actionEntry(labeled, actionLower).base) {
-      const st = c.statement;
-      for (const cond of st.conditions) {
-        if (cond.keyLower === PRINCIPAL_ARN) return base + cond.pointer;
-        if (variables && cond.templates?.some((t) => t !== undefined && readsPrincipalArn(t)))
-          return base + cond.pointer;
-      }
-      const m = st.resource ?? st.notResource;
-      if (m && m.patterns.some((p) => p.template !== undefined && readsPrincipalArn(p.template)))
-        return base + st.pointer;
-    }
-  }
-  return undefined;
-}
-
 const PRINCIPAL_ARN = 'aws:principalarn';
 
 /**
- * Keys AWS puts in the context of every signed request, whose value no request file implies:
- * `aws:CurrentTime`, `aws:EpochTime` and `aws:SecureTransport`; with temporary credentials (a
- * role session, a federated user) also `aws:TokenIssueTime`
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
- * "Availability"). The names, as AWS writes them, by lower-cased key.
+ * Keys a request may leave unsettled, watched in every policy (lower-cased key, and the name as
+ * AWS writes it; bit i of a key set is WATCHED_KEYS[i]):
+ * - those AWS puts in the context of every signed request, whose value no request file implies:
+ *   `aws:CurrentTime`, `aws:EpochTime` and `aws:SecureTransport`, and with temporary credentials
+ *   (a role, a role session, a federated user) `aws:TokenIssueTime`
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
+ *   "Availability");
+ * - `aws:PrincipalArn` for a role session (see principalArnPathWarning).
  */
-/** lower-cased key, and the name as AWS writes it; bit i of a key set is ALWAYS_NAMES[i] */
-const ALWAYS_NAMES: readonly (readonly [string, string])[] = [
+const WATCHED_KEYS: readonly (readonly [string, string])[] = [
   ['aws:currenttime', 'aws:CurrentTime'],
   ['aws:epochtime', 'aws:EpochTime'],
   ['aws:securetransport', 'aws:SecureTransport'],
   ['aws:tokenissuetime', 'aws:TokenIssueTime'],
+  [PRINCIPAL_ARN, 'aws:PrincipalArn'],
 ];
-const ALWAYS_BITS: ReadonlyMap<string, number> = new Map(ALWAYS_NAMES.map(([k], i) => [k, 1 << i]));
-const ALWAYS_KEYS = (1 << ALWAYS_NAMES.length) - 1;
-const TOKEN_ISSUE_TIME_BIT = ALWAYS_BITS.get('aws:tokenissuetime')!;
+const WATCHED_BITS: ReadonlyMap<string, number> = new Map(
+  WATCHED_KEYS.map(([k], i) => [k, 1 << i]),
+);
+const TOKEN_ISSUE_TIME_BIT = WATCHED_BITS.get('aws:tokenissuetime')!;
+const PRINCIPAL_ARN_BIT = WATCHED_BITS.get(PRINCIPAL_ARN)!;
 
-function testedAlwaysKeys(list: readonly Labeled[]): number {
+function testedKeys(list: readonly Labeled[]): number {
   let out = 0;
-  for (let i = 0; i < list.length; i++) out |= testedAlwaysKeysOf(list[i]!);
+  for (let i = 0; i < list.length; i++) out |= testedKeysOf(list[i]!);
   return out;
 }
 
-/** The ALWAYS_NAMES keys any statement of the policy tests, as bits (memoised per document). */
-function testedAlwaysKeysOf(labeled: Labeled): number {
+/**
+ * The WATCHED_KEYS any statement of the policy reads, as bits (memoised per document): as a
+ * condition key, or (under Version 2012-10-17) as a variable in a condition value or a Resource.
+ */
+function testedKeysOf(labeled: Labeled): number {
   const input = labeled.input;
-  let bits = input.alwaysKeys;
+  let bits = input.watchedKeys;
   if (bits === undefined) {
     bits = 0;
+    let found = 0;
+    const read = (key: string) => {
+      found |= WATCHED_BITS.get(key) ?? 0;
+      return undefined;
+    };
     for (const st of labeled.policy.statements)
-      for (const c of st.conditions) {
-        bits |= ALWAYS_BITS.get(c.keyLower) ?? 0;
-        for (const t of c.templates ?? [])
-          if (t !== undefined)
-            for (const part of t.parts)
-              if (part.kind === 'var') bits |= ALWAYS_BITS.get(part.key) ?? 0;
-      }
-    input.alwaysKeys = bits;
+      forEachKeyRead(st, labeled.policy.variablesEnabled, read);
+    input.watchedKeys = bits = found;
   }
   return bits;
 }
 
 /**
- * The first place each key of the set `keys` (ALWAYS_NAMES bits) is tested by a statement of
- * `used` whose Action matches `actionLower`, as a request pointer.
+ * Call `read` with each key the statement reads and where (its condition's pointer, or the
+ * statement's for a Resource variable), until `read` returns a value, which is returned.
+ */
+function forEachKeyRead<T>(
+  st: CompiledStatement,
+  variablesEnabled: boolean,
+  read: (keyLower: string, pointer: string) => T | undefined,
+): T | undefined {
+  for (const cond of st.conditions) {
+    const r = read(cond.keyLower, cond.pointer);
+    if (r !== undefined) return r;
+    if (!variablesEnabled || !cond.templates) continue;
+    for (const t of cond.templates)
+      if (t !== undefined)
+        for (const part of t.parts)
+          if (part.kind === 'var') {
+            const v = read(part.key, cond.pointer);
+            if (v !== undefined) return v;
+          }
+  }
+  const m = st.resource ?? st.notResource;
+  if (variablesEnabled && m)
+    for (const p of m.patterns)
+      if (p.template !== undefined)
+        for (const part of p.template.parts)
+          if (part.kind === 'var') {
+            const v = read(part.key, st.pointer);
+            if (v !== undefined) return v;
+          }
+  return undefined;
+}
+
+/**
+ * The first place (a JSON pointer in the request) each key of the set `keys` (WATCHED_KEYS bits)
+ * is read by a statement of `used` whose Action matches `actionLower`.
  */
 function keyUses(
   used: readonly (readonly [string, Labeled])[],
@@ -651,21 +653,18 @@ function keyUses(
   keys: number,
 ): Map<string, string> {
   const out = new Map<string, string>();
-  const wanted = (key: string) => ((ALWAYS_BITS.get(key) ?? 0) & keys) !== 0 && !out.has(key);
   for (const [base, labeled] of used)
     for (const c of actionEntry(labeled, actionLower).base)
-      for (const cond of c.statement.conditions) {
-        if (wanted(cond.keyLower)) out.set(cond.keyLower, base + cond.pointer);
-        for (const t of cond.templates ?? [])
-          if (t !== undefined)
-            for (const part of t.parts)
-              if (part.kind === 'var' && wanted(part.key)) out.set(part.key, base + cond.pointer);
-      }
+      forEachKeyRead(c.statement, labeled.policy.variablesEnabled, (key, pointer) => {
+        if (((WATCHED_BITS.get(key) ?? 0) & keys) !== 0 && !out.has(key))
+          out.set(key, base + pointer);
+        return undefined;
+      });
   return out;
 }
 
 function unfilledKeyWarning(keyLower: string, where: string): Problem {
-  const name = ALWAYS_NAMES.find(([k]) => k === keyLower)![1];
+  const name = WATCHED_KEYS.find(([k]) => k === keyLower)![1];
   const when =
     keyLower === 'aws:tokenissuetime'
       ? 'on every request made with temporary credentials (a role, a federated user)'
@@ -676,34 +675,6 @@ function unfilledKeyWarning(keyLower: string, where: string): Problem {
     id: 'request.context.key-unfilled',
     severity: 'warning',
   };
-}
-
-const READS_PRINCIPAL_ARN = new WeakMap<CompiledPolicy, boolean>();
-
-/** Whether any statement of the policy reads aws:PrincipalArn (a condition key or a variable). */
-function readsPrincipalArnAnywhere(labeled: Labeled): boolean {
-  const policy = labeled.policy;
-  let hit = READS_PRINCIPAL_ARN.get(policy);
-  if (hit === undefined) {
-    hit = policy.statements.some(
-      (st) =>
-        st.conditions.some(
-          (c) =>
-            c.keyLower === PRINCIPAL_ARN ||
-            (c.templates?.some((t) => t !== undefined && readsPrincipalArn(t)) ?? false),
-        ) ||
-        ((st.resource ?? st.notResource)?.patterns.some(
-          (p) => p.template !== undefined && readsPrincipalArn(p.template),
-        ) ??
-          false),
-    );
-    READS_PRINCIPAL_ARN.set(policy, hit);
-  }
-  return hit;
-}
-
-function readsPrincipalArn(t: Template): boolean {
-  return t.parts.some((part) => part.kind === 'var' && part.key === PRINCIPAL_ARN);
 }
 
 /**
@@ -1383,17 +1354,16 @@ function sessionServiceLinked(
 /** The request's own `aws:PrincipalArn` (any case of the key), when it gives one as a string. */
 function givenPrincipalArn(context: EvaluationRequest['context']): string | undefined {
   if (!context) return undefined;
-  for (const key in context) {
-    if (lowerKey(key) !== PRINCIPAL_ARN) continue;
-    const v = context[key];
-    return typeof v === 'string' ? v : undefined;
-  }
-  return undefined;
+  // the last key that lower-cases to the name wins, as in the evaluation's own context
+  let v: unknown;
+  for (const key in context) if (lowerKey(key) === PRINCIPAL_ARN) v = context[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
-/** `role/aws-service-role/...`: a service-linked role (its path is reserved for them). */
+/** `role/aws-service-role/...`: a service-linked role, as a principal is told one. */
 function isServiceLinkedRoleArn(resource: string): boolean {
-  return /^arn:[^:]+:iam::\d{12}:role\/aws-service-role\//.test(resource);
+  const role = parseRequestPrincipal(resource);
+  return role?.kind === 'role' && role.serviceLinked;
 }
 
 /** The alias-management actions, which need an IAM permission on the alias (see evaluate). */

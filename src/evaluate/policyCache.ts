@@ -68,11 +68,8 @@ export interface CompiledInput {
   last: Labeled | undefined;
   /** one candidate per statement of the policy, made on first use */
   candidates: readonly Candidate[] | undefined;
-  /**
-   * the keys AWS always sets and no request implies that a statement tests, as bits
-   * (evaluate.ts ALWAYS_NAMES), made on first use
-   */
-  alwaysKeys: number | undefined;
+  /** the keys a request may leave unsettled that a statement reads, as bits (evaluate.ts WATCHED_KEYS), made on first use */
+  watchedKeys: number | undefined;
   /** the action of the last request on this document, and its index entry */
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
@@ -177,7 +174,7 @@ function newInput(
     byAction: new Map(),
     last: undefined,
     candidates: undefined,
-    alwaysKeys: undefined,
+    watchedKeys: undefined,
     lastAction: undefined,
     lastEntry: undefined,
   };

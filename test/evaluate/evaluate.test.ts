@@ -205,6 +205,17 @@ describe('SCPs and RCPs (rule 2)', () => {
       run({ ...given, action: 'kms:Decrypt', resource: KEY_A, resourcePolicy: keyPolicy, rcps })
         .decision,
     ).toBe('Allowed');
+    // the key given twice in two cases: the last one counts, as it does in the context
+    const twice = {
+      'aws:PrincipalArn': `arn:aws:iam::${A}:role/${slrName}`,
+      'AWS:principalarn': slrArn,
+    };
+    expect(run({ ...base, context: twice, scps }).decision).toBe('Allowed');
+    const reversed = {
+      'AWS:principalarn': slrArn,
+      'aws:PrincipalArn': `arn:aws:iam::${A}:role/${slrName}`,
+    };
+    expect(run({ ...base, context: reversed, scps }).decision).toBe('ExplicitlyDenied');
     // a role ARN without that path, of another role, or of another account: SCPs apply, no warning
     for (const other of [
       `arn:aws:iam::${A}:role/${slrName}`,
