@@ -21,6 +21,7 @@ import { NAME_INVALID, ROLE_NAME, invalidName } from './awsNames.js';
 import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import { parseJsonOrEncoded } from '../policy/parse.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
 
 /**
@@ -33,7 +34,7 @@ export interface UnlistedManagedPolicy {
   readonly arn: string;
   readonly file: string;
   readonly pointer: string;
-  readonly owners: string[];
+  readonly owners: Set<string>;
 }
 
 /**
@@ -142,11 +143,11 @@ export function loadIam(
       if (policies.has(arn)) continue;
       let u = attached.get(arn);
       if (!u) {
-        u = { account, arn, file, pointer: owner.location.pointer, owners: [] };
+        u = { account, arn, file, pointer: owner.location.pointer, owners: new Set() };
         attached.set(arn, u);
       }
       const name = boundary ? `\`${owner.arn}\` (as its permissions boundary)` : `\`${owner.arn}\``;
-      if (!u.owners.includes(name)) u.owners.push(name);
+      u.owners.add(name);
     }
   };
   for (const role of roles.values()) {
@@ -522,28 +523,23 @@ function sameDocument(a: unknown, b: unknown): boolean {
 
 function decodedDocument(d: unknown): unknown {
   if (typeof d !== 'string') return d ?? undefined;
-  const text = d.charCodeAt(0) === 0xfeff ? d.slice(1) : d;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // not JSON: the URL-encoded form IAM's API returns
-  }
-  try {
-    return JSON.parse(decodeURIComponent(text)) as unknown;
-  } catch {
-    return undefined;
-  }
+  const read = parseJsonOrEncoded(d.charCodeAt(0) === 0xfeff ? d.slice(1) : d);
+  return read.ok ? read.value : undefined;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Deeper than this, two documents are not taken for the same (a hostile nesting). */
+const MAX_COMPARED_DEPTH = 64;
+
+function sameJson(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (depth >= MAX_COMPARED_DEPTH) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
       Array.isArray(a) &&
       Array.isArray(b) &&
       a.length === b.length &&
-      a.every((v, i) => sameJson(v, b[i]))
+      a.every((v, i) => sameJson(v, b[i], depth + 1))
     );
   }
   const ao = a as Record<string, unknown>;
@@ -551,6 +547,8 @@ function sameJson(a: unknown, b: unknown): boolean {
   const keys = Object.keys(ao);
   return (
     keys.length === Object.keys(bo).length &&
-    keys.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && sameJson(ao[k], bo[k]))
+    keys.every(
+      (k) => Object.prototype.hasOwnProperty.call(bo, k) && sameJson(ao[k], bo[k], depth + 1),
+    )
   );
 }

@@ -326,7 +326,7 @@ function decodeDocument(input: unknown, report: Reporter): Record<string, unknow
   return value;
 }
 
-function parseJsonOrEncoded(text: string): { ok: true; value: unknown } | { ok: false } {
+export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {

@@ -310,6 +310,22 @@ describe('a managed policy whose DefaultVersionId and IsDefaultVersion name two 
     for (const l of links) expect(l.decision).toBe('ExplicitlyDenied');
   });
 
+  it('two versions nested too deep to compare are not taken for the same, and loading does not crash', () => {
+    // 100,000 levels: a recursive comparison overflowed the stack (RangeError out of loadSnapshot)
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const model = load((dir) =>
+      edit(dir, PROD_IAM, (d) => {
+        d['Policies'].push(contradictory(deep, deep));
+        attach(d, 0, LOCAL);
+      }),
+    );
+    const conflict = iamProblems(model).find(
+      (p) => p.id === 'snapshot.iam.default-version-conflict',
+    );
+    expect(conflict?.message).toContain('their documents differ');
+    expect(model.accounts.get('222222222222')!.iam!.policies.get(LOCAL)!.policy).toBeUndefined();
+  });
+
   it('warns, naming both, and leaves what depends on it Unknown when the named version is not in the list', () => {
     const model = load((dir) =>
       edit(dir, PROD_IAM, (d) => {
