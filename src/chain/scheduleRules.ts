@@ -15,6 +15,7 @@
  * permchain cannot tell is one Unknown link. A rule the input does not hold is not known: with no
  * `events.json`, no schedule is checked.
  */
+import { isAccountId, parseArn } from '../model/arn.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
@@ -143,7 +144,11 @@ function scheduledTargetsOf(model: Model): ReadonlyMap<string, readonly Schedule
       for (const rule of r.events?.rules.values() ?? []) {
         if (rule.targets === undefined || !isScheduled(rule)) continue;
         const byTarget = new Map<string, EventTargetModel[]>();
-        for (const t of rule.targets) byTarget.set(t.arn, [...(byTarget.get(t.arn) ?? []), t]);
+        for (const t of rule.targets) {
+          const same = byTarget.get(t.arn);
+          if (same) same.push(t);
+          else byTarget.set(t.arn, [t]);
+        }
         for (const [arn, targets] of byTarget) {
           const list = map.get(arn) ?? [];
           targets.forEach((target, index) =>
@@ -230,5 +235,13 @@ function triggerOf(model: Model, pipeline: PipelineModel, found: ScheduledTarget
 function isDefaultBus(bus: string | undefined, region: string): boolean {
   if (bus === undefined || bus === '' || bus === 'default') return true;
   if (PLACEHOLDER_PATTERN.test(bus)) return true;
-  return new RegExp(`^arn:aws[a-z-]*:events:${region}:\\d{12}:event-bus/default$`).test(bus);
+  const arn = parseArn(bus);
+  return (
+    arn !== undefined &&
+    arn.partition.startsWith('aws') &&
+    arn.service === 'events' &&
+    arn.region === region &&
+    isAccountId(arn.account) &&
+    arn.resource === 'event-bus/default'
+  );
 }

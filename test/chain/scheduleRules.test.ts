@@ -349,7 +349,15 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
   const ROLE = 'arn:aws:iam::111111111111:role/nightly-role';
 
   /** settings.yaml (pipeline `app`) plus a nightly rule on it and its role. */
-  function templateLinks(o: { state?: string; resource?: string; roleArn?: string | null } = {}): {
+  function templateLinks(
+    o: {
+      state?: string;
+      resource?: string;
+      roleArn?: string | null;
+      bus?: string;
+      region?: string;
+    } = {},
+  ): {
     verdict: string;
     links: string[];
     all: ReportLink[];
@@ -379,6 +387,7 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
       '      Name: app-nightly',
       '      ScheduleExpression: rate(1 day)',
       ...(o.state !== undefined ? [`      State: ${o.state}`] : []),
+      ...(o.bus !== undefined ? [`      EventBusName: ${o.bus}`] : []),
       '      Targets:',
       '        - Id: app',
       '          Arn: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
@@ -392,7 +401,7 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
       writeFileSync(file, `${readFileSync(BASE, 'utf8')}${rule.join('\n')}\n`);
       const { model } = loadSingleTemplate(file, {
         account: '111111111111',
-        region: 'us-east-1',
+        region: o.region ?? 'us-east-1',
         managedPolicies: noManagedPolicies,
         parameters: {},
       });
@@ -410,6 +419,19 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
       `Allowed ${START}:rule/app-nightly ${ROLE}`,
     ]);
     expect(r.all[1]!.resource).toBe(PIPELINE);
+  });
+
+  it('a Region with pattern characters is compared as text, not compiled into a pattern', () => {
+    // a stacks file's Region is used as given: `us-east-1(` threw "Unterminated group" out of
+    // the analysis as soon as a rule named a bus by ARN
+    const bus = 'arn:aws:events:us-east-1(:111111111111:event-bus/default';
+    const r = templateLinks({ region: 'us-east-1(', bus });
+    expect(r.links).toEqual([
+      `Allowed ${ASSUME}:rule/app-nightly events.amazonaws.com`,
+      `Allowed ${START}:rule/app-nightly ${ROLE}`,
+    ]);
+    const other = templateLinks({ region: 'us-east-1(', bus: bus.replace('default', 'ops') });
+    expect(other.links).not.toEqual(r.links);
   });
 
   it('fails when the role may start another pipeline only', () => {
