@@ -219,7 +219,9 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
         const keyNode = pair.key;
         const keyTarget = isAlias(keyNode) ? targetOf(keyNode) : keyNode;
         if (keyTarget === undefined && isAlias(keyNode)) throw unanchored(keyNode, pointer);
-        const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyTarget);
+        // an alias of a scalar is its text; of a map or list, the alias itself (`*A`): writing
+        // out the collection for every key that names it would be quadratic
+        const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyNode);
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
           if (at !== undefined) duplicates.add(at);

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Alias, parseDocument } from 'yaml';
+import { Alias, YAMLMap, parseDocument } from 'yaml';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
 import { loadSingleTemplate, loadStacksFile } from '../../../src/load/stacks.js';
@@ -57,6 +57,23 @@ describe('YAML aliases', () => {
     const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(500)}Parameters:`);
     expect(parseTemplateText(text, 'anchors.yaml').problems).toEqual([]);
     expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('as map keys naming a map are not written out once per key (quadratic)', () => {
+    // one 2,000-entry map anchored, and 300 keys `? *A`: each key turned the whole map into text
+    const entries = Array.from({ length: 2000 }, (_, i) => `    k${i}: v${i}`).join('\n');
+    const keys = Array.from({ length: 300 }, () => '    ? *A\n    : x').join('\n');
+    const text = DEMO.replace(
+      'Parameters:',
+      `Metadata:\n  big: &A\n${entries}\n  keyed:\n${keys}\nParameters:`,
+    );
+    const toText = vi.spyOn(YAMLMap.prototype, 'toString');
+    try {
+      parseTemplateText(text, 'keys.yaml');
+      expect(toText).not.toHaveBeenCalled();
+    } finally {
+      toText.mockRestore();
+    }
   });
 
   it('in a stacks file of 8,000 anchors are read too', () => {
