@@ -716,6 +716,25 @@ export class ModelBuilder {
     );
   }
 
+  /**
+   * The ARN, with its path, of the role of this name that a template defines in the account,
+   * whichever stack and whatever the order of resources; undefined when none does (or its name or
+   * ARN is not settled).
+   */
+  private templateRoleArn(account: string, name: string): string | undefined {
+    for (const s of this.stacks) {
+      if (s.account !== account) continue;
+      for (const r of this.live(s)) {
+        if (r.type !== 'AWS::IAM::Role') continue;
+        const named = s.physicalName(r, r.pointer).value;
+        if (isUnresolved(named) || named !== name) continue;
+        const arn = s.iamArn(r, 'role', r.pointer);
+        if (!isUnresolved(arn)) return arn;
+      }
+    }
+    return undefined;
+  }
+
   private roleArnOf(s: TemplateStack, r: ResourceEntry): string {
     const arn = s.iamArn(r, 'role', r.pointer);
     return isUnresolved(arn) ? this.placeholder(s, arn, 'role') : arn;
@@ -1127,9 +1146,16 @@ export class ModelBuilder {
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
     let serviceRole = this.text(s, this.prop(s, r, 'ServiceRole'), P('ServiceRole'), 'role');
     // ServiceRole takes a role name or ARN
-    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole)
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
+    // `!Ref SomeRole` gives the role's name. A role name is unique in its account whatever the
+    // path (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names),
+    // so the name names one role: a role the templates define of that name is that role, with
+    // its path in its ARN. Only a name no template role has becomes `role/<name>` (a role of the
+    // snapshot with another path is then Unknown, naming it: findRole)
     if (serviceRole !== undefined && !serviceRole.startsWith('arn:')) {
-      serviceRole = `arn:${s.partition}:iam::${s.account}:role/${serviceRole}`;
+      serviceRole =
+        this.templateRoleArn(s.account, serviceRole) ??
+        `arn:${s.partition}:iam::${s.account}:role/${serviceRole}`;
     }
     // every setting the template does not settle is a placeholder (see `field`): the chain's
     // links that depend on it are Unknown naming the template line, never decided on a default
