@@ -1247,13 +1247,37 @@ function loadEvents(
         ctx.partition,
         ctx.region,
       );
+    // a ScheduleExpression or EventPattern present but not a string is an input error (optString
+    // reports it at its pointer) and a placeholder, as an unreadable State: the rule may run on a
+    // schedule or match a source's changes, so its links are Unknown naming the pointer, never
+    // dropped as if the rule had none
+    let unread: string | undefined;
+    const readOrPlaceholder = (key: string): string | undefined => {
+      const mark = r.mark();
+      const at = joinPointer(pointer, key);
+      const v = r.optString(value, key, pointer);
+      if (v !== undefined || !r.errorsSince(mark).includes(at)) return v;
+      const open = ctx.unknowns.placeholder(
+        'name',
+        { file, pointer: at },
+        ctx.partition,
+        ctx.region,
+      );
+      unread ??= open;
+      return open;
+    };
+    const eventPattern = readOrPlaceholder('EventPattern');
+    const scheduleExpression = readOrPlaceholder('ScheduleExpression');
+    // the chain leaves a rule's links Unknown by its state (unsettledRule): an enabled rule with
+    // an unreadable schedule or pattern gets that placeholder as its state too (as conflictingRule)
+    if (unread !== undefined && state !== 'DISABLED') state = unread;
     rules.set(name, {
       name,
       arn: r.optString(value, 'Arn', pointer),
       state,
       eventBusName: r.optString(value, 'EventBusName', pointer),
-      eventPattern: r.optString(value, 'EventPattern', pointer),
-      scheduleExpression: r.optString(value, 'ScheduleExpression', pointer),
+      eventPattern,
+      scheduleExpression,
       targets: ruleTargets,
       location: { file, pointer },
     });
