@@ -58,6 +58,8 @@ export interface IntrinsicScope {
   getAtt(logicalId: string, attribute: string, pointer: string): unknown;
   /** the value of a named condition */
   condition(name: string, pointer: string): boolean | Unresolved;
+  /** whether the template declares the condition (an `Fn::If` on one it does not is invalid) */
+  declaresCondition?(name: string): boolean;
   /** `Fn::ImportValue`: an export of another stack */
   importValue(name: string, pointer: string): unknown;
   /** the template's `Mappings` */
@@ -277,7 +279,13 @@ class Resolver {
           typeof name === 'string'
             ? this.scope.condition(name, joinPointer(pointer, 0))
             : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
-        if (c instanceof Unresolved) return this.eitherBranch(a, c, name, pointer, depth);
+        if (c instanceof Unresolved) {
+          // a condition that is declared but not known: either branch; an undeclared one or a
+          // name that is not text is an invalid template, whatever its branches hold
+          return typeof name === 'string' && (this.scope.declaresCondition?.(name) ?? false)
+            ? this.eitherBranch(a, c, name, pointer, depth)
+            : c;
+        }
         // only the chosen branch is evaluated, as CloudFormation does
         const branch = c ? 1 : 2;
         return this.resolve(a[branch], joinPointer(pointer, branch), depth);

@@ -564,6 +564,11 @@ export class TemplateStack implements IntrinsicScope {
     return unknown();
   }
 
+  declaresCondition(name: string): boolean {
+    const all = this.template['Conditions'];
+    return isObject(all) && Object.prototype.hasOwnProperty.call(all, name);
+  }
+
   condition(name: string, pointer: string): boolean | Unresolved {
     const known = this.conditions.get(name);
     if (known !== undefined) return known;

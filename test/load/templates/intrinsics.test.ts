@@ -232,7 +232,7 @@ describe('resolveValue', () => {
       pointer: '/artifacts/S/properties/parameters/P',
     };
     const cond = new Unresolved('parameter `P` is null', '/Conditions/C/Fn::Equals/0/Ref', origin);
-    const s = scope({ condition: () => cond });
+    const s = scope({ condition: () => cond, declaresCondition: (name) => name === 'C' });
     const at = (v: unknown, pointer: string): unknown => resolveValue(v, pointer, s, new WeakMap());
     const a = at({ 'Fn::If': ['C', 'role-a', 'role-b'] }, '/A') as Unresolved;
     const b = at({ 'Fn::If': ['C', 'role-c', 'role-d'] }, '/B') as Unresolved;
@@ -264,6 +264,12 @@ describe('resolveValue', () => {
       expect(u, JSON.stringify([yes, no])).toBeInstanceOf(Unresolved);
       expect((u as Unresolved).pointer).toBe('/X/Fn::If');
     }
+    // an invalid Fn::If (a condition the template does not declare, a name that is not text)
+    // stays the condition's unknown value whatever its branches: never read as known
+    expect(at({ 'Fn::If': ['Undeclared', 'same', 'same'] }, '/X')).toBe(cond);
+    const notText = at({ 'Fn::If': [{ Condition: 'C' }, 'same', 'same'] }, '/X');
+    expect(notText).toBeInstanceOf(Unresolved);
+    expect((notText as Unresolved).reason).toBe('`Fn::If` expects a condition name');
   });
 
   it('bounds the strings it builds: a long value joined with itself is unknown, not a crash', () => {
