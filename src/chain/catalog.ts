@@ -1077,9 +1077,10 @@ function resolvePlaceholder(
       // REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE"
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html)
       // a mode the input does not settle may be one of those: the role's links are Unknown
-      if (PLACEHOLDER_PATTERN.test(mode))
+      // the reason holds the placeholder, so the link names the template line that settles it
+      if (UNSETTLED.test(mode))
         return unknown(
-          'configuration `RoleArn` is not set, and the ActionMode is not settled: it may be one AWS documents `RoleArn` as required for',
+          `configuration \`RoleArn\` is not set, and \`ActionMode\` is \`${mode}\`, which the input does not settle: it may be one AWS documents \`RoleArn\` as required for`,
         );
       return ROLE_ARN_REQUIRED.has(mode.toUpperCase())
         ? unknown(

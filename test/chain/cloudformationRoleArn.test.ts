@@ -104,7 +104,13 @@ describe('a CloudFormation action without RoleArn', () => {
       'iam:PassRole Unknown',
       'sts:AssumeRole Unknown',
     ]);
-    for (const l of links) expect(l.why).toContain('the ActionMode is not settled');
+    for (const l of links) {
+      expect(l.why).toContain('`ActionMode` is `unresolved-');
+      // the reason holds the placeholder, so the link names the place that would settle it
+      expect(l.why).toContain(
+        '/pipeline/stages/2/actions/0/configuration/ActionMode (holds the CodePipeline variable `#{DeployVariables.Mode}`',
+      );
+    }
   });
 
   it('needs none in mode CHANGE_SET_EXECUTE', () => {

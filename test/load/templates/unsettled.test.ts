@@ -118,6 +118,21 @@ describe('action configuration values the template does not settle', () => {
         l.id,
       ).toBe(true);
     }
+    // without a RoleArn, the execution role's links hang on the mode too, and name its line
+    const role = pipeline.links.filter(
+      (l) =>
+        l.requirement === 'cloudformation.pass-role' ||
+        l.requirement === 'cloudformation.assume-execution-role',
+    );
+    expect(role.length).toBeGreaterThan(0);
+    for (const l of role) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).toContain('`ActionMode` is `unresolved-');
+      expect(
+        l.missing?.some((m) => m.startsWith(`${MODE}:`)),
+        l.id,
+      ).toBe(true);
+    }
   });
 });
 
