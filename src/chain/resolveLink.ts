@@ -482,8 +482,9 @@ function allowMissingBehind(
   if (g.kmsGrants && grantDecision(spec, result, g.kmsGrants, g.resourceLabel)) return undefined;
   // the trials of the link, on the request without its denies (its own g: no trial's result is
   // kept for the link's words)
+  // (allowMissingBehind is only asked when no trial was denied the other way: g.otherDenials
+  // is unset)
   const h: Gathered = { ...g, request };
-  delete h.otherDenials;
   if (keyDependence(h, result.decision)) return undefined;
   if (spec.standIn !== undefined && standInMatters(h, result.decision, spec.standIn))
     return undefined;
@@ -493,7 +494,8 @@ function allowMissingBehind(
 
 /**
  * The request with every Deny statement left out of its policies. The policies are new objects
- * (the evaluator caches compiled documents by identity: they are never changed); undefined when
+ * (the evaluator caches compiled documents by identity: they are never changed), one per policy
+ * (ALLOWS_ONLY), so a deny that decides many links is compiled and indexed once; undefined when
  * one is not a compiled policy.
  */
 function withoutDenies(request: MutableRequest): EvaluationRequest | undefined {
@@ -503,8 +505,14 @@ function withoutDenies(request: MutableRequest): EvaluationRequest | undefined {
       ok = false;
       return p;
     }
-    if (!p.statements.some((st) => st.effect === 'Deny')) return p;
-    return { ...p, statements: p.statements.filter((st) => st.effect !== 'Deny') };
+    let allows = ALLOWS_ONLY.get(p);
+    if (allows === undefined) {
+      allows = p.statements.some((st) => st.effect === 'Deny')
+        ? { ...p, statements: p.statements.filter((st) => st.effect !== 'Deny') }
+        : p;
+      ALLOWS_ONLY.set(p, allows);
+    }
+    return allows;
   };
   const out: MutableRequest = { ...request };
   if (request.identityPolicies) out.identityPolicies = request.identityPolicies.map(strip);
@@ -516,6 +524,9 @@ function withoutDenies(request: MutableRequest): EvaluationRequest | undefined {
   if (request.rcps) out.rcps = request.rcps.map((level) => level.map(strip));
   return ok ? out : undefined;
 }
+
+/** Each compiled policy without its Deny statements (see withoutDenies). */
+const ALLOWS_ONLY = new WeakMap<CompiledPolicy, CompiledPolicy>();
 
 /**
  * The evaluator's reason for refusing the request as bad input (an implicit deny that names no
