@@ -207,10 +207,11 @@ export function isManagedPolicyMissing(model: Model, arn: string, account: strin
 export interface PrincipalPolicies {
   /** inline, attached managed and (users) group policies that compiled */
   readonly identity: readonly CompiledPolicy[];
-  /** the permissions boundary, when set and known */
+  /**
+   * the permissions boundary, when set and known (set but unknown: undefined, with its document
+   * in `missing`; whether one is set is the principal's `boundaryArn`)
+   */
   readonly boundary: CompiledPolicy | undefined;
-  /** true when the principal has a boundary (even when its document is unknown) */
-  readonly hasBoundary: boolean;
   /**
    * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot,
    * `the document of <arn> (<why>, <file#pointer>)` of managed policies listed without a known
@@ -271,12 +272,7 @@ function principalPolicies(
     if (typeof policy === 'string') gaps.add(policy);
     else boundary = policy;
   }
-  return {
-    identity,
-    boundary,
-    hasBoundary: principal.boundaryArn !== undefined,
-    missing: [...gaps].sort(),
-  };
+  return { identity, boundary, missing: [...gaps].sort() };
 }
 
 /**

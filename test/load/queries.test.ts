@@ -166,13 +166,14 @@ describe('principal lookups', () => {
   });
 
   it('collects a role’s identity policies and boundary', () => {
-    const policies = rolePolicies(two, role(two, `arn:aws:iam::${TOOLS}:role/codebuild-role`));
+    const codebuild = role(two, `arn:aws:iam::${TOOLS}:role/codebuild-role`);
+    const policies = rolePolicies(two, codebuild);
     expect(policies.identity.map((p) => p.name)).toEqual([
       `arn:aws:iam::${TOOLS}:policy/pipeline-kms`,
       'arn:aws:iam::aws:policy/AWSCodeBuildDeveloperAccess',
     ]);
     expect(policies.boundary?.name).toBe(`arn:aws:iam::${TOOLS}:policy/boundary`);
-    expect(policies.hasBoundary).toBe(true);
+    expect(codebuild.boundaryArn).toBe(`arn:aws:iam::${TOOLS}:policy/boundary`);
     expect(policies.missing).toEqual([]);
 
     const pipeline = rolePolicies(two, role(two, PIPE_ROLE));
@@ -180,7 +181,8 @@ describe('principal lookups', () => {
       `${PIPE_ROLE} (inline: pipeline-inline)`,
       `arn:aws:iam::${TOOLS}:policy/pipeline-kms`,
     ]);
-    expect(pipeline).toMatchObject({ boundary: undefined, hasBoundary: false, missing: [] });
+    expect(pipeline).toMatchObject({ boundary: undefined, missing: [] });
+    expect(role(two, PIPE_ROLE).boundaryArn).toBeUndefined();
   });
 
   it('names every unknown input of a role: missing managed policies and unreadable documents', () => {
