@@ -199,6 +199,19 @@ describe('the default version of a managed policy', () => {
     expect(p.documentUnknown).toBeUndefined();
   });
 
+  it('named by DefaultVersionId and marked on another, same document that does not compile: no document', () => {
+    const bare = { Version: '2012-10-17' };
+    const { policy: p, problems } = read(
+      policy('v2', [version('v1', true, bare), version('v2', false, bare)]),
+    );
+    expect(problems.map((x) => [x.pointer, x.id])).toEqual([
+      ['/Policies/0/DefaultVersionId', conflict],
+      ['/Policies/0/PolicyVersionList/1/Document', 'policy.statement.missing'],
+    ]);
+    // as the loader does today: no reason is recorded (a lookup says `it is not known`)
+    expect(inForce(p)).toEqual({ unknown: undefined });
+  });
+
   it('named by DefaultVersionId, not in the list, while another is marked: unknown', () => {
     const { policy: p, problems } = read(policy('v3', [version('v1', true, DOC)]));
     expect(problems).toEqual([
