@@ -643,9 +643,10 @@ export class TemplateStack implements IntrinsicScope {
       );
     } else if (given !== undefined) {
       value = typeof given === 'string' ? given : this.fromStack(given, dp);
-    } else if (type.startsWith(SSM_VALUE)) {
+    } else if (type.startsWith(SSM_VALUE) && 'Default' in d) {
       // the default of an SSM parameter type is the parameter's name, not its value
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types)
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types);
+      // without a default nor a value given there is no name to read: missing, as below
       const key = typeof d['Default'] === 'string' ? ` \`${d['Default']}\`` : '';
       this.problem(
         'warning',
@@ -663,6 +664,9 @@ export class TemplateStack implements IntrinsicScope {
     } else if ('Default' in d) {
       value = d['Default'];
     } else {
+      // a parameter of any type (an SSM parameter type too) without a default must be given a
+      // value, or CloudFormation does not create the stack
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-input-parameters.html)
       this.problem(
         'error',
         'template.parameter.missing',

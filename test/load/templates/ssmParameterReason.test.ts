@@ -47,8 +47,11 @@ describe('the unknown value of an SSM parameter type', () => {
     ]);
   });
 
-  it('names the template parameter when no Default names the ssm parameter', () => {
-    expect(unresolvedMessages('{ Type: "AWS::SSM::Parameter::Value<String>" }')).toEqual([
+  it('names the template parameter when its Default (a list) names no ssm parameter', () => {
+    // without any Default the parameter has no value: ssmParameterMissing.test.ts
+    expect(
+      unresolvedMessages('{ Type: "AWS::SSM::Parameter::Value<String>", Default: [/a, /b] }'),
+    ).toEqual([
       '/Resources/T/Properties/TopicName/Ref: parameter `TopicName` reads an ssm parameter at deploy time (its `Default` does not name one), so its value is not known offline: the value is unknown',
     ]);
   });
