@@ -369,17 +369,6 @@ function readManagedPolicy(
       pointer: v.pointer,
     });
   }
-  // where `DefaultVersionId` is in the list, when it is
-  const named =
-    defaultVersionId === undefined ? undefined : versions.find((v) => v.id === defaultVersionId);
-  // the versions marked as the default; a hand-made file without `IsDefaultVersion` is read by
-  // `DefaultVersionId`
-  const marked = versions.filter(
-    (v) =>
-      v.isDefault === true ||
-      (v.isDefault === undefined && v.id !== undefined && v.id === defaultVersionId),
-  );
-  const at = (v: PolicyVersion): Location => ({ file: r.file, pointer: v.pointer });
   const compile = (v: PolicyVersion) =>
     compileSnapshotPolicy(
       v.document,
@@ -391,102 +380,39 @@ function readManagedPolicy(
       },
       problems,
     );
+  const at = (where: string): Location => ({ file: r.file, pointer: where });
+
+  const choice = defaultVersion(r.file, arn, pointer, defaultVersionId, versions);
+  if (choice.warning) r.report(choice.at, choice.warning.message, choice.warning.id, 'warning');
+  const [first, ...others] = choice.marked ?? [];
+  if (first) {
+    // which of them is in force is not known; the first is still compiled, so its own problems
+    // are reported
+    compile(first);
+    for (const v of others)
+      reportDuplicate(
+        problems,
+        `the default version of \`${arn}\``,
+        at(first.pointer),
+        at(v.pointer),
+      );
+  }
   let policy;
   let documentUnknown: ManagedPolicyModel['documentUnknown'];
-  const first = marked[0];
-  if (first && marked.length > 1) {
-    // a policy has one default version: which of them is in force is not known (the first is
-    // still compiled, so its own problems are reported)
-    compile(first);
-    for (const v of marked.slice(1))
-      reportDuplicate(problems, `the default version of \`${arn}\``, at(first), at(v));
-    documentUnknown = {
-      why: `${marked.length} versions are marked as the default`,
-      location: at(first),
-    };
-  } else if (first && named && named !== first) {
-    // `DefaultVersionId` is the policy's own record of its default (operative) version, and
-    // `IsDefaultVersion` each version's; GetAccountAuthorizationDetails writes both from one
-    // state, so a file where they name two versions was edited or pieced together, and neither
-    // is taken on its word (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ManagedPolicyDetail.html,
-    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyVersion.html)
-    const same = sameDocument(named.document, first.document);
-    const both = `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\` (\`${r.file}#${named.pointer}\`), but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${r.file}#${first.pointer}\`) as the default`;
-    r.report(
-      joinPointer(pointer, 'DefaultVersionId'),
-      same
-        ? `${both}: both have the same document, which is used`
-        : `${both}: their documents differ, so which is in force, and so its permissions, are unknown`,
-      'snapshot.iam.default-version-conflict',
-      'warning',
-    );
-    if (same) policy = compile(named);
-    else {
+  if (choice.use) {
+    policy = compile(choice.use);
+    // the version marked alone: a document that does not compile is why the one in force is
+    // unknown (two contradicting versions with the same document that does not compile record
+    // no reason: test/load/managedPolicyVersions.test.ts)
+    if (!policy && !choice.warning) {
+      const id = choice.use.id;
       documentUnknown = {
-        why: `DefaultVersionId names version ${defaultVersionId!} but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
-        location: { file: r.file, pointer: joinPointer(pointer, 'DefaultVersionId') },
+        why: `the document of its default version${id !== undefined ? ` ${id}` : ''} could not be read`,
+        location: at(joinPointer(choice.use.pointer, 'Document')),
       };
     }
-  } else if (first && defaultVersionId !== undefined && !named) {
-    // the same contradiction, but the version `DefaultVersionId` names is not in the list: its
-    // document cannot be compared with the marked one's, so neither is taken on its word and
-    // the document in force is unknown (same sources as above)
-    const where = joinPointer(pointer, 'DefaultVersionId');
-    r.report(
-      where,
-      `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId}\` (\`${r.file}#${where}\`), which is not in \`PolicyVersionList\`, but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${r.file}#${first.pointer}\`) as the default: the named version's document is absent, so which is in force, and so its permissions, are unknown`,
-      'snapshot.iam.default-version-conflict',
-      'warning',
-    );
-    documentUnknown = {
-      why: `DefaultVersionId names version ${defaultVersionId}, which is not in PolicyVersionList, but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
-      location: { file: r.file, pointer: where },
-    };
-  } else if (first) {
-    policy = compile(first);
-    if (!policy) {
-      documentUnknown = {
-        why: `the document of its default version${first.id !== undefined ? ` ${first.id}` : ''} could not be read`,
-        location: { file: r.file, pointer: joinPointer(first.pointer, 'Document') },
-      };
-    }
-  } else if (defaultVersionId !== undefined && !named) {
-    // the policy is listed; it is the document in force that is unknown, and the message says
-    // which version that is when `DefaultVersionId` names it
-    const where = joinPointer(pointer, 'DefaultVersionId');
-    r.report(
-      where,
-      `the default version \`${defaultVersionId}\` of managed policy \`${arn}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
-      'snapshot.iam.default-version-missing',
-      'warning',
-    );
-    documentUnknown = {
-      why: `default version ${defaultVersionId} is not in PolicyVersionList`,
-      location: { file: r.file, pointer: where },
-    };
-  } else if (named) {
-    const where = joinPointer(named.pointer, 'IsDefaultVersion');
-    r.report(
-      where,
-      `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\`, but \`PolicyVersionList\` marks it as not the default: which document is in force, and so its permissions, are unknown`,
-      'snapshot.iam.default-version-missing',
-      'warning',
-    );
-    documentUnknown = {
-      why: `DefaultVersionId names version ${defaultVersionId!}, which PolicyVersionList marks as not the default`,
-      location: { file: r.file, pointer: where },
-    };
-  } else {
-    r.report(
-      pointer,
-      `managed policy \`${arn}\` has no \`DefaultVersionId\` and no version in \`PolicyVersionList\` marked \`IsDefaultVersion\`: its document, and so its permissions, are unknown`,
-      'snapshot.iam.default-version-missing',
-      'warning',
-    );
-    documentUnknown = {
-      why: 'no DefaultVersionId and no version in PolicyVersionList marked IsDefaultVersion',
-      location: { file: r.file, pointer },
-    };
+  } else if (choice.why !== undefined) {
+    documentUnknown = { why: choice.why, location: at(choice.at) };
   }
   const parsed = parseArn(arn);
   return {
@@ -498,7 +424,7 @@ function readManagedPolicy(
     defaultVersionId,
     policy,
     ...(documentUnknown ? { documentUnknown } : {}),
-    location: { file: r.file, pointer },
+    location: at(pointer),
   };
 }
 
@@ -508,6 +434,120 @@ interface PolicyVersion {
   readonly isDefault: boolean | undefined;
   readonly document: unknown;
   readonly pointer: string;
+}
+
+/**
+ * What `DefaultVersionId` and the `IsDefaultVersion` marks say of a managed policy's document in
+ * force: the version to `use`, or `why` it is unknown; a `warning` says what is wrong with them.
+ */
+interface DefaultVersion {
+  /** the version whose document is in force */
+  readonly use?: PolicyVersion;
+  /** without `use`: why the document in force is unknown */
+  readonly why?: string;
+  /** the pointer of the warning and of `why` */
+  readonly at: string;
+  readonly warning?: { readonly id: string; readonly message: string };
+  /** the versions marked as the default, when there are several */
+  readonly marked?: readonly PolicyVersion[];
+}
+
+const VERSION_CONFLICT = 'snapshot.iam.default-version-conflict';
+const VERSION_MISSING = 'snapshot.iam.default-version-missing';
+
+/** The default version of the managed policy `arn` at `pointer` of `file`, as DefaultVersion says. */
+function defaultVersion(
+  file: string,
+  arn: string,
+  pointer: string,
+  defaultVersionId: string | undefined,
+  versions: readonly PolicyVersion[],
+): DefaultVersion {
+  // where `DefaultVersionId` is in the list, when it is
+  const named =
+    defaultVersionId === undefined ? undefined : versions.find((v) => v.id === defaultVersionId);
+  // the versions marked as the default; a hand-made file without `IsDefaultVersion` is read by
+  // `DefaultVersionId`
+  const marked = versions.filter(
+    (v) =>
+      v.isDefault === true ||
+      (v.isDefault === undefined && v.id !== undefined && v.id === defaultVersionId),
+  );
+  const idPointer = joinPointer(pointer, 'DefaultVersionId');
+  const first = marked[0];
+  if (first && marked.length > 1) {
+    // a policy has one default version: which of them is in force is not known
+    return {
+      why: `${marked.length} versions are marked as the default`,
+      at: first.pointer,
+      marked,
+    };
+  }
+  if (first && named && named !== first) {
+    // `DefaultVersionId` is the policy's own record of its default (operative) version, and
+    // `IsDefaultVersion` each version's; GetAccountAuthorizationDetails writes both from one
+    // state, so a file where they name two versions was edited or pieced together, and neither
+    // is taken on its word (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ManagedPolicyDetail.html,
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyVersion.html)
+    const same = sameDocument(named.document, first.document);
+    const both = `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\` (\`${file}#${named.pointer}\`), but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${file}#${first.pointer}\`) as the default`;
+    const warning = {
+      id: VERSION_CONFLICT,
+      message: same
+        ? `${both}: both have the same document, which is used`
+        : `${both}: their documents differ, so which is in force, and so its permissions, are unknown`,
+    };
+    if (same) return { use: named, at: idPointer, warning };
+    return {
+      why: `DefaultVersionId names version ${defaultVersionId!} but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
+      at: idPointer,
+      warning,
+    };
+  }
+  if (first && defaultVersionId !== undefined && !named) {
+    // the same contradiction, but the version `DefaultVersionId` names is not in the list: its
+    // document cannot be compared with the marked one's, so neither is taken on its word and
+    // the document in force is unknown (same sources as above)
+    return {
+      why: `DefaultVersionId names version ${defaultVersionId}, which is not in PolicyVersionList, but PolicyVersionList marks version ${first.id ?? '?'} as the default`,
+      at: idPointer,
+      warning: {
+        id: VERSION_CONFLICT,
+        message: `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId}\` (\`${file}#${idPointer}\`), which is not in \`PolicyVersionList\`, but \`PolicyVersionList\` marks version \`${first.id ?? '?'}\` (\`${file}#${first.pointer}\`) as the default: the named version's document is absent, so which is in force, and so its permissions, are unknown`,
+      },
+    };
+  }
+  if (first) return { use: first, at: first.pointer };
+  if (defaultVersionId !== undefined && !named) {
+    // the policy is listed; it is the document in force that is unknown, and the message says
+    // which version that is when `DefaultVersionId` names it
+    return {
+      why: `default version ${defaultVersionId} is not in PolicyVersionList`,
+      at: idPointer,
+      warning: {
+        id: VERSION_MISSING,
+        message: `the default version \`${defaultVersionId}\` of managed policy \`${arn}\` is not in \`PolicyVersionList\`: its document, and so its permissions, are unknown`,
+      },
+    };
+  }
+  if (named) {
+    return {
+      why: `DefaultVersionId names version ${defaultVersionId!}, which PolicyVersionList marks as not the default`,
+      at: joinPointer(named.pointer, 'IsDefaultVersion'),
+      warning: {
+        id: VERSION_MISSING,
+        message: `\`DefaultVersionId\` of managed policy \`${arn}\` names version \`${defaultVersionId!}\`, but \`PolicyVersionList\` marks it as not the default: which document is in force, and so its permissions, are unknown`,
+      },
+    };
+  }
+  return {
+    why: 'no DefaultVersionId and no version in PolicyVersionList marked IsDefaultVersion',
+    at: pointer,
+    warning: {
+      id: VERSION_MISSING,
+      message: `managed policy \`${arn}\` has no \`DefaultVersionId\` and no version in \`PolicyVersionList\` marked \`IsDefaultVersion\`: its document, and so its permissions, are unknown`,
+    },
+  };
 }
 
 /**
