@@ -363,45 +363,10 @@ function deniedLink(
   g: Gathered,
   runtime: RuntimeValue[] | undefined,
 ): ReportLink {
-  if (!g.otherDenials) {
-    if (result.decision !== 'ExplicitlyDenied') {
-      return makeLink(
-        spec,
-        result.decision,
-        result.deniedBy.map((r) => toLinkReason(r, g)),
-        explain(spec, result, g),
-        { fix: spec.fix ?? defaultFix(spec, result) },
-      );
-    }
-    // an explicit deny is fixed by narrowing it: an allow (the catalog's fix) cannot undo it;
-    // when an allow is missing behind it too, the fix adds it as well
-    const behind = allowMissingBehind(spec, g, runtime);
-    if (!behind) {
-      return makeLink(
-        spec,
-        result.decision,
-        result.deniedBy.map((r) => toLinkReason(r, g)),
-        explain(spec, result, g),
-        { fix: denyFix(spec, result.deniedBy) },
-      );
-    }
-    return makeLink(
-      spec,
-      'ExplicitlyDenied',
-      [...result.deniedBy, ...behind.result.deniedBy].map((r) => toLinkReason(r, g)),
-      `${explain(spec, result, g)}; without the ${result.deniedBy.length > 1 ? 'denies' : 'deny'}, ${explain(spec, behind.result, g, [behind.request])}`,
-      {
-        fix: `${denyFix(spec, result.deniedBy)}, and ${spec.fix ?? defaultFix(spec, behind.result)}`,
-      },
-    );
-  }
   // trials of values the run may take, and trials of where guardrails whose targets are not all
   // known are attached (settleUnplaced): a deny met by the latter applies only if they are there
-  const valued = g.otherDenials.filter((o) => o.tried.placement === undefined);
-  const placed = g.otherDenials.filter((o) => o.tried.placement !== undefined);
-  const explicit: Reason[] = [];
-  const missing: Reason[] = [];
-  const maybe: Reason[] = [];
+  const valued = g.otherDenials?.filter((o) => o.tried.placement === undefined) ?? [];
+  const placed = g.otherDenials?.filter((o) => o.tried.placement !== undefined) ?? [];
   const seen = new Set<string>();
   const keep = (d: Reason, into: Reason[]): void => {
     const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
@@ -409,6 +374,47 @@ function deniedLink(
     seen.add(key);
     into.push(d);
   };
+  if (valued.length === 0 && result.decision === 'ExplicitlyDenied') {
+    // an explicit deny is fixed by narrowing it: an allow (the catalog's fix) cannot undo it;
+    // when an allow is missing behind it too, the fix adds it as well; a deny of guardrails
+    // that may not be attached is named after it, with its "if"
+    for (const d of result.deniedBy) keep(d, []);
+    const maybe: Reason[] = [];
+    for (const o of placed) for (const d of o.result.deniedBy) if (d.explicit) keep(d, maybe);
+    const ifPlaced = placedDeny(spec, result, g, placed, maybe);
+    const behind = allowMissingBehind(spec, g, runtime);
+    if (!behind) {
+      return makeLink(
+        spec,
+        result.decision,
+        [...result.deniedBy, ...maybe].map((r) => toLinkReason(r, g)),
+        `${explain(spec, result, g)}${ifPlaced.why}`,
+        { fix: `${denyFix(spec, result.deniedBy)}${ifPlaced.fix}`, ...ifPlaced.extra },
+      );
+    }
+    return makeLink(
+      spec,
+      'ExplicitlyDenied',
+      [...result.deniedBy, ...behind.result.deniedBy, ...maybe].map((r) => toLinkReason(r, g)),
+      `${explain(spec, result, g)}; without the ${result.deniedBy.length > 1 ? 'denies' : 'deny'}, ${explain(spec, behind.result, g, [behind.request])}${ifPlaced.why}`,
+      {
+        fix: `${denyFix(spec, result.deniedBy)}, and ${spec.fix ?? defaultFix(spec, behind.result)}${ifPlaced.fix}`,
+        ...ifPlaced.extra,
+      },
+    );
+  }
+  if (!g.otherDenials) {
+    return makeLink(
+      spec,
+      result.decision,
+      result.deniedBy.map((r) => toLinkReason(r, g)),
+      explain(spec, result, g),
+      { fix: spec.fix ?? defaultFix(spec, result) },
+    );
+  }
+  const explicit: Reason[] = [];
+  const missing: Reason[] = [];
+  const maybe: Reason[] = [];
   // the requests whose missing allows the reasons name: the trust policy's words are about them
   const lackingIn: EvaluationRequest[] = [];
   for (const r of [{ result, request: g.request as EvaluationRequest }, ...valued]) {
@@ -417,19 +423,7 @@ function deniedLink(
   }
   for (const o of placed) for (const d of o.result.deniedBy) if (d.explicit) keep(d, maybe);
   const lacking: EvaluationResult = { ...result, decision: 'ImplicitlyDenied', deniedBy: missing };
-  // the explicit denies that apply only if the guardrails are attached: named with that "if",
-  // their files are what would settle whether they apply, and narrowing them is fixed only so
-  let maybeWhy = '';
-  let maybeFix = '';
-  let settle: string[] | undefined;
-  if (maybe.length > 0) {
-    const where = [...new Set(placed.map((o) => o.tried.placement!))].join(' or ');
-    const mayDeny: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: maybe };
-    maybeWhy = `; if ${where}, ${explain(spec, mayDeny, g)} as well`;
-    maybeFix = `; if ${where}, also ${denyFix(spec, maybe)}`;
-    settle = [...new Set(placed.flatMap((o) => o.tried.settle))].sort();
-  }
-  const extra = settle ? { missing: settle } : {};
+  const { why: maybeWhy, fix: maybeFix, extra } = placedDeny(spec, result, g, placed, maybe);
   if (explicit.length === 0) {
     // only where the guardrails may be attached is it denied explicitly: it is denied for its
     // missing allow whatever they say, which is what it is denied for
@@ -459,6 +453,29 @@ function deniedLink(
 }
 
 /**
+ * The explicit denies (`maybe`) that apply only if guardrails whose targets are not all known
+ * are attached (the `placed` trials of settleUnplaced): named with that "if" after the link's
+ * why and fix, their files are what would settle whether they apply (`missing`), and narrowing
+ * them is fixed only so. Empty words when there are none.
+ */
+function placedDeny(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  placed: readonly OtherDenial[],
+  maybe: readonly Reason[],
+): { why: string; fix: string; extra: { missing?: string[] } } {
+  if (maybe.length === 0) return { why: '', fix: '', extra: {} };
+  const where = [...new Set(placed.map((o) => o.tried.placement!))].join(' or ');
+  const mayDeny: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: maybe };
+  return {
+    why: `; if ${where}, ${explain(spec, mayDeny, g)} as well`,
+    fix: `; if ${where}, also ${denyFix(spec, maybe)}`,
+    extra: { missing: [...new Set(placed.flatMap((o) => o.tried.settle))].sort() },
+  };
+}
+
+/**
  * The missing allows behind an explicit deny. The evaluator stops at the first explicit deny
  * (step 1 of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
  * and names no allow, so narrowing the deny may not be enough: the request is evaluated once
@@ -485,6 +502,7 @@ function allowMissingBehind(
   // (allowMissingBehind is only asked when no trial was denied the other way: g.otherDenials
   // is unset)
   const h: Gathered = { ...g, request };
+  delete h.otherDenials;
   if (keyDependence(h, result.decision)) return undefined;
   if (spec.standIn !== undefined && standInMatters(h, result.decision, spec.standIn))
     return undefined;
@@ -1972,11 +1990,14 @@ const CALLER_SIDE: ReadonlySet<string> = new Set([
  * decide it and are no longer missing (a deny on kms:* cannot change an s3: link). An explicit
  * deny they add to an implicit one is kept as a trial of their placement (Tried.placement): the
  * link is denied whatever their targets, but their deny is named with an "if" (deniedLink).
+ * An explicitly denied link is decided whatever they say: adding policies only adds statements,
+ * and an explicit deny in any applicable policy wins (step 1 of
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html),
+ * so they are tried only for a deny of their own, named with its "if" as well.
  */
 function settleUnplaced(g: Gathered, decision: string): void {
-  // an explicit deny is decided whatever they say; else only missing ones are worth trying
-  if (decision === 'ExplicitlyDenied') return;
   const r = g.request;
+  const explicit = decision === 'ExplicitlyDenied';
   for (const [field, unplaced] of [
     ['scps', g.unplacedScps],
     ['rcps', g.unplacedRcps],
@@ -1989,21 +2010,47 @@ function settleUnplaced(g: Gathered, decision: string): void {
       levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
     );
     tries.push(levels.map((l) => [...l, ...extra]));
+    const kind = field === 'scps' ? 'SCPs' : 'RCPs';
     const stable = tries.every((t) => {
       const request = { ...r, [field]: t };
       const result = evaluate(request);
-      if (result.decision === decision) return true;
-      const files = unplaced.map((u) => u.file);
-      const kind = field === 'scps' ? 'SCPs' : 'RCPs';
+      // the files whose own statements deny it in this trial: only they can make a deny apply
+      const denying = denyingFiles(result, unplaced, field === 'scps' ? 'scp' : 'rcp');
+      const files = denying.length > 0 ? denying : unplaced.map((u) => u.file);
       const tried = {
         what: `the levels the ${kind} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
         settle: files,
         placement: `the ${kind} of \`${files.join('`, `')}\` apply (not all their targets are known)`,
       };
+      if (explicit) {
+        // decided by the link's own deny; theirs, if any, is named with its "if"
+        if (denying.length > 0) (g.otherDenials ??= []).push({ result, request, tried });
+        return true;
+      }
+      if (result.decision === decision) return true;
       return agrees(g, result, decision, request, tried);
     });
-    if (stable) for (const u of unplaced) g.missing.delete(u.file);
+    // an explicitly denied link keeps them missing (allowMissingBehind: an unplaced SCP may be
+    // the allow a level lacks); nothing lists an explicitly denied link's missing inputs but
+    // the files of a deny named with its "if"
+    if (stable && !explicit) for (const u of unplaced) g.missing.delete(u.file);
   }
+}
+
+/**
+ * The files of the SCPs (RCPs) among `unplaced` whose statements explicitly deny in `result`
+ * (the evaluator names every explicit deny it meets), in their order.
+ */
+function denyingFiles(
+  result: EvaluationResult,
+  unplaced: readonly Unplaced[],
+  policyType: 'scp' | 'rcp',
+): string[] {
+  if (result.decision !== 'ExplicitlyDenied') return [];
+  const names = new Set<string | number>();
+  for (const d of result.deniedBy)
+    if (d.explicit && d.policyType === policyType) names.add(d.policy);
+  return [...new Set(unplaced.filter((u) => names.has(u.policy.name)).map((u) => u.file))];
 }
 
 /** An allow that nothing missing can undo: every missing input can only add allows. */
