@@ -176,6 +176,10 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
   let version: string | undefined;
   let hasStatement = false;
   let statementValue: unknown;
+  // top-level elements IAM would refuse (a Version other than the two, a misspelt `Statment`, a
+  // non-string Id): the document as written cannot be in force, and a misspelt element may hold
+  // the statement that decides, so they are unreadable like an invalid statement (`skipped`)
+  const unreadable: string[] = [];
   for (const key of Object.keys(doc)) {
     const value = doc[key];
     if (value === undefined) continue; // as JSON.stringify would drop it
@@ -184,6 +188,7 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
       if (value === VERSION_2012 || value === VERSION_2008) version = value;
       else {
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+        unreadable.push(base + at);
         report.error(
           'policy.version.invalid',
           at,
@@ -192,12 +197,14 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
       }
     } else if (key === 'Id') {
       if (typeof value !== 'string') {
+        unreadable.push(base + at);
         report.error('policy.id.invalid', at, `\`Id\` must be a string, got ${describe(value)}`);
       }
     } else if (key === 'Statement') {
       hasStatement = true;
       statementValue = value;
     } else {
+      unreadable.push(base + at);
       report.error(
         'policy.document.unknown-key',
         at,
@@ -238,7 +245,7 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
   const statements: CompiledStatement[] = [];
   // invalid statements are left out of `statements` and remembered here, so a caller can
   // refuse to read a decision that one of them might have changed
-  const skipped: string[] = [];
+  const skipped: string[] = unreadable;
   if (Array.isArray(statementValue)) {
     if (statementValue.length === 0) {
       report.error(

@@ -32,8 +32,9 @@ export interface CompiledPolicy {
   /** only the statements that passed validation; invalid ones are reported and skipped */
   readonly statements: readonly CompiledStatement[];
   /**
-   * JSON pointers (under `source.pointer`) of the statements that were invalid and skipped:
-   * what they would have allowed or denied is unknown
+   * JSON pointers (under `source.pointer`) of the statements that were invalid and skipped, and
+   * of top-level elements IAM refuses (a bad `Version` or `Id`, an unknown element such as a
+   * misspelt `Statment`): what they would have allowed or denied is unknown
    */
   readonly skipped: readonly string[];
   readonly source?: PolicySource;
