@@ -158,7 +158,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       ? compileOne(
           state,
           request.resourcePolicy,
-          isTrust ? 'trust' : 'resource',
+          isTrust ? 'trust' : isKms ? 'key' : 'resource',
           'resourcePolicy',
           -1,
           -1,

@@ -78,12 +78,14 @@ export interface CompiledInput {
 /** A compiled input whose document compiled. */
 export type UsableInput = CompiledInput & { readonly policy: CompiledPolicy };
 
-export type PolicyKind = PolicyType | 'trust';
+/** `key`: a KMS key policy, a resource policy where a statement without Resource has no effect */
+export type PolicyKind = PolicyType | 'trust' | 'key';
 
 const KINDS: readonly PolicyKind[] = [
   'identity',
   'resource',
   'trust',
+  'key',
   'permissionBoundary',
   'session',
   'scp',
@@ -156,7 +158,10 @@ export function problemsAt(compiled: CompiledInput, base: string): Problem[] {
 }
 
 function compileFresh(input: unknown, kind: PolicyKind): CompiledInput {
-  const { policy, problems } = parsePolicy(input, { name: kind, policyType: kind });
+  const { policy, problems } =
+    kind === 'key'
+      ? parsePolicy(input, { name: kind, policyType: 'resource', keyPolicy: true })
+      : parsePolicy(input, { name: kind, policyType: kind });
   return newInput(policy, problems.length ? problems : NO_PROBLEMS, kind);
 }
 

@@ -49,6 +49,11 @@ export interface ParseOptions {
   readonly pointer?: string;
   /** optional: maps a full JSON pointer (base pointer + inner path) to a 1-based source line */
   readonly lineOf?: (pointer: string) => number | undefined;
+  /**
+   * a KMS key policy (policyType `resource`): a statement without `Resource` has no effect there
+   * (INEFFECTIVE)
+   */
+  readonly keyPolicy?: boolean;
 }
 
 export interface ParseResult {
@@ -238,6 +243,7 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
   const ctx: StatementContext = {
     report,
     policyType: options.policyType ?? 'identity',
+    keyPolicy: options.keyPolicy === true,
     variablesEnabled: version === VERSION_2012,
     lineOf: options.lineOf,
     sids: new Set(),
@@ -257,13 +263,16 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     for (let i = 0; i < statementValue.length; i++) {
       const pointer = joinPointer('/Statement', i);
       const s = compileStatement(statementValue[i], i + 1, pointer, ctx);
+      if (s === INEFFECTIVE) continue;
       if (s) statements.push(s);
       else skipped.push(base + pointer);
     }
   } else if (isObject(statementValue)) {
     const s = compileStatement(statementValue, 1, '/Statement', ctx);
-    if (s) statements.push(s);
-    else skipped.push(base + '/Statement');
+    if (s !== INEFFECTIVE) {
+      if (s) statements.push(s);
+      else skipped.push(base + '/Statement');
+    }
   } else {
     report.error(
       'policy.statement.invalid',
@@ -353,10 +362,19 @@ export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } |
 interface StatementContext {
   readonly report: Reporter;
   readonly policyType: PolicyType | 'trust';
+  readonly keyPolicy: boolean;
   readonly variablesEnabled: boolean;
   readonly lineOf: ((pointer: string) => number | undefined) | undefined;
   readonly sids: Set<string>;
 }
+
+/**
+ * A valid statement that has no effect, so it is neither evaluated nor unreadable: in a KMS key
+ * policy, one without `Resource`. "If either of the required Resource or Action elements are
+ * missing from a key policy statement, the policy statement has no effect", and KMS accepts the
+ * policy (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html).
+ */
+const INEFFECTIVE = Symbol('ineffective statement');
 
 /** Tracks whether the statement being compiled is still valid. */
 interface Check {
@@ -368,7 +386,7 @@ function compileStatement(
   index: number,
   pointer: string,
   ctx: StatementContext,
-): CompiledStatement | undefined {
+): CompiledStatement | typeof INEFFECTIVE | undefined {
   const { report } = ctx;
   if (!isObject(raw)) {
     report.error(
@@ -541,6 +559,14 @@ function compileStatement(
   }
 
   if (!check.ok || effect === undefined) return undefined;
+  if (ctx.keyPolicy && resource === undefined && notResource === undefined) {
+    report.warn(
+      'policy.key.resource-missing',
+      pointer,
+      `statement ${index}: no \`Resource\`: in a key policy such a statement has no effect (KMS accepts it and ignores it); add \`"Resource": "*"\``,
+    );
+    return INEFFECTIVE;
+  }
   // one literal with every property (undefined when absent), in the same order for every
   // statement: the evaluator reads these on its hot path, and one hidden class keeps those
   // reads monomorphic

@@ -100,3 +100,86 @@ describe('top-level elements IAM refuses make the document unreadable', () => {
     expect(ids(r)).toEqual(['policy.version.missing']);
   });
 });
+
+describe('a key policy statement without Resource has no effect', () => {
+  // "If either of the required Resource or Action elements are missing from a key policy
+  // statement, the policy statement has no effect"
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
+  const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const ROLE = `arn:aws:iam::${A}:role/app`;
+  const SESSION = `arn:aws:sts::${A}:assumed-role/app/s1`;
+  const noResource = (Effect: string, AWS: string): Stmt => ({
+    Effect,
+    Principal: { AWS },
+    Action: 'kms:Decrypt',
+  });
+  const warning = expect.objectContaining({
+    id: 'policy.key.resource-missing',
+    pointer: '/resourcePolicy/Statement/0',
+    severity: 'warning',
+  });
+
+  it('an Allow naming the role grants nothing', () => {
+    const r = evaluate({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: KEY,
+      resourcePolicy: doc(noResource('Allow', ROLE)),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([{ policyType: 'resource', policy: 1, explicit: false }]);
+    expect(r.problems).toContainEqual(warning);
+  });
+
+  it('a delegation to the account root without Resource does not let identity policies count', () => {
+    const r = evaluate({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: KEY,
+      identityPolicies: [doc(allowAll('kms:Decrypt'))],
+      resourcePolicy: doc(noResource('Allow', `arn:aws:iam::${A}:root`)),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.problems).toContainEqual(warning);
+  });
+
+  it('an Allow naming another account grants it nothing', () => {
+    const r = evaluate({
+      principal: `arn:aws:sts::222222222222:assumed-role/deployer/s`,
+      action: 'kms:Decrypt',
+      resource: KEY,
+      identityPolicies: [doc(allowAll('kms:Decrypt'))],
+      resourcePolicy: doc(noResource('Allow', 'arn:aws:iam::222222222222:root')),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('a Deny without Resource denies nothing; the statements with Resource still decide', () => {
+    const r = evaluate({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: KEY,
+      resourcePolicy: doc(noResource('Deny', ROLE), {
+        Effect: 'Allow',
+        Principal: { AWS: ROLE },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      }),
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.allowedBy).toEqual([
+      { policyType: 'resource', policy: 1, statement: 2, explicit: false },
+    ]);
+    expect(r.problems).toContainEqual(warning);
+  });
+
+  it('other resource policies are read as before (a trust policy has no Resource)', () => {
+    const r = evaluate({
+      principal: SESSION,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${A}:role/target`,
+      resourcePolicy: doc({ Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'sts:AssumeRole' }),
+    });
+    expect(r.decision).toBe('Allowed');
+  });
+});
