@@ -981,14 +981,14 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   }
   if (service === 's3') {
     for (const t of S3_TRIALS)
-      if (ps.tested?.has(t.lower) === true || rs.tested?.has(t.lower) === true)
+      if (ps.tested?.values.has(t.lower) === true || rs.tested?.values.has(t.lower) === true)
         trials.push(t.trial);
   }
   if (
     service === 'sts' &&
     context['aws:RequestedRegion'] !== 'us-east-1' &&
-    (ps.tested?.has('aws:requestedregion') === true ||
-      rs.tested?.has('aws:requestedregion') === true)
+    (ps.tested?.values.has('aws:requestedregion') === true ||
+      rs.tested?.values.has('aws:requestedregion') === true)
   ) {
     // regional STS endpoint or the global one (us-east-1): not documented for the services
     trials.push({
@@ -1002,8 +1002,8 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   if (rs.regionUnknownAt !== undefined) {
     // the bucket's region is not known: try the regions the policies name, and another
     const named = [
-      ...(ps.tested?.get('aws:requestedregion') ?? []),
-      ...(rs.tested?.get('aws:requestedregion') ?? []),
+      ...(ps.tested?.values.get('aws:requestedregion') ?? []),
+      ...(rs.tested?.values.get('aws:requestedregion') ?? []),
     ];
     if (named.length > 0) {
       const others = [...new Set([...named, 'us-east-1', 'eu-west-1'])].filter(

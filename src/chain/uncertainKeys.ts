@@ -52,29 +52,38 @@ const ORG_KEYS = new Set([
  * the time of the request, the role session and user id, the network path (IP, VPC, VPC
  * endpoint), and for KMS calls the encryption context S3 sends
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context)
- * and the key's aliases.
+ * and the key's aliases. By lower-cased key (key names are case-insensitive): the key as AWS
+ * documents it, for the words of a link, and what it is.
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
  */
-const GENERIC: ReadonlyMap<string, string> = new Map([
-  ['aws:currenttime', 'the time of the run'],
-  ['aws:epochtime', 'the time of the run'],
-  ['aws:tokenissuetime', 'when the session was issued'],
-  ['sts:rolesessionname', 'the session name the service picks'],
-  ['aws:userid', 'the role session id'],
-  ['aws:sourceip', 'the network address the call comes from'],
-  ['aws:vpcsourceip', 'the network address the call comes from'],
-  ['aws:sourcevpc', 'the VPC the call comes through'],
-  ['aws:sourcevpce', 'the VPC endpoint the call comes through'],
-  ['kms:resourcealiases', "the key's aliases"],
+const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ['aws:currenttime', ['aws:CurrentTime', 'the time of the run']],
+  ['aws:epochtime', ['aws:EpochTime', 'the time of the run']],
+  ['aws:tokenissuetime', ['aws:TokenIssueTime', 'when the session was issued']],
+  ['sts:rolesessionname', ['sts:RoleSessionName', 'the session name the service picks']],
+  ['aws:userid', ['aws:userid', 'the role session id']],
+  ['aws:sourceip', ['aws:SourceIp', 'the network address the call comes from']],
+  ['aws:vpcsourceip', ['aws:VpcSourceIp', 'the network address the call comes from']],
+  ['aws:sourcevpc', ['aws:SourceVpc', 'the VPC the call comes through']],
+  ['aws:sourcevpce', ['aws:SourceVpce', 'the VPC endpoint the call comes through']],
+  ['kms:resourcealiases', ['kms:ResourceAliases', "the key's aliases"]],
   // set on every link; tracked so that the STS endpoint is tried only when a policy tests it
-  ['aws:requestedregion', 'the region the call is sent to'],
+  ['aws:requestedregion', ['aws:RequestedRegion', 'the region the call is sent to']],
   // set on every S3 link; tracked so that a presigned URL and TLS 1.3 are tried only when a
   // policy tests them (resolveLink.ts gather)
-  ['s3:authtype', 'whether the call is signed in its headers or is a presigned URL'],
-  ['s3:tlsversion', 'the TLS version of the call'],
+  [
+    's3:authtype',
+    ['s3:authType', 'whether the call is signed in its headers or is a presigned URL'],
+  ],
+  ['s3:tlsversion', ['s3:TlsVersion', 'the TLS version of the call']],
 ]);
-const GENERIC_PREFIXES: readonly (readonly [string, string])[] = [
-  ['kms:encryptioncontext:', 'the encryption context of the call'],
-  ['aws:resourcetag/', "the resource's tags, which the input does not hold"],
+/** lower-cased prefix, the prefix as AWS documents it, what it is */
+const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
+  ['kms:encryptioncontext:', 'kms:EncryptionContext:', 'the encryption context of the call'],
+  ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags, which the input does not hold"],
 ];
 const MULTI = new Set(['aws:principalorgpaths', 'aws:resourceorgpaths', 'kms:resourcealiases']);
 const TIME = new Set(['aws:currenttime', 'aws:tokenissuetime']);
@@ -88,31 +97,57 @@ function isTracked(keyLower: string): boolean {
 }
 
 type KeyValues = ReadonlyMap<string, readonly string[]>;
-const TESTED = new WeakMap<CompiledPolicy, KeyValues | null>();
 
-/** The tracked keys the policies test, with the values they compare them with (lower-cased keys). */
-export function testedKeys(policies: Iterable<CompiledPolicy>): KeyValues | undefined {
-  let out: Map<string, string[]> | undefined;
+/** The tracked keys some policies test (see testedKeys). */
+export interface TestedKeys {
+  /** the values the policies compare each key with, by lower-cased key */
+  readonly values: KeyValues;
+  /** each key as the first policy (statement, condition) that tests it writes it */
+  readonly written: ReadonlyMap<string, string>;
+}
+
+const TESTED = new WeakMap<CompiledPolicy, TestedKeys | null>();
+
+/** The tracked keys the policies test, with the values they compare them with. */
+export function testedKeys(policies: Iterable<CompiledPolicy>): TestedKeys | undefined {
+  let values: Map<string, string[]> | undefined;
+  let written: Map<string, string> | undefined;
   for (const p of policies) {
     let own = TESTED.get(p);
     if (own === undefined) {
-      let found: Map<string, string[]> | null = null;
+      let found: { values: Map<string, string[]>; written: Map<string, string> } | null = null;
       for (const st of p.statements)
         for (const c of st.conditions) {
           if (!isTracked(c.keyLower)) continue;
-          found ??= new Map();
-          const list = found.get(c.keyLower) ?? [];
+          found ??= { values: new Map(), written: new Map() };
+          const list = found.values.get(c.keyLower) ?? [];
           list.push(...c.values);
-          found.set(c.keyLower, list);
+          found.values.set(c.keyLower, list);
+          if (!found.written.has(c.keyLower)) found.written.set(c.keyLower, c.key);
         }
       own = found;
       TESTED.set(p, own);
     }
     if (!own) continue;
-    out ??= new Map();
-    for (const [k, v] of own) out.set(k, [...(out.get(k) ?? []), ...v]);
+    values ??= new Map();
+    written ??= new Map();
+    for (const [k, v] of own.values) values.set(k, [...(values.get(k) ?? []), ...v]);
+    for (const [k, w] of own.written) if (!written.has(k)) written.set(k, w);
   }
-  return out;
+  return values && written ? { values, written } : undefined;
+}
+
+/**
+ * A tracked key as a link names it: as AWS documents it, with the part after a documented
+ * prefix (a tag key, an encryption context key) as the policy wrote it. The evaluator reads
+ * keys case-insensitively, so the trial's context takes this spelling as well.
+ */
+function keyName(k: string, written: string | undefined): string {
+  const documented = GENERIC.get(k)?.[0];
+  if (documented !== undefined) return documented;
+  const prefix = GENERIC_PREFIXES.find(([lower]) => k.startsWith(lower));
+  if (prefix) return prefix[1] + (written ?? k).slice(prefix[0].length);
+  return written ?? k;
 }
 
 /**
@@ -122,13 +157,13 @@ export function testedKeys(policies: Iterable<CompiledPolicy>): KeyValues | unde
  */
 export function trialsFor(
   orgUncertain: readonly UncertainKey[],
-  tested: readonly (KeyValues | undefined)[],
+  tested: readonly (TestedKeys | undefined)[],
   context: Readonly<Record<string, unknown>>,
   resourceTagsKnown: boolean,
 ): KeyTrial[] | undefined {
   const values = (k: string): string[] => {
     const all: string[] = [];
-    for (const t of tested) all.push(...(t?.get(k) ?? []));
+    for (const t of tested) all.push(...(t?.values.get(k) ?? []));
     return [...new Set(all)].sort();
   };
   const out: KeyTrial[] = [];
@@ -139,14 +174,15 @@ export function trialsFor(
   }
   let set: Set<string> | undefined;
   const keys = new Set<string>();
-  for (const t of tested) for (const k of t?.keys() ?? []) if (!ORG_KEYS.has(k)) keys.add(k);
+  for (const t of tested) for (const k of t?.values.keys() ?? []) if (!ORG_KEYS.has(k)) keys.add(k);
   for (const k of [...keys].sort()) {
     if (resourceTagsKnown && k.startsWith('aws:resourcetag/')) continue;
     set ??= new Set(Object.keys(context).map((c) => c.toLowerCase()));
     if (set.has(k)) continue;
+    const written = tested.find((t) => t?.written.has(k))?.written.get(k);
     const what =
-      GENERIC.get(k) ?? GENERIC_PREFIXES.find(([prefix]) => k.startsWith(prefix))?.[1] ?? k;
-    out.push(trial({ key: k, what }, k, values(k)));
+      GENERIC.get(k)?.[1] ?? GENERIC_PREFIXES.find(([prefix]) => k.startsWith(prefix))?.[2] ?? k;
+    out.push(trial({ key: keyName(k, written), what }, k, values(k)));
   }
   return out.length > 0 ? out : undefined;
 }

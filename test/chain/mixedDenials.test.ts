@@ -73,7 +73,7 @@ function stackLinksWith(
 
 /** what the stack-id trials try, and the time trials (as the KMS grant case names them) */
 const STACK_IDS = 'the id of stack `platform-web` (assigned when it is created)';
-const TIMES = '`aws:currenttime` (the time of the run)';
+const TIMES = '`aws:CurrentTime` (the time of the run)';
 
 function expectDenyAndAllow(links: readonly ReportLink[], sid: string, values: string): void {
   expect(links.length).toBeGreaterThan(0);
@@ -307,7 +307,7 @@ describe('a KMS grant where a value the input does not settle meets an explicit 
       // the key the trials tried is named (as keyDependence names it); no input gives the time,
       // so no input is missing
       expect(l.why, l.id).toContain(
-        'with some values of `aws:currenttime` (the time of the run), which the input does not settle,',
+        'with some values of `aws:CurrentTime` (the time of the run), which the input does not settle,',
       );
       expect(l.missing, l.id).toEqual([]);
     }

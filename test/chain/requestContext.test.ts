@@ -161,7 +161,7 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     expect(direct.length).toBeGreaterThan(0);
     for (const l of direct) {
       expect(l.decision, l.id).toBe('Unknown');
-      expect(l.why, l.id).toContain('`aws:sourceip`');
+      expect(l.why, l.id).toContain('`aws:SourceIp`');
     }
     // the KMS calls S3 makes for it carry ViaAWSService true: the deny does not apply
     const viaS3 = mine.filter((l) => l.permission.startsWith('kms:'));
@@ -234,7 +234,7 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
       (l) => l.principal === DEPLOY_ROLE && l.permission === 'kms:Decrypt',
     );
     expect(decrypt.map((l) => l.decision)).toEqual(['Unknown']);
-    expect(decrypt[0]!.why).toContain('`kms:encryptioncontext:aws:s3:arn`');
+    expect(decrypt[0]!.why).toContain('`kms:EncryptionContext:aws:s3:arn`');
   });
 
   it('a condition on the time of the run makes the links it decides Unknown', () => {
@@ -313,7 +313,7 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     expect(gets.length).toBeGreaterThan(0);
     for (const l of gets) {
       expect(l.decision, l.id).toBe('Unknown');
-      expect(l.why).toContain('`aws:sourceip`, `aws:sourcevpce`');
+      expect(l.why).toContain('`aws:SourceIp`, `aws:SourceVpce`');
     }
   });
 
@@ -348,7 +348,7 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     expect(gets.length).toBeGreaterThan(0);
     for (const l of gets) {
       expect(l.decision, l.id).toBe('Unknown');
-      expect(l.why).toContain('`aws:sourceip`');
+      expect(l.why).toContain('`aws:SourceIp`');
     }
   });
 });
