@@ -360,9 +360,11 @@ export class TemplateStack implements IntrinsicScope {
    * or object (an imported list of role ARNs, one of them an `Fn::If` on a condition that is not
    * known) at its place in the value used there (`.../Fn::ImportValue/0`: two unknown elements
    * stay two values, not one placeholder), to MAX_DEPTH levels; a list or object holding none is
-   * used as it is. Origin and cause are kept. `from`: the other stack whose template the value was resolved in: the place that
-   * would settle a value made from another unknown one (its condition, `settledBy`) is in that
-   * template, so it becomes the origin (file, pointer, line), unless there is one already.
+   * used as it is. Origin and cause are kept. `from`: the other stack whose template the value
+   * was resolved in: the place that would settle it (the condition of a value made from another
+   * unknown one, `settledBy`; else the element of that template that holds it, which names the
+   * stack whose input settles it) is in that template, so it becomes the origin (file, pointer,
+   * line), unless there is one already.
    */
   private anchor(v: unknown, pointer: string, from?: TemplateStack, depth = 0): unknown {
     if (v instanceof Unresolved) return this.repoint(v, pointer, from);
@@ -389,7 +391,10 @@ export class TemplateStack implements IntrinsicScope {
   }
 
   private repoint(u: Unresolved, pointer: string, from: TemplateStack | undefined): Unresolved {
-    if (from && from !== this && u.cause && !u.origin) {
+    if (from && from !== this && !u.origin) {
+      // the end of its cause chain, or the value itself when it has no cause (an SSM parameter
+      // type's value used by the other stack's output): named in that template, which says
+      // which stack, and which of its inputs, would settle it
       const root = u.settledBy();
       if (!root.origin) {
         const pos = from.position(root.pointer);
@@ -706,11 +711,19 @@ export class TemplateStack implements IntrinsicScope {
   ): unknown {
     const other = this.registry.stack(given.fromStack);
     if (!other) return new Unresolved(`no stack \`${given.fromStack}\``, pointer);
-    if ('output' in given) return this.anchor(other.output(given.output, pointer), pointer, other);
+    // the other stack's value is resolved at its own pointers (the output, the resource), as for
+    // an import: an unknown value made there is named in its template (anchor)
+    if ('output' in given) {
+      if (!other.hasOutput(given.output)) {
+        return new Unresolved(`stack \`${other.name}\` has no output \`${given.output}\``, pointer);
+      }
+      const op = joinPointer('/Outputs', given.output);
+      return this.anchor(other.output(given.output, op), pointer, other);
+    }
     const r = other.resources.get(given.resource);
     if (!r)
       return new Unresolved(`no resource \`${given.resource}\` in \`${other.name}\``, pointer);
-    return this.anchor(other.resourceRef(r, pointer), pointer, other);
+    return this.anchor(other.resourceRef(r, r.pointer), pointer, other);
   }
 
   /** Whether the template declares the output `name` (created or not). */

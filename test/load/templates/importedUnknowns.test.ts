@@ -3,8 +3,8 @@
  * parameter `{fromStack, output}`) is anchored where this stack uses it, whether it is the whole
  * value or an element of a list (or a value of an object) the other stack's output gives: the
  * warning names this template's element, not a pointer of the other template. The place that
- * would settle it (the condition of an `Fn::If`) is kept, and named in the other stack's template,
- * with its line.
+ * would settle it (the condition of an `Fn::If`, else the other template's element that holds it)
+ * is kept, and named in the other stack's template, with its line.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../src/chain/analyze.js';
@@ -84,6 +84,8 @@ const pipeline = (roles: string, parameters = ''): string =>
   ].join('\n');
 /** the line of the deploy action's RoleArn in `pipeline` */
 const ROLE_LINE = 35;
+/** the line of the first element of the output `Roles` in `exporter` */
+const OUTPUT_LINE = 12;
 const ROLE_ARN = '/Resources/Pipeline/Properties/Stages/1/Actions/0/RoleArn';
 
 function load(
@@ -91,6 +93,7 @@ function load(
   roles: string,
   parameters = '',
   given: ReadonlyMap<string, StackParameterInput> = new Map(),
+  edit: (exporterText: string) => string = (t) => t,
 ): { problems: Problem[]; assume: ReportLink } {
   const spec = (name: string, text: string, p: ReadonlyMap<string, StackParameterInput>) => ({
     file: `${name}.yaml`,
@@ -101,7 +104,10 @@ function load(
     parameters: p,
   });
   const { model, problems } = loadStacks(
-    [spec('exp', exporter(exported), new Map()), spec('app', pipeline(roles, parameters), given)],
+    [
+      spec('exp', edit(exporter(exported)), new Map()),
+      spec('app', pipeline(roles, parameters), given),
+    ],
     '.',
     { managedPolicies: noManagedPolicies },
   );
@@ -130,7 +136,7 @@ describe('an unknown element of a list another stack exports', () => {
     expect(assume.missing).toEqual([`exp.yaml:6 (${IF_REASON})`]);
   });
 
-  it('an unknown of its own (an SSM parameter type): named at this stack’s line', () => {
+  it('an unknown of its own (an SSM parameter type): named where this stack uses it, and settled at the other stack’s output', () => {
     const { problems, assume } = load('!Ref Env', '!ImportValue deploy-roles');
     expect(problems.map((p) => [p.file, p.pointer, p.message])).toEqual([
       [
@@ -140,7 +146,9 @@ describe('an unknown element of a list another stack exports', () => {
       ],
     ]);
     expect(assume.decision).toBe('Unknown');
-    expect(assume.missing).toEqual([`app.yaml:${ROLE_LINE} (${SSM_REASON})`]);
+    // the element of the exporting stack's output (`- !Ref Env`), not this stack's line, which
+    // names neither the stack nor its parameter to give
+    expect(assume.missing).toEqual([`exp.yaml:${OUTPUT_LINE} (${SSM_REASON})`]);
   });
 
   it('inside a list inside the list: named where this stack uses it as well', () => {
@@ -209,5 +217,105 @@ describe('an unknown element of a list another stack exports', () => {
     ]);
     expect(assume.decision).toBe('Unknown');
     expect(assume.missing).toEqual([`exp.yaml:6 (${IF_REASON})`]);
+  });
+});
+
+/**
+ * An unknown value with no cause of its own (an SSM parameter type's value, a `Ref` that is not
+ * known offline) taken from another stack: the problem names this stack's element that uses it,
+ * and the Unknown link names the other stack's element it comes from, which names the stack and
+ * the input that would settle it (a parameter of that stack, its resource).
+ */
+describe('an unknown value of its own taken from another stack', () => {
+  it('given as a stacks-file parameter from the other stack’s output: settled at that output', () => {
+    const { problems, assume } = load(
+      '!Ref Env',
+      '!Ref Roles',
+      'Parameters:\n  Roles: { Type: CommaDelimitedList }',
+      new Map([['Roles', { fromStack: 'exp', output: 'Roles' }]]),
+    );
+    expect(problems.map((p) => [p.file, p.pointer, p.message])).toEqual([
+      ['app.yaml', `${ROLE_ARN}/Fn::Select/1/Ref/0`, `${SSM_REASON}: the value is unknown`],
+    ]);
+    expect(assume.decision).toBe('Unknown');
+    expect(assume.missing).toEqual([`exp.yaml:${OUTPUT_LINE} (${SSM_REASON})`]);
+  });
+
+  it('given as a stacks-file parameter from the other stack’s resource: settled at that resource', () => {
+    // `Ref` of a security group (its id) is not known offline; `B` is line 8 of `exporter`
+    const { assume } = load(
+      '!Ref Env',
+      '[!Ref Role]',
+      'Parameters:\n  Role: { Type: String }',
+      new Map([['Role', { fromStack: 'exp', resource: 'B' }]]),
+      (text) =>
+        text.replace('B: { Type: AWS::S3::Bucket }', 'B: { Type: AWS::EC2::SecurityGroup }'),
+    );
+    expect(assume.decision).toBe('Unknown');
+    expect(assume.missing).toEqual([
+      'exp.yaml:8 (`Ref` of a `AWS::EC2::SecurityGroup` resource is not known offline)',
+    ]);
+  });
+
+  it('given as a stacks-file parameter from an output the other stack does not create: settled at that output', () => {
+    const { assume } = load(
+      '!Ref Env',
+      '!Ref Roles',
+      'Parameters:\n  Roles: { Type: CommaDelimitedList }',
+      new Map([['Roles', { fromStack: 'exp', output: 'Roles' }]]),
+      (text) =>
+        text
+          .replace('Conditions:\n', 'Conditions:\n  Never: !Equals [a, b]\n')
+          .replace('  Roles:\n', '  Roles:\n    Condition: Never\n'),
+    );
+    expect(assume.decision).toBe('Unknown');
+    // `Roles:` is line 11 once `Never` is declared
+    expect(assume.missing).toEqual(['exp.yaml:11 (output `Roles` of `exp` is not created)']);
+  });
+
+  it('given as an output the other stack does not declare: named in this stack (an input error of the stacks file)', () => {
+    const { assume } = load(
+      '!Ref Env',
+      '!Ref Roles',
+      'Parameters:\n  Roles: { Type: CommaDelimitedList }',
+      new Map([['Roles', { fromStack: 'exp', output: 'Nope' }]]),
+    );
+    expect(assume.decision).toBe('Unknown');
+    expect(assume.missing).toEqual([
+      `app.yaml:${ROLE_LINE + 1} (stack \`exp\` has no output \`Nope\`)`,
+    ]);
+  });
+
+  it('passed on by a third stack: named in the stack it is made in', () => {
+    const spec = (name: string, text: string) => ({
+      file: `${name}.yaml`,
+      text,
+      name,
+      account: ACCOUNT,
+      region: 'us-east-1',
+      parameters: new Map<string, StackParameterInput>(),
+    });
+    const relay = [
+      'Resources:',
+      '  B: { Type: AWS::S3::Bucket }',
+      'Outputs:',
+      '  Relayed:',
+      '    Value: !ImportValue deploy-roles',
+      '    Export: { Name: relayed-roles }',
+    ].join('\n');
+    const { model } = loadStacks(
+      [
+        spec('exp', exporter('!Ref Env')),
+        spec('relay', relay),
+        spec('app', pipeline('!ImportValue relayed-roles')),
+      ],
+      '.',
+      { managedPolicies: noManagedPolicies },
+    );
+    const assume = analyzeModel(model).pipelines[0]!.links.find(
+      (l) => l.requirement === 'action.assume-action-role',
+    )!;
+    expect(assume.decision).toBe('Unknown');
+    expect(assume.missing).toEqual([`exp.yaml:${OUTPUT_LINE} (${SSM_REASON})`]);
   });
 });
