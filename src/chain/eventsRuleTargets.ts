@@ -62,7 +62,8 @@ export function unreadTargets(events: EventsModel, rule: EventRuleModel): Events
 
 /**
  * A rule whose `State` the input does not settle (a placeholder: a template value it cannot
- * resolve, a rule listed twice in a snapshot) may be DISABLED, and a DISABLED rule starts nothing
+ * resolve, a snapshot rule that could not be read in full or is listed twice) may be DISABLED,
+ * and a DISABLED rule starts nothing
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html, State): neither an
  * allowed nor a denied trigger link of it is certain, so its links are Unknown, naming the place
  * of the state. `unread`, when its targets were not read either, is added to what would settle it.
@@ -73,11 +74,28 @@ export function unsettledRule(
   unread?: EventsRuleUnsettled,
 ): EventsRuleUnsettled | undefined {
   if (rule.state === undefined || !PLACEHOLDER_PATTERN.test(rule.state)) return unread;
-  const why = `the state of EventBridge rule \`${rule.name}\` is not settled, and a DISABLED rule starts nothing, so whether it starts the pipeline is not known`;
+  const why = `${unsettledState(model, rule)}, so whether it starts the pipeline is not known`;
   const missing = unresolvedIn(model, rule.state);
   return unread
     ? { why: `${why}; ${unread.why}`, missing: [...missing, ...unread.missing] }
     : { why, missing };
+}
+
+/**
+ * Why the state of `rule` (a placeholder) is not known, in words. The snapshot loader makes the
+ * state of a rule it could not read in full (a `State`, `ScheduleExpression` or `EventPattern`
+ * that is not a string) a placeholder at that place, `not readable`, and that of a rule `Rules`
+ * lists twice one at the first copy, `defined more than once` (load/snapshotRegion.ts
+ * loadEvents, conflictingRule); any other is a value a template does not settle.
+ */
+function unsettledState(model: Model, rule: EventRuleModel): string {
+  const u = model.unresolved?.get(rule.state!);
+  const place = u && `${u.location.file}#${u.location.pointer}`;
+  if (u?.reason === 'not readable')
+    return `EventBridge rule \`${rule.name}\` could not be read (\`${place}\`)`;
+  if (u?.reason === 'defined more than once')
+    return `EventBridge rule \`${rule.name}\` is listed more than once (\`${place}\`), and which copy is real is not known`;
+  return `the state of EventBridge rule \`${rule.name}\` is not settled, and a DISABLED rule starts nothing`;
 }
 
 /**
