@@ -64,11 +64,17 @@ export const CODEBUILD_PROJECT_NAME: NameRule = {
 /** The longest part of a name a message repeats. */
 const SHOWN = 40;
 
-/** `name` for a message: in full when short, else its first characters and its length. */
-function shown(name: string): string {
-  if (name.length <= SHOWN) return `\`${name}\``;
+/** The longest ARN a message repeats: a role ARN with a name of 64 characters and a short path. */
+export const ARN_SHOWN = 120;
+
+/**
+ * `name` (or any value from the input) for a message, in backticks: in full when at most `limit`
+ * characters, else its first `limit` characters and its length.
+ */
+export function shown(name: string, limit = SHOWN): string {
+  if (name.length <= limit) return `\`${name}\``;
   // never half of a surrogate pair
-  const start = name.slice(0, SHOWN).replace(/[\uD800-\uDBFF]$/, '');
+  const start = name.slice(0, limit).replace(/[\uD800-\uDBFF]$/, '');
   return `\`${start}\`… (${name.length} characters)`;
 }
 
@@ -82,5 +88,36 @@ export function invalidName(name: string, rule: NameRule): string | undefined {
     return `the ${rule.what} ${shown(name)} is shorter than ${rule.service} allows (at least ${rule.min} characters)`;
   if (!rule.pattern.test(name))
     return `the ${rule.what} ${shown(name)} has characters ${rule.service} does not allow (${rule.allowed})`;
+  return undefined;
+}
+
+/** The problem id of an IAM path AWS could not have produced (an error: the CLI exits 2). */
+export const PATH_INVALID = 'snapshot.path.invalid';
+
+/** The longest IAM path. */
+const PATH_MAX = 512;
+
+/**
+ * Why `path` is not an IAM path, or undefined when it is one: `/` alone, or `/`, at least one
+ * character and `/`, 1 to 512 characters in all, each from `!` (U+0021) to DEL (U+007F). The
+ * pattern of the Role API reference ends the range at `~` (U+007E), while the prose of CreateRole
+ * says "through the DEL character (\u007F)": the wider range is taken, so no path the
+ * documentation allows is refused
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html,
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). `what` is what the
+ * path is of, in words (`role`).
+ */
+export function invalidIamPath(path: string, what: string): string | undefined {
+  // the length first: a long path is never scanned
+  if (path.length > PATH_MAX)
+    return `the ${what} path ${shown(path)} is longer than IAM allows (at most ${PATH_MAX} characters)`;
+  if (path.length === 0) return `the ${what} path is empty`;
+  if (path !== '/' && (path.length < 3 || path[0] !== '/' || path[path.length - 1] !== '/'))
+    return `the ${what} path ${shown(path)} is not \`/\` nor text between a leading and a trailing \`/\`, as IAM requires`;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 0x21 || c > 0x7f)
+      return `the ${what} path ${shown(path)} has characters IAM does not allow (ASCII from \`!\` to DEL: no space, no control character, nothing outside ASCII)`;
+  }
   return undefined;
 }

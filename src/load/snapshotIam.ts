@@ -17,7 +17,15 @@ import type {
 import { parseArn } from '../model/arn.js';
 import { LIST_MISSING_PROBLEM, awsManagedPolicyCopy, inputErrorChecker } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
-import { NAME_INVALID, ROLE_NAME, invalidName } from './awsNames.js';
+import {
+  ARN_SHOWN,
+  NAME_INVALID,
+  PATH_INVALID,
+  ROLE_NAME,
+  invalidIamPath,
+  invalidName,
+  shown,
+} from './awsNames.js';
 import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
@@ -258,7 +266,23 @@ function readRole(
     r.report(joinPointer(pointer, 'RoleName'), `${badName}: the role is not read`, NAME_INVALID);
     return undefined;
   }
-  const path = r.optString(o, 'Path', pointer) ?? '/';
+  const given = r.optString(o, 'Path', pointer);
+  const path = given ?? '/';
+  // a path IAM could not have produced: the role is not read, as for its name
+  const badPath = given === undefined ? undefined : invalidIamPath(given, 'role');
+  if (badPath !== undefined) {
+    r.report(joinPointer(pointer, 'Path'), `${badPath}: the role is not read`, PATH_INVALID);
+    return undefined;
+  }
+  // the ARN is the role's identity for trust policies, pipelines and lookups, and its name, path
+  // and account are the role's as well: a file where they disagree (hand-edited or pieced
+  // together) would analyze the role under one of them while a policy names it by the other, so
+  // neither is taken on its word and the role is not read (a lookup of it is unknown)
+  const disagreement = roleArnDisagreement(arn, name, given, account);
+  if (disagreement !== undefined) {
+    r.report(pointer, `${disagreement}: the role is not read`, ROLE_ARN_MISMATCH);
+    return undefined;
+  }
   let trustPolicy;
   if (o['AssumeRolePolicyDocument'] === undefined || o['AssumeRolePolicyDocument'] === null) {
     r.report(pointer, 'missing required key `AssumeRolePolicyDocument`', 'snapshot.shape.invalid');
@@ -290,6 +314,47 @@ function readRole(
     isServiceLinked: path.startsWith('/aws-service-role/'),
     location: { file: r.file, pointer },
   };
+}
+
+/** The problem id of a role whose `Arn` is not the ARN of its name and path in its account. */
+export const ROLE_ARN_MISMATCH = 'snapshot.iam.arn-mismatch';
+
+/**
+ * Why `arn` is not the ARN of the role `name` with the path `path` (absent: `/`) in `account`
+ * (the account folder the file is in: loadSnapshot reads only 12-digit folders), or undefined
+ * when it is. A role ARN is `arn:<partition>:iam::<account>:role<path><name>`, the Region empty
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ * The partition is not the folder's to say (IAM is global): any is taken.
+ */
+function roleArnDisagreement(
+  arn: string,
+  name: string,
+  path: string | undefined,
+  account: string,
+): string | undefined {
+  const parsed = parseArn(arn);
+  if (
+    !parsed ||
+    parsed.service !== 'iam' ||
+    parsed.region !== '' ||
+    !parsed.resource.startsWith('role/')
+  )
+    return `the role \`Arn\` ${shown(arn, ARN_SHOWN)} is not an IAM role ARN (\`arn:<partition>:iam::<account>:role<path><name>\`)`;
+  const made = `role${path ?? '/'}${name}`;
+  const wrong: string[] = [];
+  if (parsed.account !== account)
+    wrong.push(
+      `its account ${shown(parsed.account)} is not that of the account folder, \`${account}\``,
+    );
+  if (parsed.resource !== made) {
+    const p = path === undefined ? 'no `Path` (so `/`)' : `\`Path\` ${shown(path)}`;
+    wrong.push(
+      `it names ${shown(parsed.resource)} where ${p} and \`RoleName\` ${shown(name)} make ${shown(made)}`,
+    );
+  }
+  return wrong.length === 0
+    ? undefined
+    : `the role \`Arn\` ${shown(arn, ARN_SHOWN)} disagrees with the role: ${wrong.join(', and ')}`;
 }
 
 /** Inline policy name for reasons: readable and unique, e.g. `arn:aws:iam::1:role/x (inline: Name)`. */
