@@ -128,6 +128,40 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const aliasOnly =
     service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(request.resource);
   const isKms = service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource);
+  // KMS authorizes an operation on a key by the key's ARN ("To specify a KMS key in an IAM policy
+  // statement, you must use its key ARN",
+  // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html); a key id,
+  // an alias name or `*` does not say which key policy decides, and without one the request
+  // would be read as an ordinary one that identity policies alone allow
+  if (service === 'kms' && !isKms && !aliasOnly && needsKey(action)) {
+    problems.push(
+      problem(
+        '/resource',
+        `\`${request.action}\` is authorized on a KMS key, named by its key ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`) or an alias ARN, and \`${bounded(request.resource)}\` is neither: which key policy decides it is not known`,
+        'request.kms.resource-not-key',
+      ),
+    );
+    return deny('ImplicitlyDenied', [], problems);
+  }
+  // Credentials of one partition are not valid in another
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html):
+  // no policy can allow such a request, and accounts of two partitions are never the same one
+  const principalPartition = request.principal.startsWith('arn:') ? principal.partition : undefined;
+  const resourcePartition = arnPartition(request.resource);
+  if (
+    principalPartition !== undefined &&
+    resourcePartition !== undefined &&
+    principalPartition !== resourcePartition
+  ) {
+    problems.push(
+      problem(
+        '/resource',
+        `principal \`${bounded(request.principal)}\` is in partition \`${principalPartition}\` and resource \`${bounded(request.resource)}\` in \`${resourcePartition}\`: credentials of one partition are not valid in another`,
+        'request.partition.mismatch',
+      ),
+    );
+    return deny('ImplicitlyDenied', [], problems);
+  }
   if (aliasOnly && request.resourcePolicy !== undefined) {
     problems.push({
       pointer: '/resourcePolicy',
@@ -944,6 +978,8 @@ interface ActionInfo {
   readonly service: string;
   /** RCPs do not apply to the action (see rcpExempt); undefined until first asked */
   rcpExempt: boolean | undefined;
+  /** the action is authorized on a KMS key (see needsKey); undefined until first asked */
+  needsKey: boolean | undefined;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1019,6 +1055,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       lower,
       service: lower.slice(0, lower.indexOf(':')),
       rcpExempt: undefined,
+      needsKey: undefined,
     });
   }
   if (
@@ -1199,8 +1236,36 @@ function resolveResourceAccount(r: EvaluationRequest, p: RequestPrincipal): stri
   return p.account;
 }
 
+/** A role ARN, with any account id the principal parser accepts (isAccount: CDK's short ones). */
 function isRoleArn(resource: string): boolean {
-  return /^arn:[^:]+:iam::\d{12}:role\//.test(resource);
+  return /^arn:[^:]+:iam::\d{1,12}:role\//.test(resource);
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, ...), or undefined for anything else. */
+function arnPartition(s: string): string | undefined {
+  if (!s.startsWith('arn:')) return undefined;
+  const end = s.indexOf(':', 4);
+  return end > 4 ? s.slice(4, end) : undefined;
+}
+
+/** A request value for a message: in full when short, else its start and its length. */
+function bounded(s: string): string {
+  return s.length <= 200 ? s : `${s.slice(0, 200)}… (${s.length} characters)`;
+}
+
+/**
+ * An action authorized on a KMS key: its Service Authorization Reference entry requires the
+ * `key` resource type (kms:Decrypt, not kms:ListKeys). Memoised on the action.
+ */
+function needsKey(action: ActionInfo): boolean {
+  if (action.needsKey === undefined) {
+    const types =
+      action.lower.includes('*') || action.lower.includes('?')
+        ? undefined
+        : actionResourceTypes(action.lower);
+    action.needsKey = types !== undefined && types.some((t) => t.name === 'key' && t.required);
+  }
+  return action.needsKey;
 }
 
 interface CompileState {

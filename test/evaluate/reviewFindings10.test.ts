@@ -183,3 +183,140 @@ describe('a key policy statement without Resource has no effect', () => {
     expect(r.decision).toBe('Allowed');
   });
 });
+
+describe('a trust policy decides sts:AssumeRole on a role of a short (CDK test) account id', () => {
+  it('as it does with 12 digits: an identity allow is never enough', () => {
+    for (const acct of ['123456', '123456789012']) {
+      const r = evaluate({
+        principal: `arn:aws:sts::${acct}:assumed-role/r/s`,
+        action: 'sts:AssumeRole',
+        resource: `arn:aws:iam::${acct}:role/target`,
+        identityPolicies: [doc(allowAll('sts:AssumeRole'))],
+        resourcePolicy: doc({
+          Effect: 'Allow',
+          Principal: { Service: 'codebuild.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+      });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.deniedBy).toContainEqual(expect.objectContaining({ policyType: 'resource' }));
+    }
+  });
+});
+
+describe('a KMS key operation needs a key ARN', () => {
+  // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+  const SESSION = `arn:aws:sts::${A}:assumed-role/app/s1`;
+  it('a key id, an alias name or `*` is bad input, not a request identity policies alone allow', () => {
+    for (const resource of ['1234abcd-12ab-34cd-56ef-1234567890ab', '*', 'alias/app']) {
+      const r = evaluate({
+        principal: SESSION,
+        action: 'kms:Decrypt',
+        resource,
+        identityPolicies: [doc(allowAll('kms:Decrypt'))],
+      });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.deniedBy).toEqual([]);
+      expect(r.problems).toContainEqual(
+        expect.objectContaining({
+          id: 'request.kms.resource-not-key',
+          pointer: '/resource',
+          severity: 'error',
+        }),
+      );
+    }
+  });
+
+  it('actions without a key (ListKeys, CreateKey) and alias actions on an alias are read as before', () => {
+    for (const [action, resource] of [
+      ['kms:ListKeys', '*'],
+      ['kms:CreateKey', '*'],
+      ['kms:CreateAlias', `arn:aws:kms:us-east-1:${A}:alias/app`],
+    ]) {
+      const r = evaluate({
+        principal: SESSION,
+        action: action!,
+        resource: resource!,
+        identityPolicies: [doc(allowAll('kms:*'))],
+      });
+      expect(r.decision).toBe('Allowed');
+    }
+  });
+
+  it('an alias ARN names its key: the key policy given decides', () => {
+    const r = evaluate({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: `arn:aws:kms:us-east-1:${A}:alias/app`,
+      identityPolicies: [doc(allowAll('kms:Decrypt'))],
+      resourcePolicy: doc({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${A}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      }),
+    });
+    expect(r.decision).toBe('Allowed');
+  });
+});
+
+describe('credentials of one partition are not valid in another', () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html
+  it('a request across partitions is bad input, whatever the policies allow', () => {
+    const cases: EvaluationRequest[] = [
+      {
+        principal: `arn:aws-us-gov:iam::${A}:user/u`,
+        action: 'sqs:SendMessage',
+        resource: `arn:aws:sqs:us-east-1:${A}:q`,
+        identityPolicies: [doc(allowAll('sqs:*'))],
+      },
+      {
+        principal: `arn:aws-us-gov:sts::${A}:assumed-role/r/s`,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::bkt/k',
+        resourceAccount: '222222222222',
+        identityPolicies: [doc(allowAll('s3:*'))],
+        resourcePolicy: doc({
+          Effect: 'Allow',
+          Principal: { AWS: A },
+          Action: 's3:*',
+          Resource: '*',
+        }),
+      },
+    ];
+    for (const req of cases) {
+      const r = evaluate(req);
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.problems).toContainEqual(
+        expect.objectContaining({ id: 'request.partition.mismatch', severity: 'error' }),
+      );
+    }
+  });
+
+  it('the same partition, a bare account principal and a service principal are read as before', () => {
+    for (const [principal, resource] of [
+      [`arn:aws-us-gov:iam::${A}:user/u`, `arn:aws-us-gov:sqs:us-gov-west-1:${A}:q`],
+      [A, `arn:aws-cn:sqs:cn-north-1:${A}:q`],
+    ]) {
+      const r = evaluate({
+        principal: principal!,
+        action: 'sqs:SendMessage',
+        resource: resource!,
+        identityPolicies: [doc(allowAll('sqs:*'))],
+      });
+      expect(r.decision).toBe('Allowed');
+    }
+    const svc = evaluate({
+      principal: 'sns.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: `arn:aws-cn:sqs:cn-north-1:${A}:q`,
+      resourcePolicy: doc({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: '*',
+      }),
+    });
+    expect(svc.decision).toBe('Allowed');
+  });
+});
