@@ -8,10 +8,11 @@ import { joinPointer, type Problem } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
-  REFERENCE_TYPES,
   actionVariablesProblem,
-  VARIABLE_TYPES,
+  keepsValue,
   redactActionEnvironmentVariables,
+  variableFault,
+  variableType,
 } from '../model/environmentVariables.js';
 import { deploymentGroupKey } from '../model/queries.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
@@ -47,7 +48,14 @@ import type {
   StageModel,
 } from '../model/types.js';
 import { CODEBUILD_PROJECT_NAME, NAME_INVALID, PIPELINE_NAME, invalidName } from './awsNames.js';
-import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
+import {
+  JsonReader,
+  NEXT_TOKEN,
+  SHAPE_INVALID,
+  describe,
+  isObject,
+  type JsonObject,
+} from './jsonReader.js';
 import {
   hasEntry,
   jsonBaseName,
@@ -828,37 +836,51 @@ function readEnvironment(
   const cp = joinPointer(p, 'registryCredential');
   const credential = cred && r.reqString(cred, 'credential', cp);
   const variables: CodeBuildEnvironmentVariableModel[] = [];
-  // a variable whose type CodeBuild does not document (`parameter_store`) is not PLAINTEXT: the
-  // parameters and secrets the build reads are unknown, naming the first such type
+  // a variable CodeBuild would not take (variableFault: not an object, no string `name`, a type
+  // it does not document such as `parameter_store`, a PARAMETER_STORE or SECRETS_MANAGER one
+  // without a string `value`) is an input error, and the parameters and secrets the build reads
+  // are unknown, naming the first such place: never read as no read at all
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html)
   let unknownVariables: string | undefined;
-  for (const v of r.objectList(o, 'environmentVariables', p)) {
-    const name = r.reqString(v.value, 'name', v.pointer);
-    if (name === undefined) continue;
-    const tp = joinPointer(v.pointer, 'type');
-    const mark = r.mark();
-    const type = r.optString(v.value, 'type', v.pointer) ?? 'PLAINTEXT';
-    const wrongType = r.errorsSince(mark).includes(tp);
-    if (wrongType || !VARIABLE_TYPES.has(type)) {
-      if (!wrongType)
-        r.report(
-          tp,
-          'not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER: the parameters and secrets the build reads are unknown',
-          SHAPE_INVALID,
-        );
-      unknownVariables ??= ctx.unknowns.placeholder(
-        'name',
-        { file: r.file, pointer: tp },
-        ctx.partition,
-        ctx.region,
+  const unknownAt = (pointer: string): void => {
+    unknownVariables ??= ctx.unknowns.placeholder(
+      'name',
+      { file: r.file, pointer },
+      ctx.partition,
+      ctx.region,
+    );
+  };
+  const lp = joinPointer(p, 'environmentVariables');
+  const mark = r.mark();
+  const list = r.optArray(o, 'environmentVariables', p);
+  if (r.errorsSince(mark).includes(lp)) unknownAt(lp);
+  (list ?? []).forEach((v, i) => {
+    const vp = joinPointer(lp, i);
+    const fault = variableFault(v);
+    if (fault !== undefined) {
+      // the key at fault when it is there, else the variable (as for a missing required key)
+      const at =
+        fault.key !== undefined &&
+        isObject(v) &&
+        v[fault.key] !== undefined &&
+        v[fault.key] !== null
+          ? joinPointer(vp, fault.key)
+          : vp;
+      r.report(
+        at,
+        `${fault.message}: the parameters and secrets the build reads are unknown`,
+        SHAPE_INVALID,
       );
-      continue;
+      unknownAt(at);
+      return;
     }
+    const variable = v as JsonObject;
+    const name = variable['name'] as string;
+    const type = variableType(variable);
     // never read a PLAINTEXT value: it is often a secret (see CodeBuildEnvironmentVariableModel)
-    const reference = REFERENCE_TYPES.has(type)
-      ? r.optString(v.value, 'value', v.pointer)
-      : undefined;
+    const reference = keepsValue(variable) ? (variable['value'] as string) : undefined;
     variables.push({ name, type, reference });
-  }
+  });
   return {
     type: r.optString(o, 'type', p),
     image: r.optString(o, 'image', p),

@@ -55,9 +55,10 @@ import {
 } from '../model/placeholders.js';
 import {
   REFERENCE_TYPES,
-  VARIABLE_TYPES,
   actionVariablesProblem,
   redactActionEnvironmentVariables,
+  variableFault,
+  type VariableKeys,
 } from '../model/environmentVariables.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
 import {
@@ -1187,23 +1188,18 @@ export class ModelBuilder {
           ? (vars.find(isUnresolved) ??
             vars.map((v) => (isObject(v) ? v['Type'] : undefined)).find(isUnresolved))
           : undefined;
-      // a Type CodeBuild does not document (`parameter_store`) is not PLAINTEXT: as in a
-      // snapshot, what the build reads is unknown, naming the first such Type
-      let wrongVarType: string | undefined;
-      if (openVars === undefined && Array.isArray(vars)) {
-        const at = vars.findIndex(
-          (v) =>
-            isObject(v) &&
-            v['Type'] !== undefined &&
-            !(typeof v['Type'] === 'string' && VARIABLE_TYPES.has(v['Type'])),
-        );
-        if (at >= 0)
-          wrongVarType = this.wrongShape(
-            s,
-            joinPointer(P('Environment'), 'EnvironmentVariables', at, 'Type'),
-            'not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER: the parameters and secrets the build reads are unknown',
-            'name',
-          );
+      // a list or a variable CloudFormation rejects (templateVariableFaults: a Type CodeBuild
+      // does not document such as `parameter_store`, a PARAMETER_STORE or SECRETS_MANAGER one
+      // without a Value...): as in a snapshot, an input error at each, and what the build reads
+      // is unknown, naming the first, never read as no read at all
+      let wrongVars: string | undefined;
+      if (openVars === undefined) {
+        const lp = joinPointer(P('Environment'), 'EnvironmentVariables');
+        for (const f of templateVariableFaults(vars, lp)) {
+          const message = `${f.message}: the parameters and secrets the build reads are unknown`;
+          if (wrongVars === undefined) wrongVars = this.wrongShape(s, f.pointer, message, 'name');
+          else s.problem('error', 'template.shape.invalid', f.pointer, message);
+        }
       }
       environment = {
         type: str(env['Type']),
@@ -1227,15 +1223,20 @@ export class ModelBuilder {
               const type = str(v['Type']) ?? 'PLAINTEXT';
               // only a value that names a parameter or a secret is kept (model/environmentVariables.ts):
               // a PLAINTEXT value, or one of a type not known, is often a secret
+              const value = v['Value'];
               const reference =
-                REFERENCE_TYPES.has(type) && !isUnresolved(v['Type']) ? str(v['Value']) : undefined;
+                REFERENCE_TYPES.has(type) && !isUnresolved(v['Type'])
+                  ? typeof value === 'boolean'
+                    ? String(value)
+                    : str(value)
+                  : undefined;
               return { name: str(v['Name']) ?? '', type, reference };
             })
           : [],
         ...(openVars !== undefined
           ? { environmentVariablesUnknown: this.placeholder(s, openVars, 'name') }
-          : wrongVarType !== undefined
-            ? { environmentVariablesUnknown: wrongVarType }
+          : wrongVars !== undefined
+            ? { environmentVariablesUnknown: wrongVars }
             : {}),
       };
     }
@@ -2794,6 +2795,64 @@ const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
 
 /** The message of a `null` value (YAML `Key:` left empty). */
 const NULL_VALUE = '`null` (an empty value): CloudFormation rejects null values';
+
+/** The keys of a template's CodeBuild environment variable. */
+const TEMPLATE_VARIABLE_KEYS: VariableKeys = { name: 'Name', value: 'Value', type: 'Type' };
+
+/**
+ * What CloudFormation rejects in a project's `Environment.EnvironmentVariables` (a list of
+ * `{ Name, Type, Value }`, Name and Value required strings:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-environmentvariable.html,
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html), by
+ * the rules of the API (variableFault), each with its pointer: the key at fault when it is
+ * there, else the variable. A number or Boolean is text (CloudFormation takes its text), as is a
+ * value the template does not settle (a Name or Value placeholder; an unsettled list, variable
+ * or Type is read before, as unknown, not wrong). Messages never quote a value (it may be a
+ * secret).
+ */
+function templateVariableFaults(
+  vars: unknown,
+  pointer: string,
+): { readonly pointer: string; readonly message: string }[] {
+  if (vars === undefined) return [];
+  if (!Array.isArray(vars)) {
+    return [
+      {
+        pointer,
+        message: `\`EnvironmentVariables\` must be a list, not ${notText(vars) ?? describe(vars)}`,
+      },
+    ];
+  }
+  const out: { pointer: string; message: string }[] = [];
+  vars.forEach((v, i) => {
+    const vp = joinPointer(pointer, i);
+    if (!isObject(v)) {
+      out.push({
+        pointer: vp,
+        message: `a variable must be an object, not ${notText(v) ?? describe(v)}`,
+      });
+      return;
+    }
+    const empty = Object.values(TEMPLATE_VARIABLE_KEYS).find((k) => v[k] === null);
+    if (empty !== undefined) {
+      out.push({ pointer: joinPointer(vp, empty), message: NULL_VALUE });
+      return;
+    }
+    const view: Record<string, unknown> = {};
+    for (const k of Object.values(TEMPLATE_VARIABLE_KEYS)) {
+      const x = v[k];
+      view[k] = isUnresolved(x) || typeof x === 'number' || typeof x === 'boolean' ? String(x) : x;
+    }
+    const fault = variableFault(view, TEMPLATE_VARIABLE_KEYS);
+    if (fault === undefined) return;
+    out.push({
+      pointer:
+        fault.key !== undefined && v[fault.key] !== undefined ? joinPointer(vp, fault.key) : vp,
+      message: fault.message,
+    });
+  });
+  return out;
+}
 
 /**
  * Why a value is not one CloudFormation takes for a String property: `null`, a list or an

@@ -30,24 +30,51 @@ export function variableType(v: Obj): string {
   return typeof v['type'] === 'string' ? v['type'] : 'PLAINTEXT';
 }
 
+/** The keys of a variable: the API's (`name`, `value`, `type`) or a template's (`Name`...). */
+export interface VariableKeys {
+  readonly name: string;
+  readonly value: string;
+  readonly type: string;
+}
+
+const API_KEYS: VariableKeys = { name: 'name', value: 'value', type: 'type' };
+
 /**
- * Why one variable cannot be read as CodeBuild would read it, or undefined when it can: a type
- * CodeBuild does not document (`parameter_store`) is not PLAINTEXT, and a parameter or secret
- * it names is unknown, never left out. The text never quotes the value (it may be a secret).
+ * What is wrong with one variable, or undefined when CodeBuild would read it: `key` is the key
+ * at fault (absent: the variable itself is not an object). CodeBuild requires a string `name`
+ * and `value` (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html);
+ * a value is only read here where it names a parameter or secret, so only those types need one
+ * (a PLAINTEXT value may have been left out: it is often a secret). A type CodeBuild does not
+ * document (`parameter_store`) is not PLAINTEXT, and a parameter or secret it names is unknown,
+ * never left out. A null key is an absent one, as in the API's JSON. The message never quotes
+ * a value (it may be a secret).
  */
-export function variableProblem(v: unknown): string | undefined {
-  if (!isObj(v)) return 'a variable is not an object';
-  if (typeof v['name'] !== 'string') return 'a variable has no string `name`';
-  const type = v['type'];
+export function variableFault(
+  v: unknown,
+  keys: VariableKeys = API_KEYS,
+): { readonly key?: string; readonly message: string } | undefined {
+  if (!isObj(v)) return { message: 'a variable is not an object' };
+  if (typeof v[keys.name] !== 'string')
+    return { key: keys.name, message: `a variable has no string \`${keys.name}\`` };
+  const type = v[keys.type];
   if (
     type !== undefined &&
     type !== null &&
     (typeof type !== 'string' || !VARIABLE_TYPES.has(type))
-  )
-    return 'a variable has a `type` that is not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER';
-  if (typeof type === 'string' && REFERENCE_TYPES.has(type) && typeof v['value'] !== 'string')
-    return `a ${type} variable has no string \`value\``;
+  ) {
+    return {
+      key: keys.type,
+      message: `a variable has a \`${keys.type}\` that is not PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER`,
+    };
+  }
+  if (typeof type === 'string' && REFERENCE_TYPES.has(type) && typeof v[keys.value] !== 'string')
+    return { key: keys.value, message: `a ${type} variable has no string \`${keys.value}\`` };
   return undefined;
+}
+
+/** Why one variable cannot be read as CodeBuild would read it (variableFault), or undefined. */
+export function variableProblem(v: unknown): string | undefined {
+  return variableFault(v)?.message;
 }
 
 /**
