@@ -549,14 +549,29 @@ function readArtifactStore(
   const bucket = r.reqString(o, 'location', pointer);
   if (type === undefined || bucket === undefined) return undefined;
   // an encryptionKey that cannot be read is an unknown key, never the default aws/s3: the
-  // artifacts may be encrypted with a customer managed key
+  // artifacts may be encrypted with a customer managed key. CodePipeline requires its `id` (1 to
+  // 400 characters) and its `type`, whose only valid value is KMS
+  // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html)
   const kp = joinPointer(pointer, 'encryptionKey');
   const mark = r.mark();
   const key = r.optObject(o, 'encryptionKey', pointer);
   let encryptionKey;
   if (key) {
     const id = r.reqString(key, 'id', kp);
-    if (id !== undefined) encryptionKey = { id, type: r.optString(key, 'type', kp) ?? 'KMS' };
+    const type = r.reqString(key, 'type', kp);
+    if (id === '')
+      r.report(
+        joinPointer(kp, 'id'),
+        'expected a key id, key ARN or alias ARN, got an empty string',
+        SHAPE_INVALID,
+      );
+    if (type !== undefined && type !== 'KMS')
+      r.report(
+        joinPointer(kp, 'type'),
+        `expected \`KMS\`, got \`${type.slice(0, 40)}\``,
+        SHAPE_INVALID,
+      );
+    if (id !== undefined && id !== '' && type === 'KMS') encryptionKey = { id, type };
   }
   const unread = r.errorsSince(mark).find((e) => e === kp || e.startsWith(`${kp}/`));
   if (encryptionKey === undefined && unread !== undefined) {

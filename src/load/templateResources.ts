@@ -1595,22 +1595,32 @@ export class ModelBuilder {
         return;
       }
       const rawKey = v['EncryptionKey'];
-      const key = isObject(rawKey) && !isUnresolved(rawKey) ? rawKey : undefined;
-      const keyPointer = joinPointer(pointer, 'EncryptionKey', 'Id');
+      const key = isObject(rawKey) ? rawKey : undefined;
+      const kp = joinPointer(pointer, 'EncryptionKey');
       // an EncryptionKey the template does not settle (`Fn::If` on an unknown condition) is an
-      // unknown key, not "no key": the artifacts may be encrypted with a CMK
+      // unknown key, not "no key": the artifacts may be encrypted with a CMK; so is one of a
+      // shape CloudFormation rejects (an input error at its pointer), never the AWS-managed key
+      const wrongKey = isUnresolved(rawKey) ? undefined : encryptionKeyFault(rawKey, kp);
       const keyId = isUnresolved(rawKey)
         ? this.placeholder(s, rawKey, 'key', true, region)
-        : key
-          ? this.text(s, key['Id'], keyPointer, 'key', region)
-          : undefined;
+        : wrongKey !== undefined
+          ? this.wrongShape(
+              s,
+              wrongKey.pointer,
+              `${wrongKey.message}: the artifact store's key is unknown`,
+              'key',
+              region,
+            )
+          : key
+            ? this.text(s, key['Id'], joinPointer(kp, 'Id'), 'key', region)
+            : undefined;
       artifactStores.set(region, {
         region,
         type: this.field(s, v['Type']) ?? 'S3',
         bucket: this.text(s, v['Location'], joinPointer(pointer, 'Location'), 'bucket') ?? '',
         encryptionKey:
           keyId !== undefined
-            ? { id: keyId, type: this.field(s, key?.['Type']) ?? 'KMS' }
+            ? { id: keyId, type: (wrongKey ? undefined : this.field(s, key?.['Type'])) ?? 'KMS' }
             : undefined,
         location: this.loc(s, pointer),
       });
@@ -2795,6 +2805,46 @@ const TEMPLATE_CONDITION_KINDS: readonly (readonly [string, string])[] = [
 
 /** The message of a `null` value (YAML `Key:` left empty). */
 const NULL_VALUE = '`null` (an empty value): CloudFormation rejects null values';
+
+/**
+ * What CloudFormation rejects in an artifact store's `EncryptionKey`, with its pointer: it is an
+ * object whose `Id` (a key id, key ARN or alias ARN) and `Type` are required strings, and `Type`
+ * "must be set to 'KMS'"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-encryptionkey.html,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html: `id` of
+ * 1 to 400 characters, `type` of the valid value KMS). Undefined when absent or right. A Type the
+ * template does not settle is not wrong: a pipeline CloudFormation creates has `KMS`.
+ */
+function encryptionKeyFault(
+  key: unknown,
+  pointer: string,
+): { readonly pointer: string; readonly message: string } | undefined {
+  if (key === undefined) return undefined;
+  if (!isObject(key)) {
+    return {
+      pointer,
+      message: `\`EncryptionKey\` must be an object \`{ Id, Type: KMS }\`, not ${notText(key) ?? describe(key)}`,
+    };
+  }
+  const id = key['Id'];
+  if (id === undefined) return { pointer, message: '`EncryptionKey` has no `Id`' };
+  const idWrong = id === '' ? 'an empty string' : notText(id);
+  if (idWrong !== undefined) {
+    return {
+      pointer: joinPointer(pointer, 'Id'),
+      message: `\`Id\` must be a key id, key ARN or alias ARN, not ${idWrong}`,
+    };
+  }
+  const type = key['Type'];
+  if (type === undefined) return { pointer, message: '`EncryptionKey` has no `Type` (`KMS`)' };
+  if (type !== 'KMS' && !isUnresolved(type)) {
+    return {
+      pointer: joinPointer(pointer, 'Type'),
+      message: `\`Type\` must be \`KMS\`, not ${type === null ? NULL_VALUE : typeof type === 'string' ? `\`${type.slice(0, 40)}\`` : describe(type)}`,
+    };
+  }
+  return undefined;
+}
 
 /** The keys of a template's CodeBuild environment variable. */
 const TEMPLATE_VARIABLE_KEYS: VariableKeys = { name: 'Name', value: 'Value', type: 'Type' };
