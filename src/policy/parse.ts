@@ -773,6 +773,16 @@ function compileResources(
       continue;
     }
     if (value === '*') any = true;
+    else if (serviceWildcard(value)) {
+      // "You can't use a wildcard in the service segment that identifies the AWS product"
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
+      // AWS does not say what it matches; it is matched here as written
+      ctx.report.warn(
+        'policy.resource.service-wildcard',
+        ptr,
+        `statement ${index}: resource ${quote(value)} has a wildcard in its service segment, which AWS documents cannot be used there: name the service`,
+      );
+    }
     if (ctx.variablesEnabled && value.indexOf('${') >= 0) {
       const template = compileTemplate(value)!;
       if (variableOutsideResourcePart(value)) {
@@ -796,6 +806,16 @@ function compileResources(
     return undefined;
   }
   return { any, patterns };
+}
+
+/** True when an ARN pattern's service segment (the third) holds `*` or `?`. */
+function serviceWildcard(text: string): boolean {
+  if (!text.startsWith('arn:')) return false;
+  const start = text.indexOf(':', 4);
+  if (start < 0) return false;
+  const end = text.indexOf(':', start + 1);
+  const segment = text.slice(start + 1, end < 0 ? text.length : end);
+  return segment.includes('*') || segment.includes('?');
 }
 
 /** True when a real variable (not an escape) starts before the fifth colon of the ARN. */

@@ -320,3 +320,21 @@ describe('credentials of one partition are not valid in another', () => {
     expect(svc.decision).toBe('Allowed');
   });
 });
+
+describe('a wildcard in the service segment of a Resource ARN', () => {
+  // "You can't use a wildcard in the service segment that identifies the AWS product"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
+  it('is warned about at its pointer', () => {
+    const { problems } = parsePolicy(
+      doc({
+        Effect: 'Allow',
+        Action: 'sqs:*',
+        Resource: ['arn:aws:sqs:*:*:q', `arn:aws:*:us-east-1:${A}:q`, 'arn:aws:s?s:::x', 'arn:*'],
+      }),
+      { name: 'p' },
+    );
+    expect(
+      problems.filter((p) => p.id === 'policy.resource.service-wildcard').map((p) => p.pointer),
+    ).toEqual(['/Statement/0/Resource/1', '/Statement/0/Resource/2']);
+  });
+});
