@@ -1,8 +1,9 @@
 /**
- * The names AWS can give a pipeline, a role and a CodeBuild project: a name past AWS's documented
- * length or outside its characters is not what the AWS CLI returns, so the item that bears it is
- * an input error, never analyzed under a name AWS could not have produced (a 1 MB pipeline name
- * made a 114 MB report). The messages never repeat a long name in full.
+ * The names AWS can give a pipeline, an IAM role, user or group and a CodeBuild project, and the
+ * paths of IAM: a name or path past AWS's documented length or outside its characters is not
+ * what the AWS CLI returns, so the item that bears it is an input error, never analyzed under a
+ * name AWS could not have produced (a 1 MB pipeline name made a 114 MB report). The messages
+ * never repeat a long name in full.
  */
 
 /** The problem id of a name AWS could not have produced (an error: the CLI exits 2). */
@@ -47,6 +48,20 @@ export const ROLE_NAME: NameRule = {
   pattern: /^[A-Za-z0-9_+=,.@-]+$/,
   allowed: 'letters, digits and `_+=,.@-`',
 };
+
+/**
+ * IAM `User.UserName`: 1 to 64 characters of `[\w+=,.@-]+`, as a role name
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_User.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+ */
+export const USER_NAME: NameRule = { ...ROLE_NAME, what: 'user name' };
+
+/**
+ * IAM `Group.GroupName`: 1 to 128 characters of `[\w+=,.@-]+`
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Group.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+ */
+export const GROUP_NAME: NameRule = { ...ROLE_NAME, what: 'group name', max: 128 };
 
 /**
  * CodeBuild `Project.name`: 2 to 255 characters of `[A-Za-z0-9][A-Za-z0-9\-_]{1,254}`

@@ -19,9 +19,11 @@ import { LIST_MISSING_PROBLEM, awsManagedPolicyCopy, inputErrorChecker } from '.
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   ARN_SHOWN,
+  GROUP_NAME,
   NAME_INVALID,
   PATH_INVALID,
   ROLE_NAME,
+  USER_NAME,
   invalidIamPath,
   invalidName,
   shown,
@@ -103,6 +105,16 @@ export function loadIam(
     const arn = r.reqString(value, 'Arn', pointer);
     const name = r.reqString(value, 'GroupName', pointer);
     if (arn === undefined || name === undefined) continue;
+    // a name IAM could not have produced: the group is not read, as a role (readRole)
+    const badName = invalidName(name, GROUP_NAME);
+    if (badName !== undefined) {
+      r.report(
+        joinPointer(pointer, 'GroupName'),
+        `${badName}: the group is not read`,
+        NAME_INVALID,
+      );
+      continue;
+    }
     if (!unique(`group ${name.toLowerCase()}`, `group \`${name}\``, { file, pointer })) continue;
     groups.set(arn, {
       kind: 'group',
@@ -121,6 +133,11 @@ export function loadIam(
     const arn = r.reqString(value, 'Arn', pointer);
     const name = r.reqString(value, 'UserName', pointer);
     if (arn === undefined || name === undefined) continue;
+    const badName = invalidName(name, USER_NAME);
+    if (badName !== undefined) {
+      r.report(joinPointer(pointer, 'UserName'), `${badName}: the user is not read`, NAME_INVALID);
+      continue;
+    }
     if (!unique(`user ${name.toLowerCase()}`, `user \`${name}\``, { file, pointer })) continue;
     users.set(arn, {
       kind: 'user',

@@ -213,7 +213,9 @@ export interface PrincipalPolicies {
    */
   readonly boundary: CompiledPolicy | undefined;
   /**
-   * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot,
+   * unknown inputs, sorted: ARNs of managed policies (and groups) not in the snapshot (a group
+   * with why and where when its iam.json could not be read in full: `<arn> (<why>: <file#pointer
+   * (why)>, ...)`),
    * `the document of <arn> (<why>, <file#pointer>)` of managed policies listed without a known
    * document, and `file#pointer` of inline documents that did not compile. Non-empty: an
    * implicit deny is unknown.
@@ -228,11 +230,24 @@ export function rolePolicies(model: Model, role: RoleModel): PrincipalPolicies {
 export function userPolicies(model: Model, user: UserModel): PrincipalPolicies {
   const groups: (GroupModel | string)[] = [];
   const iam = model.accounts.get(user.account)?.iam;
+  const file = snapshotPath.iam(user.account);
   for (const name of user.groupNames) {
     let group: GroupModel | undefined;
     for (const g of iam?.groups.values() ?? []) if (g.name === name) group = g;
+    if (group) {
+      groups.push(group);
+      continue;
+    }
     const partition = parseArn(user.arn)?.partition ?? 'aws';
-    groups.push(group ?? `arn:${partition}:iam::${user.account}:group/${name}`);
+    const arn = `arn:${partition}:iam::${user.account}:group/${name}`;
+    // an element of the list that could not be read (a group whose name IAM could not have
+    // produced...) may be this very group: named with the group
+    const unread = iam ? unreadableList(model, file, '/GroupDetailList') : NO_STRINGS;
+    groups.push(
+      unread.length === 0
+        ? arn
+        : `${arn} (${incompleteList(unread, 'the groups of the account')}: ${unread.join(', ')})`,
+    );
   }
   return principalPolicies(model, user, groups);
 }
