@@ -152,9 +152,14 @@ const SECTIONS: readonly [keyof ReportDiff & string, string][] = [
   ['removed', 'removed links'],
 ];
 
+/**
+ * `before -> after`, with `recommended: a warning` only where a recommended link is now denied
+ * (an allowed, unknown or removed recommended link warns of nothing).
+ */
 function changeWord(c: LinkChange): string {
   const word = `${c.before ?? 'new'} -> ${c.after ?? 'gone'}`;
-  return c.level === 'recommended' ? `${word}, recommended: a warning` : word;
+  const warns = c.level === 'recommended' && c.after !== undefined && isDeniedDecision(c.after);
+  return warns ? `${word}, recommended: a warning` : word;
 }
 
 /** The change breaks the deploy: a required link is newly denied (recommended ones warn). */
