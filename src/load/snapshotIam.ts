@@ -483,10 +483,8 @@ function readManagedPolicy(
   let documentUnknown: ManagedPolicyModel['documentUnknown'];
   if (choice.use) {
     policy = compile(choice.use);
-    // the version marked alone: a document that does not compile is why the one in force is
-    // unknown (two contradicting versions with the same document that does not compile record
-    // no reason: test/load/managedPolicyVersions.test.ts)
-    if (!policy && !choice.warning) {
+    // a document that does not compile is why the one in force is unknown, and says where
+    if (!policy) {
       const id = choice.use.id;
       documentUnknown = {
         why: `the document of its default version${id !== undefined ? ` ${id}` : ''} could not be read`,

@@ -199,7 +199,7 @@ describe('the default version of a managed policy', () => {
     expect(p.documentUnknown).toBeUndefined();
   });
 
-  it('named by DefaultVersionId and marked on another, same document that does not compile: no document', () => {
+  it('named by DefaultVersionId and marked on another, same document that does not compile: unknown, naming it', () => {
     const bare = { Version: '2012-10-17' };
     const { policy: p, problems } = read(
       policy('v2', [version('v1', true, bare), version('v2', false, bare)]),
@@ -208,8 +208,13 @@ describe('the default version of a managed policy', () => {
       ['/Policies/0/DefaultVersionId', conflict],
       ['/Policies/0/PolicyVersionList/1/Document', 'policy.statement.missing'],
     ]);
-    // as the loader does today: no reason is recorded (a lookup says `it is not known`)
-    expect(inForce(p)).toEqual({ unknown: undefined });
+    // the document used does not compile: that is why, and where (not `it is not known`)
+    expect(inForce(p)).toEqual({
+      unknown: {
+        why: 'the document of its default version v2 could not be read',
+        location: { file: FILE, pointer: '/Policies/0/PolicyVersionList/1/Document' },
+      },
+    });
   });
 
   it('named by DefaultVersionId, not in the list, while another is marked: unknown', () => {
