@@ -66,7 +66,10 @@ function canonicalDir(dir: string): string {
 /**
  * The account and region of the environment-agnostic stacks of one assembly, when no option
  * gives them: one placeholder each, shared by those stacks (one `cdk deploy` puts them in the
- * same account and region, so their imports and references still meet).
+ * same account and region, so their imports and references still meet). The placeholders do
+ * not depend on the folder the assembly is read from: two copies of one assembly
+ * (`permchain diff main/cdk.out pr/cdk.out`, a baseline written in CI and checked on a laptop)
+ * give the same ARNs and link ids, never a removed pipeline and a new one.
  */
 interface AgnosticEnvironment {
   readonly account: string;
@@ -84,9 +87,10 @@ export function loadCdkAssembly(
   const problems: Problem[] = [];
   const specs: StackSpec[] = [];
   const root = displayPath(dir);
+  // a seed no stacks-file account or region (`account|<text>`) can give
   const env0: AgnosticEnvironment = {
-    account: environmentPlaceholder(`account|${root}`),
-    region: environmentPlaceholder(`region|${root}`),
+    account: environmentPlaceholder('cdk-assembly|account'),
+    region: environmentPlaceholder('cdk-assembly|region'),
     accountStacks: [],
     regionStacks: [],
   };
