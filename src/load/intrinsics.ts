@@ -119,15 +119,39 @@ export function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The first Unresolved inside a resolved value, if any. */
-export function firstUnresolved(value: unknown, depth = 0): Unresolved | undefined {
+/**
+ * What `firstUnresolved` found in a list or object, by the depth it was walked from (null: none).
+ * A value may be walked from several depths (one list used whole by one import and deep inside
+ * another): what a walk finds depends on the depth, since the bound counts from the top.
+ */
+export type UnresolvedMemo = WeakMap<object, Map<number, Unresolved | null>>;
+
+/**
+ * The first Unresolved inside a resolved value, if any, to MAX_DEPTH levels below the top (the
+ * value is `depth` levels down). `memo`: the walks already made, for a caller that walks the same
+ * values again (a value shared by several values is walked once from each depth, not once for
+ * each path to it).
+ */
+export function firstUnresolved(
+  value: unknown,
+  depth = 0,
+  memo?: UnresolvedMemo,
+): Unresolved | undefined {
   if (value instanceof Unresolved) return value;
   if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return undefined;
+  const walked = memo?.get(value);
+  const known = walked?.get(depth);
+  if (known !== undefined) return known ?? undefined;
+  let found: Unresolved | undefined;
   for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    const u = firstUnresolved(v, depth + 1);
-    if (u) return u;
+    found = firstUnresolved(v, depth + 1, memo);
+    if (found) break;
   }
-  return undefined;
+  if (memo) {
+    if (walked) walked.set(depth, found ?? null);
+    else memo.set(value, new Map([[depth, found ?? null]]));
+  }
+  return found;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

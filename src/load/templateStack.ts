@@ -8,13 +8,14 @@ import { partitionOfRegion } from '../model/arn.js';
 import {
   asString,
   describe,
-  MAX_DEPTH,
+  firstUnresolved,
   NO_VALUE,
   resolveConditionExpression,
   resolveValue,
   Unresolved,
   type IntrinsicScope,
   type Origins,
+  type UnresolvedMemo,
 } from './intrinsics.js';
 import {
   generatedLaunchTemplateId,
@@ -368,9 +369,9 @@ export class TemplateStack implements IntrinsicScope {
    */
   private anchor(v: unknown, pointer: string, from?: TemplateStack, depth = 0): unknown {
     if (v instanceof Unresolved) return this.repoint(v, pointer, from);
-    if (typeof v !== 'object' || v === null || depth > MAX_DEPTH || !this.holdsUnknown(v, depth)) {
-      return v;
-    }
+    // one walk, bounded at MAX_DEPTH levels from the top (firstUnresolved), made once per value
+    // and depth: a value shared by several imports is not walked again along every path to it
+    if (typeof v !== 'object' || v === null || !firstUnresolved(v, depth, this.walked)) return v;
     let out: unknown[] | Record<string, unknown>;
     if (Array.isArray(v)) {
       out = v.map((x, i) => this.anchor(x, joinPointer(pointer, i), from, depth + 1));
@@ -409,26 +410,8 @@ export class TemplateStack implements IntrinsicScope {
     return u.at(pointer);
   }
 
-  /** whether a list or object holds an Unresolved value, to MAX_DEPTH levels (once per value) */
-  private readonly holding = new WeakMap<object, boolean>();
-  private holdsUnknown(v: object, depth: number): boolean {
-    const known = this.holding.get(v);
-    if (known !== undefined) return known;
-    let found = false;
-    if (depth <= MAX_DEPTH) {
-      for (const x of Array.isArray(v) ? v : Object.values(v)) {
-        if (
-          x instanceof Unresolved ||
-          (typeof x === 'object' && x !== null && this.holdsUnknown(x, depth + 1))
-        ) {
-          found = true;
-          break;
-        }
-      }
-    }
-    this.holding.set(v, found);
-    return found;
-  }
+  /** the walks `anchor` made of the values it was given (by depth: see UnresolvedMemo) */
+  private readonly walked: UnresolvedMemo = new WeakMap();
 
   ref(name: string, pointer: string): unknown {
     return this.anchor(this.refValue(name, pointer), pointer);
