@@ -35,7 +35,13 @@ import {
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
 import { operatorMatch } from './eventPatternOperators.js';
-import { targetRoleFailure, unreadRuleFacts, unsettledRule } from './eventsRuleTargets.js';
+import {
+  ruleTargetFacts,
+  ruleTargetLabel,
+  targetRoleFailure,
+  unreadRuleFacts,
+  unsettledRule,
+} from './eventsRuleTargets.js';
 import type {
   ActionFacts,
   Catalog,
@@ -545,21 +551,17 @@ function rulesStarting(
     if (targets.length === 0 || !ruleMayMatch(rule, changes)) continue;
     // a rule whose state the input does not settle may be DISABLED: its links are Unknown
     const unsettled = unsettledRule(model, rule);
-    for (const target of targets) {
+    targets.forEach((target, index) => {
       out.push({
-        label:
-          targets.length > 1
-            ? `${rule.name}/${target.id ?? targets.indexOf(target) + 1}`
-            : rule.name,
+        label: ruleTargetLabel(rule.name, target, index, targets.length),
         facts: {
-          ...(rule.arn ? { arn: rule.arn } : {}),
-          ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+          ...ruleTargetFacts(rule, target),
           // a target without RoleArn cannot start the pipeline, as for a schedule
           ...failureOf(targetRoleFailure(rule, target)),
           ...(unsettled ? { unsettled } : {}),
         },
       });
-    }
+    });
   }
   return out;
 }

@@ -31,7 +31,7 @@ import {
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
-import type { LinkPrincipal, LinkSpec } from './linkTypes.js';
+import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
@@ -236,21 +236,14 @@ export function buildPipelineLinks(
         const rule = ruleOf.get(u);
         const add = (spec: LinkSpec): void => push(spec, rule?.label);
         const triggerRule = triggerRuleOf(entry, rule?.facts ?? facts);
-        for (const permission of entry.actions) {
-          const spec: LinkSpec = {
-            id: wide ? `${entry.id}:${permission}` : `${where}:${entry.id}:${permission}`,
-            requirement: entry.id,
-            level: entry.level,
-            ...(wide ? {} : { stage: stage.name, action: action.name, declaredAt }),
-            principal: principalFor(entry, principalOf(entry.principal, rule?.facts ?? facts)),
-            permission,
-            resource: fillKnown(entry.resource, rule?.facts ?? facts, entry),
-            context: {},
-            purpose: wide ? `pipeline \`${pipeline.name}\`` : `\`${where}\` (${action.provider})`,
-            doc: entry.doc,
-            unknown: files,
-            unknownReason: u.reason,
-          };
+        for (const spec of unsettledEntrySpecs(
+          entry,
+          rule?.facts ?? facts,
+          wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt },
+          wide ? `pipeline \`${pipeline.name}\`` : `\`${where}\` (${action.provider})`,
+          files,
+          u.reason,
+        )) {
           const made = triggerRule ? ruleTriggerLink(spec, entry, triggerRule) : spec;
           if (made) add(made);
         }
@@ -330,25 +323,41 @@ function noActionSpecs(
   }
   for (const u of expanded.unknowns) {
     const entry = catalog.byId.get(u.requirementId)!;
-    for (const permission of entry.actions) {
-      add(
-        {
-          id: `${entry.id}:${permission}`,
-          requirement: entry.id,
-          level: entry.level,
-          principal: principalFor(entry, principalOf(entry.principal, facts)),
-          permission,
-          resource: fillKnown(entry.resource, facts, entry),
-          context: {},
-          purpose,
-          doc: entry.doc,
-          unknown: missing(u.reason),
-          unknownReason: u.reason,
-        },
-        entry,
-      );
-    }
+    const unknown = missing(u.reason);
+    for (const spec of unsettledEntrySpecs(entry, facts, undefined, purpose, unknown, u.reason))
+      add(spec, entry);
   }
+}
+
+/**
+ * The Unknown specs of a catalog entry the facts do not settle (expandAction's unknowns), one
+ * per permission of it: at the action `at`, or of the pipeline itself (undefined: a
+ * pipeline-wide or schedule link), naming `unknown` and saying `reason`.
+ */
+function unsettledEntrySpecs(
+  entry: Requirement,
+  facts: ActionFacts,
+  at:
+    | { stage: string; action: string; where: string; declaredAt: LinkSpec['declaredAt'] }
+    | undefined,
+  purpose: string,
+  unknown: readonly string[],
+  reason: string,
+): LinkSpec[] {
+  return entry.actions.map((permission) => ({
+    id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
+    requirement: entry.id,
+    level: entry.level,
+    ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
+    principal: principalFor(entry, principalOf(entry.principal, facts)),
+    permission,
+    resource: fillKnown(entry.resource, facts, entry),
+    context: {},
+    purpose,
+    doc: entry.doc,
+    unknown,
+    unknownReason: reason,
+  }));
 }
 
 /**
@@ -425,21 +434,6 @@ function triggerRuleOf(entry: Requirement, facts: ActionFacts): ActionFacts['eve
 }
 
 const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
-
-/** Where an action is declared, as links report it. */
-function declaredAtOf(loc: { file: string; pointer: string; line?: number; column?: number }): {
-  file: string;
-  pointer: string;
-  line?: number;
-  column?: number;
-} {
-  return {
-    file: loc.file,
-    pointer: loc.pointer,
-    ...(loc.line !== undefined ? { line: loc.line } : {}),
-    ...(loc.column !== undefined ? { column: loc.column } : {}),
-  };
-}
 
 /** An action the input does not settle (see ActionModel.unsettled): its links are unknown. */
 function unsettled(

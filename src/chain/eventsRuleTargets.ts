@@ -7,20 +7,14 @@
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { escapePointerToken } from '../problems.js';
 import type { LinkReason } from '../report/types.js';
-import type {
-  EventRuleModel,
-  EventsModel,
-  EventTargetModel,
-  Location,
-  Model,
-} from '../model/types.js';
+import type { EventRuleModel, EventsModel, EventTargetModel, Model } from '../model/types.js';
 import type {
   ActionFacts,
   EventsRuleFailure,
   EventsRuleUnsettled,
   Requirement,
 } from './catalogTypes.js';
-import type { LinkSpec } from './linkTypes.js';
+import { declaredAtOf, type LinkSpec } from './linkTypes.js';
 import { unresolvedIn } from './resolveLink.js';
 
 const TARGET_ROLE_DOC =
@@ -47,6 +41,35 @@ export function targetRoleFailure(
     doc: TARGET_ROLE_DOC,
     at: target.location,
   };
+}
+
+/**
+ * The eventsRule facts every target of a rule on the pipeline has, for a source action's trigger
+ * and a schedule alike: the rule's ARN and the role EventBridge assumes to call the target
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html, RoleArn), when
+ * the input gives them.
+ */
+export function ruleTargetFacts(
+  rule: EventRuleModel,
+  target: EventTargetModel,
+): { readonly arn?: string; readonly roleArn?: string } {
+  return {
+    ...(rule.arn ? { arn: rule.arn } : {}),
+    ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+  };
+}
+
+/**
+ * How the links name one of the `of` targets of a rule on the pipeline: the rule's `name`, with
+ * the target's id (else its place, from 1) when the rule has several there.
+ */
+export function ruleTargetLabel(
+  name: string,
+  target: EventTargetModel,
+  index: number,
+  of: number,
+): string {
+  return of > 1 ? `${name}/${target.id ?? index + 1}` : name;
 }
 
 /**
@@ -158,7 +181,7 @@ export function failingTriggerLink(
     policyType: 'resource',
     policy: `EventBridge rule ${failure.rule}`,
     explicit: false,
-    location: declaredAt(failure.at),
+    location: declaredAtOf(failure.at),
   };
   const { unknown: _unknown, unknownReason: _reason, ...decided } = spec;
   return {
@@ -168,14 +191,5 @@ export function failingTriggerLink(
     knownFailure: failure.why,
     knownFailureBy: by,
     fix: failure.fix,
-  };
-}
-
-function declaredAt(loc: Location): Location {
-  return {
-    file: loc.file,
-    pointer: loc.pointer,
-    ...(loc.line !== undefined ? { line: loc.line } : {}),
-    ...(loc.column !== undefined ? { column: loc.column } : {}),
   };
 }

@@ -2,7 +2,21 @@
  * A link of the chain before evaluation: who must be allowed which action on which resource,
  * with which request context, and why the pipeline needs it.
  */
+import type { Location as SourceLocation } from '../model/types.js';
 import type { LinkReason, Location } from '../report/types.js';
+
+/**
+ * Where something is declared, as links report it (LinkSpec.declaredAt, a failing rule
+ * target's reason): the place's file, pointer, line and column, and nothing else it carries.
+ */
+export function declaredAtOf(loc: SourceLocation): SourceLocation {
+  return {
+    file: loc.file,
+    pointer: loc.pointer,
+    ...(loc.line !== undefined ? { line: loc.line } : {}),
+    ...(loc.column !== undefined ? { column: loc.column } : {}),
+  };
+}
 
 export type LinkPrincipal =
   | { readonly kind: 'role'; readonly arn: string }

@@ -20,7 +20,13 @@ import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
 import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
-import { targetRoleFailure, unreadRuleFacts, unsettledRule } from './eventsRuleTargets.js';
+import {
+  ruleTargetFacts,
+  ruleTargetLabel,
+  targetRoleFailure,
+  unreadRuleFacts,
+  unsettledRule,
+} from './eventsRuleTargets.js';
 
 /** One target of a rule that starts the pipeline on a schedule. */
 export interface ScheduleTrigger {
@@ -171,12 +177,8 @@ function triggerOf(model: Model, pipeline: PipelineModel, found: ScheduledTarget
   const schedule = rule.scheduleExpression!;
   const local = found.account === pipeline.account && found.region === pipeline.region;
   const name = local ? rule.name : (rule.arn ?? `${found.account}/${found.region}/${rule.name}`);
-  const label = found.of > 1 ? `${name}/${target.id ?? found.index + 1}` : name;
-  const facts = {
-    ...(rule.arn ? { arn: rule.arn } : {}),
-    ...(target.roleArn ? { roleArn: target.roleArn } : {}),
-    schedule,
-  };
+  const label = ruleTargetLabel(name, target, found.index, found.of);
+  const facts = { ...ruleTargetFacts(rule, target), schedule };
   const base = { label, schedule, facts };
   // a rule whose state the input does not settle may be DISABLED: whether it fails, or starts
   // the pipeline, is not known (its links are Unknown, as a source trigger's)
