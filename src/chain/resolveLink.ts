@@ -354,8 +354,8 @@ function decide(
  * trials tried, and its fix lifts the denies and adds the allow: either alone would leave it
  * denied for some value. An explicit deny met only where SCPs or RCPs whose targets are not all
  * known may be attached (settleUnplaced) may not apply at all: the link is denied for its
- * missing allow, and that deny comes last, with its "if", in the reasons, why and fix, and
- * their files are what would settle whether it applies (`missing`).
+ * missing allow (or its own explicit deny), and that deny comes last, with its "if", in the
+ * reasons, why and fix, and their files are what would settle whether it applies (`missing`).
  */
 function deniedLink(
   spec: LinkSpec,
