@@ -76,6 +76,33 @@ describe('an explicitly denied link and SCPs whose targets are not all known', (
     expect(l.missing).toEqual([KMS_SCP]);
   });
 
+  it('names the missing allow behind its own deny before theirs', () => {
+    const l = link(
+      analyze((dir) => {
+        cutTargets(dir, KMS_SCP);
+        deployRolePolicy(dir, (statements) => {
+          statements.splice(
+            statements.findIndex((s) => s['Sid'] === 'ArtifactKey'),
+            1,
+          );
+          denyDecrypt(statements);
+        });
+      }),
+      DECRYPT,
+    );
+    expect(l.decision).toBe('ExplicitlyDenied');
+    expect(l.deniedBy.map((r) => [r.policyType, r.statement, r.explicit])).toEqual([
+      ['identity', 'NoDecrypt', true],
+      ['identity', undefined, false],
+      ['scp', 'DenyForeignKeys', true],
+    ]);
+    expect(l.why).toContain(
+      `; without the deny, \`DeployProd/DeployStack\` (ArtifactStore) fails: no identity policy of \`${ROLE}\` allows kms:Decrypt on it; if the SCPs of \`${KMS_SCP}\` apply`,
+    );
+    expect(l.fix).toMatch(/^narrow the deny in identity policy .*, and .*; if the SCPs of /);
+    expect(l.missing).toEqual([KMS_SCP]);
+  });
+
   it('names nothing of them when they do not deny it', () => {
     const l = link(
       analyze((dir) => {
