@@ -559,6 +559,16 @@ function compileStatement(
   }
 
   if (!check.ok || effect === undefined) return undefined;
+  if (ctx.policyType === 'rcp' && effect === 'Allow' && !fullAccess(raw)) {
+    // "The effect of Allow is only supported for the RCPFullAWSAccess policy"
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html):
+    // RCPFullAWSAccess is always in force and RCP allows are not read (only their denies are)
+    report.warn(
+      'policy.rcp.allow',
+      pointer + '/Effect',
+      `statement ${index}: \`Allow\` in an RCP: AWS Organizations accepts it only in RCPFullAWSAccess, so this statement grants and limits nothing`,
+    );
+  }
   if (ctx.keyPolicy && resource === undefined && notResource === undefined) {
     report.warn(
       'policy.key.resource-missing',
@@ -806,6 +816,20 @@ function compileResources(
     return undefined;
   }
   return { any, patterns };
+}
+
+/** The statement of RCPFullAWSAccess: Allow `*` to `*` on `*`, no condition. */
+function fullAccess(raw: Record<string, unknown>): boolean {
+  const star = (v: unknown): boolean =>
+    v === '*' || (Array.isArray(v) && v.length === 1 && v[0] === '*');
+  return (
+    star(raw['Principal']) &&
+    star(raw['Action']) &&
+    star(raw['Resource']) &&
+    raw['Condition'] === undefined &&
+    raw['NotAction'] === undefined &&
+    raw['NotResource'] === undefined
+  );
 }
 
 /** True when an ARN pattern's service segment (the third) holds `*` or `?`. */

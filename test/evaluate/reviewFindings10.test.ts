@@ -338,3 +338,38 @@ describe('a wildcard in the service segment of a Resource ARN', () => {
     ).toEqual(['/Statement/0/Resource/1', '/Statement/0/Resource/2']);
   });
 });
+
+describe('an RCP Allow other than RCPFullAWSAccess', () => {
+  // "The effect of Allow is only supported for the RCPFullAWSAccess policy"
+  // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html)
+  const rcp = (...st: Stmt[]) =>
+    parsePolicy(doc(...st), { name: 'r', policyType: 'rcp' }).problems.filter(
+      (p) => p.id === 'policy.rcp.allow',
+    );
+  it('is warned about; RCPFullAWSAccess itself and Deny statements are not', () => {
+    expect(rcp({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' })).toEqual([]);
+    expect(rcp({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' })).toEqual([]);
+    expect(
+      rcp(
+        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' },
+      ).map((p) => p.pointer),
+    ).toEqual(['/Statement/1/Effect']);
+  });
+
+  it('grants nothing and limits nothing: the request is decided as without it', () => {
+    const base: EvaluationRequest = {
+      principal: USER,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::bkt/k',
+      identityPolicies: [doc(allowAll('s3:GetObject'))],
+    };
+    const narrow = doc({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'sqs:SendMessage',
+      Resource: '*',
+    });
+    expect(evaluate({ ...base, rcps: [[narrow]] }).decision).toBe('Allowed');
+  });
+});
