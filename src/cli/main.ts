@@ -35,7 +35,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         'and statement decide it, and how to fix it, before anything is deployed.',
     )
     .version(readVersion())
-    .showHelpAfterError()
+    // a usage error is one line, and one more naming the --help that explains it (set on each
+    // command below): the whole help after it buried the error
+    .showHelpAfterError(usageHint(undefined))
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       // commander's messages quote the arguments as given (`unknown option '--x<LF>::error::'`):
@@ -49,12 +51,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDiff(program, io, setExit);
   registerSimulate(program, io, setExit);
   registerCrawl(program, io, setExit);
+  for (const command of program.commands) command.showHelpAfterError(usageHint(command.name()));
   return program;
+}
+
+/** The line after a usage error: where its command's usage is explained. */
+function usageHint(command: string | undefined): string {
+  return `run 'permchain ${command === undefined ? '' : `${command} `}--help' for usage`;
 }
 
 /**
  * A commander error message (`error: ...\n`) made one safe line: a newline inside it comes from
- * an argument and is escaped, except the one before commander's own `(Did you mean ...?)`.
+ * an argument and is escaped, except the one before commander's own `(Did you mean ...?)`, which
+ * becomes a space (the suggestion ends the error's line).
  */
 export function sanitizeCommanderError(s: string): string {
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
@@ -62,7 +71,7 @@ export function sanitizeCommanderError(s: string): string {
     body
       .split(/\n(?=\(Did you mean )/)
       .map(sanitizeForTerminal)
-      .join('\n') + '\n'
+      .join(' ') + '\n'
   );
 }
 

@@ -661,9 +661,9 @@ describe('input values cannot forge lines on stderr', () => {
     const extra = await cli(root, 'diff', demo, demo, 'x\n::error::y');
     expect(extra.code).toBe(2);
     expect(extra.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
-    // commander's suggestion keeps its own line
+    // commander's suggestion ends the error's line
     const typo = await cli(root, 'analyze', demo, '--strickt');
-    expect(typo.err).toContain("error: unknown option '--strickt'\n(Did you mean --strict?)\n");
+    expect(typo.err).toContain("error: unknown option '--strickt' (Did you mean --strict?)\n");
   });
 
   it('simulate prints request values with control characters escaped', async () => {
