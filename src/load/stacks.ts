@@ -18,14 +18,14 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { CST, isAlias, isMap, isScalar, isSeq, LineCounter } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
 import { readTextFile } from './jsonFile.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
 import { isPlaceholder, placeholderOf, unsettledText } from '../model/placeholders.js';
 import type { AccountModel, BucketModel, Model, UnresolvedValueModel } from '../model/types.js';
 import { packageManagedPolicies, type ManagedPolicySource } from './managedPolicies.js';
-import { parseTemplateText } from './templateParse.js';
+import { parseBounded, parseTemplateText } from './templateParse.js';
 import { ModelBuilder, templateExtras, type TemplateBuildResult } from './templateResources.js';
 import {
   TemplateStack,
@@ -493,15 +493,20 @@ export function loadStacksFile(
 /**
  * A stacks file: YAML or JSON whose top level has a `stacks` list. Only the top level is looked
  * at, without expanding aliases, so a hostile file is recognised cheaply and reported by
- * `loadStacksFile`.
+ * `loadStacksFile`. It is parsed with the nesting bounded as a template is (parseBounded): the
+ * library's parser overflows the stack on deep nesting, and a file nested too deep is a stacks
+ * file when its top level has a `stacks` key (its value cannot be read: loadStacksFile says so,
+ * with the line).
  */
 export function isStacksFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     const read = readTextFile(path);
     if (!read.ok) return false;
-    // uniqueKeys off: the library's check is quadratic in the keys of a map (templateParse.ts)
-    const doc = parseDocument(read.text, { prettyErrors: false, uniqueKeys: false });
+    // uniqueKeys off in parseBounded: the library's check is quadratic in the keys of a map
+    const parsed = parseBounded(read.text, new LineCounter());
+    if ('tooDeep' in parsed) return hasStacksKey(parsed.top);
+    const doc = parsed.doc;
     if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
     for (const pair of doc.contents.items) {
       if (!isScalar(pair.key) || pair.key.value !== 'stacks') continue;
@@ -512,4 +517,12 @@ export function isStacksFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a top-level syntax node is a map with a `stacks` key (a block or flow map). */
+function hasStacksKey(top: CST.Token | undefined): boolean {
+  if (top?.type !== 'block-map' && (top?.type !== 'flow-collection' || top.start.source !== '{')) {
+    return false;
+  }
+  return top.items.some((item) => CST.resolveAsScalar(item.key)?.value === 'stacks');
 }

@@ -313,19 +313,26 @@ function unanchored(alias: Alias, pointer: string): Unreadable {
  * The document of `text`, parsed with the nesting bounded: the library's parser recurses once per
  * level when a deep block closes, so 3,000 levels overflowed the stack ("Maximum call stack size
  * exceeded", no line). Its stack of open nodes is watched after each token; past `MAX_DEPTH`
- * levels (plus the document and a scalar) the offset where it went too deep is returned instead.
+ * levels (plus the document and a scalar) the offset where it went too deep is returned instead,
+ * with the top-level node as far as it was read (`top`, a syntax token: its entries before the
+ * deep one are whole, the deep one has its key), so a caller may still tell what the file is.
  */
-function parseBounded(
+export function parseBounded(
   text: string,
   lineCounter: LineCounter,
-): { readonly doc: Document.Parsed } | { readonly tooDeep: number } {
+):
+  | { readonly doc: Document.Parsed }
+  | { readonly tooDeep: number; readonly top: CST.Token | undefined } {
   // as parseDocument does it (yaml/dist/public-api.js), token by token
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
-    if (parser.stack.length > MAX_DEPTH + 2) return { tooDeep: parser.offset };
+    if (parser.stack.length > MAX_DEPTH + 2) {
+      // [0] is the document, [1] the node at its top
+      return { tooDeep: parser.offset, top: parser.stack[1] };
+    }
   }
   for (const token of parser.end()) tokens.push(token);
   const composer = new Composer({
