@@ -10,7 +10,8 @@ import type { CompiledPolicy, PolicyType } from '../policy/types.js';
 export interface SnapshotPolicyOptions {
   /** the name reasons use: a role ARN, a bucket ARN, `p-123 (Name)`... */
   readonly name: string;
-  readonly policyType: PolicyType | 'trust';
+  /** `key`: a KMS key policy, a resource policy where a statement without Resource has no effect */
+  readonly policyType: PolicyType | 'trust' | 'key';
   readonly file: string;
   /** JSON pointer of the document (or of the string that holds it) inside `file` */
   readonly pointer: string;
@@ -22,7 +23,12 @@ export function compileSnapshotPolicy(
   options: SnapshotPolicyOptions,
   problems: Problem[],
 ): CompiledPolicy | undefined {
-  const result = parsePolicy(input, options);
+  const result = parsePolicy(
+    input,
+    options.policyType === 'key'
+      ? { ...options, policyType: 'resource', keyPolicy: true }
+      : { ...options, policyType: options.policyType },
+  );
   for (const p of result.problems)
     problems.push(p.file === undefined ? { ...p, file: options.file } : p);
   return result.policy;

@@ -1078,7 +1078,7 @@ function loadKmsKey(
   } else {
     policy = compileSnapshotPolicy(
       doc['Policy'],
-      { name: arn, policyType: 'resource', file, pointer: '/Policy' },
+      { name: arn, policyType: 'key', file, pointer: '/Policy' },
       ctx.problems,
     );
   }

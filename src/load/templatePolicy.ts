@@ -59,7 +59,8 @@ export function unresolvedParts(value: unknown, depth = 0): { inner: string; u: 
 
 export interface TemplatePolicyOptions {
   readonly name: string;
-  readonly policyType: PolicyType | 'trust';
+  /** `key`: a KMS key policy, a resource policy where a statement without Resource has no effect */
+  readonly policyType: PolicyType | 'trust' | 'key';
   /** the template pointer of the raw document */
   readonly pointer: string;
   /** compile without reporting (the same document compiled again for another principal) */
@@ -95,7 +96,8 @@ export function compileTemplatePolicy(
   };
   const result = parsePolicy(resolved, {
     name: options.name,
-    policyType: options.policyType,
+    policyType: options.policyType === 'key' ? 'resource' : options.policyType,
+    keyPolicy: options.policyType === 'key',
     file: stack.file,
     pointer: base,
     lineOf: (p) => stack.position(toTemplate(p))?.line,

@@ -520,7 +520,7 @@ export class ModelBuilder {
     r: ResourceEntry,
     key: string,
     name: string,
-    policyType: 'identity' | 'resource' | 'trust',
+    policyType: 'identity' | 'resource' | 'trust' | 'key',
   ): CompiledPolicy | undefined {
     const pointer = joinPointer(r.pointer, 'Properties', key);
     const v = this.prop(s, r, key);
@@ -1098,7 +1098,7 @@ export class ModelBuilder {
         { name: arn, policyType: 'resource', pointer: r.pointer },
       );
     } else {
-      policy = this.policy(s, r, 'KeyPolicy', arn, 'resource');
+      policy = this.policy(s, r, 'KeyPolicy', arn, 'key');
     }
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
     // a key is enabled unless `Enabled` is false, and only an enabled key can be used in
