@@ -33,6 +33,7 @@ import type { CliIo } from './io.js';
 import { outputPathProblem, runInputs } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
+import { UNUSED_OPTION } from './loadInput.js';
 
 interface BaselineCliOptions extends InputCliOptions {
   output: string;
@@ -131,7 +132,8 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const problems = [...loaded.problems, ...report.problems].filter((p) => p.severity === 'error');
   const out = resolve(io.cwd, opts.output);
   let kept: readonly BaselineEntry[] = [];
-  const warnings: Problem[] = [];
+  // an input option nothing uses is said, as analyze says it (the baseline is written anyway)
+  const warnings: Problem[] = loaded.problems.filter((p) => p.id === UNUSED_OPTION);
   // an existing file is read for its entries (anything else was refused above)
   if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);

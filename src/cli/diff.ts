@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
+import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
   diffGate,
   diffReports,
@@ -23,6 +23,7 @@ import {
 } from '../report/diff.js';
 import { stableJson } from '../report/stableJson.js';
 import type { CliIo } from './io.js';
+import { UNUSED_OPTION } from './loadInput.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import type { Report } from '../report/types.js';
 import {
@@ -112,13 +113,14 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const warnings: Problem[] = [];
     const noPipelines: DiffSide[] = [];
     const reports: Report[] = [];
+    // the template options neither side uses (one side a template uses them all)
+    const unused = { before: new Map<string, Problem>(), after: new Map<string, Problem>() };
     for (const [sideName, arg] of [
       ['before', beforeArg],
       ['after', afterArg],
     ] as const) {
       // both versions of a template are one stack: one name, so generated names match
-      const stackName = opts.stackName ?? defaultStackName(resolve(io.cwd, afterArg));
-      const side = sideInput(io.cwd, arg, { ...opts, stackName });
+      const side = sideInput(io.cwd, arg, opts, defaultStackName(resolve(io.cwd, afterArg)));
       const loaded =
         'usage' in side ? side : loadAnalysisInput(io.cwd, side.input, side.options, pipelines);
       if ('usage' in loaded) {
@@ -128,8 +130,10 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
       // each problem says which side it is in: both sides name their files alike
-      for (const p of [...loaded.problems, ...report.problems])
-        problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
+      for (const p of [...loaded.problems, ...report.problems]) {
+        if (p.id === UNUSED_OPTION) unused[sideName].set(p.message, p);
+        else problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
+      }
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) {
@@ -138,6 +142,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       }
       reports.push(report);
     }
+    warnings.push(
+      ...sortProblems([...unused.after.values()].filter((p) => unused.before.has(p.message))),
+    );
     const [a, b] = reports as [Report, Report];
     const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
     // the errors sorted, then the warnings of BEFORE and AFTER
@@ -175,12 +182,14 @@ interface DiffCliOptions extends Partial<InputCliOptions> {
  * What one side of the diff loads. Without --snapshot: a snapshot folder, a CDK assembly or a
  * stacks file is the input itself. With --snapshot, the side is laid over that snapshot, so it
  * must not be a snapshot folder itself. Any other file is one template (with --account,
- * --region, --stack-name and --parameter), laid over the snapshot when there is one.
+ * --region, --stack-name and --parameter), laid over the snapshot when there is one; its stack
+ * is named `stackName` unless --stack-name says otherwise.
  */
 function sideInput(
   cwd: string,
   arg: string,
   opts: DiffCliOptions,
+  stackName: string,
 ): { input: string | undefined; options: Partial<InputCliOptions> } | { usage: string } {
   const base = opts.snapshot;
   const options: Partial<InputCliOptions> = {
@@ -194,7 +203,10 @@ function sideInput(
   const stat = statSync(path, { throwIfNoEntry: false });
   // a path that does not exist is left to the loader, which reports it as an input problem
   if (stat?.isFile() && !isStacksFile(path))
-    return { input: base, options: { ...options, template: arg } };
+    return {
+      input: base,
+      options: { ...options, template: arg, stackName: opts.stackName ?? stackName },
+    };
   if (base === undefined) return { input: arg, options };
   if (stat?.isDirectory() && !isCdkAssembly(path))
     return {

@@ -39,6 +39,8 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   const problems: Problem[] = [];
   let model: Model | undefined;
   let snapshotRoot: string | undefined;
+  /** a CDK assembly is read (its environment-agnostic stacks take --account and --region) */
+  let cdk = false;
 
   if (opts.input !== undefined) {
     const path = resolve(cwd, opts.input);
@@ -52,6 +54,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
       problems.push(inputProblem(opts.input, 'no such file or folder', 'input.missing'));
     } else if (statSync(path).isDirectory()) {
       if (isCdkAssembly(path)) {
+        cdk = true;
         model = loadCdkAssembly(path, {
           ...(opts.account ? { account: opts.account } : {}),
           ...(opts.region ? { region: opts.region } : {}),
@@ -80,6 +83,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   const deployed = model && snapshotRoot !== undefined ? { deployed: deployedNames(model) } : {};
   if (opts.stacks !== undefined) {
     const path = resolve(cwd, opts.stacks);
+    if (isCdkAssembly(path)) cdk = true;
     overlays.push(
       isCdkAssembly(path)
         ? loadCdkAssembly(path, {
@@ -111,6 +115,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
       );
     }
   }
+  problems.push(...unusedTemplateOptions(opts, cdk));
   for (const overlay of overlays) model = model ? mergeModels(model, overlay) : overlay;
   if (!model) {
     if (problems.length === 0)
@@ -124,6 +129,45 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
     model = { root: resolve(cwd), accounts: new Map(), organization: undefined, problems: [] };
   }
   return { model, problems, ...(snapshotRoot !== undefined ? { snapshotRoot } : {}) };
+}
+
+export const UNUSED_OPTION = 'cli.option.unused';
+
+/**
+ * A warning for each option that only applies to templates given without an input that uses it,
+ * never a silent choice: --stack-name and --parameter apply to --template alone (a stacks file
+ * gives its own; diff passes a side that is a template as --template), --account and --region
+ * to --template and to the environment-agnostic stacks of a CDK assembly (`cdk` says one is
+ * read). A parameter is named by its key, never its value (it may be a secret).
+ */
+export function unusedTemplateOptions(opts: InputOptions, cdk: boolean): Problem[] {
+  if (opts.template !== undefined) return [];
+  const out: Problem[] = [];
+  const unused = (option: string, why: string): void => {
+    out.push({
+      pointer: '',
+      message: `${option} is not used: ${why}`,
+      id: UNUSED_OPTION,
+      severity: 'warning',
+    });
+  };
+  if (!cdk) {
+    const why =
+      'it applies to a template and to the environment-agnostic stacks of a CDK assembly, ' +
+      'and the input has neither';
+    if (opts.account !== undefined) unused(`\`--account ${opts.account}\``, why);
+    if (opts.region !== undefined) unused(`\`--region ${opts.region}\``, why);
+  }
+  const noTemplate = 'it applies to a template only, and none is given';
+  if (opts.stackName !== undefined) unused(`\`--stack-name ${opts.stackName}\``, noTemplate);
+  const keys = Object.keys(opts.parameters ?? {}).sort();
+  if (keys.length > 0) {
+    unused(
+      `\`--parameter\` (${keys.map((k) => `\`${k}\``).join(', ')})`,
+      `${noTemplate} (a stacks file gives its stacks' parameters itself)`,
+    );
+  }
+  return out;
 }
 
 /**
