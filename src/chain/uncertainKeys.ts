@@ -83,7 +83,7 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
 /** lower-cased prefix, the prefix as AWS documents it, what it is */
 const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
   ['kms:encryptioncontext:', 'kms:EncryptionContext:', 'the encryption context of the call'],
-  ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags, which the input does not hold"],
+  ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags"],
 ];
 const MULTI = new Set(['aws:principalorgpaths', 'aws:resourceorgpaths', 'kms:resourcealiases']);
 const TIME = new Set(['aws:currenttime', 'aws:tokenissuetime']);

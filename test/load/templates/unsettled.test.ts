@@ -149,7 +149,9 @@ describe('a tag value the template does not settle, on a role passed as a resour
     expect(byRole['web-task']!.decision).toBe('ExplicitlyDenied');
     // web-execution's tag is an SSM value: the answer depends on it
     expect(byRole['web-execution']!.decision).toBe('Unknown');
-    expect(byRole['web-execution']!.why).toContain('`aws:resourcetag/team`');
+    expect(byRole['web-execution']!.why).toBe(
+      "the answer depends on `aws:ResourceTag/team`, the resource's tags, which the input does not settle",
+    );
     // settled, it is decided either way
     const settled = (team: string): string => {
       const m = loadSingleTemplate(TAGGED, { ...ENV, parameters: { Team: team } }).model;
