@@ -146,17 +146,11 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // Credentials of one partition are not valid in another
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html):
   // no policy can allow such a request, and accounts of two partitions are never the same one
-  const principalPartition = request.principal.startsWith('arn:') ? principal.partition : undefined;
-  const resourcePartition = arnPartition(request.resource);
-  if (
-    principalPartition !== undefined &&
-    resourcePartition !== undefined &&
-    principalPartition !== resourcePartition
-  ) {
+  if (request.principal.startsWith('arn:') && !inPartition(request.resource, principal.partition)) {
     problems.push(
       problem(
         '/resource',
-        `principal \`${bounded(request.principal)}\` is in partition \`${principalPartition}\` and resource \`${bounded(request.resource)}\` in \`${resourcePartition}\`: credentials of one partition are not valid in another`,
+        `principal \`${bounded(request.principal)}\` is in partition \`${principal.partition}\` and resource \`${bounded(request.resource)}\` in \`${arnPartition(request.resource)!}\`: credentials of one partition are not valid in another`,
         'request.partition.mismatch',
       ),
     );
@@ -1239,6 +1233,18 @@ function resolveResourceAccount(r: EvaluationRequest, p: RequestPrincipal): stri
 /** A role ARN, with any account id the principal parser accepts (isAccount: CDK's short ones). */
 function isRoleArn(resource: string): boolean {
   return /^arn:[^:]+:iam::\d{1,12}:role\//.test(resource);
+}
+
+/**
+ * Whether `resource` is not an ARN, or an ARN of `partition` (no string is made: it runs on
+ * every request).
+ */
+function inPartition(resource: string, partition: string): boolean {
+  if (!resource.startsWith('arn:')) return true;
+  const end = resource.indexOf(':', 4);
+  // no partition field (`arn::...`): not an ARN this check can read
+  if (end <= 4) return true;
+  return end - 4 === partition.length && resource.startsWith(partition, 4);
 }
 
 /** The partition of an ARN (`aws`, `aws-cn`, ...), or undefined for anything else. */
