@@ -23,6 +23,7 @@ import type {
   CompiledStatement,
   ResourcePattern,
   Template,
+  UnknownStatement,
 } from '../policy/types.js';
 import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
 import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
@@ -953,6 +954,9 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       if (cross) g.ownerSideOnly = new Set([unknownPolicy.place]);
     }
   }
+  // an Allow statement a template does not settle can only add allows (noteSkipped names it)
+  for (const p of [...ps.byLabel.values(), ...rs.byLabel.values()])
+    for (const u of p.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(unknownAllowText(p, u));
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -1067,6 +1071,16 @@ function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | un
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
   for (const ptr of p.skipped)
     missing.add(`${p.source?.file ?? p.name}#${ptr} (invalid statement)`);
+  for (const u of p.unknownAllows ?? []) missing.add(unknownAllowText(p, u));
+}
+
+/**
+ * An Allow statement a template does not settle, as a missing input: it can only add allows
+ * (CompiledPolicy.unknownAllows), so gather also counts it in `allowOnly`.
+ */
+function unknownAllowText(p: CompiledPolicy, u: UnknownStatement): string {
+  const line = u.line !== undefined ? `line ${u.line}: ` : '';
+  return `${p.source?.file ?? p.name}#${u.pointer} (${line}an Allow statement the input does not settle: ${u.reason})`;
 }
 
 function principalSide(model: Model, arn: string): Side {

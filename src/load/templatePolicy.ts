@@ -5,11 +5,15 @@
  * A document with an unresolved element is never compiled into something that could allow or
  * deny on its own: the element is reported (`template.value.unresolved`) and the document is
  * returned as `undefined`, which the model reads as "unknown" (the principal's policies are
- * `missing`, a resource policy is unknown).
+ * `missing`, a resource policy is unknown). One exception: an Allow statement (its `Effect`
+ * written as `Allow`) with unresolved parts can only add permissions, whatever they resolve to
+ * (an explicit deny wins and allows only add), so it is left out and noted on the policy
+ * (`unknownAllows`): a request the other statements allow stays allowed, one they do not is
+ * unknown naming the statement.
  */
 import { joinPointer, type Problem } from '../problems.js';
 import { parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy, PolicyType } from '../policy/types.js';
+import type { CompiledPolicy, PolicyType, UnknownStatement } from '../policy/types.js';
 import { isUnresolved, Unresolved, type Origins } from './intrinsics.js';
 import type { TemplateStack } from './templateStack.js';
 
@@ -68,8 +72,59 @@ export interface TemplatePolicyOptions {
 }
 
 /**
+ * The statements of a document that are Allows with unresolved parts, by their pointer inside
+ * the document (`/Statement/2`, `/Statement` for a single statement), with those parts; undefined
+ * when an unresolved part may deny or decide the document's shape: the document itself, its
+ * `Statement` list or `Version`, a statement as a whole, its `Effect`, or any part of a Deny
+ * statement.
+ */
+function unknownAllowStatements(
+  resolved: unknown,
+  parts: readonly { inner: string; u: Unresolved }[],
+): Map<string, Unresolved[]> | undefined {
+  const out = new Map<string, Unresolved[]>();
+  if (parts.length === 0) return out;
+  if (!isContainer(resolved) || Array.isArray(resolved)) return undefined;
+  const list = resolved['Statement'];
+  for (const { inner, u } of parts) {
+    let at: string;
+    let statement: unknown;
+    if (Array.isArray(list)) {
+      const m = /^\/Statement\/(\d+)\/./.exec(inner);
+      if (!m) return undefined;
+      at = `/Statement/${m[1]}`;
+      statement = list[Number(m[1])];
+    } else {
+      if (!inner.startsWith('/Statement/')) return undefined;
+      at = '/Statement';
+      statement = list;
+    }
+    // `Effect` written as `Allow` (IAM reads it case-sensitively): anything else may deny
+    if (!isContainer(statement) || Array.isArray(statement)) return undefined;
+    if ((statement as Record<string, unknown>)['Effect'] !== 'Allow') return undefined;
+    const seen = out.get(at);
+    if (seen) seen.push(u);
+    else out.set(at, [u]);
+  }
+  return out;
+}
+
+/** The document with each statement of `at` replaced by an empty one (compiled as skipped). */
+function withoutStatements(resolved: unknown, at: ReadonlySet<string>): unknown {
+  const doc = resolved as Record<string, unknown>;
+  const list = doc['Statement'];
+  return {
+    ...doc,
+    Statement: Array.isArray(list)
+      ? list.map((st: unknown, i) => (at.has(`/Statement/${i}`) ? {} : st))
+      : {},
+  };
+}
+
+/**
  * Compile a resolved document. Returns undefined (unknown) when the document or any element of
- * it could not be resolved; problems go to the stack.
+ * it could not be resolved, except the Allow statements (see unknownAllowStatements), which are
+ * left out and noted in `unknownAllows`; problems go to the stack.
  */
 export function compileTemplatePolicy(
   stack: TemplateStack,
@@ -77,7 +132,8 @@ export function compileTemplatePolicy(
   options: TemplatePolicyOptions,
 ): CompiledPolicy | undefined {
   const parts = unresolvedParts(resolved);
-  if (parts.length > 0) {
+  const allows = unknownAllowStatements(resolved, parts);
+  if (allows === undefined) {
     if (options.quiet === true) return undefined;
     for (const { u } of parts) {
       stack.problem(
@@ -94,18 +150,51 @@ export function compileTemplatePolicy(
     const inner = p === base ? '' : p.startsWith(base + '/') ? p.slice(base.length) : p;
     return originPointer(resolved, base, inner, stack.origins);
   };
-  const result = parsePolicy(resolved, {
-    name: options.name,
-    policyType: options.policyType === 'key' ? 'resource' : options.policyType,
-    keyPolicy: options.policyType === 'key',
-    file: stack.file,
-    pointer: base,
-    lineOf: (p) => stack.position(toTemplate(p))?.line,
-  });
-  if (options.quiet === true) return result.policy;
+  const unknownAllows: UnknownStatement[] = [];
+  for (const [at, us] of allows) {
+    const index = at === '/Statement' ? 1 : Number(at.slice('/Statement/'.length)) + 1;
+    const pointer = toTemplate(base + at);
+    const line = stack.position(pointer)?.line;
+    const reason = [...new Set(us.map((u) => u.reason))].join('; ');
+    unknownAllows.push({ index, pointer, ...(line !== undefined ? { line } : {}), reason });
+    if (options.quiet === true) continue;
+    for (const u of us) {
+      stack.problem(
+        'warning',
+        'template.value.unresolved',
+        u.pointer,
+        `policy \`${options.name}\`: ${u.reason}: statement ${index}, an Allow, is left out: what it allows is unknown`,
+      );
+    }
+  }
+  // each such statement is compiled as an empty one (reported and skipped by parsePolicy),
+  // which keeps the others' positions, pointers and lines; its problems and skip are dropped
+  const left = new Set([...allows.keys()].map((at) => base + at));
+  const within = (p: string): boolean => [...left].some((at) => p === at || p.startsWith(at + '/'));
+  const result = parsePolicy(
+    allows.size > 0 ? withoutStatements(resolved, new Set(allows.keys())) : resolved,
+    {
+      name: options.name,
+      policyType: options.policyType === 'key' ? 'resource' : options.policyType,
+      keyPolicy: options.policyType === 'key',
+      file: stack.file,
+      pointer: base,
+      lineOf: (p) => stack.position(toTemplate(p))?.line,
+    },
+  );
+  const policy: CompiledPolicy | undefined =
+    result.policy && unknownAllows.length > 0
+      ? {
+          ...result.policy,
+          skipped: result.policy.skipped.filter((p) => !left.has(p)),
+          unknownAllows,
+        }
+      : result.policy;
+  if (options.quiet === true) return policy;
   for (const p of result.problems) {
+    if (within(p.pointer)) continue;
     const fixed: Problem = { ...p, file: stack.file, pointer: toTemplate(p.pointer) };
     stack.problems.push(fixed);
   }
-  return result.policy;
+  return policy;
 }

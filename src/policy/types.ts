@@ -37,7 +37,28 @@ export interface CompiledPolicy {
    * misspelt `Statment`): what they would have allowed or denied is unknown
    */
   readonly skipped: readonly string[];
+  /**
+   * Allow statements of a template document that the template does not settle (a `Principal`
+   * that is a custom resource's `Fn::GetAtt`, a `Resource` from an SSM parameter): they are left
+   * out of `statements`, and noted here. An Allow can only add permissions (an explicit deny
+   * wins, allows only add), so a request the other statements allow is allowed whatever they
+   * say, and one they do not allow is unknown naming them. A document with an unsettled Deny
+   * statement, `Effect`, `Statement` list or `Version` is not compiled at all (it is unknown).
+   */
+  readonly unknownAllows?: readonly UnknownStatement[];
   readonly source?: PolicySource;
+}
+
+/** A statement a template does not settle (CompiledPolicy.unknownAllows). */
+export interface UnknownStatement {
+  /** 1-based position in the document's Statement array (1 when Statement is a single object) */
+  readonly index: number;
+  /** the statement's JSON pointer in the template (`source.file`) */
+  readonly pointer: string;
+  /** 1-based line of the statement in the template, when known */
+  readonly line?: number;
+  /** why it is not settled, in words (`the attribute \`Result\` of \`Custom::Format\` is not known offline`) */
+  readonly reason: string;
 }
 
 export interface CompiledStatement {

@@ -304,6 +304,13 @@ describe.skipIf(!present)('corpus: davidkelley-cross-account-codepipeline', () =
         'template.yml',
         '/Resources/ArtifactACLModifierFunctionExecutionRole',
       ],
+      // the bucket policy is read without its Allow of the Custom::Format principals: it has no
+      // Version (2008-10-17 rules)
+      [
+        'policy.version.missing',
+        'template.yml',
+        '/Resources/ArtifactsPolicy/Properties/PolicyDocument',
+      ],
       [
         'template.value.unresolved',
         'template.yml',

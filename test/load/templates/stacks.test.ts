@@ -119,12 +119,20 @@ describe('loadStacksFile', () => {
     expect(build.generated).toBeUndefined();
   });
 
-  it("makes a policy with an unresolved element unknown, so the principal's policies are missing", () => {
+  it('reads a policy without its Allow statement that has an unresolved element, which it names (an Allow can only add)', () => {
     const build = role(model, 'arn:aws:iam::111111111111:role/tools-build');
     const unknown = build.inlinePolicies.find((p) => p.name === 'unknown-resource')!;
-    expect(unknown.policy).toBeUndefined();
+    expect(unknown.policy!.statements).toEqual([]);
+    expect(unknown.policy!.unknownAllows).toEqual([
+      {
+        index: 1,
+        pointer: '/Resources/UnknownPolicy/Properties/PolicyDocument/Statement/0',
+        line: 115,
+        reason: 'the attribute `NoSuchAttribute` of `AWS::S3::Bucket` is not known offline',
+      },
+    ]);
     const pp = rolePolicies(model, build);
-    expect(pp.missing).toEqual([`${TOOLS}#/Resources/UnknownPolicy`]);
+    expect(pp.missing).toEqual([]);
   });
 
   it('leaves an AWS-managed policy unknown when no source has it', () => {
@@ -369,8 +377,15 @@ describe('loadSingleTemplate', () => {
         '/Resources/DeployRole/Properties/Policies/0/PolicyDocument/Statement/0/Resource/Ref',
       ],
     ]);
+    // the trust policy's one statement is an Allow whose principal is not known: left out
     const r = role(model, 'arn:aws:iam::222222222222:role/deploy');
-    expect(r.trustPolicy).toBeUndefined();
+    expect(r.trustPolicy!.statements).toEqual([]);
+    expect(r.trustPolicy!.unknownAllows!.map((u) => [u.pointer, u.reason])).toEqual([
+      [
+        '/Resources/DeployRole/Properties/AssumeRolePolicyDocument/Statement/0',
+        'parameter `ToolsAccount` has no value',
+      ],
+    ]);
   });
 
   it('accepts made-up accounts and regions with warnings', () => {
