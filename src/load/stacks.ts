@@ -143,10 +143,13 @@ export function loadStacks(
         : { file: spec.file, pointer: '' };
     let account = spec.account;
     const unresolved = [...(spec.unresolved ?? [])];
-    if (!/^[0-9]+$/.test(account) && !isPlaceholder(account)) {
+    if ((!/^[0-9]+$/.test(account) || account.length > 12) && !isPlaceholder(account)) {
       // no account id: ARNs built from the text would match no policy, and every link would
       // be denied; it stands for an account the input does not give (a placeholder), so the
-      // links that depend on it are Unknown naming this place
+      // links that depend on it are Unknown naming this place. More than 12 digits is no
+      // account id either ("a 12-digit number", and the ARNs built from it are no ARNs:
+      // https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html);
+      // fewer is accepted with a warning below, as CDK test assemblies use short made-up ids
       account = environmentPlaceholder(`account|${spec.account}`);
       unresolved.push({
         placeholder: account,
