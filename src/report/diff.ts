@@ -17,8 +17,9 @@ import {
 import { formatProblem, type Problem } from '../problems.js';
 import type { ExitCode } from './gate.js';
 import type { FailOn } from './options.js';
-import { sanitizeForTerminal } from './sanitize.js';
+import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import { capitalize, compareStrings, isDeniedDecision, plural } from './summarize.js';
+import { wrapLine } from './text.js';
 import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
 
 export interface LinkChange {
@@ -291,13 +292,17 @@ export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): st
     const list = d[key] as readonly LinkChange[];
     if (list.length === 0) continue;
     lines.push(`${title} (${list.length})`);
+    // wrapped at 100 columns as analyze's text is; a line continued is indented deeper
     for (const c of list) {
-      lines.push(`  ${u(c.pipeline)}: ${u(c.link)} (${changeWord(c)})`);
-      lines.push(`    ${u(c.principal)} ${u(c.permission)} ${u(c.resource)}`);
+      // the change `(Allowed -> ImplicitlyDenied)` is kept on one line
+      const head = [...`${u(c.pipeline)}: ${u(c.link)}`.split(' '), `(${changeWord(c)})`];
+      lines.push(...wrapLine(head, 2, 6));
+      lines.push(...wrapLine(`${u(c.principal)} ${u(c.permission)} ${u(c.resource)}`, 4, 6));
     }
   }
-  for (const a of d.pipelinesAdded) lines.push(`pipeline added: ${u(a)}`);
-  for (const r of d.pipelinesRemoved) lines.push(`pipeline removed: ${u(r)}`);
+  for (const a of d.pipelinesAdded) lines.push(...wrapLine(`pipeline added: ${u(a)}`, 0, 2));
+  for (const r of d.pipelinesRemoved) lines.push(...wrapLine(`pipeline removed: ${u(r)}`, 0, 2));
+  // the summary, each problem and how the run ends stay one line each, as in analyze's text
   lines.push(
     isEmptyDiff(d)
       ? `no change (${plural(d.unchanged, 'link')} unchanged)`
@@ -306,7 +311,8 @@ export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): st
   );
   for (const p of options.problems ?? []) lines.push(formatProblem(p));
   lines.push(diffGateSentence(diffGate(d, options)));
-  return lines.join('\n') + '\n';
+  // wrapping may start a line with a word of a value: no line may read as a CI workflow command
+  return breakWorkflowCommands(lines.join('\n') + '\n');
 }
 
 /** a problem line in the markdown is cut after this many characters */

@@ -3,8 +3,11 @@
  * one line; broken ones a block naming principal, permission, resource, the deciding policy and
  * statement with its location, why, and the fix. A pipeline that fails the run is tagged FAIL
  * whatever its own verdict, and the summary ends with how the run ends (src/report/gate.ts), so
- * the report agrees with the exit code. Wrapped at 100 columns; ANSI colour only when
- * options.color is set. User values are stripped of control characters so a hostile name cannot
+ * the report agrees with the exit code. The pipelines and their links are wrapped at 100
+ * columns (a token longer than the room, an ARN or a path, stays whole on its own line); each
+ * problem, the summary and the sentence on how the run ends stay one line each, as README
+ * promises ("input errors are reported one line each": a CI log or grep finds a problem whole).
+ * ANSI colour only when options.color is set. User values are stripped of control characters so a hostile name cannot
  * move the cursor or forge lines.
  */
 import { formatProblem, sortProblems } from '../problems.js';
@@ -195,18 +198,45 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
  * the room (ARNs) stay whole on their own line.
  */
 function wrap(prefix: string, prefixWidth: number, text: string): string[] {
-  const room = Math.max(20, WIDTH - prefixWidth);
+  const cont = ' '.repeat(prefixWidth);
+  return wrapWords(text, WIDTH - prefixWidth, WIDTH - prefixWidth).map(
+    (l, i) => (i === 0 ? prefix : cont) + l,
+  );
+}
+
+/**
+ * One line of text as lines of at most WIDTH columns: the first after `indent` columns, the
+ * ones it continues on after `contIndent` (deeper, so they read as one line). A word is never
+ * broken: one longer than the room (an ARN, a path) stays whole on its own line. `text` given as
+ * a list is its words, each kept whole (a phrase of several words may be one).
+ */
+export function wrapLine(
+  text: string | readonly string[],
+  indent: number,
+  contIndent: number,
+): string[] {
+  return wrapWords(text, WIDTH - indent, WIDTH - contIndent).map(
+    (l, i) => ' '.repeat(i === 0 ? indent : contIndent) + l,
+  );
+}
+
+/**
+ * Words of `text` (split at spaces, or given: a word then may hold spaces and is kept whole)
+ * filled into lines of `first`, then `rest` columns.
+ */
+function wrapWords(text: string | readonly string[], first: number, rest: number): string[] {
   const out: string[] = [];
+  let room = Math.max(20, first);
   let line = '';
-  for (const word of text.split(' ')) {
+  for (const word of typeof text === 'string' ? text.split(' ') : text) {
     if (line === '') line = word;
     else if (line.length + 1 + word.length <= room) line += ' ' + word;
     else {
       out.push(line);
       line = word;
+      room = Math.max(20, rest);
     }
   }
   out.push(line);
-  const cont = ' '.repeat(prefixWidth);
-  return out.map((l, i) => (i === 0 ? prefix : cont) + l);
+  return out;
 }
