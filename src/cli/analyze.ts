@@ -40,6 +40,7 @@ import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
 import { outputFolderProblem, outputPathProblem, runInputs } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
+import { pointerLineReader } from './pointerLines.js';
 import {
   addInputOptions,
   loadAnalysisInput,
@@ -269,6 +270,8 @@ export function runAnalyze(
     toolVersion: version,
     root: io.cwd,
     ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
+    // SARIF places a snapshot file's finding at the line of its pointer
+    pointerLine: pointerLineReader(io.cwd, loaded.snapshotRoot),
   };
   const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>
     streamed ? renderJsonStream(streamed, report.problems) : render(f, report, o);

@@ -23,6 +23,13 @@ export interface ReportOptions {
    * as the loader names them) are located under it, then made relative to `root` (SARIF, github)
    */
   readonly snapshotRoot?: string;
+  /**
+   * SARIF: the line where the value at `pointer` starts in `file` (a location's file as the
+   * report names it), for a location with a pointer and no line (a snapshot file's); undefined
+   * when it cannot be told, and the location is then at line 1. The CLI reads the file again
+   * (src/cli/pointerLines.ts); without it every such location is at line 1
+   */
+  readonly pointerLine?: (file: string, pointer: string) => number | undefined;
   /** markdown: the size budget in characters (default and maximum: under GitHub's 65,536) */
   readonly maxChars?: number;
 }

@@ -302,16 +302,22 @@ function fingerprint(pipeline: ReportPipeline, link: ReportLink): string {
 
 /**
  * A template location becomes file + region.startLine; a snapshot location (file + JSON
- * pointer) has no line, so the pointer goes in a logicalLocation and in the location's
- * properties, and the artifact is the whole file.
+ * pointer) has no line of its own: its line is where the pointer's value starts in the file
+ * (options.pointerLine), and the pointer goes in a logicalLocation and in the location's
+ * properties.
  */
 function sarifLocation(loc: Location, options: ReportOptions): Json {
   const path = toRepoPath(loc.file, options.root, options.snapshotRoot);
   const physical: Json = { artifactLocation: { uri: fileUri(path) } };
   // GitHub shows a result only at a line (the multitool's GH1003 and SARIF2017 ask for
-  // region.startLine); a pointer without a line is shown at line 1 of its file, and the pointer
-  // itself travels in logicalLocations and properties
-  const region: Json = { startLine: loc.line !== undefined && loc.line >= 1 ? loc.line : 1 };
+  // region.startLine); a pointer whose line cannot be told is shown at line 1 of its file, and
+  // the pointer itself travels in logicalLocations and properties
+  let line = loc.line !== undefined && loc.line >= 1 ? loc.line : undefined;
+  if (line === undefined && loc.pointer !== undefined && loc.pointer !== '') {
+    const found = options.pointerLine?.(loc.file, loc.pointer);
+    if (found !== undefined && Number.isSafeInteger(found) && found >= 1) line = found;
+  }
+  const region: Json = { startLine: line ?? 1 };
   if (loc.line !== undefined && loc.column !== undefined && loc.column >= 1) {
     region['startColumn'] = loc.column;
   }
