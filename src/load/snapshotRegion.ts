@@ -750,8 +750,13 @@ function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
   const opened = openObject(ctx, file);
   if (!opened) return undefined;
   const { r, doc } = opened;
+  // `projects` that is not a list (an input error at `/projects`): which projects the file
+  // holds is not known, as without the file (undefined), never "none"
+  const mark = r.mark();
+  const listed = r.objectList(doc, 'projects', '');
+  if (r.errorsSince(mark).includes('/projects')) return undefined;
   const projects = new Map<string, CodeBuildProjectModel>();
-  for (const { value, pointer } of r.objectList(doc, 'projects', '')) {
+  for (const { value, pointer } of listed) {
     const project = readProject(ctx, r, value, pointer);
     if (project)
       addUnique(ctx, projects, project.name, project, `codebuild project \`${project.name}\``);
@@ -1224,12 +1229,18 @@ function loadEvents(
   const opened = openObject(ctx, file);
   if (!opened) return undefined;
   const { r, doc } = opened;
+  // `Rules` that is not a list (an input error at `/Rules`) lists no rule, yet the region may
+  // have some, and one may start a pipeline on a schedule or on its source's changes: the rules
+  // are unknown, as without the file (undefined), never "none"
+  const mark = r.mark();
+  const listed = r.objectList(doc, 'Rules', '');
+  if (r.errorsSince(mark).includes('/Rules')) return undefined;
   const targets = r.optObject(doc, 'Targets', '');
   const rules = new Map<string, EventRuleModel>();
   // the rules listed more than once: whether a copy has a schedule, a pattern
   const twice = new Map<string, { scheduled: boolean; patterned: boolean }>();
   const given = (v: string | undefined): boolean => v !== undefined && v !== '';
-  for (const { value, pointer } of r.objectList(doc, 'Rules', '')) {
+  for (const { value, pointer } of listed) {
     const name = r.reqString(value, 'Name', pointer);
     if (name === undefined) continue;
     const first = rules.get(name);
