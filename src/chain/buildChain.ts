@@ -7,7 +7,7 @@ import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { parseArn } from '../model/arn.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
-import { findCodeBuildProject } from '../model/queries.js';
+import { findCodeBuildProject, resolveKmsKey } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
@@ -23,6 +23,7 @@ import {
   ROLE_ARN_REQUIRED,
   expandAction,
   fillKnown,
+  fixSideOf,
   isPipelineScoped,
   isPrincipalList,
   listPlaceholderOf,
@@ -31,7 +32,7 @@ import {
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
-import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
+import { declaredAtOf, type FixSide, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
@@ -150,7 +151,7 @@ export function buildPipelineLinks(
         const entry = byId.get(link.requirementId)!;
         if (keys && isArtifactDecrypt(entry, link, facts.artifactStore?.keyArn)) {
           // CodeBuild encrypted some inputs with its project key: decrypt each with its own key
-          for (const [keyArn, { artifacts, unknown }] of keys) {
+          for (const [keyArn, { artifacts, unknown, project }] of keys) {
             if (unknown !== undefined) {
               // the project is not in the input: its key is not guessed to be the store key
               const fromOpen = keyArn.startsWith('key-of-unsettled-producer:');
@@ -185,6 +186,19 @@ export function buildPipelineLinks(
               ),
               id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
               purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
+              // the catalog's fix was written for the store key: this key is the project's, which
+              // the project's encryptionKey chooses
+              ...(project !== undefined &&
+              facts.artifactStore?.keyArn !== undefined &&
+              keyArn !== facts.artifactStore.keyArn
+                ? {
+                    keyChoice: {
+                      kind: 'codebuildProject' as const,
+                      project,
+                      storeKey: facts.artifactStore.keyArn,
+                    },
+                  }
+                : {}),
             });
           }
           continue;
@@ -202,7 +216,7 @@ export function buildPipelineLinks(
         }
         const spec =
           storeKeyFailure && link.resource === storeKeyFailure.keyArn
-            ? { ...built, knownFailure: storeKeyFailure.why }
+            ? aliasAcrossAccounts(model, built, storeKeyFailure.why, facts, pipeline, region)
             : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
@@ -639,6 +653,46 @@ function toSpec(
       : `pipeline \`${pipeline.name}\``,
     doc: link.doc,
     fix: link.fix,
+    ...sideOf(link.fix),
+    // the artifact store's key, which its encryptionKey chooses (absent: the AWS managed aws/s3)
+    ...(entry.resource === '${ArtifactKeyArn}'
+      ? { keyChoice: { kind: 'artifactStore' as const, pipeline: pipeline.name, region } }
+      : {}),
+  };
+}
+
+/** The side the catalog's fix is about (LinkSpec.fixSide). */
+function sideOf(fix: string): { fixSide?: FixSide } {
+  const side = fixSideOf(fix);
+  return side ? { fixSide: side } : {};
+}
+
+/**
+ * A link on the artifact store key of an action of another account, when the store names its
+ * key by an alias: AWS resolves the alias in the action's account, so the link fails whatever
+ * the policies say (actionFacts' storeKeyFailure says why), and the fix is the key's ARN in
+ * the store's `encryptionKey.id`, not a policy (an alias has none). The ARN is named when the
+ * input resolves the alias in the pipeline's account.
+ */
+function aliasAcrossAccounts(
+  model: Model,
+  spec: LinkSpec,
+  why: string,
+  facts: ActionFacts,
+  pipeline: PipelineModel,
+  region: string,
+): LinkSpec {
+  const configured = facts.artifactStore?.keyId ?? '';
+  const key = resolveKmsKey(model, pipeline.account, region, configured);
+  const arn =
+    key.kind === 'found'
+      ? `the key ARN \`${key.value.arn}\``
+      : `the ARN of the key it names in \`${pipeline.account}\` (\`arn:${facts.partition}:kms:${region}:${pipeline.account}:key/<key id>\`)`;
+  const { fixSide: _side, keyChoice: _choice, ...rest } = spec;
+  return {
+    ...rest,
+    knownFailure: why,
+    fix: `set \`encryptionKey.id\` of the artifact store of pipeline \`${pipeline.name}\` in \`${region}\` to ${arn} in place of the alias \`${configured}\``,
   };
 }
 
@@ -759,14 +813,15 @@ function inputKeys(
   producers: Producers,
   storeKey: string | undefined,
   readerRegion: string,
-): Map<string, { artifacts: string[]; unknown?: string }> | undefined {
+): Map<string, { artifacts: string[]; unknown?: string; project?: string }> | undefined {
   if (!storeKey || inputs.length === 0) return undefined;
-  const byKey = new Map<string, { artifacts: string[]; unknown?: string }>();
+  const byKey = new Map<string, { artifacts: string[]; unknown?: string; project?: string }>();
   let differs = false;
   for (const input of inputs) {
     const producer = producers.get(input);
     let key: string = storeKey;
     let unknown: string | undefined;
+    let projectName: string | undefined;
     const open = producer ? undefined : unsettledProducer(pipeline);
     if (open) {
       // no settled action produces it: an action the input does not settle may, and if that is
@@ -785,6 +840,7 @@ function inputKeys(
       const project = p.configuration['ProjectName'] ?? '';
       const found = findCodeBuildProject(model, account, region, project);
       if (found.kind === 'found') {
+        projectName = found.value.name;
         key = keyArnOf(
           model,
           found.value.encryptionKey,
@@ -800,7 +856,11 @@ function inputKeys(
       }
     }
     if (key !== storeKey) differs = true;
-    const group = byKey.get(key) ?? { artifacts: [], ...(unknown ? { unknown } : {}) };
+    const group = byKey.get(key) ?? {
+      artifacts: [],
+      ...(unknown ? { unknown } : {}),
+      ...(projectName !== undefined ? { project: projectName } : {}),
+    };
     group.artifacts.push(input);
     byKey.set(key, group);
   }

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProblem, joinPointer, sortProblems, type Problem } from '../problems.js';
+import type { FixSide } from './linkTypes.js';
 import {
   BASES,
   CATEGORIES,
@@ -331,6 +332,23 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
 
 /** Placeholders `fix` may use besides PLACEHOLDERS. */
 export const FIX_PLACEHOLDERS = ['Action', 'Resource', 'Principal'] as const;
+
+/**
+ * The side of the request a catalog `fix` is about (LinkSpec.fixSide), from the policy it names:
+ * the caller's (`in the policies of`, `in its IAM policy`, `the role's policies`), the
+ * resource's (`in the trust policy of`, `in the key policy`, `in the repository policy of`), or
+ * both. resolveLink uses the template only for a missing allow of that side. Undefined when it
+ * names neither: resolveLink then words every clause itself (test/chain/fixSides.test.ts checks
+ * that every entry of the catalog names one).
+ */
+export function fixSideOf(fix: string): FixSide | undefined {
+  const identity = /in the policies of|in its IAM policy|the role's policies/.test(fix);
+  const resource =
+    /in the trust policy of|in the key policy|the key policy,|in the repository policy of/.test(
+      fix,
+    );
+  return identity && resource ? 'both' : identity ? 'identity' : resource ? 'resource' : undefined;
+}
 
 /** `when` subjects besides the placeholders. */
 export const CONDITION_SUBJECTS = ['Provider', 'Category'] as const;

@@ -18,6 +18,17 @@ export function declaredAtOf(loc: SourceLocation): SourceLocation {
   };
 }
 
+/**
+ * The side of a request a catalog `fix` is about: the caller's own policies (`identity`), the
+ * resource's policy (a trust, key or repository policy: `resource`), or both at once.
+ */
+export type FixSide = 'identity' | 'resource' | 'both';
+
+/** Where a link's KMS key is chosen (LinkSpec.keyChoice). */
+export type KeyChoice =
+  | { readonly kind: 'artifactStore'; readonly pipeline: string; readonly region: string }
+  | { readonly kind: 'codebuildProject'; readonly project: string; readonly storeKey: string };
+
 export type LinkPrincipal =
   | { readonly kind: 'role'; readonly arn: string }
   | { readonly kind: 'service'; readonly name: string };
@@ -55,8 +66,22 @@ export interface LinkSpec {
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;
-  /** a one-line fix hint for when the link is denied */
+  /**
+   * a one-line fix hint for when the link is denied: the catalog's template (see `fixSide`), or
+   * the link's whole fix (a configuration error's)
+   */
   readonly fix?: string;
+  /**
+   * the side of the request the catalog's `fix` is about (catalog.ts fixSideOf): resolveLink
+   * uses it only for a missing allow of that side, and words the others itself; absent when
+   * `fix` is the link's whole fix
+   */
+  readonly fixSide?: FixSide;
+  /**
+   * where the link's KMS key is chosen, when a configuration chooses it: a key whose policy
+   * cannot allow the caller (an AWS managed key, across accounts) is fixed by choosing another
+   */
+  readonly keyChoice?: KeyChoice;
   readonly declaredAt?: Location;
   /** snapshot files that are missing before evaluation (a fact the model could not fill) */
   readonly unknown?: readonly string[];

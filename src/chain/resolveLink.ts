@@ -214,7 +214,14 @@ function decide(
   runtime: RuntimeValue[] | undefined,
 ): ReportLink {
   if (g.absent) {
-    return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, { fix: spec.fix });
+    // no policy can allow a caller or resource that does not exist: the fix names one that does
+    const name =
+      g.absent.reason.policyType === 'identity'
+        ? `a role that exists in place of \`${g.request.principal}\``
+        : `${spec.permission.toLowerCase().startsWith('kms:') ? 'a kms key' : 'a role'} that exists in place of \`${spec.resource}\``;
+    return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, {
+      fix: `name ${name} (or create it)`,
+    });
   }
   if (g.kmsKeyNotEnabled && !worksInAnyKeyState(spec.permission)) {
     // "You can use a KMS key in cryptographic operations only when its key state is Enabled"
@@ -399,7 +406,7 @@ function deniedLink(
       [...result.deniedBy, ...behind.result.deniedBy, ...maybe].map((r) => toLinkReason(r, g)),
       `${explain(spec, result, g)}; without the ${result.deniedBy.length > 1 ? 'denies' : 'deny'}, ${explain(spec, behind.result, g, [behind.request])}${ifPlaced.why}`,
       {
-        fix: `${denyFix(spec, result.deniedBy)}, and ${spec.fix ?? defaultFix(spec, behind.result)}${ifPlaced.fix}`,
+        fix: `${denyFix(spec, result.deniedBy)}, and ${lackingFix(spec, behind.result, g)}${ifPlaced.fix}`,
         ...ifPlaced.extra,
       },
     );
@@ -410,7 +417,7 @@ function deniedLink(
       result.decision,
       result.deniedBy.map((r) => toLinkReason(r, g)),
       explain(spec, result, g),
-      { fix: spec.fix ?? defaultFix(spec, result) },
+      { fix: lackingFix(spec, result, g) },
     );
   }
   const explicit: Reason[] = [];
@@ -433,7 +440,7 @@ function deniedLink(
       result.decision,
       [...missing, ...maybe].map((r) => toLinkReason(r, g)),
       `${explain(spec, lacking, g, lackingIn)}${maybeWhy}`,
-      { fix: `${spec.fix ?? defaultFix(spec, lacking)}${maybeFix}`, ...extra },
+      { fix: `${lackingFix(spec, lacking, g)}${maybeFix}`, ...extra },
     );
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
@@ -447,7 +454,7 @@ function deniedLink(
     [...explicit, ...missing, ...maybe].map((r) => toLinkReason(r, g)),
     `${explain(spec, denied, g)} with some values of ${andList(what)}, which the input does not settle${others}${maybeWhy}`,
     {
-      fix: `${denyFix(spec, explicit)}, and ${spec.fix ?? defaultFix(spec, lacking)}${maybeFix}`,
+      fix: `${denyFix(spec, explicit)}, and ${lackingFix(spec, lacking, g)}${maybeFix}`,
       ...extra,
     },
   );
@@ -2494,21 +2501,117 @@ function denyFix(spec: LinkSpec, denies: readonly Reason[]): string {
   return `narrow the ${deny} in ${andList(policies)} so ${policies.length > 1 ? 'they do' : 'it does'} not cover ${spec.permission} for \`${who}\``;
 }
 
-function defaultFix(spec: LinkSpec, result: EvaluationResult): string {
+/**
+ * The fix of a link denied for want of allows: one clause per policy whose allow is missing
+ * (`result.deniedBy`, in its order), naming that policy, since that is where the allow goes: the
+ * caller's policies, its permissions boundary, the resource's policy (a bucket, key, trust or
+ * repository policy), an SCP. Across accounts both sides must allow, so both are named when both
+ * lack it. The catalog's fix is used only for the side it is about (LinkSpec.fixSide): it may
+ * carry what the allow needs (an `iam:PassedToService` condition, `*` for an action without
+ * resource-level permissions). A KMS key whose policy cannot allow the caller (an AWS managed
+ * key, whose key policy cannot be edited and allows only its own account's principals through
+ * the service) is fixed by choosing another key where the link's key is chosen (keyChoice).
+ */
+function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): string {
   const who = spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name;
   const first = result.deniedBy[0];
-  if (!first) return `allow ${spec.permission} on \`${spec.resource}\` for \`${who}\``;
+  if (!first) return `allow \`${spec.permission}\` on \`${spec.resource}\` for \`${who}\``;
   if (first.explicit) return denyFix(spec, result.deniedBy);
-  switch (first.policyType) {
-    case 'identity':
-      return `add ${spec.permission} on \`${spec.resource}\` to a policy of \`${who}\``;
-    case 'resource':
-      return `allow \`${who}\` ${spec.permission} in the policy of \`${spec.resource}\``;
-    case 'permissionBoundary':
-      return `allow ${spec.permission} in the permissions boundary \`${first.policy}\``;
-    case 'scp':
-      return `allow ${spec.permission} in SCP \`${first.policy}\` (or at that level of the organization)`;
-    default:
-      return `allow ${spec.permission} in ${policyTypeLabel(first.policyType)} \`${first.policy}\``;
+  const kinds = new Set(result.deniedBy.map((d) => d.policyType));
+  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  if (service === 'kms' && kinds.has('resource') && g.request.resourceIsAwsManagedKey === true)
+    return awsManagedKeyFix(spec, who, g);
+  if (spec.fix !== undefined && spec.fixSide === 'both' && kinds.size === 2) {
+    if (kinds.has('identity') && kinds.has('resource')) return withKeyChoice(spec.fix, spec);
   }
+  const clauses: string[] = [];
+  const seen = new Set<string>();
+  for (const d of result.deniedBy) {
+    const clause = lackingClause(d, spec, who, service, g);
+    if (seen.has(clause)) continue;
+    seen.add(clause);
+    clauses.push(clause);
+  }
+  return withKeyChoice(clauses.join('; and '), spec);
+}
+
+/** The fix for one missing allow (see lackingFix). */
+function lackingClause(
+  d: Reason,
+  spec: LinkSpec,
+  who: string,
+  service: string,
+  g: Gathered,
+): string {
+  const action = `\`${spec.permission}\``;
+  const resource = g.shownResource ?? spec.resource;
+  const on = `on \`${resource}\``;
+  switch (d.policyType) {
+    case 'identity':
+      return spec.fix !== undefined && spec.fixSide === 'identity'
+        ? spec.fix
+        : `allow ${action} ${on} in the policies of \`${who}\``;
+    case 'resource': {
+      if (spec.fix !== undefined && spec.fixSide === 'resource') return spec.fix;
+      const label = g.resourceLabel;
+      if (service === 'kms') return `allow \`${who}\` ${action} in the key policy of \`${label}\``;
+      if (service === 'sts')
+        return `let \`${who}\` call ${action} in the trust policy of \`${label}\``;
+      const kind = service === 's3' ? 'bucket policy' : 'resource policy';
+      // a bucket's own call needs no `on`: the policy is the bucket's
+      const where = resource === label ? '' : ` ${on}`;
+      return g.request.resourcePolicy
+        ? `allow \`${who}\` ${action}${where} in the ${kind} of \`${label}\``
+        : `give \`${label}\` a ${kind} that allows \`${who}\` ${action}${where}`;
+    }
+    case 'permissionBoundary':
+      return `allow ${action} ${on} in the permissions boundary \`${d.policy}\` of \`${who}\``;
+    case 'session':
+      return `allow ${action} ${on} in the session policy of \`${who}\``;
+    case 'scp': {
+      // a level with several SCPs is reported as `level N`: any SCP attached there may allow it
+      const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
+      const target = m ? g.scpTargets?.[Number(m[1]) - 1] : undefined;
+      if (m)
+        return target
+          ? `allow ${action} in an SCP attached to \`${target}\``
+          : `allow ${action} in an SCP at ${d.policy} of the organization`;
+      return `allow ${action} in SCP \`${d.policy}\``;
+    }
+    case 'rcp':
+      return `allow ${action} in RCP \`${d.policy}\``;
+  }
+}
+
+/**
+ * The fix of a link whose key is an AWS managed key that does not allow the caller: its key
+ * policy cannot be edited, and allows only principals of its own account, through the service
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk), so
+ * another key must be chosen: a customer managed key for the artifact store
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html), or the
+ * store's key for a CodeBuild project that encrypted the artifact with its own.
+ */
+function awsManagedKeyFix(spec: LinkSpec, who: string, g: Gathered): string {
+  const keyAccount = parseArn(g.resourceLabel)?.account;
+  const cannot = `the key policy of the AWS managed key \`${g.resourceLabel}\` cannot be edited, and it allows only principals of ${keyAccount ? `\`${keyAccount}\`` : 'its own account'}, through the service`;
+  const c = spec.keyChoice;
+  if (c?.kind === 'codebuildProject')
+    return `set \`encryptionKey\` of CodeBuild project \`${c.project}\` to the artifact store key \`${c.storeKey}\`: ${cannot}`;
+  // across accounts the caller's own policies must allow the new key too
+  const across = parseArn(who)?.account !== keyAccount;
+  const key = `a customer managed key whose key policy allows \`${who}\` \`${spec.permission}\`${across ? `, and allow it on that key in the policies of \`${who}\`` : ''}`;
+  if (c?.kind === 'artifactStore')
+    return `give the artifact store of pipeline \`${c.pipeline}\` in \`${c.region}\` (its \`encryptionKey\`) ${key}: ${cannot}`;
+  return `use ${key}, in place of \`${g.resourceLabel}\`: ${cannot}`;
+}
+
+/**
+ * A fix on a key a CodeBuild project chose (its encryptionKey, not the artifact store's key):
+ * choosing the store's key is the other way to fix it.
+ */
+function withKeyChoice(fix: string, spec: LinkSpec): string {
+  const c = spec.keyChoice;
+  return c?.kind === 'codebuildProject'
+    ? `${fix}; or set \`encryptionKey\` of CodeBuild project \`${c.project}\` to the artifact store key \`${c.storeKey}\``
+    : fix;
 }
