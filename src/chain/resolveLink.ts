@@ -83,7 +83,8 @@ interface Gathered {
   rcpsMayNotApply?: string;
   /**
    * missing inputs that can only add allows (a Lambda alias policy: AddPermission only writes
-   * Allow statements): an Allowed answer stands without them
+   * Allow statements; describe-organization, which can only say that guardrails do not apply):
+   * an Allowed answer stands without them
    */
   allowOnly?: Set<string>;
   /**
@@ -950,6 +951,13 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     ...(rs.kmsKeyNotEnabled ? { kmsKeyNotEnabled: rs.kmsKeyNotEnabled } : {}),
     ...(rs.kmsKeyStateUnknown ? { kmsKeyStateUnknown: rs.kmsKeyStateUnknown } : {}),
   };
+  // the file that says whether SCPs (RCPs) apply at all (describe-organization: the management
+  // account, the feature set) can only take them away: an answer allowed with them applied is
+  // allowed without them (guardrails grant nothing: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+  // a denial they decide stays Unknown, naming it
+  for (const file of [ps.guardrailsMayNotApply, rs.guardrailsMayNotApply])
+    if (file !== undefined && missing.has(file)) (g.allowOnly ??= new Set()).add(file);
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
     const callerAccount =
@@ -957,7 +965,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     const cross = callerAccount !== undefined && callerAccount !== rs.fields.resourceAccount;
     if (cross || !unknownPolicy.crossAccountOnly) {
       missing.add(unknownPolicy.place);
-      if (unknownPolicy.allowOnly) g.allowOnly = new Set([unknownPolicy.place]);
+      if (unknownPolicy.allowOnly) (g.allowOnly ??= new Set()).add(unknownPolicy.place);
       if (cross) g.ownerSideOnly = new Set([unknownPolicy.place]);
     }
   }
