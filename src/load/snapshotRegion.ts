@@ -788,6 +788,17 @@ function readProject(
     return v ? { o: v, p: joinPointer(pointer, key) } : undefined;
   };
   const env = sub('environment');
+  // every project has an environment: CodeBuild requires one to create it
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html#CodeBuild-CreateProject-request-environment)
+  // and batch-get-projects returns it. A project without one is an input error, so the project
+  // is unknown (model/queries.ts: readable), never one whose build reads no parameter or secret
+  // and pulls no image
+  if (o['environment'] === undefined || o['environment'] === null)
+    r.report(
+      pointer,
+      'missing required key `environment`: the build environment is unknown',
+      SHAPE_INVALID,
+    );
   const source = sub('source');
   const artifacts = sub('artifacts');
   const logs = sub('logsConfig');

@@ -1239,6 +1239,29 @@ export class ModelBuilder {
             ? { environmentVariablesUnknown: wrongVars }
             : {}),
       };
+    } else {
+      // CloudFormation requires `Environment`, an object
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-environment):
+      // a project without one (or with `Fn::If` giving AWS::NoValue), or with one of another
+      // type, is rejected. An input error at its place, and the build environment is unknown as
+      // for an Environment the template does not settle (above): its image (ECR pull links) and
+      // the parameters and secrets the build reads are Unknown naming it, never left out
+      const at = env === undefined ? r.pointer : P('Environment');
+      const message =
+        env === undefined
+          ? 'the project has no `Environment`, which CloudFormation requires: its build environment is unknown'
+          : `\`Environment\` must be an object, not ${notText(env) ?? `\`${String(env).slice(0, 40)}\``}: the build environment is unknown`;
+      const open = this.wrongShape(s, at, message, 'name');
+      environment = {
+        type: open,
+        image: this.unknownImage(s, new Unresolved(message, at)),
+        computeType: open,
+        imagePullCredentialsType: open,
+        privilegedMode: undefined,
+        registryCredential: undefined,
+        environmentVariables: [],
+        environmentVariablesUnknown: open,
+      };
     }
     const source = (v: unknown): CodeBuildSourceModel | undefined => {
       if (!isObject(v)) return undefined;
