@@ -605,13 +605,8 @@ function cloudFormationRoleArnMissing(at: ActionPlace, facts: ActionFacts): Link
     permission: 'cloudformation:*',
     resource: `arn:${facts.partition}:cloudformation:${facts.actionRegion}:${facts.actionAccount}:stack/${configPart(facts, 'StackName')}/*`,
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
+    // the configuration decides, not a policy: no policy reason (the link is declared at the action)
     knownFailure: `configuration \`RoleArn\` is not set, and CloudFormation actions need it in ActionMode \`${mode}\` (the CloudFormation execution role the stack operations run as)`,
-    knownFailureBy: {
-      policyType: 'identity',
-      policy: `configuration RoleArn of ${at.where}`,
-      explicit: false,
-      location: at.declaredAt,
-    },
     fix: `set \`RoleArn\` of \`${at.where}\` to the CloudFormation execution role (one that trusts cloudformation.amazonaws.com)`,
   });
 }
@@ -940,15 +935,12 @@ function withRoleArnFailure(
         ? spec.resource
         : undefined;
   if (value === undefined) return spec;
+  // the configuration decides, not a policy: no policy reason, the why names where it is given
+  const at = notRoleArns.get(value)!;
+  const where = at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer}`;
   return {
     ...spec,
-    knownFailure: `\`${value}\` is not an IAM role ARN: CodePipeline takes \`arn:<partition>:iam::<account>:role/<name>\` and refuses the pipeline otherwise (in a CloudFormation template, \`Ref\` of an AWS::IAM::Role gives the role's name, \`Fn::GetAtt <Role>.Arn\` its ARN)`,
-    knownFailureBy: {
-      policyType: 'identity',
-      policy: value,
-      explicit: false,
-      location: notRoleArns.get(value)!,
-    },
+    knownFailure: `\`${value}\` is not an IAM role ARN: CodePipeline takes \`arn:<partition>:iam::<account>:role/<name>\` and refuses the pipeline otherwise (in a CloudFormation template, \`Ref\` of an AWS::IAM::Role gives the role's name, \`Fn::GetAtt <Role>.Arn\` its ARN); it is given at \`${where}\``,
     fix: `give the role's ARN in place of \`${value}\` (in a template: \`!GetAtt <Role>.Arn\`, not \`!Ref <Role>\`)`,
   };
 }

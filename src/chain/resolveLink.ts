@@ -173,10 +173,12 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     );
   }
   if (spec.knownFailure !== undefined) {
+    // a failure of the configuration (a missing RoleArn, an alias across accounts) is decided by
+    // no policy: its why says what decides it
     return makeLink(
       spec,
       'ImplicitlyDenied',
-      [spec.knownFailureBy ?? { policyType: 'resource', policy: spec.resource, explicit: false }],
+      spec.knownFailureBy ? [spec.knownFailureBy] : NO_REASONS,
       `${spec.purpose} fails: ${spec.knownFailure}`,
       { fix: spec.fix },
     );
@@ -220,7 +222,8 @@ function decide(
       g.absent.reason.policyType === 'identity'
         ? `a role that exists in place of \`${g.request.principal}\``
         : `${spec.permission.toLowerCase().startsWith('kms:') ? 'a kms key' : 'a role'} that exists in place of \`${spec.resource}\``;
-    return makeLink(spec, 'ImplicitlyDenied', [g.absent.reason], g.absent.why, {
+    // no policy decides it: its why names what is absent, and where it was looked for
+    return makeLink(spec, 'ImplicitlyDenied', NO_REASONS, g.absent.why, {
       fix: `name ${name} (or create it)`,
     });
   }
@@ -228,19 +231,13 @@ function decide(
     // "You can use a KMS key in cryptographic operations only when its key state is Enabled"
     // (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html): whatever the
     // policies say, the call fails
+    // the key's state decides, not its policy: no policy reason, the why names the state's place
     const { state, at } = g.kmsKeyNotEnabled;
     return makeLink(
       spec,
       'ImplicitlyDenied',
-      [
-        {
-          explicit: false,
-          location: at,
-          policy: g.resourceLabel,
-          policyType: 'resource',
-        } as LinkReason,
-      ],
-      `${spec.purpose} fails: the kms key \`${g.resourceLabel}\` is not enabled (key state \`${state}\`), and KMS refuses ${spec.permission} with it whatever the policies allow`,
+      NO_REASONS,
+      `${spec.purpose} fails: the kms key \`${g.resourceLabel}\` is not enabled (key state \`${state}\`), as \`${placeOf(at)}\` says, and KMS refuses ${spec.permission} with it whatever the policies allow`,
       { fix: `enable \`${g.resourceLabel}\` (or cancel its deletion), or use another key` },
     );
   }
@@ -353,7 +350,74 @@ function decide(
       ...(warnings ? { warnings } : {}),
     });
   }
+  const connection =
+    result.decision === 'ImplicitlyDenied' && !g.otherDenials && connectionAcross(spec, g);
+  if (connection) return connectionDenied(spec, result, g, connection);
   return deniedLink(spec, result, g, runtime);
+}
+
+/**
+ * A connection of another account than the caller's, for a connection action: the caller's
+ * account and the connection's, when they differ.
+ */
+function connectionAcross(
+  spec: LinkSpec,
+  g: Gathered,
+): { readonly caller: string; readonly owner: string; readonly shareable: boolean } | undefined {
+  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  const arn = parseArn(g.request.resource);
+  if (!CONNECTION_SERVICES.has(service) || !arn || !CONNECTION_SERVICES.has(arn.service))
+    return undefined;
+  if (!arn.resource.startsWith('connection/')) return undefined;
+  const caller = spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
+  if (caller === undefined || caller === arn.account) return undefined;
+  return { caller, owner: arn.account, shareable: arn.service === 'codeconnections' };
+}
+
+/**
+ * A connection action on a connection of another account, denied. A connection has no resource
+ * policy: across accounts an AWS RAM share decides, which only a `codeconnections` connection
+ * can have (https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html) and
+ * no snapshot holds (resourceOwner). The evaluator's missing resource-policy allow is therefore
+ * no policy's: a `codestar-connections` connection is denied because it cannot be shared (the
+ * why says so, with no policy reason); a `codeconnections` one reaches here only when the
+ * caller's own side lacks the allow (callerSideDenies), which is what decides it.
+ */
+function connectionDenied(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  across: { readonly caller: string; readonly owner: string; readonly shareable: boolean },
+): ReportLink {
+  const own = result.deniedBy.filter((d) => d.policyType !== 'resource');
+  const lacking: EvaluationResult = { ...result, deniedBy: own };
+  const reasons = own.map((r) => toLinkReason(r, g));
+  const ownWhy = own.map((d) => missingAllowWords(d, spec, g, [g.request]));
+  const conn = `\`${g.request.resource}\``;
+  if (across.shareable) {
+    return makeLink(
+      spec,
+      'ImplicitlyDenied',
+      reasons,
+      `${spec.purpose} fails: ${ownWhy.join('; ')} (whether ${conn} of \`${across.owner}\` is shared with \`${across.caller}\` through AWS RAM is not known, and would not be enough)`,
+      { fix: lackingFix(spec, lacking, g) },
+    );
+  }
+  const cannot = `${conn} is a \`codestar-connections\` connection of \`${across.owner}\`, which cannot be shared with \`${across.caller}\` (only a \`codeconnections\` connection can be, through AWS RAM)`;
+  const use = `use a connection of \`${across.caller}\`, or a \`codeconnections\` connection shared with it through AWS RAM`;
+  return makeLink(
+    spec,
+    'ImplicitlyDenied',
+    reasons,
+    `${spec.purpose} fails: ${[cannot, ...ownWhy].join('; ')}`,
+    // the caller's own policies must allow the connection it uses instead
+    {
+      fix:
+        own.length > 0
+          ? `${use}, and allow \`${spec.permission}\` on it in the policies of \`${spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name}\``
+          : use,
+    },
+  );
 }
 
 /**
@@ -1072,6 +1136,11 @@ export function unresolvedIn(model: Model, text: string): string[] {
     out.push(unsettledText(u.location, u.reason));
   }
   return out;
+}
+
+/** `file:line` (a template) or `file#pointer` (a snapshot file). */
+function placeOf(at: Location): string {
+  return at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer ?? ''}`;
 }
 
 function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | undefined {

@@ -43,14 +43,11 @@ describe('a KMS key that is not enabled', () => {
     for (const l of crypto) {
       expect(l.decision, l.id).toBe('ImplicitlyDenied');
       expect(l.why).toContain(`is not enabled (key state \`${state}\`)`);
-      expect(l.deniedBy).toEqual([
-        {
-          explicit: false,
-          location: { file: KEY_FILE, pointer },
-          policy: KEY_ARN,
-          policyType: 'resource',
-        },
-      ]);
+      // the key's state decides, not its policy: no policy reason, the why names the state's place
+      expect(l.deniedBy).toEqual([]);
+      expect(l.why).toContain(
+        `\`${KEY_ARN}\` is not enabled (key state \`${state}\`), as \`${KEY_FILE}#${pointer}\` says`,
+      );
     }
   });
 
