@@ -42,7 +42,8 @@ const API_KEYS: VariableKeys = { name: 'name', value: 'value', type: 'type' };
 /**
  * What is wrong with one variable, or undefined when CodeBuild would read it: `key` is the key
  * at fault (absent: the variable itself is not an object). CodeBuild requires a string `name`
- * and `value` (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html);
+ * of one character at least, and a string `value`
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html);
  * a value is only read here where it names a parameter or secret, so only those types need one
  * (a PLAINTEXT value may have been left out: it is often a secret). A type CodeBuild does not
  * document (`parameter_store`) is not PLAINTEXT, and a parameter or secret it names is unknown,
@@ -56,6 +57,10 @@ export function variableFault(
   if (!isObj(v)) return { message: 'a variable is not an object' };
   if (typeof v[keys.name] !== 'string')
     return { key: keys.name, message: `a variable has no string \`${keys.name}\`` };
+  // "Length Constraints: Minimum length of 1"
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html#CodeBuild-Type-EnvironmentVariable-name)
+  if (v[keys.name] === '')
+    return { key: keys.name, message: `a variable has an empty \`${keys.name}\`` };
   const type = v[keys.type];
   if (
     type !== undefined &&
@@ -69,6 +74,17 @@ export function variableFault(
   }
   if (typeof type === 'string' && REFERENCE_TYPES.has(type) && typeof v[keys.value] !== 'string')
     return { key: keys.value, message: `a ${type} variable has no string \`${keys.value}\`` };
+  // the API sets no length on `value`, but a PARAMETER_STORE or SECRETS_MANAGER value is the
+  // name of what CodeBuild reads, and no parameter or secret has an empty name (GetParameters
+  // `Names` and GetSecretValue `SecretId`: "Minimum length of 1",
+  // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html#systemsmanager-GetParameters-request-Names,
+  // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#SecretsManager-GetSecretValue-request-SecretId):
+  // what such a build reads is not known, never "nothing"
+  if (typeof type === 'string' && REFERENCE_TYPES.has(type) && v[keys.value] === '')
+    return {
+      key: keys.value,
+      message: `a ${type} variable has an empty \`${keys.value}\`, which names no ${type === 'SECRETS_MANAGER' ? 'secret' : 'parameter'}`,
+    };
   return undefined;
 }
 
