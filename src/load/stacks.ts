@@ -30,6 +30,7 @@ import { ModelBuilder, templateExtras, type TemplateBuildResult } from './templa
 import {
   TemplateStack,
   type DeployedNames,
+  type ParametersGivenIn,
   type StackParameterInput,
   type StackRegistry,
   type UnreadableParameters,
@@ -77,6 +78,8 @@ export interface StackSpec {
   readonly parameters: ReadonlyMap<string, StackParameterInput>;
   /** the parameter values are given but cannot be read (templateStack StackOptions) */
   readonly unreadableParameters?: UnreadableParameters;
+  /** how a parameter value is given, for messages (templateStack StackOptions) */
+  readonly parametersGivenIn?: ParametersGivenIn;
   /** where the stack was declared (stacks file and pointer), for problems */
   readonly declaredIn?: {
     readonly file: string;
@@ -205,6 +208,7 @@ export function loadStacks(
         file: spec.file,
         parameters: spec.parameters,
         ...(spec.unreadableParameters ? { unreadableParameters: spec.unreadableParameters } : {}),
+        ...(spec.parametersGivenIn ? { parametersGivenIn: spec.parametersGivenIn } : {}),
         ...(options.deployed ? { deployed: options.deployed } : {}),
         ...(where
           ? {
@@ -335,6 +339,7 @@ export function loadSingleTemplate(
         account: opts.account,
         region: opts.region,
         parameters: new Map(Object.entries(opts.parameters ?? {}).sort()),
+        parametersGivenIn: 'command-line',
       },
     ],
     file,
@@ -487,6 +492,7 @@ export function loadStacksFile(
       region,
       parameters,
       ...(unreadableParameters ? { unreadableParameters } : {}),
+      parametersGivenIn: 'stacks-file',
       declaredIn: { file, pointer },
     });
   });

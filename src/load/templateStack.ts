@@ -54,6 +54,9 @@ export interface UnreadableParameters {
   readonly at: { readonly file: string; readonly pointer: string };
 }
 
+/** Where the values of a stack's parameters are given (StackOptions). */
+export type ParametersGivenIn = 'stacks-file' | 'command-line';
+
 export interface StackOptions {
   readonly name: string;
   readonly account: string;
@@ -67,6 +70,11 @@ export interface StackOptions {
    * may have been given there)
    */
   readonly unreadableParameters?: UnreadableParameters;
+  /**
+   * how a parameter value is given, for the messages that ask for one: in a stacks file's
+   * `parameters`, or with `--parameter` for one template; undefined (a CDK assembly): either
+   */
+  readonly parametersGivenIn?: ParametersGivenIn;
   /** where each parameter was given (the stacks file), for problems */
   readonly parameterFile?: string;
   readonly parameterPointer?: string;
@@ -640,9 +648,9 @@ export class TemplateStack implements IntrinsicScope {
         'warning',
         'template.parameter.ssm',
         dp,
-        `parameter \`${name}\` reads the ssm parameter${key} at deploy time: give its value in the stacks file`,
+        `parameter \`${name}\` reads the ssm parameter${key} at deploy time: ${this.howToGive(name)}`,
       );
-      // the reason names the template parameter too: it is the one to give in the stacks file
+      // the reason names the template parameter too: it is the one to give a value
       return new Unresolved(
         key
           ? `parameter \`${name}\` reads the ssm parameter${key} at deploy time, so its value is not known offline`
@@ -681,6 +689,19 @@ export class TemplateStack implements IntrinsicScope {
       return text === '' ? [] : text.split(',').map((s) => s.trim());
     }
     return text;
+  }
+
+  /** How to give a value to parameter `name`, in words, as this stack was read. */
+  private howToGive(name: string): string {
+    const option = `with \`--parameter ${name}=<value>\``;
+    switch (this.options.parametersGivenIn) {
+      case 'stacks-file':
+        return "give its value in the stacks file's `parameters`";
+      case 'command-line':
+        return `give its value ${option}`;
+      default:
+        return `give its value in a stacks file's \`parameters\` (or, for one template, ${option})`;
+    }
   }
 
   /**
