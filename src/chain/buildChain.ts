@@ -105,6 +105,9 @@ export function buildPipelineLinks(
       } = actionFacts(model, pipeline, stage, action, producers, artifacts);
       // a fact looked up by a value only known at run time names that value, not a file
       const gaps = settledGaps(model, action, factGaps);
+      // the pipeline's EventBridge rules were read (actionFacts looks for its source's rule there)
+      const eventsHeld =
+        model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events !== undefined;
       const { links, unknowns, ruleOf } = expandWithEveryRule(
         isRule ? ruleCatalog(catalog) : catalog,
         facts,
@@ -204,7 +207,15 @@ export function buildPipelineLinks(
           continue;
         }
         const wide = isPipelineScoped(entry);
-        const at = wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt };
+        const at = wide
+          ? undefined
+          : {
+              stage: stage.name,
+              action: action.name,
+              where,
+              declaredAt,
+              provider: action.provider,
+            };
         const built = toSpec(link, entry, at, pipeline, region);
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
@@ -228,7 +239,7 @@ export function buildPipelineLinks(
               ...spec,
               // a value the input does not settle names its place (an AdministrationRoleArn that
               // is a CodePipeline variable)
-              unknown: [...filesFor(reason, gaps), ...unresolvedIn(model, reason)],
+              unknown: [...filesFor(reason, gaps, eventsHeld), ...unresolvedIn(model, reason)],
               unknownReason: reason,
             },
             ruleOf.get(link)?.label,
@@ -246,7 +257,7 @@ export function buildPipelineLinks(
         const entry = byId.get(u.requirementId)!;
         const wide = isPipelineScoped(entry);
         // a value the template does not settle names its template line
-        const files = [...filesFor(u.reason, gaps), ...unresolvedIn(model, u.reason)];
+        const files = [...filesFor(u.reason, gaps, eventsHeld), ...unresolvedIn(model, u.reason)];
         const rule = ruleOf.get(u);
         const add = (spec: LinkSpec): void => push(spec, rule?.label);
         const triggerRule = triggerRuleOf(entry, rule?.facts ?? facts);
@@ -365,13 +376,18 @@ function unsettledEntrySpecs(
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principalOf(entry.principal, facts)),
     permission,
-    resource: fillKnown(entry.resource, facts, entry),
+    resource: unknownResource(fillKnown(entry.resource, facts, entry)),
     context: {},
     purpose,
     doc: entry.doc,
     unknown,
     unknownReason: reason,
   }));
+}
+
+/** A resource the input does not give, in words when it is a role (UNKNOWN_ROLE_RESOURCES). */
+function unknownResource(resource: string): string {
+  return UNKNOWN_ROLE_RESOURCES[resource] ?? resource;
 }
 
 /**
@@ -402,7 +418,7 @@ function scheduleLinks(
         id: `${entry.id}:${permission}`,
         requirement: entry.id,
         level: entry.level,
-        principal: { kind: 'role', arn: t.facts.roleArn ?? `(${entry.principal})` },
+        principal: { kind: 'role', arn: t.facts.roleArn ?? unknownCaller(entry.principal) },
         permission,
         resource: pipeline.arn,
         context: {},
@@ -464,7 +480,7 @@ function unsettled(
     stage,
     action,
     declaredAt: declaredAtOf(loc),
-    principal: { kind: 'role', arn: '(pipelineRole)' },
+    principal: { kind: 'role', arn: "the action's role (not known)" },
     permission: '*',
     resource: '*',
     context: {},
@@ -526,7 +542,7 @@ function notModelled(
   caller: string | undefined,
 ): LinkSpec {
   return actionLink(at, 'action.provider-not-modelled', {
-    principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
+    principal: { kind: 'role', arn: caller ?? unknownCaller('pipelineRole') },
     permission: '*',
     resource: '*',
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',
@@ -577,7 +593,7 @@ function beanstalkEnvironmentCalls(
   caller: string | undefined,
 ): LinkSpec {
   return actionLink(at, 'action.beanstalk-environment-calls', {
-    principal: { kind: 'role', arn: caller ?? '(pipelineRole)' },
+    principal: { kind: 'role', arn: caller ?? unknownCaller('pipelineRole') },
     permission: '*',
     resource: `arn:${facts.partition}:elasticbeanstalk:${facts.actionRegion}:${facts.actionAccount}:environment/${configPart(facts, 'ApplicationName')}/${configPart(facts, 'EnvironmentName')}`,
     doc: 'https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-user.html',
@@ -620,6 +636,8 @@ function toSpec(
         action: string;
         where: string;
         declaredAt: { file: string; pointer: string };
+        /** the action's provider, as the purpose names it (not the catalog's pseudo provider) */
+        provider?: string;
       }
     | undefined,
   pipeline: PipelineModel,
@@ -644,7 +662,7 @@ function toSpec(
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),
     ...(link.unknownContext ? { unknownContext: link.unknownContext } : {}),
     purpose: at
-      ? `\`${at.where}\` (${entry.provider === 'Pipeline' ? 'pipeline' : entry.provider})`
+      ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
       : `pipeline \`${pipeline.name}\``,
     doc: link.doc,
     fix: link.fix,
@@ -750,8 +768,35 @@ function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipa
   // one service principal per Region (catalog.ts regionalPrincipals)
   if (entry.principal === 'cloudformationRegionalService' && arn !== undefined)
     return { kind: 'service', name: arn };
-  return { kind: 'role', arn: arn ?? `(${entry.principal})` };
+  return { kind: 'role', arn: arn ?? unknownCaller(entry.principal) };
 }
+
+/** A caller the input does not give, in words (never an internal name such as `(eventsRuleRole)`). */
+function unknownCaller(kind: Requirement['principal']): string {
+  return `the ${CALLER_WORDS[kind] ?? PRINCIPAL_WORDS[kind] ?? 'caller'} (not known)`;
+}
+
+const CALLER_WORDS: Partial<Record<Requirement['principal'], string>> = {
+  pipelineRole: 'pipeline role',
+  actionRole: "action's role",
+  codebuildProjectRole: "CodeBuild project's role",
+  codebuildBatchRole: "CodeBuild project's batch role",
+  lambdaFunctionRole: "Lambda function's role",
+  eventsRuleRole: "EventBridge rule's role",
+  codedeployInstanceRole: "CodeDeploy instances' role",
+  stacksetAdministrationRole: "stack set's administration role",
+  stacksetExecutionRole: "stack set's execution role",
+};
+
+/**
+ * A resource that is a role the input does not give, in words (never the catalog's placeholder
+ * such as `${EventsRule.RoleArn}`).
+ */
+const UNKNOWN_ROLE_RESOURCES: Readonly<Record<string, string>> = {
+  '${EventsRule.RoleArn}': "the EventBridge rule's role (not known)",
+  '${CloudFormation.RoleArn}': 'the CloudFormation execution role (not known)',
+  '${Ecs.PassRoleArn}': "the task definition's task and execution roles (not known)",
+};
 
 const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
   pipelineRole: 'pipeline role',
@@ -778,12 +823,25 @@ const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/artifact store/i, 'artifactStore'],
 ];
 
-/** The snapshot files that would settle an unknown expansion. */
-function filesFor(reason: string, gaps: ReadonlyMap<FactGroup, string>): string[] {
+/**
+ * The snapshot files that would settle an unknown expansion. An EventBridge rule file the input
+ * holds (`eventsHeld`) is not missing: what is missing is a rule in it that starts the pipeline
+ * on the source's changes, which the entry says.
+ */
+function filesFor(
+  reason: string,
+  gaps: ReadonlyMap<FactGroup, string>,
+  eventsHeld: boolean,
+): string[] {
   const files: string[] = [];
   for (const [re, group] of GAP_WORDS) {
     const f = gaps.get(group);
-    if (f && re.test(reason)) files.push(f);
+    if (!f || !re.test(reason)) continue;
+    files.push(
+      group === 'events' && eventsHeld
+        ? `${f} (an EventBridge rule that starts the pipeline on this source's changes, which it does not hold)`
+        : f,
+    );
   }
   return files;
 }

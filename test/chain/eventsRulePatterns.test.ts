@@ -97,9 +97,12 @@ const started = (where: string): string[] => [
   `Allowed ${where}:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution`,
 ];
 
+/** events.json is read: what is missing is a rule in it for the source */
+const NO_RULE = `${EVENTS} (an EventBridge rule that starts the pipeline on this source's changes, which it does not hold)`;
+
 const notStarted = (where: string): string[] => [
-  `Unknown ${where}:trigger.assume-rule-role:sts:AssumeRole missing=${EVENTS}`,
-  `Unknown ${where}:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution missing=${EVENTS}`,
+  `Unknown ${where}:trigger.assume-rule-role:sts:AssumeRole missing=${NO_RULE}`,
+  `Unknown ${where}:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution missing=${NO_RULE}`,
 ];
 
 /** A rule on one pipeline with `pattern`. */

@@ -126,7 +126,7 @@ describe('the EventBridge rules that start a pipeline', () => {
     const p = report.pipelines[0]!;
     expect(p.verdict).toBe('fail');
     expect(triggers(p)).toEqual([
-      'ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution (eventsRuleRole)',
+      "ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution the EventBridge rule's role (not known)",
     ]);
     const l = p.links.find((x) => x.requirement === 'trigger.start-pipeline-execution')!;
     expect(l.why).toContain(
@@ -168,7 +168,7 @@ describe('the EventBridge rules that start a pipeline', () => {
     expect(triggers(p)).toEqual([
       'Allowed Source/Source:trigger.assume-rule-role:sts:AssumeRole:rule/orders-api-main-branch events.amazonaws.com',
       `Allowed Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/orders-api-main-branch ${EVENTS_ROLE}`,
-      'ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/z-no-role (eventsRuleRole)',
+      "ImplicitlyDenied Source/Source:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution:rule/z-no-role the EventBridge rule's role (not known)",
     ]);
   });
 

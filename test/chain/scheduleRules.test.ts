@@ -269,7 +269,7 @@ describe('an EventBridge rule that starts the pipeline on a schedule', () => {
     const p = analyze([{ ...nightly, roleArn: undefined }]);
     expect(p.verdict).toBe('fail');
     expect(brief(p)).toEqual([
-      `ImplicitlyDenied ${START}:rule/orders-api-nightly (eventsRuleRole)`,
+      `ImplicitlyDenied ${START}:rule/orders-api-nightly the EventBridge rule's role (not known)`,
     ]);
     const l = scheduled(p)[0]!;
     expect(l.why).toContain('has no `RoleArn`');
@@ -449,7 +449,9 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
 
   it('a target without RoleArn fails, naming the template line', () => {
     const r = templateLinks({ roleArn: null });
-    expect(r.links).toEqual([`ImplicitlyDenied ${START}:rule/app-nightly (eventsRuleRole)`]);
+    expect(r.links).toEqual([
+      `ImplicitlyDenied ${START}:rule/app-nightly the EventBridge rule's role (not known)`,
+    ]);
     expect(r.all[0]!.deniedBy[0]!.location).toMatchObject({
       file: expect.stringMatching(/template\.yaml$/),
       pointer: '/Resources/Nightly/Properties/Targets/0',

@@ -97,7 +97,7 @@ describe('an explicitly denied link and SCPs whose targets are not all known', (
       ['scp', 'DenyForeignKeys', true],
     ]);
     expect(l.why).toContain(
-      `; without the deny, \`DeployProd/DeployStack\` (ArtifactStore) fails: no identity policy of \`${ROLE}\` allows kms:Decrypt on it; if the SCPs of \`${KMS_SCP}\` apply`,
+      `; without the deny, \`DeployProd/DeployStack\` (CloudFormation) fails: no identity policy of \`${ROLE}\` allows kms:Decrypt on it; if the SCPs of \`${KMS_SCP}\` apply`,
     );
     expect(l.fix).toMatch(/^narrow the deny in identity policy .*, and .*; if the SCPs of /);
     expect(l.missing).toEqual([KMS_SCP]);
