@@ -179,7 +179,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       spec,
       'ImplicitlyDenied',
       spec.knownFailureBy ? [spec.knownFailureBy] : NO_REASONS,
-      `${spec.purpose} fails: ${spec.knownFailure}`,
+      `${failing(spec)}: ${spec.knownFailure}`,
       { fix: spec.fix },
     );
   }
@@ -237,7 +237,7 @@ function decide(
       spec,
       'ImplicitlyDenied',
       NO_REASONS,
-      `${spec.purpose} fails: the kms key \`${g.resourceLabel}\` is not enabled (key state \`${state}\`), as \`${placeOf(at)}\` says, and KMS refuses ${spec.permission} with it whatever the policies allow`,
+      `${failing(spec)}: the kms key \`${g.resourceLabel}\` is not enabled (key state \`${state}\`), as \`${placeOf(at)}\` says, and KMS refuses ${spec.permission} with it whatever the policies allow`,
       { fix: `enable \`${g.resourceLabel}\` (or cancel its deletion), or use another key` },
     );
   }
@@ -399,7 +399,7 @@ function connectionDenied(
       spec,
       'ImplicitlyDenied',
       reasons,
-      `${spec.purpose} fails: ${ownWhy.join('; ')} (whether ${conn} of \`${across.owner}\` is shared with \`${across.caller}\` through AWS RAM is not known, and would not be enough)`,
+      `${failing(spec)}: ${ownWhy.join('; ')} (whether ${conn} of \`${across.owner}\` is shared with \`${across.caller}\` through AWS RAM is not known, and would not be enough)`,
       { fix: lackingFix(spec, lacking, g) },
     );
   }
@@ -409,7 +409,7 @@ function connectionDenied(
     spec,
     'ImplicitlyDenied',
     reasons,
-    `${spec.purpose} fails: ${[cannot, ...ownWhy].join('; ')}`,
+    `${failing(spec)}: ${[cannot, ...ownWhy].join('; ')}`,
     // the caller's own policies must allow the connection it uses instead
     {
       fix:
@@ -818,6 +818,19 @@ function linkOf(l: ReportLink): ReportLink {
   } as ReportLink;
 }
 
+/**
+ * How a denied link's why starts: the run fails on a required link; a recommended one is what
+ * working pipelines run without (README), so it would only be denied.
+ */
+function failing(spec: LinkSpec): string {
+  return spec.level === 'recommended'
+    ? `${spec.purpose} would be denied ${spec.permission}`
+    : `${spec.purpose} fails`;
+}
+
+/** What a denied recommended link's why ends with: the run does not fail on it. */
+const RECOMMENDED = '; it is recommended, not required: working pipelines run without it';
+
 function makeLink(
   spec: LinkSpec,
   decision: LinkDecision,
@@ -842,7 +855,11 @@ function makeLink(
     decision,
     deniedBy,
     allowedBy: extra.allowedBy,
-    why,
+    why:
+      spec.level === 'recommended' &&
+      (decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied')
+        ? `${why}${RECOMMENDED}`
+        : why,
     fix: extra.fix,
     missing: extra.missing,
     doc: spec.doc,
@@ -2504,7 +2521,7 @@ function explain(
     return `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
   }
   const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g, from ?? [g.request]));
-  return `${spec.purpose} fails: ${parts.join('; ')}`;
+  return `${failing(spec)}: ${parts.join('; ')}`;
 }
 
 function missingAllowWords(

@@ -36,6 +36,11 @@ const cfnDeny = (Sid: string, Resource: string, Condition?: Json): Statement => 
 /** `s` as a regular expression matching it literally */
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** how a denied link's why says it is denied: a recommended link is not one the run fails on */
+const failsWords = (l: ReportLink): string =>
+  l.level === 'recommended' ? `would be denied ${l.permission}` : 'fails';
+const RECOMMENDED = '; it is recommended, not required: working pipelines run without it';
+
 function statements(iam: Json): Statement[][] {
   const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === ROLE)!;
   return (role['RolePolicyList'] as Json[]).map(
@@ -193,7 +198,9 @@ describe('an SCP whose targets are not known denies a link that lacks an allow',
       // not a value the input does not settle: where the SCP is attached
       expect(l.why, l.id).not.toContain('some values');
       expect(l.why, l.id).toMatch(
-        new RegExp(`^.* fails: no identity policy of ${esc(who)} allows ${l.permission} on it; `),
+        new RegExp(
+          `^.* ${failsWords(l)}: no identity policy of ${esc(who)} allows ${l.permission} on it; `,
+        ),
       );
       expect(l.why, l.id).toContain(
         `; ${IF}, SCP \`${SCP_ID} (NoStacks)\` statement \`NoStacks\` explicitly denies ${who} ${l.permission} on \`${STACK}/*\` as well`,
@@ -368,7 +375,7 @@ describe('an explicit deny with no allow behind it', () => {
       ]);
       expect(l.why, l.id).toMatch(
         new RegExp(
-          `^identity policy \`[^\`]+\` statement \`DenyStack\` explicitly denies .*; without the deny, .* fails: no identity policy of \`${ROLE_ARN}\` allows ${l.permission} on it$`,
+          `^identity policy \`[^\`]+\` statement \`DenyStack\` explicitly denies .*; without the deny, .* ${failsWords(l)}: no identity policy of \`${ROLE_ARN}\` allows ${l.permission} on it${l.level === 'recommended' ? esc(RECOMMENDED) : ''}$`,
         ),
       );
       expect(l.fix, l.id).toMatch(
