@@ -1171,8 +1171,22 @@ function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | un
  */
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
   for (const ptr of p.skipped)
-    missing.add(`${p.source?.file ?? p.name}#${ptr} (invalid statement)`);
+    missing.add(`${p.source?.file ?? p.name}#${ptr} (${skippedWhat(p, ptr)})`);
   for (const u of p.unknownAllows ?? []) missing.add(unknownAllowText(p, u));
+}
+
+/**
+ * What a skipped pointer of a policy is (CompiledPolicy.skipped): a statement (`/Statement` or
+ * under it, after the policy's own pointer), or a top-level element IAM refuses (`/Version`,
+ * `/Id`, an unknown element such as a misspelt `/Statment`).
+ */
+function skippedWhat(p: CompiledPolicy, ptr: string): string {
+  const base = p.source?.pointer ?? '';
+  const rel =
+    base !== '' && (ptr === base || ptr.startsWith(`${base}/`)) ? ptr.slice(base.length) : ptr;
+  return rel === '/Statement' || rel.startsWith('/Statement/')
+    ? 'invalid statement'
+    : 'invalid policy element';
 }
 
 /**
