@@ -92,7 +92,7 @@ describe('CodeDeploy deploy actions check the role of every instance of the depl
     expect(links.has(getObject(WORKER))).toBe(false);
     const rest = links.get(`Deploy/Deploy:codedeploy.instance-get-object:s3:GetObject:${OBJECT}`)!;
     expect(rest.decision).toBe('Unknown');
-    expect(rest.principal).toBe('(codedeployInstanceRole)');
+    expect(rest.principal).toBe("the CodeDeploy instances' role (not known)");
     expect(rest.why).toContain(
       'EC2 instances tagged `app=web`: instances launched outside the templates may carry these tags',
     );
