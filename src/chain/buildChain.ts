@@ -509,7 +509,7 @@ function actionLink(
   at: ActionPlace,
   requirement: string,
   fields: Pick<LinkSpec, 'principal' | 'permission' | 'resource' | 'doc'> &
-    Partial<Pick<LinkSpec, 'unknownReason' | 'knownFailure' | 'knownFailureBy' | 'fix'>>,
+    Partial<Pick<LinkSpec, 'unknownReason' | 'knownFailure' | 'fix'>>,
 ): LinkSpec {
   return {
     id: `${at.where}:${requirement}`,

@@ -6,7 +6,6 @@
  */
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { escapePointerToken } from '../problems.js';
-import type { LinkReason } from '../report/types.js';
 import type { EventRuleModel, EventsModel, EventTargetModel, Model } from '../model/types.js';
 import type {
   ActionFacts,
@@ -14,8 +13,8 @@ import type {
   EventsRuleUnsettled,
   Requirement,
 } from './catalogTypes.js';
-import { declaredAtOf, type LinkSpec } from './linkTypes.js';
-import { unresolvedIn } from './resolveLink.js';
+import { type LinkSpec } from './linkTypes.js';
+import { placeOf, unresolvedIn } from './resolveLink.js';
 
 const TARGET_ROLE_DOC =
   'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html';
@@ -177,19 +176,13 @@ export function failingTriggerLink(
   failure: EventsRuleFailure,
 ): LinkSpec | undefined {
   if (entry.principal !== 'eventsRuleRole') return undefined;
-  const by: LinkReason = {
-    policyType: 'resource',
-    policy: `EventBridge rule ${failure.rule}`,
-    explicit: false,
-    location: declaredAtOf(failure.at),
-  };
   const { unknown: _unknown, unknownReason: _reason, ...decided } = spec;
+  // the rule decides, not a policy: no policy reason, the why names the rule and where it says so
   return {
     ...decided,
     context: {},
     doc: failure.doc,
-    knownFailure: failure.why,
-    knownFailureBy: by,
+    knownFailure: `${failure.why} (EventBridge rule \`${failure.rule}\`, at \`${placeOf(failure.at)}\`)`,
     fix: failure.fix,
   };
 }

@@ -3,7 +3,7 @@
  * with which request context, and why the pipeline needs it.
  */
 import type { Location as SourceLocation } from '../model/types.js';
-import type { LinkReason, Location } from '../report/types.js';
+import type { Location } from '../report/types.js';
 
 /**
  * Where something is declared, as links report it (LinkSpec.declaredAt, a failing rule
@@ -99,6 +99,4 @@ export interface LinkSpec {
   readonly standIn?: string;
   /** a failure known from the configuration alone (an alias used across accounts) */
   readonly knownFailure?: string;
-  /** what decides the known failure, when it is not the resource's policy */
-  readonly knownFailureBy?: LinkReason;
 }

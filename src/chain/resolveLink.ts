@@ -178,7 +178,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     return makeLink(
       spec,
       'ImplicitlyDenied',
-      spec.knownFailureBy ? [spec.knownFailureBy] : NO_REASONS,
+      NO_REASONS,
       `${failing(spec)}: ${spec.knownFailure}`,
       { fix: spec.fix },
     );
@@ -1156,7 +1156,7 @@ export function unresolvedIn(model: Model, text: string): string[] {
 }
 
 /** `file:line` (a template) or `file#pointer` (a snapshot file). */
-function placeOf(at: Location): string {
+export function placeOf(at: Location): string {
   return at.line !== undefined ? `${at.file}:${at.line}` : `${at.file}#${at.pointer ?? ''}`;
 }
 

@@ -136,15 +136,11 @@ describe('the EventBridge rules that start a pipeline', () => {
     expect(l.doc).toBe(
       'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html',
     );
-    expect(l.deniedBy).toEqual([
-      {
-        policyType: 'resource',
-        policy:
-          'EventBridge rule arn:aws:events:us-east-1:111111111111:rule/orders-api-main-branch',
-        explicit: false,
-        location: { file: EVENTS, pointer: '/Targets/orders-api-main-branch/0' },
-      },
-    ]);
+    // the rule decides, not a policy: no policy is named, the why names the rule and its target
+    expect(l.deniedBy).toEqual([]);
+    expect(l.why).toContain(
+      `(EventBridge rule \`arn:aws:events:us-east-1:111111111111:rule/orders-api-main-branch\`, at \`${EVENTS}#/Targets/orders-api-main-branch/0\`)`,
+    );
   });
 
   it('a second rule whose target has no RoleArn fails on its own link, beside the working one', () => {

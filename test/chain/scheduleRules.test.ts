@@ -274,14 +274,11 @@ describe('an EventBridge rule that starts the pipeline on a schedule', () => {
     const l = scheduled(p)[0]!;
     expect(l.why).toContain('has no `RoleArn`');
     expect(l.fix).toContain('give the target a `RoleArn`');
-    expect(l.deniedBy).toEqual([
-      {
-        policyType: 'resource',
-        policy: `EventBridge rule ${NIGHTLY_ARN}`,
-        explicit: false,
-        location: { file: EVENTS, pointer: '/Targets/orders-api-nightly/0' },
-      },
-    ]);
+    // the rule decides, not a policy: no policy is named, the why names the rule and its target
+    expect(l.deniedBy).toEqual([]);
+    expect(l.why).toContain(
+      `(EventBridge rule \`${NIGHTLY_ARN}\`, at \`${EVENTS}#/Targets/orders-api-nightly/0\`)`,
+    );
   });
 
   it('a rule whose targets were not read may start it: Unknown, naming where they would be', () => {
@@ -320,10 +317,10 @@ describe('an EventBridge rule that starts the pipeline on a schedule', () => {
     expect(l.doc).toBe(
       'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html',
     );
-    expect(l.deniedBy[0]!.location).toEqual({
-      file: `${B}/us-east-1/events.json`,
-      pointer: '/Targets/orders-api-nightly/0',
-    });
+    expect(l.deniedBy).toEqual([]);
+    expect(l.why).toContain(
+      `(EventBridge rule \`${label}\`, at \`${B}/us-east-1/events.json#/Targets/orders-api-nightly/0\`)`,
+    );
   });
 
   it('a rule of another Region is not checked: Unknown, saying so', () => {
@@ -452,9 +449,10 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
     expect(r.links).toEqual([
       `ImplicitlyDenied ${START}:rule/app-nightly the EventBridge rule's role (not known)`,
     ]);
-    expect(r.all[0]!.deniedBy[0]!.location).toMatchObject({
-      file: expect.stringMatching(/template\.yaml$/),
-      pointer: '/Resources/Nightly/Properties/Targets/0',
-    });
+    expect(r.all[0]!.deniedBy).toEqual([]);
+    // line 165: the target `- Id: app` (settings.yaml has 140 lines)
+    expect(r.all[0]!.why).toMatch(
+      /\(EventBridge rule `arn:aws:events:us-east-1:111111111111:rule\/app-nightly`, at `[^`]*template\.yaml:165`\)$/,
+    );
   });
 });
