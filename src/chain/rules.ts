@@ -117,7 +117,8 @@ export function ruleNotChecked(
     stage,
     action: rule.name,
     declaredAt,
-    principal: { kind: 'role' as const, arn: caller ?? '(pipelineRole)' },
+    // a caller the input does not give is named in words, as buildChain's unknownCaller names it
+    principal: { kind: 'role' as const, arn: caller ?? 'the pipeline role (not known)' },
     permission: '*',
     resource: '*',
     context: {},
@@ -130,7 +131,7 @@ export function ruleNotChecked(
       id: `${where}:rule.permissions-not-documented`,
       requirement: 'rule.permissions-not-documented',
       doc: known.doc,
-      unknownReason: `AWS documents no permissions for the \`${rule.provider}\` rule (${known.doc}), so whether \`${caller ?? 'the pipeline role'}\` may ${known.what(rule.configuration)} is not checked`,
+      unknownReason: `AWS documents no permissions for the \`${rule.provider}\` rule (${known.doc}), so whether ${caller !== undefined ? `\`${caller}\`` : 'the pipeline role (not known)'} may ${known.what(rule.configuration)} is not checked`,
     };
   }
   return {

@@ -236,6 +236,27 @@ describe('stage condition rules in a snapshot', () => {
     expect(l.why).toContain('`AWS/SomeFutureRule`');
   });
 
+  it('a rule of a pipeline whose role is not known names it in words, not (pipelineRole)', () => {
+    const p = analyzeWith(REVIEWER, (dir) => {
+      const file = join(dir, PIPELINE_FILE);
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+      delete doc['pipeline']['roleArn'];
+      writeFileSync(file, JSON.stringify(doc, null, 2));
+    });
+    const gate = p.links.find(
+      (l) => l.id === 'DeployProd/beforeEntry[1]/GateLambda:rule.permissions-not-documented',
+    )!;
+    expect([gate.decision, gate.principal]).toEqual(['Unknown', 'the pipeline role (not known)']);
+    expect(gate.why).toContain(
+      'so whether the pipeline role (not known) may invoke the function `prod-gate` is not checked',
+    );
+    // a rule with its own role names that role
+    const alarm = p.links.find(
+      (l) => l.id === 'DeployProd/onFailure[1]/Alarm:rule.permissions-not-documented',
+    )!;
+    expect(alarm.principal).toBe(ALARM_ROLE);
+  });
+
   it('conditions or rules that cannot be read are Unknown links naming file#pointer', () => {
     const p = analyzeWith({
       beforeEntry: 'FAIL',
