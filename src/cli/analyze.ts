@@ -270,7 +270,7 @@ export function runAnalyze(
     toolVersion: version,
     root: io.cwd,
     ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
-    // SARIF places a snapshot file's finding at the line of its pointer
+    // SARIF and github place a snapshot file's finding at the line of its pointer
     pointerLine: pointerLineReader(io.cwd, loaded.snapshotRoot),
   };
   const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>

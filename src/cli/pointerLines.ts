@@ -1,8 +1,9 @@
 /**
- * The lines of JSON pointers in the files a report names, for SARIF (ReportOptions.pointerLine):
- * a file is read again only when a location in it asks, once, and only a regular `.json` file of
- * at most MAX_SCAN_BYTES (a larger one, a FIFO, a device, a file gone since: line 1, never a wait
- * or an unbounded read). The scan is linear (src/report/jsonPointerLine.ts).
+ * The lines of JSON pointers in the files a report names, for SARIF and the github annotations
+ * (ReportOptions.pointerLine): a file is read again only when a location in it asks, once, and
+ * only a regular `.json` file of at most MAX_SCAN_BYTES (a larger one, a FIFO, a device, a file
+ * gone since: no line, never a wait or an unbounded read). The scan is linear
+ * (src/report/jsonPointerLine.ts).
  */
 import { resolve } from 'node:path';
 import { readTextFile } from '../load/jsonFile.js';

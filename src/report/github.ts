@@ -9,7 +9,7 @@
  */
 import { sortProblems } from '../problems.js';
 import { NO_PIPELINES_ID, gateSentence, gateSummary, linkFailure } from './gate.js';
-import type { ReportOptions } from './options.js';
+import { locationLine, type ReportOptions } from './options.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import {
   decidingReason,
@@ -67,9 +67,11 @@ function fileProps(
   options: ReportOptions,
 ): [string, string | number | undefined][] {
   if (!loc) return [];
+  // a snapshot file's location (a JSON pointer, no line) is at the line where the pointer's value
+  // starts (options.pointerLine), as in SARIF; a column only where the input gives one
   return [
     ['file', toRepoPath(loc.file, options.root, options.snapshotRoot)],
-    ['line', loc.line],
+    ['line', loc.line ?? locationLine(loc, options)],
     ['col', loc.line !== undefined ? loc.column : undefined],
   ];
 }
@@ -117,7 +119,7 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
     }
   }
   for (const p of sortProblems(report.problems)) {
-    const loc = p.file !== undefined ? { file: p.file } : undefined;
+    const loc = p.file !== undefined ? { file: p.file, pointer: p.pointer } : undefined;
     const msg = p.pointer ? `${p.pointer}: ${p.message} [${p.id}]` : `${p.message} [${p.id}]`;
     // the warning that no pipeline was found fails the run under failOn 'unknown'
     const kind = p.id === NO_PIPELINES_ID && gate.noPipelinesFails ? 'error' : p.severity;

@@ -1,4 +1,5 @@
 /** Options shared by every reporter; each reporter reads only the ones it needs. */
+import type { Location } from './types.js';
 
 /** What fails the CI run: denied links (default), also unknown links, or nothing. */
 export const FAIL_ON = ['denied', 'unknown', 'never'] as const;
@@ -24,14 +25,26 @@ export interface ReportOptions {
    */
   readonly snapshotRoot?: string;
   /**
-   * SARIF: the line where the value at `pointer` starts in `file` (a location's file as the
-   * report names it), for a location with a pointer and no line (a snapshot file's); undefined
-   * when it cannot be told, and the location is then at line 1. The CLI reads the file again
-   * (src/cli/pointerLines.ts); without it every such location is at line 1
+   * SARIF, github: the line where the value at `pointer` starts in `file` (a location's file as
+   * the report names it), for a location with a pointer and no line (a snapshot file's);
+   * undefined when it cannot be told, and the location is then at line 1 (SARIF) or has no line
+   * (github). The CLI reads the file again (src/cli/pointerLines.ts); without it no such location
+   * has a line of its own
    */
   readonly pointerLine?: (file: string, pointer: string) => number | undefined;
   /** markdown: the size budget in characters (default and maximum: under GitHub's 65,536) */
   readonly maxChars?: number;
+}
+
+/**
+ * The line of a location: its own (a template's), else where its pointer's value starts as
+ * options.pointerLine tells (a snapshot file's), else undefined.
+ */
+export function locationLine(loc: Location, options: ReportOptions): number | undefined {
+  if (loc.line !== undefined && loc.line >= 1) return loc.line;
+  if (loc.pointer === undefined || loc.pointer === '') return undefined;
+  const found = options.pointerLine?.(loc.file, loc.pointer);
+  return found !== undefined && Number.isSafeInteger(found) && found >= 1 ? found : undefined;
 }
 
 export const DEFAULT_TOOL_VERSION = '0.0.0';

@@ -11,7 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { sortProblems } from '../problems.js';
-import { DEFAULT_INFORMATION_URI, DEFAULT_TOOL_VERSION, type ReportOptions } from './options.js';
+import {
+  DEFAULT_INFORMATION_URI,
+  DEFAULT_TOOL_VERSION,
+  locationLine,
+  type ReportOptions,
+} from './options.js';
 import { stableJson } from './stableJson.js';
 import { asUri } from './asUri.js';
 import { settles } from './explainLink.js';
@@ -312,12 +317,7 @@ function sarifLocation(loc: Location, options: ReportOptions): Json {
   // GitHub shows a result only at a line (the multitool's GH1003 and SARIF2017 ask for
   // region.startLine); a pointer whose line cannot be told is shown at line 1 of its file, and
   // the pointer itself travels in logicalLocations and properties
-  let line = loc.line !== undefined && loc.line >= 1 ? loc.line : undefined;
-  if (line === undefined && loc.pointer !== undefined && loc.pointer !== '') {
-    const found = options.pointerLine?.(loc.file, loc.pointer);
-    if (found !== undefined && Number.isSafeInteger(found) && found >= 1) line = found;
-  }
-  const region: Json = { startLine: line ?? 1 };
+  const region: Json = { startLine: locationLine(loc, options) ?? 1 };
   if (loc.line !== undefined && loc.column !== undefined && loc.column >= 1) {
     region['startColumn'] = loc.column;
   }
