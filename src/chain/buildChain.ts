@@ -376,18 +376,14 @@ function unsettledEntrySpecs(
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principalOf(entry.principal, facts)),
     permission,
-    resource: unknownResource(fillKnown(entry.resource, facts, entry)),
+    // what stays unsettled is put in words when the link is reported (placeholderWords.ts)
+    resource: fillKnown(entry.resource, facts, entry),
     context: {},
     purpose,
     doc: entry.doc,
     unknown,
     unknownReason: reason,
   }));
-}
-
-/** A resource the input does not give, in words when it is a role (UNKNOWN_ROLE_RESOURCES). */
-function unknownResource(resource: string): string {
-  return UNKNOWN_ROLE_RESOURCES[resource] ?? resource;
 }
 
 /**
@@ -786,16 +782,6 @@ const CALLER_WORDS: Partial<Record<Requirement['principal'], string>> = {
   codedeployInstanceRole: "CodeDeploy instances' role",
   stacksetAdministrationRole: "stack set's administration role",
   stacksetExecutionRole: "stack set's execution role",
-};
-
-/**
- * A resource that is a role the input does not give, in words (never the catalog's placeholder
- * such as `${EventsRule.RoleArn}`).
- */
-const UNKNOWN_ROLE_RESOURCES: Readonly<Record<string, string>> = {
-  '${EventsRule.RoleArn}': "the EventBridge rule's role (not known)",
-  '${CloudFormation.RoleArn}': 'the CloudFormation execution role (not known)',
-  '${Ecs.PassRoleArn}': "the task definition's task and execution roles (not known)",
 };
 
 const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {

@@ -48,6 +48,7 @@ import type { KmsGrantModel, Model } from '../model/types.js';
 import { policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
+import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import {
   testedKeys,
@@ -849,18 +850,22 @@ function makeLink(
     level: spec.level,
     stage: spec.stage,
     action: spec.action,
-    principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    // a catalog placeholder the input does not settle is named in words, never as `${Name}`
+    principal: placeholdersInWords(
+      spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
+    ),
     permission: spec.permission,
-    resource: spec.resource,
+    resource: placeholdersInWords(spec.resource),
     decision,
     deniedBy,
     allowedBy: extra.allowedBy,
-    why:
+    why: placeholdersInWords(
       spec.level === 'recommended' &&
-      (decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied')
+        (decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied')
         ? `${why}${RECOMMENDED}`
         : why,
-    fix: extra.fix,
+    ),
+    fix: placeholdersInWords(extra.fix),
     missing: extra.missing,
     doc: spec.doc,
     declaredAt: spec.declaredAt,

@@ -143,7 +143,10 @@ describe('parameters and secrets a CodeBuild project reads', () => {
         { name: 'API_URL', value: '/#{variables.Stage}/api-url', type: 'PARAMETER_STORE' },
       ]),
     );
-    expect(text).toEqual(['Unknown ${CodeBuild.ParameterArn}', 'Unknown ${CodeBuild.SecretArn}']);
+    expect(text).toEqual([
+      'Unknown the Parameter Store parameters the build reads (not known)',
+      'Unknown the Secrets Manager secrets the build reads (not known)',
+    ]);
     expect(missing.length).toBeGreaterThan(0);
     for (const m of missing) expect(m).toMatch(/platform-web\.json#.*EnvironmentVariables/);
   });

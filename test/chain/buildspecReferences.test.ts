@@ -178,8 +178,8 @@ describe('parameters and secrets an inline buildspec names (snapshot)', () => {
     ]) {
       const found = links((dir) => setBuildspec(dir, spec));
       expect(found.text, spec).toEqual([
-        'Unknown ssm:GetParameters ${CodeBuild.ParameterArn}',
-        'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
+        'Unknown ssm:GetParameters the Parameter Store parameters the build reads (not known)',
+        'Unknown secretsmanager:GetSecretValue the Secrets Manager secrets the build reads (not known)',
       ]);
       expect(found.missing.length, spec).toBe(2);
       for (const m of found.missing)
@@ -197,8 +197,8 @@ describe('parameters and secrets an inline buildspec names (snapshot)', () => {
   it('is Unknown, naming the pointer, where the crawler redacted the buildspec', () => {
     const found = links((dir) => setBuildspec(dir, '<redacted by permchain>'));
     expect(found.text).toEqual([
-      'Unknown ssm:GetParameters ${CodeBuild.ParameterArn}',
-      'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
+      'Unknown ssm:GetParameters the Parameter Store parameters the build reads (not known)',
+      'Unknown secretsmanager:GetSecretValue the Secrets Manager secrets the build reads (not known)',
     ]);
     expect([...new Set(found.missing)]).toEqual([
       `${CODEBUILD}#${BUILDSPEC_POINTER} (the crawler could not read this inline buildspec and redacted it, so the parameters and secrets it names are not known)`,
@@ -208,8 +208,8 @@ describe('parameters and secrets an inline buildspec names (snapshot)', () => {
   it('is Unknown for a buildspec that is not a string', () => {
     const found = links((dir) => setBuildspec(dir, { version: 0.2 }));
     expect(found.text).toEqual([
-      'Unknown ssm:GetParameters ${CodeBuild.ParameterArn}',
-      'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
+      'Unknown ssm:GetParameters the Parameter Store parameters the build reads (not known)',
+      'Unknown secretsmanager:GetSecretValue the Secrets Manager secrets the build reads (not known)',
     ]);
     expect([...new Set(found.missing)]).toEqual([
       `${CODEBUILD}#${BUILDSPEC_POINTER} (not readable)`,
@@ -352,8 +352,8 @@ describe('parameters and secrets an inline buildspec names (template)', () => {
     const open = TEMPLATE.replace(SOURCE_BLOCK, '        BuildSpec: !Ref SpecFromSsm\n');
     const found = templateLinks(open);
     expect(found.text).toEqual([
-      'Unknown ssm:GetParameters ${CodeBuild.ParameterArn}',
-      'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
+      'Unknown ssm:GetParameters the Parameter Store parameters the build reads (not known)',
+      'Unknown secretsmanager:GetSecretValue the Secrets Manager secrets the build reads (not known)',
     ]);
     expect(found.missing).toEqual([
       'pipeline.yaml:58 (parameter `SpecFromSsm` reads the ssm parameter `/build/spec` at deploy time, so its value is not known offline)',
@@ -367,8 +367,8 @@ describe('parameters and secrets an inline buildspec names (template)', () => {
     );
     const found = templateLinks(bad);
     expect(found.text).toEqual([
-      'Unknown ssm:GetParameters ${CodeBuild.ParameterArn}',
-      'Unknown secretsmanager:GetSecretValue ${CodeBuild.SecretArn}',
+      'Unknown ssm:GetParameters the Parameter Store parameters the build reads (not known)',
+      'Unknown secretsmanager:GetSecretValue the Secrets Manager secrets the build reads (not known)',
     ]);
     expect(found.missing).toEqual([
       'pipeline.yaml:58 (the inline buildspec cannot be read (`env.parameter-store` is not a map of variable names to names), so the parameters and secrets it names are not known)',

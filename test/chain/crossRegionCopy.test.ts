@@ -110,7 +110,7 @@ describe('an input artifact produced in another region', () => {
     ]);
     const unknown = copyLinks(withBuild('not-in-the-snapshot'));
     expect(unknown.text.filter((t) => t.startsWith('kms:Decrypt'))).toEqual([
-      'kms:Decrypt Unknown ${Replication.SourceKeyArn}',
+      'kms:Decrypt Unknown the kms key of the artifacts in their region (not known)',
     ]);
     expect(unknown.missing).toContain(`${T}/us-east-1/codebuild.json`);
   });

@@ -120,7 +120,7 @@ describe('S3 deploy without KMSEncryptionKeyARN to a bucket that defaults to SSE
       configureKey(d, undefined);
       editJson(join(d, BUCKET), (doc) => delete doc['ServerSideEncryptionConfiguration']);
     });
-    expect(r.text).toEqual(['Unknown ${S3Deploy.KeyArn}']);
+    expect(r.text).toEqual(['Unknown the kms key the deploy encrypts with (not known)']);
     expect(r.missing).toEqual([`${BUCKET}#/ServerSideEncryptionConfiguration`]);
   });
 
@@ -129,7 +129,7 @@ describe('S3 deploy without KMSEncryptionKeyARN to a bucket that defaults to SSE
       configureKey(d, undefined);
       rmSync(join(d, BUCKET));
     });
-    expect(r.text).toEqual(['Unknown ${S3Deploy.KeyArn}']);
+    expect(r.text).toEqual(['Unknown the kms key the deploy encrypts with (not known)']);
     expect(r.missing).toEqual([BUCKET]);
   });
 });

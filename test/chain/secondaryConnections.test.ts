@@ -358,7 +358,10 @@ describe('a build role and the connection of a secondary source (snapshot)', () 
     });
     // never Allowed, even with a grant on every connection: which one is not known
     expect(text).toEqual(
-      BOTH_PREFIXES.map((a) => `Unknown ${a} \${CodeBuild.SecondarySourceConnectionArn}`).sort(),
+      BOTH_PREFIXES.map(
+        (a) =>
+          `Unknown ${a} the connections of the CodeBuild project's secondary sources (not known)`,
+      ).sort(),
     );
     for (const w of why)
       expect(w).toContain(

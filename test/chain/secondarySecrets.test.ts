@@ -339,7 +339,9 @@ describe('a build role and the secret of a secondary source (snapshot)', () => {
         regrant(dir, grant('*'));
       });
       // never Allowed, even with a grant on every secret: which one is not known
-      expect(text).toEqual([`Unknown ${GET} \${CodeBuild.SecondarySourceSecretArn}`]);
+      expect(text).toEqual([
+        `Unknown ${GET} the secrets of the CodeBuild project's secondary sources (not known)`,
+      ]);
       for (const w of why)
         expect(w).toContain(
           `SECRETS_MANAGER secondary source \`icons\` of project \`platform-web-build\` names no secret ARN (its auth resource is missing or not an ARN), so the secret the build reads its token from is not known (${CODEBUILD}#/projects/2/secondarySources/3/auth/resource)`,
@@ -353,7 +355,9 @@ describe('a build role and the secret of a secondary source (snapshot)', () => {
       setAuth(dir, { type: 'SECRETS_MANAGER', resource: connection });
       regrant(dir, grant('*'));
     });
-    expect(text).toEqual([`Unknown ${GET} \${CodeBuild.SecondarySourceSecretArn}`]);
+    expect(text).toEqual([
+      `Unknown ${GET} the secrets of the CodeBuild project's secondary sources (not known)`,
+    ]);
     for (const w of why)
       expect(w).toContain(
         `the auth resource \`${connection}\` of SECRETS_MANAGER secondary source \`icons\` of project \`platform-web-build\` is not a secret ARN`,
@@ -499,7 +503,9 @@ describe('a template project whose secondary source secret the template does not
         };
       };
       const open = links();
-      expect(open.text).toEqual([`Unknown ${GET} \${CodeBuild.SecondarySourceSecretArn}`]);
+      expect(open.text).toEqual([
+        `Unknown ${GET} the secrets of the CodeBuild project's secondary sources (not known)`,
+      ]);
       expect(open.missing).toEqual([
         // the line of the auth whose secret is not settled
         'pipeline.yaml:65 (parameter `TokenArn` reads the ssm parameter `/build/icons-token-arn` at deploy time, so its value is not known offline)',
@@ -514,7 +520,9 @@ describe('a template project whose secondary source secret the template does not
       // offline (six random characters), so the link is Unknown naming that line, never Allowed
       writeFileSync(file, TEMPLATE.replace('Resource: !Ref TokenArn', 'Resource: !Ref IconsToken'));
       const ref = links();
-      expect(ref.text).toEqual([`Unknown ${GET} \${CodeBuild.SecondarySourceSecretArn}`]);
+      expect(ref.text).toEqual([
+        `Unknown ${GET} the secrets of the CodeBuild project's secondary sources (not known)`,
+      ]);
       expect(ref.missing).toEqual([
         'pipeline.yaml:65 (`Ref` of a `AWS::SecretsManager::Secret` resource is not known offline)',
       ]);

@@ -342,7 +342,9 @@ describe('a build role and its secondary sources (snapshot)', () => {
           'codecommit::us-east-1://platform-shared';
       }),
     );
-    expect(text).toContain('Unknown codecommit:GitPull ${CodeBuild.SecondarySourceRepositoryArn}');
+    expect(text).toContain(
+      "Unknown codecommit:GitPull the CodeCommit repositories of the CodeBuild project's secondary sources (not known)",
+    );
     expect(text.filter((t) => t.includes('codecommit'))).toHaveLength(1);
     // the project's source is named where it is read (a snapshot has no template line to name)
     expect(why.find((w) => w.includes('secondary-source-git-pull'))).toContain(

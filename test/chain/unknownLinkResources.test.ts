@@ -1,7 +1,7 @@
 /**
  * A link that is Unknown because a fact is missing still shows what is known of its resource:
- * the partition, region, account and names are filled in, and only the placeholders no input
- * settles stay as `${Name}` (they were all left as the catalog writes them).
+ * the partition, region, account and names are filled in, and only what no input settles is
+ * left, in words (`<the task definition family, not known>`, never the catalog's `${Name}`).
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -13,17 +13,18 @@ describe('the resource of an Unknown link', () => {
   const links = analyzeModel(loadSnapshot('fixtures/scenarios/all-providers')).pipelines.flatMap(
     (p) => p.links,
   );
-  const open = links.filter((l) => l.resource.includes('${'));
+  const open = links.filter((l) => l.resource.includes(', not known>'));
 
-  it('keeps only the placeholders the input does not settle', () => {
+  it('keeps only what the input does not settle unknown, in words', () => {
     expect(open.length).toBeGreaterThan(3);
     for (const l of open) {
       expect(l.decision, l.id).toBe('Unknown');
+      expect(l.resource, l.id).not.toContain('${');
       for (const name of SETTLED) expect(l.resource, l.id).not.toContain(`\${${name}}`);
     }
     const family = open.find((l) => l.requirement === 'ecs.register-task-definition')!;
     expect(family.resource).toBe(
-      'arn:aws:ecs:us-east-1:111111111111:task-definition/${Ecs.TaskDefinitionFamily}:*',
+      'arn:aws:ecs:us-east-1:111111111111:task-definition/<the task definition family, not known>:*',
     );
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The catalog's placeholders a report may still hold when the input does not settle them (an
+ * Unknown link's resource, a why that quotes it), in words: a report never shows the catalog's
+ * internal names such as `${Ecs.TaskDefinitionFamily}`. A whole value is `<words> (not known)`
+ * ("the EventBridge rule's role (not known)"); a placeholder inside a value (an ARN) is
+ * `<<words>, not known>`, the slot notation of AWS's ARN formats. These are names and ARNs the
+ * input would give, not ids assigned when a resource is created, which a report shows as `*`
+ * (README): none of them is `*`.
+ */
+
+/**
+ * Each placeholder of a catalog resource that the facts may leave unsettled, in words (an
+ * action's configuration key `Config.<Key>` is "the action's <Key>": wordsOf).
+ */
+export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
+  ActionRoleArn: "the action's role",
+  PipelineRoleArn: 'the pipeline role',
+  ArtifactBucket: 'the artifact store bucket',
+  ArtifactKeyArn: "the artifact store's kms key",
+  InputArtifactKey: 'the keys of the input artifacts',
+  OutputArtifactKey: 'the keys of the output artifacts',
+  'CloneRef.CodeCommitRepositoryArn': 'the CodeCommit repository the build clones',
+  'CloneRef.ConnectionArn': 'the connection the build clones with',
+  'CloudFormation.RoleArn': 'the CloudFormation execution role',
+  'CodeBuild.BatchServiceRoleArn': "the CodeBuild project's batch service role",
+  'CodeBuild.EncryptionKeyArn': "the CodeBuild project's kms key",
+  'CodeBuild.ImageRepositoryArn': "the ECR repository of the CodeBuild project's image",
+  'CodeBuild.LogGroupName': "the CodeBuild project's log group",
+  'CodeBuild.ParameterArn': 'the Parameter Store parameters the build reads',
+  'CodeBuild.SecondaryArtifactObjectArn':
+    "the objects of the CodeBuild project's S3 secondary artifacts",
+  'CodeBuild.SecondarySourceConnectionArn':
+    "the connections of the CodeBuild project's secondary sources",
+  'CodeBuild.SecondarySourceObjectArn':
+    "the objects of the CodeBuild project's S3 secondary sources",
+  'CodeBuild.SecondarySourceRepositoryArn':
+    "the CodeCommit repositories of the CodeBuild project's secondary sources",
+  'CodeBuild.SecondarySourceSecretArn': "the secrets of the CodeBuild project's secondary sources",
+  'CodeBuild.SecretArn': 'the Secrets Manager secrets the build reads',
+  'CodeBuild.SecurityGroupArn': "the security groups of the CodeBuild project's VPC",
+  'CodeBuild.ServiceRoleArn': "the CodeBuild project's service role",
+  'CodeBuild.SubnetArn': "the subnets of the CodeBuild project's VPC",
+  'CodeDeploy.DeploymentConfigName': "the deployment group's deployment configuration",
+  'CodeBuild.S3LogsBucket': "the bucket of the CodeBuild project's S3 logs",
+  'CodeBuild.S3LogsObjectKey': "the keys of the CodeBuild project's S3 logs",
+  'S3Deploy.KeyArn': 'the kms key the deploy encrypts with',
+  'S3Deploy.ObjectKey': 'the keys the action deploys to',
+  'S3Source.KeyArn': "the S3 source object's kms key",
+  'Ecs.PassRoleArn': "the task definition's task and execution roles",
+  'Ecs.TaskDefinitionFamily': 'the task definition family',
+  'EventsRule.RoleArn': "the EventBridge rule's role",
+  'Lambda.FunctionArn': 'the Lambda function',
+  'Lambda.FunctionRoleArn': "the Lambda function's execution role",
+  'NotificationTopic.KeyArn': "the notification topic's kms key",
+  'Replication.ArtifactKey': 'the keys of the artifacts copied from another region',
+  'Replication.SourceBucket': "the artifact store bucket of the artifacts' region",
+  'Replication.SourceKeyArn': 'the kms key of the artifacts in their region',
+  'StackSet.AdministrationRoleArn': "the stack set's administration role",
+  'StackSet.ExecutionRoleName': "the stack set's execution role",
+  'StackSet.TargetAccount': "the stack set's target accounts",
+  'StepFunctions.ExecutionArn': "the state machine's executions",
+};
+
+const PLACEHOLDER = /\$\{([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)?)\}/g;
+
+/** The words of placeholder `name`: PLACEHOLDER_WORDS, or an action's configuration key by name. */
+export function wordsOf(name: string): string | undefined {
+  return (
+    PLACEHOLDER_WORDS[name] ??
+    (name.startsWith('Config.') ? `the action's ${name.slice('Config.'.length)}` : undefined)
+  );
+}
+
+/**
+ * `text` with every placeholder of PLACEHOLDER_WORDS in words: the whole text when it is one
+ * placeholder, else each in its slot. Other `${...}` (a fix template's `${Resource}`) stay.
+ */
+export function placeholdersInWords(text: string): string;
+export function placeholdersInWords(text: string | undefined): string | undefined;
+export function placeholdersInWords(text: string | undefined): string | undefined {
+  if (text === undefined || !text.includes('${')) return text;
+  const whole = /^\$\{([A-Za-z0-9.]+)\}$/.exec(text);
+  const words = whole ? wordsOf(whole[1]!) : undefined;
+  if (words !== undefined) return `${words} (not known)`;
+  return text.replace(PLACEHOLDER, (all, name: string) => {
+    const w = wordsOf(name);
+    return w === undefined ? all : `<${w}, not known>`;
+  });
+}
