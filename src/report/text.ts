@@ -3,10 +3,11 @@
  * one line; broken ones a block naming principal, permission, resource, the deciding policy and
  * statement with its location, why, and the fix. A pipeline that fails the run is tagged FAIL
  * whatever its own verdict, and the summary ends with how the run ends (src/report/gate.ts), so
- * the report agrees with the exit code. The pipelines and their links are wrapped at 100
- * columns (a token longer than the room, an ARN or a path, stays whole on its own line); each
- * problem, the summary and the sentence on how the run ends stay one line each, as README
- * promises ("input errors are reported one line each": a CI log or grep finds a problem whole).
+ * the report agrees with the exit code. The pipelines and their links, the summary and the
+ * sentence on how the run ends are wrapped at 100 columns (a token longer than the room, an ARN
+ * or a path, stays whole on its own line; a line continued is indented deeper); each problem
+ * stays one line, as README promises ("input errors are reported one line each": a CI log or
+ * grep finds a problem whole).
  * ANSI colour only when options.color is set. User values are stripped of control characters so a hostile name cannot
  * move the cursor or forge lines.
  */
@@ -75,10 +76,14 @@ export function renderText(report: Report, options: ReportOptions = {}): string 
     lines.push('');
   }
 
-  lines.push(summaryLine(report, failOn));
+  lines.push(...wrapSummary(summaryLine(report, failOn)));
   // how the run ends, as the exit code says (src/report/gate.ts)
   const gate = gateSummary(report, failOn);
-  lines.push(paint(gate.exitCode === 0 ? 'green' : 'red', gateSentence(gate, failOn)));
+  const style = gate.exitCode === 0 ? 'green' : 'red';
+  for (const l of wrapSummary(gateSentence(gate, failOn))) {
+    const indent = l.length - l.trimStart().length;
+    lines.push(l.slice(0, indent) + paint(style, l.slice(indent)));
+  }
   // wrapping may start a line with a word of a value: no line may read as a CI workflow command
   return breakWorkflowCommands(lines.join('\n') + '\n');
 }
@@ -99,6 +104,21 @@ function summaryLine(report: Report, failOn: FailOn): string {
     `${plural(l.warning, 'warning')}${accepted})`;
   if (report.problems.length > 0) out += `, ${plural(report.problems.length, 'problem')}`;
   return out;
+}
+
+/**
+ * The summary or the sentence on how the run ends at WIDTH columns, continued two columns deeper
+ * (joining a continued line to the one above gives it back whole); a count stays with the word
+ * it counts (`6 problems`, `(0 fail,`), never at the end of a line.
+ */
+function wrapSummary(text: string): string[] {
+  const words: string[] = [];
+  for (const w of text.split(' ')) {
+    const last = words.length - 1;
+    if (last >= 0 && /^\(?\d+$/.test(words[last]!)) words[last] += ' ' + w;
+    else words.push(w);
+  }
+  return wrapLine(words, 0, 2);
 }
 
 type Paint = (style: Style, s: string) => string;

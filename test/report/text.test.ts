@@ -41,10 +41,11 @@ describe('text', () => {
     );
   });
 
-  it('ends with problems one per line, a summary line and how the run ends', () => {
-    expect(lines.at(-2)).toBe(
-      '3 pipelines (1 fail, 1 unknown, 1 pass), 13 links (8 allowed, 2 denied, 2 unknown, 1 warning), 2 problems',
-    );
+  it('ends with problems one per line, a summary (wrapped at 100 columns) and how the run ends', () => {
+    expect(lines.slice(-3, -1)).toEqual([
+      '3 pipelines (1 fail, 1 unknown, 1 pass), 13 links (8 allowed, 2 denied, 2 unknown, 1 warning),',
+      '  2 problems',
+    ]);
     expect(lines.at(-1)).toBe(
       'the run fails: 1 input error makes the analysis incomplete (exit 2)',
     );
