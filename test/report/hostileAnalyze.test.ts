@@ -297,7 +297,10 @@ describe('analyze on a hostile snapshot', () => {
     const lines = first.files['report.github.txt']!.trimEnd().split('\n');
     expect(lines.length).toBe(5);
     for (const l of lines.slice(0, 4))
-      expect(l).toMatch(/^::error file=snap\/111111111111\/[^,]*,title=permchain denied%3A /);
+      // at the line of the deciding policy's pointer in the snapshot file
+      expect(l).toMatch(
+        /^::error file=snap\/111111111111\/[^,]*,line=\d+,title=permchain denied%3A /,
+      );
     expect(lines[3]).toMatch(/^::error file=snap\/111111111111\/us-east-1\/kms\//);
     expect(lines[4]).toMatch(/^permchain: 1 pipeline \(1 fail\), 4 denied/);
     expect(lines.join('\n')).not.toMatch(COMMAND_CONTROLS);
