@@ -17,7 +17,7 @@
  * I/O happens here and nowhere below: reading the files; the rest is pure.
  */
 import { statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { CST, isAlias, isMap, isScalar, isSeq, LineCounter } from 'yaml';
 import { joinPointer, type Problem } from '../problems.js';
 import { readTextFile } from './jsonFile.js';
@@ -108,17 +108,10 @@ export function environmentPlaceholder(seed: string): string {
   return placeholderOf('name', `environment|${seed}`, 'aws', '');
 }
 
-/**
- * How a path is shown, `/`-separated: relative to the current directory when it is inside it;
- * absolute when the relative path would climb out of it (`../../x.yaml` says less than `/x.yaml`)
- * or it is on another drive. SARIF and github make an absolute one relative to their root again
- * (src/report/summarize.ts toRepoPath), or a `file:` URI on another drive.
- */
+/** How a path is shown: relative to the current directory, `/`-separated. */
 export function displayPath(path: string): string {
-  const absolute = resolve(path);
-  const rel = relative(process.cwd(), absolute);
-  const shown = rel === '..' || /^\.\.[\\/]/.test(rel) || isAbsolute(rel) ? absolute : rel;
-  return (shown === '' ? '.' : shown).split('\\').join('/');
+  const rel = relative(process.cwd(), resolve(path));
+  return (rel === '' ? '.' : rel).split('\\').join('/');
 }
 
 /**

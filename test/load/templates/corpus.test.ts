@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { displayPath, loadStacksFile } from '../../../src/load/stacks.js';
+import { loadStacksFile } from '../../../src/load/stacks.js';
 import { findRole } from '../../../src/model/queries.js';
 import type { Model, RoleModel } from '../../../src/model/types.js';
 import type { Problem } from '../../../src/problems.js';
@@ -16,8 +16,6 @@ import type { ReportLink, ReportPipeline } from '../../../src/report/types.js';
 
 const CORPUS = '../shared/corpus';
 const present = existsSync(`${CORPUS}/SOURCES.md`);
-/** the corpus as the loader names its files (outside the working directory: absolute) */
-const SHOWN = displayPath(CORPUS);
 
 function load(set: string, file = 'stacks.yaml'): { model: Model; problems: Problem[] } {
   // no managed policy package: the expected problems must not depend on what is installed
@@ -26,7 +24,7 @@ function load(set: string, file = 'stacks.yaml'): { model: Model; problems: Prob
 
 /** [id, file relative to the set (or the stacks file), pointer] */
 function tuples(set: string, problems: readonly Problem[]): [string, string, string][] {
-  return problems.map((p) => [p.id, (p.file ?? '').replace(`${SHOWN}/${set}/`, ''), p.pointer]);
+  return problems.map((p) => [p.id, (p.file ?? '').replace(`${CORPUS}/${set}/`, ''), p.pointer]);
 }
 
 function role(model: Model, arn: string): RoleModel {
@@ -69,7 +67,7 @@ describe.skipIf(!present)('corpus: refarch-cross-account', () => {
     expect(s.principal?.aws).toEqual(['arn:aws:iam::111111111111:root']);
     expect(s.conditions).toEqual([]);
     expect(r.location).toMatchObject({
-      file: `${SHOWN}/${set}/toolsacct-codepipeline-codecommit.yaml`,
+      file: `${CORPUS}/${set}/toolsacct-codepipeline-codecommit.yaml`,
       line: 19,
     });
   });
@@ -93,7 +91,7 @@ describe.skipIf(!present)('corpus: refarch-cross-account', () => {
         policyType: 'resource',
         policy: keyArn,
         location: {
-          file: `${SHOWN}/${set}/pre-reqs.yaml`,
+          file: `${CORPUS}/${set}/pre-reqs.yaml`,
           pointer: '/Resources/KMSKey/Properties/KeyPolicy',
           line: 37,
         },
@@ -341,7 +339,7 @@ describe.skipIf(!present)('corpus: davidkelley-cross-account-codepipeline', () =
     const region = model.accounts.get('111111111111')!.regions.get('us-east-1')!;
     const deploy = [...region.pipelines.values()][0]!.stages[2]!.actions[1]!;
     const u = model.unresolved!.get(deploy.roleArn!)!;
-    expect(u.location).toMatchObject({ file: `${SHOWN}/${set}/examples/simple.yml`, line: 113 });
+    expect(u.location).toMatchObject({ file: `${CORPUS}/${set}/examples/simple.yml`, line: 113 });
     expect(findRole(model, deploy.roleArn!).kind).toBe('missing');
   });
 });
