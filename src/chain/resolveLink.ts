@@ -354,7 +354,38 @@ function decide(
   const connection =
     result.decision === 'ImplicitlyDenied' && !g.otherDenials && connectionAcross(spec, g);
   if (connection) return connectionDenied(spec, result, g, connection);
+  if (result.decision === 'ImplicitlyDenied' && g.missing.size > 0 && callerSideDenies(result, g))
+    return callerSideDenied(spec, result, g, runtime);
   return deniedLink(spec, result, g, runtime);
+}
+
+/**
+ * A cross-account link the caller's own side denies while the owner's side is not known (its
+ * resource policy is in no input, or has Allow statements the templates do not settle): what
+ * the owner's side would say cannot change the answer, since both sides must allow
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+ * Only the caller's policies decide it and are named; the why says what is not known.
+ */
+function callerSideDenied(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  runtime: RuntimeValue[] | undefined,
+): ReportLink {
+  const own: EvaluationResult = {
+    ...result,
+    deniedBy: result.deniedBy.filter((r) => CALLER_SIDE.has(r.policyType)),
+  };
+  const link = deniedLink(spec, own, g, runtime);
+  const unknown = [...g.missing].sort();
+  const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the owner's side, and across accounts the caller's own policies must allow it too`;
+  const why = link.why ?? '';
+  return withWhy(
+    link,
+    why.endsWith(RECOMMENDED)
+      ? `${why.slice(0, -RECOMMENDED.length)}${note}${RECOMMENDED}`
+      : `${why}${note}`,
+  );
 }
 
 /**
@@ -873,6 +904,11 @@ function makeLink(
   } as ReportLink);
 }
 
+/** The same link with another why, in the same shape. */
+function withWhy(l: ReportLink, why: string): ReportLink {
+  return linkOf({ ...l, why });
+}
+
 /** The same link with the stages it blocks, in the same shape. */
 export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
   return linkOf({ ...l, blocks });
@@ -1044,20 +1080,35 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   // a denial they decide stays Unknown, naming it
   for (const file of [ps.guardrailsMayNotApply, rs.guardrailsMayNotApply])
     if (file !== undefined && missing.has(file)) (g.allowOnly ??= new Set()).add(file);
+  const callerAccount =
+    spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
+  const cross = callerAccount !== undefined && callerAccount !== rs.fields.resourceAccount;
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
-    const callerAccount =
-      spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
-    const cross = callerAccount !== undefined && callerAccount !== rs.fields.resourceAccount;
     if (cross || !unknownPolicy.crossAccountOnly) {
       missing.add(unknownPolicy.place);
       if (unknownPolicy.allowOnly) (g.allowOnly ??= new Set()).add(unknownPolicy.place);
-      if (cross) g.ownerSideOnly = new Set([unknownPolicy.place]);
+      if (cross) (g.ownerSideOnly ??= new Set()).add(unknownPolicy.place);
     }
   }
   // an Allow statement a template does not settle can only add allows (noteSkipped names it)
   for (const p of [...ps.byLabel.values(), ...rs.byLabel.values()])
     for (const u of p.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(unknownAllowText(p, u));
+  // across accounts both sides must allow
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+  // an unsettled Allow of the owner's resource policy cannot allow what the caller's own side
+  // does not, so it is the owner's side only (callerSideDenies); the caller's identity policies'
+  // unsettled Allows never are
+  const ownerPolicy = rs.fields.resourcePolicy;
+  if (
+    cross &&
+    rs.fields.resourceAccount !== undefined &&
+    ownerPolicy &&
+    typeof ownerPolicy === 'object' &&
+    isCompiledPolicy(ownerPolicy)
+  )
+    for (const u of ownerPolicy.unknownAllows ?? [])
+      (g.ownerSideOnly ??= new Set()).add(unknownAllowText(ownerPolicy, u));
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
