@@ -1259,16 +1259,20 @@ function bounded(s: string): string {
   return s.length <= 200 ? s : `${s.slice(0, 200)}… (${s.length} characters)`;
 }
 
+/** The resource types of an action without wildcards, from the action catalog; else undefined. */
+function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourceTypes> {
+  return action.lower.includes('*') || action.lower.includes('?')
+    ? undefined
+    : actionResourceTypes(action.lower);
+}
+
 /**
  * An action authorized on a KMS key: its Service Authorization Reference entry requires the
  * `key` resource type (kms:Decrypt, not kms:ListKeys). Memoised on the action.
  */
 function needsKey(action: ActionInfo): boolean {
   if (action.needsKey === undefined) {
-    const types =
-      action.lower.includes('*') || action.lower.includes('?')
-        ? undefined
-        : actionResourceTypes(action.lower);
+    const types = exactResourceTypes(action);
     action.needsKey = types !== undefined && types.some((t) => t.name === 'key' && t.required);
   }
   return action.needsKey;
@@ -1365,10 +1369,7 @@ function levelLabel(level: number, index: number): string {
  */
 function rcpExempt(action: ActionInfo): boolean {
   if (action.rcpExempt === undefined) {
-    const types =
-      action.lower.includes('*') || action.lower.includes('?')
-        ? undefined
-        : actionResourceTypes(action.lower);
+    const types = exactResourceTypes(action);
     action.rcpExempt =
       action.lower === 'kms:retiregrant' || (types !== undefined && types.length === 0);
   }

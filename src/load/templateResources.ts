@@ -1164,17 +1164,7 @@ export class ModelBuilder {
     const env = this.prop(s, r, 'Environment');
     let environment: CodeBuildEnvironmentModel | undefined;
     if (isUnresolved(env)) {
-      const open = this.placeholder(s, env, 'name');
-      environment = {
-        type: open,
-        image: this.unknownImage(s, env),
-        computeType: open,
-        imagePullCredentialsType: open,
-        privilegedMode: undefined,
-        registryCredential: undefined,
-        environmentVariables: [],
-        environmentVariablesUnknown: open,
-      };
+      environment = unknownEnvironment(this.placeholder(s, env, 'name'), this.unknownImage(s, env));
     } else if (isObject(env)) {
       const rc = env['RegistryCredential'];
       const vars = env['EnvironmentVariables'];
@@ -1251,17 +1241,10 @@ export class ModelBuilder {
         env === undefined
           ? 'the project has no `Environment`, which CloudFormation requires: its build environment is unknown'
           : `\`Environment\` must be an object, not ${notText(env) ?? `\`${String(env).slice(0, 40)}\``}: the build environment is unknown`;
-      const open = this.wrongShape(s, at, message, 'name');
-      environment = {
-        type: open,
-        image: this.unknownImage(s, new Unresolved(message, at)),
-        computeType: open,
-        imagePullCredentialsType: open,
-        privilegedMode: undefined,
-        registryCredential: undefined,
-        environmentVariables: [],
-        environmentVariablesUnknown: open,
-      };
+      environment = unknownEnvironment(
+        this.wrongShape(s, at, message, 'name'),
+        this.unknownImage(s, new Unresolved(message, at)),
+      );
     }
     const source = (v: unknown): CodeBuildSourceModel | undefined => {
       if (!isObject(v)) return undefined;
@@ -3116,3 +3099,21 @@ function dedupe(problems: readonly Problem[]): Problem[] {
 }
 
 export { SAM_TRANSFORM };
+
+/**
+ * A CodeBuild build environment the template does not settle or gets wrong: every setting is
+ * `open` (a placeholder), the image `image`, and the variables unknown, so the links that depend
+ * on them are Unknown naming the place, never decided on defaults.
+ */
+function unknownEnvironment(open: string, image: string): CodeBuildEnvironmentModel {
+  return {
+    type: open,
+    image,
+    computeType: open,
+    imagePullCredentialsType: open,
+    privilegedMode: undefined,
+    registryCredential: undefined,
+    environmentVariables: [],
+    environmentVariablesUnknown: open,
+  };
+}
