@@ -104,6 +104,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       "empty when a Lambda function uploads the action's output artifacts with its own code (provider Lambda), absent otherwise: a context value that starts with it is for the function's uploads only",
   },
+  'Upload.WithAcl': {
+    description:
+      "`true` where CodePipeline's upload of the action's output artifacts is known to need s3:PutObjectAcl: a CodeStarSourceConnection source action, a CodeCommit source action whose role is in another account than the pipeline; the roleArn when it is a CodeCommit action's role whose account the input does not settle (a condition on it is then presumed met); absent otherwise",
+  },
   InputArtifacts: { description: 'the input artifact names', list: true },
   OutputArtifacts: { description: 'the output artifact names', list: true },
   InputArtifactKey: {
@@ -1055,6 +1059,8 @@ function resolvePlaceholder(
               : "CodePipeline uploads the action's output artifacts",
           );
     }
+    case 'Upload.WithAcl':
+      return uploadWithAcl(facts);
     case 'InputArtifacts':
       return { kind: 'list', values: facts.inputArtifacts };
     case 'OutputArtifacts':
@@ -1548,6 +1554,30 @@ function regionalPrincipals(facts: ActionFacts): readonly Caller[] {
  * rule's pattern with the action's change events): without one, a change starts nothing, and
  * the trigger links are Unknown, saying so.
  */
+/**
+ * Whether CodePipeline's upload of the action's output artifacts needs s3:PutObjectAcl
+ * (Upload.WithAcl). AWS does not document it; maintainers fixed real failures without it: a
+ * CodeStarSourceConnection source ("[GitHub] Upload to S3 failed with the following error: Access
+ * Denied", https://github.com/aws/aws-cdk/issues/13557), and a CodeCommit source whose action role
+ * is in another account than the pipeline (https://github.com/aws/aws-cdk/pull/14260, fixing
+ * https://github.com/aws/aws-cdk/issues/14156). A role ARN whose account the input does not settle
+ * is the value itself, so the link is presumed needed and names what would settle it.
+ */
+function uploadWithAcl(facts: ActionFacts): Resolved {
+  if (facts.category !== 'Source') return absent('the action is not a source action');
+  if (facts.provider === 'CodeStarSourceConnection') return value('true');
+  if (facts.provider !== 'CodeCommit') return absent(`a ${facts.provider} source action`);
+  const role = facts.actionRoleArn;
+  if (role === undefined)
+    return absent("the action has no roleArn: it runs as the pipeline's role");
+  const account = arnAccount(role);
+  if (account !== undefined && UNSETTLED.test(role) && !/^\d{12}$/.test(account))
+    return value(role);
+  return account !== undefined && account !== facts.account
+    ? value('true')
+    : absent("the action role is in the pipeline's account");
+}
+
 function sourceTrigger(facts: ActionFacts): Resolved {
   if (facts.category !== 'Source') return absent('not a source action');
   let eventBridge = facts.provider === 'ECR';
