@@ -15,7 +15,11 @@ import {
 import { snapshotPath } from '../model/snapshotPath.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { actionVariablesProblem } from '../model/environmentVariables.js';
-import { buildspecReferences, namesBuildspec } from '../model/buildspec.js';
+import {
+  buildspecDeclaresArtifacts,
+  buildspecReferences,
+  namesBuildspec,
+} from '../model/buildspec.js';
 import type {
   ActionModel,
   CodeBuildProjectModel,
@@ -212,6 +216,7 @@ export function actionFacts(
         ...secondaryFetches(p, partition),
         ...s3LogsOf(p),
         ...batchRoleOf(p),
+        ...undeclaredArtifactsOf(p),
       };
     } else {
       gaps.set('codebuild', found.file ?? snapshotPath.codebuild(actionAccount, actionRegion));
@@ -1337,6 +1342,29 @@ function buildspecNames(
   return {
     ok: false,
     reason: `the inline buildspec of project \`${project.name}\` cannot be read (${refs.reason}), so the parameters and secrets it names are not known (${at.file}#${pointer})`,
+  };
+}
+
+/**
+ * A project whose inline buildspec is known and has no `artifacts` section: what the build then
+ * uploads for the action's output artifacts AWS does not document (the buildspec reference says
+ * the section is "not required if, for example, you are building and pushing a Docker image to
+ * Amazon ECR, or you are running unit tests on your source code, but not building it",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts),
+ * so the upload is presumed (CodeBuild.ArtifactsDeclared): only an allow is certain. A buildspec
+ * file of the source, one the input does not settle, or one that cannot be read stays as before.
+ */
+function undeclaredArtifactsOf(project: CodeBuildProjectModel): { undeclaredArtifacts?: string } {
+  const text = project.source?.buildspec;
+  if (text === undefined || text === '' || namesBuildspec(text) || PLACEHOLDER_PATTERN.test(text))
+    return {};
+  if (buildspecDeclaresArtifacts(text) !== false) return {};
+  const at = project.location;
+  const pointer = at.pointer.startsWith('/Resources/')
+    ? `${at.pointer}/Properties/Source/BuildSpec`
+    : `${at.pointer}/source/buildspec`;
+  return {
+    undeclaredArtifacts: `an upload of the output artifact by project ${project.name}, whose inline buildspec (${at.file}#${pointer}) has no artifacts section (AWS does not document whether the build then uploads anything)`,
   };
 }
 

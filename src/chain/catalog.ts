@@ -173,6 +173,11 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       "`true` when the build uploads objects encrypted with the project's key: the action's output artifacts, or an S3 secondary artifact without encryptionDisabled; absent when neither; unknown when the action has no output artifacts and the project or its secondary artifacts are not known",
   },
+  'CodeBuild.ArtifactsDeclared': {
+    description:
+      "`true` unless the project's inline buildspec is known and has no `artifacts` section; then presumed `true` (AWS does not document whether the build uploads the action's output artifacts without one): a condition on it is presumed met, and its link is Unknown unless allowed",
+    presumable: true,
+  },
   'CodeBuild.SubnetArn': { description: "the ARN of each subnet of the project's VPC", list: true },
   'CodeBuild.SecurityGroupArn': {
     description: "the ARN of each security group of the project's VPC configuration",
@@ -1186,6 +1191,15 @@ function resolvePlaceholder(
       if ((cb.secondaryArtifacts ?? []).some((a) => a.encrypted)) return value('true');
       if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
       return absent('the build uploads no output artifact and no encrypted S3 secondary artifact');
+    case 'CodeBuild.ArtifactsDeclared':
+      // a project the input does not hold leaves the links Unknown by their caller already
+      if (cb?.undeclaredArtifacts === undefined) return value('true');
+      return {
+        kind: 'presumed',
+        value: 'true',
+        presumed: cb.undeclaredArtifacts,
+        why: cb.undeclaredArtifacts,
+      };
     case 'CodeBuild.SubnetArn':
       if (!cb) return unknown(noProject);
       return {

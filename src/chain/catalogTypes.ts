@@ -288,6 +288,12 @@ export interface CodeBuildProjectFacts {
   readonly batchServiceRoleArn?: string;
   /** set when the batch service role is not known (no batch configuration, no role): why */
   readonly batchServiceRoleUnknown?: string;
+  /**
+   * set when the project's inline buildspec is known and has no `artifacts` section: the upload
+   * of the action's output artifacts, in words, naming the buildspec's place (it may upload
+   * nothing, which AWS does not document)
+   */
+  readonly undeclaredArtifacts?: string;
 }
 
 /** An S3 secondary artifact of a CodeBuild project. */

@@ -5,6 +5,7 @@
  * `secret-id:json-key:version-stage:version-id`, the secret id a name or a full ARN)
  * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store,
  * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager).
+ * Besides them only whether it has an `artifacts` section is kept (true or false, not its content).
  * Nothing else of a buildspec is read or kept: its commands and `env.variables` values may hold
  * secrets. The snapshot and template loaders and the crawler all decide with these functions.
  *
@@ -56,6 +57,12 @@ interface EnvSections {
   readonly version?: string | null;
   /** `'wrong'` when `env` is there but not a map */
   readonly env?: 'wrong' | { readonly [S in Section]?: 'wrong' | Map<string, string | null> };
+  /**
+   * whether the buildspec has an `artifacts` section: false only for a buildspec with `phases`
+   * (which CodeBuild requires, so it is not a reduced one) and no `artifacts`; a reduced buildspec
+   * carries the answer as `artifacts: true|false`; absent when not known
+   */
+  readonly artifacts?: boolean;
 }
 
 type Read =
@@ -157,7 +164,13 @@ function walk(doc: Document.Parsed): Read {
     if (doc.contents === null) return { ok: false, reason: 'it is empty' };
     const root = entries(doc.contents);
     if (root === undefined) return { ok: false, reason: 'it is not a map' };
-    const value: { version?: string | null; env?: EnvSections['env'] } = {};
+    const value: { version?: string | null; env?: EnvSections['env']; artifacts?: boolean } = {};
+    const artifactsNode = root.get('artifacts');
+    const artifacts = artifactsNode === undefined ? undefined : resolve(artifactsNode);
+    if (isScalar(artifacts) && typeof artifacts.value === 'boolean')
+      value.artifacts = artifacts.value;
+    else if (!isNullNode(artifacts)) value.artifacts = true;
+    else if (root.has('phases')) value.artifacts = false;
     if (root.has('version')) {
       const v = resolve(root.get('version'));
       value.version = isScalar(v) && v.value !== null ? scalarText(v.value, v.source) : null;
@@ -277,8 +290,9 @@ export function buildspecReferences(text: string): BuildspecReferences {
 }
 
 /**
- * The buildspec reduced to what permchain reads, as JSON text (which is YAML): its `version` and
- * its `env.parameter-store` and `env.secrets-manager` maps, nothing else. A value that is not a
+ * The buildspec reduced to what permchain reads, as JSON text (which is YAML): its `version`, its
+ * `env.parameter-store` and `env.secrets-manager` maps, and whether it has an `artifacts` section
+ * (`artifacts: true|false`, see buildspecDeclaresArtifacts), nothing else. A value that is not a
  * string is written `null`, a section (or `env`) that is not a map is written `marker`, so the
  * reduced text says "not known" wherever the original did (buildspecReferences). Undefined when
  * the text cannot be read at all (then nothing of it can be kept).
@@ -313,5 +327,17 @@ export function reduceBuildspec(text: string, marker: string): string | undefine
     }
     out['env'] = sections;
   }
+  // whether it has an `artifacts` section, not what the section says
+  if (read.value.artifacts !== undefined) out['artifacts'] = read.value.artifacts;
   return JSON.stringify(out);
+}
+
+/**
+ * Whether an inline buildspec has an `artifacts` section: false for one with `phases` and no
+ * `artifacts` (or a reduced one that says so), true when it has one, undefined when that is not
+ * known (the text cannot be read, or a reduced buildspec written before it was kept).
+ */
+export function buildspecDeclaresArtifacts(text: string): boolean | undefined {
+  const read = readSections(text);
+  return read.ok ? read.value.artifacts : undefined;
 }

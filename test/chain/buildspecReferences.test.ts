@@ -113,6 +113,7 @@ describe('parameters and secrets an inline buildspec names (snapshot)', () => {
       JSON.stringify({
         version: '0.2',
         env: { 'parameter-store': { DB_PASSWORD: '/app/db-password' } },
+        artifacts: false,
       }),
     );
     const granted = links((dir) => {

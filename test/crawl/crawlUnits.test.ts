@@ -609,6 +609,7 @@ describe('redaction of free-form values sent to what an action runs', () => {
               GH: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:gh-AbCdEf:token::',
             },
           },
+          artifacts: false,
         }),
       },
       secondarySources: [

@@ -301,6 +301,8 @@ describe('crawl(serve(fixture)) writes no secret of', () => {
           'parameter-store': { DB_PASSWORD: '/app/db-password' },
           'secrets-manager': { TOKEN: 'npm-token:token' },
         },
+        // it has phases and no artifacts section
+        artifacts: false,
       });
       c.projects[0].secondarySources = [
         { type: 'S3', location: 'tooling-source-111111111111/lib.zip', buildspec: REDACTED },

@@ -213,7 +213,7 @@ describe('namesBuildspec', () => {
 });
 
 describe('reduceBuildspec', () => {
-  it('keeps only the version and the two env maps, as JSON that reads the same', () => {
+  it('keeps only the version, the two env maps and whether it has artifacts, as JSON that reads the same', () => {
     const text = [
       'version: 0.2',
       'env:',
@@ -236,6 +236,8 @@ describe('reduceBuildspec', () => {
         'parameter-store': { DB_PASSWORD: '/app/db-password' },
         'secrets-manager': { CROSS: `${SECRET_ARN}:password::` },
       },
+      // it has phases and no artifacts section
+      artifacts: false,
     });
     expect(reduced).not.toMatch(/hunter2|ghp_secret|DB_URL|commands/);
     expect(buildspecReferences(reduced)).toEqual(buildspecReferences(text));
