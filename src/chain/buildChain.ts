@@ -5,7 +5,7 @@
  */
 import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
-import { parseArn } from '../model/arn.js';
+import { isAccountId, parseArn } from '../model/arn.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { findCodeBuildProject, resolveKmsKey } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -369,6 +369,8 @@ function unsettledEntrySpecs(
   unknown: readonly string[],
   reason: string,
 ): LinkSpec[] {
+  const resource = fillKnown(entry.resource, facts, entry);
+  const name = unsettledNameOf(entry, resource, reason);
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
@@ -377,13 +379,54 @@ function unsettledEntrySpecs(
     principal: principalFor(entry, principalOf(entry.principal, facts)),
     permission,
     // what stays unsettled is put in words when the link is reported (placeholderWords.ts)
-    resource: fillKnown(entry.resource, facts, entry),
+    resource,
     context: {},
     purpose,
     doc: entry.doc,
     unknown,
     unknownReason: reason,
+    ...(name !== undefined ? { unsettledName: { placeholder: name, reason } } : {}),
   }));
+}
+
+/**
+ * Names inside a resource ARN that the input may not settle, with why the catalog says they are
+ * not known (catalog.ts resolvePlaceholder): a name the caller chooses, not an account, Region,
+ * bucket, key or role, so that whose policies apply does not depend on it. A task definition
+ * has no resource policy
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+ */
+const UNSETTLED_NAMES: Readonly<Record<string, string>> = {
+  'Ecs.TaskDefinitionFamily': 'the task definition family is not known',
+};
+
+/**
+ * The placeholder of the one name the input leaves unsettled in an entry's resource (LinkSpec
+ * .unsettledName), when it alone left the link unbuilt: `reason` is its own, the rest of the
+ * resource is settled (account, Region), and the entry carries no request context, alternative
+ * resource, owner or condition on what the facts say (the Unknown spec has none of them, so
+ * evaluating it would leave them out).
+ */
+function unsettledNameOf(entry: Requirement, resource: string, reason: string): string | undefined {
+  if (
+    entry.context !== undefined ||
+    entry.uncertainContext !== undefined ||
+    entry.alternativeResource !== undefined ||
+    entry.resourceAccount !== undefined ||
+    (entry.when ?? []).some((c) => c.subject !== 'Provider' && c.subject !== 'Category')
+  )
+    return undefined;
+  // a value a template does not settle (its account, its Region) is not tried
+  if (PLACEHOLDER_PATTERN.test(resource)) return undefined;
+  const found = [...resource.matchAll(/\$\{([^}]*)\}/g)];
+  if (found.length !== 1) return undefined;
+  const name = found[0]![1]!;
+  const why = UNSETTLED_NAMES[name];
+  if (why === undefined || reason !== `\`${entry.id}\`: ${why}`) return undefined;
+  // the name is inside the ARN's resource, after its account and Region
+  const arn = parseArn(resource);
+  if (!arn || !arn.resource.includes(`\${${name}}`) || !isAccountId(arn.account)) return undefined;
+  return name;
 }
 
 /**

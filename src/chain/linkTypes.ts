@@ -88,6 +88,15 @@ export interface LinkSpec {
   /** why the link could not be built, when a fact is unknown */
   readonly unknownReason?: string;
   /**
+   * set with `unknownReason` when all the input leaves unsettled is a name inside the resource
+   * (`${Ecs.TaskDefinitionFamily}` of `…:task-definition/${Ecs.TaskDefinitionFamily}:*`), the
+   * placeholder's name: the link is evaluated with made-up names in its place and with each name
+   * its policies give, and is decided only when every one gives the same answer (resolveLink).
+   * `reason` is the `unknownReason` it gave: a spec whose reason was replaced since (a rule
+   * trigger's) is not tried
+   */
+  readonly unsettledName?: { readonly placeholder: string; readonly reason: string };
+  /**
    * a value the input does not settle that made the link apply (an unknown build image): the
    * link may not be needed, so only an Allowed answer is certain
    */

@@ -161,6 +161,10 @@ interface OwnerPolicyUnknown {
 
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   if (spec.unknownReason !== undefined) {
+    // a name inside the resource that the input does not settle: decided when no name changes
+    // the answer (byUnsettledName)
+    const byName = spec.unsettledName && byUnsettledName(model, spec, spec.unsettledName);
+    if (byName) return byName;
     const missing = [...(spec.unknown ?? [])].sort();
     const settle = missing.length > 0 ? `; \`${missing.join('`, `')}\` would settle it` : '';
     return makeLink(
@@ -208,6 +212,51 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     );
   }
   return link;
+}
+
+/**
+ * A link whose resource holds a name the input does not settle (LinkSpec.unsettledName: a task
+ * definition family), decided as a link with an id no input gives is (see RuntimeValue): it is
+ * evaluated with a made-up name in its place, then with a second (a policy may match some names
+ * and not others), then with each name a policy of the link names there by a pattern
+ * (idDependence); a policy scoped to one family is met with that family. Only when every trial
+ * gives the same answer is the link decided, by that answer: no name the run may use changes
+ * it. Otherwise, or when the link is Unknown for another reason, undefined: it stays Unknown for
+ * its name. Not tried when the resource's own policy, or its KMS key, may depend on the name:
+ * buildChain allows only names of resources with no resource policy, in a resource whose
+ * account and Region are settled.
+ */
+function byUnsettledName(
+  model: Model,
+  spec: LinkSpec,
+  name: { readonly placeholder: string; readonly reason: string },
+): ReportLink | undefined {
+  if (spec.unknownReason !== name.reason) return undefined;
+  // the caller must be settled: a role the input names in full (or a service)
+  const caller = spec.principal.kind === 'role' ? spec.principal.arn : undefined;
+  if (
+    caller !== undefined &&
+    (!parseArn(caller) || /\$\{|\(not known\)/.test(caller) || PLACEHOLDER_PATTERN.test(caller))
+  )
+    return undefined;
+  const value = unsettledNameValue(spec.resource, name.placeholder);
+  if (!value || Object.keys(spec.context).length > 0) return undefined;
+  const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
+  const runtime = [value];
+  const g = gather(model, withMadeUpIds(decided, runtime));
+  if (
+    g.absent ||
+    g.request.resourcePolicy !== undefined ||
+    g.ownerPolicyUnknown ||
+    g.kmsGrants ||
+    g.kmsKeyNotEnabled ||
+    g.kmsKeyStateUnknown
+  )
+    return undefined;
+  g.shownResource = shownIds(g.request.resource, runtime);
+  g.resourceLabel = shownIds(g.resourceLabel, runtime);
+  const link = decide(model, decided, g, runtime);
+  return link.decision === 'Unknown' ? undefined : link;
 }
 
 /** The link's decision once its request is gathered (see resolveLink). */
@@ -1567,8 +1616,10 @@ interface IdKind {
    * length where AWS documents none: a policy may match some ids and not others (`…:0*`)
    */
   readonly other: string;
-  /** UUID-shaped (see isDashAt); else one or more letters and digits */
+  /** UUID-shaped (see isDashAt); else one or more letters and digits (or `characters`) */
   readonly uuid: boolean;
+  /** the characters of an id that is not UUID-shaped, when not only letters and digits */
+  readonly characters?: RegExp;
 }
 
 const UUID_ID: IdKind = { madeUp: MADE_UP_ID, other: OTHER_ID, uuid: true };
@@ -1576,6 +1627,19 @@ const UUID_ID: IdKind = { madeUp: MADE_UP_ID, other: OTHER_ID, uuid: true };
 const ENVIRONMENT_ID: IdKind = { madeUp: '0000000000', other: 'zzzzzzzzzzzz', uuid: false };
 /** thirteen characters, as CloudFormation generates them (templateNames.ts); none documented */
 const NAME_SUFFIX: IdKind = { madeUp: '0000000000000', other: 'ZZZZZZZZZZ', uuid: false };
+
+/**
+ * A task definition family: up to 255 letters, digits, `_` and `-`
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
+ * Two made-up families that differ in every character and in length, which no policy names by
+ * accident (see byUnsettledName).
+ */
+const FAMILY_NAME: IdKind = {
+  madeUp: '0000000000000',
+  other: 'ZZZZZZZZZZ',
+  uuid: false,
+  characters: /^[0-9A-Za-z_-]$/,
+};
 
 /** An id no input gives, at a `*` of a link value. */
 interface RuntimeId {
@@ -1677,6 +1741,29 @@ function runtimeValue(value: string): RuntimeValue | undefined {
       ids.map((id) => id.kind.madeUp),
     ),
   };
+}
+
+/**
+ * Names a link's resource may hold that the input does not settle (LinkSpec.unsettledName), by
+ * their catalog placeholder, as the ids of RuntimeValue are made up and matched.
+ */
+const UNSETTLED_NAME_IDS: Readonly<Record<string, RuntimeId>> = {
+  'Ecs.TaskDefinitionFamily': {
+    kind: FAMILY_NAME,
+    what: 'the task definition family',
+    some: 'task definition families',
+    why: 'which the input does not settle',
+  },
+};
+
+/** The resource as a RuntimeValue whose one id is the unsettled name `placeholder`. */
+function unsettledNameValue(resource: string, placeholder: string): RuntimeValue | undefined {
+  const id = UNSETTLED_NAME_IDS[placeholder];
+  const marker = `\${${placeholder}}`;
+  const at = resource.indexOf(marker);
+  if (!id || at < 0 || resource.indexOf(marker, at + 1) >= 0) return undefined;
+  const parts = [resource.slice(0, at), id, resource.slice(at + marker.length)];
+  return { written: resource, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
 
 /** The value with `ids` (one per id, in order) in place of its `*`s. */
@@ -1938,7 +2025,7 @@ function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
     let c: string | undefined;
     if (t.text !== undefined)
       c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
-    else c = wild ? '0' : ID_CHARACTER.test(p) ? p : undefined;
+    else c = wild ? '0' : (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(p) ? p : undefined;
     if (c !== undefined) reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c, j);
   }
   if (!seen[goal]) return undefined;

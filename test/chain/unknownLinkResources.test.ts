@@ -18,7 +18,10 @@ describe('the resource of an Unknown link', () => {
   it('keeps only what the input does not settle unknown, in words', () => {
     expect(open.length).toBeGreaterThan(3);
     for (const l of open) {
-      expect(l.decision, l.id).toBe('Unknown');
+      // a family the input does not settle is tried with made-up ones: the pipeline role allows
+      // ecs:RegisterTaskDefinition on `*`, whatever the family (resolveLink byUnsettledName)
+      if (l.permission === 'ecs:RegisterTaskDefinition') expect(l.decision, l.id).toBe('Allowed');
+      else expect(l.decision, l.id).toBe('Unknown');
       expect(l.resource, l.id).not.toContain('${');
       for (const name of SETTLED) expect(l.resource, l.id).not.toContain(`\${${name}}`);
     }
