@@ -67,3 +67,14 @@ export function uniqueProblems(problems: readonly Problem[]): Problem[] {
     return true;
   });
 }
+
+/**
+ * A value from the input for a message, in backticks: in full when short, else its first
+ * `limit` characters (never half of a surrogate pair) and its length, so a hostile megabyte
+ * value never reaches a report in full.
+ */
+export function shownValue(value: string, limit: number): string {
+  if (value.length <= limit) return `\`${value}\``;
+  const start = value.slice(0, limit).replace(/[\uD800-\uDBFF]$/, '');
+  return `\`${start}\`… (${value.length} characters)`;
+}

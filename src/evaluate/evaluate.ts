@@ -13,7 +13,7 @@
  * Hot path: policies are compiled once (cached per document), statements are pre-filtered per
  * action (cached per policy), and no policy text is lower-cased or re-parsed per request.
  */
-import type { Problem } from '../problems.js';
+import { shownValue, type Problem } from '../problems.js';
 import type {
   ActionMatcher,
   CompiledPolicy,
@@ -137,7 +137,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     problems.push(
       problem(
         '/resource',
-        `\`${request.action}\` is authorized on a KMS key, named by its key ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`) or an alias ARN, and \`${bounded(request.resource)}\` is neither: which key policy decides it is not known`,
+        `\`${request.action}\` is authorized on a KMS key, named by its key ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`) or an alias ARN, and ${shownValue(request.resource, 200)} is neither: which key policy decides it is not known`,
         'request.kms.resource-not-key',
       ),
     );
@@ -150,7 +150,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     problems.push(
       problem(
         '/resource',
-        `principal \`${bounded(request.principal)}\` is in partition \`${principal.partition}\` and resource \`${bounded(request.resource)}\` in \`${arnPartition(request.resource)!}\`: credentials of one partition are not valid in another`,
+        `principal ${shownValue(request.principal, 200)} is in partition \`${principal.partition}\` and resource ${shownValue(request.resource, 200)} in \`${arnPartition(request.resource)!}\`: credentials of one partition are not valid in another`,
         'request.partition.mismatch',
       ),
     );
@@ -1252,11 +1252,6 @@ function arnPartition(s: string): string | undefined {
   if (!s.startsWith('arn:')) return undefined;
   const end = s.indexOf(':', 4);
   return end > 4 ? s.slice(4, end) : undefined;
-}
-
-/** A request value for a message: in full when short, else its start and its length. */
-function bounded(s: string): string {
-  return s.length <= 200 ? s : `${s.slice(0, 200)}… (${s.length} characters)`;
 }
 
 /** The resource types of an action without wildcards, from the action catalog; else undefined. */

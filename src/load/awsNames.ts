@@ -5,6 +5,7 @@
  * name AWS could not have produced (a 1 MB pipeline name made a 114 MB report). The messages
  * never repeat a long name in full.
  */
+import { shownValue } from '../problems.js';
 
 /** The problem id of a name AWS could not have produced (an error: the CLI exits 2). */
 export const NAME_INVALID = 'snapshot.name.invalid';
@@ -87,10 +88,7 @@ export const ARN_SHOWN = 120;
  * characters, else its first `limit` characters and its length.
  */
 export function shown(name: string, limit = SHOWN): string {
-  if (name.length <= limit) return `\`${name}\``;
-  // never half of a surrogate pair
-  const start = name.slice(0, limit).replace(/[\uD800-\uDBFF]$/, '');
-  return `\`${start}\`… (${name.length} characters)`;
+  return shownValue(name, limit);
 }
 
 /** Why `name` is not a name AWS could have produced under `rule`, or undefined when it is one. */

@@ -373,3 +373,18 @@ describe('an RCP Allow other than RCPFullAWSAccess', () => {
     expect(evaluate({ ...base, rcps: [[narrow]] }).decision).toBe('Allowed');
   });
 });
+
+describe('a request value named in a message', () => {
+  it('is cut to its first characters and its length, never repeated in full', () => {
+    const resource = 'x'.repeat(100_000);
+    const r = evaluate({
+      principal: USER,
+      action: 'kms:Decrypt',
+      resource,
+      identityPolicies: [doc(allowAll('kms:Decrypt'))],
+    });
+    const p = r.problems.find((x) => x.id === 'request.kms.resource-not-key')!;
+    expect(p.message).toContain(`\`${'x'.repeat(200)}\`… (100000 characters)`);
+    expect(p.message.length).toBeLessThan(600);
+  });
+});
