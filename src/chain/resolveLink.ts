@@ -45,7 +45,7 @@ import {
   scpLevels,
 } from '../model/queries.js';
 import type { KmsGrantModel, Model } from '../model/types.js';
-import { policyTypeLabel } from '../report/summarize.js';
+import { formatStatement, policyTypeLabel } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
@@ -296,11 +296,16 @@ function decide(
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
+    // what would deny it, so that the user sees the policy that matters if it is needed
+    const by = result.deniedBy.map(
+      (r) =>
+        `${policyTypeLabel(r.policyType)} \`${r.policy}\`${r.statement !== undefined ? ` ${formatStatement(r.statement)}` : ''}${r.explicit ? ' (explicit deny)' : ' (no matching allow)'}`,
+    );
     return makeLink(
       spec,
       'Unknown',
       NO_REASONS,
-      `${spec.purpose} is needed only if \`${spec.presumed}\` is what it seems, which the input does not settle`,
+      `${spec.purpose} ${by.length > 0 ? `would be denied by ${by.join(', ')}, but it ` : ''}is needed only if \`${spec.presumed}\` is what it seems, which the input does not settle`,
       { missing },
     );
   }
