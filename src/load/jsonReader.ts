@@ -31,12 +31,15 @@ export class JsonReader {
    * document that does not compile is unknown where it is used), in report order, each once.
    */
   errorsSince(mark: number): string[] {
-    const out: string[] = [];
-    for (const p of this.problems.slice(mark)) {
+    // a Set: a hostile list of 80,000 wrong items reports 80,000 errors, and a search of the
+    // list for each was quadratic (minutes)
+    const seen = new Set<string>();
+    for (let i = mark; i < this.problems.length; i++) {
+      const p = this.problems[i]!;
       if (p.severity !== 'error' || p.file !== this.file || p.id.startsWith('policy.')) continue;
-      if (!out.includes(p.pointer)) out.push(p.pointer);
+      seen.add(p.pointer);
     }
-    return out;
+    return [...seen];
   }
 
   /** `value` as an object, or a problem when it is something else (also when absent). */
