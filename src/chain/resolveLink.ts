@@ -2291,8 +2291,11 @@ function settleUnplaced(g: Gathered, decision: string): void {
     const stable = tries.every((t) => {
       const request = { ...r, [field]: t };
       const result = evaluate(request);
+      // the common case first: the same answer, nothing to name (agrees' contract)
+      if (!explicit && result.decision === decision) return true;
       // the files whose own statements deny it in this trial: only they can make a deny apply
       const denying = denyingFiles(result, unplaced, field === 'scps' ? 'scp' : 'rcp');
+      if (explicit && denying.length === 0) return true;
       const files = denying.length > 0 ? denying : unplaced.map((u) => u.file);
       const tried = {
         what: `the levels the ${kind} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
@@ -2300,11 +2303,10 @@ function settleUnplaced(g: Gathered, decision: string): void {
         placement: `the ${kind} of \`${files.join('`, `')}\` apply (not all their targets are known)`,
       };
       if (explicit) {
-        // decided by the link's own deny; theirs, if any, is named with its "if"
-        if (denying.length > 0) (g.otherDenials ??= []).push({ result, request, tried });
+        // decided by the link's own deny; theirs is named with its "if"
+        (g.otherDenials ??= []).push({ result, request, tried });
         return true;
       }
-      if (result.decision === decision) return true;
       return agrees(g, result, decision, request, tried);
     });
     // an explicitly denied link keeps them missing (allowMissingBehind: an unplaced SCP may be
