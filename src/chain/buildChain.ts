@@ -69,6 +69,7 @@ export function buildPipelineLinks(
     let id = spec.id;
     for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
     if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
+    spec = withPassRoleAcross(spec);
     seen.add(id);
     // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
     const settled = withUnsettledContext(model, spec);
@@ -1005,6 +1006,29 @@ function roleArnsThatAreNot(
 
 /** `arn:<partition>:iam::<account>:role/<name>` (CDK test assemblies use short account ids) */
 const ROLE_ARN = /^arn:aws(-[a-z0-9]+)*:iam::(\d{1,12}|unresolved):role\/./;
+
+/**
+ * iam:PassRole of a role of another account than the caller's fails whatever the policies say:
+ * "You can only use the PassRole permission to pass an IAM role to a service that shares the
+ * same AWS account" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+ * The configuration decides, not a policy: no policy reason, and the fix is a role of the
+ * caller's account.
+ */
+function withPassRoleAcross(spec: LinkSpec): LinkSpec {
+  if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
+  if (spec.principal.kind !== 'role' || spec.permission.toLowerCase() !== 'iam:passrole')
+    return spec;
+  const caller = parseArn(spec.principal.arn)?.account;
+  const role = parseArn(spec.resource)?.account;
+  if (!caller || !role || caller === role || !isAccountId(caller) || !isAccountId(role))
+    return spec;
+  const who = spec.principal.arn;
+  return {
+    ...spec,
+    knownFailure: `\`${spec.resource}\` is a role of account \`${role}\` and \`${who}\` of \`${caller}\`: a role can be passed only to a service in its own account, which no policy changes`,
+    fix: `use a role of account \`${caller}\` (the account of \`${who}\`) in place of \`${spec.resource}\``,
+  };
+}
 
 /** The link fails when its caller, or the role it assumes, is a declared role ARN that is not one. */
 function withRoleArnFailure(

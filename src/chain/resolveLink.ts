@@ -2722,10 +2722,6 @@ function missingAllowWords(
           return `the trust policy of \`${g.resourceLabel}\` ${unmet.names ? `names ${who}` : `allows ${who} only under conditions`}, but its ${unmet.keys.length > 1 ? 'conditions' : 'condition'} on \`${unmet.keys.join('`, `')}\` ${unmet.keys.length > 1 ? 'do' : 'does'} not hold`;
         return `the trust policy of \`${g.resourceLabel}\` does not trust ${who}`;
       }
-      const passedAcross = passRoleAcross(spec);
-      if (passedAcross) {
-        return `\`${g.resourceLabel}\` is a role of account \`${passedAcross.roleAccount}\` and ${who} of \`${passedAcross.callerAccount}\`: a role can be passed only to a service in its own account, which no policy changes`;
-      }
       if (!g.request.resourcePolicy) {
         return spec.principal.kind === 'service'
           ? `\`${g.resourceLabel}\` has no resource policy naming ${who}`
@@ -2780,10 +2776,6 @@ function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): stri
   if (!first) return `allow \`${spec.permission}\` on \`${spec.resource}\` for \`${who}\``;
   if (first.explicit) return denyFix(spec, result.deniedBy);
   const kinds = new Set(result.deniedBy.map((d) => d.policyType));
-  // a role of another account can never be passed: allowing it anywhere would not help
-  const across = kinds.has('resource') ? passRoleAcross(spec) : undefined;
-  if (across)
-    return `use a role of account \`${across.callerAccount}\` (the account of \`${who}\`) in place of \`${g.resourceLabel}\``;
   const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
   if (service === 'kms' && kinds.has('resource') && g.request.resourceIsAwsManagedKey === true)
     return awsManagedKeyFix(spec, who, g);
@@ -2799,25 +2791,6 @@ function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): stri
     clauses.push(clause);
   }
   return withKeyChoice(clauses.join('; and '), spec);
-}
-
-/**
- * iam:PassRole of a role in another account than the caller's: "You can only use the PassRole
- * permission to pass an IAM role to a service that shares the same AWS account"
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), so no resource
- * policy can allow it (a role has none for PassRole): the why and fix say to use a role of the
- * caller's account.
- */
-function passRoleAcross(
-  spec: LinkSpec,
-): { roleAccount: string; callerAccount: string } | undefined {
-  if (spec.permission.toLowerCase() !== 'iam:passrole' || spec.principal.kind !== 'role')
-    return undefined;
-  const caller = parseArn(spec.principal.arn)?.account;
-  const role = parseArn(spec.resource)?.account;
-  if (caller === undefined || role === undefined || caller === role || role === '')
-    return undefined;
-  return { roleAccount: role, callerAccount: caller };
 }
 
 /** The fix for one missing allow (see lackingFix). */
