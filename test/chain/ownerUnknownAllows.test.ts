@@ -191,6 +191,7 @@ describe("an unsettled Allow of another account's resource policy", () => {
                 Action: s3:*
                 Resource: !Sub "arn:aws:s3:::\${Other}/*"`,
     );
+    expect(links.map((l) => l.permission)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     for (const l of links) {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.missing, l.id).toContain(statement);

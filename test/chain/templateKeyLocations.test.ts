@@ -36,7 +36,7 @@ describe('the KMS key of a template', () => {
       expect(l.deniedBy).toEqual([]);
       expect(l.why).toMatch(
         new RegExp(
-          `key state \`Disabled\`\\), as \`${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+\``,
+          `key state \`Disabled\`\\), as \`${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:16\``,
         ),
       );
       expect(JSON.stringify(l)).not.toContain('KeyMetadata');

@@ -4,8 +4,7 @@
  * made-up families and with each family its policies name by a pattern, and is decided only when
  * every one gives the same answer. Otherwise it stays Unknown, saying the family is not known.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -13,6 +12,7 @@ import { loadInput } from '../../src/cli/loadInput.js';
 import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadStacksFile } from '../../src/load/stacks.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { inScenarioCopy } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
 const A = '111111111111';
@@ -27,37 +27,37 @@ interface Statement {
 
 /** The links of `platform-containers`, with the pipeline role's statements changed by `edit`. */
 function links(edit: (statements: Statement[]) => Statement[]): readonly ReportLink[] {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-unsettled-name-'));
-  cpSync(SCENARIO, dir, { recursive: true });
-  const file = join(dir, A, 'iam.json');
-  const text = readFileSync(file, 'utf8');
-  const iam = JSON.parse(text) as unknown;
-  let edited = 0;
-  // every policy document of iam.json (a role's inline policies, managed policy versions)
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    const o = node as Record<string, unknown>;
-    for (const [k, v] of Object.entries(o)) {
-      const doc = (
-        k.endsWith('Document') && typeof v === 'string' ? JSON.parse(decodeURIComponent(v)) : v
-      ) as { Statement?: Statement[] } | undefined;
-      if (
-        Array.isArray(doc?.Statement) &&
-        doc.Statement.some((x) => x.Sid === 'EcsTaskDefinitions')
-      ) {
-        doc.Statement = edit(doc.Statement);
-        o[k] = doc;
-        edited++;
-      } else walk(v);
-    }
-  };
-  walk(iam);
-  expect(edited).toBeGreaterThan(0);
-  writeFileSync(file, JSON.stringify(iam));
-  const { model, problems } = loadInput(process.cwd(), { input: dir });
-  expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-  return analyzeModel(model).pipelines.find((p) => p.name === 'platform-containers')!.links;
+  return inScenarioCopy(SCENARIO, (dir) => {
+    const file = join(dir, A, 'iam.json');
+    const text = readFileSync(file, 'utf8');
+    const iam = JSON.parse(text) as unknown;
+    let edited = 0;
+    // every policy document of iam.json (a role's inline policies, managed policy versions)
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (typeof node !== 'object' || node === null) return;
+      const o = node as Record<string, unknown>;
+      for (const [k, v] of Object.entries(o)) {
+        const doc = (
+          k.endsWith('Document') && typeof v === 'string' ? JSON.parse(decodeURIComponent(v)) : v
+        ) as { Statement?: Statement[] } | undefined;
+        if (
+          Array.isArray(doc?.Statement) &&
+          doc.Statement.some((x) => x.Sid === 'EcsTaskDefinitions')
+        ) {
+          doc.Statement = edit(doc.Statement);
+          o[k] = doc;
+          edited++;
+        } else walk(v);
+      }
+    };
+    walk(iam);
+    expect(edited).toBeGreaterThan(0);
+    writeFileSync(file, JSON.stringify(iam));
+    const { model, problems } = loadInput(process.cwd(), { input: dir });
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    return analyzeModel(model).pipelines.find((p) => p.name === 'platform-containers')!.links;
+  });
 }
 
 const register = (ls: readonly ReportLink[]): ReportLink[] =>
