@@ -14,7 +14,7 @@ import {
   variableFault,
   variableType,
 } from '../model/environmentVariables.js';
-import { deploymentGroupKey } from '../model/queries.js';
+import { LIST_MISSING_PROBLEM, deploymentGroupKey } from '../model/queries.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
 import {
   buildspecReferences,
@@ -1243,6 +1243,17 @@ function loadEvents(
   // `Rules` that is not a list (an input error at `/Rules`) lists no rule, yet the region may
   // have some, and one may start a pipeline on a schedule or on its source's changes: the rules
   // are unknown, as without the file (undefined), never "none"
+  // `aws events list-rules` always writes `Rules` (empty when there is none): a file without it
+  // is not that output, and its rules are unknown too
+  if (doc['Rules'] === undefined || doc['Rules'] === null) {
+    r.report(
+      '/Rules',
+      'the file has no `Rules`: the rules of the region are unknown; merge the output of `aws events list-rules`',
+      LIST_MISSING_PROBLEM,
+      'warning',
+    );
+    return undefined;
+  }
   const mark = r.mark();
   const listed = r.objectList(doc, 'Rules', '');
   if (r.errorsSince(mark).includes('/Rules')) return undefined;

@@ -66,6 +66,27 @@ describe('events.json whose Rules is not a list', () => {
   }
 });
 
+describe('events.json without Rules', () => {
+  // `aws events list-rules` always writes `Rules`: a file without it is not its output
+  for (const [what, edit] of [
+    ['absent', (doc: Json) => delete doc['Rules']],
+    ['null', (doc: Json) => (doc['Rules'] = null)],
+  ] as const) {
+    it(`(${what}) is a warning at /Rules, and the rules are unknown as without the file`, () => {
+      const broken = load(EVENTS, (doc) => {
+        edit(doc);
+      });
+      // a warning (snapshot.list.missing), not an input error
+      expect(broken.errors).toEqual([]);
+      expect(broken.region.events).toBeUndefined();
+      const missing = load(EVENTS, undefined);
+      const triggers = linksOf(broken.links, 'trigger.');
+      expect(triggers.length).toBeGreaterThan(0);
+      expect(triggers).toEqual(linksOf(missing.links, 'trigger.'));
+    });
+  }
+});
+
 describe('codebuild.json whose projects is not a list', () => {
   it('is an input error at /projects, and the projects are unknown as without the file', () => {
     const broken = load(CODEBUILD, (doc) => {
