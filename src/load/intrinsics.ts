@@ -5,6 +5,7 @@
  * Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 import { joinPointer } from '../problems.js';
+import { sameJson } from './sameJson.js';
 
 /**
  * A value that cannot be known offline; `pointer` is the template element that needs it (a
@@ -410,7 +411,7 @@ class Resolver {
   ): unknown {
     const yes = this.resolve(a[1], joinPointer(pointer, 1), depth);
     const no = this.resolve(a[2], joinPointer(pointer, 2), depth);
-    if (sameKnownValue(yes, no, 0)) return yes;
+    if (sameJson(yes, no, MAX_DEPTH + 1, (v) => v instanceof Unresolved)) return yes;
     const named = typeof name === 'string' ? `condition \`${name.slice(0, 80)}\`` : 'its condition';
     return new Unresolved(
       `\`Fn::If\` on ${named}, which is not known: ${c.reason}`,
@@ -522,27 +523,6 @@ class Resolver {
  * `"1"` are not), both `AWS::NoValue`, or lists and objects of such values. A value with anything
  * unknown inside is never the same as another: two unknown values may differ.
  */
-function sameKnownValue(x: unknown, y: unknown, depth: number): boolean {
-  if (depth > MAX_DEPTH || x instanceof Unresolved || y instanceof Unresolved) return false;
-  if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return x === y;
-  if (Array.isArray(x) || Array.isArray(y)) {
-    return (
-      Array.isArray(x) &&
-      Array.isArray(y) &&
-      x.length === y.length &&
-      x.every((v, i) => sameKnownValue(v, y[i], depth + 1))
-    );
-  }
-  const xo = x as Record<string, unknown>;
-  const yo = y as Record<string, unknown>;
-  const keys = Object.keys(xo);
-  return (
-    keys.length === Object.keys(yo).length &&
-    keys.every(
-      (k) => Object.prototype.hasOwnProperty.call(yo, k) && sameKnownValue(xo[k], yo[k], depth + 1),
-    )
-  );
-}
 
 function canonical(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');

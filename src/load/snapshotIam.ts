@@ -32,6 +32,7 @@ import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { parseJsonOrEncoded } from '../policy/parse.js';
+import { sameJson } from './sameJson.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
 
 /**
@@ -638,7 +639,7 @@ function defaultVersion(
 function sameDocument(a: unknown, b: unknown): boolean {
   const x = decodedDocument(a);
   const y = decodedDocument(b);
-  return x !== undefined && y !== undefined && sameJson(x, y);
+  return x !== undefined && y !== undefined && sameJson(x, y, MAX_COMPARED_DEPTH);
 }
 
 function decodedDocument(d: unknown): unknown {
@@ -649,26 +650,3 @@ function decodedDocument(d: unknown): unknown {
 
 /** Deeper than this, two documents are not taken for the same (a hostile nesting). */
 const MAX_COMPARED_DEPTH = 64;
-
-function sameJson(a: unknown, b: unknown, depth = 0): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (depth >= MAX_COMPARED_DEPTH) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) &&
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((v, i) => sameJson(v, b[i], depth + 1))
-    );
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = Object.keys(ao);
-  return (
-    keys.length === Object.keys(bo).length &&
-    keys.every(
-      (k) => Object.prototype.hasOwnProperty.call(bo, k) && sameJson(ao[k], bo[k], depth + 1),
-    )
-  );
-}
