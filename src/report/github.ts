@@ -69,10 +69,11 @@ function fileProps(
   if (!loc) return [];
   // a snapshot file's location (a JSON pointer, no line) is at the line where the pointer's value
   // starts (options.pointerLine), as in SARIF; a column only where the input gives one
+  const line = locationLine(loc, options);
   return [
     ['file', toRepoPath(loc.file, options.root, options.snapshotRoot)],
-    ['line', loc.line ?? locationLine(loc, options)],
-    ['col', loc.line !== undefined ? loc.column : undefined],
+    ['line', line],
+    ['col', line !== undefined && line === loc.line ? loc.column : undefined],
   ];
 }
 

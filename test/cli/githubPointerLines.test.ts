@@ -77,6 +77,16 @@ describe('github annotations: a snapshot finding at the line of its pointer', ()
     ]);
   });
 
+  it('a line below 1 is no line, as in SARIF: the pointer places it, else none', () => {
+    const report = JSON.parse(
+      JSON.stringify(crossAccountReport()).replaceAll('"line":42', '"line":0'),
+    ) as ReturnType<typeof crossAccountReport>;
+    const out = renderGithub(report, { pointerLine: () => undefined });
+    const template = annotations(out).filter((a) => a['file'] === 'infra/pipeline.yaml');
+    expect(template.length).toBeGreaterThan(0);
+    for (const a of template) expect([a['line'], a['col']]).toEqual([undefined, undefined]);
+  });
+
   it('a line of its own is kept; no line where the pointer cannot be placed', () => {
     const asked: string[] = [];
     const out = renderGithub(crossAccountReport(), {
