@@ -133,10 +133,20 @@ function renderPipeline(
   const shown = shownVerdict(pipeline, failOn);
   const [tag, style] = VERDICT_TAG[shown.verdict];
   const label = shown.why.length > 0 ? `${tag}: ${shown.why.join(', ')}` : tag;
-  lines.push(
-    `${paint('bold', 'pipeline ' + sanitizeForTerminal(pipeline.name))}  ${paint(style, label)}  ` +
-      `${sanitizeForTerminal(pipeline.account)} ${sanitizeForTerminal(pipeline.region)}`,
-  );
+  const name = 'pipeline ' + sanitizeForTerminal(pipeline.name);
+  const place = `${sanitizeForTerminal(pipeline.account)} ${sanitizeForTerminal(pipeline.region)}`;
+  if (name.length + label.length + place.length + 4 <= WIDTH) {
+    lines.push(`${paint('bold', name)}  ${paint(style, label)}  ${place}`);
+  } else {
+    // too long for one line (a long name, or why the run fails): the tag stays on the heading,
+    // the why goes under it, wrapped like every other line
+    lines.push(`${paint('bold', name)}  ${paint(style, tag)}  ${place}`);
+    if (shown.why.length > 0)
+      for (const l of wrapLine(shown.why.join(', '), 2, 4)) {
+        const at = l.length - l.trimStart().length;
+        lines.push(l.slice(0, at) + paint(style, l.slice(at)));
+      }
+  }
   const where = pipeline.location ? ` (${formatLocation(pipeline.location)})` : '';
   lines.push(...wrap('  ', 2, sanitizeForTerminal(pipeline.arn + where)));
   for (const group of groupByStage(pipeline)) {

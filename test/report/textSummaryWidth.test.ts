@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/report/text.js';
 import type { Report } from '../../src/report/types.js';
-import { crossAccountReport } from './fixtures.js';
+import { crossAccountReport, onlyUnknown } from './fixtures.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -115,5 +115,55 @@ describe('text summary at 100 columns', () => {
     const out = renderText({ ...r, pipelines: r.pipelines.slice(0, 1), problems: [] });
     expect(ending(out)).toHaveLength(2);
     expect(ending(out)[0]).toMatch(/^1 pipeline \(1 fail, 0 unknown, 0 pass\), \d+ links \(/);
+  });
+});
+
+describe('text pipeline heading at 100 columns', () => {
+  const headings = (out: string): string[] => {
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('pipeline nightly-scan-of-every'));
+    return lines.slice(at, at + 3);
+  };
+  // the unknown pipeline renamed so that its heading with why the run fails passes 100 columns
+  const longName = (failOn: 'unknown' | 'denied'): string =>
+    renderText(
+      {
+        ...onlyUnknown,
+        pipelines: onlyUnknown.pipelines.map((p) =>
+          p.name === 'nightly-scan' ? { ...p, name: 'nightly-scan-of-every-repository' } : p,
+        ),
+      },
+      { failOn },
+    );
+
+  it('keeps the tag on the heading and puts why the run fails under it', () => {
+    const [head, why, next] = headings(longName('unknown'));
+    expect(head).toBe('pipeline nightly-scan-of-every-repository  FAIL  333333333333 eu-west-1');
+    expect(why).toBe('  unknown links (--fail-on unknown)');
+    expect(next!.startsWith('  arn:aws:codepipeline:')).toBe(true);
+    for (const l of longName('unknown').split('\n'))
+      if (l.startsWith('pipeline ')) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  it('leaves a heading that fits on one line as it was', () => {
+    const [head] = headings(longName('denied'));
+    expect(head).toBe('pipeline nightly-scan-of-every-repository  UNKNOWN  333333333333 eu-west-1');
+    const out = renderText(onlyUnknown, { failOn: 'unknown' });
+    expect(out).toContain(
+      'pipeline nightly-scan  FAIL: unknown links (--fail-on unknown)  333333333333 eu-west-1\n',
+    );
+  });
+
+  it('colours the why as the tag', () => {
+    const out = renderText(
+      {
+        ...onlyUnknown,
+        pipelines: onlyUnknown.pipelines.map((p) =>
+          p.name === 'nightly-scan' ? { ...p, name: 'nightly-scan-of-every-repository' } : p,
+        ),
+      },
+      { failOn: 'unknown', color: true },
+    );
+    expect(out).toContain('\n  \u001b[31munknown links (--fail-on unknown)\u001b[0m\n');
   });
 });
