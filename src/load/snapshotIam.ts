@@ -28,7 +28,7 @@ import {
   invalidName,
   shown,
 } from './awsNames.js';
-import { JsonReader, NEXT_TOKEN, type JsonObject } from './jsonReader.js';
+import { JsonReader, NEXT_TOKEN, SHAPE_INVALID, describe, type JsonObject } from './jsonReader.js';
 import { readJson, sortedMap } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { parseJsonOrEncoded } from '../policy/parse.js';
@@ -103,25 +103,16 @@ export function loadIam(
 
   const groups = new Map<string, GroupModel>();
   for (const { value, pointer } of r.objectList(doc, 'GroupDetailList', '')) {
-    const arn = r.reqString(value, 'Arn', pointer);
-    const name = r.reqString(value, 'GroupName', pointer);
-    if (arn === undefined || name === undefined) continue;
-    // a name IAM could not have produced: the group is not read, as a role (readRole)
-    const badName = invalidName(name, GROUP_NAME);
-    if (badName !== undefined) {
-      r.report(
-        joinPointer(pointer, 'GroupName'),
-        `${badName}: the group is not read`,
-        NAME_INVALID,
-      );
-      continue;
-    }
+    // a name, path or ARN IAM could not have produced: the group is not read, as a role
+    const id = readIdentity(r, value, pointer, 'group', account);
+    if (!id) continue;
+    const { arn, name, path } = id;
     if (!unique(`group ${name.toLowerCase()}`, `group \`${name}\``, { file, pointer })) continue;
     groups.set(arn, {
       kind: 'group',
       arn,
       name,
-      path: r.optString(value, 'Path', pointer) ?? '/',
+      path,
       account,
       inlinePolicies: readInline(r, value, 'GroupPolicyList', pointer, arn, problems),
       managedPolicyArns: readAttached(r, value, pointer),
@@ -131,25 +122,20 @@ export function loadIam(
 
   const users = new Map<string, UserModel>();
   for (const { value, pointer } of r.objectList(doc, 'UserDetailList', '')) {
-    const arn = r.reqString(value, 'Arn', pointer);
-    const name = r.reqString(value, 'UserName', pointer);
-    if (arn === undefined || name === undefined) continue;
-    const badName = invalidName(name, USER_NAME);
-    if (badName !== undefined) {
-      r.report(joinPointer(pointer, 'UserName'), `${badName}: the user is not read`, NAME_INVALID);
-      continue;
-    }
+    const id = readIdentity(r, value, pointer, 'user', account);
+    if (!id) continue;
+    const { arn, name, path } = id;
     if (!unique(`user ${name.toLowerCase()}`, `user \`${name}\``, { file, pointer })) continue;
     users.set(arn, {
       kind: 'user',
       arn,
       name,
-      path: r.optString(value, 'Path', pointer) ?? '/',
+      path,
       userId: r.optString(value, 'UserId', pointer),
       account,
       inlinePolicies: readInline(r, value, 'UserPolicyList', pointer, arn, problems),
       managedPolicyArns: readAttached(r, value, pointer),
-      groupNames: r.stringList(value, 'GroupList', pointer),
+      groupNames: readGroupList(r, value, pointer),
       boundaryArn: readBoundary(r, value, pointer),
       tags: readTags(r, value, pointer),
       location: { file, pointer },
@@ -274,33 +260,9 @@ function readRole(
   account: string,
   problems: Problem[],
 ): RoleModel | undefined {
-  const arn = r.reqString(o, 'Arn', pointer);
-  const name = r.reqString(o, 'RoleName', pointer);
-  if (arn === undefined || name === undefined) return undefined;
-  // a name IAM could not have produced: the role is not read, so a lookup of a role of the
-  // account is unknown, not absent (awsNames.ts)
-  const badName = invalidName(name, ROLE_NAME);
-  if (badName !== undefined) {
-    r.report(joinPointer(pointer, 'RoleName'), `${badName}: the role is not read`, NAME_INVALID);
-    return undefined;
-  }
-  const given = r.optString(o, 'Path', pointer);
-  const path = given ?? '/';
-  // a path IAM could not have produced: the role is not read, as for its name
-  const badPath = given === undefined ? undefined : invalidIamPath(given, 'role');
-  if (badPath !== undefined) {
-    r.report(joinPointer(pointer, 'Path'), `${badPath}: the role is not read`, PATH_INVALID);
-    return undefined;
-  }
-  // the ARN is the role's identity for trust policies, pipelines and lookups, and its name, path
-  // and account are the role's as well: a file where they disagree (hand-edited or pieced
-  // together) would analyze the role under one of them while a policy names it by the other, so
-  // neither is taken on its word and the role is not read (a lookup of it is unknown)
-  const disagreement = roleArnDisagreement(arn, name, given, account);
-  if (disagreement !== undefined) {
-    r.report(pointer, `${disagreement}: the role is not read`, ROLE_ARN_MISMATCH);
-    return undefined;
-  }
+  const id = readIdentity(r, o, pointer, 'role', account);
+  if (!id) return undefined;
+  const { arn, name, path } = id;
   let trustPolicy;
   if (o['AssumeRolePolicyDocument'] === undefined || o['AssumeRolePolicyDocument'] === null) {
     r.report(pointer, 'missing required key `AssumeRolePolicyDocument`', 'snapshot.shape.invalid');
@@ -334,17 +296,95 @@ function readRole(
   };
 }
 
-/** The problem id of a role whose `Arn` is not the ARN of its name and path in its account. */
-export const ROLE_ARN_MISMATCH = 'snapshot.iam.arn-mismatch';
+/** What an IAM identity is in iam.json: the key of its name, and the rule of that name. */
+const IDENTITY = {
+  role: { nameKey: 'RoleName', rule: ROLE_NAME },
+  user: { nameKey: 'UserName', rule: USER_NAME },
+  group: { nameKey: 'GroupName', rule: GROUP_NAME },
+} as const;
+type IdentityKind = keyof typeof IDENTITY;
 
 /**
- * Why `arn` is not the ARN of the role `name` with the path `path` (absent: `/`) in `account`
- * (the account folder the file is in: loadSnapshot reads only 12-digit folders), or undefined
- * when it is. A role ARN is `arn:<partition>:iam::<account>:role<path><name>`, the Region empty
+ * The ARN, name and path (absent: `/`) of the role, user or group `o` at `pointer`, or undefined
+ * when it is not read: an `Arn` or name missing or not a string, or a name, path or ARN IAM could
+ * not have produced, each an error at its pointer. Such an element is not read at all, so a
+ * lookup of a principal of the account is unknown (the list holds an input error), never absent,
+ * and never decided for an identity the file names two ways (awsNames.ts).
+ */
+function readIdentity(
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+  kind: IdentityKind,
+  account: string,
+): { arn: string; name: string; path: string } | undefined {
+  const { nameKey, rule } = IDENTITY[kind];
+  const arn = r.reqString(o, 'Arn', pointer);
+  const name = r.reqString(o, nameKey, pointer);
+  if (arn === undefined || name === undefined) return undefined;
+  const badName = invalidName(name, rule);
+  if (badName !== undefined) {
+    r.report(joinPointer(pointer, nameKey), `${badName}: the ${kind} is not read`, NAME_INVALID);
+    return undefined;
+  }
+  const given = r.optString(o, 'Path', pointer);
+  // a path IAM could not have produced: not read, as for its name
+  const badPath = given === undefined ? undefined : invalidIamPath(given, kind);
+  if (badPath !== undefined) {
+    r.report(joinPointer(pointer, 'Path'), `${badPath}: the ${kind} is not read`, PATH_INVALID);
+    return undefined;
+  }
+  // the ARN is the identity's name for trust policies, pipelines, group members and lookups,
+  // and its name, path and account say it again: a file where they disagree (hand-edited or
+  // pieced together) would analyze it under one of them while a policy names it by the other,
+  // so neither is taken on its word and it is not read (a lookup of it is unknown)
+  const disagreement = iamArnDisagreement(kind, arn, name, given, account);
+  if (disagreement !== undefined) {
+    r.report(pointer, `${disagreement}: the ${kind} is not read`, IAM_ARN_MISMATCH);
+    return undefined;
+  }
+  return { arn, name, path: given ?? '/' };
+}
+
+/**
+ * A user's `GroupList`: the names of its groups. An entry that is not a string, or not a group
+ * name IAM could have produced, is an error at the entry and is left out: the user's groups, and
+ * so its permissions, are then unknown (a lookup of the user finds the input error in its
+ * subtree), never read as the groups that are left.
+ */
+function readGroupList(r: JsonReader, o: JsonObject, base: string): string[] {
+  const out: string[] = [];
+  const list = r.optArray(o, 'GroupList', base);
+  list?.forEach((item, i) => {
+    const at = joinPointer(base, 'GroupList', i);
+    if (typeof item !== 'string') {
+      r.report(at, `expected a string, got ${describe(item)}`, SHAPE_INVALID);
+      return;
+    }
+    const bad = invalidName(item, GROUP_NAME);
+    if (bad !== undefined)
+      r.report(at, `${bad}: the user's groups, and so its permissions, are unknown`, NAME_INVALID);
+    else out.push(item);
+  });
+  return out;
+}
+
+/**
+ * The problem id of a role, user or group whose `Arn` is not the ARN of its name and path in its
+ * account.
+ */
+export const IAM_ARN_MISMATCH = 'snapshot.iam.arn-mismatch';
+
+/**
+ * Why `arn` is not the ARN of the `kind` (role, user or group) `name` with the path `path`
+ * (absent: `/`) in `account` (the account folder the file is in: loadSnapshot reads only 12-digit
+ * folders), or undefined when it is. Such an ARN is
+ * `arn:<partition>:iam::<account>:<kind><path><name>`, the Region empty
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
  * The partition is not the folder's to say (IAM is global): any is taken.
  */
-function roleArnDisagreement(
+function iamArnDisagreement(
+  kind: IdentityKind,
   arn: string,
   name: string,
   path: string | undefined,
@@ -355,10 +395,10 @@ function roleArnDisagreement(
     !parsed ||
     parsed.service !== 'iam' ||
     parsed.region !== '' ||
-    !parsed.resource.startsWith('role/')
+    !parsed.resource.startsWith(`${kind}/`)
   )
-    return `the role \`Arn\` ${shown(arn, ARN_SHOWN)} is not an IAM role ARN (\`arn:<partition>:iam::<account>:role<path><name>\`)`;
-  const made = `role${path ?? '/'}${name}`;
+    return `the ${kind} \`Arn\` ${shown(arn, ARN_SHOWN)} is not an IAM ${kind} ARN (\`arn:<partition>:iam::<account>:${kind}<path><name>\`)`;
+  const made = `${kind}${path ?? '/'}${name}`;
   const wrong: string[] = [];
   if (parsed.account !== account)
     wrong.push(
@@ -367,12 +407,12 @@ function roleArnDisagreement(
   if (parsed.resource !== made) {
     const p = path === undefined ? 'no `Path` (so `/`)' : `\`Path\` ${shown(path)}`;
     wrong.push(
-      `it names ${shown(parsed.resource)} where ${p} and \`RoleName\` ${shown(name)} make ${shown(made)}`,
+      `it names ${shown(parsed.resource)} where ${p} and \`${IDENTITY[kind].nameKey}\` ${shown(name)} make ${shown(made)}`,
     );
   }
   return wrong.length === 0
     ? undefined
-    : `the role \`Arn\` ${shown(arn, ARN_SHOWN)} disagrees with the role: ${wrong.join(', and ')}`;
+    : `the ${kind} \`Arn\` ${shown(arn, ARN_SHOWN)} disagrees with the ${kind}: ${wrong.join(', and ')}`;
 }
 
 /** Inline policy name for reasons: readable and unique, e.g. `arn:aws:iam::1:role/x (inline: Name)`. */

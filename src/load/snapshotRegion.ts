@@ -1039,6 +1039,16 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
   const opened = openObject(ctx, file);
   if (!opened) return undefined;
   const { r, doc } = opened;
+  // the output of `aws kms list-aliases` holds the aliases in `Aliases`, a list
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html#API_ListAliases_ResponseSyntax):
+  // a file without it, or with something else there, is an error, and the aliases of the region
+  // are unknown, as when the file is absent (undefined: an alias lookup is missing, naming the
+  // file, never "no such alias"); an empty map would say "known: none"
+  if (doc['Aliases'] === undefined || doc['Aliases'] === null) {
+    r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');
+    return undefined;
+  }
+  if (r.optArray(doc, 'Aliases', '') === undefined) return undefined;
   const aliases = new Map<string, KmsAliasModel>();
   for (const { value, pointer } of r.objectList(doc, 'Aliases', '')) {
     const name = r.reqString(value, 'AliasName', pointer);
@@ -1051,8 +1061,6 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
     };
     addUnique(ctx, aliases, name, alias, `kms alias \`${name}\``);
   }
-  if (doc['Aliases'] === undefined)
-    r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');
   // the API says `Truncated` and gives a `NextMarker`; the AWS CLI writes `NextToken` when
   // `--max-items` cuts the output
   // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html)
