@@ -651,6 +651,7 @@ describe('loadSnapshot: edge cases', () => {
     }
   });
 
+  // the 60 s timeout is a hang guard for the link loop, not a speed measurement
   it('reads ECR repositories as deep as their names go, and walks a linked folder once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
     try {
@@ -667,9 +668,7 @@ describe('loadSnapshot: edge cases', () => {
       mkdirSync(join(ecr, 'team'));
       writeFileSync(join(ecr, 'team', 'app.json'), '{}');
       symlinkSync('..', join(ecr, 'team', 'loop'));
-      const started = Date.now();
       const model = loadSnapshot(dir);
-      expect(Date.now() - started).toBeLessThan(5_000);
       const repos = model.accounts.get(TOOLS)!.regions.get('us-east-1')!.ecrRepositories;
       expect([...repos.keys()].sort()).toEqual([deep, 'team/app']);
       expect(repos.get(deep)!.arn).toBe(`arn:aws:ecr:us-east-1:${TOOLS}:repository/${deep}`);
@@ -688,8 +687,10 @@ describe('loadSnapshot: edge cases', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
+  // the 60 s timeout is a hang guard for the 100,000-level nesting and the 1 MB string (a
+  // recursive or quadratic reader), not a speed measurement
   it('survives hostile input: deep nesting and a huge string', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
     try {
@@ -700,13 +701,18 @@ describe('loadSnapshot: edge cases', () => {
         join(dir, '555555555555', 'iam.json'),
         `{"RoleDetailList": "${'x'.repeat(1_000_000)}"}`,
       );
-      const started = Date.now();
       const model = loadSnapshot(dir);
-      expect(Date.now() - started).toBeLessThan(5_000);
-      expect(model.problems.length).toBeGreaterThan(0);
-      expect(model.problems.every((p) => p.message.length < 500)).toBe(true);
+      // each file one problem at its pointer, its message short and without the file's text
+      expect(model.problems.map(brief)).toEqual([
+        'error 555555555555/iam.json#/RoleDetailList snapshot.shape.invalid',
+        'error 555555555555/s3/deep.json#/Policy policy.document.invalid',
+      ]);
+      expect(model.problems.map((p) => p.message)).toEqual([
+        'expected an array, got a string',
+        'policy `arn:aws:s3:::deep`: the policy document must be a JSON object, got an array',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

@@ -143,6 +143,7 @@ describe('an unknown value nested in an imported list', () => {
 });
 
 describe('a value shared along many paths', () => {
+  // the 60 s timeout is a hang guard for the 50^7 paths, not a speed measurement
   it('is walked once from each depth, not along every path (50^7 paths)', () => {
     // P0 is 50 texts; each next one is 50 times the value of the one before: one list each,
     // the texts of P0 reached along 50^7 paths
@@ -181,9 +182,7 @@ describe('a value shared along many paths', () => {
         ),
       );
     }
-    const started = Date.now();
     const v = all[1]!.importValue('all', '/X');
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(down(v, 7).value).toBe('x');
-  });
+  }, 60_000);
 });

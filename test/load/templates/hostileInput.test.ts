@@ -16,46 +16,65 @@ const DIR = 'test/load/templates/fixtures/unknowns';
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
 describe('a stacks file with a YAML alias bomb', () => {
-  it('is one input error, quickly, not an exception', () => {
+  // the 60 s timeout is a hang guard for the exponential alias expansion, not a speed measurement
+  it('is one input error, not an exception, without hanging', () => {
     const file = `${DIR}/stacks-bomb.yaml`;
     expect(isStacksFile(file)).toBe(true);
-    const started = Date.now();
     const { problems } = loadStacksFile(file, { managedPolicies: noManagedPolicies });
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(problems.map((p) => [p.severity, p.id, p.file])).toEqual([
-      ['error', 'stacks.file.invalid', file],
+    expect(problems.map((p) => [p.severity, p.id, p.file, p.pointer])).toEqual([
+      ['error', 'stacks.file.invalid', file, '/a5/2/9/7/9/8/3'],
     ]);
-    expect(problems[0]!.message).toContain('too large or too deeply nested');
-  });
+    expect(problems[0]!.message).toBe(
+      'the stacks file is too large or too deeply nested: line 6, column 18: the aliases expand to more than 500000 values (each use of an alias repeats its anchor): the file is not read',
+    );
+  }, 60_000);
 });
 
 describe('a CDK manifest whose nested assemblies name its own folder', () => {
+  // the 60 s timeout is a hang guard for the folder loop, not a speed measurement
   it('reads each folder once, with a warning for each repeat', () => {
-    const started = Date.now();
     const { problems } = loadCdkAssembly(`${DIR}/cdk-loop`, {
       ...ENV,
       managedPolicies: noManagedPolicies,
     });
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(problems.map((p) => p.id)).toEqual(Array(10).fill('cdk.assembly.repeated'));
-    expect(problems[0]!.pointer).toBe('/artifacts/n0/properties/directoryName');
-  });
+    expect(problems.map((p) => [p.severity, p.id, p.pointer])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [
+        'warning',
+        'cdk.assembly.repeated',
+        `/artifacts/n${i}/properties/directoryName`,
+      ]),
+    );
+  }, 60_000);
 });
 
 describe('a stacks file with a map of 60,000 keys', () => {
-  it('is recognised without comparing every key with every other (that took 20 s)', () => {
+  // the 60 s timeout is a hang guard, not a speed measurement. The deterministic guard against
+  // comparing every key with every other (the YAML library's unique-keys check: 20 s for these
+  // keys, 51 s for half of them on a loaded 2-core machine) is the duplicate below: that check
+  // makes the file unreadable, so no stacks file
+  it('is recognised without comparing every key with every other', () => {
     const root = mkdtempSync(join(tmpdir(), 'permchain-stacks-wide-'));
     try {
       const file = join(root, 'stacks.yaml');
-      const keys = Array.from({ length: 60000 }, (_, i) => `  k${i}: v`).join('\n');
+      const keys = Array.from({ length: 60_000 }, (_, i) => `  k${i}: v`).join('\n');
       writeFileSync(file, `stacks: []\nextra:\n${keys}\n`);
-      const started = Date.now();
       expect(isStacksFile(file)).toBe(true);
-      expect(Date.now() - started).toBeLessThan(5000);
+      // a key written twice is found when the file is loaded, not when it is recognised
+      const dup = join(root, 'dup.yaml');
+      writeFileSync(dup, 'stacks: []\nextra:\n  k0: v\n  k1: v\n  k0: w\n');
+      expect(isStacksFile(dup)).toBe(true);
+      const { problems } = loadStacksFile(dup, { managedPolicies: noManagedPolicies });
+      expect(problems.map((p) => [p.severity, p.id, p.message])).toEqual([
+        [
+          'error',
+          'stacks.file.invalid',
+          'the stacks file is not valid yaml or json: line 5, column 3: Map keys must be unique',
+        ],
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
 
 describe('CDK assemblies nested deeper than permchain reads', () => {
@@ -97,16 +116,17 @@ describe('CDK assemblies nested deeper than permchain reads', () => {
 });
 
 describe('SSM parameters whose values read the previous one twice', () => {
-  it('resolve each value once: a chain of 28 is loaded at once', () => {
-    const started = Date.now();
-    const { model } = loadSingleTemplate(`${DIR}/ssm-chain.yaml`, {
+  // the 60 s timeout is a hang guard for the 2^28 paths along the chain, not a speed measurement
+  it('resolve each value once: a chain of 28 is loaded without hanging', () => {
+    const { model, problems } = loadSingleTemplate(`${DIR}/ssm-chain.yaml`, {
       ...ENV,
       managedPolicies: noManagedPolicies,
     });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // only the fixture's empty trust policy is reported: no value of the chain is unknown
+    expect(problems.map((p) => p.id)).toEqual(['policy.version.missing', 'policy.statement.empty']);
     // P28's value is P0's, through every link of the chain
     expect(findRole(model, 'arn:aws:iam::111111111111:role/x').kind).toBe('found');
-  });
+  }, 60_000);
 });
 
 describe('stacks file parameter values', () => {

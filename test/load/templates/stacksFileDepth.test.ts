@@ -39,20 +39,27 @@ const DEEP = {
   'deep.json': `{"stacks": ${'['.repeat(LEVELS)}${']'.repeat(LEVELS)}}\n`,
 };
 
+/** Where each file passes the bound of 256 levels: the line and column the error names. */
+const TOO_DEEP_AT: Record<keyof typeof DEEP, string> = {
+  'flow.yaml': 'line 1, column 266',
+  'after.yaml': 'line 2, column 1029',
+  'block.yaml': 'line 2, column 516',
+  'deep.json': 'line 1, column 269',
+};
+
 describe('a stacks file nested 100,000 levels deep', () => {
   for (const [name, text] of Object.entries(DEEP)) {
+    // the 60 s timeout is a hang guard for the 100,000-level nesting, not a speed measurement
     it(`${name}: is a stacks file, and one error naming the file and line`, () => {
       const path = file(name, text);
-      const started = Date.now();
       expect(isStacksFile(path)).toBe(true);
       const { problems } = loadStacksFile(path, { managedPolicies: noManagedPolicies });
-      expect(Date.now() - started).toBeLessThan(5000);
       expect(problems.map((p) => [p.severity, p.id])).toEqual([['error', 'stacks.file.invalid']]);
       expect(problems[0]!.file).toMatch(new RegExp(`${name.replace('.', '\\.')}$`));
-      expect(problems[0]!.message).toMatch(
-        /^the stacks file is too large or too deeply nested: line \d+, column \d+: the file is nested more than 256 levels deep: it is not read$/,
+      expect(problems[0]!.message).toBe(
+        `the stacks file is too large or too deeply nested: ${TOO_DEEP_AT[name as keyof typeof DEEP]}: the file is nested more than 256 levels deep: it is not read`,
       );
-    });
+    }, 60_000);
   }
 
   it('given as the input of analyze: the error --stacks gives, on one line, not "no stacks file"', async () => {
