@@ -28,6 +28,7 @@ interface CrawlCliOptions {
   region?: string[];
   pipeline?: string[];
   assumeRole?: string;
+  externalId?: string;
   accounts?: string[];
   organization?: boolean;
   merge?: boolean;
@@ -60,6 +61,10 @@ export function registerCrawl(
       '--assume-role <arn-template>',
       "role to assume in every other account, e.g. 'arn:aws:iam::{account}:role/Audit'",
     )
+    .option(
+      '--external-id <id>',
+      'ExternalId sent with every --assume-role, for roles whose trust policy requires sts:ExternalId (never written out)',
+    )
     .addOption(
       new Option(
         '--accounts <ids>',
@@ -86,7 +91,9 @@ export function registerCrawl(
         'get-account-authorization-details for each account and, when the caller may, the\n' +
         "organization's accounts, tree, SCPs and RCPs. It only makes read calls: the exact policy it\n" +
         'needs in every account is policies/crawler-read-only.json (and, with --assume-role, the\n' +
-        'caller needs sts:AssumeRole on the roles). A call that fails is listed with the permission\n' +
+        'caller needs sts:AssumeRole on the roles). STS, IAM, Organizations and the S3 bucket list\n' +
+        "are asked in the profile's or AWS_REGION's region, else the first region of the --region\n" +
+        'partition (us-east-1, cn-north-1, us-gov-west-1). A call that fails is listed with the permission\n' +
         'that would allow it, and what it would have read stays unknown. Secret values (CodeBuild\n' +
         'PLAINTEXT and Lambda environment variables) are never written. Each file is written\n' +
         'atomically. --out must be empty or new: a file this crawl cannot read is not written, so\n' +
@@ -137,6 +144,7 @@ export function registerCrawl(
           ...(opts.region ? { regions: opts.region } : {}),
           ...(opts.pipeline ? { pipelines: opts.pipeline } : {}),
           ...(opts.assumeRole !== undefined ? { assumeRoleTemplate: opts.assumeRole } : {}),
+          ...(opts.externalId !== undefined ? { externalId: opts.externalId } : {}),
           ...(opts.accounts ? { accounts: opts.accounts } : {}),
           ...(opts.organization ? { organization: true } : {}),
           ...(onProgress ? { onProgress } : {}),
@@ -196,6 +204,10 @@ const REASON_TEXT: Record<CrawlFailure['reason'], string> = {
   'not-found': 'not found',
   throttled: 'still throttled after retries',
   'account-unreachable': 'account not reachable',
+  'region-unreachable':
+    'not reachable: the region is not enabled in the account, or the credentials are not valid there',
+  'organization-not-readable':
+    "not readable from the caller's account: run the crawl from the management account or a delegated administrator",
   error: 'failed',
 };
 

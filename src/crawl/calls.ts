@@ -120,7 +120,13 @@ export const CRAWL_CALLS = {
   'kms.ListAliases': spec('kms', 'ListAliases', 'kms:ListAliases'),
   'kms.ListGrants': spec('kms', 'ListGrants', 'kms:ListGrants'),
 
-  'lambda.GetFunction': spec('lambda', 'GetFunction', 'lambda:GetFunction'),
+  // not GetFunction, whose `Code.Location` is a presigned URL to download the function's code,
+  // which the crawl never needs: https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html
+  'lambda.GetFunctionConfiguration': spec(
+    'lambda',
+    'GetFunctionConfiguration',
+    'lambda:GetFunctionConfiguration',
+  ),
   // https://docs.aws.amazon.com/lambda/latest/api/API_GetPolicy.html: no policy is a 404
   'lambda.GetPolicy': spec('lambda', 'GetPolicy', 'lambda:GetPolicy', {
     absentErrors: ['ResourceNotFoundException'],

@@ -20,7 +20,11 @@ import { readRules } from './readEvents.js';
 import { readIam } from './readIam.js';
 import { readKey } from './readKms.js';
 import { readFunction } from './readLambda.js';
-import { readOrganization } from './readOrganization.js';
+import {
+  readMemberOrganizations,
+  readOrganization,
+  type OrganizationRead,
+} from './readOrganization.js';
 import { readPipelines, type PipelineRead } from './readPipelines.js';
 import { listBuckets, readBucket } from './readS3.js';
 import { readTopic } from './readSns.js';
@@ -104,10 +108,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
 }
 
 async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResult> {
+  const configured = await resolveDefaultRegion(options.profile);
   const regions = options.regions?.length
     ? [...new Set(options.regions)].sort()
-    : [(await resolveDefaultRegion(options.profile)) ?? 'us-east-1'];
-  ctx.homeRegion = regions[0] ?? 'us-east-1';
+    : [configured ?? 'us-east-1'];
+  // STS, IAM, Organizations and S3's bucket listing go to the home region, which must not be a
+  // --region the account may not have enabled (an opt-in region such as af-south-1 is disabled
+  // until enabled: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html)
+  ctx.homeRegion = configured ?? partitionHomeRegion(regions[0] ?? 'us-east-1');
 
   // 0. who are we
   const { GetCallerIdentityCommand } = await ctx.sdk('sts');
@@ -134,12 +142,14 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
 
   // seed accounts
   let seeds: string[];
+  let callerOrganization: OrganizationRead | undefined;
   if (options.organization) {
     const org = await readOrganization(ctx);
+    callerOrganization = org;
     seeds = org.accounts ? activeAccounts(org.accounts) : [ctx.callerAccount];
   } else {
     ctx.schedule('organization', async () => {
-      await readOrganization(ctx);
+      callerOrganization = await readOrganization(ctx);
     });
     seeds = options.accounts?.length ? [...new Set(options.accounts)].sort() : [ctx.callerAccount];
   }
@@ -276,6 +286,9 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
   }
   await ctx.settle();
 
+  // 5. the caller is in no organization: are the other accounts in one?
+  if (callerOrganization?.callerOutside) await readMemberOrganizations(ctx, [...known]);
+
   return {
     callerArn: identity.output.Arn ?? '',
     callerAccount: ctx.callerAccount,
@@ -287,6 +300,17 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     folders: buildSnapshotFolders(ctx.records),
     failures: sortFailures(ctx.failures),
   };
+}
+
+/**
+ * The first region of the partition `region` is in (aws, aws-cn, aws-us-gov): older than March
+ * 2019, so enabled by default in every account, unlike the opt-in regions launched since
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+ */
+export function partitionHomeRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'cn-north-1';
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
 }
 
 function activeAccounts(accounts: readonly Account[]): string[] {

@@ -36,7 +36,15 @@ const CONNECTION_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export type FailureReason =
-  'access-denied' | 'not-found' | 'throttled' | 'account-unreachable' | 'error';
+  | 'access-denied'
+  | 'not-found'
+  | 'throttled'
+  | 'account-unreachable'
+  /** the region is not enabled in the account, or the credentials are not valid there */
+  | 'region-unreachable'
+  /** the organization's SCPs and RCPs can only be read from its management account (or delegate) */
+  | 'organization-not-readable'
+  | 'error';
 
 /** Something that could not be read: it stays unknown in the snapshot. */
 export interface CrawlFailure {
@@ -74,6 +82,11 @@ export type PagesOutcome<O> =
 export interface CrawlContextOptions extends ClientSettings {
   /** `arn:aws:iam::{account}:role/Audit` */
   readonly assumeRoleTemplate?: string;
+  /**
+   * sent as `ExternalId` with every AssumeRole, for roles whose trust policy requires
+   * `sts:ExternalId`; never written to the snapshot, a failure or a log
+   */
+  readonly externalId?: string;
   /** parallel calls per account and service; default 4 */
   readonly concurrency?: number;
   readonly onProgress?: (progress: CrawlProgress) => void;
@@ -126,10 +139,18 @@ export function classifyError(err: unknown): {
   const message = typeof e.message === 'string' ? e.message : String(err);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : 0;
   let reason: FailureReason = 'error';
-  if (
-    /AccessDenied|Unauthorized|AuthorizationError|Forbidden|InvalidClientTokenId/i.test(code) ||
-    status === 403
-  ) {
+  if (UNREACHABLE_CODES.has(code)) {
+    // not a missing permission (no policy would allow the call): an opt-in region that is not
+    // enabled in the account answers with these, as do credentials not valid in that region
+    // (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html,
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: RegionDisabledException)
+    return {
+      code,
+      message: `the region is not enabled in the account, or the credentials are not valid there: ${firstLine(message)}`,
+      reason: 'region-unreachable',
+    };
+  }
+  if (/AccessDenied|Unauthorized|AuthorizationError|Forbidden/i.test(code) || status === 403) {
     reason = 'access-denied';
   } else if (
     /Throttl|TooManyRequests|SlowDown|RequestLimitExceeded/i.test(code) ||
@@ -139,7 +160,18 @@ export function classifyError(err: unknown): {
   } else if (/NotFound|NoSuch|DoesNotExist/i.test(code) || status === 404) {
     reason = 'not-found';
   }
-  return { code, message: message.split('\n')[0] ?? message, reason };
+  return { code, message: firstLine(message), reason };
+}
+
+/** Error codes that say the account or region cannot be reached with these credentials. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'InvalidClientTokenId',
+  'RegionDisabledException',
+  'UnrecognizedClientException',
+]);
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
 }
 
 export class CrawlContext {
@@ -270,6 +302,11 @@ export class CrawlContext {
     return { status: 'ok', pages };
   }
 
+  /** Whether `account`'s credentials can be had (AssumeRole succeeded, or the caller's own). */
+  async canReach(account: string): Promise<boolean> {
+    return (await this.session(account)) !== undefined;
+  }
+
   /** Close every client's sockets. */
   async destroy(): Promise<void> {
     const clients = await Promise.allSettled([...this.clients.values()]);
@@ -391,7 +428,12 @@ export class CrawlContext {
       const out = await this.call<{ Credentials?: AssumedCredentials }>(
         'sts',
         callerPlace,
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'permchain-crawl' }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: 'permchain-crawl',
+          // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+          ...(this.options.externalId !== undefined ? { ExternalId: this.options.externalId } : {}),
+        }),
         `role \`${roleArn}\` (to read account \`${account}\`)`,
       );
       return out.status === 'ok' ? out.output.Credentials : undefined;

@@ -1,5 +1,13 @@
-/** Lambda: get-function merged with get-policy (none is a 404, known: no resource policy). */
-import type { GetFunctionCommandOutput, GetPolicyCommandOutput } from '@aws-sdk/client-lambda';
+/**
+ * Lambda: get-function-configuration merged with get-policy (none is a 404, known: no resource
+ * policy), written as `{"Configuration": ..., "Policy": ...}` like get-function's output. Not
+ * get-function: its `Code.Location` is a presigned URL to download the code, more than the
+ * crawl needs (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html).
+ */
+import type {
+  GetFunctionConfigurationCommandOutput,
+  GetPolicyCommandOutput,
+} from '@aws-sdk/client-lambda';
 import type { CrawlContext } from './crawlContext.js';
 import type { Place } from './references.js';
 
@@ -7,14 +15,14 @@ export async function readFunction(
   ctx: CrawlContext,
   place: Place,
   name: string,
-): Promise<GetFunctionCommandOutput | undefined> {
-  const { GetFunctionCommand, GetPolicyCommand } = await ctx.sdk('lambda');
+): Promise<GetFunctionConfigurationCommandOutput | undefined> {
+  const { GetFunctionConfigurationCommand, GetPolicyCommand } = await ctx.sdk('lambda');
   const subject = `Lambda function \`${name}\``;
   const [fn, policy] = await Promise.all([
-    ctx.call<GetFunctionCommandOutput>(
+    ctx.call<GetFunctionConfigurationCommandOutput>(
       'lambda',
       place,
-      new GetFunctionCommand({ FunctionName: name }),
+      new GetFunctionConfigurationCommand({ FunctionName: name }),
       subject,
     ),
     ctx.call<GetPolicyCommandOutput>(

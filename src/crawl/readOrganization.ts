@@ -14,6 +14,7 @@ import type {
   ListTargetsForPolicyCommandOutput,
   DescribePolicyCommandOutput,
 } from '@aws-sdk/client-organizations';
+import { CRAWL_CALLS } from './calls.js';
 import type { CrawlContext } from './crawlContext.js';
 import type { Place } from './references.js';
 import type { CrawlRecord, OrgPolicyType } from './snapshotWriter.js';
@@ -21,6 +22,8 @@ import type { CrawlRecord, OrgPolicyType } from './snapshotWriter.js';
 export interface OrganizationRead {
   /** the organization's accounts, when they could be listed */
   readonly accounts?: readonly Account[];
+  /** true when the caller's account is in no organization (AWSOrganizationsNotInUseException) */
+  readonly callerOutside?: boolean;
 }
 
 export async function readOrganization(ctx: CrawlContext): Promise<OrganizationRead> {
@@ -36,7 +39,7 @@ export async function readOrganization(ctx: CrawlContext): Promise<OrganizationR
   // only AWSOrganizationsNotInUseException says the account is in no organization (status
   // `absent`, calls.ts): then there is no `organization/` folder and no SCP or RCP applies
   // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html)
-  if (described.status === 'absent') return {};
+  if (described.status === 'absent') return { callerOutside: true };
   if (described.status !== 'ok') {
     // denied, throttled, failed: whether there is an organization is unknown. An empty
     // `organization/` folder says so (the loader then leaves SCP, RCP and organization-id links
@@ -183,4 +186,57 @@ async function readPolicies(
   if (policies.length < read.length) return;
   ctx.record({ kind: 'folder', path: folder });
   for (const record of policies) ctx.record(record);
+}
+
+/**
+ * When the caller's account is in no organization, the other crawled accounts may still be in
+ * one, whose SCPs and RCPs apply to them. DescribeOrganization works from any member account
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html),
+ * so each is asked with its own credentials. The policies themselves can only be read from the
+ * management account or a delegated administrator
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_delegate_policies.html): when
+ * an account is (or may be) in an organization, an empty `organization/` folder says the
+ * guardrails are unknown (without it the loader reads "no SCP or RCP applies"), and a failure
+ * says why. Accounts that cannot be reached at all are skipped: nothing of theirs is read.
+ */
+export async function readMemberOrganizations(
+  ctx: CrawlContext,
+  accounts: readonly string[],
+): Promise<void> {
+  const org = await ctx.sdk('organizations');
+  const others = [...new Set(accounts)].filter((a) => a !== ctx.callerAccount).sort();
+  const outcomes = await Promise.all(
+    others.map(async (account) => {
+      if (!(await ctx.canReach(account))) return { account, status: 'skipped' as const };
+      const described = await ctx.call<DescribeOrganizationCommandOutput>(
+        'organizations',
+        { account, region: ctx.homeRegion },
+        new org.DescribeOrganizationCommand({}),
+        'the organization',
+      );
+      return described.status === 'ok'
+        ? { account, status: 'ok' as const, id: described.output.Organization?.Id }
+        : { account, status: described.status };
+    }),
+  );
+  // a failed call is recorded by ctx.call: whether the account is in an organization is unknown
+  if (!outcomes.some((o) => o.status === 'ok' || o.status === 'failed')) return;
+  ctx.record({ kind: 'folder', path: 'organization' });
+  for (const o of outcomes) {
+    if (o.status !== 'ok') continue;
+    const id = o.id ?? '(no id)';
+    ctx.recordFailure(
+      CRAWL_CALLS['organizations.ListPolicies'],
+      { account: o.account, region: '' },
+      `the SCPs and RCPs of organization \`${id}\``,
+      {
+        reason: 'organization-not-readable',
+        code: 'OrganizationNotReadable',
+        message:
+          `account \`${o.account}\` is in organization \`${id}\`, whose SCPs and RCPs are not ` +
+          `readable from the caller's account \`${ctx.callerAccount}\` (in no organization): run ` +
+          'the crawl from the management account or a delegated administrator',
+      },
+    );
+  }
 }

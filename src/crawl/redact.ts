@@ -52,7 +52,8 @@ function redactEnvironment(env: unknown): unknown {
  * marker, so the loader still says "not known" for them (src/model/buildspec.ts). Text that
  * cannot be read at all is redacted whole, which the loader reads as "not known". An OAUTH
  * `auth.resource` can be a token: only an ARN stays, as the loader keeps only an ARN
- * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html).
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html). A `location`
+ * URL with credentials in it loses them (redactUrlUserinfo).
  */
 function redactSource(source: unknown): unknown {
   if (!isObj(source)) return source;
@@ -65,7 +66,19 @@ function redactSource(source: unknown): unknown {
   const auth = out['auth'];
   if (isObj(auth) && typeof auth['resource'] === 'string' && !auth['resource'].startsWith('arn:'))
     out['auth'] = { ...auth, resource: REDACTED };
+  if (typeof out['location'] === 'string') out['location'] = redactUrlUserinfo(out['location']);
   return out;
+}
+
+/**
+ * `scheme://user:password@host/path`: the user part of a URL's authority (RFC 3986 section 3.2.1)
+ * is replaced by the marker; scheme, host, port and path stay. A source `location` may be such a
+ * URL (`https://user:token@host/repo.git`, or a token alone as the user). It is everything
+ * between `//` and the last `@` before the path, query or fragment (a password may hold `@`).
+ * An S3 location (`bucket/key`) or a URL without a user part is returned unchanged.
+ */
+export function redactUrlUserinfo(location: string): string {
+  return location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${REDACTED}@`);
 }
 
 /** A CodeBuild project from batch-get-projects. */
@@ -82,7 +95,7 @@ export function redactCodeBuildProject(project: unknown): unknown {
   return out;
 }
 
-/** A Lambda FunctionConfiguration from get-function. */
+/** A Lambda FunctionConfiguration (get-function-configuration). */
 export function redactLambdaConfiguration(config: unknown): unknown {
   if (!isObj(config)) return config;
   const env = config['Environment'];

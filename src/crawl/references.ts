@@ -285,15 +285,14 @@ export function projectReferences(project: unknown, place: Place): Reference[] {
   return refs;
 }
 
-/** From `aws lambda get-function` output. */
-export function functionReferences(output: unknown, place: Place): Reference[] {
-  const out = obj(output);
-  const config = obj(out['Configuration']);
-  return [
-    ...accountRef(config['Role']),
-    ...keyReference(config['KMSKeyArn'], place),
-    ...ecrImageReference(obj(out['Code'])['ImageUri']),
-  ];
+/**
+ * From `aws lambda get-function-configuration` output (a FunctionConfiguration). It has no image
+ * URI (get-function's `Code.ImageUri`): the repository of a container image function is not
+ * followed, as no link of a pipeline reads it.
+ */
+export function functionReferences(config: unknown, place: Place): Reference[] {
+  const c = obj(config);
+  return [...accountRef(c['Role']), ...keyReference(c['KMSKeyArn'], place)];
 }
 
 /** From `aws sns get-topic-attributes` Attributes. */

@@ -94,7 +94,7 @@ export type CrawlRecord =
       readonly account: string;
       readonly region: string;
       readonly name: string;
-      /** get-function output */
+      /** get-function-configuration output (a FunctionConfiguration) */
       readonly output: unknown;
       /** get-policy's `Policy`; null when the function has none */
       readonly policy: string | null;
@@ -267,10 +267,10 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
         value: { Aliases: sortBy(record.aliases, 'AliasName') },
       };
     case 'lambda': {
-      const out = obj(record.output);
-      // get-function's `Code.Location` is a presigned URL (a credential for 10 minutes): dropped
-      const value: Obj = { Configuration: redactLambdaConfiguration(out['Configuration']) };
-      if (out['Tags'] !== undefined) value['Tags'] = out['Tags'];
+      // get-function-configuration's output is get-function's `Configuration`, as the snapshot
+      // format lays the file out; the SDK's `$metadata` is not part of it
+      const { $metadata: _metadata, ...config } = obj(record.output);
+      const value: Obj = { Configuration: redactLambdaConfiguration(config) };
       if (record.policy !== null) value['Policy'] = record.policy;
       return { path: regional(record, 'lambda', `${safeSegment(record.name)}.json`), value };
     }

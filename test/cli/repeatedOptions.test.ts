@@ -47,7 +47,13 @@ const ONCE: Record<string, readonly string[]> = {
     '--fail-on <what>',
   ],
   simulate: ['--request <file>', '--format <format>'],
-  crawl: ['--out <dir>', '--profile <name>', '--assume-role <arn-template>', '--accounts <ids>'],
+  crawl: [
+    '--out <dir>',
+    '--profile <name>',
+    '--assume-role <arn-template>',
+    '--external-id <id>',
+    '--accounts <ids>',
+  ],
 };
 const REPEATABLE: Record<string, readonly string[]> = {
   analyze: [

@@ -63,6 +63,11 @@ export interface FakeAwsOptions {
    * whose pages set the truncated flag but leave out the marker that reads the next page
    */
   readonly markerless?: readonly string[];
+  /**
+   * regions not enabled in any account: every request signed for one fails as AWS answers then,
+   * InvalidClientTokenId (query protocols) or UnrecognizedClientException (JSON protocols)
+   */
+  readonly disabledRegions?: readonly string[];
 }
 
 export interface FakeAws {
@@ -266,7 +271,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       const roleArn = String(r.params['RoleArn'] ?? '');
       const account = roleArn.split(':')[4] ?? '';
       const roles = arr(file(`${account}/iam.json`)?.['RoleDetailList']);
-      if (!roles.some((role) => obj(role)['Arn'] === roleArn)) {
+      const role = roles.map(obj).find((x) => x['Arn'] === roleArn);
+      // a trust policy that requires an external id (`"StringEquals": {"sts:ExternalId": ...}`)
+      // denies a request without that id
+      const required = arr(obj(role?.['AssumeRolePolicyDocument'])['Statement'])
+        .map((st) => obj(obj(obj(st)['Condition'])['StringEquals'])['sts:ExternalId'])
+        .find((v) => v !== undefined);
+      if (!role || (required !== undefined && r.params['ExternalId'] !== required)) {
         throw new FakeError(
           'AccessDenied',
           `not authorized to perform sts:AssumeRole on ${roleArn}`,
@@ -602,6 +613,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         ...(f['Tags'] !== undefined ? { Tags: f['Tags'] } : {}),
       };
     },
+    // the Configuration alone, with no Code.Location (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html)
+    GetFunctionConfiguration: (r) => obj(withSecrets(lambdaFile(r)['Configuration'])),
     GetPolicy: (r) => {
       const f = lambdaFile(r);
       if (f['Policy'] === undefined) {
@@ -831,10 +844,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       };
     }
     if (protocol === 'rest-json') {
-      const m = /^\/2015-03-31\/functions\/([^/]+)(\/policy)?\/?$/.exec(url.pathname);
+      const m = /^\/2015-03-31\/functions\/([^/]+)(\/policy|\/configuration)?\/?$/.exec(
+        url.pathname,
+      );
       if (!m?.[1] || req.method !== 'GET') return { operation: '', params: {} };
       return {
-        operation: m[2] ? 'GetPolicy' : 'GetFunction',
+        operation:
+          m[2] === '/policy'
+            ? 'GetPolicy'
+            : m[2] === '/configuration'
+              ? 'GetFunctionConfiguration'
+              : 'GetFunction',
         params: { FunctionName: decodeURIComponent(m[1]) },
       };
     }
@@ -900,6 +920,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           params: parsed.params,
         };
         requests.push(request);
+        if (options.disabledRegions?.includes(region)) {
+          throw new FakeError(
+            protocol === 'query' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+            'The security token included in the request is invalid.',
+            403,
+          );
+        }
         for (const f of faults) {
           if (
             f.left > 0 &&

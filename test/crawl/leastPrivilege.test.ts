@@ -56,7 +56,7 @@ function requestFor(action: string): { resource: string; resourcePolicy?: unknow
     'codedeploy:GetDeploymentGroup': `arn:aws:codedeploy:${r}:deploymentgroup:webapp/prod`,
     'ecr:GetRepositoryPolicy': `arn:aws:ecr:${r}:repository/build-image`,
     'events:ListTargetsByRule': `arn:aws:events:${r}:rule/webapp-source-changed`,
-    'lambda:GetFunction': `arn:aws:lambda:${r}:function:webapp-smoke-test`,
+    'lambda:GetFunctionConfiguration': `arn:aws:lambda:${r}:function:webapp-smoke-test`,
     'lambda:GetPolicy': `arn:aws:lambda:${r}:function:webapp-smoke-test`,
     'sns:GetTopicAttributes': `arn:aws:sns:${r}:webapp-approvals`,
   };

@@ -46,7 +46,7 @@ describe('throttling', () => {
     const result = await crawlFake([
       { service: 'iam', operation: 'GetAccountAuthorizationDetails', kind: 'throttle', times: 1 },
       { service: 'kms', operation: 'GetKeyPolicy', kind: 'throttle', times: 1 },
-      { service: 'lambda', operation: 'GetFunction', kind: 'throttle', times: 1 },
+      { service: 'lambda', operation: 'GetFunctionConfiguration', kind: 'throttle', times: 1 },
       { service: 's3', operation: 'GetBucketPolicy', kind: 'throttle', times: 1 },
       { service: 'sns', operation: 'GetTopicAttributes', kind: 'throttle', times: 1 },
     ]);
@@ -56,7 +56,7 @@ describe('throttling', () => {
     // iam.json of 111111111111 has 4 roles (4 pages of 1), of 222222222222 4 roles too
     expect(count('iam', 'GetAccountAuthorizationDetails')).toBe(4 + 4 + 1);
     expect(count('kms', 'GetKeyPolicy')).toBe(2 + 1);
-    expect(count('lambda', 'GetFunction')).toBe(1 + 1);
+    expect(count('lambda', 'GetFunctionConfiguration')).toBe(1 + 1);
     expect(count('s3', 'GetBucketPolicy')).toBe(3 + 1);
     expect(count('sns', 'GetTopicAttributes')).toBe(1 + 1);
   });
@@ -71,7 +71,7 @@ describe('failures are recorded as unknown and the crawl goes on', () => {
         kind: 'access-denied',
         when: (r) => r.params['Bucket'] === 'prod-site-222222222222',
       },
-      { service: 'lambda', operation: 'GetFunction', kind: 'not-found' },
+      { service: 'lambda', operation: 'GetFunctionConfiguration', kind: 'not-found' },
       {
         service: 'kms',
         operation: 'ListGrants',
@@ -92,8 +92,8 @@ describe('failures are recorded as unknown and the crawl goes on', () => {
       result.failures.map((f) => [f.operation, f.permission, f.account, f.reason, f.subject]),
     ).toEqual([
       [
-        'GetFunction',
-        'lambda:GetFunction',
+        'GetFunctionConfiguration',
+        'lambda:GetFunctionConfiguration',
         '111111111111',
         'not-found',
         'Lambda function `webapp-smoke-test`',
@@ -176,7 +176,7 @@ describe('failures are recorded as unknown and the crawl goes on', () => {
       }),
     ).rejects.toThrow(
       new CrawlError(
-        'could not resolve AWS credentials: InvalidClientTokenId: The security token included in the request is invalid',
+        'could not resolve AWS credentials: InvalidClientTokenId: the region is not enabled in the account, or the credentials are not valid there: The security token included in the request is invalid',
       ),
     );
   });
@@ -309,8 +309,10 @@ describe('scope', () => {
     ).toEqual(['111111111111', '222222222222']);
   });
 
-  it('never writes get-function Code.Location (a presigned URL)', async () => {
+  it('never asks get-function, whose Code.Location is a presigned URL to the code', async () => {
     const result = await crawlFake();
     expect(result.files.some((f) => f.content.includes(PRESIGNED_SECRET))).toBe(false);
+    expect(count('lambda', 'GetFunction')).toBe(0);
+    expect(count('lambda', 'GetFunctionConfiguration')).toBe(1);
   });
 });

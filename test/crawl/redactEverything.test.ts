@@ -184,12 +184,10 @@ function lambdaRecord(): CrawlRecord {
     kind: 'lambda',
     ...place,
     name: 'f',
+    // get-function-configuration: no Code.Location (a presigned URL) to leak
     output: {
-      Configuration: {
-        FunctionName: 'f',
-        Environment: { Variables: { TOKEN: secret('Lambda environment variable') } },
-      },
-      Code: { Location: `https://x.s3.amazonaws.com/f?${secret('Lambda Code.Location')}` },
+      FunctionName: 'f',
+      Environment: { Variables: { TOKEN: secret('Lambda environment variable') } },
     },
     policy: null,
   };
