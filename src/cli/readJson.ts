@@ -3,7 +3,7 @@
  * naming the file, never stack traces and never the file's text (src/load/jsonFile.ts).
  */
 import { readJsonText } from '../load/jsonFile.js';
-import type { Problem } from '../problems.js';
+import { shownValue, type Problem } from '../problems.js';
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; problem: Problem };
 
@@ -13,9 +13,28 @@ const IDS = {
   invalid: 'input.json.invalid',
 } as const;
 
+/**
+ * A member name twice in one object refuses the file: JSON.parse keeps the last silently, so
+ * the request (or a policy in it) could be read two ways; see src/policy/parse.ts
+ * duplicatedMembers for what AWS documents about it (nothing).
+ */
 export function readJsonFile(path: string, displayName = path): JsonRead {
   const read = readJsonText(path);
-  if (read.ok) return read;
+  if (read.ok) {
+    const first = read.duplicates?.[0];
+    if (first === undefined) return { ok: true, value: read.value };
+    const more = read.duplicates!.length - 1;
+    return {
+      ok: false,
+      problem: {
+        file: displayName,
+        pointer: first.pointer,
+        message: `the member ${shownValue(first.name, 80)} appears twice in one object${more > 0 ? ` (and ${more} more duplicate member${more > 1 ? 's' : ''})` : ''}: JSON readers keep one of them, so the file could be read two ways`,
+        id: 'json.duplicate-key',
+        severity: 'error',
+      },
+    };
+  }
   return {
     ok: false,
     problem: {

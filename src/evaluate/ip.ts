@@ -7,9 +7,16 @@
  * is a few masked comparisons. The request side parses into a caller-owned buffer, so the hot
  * path allocates nothing.
  *
- * IPv4-mapped IPv6 addresses (`::ffff:203.0.113.1`) are not folded into IPv4: the AWS
- * documentation says nothing about it and `aws:SourceIp` carries IPv4 callers as IPv4, so the
- * two families never match each other.
+ * IPv4-mapped IPv6 addresses (`::ffff:203.0.113.1`) are not folded into IPv4, on either side:
+ * the AWS documentation says nothing about it, and `aws:SourceIp` carries IPv4 callers as IPv4
+ * and IPv6 callers (dual-stack endpoints) as IPv6, for which "you need to update these policies
+ * to support IPv6 clients"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_dual-stack_endpoint_support.html).
+ * A mapped address is the form an IPv6 socket API gives an IPv4 peer (RFC 4291 section 2.5.5.2,
+ * https://www.rfc-editor.org/rfc/rfc4291#section-2.5.5.2), not one a caller's packets carry, so
+ * a request that names one is read as the IPv6 address it spells: it matches IPv6 ranges that
+ * hold it (`::ffff:0:0/96`) and never an IPv4 range. The two families never match each other.
+ * The compressed, full and dotted-tail spellings of one IPv6 address are the same address.
  */
 
 export type IpFamily = 4 | 6;
@@ -28,10 +35,15 @@ export const IP_WORDS = 4;
 
 /**
  * Parse a policy value: an address or `address/prefix`. Without a prefix the range is the
- * single address: `/32` for IPv4 ("IAM uses the default prefix value of /32", see the page
- * above) and `/128` for IPv6 (the doc's `/32` is an IPv4 figure; for IPv6 the same rule, "the
- * whole address", is /128). Host bits after the prefix are ignored (`203.0.113.5/24` is
- * `203.0.113.0/24`). Returns undefined for anything else.
+ * single address: `/32` for IPv4 ("If you specify an IP address without the associated routing
+ * prefix, IAM uses the default prefix value of /32", see the page above) and `/128` for IPv6.
+ * The IPv6 case is not documented (read literally, `/32` of an IPv6 address is a network of
+ * 2^96 addresses), so the narrowest reading is taken here and the policy parser
+ * (src/policy/parse.ts, `policy.condition.ip-prefix-missing`) warns about every such value and,
+ * where the single address could make a statement allow more or deny less than AWS's reading,
+ * hands this function the `/32` network instead. Host bits
+ * after the prefix are ignored (`203.0.113.5/24` is `203.0.113.0/24`). Returns undefined for
+ * anything else.
  */
 export function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf('/');

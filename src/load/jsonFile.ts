@@ -7,6 +7,7 @@
  */
 import { constants } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -18,7 +19,17 @@ export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 export const MAX_SNAPSHOT_FILE_BYTES = constants.MAX_STRING_LENGTH;
 
 export type JsonFile =
-  | { readonly ok: true; readonly value: unknown }
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      /**
+       * members whose name their object already had (parseJson); absent when there are none.
+       * The snapshot loaders ignore this: a policy document in a snapshot file is checked where
+       * it is compiled (src/policy/parse.ts), and a duplicate anywhere else is not reported (AWS
+       * CLI output, whose serialiser cannot write one; the file's reading keeps the last).
+       */
+      readonly duplicates?: readonly DuplicateMember[];
+    }
   | {
       readonly ok: false;
       readonly reason: 'unreadable' | 'too-large' | 'invalid';
@@ -77,7 +88,8 @@ export function readJsonText(path: string, maxBytes: number = MAX_JSON_BYTES): J
   if (!read.ok) return read;
   const text = read.text;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const { value, duplicates } = parseJsonFindingDuplicates(text);
+    return duplicates.length > 0 ? { ok: true, value, duplicates } : { ok: true, value };
   } catch (err) {
     const message =
       err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text, err)}`;

@@ -15,10 +15,14 @@
  * - Document-level errors that leave the statements readable (bad `Version`, bad `Id`, an
  *   unknown top-level key) are reported as errors and the statements are still compiled, so
  *   an analysis can go on; an invalid `Version` gets 2008-10-17 semantics (variables literal).
+ * - A member name twice in one object of a document whose JSON text permchain parsed (a string
+ *   input, or a file read through src/load/jsonFile.ts) is an error (`policy.duplicate-key`):
+ *   the statement that holds it is skipped, a top-level one is unreadable like a bad `Version`.
  * - Problems come in document order; pointers are prefixed with `options.pointer`.
  * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
  */
 import { parseCidr } from '../evaluate/ip.js';
+import { duplicateMembersOf, duplicatesSeen, parseJson } from '../jsonDuplicates.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
 import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
@@ -240,6 +244,11 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     return { policy: undefined, problems: report.problems };
   }
 
+  // members the document's text held twice (parseJson): the statement that holds one is
+  // unreadable, a top-level one (two `Statement`s) leaves the whole document unreadable
+  const twice = duplicatedMembers(doc, report);
+  for (const at of twice.document) unreadable.push(base + at);
+
   const ctx: StatementContext = {
     report,
     policyType: options.policyType ?? 'identity',
@@ -263,13 +272,15 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     for (let i = 0; i < statementValue.length; i++) {
       const pointer = joinPointer('/Statement', i);
       const s = compileStatement(statementValue[i], i + 1, pointer, ctx);
-      if (s === INEFFECTIVE) continue;
-      if (s) statements.push(s);
+      if (twice.statements.has(i)) skipped.push(base + pointer);
+      else if (s === INEFFECTIVE) continue;
+      else if (s) statements.push(s);
       else skipped.push(base + pointer);
     }
   } else if (isObject(statementValue)) {
     const s = compileStatement(statementValue, 1, '/Statement', ctx);
-    if (s !== INEFFECTIVE) {
+    if (twice.statements.size > 0) skipped.push(base + '/Statement');
+    else if (s !== INEFFECTIVE) {
       if (s) statements.push(s);
       else skipped.push(base + '/Statement');
     }
@@ -344,16 +355,80 @@ function decodeDocument(input: unknown, report: Reporter): Record<string, unknow
 
 export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseJson(text) };
   } catch {
     // not JSON (or a RangeError from hostile nesting): try the URL-encoded form below
   }
   if (text.indexOf('%') < 0) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(decodeURIComponent(text)) as unknown };
+    return { ok: true, value: parseJson(decodeURIComponent(text)) };
   } catch {
     return { ok: false };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// duplicate member names
+
+/**
+ * Report every member name the document's JSON text held twice in one object, and say which
+ * statements (by index; 0 for a single-object `Statement`) and which top-level members hold one.
+ *
+ * JSON.parse keeps the last member silently, so permchain would read one of the two policies the
+ * text may mean. What IAM does is not documented: the grammar requires "valid JSON"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html), and RFC
+ * 8259 leaves duplicates to the receiver ("the behavior of software that receives such an object
+ * is unpredictable", https://www.rfc-editor.org/rfc/rfc8259#section-4). IAM Access Analyzer's
+ * checks name only "Duplicate keys with different case" (DUPLICATE_KEYS_WITH_DIFFERENT_CASE) as
+ * an error (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html);
+ * for exact duplicates there is no documented rule. The Terraform AWS provider refuses them
+ * because a second `Condition` operator silently replaces the first, leaving a policy wider
+ * than written (https://github.com/hashicorp/terraform-provider-aws/pull/33570). So a duplicate
+ * is an error and its statement is unreadable (like any invalid statement: never read as an
+ * Allow or a Deny), never read one way silently. Only text permchain parses itself is checked
+ * (a JSON string given as the document, and the files read through src/load/jsonFile.ts).
+ */
+function duplicatedMembers(
+  doc: Record<string, unknown>,
+  report: Reporter,
+): { readonly statements: ReadonlySet<number>; readonly document: readonly string[] } {
+  const statements = new Set<number>();
+  const document: string[] = [];
+  if (!duplicatesSeen()) return { statements, document };
+  // an explicit stack: a document can nest deeper than the call stack allows
+  const stack: { value: unknown; pointer: string; statement: number | undefined }[] = [
+    { value: doc, pointer: '', statement: undefined },
+  ];
+  const single = isObject(doc['Statement']);
+  const found: { pointer: string; name: string; statement: number | undefined }[] = [];
+  while (stack.length > 0) {
+    const { value, pointer, statement } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    const names = Array.isArray(value) ? undefined : duplicateMembersOf(value);
+    for (const name of names ?? [])
+      found.push({ pointer: joinPointer(pointer, name), name, statement });
+    const keys = Object.keys(value);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const key = keys[k]!;
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child !== 'object' || child === null) continue;
+      let inStatement = statement;
+      if (pointer === '/Statement' && !single) inStatement = Number(key);
+      else if (pointer === '' && key === 'Statement' && single) inStatement = 0;
+      stack.push({ value: child, pointer: joinPointer(pointer, key), statement: inStatement });
+    }
+  }
+  for (const f of found) {
+    const where = f.statement !== undefined ? `statement ${f.statement + 1}: ` : '';
+    report.error(
+      'policy.duplicate-key',
+      f.pointer,
+      `${where}the member ${quote(f.name)} appears twice in one object; permchain would read only the last, and how AWS reads such a policy is not documented`,
+    );
+    if (f.statement !== undefined) statements.add(f.statement);
+    else document.push(f.pointer);
+  }
+  return { statements, document };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,7 +630,14 @@ function compileStatement(
   // Condition
   let conditions: CompiledCondition[] = [];
   if (has('Condition')) {
-    conditions = compileConditions(raw['Condition'], pointer + '/Condition', index, ctx, check);
+    conditions = compileConditions(
+      raw['Condition'],
+      pointer + '/Condition',
+      index,
+      ctx,
+      check,
+      effect,
+    );
   }
 
   if (!check.ok || effect === undefined) return undefined;
@@ -1022,6 +1104,7 @@ function compileConditions(
   index: number,
   ctx: StatementContext,
   check: Check,
+  effect: Effect | undefined,
 ): CompiledCondition[] {
   const { report } = ctx;
   if (!isObject(raw)) {
@@ -1096,6 +1179,10 @@ function compileConditions(
               vptr,
               `statement ${index}: ${quote(operator)} value ${quote(value)} ${why}: it never matches`,
             );
+          } else if (meta.family === 'ip' && isBareIpv6(value)) {
+            const single = bareIpv6SingleIsSafe(effect, meta.negated);
+            if (!single) values[i] = `${value}/32`;
+            reportBareIpv6(operator, value, vptr, index, ctx, single);
           }
         }
       }
@@ -1199,6 +1286,50 @@ function unmatchableValue(family: string, value: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * An IPv6 address without a prefix length (`2001:db8::1`). The IAM documentation says only "If
+ * you specify an IP address without the associated routing prefix, IAM uses the default prefix
+ * value of /32"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress):
+ * a figure that is the single address for IPv4 but, read literally for IPv6, a network of 2^96
+ * addresses; the documentation has no IPv6 example without a prefix. The evaluator reads the
+ * single address (`/128`, src/evaluate/ip.ts), the narrowest reading.
+ */
+function isBareIpv6(value: string): boolean {
+  return value.indexOf('/') < 0 && parseCidr(value)?.family === 6;
+}
+
+/**
+ * Which reading of a bare IPv6 value can never turn a request AWS denies into Allowed: the
+ * single address (`/128`) or the documented default taken literally (the `/32` network).
+ * `IpAddress` (and its `IfExists`, `ForAnyValue:` and `ForAllValues:` forms) holds for more
+ * requests the wider the range, a negated operator for fewer. So in an Allow, IpAddress takes
+ * the single address (it allows less) and NotIpAddress the network (it holds for fewer); in a
+ * Deny the other way round (the statement denies more). At worst the answer is a wrong Denied,
+ * which the warning explains. True when the single address is the safe reading.
+ */
+function bareIpv6SingleIsSafe(effect: Effect | undefined, negated: boolean): boolean {
+  return effect === 'Deny' ? negated : !negated;
+}
+
+function reportBareIpv6(
+  operator: string,
+  value: string,
+  at: string,
+  index: number,
+  ctx: StatementContext,
+  single: boolean,
+): void {
+  const reading = single
+    ? 'the single address (`/128`)'
+    : 'the `/32` network the documented default would make it';
+  ctx.report.warn(
+    'policy.condition.ip-prefix-missing',
+    at,
+    `statement ${index}: ${quote(operator)} value ${quote(value)} is an IPv6 address without a prefix length, and AWS documents the default prefix (\`/32\`) only for IPv4: read as ${reading}, the reading that cannot make this statement allow more or deny less than AWS; write ${quote(value + '/128')} (or the prefix meant)`,
+  );
 }
 
 /** Whether the evaluator can read the value as an address or CIDR block (the same parser). */

@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { conditionHolds } from '../../src/evaluate/conditions.js';
 import { cidrContains, IP_WORDS, parseCidr, parseIpAddress } from '../../src/evaluate/ip.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { parsePolicy } from '../../src/policy/parse.js';
 import type { CompiledCondition } from '../../src/policy/types.js';
+import type { Problem } from '../../src/problems.js';
 
 function ipCondition(negated: boolean, values: readonly string[]): CompiledCondition {
   const base = negated ? 'NotIpAddress' : 'IpAddress';
@@ -182,5 +185,160 @@ describe('parseCidr and parseIpAddress', () => {
     expect(parseIpAddress('255.254.253.252', out)).toBe(4);
     expect(out[0]).toBe(0xfffefdfc);
     expect(cidrContains(parseCidr('255.254.0.0/15')!, 4, out)).toBe(true);
+  });
+});
+
+/**
+ * A bare IPv6 policy value: AWS documents the default prefix only as `/32` (the single address
+ * for IPv4); for IPv6 the value is read the way that cannot produce a wrong Allowed, with a
+ * warning (src/policy/parse.ts bareIpv6SingleIsSafe).
+ */
+describe('a policy IPv6 address without a prefix length', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/DeployRole';
+  const OBJECT = 'arn:aws:s3:::art-111122223333/pipe/obj.zip';
+  const allowAll = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+
+  function decide(
+    effect: 'Allow' | 'Deny',
+    operator: string,
+    value: string,
+    sourceIp: string,
+  ): { decision: string; problems: readonly Problem[] } {
+    const statement = {
+      Effect: effect,
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { [operator]: { 'aws:SourceIp': value } },
+    };
+    const policy = { Version: '2012-10-17', Statement: [statement] };
+    const r = evaluate({
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: OBJECT,
+      resourceAccount: '111122223333',
+      context: { 'aws:SourceIp': sourceIp },
+      identityPolicies: effect === 'Deny' ? [allowAll, policy] : [policy],
+    });
+    return { decision: r.decision, problems: r.problems };
+  }
+
+  // 2001:db8:ffff::9 is outside 2001:db8::1/128 but inside its /32 network
+  const NEAR = '2001:db8:ffff::9';
+
+  it.each([
+    // [effect, operator, caller, decision]: the reading taken is the one that allows less
+    ['Allow', 'IpAddress', '2001:db8::1', 'Allowed'],
+    ['Allow', 'IpAddress', '2001:0db8:0000:0000:0000:0000:0000:0001', 'Allowed'],
+    ['Allow', 'IpAddress', NEAR, 'ImplicitlyDenied'], // single address: not allowed
+    ['Allow', 'NotIpAddress', NEAR, 'ImplicitlyDenied'], // /32 network: NotIpAddress false
+    ['Allow', 'NotIpAddress', '2001:db9::1', 'Allowed'],
+    ['Allow', 'NotIpAddress', '203.0.113.7', 'Allowed'], // other family under any reading
+    // ... or denies more
+    ['Deny', 'IpAddress', NEAR, 'ExplicitlyDenied'], // /32 network: the Deny applies
+    ['Deny', 'IpAddress', '2001:db9::1', 'Allowed'],
+    ['Deny', 'NotIpAddress', NEAR, 'ExplicitlyDenied'], // single address: NotIpAddress true
+    ['Deny', 'NotIpAddress', '2001:db8::1', 'Allowed'],
+  ] as const)('%s with %s `2001:db8::1`, caller %s: %s', (effect, operator, caller, decision) => {
+    const r = decide(effect, operator, '2001:db8::1', caller);
+    expect(r.decision).toBe(decision);
+    const warnings = r.problems.filter((p) => p.id === 'policy.condition.ip-prefix-missing');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.severity).toBe('warning');
+    expect(warnings[0]!.message).toContain('`2001:db8::1/128`');
+  });
+
+  it('takes an explicit prefix, and a bare IPv4 address (documented /32), without a warning', () => {
+    for (const value of ['2001:db8::1/128', '203.0.113.7', '2001:db8::/32']) {
+      const r = parsePolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { IpAddress: { 'aws:SourceIp': value } },
+            },
+          ],
+        },
+        { name: 't' },
+      );
+      expect(r.problems).toEqual([]);
+      expect(r.policy!.statements[0]!.conditions[0]!.values).toEqual([value]);
+    }
+    expect(decide('Deny', 'IpAddress', '2001:db8::1/128', NEAR).decision).toBe('Allowed');
+    expect(decide('Allow', 'IpAddress', '203.0.113.7', '203.0.113.8').decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('reports the value at its own pointer, for each bare value of a list', () => {
+    const r = parsePolicy(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: '*',
+            Resource: '*',
+            Condition: {
+              'ForAnyValue:NotIpAddressIfExists': {
+                'aws:SourceIp': ['10.0.0.0/8', '::1', '2001:db8::/64', 'fe80::1'],
+              },
+            },
+          },
+        ],
+      },
+      { name: 't' },
+    );
+    const C = '/Statement/0/Condition/ForAnyValue:NotIpAddressIfExists/aws:SourceIp';
+    expect(r.problems.map((p) => [p.severity, p.id, p.pointer])).toEqual([
+      ['warning', 'policy.condition.ip-prefix-missing', `${C}/1`],
+      ['warning', 'policy.condition.ip-prefix-missing', `${C}/3`],
+    ]);
+    // a negated operator in an Allow: the wide reading
+    expect(r.policy!.statements[0]!.conditions[0]!.values).toEqual([
+      '10.0.0.0/8',
+      '::1/32',
+      '2001:db8::/64',
+      'fe80::1/32',
+    ]);
+  });
+});
+
+/**
+ * The request side: aws:SourceIp spelt in any IPv6 form is one address; an IPv4-mapped IPv6
+ * address is an IPv6 address, never folded into IPv4 (see src/evaluate/ip.ts for the sources).
+ */
+describe('request addresses', () => {
+  it.each([
+    '2001:db8::7',
+    '2001:DB8::7',
+    '2001:db8:0:0:0:0:0:7',
+    '2001:0db8:0000:0000:0000:0000:0000:0007',
+    '2001:db8::0.0.0.7',
+  ])('%s is 2001:db8::7 in every spelling', (address) => {
+    expect(inRange('2001:db8::7/128', address)).toBe(true);
+    expect(inRange('2001:db8::6/128', address)).toBe(false);
+  });
+
+  it.each(['::ffff:203.0.113.7', '::ffff:cb00:7107', '0:0:0:0:0:ffff:203.0.113.7'])(
+    'the IPv4-mapped %s matches IPv6 ranges only',
+    (address) => {
+      // IpAddress with the IPv4 range does not hold and NotIpAddress does (inRange checks both)
+      expect(inRange('203.0.113.0/24', address)).toBe(false);
+      expect(inRange('203.0.113.7', address)).toBe(false);
+      expect(inRange('0.0.0.0/0', address)).toBe(false);
+      expect(inRange('::ffff:0:0/96', address)).toBe(true);
+      expect(inRange('::ffff:203.0.113.0/120', address)).toBe(true);
+      expect(inRange('::ffff:203.0.113.7', address)).toBe(true);
+    },
+  );
+
+  it('an IPv4 caller does not match the IPv4-mapped range of its own address', () => {
+    expect(inRange('::ffff:203.0.113.0/120', '203.0.113.7')).toBe(false);
   });
 });

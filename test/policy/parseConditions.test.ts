@@ -222,7 +222,7 @@ describe('values that can never match: warnings, statement kept', () => {
       'DateLessThan',
       ['2020-01-01', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00.123+02:00', '1577836800'],
     ],
-    ['IpAddress', ['10.0.0.0/8', '192.0.2.1', '2001:db8::/32', '::1']],
+    ['IpAddress', ['10.0.0.0/8', '192.0.2.1', '2001:db8::/32', '::1/128']],
     ['Null', ['true', 'false', true, 'TRUE']],
     ['Bool', ['true', false]],
     // padding optional, as the evaluator decodes it ("QUJ" is "QUI=")

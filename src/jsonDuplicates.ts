@@ -1,0 +1,176 @@
+/**
+ * JSON text parsed as JSON.parse does, with the member names an object holds twice remembered
+ * (JSON.parse keeps the last silently), for the policy parser (src/policy/parse.ts) and the file
+ * readers (src/load/jsonFile.ts, src/cli/readJson.ts).
+ */
+/**
+ * JSON text parsed as JSON.parse does, with every object that has a member name twice (after
+ * escapes: `"a"` and `"\u0061"` are one name) remembered, so a policy parser can refuse to read
+ * it (src/policy/parse.ts). JSON.parse keeps the last member silently; RFC 8259 section 4 says
+ * only that names "SHOULD be unique" and that with duplicates "the behavior of software that
+ * receives such an object is unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4).
+ * Throws what JSON.parse throws.
+ */
+export function parseJson(text: string): unknown {
+  return parseJsonFindingDuplicates(text).value;
+}
+
+/** parseJson, also returning the duplicate members it found. */
+export function parseJsonFindingDuplicates(text: string): {
+  value: unknown;
+  duplicates: readonly DuplicateMember[];
+} {
+  const value = JSON.parse(text) as unknown;
+  const duplicates = findDuplicateMembers(text);
+  if (duplicates.length > 0) markDuplicates(value, duplicates);
+  return { value, duplicates };
+}
+
+export interface DuplicateMember {
+  /** RFC 6901 pointer of the member (its second occurrence) */
+  readonly pointer: string;
+  /** the path of the object that holds it */
+  readonly parent: readonly (string | number)[];
+  readonly name: string;
+}
+
+/**
+ * The members of `text` whose name the same object already has, in document order, each once per
+ * object. `text` must be valid JSON (call it after JSON.parse succeeded). One pass, linear in the
+ * text: strings are skipped with indexOf, an explicit stack (no recursion) holds the open
+ * containers, and a name is only sliced out of the text when it is an object's member name.
+ */
+export function findDuplicateMembers(text: string): DuplicateMember[] {
+  const out: DuplicateMember[] = [];
+  // one entry per open container: the member name (object) or element index (array) being read
+  const isObject: boolean[] = [];
+  const token: (string | number)[] = [];
+  const names: (string[] | Set<string> | undefined)[] = [];
+  const reported: (Set<string> | undefined)[] = [];
+  let top = -1;
+  let expectName = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c <= SPACE) {
+      i++; // whitespace, the most common character of pretty-printed text
+      continue;
+    }
+    if (c === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        let slashes = 0;
+        for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (expectName) {
+        let escaped = false;
+        for (let k = i + 1; k < end && !escaped; k++) escaped = text.charCodeAt(k) === BACKSLASH;
+        const name = escaped
+          ? (JSON.parse(text.slice(i, end + 1)) as string)
+          : text.slice(i + 1, end);
+        if (seen(names, top, name)) {
+          const done = (reported[top] ??= new Set());
+          if (!done.has(name)) {
+            done.add(name);
+            const parent = token.slice(0, top);
+            out.push({ pointer: pointerOf([...parent, name]), parent, name });
+          }
+        }
+        token[top] = name;
+        expectName = false;
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      top++;
+      isObject[top] = c === OPEN_BRACE;
+      token[top] = 0;
+      names[top] = undefined;
+      reported[top] = undefined;
+      expectName = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      top--;
+      expectName = false;
+    } else if (c === COMMA) {
+      if (isObject[top]) expectName = true;
+      else token[top] = (token[top] as number) + 1;
+    }
+    i++;
+  }
+  return out;
+}
+
+const SPACE = 32;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+/** Names an object holds before a Set takes over from a list (most objects are small). */
+const SMALL_OBJECT = 8;
+
+/** Whether the object at `top` already has `name`; records it either way. */
+function seen(names: (string[] | Set<string> | undefined)[], top: number, name: string): boolean {
+  const held = names[top];
+  if (held === undefined) {
+    names[top] = [name];
+    return false;
+  }
+  if (Array.isArray(held)) {
+    if (held.includes(name)) return true;
+    if (held.length < SMALL_OBJECT) held.push(name);
+    else names[top] = new Set([...held, name]);
+    return false;
+  }
+  if (held.has(name)) return true;
+  held.add(name);
+  return false;
+}
+
+function pointerOf(tokens: readonly (string | number)[]): string {
+  let out = '';
+  for (const t of tokens) out += '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1');
+  return out;
+}
+
+/** Parsed objects that had a member name twice in their text, with those names. */
+const DUPLICATES = new WeakMap<object, readonly string[]>();
+let anyDuplicates = false;
+
+function markDuplicates(root: unknown, found: readonly DuplicateMember[]): void {
+  const pointers = new Set(found.map((d) => d.pointer));
+  next: for (const d of found) {
+    // inside a member that is itself a duplicate: JSON.parse dropped the object (or kept
+    // another one at the same path), and that outer duplicate is reported already
+    for (let k = 1; k <= d.parent.length; k++)
+      if (pointers.has(pointerOf(d.parent.slice(0, k)))) continue next;
+    let at: unknown = root;
+    for (const t of d.parent) {
+      if (typeof at !== 'object' || at === null) continue next;
+      at = (at as Record<string | number, unknown>)[t];
+    }
+    if (typeof at !== 'object' || at === null) continue;
+    const holder = at;
+    DUPLICATES.set(holder, [...(DUPLICATES.get(holder) ?? []), d.name]);
+    anyDuplicates = true;
+  }
+}
+
+/**
+ * The member names `value` had twice in the text parseJson read it from (the value holds only
+ * the last of each), or undefined.
+ */
+export function duplicateMembersOf(value: object): readonly string[] | undefined {
+  return anyDuplicates ? DUPLICATES.get(value) : undefined;
+}
+
+/** Whether any text parsed so far had a duplicate member (so a search is worth making). */
+export function duplicatesSeen(): boolean {
+  return anyDuplicates;
+}

@@ -1,0 +1,237 @@
+/**
+ * Duplicate member names in JSON text permchain parses itself: found in one linear pass
+ * (src/load/jsonFile.ts), refused in a policy document (src/policy/parse.ts: the statement that
+ * holds one is unreadable, a top-level one the whole document), refused in a CLI request file
+ * (src/cli/readJson.ts), and ignored outside policy documents in snapshot files.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJsonFile } from '../../src/cli/readJson.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { findDuplicateMembers, parseJson } from '../../src/jsonDuplicates.js';
+import { readJsonText } from '../../src/load/jsonFile.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import { parsePolicy } from '../../src/policy/parse.js';
+import type { Problem } from '../../src/problems.js';
+import { editJson, inScenarioCopy } from '../chain/scenarioCopy.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function summary(problems: readonly Problem[]): [string, string, string][] {
+  return problems
+    .filter((p) => p.id.endsWith('duplicate-key'))
+    .map((p) => [p.severity, p.id, p.pointer]);
+}
+
+describe('findDuplicateMembers', () => {
+  it('finds a member name an object already has, at its pointer, once per object', () => {
+    const text = '{"Statement":[{"Effect":"Allow","Action":"*","Effect":"Deny","Effect":"x"}]}';
+    expect(findDuplicateMembers(text)).toEqual([
+      { pointer: '/Statement/0/Effect', parent: ['Statement', 0], name: 'Effect' },
+    ]);
+  });
+
+  it('tracks array indexes and nesting, and leaves names in different objects alone', () => {
+    const text = JSON.stringify({ a: [1, { b: 1 }, [2, 3], { b: 2, c: { b: 3 } }] }).replace(
+      '"c":',
+      '"b":4,"c":',
+    );
+    expect(findDuplicateMembers(text).map((d) => d.pointer)).toEqual(['/a/3/b']);
+  });
+
+  it('compares names after escapes and escapes the pointer (RFC 6901)', () => {
+    expect(findDuplicateMembers('{"ab":1,"a\\u0062":2}').map((d) => d.pointer)).toEqual(['/ab']);
+    expect(findDuplicateMembers('{"a/~b":1,"a/~b":2}').map((d) => d.pointer)).toEqual(['/a~1~0b']);
+  });
+
+  it('is not misled by quotes, braces, commas and backslashes inside strings', () => {
+    const tricky = '{"k":"\\\\","v":"a\\"b,{\\"k\\":1,\\"k\\":2}","w":["\\\\\\"",",{"],"x":{}}';
+    expect(JSON.parse(tricky)).toBeTruthy();
+    expect(findDuplicateMembers(tricky)).toEqual([]);
+    expect(findDuplicateMembers(tricky.replace('"x":', '"k":'))).toEqual([
+      { pointer: '/k', parent: [], name: 'k' },
+    ]);
+  });
+
+  it('handles objects past the small-object list', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `"m${i}":${i}`);
+    expect(findDuplicateMembers(`{${names.join(',')},"m3":0}`).map((d) => d.pointer)).toEqual([
+      '/m3',
+    ]);
+    expect(findDuplicateMembers(`{${names.join(',')}}`)).toEqual([]);
+  });
+});
+
+const V = '2012-10-17';
+const ROLE = 'arn:aws:iam::111122223333:role/DeployRole';
+
+function policyText(statements: string): string {
+  return `{"Version":"${V}","Statement":[${statements}]}`;
+}
+
+describe('a policy document given as JSON text', () => {
+  it('refuses the statement with a duplicate Effect, and the request that reads it', () => {
+    const text = policyText(
+      '{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"},' +
+        '{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Effect":"Allow"}',
+    );
+    const r = parsePolicy(text, { name: 'p' });
+    expect(summary(r.problems)).toEqual([['error', 'policy.duplicate-key', '/Statement/1/Effect']]);
+    expect(r.problems[0]!.message).toContain('statement 2: the member `Effect` appears twice');
+    expect(r.policy!.statements).toHaveLength(1);
+    expect(r.policy!.skipped).toEqual(['/Statement/1']);
+    // JSON.parse alone would read the second statement as an Allow
+    const result = evaluate({
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      resourceAccount: '111122223333',
+      identityPolicies: [text],
+    });
+    expect(result.decision).not.toBe('Allowed');
+    expect(summary(result.problems)).toEqual([
+      ['error', 'policy.duplicate-key', '/identityPolicies/0/Statement/1/Effect'],
+    ]);
+  });
+
+  it('refuses a duplicate condition operator (the second would silently replace the first)', () => {
+    const text = policyText(
+      '{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{' +
+        '"StringEquals":{"aws:PrincipalTag/team":"a"},' +
+        '"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}',
+    );
+    const r = parsePolicy(text, { name: 'p', pointer: '/doc' });
+    expect(summary(r.problems)).toEqual([
+      ['error', 'policy.duplicate-key', '/doc/Statement/0/Condition/StringEquals'],
+    ]);
+    expect(r.policy!.statements).toEqual([]);
+    expect(r.policy!.skipped).toEqual(['/doc/Statement/0']);
+  });
+
+  it('makes the document unreadable for two `Statement`s, also URL-encoded', () => {
+    const text =
+      `{"Version":"${V}","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}],` +
+      `"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`;
+    for (const input of [text, encodeURIComponent(text)]) {
+      const r = parsePolicy(input, { name: 'p' });
+      expect(summary(r.problems)).toEqual([['error', 'policy.duplicate-key', '/Statement']]);
+      expect(r.policy!.skipped).toEqual(['/Statement']);
+    }
+  });
+
+  it('refuses a single-object Statement with a duplicate inside', () => {
+    const text = `{"Version":"${V}","Statement":{"Effect":"Allow","Action":"*","Action":"s3:*","Resource":"*"}}`;
+    const r = parsePolicy(text, { name: 'p' });
+    expect(summary(r.problems)).toEqual([['error', 'policy.duplicate-key', '/Statement/Action']]);
+    expect(r.policy!.statements).toEqual([]);
+    expect(r.policy!.skipped).toEqual(['/Statement']);
+  });
+
+  it('reports only the outer duplicate when a whole member is repeated', () => {
+    const text =
+      `{"Version":"${V}","Statement":[{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}],` +
+      `"Statement":[]}`;
+    const r = parsePolicy(text, { name: 'p' });
+    expect(summary(r.problems)).toEqual([['error', 'policy.duplicate-key', '/Statement']]);
+  });
+
+  it('reads a 1 MB document in one pass and finds the duplicate at its end', () => {
+    const statement = (i: number): string =>
+      `{"Sid":"S${i}","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bucket-${i}/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"t${i}"}}}`;
+    const list = Array.from({ length: 6000 }, (_, i) => statement(i));
+    const clean = policyText(list.join(','));
+    expect(clean.length).toBeGreaterThan(1_000_000);
+    const ok = parsePolicy(clean, { name: 'big' });
+    expect(ok.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(ok.policy!.statements).toHaveLength(6000);
+    list[5999] = list[5999]!.replace('"Sid":', '"Resource":"*","Sid":');
+    const bad = parsePolicy(policyText(list.join(',')), { name: 'big' });
+    expect(summary(bad.problems)).toEqual([
+      ['error', 'policy.duplicate-key', '/Statement/5999/Resource'],
+    ]);
+    expect(bad.policy!.statements).toHaveLength(5999);
+    expect(bad.policy!.skipped).toEqual(['/Statement/5999']);
+  });
+
+  it('leaves an object input (no text, nothing to check) and a clean text alone', () => {
+    const r = parsePolicy(policyText('{"Effect":"Allow","Action":"*","Resource":"*"}'), {
+      name: 'p',
+    });
+    expect(r.problems).toEqual([]);
+    expect(parseJson('{"a":{"a":{"a":1}}}')).toEqual({ a: { a: { a: 1 } } });
+  });
+});
+
+describe('files', () => {
+  function withFile<T>(text: string, fn: (path: string) => T): T {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-dup-'));
+    try {
+      const path = join(dir, 'f.json');
+      writeFileSync(path, text);
+      return fn(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a CLI request file with a duplicate member is refused at its pointer', () => {
+    const text =
+      '{"principal":"p","context":{"aws:SourceIp":"10.0.0.1","aws:SourceIp":"192.0.2.1"},' +
+      '"identityPolicies":[{"Statement":[{"Effect":"Deny","Effect":"Allow"}]}]}';
+    const read = withFile(text, (path) => readJsonFile(path, 'request.json'));
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.problem).toMatchObject({
+      file: 'request.json',
+      pointer: '/context/aws:SourceIp',
+      id: 'json.duplicate-key',
+      severity: 'error',
+    });
+    expect(read.problem.message).toContain('(and 1 more duplicate member)');
+    const clean = withFile('{"principal":"p"}', (path) => readJsonFile(path, 'r.json'));
+    expect(clean).toEqual({ ok: true, value: { principal: 'p' } });
+  });
+
+  it('a snapshot file: the policy document is refused, a duplicate elsewhere is ignored', () => {
+    const model = inScenarioCopy('fixtures/scenarios/pass-cross-account', (dir) => {
+      const file = join(dir, '222222222222/iam.json');
+      editJson(file, (d) => {
+        const doc = (d as Json)['RoleDetailList'][0]['RolePolicyList'][0]['PolicyDocument'];
+        doc.Statement.push({
+          Sid: 'DupMark',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+        });
+      });
+      const text = readFileSync(file, 'utf8');
+      const edited = text
+        .replace('"Sid": "DupMark",', '"Sid": "DupMark", "Effect": "Deny",')
+        .replace('"RoleName":', '"Path": "/", "RoleName":');
+      expect(edited).not.toBe(text);
+      // a non-policy member twice: the role's `Path` (JSON.parse keeps the last)
+      expect(findDuplicateMembers(edited).map((d) => d.pointer)).toHaveLength(2);
+      writeFileSync(file, edited);
+      const read = readJsonText(file);
+      expect(read.ok && read.duplicates?.map((d) => d.pointer)).toEqual([
+        '/RoleDetailList/0/Path',
+        expect.stringMatching(
+          /^\/RoleDetailList\/0\/RolePolicyList\/0\/PolicyDocument\/Statement\/\d+\/Effect$/,
+        ),
+      ]);
+      return loadSnapshot(dir);
+    });
+    const dup = model.problems.filter((p) => p.id.endsWith('duplicate-key'));
+    expect(dup).toHaveLength(1);
+    expect(dup[0]).toMatchObject({
+      file: '222222222222/iam.json',
+      id: 'policy.duplicate-key',
+      severity: 'error',
+    });
+    expect(dup[0]!.pointer).toMatch(
+      /^\/RoleDetailList\/0\/RolePolicyList\/0\/PolicyDocument\/Statement\/\d+\/Effect$/,
+    );
+  });
+});
