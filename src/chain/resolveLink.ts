@@ -68,8 +68,11 @@ interface Gathered {
   byLabel: Map<string | number, CompiledPolicy>;
   /** the principal side's policies by label, looked up after `byLabel` (no merged copy per link) */
   moreLabels?: ReadonlyMap<string | number, CompiledPolicy>;
-  /** a definite failure found while gathering (a role that does not exist) */
-  absent?: { why: string; reason: LinkReason };
+  /**
+   * a definite failure found while gathering (a role or key that does not exist); `ofCaller`:
+   * what does not exist is the caller (its fix names another caller), else the resource
+   */
+  absent?: { why: string; ofCaller?: true };
   resourceLabel: string;
   /** the organization target of each SCP level (root, OUs, account), to name a level in words */
   scpTargets?: readonly string[];
@@ -268,10 +271,9 @@ function decide(
 ): ReportLink {
   if (g.absent) {
     // no policy can allow a caller or resource that does not exist: the fix names one that does
-    const name =
-      g.absent.reason.policyType === 'identity'
-        ? `a role that exists in place of \`${g.request.principal}\``
-        : `${spec.permission.toLowerCase().startsWith('kms:') ? 'a kms key' : 'a role'} that exists in place of \`${spec.resource}\``;
+    const name = g.absent.ofCaller
+      ? `a role that exists in place of \`${g.request.principal}\``
+      : `${spec.permission.toLowerCase().startsWith('kms:') ? 'a kms key' : 'a role'} that exists in place of \`${spec.resource}\``;
     // no policy decides it: its why names what is absent, and where it was looked for
     return makeLink(spec, 'ImplicitlyDenied', NO_REASONS, g.absent.why, {
       fix: `name ${name} (or create it)`,
@@ -430,16 +432,9 @@ function callerSideDenied(
     ...result,
     deniedBy: result.deniedBy.filter((r) => CALLER_SIDE.has(r.policyType)),
   };
-  const link = deniedLink(spec, own, g, runtime);
   const unknown = [...g.missing].sort();
   const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the owner's side, and across accounts the caller's own policies must allow it too`;
-  const why = link.why ?? '';
-  return withWhy(
-    link,
-    why.endsWith(RECOMMENDED)
-      ? `${why.slice(0, -RECOMMENDED.length)}${note}${RECOMMENDED}`
-      : `${why}${note}`,
-  );
+  return deniedLink(spec, own, g, runtime, note);
 }
 
 /**
@@ -515,12 +510,14 @@ function connectionDenied(
  * known may be attached (settleUnplaced) may not apply at all: the link is denied for its
  * missing allow (or its own explicit deny), and that deny comes last, with its "if", in the
  * reasons, why and fix, and their files are what would settle whether it applies (`missing`).
+ * `note`: what the why says last, as given (see makeLink), for callerSideDenied.
  */
 function deniedLink(
   spec: LinkSpec,
   result: EvaluationResult,
   g: Gathered,
   runtime: RuntimeValue[] | undefined,
+  note = '',
 ): ReportLink {
   // trials of values the run may take, and trials of where guardrails whose targets are not all
   // known are attached (settleUnplaced): a deny met by the latter applies only if they are there
@@ -548,7 +545,7 @@ function deniedLink(
         result.decision,
         [...result.deniedBy, ...maybe].map((r) => toLinkReason(r, g)),
         `${explain(spec, result, g)}${ifPlaced.why}`,
-        { fix: `${denyFix(spec, result.deniedBy)}${ifPlaced.fix}`, ...ifPlaced.extra },
+        { fix: `${denyFix(spec, result.deniedBy)}${ifPlaced.fix}`, note, ...ifPlaced.extra },
       );
     }
     return makeLink(
@@ -558,19 +555,14 @@ function deniedLink(
       `${explain(spec, result, g)}; without the ${result.deniedBy.length > 1 ? 'denies' : 'deny'}, ${explain(spec, behind.result, g, [behind.request])}${ifPlaced.why}`,
       {
         fix: `${denyFix(spec, result.deniedBy)}, and ${lackingFix(spec, behind.result, g)}${ifPlaced.fix}`,
+        note,
         ...ifPlaced.extra,
       },
     );
   }
-  if (!g.otherDenials) {
-    return makeLink(
-      spec,
-      result.decision,
-      result.deniedBy.map((r) => toLinkReason(r, g)),
-      explain(spec, result, g),
-      { fix: lackingFix(spec, result, g) },
-    );
-  }
+  // denied implicitly: by the missing allows of the link and of its trials, unless a trial meets
+  // an explicit deny; with no trials these are the link's own (the evaluator names each once,
+  // none explicit), named as they are
   const explicit: Reason[] = [];
   const missing: Reason[] = [];
   const maybe: Reason[] = [];
@@ -591,7 +583,7 @@ function deniedLink(
       result.decision,
       [...missing, ...maybe].map((r) => toLinkReason(r, g)),
       `${explain(spec, lacking, g, lackingIn)}${maybeWhy}`,
-      { fix: `${lackingFix(spec, lacking, g)}${maybeFix}`, ...extra },
+      { fix: `${lackingFix(spec, lacking, g)}${maybeFix}`, note, ...extra },
     );
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
@@ -606,6 +598,7 @@ function deniedLink(
     `${explain(spec, denied, g)} with some values of ${andList(what)}, which the input does not settle${others}${maybeWhy}`,
     {
       fix: `${denyFix(spec, explicit)}, and ${lackingFix(spec, lacking, g)}${maybeFix}`,
+      note,
       ...extra,
     },
   );
@@ -926,9 +919,15 @@ function makeLink(
     allowedBy?: readonly LinkReason[];
     fix?: string | undefined;
     missing?: readonly string[];
+    /**
+     * what the why says after `why`, as given (placeholdersInWords does not see it), and before
+     * a denied recommended link's ending (callerSideDenied's note)
+     */
+    note?: string;
     warnings?: readonly string[];
   },
 ): ReportLink {
+  const denied = decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied';
   return linkOf({
     id: spec.id,
     requirement: spec.requirement,
@@ -944,23 +943,13 @@ function makeLink(
     decision,
     deniedBy,
     allowedBy: extra.allowedBy,
-    why: placeholdersInWords(
-      spec.level === 'recommended' &&
-        (decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied')
-        ? `${why}${RECOMMENDED}`
-        : why,
-    ),
+    why: `${placeholdersInWords(why)}${extra.note ?? ''}${spec.level === 'recommended' && denied ? RECOMMENDED : ''}`,
     fix: placeholdersInWords(extra.fix),
     missing: extra.missing,
     doc: spec.doc,
     declaredAt: spec.declaredAt,
     warnings: extra.warnings,
   } as ReportLink);
-}
-
-/** The same link with another why, in the same shape. */
-function withWhy(l: ReportLink, why: string): ReportLink {
-  return linkOf({ ...l, why });
 }
 
 /** The same link with the stages it blocks, in the same shape. */
@@ -978,7 +967,8 @@ interface Side {
   readonly context: Readonly<Record<string, string>>;
   readonly missing: readonly string[];
   readonly byLabel: ReadonlyMap<string | number, CompiledPolicy>;
-  readonly absent?: { why: string; reason: LinkReason };
+  /** the principal or resource does not exist (see Gathered.absent) */
+  readonly absent?: { readonly why: string };
   readonly resourceLabel?: string;
   readonly scpTargets?: readonly string[];
   /** organization keys whose value is not known for this side (see keyDependence) */
@@ -1003,6 +993,16 @@ interface Side {
   readonly kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
   /** a KMS key whose state the input does not settle: what would settle it */
   readonly kmsKeyStateUnknown?: readonly string[];
+  /**
+   * the Allow statements of the side's policies that a template does not settle, in words
+   * (unknownAllowText), set by sideWithUnknownAllows: they can only add allows (`allowOnly`)
+   */
+  readonly unknownAllows?: readonly string[];
+  /**
+   * those of the resource's own policy, when its owner is known (resource side only): across
+   * accounts they are the owner's side only (`ownerSideOnly`)
+   */
+  readonly ownerUnknownAllows?: readonly string[];
 }
 
 /** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
@@ -1054,7 +1054,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     const arn = spec.principal.arn;
     let hit = sides.principals.get(arn);
     if (!hit) {
-      hit = principalSide(model, arn);
+      hit = sideWithUnknownAllows(principalSide(model, arn));
       sides.principals.set(arn, hit);
     }
     ps = hit;
@@ -1063,7 +1063,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   const rkey = `${service}\u0000${sideResource(service, spec.resource)}\u0000${spec.resourceAccount ?? ''}`;
   let rs = sides.resources.get(rkey);
   if (!rs) {
-    rs = resourceSide(model, spec, service);
+    rs = sideWithUnknownAllows(resourceSide(model, spec, service));
     sides.resources.set(rkey, rs);
   }
   const region = requestedRegion(spec, service, rs.region);
@@ -1146,23 +1146,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     }
   }
   // an Allow statement a template does not settle can only add allows (noteSkipped names it)
-  for (const p of [...ps.byLabel.values(), ...rs.byLabel.values()])
-    for (const u of p.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(unknownAllowText(p, u));
+  for (const text of ps.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(text);
+  for (const text of rs.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(text);
   // across accounts both sides must allow
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
   // an unsettled Allow of the owner's resource policy cannot allow what the caller's own side
   // does not, so it is the owner's side only (callerSideDenies); the caller's identity policies'
   // unsettled Allows never are
-  const ownerPolicy = rs.fields.resourcePolicy;
-  if (
-    cross &&
-    rs.fields.resourceAccount !== undefined &&
-    ownerPolicy &&
-    typeof ownerPolicy === 'object' &&
-    isCompiledPolicy(ownerPolicy)
-  )
-    for (const u of ownerPolicy.unknownAllows ?? [])
-      (g.ownerSideOnly ??= new Set()).add(unknownAllowText(ownerPolicy, u));
+  if (cross)
+    for (const text of rs.ownerUnknownAllows ?? []) (g.ownerSideOnly ??= new Set()).add(text);
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -1234,10 +1226,34 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   if (absent) {
     g.absent =
       absent === ps.absent
-        ? { ...absent, why: `${absent.why}, so it cannot ${spec.permission}` }
+        ? { why: `${absent.why}, so it cannot ${spec.permission}`, ofCaller: true }
         : absent;
   }
   return g;
+}
+
+/**
+ * The side with the words of its unsettled Allow statements (Side.unknownAllows,
+ * Side.ownerUnknownAllows), which depend on the side alone: worded once per side, not per link.
+ */
+function sideWithUnknownAllows(side: Side): Side {
+  const unknownAllows: string[] = [];
+  for (const p of side.byLabel.values())
+    for (const u of p.unknownAllows ?? []) unknownAllows.push(unknownAllowText(p, u));
+  const ownerPolicy = side.fields.resourcePolicy;
+  const ownerUnknownAllows =
+    side.fields.resourceAccount !== undefined &&
+    ownerPolicy &&
+    typeof ownerPolicy === 'object' &&
+    isCompiledPolicy(ownerPolicy)
+      ? (ownerPolicy.unknownAllows ?? []).map((u) => unknownAllowText(ownerPolicy, u))
+      : [];
+  if (unknownAllows.length === 0 && ownerUnknownAllows.length === 0) return side;
+  return {
+    ...side,
+    ...(unknownAllows.length > 0 ? { unknownAllows } : {}),
+    ...(ownerUnknownAllows.length > 0 ? { ownerUnknownAllows } : {}),
+  };
 }
 
 /**
@@ -1332,12 +1348,6 @@ function principalSide(model: Model, arn: string): Side {
       byLabel,
       absent: {
         why: `role \`${arn}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}`,
-        reason: {
-          policyType: 'identity',
-          policy: arn,
-          explicit: false,
-          ...(role.file ? { location: { file: role.file } } : {}),
-        },
       },
     };
   } else {
@@ -2435,7 +2445,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     else {
       g.absent = {
         why: `kms key \`${spec.resource}\` does not exist${key.note ? `: ${key.note}` : ''}`,
-        reason: { policyType: 'resource', policy: spec.resource, explicit: false },
       };
     }
     return arn.account;
@@ -2453,12 +2462,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     else {
       g.absent = {
         why: `role \`${spec.resource}\` does not exist${role.file ? ` (not in \`${role.file}\`)` : ''}, so nobody can assume it`,
-        reason: {
-          policyType: 'resource',
-          policy: spec.resource,
-          explicit: false,
-          ...(role.file ? { location: { file: role.file } } : {}),
-        },
       };
     }
     return arn.account;
