@@ -30,9 +30,11 @@ import {
   principalOf,
 } from './catalog.js';
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
+import type { UnsettledRequirement } from './catalog.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import { declaredAtOf, type FixSide, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
+import { callerNotKnown, unknownCaller } from './placeholderWords.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
@@ -232,9 +234,7 @@ export function buildPipelineLinks(
             : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
-          const reason =
-            link.principalUnknown ??
-            `the ${PRINCIPAL_WORDS[entry.principal] ?? entry.principal} is not known`;
+          const reason = link.principalUnknown ?? callerNotKnown(entry.principal);
           push(
             {
               ...spec,
@@ -268,7 +268,7 @@ export function buildPipelineLinks(
           wide ? undefined : { stage: stage.name, action: action.name, where, declaredAt },
           wide ? `pipeline \`${pipeline.name}\`` : `\`${where}\` (${action.provider})`,
           files,
-          u.reason,
+          u,
         )) {
           const made = triggerRule ? ruleTriggerLink(spec, entry, triggerRule) : spec;
           if (made) add(made);
@@ -350,7 +350,7 @@ function noActionSpecs(
   for (const u of expanded.unknowns) {
     const entry = catalog.byId.get(u.requirementId)!;
     const unknown = missing(u.reason);
-    for (const spec of unsettledEntrySpecs(entry, facts, undefined, purpose, unknown, u.reason))
+    for (const spec of unsettledEntrySpecs(entry, facts, undefined, purpose, unknown, u))
       add(spec, entry);
   }
 }
@@ -358,7 +358,7 @@ function noActionSpecs(
 /**
  * The Unknown specs of a catalog entry the facts do not settle (expandAction's unknowns), one
  * per permission of it: at the action `at`, or of the pipeline itself (undefined: a
- * pipeline-wide or schedule link), naming `unknown` and saying `reason`.
+ * pipeline-wide or schedule link), naming `unknown` and saying `unsettled.reason`.
  */
 function unsettledEntrySpecs(
   entry: Requirement,
@@ -368,20 +368,25 @@ function unsettledEntrySpecs(
     | undefined,
   purpose: string,
   unknown: readonly string[],
-  reason: string,
+  unsettled: UnsettledRequirement,
 ): LinkSpec[] {
+  const { reason } = unsettled;
+  const principal = principalOf(entry.principal, facts);
   const resource = fillKnown(entry.resource, facts, entry);
-  const name = unsettledNameOf(entry, resource, reason);
+  const context = settledContextOf(entry, facts, principal);
+  const name = unsettledNameOf(entry, resource, unsettled.placeholder, context);
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
     level: entry.level,
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
-    principal: principalFor(entry, principalOf(entry.principal, facts)),
+    principal: principalFor(entry, principal),
     permission,
     // what stays unsettled is put in words when the link is reported (placeholderWords.ts)
     resource,
-    context: {},
+    // the request context a settled link of the entry carries (toSpec), when the facts settle
+    // all of it: the names tried in place of an unsettled name are evaluated with it
+    context: context ?? {},
     purpose,
     doc: entry.doc,
     unknown,
@@ -391,26 +396,67 @@ function unsettledEntrySpecs(
 }
 
 /**
- * Names inside a resource ARN that the input may not settle, with why the catalog says they are
- * not known (catalog.ts resolvePlaceholder): a name the caller chooses, not an account, Region,
- * bucket, key or role, so that whose policies apply does not depend on it. A task definition
- * has no resource policy
+ * The entry's request context as a link of it carries it (catalog.ts fillContext) when the facts
+ * settle every value of it to one value: {} when it has none, undefined when a value holds a
+ * placeholder the facts do not settle to one value (unknown, absent, a list), or a value the
+ * input does not settle (src/model/placeholders.ts). Keys in order, as fillContext gives them.
+ */
+function settledContextOf(
+  entry: Requirement,
+  facts: ActionFacts,
+  principal: string | undefined,
+): Record<string, string | readonly string[]> | undefined {
+  const out: Record<string, string | readonly string[]> = {};
+  const settled = (template: string): string | undefined => {
+    const v = fillKnown(template, facts, entry, principal);
+    return v.includes('${') || PLACEHOLDER_PATTERN.test(v) ? undefined : v;
+  };
+  for (const key of Object.keys(entry.context ?? {}).sort()) {
+    const template = entry.context![key]!;
+    if (typeof template === 'string') {
+      const v = settled(template);
+      if (v === undefined) return undefined;
+      out[key] = v;
+      continue;
+    }
+    const vs: string[] = [];
+    for (const t of template) {
+      const v = settled(t);
+      if (v === undefined) return undefined;
+      vs.push(v);
+    }
+    if (vs.length > 0) out[key] = vs;
+  }
+  return out;
+}
+
+/**
+ * Names inside a resource ARN that the input may not settle, by their catalog placeholder: a
+ * name the caller chooses, not an account, Region, bucket, key or role, so that whose policies
+ * apply does not depend on it. A task definition has no resource policy
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
  */
-const UNSETTLED_NAMES: Readonly<Record<string, string>> = {
-  'Ecs.TaskDefinitionFamily': 'the task definition family is not known',
-};
+const UNSETTLED_NAMES: ReadonlySet<string> = new Set(['Ecs.TaskDefinitionFamily']);
 
 /**
  * The placeholder of the one name the input leaves unsettled in an entry's resource (LinkSpec
- * .unsettledName), when it alone left the link unbuilt: `reason` is its own, the rest of the
- * resource is settled (account, Region), and the entry carries no request context, alternative
- * resource, owner or condition on what the facts say (the Unknown spec has none of them, so
- * evaluating it would leave them out).
+ * .unsettledName), when it alone left the link unbuilt: it is the placeholder the expansion met
+ * unsettled (`placeholder`, UnknownExpansion.placeholder), the rest of the resource is settled
+ * (account, Region), the facts settle all of the entry's request context (`context`, as
+ * settledContextOf gives it; the Unknown spec carries it), and the entry carries no uncertain
+ * context, alternative resource, owner or condition on what the facts say (the Unknown spec has
+ * none of them, so evaluating it would leave them out).
  */
-function unsettledNameOf(entry: Requirement, resource: string, reason: string): string | undefined {
+function unsettledNameOf(
+  entry: Requirement,
+  resource: string,
+  placeholder: string | undefined,
+  context: Readonly<Record<string, string | readonly string[]>> | undefined,
+): string | undefined {
   if (
-    entry.context !== undefined ||
+    placeholder === undefined ||
+    !UNSETTLED_NAMES.has(placeholder) ||
+    context === undefined ||
     entry.uncertainContext !== undefined ||
     entry.alternativeResource !== undefined ||
     entry.resourceAccount !== undefined ||
@@ -420,14 +466,12 @@ function unsettledNameOf(entry: Requirement, resource: string, reason: string): 
   // a value a template does not settle (its account, its Region) is not tried
   if (PLACEHOLDER_PATTERN.test(resource)) return undefined;
   const found = [...resource.matchAll(/\$\{([^}]*)\}/g)];
-  if (found.length !== 1) return undefined;
-  const name = found[0]![1]!;
-  const why = UNSETTLED_NAMES[name];
-  if (why === undefined || reason !== `\`${entry.id}\`: ${why}`) return undefined;
+  if (found.length !== 1 || found[0]![1] !== placeholder) return undefined;
   // the name is inside the ARN's resource, after its account and Region
   const arn = parseArn(resource);
-  if (!arn || !arn.resource.includes(`\${${name}}`) || !isAccountId(arn.account)) return undefined;
-  return name;
+  if (!arn || !arn.resource.includes(`\${${placeholder}}`) || !isAccountId(arn.account))
+    return undefined;
+  return placeholder;
 }
 
 /**
@@ -810,34 +854,6 @@ function principalFor(entry: Requirement, arn: string | undefined): LinkPrincipa
     return { kind: 'service', name: arn };
   return { kind: 'role', arn: arn ?? unknownCaller(entry.principal) };
 }
-
-/** A caller the input does not give, in words (never an internal name such as `(eventsRuleRole)`). */
-function unknownCaller(kind: Requirement['principal']): string {
-  return `the ${CALLER_WORDS[kind] ?? PRINCIPAL_WORDS[kind] ?? 'caller'} (not known)`;
-}
-
-const CALLER_WORDS: Partial<Record<Requirement['principal'], string>> = {
-  pipelineRole: 'pipeline role',
-  actionRole: "action's role",
-  codebuildProjectRole: "CodeBuild project's role",
-  codebuildBatchRole: "CodeBuild project's batch role",
-  lambdaFunctionRole: "Lambda function's role",
-  eventsRuleRole: "EventBridge rule's role",
-  codedeployInstanceRole: "CodeDeploy instances' role",
-  stacksetAdministrationRole: "stack set's administration role",
-  stacksetExecutionRole: "stack set's execution role",
-};
-
-const PRINCIPAL_WORDS: Partial<Record<Requirement['principal'], string>> = {
-  pipelineRole: 'pipeline role',
-  actionRole: 'action role',
-  codebuildProjectRole: 'CodeBuild project role',
-  lambdaFunctionRole: 'Lambda function role',
-  eventsRuleRole: 'EventBridge rule role',
-  codedeployInstanceRole: 'CodeDeploy instance role',
-  stacksetAdministrationRole: 'stack set administration role',
-  cloudformationRegionalService: 'regional CloudFormation service principal',
-};
 
 const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/codebuild project|the project|project role/i, 'codebuild'],

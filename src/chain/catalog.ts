@@ -1738,7 +1738,15 @@ export function requirementApplies(entry: Requirement, facts: ActionFacts): Trut
   return firstUnknown ?? true;
 }
 
-class UnknownPlaceholder extends Error {}
+/** A placeholder the facts do not settle: its why, and its name (UnknownExpansion.placeholder). */
+class UnknownPlaceholder extends Error {
+  constructor(
+    why: string,
+    readonly placeholder: string,
+  ) {
+    super(why);
+  }
+}
 
 /** The current value of an entry's list placeholder, with its companions' values. */
 interface ListItem {
@@ -1782,9 +1790,9 @@ function fill(
         break;
       case 'unknown':
       case 'presumed':
-        throw new UnknownPlaceholder(r.why);
+        throw new UnknownPlaceholder(r.why, part);
       case 'absent':
-        if (onAbsent === 'unknown') throw new UnknownPlaceholder(r.why);
+        if (onAbsent === 'unknown') throw new UnknownPlaceholder(r.why, part);
         // keep going: a later placeholder that is unknown still makes the whole link unknown
         dropped = true;
         break;
@@ -1891,7 +1899,8 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
   let items: (ListItem | undefined)[] = [undefined];
   if (listName !== undefined) {
     const r = resolvePlaceholder(listName, facts, entry);
-    if (r.kind === 'unknown') return { unknown: `\`${entry.id}\`: ${r.why}` };
+    if (r.kind === 'unknown')
+      return { unknown: `\`${entry.id}\`: ${r.why}`, placeholder: listName };
     const values = r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
     const companions = r.kind === 'list' ? r.companions : undefined;
     // one link per value, and per distinct companions of a value (two repositories cloned
@@ -1968,7 +1977,8 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
       }
     }
   } catch (e) {
-    if (e instanceof UnknownPlaceholder) return { unknown: `\`${entry.id}\`: ${e.message}` };
+    if (e instanceof UnknownPlaceholder)
+      return { unknown: `\`${entry.id}\`: ${e.message}`, placeholder: e.placeholder };
     throw e;
   }
   return links;
@@ -2010,7 +2020,7 @@ function fillContext(
           }
           // every value of the set, in this one link (PlaceholderSpec.multi)
           const r = resolvePlaceholder(whole, facts, entry, principal);
-          if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why);
+          if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why, whole);
           return r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
         }
         const v = fill(t, facts, entry, item, 'drop', principal);
@@ -2058,6 +2068,17 @@ function fillFix(
   return out;
 }
 
+/**
+ * An entry that applies (or may) but that the facts do not settle: `reason` says why, and
+ * `placeholder` names the catalog placeholder whose value they do not give, when one did
+ * (UnknownExpansion.placeholder).
+ */
+export interface UnsettledRequirement {
+  readonly requirementId: string;
+  readonly reason: string;
+  readonly placeholder?: string;
+}
+
 /** Pipeline-scoped entries give the same links for every action: expand them once. */
 export function isPipelineScoped(entry: Requirement): boolean {
   return entry.provider === 'Pipeline';
@@ -2071,13 +2092,18 @@ export function expandAction(
   catalog: Catalog,
   facts: ActionFacts,
   options: { readonly pipelineScope?: boolean } = {},
-): { links: ExpandedLink[]; unknowns: { requirementId: string; reason: string }[] } {
+): { links: ExpandedLink[]; unknowns: UnsettledRequirement[] } {
   const links: ExpandedLink[] = [];
-  const unknowns: { requirementId: string; reason: string }[] = [];
+  const unknowns: UnsettledRequirement[] = [];
   for (const entry of catalog.entries) {
     if (options.pipelineScope === false && isPipelineScoped(entry)) continue;
     const r = expandRequirement(entry, facts);
-    if ('unknown' in r) unknowns.push({ requirementId: entry.id, reason: r.unknown });
+    if ('unknown' in r)
+      unknowns.push({
+        requirementId: entry.id,
+        reason: r.unknown,
+        ...(r.placeholder !== undefined ? { placeholder: r.placeholder } : {}),
+      });
     else links.push(...r);
   }
   return { links, unknowns };

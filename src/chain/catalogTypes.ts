@@ -516,6 +516,13 @@ export interface ExpandedLink {
 /** A requirement that applies (or may apply) but cannot be expanded without guessing. */
 export interface UnknownExpansion {
   readonly unknown: string;
+  /**
+   * the placeholder whose value the facts do not give, when one left the entry unbuilt (the
+   * first met: its resource, then its other templates), not whether the entry applies or who its
+   * caller is: what decides whether the chain builder may try names in its place
+   * (buildChain.ts unsettledNameOf)
+   */
+  readonly placeholder?: string;
 }
 
 export type Expansion = readonly ExpandedLink[] | UnknownExpansion;

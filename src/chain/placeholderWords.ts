@@ -1,3 +1,5 @@
+import type { PrincipalKind } from './catalogTypes.js';
+
 /**
  * The catalog's placeholders a report may still hold when the input does not settle them (an
  * Unknown link's resource, a why that quotes it), in words: a report never shows the catalog's
@@ -60,6 +62,73 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'StackSet.TargetAccount': "the stack set's target accounts",
   'StepFunctions.ExecutionArn': "the state machine's executions",
 };
+
+/** The principal kinds that are not a service principal of catalogTypes.ts SERVICE_PRINCIPALS. */
+type CallerKind = Exclude<
+  PrincipalKind,
+  | 'codepipelineService'
+  | 'codebuildService'
+  | 'cloudformationService'
+  | 'lambdaService'
+  | 'eventsService'
+>;
+
+/**
+ * Each caller kind a catalog entry names (catalogTypes.ts PRINCIPAL_KINDS, but for the service
+ * principals, which are always known), in words, two ways: `caller` names the role itself, where
+ * a link shows its principal (`<caller> (not known)`, as a whole placeholder above), and
+ * `subject` is the noun of the reason a link is Unknown (`the <subject> is not known`), which
+ * buildChain.ts filesFor matches against the facts' gaps ("instance role", "project role").
+ */
+export const CALLER_WORDS: Readonly<
+  Record<CallerKind, { readonly caller: string; readonly subject: string }>
+> = {
+  pipelineRole: { caller: PLACEHOLDER_WORDS['PipelineRoleArn']!, subject: 'pipeline role' },
+  actionRole: { caller: PLACEHOLDER_WORDS['ActionRoleArn']!, subject: 'action role' },
+  codebuildProjectRole: {
+    caller: "the CodeBuild project's role",
+    subject: 'CodeBuild project role',
+  },
+  codebuildBatchRole: {
+    caller: "the CodeBuild project's batch role",
+    subject: 'CodeBuild project batch role',
+  },
+  lambdaFunctionRole: { caller: "the Lambda function's role", subject: 'Lambda function role' },
+  eventsRuleRole: {
+    caller: PLACEHOLDER_WORDS['EventsRule.RoleArn']!,
+    subject: 'EventBridge rule role',
+  },
+  codedeployInstanceRole: {
+    caller: "the CodeDeploy instances' role",
+    subject: 'CodeDeploy instance role',
+  },
+  stacksetAdministrationRole: {
+    caller: PLACEHOLDER_WORDS['StackSet.AdministrationRoleArn']!,
+    subject: 'stack set administration role',
+  },
+  stacksetExecutionRole: {
+    caller: PLACEHOLDER_WORDS['StackSet.ExecutionRoleName']!,
+    subject: 'stack set execution role',
+  },
+  cloudformationRegionalService: {
+    caller: 'the regional CloudFormation service principal',
+    subject: 'regional CloudFormation service principal',
+  },
+};
+
+/** A caller the input does not give, in words (never an internal name such as `(eventsRuleRole)`). */
+export function unknownCaller(kind: PrincipalKind): string {
+  return `${callerWordsOf(kind)?.caller ?? 'the caller'} (not known)`;
+}
+
+/** Why a link's caller is Unknown when the facts say no more than that: `the <subject> is not known`. */
+export function callerNotKnown(kind: PrincipalKind): string {
+  return `the ${callerWordsOf(kind)?.subject ?? 'caller'} is not known`;
+}
+
+function callerWordsOf(kind: PrincipalKind): (typeof CALLER_WORDS)[CallerKind] | undefined {
+  return Object.hasOwn(CALLER_WORDS, kind) ? CALLER_WORDS[kind as CallerKind] : undefined;
+}
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)?)\}/g;
 

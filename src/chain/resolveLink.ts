@@ -227,7 +227,9 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
  * it. Otherwise, or when the link is Unknown for another reason, undefined: it stays Unknown for
  * its name. Not tried when the resource's own policy, or its KMS key, may depend on the name:
  * buildChain allows only names of resources with no resource policy, in a resource whose
- * account and Region are settled.
+ * account and Region are settled. The link is evaluated with its request context, which
+ * buildChain gives it only when every value of it is settled (an ECS TagResource's
+ * `ecs:CreateAction`).
  */
 function byUnsettledName(
   model: Model,
@@ -243,7 +245,7 @@ function byUnsettledName(
   )
     return undefined;
   const value = unsettledNameValue(spec.resource, name.placeholder);
-  if (!value || Object.keys(spec.context).length > 0) return undefined;
+  if (!value) return undefined;
   const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
   const runtime = [value];
   const g = gather(model, withMadeUpIds(decided, runtime));

@@ -690,11 +690,14 @@ describe('expandRequirement: a CodeBuild action', () => {
     ).toEqual({
       unknown:
         '`codebuild-project.output-kms-generate-data-key`: the project uses the AWS-managed key `aws/s3` of its account, whose arn is not known',
+      // the placeholder that left it unbuilt (not set above: whether the entry applies did)
+      placeholder: 'CodeBuild.EncryptionKeyArn',
     });
     const noKey = facts({ ...f, artifactStore: { bucket: 'artifacts-bucket' } });
     expect(expandRequirement(get('codebuild-project.input-kms-decrypt'), noKey)).toEqual({
       unknown:
         '`codebuild-project.input-kms-decrypt`: the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
+      placeholder: 'ArtifactKeyArn',
     });
     // …but a context key that is absent is just left out of the request
     const put = links('codebuild-project.output-put-object', defaultKey)[0]!;
@@ -826,6 +829,7 @@ describe('expandRequirement: a Lambda invoke', () => {
       expandRequirement(get('lambda.assume-function-role'), facts({ ...f, lambda: undefined })),
     ).toEqual({
       unknown: "`lambda.assume-function-role`: the function's execution role is not known",
+      placeholder: 'Lambda.FunctionRoleArn',
     });
   });
 });
@@ -867,7 +871,27 @@ describe('expandRequirement: other providers', () => {
     ]);
     expect(expandRequirement(get('ecs.pass-role'), facts({ ...f, ecs: undefined }))).toEqual({
       unknown: '`ecs.pass-role`: the roles of the task definition are not known',
+      placeholder: 'Ecs.PassRoleArn',
     });
+  });
+
+  it('names the placeholder that left an entry unbuilt: the task definition family', () => {
+    const f = facts({
+      category: 'Deploy',
+      provider: 'ECS',
+      configuration: { ClusterName: 'c', ServiceName: 's' },
+      ecs: { passRoleArns: [`arn:aws:iam::${TOOLS}:role/task`] },
+    });
+    // what buildChain's unsettledNameOf reads, whatever the reason's words
+    const { unknowns } = expandAction(catalog, f);
+    expect(
+      unknowns
+        .filter((u) => u.requirementId.startsWith('ecs.'))
+        .map((u) => [u.requirementId, u.placeholder]),
+    ).toEqual([
+      ['ecs.register-task-definition', 'Ecs.TaskDefinitionFamily'],
+      ['ecs.tag-resource', 'Ecs.TaskDefinitionFamily'],
+    ]);
   });
 
   it('tells S3 source from S3 deploy and fills the deploy key', () => {

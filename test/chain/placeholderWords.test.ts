@@ -6,7 +6,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { placeholdersInWords, wordsOf } from '../../src/chain/placeholderWords.js';
+import { PRINCIPAL_KINDS, SERVICE_PRINCIPALS } from '../../src/chain/catalogTypes.js';
+import {
+  callerNotKnown,
+  placeholdersInWords,
+  unknownCaller,
+  wordsOf,
+} from '../../src/chain/placeholderWords.js';
 
 /** Filled from the pipeline and action for every link (catalog.ts fillKnown). */
 const ALWAYS_SETTLED = new Set([
@@ -63,5 +69,74 @@ describe('catalog placeholders in words', () => {
     expect(placeholdersInWords('allow `${Action}` on `${Resource}`')).toBe(
       'allow `${Action}` on `${Resource}`',
     );
+  });
+});
+
+/**
+ * A caller the input does not give is named in words, one table for both ways a report names it
+ * (CALLER_WORDS): as the link's principal, and in the why of a link Unknown for it.
+ */
+describe('a caller the input does not give', () => {
+  const kinds = PRINCIPAL_KINDS.filter((k) => SERVICE_PRINCIPALS[k] === undefined);
+
+  it('is named in words, never by its internal name, for every kind that is not a service', () => {
+    for (const kind of kinds) {
+      expect(unknownCaller(kind), kind).toMatch(/^the [^()]+ \(not known\)$/);
+      expect(callerNotKnown(kind), kind).toMatch(/^the [^()]+ is not known$/);
+      expect(`${unknownCaller(kind)} ${callerNotKnown(kind)}`, kind).not.toContain(kind);
+    }
+    expect(unknownCaller('codepipelineService')).toBe('the caller (not known)');
+  });
+
+  it('keeps the words the reports show (test/scenarios/expected)', () => {
+    expect(kinds.map((k) => [k, unknownCaller(k), callerNotKnown(k)])).toEqual([
+      ['pipelineRole', 'the pipeline role (not known)', 'the pipeline role is not known'],
+      ['actionRole', "the action's role (not known)", 'the action role is not known'],
+      [
+        'codebuildProjectRole',
+        "the CodeBuild project's role (not known)",
+        'the CodeBuild project role is not known',
+      ],
+      [
+        'codebuildBatchRole',
+        "the CodeBuild project's batch role (not known)",
+        'the CodeBuild project batch role is not known',
+      ],
+      [
+        'lambdaFunctionRole',
+        "the Lambda function's role (not known)",
+        'the Lambda function role is not known',
+      ],
+      [
+        'eventsRuleRole',
+        "the EventBridge rule's role (not known)",
+        'the EventBridge rule role is not known',
+      ],
+      [
+        'codedeployInstanceRole',
+        "the CodeDeploy instances' role (not known)",
+        'the CodeDeploy instance role is not known',
+      ],
+      [
+        'stacksetAdministrationRole',
+        "the stack set's administration role (not known)",
+        'the stack set administration role is not known',
+      ],
+      [
+        'stacksetExecutionRole',
+        "the stack set's execution role (not known)",
+        'the stack set execution role is not known',
+      ],
+      [
+        'cloudformationRegionalService',
+        'the regional CloudFormation service principal (not known)',
+        'the regional CloudFormation service principal is not known',
+      ],
+    ]);
+  });
+
+  it('is named as a whole placeholder of the same role is (`<words> (not known)`)', () => {
+    expect(unknownCaller('actionRole')).toBe(placeholdersInWords('${ActionRoleArn}'));
+    expect(unknownCaller('eventsRuleRole')).toBe(placeholdersInWords('${EventsRule.RoleArn}'));
   });
 });

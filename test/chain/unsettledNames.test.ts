@@ -23,6 +23,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: string | string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 /** The links of `platform-containers`, with the pipeline role's statements changed by `edit`. */
@@ -133,10 +134,77 @@ describe('a task definition family the input does not settle', () => {
     expect(passRole.length).toBeGreaterThan(0);
     for (const l of passRole) expect(l.decision).toBe('Unknown');
   });
+});
 
-  it('leaves ecs:TagResource Unknown: the Unknown link does not carry its `ecs:CreateAction`', () => {
-    const tag = links((s) => s).filter((l) => l.permission === 'ecs:TagResource');
-    expect(tag.map((l) => l.decision)).toEqual(['Unknown', 'Unknown']);
+/**
+ * ecs:TagResource on the task definition the deploy registers carries `ecs:CreateAction` =
+ * `RegisterTaskDefinition` (its catalog entry's context): settled, so the made-up families are
+ * tried with it, as for ecs:RegisterTaskDefinition. AWS checks ecs:TagResource on a
+ * RegisterTaskDefinition that carries tags, with `ecs:CreateAction` naming the creating action
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+ */
+describe('ecs:TagResource on a task definition family the input does not settle', () => {
+  const tag = (ls: readonly ReportLink[]): ReportLink[] =>
+    ls.filter((l) => l.permission === 'ecs:TagResource');
+  /** The links with the statement `extra` added beside EcsTaskDefinitions. */
+  const withTagging = (extra: Omit<Statement, 'Effect' | 'Action'>): ReportLink[] =>
+    tag(
+      links(
+        withTaskDefinitions((s) => [
+          s,
+          { Sid: 'Tagging', Effect: 'Allow', Action: 'ecs:TagResource', ...extra },
+        ]),
+      ),
+    );
+
+  it('is allowed when the role allows ecs:TagResource on `*` (any family)', () => {
+    const found = withTagging({ Resource: '*' });
+    expect(found.map((l) => [l.action, l.resource, l.decision, l.level]).sort()).toEqual([
+      ['BlueGreen', FAMILY, 'Allowed', 'recommended'],
+      ['Rolling', FAMILY, 'Allowed', 'recommended'],
+    ]);
+    expect(found[0]!.allowedBy?.map((r) => r.policyType)).toContain('identity');
+  });
+
+  it('is allowed when the role allows it only with `ecs:CreateAction` = `RegisterTaskDefinition`', () => {
+    const found = withTagging({
+      Resource: '*',
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+    });
+    expect(found.map((l) => l.decision)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  it('is denied when the role allows it only with `ecs:CreateAction` = `CreateService`', () => {
+    const found = withTagging({
+      Resource: '*',
+      Condition: { StringEquals: { 'ecs:CreateAction': 'CreateService' } },
+    });
+    expect(found).toHaveLength(2);
+    for (const l of found) {
+      expect(l.decision).toBe('ImplicitlyDenied');
+      expect(l.level).toBe('recommended');
+      expect(l.resource).toBe(FAMILY);
+      expect(l.deniedBy.map((r) => r.policyType)).toEqual(['identity']);
+      expect(l.why).not.toMatch(/\$\{|0000000000000|ZZZZZZZZZZ/);
+    }
+  });
+
+  it('stays Unknown when the role allows it only on `task-definition/platform-api-task*`', () => {
+    const found = withTagging({
+      Resource: `arn:aws:ecs:us-east-1:${A}:task-definition/platform-api-task*`,
+    });
+    expect(found).toHaveLength(2);
+    for (const l of found) {
+      expect(l.decision).toBe('Unknown');
+      expect(l.why).toMatch(/the task definition family is not known; `.*` would settle it$/);
+    }
+  });
+
+  it('is denied when the role allows ecs:TagResource on no family', () => {
+    expect(tag(links((s) => s)).map((l) => l.decision)).toEqual([
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
   });
 });
 
