@@ -83,11 +83,21 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
   }
 }
 
-export function readJsonText(path: string, maxBytes: number = MAX_JSON_BYTES): JsonFile {
+/**
+ * The JSON value of the file at `path`. `memberCheck` (the default) remembers the member names an
+ * object holds twice (src/jsonDuplicates.ts) for the policy parser; a file that holds no policy
+ * document (a pipeline, the CodeBuild projects, the EventBridge rules) is read without it.
+ */
+export function readJsonText(
+  path: string,
+  maxBytes: number = MAX_JSON_BYTES,
+  memberCheck = true,
+): JsonFile {
   const read = readTextFile(path, maxBytes);
   if (!read.ok) return read;
   const text = read.text;
   try {
+    if (!memberCheck) return { ok: true, value: JSON.parse(text) as unknown };
     const { value, duplicates } = parseJsonFindingDuplicates(text);
     return duplicates.length > 0 ? { ok: true, value, duplicates } : { ok: true, value };
   } catch (err) {

@@ -146,8 +146,11 @@ export function readJson(
   root: string,
   rel: string,
   problems: Problem[],
+  holdsPolicies = true,
 ): { value: unknown } | undefined {
-  const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES);
+  // a duplicate member of a policy document is an input error (src/policy/parse.ts); in a file
+  // that holds none, AWS CLI output that cannot have one, the last is read
+  const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES, holdsPolicies);
   if (read.ok) return read;
   problems.push({
     file: rel,

@@ -272,8 +272,9 @@ function jsonFilesDeep(ctx: RegionContext, rel: string): string[] {
 function openObject(
   ctx: RegionContext,
   file: string,
+  holdsPolicies = true,
 ): { r: JsonReader; doc: JsonObject } | undefined {
-  const raw = readJson(ctx.root, file, ctx.problems);
+  const raw = readJson(ctx.root, file, ctx.problems, holdsPolicies);
   if (!raw) return undefined;
   const r = new JsonReader(file, ctx.problems);
   const doc = r.object(raw.value, '');
@@ -310,7 +311,7 @@ function loadPipeline(
   file: string,
   fileName: string,
 ): PipelineModel | undefined {
-  const opened = openObject(ctx, file);
+  const opened = openObject(ctx, file, false);
   if (!opened) return undefined;
   const { r, doc } = opened;
   const p = r.reqObject(doc, 'pipeline', '');
@@ -747,7 +748,7 @@ function actionVariables(
 
 function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
   const file = snapshotPath.codebuild(ctx.account, ctx.region);
-  const opened = openObject(ctx, file);
+  const opened = openObject(ctx, file, false);
   if (!opened) return undefined;
   const { r, doc } = opened;
   // `projects` that is not a list (an input error at `/projects`): which projects the file
@@ -1036,7 +1037,7 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
   ) {
     return undefined;
   }
-  const opened = openObject(ctx, file);
+  const opened = openObject(ctx, file, false);
   if (!opened) return undefined;
   const { r, doc } = opened;
   // the output of `aws kms list-aliases` holds the aliases in `Aliases`, a list
@@ -1204,7 +1205,7 @@ function loadDeploymentGroup(
   file: string,
   fileName: string,
 ): DeploymentGroupModel | undefined {
-  const opened = openObject(ctx, file);
+  const opened = openObject(ctx, file, false);
   if (!opened) return undefined;
   const { r, doc } = opened;
   const info = r.reqObject(doc, 'deploymentGroupInfo', '');
@@ -1245,7 +1246,7 @@ function loadEvents(
   pipelines: ReadonlyMap<string, PipelineModel>,
 ): EventsModel | undefined {
   const file = snapshotPath.events(ctx.account, ctx.region);
-  const opened = openObject(ctx, file);
+  const opened = openObject(ctx, file, false);
   if (!opened) return undefined;
   const { r, doc } = opened;
   // `Rules` that is not a list (an input error at `/Rules`) lists no rule, yet the region may

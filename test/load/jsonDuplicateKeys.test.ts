@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../src/cli/readJson.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { findDuplicateMembers, parseJson } from '../../src/jsonDuplicates.js';
+import {
+  findDuplicateMembers,
+  parseJson,
+  parseJsonFindingDuplicates,
+} from '../../src/jsonDuplicates.js';
 import { readJsonText } from '../../src/load/jsonFile.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { parsePolicy } from '../../src/policy/parse.js';
@@ -61,6 +65,37 @@ describe('findDuplicateMembers', () => {
       '/m3',
     ]);
     expect(findDuplicateMembers(`{${names.join(',')}}`)).toEqual([]);
+  });
+});
+
+describe('parseJsonFindingDuplicates', () => {
+  // its first count (member names in the text against members parsed) must never miss one
+  it('finds what findDuplicateMembers finds, with strings that look like members', () => {
+    const texts = [
+      '{"a":"x\\":","a":1}',
+      '{"a":"\\\\","b":{"c":[{"d":1,"d":2}]}}',
+      '{"__proto__":1,"__proto__":2}',
+      '{"k" : 1 , "k"\n:\t2}',
+      '[{"a":1},{"a":2},{"b":{"a":1,"a":1}}]',
+      '{"a":{"x":1},"a":{"y":2}}',
+    ];
+    for (const text of texts) {
+      const found = findDuplicateMembers(text);
+      expect(found.length, text).toBeGreaterThan(0);
+      expect(parseJsonFindingDuplicates(text).duplicates, text).toEqual(found);
+    }
+  });
+
+  it('finds none where there is none, names in strings and arrays included', () => {
+    for (const text of [
+      '{"a":"\\"b\\":","b":[":",{"a":":"}],"c":{}}',
+      '{"__proto__":{"__proto__":1}}',
+      '["a","a",{"a":1}]',
+      '{"a":"\\\\","b":"\\""}',
+    ]) {
+      expect(JSON.parse(text)).toBeDefined();
+      expect(parseJsonFindingDuplicates(text).duplicates, text).toEqual([]);
+    }
   });
 });
 
@@ -233,5 +268,21 @@ describe('files', () => {
     expect(dup[0]!.pointer).toMatch(
       /^\/RoleDetailList\/0\/RolePolicyList\/0\/PolicyDocument\/Statement\/\d+\/Effect$/,
     );
+  });
+});
+
+describe('files that hold no policy document', () => {
+  it('a pipeline file is read without the member check, its last member kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-dup-'));
+    try {
+      const file = join(dir, 'p.json');
+      writeFileSync(file, '{"pipeline":{"name":"a","name":"b"}}');
+      const checked = readJsonText(file);
+      const unchecked = readJsonText(file, undefined, false);
+      expect(checked).toMatchObject({ ok: true, duplicates: [{ pointer: '/pipeline/name' }] });
+      expect(unchecked).toEqual({ ok: true, value: { pipeline: { name: 'b' } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
