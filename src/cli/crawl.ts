@@ -225,18 +225,56 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
   }
   if (result.failures.length > 0) {
     text += `could not read ${plural(result.failures.length, 'item')} (unknown in the snapshot):\n`;
-    for (const f of result.failures) {
-      const fix =
-        f.reason === 'access-denied' || f.reason === 'account-unreachable'
-          ? `; allowed by \`${f.permission}\``
-          : '';
-      text += `  - ${f.subject} in ${where(f)}: ${f.operation}: ${REASON_TEXT[f.reason]} (${f.errorCode})${fix}\n`;
-    }
+    text += renderFailures(result.failures);
   }
   if (result.missingPipelines.length > 0) {
     text += `pipelines not found: ${result.missingPipelines.map((n) => `\`${n}\``).join(', ')}\n`;
   }
   return text;
+}
+
+/**
+ * The failures, an account that could not be reached first: said once, with what decides it (the
+ * caller's `sts:AssumeRole` on the role and the role's trust policy, not the permission of each
+ * call then not made), the calls not made in it listed under it without a fix of their own.
+ */
+function renderFailures(failures: readonly CrawlFailure[]): string {
+  const roots = failures
+    .filter((f) => f.reaches !== undefined)
+    .sort((a, b) => compare(a.reaches!.account, b.reaches!.account));
+  const reached = new Set(roots.map((f) => f.reaches!.account));
+  const skipped = (f: CrawlFailure): boolean =>
+    f.reason === 'account-unreachable' && f.reaches === undefined && reached.has(f.account);
+  let text = '';
+  for (const root of roots) {
+    const { account, roleArn } = root.reaches!;
+    let why: string;
+    if (root.errorCode === 'NoAssumeRoleTemplate') {
+      why =
+        'no --assume-role template was given (NoAssumeRoleTemplate); pass `--assume-role` naming a role in it the caller may assume';
+    } else {
+      why = `${root.operation} of \`${roleArn ?? ''}\` by the caller: ${REASON_TEXT[root.reason]} (${root.errorCode})`;
+      if (root.reason === 'access-denied') {
+        why +=
+          "; it is decided by `sts:AssumeRole` allowed to the caller on that role and by the role's trust policy " +
+          '(and `--external-id`, if the trust policy requires an external id)';
+      }
+    }
+    const notRead = failures.filter((f) => skipped(f) && f.account === account);
+    text += `  - account \`${account}\` could not be reached: ${why}${notRead.length > 0 ? '; so these were not read:' : ''}\n`;
+    for (const f of notRead)
+      text += `      - ${f.subject}${f.region ? ` (${f.region})` : ''}: ${f.operation}\n`;
+  }
+  for (const f of failures) {
+    if (f.reaches !== undefined || skipped(f)) continue;
+    const fix = f.reason === 'access-denied' ? `; allowed by \`${f.permission}\`` : '';
+    text += `  - ${f.subject} in ${where(f)}: ${f.operation}: ${REASON_TEXT[f.reason]} (${f.errorCode})${fix}\n`;
+  }
+  return text;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Why --out cannot be the snapshot folder, in one line, or undefined. */

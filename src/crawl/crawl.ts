@@ -37,10 +37,13 @@ import {
   projectReferences,
   ruleTargetReferences,
   topicReferences,
+  partitionHomeRegion,
   type Place,
   type Reference,
 } from './references.js';
 import { resolveDefaultRegion } from './sdk.js';
+
+export { partitionHomeRegion };
 import {
   buildSnapshotFiles,
   buildSnapshotFolders,
@@ -300,17 +303,6 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     folders: buildSnapshotFolders(ctx.records),
     failures: sortFailures(ctx.failures),
   };
-}
-
-/**
- * The first region of the partition `region` is in (aws, aws-cn, aws-us-gov): older than March
- * 2019, so enabled by default in every account, unlike the opt-in regions launched since
- * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
- */
-export function partitionHomeRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'cn-north-1';
-  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
-  return 'us-east-1';
 }
 
 function activeAccounts(accounts: readonly Account[]): string[] {

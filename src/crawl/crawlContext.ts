@@ -59,6 +59,14 @@ export interface CrawlFailure {
   readonly reason: FailureReason;
   readonly errorCode: string;
   readonly message: string;
+  /**
+   * set on the failure that left an account without credentials, so nothing in it could be
+   * read: the failed AssumeRole (made by the caller, in its account) naming the role tried, or
+   * the missing --assume-role template. Each call then not made in that account is a failure
+   * of reason `account-unreachable` without `reaches`: a consequence of this one, which its own
+   * permission would not fix.
+   */
+  readonly reaches?: { readonly account: string; readonly roleArn?: string };
 }
 
 export interface CrawlProgress {
@@ -222,13 +230,15 @@ export class CrawlContext {
 
   /**
    * Send one command in `place` and classify the outcome. Never throws for an AWS error.
-   * `subject` names what is read, for the warning and the summary.
+   * `subject` names what is read, for the warning and the summary; `reaches` goes on its failure
+   * (the first AssumeRole into an account: see CrawlFailure).
    */
   async call<O>(
     service: CrawlService,
     place: Place,
     command: object,
     subject: string,
+    reaches?: CrawlFailure['reaches'],
   ): Promise<CallOutcome<O>> {
     const spec = this.specOf(service, command);
     const session = await this.session(place.account);
@@ -236,7 +246,7 @@ export class CrawlContext {
       this.recordFailure(spec, place, subject, {
         reason: 'account-unreachable',
         code: 'AccountUnreachable',
-        message: `account \`${place.account}\` could not be reached`,
+        message: `not called: account \`${place.account}\` could not be reached`,
       });
       return { status: 'failed', reason: 'account-unreachable' };
     }
@@ -250,7 +260,7 @@ export class CrawlContext {
     } catch (err) {
       const c = classifyError(err);
       if (spec.absentErrors?.includes(c.code)) return { status: 'absent', errorCode: c.code };
-      this.recordFailure(spec, place, subject, c);
+      this.recordFailure(spec, place, subject, c, reaches);
       return { status: 'failed', reason: c.reason };
     } finally {
       this.callsInFlight--;
@@ -326,6 +336,7 @@ export class CrawlContext {
     place: Place,
     subject: string,
     c: { code: string; message: string; reason: FailureReason },
+    reaches?: CrawlFailure['reaches'],
   ): void {
     this.failures.push({
       operation: spec.command.replace(/Command$/, ''),
@@ -336,6 +347,7 @@ export class CrawlContext {
       reason: c.reason,
       errorCode: c.code,
       message: c.message,
+      ...(reaches ? { reaches } : {}),
     });
   }
 
@@ -415,16 +427,25 @@ export class CrawlContext {
     const template = this.options.assumeRoleTemplate;
     const callerPlace = { account: this.callerAccount, region: this.homeRegion };
     if (template === undefined) {
-      this.recordFailure(spec, { account, region: '' }, `account \`${account}\``, {
-        reason: 'account-unreachable',
-        code: 'NoAssumeRoleTemplate',
-        message: `account \`${account}\` is referenced but no --assume-role template was given`,
-      });
+      this.recordFailure(
+        spec,
+        { account, region: '' },
+        `account \`${account}\``,
+        {
+          reason: 'account-unreachable',
+          code: 'NoAssumeRoleTemplate',
+          message: `account \`${account}\` is referenced but no --assume-role template was given`,
+        },
+        { account },
+      );
       return undefined;
     }
     const roleArn = template.replace(/\{account\}/g, account);
     const { AssumeRoleCommand } = await loadSdk('sts');
-    const assume = async (): Promise<AssumedCredentials | undefined> => {
+    const subject = `role \`${roleArn}\` (to read account \`${account}\`)`;
+    // the first AssumeRole decides whether the account can be read at all; a failed refresh
+    // later is a failure of its own (the calls after it fail on expired credentials)
+    const assume = async (first: boolean): Promise<AssumedCredentials | undefined> => {
       const out = await this.call<{ Credentials?: AssumedCredentials }>(
         'sts',
         callerPlace,
@@ -434,16 +455,31 @@ export class CrawlContext {
           // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
           ...(this.options.externalId !== undefined ? { ExternalId: this.options.externalId } : {}),
         }),
-        `role \`${roleArn}\` (to read account \`${account}\`)`,
+        subject,
+        first ? { account, roleArn } : undefined,
       );
       return out.status === 'ok' ? out.output.Credentials : undefined;
     };
-    let current = await assume();
-    if (!current?.AccessKeyId || !current.SecretAccessKey) return undefined;
+    let current = await assume(true);
+    if (!current?.AccessKeyId || !current.SecretAccessKey) {
+      if (!this.failures.some((f) => f.reaches?.account === account))
+        this.recordFailure(
+          spec,
+          callerPlace,
+          subject,
+          {
+            reason: 'error',
+            code: 'NoCredentials',
+            message: 'AssumeRole answered without credentials',
+          },
+          { account, roleArn },
+        );
+      return undefined;
+    }
     // a provider, so a long crawl re-assumes the role before the session expires
     const provider = async (): Promise<Record<string, unknown>> => {
       const expires = current?.Expiration?.getTime() ?? Infinity;
-      if (expires - Date.now() < REFRESH_MARGIN_MS) current = (await assume()) ?? current;
+      if (expires - Date.now() < REFRESH_MARGIN_MS) current = (await assume(false)) ?? current;
       return {
         accessKeyId: current?.AccessKeyId,
         secretAccessKey: current?.SecretAccessKey,

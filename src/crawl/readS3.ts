@@ -14,7 +14,7 @@ import type {
   ListBucketsCommandOutput,
 } from '@aws-sdk/client-s3';
 import type { CallOutcome, CrawlContext } from './crawlContext.js';
-import type { Place } from './references.js';
+import { partitionHomeRegion, type Place } from './references.js';
 
 /** The buckets an account owns, or undefined when they could not be listed. */
 export async function listBuckets(
@@ -46,12 +46,19 @@ export interface BucketRead {
 }
 
 /**
- * get-bucket-location: an empty constraint is us-east-1 and the legacy `EU` is eu-west-1
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
+ * get-bucket-location: "Buckets in Region us-east-1 have a LocationConstraint of null" and the
+ * legacy `EU` is eu-west-1 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
+ * That us-east-1 is the aws partition's: a bucket lives in one partition only ("Bucket names in
+ * the AWS GovCloud (US) Regions are not shared across other AWS Regions",
+ * https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-s3.html), so an empty
+ * constraint read with credentials of another partition cannot mean us-east-1 and is taken as
+ * that partition's first region (cn-north-1, us-gov-west-1), as homeRegion is. `home` is the
+ * crawl's home region (its partition is the crawled accounts'); an undefined constraint (no
+ * answer) is `home` itself.
  */
-export function bucketRegion(constraint: string | undefined, fallback: string): string {
-  if (constraint === undefined) return fallback;
-  if (constraint === '') return 'us-east-1';
+export function bucketRegion(constraint: string | undefined, home: string): string {
+  if (constraint === undefined) return home;
+  if (constraint === '') return partitionHomeRegion(home);
   if (constraint === 'EU') return 'eu-west-1';
   return constraint;
 }
@@ -117,7 +124,7 @@ export async function readBucket(
       account,
       bucket,
       policy: policy.status === 'ok' ? (policy.output.Policy ?? null) : null,
-      ...(location.status === 'ok' ? { location: location.output } : {}),
+      ...(location.status === 'ok' ? { location: recordedLocation(location.output, place) } : {}),
       ...(pab.status === 'ok' ? { publicAccessBlock: pab.output } : {}),
       ...(ownership.status === 'ok' ? { ownershipControls: ownership.output } : {}),
       ...(encryption.status === 'ok' ? { encryption: encryption.output } : {}),
@@ -125,4 +132,15 @@ export async function readBucket(
   }
   const enc = okOutput(encryption)?.ServerSideEncryptionConfiguration;
   return enc ? { place, encryption: enc } : { place };
+}
+
+/**
+ * The get-bucket-location answer as the snapshot keeps it: an empty constraint outside the aws
+ * partition is written as the region it stands for (bucketRegion), since the snapshot reads a
+ * null constraint as us-east-1, in the aws partition (src/load/snapshotS3.ts).
+ */
+function recordedLocation(output: GetBucketLocationCommandOutput, place: Place): unknown {
+  const lc: string = output.LocationConstraint ?? '';
+  if (lc !== '' || place.region === 'us-east-1') return output;
+  return { ...output, LocationConstraint: place.region };
 }

@@ -53,7 +53,8 @@ function redactEnvironment(env: unknown): unknown {
  * cannot be read at all is redacted whole, which the loader reads as "not known". An OAUTH
  * `auth.resource` can be a token: only an ARN stays, as the loader keeps only an ARN
  * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_SourceAuth.html). A `location`
- * URL with credentials in it loses them (redactUrlUserinfo).
+ * URL loses its user part, query string and fragment, which may hold credentials
+ * (redactSourceLocation).
  */
 function redactSource(source: unknown): unknown {
   if (!isObj(source)) return source;
@@ -66,8 +67,23 @@ function redactSource(source: unknown): unknown {
   const auth = out['auth'];
   if (isObj(auth) && typeof auth['resource'] === 'string' && !auth['resource'].startsWith('arn:'))
     out['auth'] = { ...auth, resource: REDACTED };
-  if (typeof out['location'] === 'string') out['location'] = redactUrlUserinfo(out['location']);
+  if (typeof out['location'] === 'string') out['location'] = redactSourceLocation(out['location']);
   return out;
+}
+
+/**
+ * A source `location` URL loses its user part (redactUrlUserinfo) and, when it has them, its
+ * query string and fragment, each replaced whole by the marker: a token may be sent there
+ * (`?private_token=`, `?access_token=`, `#token=`) under any parameter name, and the analyzer
+ * reads no query or fragment (a CODECOMMIT location is read only when it is a clone URL without
+ * either, src/chain/actionFacts.ts). Only a URL with a scheme is changed: an S3 location
+ * (`bucket/key`) is an object key, which may hold `?` or `#`, and stays as it is.
+ */
+export function redactSourceLocation(location: string): string {
+  const url = redactUrlUserinfo(location);
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
+  if (!m || (m[2] === undefined && m[3] === undefined)) return url;
+  return `${m[1]}${m[2] !== undefined ? `?${REDACTED}` : ''}${m[3] !== undefined ? `#${REDACTED}` : ''}`;
 }
 
 /**

@@ -330,3 +330,14 @@ export function partitionOf(region: string): string {
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
 }
+
+/**
+ * The first region of the partition `region` is in (aws, aws-cn, aws-us-gov): older than March
+ * 2019, so enabled by default in every account, unlike the opt-in regions launched since
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+ */
+export function partitionHomeRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'cn-north-1';
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
+}
