@@ -52,6 +52,7 @@ import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import {
   testedKeys,
+  requestTagTrials,
   trialsFor,
   unknownValueTrial,
   type KeyTrial,
@@ -1174,6 +1175,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     );
     if (t) trials.push(t);
   }
+  // a tagging call carries the tags of what it tags, which no input gives (an ECS task
+  // definition's, for ecs:TagResource on RegisterTaskDefinition)
+  if (REQUEST_TAG_CALLS.has(spec.permission.toLowerCase()))
+    trials.push(
+      ...requestTagTrials(
+        [...ps.byLabel.values(), ...rs.byLabel.values()],
+        'the tags the call carries, which no input gives',
+      ),
+    );
   if (ps.tested || rs.tested) {
     const found = trialsFor(
       [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])],
@@ -1233,6 +1243,9 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   }
   return g;
 }
+
+/** The calls of the catalog that carry request tags (aws:RequestTag/*, aws:TagKeys). */
+const REQUEST_TAG_CALLS: ReadonlySet<string> = new Set(['ecs:tagresource']);
 
 /**
  * The side with the words of its unsettled Allow statements (Side.unknownAllows,

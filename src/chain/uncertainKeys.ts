@@ -247,3 +247,37 @@ export function unknownValueTrial(
   const tries = [...sorted, OTHER_VALUE];
   return { key, values: multivalued ? tries.map((v) => [v]) : tries };
 }
+
+/**
+ * The trials of the request tags a tagging call carries when no input gives them: `aws:TagKeys`
+ * (multivalued) and each `aws:RequestTag/<key>` some policy of the link tests, each absent (the
+ * decision so far), set to every value the policies compare it with, and to one they do not
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html#access_tags_control-requests).
+ */
+export function requestTagTrials(policies: Iterable<CompiledPolicy>, what: string): KeyTrial[] {
+  const list = [...policies];
+  const keys = new Set<string>();
+  for (const p of list)
+    for (const k of conditionValues(p).keys())
+      if (k === TAG_KEYS || k.startsWith(REQUEST_TAG)) keys.add(k);
+  const out: KeyTrial[] = [];
+  for (const k of [...keys].sort()) {
+    const written = writtenKey(list, k);
+    const key =
+      k === TAG_KEYS ? 'aws:TagKeys' : `aws:RequestTag/${written.slice(REQUEST_TAG.length)}`;
+    const t = unknownValueTrial({ key, what }, list, k === TAG_KEYS);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+const TAG_KEYS = 'aws:tagkeys';
+const REQUEST_TAG = 'aws:requesttag/';
+
+/** The key `keyLower` as the first condition that tests it writes it. */
+function writtenKey(policies: readonly CompiledPolicy[], keyLower: string): string {
+  for (const p of policies)
+    for (const st of p.statements)
+      for (const c of st.conditions) if (c.keyLower === keyLower) return c.key;
+  return keyLower;
+}

@@ -200,6 +200,37 @@ describe('ecs:TagResource on a task definition family the input does not settle'
     }
   });
 
+  // the call carries the task definition's tags, which no input gives: a policy that tests
+  // them leaves the link Unknown, naming the key, however the family trials come out
+  it('stays Unknown when a Deny tests `aws:TagKeys`', () => {
+    const found = tag(
+      links(
+        withTaskDefinitions((s) => [
+          s,
+          { Sid: 'Tagging', Effect: 'Allow', Action: 'ecs:TagResource', Resource: '*' },
+          {
+            Sid: 'OnlyTeam',
+            Effect: 'Deny',
+            Action: 'ecs:TagResource',
+            Resource: '*',
+            Condition: { 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': 'team' } },
+          },
+        ]),
+      ),
+    );
+    expect(found.map((l) => l.decision)).toEqual(['Unknown', 'Unknown']);
+    for (const l of found) expect(l.why).toMatch(/the task definition family is not known/);
+  });
+
+  it('stays Unknown when the Allow needs `aws:RequestTag/team`', () => {
+    const found = withTagging({
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestTag/team': 'platform' } },
+    });
+    expect(found.map((l) => l.decision)).toEqual(['Unknown', 'Unknown']);
+    for (const l of found) expect(l.why).toMatch(/the task definition family is not known/);
+  });
+
   it('is denied when the role allows ecs:TagResource on no family', () => {
     expect(tag(links((s) => s)).map((l) => l.decision)).toEqual([
       'ImplicitlyDenied',
