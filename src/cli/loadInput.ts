@@ -8,7 +8,12 @@ import { resolve } from 'node:path';
 import { isCdkAssembly, loadCdkAssembly } from '../load/cdk.js';
 import { loadSnapshot } from '../load/snapshot.js';
 import { readTextFile } from '../load/jsonFile.js';
-import { isStacksFile, loadSingleTemplate, loadStacksFile } from '../load/stacks.js';
+import {
+  isStacksFile,
+  loadSingleTemplate,
+  loadStacksFile,
+  type TemplateLoadOptions,
+} from '../load/stacks.js';
 import { parseTemplateText } from '../load/templateParse.js';
 import { deployedNames, mergeModels } from '../load/templateMerge.js';
 import type { Model } from '../model/types.js';
@@ -58,6 +63,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
         model = loadCdkAssembly(path, {
           ...(opts.account ? { account: opts.account } : {}),
           ...(opts.region ? { region: opts.region } : {}),
+          cwd,
         }).model;
       } else {
         model = loadSnapshot(path);
@@ -66,7 +72,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
     } else if (isStacksFile(path) || unparsable(path)) {
       // a YAML or JSON file that cannot be read or parsed may be a stacks file with a typo: it
       // is reported as `--stacks` reports it (where it fails to parse), not as unrecognised
-      model = loadStacksFile(path).model;
+      model = loadStacksFile(path, { cwd }).model;
     } else {
       problems.push(
         inputProblem(
@@ -79,8 +85,12 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   }
 
   const overlays: Model[] = [];
-  // templates laid over a snapshot: a name CloudFormation generated is the snapshot's
-  const deployed = model && snapshotRoot !== undefined ? { deployed: deployedNames(model) } : {};
+  // templates laid over a snapshot: a name CloudFormation generated is the snapshot's; file
+  // names in reports are relative to the CLI's working directory, not the process's
+  const overlayOptions: TemplateLoadOptions = {
+    cwd,
+    ...(model && snapshotRoot !== undefined ? { deployed: deployedNames(model) } : {}),
+  };
   if (opts.stacks !== undefined) {
     const path = resolve(cwd, opts.stacks);
     if (isCdkAssembly(path)) cdk = true;
@@ -89,9 +99,9 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
         ? loadCdkAssembly(path, {
             ...(opts.account ? { account: opts.account } : {}),
             ...(opts.region ? { region: opts.region } : {}),
-            ...deployed,
+            ...overlayOptions,
           }).model
-        : loadStacksFile(path, deployed).model,
+        : loadStacksFile(path, overlayOptions).model,
     );
   }
   if (opts.template !== undefined) {
@@ -110,7 +120,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
           region: opts.region,
           ...(opts.stackName ? { stackName: opts.stackName } : {}),
           ...(opts.parameters ? { parameters: { ...opts.parameters } } : {}),
-          ...deployed,
+          ...overlayOptions,
         }).model,
       );
     }

@@ -21,7 +21,7 @@ import {
   type SuppliedArtifacts,
   type TaskDefinitionTemplate,
 } from '../model/artifacts.js';
-import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { joinPointer, shownValue, sortProblems, type Problem } from '../problems.js';
 import { readJsonText } from './jsonFile.js';
 
 /** One `--artifact` value. */
@@ -221,7 +221,7 @@ function readTaskDefinition(
     ok = false;
     problem(
       '/family',
-      `\`${family.slice(0, 80)}\` is not a task definition family (letters, digits, \`_\` and \`-\`)`,
+      `${shownValue(family, 80)} is not a task definition family (letters, digits, \`_\` and \`-\`)`,
       'artifact.taskdef.invalid',
     );
   }

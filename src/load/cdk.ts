@@ -6,7 +6,7 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { joinPointer, type Problem } from '../problems.js';
+import { joinPointer, shownValue, type Problem } from '../problems.js';
 import type { Location, UnresolvedValueModel } from '../model/types.js';
 import {
   displayPath,
@@ -86,7 +86,7 @@ export function loadCdkAssembly(
 ): TemplateLoadResult {
   const problems: Problem[] = [];
   const specs: StackSpec[] = [];
-  const root = displayPath(dir);
+  const root = displayPath(dir, opts.cwd);
   // a seed no stacks-file account or region (`account|<text>`) can give
   const env0: AgnosticEnvironment = {
     account: environmentPlaceholder('cdk-assembly|account'),
@@ -122,7 +122,7 @@ export function loadCdkAssembly(
 
 function readAssembly(
   dir: string,
-  opts: { account?: string; region?: string },
+  opts: { account?: string; region?: string; cwd?: string },
   env0: AgnosticEnvironment,
   specs: StackSpec[],
   problems: Problem[],
@@ -134,7 +134,7 @@ function readAssembly(
   // ten times per level
   visited.add(canonicalDir(dir));
   const manifestPath = join(dir, 'manifest.json');
-  const file = displayPath(manifestPath);
+  const file = displayPath(manifestPath, opts.cwd);
   const read = readJsonText(manifestPath);
   const artifacts = read.ok && isObject(read.value) ? read.value['artifacts'] : undefined;
   if (!isObject(artifacts)) {
@@ -196,7 +196,7 @@ function readAssembly(
       const stackLike = props['templateFile'] !== undefined;
       problem(
         joinPointer(pointer, 'type'),
-        `artifact \`${shown}\` has the type \`${type.slice(0, 80)}\`, which is not one the CDK writes: it is not read${stackLike ? ' (it has a `templateFile`: is it a stack, `aws:cloudformation:stack`?)' : ''}`,
+        `artifact \`${shown}\` has the type ${shownValue(type, 80)}, which is not one the CDK writes: it is not read${stackLike ? ' (it has a `templateFile`: is it a stack, `aws:cloudformation:stack`?)' : ''}`,
         'cdk.artifact.type-unknown',
         stackLike ? 'error' : 'warning',
       );
@@ -255,7 +255,7 @@ function readAssembly(
       // --account and --region given), never as a made-up account
       problem(
         at.pointer,
-        `stack \`${shown}\`: the environment ${typeof rawEnv === 'string' ? `\`${rawEnv.slice(0, 80)}\`` : 'that is not a string'} is not \`aws://<account>/<region>\`: its account and region are not known`,
+        `stack \`${shown}\`: the environment ${typeof rawEnv === 'string' ? shownValue(rawEnv, 80) : 'that is not a string'} is not \`aws://<account>/<region>\`: its account and region are not known`,
         'cdk.stack.invalid',
       );
       m = null;
@@ -322,12 +322,12 @@ function readAssembly(
       // template reads it as an Unresolved value naming this place
       const pp = joinPointer(pointer, 'properties', 'parameters', k);
       parameters.set(k, {
-        unknown: `parameter \`${k.slice(0, 80)}\` of stack \`${shown}\` is ${valueShape(v)}, not a string`,
+        unknown: `parameter ${shownValue(k, 80)} of stack \`${shown}\` is ${valueShape(v)}, not a string`,
         at: { file, pointer: pp },
       });
       problem(
         pp,
-        `stack \`${shown}\`: parameter \`${k.slice(0, 80)}\` is not a string: its value is unknown`,
+        `stack \`${shown}\`: parameter ${shownValue(k, 80)} is not a string: its value is unknown`,
         'cdk.stack.invalid',
       );
     }
@@ -341,7 +341,7 @@ function readAssembly(
     }
     const templatePath = join(dir, templateFile);
     specs.push({
-      file: displayPath(templatePath),
+      file: displayPath(templatePath, opts.cwd),
       ...readTemplateFile(templatePath),
       name: typeof stackName === 'string' ? stackName : id,
       account,

@@ -19,7 +19,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { CST, isAlias, isMap, isScalar, isSeq, LineCounter } from 'yaml';
-import { joinPointer, type Problem } from '../problems.js';
+import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { readTextFile } from './jsonFile.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
 import { isPlaceholder, placeholderOf, unsettledText } from '../model/placeholders.js';
@@ -62,6 +62,11 @@ export interface TemplateLoadOptions {
    * the snapshot's when exactly one there has its form (templateStack generatedName)
    */
   readonly deployed?: DeployedNames;
+  /**
+   * the folder file names in reports are relative to (the CLI's working directory, which
+   * in-process callers set); default: the process's current directory
+   */
+  readonly cwd?: string;
 }
 
 /** One stack to load: the template text is read by the caller (or `readTemplate`). */
@@ -108,9 +113,9 @@ export function environmentPlaceholder(seed: string): string {
   return placeholderOf('name', `environment|${seed}`, 'aws', '');
 }
 
-/** How a path is shown: relative to the current directory, `/`-separated. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
+/** How a path is shown: relative to `cwd` (default: the current directory), `/`-separated. */
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(resolve(cwd), resolve(path));
   return (rel === '' ? '.' : rel).split('\\').join('/');
 }
 
@@ -156,12 +161,12 @@ export function loadStacks(
       account = environmentPlaceholder(`account|${spec.account}`);
       unresolved.push({
         placeholder: account,
-        reason: `the account of stack \`${spec.name}\`: \`${spec.account.slice(0, 80)}\` is not an account id`,
+        reason: `the account of stack \`${spec.name}\`: ${shownValue(spec.account, 80)} is not an account id`,
         location: at(where?.accountKey ?? 'account'),
       });
       problems.push({
         ...at(where?.accountKey ?? 'account'),
-        message: `stack \`${spec.name}\`: \`${spec.account.slice(0, 80)}\` is not an account id (12 digits): the links that depend on it are unknown`,
+        message: `stack \`${spec.name}\`: ${shownValue(spec.account, 80)} is not an account id (12 digits): the links that depend on it are unknown`,
         id: 'stacks.account.invalid',
         severity: 'error',
       });
@@ -329,7 +334,7 @@ export function loadSingleTemplate(
     parameters?: Record<string, string>;
   } & TemplateLoadOptions,
 ): TemplateLoadResult {
-  const file = displayPath(path);
+  const file = displayPath(path, opts.cwd);
   return loadStacks(
     [
       {
@@ -370,7 +375,7 @@ export function loadStacksFile(
   path: string,
   options: TemplateLoadOptions = {},
 ): TemplateLoadResult {
-  const file = displayPath(path);
+  const file = displayPath(path, options.cwd);
   const problems: Problem[] = [];
   const fail = (pointer: string, message: string, id: string): void => {
     problems.push({ file, pointer, message, id, severity: 'error' });
@@ -442,7 +447,7 @@ export function loadStacksFile(
       );
       // not the template's defaults: the values given here cannot be read
       unreadableParameters = {
-        unknown: `\`parameters\` of stack \`${name.slice(0, 80)}\` is ${valueShape(params)}, not a map of parameter values`,
+        unknown: `\`parameters\` of stack ${shownValue(name, 80)} is ${valueShape(params)}, not a map of parameter values`,
         at: { file, pointer: pp },
       };
     }
@@ -473,7 +478,7 @@ export function loadStacksFile(
         // unknown, never left out (the template's default would take its place): the template
         // reads it as an Unresolved value naming this place
         parameters.set(k, {
-          unknown: `parameter \`${k.slice(0, 80)}\` of stack \`${name.slice(0, 80)}\` is ${Array.isArray(v) ? 'a list of other than strings' : valueShape(v)}, not a string, \`{fromStack, output}\` or \`{fromStack, resource}\``,
+          unknown: `parameter ${shownValue(k, 80)} of stack ${shownValue(name, 80)} is ${Array.isArray(v) ? 'a list of other than strings' : valueShape(v)}, not a string, \`{fromStack, output}\` or \`{fromStack, resource}\``,
           at: { file, pointer: pp },
         });
         fail(
@@ -485,7 +490,7 @@ export function loadStacksFile(
     }
     const templatePath = resolve(dir, template);
     specs.push({
-      file: displayPath(templatePath),
+      file: displayPath(templatePath, options.cwd),
       ...readTemplateFile(templatePath),
       name,
       account,

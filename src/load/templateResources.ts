@@ -45,7 +45,7 @@ import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
 import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
-import { conflictingPipeline, unsettledAction } from './snapshotUnknowns.js';
+import { conflictingPipeline, placeOf, unsettledAction } from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
   isPlaceholder,
@@ -3010,11 +3010,6 @@ const DEFINED_TWICE = 'defined more than once';
 interface PipelineCopy {
   readonly stack: string;
   readonly location: Location;
-}
-
-/** `file#pointer`: how an Unknown link names the template element it depends on */
-function placeOf(location: Location): string {
-  return `${location.file}#${location.pointer}`;
 }
 
 interface UnsettledPolicy {

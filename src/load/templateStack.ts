@@ -3,7 +3,7 @@
  * answers `Ref`, `Fn::GetAtt`, conditions, outputs and exports lazily and memoised, so stacks
  * may refer to each other in any order; a cycle becomes an Unresolved value, never a hang.
  */
-import { joinPointer, type Problem, type Severity } from '../problems.js';
+import { joinPointer, shownValue, type Problem, type Severity } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import {
   asString,
@@ -215,7 +215,7 @@ export class TemplateStack implements IntrinsicScope {
           'warning',
           'template.transform.unsupported',
           Array.isArray(transform) ? joinPointer('/Transform', i) : '/Transform',
-          `the macro \`${tr.slice(0, 80)}\` may rewrite the template at deploy time: the template is read as written`,
+          `the macro ${shownValue(tr, 80)} may rewrite the template at deploy time: the template is read as written`,
         );
       }
     });
@@ -242,7 +242,7 @@ export class TemplateStack implements IntrinsicScope {
       this.problems.push({
         file: this.file,
         pointer: declared ? '/Parameters' : '',
-        message: `${at ? `line ${at.line}, column ${at.column}: ` : ''}stack \`${this.name}\`: \`--parameter ${name.slice(0, 80)}\` is given, but the template declares no parameter \`${name.slice(0, 80)}\``,
+        message: `${at ? `line ${at.line}, column ${at.column}: ` : ''}stack \`${this.name}\`: ${shownValue(`--parameter ${name}`, 80 + '--parameter '.length)} is given, but the template declares no parameter ${shownValue(name, 80)}`,
         id: 'stacks.parameter.unknown',
         severity: 'warning',
       });
@@ -448,7 +448,7 @@ export class TemplateStack implements IntrinsicScope {
     const r = this.resources.get(name);
     if (r) return this.resourceRef(r, pointer);
     return new Unresolved(
-      `\`Ref\` to \`${name.slice(0, 80)}\`, which is neither a parameter nor a resource`,
+      `\`Ref\` to ${shownValue(name, 80)}, which is neither a parameter nor a resource`,
       pointer,
     );
   }
@@ -461,7 +461,7 @@ export class TemplateStack implements IntrinsicScope {
     const r = this.resources.get(logicalId);
     if (!r) {
       return new Unresolved(
-        `\`Fn::GetAtt\` of \`${logicalId.slice(0, 80)}\`, which is not a resource`,
+        `\`Fn::GetAtt\` of ${shownValue(logicalId, 80)}, which is not a resource`,
         pointer,
       );
     }
@@ -570,7 +570,7 @@ export class TemplateStack implements IntrinsicScope {
     if (known !== undefined) return known;
     const all = this.template['Conditions'];
     if (!isObject(all) || !(name in all)) {
-      return new Unresolved(`no condition \`${name.slice(0, 80)}\``, pointer);
+      return new Unresolved(`no condition ${shownValue(name, 80)}`, pointer);
     }
     const cp = joinPointer('/Conditions', name);
     const value = this.guard(`Conditions.${name}`, pointer, () =>
@@ -633,7 +633,7 @@ export class TemplateStack implements IntrinsicScope {
       // nor a missing value
       const { unknown, at } = this.options.unreadableParameters;
       return new Unresolved(
-        `${unknown}, so the value of parameter \`${name.slice(0, 80)}\` is not known`,
+        `${unknown}, so the value of parameter ${shownValue(name, 80)} is not known`,
         dp,
         at,
       );
@@ -682,7 +682,7 @@ export class TemplateStack implements IntrinsicScope {
         'warning',
         'template.parameter.not-allowed',
         dp,
-        `parameter \`${name}\`: \`${text.slice(0, 80)}\` is not one of its \`AllowedValues\``,
+        `parameter \`${name}\`: ${shownValue(text, 80)} is not one of its \`AllowedValues\``,
       );
     }
     if (isListType(type)) {
