@@ -15,20 +15,37 @@ export function parseJson(text: string): unknown {
   return parseJsonFindingDuplicates(text).value;
 }
 
-/** parseJson, also returning the duplicate members it found. */
-export function parseJsonFindingDuplicates(text: string): {
+/**
+ * parseJson, also returning the duplicate members it found (the first MAX_LISTED of them; `more`
+ * when there are others). `mark` (the default) remembers them on the parsed objects for
+ * duplicateMembersOf; a file reader that reports them itself passes false.
+ */
+export function parseJsonFindingDuplicates(
+  text: string,
+  mark = true,
+): {
   value: unknown;
   duplicates: readonly DuplicateMember[];
+  more: boolean;
 } {
   const value = JSON.parse(text) as unknown;
   // the common case first: a text without a duplicate names as many members as the parsed
   // objects hold (JSON.parse merges each duplicate into one member), counted without slicing a
   // name out of the text
-  if (memberNamesIn(text) === membersOf(value)) return { value, duplicates: NONE };
-  const duplicates = findDuplicateMembers(text);
-  if (duplicates.length > 0) markDuplicates(value, duplicates);
-  return { value, duplicates };
+  if (memberNamesIn(text) === membersOf(value)) return { value, duplicates: NONE, more: false };
+  const { found, more } = scanDuplicates(text, MAX_LISTED);
+  if (mark && found.length > 0) markDuplicates(value, found, more);
+  return { value, duplicates: found, more };
 }
+
+/** Duplicate members listed (with their pointers) per text, at most: the rest are counted. */
+export const MAX_LISTED = 100;
+
+/**
+ * The name duplicateMembersOf gives a document's top-level object when its text has more than
+ * MAX_LISTED duplicate members: the document is unreadable as a whole (parse.ts).
+ */
+export const TOO_MANY_DUPLICATES = '\u0000too many duplicate members';
 
 const NONE: readonly DuplicateMember[] = Object.freeze([]);
 
@@ -88,7 +105,17 @@ export interface DuplicateMember {
  * containers, and a name is only sliced out of the text when it is an object's member name.
  */
 export function findDuplicateMembers(text: string): DuplicateMember[] {
+  return scanDuplicates(text, MAX_LISTED).found;
+}
+
+/**
+ * findDuplicateMembers with at most `limit` listed: building a pointer costs the depth of the
+ * member, so a deeply nested text with many duplicates would take depth × duplicates; past the
+ * limit the scan only says there are `more`.
+ */
+function scanDuplicates(text: string, limit: number): { found: DuplicateMember[]; more: boolean } {
   const out: DuplicateMember[] = [];
+  let more = false;
   // one entry per open container: the member name (object) or element index (array) being read
   const isObject: boolean[] = [];
   const token: (string | number)[] = [];
@@ -122,8 +149,11 @@ export function findDuplicateMembers(text: string): DuplicateMember[] {
           const done = (reported[top] ??= new Set());
           if (!done.has(name)) {
             done.add(name);
-            const parent = token.slice(0, top);
-            out.push({ pointer: pointerOf([...parent, name]), parent, name });
+            if (out.length >= limit) more = true;
+            else {
+              const parent = token.slice(0, top);
+              out.push({ pointer: pointerOf([...parent, name]), parent, name });
+            }
           }
         }
         token[top] = name;
@@ -148,7 +178,7 @@ export function findDuplicateMembers(text: string): DuplicateMember[] {
     }
     i++;
   }
-  return out;
+  return { found: out, more };
 }
 
 const SPACE = 32;
@@ -188,24 +218,37 @@ function pointerOf(tokens: readonly (string | number)[]): string {
 }
 
 /** Parsed objects that had a member name twice in their text, with those names. */
-const DUPLICATES = new WeakMap<object, readonly string[]>();
+const DUPLICATES = new WeakMap<object, string[]>();
 let anyDuplicates = false;
 
-function markDuplicates(root: unknown, found: readonly DuplicateMember[]): void {
+function markDuplicates(root: unknown, found: readonly DuplicateMember[], more: boolean): void {
   const pointers = new Set(found.map((d) => d.pointer));
   next: for (const d of found) {
     // inside a member that is itself a duplicate: JSON.parse dropped the object (or kept
-    // another one at the same path), and that outer duplicate is reported already
-    for (let k = 1; k <= d.parent.length; k++)
-      if (pointers.has(pointerOf(d.parent.slice(0, k)))) continue next;
+    // another one at the same path), and that outer duplicate is marked already: in a policy
+    // document the statement (or the document) that holds the outer one is unreadable, so
+    // what is under it is never read. The prefixes are built once each (linear in the depth).
+    let prefix = '';
+    for (const t of d.parent) {
+      prefix += '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1');
+      if (pointers.has(prefix)) continue next;
+    }
     let at: unknown = root;
     for (const t of d.parent) {
       if (typeof at !== 'object' || at === null) continue next;
       at = (at as Record<string | number, unknown>)[t];
     }
     if (typeof at !== 'object' || at === null) continue;
-    const holder = at;
-    DUPLICATES.set(holder, [...(DUPLICATES.get(holder) ?? []), d.name]);
+    const names = DUPLICATES.get(at);
+    if (names) names.push(d.name);
+    else DUPLICATES.set(at, [d.name]);
+    anyDuplicates = true;
+  }
+  // more than were listed: the ones not listed are not placed, so the whole text is refused
+  if (more && typeof root === 'object' && root !== null && !Array.isArray(root)) {
+    const names = DUPLICATES.get(root);
+    if (names) names.push(TOO_MANY_DUPLICATES);
+    else DUPLICATES.set(root, [TOO_MANY_DUPLICATES]);
     anyDuplicates = true;
   }
 }

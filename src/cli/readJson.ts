@@ -24,12 +24,16 @@ export function readJsonFile(path: string, displayName = path): JsonRead {
     const first = read.duplicates?.[0];
     if (first === undefined) return { ok: true, value: read.value };
     const more = read.duplicates!.length - 1;
+    const others =
+      more > 0
+        ? ` (and ${read.moreDuplicates ? 'more than ' : ''}${more} more duplicate member${more > 1 || read.moreDuplicates ? 's' : ''})`
+        : '';
     return {
       ok: false,
       problem: {
         file: displayName,
         pointer: first.pointer,
-        message: `the member ${shownValue(first.name, 80)} appears twice in one object${more > 0 ? ` (and ${more} more duplicate member${more > 1 ? 's' : ''})` : ''}: JSON readers keep one of them, so the file could be read two ways`,
+        message: `the member ${shownValue(first.name, 80)} appears twice in one object${others}: JSON readers keep one of them, so the file could be read two ways`,
         id: 'json.duplicate-key',
         severity: 'error',
       },

@@ -23,12 +23,13 @@ export type JsonFile =
       readonly ok: true;
       readonly value: unknown;
       /**
-       * members whose name their object already had (parseJson); absent when there are none.
-       * The snapshot loaders ignore this: a policy document in a snapshot file is checked where
-       * it is compiled (src/policy/parse.ts), and a duplicate anywhere else is not reported (AWS
-       * CLI output, whose serialiser cannot write one; the file's reading keeps the last).
+       * members whose name their object already had (the first MAX_LISTED); absent when there
+       * are none. Each reader reports them (a snapshot file: an input error at each, so what
+       * holds one is unknown; a request file is refused whole): the value holds only the last.
        */
       readonly duplicates?: readonly DuplicateMember[];
+      /** more duplicate members than `duplicates` lists */
+      readonly moreDuplicates?: true;
     }
   | {
       readonly ok: false;
@@ -98,8 +99,11 @@ export function readJsonText(
   const text = read.text;
   try {
     if (!memberCheck) return { ok: true, value: JSON.parse(text) as unknown };
-    const { value, duplicates } = parseJsonFindingDuplicates(text);
-    return duplicates.length > 0 ? { ok: true, value, duplicates } : { ok: true, value };
+    const { value, duplicates, more } = parseJsonFindingDuplicates(text, false);
+    if (duplicates.length === 0) return { ok: true, value };
+    return more
+      ? { ok: true, value, duplicates, moreDuplicates: true }
+      : { ok: true, value, duplicates };
   } catch (err) {
     const message =
       err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text, err)}`;

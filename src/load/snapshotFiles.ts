@@ -4,7 +4,8 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../problems.js';
+import { MAX_LISTED } from '../jsonDuplicates.js';
+import { shownValue, type Problem } from '../problems.js';
 import { MAX_SNAPSHOT_FILE_BYTES, readJsonText } from './jsonFile.js';
 
 export interface DirEntry {
@@ -148,10 +149,32 @@ export function readJson(
   problems: Problem[],
   holdsPolicies = true,
 ): { value: unknown } | undefined {
-  // a duplicate member of a policy document is an input error (src/policy/parse.ts); in a file
-  // that holds none, AWS CLI output that cannot have one, the last is read
+  // a member name twice in one object: JSON.parse keeps the last, so the file could be read two
+  // ways (a second PolicyDocument, a second Condition operator: see src/policy/parse.ts
+  // duplicatedMembers). AWS CLI output cannot hold one (its serialiser writes a dictionary); in
+  // a file that may hold a policy document, each is an input error at its pointer, so what
+  // holds it (a role, a key, a bucket) is unknown, never read one way; past MAX_LISTED, the
+  // whole file. A file that holds no policy document is read without the check (the last kept).
   const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES, holdsPolicies);
-  if (read.ok) return read;
+  if (read.ok) {
+    for (const d of read.duplicates ?? [])
+      problems.push({
+        file: rel,
+        pointer: d.pointer,
+        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so what holds it could be read two ways`,
+        id: 'snapshot.json.duplicate-key',
+        severity: 'error',
+      });
+    if (read.moreDuplicates)
+      problems.push({
+        file: rel,
+        pointer: '',
+        message: `more than ${MAX_LISTED} member names appear twice in one object: the file could be read more than one way`,
+        id: 'snapshot.json.duplicate-key',
+        severity: 'error',
+      });
+    return read;
+  }
   problems.push({
     file: rel,
     pointer: '',

@@ -22,7 +22,13 @@
  * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
  */
 import { parseCidr } from '../evaluate/ip.js';
-import { duplicateMembersOf, duplicatesSeen, parseJson } from '../jsonDuplicates.js';
+import {
+  MAX_LISTED,
+  TOO_MANY_DUPLICATES,
+  duplicateMembersOf,
+  duplicatesSeen,
+  parseJson,
+} from '../jsonDuplicates.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
 import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
@@ -406,7 +412,11 @@ function duplicatedMembers(
     if (typeof value !== 'object' || value === null) continue;
     const names = Array.isArray(value) ? undefined : duplicateMembersOf(value);
     for (const name of names ?? [])
-      found.push({ pointer: joinPointer(pointer, name), name, statement });
+      found.push({
+        pointer: name === TOO_MANY_DUPLICATES ? pointer : joinPointer(pointer, name),
+        name,
+        statement,
+      });
     const keys = Object.keys(value);
     for (let k = keys.length - 1; k >= 0; k--) {
       const key = keys[k]!;
@@ -420,11 +430,18 @@ function duplicatedMembers(
   }
   for (const f of found) {
     const where = f.statement !== undefined ? `statement ${f.statement + 1}: ` : '';
-    report.error(
-      'policy.duplicate-key',
-      f.pointer,
-      `${where}the member ${quote(f.name)} appears twice in one object; permchain would read only the last, and how AWS reads such a policy is not documented`,
-    );
+    if (f.name === TOO_MANY_DUPLICATES)
+      report.error(
+        'policy.duplicate-key',
+        f.pointer,
+        `more than ${MAX_LISTED} member names appear twice in the document's objects; permchain would read only the last of each, and how AWS reads such a policy is not documented`,
+      );
+    else
+      report.error(
+        'policy.duplicate-key',
+        f.pointer,
+        `${where}the member ${quote(f.name)} appears twice in one object; permchain would read only the last, and how AWS reads such a policy is not documented`,
+      );
     if (f.statement !== undefined) statements.add(f.statement);
     else document.push(f.pointer);
   }

@@ -11,11 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../src/cli/readJson.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import {
+  MAX_LISTED,
   findDuplicateMembers,
   parseJson,
   parseJsonFindingDuplicates,
 } from '../../src/jsonDuplicates.js';
 import { readJsonText } from '../../src/load/jsonFile.js';
+import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { parsePolicy } from '../../src/policy/parse.js';
 import type { Problem } from '../../src/problems.js';
@@ -229,7 +231,7 @@ describe('files', () => {
     expect(clean).toEqual({ ok: true, value: { principal: 'p' } });
   });
 
-  it('a snapshot file: the policy document is refused, a duplicate elsewhere is ignored', () => {
+  it('a snapshot file: each duplicate member is an input error at its pointer', () => {
     const model = inScenarioCopy('fixtures/scenarios/pass-cross-account', (dir) => {
       const file = join(dir, '222222222222/iam.json');
       editJson(file, (d) => {
@@ -246,29 +248,105 @@ describe('files', () => {
         .replace('"Sid": "DupMark",', '"Sid": "DupMark", "Effect": "Deny",')
         .replace('"RoleName":', '"Path": "/", "RoleName":');
       expect(edited).not.toBe(text);
-      // a non-policy member twice: the role's `Path` (JSON.parse keeps the last)
-      expect(findDuplicateMembers(edited).map((d) => d.pointer)).toHaveLength(2);
       writeFileSync(file, edited);
-      const read = readJsonText(file);
-      expect(read.ok && read.duplicates?.map((d) => d.pointer)).toEqual([
-        '/RoleDetailList/0/Path',
-        expect.stringMatching(
-          /^\/RoleDetailList\/0\/RolePolicyList\/0\/PolicyDocument\/Statement\/\d+\/Effect$/,
-        ),
-      ]);
       return loadSnapshot(dir);
     });
     const dup = model.problems.filter((p) => p.id.endsWith('duplicate-key'));
-    expect(dup).toHaveLength(1);
-    expect(dup[0]).toMatchObject({
-      file: '222222222222/iam.json',
-      id: 'policy.duplicate-key',
-      severity: 'error',
-    });
-    expect(dup[0]!.pointer).toMatch(
+    expect(dup.map((p) => [p.file, p.id, p.severity])).toEqual([
+      ['222222222222/iam.json', 'snapshot.json.duplicate-key', 'error'],
+      ['222222222222/iam.json', 'snapshot.json.duplicate-key', 'error'],
+    ]);
+    expect(dup[0]!.pointer).toBe('/RoleDetailList/0/Path');
+    expect(dup[1]!.pointer).toMatch(
       /^\/RoleDetailList\/0\/RolePolicyList\/0\/PolicyDocument\/Statement\/\d+\/Effect$/,
     );
   });
+
+  // a whole policy document written twice, the second with a Condition operator twice that
+  // widens it: neither may be read; the role's links are Unknown, naming the member
+  it('a snapshot file: a duplicated PolicyDocument leaves its role unknown, not allowed', () => {
+    const ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
+    const links = (edit: boolean): ReturnType<typeof analyzeModel>['pipelines'][number]['links'] =>
+      inScenarioCopy('fixtures/scenarios/pass-cross-account', (dir) => {
+        const file = join(dir, '222222222222/iam.json');
+        if (edit) {
+          const text = readFileSync(file, 'utf8');
+          const wide = JSON.stringify({
+            Version: V,
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: '*',
+                Resource: '*',
+                Condition: {
+                  IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+                },
+              },
+            ],
+          }).replace(
+            '"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}',
+            '"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}',
+          );
+          const edited = text.replace(
+            '"PolicyDocument":',
+            `"PolicyDocument": ${wide}, "PolicyDocument":`,
+          );
+          expect(edited).not.toBe(text);
+          writeFileSync(file, edited);
+        }
+        return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+      });
+    const before = links(false).filter((l) => l.principal === ROLE);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((l) => l.decision === 'Allowed')).toBe(true);
+    const after = links(true).filter((l) => l.principal === ROLE);
+    expect(after.map((l) => l.decision)).toEqual(before.map(() => 'Unknown'));
+    expect(after[0]!.why).toContain('iam.json#/RoleDetailList/0/RolePolicyList/0/PolicyDocument');
+  });
+});
+
+describe('hostile duplicates', () => {
+  // the 60 s timeouts are hang guards for the inputs that were cubic and quadratic, not speed
+  // measurements: 5,000 levels of nesting around one object with a member twice took 2.6 s, and
+  // 60,000 distinct names written twice in one object 27 s
+  it('lists at most MAX_LISTED duplicates, whatever the depth, and says there are more', () => {
+    const depth = 20_000;
+    const deep = '['.repeat(depth) + '{"a":1,"a":2}' + ']'.repeat(depth);
+    const one = parseJsonFindingDuplicates(deep);
+    expect(one.duplicates).toHaveLength(1);
+    expect(one.duplicates[0]!.pointer).toBe('/0'.repeat(depth - 1) + '/0/a');
+    expect(one.more).toBe(false);
+    const many = '['.repeat(1000) + Array(5000).fill('{"a":1,"a":2}').join(',') + ']'.repeat(1000);
+    const r = parseJsonFindingDuplicates(many);
+    expect(r.duplicates).toHaveLength(MAX_LISTED);
+    expect(r.more).toBe(true);
+  }, 60_000);
+
+  it('a policy text with more duplicates than are listed is unreadable as a whole', () => {
+    const names = Array.from({ length: 60_000 }, (_, i) => `"k${i}":1`).join(',');
+    const wide = parseJsonFindingDuplicates(`{${names},${names}}`);
+    expect(wide.duplicates).toHaveLength(MAX_LISTED);
+    expect(wide.more).toBe(true);
+    const conditions = Array.from({ length: 150 }, (_, i) => `"StringEquals":{"k${i}":"v"}`);
+    const text = policyText(
+      `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{${conditions.join(',')}}},` +
+        Array.from(
+          { length: 150 },
+          (_, i) => `{"Sid":"S${i}","Sid":"T${i}","Effect":"Deny","Action":"*","Resource":"*"}`,
+        ).join(','),
+    );
+    const { problems, policy } = parsePolicy(text, { name: 'p' });
+    expect(summary(problems)).toContainEqual(['error', 'policy.duplicate-key', '']);
+    expect(policy!.skipped).toContain('');
+    const r = evaluate({
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      identityPolicies: [text],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.allowedBy).toEqual([]);
+  }, 60_000);
 });
 
 describe('files that hold no policy document', () => {
