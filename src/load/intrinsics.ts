@@ -4,7 +4,7 @@
  * `Unresolved` value that carries why and where, never a guess.
  * Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
-import { joinPointer } from '../problems.js';
+import { joinPointer, shownValue } from '../problems.js';
 import { sameJson } from './sameJson.js';
 
 /**
@@ -412,7 +412,7 @@ class Resolver {
     const yes = this.resolve(a[1], joinPointer(pointer, 1), depth);
     const no = this.resolve(a[2], joinPointer(pointer, 2), depth);
     if (sameJson(yes, no, MAX_DEPTH + 1, (v) => v instanceof Unresolved)) return yes;
-    const named = typeof name === 'string' ? `condition \`${name.slice(0, 80)}\`` : 'its condition';
+    const named = typeof name === 'string' ? `condition ${shownValue(name, 80)}` : 'its condition';
     return new Unresolved(
       `\`Fn::If\` on ${named}, which is not known: ${c.reason}`,
       pointer,

@@ -40,7 +40,8 @@ import type { DeployedNames } from './templateStack.js';
  * gets the name CloudFormation generated at deploy (`<stack>-<logicalId>-<suffix>`), which only
  * the snapshot knows (templateStack generatedName takes the one that has that form). Roles by
  * `iam.json`, buckets by `s3/`, functions and topics by their region's files; undefined where
- * the snapshot does not list them (no `iam.json`).
+ * the snapshot does not list them (no `iam.json`). And the ARN, path included, of a role a
+ * template gives by name only (a CodeBuild `ServiceRole`, an instance profile's `Roles`).
  */
 export function deployedNames(snapshot: Model): DeployedNames {
   // each list is made once: it is asked for every unnamed resource of a template
@@ -66,6 +67,18 @@ export function deployedNames(snapshot: Model): DeployedNames {
       const key = `${type}|${account}|${region}`;
       if (!made.has(key)) made.set(key, list(type, account, region));
       return made.get(key);
+    },
+    roleArn(account, name) {
+      // a role name is unique in its account whatever its case and path
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names):
+      // the name given names the role of exactly that name. A truncated iam.json may leave out
+      // the role, and two roles of the name in different cases are an input error the snapshot
+      // loader reports: neither is taken (the role stays Unknown, as findRole says)
+      const iam = snapshot.accounts.get(account)?.iam;
+      if (!iam || iam.truncated) return undefined;
+      const lower = name.toLowerCase();
+      const same = [...iam.roles.values()].filter((r) => r.name.toLowerCase() === lower);
+      return same.length === 1 && same[0]!.name === name ? same[0]!.arn : undefined;
     },
   };
 }

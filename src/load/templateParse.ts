@@ -22,7 +22,7 @@ import {
   type Document,
   type Node as YamlNode,
 } from 'yaml';
-import { joinPointer, type Problem } from '../problems.js';
+import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
 
 export interface SourcePosition {
@@ -300,11 +300,12 @@ class Unreadable extends Error {
  * without a word.
  */
 function unanchored(alias: Alias, pointer: string): Unreadable {
-  const name = alias.source.slice(0, 80);
+  // the name's first 80 characters after the `*` or `&` (shownValue: never half of a pair)
+  const as = (sign: string): string => shownValue(`${sign}${alias.source}`, 81);
   return new Unreadable(
     alias,
     pointer,
-    `the alias \`*${name}\` names no anchor \`&${name}\` before it`,
+    `the alias ${as('*')} names no anchor ${as('&')} before it`,
     'template.syntax.invalid',
   );
 }

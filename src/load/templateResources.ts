@@ -700,10 +700,15 @@ export class ModelBuilder {
       instanceRoles: instanceRolesOf(
         {
           stacks: this.stacks,
+          // an instance profile's Roles are role names
+          // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html#cfn-iam-instanceprofile-roles),
+          // each unique in its account whatever the path
+          // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names):
+          // the template's role of that name, else the snapshot's when laid over one
           roleArn: (account, roleName) => {
             for (const role of this.accounts.get(account)?.roles.values() ?? [])
               if (role.name === roleName) return role.arn;
-            return undefined;
+            return s.options.deployed?.roleArn?.(account, roleName);
           },
         },
         s,
@@ -1149,13 +1154,16 @@ export class ModelBuilder {
     // ServiceRole takes a role name or ARN
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
     // `!Ref SomeRole` gives the role's name. A role name is unique in its account whatever the
-    // path (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names),
-    // so the name names one role: a role the templates define of that name is that role, with
-    // its path in its ARN. Only a name no template role has becomes `role/<name>` (a role of the
-    // snapshot with another path is then Unknown, naming it: findRole)
+    // path (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names),
+    // so the name names one role, with its path in its ARN: the role the templates define of
+    // that name (the state after the deploy), else the snapshot's role of that name when the
+    // templates are laid over one (templateMerge deployedNames). Only a name neither settles
+    // becomes `role/<name>` (a role of the snapshot with another path is then Unknown, naming
+    // it: findRole)
     if (serviceRole !== undefined && !serviceRole.startsWith('arn:')) {
       serviceRole =
         this.templateRoleArn(s.account, serviceRole) ??
+        s.options.deployed?.roleArn?.(s.account, serviceRole) ??
         `arn:${s.partition}:iam::${s.account}:role/${serviceRole}`;
     }
     // every setting the template does not settle is a placeholder (see `field`): the chain's

@@ -88,6 +88,12 @@ export interface StackOptions {
  */
 export interface DeployedNames {
   names(type: string, account: string, region: string): readonly string[] | undefined;
+  /**
+   * The ARN, with its path, of the snapshot's role of this exact name in the account; undefined
+   * when the snapshot does not settle it (no role of that name, no or a truncated `iam.json`,
+   * several roles of that name in another case)
+   */
+  roleArn?(account: string, name: string): string | undefined;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

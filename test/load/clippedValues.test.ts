@@ -100,4 +100,52 @@ describe('a value of 200 characters with an astral character at the cut', () => 
     expect(unknown).not.toMatch(LONE_SURROGATE);
     expect(unknown).toContain(`of stack \`${name.slice(0, 79)}\`… (200 characters) is an object`);
   });
+
+  it('a YAML alias that names no anchor: no lone surrogate, its length', () => {
+    const name = long('A');
+    const template = write(
+      'alias.yaml',
+      `Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: *${name}\n`,
+    );
+    const { problems } = loadSingleTemplate(template, {
+      account: '111111111111',
+      region: 'us-east-1',
+      managedPolicies: noManagedPolicies,
+    });
+    const message = problems.find((p) => p.message.includes('names no anchor'))!.message;
+    expect(message).not.toMatch(LONE_SURROGATE);
+    const start = name.slice(0, 79);
+    expect(message).toBe(
+      `line 5, column 19: the alias \`*${start}\`… (201 characters) names no anchor \`&${start}\`… (201 characters) before it`,
+    );
+  });
+
+  it('an `Fn::If` on a condition that is not known: no lone surrogate, its length', () => {
+    const name = long('C');
+    const template = write(
+      'condition.json',
+      JSON.stringify({
+        Parameters: { Env: { Type: 'String' } },
+        Conditions: { [name]: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+        Resources: {
+          Bucket: {
+            Type: 'AWS::S3::Bucket',
+            Properties: { BucketName: { 'Fn::If': [name, 'prod-bucket', 'dev-bucket'] } },
+          },
+        },
+      }),
+    );
+    const { model, problems } = loadSingleTemplate(template, {
+      account: '111111111111',
+      region: 'us-east-1',
+      managedPolicies: noManagedPolicies,
+    });
+    const reasons = [...(model.unresolved?.values() ?? [])].map((u) => u.reason);
+    for (const text of [...problems.map((p) => p.message), ...reasons])
+      expect(text).not.toMatch(LONE_SURROGATE);
+    const reason = reasons.find((r) => r.includes('`Fn::If` on condition'));
+    expect(reason).toContain(
+      `\`Fn::If\` on condition \`${name.slice(0, 79)}\`… (200 characters), which is not known`,
+    );
+  });
 });
