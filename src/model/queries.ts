@@ -83,8 +83,8 @@ const absent = <T>(file: string | undefined, note: string): Lookup<T> =>
  * A role by ARN, which includes the role's path: only the exact ARN is the role. A role of the
  * same name with another path is missing, naming it (an ARN without the path does not name it).
  * A role given by name (a CodeBuild `ServiceRole: !Ref Role`) is made its ARN, path included,
- * where it is read (templateResources: templateRoleArn). Not listed in a complete iam.json:
- * absent.
+ * where it is read (templateResources: templateRoleArn, else the snapshot's role of that name:
+ * templateMerge deployedNames().roleArn). Not listed in a complete iam.json: absent.
  */
 export function findRole(model: Model, arn: string): Lookup<RoleModel> {
   return findPrincipal(model, arn, 'role', (iam) => iam.roles);
