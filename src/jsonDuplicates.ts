@@ -49,19 +49,26 @@ export const TOO_MANY_DUPLICATES = '\u0000too many duplicate members';
 
 const NONE: readonly DuplicateMember[] = Object.freeze([]);
 
+/**
+ * The index of the quote that closes the string opening at `start` in valid JSON `text`: the
+ * next quote not escaped (preceded by an even run of backslashes; each run is counted once).
+ */
+function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  for (;;) {
+    let slashes = 0;
+    for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) slashes++;
+    if (slashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+}
+
 /** The member names in valid JSON `text`: its strings followed by a colon. */
 function memberNamesIn(text: string): number {
   let count = 0;
   const n = text.length;
   for (let i = text.indexOf('"'); i >= 0 && i < n; i = text.indexOf('"', i)) {
-    let end = text.indexOf('"', i + 1);
-    for (;;) {
-      let slashes = 0;
-      for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) slashes++;
-      if (slashes % 2 === 0) break;
-      end = text.indexOf('"', end + 1);
-    }
-    let j = end + 1;
+    let j = stringEnd(text, i) + 1;
     while (j < n && text.charCodeAt(j) <= SPACE) j++;
     if (text.charCodeAt(j) === COLON) count++;
     i = j;
@@ -132,13 +139,7 @@ function scanDuplicates(text: string, limit: number): { found: DuplicateMember[]
       continue;
     }
     if (c === QUOTE) {
-      let end = text.indexOf('"', i + 1);
-      for (;;) {
-        let slashes = 0;
-        for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) slashes++;
-        if (slashes % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
+      const end = stringEnd(text, i);
       if (expectName) {
         let escaped = false;
         for (let k = i + 1; k < end && !escaped; k++) escaped = text.charCodeAt(k) === BACKSLASH;

@@ -122,6 +122,7 @@ let n = 0;
 function sourceLinks(
   s3Resource: string,
   extraCallerStatement = '',
+  level: ReportLink['level'] = 'required',
 ): { links: ReportLink[]; statement: string } {
   n += 1;
   const ownerFile = join(TEMP, `owner${n}.yaml`);
@@ -145,7 +146,7 @@ function sourceLinks(
   const { model } = loadStacksFile(stacks, { managedPolicies: noManagedPolicies });
   const links = analyzeModel(model)
     .pipelines[0]!.links.filter(
-      (l) => l.principal === PIPE_ROLE && l.resource === SOURCE && l.level === 'required',
+      (l) => l.principal === PIPE_ROLE && l.resource === SOURCE && l.level === level,
     )
     .sort((x, y) => (x.id < y.id ? -1 : 1));
   const line = OWNER.split('\n').findIndex((l) => l.includes('# unknown')) + 1;
@@ -196,6 +197,30 @@ describe("an unsettled Allow of another account's resource policy", () => {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.missing, l.id).toContain(statement);
       expect(l.missing!.length, l.id).toBe(2);
+    }
+  });
+});
+
+// callerSideDenied: on a recommended link, the note on the owner's unsettled Allow comes before
+// the recommended ending, which ends every denied recommended link's why (makeLink)
+describe("a recommended link the caller's own policies deny across accounts", () => {
+  it('names the unsettled Allow of the owner before the recommended ending', () => {
+    const { links, statement } = sourceLinks(ART, '', 'recommended');
+    expect(links.map((l) => [l.decision, l.permission])).toEqual([
+      ['ImplicitlyDenied', 's3:GetObjectTagging'],
+      ['ImplicitlyDenied', 's3:GetObjectVersionTagging'],
+    ]);
+    for (const l of links) {
+      expect(l.deniedBy.map((r) => [r.policyType, r.policy])).toEqual([
+        ['identity', `${PIPE_ROLE} p`],
+      ]);
+      expect(l.missing).toBeUndefined();
+      expect(l.why).toBe(
+        `\`Source/Src\` (S3) would be denied ${l.permission}: no identity policy of \`${PIPE_ROLE}\` allows ${l.permission} on it; \`${statement}\`, which the input does not settle, could only allow it on the owner's side, and across accounts the caller's own policies must allow it too; it is recommended, not required: working pipelines run without it`,
+      );
+      expect(l.fix).toBe(
+        `allow \`${l.permission}\` on \`${SOURCE}\` in the policies of \`${PIPE_ROLE}\``,
+      );
     }
   });
 });
