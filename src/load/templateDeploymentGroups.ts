@@ -48,8 +48,10 @@ function isObject(x: unknown): x is Obj {
 export interface InstanceRoleScope {
   /** every stack of the load: targets may be defined in another stack of the same account */
   readonly stacks: readonly TemplateStack[];
-  /** the ARN of a role the templates define, by account and role name */
+  /** the ARN of a role the templates (or the snapshot under them) define, by account and name */
   roleArn(account: string, name: string): string | undefined;
+  /** where roleArn looks, in words (absent: `the templates`) */
+  readonly where?: string;
 }
 
 /** A resource and the stack that defines it. */
@@ -359,7 +361,10 @@ class Resolver {
       }
       const arn = role.startsWith('arn:') ? role : this.scope.roleArn(profile.s.account, role);
       if (arn) this.found.roles.add(arn);
-      else this.unresolved(`role \`${role}\` of ${label} is not defined in the templates`);
+      else
+        this.unresolved(
+          `role \`${role}\` of ${label} is not defined in ${this.scope.where ?? 'the templates'}`,
+        );
     }
   }
 

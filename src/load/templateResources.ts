@@ -710,6 +710,7 @@ export class ModelBuilder {
               if (role.name === roleName) return role.arn;
             return s.options.deployed?.roleArn?.(account, roleName);
           },
+          ...(s.options.deployed?.roleArn ? { where: 'the templates or the snapshot' } : {}),
         },
         s,
         r,

@@ -219,11 +219,16 @@ describe("an instance profile's role given by name, laid over a snapshot", () =>
     });
   });
 
-  it('a name neither the templates nor the snapshot settle: unresolved, as before', () => {
-    const unresolved = [
-      'role `made-elsewhere` of instance profile `p` is not defined in the templates',
-    ];
-    expect(instanceRoles(stubbed({}))).toEqual({ roleArns: [], unresolved });
-    expect(instanceRoles()).toEqual({ roleArns: [], unresolved });
+  it('a name neither the templates nor the snapshot settle: unresolved, saying where it looked', () => {
+    expect(instanceRoles(stubbed({}))).toEqual({
+      roleArns: [],
+      unresolved: [
+        'role `made-elsewhere` of instance profile `p` is not defined in the templates or the snapshot',
+      ],
+    });
+    expect(instanceRoles()).toEqual({
+      roleArns: [],
+      unresolved: ['role `made-elsewhere` of instance profile `p` is not defined in the templates'],
+    });
   });
 });
