@@ -99,6 +99,21 @@ interface Gathered {
    * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html)
    */
   ownerSideOnly?: Set<string>;
+  /**
+   * the reverse: the Allow statements of the caller's own policies that a template does not
+   * settle, of a cross-account request whose owner's side is known (its resource policy is in
+   * the input, and nothing of it is missing). They can only allow on the caller's side: when the
+   * owner's resource policy lacks the allow, they cannot change the answer (resourceSideDenies)
+   */
+  callerSideOnly?: Set<string>;
+  /**
+   * set by keyDependence: a trial of an implicitly denied link that the owner's resource policy
+   * does not deny (it allows for that value, or the trial is decided otherwise), so the link's
+   * own missing resource-policy allow does not hold for every value (resourceSideDenies)
+   */
+  ownerAllowsSomeTrial?: true;
+  /** the same for the caller's side: a trial its own policies do not deny (callerSideDenies) */
+  callerAllowsSomeTrial?: true;
   /** set by resourceOwner: the owner's resource policy is not in the input (see OwnerPolicyUnknown) */
   ownerPolicyUnknown?: OwnerPolicyUnknown;
   /** set by resourceOwner: a bucket whose region the input does not give (its file#pointer) */
@@ -352,7 +367,8 @@ function decide(
     result.decision !== 'ExplicitlyDenied' &&
     !deniedAnyway(result, g) &&
     !allowedAnyway(result, g) &&
-    !callerSideDenies(result, g)
+    !callerSideDenies(result, g) &&
+    !resourceSideDenies(spec, result, g, runtime)
   ) {
     // a template value that could not be resolved is named by its template line; the snapshot
     // file its placeholder would live in (`unresolved/...`) names nothing a user can add
@@ -415,6 +431,8 @@ function decide(
   if (connection) return connectionDenied(spec, result, g, connection);
   if (result.decision === 'ImplicitlyDenied' && g.missing.size > 0 && callerSideDenies(result, g))
     return callerSideDenied(spec, result, g, runtime);
+  if (g.missing.size > 0 && resourceSideDenies(spec, result, g, runtime))
+    return resourceSideDenied(spec, result, g, runtime);
   return deniedLink(spec, result, g, runtime);
 }
 
@@ -438,6 +456,29 @@ function callerSideDenied(
   const unknown = [...g.missing].sort();
   const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the owner's side, and across accounts the caller's own policies must allow it too`;
   return deniedLink(spec, own, g, runtime, note);
+}
+
+/**
+ * The reverse of callerSideDenied: a cross-account link the owner's resource policy (a bucket or
+ * key policy, a role's trust policy) denies, known and lacking the allow, while the caller's own
+ * side is not known (its identity policies have Allow statements the templates do not settle):
+ * they could only allow on the caller's side, and both sides must allow
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+ * Only the resource policy decides it and is named; the why says what is not known.
+ */
+function resourceSideDenied(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  runtime: RuntimeValue[] | undefined,
+): ReportLink {
+  const owners: EvaluationResult = {
+    ...result,
+    deniedBy: result.deniedBy.filter((r) => r.policyType === 'resource'),
+  };
+  const unknown = [...g.missing].sort();
+  const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the caller's side, and across accounts the owner's resource policy must allow it too`;
+  return deniedLink(spec, owners, g, runtime, note);
 }
 
 /**
@@ -1158,6 +1199,17 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   // unsettled Allows never are
   if (cross)
     for (const text of rs.ownerUnknownAllows ?? []) (g.ownerSideOnly ??= new Set()).add(text);
+  // and the reverse: an unsettled Allow of the caller's own policies cannot allow what the
+  // owner's resource policy does not (resourceSideDenies), when the owner's side is known: its
+  // account, its policy (no ownerPolicyUnknown) and nothing missing of it
+  if (
+    cross &&
+    rs.fields.resourceAccount !== undefined &&
+    !unknownPolicy &&
+    rs.missing.length === 0 &&
+    !rs.ownerUnknownAllows
+  )
+    for (const text of ps.unknownAllows ?? []) (g.callerSideOnly ??= new Set()).add(text);
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -1587,6 +1639,7 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
     for (const v of values) {
       const request = { ...g.request, context: { ...g.request.context, [key.key]: v } };
       const r = evaluate(request);
+      noteSides(g, decision, r);
       if (r.decision !== decision && !agrees(g, r, decision, request, keysTried([key])))
         return [key];
     }
@@ -1595,10 +1648,26 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
   if (trials.length < 2) return undefined;
   const request = { ...g.request, context: { ...g.request.context, ...all } };
   const r = evaluate(request);
+  noteSides(g, decision, r);
   const keys = trials.map((t) => t.key);
   return r.decision !== decision && !agrees(g, r, decision, request, keysTried(keys))
     ? keys
     : undefined;
+}
+
+/**
+ * For an implicitly denied link, a trial's answer that one side does not deny by a missing allow
+ * (it allows for that value, or the trial is decided otherwise): then that side's missing allow
+ * does not hold for every value, and neither resourceSideDenies nor callerSideDenies may
+ * decide the link by it.
+ */
+function noteSides(g: Gathered, decision: string, r: EvaluationResult): void {
+  if (decision !== 'ImplicitlyDenied') return;
+  const implicit = r.decision === 'ImplicitlyDenied';
+  if (!implicit || !r.deniedBy.some((d) => d.policyType === 'resource' && !d.explicit))
+    g.ownerAllowsSomeTrial = true;
+  if (!implicit || !r.deniedBy.some((d) => CALLER_SIDE.has(d.policyType) && !d.explicit))
+    g.callerAllowsSomeTrial = true;
 }
 
 /**
@@ -2275,7 +2344,42 @@ function guardrailDenyUnsure(
 function callerSideDenies(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'ImplicitlyDenied' || !g.ownerSideOnly) return false;
   for (const m of g.missing) if (!g.ownerSideOnly.has(m)) return false;
+  // a value tried for a key no input gives for which the caller's side allows: the owner's
+  // unsettled Allow then decides (keyDependence, noteSides)
+  if (g.callerAllowsSomeTrial) return false;
   return result.deniedBy.some((r) => CALLER_SIDE.has(r.policyType));
+}
+
+/**
+ * A cross-account implicit deny the owner's side decides: the owner's resource policy, known,
+ * lacks an allow (a `resource` reason), and every missing input is an unsettled Allow of the
+ * caller's own policies (callerSideOnly), which can only add allows on the caller's side; both
+ * sides must allow across accounts
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html),
+ * also for a KMS key policy (it must name the caller's account:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html)
+ * and a role's trust policy (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ * Not same-account (callerSideOnly is set only across accounts): there an identity Allow alone
+ * may suffice. It must hold for every value tried: no trial denied the other way (an explicit
+ * deny in question), none the resource policy allows (ownerAllowsSomeTrial), and no ids or
+ * stand-in tried (their trials keep no results). Not a connection (connectionAcross: it has no
+ * resource policy, an AWS RAM share no input holds may share it), nor a KMS key whose grants
+ * may allow it.
+ */
+function resourceSideDenies(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+  runtime: RuntimeValue[] | undefined,
+): boolean {
+  if (result.decision !== 'ImplicitlyDenied' || !g.callerSideOnly || g.missing.size === 0)
+    return false;
+  for (const m of g.missing) if (!g.callerSideOnly.has(m)) return false;
+  if (!result.deniedBy.some((r) => r.policyType === 'resource' && !r.explicit)) return false;
+  if (g.otherDenials || g.ownerAllowsSomeTrial || g.kmsGrants) return false;
+  if (runtime || spec.standIn !== undefined) return false;
+  // a connection has no resource policy: connectionDenied words its denial
+  return !connectionAcross(spec, g);
 }
 
 const CALLER_SIDE: ReadonlySet<string> = new Set([
