@@ -1662,7 +1662,8 @@ function keyDependence(g: Gathered, decision: string): UncertainKey[] | undefine
  * decide the link by it.
  */
 function noteSides(g: Gathered, decision: string, r: EvaluationResult): void {
-  if (decision !== 'ImplicitlyDenied') return;
+  // an explicit deny for that value denies whatever either side allows: it says nothing of them
+  if (decision !== 'ImplicitlyDenied' || r.decision === 'ExplicitlyDenied') return;
   const implicit = r.decision === 'ImplicitlyDenied';
   if (!implicit || !r.deniedBy.some((d) => d.policyType === 'resource' && !d.explicit))
     g.ownerAllowsSomeTrial = true;

@@ -232,6 +232,20 @@ describe("an unsettled Allow of another account's resource policy", () => {
     ]);
   });
 
+  it('stays decided when the value tried meets a Deny of the caller: denied either way', () => {
+    const { links } = sourceLinks(
+      ART,
+      `              - Effect: Deny
+                Action: ["s3:GetObject", "s3:GetObjectVersion"]
+                Resource: "${SOURCE}"
+                Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }`,
+    );
+    expect(links.map((l) => [l.decision, l.permission])).toEqual([
+      ['ExplicitlyDenied', 's3:GetObject'],
+      ['ExplicitlyDenied', 's3:GetObjectVersion'],
+    ]);
+  });
+
   it("decides when the caller's own policies allow: Unknown, naming the statement", () => {
     const { links, statement } = sourceLinks('"*"');
     expect(links.map((l) => [l.decision, l.permission, l.missing])).toEqual([
