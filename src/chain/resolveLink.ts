@@ -430,55 +430,48 @@ function decide(
     result.decision === 'ImplicitlyDenied' && !g.otherDenials && connectionAcross(spec, g);
   if (connection) return connectionDenied(spec, result, g, connection);
   if (result.decision === 'ImplicitlyDenied' && g.missing.size > 0 && callerSideDenies(result, g))
-    return callerSideDenied(spec, result, g, runtime);
+    return oneSideDenied('caller', spec, result, g, runtime);
   if (g.missing.size > 0 && resourceSideDenies(spec, result, g, runtime))
-    return resourceSideDenied(spec, result, g, runtime);
+    return oneSideDenied('owner', spec, result, g, runtime);
   return deniedLink(spec, result, g, runtime);
 }
 
 /**
- * A cross-account link the caller's own side denies while the owner's side is not known (its
- * resource policy is in no input, or has Allow statements the templates do not settle): what
- * the owner's side would say cannot change the answer, since both sides must allow
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
- * Only the caller's policies decide it and are named; the why says what is not known.
+ * A cross-account link one side denies while the other side is not known, since both sides must
+ * allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+ * - `caller`: the caller's own policies lack the allow, and the owner's side is not known (its
+ *   resource policy is in no input, or has Allow statements the templates do not settle);
+ * - `owner`: the owner's resource policy (a bucket or key policy, a role's trust policy), known,
+ *   lacks the allow, and the caller's identity policies have Allow statements the templates do
+ *   not settle.
+ * What is not known could only allow on the other side, so it cannot change the answer. Only the
+ * deciding side's policies are named; the why says what is not known.
  */
-function callerSideDenied(
+function oneSideDenied(
+  side: 'caller' | 'owner',
   spec: LinkSpec,
   result: EvaluationResult,
   g: Gathered,
   runtime: RuntimeValue[] | undefined,
 ): ReportLink {
-  const own: EvaluationResult = {
+  const deciding: EvaluationResult = {
     ...result,
-    deniedBy: result.deniedBy.filter((r) => CALLER_SIDE.has(r.policyType)),
+    deniedBy: result.deniedBy.filter((r) =>
+      side === 'caller' ? CALLER_SIDE.has(r.policyType) : r.policyType === 'resource',
+    ),
   };
   const unknown = [...g.missing].sort();
-  const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the owner's side, and across accounts the caller's own policies must allow it too`;
-  return deniedLink(spec, own, g, runtime, note);
-}
-
-/**
- * The reverse of callerSideDenied: a cross-account link the owner's resource policy (a bucket or
- * key policy, a role's trust policy) denies, known and lacking the allow, while the caller's own
- * side is not known (its identity policies have Allow statements the templates do not settle):
- * they could only allow on the caller's side, and both sides must allow
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
- * Only the resource policy decides it and is named; the why says what is not known.
- */
-function resourceSideDenied(
-  spec: LinkSpec,
-  result: EvaluationResult,
-  g: Gathered,
-  runtime: RuntimeValue[] | undefined,
-): ReportLink {
-  const owners: EvaluationResult = {
-    ...result,
-    deniedBy: result.deniedBy.filter((r) => r.policyType === 'resource'),
-  };
-  const unknown = [...g.missing].sort();
-  const note = `; \`${unknown.join('`, `')}\`, which the input does not settle, could only allow it on the caller's side, and across accounts the owner's resource policy must allow it too`;
-  return deniedLink(spec, owners, g, runtime, note);
+  const note =
+    side === 'caller'
+      ? "could only allow it on the owner's side, and across accounts the caller's own policies must allow it too"
+      : "could only allow it on the caller's side, and across accounts the owner's resource policy must allow it too";
+  return deniedLink(
+    spec,
+    deciding,
+    g,
+    runtime,
+    `; \`${unknown.join('`, `')}\`, which the input does not settle, ${note}`,
+  );
 }
 
 /**
@@ -554,7 +547,7 @@ function connectionDenied(
  * known may be attached (settleUnplaced) may not apply at all: the link is denied for its
  * missing allow (or its own explicit deny), and that deny comes last, with its "if", in the
  * reasons, why and fix, and their files are what would settle whether it applies (`missing`).
- * `note`: what the why says last, as given (see makeLink), for callerSideDenied.
+ * `note`: what the why says last, as given (see makeLink), for oneSideDenied.
  */
 function deniedLink(
   spec: LinkSpec,
@@ -965,7 +958,7 @@ function makeLink(
     missing?: readonly string[];
     /**
      * what the why says after `why`, as given (placeholdersInWords does not see it), and before
-     * a denied recommended link's ending (callerSideDenied's note)
+     * a denied recommended link's ending (oneSideDenied's note)
      */
     note?: string;
     warnings?: readonly string[];

@@ -217,32 +217,21 @@ describe("an unsettled Allow of another account's resource policy", () => {
 
   // a value of a key the request does not settle (the caller's network address) for which the
   // caller's own policies allow: the owner's unsettled Allow then decides, so the link is not
-  // known to be denied
-  it("is Unknown when the caller's policies allow for some value of a key no input gives", () => {
+  // known to be denied; for which they deny: denied either way
+  it.each([
+    ['Allow', 'Unknown'],
+    ['Deny', 'ExplicitlyDenied'],
+  ])('a caller %s for some value of a key no input gives: %s', (effect, decision) => {
     const { links } = sourceLinks(
       ART,
-      `              - Effect: Allow
+      `              - Effect: ${effect}
                 Action: ["s3:GetObject", "s3:GetObjectVersion"]
                 Resource: "${SOURCE}"
                 Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }`,
     );
     expect(links.map((l) => [l.decision, l.permission])).toEqual([
-      ['Unknown', 's3:GetObject'],
-      ['Unknown', 's3:GetObjectVersion'],
-    ]);
-  });
-
-  it('stays decided when the value tried meets a Deny of the caller: denied either way', () => {
-    const { links } = sourceLinks(
-      ART,
-      `              - Effect: Deny
-                Action: ["s3:GetObject", "s3:GetObjectVersion"]
-                Resource: "${SOURCE}"
-                Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }`,
-    );
-    expect(links.map((l) => [l.decision, l.permission])).toEqual([
-      ['ExplicitlyDenied', 's3:GetObject'],
-      ['ExplicitlyDenied', 's3:GetObjectVersion'],
+      [decision, 's3:GetObject'],
+      [decision, 's3:GetObjectVersion'],
     ]);
   });
 
