@@ -11,6 +11,7 @@
  */
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { Account } from '@aws-sdk/client-organizations';
+import { partitionOfRegion } from '../model/arn.js';
 import { CRAWL_CALLS } from './calls.js';
 import { CrawlContext, type CrawlContextOptions, type CrawlFailure } from './crawlContext.js';
 import { readProjects } from './readCodeBuild.js';
@@ -43,7 +44,6 @@ import {
 } from './references.js';
 import { resolveDefaultRegion } from './sdk.js';
 
-export { partitionHomeRegion };
 import {
   buildSnapshotFiles,
   buildSnapshotFolders,
@@ -118,7 +118,14 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
   // STS, IAM, Organizations and S3's bucket listing go to the home region, which must not be a
   // --region the account may not have enabled (an opt-in region such as af-south-1 is disabled
   // until enabled: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html)
-  ctx.homeRegion = configured ?? partitionHomeRegion(regions[0] ?? 'us-east-1');
+  // the configured region only when it is of the partition crawled: credentials of one partition
+  // are not valid in another
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html)
+  const first = regions[0] ?? 'us-east-1';
+  ctx.homeRegion =
+    configured !== undefined && partitionOfRegion(configured) === partitionOfRegion(first)
+      ? configured
+      : partitionHomeRegion(first);
 
   // 0. who are we
   const { GetCallerIdentityCommand } = await ctx.sdk('sts');

@@ -1,7 +1,8 @@
 /** SNS: get-topic-attributes (the topic policy is the `Policy` attribute). */
 import type { GetTopicAttributesCommandOutput } from '@aws-sdk/client-sns';
 import type { CrawlContext } from './crawlContext.js';
-import { partitionOf, type Place } from './references.js';
+import { partitionOfRegion } from '../model/arn.js';
+import type { Place } from './references.js';
 
 export async function readTopic(
   ctx: CrawlContext,
@@ -9,7 +10,7 @@ export async function readTopic(
   topic: string,
 ): Promise<Record<string, string> | undefined> {
   const { GetTopicAttributesCommand } = await ctx.sdk('sns');
-  const arn = `arn:${partitionOf(place.region)}:sns:${place.region}:${place.account}:${topic}`;
+  const arn = `arn:${partitionOfRegion(place.region)}:sns:${place.region}:${place.account}:${topic}`;
   const out = await ctx.call<GetTopicAttributesCommandOutput>(
     'sns',
     place,

@@ -4,6 +4,7 @@
  * EventBridge rules that start it. Pure functions over the SDK output objects; the crawler follows
  * every reference they return.
  */
+import { partitionOfRegion } from '../model/arn.js';
 
 /** Where a resource lives. */
 export interface Place {
@@ -324,20 +325,21 @@ export function bucketEncryptionReferences(config: unknown, place: Place): Refer
   });
 }
 
-/** The ARN partition of a region: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /**
- * The first region of the partition `region` is in (aws, aws-cn, aws-us-gov): older than March
- * 2019, so enabled by default in every account, unlike the opt-in regions launched since
- * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+ * The first region of the partition `region` is in: older than March 2019 where that applies, so
+ * enabled by default in every account, unlike the opt-in regions launched since
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html). A partition
+ * not listed keeps `region` itself (never a region of another partition).
  */
 export function partitionHomeRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'cn-north-1';
-  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
-  return 'us-east-1';
+  return HOME_REGIONS[partitionOfRegion(region)] ?? region;
 }
+
+const HOME_REGIONS: Readonly<Record<string, string>> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-north-1',
+  'aws-us-gov': 'us-gov-west-1',
+  'aws-eusc': 'eusc-de-east-1',
+  'aws-iso': 'us-iso-east-1',
+  'aws-iso-b': 'us-isob-east-1',
+};

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderCrawlSummary, renderWarnings } from '../../src/cli/crawl.js';
-import { crawl, partitionHomeRegion, type CrawlOptions } from '../../src/crawl/crawl.js';
+import { crawl, type CrawlOptions } from '../../src/crawl/crawl.js';
+import { partitionHomeRegion } from '../../src/crawl/references.js';
 import { classifyError } from '../../src/crawl/crawlContext.js';
 import { FAKE_CALLER_KEY, startFakeAws, type FakeAws } from './fakeAws.js';
 import { FIXTURE, parseFiles, readSnapshot, TEMPLATE } from './helpers.js';
@@ -95,6 +96,12 @@ describe('the home region', () => {
     expect(globalRegions()).toEqual(['eu-west-1']);
   });
 
+  it("is not the environment's region when that is of another partition than --region", async () => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    await crawlFake({ regions: ['cn-northwest-1'] });
+    expect(globalRegions()).toEqual(['cn-north-1']);
+  });
+
   it("is the partition's first region otherwise: cn-north-1 for --region cn-northwest-1", async () => {
     const result = await crawlFake({ regions: ['cn-northwest-1'] });
     expect(result.callerAccount).toBe('111111111111');
@@ -106,6 +113,10 @@ describe('the home region', () => {
     expect(partitionHomeRegion('us-east-1')).toBe('us-east-1');
     expect(partitionHomeRegion('cn-northwest-1')).toBe('cn-north-1');
     expect(partitionHomeRegion('us-gov-east-1')).toBe('us-gov-west-1');
+    expect(partitionHomeRegion('eusc-de-east-1')).toBe('eusc-de-east-1');
+    expect(partitionHomeRegion('us-isob-east-1')).toBe('us-isob-east-1');
+    // a partition without a listed first region keeps the region given, never another partition's
+    expect(partitionHomeRegion('eu-isoe-west-1')).toBe('eu-isoe-west-1');
   });
 });
 
