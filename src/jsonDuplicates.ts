@@ -1,9 +1,4 @@
 /**
- * JSON text parsed as JSON.parse does, with the member names an object holds twice remembered
- * (JSON.parse keeps the last silently), for the policy parser (src/policy/parse.ts) and the file
- * readers (src/load/jsonFile.ts, src/cli/readJson.ts).
- */
-/**
  * JSON text parsed as JSON.parse does, with every object that has a member name twice (after
  * escapes: `"a"` and `"\u0061"` are one name) remembered, so a policy parser can refuse to read
  * it (src/policy/parse.ts). JSON.parse keeps the last member silently; RFC 8259 section 4 says
@@ -12,18 +7,16 @@
  * Throws what JSON.parse throws.
  */
 export function parseJson(text: string): unknown {
-  return parseJsonFindingDuplicates(text).value;
+  const { value, duplicates, more } = parseJsonFindingDuplicates(text);
+  if (duplicates.length > 0) markDuplicates(value, duplicates, more);
+  return value;
 }
 
 /**
- * parseJson, also returning the duplicate members it found (the first MAX_LISTED of them; `more`
- * when there are others). `mark` (the default) remembers them on the parsed objects for
- * duplicateMembersOf; a file reader that reports them itself passes false.
+ * JSON.parse of `text`, with the duplicate members it holds (the first MAX_LISTED of them; `more`
+ * when there are others), for a reader that reports them itself (src/load/jsonFile.ts).
  */
-export function parseJsonFindingDuplicates(
-  text: string,
-  mark = true,
-): {
+export function parseJsonFindingDuplicates(text: string): {
   value: unknown;
   duplicates: readonly DuplicateMember[];
   more: boolean;
@@ -34,7 +27,6 @@ export function parseJsonFindingDuplicates(
   // name out of the text
   if (memberNamesIn(text) === membersOf(value)) return { value, duplicates: NONE, more: false };
   const { found, more } = scanDuplicates(text, MAX_LISTED);
-  if (mark && found.length > 0) markDuplicates(value, found, more);
   return { value, duplicates: found, more };
 }
 
@@ -259,7 +251,7 @@ function markDuplicates(root: unknown, found: readonly DuplicateMember[], more: 
  * the last of each), or undefined.
  */
 export function duplicateMembersOf(value: object): readonly string[] | undefined {
-  return anyDuplicates ? DUPLICATES.get(value) : undefined;
+  return DUPLICATES.get(value);
 }
 
 /** Whether any text parsed so far had a duplicate member (so a search is worth making). */

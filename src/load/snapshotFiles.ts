@@ -169,7 +169,7 @@ export function readJson(
       problems.push({
         file: rel,
         pointer: '',
-        message: `more than ${MAX_LISTED} member names appear twice in one object: the file could be read more than one way`,
+        message: `more than ${MAX_LISTED} member names appear twice in the file's objects: the file could be read more than one way`,
         id: 'snapshot.json.duplicate-key',
         severity: 'error',
       });

@@ -15,9 +15,10 @@
  * - Document-level errors that leave the statements readable (bad `Version`, bad `Id`, an
  *   unknown top-level key) are reported as errors and the statements are still compiled, so
  *   an analysis can go on; an invalid `Version` gets 2008-10-17 semantics (variables literal).
- * - A member name twice in one object of a document whose JSON text permchain parsed (a string
- *   input, or a file read through src/load/jsonFile.ts) is an error (`policy.duplicate-key`):
- *   the statement that holds it is skipped, a top-level one is unreadable like a bad `Version`.
+ * - A member name twice in one object of a document given as JSON text (a string input) is an
+ *   error (`policy.duplicate-key`): the statement that holds it is skipped, a top-level one is
+ *   unreadable like a bad `Version`. (A file's duplicates are reported by its reader:
+ *   src/load/snapshotFiles.ts, src/cli/readJson.ts.)
  * - Problems come in document order; pointers are prefixed with `options.pointer`.
  * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
  */
@@ -391,8 +392,8 @@ export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } |
  * because a second `Condition` operator silently replaces the first, leaving a policy wider
  * than written (https://github.com/hashicorp/terraform-provider-aws/pull/33570). So a duplicate
  * is an error and its statement is unreadable (like any invalid statement: never read as an
- * Allow or a Deny), never read one way silently. Only text permchain parses itself is checked
- * (a JSON string given as the document, and the files read through src/load/jsonFile.ts).
+ * Allow or a Deny), never read one way silently. Here, a document given as JSON text (plain or
+ * URL-encoded); the readers of files report their own (src/load/snapshotFiles.ts).
  */
 function duplicatedMembers(
   doc: Record<string, unknown>,

@@ -17,6 +17,7 @@ import {
   parseJsonFindingDuplicates,
 } from '../../src/jsonDuplicates.js';
 import { readJsonText } from '../../src/load/jsonFile.js';
+import { readJson as readSnapshotJson } from '../../src/load/snapshotFiles.js';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { parsePolicy } from '../../src/policy/parse.js';
@@ -347,6 +348,29 @@ describe('hostile duplicates', () => {
     expect(r.decision).toBe('ImplicitlyDenied');
     expect(r.allowedBy).toEqual([]);
   }, 60_000);
+});
+
+describe('a snapshot file with more duplicates than are listed', () => {
+  it('lists MAX_LISTED at their pointers and one more error for the whole file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-dup-'));
+    try {
+      const names = Array.from({ length: 150 }, (_, i) => `"k${i}":1`).join(',');
+      writeFileSync(join(dir, 'iam.json'), `{${names},${names}}`);
+      const problems: Problem[] = [];
+      expect(readSnapshotJson(dir, 'iam.json', problems)).toBeDefined();
+      expect(problems).toHaveLength(MAX_LISTED + 1);
+      expect(problems[0]).toMatchObject({ pointer: '/k0', id: 'snapshot.json.duplicate-key' });
+      expect(problems.at(-1)).toEqual({
+        file: 'iam.json',
+        pointer: '',
+        message: `more than ${MAX_LISTED} member names appear twice in the file's objects: the file could be read more than one way`,
+        id: 'snapshot.json.duplicate-key',
+        severity: 'error',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('files that hold no policy document', () => {
