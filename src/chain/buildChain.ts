@@ -387,6 +387,7 @@ function unsettledEntrySpecs(
     // the request context a settled link of the entry carries (toSpec), when the facts settle
     // all of it: the names tried in place of an unsettled name are evaluated with it
     context: context ?? {},
+    ...(entry.requestTagsUnknown ? { requestTagsUnknown: true as const } : {}),
     purpose,
     doc: entry.doc,
     unknown,
@@ -745,6 +746,7 @@ function toSpec(
     context: link.context,
     ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),
     ...(link.unknownContext ? { unknownContext: link.unknownContext } : {}),
+    ...(link.requestTagsUnknown ? { requestTagsUnknown: true as const } : {}),
     purpose: at
       ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
       : `pipeline \`${pipeline.name}\``,

@@ -404,6 +404,7 @@ const ENTRY_KEYS = new Set([
   'resourceAccount',
   'context',
   'uncertainContext',
+  'requestTagsUnknown',
   'level',
   'when',
   'doc',
@@ -632,6 +633,12 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   if (resourceAccount !== undefined) {
     checkTemplate(joinPointer(at, 'resourceAccount'), resourceAccount);
   }
+  if (raw['requestTagsUnknown'] !== undefined && raw['requestTagsUnknown'] !== true)
+    bad(
+      joinPointer(at, 'requestTagsUnknown'),
+      '`requestTagsUnknown` is `true` or absent',
+      'catalog.entry.type',
+    );
   for (const field of ['context', 'uncertainContext'] as const) {
     const context = raw[field];
     if (context !== undefined) {
@@ -1964,6 +1971,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             context,
             ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
             ...(Object.keys(unknownContext).length > 0 ? { unknownContext } : {}),
+            ...(entry.requestTagsUnknown ? { requestTagsUnknown: true as const } : {}),
             level: entry.level,
             doc: entry.doc,
             basis: entry.basis,

@@ -159,6 +159,11 @@ export interface Requirement {
    * is evaluated with and without them, and is Unknown when the answer depends on it
    */
   readonly uncertainContext?: Readonly<Record<string, ContextTemplate>>;
+  /**
+   * the call carries request tags (`aws:RequestTag/*`, `aws:TagKeys`) that no input gives: the
+   * link is tried with the ones its policies test (resolveLink, uncertainKeys requestTagTrials)
+   */
+  readonly requestTagsUnknown?: true;
   readonly level: Level;
   /** all must hold (AND) */
   readonly when?: readonly Condition[];
@@ -497,6 +502,8 @@ export interface ExpandedLink {
    * is Unknown if that matters
    */
   readonly unknownContext?: Readonly<Record<string, UnknownContextValue>>;
+  /** Requirement.requestTagsUnknown */
+  readonly requestTagsUnknown?: true;
   readonly level: Level;
   readonly doc: string;
   readonly basis: Basis;

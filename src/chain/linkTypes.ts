@@ -63,6 +63,8 @@ export interface LinkSpec {
   readonly unknownContext?: Readonly<
     Record<string, { readonly why: string; readonly multivalued: boolean }>
   >;
+  /** the call carries request tags no input gives (the catalog's `requestTagsUnknown`) */
+  readonly requestTagsUnknown?: true;
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

@@ -1212,22 +1212,19 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     });
   // keys the call carries with values no input gives: absent (the decision so far), each value
   // the link's policies compare them with, or another; nothing to try when no policy tests them
+  const linkPolicies =
+    spec.unknownContext || spec.requestTagsUnknown
+      ? [...ps.byLabel.values(), ...rs.byLabel.values()]
+      : [];
   for (const [key, u] of Object.entries(spec.unknownContext ?? {})) {
-    const t = unknownValueTrial(
-      { key, what: u.why },
-      [...ps.byLabel.values(), ...rs.byLabel.values()],
-      u.multivalued,
-    );
+    const t = unknownValueTrial({ key, what: u.why }, linkPolicies, u.multivalued);
     if (t) trials.push(t);
   }
-  // a tagging call carries the tags of what it tags, which no input gives (an ECS task
-  // definition's, for ecs:TagResource on RegisterTaskDefinition)
-  if (REQUEST_TAG_CALLS.has(spec.permission.toLowerCase()))
+  // a tagging call carries the tags of what it tags, which no input gives (the catalog's
+  // requestTagsUnknown: an ECS task definition's, for ecs:TagResource on RegisterTaskDefinition)
+  if (spec.requestTagsUnknown)
     trials.push(
-      ...requestTagTrials(
-        [...ps.byLabel.values(), ...rs.byLabel.values()],
-        'the tags the call carries, which no input gives',
-      ),
+      ...requestTagTrials(linkPolicies, 'the tags the call carries, which no input gives'),
     );
   if (ps.tested || rs.tested) {
     const found = trialsFor(
@@ -1288,9 +1285,6 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   }
   return g;
 }
-
-/** The calls of the catalog that carry request tags (aws:RequestTag/*, aws:TagKeys). */
-const REQUEST_TAG_CALLS: ReadonlySet<string> = new Set(['ecs:tagresource']);
 
 /**
  * The side with the words of its unsettled Allow statements (Side.unknownAllows,
