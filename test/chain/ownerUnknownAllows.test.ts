@@ -29,13 +29,10 @@ const UNSETTLED =
 const TEMP = mkdtempSync(join(tmpdir(), 'permchain-owner-allows-'));
 afterAll(() => rmSync(TEMP, { recursive: true, force: true }));
 
-/** Account B: the source bucket, whose policy's only statement is an unsettled Allow. */
-const OWNER = `AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Partner:
-    Type: AWS::SSM::Parameter::Value<String>
-    Default: /org/partner
-Resources:
+/** Account B's template: the source bucket, whose policy's one statement is `statement`. */
+function ownerTemplate(statement: string, parameters = ''): string {
+  return `AWSTemplateFormatVersion: "2010-09-09"
+${parameters}Resources:
   Source:
     Type: AWS::S3::Bucket
     Properties:
@@ -48,11 +45,22 @@ Resources:
       PolicyDocument:
         Version: "2012-10-17"
         Statement:
-          - Effect: Allow # unknown
-            Principal: { AWS: !Ref Partner }
-            Action: s3:*
+${statement}
             Resource: ["arn:aws:s3:::src-bucket-222", "arn:aws:s3:::src-bucket-222/*"]
 `;
+}
+
+/** Account B: the source bucket, whose policy's only statement is an unsettled Allow. */
+const OWNER = ownerTemplate(
+  `          - Effect: Allow # unknown
+            Principal: { AWS: !Ref Partner }
+            Action: s3:*`,
+  `Parameters:
+  Partner:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /org/partner
+`,
+);
 
 /**
  * Account A: the pipeline, whose role may use S3 on `s3Resource` (and what `extraStatement`
@@ -125,25 +133,9 @@ ${extraStatement}
  * to read objects.
  */
 function settledOwner(principal: string): string {
-  return `AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Source:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketName: src-bucket-222
-      VersioningConfiguration: { Status: Enabled }
-  SourcePolicy:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref Source
-      PolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
+  return ownerTemplate(`          - Effect: Allow
             Principal: { AWS: "${principal}" }
-            Action: ["s3:GetObject*", "s3:GetBucket*", "s3:ListBucket*"]
-            Resource: ["arn:aws:s3:::src-bucket-222", "arn:aws:s3:::src-bucket-222/*"]
-`;
+            Action: ["s3:GetObject*", "s3:GetBucket*", "s3:ListBucket*"]`);
 }
 
 /** The caller's Allow for s3:GetObject on the source that no input settles. */
