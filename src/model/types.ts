@@ -174,7 +174,10 @@ export interface BucketModel {
    * undefined = `Policy` is present but could not be compiled (a problem says why)
    */
   readonly policy: CompiledPolicy | null | undefined;
-  /** from `LocationConstraint` (null there means us-east-1); undefined when not in the file */
+  /**
+   * from `LocationConstraint` (null there means us-east-1, in an account of the `aws` partition);
+   * undefined when not in the file, or null in an account of another partition (src/load/snapshotS3.ts)
+   */
   readonly region: string | undefined;
   /** from `ServerSideEncryptionConfiguration`; undefined when not in the file */
   readonly encryption: BucketEncryptionModel | undefined;
