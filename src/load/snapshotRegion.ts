@@ -4,7 +4,8 @@
  * Each file is the unchanged output of the AWS CLI command named in snapshot-format.md.
  */
 import { join } from 'node:path';
-import { joinPointer, type Problem } from '../problems.js';
+import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
+import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
@@ -1345,7 +1346,12 @@ function loadEvents(
       unread ??= open;
       return open;
     };
-    const eventPattern = readOrPlaceholder('EventPattern');
+    const eventPattern = checkedPattern(
+      ctx,
+      r,
+      readOrPlaceholder('EventPattern'),
+      joinPointer(pointer, 'EventPattern'),
+    );
     const scheduleExpression = readOrPlaceholder('ScheduleExpression');
     // the chain leaves a rule's links Unknown by its state (unsettledRule): an enabled rule with
     // an unreadable schedule or pattern gets that placeholder as its state too (as conflictingRule)
@@ -1372,6 +1378,47 @@ function loadEvents(
   );
   if (cut && pipelines.size > 0) rules.set(UNLISTED_RULES, unlistedRules(ctx, file, pipelines));
   return { rules: sortedMap(rules), location: { file, pointer: '' } };
+}
+
+/**
+ * An EventPattern (JSON text) with a member name twice in one object
+ * (`{"source":["aws.codecommit"],"source":["aws.s3"]}`): JSON.parse keeps the last member
+ * silently, while RFC 8259 says "the behavior of software that receives such an object is
+ * unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4), so EventBridge may match on
+ * another member or refuse the pattern. It is an input error at the EventPattern (the pointer
+ * inside the text in the message), and the pattern is read as one that is not valid JSON: a
+ * placeholder (not JSON either) at that pointer, so the rule may match any change
+ * (chain/actionFacts.ts: ruleMayMatch), never compared on the last member. A pattern that is not
+ * JSON is kept as it is, as before.
+ */
+function checkedPattern(
+  ctx: RegionContext,
+  r: JsonReader,
+  text: string | undefined,
+  at: string,
+): string | undefined {
+  if (text === undefined || text === '') return text;
+  let found: ReturnType<typeof parseJsonFindingDuplicates>;
+  try {
+    found = parseJsonFindingDuplicates(text);
+  } catch {
+    return text; // not JSON: the chain reads it as a pattern that may match anything
+  }
+  const first = found.duplicates[0];
+  if (!first) return text;
+  r.report(
+    at,
+    `the EventPattern has the member ${shownValue(first.name, 80)} twice in one object (at ${shownValue(first.pointer, 80)} in the pattern): JSON readers keep one of them and EventBridge may read it another way or reject it, so which events the rule matches is unknown and it is taken as matching any change`,
+    'snapshot.events.pattern-duplicate-key',
+    'error',
+  );
+  return ctx.unknowns.placeholder(
+    'name',
+    { file: r.file, pointer: at },
+    ctx.partition,
+    ctx.region,
+    'a member name twice in the EventPattern',
+  );
 }
 
 /**
