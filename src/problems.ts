@@ -22,11 +22,15 @@ export interface Problem {
 
 /** Escape one reference token for a JSON pointer (RFC 6901). */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  // the loaders make a pointer for every element they read: most tokens need no escape
+  if (typeof token === 'number') return String(token);
+  if (token.indexOf('~') === -1 && token.indexOf('/') === -1) return token;
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Join a base pointer and tokens: joinPointer('/Statement', 0, 'Action') === '/Statement/0/Action'. */
 export function joinPointer(base: string, ...tokens: (string | number)[]): string {
+  if (tokens.length === 1) return base + '/' + escapePointerToken(tokens[0]!);
   let out = base;
   for (const t of tokens) out += '/' + escapePointerToken(t);
   return out;

@@ -793,7 +793,7 @@ function compileActions(
       seen ??= new Set();
       if (!seen.has(lower)) {
         seen.add(lower);
-        patterns.push(compileGlob(lower));
+        patterns.push(sharedGlob(lower, false));
       }
     } else (exact ??= new Set()).add(lower);
     const issue = catalogIssue(lower);
@@ -804,6 +804,27 @@ function compileActions(
     return undefined;
   }
   return { any, patterns, exact: exact ?? EMPTY_SET };
+}
+
+/**
+ * The compiled patterns of Action and Resource elements, shared by every policy that writes the
+ * same text (an organization's roles repeat `s3:Get*` and their bucket ARNs many times): a Glob
+ * holds no state, so one object serves them all. Keyed by the text, and by whether it is an
+ * ARN pattern (matched segment by segment); bounded, so hostile input cannot grow it for ever.
+ */
+const GLOBS = new Map<string, Glob>();
+const ARN_GLOBS = new Map<string, Glob>();
+const GLOB_LIMIT = 50_000;
+
+function sharedGlob(pattern: string, arn: boolean): Glob {
+  const memo = arn ? ARN_GLOBS : GLOBS;
+  let glob = memo.get(pattern);
+  if (glob === undefined) {
+    glob = arn ? compileArnGlob(pattern) : compileGlob(pattern);
+    if (memo.size >= GLOB_LIMIT) memo.clear();
+    memo.set(pattern, glob);
+  }
+  return glob;
 }
 
 /** Shared by every matcher without exact actions (typed readonly, never mutated). */
@@ -908,7 +929,7 @@ function compileResources(
       patterns.push({ raw: value, template });
     } else {
       if (!ctx.variablesEnabled) warnDisabledVariable(value, ptr, index, ctx);
-      patterns.push({ raw: value, glob: compileArnGlob(value) });
+      patterns.push({ raw: value, glob: sharedGlob(value, true) });
     }
   }
   if (!ok) {
