@@ -2047,7 +2047,9 @@ interface Item {
 }
 
 /** The characters of the value, its ids by their shape. */
-function itemsOf(v: RuntimeValue): Item[] {
+function itemsOf(v: RuntimeValue): readonly Item[] {
+  const hit = ITEMS.get(v);
+  if (hit) return hit;
   const out: Item[] = [];
   let k = 0;
   for (const p of v.parts) {
@@ -2060,8 +2062,12 @@ function itemsOf(v: RuntimeValue): Item[] {
       for (let i = 0; i < ID_LENGTH; i++) out.push(isDashAt(i) ? { text: '-', id } : { id });
     else out.push({ id }, { id, run: true });
   }
+  ITEMS.set(v, out);
   return out;
 }
+
+/** itemsOf per value: a link asks valueMatching once per resource its policies name */
+const ITEMS = new WeakMap<RuntimeValue, readonly Item[]>();
 
 const ID_CHARACTER = /^[0-9A-Za-z]$/;
 
@@ -2082,48 +2088,87 @@ function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
   const n = pattern.length;
   const m = items.length;
   const width = m + 1;
-  // a breadth-first search of (pattern position, value position), each reached once
-  const seen = new Uint8Array((n + 1) * width);
-  const from = new Int32Array((n + 1) * width);
-  // the character taken to reach a position, and the value position it was taken at
-  const char: (string | undefined)[] = [];
-  const took = new Int32Array((n + 1) * width);
-  const queue = [0];
+  const size = (n + 1) * width;
+  // a breadth-first search of (pattern position, value position), each reached once; the
+  // search's tables are kept between calls (an analysis asks this for every resource a policy
+  // names, per value), and only the positions reached are cleared after it; a search larger
+  // than any usual one (a hostile pattern) gets tables of its own, not kept
+  let tables: SearchTables;
+  if (size > KEPT_SEARCH) tables = searchTables(size);
+  else {
+    if (SEARCH.seen.length < size)
+      SEARCH = searchTables(Math.min(KEPT_SEARCH, Math.max(size, 2 * SEARCH.seen.length)));
+    tables = SEARCH;
+  }
+  const { seen, from, char, took, queue } = tables;
+  let tail = 0;
+  queue[tail++] = 0;
   seen[0] = 1;
-  const reach = (s: number, next: number, c?: string, at = -1): void => {
+  // `c`: the code point taken to reach a position (NO_CHAR: none), `at` the value position
+  const reach = (s: number, next: number, c: number, at: number): void => {
     if (seen[next]) return;
     seen[next] = 1;
     from[next] = s;
     char[next] = c;
     took[next] = at;
-    queue.push(next);
+    queue[tail++] = next;
   };
   const goal = n * width + m;
-  for (let q = 0; q < queue.length && !seen[goal]; q++) {
+  for (let q = 0; q < tail && !seen[goal]; q++) {
     const s = queue[q]!;
     const i = Math.floor(s / width);
     const j = s % width;
     const p = pattern[i];
     const t = items[j];
-    if (p === '*') reach(s, s + width);
-    if (t?.run) reach(s, s + 1);
+    if (p === '*') reach(s, s + width, NO_CHAR, -1);
+    if (t?.run) reach(s, s + 1, NO_CHAR, -1);
     if (p === undefined || t === undefined || (p === '*' && t.run)) continue;
     const wild = p === '*' || p === '?';
     let c: string | undefined;
     if (t.text !== undefined)
       c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
     else c = wild ? '0' : (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(p) ? p : undefined;
-    if (c !== undefined) reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c, j);
+    if (c !== undefined)
+      reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c.codePointAt(0)!, j);
   }
-  if (!seen[goal]) return undefined;
-  const ids = v.ids.map(() => '');
-  for (let s = goal; s !== 0; s = from[s]!) {
-    const c = char[s];
-    const id = c === undefined ? undefined : items[took[s]!]!.id;
-    if (id !== undefined) ids[id] = c + ids[id]!;
+  let ids: string[] | undefined;
+  if (seen[goal]) {
+    ids = v.ids.map(() => '');
+    for (let s = goal; s !== 0; s = from[s]!) {
+      const c = char[s]!;
+      const id = c === NO_CHAR ? undefined : items[took[s]!]!.id;
+      if (id !== undefined) ids[id] = String.fromCodePoint(c) + ids[id]!;
+    }
   }
+  for (let q = 0; q < tail; q++) seen[queue[q]!] = 0;
   return ids;
 }
+
+const NO_CHAR = -1;
+
+/** The largest search whose tables are kept between calls (about 1 MB of them). */
+const KEPT_SEARCH = 1 << 16;
+
+interface SearchTables {
+  readonly seen: Uint8Array;
+  readonly from: Int32Array;
+  readonly char: Int32Array;
+  readonly took: Int32Array;
+  readonly queue: Int32Array;
+}
+
+function searchTables(size: number): SearchTables {
+  return {
+    seen: new Uint8Array(size),
+    from: new Int32Array(size),
+    char: new Int32Array(size),
+    took: new Int32Array(size),
+    queue: new Int32Array(size),
+  };
+}
+
+/** valueMatching's kept tables, grown to the largest search so far; every `seen` entry is 0 between calls. */
+let SEARCH = searchTables(0);
 
 /**
  * Whether the answer depends on an id no input gives: the request (with the made-up ids) is
