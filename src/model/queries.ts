@@ -344,7 +344,7 @@ export interface GuardrailLevels {
  * marks an incomplete `scp/` folder and is reported as missing.
  */
 export function scpLevels(model: Model, accountId: string): GuardrailLevels {
-  return guardrailLevels(model, accountId, 'scp');
+  return memoGuardrails(model, accountId, 'scp');
 }
 
 /**
@@ -353,7 +353,23 @@ export function scpLevels(model: Model, accountId: string): GuardrailLevels {
  * adds it (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
  */
 export function rcpLevels(model: Model, accountId: string): GuardrailLevels {
-  return guardrailLevels(model, accountId, 'rcp');
+  return memoGuardrails(model, accountId, 'rcp');
+}
+
+/**
+ * The levels of an account depend on the model alone, which is not changed once loaded, and an
+ * analysis asks for them once per role and per resource: kept per model, account and kind (the
+ * answer is read-only).
+ */
+const GUARDRAILS = new WeakMap<Model, Map<string, GuardrailLevels>>();
+
+function memoGuardrails(model: Model, accountId: string, kind: 'scp' | 'rcp'): GuardrailLevels {
+  let perModel = GUARDRAILS.get(model);
+  if (!perModel) GUARDRAILS.set(model, (perModel = new Map()));
+  const key = `${kind}:${accountId}`;
+  let levels = perModel.get(key);
+  if (!levels) perModel.set(key, (levels = guardrailLevels(model, accountId, kind)));
+  return levels;
 }
 
 function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): GuardrailLevels {

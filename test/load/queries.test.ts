@@ -232,6 +232,17 @@ describe('principal lookups', () => {
 });
 
 describe('organization levels', () => {
+  it('are worked out once per model, account and kind (an analysis asks per role and resource)', () => {
+    expect(scpLevels(two, TOOLS)).toBe(scpLevels(two, TOOLS));
+    expect(rcpLevels(two, TOOLS)).toBe(rcpLevels(two, TOOLS));
+    expect(rcpLevels(two, TOOLS)).not.toBe(scpLevels(two, TOOLS));
+    expect(scpLevels(two, PROD)).not.toBe(scpLevels(two, TOOLS));
+    // another model of the same folder has levels of its own
+    const again = loadSnapshot(join(FIXTURES, 'two-account'));
+    expect(scpLevels(again, TOOLS)).not.toBe(scpLevels(two, TOOLS));
+    expect(scpLevels(again, TOOLS)).toEqual(scpLevels(two, TOOLS));
+  });
+
   it('computes SCP levels root → OUs → account from parents.json and Targets', () => {
     const tools = scpLevels(two, TOOLS);
     expect(tools).toMatchObject({
