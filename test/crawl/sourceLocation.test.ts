@@ -93,3 +93,102 @@ describe('CodeBuild source location with credentials', () => {
     ).toBe('https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app');
   });
 });
+
+/**
+ * A pasted password may hold a raw `/`, `?`, `#` or `@` (not percent-encoded, so the text is not
+ * a valid URL); no character of it may be kept. Ordinary URLs keep host and path; an odd URL may
+ * lose them (over-redacted), which is accepted.
+ */
+describe('source location whose password holds a raw / ? # or @', () => {
+  const R = REDACTED;
+  const leaking: [location: string, expected: string, secrets: string[]][] = [
+    [
+      'https://user:pa/ss@github.com/org/repo.git',
+      `https://${R}@github.com/org/repo.git`,
+      ['pa', 'ss@'],
+    ],
+    ['https://user:p?w#d@host/repo', `https://${R}@host/repo`, ['p?w', 'w#d', 'd@']],
+    ['https://user:p#w@host/repo?x=1', `https://${R}@host/repo?${R}`, ['p#w', 'w@']],
+    [
+      'https://user:p/a@ss@github.com/org/repo.git',
+      `https://${R}@github.com/org/repo.git`,
+      ['p/a', 'ss@'],
+    ],
+    ['https://user:123/pw@github.com/org/repo', `https://${R}@github.com/org/repo`, ['123', 'pw']],
+    ['https://user:/pw@github.com/org/repo', `https://${R}@github.com/org/repo`, ['user', 'pw']],
+    // a token alone as the user, holding a `/`
+    [
+      'https://ghp_ab/cd@github.com/org/repo',
+      `https://${R}@github.com/org/repo`,
+      ['ghp_ab', 'cd@'],
+    ],
+    // the password `p@w.x/y`: after a user part, a later `@` may still be in the password
+    ['https://u:p@w.x/y@github.com/org/repo', `https://${R}@github.com/org/repo`, ['w.x', '/y@']],
+    ['https://u:p@w?x@host/repo', `https://${R}@host/repo`, ['@w', 'x@']],
+    // CodeCommit HTTPS Git credentials
+    [
+      'https://alice-at-111111111111:Ab/Cd+Ef=@git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
+      `https://${R}@git-codecommit.us-east-1.amazonaws.com/v1/repos/app`,
+      ['alice', 'Ab', 'Cd+Ef='],
+    ],
+    // an access key pair in an S3 URL; a secret access key may hold `/` (AWS's own example key does:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
+    [
+      's3://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY@bucket/key.zip',
+      `s3://${R}@bucket/key.zip`,
+      ['AKIA', 'wJalr', 'K7MDENG', 'bPxRfiCYEXAMPLEKEY'],
+    ],
+  ];
+  it.each(leaking)('%s loses every character of its user part', (location, expected, secrets) => {
+    const out = redactSourceLocation(location);
+    expect(out).toBe(expected);
+    for (const secret of secrets) expect(out).not.toContain(secret);
+  });
+
+  it('keeps the user part out of the CodeBuild project', () => {
+    const project = redactCodeBuildProject({
+      name: 'p',
+      source: { type: 'GITHUB', location: 'https://user:pa/ss@github.com/org/repo.git' },
+      secondarySources: [{ type: 'GITLAB', location: 'https://user:p?w#d@gitlab.com/o/r' }],
+    });
+    expect(project).toEqual({
+      name: 'p',
+      source: { type: 'GITHUB', location: `https://${R}@github.com/org/repo.git` },
+      secondarySources: [{ type: 'GITLAB', location: `https://${R}@gitlab.com/o/r` }],
+    });
+  });
+
+  const kept: [location: string, expected: string][] = [
+    // SSH scp-like location: no scheme, its user (`git`) is no secret
+    ['git@github.com:org/repo.git', 'git@github.com:org/repo.git'],
+    ['ssh://git@github.com/org/repo.git', `ssh://${R}@github.com/org/repo.git`],
+    ['s3://bucket/key@v2', 's3://bucket/key@v2'],
+    ['https://host/path/with@sign', 'https://host/path/with@sign'],
+    ['https://github.com/org/repo@v1.git', 'https://github.com/org/repo@v1.git'],
+    ['https://ghe.example.com:8443/o/r@v1', 'https://ghe.example.com:8443/o/r@v1'],
+    ['https://10.0.0.5/o/r@v1.git', 'https://10.0.0.5/o/r@v1.git'],
+    ['https://[fd00::5]:8443/o/r@v1.git', 'https://[fd00::5]:8443/o/r@v1.git'],
+    [
+      'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
+      'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
+    ],
+    // presigned-looking query strings: no user part, the query is replaced whole
+    [
+      'https://b.s3.us-east-1.amazonaws.com/src.zip?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=0123abcd',
+      `https://b.s3.us-east-1.amazonaws.com/src.zip?${R}`,
+    ],
+    [
+      'https://b.s3.amazonaws.com/src.zip?X-Amz-Credential=AKIA/2024/s3&X-Amz-Security-Token=Fw@b.c/d#e@f.g',
+      `https://b.s3.amazonaws.com/src.zip?${R}#${R}`,
+    ],
+    ['https://host/path?ref=a@b', `https://host/path?${R}`],
+    // over-redacted: after a user part, a later `@` might end it, so the cut is made there
+    ['https://u:tok@github.com/org/repo?ref=a@b', `https://${R}@b`],
+    ['https://u:tok@github.com/org/repo@v1.git', `https://${R}@v1.git`],
+    // over-redacted: a one-label host before an `@` followed by a dotted host
+    ['https://gitserver/org/repo@v1.git', `https://${R}@v1.git`],
+  ];
+  it.each(kept)('%s becomes %s', (location, expected) => {
+    expect(redactSourceLocation(location)).toBe(expected);
+  });
+});
