@@ -562,7 +562,7 @@ function deniedLink(
   const placed = g.otherDenials?.filter((o) => o.tried.placement !== undefined) ?? [];
   const seen = new Set<string>();
   const keep = (d: Reason, into: Reason[]): void => {
-    const key = `${d.policyType}\u0000${d.policy}\u0000${d.statement ?? ''}\u0000${d.explicit}`;
+    const key = `${d.policyType}\u0000${typeof d.policy}:${d.policy}\u0000${typeof d.statement}:${d.statement ?? ''}\u0000${d.explicit}`;
     if (seen.has(key)) return;
     seen.add(key);
     into.push(d);
@@ -906,10 +906,10 @@ function trustWarnings(
 const NO_REASONS: readonly LinkReason[] = Object.freeze([]);
 
 /**
- * Every link is built by this one literal, with every field in the same order (absent ones
- * undefined, which JSON leaves out; keys sorted, so the JSON report needs no copy): one hidden
- * class for all links instead of one per spread combination, which keeps a report of half a
- * million links small.
+ * Every link is built by this literal (or makeLink's, with the same keys in the same order),
+ * every field present (absent ones undefined, which JSON leaves out; keys sorted, so the JSON
+ * report needs no copy): one hidden class for all links instead of one per spread combination,
+ * which keeps a report of half a million links small.
  */
 function linkOf(l: ReportLink): ReportLink {
   return {
@@ -965,28 +965,30 @@ function makeLink(
   },
 ): ReportLink {
   const denied = decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied';
-  return linkOf({
-    id: spec.id,
-    requirement: spec.requirement,
-    level: spec.level,
-    stage: spec.stage,
+  // built in linkOf's (sorted) key order, without a copy
+  return {
     action: spec.action,
+    allowedBy: extra.allowedBy,
+    blocks: undefined,
+    decision,
+    declaredAt: spec.declaredAt,
+    deniedBy,
+    doc: spec.doc,
+    fix: placeholdersInWords(extra.fix),
+    id: spec.id,
+    level: spec.level,
+    missing: extra.missing,
+    permission: spec.permission,
     // a catalog placeholder the input does not settle is named in words, never as `${Name}`
     principal: placeholdersInWords(
       spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     ),
-    permission: spec.permission,
+    requirement: spec.requirement,
     resource: placeholdersInWords(spec.resource),
-    decision,
-    deniedBy,
-    allowedBy: extra.allowedBy,
-    why: `${placeholdersInWords(why)}${extra.note ?? ''}${spec.level === 'recommended' && denied ? RECOMMENDED : ''}`,
-    fix: placeholdersInWords(extra.fix),
-    missing: extra.missing,
-    doc: spec.doc,
-    declaredAt: spec.declaredAt,
+    stage: spec.stage,
     warnings: extra.warnings,
-  } as ReportLink);
+    why: `${placeholdersInWords(why)}${extra.note ?? ''}${spec.level === 'recommended' && denied ? RECOMMENDED : ''}`,
+  } as ReportLink;
 }
 
 /** The same link with the stages it blocks, in the same shape. */
@@ -1048,10 +1050,20 @@ interface Unplaced {
   readonly policy: CompiledPolicy;
 }
 
-const SIDES = new WeakMap<Model, { principals: Map<string, Side>; resources: Map<string, Side> }>();
+/**
+ * The sides of a model: the principal's by role ARN; the resource's by the resource its side
+ * depends on (sideResource), then by service and resource account (`s3`, or `s3\u0000<account>`),
+ * so the key a link looks up is a string it already holds, not one made per link.
+ */
+interface Sides {
+  readonly principals: Map<string, Side>;
+  readonly resources: Map<string, Map<string, Side>>;
+}
+
+const SIDES = new WeakMap<Model, Sides>();
 const EMPTY_SIDE: Side = { fields: {}, context: {}, missing: [], byLabel: new Map() };
 
-function sidesOf(model: Model): { principals: Map<string, Side>; resources: Map<string, Side> } {
+function sidesOf(model: Model): Sides {
   let sides = SIDES.get(model);
   if (!sides) {
     sides = { principals: new Map(), resources: new Map() };
@@ -1096,12 +1108,16 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     }
     ps = hit;
   }
-  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
-  const rkey = `${service}\u0000${sideResource(service, spec.resource)}\u0000${spec.resourceAccount ?? ''}`;
-  let rs = sides.resources.get(rkey);
+  const service = serviceOf(spec.permission);
+  const resourceKey = sideResource(service, spec.resource);
+  let byResource = sides.resources.get(resourceKey);
+  if (!byResource) sides.resources.set(resourceKey, (byResource = new Map()));
+  const subKey =
+    spec.resourceAccount === undefined ? service : `${service}\u0000${spec.resourceAccount}`;
+  let rs = byResource.get(subKey);
   if (!rs) {
     rs = sideWithUnknownAllows(resourceSide(model, spec, service));
-    sides.resources.set(rkey, rs);
+    byResource.set(subKey, rs);
   }
   const region = requestedRegion(spec, service, rs.region);
   const context: Record<string, string | readonly string[]> =
@@ -1149,21 +1165,23 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   const missing = new Set<string>(ps.missing);
   for (const m of rs.missing) missing.add(m);
   const absent = ps.absent ?? rs.absent;
+  // optional members are set only when present (no object spread per member: this runs for
+  // every link and trial)
   const g: Gathered = {
     request,
     missing,
     byLabel: rs.byLabel as Map<string | number, CompiledPolicy>,
     moreLabels: ps.byLabel,
     resourceLabel: rs.resourceLabel ?? spec.resource,
-    ...(ps.scpTargets ? { scpTargets: ps.scpTargets } : {}),
-    ...(ps.guardrailsMayNotApply ? { scpsMayNotApply: ps.guardrailsMayNotApply } : {}),
-    ...(rs.guardrailsMayNotApply ? { rcpsMayNotApply: rs.guardrailsMayNotApply } : {}),
-    ...(ps.unplaced ? { unplacedScps: ps.unplaced } : {}),
-    ...(rs.unplaced ? { unplacedRcps: rs.unplaced } : {}),
-    ...(rs.kmsGrants ? { kmsGrants: rs.kmsGrants } : {}),
-    ...(rs.kmsKeyNotEnabled ? { kmsKeyNotEnabled: rs.kmsKeyNotEnabled } : {}),
-    ...(rs.kmsKeyStateUnknown ? { kmsKeyStateUnknown: rs.kmsKeyStateUnknown } : {}),
   };
+  if (ps.scpTargets) g.scpTargets = ps.scpTargets;
+  if (ps.guardrailsMayNotApply) g.scpsMayNotApply = ps.guardrailsMayNotApply;
+  if (rs.guardrailsMayNotApply) g.rcpsMayNotApply = rs.guardrailsMayNotApply;
+  if (ps.unplaced) g.unplacedScps = ps.unplaced;
+  if (rs.unplaced) g.unplacedRcps = rs.unplaced;
+  if (rs.kmsGrants) g.kmsGrants = rs.kmsGrants;
+  if (rs.kmsKeyNotEnabled) g.kmsKeyNotEnabled = rs.kmsKeyNotEnabled;
+  if (rs.kmsKeyStateUnknown) g.kmsKeyStateUnknown = rs.kmsKeyStateUnknown;
   // the file that says whether SCPs (RCPs) apply at all (describe-organization: the management
   // account, the feature set) can only take them away: an answer allowed with them applied is
   // allowed without them (guardrails grant nothing: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
@@ -1309,6 +1327,19 @@ function sideWithUnknownAllows(side: Side): Side {
     ...(ownerUnknownAllows.length > 0 ? { ownerUnknownAllows } : {}),
   };
 }
+
+/** The lower-cased service of a permission (`s3:GetObject` → `s3`), memoised per permission. */
+function serviceOf(permission: string): string {
+  let service = SERVICES.get(permission);
+  if (service === undefined) {
+    service = permission.slice(0, permission.indexOf(':')).toLowerCase();
+    if (SERVICES.size >= 10_000) SERVICES.clear();
+    SERVICES.set(permission, service);
+  }
+  return service;
+}
+
+const SERVICES = new Map<string, string>();
 
 /**
  * What a resource side depends on: the resource, except that every object of a bucket has the
@@ -2021,7 +2052,7 @@ function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined 
   if (!byValue) NAMED_IDS.set(m, (byValue = new Map()));
   let ids = byValue.get(v.written);
   if (ids === undefined) {
-    const pattern = m.raw.replace(/\$\{[^}]*\}/g, '*');
+    const pattern = m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw;
     const found = valueMatching(pattern, v);
     if (found) {
       const glob = compileGlob(pattern.toLowerCase());
@@ -2765,7 +2796,7 @@ function awsManagedKeyPolicy(
  * Reasons are interned per compiled policy: the same statement allows thousands of links in a
  * large organization, and one shared immutable object each keeps the report small.
  */
-const REASONS = new WeakMap<CompiledPolicy, Map<string, LinkReason>>();
+const REASONS = new WeakMap<CompiledPolicy, Map<string | number | undefined, LinkReason[]>>();
 
 function toLinkReason(r: Reason, g: Gathered): LinkReason {
   const policy = policyByLabel(g, r.policy);
@@ -2775,12 +2806,19 @@ function toLinkReason(r: Reason, g: Gathered): LinkReason {
     perPolicy = new Map();
     REASONS.set(policy, perPolicy);
   }
-  const key = `${r.policyType}\u0000${r.policy}\u0000${r.statement ?? ''}\u0000${r.explicit}`;
-  let reason = perPolicy.get(key);
-  if (!reason) {
-    reason = makeReason(r, locate(policy, r.statement));
-    perPolicy.set(key, reason);
-  }
+  // by statement (a Sid, or the index of a statement without one: `"1"` and `1` are two
+  // statements), then the few ways it is named (policy type, label, explicit)
+  let named = perPolicy.get(r.statement);
+  if (!named) perPolicy.set(r.statement, (named = []));
+  for (const reason of named)
+    if (
+      reason.policyType === r.policyType &&
+      reason.policy === r.policy &&
+      reason.explicit === r.explicit
+    )
+      return reason;
+  const reason = makeReason(r, locate(policy, r.statement));
+  named.push(reason);
   return reason;
 }
 

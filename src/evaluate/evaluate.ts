@@ -939,7 +939,7 @@ function dedupe(reasons: readonly Reason[]): Reason[] {
   const seen = new Set<string>();
   const out: Reason[] = [];
   for (const r of reasons) {
-    const k = `${r.policyType}\u0000${r.policy}\u0000${r.statement ?? ''}\u0000${r.explicit}`;
+    const k = `${r.policyType}\u0000${typeof r.policy}:${r.policy}\u0000${typeof r.statement}:${r.statement ?? ''}\u0000${r.explicit}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(r);
