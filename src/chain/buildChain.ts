@@ -33,7 +33,7 @@ import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogT
 import type { UnsettledRequirement } from './catalog.js';
 import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
-import { declaredAtOf, type FixSide, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
+import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { callerNotKnown, unknownCaller } from './placeholderWords.js';
 import { resolveLink, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
@@ -731,40 +731,56 @@ function toSpec(
   const id = at
     ? `${at.where}:${link.requirementId}:${link.action}`
     : `${link.requirementId}:${link.action}`;
-  return {
-    id: `${resourceQualified(id, link, entry)}${callerSuffix(link, entry)}`,
-    requirement: link.requirementId,
-    level: link.level,
-    ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
-    principal: principalFor(entry, link.principal),
-    permission: link.action,
-    resource: link.resource,
-    region,
-    ...(link.presumed !== undefined ? { presumed: link.presumed } : {}),
-    ...(link.standIn !== undefined ? { standIn: link.standIn } : {}),
-    ...(link.resourceAccount ? { resourceAccount: link.resourceAccount } : {}),
-    context: link.context,
-    ...(link.uncertainContext ? { uncertainContext: link.uncertainContext } : {}),
-    ...(link.unknownContext ? { unknownContext: link.unknownContext } : {}),
-    ...(link.requestTagsUnknown ? { requestTagsUnknown: true as const } : {}),
-    purpose: at
-      ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
-      : `pipeline \`${pipeline.name}\``,
-    doc: link.doc,
-    fix: link.fix,
-    ...sideOf(link.fix),
-    // the artifact store's key, which its encryptionKey chooses (absent: the AWS managed aws/s3)
-    ...(entry.resource === '${ArtifactKeyArn}'
-      ? { keyChoice: { kind: 'artifactStore' as const, pipeline: pipeline.name, region } }
-      : {}),
-  };
+  // the members up to `region` in one literal, the later ones assigned rather than spread (a
+  // spread allocates an object per link), in the order the spread literal gave them: reports
+  // serialize a spec in its key order
+  const qualified = `${resourceQualified(id, link, entry)}${callerSuffix(link, entry)}`;
+  const principal = principalFor(entry, link.principal);
+  const spec = (
+    at
+      ? {
+          id: qualified,
+          requirement: link.requirementId,
+          level: link.level,
+          stage: at.stage,
+          action: at.action,
+          declaredAt: at.declaredAt,
+          principal,
+          permission: link.action,
+          resource: link.resource,
+          region,
+        }
+      : {
+          id: qualified,
+          requirement: link.requirementId,
+          level: link.level,
+          principal,
+          permission: link.action,
+          resource: link.resource,
+          region,
+        }
+  ) as Mutable<LinkSpec>;
+  if (link.presumed !== undefined) spec.presumed = link.presumed;
+  if (link.standIn !== undefined) spec.standIn = link.standIn;
+  if (link.resourceAccount) spec.resourceAccount = link.resourceAccount;
+  spec.context = link.context;
+  if (link.uncertainContext) spec.uncertainContext = link.uncertainContext;
+  if (link.unknownContext) spec.unknownContext = link.unknownContext;
+  if (link.requestTagsUnknown) spec.requestTagsUnknown = true;
+  spec.purpose = at
+    ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
+    : `pipeline \`${pipeline.name}\``;
+  spec.doc = link.doc;
+  spec.fix = link.fix;
+  const side = fixSideOf(link.fix);
+  if (side) spec.fixSide = side;
+  // the artifact store's key, which its encryptionKey chooses (absent: the AWS managed aws/s3)
+  if (entry.resource === '${ArtifactKeyArn}')
+    spec.keyChoice = { kind: 'artifactStore', pipeline: pipeline.name, region };
+  return spec;
 }
 
-/** The side the catalog's fix is about (LinkSpec.fixSide). */
-function sideOf(fix: string): { fixSide?: FixSide } {
-  const side = fixSideOf(fix);
-  return side ? { fixSide: side } : {};
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A link on the artifact store key of an action of another account, when the store names its

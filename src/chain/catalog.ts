@@ -1007,21 +1007,79 @@ export function secretStandIn(resource: string): string | undefined {
   return `the full ARN of secret \`${name}\` (it is named without the six characters AWS appends to a secret's ARN)`;
 }
 
+/**
+ * The placeholders resolved for the facts last seen, by name: every placeholder but
+ * `PrincipalAccount` depends on the facts alone (resolveFromFacts), and ActionFacts is readonly
+ * and made once per action (or rule, schedule), so a value resolved for one entry holds for every
+ * entry expanded with the same facts object. One facts object at a time: an action's entries are
+ * expanded together (expandAction), and other facts simply start over.
+ */
+let resolvedFacts: ActionFacts | undefined;
+let resolved = new Map<string, Resolved>();
+
 function resolvePlaceholder(
   name: string,
   facts: ActionFacts,
   entry: Requirement,
-  principal: string | undefined = principalOf(entry.principal, facts),
+  principal?: string,
 ): Resolved {
+  if (name === 'PrincipalAccount')
+    return principalAccount(
+      entry.principal,
+      facts,
+      principal ?? principalOf(entry.principal, facts),
+    );
+  if (facts !== resolvedFacts) {
+    resolvedFacts = facts;
+    resolved = new Map();
+  }
+  let r = resolved.get(name);
+  if (r === undefined) {
+    r = resolveFromFacts(CANONICAL_NAMES.get(name) ?? name, facts);
+    resolved.set(name, r);
+  }
+  return r;
+}
+
+/**
+ * Each name of PLACEHOLDERS, by itself: the key of the object, which is the very string the
+ * `case` labels of resolveFromFacts are, so that its switch meets its case by identity rather
+ * than by comparing the text of a name sliced from a template with each label in turn.
+ */
+const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.keys(PLACEHOLDERS).map((k) => [k, k]),
+);
+
+/**
+ * The configuration key of a `Config.<Key>` name, by the name: one string per key, which a
+ * configuration lookup by it then finds at once (a new slice at each lookup is hashed and looked
+ * up again). The names come from the catalog, so there are few of them.
+ */
+const CONFIG_KEYS = new Map<string, string>();
+
+function configKeyOf(name: string): string {
+  let key = CONFIG_KEYS.get(name);
+  if (key === undefined) {
+    key = name.slice(CONFIG_PREFIX.length);
+    if (CONFIG_KEYS.size < 10_000) CONFIG_KEYS.set(name, key);
+  }
+  return key;
+}
+
+const noStore = (facts: ActionFacts): Resolved =>
+  unknown(`the artifact store for region \`${facts.actionRegion}\` is not known`);
+const noProject = (facts: ActionFacts): Resolved =>
+  unknown(`the CodeBuild project \`${facts.configuration['ProjectName'] ?? ''}\` is not known`);
+
+/** A placeholder's value from the facts alone (not `PrincipalAccount`: resolvePlaceholder). */
+function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
   const cfg = facts.configuration;
   if (name.startsWith(CONFIG_PREFIX)) {
-    const key = name.slice(CONFIG_PREFIX.length);
+    const key = configKeyOf(name);
     return maybe(cfg[key], `configuration \`${key}\` is not set`);
   }
   const store = facts.artifactStore;
-  const noStore = `the artifact store for region \`${facts.actionRegion}\` is not known`;
   const cb = facts.codebuild;
-  const noProject = `the CodeBuild project \`${cfg['ProjectName'] ?? ''}\` is not known`;
   switch (name) {
     case 'Partition':
       return value(facts.partition);
@@ -1039,16 +1097,14 @@ function resolvePlaceholder(
       return value(facts.actionRegion);
     case 'ActionAccount':
       return value(facts.actionAccount);
-    case 'PrincipalAccount':
-      return principalAccount(entry.principal, facts, principal);
     case 'PipelineRoleArn':
       return known(facts.pipelineRoleArn, 'the pipeline role is not known');
     case 'ActionRoleArn':
       return maybe(facts.actionRoleArn, 'the action has no roleArn');
     case 'ArtifactBucket':
-      return store ? value(store.bucket) : unknown(noStore);
+      return store ? value(store.bucket) : noStore(facts);
     case 'ArtifactKeyArn':
-      if (!store) return unknown(noStore);
+      if (!store) return noStore(facts);
       if (store.keyArn) return value(store.keyArn);
       return unknown(
         store.keyId
@@ -1056,7 +1112,7 @@ function resolvePlaceholder(
           : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
       );
     case 'ArtifactKeyId':
-      return store ? maybe(store.keyId, 'no artifact store key is configured') : unknown(noStore);
+      return store ? maybe(store.keyId, 'no artifact store key is configured') : noStore(facts);
     case 'Upload.ByCodePipeline':
     case 'Upload.ByFunction': {
       // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
@@ -1157,9 +1213,9 @@ function resolvePlaceholder(
         );
       return maybe(facts.notificationTopic.keyArn, 'the notification topic is not encrypted');
     case 'CodeBuild.ServiceRoleArn':
-      return cb ? known(cb.serviceRoleArn, 'the project has no service role') : unknown(noProject);
+      return cb ? known(cb.serviceRoleArn, 'the project has no service role') : noProject(facts);
     case 'CodeBuild.LogGroupName': {
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.logGroupName) return value(cb.logGroupName);
       const project = cfg['ProjectName'];
       return project
@@ -1167,21 +1223,19 @@ function resolvePlaceholder(
         : absent('configuration `ProjectName` is not set');
     }
     case 'CodeBuild.CloudWatchLogsStatus':
-      return cb ? value(cb.cloudWatchLogsStatus ?? 'ENABLED') : unknown(noProject);
+      return cb ? value(cb.cloudWatchLogsStatus ?? 'ENABLED') : noProject(facts);
     case 'CodeBuild.ImagePullCredentialsType':
-      return cb ? value(cb.imagePullCredentialsType ?? 'CODEBUILD') : unknown(noProject);
+      return cb ? value(cb.imagePullCredentialsType ?? 'CODEBUILD') : noProject(facts);
     case 'CodeBuild.ImageRepositoryArn': {
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       const m = cb.image ? ECR_IMAGE.exec(cb.image) : null;
       if (!m) return absent('the build image is not in ECR');
       return value(`arn:${facts.partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`);
     }
     case 'CodeBuild.EncryptionKeyId':
-      return cb
-        ? maybe(cb.encryptionKeyId, 'the project uses the default key')
-        : unknown(noProject);
+      return cb ? maybe(cb.encryptionKeyId, 'the project uses the default key') : noProject(facts);
     case 'CodeBuild.EncryptionKeyArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       return known(
         cb.encryptionKeyArn,
         cb.encryptionKeyId
@@ -1194,7 +1248,7 @@ function resolvePlaceholder(
       // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html),
       // are encrypted with the project's key
       if (facts.outputArtifacts.length > 0) return value('true');
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if ((cb.secondaryArtifacts ?? []).some((a) => a.encrypted)) return value('true');
       if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
       return absent('the build uploads no output artifact and no encrypted S3 secondary artifact');
@@ -1208,7 +1262,7 @@ function resolvePlaceholder(
         why: cb.undeclaredArtifacts,
       };
     case 'CodeBuild.SubnetArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       return {
         kind: 'list',
         values: (cb.subnets ?? []).map((s) =>
@@ -1218,7 +1272,7 @@ function resolvePlaceholder(
         ),
       };
     case 'CodeBuild.SecurityGroupArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       return {
         kind: 'list',
         values: (cb.subnets?.length ? (cb.securityGroupIds ?? []) : []).map((g) =>
@@ -1250,14 +1304,14 @@ function resolvePlaceholder(
       };
     }
     case 'CodeBuild.ParameterArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.referencesUnknown) return unknown(cb.referencesUnknown);
       return {
         kind: 'list',
         values: (cb.parameters ?? []).map((name) => parameterArnOf(name, facts)),
       };
     case 'CodeBuild.SecretArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.referencesUnknown) return unknown(cb.referencesUnknown);
       return {
         kind: 'list',
@@ -1266,26 +1320,26 @@ function resolvePlaceholder(
     // secondary sources and artifacts the build fetches and writes itself (actionFacts.ts
     // secondaryFetches, https://docs.aws.amazon.com/codebuild/latest/userguide/sample-multi-in-out.html)
     case 'CodeBuild.SecondarySourceRepositoryArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.secondaryRepositoriesUnknown) return unknown(cb.secondaryRepositoriesUnknown);
       return { kind: 'list', values: cb.secondaryRepositoryArns ?? [] };
     case 'CodeBuild.SecondarySourceObjectArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.secondarySourceObjectsUnknown) return unknown(cb.secondarySourceObjectsUnknown);
       return { kind: 'list', values: cb.secondarySourceObjectArns ?? [] };
     case 'CodeBuild.SecondarySourceConnectionArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.secondaryConnectionsUnknown) return unknown(cb.secondaryConnectionsUnknown);
       return { kind: 'list', values: cb.secondaryConnectionArns ?? [] };
     case 'CodeBuild.SecondarySourceSecretArn':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.secondarySecretsUnknown) return unknown(cb.secondarySecretsUnknown);
       return {
         kind: 'list',
         values: [...new Set((cb.secondarySecrets ?? []).map((id) => secretArnOf(id, facts)))],
       };
     case 'CodeBuild.SecondaryArtifactObjectArn': {
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
       const artifacts = cb.secondaryArtifacts ?? [];
       return {
@@ -1301,14 +1355,14 @@ function resolvePlaceholder(
     // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html)
     case 'CodeBuild.S3LogsBucket':
     case 'CodeBuild.S3LogsObjectKey':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.s3LogsUnknown) return unknown(cb.s3LogsUnknown);
       return maybe(
         name === 'CodeBuild.S3LogsBucket' ? cb.s3LogsBucket : cb.s3LogsObjectKey,
         'the project does not write S3 build logs',
       );
     case 'CodeBuild.S3LogsBucketOwnerAccess':
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       if (cb.s3LogsUnknown) return unknown(cb.s3LogsUnknown);
       return maybe(
         cb.s3LogsBucketOwnerAccess,
@@ -1316,7 +1370,7 @@ function resolvePlaceholder(
       );
     case 'CodeBuild.BatchServiceRoleArn':
       // actionFacts.ts batchRoleOf says why a batch service role is not known
-      if (!cb) return unknown(noProject);
+      if (!cb) return noProject(facts);
       return cb.batchServiceRoleArn !== undefined
         ? value(cb.batchServiceRoleArn)
         : unknown(cb.batchServiceRoleUnknown ?? "the project's batch service role is not known");
@@ -1700,7 +1754,8 @@ function presumedBy(
   facts: ActionFacts,
   listName: string | undefined,
 ): string | undefined {
-  for (const c of entry.when ?? []) {
+  if (entry.when === undefined) return undefined;
+  for (const c of entry.when) {
     if (c.subject === 'Provider' || c.subject === 'Category') continue;
     // a condition on the entry's list placeholder is met item by item (presumedFor)
     if (c.present === true && c.subject === listName) continue;
@@ -1737,7 +1792,8 @@ const UNSETTLED = PLACEHOLDER_PATTERN;
 export function requirementApplies(entry: Requirement, facts: ActionFacts): Truth {
   if (!appliesToProvider(entry, facts)) return false;
   let firstUnknown: { readonly unknown: string } | undefined;
-  for (const c of entry.when ?? []) {
+  if (entry.when === undefined) return true;
+  for (const c of entry.when) {
     const t = evaluateCondition(c, facts, entry);
     if (t === false) return false;
     if (t !== true) firstUnknown ??= t;
@@ -1830,6 +1886,12 @@ function templateParts(template: string): readonly string[] {
     if (TEMPLATE_PARTS.size < 10_000) TEMPLATE_PARTS.set(template, parts);
   }
   return parts;
+}
+
+/** The name when the template is one placeholder alone (WHOLE_PLACEHOLDER), from its parts. */
+function wholePlaceholderOf(template: string): string | undefined {
+  const parts = templateParts(template);
+  return parts.length === 3 && parts[0] === '' && parts[2] === '' ? parts[1] : undefined;
 }
 
 /**
@@ -1950,37 +2012,38 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           unknownContext,
           true,
         );
+        // the members a link carries or not, the same for every action: assigned after the
+        // members every link has (one literal), not spread (each spread allocates an object per
+        // link). An ExpandedLink's key order is not observed: toSpec picks its members by name
+        const withUncertain = hasKeys(uncertain) ? uncertain : undefined;
+        const withUnknown = hasKeys(unknownContext) ? unknownContext : undefined;
+        const withAccount =
+          resourceAccount !== undefined && resourceAccount !== '' ? resourceAccount : undefined;
+        const fixPrincipal = principal ?? entry.principal;
         for (const action of entry.actions) {
-          const fix = fillFix(
-            entry.fix,
-            facts,
-            entry,
-            item,
-            { Action: action, Resource: resource, Principal: principal ?? entry.principal },
-            principal,
-          );
-          links.push({
+          const link: Mutable<ExpandedLink> = {
             requirementId: entry.id,
             principalRole: entry.principal,
-            ...(principal !== undefined ? { principal } : {}),
-            ...(why !== undefined ? { principalUnknown: why } : {}),
             action,
             resource,
-            ...(alternativeResource !== undefined ? { alternativeResource } : {}),
-            ...(resourceAccount !== undefined && resourceAccount !== '' ? { resourceAccount } : {}),
             context,
-            ...(Object.keys(uncertain).length > 0 ? { uncertainContext: uncertain } : {}),
-            ...(Object.keys(unknownContext).length > 0 ? { unknownContext } : {}),
-            ...(entry.requestTagsUnknown ? { requestTagsUnknown: true as const } : {}),
             level: entry.level,
             doc: entry.doc,
             basis: entry.basis,
-            ...(entry.note !== undefined ? { note: entry.note } : {}),
-            fix,
-            ...(presumed !== undefined ? { presumed } : {}),
-            ...(standIn !== undefined ? { standIn } : {}),
-            ...(item !== undefined ? { listValue: item.value } : {}),
-          });
+            fix: fillFix(entry.fix, facts, entry, item, action, resource, fixPrincipal, principal),
+          };
+          if (principal !== undefined) link.principal = principal;
+          if (why !== undefined) link.principalUnknown = why;
+          if (alternativeResource !== undefined) link.alternativeResource = alternativeResource;
+          if (withAccount !== undefined) link.resourceAccount = withAccount;
+          if (withUncertain !== undefined) link.uncertainContext = withUncertain;
+          if (withUnknown !== undefined) link.unknownContext = withUnknown;
+          if (entry.requestTagsUnknown) link.requestTagsUnknown = true;
+          if (entry.note !== undefined) link.note = entry.note;
+          if (presumed !== undefined) link.presumed = presumed;
+          if (standIn !== undefined) link.standIn = standIn;
+          if (item !== undefined) link.listValue = item.value;
+          links.push(link);
         }
       }
     }
@@ -2003,8 +2066,9 @@ function fillContext(
   unknownValueTried = false,
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
-  for (const key of Object.keys(context ?? {}).sort()) {
-    const template = context![key]!;
+  if (context === undefined) return out;
+  for (const key of sortedKeysOf(context)) {
+    const template = context[key]!;
     if (typeof template === 'string') {
       let v: string | undefined;
       try {
@@ -2017,28 +2081,46 @@ function fillContext(
       if (v !== undefined) out[key] = v;
     } else {
       let unknownValues: string | undefined;
-      const vs = template.flatMap((t) => {
-        const whole = WHOLE_PLACEHOLDER.exec(t)?.[1];
+      const vs: string[] = [];
+      for (const t of template) {
+        const whole = wholePlaceholderOf(t);
         if (whole !== undefined && isMultiPlaceholder(whole)) {
           const why = unknownValuesOf(whole, facts);
           if (why !== undefined && unknownOut !== undefined) {
             // the call carries values no input gives: resolveLink tries them (unknownContext)
             unknownValues = why;
-            return [];
+            continue;
           }
           // every value of the set, in this one link (PlaceholderSpec.multi)
           const r = resolvePlaceholder(whole, facts, entry, principal);
           if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why, whole);
-          return r.kind === 'list' ? r.values : r.kind === 'value' ? [r.value] : [];
+          if (r.kind === 'list') vs.push(...r.values);
+          else if (r.kind === 'value') vs.push(r.value);
+          continue;
         }
         const v = fill(t, facts, entry, item, 'drop', principal);
-        return v === undefined ? [] : [v];
-      });
+        if (v !== undefined) vs.push(v);
+      }
       if (unknownValues !== undefined) unknownOut![key] = { why: unknownValues, multivalued: true };
       else if (vs.length > 0) out[key] = vs;
     }
   }
   return out;
+}
+
+/**
+ * The keys of a catalog entry's context, sorted, by the context object: the catalog is not
+ * changed once loaded, so they are sorted once rather than for every link.
+ */
+const SORTED_KEYS = new WeakMap<object, readonly string[]>();
+
+function sortedKeysOf(context: Readonly<Record<string, unknown>>): readonly string[] {
+  let keys = SORTED_KEYS.get(context);
+  if (keys === undefined) {
+    keys = Object.keys(context).sort();
+    SORTED_KEYS.set(context, keys);
+  }
+  return keys;
 }
 
 /**
@@ -2056,14 +2138,19 @@ function fillFix(
   facts: ActionFacts,
   entry: Requirement,
   item: ListItem | undefined,
-  extra: Readonly<Record<string, string>>,
+  /** the fix's own placeholders (FIX_PLACEHOLDERS): `Action`, `Resource` and `Principal` */
+  action: string,
+  resource: string,
+  fixPrincipal: string,
   principal: string | undefined,
 ): string {
   const parts = templateParts(template);
   let out = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i]!;
-    if (Object.hasOwn(extra, name)) out += extra[name]!;
+    if (name === 'Action') out += action;
+    else if (name === 'Resource') out += resource;
+    else if (name === 'Principal') out += fixPrincipal;
     else if (item && name === item.name) out += item.value;
     else if (item?.companions && Object.hasOwn(item.companions, name))
       out += item.companions[name] ?? `\${${name}}`;
@@ -2075,6 +2162,14 @@ function fillFix(
   }
   return out;
 }
+
+/** Whether the object has an own enumerable key (Object.keys(o).length > 0, without the array). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * An entry that applies (or may) but that the facts do not settle: `reason` says why, and
@@ -2103,7 +2198,7 @@ export function expandAction(
 ): { links: ExpandedLink[]; unknowns: UnsettledRequirement[] } {
   const links: ExpandedLink[] = [];
   const unknowns: UnsettledRequirement[] = [];
-  for (const entry of catalog.entries) {
+  for (const entry of entriesForProvider(catalog.entries, facts)) {
     if (options.pipelineScope === false && isPipelineScoped(entry)) continue;
     const r = expandRequirement(entry, facts);
     if ('unknown' in r)
@@ -2115,6 +2210,35 @@ export function expandAction(
     else links.push(...r);
   }
   return { links, unknowns };
+}
+
+/**
+ * The entries whose provider (and category) fits an action of `facts`' provider and category
+ * (appliesToProvider), in catalog order: the others expand to nothing. Keyed by the entries array
+ * and the provider and category, the only facts appliesToProvider reads; the catalog is not
+ * changed once loaded (`of`, the length filtered, guards an array that grew).
+ */
+const BY_PROVIDER = new WeakMap<
+  readonly Requirement[],
+  Map<string, { readonly of: number; readonly fit: readonly Requirement[] }>
+>();
+
+function entriesForProvider(
+  entries: readonly Requirement[],
+  facts: ActionFacts,
+): readonly Requirement[] {
+  let byProvider = BY_PROVIDER.get(entries);
+  if (byProvider === undefined) {
+    byProvider = new Map();
+    BY_PROVIDER.set(entries, byProvider);
+  }
+  const key = `${facts.provider}\n${facts.category}`;
+  let hit = byProvider.get(key);
+  if (hit === undefined || hit.of !== entries.length) {
+    hit = { of: entries.length, fit: entries.filter((e) => appliesToProvider(e, facts)) };
+    byProvider.set(key, hit);
+  }
+  return hit.fit;
 }
 
 // ---------------------------------------------------------------------------------------------
