@@ -14,7 +14,7 @@ import type { Report, ReportLink, ReportPipeline } from '../report/types.js';
 import { buildPipelineLinks } from './buildChain.js';
 import { getCatalog } from './catalog.js';
 import type { Catalog } from './catalogTypes.js';
-import { resolveLink, withBlocks } from './resolveLink.js';
+import { resolveLinkOnce, withBlocks } from './resolveLink.js';
 
 export interface AnalyzeOptions {
   /** only these pipelines (name or ARN); all when empty */
@@ -82,7 +82,7 @@ export function analyzePipeline(
   artifacts: SuppliedArtifacts = NO_ARTIFACTS,
 ): ReportPipeline {
   const specs = buildPipelineLinks(model, pipeline, catalog, artifacts);
-  const evaluated = specs.map((s) => resolveLink(model, s));
+  const evaluated = specs.map((s) => resolveLinkOnce(model, s));
   const shape = {
     name: pipeline.name,
     // a stage's condition rules are nodes of the stage like its actions

@@ -35,7 +35,7 @@ import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { callerNotKnown, unknownCaller } from './placeholderWords.js';
-import { resolveLink, unresolvedIn } from './resolveLink.js';
+import { resolveLink, resolveLinkOnce, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
   isScheduleEntry,
@@ -819,7 +819,8 @@ function aliasAcrossAccounts(
  */
 function eitherResource(model: Model, spec: LinkSpec, alternative: string): LinkSpec {
   if (alternative === spec.resource) return spec;
-  const a = resolveLink(model, spec);
+  // the spec kept as it is (the usual answer) is not resolved again by the analysis
+  const a = resolveLinkOnce(model, spec);
   const b = resolveLink(model, { ...spec, resource: alternative });
   const allowed = (d: string): boolean => d === 'Allowed';
   const denied = (d: string): boolean => d === 'ImplicitlyDenied' || d === 'ExplicitlyDenied';

@@ -234,6 +234,22 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
 }
 
 /**
+ * resolveLink, answered once per spec object: link building resolves some specs to choose
+ * between two documented resources (buildChain.ts eitherResource) and mostly keeps the spec as
+ * it was, which the analysis then resolves; the answer depends on the model and the spec alone,
+ * and neither is changed once made.
+ */
+export function resolveLinkOnce(model: Model, spec: LinkSpec): ReportLink {
+  const hit = RESOLVED.get(spec);
+  if (hit !== undefined && hit.model === model) return hit.link;
+  const link = resolveLink(model, spec);
+  RESOLVED.set(spec, { model, link });
+  return link;
+}
+
+const RESOLVED = new WeakMap<LinkSpec, { readonly model: Model; readonly link: ReportLink }>();
+
+/**
  * A link whose resource holds a name the input does not settle (LinkSpec.unsettledName: a task
  * definition family), decided as a link with an id no input gives is (see RuntimeValue): it is
  * evaluated with a made-up name in its place, then with a second (a policy may match some names

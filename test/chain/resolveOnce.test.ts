@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { buildPipelineLinks } from '../../src/chain/buildChain.js';
+import { getCatalog } from '../../src/chain/catalog.js';
+import { resolveLink, resolveLinkOnce } from '../../src/chain/resolveLink.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import { listPipelines } from '../../src/model/queries.js';
+
+// Link building resolves some specs itself (to choose between two documented resources); the
+// analysis then gets the same answer without resolving them again.
+describe('resolveLinkOnce', () => {
+  const dir = 'fixtures/scenarios/pass-cross-account';
+  const model = loadSnapshot(dir);
+  const pipeline = listPipelines(model)[0]!;
+  const specs = buildPipelineLinks(model, pipeline, getCatalog());
+
+  it('answers as resolveLink does, once per spec and model', () => {
+    expect(specs.length).toBeGreaterThan(10);
+    for (const spec of specs) {
+      const once = resolveLinkOnce(model, spec);
+      expect(once).toEqual(resolveLink(model, spec));
+      expect(resolveLinkOnce(model, spec)).toBe(once);
+    }
+  });
+
+  it('another model of the same folder gets answers of its own', () => {
+    const other = loadSnapshot(dir);
+    const spec = specs[0]!;
+    const mine = resolveLinkOnce(model, spec);
+    const theirs = resolveLinkOnce(other, spec);
+    expect(theirs).not.toBe(mine);
+    expect(theirs).toEqual(mine);
+  });
+});
