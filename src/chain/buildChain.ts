@@ -35,7 +35,7 @@ import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { callerNotKnown, unknownCaller } from './placeholderWords.js';
-import { resolveLink, resolveLinkOnce, unresolvedIn } from './resolveLink.js';
+import { resolveLink, resolveLinkKept, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
 import {
   isScheduleEntry,
@@ -820,7 +820,7 @@ function aliasAcrossAccounts(
 function eitherResource(model: Model, spec: LinkSpec, alternative: string): LinkSpec {
   if (alternative === spec.resource) return spec;
   // the spec kept as it is (the usual answer) is not resolved again by the analysis
-  const a = resolveLinkOnce(model, spec);
+  const a = resolveLinkKept(model, spec);
   const b = resolveLink(model, { ...spec, resource: alternative });
   const allowed = (d: string): boolean => d === 'Allowed';
   const denied = (d: string): boolean => d === 'ImplicitlyDenied' || d === 'ExplicitlyDenied';

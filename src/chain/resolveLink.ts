@@ -234,20 +234,32 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
 }
 
 /**
- * resolveLink, answered once per spec object: link building resolves some specs to choose
- * between two documented resources (buildChain.ts eitherResource) and mostly keeps the spec as
- * it was, which the analysis then resolves; the answer depends on the model and the spec alone,
- * and neither is changed once made.
+ * resolveLink, answered once per spec object: link building resolves a few specs itself, to
+ * choose between two documented resources (buildChain.ts eitherResource: resolveLinkKept), and
+ * mostly keeps the spec as it was, which the analysis then resolves (resolveLinkOnce). The answer
+ * depends on the model and the spec alone, and neither is changed once made. The answers kept are
+ * taken once and are few (about one per pipeline); a kept answer never asked for (its spec was
+ * changed after) is dropped with the others when they grow past a bound.
  */
 export function resolveLinkOnce(model: Model, spec: LinkSpec): ReportLink {
-  const hit = RESOLVED.get(spec);
-  if (hit !== undefined && hit.model === model) return hit.link;
+  const kept = KEPT.get(spec);
+  if (kept !== undefined) {
+    KEPT.delete(spec);
+    if (kept.model === model) return kept.link;
+  }
+  return resolveLink(model, spec);
+}
+
+/** resolveLink, keeping the answer for resolveLinkOnce. */
+export function resolveLinkKept(model: Model, spec: LinkSpec): ReportLink {
   const link = resolveLink(model, spec);
-  RESOLVED.set(spec, { model, link });
+  if (KEPT.size >= KEPT_LIMIT) KEPT.clear();
+  KEPT.set(spec, { model, link });
   return link;
 }
 
-const RESOLVED = new WeakMap<LinkSpec, { readonly model: Model; readonly link: ReportLink }>();
+const KEPT = new Map<LinkSpec, { readonly model: Model; readonly link: ReportLink }>();
+const KEPT_LIMIT = 1_000;
 
 /**
  * A link whose resource holds a name the input does not settle (LinkSpec.unsettledName: a task
@@ -2095,8 +2107,7 @@ interface Item {
 
 /** The characters of the value, its ids by their shape. */
 function itemsOf(v: RuntimeValue): readonly Item[] {
-  const hit = ITEMS.get(v);
-  if (hit) return hit;
+  if (v === itemsOfValue) return lastItems;
   const out: Item[] = [];
   let k = 0;
   for (const p of v.parts) {
@@ -2109,12 +2120,17 @@ function itemsOf(v: RuntimeValue): readonly Item[] {
       for (let i = 0; i < ID_LENGTH; i++) out.push(isDashAt(i) ? { text: '-', id } : { id });
     else out.push({ id }, { id, run: true });
   }
-  ITEMS.set(v, out);
+  itemsOfValue = v;
+  lastItems = out;
   return out;
 }
 
-/** itemsOf per value: a link asks valueMatching once per resource its policies name */
-const ITEMS = new WeakMap<RuntimeValue, readonly Item[]>();
+/**
+ * itemsOf's last value and answer: a link asks valueMatching once per resource its policies
+ * name, with the same value, and the next link has values of its own
+ */
+let itemsOfValue: RuntimeValue | undefined;
+let lastItems: readonly Item[] = [];
 
 const ID_CHARACTER = /^[0-9A-Za-z]$/;
 

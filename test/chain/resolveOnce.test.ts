@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineLinks } from '../../src/chain/buildChain.js';
 import { getCatalog } from '../../src/chain/catalog.js';
-import { resolveLink, resolveLinkOnce } from '../../src/chain/resolveLink.js';
+import { resolveLink, resolveLinkKept, resolveLinkOnce } from '../../src/chain/resolveLink.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { listPipelines } from '../../src/model/queries.js';
 
@@ -13,19 +13,23 @@ describe('resolveLinkOnce', () => {
   const pipeline = listPipelines(model)[0]!;
   const specs = buildPipelineLinks(model, pipeline, getCatalog());
 
-  it('answers as resolveLink does, once per spec and model', () => {
+  it('answers as resolveLink does; an answer kept while building is taken once', () => {
     expect(specs.length).toBeGreaterThan(10);
     for (const spec of specs) {
-      const once = resolveLinkOnce(model, spec);
-      expect(once).toEqual(resolveLink(model, spec));
-      expect(resolveLinkOnce(model, spec)).toBe(once);
+      const kept = resolveLinkKept(model, spec);
+      expect(kept).toEqual(resolveLink(model, spec));
+      expect(resolveLinkOnce(model, spec)).toBe(kept);
+      // taken: asked again, it is resolved again, to the same answer
+      const again = resolveLinkOnce(model, spec);
+      expect(again).not.toBe(kept);
+      expect(again).toEqual(kept);
     }
   });
 
-  it('another model of the same folder gets answers of its own', () => {
+  it('an answer kept for one model is not given for another', () => {
     const other = loadSnapshot(dir);
     const spec = specs[0]!;
-    const mine = resolveLinkOnce(model, spec);
+    const mine = resolveLinkKept(model, spec);
     const theirs = resolveLinkOnce(other, spec);
     expect(theirs).not.toBe(mine);
     expect(theirs).toEqual(mine);
