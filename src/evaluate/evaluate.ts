@@ -1311,30 +1311,41 @@ function compileIdentity(
   state: CompileState,
   inputs: readonly PolicyInput[] | undefined,
 ): readonly Labeled[] {
-  const out: Labeled[] = [];
-  if (!inputs) return out;
+  if (!inputs || inputs.length === 0) return NO_LABELED;
+  // arrays of the exact size (a push onto an empty array reserves 17 slots): every request
+  // compiles its lists, and a document that does not compile makes the request unusable anyway
+  let out: Labeled[] = new Array<Labeled>(inputs.length);
+  let n = 0;
   for (let i = 0; i < inputs.length; i++) {
     const c = compileOne(state, inputs[i], 'identity', 'identityPolicies', i, -1, i + 1);
-    if (c) out.push(c);
+    if (c) out[n++] = c;
   }
+  if (n < out.length) out = out.slice(0, n);
   return out;
 }
+
+const NO_LABELED: readonly Labeled[] = Object.freeze([]);
+const NO_LEVELS: readonly (readonly Labeled[])[] = Object.freeze([]);
+const LEVEL_FIELDS = { scp: 'scps', rcp: 'rcps' } as const;
 
 function compileLevels(
   state: CompileState,
   levels: readonly (readonly PolicyInput[])[] | undefined,
   kind: 'scp' | 'rcp',
 ): readonly (readonly Labeled[])[] {
-  const out: Labeled[][] = [];
-  if (!levels) return out;
+  if (!levels || levels.length === 0) return NO_LEVELS;
+  const field = LEVEL_FIELDS[kind];
+  const out = new Array<readonly Labeled[]>(levels.length);
   for (let l = 0; l < levels.length; l++) {
     const level = levels[l]!;
-    const compiled: Labeled[] = [];
+    let compiled: Labeled[] = new Array<Labeled>(level.length);
+    let n = 0;
     for (let i = 0; i < level.length; i++) {
-      const c = compileOne(state, level[i], kind, `${kind}s`, l, i, levelLabel(l, i));
-      if (c) compiled.push(c);
+      const c = compileOne(state, level[i], kind, field, l, i, levelLabel(l, i));
+      if (c) compiled[n++] = c;
     }
-    out.push(compiled);
+    if (n < compiled.length) compiled = compiled.slice(0, n);
+    out[l] = compiled;
   }
   return out;
 }

@@ -48,7 +48,10 @@ export function* renderJsonStream(
     // stringify the pipeline where it sits, so the native serializer does the indentation
     const wrapped = JSON.stringify({ pipelines: [sortKeys(pipeline)] }, null, 2);
     const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
-    yield `${breakWorkflowCommandsInJson(body)}${next.done ? '' : ','}\n`;
+    // the text as it is (a slice of the stringified one) and its separator apart: joined, they
+    // would be copied into one more string of the pipeline's size before being written
+    yield breakWorkflowCommandsInJson(body);
+    yield next.done ? '\n' : ',\n';
   }
   const text = JSON.stringify(sortKeys(problems), null, 2).replace(/\n/g, '\n  ');
   yield breakWorkflowCommandsInJson(`  ],\n  "problems": ${text}\n}\n`);

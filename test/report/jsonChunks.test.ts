@@ -5,12 +5,13 @@ import type { Report } from '../../src/report/types.js';
 import { crossAccountReport, hostileReport, largeReport } from './fixtures.js';
 
 describe('renderJsonChunks', () => {
-  it('writes exactly the bytes of the whole-report JSON, one pipeline per chunk', () => {
+  it('writes exactly the bytes of the whole-report JSON, one pipeline (and its separator) at a time', () => {
     const empty: Report = { pipelines: [], problems: [] };
     for (const report of [crossAccountReport(), hostileReport(), largeReport(5, 7), empty]) {
       const chunks = [...renderJsonChunks(report)];
       expect(chunks.join('')).toBe(stableJson(report));
-      if (report.pipelines.length > 0) expect(chunks.length).toBe(report.pipelines.length + 2);
+      // the opening, each pipeline's text and the separator after it, the problems and the end
+      if (report.pipelines.length > 0) expect(chunks.length).toBe(2 * report.pipelines.length + 2);
     }
   });
   it('keeps problems with their pointers', () => {
