@@ -1182,14 +1182,28 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     context['s3:authType'] ??= 'REST-HEADER';
     context['s3:TlsVersion'] ??= '1.2';
   }
+  // every request of a link has every member, in one order (absent ones undefined, which the
+  // evaluator reads as not given): one object shape for all of them, where spreading the two
+  // sides' fields made one per combination of them (and the evaluator's reads polymorphic)
+  const pf = ps.fields;
+  const rf = rs.fields;
+  // (`satisfies`: a member added to the request type must be added here)
   const request: MutableRequest = {
     principal: spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     action: spec.permission,
-    resource: spec.resource,
-    ...ps.fields,
-    ...rs.fields,
+    resource: rf.resource ?? spec.resource,
+    resourceAccount: rf.resourceAccount,
     context,
-  };
+    identityPolicies: pf.identityPolicies,
+    resourcePolicy: rf.resourcePolicy,
+    permissionBoundary: pf.permissionBoundary,
+    sessionPolicy: undefined,
+    scps: pf.scps,
+    rcps: rf.rcps,
+    principalIsManagementAccount: pf.principalIsManagementAccount,
+    resourceIsManagementAccount: rf.resourceIsManagementAccount,
+    resourceIsAwsManagedKey: rf.resourceIsAwsManagedKey,
+  } satisfies Record<keyof EvaluationRequest, unknown>;
   const missing = new Set<string>(ps.missing);
   for (const m of rs.missing) missing.add(m);
   const absent = ps.absent ?? rs.absent;
