@@ -1033,10 +1033,13 @@ function resolvePlaceholder(
     resolvedFacts = facts;
     resolved = new Map();
   }
-  let r = resolved.get(name);
+  // this facts' map, held here: were resolveFromFacts to resolve for other facts, the answer
+  // would still go to the map of the facts it is for
+  const map = resolved;
+  let r = map.get(name);
   if (r === undefined) {
     r = resolveFromFacts(CANONICAL_NAMES.get(name) ?? name, facts);
-    resolved.set(name, r);
+    map.set(name, r);
   }
   return r;
 }

@@ -238,8 +238,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
  * choose between two documented resources (buildChain.ts eitherResource: resolveLinkKept), and
  * mostly keeps the spec as it was, which the analysis then resolves (resolveLinkOnce). The answer
  * depends on the model and the spec alone, and neither is changed once made. The answers kept are
- * taken once and are few (about one per pipeline); a kept answer never asked for (its spec was
- * changed after) is dropped with the others when they grow past a bound.
+ * taken once and are few (about one per pipeline).
  */
 export function resolveLinkOnce(model: Model, spec: LinkSpec): ReportLink {
   const kept = KEPT.get(spec);
@@ -253,13 +252,16 @@ export function resolveLinkOnce(model: Model, spec: LinkSpec): ReportLink {
 /** resolveLink, keeping the answer for resolveLinkOnce. */
 export function resolveLinkKept(model: Model, spec: LinkSpec): ReportLink {
   const link = resolveLink(model, spec);
-  if (KEPT.size >= KEPT_LIMIT) KEPT.clear();
   KEPT.set(spec, { model, link });
   return link;
 }
 
-const KEPT = new Map<LinkSpec, { readonly model: Model; readonly link: ReportLink }>();
-const KEPT_LIMIT = 1_000;
+/**
+ * Weak, so a kept answer whose spec was replaced (and is never asked for) goes with its spec and
+ * does not keep its model alive; only these few specs are entered (an entry for every link made
+ * the table, which V8 empties only in a full collection, slow to grow)
+ */
+const KEPT = new WeakMap<LinkSpec, { readonly model: Model; readonly link: ReportLink }>();
 
 /**
  * A link whose resource holds a name the input does not settle (LinkSpec.unsettledName: a task
@@ -2191,34 +2193,38 @@ function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
     queue[tail++] = next;
   };
   const goal = n * width + m;
-  for (let q = 0; q < tail && !seen[goal]; q++) {
-    const s = queue[q]!;
-    const i = Math.floor(s / width);
-    const j = s % width;
-    const p = pattern[i];
-    const t = items[j];
-    if (p === '*') reach(s, s + width, NO_CHAR, -1);
-    if (t?.run) reach(s, s + 1, NO_CHAR, -1);
-    if (p === undefined || t === undefined || (p === '*' && t.run)) continue;
-    const wild = p === '*' || p === '?';
-    let c: string | undefined;
-    if (t.text !== undefined)
-      c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
-    else c = wild ? '0' : (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(p) ? p : undefined;
-    if (c !== undefined)
-      reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c.codePointAt(0)!, j);
-  }
-  let ids: string[] | undefined;
-  if (seen[goal]) {
-    ids = v.ids.map(() => '');
-    for (let s = goal; s !== 0; s = from[s]!) {
-      const c = char[s]!;
-      const id = c === NO_CHAR ? undefined : items[took[s]!]!.id;
-      if (id !== undefined) ids[id] = String.fromCodePoint(c) + ids[id]!;
+  // the kept tables are cleared whatever happens, so that no later search starts from this one
+  try {
+    for (let q = 0; q < tail && !seen[goal]; q++) {
+      const s = queue[q]!;
+      const i = Math.floor(s / width);
+      const j = s % width;
+      const p = pattern[i];
+      const t = items[j];
+      if (p === '*') reach(s, s + width, NO_CHAR, -1);
+      if (t?.run) reach(s, s + 1, NO_CHAR, -1);
+      if (p === undefined || t === undefined || (p === '*' && t.run)) continue;
+      const wild = p === '*' || p === '?';
+      let c: string | undefined;
+      if (t.text !== undefined)
+        c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
+      else c = wild ? '0' : (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(p) ? p : undefined;
+      if (c !== undefined)
+        reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c.codePointAt(0)!, j);
     }
+    let ids: string[] | undefined;
+    if (seen[goal]) {
+      ids = v.ids.map(() => '');
+      for (let s = goal; s !== 0; s = from[s]!) {
+        const c = char[s]!;
+        const id = c === NO_CHAR ? undefined : items[took[s]!]!.id;
+        if (id !== undefined) ids[id] = String.fromCodePoint(c) + ids[id]!;
+      }
+    }
+    return ids;
+  } finally {
+    for (let q = 0; q < tail; q++) seen[queue[q]!] = 0;
   }
-  for (let q = 0; q < tail; q++) seen[queue[q]!] = 0;
-  return ids;
 }
 
 const NO_CHAR = -1;
