@@ -24,6 +24,13 @@ describe('sortKeys', () => {
     const unsorted = { b: 1, a: undefined, c: { y: 1, x: 2 } };
     expect(JSON.stringify(sortKeys(unsorted))).toBe('{"b":1,"c":{"x":2,"y":1}}');
   });
+  it('sorts an object whose keys are out of order after a member that changed', () => {
+    // the single pass has already sorted `a` (a copy) when it meets `c` before `b`
+    const value = { a: { z: 1, y: 2 }, c: 1, b: { q: 1, p: 2 }, d: undefined };
+    expect(JSON.stringify(sortKeys(value))).toBe('{"a":{"y":2,"z":1},"b":{"p":2,"q":1},"c":1}');
+    expect(Object.keys(sortKeys(value) as object)).toEqual(['a', 'b', 'c']);
+    expect(JSON.stringify(value)).toBe('{"a":{"z":1,"y":2},"c":1,"b":{"q":1,"p":2}}');
+  });
   it('stableJson: sorted keys, two-space indent, trailing newline', () => {
     expect(stableJson({ b: 1, a: [true] })).toBe('{\n  "a": [\n    true\n  ],\n  "b": 1\n}\n');
   });
