@@ -5,10 +5,11 @@
  * Laid over a snapshot that holds the deployed resource, the policies of the snapshot name the
  * real one: the template resource takes that name when exactly one has the generated form.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoWithRoles } from './demoOverlay.js';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { loadInput } from '../../../src/cli/loadInput.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
@@ -91,23 +92,17 @@ const TEMPLATE = {
  * path `/`), and a key policy that lets only them and the demo roles use the artifact key.
  */
 function snapshot(names: readonly string[]): { dir: string; template: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'generated-names-'));
-  cpSync('fixtures/demo', dir, { recursive: true });
-  const iamPath = join(dir, ACCOUNT, 'iam.json');
-  const iam = JSON.parse(readFileSync(iamPath, 'utf8')) as {
-    RoleDetailList: Record<string, unknown>[];
-  };
-  const base = iam.RoleDetailList.find((r) => r['RoleName'] === 'demo-pipeline-role')!;
-  for (const name of names) {
-    iam.RoleDetailList.push({
-      ...base,
+  const { dir, template } = demoWithRoles(
+    'generated-names-',
+    'demo-pipeline-role',
+    names.map((name) => ({
       Path: '/',
       RoleName: name,
       RoleId: `AROA${name.slice(-13)}`,
       Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    });
-  }
-  writeFileSync(iamPath, JSON.stringify(iam));
+    })),
+    TEMPLATE,
+  );
   const keyPath = join(dir, ACCOUNT, 'us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json');
   const key = JSON.parse(readFileSync(keyPath, 'utf8')) as { Policy: string };
   key.Policy = JSON.stringify({
@@ -135,8 +130,6 @@ function snapshot(names: readonly string[]): { dir: string; template: string } {
     ],
   });
   writeFileSync(keyPath, JSON.stringify(key));
-  const template = join(dir, 'template.json');
-  writeFileSync(template, JSON.stringify(TEMPLATE));
   return { dir, template };
 }
 

@@ -4,10 +4,8 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names),
  * so the project runs as the snapshot's role, path included, and its links are decided.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoWithRoles } from './demoOverlay.js';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { loadInput } from '../../../src/cli/loadInput.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
@@ -46,18 +44,7 @@ function folder(extra: readonly Record<string, unknown>[] = []): {
   dir: string;
   template: string;
 } {
-  const dir = mkdtempSync(join(tmpdir(), 'service-role-name-'));
-  cpSync('fixtures/demo', dir, { recursive: true });
-  const iamPath = join(dir, ACCOUNT, 'iam.json');
-  const iam = JSON.parse(readFileSync(iamPath, 'utf8')) as {
-    RoleDetailList: Record<string, unknown>[];
-  };
-  const base = iam.RoleDetailList.find((r) => r['RoleName'] === 'demo-build-role')!;
-  for (const e of extra) iam.RoleDetailList.push({ ...base, ...e });
-  writeFileSync(iamPath, JSON.stringify(iam));
-  const template = join(dir, 'template.json');
-  writeFileSync(template, JSON.stringify(TEMPLATE));
-  return { dir, template };
+  return demoWithRoles('service-role-name-', 'demo-build-role', extra, TEMPLATE);
 }
 
 function overSnapshot(dir: string, template: string): Model {

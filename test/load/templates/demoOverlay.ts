@@ -1,0 +1,34 @@
+/**
+ * Test helper for templates laid over a snapshot: a copy of the demo snapshot (fixtures/demo,
+ * account 111111111111) in a temporary folder, with extra roles copied from one of its roles,
+ * and a template file beside it.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const DEMO_ACCOUNT = '111111111111';
+
+/**
+ * The copy: each of `extra` is the role `baseRole` with those members written over it, added to
+ * the account's iam.json; `template` is written as template.json.
+ */
+export function demoWithRoles(
+  prefix: string,
+  baseRole: string,
+  extra: readonly Record<string, unknown>[],
+  template: unknown,
+): { dir: string; template: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync('fixtures/demo', dir, { recursive: true });
+  const iamPath = join(dir, DEMO_ACCOUNT, 'iam.json');
+  const iam = JSON.parse(readFileSync(iamPath, 'utf8')) as {
+    RoleDetailList: Record<string, unknown>[];
+  };
+  const base = iam.RoleDetailList.find((r) => r['RoleName'] === baseRole)!;
+  for (const e of extra) iam.RoleDetailList.push({ ...base, ...e });
+  writeFileSync(iamPath, JSON.stringify(iam));
+  const templatePath = join(dir, 'template.json');
+  writeFileSync(templatePath, JSON.stringify(template));
+  return { dir, template: templatePath };
+}
