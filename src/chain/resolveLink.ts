@@ -512,7 +512,7 @@ function connectionAcross(
   spec: LinkSpec,
   g: Gathered,
 ): { readonly caller: string; readonly owner: string; readonly shareable: boolean } | undefined {
-  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  const service = serviceOf(spec.permission);
   const arn = parseArn(g.request.resource);
   if (!CONNECTION_SERVICES.has(service) || !arn || !CONNECTION_SERVICES.has(arn.service))
     return undefined;
@@ -1376,7 +1376,8 @@ function sideWithUnknownAllows(side: Side): Side {
 function serviceOf(permission: string): string {
   let service = SERVICES.get(permission);
   if (service === undefined) {
-    service = permission.slice(0, permission.indexOf(':')).toLowerCase();
+    const colon = permission.indexOf(':');
+    service = (colon < 0 ? permission : permission.slice(0, colon)).toLowerCase();
     if (SERVICES.size >= 10_000) SERVICES.clear();
     SERVICES.set(permission, service);
   }
@@ -2344,7 +2345,7 @@ function idPolicyLabel(
 ): string {
   const stmt = st.sid !== undefined ? ` statement \`${st.sid}\`` : ` statement ${st.index}`;
   if (type === 'resource') {
-    const service = g.request.action.slice(0, g.request.action.indexOf(':')).toLowerCase();
+    const service = serviceOf(g.request.action);
     const what =
       service === 'sts' ? 'trust policy' : service === 'kms' ? 'key policy' : 'resource policy';
     return `the ${what} of \`${g.resourceLabel}\` (${stmt.trim()})`;
@@ -2610,7 +2611,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
   };
   const arn = parseArn(spec.resource);
   if (!arn) return spec.resourceAccount;
-  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  const service = serviceOf(spec.permission);
   if (arn.service === 's3' && service === 's3') {
     const bucketName = arn.resource.split('/')[0]!;
     const bucket = findBucket(model, bucketName, spec.resourceAccount);
@@ -2941,7 +2942,7 @@ function missingAllowWords(
 ): string {
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
-  const service = spec.permission.split(':')[0]!.toLowerCase();
+  const service = serviceOf(spec.permission);
   switch (d.policyType) {
     case 'identity':
       return `no identity policy of ${who} allows ${spec.permission} on it`;
@@ -3021,7 +3022,7 @@ function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): stri
   if (!first) return `allow \`${spec.permission}\` on \`${spec.resource}\` for \`${who}\``;
   if (first.explicit) return denyFix(spec, result.deniedBy);
   const kinds = new Set(result.deniedBy.map((d) => d.policyType));
-  const service = spec.permission.slice(0, spec.permission.indexOf(':')).toLowerCase();
+  const service = serviceOf(spec.permission);
   if (service === 'kms' && kinds.has('resource') && g.request.resourceIsAwsManagedKey === true)
     return awsManagedKeyFix(spec, who, g);
   if (spec.fix !== undefined && spec.fixSide === 'both' && kinds.size === 2) {
