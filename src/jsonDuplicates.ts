@@ -1,20 +1,17 @@
+import { joinPointer } from './problems.js';
+
 /**
- * JSON text parsed as JSON.parse does, with every object that has a member name twice (after
- * escapes: `"a"` and `"\u0061"` are one name) remembered, so a policy parser can refuse to read
- * it (src/policy/parse.ts). JSON.parse keeps the last member silently; RFC 8259 section 4 says
- * only that names "SHOULD be unique" and that with duplicates "the behavior of software that
- * receives such an object is unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4).
- * Throws what JSON.parse throws.
+ * Member names written twice in one object of a JSON text (after escapes: `"a"` and `"\u0061"`
+ * are one name). JSON.parse keeps the last member silently; RFC 8259 section 4 says only that
+ * names "SHOULD be unique" and that with duplicates "the behavior of software that receives
+ * such an object is unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4). The
+ * readers that must not read such a text one way silently (the policy parser, snapshot files,
+ * request files) report what parseJsonFindingDuplicates finds.
  */
-export function parseJson(text: string): unknown {
-  const { value, duplicates, more } = parseJsonFindingDuplicates(text);
-  if (duplicates.length > 0) markDuplicates(value, duplicates, more);
-  return value;
-}
 
 /**
  * JSON.parse of `text`, with the duplicate members it holds (the first MAX_LISTED of them; `more`
- * when there are others), for a reader that reports them itself (src/load/jsonFile.ts).
+ * when there are others), for a reader that reports them itself. Throws what JSON.parse throws.
  */
 export function parseJsonFindingDuplicates(text: string): {
   value: unknown;
@@ -34,7 +31,7 @@ export function parseJsonFindingDuplicates(text: string): {
 export const MAX_LISTED = 100;
 
 /**
- * The name duplicateMembersOf gives a document's top-level object when its text has more than
+ * The name a policy's duplicates list under the document itself when its text has more than
  * MAX_LISTED duplicate members: the document is unreadable as a whole (parse.ts).
  */
 export const TOO_MANY_DUPLICATES = '\u0000too many duplicate members';
@@ -145,7 +142,7 @@ function scanDuplicates(text: string, limit: number): { found: DuplicateMember[]
             if (out.length >= limit) more = true;
             else {
               const parent = token.slice(0, top);
-              out.push({ pointer: pointerOf([...parent, name]), parent, name });
+              out.push({ pointer: joinPointer('', ...parent, name), parent, name });
             }
           }
         }
@@ -202,59 +199,4 @@ function seen(names: (string[] | Set<string> | undefined)[], top: number, name: 
   if (held.has(name)) return true;
   held.add(name);
   return false;
-}
-
-function pointerOf(tokens: readonly (string | number)[]): string {
-  let out = '';
-  for (const t of tokens) out += '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1');
-  return out;
-}
-
-/** Parsed objects that had a member name twice in their text, with those names. */
-const DUPLICATES = new WeakMap<object, string[]>();
-let anyDuplicates = false;
-
-function markDuplicates(root: unknown, found: readonly DuplicateMember[], more: boolean): void {
-  const pointers = new Set(found.map((d) => d.pointer));
-  next: for (const d of found) {
-    // inside a member that is itself a duplicate: JSON.parse dropped the object (or kept
-    // another one at the same path), and that outer duplicate is marked already: in a policy
-    // document the statement (or the document) that holds the outer one is unreadable, so
-    // what is under it is never read. The prefixes are built once each (linear in the depth).
-    let prefix = '';
-    for (const t of d.parent) {
-      prefix += '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1');
-      if (pointers.has(prefix)) continue next;
-    }
-    let at: unknown = root;
-    for (const t of d.parent) {
-      if (typeof at !== 'object' || at === null) continue next;
-      at = (at as Record<string | number, unknown>)[t];
-    }
-    if (typeof at !== 'object' || at === null) continue;
-    const names = DUPLICATES.get(at);
-    if (names) names.push(d.name);
-    else DUPLICATES.set(at, [d.name]);
-    anyDuplicates = true;
-  }
-  // more than were listed: the ones not listed are not placed, so the whole text is refused
-  if (more && typeof root === 'object' && root !== null && !Array.isArray(root)) {
-    const names = DUPLICATES.get(root);
-    if (names) names.push(TOO_MANY_DUPLICATES);
-    else DUPLICATES.set(root, [TOO_MANY_DUPLICATES]);
-    anyDuplicates = true;
-  }
-}
-
-/**
- * The member names `value` had twice in the text parseJson read it from (the value holds only
- * the last of each), or undefined.
- */
-export function duplicateMembersOf(value: object): readonly string[] | undefined {
-  return DUPLICATES.get(value);
-}
-
-/** Whether any text parsed so far had a duplicate member (so a search is worth making). */
-export function duplicatesSeen(): boolean {
-  return anyDuplicates;
 }

@@ -26,9 +26,8 @@ import { parseCidr } from '../evaluate/ip.js';
 import {
   MAX_LISTED,
   TOO_MANY_DUPLICATES,
-  duplicateMembersOf,
-  duplicatesSeen,
-  parseJson,
+  parseJsonFindingDuplicates,
+  type DuplicateMember,
 } from '../jsonDuplicates.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
@@ -186,8 +185,9 @@ function countElements(statementValue: unknown): number {
 export function parsePolicy(input: unknown, options: ParseOptions): ParseResult {
   const base = options.pointer ?? '';
   const report = new Reporter(options.file, base, options.name);
-  const doc = decodeDocument(input, report);
-  if (doc === undefined) return { policy: undefined, problems: report.problems };
+  const decoded = decodeDocument(input, report);
+  if (decoded === undefined) return { policy: undefined, problems: report.problems };
+  const doc = decoded.doc;
 
   let version: string | undefined;
   let hasStatement = false;
@@ -251,9 +251,9 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
     return { policy: undefined, problems: report.problems };
   }
 
-  // members the document's text held twice (parseJson): the statement that holds one is
-  // unreadable, a top-level one (two `Statement`s) leaves the whole document unreadable
-  const twice = duplicatedMembers(doc, report);
+  // members the document's text held twice: the statement that holds one is unreadable, a
+  // top-level one (two `Statement`s) leaves the whole document unreadable
+  const twice = duplicatedMembers(doc, decoded.duplicates, decoded.more, report);
   for (const at of twice.document) unreadable.push(base + at);
 
   const ctx: StatementContext = {
@@ -327,8 +327,15 @@ export function parsePolicy(input: unknown, options: ParseOptions): ParseResult 
  * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html), so `+` is a
  * literal plus (decodeURIComponent keeps it), not a space.
  */
-function decodeDocument(input: unknown, report: Reporter): Record<string, unknown> | undefined {
+function decodeDocument(
+  input: unknown,
+  report: Reporter,
+):
+  | { doc: Record<string, unknown>; duplicates: readonly DuplicateMember[]; more: boolean }
+  | undefined {
   let value: unknown = input;
+  let duplicates: readonly DuplicateMember[] = NO_DUPLICATES;
+  let more = false;
   if (typeof input === 'string') {
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     if (text.trim() === '') {
@@ -344,7 +351,7 @@ function decodeDocument(input: unknown, report: Reporter): Record<string, unknow
       );
       return undefined;
     }
-    value = parsed.value;
+    ({ value, duplicates, more } = parsed);
   } else if (input === undefined || input === null) {
     report.error('policy.document.missing', '', 'the policy document is missing');
     return undefined;
@@ -357,18 +364,30 @@ function decodeDocument(input: unknown, report: Reporter): Record<string, unknow
     );
     return undefined;
   }
-  return value;
+  return { doc: value, duplicates, more };
 }
 
-export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } | { ok: false } {
+const NO_DUPLICATES: readonly DuplicateMember[] = Object.freeze([]);
+
+/** A policy's JSON text read: its value, and the member names it wrote twice (see parseJsonFindingDuplicates). */
+export type ReadText =
+  | {
+      ok: true;
+      value: unknown;
+      duplicates: readonly DuplicateMember[];
+      more: boolean;
+    }
+  | { ok: false };
+
+export function parseJsonOrEncoded(text: string): ReadText {
   try {
-    return { ok: true, value: parseJson(text) };
+    return { ok: true, ...parseJsonFindingDuplicates(text) };
   } catch {
     // not JSON (or a RangeError from hostile nesting): try the URL-encoded form below
   }
   if (text.indexOf('%') < 0) return { ok: false };
   try {
-    return { ok: true, value: parseJson(decodeURIComponent(text)) };
+    return { ok: true, ...parseJsonFindingDuplicates(decodeURIComponent(text)) };
   } catch {
     return { ok: false };
   }
@@ -397,38 +416,36 @@ export function parseJsonOrEncoded(text: string): { ok: true; value: unknown } |
  */
 function duplicatedMembers(
   doc: Record<string, unknown>,
+  duplicates: readonly DuplicateMember[],
+  more: boolean,
   report: Reporter,
 ): { readonly statements: ReadonlySet<number>; readonly document: readonly string[] } {
   const statements = new Set<number>();
   const document: string[] = [];
-  if (!duplicatesSeen()) return { statements, document };
-  // an explicit stack: a document can nest deeper than the call stack allows
-  const stack: { value: unknown; pointer: string; statement: number | undefined }[] = [
-    { value: doc, pointer: '', statement: undefined },
-  ];
+  if (duplicates.length === 0) return { statements, document };
   const single = isObject(doc['Statement']);
+  // the statement a member's path is in: `/Statement/<i>/...`, or `/Statement/...` when
+  // `Statement` is one object
+  const statementOf = (parent: readonly (string | number)[]): number | undefined => {
+    if (parent[0] !== 'Statement') return undefined;
+    if (single) return 0;
+    return typeof parent[1] === 'number' ? parent[1] : undefined;
+  };
   const found: { pointer: string; name: string; statement: number | undefined }[] = [];
-  while (stack.length > 0) {
-    const { value, pointer, statement } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    const names = Array.isArray(value) ? undefined : duplicateMembersOf(value);
-    for (const name of names ?? [])
-      found.push({
-        pointer: name === TOO_MANY_DUPLICATES ? pointer : joinPointer(pointer, name),
-        name,
-        statement,
-      });
-    const keys = Object.keys(value);
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const key = keys[k]!;
-      const child = (value as Record<string, unknown>)[key];
-      if (typeof child !== 'object' || child === null) continue;
-      let inStatement = statement;
-      if (pointer === '/Statement' && !single) inStatement = Number(key);
-      else if (pointer === '' && key === 'Statement' && single) inStatement = 0;
-      stack.push({ value: child, pointer: joinPointer(pointer, key), statement: inStatement });
+  const pointers = new Set(duplicates.map((d) => d.pointer));
+  next: for (const d of duplicates) {
+    // inside a member that is itself a duplicate: JSON.parse dropped that object (or kept another
+    // one at the same path), and the statement (or document) that holds the outer one is
+    // unreadable already. The prefixes are built once each (linear in the depth).
+    let prefix = '';
+    for (const t of d.parent) {
+      prefix = joinPointer(prefix, t);
+      if (pointers.has(prefix)) continue next;
     }
+    found.push({ pointer: d.pointer, name: d.name, statement: statementOf(d.parent) });
   }
+  // more than were listed: the ones not listed are not placed, so the whole text is refused
+  if (more) found.push({ pointer: '', name: TOO_MANY_DUPLICATES, statement: undefined });
   for (const f of found) {
     const where = f.statement !== undefined ? `statement ${f.statement + 1}: ` : '';
     if (f.name === TOO_MANY_DUPLICATES)

@@ -13,7 +13,6 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import {
   MAX_LISTED,
   findDuplicateMembers,
-  parseJson,
   parseJsonFindingDuplicates,
 } from '../../src/jsonDuplicates.js';
 import { readJsonText } from '../../src/load/jsonFile.js';
@@ -198,7 +197,11 @@ describe('a policy document given as JSON text', () => {
       name: 'p',
     });
     expect(r.problems).toEqual([]);
-    expect(parseJson('{"a":{"a":{"a":1}}}')).toEqual({ a: { a: { a: 1 } } });
+    expect(parseJsonFindingDuplicates('{"a":{"a":{"a":1}}}')).toEqual({
+      value: { a: { a: { a: 1 } } },
+      duplicates: [],
+      more: false,
+    });
   });
 });
 
