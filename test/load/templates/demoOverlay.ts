@@ -6,6 +6,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadInput } from '../../../src/cli/loadInput.js';
+import type { Model } from '../../../src/model/types.js';
 
 export const DEMO_ACCOUNT = '111111111111';
 
@@ -31,4 +33,15 @@ export function demoWithRoles(
   const templatePath = join(dir, 'template.json');
   writeFileSync(templatePath, JSON.stringify(template));
   return { dir, template: templatePath };
+}
+
+/** The template laid over the snapshot as stack `demo-stack` of the demo account, us-east-1. */
+export function overDemo(dir: string, template: string): Model {
+  return loadInput(process.cwd(), {
+    input: dir,
+    template,
+    account: DEMO_ACCOUNT,
+    region: 'us-east-1',
+    stackName: 'demo-stack',
+  }).model;
 }

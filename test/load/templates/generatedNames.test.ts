@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoWithRoles } from './demoOverlay.js';
+import { demoWithRoles, overDemo } from './demoOverlay.js';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { loadInput } from '../../../src/cli/loadInput.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
@@ -135,13 +135,7 @@ function snapshot(names: readonly string[]): { dir: string; template: string } {
 
 function load(names: readonly string[]): Model {
   const { dir, template } = snapshot(names);
-  return loadInput(process.cwd(), {
-    input: dir,
-    template,
-    account: ACCOUNT,
-    region: 'us-east-1',
-    stackName: 'demo-stack',
-  }).model;
+  return overDemo(dir, template);
 }
 
 function kmsLink(model: Model): { principal: string; decision: string } {

@@ -5,9 +5,8 @@
  * so the project runs as the snapshot's role, path included, and its links are decided.
  */
 import { describe, expect, it } from 'vitest';
-import { demoWithRoles } from './demoOverlay.js';
+import { demoWithRoles, overDemo } from './demoOverlay.js';
 import { analyzeModel } from '../../../src/chain/analyze.js';
-import { loadInput } from '../../../src/cli/loadInput.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
 import { loadSingleTemplate, loadStacks } from '../../../src/load/stacks.js';
 import { deployedNames } from '../../../src/load/templateMerge.js';
@@ -47,15 +46,7 @@ function folder(extra: readonly Record<string, unknown>[] = []): {
   return demoWithRoles('service-role-name-', 'demo-build-role', extra, TEMPLATE);
 }
 
-function overSnapshot(dir: string, template: string): Model {
-  return loadInput(process.cwd(), {
-    input: dir,
-    template,
-    account: ACCOUNT,
-    region: 'us-east-1',
-    stackName: 'demo-stack',
-  }).model;
-}
+const overSnapshot = overDemo;
 
 function buildLinks(model: Model): { id: string; principal: string; decision: string }[] {
   const p = analyzeModel(model).pipelines.find((x) => x.name === 'demo-app')!;
