@@ -81,12 +81,18 @@ function redactSource(source: unknown): unknown {
  */
 export function redactSourceLocation(location: string): string {
   const url = redactUrlUserinfo(location);
-  const m = /^([a-z][a-z0-9+.-]*:\/\/[^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
+  const m = /^((?:[a-z][a-z0-9+.-]*::)?[a-z][a-z0-9+.-]*:\/\/[^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
   if (!m || (m[2] === undefined && m[3] === undefined)) return url;
   return `${m[1]}${m[2] !== undefined ? `?${REDACTED}` : ''}${m[3] !== undefined ? `#${REDACTED}` : ''}`;
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/**
+ * A scheme, with the forced-getter prefix Terraform modules and go-getter put before it
+ * (`git::https://user:token@host/repo.git`,
+ * https://developer.hashicorp.com/terraform/language/modules/sources#generic-git-repository):
+ * text pasted from one is still a URL whose user part holds credentials.
+ */
+const SCHEME = /^(?:[a-z][a-z0-9+.-]*::)?[a-z][a-z0-9+.-]*:\/\//i;
 
 /** A host name, IPv4 address or IP literal, with an optional port of digits. */
 const PLAIN_HOST =

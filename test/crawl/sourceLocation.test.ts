@@ -52,6 +52,19 @@ describe('CodeBuild source location with credentials', () => {
     expect(redactUrlUserinfo('HTTPS://u:p@Host/x')).toBe(`HTTPS://${REDACTED}@Host/x`);
   });
 
+  it('reads a Terraform-style forced-getter prefix (git::) before the scheme as part of it', () => {
+    expect(redactUrlUserinfo('git::https://u:tf-S3CRET@host.example.com/org/repo.git')).toBe(
+      `git::https://${REDACTED}@host.example.com/org/repo.git`,
+    );
+    expect(redactSourceLocation('git::https://host.example.com/repo.git?ref=S3CRET#S3CRET')).toBe(
+      `git::https://host.example.com/repo.git?${REDACTED}#${REDACTED}`,
+    );
+    // not a prefix: an SSH location's user is no secret, and stays
+    expect(redactUrlUserinfo('git::git@github.com:org/repo.git')).toBe(
+      'git::git@github.com:org/repo.git',
+    );
+  });
+
   it('replaces the query string and fragment of a source URL, which may carry a token', () => {
     const project = redactCodeBuildProject({
       name: 'p',
