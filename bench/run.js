@@ -147,6 +147,28 @@ function fmt(n) {
   return n.toPrecision(3);
 }
 
+/**
+ * `n` requests, each with one identity policy of one statement that allows it (one document,
+ * shared), ten roles, one context key: the per-request cost of both tools, with as little
+ * policy as a request can have.
+ */
+function minimalRequests(n) {
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }],
+  };
+  const out = [];
+  for (let i = 0; i < n; i++)
+    out.push({
+      principal: `arn:aws:iam::111122223333:role/role-${i % 10}`,
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::bucket/key-${i}`,
+      identityPolicies: [policy],
+      context: { 'aws:SourceIp': '10.0.0.1' },
+    });
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // hostile inputs (permchain must answer all of them, quickly)
 
@@ -351,6 +373,8 @@ async function main() {
       // a working set that fits the CPU caches: the cost of evaluation itself, without the
       // memory latency of 2,000 requests' documents
       { key: 'hot', requests: shared.slice(0, N_HOT) },
+      // the smallest request that needs a policy: what a request costs before its documents do
+      { key: 'minimal', requests: minimalRequests(N_HOT) },
     ];
     for (const m of mixes) {
       m.decisions = { Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0 };
@@ -505,8 +529,18 @@ function renderSection({ m, result, hostile, commit, simVersion }) {
       result.hot.sim,
       result.hot.sim,
     ),
+    row(
+      `permchain \`evaluate()\`, minimal (${N_HOT} one-statement requests), warm`,
+      result.minimal.warm,
+      result.minimal.sim,
+    ),
+    row(
+      `iam-simulate \`runSimulation()\`, minimal (${N_HOT} one-statement requests)`,
+      result.minimal.sim,
+      result.minimal.sim,
+    ),
     '',
-    `Goal: ≥ 1,000× iam-simulate's rate (warm). Shared documents: ${verdict(result.shared)} (${fmt(result.shared.warm / result.shared.sim)}×); distinct documents: ${verdict(result.distinct)} (${fmt(result.distinct.warm / result.distinct.sim)}×); hot: ${verdict(result.hot)} (${fmt(result.hot.warm / result.hot.sim)}×).`,
+    `Goal: ≥ 1,000× iam-simulate's rate (warm). Shared documents: ${verdict(result.shared)} (${fmt(result.shared.warm / result.shared.sim)}×); distinct documents: ${verdict(result.distinct)} (${fmt(result.distinct.warm / result.distinct.sim)}×); hot: ${verdict(result.hot)} (${fmt(result.hot.warm / result.hot.sim)}×). The *minimal* rows (${N_HOT} requests with one identity policy of one statement, which allows each; every request allowed) are not one of the mixes: they show what a request costs before its documents do (${fmt(result.minimal.warm / result.minimal.sim)}×).`,
     '',
     '### Hostile input',
     '',
