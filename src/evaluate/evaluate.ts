@@ -71,30 +71,10 @@ interface Prepared {
   readonly bounded: boolean;
 }
 
-export function evaluate(input: EvaluationRequest): EvaluationResult {
+export function evaluate(request: EvaluationRequest): EvaluationResult {
   const problems: Problem[] = [];
-  const requestProblem = validateRequest(input);
+  const requestProblem = validateRequest(request);
   if (requestProblem) return deny('ImplicitlyDenied', [], [requestProblem]);
-  // Callers' requests come in many object shapes (members left out, in any order), which makes
-  // every read of one below a lookup V8 cannot specialise; a copy with every member, in one
-  // order, costs one small object and made mixed requests about 10% faster (BENCHMARKS.md,
-  // session 13). `satisfies`: a member added to the request type must be added here.
-  const request = {
-    principal: input.principal,
-    action: input.action,
-    resource: input.resource,
-    resourceAccount: input.resourceAccount,
-    context: input.context,
-    identityPolicies: input.identityPolicies,
-    resourcePolicy: input.resourcePolicy,
-    permissionBoundary: input.permissionBoundary,
-    sessionPolicy: input.sessionPolicy,
-    scps: input.scps,
-    rcps: input.rcps,
-    principalIsManagementAccount: input.principalIsManagementAccount,
-    resourceIsManagementAccount: input.resourceIsManagementAccount,
-    resourceIsAwsManagedKey: input.resourceIsAwsManagedKey,
-  } satisfies Record<keyof EvaluationRequest, unknown>;
 
   const principal = parseRequestPrincipal(request.principal);
   if (!principal) {
