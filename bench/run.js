@@ -7,13 +7,13 @@
 //
 // iam-simulate is AGPL: it is only imported here and in test/differential, never from src/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadHelpers, minimalRequests, shareDocuments } from './mixes.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as prettier from 'prettier';
-import ts from 'typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -29,27 +29,6 @@ const MIN_TIMED_MS = QUICK ? 200 : 1000; // per timed warm run (rate)
 const N_HOT = 100; // the hot mix: the first requests of the shared mix
 const N_DOCUMENT_SETS = QUICK ? 30 : 200; // the shared mix: requests per document set = N_REQUESTS / this
 const SEED = 20240601;
-
-// ---------------------------------------------------------------------------------------------
-// the generator and adapter are TypeScript test helpers without runtime imports: transpile them
-// to a temporary folder and import them from there
-
-function loadHelpers() {
-  const dir = mkdtempSync(join(os.tmpdir(), 'permchain-bench-'));
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-  for (const name of ['generator', 'adapter']) {
-    const source = readFileSync(join(root, 'test', 'differential', `${name}.ts`), 'utf8');
-    const out = ts.transpileModule(source, {
-      compilerOptions: {
-        module: ts.ModuleKind.ES2022,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: false,
-      },
-    });
-    writeFileSync(join(dir, `${name}.js`), out.outputText);
-  }
-  return dir;
-}
 
 async function loadEvaluate() {
   const index = join(root, 'dist', 'index.js');
@@ -97,38 +76,6 @@ function copies(requests) {
   return requests.map((r) => globalThis.structuredClone(r));
 }
 
-/**
- * The same requests, but drawing their documents (identity, resource, boundary, session, SCP
- * and RCP policies) from the first `sets` requests, as in an analysis, where one role's
- * policies, one bucket or key policy and one organization's SCPs decide many links. Principal,
- * action, resource and context stay each request's own; the documents come from a request of
- * the first `sets` with the same action (else the same service, else any), in turn, so they
- * were written for that kind of request.
- */
-function shareDocuments(requests, sets, fields) {
-  const pools = new Map();
-  const add = (key, r) => {
-    if (!pools.has(key)) pools.set(key, { list: [], next: 0 });
-    pools.get(key).list.push(r);
-  };
-  const firsts = requests.slice(0, sets);
-  for (const r of firsts) {
-    add(`action:${r.action}`, r);
-    add(`service:${r.action.split(':')[0]}`, r);
-  }
-  return requests.map((r, i) => {
-    if (i < sets) return r;
-    const pool = pools.get(`action:${r.action}`) ?? pools.get(`service:${r.action.split(':')[0]}`);
-    const d = pool ? pool.list[pool.next++ % pool.list.length] : firsts[i % sets];
-    const out = { ...r };
-    for (const k of fields) {
-      if (d[k] === undefined) delete out[k];
-      else out[k] = d[k];
-    }
-    return out;
-  });
-}
-
 async function rateAsync(fn, items, minMs) {
   gc();
   let n = 0;
@@ -145,28 +92,6 @@ async function rateAsync(fn, items, minMs) {
 function fmt(n) {
   if (n >= 100) return Math.round(n).toLocaleString('en-US');
   return n.toPrecision(3);
-}
-
-/**
- * `n` requests, each with one identity policy of one statement that allows it (one document,
- * shared), ten roles, one context key: the per-request cost of both tools, with as little
- * policy as a request can have.
- */
-function minimalRequests(n) {
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }],
-  };
-  const out = [];
-  for (let i = 0; i < n; i++)
-    out.push({
-      principal: `arn:aws:iam::111122223333:role/role-${i % 10}`,
-      action: 's3:GetObject',
-      resource: `arn:aws:s3:::bucket/key-${i}`,
-      identityPolicies: [policy],
-      context: { 'aws:SourceIp': '10.0.0.1' },
-    });
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,7 +280,7 @@ function gitCommit() {
 }
 
 async function main() {
-  const helpersDir = loadHelpers();
+  const helpersDir = loadHelpers(root);
   try {
     const evaluate = await loadEvaluate();
     const { generateCases, DOCUMENT_FIELDS } = await import(
