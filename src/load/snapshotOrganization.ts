@@ -51,7 +51,19 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
     if (opened) {
       for (const child of Object.keys(opened.doc).sort(compareNames)) {
         const parent = opened.doc[child];
-        if (typeof parent === 'string') parents.set(child, parent);
+        if (!CHILD_ID.test(child)) {
+          opened.r.report(
+            joinPointer('', child),
+            `expected an account id (12 digits) or an OU id (\`ou-...\`) as the key, got ${shownId(child)}`,
+            'snapshot.organization.id-invalid',
+          );
+        } else if (typeof parent === 'string' && !PARENT_ID.test(parent)) {
+          opened.r.report(
+            joinPointer('', child),
+            `expected a root id (\`r-...\`) or an OU id (\`ou-...\`) as the parent, got ${shownId(parent)}`,
+            'snapshot.organization.id-invalid',
+          );
+        } else if (typeof parent === 'string') parents.set(child, parent);
         else {
           opened.r.report(
             joinPointer('', child),
@@ -123,6 +135,20 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
     },
   };
 }
+
+/**
+ * The ids list-parents takes and gives: a child is an account (12 digits) or an OU, a parent a
+ * root or an OU (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html:
+ * `r-` and `ou-` ids of lower-case letters, digits and `-`). Checked loosely (any length), so
+ * hand-written snapshots with short made-up ids still load; what is refused is not an id at all.
+ */
+/** A text that should have been an id, quoted and cut short (it may be anything). */
+function shownId(text: string): string {
+  return text.length > 60 ? `${JSON.stringify(text.slice(0, 60))}...` : JSON.stringify(text);
+}
+
+const CHILD_ID = /^(?:\d{12}|ou-[0-9a-z][0-9a-z-]*)$/;
+const PARENT_ID = /^(?:r|ou)-[0-9a-z][0-9a-z-]*$/;
 
 function open(
   root: string,

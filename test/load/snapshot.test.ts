@@ -586,6 +586,46 @@ describe('loadSnapshot: edge cases', () => {
     }
   });
 
+  it('refuses parents.json entries that are not organization ids, and keeps the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
+    try {
+      mkdirSync(join(dir, 'organization'), { recursive: true });
+      writeFileSync(
+        join(dir, 'organization', 'parents.json'),
+        JSON.stringify({
+          '111111111111': 'ou-ab12-workload',
+          'ou-ab12-workload': '"r-ab12"',
+          'ou-ab12-other001': 'r-ab12',
+          '22222': 'ou-ab12-other001',
+          'Root ': 'r-ab12',
+          '333333333333': `ou-${'x'.repeat(200)} `,
+        }),
+      );
+      const model = loadSnapshot(dir);
+      expect(
+        model.problems.map((p) => `${p.severity} ${p.file}#${p.pointer} ${p.id}`).sort(),
+      ).toEqual([
+        'error organization/parents.json#/22222 snapshot.organization.id-invalid',
+        'error organization/parents.json#/333333333333 snapshot.organization.id-invalid',
+        'error organization/parents.json#/Root  snapshot.organization.id-invalid',
+        'error organization/parents.json#/ou-ab12-workload snapshot.organization.id-invalid',
+      ]);
+      expect(model.problems.find((p) => p.pointer === '/ou-ab12-workload')!.message).toBe(
+        'expected a root id (`r-...`) or an OU id (`ou-...`) as the parent, got "\\"r-ab12\\""',
+      );
+      // a value too long to show is cut
+      expect(
+        model.problems.find((p) => p.pointer === '/333333333333')!.message.length,
+      ).toBeLessThan(200);
+      expect([...model.organization!.parents]).toEqual([
+        ['111111111111', 'ou-ab12-workload'],
+        ['ou-ab12-other001', 'r-ab12'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a region folder of any partition, and warns about a folder that is almost one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-snapshot-'));
     try {
