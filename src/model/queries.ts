@@ -424,21 +424,29 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       `${incompleteList(unread, 'the accounts of the organization')}: whether \`${accountId}\` is one is unknown`,
     );
   }
-  const chain = parentChain(org.parents, org.rootIds, accountId);
+  const chain = org.loaded.parents
+    ? parentChain(org.parents, org.rootIds, accountId)
+    : { ids: [accountId], error: undefined };
   if (!org.loaded.parents || chain.error !== undefined) {
     gaps.add(snapshotPath.orgParents);
     notes.push(
       chain.error ??
         `no \`${snapshotPath.orgParents}\`: the levels above \`${accountId}\` are unknown`,
     );
-    return {
-      applies: true,
-      levels: [],
-      targets: [],
-      missing: [...gaps].sort(),
-      notes,
-      ...(describeUnread ? { mayNotApply: snapshotPath.orgDescribe } : {}),
-    };
+    // the levels that are known still apply (the account's own, and those of the OUs its chain
+    // reaches): an explicit deny in any of them decides whatever the levels above say, while
+    // an allow stays unknown for want of them (the gap above). A chain that loops is corrupt:
+    // nothing of it is used.
+    if (chain.ids.length === 0) {
+      return {
+        applies: true,
+        levels: [],
+        targets: [],
+        missing: [...gaps].sort(),
+        notes,
+        ...(describeUnread ? { mayNotApply: snapshotPath.orgDescribe } : {}),
+      };
+    }
   }
 
   const policies = kind === 'scp' ? org.scps : org.rcps;
@@ -465,8 +473,16 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   }
   const attachedNowhere =
     policies.length > 0 && policies.every((p) => p.targets !== undefined && p.targets.length === 0);
-  const levels = chain.ids.map((target) => {
+  // A broken chain keeps only its levels some policy is attached to: that is what shows the
+  // level is in the organization (an account not in parents.json may be outside it, and then no
+  // level applies); an empty one is left out rather than read as a level that allows nothing.
+  const broken = chain.error !== undefined;
+  const levels: CompiledPolicy[][] = [];
+  const targets: string[] = [];
+  for (const target of chain.ids) {
     const attached = policies.filter((p: OrgPolicyModel) => p.targets?.includes(target) === true);
+    if (broken && attached.length === 0) continue;
+    targets.push(target);
     const level: CompiledPolicy[] = [];
     for (const p of attached) {
       if (p.policy) level.push(p.policy);
@@ -489,12 +505,12 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
         `no scp in \`${folder}\` targets \`${target}\`: every level has at least one, the folder is incomplete`,
       );
     }
-    return level;
-  });
+    levels.push(level);
+  }
   return {
     applies: true,
     levels,
-    targets: chain.ids,
+    targets,
     missing: [...gaps].sort(),
     notes,
     ...(unplaced.length > 0 ? { unplaced } : {}),
@@ -502,14 +518,21 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   };
 }
 
-/** root → OUs → account; an error when the chain is broken, loops or does not reach a root. */
+/**
+ * root → OUs → account; an error when the chain is broken, loops or does not reach a root. A
+ * broken chain keeps the part that is known (from the highest level reached down to the
+ * account); a loop keeps nothing.
+ */
 function parentChain(
   parents: ReadonlyMap<string, string>,
   rootIds: readonly string[],
   accountId: string,
-): { ids: string[]; error?: string } {
+): { ids: string[]; error?: string | undefined } {
   if (!parents.has(accountId)) {
-    return { ids: [], error: `\`${accountId}\` is not in \`${snapshotPath.orgParents}\`` };
+    return {
+      ids: [accountId],
+      error: `\`${accountId}\` is not in \`${snapshotPath.orgParents}\`: the levels above it are unknown`,
+    };
   }
   const ids = [accountId];
   const seen = new Set(ids);
@@ -525,8 +548,8 @@ function parentChain(
   }
   if (!current.startsWith('r-') && !rootIds.includes(current)) {
     return {
-      ids: [],
-      error: `the parent chain of \`${accountId}\` ends at \`${current}\`, not at a root`,
+      ids: ids.reverse(),
+      error: `the parent chain of \`${accountId}\` ends at \`${current}\`, not at a root: the levels above it are unknown`,
     };
   }
   return { ids: ids.reverse() };

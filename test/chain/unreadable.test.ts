@@ -211,9 +211,12 @@ describe('lists with unreadable elements', () => {
   });
 
   it('an account missing from an accounts.json read in part is not taken as outside the organization', () => {
-    // the tools account's entry cannot be read and parents.json does not list it: whether its
-    // SCPs apply is unknown (before: "not in the organization", so an SCP denying kms:* on it
-    // was ignored and its KMS links were allowed)
+    // the tools account's entry cannot be read and parents.json does not list it, but an SCP
+    // denying kms:* is attached to it, and a policy is only ever attached to a member of the
+    // organization (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html):
+    // its levels above are unknown, its own level is known, and its deny decides (before session
+    // 13: Unknown; before that, "not in the organization", so the deny was ignored and its KMS
+    // links were allowed)
     const dir = demoWith('organization/accounts.json', (doc) => {
       doc['Accounts'] = (doc['Accounts'] as { Id: string }[]).map((a) =>
         a.Id === '111111111111' ? [a] : a,
@@ -239,7 +242,12 @@ describe('lists with unreadable elements', () => {
         l.permission.startsWith('kms:') && l.principal.startsWith('arn:aws:iam::111111111111:'),
     );
     expect(kms.length).toBeGreaterThan(0);
-    for (const l of kms) expect(l.decision, l.id).toBe('Unknown');
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((r) => `${r.policyType} ${r.policy}`)).toContain(
+        'scp p-demoguard1 (deny-leave-org)',
+      );
+    }
   });
 
   it('an implicit deny by an SCP level stays Unknown while another SCP may be attached there', () => {

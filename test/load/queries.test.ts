@@ -313,16 +313,24 @@ describe('organization levels', () => {
   });
 
   it('names the files that would settle broken or incomplete organization data', () => {
-    // 444... is in a parent loop; 333... has a non-string parent
-    for (const account of ['444444444444', BAD]) {
-      const levels = scpLevels(broken, account);
-      expect(levels.applies).toBe(true);
-      expect(levels.levels).toEqual([]);
-      expect(levels.missing).toEqual([
-        'organization/describe-organization.json',
-        'organization/parents.json',
-      ]);
-    }
+    // 444... is in a parent loop: nothing of its chain is used
+    const loop = scpLevels(broken, '444444444444');
+    expect(loop.applies).toBe(true);
+    expect(loop.levels).toEqual([]);
+    expect(loop.missing).toEqual([
+      'organization/describe-organization.json',
+      'organization/parents.json',
+    ]);
+    // 333... has a non-string parent, so it is not in parents.json: no policy is attached to it
+    // (no level of it is known), and the SCP without Targets may apply at any of its levels
+    const bad = scpLevels(broken, BAD);
+    expect(bad.applies).toBe(true);
+    expect(bad.levels).toEqual([]);
+    expect(bad.missing).toEqual([
+      'organization/describe-organization.json',
+      'organization/parents.json',
+      'organization/scp/p-notargets.json',
+    ]);
     expect(rcpLevels(broken, '444444444444').missing).toEqual([
       'organization/describe-organization.json',
       'organization/parents.json',

@@ -115,11 +115,14 @@ describe('organization/accounts.json cut short', () => {
       kind: 'unknown',
       file: 'organization/accounts.json',
     });
+    // the account's membership is unknown, but the SCP is attached to it, which only a member
+    // can be (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html):
+    // its deny applies, whatever the levels above it are
     const report = analyzeModel(model);
     const decrypt = link(report, DECRYPT);
-    expect(decrypt.decision).toBe('Unknown');
-    expect(decrypt.missing).toContain('organization/accounts.json');
-    expect(report.pipelines[0]!.verdict).toBe('unknown');
+    expect(decrypt.decision).toBe('ExplicitlyDenied');
+    expect(decrypt.deniedBy.map((r) => r.policyType)).toContain('scp');
+    expect(report.pipelines[0]!.verdict).toBe('fail');
     // a listed account is still a member
     expect(orgMembership(model, TOOLS).kind).toBe('member');
   });

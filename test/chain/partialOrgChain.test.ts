@@ -1,0 +1,91 @@
+/**
+ * An account whose chain of parents does not reach a root (parents.json cut short, or naming a
+ * parent it does not list): the levels above the break are unknown, but the levels that are
+ * known still apply. An explicit deny in a policy attached to the account, or to an OU its chain
+ * reaches, decides; an allow stays Unknown, naming parents.json. Before, every level was dropped
+ * and an account-level deny was reported as "allowed by what is known".
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import { scpLevels, rcpLevels } from '../../src/model/queries.js';
+
+// the RCP p-exmrcp0005 (a deny for identities outside the organization) is attached to
+// 111111111111 itself; the SCP p-exmguard01 to ou-exm1-workload
+const SCENARIO = 'fixtures/scenarios/rcp-data-perimeter';
+const TOOLS = '111111111111';
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function withParents(parents: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-partial-chain-'));
+  dirs.push(dir);
+  cpSync(SCENARIO, dir, { recursive: true });
+  writeFileSync(join(dir, 'organization/parents.json'), JSON.stringify(parents));
+  return dir;
+}
+
+const rcpDenied = (dir: string): string[] =>
+  analyzeModel(loadSnapshot(dir))
+    .pipelines[0]!.links.filter(
+      (l) =>
+        l.decision === 'ExplicitlyDenied' &&
+        l.deniedBy.some(
+          (r) => r.policyType === 'rcp' && String(r.policy).startsWith('p-exmrcp0005'),
+        ),
+    )
+    .map((l) => l.id)
+    .sort();
+
+describe('a chain of parents that does not reach a root', () => {
+  const complete = withParents({ [TOOLS]: 'ou-exm1-workload', 'ou-exm1-workload': 'r-exm1' });
+  const expected = rcpDenied(complete);
+
+  it('the complete chain: the account-level RCP denies some links (control)', () => {
+    expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the known levels when the chain stops at an OU whose parent is not listed', () => {
+    const dir = withParents({
+      [TOOLS]: 'ou-exm1-workload',
+      'ou-exm1-workload': 'ou-exm1-unlisted',
+    });
+    const model = loadSnapshot(dir);
+    const rcps = rcpLevels(model, TOOLS);
+    // the unlisted OU has no policy attached: it is left out, not read as a level allowing nothing
+    expect(rcps.targets).toEqual(['ou-exm1-workload', TOOLS]);
+    expect(rcps.missing).toContain('organization/parents.json');
+    expect(scpLevels(model, TOOLS).targets).toEqual(['ou-exm1-workload', TOOLS]);
+    expect(rcpDenied(dir)).toEqual(expected);
+    // what the known levels allow is not known to be allowed: the levels above may deny it
+    const links = analyzeModel(model).pipelines[0]!.links;
+    const tools = links.filter((l) => l.principal.startsWith(`arn:aws:iam::${TOOLS}:`));
+    expect(tools.length).toBeGreaterThan(0);
+    for (const l of tools) {
+      expect(l.decision, l.id).not.toBe('Allowed');
+      if (l.decision === 'Unknown') expect(l.missing, l.id).toContain('organization/parents.json');
+    }
+  });
+
+  it('keeps the account level when the account is not in parents.json at all', () => {
+    const dir = withParents({ 'ou-exm1-workload': 'r-exm1' });
+    expect(rcpLevels(loadSnapshot(dir), TOOLS).targets).toEqual([TOOLS]);
+    expect(rcpDenied(dir)).toEqual(expected);
+  });
+
+  it('uses nothing of a chain that loops', () => {
+    const dir = withParents({
+      [TOOLS]: 'ou-exm1-workload',
+      'ou-exm1-workload': 'ou-exm1-loopback',
+      'ou-exm1-loopback': 'ou-exm1-workload',
+    });
+    const model = loadSnapshot(dir);
+    expect(rcpLevels(model, TOOLS).levels).toEqual([]);
+    expect(model.problems.map((p) => p.id)).toContain('snapshot.organization.parents-cycle');
+  });
+});
