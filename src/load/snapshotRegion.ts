@@ -1090,6 +1090,22 @@ function loadKmsKey(
   const arn =
     (meta && r.optString(meta, 'Arn', mp)) ??
     `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:key/${keyId}`;
+  // the file is named after its key (`kms/<key-id>.json`, snapshot-format.md): a file whose
+  // describe-key output is another key's was copied or renamed, and links to the key it is named
+  // after would silently find nothing
+  if (keyId !== fileName) {
+    r.report(
+      `${mp}/KeyId`,
+      `the file is named after key \`${fileName}\` and describes key \`${keyId}\`: which one it holds is not known; name the file after its KeyId`,
+      'snapshot.kms.key-id-mismatch',
+    );
+  } else if (!arn.endsWith(`:key/${keyId}`)) {
+    r.report(
+      `${mp}/Arn`,
+      `the key's Arn \`${arn}\` does not end in its KeyId \`${keyId}\``,
+      'snapshot.kms.key-id-mismatch',
+    );
+  }
   const manager = meta && r.optString(meta, 'KeyManager', mp);
   let policy;
   if (doc['Policy'] === undefined || doc['Policy'] === null) {
