@@ -255,6 +255,8 @@ describe('two copies of one pipeline, role, policy, key or project', () => {
     expect(brief(report)).toEqual([
       `error ${KEY_FILE}# snapshot.duplicate`,
       `error ${stale}# snapshot.duplicate`,
+      // and the copy is not named after the key it describes
+      `error ${stale}#/KeyMetadata/KeyId snapshot.kms.key-id-mismatch`,
     ]);
     const kms = linksOf(report).filter((l) => l.resource.includes(KEY_ID));
     expect(kms.length).toBeGreaterThan(0);
