@@ -567,13 +567,19 @@ function readArtifactStore(
         'expected a key id, key ARN or alias ARN, got an empty string',
         SHAPE_INVALID,
       );
+    else if (id !== undefined && !KEY_REFERENCE.test(id))
+      r.report(
+        joinPointer(kp, 'id'),
+        `expected a key id, key ARN or alias ARN, got ${JSON.stringify(id.slice(0, 80))}`,
+        SHAPE_INVALID,
+      );
     if (type !== undefined && type !== 'KMS')
       r.report(
         joinPointer(kp, 'type'),
         `expected \`KMS\`, got \`${type.slice(0, 40)}\``,
         SHAPE_INVALID,
       );
-    if (id !== undefined && id !== '' && type === 'KMS') encryptionKey = { id, type };
+    if (id !== undefined && KEY_REFERENCE.test(id) && type === 'KMS') encryptionKey = { id, type };
   }
   const unread = r.errorsSince(mark).find((e) => e === kp || e.startsWith(`${kp}/`));
   if (encryptionKey === undefined && unread !== undefined) {
@@ -770,6 +776,40 @@ function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
   };
 }
 
+/**
+ * A reference to a KMS key as CodeBuild and CodePipeline take one: a key id, a key ARN, an alias
+ * ARN, or `alias/<name>` (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html#CodeBuild-Type-Project-encryptionKey,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html). Checked
+ * loosely: what is refused is text that is none of them (a quoted ARN, a sentence).
+ */
+const KEY_REFERENCE =
+  /^(?:arn:[a-z0-9-]+:kms:[a-z0-9-]*:\d{12}:(?:key|alias)\/[A-Za-z0-9:/_-]+|alias\/[A-Za-z0-9:/_-]+|[A-Za-z0-9-]+)$/;
+
+/**
+ * A project's `encryptionKey`: absent, CodeBuild uses the AWS managed key for S3. One that cannot
+ * be read (not a string, not a key reference) is an unknown key, never that default: the
+ * output may be encrypted with a customer managed key.
+ */
+function readProjectKey(
+  ctx: RegionContext,
+  r: JsonReader,
+  o: JsonObject,
+  pointer: string,
+): string | undefined {
+  const value = o['encryptionKey'];
+  if (value === undefined || value === null) return undefined;
+  const at = joinPointer(pointer, 'encryptionKey');
+  if (typeof value === 'string' && KEY_REFERENCE.test(value)) return value;
+  r.report(
+    at,
+    typeof value === 'string'
+      ? `expected a key id, key ARN, alias ARN or \`alias/<name>\`, got ${JSON.stringify(value.slice(0, 80))}`
+      : `expected a string (a key id, key ARN or alias), got ${describe(value)}`,
+    SHAPE_INVALID,
+  );
+  return ctx.unknowns.placeholder('key', { file: r.file, pointer: at }, ctx.partition, ctx.region);
+}
+
 function readProject(
   ctx: RegionContext,
   r: JsonReader,
@@ -813,7 +853,7 @@ function readProject(
     account: ctx.account,
     region: ctx.region,
     serviceRole: r.optString(o, 'serviceRole', pointer),
-    encryptionKey: r.optString(o, 'encryptionKey', pointer),
+    encryptionKey: readProjectKey(ctx, r, o, pointer),
     environment: env && readEnvironment(ctx, r, env.o, env.p),
     source: source && {
       ...readSource(r, source.o, source.p),
