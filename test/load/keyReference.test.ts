@@ -1,4 +1,9 @@
 /**
+ * Keys in a snapshot. A key file is named after its key (`kms/<key-id>.json`); one whose
+ * describe-key output is another key's (copied or renamed) was read under the id it describes,
+ * so the links to the key it is named after found nothing and were Unknown with no problem said:
+ * now an input error naming `/KeyMetadata/KeyId`.
+ *
  * A KMS key reference in a CodeBuild project (`encryptionKey`) or a pipeline's artifact store
  * (`encryptionKey.id`) is a key id, a key ARN, an alias ARN or `alias/<name>`. Text that is none
  * of them (a quoted ARN, a sentence) was read as a key id, so the links on it were Unknown naming
@@ -15,7 +20,10 @@ import { loadSnapshot } from '../../src/load/snapshot.js';
 
 const CODEBUILD = '111111111111/us-east-1/codebuild.json';
 const PIPELINE = '111111111111/us-east-1/codepipeline/demo-app.json';
-const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10';
+const KEY = '0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10';
+const KEY_FILE = `111111111111/us-east-1/kms/${KEY}.json`;
+const KEY_ARN = `arn:aws:kms:us-east-1:111111111111:key/${KEY}`;
+const OTHER_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -40,7 +48,7 @@ describe('KMS key references in a snapshot', () => {
   it('accepts a key ARN, a key id, an alias ARN and alias/<name> (control)', () => {
     for (const key of [
       KEY_ARN,
-      '0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+      KEY,
       'arn:aws:kms:us-east-1:111111111111:alias/demo-artifacts',
       'alias/demo-artifacts',
     ]) {
@@ -81,5 +89,28 @@ describe('KMS key references in a snapshot', () => {
     );
     expect(kms.length).toBeGreaterThan(0);
     for (const l of kms) expect(l.decision, l.id).toBe('Unknown');
+  });
+});
+
+describe('a key file that describes another key', () => {
+  it('the demo key file names its own key (control)', () => {
+    expect(brief(demoWith(KEY_FILE, () => {}))).toEqual([]);
+  });
+
+  it('is an input error when KeyId is not the key the file is named after', () => {
+    const dir = demoWith(KEY_FILE, (d) => {
+      d['KeyMetadata']['KeyId'] = '11111111-2222-3333-4444-555555555555';
+      d['KeyMetadata']['Arn'] = OTHER_KEY_ARN;
+    });
+    expect(brief(dir)).toEqual([
+      `error ${KEY_FILE}#/KeyMetadata/KeyId snapshot.kms.key-id-mismatch`,
+    ]);
+  });
+
+  it('is an input error when the Arn names another key than KeyId', () => {
+    const dir = demoWith(KEY_FILE, (d) => {
+      d['KeyMetadata']['Arn'] = OTHER_KEY_ARN;
+    });
+    expect(brief(dir)).toEqual([`error ${KEY_FILE}#/KeyMetadata/Arn snapshot.kms.key-id-mismatch`]);
   });
 });
