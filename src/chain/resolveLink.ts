@@ -50,6 +50,7 @@ import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/t
 import type { LinkSpec } from './linkTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
+import { snapshotPath } from '../model/snapshotPath.js';
 import {
   testedKeys,
   requestTagTrials,
@@ -2596,9 +2597,17 @@ function allowedAnyway(result: EvaluationResult, g: Gathered): boolean {
  */
 function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
   if (result.decision !== 'ImplicitlyDenied') return false;
-  for (const m of g.missing) if (!m.startsWith('organization/')) return false;
+  let treeOnly = true;
+  for (const m of g.missing) {
+    if (!m.startsWith('organization/')) return false;
+    if (m !== snapshotPath.orgParents) treeOnly = false;
+  }
   // one missing allow that is not a guardrail's is enough: guardrails cannot supply it
-  return result.deniedBy.some((r) => r.policyType !== 'scp' && r.policyType !== 'rcp');
+  if (result.deniedBy.some((r) => r.policyType !== 'scp' && r.policyType !== 'rcp')) return true;
+  // an SCP level that lacks an allow, when only the tree above the known levels is missing
+  // (queries.ts: a broken chain keeps its levels with a policy attached, each read in full):
+  // the levels above can only take more away
+  return treeOnly && g.missing.size > 0 && result.deniedBy.some((r) => r.policyType === 'scp');
 }
 
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */

@@ -5,7 +5,7 @@
  * reaches, decides; an allow stays Unknown, naming parents.json. Before, every level was dropped
  * and an account-level deny was reported as "allowed by what is known".
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,52 @@ describe('a chain of parents that does not reach a root', () => {
     const model = loadSnapshot(dir);
     expect(rcpLevels(model, TOOLS).levels).toEqual([]);
     expect(model.problems.map((p) => p.id)).toContain('snapshot.organization.parents-cycle');
+  });
+});
+
+describe('an allow-list SCP on an account whose chain of parents is unknown', () => {
+  // the demo with the tools account left out of parents.json, FullAWSAccess detached from it and
+  // an allow-list attached instead that allows everything but kms:*
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-partial-chain-'));
+  dirs.push(dir);
+  cpSync('fixtures/demo', dir, { recursive: true });
+  const org = join(dir, 'organization');
+  const read = (f: string): Record<string, any> => JSON.parse(readFileSync(join(org, f), 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const parents = read('parents.json');
+  delete parents[TOOLS];
+  writeFileSync(join(org, 'parents.json'), JSON.stringify(parents));
+  const full = read('scp/p-FullAWSAccess.json');
+  full['Targets'] = full['Targets'].filter((t: { TargetId: string }) => t.TargetId !== TOOLS);
+  writeFileSync(join(org, 'scp/p-FullAWSAccess.json'), JSON.stringify(full));
+  const allowList = structuredClone(full);
+  allowList['Policy']['PolicySummary'] = { Id: 'p-allowlist1', Name: 'allow-list' };
+  allowList['Policy']['Content'] = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }],
+  });
+  allowList['Targets'] = [{ TargetId: TOOLS, Type: 'ACCOUNT' }];
+  writeFileSync(join(org, 'scp/p-allowlist1.json'), JSON.stringify(allowList));
+  const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.filter((l) =>
+    l.principal.startsWith(`arn:aws:iam::${TOOLS}:`),
+  );
+
+  it('denies what the account level does not allow: the levels above can only take more away', () => {
+    const kms = links.filter((l) => l.permission.startsWith('kms:'));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('ImplicitlyDenied');
+      expect(l.deniedBy.map((r) => `${r.policyType} ${r.policy}`)).toEqual([
+        'scp p-allowlist1 (allow-list)',
+      ]);
+    }
+  });
+
+  it('leaves what it allows Unknown, naming parents.json', () => {
+    const others = links.filter((l) => !l.permission.startsWith('kms:'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const l of others) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual(['organization/parents.json']);
+    }
   });
 });
