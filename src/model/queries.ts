@@ -424,15 +424,17 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       `${incompleteList(unread, 'the accounts of the organization')}: whether \`${accountId}\` is one is unknown`,
     );
   }
+  // without parents.json the chain is as broken as one that stops: only the account is known
   const chain = org.loaded.parents
     ? parentChain(org.parents, org.rootIds, accountId)
-    : { ids: [accountId], error: undefined };
-  if (!org.loaded.parents || chain.error !== undefined) {
+    : {
+        ids: [accountId],
+        error: `no \`${snapshotPath.orgParents}\`: the levels above \`${accountId}\` are unknown`,
+      };
+  const broken = chain.error !== undefined;
+  if (chain.error !== undefined) {
     gaps.add(snapshotPath.orgParents);
-    notes.push(
-      chain.error ??
-        `no \`${snapshotPath.orgParents}\`: the levels above \`${accountId}\` are unknown`,
-    );
+    notes.push(chain.error);
     // the levels that are known still apply (the account's own, and those of the OUs its chain
     // reaches): an explicit deny in any of them decides whatever the levels above say, while
     // an allow stays unknown for want of them (the gap above). A chain that loops is corrupt:
@@ -476,7 +478,6 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   // A broken chain keeps only its levels some policy is attached to: that is what shows the
   // level is in the organization (an account not in parents.json may be outside it, and then no
   // level applies); an empty one is left out rather than read as a level that allows nothing.
-  const broken = chain.error !== undefined;
   const levels: CompiledPolicy[][] = [];
   const targets: string[] = [];
   for (const target of chain.ids) {

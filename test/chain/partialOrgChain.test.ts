@@ -17,6 +17,7 @@ import { scpLevels, rcpLevels } from '../../src/model/queries.js';
 // 111111111111 itself; the SCP p-exmguard01 to ou-exm1-workload
 const SCENARIO = 'fixtures/scenarios/rcp-data-perimeter';
 const TOOLS = '111111111111';
+const MEMBER = '333333333333';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -76,6 +77,25 @@ describe('a chain of parents that does not reach a root', () => {
     const dir = withParents({ 'ou-exm1-workload': 'r-exm1' });
     expect(rcpLevels(loadSnapshot(dir), TOOLS).targets).toEqual([TOOLS]);
     expect(rcpDenied(dir)).toEqual(expected);
+  });
+
+  it('reads no parents.json as a chain that stops at the account', () => {
+    const dir = withParents({});
+    rmSync(join(dir, 'organization/parents.json'));
+    // a member no policy is attached to
+    const accountsFile = join(dir, 'organization/accounts.json');
+    const accounts = JSON.parse(readFileSync(accountsFile, 'utf8')) as { Accounts: object[] };
+    accounts.Accounts.push({ Id: MEMBER, Name: 'member', Status: 'ACTIVE' });
+    writeFileSync(accountsFile, JSON.stringify(accounts));
+    const model = loadSnapshot(dir);
+    expect(rcpLevels(model, TOOLS).targets).toEqual([TOOLS]);
+    expect(rcpDenied(dir)).toEqual(expected);
+    // an account no policy is attached to has no level known: none is made up for it, nor is
+    // the SCP folder called incomplete for want of one
+    const other = scpLevels(model, MEMBER);
+    expect(other.levels).toEqual([]);
+    expect(other.missing).toContain('organization/parents.json');
+    expect(other.missing).not.toContain('organization/scp/');
   });
 
   it('uses nothing of a chain that loops', () => {
