@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { joinPointer, type Problem } from '../problems.js';
+import { shown } from './awsNames.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import type {
   Location,
@@ -54,13 +55,13 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
         if (!CHILD_ID.test(child)) {
           opened.r.report(
             joinPointer('', child),
-            `expected an account id (12 digits) or an OU id (\`ou-...\`) as the key, got ${shownId(child)}`,
+            `expected an account id (12 digits) or an OU id (\`ou-...\`) as the key, got ${shown(child)}`,
             'snapshot.organization.id-invalid',
           );
         } else if (typeof parent === 'string' && !PARENT_ID.test(parent)) {
           opened.r.report(
             joinPointer('', child),
-            `expected a root id (\`r-...\`) or an OU id (\`ou-...\`) as the parent, got ${shownId(parent)}`,
+            `expected a root id (\`r-...\`) or an OU id (\`ou-...\`) as the parent, got ${shown(parent)}`,
             'snapshot.organization.id-invalid',
           );
         } else if (typeof parent === 'string') parents.set(child, parent);
@@ -142,11 +143,6 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
  * `r-` and `ou-` ids of lower-case letters, digits and `-`). Checked loosely (any length), so
  * hand-written snapshots with short made-up ids still load; what is refused is not an id at all.
  */
-/** A text that should have been an id, quoted and cut short (it may be anything). */
-function shownId(text: string): string {
-  return text.length > 60 ? `${JSON.stringify(text.slice(0, 60))}...` : JSON.stringify(text);
-}
-
 const CHILD_ID = /^(?:\d{12}|ou-[0-9a-z][0-9a-z-]*)$/;
 const PARENT_ID = /^(?:r|ou)-[0-9a-z][0-9a-z-]*$/;
 

@@ -48,7 +48,14 @@ import type {
   SnsTopicModel,
   StageModel,
 } from '../model/types.js';
-import { CODEBUILD_PROJECT_NAME, NAME_INVALID, PIPELINE_NAME, invalidName } from './awsNames.js';
+import {
+  ARN_SHOWN,
+  CODEBUILD_PROJECT_NAME,
+  NAME_INVALID,
+  PIPELINE_NAME,
+  invalidName,
+  shown,
+} from './awsNames.js';
 import {
   JsonReader,
   NEXT_TOKEN,
@@ -561,25 +568,15 @@ function readArtifactStore(
   if (key) {
     const id = r.reqString(key, 'id', kp);
     const type = r.reqString(key, 'type', kp);
-    if (id === '')
-      r.report(
-        joinPointer(kp, 'id'),
-        'expected a key id, key ARN or alias ARN, got an empty string',
-        SHAPE_INVALID,
-      );
-    else if (id !== undefined && !KEY_REFERENCE.test(id))
-      r.report(
-        joinPointer(kp, 'id'),
-        `expected a key id, key ARN or alias ARN, got ${JSON.stringify(id.slice(0, 80))}`,
-        SHAPE_INVALID,
-      );
+    const idProblem = id === undefined ? undefined : keyReferenceProblem(id);
+    if (idProblem !== undefined) r.report(joinPointer(kp, 'id'), idProblem, SHAPE_INVALID);
     if (type !== undefined && type !== 'KMS')
       r.report(
         joinPointer(kp, 'type'),
         `expected \`KMS\`, got \`${type.slice(0, 40)}\``,
         SHAPE_INVALID,
       );
-    if (id !== undefined && KEY_REFERENCE.test(id) && type === 'KMS') encryptionKey = { id, type };
+    if (id !== undefined && idProblem === undefined && type === 'KMS') encryptionKey = { id, type };
   }
   const unread = r.errorsSince(mark).find((e) => e === kp || e.startsWith(`${kp}/`));
   if (encryptionKey === undefined && unread !== undefined) {
@@ -785,6 +782,12 @@ function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
 const KEY_REFERENCE =
   /^(?:arn:[a-z0-9-]+:kms:[a-z0-9-]*:\d{12}:(?:key|alias)\/[A-Za-z0-9:/_-]+|alias\/[A-Za-z0-9:/_-]+|[A-Za-z0-9-]+)$/;
 
+/** Why `text` is no KMS key reference (KEY_REFERENCE), or undefined when it is one. */
+function keyReferenceProblem(text: string): string | undefined {
+  if (KEY_REFERENCE.test(text)) return undefined;
+  return `expected a key id, key ARN, alias ARN or \`alias/<name>\`, got ${text === '' ? 'an empty string' : shown(text, ARN_SHOWN)}`;
+}
+
 /**
  * A project's `encryptionKey`: absent, CodeBuild uses the AWS managed key for S3. One that cannot
  * be read (not a string, not a key reference) is an unknown key, never that default: the
@@ -799,14 +802,12 @@ function readProjectKey(
   const value = o['encryptionKey'];
   if (value === undefined || value === null) return undefined;
   const at = joinPointer(pointer, 'encryptionKey');
-  if (typeof value === 'string' && KEY_REFERENCE.test(value)) return value;
-  r.report(
-    at,
+  const problem =
     typeof value === 'string'
-      ? `expected a key id, key ARN, alias ARN or \`alias/<name>\`, got ${JSON.stringify(value.slice(0, 80))}`
-      : `expected a string (a key id, key ARN or alias), got ${describe(value)}`,
-    SHAPE_INVALID,
-  );
+      ? keyReferenceProblem(value)
+      : `expected a string (a key id, key ARN or alias), got ${describe(value)}`;
+  if (problem === undefined) return value as string;
+  r.report(at, problem, SHAPE_INVALID);
   return ctx.unknowns.placeholder('key', { file: r.file, pointer: at }, ctx.partition, ctx.region);
 }
 
@@ -1136,13 +1137,13 @@ function loadKmsKey(
   if (keyId !== fileName) {
     r.report(
       `${mp}/KeyId`,
-      `the file is named after key \`${fileName}\` and describes key \`${keyId}\`: which one it holds is not known; name the file after its KeyId`,
+      `the file is named after key ${shown(fileName, ARN_SHOWN)} and describes key ${shown(keyId, ARN_SHOWN)}: which one it holds is not known; name the file after its KeyId`,
       'snapshot.kms.key-id-mismatch',
     );
   } else if (!arn.endsWith(`:key/${keyId}`)) {
     r.report(
       `${mp}/Arn`,
-      `the key's Arn \`${arn}\` does not end in its KeyId \`${keyId}\``,
+      `the key's Arn ${shown(arn, ARN_SHOWN)} does not end in its KeyId ${shown(keyId, ARN_SHOWN)}`,
       'snapshot.kms.key-id-mismatch',
     );
   }

@@ -611,12 +611,12 @@ describe('loadSnapshot: edge cases', () => {
         'error organization/parents.json#/ou-ab12-workload snapshot.organization.id-invalid',
       ]);
       expect(model.problems.find((p) => p.pointer === '/ou-ab12-workload')!.message).toBe(
-        'expected a root id (`r-...`) or an OU id (`ou-...`) as the parent, got "\\"r-ab12\\""',
+        'expected a root id (`r-...`) or an OU id (`ou-...`) as the parent, got `"r-ab12"`',
       );
       // a value too long to show is cut
-      expect(
-        model.problems.find((p) => p.pointer === '/333333333333')!.message.length,
-      ).toBeLessThan(200);
+      expect(model.problems.find((p) => p.pointer === '/333333333333')!.message).toMatch(
+        /got `ou-x+`… \(204 characters\)$/,
+      );
       expect([...model.organization!.parents]).toEqual([
         ['111111111111', 'ou-ab12-workload'],
         ['ou-ab12-other001', 'r-ab12'],
