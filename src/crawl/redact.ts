@@ -81,9 +81,11 @@ function redactSource(source: unknown): unknown {
  */
 export function redactSourceLocation(location: string): string {
   const url = redactUrlUserinfo(location);
-  const m = /^((?:[a-z][a-z0-9+.-]*::)?[a-z][a-z0-9+.-]*:\/\/[^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
-  if (!m || (m[2] === undefined && m[3] === undefined)) return url;
-  return `${m[1]}${m[2] !== undefined ? `?${REDACTED}` : ''}${m[3] !== undefined ? `#${REDACTED}` : ''}`;
+  const scheme = SCHEME.exec(url)?.[0];
+  if (scheme === undefined) return url;
+  const m = /^([^?#]*)(\?[^#]*)?(#.*)?$/s.exec(url.slice(scheme.length))!;
+  if (m[2] === undefined && m[3] === undefined) return url;
+  return `${scheme}${m[1]}${m[2] !== undefined ? `?${REDACTED}` : ''}${m[3] !== undefined ? `#${REDACTED}` : ''}`;
 }
 
 /**
