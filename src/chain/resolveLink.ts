@@ -2607,7 +2607,8 @@ function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
   // an SCP level that lacks an allow, when only the tree above the known levels is missing
   // (queries.ts: a broken chain keeps its levels with a policy attached, each read in full):
   // the levels above can only take more away
-  return treeOnly && g.missing.size > 0 && result.deniedBy.some((r) => r.policyType === 'scp');
+  // (called only with something missing)
+  return treeOnly && result.deniedBy.some((r) => r.policyType === 'scp');
 }
 
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */
