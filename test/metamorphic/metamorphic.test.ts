@@ -1,0 +1,103 @@
+/**
+ * Metamorphic test of the whole analysis: each scenario fixture (and the demo) is analyzed,
+ * then copies of it are changed by seeded mutations whose effect is known without knowing the
+ * right answer (mutations.ts): removing a deny, adding an allow or removing a condition from one
+ * never denies a link that was allowed; removing an allow or an input file, adding a deny or
+ * removing a condition from one never allows a link that was not; an explicit `Deny *` in a
+ * role's identity policies explicitly denies each of its allowed links; writing a policy in
+ * another encoding, in another statement order, with action or condition key names in another
+ * case, split one action per statement or twice over changes no decision.
+ *
+ * `META_RUNS=N` draws N mutations per fixture instead of the suite's few (a wider sweep, by hand;
+ * `META_SEED=S` another seed).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { Report, ReportLink } from '../../src/report/types.js';
+import { REPO_ROOT, SCENARIOS_DIR, scenarioNames } from '../scenarios/helpers.js';
+import { mutate, random, type Applied } from './mutations.js';
+
+const RUNS = Number(process.env['META_RUNS'] ?? 6);
+const SEED = Number(process.env['META_SEED'] ?? 20261206);
+
+/** Link decisions by pipeline ARN and link id, from `permchain analyze DIR --format json`. */
+async function decisions(dir: string): Promise<Map<string, ReportLink>> {
+  const io = memoryIo(REPO_ROOT);
+  await main(['node', 'permchain', 'analyze', dir, '--format', 'json'], io);
+  expect(io.err).not.toMatch(/\n\s+at /); // never a stack trace, whatever the mutation did
+  const report = JSON.parse(io.out) as Report;
+  const out = new Map<string, ReportLink>();
+  for (const p of report.pipelines) for (const l of p.links) out.set(`${p.arn} ${l.id}`, l);
+  return out;
+}
+
+/** What breaks the mutation's relation, one line per link. */
+function violations(
+  before: ReadonlyMap<string, ReportLink>,
+  after: ReadonlyMap<string, ReportLink>,
+  applied: Applied,
+): string[] {
+  const out: string[] = [];
+  if (applied.relation === 'same') {
+    for (const id of before.keys()) if (!after.has(id)) out.push(`${id}: gone`);
+    for (const id of after.keys()) if (!before.has(id)) out.push(`${id}: new`);
+  }
+  for (const [id, b] of before) {
+    const a = after.get(id);
+    if (!a) continue;
+    const was = b.decision;
+    const is = a.decision;
+    const wrong =
+      applied.relation === 'same'
+        ? is !== was
+        : applied.relation === 'noNewDeny'
+          ? was === 'Allowed' && is !== 'Allowed'
+          : applied.relation === 'noNewAllow'
+            ? was !== 'Allowed' && is === 'Allowed'
+            : a.principal === applied.role
+              ? (was === 'Allowed' && is !== 'ExplicitlyDenied') || is === 'Allowed'
+              : was !== 'Allowed' && is === 'Allowed';
+    if (wrong) out.push(`${id}: ${was} -> ${is} (${a.why})`);
+    const d = applied.deniedDocument;
+    const allowedByIt =
+      d !== undefined &&
+      (b.allowedBy ?? []).some(
+        (r) => r.location?.file === d.file && r.location.pointer?.startsWith(`${d.pointer}/`),
+      );
+    if (allowedByIt && is !== 'ExplicitlyDenied')
+      out.push(`${id}: allowed by the document, ${is} after its Deny * (${a.why})`);
+  }
+  return out;
+}
+
+const FIXTURES = ['fixtures/demo', ...scenarioNames().map((n) => `${SCENARIOS_DIR}/${n}`)];
+
+describe('metamorphic: mutations with a known effect on every decision', () => {
+  FIXTURES.forEach((fixture, index) => {
+    it(`holds on ${fixture}`, async () => {
+      const before = await decisions(fixture);
+      expect(before.size).toBeGreaterThan(0);
+      const rnd = random(SEED + index);
+      const work = mkdtempSync(join(tmpdir(), 'permchain-metamorphic-'));
+      try {
+        let done = 0;
+        for (let attempt = 0; done < RUNS && attempt < RUNS * 10; attempt++) {
+          const copy = join(work, String(attempt));
+          cpSync(join(REPO_ROOT, fixture), copy, { recursive: true });
+          const applied = mutate(copy, rnd);
+          if (!applied) continue;
+          done++;
+          const found = violations(before, await decisions(copy), applied);
+          expect(found, `${fixture}: ${applied.what}`).toEqual([]);
+        }
+        expect(done).toBe(RUNS);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
+  });
+});
