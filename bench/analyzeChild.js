@@ -1,6 +1,6 @@
 // One `permchain analyze` run, in-process through the CLI's own entry, for the analyze
 // benchmark: prints {"ms", "exit", "maxRssMB", "sdkLoaded"} on stdout. The report goes to the
-// file given as the third argument. A module-resolution hook records every module resolved
+// file given as the second argument, in the format given as the third (json unless told). A module-resolution hook records every module resolved
 // while analyze runs, so `sdkLoaded` says whether any @aws-sdk package was loaded.
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
@@ -35,7 +35,7 @@ const exit = await main(
     'analyze',
     process.argv[2],
     '--format',
-    'json',
+    process.argv[4] ?? 'json',
     '--output',
     process.argv[3],
   ],

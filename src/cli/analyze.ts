@@ -21,7 +21,7 @@ import {
   isIsoDate,
   type BaselineEntry,
 } from '../report/baseline.js';
-import { exitCodeFor } from '../report/gate.js';
+import { exitCodeFor, gateSummary } from '../report/gate.js';
 import {
   FAIL_ON,
   FORMAT_EXTENSIONS,
@@ -34,6 +34,7 @@ import {
 import { renderJsonChunks, renderJsonStream } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import { sanitizeForTerminal } from '../report/sanitize.js';
+import { renderTextChunks } from '../report/text.js';
 import type { Report, ReportPipeline } from '../report/types.js';
 import { readBaselineFile } from './baseline.js';
 import { writeOutputFile } from './fsErrors.js';
@@ -184,12 +185,13 @@ export function runAnalyze(
   const none = noPipelinesProblem(loaded, input, opts);
   if (none) gateWarnings.push(none);
 
-  // The JSON report alone (the usual CI case) is written pipeline by pipeline as each is
-  // analyzed, so the links of a whole organization are never held at once; the gate then sees
-  // only the required links that are not allowed, which is all it reads. The text is the same.
+  // The JSON or text report alone (the usual CI and terminal cases) is written pipeline by
+  // pipeline as each is analyzed, so the links of a whole organization are never held at once;
+  // the gate then sees only the required links that are not allowed, which is all it reads. The
+  // text is the same.
   let streamed: Iterable<ReportPipeline> | undefined;
   let report: Report;
-  if (formats.length === 1 && formats[0] === 'json' && !opts.baseline) {
+  if (formats.length === 1 && (formats[0] === 'json' || formats[0] === 'text') && !opts.baseline) {
     const lazy = analyzeModelLazily(loaded.model, analyzeOptions);
     const findings: ReportPipeline[] = [];
     report = {
@@ -274,7 +276,12 @@ export function runAnalyze(
     pointerLine: pointerLineReader(io.cwd, loaded.snapshotRoot),
   };
   const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>
-    streamed ? renderJsonStream(streamed, report.problems) : render(f, report, o);
+    !streamed
+      ? render(f, report, o)
+      : f === 'json'
+        ? renderJsonStream(streamed, report.problems)
+        : // the report's pipelines are the findings kept so far: all of them once the text ends
+          renderTextChunks(streamed, report.problems, o, () => gateSummary(report, failOn));
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
     makeDirectory(dir);

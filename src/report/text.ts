@@ -11,8 +11,8 @@
  * ANSI colour only when options.color is set. User values are stripped of control characters so a hostile name cannot
  * move the cursor or forge lines.
  */
-import { formatProblem, sortProblems } from '../problems.js';
-import { gateSentence, gateSummary } from './gate.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { gateSentence, gateSummary, type GateSummary } from './gate.js';
 import { shownVerdict } from './markdown.js';
 import type { FailOn, ReportOptions } from './options.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
@@ -23,7 +23,6 @@ import {
   groupByStage,
   linkStatus,
   plural,
-  summarize,
   type LinkStatus,
 } from './summarize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
@@ -57,53 +56,79 @@ const VERDICT_TAG: Readonly<Record<ReportPipeline['verdict'], [string, Style]>> 
 };
 
 export function renderText(report: Report, options: ReportOptions = {}): string {
+  const failOn = options.failOn ?? 'denied';
+  const chunks = renderTextChunks(report.pipelines, report.problems, options, () =>
+    gateSummary(report, failOn),
+  );
+  return [...chunks].join('');
+}
+
+/**
+ * The same text, one pipeline at a time, for pipelines that come one at a time
+ * (analyzeModelLazily): each is written and let go before the next is analyzed, so the text of
+ * ten thousand pipelines is written without holding their links at once. The summary at the end
+ * is counted as the pipelines go by; `gate` says how the run ends, asked once they all have.
+ */
+export function* renderTextChunks(
+  pipelines: Iterable<ReportPipeline>,
+  problems: readonly Problem[],
+  options: ReportOptions,
+  gate: () => GateSummary,
+): Generator<string> {
   const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
   const failOn = options.failOn ?? 'denied';
-  const lines: string[] = [];
+  // pipelines counted by the verdict their tag shows
+  const shown = { total: 0, pass: 0, fail: 0, unknown: 0 };
+  const links: Record<LinkStatus | 'total', number> = {
+    total: 0,
+    allowed: 0,
+    denied: 0,
+    warning: 0,
+    unknown: 0,
+    accepted: 0,
+  };
 
-  for (const pipeline of report.pipelines) {
+  for (const pipeline of pipelines) {
+    shown.total++;
+    shown[shownVerdict(pipeline, failOn).verdict]++;
+    for (const l of pipeline.links) {
+      links.total++;
+      links[linkStatus(l)]++;
+    }
+    const lines: string[] = [];
     renderPipeline(pipeline, failOn, lines, paint);
     lines.push('');
+    // wrapping may start a line with a word of a value: no line may read as a CI workflow
+    // command (each piece starts a line, so piece by piece is the same as the whole)
+    yield breakWorkflowCommands(lines.join('\n') + '\n');
   }
 
-  const problems = sortProblems(report.problems);
-  if (problems.length > 0) {
+  const lines: string[] = [];
+  const sorted = sortProblems(problems);
+  if (sorted.length > 0) {
     lines.push(paint('bold', 'problems'));
-    for (const p of problems) {
+    for (const p of sorted) {
       const line = sanitizeForTerminal(formatProblem(p));
       lines.push('  ' + (p.severity === 'error' ? paint('red', line) : paint('yellow', line)));
     }
     lines.push('');
   }
 
-  lines.push(...wrapSummary(summaryLine(report, failOn)));
+  const accepted = links.accepted > 0 ? `, ${links.accepted} accepted` : '';
+  let summary =
+    `${plural(shown.total, 'pipeline')} (${shown.fail} fail, ${shown.unknown} unknown, ${shown.pass} pass), ` +
+    `${plural(links.total, 'link')} (${links.allowed} allowed, ${links.denied} denied, ${links.unknown} unknown, ` +
+    `${plural(links.warning, 'warning')}${accepted})`;
+  if (problems.length > 0) summary += `, ${plural(problems.length, 'problem')}`;
+  lines.push(...wrapSummary(summary));
   // how the run ends, as the exit code says (src/report/gate.ts)
-  const gate = gateSummary(report, failOn);
-  const style = gate.exitCode === 0 ? 'green' : 'red';
-  for (const l of wrapSummary(gateSentence(gate, failOn))) {
+  const g = gate();
+  const style = g.exitCode === 0 ? 'green' : 'red';
+  for (const l of wrapSummary(gateSentence(g, failOn))) {
     const indent = l.length - l.trimStart().length;
     lines.push(l.slice(0, indent) + paint(style, l.slice(indent)));
   }
-  // wrapping may start a line with a word of a value: no line may read as a CI workflow command
-  return breakWorkflowCommands(lines.join('\n') + '\n');
-}
-
-function summaryLine(report: Report, failOn: FailOn): string {
-  const s = summarize(report);
-  // pipelines counted by the verdict their tag shows
-  const p = { total: 0, pass: 0, fail: 0, unknown: 0 };
-  for (const pipeline of report.pipelines) {
-    p.total++;
-    p[shownVerdict(pipeline, failOn).verdict]++;
-  }
-  const l = s.links;
-  const accepted = l.accepted > 0 ? `, ${l.accepted} accepted` : '';
-  let out =
-    `${plural(p.total, 'pipeline')} (${p.fail} fail, ${p.unknown} unknown, ${p.pass} pass), ` +
-    `${plural(l.total, 'link')} (${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
-    `${plural(l.warning, 'warning')}${accepted})`;
-  if (report.problems.length > 0) out += `, ${plural(report.problems.length, 'problem')}`;
-  return out;
+  yield breakWorkflowCommands(lines.join('\n') + '\n');
 }
 
 /**

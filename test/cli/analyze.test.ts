@@ -675,8 +675,8 @@ describe('permchain baseline and diff take the inputs analyze takes', () => {
   });
 });
 
-describe('the JSON report is written pipeline by pipeline', () => {
-  // analyze --format json streams (analyzeModelLazily + renderJsonStream); every other path
+describe('the JSON and text reports are written pipeline by pipeline', () => {
+  // analyze --format json streams (analyzeModelLazily + renderJsonStream); every path but text
   // renders the whole report: both must give the same bytes and the same exit code
   const cases: [string, string[]][] = [
     ['demo', [demo]],
@@ -715,6 +715,30 @@ describe('the JSON report is written pipeline by pipeline', () => {
         }),
       ),
     );
+  });
+
+  // the text report alone streams too (renderTextChunks, its summary counted as it goes, the
+  // gate asked at the end of the findings kept aside): the same bytes and exit code as the text
+  // the whole report gives
+  it.each(cases)('text: %s', async (_name, args) => {
+    const streamed = await cli(root, 'analyze', ...args);
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-stream-text-'));
+    const whole = await cli(
+      root,
+      'analyze',
+      ...args,
+      '--format',
+      'text,markdown',
+      '--output-dir',
+      dir,
+    );
+    expect(streamed.out).toBe(readFileSync(join(dir, 'report.txt'), 'utf8'));
+    expect(streamed.code).toBe(whole.code);
+    const file = join(mkdtempSync(join(tmpdir(), 'permchain-stream-file-')), 'report.txt');
+    const toFile = await cli(root, 'analyze', ...args, '--output', file);
+    expect(readFileSync(file, 'utf8')).toBe(streamed.out);
+    expect(toFile.code).toBe(streamed.code);
+    expect(toFile.err).toBe(whole.err);
   });
 });
 
