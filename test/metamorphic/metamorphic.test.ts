@@ -101,3 +101,24 @@ describe('metamorphic: mutations with a known effect on every decision', () => {
     });
   });
 });
+
+describe('metamorphic: a pipeline analyzed alone', () => {
+  // the analysis caches what one link learns for the next (a role's or a resource's side of a
+  // request, compiled policies, lookups): a pipeline analyzed on its own (a fresh load, so
+  // nothing the other pipelines' links learned is cached) and among the others must be reported
+  // the same
+  it.each(FIXTURES)('is reported as in the whole run: %s', async (fixture) => {
+    const whole = memoryIo(REPO_ROOT);
+    await main(['node', 'permchain', 'analyze', fixture, '--format', 'json'], whole);
+    const report = JSON.parse(whole.out) as Report;
+    expect(report.pipelines.length).toBeGreaterThan(0);
+    for (const p of report.pipelines) {
+      const io = memoryIo(REPO_ROOT);
+      await main(
+        ['node', 'permchain', 'analyze', fixture, '--format', 'json', '--pipeline', p.arn],
+        io,
+      );
+      expect((JSON.parse(io.out) as Report).pipelines).toEqual([p]);
+    }
+  });
+});
