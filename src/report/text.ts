@@ -17,12 +17,14 @@ import { shownVerdict } from './markdown.js';
 import type { FailOn, ReportOptions } from './options.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import {
+  countLinks,
   decisionLabel,
   formatLocation,
   formatReason,
   groupByStage,
   linkStatus,
   plural,
+  type LinkCounts,
   type LinkStatus,
 } from './summarize.js';
 import type { Report, ReportLink, ReportPipeline } from './types.js';
@@ -79,7 +81,7 @@ export function* renderTextChunks(
   const failOn = options.failOn ?? 'denied';
   // pipelines counted by the verdict their tag shows
   const shown = { total: 0, pass: 0, fail: 0, unknown: 0 };
-  const links: Record<LinkStatus | 'total', number> = {
+  const links: Record<keyof LinkCounts, number> = {
     total: 0,
     allowed: 0,
     denied: 0,
@@ -91,10 +93,8 @@ export function* renderTextChunks(
   for (const pipeline of pipelines) {
     shown.total++;
     shown[shownVerdict(pipeline, failOn).verdict]++;
-    for (const l of pipeline.links) {
-      links.total++;
-      links[linkStatus(l)]++;
-    }
+    const counted = countLinks(pipeline.links);
+    for (const k of Object.keys(links) as (keyof LinkCounts)[]) links[k] += counted[k];
     const lines: string[] = [];
     renderPipeline(pipeline, failOn, lines, paint);
     lines.push('');
