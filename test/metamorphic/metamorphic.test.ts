@@ -6,7 +6,8 @@
  * removing a condition from one never allows a link that was not; an explicit `Deny *` in a
  * role's identity policies explicitly denies each of its allowed links; writing a policy in
  * another encoding, in another statement order, with action or condition key names in another
- * case, split one action per statement or twice over changes no decision.
+ * case, split one action per statement or twice over changes no decision, and neither does the
+ * order of a file's JSON members or of the lists of iam.json (each a set).
  *
  * `META_RUNS=N` draws N mutations per fixture instead of the suite's few (a wider sweep, by hand;
  * `META_SEED=S` another seed).

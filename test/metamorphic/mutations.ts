@@ -161,6 +161,29 @@ export function mutate(dir: string, rnd: () => number): Applied | undefined {
   const kind = pick(KINDS);
   const where = (p: FoundPolicy): string => `${relative(dir, p.file)} (${p.key})`;
 
+  if (kind === 'memberOrder') {
+    // JSON objects are unordered: every object of one file with its members in reverse order
+    const file = pick(jsonFiles(dir));
+    let root: Json;
+    try {
+      root = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    } catch {
+      return undefined;
+    }
+    writeFileSync(file, JSON.stringify(reverseMembers(root), null, 2));
+    return { relation: 'same', what: `members of ${relative(dir, file)} in reverse order` };
+  }
+
+  if (kind === 'iamListOrder') {
+    // the lists of get-account-authorization-details are sets: each in reverse order
+    const iam = jsonFiles(dir).filter((f) => f.endsWith('iam.json'));
+    if (iam.length === 0) return undefined;
+    const file = pick(iam);
+    const root = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    writeFileSync(file, JSON.stringify(reverseIamLists(root), null, 2));
+    return { relation: 'same', what: `the lists of ${relative(dir, file)} in reverse order` };
+  }
+
   if (kind === 'deleteFile') {
     // not an SCP or RCP file: its own Targets are what says the policy is attached, so without
     // it nothing could know it exists (the snapshot format has no list of policies)
@@ -364,6 +387,40 @@ const REWRITES: Record<string, Rewrite> = {
   },
 };
 
+function reverseMembers(v: Json): Json {
+  if (Array.isArray(v)) return v.map(reverseMembers);
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v).reverse()) out[k] = reverseMembers(v[k]!);
+  return out;
+}
+
+const IAM_LISTS = new Set([
+  'RoleDetailList',
+  'UserDetailList',
+  'GroupDetailList',
+  'Policies',
+  'RolePolicyList',
+  'UserPolicyList',
+  'GroupPolicyList',
+  'AttachedManagedPolicies',
+  'PolicyVersionList',
+  'InstanceProfileList',
+  'Tags',
+]);
+
+function reverseIamLists(v: Json): Json {
+  if (Array.isArray(v)) return v.map(reverseIamLists);
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const x = v[k]!;
+    out[k] =
+      IAM_LISTS.has(k) && Array.isArray(x) ? x.map(reverseIamLists).reverse() : reverseIamLists(x);
+  }
+  return out;
+}
+
 const KINDS = [
   'deleteFile',
   'roleDenyAll',
@@ -380,4 +437,6 @@ const KINDS = [
   'keyCase',
   'splitActions',
   'duplicate',
+  'memberOrder',
+  'iamListOrder',
 ] as const;
