@@ -685,20 +685,26 @@ describe('the JSON and text reports are written pipeline by pipeline', () => {
     ['malformed input (exit 2)', [join(root, 'fixtures/scenarios/malformed-bucket-json')]],
     ['no such pipeline', [demo, '--pipeline', 'nope']],
   ];
-  it.each(cases)('%s', async (_name, args) => {
-    const streamed = await cli(root, 'analyze', ...args, '--format', 'json');
+  // two formats at once take the whole-report path: the run, and the report in `format`
+  const wholeReport = async (args: string[], format: 'json' | 'text') => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-stream-'));
-    // two formats at once take the whole-report path
-    const whole = await cli(
+    const run = await cli(
       root,
       'analyze',
       ...args,
       '--format',
-      'json,markdown',
+      `${format},markdown`,
       '--output-dir',
       dir,
     );
-    expect(streamed.out).toBe(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const file = join(dir, format === 'json' ? 'report.json' : 'report.txt');
+    return { ...run, report: readFileSync(file, 'utf8') };
+  };
+
+  it.each(cases)('%s', async (_name, args) => {
+    const streamed = await cli(root, 'analyze', ...args, '--format', 'json');
+    const whole = await wholeReport(args, 'json');
+    expect(streamed.out).toBe(whole.report);
     expect(streamed.code).toBe(whole.code);
     expect(streamed.err).toBe(whole.err);
     // the streamed report written into --output-dir
@@ -722,17 +728,8 @@ describe('the JSON and text reports are written pipeline by pipeline', () => {
   // the whole report gives
   it.each(cases)('text: %s', async (_name, args) => {
     const streamed = await cli(root, 'analyze', ...args);
-    const dir = mkdtempSync(join(tmpdir(), 'permchain-stream-text-'));
-    const whole = await cli(
-      root,
-      'analyze',
-      ...args,
-      '--format',
-      'text,markdown',
-      '--output-dir',
-      dir,
-    );
-    expect(streamed.out).toBe(readFileSync(join(dir, 'report.txt'), 'utf8'));
+    const whole = await wholeReport(args, 'text');
+    expect(streamed.out).toBe(whole.report);
     expect(streamed.code).toBe(whole.code);
     const file = join(mkdtempSync(join(tmpdir(), 'permchain-stream-file-')), 'report.txt');
     const toFile = await cli(root, 'analyze', ...args, '--output', file);

@@ -18,62 +18,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import type { Report, ReportLink } from '../../src/report/types.js';
+import type { Report } from '../../src/report/types.js';
 import { REPO_ROOT, SCENARIOS_DIR, scenarioNames } from '../scenarios/helpers.js';
-import { mutate, random, type Applied } from './mutations.js';
+import { decisions, mutate, random, violations } from './mutations.js';
 
 const RUNS = Number(process.env['META_RUNS'] ?? 6);
 const SEED = Number(process.env['META_SEED'] ?? 20261206);
-
-/** Link decisions by pipeline ARN and link id, from `permchain analyze DIR --format json`. */
-async function decisions(dir: string): Promise<Map<string, ReportLink>> {
-  const io = memoryIo(REPO_ROOT);
-  await main(['node', 'permchain', 'analyze', dir, '--format', 'json'], io);
-  expect(io.err).not.toMatch(/\n\s+at /); // never a stack trace, whatever the mutation did
-  const report = JSON.parse(io.out) as Report;
-  const out = new Map<string, ReportLink>();
-  for (const p of report.pipelines) for (const l of p.links) out.set(`${p.arn} ${l.id}`, l);
-  return out;
-}
-
-/** What breaks the mutation's relation, one line per link. */
-function violations(
-  before: ReadonlyMap<string, ReportLink>,
-  after: ReadonlyMap<string, ReportLink>,
-  applied: Applied,
-): string[] {
-  const out: string[] = [];
-  if (applied.relation === 'same') {
-    for (const id of before.keys()) if (!after.has(id)) out.push(`${id}: gone`);
-    for (const id of after.keys()) if (!before.has(id)) out.push(`${id}: new`);
-  }
-  for (const [id, b] of before) {
-    const a = after.get(id);
-    if (!a) continue;
-    const was = b.decision;
-    const is = a.decision;
-    const wrong =
-      applied.relation === 'same'
-        ? is !== was
-        : applied.relation === 'noNewDeny'
-          ? was === 'Allowed' && is !== 'Allowed'
-          : applied.relation === 'noNewAllow'
-            ? was !== 'Allowed' && is === 'Allowed'
-            : a.principal === applied.role
-              ? (was === 'Allowed' && is !== 'ExplicitlyDenied') || is === 'Allowed'
-              : was !== 'Allowed' && is === 'Allowed';
-    if (wrong) out.push(`${id}: ${was} -> ${is} (${a.why})`);
-    const d = applied.deniedDocument;
-    const allowedByIt =
-      d !== undefined &&
-      (b.allowedBy ?? []).some(
-        (r) => r.location?.file === d.file && r.location.pointer?.startsWith(`${d.pointer}/`),
-      );
-    if (allowedByIt && is !== 'ExplicitlyDenied')
-      out.push(`${id}: allowed by the document, ${is} after its Deny * (${a.why})`);
-  }
-  return out;
-}
 
 const FIXTURES = ['fixtures/demo', ...scenarioNames().map((n) => `${SCENARIOS_DIR}/${n}`)];
 

@@ -6,6 +6,11 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { expect } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { Report, ReportLink } from '../../src/report/types.js';
+import { REPO_ROOT } from '../scenarios/helpers.js';
 
 /**
  * What a mutation may do to the decision of a link present before and after it:
@@ -33,17 +38,8 @@ export interface Applied {
   readonly deniedDocument?: { readonly file: string; readonly pointer: string };
 }
 
-/** A seeded generator (mulberry32): the same seed gives the same mutations on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the same seed gives the same mutations on every machine. */
+export { mulberry32 as random } from '../differential/generator.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -440,3 +436,53 @@ const KINDS = [
   'memberOrder',
   'iamListOrder',
 ] as const;
+
+/** Link decisions by pipeline ARN and link id, from `permchain analyze INPUT --format json`. */
+export async function decisions(input: string): Promise<Map<string, ReportLink>> {
+  const io = memoryIo(REPO_ROOT);
+  await main(['node', 'permchain', 'analyze', input, '--format', 'json'], io);
+  expect(io.err).not.toMatch(/\n\s+at /); // never a stack trace, whatever the mutation did
+  const report = JSON.parse(io.out) as Report;
+  const out = new Map<string, ReportLink>();
+  for (const p of report.pipelines) for (const l of p.links) out.set(`${p.arn} ${l.id}`, l);
+  return out;
+}
+
+/** What breaks the mutation's relation, one line per link. */
+export function violations(
+  before: ReadonlyMap<string, ReportLink>,
+  after: ReadonlyMap<string, ReportLink>,
+  applied: Pick<Applied, 'relation' | 'role' | 'deniedDocument'>,
+): string[] {
+  const out: string[] = [];
+  if (applied.relation === 'same') {
+    for (const id of before.keys()) if (!after.has(id)) out.push(`${id}: gone`);
+    for (const id of after.keys()) if (!before.has(id)) out.push(`${id}: new`);
+  }
+  for (const [id, b] of before) {
+    const a = after.get(id);
+    if (!a) continue;
+    const was = b.decision;
+    const is = a.decision;
+    const wrong =
+      applied.relation === 'same'
+        ? is !== was
+        : applied.relation === 'noNewDeny'
+          ? was === 'Allowed' && is !== 'Allowed'
+          : applied.relation === 'noNewAllow'
+            ? was !== 'Allowed' && is === 'Allowed'
+            : a.principal === applied.role
+              ? (was === 'Allowed' && is !== 'ExplicitlyDenied') || is === 'Allowed'
+              : was !== 'Allowed' && is === 'Allowed';
+    if (wrong) out.push(`${id}: ${was} -> ${is} (${a.why})`);
+    const d = applied.deniedDocument;
+    const allowedByIt =
+      d !== undefined &&
+      (b.allowedBy ?? []).some(
+        (r) => r.location?.file === d.file && r.location.pointer?.startsWith(`${d.pointer}/`),
+      );
+    if (allowedByIt && is !== 'ExplicitlyDenied')
+      out.push(`${id}: allowed by the document, ${is} after its Deny * (${a.why})`);
+  }
+  return out;
+}
