@@ -188,7 +188,7 @@ export function runAnalyze(
   // The JSON or text report alone (the usual CI and terminal cases) is written pipeline by
   // pipeline as each is analyzed, so the links of a whole organization are never held at once;
   // the gate then sees only the required links that are not allowed, which is all it reads. The
-  // text is the same.
+  // bytes are those the whole report gives (test/cli/analyze.test.ts).
   let streamed: Iterable<ReportPipeline> | undefined;
   let report: Report;
   if (formats.length === 1 && (formats[0] === 'json' || formats[0] === 'text') && !opts.baseline) {

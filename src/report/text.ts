@@ -14,7 +14,7 @@
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { gateSentence, gateSummary, type GateSummary } from './gate.js';
 import { shownVerdict } from './markdown.js';
-import type { FailOn, ReportOptions } from './options.js';
+import type { ReportOptions } from './options.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import {
   countLinks,
@@ -81,22 +81,17 @@ export function* renderTextChunks(
   const failOn = options.failOn ?? 'denied';
   // pipelines counted by the verdict their tag shows
   const shown = { total: 0, pass: 0, fail: 0, unknown: 0 };
-  const links: Record<keyof LinkCounts, number> = {
-    total: 0,
-    allowed: 0,
-    denied: 0,
-    warning: 0,
-    unknown: 0,
-    accepted: 0,
-  };
+  const links: Record<keyof LinkCounts, number> = { ...countLinks([]) };
 
   for (const pipeline of pipelines) {
+    // a pipeline that fails the run shows FAIL whatever its own verdict, saying why
+    const verdict = shownVerdict(pipeline, failOn);
     shown.total++;
-    shown[shownVerdict(pipeline, failOn).verdict]++;
+    shown[verdict.verdict]++;
     const counted = countLinks(pipeline.links);
     for (const k of Object.keys(links) as (keyof LinkCounts)[]) links[k] += counted[k];
     const lines: string[] = [];
-    renderPipeline(pipeline, failOn, lines, paint);
+    renderPipeline(pipeline, verdict, lines, paint);
     lines.push('');
     // wrapping may start a line with a word of a value: no line may read as a CI workflow
     // command (each piece starts a line, so piece by piece is the same as the whole)
@@ -150,12 +145,10 @@ type Paint = (style: Style, s: string) => string;
 
 function renderPipeline(
   pipeline: ReportPipeline,
-  failOn: FailOn,
+  shown: ReturnType<typeof shownVerdict>,
   lines: string[],
   paint: Paint,
 ): void {
-  // a pipeline that fails the run shows FAIL whatever its own verdict, saying why
-  const shown = shownVerdict(pipeline, failOn);
   const [tag, style] = VERDICT_TAG[shown.verdict];
   const label = shown.why.length > 0 ? `${tag}: ${shown.why.join(', ')}` : tag;
   const name = 'pipeline ' + sanitizeForTerminal(pipeline.name);
