@@ -179,6 +179,10 @@ export function buildPipelineLinks(
                 purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
                 unknown: [unknown],
                 unknownReason: reason,
+                // a CodeBuild action's output artifacts are always encrypted with a KMS key (the
+                // project's, else `aws/s3`: catalog.ts CodeBuild.EncryptedUpload), so reading
+                // them calls KMS whichever key it is; an artifact of no settled action may not be
+                ...(fromOpen ? {} : { callMade: { reason } }),
               });
               continue;
             }
@@ -393,6 +397,7 @@ function unsettledEntrySpecs(
     unknown,
     unknownReason: reason,
     ...(name !== undefined ? { unsettledName: { placeholder: name, reason } } : {}),
+    ...(unsettled.callMade ? { callMade: { reason } } : {}),
   }));
 }
 

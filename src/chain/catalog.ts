@@ -1804,11 +1804,16 @@ export function requirementApplies(entry: Requirement, facts: ActionFacts): Trut
   return firstUnknown ?? true;
 }
 
-/** A placeholder the facts do not settle: its why, and its name (UnknownExpansion.placeholder). */
+/**
+ * A placeholder the facts do not settle: its why, and its name (UnknownExpansion.placeholder).
+ * `valueOnly`: it has a value the input does not give (Resolved `unknown`), so the call is made
+ * with some value; not when it may be absent or is only presumed (the call may not be made).
+ */
 class UnknownPlaceholder extends Error {
   constructor(
     why: string,
     readonly placeholder: string,
+    readonly valueOnly = false,
   ) {
     super(why);
   }
@@ -1855,6 +1860,7 @@ function fill(
         out += r.values.join(',');
         break;
       case 'unknown':
+        throw new UnknownPlaceholder(r.why, part, true);
       case 'presumed':
         throw new UnknownPlaceholder(r.why, part);
       case 'absent':
@@ -2052,7 +2058,12 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     }
   } catch (e) {
     if (e instanceof UnknownPlaceholder)
-      return { unknown: `\`${entry.id}\`: ${e.message}`, placeholder: e.placeholder };
+      return {
+        unknown: `\`${entry.id}\`: ${e.message}`,
+        placeholder: e.placeholder,
+        // the entry applies, each of its callers and list values is known: only a value is not
+        ...(e.valueOnly ? { callMade: true as const } : {}),
+      };
     throw e;
   }
   return links;
@@ -2096,7 +2107,7 @@ function fillContext(
           }
           // every value of the set, in this one link (PlaceholderSpec.multi)
           const r = resolvePlaceholder(whole, facts, entry, principal);
-          if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why, whole);
+          if (r.kind === 'unknown') throw new UnknownPlaceholder(r.why, whole, true);
           if (r.kind === 'list') vs.push(...r.values);
           else if (r.kind === 'value') vs.push(r.value);
           continue;
@@ -2183,6 +2194,8 @@ export interface UnsettledRequirement {
   readonly requirementId: string;
   readonly reason: string;
   readonly placeholder?: string;
+  /** the call is made, with a value the input does not give (see LinkSpec.callMade) */
+  readonly callMade?: true;
 }
 
 /** Pipeline-scoped entries give the same links for every action: expand them once. */
@@ -2209,6 +2222,7 @@ export function expandAction(
         requirementId: entry.id,
         reason: r.unknown,
         ...(r.placeholder !== undefined ? { placeholder: r.placeholder } : {}),
+        ...(r.callMade ? { callMade: true as const } : {}),
       });
     else links.push(...r);
   }

@@ -530,6 +530,11 @@ export interface UnknownExpansion {
    * (buildChain.ts unsettledNameOf)
    */
   readonly placeholder?: string;
+  /**
+   * the entry applies and its callers and list values are known; what the facts do not give is
+   * a value the call is made with (a resource name, a context value), not whether it is made
+   */
+  readonly callMade?: true;
 }
 
 export type Expansion = readonly ExpandedLink[] | UnknownExpansion;

@@ -99,6 +99,14 @@ export interface LinkSpec {
    */
   readonly unsettledName?: { readonly placeholder: string; readonly reason: string };
   /**
+   * set with `unknownReason` when the link's call is made and only a value of it is unsettled
+   * (its resource, a context value): the catalog entry applies and its caller is known
+   * (catalog.ts UnknownPlaceholder.valueOnly). An unconditional explicit deny of every resource
+   * in the caller's own policies, its permissions boundary or its SCPs then decides it, whatever
+   * the value (resolveLink callerDeniesAnyResource). `reason` as for `unsettledName`
+   */
+  readonly callMade?: { readonly reason: string };
+  /**
    * a value the input does not settle that made the link apply (an unknown build image): the
    * link may not be needed, so only an Allowed answer is certain
    */

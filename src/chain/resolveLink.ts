@@ -185,6 +185,13 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     // the answer (byUnsettledName)
     const byName = spec.unsettledName && byUnsettledName(model, spec, spec.unsettledName);
     if (byName) return byName;
+    // a call that is made whatever the value the input does not settle: a deny of every resource
+    // by the caller's own side decides it (callerDeniesAnyResource)
+    const byDeny =
+      spec.callMade?.reason === spec.unknownReason
+        ? callerDeniesAnyResource(model, spec)
+        : undefined;
+    if (byDeny) return byDeny;
     const missing = [...(spec.unknown ?? [])].sort();
     const settle = missing.length > 0 ? `; \`${missing.join('`, `')}\` would settle it` : '';
     return makeLink(
@@ -285,12 +292,7 @@ function byUnsettledName(
 ): ReportLink | undefined {
   if (spec.unknownReason !== name.reason) return undefined;
   // the caller must be settled: a role the input names in full (or a service)
-  const caller = spec.principal.kind === 'role' ? spec.principal.arn : undefined;
-  if (
-    caller !== undefined &&
-    (!parseArn(caller) || /\$\{|\(not known\)/.test(caller) || PLACEHOLDER_PATTERN.test(caller))
-  )
-    return undefined;
+  if (spec.principal.kind === 'role' && !settledRole(spec.principal.arn)) return undefined;
   const value = unsettledNameValue(spec.resource, name.placeholder);
   if (!value) return undefined;
   const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
@@ -309,6 +311,129 @@ function byUnsettledName(
   g.resourceLabel = shownIds(g.resourceLabel, runtime);
   const link = decide(model, decided, g, runtime);
   return link.decision === 'Unknown' ? undefined : link;
+}
+
+/** A role ARN the input settles in full: no placeholder, no \`(not known)\` stand-in. */
+function settledRole(arn: string): boolean {
+  return (
+    parseArn(arn) !== undefined && !/\$\{|\(not known\)/.test(arn) && !PLACEHOLDER_PATTERN.test(arn)
+  );
+}
+
+/**
+ * A link whose call is made (LinkSpec.callMade) but whose resource, or a value of its request,
+ * the input does not settle, decided when the caller's own side denies the call on every
+ * resource: an explicit deny in any policy that applies wins, whatever else applies
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+ * step 1), and a Deny statement without conditions whose `Resource` is `*` matches the call
+ * whatever its resource and its request context. Only the caller's side is read: its identity
+ * policies, its permissions boundary and its account's SCPs (an explicit deny in a boundary or
+ * an SCP applies as one in an identity policy does:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html,
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html);
+ * the resource's own policy and its owner's RCPs depend on the resource, which is not known.
+ * SCPs whose application the input does not settle (the management account, the feature set:
+ * guardrailDenyUnsure) or whose targets are not all known do not count. The caller must be a
+ * role the input names, that exists; the permission one action. Otherwise undefined: the link
+ * stays Unknown.
+ */
+function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | undefined {
+  if (spec.principal.kind !== 'role' || !settledRole(spec.principal.arn)) return undefined;
+  if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(spec.permission)) return undefined;
+  const caller = spec.principal.arn;
+  const ps = callerSide(model, caller);
+  if (ps.absent) return undefined;
+  const f = ps.fields;
+  const scpsUnsure =
+    ps.guardrailsMayNotApply !== undefined && ps.missing.includes(ps.guardrailsMayNotApply);
+  const request: EvaluationRequest = {
+    principal: caller,
+    action: spec.permission,
+    // a stand-in of the resource's kind (the denies kept below match any resource)
+    resource: standInResource(spec, caller),
+    context: {},
+    identityPolicies: f.identityPolicies,
+    permissionBoundary: f.permissionBoundary,
+    scps: scpsUnsure ? undefined : f.scps,
+    principalIsManagementAccount: f.principalIsManagementAccount,
+  };
+  const result = evaluate(request);
+  if (result.decision !== 'ExplicitlyDenied') return undefined;
+  const g: Gathered = {
+    request,
+    missing: new Set(),
+    byLabel: ps.byLabel as Map<string | number, CompiledPolicy>,
+    resourceLabel: spec.resource,
+    shownResource: spec.resource,
+  };
+  if (ps.scpTargets) g.scpTargets = ps.scpTargets;
+  const denies = result.deniedBy.filter(
+    (d) =>
+      d.explicit &&
+      (d.policyType === 'identity' ||
+        d.policyType === 'permissionBoundary' ||
+        d.policyType === 'scp') &&
+      deniesEveryResource(policyByLabel(g, d.policy), d.statement),
+  );
+  if (denies.length === 0) return undefined;
+  const d = denies[0]!;
+  // the statement named as explain names it
+  const stmt =
+    d.statement === undefined
+      ? ''
+      : typeof d.statement === 'number'
+        ? ` statement ${d.statement}`
+        : ` statement \`${d.statement}\``;
+  const resource = spec.resource.startsWith('arn:') ? `\`${spec.resource}\`` : spec.resource;
+  return makeLink(
+    spec,
+    'ExplicitlyDenied',
+    denies.map((r) => toLinkReason(r, g)),
+    `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies \`${caller}\` ${spec.permission} on every resource, with no condition, so on ${resource} too, which the input does not settle (${spec.unknownReason})`,
+    { fix: denyFix(spec, denies) },
+  );
+}
+
+/**
+ * An ARN the evaluator takes for a resource the input does not settle: the link's own when it
+ * is one (its unsettled parts left as written), a made-up key ARN in the caller's account for
+ * KMS (KMS authorizes a call by the key's ARN), else a made-up ARN of the service.
+ */
+function standInResource(spec: LinkSpec, caller: string): string {
+  const service = serviceOf(spec.permission);
+  const arn = parseArn(caller)!;
+  const region = spec.region ?? 'us-east-1';
+  if (service === 'kms')
+    return `arn:${arn.partition}:kms:${region}:${arn.account}:key/00000000-0000-4000-8000-000000000000`;
+  if (spec.resource.startsWith(`arn:${arn.partition}:`)) return spec.resource;
+  return `arn:${arn.partition}:${service}:${region}:${arn.account}:unsettled`;
+}
+
+/**
+ * Whether the statement a reason names (by Sid, or by index when it has none; every statement
+ * so named, should a Sid be written twice) is a Deny without conditions whose `Resource`
+ * includes `*`: it matches a request on any resource with any context.
+ */
+function deniesEveryResource(
+  policy: CompiledPolicy | undefined,
+  statement: string | number | undefined,
+): boolean {
+  if (!policy || statement === undefined) return false;
+  const named = policy.statements.filter((s) =>
+    typeof statement === 'number'
+      ? s.sid === undefined && s.index === statement
+      : s.sid === statement,
+  );
+  return (
+    named.length > 0 &&
+    named.every(
+      (s) =>
+        s.effect === 'Deny' &&
+        s.conditions.length === 0 &&
+        // set only without NotResource (one of them is)
+        s.resource?.any === true,
+    )
+  );
 }
 
 /** The link's decision once its request is gathered (see resolveLink). */
@@ -1127,18 +1252,20 @@ const S3_TRIALS: readonly { readonly lower: string; readonly trial: KeyTrial }[]
   },
 ];
 
+/** The caller's side of a role's links, gathered once per model (see Side). */
+function callerSide(model: Model, arn: string, sides: Sides = sidesOf(model)): Side {
+  let hit = sides.principals.get(arn);
+  if (!hit) {
+    hit = sideWithUnknownAllows(principalSide(model, arn));
+    sides.principals.set(arn, hit);
+  }
+  return hit;
+}
+
 function gather(model: Model, spec: LinkSpec): Gathered {
   const sides = sidesOf(model);
   let ps = EMPTY_SIDE;
-  if (spec.principal.kind === 'role') {
-    const arn = spec.principal.arn;
-    let hit = sides.principals.get(arn);
-    if (!hit) {
-      hit = sideWithUnknownAllows(principalSide(model, arn));
-      sides.principals.set(arn, hit);
-    }
-    ps = hit;
-  }
+  if (spec.principal.kind === 'role') ps = callerSide(model, spec.principal.arn, sides);
   const service = serviceOf(spec.permission);
   const resourceKey = sideResource(service, spec.resource);
   let byResource = sides.resources.get(resourceKey);

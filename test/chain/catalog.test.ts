@@ -681,6 +681,8 @@ describe('expandRequirement: a CodeBuild action', () => {
 
   it('returns unknown instead of guessing the project or the key', () => {
     const noProject = facts({ ...f, codebuild: undefined });
+    // whether it applies is not known (the project's logs setting): no placeholder, and the call
+    // may not be made (no callMade)
     expect(expandRequirement(get('codebuild-project.logs-write'), noProject)).toEqual({
       unknown: '`codebuild-project.logs-write`: the CodeBuild project `app-build` is not known',
     });
@@ -692,12 +694,15 @@ describe('expandRequirement: a CodeBuild action', () => {
         '`codebuild-project.output-kms-generate-data-key`: the project uses the AWS-managed key `aws/s3` of its account, whose arn is not known',
       // the placeholder that left it unbuilt (not set above: whether the entry applies did)
       placeholder: 'CodeBuild.EncryptionKeyArn',
+      // the call is made, with a key the input does not name (not said above: it may not be)
+      callMade: true,
     });
     const noKey = facts({ ...f, artifactStore: { bucket: 'artifacts-bucket' } });
     expect(expandRequirement(get('codebuild-project.input-kms-decrypt'), noKey)).toEqual({
       unknown:
         '`codebuild-project.input-kms-decrypt`: the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
       placeholder: 'ArtifactKeyArn',
+      callMade: true,
     });
     // …but a context key that is absent is just left out of the request
     const put = links('codebuild-project.output-put-object', defaultKey)[0]!;
@@ -830,6 +835,7 @@ describe('expandRequirement: a Lambda invoke', () => {
     ).toEqual({
       unknown: "`lambda.assume-function-role`: the function's execution role is not known",
       placeholder: 'Lambda.FunctionRoleArn',
+      callMade: true,
     });
   });
 });
