@@ -1994,6 +1994,11 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     });
   }
   const links: ExpandedLink[] = [];
+  // a value the input does not settle that made the entry apply (ExpandedLink.presumed): its
+  // call may not be made at all
+  const presumed =
+    entryPresumed !== undefined ||
+    items.some((item) => presumedFor(entry, entryPresumed, item) !== undefined);
   try {
     for (const { principal, unknown: why } of principalsOf(entry.principal, facts)) {
       for (const item of items) {
@@ -2061,8 +2066,9 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
       return {
         unknown: `\`${entry.id}\`: ${e.message}`,
         placeholder: e.placeholder,
-        // the entry applies, each of its callers and list values is known: only a value is not
-        ...(e.valueOnly ? { callMade: true as const } : {}),
+        // the entry applies (not only presumably), each of its callers and list values is known:
+        // only a value is not
+        ...(e.valueOnly && !presumed ? { callMade: true as const } : {}),
       };
     throw e;
   }

@@ -24,10 +24,15 @@ export function withUnsettledContext(model: Model, spec: LinkSpec): LinkSpec {
       for (const value of typeof v === 'string' ? [v] : v) {
         const at = unresolvedIn(model, value);
         if (at.length === 0) continue;
+        const reason = `the request carries \`${key}\`, whose value the input does not settle, so what a policy testing it decides is not known`;
         return {
           ...spec,
           unknown: at,
-          unknownReason: `the request carries \`${key}\`, whose value the input does not settle, so what a policy testing it decides is not known`,
+          unknownReason: reason,
+          // the call is made (only a value it carries is not settled), unless the link may not
+          // be needed (LinkSpec.presumed): a deny of every resource by the caller's own side
+          // then decides it (resolveLink callerDeniesAnyResource)
+          ...(spec.presumed === undefined ? { callMade: { reason } } : {}),
         };
       }
     }

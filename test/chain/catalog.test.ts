@@ -697,6 +697,19 @@ describe('expandRequirement: a CodeBuild action', () => {
       // the call is made, with a key the input does not name (not said above: it may not be)
       callMade: true,
     });
+    // a project whose buildspec may not declare the artifacts: the upload, and its KMS call, are
+    // only presumed, so the call may not be made
+    const presumed = facts({
+      ...f,
+      codebuild: { serviceRoleArn: PROJECT_ROLE, undeclaredArtifacts: 'the buildspec is unread' },
+    });
+    expect(
+      expandRequirement(get('codebuild-project.output-kms-generate-data-key'), presumed),
+    ).toEqual({
+      unknown:
+        '`codebuild-project.output-kms-generate-data-key`: the project uses the AWS-managed key `aws/s3` of its account, whose arn is not known',
+      placeholder: 'CodeBuild.EncryptionKeyArn',
+    });
     const noKey = facts({ ...f, artifactStore: { bucket: 'artifacts-bucket' } });
     expect(expandRequirement(get('codebuild-project.input-kms-decrypt'), noKey)).toEqual({
       unknown:

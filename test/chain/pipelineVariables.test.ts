@@ -161,6 +161,42 @@ describe('a variable in a value the request context carries', () => {
       expect(l.why, l.id).not.toContain('does not exist');
     }
   });
+
+  it('an unconditional deny of every resource decides it whatever the value', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { RoleArn: '#{variables.ExecRole}' } },
+      deployPolicy: (statements) => {
+        roleScoped(statements);
+        statements.push({
+          Sid: 'NoCreate',
+          Effect: 'Deny',
+          Action: 'cloudformation:CreateStack',
+          Resource: '*',
+        });
+      },
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('ExplicitlyDenied');
+    expect(create.deniedBy).toEqual([
+      expect.objectContaining({ policyType: 'identity', statement: 'NoCreate', explicit: true }),
+    ]);
+    expect(create.why).toContain('on every resource, with no condition');
+    expect(create.why).toContain('`cloudformation:RoleArn`, whose value the input does not settle');
+    // a deny that tests the key is not read: Unknown as before
+    const conditioned = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { RoleArn: '#{variables.ExecRole}' } },
+      deployPolicy: (statements) => {
+        statements.push({
+          Sid: 'NoCreate',
+          Effect: 'Deny',
+          Action: 'cloudformation:CreateStack',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'cloudformation:RoleArn': CFN_ROLE } },
+        });
+      },
+    });
+    expect(byId(conditioned, CREATE).decision).toBe('Unknown');
+  });
 });
 
 describe('lookups by a value holding a variable', () => {
