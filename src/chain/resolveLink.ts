@@ -376,20 +376,12 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
       deniesEveryResource(policyByLabel(g, d.policy), d.statement),
   );
   if (denies.length === 0) return undefined;
-  const d = denies[0]!;
-  // the statement named as explain names it
-  const stmt =
-    d.statement === undefined
-      ? ''
-      : typeof d.statement === 'number'
-        ? ` statement ${d.statement}`
-        : ` statement \`${d.statement}\``;
   const resource = spec.resource.startsWith('arn:') ? `\`${spec.resource}\`` : spec.resource;
   return makeLink(
     spec,
     'ExplicitlyDenied',
     denies.map((r) => toLinkReason(r, g)),
-    `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies \`${caller}\` ${spec.permission} on every resource, with no condition, so on ${resource} too, which the input does not settle (${spec.unknownReason})`,
+    `${explicitDenyWords(denies[0]!, `\`${caller}\``, `${spec.permission} on every resource, with no condition`)}, so on ${resource} too, which the input does not settle (${spec.unknownReason})`,
     { fix: denyFix(spec, denies) },
   );
 }
@@ -3057,18 +3049,21 @@ function explain(
   const what = `${spec.permission} on \`${g.shownResource ?? g.request.resource}\``;
   // allowed: the resource and the deciding statements are in their own fields
   if (result.decision === 'Allowed') return `allowed: ${who} may ${spec.permission}`;
-  if (result.decision === 'ExplicitlyDenied') {
-    const d = result.deniedBy[0]!;
-    const stmt =
-      d.statement === undefined
-        ? ''
-        : typeof d.statement === 'number'
-          ? ` statement ${d.statement}`
-          : ` statement \`${d.statement}\``;
-    return `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
-  }
+  if (result.decision === 'ExplicitlyDenied')
+    return explicitDenyWords(result.deniedBy[0]!, who, what);
   const parts = result.deniedBy.map((d) => missingAllowWords(d, spec, g, from ?? [g.request]));
   return `${failing(spec)}: ${parts.join('; ')}`;
+}
+
+/** `<policy type> \`<policy>\` statement <Sid or index> explicitly denies <who> <what>` */
+function explicitDenyWords(d: Reason, who: string, what: string): string {
+  const stmt =
+    d.statement === undefined
+      ? ''
+      : typeof d.statement === 'number'
+        ? ` statement ${d.statement}`
+        : ` statement \`${d.statement}\``;
+  return `${policyTypeLabel(d.policyType)} \`${d.policy}\`${stmt} explicitly denies ${who} ${what}`;
 }
 
 function missingAllowWords(
