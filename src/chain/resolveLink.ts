@@ -18,6 +18,7 @@ import type {
 } from '../evaluate/types.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type {
+  ActionMatcher,
   CompiledCondition,
   CompiledPolicy,
   CompiledStatement,
@@ -333,9 +334,10 @@ function settledRole(arn: string): boolean {
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html);
  * the resource's own policy and its owner's RCPs depend on the resource, which is not known.
  * SCPs whose application the input does not settle (the management account, the feature set:
- * guardrailDenyUnsure) or whose targets are not all known do not count. The caller must be a
- * role the input names, that exists; the permission one action. Otherwise undefined: the link
- * stays Unknown.
+ * guardrailDenyUnsure) or whose targets are not all known do not count. Without such a deny, an
+ * SCP level that allows the action on no resource decides it too (scpNeverAllows). The caller
+ * must be a role the input names, that exists; the permission one action. Otherwise undefined:
+ * the link stays Unknown.
  */
 function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | undefined {
   if (spec.principal.kind !== 'role' || !settledRole(spec.principal.arn)) return undefined;
@@ -358,7 +360,6 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
     principalIsManagementAccount: f.principalIsManagementAccount,
   };
   const result = evaluate(request);
-  if (result.decision !== 'ExplicitlyDenied') return undefined;
   const g: Gathered = {
     request,
     missing: new Set(),
@@ -367,6 +368,13 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
     shownResource: spec.resource,
   };
   if (ps.scpTargets) g.scpTargets = ps.scpTargets;
+  const resource = spec.resource.startsWith('arn:') ? `\`${spec.resource}\`` : spec.resource;
+  const unsettled = `so on ${resource} too, which the input does not settle (${spec.unknownReason})`;
+  if (result.decision !== 'ExplicitlyDenied') {
+    // (SCPs that may not apply are already out of the request: scpsUnsure)
+    if (ps.unplaced) return undefined;
+    return scpNeverAllows(spec, request, g, unsettled);
+  }
   const denies = result.deniedBy.filter(
     (d) =>
       d.explicit &&
@@ -376,14 +384,83 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
       deniesEveryResource(policyByLabel(g, d.policy), d.statement),
   );
   if (denies.length === 0) return undefined;
-  const resource = spec.resource.startsWith('arn:') ? `\`${spec.resource}\`` : spec.resource;
   return makeLink(
     spec,
     'ExplicitlyDenied',
     denies.map((r) => toLinkReason(r, g)),
-    `${explicitDenyWords(denies[0]!, `\`${caller}\``, `${spec.permission} on every resource, with no condition`)}, so on ${resource} too, which the input does not settle (${spec.unknownReason})`,
+    `${explicitDenyWords(denies[0]!, `\`${caller}\``, `${spec.permission} on every resource, with no condition`)}, ${unsettled}`,
     { fix: denyFix(spec, denies) },
   );
+}
+
+/** An identity policy that allows everything: the caller's own allows set aside (scpNeverAllows). */
+const ALLOW_EVERYTHING: PolicyInput = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+/**
+ * The other certain answer of callerDeniesAnyResource: a level of the caller's SCPs (from the
+ * root to its account) with no Allow statement for the action at all, on any resource or under
+ * any condition, denies it whatever the resource and whatever else allows it: every level must
+ * allow, and an SCP limits what resource-based policies grant too
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
+ * The evaluator says which levels lack an allow, and whether SCPs apply to the caller (not to a
+ * service-linked role, nor in the management account), with the caller's own policies set aside;
+ * each such level is then read whole: a statement it skipped as invalid, or an Allow a template
+ * does not settle, may allow the action, and then undefined (the link stays Unknown).
+ */
+function scpNeverAllows(
+  spec: LinkSpec,
+  request: EvaluationRequest,
+  g: Gathered,
+  unsettled: string,
+): ReportLink | undefined {
+  const levels = request.scps as readonly (readonly CompiledPolicy[])[] | undefined;
+  if (!levels || levels.length === 0) return undefined;
+  const result = evaluate({
+    ...request,
+    identityPolicies: [ALLOW_EVERYTHING],
+    permissionBoundary: undefined,
+  });
+  if (result.decision !== 'ImplicitlyDenied') return undefined;
+  const lower = spec.permission.toLowerCase();
+  const lacking = result.deniedBy.filter((d) => {
+    if (d.explicit || d.policyType !== 'scp') return false;
+    const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
+    const level = m
+      ? levels[Number(m[1]) - 1]
+      : levels.find((l) => l.length === 1 && l[0]!.name === d.policy);
+    return level !== undefined && level.every((p) => neverAllows(p, lower));
+  });
+  if (lacking.length === 0) return undefined;
+  const missing: EvaluationResult = { ...result, deniedBy: lacking };
+  return makeLink(
+    spec,
+    'ImplicitlyDenied',
+    lacking.map((r) => toLinkReason(r, g)),
+    `${failing(spec)}: ${lacking.map((d) => missingAllowWords(d, spec, g, [request])).join('; ')}, for any resource, ${unsettled}`,
+    { fix: lackingFix(spec, missing, g) },
+  );
+}
+
+/** No statement of the policy can allow the (lower-cased) action, whatever its resource. */
+function neverAllows(policy: CompiledPolicy, actionLower: string): boolean {
+  if (policy.skipped.length > 0 || (policy.unknownAllows?.length ?? 0) > 0) return false;
+  return policy.statements.every(
+    (s) =>
+      s.effect !== 'Allow' ||
+      (s.action
+        ? !actionPatternMatches(s.action, actionLower)
+        : actionPatternMatches(s.notAction!, actionLower)),
+  );
+}
+
+/** The evaluator's action test (evaluate.ts actionMatches): case-insensitive, `*` and `?`. */
+function actionPatternMatches(m: ActionMatcher, actionLower: string): boolean {
+  if (m.any || m.exact.has(actionLower)) return true;
+  for (const p of m.patterns) if (p.test(actionLower)) return true;
+  return false;
 }
 
 /**

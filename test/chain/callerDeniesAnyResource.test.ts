@@ -186,6 +186,100 @@ describe('a link whose resource the input does not settle', () => {
     expect(unsure.decision).toBe('Unknown');
   });
 
+  describe('an SCP allow-list', () => {
+    /** The workloads OU's only SCP becomes `statements`, FullAWSAccess detached from the OU. */
+    const allowList =
+      (statements: Json[]) =>
+      (dir: string): void => {
+        editJson(join(dir, 'organization/scp/p-FullAWSAccess.json'), (doc) => {
+          doc['Targets'] = (doc['Targets'] as Json[]).filter(
+            (t) => t['TargetId'] !== 'ou-demo-workloads',
+          );
+        });
+        editJson(join(dir, GUARD_SCP), (doc) => {
+          (doc['Policy'] as Json)['Content'] = JSON.stringify({
+            Version: '2012-10-17',
+            Statement: statements,
+          });
+        });
+      };
+    const NO_KMS = {
+      Sid: 'Listed',
+      Effect: 'Allow',
+      Action: ['s3:*', 'cloudformation:*', 'iam:PassRole', 'sts:AssumeRole'],
+      Resource: '*',
+    };
+
+    it('without the action at a level denies it whatever the resource', () => {
+      const all = demoLinks(allowList([NO_KMS]));
+      const link = buildKeyLink(all);
+      expect(link.decision).toBe('ImplicitlyDenied');
+      expect(link.deniedBy).toEqual([
+        expect.objectContaining({ policyType: 'scp', explicit: false }),
+      ]);
+      expect(link.why).toContain(
+        'SCP `p-demoguard1 (deny-leave-org)` has no statement allowing kms:Decrypt, for any resource, so on the key of',
+      );
+      expect(link.fix).toBe('allow `kms:Decrypt` in SCP `p-demoguard1 (deny-leave-org)`');
+      // as a KMS link on a key the input gives is (the pipeline role's, in the same OU)
+      const known = all.find(
+        (l) =>
+          l.principal === 'arn:aws:iam::111111111111:role/service-role/demo-pipeline-role' &&
+          l.permission === 'kms:GenerateDataKey',
+      );
+      expect(known?.resource).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
+      expect(known?.decision).toBe('ImplicitlyDenied');
+      expect(known?.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
+      // a NotAction allow that leaves KMS out is the same
+      const notAction = buildKeyLink(
+        demoLinks(allowList([{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }])),
+      );
+      expect(notAction.decision).toBe('ImplicitlyDenied');
+    });
+
+    it('with an allow of the action that may apply stays Unknown', () => {
+      const variants: Json[] = [
+        // conditions and resources may hold for the real key
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: { Bool: { 'aws:ViaAWSService': 'true' } },
+        },
+        { Effect: 'Allow', Action: 'kms:*', Resource: 'arn:aws:kms:*:111111111111:key/*' },
+        { Effect: 'Allow', Action: 'kms:De*', Resource: 'arn:aws:kms:*' },
+        // a NotAction allow that covers KMS, on some keys
+        { Effect: 'Allow', NotAction: 's3:*', Resource: 'arn:aws:kms:*:111111111111:key/*' },
+        // a statement skipped as invalid may have allowed it
+        { Effect: 'Alow', Action: 'kms:Decrypt', Resource: '*' },
+      ];
+      for (const statement of variants) {
+        const link = buildKeyLink(demoLinks(allowList([NO_KMS, statement])));
+        expect(link.decision, JSON.stringify(statement)).toBe('Unknown');
+      }
+    });
+
+    it('that may not apply, or with SCPs whose targets are not known, stays Unknown', () => {
+      const noDescribe = buildKeyLink(
+        demoLinks((dir) => {
+          allowList([NO_KMS])(dir);
+          rmSync(join(dir, 'organization/describe-organization.json'));
+        }),
+      );
+      expect(noDescribe.decision).toBe('Unknown');
+      // an SCP with no Targets may be attached anywhere, and allow it there
+      const unplaced = buildKeyLink(
+        demoLinks((dir) => {
+          allowList([NO_KMS])(dir);
+          editJson(join(dir, 'organization/scp/p-FullAWSAccess.json'), (doc) => {
+            delete doc['Targets'];
+          });
+        }),
+      );
+      expect(unplaced.decision).toBe('Unknown');
+    });
+  });
+
   it("is explicitly denied by the caller's permissions boundary", () => {
     const boundaryArn = 'arn:aws:iam::222222222222:policy/no-kms-boundary';
     const link = buildKeyLink(
