@@ -259,7 +259,7 @@ describe('a link whose resource the input does not settle', () => {
       }
     });
 
-    it('that may not apply, or with SCPs whose targets are not known, stays Unknown', () => {
+    it('that may not apply, with SCPs whose targets are not known or the caller missing, stays Unknown', () => {
       const noDescribe = buildKeyLink(
         demoLinks((dir) => {
           allowList([NO_KMS])(dir);
@@ -277,6 +277,14 @@ describe('a link whose resource the input does not settle', () => {
         }),
       );
       expect(unplaced.decision).toBe('Unknown');
+      // nor, as for a link whose resource is known, when the caller's own policies are missing
+      const noRole = buildKeyLink(
+        demoLinks((dir) => {
+          allowList([NO_KMS])(dir);
+          rmSync(join(dir, IAM));
+        }),
+      );
+      expect(noRole.decision).toBe('Unknown');
     });
   });
 
