@@ -426,15 +426,7 @@ function scpNeverAllows(
     permissionBoundary: undefined,
   });
   if (result.decision !== 'ImplicitlyDenied') return undefined;
-  const lower = spec.permission.toLowerCase();
-  const lacking = result.deniedBy.filter((d) => {
-    if (d.explicit || d.policyType !== 'scp') return false;
-    const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
-    const level = m
-      ? levels[Number(m[1]) - 1]
-      : levels.find((l) => l.length === 1 && l[0]!.name === d.policy);
-    return level !== undefined && level.every((p) => neverAllows(p, lower));
-  });
+  const lacking = levelsNeverAllowing(result, levels, spec.permission);
   if (lacking.length === 0) return undefined;
   const missing: EvaluationResult = { ...result, deniedBy: lacking };
   return makeLink(
@@ -443,6 +435,61 @@ function scpNeverAllows(
     lacking.map((r) => toLinkReason(r, g)),
     `${failing(spec)}: ${lacking.map((d) => missingAllowWords(d, spec, g, [request])).join('; ')}, for any resource, ${unsettled}`,
     { fix: lackingFix(spec, missing, g) },
+  );
+}
+
+/**
+ * The SCP levels an implicit deny names as lacking an allow (`level N`, or the one SCP of its
+ * level) that no statement of theirs could allow the action at, on any resource or under any
+ * condition (neverAllows).
+ */
+function levelsNeverAllowing(
+  result: EvaluationResult,
+  levels: readonly (readonly CompiledPolicy[])[],
+  permission: string,
+): Reason[] {
+  const lower = permission.toLowerCase();
+  return result.deniedBy.filter((d) => {
+    if (d.explicit || d.policyType !== 'scp') return false;
+    const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
+    const level = m
+      ? levels[Number(m[1]) - 1]
+      : levels.find((l) => l.length === 1 && l[0]!.name === d.policy);
+    return level !== undefined && level.every((p) => neverAllows(p, lower));
+  });
+}
+
+/**
+ * A link denied by an SCP level that no statement of its could allow the action at, on any
+ * resource or under any condition (levelsNeverAllowing), while other input is missing: every
+ * level from the root to the account must allow, and guardrails grant nothing
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html),
+ * so no missing identity, boundary or resource policy can change the answer. Only when the
+ * organization's own files are there (all but the tree above the known levels, as deniedAnyway
+ * allows), no SCP's targets are unknown (one may be attached at that level and allow it) and no
+ * trial was denied otherwise. Only the SCP levels are named: the other policies' allows may be
+ * missing only because their files are.
+ */
+function scpDeniesAnyway(
+  spec: LinkSpec,
+  result: EvaluationResult,
+  g: Gathered,
+): ReportLink | undefined {
+  if (result.decision !== 'ImplicitlyDenied' || g.unplacedScps || g.otherDenials) return undefined;
+  for (const m of g.missing)
+    if (m.startsWith('organization/') && m !== snapshotPath.orgParents) return undefined;
+  const levels = g.request.scps as readonly (readonly CompiledPolicy[])[] | undefined;
+  if (!levels) return undefined;
+  const lacking = levelsNeverAllowing(result, levels, spec.permission);
+  if (lacking.length === 0) return undefined;
+  const named = [...g.missing].filter((m) => !m.startsWith('unresolved/')).sort();
+  const words = lacking.map((d) => missingAllowWords(d, spec, g, [g.request])).join('; ');
+  return makeLink(
+    spec,
+    'ImplicitlyDenied',
+    lacking.map((r) => toLinkReason(r, g)),
+    `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (\`${named.join('`, `')}\`)` : ''} can change`,
+    { fix: lackingFix(spec, { ...result, deniedBy: lacking }, g) },
   );
 }
 
@@ -589,6 +636,9 @@ function decide(
     );
   }
   settleUnplaced(g, result.decision);
+  // an SCP level that can allow it nowhere decides it, whatever else is missing
+  const byScp = g.missing.size > 0 ? scpDeniesAnyway(spec, result, g) : undefined;
+  if (byScp) return byScp;
   if (
     g.missing.size > 0 &&
     result.decision !== 'ExplicitlyDenied' &&

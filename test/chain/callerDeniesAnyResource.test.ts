@@ -58,6 +58,29 @@ function addStatement(dir: string, statement: Json): void {
 
 const DENY_KMS = { Sid: 'NoKms', Effect: 'Deny', Action: 'kms:*', Resource: '*' };
 
+/** The workloads OU's only SCP becomes `statements`, FullAWSAccess detached from the OU. */
+const allowList =
+  (statements: Json[]) =>
+  (dir: string): void => {
+    editJson(join(dir, 'organization/scp/p-FullAWSAccess.json'), (doc) => {
+      doc['Targets'] = (doc['Targets'] as Json[]).filter(
+        (t) => t['TargetId'] !== 'ou-demo-workloads',
+      );
+    });
+    editJson(join(dir, GUARD_SCP), (doc) => {
+      (doc['Policy'] as Json)['Content'] = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: statements,
+      });
+    });
+  };
+const NO_KMS = {
+  Sid: 'Listed',
+  Effect: 'Allow',
+  Action: ['s3:*', 'cloudformation:*', 'iam:PassRole', 'sts:AssumeRole'],
+  Resource: '*',
+};
+
 describe('a link whose resource the input does not settle', () => {
   it('is Unknown when nothing of the caller denies every resource', () => {
     const link = buildKeyLink(demoLinks());
@@ -187,29 +210,6 @@ describe('a link whose resource the input does not settle', () => {
   });
 
   describe('an SCP allow-list', () => {
-    /** The workloads OU's only SCP becomes `statements`, FullAWSAccess detached from the OU. */
-    const allowList =
-      (statements: Json[]) =>
-      (dir: string): void => {
-        editJson(join(dir, 'organization/scp/p-FullAWSAccess.json'), (doc) => {
-          doc['Targets'] = (doc['Targets'] as Json[]).filter(
-            (t) => t['TargetId'] !== 'ou-demo-workloads',
-          );
-        });
-        editJson(join(dir, GUARD_SCP), (doc) => {
-          (doc['Policy'] as Json)['Content'] = JSON.stringify({
-            Version: '2012-10-17',
-            Statement: statements,
-          });
-        });
-      };
-    const NO_KMS = {
-      Sid: 'Listed',
-      Effect: 'Allow',
-      Action: ['s3:*', 'cloudformation:*', 'iam:PassRole', 'sts:AssumeRole'],
-      Resource: '*',
-    };
-
     it('without the action at a level denies it whatever the resource', () => {
       const all = demoLinks(allowList([NO_KMS]));
       const link = buildKeyLink(all);
@@ -330,5 +330,64 @@ describe('a link whose resource the input does not settle', () => {
     expect(link.deniedBy).toEqual([
       expect.objectContaining({ policyType: 'permissionBoundary', statement: 'NoKms' }),
     ]);
+  });
+});
+
+describe('a link with input missing, denied by an SCP level that allows its action nowhere', () => {
+  const KEY = 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10';
+  const KEY_FILE = '111111111111/us-east-1/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json';
+
+  /** The demo's links on the store key, with the key's file (its key policy) removed. */
+  function keyLinks(edit: (dir: string) => void = () => {}): ReportLink[] {
+    return inScenarioCopy('fixtures/demo', (dir) => {
+      rmSync(join(dir, KEY_FILE));
+      edit(dir);
+      return analyzeModel(loadSnapshot(dir))
+        .pipelines.flatMap((p) => p.links)
+        .filter((l) => l.resource === KEY);
+    });
+  }
+
+  it('is Unknown while the level allows it (the key policy is missing)', () => {
+    const links = keyLinks();
+    expect(links.length).toBeGreaterThan(2);
+    for (const l of links) expect(l.decision, l.id).toBe('Unknown');
+  });
+
+  it('is implicitly denied by the level, naming only it', () => {
+    const links = keyLinks(allowList([NO_KMS]));
+    expect(links.length).toBeGreaterThan(2);
+    for (const l of links) {
+      expect(l.decision, l.id).toBe('ImplicitlyDenied');
+      expect(l.deniedBy, l.id).toEqual([
+        expect.objectContaining({ policyType: 'scp', explicit: false }),
+      ]);
+      expect(l.why, l.id).toContain(
+        `SCP \`p-demoguard1 (deny-leave-org)\` has no statement allowing ${l.permission}, on any resource and under any condition, which nothing missing from the input (\`${KEY_FILE}\`) can change`,
+      );
+      expect(l.fix, l.id).toBe(
+        `allow \`${l.permission}\` in SCP \`p-demoguard1 (deny-leave-org)\``,
+      );
+    }
+  });
+
+  it('stays Unknown when the level may allow it, or an organization file is missing', () => {
+    const mayAllow = keyLinks(
+      allowList([NO_KMS, { Effect: 'Allow', Action: 'kms:*', Resource: 'arn:aws:kms:*:*:key/x' }]),
+    );
+    for (const l of mayAllow) expect(l.decision, l.id).toBe('Unknown');
+    const noAccounts = keyLinks((dir) => {
+      allowList([NO_KMS])(dir);
+      rmSync(join(dir, 'organization/describe-organization.json'));
+    });
+    for (const l of noAccounts) expect(l.decision, l.id).toBe('Unknown');
+    // FullAWSAccess without its targets may be attached at the level, and allow it there
+    const unplaced = keyLinks((dir) => {
+      allowList([NO_KMS])(dir);
+      editJson(join(dir, 'organization/scp/p-FullAWSAccess.json'), (doc) => {
+        delete doc['Targets'];
+      });
+    });
+    for (const l of unplaced) expect(l.decision, l.id).toBe('Unknown');
   });
 });
