@@ -467,8 +467,9 @@ function levelsNeverAllowing(
  * so no missing identity, boundary or resource policy can change the answer. Only when the
  * organization's own files are there (all but the tree above the known levels, as deniedAnyway
  * allows), no SCP's targets are unknown (one may be attached at that level and allow it) and no
- * trial was denied otherwise. Only the SCP levels are named: the other policies' allows may be
- * missing only because their files are.
+ * trial was denied otherwise. Tried only where the link would be Unknown for what is missing;
+ * only the SCP levels are named: the other policies' allows may be missing only because their
+ * files are.
  */
 function scpDeniesAnyway(
   spec: LinkSpec,
@@ -636,9 +637,6 @@ function decide(
     );
   }
   settleUnplaced(g, result.decision);
-  // an SCP level that can allow it nowhere decides it, whatever else is missing
-  const byScp = g.missing.size > 0 ? scpDeniesAnyway(spec, result, g) : undefined;
-  if (byScp) return byScp;
   if (
     g.missing.size > 0 &&
     result.decision !== 'ExplicitlyDenied' &&
@@ -647,6 +645,10 @@ function decide(
     !callerSideDenies(result, g) &&
     !resourceSideDenies(spec, result, g, runtime)
   ) {
+    // an SCP level that can allow it nowhere decides it, whatever is missing (a link the
+    // checks above decide keeps every reason they name)
+    const byScp = scpDeniesAnyway(spec, result, g);
+    if (byScp) return byScp;
     // a template value that could not be resolved is named by its template line; the snapshot
     // file its placeholder would live in (`unresolved/...`) names nothing a user can add
     const named = [...g.missing].filter((m) => !m.startsWith('unresolved/'));
