@@ -372,9 +372,13 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
   const unsettled = `so on ${resource} too, which the input does not settle (${spec.unknownReason})`;
   if (result.decision !== 'ExplicitlyDenied') {
     // SCPs that may not apply are already out of the request (scpsUnsure); as for a link whose
-    // resource is known (deniedAnyway), nothing of the caller's side may be missing but the
-    // tree above the known levels
-    if (ps.unplaced || ps.missing.some((m) => m !== snapshotPath.orgParents)) return undefined;
+    // resource is known (scpDeniesAnyway), no organization file may be missing but the tree
+    // above the known levels: the caller's own files cannot supply the allow a level lacks
+    if (
+      ps.unplaced ||
+      ps.missing.some((m) => m.startsWith('organization/') && m !== snapshotPath.orgParents)
+    )
+      return undefined;
     return scpNeverAllows(spec, request, g, unsettled);
   }
   const denies = result.deniedBy.filter(

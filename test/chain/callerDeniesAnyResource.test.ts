@@ -235,6 +235,15 @@ describe('a link whose resource the input does not settle', () => {
         demoLinks(allowList([{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }])),
       );
       expect(notAction.decision).toBe('ImplicitlyDenied');
+      // the caller's own policies missing do not matter: they cannot supply the allow the
+      // level lacks
+      const noRole = buildKeyLink(
+        demoLinks((dir) => {
+          allowList([NO_KMS])(dir);
+          rmSync(join(dir, IAM));
+        }),
+      );
+      expect(noRole.decision).toBe('ImplicitlyDenied');
     });
 
     it('with an allow of the action that may apply stays Unknown', () => {
@@ -259,7 +268,7 @@ describe('a link whose resource the input does not settle', () => {
       }
     });
 
-    it('that may not apply, with SCPs whose targets are not known or the caller missing, stays Unknown', () => {
+    it('that may not apply, or with SCPs whose targets are not known, stays Unknown', () => {
       const noDescribe = buildKeyLink(
         demoLinks((dir) => {
           allowList([NO_KMS])(dir);
@@ -277,14 +286,6 @@ describe('a link whose resource the input does not settle', () => {
         }),
       );
       expect(unplaced.decision).toBe('Unknown');
-      // nor, as for a link whose resource is known, when the caller's own policies are missing
-      const noRole = buildKeyLink(
-        demoLinks((dir) => {
-          allowList([NO_KMS])(dir);
-          rmSync(join(dir, IAM));
-        }),
-      );
-      expect(noRole.decision).toBe('Unknown');
     });
   });
 
