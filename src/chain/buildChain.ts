@@ -182,6 +182,7 @@ export function buildPipelineLinks(
                 // a CodeBuild action's output artifacts are always encrypted with a KMS key (the
                 // project's, else `aws/s3`: catalog.ts CodeBuild.EncryptedUpload), so reading
                 // them calls KMS whichever key it is; an artifact of no settled action may not be
+                // encrypted with a KMS key at all
                 ...(fromOpen ? {} : { callMade: { reason } }),
               });
               continue;

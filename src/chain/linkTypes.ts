@@ -102,8 +102,9 @@ export interface LinkSpec {
    * set with `unknownReason` when the link's call is made and only a value of it is unsettled
    * (its resource, a context value): the catalog entry applies and its caller is known
    * (catalog.ts UnknownPlaceholder.valueOnly). An unconditional explicit deny of every resource
-   * in the caller's own policies, its permissions boundary or its SCPs then decides it, whatever
-   * the value (resolveLink callerDeniesAnyResource). `reason` as for `unsettledName`
+   * in the caller's own policies, its permissions boundary or its SCPs, or an SCP level that
+   * allows the action nowhere, then decides it whatever the value (resolveLink
+   * callerDeniesAnyResource). `reason` as for `unsettledName`
    */
   readonly callMade?: { readonly reason: string };
   /**
