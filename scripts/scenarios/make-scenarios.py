@@ -105,6 +105,13 @@ def scp_allow_list_missing_service(files):
     return files
 
 
+@scenario('scp-allow-list-target-iam-missing', "prod's iam.json is not in the snapshot, and prod sits in an OU whose allow-list SCP does not list cloudformation: the CloudFormation calls are denied by the SCP whatever the missing policies say, the other action-role links are Unknown")
+def scp_allow_list_target_iam_missing(files):
+    scp_allow_list_missing_service(files)
+    del files[f'{P}/iam.json']
+    return files
+
+
 @scenario('boundary-missing-action', "the prod deploy role's permissions boundary allows CloudFormation, S3 and KMS but not iam:PassRole")
 def boundary_missing_action(files):
     arn = f'arn:aws:iam::{P}:policy/workload-deploy-boundary'

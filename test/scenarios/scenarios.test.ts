@@ -210,6 +210,33 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       ],
     },
   },
+  // the same allow-list with the prod account's iam.json missing: no identity or boundary policy
+  // of prod can supply the allow the SCP level lacks, so the CloudFormation calls are denied
+  // whatever the missing file says; the links the SCP allows stay Unknown naming it
+  'scp-allow-list-target-iam-missing': {
+    exit: 1,
+    verdicts: { 'orders-api': 'fail' },
+    broken: {
+      'orders-api': [
+        `${ASSUME} Unknown`,
+        `${GET_BUILD_OUTPUT} Unknown`,
+        `${DECRYPT} Unknown`,
+        `${DEPLOY}:cloudformation.assume-execution-role:sts:AssumeRole Unknown`,
+        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack ImplicitlyDenied`,
+        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:UpdateStack ImplicitlyDenied`,
+        `${DEPLOY}:cloudformation.describe-stacks:cloudformation:DescribeStacks ImplicitlyDenied`,
+        `${DEPLOY}:cloudformation.pass-role:iam:PassRole Unknown`,
+      ],
+    },
+    about: {
+      link: `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack`,
+      decision: 'ImplicitlyDenied',
+      deniedBy: [
+        { policyType: 'scp', policy: 'p-exmallow04 (prod-approved-services)', explicit: false },
+      ],
+      why: /has no statement allowing cloudformation:CreateStack, on any resource and under any condition, which nothing missing from the input \(`222222222222\/iam\.json`\) can change/,
+    },
+  },
   'boundary-missing-action': {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
