@@ -18,7 +18,6 @@ import type {
 } from '../evaluate/types.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type {
-  ActionMatcher,
   CompiledCondition,
   CompiledPolicy,
   CompiledStatement,
@@ -26,6 +25,7 @@ import type {
   Template,
   UnknownStatement,
 } from '../policy/types.js';
+import { coversAction } from '../policy/actionMatch.js';
 import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
 import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
 import type { ConditionOperatorName } from '../policy/operators.js';
@@ -501,20 +501,7 @@ function scpDeniesAnyway(
 /** No statement of the policy can allow the (lower-cased) action, whatever its resource. */
 function neverAllows(policy: CompiledPolicy, actionLower: string): boolean {
   if (policy.skipped.length > 0 || (policy.unknownAllows?.length ?? 0) > 0) return false;
-  return policy.statements.every(
-    (s) =>
-      s.effect !== 'Allow' ||
-      (s.action
-        ? !actionPatternMatches(s.action, actionLower)
-        : actionPatternMatches(s.notAction!, actionLower)),
-  );
-}
-
-/** The evaluator's action test (evaluate.ts actionMatches): case-insensitive, `*` and `?`. */
-function actionPatternMatches(m: ActionMatcher, actionLower: string): boolean {
-  if (m.any || m.exact.has(actionLower)) return true;
-  for (const p of m.patterns) if (p.test(actionLower)) return true;
-  return false;
+  return policy.statements.every((s) => s.effect !== 'Allow' || !coversAction(s, actionLower));
 }
 
 /**
@@ -2524,7 +2511,7 @@ function idDependence(
   const action = g.request.action.toLowerCase();
   const relevant = policiesOf(g).flatMap(({ policy, type }) =>
     idMentionsOf(policy)
-      .filter((m) => appliesTo(m.statement, action))
+      .filter((m) => coversAction(m.statement, action))
       .map((mention) => ({ mention, policy, type })),
   );
   for (const v of values) {
@@ -2581,14 +2568,6 @@ function andList(items: readonly string[]): string {
   return items.length < 2
     ? (items[0] ?? '')
     : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
-}
-
-/** Whether a statement's Action (or NotAction) covers `action` (lower-cased). */
-function appliesTo(st: CompiledStatement, action: string): boolean {
-  const m = st.action ?? st.notAction;
-  if (!m) return true;
-  const covers = m.any || m.exact.has(action) || m.patterns.some((p) => p.test(action));
-  return st.action ? covers : !covers;
 }
 
 /** How a policy is named in words: `the trust policy of R`, `identity policy P statement S`. */

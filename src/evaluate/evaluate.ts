@@ -15,7 +15,6 @@
  */
 import { shownValue, type Problem } from '../problems.js';
 import type {
-  ActionMatcher,
   CompiledPolicy,
   CompiledStatement,
   PolicyType,
@@ -46,6 +45,7 @@ import {
 import { KMS_CROSS_ACCOUNT_DOC, kmsWorksAcrossAccounts } from './kmsCrossAccount.js';
 import { isRcpService } from './rcpServices.js';
 import { actionResourceTypes } from '../policy/actionCatalog.js';
+import { coversAction } from '../policy/actionMatch.js';
 import type {
   Decision,
   EvaluationRequest,
@@ -806,9 +806,7 @@ function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
   for (let i = 0; i < all.length; i++) {
     const c = all[i]!;
     const st = c.statement;
-    if (
-      st.action ? actionMatches(st.action, actionLower) : !actionMatches(st.notAction!, actionLower)
-    ) {
+    if (coversAction(st, actionLower)) {
       base.push(c);
       if ((st.resource ?? st.notResource) !== undefined && !(st.resource?.any ?? false))
         anyResource = false;
@@ -891,12 +889,6 @@ function principalCandidates(
     out.push({ statement: st, kind, dynamic: c.dynamic });
   }
   return out;
-}
-
-function actionMatches(m: ActionMatcher, actionLower: string): boolean {
-  if (m.any || m.exact.has(actionLower)) return true;
-  for (const g of m.patterns) if (g.test(actionLower)) return true;
-  return false;
 }
 
 function resourceApplies(st: CompiledStatement, req: Prepared, variablesEnabled: boolean): boolean {
