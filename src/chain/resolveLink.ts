@@ -529,11 +529,7 @@ function deniesEveryResource(
   statement: string | number | undefined,
 ): boolean {
   if (!policy || statement === undefined) return false;
-  const named = policy.statements.filter((s) =>
-    typeof statement === 'number'
-      ? s.sid === undefined && s.index === statement
-      : s.sid === statement,
-  );
+  const named = namedStatements(policy, statement);
   return (
     named.length > 0 &&
     named.every(
@@ -1148,11 +1144,8 @@ function trustWarnings(
   for (const r of result.allowedBy) {
     if (r.policyType !== 'resource') continue;
     const trust = policyByLabel(g, r.policy);
-    const st = trust?.statements.find((x) =>
-      typeof r.statement === 'number'
-        ? x.sid === undefined && x.index === r.statement
-        : x.sid === r.statement,
-    );
+    const st =
+      trust && r.statement !== undefined ? namedStatements(trust, r.statement)[0] : undefined;
     // the account as an ARN, or as a bare id (which names it in any partition)
     const trustsAccount =
       st?.principal !== undefined &&
@@ -3129,20 +3122,28 @@ function makeReason(r: Reason, location: Location | undefined): LinkReason {
   } as LinkReason;
 }
 
+/**
+ * The statements a reason names: by Sid, or by its 1-based index when it has none (`"1"` and `1`
+ * are two statements); several when a Sid is written twice.
+ */
+function namedStatements(
+  policy: CompiledPolicy,
+  statement: string | number,
+): readonly CompiledStatement[] {
+  return policy.statements.filter((s) =>
+    typeof statement === 'number'
+      ? s.sid === undefined && s.index === statement
+      : s.sid === statement,
+  );
+}
+
 function locate(
   policy: CompiledPolicy,
   statement: string | number | undefined,
 ): Location | undefined {
   const src = policy.source;
   if (!src?.file) return undefined;
-  const st =
-    statement === undefined
-      ? undefined
-      : policy.statements.find((s) =>
-          typeof statement === 'number'
-            ? s.sid === undefined && s.index === statement
-            : s.sid === statement,
-        );
+  const st = statement === undefined ? undefined : namedStatements(policy, statement)[0];
   const pointer = st ? st.pointer : src.pointer;
   const line = st?.line ?? src.line;
   return { file: src.file, line, pointer } as Location;
