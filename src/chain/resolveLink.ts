@@ -370,40 +370,34 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
   if (ps.scpTargets) g.scpTargets = ps.scpTargets;
   const resource = spec.resource.startsWith('arn:') ? `\`${spec.resource}\`` : spec.resource;
   const unsettled = `so on ${resource} too, which the input does not settle (${spec.unknownReason})`;
-  if (result.decision !== 'ExplicitlyDenied') {
-    // SCPs that may not apply are already out of the request (scpsUnsure); as for a link whose
-    // resource is known (scpDeniesAnyway), no organization file may be missing but the tree
-    // above the known levels: the caller's own files cannot supply the allow a level lacks
-    if (
-      ps.unplaced ||
-      ps.missing.some((m) => m.startsWith('organization/') && m !== snapshotPath.orgParents)
-    )
-      return undefined;
-    return scpNeverAllows(spec, request, g, unsettled);
+  if (result.decision === 'ExplicitlyDenied') {
+    const denies = result.deniedBy.filter(
+      (d) =>
+        d.explicit &&
+        (d.policyType === 'identity' ||
+          d.policyType === 'permissionBoundary' ||
+          d.policyType === 'scp') &&
+        deniesEveryResource(policyByLabel(g, d.policy), d.statement),
+    );
+    if (denies.length > 0)
+      return makeLink(
+        spec,
+        'ExplicitlyDenied',
+        denies.map((r) => toLinkReason(r, g)),
+        `${explicitDenyWords(denies[0]!, `\`${caller}\``, `${spec.permission} on every resource, with no condition`)}, ${unsettled}`,
+        { fix: denyFix(spec, denies) },
+      );
   }
-  const denies = result.deniedBy.filter(
-    (d) =>
-      d.explicit &&
-      (d.policyType === 'identity' ||
-        d.policyType === 'permissionBoundary' ||
-        d.policyType === 'scp') &&
-      deniesEveryResource(policyByLabel(g, d.policy), d.statement),
-  );
-  if (denies.length === 0) return undefined;
-  return makeLink(
-    spec,
-    'ExplicitlyDenied',
-    denies.map((r) => toLinkReason(r, g)),
-    `${explicitDenyWords(denies[0]!, `\`${caller}\``, `${spec.permission} on every resource, with no condition`)}, ${unsettled}`,
-    { fix: denyFix(spec, denies) },
-  );
+  // SCPs that may not apply are already out of the request (scpsUnsure); as for a link whose
+  // resource is known (scpDeniesAnyway), no organization file may be missing but the tree above
+  // the known levels: the caller's own files cannot supply the allow a level lacks
+  if (
+    ps.unplaced ||
+    ps.missing.some((m) => m.startsWith('organization/') && m !== snapshotPath.orgParents)
+  )
+    return undefined;
+  return scpNeverAllows(spec, result, g, unsettled);
 }
-
-/** An identity policy that allows everything: the caller's own allows set aside (scpNeverAllows). */
-const ALLOW_EVERYTHING: PolicyInput = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-};
 
 /**
  * The other certain answer of callerDeniesAnyResource: a level of the caller's SCPs (from the
@@ -411,34 +405,34 @@ const ALLOW_EVERYTHING: PolicyInput = {
  * any condition, denies it whatever the resource and whatever else allows it: every level must
  * allow, and an SCP limits what resource-based policies grant too
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
- * The evaluator says which levels lack an allow, and whether SCPs apply to the caller (not to a
- * service-linked role, nor in the management account), with the caller's own policies set aside;
- * each such level is then read whole: a statement it skipped as invalid, or an Allow a template
- * does not settle, may allow the action, and then undefined (the link stays Unknown).
+ * The evaluator's implicit deny names every level that lacks an allow, and knows whether SCPs
+ * apply to the caller (not to a service-linked role, nor in the management account); an explicit
+ * deny that does not decide the link (a condition) hides them, so the request is asked again
+ * without the caller's own policies. Each such level is then read whole: a statement it skipped
+ * as invalid, or an Allow a template does not settle, may allow the action, and then undefined
+ * (the link stays Unknown).
  */
 function scpNeverAllows(
   spec: LinkSpec,
-  request: EvaluationRequest,
+  result: EvaluationResult,
   g: Gathered,
   unsettled: string,
 ): ReportLink | undefined {
-  const levels = request.scps as readonly (readonly CompiledPolicy[])[] | undefined;
+  const levels = g.request.scps as readonly (readonly CompiledPolicy[])[] | undefined;
   if (!levels || levels.length === 0) return undefined;
-  const result = evaluate({
-    ...request,
-    identityPolicies: [ALLOW_EVERYTHING],
-    permissionBoundary: undefined,
-  });
-  if (result.decision !== 'ImplicitlyDenied') return undefined;
-  const lacking = levelsNeverAllowing(result, levels, spec.permission);
+  const implicit =
+    result.decision === 'ExplicitlyDenied'
+      ? evaluate({ ...g.request, identityPolicies: undefined, permissionBoundary: undefined })
+      : result;
+  if (implicit.decision !== 'ImplicitlyDenied') return undefined;
+  const lacking = levelsNeverAllowing(implicit, levels, spec.permission);
   if (lacking.length === 0) return undefined;
-  const missing: EvaluationResult = { ...result, deniedBy: lacking };
   return makeLink(
     spec,
     'ImplicitlyDenied',
     lacking.map((r) => toLinkReason(r, g)),
-    `${failing(spec)}: ${lacking.map((d) => missingAllowWords(d, spec, g, [request])).join('; ')}, for any resource, ${unsettled}`,
-    { fix: lackingFix(spec, missing, g) },
+    `${failing(spec)}: ${lacking.map((d) => missingAllowWords(d, spec, g, [g.request])).join('; ')}, for any resource, ${unsettled}`,
+    { fix: lackingFix(spec, { ...implicit, deniedBy: lacking }, g) },
   );
 }
 

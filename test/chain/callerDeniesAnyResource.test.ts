@@ -231,6 +231,18 @@ describe('a link whose resource the input does not settle', () => {
       expect(known?.decision).toBe('ImplicitlyDenied');
       expect(known?.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
       // a NotAction allow that leaves KMS out is the same
+      // a deny of the caller's own that does not decide it (a condition) does not hide the level
+      const conditional = buildKeyLink(
+        demoLinks((dir) => {
+          allowList([NO_KMS])(dir);
+          addStatement(dir, {
+            ...DENY_KMS,
+            Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+          });
+        }),
+      );
+      expect(conditional.decision).toBe('ImplicitlyDenied');
+      expect(conditional.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
       const notAction = buildKeyLink(
         demoLinks(allowList([{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }])),
       );
