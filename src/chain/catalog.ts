@@ -1994,11 +1994,6 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
     });
   }
   const links: ExpandedLink[] = [];
-  // a value the input does not settle that made the entry apply (ExpandedLink.presumed): its
-  // call may not be made at all
-  const presumed =
-    entryPresumed !== undefined ||
-    items.some((item) => presumedFor(entry, entryPresumed, item) !== undefined);
   try {
     for (const { principal, unknown: why } of principalsOf(entry.principal, facts)) {
       for (const item of items) {
@@ -2062,14 +2057,20 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
       }
     }
   } catch (e) {
-    if (e instanceof UnknownPlaceholder)
+    if (e instanceof UnknownPlaceholder) {
+      // the entry applies, not only presumably (a value the input does not settle that made it
+      // apply, ExpandedLink.presumed, leaves the call uncertain), and its callers and list
+      // values are known: only a value of the call is not
+      const callMade =
+        e.valueOnly &&
+        entryPresumed === undefined &&
+        !items.some((item) => presumedFor(entry, entryPresumed, item) !== undefined);
       return {
         unknown: `\`${entry.id}\`: ${e.message}`,
         placeholder: e.placeholder,
-        // the entry applies (not only presumably), each of its callers and list values is known:
-        // only a value is not
-        ...(e.valueOnly && !presumed ? { callMade: true as const } : {}),
+        ...(callMade ? { callMade: true as const } : {}),
       };
+    }
     throw e;
   }
   return links;
