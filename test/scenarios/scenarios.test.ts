@@ -29,6 +29,28 @@ const DEPLOY = 'DeployProd/DeployStack';
 const ASSUME = `${DEPLOY}:action.assume-action-role:sts:AssumeRole`;
 const DECRYPT = `${DEPLOY}:artifacts.input.kms-decrypt:kms:Decrypt`;
 const GET_BUILD_OUTPUT = `${DEPLOY}:artifacts.input.get-object:s3:GetObject:${BUCKET}/orders-api/BuildOutpu/*`;
+const CREATE_STACK = `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack`;
+/** the CloudFormation calls of the deploy action role */
+const CFN_CALLS = [
+  CREATE_STACK,
+  `${DEPLOY}:cloudformation.create-update-stack:cloudformation:UpdateStack`,
+  `${DEPLOY}:cloudformation.describe-stacks:cloudformation:DescribeStacks`,
+];
+/** every required link of the deploy action role, in report order */
+const ACTION_ROLE_LINKS = [
+  ASSUME,
+  GET_BUILD_OUTPUT,
+  DECRYPT,
+  `${DEPLOY}:cloudformation.assume-execution-role:sts:AssumeRole`,
+  ...CFN_CALLS,
+  `${DEPLOY}:cloudformation.pass-role:iam:PassRole`,
+];
+/** prod's allow-list SCP, which lists no cloudformation action */
+const ALLOW_LIST_LACKS = {
+  policyType: 'scp',
+  policy: 'p-exmallow04 (prod-approved-services)',
+  explicit: false,
+} as const;
 
 type Reason = Partial<Omit<LinkReason, 'location'>> & { location?: { file?: string } };
 
@@ -195,20 +217,8 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   'scp-allow-list-missing-service': {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
-    broken: {
-      'orders-api': [
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack ImplicitlyDenied`,
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:UpdateStack ImplicitlyDenied`,
-        `${DEPLOY}:cloudformation.describe-stacks:cloudformation:DescribeStacks ImplicitlyDenied`,
-      ],
-    },
-    about: {
-      link: `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack`,
-      decision: 'ImplicitlyDenied',
-      deniedBy: [
-        { policyType: 'scp', policy: 'p-exmallow04 (prod-approved-services)', explicit: false },
-      ],
-    },
+    broken: { 'orders-api': CFN_CALLS.map((l) => `${l} ImplicitlyDenied`) },
+    about: { link: CREATE_STACK, decision: 'ImplicitlyDenied', deniedBy: [ALLOW_LIST_LACKS] },
   },
   // the same allow-list with the prod account's iam.json missing: no identity or boundary policy
   // of prod can supply the allow the SCP level lacks, so the CloudFormation calls are denied
@@ -217,23 +227,14 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     exit: 1,
     verdicts: { 'orders-api': 'fail' },
     broken: {
-      'orders-api': [
-        `${ASSUME} Unknown`,
-        `${GET_BUILD_OUTPUT} Unknown`,
-        `${DECRYPT} Unknown`,
-        `${DEPLOY}:cloudformation.assume-execution-role:sts:AssumeRole Unknown`,
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack ImplicitlyDenied`,
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:UpdateStack ImplicitlyDenied`,
-        `${DEPLOY}:cloudformation.describe-stacks:cloudformation:DescribeStacks ImplicitlyDenied`,
-        `${DEPLOY}:cloudformation.pass-role:iam:PassRole Unknown`,
-      ],
+      'orders-api': ACTION_ROLE_LINKS.map(
+        (l) => `${l} ${CFN_CALLS.includes(l) ? 'ImplicitlyDenied' : 'Unknown'}`,
+      ),
     },
     about: {
-      link: `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack`,
+      link: CREATE_STACK,
       decision: 'ImplicitlyDenied',
-      deniedBy: [
-        { policyType: 'scp', policy: 'p-exmallow04 (prod-approved-services)', explicit: false },
-      ],
+      deniedBy: [ALLOW_LIST_LACKS],
       why: /has no statement allowing cloudformation:CreateStack, on any resource and under any condition, which nothing missing from the input \(`222222222222\/iam\.json`\) can change/,
     },
   },
@@ -327,18 +328,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   'missing-target-iam': {
     exit: 0,
     verdicts: { 'orders-api': 'unknown' },
-    broken: {
-      'orders-api': [
-        `${ASSUME} Unknown`,
-        `${GET_BUILD_OUTPUT} Unknown`,
-        `${DECRYPT} Unknown`,
-        `${DEPLOY}:cloudformation.assume-execution-role:sts:AssumeRole Unknown`,
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:CreateStack Unknown`,
-        `${DEPLOY}:cloudformation.create-update-stack:cloudformation:UpdateStack Unknown`,
-        `${DEPLOY}:cloudformation.describe-stacks:cloudformation:DescribeStacks Unknown`,
-        `${DEPLOY}:cloudformation.pass-role:iam:PassRole Unknown`,
-      ],
-    },
+    broken: { 'orders-api': ACTION_ROLE_LINKS.map((l) => `${l} Unknown`) },
     about: { link: ASSUME, decision: 'Unknown', deniedBy: [], missing: [`${P}/iam.json`] },
   },
   'codebuild-project-key-differs': {
