@@ -56,7 +56,8 @@ interface EnvSections {
   /** the `version` as written (`0.2`), `null` when it is not a scalar, absent when missing */
   readonly version?: string | null;
   /** `'wrong'` when `env` is there but not a map */
-  readonly env?: 'wrong' | { readonly [S in Section]?: 'wrong' | Map<string, string | null> };
+  readonly env?:
+    'wrong' | { readonly [S in Section]?: 'wrong' | ReadonlyMap<string, string | null> };
   /**
    * whether the buildspec has an `artifacts` section: false only for a buildspec with `phases`
    * (which CodeBuild requires, so it is not a reduced one) and no `artifacts`; a reduced buildspec
@@ -69,8 +70,25 @@ type Read =
   | { readonly ok: true; readonly value: EnvSections }
   | { readonly ok: false; readonly reason: string };
 
+/**
+ * The text readSections read last, and what it read: a loader asks for a buildspec's references
+ * and then for its reduced text, and the chain for the references of a reduced text and then
+ * whether it declares artifacts, so each text is parsed once, not twice (the result is only
+ * read by its callers, never changed).
+ */
+let lastText: string | undefined;
+let lastRead: Read | undefined;
+
 /** Read the env sections of buildspec text; never throws. */
 function readSections(text: string): Read {
+  if (text === lastText && lastRead !== undefined) return lastRead;
+  const read = parseSections(text);
+  lastText = text;
+  lastRead = read;
+  return read;
+}
+
+function parseSections(text: string): Read {
   if (text.length > MAX_TEXT_LENGTH)
     return { ok: false, reason: `it is longer than ${MAX_TEXT_LENGTH} characters` };
   let doc: Document.Parsed;

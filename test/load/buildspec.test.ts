@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager),
  * and nothing else of it.
  */
-import { Alias } from 'yaml';
+import { Alias, Parser } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import {
   buildspecReferences,
@@ -273,5 +273,41 @@ describe('reduceBuildspec', () => {
     }
     expect(reduceBuildspec('a: [', REDACTION_MARKER)).toBeUndefined();
     expect(reduceBuildspec('plain words', REDACTION_MARKER)).toBeUndefined();
+  });
+});
+
+describe('each buildspec text is parsed once for its two readings', () => {
+  // a loader asks for a buildspec's references and then its reduced text, the chain for the
+  // references of a reduced text and whether it declares artifacts: one YAML parse each
+  const a =
+    'version: 0.2\nenv:\n  parameter-store:\n    A: /a\nphases:\n  build:\n    commands: [make]';
+  const b =
+    'version: 0.2\nenv:\n  secrets-manager:\n    B: db-creds:password\nartifacts:\n  files: [x]';
+
+  it('parses a text read twice in a row once', () => {
+    const parses = vi.spyOn(Parser.prototype, 'parse');
+    try {
+      const refs = buildspecReferences(a);
+      const reduced = reduceBuildspec(a, REDACTION_MARKER);
+      expect(parses).toHaveBeenCalledTimes(1);
+      expect(refs).toEqual({ ok: true, parameters: ['/a'], secrets: [] });
+      expect(JSON.parse(reduced!)).toEqual({
+        version: '0.2',
+        env: { 'parameter-store': { A: '/a' } },
+        artifacts: false,
+      });
+    } finally {
+      parses.mockRestore();
+    }
+  });
+
+  it('answers for the text it is given when texts alternate', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(buildspecReferences(a)).toEqual({ ok: true, parameters: ['/a'], secrets: [] });
+      expect(buildspecReferences(b)).toEqual({ ok: true, parameters: [], secrets: ['db-creds'] });
+      expect(JSON.parse(reduceBuildspec(a, REDACTION_MARKER)!).artifacts).toBe(false);
+      expect(JSON.parse(reduceBuildspec(b, REDACTION_MARKER)!).artifacts).toBe(true);
+      expect(buildspecReferences('version: 0.2\nenv: [')).toMatchObject({ ok: false });
+    }
   });
 });
