@@ -14,6 +14,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { aliasTargets } from './yamlAnchors.js';
+import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
 
 /**
  * The marker the crawler writes where it removed a value (src/crawl/redact.ts `REDACTED` is this
@@ -52,7 +53,7 @@ export function namesBuildspec(text: string): boolean {
  * the value is not a non-empty string), `'wrong'` when the section is not a map, absent when the
  * buildspec has none.
  */
-interface EnvSections {
+export interface EnvSections {
   /** the `version` as written (`0.2`), `null` when it is not a scalar, absent when missing */
   readonly version?: string | null;
   /** `'wrong'` when `env` is there but not a map */
@@ -66,7 +67,7 @@ interface EnvSections {
   readonly artifacts?: boolean;
 }
 
-type Read =
+export type Read =
   | { readonly ok: true; readonly value: EnvSections }
   | { readonly ok: false; readonly reason: string };
 
@@ -91,6 +92,114 @@ function readSections(text: string): Read {
 function parseSections(text: string): Read {
   if (text.length > MAX_TEXT_LENGTH)
     return { ok: false, reason: `it is longer than ${MAX_TEXT_LENGTH} characters` };
+  return readJsonSections(text) ?? readYamlSections(text);
+}
+
+/**
+ * A buildspec written as JSON (CDK writes inline buildspecs so, and reduceBuildspec's text is
+ * JSON) read with JSON.parse, a hundred times faster than the YAML parser; undefined when the
+ * text is not such a JSON object or its YAML reading could differ, and readYamlSections decides:
+ * a member name written twice anywhere (the YAML reading says whether it matters), a `version`
+ * that is a number or boolean (YAML keeps the text as written: `0.10`), a member name of the maps
+ * read that is an array index (a JavaScript object lists those first, a YAML map in the order
+ * written), more members in them than the node bound lets the YAML reading visit, or nesting
+ * deeper than MAX_JSON_DEPTH (the YAML parser refuses deep nesting). JSON is YAML otherwise
+ * (https://yaml.org/spec/1.2.2/#12-yaml-history: "every JSON file is also a valid YAML file"),
+ * read to the same strings, maps, lists and nulls: test/load/buildspec.test.ts compares both
+ * readings on generated texts. Exported for that test.
+ */
+export function readJsonSections(text: string): Read | undefined {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) <= SPACE) i++;
+  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
+  let value: unknown;
+  try {
+    const parsed = parseJsonFindingDuplicates(text);
+    if (parsed.duplicates.length > 0) return undefined;
+    value = parsed.value;
+  } catch {
+    return undefined;
+  }
+  if (!isJsonObject(value) || nestsDeeperThan(value, MAX_JSON_DEPTH)) return undefined;
+  let members = 0;
+  /** a map read, its members in the order written; undefined when one could be out of order */
+  const entries = (o: Record<string, unknown>): Map<string, unknown> | undefined => {
+    const out = new Map<string, unknown>();
+    for (const k of Object.keys(o)) {
+      if (ARRAY_INDEX.test(k)) return undefined;
+      out.set(k, o[k]);
+    }
+    members += out.size;
+    return out;
+  };
+  const root = entries(value);
+  if (!root) return undefined;
+  const out: { version?: string | null; env?: EnvSections['env']; artifacts?: boolean } = {};
+  const artifacts = root.get('artifacts');
+  if (typeof artifacts === 'boolean') out.artifacts = artifacts;
+  else if (artifacts !== undefined && artifacts !== null) out.artifacts = true;
+  else if (root.has('phases')) out.artifacts = false;
+  if (root.has('version')) {
+    const v = root.get('version');
+    if (typeof v === 'number' || typeof v === 'boolean') return undefined;
+    out.version = typeof v === 'string' ? v : null;
+  }
+  const envValue = root.get('env');
+  if (envValue !== undefined && envValue !== null) {
+    const env = isJsonObject(envValue) ? entries(envValue) : 'wrong';
+    if (env === undefined) return undefined;
+    if (env === 'wrong') out.env = 'wrong';
+    else {
+      const sections: { [S in Section]?: 'wrong' | Map<string, string | null> } = {};
+      for (const section of SECTIONS) {
+        const node = env.get(section);
+        if (node === undefined || node === null) continue;
+        if (!isJsonObject(node)) {
+          sections[section] = 'wrong';
+          continue;
+        }
+        const vars = entries(node);
+        if (vars === undefined) return undefined;
+        const refs = new Map<string, string | null>();
+        for (const [name, v] of vars)
+          refs.set(name, typeof v === 'string' && v.trim() !== '' ? v : null);
+        sections[section] = refs;
+      }
+      out.env = sections;
+    }
+  }
+  // each member costs the YAML reading a few nodes of its bound: past a share of it, let that
+  // reading say whether the text is too large
+  if (members > MAX_NODES / 8) return undefined;
+  return { ok: true, value: out };
+}
+
+const SPACE = 32;
+const OPEN_BRACE = 123;
+/** a member name a JavaScript object lists before the others (an array index) */
+const ARRAY_INDEX = /^\d+$/;
+/** nesting the JSON reading leaves to the YAML one (whose parser refuses about 800 levels) */
+const MAX_JSON_DEPTH = 64;
+
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether a parsed JSON value nests more than `limit` lists and objects (an explicit stack). */
+function nestsDeeperThan(root: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+      if (typeof x === 'object' && x !== null) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
+/** The YAML reading of a buildspec (any buildspec: JSON is YAML). Exported for the test above. */
+export function readYamlSections(text: string): Read {
   let doc: Document.Parsed;
   try {
     // duplicate keys are found where they matter (walk): the library's check is quadratic in

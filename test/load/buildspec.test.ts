@@ -10,10 +10,13 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   buildspecReferences,
   namesBuildspec,
+  readJsonSections,
+  readYamlSections,
   reduceBuildspec,
   REDACTION_MARKER,
   secretIdOf,
 } from '../../src/model/buildspec.js';
+import { mulberry32 as random } from '../differential/generator.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:222222222222:secret:shared/db-AbCdEf';
 
@@ -309,5 +312,147 @@ describe('each buildspec text is parsed once for its two readings', () => {
       expect(JSON.parse(reduceBuildspec(b, REDACTION_MARKER)!).artifacts).toBe(true);
       expect(buildspecReferences('version: 0.2\nenv: [')).toMatchObject({ ok: false });
     }
+  });
+});
+
+describe('a JSON buildspec is read as its YAML reading reads it', () => {
+  // readJsonSections (JSON.parse) stands in for readYamlSections on JSON text, CDK's and the
+  // reduced one: on generated JSON texts, whenever it answers, both answers must be the same,
+  // order of each map's variables included
+  const rnd = random(20261206);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const NAMES = [
+    'A',
+    'DB_PASSWORD',
+    '1',
+    '07',
+    '__proto__',
+    '<<',
+    'a b',
+    '',
+    'k'.repeat(1100),
+    'é',
+    'x\u2028y',
+  ];
+  const STRINGS = [
+    '/a',
+    'db-creds:password',
+    '  ',
+    '',
+    'a: b # c',
+    '\\/x',
+    'arn:aws:ssm:us-east-1:111111111111:parameter/p',
+    '\u0000\u0085',
+  ];
+  const scalar = (): unknown => pick<unknown>([pick(STRINGS), 0, 1.5, true, false, null]);
+  const anyValue = (depth: number): unknown =>
+    depth > 2 || rnd() < 0.5
+      ? scalar()
+      : rnd() < 0.5
+        ? Array.from({ length: Math.floor(rnd() * 3) }, () => anyValue(depth + 1))
+        : Object.fromEntries(
+            Array.from({ length: Math.floor(rnd() * 3) }, () => [pick(NAMES), anyValue(depth + 1)]),
+          );
+  const vars = (): unknown =>
+    rnd() < 0.8
+      ? Object.fromEntries(
+          Array.from({ length: Math.floor(rnd() * 5) }, () => [
+            pick(NAMES.slice(0, rnd() < 0.7 ? 2 : NAMES.length)),
+            rnd() < 0.8 ? pick(STRINGS) : anyValue(1),
+          ]),
+        )
+      : anyValue(1);
+  const buildspec = (): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    const keys = ['version', 'env', 'phases', 'artifacts', 'reports', pick(NAMES)];
+    for (const k of keys.sort(() => rnd() - 0.5)) {
+      if (rnd() < 0.2) continue;
+      if (k === 'version') o[k] = pick<unknown>(['0.2', '0.1', '0.3', null, {}, [], 0.2, true]);
+      else if (k === 'env')
+        o[k] =
+          rnd() < 0.85
+            ? Object.fromEntries(
+                ['parameter-store', 'secrets-manager', 'variables', pick(NAMES)]
+                  .filter(() => rnd() < 0.7)
+                  .map((s) => [s, vars()]),
+              )
+            : anyValue(1);
+      else if (k === 'artifacts')
+        o[k] = pick<unknown>([true, false, null, {}, [], 'x', 0, { files: ['**/*'] }]);
+      else o[k] = anyValue(0);
+    }
+    return o;
+  };
+  /** a Read with each map as its list of entries, so the order is compared too */
+  const plain = (r: ReturnType<typeof readYamlSections>): unknown =>
+    JSON.parse(JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? [...v] : v)));
+
+  it('agrees with the YAML reading on 3,000 generated texts, and answers most of them', () => {
+    let answered = 0;
+    for (let i = 0; i < 3000; i++) {
+      const o = buildspec();
+      let text = JSON.stringify(o, null, pick([undefined, 2, 4, '\t']));
+      // a member written twice: the JSON reading must leave it to the YAML one
+      if (rnd() < 0.05)
+        text = text.replace(/}\s*$/, `${Object.keys(o).length ? ',' : ''}"version": "0.1"}`);
+      const fast = readJsonSections(text);
+      if (fast === undefined) continue;
+      answered++;
+      expect(plain(fast), text.slice(0, 300)).toEqual(plain(readYamlSections(text)));
+    }
+    // the generator makes texts it leaves to the YAML reading on purpose (numbers as version,
+    // index names, members written twice): about half
+    expect(answered).toBeGreaterThan(1000);
+  });
+
+  it('reads what CDK and reduceBuildspec write, and leaves other JSON and YAML to the YAML reading', () => {
+    const cdk = JSON.stringify(
+      {
+        version: '0.2',
+        env: { 'parameter-store': { A: '/a' }, 'secrets-manager': { T: 'tok:key' } },
+        phases: { build: { commands: ['npx cdk synth'] } },
+      },
+      null,
+      2,
+    );
+    const reduced = reduceBuildspec(cdk, REDACTION_MARKER)!;
+    for (const text of [cdk, reduced]) {
+      const parses = vi.spyOn(Parser.prototype, 'parse');
+      try {
+        expect(readJsonSections(text)).toBeDefined();
+        expect(buildspecReferences(text + ' ')).toEqual({
+          ok: true,
+          parameters: ['/a'],
+          secrets: ['tok'],
+        });
+        expect(parses).not.toHaveBeenCalled();
+      } finally {
+        parses.mockRestore();
+      }
+    }
+    expect(JSON.parse(reduced).artifacts).toBe(false);
+    for (const text of [
+      'version: 0.2\nenv: {}', // YAML
+      '{"version": 0.10}', // a number: YAML keeps `0.10`
+      '{"version": "0.2", "version": "0.1"}', // written twice
+      '{"version": "0.2", "env": {"parameter-store": {"2": "/b", "1": "/a"}}}', // index names
+      `{"version": "0.2", "phases": ${'['.repeat(100)}${']'.repeat(100)}}`, // deep
+      '["version", "0.2"]',
+    ])
+      expect(readJsonSections(text), text.slice(0, 80)).toBeUndefined();
+    // the YAML reading keeps the order written
+    expect(
+      buildspecReferences('{"version": "0.2", "env": {"parameter-store": {"2": "/b", "1": "/a"}}}'),
+    ).toEqual({ ok: true, parameters: ['/a', '/b'], secrets: [] });
+    expect(
+      Object.keys(
+        JSON.parse(
+          reduceBuildspec(
+            '{"version": "0.2", "env": {"parameter-store": {"2": "/b", "1": "/a"}}}',
+            'X',
+          )!,
+        ).env['parameter-store'],
+      ),
+    ).toEqual(['1', '2']);
   });
 });
