@@ -26,7 +26,7 @@ import {
 } from 'yaml';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
-import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
+import { jsonObjectWithoutDuplicates, stringEnd } from '../jsonDuplicates.js';
 
 export interface SourcePosition {
   readonly line: number;
@@ -91,17 +91,8 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
  * compares both readings. Exported for that test.
  */
 export function parseJsonTemplate(text: string): ParsedTemplate | undefined {
-  let i = 0;
-  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-  let value: unknown;
-  try {
-    const parsed = parseJsonFindingDuplicates(text);
-    if (parsed.duplicates.length > 0) return undefined;
-    value = parsed.value;
-  } catch {
-    return undefined;
-  }
+  const value = jsonObjectWithoutDuplicates(text);
+  if (!value) return undefined;
   const positions = jsonPositions(text);
   return positions ? { value, positions, problems: [] } : undefined;
 }
@@ -111,7 +102,6 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const QUOTE = 34;
-const BACKSLASH = 92;
 const COMMA = 44;
 const COLON = 58;
 const NEWLINE = 10;
@@ -218,17 +208,6 @@ function jsonPositions(text: string): Map<string, SourcePosition> | undefined {
 
 function isDelimiter(c: number): boolean {
   return c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET;
-}
-
-/** The index of the quote that closes the string opening at `start` in valid JSON `text`. */
-function stringEnd(text: string, start: number): number {
-  let end = text.indexOf('"', start + 1);
-  for (;;) {
-    let slashes = 0;
-    for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) slashes++;
-    if (slashes % 2 === 0) return end;
-    end = text.indexOf('"', end + 1);
-  }
 }
 
 /** The YAML reading of a template (any template: JSON is YAML). Exported for the test above. */

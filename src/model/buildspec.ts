@@ -14,7 +14,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { aliasTargets } from './yamlAnchors.js';
-import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
+import { jsonObjectWithoutDuplicates } from '../jsonDuplicates.js';
 
 /**
  * The marker the crawler writes where it removed a value (src/crawl/redact.ts `REDACTED` is this
@@ -109,18 +109,8 @@ function parseSections(text: string): Read {
  * readings on generated texts. Exported for that test.
  */
 export function readJsonSections(text: string): Read | undefined {
-  let i = 0;
-  while (i < text.length && text.charCodeAt(i) <= SPACE) i++;
-  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-  let value: unknown;
-  try {
-    const parsed = parseJsonFindingDuplicates(text);
-    if (parsed.duplicates.length > 0) return undefined;
-    value = parsed.value;
-  } catch {
-    return undefined;
-  }
-  if (!isJsonObject(value) || nestsDeeperThan(value, MAX_JSON_DEPTH)) return undefined;
+  const value = jsonObjectWithoutDuplicates(text);
+  if (!value || nestsDeeperThan(value, MAX_JSON_DEPTH)) return undefined;
   let members = 0;
   /** a map read, its members in the order written; undefined when one could be out of order */
   const entries = (o: Record<string, unknown>): Map<string, unknown> | undefined => {
@@ -174,8 +164,6 @@ export function readJsonSections(text: string): Read | undefined {
   return { ok: true, value: out };
 }
 
-const SPACE = 32;
-const OPEN_BRACE = 123;
 /** a member name a JavaScript object lists before the others (an array index) */
 const ARRAY_INDEX = /^\d+$/;
 /** nesting the JSON reading leaves to the YAML one (whose parser refuses about 800 levels) */
