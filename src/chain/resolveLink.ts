@@ -391,11 +391,7 @@ function callerDeniesAnyResource(model: Model, spec: LinkSpec): ReportLink | und
   // SCPs that may not apply are already out of the request (scpsUnsure); as for a link whose
   // resource is known (scpDeniesAnyway), no organization file may be missing but the tree above
   // the known levels: the caller's own files cannot supply the allow a level lacks
-  if (
-    ps.unplaced ||
-    ps.missing.some((m) => m.startsWith('organization/') && m !== snapshotPath.orgParents)
-  )
-    return undefined;
+  if (ps.unplaced || organizationFileMissing(ps.missing)) return undefined;
   return scpNeverAllows(spec, result, g, unsettled);
 }
 
@@ -437,6 +433,15 @@ function scpNeverAllows(
 }
 
 /**
+ * The level (0-based, from the root) of an SCP reason the evaluator names `level N` (a level
+ * with several SCPs, evaluate.ts); undefined for one that names its SCP.
+ */
+function scpLevelIndex(d: Reason): number | undefined {
+  const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
+  return m ? Number(m[1]) - 1 : undefined;
+}
+
+/**
  * The SCP levels an implicit deny names as lacking an allow (`level N`, or the one SCP of its
  * level) that no statement of theirs could allow the action at, on any resource or under any
  * condition (neverAllows).
@@ -449,10 +454,9 @@ function levelsNeverAllowing(
   const lower = permission.toLowerCase();
   return result.deniedBy.filter((d) => {
     if (d.explicit || d.policyType !== 'scp') return false;
-    const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
-    const level = m
-      ? levels[Number(m[1]) - 1]
-      : levels.find((l) => l.length === 1 && l[0]!.name === d.policy);
+    const at = scpLevelIndex(d);
+    const level =
+      at !== undefined ? levels[at] : levels.find((l) => l.length === 1 && l[0]!.name === d.policy);
     return level !== undefined && level.every((p) => neverAllows(p, lower));
   });
 }
@@ -474,9 +478,13 @@ function scpDeniesAnyway(
   result: EvaluationResult,
   g: Gathered,
 ): ReportLink | undefined {
-  if (result.decision !== 'ImplicitlyDenied' || g.unplacedScps || g.otherDenials) return undefined;
-  for (const m of g.missing)
-    if (m.startsWith('organization/') && m !== snapshotPath.orgParents) return undefined;
+  if (
+    result.decision !== 'ImplicitlyDenied' ||
+    g.unplacedScps ||
+    g.otherDenials ||
+    organizationFileMissing(g.missing)
+  )
+    return undefined;
   const levels = g.request.scps as readonly (readonly CompiledPolicy[])[] | undefined;
   if (!levels) return undefined;
   const lacking = levelsNeverAllowing(result, levels, spec.permission);
@@ -490,6 +498,17 @@ function scpDeniesAnyway(
     `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (\`${named.join('`, `')}\`)` : ''} can change`,
     { fix: lackingFix(spec, { ...result, deniedBy: lacking }, g) },
   );
+}
+
+/**
+ * An organization file is missing other than the tree above the known levels (`parents.json`:
+ * queries.ts keeps a broken chain's levels that have a policy attached, each read in full): an
+ * SCP the input does not hold may be attached at a level and allow the action there.
+ */
+function organizationFileMissing(missing: Iterable<string>): boolean {
+  for (const m of missing)
+    if (m.startsWith('organization/') && m !== snapshotPath.orgParents) return true;
+  return false;
 }
 
 /** No statement of the policy can allow the (lower-cased) action, whatever its resource. */
@@ -3222,8 +3241,8 @@ function missingAllowWords(
       return `the session policy does not allow ${spec.permission}`;
     case 'scp': {
       // a level with several SCPs is reported as `level N`: name its target (root, OU, account)
-      const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
-      const target = m ? g.scpTargets?.[Number(m[1]) - 1] : undefined;
+      const at = scpLevelIndex(d);
+      const target = at !== undefined ? g.scpTargets?.[at] : undefined;
       return target
         ? `no SCP attached to \`${target}\` allows ${spec.permission}`
         : `SCP \`${d.policy}\` has no statement allowing ${spec.permission}`;
@@ -3315,9 +3334,9 @@ function lackingClause(
       return `allow ${action} ${on} in the session policy of \`${who}\``;
     case 'scp': {
       // a level with several SCPs is reported as `level N`: any SCP attached there may allow it
-      const m = typeof d.policy === 'string' ? /^level (\d+)$/.exec(d.policy) : null;
-      const target = m ? g.scpTargets?.[Number(m[1]) - 1] : undefined;
-      if (m)
+      const at = scpLevelIndex(d);
+      const target = at !== undefined ? g.scpTargets?.[at] : undefined;
+      if (at !== undefined)
         return target
           ? `allow ${action} in an SCP attached to \`${target}\``
           : `allow ${action} in an SCP at ${d.policy} of the organization`;
