@@ -41,8 +41,8 @@ const NONE: readonly DuplicateMember[] = Object.freeze([]);
 /**
  * The value of a text that is a JSON object with no member name written twice in any of its
  * objects (leading JSON whitespace allowed); undefined for any other text, JSON or not. A
- * reader that has a faster path for such text (a buildspec, a template written as JSON) and a
- * slower one for the rest tries this first.
+ * reader that has a faster path for such text (a buildspec written as JSON) and a slower one for
+ * the rest tries this first.
  */
 export function jsonObjectWithoutDuplicates(text: string): Record<string, unknown> | undefined {
   let i = 0;

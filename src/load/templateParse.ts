@@ -26,7 +26,7 @@ import {
 } from 'yaml';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
-import { jsonObjectWithoutDuplicates, stringEnd } from '../jsonDuplicates.js';
+import { stringEnd } from '../jsonDuplicates.js';
 
 export interface SourcePosition {
   readonly line: number;
@@ -91,8 +91,14 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
  * compares both readings. Exported for that test.
  */
 export function parseJsonTemplate(text: string): ParsedTemplate | undefined {
-  const value = jsonObjectWithoutDuplicates(text);
-  if (!value) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // a member written twice is found by the scan: its pointer is recorded already
   const positions = jsonPositions(text);
   return positions ? { value, positions, problems: [] } : undefined;
 }
@@ -118,7 +124,8 @@ function isJsonSpace(c: number): boolean {
  * The position of every value of valid JSON `text` (JSON.parse read it) by JSON pointer, as
  * parseYamlTemplate records them: a member where its name is written, an element and the
  * document where they start; lines counted at each line break, columns in UTF-16 units from 1.
- * Undefined for a number JavaScript writes back otherwise, or past the bounds.
+ * Undefined for a member name written twice in one object, a number JavaScript writes back
+ * otherwise, or past the bounds.
  */
 function jsonPositions(text: string): Map<string, SourcePosition> | undefined {
   const positions = new Map<string, SourcePosition>();
@@ -169,6 +176,9 @@ function jsonPositions(text: string): Map<string, SourcePosition> | undefined {
       const raw = text.slice(i + 1, end);
       const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
       next = joinPointer(pointers[top]!, name);
+      // every other value has a pointer of its own: only a name written twice in one object
+      // (after escapes) meets one already recorded
+      if (positions.has(next)) return undefined;
       positions.set(next, { line, column: i - lineStart + 1 });
       named = true;
       i = end + 1;

@@ -130,6 +130,7 @@ describe('generated JSON templates', () => {
   it('leaves to the YAML reading what it could read otherwise, which says so', () => {
     for (const [text, problem] of [
       ['{"A": 1, "A": 2}', 'Map keys must be unique'],
+      ['{"R": {"a": 1, "B": [], "\\u0061": 2}}', 'Map keys must be unique'],
       [`{"A": ${'['.repeat(300)}${']'.repeat(300)}}`, 'nested more than'],
     ] as const) {
       expect(parseJsonTemplate(text)).toBeUndefined();
