@@ -25,6 +25,11 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** A uniform choice among `items` (never empty), drawn with `r`. */
+export function picker(r: () => number): <T>(items: readonly T[]) => T {
+  return (items) => items[Math.floor(r() * items.length)]!;
+}
+
 /** murmur3's 32-bit finalizer: spreads every input bit over the output */
 function fmix32(x: number): number {
   let h = x >>> 0;
@@ -88,7 +93,7 @@ function gen(r: Rng): Gen {
     r,
     int: (n) => Math.floor(r() * n),
     chance: (p) => r() < p,
-    pick: (items) => items[Math.floor(r() * items.length)]!,
+    pick: picker(r),
     weighted: (items) => {
       let total = 0;
       for (const [w] of items) total += w;

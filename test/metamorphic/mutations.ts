@@ -11,6 +11,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report, ReportLink } from '../../src/report/types.js';
 import { REPO_ROOT } from '../scenarios/helpers.js';
+import { picker } from '../differential/generator.js';
 
 /**
  * What a mutation may do to the decision of a link present before and after it:
@@ -39,7 +40,7 @@ export interface Applied {
 }
 
 /** A seeded generator: the same seed gives the same mutations on every machine. */
-export { mulberry32 as random } from '../differential/generator.js';
+export { mulberry32 as random, picker } from '../differential/generator.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -153,7 +154,7 @@ const mixCase = (text: string, rnd: () => number): string =>
  * mutation chosen has nothing to act on in this snapshot (the caller draws again).
  */
 export function mutate(dir: string, rnd: () => number): Applied | undefined {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const kind = pick(KINDS);
   const where = (p: FoundPolicy): string => `${relative(dir, p.file)} (${p.key})`;
 

@@ -23,7 +23,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML, { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
 import { REPO_ROOT } from '../scenarios/helpers.js';
-import { decisions, random, violations, type Relation } from './mutations.js';
+import { decisions, picker, random, violations, type Relation } from './mutations.js';
 
 const present = existsSync(join(REPO_ROOT, '..', 'shared', 'corpus', 'SOURCES.md'));
 const RUNS = Number(process.env['META_RUNS'] ?? 6);
@@ -66,7 +66,7 @@ function mutate(
   doc: Document,
   rnd: () => number,
 ): { relation: Relation; what: string } | undefined {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const found = policies(doc.contents);
   if (found.length === 0) return undefined;
   const policy = pick(found);

@@ -14,7 +14,7 @@ import {
   parseYamlTemplate,
   type ParsedTemplate,
 } from '../../../src/load/templateParse.js';
-import { mulberry32 as random } from '../../differential/generator.js';
+import { mulberry32 as random, picker } from '../../differential/generator.js';
 
 /** value, positions (sorted by pointer) and problems, comparable with toEqual */
 function reading(p: ParsedTemplate): unknown {
@@ -32,7 +32,7 @@ function bothReadings(text: string): { json: unknown; yaml: unknown } | undefine
 
 describe('generated JSON templates', () => {
   const rnd = random(20261206);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const KEYS = [
     'Resources',
     'Type',
