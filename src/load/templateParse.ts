@@ -27,6 +27,7 @@ import {
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
 import { stringEnd } from '../jsonDuplicates.js';
+import { yamlLineBreaks } from '../yamlLineBreaks.js';
 
 export interface SourcePosition {
   readonly line: number;
@@ -477,7 +478,9 @@ export function parseBounded(
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
-  for (const lexeme of new Lexer().lex(text)) {
+  // the same length as `text`: every offset below is one of `text`
+  const read = yamlLineBreaks(text);
+  for (const lexeme of new Lexer().lex(read)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_DEPTH + 2) {
       // [0] is the document, [1] the node at its top
@@ -493,7 +496,7 @@ export function parseBounded(
     prettyErrors: false,
   });
   let doc: Document.Parsed | undefined;
-  for (const d of composer.compose(tokens, true, text.length)) {
+  for (const d of composer.compose(tokens, true, read.length)) {
     if (!doc) doc = d;
     else {
       doc.errors.push(

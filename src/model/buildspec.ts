@@ -13,6 +13,7 @@
  * visited, alias and merge expansion), and no function here throws or lingers on hostile input.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { yamlLineBreaks } from '../yamlLineBreaks.js';
 import { aliasTargets } from './yamlAnchors.js';
 import { jsonObjectWithoutDuplicates } from '../jsonDuplicates.js';
 
@@ -187,7 +188,8 @@ function nestsDeeperThan(root: unknown, limit: number): boolean {
 }
 
 /** The YAML reading of a buildspec (any buildspec: JSON is YAML). Exported for the test above. */
-export function readYamlSections(text: string): Read {
+export function readYamlSections(written: string): Read {
+  const text = yamlLineBreaks(written);
   let doc: Document.Parsed;
   try {
     // duplicate keys are found where they matter (walk): the library's check is quadratic in

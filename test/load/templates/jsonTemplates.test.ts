@@ -113,13 +113,9 @@ describe('generated JSON templates', () => {
       const json = parseJsonTemplate(text);
       if (!json) continue;
       answered++;
-      // the YAML library misreads a line ended by a lone carriage return (it reads `\r\t"A"` as
-      // a key, or refuses the text) where CloudFormation reads a JSON template as JSON: such a
-      // text must read as the same text with line feeds (a raw carriage return in JSON is
-      // whitespace, never inside a string) reads
-      const lf = text.replace(/\r(?!\n)/g, '\n');
-      if (lf !== text) loneReturns++;
-      expect(reading(json), text.slice(0, 400)).toEqual(reading(parseYamlTemplate(lf, 't.json')));
+      // a line ended by a lone carriage return is a line break to both (yamlLineBreaks)
+      if (/\r(?!\n)/.test(text)) loneReturns++;
+      expect(reading(json), text.slice(0, 400)).toEqual(reading(parseYamlTemplate(text, 't.json')));
     }
     expect(loneReturns).toBeGreaterThan(0);
     // numbers the YAML reading keeps as written (`1.0`, `1e3`) and members written twice (a
