@@ -41,11 +41,33 @@ function role(arn, trust, inline) {
 }
 
 /**
+ * The inline buildspec CDK's pipelines write into each CodeBuild project: JSON with a 2-space
+ * indent (pipelines.CodeBuildStep, `BuildSpec.fromObject`), each project's its own.
+ */
+function cdkBuildspec(name) {
+  return JSON.stringify(
+    {
+      version: '0.2',
+      env: { variables: { APP: name } },
+      phases: {
+        install: { 'runtime-versions': { nodejs: '18' }, commands: ['npm ci'] },
+        build: { commands: ['npx cdk synth', 'npm test'] },
+      },
+      artifacts: { 'base-directory': 'cdk.out', files: '**/*' },
+    },
+    null,
+    2,
+  );
+}
+
+/**
  * @param {string} root folder to write
- * @param {{pipelines: number, accounts: number}} size K accounts: a quarter are tools accounts
+ * @param {{pipelines: number, accounts: number, buildspec?: boolean}} size K accounts: a
+ *   quarter are tools accounts; `buildspec`: each CodeBuild project holds a CDK-style inline
+ *   buildspec (otherwise the project reads the buildspec.yml of its source)
  * @returns {{files: number, bytes: number}}
  */
-export function generateOrg(root, { pipelines, accounts }) {
+export function generateOrg(root, { pipelines, accounts, buildspec = false }) {
   const toolsCount = Math.max(1, Math.floor(accounts / 4));
   const tools = Array.from({ length: toolsCount }, (_, i) => acct(i + 1));
   const targets = Array.from({ length: Math.max(1, accounts - toolsCount) }, (_, i) =>
@@ -230,7 +252,9 @@ export function generateOrg(root, { pipelines, accounts }) {
       projects.push({
         name,
         arn: `arn:aws:codebuild:${REGION}:${t}:project/${name}`,
-        source: { type: 'CODEPIPELINE' },
+        source: buildspec
+          ? { type: 'CODEPIPELINE', buildspec: cdkBuildspec(name) }
+          : { type: 'CODEPIPELINE' },
         artifacts: { type: 'CODEPIPELINE' },
         environment: {
           type: 'LINUX_CONTAINER',
