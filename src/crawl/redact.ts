@@ -96,37 +96,22 @@ export function redactSourceLocation(location: string): string {
  */
 const SCHEME = /^(?:[a-z][a-z0-9+.-]*::)?[a-z][a-z0-9+.-]*:\/\//i;
 
-/** A host name, IPv4 address or IP literal, with an optional port of digits. */
-const PLAIN_HOST =
-  /^(?:\[[0-9a-f:.]+\]|[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.?)(?::[0-9]{1,5})?$/iu;
-
-function isDottedHost(text: string): boolean {
-  return PLAIN_HOST.test(text) && (text.startsWith('[') || text.includes('.'));
-}
-
-/** The index of the first `/`, `?` or `#` of `text` from `start`, or its length. */
-function endOfPart(text: string, start: number): number {
-  const i = text.slice(start).search(/[/?#]/);
-  return i < 0 ? text.length : start + i;
-}
-
 /**
  * `scheme://user:password@host/path`: the user part of a URL's authority (RFC 3986 section 3.2.1)
  * is replaced by the marker; scheme, host, port and path stay. A source `location` may be such a
  * URL (`https://user:token@host/repo.git`, or a token alone as the user). A pasted password may
  * hold a raw `/`, `?`, `#` or `@` (`https://user:pa/ss@host/repo`), where a URL parser would end
- * the authority too early, so the cut is conservative: the user part runs from `//` to the LAST
- * `@` of the whole text, except that an `@` is kept as part of the path, query or fragment when
- * the text up to the first `/`, `?` or `#` holds no `@` and is a plain host (name, IP address or
- * IP literal, optional port of digits) that is dotted (`https://github.com/org/repo@v1.git`), or
- * is a one-label name (`s3://bucket/key@v2`) while the text after the last `@` is not a dotted
- * host. `user:pa`, `user:` or `user:123` before `@github.com` is a user part, and after a user
- * part any later `@` may still be in the password. An odd URL may lose its host and path that
- * way; a password is never kept, except in text that is also a valid URL with an `@` in its path:
- * `https://first.last:1234/pw@host/` (a dotted user and a password of digits up to a `/`),
- * `https://to.ken/x@host/`, or a one-label user before a one-label host (`https://tok/en@srv/`).
- * A location without a scheme (an S3 `bucket/key`; an SSH `git@host:org/repo.git`, whose user is
- * no secret) or without an `@` is returned unchanged.
+ * the authority too early, and such a text can also read as a URL with an `@` in its path
+ * (`https://first.last:1234/pw@host/` is user `first.last`, password `1234/pw`, or host
+ * `first.last`, port 1234, path `/pw@host/`). No reading of the text can tell them apart, so the
+ * cut never tries: the marker runs from `//` to the LAST `@` of the whole text. A URL with an `@`
+ * in its path, query or fragment (`https://github.com/org/repo@v1.git`) loses what comes before
+ * that `@` (it is over-redacted); a password is never kept. No repository URL `analyze` reads has
+ * one: a CodeCommit clone URL's path is `/v1/repos/<name>`, whose name has no `@`
+ * (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html), nor do
+ * GitHub, GitLab and Bitbucket repository paths. A location without a scheme (an S3
+ * `bucket/key`; an SSH `git@host:org/repo.git`, whose user is no secret) or without an `@` is
+ * returned unchanged.
  */
 export function redactUrlUserinfo(location: string): string {
   const scheme = SCHEME.exec(location)?.[0];
@@ -134,14 +119,6 @@ export function redactUrlUserinfo(location: string): string {
   const rest = location.slice(scheme.length);
   const lastAt = rest.lastIndexOf('@');
   if (lastAt < 0) return location;
-  const authority = rest.slice(0, endOfPart(rest, 0));
-  const tail = rest.slice(lastAt + 1, endOfPart(rest, lastAt + 1));
-  if (
-    !authority.includes('@') &&
-    PLAIN_HOST.test(authority) &&
-    (isDottedHost(authority) || !isDottedHost(tail))
-  )
-    return location;
   return `${scheme}${REDACTED}${rest.slice(lastAt)}`;
 }
 

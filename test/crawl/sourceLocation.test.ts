@@ -9,6 +9,7 @@ import {
   redactSourceLocation,
   redactUrlUserinfo,
 } from '../../src/crawl/redact.js';
+import { mulberry32 as random, picker } from '../differential/generator.js';
 
 describe('CodeBuild source location with credentials', () => {
   it('strips user and password from source and secondary source locations', () => {
@@ -43,11 +44,13 @@ describe('CodeBuild source location with credentials', () => {
       expect(text).not.toContain(secret);
   });
 
-  it('leaves an @ in the path or query alone, and a location without a scheme', () => {
+  it('cuts at the last @ even in the path or query, and leaves a location without a scheme', () => {
+    // over-redacted: the text could be a password holding `/` (see below)
     expect(redactUrlUserinfo('https://github.com/org/repo@v1.git')).toBe(
-      'https://github.com/org/repo@v1.git',
+      `https://${REDACTED}@v1.git`,
     );
-    expect(redactUrlUserinfo('https://host/path?ref=a@b')).toBe('https://host/path?ref=a@b');
+    expect(redactUrlUserinfo('https://host/path?ref=a@b')).toBe(`https://${REDACTED}@b`);
+    expect(redactUrlUserinfo('https://host/path')).toBe('https://host/path');
     expect(redactUrlUserinfo('user@host:repo.git')).toBe('user@host:repo.git');
     expect(redactUrlUserinfo('HTTPS://u:p@Host/x')).toBe(`HTTPS://${REDACTED}@Host/x`);
   });
@@ -108,9 +111,9 @@ describe('CodeBuild source location with credentials', () => {
 });
 
 /**
- * A pasted password may hold a raw `/`, `?`, `#` or `@` (not percent-encoded, so the text is not
- * a valid URL); no character of it may be kept. Ordinary URLs keep host and path; an odd URL may
- * lose them (over-redacted), which is accepted.
+ * A pasted password may hold a raw `/`, `?`, `#` or `@` (not percent-encoded); no character of it
+ * may be kept. Ordinary URLs keep host and path; a URL with an `@` after its host loses what
+ * comes before that `@` (over-redacted), which is accepted: such a text may be a password.
  */
 describe('source location whose password holds a raw / ? # or @', () => {
   const R = REDACTED;
@@ -138,6 +141,13 @@ describe('source location whose password holds a raw / ? # or @', () => {
     // the password `p@w.x/y`: after a user part, a later `@` may still be in the password
     ['https://u:p@w.x/y@github.com/org/repo', `https://${R}@github.com/org/repo`, ['w.x', '/y@']],
     ['https://u:p@w?x@host/repo', `https://${R}@host/repo`, ['@w', 'x@']],
+    // texts that are also URLs with an `@` in their path: a dotted user and a password of digits
+    // up to a `/` (or host first.last, port 1234), a dotted token holding a `/`, a one-label user
+    // before a one-label host
+    ['https://first.last:1234/pw@host/', `https://${R}@host/`, ['first', 'last', '1234', 'pw']],
+    ['https://to.ken/x@host/', `https://${R}@host/`, ['to.ken', 'x@']],
+    ['https://tok/en@srv/', `https://${R}@srv/`, ['tok', 'en@']],
+    ['https://tok/en@srv.example.com/r', `https://${R}@srv.example.com/r`, ['tok', 'en@']],
     // CodeCommit HTTPS Git credentials
     [
       'https://alice-at-111111111111:Ab/Cd+Ef=@git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
@@ -175,12 +185,8 @@ describe('source location whose password holds a raw / ? # or @', () => {
     // SSH scp-like location: no scheme, its user (`git`) is no secret
     ['git@github.com:org/repo.git', 'git@github.com:org/repo.git'],
     ['ssh://git@github.com/org/repo.git', `ssh://${R}@github.com/org/repo.git`],
-    ['s3://bucket/key@v2', 's3://bucket/key@v2'],
-    ['https://host/path/with@sign', 'https://host/path/with@sign'],
-    ['https://github.com/org/repo@v1.git', 'https://github.com/org/repo@v1.git'],
-    ['https://ghe.example.com:8443/o/r@v1', 'https://ghe.example.com:8443/o/r@v1'],
-    ['https://10.0.0.5/o/r@v1.git', 'https://10.0.0.5/o/r@v1.git'],
-    ['https://[fd00::5]:8443/o/r@v1.git', 'https://[fd00::5]:8443/o/r@v1.git'],
+    ['https://ghe.example.com:8443/o/r', 'https://ghe.example.com:8443/o/r'],
+    ['https://[fd00::5]:8443/o/r.git', 'https://[fd00::5]:8443/o/r.git'],
     [
       'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
       'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app',
@@ -192,16 +198,56 @@ describe('source location whose password holds a raw / ? # or @', () => {
     ],
     [
       'https://b.s3.amazonaws.com/src.zip?X-Amz-Credential=AKIA/2024/s3&X-Amz-Security-Token=Fw@b.c/d#e@f.g',
-      `https://b.s3.amazonaws.com/src.zip?${R}#${R}`,
+      // over-redacted (an `@` in the query)
+      `https://${R}@f.g`,
     ],
-    ['https://host/path?ref=a@b', `https://host/path?${R}`],
-    // over-redacted: after a user part, a later `@` might end it, so the cut is made there
+    // over-redacted: an `@` anywhere may end a user part whose password holds `/`, `?` or `#`,
+    // so the cut is made at the last one
+    ['https://host/path?ref=a@b', `https://${R}@b`],
+    ['s3://bucket/key@v2', `s3://${R}@v2`],
+    ['https://host/path/with@sign', `https://${R}@sign`],
+    ['https://github.com/org/repo@v1.git', `https://${R}@v1.git`],
+    ['https://ghe.example.com:8443/o/r@v1', `https://${R}@v1`],
+    ['https://10.0.0.5/o/r@v1.git', `https://${R}@v1.git`],
     ['https://u:tok@github.com/org/repo?ref=a@b', `https://${R}@b`],
     ['https://u:tok@github.com/org/repo@v1.git', `https://${R}@v1.git`],
-    // over-redacted: a one-label host before an `@` followed by a dotted host
     ['https://gitserver/org/repo@v1.git', `https://${R}@v1.git`],
   ];
   it.each(kept)('%s becomes %s', (location, expected) => {
     expect(redactSourceLocation(location)).toBe(expected);
+  });
+});
+
+describe('generated locations with credentials', () => {
+  // every credential character but the separators is upper case, every other part lower case:
+  // an upper-case letter in the output is a kept piece of the credential
+  const rnd = random(20261207);
+  const pick = picker(rnd);
+  const word = (letters: string, n: number): string =>
+    Array.from({ length: n }, () => letters[Math.floor(rnd() * letters.length)]).join('');
+  const credential = (): string =>
+    Array.from({ length: 1 + Math.floor(rnd() * 4) }, () =>
+      word('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1 + Math.floor(rnd() * 4)),
+    ).join(pick(['/', '?', '#', '@', ':', '.', '%2F', '']));
+  const host = (): string =>
+    pick([
+      () => `${word('abcdefgh', 4)}.example.com`,
+      () => word('abcdefgh', 5),
+      () => `${word('abcdefgh', 3)}.${word('abcdefgh', 3)}:8443`,
+      () => '10.0.0.5',
+      () => '[fd00::5]',
+    ])();
+  const path = (): string =>
+    pick(['', '/', '/org/repo.git', '/o/r@v1', '/v1/repos/app', '/a?ref=x@y', '/p#frag@z']);
+
+  it('never keep a character of the user part', () => {
+    for (let i = 0; i < 3000; i++) {
+      const user = pick([credential(), `${credential()}:${credential()}`, `:${credential()}`]);
+      const scheme = pick(['https://', 'http://', 'ssh://', 's3://', 'git::https://']);
+      const location = `${scheme}${user}@${host()}${path()}`;
+      const out = redactSourceLocation(location);
+      expect(out, location).not.toMatch(/[A-Z]/);
+      expect(out.startsWith(scheme), location).toBe(true);
+    }
   });
 });
