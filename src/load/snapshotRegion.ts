@@ -75,6 +75,7 @@ import {
   sortedMap,
 } from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
+import { locationWithoutCredentials } from '../model/sourceLocation.js';
 import {
   type SnapshotUnknowns,
   placeOf,
@@ -979,7 +980,7 @@ function readSource(r: JsonReader, o: JsonObject, p: string): CodeBuildSourceMod
   const resource = auth && r.optString(auth, 'resource', ap);
   return {
     type: r.optString(o, 'type', p),
-    location: r.optString(o, 'location', p),
+    location: locationWithoutCredentials(r.optString(o, 'location', p)),
     sourceIdentifier: r.optString(o, 'sourceIdentifier', p),
     authType: auth && r.optString(auth, 'type', ap),
     // an OAUTH `resource` can be a token: keep it only when it is an ARN

@@ -61,6 +61,7 @@ import {
   type VariableKeys,
 } from '../model/environmentVariables.js';
 import { holdsVariable, variableReason } from '../model/pipelineVariables.js';
+import { locationWithoutCredentials } from '../model/sourceLocation.js';
 import {
   buildspecReferences,
   namesBuildspec,
@@ -1261,7 +1262,8 @@ export class ModelBuilder {
       const res = str(auth['Resource']);
       return {
         type: str(v['Type']),
-        location: str(v['Location']),
+        // without the credentials a URL may hold (no report may quote them)
+        location: locationWithoutCredentials(str(v['Location'])),
         sourceIdentifier: str(v['SourceIdentifier']),
         authType: str(auth['Type']),
         // an ARN, or a value the template does not settle (kept, so that what is missing is
