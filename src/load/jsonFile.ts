@@ -8,6 +8,7 @@
 import { constants } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
+import { jsonErrorOffset, lineAndColumn } from '../jsonSyntax.js';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -106,7 +107,7 @@ export function readJsonText(
       : { ok: true, value, duplicates };
   } catch (err) {
     const message =
-      err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text, err)}`;
+      err instanceof RangeError ? 'JSON nests too deeply' : `not valid json${where(text)}`;
     return { ok: false, reason: 'invalid', message };
   }
 }
@@ -149,20 +150,13 @@ function unreadable(code: string | undefined): TextFile & { ok: false } {
   return { ok: false, reason: 'unreadable', message };
 }
 
-/** `: line L column C` when the parser's message gives a position. */
-export function where(text: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : '';
-  const at = / position (\d+)/.exec(message);
+/**
+ * Where the JSON text that JSON.parse refused stops being JSON, as `: line L column C` (or that
+ * the file is empty): found by jsonErrorOffset, which also places the unexpected tokens
+ * JSON.parse names without a position, and never quotes the text.
+ */
+export function where(text: string): string {
   if (text.trim() === '') return ': the file is empty';
-  if (!at) return '';
-  const pos = Math.min(Number(at[1]), text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `: line ${line} column ${pos - lineStart + 1}`;
+  const at = jsonErrorOffset(text);
+  return at === undefined ? '' : `: ${lineAndColumn(text, at)}`;
 }

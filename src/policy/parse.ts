@@ -30,6 +30,7 @@ import {
   type DuplicateMember,
 } from '../jsonDuplicates.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
+import { jsonErrorOffset, lineAndColumn } from '../jsonSyntax.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
 import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
 import {
@@ -347,7 +348,7 @@ function decodeDocument(
       report.error(
         'policy.json.invalid',
         '',
-        'the policy document is neither JSON nor URL-encoded JSON',
+        `the policy document is neither JSON nor URL-encoded JSON${policyTextFault(text)}`,
       );
       return undefined;
     }
@@ -378,6 +379,28 @@ export type ReadText =
       more: boolean;
     }
   | { ok: false };
+
+/**
+ * Where a policy text that is not JSON stops being JSON (src/jsonSyntax.ts), in the text or, when
+ * it is URL-encoded (it does not start as JSON does and holds a `%`), in its decoded form; the
+ * text itself is not quoted.
+ */
+function policyTextFault(text: string): string {
+  if (!/^\s*[{[]/.test(text) && text.includes('%')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text);
+    } catch {
+      return ' (it is not valid URL encoding)';
+    }
+    const at = jsonErrorOffset(decoded);
+    return at === undefined
+      ? ''
+      : ` (its URL-decoded text stops being JSON at ${lineAndColumn(decoded, at)})`;
+  }
+  const at = jsonErrorOffset(text);
+  return at === undefined ? '' : ` (its text stops being JSON at ${lineAndColumn(text, at)})`;
+}
 
 export function parseJsonOrEncoded(text: string): ReadText {
   try {

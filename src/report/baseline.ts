@@ -341,9 +341,10 @@ const OPTIONAL_ENTRY_KEYS = ['decision'] as const;
  */
 export function parseBaseline(text: string, file: string): ParsedBaseline {
   let doc: unknown;
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
+    doc = JSON.parse(json);
+  } catch {
     return {
       baseline: { version: 1, entries: [] },
       pointers: new Map(),
@@ -351,7 +352,7 @@ export function parseBaseline(text: string, file: string): ParsedBaseline {
         {
           file,
           pointer: '',
-          message: `baseline is not valid json${where(text, err)}`,
+          message: `baseline is not valid json${where(json)}`,
           id: 'baseline.json.invalid',
           severity: 'error',
         },

@@ -418,6 +418,7 @@ describe('baseline decisions', () => {
     const p = parseBaseline('{\n  "entries": [ghp_SECRET]\n}', 'b.json').problems[0]!;
     expect(p.id).toBe('baseline.json.invalid');
     expect(p.message).not.toContain('ghp_');
+    expect(p.message).toBe('baseline is not valid json: line 2 column 15');
     const comma = parseBaseline('{\n  "version": 1,\n}', 'b.json').problems[0]!;
     expect(comma.message).toBe('baseline is not valid json: line 3 column 1');
   });
