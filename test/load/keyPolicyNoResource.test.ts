@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
 import { editJson, inScenarioCopy, type Json } from '../chain/scenarioCopy.js';
+import { templateModel } from './templates/templateModel.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const KEY_FILE = '111111111111/us-east-1/kms/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e.json';
@@ -82,11 +81,7 @@ describe('template key policy', () => {
           '',
         ].join('\n'),
       );
-      const { model } = loadSingleTemplate(file, {
-        account: '111111111111',
-        region: 'us-east-1',
-        managedPolicies: noManagedPolicies,
-      });
+      const model = templateModel(file);
       expect(model.problems).toContainEqual(
         expect.objectContaining({
           id: 'policy.key.resource-missing',

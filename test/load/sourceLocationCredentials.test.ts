@@ -9,10 +9,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
 import { REDACTION_MARKER } from '../../src/model/buildspec.js';
 import { runCli } from '../cli/runCli.js';
+import { projectOf, templateModel } from './templates/templateModel.js';
 
 const FORMATS = 'text,json,sarif,junit,markdown,github,mermaid,dot,html';
 const SECONDARY = [
@@ -76,15 +75,7 @@ describe('credentials in source locations', () => {
         '',
       ].join('\n'),
     );
-    const { model } = loadSingleTemplate(file, {
-      account: '111111111111',
-      region: 'us-east-1',
-      managedPolicies: noManagedPolicies,
-    });
-    const project = model.accounts
-      .get('111111111111')!
-      .regions.get('us-east-1')!
-      .codebuild?.projects.get('build');
+    const project = projectOf(templateModel(file), 'build');
     expect(project?.source?.location).toBe(`https://${REDACTION_MARKER}@github.com/o/r.git`);
     expect(project?.secondarySources.map((s) => s.location)).toEqual([
       `https://${REDACTION_MARKER}@git-codecommit.us-east-1.amazonaws.com/v1/repos/lib`,

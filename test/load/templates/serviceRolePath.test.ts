@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import { projectOf, templateModel } from './templateModel.js';
 
 const TEMPLATE = (serviceRole: string, roleName: string): string => `
 Resources:
@@ -92,15 +91,8 @@ function analyze(serviceRole: string, roleName = '') {
   try {
     const file = join(dir, 't.yaml');
     writeFileSync(file, TEMPLATE(serviceRole, roleName));
-    const { model } = loadSingleTemplate(file, {
-      account: '111111111111',
-      region: 'us-east-1',
-      managedPolicies: noManagedPolicies,
-    });
-    const project = model.accounts
-      .get('111111111111')!
-      .regions.get('us-east-1')!
-      .codebuild?.projects.get('build');
+    const model = templateModel(file);
+    const project = projectOf(model, 'build');
     const links = analyzeModel(model).pipelines[0]!.links;
     return { project, links };
   } finally {
