@@ -181,3 +181,9 @@ export function lineAndColumn(text: string, offset: number): string {
   }
   return `line ${line} column ${offset - lineStart + 1}`;
 }
+
+/** `line L column C` where a text JSON.parse refused stops being JSON, or undefined when it is JSON. */
+export function jsonFaultPlace(text: string): string | undefined {
+  const at = jsonErrorOffset(text);
+  return at === undefined ? undefined : lineAndColumn(text, at);
+}

@@ -8,7 +8,7 @@
 import { constants } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
-import { jsonErrorOffset, lineAndColumn } from '../jsonSyntax.js';
+import { jsonFaultPlace } from '../jsonSyntax.js';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -157,6 +157,6 @@ function unreadable(code: string | undefined): TextFile & { ok: false } {
  */
 export function where(text: string): string {
   if (text.trim() === '') return ': the file is empty';
-  const at = jsonErrorOffset(text);
-  return at === undefined ? '' : `: ${lineAndColumn(text, at)}`;
+  const place = jsonFaultPlace(text);
+  return place === undefined ? '' : `: ${place}`;
 }

@@ -9,7 +9,7 @@
  * The snapshot loader never reads such a value and the crawler never writes one: both decide
  * with these functions.
  */
-import { jsonErrorOffset, lineAndColumn } from '../jsonSyntax.js';
+import { jsonFaultPlace } from '../jsonSyntax.js';
 
 /** The types whose value names a parameter or secret instead of holding it. */
 export const REFERENCE_TYPES: ReadonlySet<string> = new Set(['PARAMETER_STORE', 'SECRETS_MANAGER']);
@@ -103,7 +103,9 @@ export function actionVariablesProblem(text: string): string | undefined {
   try {
     list = JSON.parse(text);
   } catch {
-    return `not valid json${jsonFault(text)}`;
+    // where it breaks (src/jsonSyntax.ts), never the text
+    const place = jsonFaultPlace(text);
+    return place === undefined ? 'not valid json' : `not valid json: ${place}`;
   }
   if (!Array.isArray(list)) return 'not a json array of `{name, value, type}` objects';
   for (let i = 0; i < list.length; i++) {
@@ -111,12 +113,6 @@ export function actionVariablesProblem(text: string): string | undefined {
     if (problem !== undefined) return `item ${i}: ${problem}`;
   }
   return undefined;
-}
-
-/** `: line L column C` where a JSON text stops being JSON (src/jsonSyntax.ts), never quoting it. */
-function jsonFault(text: string): string {
-  const at = jsonErrorOffset(text);
-  return at === undefined ? '' : `: ${lineAndColumn(text, at)}`;
 }
 
 /** Whether a variable's value may be kept: a string naming a parameter or a secret. */

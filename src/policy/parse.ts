@@ -30,7 +30,7 @@ import {
   type DuplicateMember,
 } from '../jsonDuplicates.js';
 import { joinPointer, type Problem, type Severity } from '../problems.js';
-import { jsonErrorOffset, lineAndColumn } from '../jsonSyntax.js';
+import { jsonFaultPlace } from '../jsonSyntax.js';
 import { matchesKnownService, expandActionPattern, isKnownAction } from './actionCatalog.js';
 import { CONDITION_OPERATORS, parseOperatorName } from './operators.js';
 import {
@@ -393,13 +393,11 @@ function policyTextFault(text: string): string {
     } catch {
       return ' (it is not valid URL encoding)';
     }
-    const at = jsonErrorOffset(decoded);
-    return at === undefined
-      ? ''
-      : ` (its URL-decoded text stops being JSON at ${lineAndColumn(decoded, at)})`;
+    const place = jsonFaultPlace(decoded);
+    return place === undefined ? '' : ` (its URL-decoded text stops being JSON at ${place})`;
   }
-  const at = jsonErrorOffset(text);
-  return at === undefined ? '' : ` (its text stops being JSON at ${lineAndColumn(text, at)})`;
+  const place = jsonFaultPlace(text);
+  return place === undefined ? '' : ` (its text stops being JSON at ${place})`;
 }
 
 export function parseJsonOrEncoded(text: string): ReadText {
