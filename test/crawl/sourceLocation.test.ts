@@ -248,6 +248,8 @@ describe('generated locations with credentials', () => {
       const out = redactSourceLocation(location);
       expect(out, location).not.toMatch(/[A-Z]/);
       expect(out.startsWith(scheme), location).toBe(true);
+      // the loaders redact what the crawler wrote again: nothing more is lost
+      expect(redactSourceLocation(out), location).toBe(out);
     }
   });
 });
