@@ -169,12 +169,16 @@ export function jsonErrorOffset(text: string): number | undefined {
   }
 }
 
-/** `line L column C` of an offset (lines end at a line feed), both from 1. */
+/**
+ * `line L column C` of an offset, both from 1. A line ends at LF, CR LF or a lone CR (JSON reads
+ * each as whitespace; an editor, and YAML, as a line break).
+ */
 export function lineAndColumn(text: string, offset: number): string {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === LF) {
+    const c = text.charCodeAt(i);
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) {
       line++;
       lineStart = i + 1;
     }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonText } from '../src/load/jsonFile.js';
-import { jsonErrorOffset, lineAndColumn } from '../src/jsonSyntax.js';
+import { jsonErrorOffset, jsonFaultPlace, lineAndColumn } from '../src/jsonSyntax.js';
 import { parsePolicy } from '../src/policy/parse.js';
 import { actionVariablesProblem } from '../src/model/environmentVariables.js';
 import { parseBaseline } from '../src/report/baseline.js';
@@ -119,6 +119,13 @@ describe('jsonErrorOffset', () => {
   it('says line and column from 1, lines ended by a line feed', () => {
     expect(lineAndColumn('{\n  "a": x\n}', 9)).toBe('line 2 column 8');
     expect(lineAndColumn('x', 0)).toBe('line 1 column 1');
+  });
+
+  it('counts CR LF and a lone CR as one line break each', () => {
+    expect(lineAndColumn('{\r\n  "a": x\r\n}', 10)).toBe('line 2 column 8');
+    expect(lineAndColumn('{\r  "a": x\r}', 9)).toBe('line 2 column 8');
+    const text = '{\r  "a": 1,\r\n  "b": x\r}';
+    expect(jsonFaultPlace(text)).toBe('line 3 column 8');
   });
 });
 
