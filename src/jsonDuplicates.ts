@@ -1,4 +1,5 @@
 import { joinPointer } from './problems.js';
+import { isJsonSpace } from './jsonSyntax.js';
 
 /**
  * Member names written twice in one object of a JSON text (after escapes: `"a"` and `"\u0061"`
@@ -46,8 +47,7 @@ const NONE: readonly DuplicateMember[] = Object.freeze([]);
  */
 export function jsonObjectWithoutDuplicates(text: string): Record<string, unknown> | undefined {
   let i = 0;
-  for (let c = text.charCodeAt(0); c === SPACE || c === 9 || c === 10 || c === 13;)
-    c = text.charCodeAt(++i);
+  while (isJsonSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
   try {
     const parsed = parseJsonFindingDuplicates(text);

@@ -9,10 +9,9 @@
  * explicit stack (no recursion, so any nesting is fine); called only once JSON.parse has failed.
  */
 
+import { lineColumnOf } from './lineBreaks.js';
+
 const SPACE = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
@@ -26,6 +25,11 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
+
+/** JSON's whitespace: space, tab, LF, CR (RFC 8259 section 2). */
+export function isJsonSpace(c: number): boolean {
+  return c === SPACE || c === 9 || c === 10 || c === 13;
+}
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
@@ -51,10 +55,7 @@ export function jsonErrorOffset(text: string): number | undefined {
   const open: boolean[] = [];
 
   const skipSpace = (): void => {
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== SPACE && c !== TAB && c !== LF && c !== CR) return;
-    }
+    while (i < n && isJsonSpace(text.charCodeAt(i))) i++;
   };
   /** a string from its opening quote at i; false with i at the fault */
   const string = (): boolean => {
@@ -169,21 +170,10 @@ export function jsonErrorOffset(text: string): number | undefined {
   }
 }
 
-/**
- * `line L column C` of an offset, both from 1. A line ends at LF, CR LF or a lone CR (JSON reads
- * each as whitespace; an editor, and YAML, as a line break).
- */
+/** `line L column C` of an offset (lineBreaks.ts counts the lines). */
 export function lineAndColumn(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line} column ${offset - lineStart + 1}`;
+  const { line, column } = lineColumnOf(text, offset);
+  return `line ${line} column ${column}`;
 }
 
 /** `line L column C` where a text JSON.parse refused stops being JSON, or undefined when it is JSON. */

@@ -27,7 +27,8 @@ import {
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
 import { stringEnd } from '../jsonDuplicates.js';
-import { yamlLineBreaks } from '../yamlLineBreaks.js';
+import { isLineBreak, yamlLineBreaks } from '../lineBreaks.js';
+import { isJsonSpace } from '../jsonSyntax.js';
 
 export interface SourcePosition {
   readonly line: number;
@@ -111,15 +112,9 @@ const CLOSE_BRACKET = 93;
 const QUOTE = 34;
 const COMMA = 44;
 const COLON = 58;
-const NEWLINE = 10;
-const RETURN = 13;
 /** the bounds, less a margin: near them the YAML reading decides, and says so */
 const JSON_MAX_NODES = MAX_NODES - 16;
 const JSON_MAX_DEPTH = MAX_DEPTH - 8;
-
-function isJsonSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
 
 /**
  * The position of every value of valid JSON `text` (JSON.parse read it) by JSON pointer, as
@@ -145,9 +140,8 @@ function jsonPositions(text: string): Map<string, SourcePosition> | undefined {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isJsonSpace(c)) {
-      // a line ends at a line feed, or at a carriage return not followed by one (as the YAML
-      // reading counts lines)
-      if (c === NEWLINE || (c === RETURN && text.charCodeAt(i + 1) !== NEWLINE)) {
+      // lines counted as the YAML reading counts them
+      if (isLineBreak(text, i)) {
         line++;
         lineStart = i + 1;
       }

@@ -13,7 +13,7 @@
  * visited, alias and merge expansion), and no function here throws or lingers on hostile input.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { yamlLineBreaks } from '../yamlLineBreaks.js';
+import { lineColumnOf, yamlLineBreaks } from '../lineBreaks.js';
 import { aliasTargets } from './yamlAnchors.js';
 import { jsonObjectWithoutDuplicates } from '../jsonDuplicates.js';
 
@@ -201,7 +201,7 @@ export function readYamlSections(written: string): Read {
   if (doc.errors.length > 0) {
     // the error's code and position only: a message may quote the text
     const e = doc.errors[0]!;
-    const at = lineColumn(text, e.pos[0]);
+    const at = lineColumnOf(text, e.pos[0]);
     return {
       ok: false,
       reason: `it is not YAML (${e.code} at line ${at.line}, column ${at.column})`,
@@ -213,18 +213,6 @@ export function readYamlSections(written: string): Read {
     // a stack overflow on pathological nesting, or anything the YAML library throws
     return { ok: false, reason: 'it could not be read' };
   }
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
 }
 
 class TooLarge extends Error {}

@@ -1,5 +1,5 @@
 /**
- * YAML reads a carriage return not followed by a line feed as a line break
+ * YAML reads a carriage return not followed by a line feed as a line break (lineBreaks.ts)
  * (https://yaml.org/spec/1.2.2/#54-line-break-characters); the `yaml` library does not, so the
  * texts it parses (templates, stacks files, buildspecs) go through yamlLineBreaks first. A text
  * written with lone carriage returns must read as the same text written with line feeds: the
@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseTemplateText, parseYamlTemplate } from '../../src/load/templateParse.js';
 import { isStacksFile } from '../../src/load/stacks.js';
 import { buildspecReferences, readYamlSections } from '../../src/model/buildspec.js';
-import { yamlLineBreaks } from '../../src/yamlLineBreaks.js';
+import { isLineBreak, lineColumnOf, yamlLineBreaks } from '../../src/lineBreaks.js';
 
 const TEMPLATE = [
   'AWSTemplateFormatVersion: "2010-09-09"',
@@ -60,6 +60,27 @@ describe('yamlLineBreaks', () => {
   it('returns a text without a lone carriage return as it is', () => {
     expect(yamlLineBreaks('a: 1\r\nb: 2\n')).toBe('a: 1\r\nb: 2\n');
     expect(yamlLineBreaks('')).toBe('');
+  });
+});
+
+describe('isLineBreak and lineColumnOf', () => {
+  it('count LF, CR LF and a lone CR as one line break each', () => {
+    const text = 'a\nb\r\nc\rd';
+    // a \n b \r \n c \r d: the CR before an LF is not a break of its own
+    expect([...text].map((_, i) => isLineBreak(text, i))).toEqual([
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(lineColumnOf(text, text.indexOf('b'))).toEqual({ line: 2, column: 1 });
+    expect(lineColumnOf(text, text.indexOf('c'))).toEqual({ line: 3, column: 1 });
+    expect(lineColumnOf(text, text.indexOf('d'))).toEqual({ line: 4, column: 1 });
+    expect(lineColumnOf('ab', 1)).toEqual({ line: 1, column: 2 });
   });
 });
 
