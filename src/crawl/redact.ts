@@ -14,8 +14,6 @@ import { keepsValue, redactActionEnvironmentVariables } from '../model/environme
 import { namesBuildspec, reduceBuildspec, REDACTION_MARKER } from '../model/buildspec.js';
 import { redactSourceLocation } from '../model/sourceLocation.js';
 
-export { redactSourceLocation, redactUrlUserinfo } from '../model/sourceLocation.js';
-
 /** The marker written where a value was removed; the loader reads it as "not known". */
 export const REDACTED = REDACTION_MARKER;
 

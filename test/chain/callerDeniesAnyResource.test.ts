@@ -230,7 +230,6 @@ describe('a link whose resource the input does not settle', () => {
       expect(known?.resource).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
       expect(known?.decision).toBe('ImplicitlyDenied');
       expect(known?.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
-      // a NotAction allow that leaves KMS out is the same
       // a deny of the caller's own that does not decide it (a condition) does not hide the level
       const conditional = buildKeyLink(
         demoLinks((dir) => {
@@ -243,6 +242,7 @@ describe('a link whose resource the input does not settle', () => {
       );
       expect(conditional.decision).toBe('ImplicitlyDenied');
       expect(conditional.deniedBy.map((r) => r.policyType)).toEqual(['scp']);
+      // a NotAction allow that leaves KMS out is the same
       const notAction = buildKeyLink(
         demoLinks(allowList([{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }])),
       );

@@ -3,12 +3,8 @@
  * the user part is replaced by the marker, scheme, host and path stay; other locations are kept.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  REDACTED,
-  redactCodeBuildProject,
-  redactSourceLocation,
-  redactUrlUserinfo,
-} from '../../src/crawl/redact.js';
+import { REDACTED, redactCodeBuildProject } from '../../src/crawl/redact.js';
+import { redactSourceLocation, redactUrlUserinfo } from '../../src/model/sourceLocation.js';
 import { mulberry32 as random, picker } from '../differential/generator.js';
 
 describe('CodeBuild source location with credentials', () => {
