@@ -61,7 +61,7 @@ export function loadSnapshot(dir: string): Model {
       file: 'organization',
       pointer: '',
       message:
-        'not a readable folder: whether there is an organization, and its SCPs and RCPs, are unknown',
+        'not a readable folder: whether there is an organization, and its SCPs and RCPs, cannot be known',
       id: 'snapshot.file.unreadable',
       severity: 'error',
     });

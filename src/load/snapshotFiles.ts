@@ -60,7 +60,7 @@ export function reportWrongKind(
   problems.push({
     file: rel,
     pointer: '',
-    message: `not a readable ${wantDir ? 'folder' : 'regular file'}: ${what} is unknown`,
+    message: `not a readable ${wantDir ? 'folder' : 'regular file'}: ${what} cannot be known`,
     id: 'snapshot.file.unreadable',
     severity: 'error',
   });

@@ -224,7 +224,7 @@ function loadPolicies(
       problems.push({
         file,
         pointer: '',
-        message: `not a readable regular file: the ${kind === 'scp' ? 'SCP' : 'RCP'} it holds is unknown`,
+        message: `not a readable regular file: the ${kind === 'scp' ? 'SCP' : 'RCP'} it holds cannot be known`,
         id: 'snapshot.file.unreadable',
         severity: 'error',
       });

@@ -19,7 +19,7 @@ describe('analyze on a corrupted snapshot', () => {
     const r = await runCli(dir, 'analyze', '.', '--strict');
     expect(r.code).toBe(2);
     expect(`${r.out}${r.err}`).toContain(
-      `error: ${PIPELINE_FILE}: not a readable regular file: the pipeline it holds is unknown [snapshot.file.unreadable]`,
+      `error: ${PIPELINE_FILE}: not a readable regular file: the pipeline it holds cannot be known [snapshot.file.unreadable]`,
     );
     expect(`${r.out}${r.err}`).not.toMatch(/\n\s+at /);
   });

@@ -75,7 +75,7 @@ describe('an SCP file that cannot be read', () => {
     });
     expect([...r.decisions]).toEqual(['Unknown']);
     expect(r.errors).toEqual([
-      'organization: not a readable folder: whether there is an organization, and its SCPs and RCPs, are unknown [snapshot.file.unreadable]',
+      'organization: not a readable folder: whether there is an organization, and its SCPs and RCPs, cannot be known [snapshot.file.unreadable]',
     ]);
   });
 });
