@@ -320,9 +320,13 @@ def _add_nightly_release(files):
     events['Targets']['orders-api-nightly'] = [{'Id': 'codepipeline-orders-api', 'Arn': b.PIPELINE_ARN, 'RoleArn': NIGHTLY_ROLE}]
 
 
-@scenario('pass-with-stage-conditions', 'the baseline plus an entry condition on DeployProd: a Commands rule checking BuildOutput (the pipeline role may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions), and a nightly release: an EventBridge rule on a schedule whose own role starts the pipeline: passes')
+@scenario('pass-with-stage-conditions', 'the baseline plus a Commands action running the unit tests on BuildOutput and an entry condition on DeployProd: a Commands rule checking BuildOutput (both run as the pipeline role, which may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions), and a nightly release: an EventBridge rule on a schedule whose own role starts the pipeline: passes')
 def pass_with_stage_conditions(files):
     _add_nightly_release(files)
+    # https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html
+    unit_tests = action('UnitTests', 'Build', 'Commands', {}, inputs=['BuildOutput'], run_order=2)
+    unit_tests['commands'] = ['npm ci', 'npm test']
+    pipeline_stages(files)[1]['actions'].append(unit_tests)
     # https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html
     pipeline_stages(files)[2]['beforeEntry'] = {'conditions': [{'result': 'FAIL', 'rules': [
         _rule('CheckPackage', 'Commands', {}, inputs=['BuildOutput'], commands=['test -s packaged.yaml']),

@@ -23,6 +23,7 @@ export const PROVIDERS = [
   'Manual',
   'CloudFormationStackSet',
   'CloudFormationStackInstances',
+  'Commands',
 ] as const;
 
 /**
@@ -47,8 +48,9 @@ export const PSEUDO_PROVIDERS = [
 /**
  * Providers of stage-condition rules (`ruleTypeId.provider`, category `Rule`,
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference.html). Kept apart from
- * PROVIDERS: `Commands` is also an action provider, which the catalog does not model. An entry
- * for one of them has category `Rule`; src/chain/rules.ts says how each rule is modelled.
+ * PROVIDERS: `Commands` is also an action provider (policies/requirements/commands.json), and an
+ * entry for a rule has category `Rule`, so the two never mix; src/chain/rules.ts says how each
+ * rule is modelled.
  */
 export const RULE_PROVIDERS = [
   'Commands',

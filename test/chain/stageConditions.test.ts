@@ -281,13 +281,19 @@ describe('the rule entries of the catalog', () => {
   it('have category Rule (so they never apply to an action, such as the Commands action)', () => {
     const ruleProviders: readonly string[] = RULE_PROVIDERS;
     const entries = getCatalog().entries.filter((e) => ruleProviders.includes(e.provider));
-    expect(entries.map((e) => e.id)).toEqual([
+    const rules = entries.filter((e) => e.category === 'Rule');
+    expect(rules.map((e) => e.id)).toEqual([
       'rule-commands.logs-create-log-group',
       'rule-commands.logs-write',
     ]);
-    for (const e of entries) expect(e.category, e.id).toBe('Rule');
-    // a Commands action is still not modelled
+    // the only other entries of a rule provider are the Commands action's, which is an action
+    // provider too (test/chain/commandsAction.test.ts: the two never mix)
     const actionProviders: readonly string[] = PROVIDERS;
-    expect(actionProviders.includes('Commands')).toBe(false);
+    expect(actionProviders.includes('Commands')).toBe(true);
+    const actions = entries.filter((e) => e.category !== 'Rule');
+    expect(actions.map((e) => [e.id, e.provider, e.category])).toEqual([
+      ['commands.logs-create-log-group', 'Commands', undefined],
+      ['commands.logs-write', 'Commands', undefined],
+    ]);
   });
 });

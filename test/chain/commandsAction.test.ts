@@ -1,0 +1,211 @@
+/**
+ * The Commands action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html):
+ * CodePipeline runs its shell commands in CodeBuild compute it manages and writes their output to
+ * the log group it names after the pipeline, `/aws/codepipeline/<pipeline name>`, with the
+ * pipeline service role (policies/requirements/commands.json). Its artifacts are read and written
+ * as every action's are. Until this catalog entry it was one Unknown link
+ * (`action.provider-not-modelled`), so a pipeline whose role could not write those logs was never
+ * reported as failing.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
+
+const T = '111111111111';
+const PIPELINE_FILE = `${T}/us-east-1/codepipeline/orders-api.json`;
+const PIPE_ROLE = `arn:aws:iam::${T}:role/service-role/orders-api-pipeline-role`;
+const TEST_ROLE = `arn:aws:iam::${T}:role/orders-api-unit-tests`;
+const GROUP = `arn:aws:logs:us-east-1:${T}:log-group:/aws/codepipeline/orders-api`;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const commandsAction = (extra: Json = {}): Json => ({
+  name: 'UnitTests',
+  actionTypeId: { category: 'Build', owner: 'AWS', provider: 'Commands', version: '1' },
+  runOrder: 2,
+  configuration: {},
+  commands: ['npm ci', 'npm test'],
+  inputArtifacts: [{ name: 'BuildOutput' }],
+  outputArtifacts: [],
+  ...extra,
+});
+
+const commandsRule = {
+  name: 'CheckPackage',
+  ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'Commands', version: '1' },
+  configuration: {},
+  commands: ['test -s packaged.yaml'],
+  inputArtifacts: [{ name: 'BuildOutput' }],
+  region: 'us-east-1',
+};
+
+function editJson(file: string, edit: (doc: Json) => void): void {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  edit(doc);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+}
+
+/** The pipeline role's inline policy gets `statement`. */
+const grant =
+  (statement: Json) =>
+  (iam: Json): void => {
+    const role = (iam['RoleDetailList'] as Json[]).find((r) => r['Arn'] === PIPE_ROLE)!;
+    (role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]).push(statement);
+  };
+
+const LOGS_GRANT = {
+  Sid: 'CommandsLogs',
+  Effect: 'Allow',
+  Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: [GROUP, `${GROUP}:*`],
+};
+
+/** pass-cross-account with `action` appended to its Build stage, then `edits` to its files. */
+function analyzeWith(
+  action: Json,
+  edits: { iam?: (iam: Json) => void; pipeline?: (p: Json) => void } = {},
+): ReportPipeline {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-commands-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync('fixtures/scenarios/pass-cross-account', dir, { recursive: true });
+  editJson(join(dir, PIPELINE_FILE), (doc) => {
+    (doc['pipeline']['stages'] as Json[])[1]!['actions'].push(action);
+    edits.pipeline?.(doc['pipeline']);
+  });
+  if (edits.iam) editJson(join(dir, `${T}/iam.json`), edits.iam);
+  return analyzeModel(loadSnapshot(dir)).pipelines[0]!;
+}
+
+const of = (p: ReportPipeline, action: string): ReportLink[] =>
+  p.links.filter((l) => l.action === action);
+const brief = (l: ReportLink): string => `${l.requirement} ${l.permission} ${l.decision}`;
+
+describe('the Commands action', () => {
+  it("is checked: the pipeline role must write the pipeline's log group", () => {
+    const p = analyzeWith(commandsAction());
+    const links = of(p, 'UnitTests');
+    expect(links.map(brief)).toEqual([
+      'artifacts.bucket.read-configuration s3:GetBucketVersioning Allowed',
+      'artifacts.bucket.read-configuration s3:GetBucketAcl Allowed',
+      'artifacts.bucket.read-configuration s3:GetBucketLocation Allowed',
+      'artifacts.input.get-object s3:GetObject Allowed',
+      'artifacts.input.get-object-version s3:GetObjectVersion Allowed',
+      'artifacts.input.kms-decrypt kms:Decrypt Allowed',
+      'commands.logs-create-log-group logs:CreateLogGroup ImplicitlyDenied',
+      'commands.logs-write logs:CreateLogStream ImplicitlyDenied',
+      'commands.logs-write logs:PutLogEvents ImplicitlyDenied',
+    ]);
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    expect(p.verdict).toBe('fail');
+    const [create, stream] = links.filter((l) => l.requirement.startsWith('commands.'));
+    expect(create!.principal).toBe(PIPE_ROLE);
+    expect(create!.resource).toBe(GROUP);
+    expect(stream!.resource).toBe(`${GROUP}:log-stream:*`);
+    // the pipeline role's own identity policy is what lacks the grant
+    expect(create!.deniedBy).toEqual([
+      expect.objectContaining({ policyType: 'identity', explicit: false }),
+    ]);
+    expect(create!.doc).toBe(
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html',
+    );
+    expect(create!.fix).toContain('logs:CreateLogGroup');
+  });
+
+  it('passes once the pipeline role may write the log group', () => {
+    const p = analyzeWith(commandsAction(), { iam: grant(LOGS_GRANT) });
+    expect(of(p, 'UnitTests').every((l) => l.decision === 'Allowed')).toBe(true);
+    expect(p.verdict).toBe('pass');
+  });
+
+  it('a grant on the log streams alone leaves CreateLogGroup denied', () => {
+    const p = analyzeWith(commandsAction(), {
+      iam: grant({ ...LOGS_GRANT, Resource: `${GROUP}:log-stream:*` }),
+    });
+    expect(
+      of(p, 'UnitTests')
+        .filter((l) => l.decision !== 'Allowed')
+        .map(brief),
+    ).toEqual(['commands.logs-create-log-group logs:CreateLogGroup ImplicitlyDenied']);
+  });
+
+  it('a log group of another pipeline does not do', () => {
+    const other = `arn:aws:logs:us-east-1:${T}:log-group:/aws/codepipeline/orders-api-v1`;
+    const p = analyzeWith(commandsAction(), {
+      iam: grant({ ...LOGS_GRANT, Resource: [other, `${other}:*`] }),
+    });
+    expect(of(p, 'UnitTests').filter((l) => l.decision !== 'Allowed')).toHaveLength(3);
+  });
+
+  it('an explicit deny of logs on the pipeline role is named', () => {
+    const p = analyzeWith(commandsAction(), {
+      iam: (iam) => {
+        grant(LOGS_GRANT)(iam);
+        grant({ Sid: 'NoLogs', Effect: 'Deny', Action: 'logs:*', Resource: '*' })(iam);
+      },
+    });
+    const create = of(p, 'UnitTests').find((l) => l.requirement === 'commands.logs-write')!;
+    expect(create.decision).toBe('ExplicitlyDenied');
+    expect(create.deniedBy).toEqual([
+      expect.objectContaining({ policyType: 'identity', statement: 'NoLogs', explicit: true }),
+    ]);
+  });
+
+  it('with a role of its own, the logs are still written by the pipeline role; the artifacts by its role', () => {
+    const p = analyzeWith(commandsAction({ roleArn: TEST_ROLE }), { iam: grant(LOGS_GRANT) });
+    const links = of(p, 'UnitTests');
+    for (const l of links.filter((x) => x.requirement.startsWith('commands.')))
+      expect([l.principal, l.decision]).toEqual([PIPE_ROLE, 'Allowed']);
+    const read = links.find((l) => l.requirement === 'artifacts.input.get-object')!;
+    expect(read.principal).toBe(TEST_ROLE);
+    // the role is not in iam.json: assuming it is not allowed by anything the snapshot holds
+    expect(links.find((l) => l.requirement === 'action.assume-action-role')).toBeDefined();
+  });
+
+  it('the rule entries never apply to the action, nor the action entries to the Commands rule', () => {
+    const p = analyzeWith(commandsAction(), {
+      iam: grant(LOGS_GRANT),
+      pipeline: (pl) => {
+        (pl['stages'] as Json[])[2]!['beforeEntry'] = {
+          conditions: [{ result: 'FAIL', rules: [commandsRule] }],
+        };
+      },
+    });
+    const action = of(p, 'UnitTests').map((l) => l.requirement);
+    const rule = of(p, 'beforeEntry[1]/CheckPackage').map((l) => l.requirement);
+    expect(action.filter((r) => r.startsWith('rule-'))).toEqual([]);
+    expect(rule.filter((r) => r.startsWith('commands.'))).toEqual([]);
+    expect(new Set(rule.filter((r) => r.startsWith('rule-commands.')))).toEqual(
+      new Set(['rule-commands.logs-create-log-group', 'rule-commands.logs-write']),
+    );
+    expect(p.verdict).toBe('pass');
+  });
+
+  it('a Commands action AWS would not accept (another category) is still checked, never passed unchecked', () => {
+    const p = analyzeWith(
+      commandsAction({
+        actionTypeId: { category: 'Test', owner: 'AWS', provider: 'Commands', version: '1' },
+      }),
+    );
+    expect(
+      of(p, 'UnitTests')
+        .filter((l) => l.requirement.startsWith('commands.'))
+        .map((l) => l.decision),
+    ).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+
+  it('a Commands action of another owner is not this provider: Unknown, as any custom action', () => {
+    const p = analyzeWith(
+      commandsAction({
+        actionTypeId: { category: 'Build', owner: 'Custom', provider: 'Commands', version: '1' },
+      }),
+    );
+    const links = of(p, 'UnitTests');
+    expect(links.some((l) => l.requirement.startsWith('commands.'))).toBe(false);
+    expect(links.find((l) => l.requirement === 'action.provider-not-modelled')?.decision).toBe(
+      'Unknown',
+    );
+  });
+});
