@@ -28,10 +28,11 @@ import {
   isPrincipalList,
   listPlaceholderOf,
   principalOf,
+  providerModelled,
 } from './catalog.js';
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import type { UnsettledRequirement } from './catalog.js';
-import { PROVIDERS, SERVICE_PRINCIPALS } from './catalogTypes.js';
+import { SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
 import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
 import { callerNotKnown, unknownCaller } from './placeholderWords.js';
@@ -133,7 +134,7 @@ export function buildPipelineLinks(
           provider: action.provider,
         };
         const caller = action.roleArn ?? pipeline.roleArn;
-        if (!isAwsOwned(action) || !MODELLED.has(action.provider))
+        if (!isAwsOwned(action) || !providerModelled(catalog, action.provider, action.category))
           push(notModelled(at, action, caller));
         else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
           push(serviceManaged(at, facts));
@@ -553,8 +554,6 @@ function triggerRuleOf(entry: Requirement, facts: ActionFacts): ActionFacts['eve
   const rule = facts.eventsRule;
   return rule?.failure || rule?.unsettled ? rule : undefined;
 }
-
-const MODELLED: ReadonlySet<string> = new Set(PROVIDERS);
 
 /** An action the input does not settle (see ActionModel.unsettled): its links are unknown. */
 function unsettled(

@@ -1121,7 +1121,8 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
       // part of the function implementation"
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html)
-      const byFunction = facts.provider === 'Lambda';
+      // the Lambda deploy action (category Deploy) is CodePipeline's own, not a function's
+      const byFunction = facts.provider === 'Lambda' && facts.category === 'Invoke';
       return byFunction === (name === 'Upload.ByFunction')
         ? value('')
         : absent(
@@ -2264,6 +2265,39 @@ function entriesForProvider(
   }
   return hit.fit;
 }
+
+/**
+ * Whether the catalog has entries of its own for an action of this provider and category (the
+ * pseudo-providers' entries, which every action gets, do not count): a provider is modelled for
+ * the categories its entries name, or for every category when an entry names none. The Lambda
+ * entries are the invoke action's (category Invoke): a Lambda deploy action (category Deploy,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
+ * calls other things, and is not modelled.
+ */
+export function providerModelled(catalog: Catalog, provider: string, category: string): boolean {
+  let byKey = MODELLED.get(catalog.entries);
+  if (byKey === undefined) {
+    byKey = new Map();
+    MODELLED.set(catalog.entries, byKey);
+  }
+  const key = `${provider}\n${category}`;
+  let hit = byKey.get(key);
+  if (hit === undefined) {
+    const pseudo: readonly string[] = PSEUDO_PROVIDERS;
+    hit =
+      !pseudo.includes(provider) &&
+      catalog.entries.some(
+        (e) =>
+          e.provider === provider &&
+          e.category !== 'Rule' &&
+          (e.category === undefined || e.category === category),
+      );
+    byKey.set(key, hit);
+  }
+  return hit;
+}
+
+const MODELLED = new WeakMap<readonly Requirement[], Map<string, boolean>>();
 
 // ---------------------------------------------------------------------------------------------
 

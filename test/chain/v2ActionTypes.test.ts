@@ -1,4 +1,7 @@
 /**
+ * Action types of V2 pipelines that share a provider name with another (the catalog is keyed by
+ * provider and category, src/chain/catalog.ts providerModelled).
+ *
  * The Commands action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html):
  * CodePipeline runs its shell commands in CodeBuild compute it manages and writes their output to
  * the log group it names after the pipeline, `/aws/codepipeline/<pipeline name>`, with the
@@ -6,6 +9,14 @@
  * as every action's are. Until this catalog entry it was one Unknown link
  * (`action.provider-not-modelled`), so a pipeline whose role could not write those logs was never
  * reported as failing.
+ *
+ * The Lambda deploy action (category Deploy, provider Lambda,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
+ * shifts a function alias to a new version; the catalog's Lambda entries are the invoke action's
+ * (category Invoke: invoke the function, whose role reports the job's result). They were applied to
+ * a deploy action too, which then failed for a function role without
+ * `codepipeline:PutJobSuccessResult` that the deploy never needs, and passed without a word on what
+ * the deploy calls. It is now one Unknown link, like any provider the catalog does not model.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -206,6 +217,44 @@ describe('the Commands action', () => {
     expect(links.some((l) => l.requirement.startsWith('commands.'))).toBe(false);
     expect(links.find((l) => l.requirement === 'action.provider-not-modelled')?.decision).toBe(
       'Unknown',
+    );
+  });
+});
+
+describe('a Lambda deploy action', () => {
+  const lambdaAction = (category: string): Json => ({
+    name: 'ShiftAlias',
+    actionTypeId: { category, owner: 'AWS', provider: 'Lambda', version: '1' },
+    runOrder: 2,
+    configuration: { FunctionName: 'orders-api-handler', FunctionAlias: 'live' },
+    inputArtifacts: [{ name: 'BuildOutput' }],
+    outputArtifacts: [],
+  });
+
+  it('is not checked as an invoke action: one Unknown link says its calls are not modelled', () => {
+    const p = analyzeWith(lambdaAction('Deploy'));
+    const links = of(p, 'ShiftAlias');
+    expect(links.filter((l) => l.requirement.startsWith('lambda.'))).toEqual([]);
+    const open = links.find((l) => l.requirement === 'action.provider-not-modelled')!;
+    expect(open.decision).toBe('Unknown');
+    expect(open.why).toContain('`AWS/Lambda` (Deploy)');
+    // its input artifact is still read, and checked
+    expect(links.find((l) => l.requirement === 'artifacts.input.get-object')?.decision).toBe(
+      'Allowed',
+    );
+    expect(p.verdict).toBe('unknown');
+  });
+
+  it('the invoke action keeps its entries', () => {
+    const links = of(analyzeWith(lambdaAction('Invoke')), 'ShiftAlias');
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    expect(new Set(links.map((l) => l.requirement).filter((r) => r.startsWith('lambda.')))).toEqual(
+      new Set([
+        'lambda.assume-function-role',
+        'lambda.invoke-function',
+        'lambda.list-functions',
+        'lambda.put-job-result',
+      ]),
     );
   });
 });
