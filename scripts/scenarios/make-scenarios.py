@@ -324,7 +324,7 @@ def _add_nightly_release(files):
 def pass_with_stage_conditions(files):
     _add_nightly_release(files)
     # https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html
-    unit_tests = action('UnitTests', 'Build', 'Commands', {}, inputs=['BuildOutput'], run_order=2)
+    unit_tests = action('UnitTests', 'Compute', 'Commands', {}, inputs=['BuildOutput'], run_order=2)
     unit_tests['commands'] = ['npm ci', 'npm test']
     pipeline_stages(files)[1]['actions'].append(unit_tests)
     # https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-Commands.html

@@ -5,7 +5,7 @@
  * The Commands action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html):
  * CodePipeline runs its shell commands in CodeBuild compute it manages and writes their output to
  * the log group it names after the pipeline, `/aws/codepipeline/<pipeline name>`, with the
- * pipeline service role (policies/requirements/commands.json). Its artifacts are read and written
+ * action's role: its roleArn, else the pipeline service role (policies/requirements/commands.json). Its artifacts are read and written
  * as every action's are. Until this catalog entry it was one Unknown link
  * (`action.provider-not-modelled`), so a pipeline whose role could not write those logs was never
  * reported as failing.
@@ -35,7 +35,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const commandsAction = (extra: Json = {}): Json => ({
   name: 'UnitTests',
-  actionTypeId: { category: 'Build', owner: 'AWS', provider: 'Commands', version: '1' },
+  actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
   runOrder: 2,
   configuration: {},
   commands: ['npm ci', 'npm test'],
@@ -65,6 +65,36 @@ const grant =
   (iam: Json): void => {
     const role = (iam['RoleDetailList'] as Json[]).find((r) => r['Arn'] === PIPE_ROLE)!;
     (role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]).push(statement);
+  };
+
+/** A role of the tools account that the account root may assume, with `statements`. */
+const withRole =
+  (arn: string, statements: Json[]) =>
+  (iam: Json): void => {
+    (iam['RoleDetailList'] as Json[]).push({
+      Path: '/',
+      RoleName: arn.slice(arn.lastIndexOf('/') + 1),
+      RoleId: 'AROAQXAMPLEUNITTESTS1',
+      Arn: arn,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${T}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      RolePolicyList: [
+        {
+          PolicyName: 'unit-tests',
+          PolicyDocument: { Version: '2012-10-17', Statement: statements },
+        },
+      ],
+      AttachedManagedPolicies: [],
+      Tags: [],
+    });
   };
 
 const LOGS_GRANT = {
@@ -164,15 +194,37 @@ describe('the Commands action', () => {
     ]);
   });
 
-  it('with a role of its own, the logs are still written by the pipeline role; the artifacts by its role', () => {
-    const p = analyzeWith(commandsAction({ roleArn: TEST_ROLE }), { iam: grant(LOGS_GRANT) });
+  // the AWS CDK's CommandsAction: an action role with the logs grant, none on the pipeline role
+  // (its integration test runs such a pipeline to success); checking the pipeline role there
+  // would deny every CDK pipeline with a Commands action
+  it('with a role of its own, its role writes the logs and reads the artifacts', () => {
+    const p = analyzeWith(commandsAction({ roleArn: TEST_ROLE }), {
+      iam: withRole(TEST_ROLE, [LOGS_GRANT]),
+    });
     const links = of(p, 'UnitTests');
-    for (const l of links.filter((x) => x.requirement.startsWith('commands.')))
-      expect([l.principal, l.decision]).toEqual([PIPE_ROLE, 'Allowed']);
+    const logs = links.filter((x) => x.requirement.startsWith('commands.'));
+    expect(logs.map((l) => [l.principal, l.decision])).toEqual([
+      [TEST_ROLE, 'Allowed'],
+      [TEST_ROLE, 'Allowed'],
+      [TEST_ROLE, 'Allowed'],
+    ]);
     const read = links.find((l) => l.requirement === 'artifacts.input.get-object')!;
     expect(read.principal).toBe(TEST_ROLE);
-    // the role is not in iam.json: assuming it is not allowed by anything the snapshot holds
-    expect(links.find((l) => l.requirement === 'action.assume-action-role')).toBeDefined();
+  });
+
+  it("with a role of its own, the pipeline role's logs grant does not do", () => {
+    const p = analyzeWith(commandsAction({ roleArn: TEST_ROLE }), {
+      iam: (iam) => {
+        grant(LOGS_GRANT)(iam);
+        withRole(TEST_ROLE, [])(iam);
+      },
+    });
+    const logs = of(p, 'UnitTests').filter((x) => x.requirement.startsWith('commands.'));
+    expect(logs.map((l) => [l.principal, l.decision])).toEqual([
+      [TEST_ROLE, 'ImplicitlyDenied'],
+      [TEST_ROLE, 'ImplicitlyDenied'],
+      [TEST_ROLE, 'ImplicitlyDenied'],
+    ]);
   });
 
   it('the rule entries never apply to the action, nor the action entries to the Commands rule', () => {
@@ -194,10 +246,10 @@ describe('the Commands action', () => {
     expect(p.verdict).toBe('pass');
   });
 
-  it('a Commands action AWS would not accept (another category) is still checked, never passed unchecked', () => {
+  it('a Commands action of another category (AWS documents Compute) is still checked, never passed unchecked', () => {
     const p = analyzeWith(
       commandsAction({
-        actionTypeId: { category: 'Test', owner: 'AWS', provider: 'Commands', version: '1' },
+        actionTypeId: { category: 'Build', owner: 'AWS', provider: 'Commands', version: '1' },
       }),
     );
     expect(
@@ -210,7 +262,7 @@ describe('the Commands action', () => {
   it('a Commands action of another owner is not this provider: Unknown, as any custom action', () => {
     const p = analyzeWith(
       commandsAction({
-        actionTypeId: { category: 'Build', owner: 'Custom', provider: 'Commands', version: '1' },
+        actionTypeId: { category: 'Compute', owner: 'Custom', provider: 'Commands', version: '1' },
       }),
     );
     const links = of(p, 'UnitTests');
