@@ -144,6 +144,9 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::CodeDeploy::DeploymentConfig': 'DeploymentConfigName',
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::AutoScaling::LaunchConfiguration': 'LaunchConfigurationName',
+  // Ref of a state machine is its ARN (see resourceRef), made of this name
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html)
+  'AWS::StepFunctions::StateMachine': 'StateMachineName',
 };
 
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */
@@ -158,6 +161,7 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
   'AWS::Serverless::Function': 64,
   'AWS::Events::Rule': 64,
   'AWS::ECR::Repository': 256,
+  'AWS::StepFunctions::StateMachine': 80,
 };
 
 export interface ResourceEntry {
@@ -554,6 +558,10 @@ export class TemplateStack implements IntrinsicScope {
         return unknown();
       case 'AWS::Logs::LogGroup':
         return attribute === 'Arn' ? arn('logs', (n) => `log-group:${n}:*`) : unknown();
+      case 'AWS::StepFunctions::StateMachine':
+        if (attribute === 'Arn') return arn('states', (n) => `stateMachine:${n}`);
+        if (attribute === 'Name') return name();
+        return unknown();
       case 'AWS::SSM::Parameter':
         if (attribute === 'Value') {
           const vp = joinPointer(r.pointer, 'Properties', 'Value');
@@ -825,6 +833,8 @@ export class TemplateStack implements IntrinsicScope {
         return generatedName(this.name, r.logicalId, 128);
       case 'AWS::EC2::LaunchTemplate':
         return this.launchTemplateId(r);
+      case 'AWS::StepFunctions::StateMachine':
+        return this.getAtt(r.logicalId, 'Arn', pointer);
     }
     if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
     return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
