@@ -147,6 +147,9 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   // Ref of a state machine is its ARN (see resourceRef), made of this name
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html)
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  // Ref of a service is its ARN, not kept (see resourceRef); Fn::GetAtt Name is this name
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html)
+  'AWS::ECS::Service': 'ServiceName',
 };
 
 /** Longest generated name, by type (IAM names are 64, bucket names 63). */
@@ -562,6 +565,9 @@ export class TemplateStack implements IntrinsicScope {
         if (attribute === 'Arn') return arn('states', (n) => `stateMachine:${n}`);
         if (attribute === 'Name') return name();
         return unknown();
+      case 'AWS::ECS::Service':
+        // the same name the service is modelled with (templateResources.ts buildEcsService)
+        return attribute === 'Name' ? name() : unknown();
       case 'AWS::SSM::Parameter':
         if (attribute === 'Value') {
           const vp = joinPointer(r.pointer, 'Properties', 'Value');
@@ -835,6 +841,8 @@ export class TemplateStack implements IntrinsicScope {
         return this.launchTemplateId(r);
       case 'AWS::StepFunctions::StateMachine':
         return this.getAtt(r.logicalId, 'Arn', pointer);
+      case 'AWS::ECS::Service':
+        return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
     }
     if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
     return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
