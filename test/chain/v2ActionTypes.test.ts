@@ -310,3 +310,52 @@ describe('a Lambda deploy action', () => {
     );
   });
 });
+
+// The EC2 deploy action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EC2Deploy.html)
+// has its instances download the input artifact with their instance role; its action role reads
+// nothing (the AWS CDK's Ec2DeployAction grants that role no bucket access, and its integration
+// test runs such a pipeline to success). Its input-artifact links on the action role denied every
+// such pipeline; the action is still one Unknown link, since what it calls is not modelled.
+describe('an EC2 deploy action', () => {
+  const ec2Action: Json = {
+    name: 'Fleet',
+    actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'EC2', version: '1' },
+    runOrder: 2,
+    configuration: { InstanceTagKey: 'app', InstanceTagValue: 'orders', InstanceType: 'EC2' },
+    inputArtifacts: [{ name: 'BuildOutput' }],
+    outputArtifacts: [],
+    roleArn: TEST_ROLE,
+  };
+
+  it('reads no input artifact with its role, and is one Unknown link', () => {
+    const p = analyzeWith(ec2Action, { iam: withRole(TEST_ROLE, []) });
+    const links = of(p, 'Fleet');
+    expect(links.filter((l) => l.requirement.startsWith('artifacts.input.'))).toEqual([]);
+    expect(links.find((l) => l.requirement === 'action.provider-not-modelled')?.decision).toBe(
+      'Unknown',
+    );
+    expect(
+      links
+        .filter((l) => l.level === 'required' && l.decision.endsWith('Denied'))
+        .map((l) => l.requirement),
+    ).toEqual(['action.assume-action-role']);
+  });
+
+  it('another provider reading the same artifact with that role is still checked', () => {
+    const links = of(
+      analyzeWith(
+        {
+          ...ec2Action,
+          actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'EKS', version: '1' },
+        },
+        { iam: withRole(TEST_ROLE, []) },
+      ),
+      'Fleet',
+    );
+    expect(
+      links
+        .filter((l) => l.requirement === 'artifacts.input.get-object')
+        .map((l) => [l.principal, l.decision]),
+    ).toEqual([[TEST_ROLE, 'ImplicitlyDenied']]);
+  });
+});
