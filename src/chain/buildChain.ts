@@ -91,9 +91,13 @@ export function buildPipelineLinks(
       const isRule = stage.rules?.includes(declared) === true;
       // a rule's roleArn is "the pipeline role ARN associated with the rule"
       // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html):
-      // naming the pipeline role itself is no role to assume
+      // naming the pipeline role itself is no role to assume. Nor is it for an action: CodePipeline
+      // refuses a pipeline whose role may not assume an action's role when it is created
+      // (InvalidStructureException), yet the AWS CDK deploys pipelines whose actions name the
+      // pipeline role, which trusts codepipeline.amazonaws.com only (its integration test
+      // pipeline-code-build-batch): the action runs as the pipeline role, with no AssumeRole
       const action =
-        isRule && declared.roleArn !== undefined && declared.roleArn === pipeline.roleArn
+        declared.roleArn !== undefined && declared.roleArn === pipeline.roleArn
           ? { ...declared, roleArn: undefined }
           : declared;
       region = action.region ?? pipeline.region;
