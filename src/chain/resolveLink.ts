@@ -25,7 +25,7 @@ import type {
   Template,
   UnknownStatement,
 } from '../policy/types.js';
-import { coversAction } from '../policy/actionMatch.js';
+import { actionMatches, coversAction } from '../policy/actionMatch.js';
 import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
 import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
 import type { ConditionOperatorName } from '../policy/operators.js';
@@ -513,7 +513,8 @@ function organizationFileMissing(missing: Iterable<string>): boolean {
 
 /** No statement of the policy can allow the (lower-cased) action, whatever its resource. */
 function neverAllows(policy: CompiledPolicy, actionLower: string): boolean {
-  if (policy.skipped.length > 0 || (policy.unknownAllows?.length ?? 0) > 0) return false;
+  if (policy.skipped.length > 0) return false;
+  if (policy.unknownAllows?.some((u) => mayCover(u, actionLower))) return false;
   return policy.statements.every((s) => s.effect !== 'Allow' || !coversAction(s, actionLower));
 }
 
@@ -1312,12 +1313,28 @@ interface Side {
    * the Allow statements of the side's policies that a template does not settle, in words
    * (unknownAllowText), set by sideWithUnknownAllows: they can only add allows (`allowOnly`)
    */
-  readonly unknownAllows?: readonly string[];
+  readonly unknownAllows?: readonly UnknownAllow[];
   /**
    * those of the resource's own policy, when its owner is known (resource side only): across
    * accounts they are the owner's side only (`ownerSideOnly`)
    */
-  readonly ownerUnknownAllows?: readonly string[];
+  readonly ownerUnknownAllows?: readonly UnknownAllow[];
+}
+
+/** An Allow statement a template does not settle: its words, and the statement. */
+interface UnknownAllow {
+  readonly text: string;
+  readonly statement: UnknownStatement;
+}
+
+/**
+ * Whether an unsettled Allow statement may cover the (lower-cased) action: always, unless the
+ * template settles its Action or NotAction and that leaves the action out (coversAction's rule).
+ */
+function mayCover(u: UnknownStatement, actionLower: string): boolean {
+  if (u.action) return actionMatches(u.action, actionLower);
+  if (u.notAction) return !actionMatches(u.notAction, actionLower);
+  return true;
 }
 
 /** A readable SCP or RCP whose targets are not all known: it may apply at any level. */
@@ -1492,16 +1509,29 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       if (cross) (g.ownerSideOnly ??= new Set()).add(unknownPolicy.place);
     }
   }
-  // an Allow statement a template does not settle can only add allows (noteSkipped names it)
-  for (const text of ps.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(text);
-  for (const text of rs.unknownAllows ?? []) (g.allowOnly ??= new Set()).add(text);
+  // an Allow statement a template does not settle can only add allows (noteSkipped names it);
+  // one whose settled Action leaves this link's action out cannot even do that: it is no
+  // missing input of the link
+  const actionLower = spec.permission.toLowerCase();
+  const openAllows = (list: readonly UnknownAllow[] | undefined): string[] => {
+    const out: string[] = [];
+    for (const a of list ?? []) {
+      if (mayCover(a.statement, actionLower)) out.push(a.text);
+      else missing.delete(a.text);
+    }
+    return out;
+  };
+  const callerOpen = openAllows(ps.unknownAllows);
+  const resourceOpen = openAllows(rs.unknownAllows);
+  const ownerOpen = openAllows(rs.ownerUnknownAllows);
+  for (const text of callerOpen) (g.allowOnly ??= new Set()).add(text);
+  for (const text of resourceOpen) (g.allowOnly ??= new Set()).add(text);
   // across accounts both sides must allow
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
   // an unsettled Allow of the owner's resource policy cannot allow what the caller's own side
   // does not, so it is the owner's side only (callerSideDenies); the caller's identity policies'
   // unsettled Allows never are
-  if (cross)
-    for (const text of rs.ownerUnknownAllows ?? []) (g.ownerSideOnly ??= new Set()).add(text);
+  if (cross) for (const text of ownerOpen) (g.ownerSideOnly ??= new Set()).add(text);
   // and the reverse: an unsettled Allow of the caller's own policies cannot allow what the
   // owner's resource policy does not (resourceSideDenies), when the owner's side is known: its
   // account, its policy (no ownerPolicyUnknown) and nothing missing of it
@@ -1510,9 +1540,9 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     rs.fields.resourceAccount !== undefined &&
     !unknownPolicy &&
     rs.missing.length === 0 &&
-    !rs.ownerUnknownAllows
+    ownerOpen.length === 0
   )
-    for (const text of ps.unknownAllows ?? []) (g.callerSideOnly ??= new Set()).add(text);
+    for (const text of callerOpen) (g.callerSideOnly ??= new Set()).add(text);
   const trials: KeyTrial[] = [];
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -1601,16 +1631,20 @@ function gather(model: Model, spec: LinkSpec): Gathered {
  * Side.ownerUnknownAllows), which depend on the side alone: worded once per side, not per link.
  */
 function sideWithUnknownAllows(side: Side): Side {
-  const unknownAllows: string[] = [];
+  const unknownAllows: UnknownAllow[] = [];
   for (const p of side.byLabel.values())
-    for (const u of p.unknownAllows ?? []) unknownAllows.push(unknownAllowText(p, u));
+    for (const u of p.unknownAllows ?? [])
+      unknownAllows.push({ text: unknownAllowText(p, u), statement: u });
   const ownerPolicy = side.fields.resourcePolicy;
   const ownerUnknownAllows =
     side.fields.resourceAccount !== undefined &&
     ownerPolicy &&
     typeof ownerPolicy === 'object' &&
     isCompiledPolicy(ownerPolicy)
-      ? (ownerPolicy.unknownAllows ?? []).map((u) => unknownAllowText(ownerPolicy, u))
+      ? (ownerPolicy.unknownAllows ?? []).map((u): UnknownAllow => ({
+          text: unknownAllowText(ownerPolicy, u),
+          statement: u,
+        }))
       : [];
   if (unknownAllows.length === 0 && ownerUnknownAllows.length === 0) return side;
   return {

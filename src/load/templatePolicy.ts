@@ -13,7 +13,13 @@
  */
 import { joinPointer, type Problem } from '../problems.js';
 import { parsePolicy } from '../policy/parse.js';
-import type { CompiledPolicy, PolicyType, UnknownStatement } from '../policy/types.js';
+import type {
+  ActionMatcher,
+  CompiledPolicy,
+  PolicyType,
+  UnknownStatement,
+} from '../policy/types.js';
+import { compileGlob, hasWildcard } from '../policy/wildcard.js';
 import { isUnresolved, Unresolved, type Origins } from './intrinsics.js';
 import type { TemplateStack } from './templateStack.js';
 
@@ -122,6 +128,39 @@ function withoutStatements(resolved: unknown, at: ReadonlySet<string>): unknown 
 }
 
 /**
+ * The Action (or NotAction) of a statement when the template settles it: exactly one of the two,
+ * a string or a list of strings, each `*` or `service:action`. Otherwise nothing: the statement
+ * may cover any action.
+ */
+function settledActions(statement: unknown): { action?: ActionMatcher; notAction?: ActionMatcher } {
+  if (!isContainer(statement) || Array.isArray(statement)) return {};
+  const s = statement as Record<string, unknown>;
+  const hasAction = Object.prototype.hasOwnProperty.call(s, 'Action');
+  const hasNot = Object.prototype.hasOwnProperty.call(s, 'NotAction');
+  if (hasAction === hasNot) return {};
+  const raw = hasAction ? s['Action'] : s['NotAction'];
+  const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
+  if (!values || values.length === 0) return {};
+  let any = false;
+  const exact = new Set<string>();
+  const patterns = [];
+  for (const v of values) {
+    if (typeof v !== 'string') return {};
+    if (v === '*') {
+      any = true;
+      continue;
+    }
+    const colon = v.indexOf(':');
+    if (colon <= 0 || colon === v.length - 1) return {};
+    const lower = v.toLowerCase();
+    if (hasWildcard(lower)) patterns.push(compileGlob(lower));
+    else exact.add(lower);
+  }
+  const matcher: ActionMatcher = { any, patterns, exact };
+  return hasAction ? { action: matcher } : { notAction: matcher };
+}
+
+/**
  * Compile a resolved document. Returns undefined (unknown) when the document or any element of
  * it could not be resolved, except the Allow statements (see unknownAllowStatements), which are
  * left out and noted in `unknownAllows`; problems go to the stack.
@@ -156,7 +195,15 @@ export function compileTemplatePolicy(
     const pointer = toTemplate(base + at);
     const line = stack.position(pointer)?.line;
     const reason = [...new Set(us.map((u) => u.reason))].join('; ');
-    unknownAllows.push({ index, pointer, ...(line !== undefined ? { line } : {}), reason });
+    const list = (resolved as Record<string, unknown>)['Statement'];
+    const statement = Array.isArray(list) ? list[index - 1] : list;
+    unknownAllows.push({
+      index,
+      pointer,
+      ...(line !== undefined ? { line } : {}),
+      reason,
+      ...settledActions(statement),
+    });
     if (options.quiet === true) continue;
     for (const u of us) {
       stack.problem(

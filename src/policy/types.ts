@@ -59,6 +59,13 @@ export interface UnknownStatement {
   readonly line?: number;
   /** why it is not settled, in words (`the attribute \`Result\` of \`Custom::Format\` is not known offline`) */
   readonly reason: string;
+  /**
+   * its Action (or NotAction), when the template settles it, whatever else it leaves open: the
+   * statement cannot allow an action it does not cover (coversAction), so a request for one is
+   * decided without it
+   */
+  readonly action?: ActionMatcher;
+  readonly notAction?: ActionMatcher;
 }
 
 export interface CompiledStatement {
