@@ -153,6 +153,8 @@ function settledActions(statement: unknown): { action?: ActionMatcher; notAction
     const colon = v.indexOf(':');
     if (colon <= 0 || colon === v.length - 1) return {};
     const lower = v.toLowerCase();
+    // a stand-in for a value the template does not settle is no action name
+    if (lower.includes('unresolved')) return {};
     if (hasWildcard(lower)) patterns.push(compileGlob(lower));
     else exact.add(lower);
   }
