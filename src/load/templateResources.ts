@@ -19,6 +19,7 @@ import type {
   CodeBuildProjectModel,
   CodeBuildSourceModel,
   DeploymentGroupModel,
+  EcrRepositoryModel,
   EventRuleModel,
   EventTargetModel,
   IamModel,
@@ -108,6 +109,7 @@ interface MutRegion {
   rules: Map<string, EventRuleModel>;
   eventsLocation?: Location;
   snsTopics: Map<string, Mutable<SnsTopicModel>>;
+  ecrRepositories: Map<string, EcrRepositoryModel>;
   ecsTaskDefinitions: Map<string, EcsTaskDefinitionModel>;
   ecsServices: Map<string, EcsServiceModel>;
   deploymentGroups: Map<string, DeploymentGroupModel>;
@@ -324,6 +326,7 @@ export class ModelBuilder {
         lambdas: new Map(),
         rules: new Map(),
         snsTopics: new Map(),
+        ecrRepositories: new Map(),
         ecsTaskDefinitions: new Map(),
         ecsServices: new Map(),
         deploymentGroups: new Map(),
@@ -557,7 +560,34 @@ export class ModelBuilder {
         return this.buildTaskDefinition(s, r);
       case 'AWS::ECS::Service':
         return this.buildEcsService(s, r);
+      case 'AWS::ECR::Repository':
+        return this.buildEcrRepository(s, r);
     }
+  }
+
+  /**
+   * A repository and its policy: `RepositoryPolicyText` when given (unknown when the template
+   * does not settle it), else none
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html).
+   */
+  private buildEcrRepository(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
+    // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
+    const given = this.prop(s, r, 'RepositoryPolicyText') !== undefined;
+    const repository: EcrRepositoryModel = {
+      name,
+      arn,
+      account: s.account,
+      region: s.region,
+      policy: given ? this.policy(s, r, 'RepositoryPolicyText', arn, 'resource') : null,
+      location: this.loc(
+        s,
+        given ? joinPointer(r.pointer, 'Properties', 'RepositoryPolicyText') : r.pointer,
+      ),
+    };
+    this.region(s.account, s.region).ecrRepositories.set(name, repository);
   }
 
   /** The family a task definition's Ref names: its Family, else the generated name. */
@@ -2799,7 +2829,7 @@ export class ModelBuilder {
           deploymentGroups: sorted(r.deploymentGroups),
           events:
             r.rules.size > 0 ? { rules: sorted(r.rules), location: r.eventsLocation! } : undefined,
-          ecrRepositories: new Map(),
+          ecrRepositories: sorted(r.ecrRepositories),
           snsTopics: sorted(r.snsTopics),
           ...(r.ecsTaskDefinitions.size > 0
             ? { ecsTaskDefinitions: sorted(r.ecsTaskDefinitions) }
@@ -3062,6 +3092,7 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::Serverless::Function',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  'AWS::ECR::Repository',
   'AWS::CodeDeploy::DeploymentGroup',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::AutoScaling::LaunchConfiguration',
