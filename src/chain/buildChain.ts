@@ -138,7 +138,7 @@ export function buildPipelineLinks(
           provider: action.provider,
         };
         const caller = action.roleArn ?? pipeline.roleArn;
-        if (!isAwsOwned(action) || !providerModelled(catalog, action.provider, action.category))
+        if (!isAwsOwned(action) || !providerModelled(catalog, facts))
           push(notModelled(at, action, caller));
         else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
           push(serviceManaged(at, facts));

@@ -2267,37 +2267,21 @@ function entriesForProvider(
 }
 
 /**
- * Whether the catalog has entries of its own for an action of this provider and category (the
- * pseudo-providers' entries, which every action gets, do not count): a provider is modelled for
- * the categories its entries name, or for every category when an entry names none. The Lambda
- * entries are the invoke action's (category Invoke): a Lambda deploy action (category Deploy,
+ * Whether the catalog has entries of its own for an action of `facts`' provider and category:
+ * among the entries that fit it (entriesForProvider), one of that provider; the pseudo-providers'
+ * entries, which every action gets, do not count, nor does an action whose provider is one of
+ * their names. A provider is so modelled for the categories its entries name, or for every
+ * category when an entry names none. The Lambda entries are the invoke action's (category
+ * Invoke): a Lambda deploy action (category Deploy,
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
  * calls other things, and is not modelled.
  */
-export function providerModelled(catalog: Catalog, provider: string, category: string): boolean {
-  let byKey = MODELLED.get(catalog.entries);
-  if (byKey === undefined) {
-    byKey = new Map();
-    MODELLED.set(catalog.entries, byKey);
-  }
-  const key = `${provider}\n${category}`;
-  let hit = byKey.get(key);
-  if (hit === undefined) {
-    const pseudo: readonly string[] = PSEUDO_PROVIDERS;
-    hit =
-      !pseudo.includes(provider) &&
-      catalog.entries.some(
-        (e) =>
-          e.provider === provider &&
-          e.category !== 'Rule' &&
-          (e.category === undefined || e.category === category),
-      );
-    byKey.set(key, hit);
-  }
-  return hit;
+export function providerModelled(catalog: Catalog, facts: ActionFacts): boolean {
+  if (PSEUDO.has(facts.provider)) return false;
+  return entriesForProvider(catalog.entries, facts).some((e) => e.provider === facts.provider);
 }
 
-const MODELLED = new WeakMap<readonly Requirement[], Map<string, boolean>>();
+const PSEUDO: ReadonlySet<string> = new Set(PSEUDO_PROVIDERS);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -309,6 +309,20 @@ describe('a Lambda deploy action', () => {
       ]),
     );
   });
+
+  it('so is any provider in a category none of its entries names (S3 is Source and Deploy)', () => {
+    const links = of(
+      analyzeWith({
+        ...lambdaAction('Build'),
+        actionTypeId: { category: 'Build', owner: 'AWS', provider: 'S3', version: '1' },
+      }),
+      'ShiftAlias',
+    );
+    expect(links.some((l) => l.requirement.startsWith('s3-'))).toBe(false);
+    expect(links.find((l) => l.requirement === 'action.provider-not-modelled')?.decision).toBe(
+      'Unknown',
+    );
+  });
 });
 
 // The EC2 deploy action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EC2Deploy.html)
