@@ -1327,6 +1327,27 @@ interface UnknownAllow {
   readonly statement: UnknownStatement;
 }
 
+const NO_TEXTS: readonly string[] = [];
+
+/**
+ * The words of the unsettled Allow statements of `list` that may cover `permission`; the others
+ * are taken out of the link's `missing`.
+ */
+function openAllows(
+  list: readonly UnknownAllow[] | undefined,
+  permission: string,
+  missing: Set<string>,
+): readonly string[] {
+  if (list === undefined) return NO_TEXTS;
+  const actionLower = permission.toLowerCase();
+  const out: string[] = [];
+  for (const a of list) {
+    if (mayCover(a.statement, actionLower)) out.push(a.text);
+    else missing.delete(a.text);
+  }
+  return out;
+}
+
 /**
  * Whether an unsettled Allow statement may cover the (lower-cased) action: always, unless the
  * template settles its Action or NotAction and that leaves the action out (coversAction's rule).
@@ -1511,19 +1532,10 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   }
   // an Allow statement a template does not settle can only add allows (noteSkipped names it);
   // one whose settled Action leaves this link's action out cannot even do that: it is no
-  // missing input of the link
-  const actionLower = spec.permission.toLowerCase();
-  const openAllows = (list: readonly UnknownAllow[] | undefined): string[] => {
-    const out: string[] = [];
-    for (const a of list ?? []) {
-      if (mayCover(a.statement, actionLower)) out.push(a.text);
-      else missing.delete(a.text);
-    }
-    return out;
-  };
-  const callerOpen = openAllows(ps.unknownAllows);
-  const resourceOpen = openAllows(rs.unknownAllows);
-  const ownerOpen = openAllows(rs.ownerUnknownAllows);
+  // missing input of the link (only templates have such statements: nothing to do otherwise)
+  const callerOpen = openAllows(ps.unknownAllows, spec.permission, missing);
+  const resourceOpen = openAllows(rs.unknownAllows, spec.permission, missing);
+  const ownerOpen = openAllows(rs.ownerUnknownAllows, spec.permission, missing);
   for (const text of callerOpen) (g.allowOnly ??= new Set()).add(text);
   for (const text of resourceOpen) (g.allowOnly ??= new Set()).add(text);
   // across accounts both sides must allow
