@@ -19,7 +19,6 @@ import type {
   PolicyType,
   UnknownStatement,
 } from '../policy/types.js';
-import { compileGlob, hasWildcard } from '../policy/wildcard.js';
 import { isUnresolved, Unresolved, type Origins } from './intrinsics.js';
 import type { TemplateStack } from './templateStack.js';
 
@@ -128,9 +127,10 @@ function withoutStatements(resolved: unknown, at: ReadonlySet<string>): unknown 
 }
 
 /**
- * The Action (or NotAction) of a statement when the template settles it: exactly one of the two,
- * a string or a list of strings, each `*` or `service:action`. Otherwise nothing: the statement
- * may cover any action.
+ * The Action (or NotAction) of a statement when the template settles it, compiled as the policy
+ * parser compiles it: the statement alone, with `Resource: *`, read by parsePolicy, when that
+ * reads it without an error (exactly one of the two, each value `*` or `service:action`).
+ * Otherwise nothing: the statement may cover any action.
  */
 function settledActions(statement: unknown): { action?: ActionMatcher; notAction?: ActionMatcher } {
   if (!isContainer(statement) || Array.isArray(statement)) return {};
@@ -138,28 +138,17 @@ function settledActions(statement: unknown): { action?: ActionMatcher; notAction
   const hasAction = Object.prototype.hasOwnProperty.call(s, 'Action');
   const hasNot = Object.prototype.hasOwnProperty.call(s, 'NotAction');
   if (hasAction === hasNot) return {};
-  const raw = hasAction ? s['Action'] : s['NotAction'];
-  const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
-  if (!values || values.length === 0) return {};
-  let any = false;
-  const exact = new Set<string>();
-  const patterns = [];
-  for (const v of values) {
-    if (typeof v !== 'string') return {};
-    if (v === '*') {
-      any = true;
-      continue;
-    }
-    const colon = v.indexOf(':');
-    if (colon <= 0 || colon === v.length - 1) return {};
-    const lower = v.toLowerCase();
-    // a stand-in for a value the template does not settle is no action name
-    if (lower.includes('unresolved')) return {};
-    if (hasWildcard(lower)) patterns.push(compileGlob(lower));
-    else exact.add(lower);
-  }
-  const matcher: ActionMatcher = { any, patterns, exact };
-  return hasAction ? { action: matcher } : { notAction: matcher };
+  const key = hasAction ? 'Action' : 'NotAction';
+  const raw = s[key];
+  // an unsettled value (or a stand-in for one) is no action name
+  if (unresolvedParts(raw).length > 0 || JSON.stringify(raw).includes('unresolved')) return {};
+  const { policy, problems } = parsePolicy(
+    { Version: '2012-10-17', Statement: [{ Effect: 'Allow', [key]: raw, Resource: '*' }] },
+    { name: 'the settled part of an unsettled statement', policyType: 'identity' },
+  );
+  const compiled = policy?.statements[0];
+  if (!compiled || problems.some((p) => p.severity === 'error')) return {};
+  return compiled.action ? { action: compiled.action } : { notAction: compiled.notAction! };
 }
 
 /**

@@ -39,6 +39,11 @@ describe('an Allow statement the template leaves open', () => {
     }
   });
 
+  it('an Action the policy parser refuses is no settled Action: the statement may cover anything', () => {
+    const put = putObject({ OpenAction: 'RegisterTargets' });
+    expect(put.decision).toBe('Unknown');
+  });
+
   it('a settled NotAction covers every action it does not name', () => {
     expect(putObject({ Element: 'NotAction' }).decision).toBe('Unknown');
     expect(putObject({ Element: 'NotAction', OpenAction: 's3:Put*' }).decision).toBe(
