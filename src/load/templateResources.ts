@@ -575,17 +575,18 @@ export class ModelBuilder {
     const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
     const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
     // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
-    const given = this.prop(s, r, 'RepositoryPolicyText') !== undefined;
+    const pointer = joinPointer(r.pointer, 'Properties', 'RepositoryPolicyText');
+    const text = this.prop(s, r, 'RepositoryPolicyText');
     const repository: EcrRepositoryModel = {
       name,
       arn,
       account: s.account,
       region: s.region,
-      policy: given ? this.policy(s, r, 'RepositoryPolicyText', arn, 'resource') : null,
-      location: this.loc(
-        s,
-        given ? joinPointer(r.pointer, 'Properties', 'RepositoryPolicyText') : r.pointer,
-      ),
+      policy:
+        text === undefined
+          ? null
+          : compileTemplatePolicy(s, text, { name: arn, policyType: 'resource', pointer }),
+      location: this.loc(s, text === undefined ? r.pointer : pointer),
     };
     this.region(s.account, s.region).ecrRepositories.set(name, repository);
   }
@@ -622,7 +623,8 @@ export class ModelBuilder {
   }
 
   private buildEcsService(s: TemplateStack, r: ResourceEntry): void {
-    // ServiceName when given (Ref of a service is its ARN, so it is not a name property)
+    // ServiceName when given, read here so that a null one is reported as the wrong shape;
+    // else the name CloudFormation generates (Fn::GetAtt Name gives the same: templateStack.ts)
     const given = this.text(
       s,
       this.prop(s, r, 'ServiceName'),

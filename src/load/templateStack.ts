@@ -842,9 +842,11 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::StepFunctions::StateMachine':
         return this.getAtt(r.logicalId, 'Arn', pointer);
       case 'AWS::ECS::Service':
-        return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
+        // its ARN, which names its cluster too: not kept (Fn::GetAtt Name is)
+        break;
+      default:
+        if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
     }
-    if (r.type in NAME_PROPERTY) return this.physicalName(r, pointer).value;
     return new Unresolved(`\`Ref\` of a \`${r.type}\` resource is not known offline`, pointer);
   }
 

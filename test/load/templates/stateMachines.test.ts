@@ -47,8 +47,9 @@ describe('a state machine in a template', () => {
     const describe = stepFunctionsLinks({ Executions: 'other' }).find(
       (l) => l.permission === 'states:DescribeExecution',
     )!;
-    expect(describe.decision).not.toBe('Allowed');
-    expect(describe.why).toContain('would be denied');
+    // denied by the role's policy, needed only for a STANDARD machine, whose type no input gives
+    expect(describe.decision).toBe('Unknown');
+    expect(describe.why).toContain('would be denied by identity policy');
     expect(describe.resource).toContain(`:execution:${MACHINE.split(':')[6]}:release-`);
   });
 });
