@@ -410,6 +410,22 @@ export function actionFacts(
     } else if (found.kind === 'missing') gaps.set('lambda', found.file);
   }
 
+  // the state machine a StepFunctions action starts, when a template defines it: its type says
+  // whether CodePipeline polls DescribeExecution (catalog.ts: StepFunctions.StateMachineType)
+  let stateMachine: ActionFacts['stateMachine'];
+  if (action.provider === 'StepFunctions' && isAwsOwned(action) && cfg['StateMachineArn']) {
+    const arn = parseArn(cfg['StateMachineArn']);
+    if (arn && arn.service === 'states' && arn.resource.startsWith('stateMachine:')) {
+      // `stateMachine:<name>`, or a version or alias of it: `stateMachine:<name>:<qualifier>`
+      const name = arn.resource.slice('stateMachine:'.length).split(':')[0]!;
+      const found = model.accounts
+        .get(arn.account)
+        ?.regions.get(arn.region)
+        ?.stateMachines?.get(name);
+      if (found) stateMachine = found.type !== undefined ? { type: found.type } : {};
+    }
+  }
+
   const stackSet =
     STACKSET_PROVIDERS.has(action.provider) && isAwsOwned(action)
       ? stackSetFacts(pipeline, action, actionRegion, actionAccount)
@@ -488,6 +504,7 @@ export function actionFacts(
     ...(s3Deploy ? { s3Deploy } : {}),
     ...(notificationTopic ? { notificationTopic } : {}),
     ...(lambda ? { lambda } : {}),
+    ...(stateMachine ? { stateMachine } : {}),
     ...(stackSet ? { stackSet } : {}),
     ...(eventsRule ? { eventsRule } : {}),
   };

@@ -306,7 +306,7 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'StepFunctions.StateMachineType': {
     description:
-      'the type of Config.StateMachineArn, `STANDARD` or `EXPRESS`: `STANDARD` when the action has an output artifact (an EXPRESS state machine takes none); else no input gives it, and a condition on it is presumed met: its link is Unknown unless allowed',
+      'the type of Config.StateMachineArn, `STANDARD` or `EXPRESS`: `STANDARD` when the action has an output artifact (an EXPRESS state machine takes none); else the type a template that defines the state machine gives (StateMachineType, `STANDARD` when absent); else no input gives it, and a condition on it is presumed met: its link is Unknown unless allowed',
     presumable: true,
   },
   'StackSet.PermissionModel': {
@@ -1469,6 +1469,10 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       // and succeeds at once for an EXPRESS one, which takes no output artifact
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)
       if (facts.outputArtifacts.length > 0) return value('STANDARD');
+      // a template that defines the state machine gives its type (DescribeExecution "is not
+      // supported by EXPRESS state machine executions":
+      // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html)
+      if (facts.stateMachine?.type !== undefined) return value(facts.stateMachine.type);
       return {
         kind: 'presumed',
         value: 'STANDARD',

@@ -396,6 +396,11 @@ export interface ActionFacts {
    */
   readonly notificationTopic?: { readonly keyArn?: string };
   readonly lambda?: { readonly functionRoleArn?: string };
+  /**
+   * the state machine a StepFunctions action starts, when the input defines it: its type
+   * (undefined when the input does not settle it)
+   */
+  readonly stateMachine?: { readonly type?: 'STANDARD' | 'EXPRESS' };
   /** the stack set a CloudFormationStackSet or CloudFormationStackInstances action deploys */
   readonly stackSet?: StackSetFacts;
   /**

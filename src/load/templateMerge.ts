@@ -384,6 +384,9 @@ function mergeRegion(
       ? { ecsTaskDefinitions: union(b.ecsTaskDefinitions, o.ecsTaskDefinitions) }
       : {}),
     ...(b.ecsServices || o.ecsServices ? { ecsServices: union(b.ecsServices, o.ecsServices) } : {}),
+    ...(b.stateMachines || o.stateMachines
+      ? { stateMachines: union(b.stateMachines, o.stateMachines) }
+      : {}),
   };
 }
 

@@ -34,6 +34,7 @@ import type {
   RegionModel,
   RoleModel,
   SnsTopicModel,
+  StateMachineModel,
   EcsServiceModel,
   EcsTaskDefinitionModel,
   StageModel,
@@ -112,6 +113,7 @@ interface MutRegion {
   ecrRepositories: Map<string, EcrRepositoryModel>;
   ecsTaskDefinitions: Map<string, EcsTaskDefinitionModel>;
   ecsServices: Map<string, EcsServiceModel>;
+  stateMachines: Map<string, StateMachineModel>;
   deploymentGroups: Map<string, DeploymentGroupModel>;
   /** statements of Lambda permissions, by function ARN */
   lambdaStatements: Map<string, { statements: Obj[]; stack: TemplateStack; pointer: string }>;
@@ -329,6 +331,7 @@ export class ModelBuilder {
         ecrRepositories: new Map(),
         ecsTaskDefinitions: new Map(),
         ecsServices: new Map(),
+        stateMachines: new Map(),
         deploymentGroups: new Map(),
         lambdaStatements: new Map(),
       };
@@ -562,6 +565,8 @@ export class ModelBuilder {
         return this.buildEcsService(s, r);
       case 'AWS::ECR::Repository':
         return this.buildEcrRepository(s, r);
+      case 'AWS::StepFunctions::StateMachine':
+        return this.buildStateMachine(s, r);
     }
   }
 
@@ -589,6 +594,27 @@ export class ModelBuilder {
       location: this.loc(s, text === undefined ? r.pointer : pointer),
     };
     this.region(s.account, s.region).ecrRepositories.set(name, repository);
+  }
+
+  /**
+   * A state machine and its type: StateMachineType, `STANDARD` when absent
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html);
+   * undefined when the template does not settle it (or gives a value CloudFormation rejects)
+   */
+  private buildStateMachine(s: TemplateStack, r: ResourceEntry): void {
+    const named = s.physicalName(r, r.pointer);
+    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const raw = this.prop(s, r, 'StateMachineType');
+    const given = raw === undefined ? 'STANDARD' : asString(raw, '');
+    const type = given === 'STANDARD' || given === 'EXPRESS' ? given : undefined;
+    const machine: StateMachineModel = {
+      name,
+      type,
+      account: s.account,
+      region: s.region,
+      location: this.loc(s, r.pointer),
+    };
+    this.region(s.account, s.region).stateMachines.set(name, machine);
   }
 
   /** The family a task definition's Ref names: its Family, else the generated name. */
@@ -2837,6 +2863,7 @@ export class ModelBuilder {
             ? { ecsTaskDefinitions: sorted(r.ecsTaskDefinitions) }
             : {}),
           ...(r.ecsServices.size > 0 ? { ecsServices: sorted(r.ecsServices) } : {}),
+          ...(r.stateMachines.size > 0 ? { stateMachines: sorted(r.stateMachines) } : {}),
         });
       }
       out.set(id, { id, iam, buckets: sorted(a.buckets), regions });
@@ -3095,6 +3122,7 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
   'AWS::ECR::Repository',
+  'AWS::StepFunctions::StateMachine',
   'AWS::CodeDeploy::DeploymentGroup',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::AutoScaling::LaunchConfiguration',

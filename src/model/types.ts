@@ -245,6 +245,20 @@ export interface RegionModel {
   readonly ecsTaskDefinitions?: ReadonlyMap<string, EcsTaskDefinitionModel>;
   /** ECS services by `<cluster>/<service>`, from templates (`AWS::ECS::Service`) */
   readonly ecsServices?: ReadonlyMap<string, EcsServiceModel>;
+  /**
+   * Step Functions state machines by name. Snapshots hold none (the snapshot format has no Step
+   * Functions files); templates define them (`AWS::StepFunctions::StateMachine`)
+   */
+  readonly stateMachines?: ReadonlyMap<string, StateMachineModel>;
+}
+
+export interface StateMachineModel {
+  readonly name: string;
+  /** `STANDARD` or `EXPRESS`; undefined when the template does not settle it */
+  readonly type: 'STANDARD' | 'EXPRESS' | undefined;
+  readonly account: string;
+  readonly region: string;
+  readonly location: Location;
 }
 
 export interface EcsTaskDefinitionModel {

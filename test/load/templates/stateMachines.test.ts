@@ -47,9 +47,45 @@ describe('a state machine in a template', () => {
     const describe = stepFunctionsLinks({ Executions: 'other' }).find(
       (l) => l.permission === 'states:DescribeExecution',
     )!;
-    // denied by the role's policy, needed only for a STANDARD machine, whose type no input gives
-    expect(describe.decision).toBe('Unknown');
-    expect(describe.why).toContain('would be denied by identity policy');
+    // the machine names no StateMachineType: STANDARD, whose executions CodePipeline polls
+    expect(describe.decision).toBe('ImplicitlyDenied');
+    expect(describe.level).toBe('required');
     expect(describe.resource).toContain(`:execution:${MACHINE.split(':')[6]}:release-`);
+  });
+});
+
+describe("the state machine's type, from the template that defines it", () => {
+  const describeLink = (parameters: Record<string, string>): ReportLink | undefined =>
+    stepFunctionsLinks({ Executions: 'other', ...parameters }).find(
+      (l) => l.permission === 'states:DescribeExecution',
+    );
+
+  it('is read into the model: STANDARD when absent, else as given; undefined when not settled', () => {
+    const machine = (MachineType: string) =>
+      load({ MachineType }).accounts.get('111111111111')!.regions.get('us-east-1')!.stateMachines!;
+    expect(machine('').get(MACHINE.split(':')[6]!)!.type).toBe('STANDARD');
+    expect(machine('').get('nightly-report')!.type).toBe('STANDARD');
+    expect(machine('EXPRESS').get(MACHINE.split(':')[6]!)!.type).toBe('EXPRESS');
+    expect(machine('imported').get(MACHINE.split(':')[6]!)!.type).toBeUndefined();
+  });
+
+  it('STANDARD, named: DescribeExecution is needed and decided (denied here)', () => {
+    expect(describeLink({ MachineType: 'STANDARD' })!.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('EXPRESS: CodePipeline does not poll DescribeExecution, so no link asks for it', () => {
+    expect(describeLink({ MachineType: 'EXPRESS' })).toBeUndefined();
+    expect(
+      stepFunctionsLinks({ MachineType: 'EXPRESS' }).map((l) => [l.permission, l.decision]),
+    ).toEqual([
+      ['states:StartExecution', 'Allowed'],
+      ['states:DescribeStateMachine', 'Allowed'],
+    ]);
+  });
+
+  it('a type the template does not settle (Fn::ImportValue) is presumed STANDARD: Unknown, never denied', () => {
+    const link = describeLink({ MachineType: 'imported' })!;
+    expect(link.decision).toBe('Unknown');
+    expect(link.why).toContain('would be denied by identity policy');
   });
 });
