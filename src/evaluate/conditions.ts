@@ -135,10 +135,16 @@ function date(compare: Compare) {
  * Bool: "comparing a key to true or false" [OPS#Conditions_Boolean]. The page does not say
  * whether `True` counts; we compare without regard to case (AWS writes request values in
  * lower case, so this only accepts policy spellings like `"True"`, which JSON booleans
- * serialised by some tools produce). Anything else matches nothing.
+ * serialised by some tools produce). Nor does it say what a policy value that is neither means:
+ * it is read as `false`. The evidence is the trust policy the AWS CDK gave every CDK Pipelines
+ * CodeBuild action role until 2023, `"Bool": {"aws:ViaAWSService": "codepipeline.amazonaws.com"}`:
+ * those pipelines ran, and the fix says the condition "allowed all roles in the same account
+ * with appropriate sts:AssumeRole permissions to assume the Role" (https://github.com/aws/aws-cdk/pull/25316),
+ * i.e. it held for requests whose `aws:ViaAWSService` is false. A request value that is neither
+ * (only a simulate request can give one) still matches nothing.
  */
 const bool = {
-  prepare: parseBool,
+  prepare: parsePolicyBool,
   parseRequest: parseBool,
   matches: same,
   forPattern: false,
@@ -515,6 +521,11 @@ export function parseDecimal(text: string): number | undefined {
     else return undefined;
   }
   return digits === 0 ? undefined : Number(text);
+}
+
+/** A Bool policy value: `true` (any case) is true, anything else false (see `bool`). */
+function parsePolicyBool(text: string): boolean {
+  return parseBool(text) === true;
 }
 
 function parseBool(text: string): boolean | undefined {

@@ -1250,7 +1250,14 @@ function compileConditions(
         }
         if (!template) {
           const why = unmatchableValue(meta.family, value);
-          if (why) {
+          if (meta.family === 'bool' && why) {
+            // read as false (src/evaluate/conditions.ts: bool), not as a value that never matches
+            report.warn(
+              'policy.condition.value-not-boolean',
+              vptr,
+              `statement ${index}: ${quote(operator)} value ${quote(value)} ${why}: AWS reads it as \`false\``,
+            );
+          } else if (why) {
             report.warn(
               'policy.condition.value-unmatchable',
               vptr,

@@ -158,6 +158,12 @@ describe('Bool', () => {
     ['Bool', 'true', '1', false],
     ['Bool', 'yes', 'yes', false],
     ['Bool', 'true', 'truex', false],
+    // a policy value that is neither true nor false is read as false (the trust policy CDK
+    // Pipelines wrote until 2023 held for ordinary requests: https://github.com/aws/aws-cdk/pull/25316)
+    ['Bool', 'codepipeline.amazonaws.com', 'false', true],
+    ['Bool', 'codepipeline.amazonaws.com', 'true', false],
+    ['Bool', 'maybe', 'FALSE', true],
+    ['Bool', '', 'false', true],
   ])('%s %j with %j is %s', (op, policy, value, expected) => {
     expect(holds(op, policy, value)).toBe(expected);
   });

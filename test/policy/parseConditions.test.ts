@@ -199,7 +199,6 @@ describe('values that can never match: warnings, statement kept', () => {
     ['IpAddress', '2001:db8::/129'],
     ['IpAddress', 'localhost'],
     ['Null', 'yes'],
-    ['Bool', 'maybe'],
     ['BinaryEquals', 'not base64!'],
     // what the evaluator cannot decode: a lone sixth-bit character, padding that does not fill
     // the last quantum
@@ -232,6 +231,17 @@ describe('values that can never match: warnings, statement kept', () => {
   ])('%s accepts %j', (operator, values) => {
     const r = parseCondition({ [operator]: { 'aws:x': values } });
     expect(r.problems).toEqual([]);
+  });
+
+  it('a Bool value that is neither true nor false is read as false, with a warning', () => {
+    const r = parseCondition({
+      Bool: { 'aws:ViaAWSService': ['codepipeline.amazonaws.com'] },
+    });
+    expect(summary(r.problems)).toEqual([
+      ['warning', 'policy.condition.value-not-boolean', `${C}/Bool/aws:ViaAWSService/0`],
+    ]);
+    expect(r.problems[0]!.message).toContain('AWS reads it as `false`');
+    expect(r.policy!.statements).toHaveLength(1);
   });
 
   it('warns at the key pointer for a single value', () => {
