@@ -247,9 +247,9 @@ def pass_with_lambda_invoke(files):
     return files
 
 
-@scenario('connection-missing-codeconnections', 'a GitHub source through a connection: the pipeline role has codestar-connections:UseConnection but not codeconnections:UseConnection')
+@scenario('connection-missing-codeconnections', 'a GitHub source through a connection of the codeconnections prefix (the console creates those since July 2024): the pipeline role has codestar-connections:UseConnection but not codeconnections:UseConnection (on a connection of the older codestar-connections prefix that is only a warning)')
 def connection_missing_codeconnections(files):
-    conn = f'arn:aws:codestar-connections:{R}:{T}:connection/0f3c2d1e-9a8b-4c7d-b6e5-f4a3b2c1d0e9'
+    conn = f'arn:aws:codeconnections:{R}:{T}:connection/0f3c2d1e-9a8b-4c7d-b6e5-f4a3b2c1d0e9'
     pipeline_stages(files)[0]['actions'] = [action('Source', 'Source', 'CodeStarSourceConnection', {
         'ConnectionArn': conn, 'FullRepositoryId': 'example-org/orders-api', 'BranchName': 'main',
         'OutputArtifactFormat': 'CODE_ZIP', 'DetectChanges': 'true'}, outputs=['SourceOutput'])]

@@ -26,6 +26,7 @@ import {
   fixSideOf,
   isPipelineScoped,
   isPrincipalList,
+  levelOf,
   listPlaceholderOf,
   principalOf,
   providerModelled,
@@ -388,7 +389,7 @@ function unsettledEntrySpecs(
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
-    level: entry.level,
+    level: levelOf(entry, resource),
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principal),
     permission,

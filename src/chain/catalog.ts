@@ -27,6 +27,7 @@ import {
   type ContextTemplate,
   type ExpandedLink,
   type Expansion,
+  type Level,
   type PrincipalKind,
   type Requirement,
   type UnknownContextValue,
@@ -406,6 +407,7 @@ const ENTRY_KEYS = new Set([
   'uncertainContext',
   'requestTagsUnknown',
   'level',
+  'recommendedOnService',
   'when',
   'doc',
   'basis',
@@ -633,6 +635,19 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
   if (resourceAccount !== undefined) {
     checkTemplate(joinPointer(at, 'resourceAccount'), resourceAccount);
   }
+  const recommendedOn = str('recommendedOnService', false);
+  if (recommendedOn !== undefined && !/^[a-z0-9-]+$/.test(recommendedOn))
+    bad(
+      joinPointer(at, 'recommendedOnService'),
+      '`recommendedOnService` is a service prefix',
+      'catalog.entry.type',
+    );
+  if (recommendedOn !== undefined && raw['level'] !== 'required')
+    bad(
+      joinPointer(at, 'recommendedOnService'),
+      '`recommendedOnService` is for a `required` entry',
+      'catalog.entry.type',
+    );
   if (raw['requestTagsUnknown'] !== undefined && raw['requestTagsUnknown'] !== true)
     bad(
       joinPointer(at, 'requestTagsUnknown'),
@@ -1973,6 +1988,14 @@ function findListPlaceholder(entry: Requirement): string | undefined {
  * caller that is not known gives links without a principal (`principalUnknown` says why when
  * the facts know more than that): the chain builder makes them Unknown.
  */
+/** The level of an entry's link on `resource` (Requirement.recommendedOnService). */
+export function levelOf(entry: Requirement, resource: string): Level {
+  return entry.recommendedOnService !== undefined &&
+    parseArn(resource)?.service === entry.recommendedOnService
+    ? 'recommended'
+    : entry.level;
+}
+
 export function expandRequirement(entry: Requirement, facts: ActionFacts): Expansion {
   const applies = requirementApplies(entry, facts);
   if (applies === false) return [];
@@ -2034,6 +2057,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
         const withAccount =
           resourceAccount !== undefined && resourceAccount !== '' ? resourceAccount : undefined;
         const fixPrincipal = principal ?? entry.principal;
+        const level = levelOf(entry, resource);
         for (const action of entry.actions) {
           const link: Mutable<ExpandedLink> = {
             requirementId: entry.id,
@@ -2041,7 +2065,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
             action,
             resource,
             context,
-            level: entry.level,
+            level,
             doc: entry.doc,
             basis: entry.basis,
             fix: fillFix(entry.fix, facts, entry, item, action, resource, fixPrincipal, principal),

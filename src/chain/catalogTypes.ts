@@ -167,6 +167,12 @@ export interface Requirement {
    */
   readonly requestTagsUnknown?: true;
   readonly level: Level;
+  /**
+   * a `required` entry whose link is only `recommended` when its resource ARN has this service
+   * prefix: a call AWS documents for every resource, which working pipelines make without on the
+   * resources of an older prefix (see the entry's note)
+   */
+  readonly recommendedOnService?: string;
   /** all must hold (AND) */
   readonly when?: readonly Condition[];
   readonly doc: string;

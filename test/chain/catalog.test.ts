@@ -404,6 +404,11 @@ describe('validateCatalogFile', () => {
       'catalog.when.shape',
     ]);
     expect(check({ ...good, when: [] })).toEqual(['catalog.entry.type']);
+    expect(check({ ...good, recommendedOnService: 'codestar-connections' })).toEqual([]);
+    expect(check({ ...good, recommendedOnService: 'Code Star' })).toEqual(['catalog.entry.type']);
+    expect(
+      check({ ...good, level: 'recommended', recommendedOnService: 'codestar-connections' }),
+    ).toEqual(['catalog.entry.type']);
   });
 
   it('rejects a file that is not a catalog', () => {
@@ -557,6 +562,19 @@ describe('expandRequirement: a CodeBuild action', () => {
       'codeconnections:ProviderAction': 'GitPull',
       'codeconnections:ProviderPermissionsRequired': 'read_only',
     });
+    expect(clone.map((l) => l.level)).toEqual(['required', 'required', 'required']);
+    // a connection of the older prefix: the codeconnections action is only recommended
+    const legacy = CONNECTION.replace(':codeconnections:', ':codestar-connections:');
+    const h = facts({ ...g, cloneRefSources: [{ ...source('org/app'), connectionArn: legacy }] });
+    expect(
+      [
+        ...links('codebuild-project.clone-codestar-connections-use-connection', h),
+        ...links('codebuild-project.clone-use-connection', h),
+      ].map((l) => [l.action, l.resource, l.level]),
+    ).toEqual([
+      ['codestar-connections:UseConnection', legacy, 'required'],
+      ['codeconnections:UseConnection', legacy, 'recommended'],
+    ]);
   });
 
   it('rejects a companion placeholder without its list placeholder', () => {
@@ -979,6 +997,29 @@ describe('expandRequirement: other providers', () => {
     ]);
     expect(b[0]!.action).toBe('codeconnections:UseConnection');
     expect(b[0]!.resource).toBe(a[0]!.resource);
+  });
+
+  it('requires codeconnections:UseConnection on a codeconnections connection, and only recommends it on a codestar-connections one', () => {
+    // working pipelines grant the codestar-connections action alone on the older prefix (the
+    // entry's note: sam pipeline init, the CDK, the corpus); the docs ask for both on the newer
+    const levels = (prefix: string) => {
+      const f = facts({
+        category: 'Source',
+        provider: 'CodeStarSourceConnection',
+        configuration: {
+          ConnectionArn: `arn:aws:${prefix}:eu-west-1:${TOOLS}:connection/abc`,
+          FullRepositoryId: 'octo/app',
+          BranchName: 'main',
+        },
+        outputArtifacts: ['SourceArtifact'],
+      });
+      return [
+        links('connection.codestar-connections-use-connection', f)[0]!.level,
+        links('connection.codeconnections-use-connection', f)[0]!.level,
+      ];
+    };
+    expect(levels('codeconnections')).toEqual(['required', 'required']);
+    expect(levels('codestar-connections')).toEqual(['required', 'recommended']);
   });
 
   it('publishes approvals only when a topic is set', () => {
