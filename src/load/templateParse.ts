@@ -474,7 +474,7 @@ export function parseBounded(
   const tokens: CST.Token[] = [];
   // the same length as `text`: every offset below is one of `text`
   const read = yamlLineBreaks(text);
-  for (const lexeme of new Lexer().lex(read)) {
+  for (const lexeme of plainDashesInFlow(new Lexer().lex(read))) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_DEPTH + 2) {
       // [0] is the document, [1] the node at its top
@@ -505,6 +505,72 @@ export function parseBounded(
   }
   // compose(…, forceDoc) always gives one
   return { doc: doc! };
+}
+
+/** The lexer's markers (yaml/dist/parse/cst.js): document start, unexpected flow end, scalar. */
+const DOCUMENT_MARK = '\x02';
+const FLOW_END_MARK = '\x18';
+const SCALAR_MARK = '\x1f';
+const FLOW_INDICATORS = new Set([',', '[', ']', '{', '}']);
+
+/**
+ * The lexemes, with a `-` written right before a flow indicator inside a flow collection read as
+ * the plain scalar `-` (as in `!Join [-, [a, b]]`), which the YAML 1.1 parsers read it as
+ * (PyYAML: a plain scalar may start with `-` followed by anything but a space) and CloudFormation
+ * accepts, where YAML 1.2 and the library take it for a block sequence inside a flow one (an
+ * error). A scalar marker before it makes the parser take it as a scalar; the marker is not part
+ * of the text, so every offset stays the same.
+ */
+function* plainDashesInFlow(lexemes: Iterable<string>): Generator<string> {
+  let depth = 0;
+  let afterScalarMark = false;
+  // a `-` seen in a flow collection, and then the scalar mark after it (the lexer reads `-,` as
+  // the indicator and an empty scalar)
+  let dash = false;
+  let dashThenMark = false;
+  for (const lexeme of lexemes) {
+    if (dashThenMark) {
+      dashThenMark = false;
+      if (lexeme === '') {
+        // `-` and an empty scalar: the scalar `-`
+        yield SCALAR_MARK;
+        yield '-';
+        continue;
+      }
+      yield '-';
+      yield SCALAR_MARK;
+      afterScalarMark = true;
+    } else if (dash) {
+      dash = false;
+      if (lexeme === SCALAR_MARK) {
+        dashThenMark = true;
+        continue;
+      }
+      // `-]`, `-}`: the scalar `-`; `- x`, a `-` at a line end: left as they are (errors in
+      // YAML 1.1 too)
+      if (FLOW_INDICATORS.has(lexeme[0]!)) yield SCALAR_MARK;
+      yield '-';
+    }
+    if (afterScalarMark) {
+      // the scalar's own text, whatever it holds
+      afterScalarMark = false;
+      yield lexeme;
+      continue;
+    }
+    if (lexeme === SCALAR_MARK) afterScalarMark = true;
+    else if (lexeme === '[' || lexeme === '{') depth++;
+    else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
+    else if (lexeme === FLOW_END_MARK || lexeme === DOCUMENT_MARK) depth = 0;
+    else if (lexeme === '-' && depth > 0) {
+      dash = true;
+      continue;
+    }
+    yield lexeme;
+  }
+  if (dashThenMark) {
+    yield '-';
+    yield SCALAR_MARK;
+  } else if (dash) yield '-';
 }
 
 /**
