@@ -10,7 +10,9 @@
 #   with CodeBuild credentials; the project's batch service role starts, stops and retries the
 #   batch's builds) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
-#   and a canned ACL -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE
+#   and a canned ACL, EC2 deploys (tagged instances behind a target group; SSM managed nodes
+#   tagged with any value) -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
+#   invoke action that starts platform-web
 from baseline import action, pipeline_file
 from snapshot import (CREATED, OU, P, PolicyString, R, ROOT, T, doc, iam, kms_key, organization,
                       role, stmt, trust)
@@ -38,6 +40,8 @@ API_PACKAGE_ROLE = f'{A}/service-role/platform-api-package-role'
 CFN_ROLE = f'{A}/platform-cfn-exec'
 SMOKE_ROLE = f'{A}/platform-smoke-test-role'
 CODEDEPLOY_ROLE = f'{A}/platform-codedeploy-service'
+FLEET_ROLE = f'{A}/platform-legacy-fleet-deploy'
+EDGE_ROLE = f'{A}/platform-legacy-edge-deploy'
 CONNECTION = f'arn:aws:codeconnections:{R}:{T}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a'
 # the Bitbucket token of the web build's `icons` secondary source (auth SECRETS_MANAGER)
 ICONS_TOKEN = f'arn:aws:secretsmanager:{R}:{T}:secret:platform/bitbucket-icons-token-Qz81Lm'
@@ -100,6 +104,20 @@ def pipeline_role_policy():
         stmt('ElasticBeanstalkAutoScaling', 'autoscaling:*', '*'),
         stmt('DocsBucketDeploy', ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:GetBucketVersioning', 's3:GetBucketAcl', 's3:GetBucketLocation'], [f'arn:aws:s3:::{DOCS_BUCKET}', f'arn:aws:s3:::{DOCS_BUCKET}/*']),
         stmt('DocsKey', ['kms:GenerateDataKey', 'kms:Encrypt'], DOCS_KEY),
+        # the EC2 deploy actions' roles (as the AWS CDK creates one per action)
+        stmt('AssumeDeployRoles', 'sts:AssumeRole', [FLEET_ROLE, EDGE_ROLE]),
+        # the CodePipeline invoke action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html
+        stmt('InvokeWebPipeline', 'codepipeline:StartPipelineExecution', arn_of('codepipeline', 'platform-web')),
+    )
+
+
+def ec2_deploy_policy(*extra):
+    # the EC2 deploy action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EC2Deploy.html
+    return doc(
+        stmt('Describe', ['ec2:DescribeInstances', 'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth', 'ssm:CancelCommand', 'ssm:DescribeInstanceInformation', 'ssm:ListCommandInvocations'], '*'),
+        stmt('Logs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [arn_of('logs', 'log-group:/aws/codepipeline/platform-legacy'), arn_of('logs', 'log-group:/aws/codepipeline/platform-legacy:*')]),
+        *extra,
+        stmt('RunShellScript', 'ssm:SendCommand', f'arn:aws:ssm:{R}::document/AWS-RunShellScript'),
     )
 
 
@@ -242,10 +260,15 @@ def legacy_stages():
             action('Fleet', 'Deploy', 'CodeDeploy', {'ApplicationName': 'platform-legacy', 'DeploymentGroupName': 'fleet'}, inputs=['BundleSource']),
             action('Beanstalk', 'Deploy', 'ElasticBeanstalk', {'ApplicationName': 'platform-legacy', 'EnvironmentName': 'platform-legacy-prod'}, inputs=['BundleSource']),
             action('PublishDocs', 'Deploy', 'S3', {'BucketName': DOCS_BUCKET, 'Extract': 'true', 'ObjectKey': 'docs', 'KMSEncryptionKeyARN': DOCS_KEY, 'CannedACL': 'bucket-owner-full-control'}, inputs=['BundleSource']),
+            action('Instances', 'Deploy', 'EC2', {'InstanceTagKey': 'app', 'InstanceTagValue': 'platform-legacy', 'InstanceType': 'EC2', 'TargetDirectory': '/opt/platform-legacy', 'TargetGroupNameList': 'platform-legacy-web', 'MaxBatch': '50%', 'PostScript': 'scripts/start.sh'}, inputs=['BundleSource'], role_arn=FLEET_ROLE),
+            action('EdgeNodes', 'Deploy', 'EC2', {'InstanceTagKey': 'platform-edge', 'InstanceType': 'SSM_MANAGED_NODE', 'TargetDirectory': '/opt/platform-legacy', 'PostScript': 'scripts/start.sh'}, inputs=['BundleSource'], run_order=2, role_arn=EDGE_ROLE),
         ]},
         {'name': 'Cleanup', 'actions': [
             action('DeletePreview', 'Deploy', 'CloudFormation', {'ActionMode': 'DELETE_ONLY', 'StackName': 'platform-legacy-preview', 'RoleArn': CFN_ROLE}),
             action('RecreateCanary', 'Deploy', 'CloudFormation', {'ActionMode': 'REPLACE_ON_FAILURE', 'StackName': 'platform-legacy-canary', 'TemplatePath': 'BundleSource::canary.yaml', 'RoleArn': CFN_ROLE}, inputs=['BundleSource'], run_order=2, region=W),
+        ]},
+        {'name': 'Downstream', 'actions': [
+            action('StartWeb', 'Invoke', 'CodePipeline', {'PipelineName': 'platform-web'}),
         ]},
     ]
 
@@ -263,6 +286,10 @@ def all_providers():
         role(API_BATCH_ROLE, 'AROAQXAMPLEAPIBATCH01', trust({'Service': 'codebuild.amazonaws.com'}), [('platform-api-test-batch-policy', doc(stmt('BatchBuilds', ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:RetryBuild'], arn_of('codebuild', 'project/platform-api-test'))))]),
         role(CFN_ROLE, 'AROAQXAMPLECFNEXEC002', trust({'Service': 'cloudformation.amazonaws.com'}), [('platform-cfn-exec-policy', doc(stmt('AppResources', ['s3:*', 'lambda:*', 'apigateway:*', 'dynamodb:*', 'cloudfront:*', 'logs:*', 'iam:GetRole', 'iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy'], '*')))]),
         role(CODEDEPLOY_ROLE, 'AROAQXAMPLECODEDEPL01', trust({'Service': 'codedeploy.amazonaws.com'}), [], managed=['arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole']),
+        role(FLEET_ROLE, 'AROAQXAMPLEFLEETDEP01', trust({'AWS': PIPE_ROLE}), [('platform-legacy-fleet-deploy-policy', ec2_deploy_policy(
+            stmt('TaggedInstances', 'ssm:SendCommand', arn_of('ec2', 'instance/*'), condition={'StringEquals': {'aws:ResourceTag/app': 'platform-legacy'}}),
+            stmt('TargetGroups', ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], arn_of('elasticloadbalancing', 'targetgroup/platform-legacy-web/*'))))]),
+        role(EDGE_ROLE, 'AROAQXAMPLEEDGEDEP001', trust({'AWS': PIPE_ROLE}), [('platform-legacy-edge-deploy-policy', ec2_deploy_policy(stmt('ManagedNodes', 'ssm:SendCommand', [arn_of('ssm', 'managed-instance/*'), arn_of('ec2', 'instance/*')])))]),
         role(EVENTS_ROLE, 'AROAQXAMPLEEVENTS0002', trust({'Service': 'events.amazonaws.com'}), [('start-platform-pipelines', doc(stmt('StartPipelines', 'codepipeline:StartPipelineExecution', pipelines)))]),
         role(PIPE_ROLE, 'AROAQXAMPLEPIPELINE02', trust({'Service': 'codepipeline.amazonaws.com'}), [('platform-pipeline-policy', pipeline_role_policy())]),
         role(SMOKE_ROLE, 'AROAQXAMPLESMOKE0002', trust({'Service': 'lambda.amazonaws.com'}), [('platform-smoke-test-policy', smoke_policy)]),

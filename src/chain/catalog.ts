@@ -61,6 +61,12 @@ interface PlaceholderSpec {
   /** may resolve to a presumed value (Resolved kind `presumed`) */
   readonly presumable?: boolean;
   /**
+   * a context value the service sends, whose value no input may give: unknown, it is tried
+   * (absent, each value the policies compare the key with, and another: ExpandedLink.unknownContext)
+   * rather than leaving the whole link Unknown
+   */
+  readonly tried?: true;
+  /**
    * a set of values sent together as one multivalued context key (an `ArrayOfString` key of the
    * Service Authorization Reference): usable only as a whole element of a context value list
    * (`["${Name}"]`), which it fills with every value, in one link
@@ -304,6 +310,16 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'StepFunctions.ExecutionArn': {
     description:
       'the executions of Config.StateMachineArn: `…:execution:<name>:[<ExecutionNamePrefix>-]<id>`, each character of the per-run id a `?`',
+  },
+  'Ec2Deploy.TargetGroupName': {
+    description:
+      'each target group of Config.TargetGroupNameList (names separated by commas); absent when it is not set',
+    list: true,
+  },
+  'Ec2Deploy.InstanceTagValue': {
+    description:
+      'the value of tag Config.InstanceTagKey on the instances an EC2 deploy action selects: Config.InstanceTagValue, else any value (tried)',
+    tried: true,
   },
   'StepFunctions.StateMachineType': {
     description:
@@ -662,8 +678,16 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
       } else {
         for (const [key, value] of Object.entries(context)) {
           const p = joinPointer(at, field, key);
-          if (!CONTEXT_KEY_PATTERN.test(key))
+          // a key may name a part of the action after its last `/` (a tag key)
+          const slash = key.lastIndexOf('/');
+          const named = slash >= 0 && key.indexOf('${') > slash;
+          if (!CONTEXT_KEY_PATTERN.test(named ? `${key.slice(0, slash)}/x` : key))
             bad(p, `context key \`${key}\` is malformed`, 'catalog.context.key');
+          else if (named) {
+            if (!WHOLE_PLACEHOLDER.test(key.slice(slash + 1)))
+              bad(p, `context key \`${key}\` is malformed`, 'catalog.context.key');
+            else checkTemplate(p, key.slice(slash + 1));
+          }
           const values = Array.isArray(value) ? value : [value];
           if (values.length === 0)
             bad(p, 'a context value list must not be empty', 'catalog.context.value');
@@ -1479,6 +1503,27 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         `${parts.slice(0, 5).join(':')}:execution:${parts[6]}:${prefix ? `${prefix}-${id}` : id}`,
       );
     }
+    case 'Ec2Deploy.TargetGroupName': {
+      const list = cfg['TargetGroupNameList'];
+      if (!list) return absent('configuration `TargetGroupNameList` is not set');
+      const names = list
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '');
+      return names.length > 0
+        ? { kind: 'list', values: [...new Set(names)] }
+        : absent('configuration `TargetGroupNameList` names no target group');
+    }
+    case 'Ec2Deploy.InstanceTagValue': {
+      const v = cfg['InstanceTagValue'];
+      // "When this value is not specified, all instances with InstanceTagKey will be matched"
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EC2Deploy.html)
+      return v
+        ? value(v)
+        : unknown(
+            `the value of tag \`${cfg['InstanceTagKey'] ?? ''}\` on the instances (InstanceTagValue is not set: any instance with the tag is deployed to)`,
+          );
+    }
     case 'StepFunctions.StateMachineType':
       // after StartExecution, CodePipeline polls DescribeExecution for a STANDARD state machine
       // and succeeds at once for an EXPRESS one, which takes no output artifact
@@ -2117,14 +2162,26 @@ function fillContext(
 ): Record<string, string | readonly string[]> {
   const out: Record<string, string | readonly string[]> = {};
   if (context === undefined) return out;
-  for (const key of sortedKeysOf(context)) {
-    const template = context[key]!;
+  let filledKeys = false;
+  for (const written of sortedKeysOf(context)) {
+    const template = context[written]!;
+    // a key that names a part of the action (`aws:ResourceTag/${Config.InstanceTagKey}`)
+    let key = written;
+    if (written.indexOf('${') >= 0) {
+      key = fill(written, facts, entry, item, 'unknown', principal)!;
+      filledKeys = true;
+    }
     if (typeof template === 'string') {
       let v: string | undefined;
       try {
         v = fill(template, facts, entry, item, 'drop', principal);
       } catch (e) {
-        if (!(unknownValueTried && unknownOut && e instanceof UnknownPlaceholder)) throw e;
+        if (!(
+          unknownOut &&
+          e instanceof UnknownPlaceholder &&
+          (unknownValueTried || (e.valueOnly && PLACEHOLDERS[e.placeholder]?.tried === true))
+        ))
+          throw e;
         unknownOut[key] = { why: e.message, multivalued: false };
         continue;
       }
@@ -2155,7 +2212,11 @@ function fillContext(
       else if (vs.length > 0) out[key] = vs;
     }
   }
-  return out;
+  if (!filledKeys) return out;
+  // a filled key may sort elsewhere than its template: the context keeps its keys sorted
+  const sorted: Record<string, string | readonly string[]> = {};
+  for (const k of Object.keys(out).sort()) sorted[k] = out[k]!;
+  return sorted;
 }
 
 /**

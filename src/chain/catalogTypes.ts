@@ -24,6 +24,8 @@ export const PROVIDERS = [
   'CloudFormationStackSet',
   'CloudFormationStackInstances',
   'Commands',
+  'EC2',
+  'CodePipeline',
 ] as const;
 
 /**

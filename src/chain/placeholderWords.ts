@@ -48,6 +48,7 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'S3Deploy.KeyArn': 'the kms key the deploy encrypts with',
   'S3Deploy.ObjectKey': 'the keys the action deploys to',
   'S3Source.KeyArn': "the S3 source object's kms key",
+  'Ec2Deploy.TargetGroupName': "the EC2 deploy action's target groups",
   'Ecs.PassRoleArn': "the task definition's task and execution roles",
   'Ecs.TaskDefinitionFamily': 'the task definition family',
   'EventsRule.RoleArn': "the EventBridge rule's role",

@@ -146,6 +146,11 @@ interface Tried {
   /** in words: `\`aws:CurrentTime\` (the time of the run)` */
   readonly what: string;
   /**
+   * each key of `what` in words, when it names several (keysTried): two trials that share a key
+   * name it once when their words are put together (triedWords)
+   */
+  readonly parts?: readonly string[];
+  /**
    * the inputs that would settle it, as the link's Unknown names them when the trial changes
    * its outcome (keyDependence, idDependence, standInMatters, settleUnplaced)
    */
@@ -687,7 +692,7 @@ function decide(
     if (byGrant?.decision === 'Allowed' && explicitly && explicitly.length > 0) {
       // a grant allows it where no statement denies it, but a value the input does not settle
       // meets an explicit deny, which no grant overrides: what the trials tried would settle it
-      const what = [...new Set(explicitly.map((o) => o.tried.what))];
+      const what = triedWords(explicitly);
       const missing = [...new Set(explicitly.flatMap((o) => o.tried.settle))].sort();
       return makeLink(
         spec,
@@ -905,7 +910,7 @@ function deniedLink(
   }
   const denied: EvaluationResult = { ...result, decision: 'ExplicitlyDenied', deniedBy: explicit };
   // what the trials tried, whichever way each is denied: their values decide which denial it is
-  const what = [...new Set(valued.map((o) => o.tried.what))];
+  const what = triedWords(valued);
   const others =
     missing.length > 0 ? `; with the others, ${explain(spec, lacking, g, lackingIn)}` : '';
   return makeLink(
@@ -1973,10 +1978,17 @@ function agrees(
   return true;
 }
 
+/** What trials tried, each key or value once (a trial of every key at once repeats the others'). */
+function triedWords(trials: readonly { readonly tried: Tried }[]): string[] {
+  return [...new Set(trials.flatMap((o) => o.tried.parts ?? [o.tried.what]))];
+}
+
 /** A trial of uncertain keys, as keyDependence names them. */
 function keysTried(keys: readonly UncertainKey[]): Tried {
+  const parts = keys.map((k) => `\`${k.key}\` (${k.what})`);
   return {
-    what: keys.map((k) => `\`${k.key}\` (${k.what})`).join(', '),
+    what: parts.join(', '),
+    ...(parts.length > 1 ? { parts } : {}),
     settle: [...new Set(keys.flatMap((k) => (k.settle ? [k.settle] : [])))],
   };
 }
@@ -3048,7 +3060,13 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') g.resourceTags = role.value.tags;
   }
-  if (POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) && arn.service === service) {
+  if (
+    POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) &&
+    arn.service === service &&
+    // of Systems Manager's resources, parameters only: an SSM document is shared by its own
+    // permissions, and one of AWS's (`document/AWS-RunShellScript`, no account) is public
+    (arn.service !== 'ssm' || arn.resource.startsWith('parameter/'))
+  ) {
     // a secret or shared parameter: across accounts its resource policy decides, and no
     // snapshot file holds it
     g.ownerPolicyUnknown = {

@@ -159,10 +159,11 @@ describe('catalog files', () => {
         // UseConnection of either prefix is authorized on a connection ARN of either prefix:
         // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
         for (const resource of [e.resource, e.alternativeResource ?? e.resource]) {
-          const sample = sampleResource(resource).replace(
-            /^arn:aws:(codestar-connections|codeconnections):/,
-            `arn:aws:${service}:`,
-          );
+          const sample = sampleResource(resource)
+            .replace(/^arn:aws:(codestar-connections|codeconnections):/, `arn:aws:${service}:`)
+            // an SSM document of AWS's has no account in its ARN, as the EC2 deploy action's
+            // reference writes it (`arn:aws:ssm:<region>::document/AWS-RunShellScript`)
+            .replace(/^(arn:aws:ssm:[^:]+:):document\/AWS-/, '$1aws:document/AWS-');
           const fits = types.some((t) => {
             const arn = arnTemplates[t.name.toLowerCase()]?.arn ?? arnTemplates[t.name]?.arn;
             return arn !== undefined && arnPattern(arn).test(sample);
@@ -197,7 +198,11 @@ describe('catalog files', () => {
       for (const key of Object.keys(e.context ?? {})) {
         const lower = key.toLowerCase();
         if (lower.startsWith('aws:')) {
-          expect(globals.has(lower), `${e.id}: ${key}`).toBe(true);
+          // aws:ResourceTag/<tag key>: the tag key is the action's (`${Config.InstanceTagKey}`)
+          expect(
+            globals.has(lower) || lower.startsWith('aws:resourcetag/'),
+            `${e.id}: ${key}`,
+          ).toBe(true);
           continue;
         }
         const service = lower.split(':')[0]!;
@@ -404,6 +409,17 @@ describe('validateCatalogFile', () => {
       'catalog.when.shape',
     ]);
     expect(check({ ...good, when: [] })).toEqual(['catalog.entry.type']);
+    // a context key may end with a placeholder (a tag key the action names), nothing else
+    expect(check({ ...good, context: { 'aws:ResourceTag/${Config.TagKey}': 'v' } })).toEqual([]);
+    expect(check({ ...good, context: { 'aws:ResourceTag/${Nope.Key}': 'v' } })).toEqual([
+      'catalog.placeholder.unknown',
+    ]);
+    expect(check({ ...good, context: { 'aws:${Config.TagKey}/x': 'v' } })).toEqual([
+      'catalog.context.key',
+    ]);
+    expect(check({ ...good, context: { 'aws:ResourceTag/a${Config.TagKey}': 'v' } })).toEqual([
+      'catalog.context.key',
+    ]);
     expect(check({ ...good, recommendedOnService: 'codestar-connections' })).toEqual([]);
     expect(check({ ...good, recommendedOnService: 'Code Star' })).toEqual(['catalog.entry.type']);
     expect(

@@ -328,8 +328,10 @@ describe('a Lambda deploy action', () => {
 // The EC2 deploy action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EC2Deploy.html)
 // has its instances download the input artifact with their instance role; its action role reads
 // nothing (the AWS CDK's Ec2DeployAction grants that role no bucket access, and its integration
-// test runs such a pipeline to success). Its input-artifact links on the action role denied every
-// such pipeline; the action is still one Unknown link, since what it calls is not modelled.
+// test runs such a pipeline to success). Its role finds the tagged instances, runs the deployment
+// on them with SSM Run Command, takes them out of their target groups and back, and writes the
+// logs of /aws/codepipeline/<pipeline> (policies/requirements/ec2-deploy.json); it was one Unknown
+// link (`action.provider-not-modelled`) until those were modelled.
 describe('an EC2 deploy action', () => {
   const ec2Action: Json = {
     name: 'Fleet',
@@ -340,19 +342,162 @@ describe('an EC2 deploy action', () => {
     outputArtifacts: [],
     roleArn: TEST_ROLE,
   };
+  const INSTANCES = `arn:aws:ec2:us-east-1:${T}:instance/*`;
+  const DOCUMENT = 'arn:aws:ssm:us-east-1::document/AWS-RunShellScript';
+  const TARGET_GROUP = `arn:aws:elasticloadbalancing:us-east-1:${T}:targetgroup/orders-web/*`;
+  // the reference's policy, with the instances scoped to the tag (as the AWS CDK writes it)
+  const documented = (tag: Json): Json[] => [
+    {
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeInstances',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'ssm:CancelCommand',
+        'ssm:DescribeInstanceInformation',
+        'ssm:ListCommandInvocations',
+      ],
+      Resource: '*',
+    },
+    { ...LOGS_GRANT },
+    {
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+      Resource: TARGET_GROUP,
+    },
+    { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: INSTANCES, Condition: tag },
+    { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: DOCUMENT },
+  ];
+  const decisions = (links: ReportLink[]) =>
+    links
+      .filter((l) => l.requirement.startsWith('ec2-deploy.'))
+      .map((l) => `${l.permission} ${l.resource} ${l.decision}`);
 
-  it('reads no input artifact with its role, and is one Unknown link', () => {
+  it('reads no input artifact with its role; with the documented policy every call it makes is allowed', () => {
+    const action = {
+      ...ec2Action,
+      configuration: { ...ec2Action['configuration'], TargetGroupNameList: 'orders-web' },
+    };
+    const links = of(
+      analyzeWith(action, {
+        iam: withRole(TEST_ROLE, documented({ StringEquals: { 'aws:ResourceTag/app': 'orders' } })),
+      }),
+      'Fleet',
+    );
+    expect(links.filter((l) => l.requirement.startsWith('artifacts.input.'))).toEqual([]);
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    expect(decisions(links).sort()).toEqual(
+      [
+        'ec2:DescribeInstances * Allowed',
+        'ssm:DescribeInstanceInformation * Allowed',
+        'ssm:ListCommandInvocations * Allowed',
+        'ssm:CancelCommand * Allowed',
+        `ssm:SendCommand ${DOCUMENT} Allowed`,
+        `ssm:SendCommand ${INSTANCES} Allowed`,
+        'elasticloadbalancing:DescribeTargetGroupAttributes * Allowed',
+        'elasticloadbalancing:DescribeTargetGroups * Allowed',
+        'elasticloadbalancing:DescribeTargetHealth * Allowed',
+        `elasticloadbalancing:DeregisterTargets ${TARGET_GROUP} Allowed`,
+        `elasticloadbalancing:RegisterTargets ${TARGET_GROUP} Allowed`,
+        `logs:CreateLogGroup ${GROUP} Allowed`,
+        `logs:CreateLogStream ${GROUP}:log-stream:* Allowed`,
+        `logs:PutLogEvents ${GROUP}:log-stream:* Allowed`,
+      ].sort(),
+    );
+  });
+
+  it('a role without them is denied each required call; without target groups none is asked for', () => {
     const p = analyzeWith(ec2Action, { iam: withRole(TEST_ROLE, []) });
     const links = of(p, 'Fleet');
     expect(links.filter((l) => l.requirement.startsWith('artifacts.input.'))).toEqual([]);
-    expect(links.find((l) => l.requirement === 'action.provider-not-modelled')?.decision).toBe(
-      'Unknown',
-    );
+    expect(links.some((l) => l.permission.startsWith('elasticloadbalancing:'))).toBe(false);
     expect(
       links
         .filter((l) => l.level === 'required' && l.decision.endsWith('Denied'))
-        .map((l) => l.requirement),
-    ).toEqual(['action.assume-action-role']);
+        .map((l) => l.requirement)
+        .sort(),
+    ).toEqual(
+      [
+        'action.assume-action-role',
+        'ec2-deploy.describe-instances',
+        'ec2-deploy.logs-create-log-group',
+        'ec2-deploy.logs-write',
+        'ec2-deploy.logs-write',
+        'ec2-deploy.send-command-document',
+        'ec2-deploy.send-command-instances',
+        'ec2-deploy.ssm-command-status',
+        'ec2-deploy.ssm-command-status',
+      ].sort(),
+    );
+    // CancelCommand is only called when a deployment is stopped: a warning
+    expect(links.find((l) => l.permission === 'ssm:CancelCommand')!.level).toBe('recommended');
+  });
+
+  it("sends the instances' tag: a grant for instances of another tag value does not do", () => {
+    const links = of(
+      analyzeWith(ec2Action, {
+        iam: withRole(
+          TEST_ROLE,
+          documented({ StringEquals: { 'aws:ResourceTag/app': 'billing' } }),
+        ),
+      }),
+      'Fleet',
+    );
+    const send = links.find((l) => l.requirement === 'ec2-deploy.send-command-instances')!;
+    expect([send.resource, send.decision]).toEqual([INSTANCES, 'ImplicitlyDenied']);
+  });
+
+  it('without InstanceTagValue the tag may hold any value: a grant that tests one is Unknown, one that does not is allowed', () => {
+    const anyValue = {
+      ...ec2Action,
+      configuration: { InstanceTagKey: 'app', InstanceType: 'EC2' },
+    };
+    const send = (tag: Json | undefined) =>
+      of(
+        analyzeWith(anyValue, {
+          iam: withRole(
+            TEST_ROLE,
+            documented(tag ?? {}).map((st) =>
+              tag === undefined && st['Condition'] ? { ...st, Condition: undefined } : st,
+            ),
+          ),
+        }),
+        'Fleet',
+      ).find((l) => l.requirement === 'ec2-deploy.send-command-instances')!.decision;
+    expect(send({ StringEquals: { 'aws:ResourceTag/app': 'orders' } })).toBe('Unknown');
+    expect(send(undefined)).toBe('Allowed');
+  });
+
+  it('SSM managed nodes: checked on both kinds of node, Unknown when only one is allowed', () => {
+    const nodes = {
+      ...ec2Action,
+      configuration: {
+        InstanceTagKey: 'app',
+        InstanceTagValue: 'orders',
+        InstanceType: 'SSM_MANAGED_NODE',
+      },
+    };
+    const tag = { StringEquals: { 'aws:ResourceTag/app': 'orders' } };
+    const send = (resources: string[]) =>
+      of(
+        analyzeWith(nodes, {
+          iam: withRole(TEST_ROLE, [
+            ...documented(tag).filter((st) => st['Resource'] !== INSTANCES),
+            { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: resources, Condition: tag },
+          ]),
+        }),
+        'Fleet',
+      ).filter((l) => l.requirement.startsWith('ec2-deploy.send-command-'));
+    const both = send([`arn:aws:ssm:us-east-1:${T}:managed-instance/*`, INSTANCES]);
+    expect(both.map((l) => [l.requirement, l.decision])).toEqual([
+      ['ec2-deploy.send-command-document', 'Allowed'],
+      ['ec2-deploy.send-command-managed-nodes', 'Allowed'],
+    ]);
+    expect(
+      send([INSTANCES]).find((l) => l.requirement === 'ec2-deploy.send-command-managed-nodes')!
+        .decision,
+    ).toBe('Unknown');
   });
 
   it('another provider reading the same artifact with that role is still checked', () => {
@@ -371,5 +516,60 @@ describe('an EC2 deploy action', () => {
         .filter((l) => l.requirement === 'artifacts.input.get-object')
         .map((l) => [l.principal, l.decision]),
     ).toEqual([[TEST_ROLE, 'ImplicitlyDenied']]);
+  });
+});
+
+// The CodePipeline invoke action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html)
+// starts the pipeline PipelineName of its account and Region with its role: it was one Unknown
+// link (`action.provider-not-modelled`).
+describe('a CodePipeline invoke action', () => {
+  const invoke: Json = {
+    name: 'StartDownstream',
+    actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'CodePipeline', version: '1' },
+    runOrder: 2,
+    configuration: { PipelineName: 'orders-api-e2e' },
+    inputArtifacts: [],
+    outputArtifacts: [],
+  };
+  const E2E = `arn:aws:codepipeline:us-east-1:${T}:orders-api-e2e`;
+  const start = (p: ReportPipeline) =>
+    of(p, 'StartDownstream').filter((l) => l.requirement !== 'artifacts.bucket.read-configuration');
+
+  it('needs codepipeline:StartPipelineExecution on that pipeline, and nothing of the artifact store', () => {
+    const denied = start(analyzeWith(invoke));
+    expect(denied.map((l) => [l.requirement, l.permission, l.resource, l.decision])).toEqual([
+      [
+        'pipeline-invoke.start-pipeline-execution',
+        'codepipeline:StartPipelineExecution',
+        E2E,
+        'ImplicitlyDenied',
+      ],
+    ]);
+    expect(of(analyzeWith(invoke), 'StartDownstream').map((l) => l.requirement)).toEqual([
+      'pipeline-invoke.start-pipeline-execution',
+    ]);
+    const allowed = start(
+      analyzeWith(invoke, {
+        iam: grant({
+          Effect: 'Allow',
+          Action: 'codepipeline:StartPipelineExecution',
+          Resource: E2E,
+        }),
+      }),
+    );
+    expect(allowed.map((l) => l.decision)).toEqual(['Allowed']);
+  });
+
+  it('another pipeline in the grant does not do', () => {
+    const links = start(
+      analyzeWith(invoke, {
+        iam: grant({
+          Effect: 'Allow',
+          Action: 'codepipeline:StartPipelineExecution',
+          Resource: `arn:aws:codepipeline:us-east-1:${T}:orders-api`,
+        }),
+      }),
+    );
+    expect(links.map((l) => l.decision)).toEqual(['ImplicitlyDenied']);
   });
 });
