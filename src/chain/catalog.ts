@@ -165,6 +165,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   'CodeBuild.LogGroupName': {
     description: "the project's CloudWatch Logs group (default `/aws/codebuild/<project>`)",
   },
+  'CodeBuild.LogGroupKind': {
+    description:
+      "`default` when the project's CloudWatch Logs group is `/aws/codebuild/<project>` (no groupName, or that one), `custom` when it names another",
+  },
   'CodeBuild.CloudWatchLogsStatus': { description: 'ENABLED (default) or DISABLED' },
   'CodeBuild.ImagePullCredentialsType': { description: 'CODEBUILD (default) or SERVICE_ROLE' },
   'CodeBuild.ImageRepositoryArn': {
@@ -1264,6 +1268,15 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       return project
         ? value(`/aws/codebuild/${project}`)
         : absent('configuration `ProjectName` is not set');
+    }
+    case 'CodeBuild.LogGroupKind': {
+      if (!cb) return noProject(facts);
+      const project = cfg['ProjectName'];
+      return value(
+        !cb.logGroupName || (project && cb.logGroupName === `/aws/codebuild/${project}`)
+          ? 'default'
+          : 'custom',
+      );
     }
     case 'CodeBuild.CloudWatchLogsStatus':
       return cb ? value(cb.cloudWatchLogsStatus ?? 'ENABLED') : noProject(facts);

@@ -522,6 +522,39 @@ describe('expandRequirement: a CodeBuild action', () => {
     ).toEqual(['codebuild:StartBuildBatch', 'codebuild:BatchGetBuildBatches']);
   });
 
+  it('requires creating the default log group, and only recommends creating a group the project names', () => {
+    // CodeBuild creates the group when it does not exist: the default one at the first build; a
+    // group the project names is its owner's, and the AWS CDK grants only writing to it
+    // (https://github.com/aws/aws-cdk/pull/12213), builds that run
+    const create = (logGroupName?: string) =>
+      [
+        ...links(
+          'codebuild-project.logs-create-log-group',
+          facts({
+            ...f,
+            codebuild: { ...f.codebuild!, ...(logGroupName ? { logGroupName } : {}) },
+          }),
+        ),
+        ...links(
+          'codebuild-project.logs-create-custom-log-group',
+          facts({
+            ...f,
+            codebuild: { ...f.codebuild!, ...(logGroupName ? { logGroupName } : {}) },
+          }),
+        ),
+      ].map((l) => `${l.requirementId} ${l.level} ${l.resource}`);
+    const group = (name: string) => `arn:aws:logs:eu-west-1:${TOOLS}:log-group:${name}`;
+    expect(create()).toEqual([
+      `codebuild-project.logs-create-log-group required ${group('/aws/codebuild/app-build')}`,
+    ]);
+    expect(create('/aws/codebuild/app-build')).toEqual([
+      `codebuild-project.logs-create-log-group required ${group('/aws/codebuild/app-build')}`,
+    ]);
+    expect(create('build-logs')).toEqual([
+      `codebuild-project.logs-create-custom-log-group recommended ${group('build-logs')}`,
+    ]);
+  });
+
   it('gives the project role the artifact links, with the truncated object keys', () => {
     const { links: all, unknowns } = expandAction(catalog, f);
     expect(unknowns).toEqual([]);
