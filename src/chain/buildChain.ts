@@ -139,7 +139,9 @@ export function buildPipelineLinks(
           provider: action.provider,
         };
         const caller = action.roleArn ?? pipeline.roleArn;
-        if (!isAwsOwned(action) || !providerModelled(catalog, facts))
+        if (callsNothingOfItsOwn(action)) {
+          // its artifact links are all it has
+        } else if (!isAwsOwned(action) || !providerModelled(catalog, facts))
           push(notModelled(at, action, caller));
         else if (facts.stackSet?.permissionModel === 'SERVICE_MANAGED')
           push(serviceManaged(at, facts));
@@ -624,6 +626,22 @@ function actionLink(
 function configPart(facts: ActionFacts, key: string): string {
   const v = facts.configuration[key];
   return v !== undefined && v !== '' ? v : `\${Config.${key}}`;
+}
+
+/**
+ * An action that makes no AWS call with a role of its own, beyond the artifact links every action
+ * has: the GitHub (version 1) source action, owner ThirdParty, which reads the repository with the
+ * OAuth token of its configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/appendix-github-oauth.html);
+ * CodePipeline uploads what it reads as its output artifact, and the AWS CDK's GitHubSourceAction
+ * grants its role nothing else.
+ */
+function callsNothingOfItsOwn(action: PipelineModel['stages'][number]['actions'][number]): boolean {
+  return (
+    action.owner === 'ThirdParty' &&
+    action.provider === 'GitHub' &&
+    action.category === 'Source' &&
+    action.version === '1'
+  );
 }
 
 /**

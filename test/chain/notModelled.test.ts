@@ -48,6 +48,51 @@ describe('providers the catalog does not know', () => {
     ).toBe(true);
   });
 
+  it('the GitHub version 1 source (owner ThirdParty) calls nothing of its own: only its artifact links', () => {
+    // it reads the repository with the OAuth token of its configuration
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/appendix-github-oauth.html)
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-github-v1-'));
+    cpSync('fixtures/demo', dir, { recursive: true });
+    const file = join(dir, PIPELINE);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      pipeline: { stages: { actions: Record<string, unknown>[] }[] };
+    };
+    const source = doc.pipeline.stages[0]!.actions[0]!;
+    source['actionTypeId'] = {
+      category: 'Source',
+      owner: 'ThirdParty',
+      provider: 'GitHub',
+      version: '1',
+    };
+    source['configuration'] = {
+      Owner: 'example-org',
+      Repo: 'demo-app',
+      Branch: 'main',
+      OAuthToken: '****',
+      PollForSourceChanges: 'false',
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const links = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.filter(
+      (l) => l.stage === 'Source',
+    );
+    expect(links.map((l) => l.requirement)).not.toContain('action.provider-not-modelled');
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((l) => l.requirement.startsWith('artifacts.'))).toBe(true);
+    // another version of it is another action type: not modelled
+    source['actionTypeId'] = {
+      category: 'Source',
+      owner: 'ThirdParty',
+      provider: 'GitHub',
+      version: '2',
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    expect(
+      analyzeModel(loadSnapshot(dir))
+        .pipelines[0]!.links.filter((l) => l.stage === 'Source')
+        .map((l) => l.requirement),
+    ).toContain('action.provider-not-modelled');
+  });
+
   it('no such link for providers the catalog has (the demo uses three)', () => {
     const pipeline = analyzeModel(loadSnapshot('fixtures/demo')).pipelines[0]!;
     expect(pipeline.links.filter((l) => l.requirement === 'action.provider-not-modelled')).toEqual(
