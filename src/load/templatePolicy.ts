@@ -114,16 +114,56 @@ function unknownAllowStatements(
   return out;
 }
 
-/** The document with each statement of `at` replaced by an empty one (compiled as skipped). */
-function withoutStatements(resolved: unknown, at: ReadonlySet<string>): unknown {
+/**
+ * The document with each statement of `at` replaced by its settled part (`partial`), else by an
+ * empty one (compiled as skipped).
+ */
+function withoutStatements(
+  resolved: unknown,
+  at: ReadonlySet<string>,
+  partial: ReadonlyMap<string, unknown>,
+): unknown {
   const doc = resolved as Record<string, unknown>;
   const list = doc['Statement'];
   return {
     ...doc,
     Statement: Array.isArray(list)
-      ? list.map((st: unknown, i) => (at.has(`/Statement/${i}`) ? {} : st))
-      : {},
+      ? list.map((st: unknown, i) =>
+          at.has(`/Statement/${i}`) ? (partial.get(`/Statement/${i}`) ?? {}) : st,
+        )
+      : (partial.get('/Statement') ?? {}),
   };
+}
+
+/**
+ * The settled part of an Allow statement whose unsettled values are all elements of its
+ * `Resource` list: the statement with those elements left out, when some are settled. It allows
+ * no more than the statement does (fewer resources, the same actions and conditions); what the
+ * left-out elements may allow stays unknown (the statement's UnknownStatement). Not for
+ * `NotResource`, where fewer elements would allow more.
+ */
+function settledResourcePart(
+  statement: unknown,
+  inners: readonly string[],
+  at: string,
+): unknown | undefined {
+  if (!isContainer(statement) || Array.isArray(statement)) return undefined;
+  const resource = (statement as Record<string, unknown>)['Resource'];
+  if (!Array.isArray(resource)) return undefined;
+  const open = new Set<number>();
+  const prefix = `${at}/Resource/`;
+  for (const inner of inners) {
+    if (!inner.startsWith(prefix)) return undefined;
+    const k = inner.slice(prefix.length).split('/')[0]!;
+    if (!/^\d+$/.test(k)) return undefined;
+    open.add(Number(k));
+  }
+  const settled = resource.filter(
+    (r, i) =>
+      !open.has(i) && unresolvedParts(r).length === 0 && !JSON.stringify(r).includes('unresolved'),
+  );
+  if (settled.length === 0) return undefined;
+  return { ...(statement as Record<string, unknown>), Resource: settled };
 }
 
 /**
@@ -181,6 +221,8 @@ export function compileTemplatePolicy(
     return originPointer(resolved, base, inner, stack.origins);
   };
   const unknownAllows: UnknownStatement[] = [];
+  // the settled part of each statement whose unsettled values are only some of its resources
+  const partial = new Map<string, unknown>();
   for (const [at, us] of allows) {
     const index = at === '/Statement' ? 1 : Number(at.slice('/Statement/'.length)) + 1;
     const pointer = toTemplate(base + at);
@@ -188,6 +230,9 @@ export function compileTemplatePolicy(
     const reason = [...new Set(us.map((u) => u.reason))].join('; ');
     const list = (resolved as Record<string, unknown>)['Statement'];
     const statement = Array.isArray(list) ? list[index - 1] : list;
+    const inners = parts.filter((p) => p.inner.startsWith(`${at}/`)).map((p) => p.inner);
+    const settledPart = settledResourcePart(statement, inners, at);
+    if (settledPart !== undefined) partial.set(at, settledPart);
     unknownAllows.push({
       index,
       pointer,
@@ -201,7 +246,9 @@ export function compileTemplatePolicy(
         'warning',
         'template.value.unresolved',
         u.pointer,
-        `policy \`${options.name}\`: ${u.reason}: statement ${index}, an Allow, is left out: what it allows is unknown`,
+        settledPart !== undefined
+          ? `policy \`${options.name}\`: ${u.reason}: statement ${index}, an Allow, is read on its other resources: what it allows on this one is unknown`
+          : `policy \`${options.name}\`: ${u.reason}: statement ${index}, an Allow, is left out: what it allows is unknown`,
       );
     }
   }
@@ -210,7 +257,7 @@ export function compileTemplatePolicy(
   const left = new Set([...allows.keys()].map((at) => base + at));
   const within = (p: string): boolean => [...left].some((at) => p === at || p.startsWith(at + '/'));
   const result = parsePolicy(
-    allows.size > 0 ? withoutStatements(resolved, new Set(allows.keys())) : resolved,
+    allows.size > 0 ? withoutStatements(resolved, new Set(allows.keys()), partial) : resolved,
     {
       name: options.name,
       policyType: options.policyType === 'key' ? 'resource' : options.policyType,

@@ -400,7 +400,9 @@ describe('an EC2 deploy action', () => {
         'elasticloadbalancing:DescribeTargetHealth * Allowed',
         `elasticloadbalancing:DeregisterTargets ${TARGET_GROUP} Allowed`,
         `elasticloadbalancing:RegisterTargets ${TARGET_GROUP} Allowed`,
-        `logs:CreateLogGroup ${GROUP} Allowed`,
+        // the EC2 reference grants it on the group's `:*` form only (as the CDK does, whose
+        // integration tests run such pipelines): checked there
+        `logs:CreateLogGroup ${GROUP}:* Allowed`,
         `logs:CreateLogStream ${GROUP}:log-stream:* Allowed`,
         `logs:PutLogEvents ${GROUP}:log-stream:* Allowed`,
       ].sort(),
