@@ -8,7 +8,8 @@
 #   change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials; the project's batch service role starts, stops and retries the
-#   batch's builds) + packaging -> ECS rolling deploy, CodeDeploy blue/green to ECS
+#   batch's builds) + packaging, ECRBuildAndPublish to a private and a public repository -> ECS
+#   rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
 #   and a canned ACL, EC2 deploys (tagged instances behind a target group; SSM managed nodes
 #   tagged with any value) -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
@@ -106,6 +107,11 @@ def pipeline_role_policy():
         stmt('DocsKey', ['kms:GenerateDataKey', 'kms:Encrypt'], DOCS_KEY),
         # the EC2 deploy actions' roles (as the AWS CDK creates one per action)
         stmt('AssumeDeployRoles', 'sts:AssumeRole', [FLEET_ROLE, EDGE_ROLE]),
+        # the ECRBuildAndPublish action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECRBuildAndPublish.html
+        stmt('EcrBuildTokens', ['ecr:GetAuthorizationToken', 'ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'], '*'),
+        stmt('EcrBuildPush', ['ecr:DescribeRepositories', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'], arn_of('ecr', 'repository/platform/worker')),
+        stmt('EcrBuildPublicPush', ['ecr-public:DescribeRepositories', 'ecr-public:BatchCheckLayerAvailability', 'ecr-public:InitiateLayerUpload', 'ecr-public:UploadLayerPart', 'ecr-public:CompleteLayerUpload', 'ecr-public:PutImage'], f'arn:aws:ecr-public::{T}:repository/platform-cli'),
+        stmt('EcrBuildLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [arn_of('logs', 'log-group:/aws/codepipeline/platform-containers'), arn_of('logs', 'log-group:/aws/codepipeline/platform-containers:*')]),
         # the CodePipeline invoke action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html
         stmt('InvokeWebPipeline', 'codepipeline:StartPipelineExecution', arn_of('codepipeline', 'platform-web')),
     )
@@ -243,6 +249,8 @@ def containers_stages():
         {'name': 'Test', 'actions': [
             action('UnitTests', 'Test', 'CodeBuild', {'ProjectName': 'platform-api-test', 'BatchEnabled': 'true', 'CombineArtifacts': 'false', 'ServiceRoleArnOverride': API_TEST_ROLE}, inputs=['ConfigSource']),
             action('Package', 'Build', 'CodeBuild', {'ProjectName': 'platform-api-package', 'PrimarySource': 'ConfigSource'}, inputs=['ConfigSource', 'ImageDetail'], outputs=['ImageDefs'], run_order=2),
+            action('WorkerImage', 'Build', 'ECRBuildAndPublish', {'ECRRepositoryName': 'platform/worker', 'DockerFilePath': 'worker', 'ImageTags': 'latest,stable'}, inputs=['ConfigSource'], run_order=2),
+            action('CliImage', 'Build', 'ECRBuildAndPublish', {'ECRRepositoryName': 'platform-cli', 'RegistryType': 'public'}, inputs=['ConfigSource'], run_order=2),
         ]},
         {'name': 'Deploy', 'actions': [
             action('Rolling', 'Deploy', 'ECS', {'ClusterName': 'platform', 'ServiceName': 'api', 'FileName': 'imagedefinitions.json', 'DeploymentTimeout': '30'}, inputs=['ImageDefs']),
@@ -385,6 +393,7 @@ def all_providers():
     files[f'{T}/{R}/ecr/platform/test-runner.json'] = {'registryId': T, 'repositoryName': 'platform/test-runner', 'policyText': PolicyString(repo_policy)}
     files[f'{T}/{R}/ecr/platform/build-image.json'] = {}
     files[f'{T}/{R}/ecr/platform/api.json'] = {}
+    files[f'{T}/{R}/ecr/platform/worker.json'] = {}
     files[f'{T}/{R}/sns/platform-approvals.json'] = {'Attributes': {
         'Policy': PolicyString({'Version': '2008-10-17', 'Id': '__default_policy_ID', 'Statement': [{'Sid': '__default_statement_ID', 'Effect': 'Allow', 'Principal': {'AWS': '*'}, 'Action': ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'], 'Resource': TOPIC, 'Condition': {'StringEquals': {'AWS:SourceOwner': T}}}]}),
         'Owner': T, 'SubscriptionsPending': '0', 'TopicArn': TOPIC, 'SubscriptionsConfirmed': '3', 'DisplayName': 'platform approvals', 'SubscriptionsDeleted': '0',

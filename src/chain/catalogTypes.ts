@@ -26,6 +26,7 @@ export const PROVIDERS = [
   'Commands',
   'EC2',
   'CodePipeline',
+  'ECRBuildAndPublish',
 ] as const;
 
 /**

@@ -18,7 +18,7 @@
  * `codepipeline:PutJobSuccessResult` that the deploy never needs, and passed without a word on what
  * the deploy calls. It is now one Unknown link, like any provider the catalog does not model.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -107,7 +107,12 @@ const LOGS_GRANT = {
 /** pass-cross-account with `action` appended to its Build stage, then `edits` to its files. */
 function analyzeWith(
   action: Json,
-  edits: { iam?: (iam: Json) => void; pipeline?: (p: Json) => void } = {},
+  edits: {
+    iam?: (iam: Json) => void;
+    pipeline?: (p: Json) => void;
+    /** more changes to the snapshot folder */
+    files?: (dir: string) => void;
+  } = {},
 ): ReportPipeline {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-commands-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +122,7 @@ function analyzeWith(
     edits.pipeline?.(doc['pipeline']);
   });
   if (edits.iam) editJson(join(dir, `${T}/iam.json`), edits.iam);
+  edits.files?.(dir);
   return analyzeModel(loadSnapshot(dir)).pipelines[0]!;
 }
 
@@ -573,5 +579,120 @@ describe('a CodePipeline invoke action', () => {
       }),
     );
     expect(links.map((l) => l.decision)).toEqual(['ImplicitlyDenied']);
+  });
+});
+
+// The ECRBuildAndPublish build action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECRBuildAndPublish.html)
+// builds the input's Dockerfile in CodeBuild compute CodePipeline manages and pushes the image
+// with the action's role: it was one Unknown link (`action.provider-not-modelled`).
+describe('an ECRBuildAndPublish action', () => {
+  const REPO = `arn:aws:ecr:us-east-1:${T}:repository/orders-api`;
+  const PUBLIC_REPO = `arn:aws:ecr-public::${T}:repository/orders-cli`;
+  const build = (configuration: Json): Json => ({
+    name: 'Image',
+    actionTypeId: { category: 'Build', owner: 'AWS', provider: 'ECRBuildAndPublish', version: '1' },
+    runOrder: 2,
+    configuration,
+    inputArtifacts: [{ name: 'BuildOutput' }],
+    outputArtifacts: [],
+  });
+  const PUSH = [
+    'ecr:DescribeRepositories',
+    'ecr:BatchCheckLayerAvailability',
+    'ecr:GetDownloadUrlForLayer',
+    'ecr:InitiateLayerUpload',
+    'ecr:UploadLayerPart',
+    'ecr:CompleteLayerUpload',
+    'ecr:PutImage',
+  ];
+  const granted = (statements: Json[]) => (iam: Json) => {
+    for (const st of [LOGS_GRANT, ...statements]) grant(st)(iam);
+  };
+  const image = (p: ReportPipeline) =>
+    of(p, 'Image')
+      .filter((l) => l.requirement.startsWith('ecr-build.'))
+      .map((l) => `${l.permission} ${l.resource} ${l.decision}`);
+  /** the repository file: none (no policy), or one with `policy` */
+  const withRepository = (policy?: Json) => (dir: string) => {
+    const file = join(dir, `${T}/us-east-1/ecr/orders-api.json`);
+    mkdirSync(join(dir, `${T}/us-east-1/ecr`), { recursive: true });
+    writeFileSync(
+      file,
+      JSON.stringify(
+        policy
+          ? { registryId: T, repositoryName: 'orders-api', policyText: JSON.stringify(policy) }
+          : {},
+      ),
+    );
+  };
+
+  it('a private repository: the registry token and the push, on the repository of the action', () => {
+    const p = analyzeWith(build({ ECRRepositoryName: 'orders-api' }), {
+      iam: granted([
+        { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        { Effect: 'Allow', Action: PUSH, Resource: REPO },
+      ]),
+      files: withRepository(),
+    });
+    expect(image(p)).toEqual([
+      'ecr:GetAuthorizationToken * Allowed',
+      `logs:CreateLogGroup ${GROUP} Allowed`,
+      `logs:CreateLogStream ${GROUP}:log-stream:* Allowed`,
+      `logs:PutLogEvents ${GROUP}:log-stream:* Allowed`,
+      ...PUSH.map((a) => `${a} ${REPO} Allowed`),
+    ]);
+    expect(of(p, 'Image').some((l) => l.requirement === 'action.provider-not-modelled')).toBe(
+      false,
+    );
+  });
+
+  it("is denied a push to another repository, and by the repository's own Deny", () => {
+    const other = analyzeWith(build({ ECRRepositoryName: 'orders-api' }), {
+      iam: granted([
+        { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: PUSH,
+          Resource: `arn:aws:ecr:us-east-1:${T}:repository/orders-web`,
+        },
+      ]),
+      files: withRepository(),
+    });
+    expect(of(other, 'Image').find((l) => l.permission === 'ecr:PutImage')!.decision).toBe(
+      'ImplicitlyDenied',
+    );
+    const locked = analyzeWith(build({ ECRRepositoryName: 'orders-api' }), {
+      iam: granted([
+        { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        { Effect: 'Allow', Action: PUSH, Resource: REPO },
+      ]),
+      files: withRepository({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Immutable', Effect: 'Deny', Principal: '*', Action: 'ecr:PutImage' }],
+      }),
+    });
+    const put = of(locked, 'Image').find((l) => l.permission === 'ecr:PutImage')!;
+    expect([put.decision, put.deniedBy.map((d) => d.policyType)]).toEqual([
+      'ExplicitlyDenied',
+      ['resource'],
+    ]);
+  });
+
+  it('a public repository (RegistryType public, any case): the public registry token and the push there', () => {
+    const p = analyzeWith(build({ ECRRepositoryName: 'orders-cli', RegistryType: 'PUBLIC' }), {
+      iam: granted([]),
+    });
+    expect(image(p).filter((l) => !l.startsWith('logs:'))).toEqual([
+      'ecr-public:GetAuthorizationToken * ImplicitlyDenied',
+      'sts:GetServiceBearerToken * ImplicitlyDenied',
+      ...[
+        'ecr-public:DescribeRepositories',
+        'ecr-public:BatchCheckLayerAvailability',
+        'ecr-public:InitiateLayerUpload',
+        'ecr-public:UploadLayerPart',
+        'ecr-public:CompleteLayerUpload',
+        'ecr-public:PutImage',
+      ].map((a) => `${a} ${PUBLIC_REPO} ImplicitlyDenied`),
+    ]);
   });
 });
