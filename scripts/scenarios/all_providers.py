@@ -8,8 +8,8 @@
 #   change set execution -> Lambda smoke test, Step Functions post-deploy
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials; the project's batch service role starts, stops and retries the
-#   batch's builds) + packaging, ECRBuildAndPublish to a private and a public repository -> ECS
-#   rolling deploy, CodeDeploy blue/green to ECS
+#   batch's builds) + packaging, ECRBuildAndPublish to a private and a public repository, Inspector
+#   scans of the image and of the source -> ECS rolling deploy, CodeDeploy blue/green to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
 #   and a canned ACL, EC2 deploys (tagged instances behind a target group; SSM managed nodes
 #   tagged with any value) -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
@@ -112,6 +112,9 @@ def pipeline_role_policy():
         stmt('EcrBuildPush', ['ecr:DescribeRepositories', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'], arn_of('ecr', 'repository/platform/worker')),
         stmt('EcrBuildPublicPush', ['ecr-public:DescribeRepositories', 'ecr-public:BatchCheckLayerAvailability', 'ecr-public:InitiateLayerUpload', 'ecr-public:UploadLayerPart', 'ecr-public:CompleteLayerUpload', 'ecr-public:PutImage'], f'arn:aws:ecr-public::{T}:repository/platform-cli'),
         stmt('EcrBuildLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [arn_of('logs', 'log-group:/aws/codepipeline/platform-containers'), arn_of('logs', 'log-group:/aws/codepipeline/platform-containers:*')]),
+        # the InspectorScan action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-InspectorScan.html
+        stmt('InspectorScan', 'inspector-scan:ScanSbom', '*'),
+        stmt('InspectorImagePull', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], arn_of('ecr', 'repository/platform/worker')),
         # the CodePipeline invoke action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html
         stmt('InvokeWebPipeline', 'codepipeline:StartPipelineExecution', arn_of('codepipeline', 'platform-web')),
     )
@@ -251,6 +254,8 @@ def containers_stages():
             action('Package', 'Build', 'CodeBuild', {'ProjectName': 'platform-api-package', 'PrimarySource': 'ConfigSource'}, inputs=['ConfigSource', 'ImageDetail'], outputs=['ImageDefs'], run_order=2),
             action('WorkerImage', 'Build', 'ECRBuildAndPublish', {'ECRRepositoryName': 'platform/worker', 'DockerFilePath': 'worker', 'ImageTags': 'latest,stable'}, inputs=['ConfigSource'], run_order=2),
             action('CliImage', 'Build', 'ECRBuildAndPublish', {'ECRRepositoryName': 'platform-cli', 'RegistryType': 'public'}, inputs=['ConfigSource'], run_order=2),
+            action('ScanWorkerImage', 'Invoke', 'InspectorScan', {'InspectorRunMode': 'ECRImageScan', 'ECRRepositoryName': 'platform/worker', 'ImageTag': 'stable', 'CriticalThreshold': '0'}, outputs=['WorkerImageSbom'], run_order=3),
+            action('ScanConfig', 'Invoke', 'InspectorScan', {'InspectorRunMode': 'SourceCodeScan', 'HighThreshold': '0'}, inputs=['ConfigSource'], outputs=['ConfigSbom'], run_order=3),
         ]},
         {'name': 'Deploy', 'actions': [
             action('Rolling', 'Deploy', 'ECS', {'ClusterName': 'platform', 'ServiceName': 'api', 'FileName': 'imagedefinitions.json', 'DeploymentTimeout': '30'}, inputs=['ImageDefs']),

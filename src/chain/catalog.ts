@@ -2116,6 +2116,12 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           resourceAccount !== undefined && resourceAccount !== '' ? resourceAccount : undefined;
         const fixPrincipal = principal ?? entry.principal;
         const level = levelOf(entry, resource);
+        // a call needed only on resources of some prefixes, on a resource that is not an ARN (a
+        // template's `MOCK` connection): whether it is needed is not known, so it is presumed
+        const prefixUnknown =
+          entry.recommendedOnService !== undefined && parseArn(resource) === undefined
+            ? `${resource}, a resource of another service prefix than ${entry.recommendedOnService} (the value is not an ARN)`
+            : undefined;
         for (const action of entry.actions) {
           const link: Mutable<ExpandedLink> = {
             requirementId: entry.id,
@@ -2137,6 +2143,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
           if (entry.requestTagsUnknown) link.requestTagsUnknown = true;
           if (entry.note !== undefined) link.note = entry.note;
           if (presumed !== undefined) link.presumed = presumed;
+          else if (prefixUnknown !== undefined) link.presumed = prefixUnknown;
           if (standIn !== undefined) link.standIn = standIn;
           if (item !== undefined) link.listValue = item.value;
           links.push(link);

@@ -1071,6 +1071,21 @@ describe('expandRequirement: other providers', () => {
     expect(levels('codestar-connections')).toEqual(['required', 'recommended']);
   });
 
+  it('a connection that is not an ARN (`MOCK` in a template): codeconnections:UseConnection is presumed needed, Unknown unless allowed', () => {
+    const f = facts({
+      category: 'Source',
+      provider: 'CodeStarSourceConnection',
+      configuration: { ConnectionArn: 'MOCK', FullRepositoryId: 'octo/app', BranchName: 'main' },
+      outputArtifacts: ['SourceArtifact'],
+    });
+    const [link] = links('connection.codeconnections-use-connection', f);
+    expect([link!.level, link!.presumed]).toEqual([
+      'required',
+      'MOCK, a resource of another service prefix than codestar-connections (the value is not an ARN)',
+    ]);
+    expect(links('connection.codestar-connections-use-connection', f)[0]!.presumed).toBeUndefined();
+  });
+
   it('publishes approvals only when a topic is set', () => {
     const f = facts({ category: 'Approval', provider: 'Manual', configuration: {} });
     expect(links('manual.publish-notification', f)).toEqual([]);

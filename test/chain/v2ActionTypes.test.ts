@@ -696,3 +696,58 @@ describe('an ECRBuildAndPublish action', () => {
     ]);
   });
 });
+
+// The InspectorScan invoke action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-InspectorScan.html)
+// scans the input's source, or an image of an ECR repository, with the action's role: it was
+// one Unknown link (`action.provider-not-modelled`).
+describe('an InspectorScan action', () => {
+  const REPO = `arn:aws:ecr:us-east-1:${T}:repository/orders-api`;
+  const scan = (configuration: Json, inputs: string[]): Json => ({
+    name: 'Scan',
+    actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'InspectorScan', version: '1' },
+    runOrder: 2,
+    configuration,
+    inputArtifacts: inputs.map((name) => ({ name })),
+    outputArtifacts: [{ name: 'Sbom' }],
+  });
+  const own = (p: ReportPipeline) =>
+    of(p, 'Scan')
+      .filter(
+        (l) => l.requirement.startsWith('inspector-scan.') && !l.permission.startsWith('logs:'),
+      )
+      .map((l) => `${l.permission} ${l.resource} ${l.decision}`);
+
+  it('a source scan: ScanSbom, and its input and output artifacts as any action', () => {
+    const p = analyzeWith(scan({ InspectorRunMode: 'SourceCodeScan' }, ['BuildOutput']), {
+      iam: grant({ Effect: 'Allow', Action: 'inspector-scan:ScanSbom', Resource: '*' }),
+    });
+    expect(own(p)).toEqual(['inspector-scan:ScanSbom * Allowed']);
+    const links = of(p, 'Scan');
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    expect(links.some((l) => l.requirement === 'artifacts.input.get-object')).toBe(true);
+    expect(links.some((l) => l.requirement === 'artifacts.output.put-object')).toBe(true);
+  });
+
+  it('an image scan also pulls the image, after a registry login (which the CDK found it needs)', () => {
+    const p = analyzeWith(
+      scan(
+        { InspectorRunMode: 'ECRImageScan', ECRRepositoryName: 'orders-api', ImageTag: 'v1' },
+        [],
+      ),
+      {
+        iam: grant({ Effect: 'Allow', Action: 'inspector-scan:ScanSbom', Resource: '*' }),
+        files: (dir) => {
+          mkdirSync(join(dir, `${T}/us-east-1/ecr`), { recursive: true });
+          writeFileSync(join(dir, `${T}/us-east-1/ecr/orders-api.json`), '{}');
+        },
+      },
+    );
+    expect(own(p)).toEqual([
+      'ecr:GetAuthorizationToken * ImplicitlyDenied',
+      `ecr:BatchCheckLayerAvailability ${REPO} ImplicitlyDenied`,
+      `ecr:GetDownloadUrlForLayer ${REPO} ImplicitlyDenied`,
+      `ecr:BatchGetImage ${REPO} ImplicitlyDenied`,
+      'inspector-scan:ScanSbom * Allowed',
+    ]);
+  });
+});
