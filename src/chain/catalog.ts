@@ -1271,6 +1271,9 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
     }
     case 'CodeBuild.LogGroupKind': {
       if (!cb) return noProject(facts);
+      // a name the input does not settle: the value itself, which a condition on it reads as
+      // not known (evaluateCondition), so neither entry is dropped for it
+      if (cb.logGroupName && UNSETTLED.test(cb.logGroupName)) return value(cb.logGroupName);
       const project = cfg['ProjectName'];
       return value(
         !cb.logGroupName || (project && cb.logGroupName === `/aws/codebuild/${project}`)
@@ -2038,14 +2041,6 @@ function findListPlaceholder(entry: Requirement): string | undefined {
   return undefined;
 }
 
-/**
- * Expand one entry for one action: [] when it does not apply, one link per IAM action (and per
- * value of its list placeholder, and per caller: see principalsOf) when it does, `{ unknown }`
- * when a fact it needs is not known (never a guessed ARN). A placeholder that resolves to
- * "absent" makes the resource unknown but only drops a context key or the resource account. A
- * caller that is not known gives links without a principal (`principalUnknown` says why when
- * the facts know more than that): the chain builder makes them Unknown.
- */
 /** The level of an entry's link on `resource` (Requirement.recommendedOnService). */
 export function levelOf(entry: Requirement, resource: string): Level {
   return entry.recommendedOnService !== undefined &&
@@ -2054,6 +2049,14 @@ export function levelOf(entry: Requirement, resource: string): Level {
     : entry.level;
 }
 
+/**
+ * Expand one entry for one action: [] when it does not apply, one link per IAM action (and per
+ * value of its list placeholder, and per caller: see principalsOf) when it does, `{ unknown }`
+ * when a fact it needs is not known (never a guessed ARN). A placeholder that resolves to
+ * "absent" makes the resource unknown but only drops a context key or the resource account. A
+ * caller that is not known gives links without a principal (`principalUnknown` says why when
+ * the facts know more than that): the chain builder makes them Unknown.
+ */
 export function expandRequirement(entry: Requirement, facts: ActionFacts): Expansion {
   const applies = requirementApplies(entry, facts);
   if (applies === false) return [];

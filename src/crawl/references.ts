@@ -241,6 +241,24 @@ function actionReferences(
         refs.push({ kind: 'repository', place, name: String(config['RepositoryName']) });
       }
       break;
+    // the private repository an ECRBuildAndPublish action pushes to, and the one whose image an
+    // InspectorScan action scans: their policies decide the push and the pull
+    case 'ECRBuildAndPublish':
+      if (
+        str(config['ECRRepositoryName']) &&
+        (str(config['RegistryType']) ?? 'private').toLowerCase() !== 'public'
+      ) {
+        refs.push({ kind: 'repository', place, name: String(config['ECRRepositoryName']) });
+      }
+      break;
+    case 'InspectorScan':
+      if (
+        str(config['ECRRepositoryName']) &&
+        str(config['InspectorRunMode'])?.toLowerCase() === 'ecrimagescan'
+      ) {
+        refs.push({ kind: 'repository', place, name: String(config['ECRRepositoryName']) });
+      }
+      break;
     case 'Manual':
       refs.push(...topicRef(config['NotificationArn']));
       break;

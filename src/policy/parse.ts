@@ -1255,7 +1255,7 @@ function compileConditions(
             report.warn(
               'policy.condition.value-not-boolean',
               vptr,
-              `statement ${index}: ${quote(operator)} value ${quote(value)} ${why}: AWS reads it as \`false\``,
+              `statement ${index}: ${quote(operator)} value ${quote(value)} ${why}: it is read as \`false\``,
             );
           } else if (why) {
             report.warn(

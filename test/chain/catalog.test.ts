@@ -553,6 +553,19 @@ describe('expandRequirement: a CodeBuild action', () => {
     expect(create('build-logs')).toEqual([
       `codebuild-project.logs-create-custom-log-group recommended ${group('build-logs')}`,
     ]);
+    // a name a template does not settle may be the default one: both entries are not known,
+    // neither is dropped
+    const unsettled = facts({
+      ...f,
+      codebuild: { ...f.codebuild!, logGroupName: 'unresolved-0123456789' },
+    });
+    for (const id of [
+      'codebuild-project.logs-create-log-group',
+      'codebuild-project.logs-create-custom-log-group',
+    ]) {
+      const r = expandRequirement(catalog.byId.get(id)!, unsettled);
+      expect(Array.isArray(r) ? 'expanded' : 'unknown', id).toBe('unknown');
+    }
   });
 
   it('gives the project role the artifact links, with the truncated object keys', () => {

@@ -155,6 +155,43 @@ describe('references', () => {
     ]);
   });
 
+  it('reads the private repositories an ECRBuildAndPublish action pushes to and an image scan pulls from', () => {
+    const action = (provider: string, category: string, configuration: Record<string, string>) => ({
+      name: provider,
+      actionTypeId: { category, owner: 'AWS', provider, version: '1' },
+      configuration,
+    });
+    const refs = pipelineReferences(
+      {
+        pipeline: {
+          roleArn: 'arn:aws:iam::111111111111:role/p',
+          stages: [
+            {
+              name: 'Build',
+              actions: [
+                action('ECRBuildAndPublish', 'Build', { ECRRepositoryName: 'team/app' }),
+                action('ECRBuildAndPublish', 'Build', {
+                  ECRRepositoryName: 'cli',
+                  RegistryType: 'public',
+                }),
+                action('InspectorScan', 'Invoke', {
+                  InspectorRunMode: 'ECRImageScan',
+                  ECRRepositoryName: 'team/scanned',
+                }),
+                action('InspectorScan', 'Invoke', { InspectorRunMode: 'SourceCodeScan' }),
+              ],
+            },
+          ],
+        },
+      },
+      home,
+    );
+    expect(refs.filter((r) => r.kind === 'repository')).toEqual([
+      { kind: 'repository', place: home, name: 'team/app' },
+      { kind: 'repository', place: home, name: 'team/scanned' },
+    ]);
+  });
+
   it('follows the roles of stage-condition rules (beforeEntry, onSuccess, onFailure)', () => {
     const rule = (name: string, extra: Record<string, unknown>) => ({
       name,

@@ -240,7 +240,7 @@ describe('values that can never match: warnings, statement kept', () => {
     expect(summary(r.problems)).toEqual([
       ['warning', 'policy.condition.value-not-boolean', `${C}/Bool/aws:ViaAWSService/0`],
     ]);
-    expect(r.problems[0]!.message).toContain('AWS reads it as `false`');
+    expect(r.problems[0]!.message).toContain('it is read as `false`');
     expect(r.policy!.statements).toHaveLength(1);
   });
 
