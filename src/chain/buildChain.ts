@@ -391,7 +391,7 @@ function unsettledEntrySpecs(
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
-    level: levelOf(entry, resource),
+    level: levelOf(entry, resource).level,
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principal),
     permission,
@@ -426,8 +426,11 @@ function settledContextOf(
     const v = fillKnown(template, facts, entry, principal);
     return v.includes('${') || PLACEHOLDER_PATTERN.test(v) ? undefined : v;
   };
-  for (const key of Object.keys(entry.context ?? {}).sort()) {
-    const template = entry.context![key]!;
+  for (const written of Object.keys(entry.context ?? {}).sort()) {
+    const template = entry.context![written]!;
+    // a key that names a part of the action (`aws:ResourceTag/${Config.InstanceTagKey}`)
+    const key = written.indexOf('${') >= 0 ? settled(written) : written;
+    if (key === undefined) return undefined;
     if (typeof template === 'string') {
       const v = settled(template);
       if (v === undefined) return undefined;

@@ -2041,13 +2041,31 @@ function findListPlaceholder(entry: Requirement): string | undefined {
   return undefined;
 }
 
-/** The level of an entry's link on `resource` (Requirement.recommendedOnService). */
-export function levelOf(entry: Requirement, resource: string): Level {
-  return entry.recommendedOnService !== undefined &&
-    parseArn(resource)?.service === entry.recommendedOnService
-    ? 'recommended'
-    : entry.level;
+/**
+ * The level of an entry's link on `resource` (Requirement.recommendedOnService), and, for such an
+ * entry on a resource that is not an ARN (a template's `MOCK` connection), what is presumed:
+ * whether the call is needed depends on a service prefix the value does not have.
+ */
+export function levelOf(
+  entry: Requirement,
+  resource: string,
+): { readonly level: Level; readonly presumed?: string } {
+  const on = entry.recommendedOnService;
+  // one shared answer per level: this runs for every link
+  if (on === undefined) return LEVEL_ONLY[entry.level];
+  const service = parseArn(resource)?.service;
+  if (service === undefined)
+    return {
+      level: entry.level,
+      presumed: `${resource}, a resource of another service prefix than ${on} (the value is not an ARN)`,
+    };
+  return LEVEL_ONLY[service === on ? 'recommended' : entry.level];
 }
+
+const LEVEL_ONLY: Readonly<Record<Level, { readonly level: Level }>> = {
+  required: { level: 'required' },
+  recommended: { level: 'recommended' },
+};
 
 /**
  * Expand one entry for one action: [] when it does not apply, one link per IAM action (and per
@@ -2118,13 +2136,7 @@ export function expandRequirement(entry: Requirement, facts: ActionFacts): Expan
         const withAccount =
           resourceAccount !== undefined && resourceAccount !== '' ? resourceAccount : undefined;
         const fixPrincipal = principal ?? entry.principal;
-        const level = levelOf(entry, resource);
-        // a call needed only on resources of some prefixes, on a resource that is not an ARN (a
-        // template's `MOCK` connection): whether it is needed is not known, so it is presumed
-        const prefixUnknown =
-          entry.recommendedOnService !== undefined && parseArn(resource) === undefined
-            ? `${resource}, a resource of another service prefix than ${entry.recommendedOnService} (the value is not an ARN)`
-            : undefined;
+        const { level, presumed: prefixUnknown } = levelOf(entry, resource);
         for (const action of entry.actions) {
           const link: Mutable<ExpandedLink> = {
             requirementId: entry.id,

@@ -3060,13 +3060,7 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     const role = findRole(model, spec.resource);
     if (role.kind === 'found') g.resourceTags = role.value.tags;
   }
-  if (
-    POLICIES_NOT_IN_SNAPSHOTS.has(arn.service) &&
-    arn.service === service &&
-    // of Systems Manager's resources, parameters only: an SSM document is shared by its own
-    // permissions, and one of AWS's (`document/AWS-RunShellScript`, no account) is public
-    (arn.service !== 'ssm' || arn.resource.startsWith('parameter/'))
-  ) {
+  if (arn.service === service && policyNotInSnapshots(arn)) {
     // a secret or shared parameter: across accounts its resource policy decides, and no
     // snapshot file holds it
     g.ownerPolicyUnknown = {
@@ -3100,13 +3094,23 @@ const CONNECTION_SERVICES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Services whose resources may carry a resource policy that snapshots do not hold: a Secrets
+ * Whether the resource may carry a resource policy that snapshots do not hold: a Secrets
  * Manager secret (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html)
  * and a Parameter Store parameter shared with other accounts
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html).
  * Across accounts the answer then depends on it.
  */
-const POLICIES_NOT_IN_SNAPSHOTS: ReadonlySet<string> = new Set(['secretsmanager', 'ssm']);
+function policyNotInSnapshots(arn: {
+  readonly service: string;
+  readonly resource: string;
+}): boolean {
+  // of Systems Manager's resources, parameters only: an SSM document is shared by permissions of
+  // its own, and one of AWS's (`document/AWS-RunShellScript`, no account) is public
+  return (
+    arn.service === 'secretsmanager' ||
+    (arn.service === 'ssm' && arn.resource.startsWith('parameter/'))
+  );
+}
 
 const AWS_MANAGED_KEY_POLICIES = new Map<string, CompiledPolicy>();
 

@@ -21,10 +21,14 @@ export function withUnsettledContext(model: Model, spec: LinkSpec): LinkSpec {
   for (const context of [spec.context, spec.uncertainContext ?? {}]) {
     for (const key of Object.keys(context).sort()) {
       const v = context[key]!;
-      for (const value of typeof v === 'string' ? [v] : v) {
+      // the key itself may hold one: a tag key the action names (`aws:ResourceTag/<key>`)
+      for (const value of [key, ...(typeof v === 'string' ? [v] : v)]) {
         const at = unresolvedIn(model, value);
         if (at.length === 0) continue;
-        const reason = `the request carries \`${key}\`, whose value the input does not settle, so what a policy testing it decides is not known`;
+        const reason =
+          value === key
+            ? `the request carries the key \`${key}\`, whose name the input does not settle, so what a policy testing it decides is not known`
+            : `the request carries \`${key}\`, whose value the input does not settle, so what a policy testing it decides is not known`;
         return {
           ...spec,
           unknown: at,

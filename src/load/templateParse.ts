@@ -522,55 +522,34 @@ const FLOW_INDICATORS = new Set([',', '[', ']', '{', '}']);
  * of the text, so every offset stays the same.
  */
 function* plainDashesInFlow(lexemes: Iterable<string>): Generator<string> {
+  const all = [...lexemes];
   let depth = 0;
-  let afterScalarMark = false;
-  // a `-` seen in a flow collection, and then the scalar mark after it (the lexer reads `-,` as
-  // the indicator and an empty scalar)
-  let dash = false;
-  let dashThenMark = false;
-  for (const lexeme of lexemes) {
-    if (dashThenMark) {
-      dashThenMark = false;
-      if (lexeme === '') {
-        // `-` and an empty scalar: the scalar `-`
+  for (let i = 0; i < all.length; i++) {
+    const lexeme = all[i]!;
+    if (lexeme === SCALAR_MARK) {
+      // the mark and the scalar's own text, whatever it holds
+      yield lexeme;
+      if (i + 1 < all.length) yield all[++i]!;
+      continue;
+    }
+    if (lexeme === '[' || lexeme === '{') depth++;
+    else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
+    else if (lexeme === FLOW_END_MARK || lexeme === DOCUMENT_MARK) depth = 0;
+    else if (lexeme === '-' && depth > 0) {
+      const next = all[i + 1];
+      if (next === SCALAR_MARK && all[i + 2] === '') {
+        // `-,`: the lexer reads the indicator and an empty scalar; the scalar `-` instead
         yield SCALAR_MARK;
         yield '-';
-        continue;
-      }
-      yield '-';
-      yield SCALAR_MARK;
-      afterScalarMark = true;
-    } else if (dash) {
-      dash = false;
-      if (lexeme === SCALAR_MARK) {
-        dashThenMark = true;
+        i += 2;
         continue;
       }
       // `-]`, `-}`: the scalar `-`; `- x`, a `-` at a line end: left as they are (errors in
       // YAML 1.1 too)
-      if (FLOW_INDICATORS.has(lexeme[0]!)) yield SCALAR_MARK;
-      yield '-';
-    }
-    if (afterScalarMark) {
-      // the scalar's own text, whatever it holds
-      afterScalarMark = false;
-      yield lexeme;
-      continue;
-    }
-    if (lexeme === SCALAR_MARK) afterScalarMark = true;
-    else if (lexeme === '[' || lexeme === '{') depth++;
-    else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
-    else if (lexeme === FLOW_END_MARK || lexeme === DOCUMENT_MARK) depth = 0;
-    else if (lexeme === '-' && depth > 0) {
-      dash = true;
-      continue;
+      if (next !== undefined && FLOW_INDICATORS.has(next[0]!)) yield SCALAR_MARK;
     }
     yield lexeme;
   }
-  if (dashThenMark) {
-    yield '-';
-    yield SCALAR_MARK;
-  } else if (dash) yield '-';
 }
 
 /**

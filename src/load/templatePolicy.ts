@@ -136,6 +136,16 @@ function withoutStatements(
 }
 
 /**
+ * A value with nothing unsettled in it: no unresolved part, and no stand-in for one (a
+ * placeholder's text, `unresolved-…`, which a resolved value may carry).
+ */
+function isSettled(value: unknown): boolean {
+  return (
+    unresolvedParts(value).length === 0 && !(JSON.stringify(value) ?? '').includes('unresolved')
+  );
+}
+
+/**
  * The settled part of an Allow statement whose unsettled values are all elements of its
  * `Resource` list: the statement with those elements left out, when some are settled. It allows
  * no more than the statement does (fewer resources, the same actions and conditions); what the
@@ -158,10 +168,7 @@ function settledResourcePart(
     if (!/^\d+$/.test(k)) return undefined;
     open.add(Number(k));
   }
-  const settled = resource.filter(
-    (r, i) =>
-      !open.has(i) && unresolvedParts(r).length === 0 && !JSON.stringify(r).includes('unresolved'),
-  );
+  const settled = resource.filter((r, i) => !open.has(i) && isSettled(r));
   if (settled.length === 0) return undefined;
   return { ...(statement as Record<string, unknown>), Resource: settled };
 }
@@ -181,7 +188,7 @@ function settledActions(statement: unknown): { action?: ActionMatcher; notAction
   const key = hasAction ? 'Action' : 'NotAction';
   const raw = s[key];
   // an unsettled value (or a stand-in for one) is no action name
-  if (unresolvedParts(raw).length > 0 || JSON.stringify(raw).includes('unresolved')) return {};
+  if (!isSettled(raw)) return {};
   const { policy, problems } = parsePolicy(
     { Version: '2012-10-17', Statement: [{ Effect: 'Allow', [key]: raw, Resource: '*' }] },
     { name: 'the settled part of an unsettled statement', policyType: 'identity' },

@@ -349,6 +349,18 @@ export class ModelBuilder {
   }
 
   /**
+   * The resource's physical name, or the placeholder standing for it when it is not settled, and
+   * whether CloudFormation generates it.
+   */
+  private nameOf(s: TemplateStack, r: ResourceEntry): { name: string; generated: boolean } {
+    const named = s.physicalName(r, r.pointer);
+    return {
+      name: isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value,
+      generated: named.generated,
+    };
+  }
+
+  /**
    * A string property. Unresolved: a placeholder of `kind` that no lookup can find, recorded in
    * `model.unresolved`, and a `template.value.unresolved` problem.
    */
@@ -576,8 +588,7 @@ export class ModelBuilder {
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html).
    */
   private buildEcrRepository(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name } = this.nameOf(s, r);
     const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
     // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
     const pointer = joinPointer(r.pointer, 'Properties', 'RepositoryPolicyText');
@@ -602,10 +613,16 @@ export class ModelBuilder {
    * undefined when the template does not settle it (or gives a value CloudFormation rejects)
    */
   private buildStateMachine(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
-    const raw = this.prop(s, r, 'StateMachineType');
-    const given = raw === undefined ? 'STANDARD' : asString(raw, '');
+    const { name } = this.nameOf(s, r);
+    // one the template does not settle is a placeholder (and a warning naming it), as any
+    // property's; that, or a value CloudFormation rejects, leaves the type unknown
+    const given =
+      this.text(
+        s,
+        this.prop(s, r, 'StateMachineType'),
+        joinPointer(r.pointer, 'Properties', 'StateMachineType'),
+        'name',
+      ) ?? 'STANDARD';
     const type = given === 'STANDARD' || given === 'EXPRESS' ? given : undefined;
     const machine: StateMachineModel = {
       name,
@@ -732,8 +749,7 @@ export class ModelBuilder {
       );
       return;
     }
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name } = this.nameOf(s, r);
     // the compute platform is the application's (default Server)
     const appRef = refTarget(r.properties['ApplicationName']);
     const app = appRef ? s.resources.get(appRef) : undefined;
@@ -1207,8 +1223,7 @@ export class ModelBuilder {
   }
 
   private buildProject(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name, generated } = this.nameOf(s, r);
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
     let serviceRole = this.text(s, this.prop(s, r, 'ServiceRole'), P('ServiceRole'), 'role');
     // ServiceRole takes a role name or ARN
@@ -1513,7 +1528,7 @@ export class ModelBuilder {
             }
           : undefined,
       ...(buildBatchConfig ? { buildBatchConfig } : {}),
-      ...(named.generated ? { generated: true } : {}),
+      ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
     const region = this.region(s.account, s.region);
@@ -1522,8 +1537,7 @@ export class ModelBuilder {
   }
 
   private buildLambda(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name, generated } = this.nameOf(s, r);
     let role: string | undefined;
     if (r.type === 'AWS::Serverless::Function') {
       const raw = s.samProperty(r, 'Role');
@@ -1549,15 +1563,14 @@ export class ModelBuilder {
       region: s.region,
       role,
       policy: null,
-      ...(named.generated ? { generated: true } : {}),
+      ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
     this.region(s.account, s.region).lambdas.set(name, fn);
   }
 
   private buildTopic(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name, generated } = this.nameOf(s, r);
     const topic: Mutable<SnsTopicModel> = {
       name,
       arn: `arn:${s.partition}:sns:${s.region}:${s.account}:${name}`,
@@ -1570,15 +1583,14 @@ export class ModelBuilder {
         joinPointer(r.pointer, 'Properties', 'KmsMasterKeyId'),
         'key',
       ),
-      ...(named.generated ? { generated: true } : {}),
+      ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
     this.region(s.account, s.region).snsTopics.set(name, topic);
   }
 
   private buildRule(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name, generated } = this.nameOf(s, r);
     const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
     const targetsValue = this.prop(s, r, 'Targets');
     const tp = joinPointer(r.pointer, 'Properties', 'Targets');
@@ -1620,7 +1632,7 @@ export class ModelBuilder {
             : JSON.stringify(pattern),
       scheduleExpression: this.field(s, this.prop(s, r, 'ScheduleExpression')),
       targets,
-      ...(named.generated ? { generated: true } : {}),
+      ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
     const region = this.region(s.account, s.region);
@@ -1629,8 +1641,7 @@ export class ModelBuilder {
   }
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
-    const named = s.physicalName(r, r.pointer);
-    const name = isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value;
+    const { name, generated } = this.nameOf(s, r);
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
     const roleArn = this.text(s, this.prop(s, r, 'RoleArn'), P('RoleArn'), 'role');
     if (roleArn === undefined) {
@@ -1842,7 +1853,7 @@ export class ModelBuilder {
       pipelineType: this.field(s, this.prop(s, r, 'PipelineType')),
       artifactStores: new Map([...artifactStores].sort(([a], [b]) => (a < b ? -1 : 1))),
       stages,
-      ...(named.generated ? { generated: true } : {}),
+      ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
     const pipelines = this.region(s.account, s.region).pipelines;

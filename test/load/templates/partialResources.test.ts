@@ -150,18 +150,14 @@ const decisions = (links: ReportLink[]) =>
 
 describe('an Allow statement with some unsettled resources', () => {
   const actions = ['s3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion'];
+  const BUCKET = { 'Fn::GetAtt': ['SourceBucket', 'Arn'] };
+  const OBJECT = { 'Fn::Sub': '${SourceBucket.Arn}/source.zip' };
+  const OTHER_OBJECT = { 'Fn::Join': ['', [BUCKET, '/', OTHER_KEY]] };
+  const allow = (resources: object[]) =>
+    sourceLinks({ Effect: 'Allow', Action: actions, Resource: resources });
 
   it('allows on the resources it settles', () => {
-    const links = sourceLinks({
-      Effect: 'Allow',
-      Action: actions,
-      Resource: [
-        { 'Fn::GetAtt': ['SourceBucket', 'Arn'] },
-        { 'Fn::Sub': '${SourceBucket.Arn}/source.zip' },
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['SourceBucket', 'Arn'] }, '/', OTHER_KEY]] },
-      ],
-    });
-    expect(decisions(links)).toEqual({
+    expect(decisions(allow([BUCKET, OBJECT, OTHER_OBJECT]))).toEqual({
       's3:GetBucketVersioning': 'Allowed',
       's3:GetObject': 'Allowed',
       's3:GetObjectVersion': 'Allowed',
@@ -169,15 +165,7 @@ describe('an Allow statement with some unsettled resources', () => {
   });
 
   it('and is Unknown, not denied, where only an unsettled resource could allow', () => {
-    const links = sourceLinks({
-      Effect: 'Allow',
-      Action: actions,
-      Resource: [
-        { 'Fn::GetAtt': ['SourceBucket', 'Arn'] },
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['SourceBucket', 'Arn'] }, '/', OTHER_KEY]] },
-      ],
-    });
-    expect(decisions(links)).toEqual({
+    expect(decisions(allow([BUCKET, OTHER_OBJECT]))).toEqual({
       's3:GetBucketVersioning': 'Allowed',
       's3:GetObject': 'Unknown',
       's3:GetObjectVersion': 'Unknown',

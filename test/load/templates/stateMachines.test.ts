@@ -67,6 +67,10 @@ describe("the state machine's type, from the template that defines it", () => {
     expect(machine('').get('nightly-report')!.type).toBe('STANDARD');
     expect(machine('EXPRESS').get(MACHINE.split(':')[6]!)!.type).toBe('EXPRESS');
     expect(machine('imported').get(MACHINE.split(':')[6]!)!.type).toBeUndefined();
+    // and says so, as for any property the template does not settle
+    const problems = load({ MachineType: 'imported' }).problems;
+    expect(problems.map((p) => p.id)).toEqual(['template.value.unresolved']);
+    expect(problems[0]!.pointer).toContain('/Properties/StateMachineType/');
   });
 
   it('STANDARD, named: DescribeExecution is needed and decided (denied here)', () => {
