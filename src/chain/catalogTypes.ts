@@ -27,6 +27,7 @@ export const PROVIDERS = [
   'EC2',
   'CodePipeline',
   'ECRBuildAndPublish',
+  'EKS',
   'InspectorScan',
 ] as const;
 

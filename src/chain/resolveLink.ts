@@ -3015,8 +3015,10 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     if (fn.kind === 'found' && qualifier !== undefined) {
       // a version or alias has a policy of its own, which get-policy without --qualifier does
       // not return, and the function's does not apply to it
-      // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html);
-      // AddPermission only writes Allow statements, so it can only add allows
+      // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+      // It is read as one that can only add allows, as AddPermission writes it; a full policy
+      // (PutResourcePolicy, AWS::Lambda::ResourcePolicy, same page) may also deny, which a
+      // snapshot cannot show (README, Known limits)
       g.ownerPolicyUnknown = {
         place: `the resource policy of \`${spec.resource}\` (get-policy --qualifier ${qualifier}; a snapshot holds the function's only)`,
         allowOnly: true,

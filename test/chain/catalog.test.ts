@@ -1153,6 +1153,8 @@ const SAMPLE_ARNS: Record<string, string> = {
   'StepFunctions.ExecutionArn': 'arn:aws:states:eu-west-1:111111111111:execution:x:*',
   'Config.NotificationArn': 'arn:aws:sns:eu-west-1:111111111111:x',
   'Lambda.FunctionArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x',
+  'LambdaDeploy.FunctionArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x',
+  'LambdaDeploy.AliasArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x:live',
   Partition: 'aws',
 };
 

@@ -16,7 +16,8 @@
  * (category Invoke: invoke the function, whose role reports the job's result). They were applied to
  * a deploy action too, which then failed for a function role without
  * `codepipeline:PutJobSuccessResult` that the deploy never needs, and passed without a word on what
- * the deploy calls. It is now one Unknown link, like any provider the catalog does not model.
+ * the deploy calls. It was then one Unknown link, like any provider the catalog does not model;
+ * its own entries (policies/requirements/lambda-deploy.json) now check what its reference lists.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -289,18 +290,156 @@ describe('a Lambda deploy action', () => {
     outputArtifacts: [],
   });
 
-  it('is not checked as an invoke action: one Unknown link says its calls are not modelled', () => {
-    const p = analyzeWith(lambdaAction('Deploy'));
+  const FN = `arn:aws:lambda:us-east-1:${T}:function:orders-api-handler`;
+  const LD_GROUP = `arn:aws:logs:us-east-1:${T}:log-group:/us-east-1/codepipeline/orders-api`;
+  /** the function in the snapshot (its policy: none) */
+  const withFunction = (dir: string): void => {
+    mkdirSync(join(dir, `${T}/us-east-1/lambda`), { recursive: true });
+    writeFileSync(
+      join(dir, `${T}/us-east-1/lambda/orders-api-handler.json`),
+      JSON.stringify({
+        Configuration: {
+          FunctionName: 'orders-api-handler',
+          FunctionArn: FN,
+          Role: `arn:aws:iam::${T}:role/orders-api-handler-role`,
+        },
+      }),
+    );
+  };
+  // the reference's policy (action-reference-LambdaDeploy.html), for the action's function and alarm
+  const documented: Json[] = [
+    {
+      Effect: 'Allow',
+      Action: [
+        'lambda:GetAlias',
+        'lambda:GetFunctionConfiguration',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PublishVersion',
+        'lambda:UpdateAlias',
+        'lambda:UpdateFunctionCode',
+      ],
+      Resource: [FN, `${FN}:*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: `arn:aws:cloudwatch:us-east-1:${T}:alarm:orders-api-errors`,
+    },
+    {
+      Effect: 'Allow',
+      Action: 'logs:CreateLogGroup',
+      Resource: [LD_GROUP, `${LD_GROUP}:*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${LD_GROUP}:log-stream:*`,
+    },
+  ];
+  const deployLinks = (p: ReportPipeline): string[] =>
+    of(p, 'ShiftAlias')
+      .filter((l) => l.requirement.startsWith('lambda-deploy.'))
+      .map((l) => `${l.permission} ${l.resource} ${l.decision}`)
+      .sort();
+
+  it('is checked as a deploy, never as an invoke: with the documented policy every call is allowed', () => {
+    const action = lambdaAction('Deploy');
+    action['configuration']['Alarms'] = 'orders-api-errors';
+    const p = analyzeWith(action, {
+      iam: grant({ Sid: 'Deploy', ...documented[0] }),
+      files: withFunction,
+    });
     const links = of(p, 'ShiftAlias');
     expect(links.filter((l) => l.requirement.startsWith('lambda.'))).toEqual([]);
-    const open = links.find((l) => l.requirement === 'action.provider-not-modelled')!;
-    expect(open.decision).toBe('Unknown');
-    expect(open.why).toContain('`AWS/Lambda` (Deploy)');
-    // its input artifact is still read, and checked
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    // its input artifact is read, and checked, as every action's
     expect(links.find((l) => l.requirement === 'artifacts.input.get-object')?.decision).toBe(
       'Allowed',
     );
-    expect(p.verdict).toBe('unknown');
+    expect(deployLinks(p)).toEqual(
+      [
+        `lambda:GetAlias ${FN} Allowed`,
+        `lambda:GetFunctionConfiguration ${FN} Allowed`,
+        `lambda:GetProvisionedConcurrencyConfig ${FN}:live Allowed`,
+        `lambda:PublishVersion ${FN} Allowed`,
+        `lambda:UpdateAlias ${FN} Allowed`,
+        `lambda:UpdateFunctionCode ${FN} Allowed`,
+        // not granted here: the alarm is required, the logs only recommended
+        `cloudwatch:DescribeAlarms arn:aws:cloudwatch:us-east-1:${T}:alarm:orders-api-errors ImplicitlyDenied`,
+        `logs:CreateLogGroup ${LD_GROUP} ImplicitlyDenied`,
+        `logs:CreateLogStream ${LD_GROUP}:log-stream:* ImplicitlyDenied`,
+        `logs:PutLogEvents ${LD_GROUP}:log-stream:* ImplicitlyDenied`,
+      ].sort(),
+    );
+    const levels = new Map(links.map((l) => [l.permission, l.level]));
+    expect(levels.get('cloudwatch:DescribeAlarms')).toBe('required');
+    expect(levels.get('logs:PutLogEvents')).toBe('recommended');
+    expect(p.verdict).toBe('fail');
+    const all = analyzeWith(action, {
+      iam: (iam) => documented.forEach((st) => grant(st)(iam)),
+      files: withFunction,
+    });
+    expect(deployLinks(all).filter((l) => !l.endsWith(' Allowed'))).toEqual([]);
+  });
+
+  it("a grant on the function alone does not cover the alias, which GetProvisionedConcurrencyConfig is authorized on: Unknown, since the alias's own policy (in no snapshot) could allow it", () => {
+    const p = analyzeWith(lambdaAction('Deploy'), {
+      iam: grant({ ...documented[0], Resource: FN }),
+      files: withFunction,
+    });
+    expect(
+      deployLinks(p).filter((l) => l.startsWith('lambda:') && !l.endsWith(' Allowed')),
+    ).toEqual([`lambda:GetProvisionedConcurrencyConfig ${FN}:live Unknown`]);
+  });
+
+  it('without an alias: code update and version only; without an input artifact: the alias shift only', () => {
+    const noAlias = lambdaAction('Deploy');
+    delete noAlias['configuration']['FunctionAlias'];
+    const calls = (p: ReportPipeline) =>
+      deployLinks(p)
+        .filter((l) => l.startsWith('lambda:'))
+        .map((l) => l.split(' ')[0]);
+    expect(calls(analyzeWith(noAlias, { files: withFunction }))).toEqual([
+      'lambda:GetFunctionConfiguration',
+      'lambda:PublishVersion',
+      'lambda:UpdateFunctionCode',
+    ]);
+    const shiftOnly = lambdaAction('Deploy');
+    shiftOnly['inputArtifacts'] = [];
+    shiftOnly['configuration']['PublishedTargetVersion'] = '7';
+    expect(calls(analyzeWith(shiftOnly, { files: withFunction }))).toEqual([
+      'lambda:GetAlias',
+      'lambda:GetFunctionConfiguration',
+      'lambda:GetProvisionedConcurrencyConfig',
+      'lambda:UpdateAlias',
+    ]);
+  });
+
+  it('a qualifier or an ARN in FunctionName names the same function; each alarm of Alarms is read', () => {
+    for (const name of ['orders-api-handler:live', `${T}:function:orders-api-handler`, `${FN}:3`]) {
+      const action = lambdaAction('Deploy');
+      action['configuration']['FunctionName'] = name;
+      action['configuration']['Alarms'] = 'errors, latency,errors';
+      const links = deployLinks(analyzeWith(action, { files: withFunction }));
+      expect({ name, fn: links.filter((l) => l.startsWith('lambda:UpdateFunctionCode')) }).toEqual({
+        name,
+        fn: [`lambda:UpdateFunctionCode ${FN} ImplicitlyDenied`],
+      });
+      expect(links.filter((l) => l.startsWith('cloudwatch:'))).toEqual([
+        `cloudwatch:DescribeAlarms arn:aws:cloudwatch:us-east-1:${T}:alarm:errors ImplicitlyDenied`,
+        `cloudwatch:DescribeAlarms arn:aws:cloudwatch:us-east-1:${T}:alarm:latency ImplicitlyDenied`,
+      ]);
+    }
+  });
+
+  it('a function the snapshot lacks makes its calls Unknown, naming the file', () => {
+    const links = of(
+      analyzeWith(lambdaAction('Deploy'), { iam: grant(documented[0]!) }),
+      'ShiftAlias',
+    );
+    const code = links.find((l) => l.permission === 'lambda:UpdateFunctionCode')!;
+    expect(code.decision).toBe('Unknown');
+    expect(code.why).toContain(`${T}/us-east-1/lambda/orders-api-handler.json`);
   });
 
   it('the invoke action keeps its entries', () => {
@@ -748,6 +887,91 @@ describe('an InspectorScan action', () => {
       `ecr:GetDownloadUrlForLayer ${REPO} ImplicitlyDenied`,
       `ecr:BatchGetImage ${REPO} ImplicitlyDenied`,
       'inspector-scan:ScanSbom * Allowed',
+    ]);
+  });
+});
+
+// The EKS deploy action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EKS.html)
+// runs kubectl or helm against the cluster in CodeBuild compute CodePipeline manages, in the
+// cluster's VPC, with the action's role, and logs to /aws/codepipeline/<pipeline>
+// (policies/requirements/eks-deploy.json): it was one Unknown link (`action.provider-not-modelled`).
+describe('an EKS deploy action', () => {
+  const CLUSTER = `arn:aws:eks:us-east-1:${T}:cluster/orders`;
+  const eks: Json = {
+    name: 'Kube',
+    actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'EKS', version: '1' },
+    runOrder: 2,
+    configuration: { ClusterName: 'orders', ManifestFiles: 'k8s/deployment.yaml' },
+    inputArtifacts: [{ name: 'BuildOutput' }],
+    outputArtifacts: [],
+    roleArn: TEST_ROLE,
+  };
+  const VPC = [
+    'ec2:CreateNetworkInterface',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeDhcpOptions',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeVpcs',
+  ];
+  // the reference's list of the permissions the action needs
+  const documented: Json[] = [
+    {
+      Effect: 'Allow',
+      Action: 'eks:DescribeCluster',
+      Resource: `arn:aws:eks:*:${T}:cluster/orders`,
+    },
+    { Effect: 'Allow', Action: VPC, Resource: '*' },
+    { ...LOGS_GRANT },
+  ];
+  const own = (p: ReportPipeline): string[] =>
+    of(p, 'Kube')
+      .filter((l) => l.requirement.startsWith('eks-deploy.'))
+      .map((l) => `${l.permission} ${l.level} ${l.decision}`)
+      .sort();
+
+  it('with the documented permissions every required call is allowed; the two of its example policy alone are recommended', () => {
+    const p = analyzeWith(eks, { iam: withRole(TEST_ROLE, documented) });
+    const links = of(p, 'Kube');
+    expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    // the manifests come from the input artifact, read by the action's role as every action's
+    expect(links.find((l) => l.requirement === 'artifacts.input.get-object')?.principal).toBe(
+      TEST_ROLE,
+    );
+    expect(own(p)).toEqual(
+      [
+        'eks:DescribeCluster required Allowed',
+        ...VPC.map((a) => `${a} required Allowed`),
+        'ec2:CreateNetworkInterfacePermission recommended ImplicitlyDenied',
+        'ec2:DescribeRouteTables recommended ImplicitlyDenied',
+        'logs:CreateLogGroup required Allowed',
+        'logs:CreateLogStream required Allowed',
+        'logs:PutLogEvents required Allowed',
+      ].sort(),
+    );
+    expect(links.find((l) => l.permission === 'eks:DescribeCluster')?.resource).toBe(CLUSTER);
+  });
+
+  it('a role without them is denied each required call, and the pipeline fails', () => {
+    const p = analyzeWith(eks, { iam: withRole(TEST_ROLE, []) });
+    const denied = of(p, 'Kube').filter(
+      (l) => l.requirement.startsWith('eks-deploy.') && l.level === 'required',
+    );
+    expect(denied.length).toBe(11);
+    expect(denied.every((l) => l.decision === 'ImplicitlyDenied')).toBe(true);
+    expect(p.verdict).toBe('fail');
+  });
+
+  it('another cluster in the grant does not do', () => {
+    const p = analyzeWith(eks, {
+      iam: withRole(TEST_ROLE, [
+        { ...documented[0], Resource: `arn:aws:eks:us-east-1:${T}:cluster/payments` },
+        ...documented.slice(1),
+      ]),
+    });
+    expect(own(p).filter((l) => l.endsWith('ImplicitlyDenied') && l.includes('required'))).toEqual([
+      'eks:DescribeCluster required ImplicitlyDenied',
     ]);
   });
 });
