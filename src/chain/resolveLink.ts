@@ -225,12 +225,25 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   // input gives is evaluated with made-up ids; the report keeps the link as written
   // (`…:stack/<name>/*`, `…:stack/awseb-e-*-stack/*`)
   const runtime = runtimeValues(spec);
+  // a name in the resource that the input does not settle (a CodePipeline variable, a template
+  // value) is tried the same way, as one more id: when every value tried gives one answer, no
+  // value the run may use changes it (byUnsettledValues); else the link is what it was
+  const named = spec.resource.includes('unresolved-')
+    ? byUnsettledValues(model, spec, runtime)
+    : undefined;
+  if (named && named.decision !== 'Unknown') return named;
   const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
   if (runtime) {
     g.shownResource = shownIds(g.request.resource, runtime);
     g.resourceLabel = shownIds(g.resourceLabel, runtime);
   }
   const link = decide(model, spec, g, runtime);
+  if (named && link.decision !== 'Unknown') {
+    // the placeholder's own text decided it (a Deny written with NotResource matches it), where
+    // the values tried show that the run's value may change the answer: Unknown, naming them
+    const missing = new Set([...(named.missing ?? []), ...unresolvedIn(model, spec.resource)]);
+    return { ...named, missing: [...missing].sort() };
+  }
   if (g.kmsKeyStateUnknown && link.decision === 'Allowed' && !worksInAnyKeyState(spec.permission)) {
     // the policies (or a grant) allow it, but the key may be disabled, and then KMS refuses it
     // (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html); a denial stands
@@ -317,6 +330,96 @@ function byUnsettledName(
   g.resourceLabel = shownIds(g.resourceLabel, runtime);
   const link = decide(model, decided, g, runtime);
   return link.decision === 'Unknown' ? undefined : link;
+}
+
+/**
+ * A link whose resource ARN holds, in its resource part, a value the input does not settle (a
+ * placeholder of Model.unresolved: a CodePipeline variable, a template value): each placeholder
+ * is made an id no input gives (RuntimeValue), evaluated with a made-up value, a second one, and
+ * each value a policy of the link names there by a pattern (idDependence). Decided only when every
+ * trial gives the same answer, and when the resource's side does not depend on the value: no
+ * resource policy, KMS key or grant was looked up by it, nothing was found missing by it, and the
+ * resource was not found absent (a bucket, a function or a role named by a variable is looked up
+ * by its name, which the trials make up); otherwise undefined, and the link is resolved as before
+ * (Unknown, naming what would settle the value). An Unknown answer (a value tried changes it) is
+ * kept only where the link resolved without trials is decided by the placeholder's own text.
+ */
+function byUnsettledValues(
+  model: Model,
+  spec: LinkSpec,
+  runtime: RuntimeValue[] | undefined,
+): ReportLink | undefined {
+  const unresolved = model.unresolved;
+  if (!unresolved || unresolved.size === 0) return undefined;
+  const arn = parseArn(spec.resource);
+  if (!arn || arn.account.includes('unresolved') || arn.region.includes('unresolved'))
+    return undefined;
+  const base = runtime?.find((v) => v.written === spec.resource);
+  const parts: (string | RuntimeId)[] = [];
+  let names = 0;
+  for (const part of base?.parts ?? [spec.resource]) {
+    if (typeof part !== 'string') {
+      parts.push(part);
+      continue;
+    }
+    let rest = part;
+    for (let m = PLACEHOLDER_PATTERN.exec(rest); m; m = PLACEHOLDER_PATTERN.exec(rest)) {
+      const u = unresolved.get(m[0]);
+      if (!u) return undefined;
+      if (m.index > 0) parts.push(rest.slice(0, m.index));
+      parts.push({
+        kind: UNSETTLED_VALUE,
+        what: `the value at \`${placeOf(u.location)}\``,
+        some: `values at \`${placeOf(u.location)}\``,
+        why: `which the input does not settle (${u.reason})`,
+      });
+      names++;
+      rest = rest.slice(m.index + m[0].length);
+    }
+    if (rest !== '') parts.push(rest);
+  }
+  if (names === 0) return undefined;
+  const ids = parts.filter((p): p is RuntimeId => typeof p !== 'string');
+  const value: RuntimeValue = {
+    written: spec.resource,
+    parts,
+    ids,
+    madeUp: render(
+      { parts },
+      ids.map((id) => id.kind.madeUp),
+    ),
+  };
+  const values = [...(runtime ?? []).filter((v) => v !== base), value];
+  const g = gather(model, withMadeUpIds(spec, values));
+  if (
+    g.absent ||
+    g.request.resourcePolicy !== undefined ||
+    g.ownerPolicyUnknown ||
+    g.kmsGrants ||
+    g.kmsKeyNotEnabled ||
+    g.kmsKeyStateUnknown ||
+    [...g.missing].some((m) => m.includes(UNSETTLED_VALUE.madeUp)) ||
+    namesByVariable(g)
+  )
+    return undefined;
+  g.shownResource = shownIds(g.request.resource, values);
+  g.resourceLabel = shownIds(g.resourceLabel, values);
+  // Unknown: a value tried changes the answer (resolveLink compares it with the link resolved
+  // without trials)
+  return decide(model, spec, g, values);
+}
+
+/**
+ * Whether a policy of the link names resources for its action with a policy variable
+ * (`stack/${aws:PrincipalTag/team}-*`): the values tried for an unsettled name are made from each
+ * pattern with its variables read as `*`, which the variable's own value need not match, so the
+ * trials would not show that some names are allowed.
+ */
+function namesByVariable(g: Gathered): boolean {
+  const action = g.request.action.toLowerCase();
+  return policiesOf(g).some(({ policy }) =>
+    idMentionsOf(policy).some((m) => m.raw.includes('${') && coversAction(m.statement, action)),
+  );
 }
 
 /** A role ARN the input settles in full: no placeholder, no \`(not known)\` stand-in. */
@@ -2108,6 +2211,19 @@ const FAMILY_NAME: IdKind = {
   other: 'ZZZZZZZZZZ',
   uuid: false,
   characters: /^[0-9A-Za-z_-]$/,
+};
+
+/**
+ * A value the input does not settle (a CodePipeline variable, a template value) inside a name:
+ * any text (a log group name holds `/`), so a policy's pattern is met by a value of any of its
+ * characters. Two made-up values that differ in every character and in length, which no policy
+ * names by accident.
+ */
+const UNSETTLED_VALUE: IdKind = {
+  madeUp: 'permchain0value0',
+  other: 'ZZZZZZZZZZ',
+  uuid: false,
+  characters: /^[\s\S]$/u,
 };
 
 /** An id no input gives, at a `*` of a link value. */

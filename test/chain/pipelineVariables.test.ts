@@ -4,9 +4,10 @@
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html): a
  * configuration value holding one is not settled. A link built on it is Unknown and names the
  * value's file#pointer and the variable, whichever way the literal text would have gone (a Deny
- * that would apply is not missed, an allow that would match is not taken as a denial); lookups by
- * it are Unknown, never "does not exist"; links that do not use it stay as they are. Edits of the
- * pass-cross-account and pass-with-lambda-invoke scenarios.
+ * that would apply is not missed, an allow that would match is not taken as a denial), unless
+ * every value gives one answer (a grant of every stack, no grant at all: resolveLink
+ * byUnsettledValues); lookups by it are Unknown, never "does not exist"; links that do not use it
+ * stay as they are. Edits of the pass-cross-account and pass-with-lambda-invoke scenarios.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ interface Edit {
   readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** edit the deploy action role's statements (by Sid) */
   readonly deployPolicy?: (statements: Json[]) => void;
+  /** edit the deploy action role itself (its tags) */
+  readonly deployRole?: (role: Json) => void;
 }
 
 function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
@@ -41,13 +44,14 @@ function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
     Object.assign(a['configuration'], values);
   }
   writeFileSync(pf, JSON.stringify(pipeline, null, 2));
-  if (edit.deployPolicy) {
+  if (edit.deployPolicy || edit.deployRole) {
     const iamFile = join(dir, `${P}/iam.json`);
     const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as Json;
     const role = (iam['RoleDetailList'] as Json[]).find(
       (r) => r['RoleName'] === 'orders-api-deploy-action',
     )!;
-    edit.deployPolicy(role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]);
+    edit.deployPolicy?.(role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]);
+    edit.deployRole?.(role);
     writeFileSync(iamFile, JSON.stringify(iam, null, 2));
   }
   return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
@@ -106,6 +110,128 @@ describe('a variable in the StackName of a snapshot action', () => {
     expect(create.decision).toBe('Unknown');
     expect(create.missing?.[0]).toContain('`#{codepipeline.PipelineExecutionId}`');
     expect(create.missing?.[0]).toContain(STACK_PLACE);
+  });
+
+  it('an allow of every stack, with no deny: Allowed whatever the value, the link as written', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: (statements) => {
+        statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+          `arn:aws:cloudformation:us-east-1:${P}:stack/*`;
+      },
+    });
+    const onStack = links.filter(
+      (l) => l.stage === 'DeployProd' && /:stack\/unresolved-[0-9a-f]{10}\/\*$/.test(l.resource),
+    );
+    expect(onStack.map((l) => l.permission).sort()).toEqual([
+      'cloudformation:CreateStack',
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:DescribeStackResources',
+      'cloudformation:DescribeStacks',
+      'cloudformation:GetTemplate',
+      'cloudformation:UpdateStack',
+    ]);
+    for (const l of onStack) {
+      expect(l.decision, l.id).toBe('Allowed');
+      expect(l.allowedBy, l.id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ policyType: 'identity', statement: 'Stack' }),
+        ]),
+      );
+    }
+  });
+
+  it('a grant of the stacks of one prefix: Unknown, since the value may or may not have it', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: (statements) => {
+        statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+          `arn:aws:cloudformation:us-east-1:${P}:stack/orders-*`;
+      },
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('Unknown');
+    expect(create.missing?.[0]).toContain(STACK_PLACE);
+  });
+
+  it('a grant of the stacks named after a tag of the role: Unknown (the value may carry it), never denied', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: (statements) => {
+        statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+          `arn:aws:cloudformation:us-east-1:${P}:stack/\${aws:PrincipalTag/team}-*`;
+      },
+      deployRole: (role) => {
+        role['Tags'] = [{ Key: 'team', Value: 'orders' }];
+      },
+    });
+    expect(byId(links, CREATE).decision).toBe('Unknown');
+    // the control: a value that carries the tag is allowed
+    const literal = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: 'orders-api' } },
+      deployPolicy: (statements) => {
+        statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+          `arn:aws:cloudformation:us-east-1:${P}:stack/\${aws:PrincipalTag/team}-*`;
+      },
+      deployRole: (role) => {
+        role['Tags'] = [{ Key: 'team', Value: 'orders' }];
+      },
+    });
+    expect(byId(literal, CREATE).decision).toBe('Allowed');
+  });
+
+  it('a Deny of every stack but one prefix (NotResource): Unknown, not denied by the placeholder text', () => {
+    const notOrders = (statements: Json[]): void => {
+      statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+        `arn:aws:cloudformation:us-east-1:${P}:stack/*`;
+      statements.push({
+        Sid: 'OnlyOrdersStacks',
+        Effect: 'Deny',
+        Action: 'cloudformation:*',
+        NotResource: `arn:aws:cloudformation:us-east-1:${P}:stack/orders-*`,
+      });
+    };
+    // the control: a name of the prefix is allowed, another denied
+    for (const [name, decision] of [
+      ['orders-api', 'Allowed'],
+      ['billing', 'ExplicitlyDenied'],
+    ] as const) {
+      const literal = analyzeEdited('pass-cross-account', {
+        config: { 'DeployProd/DeployStack': { StackName: name } },
+        deployPolicy: notOrders,
+      });
+      expect(byId(literal, CREATE).decision).toBe(decision);
+    }
+    const create = byId(
+      analyzeEdited('pass-cross-account', {
+        config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+        deployPolicy: notOrders,
+      }),
+      CREATE,
+    );
+    expect(create.decision).toBe('Unknown');
+    expect(create.why).toContain('OnlyOrdersStacks');
+    expect(create.missing).toEqual([
+      `${STACK_PLACE} (holds the CodePipeline variable \`#{variables.StackName}\`, whose value is only known at run time)`,
+    ]);
+  });
+
+  it('no grant of the call on any stack: denied whatever the value, by the policy that lacks it', () => {
+    const links = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: (statements) => {
+        const stack = statements.find((x) => x['Sid'] === 'Stack')!;
+        stack['Resource'] = `arn:aws:cloudformation:us-east-1:${P}:stack/*`;
+        stack['Action'] = (stack['Action'] as string[]).filter(
+          (a) => a !== 'cloudformation:CreateStack',
+        );
+      },
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('ImplicitlyDenied');
+    expect(create.deniedBy).toEqual([
+      expect.objectContaining({ policyType: 'identity', explicit: false }),
+    ]);
   });
 
   it('links that do not use the value stay as they are', () => {
@@ -243,5 +369,31 @@ describe('lookups by a value holding a variable', () => {
       expect(l.decision, l.id).not.toMatch(/Denied/);
       if (l.decision === 'Unknown') expect(l.missing?.join(' '), l.id).toContain(place);
     }
+  });
+
+  it('a Lambda FunctionName under a grant of every function: still Unknown, the function (its policy and role) being looked up by the value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-vars-'));
+    cpSync('fixtures/scenarios/pass-with-lambda-invoke', dir, { recursive: true });
+    const pf = join(dir, PIPELINE_FILE);
+    writeFileSync(
+      pf,
+      readFileSync(pf, 'utf8').replace(
+        '"FunctionName": "orders-api-smoke-test"',
+        '"FunctionName": "#{variables.SmokeFunction}"',
+      ),
+    );
+    const iam = join(dir, `${T}/iam.json`);
+    writeFileSync(
+      iam,
+      readFileSync(iam, 'utf8').replaceAll(
+        '"arn:aws:lambda:us-east-1:111111111111:function:orders-api-smoke-test"',
+        '"*"',
+      ),
+    );
+    const invoke = analyzeModel(loadSnapshot(dir)).pipelines[0]!.links.find(
+      (l) => l.permission === 'lambda:InvokeFunction',
+    )!;
+    expect(invoke.resource).toMatch(/:function:unresolved-[0-9a-f]{10}$/);
+    expect(invoke.decision).toBe('Unknown');
   });
 });
