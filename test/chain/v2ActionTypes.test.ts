@@ -352,10 +352,12 @@ describe('a Lambda deploy action', () => {
     const links = of(p, 'ShiftAlias');
     expect(links.filter((l) => l.requirement.startsWith('lambda.'))).toEqual([]);
     expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
-    // its input artifact is read, and checked, as every action's
+    // its input artifact is read, and checked, as every action's (with the bucket's
+    // configuration, which an invoke action's function reads itself)
     expect(links.find((l) => l.requirement === 'artifacts.input.get-object')?.decision).toBe(
       'Allowed',
     );
+    expect(links.some((l) => l.requirement === 'artifacts.bucket.read-configuration')).toBe(true);
     expect(deployLinks(p)).toEqual(
       [
         `lambda:GetAlias ${FN} Allowed`,
@@ -445,6 +447,7 @@ describe('a Lambda deploy action', () => {
   it('the invoke action keeps its entries', () => {
     const links = of(analyzeWith(lambdaAction('Invoke')), 'ShiftAlias');
     expect(links.some((l) => l.requirement === 'action.provider-not-modelled')).toBe(false);
+    expect(links.some((l) => l.requirement === 'artifacts.bucket.read-configuration')).toBe(false);
     expect(new Set(links.map((l) => l.requirement).filter((r) => r.startsWith('lambda.')))).toEqual(
       new Set([
         'lambda.assume-function-role',
