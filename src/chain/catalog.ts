@@ -319,6 +319,16 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       'the alias Config.FunctionAlias of that function (`…:function:<name>:<alias>`); absent when it is not set',
   },
+  'EksDeploy.SubnetArn': {
+    description:
+      "each subnet of Config.Subnets (ids separated by commas); without it a subnet of the cluster's VPC, `subnet/*`, whose id no input gives (tried as an id, resolveLink runtimeValue)",
+    list: true,
+  },
+  'EksDeploy.SecurityGroupArn': {
+    description:
+      "each security group of Config.SecurityGroupIds (ids separated by commas); without it the cluster's security group, `security-group/*`, whose id no input gives (tried as an id)",
+    list: true,
+  },
   'LambdaDeploy.AlarmName': {
     description:
       'each alarm of Config.Alarms (names separated by commas); absent when it is not set',
@@ -1530,6 +1540,22 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       return alias
         ? value(`${functionArn}:${alias}`)
         : absent('configuration `FunctionAlias` is not set');
+    }
+    case 'EksDeploy.SubnetArn':
+    case 'EksDeploy.SecurityGroupArn': {
+      // "The subnets for the VPC for your cluster ... You can also provide subnets that aren't
+      // already attached to your cluster"; without them the action runs in the cluster's VPC
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EKS.html)
+      const subnets = name === 'EksDeploy.SubnetArn';
+      const ids = (cfg[subnets ? 'Subnets' : 'SecurityGroupIds'] ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '');
+      const base = `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:${subnets ? 'subnet' : 'security-group'}/`;
+      return {
+        kind: 'list',
+        values: ids.length > 0 ? [...new Set(ids)].map((id) => base + id) : [`${base}*`],
+      };
     }
     case 'LambdaDeploy.AlarmName': {
       const list = cfg['Alarms'];

@@ -49,6 +49,8 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'S3Deploy.ObjectKey': 'the keys the action deploys to',
   'S3Source.KeyArn': "the S3 source object's kms key",
   'Ec2Deploy.TargetGroupName': "the EC2 deploy action's target groups",
+  'EksDeploy.SecurityGroupArn': "the EKS deploy action's security groups",
+  'EksDeploy.SubnetArn': "the EKS deploy action's subnets",
   'Ecs.PassRoleArn': "the task definition's task and execution roles",
   'Ecs.TaskDefinitionFamily': 'the task definition family',
   'EventsRule.RoleArn': "the EventBridge rule's role",

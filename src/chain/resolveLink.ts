@@ -315,21 +315,43 @@ function byUnsettledName(
   const value = unsettledNameValue(spec.resource, name.placeholder);
   if (!value) return undefined;
   const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
-  const runtime = [value];
-  const g = gather(model, withMadeUpIds(decided, runtime));
+  const link = decideByTrials(model, decided, [value]);
+  return link?.decision === 'Unknown' ? undefined : link;
+}
+
+/**
+ * The link evaluated with made-up ids in place of the ids of `values` and decided by trials of
+ * other ids (decide, idDependence), for byUnsettledName and byUnsettledValues. Undefined when the
+ * resource's side may depend on the ids, so that trials cannot stand for every value: a resource
+ * policy, KMS key or grant was looked up, the resource was found absent or missing by a made-up
+ * id, or a policy names the resource with a policy variable (namesByVariable); and for an
+ * implicit denial that some value may escape (someValueMayBeAllowed). An Unknown link: a value
+ * tried changes the answer.
+ */
+function decideByTrials(
+  model: Model,
+  spec: LinkSpec,
+  values: readonly RuntimeValue[],
+): ReportLink | undefined {
+  const g = gather(model, withMadeUpIds(spec, values));
+  const madeUp = values.flatMap((v) => v.ids.map((id) => id.kind.madeUp));
   if (
     g.absent ||
     g.request.resourcePolicy !== undefined ||
     g.ownerPolicyUnknown ||
     g.kmsGrants ||
     g.kmsKeyNotEnabled ||
-    g.kmsKeyStateUnknown
+    g.kmsKeyStateUnknown ||
+    [...g.missing].some((m) => madeUp.some((id) => m.includes(id))) ||
+    namesByVariable(g)
   )
     return undefined;
-  g.shownResource = shownIds(g.request.resource, runtime);
-  g.resourceLabel = shownIds(g.resourceLabel, runtime);
-  const link = decide(model, decided, g, runtime);
-  return link.decision === 'Unknown' ? undefined : link;
+  g.shownResource = shownIds(g.request.resource, values);
+  g.resourceLabel = shownIds(g.resourceLabel, values);
+  const link = decide(model, spec, g, [...values]);
+  return link.decision === 'ImplicitlyDenied' && someValueMayBeAllowed(g, values, link)
+    ? undefined
+    : link;
 }
 
 /**
@@ -389,24 +411,43 @@ function byUnsettledValues(
       ids.map((id) => id.kind.madeUp),
     ),
   };
-  const values = [...(runtime ?? []).filter((v) => v !== base), value];
-  const g = gather(model, withMadeUpIds(spec, values));
-  if (
-    g.absent ||
-    g.request.resourcePolicy !== undefined ||
-    g.ownerPolicyUnknown ||
-    g.kmsGrants ||
-    g.kmsKeyNotEnabled ||
-    g.kmsKeyStateUnknown ||
-    [...g.missing].some((m) => m.includes(UNSETTLED_VALUE.madeUp)) ||
-    namesByVariable(g)
-  )
-    return undefined;
-  g.shownResource = shownIds(g.request.resource, values);
-  g.resourceLabel = shownIds(g.resourceLabel, values);
-  // Unknown: a value tried changes the answer (resolveLink compares it with the link resolved
+  // an Unknown answer: a value tried changes it (resolveLink compares it with the link resolved
   // without trials)
-  return decide(model, spec, g, values);
+  return decideByTrials(model, spec, [...(runtime ?? []).filter((v) => v !== base), value]);
+}
+
+/**
+ * Whether an implicit denial found with values tried may not hold for every value: the values
+ * tried meet one policy's patterns at a time, so when two policies that must both allow (an
+ * identity policy on `stack/app-*`, a boundary on `stack/*-prod/*`) each allow some value, a
+ * value that meets both (`app-prod`) may be allowed. The denial holds for every value only when
+ * some policy type that denied has no Allow of the action that any value of the resource's
+ * shape can meet (a `NotResource` Allow, or one that tests `aws:SourceArn`, may meet one).
+ */
+function someValueMayBeAllowed(
+  g: Gathered,
+  values: readonly RuntimeValue[],
+  link: ReportLink,
+): boolean {
+  const action = g.request.action.toLowerCase();
+  const denying = new Set(link.deniedBy.filter((r) => !r.explicit).map((r) => r.policyType));
+  if (denying.size === 0) return true;
+  const policies = policiesOf(g);
+  for (const type of denying) {
+    const mayAllow = policies.some(
+      (p) =>
+        p.type === type &&
+        idMentionsOf(p.policy).some(
+          (m) =>
+            m.statement.effect === 'Allow' &&
+            coversAction(m.statement, action) &&
+            (m.where !== 'Resource' || values.some((v) => namedIds(m, v) !== undefined)),
+        ),
+    );
+    // this policy type allows no value of the resource: it denies whatever the value is
+    if (!mayAllow) return false;
+  }
+  return true;
 }
 
 /**
@@ -2188,6 +2229,8 @@ interface IdKind {
    * length where AWS documents none: a policy may match some ids and not others (`…:0*`)
    */
   readonly other: string;
+  /** more made-up ids to try, of other lengths (a pattern may ask for a least length: `*??????`) */
+  readonly more?: readonly string[];
   /** UUID-shaped (see isDashAt); else one or more letters and digits (or `characters`) */
   readonly uuid: boolean;
   /** the characters of an id that is not UUID-shaped, when not only letters and digits */
@@ -2220,8 +2263,9 @@ const FAMILY_NAME: IdKind = {
  * names by accident.
  */
 const UNSETTLED_VALUE: IdKind = {
-  madeUp: 'permchain0value0',
+  madeUp: '0000000000000000',
   other: 'ZZZZZZZZZZ',
+  more: ['z'],
   uuid: false,
   characters: /^[\s\S]$/u,
 };
@@ -2283,6 +2327,33 @@ const GROUP_NAME_SUFFIX: RuntimeId = {
   why: 'which CloudFormation generates when it creates the group',
 };
 
+/**
+ * An EC2 id (`subnet-…`, `sg-…`: the prefix, then 8 or 17 hexadecimal digits); the made-up ones
+ * differ in every digit and in length.
+ */
+const ec2Id = (prefix: string): IdKind => ({
+  madeUp: `${prefix}-00000000000000000`,
+  other: `${prefix}-ffffffff`,
+  uuid: false,
+  characters: /^[0-9a-z-]$/,
+});
+
+/** A subnet of the EKS cluster's VPC, which an EKS deploy action without Subnets runs in. */
+const CLUSTER_SUBNET: RuntimeId = {
+  kind: ec2Id('subnet'),
+  what: "the subnet of the cluster's VPC the action runs in",
+  some: "subnets of the cluster's VPC",
+  why: 'which no input gives (no snapshot holds the cluster, and the action names no Subnets)',
+};
+
+/** The cluster security group, which an EKS deploy action without SecurityGroupIds uses. */
+const CLUSTER_SECURITY_GROUP: RuntimeId = {
+  kind: ec2Id('sg'),
+  what: "the cluster's security group",
+  some: 'security groups',
+  why: 'which no input gives (no snapshot holds the cluster, and the action names no SecurityGroupIds)',
+};
+
 /** The names Elastic Beanstalk gives an environment's stack and Auto Scaling group. */
 const BEANSTALK_STACK = 'awseb-e-*-stack';
 const BEANSTALK_GROUP = `autoScalingGroup:*:autoScalingGroupName/${BEANSTALK_STACK}-AWSEBAutoScalingGroup-*`;
@@ -2306,6 +2377,10 @@ function runtimeValue(value: string): RuntimeValue | undefined {
     if (name === BEANSTALK_STACK)
       parts = [`${head}stack/awseb-e-`, ENVIRONMENT, '-stack/', stackId(name)];
     else if (fullName(name)) parts = [`${head}stack/${name}/`, stackId(name)];
+  } else if (arn.service === 'ec2' && r === 'subnet/*') {
+    parts = [`${head}subnet/`, CLUSTER_SUBNET];
+  } else if (arn.service === 'ec2' && r === 'security-group/*') {
+    parts = [`${head}security-group/`, CLUSTER_SECURITY_GROUP];
   } else if (arn.service === 'autoscaling' && r === BEANSTALK_GROUP) {
     parts = [
       `${head}autoScalingGroup:`,
@@ -2522,10 +2597,11 @@ function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined 
     const pattern = m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw;
     const found = valueMatching(pattern, v);
     if (found) {
-      const glob = compileGlob(pattern.toLowerCase());
+      // matched as the evaluator matches it (a resource with case): a Deny on `stack/P*` does not
+      // match a made-up `p…`, and is tried
       v.ids.forEach((id, k) => {
         const with_ = found.map((x, j) => (j === k ? id.kind.madeUp : x));
-        if (glob.test(render(v, with_).toLowerCase())) found[k] = id.kind.madeUp;
+        if (m.matches(render(v, with_))) found[k] = id.kind.madeUp;
       });
     }
     ids = found ?? null;
@@ -2709,7 +2785,11 @@ function idDependence(
       else named.set(value, { ids, by: [by] });
     }
     const tries: { ids: readonly string[]; by?: (typeof relevant)[number][] }[] = [
-      ...v.ids.map((id, k) => ({ ids: madeUp.map((x, j) => (j === k ? id.kind.other : x)) })),
+      ...v.ids.flatMap((id, k) =>
+        [id.kind.other, ...(id.kind.more ?? [])].map((other) => ({
+          ids: madeUp.map((x, j) => (j === k ? other : x)),
+        })),
+      ),
       ...[...named.keys()].sort().map((value) => named.get(value)!),
     ];
     for (const t of tries) {

@@ -1138,6 +1138,8 @@ const SAMPLE_ARNS: Record<string, string> = {
   'NotificationTopic.KeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'Replication.SourceKeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'CodeBuild.SecurityGroupArn': 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-x',
+  'EksDeploy.SubnetArn': 'arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-x',
+  'EksDeploy.SecurityGroupArn': 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-x',
   'Config.ConnectionArn': 'arn:aws:codestar-connections:eu-west-1:111111111111:connection/x',
   'CloneRef.ConnectionArn': 'arn:aws:codeconnections:eu-west-1:111111111111:connection/x',
   'CloneRef.CodeCommitRepositoryArn': 'arn:aws:codecommit:eu-west-1:111111111111:x',

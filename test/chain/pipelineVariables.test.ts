@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadInput } from '../../src/cli/loadInput.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
 
@@ -30,6 +31,8 @@ interface Edit {
   readonly deployPolicy?: (statements: Json[]) => void;
   /** edit the deploy action role itself (its tags) */
   readonly deployRole?: (role: Json) => void;
+  /** edit the target account's iam.json (its managed policies) */
+  readonly targetIam?: (iam: Json) => void;
 }
 
 function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
@@ -44,7 +47,7 @@ function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
     Object.assign(a['configuration'], values);
   }
   writeFileSync(pf, JSON.stringify(pipeline, null, 2));
-  if (edit.deployPolicy || edit.deployRole) {
+  if (edit.deployPolicy || edit.deployRole || edit.targetIam) {
     const iamFile = join(dir, `${P}/iam.json`);
     const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as Json;
     const role = (iam['RoleDetailList'] as Json[]).find(
@@ -52,6 +55,7 @@ function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
     )!;
     edit.deployPolicy?.(role['RolePolicyList'][0]['PolicyDocument']['Statement'] as Json[]);
     edit.deployRole?.(role);
+    edit.targetIam?.(iam);
     writeFileSync(iamFile, JSON.stringify(iam, null, 2));
   }
   return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
@@ -214,6 +218,117 @@ describe('a variable in the StackName of a snapshot action', () => {
     expect(create.missing).toEqual([
       `${STACK_PLACE} (holds the CodePipeline variable \`#{variables.StackName}\`, whose value is only known at run time)`,
     ]);
+  });
+
+  /** The Stack statement's resource is `resource` (and, with `deny`, a Deny of it on `deny`). */
+  const stackGrant =
+    (resource: string, deny?: string) =>
+    (statements: Json[]): void => {
+      statements.find((x) => x['Sid'] === 'Stack')!['Resource'] =
+        `arn:aws:cloudformation:us-east-1:${P}:${resource}`;
+      if (deny)
+        statements.push({
+          Sid: 'DenySome',
+          Effect: 'Deny',
+          Action: 'cloudformation:*',
+          Resource: `arn:aws:cloudformation:us-east-1:${P}:${deny}`,
+        });
+    };
+  const withVariable = { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } };
+
+  it('a pattern that differs from a made-up value only in case is tried, as resources match with case', () => {
+    // a Deny of the `P…` stacks: `Prod-db` is denied, so the value may be
+    expect(
+      byId(
+        analyzeEdited('pass-cross-account', {
+          config: { 'DeployProd/DeployStack': { StackName: 'Prod-db' } },
+          deployPolicy: stackGrant('stack/*', 'stack/P*'),
+        }),
+        CREATE,
+      ).decision,
+    ).toBe('ExplicitlyDenied');
+    for (const [grant, deny] of [
+      ['stack/*', 'stack/P*'],
+      ['stack/*', 'stack/*E*'],
+      ['stack/P*', undefined],
+    ] as const) {
+      const create = byId(
+        analyzeEdited('pass-cross-account', {
+          config: withVariable,
+          deployPolicy: stackGrant(grant, deny),
+        }),
+        CREATE,
+      );
+      expect({ grant, deny, decision: create.decision }).toEqual({
+        grant,
+        deny,
+        decision: 'Unknown',
+      });
+    }
+  });
+
+  it('a pattern that asks for a least length: a short value is tried too', () => {
+    const create = byId(
+      analyzeEdited('pass-cross-account', {
+        config: withVariable,
+        deployPolicy: stackGrant('stack/*??????????/*'),
+      }),
+      CREATE,
+    );
+    expect(create.decision).toBe('Unknown');
+  });
+
+  it('an identity policy and a boundary that allow different names: Unknown, since one name may meet both', () => {
+    const boundaryArn = `arn:aws:iam::${P}:policy/prod-stacks-boundary`;
+    const edit = (name: string): Edit => ({
+      config: { 'DeployProd/DeployStack': { StackName: name } },
+      deployPolicy: stackGrant('stack/app-*'),
+      deployRole: (role) => {
+        role['PermissionsBoundary'] = {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: boundaryArn,
+        };
+      },
+      targetIam: (iam) => {
+        (iam['Policies'] as Json[]).push({
+          PolicyName: 'prod-stacks-boundary',
+          PolicyId: 'ANPAEXAMPLEBOUNDARY02',
+          Arn: boundaryArn,
+          Path: '/',
+          DefaultVersionId: 'v1',
+          AttachmentCount: 0,
+          PermissionsBoundaryUsageCount: 1,
+          IsAttachable: true,
+          PolicyVersionList: [
+            {
+              VersionId: 'v1',
+              IsDefaultVersion: true,
+              Document: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
+                  {
+                    Effect: 'Allow',
+                    Action: 'cloudformation:*',
+                    Resource: `arn:aws:cloudformation:us-east-1:${P}:stack/*-prod/*`,
+                  },
+                ],
+              },
+            },
+          ],
+        });
+      },
+    });
+    // the controls: a name that meets both is allowed, one that meets only one is denied
+    expect(byId(analyzeEdited('pass-cross-account', edit('app-prod')), CREATE).decision).toBe(
+      'Allowed',
+    );
+    expect(byId(analyzeEdited('pass-cross-account', edit('app-dev')), CREATE).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      byId(analyzeEdited('pass-cross-account', edit('#{variables.StackName}')), CREATE).decision,
+    ).toBe('Unknown');
   });
 
   it('no grant of the call on any stack: denied whatever the value, by the policy that lacks it', () => {
@@ -395,5 +510,38 @@ describe('lookups by a value holding a variable', () => {
     )!;
     expect(invoke.resource).toMatch(/:function:unresolved-[0-9a-f]{10}$/);
     expect(invoke.decision).toBe('Unknown');
+  });
+});
+
+// the loader leaves the whole ARN unsettled (its account too), so the link is not tried with
+// made-up names (resolveLink byUnsettledValues); were it tried, the made-up names would be found
+// absent from the account's roles, which its guard refuses
+describe('a template value the input does not settle, in a resource looked up by it', () => {
+  it('an action role named by an import: AssumeRole is Unknown, never denied as a role that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-vars-'));
+    const template = join(dir, 'pipeline.yaml');
+    writeFileSync(
+      template,
+      readFileSync('fixtures/templates/demo-pipeline-v2.yaml', 'utf8').replace(
+        'RoleArn: !Sub arn:${AWS::Partition}:iam::${ProdAccount}:role/demo-deploy-action',
+        "RoleArn: !Sub ['arn:${AWS::Partition}:iam::${ProdAccount}:role/${Name}', { Name: !ImportValue deploy-role-name }]",
+      ),
+    );
+    const { model } = loadInput(process.cwd(), {
+      input: 'fixtures/demo',
+      template,
+      account: T,
+      region: 'us-east-1',
+    });
+    const links = analyzeModel(model, { pipelines: ['demo-app-v2'] }).pipelines[0]!.links;
+    const assume = links.filter(
+      (l) =>
+        l.permission === 'sts:AssumeRole' && /:role\/unresolved-[0-9a-f]{10}$/.test(l.resource),
+    );
+    expect(assume.length).toBeGreaterThan(0);
+    for (const l of assume) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).not.toContain('does not exist');
+    }
   });
 });

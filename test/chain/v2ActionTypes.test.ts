@@ -946,6 +946,9 @@ describe('an EKS deploy action', () => {
       [
         'eks:DescribeCluster required Allowed',
         ...VPC.map((a) => `${a} required Allowed`),
+        // on the network interface, the subnet and the security group
+        'ec2:CreateNetworkInterface required Allowed',
+        'ec2:CreateNetworkInterface required Allowed',
         'ec2:CreateNetworkInterfacePermission recommended ImplicitlyDenied',
         'ec2:DescribeRouteTables recommended ImplicitlyDenied',
         'logs:CreateLogGroup required Allowed',
@@ -961,9 +964,85 @@ describe('an EKS deploy action', () => {
     const denied = of(p, 'Kube').filter(
       (l) => l.requirement.startsWith('eks-deploy.') && l.level === 'required',
     );
-    expect(denied.length).toBe(11);
+    expect(denied.length).toBe(13);
     expect(denied.every((l) => l.decision === 'ImplicitlyDenied')).toBe(true);
     expect(p.verdict).toBe('fail');
+  });
+
+  const NI = `arn:aws:ec2:us-east-1:${T}:network-interface/*`;
+  const SUBNETS = `arn:aws:ec2:us-east-1:${T}:subnet/*`;
+  const GROUPS = `arn:aws:ec2:us-east-1:${T}:security-group/*`;
+  const networkLinks = (p: ReportPipeline): string[] =>
+    of(p, 'Kube')
+      .filter((l) => /^ec2:(Create|Delete)NetworkInterface$/.test(l.permission))
+      .map((l) => `${l.permission} ${l.resource} ${l.decision}`)
+      .sort();
+
+  it('creates its network interface on the interface, the subnet and the security group: a policy scoped to those is enough', () => {
+    const scoped: Json[] = [
+      documented[0]!,
+      {
+        Effect: 'Allow',
+        Action: VPC.filter((a) => a.startsWith('ec2:Describe')),
+        Resource: '*',
+      },
+      {
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+        Resource: [NI, SUBNETS, GROUPS],
+      },
+      { ...LOGS_GRANT },
+    ];
+    const p = analyzeWith(eks, { iam: withRole(TEST_ROLE, scoped) });
+    expect(networkLinks(p)).toEqual(
+      [
+        `ec2:CreateNetworkInterface ${NI} Allowed`,
+        `ec2:CreateNetworkInterface ${SUBNETS} Allowed`,
+        `ec2:CreateNetworkInterface ${GROUPS} Allowed`,
+        `ec2:DeleteNetworkInterface ${NI} Allowed`,
+      ].sort(),
+    );
+    expect(own(p).filter((l) => l.includes(' required ') && !l.endsWith(' Allowed'))).toEqual([]);
+  });
+
+  it("with Subnets and SecurityGroupIds, those; without them a grant of named subnets is Unknown (the cluster's are not known)", () => {
+    const named: Json[] = [
+      {
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+        Resource: [
+          NI,
+          `arn:aws:ec2:us-east-1:${T}:subnet/subnet-0a1`,
+          `arn:aws:ec2:us-east-1:${T}:subnet/subnet-0b2`,
+          `arn:aws:ec2:us-east-1:${T}:security-group/sg-0c3`,
+        ],
+      },
+    ];
+    const configured = {
+      ...eks,
+      configuration: {
+        ...eks['configuration'],
+        Subnets: 'subnet-0a1, subnet-0b2',
+        SecurityGroupIds: 'sg-0c3',
+      },
+    };
+    expect(networkLinks(analyzeWith(configured, { iam: withRole(TEST_ROLE, named) }))).toEqual(
+      [
+        `ec2:CreateNetworkInterface ${NI} Allowed`,
+        `ec2:CreateNetworkInterface arn:aws:ec2:us-east-1:${T}:subnet/subnet-0a1 Allowed`,
+        `ec2:CreateNetworkInterface arn:aws:ec2:us-east-1:${T}:subnet/subnet-0b2 Allowed`,
+        `ec2:CreateNetworkInterface arn:aws:ec2:us-east-1:${T}:security-group/sg-0c3 Allowed`,
+        `ec2:DeleteNetworkInterface ${NI} Allowed`,
+      ].sort(),
+    );
+    expect(networkLinks(analyzeWith(eks, { iam: withRole(TEST_ROLE, named) }))).toEqual(
+      [
+        `ec2:CreateNetworkInterface ${NI} Allowed`,
+        `ec2:CreateNetworkInterface ${SUBNETS} Unknown`,
+        `ec2:CreateNetworkInterface ${GROUPS} Unknown`,
+        `ec2:DeleteNetworkInterface ${NI} Allowed`,
+      ].sort(),
+    );
   });
 
   it('another cluster in the grant does not do', () => {
