@@ -14,7 +14,7 @@
 #   to ECS
 # - platform-legacy: S3 source -> CodeDeploy to EC2, Elastic Beanstalk, S3 deploy with a KMS key
 #   and a canned ACL, EC2 deploys (tagged instances behind a target group; SSM managed nodes
-#   tagged with any value) -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
+#   tagged with any value), an AppConfig deployment -> CloudFormation DELETE_ONLY and REPLACE_ON_FAILURE -> a CodePipeline
 #   invoke action that starts platform-web
 from baseline import action, pipeline_file
 from snapshot import (CREATED, OU, P, PolicyString, R, ROOT, T, doc, iam, kms_key, organization,
@@ -126,6 +126,8 @@ def pipeline_role_policy():
         # (its logs go to the group of EcrBuildLogs)
         stmt('EksCluster', 'eks:DescribeCluster', arn_of('eks', 'cluster/platform')),
         stmt('EksNetwork', ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'ec2:DescribeRouteTables'], '*'),
+        # the AppConfig deploy action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-AppConfig.html
+        stmt('AppConfigDeploy', ['appconfig:StartDeployment', 'appconfig:StopDeployment', 'appconfig:GetDeployment'], [arn_of('appconfig', 'application/lg7x2qa'), arn_of('appconfig', 'application/lg7x2qa/*'), arn_of('appconfig', 'deploymentstrategy/*')]),
         # the CodePipeline invoke action: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-PipelineInvoke.html
         stmt('InvokeWebPipeline', 'codepipeline:StartPipelineExecution', arn_of('codepipeline', 'platform-web')),
     )
@@ -289,6 +291,7 @@ def legacy_stages():
             action('Beanstalk', 'Deploy', 'ElasticBeanstalk', {'ApplicationName': 'platform-legacy', 'EnvironmentName': 'platform-legacy-prod'}, inputs=['BundleSource']),
             action('PublishDocs', 'Deploy', 'S3', {'BucketName': DOCS_BUCKET, 'Extract': 'true', 'ObjectKey': 'docs', 'KMSEncryptionKeyARN': DOCS_KEY, 'CannedACL': 'bucket-owner-full-control'}, inputs=['BundleSource']),
             action('Instances', 'Deploy', 'EC2', {'InstanceTagKey': 'app', 'InstanceTagValue': 'platform-legacy', 'InstanceType': 'EC2', 'TargetDirectory': '/opt/platform-legacy', 'TargetGroupNameList': 'platform-legacy-web', 'MaxBatch': '50%', 'PostScript': 'scripts/start.sh'}, inputs=['BundleSource'], role_arn=FLEET_ROLE),
+            action('Settings', 'Deploy', 'AppConfig', {'Application': 'lg7x2qa', 'Environment': 'p3k9m1z', 'ConfigurationProfile': 'r8d2w5v', 'DeploymentStrategy': 'AppConfig.Linear50PercentEvery30Seconds', 'InputArtifactConfigurationPath': 'config/settings.json'}, inputs=['BundleSource']),
             action('EdgeNodes', 'Deploy', 'EC2', {'InstanceTagKey': 'platform-edge', 'InstanceType': 'SSM_MANAGED_NODE', 'TargetDirectory': '/opt/platform-legacy', 'PostScript': 'scripts/start.sh'}, inputs=['BundleSource'], run_order=2, role_arn=EDGE_ROLE),
         ]},
         {'name': 'Cleanup', 'actions': [

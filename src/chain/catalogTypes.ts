@@ -28,6 +28,7 @@ export const PROVIDERS = [
   'CodePipeline',
   'ECRBuildAndPublish',
   'EKS',
+  'AppConfig',
   'InspectorScan',
 ] as const;
 

@@ -1057,3 +1057,80 @@ describe('an EKS deploy action', () => {
     ]);
   });
 });
+
+// The AppConfig deploy action (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-AppConfig.html)
+// starts an AppConfig deployment of its input's configuration and follows it, with the action's
+// role (policies/requirements/appconfig.json): it was one Unknown link (`action.provider-not-modelled`).
+describe('an AppConfig deploy action', () => {
+  const APP = `arn:aws:appconfig:us-east-1:${T}:application/abc1234`;
+  const ENV = `${APP}/environment/env5678`;
+  const PROFILE = `${APP}/configurationprofile/prof901`;
+  const STRATEGY = `arn:aws:appconfig:us-east-1:${T}:deploymentstrategy/strat23`;
+  const appConfig = (configuration: Json = {}): Json => ({
+    name: 'Config',
+    actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'AppConfig', version: '1' },
+    runOrder: 2,
+    configuration: {
+      Application: 'abc1234',
+      Environment: 'env5678',
+      ConfigurationProfile: 'prof901',
+      DeploymentStrategy: 'strat23',
+      InputArtifactConfigurationPath: 'config.json',
+      ...configuration,
+    },
+    inputArtifacts: [{ name: 'BuildOutput' }],
+    outputArtifacts: [],
+  });
+  // the reference's policy
+  const documented = {
+    Effect: 'Allow',
+    Action: ['appconfig:StartDeployment', 'appconfig:StopDeployment', 'appconfig:GetDeployment'],
+    Resource: [APP, `${APP}/*`, `arn:aws:appconfig:*:${T}:deploymentstrategy/*`],
+  };
+  const own = (p: ReportPipeline): string[] =>
+    of(p, 'Config')
+      .filter((l) => l.requirement.startsWith('appconfig.'))
+      .map((l) => `${l.permission} ${l.resource} ${l.level} ${l.decision}`)
+      .sort();
+
+  it('starts the deployment on the application, environment, profile and strategy, and follows it: the documented policy allows every call', () => {
+    const p = analyzeWith(appConfig(), { iam: grant(documented) });
+    expect(of(p, 'Config').some((l) => l.requirement === 'action.provider-not-modelled')).toBe(
+      false,
+    );
+    expect(own(p)).toEqual(
+      [
+        `appconfig:StartDeployment ${APP} required Allowed`,
+        `appconfig:StartDeployment ${ENV} required Allowed`,
+        `appconfig:StartDeployment ${PROFILE} required Allowed`,
+        `appconfig:StartDeployment ${STRATEGY} required Allowed`,
+        `appconfig:GetDeployment ${APP} required Allowed`,
+        `appconfig:GetDeployment ${ENV} required Allowed`,
+        `appconfig:GetDeployment ${ENV}/deployment/* required Allowed`,
+        `appconfig:StopDeployment ${APP} recommended Allowed`,
+        `appconfig:StopDeployment ${ENV} recommended Allowed`,
+        `appconfig:StopDeployment ${ENV}/deployment/* recommended Allowed`,
+      ].sort(),
+    );
+  });
+
+  it('a grant on the application alone is denied on the environment, the profile, the strategy and the deployment', () => {
+    const p = analyzeWith(appConfig(), { iam: grant({ ...documented, Resource: APP }) });
+    expect(own(p).filter((l) => l.includes(' required ') && !l.endsWith(' Allowed'))).toEqual(
+      [
+        `appconfig:StartDeployment ${ENV} required ImplicitlyDenied`,
+        `appconfig:StartDeployment ${PROFILE} required ImplicitlyDenied`,
+        `appconfig:StartDeployment ${STRATEGY} required ImplicitlyDenied`,
+        `appconfig:GetDeployment ${ENV} required ImplicitlyDenied`,
+        `appconfig:GetDeployment ${ENV}/deployment/* required ImplicitlyDenied`,
+      ].sort(),
+    );
+    expect(p.verdict).toBe('fail');
+  });
+
+  it('without DeploymentStrategy no strategy link is made (the one the action uses is not documented)', () => {
+    const p = analyzeWith(appConfig({ DeploymentStrategy: undefined }), { iam: grant(documented) });
+    expect(own(p).filter((l) => l.includes(':deploymentstrategy/'))).toEqual([]);
+    expect(own(p).length).toBe(9);
+  });
+});
