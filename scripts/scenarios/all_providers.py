@@ -275,7 +275,7 @@ def containers_stages():
         ]},
         {'name': 'Deploy', 'actions': [
             action('Rolling', 'Deploy', 'ECS', {'ClusterName': 'platform', 'ServiceName': 'api', 'FileName': 'imagedefinitions.json', 'DeploymentTimeout': '30'}, inputs=['ImageDefs']),
-            action('Kubernetes', 'Deploy', 'EKS', {'ClusterName': 'platform', 'ManifestFiles': 'k8s/api.yaml', 'Namespace': 'api'}, inputs=['ImageDefs'], run_order=2),
+            action('Kubernetes', 'Deploy', 'EKS', {'ClusterName': 'platform', 'ManifestFiles': 'k8s/api.yaml', 'Namespace': 'api', 'SecurityGroupIds': 'sg-0a1b2c3d4e5f60718'}, inputs=['ImageDefs'], run_order=2),
             action('BlueGreen', 'Deploy', 'CodeDeployToECS', {'ApplicationName': 'platform-api-bg', 'DeploymentGroupName': 'platform-api-bg-group', 'TaskDefinitionTemplateArtifact': 'ImageDefs', 'TaskDefinitionTemplatePath': 'taskdef.json', 'AppSpecTemplateArtifact': 'ImageDefs', 'AppSpecTemplatePath': 'appspec.yaml', 'Image1ArtifactName': 'ImageDefs', 'Image1ContainerName': 'IMAGE1_NAME'}, inputs=['ImageDefs'], run_order=2),
         ]},
     ]

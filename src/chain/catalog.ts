@@ -321,13 +321,17 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'EksDeploy.SubnetArn': {
     description:
-      "each subnet of Config.Subnets (ids separated by commas); without it a subnet of the cluster's VPC, `subnet/*`, whose id no input gives (tried as an id, resolveLink runtimeValue)",
+      "each subnet of Config.Subnets (ids or ARNs separated by commas); without it a subnet of the cluster's VPC, `subnet/*`, whose id no input gives (tried as an id, resolveLink runtimeValue)",
     list: true,
   },
   'EksDeploy.SecurityGroupArn': {
     description:
-      "each security group of Config.SecurityGroupIds (ids separated by commas); without it the cluster's security group, `security-group/*`, whose id no input gives (tried as an id)",
+      'each security group of Config.SecurityGroupIds (ids or ARNs separated by commas); absent when it is not set',
     list: true,
+  },
+  'AppConfig.DeploymentStrategyArn': {
+    description:
+      'the deployment strategy Config.DeploymentStrategy; without it `deploymentstrategy/*`, whose id no input gives (tried as an id, resolveLink runtimeValue)',
   },
   'LambdaDeploy.AlarmName': {
     description:
@@ -1073,6 +1077,13 @@ export function secretStandIn(resource: string): string | undefined {
   return `the full ARN of secret \`${name}\` (it is named without the six characters AWS appends to a secret's ARN)`;
 }
 
+/** The ARN of an EC2 resource given by id (or already by ARN) in the action's account and Region. */
+function ec2Arn(facts: ActionFacts, type: 'subnet' | 'security-group', id: string): string {
+  return id.startsWith('arn:')
+    ? id
+    : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:${type}/${id}`;
+}
+
 /**
  * The placeholders resolved for the facts last seen, by name: every placeholder but
  * `PrincipalAccount` depends on the facts alone (resolveFromFacts), and ActionFacts is readonly
@@ -1345,22 +1356,13 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       };
     case 'CodeBuild.SubnetArn':
       if (!cb) return noProject(facts);
-      return {
-        kind: 'list',
-        values: (cb.subnets ?? []).map((s) =>
-          s.startsWith('arn:')
-            ? s
-            : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:subnet/${s}`,
-        ),
-      };
+      return { kind: 'list', values: (cb.subnets ?? []).map((s) => ec2Arn(facts, 'subnet', s)) };
     case 'CodeBuild.SecurityGroupArn':
       if (!cb) return noProject(facts);
       return {
         kind: 'list',
         values: (cb.subnets?.length ? (cb.securityGroupIds ?? []) : []).map((g) =>
-          g.startsWith('arn:')
-            ? g
-            : `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:security-group/${g}`,
+          ec2Arn(facts, 'security-group', g),
         ),
       };
     case 'Replication.ArtifactKey': {
@@ -1551,11 +1553,26 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         .split(',')
         .map((n) => n.trim())
         .filter((n) => n !== '');
-      const base = `arn:${facts.partition}:ec2:${facts.actionRegion}:${facts.actionAccount}:${subnets ? 'subnet' : 'security-group'}/`;
+      const type = subnets ? 'subnet' : 'security-group';
+      // without SecurityGroupIds the security groups the call carries are not documented:
+      // eks-deploy.vpc-create-network-interface-cluster-security-group
+      if (ids.length === 0 && !subnets)
+        return absent('configuration `SecurityGroupIds` is not set');
       return {
         kind: 'list',
-        values: ids.length > 0 ? [...new Set(ids)].map((id) => base + id) : [`${base}*`],
+        values:
+          ids.length > 0
+            ? [...new Set(ids)].map((id) => ec2Arn(facts, type, id))
+            : [ec2Arn(facts, type, '*')],
       };
+    }
+    case 'AppConfig.DeploymentStrategyArn': {
+      // StartDeployment is authorized on the strategy; without DeploymentStrategy the reference
+      // does not say which the action uses: `*` stands for its id (resolveLink runtimeValue)
+      const id = cfg['DeploymentStrategy'];
+      return value(
+        `arn:${facts.partition}:appconfig:${facts.actionRegion}:${facts.actionAccount}:deploymentstrategy/${id || '*'}`,
+      );
     }
     case 'LambdaDeploy.AlarmName': {
       const list = cfg['Alarms'];

@@ -49,6 +49,7 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'S3Deploy.ObjectKey': 'the keys the action deploys to',
   'S3Source.KeyArn': "the S3 source object's kms key",
   'Ec2Deploy.TargetGroupName': "the EC2 deploy action's target groups",
+  'AppConfig.DeploymentStrategyArn': "the AppConfig action's deployment strategy",
   'EksDeploy.SecurityGroupArn': "the EKS deploy action's security groups",
   'EksDeploy.SubnetArn': "the EKS deploy action's subnets",
   'Ecs.PassRoleArn': "the task definition's task and execution roles",

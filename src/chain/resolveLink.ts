@@ -1733,6 +1733,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       [ps.tested, rs.tested],
       context,
       rs.tagsKnown === true,
+      service,
     );
     if (found) trials.push(...found);
   }
@@ -2239,9 +2240,19 @@ interface IdKind {
 
 const UUID_ID: IdKind = { madeUp: MADE_UP_ID, other: OTHER_ID, uuid: true };
 /** ten characters after `e-` as Elastic Beanstalk shows them; no length is documented */
-const ENVIRONMENT_ID: IdKind = { madeUp: '0000000000', other: 'zzzzzzzzzzzz', uuid: false };
+const ENVIRONMENT_ID: IdKind = {
+  madeUp: '0000000000',
+  other: 'zzzzzzzzzzzz',
+  more: ['z'],
+  uuid: false,
+};
 /** thirteen characters, as CloudFormation generates them (templateNames.ts); none documented */
-const NAME_SUFFIX: IdKind = { madeUp: '0000000000000', other: 'ZZZZZZZZZZ', uuid: false };
+const NAME_SUFFIX: IdKind = {
+  madeUp: '0000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+};
 
 /**
  * A task definition family: up to 255 letters, digits, `_` and `-`
@@ -2252,6 +2263,7 @@ const NAME_SUFFIX: IdKind = { madeUp: '0000000000000', other: 'ZZZZZZZZZZ', uuid
 const FAMILY_NAME: IdKind = {
   madeUp: '0000000000000',
   other: 'ZZZZZZZZZZ',
+  more: ['z'],
   uuid: false,
   characters: /^[0-9A-Za-z_-]$/,
 };
@@ -2338,6 +2350,31 @@ const ec2Id = (prefix: string): IdKind => ({
   characters: /^[0-9a-z-]$/,
 });
 
+/** The number AppConfig gives a deployment when it starts: digits. */
+const APPCONFIG_DEPLOYMENT: RuntimeId = {
+  kind: { madeUp: '1000', other: '7', more: ['12'], uuid: false, characters: /^[0-9]$/ },
+  what: 'the number of the deployment',
+  some: 'deployment numbers',
+  why: 'assigned when the deployment starts',
+};
+
+/**
+ * The deployment strategy an AppConfig action without DeploymentStrategy uses: an id of 7
+ * characters, or a predefined one such as `AppConfig.AllAtOnce`.
+ */
+const APPCONFIG_STRATEGY: RuntimeId = {
+  kind: {
+    madeUp: '0000000',
+    other: 'ZZZZZZZZZZZZZZZZ',
+    more: ['z'],
+    uuid: false,
+    characters: /^[0-9A-Za-z.]$/,
+  },
+  what: 'the deployment strategy the action uses',
+  some: 'deployment strategies',
+  why: 'which the action reference does not name when DeploymentStrategy is not set',
+};
+
 /** A subnet of the EKS cluster's VPC, which an EKS deploy action without Subnets runs in. */
 const CLUSTER_SUBNET: RuntimeId = {
   kind: ec2Id('subnet'),
@@ -2377,6 +2414,15 @@ function runtimeValue(value: string): RuntimeValue | undefined {
     if (name === BEANSTALK_STACK)
       parts = [`${head}stack/awseb-e-`, ENVIRONMENT, '-stack/', stackId(name)];
     else if (fullName(name)) parts = [`${head}stack/${name}/`, stackId(name)];
+  } else if (arn.service === 'appconfig' && r === 'deploymentstrategy/*') {
+    parts = [`${head}deploymentstrategy/`, APPCONFIG_STRATEGY];
+  } else if (
+    arn.service === 'appconfig' &&
+    r.startsWith('application/') &&
+    r.endsWith('/deployment/*') &&
+    !r.slice(0, -2).includes('*')
+  ) {
+    parts = [value.slice(0, -1), APPCONFIG_DEPLOYMENT];
   } else if (arn.service === 'ec2' && r === 'subnet/*') {
     parts = [`${head}subnet/`, CLUSTER_SUBNET];
   } else if (arn.service === 'ec2' && r === 'security-group/*') {

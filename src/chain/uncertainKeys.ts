@@ -80,10 +80,17 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ],
   ['s3:tlsversion', ['s3:TlsVersion', 'the TLS version of the call']],
 ]);
+/** The EC2 keys' prefix (see GENERIC_PREFIXES). */
+const EC2_PREFIX = 'ec2:';
 /** lower-cased prefix, the prefix as AWS documents it, what it is */
 const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
   ['kms:encryptioncontext:', 'kms:EncryptionContext:', 'the encryption context of the call'],
   ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags"],
+  // EC2 sends keys of the resource a call acts on (ec2:Vpc, ec2:SubnetID, ec2:SecurityGroupID,
+  // ec2:AvailabilityZone, ec2:ResourceTag/<key>, ...: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html),
+  // which no input gives; tried on EC2 calls only (trialsFor), unless the link's context sets
+  // them (CodeBuild's ec2:Subnet)
+  [EC2_PREFIX, EC2_PREFIX, 'a property of the EC2 resource (its VPC, subnet, zone or tags)'],
 ];
 const MULTI = new Set(['aws:principalorgpaths', 'aws:resourceorgpaths', 'kms:resourcealiases']);
 const TIME = new Set(['aws:currenttime', 'aws:tokenissuetime']);
@@ -153,13 +160,15 @@ function keyName(k: string, written: string | undefined): string {
 /**
  * The trials for one link: the organization keys the sides say are uncertain, and the generic
  * keys its policies test that its context does not set. `resourceTagsKnown`: the resource side
- * knows the resource's tags (a role), so aws:ResourceTag is not uncertain.
+ * knows the resource's tags (a role), so aws:ResourceTag is not uncertain. `service`: the call's
+ * service prefix (EC2's keys are tried on EC2 calls only).
  */
 export function trialsFor(
   orgUncertain: readonly UncertainKey[],
   tested: readonly (TestedKeys | undefined)[],
   context: Readonly<Record<string, unknown>>,
   resourceTagsKnown: boolean,
+  service?: string,
 ): KeyTrial[] | undefined {
   const values = (k: string): string[] => {
     const all: string[] = [];
@@ -177,6 +186,8 @@ export function trialsFor(
   for (const t of tested) for (const k of t?.values.keys() ?? []) if (!ORG_KEYS.has(k)) keys.add(k);
   for (const k of [...keys].sort()) {
     if (resourceTagsKnown && k.startsWith('aws:resourcetag/')) continue;
+    // another service's call does not carry EC2's keys: they are absent, as the evaluator reads them
+    if (k.startsWith(EC2_PREFIX) && service !== 'ec2') continue;
     set ??= new Set(Object.keys(context).map((c) => c.toLowerCase()));
     if (set.has(k)) continue;
     const written = tested.find((t) => t?.written.has(k))?.written.get(k);

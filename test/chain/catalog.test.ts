@@ -1156,6 +1156,8 @@ const SAMPLE_ARNS: Record<string, string> = {
   'Config.NotificationArn': 'arn:aws:sns:eu-west-1:111111111111:x',
   'Lambda.FunctionArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x',
   'LambdaDeploy.FunctionArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x',
+  'AppConfig.DeploymentStrategyArn':
+    'arn:aws:appconfig:eu-west-1:111111111111:deploymentstrategy/x',
   'LambdaDeploy.AliasArn': 'arn:aws:lambda:eu-west-1:111111111111:function:x:live',
   Partition: 'aws',
 };

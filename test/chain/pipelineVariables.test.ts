@@ -170,6 +170,15 @@ describe('a variable in the StackName of a snapshot action', () => {
       },
     });
     expect(byId(links, CREATE).decision).toBe('Unknown');
+    // a Deny of the stacks named after the tag: the value may carry it (namesByVariable)
+    const denied = analyzeEdited('pass-cross-account', {
+      config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
+      deployPolicy: stackGrant('stack/*', 'stack/${aws:PrincipalTag/team}-*'),
+      deployRole: (role) => {
+        role['Tags'] = [{ Key: 'team', Value: 'web' }];
+      },
+    });
+    expect(byId(denied, CREATE).decision).toBe('Unknown');
     // the control: a value that carries the tag is allowed
     const literal = analyzeEdited('pass-cross-account', {
       config: { 'DeployProd/DeployStack': { StackName: 'orders-api' } },

@@ -96,6 +96,17 @@ describe('a task definition family the input does not settle', () => {
     }
   });
 
+  it('stays Unknown when the role allows only families of ten characters or more (a short family is tried too)', () => {
+    const found = register(
+      links(
+        withTaskDefinitions((s) => [
+          { ...s, Resource: `arn:aws:ecs:us-east-1:${A}:task-definition/*??????????:*` },
+        ]),
+      ),
+    );
+    expect(found.map((l) => l.decision)).toEqual(['Unknown', 'Unknown']);
+  });
+
   it('stays Unknown when `*` is allowed but some families are denied explicitly', () => {
     const found = register(
       links(

@@ -946,9 +946,10 @@ describe('an EKS deploy action', () => {
       [
         'eks:DescribeCluster required Allowed',
         ...VPC.map((a) => `${a} required Allowed`),
-        // on the network interface, the subnet and the security group
+        // on the network interface and the subnet; on the cluster's security group, which the
+        // reference does not say the call carries, a warning only
         'ec2:CreateNetworkInterface required Allowed',
-        'ec2:CreateNetworkInterface required Allowed',
+        'ec2:CreateNetworkInterface recommended Allowed',
         'ec2:CreateNetworkInterfacePermission recommended ImplicitlyDenied',
         'ec2:DescribeRouteTables recommended ImplicitlyDenied',
         'logs:CreateLogGroup required Allowed',
@@ -964,7 +965,7 @@ describe('an EKS deploy action', () => {
     const denied = of(p, 'Kube').filter(
       (l) => l.requirement.startsWith('eks-deploy.') && l.level === 'required',
     );
-    expect(denied.length).toBe(13);
+    expect(denied.length).toBe(12);
     expect(denied.every((l) => l.decision === 'ImplicitlyDenied')).toBe(true);
     expect(p.verdict).toBe('fail');
   });
@@ -1043,6 +1044,33 @@ describe('an EKS deploy action', () => {
         `ec2:DeleteNetworkInterface ${NI} Allowed`,
       ].sort(),
     );
+  });
+
+  it("a policy testing EC2's keys of the subnet or VPC (which no input gives) leaves the network links Unknown, whichever way it tests them", () => {
+    for (const operator of ['StringEquals', 'StringNotEquals']) {
+      const p = analyzeWith(eks, {
+        iam: withRole(TEST_ROLE, [
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+          {
+            Effect: 'Deny',
+            Action: ['ec2:CreateNetworkInterface', 'eks:DescribeCluster'],
+            Resource: '*',
+            Condition: { [operator]: { 'ec2:Vpc': `arn:aws:ec2:us-east-1:${T}:vpc/vpc-0bad` } },
+          },
+        ]),
+      });
+      const create = of(p, 'Kube').filter((l) => l.permission === 'ec2:CreateNetworkInterface');
+      expect(create.length).toBe(3);
+      for (const l of create) {
+        expect({ operator, decision: l.decision }).toEqual({ operator, decision: 'Unknown' });
+        expect(l.why).toContain('ec2:Vpc');
+      }
+      // another service's call does not carry the key: it is absent, so StringEquals does not
+      // hold and StringNotEquals does (a negated operator holds on an absent key)
+      expect(of(p, 'Kube').find((l) => l.permission === 'eks:DescribeCluster')?.decision).toBe(
+        operator === 'StringEquals' ? 'Allowed' : 'ExplicitlyDenied',
+      );
+    }
   });
 
   it('another cluster in the grant does not do', () => {
@@ -1128,9 +1156,40 @@ describe('an AppConfig deploy action', () => {
     expect(p.verdict).toBe('fail');
   });
 
-  it('without DeploymentStrategy no strategy link is made (the one the action uses is not documented)', () => {
-    const p = analyzeWith(appConfig({ DeploymentStrategy: undefined }), { iam: grant(documented) });
-    expect(own(p).filter((l) => l.includes(':deploymentstrategy/'))).toEqual([]);
-    expect(own(p).length).toBe(9);
+  it('without DeploymentStrategy the strategy is tried as an id: a grant of every strategy allows it, one of a named strategy leaves it Unknown', () => {
+    const strategies = (p: ReportPipeline): string[] =>
+      own(p).filter((l) => l.includes(':deploymentstrategy/'));
+    const none = appConfig({ DeploymentStrategy: undefined });
+    const ANY = `arn:aws:appconfig:us-east-1:${T}:deploymentstrategy/*`;
+    expect(strategies(analyzeWith(none, { iam: grant(documented) }))).toEqual([
+      `appconfig:StartDeployment ${ANY} required Allowed`,
+    ]);
+    expect(
+      strategies(
+        analyzeWith(none, { iam: grant({ ...documented, Resource: [APP, `${APP}/*`, STRATEGY] }) }),
+      ),
+    ).toEqual([`appconfig:StartDeployment ${ANY} required Unknown`]);
+    expect(
+      strategies(analyzeWith(none, { iam: grant({ ...documented, Resource: [APP, `${APP}/*`] }) })),
+    ).toEqual([`appconfig:StartDeployment ${ANY} required ImplicitlyDenied`]);
+  });
+
+  it("the deployment's number is tried as an id: a Deny of some numbers leaves GetDeployment Unknown", () => {
+    const p = analyzeWith(appConfig(), {
+      iam: (iam) => {
+        grant(documented)(iam);
+        grant({
+          Effect: 'Deny',
+          Action: 'appconfig:GetDeployment',
+          Resource: `${ENV}/deployment/1*`,
+        })(iam);
+      },
+    });
+    expect(own(p).filter((l) => l.includes('/deployment/'))).toEqual(
+      [
+        `appconfig:GetDeployment ${ENV}/deployment/* required Unknown`,
+        `appconfig:StopDeployment ${ENV}/deployment/* recommended Allowed`,
+      ].sort(),
+    );
   });
 });
