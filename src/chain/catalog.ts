@@ -1077,6 +1077,22 @@ export function secretStandIn(resource: string): string | undefined {
   return `the full ARN of secret \`${name}\` (it is named without the six characters AWS appends to a secret's ARN)`;
 }
 
+/**
+ * The names or ids a configuration value lists, separated by commas (`TargetGroupNameList`,
+ * `Alarms`, `Subnets`), each once; absent when the key is not set or lists none.
+ */
+function configList(cfg: Readonly<Record<string, string>>, key: string, what: string): Resolved {
+  const list = cfg[key];
+  if (!list) return absent(`configuration \`${key}\` is not set`);
+  const names = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return names.length > 0
+    ? { kind: 'list', values: [...new Set(names)] }
+    : absent(`configuration \`${key}\` names no ${what}`);
+}
+
 /** The ARN of an EC2 resource given by id (or already by ARN) in the action's account and Region. */
 function ec2Arn(facts: ActionFacts, type: 'subnet' | 'security-group', id: string): string {
   return id.startsWith('arn:')
@@ -1549,22 +1565,14 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       // already attached to your cluster"; without them the action runs in the cluster's VPC
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-EKS.html)
       const subnets = name === 'EksDeploy.SubnetArn';
-      const ids = (cfg[subnets ? 'Subnets' : 'SecurityGroupIds'] ?? '')
-        .split(',')
-        .map((n) => n.trim())
-        .filter((n) => n !== '');
       const type = subnets ? 'subnet' : 'security-group';
-      // without SecurityGroupIds the security groups the call carries are not documented:
+      const ids = configList(cfg, subnets ? 'Subnets' : 'SecurityGroupIds', type);
+      if (ids.kind === 'list')
+        return { kind: 'list', values: ids.values.map((id) => ec2Arn(facts, type, id)) };
+      // without Subnets, a subnet of the cluster's VPC (tried as an id); without SecurityGroupIds
+      // the security groups the call carries are not documented:
       // eks-deploy.vpc-create-network-interface-cluster-security-group
-      if (ids.length === 0 && !subnets)
-        return absent('configuration `SecurityGroupIds` is not set');
-      return {
-        kind: 'list',
-        values:
-          ids.length > 0
-            ? [...new Set(ids)].map((id) => ec2Arn(facts, type, id))
-            : [ec2Arn(facts, type, '*')],
-      };
+      return subnets ? { kind: 'list', values: [ec2Arn(facts, type, '*')] } : ids;
     }
     case 'AppConfig.DeploymentStrategyArn': {
       // StartDeployment is authorized on the strategy; without DeploymentStrategy the reference
@@ -1574,17 +1582,8 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         `arn:${facts.partition}:appconfig:${facts.actionRegion}:${facts.actionAccount}:deploymentstrategy/${id || '*'}`,
       );
     }
-    case 'LambdaDeploy.AlarmName': {
-      const list = cfg['Alarms'];
-      if (!list) return absent('configuration `Alarms` is not set');
-      const names = list
-        .split(',')
-        .map((n) => n.trim())
-        .filter((n) => n !== '');
-      return names.length > 0
-        ? { kind: 'list', values: [...new Set(names)] }
-        : absent('configuration `Alarms` names no alarm');
-    }
+    case 'LambdaDeploy.AlarmName':
+      return configList(cfg, 'Alarms', 'alarm');
     case 'StepFunctions.ExecutionArn': {
       const sm = cfg['StateMachineArn'];
       if (!sm) return absent('configuration `StateMachineArn` is not set');
@@ -1609,17 +1608,8 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         `${parts.slice(0, 5).join(':')}:execution:${parts[6]}:${prefix ? `${prefix}-${id}` : id}`,
       );
     }
-    case 'Ec2Deploy.TargetGroupName': {
-      const list = cfg['TargetGroupNameList'];
-      if (!list) return absent('configuration `TargetGroupNameList` is not set');
-      const names = list
-        .split(',')
-        .map((n) => n.trim())
-        .filter((n) => n !== '');
-      return names.length > 0
-        ? { kind: 'list', values: [...new Set(names)] }
-        : absent('configuration `TargetGroupNameList` names no target group');
-    }
+    case 'Ec2Deploy.TargetGroupName':
+      return configList(cfg, 'TargetGroupNameList', 'target group');
     case 'Ec2Deploy.InstanceTagValue': {
       const v = cfg['InstanceTagValue'];
       // "When this value is not specified, all instances with InstanceTagKey will be matched"

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
-import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { boundaryPolicyEntry, editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const ACTION_ROLE = 'arn:aws:iam::222222222222:role/demo-deploy-action';
 const IAM = '222222222222/iam.json';
@@ -306,29 +306,15 @@ describe('a link whose resource the input does not settle', () => {
     const link = buildKeyLink(
       demoLinks((dir) =>
         editJson(join(dir, IAM), (doc) => {
-          (doc['Policies'] as Json[]).push({
-            PolicyName: 'no-kms-boundary',
-            PolicyId: 'ANPAEXAMPLEBOUNDARY01',
-            Arn: boundaryArn,
-            Path: '/',
-            DefaultVersionId: 'v1',
-            AttachmentCount: 0,
-            PermissionsBoundaryUsageCount: 1,
-            IsAttachable: true,
-            PolicyVersionList: [
-              {
-                VersionId: 'v1',
-                IsDefaultVersion: true,
-                Document: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    { Effect: 'Allow', Action: '*', Resource: '*' },
-                    { Sid: 'NoKms', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' },
-                  ],
-                },
-              },
-            ],
-          });
+          (doc['Policies'] as Json[]).push(
+            boundaryPolicyEntry(boundaryArn, {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: '*', Resource: '*' },
+                { Sid: 'NoKms', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' },
+              ],
+            }),
+          );
           const role = (doc['RoleDetailList'] as Role[]).find(
             (r) => r.RoleName === 'demo-deploy-action',
           )!;

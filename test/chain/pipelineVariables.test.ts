@@ -17,6 +17,7 @@ import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadInput } from '../../src/cli/loadInput.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { boundaryPolicyEntry } from './scenarioCopy.js';
 
 const T = '111111111111';
 const P = '222222222222';
@@ -299,33 +300,19 @@ describe('a variable in the StackName of a snapshot action', () => {
         };
       },
       targetIam: (iam) => {
-        (iam['Policies'] as Json[]).push({
-          PolicyName: 'prod-stacks-boundary',
-          PolicyId: 'ANPAEXAMPLEBOUNDARY02',
-          Arn: boundaryArn,
-          Path: '/',
-          DefaultVersionId: 'v1',
-          AttachmentCount: 0,
-          PermissionsBoundaryUsageCount: 1,
-          IsAttachable: true,
-          PolicyVersionList: [
-            {
-              VersionId: 'v1',
-              IsDefaultVersion: true,
-              Document: {
-                Version: '2012-10-17',
-                Statement: [
-                  { Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
-                  {
-                    Effect: 'Allow',
-                    Action: 'cloudformation:*',
-                    Resource: `arn:aws:cloudformation:us-east-1:${P}:stack/*-prod/*`,
-                  },
-                ],
+        (iam['Policies'] as Json[]).push(
+          boundaryPolicyEntry(boundaryArn, {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
+              {
+                Effect: 'Allow',
+                Action: 'cloudformation:*',
+                Resource: `arn:aws:cloudformation:us-east-1:${P}:stack/*-prod/*`,
               },
-            },
-          ],
-        });
+            ],
+          }),
+        );
       },
     });
     // the controls: a name that meets both is allowed, one that meets only one is denied

@@ -25,3 +25,21 @@ export function editJson(file: string, edit: (doc: Json) => void): void {
   edit(doc);
   writeFileSync(file, JSON.stringify(doc, null, 2));
 }
+
+/**
+ * A customer managed policy as `aws iam get-account-authorization-details` lists it under
+ * `Policies`, used as a permissions boundary (one version, the default).
+ */
+export function boundaryPolicyEntry(arn: string, document: Json): Json {
+  return {
+    PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
+    PolicyId: 'ANPAEXAMPLEBOUNDARY01',
+    Arn: arn,
+    Path: '/',
+    DefaultVersionId: 'v1',
+    AttachmentCount: 0,
+    PermissionsBoundaryUsageCount: 1,
+    IsAttachable: true,
+    PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: document }],
+  };
+}
