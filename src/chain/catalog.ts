@@ -116,6 +116,7 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       "`true` where CodePipeline's upload of the action's output artifacts is known to need s3:PutObjectAcl: a CodeStarSourceConnection source action, a CodeCommit source action whose role is in another account than the pipeline; the roleArn when it is a CodeCommit action's role whose account the input does not settle (a condition on it is then presumed met); absent otherwise",
   },
   InputArtifacts: { description: 'the input artifact names', list: true },
+  Artifacts: { description: 'the input and output artifact names', list: true },
   OutputArtifacts: { description: 'the output artifact names', list: true },
   InputArtifactKey: {
     description:
@@ -1228,6 +1229,8 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       return uploadWithAcl(facts);
     case 'InputArtifacts':
       return { kind: 'list', values: facts.inputArtifacts };
+    case 'Artifacts':
+      return { kind: 'list', values: [...facts.inputArtifacts, ...facts.outputArtifacts] };
     case 'OutputArtifacts':
       return { kind: 'list', values: facts.outputArtifacts };
     case 'InputArtifactKey':

@@ -415,6 +415,12 @@ describe('a Lambda deploy action', () => {
       'lambda:GetProvisionedConcurrencyConfig',
       'lambda:UpdateAlias',
     ]);
+    // an action with no artifact does not read the artifact bucket's configuration either
+    expect(
+      of(analyzeWith(shiftOnly, { files: withFunction }), 'ShiftAlias')
+        .map((l) => l.requirement)
+        .filter((r) => r.startsWith('artifacts.')),
+    ).toEqual([]);
   });
 
   it('a qualifier or an ARN in FunctionName names the same function; each alarm of Alarms is read', () => {
