@@ -360,6 +360,16 @@ export class ModelBuilder {
     };
   }
 
+  /** The string property `key` of `r` (see text). */
+  private propText(
+    s: TemplateStack,
+    r: ResourceEntry,
+    key: string,
+    kind: PlaceholderKind,
+  ): string | undefined {
+    return this.text(s, this.prop(s, r, key), joinPointer(r.pointer, 'Properties', key), kind);
+  }
+
   /**
    * A string property. Unresolved: a placeholder of `kind` that no lookup can find, recorded in
    * `model.unresolved`, and a `template.value.unresolved` problem.
@@ -616,13 +626,7 @@ export class ModelBuilder {
     const { name } = this.nameOf(s, r);
     // one the template does not settle is a placeholder (and a warning naming it), as any
     // property's; that, or a value CloudFormation rejects, leaves the type unknown
-    const given =
-      this.text(
-        s,
-        this.prop(s, r, 'StateMachineType'),
-        joinPointer(r.pointer, 'Properties', 'StateMachineType'),
-        'name',
-      ) ?? 'STANDARD';
+    const given = this.propText(s, r, 'StateMachineType', 'name') ?? 'STANDARD';
     const type = given === 'STANDARD' || given === 'EXPRESS' ? given : undefined;
     const machine: StateMachineModel = {
       name,
@@ -639,12 +643,7 @@ export class ModelBuilder {
     s: TemplateStack,
     r: ResourceEntry,
   ): { family: string; generated: boolean } {
-    const family = this.text(
-      s,
-      this.prop(s, r, 'Family'),
-      joinPointer(r.pointer, 'Properties', 'Family'),
-      'name',
-    );
+    const family = this.propText(s, r, 'Family', 'name');
     if (family !== undefined) return { family, generated: false };
     // CloudFormation names a family it generates after the stack and logical id
     return { family: `${s.name}-${r.logicalId}`, generated: true };
@@ -652,8 +651,7 @@ export class ModelBuilder {
 
   private buildTaskDefinition(s: TemplateStack, r: ResourceEntry): void {
     const { family, generated } = this.taskDefinitionFamily(s, r);
-    const role = (key: string): string | undefined =>
-      this.text(s, this.prop(s, r, key), joinPointer(r.pointer, 'Properties', key), 'role');
+    const role = (key: string): string | undefined => this.propText(s, r, key, 'role');
     this.region(s.account, s.region).ecsTaskDefinitions.set(family, {
       family,
       taskRoleArn: role('TaskRoleArn'),
@@ -668,12 +666,7 @@ export class ModelBuilder {
   private buildEcsService(s: TemplateStack, r: ResourceEntry): void {
     // ServiceName when given, read here so that a null one is reported as the wrong shape;
     // else the name CloudFormation generates (Fn::GetAtt Name gives the same: templateStack.ts)
-    const given = this.text(
-      s,
-      this.prop(s, r, 'ServiceName'),
-      joinPointer(r.pointer, 'Properties', 'ServiceName'),
-      'name',
-    );
+    const given = this.propText(s, r, 'ServiceName', 'name');
     const named = s.physicalName(r, r.pointer);
     const name =
       given ?? (isUnresolved(named.value) ? this.placeholder(s, named.value, 'name') : named.value);
@@ -686,13 +679,7 @@ export class ModelBuilder {
         const c = s.physicalName(target, target.pointer);
         cluster = isUnresolved(c.value) ? this.placeholder(s, c.value, 'name') : c.value;
       } else {
-        const text =
-          this.text(
-            s,
-            this.prop(s, r, 'Cluster'),
-            joinPointer(r.pointer, 'Properties', 'Cluster'),
-            'name',
-          ) ?? 'default';
+        const text = this.propText(s, r, 'Cluster', 'name') ?? 'default';
         cluster = text.includes(':cluster/') ? text.slice(text.indexOf(':cluster/') + 9) : text;
       }
     }
@@ -705,12 +692,7 @@ export class ModelBuilder {
     if (td && td.type === 'AWS::ECS::TaskDefinition') {
       taskDefinitionFamily = this.taskDefinitionFamily(s, td).family;
     } else if (tdRaw !== undefined) {
-      const text = this.text(
-        s,
-        this.prop(s, r, 'TaskDefinition'),
-        joinPointer(r.pointer, 'Properties', 'TaskDefinition'),
-        'name',
-      );
+      const text = this.propText(s, r, 'TaskDefinition', 'name');
       if (text !== undefined && !text.includes('unresolved')) {
         const tail = text.includes('task-definition/')
           ? text.slice(text.indexOf('task-definition/') + 16)
@@ -733,13 +715,7 @@ export class ModelBuilder {
    * them (the rule for what counts as resolved: src/load/templateDeploymentGroups.ts).
    */
   private buildDeploymentGroup(s: TemplateStack, r: ResourceEntry): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
-    const application = this.text(
-      s,
-      this.prop(s, r, 'ApplicationName'),
-      P('ApplicationName'),
-      'name',
-    );
+    const application = this.propText(s, r, 'ApplicationName', 'name');
     if (application === undefined) {
       s.problem(
         'error',
@@ -764,14 +740,9 @@ export class ModelBuilder {
       name,
       account: s.account,
       region: s.region,
-      serviceRoleArn: this.text(s, this.prop(s, r, 'ServiceRoleArn'), P('ServiceRoleArn'), 'role'),
+      serviceRoleArn: this.propText(s, r, 'ServiceRoleArn', 'role'),
       computePlatform,
-      deploymentConfigName: this.text(
-        s,
-        this.prop(s, r, 'DeploymentConfigName'),
-        P('DeploymentConfigName'),
-        'name',
-      ),
+      deploymentConfigName: this.propText(s, r, 'DeploymentConfigName', 'name'),
       instanceRoles: instanceRolesOf(
         {
           stacks: this.stacks,
@@ -1225,7 +1196,7 @@ export class ModelBuilder {
   private buildProject(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
-    let serviceRole = this.text(s, this.prop(s, r, 'ServiceRole'), P('ServiceRole'), 'role');
+    let serviceRole = this.propText(s, r, 'ServiceRole', 'role');
     // ServiceRole takes a role name or ARN
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
     // `!Ref SomeRole` gives the role's name. A role name is unique in its account whatever the
@@ -1497,7 +1468,7 @@ export class ModelBuilder {
       account: s.account,
       region: s.region,
       serviceRole,
-      encryptionKey: this.text(s, this.prop(s, r, 'EncryptionKey'), P('EncryptionKey'), 'key'),
+      encryptionKey: this.propText(s, r, 'EncryptionKey', 'key'),
       environment,
       source: primarySource(this.prop(s, r, 'Source')),
       secondarySources: listOrOpen(this.prop(s, r, 'SecondarySources'))
@@ -1549,12 +1520,7 @@ export class ModelBuilder {
         if (generatedRole) role = this.roleArnOf(s, generatedRole);
       }
     } else {
-      role = this.text(
-        s,
-        this.prop(s, r, 'Role'),
-        joinPointer(r.pointer, 'Properties', 'Role'),
-        'role',
-      );
+      role = this.propText(s, r, 'Role', 'role');
     }
     const fn: Mutable<LambdaModel> = {
       name,
@@ -1577,12 +1543,7 @@ export class ModelBuilder {
       account: s.account,
       region: s.region,
       policy: null,
-      kmsMasterKeyId: this.text(
-        s,
-        this.prop(s, r, 'KmsMasterKeyId'),
-        joinPointer(r.pointer, 'Properties', 'KmsMasterKeyId'),
-        'key',
-      ),
+      kmsMasterKeyId: this.propText(s, r, 'KmsMasterKeyId', 'key'),
       ...(generated ? { generated: true } : {}),
       location: this.loc(s, r.pointer),
     };
@@ -1616,13 +1577,7 @@ export class ModelBuilder {
       // "Rules are enabled by default" (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html);
       // a State the template does not settle (or that is no string) is a placeholder, never the
       // default: the rule may be DISABLED, and then it starts nothing
-      state:
-        this.text(
-          s,
-          this.prop(s, r, 'State'),
-          joinPointer(r.pointer, 'Properties', 'State'),
-          'name',
-        ) ?? 'ENABLED',
+      state: this.propText(s, r, 'State', 'name') ?? 'ENABLED',
       eventBusName: this.field(s, this.prop(s, r, 'EventBusName')),
       eventPattern:
         typeof pattern === 'string'
@@ -1643,7 +1598,7 @@ export class ModelBuilder {
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
     const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
-    const roleArn = this.text(s, this.prop(s, r, 'RoleArn'), P('RoleArn'), 'role');
+    const roleArn = this.propText(s, r, 'RoleArn', 'role');
     if (roleArn === undefined) {
       s.problem(
         'error',
