@@ -324,9 +324,9 @@ function byUnsettledName(
  * other ids (decide, idDependence), for byUnsettledName and byUnsettledValues. Undefined when the
  * resource's side may depend on the ids, so that trials cannot stand for every value: a resource
  * policy, KMS key or grant was looked up, the resource was found absent or missing by a made-up
- * id, or a policy names the resource with a policy variable (namesByVariable); and for an
- * implicit denial that some value may escape (someValueMayBeAllowed). An Unknown link: a value
- * tried changes the answer.
+ * id, or a policy names the resource with a policy variable (namesByVariable). An Unknown link:
+ * a value tried changes the answer, or each policy that denies allows some value tried (see
+ * idDependence).
  */
 function decideByTrials(
   model: Model,
@@ -349,9 +349,7 @@ function decideByTrials(
   g.shownResource = shownIds(g.request.resource, values);
   g.resourceLabel = shownIds(g.resourceLabel, values);
   const link = decide(model, spec, g, [...values]);
-  return link.decision === 'ImplicitlyDenied' && someValueMayBeAllowed(g, values, link)
-    ? undefined
-    : link;
+  return link;
 }
 
 /**
@@ -414,40 +412,6 @@ function byUnsettledValues(
   // an Unknown answer: a value tried changes it (resolveLink compares it with the link resolved
   // without trials)
   return decideByTrials(model, spec, [...(runtime ?? []).filter((v) => v !== base), value]);
-}
-
-/**
- * Whether an implicit denial found with values tried may not hold for every value: the values
- * tried meet one policy's patterns at a time, so when two policies that must both allow (an
- * identity policy on `stack/app-*`, a boundary on `stack/*-prod/*`) each allow some value, a
- * value that meets both (`app-prod`) may be allowed. The denial holds for every value only when
- * some policy type that denied has no Allow of the action that any value of the resource's
- * shape can meet (a `NotResource` Allow, or one that tests `aws:SourceArn`, may meet one).
- */
-function someValueMayBeAllowed(
-  g: Gathered,
-  values: readonly RuntimeValue[],
-  link: ReportLink,
-): boolean {
-  const action = g.request.action.toLowerCase();
-  const denying = new Set(link.deniedBy.filter((r) => !r.explicit).map((r) => r.policyType));
-  if (denying.size === 0) return true;
-  const policies = policiesOf(g);
-  for (const type of denying) {
-    const mayAllow = policies.some(
-      (p) =>
-        p.type === type &&
-        idMentionsOf(p.policy).some(
-          (m) =>
-            m.statement.effect === 'Allow' &&
-            coversAction(m.statement, action) &&
-            (m.where !== 'Resource' || values.some((v) => namedIds(m, v) !== undefined)),
-        ),
-    );
-    // this policy type allows no value of the resource: it denies whatever the value is
-    if (!mayAllow) return false;
-  }
-  return true;
 }
 
 /**
@@ -737,7 +701,7 @@ function decide(
     );
   }
 
-  const result = evaluate(g.request);
+  let result = evaluate(g.request);
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
@@ -827,9 +791,14 @@ function decide(
   }
   // an id no input gives (a stack's, an environment's): a policy that names one may or may not
   // name this one
-  const byId = runtime ? idDependence(g, runtime, result.decision) : undefined;
+  const everyTrial = new Set<string>();
+  const byId = runtime ? idDependence(g, runtime, result, everyTrial) : undefined;
   if (byId)
     return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
+  if (runtime && result.decision === 'ImplicitlyDenied')
+    // the policies that deny whatever the id is (one that allows some ids denied the made-up
+    // one too): only they decide
+    result = { ...result, deniedBy: result.deniedBy.filter((d) => everyTrial.has(denialKey(d))) };
   if (result.decision === 'ImplicitlyDenied' && g.kmsGrants) {
     const byGrant = grantDecision(spec, result, g.kmsGrants, g.resourceLabel);
     const explicitly = g.otherDenials?.filter((o) => o.result.decision === 'ExplicitlyDenied');
@@ -1124,7 +1093,7 @@ function allowMissingBehind(
   if (keyDependence(h, result.decision)) return undefined;
   if (spec.standIn !== undefined && standInMatters(h, result.decision, spec.standIn))
     return undefined;
-  if (runtime && idDependence(h, runtime, result.decision)) return undefined;
+  if (runtime && idDependence(h, runtime, result)) return undefined;
   return { result, request };
 }
 
@@ -2803,14 +2772,24 @@ let SEARCH = searchTables(0);
  * evaluated again with each id in turn a second made-up one (a policy may match some ids and not
  * others, `…:0*`), and with the ids each of the link's policies names for the same resource; the
  * first that changes the decision says why the link is Unknown. No input gives the ids, so
- * whether a named one is this resource's is not known.
+ * whether a named one is this resource's is not known. An implicit denial that every trial
+ * gives is Unknown too when each policy that denied allowed some id tried (two policies that
+ * must both allow, each on ids of its own pattern, may both allow an id none of the trials
+ * made); otherwise `neverAllowed` is left holding the policies that denied in every trial.
  */
 function idDependence(
   g: Gathered,
   values: readonly RuntimeValue[],
-  decision: string,
+  base: EvaluationResult,
+  neverAllowed = new Set<string>(),
 ): string | undefined {
+  const decision = base.decision;
   const action = g.request.action.toLowerCase();
+  // for an implicit denial: the policies that allowed in no trial (a policy type, an SCP level),
+  // left in `neverAllowed` for the caller (denialKey); when each allowed with some value, a
+  // value that meets them all may be allowed
+  neverAllowed.clear();
+  for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
   const relevant = policiesOf(g).flatMap(({ policy, type }) =>
     idMentionsOf(policy)
       .filter((m) => coversAction(m.statement, action))
@@ -2842,7 +2821,13 @@ function idDependence(
       const value = render(v, t.ids);
       const request = withValue(g.request, v.madeUp, value);
       const r = evaluate(request);
-      if (r.decision === decision) continue;
+      if (r.decision === decision) {
+        if (neverAllowed.size > 0) {
+          const denied = new Set(r.deniedBy.map(denialKey));
+          for (const k of neverAllowed) if (!denied.has(k)) neverAllowed.delete(k);
+        }
+        continue;
+      }
       const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
       // no input gives an id: nothing to add settles it (the Unknown below names no input)
       const tried = { what: andList(ids.map((id) => `${id.what} (${id.why})`)), settle: [] };
@@ -2866,7 +2851,24 @@ function idDependence(
         : `${names}, which matches some ${some} and not others, and ${unknownIds}`;
     }
   }
+  if (decision === 'ImplicitlyDenied' && base.deniedBy.length > 0 && neverAllowed.size === 0) {
+    // every trial was denied, but each policy that denied allowed some value tried (an identity
+    // policy on `stack/app-*`, a boundary on `stack/*-prod/*`): a value that meets both
+    // (`app-prod`) may be allowed
+    const ids = values.flatMap((v) => v.ids);
+    const who = andList(
+      [
+        ...new Set(base.deniedBy.map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``)),
+      ].sort(),
+    );
+    return `${who} each allow some ${andList(ids.map((id) => id.some))} and not others, so one that all of them allow may be allowed, and no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
+  }
   return undefined;
+}
+
+/** An implicit denial's policy, for idDependence: its type and name (an SCP level's own). */
+function denialKey(d: { readonly policyType: string; readonly policy?: string | number }): string {
+  return `${d.policyType}\u0000${String(d.policy)}`;
 }
 
 /** `a`, `a and b`, `a, b and c` */

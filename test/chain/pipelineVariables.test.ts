@@ -327,6 +327,88 @@ describe('a variable in the StackName of a snapshot action', () => {
     ).toBe('Unknown');
   });
 
+  it('a stack id (no input gives it) allowed in part by an identity policy and in part by a boundary: Unknown, not denied', () => {
+    const boundaryArn = `arn:aws:iam::${P}:policy/prod-stacks-boundary`;
+    const edit = (grant: string, bounded: string): Edit => ({
+      deployPolicy: stackGrant(grant),
+      deployRole: (role) => {
+        role['PermissionsBoundary'] = {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: boundaryArn,
+        };
+      },
+      targetIam: (iam) => {
+        (iam['Policies'] as Json[]).push(
+          boundaryPolicyEntry(boundaryArn, {
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'Others', Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
+              {
+                Sid: 'Stacks',
+                Effect: 'Allow',
+                Action: 'cloudformation:*',
+                Resource: `arn:aws:cloudformation:us-east-1:${P}:${bounded}`,
+              },
+            ],
+          }),
+        );
+      },
+    });
+    // every id tried is denied (one that starts with `a` by the boundary, one that ends with `b`
+    // by the identity policy, the made-up ones by both), but an id like `a…b` is allowed by both
+    const both = byId(
+      analyzeEdited('pass-cross-account', edit('stack/orders-api/a*', 'stack/orders-api/*b')),
+      CREATE,
+    );
+    expect(both.decision).toBe('Unknown');
+    expect(both.why).toContain('each allow some');
+    expect(both.why).toContain('permissions boundary');
+    // the controls: a boundary on another stack denies every id of this one; a boundary on
+    // every stack leaves the identity policy's pattern to decide, which some ids meet
+    const other = byId(
+      analyzeEdited('pass-cross-account', edit('stack/orders-api/a*', 'stack/other/*')),
+      CREATE,
+    );
+    expect(other.decision).toBe('ImplicitlyDenied');
+    expect(other.deniedBy.map((d) => d.policyType)).toEqual(['permissionBoundary']);
+    expect(
+      byId(analyzeEdited('pass-cross-account', edit('stack/orders-api/a*', 'stack/*')), CREATE)
+        .decision,
+    ).toBe('Unknown');
+    // an Allow that meets every id but whose condition never holds denies every id
+    const conditioned = byId(
+      analyzeEdited('pass-cross-account', {
+        deployPolicy: (statements) => {
+          stackGrant('stack/orders-api/*')(statements);
+          statements.find((x) => x['Sid'] === 'Stack')!['Condition'] = {
+            StringEquals: { 'aws:RequestedRegion': 'eu-west-3' },
+          };
+        },
+      }),
+      CREATE,
+    );
+    expect(conditioned.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('a stack name the input does not settle, under an Allow of every stack whose condition never holds: denied whatever the name', () => {
+    const create = byId(
+      analyzeEdited('pass-cross-account', {
+        config: withVariable,
+        deployPolicy: (statements) => {
+          stackGrant('stack/*')(statements);
+          statements.find((x) => x['Sid'] === 'Stack')!['Condition'] = {
+            StringEquals: { 'aws:RequestedRegion': 'eu-west-3' },
+          };
+        },
+      }),
+      CREATE,
+    );
+    expect(create.decision).toBe('ImplicitlyDenied');
+    expect(create.deniedBy).toEqual([
+      expect.objectContaining({ policyType: 'identity', explicit: false }),
+    ]);
+  });
+
   it('no grant of the call on any stack: denied whatever the value, by the policy that lacks it', () => {
     const links = analyzeEdited('pass-cross-account', {
       config: { 'DeployProd/DeployStack': { StackName: '#{variables.StackName}' } },
