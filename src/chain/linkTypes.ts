@@ -45,6 +45,11 @@ export interface LinkSpec {
   /** the IAM action */
   readonly permission: string;
   readonly resource: string;
+  /**
+   * set by resolveLink: the resource is an AWS-managed key's alias ARN (`alias/aws/s3`) whose key
+   * the input does not list; the request is on a made-up key ARN (awsManagedKeyValue)
+   */
+  readonly awsManagedKey?: { readonly alias: string };
   /** the region the action's calls are made in (the action's region, else the pipeline's) */
   readonly region?: string;
   /** the resource owner when the ARN does not say (S3) */

@@ -224,7 +224,10 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   // a stack or stack set ARN, or an Elastic Beanstalk environment's stack or group, whose ids no
   // input gives is evaluated with made-up ids; the report keeps the link as written
   // (`…:stack/<name>/*`, `…:stack/awseb-e-*-stack/*`)
-  const runtime = runtimeValues(spec);
+  const awsKey = awsManagedKeyValue(model, spec);
+  if (awsKey) spec = { ...spec, awsManagedKey: { alias: awsKey.alias } };
+  const found = runtimeValues(spec);
+  const runtime = awsKey ? [...(found ?? []), awsKey.value] : found;
   // a name in the resource that the input does not settle (a CodePipeline variable, a template
   // value) is tried the same way, as one more id: when every value tried gives one answer, no
   // value the run may use changes it (byUnsettledValues); else the link is what it was
@@ -2280,6 +2283,42 @@ const stackId = (name: string): RuntimeId => ({
   why: 'assigned when it is created',
 });
 
+/**
+ * An AWS-managed key (`alias/aws/s3`) the input does not list: KMS authorizes a call on it by
+ * the key's ARN, never by the alias ("When an alias is the value of a resource element, the
+ * policy applies to the alias resource, not to any KMS key that might be associated with it",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html), so the
+ * request is on the key ARN with its id made up, and tried with the ids policies name. The
+ * report shows the alias ARN.
+ */
+function awsManagedKeyValue(
+  model: Model,
+  spec: LinkSpec,
+): { readonly value: RuntimeValue; readonly alias: string } | undefined {
+  if (serviceOf(spec.permission) !== 'kms' || !isAwsManagedKeyAlias(spec.resource))
+    return undefined;
+  const arn = parseArn(spec.resource);
+  if (!arn || arn.service !== 'kms' || arn.account === '' || arn.region === '') return undefined;
+  const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
+  if (key.kind !== 'missing') return undefined;
+  const id: RuntimeId = {
+    kind: UUID_ID,
+    what: `the id of the AWS-managed key \`${arn.resource}\``,
+    some: 'key ids',
+    why: `which AWS assigns when the key is first used and which only \`${key.file}\` would give`,
+  };
+  const parts = [spec.resource.slice(0, spec.resource.length - arn.resource.length) + 'key/', id];
+  return {
+    value: {
+      written: spec.resource,
+      parts,
+      ids: [id],
+      madeUp: render({ parts }, [id.kind.madeUp]),
+    },
+    alias: arn.resource,
+  };
+}
+
 const stackSetId = (name: string): RuntimeId => ({
   kind: UUID_ID,
   what: `the id of stack set \`${name}\``,
@@ -3184,6 +3223,17 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     return spec.resourceAccount;
   }
   if (arn.service === 'kms' && service === 'kms') {
+    if (spec.awsManagedKey) {
+      // An AWS-managed key the input does not list (awsManagedKeyValue): the request is on a
+      // made-up key ARN, and the key's policy is fixed and documented: every principal of the
+      // account may use it through the service, nobody else
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+      request.resourceIsAwsManagedKey = true;
+      request.resourcePolicy = remember(
+        awsManagedKeyPolicy(arn.account, arn.region, spec.awsManagedKey.alias, arn.partition),
+      );
+      return arn.account;
+    }
     if (isAwsManagedKeyAlias(spec.resource)) request.resourceIsAwsManagedKey = true;
     const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
     if (key.kind === 'found') {
@@ -3218,15 +3268,6 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
           },
         };
       return k.account;
-    }
-    if (key.kind === 'missing' && isAwsManagedKeyAlias(spec.resource)) {
-      // An AWS-managed key's policy is fixed and documented: every principal of the account may
-      // use it through the service, nobody else
-      // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
-      request.resourcePolicy = remember(
-        awsManagedKeyPolicy(arn.account, arn.region, arn.resource, arn.partition),
-      );
-      return arn.account;
     }
     if (key.kind === 'missing') missing.add(key.file);
     else {

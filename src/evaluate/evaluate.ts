@@ -128,6 +128,24 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const aliasOnly =
     service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(request.resource);
   const isKms = service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource);
+  // An operation on a key named by an alias is authorized on the key the alias points to: "When
+  // an alias is the value of a resource element, the policy applies to the alias resource, not
+  // to any KMS key that might be associated with it"
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html), and
+  // "You cannot use a key id, alias name, or alias ARN to identify a KMS key in an IAM policy
+  // statement" (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html):
+  // matched against the alias ARN, a statement naming the alias would allow and one naming the
+  // key (an allow or a deny) would be missed, so the key's ARN must be given
+  if (isKms && isKmsAliasResource(request.resource) && needsKey(action)) {
+    problems.push(
+      problem(
+        '/resource',
+        `\`${request.action}\` is authorized on the key alias ${shownValue(request.resource, 200)} points to, by the key's ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`), and a policy statement that names the alias does not apply to the key: give the key's ARN as \`resource\` (and the alias as \`kms:RequestAlias\` in \`context\`)`,
+        'request.kms.resource-alias',
+      ),
+    );
+    return deny('ImplicitlyDenied', [], problems);
+  }
   // KMS authorizes an operation on a key by the key's ARN ("To specify a KMS key in an IAM policy
   // statement, you must use its key ARN",
   // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html); a key id,
@@ -137,7 +155,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     problems.push(
       problem(
         '/resource',
-        `\`${request.action}\` is authorized on a KMS key, named by its key ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`) or an alias ARN, and ${shownValue(request.resource, 200)} is neither: which key policy decides it is not known`,
+        `\`${request.action}\` is authorized on a KMS key, named by its key ARN (\`arn:<partition>:kms:<region>:<account>:key/<key id>\`), and ${shownValue(request.resource, 200)} is not one: which key policy decides it is not known`,
         'request.kms.resource-not-key',
       ),
     );
@@ -155,6 +173,18 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       ),
     );
     return deny('ImplicitlyDenied', [], problems);
+  }
+  if (isKms && request.resourcePolicy === undefined) {
+    // every key has a key policy, and no request on it is allowed unless it allows (or delegates
+    // to the account): "No AWS principal has any permissions to a KMS key unless that permission
+    // is explicitly allowed in a key policy"
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)
+    problems.push({
+      pointer: '/resourcePolicy',
+      message: `\`${request.action}\` on key \`${request.resource}\` needs the key's key policy to allow it, and the request gives none: give it as \`resourcePolicy\``,
+      id: 'request.kms.key-policy-missing',
+      severity: 'warning',
+    });
   }
   if (aliasOnly && request.resourcePolicy !== undefined) {
     problems.push({
@@ -349,6 +379,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     );
   }
 
+  const limit = credentialLimit(principal.kind, prepared.actionLower);
+  if (limit) {
+    problems.push({
+      pointer: '/action',
+      message: `principal \`${request.principal}\` holds ${limit.credentials}, which cannot call \`${request.action}\` whatever the policies allow: ${limit.rule} (${limit.doc})`,
+      id: 'request.credentials.cannot-call',
+      severity: 'warning',
+    });
+    return deny(
+      'ImplicitlyDenied',
+      [{ policyType: 'identity', policy: limit.credentials, explicit: false }],
+      problems,
+    );
+  }
+
   if (isKms && crossAccount && !kmsWorksAcrossAccounts(prepared.actionLower)) {
     // Only some KMS operations work on a key of another account; permissions for the others
     // "have no effect" (see kmsCrossAccount.ts): no policy can allow them.
@@ -385,6 +430,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     session,
     resourcePolicy,
     isTrust,
+    isKey: isKms,
     callerIsUser: principal.kind === 'user',
     federatedWithoutSession,
     identityAllows,
@@ -458,6 +504,8 @@ interface Sides {
   readonly session: Labeled | undefined;
   readonly resourcePolicy: Labeled | undefined;
   readonly isTrust: boolean;
+  /** a KMS operation on a key: its key policy must allow (or delegate to the account) */
+  readonly isKey: boolean;
   /** the caller is an IAM user: in a role's trust policy, even a grant naming it needs the boundary */
   readonly callerIsUser: boolean;
   /** a federated user session without a session policy: its identity side allows nothing */
@@ -537,7 +585,13 @@ function withinBoundaryAndSession(d: Sides): boolean {
 function resourceMissing(d: Sides): void {
   d.missing.push({
     policyType: 'resource',
-    policy: d.resourcePolicy ? d.resourcePolicy.label : d.isTrust ? 'trust policy' : 'resource',
+    policy: d.resourcePolicy
+      ? d.resourcePolicy.label
+      : d.isTrust
+        ? 'trust policy'
+        : d.isKey
+          ? 'key policy'
+          : 'resource',
     explicit: false,
   });
 }
@@ -1434,6 +1488,43 @@ function givenPrincipalArn(context: EvaluationRequest['context']): string | unde
 function isServiceLinkedRoleArn(resource: string): boolean {
   const role = parseRequestPrincipal(resource);
   return role?.kind === 'role' && role.serviceLinked;
+}
+
+/**
+ * What temporary credentials cannot call, whatever the policies allow: a role session's
+ * (AssumeRole: "You cannot call the AWS STS GetFederationToken or GetSessionToken API
+ * operations", https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: both
+ * must be called with an IAM user's long-term credentials) and a federated user's (GetFederationToken: "You cannot call any IAM operations using the AWS
+ * CLI or the AWS API" and "You cannot call any STS operations except GetCallerIdentity",
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html). Checked on
+ * API operations only: `iam:PassRole` is a permission, not an operation, so a federated user may
+ * still pass a role to a service (the console's exception for federated sessions does not
+ * apply to API calls).
+ */
+function credentialLimit(
+  kind: string,
+  action: string,
+): { readonly credentials: string; readonly rule: string; readonly doc: string } | undefined {
+  if (
+    (kind === 'role' || kind === 'session') &&
+    (action === 'sts:getfederationtoken' || action === 'sts:getsessiontoken')
+  )
+    return {
+      credentials: 'role session credentials (AssumeRole)',
+      rule: 'GetFederationToken and GetSessionToken must be called with the long-term credentials of an IAM user',
+      doc: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html',
+    };
+  if (
+    kind === 'federated' &&
+    ((action.startsWith('iam:') && action !== 'iam:passrole') ||
+      (action.startsWith('sts:') && action !== 'sts:getcalleridentity'))
+  )
+    return {
+      credentials: 'federated user credentials (GetFederationToken)',
+      rule: 'they cannot call IAM API operations, nor STS operations other than GetCallerIdentity',
+      doc: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html',
+    };
+  return undefined;
 }
 
 /** The alias-management actions, which need an IAM permission on the alias (see evaluate). */

@@ -699,9 +699,9 @@ describe('a role resource without its trust policy in the request', () => {
       { policyType: 'identity', policy: 1, statement: 'NoSts', explicit: true },
     ]);
     const caller = run({
-      action: 'sts:GetSessionToken',
+      action: 'sts:DecodeAuthorizationMessage',
       resource: '*',
-      identityPolicies: [doc(allow('sts:GetSessionToken'))],
+      identityPolicies: [doc(allow('sts:DecodeAuthorizationMessage'))],
     });
     expect(caller.decision).toBe('Allowed');
     expect(caller.problems).toEqual([]);

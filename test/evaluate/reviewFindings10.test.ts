@@ -243,20 +243,72 @@ describe('a KMS key operation needs a key ARN', () => {
     }
   });
 
-  it('an alias ARN names its key: the key policy given decides', () => {
-    const r = evaluate({
-      principal: SESSION,
-      action: 'kms:Decrypt',
-      resource: `arn:aws:kms:us-east-1:${A}:alias/app`,
-      identityPolicies: [doc(allowAll('kms:Decrypt'))],
-      resourcePolicy: doc({
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${A}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      }),
+  it('an alias ARN is bad input too: the key it points to decides, by its key ARN', () => {
+    // https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html: "When an
+    // alias is the value of a resource element, the policy applies to the alias resource, not
+    // to any KMS key that might be associated with it"
+    const alias = `arn:aws:kms:us-east-1:${A}:alias/app`;
+    const keyPolicy = doc({
+      Sid: 'EnableIAM',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${A}:root` },
+      Action: 'kms:*',
+      Resource: '*',
     });
-    expect(r.decision).toBe('Allowed');
+    for (const identity of [
+      // a grant of the alias only: it grants nothing on the key (was Allowed)
+      doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: alias }),
+      // a Deny of every key: it applies to the key the alias points to (was missed: Allowed)
+      doc(allowAll('kms:Decrypt'), {
+        Sid: 'NoKeys',
+        Effect: 'Deny',
+        Action: 'kms:Decrypt',
+        Resource: `arn:aws:kms:*:${A}:key/*`,
+      }),
+      // even a grant of every resource: the request does not say which key policy decides
+      doc(allowAll('kms:Decrypt')),
+    ]) {
+      const r = evaluate({
+        principal: SESSION,
+        action: 'kms:Decrypt',
+        resource: alias,
+        identityPolicies: [identity],
+        resourcePolicy: keyPolicy,
+      });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.allowedBy).toEqual([]);
+      expect(r.problems).toContainEqual(
+        expect.objectContaining({
+          id: 'request.kms.resource-alias',
+          pointer: '/resource',
+          severity: 'error',
+        }),
+      );
+    }
+    // the same request on the key's ARN is decided by the policies
+    const key = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const onKey = (identity: object) =>
+      evaluate({
+        principal: SESSION,
+        action: 'kms:Decrypt',
+        resource: key,
+        identityPolicies: [identity],
+        resourcePolicy: keyPolicy,
+        context: { 'kms:RequestAlias': 'alias/app' },
+      }).decision;
+    expect(onKey(doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: alias }))).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      onKey(
+        doc({
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: { StringEquals: { 'kms:RequestAlias': 'alias/app' } },
+        }),
+      ),
+    ).toBe('Allowed');
   });
 });
 
