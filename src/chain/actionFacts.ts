@@ -1909,7 +1909,7 @@ function storesPlace(pipeline: PipelineModel): string {
   const at = pipeline.location;
   return at.pointer.startsWith('/Resources/')
     ? `${at.file}#${at.pointer}/Properties/ArtifactStores`
-    : `${at.file}#/pipeline/artifactStores`;
+    : `${at.file}#${pipeline.artifactStoresPointer ?? '/pipeline/artifactStores'}`;
 }
 
 /** Whether an action (or rule) type is AWS's own: its owner is `AWS` (or not given). */

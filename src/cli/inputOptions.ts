@@ -145,7 +145,10 @@ export function noPipelinesProblem(
 function unreadableInput(p: Problem): boolean {
   if (p.severity !== 'error') return false;
   if (p.id === 'template.syntax.invalid' || p.id === 'stacks.file.invalid') return true;
+  // (a pipeline file with a member name twice is not read either: snapshotFiles.readJson)
   return (
-    p.id === 'snapshot.json.invalid' && p.file !== undefined && /(^|\/)codepipeline\//.test(p.file)
+    (p.id === 'snapshot.json.invalid' || p.id === 'snapshot.json.duplicate-key') &&
+    p.file !== undefined &&
+    /(^|\/)codepipeline\//.test(p.file)
   );
 }

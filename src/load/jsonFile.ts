@@ -5,7 +5,7 @@
  * byte-order mark, UTF-16, and every failure a message of its own. A message never quotes the
  * file's text (it may hold secrets): a parse error says where, by line and column.
  */
-import { constants } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
 import { jsonFaultPlace } from '../jsonSyntax.js';
@@ -137,7 +137,17 @@ function decode(buf: Buffer, end: number): TextFile {
     return { ok: true, text: body.toString('utf16le') };
   }
   const start = end >= 3 && b0 === 0xef && b1 === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  return { ok: true, text: buf.toString('utf8', start, end) };
+  const text = buf.toString('utf8', start, end);
+  // bytes that are not UTF-8 (a Latin-1 `é`) would be read as U+FFFD, changing a name in
+  // silence (a project or role that then matches nothing): the file is not valid text. Checked
+  // only when the replacement character appears, as a text may hold it written as such.
+  if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end)))
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: 'not valid UTF-8 text (nor UTF-16 with a byte-order mark)',
+    };
+  return { ok: true, text };
 }
 
 function unreadable(code: string | undefined): TextFile & { ok: false } {

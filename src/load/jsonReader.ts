@@ -226,7 +226,8 @@ export function describe(value: unknown): string {
     case 'string':
       return 'a string';
     case 'number':
-      return 'a number';
+      // `1e400` parses as Infinity: "expected a number, got a number" would say nothing
+      return Number.isFinite(value) ? 'a number' : 'a number too large to hold';
     case 'boolean':
       return 'a boolean';
     default:

@@ -154,14 +154,18 @@ export function readJson(
   // duplicatedMembers). AWS CLI output cannot hold one (its serialiser writes a dictionary); in
   // a file that may hold a policy document, each is an input error at its pointer, so what
   // holds it (a role, a key, a bucket) is unknown, never read one way; past MAX_LISTED, the
-  // whole file. A file that holds no policy document is read without the check (the last kept).
-  const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES, holdsPolicies);
+  // whole file. A file that holds no policy document (a pipeline, the CodeBuild projects, the
+  // EventBridge rules) is not read at all when it holds one: its loader reads values (a role
+  // ARN, a rule's state) without asking whether each was written twice, so every lookup of it
+  // is missing, naming the file (a pipeline's `roleArn` written twice was read as the last).
+  const read = readJsonText(join(root, rel), MAX_SNAPSHOT_FILE_BYTES);
   if (read.ok) {
+    const whole = !holdsPolicies && read.duplicates !== undefined;
     for (const d of read.duplicates ?? [])
       problems.push({
         file: rel,
         pointer: d.pointer,
-        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so what holds it could be read two ways`,
+        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so ${whole ? 'the file could be read two ways and is not read' : 'what holds it could be read two ways'}`,
         id: 'snapshot.json.duplicate-key',
         severity: 'error',
       });
@@ -173,7 +177,7 @@ export function readJson(
         id: 'snapshot.json.duplicate-key',
         severity: 'error',
       });
-    return read;
+    return whole ? undefined : read;
   }
   problems.push({
     file: rel,

@@ -23,10 +23,35 @@ export function orgPolicyName(id: string, name: string | undefined): string {
   return name === undefined ? id : `${id} (${name})`;
 }
 
+/** The files of organization/ (snapshot-format.md). */
+const ORG_FILES: ReadonlySet<string> = new Set([
+  'describe-organization.json',
+  'parents.json',
+  'accounts.json',
+]);
+
 export function loadOrganization(root: string, problems: Problem[]): OrganizationModel {
   const entries = listDir(join(root, 'organization'));
   const hasFile = (name: string): boolean => entries.some((e) => e.name === name && e.isFile);
   const hasDir = (name: string): boolean => entries.some((e) => e.name === name && e.isDir);
+  // a folder where a file belongs (or the reverse): an input error, and what it would hold is
+  // unknown, as without it (it was read as absent in silence)
+  for (const e of entries) {
+    const wantsFile = ORG_FILES.has(e.name);
+    if (!wantsFile && e.name !== 'scp' && e.name !== 'rcp') continue;
+    if (wantsFile ? e.isFile : e.isDir) continue;
+    problems.push({
+      file: `organization/${e.name}`,
+      pointer: '',
+      message: wantsFile
+        ? e.isDir
+          ? 'is a directory, not a file'
+          : 'cannot be read (not a file)'
+        : 'is not a directory: its policies are not read',
+      id: 'snapshot.file.unreadable',
+      severity: 'error',
+    });
+  }
 
   let id: string | undefined;
   let arn: string | undefined;
@@ -85,6 +110,10 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
       const { r, doc } = opened;
       if (doc['Accounts'] === undefined)
         r.report('', 'missing required key `Accounts`', 'snapshot.shape.invalid');
+      // not an empty list: which accounts are members is not known (read as none, every account
+      // was outside the organization and no SCP applied)
+      else if (doc['Accounts'] === null)
+        r.report('/Accounts', 'expected an array, got null', 'snapshot.shape.invalid');
       // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html
       r.truncated(
         doc,
@@ -151,7 +180,15 @@ function open(
   file: string,
   problems: Problem[],
 ): { r: JsonReader; doc: JsonObject } | undefined {
-  const raw = readJson(root, file, problems);
+  // describe-organization, parents and accounts hold no policy document: one with a member
+  // name written twice is not read at all (a second MasterAccountId or parent would be read as
+  // the last, which may exempt an account from every SCP), as an SCP file's policy is
+  const raw = readJson(
+    root,
+    file,
+    problems,
+    file.startsWith('organization/scp/') || file.startsWith('organization/rcp/'),
+  );
   if (!raw) return undefined;
   const r = new JsonReader(file, problems);
   const doc = r.object(raw.value, '');
@@ -160,22 +197,26 @@ function open(
 
 /** A parent chain that loops would make every level computation meaningless: say so once. */
 function reportCycles(r: JsonReader, parents: ReadonlyMap<string, string>): void {
-  const reported = new Set<string>();
+  // each id is walked once (a chain of n OUs takes n steps, not n squared: a hostile
+  // parents.json of 40,000 entries made every start walk the whole chain): `done` holds the ids
+  // whose chain is known to end or to loop
+  const done = new Set<string>();
   for (const start of parents.keys()) {
-    const seen = new Set<string>();
+    if (done.has(start)) continue;
+    const path = new Set<string>();
     let current: string | undefined = start;
-    while (current !== undefined && !seen.has(current)) {
-      seen.add(current);
+    while (current !== undefined && !done.has(current) && !path.has(current)) {
+      path.add(current);
       current = parents.get(current);
     }
-    if (current !== undefined && !reported.has(current)) {
-      for (const id of seen) reported.add(id);
+    // back to an id of this walk: a loop, reported once at the first id met again
+    if (current !== undefined && path.has(current))
       r.report(
         joinPointer('', current),
         `the parent chain of \`${current}\` loops back to itself`,
         'snapshot.organization.parents-cycle',
       );
-    }
+    for (const id of path) done.add(id);
   }
 }
 

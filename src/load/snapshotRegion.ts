@@ -365,6 +365,23 @@ function loadPipeline(
       if (store) artifactStores.set(region, store);
     }
   }
+  // "You must include either artifactStore or artifactStores in your pipeline, but you cannot
+  // use both" (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html):
+  // both, or an empty artifactStores, is not what get-pipeline writes, and which store holds the
+  // artifacts is not known
+  if (single && many) {
+    r.report(
+      joinPointer(base, 'artifactStores'),
+      'a pipeline has `artifactStore` or `artifactStores`, never both: which one holds its artifacts is not known',
+      'snapshot.shape.invalid',
+    );
+    artifactStores.clear();
+  } else if (many && Object.keys(many).length === 0)
+    r.report(
+      joinPointer(base, 'artifactStores'),
+      'expected an artifact store for at least one region, got none',
+      'snapshot.shape.invalid',
+    );
   if (!single && !many)
     r.report(
       base,
@@ -394,6 +411,9 @@ function loadPipeline(
     roleArn,
     pipelineType: r.optString(p, 'pipelineType', base),
     artifactStores: sortedMap(artifactStores),
+    ...(single || many
+      ? { artifactStoresPointer: joinPointer(base, many ? 'artifactStores' : 'artifactStore') }
+      : {}),
     stages: readStages(ctx, r, p, base),
     location: { file, pointer: base },
   };
@@ -758,6 +778,17 @@ function loadCodeBuild(ctx: RegionContext): CodeBuildModel | undefined {
   const { r, doc } = opened;
   // `projects` that is not a list (an input error at `/projects`): which projects the file
   // holds is not known, as without the file (undefined), never "none"
+  // (batch-get-projects always writes it; absent or null, the file says nothing of any project)
+  if (doc['projects'] === undefined || doc['projects'] === null) {
+    r.report(
+      '/projects',
+      doc['projects'] === null
+        ? 'expected an array (batch-get-projects output), got null'
+        : 'missing required key `projects` (batch-get-projects output)',
+      'snapshot.shape.invalid',
+    );
+    return undefined;
+  }
   const mark = r.mark();
   const listed = r.objectList(doc, 'projects', '');
   if (r.errorsSince(mark).includes('/projects')) return undefined;
@@ -841,6 +872,14 @@ function readProject(
     r.report(
       pointer,
       'missing required key `environment`: the build environment is unknown',
+      SHAPE_INVALID,
+    );
+  // and a service role (CreateProject requires `serviceRole`): without it the role the builds
+  // run as is unknown, an input error naming the project, never a project of no role
+  if (o['serviceRole'] === undefined || o['serviceRole'] === null)
+    r.report(
+      pointer,
+      'missing required key `serviceRole`: the build role is unknown',
       SHAPE_INVALID,
     );
   const source = sub('source');
@@ -1354,9 +1393,14 @@ function loadEvents(
       continue;
     }
     let ruleTargets: EventTargetModel[] | undefined;
+    // a target that cannot be read in full (not an object, an Arn or RoleArn of the wrong type)
+    // may be the one that starts a pipeline, with its role: the rule's targets are not known, as
+    // without its entry in Targets (the chain names the entry), never decided on the targets
+    // that were read (a RoleArn of the wrong type was read as no role: a wrong denial)
     if (targets && Object.prototype.hasOwnProperty.call(targets, name)) {
       ruleTargets = [];
       const tp = joinPointer('/Targets', name);
+      const targetsMark = r.mark();
       const list = r.array(targets[name], tp) ?? [];
       list.forEach((item, i) => {
         const ip = joinPointer(tp, i);
@@ -1372,6 +1416,8 @@ function loadEvents(
           });
         }
       });
+      if (r.errorsSince(targetsMark).some((at) => at === tp || at.startsWith(`${tp}/`)))
+        ruleTargets = undefined;
     }
     // a State that cannot be read is not "enabled" but unknown: the rule may be DISABLED, and its
     // trigger links are Unknown, naming the pointer (chain: unsettledRule)
@@ -1571,8 +1617,16 @@ function loadSns(ctx: RegionContext, file: string, fileName: string): SnsTopicMo
   const opened = openObject(ctx, file);
   if (!opened) return undefined;
   const { r, doc } = opened;
-  const attrs = r.optObject(doc, 'Attributes', '') ?? {};
   const p = '/Attributes';
+  // without its attributes the topic's policy and key are not known, not "none": reported at
+  // the topic's own pointer, so that a lookup of it is missing (readable)
+  if (doc['Attributes'] === undefined || doc['Attributes'] === null)
+    r.report(
+      p,
+      'missing required key `Attributes` (get-topic-attributes output)',
+      'snapshot.shape.invalid',
+    );
+  const attrs = r.optObject(doc, 'Attributes', '') ?? {};
   const arn =
     r.optString(attrs, 'TopicArn', p) ??
     `arn:${ctx.partition}:sns:${ctx.region}:${ctx.account}:${fileName}`;

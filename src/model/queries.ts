@@ -453,6 +453,9 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
 
   const policies = kind === 'scp' ? org.scps : org.rcps;
   const unplaced: { file: string; policy: CompiledPolicy }[] = [];
+  // a policy whose `Targets` is written twice: which list is real is not known, so neither
+  // places it (the last copy attached it for certain, as JSON.parse keeps it)
+  const twoWays = new Set<OrgPolicyModel>();
   for (const p of policies) {
     const before = gaps.size;
     if (p.targets === undefined) {
@@ -462,6 +465,7 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       // a target that could not be read, or one a truncated list leaves out, may be any level
       // of this account
       const unread = unreadableList(model, p.location.file, '/Targets');
+      if (unread.includes(`${p.location.file}#/Targets (${WHY_WRITTEN_TWICE})`)) twoWays.add(p);
       if (unread.length > 0) {
         gaps.add(p.location.file);
         notes.push(
@@ -481,7 +485,9 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
   const levels: CompiledPolicy[][] = [];
   const targets: string[] = [];
   for (const target of chain.ids) {
-    const attached = policies.filter((p: OrgPolicyModel) => p.targets?.includes(target) === true);
+    const attached = policies.filter(
+      (p: OrgPolicyModel) => !twoWays.has(p) && p.targets?.includes(target) === true,
+    );
     if (broken && attached.length === 0) continue;
     targets.push(target);
     const level: CompiledPolicy[] = [];
@@ -680,6 +686,24 @@ export function resolveKmsKey(
 }
 
 /**
+ * The ARN of the key an alias ARN points to, when the input lists the alias with its target (and
+ * the entry was read in full); undefined otherwise, or when `aliasArn` is not an alias ARN.
+ */
+export function aliasTargetArn(model: Model, aliasArn: string): string | undefined {
+  const arn = parseArn(aliasArn);
+  if (!arn || arn.service !== 'kms' || !arn.resource.startsWith('alias/')) return undefined;
+  const alias = regionOf(model, arn.account, arn.region)?.aliases?.get(arn.resource);
+  if (!alias || alias.targetKeyId === undefined) return undefined;
+  if (unreadableIn(model, alias.location).length > 0) return undefined;
+  const target = parseArn(alias.targetKeyId);
+  if (target)
+    return target.service === 'kms' && target.resource.startsWith('key/')
+      ? alias.targetKeyId
+      : undefined;
+  return `arn:${arn.partition}:kms:${arn.region}:${arn.account}:key/${alias.targetKeyId}`;
+}
+
+/**
  * A bucket by name. Bucket ARNs carry no account, so the file is looked for in every account;
  * `expectedAccount` (the owner the caller expects) names the file that would settle it. A bucket
  * file in two account folders is a duplicate (load/snapshotS3.ts: reportBucketCopies), so either
@@ -830,17 +854,26 @@ function unreadableIn(
   const errors = inputErrors(model).get(at.file);
   if (!errors) return NO_STRINGS;
   const out: string[] = [];
+  let more = 0;
   for (const { pointer: p, why } of errors) {
     if (
       at.pointer === '' ||
       p === at.pointer ||
       p.startsWith(`${at.pointer}/`) ||
       (withFileTop && p === '')
-    )
-      out.push(`${at.file}#${p} (${why})`);
+    ) {
+      // a few name the place; thousands (80,000 bad elements of one list) would be repeated in
+      // every link they leave Unknown, past what a report can hold
+      if (out.length < MAX_UNREADABLE_NAMED) out.push(`${at.file}#${p} (${why})`);
+      else more++;
+    }
   }
+  if (more > 0) out.push(`${at.file} (${more} more input errors)`);
   return out;
 }
+
+/** How many input errors of one entity a lookup names (unreadableIn). */
+const MAX_UNREADABLE_NAMED = 10;
 
 /**
  * The input errors of a file at the list `listPointer`, in it, or at the file's top: an element
@@ -856,6 +889,8 @@ const WHY_UNREADABLE = 'not readable';
 const WHY_DUPLICATE = 'defined more than once';
 const WHY_MISSING = 'missing';
 const WHY_TRUNCATED = 'truncated';
+/** a member name written twice in one object of the file's JSON (snapshotFiles.readJson) */
+const WHY_WRITTEN_TWICE = 'written twice';
 
 /** Is one of the entries of unreadableList a truncated list? */
 function isTruncated(unread: readonly string[]): boolean {
@@ -905,6 +940,9 @@ export function inputErrorChecker(problems: readonly Problem[]): (at: Location) 
 
 function indexInputErrors(problems: readonly Problem[]): Map<string, InputError[]> {
   const byFile = new Map<string, InputError[]>();
+  // each pointer and why once, found in a set (a search of the file's list for each problem
+  // took 23 s for 80,000 bad elements of one list)
+  const seen = new Set<string>();
   for (const p of problems) {
     if (p.file === undefined || p.id.startsWith('policy.')) continue;
     if (p.severity !== 'error' && p.id !== LIST_MISSING_PROBLEM && p.id !== LIST_TRUNCATED_PROBLEM)
@@ -919,11 +957,15 @@ function indexInputErrors(problems: readonly Problem[]): Map<string, InputError[
           ? WHY_MISSING
           : p.id === LIST_TRUNCATED_PROBLEM
             ? WHY_TRUNCATED
-            : WHY_UNREADABLE;
-    const list = byFile.get(p.file) ?? [];
-    if (!list.some((e) => e.pointer === p.pointer && e.why === why))
-      list.push({ pointer: p.pointer, why });
-    byFile.set(p.file, list);
+            : p.id === 'snapshot.json.duplicate-key'
+              ? WHY_WRITTEN_TWICE
+              : WHY_UNREADABLE;
+    const key = `${p.file}\u0000${p.pointer}\u0000${why}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = byFile.get(p.file);
+    if (list) list.push({ pointer: p.pointer, why });
+    else byFile.set(p.file, [{ pointer: p.pointer, why }]);
   }
   return byFile;
 }

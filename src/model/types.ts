@@ -299,6 +299,11 @@ export interface PipelineModel {
    * (cross-Region pipelines) by the region AWS gives
    */
   readonly artifactStores: ReadonlyMap<string, ArtifactStoreModel>;
+  /**
+   * where a snapshot's pipeline file gives them (`/pipeline/artifactStore` or
+   * `/pipeline/artifactStores`), when it gives one of the two
+   */
+  readonly artifactStoresPointer?: string;
   readonly stages: readonly StageModel[];
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { findSnsTopic } from '../../src/model/queries.js';
 import type { Model } from '../../src/model/types.js';
 import type { Problem } from '../../src/problems.js';
 
@@ -417,6 +418,7 @@ describe('loadSnapshot: broken snapshot', () => {
       `error ${BAD}/us-east-1/codepipeline/not-json.json# snapshot.json.invalid`,
       `error ${BAD}/us-east-1/events.json#/Targets/r1 snapshot.shape.invalid`,
       `warning ${BAD}/us-east-1/kms/no-policy-key.json# snapshot.kms.policy-missing`,
+      'error 444444444444/us-west-2/sns/t.json#/Attributes snapshot.shape.invalid',
       `error organization/parents.json#/333333333333 snapshot.shape.invalid`,
       `error organization/parents.json#/ou-loop-a snapshot.organization.parents-cycle`,
       `warning organization/scp/p-notargets.json# snapshot.organization.targets-missing`,
@@ -497,10 +499,15 @@ describe('loadSnapshot: broken snapshot', () => {
     expect(region.lambdas.get('nopolicy')!.arn).toBe(
       `arn:aws:lambda:us-east-1:${BAD}:function:nopolicy`,
     );
-    expect(region.events!.rules.get('r1')!.targets).toEqual([]);
+    // a target that could not be read may be the one that matters: the targets are unknown
+    expect(region.events!.rules.get('r1')!.targets).toBeUndefined();
     const other = broken.accounts.get('444444444444')!;
     expect(other.iam).toBeUndefined(); // no iam.json: unknown
-    expect(other.regions.get('us-west-2')!.snsTopics.get('t')!.policy).toBeNull();
+    // a topic file without `Attributes` ({}): its policy and key are not known, not "none"
+    expect(findSnsTopic(broken, '444444444444', 'us-west-2', 't')).toMatchObject({
+      kind: 'missing',
+      file: '444444444444/us-west-2/sns/t.json#/Attributes (not readable)',
+    });
     expect(other.regions.get('us-west-2')!.codebuild).toBeUndefined();
     expect(other.regions.get('us-west-2')!.events).toBeUndefined();
   });

@@ -71,10 +71,29 @@ describe('readTextFile', () => {
     }
   });
 
-  it('text that is not UTF-8 and has no mark stays not valid JSON', () => {
+  it('text that is not UTF-8 and has no mark is not valid text', () => {
     const read = readJsonText(file(Buffer.from([0x7b, 0xff, 0x7d])));
     expect(read).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(read.ok ? '' : read.message).toMatch(/^not valid json/);
+    expect(read.ok ? '' : read.message).toMatch(/^not valid UTF-8 text/);
+  });
+
+  it('a Latin-1 byte inside a JSON string is not read as U+FFFD in silence (a name would change)', () => {
+    // {"name": "caf\xe9"}: valid JSON once decoded with replacement, a different name
+    const bytes = Buffer.concat([
+      Buffer.from('{"name": "caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}'),
+    ]);
+    expect(readJsonText(file(bytes))).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      message: 'not valid UTF-8 text (nor UTF-16 with a byte-order mark)',
+    });
+    // U+FFFD written as UTF-8 is valid text
+    expect(readJsonText(file(Buffer.from('{"name": "caf\uFFFD"}', 'utf8')))).toEqual({
+      ok: true,
+      value: { name: 'caf\uFFFD' },
+    });
   });
 
   it('a UTF-16 JSON file parses as the same value', () => {
