@@ -37,6 +37,7 @@ import {
   findLambda,
   findSnsTopic,
   findRole,
+  aliasTargetArn,
   isAwsManagedKeyAlias,
   isManagementAccount,
   orgMembership,
@@ -797,7 +798,9 @@ function decide(
   const everyTrial = new Set<string>();
   const byId = runtime ? idDependence(g, runtime, result, everyTrial) : undefined;
   if (byId)
-    return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, { missing: [] });
+    return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, {
+      missing: settleIds(runtime),
+    });
   if (runtime && result.decision === 'ImplicitlyDenied')
     // the policies that deny whatever the id is (one that allows some ids denied the made-up
     // one too): only they decide
@@ -1430,6 +1433,8 @@ interface Side {
   readonly kmsKeyNotEnabled?: { readonly state: string; readonly at: Location };
   /** a KMS key whose state the input does not settle: what would settle it */
   readonly kmsKeyStateUnknown?: readonly string[];
+  /** the resource as the words show it, when the request's is made up (a key behind an alias) */
+  readonly shownResource?: string;
   /**
    * the Allow statements of the side's policies that a template does not settle, in words
    * (unknownAllowText), set by sideWithUnknownAllows: they can only add allows (`allowOnly`)
@@ -1633,6 +1638,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   if (rs.kmsGrants) g.kmsGrants = rs.kmsGrants;
   if (rs.kmsKeyNotEnabled) g.kmsKeyNotEnabled = rs.kmsKeyNotEnabled;
   if (rs.kmsKeyStateUnknown) g.kmsKeyStateUnknown = rs.kmsKeyStateUnknown;
+  if (rs.shownResource !== undefined) g.shownResource = rs.shownResource;
   // the file that says whether SCPs (RCPs) apply at all (describe-organization: the management
   // account, the feature set) can only take them away: an answer allowed with them applied is
   // allowed without them (guardrails grant nothing: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
@@ -1991,6 +1997,7 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
     ...(g.kmsGrants ? { kmsGrants: g.kmsGrants } : {}),
     ...(g.kmsKeyNotEnabled ? { kmsKeyNotEnabled: g.kmsKeyNotEnabled } : {}),
     ...(g.kmsKeyStateUnknown ? { kmsKeyStateUnknown: g.kmsKeyStateUnknown } : {}),
+    ...(g.shownResource !== undefined ? { shownResource: g.shownResource } : {}),
     ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
 }
@@ -2263,6 +2270,8 @@ interface RuntimeId {
   readonly some: string;
   /** why no input gives it: assigned when it is created */
   readonly why: string;
+  /** the input that would give it, when one would (an AWS-managed key's aliases file) */
+  readonly settle?: readonly string[];
 }
 
 /** A link value (resource, context value) with a `*` for each id no input gives. */
@@ -2300,12 +2309,15 @@ function awsManagedKeyValue(
   const arn = parseArn(spec.resource);
   if (!arn || arn.service !== 'kms' || arn.account === '' || arn.region === '') return undefined;
   const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
-  if (key.kind !== 'missing') return undefined;
+  // a key the alias points to by a listed id is that key, whose file alone is missing
+  if (key.kind !== 'missing' || aliasTargetArn(model, spec.resource) !== undefined)
+    return undefined;
   const id: RuntimeId = {
     kind: UUID_ID,
     what: `the id of the AWS-managed key \`${arn.resource}\``,
     some: 'key ids',
     why: `which AWS assigns when the key is first used and which only \`${key.file}\` would give`,
+    settle: [key.file],
   };
   const parts = [spec.resource.slice(0, spec.resource.length - arn.resource.length) + 'key/', id];
   return {
@@ -2705,26 +2717,36 @@ const ID_CHARACTER = /^[0-9A-Za-z]$/;
 
 /**
  * The ids of a value of `v`'s shape (its text, each id of its kind: a UUID, letters and digits)
- * that `pattern` (`*` and `?` wildcards) matches, or undefined when none does. Text is compared
- * without case: the evaluator decides whether the value it gives matches.
+ * that `pattern` (`*` and `?` wildcards) matches, or every pattern of a list matches at once
+ * (jointTrial), or undefined when none does. Text is compared without case: the evaluator
+ * decides whether the value it gives matches.
  */
-function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
+function valueMatching(pattern: string | readonly string[], v: RuntimeValue): string[] | undefined {
+  const patterns = typeof pattern === 'string' ? [pattern] : pattern;
   const items = itemsOf(v);
   // most patterns name another resource: their text before the first wildcard differs
-  for (let i = 0; i < pattern.length && i < items.length; i++) {
-    const c = pattern[i]!;
-    const t = items[i]!.text;
-    if (c === '*' || c === '?' || t === undefined || items[i]!.id !== undefined) break;
-    if (c.toLowerCase() !== t.toLowerCase()) return undefined;
+  for (const pat of patterns) {
+    for (let i = 0; i < pat.length && i < items.length; i++) {
+      const c = pat[i]!;
+      const t = items[i]!.text;
+      if (c === '*' || c === '?' || t === undefined || items[i]!.id !== undefined) break;
+      if (c.toLowerCase() !== t.toLowerCase()) return undefined;
+    }
   }
-  const n = pattern.length;
+  const k = patterns.length;
   const m = items.length;
   const width = m + 1;
-  const size = (n + 1) * width;
-  // a breadth-first search of (pattern position, value position), each reached once; the
-  // search's tables are kept between calls (an analysis asks this for every resource a policy
-  // names, per value), and only the positions reached are cleared after it; a search larger
-  // than any usual one (a hostile pattern) gets tables of its own, not kept
+  // a state is (each pattern's position, the value's position), in mixed radix
+  const stride: number[] = new Array<number>(k);
+  let size = width;
+  for (let x = k - 1; x >= 0; x--) {
+    stride[x] = size;
+    size *= patterns[x]!.length + 1;
+  }
+  // a breadth-first search of the states, each reached once; the search's tables are kept
+  // between calls (an analysis asks this for every resource a policy names, per value), and
+  // only the states reached are cleared after it; a search larger than any usual one (a hostile
+  // pattern) gets tables of its own, not kept
   let tables: SearchTables;
   if (size > KEPT_SEARCH) tables = searchTables(size);
   else {
@@ -2736,7 +2758,7 @@ function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
   let tail = 0;
   queue[tail++] = 0;
   seen[0] = 1;
-  // `c`: the code point taken to reach a position (NO_CHAR: none), `at` the value position
+  // `c`: the code point taken to reach a state (NO_CHAR: none), `at` the value position
   const reach = (s: number, next: number, c: number, at: number): void => {
     if (seen[next]) return;
     seen[next] = 1;
@@ -2745,25 +2767,46 @@ function valueMatching(pattern: string, v: RuntimeValue): string[] | undefined {
     took[next] = at;
     queue[tail++] = next;
   };
-  const goal = n * width + m;
+  let goal = m;
+  for (let x = 0; x < k; x++) goal += patterns[x]!.length * stride[x]!;
+  const at = new Array<number>(k);
   // the kept tables are cleared whatever happens, so that no later search starts from this one
   try {
     for (let q = 0; q < tail && !seen[goal]; q++) {
       const s = queue[q]!;
-      const i = Math.floor(s / width);
       const j = s % width;
-      const p = pattern[i];
       const t = items[j];
-      if (p === '*') reach(s, s + width, NO_CHAR, -1);
+      let allStars = true;
+      let exhausted = false;
+      let literal: string | undefined;
+      let clash = false;
+      for (let x = 0; x < k; x++) {
+        const i = Math.floor(s / stride[x]!) % (patterns[x]!.length + 1);
+        at[x] = i;
+        const p = patterns[x]![i];
+        if (p === '*') reach(s, s + stride[x]!, NO_CHAR, -1);
+        if (p === undefined) exhausted = true;
+        if (p !== '*') allStars = false;
+        if (p !== undefined && p !== '*' && p !== '?') {
+          if (literal === undefined) literal = p;
+          else if (literal.toLowerCase() !== p.toLowerCase()) clash = true;
+        }
+      }
       if (t?.run) reach(s, s + 1, NO_CHAR, -1);
-      if (p === undefined || t === undefined || (p === '*' && t.run)) continue;
-      const wild = p === '*' || p === '?';
+      if (exhausted || clash || t === undefined || (allStars && t.run)) continue;
       let c: string | undefined;
       if (t.text !== undefined)
-        c = wild || p.toLowerCase() === t.text.toLowerCase() ? t.text : undefined;
-      else c = wild ? '0' : (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(p) ? p : undefined;
-      if (c !== undefined)
-        reach(s, (p === '*' ? i : i + 1) * width + (t.run ? j : j + 1), c.codePointAt(0)!, j);
+        c =
+          literal === undefined || literal.toLowerCase() === t.text.toLowerCase()
+            ? t.text
+            : undefined;
+      else if (literal === undefined) c = '0';
+      else c = (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(literal) ? literal : undefined;
+      if (c === undefined) continue;
+      let next = t.run ? j : j + 1;
+      for (let x = 0; x < k; x++)
+        next += (patterns[x]![at[x]!] === '*' ? at[x]! : at[x]! + 1) * stride[x]!;
+      reach(s, next, c.codePointAt(0)!, j);
     }
     let ids: string[] | undefined;
     if (seen[goal]) {
@@ -2829,6 +2872,8 @@ function idDependence(
   // value that meets them all may be allowed
   neverAllowed.clear();
   for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
+  // every policy that denied in some trial
+  const everDenied = new Set(neverAllowed);
   const relevant = policiesOf(g).flatMap(({ policy, type }) =>
     idMentionsOf(policy)
       .filter((m) => coversAction(m.statement, action))
@@ -2864,12 +2909,17 @@ function idDependence(
         if (neverAllowed.size > 0) {
           const denied = new Set(r.deniedBy.map(denialKey));
           for (const k of neverAllowed) if (!denied.has(k)) neverAllowed.delete(k);
+          for (const k of denied) everDenied.add(k);
         }
         continue;
       }
       const ids = v.ids.filter((id, k) => t.ids[k] !== id.kind.madeUp);
-      // no input gives an id: nothing to add settles it (the Unknown below names no input)
-      const tried = { what: andList(ids.map((id) => `${id.what} (${id.why})`)), settle: [] };
+      // no input gives an id: nothing to add settles it (the Unknown below names no input),
+      // but for an id an input would give (RuntimeId.settle)
+      const tried = {
+        what: andList(ids.map((id) => `${id.what} (${id.why})`)),
+        settle: settleIds(values),
+      };
       if (agrees(g, r, decision, request, tried)) continue;
       const unknownIds = `no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
       const some = andList(ids.map((id) => id.some));
@@ -2893,7 +2943,13 @@ function idDependence(
   if (decision === 'ImplicitlyDenied' && base.deniedBy.length > 0 && neverAllowed.size === 0) {
     // every trial was denied, but each policy that denied allowed some value tried (an identity
     // policy on `stack/app-*`, a boundary on `stack/*-prod/*`): a value that meets both
-    // (`app-prod`) may be allowed
+    // (`app-prod`) may be allowed. Two policies: a value that both patterns meet is searched
+    // for and tried (jointTrial); when none is allowed, no value is (`a*` and `b*`)
+    const joint = everDenied.size <= 2 ? jointTrial(g, values, relevant, decision) : 'unsearched';
+    if (joint === undefined) {
+      for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
+      return undefined;
+    }
     const ids = values.flatMap((v) => v.ids);
     const who = andList(
       [
@@ -2903,6 +2959,56 @@ function idDependence(
     return `${who} each allow some ${andList(ids.map((id) => id.some))} and not others, so one that all of them allow may be allowed, and no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
   }
   return undefined;
+}
+
+/** The most pairs of Allow patterns jointTrial tries before it gives up (Unknown). */
+const MAX_JOINT_PAIRS = 256;
+/** The largest search of two patterns at once jointTrial makes (its tables: 17 bytes a state). */
+const MAX_JOINT_SEARCH = 1 << 21;
+
+/**
+ * For idDependence, when two policies that must both allow each allowed some value tried and
+ * none allowed both: a value that an Allow pattern of one and an Allow pattern of the other both
+ * meet (valueMatching with both patterns), evaluated. Its text when a value is decided otherwise
+ * than `decision`, `unsearched` when the search cannot stand for every value (a NotResource
+ * Allow, a pattern with a policy variable, too many pairs), undefined when no value both meet
+ * is decided otherwise: the denial holds whatever the value.
+ */
+function jointTrial(
+  g: Gathered,
+  values: readonly RuntimeValue[],
+  relevant: readonly { readonly mention: IdMention; readonly policy: CompiledPolicy }[],
+  decision: string,
+): string | undefined {
+  const allows = relevant.filter((x) => x.mention.statement.effect === 'Allow');
+  if (allows.some((x) => x.mention.where === 'NotResource' || x.mention.raw.includes('${')))
+    return 'unsearched';
+  let pairs = 0;
+  for (let a = 0; a < allows.length; a++) {
+    for (let b = a + 1; b < allows.length; b++) {
+      if (allows[a]!.policy === allows[b]!.policy) continue;
+      if (++pairs > MAX_JOINT_PAIRS) return 'unsearched';
+      const pa = allows[a]!.mention.raw;
+      const pb = allows[b]!.mention.raw;
+      for (const v of values) {
+        // a search past a few million states (hostile patterns) is not made: Unknown
+        if ((pa.length + 1) * (pb.length + 1) * (itemsOf(v).length + 1) > MAX_JOINT_SEARCH)
+          return 'unsearched';
+        const ids = valueMatching([pa, pb], v);
+        if (!ids) continue;
+        const value = render(v, ids);
+        if (evaluate(withValue(g.request, v.madeUp, value)).decision !== decision) return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The inputs that would give ids of `values` (RuntimeId.settle), sorted. */
+function settleIds(values: readonly RuntimeValue[] | undefined): string[] {
+  const out = new Set<string>();
+  for (const v of values ?? []) for (const id of v.ids) for (const s of id.settle ?? []) out.add(s);
+  return [...out].sort();
 }
 
 /** An implicit denial's policy, for idDependence: its type and name (an SCP level's own). */
@@ -3268,6 +3374,24 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
           },
         };
       return k.account;
+    }
+    if (key.kind === 'missing' && arn.resource.startsWith('alias/')) {
+      // KMS authorizes the call on the key the alias points to, never on the alias (the
+      // evaluator refuses an alias ARN): the listed target's ARN, else a made-up one, so that
+      // a Deny of every key still decides while the key's file is missing
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html)
+      const target = aliasTargetArn(model, spec.resource);
+      request.resource =
+        target ?? `arn:${arn.partition}:kms:${arn.region}:${arn.account}:key/${MADE_UP_ID}`;
+      // the words name the key by the alias, never by a made-up id
+      if (!target) g.shownResource = spec.resource;
+      if (target && isAwsManagedKeyAlias(spec.resource)) {
+        // an AWS-managed key: its policy is fixed and documented (see above)
+        request.resourcePolicy = remember(
+          awsManagedKeyPolicy(arn.account, arn.region, arn.resource, arn.partition),
+        );
+        return arn.account;
+      }
     }
     if (key.kind === 'missing') missing.add(key.file);
     else {

@@ -127,7 +127,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // are decided by IAM policies alone, and a key policy given with them is not read.
   const aliasOnly =
     service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(request.resource);
-  const isKms = service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource);
+  // (an action with no key resource type, kms:ListAliases or kms:GenerateRandom, is decided by
+  // IAM policies alone whatever resource the request names)
+  const isKms =
+    service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource) && !takesNoKey(action);
   // An operation on a key named by an alias is authorized on the key the alias points to: "When
   // an alias is the value of a resource element, the policy applies to the alias resource, not
   // to any KMS key that might be associated with it"
@@ -1305,6 +1308,12 @@ function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourc
   return action.lower.includes('*') || action.lower.includes('?')
     ? undefined
     : actionResourceTypes(action.lower);
+}
+
+/** An action whose Service Authorization Reference entry names no `key` resource type at all. */
+function takesNoKey(action: ActionInfo): boolean {
+  const types = exactResourceTypes(action);
+  return types !== undefined && !types.some((t) => t.name === 'key');
 }
 
 /**

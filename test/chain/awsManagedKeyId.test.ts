@@ -6,7 +6,7 @@
  * evaluated on the key ARN with its id made up and tried with the ids policies name; the report
  * still shows the alias.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -107,5 +107,76 @@ describe('an AWS-managed key the input does not list', () => {
       ).toEqual(['resource']);
       expect(l.resource, l.id).toBe(ALIAS);
     }
+  });
+});
+
+describe('a key named by an alias whose key file is missing', () => {
+  const KEY_SCENARIO = 'fixtures/scenarios/key-alias-cross-account-output';
+
+  it('a Deny of every key still decides, on the key the alias points to or a made-up one, and the words name the alias', () => {
+    for (const dropAliases of [false, true]) {
+      const links = inScenarioCopy(KEY_SCENARIO, (dir) => {
+        const kms = join(dir, T, 'us-east-1', 'kms');
+        for (const f of readdirSync(kms))
+          if (f !== 'aliases.json' || dropAliases) rmSync(join(kms, f));
+        editJson(join(dir, T, 'iam.json'), (iam) => {
+          for (const role of iam['RoleDetailList'] as Json[]) {
+            if (role['RoleName'] !== 'orders-api-build-role') continue;
+            for (const p of role['RolePolicyList'] as Json[])
+              (p['PolicyDocument'] as { Statement: Json[] }).Statement.push({
+                Sid: 'NoKms',
+                Effect: 'Deny',
+                Action: 'kms:*',
+                Resource: '*',
+              });
+          }
+        });
+        return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+      });
+      const onAlias = links.filter(
+        (l) =>
+          l.permission.startsWith('kms:') &&
+          l.principal.endsWith('orders-api-build-role') &&
+          l.resource.includes(':alias/'),
+      );
+      expect(onAlias.length, String(dropAliases)).toBeGreaterThan(0);
+      for (const l of onAlias) {
+        // (was Unknown: the request on the alias ARN was refused, and the Deny decided nothing)
+        expect(l.decision, l.id).toBe('ExplicitlyDenied');
+        // the key the alias points to when the input lists it, else the alias
+        expect(l.why, l.id).toContain(dropAliases ? l.resource : ':key/');
+        expect(l.why, l.id).not.toContain('00000000-0000');
+      }
+    }
+  });
+
+  it('an AWS-managed key whose alias the input lists with its target: decided on that key, not tried', () => {
+    const links = inScenarioCopy(SCENARIO, (dir) => {
+      rmSync(join(dir, T, 'us-east-1', 'kms', `${KEY_ID}.json`));
+      editJson(join(dir, T, 'iam.json'), (iam) => {
+        for (const role of iam['RoleDetailList'] as Json[]) {
+          if (role['RoleName'] !== 'orders-api-build-role') continue;
+          for (const p of role['RolePolicyList'] as Json[])
+            (p['PolicyDocument'] as { Statement: Json[] }).Statement.push({
+              Sid: 'NoKey',
+              Effect: 'Deny',
+              Action: 'kms:*',
+              Resource: `arn:aws:kms:us-east-1:${T}:key/${KEY_ID}`,
+            });
+        }
+      });
+      return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+    });
+    const build = links.filter(
+      (l) => l.permission.startsWith('kms:') && l.principal.endsWith('orders-api-build-role'),
+    );
+    expect(build.length).toBeGreaterThan(0);
+    // (was Unknown: "no input gives the id", though aliases.json gives it)
+    for (const l of build) expect(l.decision, l.id).toBe('ExplicitlyDenied');
+  });
+
+  it('an AWS-managed key Unknown for its id names kms/aliases.json as what would settle it', () => {
+    const links = buildKmsLinks(`arn:aws:kms:us-east-1:${T}:key/${KEY_ID}`);
+    for (const l of links) expect(l.missing, l.id).toEqual([`${T}/us-east-1/kms/aliases.json`]);
   });
 });

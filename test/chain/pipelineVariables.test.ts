@@ -371,6 +371,17 @@ describe('a variable in the StackName of a snapshot action', () => {
     );
     expect(other.decision).toBe('ImplicitlyDenied');
     expect(other.deniedBy.map((d) => d.policyType)).toEqual(['permissionBoundary']);
+    // patterns no id meets together (`a…` and `b…`): an id both allow is searched for, and none
+    // exists, so the denial holds, naming both (each denies some ids)
+    const apart = byId(
+      analyzeEdited('pass-cross-account', edit('stack/orders-api/a*', 'stack/orders-api/b*')),
+      CREATE,
+    );
+    expect(apart.decision).toBe('ImplicitlyDenied');
+    expect(apart.deniedBy.map((d) => d.policyType).sort()).toEqual([
+      'identity',
+      'permissionBoundary',
+    ]);
     expect(
       byId(analyzeEdited('pass-cross-account', edit('stack/orders-api/a*', 'stack/*')), CREATE)
         .decision,

@@ -136,3 +136,24 @@ describe('a KMS request without its key policy', () => {
     );
   });
 });
+
+describe('a KMS action with no key resource type', () => {
+  it('is decided by IAM policies alone, whatever resource the request names (no key policy asked for)', () => {
+    for (const [action, resource] of [
+      ['kms:ListAliases', `arn:aws:kms:us-east-1:${A}:alias/my`],
+      ['kms:GenerateRandom', `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+    ] as const) {
+      const r = evaluate({
+        principal: SESSION,
+        action,
+        resource,
+        identityPolicies: [doc(allow('kms:*'))],
+      });
+      expect({ action, decision: r.decision, problems: r.problems }).toEqual({
+        action,
+        decision: 'Allowed',
+        problems: [],
+      });
+    }
+  });
+});
