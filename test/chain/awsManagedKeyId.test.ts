@@ -27,17 +27,11 @@ function buildKmsLinks(deny?: string): readonly ReportLink[] {
   return inScenarioCopy(SCENARIO, (dir) => {
     rmSync(join(dir, T, 'us-east-1', 'kms'), { recursive: true });
     if (deny !== undefined)
-      editJson(join(dir, T, 'iam.json'), (iam) => {
-        for (const role of iam['RoleDetailList'] as Json[]) {
-          if (role['RoleName'] !== 'orders-api-build-role') continue;
-          for (const p of role['RolePolicyList'] as Json[])
-            (p['PolicyDocument'] as { Statement: Json[] }).Statement.push({
-              Sid: 'NoKeys',
-              Effect: 'Deny',
-              Action: 'kms:*',
-              Resource: deny,
-            });
-        }
+      addToBuildRole(dir, {
+        Sid: 'NoKeys',
+        Effect: 'Deny',
+        Action: 'kms:*',
+        Resource: deny,
       });
     return analyzeModel(loadSnapshot(dir))
       .pipelines.flatMap((p) => p.links)
@@ -46,6 +40,17 @@ function buildKmsLinks(deny?: string): readonly ReportLink[] {
           l.permission.startsWith('kms:') &&
           l.principal.endsWith(':role/service-role/orders-api-build-role'),
       );
+  });
+}
+
+/** Add `statement` to the inline policies of the build role of the copy in `dir`. */
+function addToBuildRole(dir: string, statement: Json): void {
+  editJson(join(dir, T, 'iam.json'), (iam) => {
+    for (const role of iam['RoleDetailList'] as Json[]) {
+      if (role['RoleName'] !== 'orders-api-build-role') continue;
+      for (const p of role['RolePolicyList'] as Json[])
+        (p['PolicyDocument'] as { Statement: Json[] }).Statement.push(statement);
+    }
   });
 }
 
@@ -119,17 +124,11 @@ describe('a key named by an alias whose key file is missing', () => {
         const kms = join(dir, T, 'us-east-1', 'kms');
         for (const f of readdirSync(kms))
           if (f !== 'aliases.json' || dropAliases) rmSync(join(kms, f));
-        editJson(join(dir, T, 'iam.json'), (iam) => {
-          for (const role of iam['RoleDetailList'] as Json[]) {
-            if (role['RoleName'] !== 'orders-api-build-role') continue;
-            for (const p of role['RolePolicyList'] as Json[])
-              (p['PolicyDocument'] as { Statement: Json[] }).Statement.push({
-                Sid: 'NoKms',
-                Effect: 'Deny',
-                Action: 'kms:*',
-                Resource: '*',
-              });
-          }
+        addToBuildRole(dir, {
+          Sid: 'NoKms',
+          Effect: 'Deny',
+          Action: 'kms:*',
+          Resource: '*',
         });
         return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
       });
@@ -153,17 +152,11 @@ describe('a key named by an alias whose key file is missing', () => {
   it('an AWS-managed key whose alias the input lists with its target: decided on that key, not tried', () => {
     const links = inScenarioCopy(SCENARIO, (dir) => {
       rmSync(join(dir, T, 'us-east-1', 'kms', `${KEY_ID}.json`));
-      editJson(join(dir, T, 'iam.json'), (iam) => {
-        for (const role of iam['RoleDetailList'] as Json[]) {
-          if (role['RoleName'] !== 'orders-api-build-role') continue;
-          for (const p of role['RolePolicyList'] as Json[])
-            (p['PolicyDocument'] as { Statement: Json[] }).Statement.push({
-              Sid: 'NoKey',
-              Effect: 'Deny',
-              Action: 'kms:*',
-              Resource: `arn:aws:kms:us-east-1:${T}:key/${KEY_ID}`,
-            });
-        }
+      addToBuildRole(dir, {
+        Sid: 'NoKey',
+        Effect: 'Deny',
+        Action: 'kms:*',
+        Resource: `arn:aws:kms:us-east-1:${T}:key/${KEY_ID}`,
       });
       return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
     });

@@ -288,48 +288,14 @@ describe('a variable in the StackName of a snapshot action', () => {
     expect(create.decision).toBe('Unknown');
   });
 
-  it('an identity policy and a boundary that allow different names: Unknown, since one name may meet both', () => {
+  /**
+   * The deploy action role's Stack statement on `grant`, under a permissions boundary that
+   * allows every call but CloudFormation's, and CloudFormation's on `bounded` (a stack ARN's
+   * resource part).
+   */
+  const underBoundary = (grant: string, bounded: string): Edit => {
     const boundaryArn = `arn:aws:iam::${P}:policy/prod-stacks-boundary`;
-    const edit = (name: string): Edit => ({
-      config: { 'DeployProd/DeployStack': { StackName: name } },
-      deployPolicy: stackGrant('stack/app-*'),
-      deployRole: (role) => {
-        role['PermissionsBoundary'] = {
-          PermissionsBoundaryType: 'Policy',
-          PermissionsBoundaryArn: boundaryArn,
-        };
-      },
-      targetIam: (iam) => {
-        (iam['Policies'] as Json[]).push(
-          boundaryPolicyEntry(boundaryArn, {
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
-              {
-                Effect: 'Allow',
-                Action: 'cloudformation:*',
-                Resource: `arn:aws:cloudformation:us-east-1:${P}:stack/*-prod/*`,
-              },
-            ],
-          }),
-        );
-      },
-    });
-    // the controls: a name that meets both is allowed, one that meets only one is denied
-    expect(byId(analyzeEdited('pass-cross-account', edit('app-prod')), CREATE).decision).toBe(
-      'Allowed',
-    );
-    expect(byId(analyzeEdited('pass-cross-account', edit('app-dev')), CREATE).decision).toBe(
-      'ImplicitlyDenied',
-    );
-    expect(
-      byId(analyzeEdited('pass-cross-account', edit('#{variables.StackName}')), CREATE).decision,
-    ).toBe('Unknown');
-  });
-
-  it('a stack id (no input gives it) allowed in part by an identity policy and in part by a boundary: Unknown, not denied', () => {
-    const boundaryArn = `arn:aws:iam::${P}:policy/prod-stacks-boundary`;
-    const edit = (grant: string, bounded: string): Edit => ({
+    return {
       deployPolicy: stackGrant(grant),
       deployRole: (role) => {
         role['PermissionsBoundary'] = {
@@ -353,7 +319,28 @@ describe('a variable in the StackName of a snapshot action', () => {
           }),
         );
       },
+    };
+  };
+
+  it('an identity policy and a boundary that allow different names: Unknown, since one name may meet both', () => {
+    const edit = (name: string): Edit => ({
+      ...underBoundary('stack/app-*', 'stack/*-prod/*'),
+      config: { 'DeployProd/DeployStack': { StackName: name } },
     });
+    // the controls: a name that meets both is allowed, one that meets only one is denied
+    expect(byId(analyzeEdited('pass-cross-account', edit('app-prod')), CREATE).decision).toBe(
+      'Allowed',
+    );
+    expect(byId(analyzeEdited('pass-cross-account', edit('app-dev')), CREATE).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      byId(analyzeEdited('pass-cross-account', edit('#{variables.StackName}')), CREATE).decision,
+    ).toBe('Unknown');
+  });
+
+  it('a stack id (no input gives it) allowed in part by an identity policy and in part by a boundary: Unknown, not denied', () => {
+    const edit = underBoundary;
     // every id tried is denied (one that starts with `a` by the boundary, one that ends with `b`
     // by the identity policy, the made-up ones by both), but an id like `a…b` is allowed by both
     const both = byId(
