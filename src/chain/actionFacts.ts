@@ -81,7 +81,8 @@ export type FactGroup =
   | 'notificationTopic'
   | 'replication'
   | 'events'
-  | 'artifactStore';
+  | 'artifactStore'
+  | 'pipelineRole';
 
 /** The producer of each artifact name in a pipeline: `stage/action` and the action itself. */
 export type Producers = ReadonlyMap<
@@ -166,6 +167,16 @@ export function actionFacts(
 
   const store = pipeline.artifactStores.get(actionRegion);
   if (!store) gaps.set('artifactStore', storesPlace(pipeline));
+  // a pipeline the input gives without its role (an input error says so): where it would be
+  if (pipeline.roleArn === undefined) {
+    const at = pipeline.location;
+    gaps.set(
+      'pipelineRole',
+      at.pointer.startsWith('/Resources/')
+        ? `${at.file}#${at.pointer}/Properties/RoleArn`
+        : `${at.file}#/pipeline/roleArn`,
+    );
+  }
   const artifactStore = store
     ? {
         bucket: store.bucket,

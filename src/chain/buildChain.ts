@@ -917,6 +917,9 @@ const GAP_WORDS: readonly [RegExp, FactGroup][] = [
   [/replication/i, 'replication'],
   [/eventbridge rule|rule role/i, 'events'],
   [/artifact store/i, 'artifactStore'],
+  // (an action without a roleArn of its own runs as the pipeline role: the action role is not
+  // known only when the pipeline role is not)
+  [/pipeline role|action role is not known/i, 'pipelineRole'],
 ];
 
 /**

@@ -217,6 +217,18 @@ describe('files that hold no policy document', () => {
 });
 
 describe('pipeline files', () => {
+  it('a pipeline without roleArn: its Unknown links name where the role belongs (they named nothing)', () => {
+    const r = analyzeCopy(PASS, (dir) =>
+      editJson(join(dir, PIPELINE), (d) => {
+        delete (d['pipeline'] as Json)['roleArn'];
+      }),
+    );
+    expect(r.problems).toContain(`error ${PIPELINE}#/pipeline snapshot.shape.invalid`);
+    const unknown = r.links.filter((l) => l.decision === 'Unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const l of unknown) expect(l.missing, l.id).toEqual([`${PIPELINE}#/pipeline/roleArn`]);
+  });
+
   it('artifactStores empty, or given with artifactStore: an input error, and the store is not known', () => {
     const empty = analyzeCopy(PASS, (dir) =>
       editJson(join(dir, PIPELINE), (d) => {
