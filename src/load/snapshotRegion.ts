@@ -1363,7 +1363,11 @@ function loadEvents(
   }
   const mark = r.mark();
   const listed = r.objectList(doc, 'Rules', '');
-  if (r.errorsSince(mark).includes('/Rules')) return undefined;
+  const listErrors = r.errorsSince(mark);
+  if (listErrors.includes('/Rules')) return undefined;
+  // a rule that could not be read (not an object, no readable Name) may be one that starts a
+  // pipeline of the region, as a rule a truncated list leaves out: the first one's pointer
+  let unreadRule = listErrors.find((p) => p.startsWith('/Rules/'));
   const targets = r.optObject(doc, 'Targets', '');
   const rules = new Map<string, EventRuleModel>();
   // the rules listed more than once: whether a copy has a schedule, a pattern
@@ -1371,7 +1375,10 @@ function loadEvents(
   const given = (v: string | undefined): boolean => v !== undefined && v !== '';
   for (const { value, pointer } of listed) {
     const name = r.reqString(value, 'Name', pointer);
-    if (name === undefined) continue;
+    if (name === undefined) {
+      unreadRule ??= pointer;
+      continue;
+    }
     const first = rules.get(name);
     if (first) {
       // A rule name is unique in its event bus (API_PutRule above): two entries of one name are
@@ -1480,7 +1487,19 @@ function loadEvents(
     '/Rules',
     'a rule not listed may start a pipeline of the region, so its trigger is unknown; run `aws events list-rules` without `--max-items` or `--no-paginate`',
   );
-  if (cut && pipelines.size > 0) rules.set(UNLISTED_RULES, unlistedRules(ctx, file, pipelines));
+  if ((cut || unreadRule !== undefined) && pipelines.size > 0)
+    rules.set(
+      UNLISTED_RULES,
+      cut
+        ? unlistedRules(ctx, file, pipelines)
+        : unlistedRules(
+            ctx,
+            file,
+            pipelines,
+            unreadRule,
+            'not readable: it may start the pipeline',
+          ),
+    );
   return { rules: sortedMap(rules), location: { file, pointer: '' } };
 }
 
@@ -1564,9 +1583,10 @@ function unlistedRules(
   ctx: RegionContext,
   file: string,
   pipelines: ReadonlyMap<string, PipelineModel>,
+  pointer = '/Rules',
+  why = 'truncated: a rule not listed may start the pipeline',
 ): EventRuleModel {
-  const at = { file, pointer: '/Rules' };
-  const why = 'truncated: a rule not listed may start the pipeline';
+  const at = { file, pointer };
   const role = ctx.unknowns.placeholder('role', at, ctx.partition, ctx.region, why);
   const name = ctx.unknowns.placeholder('name', at, ctx.partition, ctx.region, why);
   return {

@@ -216,6 +216,24 @@ describe('files that hold no policy document', () => {
   });
 });
 
+describe('events.json', () => {
+  it('a rule that cannot be read (a Name that is not a string) may start the pipeline: its trigger links are Unknown naming it', () => {
+    // (they said that no rule targets the pipeline, naming events.json)
+    const r = analyzeCopy(PASS, (dir) =>
+      editJson(join(dir, EVENTS), (d) => {
+        (d['Rules'] as Json[])[0]!['Name'] = 5;
+      }),
+    );
+    expect(r.problems).toContain(`error ${EVENTS}#/Rules/0/Name snapshot.shape.invalid`);
+    const trigger = r.links.filter((l) => l.requirement.startsWith('trigger.'));
+    expect(trigger.length).toBeGreaterThan(0);
+    for (const l of trigger) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing?.join(), l.id).toContain(`${EVENTS}#/Rules/0 (not readable`);
+    }
+  });
+});
+
 describe('pipeline files', () => {
   it('a pipeline without roleArn: its Unknown links name where the role belongs (they named nothing)', () => {
     const r = analyzeCopy(PASS, (dir) =>
