@@ -299,15 +299,28 @@ export class TemplateStack implements IntrinsicScope {
       }
       const props = r['Properties'];
       const condition = r['Condition'];
+      const conditionAt = joinPointer(pointer, 'Condition');
+      // a resource's Condition names a condition of `Conditions` by its logical id
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-condition.html):
+      // anything else is an input error (CloudFormation rejects the template), and whether the
+      // resource exists is not known (it was read as always created)
+      let exists: boolean | Unresolved = true;
+      if (typeof condition === 'string') exists = this.condition(condition, conditionAt);
+      else if (condition !== undefined) {
+        this.problem(
+          'error',
+          'template.resource.invalid',
+          conditionAt,
+          'a resource `Condition` names a condition of `Conditions` by its logical id',
+        );
+        exists = new Unresolved('its `Condition` is not a condition name', conditionAt);
+      }
       this.resources.set(logicalId, {
         logicalId,
         type: r['Type'],
         properties: isObject(props) ? props : {},
         pointer,
-        exists:
-          typeof condition === 'string'
-            ? this.condition(condition, joinPointer(pointer, 'Condition'))
-            : true,
+        exists,
       });
     }
     // SAM: a function without `Role` gets `<LogicalId>Role`
@@ -589,7 +602,15 @@ export class TemplateStack implements IntrinsicScope {
     const known = this.conditions.get(name);
     if (known !== undefined) return known;
     const all = this.template['Conditions'];
-    if (!isObject(all) || !(name in all)) {
+    if (!isObject(all) || !Object.prototype.hasOwnProperty.call(all, name)) {
+      // CloudFormation rejects a template that uses a condition it does not declare: an input
+      // error, and what depends on it stays unknown
+      this.problem(
+        'error',
+        'template.condition.undeclared',
+        pointer,
+        `no condition ${shownValue(name, 80)} in \`Conditions\``,
+      );
       return new Unresolved(`no condition ${shownValue(name, 80)}`, pointer);
     }
     const cp = joinPointer('/Conditions', name);
