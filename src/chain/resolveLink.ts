@@ -795,13 +795,14 @@ function decide(
   }
   // an id no input gives (a stack's, an environment's): a policy that names one may or may not
   // name this one
-  const everyTrial = new Set<string>();
+  // (most links have no such id: nothing is allocated for them)
+  const everyTrial = runtime ? new Set<string>() : undefined;
   const byId = runtime ? idDependence(g, runtime, result, everyTrial) : undefined;
   if (byId)
     return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byId}`, {
       missing: settleIds(runtime),
     });
-  if (runtime && result.decision === 'ImplicitlyDenied')
+  if (everyTrial && result.decision === 'ImplicitlyDenied')
     // the policies that deny whatever the id is (one that allows some ids denied the made-up
     // one too): only they decide
     result = { ...result, deniedBy: result.deniedBy.filter((d) => everyTrial.has(denialKey(d))) };
@@ -2872,8 +2873,8 @@ function idDependence(
   // value that meets them all may be allowed
   neverAllowed.clear();
   for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
-  // every policy that denied in some trial
-  const everDenied = new Set(neverAllowed);
+  // every policy that denied in some trial (an implicit denial's only)
+  const everDenied = decision === 'ImplicitlyDenied' ? new Set(neverAllowed) : undefined;
   const relevant = policiesOf(g).flatMap(({ policy, type }) =>
     idMentionsOf(policy)
       .filter((m) => coversAction(m.statement, action))
@@ -2906,10 +2907,12 @@ function idDependence(
       const request = withValue(g.request, v.madeUp, value);
       const r = evaluate(request);
       if (r.decision === decision) {
-        if (neverAllowed.size > 0) {
+        // (every trial's denying policies count, also once none is left in neverAllowed: a
+        // third one makes the joint search of two patterns stand for nothing)
+        if (decision === 'ImplicitlyDenied') {
           const denied = new Set(r.deniedBy.map(denialKey));
           for (const k of neverAllowed) if (!denied.has(k)) neverAllowed.delete(k);
-          for (const k of denied) everDenied.add(k);
+          for (const k of denied) everDenied!.add(k);
         }
         continue;
       }
@@ -2945,7 +2948,7 @@ function idDependence(
     // policy on `stack/app-*`, a boundary on `stack/*-prod/*`): a value that meets both
     // (`app-prod`) may be allowed. Two policies: a value that both patterns meet is searched
     // for and tried (jointTrial); when none is allowed, no value is (`a*` and `b*`)
-    const joint = everDenied.size <= 2 ? jointTrial(g, values, relevant, decision) : 'unsearched';
+    const joint = everDenied!.size <= 2 ? jointTrial(g, values, relevant, decision) : 'unsearched';
     if (joint === undefined) {
       for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
       return undefined;

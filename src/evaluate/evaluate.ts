@@ -139,7 +139,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // statement" (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html):
   // matched against the alias ARN, a statement naming the alias would allow and one naming the
   // key (an allow or a deny) would be missed, so the key's ARN must be given
-  if (isKms && isKmsAliasResource(request.resource) && needsKey(action)) {
+  if (isKms && isKmsAliasResource(request.resource)) {
     problems.push(
       problem(
         '/resource',
@@ -1023,6 +1023,8 @@ interface ActionInfo {
   rcpExempt: boolean | undefined;
   /** the action is authorized on a KMS key (see needsKey); undefined until first asked */
   needsKey: boolean | undefined;
+  /** the action names no key resource type (see takesNoKey); undefined until first asked */
+  takesNoKey: boolean | undefined;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1099,6 +1101,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       service: lower.slice(0, lower.indexOf(':')),
       rcpExempt: undefined,
       needsKey: undefined,
+      takesNoKey: undefined,
     });
   }
   if (
@@ -1310,10 +1313,16 @@ function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourc
     : actionResourceTypes(action.lower);
 }
 
-/** An action whose Service Authorization Reference entry names no `key` resource type at all. */
+/**
+ * An action whose Service Authorization Reference entry names no `key` resource type at all
+ * (kms:ListAliases, kms:GenerateRandom). Memoised on the action.
+ */
 function takesNoKey(action: ActionInfo): boolean {
-  const types = exactResourceTypes(action);
-  return types !== undefined && !types.some((t) => t.name === 'key');
+  if (action.takesNoKey === undefined) {
+    const types = exactResourceTypes(action);
+    action.takesNoKey = types !== undefined && !types.some((t) => t.name === 'key');
+  }
+  return action.takesNoKey;
 }
 
 /**

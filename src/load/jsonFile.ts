@@ -86,20 +86,14 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
 }
 
 /**
- * The JSON value of the file at `path`. `memberCheck` (the default) also returns the member names
- * an object holds twice (src/jsonDuplicates.ts), for the caller to report; a file that holds no
- * policy document (a pipeline, the CodeBuild projects, the EventBridge rules) is read without it.
+ * The JSON value of the file at `path`, with the member names an object holds twice
+ * (src/jsonDuplicates.ts), for the caller to report.
  */
-export function readJsonText(
-  path: string,
-  maxBytes: number = MAX_JSON_BYTES,
-  memberCheck = true,
-): JsonFile {
+export function readJsonText(path: string, maxBytes: number = MAX_JSON_BYTES): JsonFile {
   const read = readTextFile(path, maxBytes);
   if (!read.ok) return read;
   const text = read.text;
   try {
-    if (!memberCheck) return { ok: true, value: JSON.parse(text) as unknown };
     const { value, duplicates, more } = parseJsonFindingDuplicates(text);
     if (duplicates.length === 0) return { ok: true, value };
     return more

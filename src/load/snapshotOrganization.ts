@@ -59,7 +59,7 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
   let featureSet: string | undefined;
   const describeLoaded = hasFile('describe-organization.json');
   if (describeLoaded) {
-    const opened = open(root, snapshotPath.orgDescribe, problems);
+    const opened = open(root, snapshotPath.orgDescribe, problems, false);
     const org = opened && opened.r.reqObject(opened.doc, 'Organization', '');
     if (opened && org) {
       const r = opened.r;
@@ -73,7 +73,7 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
   const parents = new Map<string, string>();
   const parentsLoaded = hasFile('parents.json');
   if (parentsLoaded) {
-    const opened = open(root, snapshotPath.orgParents, problems);
+    const opened = open(root, snapshotPath.orgParents, problems, false);
     if (opened) {
       for (const child of Object.keys(opened.doc).sort(compareNames)) {
         const parent = opened.doc[child];
@@ -105,7 +105,7 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
   const accounts = new Map<string, OrgAccountModel>();
   const accountsLoaded = hasFile('accounts.json');
   if (accountsLoaded) {
-    const opened = open(root, snapshotPath.orgAccounts, problems);
+    const opened = open(root, snapshotPath.orgAccounts, problems, false);
     if (opened) {
       const { r, doc } = opened;
       if (doc['Accounts'] === undefined)
@@ -175,20 +175,19 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
 const CHILD_ID = /^(?:\d{12}|ou-[0-9a-z][0-9a-z-]*)$/;
 const PARENT_ID = /^(?:r|ou)-[0-9a-z][0-9a-z-]*$/;
 
+/**
+ * `holdsPolicies`: the file holds a policy document (an SCP or RCP file), so a member name
+ * written twice makes only what holds it unknown; describe-organization, parents and accounts
+ * hold none, and one with a member written twice is not read at all (a second MasterAccountId
+ * or parent would be read as the last, which may exempt an account from every SCP).
+ */
 function open(
   root: string,
   file: string,
   problems: Problem[],
+  holdsPolicies: boolean,
 ): { r: JsonReader; doc: JsonObject } | undefined {
-  // describe-organization, parents and accounts hold no policy document: one with a member
-  // name written twice is not read at all (a second MasterAccountId or parent would be read as
-  // the last, which may exempt an account from every SCP), as an SCP file's policy is
-  const raw = readJson(
-    root,
-    file,
-    problems,
-    file.startsWith('organization/scp/') || file.startsWith('organization/rcp/'),
-  );
+  const raw = readJson(root, file, problems, holdsPolicies);
   if (!raw) return undefined;
   const r = new JsonReader(file, problems);
   const doc = r.object(raw.value, '');
@@ -272,7 +271,7 @@ function loadPolicies(
       unknownPolicy(fileId, file);
       continue;
     }
-    const opened = open(root, file, problems);
+    const opened = open(root, file, problems, true);
     if (!opened) {
       unknownPolicy(fileId, file);
       continue;

@@ -465,7 +465,12 @@ function guardrailLevels(model: Model, accountId: string, kind: 'scp' | 'rcp'): 
       // a target that could not be read, or one a truncated list leaves out, may be any level
       // of this account
       const unread = unreadableList(model, p.location.file, '/Targets');
-      if (unread.includes(`${p.location.file}#/Targets (${WHY_WRITTEN_TWICE})`)) twoWays.add(p);
+      if (
+        inputErrors(model)
+          .get(p.location.file)
+          ?.some((e) => e.pointer === '/Targets' && e.why === WHY_WRITTEN_TWICE)
+      )
+        twoWays.add(p);
       if (unread.length > 0) {
         gaps.add(p.location.file);
         notes.push(

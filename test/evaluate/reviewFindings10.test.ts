@@ -285,6 +285,17 @@ describe('a KMS key operation needs a key ARN', () => {
         }),
       );
     }
+    // an action the catalog does not know (it may take a key) is refused on an alias too: it
+    // was matched against the alias ARN with the key policy
+    const unknownAction = evaluate({
+      principal: SESSION,
+      action: 'kms:FutureKeyOperation',
+      resource: alias,
+      identityPolicies: [doc(allowAll('kms:*'))],
+      resourcePolicy: keyPolicy,
+    });
+    expect(unknownAction.decision).toBe('ImplicitlyDenied');
+    expect(unknownAction.problems.map((p) => p.id)).toContain('request.kms.resource-alias');
     // the same request on the key's ARN is decided by the policies
     const key = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const onKey = (identity: object) =>

@@ -15,7 +15,6 @@ import {
   findDuplicateMembers,
   parseJsonFindingDuplicates,
 } from '../../src/jsonDuplicates.js';
-import { readJsonText } from '../../src/load/jsonFile.js';
 import { readJson as readSnapshotJson } from '../../src/load/snapshotFiles.js';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
@@ -377,15 +376,22 @@ describe('a snapshot file with more duplicates than are listed', () => {
 });
 
 describe('files that hold no policy document', () => {
-  it('a pipeline file is read without the member check, its last member kept', () => {
+  it('one with a member name written twice is not read at all: never its last member', () => {
+    // (it was read without the check, its last member kept: a pipeline's second roleArn)
     const dir = mkdtempSync(join(tmpdir(), 'permchain-dup-'));
     try {
-      const file = join(dir, 'p.json');
-      writeFileSync(file, '{"pipeline":{"name":"a","name":"b"}}');
-      const checked = readJsonText(file);
-      const unchecked = readJsonText(file, undefined, false);
-      expect(checked).toMatchObject({ ok: true, duplicates: [{ pointer: '/pipeline/name' }] });
-      expect(unchecked).toEqual({ ok: true, value: { pipeline: { name: 'b' } } });
+      writeFileSync(join(dir, 'p.json'), '{"pipeline":{"name":"a","name":"b"}}');
+      const problems: Problem[] = [];
+      expect(readSnapshotJson(dir, 'p.json', problems, false)).toBeUndefined();
+      expect(problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+        '/pipeline/name snapshot.json.duplicate-key',
+      ]);
+      // a file that holds policies is read, the duplicate reported at its pointer
+      const kept: Problem[] = [];
+      expect(readSnapshotJson(dir, 'p.json', kept)).toMatchObject({
+        value: { pipeline: { name: 'b' } },
+      });
+      expect(kept.map((p) => p.pointer)).toEqual(['/pipeline/name']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
