@@ -2873,8 +2873,12 @@ function idDependence(
   // value that meets them all may be allowed
   neverAllowed.clear();
   for (const d of base.deniedBy) neverAllowed.add(denialKey(d));
-  // every policy that denied in some trial (an implicit denial's only)
-  const everDenied = decision === 'ImplicitlyDenied' ? new Set(neverAllowed) : undefined;
+  // every policy that denied in some trial (an implicit denial's only), by denialKey
+  type Denier = EvaluationResult['deniedBy'][number];
+  const everDenied =
+    decision === 'ImplicitlyDenied'
+      ? new Map<string, Denier>(base.deniedBy.map((d) => [denialKey(d), d]))
+      : undefined;
   const relevant = policiesOf(g).flatMap(({ policy, type }) =>
     idMentionsOf(policy)
       .filter((m) => coversAction(m.statement, action))
@@ -2910,9 +2914,9 @@ function idDependence(
         // (every trial's denying policies count, also once none is left in neverAllowed: a
         // third one makes the joint search of two patterns stand for nothing)
         if (decision === 'ImplicitlyDenied') {
-          const denied = new Set(r.deniedBy.map(denialKey));
+          const denied = new Map(r.deniedBy.map((d) => [denialKey(d), d]));
           for (const k of neverAllowed) if (!denied.has(k)) neverAllowed.delete(k);
-          for (const k of denied) everDenied!.add(k);
+          for (const [k, d] of denied) if (!everDenied!.has(k)) everDenied!.set(k, d);
         }
         continue;
       }
@@ -2954,9 +2958,12 @@ function idDependence(
       return undefined;
     }
     const ids = values.flatMap((v) => v.ids);
+    // (every policy that denied some value tried: a third may deny only values the first two allow)
     const who = andList(
       [
-        ...new Set(base.deniedBy.map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``)),
+        ...new Set(
+          [...everDenied!.values()].map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``),
+        ),
       ].sort(),
     );
     return `${who} each allow some ${andList(ids.map((id) => id.some))} and not others, so one that all of them allow may be allowed, and no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;

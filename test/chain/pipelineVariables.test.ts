@@ -34,6 +34,8 @@ interface Edit {
   readonly deployRole?: (role: Json) => void;
   /** edit the target account's iam.json (its managed policies) */
   readonly targetIam?: (iam: Json) => void;
+  /** edit the copied snapshot folder itself (its organization files) */
+  readonly files?: (dir: string) => void;
 }
 
 function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
@@ -59,6 +61,7 @@ function analyzeEdited(base: string, edit: Edit): readonly ReportLink[] {
     edit.targetIam?.(iam);
     writeFileSync(iamFile, JSON.stringify(iam, null, 2));
   }
+  edit.files?.(dir);
   return analyzeModel(loadSnapshot(dir)).pipelines[0]!.links;
 }
 
@@ -386,6 +389,108 @@ describe('a variable in the StackName of a snapshot action', () => {
       CREATE,
     );
     expect(conditioned.decision).toBe('ImplicitlyDenied');
+  });
+
+  /**
+   * The target account's own SCP level: FullAWSAccess replaced by an allow-list that allows every
+   * call but CloudFormation's, and CloudFormation's on `allowed` (a stack ARN's resource part).
+   */
+  const accountScp =
+    (...allowed: string[]) =>
+    (dir: string): void => {
+      const full = join(dir, 'organization/scp/p-FullAWSAccess.json');
+      const doc = JSON.parse(readFileSync(full, 'utf8')) as Json;
+      doc['Targets'] = (doc['Targets'] as Json[]).filter((t) => t['TargetId'] !== P);
+      writeFileSync(full, JSON.stringify(doc, null, 2));
+      const content = {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', NotAction: 'cloudformation:*', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: 'cloudformation:*',
+            Resource: allowed.map((x) => `arn:aws:cloudformation:us-east-1:${P}:${x}`),
+          },
+        ],
+      };
+      writeFileSync(
+        join(dir, 'organization/scp/p-prodstacks1.json'),
+        JSON.stringify({
+          Policy: {
+            PolicySummary: {
+              Id: 'p-prodstacks1',
+              Arn: 'arn:aws:organizations::999999999999:policy/o-exmpl7a2b9c/service_control_policy/p-prodstacks1',
+              Name: 'ProdStacks',
+              Type: 'SERVICE_CONTROL_POLICY',
+              AwsManaged: false,
+            },
+            Content: JSON.stringify(content),
+          },
+          Targets: [
+            {
+              TargetId: P,
+              Arn: `arn:aws:organizations::999999999999:account/o-exmpl7a2b9c/${P}`,
+              Name: P,
+              Type: 'ACCOUNT',
+            },
+          ],
+        }),
+      );
+    };
+
+  it('a stack id allowed in part by an identity policy, a boundary and an SCP: Unknown, since one id may meet all three', () => {
+    // every id tried is denied, each by one or two of the three, and a search of two patterns
+    // alone (`a…b`) finds an id the third denies; an id like `acb` meets all three
+    const three = byId(
+      analyzeEdited('pass-cross-account', {
+        ...underBoundary('stack/orders-api/a*', 'stack/orders-api/*b'),
+        files: accountScp('stack/orders-api/*c*'),
+      }),
+      CREATE,
+    );
+    expect(three.decision).toBe('Unknown');
+    expect(three.why).toContain('each allow some');
+    expect(three.why).toContain('SCP `p-prodstacks1 (ProdStacks)`');
+    // the controls: the SCP on another stack denies every id, naming the SCP alone; the SCP on
+    // every stack leaves two patterns that some id meets together
+    const other = byId(
+      analyzeEdited('pass-cross-account', {
+        ...underBoundary('stack/orders-api/a*', 'stack/orders-api/*b'),
+        files: accountScp('stack/other/*'),
+      }),
+      CREATE,
+    );
+    expect(other.decision).toBe('ImplicitlyDenied');
+    expect(other.deniedBy.map((d) => d.policyType)).toEqual(['scp']);
+    const every = byId(
+      analyzeEdited('pass-cross-account', {
+        ...underBoundary('stack/orders-api/a*', 'stack/orders-api/*b'),
+        files: accountScp('stack/*'),
+      }),
+      CREATE,
+    );
+    expect(every.decision).toBe('Unknown');
+  });
+
+  it('a third policy that denies only in a trial made after each of the others allowed in one still counts', () => {
+    // the trials in order: the made-up ids (`0…`, `f…`: the SCP allows both), then the ids the
+    // policies name, sorted: `0…b` (the boundary's), `a0…0` (the identity policy's and the
+    // SCP's), `c…` (the SCP's), `e…` (the identity policy's second pattern, which the SCP
+    // alone denies, after each of the others has allowed in some trial). Each search of two
+    // patterns finds an id the third denies, but `ac…b` is allowed by all three
+    const S = 'stack/orders-api/';
+    const links = analyzeEdited('pass-cross-account', {
+      ...underBoundary(`${S}a*`, `${S}*b`),
+      deployPolicy: (statements) => {
+        statements.find((x) => x['Sid'] === 'Stack')!['Resource'] = [`${S}a*`, `${S}e*`].map(
+          (x) => `arn:aws:cloudformation:us-east-1:${P}:${x}`,
+        );
+      },
+      files: accountScp(`${S}0*`, `${S}f*`, `${S}a0000000-0000-0000-0000-000000000000`, `${S}*c*`),
+    });
+    const create = byId(links, CREATE);
+    expect(create.decision).toBe('Unknown');
+    expect(create.why).toContain('SCP `p-prodstacks1 (ProdStacks)`');
   });
 
   it('a stack name the input does not settle, under an Allow of every stack whose condition never holds: denied whatever the name', () => {
