@@ -93,14 +93,20 @@ export function jsonFilesIn(
   root: string,
   dir: string,
   problems: Problem[],
-  what: string,
+  what: string | ((base: string) => string),
 ): string[] {
   const out: string[] = [];
   for (const e of listDir(join(root, dir))) {
     const base = jsonBaseName(e.name);
     if (base === undefined) continue;
     if (e.isFile) out.push(base);
-    else reportWrongKind(problems, `${dir}/${e.name}`, false, what);
+    else
+      reportWrongKind(
+        problems,
+        `${dir}/${e.name}`,
+        false,
+        typeof what === 'string' ? what : what(base),
+      );
   }
   return out;
 }

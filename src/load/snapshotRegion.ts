@@ -142,7 +142,11 @@ export function loadRegion(
   const kmsDir = has('kms', true, 'which keys and aliases it holds');
   const aliases = kmsDir ? loadAliases(ctx) : undefined;
   const kmsKeys = new Map<string, KmsKeyModel>();
-  const kmsFiles = kmsDir ? jsonFilesIn(root, `${dir}/kms`, ctx.problems, 'the key it holds') : [];
+  const kmsFiles = kmsDir
+    ? jsonFilesIn(root, `${dir}/kms`, ctx.problems, (base) =>
+        base === 'aliases' ? 'the aliases it lists' : 'the key it holds',
+      )
+    : [];
   for (const name of kmsFiles) {
     if (name === 'aliases') continue;
     const key = loadKmsKey(ctx, `${dir}/kms/${name}.json`, name, aliases);
@@ -1127,8 +1131,12 @@ function loadAliases(ctx: RegionContext): ReadonlyMap<string, KmsAliasModel> | u
   // a file without it, or with something else there, is an error, and the aliases of the region
   // are unknown, as when the file is absent (undefined: an alias lookup is missing, naming the
   // file, never "no such alias"); an empty map would say "known: none"
-  if (doc['Aliases'] === undefined || doc['Aliases'] === null) {
+  if (doc['Aliases'] === undefined) {
     r.report('', 'missing required key `Aliases`', 'snapshot.shape.invalid');
+    return undefined;
+  }
+  if (doc['Aliases'] === null) {
+    r.report('/Aliases', 'expected an array, got null', 'snapshot.shape.invalid');
     return undefined;
   }
   if (r.optArray(doc, 'Aliases', '') === undefined) return undefined;

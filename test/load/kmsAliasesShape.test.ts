@@ -80,16 +80,14 @@ describe('kms/aliases.json whose Aliases is not a list', () => {
   });
 
   it.each([
-    ['without Aliases', undefined],
-    ['with Aliases null', null],
-  ])('%s: an error at the file, the aliases unknown, the link Unknown', (_, value) => {
+    ['without Aliases', undefined, '# snapshot.shape.invalid: missing required key `Aliases`'],
+    ['with Aliases null', null, '#/Aliases snapshot.shape.invalid: expected an array, got null'],
+  ])('%s: an error naming the file, the aliases unknown, the link Unknown', (_, value, problem) => {
     const model = load((d) => {
       if (value === undefined) delete d['Aliases'];
       else d['Aliases'] = value;
     });
-    expect(aliasProblems(model)).toEqual([
-      `error ${ALIASES}# snapshot.shape.invalid: missing required key \`Aliases\``,
-    ]);
+    expect(aliasProblems(model)).toEqual([`error ${ALIASES}${problem}`]);
     expect(aliasesOf(model)).toBeUndefined();
     expect(link(model, GENERATE).decision).toBe('Unknown');
   });
