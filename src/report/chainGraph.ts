@@ -4,6 +4,8 @@
  * stage group (the same role in two stages is drawn in each), so every group can be drawn as a
  * subgraph. Ids are positional (`p0s1n2`), so they are safe in every syntax and deterministic.
  */
+import { shownVerdict } from './markdown.js';
+import type { ReportOptions } from './options.js';
 import { groupByStage, linkStatus, type LinkStatus } from './summarize.js';
 import type { ReportLink, ReportPipeline } from './types.js';
 
@@ -90,4 +92,15 @@ export function shortLabel(name: string): string {
   const [, service, , account, resource] = m as unknown as [string, string, string, string, string];
   const res = resource === '' ? service : resource;
   return account === '' ? `${service}:${res}` : `${service}:${res} (${account})`;
+}
+
+/**
+ * A pipeline's title in a chart: its name and the verdict the other reports show (shownVerdict:
+ * a pipeline that fails the run under --fail-on unknown shows as failing, and why), not only its
+ * own verdict.
+ */
+export function pipelineTitle(pipeline: ReportPipeline, options: ReportOptions): string {
+  const shown = shownVerdict(pipeline, options.failOn ?? 'denied');
+  const why = shown.why.length > 0 ? `: ${shown.why.join(', ')}` : '';
+  return `pipeline ${pipeline.name} (${shown.verdict}${why})`;
 }

@@ -4,7 +4,7 @@
  * dashed, warnings orange, allowed plain. Full ARNs go in tooltips.
  * https://graphviz.org/doc/info/lang.html
  */
-import { buildChainGraph, type GraphEdge } from './chainGraph.js';
+import { buildChainGraph, pipelineTitle, type GraphEdge } from './chainGraph.js';
 import type { ReportOptions } from './options.js';
 import { breakWorkflowCommands } from './sanitize.js';
 import { toWellFormed } from './summarize.js';
@@ -34,7 +34,7 @@ const EDGE_ATTRS: Readonly<Record<GraphEdge['status'], string>> = {
   accepted: 'color="#6e7781", fontcolor="#6e7781", style=dotted',
 };
 
-export function renderDot(report: Report, _options: ReportOptions = {}): string {
+export function renderDot(report: Report, options: ReportOptions = {}): string {
   const out = [
     'digraph permchain {',
     '  rankdir=LR;',
@@ -45,7 +45,7 @@ export function renderDot(report: Report, _options: ReportOptions = {}): string 
   report.pipelines.forEach((pipeline, pi) => {
     const g = buildChainGraph(pipeline, pi);
     out.push(`  subgraph cluster_${g.id} {`);
-    out.push(`    label="${escapeDot(`pipeline ${pipeline.name} (${pipeline.verdict})`)}";`);
+    out.push(`    label="${escapeDot(pipelineTitle(pipeline, options))}";`);
     out.push(`    tooltip="${escapeDot(pipeline.arn)}";`);
     for (const group of g.groups) {
       out.push(`    subgraph cluster_${group.id} {`);

@@ -2,10 +2,13 @@
  * Mermaid flowchart: one subgraph per pipeline holding one subgraph per stage; principals
  * (stadiums) point at resources (cylinders) with the permission as edge label. Denied
  * links are red, unknown dashed, warnings orange, allowed plain.
- * Labels use mermaid's entity codes (`#quot;`, `#35;`...) so no value can end a string.
- * https://mermaid.js.org/syntax/flowchart.html
+ * Labels use mermaid's entity codes (`#quot;`, `#35;`...) so no value can end a string, nor
+ * hold a directive: mermaid reads `%%{init: …}%%` anywhere in the text, inside a quoted label
+ * too (its configuration, theme CSS included, would restyle the chart: `%`, `{`, `}` and `'` are
+ * written as codes). https://mermaid.js.org/syntax/flowchart.html,
+ * https://mermaid.js.org/config/directives.html
  */
-import { buildChainGraph, type GraphEdge } from './chainGraph.js';
+import { buildChainGraph, pipelineTitle, type GraphEdge } from './chainGraph.js';
 import type { ReportOptions } from './options.js';
 import { breakWorkflowCommands } from './sanitize.js';
 import { toWellFormed } from './summarize.js';
@@ -19,7 +22,7 @@ import type { Report } from './types.js';
 /* eslint-disable no-control-regex */
 const CONTROL = /^[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]$/;
 const MERMAID_SPECIAL =
-  /[#"<>&|`\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  /[#"'%{}<>&|`\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 
 /** Text inside a quoted mermaid label, with every character that has a meaning as `#code;`. */
@@ -37,15 +40,13 @@ const EDGE_STYLE: Readonly<Record<GraphEdge['status'], string | undefined>> = {
   accepted: 'stroke:#6e7781,color:#6e7781',
 };
 
-export function renderMermaid(report: Report, _options: ReportOptions = {}): string {
+export function renderMermaid(report: Report, options: ReportOptions = {}): string {
   const out: string[] = ['flowchart LR'];
   const styles: string[] = [];
   let edgeIndex = 0;
   report.pipelines.forEach((pipeline, pi) => {
     const g = buildChainGraph(pipeline, pi);
-    out.push(
-      `  subgraph ${g.id}["pipeline ${escapeMermaid(pipeline.name)} (${pipeline.verdict})"]`,
-    );
+    out.push(`  subgraph ${g.id}["${escapeMermaid(pipelineTitle(pipeline, options))}"]`);
     out.push('    direction LR');
     for (const group of g.groups) {
       out.push(`    subgraph ${group.id}["${escapeMermaid(group.title)}"]`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { shortLabel } from '../../src/report/chainGraph.js';
 import { escapeDot, renderDot } from '../../src/report/dot.js';
 import { escapeMermaid, renderMermaid } from '../../src/report/mermaid.js';
-import { crossAccountReport, hostileReport } from './fixtures.js';
+import { crossAccountReport, hostileReport, onlyUnknown } from './fixtures.js';
 
 describe('mermaid', () => {
   const mmd = renderMermaid(crossAccountReport());
@@ -41,6 +41,38 @@ describe('mermaid', () => {
     }
     expect(escapeMermaid('a"b|c<d>#e\nf')).toBe('a#34;b#124;c#60;d#62;#35;e f');
     expect(out.replace(/ (-->|-\.->)/g, ' ')).not.toMatch(/[<>]/);
+  });
+
+  it('writes no directive: `%%{init: …}%%` in a name is codes, not configuration (theme CSS would restyle the chart)', () => {
+    const directive = "Source%%{init: {'themeCSS':'.edgePaths path{stroke:gray}'}}%%";
+    expect(escapeMermaid(directive)).toBe(
+      'Source#37;#37;#123;init: #123;#39;themeCSS#39;:#39;.edgePaths path#123;stroke:gray#125;#39;#125;#125;#37;#37;',
+    );
+    const report = crossAccountReport();
+    const named = {
+      ...report,
+      pipelines: report.pipelines.map((p) => ({
+        ...p,
+        name: directive,
+        links: p.links.map((l) => ({ ...l, stage: directive })),
+      })),
+    };
+    const out = renderMermaid(named);
+    expect(out).not.toContain('%');
+    // braces only where the syntax puts them: none (labels are quoted, shapes are ([ ]) and [( )])
+    expect(out).not.toMatch(/[{}]/);
+  });
+
+  it('titles a pipeline with the verdict the run gives it: failing under --fail-on unknown, and why', () => {
+    const report = onlyUnknown;
+    expect(renderMermaid(report)).toContain('(unknown)"]');
+    const failing = renderMermaid(report, { failOn: 'unknown' });
+    expect(failing).toContain('(fail: unknown links (--fail-on unknown))"]');
+    expect(failing).not.toContain('(unknown)"]');
+    expect(renderDot(report, { failOn: 'unknown' })).toContain(
+      '(fail: unknown links (--fail-on unknown))";',
+    );
+    expect(renderDot(report)).toContain('(unknown)";');
   });
 });
 
