@@ -5,6 +5,7 @@
  * Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 import { joinPointer, shownValue } from '../problems.js';
+import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { sameJson } from './sameJson.js';
 
 /**
@@ -322,7 +323,14 @@ class Resolver {
         const y = this.resolve(a[1], joinPointer(pointer, 1), depth);
         const u = firstUnresolved(x) ?? firstUnresolved(y);
         if (u) return u;
-        return canonical(x) === canonical(y);
+        const cx = canonical(x);
+        const cy = canonical(y);
+        // a value that holds a placeholder (the region or account of an environment-agnostic
+        // CDK stack, known only at deploy) is not the placeholder's text: it may or may not
+        // equal the other
+        const open = unsettledIn(cx) ?? unsettledIn(cy);
+        if (open !== undefined && cx !== cy) return unsettledCompared(open, fn, pointer);
+        return cx === cy;
       }
       case 'Fn::And':
       case 'Fn::Or': {
@@ -443,6 +451,11 @@ class Resolver {
     for (let i = 0; i < 3; i++) {
       const k = this.str(a[i], joinPointer(pointer, i), depth);
       if (k instanceof Unresolved) return k;
+      // a key that holds a placeholder (Ref AWS::Region of an environment-agnostic stack) may
+      // be any entry, or none (the default)
+      const open = unsettledIn(k);
+      if (open !== undefined)
+        return unsettledCompared(open, 'Fn::FindInMap', joinPointer(pointer, i));
       keys.push(k);
     }
     let node: unknown = this.scope.mappings;
@@ -523,6 +536,18 @@ class Resolver {
  * `"1"` are not), both `AWS::NoValue`, or lists and objects of such values. A value with anything
  * unknown inside is never the same as another: two unknown values may differ.
  */
+
+/** The placeholder (model/placeholders.ts) a resolved value's text holds, if any. */
+function unsettledIn(text: string): string | undefined {
+  return PLACEHOLDER_PATTERN.exec(text)?.[0];
+}
+
+function unsettledCompared(placeholder: string, fn: string, pointer: string): Unresolved {
+  return new Unresolved(
+    `\`${fn}\` looks up or compares a value the input does not settle (\`${placeholder}\`: an environment-agnostic stack's account or region, or a value not known offline), so its result is not known`,
+    pointer,
+  );
+}
 
 function canonical(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');

@@ -943,7 +943,9 @@ export class TemplateStack implements IntrinsicScope {
           : owner.properties[key];
     if (raw === undefined) return '/';
     const p = joinPointer((owner ?? r).pointer, 'Properties', key);
-    const v = this.guard(`${r.logicalId}.${key}`, p, () => this.resolve(raw, p));
+    // resolved once: a Path may be made of other roles' ARNs, each of them made of its Path
+    // (`Fn::Select` of two of them: exponential without it)
+    const v = this.memo(`${r.logicalId}.${key}`, p, () => this.resolve(raw, p));
     if (v === NO_VALUE) return '/';
     return asString(v, p);
   }
@@ -965,7 +967,7 @@ export class TemplateStack implements IntrinsicScope {
     if (bus !== undefined) {
       const bp = joinPointer(r.pointer, 'Properties', 'EventBusName');
       const b = asString(
-        this.guard(`${r.logicalId}.EventBusName`, pointer, () => this.resolve(bus, bp)),
+        this.memo(`${r.logicalId}.EventBusName`, pointer, () => this.resolve(bus, bp)),
         pointer,
       );
       if (b instanceof Unresolved) return b;
