@@ -1907,7 +1907,13 @@ function principalSide(model: Model, arn: string): Side {
     // the caller's tags (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag)
     for (const [k, v] of role.value.tags) context[`aws:PrincipalTag/${k}`] = v;
     const pol = rolePolicies(model, role.value);
-    for (const m of pol.missing) missing.add(m);
+    // a policy ARN that is a placeholder (a boundary a template does not settle, or that a
+    // template may have dropped) is missing as the place that would settle it
+    for (const m of pol.missing) {
+      const named = unresolvedIn(model, m);
+      if (named.length === 0) missing.add(m);
+      for (const n of named) missing.add(n);
+    }
     fields.identityPolicies = pol.identity.map(remember);
     if (pol.boundary) fields.permissionBoundary = remember(pol.boundary);
   }

@@ -26,8 +26,10 @@ import type {
   Model,
   RegionModel,
   RoleModel,
+  UnresolvedValueModel,
   UserModel,
 } from '../model/types.js';
+import { placeholderOf } from '../model/placeholders.js';
 import {
   templateExtras,
   type PendingAttachment,
@@ -102,9 +104,11 @@ export function mergeModels(base: Model, overlay: Model): Model {
     for (const [arn, p] of a.iam?.policies ?? []) if (p.isAwsManaged) snapshotManaged.set(arn, p);
   }
   const accounts = new Map<string, AccountModel>(base.accounts);
+  // placeholders the merge itself makes (a snapshot role's boundary the template may drop)
+  const unresolved = new Map<string, UnresolvedValueModel>();
   for (const [id, o] of overlay.accounts) {
     const b = base.accounts.get(id);
-    accounts.set(id, b ? mergeAccount(b, o, extras, snapshotManaged, problems) : o);
+    accounts.set(id, b ? mergeAccount(b, o, extras, snapshotManaged, problems, unresolved) : o);
   }
   if (extras) unsettleSnapshotPolicies(accounts, base, extras, problems);
   // policies written for principals the templates do not define
@@ -135,7 +139,7 @@ export function mergeModels(base: Model, overlay: Model): Model {
     organization: base.organization ?? overlay.organization,
     problems: sortProblems(problems),
     source: 'merged',
-    unresolved: union(base.unresolved, overlay.unresolved),
+    unresolved: union(union(base.unresolved, overlay.unresolved), unresolved),
   };
 }
 
@@ -145,6 +149,7 @@ function mergeAccount(
   extras: TemplateBuildResult | undefined,
   snapshotManaged: ReadonlyMap<string, ManagedPolicyModel>,
   problems: Problem[],
+  unresolved: Map<string, UnresolvedValueModel>,
 ): AccountModel {
   const buckets = new Map<string, BucketModel>(b.buckets);
   for (const [name, bucket] of o.buckets) {
@@ -167,7 +172,7 @@ function mergeAccount(
   }
   return {
     id: b.id,
-    iam: mergeIam(b.iam, o.iam, snapshotManaged, problems),
+    iam: mergeIam(b.iam, o.iam, snapshotManaged, problems, unresolved),
     buckets: byKey(buckets),
     regions: byKey(regions),
   };
@@ -178,6 +183,7 @@ function mergeIam(
   o: IamModel | undefined,
   snapshotManaged: ReadonlyMap<string, ManagedPolicyModel>,
   problems: Problem[],
+  unresolved: Map<string, UnresolvedValueModel>,
 ): IamModel | undefined {
   const policies = new Map<string, ManagedPolicyModel>(b?.policies ?? []);
   for (const [arn, p] of o?.policies ?? []) {
@@ -195,7 +201,7 @@ function mergeIam(
   }
   for (const [arn, r] of o.roles) {
     const before = old.get(r.name);
-    roles.set(arn, before ? withSnapshotExtras(r, before, problems) : r);
+    roles.set(arn, before ? withSnapshotExtras(r, before, problems, unresolved) : r);
   }
   return {
     roles: byKey(roles),
@@ -210,9 +216,20 @@ function mergeIam(
 /**
  * A template role over the snapshot's: the snapshot's inline policies of names the templates do
  * not write, and its managed policies the templates do not attach, are kept as unknown policies
- * (see the top of this file), naming where the snapshot holds them.
+ * (see the top of this file), naming where the snapshot holds them. So is a permissions boundary
+ * the snapshot's role has and the template does not set: CloudFormation removes one an earlier
+ * version of the template set, not one set outside it (an organization's boundary enforcement),
+ * so whether the role still has it after the deploy is not known; read without it, every call
+ * the boundary denies would be Allowed.
  */
-function withSnapshotExtras(role: RoleModel, before: RoleModel, problems: Problem[]): RoleModel {
+function withSnapshotExtras(
+  role: RoleModel,
+  before: RoleModel,
+  problems: Problem[],
+  unresolved: Map<string, UnresolvedValueModel>,
+): RoleModel {
+  const boundary = keptBoundary(role, before, problems, unresolved);
+  if (boundary !== undefined) role = { ...role, boundaryArn: boundary };
   const names = new Set(role.inlinePolicies.map((p) => p.name));
   const extras: InlinePolicyModel[] = [];
   const shown: string[] = [];
@@ -242,6 +259,38 @@ function withSnapshotExtras(role: RoleModel, before: RoleModel, problems: Proble
     severity: 'warning',
   });
   return { ...role, inlinePolicies: [...role.inlinePolicies, ...extras] };
+}
+
+/**
+ * The boundary of a template role that sets none over a snapshot role that has one: a
+ * placeholder policy ARN (model/placeholders.ts: never found, so the role's links are Unknown
+ * naming the snapshot's boundary), with a warning; undefined when there is nothing to keep.
+ */
+function keptBoundary(
+  role: RoleModel,
+  before: RoleModel,
+  problems: Problem[],
+  unresolved: Map<string, UnresolvedValueModel>,
+): string | undefined {
+  if (role.boundaryArn !== undefined || before.boundaryArn === undefined) return undefined;
+  const partition = /^arn:([^:]+):/.exec(role.arn)?.[1] ?? 'aws';
+  const placeholder = placeholderOf('policy', `boundary|${role.arn}`, partition, '');
+  unresolved.set(placeholder, {
+    placeholder,
+    reason: `the snapshot's role \`${before.name}\` has the permissions boundary \`${before.boundaryArn}\`, which the template does not set: CloudFormation removes a boundary only when an earlier version of the template set it, so whether the role keeps it is not known`,
+    location: {
+      file: before.location.file,
+      pointer: `${before.location.pointer}/PermissionsBoundary`,
+    },
+  });
+  problems.push({
+    file: role.location.file,
+    pointer: role.location.pointer,
+    message: `the snapshot's role \`${role.name}\` has the permissions boundary \`${before.boundaryArn}\` and the template sets none: it stays if it was set outside this stack, so whether it is in force is not known: it is unknown`,
+    id: 'template.role.snapshot-boundary',
+    severity: 'warning',
+  });
+  return placeholder;
 }
 
 /**

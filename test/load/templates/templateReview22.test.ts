@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../../src/chain/analyze.js';
 import { loadCdkAssembly } from '../../../src/load/cdk.js';
+import { loadSnapshot } from '../../../src/load/snapshot.js';
+import { mergeModels } from '../../../src/load/templateMerge.js';
+import { editJson, inScenarioCopy, type Json } from '../../chain/scenarioCopy.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
 import { loadSingleTemplate } from '../../../src/load/stacks.js';
 
@@ -170,5 +173,70 @@ describe('the region of an environment-agnostic CDK stack', () => {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.why).toContain('`Fn::FindInMap` looks up or compares');
     }
+  });
+});
+
+describe('a template role laid over a snapshot role that has a permissions boundary', () => {
+  const BOUNDARY = 'arn:aws:iam::111111111111:policy/boundary';
+  /** the demo snapshot, its pipeline role under a boundary that allows S3 and KMS only */
+  const analyzeOverlay = (template: string | undefined) =>
+    inScenarioCopy('fixtures/demo', (dir) => {
+      editJson(join(dir, '111111111111/iam.json'), (iam) => {
+        const role = (iam['RoleDetailList'] as Json[]).find(
+          (r) => r['RoleName'] === 'demo-pipeline-role',
+        )!;
+        role['PermissionsBoundary'] = {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: BOUNDARY,
+        };
+        (iam['Policies'] as Json[]).push({
+          PolicyName: 'boundary',
+          Arn: BOUNDARY,
+          Path: '/',
+          DefaultVersionId: 'v1',
+          AttachmentCount: 1,
+          IsAttachable: true,
+          PolicyVersionList: [
+            {
+              VersionId: 'v1',
+              IsDefaultVersion: true,
+              Document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*'], Resource: '*' }],
+              },
+            },
+          ],
+        });
+      });
+      const snapshot = loadSnapshot(dir);
+      const model =
+        template === undefined
+          ? snapshot
+          : mergeModels(
+              snapshot,
+              loadSingleTemplate(`test/load/templates/fixtures/review22/${template}`, {
+                ...ENV,
+                parameters: {},
+                managedPolicies: noManagedPolicies,
+              }).model,
+            );
+      const links = analyzeModel(model).pipelines.find((p) => p.name === 'demo-app')!.links;
+      return {
+        getBranch: links.find((l) => l.permission === 'codecommit:GetBranch')!,
+        problems: model.problems.map((p) => `${p.severity} ${p.pointer} ${p.id}`),
+      };
+    });
+
+  it('the boundary the template does not set is unknown, not dropped (was: Allowed, the boundary denying it)', () => {
+    // the control: the snapshot alone denies it by the boundary
+    const alone = analyzeOverlay(undefined);
+    expect(alone.getBranch.decision).toBe('ImplicitlyDenied');
+    expect(alone.getBranch.deniedBy.map((d) => d.policyType)).toEqual(['permissionBoundary']);
+    const r = analyzeOverlay('same-role-no-boundary.json');
+    expect(r.getBranch.decision).toBe('Unknown');
+    expect(r.getBranch.why).toContain(
+      "the snapshot's role `demo-pipeline-role` has the permissions boundary",
+    );
+    expect(r.problems).toContain('warning /Resources/PipelineRole template.role.snapshot-boundary');
   });
 });
