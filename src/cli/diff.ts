@@ -205,7 +205,12 @@ function sideInput(
   if (stat?.isFile() && !isStacksFile(path))
     return {
       input: base,
-      options: { ...options, template: arg, stackName: opts.stackName ?? stackName },
+      options: {
+        ...options,
+        template: arg,
+        stackName: opts.stackName ?? stackName,
+        ...(opts.stackName === undefined ? { stackNameAssumed: true } : {}),
+      },
     };
   if (base === undefined) return { input: arg, options };
   if (stat?.isDirectory() && !isCdkAssembly(path))

@@ -29,6 +29,8 @@ export interface InputOptions {
   readonly account?: string;
   readonly region?: string;
   readonly stackName?: string;
+  /** `stackName` is made up, not given (diff): AWS::StackName is not known */
+  readonly stackNameAssumed?: boolean;
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
@@ -119,6 +121,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
           account: opts.account,
           region: opts.region,
           ...(opts.stackName ? { stackName: opts.stackName } : {}),
+          ...(opts.stackNameAssumed === true ? { stackNameAssumed: true } : {}),
           ...(opts.parameters ? { parameters: { ...opts.parameters } } : {}),
           ...overlayOptions,
         }).model,

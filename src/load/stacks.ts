@@ -78,6 +78,12 @@ export interface StackSpec {
   /** why the text could not be read (`not a regular file`, `file is larger than …`) */
   readonly unreadable?: string;
   readonly name: string;
+  /**
+   * where `name` comes from when the input does not give it (`--stack-name`, a stacks file's
+   * `name`, a CDK manifest's `stackName`): what would settle `AWS::StackName`, which is then
+   * not known (the name made from the file's keeps stacks apart and names made-up resources)
+   */
+  readonly nameAssumed?: string;
   readonly account: string;
   readonly region: string;
   readonly parameters: ReadonlyMap<string, StackParameterInput>;
@@ -208,6 +214,7 @@ export function loadStacks(
     const stack = new TemplateStack(
       {
         name: spec.name,
+        ...(spec.nameAssumed !== undefined ? { nameAssumed: spec.nameAssumed } : {}),
         account,
         region: spec.region,
         file: spec.file,
@@ -331,6 +338,8 @@ export function loadSingleTemplate(
     account: string;
     region: string;
     stackName?: string;
+    /** `stackName` is made up, not given: AWS::StackName is not known (asks for --stack-name) */
+    stackNameAssumed?: boolean;
     parameters?: Record<string, string>;
   } & TemplateLoadOptions,
 ): TemplateLoadResult {
@@ -341,6 +350,9 @@ export function loadSingleTemplate(
         file,
         ...readTemplateFile(path),
         name: opts.stackName ?? defaultStackName(path),
+        ...(opts.stackName === undefined || opts.stackNameAssumed === true
+          ? { nameAssumed: '--stack-name' }
+          : {}),
         account: opts.account,
         region: opts.region,
         parameters: new Map(Object.entries(opts.parameters ?? {}).sort()),
@@ -493,6 +505,7 @@ export function loadStacksFile(
       file: displayPath(templatePath, options.cwd),
       ...readTemplateFile(templatePath),
       name,
+      ...(str('name') === undefined ? { nameAssumed: `\`name\` at ${file}#${pointer}` } : {}),
       account,
       region,
       parameters,

@@ -59,6 +59,8 @@ export type ParametersGivenIn = 'stacks-file' | 'command-line';
 
 export interface StackOptions {
   readonly name: string;
+  /** set when the input does not give the stack name: what would (stacks.ts StackSpec) */
+  readonly nameAssumed?: string;
   readonly account: string;
   readonly region: string;
   /** the template path as reports show it */
@@ -460,7 +462,14 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::Partition':
         return this.partition;
       case 'AWS::StackName':
-        return this.name;
+        // a name the input does not give is not known: the one made from the file's name could
+        // meet (or miss) a policy's literal text by chance
+        return this.options.nameAssumed === undefined
+          ? this.name
+          : new Unresolved(
+              `the stack name is not given: give ${this.options.nameAssumed}`,
+              pointer,
+            );
       case 'AWS::StackId':
         return `arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/${this.name}/${generatedUuid(this.name, 'AWS::StackId')}`;
       case 'AWS::URLSuffix':

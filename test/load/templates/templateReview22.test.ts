@@ -12,7 +12,7 @@ import { loadSnapshot } from '../../../src/load/snapshot.js';
 import { mergeModels } from '../../../src/load/templateMerge.js';
 import { editJson, inScenarioCopy, type Json } from '../../chain/scenarioCopy.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import { loadSingleTemplate, loadStacksFile } from '../../../src/load/stacks.js';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const TRUST = {
@@ -91,7 +91,7 @@ function pipelineTemplate(extra: Record<string, unknown> = {}): Record<string, u
   };
 }
 
-function analyzeTemplate(template: unknown, name = 'template.json') {
+function analyzeTemplate(template: unknown, name = 'template.json', stackName?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-review22-'));
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(template));
@@ -99,6 +99,7 @@ function analyzeTemplate(template: unknown, name = 'template.json') {
     ...ENV,
     parameters: {},
     managedPolicies: noManagedPolicies,
+    ...(stackName === undefined ? {} : { stackName }),
   });
   return {
     model,
@@ -238,5 +239,65 @@ describe('a template role laid over a snapshot role that has a permissions bound
       "the snapshot's role `demo-pipeline-role` has the permissions boundary",
     );
     expect(r.problems).toContain('warning /Resources/PipelineRole template.role.snapshot-boundary');
+  });
+});
+
+describe('AWS::StackName', () => {
+  /** the pipeline's artifact bucket `pipeline-artifacts`; its role's S3 grant on `${AWS::StackName}-artifacts/*` */
+  const template = (): Record<string, unknown> => {
+    const t = pipelineTemplate() as { Resources: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    t.Resources['Pipeline'].Properties.ArtifactStore.Location = 'pipeline-artifacts';
+    t.Resources['Artifacts'] = {
+      Type: 'AWS::S3::Bucket',
+      Properties: { BucketName: 'pipeline-artifacts' },
+    };
+    t.Resources['PipelineRole'].Properties.Policies[0].PolicyDocument.Statement = [
+      { Effect: 'Allow', Action: 'codecommit:*', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: { 'Fn::Sub': 'arn:aws:s3:::${AWS::StackName}-artifacts/*' },
+      },
+    ];
+    return t;
+  };
+  const put = (stackName?: string) =>
+    analyzeTemplate(template(), 'pipeline.json', stackName).links.find(
+      (l) => l.permission === 's3:PutObject',
+    )!;
+
+  it('not given, it is not known: not the file name (was: `pipeline`, from pipeline.json, so the grant met the bucket by chance: Allowed)', () => {
+    const l = put();
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('the stack name is not given: give --stack-name');
+  });
+
+  it('a stacks file entry without `name`: not known, naming the entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-review22-'));
+    writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(template()));
+    const stacks = (name?: string) => {
+      const entry = { template: 'pipeline.json', account: ENV.account, region: ENV.region };
+      writeFileSync(
+        join(dir, 'stacks.json'),
+        JSON.stringify({ stacks: [name === undefined ? entry : { ...entry, name }] }),
+      );
+      const { model } = loadStacksFile(join(dir, 'stacks.json'), {
+        managedPolicies: noManagedPolicies,
+      });
+      return analyzeModel(model)
+        .pipelines.flatMap((p) => p.links)
+        .find((l) => l.permission === 's3:PutObject')!;
+    };
+    const unnamed = stacks();
+    expect(unnamed.decision).toBe('Unknown');
+    expect(unnamed.why).toMatch(
+      /the stack name is not given: give `name` at \S*stacks\.json#\/stacks\/0/,
+    );
+    expect(stacks('pipeline').decision).toBe('Allowed');
+  });
+
+  it('given, it decides: the name that meets the grant allows, another denies', () => {
+    expect(put('pipeline').decision).toBe('Allowed');
+    expect(put('other').decision).toBe('ImplicitlyDenied');
   });
 });
