@@ -5,7 +5,7 @@
  * Nested assemblies (CDK stages) are read too.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import type { Location, UnresolvedValueModel } from '../model/types.js';
 import {
@@ -55,6 +55,23 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** A folder as one path, whatever link or `..` leads to it. */
+/**
+ * A path the manifest gives that leads out of the assembly folder (`../`, an absolute path, a
+ * link): the CDK writes none, and a manifest that does would have other files read as templates.
+ */
+function outside(root: string, path: string): boolean {
+  const rel = relative(root, canonicalDir(path));
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function canonicalDir(dir: string): string {
   try {
     return realpathSync(dir);
@@ -94,7 +111,7 @@ export function loadCdkAssembly(
     accountStacks: [],
     regionStacks: [],
   };
-  readAssembly(dir, opts, env0, specs, problems, 0, new Set());
+  readAssembly(dir, { ...opts, root: canonicalDir(dir) }, env0, specs, problems, 0, new Set());
   const unresolved: UnresolvedValueModel[] = [];
   const names = (ids: readonly string[]): string =>
     `${ids.length === 1 ? 'stack' : 'stacks'} \`${ids.join('`, `')}\``;
@@ -122,7 +139,7 @@ export function loadCdkAssembly(
 
 function readAssembly(
   dir: string,
-  opts: { account?: string; region?: string; cwd?: string },
+  opts: { account?: string; region?: string; cwd?: string; root: string },
   env0: AgnosticEnvironment,
   specs: StackSpec[],
   problems: Problem[],
@@ -212,7 +229,23 @@ function readAssembly(
         continue;
       }
       const nested = join(dir, props['directoryName']);
-      if (visited.has(canonicalDir(nested))) {
+      const at = joinPointer(pointer, 'properties', 'directoryName');
+      if (outside(opts.root, nested)) {
+        problem(
+          at,
+          `the nested assembly \`${props['directoryName'].slice(0, 120)}\` is outside the cloud assembly folder: it is not read`,
+          'cdk.path.outside',
+        );
+      } else if (!isFile(join(nested, 'manifest.json'))) {
+        // said here, where the folder is named: its own manifest.json is no file to point at
+        problems.push({
+          file,
+          pointer: at,
+          message: `the nested assembly \`${props['directoryName'].slice(0, 120)}\` has no \`manifest.json\`: its stacks are not read`,
+          id: 'cdk.assembly.missing',
+          severity: 'error',
+        });
+      } else if (visited.has(canonicalDir(nested))) {
         problems.push({
           file,
           pointer: joinPointer(pointer, 'properties', 'directoryName'),
@@ -340,6 +373,14 @@ function readAssembly(
       );
     }
     const templatePath = join(dir, templateFile);
+    if (outside(opts.root, templatePath)) {
+      problem(
+        joinPointer(pointer, 'properties', 'templateFile'),
+        `stack \`${shown}\`: the template \`${templateFile.slice(0, 120)}\` is outside the cloud assembly folder: it is not read`,
+        'cdk.path.outside',
+      );
+      continue;
+    }
     specs.push({
       file: displayPath(templatePath, opts.cwd),
       ...readTemplateFile(templatePath),
@@ -354,6 +395,8 @@ function readAssembly(
         accountKey: 'environment',
         regionKey: 'environment',
         parametersPointer: joinPointer(pointer, 'properties', 'parameters'),
+        templateKeys: ['properties', 'templateFile'],
+        cdkNameKeys: typeof stackName === 'string' ? ['properties', 'stackName'] : [],
       },
     });
   }

@@ -100,6 +100,14 @@ export interface StackSpec {
     readonly regionKey?: string;
     /** the pointer of the parameter values (default `parameters` under `pointer`) */
     readonly parametersPointer?: string;
+    /** the keys under `pointer` that hold the template's path (default `template`) */
+    readonly templateKeys?: readonly string[];
+    /**
+     * a CDK manifest's stack: the keys under `pointer` that hold its name. Stacks of one name in
+     * different environments are one app's stages (no `fromStack` names them): only two of one
+     * name in one account and region are said
+     */
+    readonly cdkNameKeys?: readonly string[];
   };
   /**
    * what `account` or `region` stands for when it is a placeholder (src/model/placeholders.ts):
@@ -149,6 +157,8 @@ export function loadStacks(
     stack: (name) => byName.get(name),
     all: () => stacks,
   };
+  // the CDK stacks seen, by name, account and region
+  const cdkEnvironments = new Set<string>();
   for (const spec of specs) {
     const where = spec.declaredIn;
     const at = (suffix: string): { file: string; pointer: string } =>
@@ -193,7 +203,18 @@ export function loadStacks(
       });
     }
     if (unresolved.length > 0) extraUnresolved.push(...unresolved);
-    if (byName.has(spec.name)) {
+    if (where?.cdkNameKeys) {
+      const key = `${spec.name}\u0000${account}\u0000${spec.region}`;
+      if (cdkEnvironments.has(key))
+        problems.push({
+          file: where.file,
+          pointer: joinPointer(where.pointer, ...where.cdkNameKeys),
+          message: `two stacks are named \`${spec.name}\` in \`${spec.account}\` \`${spec.region}\`: one deploy would replace the other`,
+          id: 'stacks.stack.duplicate',
+          severity: 'warning',
+        });
+      cdkEnvironments.add(key);
+    } else if (byName.has(spec.name)) {
       problems.push({
         ...at('name'),
         message: `two stacks are named \`${spec.name}\`: \`fromStack\` finds the first`,
@@ -203,7 +224,12 @@ export function loadStacks(
     }
     if (spec.text === undefined) {
       problems.push({
-        ...at('template'),
+        ...(where
+          ? {
+              file: where.file,
+              pointer: joinPointer(where.pointer, ...(where.templateKeys ?? ['template'])),
+            }
+          : at('template')),
         message: `the template \`${spec.file}\` cannot be read${spec.unreadable ? ` (${spec.unreadable})` : ''}`,
         id: 'stacks.template.missing',
         severity: 'error',

@@ -301,3 +301,46 @@ describe('AWS::StackName', () => {
     expect(put('other').decision).toBe('ImplicitlyDenied');
   });
 });
+
+describe('CDK assembly paths and names', () => {
+  const DIR = 'test/load/templates/fixtures/review22/cdk-paths';
+  const loaded = () => {
+    const { model, problems } = loadCdkAssembly(DIR, { managedPolicies: noManagedPolicies });
+    return {
+      pipelines: analyzeModel(model).pipelines.map((p) => p.account),
+      problems: problems.map((p) => `${p.severity} ${p.file}#${p.pointer} ${p.id}`),
+    };
+  };
+
+  it('says each problem where the manifest names the path (was: a missing template at /template, a missing nested assembly at its own manifest.json)', () => {
+    const r = loaded();
+    expect(r.problems).toContain(
+      `error ${DIR}/manifest.json#/artifacts/D/properties/templateFile stacks.template.missing`,
+    );
+    expect(r.problems).toContain(
+      `error ${DIR}/manifest.json#/artifacts/Missing/properties/directoryName cdk.assembly.missing`,
+    );
+    expect(r.problems.some((p) => p.includes('nope/manifest.json'))).toBe(false);
+  });
+
+  it('reads no nested assembly or template outside the assembly folder (was: read in silence)', () => {
+    const r = loaded();
+    expect(r.problems).toContain(
+      `error ${DIR}/manifest.json#/artifacts/C/properties/templateFile cdk.path.outside`,
+    );
+    expect(r.problems).toContain(
+      `error ${DIR}/manifest.json#/artifacts/Esc/properties/directoryName cdk.path.outside`,
+    );
+    // the outside folder's pipeline is in 333333333333: not read
+    expect(r.pipelines).not.toContain('333333333333');
+    expect(r.pipelines.length).toBeGreaterThan(0);
+  });
+
+  it('warns of two stacks of one name only in one account and region, at their stackName', () => {
+    const dup = loaded().problems.filter((p) => p.includes('stacks.stack.duplicate'));
+    // B and E: `same` in 111111111111 us-east-1; inner A: `same` in 222222222222, an app's stage
+    expect(dup).toEqual([
+      `warning ${DIR}/manifest.json#/artifacts/E/properties/stackName stacks.stack.duplicate`,
+    ]);
+  });
+});
