@@ -325,6 +325,7 @@ export class TemplateStack implements IntrinsicScope {
         exists,
       });
     }
+    this.checkDependsOn(res);
     // SAM: a function without `Role` gets `<LogicalId>Role`
     // (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html)
     if (this.transforms.includes(SAM_TRANSFORM)) {
@@ -341,6 +342,74 @@ export class TemplateStack implements IntrinsicScope {
           exists: r.exists,
           generatedBy: r.logicalId,
         });
+      }
+    }
+  }
+
+  /**
+   * `DependsOn` names resources of the template, and no resource depends on itself through them:
+   * CloudFormation rejects the template otherwise
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html).
+   * One error per cycle, at the `DependsOn` of the resource that closes it; the walk is iterative
+   * and visits each resource once.
+   */
+  private checkDependsOn(res: Record<string, unknown>): void {
+    const edges = new Map<string, string[]>();
+    for (const id of Object.keys(res)) {
+      const r = res[id];
+      const d = isObject(r) ? r['DependsOn'] : undefined;
+      if (d === undefined) continue;
+      const at = joinPointer('/Resources', id, 'DependsOn');
+      const list = typeof d === 'string' ? [d] : Array.isArray(d) ? d : undefined;
+      if (!list || list.some((x) => typeof x !== 'string')) {
+        this.problem(
+          'error',
+          'template.dependson.invalid',
+          at,
+          '`DependsOn` is a resource logical id or a list of them',
+        );
+        continue;
+      }
+      const names = list as string[];
+      // (a transform may add resources: SAM's `<Function>Role`)
+      names.forEach((n, i) => {
+        if (this.transforms.length === 0 && !Object.prototype.hasOwnProperty.call(res, n))
+          this.problem(
+            'error',
+            'template.dependson.invalid',
+            typeof d === 'string' ? at : joinPointer(at, i),
+            `\`DependsOn\` names ${shownValue(n, 80)}, which is not a resource of the template`,
+          );
+      });
+      edges.set(id, names);
+    }
+    // 0: not seen, 1: on the walk's path, 2: done
+    const state = new Map<string, number>();
+    for (const start of [...edges.keys()].sort()) {
+      if (state.has(start)) continue;
+      const stack: { id: string; next: number }[] = [{ id: start, next: 0 }];
+      state.set(start, 1);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const out = edges.get(top.id) ?? [];
+        if (top.next >= out.length) {
+          state.set(top.id, 2);
+          stack.pop();
+          continue;
+        }
+        const to = out[top.next++]!;
+        const st = state.get(to);
+        if (st === 1) {
+          this.problem(
+            'error',
+            'template.dependson.circular',
+            joinPointer('/Resources', top.id, 'DependsOn'),
+            `\`${top.id.slice(0, 80)}\` depends on \`${to.slice(0, 80)}\`, which depends on it: a circular dependency`,
+          );
+        } else if (st === undefined && edges.has(to)) {
+          state.set(to, 1);
+          stack.push({ id: to, next: 0 });
+        }
       }
     }
   }
@@ -623,6 +692,15 @@ export class TemplateStack implements IntrinsicScope {
       return new Unresolved(`no condition ${shownValue(name, 80)}`, pointer);
     }
     const cp = joinPointer('/Conditions', name);
+    if (this.busy.has(`Conditions.${name}`)) {
+      // a condition that depends on itself: CloudFormation rejects the template
+      this.problem(
+        'error',
+        'template.condition.circular',
+        pointer,
+        `condition ${shownValue(name, 80)} depends on itself`,
+      );
+    }
     const value = this.guard(`Conditions.${name}`, pointer, () =>
       resolveConditionExpression(all[name], cp, this),
     );

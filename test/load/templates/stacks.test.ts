@@ -508,6 +508,8 @@ describe('cycles and dangling references', () => {
     const { model, problems } = loadStacksFile(`${DIR}/stacks-cycle.yaml`);
     const file = `${DIR}/cycle.yaml`;
     expect(problems.map((p) => [p.id, p.file, p.pointer])).toEqual([
+      // a condition that depends on itself: CloudFormation rejects the template
+      ['template.condition.circular', file, '/Conditions/B/Condition'],
       // `one` and `two` wait on each other; `three` names a stack that does not exist
       ['template.value.unresolved', file, '/Resources/Named/Properties/RoleName/Fn::Sub'],
       ['template.value.unresolved', file, '/Resources/Named/Properties/RoleName/Fn::Sub'],
@@ -519,9 +521,10 @@ describe('cycles and dangling references', () => {
         '/stacks/2/parameters/Other/fromStack',
       ],
     ]);
-    expect(problems[0]!.message).toContain('circular reference');
-    expect(problems[1]!.message).toContain('no stack `nowhere`');
-    expect(problems[2]!.message).toContain('circular reference');
+    expect(problems[0]!.severity).toBe('error');
+    expect(problems[1]!.message).toContain('circular reference');
+    expect(problems[2]!.message).toContain('no stack `nowhere`');
+    expect(problems[3]!.message).toContain('circular reference');
     // each stack's role name is unknown: a placeholder each, in the `unresolved` account
     const roles = [...model.accounts.get('111111111111')!.iam!.roles.keys()];
     expect(roles).toHaveLength(3);

@@ -344,3 +344,38 @@ describe('CDK assembly paths and names', () => {
     ]);
   });
 });
+
+describe('templates CloudFormation rejects', () => {
+  it('a condition that depends on itself is an error (was: a warning where it was used)', () => {
+    const t = pipelineTemplate();
+    t['Conditions'] = {
+      A: { 'Fn::Not': [{ Condition: 'B' }] },
+      B: { 'Fn::Not': [{ Condition: 'A' }] },
+    };
+    (t['Resources'] as Record<string, any>)['Extra'] = { Type: 'AWS::SNS::Topic', Condition: 'A' }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = analyzeTemplate(t, 'cycles.json', 'x');
+    expect(r.problems.filter((p) => p.includes('template.condition.circular'))).toEqual([
+      'error /Conditions/B/Fn::Not/0/Condition template.condition.circular',
+    ]);
+  });
+
+  it('DependsOn that loops, or names no resource, is an error (was: nothing said)', () => {
+    const t = pipelineTemplate({
+      Topic: { Type: 'AWS::SNS::Topic', DependsOn: ['Nowhere'] },
+    });
+    const res = t['Resources'] as Record<string, Record<string, unknown>>;
+    res['PipelineRole']!['DependsOn'] = 'Pipeline';
+    res['Pipeline']!['DependsOn'] = ['PipelineRole'];
+    const r = analyzeTemplate(t, 'cycles.json', 'x');
+    expect(r.problems.filter((p) => p.includes('template.dependson'))).toEqual([
+      'error /Resources/PipelineRole/DependsOn template.dependson.circular',
+      'error /Resources/Topic/DependsOn/0 template.dependson.invalid',
+    ]);
+    // the control: DependsOn that does not loop says nothing
+    delete res['Pipeline']!['DependsOn'];
+    delete res['Topic'];
+    expect(
+      analyzeTemplate(t, 'cycles.json', 'x').problems.filter((p) => p.includes('dependson')),
+    ).toEqual([]);
+  });
+});
