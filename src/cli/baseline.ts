@@ -1,8 +1,10 @@
 /**
  * `permchain baseline [input] --output FILE`: accept today's known failures, with a reason and
- * an expiry date, so the gate fails only on new ones. Entries already in FILE keep their reason
- * and date. It takes analyze's input options, so the baseline is written from the same input the
- * gate analyzes.
+ * an expiry date, so the gate fails only on new ones. Each entry records the link's decision,
+ * principal, resource and deciding policies. Entries already in FILE keep their reason and date
+ * while they accept their link (the same cause); an entry of another cause does not, with a
+ * warning, so an old reason is never carried over to a new cause. It takes analyze's input
+ * options, so the baseline is written from the same input the gate analyzes.
  */
 import { sanitizeForTerminal } from '../report/sanitize.js';
 import type { Command } from 'commander';
@@ -14,8 +16,11 @@ import { listPipelines } from '../model/queries.js';
 import { formatProblem, type Problem } from '../problems.js';
 import {
   applyBaseline,
+  BASELINE_VERSION,
   baselineFromJson,
+  CAUSE_UNRECORDED,
   describeAmbiguousEntry,
+  describeChangedEntry,
   isIsoDate,
   namesPipeline,
   pipelinesByName,
@@ -137,12 +142,41 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   // an existing file is read for its entries (anything else was refused above)
   if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);
-    problems.push(...read.problems);
+    // the warning that entries record no cause asks for this very run: said below, as it applies
+    problems.push(...read.problems.filter((p) => p.severity === 'error'));
     const inputPipelines = listPipelines(loaded.model);
     const applied = applyBaseline(report, read.baseline, '0000-00-00', {
       pipelines: inputPipelines,
     });
     report = applied.report;
+    // an entry accepting its link for another cause (decision, principal, resource, deciding
+    // policies) keeps nothing: the link gets the new reason and date, never the old cause's
+    for (const c of applied.changed) {
+      warnings.push({
+        file: opts.output,
+        pointer: read.pointers.get(c.entry) ?? '',
+        message: describeChangedEntry(c, true),
+        id: 'baseline.entry.decision-changed',
+        severity: 'warning',
+      });
+    }
+    // entries of an earlier version record no cause: they keep their reason, now written with
+    // the cause of today, which nobody checked against that reason
+    const unrecorded = applied.unrecorded;
+    if (unrecorded.length > 0) {
+      warnings.push({
+        file: opts.output,
+        pointer: read.pointers.get(unrecorded[0]!) ?? '',
+        message:
+          `the ${unrecorded.length === 1 ? 'entry' : `${unrecorded.length} entries`} of an ` +
+          'earlier version recorded no principal, resource or deciding policies: ' +
+          `${unrecorded.length === 1 ? 'it keeps its' : 'they keep their'} reason and date, ` +
+          "written with the link's principal, resource and deciding policies of today: check " +
+          `that ${unrecorded.length === 1 ? 'the reason still holds' : 'each reason still holds'}`,
+        id: CAUSE_UNRECORDED,
+        severity: 'warning',
+      });
+    }
     // an entry naming by name a pipeline several analyzed pipelines have keeps nothing: its
     // links get the new reason and date, under their pipeline's ARN
     for (const a of applied.ambiguous) {
@@ -163,7 +197,7 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   if (problems.length > 0) return 2;
   const written = writeBaseline(report, { reason: opts.reason, expires: opts.expires });
   const baseline: Baseline = {
-    version: 1,
+    version: BASELINE_VERSION,
     entries: sortBaselineEntries([...written.entries, ...kept]),
   };
   writeOutputFile(out, [stableJson(baseline)]);
@@ -206,7 +240,7 @@ export function readBaselineFile(path: string, displayName: string): ParsedBasel
   const read = readJsonText(path);
   if (read.ok) return baselineFromJson(read.value, displayName);
   return {
-    baseline: { version: 1, entries: [] },
+    baseline: { version: BASELINE_VERSION, entries: [] },
     pointers: new Map(),
     problems: [
       {

@@ -1,8 +1,11 @@
 /**
  * `permchain diff BEFORE AFTER`: what a change does to the chain. Links newly denied, newly
- * allowed, newly unknown; exit 1 when a required link is newly denied ("this pull request breaks
- * the deploy to prod"); a recommended link newly denied is listed as a warning, as analyze does.
- * Under --fail-on unknown, also when a required link is newly unknown or AFTER holds no pipeline;
+ * allowed, newly unknown, and links of both sides denied or unknown for another principal or on
+ * another resource, or denied for another reason (src/report/diff.ts); exit 1 when a required
+ * link is newly denied, or denied for another principal or on another resource ("this pull
+ * request breaks the deploy to prod"); a recommended link so denied is listed as a warning, as
+ * analyze does. Under --fail-on unknown, also when a required link is newly unknown (or unknown
+ * for another principal or on another resource) or AFTER holds no pipeline;
  * exit 2 on an input error of either side (src/report/diff.ts, diffGate). The text and markdown
  * end with the input problems and how the run ends.
  */
@@ -86,6 +89,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
         'link newly denied, or with --fail-on unknown a required link newly unknown or an AFTER that\n' +
         'holds no pipeline (a BEFORE without pipelines is a warning only: every link of AFTER is then\n' +
         'new), 2 input or usage error on either side (after everything readable was compared).\n' +
+        'Links are compared by decision, principal, resource and denying policies: a required link\n' +
+        'denied (unknown) on both sides but for another principal or on another resource counts as\n' +
+        'newly denied (newly unknown); one denied by other policies alone is listed, not failing.\n' +
         'The text and markdown end with the input problems and how the run ends.',
     );
   // the artifact folders (the repository being changed) are read for both inputs

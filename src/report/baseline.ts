@@ -1,15 +1,21 @@
 /**
  * Baselines: known findings accepted for a while. An entry names a pipeline (its ARN; entries
- * written by earlier versions may name it by name), a link id, the decision it accepts, why it
- * is accepted and until when (YYYY-MM-DD, inclusive).
+ * written by earlier versions may name it by name), a link id, what it accepts (the decision, the
+ * link's principal and resource, and the policies that decide it: a link id holds neither the
+ * principal nor the resource), why it is accepted and until when (YYYY-MM-DD, inclusive).
  * applyBaseline marks the matching links `accepted`. An entry past its date that still matches
  * accepts nothing: its link is judged as without a baseline. When that link fails the run on its
  * own (under failOn) the entry is returned as expired and the link marked `expired` (the gate
  * fails on it, so an acceptance cannot silently outlive its date); otherwise (a recommended
  * link, an Unknown one under failOn 'denied') it is returned as lapsed, a warning: an expired
  * entry never makes the gate stricter than no baseline. Entries that match no broken link are
- * returned as stale (to be removed: the CLI warns of them), and entries whose link is now decided otherwise as changed
- * (the link is not accepted: an Unknown accepted yesterday must not hide a real denial today).
+ * returned as stale (to be removed: the CLI warns of them), and entries whose link is now decided
+ * otherwise, or for another cause, as changed (the link is not accepted: an Unknown accepted
+ * yesterday must not hide a real denial today, nor a denial by the key policy one by the role's
+ * own policy, or one on another key). Entries written before causes were recorded (version 1)
+ * hold no principal, resource or deciding policies: they match whatever those are (the decision
+ * alone is checked, when they record it), and parsing such a file gives a warning
+ * (`baseline.entry.cause-unrecorded`) asking to run `permchain baseline` again.
  * An entry naming a pipeline by name matches only when exactly one analyzed pipeline has that
  * name: pipelines of one name in two regions or accounts are two pipelines, and an entry written
  * for one must not accept the same failing link in the other (it is returned as ambiguous and
@@ -21,6 +27,7 @@ import { escapePointerToken, type Problem } from '../problems.js';
 import { failureWithoutBaseline } from './gate.js';
 import type { FailOn } from './options.js';
 import { compareStrings, computeVerdict } from './summarize.js';
+import type { PolicyType } from '../policy/types.js';
 import type { LinkDecision, Report, ReportLink } from './types.js';
 
 /** The decisions a baseline entry can accept: every one but Allowed. */
@@ -47,10 +54,38 @@ export interface BaselineEntry {
    * written before decisions were recorded: those match the link whatever its decision
    */
   readonly decision?: AcceptedDecision;
+  /**
+   * the link's principal when it was accepted; the link is accepted only while it has it. Absent
+   * in entries written before causes were recorded (version 1): those match any principal
+   */
+  readonly principal?: string;
+  /** the link's resource when it was accepted (absent: any resource, as for principal) */
+  readonly resource?: string;
+  /**
+   * the policies that decided the link when it was accepted (its `deniedBy`, without locations,
+   * sorted: see decidingReasons); the link is accepted only while the same policies decide it.
+   * Absent: whatever decides it, as for principal
+   */
+  readonly deniedBy?: readonly BaselineReason[];
 }
 
+/** A deciding policy as an entry records it: a report's LinkReason without its location. */
+export interface BaselineReason {
+  readonly policyType: PolicyType;
+  readonly policy: string | number;
+  /** absent for a missing allow */
+  readonly statement?: string | number;
+  readonly explicit: boolean;
+}
+
+/**
+ * The version written: 2 records each entry's principal, resource and deciding policies; files of
+ * version 1 (which have none) are still read.
+ */
+export const BASELINE_VERSION = 2;
+
 export interface Baseline {
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly entries: readonly BaselineEntry[];
 }
 
@@ -70,8 +105,16 @@ export interface BaselineResult {
    * analyzed (options.pipelines holds more than the report) is not stale: it may still match
    */
   readonly stale: readonly BaselineEntry[];
-  /** entries whose link is not accepted because it is now decided otherwise */
+  /**
+   * entries whose link is not accepted because it is now decided otherwise, or has another
+   * principal or resource, or other policies decide it
+   */
   readonly changed: readonly ChangedEntry[];
+  /**
+   * live entries that accepted a link while recording no principal, resource or deciding
+   * policies (written by an earlier version): they accept it whatever those are
+   */
+  readonly unrecorded: readonly BaselineEntry[];
   /** entries naming by name a pipeline that several analyzed pipelines are named: they accept nothing */
   readonly ambiguous: readonly AmbiguousEntry[];
   /**
@@ -98,9 +141,77 @@ export interface ChangedEntry {
   readonly entry: BaselineEntry;
   /** what the link is decided now */
   readonly decision: LinkDecision;
+  /** the link's principal now, when the entry records another one */
+  readonly principal?: string;
+  /** the link's resource now, when the entry records another one */
+  readonly resource?: string;
+  /** the policies that decide the link now (sorted), when the entry records others */
+  readonly deniedBy?: readonly BaselineReason[];
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The order of deciding policies in an entry: type, policy, statement, explicit. */
+function compareReasons(a: BaselineReason, b: BaselineReason): number {
+  const str = (v: string | number | undefined): string =>
+    v === undefined ? '' : `${typeof v === 'number' ? 'n' : 's'}${String(v)}`;
+  return (
+    compareStrings(a.policyType, b.policyType) ||
+    compareStrings(str(a.policy), str(b.policy)) ||
+    compareStrings(str(a.statement), str(b.statement)) ||
+    Number(a.explicit) - Number(b.explicit)
+  );
+}
+
+/**
+ * The policies that decide a link, as an entry records them: its `deniedBy` without locations
+ * (a policy moved down a file still decides it), sorted, each once.
+ */
+export function decidingReasons(link: Pick<ReportLink, 'deniedBy'>): readonly BaselineReason[] {
+  const out: BaselineReason[] = [];
+  for (const r of link.deniedBy) {
+    const reason: BaselineReason = {
+      policyType: r.policyType,
+      policy: r.policy,
+      ...(r.statement !== undefined ? { statement: r.statement } : {}),
+      explicit: r.explicit,
+    };
+    if (!out.some((o) => compareReasons(o, reason) === 0)) out.push(reason);
+  }
+  return out.sort(compareReasons);
+}
+
+/** Two lists of deciding policies name the same policies (in any order). */
+export function sameReasons(a: readonly BaselineReason[], b: readonly BaselineReason[]): boolean {
+  const x = [...a].sort(compareReasons);
+  const y = [...b].sort(compareReasons);
+  return x.length === y.length && x.every((r, i) => compareReasons(r, y[i]!) === 0);
+}
+
+/**
+ * What of the entry the link no longer matches: the link's decision, principal, resource and
+ * deciding policies now, for each the entry records otherwise; undefined when it matches. A member
+ * the entry does not record (entries of earlier versions) matches anything.
+ */
+function mismatch(e: BaselineEntry, link: ReportLink): Omit<ChangedEntry, 'entry'> | undefined {
+  const decision = e.decision !== undefined && e.decision !== link.decision;
+  const principal = e.principal !== undefined && e.principal !== link.principal;
+  const resource = e.resource !== undefined && e.resource !== link.resource;
+  const now = e.deniedBy !== undefined ? decidingReasons(link) : undefined;
+  const reasons = e.deniedBy !== undefined && !sameReasons(e.deniedBy, now!);
+  if (!decision && !principal && !resource && !reasons) return undefined;
+  return {
+    decision: link.decision,
+    ...(principal ? { principal: link.principal } : {}),
+    ...(resource ? { resource: link.resource } : {}),
+    ...(reasons ? { deniedBy: now! } : {}),
+  };
+}
+
+/** The entry records no cause: written before principal, resource and policies were recorded. */
+export function recordsNoCause(e: BaselineEntry): boolean {
+  return e.principal === undefined && e.resource === undefined && e.deniedBy === undefined;
+}
 
 /** A real calendar date written YYYY-MM-DD. */
 export function isIsoDate(s: string): boolean {
@@ -170,7 +281,8 @@ export function applyBaseline(
   const duplicates: BaselineEntry[][] = [];
   const expired = new Set<BaselineEntry>();
   const lapsed = new Map<BaselineEntry, LapsedEntry>();
-  const changed = new Map<BaselineEntry, LinkDecision>();
+  const changed = new Map<BaselineEntry, Omit<ChangedEntry, 'entry'>>();
+  const unrecorded = new Set<BaselineEntry>();
   const pipelines = report.pipelines.map((pipeline) => {
     let changedLinks = false;
     const links = pipeline.links.map((link) => {
@@ -180,15 +292,20 @@ export function applyBaseline(
       );
       for (const e of candidates) used.add(e);
       if (candidates.length > 1) duplicates.push(sortBaselineEntries(candidates));
-      const same = candidates.filter(
-        (e) => e.decision === undefined || e.decision === link.decision,
-      );
+      // an entry accepts the link only while it is decided so, on the same principal and
+      // resource, by the same policies (each as far as the entry records it)
+      const differs = new Map<BaselineEntry, Omit<ChangedEntry, 'entry'>>();
+      for (const e of candidates) {
+        const m = mismatch(e, link);
+        if (m) differs.set(e, m);
+      }
+      const same = candidates.filter((e) => !differs.has(e));
       // YYYY-MM-DD strings compare as dates
       const live = same.find((e) => e.expires >= today);
       if (!live) {
         // an expired entry is reported only when no live entry covers the same link
         const past = sortBaselineEntries(same.filter((e) => e.expires < today));
-        for (const e of candidates) if (!same.includes(e)) changed.set(e, link.decision);
+        for (const [e, m] of differs) changed.set(e, m);
         const last = past.at(-1);
         if (!last) return link;
         // a link that would not fail without a baseline does not fail for an expired entry
@@ -203,6 +320,7 @@ export function applyBaseline(
         changedLinks = true;
         return { ...link, expired: { reason: last.reason, expires: last.expires } };
       }
+      if (recordsNoCause(live)) unrecorded.add(live);
       changedLinks = true;
       return { ...link, accepted: { reason: live.reason, expires: live.expires } };
     });
@@ -221,8 +339,9 @@ export function applyBaseline(
     ),
     changed: sortBaselineEntries([...changed.keys()]).map((entry) => ({
       entry,
-      decision: changed.get(entry)!,
+      ...changed.get(entry)!,
     })),
+    unrecorded: sortBaselineEntries([...unrecorded]),
     ambiguous: sortBaselineEntries([...ambiguous.keys()]).map((entry) => ({
       entry,
       pipelines: ambiguous.get(entry)!,
@@ -282,17 +401,69 @@ export function describeStaleEntry(entry: BaselineEntry): string {
   );
 }
 
-/** One line for an entry whose link is decided otherwise now (the link is not accepted). */
-export function describeChangedEntry(c: ChangedEntry): string {
+const POLICY_WORDS: Readonly<Record<PolicyType, string>> = {
+  identity: 'identity policy',
+  resource: 'resource policy',
+  permissionBoundary: 'permissions boundary',
+  session: 'session policy',
+  scp: 'SCP',
+  rcp: 'RCP',
+};
+
+/** A deciding policy in words: ``resource policy `arn` (no allow)``. */
+function describeReason(r: BaselineReason): string {
+  const statement = r.statement !== undefined ? ` statement \`${String(r.statement)}\`` : '';
+  return `${POLICY_WORDS[r.policyType]} \`${String(r.policy)}\`${statement} (${r.explicit ? 'explicit deny' : 'no allow'})`;
+}
+
+/** Deciding policies in words, comma-separated; none: what decides it is not a policy. */
+export function describeReasons(reasons: readonly BaselineReason[]): string {
+  return reasons.length === 0
+    ? 'no policy (its configuration decides it)'
+    : reasons.map(describeReason).join(', ');
+}
+
+/**
+ * One line for an entry whose link is decided otherwise now, or has another principal or
+ * resource, or is decided by other policies: it says each of these that changed (the link is
+ * not accepted). `rewriting`: said by `permchain baseline`, which writes the link anew.
+ */
+export function describeChangedEntry(c: ChangedEntry, rewriting = false): string {
+  const e = c.entry;
+  const what: string[] = [];
+  if (e.decision !== undefined && e.decision !== c.decision) {
+    what.push(`accepts ${e.decision ?? 'any decision'}, but the link is now ${c.decision}`);
+  }
+  if (c.principal !== undefined) {
+    what.push(
+      `accepts it for principal \`${e.principal ?? ''}\`, but the link's principal is now \`${c.principal}\``,
+    );
+  }
+  if (c.resource !== undefined) {
+    what.push(
+      `accepts it on resource \`${e.resource ?? ''}\`, but the link is now on \`${c.resource}\``,
+    );
+  }
+  // another decision has other deciding policies: they are said only for the same decision
+  if (c.deniedBy !== undefined && (e.decision === undefined || e.decision === c.decision)) {
+    what.push(
+      `accepts it denied by ${describeReasons(e.deniedBy ?? [])}, but it is now denied by ` +
+        describeReasons(c.deniedBy),
+    );
+  }
   return (
-    `baseline entry for \`${c.entry.pipeline}\` / \`${c.entry.link}\` accepts ${c.entry.decision ?? 'any decision'}, ` +
-    `but the link is now ${c.decision}: not accepted (run \`permchain baseline\` again to accept it)`
+    `baseline entry for \`${e.pipeline}\` / \`${e.link}\` ${what.join('; ')}: not accepted ` +
+    (rewriting
+      ? '(its reason and date are not kept: the link is written with --reason and --expires)'
+      : '(run `permchain baseline` again to accept it)')
   );
 }
 
 /**
- * A baseline accepting every link that is not allowed now. Links already accepted keep their
- * reason and date; the others get the given ones. Pipelines are named by ARN, always: a name
+ * A baseline accepting every link that is not allowed now, each entry recording the link's
+ * decision, principal, resource and deciding policies. Links already accepted (by an entry of
+ * the same cause: applyBaseline) keep their reason and date; the others get the given ones, so
+ * a reason is never carried over to another cause. Pipelines are named by ARN, always: a name
  * unique in this run may not be unique in the next (another region or account, another
  * --pipeline), and an entry must not accept a link of another pipeline.
  */
@@ -310,28 +481,52 @@ export function writeBaseline(
         pipeline: key,
         link: l.id,
         decision: l.decision,
+        principal: l.principal,
+        resource: l.resource,
+        deniedBy: decidingReasons(l),
         reason: a.reason,
         expires: a.expires,
       });
     }
   }
-  return { version: 1, entries: sortBaselineEntries(entries) };
+  return { version: BASELINE_VERSION, entries: sortBaselineEntries(entries) };
 }
 
-/** Entries in file order: pipeline, link, expiry, reason, decision. */
+/**
+ * Entries in file order: pipeline, link, expiry, reason, decision, principal, resource, deciding
+ * policies.
+ */
 export function sortBaselineEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
+  const reasons = (e: BaselineEntry): string =>
+    e.deniedBy === undefined ? '' : JSON.stringify(e.deniedBy);
   return [...entries].sort(
     (a, b) =>
       compareStrings(a.pipeline, b.pipeline) ||
       compareStrings(a.link, b.link) ||
       compareStrings(a.expires, b.expires) ||
       compareStrings(a.reason, b.reason) ||
-      compareStrings(a.decision ?? '', b.decision ?? ''),
+      compareStrings(a.decision ?? '', b.decision ?? '') ||
+      compareStrings(a.principal ?? '', b.principal ?? '') ||
+      compareStrings(a.resource ?? '', b.resource ?? '') ||
+      compareStrings(reasons(a), reasons(b)),
   );
 }
 
 const ENTRY_KEYS = ['pipeline', 'link', 'reason', 'expires'] as const;
 const OPTIONAL_ENTRY_KEYS = ['decision'] as const;
+/** the members version 2 adds: an entry holds all of them or none (one an older version kept) */
+const CAUSE_KEYS = ['principal', 'resource', 'deniedBy'] as const;
+const REASON_KEYS = ['policyType', 'policy', 'statement', 'explicit'] as const;
+const POLICY_TYPES: readonly PolicyType[] = [
+  'identity',
+  'resource',
+  'permissionBoundary',
+  'session',
+  'scp',
+  'rcp',
+];
+/** the id of the warning for a file whose entries record no cause (written by an older version) */
+export const CAUSE_UNRECORDED = 'baseline.entry.cause-unrecorded';
 
 /**
  * Read a baseline file's text. Bad input is a value: problems name the file and JSON pointer;
@@ -346,7 +541,7 @@ export function parseBaseline(text: string, file: string): ParsedBaseline {
     doc = JSON.parse(json);
   } catch {
     return {
-      baseline: { version: 1, entries: [] },
+      baseline: { version: BASELINE_VERSION, entries: [] },
       pointers: new Map(),
       problems: [
         {
@@ -378,7 +573,7 @@ export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
   };
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     problem('', 'baseline must be a json object', 'baseline.shape.invalid');
-    return { baseline: { version: 1, entries: [] }, problems, pointers };
+    return { baseline: { version: BASELINE_VERSION, entries: [] }, problems, pointers };
   }
   const obj = doc as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
@@ -386,19 +581,23 @@ export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
       problem(`/${escapePointerToken(k)}`, `unknown key \`${k}\``, 'baseline.key.unknown');
     }
   }
-  if (obj['version'] !== 1) {
+  const version = obj['version'];
+  if (version !== 1 && version !== 2) {
     problem(
       '/version',
-      `unsupported baseline version \`${String(obj['version'])}\`: expected \`1\``,
+      `unsupported baseline version \`${String(version)}\`: expected \`1\` or \`${BASELINE_VERSION}\``,
       'baseline.version.unsupported',
     );
-    return { baseline: { version: 1, entries: [] }, problems, pointers };
+    return { baseline: { version: BASELINE_VERSION, entries: [] }, problems, pointers };
   }
   const raw = obj['entries'];
   if (!Array.isArray(raw)) {
     problem('/entries', '`entries` must be an array', 'baseline.entries.invalid');
-    return { baseline: { version: 1, entries: [] }, problems, pointers };
+    return { baseline: { version, entries: [] }, problems, pointers };
   }
+  // both versions are read alike: a file of version 1 whose entries record a cause (entries
+  // of a version 2 file copied into it) is read as recording it
+  const optional: readonly string[] = [...OPTIONAL_ENTRY_KEYS, ...CAUSE_KEYS];
   const entries: BaselineEntry[] = [];
   raw.forEach((e: unknown, i) => {
     const at = `/entries/${i}`;
@@ -409,10 +608,7 @@ export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
     const rec = e as Record<string, unknown>;
     let ok = true;
     for (const k of Object.keys(rec)) {
-      if (
-        !(ENTRY_KEYS as readonly string[]).includes(k) &&
-        !(OPTIONAL_ENTRY_KEYS as readonly string[]).includes(k)
-      ) {
+      if (!(ENTRY_KEYS as readonly string[]).includes(k) && !optional.includes(k)) {
         problem(
           `${at}/${escapePointerToken(k)}`,
           `unknown key \`${k}\``,
@@ -449,6 +645,8 @@ export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
       );
       ok = false;
     }
+    const cause = causeFromJson(rec, at, problem);
+    if (cause === undefined) ok = false;
     if (ok) {
       const [pipeline, link, reason, expires] = ENTRY_KEYS.map((k) => rec[k] as string) as [
         string,
@@ -462,10 +660,110 @@ export function baselineFromJson(doc: unknown, file: string): ParsedBaseline {
         reason,
         expires,
         ...(decision !== undefined ? { decision: decision as AcceptedDecision } : {}),
+        ...cause,
       };
       entries.push(entry);
       pointers.set(entry, at);
     }
   });
-  return { baseline: { version: 1, entries }, problems, pointers };
+  // entries of an older version accept their link whatever its principal, resource and deciding
+  // policies: said once per file, at the first of them (a file of version 1, or of version 2
+  // keeping them: `baseline --pipeline` keeps the entries of the pipelines it leaves out)
+  const unrecorded = entries.filter(recordsNoCause);
+  if (unrecorded.length > 0) {
+    problems.push({
+      file,
+      pointer: pointers.get(unrecorded[0]!) ?? '',
+      message:
+        `the ${unrecorded.length === 1 ? 'entry' : `${unrecorded.length} entries`} written by ` +
+        `an earlier version ${unrecorded.length === 1 ? 'records' : 'record'} no principal, ` +
+        'resource or deciding policies: each accepts its link whatever they are, checking its ' +
+        'decision alone; run `permchain baseline` again to record them ' +
+        `(version ${BASELINE_VERSION})`,
+      id: CAUSE_UNRECORDED,
+      severity: 'warning',
+    });
+  }
+  return { baseline: { version, entries }, problems, pointers };
+}
+
+/**
+ * The cause members of an entry (version 2): all of principal, resource and deniedBy, or none
+ * (an entry of an older version, kept by `baseline --pipeline`). Undefined when they are wrong,
+ * after saying so.
+ */
+function causeFromJson(
+  rec: Record<string, unknown>,
+  at: string,
+  problem: (pointer: string, message: string, id: string) => void,
+): Pick<BaselineEntry, 'principal' | 'resource' | 'deniedBy'> | undefined {
+  const present = CAUSE_KEYS.filter((k) => rec[k] !== undefined);
+  if (present.length === 0) return {};
+  let ok = true;
+  for (const k of CAUSE_KEYS) {
+    if (rec[k] === undefined) {
+      problem(
+        `${at}/${k}`,
+        `\`${k}\` is missing: an entry records principal, resource and deniedBy together, or none of them`,
+        'baseline.entry.field-missing',
+      );
+      ok = false;
+    }
+  }
+  for (const k of ['principal', 'resource'] as const) {
+    const v = rec[k];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      problem(`${at}/${k}`, `\`${k}\` must be a non-empty string`, 'baseline.entry.field-missing');
+      ok = false;
+    }
+  }
+  const raw = rec['deniedBy'];
+  const deniedBy: BaselineReason[] = [];
+  if (raw !== undefined && !Array.isArray(raw)) {
+    problem(`${at}/deniedBy`, '`deniedBy` must be an array', 'baseline.entry.denied-by-invalid');
+    ok = false;
+  } else if (Array.isArray(raw)) {
+    raw.forEach((r: unknown, i) => {
+      const reason = reasonFromJson(r);
+      if (typeof reason === 'string') {
+        problem(`${at}/deniedBy/${i}`, reason, 'baseline.entry.denied-by-invalid');
+        ok = false;
+      } else deniedBy.push(reason);
+    });
+  }
+  if (!ok) return undefined;
+  return {
+    principal: rec['principal'] as string,
+    resource: rec['resource'] as string,
+    deniedBy: decidingReasons({ deniedBy }),
+  };
+}
+
+/** A deciding policy of an entry, or what is wrong with it. */
+function reasonFromJson(r: unknown): BaselineReason | string {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+    return 'a deciding policy must be an object';
+  }
+  const rec = r as Record<string, unknown>;
+  const unknown = Object.keys(rec).filter((k) => !(REASON_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    return `unknown key \`${unknown[0]!}\` (expected ${REASON_KEYS.join(', ')})`;
+  }
+  const { policyType, policy, statement, explicit } = rec;
+  if (!(POLICY_TYPES as readonly unknown[]).includes(policyType)) {
+    return `\`policyType\` must be one of ${POLICY_TYPES.join(', ')}`;
+  }
+  const name = (v: unknown): boolean =>
+    (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
+  if (!name(policy)) return '`policy` must be a non-empty string or a number';
+  if (statement !== undefined && !name(statement)) {
+    return '`statement` must be a non-empty string or a number';
+  }
+  if (typeof explicit !== 'boolean') return '`explicit` must be true or false';
+  return {
+    policyType: policyType as PolicyType,
+    policy: policy as string | number,
+    ...(statement !== undefined ? { statement: statement as string | number } : {}),
+    explicit,
+  };
 }

@@ -1,11 +1,14 @@
 /**
  * What changed between two reports (e.g. the base branch and the pull request), keyed by
- * pipeline ARN + link id, with a text and a markdown rendering for PR comments. Only a required
- * link newly denied fails the change (diffBreaks); a recommended one is listed as a warning, as
- * analyze treats it. The gate of a diff (diffGate) adds the input errors (exit 2) and, under
- * failOn 'unknown', an AFTER side with no pipeline (nothing of the change was analyzed); both
- * renderings end with the input problems and how the run ends, so a comment never reads as a
- * pass while the run exits 1 or 2.
+ * pipeline ARN + link id, with a text and a markdown rendering for PR comments. A link id holds
+ * neither the principal nor the resource, so a link of both sides is compared by its decision,
+ * principal, resource and (denied on both sides) the policies that deny it. Only a required link
+ * newly denied, or denied on both sides but for another principal or on another resource (a
+ * denial the change makes), fails the change (diffBreaks); a recommended one is listed as a
+ * warning, as analyze treats it. The gate of a diff (diffGate) adds the input errors (exit 2)
+ * and, under failOn 'unknown', an AFTER side with no pipeline (nothing of the change was
+ * analyzed); both renderings end with the input problems and how the run ends, so a comment
+ * never reads as a pass while the run exits 1 or 2.
  */
 import {
   DEFAULT_MARKDOWN_BUDGET,
@@ -21,6 +24,7 @@ import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import { capitalize, compareStrings, isDeniedDecision, plural } from './summarize.js';
 import { wrapLine } from './text.js';
 import type { LinkDecision, Report, ReportLink, ReportPipeline } from './types.js';
+import { decidingReasons, describeReasons, sameReasons, type BaselineReason } from './baseline.js';
 
 export interface LinkChange {
   readonly pipeline: string;
@@ -34,6 +38,16 @@ export interface LinkChange {
   readonly before?: LinkDecision;
   /** undefined: the link is gone */
   readonly after?: LinkDecision;
+  /** the link's principal in BEFORE, when it is another one (`principal` is AFTER's) */
+  readonly beforePrincipal?: string;
+  /** the link's resource in BEFORE, when it is another one (`resource` is AFTER's) */
+  readonly beforeResource?: string;
+  /**
+   * denied on both sides by other policies: those that deny it in AFTER, and in BEFORE
+   * (beforeDeniedBy), each sorted, without locations (src/report/baseline.ts, decidingReasons)
+   */
+  readonly deniedBy?: readonly BaselineReason[];
+  readonly beforeDeniedBy?: readonly BaselineReason[];
 }
 
 export interface ReportDiff {
@@ -43,7 +57,20 @@ export interface ReportDiff {
   readonly newlyAllowed: readonly LinkChange[];
   /** unknown now; allowed, denied or absent before */
   readonly newlyUnknown: readonly LinkChange[];
-  /** denied on both sides, for another reason (explicit ↔ implicit) */
+  /**
+   * denied on both sides, for another principal or on another resource: a denial the change
+   * makes (a required one fails the run, as one newly denied)
+   */
+  readonly deniedElsewhere: readonly LinkChange[];
+  /**
+   * unknown on both sides, for another principal or on another resource (a required one fails
+   * the run under failOn 'unknown', as one newly unknown)
+   */
+  readonly unknownElsewhere: readonly LinkChange[];
+  /**
+   * denied on both sides, on the same principal and resource, for another reason (explicit ↔
+   * implicit, or other policies deny it)
+   */
   readonly denialChanged: readonly LinkChange[];
   /** new links that are allowed */
   readonly added: readonly LinkChange[];
@@ -71,6 +98,7 @@ function change(
   e: Entry,
   before: LinkDecision | undefined,
   after: LinkDecision | undefined,
+  was?: ReportLink,
 ): LinkChange {
   const c: LinkChange = {
     pipeline: e.pipeline.name,
@@ -81,10 +109,21 @@ function change(
     permission: e.link.permission,
     resource: e.link.resource,
   };
+  const now = e.link;
+  // denied on both sides: the policies that deny it, when they are others
+  const reasons =
+    was && isDeniedDecision(was.decision) && isDeniedDecision(now.decision)
+      ? { before: decidingReasons(was), after: decidingReasons(now) }
+      : undefined;
   return {
     ...c,
     ...(before !== undefined ? { before } : {}),
     ...(after !== undefined ? { after } : {}),
+    ...(was && was.principal !== now.principal ? { beforePrincipal: was.principal } : {}),
+    ...(was && was.resource !== now.resource ? { beforeResource: was.resource } : {}),
+    ...(reasons && !sameReasons(reasons.before, reasons.after)
+      ? { deniedBy: reasons.after, beforeDeniedBy: reasons.before }
+      : {}),
   };
 }
 
@@ -95,6 +134,8 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     newlyDenied: [] as LinkChange[],
     newlyAllowed: [] as LinkChange[],
     newlyUnknown: [] as LinkChange[],
+    deniedElsewhere: [] as LinkChange[],
+    unknownElsewhere: [] as LinkChange[],
     denialChanged: [] as LinkChange[],
     added: [] as LinkChange[],
     removed: [] as LinkChange[],
@@ -104,15 +145,23 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     const was = a.get(key);
     const d = now.link.decision;
     const p = was?.link.decision;
-    if (p === d) {
+    // allowed on both sides, whatever its principal and resource: nothing to accept or fix
+    if (p === 'Allowed' && d === 'Allowed') {
       unchanged++;
       continue;
     }
-    const c = change(now, p, d);
-    if (isDeniedDecision(d)) {
-      if (p !== undefined && isDeniedDecision(p)) out.denialChanged.push(c);
-      else out.newlyDenied.push(c);
-    } else if (d === 'Unknown') out.newlyUnknown.push(c);
+    const c = change(now, p, d, was?.link);
+    // another principal or resource: the link of BEFORE is not the one AFTER denies or leaves open
+    const moved = c.beforePrincipal !== undefined || c.beforeResource !== undefined;
+    if (p !== undefined && isDeniedDecision(p) && isDeniedDecision(d)) {
+      if (moved) out.deniedElsewhere.push(c);
+      else if (p !== d || c.deniedBy !== undefined) out.denialChanged.push(c);
+      else unchanged++;
+    } else if (p === 'Unknown' && d === 'Unknown') {
+      if (moved) out.unknownElsewhere.push(c);
+      else unchanged++;
+    } else if (isDeniedDecision(d)) out.newlyDenied.push(c);
+    else if (d === 'Unknown') out.newlyUnknown.push(c);
     else if (p === undefined) out.added.push(c);
     else out.newlyAllowed.push(c);
   }
@@ -129,6 +178,8 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     newlyDenied: sort(out.newlyDenied),
     newlyAllowed: sort(out.newlyAllowed),
     newlyUnknown: sort(out.newlyUnknown),
+    deniedElsewhere: sort(out.deniedElsewhere),
+    unknownElsewhere: sort(out.unknownElsewhere),
     denialChanged: sort(out.denialChanged),
     added: sort(out.added),
     removed: sort(out.removed),
@@ -146,7 +197,9 @@ export function diffReports(before: Report, after: Report): ReportDiff {
 
 const SECTIONS: readonly [keyof ReportDiff & string, string][] = [
   ['newlyDenied', 'newly denied'],
+  ['deniedElsewhere', 'denied for another principal or on another resource'],
   ['newlyUnknown', 'newly unknown'],
+  ['unknownElsewhere', 'unknown for another principal or on another resource'],
   ['denialChanged', 'denied for another reason'],
   ['newlyAllowed', 'newly allowed'],
   ['added', 'new allowed links'],
@@ -158,20 +211,48 @@ const SECTIONS: readonly [keyof ReportDiff & string, string][] = [
  * (an allowed, unknown or removed recommended link warns of nothing).
  */
 function changeWord(c: LinkChange): string {
-  const word = `${c.before ?? 'new'} -> ${c.after ?? 'gone'}`;
+  // denied or unknown on both sides: what else changed follows (changeDetails)
+  const word =
+    c.before !== undefined && c.before === c.after
+      ? `still ${c.after}`
+      : `${c.before ?? 'new'} -> ${c.after ?? 'gone'}`;
   const warns = c.level === 'recommended' && c.after !== undefined && isDeniedDecision(c.after);
   return warns ? `${word}, recommended: a warning` : word;
 }
 
-/** The change breaks the deploy: a required link is newly denied (recommended ones warn). */
+/**
+ * What else changed on a link of both sides, one clause each: its principal, its resource, the
+ * policies that deny it (BEFORE's values; the link's own fields are AFTER's).
+ */
+function changeDetails(c: LinkChange): string[] {
+  const out: string[] = [];
+  if (c.beforePrincipal !== undefined) out.push(`principal was ${c.beforePrincipal}`);
+  if (c.beforeResource !== undefined) out.push(`resource was ${c.beforeResource}`);
+  if (c.deniedBy !== undefined) {
+    out.push(`denied by ${describeReasons(c.deniedBy)}`);
+    out.push(`was denied by ${describeReasons(c.beforeDeniedBy ?? [])}`);
+  }
+  return out;
+}
+
+const requiredIn = (l: readonly LinkChange[]): readonly LinkChange[] =>
+  l.filter((c) => c.level === 'required');
+
+/**
+ * The change breaks the deploy: a required link is newly denied, or denied for another principal
+ * or on another resource (recommended ones warn).
+ */
 export function diffBreaks(
   d: ReportDiff,
   failOn: 'denied' | 'unknown' | 'never' = 'denied',
 ): boolean {
   if (failOn === 'never') return false;
-  if (d.newlyDenied.some((c) => c.level === 'required')) return true;
+  if (requiredIn(d.newlyDenied).length + requiredIn(d.deniedElsewhere).length > 0) return true;
   // with --fail-on unknown, a required link the change makes undecidable fails too
-  return failOn === 'unknown' && d.newlyUnknown.some((c) => c.level === 'required');
+  return (
+    failOn === 'unknown' &&
+    requiredIn(d.newlyUnknown).length + requiredIn(d.unknownElsewhere).length > 0
+  );
 }
 
 export type DiffSide = 'before' | 'after';
@@ -198,6 +279,16 @@ export interface DiffGate {
   readonly newlyDenied: number;
   /** required links newly unknown (they fail the run under failOn 'unknown') */
   readonly newlyUnknown: number;
+  /**
+   * required links denied on both sides, for another principal or on another resource (they
+   * fail the run as newly denied ones do)
+   */
+  readonly deniedElsewhere: number;
+  /**
+   * required links unknown on both sides, for another principal or on another resource (they
+   * fail the run under failOn 'unknown' as newly unknown ones do)
+   */
+  readonly unknownElsewhere: number;
   readonly noPipelines: readonly DiffSide[];
   /**
    * AFTER holds no pipeline and failOn is 'unknown': nothing of the change was analyzed, which is
@@ -209,8 +300,10 @@ export interface DiffGate {
 
 /**
  * The exit code of a diff: 2 on an input error of either side whatever failOn says; under
- * failOn 'never' 0; else 1 when the change breaks (diffBreaks) or, under 'unknown', AFTER holds
- * no pipeline; else 0.
+ * failOn 'never' 0; else 1 when the change breaks (diffBreaks: a required link newly denied, or
+ * denied for another principal or on another resource; under 'unknown' also one newly unknown, or
+ * unknown for another principal or on another resource) or, under 'unknown', AFTER holds no
+ * pipeline; else 0.
  */
 export function diffGate(d: ReportDiff, options: DiffGateOptions = {}): DiffGate {
   const failOn = options.failOn ?? 'denied';
@@ -219,8 +312,7 @@ export function diffGate(d: ReportDiff, options: DiffGateOptions = {}): DiffGate
     options.noPipelines?.includes(side),
   );
   const noPipelinesFails = failOn === 'unknown' && noPipelines.includes('after');
-  const required = (l: readonly LinkChange[]): number =>
-    l.filter((c) => c.level === 'required').length;
+  const required = (l: readonly LinkChange[]): number => requiredIn(l).length;
   let exitCode: ExitCode = 0;
   if (errors > 0) exitCode = 2;
   else if (failOn !== 'never' && (diffBreaks(d, failOn) || noPipelinesFails)) exitCode = 1;
@@ -230,6 +322,8 @@ export function diffGate(d: ReportDiff, options: DiffGateOptions = {}): DiffGate
     errors,
     newlyDenied: required(d.newlyDenied),
     newlyUnknown: required(d.newlyUnknown),
+    deniedElsewhere: required(d.deniedElsewhere),
+    unknownElsewhere: required(d.unknownElsewhere),
     noPipelines,
     noPipelinesFails,
   };
@@ -256,19 +350,49 @@ export function diffGateSentence(g: DiffGate): string {
   }
   const why: string[] = [];
   if (g.newlyDenied > 0) why.push(`${plural(g.newlyDenied, 'required link')} newly denied`);
+  if (g.deniedElsewhere > 0) {
+    why.push(
+      `${plural(g.deniedElsewhere, 'required link')} denied for another principal or on another resource`,
+    );
+  }
   if (g.failOn === 'unknown' && g.newlyUnknown > 0) {
     why.push(`${plural(g.newlyUnknown, 'required link')} newly unknown (--fail-on unknown)`);
+  }
+  if (g.failOn === 'unknown' && g.unknownElsewhere > 0) {
+    why.push(
+      `${plural(g.unknownElsewhere, 'required link')} unknown for another principal or on ` +
+        'another resource (--fail-on unknown)',
+    );
   }
   if (g.noPipelinesFails) why.push('AFTER holds no pipeline (--fail-on unknown)');
   return `the run fails (exit 1): ${why.join(', ')}`;
 }
 
-/** `N newly denied` with how many of them are recommended links (warnings only). */
+/**
+ * `N newly denied` with how many of them are recommended links (warnings only), then the links
+ * denied or unknown for another principal or on another resource, when there are.
+ */
 function deniedCount(d: ReportDiff): string {
-  const recommended = d.newlyDenied.filter((c) => c.level !== 'required').length;
+  const recommended = (l: readonly LinkChange[]): string => {
+    const n = l.length - requiredIn(l).length;
+    return n > 0 ? ` (${n} recommended: warnings only)` : '';
+  };
   return (
-    `${d.newlyDenied.length} newly denied` +
-    (recommended > 0 ? ` (${recommended} recommended: warnings only)` : '')
+    `${d.newlyDenied.length} newly denied${recommended(d.newlyDenied)}` +
+    (d.deniedElsewhere.length > 0
+      ? `, ${d.deniedElsewhere.length} denied for another principal or on another resource` +
+        recommended(d.deniedElsewhere)
+      : '')
+  );
+}
+
+/** `N newly unknown`, then the links unknown for another principal or resource, when there are. */
+function unknownCount(d: ReportDiff): string {
+  return (
+    `${d.newlyUnknown.length} newly unknown` +
+    (d.unknownElsewhere.length > 0
+      ? `, ${d.unknownElsewhere.length} unknown for another principal or on another resource`
+      : '')
   );
 }
 
@@ -298,6 +422,8 @@ export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): st
       const head = [...`${u(c.pipeline)}: ${u(c.link)}`.split(' '), `(${changeWord(c)})`];
       lines.push(...wrapLine(head, 2, 6));
       lines.push(...wrapLine(`${u(c.principal)} ${u(c.permission)} ${u(c.resource)}`, 4, 6));
+      // what else changed (BEFORE's principal, resource, denying policies), one line each
+      for (const detail of changeDetails(c)) lines.push(...wrapLine(u(detail), 4, 6));
     }
   }
   for (const a of d.pipelinesAdded) lines.push(...wrapLine(`pipeline added: ${u(a)}`, 0, 2));
@@ -306,7 +432,7 @@ export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): st
   lines.push(
     isEmptyDiff(d)
       ? `no change (${plural(d.unchanged, 'link')} unchanged)`
-      : `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
+      : `${deniedCount(d)}, ${unknownCount(d)}, ` +
           `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged`,
   );
   for (const p of options.problems ?? []) lines.push(formatProblem(p));
@@ -319,6 +445,8 @@ export function renderDiffText(d: ReportDiff, options: DiffGateOptions = {}): st
 const MAX_PROBLEM = 1_000;
 /** at most this many problem lines are listed in the markdown (the rest are counted) */
 const MAX_PROBLEMS = 20;
+/** a detail of a change (a principal, a resource, denying policies) is cut after this */
+const MAX_DETAIL = 600;
 
 /**
  * The diff as a pull-request comment, under GitHub's comment limit (65,536 characters, the
@@ -358,7 +486,7 @@ export function renderDiffMarkdown(
     return withinBudget(out, budget);
   }
   out +=
-    `${deniedCount(d)}, ${d.newlyUnknown.length} newly unknown, ` +
+    `${deniedCount(d)}, ${unknownCount(d)}, ` +
     `${d.newlyAllowed.length} newly allowed, ${plural(d.unchanged, 'link')} unchanged.\n\n`;
   const left: string[] = [];
   let full = false;
@@ -373,7 +501,11 @@ export function renderDiffMarkdown(
     if (!full && out.length + head.length + reserve <= budget) {
       let section = head;
       for (const c of list) {
-        const row = `| ${code(c.pipeline)} | ${code(c.link)} | ${escapeMarkdown(changeWord(c))} | ${code(c.principal)} | ${code(c.permission)} | ${code(c.resource)} |\n`;
+        // what else changed (BEFORE's principal, resource, denying policies) follows the change
+        const details = changeDetails(c)
+          .map((x) => `; ${value(x, MAX_DETAIL)}`)
+          .join('');
+        const row = `| ${code(c.pipeline)} | ${code(c.link)} | ${escapeMarkdown(changeWord(c))}${details} | ${code(c.principal)} | ${code(c.permission)} | ${code(c.resource)} |\n`;
         if (out.length + section.length + row.length + reserve > budget) break;
         section += row;
         shown++;

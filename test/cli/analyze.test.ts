@@ -142,6 +142,16 @@ describe('permchain analyze on the demo', () => {
         pipeline: 'arn:aws:codepipeline:us-east-1:111111111111:demo-app',
         link: BROKEN,
         decision: 'ImplicitlyDenied',
+        // what it accepts: a link id holds neither the principal nor the resource
+        principal: 'arn:aws:iam::222222222222:role/demo-deploy-action',
+        resource: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+        deniedBy: [
+          {
+            policyType: 'resource',
+            policy: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+            explicit: false,
+          },
+        ],
         reason: 'prod key fix in review',
         expires: '2027-01-31',
       },

@@ -16,8 +16,8 @@ import {
   PIPELINE_FILE,
   tempFolders,
   WEST,
-  writeBaselineFile,
 } from './demoCopy.js';
+import { KEY, ROLE } from './causeCopies.js';
 import { runCli as cli } from './runCli.js';
 
 const { tempDir, demoCopy, removeTempDirs } = tempFolders();
@@ -25,13 +25,21 @@ afterAll(removeTempDirs);
 
 /** the key policy lets the production account decrypt: the demo's one broken link is fixed */
 const fixKey = (dir: string): void => addKeyStatement(dir, PROD_DECRYPT);
+// the cause of the demo's broken link, as `permchain baseline` records it (an entry without it
+// would also get the `baseline.entry.cause-unrecorded` warning)
 const entry = (pipeline: string, link: string): object => ({
   pipeline,
   link,
   reason: 'key fix in review',
   expires: '2099-01-01',
   decision: 'ImplicitlyDenied',
+  principal: ROLE,
+  resource: KEY,
+  deniedBy: [{ policyType: 'resource', policy: KEY, explicit: false }],
 });
+/** writes a baseline file of the version `permchain baseline` writes */
+const writeBaselineFile = (file: string, entries: readonly object[]): void =>
+  writeFileSync(file, JSON.stringify({ version: 2, entries }));
 const staleMessage = (pipeline: string, link: string): string =>
   `baseline entry for \`${pipeline}\` / \`${link}\` matches no link that is not allowed (the ` +
   'link is allowed now, or no analyzed pipeline has it): remove it, or it accepts the failure if ' +

@@ -145,7 +145,9 @@ describe('baseline mistakes are said', () => {
       "2099-01-01), /entries/1 (any decision, until 2020-01-01); a live entry of the link's " +
       'decision accepts it, the others say nothing: keep one';
     expect(r.err).toBe(`warning: ${file}#/entries/0: ${message} [baseline.entry.duplicate]\n`);
+    // the entries record no cause (as version 1 wrote them): a warning of its own
     expect((JSON.parse(r.out) as Report).problems.map((p) => p.id)).toEqual([
+      'baseline.entry.cause-unrecorded',
       'baseline.entry.duplicate',
     ]);
   });
@@ -230,6 +232,15 @@ describe('baseline --pipeline', () => {
         pipeline: EAST,
         link: BROKEN,
         decision: 'ImplicitlyDenied',
+        principal: 'arn:aws:iam::222222222222:role/demo-deploy-action',
+        resource: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+        deniedBy: [
+          {
+            policyType: 'resource',
+            policy: 'arn:aws:kms:us-east-1:111111111111:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10',
+            explicit: false,
+          },
+        ],
         reason: 'accepted when the baseline was written',
         expires: '2099-01-01',
       },

@@ -246,7 +246,7 @@ describe('baselines', () => {
   it('writes one sorted entry per non-allowed link and keeps existing acceptances', () => {
     const first = applyBaseline(report, baseline, '2025-06-01').report;
     const b = writeBaseline(first, { reason: 'new', expires: '2026-01-01' });
-    expect(b.version).toBe(1);
+    expect(b.version).toBe(2);
     const app = 'arn:aws:codepipeline:us-east-1:111111111111:app-release';
     expect(b.entries.map((e) => `${e.pipeline} ${e.link}`)).toEqual([
       'arn:aws:codepipeline:eu-west-1:333333333333:nightly-scan codebuild.start-build@Scan/Scan',
@@ -308,7 +308,10 @@ describe('baselines', () => {
 
   it('parses a baseline file and reports bad input as problems with pointers', () => {
     const good = parseBaseline(JSON.stringify(baseline), 'permchain-baseline.json');
-    expect(good.problems).toEqual([]);
+    // its entries record no cause (version 1): a warning, not an error
+    expect(good.problems.map((p) => `${p.pointer} ${p.id} ${p.severity}`)).toEqual([
+      '/entries/0 baseline.entry.cause-unrecorded warning',
+    ]);
     expect(good.baseline).toEqual(baseline);
 
     const bad = parseBaseline(
@@ -328,10 +331,11 @@ describe('baselines', () => {
       '/entries/1/expiry baseline.entry.key-unknown',
       '/entries/1/expires baseline.entry.field-missing',
       '/entries/2 baseline.entry.invalid',
+      '/entries/3 baseline.entry.cause-unrecorded',
     ]);
     expect(bad.baseline.entries).toHaveLength(1);
     expect(parseBaseline('{', 'b.json').problems[0]!.id).toBe('baseline.json.invalid');
-    expect(parseBaseline('{"version":2,"entries":[]}', 'b.json').problems[0]!.id).toBe(
+    expect(parseBaseline('{"version":3,"entries":[]}', 'b.json').problems[0]!.id).toBe(
       'baseline.version.unsupported',
     );
     for (const p of bad.problems) {
@@ -407,6 +411,7 @@ describe('baseline decisions', () => {
     );
     expect(parsed.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
       '/entries/0/decision baseline.entry.decision-invalid',
+      '/entries/1 baseline.entry.cause-unrecorded',
     ]);
     expect(parsed.baseline.entries).toEqual([
       { pipeline: 'a', link: 'c', reason: 'c', expires: '2025-01-01', decision: 'Unknown' },
