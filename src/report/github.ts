@@ -119,6 +119,32 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
       lines.push(command(kind, [...fileProps(loc, options), ['title', title]], parts.join('\n')));
     }
   }
+  // links that work but are wider than they should be: a notice each, never a failure (SARIF
+  // writes them as notes)
+  for (const pipeline of report.pipelines) {
+    for (const link of pipeline.links) {
+      if (link.decision !== 'Allowed') continue;
+      for (const w of link.warnings ?? []) {
+        const where = [pipeline.name, link.stage, link.action]
+          .filter((x) => x !== undefined)
+          .join('/');
+        const loc = link.declaredAt ?? pipeline.location;
+        lines.push(
+          command(
+            'notice',
+            [
+              ...fileProps(loc, options),
+              [
+                'title',
+                `permchain allowed, but wider than it should be: ${link.permission} (${where})`,
+              ],
+            ],
+            `${linkSentence(link)}\nwarning: ${w}`,
+          ),
+        );
+      }
+    }
+  }
   for (const p of sortProblems(report.problems)) {
     const loc = p.file !== undefined ? { file: p.file, pointer: p.pointer } : undefined;
     const msg = p.pointer ? `${p.pointer}: ${p.message} [${p.id}]` : `${p.message} [${p.id}]`;
@@ -131,6 +157,7 @@ export function renderGithub(report: Report, options: ReportOptions = {}): strin
     `permchain: ${plural(s.pipelines.total, 'pipeline')} (${gate.failingPipelines} fail), ` +
       `${s.links.denied} denied, ${s.links.unknown} unknown, ${plural(s.links.warning, 'warning')}` +
       (s.links.accepted > 0 ? `, ${s.links.accepted} accepted` : '') +
+      (s.links.wide > 0 ? `, ${s.links.wide} allowed but wider than it should be` : '') +
       `; ${sanitizeForTerminal(gateSentence(gate, failOn))}`,
   );
   return lines.join('\n') + '\n';

@@ -11,6 +11,7 @@ import { buildChainGraph, type ChainGraph, type GraphEdge } from './chainGraph.j
 import type { ReportOptions } from './options.js';
 import {
   capitalize,
+  allowedWords,
   countLinks,
   formatLocation,
   formatReason,
@@ -97,7 +98,7 @@ export function renderHtml(report: Report, options: ReportOptions = {}): string 
     '<h1>permchain report</h1>',
     `<p class="summary">${plural(s.pipelines.total, 'pipeline')}: ${shown.fail} fail, ` +
       `${shown.unknown} unknown, ${shown.pass} pass. ${plural(s.links.total, 'link')}: ` +
-      `${s.links.allowed} allowed, ${s.links.denied} denied, ${s.links.unknown} unknown, ` +
+      `${allowedWords(s.links)}, ${s.links.denied} denied, ${s.links.unknown} unknown, ` +
       `${plural(s.links.warning, 'warning')}, ${s.links.accepted} accepted. ` +
       `${escapeHtml(capitalize(gateSentence(gateSummary(report, failOn), failOn)))}.</p>`,
     '<table class="pipelines"><thead><tr><th>pipeline</th><th>verdict</th><th>denied</th><th>unknown</th><th>warnings</th><th>links</th></tr></thead><tbody>',
@@ -180,6 +181,8 @@ function renderRow(pipeline: string, link: ReportLink): string {
     ),
   );
   details.push(`<div><b>why:</b> ${escapeHtml(link.why)}</div>`);
+  // a link that works but is wider than it should be
+  for (const w of link.warnings ?? []) details.push(`<div><b>warning:</b> ${escapeHtml(w)}</div>`);
   if (link.missing && link.missing.length > 0) {
     details.push(
       `<div><b>missing:</b> ${link.missing.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}</div>`,

@@ -17,6 +17,7 @@ import {
 } from './gate.js';
 import type { FailOn, ReportOptions } from './options.js';
 import {
+  allowedWords,
   countLinks,
   formatLocation,
   formatReason,
@@ -225,7 +226,7 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   const l = s.links;
   out.add(
     '\n' +
-      `**${plural(l.total, 'link')}**: ${l.allowed} allowed, ${l.denied} denied, ${l.unknown} unknown, ` +
+      `**${plural(l.total, 'link')}**: ${allowedWords(l)}, ${l.denied} denied, ${l.unknown} unknown, ` +
       `${plural(l.warning, 'warning')}${l.accepted > 0 ? `, ${l.accepted} accepted by the baseline` : ''}; ` +
       `${escapeMarkdown(gateSentence(g, failOn))}.\n\n`,
   );

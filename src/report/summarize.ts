@@ -70,6 +70,13 @@ export interface LinkCounts {
   readonly warning: number;
   readonly unknown: number;
   readonly accepted: number;
+  /** allowed links that are wider than they should be (ReportLink.warnings): counted in `allowed` too */
+  readonly wide: number;
+}
+
+/** `12 allowed`, and how many of them are wider than they should be, if any. */
+export function allowedWords(c: LinkCounts): string {
+  return `${c.allowed} allowed${c.wide > 0 ? ` (${c.wide} wider than ${c.wide === 1 ? 'it' : 'they'} should be)` : ''}`;
 }
 
 export interface Summary {
@@ -78,10 +85,12 @@ export interface Summary {
 }
 
 export function countLinks(links: readonly ReportLink[]): LinkCounts {
-  const c = { total: 0, allowed: 0, denied: 0, warning: 0, unknown: 0, accepted: 0 };
+  const c = { total: 0, allowed: 0, denied: 0, warning: 0, unknown: 0, accepted: 0, wide: 0 };
   for (const l of links) {
     c.total++;
-    c[linkStatus(l)]++;
+    const status = linkStatus(l);
+    c[status]++;
+    if (status === 'allowed' && (l.warnings?.length ?? 0) > 0) c.wide++;
   }
   return c;
 }

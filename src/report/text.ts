@@ -17,6 +17,7 @@ import { shownVerdict } from './markdown.js';
 import type { ReportOptions } from './options.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
 import {
+  allowedWords,
   countLinks,
   decisionLabel,
   formatLocation,
@@ -112,7 +113,7 @@ export function* renderTextChunks(
   const accepted = links.accepted > 0 ? `, ${links.accepted} accepted` : '';
   let summary =
     `${plural(shown.total, 'pipeline')} (${shown.fail} fail, ${shown.unknown} unknown, ${shown.pass} pass), ` +
-    `${plural(links.total, 'link')} (${links.allowed} allowed, ${links.denied} denied, ${links.unknown} unknown, ` +
+    `${plural(links.total, 'link')} (${allowedWords(links)}, ${links.denied} denied, ${links.unknown} unknown, ` +
     `${plural(links.warning, 'warning')}${accepted})`;
   if (problems.length > 0) summary += `, ${plural(problems.length, 'problem')}`;
   lines.push(...wrapSummary(summary));
