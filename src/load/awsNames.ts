@@ -37,6 +37,18 @@ export const PIPELINE_NAME: NameRule = {
 };
 
 /**
+ * CodePipeline `StageDeclaration.name`, `ActionDeclaration.name` and `RuleDeclaration.name`: 1 to
+ * 100 characters of `[A-Za-z0-9.@\-_]+`
+ * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageDeclaration.html,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html,
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html). Link
+ * ids join them with `/` and `:`, which no such name holds, so two actions never share an id.
+ */
+export const STAGE_NAME: NameRule = { ...PIPELINE_NAME, what: 'stage name' };
+export const ACTION_NAME: NameRule = { ...PIPELINE_NAME, what: 'action name' };
+export const RULE_NAME: NameRule = { ...PIPELINE_NAME, what: 'rule name' };
+
+/**
  * IAM `Role.RoleName`: 1 to 64 characters of `[\w+=,.@-]+` (`\w` is `[A-Za-z0-9_]`); the path is
  * a separate field (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names).

@@ -53,6 +53,9 @@ import {
   CODEBUILD_PROJECT_NAME,
   NAME_INVALID,
   PIPELINE_NAME,
+  RULE_NAME,
+  STAGE_NAME,
+  ACTION_NAME,
   invalidName,
   shown,
 } from './awsNames.js';
@@ -472,6 +475,9 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
       return;
     }
     const name = r.reqString(s, 'name', pointer) ?? `(stage ${i + 1})`;
+    const badStage = invalidName(name, STAGE_NAME);
+    if (badStage !== undefined && typeof s['name'] === 'string')
+      r.report(joinPointer(pointer, 'name'), badStage, NAME_INVALID);
     const rules = readConditions(ctx, r, s, pointer);
     const withRules = rules.length > 0 ? { rules } : {};
     const ap = joinPointer(pointer, 'actions');
@@ -634,6 +640,12 @@ function readAction(
   const o = r.object(value, pointer);
   const named = (n: string): string => (rule ? `${rule.prefix}/${n}` : n);
   if (!o) return unsettledAction(named(unnamed), location, `${placeOf(location)} (not readable)`);
+  // a name AWS could not produce is an error, and the action is still analyzed (its name
+  // decides no permission): reported before `mark`, so it does not make the action unreadable
+  const given = o['name'];
+  const badName =
+    typeof given === 'string' ? invalidName(given, rule ? RULE_NAME : ACTION_NAME) : undefined;
+  if (badName !== undefined) r.report(joinPointer(pointer, 'name'), badName, NAME_INVALID);
   const mark = r.mark();
   const name = r.reqString(o, 'name', pointer);
   // a rule's type is its `ruleTypeId` (category `Rule`), read like an action's `actionTypeId`
