@@ -14,7 +14,7 @@ const PIPELINE = '111111111111/us-east-1/codepipeline/demo-app.json';
 function analyzeNamed(stage: string, action: string) {
   return inScenarioCopy('fixtures/demo', (dir) => {
     editJson(`${dir}/${PIPELINE}`, (d) => {
-      const s = (d['pipeline']['stages'] as Json[])[1]!;
+      const s = ((d['pipeline'] as Json)['stages'] as Json[])[1]!;
       s['name'] = stage;
       (s['actions'] as Json[])[0]!['name'] = action;
     });
