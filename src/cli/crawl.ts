@@ -93,7 +93,8 @@ export function registerCrawl(
         'needs in every account is policies/crawler-read-only.json (and, with --assume-role, the\n' +
         'caller needs sts:AssumeRole on the roles). STS, IAM, Organizations and the S3 bucket list\n' +
         "are asked in the profile's or AWS_REGION's region, else the first region of the --region\n" +
-        'partition (us-east-1, cn-north-1, us-gov-west-1). A call that fails is listed with the permission\n' +
+        'partition (us-east-1, cn-north-1, us-gov-west-1); for the other accounts, in that first region.\n' +
+        'A call that fails is listed with the permission\n' +
         'that would allow it, and what it would have read stays unknown. Secret values (CodeBuild\n' +
         'PLAINTEXT and Lambda environment variables) are never written. Each file is written\n' +
         'atomically. --out must be empty or new: a file this crawl cannot read is not written, so\n' +
@@ -159,8 +160,13 @@ export function registerCrawl(
         throw err;
       }
       if (showProgress) io.stderr('\r\x1b[K');
+      let skipped: readonly string[];
       try {
-        await writeSnapshotFiles(resolve(io.cwd, opts.out), result.files, result.folders);
+        ({ skipped } = await writeSnapshotFiles(
+          resolve(io.cwd, opts.out),
+          result.files,
+          result.folders,
+        ));
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         io.stderr(
@@ -170,10 +176,21 @@ export function registerCrawl(
         setExit(2);
         return;
       }
+      // a name the file system refused as too long: left out (unknown), the rest written
+      const written: CrawlResult =
+        skipped.length === 0
+          ? result
+          : {
+              ...result,
+              files: result.files.filter(
+                (f) => !skipped.some((p) => f.path === p || f.path.startsWith(`${p}/`)),
+              ),
+              skippedFiles: skipped,
+            };
       // names and messages come from AWS: shown with control characters escaped
-      for (const line of renderWarnings(result)) io.stderr(sanitizeForTerminal(line) + '\n');
+      for (const line of renderWarnings(written)) io.stderr(sanitizeForTerminal(line) + '\n');
       io.stdout(
-        renderCrawlSummary(result, opts.out).split('\n').map(sanitizeForTerminal).join('\n'),
+        renderCrawlSummary(written, opts.out).split('\n').map(sanitizeForTerminal).join('\n'),
       );
       setExit(0);
     });
@@ -194,6 +211,11 @@ export function renderWarnings(result: CrawlResult): string[] {
   for (const name of result.missingPipelines) {
     lines.push(
       `warning: pipeline \`${name}\` was not found in any crawled account and region [crawl.pipeline-not-found]`,
+    );
+  }
+  for (const path of result.skippedFiles ?? []) {
+    lines.push(
+      `warning: \`${path}\` was not written: the file system refused its name as too long; it stays unknown [crawl.name-too-long]`,
     );
   }
   return lines;
@@ -220,7 +242,12 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
     `  accounts: ${result.accounts.join(', ') || '(none)'}\n` +
     `  regions: ${result.regions.join(', ')}\n` +
     `  pipelines: ${result.pipelines.join(', ') || '(none)'}\n`;
-  if (result.failures.length === 0 && result.missingPipelines.length === 0) {
+  const skipped = result.skippedFiles ?? [];
+  if (
+    result.failures.length === 0 &&
+    result.missingPipelines.length === 0 &&
+    skipped.length === 0
+  ) {
     return text + 'everything referenced was read\n';
   }
   if (result.failures.length > 0) {
@@ -229,6 +256,9 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
   }
   if (result.missingPipelines.length > 0) {
     text += `pipelines not found: ${result.missingPipelines.map((n) => `\`${n}\``).join(', ')}\n`;
+  }
+  if (skipped.length > 0) {
+    text += `not written, as the file system refused the name as too long (unknown in the snapshot): ${skipped.map((p) => `\`${p}\``).join(', ')}\n`;
   }
   return text;
 }

@@ -11,7 +11,7 @@
  */
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { Account } from '@aws-sdk/client-organizations';
-import { partitionOfRegion } from '../model/arn.js';
+import { isRegionName, partitionOfRegion } from '../model/arn.js';
 import { CRAWL_CALLS } from './calls.js';
 import { CrawlContext, type CrawlContextOptions, type CrawlFailure } from './crawlContext.js';
 import { readProjects } from './readCodeBuild.js';
@@ -21,11 +21,7 @@ import { readRules } from './readEvents.js';
 import { readIam } from './readIam.js';
 import { readKey } from './readKms.js';
 import { readFunction } from './readLambda.js';
-import {
-  readMemberOrganizations,
-  readOrganization,
-  type OrganizationRead,
-} from './readOrganization.js';
+import { readOrganization, settleMembership, type OrganizationRead } from './readOrganization.js';
 import { readPipelines, type PipelineRead } from './readPipelines.js';
 import { listBuckets, readBucket } from './readS3.js';
 import { readTopic } from './readSns.js';
@@ -45,8 +41,9 @@ import {
 import { resolveDefaultRegion } from './sdk.js';
 
 import {
-  buildSnapshotFiles,
-  buildSnapshotFolders,
+  describeRecord,
+  MAX_NAME_BYTES,
+  planSnapshotFiles,
   type SnapshotFile,
   type SnapshotFolder,
 } from './snapshotWriter.js';
@@ -78,6 +75,8 @@ export interface CrawlResult {
   readonly folders: readonly SnapshotFolder[];
   /** what could not be read (it stays unknown), sorted */
   readonly failures: readonly CrawlFailure[];
+  /** set after writing: files (or whole folders) the file system refused as named too long */
+  readonly skippedFiles?: readonly string[];
 }
 
 /** A crawl that cannot start: no usable credentials, or bad options. */
@@ -85,11 +84,11 @@ export class CrawlError extends Error {
   override readonly name = 'CrawlError';
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
+  // the check the snapshot loader makes of a region folder's name (so every region it reads,
+  // `eusc-de-east-1` included, can be crawled)
   for (const r of options.regions ?? []) {
-    if (!REGION.test(r)) throw new CrawlError(`invalid region \`${r}\``);
+    if (!isRegionName(r)) throw new CrawlError(`invalid region \`${r}\``);
   }
   for (const a of options.accounts ?? []) {
     if (!isAccountId(a)) throw new CrawlError(`invalid account id \`${a}\` (expected 12 digits)`);
@@ -167,22 +166,26 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
 
   // 1. pipelines
   const wanted = options.pipelines?.length ? new Set(options.pipelines) : undefined;
-  const pipelines: PipelineRead[] = (
-    await Promise.all(
-      seeds.flatMap((account) =>
-        regions.map((region) => readPipelines(ctx, { account, region }, wanted)),
-      ),
-    )
-  ).flat();
-  const missingPipelines = wanted
-    ? [...wanted].filter((n) => !pipelines.some((p) => p.name === n)).sort()
-    : [];
+  const searched = await Promise.all(
+    seeds.flatMap((account) =>
+      regions.map((region) => readPipelines(ctx, { account, region }, wanted)),
+    ),
+  );
+  const pipelines: PipelineRead[] = searched.flatMap((s) => s.pipelines);
+  // a name is "not found" only when every account and region was listed and no get-pipeline of
+  // it failed; otherwise the failure (listed with the others) is what is reported
+  const unread = new Set(searched.flatMap((s) => s.unread));
+  const missingPipelines =
+    wanted && searched.every((s) => s.listed)
+      ? [...wanted].filter((n) => !pipelines.some((p) => p.name === n) && !unread.has(n)).sort()
+      : [];
 
   // 2. what the pipelines reference
   const buckets = new Map<string, string>(); // bucket → likely owner
   const keys = new Map<string, { place: Place; key: string }>();
   const projects = new Map<string, { place: Place; names: string[] }>();
   const rules = new Map<string, { place: Place; arns: string[] }>();
+  const functions = new Map<string, { place: Place; name: string; qualifiers: string[] }>();
   const placeKey = (p: Place): string => `${p.account}|${p.region}`;
   const follow = (refs: readonly Reference[]): void => {
     for (const ref of refs) {
@@ -208,13 +211,14 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
           rules.set(placeKey(ref.place), entry);
           break;
         }
-        case 'function':
+        case 'function': {
           noteAccount(ref.place.account);
-          ctx.schedule(`lambda|${placeKey(ref.place)}|${ref.name}`, async () => {
-            const out = await readFunction(ctx, ref.place, ref.name);
-            if (out) follow(functionReferences(out, ref.place));
-          });
+          const key = `${placeKey(ref.place)}|${ref.name}`;
+          const entry = functions.get(key) ?? { place: ref.place, name: ref.name, qualifiers: [] };
+          entry.qualifiers.push(ref.qualifier ?? '');
+          functions.set(key, entry);
           break;
+        }
         case 'topic':
           noteAccount(ref.place.account);
           ctx.schedule(`sns|${placeKey(ref.place)}|${ref.name}`, async () => {
@@ -247,6 +251,32 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     ctx.schedule(`codebuild|${placeKey(place)}`, async () => {
       const read = await readProjects(ctx, place, names);
       for (const project of read) follow(projectReferences(project, place));
+    });
+  }
+  for (const { place, name, qualifiers } of functions.values()) {
+    const distinct = [...new Set(qualifiers)].sort();
+    if (distinct.length > 1) {
+      // versions may differ in everything, execution role included, and the snapshot has one
+      // file per function name: none is written, so the function's links are Unknown
+      const shown = distinct.map((q) => `\`${q === '' ? name : `${name}:${q}`}\``).join(', ');
+      ctx.recordFailure(
+        CRAWL_CALLS['lambda.GetFunctionConfiguration'],
+        place,
+        `Lambda function \`${name}\``,
+        {
+          reason: 'error',
+          code: 'QualifierConflict',
+          message:
+            `the pipelines invoke ${shown}, which may run different versions (each with its own ` +
+            `role and policy); the snapshot holds one file per function name, so none is written`,
+        },
+      );
+      continue;
+    }
+    const qualifier = distinct[0] || undefined;
+    ctx.schedule(`lambda|${placeKey(place)}|${name}`, async () => {
+      const out = await readFunction(ctx, place, name, qualifier);
+      if (out) follow(functionReferences(out, place));
     });
   }
   for (const { place, arns } of rules.values()) {
@@ -296,8 +326,30 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
   }
   await ctx.settle();
 
-  // 5. the caller is in no organization: are the other accounts in one?
-  if (callerOrganization?.callerOutside) await readMemberOrganizations(ctx, [...known]);
+  // 5. can the organization files say which crawled accounts are outside the organization? (the
+  // caller in no organization: are the other accounts in one? the caller in one: is every
+  // crawled account it does not list in none?)
+  await settleMembership(ctx, callerOrganization, [...known]);
+
+  // 6. the files; one that cannot be written is a failure, and unknown
+  const plan = planSnapshotFiles(ctx.records);
+  for (const d of plan.dropped) {
+    const first = describeRecord(d.records[0]!);
+    const message =
+      d.reason === 'collision'
+        ? `${d.records.map((r) => describeRecord(r).subject).join(' and ')} would both be written to \`${d.path}\`: neither is written`
+        : `the file name \`${d.path}\` is longer than ${MAX_NAME_BYTES} bytes, which a file system cannot hold: it is not written`;
+    ctx.recordFailure(
+      CRAWL_CALLS[first.call],
+      { account: first.account, region: first.region },
+      first.subject,
+      {
+        reason: 'error',
+        code: d.reason === 'collision' ? 'FileNameCollision' : 'FileNameTooLong',
+        message,
+      },
+    );
+  }
 
   return {
     callerArn: identity.output.Arn ?? '',
@@ -306,8 +358,8 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     accounts: [...known].sort(),
     pipelines: pipelines.map((p) => `${p.place.account}/${p.place.region}/${p.name}`).sort(),
     missingPipelines,
-    files: buildSnapshotFiles(ctx.records),
-    folders: buildSnapshotFolders(ctx.records),
+    files: plan.files,
+    folders: plan.folders,
     failures: sortFailures(ctx.failures),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { CRAWL_CALLS, findCall, type CallSpec, type CrawlService } from './calls.js';
 import { createLimiter, type Limiter } from './limiter.js';
-import type { Place } from './references.js';
+import { partitionHomeRegion, type Place } from './references.js';
 import { createClient, loadSdk, type SendableClient } from './sdk.js';
 import type { CrawlRecord } from './snapshotWriter.js';
 
@@ -187,7 +187,7 @@ export class CrawlContext {
   readonly failures: CrawlFailure[] = [];
   /** the account whose credentials the default chain (or the given ones) yields */
   callerAccount = '';
-  /** region for global services and STS */
+  /** the caller's region for global services and STS (see homeRegionOf) */
   homeRegion = 'us-east-1';
 
   private readonly clients = new Map<string, Promise<SendableClient>>();
@@ -206,8 +206,28 @@ export class CrawlContext {
     return loadSdk(service);
   }
 
+  /**
+   * The region an account's global calls (STS, IAM, Organizations, the S3 bucket list) are made
+   * in: the caller's home region for the caller, whose credentials and configuration chose it;
+   * for every other account the first region of the partition, enabled in every account, since
+   * the caller's region may be an opt-in region the other account has not enabled
+   * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+   */
+  homeRegionOf(account: string): string {
+    return account === this.callerAccount || this.callerAccount === ''
+      ? this.homeRegion
+      : partitionHomeRegion(this.homeRegion);
+  }
+
   record(record: CrawlRecord): void {
     this.records.push(record);
+  }
+
+  /** Take back the records `drop` picks: what was read but must not be written after all. */
+  unrecord(drop: (record: CrawlRecord) => boolean): void {
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      if (drop(this.records[i]!)) this.records.splice(i, 1);
+    }
   }
 
   /** Run `task` once per key, tracked until `settle()`; a task that throws is a bug, rethrown there. */
@@ -374,7 +394,7 @@ export class CrawlContext {
     if (!c) {
       const endpoint = this.options.endpoint;
       const config: Record<string, unknown> = {
-        region: place.region || this.homeRegion,
+        region: place.region || this.homeRegionOf(place.account),
         // client-side rate limiting that backs off on throttling errors:
         // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
         retryMode: 'adaptive',

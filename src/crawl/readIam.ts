@@ -6,7 +6,7 @@ export async function readIam(ctx: CrawlContext, account: string): Promise<void>
   const { GetAccountAuthorizationDetailsCommand } = await ctx.sdk('iam');
   const out = await ctx.paginate<GetAccountAuthorizationDetailsCommandOutput>(
     'iam',
-    { account, region: ctx.homeRegion },
+    { account, region: ctx.homeRegionOf(account) },
     (Marker) => new GetAccountAuthorizationDetailsCommand(Marker ? { Marker } : {}),
     // a page flagged IsTruncated without a Marker is not the last one: a failure, not complete
     // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html)

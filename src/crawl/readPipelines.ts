@@ -12,12 +12,23 @@ export interface PipelineRead {
   readonly output: GetPipelineCommandOutput;
 }
 
+export interface PipelinesRead {
+  readonly pipelines: readonly PipelineRead[];
+  /**
+   * false when the pipelines could not be listed: any name may be there. A failed call is
+   * recorded (ctx.call), so a `--pipeline` name not found is that failure, not "not found".
+   */
+  readonly listed: boolean;
+  /** pipelines listed whose get-pipeline failed */
+  readonly unread: readonly string[];
+}
+
 /** `names`: only these pipelines (all when undefined). */
 export async function readPipelines(
   ctx: CrawlContext,
   place: Place,
   names: ReadonlySet<string> | undefined,
-): Promise<PipelineRead[]> {
+): Promise<PipelinesRead> {
   const { ListPipelinesCommand, GetPipelineCommand } = await ctx.sdk('codepipeline');
   const listed = await ctx.paginate<ListPipelinesCommandOutput>(
     'codepipeline',
@@ -26,7 +37,7 @@ export async function readPipelines(
     (o) => o.nextToken,
     `the pipelines of account \`${place.account}\` in \`${place.region}\``,
   );
-  if (listed.status !== 'ok') return [];
+  if (listed.status !== 'ok') return { pipelines: [], listed: false, unread: [] };
   const wanted = listed.pages
     .flatMap((p) => p.pipelines ?? [])
     .flatMap((p) => (p.name ? [p.name] : []))
@@ -40,15 +51,19 @@ export async function readPipelines(
         new GetPipelineCommand({ name }),
         `pipeline \`${name}\``,
       );
-      if (out.status !== 'ok') return [];
+      if (out.status !== 'ok') return { name };
       ctx.record({
         kind: 'pipeline',
         account: place.account,
         region: place.region,
         output: out.output,
       });
-      return [{ place, name, output: out.output }];
+      return { name, read: { place, name, output: out.output } };
     }),
   );
-  return reads.flat();
+  return {
+    pipelines: reads.flatMap((r) => (r.read ? [r.read] : [])),
+    listed: true,
+    unread: reads.flatMap((r) => (r.read ? [] : [r.name])),
+  };
 }

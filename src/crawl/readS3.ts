@@ -24,7 +24,7 @@ export async function listBuckets(
   const { ListBucketsCommand } = await ctx.sdk('s3');
   const out = await ctx.paginate<ListBucketsCommandOutput>(
     's3',
-    { account, region: ctx.homeRegion },
+    { account, region: ctx.homeRegionOf(account) },
     // MaxBuckets turns on pagination: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html
     (ContinuationToken) =>
       new ListBucketsCommand({
@@ -70,7 +70,7 @@ export async function readBucket(
 ): Promise<BucketRead> {
   const s3 = await ctx.sdk('s3');
   const subject = `bucket \`${bucket}\``;
-  const home: Place = { account, region: ctx.homeRegion };
+  const home: Place = { account, region: ctx.homeRegionOf(account) };
   const location = await ctx.call<GetBucketLocationCommandOutput>(
     's3',
     home,
@@ -81,8 +81,8 @@ export async function readBucket(
     account,
     region:
       location.status === 'ok'
-        ? bucketRegion(location.output.LocationConstraint ?? '', ctx.homeRegion)
-        : ctx.homeRegion,
+        ? bucketRegion(location.output.LocationConstraint ?? '', home.region)
+        : home.region,
   };
   const [policy, pab, ownership, encryption] = await Promise.all([
     ctx.call<GetBucketPolicyCommandOutput>(

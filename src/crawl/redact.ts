@@ -118,12 +118,14 @@ export function isSecretConfigurationKey(key: string): boolean {
  * Free-form values an action sends to what it runs, which the analyzer never reads and which
  * teams fill with whatever the deployment needs, passwords included: a Lambda invoke action's
  * `UserParameters` (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html)
- * and a Step Functions action's literal `Input`
+ * a Step Functions action's literal `Input`
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html;
- * with `InputType` FilePath it only names a file of the input artifact).
+ * with `InputType` FilePath it only names a file of the input artifact) and a Manual approval's
+ * `CustomData`, free text shown to the approver
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-action-add.html).
  */
 function isFreeFormValue(key: string, configuration: Obj): boolean {
-  if (key === 'UserParameters') return true;
+  if (key === 'UserParameters' || key === 'CustomData') return true;
   return key === 'Input' && configuration['InputType'] !== 'FilePath';
 }
 
@@ -202,6 +204,20 @@ function readsArtifact(value: unknown): boolean {
   return Array.isArray(args) && args.every((a) => typeof a === 'string');
 }
 
+/**
+ * Every URL in a configuration value (`RepositoryUrl: https://user:token@host/repo.git`, a Manual
+ * approval's `ExternalEntityLink: https://ci/job?token=...`, a custom action's endpoint) loses
+ * its user part, query string and fragment, as a CodeBuild source location does
+ * (redactSourceLocation): credentials go there under any key name. A URL is a scheme and `//`
+ * up to the next white space; no configuration key `analyze` reads holds one (they hold names,
+ * ARNs, ids and file paths), so what it reads is unchanged.
+ */
+const URL_IN_TEXT = /(?:[a-z][a-z0-9+.-]*::)?[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+
+function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactSourceLocation(url));
+}
+
 function redactConfiguration(configuration: Obj): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(configuration)) {
@@ -214,7 +230,7 @@ function redactConfiguration(configuration: Obj): Obj {
       // a JSON string of CodeBuild environment variables; text that is not one may hold
       // anything, and the loader could not read it anyway
       out[k] = redactActionEnvironmentVariables(v, REDACTED) ?? REDACTED;
-    } else out[k] = v;
+    } else out[k] = typeof v === 'string' ? redactUrls(v) : v;
   }
   return out;
 }

@@ -19,7 +19,16 @@ export type Reference =
   /** `key` is what the reference says: a key id, key ARN, alias name or alias ARN */
   | { readonly kind: 'key'; readonly place: Place; readonly key: string }
   | { readonly kind: 'project'; readonly place: Place; readonly name: string }
-  | { readonly kind: 'function'; readonly place: Place; readonly name: string }
+  /**
+   * `qualifier`: the version or alias the reference names (`fn:live`, `fn:3`, a qualified ARN);
+   * undefined for the unqualified function, which is `$LATEST`
+   */
+  | {
+      readonly kind: 'function';
+      readonly place: Place;
+      readonly name: string;
+      readonly qualifier?: string;
+    }
   | { readonly kind: 'topic'; readonly place: Place; readonly name: string }
   | {
       readonly kind: 'deployment-group';
@@ -106,23 +115,36 @@ function bucketRef(location: unknown, likelyAccount: string): Reference[] {
   return bucket ? [{ kind: 'bucket', bucket, likelyAccount }] : [];
 }
 
-/** A function name, partial ARN or ARN (`FunctionName` accepts all three). */
+/**
+ * A function name, partial ARN or ARN (`FunctionName` accepts all three), each with an optional
+ * `:version` or `:alias` qualifier, which invokes that version (an alias: the version it points
+ * to) with the configuration it was published with, execution role included
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#lambda-Invoke-request-FunctionName,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html). `$LATEST` is the
+ * unqualified function.
+ */
 function functionRef(name: unknown, place: Place): Reference[] {
   const n = str(name);
   if (!n) return [];
+  const ref = (at: Place, fn: string, qualifier: string | undefined): Reference[] => [
+    {
+      kind: 'function',
+      place: at,
+      name: fn,
+      ...(qualifier && qualifier !== '$LATEST' ? { qualifier } : {}),
+    },
+  ];
   const parsed = parseArn(n);
   if (parsed) {
-    const fn = parsed.resource.split(':')[1];
+    const [, fn, qualifier] = parsed.resource.split(':');
     if (parsed.service !== 'lambda' || !fn || !isAccountId(parsed.account)) return [];
-    return [
-      { kind: 'function', place: { account: parsed.account, region: parsed.region }, name: fn },
-    ];
+    return ref({ account: parsed.account, region: parsed.region }, fn, qualifier);
   }
-  const partial = /^(\d{12}):function:([^:]+)/.exec(n);
-  if (partial?.[1] && partial[2]) {
-    return [{ kind: 'function', place: { ...place, account: partial[1] }, name: partial[2] }];
-  }
-  return [{ kind: 'function', place, name: n.split(':')[0] ?? n }];
+  const partial = /^(\d{12}):function:([^:]+)(?::([^:]*))?/.exec(n);
+  if (partial?.[1] && partial[2])
+    return ref({ ...place, account: partial[1] }, partial[2], partial[3]);
+  const [fn = n, qualifier] = n.split(':');
+  return ref(place, fn, qualifier);
 }
 
 function topicRef(arn: unknown): Reference[] {

@@ -4,6 +4,7 @@
  * them out and as the AWS CLI would print them. No I/O; deterministic (files sorted by path,
  * keys sorted, lists AWS returns in no meaningful order sorted by their natural id).
  */
+import type { CallKey } from './calls.js';
 import { decodeIamPolicyDocuments, renderJsonFile } from './cliJson.js';
 import {
   redactCodeBuildProject,
@@ -161,6 +162,9 @@ function obj(v: unknown): Obj {
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
+function isRecordObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 function sortBy(items: readonly unknown[], key: string): unknown[] {
   return [...items].sort((a, b) => {
@@ -185,6 +189,14 @@ function mergeIamPages(pages: readonly unknown[]): Obj {
   for (const page of pages) {
     for (const [name, list] of Object.entries(lists)) list.items.push(...arr(obj(page)[name]));
   }
+  // when and where a role was last used changes with every use (the crawl's own AssumeRole of its
+  // audit role included), so two crawls of an unchanged account would differ; `analyze` does not
+  // read it (https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleLastUsed.html)
+  lists['RoleDetailList']!.items = lists['RoleDetailList']!.items.map((role) => {
+    if (!isRecordObj(role) || !('RoleLastUsed' in role)) return role;
+    const { RoleLastUsed: _lastUsed, ...rest } = role;
+    return rest;
+  });
   const out: Obj = {};
   for (const [name, list] of Object.entries(lists)) out[name] = sortBy(list.items, list.key);
   return decodeIamPolicyDocuments(out) as Obj;
@@ -312,15 +324,168 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
   }
 }
 
-/** Map what was read to the snapshot's files, sorted by path. */
-export function buildSnapshotFiles(records: readonly CrawlRecord[]): SnapshotFile[] {
-  const files = new Map<string, SnapshotFile>();
+/**
+ * The longest file or folder name most file systems take, in bytes of UTF-8 (NAME_MAX on Linux
+ * and macOS). An SNS topic name may have 256 characters
+ * (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html), and an ECR repository name
+ * part nearly as many: such a file cannot be written, and is left out (unknown) rather than
+ * stop the whole snapshot.
+ */
+export const MAX_NAME_BYTES = 255;
+
+/** A file of the snapshot that is not written, and why (the crawl lists it as a failure). */
+export interface DroppedFile {
+  readonly path: string;
+  /** what would have gone there: two or more for a collision */
+  readonly records: readonly Exclude<CrawlRecord, { kind: 'folder' }>[];
+  readonly reason: 'collision' | 'name-too-long';
+}
+
+/**
+ * What makes two records the same thing, where two different things can map to one file name:
+ * CodeDeploy's `<app>.<group>.json` (`web.api` + `prod` and `web` + `api.prod`). Elsewhere the
+ * name is the thing's own id (records of one path are one thing, read twice).
+ */
+function identityOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): string | undefined {
+  return record.kind === 'codedeploy'
+    ? JSON.stringify([record.application, record.group])
+    : undefined;
+}
+
+const WHOLE_FOLDERS: readonly SnapshotFolder[] = ['organization/scp', 'organization/rcp'];
+
+/**
+ * Map what was read to the snapshot's files, sorted by path; a path two different things map to
+ * (identityOf) is written for neither, since which one it holds could not be told and the other
+ * would read as the same, and a path with a name too long to write (MAX_NAME_BYTES) is left out.
+ * A dropped file of `organization/scp/` or `rcp/` drops the folder, which is read as the full set.
+ */
+export function planSnapshotFiles(records: readonly CrawlRecord[]): {
+  files: SnapshotFile[];
+  folders: SnapshotFolder[];
+  dropped: DroppedFile[];
+} {
+  const byPath = new Map<
+    string,
+    { value: unknown; records: Exclude<CrawlRecord, { kind: 'folder' }>[]; identities: Set<string> }
+  >();
   for (const record of records) {
     if (record.kind === 'folder') continue;
     const { path, value } = fileOf(record);
-    files.set(path, { path, content: renderJsonFile(value) });
+    const entry = byPath.get(path) ?? { value, records: [], identities: new Set<string>() };
+    entry.value = value;
+    const identity = identityOf(record) ?? path;
+    if (!entry.identities.has(identity)) entry.records.push(record);
+    entry.identities.add(identity);
+    byPath.set(path, entry);
   }
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: SnapshotFile[] = [];
+  const dropped: DroppedFile[] = [];
+  for (const [path, entry] of byPath) {
+    const tooLong = path.split('/').some((n) => Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES);
+    if (entry.identities.size > 1) {
+      // in the order of their identities, not of the calls' completion
+      const key = (r: (typeof entry.records)[number]): string => identityOf(r) ?? path;
+      const sorted = [...entry.records].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      dropped.push({ path, records: sorted, reason: 'collision' });
+    } else if (tooLong) dropped.push({ path, records: entry.records, reason: 'name-too-long' });
+    else files.push({ path, content: renderJsonFile(entry.value) });
+  }
+  const broken = WHOLE_FOLDERS.filter((w) => dropped.some((d) => d.path.startsWith(`${w}/`)));
+  const inBroken = (path: string): boolean => broken.some((w) => path.startsWith(`${w}/`));
+  const byName = (a: { path: string }, b: { path: string }): number =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    files: files.filter((f) => !inBroken(f.path)).sort(byName),
+    folders: buildSnapshotFolders(records).filter((f) => !broken.includes(f)),
+    dropped: dropped.sort(byName),
+  };
+}
+
+/** Map what was read to the snapshot's files, sorted by path (planSnapshotFiles' files). */
+export function buildSnapshotFiles(records: readonly CrawlRecord[]): SnapshotFile[] {
+  return planSnapshotFiles(records).files;
+}
+
+/** The call that read a record, where, and what it is: for the failure of a dropped file. */
+export function describeRecord(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
+  call: CallKey;
+  account: string;
+  region: string;
+  subject: string;
+} {
+  const at = (call: CallKey, subject: string, account = '', region = '') => ({
+    call,
+    account,
+    region,
+    subject,
+  });
+  switch (record.kind) {
+    case 'organization':
+      return at('organizations.DescribeOrganization', 'the organization');
+    case 'organization-accounts':
+      return at('organizations.ListAccounts', 'the organization accounts');
+    case 'organization-parents':
+      return at('organizations.ListChildren', 'the organization tree');
+    case 'organization-policy':
+      return at('organizations.DescribePolicy', `policy \`${record.policyId}\``);
+    case 'iam':
+      return at(
+        'iam.GetAccountAuthorizationDetails',
+        `authorization details of account \`${record.account}\``,
+        record.account,
+      );
+    case 'bucket':
+      return at('s3.GetBucketPolicy', `bucket \`${record.bucket}\``, record.account);
+    case 'pipeline':
+      return at(
+        'codepipeline.GetPipeline',
+        `pipeline \`${str(obj(obj(record.output)['pipeline'])['name'])}\``,
+        record.account,
+        record.region,
+      );
+    case 'codebuild':
+      return at('codebuild.BatchGetProjects', 'CodeBuild projects', record.account, record.region);
+    case 'kms-key':
+      return at(
+        'kms.DescribeKey',
+        `KMS key \`${str(obj(record.metadata)['KeyId'])}\``,
+        record.account,
+        record.region,
+      );
+    case 'kms-aliases':
+      return at('kms.ListAliases', 'the KMS aliases', record.account, record.region);
+    case 'lambda':
+      return at(
+        'lambda.GetFunctionConfiguration',
+        `Lambda function \`${record.name}\``,
+        record.account,
+        record.region,
+      );
+    case 'codedeploy':
+      return at(
+        'codedeploy.GetDeploymentGroup',
+        `CodeDeploy deployment group \`${record.group}\` of application \`${record.application}\``,
+        record.account,
+        record.region,
+      );
+    case 'events':
+      return at('eventbridge.ListRules', 'the EventBridge rules', record.account, record.region);
+    case 'ecr':
+      return at(
+        'ecr.GetRepositoryPolicy',
+        `ECR repository \`${record.repository}\``,
+        record.account,
+        record.region,
+      );
+    case 'sns':
+      return at(
+        'sns.GetTopicAttributes',
+        `SNS topic \`${record.topic}\``,
+        record.account,
+        record.region,
+      );
+  }
 }
 
 /** The folders the snapshot must hold even when empty (see SnapshotFolder), sorted. */

@@ -15,11 +15,21 @@
  * too long, Ctrl-C) leaves no such folder (the policies are unknown), never some of the SCPs
  * (the missing Deny ones read as absent, their links as Allowed). A folder already there (with
  * --merge) is replaced as a whole: the crawl's set is all or none.
+ *
+ * A per-region list that holds only what the crawled pipelines use (`events.json`,
+ * `codebuild.json`) is merged with the one already there (with --merge; a new folder has none):
+ * a narrower crawl adds and replaces its entries and keeps the others (mergeLists.ts).
+ *
+ * A file whose name the file system refuses as too long (ENAMETOOLONG) is skipped, and the rest
+ * written: it stays unknown, as a file that could not be read does (the crawl already leaves out
+ * a name over 255 bytes, snapshotWriter.ts; a file system may allow less). Skipping one of a
+ * whole folder leaves that folder out. The skipped paths are returned, for the caller to report.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { lstatSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { lstatSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { makeDirectory } from '../fsUtil.js';
+import { isMergedList, mergeListFile } from './mergeLists.js';
 import type { SnapshotFile } from './snapshotWriter.js';
 
 /** The file that keeps an empty snapshot folder in git. */
@@ -28,11 +38,30 @@ export const KEEP_FILE = '.gitkeep';
 /** Folders read as a complete set: written whole, last. */
 const WHOLE_FOLDERS = ['organization/scp', 'organization/rcp'] as const;
 
+export interface WriteResult {
+  /** files (or whole folders) not written because a name was too long, sorted */
+  readonly skipped: readonly string[];
+}
+
+/** The text of a file already at `path`, or undefined (none, or not a readable file). */
+function existingText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function nameTooLong(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ENAMETOOLONG';
+}
+
 export async function writeSnapshotFiles(
   outDir: string,
   files: readonly SnapshotFile[],
   folders: readonly string[] = [],
-): Promise<void> {
+): Promise<WriteResult> {
+  const skipped = new Set<string>();
   const root = resolve(outDir);
   const inside = (path: string): string => {
     const target = resolve(root, ...path.split('/'));
@@ -44,8 +73,9 @@ export async function writeSnapshotFiles(
   // whole folder -> the temporary sibling its files are written into
   const staged = new Map<string, string>();
   let counter = 0;
+  // not named after the target: a name near the longest allowed would make it too long
   const temporary = (target: string, what: string): string =>
-    join(dirname(target), `.${basename(target)}.${process.pid}.${counter++}.${what}.permchain-tmp`);
+    join(dirname(target), `.permchain.${process.pid}.${counter++}.${what}.permchain-tmp`);
   /** Where `path` is written: inside its whole folder's temporary sibling, if it has one. */
   const placeOf = async (path: string): Promise<{ target: string; staged: boolean }> => {
     const whole = WHOLE_FOLDERS.find((w) => path === w || path.startsWith(`${w}/`));
@@ -68,21 +98,41 @@ export async function writeSnapshotFiles(
       if (!files.some((f) => f.path.startsWith(`${folder}/`)))
         await writeFile(join(target, KEEP_FILE), '', 'utf8');
     }
+    const brokenWhole = new Set<string>();
     for (const file of files) {
+      const whole = WHOLE_FOLDERS.find((w) => file.path.startsWith(`${w}/`));
+      if (whole !== undefined && brokenWhole.has(whole)) continue;
       const place = await placeOf(file.path);
-      makeDirectory(dirname(place.target));
-      // a staged file is in a folder no reader sees yet: written in place
-      if (place.staged) {
-        await writeFile(place.target, file.content, { encoding: 'utf8', flag: 'wx' });
-        continue;
-      }
-      const temp = temporary(place.target, 'file');
       try {
-        await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
-        await rename(temp, place.target);
+        makeDirectory(dirname(place.target));
+        // a staged file is in a folder no reader sees yet: written in place
+        if (place.staged) {
+          await writeFile(place.target, file.content, { encoding: 'utf8', flag: 'wx' });
+          continue;
+        }
+        const content = isMergedList(file.path)
+          ? mergeListFile(file.path, existingText(place.target), file.content)
+          : file.content;
+        const temp = temporary(place.target, 'file');
+        try {
+          await writeFile(temp, content, { encoding: 'utf8', flag: 'wx' });
+          await rename(temp, place.target);
+        } catch (err) {
+          await rm(temp, { force: true });
+          throw err;
+        }
       } catch (err) {
-        await rm(temp, { force: true });
-        throw err;
+        if (!nameTooLong(err)) throw err;
+        if (whole === undefined) {
+          skipped.add(file.path);
+          continue;
+        }
+        // the folder is read as the full set: none of it rather than part
+        brokenWhole.add(whole);
+        skipped.add(whole);
+        const temp = staged.get(whole);
+        if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+        staged.delete(whole);
       }
     }
     // last, after every other file: each whole folder appears at once. One already there is
@@ -111,4 +161,5 @@ export async function writeSnapshotFiles(
     for (const temp of staged.values()) await rm(temp, { recursive: true, force: true });
     throw err;
   }
+  return { skipped: [...skipped].sort() };
 }

@@ -68,6 +68,18 @@ export interface FakeAwsOptions {
    * InvalidClientTokenId (query protocols) or UnrecognizedClientException (JSON protocols)
    */
   readonly disabledRegions?: readonly string[];
+  /**
+   * describe-organization as one account sees it: an organization's describe-organization output,
+   * `'none'` (AWSOrganizationsNotInUseException), or undefined for the fixture's: its organization
+   * for a member (accounts.json, parents.json, the management account), none for other accounts
+   */
+  readonly organizationOf?: (account: string) => Obj | 'none' | undefined;
+  /**
+   * published versions and aliases of functions, by `<account>/<region>/<name>:<qualifier>`: a
+   * lambda file (`{Configuration, Policy?}`) served when a call names that Qualifier (one with a
+   * Qualifier not listed here is not found)
+   */
+  readonly lambdaVersions?: Readonly<Record<string, Obj>>;
 }
 
 export interface FakeAws {
@@ -343,13 +355,33 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
     return { describe, parents: file('organization/parents.json') ?? {} };
   };
+  /**
+   * Whether an account is in the fixture's organization, as it answers describe-organization:
+   * listed in accounts.json or parents.json, or the management account (any account when the
+   * fixture has no accounts.json to tell)
+   */
+  const memberOfFixture = (account: string): boolean => {
+    const accounts = file('organization/accounts.json');
+    if (!accounts) return true;
+    const { describe, parents } = org();
+    return (
+      arr(accounts['Accounts']).some((a) => obj(a)['Id'] === account) ||
+      account in parents ||
+      obj(describe['Organization'])['MasterAccountId'] === account
+    );
+  };
   const orgPolicies = (type: unknown): [string, Obj][] => {
     const folder =
       type === 'SERVICE_CONTROL_POLICY' ? 'scp' : type === 'RESOURCE_CONTROL_POLICY' ? 'rcp' : '';
     return folder ? filesUnder(`organization/${folder}/`) : [];
   };
   const organizations: Record<string, Handler> = {
-    DescribeOrganization: () => org().describe,
+    DescribeOrganization: (r) => {
+      const own = options.organizationOf?.(r.account);
+      if (own === 'none' || (own === undefined && !memberOfFixture(r.account)))
+        throw new FakeError('AWSOrganizationsNotInUseException', 'not in an organization');
+      return own ?? org().describe;
+    },
     ListAccounts: (r) => {
       org();
       const p = page(
@@ -597,7 +629,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   };
 
   const lambdaFile = (r: FakeRequest): Obj => {
-    const f = file(`${r.account}/${r.region}/lambda/${String(r.params['FunctionName'])}.json`);
+    const name = String(r.params['FunctionName']);
+    const qualifier = r.params['Qualifier'];
+    const f =
+      typeof qualifier === 'string'
+        ? options.lambdaVersions?.[`${r.account}/${r.region}/${name}:${qualifier}`]
+        : file(`${r.account}/${r.region}/lambda/${name}.json`);
     if (!f) throw new FakeError('ResourceNotFoundException', 'Function not found', 404);
     return f;
   };
@@ -855,7 +892,10 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
             : m[2] === '/configuration'
               ? 'GetFunctionConfiguration'
               : 'GetFunction',
-        params: { FunctionName: decodeURIComponent(m[1]) },
+        params: {
+          FunctionName: decodeURIComponent(m[1]),
+          ...Object.fromEntries(url.searchParams),
+        },
       };
     }
     // S3, path-style

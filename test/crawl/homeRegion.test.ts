@@ -90,10 +90,28 @@ describe('the home region', () => {
     );
   });
 
-  it("is the environment's region when one is configured", async () => {
+  it("is the environment's region when one is configured, for the caller's account", async () => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     await crawlFake({ regions: ['us-east-1'] });
-    expect(globalRegions()).toEqual(['eu-west-1']);
+    expect(globalRegions()).toEqual(['eu-west-1', 'us-east-1']);
+    // the other accounts' global calls go to the partition's first region, which every account
+    // has enabled: the configured one may be an opt-in region only the caller enabled
+    const regionsOf = (account: string): string[] => [
+      ...new Set(
+        (fake?.requests ?? [])
+          .filter(
+            (r) =>
+              r.account === account &&
+              (r.service === 'sts' ||
+                r.service === 'iam' ||
+                r.service === 'organizations' ||
+                r.operation === 'ListBuckets'),
+          )
+          .map((r) => r.region),
+      ),
+    ];
+    expect(regionsOf('111111111111')).toEqual(['eu-west-1']);
+    expect(regionsOf('222222222222')).toEqual(['us-east-1']);
   });
 
   it("is not the environment's region when that is of another partition than --region", async () => {

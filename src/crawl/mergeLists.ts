@@ -1,0 +1,115 @@
+/**
+ * Per-region files that list what some pipelines use, not everything of the region:
+ * `events.json` (the EventBridge rules that start the crawled pipelines) and `codebuild.json`
+ * (the CodeBuild projects they run). A crawl narrowed by `--pipeline` writes only its pipelines'
+ * part; written with `--merge` over a snapshot that holds other pipelines of the region, it would
+ * take away their rules and projects (a rule that went missing reads as "nothing starts the
+ * pipeline", not as unknown). So an existing list is merged with the new one: an entry the new
+ * crawl wrote (a rule by name, a project by name) replaces the old one, the others stay, and the
+ * result is sorted as the crawl sorts it. Pure; deterministic.
+ */
+import { renderJsonFile } from './cliJson.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function nameOf(item: unknown, key: string): string | undefined {
+  return isObj(item) && typeof item[key] === 'string' ? item[key] : undefined;
+}
+
+function byName(key: string): (a: unknown, b: unknown) => number {
+  return (a, b) => {
+    const x = nameOf(a, key) ?? '';
+    const y = nameOf(b, key) ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+}
+
+const REGIONAL_LIST = /^\d{12}\/[^/]+\/(events|codebuild)\.json$/;
+
+/** Whether `path` is a per-region list file that a narrower crawl must merge into. */
+export function isMergedList(path: string): boolean {
+  return REGIONAL_LIST.test(path);
+}
+
+/**
+ * The content to write at `path`: `content` merged with `existing` (the file already there).
+ * `content` alone when there is nothing to merge, or when the existing file is not a list of the
+ * expected shape (it could not be read either: `analyze` reports it as an input error).
+ */
+export function mergeListFile(path: string, existing: string | undefined, content: string): string {
+  const kind = REGIONAL_LIST.exec(path)?.[1];
+  if (kind === undefined || existing === undefined) return content;
+  let old: unknown;
+  let next: unknown;
+  try {
+    old = JSON.parse(existing);
+    next = JSON.parse(content);
+  } catch {
+    return content;
+  }
+  if (!isObj(old) || !isObj(next)) return content;
+  const merged = kind === 'events' ? mergeEvents(old, next) : mergeCodeBuild(old, next);
+  return merged === undefined ? content : renderJsonFile(merged);
+}
+
+/** `{"Rules": [...], "Targets": {"<rule>": [...]}}`, by rule name. */
+function mergeEvents(old: Obj, next: Obj): Obj | undefined {
+  const oldRules = old['Rules'];
+  const oldTargets = old['Targets'] ?? {};
+  const newRules = next['Rules'];
+  const newTargets = next['Targets'] ?? {};
+  if (!Array.isArray(oldRules) || !Array.isArray(newRules)) return undefined;
+  if (!isObj(oldTargets) || !isObj(newTargets)) return undefined;
+  if (!oldRules.every((r) => nameOf(r, 'Name') !== undefined)) return undefined;
+  const replaced = new Set(newRules.flatMap((r) => nameOf(r, 'Name') ?? []));
+  const kept = oldRules.filter((r) => !replaced.has(nameOf(r, 'Name')!));
+  const targets: Obj = {};
+  for (const r of kept) {
+    const name = nameOf(r, 'Name')!;
+    if (name in oldTargets) targets[name] = oldTargets[name];
+  }
+  Object.assign(targets, newTargets);
+  const sortedTargets: Obj = {};
+  for (const name of Object.keys(targets).sort()) sortedTargets[name] = targets[name];
+  return {
+    ...next,
+    Rules: [...newRules, ...kept].sort(byName('Name')),
+    Targets: sortedTargets,
+  };
+}
+
+/** batch-get-projects: `{"projects": [...], "projectsNotFound": [...]}`, by project name. */
+function mergeCodeBuild(old: Obj, next: Obj): Obj | undefined {
+  const oldProjects = old['projects'] ?? [];
+  const oldNotFound = old['projectsNotFound'] ?? [];
+  const newProjects = next['projects'] ?? [];
+  const newNotFound = next['projectsNotFound'] ?? [];
+  if (
+    !Array.isArray(oldProjects) ||
+    !Array.isArray(oldNotFound) ||
+    !Array.isArray(newProjects) ||
+    !Array.isArray(newNotFound)
+  )
+    return undefined;
+  if (!oldProjects.every((p) => nameOf(p, 'name') !== undefined)) return undefined;
+  // what the new crawl says of a name, found or not, replaces what the old file said
+  const answered = new Set([
+    ...newProjects.flatMap((p) => nameOf(p, 'name') ?? []),
+    ...newNotFound.map(String),
+  ]);
+  const projects = [
+    ...newProjects,
+    ...oldProjects.filter((p) => !answered.has(nameOf(p, 'name')!)),
+  ].sort(byName('name'));
+  const notFound = [
+    ...new Set([
+      ...newNotFound.map(String),
+      ...oldNotFound.map(String).filter((n) => !answered.has(n)),
+    ]),
+  ].sort();
+  return { ...next, projects, projectsNotFound: notFound };
+}
