@@ -82,7 +82,9 @@ function githubText(md: string): string {
 
 describe('analyze on a hostile snapshot', () => {
   it('denies the four links the snapshot breaks and writes every format', () => {
-    expect(first.code).toBe(1);
+    // 2: the stage and action names are ones CodePipeline does not allow (snapshot.name.invalid),
+    // and they are still analyzed, so that every report shows them escaped
+    expect(first.code).toBe(2);
     expect(Object.keys(first.files).sort()).toEqual([
       'report.dot',
       'report.github.txt',
@@ -295,14 +297,19 @@ describe('analyze on a hostile snapshot', () => {
 
   it('github: one workflow command per line, none started by a value', () => {
     const lines = first.files['report.github.txt']!.trimEnd().split('\n');
-    expect(lines.length).toBe(5);
+    // four denials, the two names CodePipeline does not allow (input errors), the summary
+    expect(lines.length).toBe(7);
+    for (const l of lines.slice(4, 6))
+      expect(l).toMatch(
+        /^::error file=snap\/111111111111\/us-east-1\/codepipeline\/.*snapshot\.name\.invalid/,
+      );
     for (const l of lines.slice(0, 4))
       // at the line of the deciding policy's pointer in the snapshot file
       expect(l).toMatch(
         /^::error file=snap\/111111111111\/[^,]*,line=\d+,title=permchain denied%3A /,
       );
     expect(lines[3]).toMatch(/^::error file=snap\/111111111111\/us-east-1\/kms\//);
-    expect(lines[4]).toMatch(/^permchain: 1 pipeline \(1 fail\), 4 denied/);
+    expect(lines[6]).toMatch(/^permchain: 1 pipeline \(1 fail\), 4 denied/);
     expect(lines.join('\n')).not.toMatch(COMMAND_CONTROLS);
   });
 });
