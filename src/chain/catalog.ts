@@ -155,6 +155,14 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
     description:
       "the KMS key the deploy encrypts with: KMSEncryptionKeyARN resolved (a key id is the action account's), else the deploy bucket's default SSE-KMS key; absent when neither; unknown when the bucket is not in the input",
   },
+  'S3Deploy.KeyRegion': {
+    description:
+      "the region of S3Deploy.KeyArn: S3 calls KMS there (a bucket's objects are encrypted with a key of the bucket's region), else the action's",
+  },
+  'S3Source.KeyRegion': {
+    description:
+      "the region of S3Source.KeyArn: S3 calls KMS there (a bucket's objects are encrypted with a key of the bucket's region), else the action's",
+  },
   'NotificationTopic.Region': {
     description: 'the region of Config.NotificationArn (where SNS calls KMS from)',
   },
@@ -1324,6 +1332,20 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         facts.s3Deploy.keyArn,
         'no KMSEncryptionKeyARN and the deploy bucket does not default to SSE-KMS',
       );
+    case 'S3Deploy.KeyRegion':
+    case 'S3Source.KeyRegion': {
+      // S3 uses a KMS key of the bucket's region, and calls KMS there: kms:ViaService is
+      // `s3.<that region>.amazonaws.com`, which may not be the action's
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service)
+      const key = resolveFromFacts(
+        name === 'S3Deploy.KeyRegion' ? 'S3Deploy.KeyArn' : 'S3Source.KeyArn',
+        facts,
+      );
+      if (key.kind !== 'value') return key;
+      const region = parseArn(key.value)?.region;
+      return value(region !== undefined && region !== '' ? region : facts.actionRegion);
+    }
     case 'NotificationTopic.Region': {
       const topic = parseArn(cfg['NotificationArn'] ?? '');
       return topic ? value(topic.region) : unknown('Config.NotificationArn is not a topic ARN');

@@ -48,6 +48,8 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'S3Deploy.KeyArn': 'the kms key the deploy encrypts with',
   'S3Deploy.ObjectKey': 'the keys the action deploys to',
   'S3Source.KeyArn': "the S3 source object's kms key",
+  'S3Deploy.KeyRegion': 'the region of the kms key the deploy encrypts with',
+  'S3Source.KeyRegion': "the region of the S3 source object's kms key",
   'Ec2Deploy.TargetGroupName': "the EC2 deploy action's target groups",
   'AppConfig.DeploymentStrategyArn': "the AppConfig action's deployment strategy",
   'EksDeploy.SecurityGroupArn': "the EKS deploy action's security groups",
