@@ -5,9 +5,10 @@
  * whether it is known to be absent. AWS-managed policy documents come from the snapshot when it
  * holds them, from the managed policy package otherwise.
  *
- * What is written by a resource of its own stays as the snapshot says unless the templates
- * write it: a bucket's, topic's or function's resource policy (AWS::S3::BucketPolicy,
- * AWS::SNS::TopicPolicy, AWS::Lambda::Permission may live in another stack). A template role
+ * What is written by a resource of its own is unknown unless the templates write it, when the
+ * snapshot has one: a bucket's, topic's or function's resource policy (AWS::S3::BucketPolicy,
+ * AWS::SNS::TopicPolicy, AWS::Lambda::Permission may live in another stack, whose stays, or in an
+ * earlier version of the template, whose the deploy removes: unwrittenPolicy). A template role
  * replaces the snapshot's role, but the snapshot's policies the templates do not write (another
  * stack's AWS::IAM::Policy, or one an earlier version of the template had and this one drops)
  * may or may not be there after the deploy: they are kept as unknown policies, so the role's
@@ -155,20 +156,20 @@ function mergeAccount(
   for (const [name, bucket] of o.buckets) {
     const old = b.buckets.get(name);
     // a template that only writes a bucket policy changes only the policy; a template bucket
-    // keeps the snapshot's policy unless the templates write one
+    // keeps the snapshot's policy as unknown unless the templates write one
     buckets.set(
       name,
       old && extras?.policyOnlyBuckets.has(name)
         ? { ...old, policy: bucket.policy }
         : old && extras && !extras.policiesWritten.bucket.has(name)
-          ? { ...bucket, policy: old.policy }
+          ? unwrittenPolicy(bucket, old, '/Policy', problems)
           : bucket,
     );
   }
   const regions = new Map<string, RegionModel>(b.regions);
   for (const [name, r] of o.regions) {
     const old = b.regions.get(name);
-    regions.set(name, old ? mergeRegion(old, r, extras) : r);
+    regions.set(name, old ? mergeRegion(old, r, extras, problems) : r);
   }
   return {
     id: b.id,
@@ -374,17 +375,63 @@ function unsettleSnapshotPolicies(
  * The template's functions or topics, each keeping the snapshot's policy when no template wrote
  * one for it (a template that defines a resource but not its policy says nothing of the policy).
  */
-function keepUnwrittenPolicies<
-  V extends { readonly name: string; readonly arn: string; readonly policy: unknown },
->(
+function keepUnwrittenPolicies<V extends PolicyHolder & { readonly arn: string }>(
   snapshot: ReadonlyMap<string, V>,
   templates: ReadonlyMap<string, V>,
   written: ReadonlySet<string> | undefined,
+  policyPointer: string,
+  problems: Problem[],
 ): Map<string, V> {
   return mapValues(templates, (v) => {
     const old = snapshot.get(v.name);
-    return old && written && !written.has(v.arn) ? { ...v, policy: old.policy } : v;
+    return old && written && !written.has(v.arn)
+      ? unwrittenPolicy(v, old, policyPointer, problems)
+      : v;
   });
+}
+
+/** A bucket, topic or function: its resource policy and where it is. */
+interface PolicyHolder {
+  readonly name: string;
+  /** null: none; undefined: not known (policyUnknownAt says why) */
+  readonly policy: unknown;
+  readonly policyUnknownAt?: string;
+  readonly location: { readonly file: string; readonly pointer?: string };
+}
+
+/**
+ * A template bucket, topic or function whose resource policy no template writes, over the
+ * snapshot's (`old`): with no policy in the snapshot, none after the deploy; with one, the
+ * deploy keeps it if another stack (or a hand) wrote it, and removes it if an earlier version
+ * of this template did: whether it is there is not known, as for a role's policies (see the top
+ * of this file), with a warning. It was kept as known, so a change that drops the policy
+ * resource from the template left the policy in force.
+ */
+function unwrittenPolicy<V extends PolicyHolder>(
+  v: V,
+  old: PolicyHolder,
+  policyPointer: string,
+  problems: Problem[],
+): V {
+  if (old.policy === null) return { ...v, policy: null };
+  if (old.policy === undefined)
+    return {
+      ...v,
+      policy: undefined,
+      ...(old.policyUnknownAt !== undefined ? { policyUnknownAt: old.policyUnknownAt } : {}),
+    };
+  problems.push({
+    file: v.location.file,
+    pointer: v.location.pointer ?? '',
+    message: `the snapshot's \`${v.name}\` has a resource policy that no template writes: another stack's stays, one an earlier version of the template wrote is removed, so whether it is in force is not known: it is unknown`,
+    id: 'template.resource.snapshot-policy',
+    severity: 'warning',
+  });
+  return {
+    ...v,
+    policy: undefined,
+    policyUnknownAt: `${old.location.file}#${policyPointer} (the snapshot's policy, which no template writes: whether the deploy keeps it is not known)`,
+  };
 }
 
 function mapValues<V>(m: ReadonlyMap<string, V>, f: (v: V) => V): Map<string, V> {
@@ -395,6 +442,7 @@ function mergeRegion(
   b: RegionModel,
   o: RegionModel,
   extras: TemplateBuildResult | undefined,
+  problems: Problem[],
 ): RegionModel {
   let codebuild: CodeBuildModel | undefined = b.codebuild ?? o.codebuild;
   if (b.codebuild && o.codebuild) {
@@ -420,14 +468,26 @@ function mergeRegion(
     ...(!b.aliases && o.aliasesPartial === true ? { aliasesPartial: true } : {}),
     lambdas: union(
       b.lambdas,
-      keepUnwrittenPolicies(b.lambdas, o.lambdas, extras?.policiesWritten.function),
+      keepUnwrittenPolicies(
+        b.lambdas,
+        o.lambdas,
+        extras?.policiesWritten.function,
+        '/Policy',
+        problems,
+      ),
     ),
     deploymentGroups: union(b.deploymentGroups, o.deploymentGroups),
     events,
     ecrRepositories: union(b.ecrRepositories, o.ecrRepositories),
     snsTopics: union(
       b.snsTopics,
-      keepUnwrittenPolicies(b.snsTopics, o.snsTopics, extras?.policiesWritten.topic),
+      keepUnwrittenPolicies(
+        b.snsTopics,
+        o.snsTopics,
+        extras?.policiesWritten.topic,
+        '/Attributes/Policy',
+        problems,
+      ),
     ),
     ...(b.ecsTaskDefinitions || o.ecsTaskDefinitions
       ? { ecsTaskDefinitions: union(b.ecsTaskDefinitions, o.ecsTaskDefinitions) }

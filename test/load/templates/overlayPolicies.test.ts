@@ -72,25 +72,39 @@ function snapshot(): Model {
 }
 
 describe('resource policies written by resources of their own', () => {
-  it('a template bucket keeps the bucket policy of the snapshot when no template writes one', () => {
+  it("a template bucket over the snapshot's: the snapshot's bucket policy no template writes is unknown, with a warning", () => {
+    // another stack's policy stays; one an earlier version of this template wrote is removed
+    // by the deploy (kept as known, a change dropping the policy resource left it in force)
     const snap = loadSnapshot('fixtures/demo');
     const merged = mergeModels(snap, template(`${DIR}/overlay-bucket.yaml`));
     const before = findBucket(snap, BUCKET);
+    expect(before.kind === 'found' && before.value.policy?.statements.length).toBe(4);
     const after = findBucket(merged, BUCKET);
     expect(after.kind === 'found' && after.value.location.file).toBe(`${DIR}/overlay-bucket.yaml`);
-    expect(after.kind === 'found' && after.value.policy?.statements.map((s) => s.sid)).toEqual(
-      before.kind === 'found' && before.value.policy?.statements.map((s) => s.sid),
+    expect(after.kind === 'found' && after.value.policy).toBeUndefined();
+    expect(after.kind === 'found' && after.value.policyUnknownAt).toBe(
+      `111111111111/s3/${BUCKET}.json#/Policy (the snapshot's policy, which no template writes: whether the deploy keeps it is not known)`,
     );
-    expect(after.kind === 'found' && after.value.policy?.statements.length).toBe(4);
+    expect(
+      merged.problems
+        .filter((p) => p.id === 'template.resource.snapshot-policy')
+        .map((p) => p.file),
+    ).toEqual([`${DIR}/overlay-bucket.yaml`]);
   });
 
-  it('a template topic or function keeps its snapshot policy, unless the templates write it', () => {
+  it('a template topic or function: the snapshot policy no template writes is unknown; one the templates write is theirs', () => {
     const merged = mergeModels(snapshot(), template(`${DIR}/overlay-resources.yaml`));
     const region = merged.accounts.get('111111111111')!.regions.get('us-east-1')!;
     const sids = (p: { policy: unknown }) =>
       (p.policy as ReturnType<typeof statement> | null | undefined)?.statements.map((s) => s.sid);
-    expect(sids(region.snsTopics.get('demo-topic')!)).toEqual(['SnapshotTopic']);
-    expect(sids(region.lambdas.get('kept-fn')!)).toEqual(['SnapshotPermission']);
+    expect(region.snsTopics.get('demo-topic')!.policy).toBeUndefined();
+    expect(region.snsTopics.get('demo-topic')!.policyUnknownAt).toMatch(
+      /#\/Attributes\/Policy \(the snapshot's policy, which no template writes/,
+    );
+    expect(region.lambdas.get('kept-fn')!.policy).toBeUndefined();
+    expect(region.lambdas.get('kept-fn')!.policyUnknownAt).toMatch(
+      /#\/Policy \(the snapshot's policy/,
+    );
     expect(sids(region.lambdas.get('written-fn')!)).toEqual(['WrittenPermission']);
     // the rest of each is the template's
     expect(region.lambdas.get('kept-fn')!.role).toBe(
