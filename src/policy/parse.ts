@@ -22,6 +22,7 @@
  * - Problems come in document order; pointers are prefixed with `options.pointer`.
  * - Never throws on input; hostile input (deep nesting, huge documents) becomes problems.
  */
+import { parseDate, parseDecimal } from '../evaluate/conditions.js';
 import { parseCidr } from '../evaluate/ip.js';
 import {
   MAX_LISTED,
@@ -121,24 +122,58 @@ type PrincipalKey = (typeof PRINCIPAL_KEYS)[number];
 /** Longest user value quoted in a message; a 1 MB string must not become a 1 MB message. */
 const QUOTE_LIMIT = 80;
 
+/**
+ * The most warnings of one id one policy reports one by one; the rest are counted in one more
+ * (a hostile document of millions of unknown actions made millions of problems and exhausted the
+ * memory of the process). Errors are all reported: each skips a statement.
+ */
+const MAX_WARNINGS_OF_ONE_ID = 100;
+
 /** Accumulates problems with the document's file and base pointer. */
 class Reporter {
-  readonly problems: Problem[] = [];
+  private readonly list: Problem[] = [];
+  /** warnings of each id: reported, and left out past MAX_WARNINGS_OF_ONE_ID */
+  private readonly warnings = new Map<string, { shown: number; left: number }>();
   constructor(
     private readonly file: string | undefined,
     readonly base: string,
     private readonly name: string,
   ) {}
 
+  /** The problems, with one more per warning id that had too many to report one by one. */
+  get problems(): Problem[] {
+    const out = [...this.list];
+    for (const [id, w] of this.warnings) {
+      if (w.left === 0) continue;
+      const problem: Problem = {
+        pointer: this.base,
+        message: `policy ${quote(this.name)}: ${w.left.toLocaleString('en-US')} more \`${id}\` warnings (the first ${w.shown} are reported)`,
+        id,
+        severity: 'warning',
+      };
+      out.push(this.file !== undefined ? { file: this.file, ...problem } : problem);
+    }
+    return out;
+  }
+
   /** `inner` is relative to the document ('' = the document itself). */
   add(severity: Severity, id: string, inner: string, message: string): void {
+    if (severity === 'warning') {
+      const w = this.warnings.get(id) ?? { shown: 0, left: 0 };
+      this.warnings.set(id, w);
+      if (w.shown >= MAX_WARNINGS_OF_ONE_ID) {
+        w.left++;
+        return;
+      }
+      w.shown++;
+    }
     const problem: Problem = {
       pointer: this.base + inner,
       message: `policy ${quote(this.name)}: ${message}`,
       id,
       severity,
     };
-    this.problems.push(this.file !== undefined ? { file: this.file, ...problem } : problem);
+    this.list.push(this.file !== undefined ? { file: this.file, ...problem } : problem);
   }
   error(id: string, inner: string, message: string): void {
     this.add('error', id, inner, message);
@@ -157,6 +192,30 @@ class Reporter {
  * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
  */
 export const MAX_POLICY_ELEMENTS = 200_000;
+
+/**
+ * The longest Action, Resource or condition value read: no policy AWS takes is longer (a key
+ * policy, the largest, holds 32 KB: see MAX_POLICY_ELEMENTS), and a longer one is hostile input.
+ * It bounds what matching one value costs: a pattern with `?` is matched in time proportional to
+ * its length times the value's (src/policy/wildcard.ts).
+ */
+export const MAX_POLICY_STRING = 32_768;
+
+function tooLong(
+  text: string,
+  at: string,
+  element: string,
+  index: number,
+  ctx: StatementContext,
+): boolean {
+  if (text.length <= MAX_POLICY_STRING) return false;
+  ctx.report.error(
+    'policy.value.too-long',
+    at,
+    `statement ${index}: a \`${element}\` value of ${text.length.toLocaleString('en-US')} characters: longer than any policy AWS takes (${MAX_POLICY_STRING.toLocaleString('en-US')})`,
+  );
+  return true;
+}
 
 /** Statements and the values they hold, counted without compiling (see MAX_POLICY_ELEMENTS). */
 function countElements(statementValue: unknown): number {
@@ -749,7 +808,11 @@ function readStringList(
   ctx: StatementContext,
   check: Check,
 ): string[] | undefined {
-  if (typeof value === 'string') return [value];
+  if (typeof value === 'string') {
+    if (!tooLong(value, at, element, index, ctx)) return [value];
+    check.ok = false;
+    return undefined;
+  }
   if (!Array.isArray(value)) {
     check.ok = false;
     ctx.report.error(
@@ -768,8 +831,10 @@ function readStringList(
   let ok = true;
   for (let i = 0; i < value.length; i++) {
     const v: unknown = value[i];
-    if (typeof v === 'string') out.push(v);
-    else {
+    if (typeof v === 'string') {
+      if (tooLong(v, joinPointer(at, i), element, index, ctx)) ok = false;
+      else out.push(v);
+    } else {
       ok = false;
       ctx.report.error(
         `${idPrefix}.invalid`,
@@ -1022,14 +1087,17 @@ function variableOutsideResourcePart(text: string): boolean {
 
 /** `${...}` under a Version other than 2012-10-17 is literal text: say so, it rarely is meant. */
 function warnDisabledVariable(value: string, ptr: string, index: number, ctx: StatementContext) {
-  if (value.indexOf('${') < 0) return;
-  const m = /\$\{[^}]*\}/.exec(value);
-  if (!m) return;
+  // found with indexOf: a regex over `${${${…` backtracks (quadratic on a hostile value)
+  const open = value.indexOf('${');
+  if (open < 0) return;
+  const close = value.indexOf('}', open + 2);
+  if (close < 0) return;
+  const variable = value.slice(open, close + 1);
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
   ctx.report.warn(
     'policy.variable.disabled',
     ptr,
-    `statement ${index}: ${quote(m[0])} is literal text: policy variables need \`"Version": "${VERSION_2012}"\``,
+    `statement ${index}: ${quote(variable)} is literal text: policy variables need \`"Version": "${VERSION_2012}"\``,
   );
 }
 
@@ -1298,7 +1366,8 @@ function readConditionValues(
   ctx: StatementContext,
 ): string[] | undefined {
   const scalar = scalarString(raw);
-  if (scalar !== undefined) return [scalar];
+  if (scalar !== undefined)
+    return tooLong(scalar, at, 'Condition', index, ctx) ? undefined : [scalar];
   if (!Array.isArray(raw)) {
     ctx.report.error(
       'policy.condition.value-invalid',
@@ -1319,8 +1388,10 @@ function readConditionValues(
   let ok = true;
   for (let i = 0; i < raw.length; i++) {
     const s = scalarString(raw[i]);
-    if (s !== undefined) out.push(s);
-    else {
+    if (s !== undefined) {
+      if (tooLong(s, joinPointer(at, i), 'Condition', index, ctx)) ok = false;
+      else out.push(s);
+    } else {
       ok = false;
       ctx.report.error(
         'policy.condition.value-invalid',
@@ -1339,9 +1410,6 @@ function scalarString(v: unknown): string | undefined {
   return undefined;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const EPOCH = /^[+-]?\d+(\.\d+)?$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
 // padding optional, as the evaluator decodes it (conditions.ts base64DataLength)
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 const TRUE_FALSE = /^(true|false)$/i;
@@ -1352,11 +1420,12 @@ const TRUE_FALSE = /^(true|false)$/i;
  */
 function unmatchableValue(family: string, value: string): string | undefined {
   switch (family) {
+    // the evaluator's own readers (src/evaluate/conditions.ts): the warning says exactly what
+    // the evaluator does (a regex here read `1e3` and `2024-02-30` as values, and backtracked)
     case 'numeric':
-      return NUMBER.test(value) ? undefined : 'is not a number';
+      return parseDecimal(value) !== undefined ? undefined : 'is not a number';
     case 'date':
-      if (EPOCH.test(value)) return undefined;
-      return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+      return parseDate(value) !== undefined
         ? undefined
         : 'is not an ISO 8601 date or epoch seconds';
     case 'bool':

@@ -70,12 +70,39 @@ export function resolveTemplate(
       continue;
     }
     const value: ContextValue | undefined = context.get(part.key);
-    const text = typeof value === 'string' ? value : part.defaultValue;
+    // a one-element list is that value, as the condition operators read it
+    // (src/evaluate/conditions.ts: a request file may write a single value as a list); a list of
+    // several is present but no single value: unresolved, never the default, which is for a key
+    // the request does not have ("For users without team tags, it sets a default value",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)
+    const one =
+      Array.isArray(value) &&
+      value.length === 1 &&
+      typeof value[0] === 'string' &&
+      !MULTIVALUED_GLOBAL_KEYS.has(part.key)
+        ? (value[0] as string)
+        : value;
+    const text = typeof one === 'string' ? one : one === undefined ? part.defaultValue : undefined;
     if (text === undefined) return undefined;
     out += forPattern ? protect(text) : text;
   }
   return out;
 }
+
+/**
+ * The global condition keys that are multivalued by definition: no value of theirs is a policy
+ * variable's, even a list of one ("Multivalued context keys require a condition set operator",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+ * Lower-cased, as template keys are.
+ */
+const MULTIVALUED_GLOBAL_KEYS: ReadonlySet<string> = new Set([
+  'aws:calledvia',
+  'aws:principalorgpaths',
+  'aws:principalservicenameslist',
+  'aws:resourceorgpaths',
+  'aws:tagkeys',
+]);
 
 /** Private-use characters that the wildcard matcher reads as a literal `*` and `?`. */
 export const LITERAL_STAR = '\uE000';

@@ -4,8 +4,12 @@
  * No regular expressions and no backtracking: a pattern is split at its `*`s into chunks;
  * the first chunk must match at the start, the last at the end, and each middle chunk is
  * found at its leftmost position after the previous one. Leftmost placement is always safe
- * for `*`-separated chunks, so a match costs O(n * k) for an input of length n and a pattern
- * of k literal characters, whatever the number of stars (`*a*a*a*a*b` included).
+ * for `*`-separated chunks, so the stars add no search of their own (`*a*a*a*a*b` included):
+ * a chunk without `?` is found with `indexOf` (linear), and one with `?` at the occurrences of
+ * its longest run of literal characters, each checked in full (a chunk of `?` alone, at once).
+ * Only an input built to repeat that run at every place where the rest fails costs more: n * k
+ * for an input of length n and a chunk of length k, both bounded (parse.ts MAX_POLICY_STRING,
+ * and what a request may carry).
  *
  * Case: matching is exact. Callers normalise case first where IAM is case-insensitive
  * (actions are lower-cased on both sides), which keeps this hot path allocation-free.
@@ -55,7 +59,10 @@ export function compileGlob(pattern: string): Glob {
   const chunks = pattern.split('*');
   const anchoredStart = chunks[0]!;
   const anchoredEnd = chunks.length > 1 ? chunks[chunks.length - 1]! : undefined;
-  const middle = chunks.slice(1, -1).filter((c) => c.length > 0);
+  const middle = chunks
+    .slice(1, -1)
+    .filter((c) => c.length > 0)
+    .map((text) => ({ text, anchor: needsSlowSearch(text) ? longestRun(text) : undefined }));
   const hasStar = chunks.length > 1;
   const minLength = chunks.reduce((n, c) => n + c.length, 0);
   const testRange = (input: string, start: number, end: number): boolean => {
@@ -68,9 +75,9 @@ export function compileGlob(pattern: string): Glob {
     if (!matchAt(input, endStart, end, anchoredEnd!)) return false;
     let pos = start + anchoredStart.length;
     for (const chunk of middle) {
-      const found = indexOfChunk(input, chunk, pos, endStart, start, end);
+      const found = indexOfChunk(input, chunk.text, chunk.anchor, pos, endStart, end);
       if (found < 0) return false;
-      pos = found + chunk.length;
+      pos = found + chunk.text.length;
     }
     return pos <= endStart;
   };
@@ -97,21 +104,57 @@ function matchAt(input: string, at: number, end: number, chunk: string): boolean
   return true;
 }
 
-/** Leftmost position >= from where `chunk` matches and ends no later than `limit`, or -1. */
+/** A chunk's longest run of plain characters (no `?`, no placeholder) and where it starts. */
+interface Run {
+  readonly text: string;
+  readonly offset: number;
+}
+
+function longestRun(chunk: string): Run | undefined {
+  let best: Run | undefined;
+  let runStart = 0;
+  for (let i = 0; i <= chunk.length; i++) {
+    const c = i < chunk.length ? chunk.charCodeAt(i) : QUESTION;
+    if (c !== QUESTION && c !== LITERAL_STAR && c !== LITERAL_QUESTION) continue;
+    if (i > runStart && (!best || i - runStart > best.text.length))
+      best = { text: chunk.slice(runStart, i), offset: runStart };
+    runStart = i + 1;
+  }
+  return best;
+}
+
+/**
+ * Leftmost position >= from where `chunk` matches and ends no later than `limit`, or -1.
+ * `anchor`: the chunk's longest plain run, for a chunk with `?` or a placeholder (undefined
+ * for a plain chunk, or one with no plain character: it matches at `from` if it fits, unless
+ * it holds placeholders, which are checked at each place).
+ */
 function indexOfChunk(
   input: string,
   chunk: string,
+  anchor: Run | undefined,
   from: number,
   limit: number,
-  _start: number,
   end: number,
 ): number {
   if (!needsSlowSearch(chunk)) {
     const i = input.indexOf(chunk, from);
     return i >= 0 && i + chunk.length <= limit ? i : -1;
   }
-  for (let i = from; i + chunk.length <= limit; i++) {
+  if (anchor === undefined) {
+    // `?` and placeholders only: each place is tried (a placeholder matches one character)
+    for (let i = from; i + chunk.length <= limit; i++) {
+      if (matchAt(input, i, end, chunk)) return i;
+    }
+    return -1;
+  }
+  // the places where the run is, in order: the chunk starts `offset` before each
+  let p = input.indexOf(anchor.text, from + anchor.offset);
+  while (p >= 0) {
+    const i = p - anchor.offset;
+    if (i + chunk.length > limit) return -1;
     if (matchAt(input, i, end, chunk)) return i;
+    p = input.indexOf(anchor.text, p + 1);
   }
   return -1;
 }

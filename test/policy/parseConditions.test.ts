@@ -206,6 +206,11 @@ describe('values that can never match: warnings, statement kept', () => {
     ['BinaryEquals', 'QQ='],
     // the evaluator's CIDR parser takes no leading zero in a prefix length
     ['IpAddress', '203.0.113.0/024'],
+    // what the evaluator reads is what the warning says (session 22: a regex read an exponent
+    // as a number, rolled 30 February over to March and took a sign on epoch seconds)
+    ['NumericLessThan', '1e3'],
+    ['DateEquals', '2024-02-30'],
+    ['DateLessThan', '-5'],
   ])('%s %j', (operator, value) => {
     const r = parseCondition({ [operator]: { 'aws:x': ['ignored-ok-value', value].slice(1) } });
     expect(summary(r.problems)).toEqual([
@@ -219,7 +224,14 @@ describe('values that can never match: warnings, statement kept', () => {
     ['NumericEquals', ['1', '-2', '3.5', '.5', 10]],
     [
       'DateLessThan',
-      ['2020-01-01', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00.123+02:00', '1577836800'],
+      [
+        '2020-01-01',
+        '2020-01-01T00:00:00Z',
+        '2020-01-01T00:00:00.123+02:00',
+        '1577836800',
+        // a W3C ISO 8601 form (year and month) the evaluator reads: no warning that it never matches
+        '2030-01',
+      ],
     ],
     ['IpAddress', ['10.0.0.0/8', '192.0.2.1', '2001:db8::/32', '::1/128']],
     ['Null', ['true', 'false', true, 'TRUE']],
@@ -242,6 +254,13 @@ describe('values that can never match: warnings, statement kept', () => {
     ]);
     expect(r.problems[0]!.message).toContain('it is read as `false`');
     expect(r.policy!.statements).toHaveLength(1);
+  });
+
+  it('refuses 30,000 digits then `x` as a number (a backtracking regex took quadratic time)', () => {
+    const r = parseCondition({ NumericEquals: { 'aws:x': `${'1'.repeat(30_000)}x` } });
+    expect(summary(r.problems)).toEqual([
+      ['warning', 'policy.condition.value-unmatchable', `${C}/NumericEquals/aws:x`],
+    ]);
   });
 
   it('warns at the key pointer for a single value', () => {

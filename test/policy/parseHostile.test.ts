@@ -313,3 +313,71 @@ describe('non-object values in every position', () => {
     expect(r.policy!.statements).toHaveLength(pos.documentLevel ? 1 : 0);
   });
 });
+
+describe('values longer than any policy AWS takes', () => {
+  it('an Action, Resource or condition value over 32,768 characters skips its statement with an error', () => {
+    const long = `arn:aws:s3:::b/${'?'.repeat(40_000)}`;
+    const r = parse({
+      Version: V,
+      Statement: [
+        {
+          Sid: 'Res',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: ['arn:aws:s3:::b/*', long],
+        },
+        {
+          Sid: 'Cond',
+          Effect: 'Deny',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { StringLike: { 'aws:userid': long } },
+        },
+        { Sid: 'Kept', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' },
+      ],
+    });
+    expect(
+      r.problems.filter((p) => p.id === 'policy.value.too-long').map((p) => p.pointer),
+    ).toEqual(['/Statement/0/Resource/1', '/Statement/1/Condition/StringLike/aws:userid']);
+    expect(r.policy!.statements.map((s) => s.sid)).toEqual(['Kept']);
+  });
+
+  it('a value of exactly 32,768 characters is read', () => {
+    const r = parse({
+      Version: V,
+      Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(32_768) },
+    });
+    expect(r.problems.filter((p) => p.id === 'policy.value.too-long')).toEqual([]);
+  });
+
+  it('`${` repeated under Version 2008-10-17 is warned of once, without a backtracking search', () => {
+    const r = parse({
+      Version: '2008-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::b/${'${'.repeat(10_000)}}`,
+      },
+    });
+    expect(r.problems.filter((p) => p.id === 'policy.variable.disabled')).toHaveLength(1);
+  });
+});
+
+describe('warnings of one id', () => {
+  it('past 100 in one policy are counted in one more warning, not one each (a document of millions of unknown actions exhausted the memory)', () => {
+    const actions = Array.from({ length: 5_000 }, (_, i) => `nosuchservice${i}:Get`);
+    const r = parse({
+      Version: V,
+      Statement: { Effect: 'Allow', Action: actions, Resource: '*' },
+    });
+    const ids = new Set(r.problems.map((p) => p.id));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
+    const ofId = r.problems.filter((p) => p.id === id);
+    expect(ofId).toHaveLength(101);
+    expect(ofId[100]!.message).toContain('4,900 more');
+    expect(ofId[100]!.pointer).toBe('');
+    // the statement is still read
+    expect(r.policy!.statements).toHaveLength(1);
+  });
+});
