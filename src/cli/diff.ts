@@ -211,12 +211,7 @@ function sideInput(
   if (stat?.isFile() && !isStacksFile(path))
     return {
       input: base,
-      options: {
-        ...options,
-        template: arg,
-        stackName: opts.stackName ?? stackName,
-        ...(opts.stackName === undefined ? { stackNameAssumed: true } : {}),
-      },
+      options: { ...options, template: arg, stackName: opts.stackName ?? stackName },
     };
   if (base === undefined) return { input: arg, options };
   if (stat?.isDirectory() && !isCdkAssembly(path))

@@ -21,8 +21,6 @@ export interface InputCliOptions {
   account?: string;
   region?: string;
   stackName?: string;
-  /** `stackName` is not the user's (diff names both versions after one file): AWS::StackName is not known */
-  stackNameAssumed?: boolean;
   parameter: string[];
   artifact: string[];
 }
@@ -102,7 +100,6 @@ export function loadAnalysisInput(
     ...(opts.account !== undefined ? { account: opts.account } : {}),
     ...(opts.region !== undefined ? { region: opts.region } : {}),
     ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
-    ...(opts.stackNameAssumed === true ? { stackNameAssumed: true } : {}),
     parameters,
   });
   const supplied = readSuppliedArtifacts(loaded.model, dirs, { cwd, pipelines });

@@ -29,8 +29,6 @@ export interface InputOptions {
   readonly account?: string;
   readonly region?: string;
   readonly stackName?: string;
-  /** `stackName` is made up, not given (diff): AWS::StackName is not known */
-  readonly stackNameAssumed?: boolean;
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
@@ -121,7 +119,6 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
           account: opts.account,
           region: opts.region,
           ...(opts.stackName ? { stackName: opts.stackName } : {}),
-          ...(opts.stackNameAssumed === true ? { stackNameAssumed: true } : {}),
           ...(opts.parameters ? { parameters: { ...opts.parameters } } : {}),
           ...overlayOptions,
         }).model,

@@ -364,8 +364,6 @@ export function loadSingleTemplate(
     account: string;
     region: string;
     stackName?: string;
-    /** `stackName` is made up, not given: AWS::StackName is not known (asks for --stack-name) */
-    stackNameAssumed?: boolean;
     parameters?: Record<string, string>;
   } & TemplateLoadOptions,
 ): TemplateLoadResult {
@@ -376,9 +374,7 @@ export function loadSingleTemplate(
         file,
         ...readTemplateFile(path),
         name: opts.stackName ?? defaultStackName(path),
-        ...(opts.stackName === undefined || opts.stackNameAssumed === true
-          ? { nameAssumed: '--stack-name' }
-          : {}),
+        ...(opts.stackName === undefined ? { nameAssumed: '--stack-name' } : {}),
         account: opts.account,
         region: opts.region,
         parameters: new Map(Object.entries(opts.parameters ?? {}).sort()),

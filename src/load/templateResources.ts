@@ -435,8 +435,10 @@ export class ModelBuilder {
   ): string {
     const placeholder = placeholderOf(
       kind,
-      // per stack: one template deployed twice has two unknowns
-      `${s.account}|${s.region}|${s.name}|${s.file}#${u.pointer}#${kind}`,
+      // per stack: one template deployed twice has two unknowns; not per file, so that one
+      // template read from two folders (`diff main/x.yaml pr/x.yaml`, a baseline written in
+      // another checkout) gives the same placeholders, and the same links
+      `${s.account}|${s.region}|${s.name}|${u.pointer}#${kind}`,
       s.partition,
       region,
     );
