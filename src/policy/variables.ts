@@ -82,7 +82,9 @@ export function resolveTemplate(
       !MULTIVALUED_GLOBAL_KEYS.has(part.key)
         ? (value[0] as string)
         : value;
-    const text = typeof one === 'string' ? one : one === undefined ? part.defaultValue : undefined;
+    // an empty list is no value, as the Null operator reads it (conditions.ts): the default
+    const absent = one === undefined || (Array.isArray(one) && one.length === 0);
+    const text = typeof one === 'string' ? one : absent ? part.defaultValue : undefined;
     if (text === undefined) return undefined;
     out += forPattern ? protect(text) : text;
   }

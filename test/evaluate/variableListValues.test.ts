@@ -39,4 +39,8 @@ describe('a policy variable of a key given as a list', () => {
   it('several values: no value, and not the default', () => {
     expect(request(['shared', 'dev']).decision).toBe('ImplicitlyDenied');
   });
+
+  it('an empty list: no value, so the default, as the Null operator reads it absent', () => {
+    expect(request([]).decision).toBe('Allowed');
+  });
 });
