@@ -5,7 +5,7 @@
  * Nested assemblies (CDK stages) are read too.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import type { Location, UnresolvedValueModel } from '../model/types.js';
 import {
@@ -60,8 +60,28 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set([
  * link): the CDK writes none, and a manifest that does would have other files read as templates.
  */
 function outside(root: string, path: string): boolean {
-  const rel = relative(root, canonicalDir(path));
+  const rel = relative(root, canonicalPath(path));
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+/**
+ * `path` with its links resolved, as `root` is (canonicalDir): a path that does not exist is its
+ * nearest existing folder's, resolved, and the rest as written (a missing template under an
+ * assembly reached through a link is inside it, not outside).
+ */
+function canonicalPath(path: string): string {
+  const rest: string[] = [];
+  let at = resolve(path);
+  for (;;) {
+    try {
+      return join(realpathSync(at), ...rest.reverse());
+    } catch {
+      const up = dirname(at);
+      if (up === at) return resolve(path);
+      rest.push(basename(at));
+      at = up;
+    }
+  }
 }
 
 function isFile(path: string): boolean {

@@ -2,7 +2,7 @@
  * A helper review of templates and CDK assemblies (session 22): each case was reproduced first
  * as a wrong answer (a wrong Allowed, a hang, a wrong place) and fails without its fix.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -334,6 +334,29 @@ describe('CDK assembly paths and names', () => {
     // the outside folder's pipeline is in 333333333333: not read
     expect(r.pipelines).not.toContain('333333333333');
     expect(r.pipelines.length).toBeGreaterThan(0);
+  });
+
+  it('an assembly reached through a link: a missing template is missing, not outside the assembly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-review22-'));
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(
+      join(dir, 'real/manifest.json'),
+      JSON.stringify({
+        version: '36.0.0',
+        artifacts: {
+          App: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://111111111111/us-east-1',
+            properties: { templateFile: 'App.template.json' },
+          },
+        },
+      }),
+    );
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const { problems } = loadCdkAssembly(join(dir, 'link'), { managedPolicies: noManagedPolicies });
+    expect(problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/artifacts/App/properties/templateFile stacks.template.missing',
+    ]);
   });
 
   it('warns of two stacks of one name only in one account and region, at their stackName', () => {
