@@ -6,7 +6,9 @@
  * take away their rules and projects (a rule that went missing reads as "nothing starts the
  * pipeline", not as unknown). So an existing list is merged with the new one: an entry the new
  * crawl wrote (a rule by name, a project by name) replaces the old one, the others stay, and the
- * result is sorted as the crawl sorts it. Pure; deterministic.
+ * result is sorted as the crawl sorts it. For the pipelines this crawl read, its rules are the
+ * whole truth: an old rule's targets that are those pipelines are dropped (a rule deleted since
+ * would still start them), and a rule left with no target with them. Pure; deterministic.
  */
 import { renderJsonFile } from './cliJson.js';
 
@@ -40,7 +42,12 @@ export function isMergedList(path: string): boolean {
  * `content` alone when there is nothing to merge, or when the existing file is not a list of the
  * expected shape (it could not be read either: `analyze` reports it as an input error).
  */
-export function mergeListFile(path: string, existing: string | undefined, content: string): string {
+export function mergeListFile(
+  path: string,
+  existing: string | undefined,
+  content: string,
+  crawledPipelines: ReadonlySet<string> = new Set(),
+): string {
   const kind = REGIONAL_LIST.exec(path)?.[1];
   if (kind === undefined || existing === undefined) return content;
   let old: unknown;
@@ -52,12 +59,29 @@ export function mergeListFile(path: string, existing: string | undefined, conten
     return content;
   }
   if (!isObj(old) || !isObj(next)) return content;
-  const merged = kind === 'events' ? mergeEvents(old, next) : mergeCodeBuild(old, next);
+  const [account, region] = path.split('/');
+  const isCrawledPipeline = (arn: unknown): boolean => {
+    if (typeof arn !== 'string') return false;
+    const p = arn.split(':');
+    return (
+      p.length === 6 &&
+      p[2] === 'codepipeline' &&
+      p[3] === region &&
+      p[4] === account &&
+      crawledPipelines.has(`${account}/${region}/${p[5]}`)
+    );
+  };
+  const merged =
+    kind === 'events' ? mergeEvents(old, next, isCrawledPipeline) : mergeCodeBuild(old, next);
   return merged === undefined ? content : renderJsonFile(merged);
 }
 
 /** `{"Rules": [...], "Targets": {"<rule>": [...]}}`, by rule name. */
-function mergeEvents(old: Obj, next: Obj): Obj | undefined {
+function mergeEvents(
+  old: Obj,
+  next: Obj,
+  isCrawledPipeline: (arn: unknown) => boolean,
+): Obj | undefined {
   const oldRules = old['Rules'];
   const oldTargets = old['Targets'] ?? {};
   const newRules = next['Rules'];
@@ -66,12 +90,22 @@ function mergeEvents(old: Obj, next: Obj): Obj | undefined {
   if (!isObj(oldTargets) || !isObj(newTargets)) return undefined;
   if (!oldRules.every((r) => nameOf(r, 'Name') !== undefined)) return undefined;
   const replaced = new Set(newRules.flatMap((r) => nameOf(r, 'Name') ?? []));
-  const kept = oldRules.filter((r) => !replaced.has(nameOf(r, 'Name')!));
   const targets: Obj = {};
-  for (const r of kept) {
+  const kept = oldRules.filter((r) => {
     const name = nameOf(r, 'Name')!;
-    if (name in oldTargets) targets[name] = oldTargets[name];
-  }
+    if (replaced.has(name)) return false;
+    if (!(name in oldTargets)) return true;
+    const list = oldTargets[name];
+    if (!Array.isArray(list)) {
+      targets[name] = list;
+      return true;
+    }
+    // the crawled pipelines' rules are the new crawl's: an old target of one is gone
+    const left = list.filter((t) => !(isObj(t) && isCrawledPipeline(t['Arn'])));
+    if (left.length === 0 && list.length > 0) return false;
+    targets[name] = left;
+    return true;
+  });
   Object.assign(targets, newTargets);
   const sortedTargets: Obj = {};
   for (const name of Object.keys(targets).sort()) sortedTargets[name] = targets[name];

@@ -62,6 +62,13 @@ export async function writeSnapshotFiles(
   folders: readonly string[] = [],
 ): Promise<WriteResult> {
   const skipped = new Set<string>();
+  // the pipelines this crawl read (`<account>/<region>/<name>`): their rules are all in its lists
+  const crawledPipelines = new Set(
+    files.flatMap((f) => {
+      const m = /^(\d{12})\/([^/]+)\/codepipeline\/(.+)\.json$/.exec(f.path);
+      return m ? [`${m[1]}/${m[2]}/${m[3]}`] : [];
+    }),
+  );
   const root = resolve(outDir);
   const inside = (path: string): string => {
     const target = resolve(root, ...path.split('/'));
@@ -111,7 +118,7 @@ export async function writeSnapshotFiles(
           continue;
         }
         const content = isMergedList(file.path)
-          ? mergeListFile(file.path, existingText(place.target), file.content)
+          ? mergeListFile(file.path, existingText(place.target), file.content, crawledPipelines)
           : file.content;
         const temp = temporary(place.target, 'file');
         try {

@@ -19,6 +19,7 @@ import {
   planSnapshotFiles,
   type CrawlRecord,
 } from '../../src/crawl/snapshotWriter.js';
+import { mergeListFile } from '../../src/crawl/mergeLists.js';
 import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
 import {
   FAKE_CALLER_KEY,
@@ -649,5 +650,41 @@ describe('11. iam.json', () => {
     const a = render('2025-01-01T10:00:00Z');
     expect(a).toBe(render('2025-01-02T10:00:00Z'));
     expect(a).not.toContain('RoleLastUsed');
+  });
+});
+
+describe('--merge: a rule deleted since the last crawl', () => {
+  const ARN = 'arn:aws:codepipeline:us-east-1:111111111111:webapp';
+  const OTHER = 'arn:aws:codepipeline:us-east-1:111111111111:api';
+  const rule = (name: string) => ({
+    Name: name,
+    Arn: `arn:aws:events:us-east-1:111111111111:rule/${name}`,
+    State: 'ENABLED',
+  });
+  const target = (arn: string) => ({
+    Id: arn.slice(-3),
+    Arn: arn,
+    RoleArn: 'arn:aws:iam::111111111111:role/r',
+  });
+  const old = JSON.stringify({
+    Rules: [rule('webapp-on-push'), rule('both-on-push')],
+    Targets: { 'webapp-on-push': [target(ARN)], 'both-on-push': [target(ARN), target(OTHER)] },
+  });
+  const none = JSON.stringify({ Rules: [], Targets: {} });
+  const merge = (crawled: string[]) =>
+    JSON.parse(
+      mergeListFile('111111111111/us-east-1/events.json', old, none, new Set(crawled)),
+    ) as { Rules: { Name: string }[]; Targets: Record<string, { Arn: string }[]> };
+
+  it('no longer starts the pipeline this crawl read (was: kept, as if it still started it)', () => {
+    const m = merge(['111111111111/us-east-1/webapp']);
+    // the rule of webapp alone is gone; the shared one keeps its other pipeline's target only
+    expect(m.Rules.map((r) => r.Name)).toEqual(['both-on-push']);
+    expect(m.Targets['both-on-push']!.map((t) => t.Arn)).toEqual([OTHER]);
+  });
+
+  it('stays for pipelines this crawl did not read', () => {
+    const m = merge(['111111111111/us-east-1/other-pipeline']);
+    expect(m.Rules.map((r) => r.Name)).toEqual(['both-on-push', 'webapp-on-push']);
   });
 });
