@@ -1708,7 +1708,7 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     );
   if (ps.tested || rs.tested) {
     const found = trialsFor(
-      [...(ps.uncertain ?? []), ...(rs.uncertain ?? [])],
+      [...(ps.uncertain ?? []), ...(rs.uncertain ?? []), ...sourceOrg(model, context)],
       [ps.tested, rs.tested],
       context,
       rs.tagsKnown === true,
@@ -2043,6 +2043,37 @@ function orgSide(
       what: `the organization path of ${whose} \`${account}\` (permchain does not derive it)`,
     });
   return { ...(uncertain.length > 0 ? { uncertain } : {}), ...(tested ? { tested } : {}) };
+}
+
+/**
+ * The organization of the account a service acts for (`aws:SourceAccount`, which the catalog sets
+ * on the calls service principals make): `aws:SourceOrgID` in `context` when the account is known
+ * to be a member, left out when it is known not to be one, uncertain otherwise; and
+ * `aws:SourceOrgPaths`, uncertain for any account that may be a member (not derived, as the other
+ * org paths). Policies test them to let a service act only for the organization's resources
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid,
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html):
+ * read as absent, an RCP allowing services for the organization's sources only denied every
+ * service role's assumption. The uncertain ones are returned, for trialsFor.
+ */
+function sourceOrg(model: Model, context: Record<string, unknown>): UncertainKey[] {
+  const account = context['aws:SourceAccount'];
+  if (typeof account !== 'string' || !isAccountId(account)) return [];
+  const m = orgMembership(model, account);
+  if (m.kind === 'none') return [];
+  const out: UncertainKey[] = [];
+  if (m.kind === 'member') context['aws:SourceOrgID'] = m.orgId;
+  else
+    out.push({
+      key: 'aws:SourceOrgID',
+      what: `the organization of the account the service acts for, \`${account}\``,
+      settle: m.file,
+    });
+  out.push({
+    key: 'aws:SourceOrgPaths',
+    what: `the organization path of the account the service acts for, \`${account}\` (permchain does not derive it)`,
+  });
+  return out;
 }
 
 /**

@@ -45,6 +45,8 @@ const ORG_KEYS = new Set([
   'aws:principalorgpaths',
   'aws:resourceorgid',
   'aws:resourceorgpaths',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
 ]);
 
 /**
@@ -92,7 +94,12 @@ const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
   // them (CodeBuild's ec2:Subnet)
   [EC2_PREFIX, EC2_PREFIX, 'a property of the EC2 resource (its VPC, subnet, zone or tags)'],
 ];
-const MULTI = new Set(['aws:principalorgpaths', 'aws:resourceorgpaths', 'kms:resourcealiases']);
+const MULTI = new Set([
+  'aws:principalorgpaths',
+  'aws:resourceorgpaths',
+  'aws:sourceorgpaths',
+  'kms:resourcealiases',
+]);
 const TIME = new Set(['aws:currenttime', 'aws:tokenissuetime']);
 const EPOCH = 'aws:epochtime';
 const IP = new Set(['aws:sourceip', 'aws:vpcsourceip']);

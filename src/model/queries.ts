@@ -594,15 +594,26 @@ export function orgMembership(model: Model, accountId: string): OrgMembership {
 
 /**
  * Known not to be a member: not listed in an accounts.json read in full (an entry that could
- * not be read may be it), nor in parents.json.
+ * not be read may be it), nor in parents.json, nor a target of an SCP or RCP (an attachment
+ * lists an account of the organization: list-targets-for-policy lists "the roots, OUs, and
+ * accounts" of the organization a policy is attached to,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html;
+ * the files disagree, and what the account's guardrails are is not known).
  */
 function knownOutside(model: Model, org: OrganizationModel, accountId: string): boolean {
   return (
     org.loaded.accounts &&
     !org.accounts.has(accountId) &&
     !org.parents.has(accountId) &&
+    !isPolicyTarget(org, accountId) &&
     unreadableList(model, snapshotPath.orgAccounts, '/Accounts').length === 0
   );
+}
+
+function isPolicyTarget(org: OrganizationModel, accountId: string): boolean {
+  for (const p of org.scps) if (p.targets?.includes(accountId)) return true;
+  for (const p of org.rcps) if (p.targets?.includes(accountId)) return true;
+  return false;
 }
 
 /** The organization id of an account, when the snapshot shows it is a member. */

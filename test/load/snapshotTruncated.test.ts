@@ -5,7 +5,7 @@
  * unknown, never "outside the organization", "not attached", "does not exist" or "no other
  * rule", and a warning names the file.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,10 +97,26 @@ describe('organization/accounts.json cut short', () => {
     write(dir, KMS_SCP, kmsScp([PROD]));
   };
 
-  it('reads an account a complete list leaves out as outside the organization (control)', () => {
-    const report = analyze((dir) => setUp(dir, null));
+  it('reads an account a complete list leaves out, and no SCP is attached to, as outside the organization (control)', () => {
+    const report = analyze((dir) => {
+      setUp(dir, null);
+      write(dir, KMS_SCP, kmsScp([]));
+      // nor any other SCP or RCP (FullAWSAccess names every account)
+      for (const kind of ['scp', 'rcp'])
+        for (const f of readdirSync(join(dir, 'organization', kind)))
+          edit(dir, `organization/${kind}/${f}`, (d) => {
+            d['Targets'] = (d['Targets'] as Json[]).filter((t) => t['TargetId'] !== PROD);
+          });
+    });
     expect(brief(report)).toEqual([]);
     expect(link(report, DECRYPT).decision).toBe('Allowed');
+  });
+
+  it('an account an SCP is attached to is not outside, whatever the list says: its deny applies (was: read as outside, Allowed)', () => {
+    // list-targets-for-policy lists accounts of the organization only
+    // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html)
+    const report = analyze((dir) => setUp(dir, null));
+    expect(link(report, DECRYPT).decision).toBe('ExplicitlyDenied');
   });
 
   it('leaves an account a list with NextToken leaves out unknown, so its SCPs are not skipped', () => {

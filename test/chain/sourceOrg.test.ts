@@ -1,0 +1,107 @@
+/**
+ * The organization of the account a service acts for (aws:SourceOrgID, aws:SourceOrgPaths) and
+ * accounts an SCP or RCP is attached to (session 22 review of the organization handling).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink } from '../../src/report/types.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+
+const ORG = 'o-exmpl7a2b9c';
+
+/** rcp-data-perimeter with the RCP on 111111111111 holding `statement`. */
+function withRcp(statement: Json): ReportLink[] {
+  return inScenarioCopy('fixtures/scenarios/rcp-data-perimeter', (dir) => {
+    editJson(join(dir, 'organization/rcp/p-exmrcp0005.json'), (d) => {
+      (d['Policy'] as Json)['Content'] = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [statement],
+      });
+    });
+    return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+  });
+}
+
+/** Services assuming roles of 111111111111, the account the RCP is attached to. */
+const assumedByServices = (links: ReportLink[]) =>
+  links.filter(
+    (l) =>
+      l.permission === 'sts:AssumeRole' &&
+      !l.principal.startsWith('arn:') &&
+      l.resource.includes(':111111111111:'),
+  );
+
+describe('aws:SourceOrgID and aws:SourceOrgPaths', () => {
+  it("AWS's confused-deputy RCP allows the services acting for the organization (was: read absent, every service role's assumption denied)", () => {
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html
+    const links = withRcp({
+      Sid: 'EnforceConfusedDeputyProtection',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:*', 'sqs:*', 'kms:*', 'secretsmanager:*', 'sts:*'],
+      Resource: '*',
+      Condition: {
+        StringNotEqualsIfExists: { 'aws:SourceOrgID': ORG },
+        Bool: { 'aws:PrincipalIsAWSService': 'true' },
+        Null: { 'aws:SourceArn': 'false' },
+      },
+    });
+    const assumed = assumedByServices(links);
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const l of assumed) expect(l.decision, l.id).toBe('Allowed');
+    // the control: another organization's id denies those that carry aws:SourceArn
+    const other = assumedByServices(
+      withRcp({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sts:*',
+        Resource: '*',
+        Condition: {
+          StringNotEqualsIfExists: { 'aws:SourceOrgID': 'o-someoneelse' },
+          Bool: { 'aws:PrincipalIsAWSService': 'true' },
+          Null: { 'aws:SourceArn': 'false' },
+        },
+      }),
+    );
+    expect(other.filter((l) => l.decision === 'ExplicitlyDenied').length).toBeGreaterThan(0);
+  });
+
+  it('a Deny on an OU path of the source is not known (was: read absent, Allowed)', () => {
+    const links = withRcp({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sts:AssumeRole',
+      Resource: '*',
+      Condition: {
+        'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': [`${ORG}/r-exm1/ou-exm1-workload/*`] },
+        Bool: { 'aws:PrincipalIsAWSService': 'true' },
+      },
+    });
+    const assumed = assumedByServices(links);
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const l of assumed) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('aws:SourceOrgPaths');
+    }
+  });
+});
+
+describe('an account an SCP is attached to', () => {
+  it('is not read as outside the organization when accounts.json and parents.json leave it out (was: no SCP applied, Allowed)', () => {
+    const links = inScenarioCopy('fixtures/scenarios/scp-deny-assume-role', (dir) => {
+      editJson(join(dir, 'organization/accounts.json'), (d) => {
+        d['Accounts'] = (d['Accounts'] as Json[]).filter((a) => a['Id'] !== '111111111111');
+      });
+      editJson(join(dir, 'organization/parents.json'), (d) => {
+        delete d['111111111111'];
+      });
+      return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+    });
+    const assume = links.find(
+      (l) => l.id === 'DeployProd/DeployStack:action.assume-action-role:sts:AssumeRole',
+    )!;
+    expect(assume.decision).not.toBe('Allowed');
+  });
+});
