@@ -8,6 +8,7 @@
  * found in what is known stays a denial, since nothing missing can undo it.
  */
 import { evaluate } from '../evaluate/evaluate.js';
+import { isRcpService } from '../evaluate/rcpServices.js';
 import type {
   EvaluationRequest,
   EvaluationResult,
@@ -1942,7 +1943,7 @@ function principalSide(model: Model, arn: string): Side {
   };
 }
 
-function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
+function resourceSide(model: Model, spec: LinkSpec, service: string): Side {
   let rcpMayNotApply: string | undefined;
   let rcpUnplaced: readonly Unplaced[] | undefined;
   const g: Gathered = {
@@ -1966,10 +1967,16 @@ function resourceSide(model: Model, spec: LinkSpec, _service: string): Side {
   for (const [k, v] of g.resourceTags ?? []) context[`aws:ResourceTag/${k}`] = v;
   if (owner) {
     fields.resourceAccount = owner;
+    // what is missing of the RCPs matters only where they may apply: to the services AWS lists,
+    // never on an AWS-managed key (the evaluator's useRcps;
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+    // https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html):
+    // elsewhere a missing rcp/ folder made the links of CloudFormation, CodeDeploy, IAM... Unknown
+    const rcpsMayApply = isRcpService(service) && fields.resourceIsAwsManagedKey !== true;
     const rcps = rcpLevels(model, owner);
-    for (const m of rcps.missing) g.missing.add(m);
+    if (rcpsMayApply) for (const m of rcps.missing) g.missing.add(m);
     if (rcps.applies && rcps.mayNotApply) rcpMayNotApply = rcps.mayNotApply;
-    if (rcps.applies && rcps.unplaced) {
+    if (rcpsMayApply && rcps.applies && rcps.unplaced) {
       rcpUnplaced = rcps.unplaced;
       // a statement that could not be read may deny at any level, as for placed RCPs
       for (const u of rcps.unplaced) {

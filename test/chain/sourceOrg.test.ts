@@ -2,6 +2,7 @@
  * The organization of the account a service acts for (aws:SourceOrgID, aws:SourceOrgPaths) and
  * accounts an SCP or RCP is attached to (session 22 review of the organization handling).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -103,5 +104,27 @@ describe('an account an SCP is attached to', () => {
       (l) => l.id === 'DeployProd/DeployStack:action.assume-action-role:sts:AssumeRole',
     )!;
     expect(assume.decision).not.toBe('Allowed');
+  });
+});
+
+describe('RCPs that are not known', () => {
+  it('make Unknown only the links of services RCPs apply to (was: every link, CloudFormation and IAM included)', () => {
+    const links = inScenarioCopy('fixtures/scenarios/pass-cross-account', (dir) => {
+      rmSync(join(dir, 'organization/rcp'), { recursive: true });
+      return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+    });
+    const create = links.find(
+      (l) =>
+        l.id ===
+        'DeployProd/DeployStack:cloudformation.create-update-stack:cloudformation:CreateStack',
+    )!;
+    expect(create.decision).toBe('Allowed');
+    // S3, KMS and STS are RCP services: their links name the missing folder
+    const s3 = links.filter((l) => l.permission.startsWith('s3:'));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const l of s3) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing?.join(' '), l.id).toContain('organization/rcp/');
+    }
   });
 });
