@@ -3247,6 +3247,9 @@ const CALLER_SIDE: ReadonlySet<string> = new Set([
   'scp',
 ]);
 
+/** The most unplaced SCPs (RCPs) of a link tried one by one at each level (settleUnplaced). */
+const MAX_UNPLACED_ALONE = 16;
+
 /**
  * SCPs and RCPs whose targets are not all known may be attached at any level of the caller's
  * (resource owner's) chain, or at none. The link is evaluated with them added at each level in
@@ -3274,6 +3277,13 @@ function settleUnplaced(g: Gathered, decision: string): void {
       levels.map((l, j) => (i === j ? [...l, ...extra] : l)),
     );
     tries.push(levels.map((l) => [...l, ...extra]));
+    // each one alone too, for a denial: one may sit on the level that lacks an allow while
+    // another, that denies, sits elsewhere (all together, its deny hid the allow); bounded, as
+    // an organization has few policies whose targets are not all known
+    if (!explicit && extra.length > 1 && extra.length <= MAX_UNPLACED_ALONE)
+      for (const p of extra)
+        for (let i = 0; i < levels.length; i++)
+          tries.push(levels.map((l, j) => (i === j ? [...l, p] : l)));
     const kind = field === 'scps' ? 'SCPs' : 'RCPs';
     const stable = tries.every((t) => {
       const request = { ...r, [field]: t };

@@ -2,7 +2,7 @@
  * The organization of the account a service acts for (aws:SourceOrgID, aws:SourceOrgPaths) and
  * accounts an SCP or RCP is attached to (session 22 review of the organization handling).
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
@@ -126,5 +126,39 @@ describe('RCPs that are not known', () => {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.missing?.join(' '), l.id).toContain('organization/rcp/');
     }
+  });
+});
+
+describe('SCPs whose targets are not known', () => {
+  const scp = (id: string, statement: Json) => ({
+    Policy: {
+      PolicySummary: {
+        Id: id,
+        Arn: `arn:aws:organizations::999999999999:policy/${ORG}/service_control_policy/${id}`,
+        Name: id,
+        Type: 'SERVICE_CONTROL_POLICY',
+        AwsManaged: false,
+      },
+      Content: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+    },
+  });
+  const createStack = (files: Record<string, Json>) =>
+    inScenarioCopy('fixtures/scenarios/scp-allow-list-missing-service', (dir) => {
+      for (const [id, doc] of Object.entries(files))
+        writeFileSync(join(dir, `organization/scp/${id}.json`), JSON.stringify(doc));
+      const links = analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
+      return links.find((l) => l.permission === 'cloudformation:CreateStack')!;
+    });
+  const allow = scp('p-exmcfnallow', {
+    Effect: 'Allow',
+    Action: 'cloudformation:*',
+    Resource: '*',
+  });
+  const deny = scp('p-exmsandbox', { Effect: 'Deny', Action: 'cloudformation:*', Resource: '*' });
+
+  it('one that denies does not hide another that may allow at the level that lacks it (was: tried together only, denied)', () => {
+    // the control: the allow alone may sit on the level that lacks it
+    expect(createStack({ 'p-exmcfnallow': allow }).decision).toBe('Unknown');
+    expect(createStack({ 'p-exmcfnallow': allow, 'p-exmsandbox': deny }).decision).toBe('Unknown');
   });
 });
