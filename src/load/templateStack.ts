@@ -197,6 +197,8 @@ export class TemplateStack implements IntrinsicScope {
   private readonly paramDecl: Record<string, unknown>;
   private readonly conditions = new Map<string, boolean | Unresolved>();
   private readonly names = new Map<string, { value: string | Unresolved; generated: boolean }>();
+  /** the warning that AWS::StackName is made up was given (once per stack) */
+  private stackNameWarned = false;
   private readonly busy = new Set<string>();
   /** values resolved once and reused (an SSM parameter's `Value`, an output): see `memo` */
   private readonly memos = new Map<string, unknown>();
@@ -531,14 +533,20 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::Partition':
         return this.partition;
       case 'AWS::StackName':
-        // a name the input does not give is not known: the one made from the file's name could
-        // meet (or miss) a policy's literal text by chance
-        return this.options.nameAssumed === undefined
-          ? this.name
-          : new Unresolved(
-              `the stack name is not given: give ${this.options.nameAssumed}`,
-              pointer,
-            );
+        // a name the input does not give is the one made from the file's name, with a warning:
+        // the template's own uses of it agree whatever the real name (a bucket and the policy
+        // on it, both named after the stack), but a policy's literal text may meet or miss it
+        // by chance (made unknown, it made every such link Unknown)
+        if (this.options.nameAssumed !== undefined && !this.stackNameWarned) {
+          this.stackNameWarned = true;
+          this.problem(
+            'warning',
+            'template.stack-name.assumed',
+            pointer,
+            `\`AWS::StackName\` is read as \`${this.name}\`, made from the file's name: the stack may be deployed under another, which a policy naming its resources by their literal names would meet or miss: give ${this.options.nameAssumed}`,
+          );
+        }
+        return this.name;
       case 'AWS::StackId':
         return `arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/${this.name}/${generatedUuid(this.name, 'AWS::StackId')}`;
       case 'AWS::URLSuffix':

@@ -266,13 +266,24 @@ describe('AWS::StackName', () => {
       (l) => l.permission === 's3:PutObject',
     )!;
 
-  it('not given, it is not known: not the file name (was: `pipeline`, from pipeline.json, so the grant met the bucket by chance: Allowed)', () => {
-    const l = put();
-    expect(l.decision).toBe('Unknown');
-    expect(l.why).toContain('the stack name is not given: give --stack-name');
+  it('not given, it is the file name, with a warning asking for it (the grant may meet the bucket by chance)', () => {
+    const r = analyzeTemplate(template(), 'pipeline.json');
+    expect(r.problems).toContain(
+      'warning /Resources/PipelineRole/Properties/Policies/0/PolicyDocument/Statement/1/Resource/Fn::Sub template.stack-name.assumed',
+    );
+    expect(r.model.problems.find((p) => p.id === 'template.stack-name.assumed')!.message).toContain(
+      'give --stack-name',
+    );
+    expect(put().decision).toBe('Allowed');
+    // given, no warning
+    expect(
+      analyzeTemplate(template(), 'pipeline.json', 'pipeline').problems.filter((p) =>
+        p.includes('stack-name'),
+      ),
+    ).toEqual([]);
   });
 
-  it('a stacks file entry without `name`: not known, naming the entry', () => {
+  it('a stacks file entry without `name`: the warning names the entry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-review22-'));
     writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(template()));
     const stacks = (name?: string) => {
@@ -284,16 +295,12 @@ describe('AWS::StackName', () => {
       const { model } = loadStacksFile(join(dir, 'stacks.json'), {
         managedPolicies: noManagedPolicies,
       });
-      return analyzeModel(model)
-        .pipelines.flatMap((p) => p.links)
-        .find((l) => l.permission === 's3:PutObject')!;
+      return {
+        problem: model.problems.find((p) => p.id === 'template.stack-name.assumed')?.message,
+      };
     };
-    const unnamed = stacks();
-    expect(unnamed.decision).toBe('Unknown');
-    expect(unnamed.why).toMatch(
-      /the stack name is not given: give `name` at \S*stacks\.json#\/stacks\/0/,
-    );
-    expect(stacks('pipeline').decision).toBe('Allowed');
+    expect(stacks().problem).toMatch(/give `name` at \S*stacks\.json#\/stacks\/0/);
+    expect(stacks('pipeline').problem).toBeUndefined();
   });
 
   it('given, it decides: the name that meets the grant allows, another denies', () => {
