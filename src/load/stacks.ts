@@ -79,9 +79,9 @@ export interface StackSpec {
   readonly unreadable?: string;
   readonly name: string;
   /**
-   * where `name` comes from when the input does not give it (`--stack-name`, a stacks file's
-   * `name`, a CDK manifest's `stackName`): what would settle `AWS::StackName`, which is then
-   * not known (the name made from the file's keeps stacks apart and names made-up resources)
+   * set when the input does not give the stack name (`--stack-name`, a stacks file's `name`; a
+   * CDK manifest always gives one): what would give it. `name` is then made from the file's,
+   * and a template that uses `AWS::StackName` gets a warning asking for this
    */
   readonly nameAssumed?: string;
   readonly account: string;
