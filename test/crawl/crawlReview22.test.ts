@@ -327,6 +327,14 @@ describe('4. the caller in no organization, a crawled account its management acc
     editJson(join(fx, 'organization', 'parents.json'), (j) => {
       delete j['111111111111'];
     });
+    // nor a target of any SCP or RCP (only accounts of the organization are)
+    for (const kind of ['scp', 'rcp'])
+      for (const f of readdirSync(join(fx, 'organization', kind)))
+        editJson(join(fx, 'organization', kind, f), (j) => {
+          j['Targets'] = (j['Targets'] as { TargetId: string }[]).filter(
+            (t) => t.TargetId !== '111111111111',
+          );
+        });
     const { result, dir, requests } = await crawlWith({
       fixture: fx,
       organizationOf: (a) => (a === '111111111111' ? 'none' : undefined),
