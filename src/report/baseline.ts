@@ -26,7 +26,7 @@ import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { failureWithoutBaseline } from './gate.js';
 import type { FailOn } from './options.js';
-import { compareStrings, computeVerdict } from './summarize.js';
+import { compareStrings, computeVerdict, policyTypeLabel } from './summarize.js';
 import type { PolicyType } from '../policy/types.js';
 import type { LinkDecision, Report, ReportLink } from './types.js';
 
@@ -401,19 +401,10 @@ export function describeStaleEntry(entry: BaselineEntry): string {
   );
 }
 
-const POLICY_WORDS: Readonly<Record<PolicyType, string>> = {
-  identity: 'identity policy',
-  resource: 'resource policy',
-  permissionBoundary: 'permissions boundary',
-  session: 'session policy',
-  scp: 'SCP',
-  rcp: 'RCP',
-};
-
 /** A deciding policy in words: ``resource policy `arn` (no allow)``. */
 function describeReason(r: BaselineReason): string {
   const statement = r.statement !== undefined ? ` statement \`${String(r.statement)}\`` : '';
-  return `${POLICY_WORDS[r.policyType]} \`${String(r.policy)}\`${statement} (${r.explicit ? 'explicit deny' : 'no allow'})`;
+  return `${policyTypeLabel(r.policyType)} \`${String(r.policy)}\`${statement} (${r.explicit ? 'explicit deny' : 'no allow'})`;
 }
 
 /** Deciding policies in words, comma-separated; none: what decides it is not a policy. */

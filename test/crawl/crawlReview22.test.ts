@@ -29,34 +29,24 @@ import {
   type FakeRequest,
   type Fault,
 } from './fakeAws.js';
-import { crawlToFolder, FIXTURE, linkDecisions, scenarioCopy, TEMPLATE } from './helpers.js';
+import {
+  crawlThroughFake,
+  crawlToFolder,
+  FIXTURE,
+  linkDecisions,
+  scenarioCopy,
+  TEMPLATE,
+} from './helpers.js';
 
 type Obj = Record<string, unknown>;
 
 afterEach(() => vi.unstubAllEnvs());
 
 /** Crawl through a fake with its own options; the snapshot written into a new folder. */
-async function crawlWith(
+const crawlWith = (
   fake: Omit<FakeAwsOptions, 'fixture'> & { fixture: string },
   options: Partial<CrawlOptions> = {},
-): Promise<{ result: CrawlResult; dir: string; requests: FakeRequest[] }> {
-  const aws = await startFakeAws(fake);
-  try {
-    const result = await crawl({
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId: FAKE_CALLER_KEY, secretAccessKey: 'fake' },
-      regions: ['us-east-1'],
-      assumeRoleTemplate: TEMPLATE,
-      maxAttempts: 2,
-      ...options,
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'permchain-crawled-'));
-    await writeSnapshotFiles(dir, result.files, result.folders);
-    return { result, dir, requests: aws.requests };
-  } finally {
-    await aws.close();
-  }
-}
+) => crawlThroughFake(fake, options);
 
 function editJson(path: string, edit: (value: Obj) => void): void {
   const value = JSON.parse(readFileSync(path, 'utf8')) as Obj;

@@ -20,7 +20,13 @@ import { crawl, type CrawlOptions, type CrawlResult } from '../../src/crawl/craw
 import type { SnapshotFile } from '../../src/crawl/snapshotWriter.js';
 import { writeSnapshotFiles } from '../../src/crawl/writeSnapshotFiles.js';
 import type { Report } from '../../src/report/types.js';
-import { FAKE_CALLER_KEY, startFakeAws, type Fault } from './fakeAws.js';
+import {
+  FAKE_CALLER_KEY,
+  startFakeAws,
+  type FakeAwsOptions,
+  type FakeRequest,
+  type Fault,
+} from './fakeAws.js';
 
 export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'two-account');
 export const TEMPLATE = 'arn:aws:iam::{account}:role/PermchainAudit';
@@ -95,7 +101,20 @@ export async function crawlToFolder(
   faults: readonly Fault[] = [],
   options: Partial<CrawlOptions> = {},
 ): Promise<{ result: CrawlResult; dir: string }> {
-  const fake = await startFakeAws({ fixture, faults });
+  const { result, dir } = await crawlThroughFake({ fixture, faults }, options);
+  return { result, dir };
+}
+
+/**
+ * Crawl through a fake with its own options (crawlToFolder's, and the fake's others: an
+ * account's organization, Lambda versions); the snapshot written into a new folder, and the
+ * requests the fake answered.
+ */
+export async function crawlThroughFake(
+  fakeOptions: FakeAwsOptions,
+  options: Partial<CrawlOptions> = {},
+): Promise<{ result: CrawlResult; dir: string; requests: FakeRequest[] }> {
+  const fake = await startFakeAws(fakeOptions);
   try {
     const result = await crawl({
       endpoint: fake.endpoint,
@@ -107,7 +126,7 @@ export async function crawlToFolder(
     });
     const dir = mkdtempSync(join(tmpdir(), 'permchain-crawled-'));
     await writeSnapshotFiles(dir, result.files, result.folders);
-    return { result, dir };
+    return { result, dir, requests: fake.requests };
   } finally {
     await fake.close();
   }
