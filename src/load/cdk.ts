@@ -20,6 +20,7 @@ import {
 } from './stacks.js';
 import type { StackParameterInput, UnreadableParameters } from './templateStack.js';
 import { readJsonText } from './jsonFile.js';
+import { isFile } from './snapshotFiles.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -54,7 +55,6 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set([
   'cdk:feature-flag-report',
 ]);
 
-/** A folder as one path, whatever link or `..` leads to it. */
 /**
  * A path the manifest gives that leads out of the assembly folder (`../`, an absolute path, a
  * link): the CDK writes none, and a manifest that does would have other files read as templates.
@@ -65,7 +65,7 @@ function outside(root: string, path: string): boolean {
 }
 
 /**
- * `path` with its links resolved, as `root` is (canonicalDir): a path that does not exist is its
+ * A path as one path, whatever link or `..` leads to it: a path that does not exist is its
  * nearest existing folder's, resolved, and the rest as written (a missing template under an
  * assembly reached through a link is inside it, not outside).
  */
@@ -81,22 +81,6 @@ function canonicalPath(path: string): string {
       rest.push(basename(at));
       at = up;
     }
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function canonicalDir(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return resolve(dir);
   }
 }
 
@@ -131,7 +115,7 @@ export function loadCdkAssembly(
     accountStacks: [],
     regionStacks: [],
   };
-  readAssembly(dir, { ...opts, root: canonicalDir(dir) }, env0, specs, problems, 0, new Set());
+  readAssembly(dir, { ...opts, root: canonicalPath(dir) }, env0, specs, problems, 0, new Set());
   const unresolved: UnresolvedValueModel[] = [];
   const names = (ids: readonly string[]): string =>
     `${ids.length === 1 ? 'stack' : 'stacks'} \`${ids.join('`, `')}\``;
@@ -169,7 +153,7 @@ function readAssembly(
   // a nested assembly that names a folder already read (itself, an ancestor, a sibling's) is
   // read once: a manifest whose nested assemblies name their own folder would otherwise be read
   // ten times per level
-  visited.add(canonicalDir(dir));
+  visited.add(canonicalPath(dir));
   const manifestPath = join(dir, 'manifest.json');
   const file = displayPath(manifestPath, opts.cwd);
   const read = readJsonText(manifestPath);
@@ -265,7 +249,7 @@ function readAssembly(
           id: 'cdk.assembly.missing',
           severity: 'error',
         });
-      } else if (visited.has(canonicalDir(nested))) {
+      } else if (visited.has(canonicalPath(nested))) {
         problems.push({
           file,
           pointer: joinPointer(pointer, 'properties', 'directoryName'),

@@ -111,6 +111,14 @@ export function jsonFilesIn(
   return out;
 }
 
+export function isFile(absPath: string): boolean {
+  try {
+    return statSync(absPath).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function isDirectory(absPath: string): boolean {
   try {
     return statSync(absPath).isDirectory();
