@@ -62,7 +62,11 @@ export function compileGlob(pattern: string): Glob {
   const middle = chunks
     .slice(1, -1)
     .filter((c) => c.length > 0)
-    .map((text) => ({ text, anchor: needsSlowSearch(text) ? longestRun(text) : undefined }));
+    .map((text) => {
+      // decided once here, not at every test: whether the chunk needs more than indexOf
+      const slow = needsSlowSearch(text);
+      return { text, slow, anchor: slow ? longestRun(text) : undefined };
+    });
   const hasStar = chunks.length > 1;
   const minLength = chunks.reduce((n, c) => n + c.length, 0);
   const testRange = (input: string, start: number, end: number): boolean => {
@@ -75,7 +79,9 @@ export function compileGlob(pattern: string): Glob {
     if (!matchAt(input, endStart, end, anchoredEnd!)) return false;
     let pos = start + anchoredStart.length;
     for (const chunk of middle) {
-      const found = indexOfChunk(input, chunk.text, chunk.anchor, pos, endStart, end);
+      const found = chunk.slow
+        ? indexOfSlowChunk(input, chunk.text, chunk.anchor, pos, endStart, end)
+        : indexOfPlain(input, chunk.text, pos, endStart);
       if (found < 0) return false;
       pos = found + chunk.text.length;
     }
@@ -123,13 +129,18 @@ function longestRun(chunk: string): Run | undefined {
   return best;
 }
 
+/** Leftmost position >= from where the plain `chunk` is and ends no later than `limit`, or -1. */
+function indexOfPlain(input: string, chunk: string, from: number, limit: number): number {
+  const i = input.indexOf(chunk, from);
+  return i >= 0 && i + chunk.length <= limit ? i : -1;
+}
+
 /**
- * Leftmost position >= from where `chunk` matches and ends no later than `limit`, or -1.
- * `anchor`: the chunk's longest plain run, for a chunk with `?` or a placeholder (undefined
- * for a plain chunk, or one with no plain character: it matches at `from` if it fits, unless
- * it holds placeholders, which are checked at each place).
+ * indexOfPlain for a chunk with `?` or a placeholder. `anchor`: its longest plain run
+ * (undefined when it has no plain character: each place is tried, and one of `?` alone matches
+ * at `from` if it fits).
  */
-function indexOfChunk(
+function indexOfSlowChunk(
   input: string,
   chunk: string,
   anchor: Run | undefined,
@@ -137,10 +148,6 @@ function indexOfChunk(
   limit: number,
   end: number,
 ): number {
-  if (!needsSlowSearch(chunk)) {
-    const i = input.indexOf(chunk, from);
-    return i >= 0 && i + chunk.length <= limit ? i : -1;
-  }
   if (anchor === undefined) {
     // `?` and placeholders only: each place is tried (a placeholder matches one character)
     for (let i = from; i + chunk.length <= limit; i++) {
