@@ -143,7 +143,7 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);
     // the warning that entries record no cause asks for this very run: said below, as it applies
-    problems.push(...read.problems.filter((p) => p.severity === 'error'));
+    problems.push(...read.problems.filter((p) => p.id !== CAUSE_UNRECORDED));
     const inputPipelines = listPipelines(loaded.model);
     const applied = applyBaseline(report, read.baseline, '0000-00-00', {
       pipelines: inputPipelines,

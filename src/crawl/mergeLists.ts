@@ -10,16 +10,13 @@
  * whole truth: an old rule's targets that are those pipelines are dropped (a rule deleted since
  * would still start them), and a rule left with no target with them. Pure; deterministic.
  */
+import { isObject } from '../load/jsonReader.js';
 import { renderJsonFile } from './cliJson.js';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function nameOf(item: unknown, key: string): string | undefined {
-  return isObj(item) && typeof item[key] === 'string' ? item[key] : undefined;
+  return isObject(item) && typeof item[key] === 'string' ? item[key] : undefined;
 }
 
 function byName(key: string): (a: unknown, b: unknown) => number {
@@ -58,7 +55,7 @@ export function mergeListFile(
   } catch {
     return content;
   }
-  if (!isObj(old) || !isObj(next)) return content;
+  if (!isObject(old) || !isObject(next)) return content;
   const [account, region] = path.split('/');
   const isCrawledPipeline = (arn: unknown): boolean => {
     if (typeof arn !== 'string') return false;
@@ -87,7 +84,7 @@ function mergeEvents(
   const newRules = next['Rules'];
   const newTargets = next['Targets'] ?? {};
   if (!Array.isArray(oldRules) || !Array.isArray(newRules)) return undefined;
-  if (!isObj(oldTargets) || !isObj(newTargets)) return undefined;
+  if (!isObject(oldTargets) || !isObject(newTargets)) return undefined;
   if (!oldRules.every((r) => nameOf(r, 'Name') !== undefined)) return undefined;
   const replaced = new Set(newRules.flatMap((r) => nameOf(r, 'Name') ?? []));
   const targets: Obj = {};
@@ -101,7 +98,7 @@ function mergeEvents(
       return true;
     }
     // the crawled pipelines' rules are the new crawl's: an old target of one is gone
-    const left = list.filter((t) => !(isObj(t) && isCrawledPipeline(t['Arn'])));
+    const left = list.filter((t) => !(isObject(t) && isCrawledPipeline(t['Arn'])));
     if (left.length === 0 && list.length > 0) return false;
     targets[name] = left;
     return true;

@@ -14,6 +14,7 @@ import type {
   ListTargetsForPolicyCommandOutput,
   DescribePolicyCommandOutput,
 } from '@aws-sdk/client-organizations';
+import { compareNames } from '../load/snapshotFiles.js';
 import { CRAWL_CALLS } from './calls.js';
 import type { CrawlContext } from './crawlContext.js';
 import type { Place } from './references.js';
@@ -333,7 +334,7 @@ async function checkUnlisted(
  * guardrails are unknown (without it the loader reads "no SCP or RCP applies"), and a failure
  * says why. Accounts that cannot be reached at all are skipped: nothing of theirs is read.
  */
-export async function readMemberOrganizations(
+async function readMemberOrganizations(
   ctx: CrawlContext,
   accounts: readonly string[],
 ): Promise<void> {
@@ -345,7 +346,7 @@ export async function readMemberOrganizations(
   // a crawled management account (the first by organization id): its organization is read there
   const managed = outcomes
     .flatMap((o) => (o.status === 'ok' && o.managementAccount === o.account ? [o] : []))
-    .sort((a, b) => compare(a.id, b.id))[0];
+    .sort((a, b) => compareNames(a.id, b.id))[0];
   if (managed !== undefined) {
     const org = await readOrganization(ctx, managed.account);
     if (org.accounts) {
@@ -374,8 +375,4 @@ export async function readMemberOrganizations(
       },
     );
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * keys sorted, lists AWS returns in no meaningful order sorted by their natural id).
  */
 import type { CallKey } from './calls.js';
+import { isObject } from '../load/jsonReader.js';
 import { decodeIamPolicyDocuments, renderJsonFile } from './cliJson.js';
 import {
   redactCodeBuildProject,
@@ -162,9 +163,6 @@ function obj(v: unknown): Obj {
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
-function isRecordObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function sortBy(items: readonly unknown[], key: string): unknown[] {
   return [...items].sort((a, b) => {
@@ -193,7 +191,7 @@ function mergeIamPages(pages: readonly unknown[]): Obj {
   // audit role included), so two crawls of an unchanged account would differ; `analyze` does not
   // read it (https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleLastUsed.html)
   lists['RoleDetailList']!.items = lists['RoleDetailList']!.items.map((role) => {
-    if (!isRecordObj(role) || !('RoleLastUsed' in role)) return role;
+    if (!isObject(role) || !('RoleLastUsed' in role)) return role;
     const { RoleLastUsed: _lastUsed, ...rest } = role;
     return rest;
   });
@@ -334,7 +332,7 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
 export const MAX_NAME_BYTES = 255;
 
 /** A file of the snapshot that is not written, and why (the crawl lists it as a failure). */
-export interface DroppedFile {
+interface DroppedFile {
   readonly path: string;
   /** what would have gone there: two or more for a collision */
   readonly records: readonly Exclude<CrawlRecord, { kind: 'folder' }>[];
@@ -489,7 +487,7 @@ export function describeRecord(record: Exclude<CrawlRecord, { kind: 'folder' }>)
 }
 
 /** The folders the snapshot must hold even when empty (see SnapshotFolder), sorted. */
-export function buildSnapshotFolders(records: readonly CrawlRecord[]): SnapshotFolder[] {
+function buildSnapshotFolders(records: readonly CrawlRecord[]): SnapshotFolder[] {
   const folders = new Set<SnapshotFolder>();
   for (const record of records) if (record.kind === 'folder') folders.add(record.path);
   return [...folders].sort();

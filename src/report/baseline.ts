@@ -26,9 +26,9 @@ import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { failureWithoutBaseline } from './gate.js';
 import type { FailOn } from './options.js';
-import { compareStrings, computeVerdict, policyTypeLabel } from './summarize.js';
+import { compareStrings, computeVerdict, formatReason } from './summarize.js';
 import type { PolicyType } from '../policy/types.js';
-import type { LinkDecision, Report, ReportLink } from './types.js';
+import type { LinkDecision, LinkReason, Report, ReportLink } from './types.js';
 
 /** The decisions a baseline entry can accept: every one but Allowed. */
 export type AcceptedDecision = Exclude<LinkDecision, 'Allowed'>;
@@ -70,13 +70,7 @@ export interface BaselineEntry {
 }
 
 /** A deciding policy as an entry records it: a report's LinkReason without its location. */
-export interface BaselineReason {
-  readonly policyType: PolicyType;
-  readonly policy: string | number;
-  /** absent for a missing allow */
-  readonly statement?: string | number;
-  readonly explicit: boolean;
-}
+export type BaselineReason = Omit<LinkReason, 'location'>;
 
 /**
  * The version written: 2 records each entry's principal, resource and deciding policies; files of
@@ -209,7 +203,7 @@ function mismatch(e: BaselineEntry, link: ReportLink): Omit<ChangedEntry, 'entry
 }
 
 /** The entry records no cause: written before principal, resource and policies were recorded. */
-export function recordsNoCause(e: BaselineEntry): boolean {
+function recordsNoCause(e: BaselineEntry): boolean {
   return e.principal === undefined && e.resource === undefined && e.deniedBy === undefined;
 }
 
@@ -401,17 +395,11 @@ export function describeStaleEntry(entry: BaselineEntry): string {
   );
 }
 
-/** A deciding policy in words: ``resource policy `arn` (no allow)``. */
-function describeReason(r: BaselineReason): string {
-  const statement = r.statement !== undefined ? ` statement \`${String(r.statement)}\`` : '';
-  return `${policyTypeLabel(r.policyType)} \`${String(r.policy)}\`${statement} (${r.explicit ? 'explicit deny' : 'no allow'})`;
-}
-
 /** Deciding policies in words, comma-separated; none: what decides it is not a policy. */
 export function describeReasons(reasons: readonly BaselineReason[]): string {
   return reasons.length === 0
     ? 'no policy (its configuration decides it)'
-    : reasons.map(describeReason).join(', ');
+    : reasons.map(formatReason).join(', ');
 }
 
 /**
@@ -423,16 +411,16 @@ export function describeChangedEntry(c: ChangedEntry, rewriting = false): string
   const e = c.entry;
   const what: string[] = [];
   if (e.decision !== undefined && e.decision !== c.decision) {
-    what.push(`accepts ${e.decision ?? 'any decision'}, but the link is now ${c.decision}`);
+    what.push(`accepts ${e.decision}, but the link is now ${c.decision}`);
   }
   if (c.principal !== undefined) {
     what.push(
-      `accepts it for principal \`${e.principal ?? ''}\`, but the link's principal is now \`${c.principal}\``,
+      `accepts it for principal \`${e.principal!}\`, but the link's principal is now \`${c.principal}\``,
     );
   }
   if (c.resource !== undefined) {
     what.push(
-      `accepts it on resource \`${e.resource ?? ''}\`, but the link is now on \`${c.resource}\``,
+      `accepts it on resource \`${e.resource!}\`, but the link is now on \`${c.resource}\``,
     );
   }
   // another decision has other deciding policies: they are said only for the same decision

@@ -93,8 +93,8 @@ describe('a baseline entry accepts the cause it was written for', () => {
     expect(link.accepted).toBeUndefined();
     const message =
       `baseline entry for \`${EAST}\` / \`${BROKEN}\` accepts it denied by resource policy ` +
-      `\`${KEY}\` (no allow), but it is now denied by identity policy \`${ROLE_POLICY}\` (no ` +
-      'allow): not accepted (run `permchain baseline` again to accept it)';
+      `${KEY} (no matching allow), but it is now denied by identity policy ${ROLE_POLICY} (no ` +
+      'matching allow): not accepted (run `permchain baseline` again to accept it)';
     expect(r.err).toBe(
       `warning: ${file}#/entries/0: ${message} [baseline.entry.decision-changed]\n`,
     );
@@ -118,8 +118,8 @@ describe('a baseline entry accepts the cause it was written for', () => {
     expect(link.accepted).toBeUndefined();
     expect(r.err).toContain(
       `accepts it on resource \`${KEY}\`, but the link is now on \`${NEW_KEY}\`; accepts it ` +
-        `denied by resource policy \`${KEY}\` (no allow), but it is now denied by resource ` +
-        `policy \`${NEW_KEY}\` (no allow): not accepted`,
+        `denied by resource policy ${KEY} (no matching allow), but it is now denied by resource ` +
+        `policy ${NEW_KEY} (no matching allow): not accepted`,
     );
     expect(r.report.problems.map((p) => p.id)).toEqual(['baseline.entry.decision-changed']);
   });

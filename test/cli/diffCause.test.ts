@@ -91,8 +91,8 @@ describe('diff: the same link id, denied for another cause', () => {
       'denied for another reason (1)\n' +
         `  demo-app: ${BROKEN} (still ImplicitlyDenied)\n` +
         `    ${ROLE} kms:Decrypt ${KEY}\n` +
-        `    denied by identity policy \`${ROLE_POLICY}\` (no allow)\n` +
-        `    was denied by resource policy \`${KEY}\` (no allow)\n`,
+        `    denied by identity policy ${ROLE_POLICY} (no matching allow)\n` +
+        `    was denied by resource policy ${KEY} (no matching allow)\n`,
     );
     expect(r.out.trimEnd().split('\n').at(-1)).toBe('the run passes');
 

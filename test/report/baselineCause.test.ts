@@ -93,8 +93,8 @@ describe('a baseline entry records the cause it accepts', () => {
     expect(r.stale).toEqual([]);
     expect(describeChangedEntry(r.changed[0]!)).toBe(
       `baseline entry for \`${APP}\` / \`${KMS}\` accepts it denied by resource policy ` +
-        `\`${kmsLink.resource}\` (no allow), but it is now denied by identity policy ` +
-        `\`${IDENTITY.policy}\` (no allow): not accepted (run \`permchain baseline\` again to ` +
+        `${kmsLink.resource} (no matching allow), but it is now denied by identity policy ` +
+        `${IDENTITY.policy} (no matching allow): not accepted (run \`permchain baseline\` again to ` +
         'accept it)',
     );
     // an explicit deny where a missing allow was accepted is another cause too

@@ -113,7 +113,7 @@ describe('diff: links of both sides compared by principal, resource and denying 
     ]);
     expect(diffGate(d).exitCode).toBe(0);
     expect(renderDiffText(d)).toContain(
-      '    denied by identity policy `role (inline: build)` (no allow)\n',
+      '    denied by identity policy role (inline: build) (no matching allow)\n',
     );
     // the same policies in another order, or written elsewhere in their file: unchanged
     const twice = change(KMS, (l) => ({ ...l, deniedBy: [identity, ...l.deniedBy] }));
