@@ -42,6 +42,7 @@ import {
   isAwsManagedKeyAlias,
   isManagementAccount,
   orgMembership,
+  orgPathOf,
   rcpLevels,
   resolveKmsKey,
   rolePolicies,
@@ -1406,7 +1407,7 @@ export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink
  */
 interface Side {
   readonly fields: Partial<MutableRequest>;
-  readonly context: Readonly<Record<string, string>>;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
   readonly missing: readonly string[];
   readonly byLabel: ReadonlyMap<string | number, CompiledPolicy>;
   /** the principal or resource does not exist (see Gathered.absent) */
@@ -1885,7 +1886,7 @@ function principalSide(model: Model, arn: string): Side {
   const missing = new Set<string>(unresolvedIn(model, arn));
   const byLabel = new Map<string | number, CompiledPolicy>();
   const fields: Partial<MutableRequest> = {};
-  const context: Record<string, string> = {};
+  const context: Record<string, string | readonly string[]> = {};
   const remember = (p: CompiledPolicy): CompiledPolicy => {
     byLabel.set(p.name, p);
     noteSkipped(p, missing);
@@ -1952,7 +1953,7 @@ function resourceSide(model: Model, spec: LinkSpec, service: string): Side {
     byLabel: new Map(),
     resourceLabel: spec.resource,
   };
-  const context: Record<string, string> = {};
+  const context: Record<string, string | readonly string[]> = {};
   for (const u of unresolvedIn(model, spec.resource)) g.missing.add(u);
   const owner = resourceOwner(model, spec, g);
   const fields: Partial<MutableRequest> = {};
@@ -2021,15 +2022,15 @@ function resourceSide(model: Model, spec: LinkSpec, service: string): Side {
  * caller, aws:ResourceOrgID and aws:ResourceOrgPaths for the owner). The org id goes into the
  * context when the account is known to be a member; it stays out when the account is known not
  * to be one (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid:
- * present only for members); otherwise it is uncertain. The org paths are always uncertain
- * for members: permchain does not derive them. Uncertain keys matter only when a policy of the
- * link tests them (orgDependence).
+ * present only for members); otherwise it is uncertain. The org path of a member is its path in
+ * parents.json (orgPathOf), uncertain when parents.json does not lead the account to a root.
+ * Uncertain keys matter only when a policy of the link tests them (orgDependence).
  */
 function orgSide(
   model: Model,
   account: string | undefined,
   side: 'Principal' | 'Resource',
-  context: Record<string, string>,
+  context: Record<string, string | readonly string[]>,
   byLabel: ReadonlyMap<string | number, CompiledPolicy>,
 ): Pick<Side, 'uncertain' | 'tested'> {
   const tested = testedKeys(byLabel.values());
@@ -2037,6 +2038,7 @@ function orgSide(
   const m = orgMembership(model, account);
   const uncertain: UncertainKey[] = [];
   const whose = side === 'Principal' ? "the caller's account" : "the resource owner's account";
+  const path = m.kind === 'member' ? orgPathOf(model, account) : undefined;
   if (m.kind === 'member') context[`aws:${side}OrgID`] = m.orgId;
   else if (m.kind === 'unknown')
     uncertain.push({
@@ -2044,10 +2046,12 @@ function orgSide(
       what: `the organization of ${whose} \`${account}\``,
       settle: m.file,
     });
-  if (m.kind !== 'none')
+  if (path !== undefined) context[`aws:${side}OrgPaths`] = [path];
+  else if (m.kind !== 'none')
     uncertain.push({
       key: `aws:${side}OrgPaths`,
-      what: `the organization path of ${whose} \`${account}\` (permchain does not derive it)`,
+      what: `the organization path of ${whose} \`${account}\``,
+      settle: m.kind === 'unknown' ? m.file : snapshotPath.orgParents,
     });
   return { ...(uncertain.length > 0 ? { uncertain } : {}), ...(tested ? { tested } : {}) };
 }
@@ -2056,8 +2060,8 @@ function orgSide(
  * The organization of the account a service acts for (`aws:SourceAccount`, which the catalog sets
  * on the calls service principals make): `aws:SourceOrgID` in `context` when the account is known
  * to be a member, left out when it is known not to be one, uncertain otherwise; and
- * `aws:SourceOrgPaths`, uncertain for any account that may be a member (not derived, as the other
- * org paths). Policies test them to let a service act only for the organization's resources
+ * `aws:SourceOrgPaths`, its path in parents.json (orgPathOf), uncertain when that is not known.
+ * Policies test them to let a service act only for the organization's resources
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid,
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html):
  * read as absent, an RCP allowing services for the organization's sources only denied every
@@ -2069,6 +2073,7 @@ function sourceOrg(model: Model, context: Record<string, unknown>): UncertainKey
   const m = orgMembership(model, account);
   if (m.kind === 'none') return [];
   const out: UncertainKey[] = [];
+  const path = m.kind === 'member' ? orgPathOf(model, account) : undefined;
   if (m.kind === 'member') context['aws:SourceOrgID'] = m.orgId;
   else
     out.push({
@@ -2076,10 +2081,13 @@ function sourceOrg(model: Model, context: Record<string, unknown>): UncertainKey
       what: `the organization of the account the service acts for, \`${account}\``,
       settle: m.file,
     });
-  out.push({
-    key: 'aws:SourceOrgPaths',
-    what: `the organization path of the account the service acts for, \`${account}\` (permchain does not derive it)`,
-  });
+  if (path !== undefined) context['aws:SourceOrgPaths'] = [path];
+  else
+    out.push({
+      key: 'aws:SourceOrgPaths',
+      what: `the organization path of the account the service acts for, \`${account}\``,
+      settle: m.kind === 'unknown' ? m.file : snapshotPath.orgParents,
+    });
   return out;
 }
 

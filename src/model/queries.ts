@@ -616,6 +616,25 @@ function isPolicyTarget(org: OrganizationModel, accountId: string): boolean {
   return false;
 }
 
+/**
+ * The organization path of a member account, as `aws:PrincipalOrgPaths`, `aws:ResourceOrgPaths`
+ * and `aws:SourceOrgPaths` carry it: the organization id, the root and each OU down to the
+ * account's parent, each followed by `/` (the account itself is not in it:
+ * `ForAnyValue:StringEquals` on `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/` "returns
+ * true for principals in accounts that are attached directly to the ou-ab12-22222222 OU",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths).
+ * Undefined when the account is not known to be a member, or parents.json does not lead from it
+ * to a root.
+ */
+export function orgPathOf(model: Model, accountId: string): string | undefined {
+  const org = model.organization;
+  if (!org || org.id === undefined || !org.loaded.parents) return undefined;
+  if (orgMembership(model, accountId).kind !== 'member') return undefined;
+  const chain = parentChain(org.parents, org.rootIds, accountId);
+  if (chain.error !== undefined || chain.ids.length < 2) return undefined;
+  return `${org.id}/${chain.ids.slice(0, -1).join('/')}/`;
+}
+
 /** The organization id of an account, when the snapshot shows it is a member. */
 export function orgIdOf(model: Model, accountId: string): string | undefined {
   const m = orgMembership(model, accountId);

@@ -105,37 +105,122 @@ describe('organization keys the input does not settle', () => {
     }
   });
 
-  it('a policy on aws:PrincipalOrgPaths leaves the links it decides Unknown (paths are not derived)', () => {
-    const all = links(
-      copy((dir) =>
-        editBucketPolicy(dir, (policy) => {
-          policy.Statement.push({
-            Sid: 'DenyOutsideWorkloads',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: 'arn:aws:s3:::orders-artifacts-111111111111-us-east-1/*',
-            Condition: {
-              'ForAllValues:StringNotLike': {
-                'aws:PrincipalOrgPaths': ['o-exmpl7a2b9c/r-exm1/ou-exm1-workload/*'],
-              },
-            },
+  // aws:PrincipalOrgPaths is the path of the caller's account's parent, `o-…/r-…/ou-…/`, without
+  // the account (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths);
+  // the scenario's parents.json puts 111111111111 under ou-exm1-workload, under r-exm1
+  const withPathDeny = (operator: string, paths: string[], edit?: (dir: string) => void) =>
+    bucketLinks(
+      links(
+        copy((dir) => {
+          edit?.(dir);
+          editBucketPolicy(dir, (policy) => {
+            policy.Statement.push({
+              Sid: 'DenyOnPath',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::orders-artifacts-111111111111-us-east-1/*',
+              Condition: { [operator]: { 'aws:PrincipalOrgPaths': paths } },
+            });
           });
         }),
       ),
-    );
-    const gets = bucketLinks(all, BUILD_ROLE);
-    const getObject = gets.filter((l) => l.permission === 's3:GetObject');
-    expect(getObject.length).toBeGreaterThan(0);
-    for (const l of getObject) {
-      expect(l.decision, l.id).toBe('Unknown');
-      expect(l.missing, l.id).toEqual([]);
-      expect(l.why).toContain('`aws:PrincipalOrgPaths`');
+      BUILD_ROLE,
+    ).filter((l) => l.permission === 's3:GetObject');
+
+  it('aws:PrincipalOrgPaths is derived from parents.json: a member of the OU passes a "deny outside the OU" (was: Unknown)', () => {
+    const gets = withPathDeny('ForAllValues:StringNotLike', [
+      'o-exmpl7a2b9c/r-exm1/ou-exm1-workload/*',
+    ]);
+    expect(gets.length).toBeGreaterThan(0);
+    for (const l of gets) expect(l.decision, l.id).toBe('Allowed');
+  });
+
+  it('aws:PrincipalOrgPaths of another OU: the deny decides', () => {
+    const gets = withPathDeny('ForAllValues:StringNotLike', [
+      'o-exmpl7a2b9c/r-exm1/ou-exm1-other/*',
+    ]);
+    expect(gets.length).toBeGreaterThan(0);
+    for (const l of gets) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((r) => r.statement)).toEqual(['DenyOnPath']);
     }
-    // the other bucket links of the member account stay allowed
-    expect(
-      gets.filter((l) => l.permission !== 's3:GetObject').every((l) => l.decision === 'Allowed'),
-    ).toBe(true);
+  });
+
+  it('aws:PrincipalOrgPaths is the parent path with a trailing slash, without the account id', () => {
+    const exact = withPathDeny('ForAnyValue:StringEquals', [
+      'o-exmpl7a2b9c/r-exm1/ou-exm1-workload/',
+    ]);
+    expect(exact.length).toBeGreaterThan(0);
+    for (const l of exact) expect(l.decision, l.id).toBe('ExplicitlyDenied');
+    for (const other of [
+      'o-exmpl7a2b9c/r-exm1/ou-exm1-workload',
+      'o-exmpl7a2b9c/r-exm1/ou-exm1-workload/111111111111/',
+      'o-exmpl7a2b9c/r-exm1/',
+    ]) {
+      const gets = withPathDeny('ForAnyValue:StringEquals', [other]);
+      expect(gets.length).toBeGreaterThan(0);
+      for (const l of gets) expect(l.decision, `${other} ${l.id}`).toBe('Allowed');
+    }
+  });
+
+  it('aws:PrincipalOrgPaths when parents.json does not lead the account to a root: Unknown, naming parents.json', () => {
+    for (const parents of [
+      { '111111111111': 'ou-exm1-workload' },
+      { 'ou-exm1-workload': 'r-exm1' },
+    ]) {
+      const gets = withPathDeny(
+        'ForAllValues:StringNotLike',
+        ['o-exmpl7a2b9c/r-exm1/ou-exm1-workload/*'],
+        (dir) => writeFileSync(join(dir, 'organization/parents.json'), JSON.stringify(parents)),
+      );
+      expect(gets.length).toBeGreaterThan(0);
+      for (const l of gets) {
+        expect(l.decision, l.id).toBe('Unknown');
+        expect(l.missing, l.id).toContain('organization/parents.json');
+        expect(l.why).toContain('`aws:PrincipalOrgPaths`');
+      }
+    }
+  });
+
+  it("aws:ResourceOrgPaths is the owner's path in parents.json", () => {
+    const withIdentityDeny = (path: string) =>
+      bucketLinks(
+        links(
+          copy((dir) => {
+            const file = join(dir, '111111111111/iam.json');
+            const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+              RoleDetailList: { Arn: string; RolePolicyList: object[] }[];
+            };
+            iam.RoleDetailList.find((r) => r.Arn === TOOLS_ROLE)!.RolePolicyList.push({
+              PolicyName: 'workload-resources-only',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'DenyOutsideWorkloadResources',
+                    Effect: 'Deny',
+                    Action: 's3:*',
+                    Resource: '*',
+                    Condition: { 'ForAllValues:StringNotLike': { 'aws:ResourceOrgPaths': [path] } },
+                  },
+                ],
+              },
+            });
+            writeFileSync(file, JSON.stringify(iam));
+          }),
+        ),
+        TOOLS_ROLE,
+      );
+    const inside = withIdentityDeny('o-exmpl7a2b9c/r-exm1/ou-exm1-workload/*');
+    expect(inside.length).toBeGreaterThan(0);
+    for (const l of inside) expect(l.decision, l.id).toBe('Allowed');
+    const outside = withIdentityDeny('o-exmpl7a2b9c/r-exm1/ou-exm1-other/*');
+    expect(outside.length).toBeGreaterThan(0);
+    for (const l of outside) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((r) => r.statement)).toEqual(['DenyOutsideWorkloadResources']);
+    }
   });
 
   it('aws:ResourceOrgID is uncertain on the owner side the same way', () => {

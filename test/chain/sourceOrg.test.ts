@@ -69,22 +69,52 @@ describe('aws:SourceOrgID and aws:SourceOrgPaths', () => {
     expect(other.filter((l) => l.decision === 'ExplicitlyDenied').length).toBeGreaterThan(0);
   });
 
-  it('a Deny on an OU path of the source is not known (was: read absent, Allowed)', () => {
-    const links = withRcp({
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'sts:AssumeRole',
-      Resource: '*',
-      Condition: {
-        'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': [`${ORG}/r-exm1/ou-exm1-workload/*`] },
-        Bool: { 'aws:PrincipalIsAWSService': 'true' },
-      },
+  // the source's path from parents.json: 111111111111 is under ou-exm1-workload, under r-exm1
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgpaths)
+  const pathDeny = (paths: string[]): Json => ({
+    Sid: 'DenySourcePath',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sts:AssumeRole',
+    Resource: '*',
+    Condition: {
+      'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': paths },
+      Bool: { 'aws:PrincipalIsAWSService': 'true' },
+    },
+  });
+
+  it('a Deny on the OU path of the source denies, derived from parents.json (was: Unknown; before that read absent, Allowed)', () => {
+    const assumed = assumedByServices(withRcp(pathDeny([`${ORG}/r-exm1/ou-exm1-workload/*`])));
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const l of assumed) {
+      expect(l.decision, l.id).toBe('ExplicitlyDenied');
+      expect(l.deniedBy.map((r) => r.statement)).toEqual(['DenySourcePath']);
+    }
+    // another OU's path does not
+    const other = assumedByServices(withRcp(pathDeny([`${ORG}/r-exm1/ou-exm1-other/*`])));
+    expect(other.length).toBeGreaterThan(0);
+    for (const l of other) expect(l.decision, l.id).toBe('Allowed');
+  });
+
+  it('a Deny on an OU path of the source is not known without the account in parents.json', () => {
+    const links = inScenarioCopy('fixtures/scenarios/rcp-data-perimeter', (dir) => {
+      editJson(join(dir, 'organization/rcp/p-exmrcp0005.json'), (d) => {
+        (d['Policy'] as Json)['Content'] = JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [pathDeny([`${ORG}/r-exm1/ou-exm1-workload/*`])],
+        });
+      });
+      editJson(join(dir, 'organization/parents.json'), (d) => {
+        delete d['111111111111'];
+      });
+      return analyzeModel(loadSnapshot(dir)).pipelines.flatMap((p) => p.links);
     });
     const assumed = assumedByServices(links);
     expect(assumed.length).toBeGreaterThan(0);
     for (const l of assumed) {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.why).toContain('aws:SourceOrgPaths');
+      expect(l.missing).toContain('organization/parents.json');
     }
   });
 });
