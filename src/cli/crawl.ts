@@ -46,7 +46,7 @@ export function registerCrawl(
     .requiredOption('--out <dir>', 'snapshot folder to write (created if missing; must be empty)')
     .option(
       '--merge',
-      'write into a --out that is not empty: files this crawl does not write are kept (they may be stale)',
+      'write into a --out that is not empty: files this crawl does not write are kept (they may be stale), but for those it withholds as conflicting or incomplete, which are removed',
     )
     .option(
       '--profile <name>',
@@ -99,7 +99,9 @@ export function registerCrawl(
         'PLAINTEXT and Lambda environment variables) are never written. Each file is written\n' +
         'atomically. --out must be empty or new: a file this crawl cannot read is not written, so\n' +
         "an earlier crawl's copy of it would stay and be read as current. With --merge, files\n" +
-        'already in --out that this crawl does not produce are left alone.\n' +
+        'already in --out that this crawl does not produce are left alone, but for those it\n' +
+        'withholds (conflicting or incomplete data, each listed as a failure): their earlier copies\n' +
+        'are removed, so that they are unknown, and the summary lists them.\n' +
         '\nExit codes: 0 snapshot written, 2 usage error, unusable credentials or unwritable --out.',
     )
     .action(async (opts: CrawlCliOptions) => {
@@ -161,12 +163,9 @@ export function registerCrawl(
       }
       if (showProgress) io.stderr('\r\x1b[K');
       let skipped: readonly string[];
+      let removed: readonly string[];
       try {
-        ({ skipped } = await writeSnapshotFiles(
-          resolve(io.cwd, opts.out),
-          result.files,
-          result.folders,
-        ));
+        ({ skipped, removed } = await writeSnapshotFiles(resolve(io.cwd, opts.out), result));
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         io.stderr(
@@ -177,8 +176,8 @@ export function registerCrawl(
         return;
       }
       // a name the file system refused as too long: left out (unknown), the rest written
-      const written: CrawlResult =
-        skipped.length === 0
+      const written: CrawlResult = {
+        ...(skipped.length === 0
           ? result
           : {
               ...result,
@@ -186,7 +185,10 @@ export function registerCrawl(
                 (f) => !skipped.some((p) => f.path === p || f.path.startsWith(`${p}/`)),
               ),
               skippedFiles: skipped,
-            };
+            }),
+        // an earlier crawl's copy of what this one withholds: removed (--merge)
+        ...(removed.length > 0 ? { removedFiles: removed } : {}),
+      };
       // names and messages come from AWS: shown with control characters escaped
       for (const line of renderWarnings(written)) io.stderr(sanitizeForTerminal(line) + '\n');
       io.stdout(
@@ -243,10 +245,12 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
     `  regions: ${result.regions.join(', ')}\n` +
     `  pipelines: ${result.pipelines.join(', ') || '(none)'}\n`;
   const skipped = result.skippedFiles ?? [];
+  const removed = result.removedFiles ?? [];
   if (
     result.failures.length === 0 &&
     result.missingPipelines.length === 0 &&
-    skipped.length === 0
+    skipped.length === 0 &&
+    removed.length === 0
   ) {
     return text + 'everything referenced was read\n';
   }
@@ -259,6 +263,9 @@ export function renderCrawlSummary(result: CrawlResult, out: string): string {
   }
   if (skipped.length > 0) {
     text += `not written, as the file system refused the name as too long (unknown in the snapshot): ${skipped.map((p) => `\`${p}\``).join(', ')}\n`;
+  }
+  if (removed.length > 0) {
+    text += `removed ${plural(removed.length, 'file')} an earlier crawl left, which this crawl withholds (unknown in the snapshot): ${removed.map((p) => `\`${p}\``).join(', ')}\n`;
   }
   return text;
 }

@@ -42,6 +42,7 @@ import { resolveDefaultRegion } from './sdk.js';
 
 import {
   describeRecord,
+  lambdaPath,
   MAX_NAME_BYTES,
   planSnapshotFiles,
   type SnapshotFile,
@@ -73,10 +74,18 @@ export interface CrawlResult {
   readonly files: readonly SnapshotFile[];
   /** folders to create even when empty (an empty `organization/rcp/` says there is no RCP) */
   readonly folders: readonly SnapshotFolder[];
+  /**
+   * files and whole folders this crawl is responsible for but does not write, as what it read of
+   * them conflicts or is incomplete (each with its failure), sorted: with --merge an earlier
+   * crawl's copy is removed, so that `analyze` reads them as unknown (writeSnapshotFiles)
+   */
+  readonly withheld: readonly string[];
   /** what could not be read (it stays unknown), sorted */
   readonly failures: readonly CrawlFailure[];
   /** set after writing: files (or whole folders) the file system refused as named too long */
   readonly skippedFiles?: readonly string[];
+  /** set after writing: files of an earlier crawl removed, as this one withholds them, sorted */
+  readonly removedFiles?: readonly string[];
 }
 
 /** A crawl that cannot start: no usable credentials, or bad options. */
@@ -271,6 +280,7 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
             `role and policy); the snapshot holds one file per function name, so none is written`,
         },
       );
+      ctx.record({ kind: 'withheld', path: lambdaPath(place, name) });
       continue;
     }
     const qualifier = distinct[0] || undefined;
@@ -360,6 +370,7 @@ async function run(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlResul
     missingPipelines,
     files: plan.files,
     folders: plan.folders,
+    withheld: plan.withheld,
     failures: sortFailures(ctx.failures),
   };
 }

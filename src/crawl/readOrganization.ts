@@ -144,7 +144,11 @@ async function readTree(
   };
   const rootIds = roots.pages.flatMap((p) => p.Roots ?? []).flatMap((r) => (r.Id ? [r.Id] : []));
   await Promise.all(rootIds.map(visit));
-  if (!complete) return undefined;
+  if (!complete) {
+    // a tree in part would put an account outside the OUs whose policies apply to it
+    ctx.record({ kind: 'withheld', path: 'organization/parents.json' });
+    return undefined;
+  }
   ctx.record({ kind: 'organization-parents', parents });
   return parents;
 }
@@ -208,7 +212,10 @@ async function readPolicies(
     }),
   );
   const policies = read.filter((r): r is CrawlRecord => r !== undefined);
-  if (policies.length < read.length) return;
+  if (policies.length < read.length) {
+    ctx.record({ kind: 'withheld', path: folder });
+    return;
+  }
   ctx.record({ kind: 'folder', path: folder });
   for (const record of policies) ctx.record(record);
 }
@@ -319,7 +326,10 @@ async function checkUnlisted(
       );
     }
   }
-  if (unsettled) ctx.unrecord((r) => r.kind === 'organization-accounts');
+  if (unsettled) {
+    ctx.unrecord((r) => r.kind === 'organization-accounts');
+    ctx.record({ kind: 'withheld', path: 'organization/accounts.json' });
+  }
 }
 
 /**

@@ -30,6 +30,13 @@ export type SnapshotFolder = 'organization' | 'organization/scp' | 'organization
 /** One thing the crawler read; SDK output objects are kept as the SDK returned them. */
 export type CrawlRecord =
   | { readonly kind: 'folder'; readonly path: SnapshotFolder }
+  /**
+   * A file (or a whole folder, WHOLE_FOLDERS) this crawl is responsible for, whose data it read
+   * as conflicting or incomplete, so it writes none: an earlier crawl's copy (with --merge) is
+   * removed, since `analyze` would read it as current (writeSnapshotFiles). The crawl records the
+   * failure that says why.
+   */
+  | { readonly kind: 'withheld'; readonly path: string }
   | { readonly kind: 'organization'; readonly output: unknown }
   | { readonly kind: 'organization-accounts'; readonly accounts: readonly unknown[] }
   | { readonly kind: 'organization-parents'; readonly parents: Readonly<Record<string, string>> }
@@ -132,10 +139,39 @@ export type CrawlRecord =
       readonly attributes: unknown;
     };
 
+/** A record that is written as a file. */
+type FileRecord = Exclude<CrawlRecord, { kind: 'folder' | 'withheld' }>;
+
 export interface SnapshotFile {
   /** relative, `/`-separated */
   readonly path: string;
   readonly content: string;
+}
+
+/**
+ * The folders `analyze` reads as the complete set of their policies
+ * (src/load/snapshotOrganization.ts): a policy left out may be the one that denies, so a folder
+ * is written with every file of it or not at all.
+ */
+const WHOLE_FOLDERS = ['organization/scp', 'organization/rcp'] as const;
+
+/** The folder `path` is or is in that is written whole (WHOLE_FOLDERS), or undefined. */
+export function wholeFolderOf(path: string): (typeof WHOLE_FOLDERS)[number] | undefined {
+  return WHOLE_FOLDERS.find((w) => isAtOrUnder(path, w));
+}
+
+/**
+ * What is left out of the snapshot when `path` is: its whole folder when it is in one (the rest
+ * of it alone would read as the full set), else the path itself. The one place of that rule:
+ * planSnapshotFiles and writeSnapshotFiles both use it.
+ */
+export function leftOutWith(path: string): string {
+  return wholeFolderOf(path) ?? path;
+}
+
+/** Whether `path` is `folder` or a path inside it. */
+function isAtOrUnder(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}/`);
 }
 
 /**
@@ -176,6 +212,11 @@ function regional(r: { account: string; region: string }, ...rest: string[]): st
   return [r.account, safeSegment(r.region), ...rest].join('/');
 }
 
+/** `<account>/<region>/lambda/<name>.json`: the one file of a function, however it is qualified. */
+export function lambdaPath(place: { account: string; region: string }, name: string): string {
+  return regional(place, 'lambda', `${safeSegment(name)}.json`);
+}
+
 /** get-account-authorization-details pages merged as the CLI's auto-pagination merges them. */
 function mergeIamPages(pages: readonly unknown[]): Obj {
   const lists: Record<string, { key: string; items: unknown[] }> = {
@@ -200,7 +241,7 @@ function mergeIamPages(pages: readonly unknown[]): Obj {
   return decodeIamPolicyDocuments(out) as Obj;
 }
 
-function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
+function fileOf(record: FileRecord): {
   path: string;
   value: unknown;
 } {
@@ -282,7 +323,7 @@ function fileOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
       const { $metadata: _metadata, ...config } = obj(record.output);
       const value: Obj = { Configuration: redactLambdaConfiguration(config) };
       if (record.policy !== null) value['Policy'] = record.policy;
-      return { path: regional(record, 'lambda', `${safeSegment(record.name)}.json`), value };
+      return { path: lambdaPath(record, record.name), value };
     }
     case 'codedeploy':
       return {
@@ -335,7 +376,7 @@ export const MAX_NAME_BYTES = 255;
 interface DroppedFile {
   readonly path: string;
   /** what would have gone there: two or more for a collision */
-  readonly records: readonly Exclude<CrawlRecord, { kind: 'folder' }>[];
+  readonly records: readonly FileRecord[];
   readonly reason: 'collision' | 'name-too-long';
 }
 
@@ -344,31 +385,38 @@ interface DroppedFile {
  * CodeDeploy's `<app>.<group>.json` (`web.api` + `prod` and `web` + `api.prod`). Elsewhere the
  * name is the thing's own id (records of one path are one thing, read twice).
  */
-function identityOf(record: Exclude<CrawlRecord, { kind: 'folder' }>): string | undefined {
+function identityOf(record: FileRecord): string | undefined {
   return record.kind === 'codedeploy'
     ? JSON.stringify([record.application, record.group])
     : undefined;
 }
 
-const WHOLE_FOLDERS: readonly SnapshotFolder[] = ['organization/scp', 'organization/rcp'];
-
 /**
  * Map what was read to the snapshot's files, sorted by path; a path two different things map to
  * (identityOf) is written for neither, since which one it holds could not be told and the other
  * would read as the same, and a path with a name too long to write (MAX_NAME_BYTES) is left out.
- * A dropped file of `organization/scp/` or `rcp/` drops the folder, which is read as the full set.
+ * `withheld`: every path the crawl leaves out on purpose, sorted: those two kinds and the
+ * `withheld` records, each as leftOutWith says (a dropped file of `organization/scp/` or `rcp/`
+ * withholds the folder, which is read as the full set); nothing in them is written, and with
+ * --merge an earlier copy of them is removed (writeSnapshotFiles).
  */
 export function planSnapshotFiles(records: readonly CrawlRecord[]): {
   files: SnapshotFile[];
   folders: SnapshotFolder[];
   dropped: DroppedFile[];
+  withheld: string[];
 } {
   const byPath = new Map<
     string,
-    { value: unknown; records: Exclude<CrawlRecord, { kind: 'folder' }>[]; identities: Set<string> }
+    { value: unknown; records: FileRecord[]; identities: Set<string> }
   >();
+  const withheld = new Set<string>();
   for (const record of records) {
     if (record.kind === 'folder') continue;
+    if (record.kind === 'withheld') {
+      withheld.add(leftOutWith(record.path));
+      continue;
+    }
     const { path, value } = fileOf(record);
     const entry = byPath.get(path) ?? { value, records: [], identities: new Set<string>() };
     entry.value = value;
@@ -389,14 +437,16 @@ export function planSnapshotFiles(records: readonly CrawlRecord[]): {
     } else if (tooLong) dropped.push({ path, records: entry.records, reason: 'name-too-long' });
     else files.push({ path, content: renderJsonFile(entry.value) });
   }
-  const broken = WHOLE_FOLDERS.filter((w) => dropped.some((d) => d.path.startsWith(`${w}/`)));
-  const inBroken = (path: string): boolean => broken.some((w) => path.startsWith(`${w}/`));
+  for (const d of dropped) withheld.add(leftOutWith(d.path));
+  // what is withheld is not written, even when something else of it was read
+  const isWithheld = (path: string): boolean => [...withheld].some((w) => isAtOrUnder(path, w));
   const byName = (a: { path: string }, b: { path: string }): number =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   return {
-    files: files.filter((f) => !inBroken(f.path)).sort(byName),
-    folders: buildSnapshotFolders(records).filter((f) => !broken.includes(f)),
+    files: files.filter((f) => !isWithheld(f.path)).sort(byName),
+    folders: buildSnapshotFolders(records).filter((f) => !isWithheld(f)),
     dropped: dropped.sort(byName),
+    withheld: [...withheld].sort(),
   };
 }
 
@@ -406,7 +456,7 @@ export function buildSnapshotFiles(records: readonly CrawlRecord[]): SnapshotFil
 }
 
 /** The call that read a record, where, and what it is: for the failure of a dropped file. */
-export function describeRecord(record: Exclude<CrawlRecord, { kind: 'folder' }>): {
+export function describeRecord(record: FileRecord): {
   call: CallKey;
   account: string;
   region: string;

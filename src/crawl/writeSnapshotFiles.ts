@@ -2,7 +2,8 @@
  * Write snapshot files atomically: each file goes to a temporary sibling and is renamed over the
  * target (rename is atomic within a file system), so a crawl interrupted at any point leaves every
  * file either as it was or complete, never half written. Files already in the folder that this
- * crawl did not produce are left alone (they may be hand-made with the AWS CLI). `folders` are
+ * crawl did not produce are left alone (they may be hand-made with the AWS CLI), but for those
+ * it withholds (below). `folders` are
  * created even when no file goes in them, because an empty folder says something (an empty
  * `organization/rcp/`: there is no RCP; an empty `organization/`: whether there is an
  * organization is unknown); such a folder gets an empty `.gitkeep` so that committing the
@@ -23,24 +24,51 @@
  * A file whose name the file system refuses as too long (ENAMETOOLONG) is skipped, and the rest
  * written: it stays unknown, as a file that could not be read does (the crawl already leaves out
  * a name over 255 bytes, snapshotWriter.ts; a file system may allow less). Skipping one of a
- * whole folder leaves that folder out. The skipped paths are returned, for the caller to report.
+ * whole folder leaves that folder out (leftOutWith). The skipped paths are returned, for the
+ * caller to report.
+ *
+ * What the crawl withholds (conflicting or incomplete data: planSnapshotFiles' `withheld`) is
+ * removed from the folder before anything is written, when an earlier crawl (with --merge) left
+ * a copy there, and so is what is skipped here, as it is skipped: `analyze` would read that copy
+ * as current, where it is unknown now (an old
+ * `accounts.json` listing an account whose membership is now unknown, an old `scp/` folder
+ * without a new Deny). Only those paths are removed, each only inside the snapshot folder: a
+ * file of a pipeline or account this crawl did not read is never one of them. A whole folder is
+ * moved aside at once, then deleted, so that no part of it is ever read as the full set. The
+ * removed files are returned, sorted.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { lstatSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { makeDirectory } from '../fsUtil.js';
 import { isMergedList, mergeListFile } from './mergeLists.js';
-import type { SnapshotFile } from './snapshotWriter.js';
+import { leftOutWith, wholeFolderOf, type SnapshotFile } from './snapshotWriter.js';
 
 /** The file that keeps an empty snapshot folder in git. */
 export const KEEP_FILE = '.gitkeep';
 
-/** Folders read as a complete set: written whole, last. */
-const WHOLE_FOLDERS = ['organization/scp', 'organization/rcp'] as const;
+/** What to write: a crawl's result (CrawlResult) has every field. */
+export interface SnapshotToWrite {
+  readonly files: readonly SnapshotFile[];
+  /** folders to create even when empty (an empty `organization/rcp/` says there is no RCP) */
+  readonly folders?: readonly string[];
+  /** files and whole folders the crawl withholds: an earlier copy of them is removed */
+  readonly withheld?: readonly string[];
+  /**
+   * `account/region/name` of every pipeline the crawl read: their rules in a merged
+   * `events.json` are the new crawl's alone (mergeLists.ts)
+   */
+  readonly pipelines?: readonly string[];
+}
 
 export interface WriteResult {
   /** files (or whole folders) not written because a name was too long, sorted */
   readonly skipped: readonly string[];
+  /**
+   * files an earlier crawl left that were removed, as this one withholds or skips them (a
+   * folder with no file in it: its path and `/`), sorted
+   */
+  readonly removed: readonly string[];
 }
 
 /** The text of a file already at `path`, or undefined (none, or not a readable file). */
@@ -56,19 +84,26 @@ function nameTooLong(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'ENAMETOOLONG';
 }
 
+/** The files under `dir` (not following symbolic links), relative and `/`-separated. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory())
+      out.push(...(await filesUnder(join(dir, entry.name))).map((n) => `${entry.name}/${n}`));
+    else out.push(entry.name);
+  }
+  return out;
+}
+
 export async function writeSnapshotFiles(
   outDir: string,
-  files: readonly SnapshotFile[],
-  folders: readonly string[] = [],
+  snapshot: SnapshotToWrite,
 ): Promise<WriteResult> {
+  const { files, folders = [], withheld = [] } = snapshot;
   const skipped = new Set<string>();
-  // the pipelines this crawl read (`<account>/<region>/<name>`): their rules are all in its lists
-  const crawledPipelines = new Set(
-    files.flatMap((f) => {
-      const m = /^(\d{12})\/([^/]+)\/codepipeline\/(.+)\.json$/.exec(f.path);
-      return m ? [`${m[1]}/${m[2]}/${m[3]}`] : [];
-    }),
-  );
+  const removed: string[] = [];
+  // the pipelines this crawl read: their rules are all in its lists
+  const crawledPipelines = new Set(snapshot.pipelines ?? []);
   const root = resolve(outDir);
   const inside = (path: string): string => {
     const target = resolve(root, ...path.split('/'));
@@ -83,9 +118,45 @@ export async function writeSnapshotFiles(
   // not named after the target: a name near the longest allowed would make it too long
   const temporary = (target: string, what: string): string =>
     join(dirname(target), `.permchain.${process.pid}.${counter++}.${what}.permchain-tmp`);
+  /**
+   * Remove an earlier copy of `path` (a file, or a folder as a whole), when there is one; the
+   * files it held go into `removed`. Never through a symbolic link that leads out of the folder.
+   */
+  const removeOld = async (path: string): Promise<void> => {
+    const target = inside(path);
+    let parent: string;
+    try {
+      parent = realpathSync(dirname(target));
+    } catch {
+      return; // no folder for it: nothing there (or a name too long for any file to have)
+    }
+    const realRoot = realpathSync(root);
+    if (parent !== realRoot && !parent.startsWith(realRoot + sep))
+      throw new Error(`snapshot path leads out of the folder through a symbolic link: ${path}`);
+    const real = join(parent, basename(target));
+    let stat;
+    try {
+      stat = lstatSync(real, { throwIfNoEntry: false });
+    } catch {
+      return; // ENAMETOOLONG: no such file can be there
+    }
+    if (stat === undefined) return;
+    // a symbolic link is removed, not what it leads to
+    if (!stat.isDirectory()) {
+      await rm(real, { force: true });
+      removed.push(path);
+      return;
+    }
+    const held = await filesUnder(real);
+    // moved aside at once: a folder read as the full set is never there in part
+    const old = temporary(real, 'old');
+    await rename(real, old);
+    await rm(old, { recursive: true, force: true });
+    removed.push(...(held.length > 0 ? held.map((n) => `${path}/${n}`) : [`${path}/`]));
+  };
   /** Where `path` is written: inside its whole folder's temporary sibling, if it has one. */
   const placeOf = async (path: string): Promise<{ target: string; staged: boolean }> => {
-    const whole = WHOLE_FOLDERS.find((w) => path === w || path.startsWith(`${w}/`));
+    const whole = wholeFolderOf(path);
     const target = inside(path);
     if (whole === undefined) return { target, staged: false };
     let temp = staged.get(whole);
@@ -99,16 +170,17 @@ export async function writeSnapshotFiles(
     return { target: join(temp, path.slice(whole.length)), staged: true };
   };
   try {
+    // first: a crawl stopped part way leaves no stale copy beside the new files
+    for (const path of [...new Set(withheld.map(leftOutWith))].sort()) await removeOld(path);
     for (const folder of folders) {
       const { target } = await placeOf(folder);
       makeDirectory(target);
       if (!files.some((f) => f.path.startsWith(`${folder}/`)))
         await writeFile(join(target, KEEP_FILE), '', 'utf8');
     }
-    const brokenWhole = new Set<string>();
     for (const file of files) {
-      const whole = WHOLE_FOLDERS.find((w) => file.path.startsWith(`${w}/`));
-      if (whole !== undefined && brokenWhole.has(whole)) continue;
+      const whole = wholeFolderOf(file.path);
+      if (whole !== undefined && skipped.has(whole)) continue;
       const place = await placeOf(file.path);
       try {
         makeDirectory(dirname(place.target));
@@ -130,16 +202,13 @@ export async function writeSnapshotFiles(
         }
       } catch (err) {
         if (!nameTooLong(err)) throw err;
-        if (whole === undefined) {
-          skipped.add(file.path);
-          continue;
-        }
-        // the folder is read as the full set: none of it rather than part
-        brokenWhole.add(whole);
-        skipped.add(whole);
-        const temp = staged.get(whole);
+        // a whole folder is read as the full set: none of it rather than part
+        const left = leftOutWith(file.path);
+        skipped.add(left);
+        const temp = staged.get(left);
         if (temp !== undefined) await rm(temp, { recursive: true, force: true });
-        staged.delete(whole);
+        staged.delete(left);
+        await removeOld(left);
       }
     }
     // last, after every other file: each whole folder appears at once. One already there is
@@ -168,5 +237,5 @@ export async function writeSnapshotFiles(
     for (const temp of staged.values()) await rm(temp, { recursive: true, force: true });
     throw err;
   }
-  return { skipped: [...skipped].sort() };
+  return { skipped: [...skipped].sort(), removed: removed.sort() };
 }

@@ -96,7 +96,7 @@ async function crawlFixture(dir: string, faults: Fault[] = []) {
       maxAttempts: 2,
     });
     const out = mkdtempSync(join(tmpdir(), 'permchain-crawled-'));
-    await writeSnapshotFiles(out, result.files, result.folders);
+    await writeSnapshotFiles(out, result);
     const describeKeyIds = fake.requests
       .filter((r) => r.service === 'kms' && r.operation === 'DescribeKey')
       .map((r) => `${r.account}:${String(r.params['KeyId'])}`)

@@ -438,7 +438,7 @@ describe('6. --merge of a crawl narrowed by --pipeline', () => {
     try {
       const full = mkdtempSync(join(tmpdir(), 'permchain-full-'));
       const all = await run([]);
-      await writeSnapshotFiles(full, all.files, all.folders);
+      await writeSnapshotFiles(full, all);
       for (const order of [
         ['webapp', 'api'],
         ['api', 'webapp'],
@@ -446,7 +446,7 @@ describe('6. --merge of a crawl narrowed by --pipeline', () => {
         const merged = mkdtempSync(join(tmpdir(), 'permchain-merged-'));
         for (const name of order) {
           const r = await run([name]);
-          await writeSnapshotFiles(merged, r.files, r.folders);
+          await writeSnapshotFiles(merged, r);
         }
         // the same bytes as one crawl of both pipelines, whichever went first
         expect(read(merged, 'events.json')).toBe(read(full, 'events.json'));
@@ -462,9 +462,9 @@ describe('6. --merge of a crawl narrowed by --pipeline', () => {
     const path = '111111111111/us-east-1/codebuild.json';
     const project = (name: string, serviceRole: string) => ({ name, serviceRole });
     const write = (projects: Obj[], notFound: string[]) =>
-      writeSnapshotFiles(dir, [
-        { path, content: JSON.stringify({ projects, projectsNotFound: notFound }) },
-      ]);
+      writeSnapshotFiles(dir, {
+        files: [{ path, content: JSON.stringify({ projects, projectsNotFound: notFound }) }],
+      });
     await write([project('a', 'old'), project('b', 'old'), project('d', 'old')], ['c']);
     await write([project('b', 'new'), project('c', 'new')], ['a']);
     expect(JSON.parse(readFileSync(join(dir, path), 'utf8'))).toEqual({
@@ -580,12 +580,14 @@ describe('9. a file name too long for the file system', () => {
     expect(plan.dropped.map((d) => d.reason)).toEqual(['name-too-long']);
     const dir = mkdtempSync(join(tmpdir(), 'permchain-long-'));
     // what the file system refuses is skipped too, not the whole write
-    const written = await writeSnapshotFiles(dir, buildSnapshotFiles([topic(long), topic('z-ok')]));
+    const written = await writeSnapshotFiles(dir, planSnapshotFiles([topic(long), topic('z-ok')]));
     expect(written.skipped).toEqual([]);
-    const all = await writeSnapshotFiles(mkdtempSync(join(tmpdir(), 'permchain-long-')), [
-      { path: `111111111111/us-east-1/sns/${long}.json`, content: '{}' },
-      { path: '111111111111/us-east-1/sns/z-ok.json', content: '{}' },
-    ]);
+    const all = await writeSnapshotFiles(mkdtempSync(join(tmpdir(), 'permchain-long-')), {
+      files: [
+        { path: `111111111111/us-east-1/sns/${long}.json`, content: '{}' },
+        { path: '111111111111/us-east-1/sns/z-ok.json', content: '{}' },
+      ],
+    });
     expect(all.skipped).toEqual([`111111111111/us-east-1/sns/${long}.json`]);
     expect(readdirSync(join(dir, '111111111111/us-east-1/sns'))).toEqual(['z-ok.json']);
   });
@@ -593,7 +595,7 @@ describe('9. a file name too long for the file system', () => {
   it('a name of 250 bytes, which the file system takes, is written (the temporary name is short)', async () => {
     const name = 'b'.repeat(245);
     const dir = mkdtempSync(join(tmpdir(), 'permchain-long-'));
-    const written = await writeSnapshotFiles(dir, buildSnapshotFiles([topic(name)]));
+    const written = await writeSnapshotFiles(dir, planSnapshotFiles([topic(name)]));
     expect(written.skipped).toEqual([]);
     expect(readdirSync(join(dir, '111111111111/us-east-1/sns'))).toEqual([`${name}.json`]);
   });
@@ -608,6 +610,7 @@ describe('9. a file name too long for the file system', () => {
       missingPipelines: [],
       files: [],
       folders: [],
+      withheld: [],
       failures: [],
       skippedFiles: ['111111111111/us-east-1/sns/x.json'],
     };

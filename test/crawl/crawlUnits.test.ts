@@ -783,11 +783,13 @@ describe('writeSnapshotFiles', () => {
       // a directory where a file should go makes the rename fail half way through the crawl
       mkdirSync(join(dir, 'b.json'));
       await expect(
-        writeSnapshotFiles(dir, [
-          { path: 'a.json', content: 'new\n' },
-          { path: 'b.json', content: 'x\n' },
-          { path: 'c.json', content: 'y\n' },
-        ]),
+        writeSnapshotFiles(dir, {
+          files: [
+            { path: 'a.json', content: 'new\n' },
+            { path: 'b.json', content: 'x\n' },
+            { path: 'c.json', content: 'y\n' },
+          ],
+        }),
       ).rejects.toThrow();
       expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('new\n');
       expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.json']);
@@ -801,11 +803,11 @@ describe('writeSnapshotFiles', () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-write-'));
     try {
       await expect(
-        writeSnapshotFiles(dir, [{ path: '../escape.json', content: '{}' }]),
+        writeSnapshotFiles(dir, { files: [{ path: '../escape.json', content: '{}' }] }),
       ).rejects.toThrow('snapshot path escapes the folder');
-      await expect(writeSnapshotFiles(dir, [], ['organization/../..'])).rejects.toThrow(
-        'snapshot path escapes the folder',
-      );
+      await expect(
+        writeSnapshotFiles(dir, { files: [], folders: ['organization/../..'] }),
+      ).rejects.toThrow('snapshot path escapes the folder');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -814,11 +816,10 @@ describe('writeSnapshotFiles', () => {
   it('creates the folders an empty folder says something by, each kept for git by a .gitkeep', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'permchain-write-'));
     try {
-      await writeSnapshotFiles(
-        dir,
-        [{ path: 'organization/scp/p-1.json', content: '{}\n' }],
-        ['organization', 'organization/rcp', 'organization/scp'],
-      );
+      await writeSnapshotFiles(dir, {
+        files: [{ path: 'organization/scp/p-1.json', content: '{}\n' }],
+        folders: ['organization', 'organization/rcp', 'organization/scp'],
+      });
       expect(readdirSync(join(dir, 'organization')).sort()).toEqual(['rcp', 'scp']);
       expect(readdirSync(join(dir, 'organization', 'rcp'))).toEqual([KEEP_FILE]);
       expect(readdirSync(join(dir, 'organization', 'scp'))).toEqual(['p-1.json']);
@@ -857,7 +858,10 @@ describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', ()
       // a folder where a file should go: the write of zz.json fails after the SCPs
       mkdirSync(join(dir, 'zz.json'));
       await expect(
-        writeSnapshotFiles(dir, [...SCPS, { path: 'zz.json', content: '{}' }], ['organization']),
+        writeSnapshotFiles(dir, {
+          files: [...SCPS, { path: 'zz.json', content: '{}' }],
+          folders: ['organization'],
+        }),
       ).rejects.toThrow();
       expect(tree(dir)).toEqual({ organization: '<folder>', 'zz.json': '<folder>' });
     }));
@@ -867,8 +871,11 @@ describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', ()
       // a name too long is skipped (and reported), not the whole write: here the whole folder
       const tooLong = { path: `organization/scp/${'p'.repeat(300)}.json`, content: '{}' };
       await expect(
-        writeSnapshotFiles(dir, [SCPS[0]!, tooLong, SCPS[1]!], ['organization/rcp']),
-      ).resolves.toEqual({ skipped: ['organization/scp'] });
+        writeSnapshotFiles(dir, {
+          files: [SCPS[0]!, tooLong, SCPS[1]!],
+          folders: ['organization/rcp'],
+        }),
+      ).resolves.toEqual({ skipped: ['organization/scp'], removed: [] });
       expect(tree(dir)).toEqual({
         organization: '<folder>',
         'organization/rcp': '<folder>',
@@ -878,11 +885,10 @@ describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', ()
 
   it('is written last, whole, as the files say, and an empty one keeps its .gitkeep', () =>
     withDir(async (dir) => {
-      await writeSnapshotFiles(
-        dir,
-        [...SCPS, { path: 'organization/describe-organization.json', content: '{}' }],
-        ['organization', 'organization/rcp', 'organization/scp'],
-      );
+      await writeSnapshotFiles(dir, {
+        files: [...SCPS, { path: 'organization/describe-organization.json', content: '{}' }],
+        folders: ['organization', 'organization/rcp', 'organization/scp'],
+      });
       expect(tree(dir)).toEqual({
         organization: '<folder>',
         'organization/describe-organization.json': '{}',
@@ -906,11 +912,11 @@ describe('writeSnapshotFiles: organization/scp/ and rcp/ appear all at once', ()
       writeFileSync(join(dir, 'zz'), '');
       const before = tree(dir);
       await expect(
-        writeSnapshotFiles(dir, [...SCPS, { path: 'zz/x.json', content: '{}' }]),
+        writeSnapshotFiles(dir, { files: [...SCPS, { path: 'zz/x.json', content: '{}' }] }),
       ).rejects.toThrow(/EEXIST/);
       expect(tree(dir)).toEqual(before);
       rmSync(join(dir, 'zz'));
-      await writeSnapshotFiles(dir, SCPS, ['organization/rcp']);
+      await writeSnapshotFiles(dir, { files: SCPS, folders: ['organization/rcp'] });
       expect(tree(dir)).toEqual({
         organization: '<folder>',
         'organization/rcp': '<folder>',

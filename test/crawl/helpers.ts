@@ -125,7 +125,7 @@ export async function crawlThroughFake(
       ...options,
     });
     const dir = mkdtempSync(join(tmpdir(), 'permchain-crawled-'));
-    await writeSnapshotFiles(dir, result.files, result.folders);
+    await writeSnapshotFiles(dir, result);
     return { result, dir, requests: fake.requests };
   } finally {
     await fake.close();
