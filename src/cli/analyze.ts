@@ -39,7 +39,14 @@ import type { Report, ReportPipeline } from '../report/types.js';
 import { readBaselineFile } from './baseline.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
-import { outputFolderProblem, outputPathProblem, runInputs } from './outputPath.js';
+import {
+  missingFolderProblem,
+  outputFolderProblem,
+  outputPathProblem,
+  runInputs,
+  templateInputs,
+  type RunInput,
+} from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import { pointerLineReader } from './pointerLines.js';
 import {
@@ -48,6 +55,7 @@ import {
   noPipelinesProblem,
   type InputCliOptions,
 } from './inputOptions.js';
+import { UNUSED_OPTION } from './loadInput.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
@@ -93,7 +101,10 @@ export function registerAnalyze(
       collectFormats,
       [],
     )
-    .option('--output <file>', 'write the report to this file instead of standard output')
+    .option(
+      '--output <file>',
+      'write the report to this file instead of standard output (`-`: standard output)',
+    )
     .option('--output-dir <dir>', 'write one file per format into this folder (report.<ext>)')
     .option(
       '--strict',
@@ -135,7 +146,13 @@ export function runAnalyze(
   io: CliIo,
   version: string,
 ): number {
-  const formats = opts.format.length > 0 ? opts.format : ['text'];
+  // a format named twice is written once
+  const formats = opts.format.length > 0 ? [...new Set(opts.format)] : ['text'];
+  // `--output -` is standard output, as CI scripts write it (not a file named `-`)
+  if (opts.output === '-') {
+    opts = { ...opts };
+    delete opts.output;
+  }
   const bad = formats.find((f) => !isFormatName(f));
   if (bad !== undefined)
     return usage(
@@ -179,11 +196,34 @@ export function runAnalyze(
 
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
+  // the templates a stacks file names are known once it is read: still before any analysis
+  if (loaded.templates.length > 0) {
+    const templateProblem = checkOutputs(
+      io.cwd,
+      input,
+      opts,
+      formats as FormatName[],
+      templateInputs(io.cwd, loaded.templates),
+    );
+    if (templateProblem !== undefined) return usage(io, templateProblem);
+  }
   const analyzeOptions = { pipelines: opts.pipeline, artifacts: loaded.artifacts };
   // warnings that bear on the gate: shown on stderr whatever the format
   const gateWarnings: Problem[] = [];
   const none = noPipelinesProblem(loaded, input, opts);
   if (none) gateWarnings.push(none);
+  // an option that changes nothing is said, never ignored in silence
+  const unused: Problem[] =
+    opts.today !== undefined && !opts.baseline
+      ? [
+          {
+            pointer: '',
+            message: `\`--today ${opts.today}\` is not used: it applies to --baseline only, and none is given`,
+            id: UNUSED_OPTION,
+            severity: 'warning',
+          },
+        ]
+      : [];
 
   // The JSON or text report alone (the usual CI and terminal cases) is written pipeline by
   // pipeline as each is analyzed, so the links of a whole organization are never held at once;
@@ -196,14 +236,14 @@ export function runAnalyze(
     const findings: ReportPipeline[] = [];
     report = {
       pipelines: findings,
-      problems: uniqueProblems([...lazy.problems, ...loaded.problems, ...gateWarnings]),
+      problems: uniqueProblems([...lazy.problems, ...loaded.problems, ...unused, ...gateWarnings]),
     };
     streamed = keepFindings(lazy.pipelines, findings);
   } else {
     const whole = analyzeModel(loaded.model, analyzeOptions);
     report = {
       ...whole,
-      problems: uniqueProblems([...whole.problems, ...loaded.problems, ...gateWarnings]),
+      problems: uniqueProblems([...whole.problems, ...loaded.problems, ...unused, ...gateWarnings]),
     };
   }
 
@@ -313,10 +353,14 @@ function checkOutputs(
   input: string | undefined,
   opts: AnalyzeCliOptions,
   formats: readonly FormatName[],
+  more: readonly RunInput[] = [],
 ): string | undefined {
-  const inputs = runInputs(cwd, { input, ...opts });
+  const inputs = [...runInputs(cwd, { input, ...opts }), ...more];
   if (opts.output)
-    return outputPathProblem('--output', opts.output, resolve(cwd, opts.output), inputs);
+    return (
+      missingFolderProblem('--output', opts.output, resolve(cwd, opts.output)) ??
+      outputPathProblem('--output', opts.output, resolve(cwd, opts.output), inputs)
+    );
   if (!opts.outputDir) return undefined;
   const dir = resolve(cwd, opts.outputDir);
   const notFolder = outputFolderProblem('--output-dir', opts.outputDir, dir);

@@ -35,7 +35,12 @@ import { plural } from '../report/summarize.js';
 import type { Report } from '../report/types.js';
 import { writeOutputFile } from './fsErrors.js';
 import type { CliIo } from './io.js';
-import { outputPathProblem, runInputs } from './outputPath.js';
+import {
+  missingFolderProblem,
+  outputPathProblem,
+  runInputs,
+  templateInputs,
+} from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
 import { UNUSED_OPTION } from './loadInput.js';
@@ -97,6 +102,13 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
     io.stderr('error: --output needs a file name, not an empty value\n');
     return 2;
   }
+  // the file is read for the entries it keeps, and written: standard output is neither
+  if (opts.output === '-') {
+    io.stderr(
+      'error: --output `-`: the baseline is a file, read and written, not standard output\n',
+    );
+    return 2;
+  }
   if (!isIsoDate(opts.expires)) {
     io.stderr(
       sanitizeForTerminal(`error: --expires \`${opts.expires}\` is not a date written YYYY-MM-DD`) +
@@ -115,12 +127,14 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   }
   // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence
   // (the --output file itself is read, for the entries it keeps)
-  const outputProblem = outputPathProblem(
-    '--output',
-    opts.output,
-    resolve(io.cwd, opts.output),
-    runInputs(io.cwd, { input, ...opts }),
-  );
+  const outputProblem =
+    missingFolderProblem('--output', opts.output, resolve(io.cwd, opts.output)) ??
+    outputPathProblem(
+      '--output',
+      opts.output,
+      resolve(io.cwd, opts.output),
+      runInputs(io.cwd, { input, ...opts }),
+    );
   if (outputProblem !== undefined) {
     io.stderr(sanitizeForTerminal(`error: ${outputProblem}`) + '\n');
     return 2;
@@ -128,6 +142,17 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) {
     io.stderr(sanitizeForTerminal(`error: ${loaded.usage}`) + '\n');
+    return 2;
+  }
+  // the templates a stacks file names are known once it is read
+  const templateProblem = outputPathProblem(
+    '--output',
+    opts.output,
+    resolve(io.cwd, opts.output),
+    templateInputs(io.cwd, loaded.templates),
+  );
+  if (templateProblem !== undefined) {
+    io.stderr(sanitizeForTerminal(`error: ${templateProblem}`) + '\n');
     return 2;
   }
   let report = analyzeModel(loaded.model, {
@@ -145,10 +170,22 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
     // the warning that entries record no cause asks for this very run: said below, as it applies
     problems.push(...read.problems.filter((p) => p.id !== CAUSE_UNRECORDED));
     const inputPipelines = listPipelines(loaded.model);
-    const applied = applyBaseline(report, read.baseline, '0000-00-00', {
+    // entries are checked against today: one that has expired accepts nothing, so its link is
+    // written with --reason and --expires (running baseline again is how an entry is renewed;
+    // checked against no date, it kept its past date and `analyze --baseline` kept failing)
+    const applied = applyBaseline(report, read.baseline, today, {
       pipelines: inputPipelines,
     });
     report = applied.report;
+    for (const e of [...applied.expired, ...applied.lapsed.map((l) => l.entry)]) {
+      warnings.push({
+        file: opts.output,
+        pointer: read.pointers.get(e) ?? '',
+        message: `baseline entry for \`${e.pipeline}\` / \`${e.link}\` expired on ${e.expires}: its link is written with --reason and --expires`,
+        id: 'baseline.entry.renewed',
+        severity: 'warning',
+      });
+    }
     // an entry accepting its link for another cause (decision, principal, resource, deciding
     // policies) keeps nothing: the link gets the new reason and date, never the old cause's
     for (const c of applied.changed) {

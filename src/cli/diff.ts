@@ -158,10 +158,13 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const d = diffReports(a, b);
     const failOn = opts.failOn as (typeof FAIL_ON)[number];
     const gateOptions = { failOn, problems: shown, noPipelines };
+    // the input errors too, so a reader of the JSON alone sees the diff is incomplete, and the
+    // warnings that no side held a pipeline (with --fail-on unknown an AFTER with none fails
+    // the run, which the JSON alone did not say)
+    const jsonProblems = [...errors, ...warnings.filter((w) => w.id === 'input.no-pipelines')];
     io.stdout(
       opts.format === 'json'
-        ? // the input errors too, so a reader of the JSON alone sees the diff is incomplete
-          stableJson(errors.length > 0 ? { ...d, problems: errors } : d)
+        ? stableJson(jsonProblems.length > 0 ? { ...d, problems: jsonProblems } : d)
         : opts.format === 'markdown'
           ? renderDiffMarkdown(d, gateOptions)
           : renderDiffText(d, gateOptions),

@@ -63,6 +63,8 @@ export interface LoadedAnalysisInput {
   readonly problems: readonly Problem[];
   /** the snapshot folder (absolute), when the input is one */
   readonly snapshotRoot?: string;
+  /** the templates the stacks files of the input name (absolute paths): inputs of the run */
+  readonly templates: readonly string[];
 }
 
 /** Parse the `--artifact` values; a usage error names the first bad one. */
@@ -107,6 +109,7 @@ export function loadAnalysisInput(
     model: loaded.model,
     artifacts: supplied.artifacts,
     problems: [...loaded.problems, ...supplied.problems],
+    templates: loaded.templates,
     ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
   };
 }
@@ -141,10 +144,22 @@ export function noPipelinesProblem(
   };
 }
 
+/**
+ * Errors that a template, a stacks file or an assembly manifest could not be read or parsed: what
+ * it holds is not known, so "no pipelines found, check the snapshot layout" would mislead.
+ */
+const UNREADABLE_IDS = new Set([
+  'template.syntax.invalid',
+  'stacks.file.invalid',
+  'stacks.file.missing',
+  'stacks.template.missing',
+  'cdk.manifest.invalid',
+]);
+
 /** An error that a file which may hold pipelines could not be read at all. */
 function unreadableInput(p: Problem): boolean {
   if (p.severity !== 'error') return false;
-  if (p.id === 'template.syntax.invalid' || p.id === 'stacks.file.invalid') return true;
+  if (UNREADABLE_IDS.has(p.id)) return true;
   // (a pipeline file with a member name twice is not read either: snapshotFiles.readJson)
   return (
     (p.id === 'snapshot.json.invalid' || p.id === 'snapshot.json.duplicate-key') &&

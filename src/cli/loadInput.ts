@@ -37,6 +37,8 @@ export interface LoadedInput {
   readonly problems: readonly Problem[];
   /** the snapshot folder (absolute), when the input is one: its files are named relative to it */
   readonly snapshotRoot?: string;
+  /** the templates the stacks files of the input name (absolute paths), inputs too */
+  readonly templates: readonly string[];
 }
 
 export function loadInput(cwd: string, input: string | InputOptions): LoadedInput {
@@ -44,6 +46,7 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   const problems: Problem[] = [];
   let model: Model | undefined;
   let snapshotRoot: string | undefined;
+  const templates: string[] = [];
   /** a CDK assembly is read (its environment-agnostic stacks take --account and --region) */
   let cdk = false;
 
@@ -72,7 +75,9 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
     } else if (isStacksFile(path) || unparsable(path)) {
       // a YAML or JSON file that cannot be read or parsed may be a stacks file with a typo: it
       // is reported as `--stacks` reports it (where it fails to parse), not as unrecognised
-      model = loadStacksFile(path, { cwd }).model;
+      const stacks = loadStacksFile(path, { cwd });
+      model = stacks.model;
+      templates.push(...(stacks.templates ?? []));
     } else {
       problems.push(
         inputProblem(
@@ -94,15 +99,15 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
   if (opts.stacks !== undefined) {
     const path = resolve(cwd, opts.stacks);
     if (isCdkAssembly(path)) cdk = true;
-    overlays.push(
-      isCdkAssembly(path)
-        ? loadCdkAssembly(path, {
-            ...(opts.account ? { account: opts.account } : {}),
-            ...(opts.region ? { region: opts.region } : {}),
-            ...overlayOptions,
-          }).model
-        : loadStacksFile(path, overlayOptions).model,
-    );
+    const loaded = isCdkAssembly(path)
+      ? loadCdkAssembly(path, {
+          ...(opts.account ? { account: opts.account } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+          ...overlayOptions,
+        })
+      : loadStacksFile(path, overlayOptions);
+    overlays.push(loaded.model);
+    if ('templates' in loaded) templates.push(...(loaded.templates ?? []));
   }
   if (opts.template !== undefined) {
     if (!opts.account || !opts.region) {
@@ -138,7 +143,12 @@ export function loadInput(cwd: string, input: string | InputOptions): LoadedInpu
       );
     model = { root: resolve(cwd), accounts: new Map(), organization: undefined, problems: [] };
   }
-  return { model, problems, ...(snapshotRoot !== undefined ? { snapshotRoot } : {}) };
+  return {
+    model,
+    problems,
+    templates: [...new Set(templates)].sort(),
+    ...(snapshotRoot !== undefined ? { snapshotRoot } : {}),
+  };
 }
 
 export const UNUSED_OPTION = 'cli.option.unused';

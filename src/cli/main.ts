@@ -35,6 +35,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         'and statement decide it, and how to fix it, before anything is deployed.',
     )
     .version(readVersion())
+    // `-V` and `--version` only before a command: after one (`analyze demo -V`) they are that
+    // command's unknown option, a usage error, not a version printed and the analysis skipped
+    // with exit 0
+    .enablePositionalOptions()
     // a usage error is one line, and one more naming the --help that explains it (set on each
     // command below): the whole help after it buried the error
     .showHelpAfterError(usageHint(undefined))

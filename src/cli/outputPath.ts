@@ -6,7 +6,7 @@
  * writing would, and reported as one line by main().
  */
 import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 
 /** The inputs of analyze and baseline an output must stay clear of, those given. */
 export function runInputs(
@@ -16,17 +16,32 @@ export function runInputs(
     readonly stacks?: string | undefined;
     readonly template?: string | undefined;
     readonly baseline?: string | undefined;
+    /** `--artifact` values, `[PIPELINE/]NAME=DIR`: their folders are inputs */
+    readonly artifact?: readonly string[] | undefined;
   },
 ): RunInput[] {
-  const roles = [
+  const roles: [string, string | undefined][] = [
     ['the input', given.input],
     ['the --stacks input', given.stacks],
     ['the --template file', given.template],
     ['the --baseline file', given.baseline],
-  ] as const;
+  ];
+  for (const a of given.artifact ?? []) {
+    const eq = a.indexOf('=');
+    if (eq >= 0) roles.push(['the --artifact folder', a.slice(eq + 1)]);
+  }
   return roles.flatMap(([role, g]) =>
     g === undefined || g === '' ? [] : [{ role, given: g, path: resolve(cwd, g) }],
   );
+}
+
+/** The templates a stacks file names (absolute paths, shown relative to `cwd`), as inputs. */
+export function templateInputs(cwd: string, templates: readonly string[]): RunInput[] {
+  return templates.map((path) => ({
+    role: 'a template of the stacks file',
+    given: relative(cwd, path) || '.',
+    path,
+  }));
 }
 
 /** An input of the run the output must not be, nor be inside. */
@@ -52,7 +67,7 @@ function kindOf(stat: Stats): string {
  * Where writing `path` lands: its real path, following symbolic links, one that dangles too (the
  * write creates its target). A missing parent is left as it is: writing reports it.
  */
-function landingPath(path: string): string {
+export function landingPath(path: string): string {
   let at = resolve(path);
   // a chain of dangling links longer than the system's own limit ends in ELOOP when written
   for (let hops = 0; hops < 64; hops++) {
@@ -123,4 +138,18 @@ export function outputFolderProblem(flag: string, given: string, path: string): 
   }
   if (stat.isDirectory()) return undefined;
   return `${flag} \`${given}\` is not a folder (it is ${stat.isFile() ? 'a file' : kindOf(stat)})`;
+}
+
+/**
+ * An output file whose folder does not exist, in one line, else undefined: said before anything
+ * is analyzed (writing would fail only after the whole analysis).
+ */
+export function missingFolderProblem(
+  flag: string,
+  given: string,
+  path: string,
+): string | undefined {
+  const folder = dirname(landingPath(path));
+  if (statSync(folder, { throwIfNoEntry: false }) !== undefined) return undefined;
+  return `${flag} \`${given}\`: the folder \`${dirname(given)}\` does not exist`;
 }

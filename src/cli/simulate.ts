@@ -87,7 +87,15 @@ function exitCodeFor(result: EvaluationResult, problems: readonly Problem[]): nu
 
 export function renderSimulation(request: EvaluationRequest, result: EvaluationResult): string {
   const lines: string[] = [];
-  const what = `${String(request.principal)} -> ${String(request.action)} on ${String(request.resource)}`;
+  // a member that is missing or not a string (an input error, said on stderr) is named so, not
+  // written `undefined` or `[object Object]`
+  const part = (v: unknown): string =>
+    typeof v === 'string'
+      ? v
+      : v === undefined
+        ? '(missing)'
+        : `(not a string: ${typeof v === 'object' ? (Array.isArray(v) ? 'a list' : v === null ? 'null' : 'an object') : JSON.stringify(v)})`;
+  const what = `${part(request.principal)} -> ${part(request.action)} on ${part(request.resource)}`;
   lines.push(`${result.decision}: ${what}`);
   if (result.decision === 'Allowed') {
     for (const r of result.allowedBy) lines.push(`  allowed by ${describe(r)}`);

@@ -52,6 +52,11 @@ export interface StacksInput {
 export interface TemplateLoadResult {
   readonly model: Model;
   readonly problems: Problem[];
+  /**
+   * the templates a stacks file names, as absolute paths: inputs of the run that an output must
+   * not overwrite (analyze and baseline check theirs against them)
+   */
+  readonly templates?: readonly string[];
 }
 
 export interface TemplateLoadOptions {
@@ -441,6 +446,7 @@ export function loadStacksFile(
   }
   const dir = dirname(path);
   const specs: StackSpec[] = [];
+  const templates: string[] = [];
   list.forEach((entry, i) => {
     const pointer = joinPointer('/stacks', i);
     if (!isObject(entry)) {
@@ -523,6 +529,7 @@ export function loadStacksFile(
       }
     }
     const templatePath = resolve(dir, template);
+    templates.push(templatePath);
     specs.push({
       file: displayPath(templatePath, options.cwd),
       ...readTemplateFile(templatePath),
@@ -536,7 +543,7 @@ export function loadStacksFile(
       declaredIn: { file, pointer },
     });
   });
-  return loadStacks(specs, file, options, problems);
+  return { ...loadStacks(specs, file, options, problems), templates };
 }
 
 /**

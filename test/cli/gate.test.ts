@@ -161,8 +161,15 @@ describe('baseline mistakes are said', () => {
     expect(r.err).toMatch(
       /^warning: --expires 2020-01-01 is in the past \(today is \d{4}-\d{2}-\d{2} UTC\): the entries written have expired already and accept nothing \(`analyze --baseline` fails on those whose link fails the run without a baseline\)\n$/,
     );
+    // run again, the expired entry is renewed (session 23: it kept 2020-01-01 in silence)
     const future = await cli(dir, 'baseline', demo, '--output', file, '--expires', '2999-01-01');
-    expect(future.err).toBe('');
+    expect(future.err).toMatch(
+      /expired on 2020-01-01: its link is written with --reason and --expires \[baseline\.entry\.renewed\]\n$/,
+    );
+    expect(future.out).toBe(`wrote 1 baseline entry to ${file}\n`);
+    const entries = (JSON.parse(readFileSync(file, 'utf8')) as { entries: { expires: string }[] })
+      .entries;
+    expect(entries.map((e) => e.expires)).toEqual(['2999-01-01']);
   });
 });
 
