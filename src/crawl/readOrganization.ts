@@ -59,6 +59,7 @@ export async function readOrganization(
     // Unknown, naming describe-organization.json, organization/scp/ and parents.json); the rest
     // needs the management account or a delegated administrator, so it is not tried
     ctx.record({ kind: 'folder', path: 'organization' });
+    withholdOrganization(ctx);
     return {};
   }
   ctx.record({ kind: 'organization', output: described.output });
@@ -79,6 +80,23 @@ export async function readOrganization(
   };
 }
 
+/**
+ * The organization is unknown (describe-organization failed, or the crawled accounts are in one
+ * this crawl cannot read): with --merge, every organization file an earlier crawl wrote is
+ * removed, since `analyze` would read it as current (an old scp/ folder without a new Deny, an
+ * old accounts.json without a new member). The empty `organization/` folder says it is unknown.
+ */
+function withholdOrganization(ctx: CrawlContext): void {
+  for (const path of [
+    'organization/describe-organization.json',
+    'organization/accounts.json',
+    'organization/parents.json',
+    'organization/scp',
+    'organization/rcp',
+  ])
+    ctx.record({ kind: 'withheld', path });
+}
+
 async function listAccounts(ctx: CrawlContext, place: Place): Promise<Account[] | undefined> {
   const { ListAccountsCommand } = await ctx.sdk('organizations');
   const out = await ctx.paginate<ListAccountsCommandOutput>(
@@ -88,7 +106,11 @@ async function listAccounts(ctx: CrawlContext, place: Place): Promise<Account[] 
     (o) => o.NextToken,
     'the organization accounts',
   );
-  if (out.status !== 'ok') return undefined;
+  if (out.status !== 'ok') {
+    // an earlier crawl's list may leave out an account that is a member now (read as outside)
+    ctx.record({ kind: 'withheld', path: 'organization/accounts.json' });
+    return undefined;
+  }
   const accounts = out.pages.flatMap((p) => p.Accounts ?? []);
   ctx.record({ kind: 'organization-accounts', accounts });
   return accounts;
@@ -107,7 +129,10 @@ async function readTree(
     (o) => o.NextToken,
     'the organization roots',
   );
-  if (roots.status !== 'ok') return undefined;
+  if (roots.status !== 'ok') {
+    ctx.record({ kind: 'withheld', path: 'organization/parents.json' });
+    return undefined;
+  }
   const parents: Record<string, string> = {};
   let complete = true;
   const visit = async (parentId: string): Promise<void> => {
@@ -169,8 +194,12 @@ async function readPolicies(
     (o) => o.NextToken,
     `the organization ${kind}s`,
   );
-  if (listed.status === 'failed') return;
   const folder = policyType === 'SERVICE_CONTROL_POLICY' ? 'organization/scp' : 'organization/rcp';
+  if (listed.status === 'failed') {
+    // an earlier crawl's folder may lack a policy that denies now
+    ctx.record({ kind: 'withheld', path: folder });
+    return;
+  }
   // the folder is read as the full set of the type, so it is written whole or not at all:
   // an empty folder when there is none (the type not enabled, or nothing listed), no folder
   // when any policy or its targets could not be read (a missing one may be the one that denies)
@@ -369,6 +398,9 @@ async function readMemberOrganizations(
   }
 
   ctx.record({ kind: 'folder', path: 'organization' });
+  // nothing of the organization was read (a management account's read that lacks its accounts
+  // withholds those itself): an earlier crawl's files of it would be read as current
+  if (managed === undefined) withholdOrganization(ctx);
   for (const o of outcomes) {
     if (o.status !== 'ok' || o.id === managed?.id) continue;
     ctx.recordFailure(

@@ -411,6 +411,65 @@ describe('crawl --merge removes the earlier copy of what the new crawl withholds
     expectKept(dir, kept);
   });
 
+  // session 23: every other failed read of the organization left the earlier copy behind
+  it.each([
+    [
+      'describe-organization fails: every organization file of the earlier crawl is removed',
+      'DescribeOrganization',
+      [
+        'organization/accounts.json',
+        'organization/describe-organization.json',
+        'organization/parents.json',
+        'organization/rcp',
+        'organization/scp',
+      ],
+    ],
+    [
+      'list-accounts fails: the old accounts.json is removed',
+      'ListAccounts',
+      ['organization/accounts.json'],
+    ],
+    [
+      'list-roots fails: the old parents.json is removed',
+      'ListRoots',
+      ['organization/parents.json'],
+    ],
+    [
+      'list-policies fails: the old scp/ and rcp/ folders are removed whole',
+      'ListPolicies',
+      ['organization/rcp', 'organization/scp'],
+    ],
+  ])('%s', async (_name, operation, withheld) => {
+    const fixture = scenarioCopy('scp-deny-assume-role');
+    const dir = await earlierCrawl(fixture);
+    const before = tree(dir);
+    for (const w of withheld)
+      expect(
+        Object.keys(before).some((f) => f === w || f.startsWith(`${w}/`)),
+        w,
+      ).toBe(true);
+    const kept = addUncovered(dir);
+    const { result } = await crawlInto(dir, {
+      fixture,
+      faults: [{ service: 'organizations', operation, kind: 'access-denied' }],
+    });
+    expect(result.withheld).toEqual(withheld);
+    const after = tree(dir);
+    for (const w of withheld)
+      expect(
+        Object.keys(after).filter((f) => f === w || f.startsWith(`${w}/`)),
+        w,
+      ).toEqual([]);
+    // the organization files this crawl did read are written
+    for (const f of Object.keys(before).filter((f) => f.startsWith('organization/')))
+      if (!withheld.some((w) => f === w || f.startsWith(`${w}/`)))
+        expect(after[f], f).toBeDefined();
+    expectKept(dir, kept);
+    // and what the SCP decided is Unknown now, not read from the old copy
+    const decisions = await linkDecisions(dir);
+    expect(Object.values(decisions).map((d) => d.decision)).toContain('Unknown');
+  });
+
   describe('names too long for a file name', () => {
     const policy = (policyId: string): CrawlRecord => ({
       kind: 'organization-policy',
