@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
-import { partitionOfRegion } from '../model/arn.js';
+import { isRegionName, partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionVariablesProblem,
@@ -660,6 +660,19 @@ function readAction(
   // a rule's shell commands do not shape its chain, but one that cannot be read leaves the rule
   // unsettled like any other unreadable field
   if (rule) r.stringList(o, 'commands', pointer);
+  // a region AWS could not run an action in (`""`, `US-EAST-1`) is an error: the action's ARNs and
+  // keys would be built in it, and its links denied on resources that exist nowhere
+  // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html: a
+  // region of 4 to 30 characters); the action is unsettled, its links Unknown
+  const givenRegion = o['region'];
+  if (typeof givenRegion === 'string' && !isRegionName(givenRegion))
+    r.report(
+      joinPointer(pointer, 'region'),
+      givenRegion === ''
+        ? 'the region is empty: not an AWS region name'
+        : `\`${givenRegion.slice(0, 40)}\` is not an AWS region name`,
+      'snapshot.action.region-invalid',
+    );
   // errors at these pointers are settled by a placeholder (readConfiguration), not by the action
   const settled: string[] = [];
   const action = {

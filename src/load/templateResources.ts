@@ -6,7 +6,7 @@
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
-import { parseArn } from '../model/arn.js';
+import { isRegionName, parseArn } from '../model/arn.js';
 import type {
   AccountModel,
   ActionModel,
@@ -3028,6 +3028,17 @@ function actionShape(
   const wrongRegion = region === undefined ? undefined : notText(region);
   if (wrongRegion !== undefined) {
     return { pointer: at('Region'), message: `\`Region\` must be a string, not ${wrongRegion}` };
+  }
+  // a region AWS could not run an action in (`""`): its ARNs would name resources nowhere
+  // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html)
+  if (typeof region === 'string' && !isRegionName(region) && !isPlaceholder(region)) {
+    return {
+      pointer: at('Region'),
+      message:
+        region === ''
+          ? '`Region` is empty: not an AWS region name'
+          : `\`Region\` \`${region.slice(0, 40)}\` is not an AWS region name`,
+    };
   }
   return undefined;
 }

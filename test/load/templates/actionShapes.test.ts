@@ -266,4 +266,19 @@ describe("a template CodeBuild action's EnvironmentVariables holding a placehold
       { name: 'B', type: 'PARAMETER_STORE', value: '/p/unresolved-0123456789' },
     ]);
   });
+
+  it('an action `Region` that is no region name is an error, and the action one Unknown link (was: ARNs built in region "", denied)', () => {
+    for (const [region, message] of [
+      ["''", '`Region` is empty: not an AWS region name'],
+      ['US-EAST-1', '`Region` `US-EAST-1` is not an AWS region name'],
+    ] as const) {
+      const { errors, pipeline } = load(ROLE_LINE, `${ROLE_LINE}              Region: ${region}\n`);
+      expect(errors).toEqual([[`${DEPLOY}/Region`, 'template.shape.invalid', message]]);
+      const unknown = pipeline.links.filter((l) => l.requirement === 'action.not-settled');
+      expect(unknown.map((l) => l.action)).toEqual(['DeployStack']);
+      expect(pipeline.links.some((l) => /:(kms|s3|cloudformation)::\d/.test(l.resource))).toBe(
+        false,
+      );
+    }
+  });
 });
