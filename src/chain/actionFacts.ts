@@ -39,7 +39,9 @@ import {
 } from '../model/artifacts.js';
 import { expandAction } from './catalog.js';
 import { operatorMatch } from './eventPatternOperators.js';
+import { unresolvedIn } from './resolveLink.js';
 import {
+  isDefaultBus,
   ruleTargetFacts,
   ruleTargetLabel,
   targetRoleFailure,
@@ -52,6 +54,7 @@ import type {
   CloneRefSource,
   CodeBuildProjectFacts,
   EventsRuleFailure,
+  EventsRuleUnsettled,
   ExpandedLink,
   ReplicatedInput,
   StackSetFacts,
@@ -186,6 +189,13 @@ export function actionFacts(
           store.encryptionKey?.id,
           pipeline.account,
           actionAccount,
+          actionRegion,
+          partition,
+        ),
+        pipelineKeyArn: keyArnOf(
+          model,
+          store.encryptionKey?.id,
+          pipeline.account,
           actionRegion,
           partition,
         ),
@@ -467,21 +477,36 @@ export function actionFacts(
   }
 
   const eventsRules: EventsRuleFacts[] = [];
+  let triggerSetAside: readonly string[] | undefined;
   if (stage === pipeline.stages[0]) {
     const events = model.accounts.get(pipeline.account)?.regions.get(pipeline.region)?.events;
     if (events) {
-      const changes = sourceChangeEvents(action, partition, actionRegion, actionAccount);
-      const starting = rulesStarting(model, events, pipeline.arn, changes);
+      const found = sourceChangeEvents(
+        action,
+        partition,
+        actionRegion,
+        actionAccount,
+        s3Source?.bucketAccount,
+      );
+      // an account the input does not settle names where it is set (the action's role)
+      const changes =
+        found && !isAccountId(found.account)
+          ? { ...found, accountPlaces: unresolvedIn(model, action.roleArn ?? '') }
+          : found;
+      const { starting, setAside } = rulesStarting(model, events, pipeline, changes, partition);
       eventsRules.push(...starting);
       // without any rule that may start the pipeline on this source's changes, events.json is
-      // what says so (a rule whose targets were not read names their place: unreadTargets)
-      if (starting.length === 0)
+      // what says so (a rule whose targets were not read names their place: unreadTargets), and
+      // the rules that target the pipeline but were set aside are named, with why
+      if (starting.length === 0) {
         gaps.set(
           'events',
           events.location.pointer === ''
             ? events.location.file
             : `${events.location.file}#${events.location.pointer}`,
         );
+        if (setAside.length > 0) triggerSetAside = setAside;
+      }
     } else gaps.set('events', snapshotPath.events(pipeline.account, pipeline.region));
   }
   const eventsRule = eventsRules[0]?.facts;
@@ -518,6 +543,7 @@ export function actionFacts(
     ...(stateMachine ? { stateMachine } : {}),
     ...(stackSet ? { stackSet } : {}),
     ...(eventsRule ? { eventsRule } : {}),
+    ...(triggerSetAside ? { triggerSetAside } : {}),
   };
   const configuredKey = store?.encryptionKey?.id;
   const storeKeyFailure =
@@ -554,36 +580,84 @@ export interface EventsRuleFacts {
  * starts nothing (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html:
  * State; one whose state the input does not settle may be: eventsRuleTargets.ts unsettledRule),
  * a rule whose event pattern cannot match the action's change events does not start the
- * pipeline on them (ruleMayMatch), and a target's RoleArn is what EventBridge assumes to call it
+ * pipeline on them (ruleMatch), and a target's RoleArn is what EventBridge assumes to call it
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html): a target without
  * one cannot start the pipeline (eventsRuleTargets.ts: targetRoleFailure). A rule whose targets
  * the input does not hold may start it (eventsRuleTargets.ts: unreadTargets).
+ *
+ * AWS services send their events to the default event bus of the account and Region of the
+ * resource ("Your account's default event bus receives events from AWS services",
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_EventBus.html;
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html): a rule on
+ * another bus sees a source's changes only if a rule on the default bus sends them there, so it
+ * is set aside (when no other rule starts the pipeline its links are Unknown, naming it). A
+ * source of another account than the pipeline's sends its changes to that account's default
+ * bus: a rule of the pipeline's account sees them only if a rule there sends them on, and the
+ * receiving bus's policy lets it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html),
+ * which the snapshot does not hold: such a rule's links are Unknown, naming what would settle it.
+ *
+ * `setAside` lists, in words, the rules that target the pipeline (enabled or not) and were not
+ * taken, with why: the text of the Unknown trigger when no rule is taken.
  */
 function rulesStarting(
   model: Model,
   events: EventsModel,
-  pipelineArn: string,
-  changes: readonly ChangeEvent[] | undefined,
-): EventsRuleFacts[] {
+  pipeline: PipelineModel,
+  changes: SourceChanges | undefined,
+  partition: string,
+): { starting: EventsRuleFacts[]; setAside: string[] } {
   const out: EventsRuleFacts[] = [];
+  const setAside: string[] = [];
+  const crossAccount = changes !== undefined && changes.account !== pipeline.account;
   for (const rule of events.rules.values()) {
-    if (rule.state === 'DISABLED') continue;
-    if (rule.targets === undefined) {
-      if (!ruleMayMatch(rule, changes)) continue;
+    // the targets first: a rule that starts other pipelines only is not this one's, whatever
+    // its pattern (which is then not read)
+    const targets = rule.targets?.filter((t) => t.arn === pipeline.arn);
+    if (targets !== undefined && targets.length === 0) continue;
+    // a rule whose targets were not read may target the pipeline: it is not named when set aside
+    const named = (why: string): void => {
+      if (targets !== undefined) setAside.push(`\`${rule.name}\` ${why}`);
+    };
+    if (rule.state === 'DISABLED') {
+      named('is DISABLED, and a DISABLED rule starts nothing');
+      continue;
+    }
+    if (!crossAccount && !isDefaultBus(rule.eventBusName, pipeline.region)) {
+      named(
+        `is on event bus \`${rule.eventBusName}\`, and AWS services send their events to the default event bus: it sees these changes only if a rule on the default bus sends them there`,
+      );
+      continue;
+    }
+    const match = ruleMatch(rule, changes?.events);
+    if (match === 'schedule') {
+      named('has a schedule and no event pattern: it starts the pipeline by time, not on changes');
+      continue;
+    }
+    if (typeof match === 'object') {
+      named(
+        `has an event pattern that does not match these changes (${match.fields.map((f) => `\`${f}\``).join(', ')})`,
+      );
+      continue;
+    }
+    // what leaves the rule's links Unknown: its state or targets (eventsRuleTargets.ts), a
+    // pattern that cannot be read (unless its state says so already: the snapshot loader makes
+    // the state of a rule with an unreadable pattern a placeholder), a source of another account
+    const state = unsettledRule(model, rule);
+    const also = mergeUnsettled(
+      match === 'unreadable' && state === undefined ? unreadablePattern(model, rule) : undefined,
+      crossAccount ? crossAccountTrigger(model, pipeline, changes, rule, partition) : undefined,
+    );
+    if (targets === undefined) {
       // the rule's targets are not in the input: it may start this pipeline, with a role that
       // is not known (its trigger links are Unknown, naming where the targets would be)
+      const unread = unreadRuleFacts(model, events, rule);
       out.push({
         label: rule.name,
-        facts: unreadRuleFacts(model, events, rule),
+        facts: { ...unread, unsettled: mergeUnsettled(unread.unsettled, also)! },
       });
       continue;
     }
-    // the targets first: a rule that starts other pipelines only is not this one's, whatever
-    // its pattern (which is then not read)
-    const targets = rule.targets.filter((t) => t.arn === pipelineArn);
-    if (targets.length === 0 || !ruleMayMatch(rule, changes)) continue;
-    // a rule whose state the input does not settle may be DISABLED: its links are Unknown
-    const unsettled = unsettledRule(model, rule);
+    const unsettled = mergeUnsettled(state, also);
     targets.forEach((target, index) => {
       out.push({
         label: ruleTargetLabel(rule.name, target, index, targets.length),
@@ -596,16 +670,130 @@ function rulesStarting(
       });
     });
   }
-  return out;
+  return { starting: out, setAside };
 }
 
 const failureOf = (failure: EventsRuleFailure | undefined): { failure?: EventsRuleFailure } =>
   failure ? { failure } : {};
 
+/** Both reasons a rule's links are Unknown, when both hold. */
+function mergeUnsettled(
+  a: EventsRuleUnsettled | undefined,
+  b: EventsRuleUnsettled | undefined,
+): EventsRuleUnsettled | undefined {
+  if (!a || !b) return a ?? b;
+  return { why: `${a.why}; ${b.why}`, missing: [...new Set([...a.missing, ...b.missing])] };
+}
+
+/**
+ * A rule whose event pattern cannot be read (the loader reported it as an input error, and made
+ * it a placeholder at its place; a template pattern it could not settle): whether it matches the
+ * source's changes is not known, so its links are Unknown, naming the pattern's place.
+ */
+function unreadablePattern(model: Model, rule: EventRuleModel): EventsRuleUnsettled {
+  const places = unresolvedIn(model, rule.eventPattern ?? '');
+  const at = rule.location;
+  return {
+    why: `the event pattern of EventBridge rule \`${rule.name}\` could not be read, so whether it matches these changes is not known`,
+    missing:
+      places.length > 0
+        ? places
+        : [
+            at.line !== undefined
+              ? `${at.file}:${at.line}`
+              : `${at.file}#${at.pointer}/EventPattern`,
+          ],
+  };
+}
+
+/**
+ * A rule of the pipeline's account for a source of another account: the source's changes go to
+ * the default event bus of the source's account and Region (API_EventBus.html, above), and reach
+ * the rule's bus only through a rule there whose target is that bus, and only if the bus's
+ * resource policy lets the source's account put events on it
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). The snapshot
+ * holds no event bus policy, so this is never settled: Unknown, naming the source account's
+ * rules (and whether they hold one that may send the changes on) and the bus policy.
+ */
+function crossAccountTrigger(
+  model: Model,
+  pipeline: PipelineModel,
+  changes: SourceChanges,
+  rule: EventRuleModel,
+  partition: string,
+): EventsRuleUnsettled {
+  const bus = busArn(partition, pipeline.region, pipeline.account, rule.eventBusName);
+  if (!isAccountId(changes.account)) {
+    // the account of the source is a value the input does not settle (an action role the
+    // template does not resolve): it may be another account, whose bus the rule does not see
+    return {
+      why: `the account of ${changes.what} is not settled (\`${changes.account}\`): if it is not the pipeline's account \`${pipeline.account}\`, AWS sends its changes to that account's default event bus, and EventBridge rule \`${rule.name}\` sees them only if a rule there sends them to event bus \`${bus}\``,
+      missing: changes.accountPlaces ?? [],
+    };
+  }
+  const source = model.accounts.get(changes.account)?.regions.get(changes.region)?.events;
+  const file = source
+    ? source.location.pointer === ''
+      ? source.location.file
+      : `${source.location.file}#${source.location.pointer}`
+    : snapshotPath.events(changes.account, changes.region);
+  let held = '';
+  let rulesMissing = file;
+  if (source) {
+    const senders = [...source.rules.values()]
+      .filter(
+        (r) =>
+          r.state !== 'DISABLED' &&
+          isDefaultBus(r.eventBusName, changes.region) &&
+          (r.targets === undefined || r.targets.some((t) => t.arn === bus)) &&
+          mayMatch(ruleMatch(r, changes.events)),
+      )
+      .map((r) => `\`${r.name}\``);
+    held =
+      senders.length > 0
+        ? `; rule ${senders.join(', ')} of \`${changes.account}\` may send them there`
+        : `; \`${file}\` holds no enabled rule on the default event bus that sends them there`;
+    if (senders.length === 0)
+      rulesMissing = `${file} (a rule on the default event bus that sends ${changes.what}'s changes to \`${bus}\`, which it does not hold)`;
+  }
+  return {
+    why: `${changes.what} is in account \`${changes.account}\`, not the pipeline's account \`${pipeline.account}\`: AWS sends its changes to the default event bus of \`${changes.account}\` in \`${changes.region}\`, so EventBridge rule \`${rule.name}\` sees them only if a rule there sends them to event bus \`${bus}\` and that bus's resource policy lets \`${changes.account}\` put events on it${held}`,
+    missing: [
+      rulesMissing,
+      `the resource policy of event bus \`${bus}\` (\`aws events describe-event-bus\` in \`${pipeline.account}\`), which a snapshot does not hold`,
+    ],
+  };
+}
+
+/** The ARN of event bus `bus` (a name or ARN; undefined: the default one) of an account. */
+function busArn(
+  partition: string,
+  region: string,
+  account: string,
+  bus: string | undefined,
+): string {
+  if (bus?.startsWith('arn:')) return bus;
+  return `arn:${partition}:events:${region}:${account}:event-bus/${bus || 'default'}`;
+}
+
+/**
+ * The events a source action's changes send to EventBridge (`events`: one per shape), the
+ * account and Region of the default event bus they go to, and the source in words.
+ */
+interface SourceChanges {
+  readonly events: readonly ChangeEvent[];
+  readonly account: string;
+  /** where the account is set, when the input does not settle it */
+  readonly accountPlaces?: readonly string[];
+  readonly region: string;
+  readonly what: string;
+}
+
 /**
  * One shape of the events a source action's changes send to EventBridge, as far as a rule's
  * pattern can tell them apart: the values at each path (keys joined by PATH_SEP; undefined when
- * the action's value is not settled), and the paths of the other shapes, which this one does not
+ * the action's value is not settled; several when AWS sends one of several events for a change,
+ * any of which starts the pipeline), and the paths of the other shapes, which this one does not
  * have. Paths not listed are not known: a pattern on them may match.
  */
 interface ChangeEvent {
@@ -619,30 +807,44 @@ const at = (...keys: string[]): string => keys.join(PATH_SEP);
 /**
  * The events that start a pipeline on a source action's changes
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/change-detection-methods.html), by
- * the fields that name what changed; undefined for a source EventBridge does not detect changes
- * of (a rule's pattern is then not compared):
- * - CodeCommit: `source` `aws.codecommit`, `resources` the repository ARN, `detail.repositoryName`,
- *   `detail.referenceName` the branch and `detail.referenceFullName` `refs/heads/<branch>`
- *   (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html,
- *   https://docs.aws.amazon.com/codepipeline/latest/userguide/triggering.html);
- * - ECR: `source` `aws.ecr`, `detail.repository-name` and `detail.image-tag`, which defaults to
- *   `latest` (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html,
+ * the fields that name what changed and what kind of change it is; undefined for a source
+ * EventBridge does not detect changes of (a rule's pattern is then not compared). Every event
+ * has `source`, `detail-type`, `region` (the Region of the resource, that of the source action:
+ * CodePipeline has no cross-Region source actions) and `account`
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html):
+ * - CodeCommit: a push to the branch is a `CodeCommit Repository State Change` with
+ *   `detail.event` `referenceCreated` (a new branch) or `referenceUpdated`,
+ *   `detail.referenceType` `branch`, `resources` the repository ARN, `detail.repositoryName`,
+ *   `detail.referenceName` the branch and `detail.referenceFullName` `refs/heads/<branch>`, of
+ *   the repository's account
+ *   (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html, and the rule
+ *   CodePipeline creates: https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-repo-changes-cli.html);
+ * - ECR: a push of the image is an `ECR Image Action` with `detail.action-type` `PUSH` and
+ *   `detail.result` `SUCCESS`, `detail.repository-name` and `detail.image-tag`, which defaults to
+ *   `latest`, of the registry's account
+ *   (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html,
  *   https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html);
  * - S3, two ways (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-s3.html): API
- *   calls through CloudTrail, `source` `aws.s3` with `detail.eventSource` `s3.amazonaws.com`,
- *   `detail.requestParameters.bucketName` and `.key`
- *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/create-cloudtrail-S3-source.html),
- *   or the bucket's own EventBridge notifications, `source` `aws.s3`, `resources` the bucket ARN,
- *   `detail.bucket.name` and `detail.object.key`
- *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/create-S3-source-events.html,
- *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+ *   calls through CloudTrail, `AWS API Call via CloudTrail` with `detail.eventSource`
+ *   `s3.amazonaws.com`, `detail.eventName` `PutObject`, `CopyObject` or `CompleteMultipartUpload`,
+ *   `detail.requestParameters.bucketName` and `.key` (the rule CodePipeline documents:
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/create-cloudtrail-S3-source-cli.html;
+ *   the account of these is not compared), or the bucket's own EventBridge notifications,
+ *   `Object Created` with `resources` the bucket ARN, `detail.bucket.name` and
+ *   `detail.object.key`, of the bucket owner's account
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html,
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html,
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/create-S3-source-events.html).
+ * `account` is the account of the resource: the action role's (the pipeline's without one), or
+ * for S3 that of the bucket when the input holds it.
  */
 function sourceChangeEvents(
   action: ActionModel,
   partition: string,
   region: string,
   account: string,
-): ChangeEvent[] | undefined {
+  bucketAccount: string | undefined,
+): SourceChanges | undefined {
   if (action.category !== 'Source' || !isAwsOwned(action)) return undefined;
   const cfg = action.configuration;
   const settled = (v: string | undefined): string[] | undefined =>
@@ -651,62 +853,100 @@ function sourceChangeEvents(
     values: new Map(values),
     absent: new Set(absent),
   });
+  const envelope = (detailType: string, owner?: string): [string, string[] | undefined][] => [
+    [at('detail-type'), [detailType]],
+    [at('region'), settled(region)],
+    ...(owner !== undefined
+      ? [
+          [at('account'), isAccountId(owner) ? [owner] : undefined] as [
+            string,
+            string[] | undefined,
+          ],
+        ]
+      : []),
+  ];
+  const shown = (v: string | undefined): string => `\`${v || '?'}\``;
   switch (action.provider) {
     case 'CodeCommit': {
       const repo = settled(cfg['RepositoryName']);
       const branch = settled(cfg['BranchName']);
-      return [
-        event([
-          [at('source'), ['aws.codecommit']],
-          [
-            at('resources'),
-            repo && [`arn:${partition}:codecommit:${region}:${account}:${repo[0]}`],
-          ],
-          [at('detail', 'repositoryName'), repo],
-          [at('detail', 'referenceName'), branch],
-          [at('detail', 'referenceFullName'), branch && [`refs/heads/${branch[0]}`]],
-        ]),
-      ];
+      return {
+        account,
+        region,
+        what: `CodeCommit repository ${shown(cfg['RepositoryName'])}`,
+        events: [
+          event([
+            [at('source'), ['aws.codecommit']],
+            ...envelope('CodeCommit Repository State Change', account),
+            [
+              at('resources'),
+              repo && [`arn:${partition}:codecommit:${region}:${account}:${repo[0]}`],
+            ],
+            [at('detail', 'event'), ['referenceCreated', 'referenceUpdated']],
+            [at('detail', 'referenceType'), ['branch']],
+            [at('detail', 'repositoryName'), repo],
+            [at('detail', 'referenceName'), branch],
+            [at('detail', 'referenceFullName'), branch && [`refs/heads/${branch[0]}`]],
+          ]),
+        ],
+      };
     }
     case 'ECR':
-      return [
-        event([
-          [at('source'), ['aws.ecr']],
-          [at('detail', 'repository-name'), settled(cfg['RepositoryName'])],
-          [at('detail', 'image-tag'), settled(cfg['ImageTag'] || 'latest')],
-        ]),
-      ];
+      return {
+        account,
+        region,
+        what: `ECR repository ${shown(cfg['RepositoryName'])}`,
+        events: [
+          event([
+            [at('source'), ['aws.ecr']],
+            ...envelope('ECR Image Action', account),
+            [at('detail', 'action-type'), ['PUSH']],
+            [at('detail', 'result'), ['SUCCESS']],
+            [at('detail', 'repository-name'), settled(cfg['RepositoryName'])],
+            [at('detail', 'image-tag'), settled(cfg['ImageTag'] || 'latest')],
+          ]),
+        ],
+      };
     case 'S3': {
       const bucket = settled(cfg['S3Bucket']);
       const key = settled(cfg['S3ObjectKey']);
       const trail = [
         at('detail', 'eventSource'),
+        at('detail', 'eventName'),
         at('detail', 'requestParameters', 'bucketName'),
         at('detail', 'requestParameters', 'key'),
       ];
       const notification = [at('detail', 'bucket', 'name'), at('detail', 'object', 'key')];
-      return [
-        event(
-          [
-            [at('source'), ['aws.s3']],
-            [trail[0]!, ['s3.amazonaws.com']],
-            [trail[1]!, bucket],
-            [trail[2]!, key],
-          ],
-          notification,
-        ),
-        event(
-          [
-            [at('source'), ['aws.s3']],
-            [at('resources'), bucket && [`arn:${partition}:s3:::${bucket[0]}`]],
-            [notification[0]!, bucket],
-            // a key with characters URL encoding would change is not compared: how the event
-            // writes them is not settled here
-            [notification[1]!, key && /^[A-Za-z0-9/._~-]*$/.test(key[0]!) ? key : undefined],
-          ],
-          trail,
-        ),
-      ];
+      return {
+        account: bucketAccount ?? account,
+        region,
+        what: `S3 bucket ${shown(cfg['S3Bucket'])}`,
+        events: [
+          event(
+            [
+              [at('source'), ['aws.s3']],
+              ...envelope('AWS API Call via CloudTrail'),
+              [trail[0]!, ['s3.amazonaws.com']],
+              [trail[1]!, ['PutObject', 'CopyObject', 'CompleteMultipartUpload']],
+              [trail[2]!, bucket],
+              [trail[3]!, key],
+            ],
+            notification,
+          ),
+          event(
+            [
+              [at('source'), ['aws.s3']],
+              ...envelope('Object Created', bucketAccount ?? ''),
+              [at('resources'), bucket && [`arn:${partition}:s3:::${bucket[0]}`]],
+              [notification[0]!, bucket],
+              // a key with characters URL encoding would change is not compared: how the event
+              // writes them is not settled here
+              [notification[1]!, key && /^[A-Za-z0-9/._~-]*$/.test(key[0]!) ? key : undefined],
+            ],
+            trail,
+          ),
+        ],
+      };
     }
     default:
       return undefined;
@@ -714,28 +954,43 @@ function sourceChangeEvents(
 }
 
 /**
- * Whether a rule may start the pipeline on one of `changes` (undefined: not compared, may). Its
- * event pattern must match the event: every field it gives must be in the event, with one of the
- * values it lists there, and the fields it does not give match anything
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html,
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html). Only the
+ * Whether a rule may start the pipeline on one of `changes` (undefined: not compared, may):
+ * `may`; `schedule` for a rule with a schedule and no pattern, started by time, not by changes
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html); `unreadable`
+ * for a pattern that cannot be read (its links are Unknown: rulesStarting); else the fields of
+ * its pattern that rule each change event out. Its event pattern must match the event: "the
+ * event must contain all the field names listed in the event pattern", with one of the values
+ * it lists there, and the fields it does not give match anything
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html). Only the
  * fields ChangeEvent knows are compared, as exact strings or with the comparison operators
  * (prefix, suffix, equals-ignore-case, wildcard, anything-but, exists, numeric, cidr:
- * eventPatternOperators.ts); what is not decided there may match, and so does a pattern that
- * cannot be read. A rule with a schedule and no pattern is started by time, not by changes
- * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html).
+ * eventPatternOperators.ts); what is not decided there may match.
  */
-function ruleMayMatch(rule: EventRuleModel, changes: readonly ChangeEvent[] | undefined): boolean {
-  if (changes === undefined) return true;
+function ruleMatch(
+  rule: EventRuleModel,
+  changes: readonly ChangeEvent[] | undefined,
+): 'may' | 'schedule' | 'unreadable' | { readonly fields: readonly string[] } {
   const pattern = rule.eventPattern;
   if (pattern === undefined || pattern === '')
-    return rule.scheduleExpression === undefined || rule.scheduleExpression === '';
+    return rule.scheduleExpression === undefined || rule.scheduleExpression === ''
+      ? 'may'
+      : 'schedule';
   const parsed = parsedPattern(rule, pattern);
-  if (parsed === UNREADABLE_PATTERN) return true;
-  return changes.some((e) => patternMayMatch(parsed, e, [], 0));
+  if (parsed === UNREADABLE_PATTERN) return 'unreadable';
+  if (changes === undefined) return 'may';
+  const fields = new Set<string>();
+  for (const e of changes) {
+    const failed = patternMismatch(parsed, e, [], 0);
+    if (failed === undefined) return 'may';
+    fields.add(failed);
+  }
+  return { fields: [...fields] };
 }
 
-/** A rule's event pattern that is not JSON, or not a JSON object: it may match anything. */
+/** Whether a rule (ruleMatch) may match the changes: a pattern that cannot be read may. */
+const mayMatch = (m: ReturnType<typeof ruleMatch>): boolean => m === 'may' || m === 'unreadable';
+
+/** A rule's event pattern that is not JSON, or not a JSON object. */
 const UNREADABLE_PATTERN = Symbol('unreadable event pattern');
 
 /**
@@ -759,7 +1014,7 @@ function parsedPattern(
     const json: unknown = JSON.parse(text);
     if (isPlainObject(json)) parsed = json;
   } catch {
-    // not JSON: may match
+    // not JSON (the loaders report it, and make it a placeholder): not read
   }
   parsedPatterns.set(rule, { text, parsed });
   return parsed;
@@ -777,39 +1032,46 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  */
 const MAX_PATTERN_DEPTH = 32;
 
-/** Whether a pattern object (at `path` of the event) may match the event. */
-function patternMayMatch(
+/**
+ * Where a pattern object (at `path` of the event) rules the event out: the field (its keys
+ * joined by dots), or undefined when it may match.
+ */
+function patternMismatch(
   pattern: Record<string, unknown>,
   event: ChangeEvent,
   path: readonly string[],
   depth: number,
-): boolean {
-  if (depth > MAX_PATTERN_DEPTH) return true;
+): string | undefined {
+  if (depth > MAX_PATTERN_DEPTH) return undefined;
   for (const [key, value] of Object.entries(pattern)) {
     if (key === '$or') {
       // one of the patterns listed must match (an $or that is not a list is not decided)
       if (
         Array.isArray(value) &&
         value.length > 0 &&
-        !value.some((p) => !isPlainObject(p) || patternMayMatch(p, event, path, depth + 1))
+        !value.some(
+          (p) => !isPlainObject(p) || patternMismatch(p, event, path, depth + 1) === undefined,
+        )
       )
-        return false;
+        return [...path, '$or'].join('.');
       continue;
     }
     const inner = [...path, key];
     if (Array.isArray(value)) {
-      if (!valuesMayMatch(value, event, at(...inner))) return false;
+      if (!valuesMayMatch(value, event, at(...inner))) return inner.join('.');
     } else if (isPlainObject(value)) {
-      if (!patternMayMatch(value, event, inner, depth + 1)) return false;
+      const failed = patternMismatch(value, event, inner, depth + 1);
+      if (failed !== undefined) return failed;
     }
-    // anything else is no pattern EventBridge takes: not decided
+    // anything else is no pattern EventBridge takes (the loaders report it): not decided
   }
-  return true;
+  return undefined;
 }
 
 /**
  * Whether one of a pattern field's values may match the event's field `path`: an exact string,
- * or a comparison operator (eventPatternOperators.ts), which may leave it undecided.
+ * or a comparison operator (eventPatternOperators.ts), which may leave it undecided. A field
+ * with several values (one of several events) matches when one of them does.
  */
 function valuesMayMatch(values: readonly unknown[], event: ChangeEvent, path: string): boolean {
   if (values.length === 0) return true;

@@ -217,6 +217,10 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       'each key an input artifact produced in another region is encrypted with there (the store key, or the producing CodeBuild project key), which the copy decrypts',
     list: true,
   },
+  'Replication.TargetKeyArn': {
+    description:
+      "the action region's artifact store key as the pipeline's account resolves it (an alias or key id names a key of that account: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html), which the pipeline role's copy encrypts with",
+  },
   'Replication.SourceKeyRegion': {
     description: 'the region of each `Replication.SourceKeyArn`',
     companionOf: 'Replication.SourceKeyArn',
@@ -1238,6 +1242,14 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
           ? `the artifact store key \`${store.keyId}\` is not resolved to a key arn`
           : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
       );
+    case 'Replication.TargetKeyArn':
+      if (!store) return noStore(facts);
+      if (store.pipelineKeyArn) return value(store.pipelineKeyArn);
+      return unknown(
+        store.keyId
+          ? `the artifact store key \`${store.keyId}\` is not resolved to a key arn`
+          : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
+      );
     case 'ArtifactKeyId':
       return store ? maybe(store.keyId, 'no artifact store key is configured') : noStore(facts);
     case 'Upload.ByCodePipeline':
@@ -1861,10 +1873,17 @@ function sourceTrigger(facts: ActionFacts): Resolved {
     eventBridge = poll !== undefined && poll.toLowerCase() === 'false';
   }
   if (!eventBridge) return absent('no EventBridge trigger');
-  if (facts.eventsRule === undefined)
+  if (facts.eventsRule === undefined) {
+    // the rules that target the pipeline but were set aside, and why (actionFacts.ts
+    // rulesStarting): what to fix is often one of them (enable it, move it to the default bus)
+    const aside = facts.triggerSetAside ?? [];
     return unknown(
-      `no EventBridge rule in the input targets pipeline \`${facts.pipelineName}\` with an event pattern that matches changes to ${sourceChanges(facts)}: without one, they do not start it`,
+      `no EventBridge rule in the input targets pipeline \`${facts.pipelineName}\` with an event pattern that matches changes to ${sourceChanges(facts)}: without one, they do not start it` +
+        (aside.length > 0
+          ? ` (rule${aside.length > 1 ? 's' : ''} targeting it that ${aside.length > 1 ? 'were' : 'was'} set aside: ${aside.join('; ')})`
+          : ''),
     );
+  }
   return value('EventBridge');
 }
 

@@ -202,6 +202,12 @@ export interface ArtifactStoreFacts {
   readonly keyId?: string;
   /** the key ARN behind it, when known (a customer key, or the resolved aws/s3 key) */
   readonly keyArn?: string;
+  /**
+   * the key ARN as the pipeline's account resolves it (keyArn is the action's account's view: an
+   * alias names a key of the account that uses it); the copy of a replicated input into this
+   * store is made by the pipeline role
+   */
+  readonly pipelineKeyArn?: string;
 }
 
 /**
@@ -435,6 +441,13 @@ export interface ActionFacts {
      */
     readonly unsettled?: EventsRuleUnsettled;
   };
+  /**
+   * the EventBridge rules that target the pipeline but do not start it on this source action's
+   * changes, each with why, in words (a DISABLED rule, one on another event bus, one whose
+   * pattern does not match): the text of the trigger's Unknown links when no rule starts it
+   * (src/chain/actionFacts.ts rulesStarting)
+   */
+  readonly triggerSetAside?: readonly string[];
 }
 
 /** What the input does not settle about an EventBridge rule, and the places that would. */

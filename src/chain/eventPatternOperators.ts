@@ -40,10 +40,13 @@ export function operatorMatch(
     return arg === true ? field.present : arg === false ? !field.present : undefined;
   }
   if (!field.present) {
-    // "the event must contain all the field names listed in the event pattern"
+    // "For an event pattern to match an event, the event must contain all the field names
+    // listed in the event pattern"
     // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html): a value
-    // test needs the field. Whether anything-but matches a field the event lacks is not said
-    return key === 'anything-but' ? undefined : KNOWN.has(key) ? false : undefined;
+    // test needs the field, anything-but too ("any value besides", of a field the event has);
+    // only `exists: false` matches a field the event lacks
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html)
+    return key === 'anything-but' || KNOWN.has(key) ? false : undefined;
   }
   // "Numeric matching works with values that are JSON numbers": these fields are strings
   if (key === 'numeric') return false;

@@ -4,6 +4,7 @@
  * action's changes (actionFacts.ts, entries trigger.*) and on a schedule (scheduleRules.ts,
  * entries trigger.schedule-*), so both decide the same target the same way.
  */
+import { isAccountId, parseArn } from '../model/arn.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import { escapePointerToken } from '../problems.js';
 import type { EventRuleModel, EventsModel, EventTargetModel, Model } from '../model/types.js';
@@ -185,4 +186,23 @@ export function failingTriggerLink(
     knownFailure: `${failure.why} (EventBridge rule \`${failure.rule}\`, at \`${placeOf(failure.at)}\`)`,
     fix: failure.fix,
   };
+}
+
+/**
+ * The default event bus, by name or ARN ("If you omit this, the default event bus is used",
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html). A bus the input
+ * does not settle (a placeholder) is not said to be another.
+ */
+export function isDefaultBus(bus: string | undefined, region: string): boolean {
+  if (bus === undefined || bus === '' || bus === 'default') return true;
+  if (PLACEHOLDER_PATTERN.test(bus)) return true;
+  const arn = parseArn(bus);
+  return (
+    arn !== undefined &&
+    arn.partition.startsWith('aws') &&
+    arn.service === 'events' &&
+    arn.region === region &&
+    isAccountId(arn.account) &&
+    arn.resource === 'event-bus/default'
+  );
 }

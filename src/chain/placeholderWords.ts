@@ -66,6 +66,7 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'Replication.ArtifactKey': 'the keys of the artifacts copied from another region',
   'Replication.SourceBucket': "the artifact store bucket of the artifacts' region",
   'Replication.SourceKeyArn': 'the kms key of the artifacts in their region',
+  'Replication.TargetKeyArn': "the artifact store's kms key, as the pipeline's account resolves it",
   'StackSet.AdministrationRoleArn': "the stack set's administration role",
   'StackSet.ExecutionRoleName': "the stack set's execution role",
   'StackSet.TargetAccount': "the stack set's target accounts",

@@ -15,12 +15,11 @@
  * permchain cannot tell is one Unknown link. A rule the input does not hold is not known: with no
  * `events.json`, no schedule is checked.
  */
-import { isAccountId, parseArn } from '../model/arn.js';
-import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
 import type { EventRuleModel, EventTargetModel, Model, PipelineModel } from '../model/types.js';
 import { partitionOf } from './actionFacts.js';
 import type { ActionFacts, Catalog, EventsRuleFailure, Requirement } from './catalogTypes.js';
 import {
+  isDefaultBus,
   ruleTargetFacts,
   ruleTargetLabel,
   targetRoleFailure,
@@ -227,23 +226,4 @@ function triggerOf(model: Model, pipeline: PipelineModel, found: ScheduledTarget
   const noRole = targetRoleFailure(rule, target);
   if (noRole) return { ...base, failure: noRole };
   return base;
-}
-
-/**
- * The default event bus, by name or ARN ("If you omit this, the default event bus is used",
- * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html). A bus the input
- * does not settle (a placeholder) is not said to be another.
- */
-function isDefaultBus(bus: string | undefined, region: string): boolean {
-  if (bus === undefined || bus === '' || bus === 'default') return true;
-  if (PLACEHOLDER_PATTERN.test(bus)) return true;
-  const arn = parseArn(bus);
-  return (
-    arn !== undefined &&
-    arn.partition.startsWith('aws') &&
-    arn.service === 'events' &&
-    arn.region === region &&
-    isAccountId(arn.account) &&
-    arn.resource === 'event-bus/default'
-  );
 }

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
+import { isPlaceholder } from '../model/placeholders.js';
+import { patternShapeProblem } from './eventPatternShape.js';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { isRegionName, partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -1500,11 +1502,15 @@ function loadEvents(
     // the chain leaves a rule's links Unknown by its state (unsettledRule): an enabled rule with
     // an unreadable schedule or pattern gets that placeholder as its state too (as conflictingRule)
     if (unread !== undefined && state !== 'DISABLED') state = unread;
+    const eventBusName = r.optString(value, 'EventBusName', pointer);
     rules.set(name, {
       name,
-      arn: r.optString(value, 'Arn', pointer),
+      // a rule listed without its Arn has the ARN AWS gives every rule: its account, Region,
+      // event bus (but the default one) and name, `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies)
+      arn: r.optString(value, 'Arn', pointer) ?? ruleArn(ctx, eventBusName, name),
       state,
-      eventBusName: r.optString(value, 'EventBusName', pointer),
+      eventBusName,
       eventPattern,
       scheduleExpression,
       targets: ruleTargets,
@@ -1536,16 +1542,27 @@ function loadEvents(
   return { rules: sortedMap(rules), location: { file, pointer: '' } };
 }
 
+/** The ARN of rule `name` of `bus` (a name or ARN; undefined: the default bus) of the region. */
+function ruleArn(ctx: RegionContext, bus: string | undefined, name: string): string {
+  const busName = bus?.startsWith('arn:') ? bus.slice(bus.lastIndexOf('/') + 1) : bus;
+  const prefix =
+    busName === undefined || busName === '' || busName === 'default' ? '' : `${busName}/`;
+  return `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${prefix}${name}`;
+}
+
 /**
- * An EventPattern (JSON text) with a member name twice in one object
- * (`{"source":["aws.codecommit"],"source":["aws.s3"]}`): JSON.parse keeps the last member
- * silently, while RFC 8259 says "the behavior of software that receives such an object is
- * unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4), so EventBridge may match on
- * another member or refuse the pattern. It is an input error at the EventPattern (the pointer
- * inside the text in the message), and the pattern is read as one that is not valid JSON: a
- * placeholder (not JSON either) at that pointer, so the rule may match any change
- * (chain/actionFacts.ts: ruleMayMatch), never compared on the last member. A pattern that is not
- * JSON is kept as it is, as before.
+ * An EventPattern (JSON text) EventBridge would not take, or that cannot be read one way, is an
+ * input error at the EventPattern (the place inside the text in the message), and the pattern is
+ * a placeholder at that pointer: the chain leaves the links the rule decides Unknown, naming it
+ * (chain/actionFacts.ts rulesStarting), never compared as if it matched, or did not match, any
+ * change:
+ * - text that is not JSON, or JSON that is not an object of fields whose values are arrays or
+ *   objects (eventPatternShape.ts: EventBridge refuses it,
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html);
+ * - a member name twice in one object (`{"source":["aws.codecommit"],"source":["aws.s3"]}`):
+ *   JSON.parse keeps the last member silently, while RFC 8259 says "the behavior of software that
+ *   receives such an object is unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4),
+ *   so EventBridge may match on another member or refuse the pattern.
  */
 function checkedPattern(
   ctx: RegionContext,
@@ -1553,28 +1570,42 @@ function checkedPattern(
   text: string | undefined,
   at: string,
 ): string | undefined {
-  if (text === undefined || text === '') return text;
+  if (text === undefined || text === '' || isPlaceholder(text)) return text;
+  const unreadable = (message: string, code: string, why: string): string => {
+    r.report(at, message, code, 'error');
+    return ctx.unknowns.placeholder(
+      'name',
+      { file: r.file, pointer: at },
+      ctx.partition,
+      ctx.region,
+      why,
+    );
+  };
   let found: ReturnType<typeof parseJsonFindingDuplicates>;
   try {
     found = parseJsonFindingDuplicates(text);
-  } catch {
-    return text; // not JSON: the chain reads it as a pattern that may match anything
+  } catch (e) {
+    return unreadable(
+      `the EventPattern is not valid JSON (${shownValue(e instanceof Error ? e.message : String(e), 120)}): EventBridge takes no such pattern, so which events the rule matches is unknown`,
+      'snapshot.events.pattern-invalid',
+      'an EventPattern that is not valid JSON',
+    );
   }
   const first = found.duplicates[0];
-  if (!first) return text;
-  r.report(
-    at,
-    `the EventPattern has the member ${shownValue(first.name, 80)} twice in one object (at ${shownValue(first.pointer, 80)} in the pattern): JSON readers keep one of them and EventBridge may read it another way or reject it, so which events the rule matches is unknown and it is taken as matching any change`,
-    'snapshot.events.pattern-duplicate-key',
-    'error',
-  );
-  return ctx.unknowns.placeholder(
-    'name',
-    { file: r.file, pointer: at },
-    ctx.partition,
-    ctx.region,
-    'a member name twice in the EventPattern',
-  );
+  if (first)
+    return unreadable(
+      `the EventPattern has the member ${shownValue(first.name, 80)} twice in one object (at ${shownValue(first.pointer, 80)} in the pattern): JSON readers keep one of them and EventBridge may read it another way or reject it, so which events the rule matches is unknown`,
+      'snapshot.events.pattern-duplicate-key',
+      'a member name twice in the EventPattern',
+    );
+  const shape = patternShapeProblem(found.value);
+  if (shape)
+    return unreadable(
+      `${shape.why}${shape.pointer === '' ? '' : ` (at ${shownValue(shape.pointer, 80)} in the pattern)`}: EventBridge takes no such pattern, so which events the rule matches is unknown`,
+      'snapshot.events.pattern-invalid',
+      'an EventPattern EventBridge does not take',
+    );
+  return text;
 }
 
 /**

@@ -5,7 +5,8 @@
  * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
-import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { joinPointer, shownValue, sortProblems, type Problem } from '../problems.js';
+import { patternShapeProblem } from './eventPatternShape.js';
 import { isRegionName, parseArn } from '../model/arn.js';
 import type {
   AccountModel,
@@ -1572,7 +1573,7 @@ export class ModelBuilder {
         });
       });
     }
-    const pattern = this.prop(s, r, 'EventPattern');
+    const eventPattern = this.rulePattern(s, r);
     const rule: EventRuleModel = {
       name,
       arn: typeof arn === 'string' ? arn : undefined,
@@ -1581,12 +1582,7 @@ export class ModelBuilder {
       // default: the rule may be DISABLED, and then it starts nothing
       state: this.propText(s, r, 'State', 'name') ?? 'ENABLED',
       eventBusName: this.field(s, this.prop(s, r, 'EventBusName')),
-      eventPattern:
-        typeof pattern === 'string'
-          ? pattern
-          : pattern === undefined
-            ? undefined
-            : JSON.stringify(pattern),
+      eventPattern,
       scheduleExpression: this.field(s, this.prop(s, r, 'ScheduleExpression')),
       targets,
       ...(generated ? { generated: true } : {}),
@@ -1595,6 +1591,46 @@ export class ModelBuilder {
     const region = this.region(s.account, s.region);
     region.rules.set(name, rule);
     region.eventsLocation ??= this.loc(s, '/Resources');
+  }
+
+  /**
+   * A rule's EventPattern as JSON text (CloudFormation takes an object or its JSON text). One the
+   * template does not settle as a whole, or that EventBridge would refuse (not JSON, not an
+   * object of fields whose values are arrays or objects: eventPatternShape.ts,
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html), is a
+   * placeholder at its place (the second an input error there): which changes the rule matches
+   * is not known, so the links it decides are Unknown (chain/actionFacts.ts rulesStarting), as
+   * for a snapshot's events.json (snapshotRegion.ts checkedPattern). Values inside it the
+   * template does not settle are kept: they may match.
+   */
+  private rulePattern(s: TemplateStack, r: ResourceEntry): string | undefined {
+    const pattern = this.prop(s, r, 'EventPattern');
+    if (pattern === undefined) return undefined;
+    if (isUnresolved(pattern)) return this.placeholder(s, pattern, 'name');
+    const at = joinPointer(r.pointer, 'Properties', 'EventPattern');
+    let value: unknown = pattern;
+    let problem: string | undefined;
+    if (typeof pattern === 'string') {
+      try {
+        value = JSON.parse(pattern);
+      } catch (e) {
+        problem = `the EventPattern is not valid JSON (${shownValue(e instanceof Error ? e.message : String(e), 120)})`;
+      }
+    }
+    if (problem === undefined) {
+      const shape = patternShapeProblem(value, isUnresolved);
+      if (shape)
+        problem = `${shape.why}${shape.pointer === '' ? '' : ` (at ${shownValue(shape.pointer, 80)} in the pattern)`}`;
+    }
+    if (problem === undefined)
+      return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
+    s.problem(
+      'error',
+      'template.events.pattern-invalid',
+      at,
+      `${problem}: EventBridge takes no such pattern, so which events the rule matches is unknown`,
+    );
+    return this.placeholder(s, new Unresolved(problem, at), 'name', false);
   }
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {

@@ -1137,6 +1137,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   'CodeBuild.SecretArn': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app/x-AbCdEf',
   'NotificationTopic.KeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'Replication.SourceKeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
+  'Replication.TargetKeyArn': 'arn:aws:kms:eu-west-1:111111111111:key/x',
   'CodeBuild.SecurityGroupArn': 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-x',
   'EksDeploy.SubnetArn': 'arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-x',
   'EksDeploy.SecurityGroupArn': 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-x',

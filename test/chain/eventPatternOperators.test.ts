@@ -148,8 +148,12 @@ describe('the field', () => {
     const absent: EventField = { present: false, values: undefined };
     expect(operatorMatch({ prefix: 'm' }, absent)).toBe(false);
     expect(operatorMatch({ wildcard: '*' }, absent)).toBe(false);
-    // what anything-but does there is not said
-    expect(operatorMatch({ 'anything-but': 'x' }, absent)).toBeUndefined();
+    // anything-but too: the event must hold every field the pattern names (eb-create-pattern.html);
+    // only exists:false matches a field the event lacks (review: an S3 rule on a field of the
+    // CloudTrail events and anything-but on one of the notification events was Allowed)
+    expect(operatorMatch({ 'anything-but': 'x' }, absent)).toBe(false);
+    expect(operatorMatch({ 'anything-but': ['x', 'y'] }, absent)).toBe(false);
+    expect(operatorMatch({ 'anything-but': { prefix: 'x' } }, absent)).toBe(false);
   });
 
   it('a value the input does not settle is not decided', () => {

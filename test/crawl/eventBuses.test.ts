@@ -31,10 +31,12 @@ function onCustomBus(): string {
 }
 
 describe('EventBridge rules on custom event buses', () => {
-  it('a rule on a custom bus that starts the pipeline is crawled: its denied link is kept', async () => {
+  it('a rule on a custom bus is crawled: the links it decides are the same after the crawl', async () => {
     const fixture = onCustomBus();
     const want = await linkDecisions(fixture);
-    expect(want[START]?.decision).toBe('ImplicitlyDenied');
+    // CodeCommit's events go to the default bus, so a source rule on a custom bus does not start
+    // the pipeline: Unknown, naming it (session 23; it was taken as the trigger, its link denied)
+    expect(want[START]?.decision).toBe('Unknown');
     const { result, dir } = await crawlToFolder(fixture);
     expect(result.failures).toEqual([]);
     const written = JSON.parse(readFileSync(join(dir, EVENTS), 'utf8')) as EventsJson;

@@ -1,9 +1,10 @@
 /**
  * An EventBridge rule's EventPattern (JSON text in events.json) with a member name twice in one
  * object was read by JSON.parse as its last member, silently, while EventBridge may read it
- * another way or refuse it. It is an input error at the EventPattern, and the pattern is read as
- * one that is not valid JSON: the rule may match any change, so its trigger links are checked,
- * never dropped on the last member.
+ * another way or refuse it. It is an input error at the EventPattern, and the pattern is a
+ * placeholder: which changes the rule matches is not known, so its trigger links are Unknown,
+ * naming the pattern (not Allowed as if it matched any change: EventBridge may read the other
+ * member), never dropped on the last member. A pattern that is not JSON is an input error too.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,22 +47,23 @@ function analyze(pattern: string) {
 }
 
 const CHECKED = ['Allowed trigger.assume-rule-role', 'Allowed trigger.start-pipeline-execution'];
+const UNKNOWN = ['Unknown trigger.assume-rule-role', 'Unknown trigger.start-pipeline-execution'];
 
 describe('an EventPattern with a member name twice', () => {
-  it('is an input error at the EventPattern, and the rule may match: its links are checked', () => {
+  it('is an input error at the EventPattern, and the rule may match: its links are Unknown', () => {
     const { rule, triggers, problems, all } = analyze(TOP_TWICE);
     expect(problems).toEqual([[EVENTS, AT, 'error']]);
     expect(all.find((p) => p.id === ID)!.message).toContain('`source`');
     expect(isPlaceholder(rule.eventPattern!)).toBe(true);
     expect(rule.state).toBe('ENABLED');
-    expect(triggers).toEqual(CHECKED);
+    expect(triggers).toEqual(UNKNOWN);
   });
 
   it('is found in a nested object too', () => {
     const { triggers, problems, all } = analyze(NESTED_TWICE);
     expect(problems).toEqual([[EVENTS, AT, 'error']]);
     expect(all.find((p) => p.id === ID)!.message).toContain('`/detail/referenceName`');
-    expect(triggers).toEqual(CHECKED);
+    expect(triggers).toEqual(UNKNOWN);
   });
 });
 
@@ -79,10 +81,15 @@ describe('an EventPattern without a member name twice', () => {
     expect(triggers).not.toEqual(CHECKED);
   });
 
-  it('that is not JSON is kept as it is, with no duplicate error', () => {
-    const { rule, triggers, problems } = analyze('{"source":');
+  it('that is not JSON is no duplicate error, but an input error of its own', () => {
+    const { rule, triggers, problems, all } = analyze('{"source":');
     expect(problems).toEqual([]);
-    expect(rule.eventPattern).toBe('{"source":');
-    expect(triggers).toEqual(CHECKED);
+    expect(
+      all
+        .filter((p) => p.id === 'snapshot.events.pattern-invalid')
+        .map((p) => [p.file, p.pointer, p.severity]),
+    ).toEqual([[EVENTS, AT, 'error']]);
+    expect(isPlaceholder(rule.eventPattern!)).toBe(true);
+    expect(triggers).toEqual(UNKNOWN);
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * The template twin of the events.json review fixes (test/chain/eventsRuleEventShapes.test.ts):
+ * an AWS::Events::Rule whose EventPattern EventBridge would refuse (not JSON, not an object, a
+ * value that is not an array) is an input error at the EventPattern, and the links it decides
+ * are Unknown naming its line (it was taken as matching: Allowed); a rule on another event bus
+ * than the default one, or whose pattern does not hold the documented fields of the source's
+ * change events, is no trigger.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { noManagedPolicies } from '../../src/load/managedPolicies.js';
+import { loadSingleTemplate } from '../../src/load/stacks.js';
+
+// pipeline `app`: an S3 source (Source/Src, art-bucket-111 src.zip), then a CodeBuild build
+const BASE = 'test/load/templates/fixtures/booleans/settings.yaml';
+
+const ROLE = [
+  '  RuleRole:',
+  '    Type: AWS::IAM::Role',
+  '    Properties:',
+  '      RoleName: rule-role',
+  '      AssumeRolePolicyDocument:',
+  '        Version: "2012-10-17"',
+  '        Statement:',
+  '          - Effect: Allow',
+  '            Principal: { Service: events.amazonaws.com }',
+  '            Action: sts:AssumeRole',
+  '      Policies:',
+  '        - PolicyName: start',
+  '          PolicyDocument:',
+  '            Version: "2012-10-17"',
+  '            Statement:',
+  '              - Effect: Allow',
+  '                Action: codepipeline:StartPipelineExecution',
+  '                Resource: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
+];
+
+/** A rule with `pattern` (YAML text after `EventPattern: `) targeting the pipeline. */
+const rule = (pattern: string, bus?: string): string[] => [
+  '  OnChange:',
+  '    Type: AWS::Events::Rule',
+  '    Properties:',
+  '      Name: app-on-change',
+  `      EventPattern: ${pattern}`,
+  ...(bus ? [`      EventBusName: ${bus}`] : []),
+  '      Targets:',
+  '        - Id: app',
+  '          Arn: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
+  '          RoleArn: !GetAtt RuleRole.Arn',
+];
+
+function analyze(resources: readonly string[]) {
+  const text =
+    readFileSync(BASE, 'utf8').replace(
+      'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip }',
+      'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip, PollForSourceChanges: "false" }',
+    ) + `${resources.join('\n')}\n`;
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-rule-pattern-'));
+  try {
+    const file = join(dir, 'template.yaml');
+    writeFileSync(file, text);
+    const { model } = loadSingleTemplate(file, {
+      account: '111111111111',
+      region: 'us-east-1',
+      managedPolicies: noManagedPolicies,
+      parameters: {},
+    });
+    const links = analyzeModel(model).pipelines[0]!.links.filter((l) =>
+      l.requirement.startsWith('trigger.'),
+    );
+    const lines = text.split('\n');
+    return {
+      triggers: links.map((l) => `${l.decision} ${l.requirement}`).sort(),
+      links,
+      problems: model.problems.filter((p) => p.id === 'template.events.pattern-invalid'),
+      lineOf: (t: string) => lines.findIndex((l) => l.includes(t)) + 1,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const STARTED = ['Allowed trigger.assume-rule-role', 'Allowed trigger.start-pipeline-execution'];
+const UNKNOWN = ['Unknown trigger.assume-rule-role', 'Unknown trigger.start-pipeline-execution'];
+const GOOD =
+  '{ source: [aws.s3], detail-type: [Object Created], detail: { bucket: { name: [art-bucket-111] } } }';
+
+describe('a template rule', () => {
+  it('whose pattern matches the S3 source starts it', () => {
+    const { triggers, problems } = analyze([...ROLE, ...rule(GOOD)]);
+    expect(problems).toEqual([]);
+    expect(triggers).toEqual(STARTED);
+  });
+
+  it('whose pattern EventBridge refuses: an input error at it, and its links Unknown naming its line', () => {
+    for (const [pattern, says] of [
+      ['\'{"source": ["aws.s3"]\'', 'not valid JSON'],
+      ['{ source: aws.s3 }', '(at `/source` in the pattern)'],
+      ['[aws.s3]', 'is an array, not a JSON object'],
+    ] as const) {
+      const { triggers, problems, links, lineOf } = analyze([...ROLE, ...rule(pattern)]);
+      expect(
+        problems.map((p) => [p.pointer, p.severity]),
+        pattern,
+      ).toEqual([['/Resources/OnChange/Properties/EventPattern', 'error']]);
+      expect(problems[0]!.message).toContain(says);
+      expect(triggers, pattern).toEqual(UNKNOWN);
+      expect(links[0]!.why).toContain(
+        'the event pattern of EventBridge rule `app-on-change` could not be read',
+      );
+      expect(links[0]!.missing!.join(' ')).toContain(`template.yaml:${lineOf('EventPattern:')}`);
+    }
+  });
+
+  it('on another event bus, or for deleted objects, is no trigger', () => {
+    expect(analyze([...ROLE, ...rule(GOOD, 'my-bus')]).triggers).toEqual(UNKNOWN);
+    expect(
+      analyze([...ROLE, ...rule('{ source: [aws.s3], detail-type: [Object Deleted] }')]).triggers,
+    ).toEqual(UNKNOWN);
+  });
+});
