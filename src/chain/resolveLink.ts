@@ -9,6 +9,11 @@
  */
 import { evaluate } from '../evaluate/evaluate.js';
 import { isRcpService } from '../evaluate/rcpServices.js';
+import {
+  matchPrincipal,
+  notPrincipalApplies,
+  parseRequestPrincipal,
+} from '../evaluate/principal.js';
 import type {
   EvaluationRequest,
   EvaluationResult,
@@ -49,7 +54,8 @@ import {
   scpLevels,
 } from '../model/queries.js';
 import type { KmsGrantModel, Model } from '../model/types.js';
-import { formatStatement, policyTypeLabel } from '../report/summarize.js';
+import type { Problem } from '../problems.js';
+import { formatStatement, policyTypeLabel, reasonPolicy } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec } from './linkTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
@@ -259,7 +265,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
       spec,
       'Unknown',
       NO_REASONS,
-      `allowed by the policies, but ${spec.purpose} needs the kms key \`${g.resourceLabel}\` enabled, and the input does not settle its state: \`${missing.join('`, `')}\``,
+      `${spec.purpose} cannot be decided, though the policies allow it: it needs the kms key \`${g.resourceLabel}\` enabled, and the input does not settle its state: \`${missing.join('`, `')}\``,
       { missing },
     );
   }
@@ -561,6 +567,26 @@ function scpLevelIndex(d: Reason): number | undefined {
 }
 
 /**
+ * An SCP level the evaluator names `level N` (several SCPs, none allowing) as the report names it:
+ * by its target and its SCPs, `SCPs attached to ou-1 (level 2 of 3): p-1 (Name), p-2 (Name)`
+ * (summarize.ts namesPolicyGroup). The level's number, counted from the top of the levels known
+ * (the root's when the input gives the whole tree), stays in it: a baseline entry written when
+ * the label was `level N` is matched by it (baseline.ts legacyReason). Other reasons as they are.
+ */
+function levelNamed(r: Reason, g: Gathered): Reason {
+  const at = r.policyType === 'scp' ? scpLevelIndex(r) : undefined;
+  if (at === undefined) return r;
+  const levels = g.request.scps ?? [];
+  const names = (levels[at] ?? []).map((p) =>
+    p && typeof p === 'object' && isCompiledPolicy(p) ? p.name : '(not named)',
+  );
+  const target = g.scpTargets?.[at];
+  const level = `level ${at + 1} of ${Math.max(levels.length, at + 1)}`;
+  const where = target !== undefined ? `attached to ${target} (${level})` : `of ${level}`;
+  return { ...r, policy: `SCPs ${where}: ${names.join(', ')}` };
+}
+
+/**
  * The SCP levels an implicit deny names as lacking an allow (`level N`, or the one SCP of its
  * level) that no statement of theirs could allow the action at, on any resource or under any
  * condition (neverAllows).
@@ -714,7 +740,7 @@ function decide(
     // what would deny it, so that the user sees the policy that matters if it is needed
     const by = result.deniedBy.map(
       (r) =>
-        `${policyTypeLabel(r.policyType)} \`${r.policy}\`${r.statement !== undefined ? ` ${formatStatement(r.statement)}` : ''}${r.explicit ? ' (explicit deny)' : ' (no matching allow)'}`,
+        `${reasonPolicy(levelNamed(r, g), (name) => `\`${name}\``)}${r.statement !== undefined ? ` ${formatStatement(r.statement)}` : ''}${r.explicit ? ' (explicit deny)' : ' (no matching allow)'}`,
     );
     return makeLink(
       spec,
@@ -748,11 +774,21 @@ function decide(
   if (dependsOn) {
     const keys = dependsOn.map((k) => k.key).join('`, `');
     const settle = [...new Set(dependsOn.flatMap((k) => (k.settle ? [k.settle] : [])))].sort();
+    // the statements that test the keys, with where they are written
+    const testers = keyTesters(g, spec.permission, dependsOn);
+    const by =
+      testers.length > 0
+        ? `: ${andList(testers)} ${testers.length > 1 ? 'test' : 'tests'} ${dependsOn.length > 1 ? 'them' : 'it'}`
+        : '';
+    // a key AWS sets on each call (the network path, the time, the session) no input can give
+    const none = dependsOn.every((k) => setOnEachCall(k.key))
+      ? `; AWS sets ${dependsOn.length > 1 ? 'them' : 'it'} on each call, and no input gives ${dependsOn.length > 1 ? 'them' : 'it'}`
+      : '';
     return makeLink(
       spec,
       'Unknown',
       NO_REASONS,
-      `the answer depends on \`${keys}\`, ${dependsOn.map((k) => k.what).join('; ')}, which the input does not settle`,
+      `the answer depends on \`${keys}\`, ${dependsOn.map((k) => k.what).join('; ')}, which the input does not settle${by}${none}`,
       { missing: settle },
     );
   }
@@ -773,12 +809,13 @@ function decide(
     // file its placeholder would live in (`unresolved/...`) names nothing a user can add
     const named = [...g.missing].filter((m) => !m.startsWith('unresolved/'));
     const missing = (named.length > 0 ? named : [...g.missing]).sort();
-    const already = result.decision === 'Allowed' ? 'allowed by what is known, but ' : '';
+    // (an Unknown link's why never opens with "allowed": a skim or a grep would take it so)
+    const already = result.decision === 'Allowed' ? ', though the known policies allow it' : '';
     return makeLink(
       spec,
       'Unknown',
       NO_REASONS,
-      `${already}${spec.purpose} cannot be decided: missing from the input: \`${missing.join('`, `')}\``,
+      `${spec.purpose} cannot be decided${already}: ${inputGaps(model, g, missing)}`,
       { missing },
     );
   }
@@ -1369,6 +1406,7 @@ function makeLink(
   },
 ): ReportLink {
   const denied = decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied';
+  const resource = placeholdersInWords(spec.resource);
   // built in linkOf's (sorted) key order, without a copy
   return {
     action: spec.action,
@@ -1378,7 +1416,7 @@ function makeLink(
     declaredAt: spec.declaredAt,
     deniedBy,
     doc: spec.doc,
-    fix: placeholdersInWords(extra.fix),
+    fix: slotted(placeholdersInWords(extra.fix), resource),
     id: spec.id,
     level: spec.level,
     missing: extra.missing,
@@ -1388,12 +1426,34 @@ function makeLink(
       spec.principal.kind === 'role' ? spec.principal.arn : spec.principal.name,
     ),
     requirement: spec.requirement,
-    resource: placeholdersInWords(spec.resource),
+    resource,
     stage: spec.stage,
     warnings: extra.warnings,
     why: `${placeholdersInWords(why)}${extra.note ?? ''}${spec.level === 'recommended' && denied ? RECOMMENDED : ''}`,
   } as ReportLink;
 }
+
+/**
+ * A fix naming a resource that holds a name the input does not give, in the slot notation of
+ * placeholderWords.ts (`…:task-definition/<the task definition family, not known>:*`): the
+ * resource is written with a short slot (`<name>`), and what goes in it in words after it, so a
+ * user who pastes the ARN into a policy gets a slot to fill, not words that read as part of it.
+ */
+function slotted(fix: string | undefined, resource: string): string | undefined {
+  if (fix === undefined || !resource.includes(', not known>')) return fix;
+  const count = resource.match(SLOT)?.length ?? 0;
+  const slot = (i: number): string => (count === 1 ? '<name>' : `<name-${i + 1}>`);
+  const words: string[] = [];
+  const arn = resource.replace(SLOT, (_m, what: string) => {
+    words.push(`${what} in place of \`${slot(words.length)}\``);
+    return slot(words.length - 1);
+  });
+  const shown = `\`${arn}\` (${andList(words)}: the input does not give ${count > 1 ? 'them' : 'it'})`;
+  return fix.split(`\`${resource}\``).join(shown);
+}
+
+/** a name the input does not give, inside a value (placeholderWords.ts) */
+const SLOT = /<([^<>]+), not known>/g;
 
 /** The same link with the stages it blocks, in the same shape. */
 export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink {
@@ -1834,6 +1894,71 @@ export function unresolvedIn(model: Model, text: string): string[] {
     out.push(unsettledText(u.location, u.reason));
   }
   return out;
+}
+
+/**
+ * What is wrong with each input a link cannot be decided without, in words. A file the input
+ * holds is not "missing": one the loader could not read at all (an error at its top: not JSON,
+ * cut short) `could not be read`, one with input errors inside `could not be read in full`, one
+ * with only warnings (a list it lacks or holds in part) `is incomplete`, all naming the problems
+ * that say why; an SCP or RCP file whose targets are not all known says that (`has no
+ * \`Targets\``, or lists them in part). The rest (a file, an ARN, a document the input does not
+ * hold) is `missing from the input`.
+ */
+function inputGaps(model: Model, g: Gathered, missing: readonly string[]): string {
+  const unplaced = new Set(
+    [...(g.unplacedScps ?? []), ...(g.unplacedRcps ?? [])].map((u) => u.file),
+  );
+  const absent: string[] = [];
+  const unread: string[] = [];
+  const partly: string[] = [];
+  const incomplete: string[] = [];
+  const untargeted: string[] = [];
+  for (const m of missing) {
+    const problems = problemsOfFile(model, m);
+    if (unplaced.has(m))
+      untargeted.push(
+        problems.some((p) => p.id === TARGETS_MISSING)
+          ? `\`${m}\` has no \`Targets\`, so where it applies is not known`
+          : `\`${m}\` does not list all its \`Targets\`, so where it applies is not known`,
+      );
+    else if (problems.some((p) => p.severity === 'error' && p.pointer === '')) unread.push(m);
+    else if (problems.some((p) => p.severity === 'error')) partly.push(m);
+    else if (problems.length > 0) incomplete.push(m);
+    else absent.push(m);
+  }
+  const files = (list: readonly string[]): string => andList(list.map((f) => `\`${f}\``));
+  const parts: string[] = [];
+  if (absent.length > 0) parts.push(`missing from the input: \`${absent.join('`, `')}\``);
+  if (unread.length > 0) parts.push(`${files(unread)} could not be read (see problems)`);
+  if (partly.length > 0) parts.push(`${files(partly)} could not be read in full (see problems)`);
+  if (incomplete.length > 0)
+    parts.push(
+      `${files(incomplete)} ${incomplete.length > 1 ? 'are' : 'is'} incomplete (see problems)`,
+    );
+  parts.push(...untargeted);
+  return parts.join('; ');
+}
+
+/** the loader's warning for an SCP or RCP file without `Targets` (snapshotOrganization.ts) */
+const TARGETS_MISSING = 'snapshot.organization.targets-missing';
+
+const FILE_PROBLEMS = new WeakMap<Model, Map<string, Problem[]>>();
+
+/** The problems the loader reported on a file of the input (indexed once per model). */
+function problemsOfFile(model: Model, file: string): readonly Problem[] {
+  let byFile = FILE_PROBLEMS.get(model);
+  if (!byFile) {
+    byFile = new Map();
+    for (const p of model.problems) {
+      if (p.file === undefined) continue;
+      const list = byFile.get(p.file);
+      if (list) list.push(p);
+      else byFile.set(p.file, [p]);
+    }
+    FILE_PROBLEMS.set(model, byFile);
+  }
+  return byFile.get(file) ?? [];
 }
 
 /** `file:line` (a template) or `file#pointer` (a snapshot file). */
@@ -3014,7 +3139,9 @@ function idDependence(
     const who = andList(
       [
         ...new Set(
-          [...everDenied!.values()].map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``),
+          [...everDenied!.values()].map((d) =>
+            reasonPolicy(levelNamed(d, g), (name) => `\`${name}\``),
+          ),
         ),
       ].sort(),
     );
@@ -3135,6 +3262,208 @@ function unmetTrustConditions(
     return { names, keys: [...keys.values()].sort() };
   }
   return undefined;
+}
+
+/**
+ * Keys AWS puts in the context of each call, which no snapshot, template or option gives: the
+ * network path, the time, the session (uncertainKeys.ts GENERIC), and the encryption context of
+ * a KMS call.
+ */
+function setOnEachCall(key: string): boolean {
+  const k = key.toLowerCase();
+  return PER_CALL_KEYS.has(k) || k.startsWith('kms:encryptioncontext:');
+}
+const PER_CALL_KEYS: ReadonlySet<string> = new Set([
+  'aws:sourceip',
+  'aws:vpcsourceip',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:currenttime',
+  'aws:epochtime',
+  'aws:tokenissuetime',
+  'aws:userid',
+  'sts:rolesessionname',
+  's3:authtype',
+  's3:tlsversion',
+]);
+
+/** How many statements testing a key an Unknown link names, at most. */
+const MAX_TESTERS_NAMED = 4;
+
+/**
+ * The statements of the link's policies that test the keys an Unknown link depends on
+ * (keyDependence), in words: `key policy \`…\` statement \`DenyOutsideVpce\` (at \`file#pointer\`)`,
+ * with the key each tests when there are several. Only those that cover the link's action, its
+ * resource and (a resource policy's) its caller; at most MAX_TESTERS_NAMED, then how many more.
+ */
+function keyTesters(g: Gathered, permission: string, keys: readonly UncertainKey[]): string[] {
+  const lower = permission.toLowerCase();
+  const wanted = new Map(keys.map((k) => [k.key.toLowerCase(), k.key]));
+  const caller = parseRequestPrincipal(g.request.principal);
+  const resource = g.request.resource;
+  const applies = (st: CompiledStatement): boolean => {
+    if (!coversAction(st, lower)) return false;
+    const m = st.resource ?? st.notResource;
+    if (m) {
+      const hit = m.any || m.patterns.some((p) => resourceMatcher(p)(resource));
+      if (hit !== (st.resource !== undefined)) return false;
+    }
+    if (caller && st.principal && !matchPrincipal(st.principal, caller)) return false;
+    if (caller && st.notPrincipal && !notPrincipalApplies(st.notPrincipal, caller)) return false;
+    return true;
+  };
+  const out: string[] = [];
+  let more = 0;
+  for (const { policy, type } of policiesOf(g))
+    for (const st of policy.statements) {
+      const tested = [...new Set(st.conditions.flatMap((c) => wanted.get(c.keyLower) ?? []))];
+      if (tested.length === 0 || !applies(st)) continue;
+      if (out.length >= MAX_TESTERS_NAMED) {
+        more++;
+        continue;
+      }
+      const whose =
+        type === 'resource'
+          ? `the ${resourcePolicyKind(serviceOf(g.request.action))} of \`${g.resourceLabel}\``
+          : `${policyTypeLabel(type)} \`${policy.name}\``;
+      const which = keys.length > 1 ? ` (on \`${tested.join('`, `')}\`)` : '';
+      out.push(`${whose} ${statementAt(policy, st)}${which}`);
+    }
+  if (more > 0) out.push(`${more} more ${more === 1 ? 'statement' : 'statements'}`);
+  return out;
+}
+
+/**
+ * An Allow statement of one side of a request (the caller's identity policies, or the resource's
+ * policy) that matches the request's action, resource and principal, and that only its
+ * conditions keep from allowing (unmetAllows).
+ */
+interface UnmetAllow {
+  readonly policy: CompiledPolicy;
+  readonly statement: CompiledStatement;
+  /** the conditions that do not hold: each alone keeps the statement from allowing */
+  readonly unmet: readonly CompiledCondition[];
+}
+
+/** How many such statements a link names, at most. */
+const MAX_UNMET_NAMED = 3;
+const UNMET_ALLOWS = new WeakMap<EvaluationRequest, Map<string, readonly UnmetAllow[]>>();
+
+/**
+ * The Allow statements of `side` that would give that side's allow with their conditions left
+ * out, each with the conditions that do not hold for the request: why a policy that reads as
+ * allowing the caller "does not allow" it. Asked only to word a denied link (its why and fix),
+ * never on the way to a decision or for an allowed link; each statement is evaluated alone
+ * (the policy's other statements and every Deny statement left out), with its conditions left
+ * out and then with each alone. Memoised per request; at most MAX_UNMET_NAMED.
+ */
+function unmetAllows(
+  request: EvaluationRequest,
+  side: 'identity' | 'resource',
+): readonly UnmetAllow[] {
+  let memo = UNMET_ALLOWS.get(request);
+  const known = memo?.get(side);
+  if (known) return known;
+  const found = findUnmetAllows(request, side);
+  if (!memo) UNMET_ALLOWS.set(request, (memo = new Map()));
+  memo.set(side, found);
+  return found;
+}
+
+function findUnmetAllows(
+  request: EvaluationRequest,
+  side: 'identity' | 'resource',
+): readonly UnmetAllow[] {
+  const base = withoutDenies(request as MutableRequest);
+  if (!base) return NO_UNMET;
+  const lower = request.action.toLowerCase();
+  const policies =
+    side === 'resource' ? [request.resourcePolicy] : (request.identityPolicies ?? []);
+  // the side still lacks its allow with only this statement (or the answer says nothing of it:
+  // a request the evaluator refused)
+  const lacks = (p: CompiledPolicy, st: CompiledStatement): boolean => {
+    const alone: CompiledPolicy = { ...p, statements: [st] };
+    const r = evaluate(
+      side === 'resource'
+        ? { ...base, resourcePolicy: alone }
+        : { ...base, identityPolicies: [alone] },
+    );
+    if (r.decision === 'Allowed') return false;
+    if (r.deniedBy.length === 0 || r.deniedBy.some((d) => d.explicit)) return true;
+    return r.deniedBy.some((d) => d.policyType === side);
+  };
+  const out: UnmetAllow[] = [];
+  for (const p of policies) {
+    if (!p || typeof p !== 'object' || !isCompiledPolicy(p)) continue;
+    for (const st of p.statements) {
+      if (out.length >= MAX_UNMET_NAMED) return out;
+      if (st.effect !== 'Allow' || st.conditions.length === 0 || !coversAction(st, lower)) continue;
+      if (lacks(p, { ...st, conditions: [] })) continue;
+      const unmet = st.conditions.filter((c) => lacks(p, { ...st, conditions: [c] }));
+      if (unmet.length > 0) out.push({ policy: p, statement: st, unmet });
+    }
+  }
+  return out;
+}
+
+const NO_UNMET: readonly UnmetAllow[] = Object.freeze([]);
+
+/**
+ * The unmet allows of the side `d` names (an identity or resource policy's missing allow), when
+ * the words are about the link's own request alone: a link whose trials (values the input does
+ * not settle) are denied otherwise is worded as before.
+ */
+function unmetFor(d: Reason, g: Gathered, request: EvaluationRequest): readonly UnmetAllow[] {
+  if (d.explicit || g.otherDenials) return NO_UNMET;
+  if (d.policyType !== 'identity' && d.policyType !== 'resource') return NO_UNMET;
+  return unmetAllows(request, d.policyType);
+}
+
+/** `statement \`Sid\`` or `statement 2`, and where it is written */
+function statementAt(p: CompiledPolicy, st: CompiledStatement): string {
+  const name = st.sid !== undefined ? `statement \`${st.sid}\`` : `statement ${st.index}`;
+  const file = p.source?.file;
+  if (file === undefined) return name;
+  return `${name} (at \`${placeOf({ file, pointer: st.pointer, ...(st.line !== undefined ? { line: st.line } : {}) })}\`)`;
+}
+
+/** `\`StringEquals\` on \`aws:PrincipalTag/team\``, several joined with `and` */
+function conditionWords(conditions: readonly CompiledCondition[]): string {
+  return andList(conditions.map((c) => `\`${c.operator}\` on \`${c.key}\``));
+}
+
+/**
+ * Why a side that has an Allow for the caller does not allow: `<lead> only under conditions the
+ * request does not meet: statement X (at …) tests …; …`. `owner`: the policy each statement is
+ * in, when the lead does not name it (the caller's identity policies).
+ */
+function unmetWords(lead: string, unmet: readonly UnmetAllow[], owner: boolean): string {
+  const each = unmet.map(
+    (u) =>
+      `${owner ? `identity policy \`${u.policy.name}\` ` : ''}${statementAt(u.policy, u.statement)} tests ${conditionWords(u.unmet)}`,
+  );
+  return `${lead} only under ${unmet.length === 1 && unmet[0]!.unmet.length === 1 ? 'a condition' : 'conditions'} the request does not meet: ${each.join('; ')}`;
+}
+
+/**
+ * The fix of an unmet allow: the first statement's failing conditions changed to hold, or the
+ * request made to meet them (a tag on the caller or the resource, for a tag key).
+ */
+function unmetFix(u: UnmetAllow, where: string, who: string, resource: string): string {
+  const first = u.unmet.length > 1 ? 'conditions' : 'condition';
+  const tags = u.unmet.flatMap((c) => {
+    const principalTag = /^aws:principaltag\/./.test(c.keyLower);
+    const tag = `the tag \`${c.key.slice(c.key.indexOf('/') + 1)}\` ${c.operator} tests`;
+    if (principalTag) return [`give \`${who}\` ${tag}`];
+    if (/^aws:resourcetag\/./.test(c.keyLower)) return [`give \`${resource}\` ${tag}`];
+    return [];
+  });
+  const meet = tags.length > 0 ? ` (${andList([...new Set(tags)])})` : '';
+  const stmt =
+    u.statement.sid !== undefined
+      ? `statement \`${u.statement.sid}\``
+      : `statement ${u.statement.index}`;
+  return `change the ${first} ${conditionWords(u.unmet)} of ${stmt} in ${where} so that ${u.unmet.length > 1 ? 'they hold' : 'it holds'} for \`${who}\`, or make the request meet ${u.unmet.length > 1 ? 'them' : 'it'}${meet}`;
 }
 
 /**
@@ -3653,7 +3982,7 @@ const REASONS = new WeakMap<CompiledPolicy, Map<string | number | undefined, Lin
 
 function toLinkReason(r: Reason, g: Gathered): LinkReason {
   const policy = policyByLabel(g, r.policy);
-  if (!policy) return makeReason(r, undefined);
+  if (!policy) return makeReason(levelNamed(r, g), undefined);
   let perPolicy = REASONS.get(policy);
   if (!perPolicy) {
     perPolicy = new Map();
@@ -3754,10 +4083,24 @@ function missingAllowWords(
   const who =
     spec.principal.kind === 'role' ? `\`${spec.principal.arn}\`` : `\`${spec.principal.name}\``;
   const service = serviceOf(spec.permission);
+  // an Allow that only its conditions keep from allowing is named, with them (unmetAllows)
+  const unmet = from.length === 1 ? unmetFor(d, g, from[0]!) : NO_UNMET;
   switch (d.policyType) {
     case 'identity':
+      if (unmet.length > 0)
+        return unmetWords(
+          `the identity policies of ${who} allow ${spec.permission} on it`,
+          unmet,
+          true,
+        );
       return `no identity policy of ${who} allows ${spec.permission} on it`;
     case 'resource': {
+      if (unmet.length > 0 && service !== 'sts')
+        return unmetWords(
+          `the ${resourcePolicyKind(service)} of \`${g.resourceLabel}\` allows ${who} ${spec.permission}`,
+          unmet,
+          false,
+        );
       if (service === 'kms') {
         return `the key policy of \`${g.resourceLabel}\` does not allow ${who} (nor its account, to delegate to IAM)`;
       }
@@ -3837,7 +4180,14 @@ function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): stri
   if (service === 'kms' && kinds.has('resource') && g.request.resourceIsAwsManagedKey === true)
     return awsManagedKeyFix(spec, who, g);
   if (spec.fix !== undefined && spec.fixSide === 'both' && kinds.size === 2) {
-    if (kinds.has('identity') && kinds.has('resource')) return withKeyChoice(spec.fix, spec);
+    // (not when a side has an Allow that only its conditions keep from allowing: its clause
+    // names them)
+    if (
+      kinds.has('identity') &&
+      kinds.has('resource') &&
+      result.deniedBy.every((d) => catalogNames(spec, d, unmetFor(d, g, g.request)).length === 0)
+    )
+      return withKeyChoice(spec.fix, spec);
   }
   const clauses: string[] = [];
   const seen = new Set<string>();
@@ -3848,6 +4198,36 @@ function lackingFix(spec: LinkSpec, result: EvaluationResult, g: Gathered): stri
     clauses.push(clause);
   }
   return withKeyChoice(clauses.join('; and '), spec);
+}
+
+/**
+ * The unmet allows of a side whose fix the catalog gives (LinkSpec.fixSide) with a value for a
+ * key they test: none (the catalog's fix, which says what the condition must hold, is kept);
+ * else as they are.
+ */
+function catalogNames(
+  spec: LinkSpec,
+  d: Reason,
+  unmet: readonly UnmetAllow[],
+): readonly UnmetAllow[] {
+  if (unmet.length === 0 || spec.fix === undefined) return unmet;
+  if (spec.fixSide !== d.policyType && spec.fixSide !== 'both') return unmet;
+  const fix = spec.fix.toLowerCase();
+  return unmet[0]!.unmet.some((c) => fix.includes(c.keyLower)) ? NO_UNMET : unmet;
+}
+
+/** What the resource's policy is called for a service. */
+function resourcePolicyKind(service: string): string {
+  switch (service) {
+    case 'kms':
+      return 'key policy';
+    case 's3':
+      return 'bucket policy';
+    case 'sts':
+      return 'trust policy';
+    default:
+      return 'resource policy';
+  }
 }
 
 /** The fix for one missing allow (see lackingFix). */
@@ -3861,18 +4241,30 @@ function lackingClause(
   const action = `\`${spec.permission}\``;
   const resource = g.shownResource ?? spec.resource;
   const on = `on \`${resource}\``;
+  // an Allow that only its conditions keep from allowing: the fix is about them (unmetAllows),
+  // unless the catalog's fix for that side says what they must be (`iam:PassedToService` = …)
+  const unmet = catalogNames(spec, d, unmetFor(d, g, g.request));
   switch (d.policyType) {
     case 'identity':
+      if (unmet.length > 0)
+        return unmetFix(unmet[0]!, `identity policy \`${unmet[0]!.policy.name}\``, who, resource);
       return spec.fix !== undefined && spec.fixSide === 'identity'
         ? spec.fix
         : `allow ${action} ${on} in the policies of \`${who}\``;
     case 'resource': {
+      if (unmet.length > 0 && service !== 'sts')
+        return unmetFix(
+          unmet[0]!,
+          `the ${resourcePolicyKind(service)} of \`${g.resourceLabel}\``,
+          who,
+          resource,
+        );
       if (spec.fix !== undefined && spec.fixSide === 'resource') return spec.fix;
       const label = g.resourceLabel;
       if (service === 'kms') return `allow \`${who}\` ${action} in the key policy of \`${label}\``;
       if (service === 'sts')
         return `let \`${who}\` call ${action} in the trust policy of \`${label}\``;
-      const kind = service === 's3' ? 'bucket policy' : 'resource policy';
+      const kind = resourcePolicyKind(service);
       // a bucket's own call needs no `on`: the policy is the bucket's
       const where = resource === label ? '' : ` ${on}`;
       return g.request.resourcePolicy

@@ -5,7 +5,7 @@
  * (src/report/gate.ts). An expired baseline entry accepts nothing: it fails the run only when its
  * link would without a baseline, and is a warning otherwise.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
 import { makeDirectory } from '../fsUtil.js';
@@ -95,11 +95,15 @@ export function registerAnalyze(
     );
   addInputOptions(command)
     .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
-    .option(
-      '--format <format>',
-      `output format: ${FORMAT_NAMES.join(', ')}; repeatable or comma-separated (several need --output-dir)`,
-      collectFormats,
-      [],
+    .addOption(
+      new Option(
+        '--format <format>',
+        `output format: ${FORMAT_NAMES.join(', ')}; repeatable or comma-separated (several need --output-dir)`,
+      )
+        .argParser(collectFormats)
+        // the list starts empty (formats given are collected), and none given means text: the
+        // help says so, as diff's and simulate's do, not `(default: [])`
+        .default([], '"text"'),
     )
     .option(
       '--output <file>',

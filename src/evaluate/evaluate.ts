@@ -493,6 +493,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
 
   if (d.missing.length > 0 || !allowed) {
+    nameIdentityGroup(d.missing, request.principal);
     return { decision: 'ImplicitlyDenied', deniedBy: dedupe(d.missing), allowedBy: [], problems };
   }
   return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(d.allowedBy), problems };
@@ -783,8 +784,28 @@ function principalArnPathWarning(p: RequestPrincipal, where: string): Problem {
   };
 }
 
+/**
+ * The label of a missing identity-policy allow: the one policy's, or, for several (or none),
+ * IDENTITY_GROUP, which the denial replaces by `identity policies of <principal>`
+ * (nameIdentityGroup) where it is returned: the decision's reasons do not carry the principal,
+ * and the path that allows builds no label.
+ */
 function identityLabel(identity: readonly Labeled[]): string | number {
-  return identity.length === 1 ? identity[0]!.label : 'identity policies';
+  return identity.length === 1 ? identity[0]!.label : IDENTITY_GROUP;
+}
+
+/** a label no policy has (a NUL first), replaced before any reason is returned */
+const IDENTITY_GROUP = '\u0000identity policies';
+
+/**
+ * The missing allow of several identity policies named by whose they are: `identity policies of
+ * <principal ARN>` (a bare `identity policies` named neither a policy nor the role). Only on the
+ * path that denies.
+ */
+function nameIdentityGroup(missing: Reason[], principal: string): void {
+  for (let i = 0; i < missing.length; i++)
+    if (missing[i]!.policy === IDENTITY_GROUP)
+      missing[i] = { ...missing[i]!, policy: `identity policies of ${principal}` };
 }
 
 function scan(

@@ -26,7 +26,7 @@ import { where } from '../load/jsonFile.js';
 import { escapePointerToken, type Problem } from '../problems.js';
 import { failureWithoutBaseline } from './gate.js';
 import type { FailOn } from './options.js';
-import { compareStrings, computeVerdict, formatReason } from './summarize.js';
+import { compareStrings, computeVerdict, formatReason, namesPolicyGroup } from './summarize.js';
 import type { PolicyType } from '../policy/types.js';
 import type { LinkDecision, LinkReason, Report, ReportLink } from './types.js';
 
@@ -175,6 +175,21 @@ export function decidingReasons(link: Pick<ReportLink, 'deniedBy'>): readonly Ba
   return out.sort(compareReasons);
 }
 
+/**
+ * A deciding policy as entries written before groups of policies were named recorded it: the
+ * missing allow of several identity policies was `identity policies` (now `identity policies of
+ * <principal ARN>`: the entry's principal is matched on its own), and that of an SCP level with
+ * several SCPs `level N` (now `SCPs attached to <target> (level N of M): <SCPs>`, which keeps N).
+ * Such an entry still matches the link it was written for; any other reason is as it is.
+ */
+export function legacyReason(r: BaselineReason): BaselineReason {
+  if (!namesPolicyGroup(r)) return r;
+  const policy = r.policy as string;
+  if (r.policyType === 'identity') return { ...r, policy: 'identity policies' };
+  const level = /^SCPs (?:attached to \S+ \(|of )level (\d+) of \d+\)?: /.exec(policy);
+  return level ? { ...r, policy: `level ${level[1]!}` } : r;
+}
+
 /** Two lists of deciding policies name the same policies (in any order). */
 export function sameReasons(a: readonly BaselineReason[], b: readonly BaselineReason[]): boolean {
   const x = [...a].sort(compareReasons);
@@ -192,7 +207,10 @@ function mismatch(e: BaselineEntry, link: ReportLink): Omit<ChangedEntry, 'entry
   const principal = e.principal !== undefined && e.principal !== link.principal;
   const resource = e.resource !== undefined && e.resource !== link.resource;
   const now = e.deniedBy !== undefined ? decidingReasons(link) : undefined;
-  const reasons = e.deniedBy !== undefined && !sameReasons(e.deniedBy, now!);
+  const reasons =
+    e.deniedBy !== undefined &&
+    !sameReasons(e.deniedBy, now!) &&
+    !sameReasons(e.deniedBy, now!.map(legacyReason));
   if (!decision && !principal && !resource && !reasons) return undefined;
   return {
     decision: link.decision,

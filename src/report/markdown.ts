@@ -1,16 +1,19 @@
 /**
  * A pull-request comment: a heading saying what the gate decides, a summary table (pipeline,
- * verdict, denied, unknown), the expired baseline entries, then each broken link in a `<details>`
+ * verdict, denied, unknown, warnings: counted as the summary line counts them), the expired
+ * baseline entries, then each broken link in a `<details>`
  * block, those that fail the run first, most severe first. Stays under GitHub's comment limit (65,536
  * characters) by cutting whole link blocks and saying how many were left out. User values are
  * escaped so they cannot open markup, tables, emphasis, links, @mentions or #references.
  */
-import { formatProblem, sortProblems } from '../problems.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { asUri } from './asUri.js';
+import { settles } from './explainLink.js';
 import {
   gateSentence,
   gateSummary,
   linkFailure,
+  NO_PIPELINES_ID,
   pipelineFails,
   type GateSummary,
   type LinkFailure,
@@ -19,12 +22,12 @@ import type { FailOn, ReportOptions } from './options.js';
 import {
   allowedWords,
   countLinks,
+  decisionLabel,
   formatLocation,
   formatReason,
   linkStatus,
   plural,
   summarize,
-  toWellFormed,
   type LinkStatus,
 } from './summarize.js';
 import { breakWorkflowCommands, sanitizeForTerminal } from './sanitize.js';
@@ -49,7 +52,8 @@ const AUTOLINK_BREAK = '<!-- -->';
 
 /**
  * Inline text safe in a table cell, a `<summary>` or a paragraph: HTML specials become
- * entities, markdown specials become numeric references, newlines become spaces.
+ * entities, markdown specials become numeric references, and control characters (a newline
+ * too) are shown escaped (`\x0a`), as in the text report: `Deploy\nProd` is not `Deploy Prod`.
  *
  * GitHub finds @mentions and #references after rendering, in the decoded text, so `&#64;` alone
  * still mentions and `&#35;12` still links (https://github.com/github/cmark-gfm/issues/181,
@@ -60,7 +64,7 @@ const AUTOLINK_BREAK = '<!-- -->';
  * and the first `w` of `www.` become references, which it does not read as such.
  */
 export function escapeMarkdown(s: string): string {
-  return sanitizeForTerminal(toWellFormed(s).replace(/\r\n|\r|\n/g, ' ')).replace(
+  return sanitizeForTerminal(s).replace(
     /(@(?=[A-Za-z0-9])|#(?=[0-9]))|[&<>"'|`*_[\]\\~@#]|:(?=\/\/)|[wW](?=[wW]{2}\.)/g,
     (c: string, mentionOrReference: string | undefined) =>
       (ENTITY[c] ?? `&#${c.charCodeAt(0)};`) + (mentionOrReference ? AUTOLINK_BREAK : ''),
@@ -98,7 +102,8 @@ const STATUS_LABEL: Readonly<Record<LinkStatus, string>> = {
   denied: ':x: denied',
   unknown: ':grey_question: unknown',
   warning: ':warning: warning',
-  accepted: ':white_check_mark: accepted',
+  // not the icon of an allowed link: an accepted link is still not allowed (its decision follows)
+  accepted: ':ballot_box_with_check: accepted',
   allowed: ':white_check_mark: allowed',
 };
 
@@ -118,6 +123,8 @@ function heading(report: Report, failOn: FailOn, g: GateSummary): string {
   const total = report.pipelines.length;
   let title: string;
   if (g.noPipelinesFails) title = 'no pipeline found: the run fails (--fail-on unknown)';
+  // nothing analyzed is not a pass, whatever the exit code (README: "not a pass in silence")
+  else if (total === 0) title = 'no pipeline found: nothing was analyzed';
   else if (g.failingPipelines > 0) {
     title = `${g.failingPipelines} of ${plural(total, 'pipeline')} fail${g.failingPipelines === 1 ? 's' : ''}`;
   } else if (failOn === 'never' && report.pipelines.some((p) => p.verdict !== 'pass')) {
@@ -178,21 +185,42 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
   const g = gateSummary(report, failOn);
   const s = summarize(report);
   const out = new Budgeted(budget);
+  // an input without any pipeline: its warning leads, with no table of nothing and no "the run
+  // passes" under it (the exit code is said as it is)
+  const empty = report.pipelines.length === 0;
+  const led = empty ? report.problems.filter((p) => p.id === NO_PIPELINES_ID) : [];
+  if (empty) {
+    out.add(`${MARKDOWN_MARKER}\n${heading(report, failOn, g)}\n\n`);
+    for (const p of led) out.add(`> :warning: ${value(formatProblem(p), MAX_TEXT)}\n\n`);
+    const ends =
+      g.exitCode === 0
+        ? 'the run exits 0 all the same (under `--fail-on unknown` it fails)'
+        : escapeMarkdown(gateSentence(g, failOn));
+    out.add(`**No pipeline was analyzed**; ${ends}.\n\n`);
+    addProblems(
+      out,
+      report.problems.filter((p) => !led.includes(p)),
+    );
+    return withinBudget(breakWorkflowCommands(out.text), budget);
+  }
   out.add(
     [
       MARKDOWN_MARKER,
       heading(report, failOn, g),
       '',
-      '| pipeline | verdict | denied | unknown |',
-      '| --- | --- | ---: | ---: |',
+      '| pipeline | verdict | denied | unknown | warnings |',
+      '| --- | --- | ---: | ---: | ---: |',
       '',
     ].join('\n'),
   );
   // every pipeline in report order when the table fits; else those that fail the run first,
-  // then by verdict, and as many as fit in the table's share
+  // then by verdict, and as many as fit in the table's share. The columns count links as the
+  // summary line under the table does (linkStatus): `denied` required links denied, `unknown`
+  // links the input does not settle (required or recommended), `warnings` recommended links
+  // denied; a link accepted by the baseline is in none
   const row = (p: ReportPipeline): string => {
     const c = countLinks(p.links);
-    return `| ${code(p.name)} | ${verdictLabel(p, failOn)} | ${c.denied} | ${c.unknown} |\n`;
+    return `| ${code(p.name)} | ${verdictLabel(p, failOn)} | ${c.denied} | ${c.unknown} | ${c.warning} |\n`;
   };
   const rows = report.pipelines.map((p) => ({ p, text: row(p) }));
   const tableLimit = Math.floor(budget * TABLE_SHARE);
@@ -265,9 +293,6 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
     }
   }
 
-  const problems = sortProblems(report.problems).map(
-    (p) => `- ${value(formatProblem(p), MAX_TEXT)}`,
-  );
   if (broken.length > 0) out.add('### Links that are not allowed\n\n');
   let shown = 0;
   for (const b of broken) {
@@ -307,19 +332,24 @@ export function renderMarkdown(report: Report, options: ReportOptions = {}): str
       out.add(`\n**${plural(warned.length - listedWarnings, 'more warning')} not shown.**\n`);
     out.add('\n');
   }
-  if (problems.length > 0) {
-    out.add('### Input problems\n\n');
-    let listedProblems = 0;
-    for (const p of problems) {
-      if (!out.fits(p + '\n')) break;
-      out.add(p + '\n');
-      listedProblems++;
-    }
-    if (listedProblems < problems.length) {
-      out.add(`\n**${plural(problems.length - listedProblems, 'more problem')} not shown.**\n`);
-    }
-  }
+  addProblems(out, report.problems);
   return withinBudget(breakWorkflowCommands(out.text), budget);
+}
+
+/** The input problems, sorted, as many as fit, saying how many did not. */
+function addProblems(out: Budgeted, all: readonly Problem[]): void {
+  const problems = sortProblems(all).map((p) => `- ${value(formatProblem(p), MAX_TEXT)}`);
+  if (problems.length === 0) return;
+  out.add('### Input problems\n\n');
+  let listedProblems = 0;
+  for (const p of problems) {
+    if (!out.fits(p + '\n')) break;
+    out.add(p + '\n');
+    listedProblems++;
+  }
+  if (listedProblems < problems.length) {
+    out.add(`\n**${plural(problems.length - listedProblems, 'more problem')} not shown.**\n`);
+  }
 }
 
 /**
@@ -358,7 +388,8 @@ function renderLinkBlock(
   }
   rows.push(['why', value(link.why, MAX_TEXT)]);
   if (link.missing && link.missing.length > 0) {
-    rows.push(['missing input', listOf(link.missing)]);
+    // what it would settle, as every format says it: the link, or (denied) whether a deny applies
+    rows.push([settles(link), listOf(link.missing)]);
   }
   if (link.fix) rows.push(['fix', value(link.fix, MAX_TEXT)]);
   if (link.blocks && link.blocks.length > 0) rows.push(['blocks', listOf(link.blocks)]);
@@ -379,7 +410,10 @@ function renderLinkBlock(
   const doc = link.doc !== undefined ? asUri(link.doc) : undefined;
   if (doc && doc.length <= MAX_TEXT) rows.push(['docs', `[${value(link.requirement)}](<${doc}>)`]);
   else rows.push(['requirement', code(link.requirement)]);
-  const level = link.level === 'recommended' ? ' (recommended)' : '';
+  // an accepted link keeps its decision in sight, as the text report's `(implicitly denied)`
+  const notes = status === 'accepted' ? [decisionLabel(link)] : [];
+  if (link.level === 'recommended') notes.push('recommended');
+  const level = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   const label =
     failure === undefined || failure === 'denied' ? STATUS_LABEL[status] : `:x: ${status}`;
   const fails =

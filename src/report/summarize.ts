@@ -142,9 +142,41 @@ export function formatStatement(statement: string | number): string {
   return typeof statement === 'number' ? `statement #${statement}` : `statement ${statement}`;
 }
 
+/**
+ * A reason's `policy` that names several policies at once, for the allow none of them gives:
+ * the caller's identity policies (`identity policies of <principal ARN>`, src/evaluate/evaluate.ts)
+ * or the SCPs of one level (`SCPs attached to <target> (level N of M): <id (name)>, ...`,
+ * src/chain/resolveLink.ts). It names its policy type itself.
+ */
+export function namesPolicyGroup(r: Pick<LinkReason, 'policyType' | 'policy'>): boolean {
+  if (typeof r.policy !== 'string') return false;
+  return (
+    (r.policyType === 'identity' &&
+      (r.policy.startsWith(IDENTITY_GROUP) || r.policy === LEGACY_IDENTITY_GROUP)) ||
+    (r.policyType === 'scp' && r.policy.startsWith(SCP_GROUP))
+  );
+}
+const IDENTITY_GROUP = 'identity policies of ';
+/** the same group as baseline entries of earlier versions recorded it (baseline.ts legacyReason) */
+const LEGACY_IDENTITY_GROUP = 'identity policies';
+const SCP_GROUP = 'SCPs ';
+
+/**
+ * The policy a reason names, with its type: `SCP p-123 (Name)`, `identity policy <role ARN>
+ * (inline: name)`; a group's label as it is (namesPolicyGroup: its type word is in it). `quote`
+ * marks the policy's name (`\`…\``) where the words are markdown-like text.
+ */
+export function reasonPolicy(
+  r: Pick<LinkReason, 'policyType' | 'policy'>,
+  quote: (name: string) => string = (name) => name,
+): string {
+  if (namesPolicyGroup(r)) return String(r.policy);
+  return `${policyTypeLabel(r.policyType)} ${quote(String(r.policy))}`;
+}
+
 /** One line: `SCP p-123 statement DenyKms (explicit deny) at org/scp/p-123.json#/Statement/0` */
 export function formatReason(r: LinkReason): string {
-  let s = `${policyTypeLabel(r.policyType)} ${r.policy}`;
+  let s = reasonPolicy(r);
   if (r.statement !== undefined) s += ' ' + formatStatement(r.statement);
   s += r.explicit ? ' (explicit deny)' : ' (no matching allow)';
   if (r.location) s += ' at ' + formatLocation(r.location);

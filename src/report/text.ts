@@ -12,6 +12,7 @@
  * move the cursor or forge lines.
  */
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { settles } from './explainLink.js';
 import { gateSentence, gateSummary, type GateSummary } from './gate.js';
 import { shownVerdict } from './markdown.js';
 import type { ReportOptions } from './options.js';
@@ -214,6 +215,15 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
 
   const fieldIndent = indent + 2;
   const field = (name: string, value: string): void => {
+    if (name.length >= FIELD_WIDTH) {
+      // a label longer than its column (what missing input would settle) takes a line of its
+      // own, and its value starts in the value column below it
+      lines.push(' '.repeat(fieldIndent) + paint('dim', name));
+      lines.push(
+        ...wrap(' '.repeat(fieldIndent + FIELD_WIDTH), fieldIndent + FIELD_WIDTH, u(value)),
+      );
+      return;
+    }
     const prefix = ' '.repeat(fieldIndent) + paint('dim', name.padEnd(FIELD_WIDTH));
     lines.push(...wrap(prefix, fieldIndent + FIELD_WIDTH, u(value)));
   };
@@ -225,7 +235,8 @@ function renderLink(link: ReportLink, indent: number, lines: string[], paint: Pa
   });
   field('why', link.why);
   if (link.missing && link.missing.length > 0) {
-    field('missing', link.missing.join(', '));
+    // what it would settle, as every format says it: the link, or (denied) whether a deny applies
+    field(settles(link), link.missing.join(', '));
   }
   if (link.fix) field('fix', link.fix);
   if (link.blocks && link.blocks.length > 0) field('blocks', link.blocks.join(', '));

@@ -77,8 +77,9 @@ describe('organization keys the input does not settle', () => {
       for (const l of through) {
         expect(l.decision, l.id).toBe('Unknown');
         expect(l.missing, l.id).toEqual(['organization/describe-organization.json']);
+        // the statement that tests the key is named, with where it is written
         expect(l.why).toBe(
-          `the answer depends on \`aws:PrincipalOrgID\`, the organization of the caller's account \`${principal.split(':')[4]}\`, which the input does not settle`,
+          `the answer depends on \`aws:PrincipalOrgID\`, the organization of the caller's account \`${principal.split(':')[4]}\`, which the input does not settle: the bucket policy of \`arn:aws:s3:::orders-artifacts-111111111111-us-east-1\` statement \`DenyOutsideOrganization\` (at \`111111111111/s3/orders-artifacts-111111111111-us-east-1.json#/Policy/Statement/2\`) tests it`,
         );
       }
     }

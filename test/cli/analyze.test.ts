@@ -419,8 +419,13 @@ describe('SCP levels in words', () => {
     );
     expect(kms.length).toBeGreaterThan(0);
     for (const l of kms) {
+      // the level is named by its target and its SCPs (ids and names), not as `level 2`
       expect(l.deniedBy).toContainEqual(
-        expect.objectContaining({ policyType: 'scp', policy: 'level 2' }),
+        expect.objectContaining({
+          policyType: 'scp',
+          policy:
+            'SCPs attached to ou-demo-workloads (level 2 of 3): p-allowlist (allow-list), p-demoguard1 (deny-leave-org)',
+        }),
       );
       expect(l.why).toContain('no SCP attached to `ou-demo-workloads` allows');
     }

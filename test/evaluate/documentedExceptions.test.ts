@@ -136,7 +136,7 @@ describe('KMS alias actions on an alias', () => {
     });
     expect(r.decision).toBe('ImplicitlyDenied');
     expect(r.deniedBy).toEqual([
-      { policyType: 'identity', policy: 'identity policies', explicit: false },
+      { policyType: 'identity', policy: `identity policies of ${admin}`, explicit: false },
     ]);
     expect(r.problems.map((p) => p.id)).toEqual(['request.kms.alias-resource-policy']);
   });

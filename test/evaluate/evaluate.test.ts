@@ -97,8 +97,20 @@ describe('identity policies (rule 6)', () => {
     const r = run({});
     expect(r.decision).toBe('ImplicitlyDenied');
     expect(r.deniedBy).toEqual([
-      { policyType: 'identity', policy: 'identity policies', explicit: false },
+      { policyType: 'identity', policy: `identity policies of ${ROLE}`, explicit: false },
     ]);
+  });
+  it('several identity policies without the allow are named by whose they are', () => {
+    const r = run({
+      identityPolicies: [doc(allow('logs:*', '*')), doc(allow('s3:PutObject', BUCKET_OBJ))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: `identity policies of ${ROLE}`, explicit: false },
+    ]);
+    // one policy keeps its own label
+    const one = run({ identityPolicies: [doc(allow('logs:*', '*'))] });
+    expect(one.deniedBy).toEqual([{ policyType: 'identity', policy: 1, explicit: false }]);
   });
   it('actions match case-insensitively, resources case-sensitively (rule 9)', () => {
     expect(run({ identityPolicies: [doc(allow('S3:getobject', BUCKET_OBJ))] }).decision).toBe(

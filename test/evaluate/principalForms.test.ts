@@ -192,7 +192,7 @@ describe('a resource policy naming an STS federated user', () => {
     const alone = run(req);
     expect(alone.decision).toBe('ImplicitlyDenied');
     expect(alone.deniedBy).toEqual([
-      { policyType: 'identity', policy: 'identity policies', explicit: false },
+      { policyType: 'identity', policy: `identity policies of ${FED_B}`, explicit: false },
     ]);
     const both = run({ ...req, identityPolicies: [allowAll] });
     expect(both.decision).toBe('Allowed');

@@ -36,8 +36,11 @@ describe('text', () => {
     expect(block).toContain('why          the SCP on the production OU denies');
     expect(block).toContain('fix          exempt the artifact key ARN');
     expect(out).toContain('  at         infra/pipeline.yaml:42');
+    // what the missing input would settle, as every format words it: a label longer than its
+    // column takes a line of its own, and the value starts in the value column
     expect(out).toContain(
-      'missing      snapshot/111111111111/s3/tools-artifacts-111111111111.json\n',
+      '        missing input that would settle it\n' +
+        '                     snapshot/111111111111/s3/tools-artifacts-111111111111.json\n',
     );
   });
 

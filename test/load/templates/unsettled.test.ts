@@ -149,8 +149,10 @@ describe('a tag value the template does not settle, on a role passed as a resour
     expect(byRole['web-task']!.decision).toBe('ExplicitlyDenied');
     // web-execution's tag is an SSM value: the answer depends on it
     expect(byRole['web-execution']!.decision).toBe('Unknown');
+    // naming the statement that tests the key, and its template line
     expect(byRole['web-execution']!.why).toBe(
-      "the answer depends on `aws:ResourceTag/team`, the resource's tags, which the input does not settle",
+      "the answer depends on `aws:ResourceTag/team`, the resource's tags, which the input does not settle: " +
+        `identity policy \`arn:aws:iam::111111111111:role/web-pipeline pass-platform-only\` statement 1 (at \`${TAGGED}:78\`) tests it`,
     );
     // settled, it is decided either way
     const settled = (team: string): string => {
