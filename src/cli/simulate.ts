@@ -8,7 +8,7 @@ import { evaluate } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { breakWorkflowCommandsInJson, sanitizeForTerminal } from '../report/sanitize.js';
-import { policyTypeLabel } from '../report/summarize.js';
+import { policyTypeLabel, reasonPolicy } from '../report/summarize.js';
 import type { CliIo } from './io.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
 import { readJsonFile } from './readJson.js';
@@ -115,5 +115,8 @@ function describe(r: Reason): string {
       : typeof r.statement === 'number'
         ? `, statement ${r.statement}`
         : `, statement \`${r.statement}\``;
-  return `${policyTypeLabel(r.policyType)} ${typeof r.policy === 'number' ? `#${r.policy}` : `\`${r.policy}\``}${stmt}`;
+  // several identity policies are named as a group (`identity policies of <principal>`), with
+  // no type word before it (reasonPolicy)
+  if (typeof r.policy === 'number') return `${policyTypeLabel(r.policyType)} #${r.policy}${stmt}`;
+  return `${reasonPolicy(r, (name) => `\`${name}\``)}${stmt}`;
 }

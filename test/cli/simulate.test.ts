@@ -101,7 +101,22 @@ describe('permchain simulate', () => {
     );
     expect(r.code).toBe(1);
     expect(r.out).toContain('ImplicitlyDenied');
-    expect(r.out).toContain('no allow in identity policy');
+    // no identity policy at all: the group is named by whose it is
+    expect(r.out).toContain(`no allow in identity policies of ${String(request.principal)}`);
+  });
+  it('names several identity policies by whose they are, once (was: identity policy `identity policies`)', async () => {
+    const allow = (Action: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action, Resource: '*' }],
+    });
+    const r = await cli(
+      'simulate',
+      '--request',
+      file('two.json', { ...request, identityPolicies: [allow('sqs:*'), allow('sns:*')] }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`  no allow in identity policies of ${String(request.principal)}\n`);
+    expect(r.out).not.toContain('identity policy');
   });
   it('exit 2 with a one-line error naming the file for malformed JSON', async () => {
     const r = await cli('simulate', '--request', file('bad.json', '{"principal": '));
