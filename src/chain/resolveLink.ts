@@ -832,6 +832,13 @@ function decide(
       { missing: [] },
     );
   }
+  // a kms key a template creates, whose id is made up: a policy naming another key of its
+  // account and Region may name the one it gets when deployed
+  const byKeyId = generatedKeyDependence(model, g, result);
+  if (byKeyId)
+    return makeLink(spec, 'Unknown', NO_REASONS, `${spec.purpose}: ${byKeyId.why}`, {
+      missing: byKeyId.missing,
+    });
   // an id no input gives (a stack's, an environment's): a policy that names one may or may not
   // name this one
   // (most links have no such id: nothing is allocated for them)
@@ -3146,6 +3153,71 @@ function idDependence(
       ].sort(),
     );
     return `${who} each allow some ${andList(ids.map((id) => id.some))} and not others, so one that all of them allow may be allowed, and no input gives ${ids.map((id) => `${id.what}, ${id.why}`).join('; nor ')}`;
+  }
+  return undefined;
+}
+
+/** The most key ARNs generatedKeyDependence tries; more make the link Unknown. */
+const MAX_KEY_CANDIDATES = 16;
+
+/**
+ * A kms key a template creates gets its id when the stack is deployed; the model gives it a
+ * made-up one (templateStack keyArn), which the template's own references (`!GetAtt Key.Arn`,
+ * `!Ref Key`) carry too, so they match it as they will match the real one. A policy that names a
+ * key of the same account and Region by a literal ARN (a role of the snapshot, or of another
+ * stack, written with the deployed key's ARN) may name this very key once deployed: the request
+ * is evaluated again on each such ARN, and when one is decided otherwise the link is Unknown,
+ * naming the statement (denied, it was a wrong denial of a working pipeline; allowed, an explicit
+ * deny of that key was missed). Only ARNs the link's statements for its action name in full are
+ * tried (a pattern matches the made-up id as it matches the real one), and not those of other keys
+ * a template creates (each its own key). Undefined for other links.
+ */
+function generatedKeyDependence(
+  model: Model,
+  g: Gathered,
+  base: EvaluationResult,
+): { why: string; missing: string[] } | undefined {
+  const resource = g.request.resource;
+  if (!resource.includes(':kms:') || !resource.includes(':key/')) return undefined;
+  const arn = parseArn(resource);
+  if (!arn || arn.service !== 'kms') return undefined;
+  const key = resolveKmsKey(model, arn.account, arn.region, resource);
+  if (key.kind !== 'found' || key.value.generated !== true || key.value.arn !== resource)
+    return undefined;
+  const prefix = resource.slice(0, resource.length - arn.resource.length);
+  const action = g.request.action.toLowerCase();
+  const named = new Map<
+    string,
+    { policy: CompiledPolicy; type: PolicyType; st: CompiledStatement }
+  >();
+  for (const { policy, type } of policiesOf(g))
+    for (const m of idMentionsOf(policy)) {
+      if (m.where === 'aws:SourceArn' || !coversAction(m.statement, action)) continue;
+      if (!m.raw.startsWith(`${prefix}key/`) || m.raw === resource) continue;
+      // a literal key ARN: a pattern (`key/*`) matches the made-up id as it matches the real one
+      if (/[*?]|\$\{/.test(m.raw)) continue;
+      if (named.has(m.raw)) continue;
+      // another key a template creates is another key (its made-up id is its own)
+      const other = resolveKmsKey(model, arn.account, arn.region, m.raw);
+      if (other.kind === 'found' && other.value.generated === true) continue;
+      named.set(m.raw, { policy, type, st: m.statement });
+    }
+  if (named.size === 0) return undefined;
+  const where = placeOf(key.value.location);
+  const created = `the kms key \`${resource}\` is created by the template at \`${where}\`, and AWS gives it its id when the stack is deployed (the id here is made up)`;
+  if (named.size > MAX_KEY_CANDIDATES)
+    return {
+      why: `${created}; the link's policies name ${named.size} other keys of its account and Region, any of which may be it`,
+      missing: [where],
+    };
+  for (const candidate of [...named.keys()].sort()) {
+    const r = evaluate({ ...g.request, resource: candidate });
+    if (r.decision === base.decision) continue;
+    const by = named.get(candidate)!;
+    return {
+      why: `${created}; ${idPolicyLabel(by.policy, by.type, by.st, g)} names the key \`${candidate}\` of the same account and Region, which may be it once deployed: with that id the call is ${r.decision === 'Allowed' ? 'allowed' : r.decision === 'ExplicitlyDenied' ? 'explicitly denied' : 'denied'}, with the id made up ${base.decision === 'Allowed' ? 'allowed' : base.decision === 'ExplicitlyDenied' ? 'explicitly denied' : 'denied'}`,
+      missing: [where],
+    };
   }
   return undefined;
 }
