@@ -819,11 +819,14 @@ const at = (...keys: string[]): string => keys.join(PATH_SEP);
  *   the repository's account
  *   (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html, and the rule
  *   CodePipeline creates: https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-repo-changes-cli.html);
- * - ECR: a push of the image is an `ECR Image Action` with `detail.action-type` `PUSH` and
- *   `detail.result` `SUCCESS`, `detail.repository-name` and `detail.image-tag`, which defaults to
- *   `latest`, of the registry's account
+ * - ECR, two ways: a push of the image is an `ECR Image Action` with `detail.action-type` `PUSH`
+ *   and `detail.result` `SUCCESS`, `detail.repository-name` and `detail.image-tag`, which
+ *   defaults to `latest`, of the registry's account
  *   (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html,
- *   https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html);
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html), and the
+ *   PutImage call through CloudTrail, `AWS API Call via CloudTrail` with `detail.eventName`
+ *   `PutImage` and `detail.requestParameters.repositoryName` and `.imageTag` (the rule the CDK
+ *   writes for an ECR source);
  * - S3, two ways (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-s3.html): API
  *   calls through CloudTrail, `AWS API Call via CloudTrail` with `detail.eventSource`
  *   `s3.amazonaws.com`, `detail.eventName` `PutObject`, `CopyObject` or `CompleteMultipartUpload`,
@@ -891,22 +894,56 @@ function sourceChangeEvents(
         ],
       };
     }
-    case 'ECR':
+    case 'ECR': {
+      const repository = settled(cfg['RepositoryName']);
+      const tag = settled(cfg['ImageTag'] || 'latest');
+      const imageAction = [
+        at('detail', 'action-type'),
+        at('detail', 'result'),
+        at('detail', 'repository-name'),
+        at('detail', 'image-tag'),
+      ];
+      const trail = [
+        at('detail', 'eventSource'),
+        at('detail', 'eventName'),
+        at('detail', 'requestParameters', 'repositoryName'),
+        at('detail', 'requestParameters', 'imageTag'),
+      ];
       return {
         account,
         region,
         what: `ECR repository ${shown(cfg['RepositoryName'])}`,
         events: [
-          event([
-            [at('source'), ['aws.ecr']],
-            ...envelope('ECR Image Action', account),
-            [at('detail', 'action-type'), ['PUSH']],
-            [at('detail', 'result'), ['SUCCESS']],
-            [at('detail', 'repository-name'), settled(cfg['RepositoryName'])],
-            [at('detail', 'image-tag'), settled(cfg['ImageTag'] || 'latest')],
-          ]),
+          event(
+            [
+              [at('source'), ['aws.ecr']],
+              ...envelope('ECR Image Action', account),
+              [imageAction[0]!, ['PUSH']],
+              [imageAction[1]!, ['SUCCESS']],
+              [imageAction[2]!, repository],
+              [imageAction[3]!, tag],
+            ],
+            trail,
+          ),
+          // the push as an API call through CloudTrail, which the CDK's EcrSourceAction matches
+          // (Repository.onCloudTrailImagePushed: `eventName` PutImage and the repository and tag
+          // under `requestParameters`, https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ecr.Repository.html#oncloudtrailimagepushedid-options;
+          // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html);
+          // the account of these is not compared, as for S3's
+          event(
+            [
+              [at('source'), ['aws.ecr']],
+              ...envelope('AWS API Call via CloudTrail'),
+              [trail[0]!, ['ecr.amazonaws.com']],
+              [trail[1]!, ['PutImage']],
+              [trail[2]!, repository],
+              [trail[3]!, tag],
+            ],
+            imageAction,
+          ),
         ],
       };
+    }
     case 'S3': {
       const bucket = settled(cfg['S3Bucket']);
       const key = settled(cfg['S3ObjectKey']);

@@ -190,6 +190,40 @@ describe('the documented fields of the change events decide whether a rule start
     ).toEqual(started(Image));
   });
 
+  it("ECR: the PutImage call through CloudTrail, as the CDK's ECR source writes its rule (was: set aside, the rule's denied link Unknown)", () => {
+    const Image = 'Source/Image';
+    const onImage = (pattern: unknown): string[] =>
+      brief(one(CONTAINERS, pattern), CONTAINERS, Image);
+    // Repository.onCloudTrailImagePushed's pattern
+    const cdk = (detail: object): unknown => ({
+      source: ['aws.ecr'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { requestParameters: { repositoryName: [IMAGE_REPO] }, ...detail },
+    });
+    expect(
+      onImage(
+        cdk({
+          eventName: ['PutImage'],
+          requestParameters: { repositoryName: [IMAGE_REPO], imageTag: ['latest'] },
+        }),
+      ),
+    ).toEqual(started(Image));
+    expect(onImage(cdk({ eventName: ['PutImage'] }))).toEqual(started(Image));
+    expect(onImage(cdk({ eventName: ['BatchDeleteImage'] }))).toEqual(notStarted(Image));
+    expect(
+      onImage(
+        cdk({
+          eventName: ['PutImage'],
+          requestParameters: { repositoryName: [IMAGE_REPO], imageTag: ['v2'] },
+        }),
+      ),
+    ).toEqual(notStarted(Image));
+    // the fields of one shape do not meet the other's
+    expect(onImage(cdk({ eventName: ['PutImage'], 'action-type': ['PUSH'] }))).toEqual(
+      notStarted(Image),
+    );
+  });
+
   it('S3: an object written (PutObject, CopyObject, CompleteMultipartUpload) or created, not deleted', () => {
     const Config = 'Source/Config';
     const onConfig = (pattern: unknown): string[] =>
