@@ -3,8 +3,17 @@
  * stack trace. Node leaves the path out of errors raised after a file was opened (a write on a
  * full disk, a read of a folder), so writes go through writeOutputFile, which adds it.
  */
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  closeSync,
+  copyFileSync,
+  fchmodSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { landingPath } from './outputPath.js';
 
 const FS_CODES: Readonly<Record<string, string>> = {
@@ -18,6 +27,7 @@ const FS_CODES: Readonly<Record<string, string>> = {
   EDQUOT: 'disk quota exceeded',
   EFBIG: 'file too large',
   EIO: 'input/output error',
+  EBUSY: 'busy (in use, or a mount point)',
   EEXIST: 'already exists',
   ELOOP: 'too many levels of symbolic links (a loop)',
   ENAMETOOLONG: 'file name too long',
@@ -37,48 +47,63 @@ export function fileSystemError(err: unknown): string | undefined {
 }
 
 /**
- * Write chunks to a file, whole or not at all: they go to a temporary file beside it, renamed
- * over it once the last chunk is written (a rename is atomic within a file system). A run
- * stopped or failing half way (Ctrl-C, a full disk, an error of the analysis, which runs as the
- * report is written) leaves the previous report as it was, never a truncated one a CI step
- * would read as valid; a run killed by a signal leaves its temporary file
- * (`.<name>.permchain-<pid>.tmp`) behind. A symbolic link is written through (its target is replaced); the file
- * keeps its permissions. A target that exists and is not a regular file (a device) is written in
- * place. An error of the file system names the file.
+ * Write chunks to a file, whole or not at all: they go to a temporary file beside it
+ * (`.permchain-<pid>.tmp`, short, so a long file name still fits), renamed over it once the last
+ * chunk is written (a rename is atomic within a file system). A run stopped or failing half way
+ * (Ctrl-C, a full disk, an error of the analysis, which runs as the report is written) leaves the
+ * previous report as it was, never a truncated one a CI step would read as valid; a run killed
+ * by a signal leaves its temporary file behind. A symbolic link is written through (its target
+ * is replaced), and the file keeps its mode. Written in place, as before: a target that is not a
+ * regular file (a device), one with other hard links (they would keep the old text), and, when
+ * the temporary file cannot be made or renamed over it (a folder the user may not write, a file
+ * bind-mounted into a container: EBUSY), from the temporary file's copy. An error of the file
+ * system names the file.
  */
 export function writeOutputFile(file: string, chunks: Iterable<string>): void {
   const target = landingPath(file);
   const stat = statSync(target, { throwIfNoEntry: false });
-  // a device or FIFO (the CLI refuses them as outputs; a caller of this function may not) is
-  // written to as it is, never replaced by a regular file
-  if (stat !== undefined && !stat.isFile()) {
+  if (stat !== undefined && (!stat.isFile() || stat.nlink > 1)) {
     writeInPlace(file, chunks);
     return;
   }
-  const temp = join(dirname(target), `.${basename(target)}.permchain-${process.pid}.tmp`);
-  let written = false;
+  const temp = join(dirname(target), `.permchain-${process.pid}.tmp`);
+  let fd: number;
   try {
-    const mode = stat?.mode;
-    const fd = openSync(temp, 'w', mode === undefined ? 0o666 : mode & 0o7777);
+    fd = openSync(temp, 'wx');
+  } catch {
+    writeInPlace(file, chunks);
+    return;
+  }
+  let renamed = false;
+  try {
     try {
+      // the mode of the file it replaces, whatever the umask
+      if (stat !== undefined) fchmodSync(fd, stat.mode & 0o7777);
       for (const chunk of chunks) writeSync(fd, chunk);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, target);
-    written = true;
+    try {
+      renameSync(temp, target);
+      renamed = true;
+    } catch {
+      // the whole report is in the temporary file: copied over the file in place
+      copyFileSync(temp, target);
+    }
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = err as NodeJS.ErrnoException & { dest?: string };
     // the temporary file is an inner detail: the error names the file asked for
     if (
       err instanceof Error &&
       typeof e.code === 'string' &&
-      (e.path === undefined || e.path === temp)
-    )
+      (e.path === undefined || e.path === temp || e.dest === target)
+    ) {
       e.path = file;
+      delete e.dest;
+    }
     throw err;
   } finally {
-    if (!written) rmSync(temp, { force: true });
+    if (!renamed) rmSync(temp, { force: true });
   }
 }
 

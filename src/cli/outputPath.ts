@@ -38,7 +38,7 @@ export function runInputs(
 /** The templates a stacks file names (absolute paths, shown relative to `cwd`), as inputs. */
 export function templateInputs(cwd: string, templates: readonly string[]): RunInput[] {
   return templates.map((path) => ({
-    role: 'a template of the stacks file',
+    role: "a stacks file's template",
     given: relative(cwd, path) || '.',
     path,
   }));

@@ -8,6 +8,7 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -52,7 +53,7 @@ describe('an --output that is an input the options do not name', () => {
       const r = await cli(dir, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toBe(
-        `error: --output \`${template}\` is a template of the stacks file \`${template}\`: writing it would overwrite an input of this run\n`,
+        `error: --output \`${template}\` is a stacks file's template \`${template}\`: writing it would overwrite an input of this run\n`,
       );
       expect(r.out).toBe('');
       expect(readFileSync(join(dir, template), 'utf8')).toBe(before);
@@ -101,12 +102,32 @@ describe('writing a report', () => {
     const dir = tempDir('review23-mode');
     const file = join(dir, 'report.txt');
     writeFileSync(file, 'old');
-    chmodSync(file, 0o600);
+    // a mode the usual umask (022) would change: kept whatever the umask
+    chmodSync(file, 0o664);
     symlinkSync('report.txt', join(dir, 'latest'));
     writeOutputFile(join(dir, 'latest'), ['new']);
     expect(readFileSync(file, 'utf8')).toBe('new');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(file).mode & 0o777).toBe(0o664);
     expect(readdirSync(dir).sort()).toEqual(['latest', 'report.txt']);
+  });
+
+  it('a file with other hard links is written in place: the other names show the new report', () => {
+    const dir = tempDir('review23-hardlink');
+    const file = join(dir, 'report.txt');
+    writeFileSync(file, 'old');
+    linkSync(file, join(dir, 'also.txt'));
+    writeOutputFile(file, ['new']);
+    expect(readFileSync(join(dir, 'also.txt'), 'utf8')).toBe('new');
+    expect(readdirSync(dir).sort()).toEqual(['also.txt', 'report.txt']);
+  });
+
+  it('a file name as long as the system allows is written (the temporary name is short)', () => {
+    const dir = tempDir('review23-long');
+    const file = join(dir, `${'r'.repeat(250)}.json`);
+    writeFileSync(file, 'old');
+    writeOutputFile(file, ['new']);
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual([`${'r'.repeat(250)}.json`]);
   });
 
   it('an --output in a folder that does not exist is refused before the analysis', async () => {
