@@ -3524,11 +3524,23 @@ function unmetWords(lead: string, unmet: readonly UnmetAllow[], owner: boolean):
 function unmetFix(u: UnmetAllow, where: string, who: string, resource: string): string {
   const first = u.unmet.length > 1 ? 'conditions' : 'condition';
   const tags = u.unmet.flatMap((c) => {
-    const principalTag = /^aws:principaltag\/./.test(c.keyLower);
-    const tag = `the tag \`${c.key.slice(c.key.indexOf('/') + 1)}\` ${c.operator} tests`;
-    if (principalTag) return [`give \`${who}\` ${tag}`];
-    if (/^aws:resourcetag\/./.test(c.keyLower)) return [`give \`${resource}\` ${tag}`];
-    return [];
+    const owner = /^aws:principaltag\/./.test(c.keyLower)
+      ? who
+      : /^aws:resourcetag\/./.test(c.keyLower)
+        ? resource
+        : undefined;
+    if (owner === undefined) return [];
+    const name = `the tag \`${c.key.slice(c.key.indexOf('/') + 1)}\``;
+    // what the condition asks of the tag: to be there with a value it names, to be absent
+    // (`Null` true), to be there (`Null` false), or to have another value (a negated operator)
+    if (c.base === 'Null')
+      return c.values.every((v) => v.toLowerCase() === 'true')
+        ? [`remove ${name} from \`${owner}\` (${c.operator} tests that it is absent)`]
+        : c.values.every((v) => v.toLowerCase() === 'false')
+          ? [`give \`${owner}\` ${name} (${c.operator} tests that it is there)`]
+          : [];
+    if (/Not/.test(c.base)) return [`change ${name} of \`${owner}\`, which ${c.operator} tests`];
+    return [`give \`${owner}\` ${name} ${c.operator} tests`];
   });
   const meet = tags.length > 0 ? ` (${andList([...new Set(tags)])})` : '';
   const stmt =

@@ -142,6 +142,50 @@ describe('explanations of the text and markdown reports', () => {
     });
   });
 
+  it('fixes a tag condition that wants the tag absent or different by saying so (was: "give the tag")', () => {
+    const fixFor = (condition: object): string =>
+      inScenarioCopy(DEMO, (dir) => {
+        bucketPolicy(dir, (p) => {
+          for (const s of p.Statement)
+            if (s.Sid?.startsWith('ProdAccount')) s['Condition'] = condition;
+        });
+        const l = links(dir).find(
+          (x) => x.permission === 's3:GetObject' && x.principal === DEPLOY_ROLE,
+        )!;
+        expect(l.decision).toBe('ImplicitlyDenied');
+        return l.fix!;
+      });
+    // the role has no tag `team`: Null false asks for it
+    expect(fixFor({ Null: { 'aws:PrincipalTag/team': 'false' } })).toContain(
+      `(give \`${DEPLOY_ROLE}\` the tag \`team\` (Null tests that it is there))`,
+    );
+    // a role tagged `team`: Null true asks for it absent, a negated operator for another value
+    const tagged = (condition: object): string =>
+      inScenarioCopy(DEMO, (dir) => {
+        const file = join(dir, '222222222222/iam.json');
+        const iam = JSON.parse(readFileSync(file, 'utf8')) as {
+          RoleDetailList: { Arn: string; Tags?: object[] }[];
+        };
+        iam.RoleDetailList.find((r) => r.Arn === DEPLOY_ROLE)!.Tags = [
+          { Key: 'team', Value: 'deploy' },
+        ];
+        writeFileSync(file, JSON.stringify(iam));
+        bucketPolicy(dir, (p) => {
+          for (const s of p.Statement)
+            if (s.Sid?.startsWith('ProdAccount')) s['Condition'] = condition;
+        });
+        return links(dir).find(
+          (x) => x.permission === 's3:GetObject' && x.principal === DEPLOY_ROLE,
+        )!.fix!;
+      });
+    expect(tagged({ Null: { 'aws:PrincipalTag/team': 'true' } })).toContain(
+      `(remove the tag \`team\` from \`${DEPLOY_ROLE}\` (Null tests that it is absent))`,
+    );
+    expect(tagged({ StringNotEquals: { 'aws:PrincipalTag/team': 'deploy' } })).toContain(
+      `(change the tag \`team\` of \`${DEPLOY_ROLE}\`, which StringNotEquals tests)`,
+    );
+  });
+
   it('names a key policy statement whose condition fails, and fixes that condition', () => {
     inScenarioCopy(DEMO, (dir) => {
       keyPolicy(dir, (p) =>
