@@ -93,11 +93,13 @@ export function analyzePipeline(
   };
   // the graph answers which stages a broken link blocks; a pipeline whose links are all
   // allowed has nothing to ask it
+  // (a recommended link blocks nothing: working pipelines run without it)
+  const blocking = (l: ReportLink): boolean => l.decision !== 'Allowed' && l.level === 'required';
   let links: ReportLink[] = evaluated;
-  if (evaluated.some((l) => l.decision !== 'Allowed')) {
+  if (evaluated.some(blocking)) {
     const graph = buildChainGraph(shape, evaluated);
     links = evaluated.map((l) =>
-      l.decision === 'Allowed' ? l : withBlocks(l, blockedStages(graph, pipeline.name, l.stage)),
+      blocking(l) ? withBlocks(l, blockedStages(graph, pipeline.name, l.stage)) : l,
     );
   }
   // keys in sorted order, so the JSON report is written without copying (see stableJson)

@@ -75,6 +75,12 @@ export function buildPipelineLinks(
     if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
     spec = withPassRoleAcross(spec);
     seen.add(id);
+    // an `onFailure` condition's rule runs only when its stage has failed
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html): a run
+    // that succeeds never needs it, so its links are recommended, blocking nothing (an action's
+    // name has no `[`: only a rule's is written so, StageModel.rules)
+    if (spec.action?.startsWith('onFailure[') === true && spec.level === 'required')
+      spec = { ...spec, level: 'recommended' };
     // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
     const settled = withUnsettledContext(model, spec);
     out.push(
@@ -287,7 +293,9 @@ export function buildPipelineLinks(
           if (made) add(made);
         }
       }
-      pipelineWideDone = true;
+      // a rule's catalog has no pipeline-wide entries (ruleCatalog): only an action's expansion
+      // made them (a stage condition first, before any settled action, dropped the role's trust)
+      if (!isRule) pipelineWideDone = true;
     }
   }
   region = pipeline.region;

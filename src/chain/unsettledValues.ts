@@ -16,7 +16,14 @@ import { unresolvedIn } from './resolveLink.js';
  * real request carries, so neither an allow nor a deny on it can be trusted.
  */
 export function withUnsettledContext(model: Model, spec: LinkSpec): LinkSpec {
-  if (spec.unknownReason !== undefined || !model.unresolved || model.unresolved.size === 0)
+  // a link the configuration makes fail (LinkSpec.knownFailure: an action role that is not a role
+  // ARN) fails whatever its context carries
+  if (
+    spec.unknownReason !== undefined ||
+    spec.knownFailure !== undefined ||
+    !model.unresolved ||
+    model.unresolved.size === 0
+  )
     return spec;
   for (const context of [spec.context, spec.uncertainContext ?? {}]) {
     for (const key of Object.keys(context).sort()) {
