@@ -88,7 +88,9 @@ const stringLike = {
  * (`arn:` and at least six segments) matches no pattern, not even `*`.
  */
 const arnLike = {
-  prepare: (text: string): ArnGlob => compileArnGlob(text),
+  // a trailing `*` of a pattern of fewer than six segments does not cross colons here, as it
+  // does in `Resource` (compileArnGlob)
+  prepare: (text: string): ArnGlob => compileArnGlob(text, false),
   parseRequest: (text: string): string | undefined => (isArn(text) ? text : undefined),
   matches: (glob: ArnGlob, value: string): boolean => glob.test(value),
   forPattern: true,

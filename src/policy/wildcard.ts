@@ -199,11 +199,15 @@ export function hasWildcard(text: string): boolean {
  * "If the `*` wildcard is the last character of a resource ARN segment, it can expand to
  * match beyond the colon boundaries"
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
- * a pattern with fewer than six segments whose last segment ends in `*` matches the rest.
+ * a pattern with fewer than six segments whose last segment ends in `*` matches the rest. That is
+ * documented for `Resource` only: for the `Arn*` operators "each of the six colon-delimited
+ * components of the ARN is checked separately"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN),
+ * so a condition's pattern (`openEnded` false) of fewer segments matches only an ARN of as many.
  */
 export type ArnGlob = Glob;
 
-export function compileArnGlob(pattern: string): ArnGlob {
+export function compileArnGlob(pattern: string, openEndedAllowed = true): ArnGlob {
   if (pattern === '*') return ANY;
   if (!hasWildcard(pattern)) return compileGlob(pattern);
   const segments = splitArn(pattern);
@@ -214,7 +218,7 @@ export function compileArnGlob(pattern: string): ArnGlob {
   const globs = segments.map(compileGlob);
   const count = segments.length;
   const last = count - 1;
-  const openEnded = count < 6 && segments[last]!.endsWith('*');
+  const openEnded = openEndedAllowed && count < 6 && segments[last]!.endsWith('*');
   // Segment boundaries are found with indexOf and each segment is tested in place: no array
   // and no substring per test, since this runs for every Resource pattern of every request.
   const testRange = (arn: string, start: number, end: number): boolean => {

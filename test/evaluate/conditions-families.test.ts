@@ -209,7 +209,11 @@ describe('ARN operators', () => {
     ['ArnLike', 'arn:aws:iam::111122223333:role/Deploy-prod', role, false],
     ['ArnLike', 'arn:aws:iam::111122223333:role/deploy-pro?', role, true],
     ['ArnLike', 'arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/a/b:c', true],
-    ['ArnLike', 'arn:aws:*', role, true],
+    // fewer than six components: each is checked on its own, so a trailing `*` does not cross
+    // colons as it does in Resource (session 23; it matched)
+    ['ArnLike', 'arn:aws:*', role, false],
+    ['ArnLike', 'arn:aws:iam::1111*', role, false],
+    ['ArnLike', 'arn:aws:iam::111122223333:*', role, true],
     ['ArnLike', '*', role, true],
     // a wildcard does not cross `:` in the first five segments
     ['ArnLike', 'arn:aws:iam::*:role/x', 'arn:aws:iam::1:2:role/x', false],
