@@ -1103,6 +1103,440 @@ const KMS_KEY_ADMIN_ACTIONS = [
   'kms:DisableKey',
 ];
 
+// ---------------------------------------------------------------------------------------------
+// focused cases: one feature, in one place, where it decides the answer
+
+/** salt of the focused cases' PRNG (see generateCase) */
+const FOCUS_SALT = 0x3c6ef372;
+/** the share of cases that are focused cases */
+const FOCUS_SHARE = 0.3;
+
+type Feature = 'arn' | 'ip' | 'numeric' | 'date' | 'vars' | 'serviceName' | 'notPrincipal' | 'deny';
+
+/** where the focused statement goes */
+type Place =
+  | 'identity-allow'
+  | 'identity-deny'
+  | 'boundary-allow'
+  | 'boundary-deny'
+  | 'session-allow'
+  | 'session-deny'
+  | 'resource-allow'
+  | 'resource-deny'
+  | 'scp-deny'
+  | 'rcp-deny';
+
+/** same-account IAM principals (no root: its full access is a known difference) */
+const FOCUS_PRINCIPALS: readonly (readonly [number, GeneratedPrincipal])[] = [
+  [3, role(ACCOUNT_A, 'pipeline/', 'BuildRole')],
+  [2, role(ACCOUNT_A, '', 'DeployRole')],
+  [4, session(ACCOUNT_A, 'pipeline/', 'BuildRole', 's-1')],
+  [3, session(ACCOUNT_A, '', 'DeployRole', 'codepipeline-session')],
+  [3, user(ACCOUNT_A, 'alice')],
+];
+
+const FOCUS_SERVICES: readonly GeneratedPrincipal[] = [
+  {
+    kind: 'service',
+    arn: 'codepipeline.amazonaws.com',
+    account: undefined,
+    service: 'codepipeline.amazonaws.com',
+  },
+  {
+    kind: 'service',
+    arn: 'codebuild.amazonaws.com',
+    account: undefined,
+    service: 'codebuild.amazonaws.com',
+  },
+];
+
+/** targets whose resource can have a resource policy, and those RCPs apply to */
+const FOCUS_TARGETS = ['s3-object', 's3-bucket', 'lambda', 'sns', 'secret', 'ecr', 'codebuild'];
+const RESOURCE_POLICY_TARGETS = ['s3-object', 's3-bucket', 'lambda', 'sns', 'secret', 'ecr'];
+const RCP_TARGETS = ['s3-object', 's3-bucket', 'secret'];
+
+function targetNamed(name: string): Target {
+  return TARGETS.find(([, t]) => t.name === name)![1];
+}
+
+/** ARN values for ArnLike: some match as one string but not segment by segment */
+const SOURCE_ARNS = [
+  `arn:aws:codebuild:${REGION}:${ACCOUNT_A}:project/Build`,
+  `arn:aws:codepipeline:${REGION}:${ACCOUNT_A}:Pipe`,
+  `arn:aws:lambda:${REGION}:${ACCOUNT_A}:function:Deployer:prod`,
+  `arn:aws:codebuild:${REGION}:${ACCOUNT_B}:project/Build`,
+];
+const SOURCE_ARN_PATTERNS = [
+  // five segments, the last ending in `*`: in a condition it does not cross colons, as it does in
+  // Resource (repros/arnlike-open-ended-five-segments.json)
+  `arn:aws:codebuild:${REGION}:1111*`,
+  // five segments: matches the codebuild and lambda ARNs as one string, no ARN segment by segment
+  `arn:aws:*:${ACCOUNT_A}:*`,
+  `arn:aws:codebuild:${REGION}:*/Build`,
+  `arn:aws:lambda:*:function:Deployer:*`,
+  `arn:aws:*:*:${ACCOUNT_A}:*`,
+  `arn:aws:codebuild:*:*:project/*`,
+  `arn:aws:codebuild:${REGION}:${ACCOUNT_A}:project/Build`,
+  `arn:aws:codebuild:us-east-?:${ACCOUNT_A}:project/Bu?ld`,
+  `arn:aws:lambda:*:*:function:*`,
+  `arn:aws:lambda:${REGION}:${ACCOUNT_A}:function:Deployer`,
+  `arn:aws:codebuild:*:${ACCOUNT_A}:project/build`,
+  `arn:aws:codepipeline:${REGION}:${ACCOUNT_A}:*`,
+];
+const PRINCIPAL_ARN_PATTERNS = [
+  `arn:aws:iam::1111*`,
+  `arn:aws:iam:*:role/DeployRole`,
+  `arn:aws:iam:*:user/alice`,
+  `arn:aws:iam::*:role/*`,
+  `arn:aws:iam::${ACCOUNT_A}:role/DeployRole`,
+  `arn:aws:iam::${ACCOUNT_A}:user/*`,
+  `arn:aws:iam::*:*`,
+  `arn:aws:iam:*:role/pipeline/*`,
+];
+/** Resource patterns that match the request's resource as one string but not segment by segment */
+const SEGMENT_RESOURCE_PATTERNS: Readonly<Record<string, readonly string[]>> = {
+  lambda: [
+    `arn:aws:lambda:*:function:Deployer`,
+    `arn:aws:lambda:${REGION}:*:Deployer`,
+    `arn:aws:lambda:*:*:function:Deployer`,
+  ],
+  codebuild: [`arn:aws:codebuild:${REGION}:*/Build`, `arn:aws:codebuild:*:*:project/Build`],
+  sns: [`arn:aws:sns:*:Approvals`, `arn:aws:sns:*:*:Approvals`],
+  ecr: [`arn:aws:ecr:*:repository/app`, `arn:aws:ecr:*:*:repository/app`],
+  secret: [`arn:aws:secretsmanager:*:secret:db-AbCdEf`, `arn:aws:secretsmanager:*:*:secret:db-*`],
+};
+
+const IPV6_CALLERS = [
+  '2001:db8::1',
+  '2001:db8:0:1::7',
+  '2001:db9::1',
+  '::ffff:203.0.113.5',
+  '2001:db8::',
+  '2001:db8:0:0:0:0:0:ffff',
+];
+const IPV4_CALLERS = ['203.0.113.5', '10.1.2.3', '192.0.2.44'];
+const IP_RANGES = [
+  '2001:db8::/32',
+  '2001:db8::/48',
+  '2001:db8:0:1::/64',
+  '2001:db8::/127',
+  '::/0',
+  '2001:0db8:0000::/48',
+  '2001:db8::1',
+  '2001:db8::/128',
+  '::ffff:203.0.113.0/120',
+  '203.0.113.0/24',
+  '0.0.0.0/0',
+  '2001:db8:0:1::/63',
+];
+
+/** a date in ISO 8601 and in epoch seconds */
+const DATES: readonly (readonly [string, string])[] = [
+  ['2024-06-01T00:00:00Z', '1717200000'],
+  ['2025-06-01T12:00:00Z', '1748779200'],
+  ['2026-01-01T00:00:00Z', '1767225600'],
+  ['2023-11-14T22:13:20Z', '1700000000'],
+  ['2025-06-15T15:06:40Z', '1750000000'],
+];
+
+interface FocusCondition {
+  readonly condition: Conditions;
+  /** context keys the condition needs (left out now and then) */
+  readonly context: Record<string, RawContextValue>;
+}
+
+function focusOperator(f: Gen, ops: readonly string[]): string {
+  let op = f.pick(ops);
+  if (f.chance(0.1)) op += 'IfExists';
+  return op;
+}
+
+/** a condition on the feature's keys, with the request values it is about */
+function focusCondition(f: Gen, feature: Feature, p: GeneratedPrincipal): FocusCondition {
+  const context: Record<string, RawContextValue> = {};
+  const one = (op: string, key: string, values: string[]): Conditions => ({
+    [op]: { [key]: values.length === 1 && f.chance(0.5) ? values[0]! : values },
+  });
+  switch (feature) {
+    case 'arn': {
+      const ops = ['ArnLike', 'ArnNotLike', 'ArnLike', 'ArnNotLike', 'ArnEquals', 'ArnNotEquals'];
+      // the string operators are the contrast: `*` spans colons there
+      const op = f.chance(0.15) ? f.pick(['StringLike', 'StringNotLike']) : focusOperator(f, ops);
+      if (f.chance(0.3)) {
+        // derived from the principal (no `${...}`: variables in ARN conditions are excluded)
+        return {
+          condition: one(op, 'aws:PrincipalArn', f.some(PRINCIPAL_ARN_PATTERNS, 1, 2)),
+          context,
+        };
+      }
+      context['aws:SourceArn'] = f.pick(SOURCE_ARNS);
+      return { condition: one(op, 'aws:SourceArn', f.some(SOURCE_ARN_PATTERNS, 1, 2)), context };
+    }
+    case 'ip': {
+      context['aws:SourceIp'] = f.chance(0.7) ? f.pick(IPV6_CALLERS) : f.pick(IPV4_CALLERS);
+      const op = focusOperator(f, ['IpAddress', 'NotIpAddress']);
+      return { condition: one(op, 'aws:SourceIp', f.some(IP_RANGES, 1, 2)), context };
+    }
+    case 'numeric': {
+      const request = f.pick(['0', '300', '3599', '3600', '86400']);
+      context['aws:MultiFactorAuthAge'] = request;
+      const value = f.chance(0.45) ? request : f.pick(['300', '3600', '3600.5', '0', '86400']);
+      const op = focusOperator(f, [
+        'NumericEquals',
+        'NumericNotEquals',
+        'NumericLessThan',
+        'NumericLessThanEquals',
+        'NumericGreaterThan',
+        'NumericGreaterThanEquals',
+      ]);
+      return { condition: one(op, 'aws:MultiFactorAuthAge', [value]), context };
+    }
+    case 'date': {
+      // aws:CurrentTime comes in ISO 8601, aws:EpochTime in epoch seconds; a policy may use either
+      const epochKey = f.chance(0.5);
+      const key = epochKey ? 'aws:EpochTime' : 'aws:CurrentTime';
+      const [iso, epoch] = f.pick(DATES);
+      context[key] = epochKey ? epoch : iso;
+      const [piso, pepoch] = f.chance(0.55) ? [iso, epoch] : f.pick(DATES);
+      const value = f.weighted<string>([
+        [3, piso],
+        [3, pepoch],
+        [1, piso.replace('Z', '.000Z')],
+      ]);
+      const op = focusOperator(f, [
+        'DateEquals',
+        'DateNotEquals',
+        'DateLessThan',
+        'DateLessThanEquals',
+        'DateGreaterThan',
+        'DateGreaterThanEquals',
+      ]);
+      return { condition: one(op, key, [value]), context };
+    }
+    case 'vars': {
+      // `${*}`, `${?}`, `${$}` are the literal characters; the request values hold them too
+      context['aws:PrincipalTag/team'] = f.pick([
+        'pipe*',
+        'p?pe',
+        'pipe$',
+        'pipe',
+        'pipeline',
+        'pipe?',
+      ]);
+      // mostly the Like operators: under StringEquals iam-simulate reads `${*}` as text (a known
+      // difference)
+      const op = focusOperator(f, [
+        'StringEquals',
+        'StringNotEquals',
+        'StringLike',
+        'StringNotLike',
+        'StringLike',
+        'StringNotLike',
+        'StringLike',
+        'StringNotLike',
+      ]);
+      const values = f.some(
+        ['pipe${*}', 'p${?}pe', 'pipe${$}', 'pipe${?}', 'pipe*', 'p?pe', '${$}pipe', 'pi${*}e'],
+        1,
+        2,
+      );
+      return { condition: one(op, 'aws:PrincipalTag/team', values), context };
+    }
+    case 'serviceName': {
+      const op = focusOperator(f, [
+        'StringEquals',
+        'StringNotEquals',
+        'StringLike',
+        'StringNotLike',
+        'StringEqualsIgnoreCase',
+      ]);
+      const values = f.some(
+        [
+          'codepipeline.amazonaws.com',
+          'codebuild.amazonaws.com',
+          '*.amazonaws.com',
+          'code*',
+          'CodeBuild.amazonaws.com',
+          'lambda.amazonaws.com',
+        ],
+        1,
+        2,
+      );
+      if (p.kind === 'service' && f.chance(0.3))
+        Object.assign(context, impliedContext(p, undefined));
+      return { condition: one(op, 'aws:PrincipalServiceName', values), context };
+    }
+    default:
+      return { condition: {}, context };
+  }
+}
+
+/** the NotPrincipal list of a focused case: none of the caller's identities, or all of them */
+function focusNotPrincipal(f: Gen, p: GeneratedPrincipal): string[] {
+  if (f.chance(0.4)) {
+    const others = OTHER_PRINCIPAL_NAMES.filter(
+      (n) => !principalNames(p).includes(n) && n !== p.roleArn,
+    );
+    const notMine = others.filter(
+      (n) =>
+        !(
+          p.kind === 'session' &&
+          n.startsWith(`arn:aws:iam::${ACCOUNT_A}:role/`) &&
+          n.endsWith(`/${p.roleArn!.split('/').pop()!}`)
+        ),
+    );
+    return f.some(notMine, 1, 3);
+  }
+  const all: string[] = [f.chance(0.7) ? `arn:aws:iam::${p.account!}:root` : p.account!];
+  if (p.roleArn) all.push(p.roleArn);
+  if (p.sessionArn) all.push(p.sessionArn);
+  if (p.userArn) all.push(p.userArn);
+  if (f.chance(0.4)) all.push(f.pick(OTHER_PRINCIPAL_NAMES));
+  return [...new Set(all)];
+}
+
+function focusCase(seed: number, index: number, f: Gen, g: Gen): GeneratedCase {
+  const feature = f.weighted<Feature>([
+    [5, 'arn'],
+    [4, 'ip'],
+    [3, 'numeric'],
+    [3, 'date'],
+    [3, 'vars'],
+    [3, 'serviceName'],
+    [2, 'notPrincipal'],
+    [2, 'deny'],
+  ]);
+  const serviceCaller = feature === 'serviceName' && f.chance(0.7);
+  const principal = serviceCaller ? f.pick(FOCUS_SERVICES) : f.weighted(FOCUS_PRINCIPALS);
+  const needsResourcePolicy = serviceCaller || feature === 'notPrincipal';
+  const target = targetNamed(f.pick(needsResourcePolicy ? RESOURCE_POLICY_TARGETS : FOCUS_TARGETS));
+  const owner = ACCOUNT_A;
+  const action = f.pick(target.actions);
+  let resource = target.resource(owner, f);
+  const context: Record<string, RawContextValue> = {};
+
+  let place: Place;
+  if (serviceCaller) place = f.chance(0.7) ? 'resource-allow' : 'resource-deny';
+  else if (feature === 'notPrincipal') place = 'resource-deny';
+  else {
+    const places: (readonly [number, Place])[] = [
+      [3, 'identity-allow'],
+      [2, 'identity-deny'],
+      [2, 'boundary-allow'],
+      [3, 'boundary-deny'],
+      [1, 'scp-deny'],
+    ];
+    if (principal.kind === 'session') places.push([2, 'session-allow'], [4, 'session-deny']);
+    if (RESOURCE_POLICY_TARGETS.includes(target.name)) places.push([1, 'resource-allow']);
+    if (RCP_TARGETS.includes(target.name)) places.push([1, 'rcp-deny']);
+    place = f.weighted(places);
+  }
+
+  // the focused statement's element: a condition, a Resource pattern, or a variable in Resource
+  let focused: Statement;
+  let baseResource: string | string[] = f.chance(0.5) ? resource : '*';
+  const grantAction = f.chance(0.7) ? action : f.pick(target.actionWildcards);
+  if (feature === 'arn' && SEGMENT_RESOURCE_PATTERNS[target.name] && f.chance(0.3)) {
+    focused = { Action: grantAction, Resource: f.pick(SEGMENT_RESOURCE_PATTERNS[target.name]!) };
+  } else if (feature === 'vars' && target.name === 's3-object' && f.chance(0.5)) {
+    resource = `arn:aws:s3:::art-${owner}/${f.pick(['pipe$/x.zip', 'pipe/obj.zi?', 'pipe/obj.zip', 'pipe?/x.zip'])}`;
+    baseResource = f.chance(0.5) ? resource : '*';
+    const pattern = f.pick([
+      `arn:aws:s3:::art-${owner}/pipe\${$}/*`,
+      `arn:aws:s3:::art-${owner}/pipe/obj.zi\${?}`,
+      `arn:aws:s3:::art-${owner}/pipe\${?}/*`,
+      `arn:aws:s3:::art-${owner}/pipe\${*}`,
+      `arn:aws:s3:::art-${owner}/\${$}*`,
+    ]);
+    focused = { Action: grantAction, Resource: pattern };
+  } else if (feature === 'deny') {
+    // a plain Deny statement (no condition) whose Action and Resource match or not
+    const o: StatementOptions = { kind: 'identity', owner, principal, action, resource, deny: 1 };
+    focused = { Action: actionValues(f, target, action), Resource: resourceValues(f, target, o) };
+  } else if (feature === 'notPrincipal') {
+    focused = { Action: grantAction, Resource: baseResource };
+  } else {
+    const fc = focusCondition(f, feature, principal);
+    Object.assign(context, fc.context);
+    // now and then the request leaves the key out
+    if (f.chance(0.1)) for (const k of Object.keys(fc.context)) delete context[k];
+    focused = { Action: grantAction, Resource: baseResource, Condition: fc.condition };
+  }
+  if (feature === 'deny' && !place.endsWith('-deny'))
+    place = principal.kind === 'session' && f.chance(0.5) ? 'session-deny' : 'boundary-deny';
+
+  const allow = (): Statement => ({ Effect: 'Allow', Action: grantAction, Resource: baseResource });
+  const doc = (...statements: Statement[]): Policy => ({
+    Version: '2012-10-17',
+    Statement: statements,
+  });
+  const allowFocused: Statement = { Effect: 'Allow', ...focused };
+  const denyFocused: Statement = { Effect: 'Deny', ...focused };
+
+  const identityPolicies: Policy[] = [];
+  let resourcePolicy: Policy | undefined;
+  let permissionBoundary: Policy | undefined;
+  let sessionPolicy: Policy | undefined;
+  let scps: Policy[][] | undefined;
+  let rcps: Policy[][] | undefined;
+  if (principal.kind !== 'service') {
+    identityPolicies.push(
+      place === 'identity-allow'
+        ? doc(allowFocused)
+        : place === 'identity-deny'
+          ? doc(allow(), denyFocused)
+          : doc(allow()),
+    );
+  }
+  if (place === 'boundary-allow') permissionBoundary = doc(allowFocused);
+  if (place === 'boundary-deny') permissionBoundary = doc(allow(), denyFocused);
+  if (place === 'session-allow') sessionPolicy = doc(allowFocused);
+  if (place === 'session-deny') sessionPolicy = doc(allow(), denyFocused);
+  // a same-account grant naming the caller (not its session: that one is a known difference
+  // with a session policy, and sessions get none here)
+  const grantee: unknown =
+    principal.kind === 'service' ? { Service: principal.service! } : { AWS: principal.arn };
+  if (place === 'resource-allow') {
+    resourcePolicy = doc({ Principal: grantee, ...allowFocused });
+    if (principal.kind !== 'service' && f.chance(0.6)) identityPolicies.length = 0;
+  }
+  if (place === 'resource-deny') {
+    const deny: Statement =
+      feature === 'notPrincipal'
+        ? { Effect: 'Deny', NotPrincipal: { AWS: focusNotPrincipal(f, principal) }, ...focused }
+        : { Effect: 'Deny', Principal: f.chance(0.5) ? '*' : grantee, ...focused };
+    resourcePolicy = doc(
+      { Effect: 'Allow', Principal: grantee, Action: grantAction, Resource: baseResource },
+      deny,
+    );
+    if (principal.kind !== 'service' && f.chance(0.5)) identityPolicies.length = 0;
+  }
+  if (place === 'scp-deny') scps = [[FULL_ACCESS, doc({ ...denyFocused, Action: action })]];
+  if (place === 'rcp-deny')
+    rcps = [[doc({ ...denyFocused, Principal: '*', Action: `${target.service}:*` })]];
+  // some noise: another identity policy from the general generator
+  if (principal.kind !== 'service' && f.chance(0.2)) {
+    const o: StatementOptions = { kind: 'identity', owner, principal, action, resource, deny: 0.2 };
+    identityPolicies.push(genPolicy(g, target, o, 1, 2));
+  }
+  if (f.chance(0.3)) Object.assign(context, impliedContext(principal, owner));
+
+  const request: EvaluationRequest = {
+    principal: principal.arn,
+    action,
+    resource,
+    ...(target.service === 's3' || f.chance(0.3) ? { resourceAccount: owner } : {}),
+    context,
+    identityPolicies,
+    ...(resourcePolicy ? { resourcePolicy } : {}),
+    ...(permissionBoundary ? { permissionBoundary } : {}),
+    ...(sessionPolicy ? { sessionPolicy } : {}),
+    ...(scps ? { scps } : {}),
+    ...(rcps ? { rcps } : {}),
+  };
+  return { id: `${seed}:${index}`, seed, index, principal, target: target.name, request };
+}
+
 /** salt of the variants' PRNG (see generateCase) */
 const VARIANT_SALT = 0x7a31c9e5;
 
@@ -1112,6 +1546,9 @@ export function generateCase(seed: number, index: number): GeneratedCase {
   // they were: a KMS key operation that does not work across accounts, and a role whose trust
   // policy the request leaves out.
   const variant = gen(mulberry32(mixSeed(seed ^ VARIANT_SALT, index)));
+  // Focused cases (a share of the indexes) put one feature where it decides the answer.
+  const focus = gen(mulberry32(mixSeed(seed ^ FOCUS_SALT, index)));
+  if (focus.chance(FOCUS_SHARE)) return focusCase(seed, index, focus, g);
   const target = g.weighted(TARGETS);
   const cross = !target.sameAccountOnly && g.chance(0.28);
   const principal =

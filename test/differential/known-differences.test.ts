@@ -499,6 +499,111 @@ const EXAMPLES: readonly Example[] = [
     ours: 'Allowed',
     theirs: 'ImplicitlyDenied',
   },
+  {
+    // 1700000000 is 2023-11-14T22:13:20Z: the same instant, so DateEquals is true
+    name: 'date-epoch-vs-iso',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:EpochTime': '1700000000' },
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: { DateEquals: { 'aws:EpochTime': '2023-11-14T22:13:20Z' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    // `pipe${$}` is `pipe$`, the request's value, so StringEquals is true
+    name: 'special-character-variables-in-string-equals',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:PrincipalTag/team': 'pipe$' },
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:PrincipalTag/team': 'pipe${$}' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    // 0.0.0.0/0 holds every IPv4 address
+    name: 'ipv4-prefix-zero',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:SourceIp': '203.0.113.5' },
+      identityPolicies: [
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: '*',
+              Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
+    // 2001:db8::ffff is in 2001:db8::1/32 (AWS's default prefix), so the Deny applies
+    name: 'bare-ipv6-address',
+    request: {
+      principal: ROLE,
+      action: 's3:GetObject',
+      resource: BUCKET_OBJECT,
+      resourceAccount: ACCOUNT_A,
+      context: { 'aws:SourceIp': '2001:db8::ffff' },
+      identityPolicies: [
+        allowAll,
+        {
+          Version: V,
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { IpAddress: { 'aws:SourceIp': '2001:db8::1' } },
+            },
+          ],
+        },
+      ],
+    },
+    ours: 'ExplicitlyDenied',
+    theirs: 'Allowed',
+  },
 ];
 
 /** Wrap a hand-written request so the class predicates can look at it. */

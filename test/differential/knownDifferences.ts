@@ -5,6 +5,7 @@
  * known-differences.test.ts pins permchain's behaviour for each class.
  */
 import { kmsWorksAcrossAccounts } from '../../src/evaluate/kmsCrossAccount.js';
+import { cidrContains, IP_WORDS, parseCidr, parseIpAddress } from '../../src/evaluate/ip.js';
 import { isRcpService } from '../../src/evaluate/rcpServices.js';
 import { actionResourceTypes } from '../../src/policy/actionCatalog.js';
 import type { EvaluationRequest, PolicyInput } from '../../src/evaluate/types.js';
@@ -37,6 +38,28 @@ function allPolicies(r: EvaluationRequest): PolicyInput[] {
 
 function hasRcpStatements(r: EvaluationRequest): boolean {
   return (r.rcps ?? []).some((level) => level.some((p) => statements(p).length > 0));
+}
+
+/**
+ * Does a NotPrincipal element name some of the caller's identities (its account by ARN or id,
+ * its role, session or user) but not all of them?
+ */
+function namesSomeNotAll(notPrincipal: unknown, c: GeneratedCase): boolean {
+  const p = c.principal;
+  if (p.account === undefined) return false;
+  const aws = (notPrincipal as { AWS?: unknown } | undefined)?.AWS;
+  const list = (Array.isArray(aws) ? aws : [aws]).filter((x): x is string => typeof x === 'string');
+  const roleName = p.roleArn?.slice(p.roleArn.lastIndexOf('/') + 1);
+  const namesRole = (v: string): boolean =>
+    v === p.roleArn ||
+    (p.kind === 'session' &&
+      v.startsWith(`arn:aws:iam::${p.account!}:role/`) &&
+      v.endsWith(`/${roleName!}`));
+  const named = [list.some((v) => v === p.account || v === `arn:aws:iam::${p.account!}:root`)];
+  if (p.roleArn) named.push(list.some(namesRole));
+  if (p.sessionArn) named.push(list.includes(p.sessionArn));
+  if (p.userArn) named.push(list.includes(p.userArn));
+  return named.some(Boolean) && !named.every(Boolean);
 }
 
 const KNOWN: KnownDifference[] = [
@@ -73,10 +96,14 @@ const KNOWN: KnownDifference[] = [
     // With a permissions boundary both apply the deny whatever NotPrincipal lists (AWS: it "will
     // always deny any IAM principal that has a permissions boundary policy attached"), so those
     // requests are compared.
+    // Only a list that names some of the caller's identities but not all of them tells the two
+    // apart: a list naming none applies the deny in both, one naming all exempts the caller in both.
     name: 'notprincipal-deny',
     applies: (c) =>
       c.request.permissionBoundary === undefined &&
-      statements(c.request.resourcePolicy).some((s) => s.Effect === 'Deny' && 'NotPrincipal' in s),
+      statements(c.request.resourcePolicy).some(
+        (s) => s.Effect === 'Deny' && 'NotPrincipal' in s && namesSomeNotAll(s.NotPrincipal, c),
+      ),
   },
   {
     // A KMS operation that does not work across accounts (kms:PutKeyPolicy, ScheduleKeyDeletion,
@@ -310,6 +337,93 @@ KNOWN.push(
     // session ARN "is not limited by the session policy" (and permchain treats Principal "*" like it).
     name: 'session-policy-vs-direct-grant',
     applies: (c) => c.request.sessionPolicy !== undefined && grantsSessionOrEveryone(c),
+  },
+);
+
+/** The request's value of a context key (any case), if it is a string. */
+function contextString(r: EvaluationRequest, key: string): string | undefined {
+  const v = Object.entries(r.context ?? {}).find(([k]) => k.toLowerCase() === key)?.[1];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Condition values as a list of strings. */
+function valueList(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+const EPOCH = /^\d+$/;
+
+KNOWN.push(
+  {
+    // A Date operator whose policy value and request value are written differently, one in epoch
+    // seconds and the other in ISO 8601: AWS takes either format; iam-simulate reads epoch values
+    // as seconds and ISO values as milliseconds, so it compares numbers 1000 times apart.
+    name: 'date-epoch-vs-iso',
+    applies: (c) =>
+      conditions(c.request).some(([op, k, v]) => {
+        if (!/^(forallvalues:|foranyvalue:)?date/i.test(op)) return false;
+        const request = contextString(c.request, k.toLowerCase());
+        if (request === undefined) return false;
+        return valueList(v).some((x) => EPOCH.test(x) !== EPOCH.test(request));
+      }),
+  },
+  {
+    // `${*}`, `${?}`, `${$}` under an operator without wildcards (StringEquals, StringNotEquals
+    // and their IgnoreCase forms): AWS reads them as `*`, `?`, `$`; iam-simulate compares the
+    // five characters `${*}` as they are written (it only turns them into the character under
+    // the Like operators and in Resource).
+    name: 'special-character-variables-in-string-equals',
+    applies: (c) =>
+      conditions(c.request).some(
+        ([op, , v]) =>
+          /^(forallvalues:|foranyvalue:)?string(not)?equals(ignorecase)?(ifexists)?$/i.test(op) &&
+          valueList(v).some((x) => /\$\{[*?$]\}/.test(x)),
+      ),
+  },
+  {
+    // An IPv4 range with prefix /0 (0.0.0.0/0, every IPv4 address) and an IPv4 caller:
+    // iam-simulate builds the mask as `-1 << 32`, which JavaScript reads as `-1 << 0`, so its
+    // /0 is a /32 and matches only the one address.
+    name: 'ipv4-prefix-zero',
+    applies: (c) => {
+      const ip = contextString(c.request, 'aws:sourceip');
+      if (ip === undefined || ip.includes(':')) return false;
+      return conditions(c.request).some(
+        ([op, k, v]) =>
+          /ipaddress/i.test(op) &&
+          k.toLowerCase() === 'aws:sourceip' &&
+          valueList(v).some((x) => !x.includes(':') && /\/0+$/.test(x)),
+      );
+    },
+  },
+  {
+    // A bare IPv6 address (no /prefix) and an IPv6 caller in that address's /32 but not the
+    // address itself: AWS says a value without a prefix gets "the default prefix value of /32";
+    // iam-simulate compares the single address. (permchain reads such a value as /32 where
+    // that denies more or allows less, and warns about it.)
+    name: 'bare-ipv6-address',
+    applies: (c) => {
+      const ip = contextString(c.request, 'aws:sourceip');
+      if (ip === undefined || !ip.includes(':')) return false;
+      const caller = new Uint32Array(IP_WORDS);
+      if (parseIpAddress(ip, caller) !== 6) return false;
+      return conditions(c.request).some(
+        ([op, k, v]) =>
+          /ipaddress/i.test(op) &&
+          k.toLowerCase() === 'aws:sourceip' &&
+          valueList(v).some((x) => {
+            if (x.includes('/') || !x.includes(':')) return false;
+            const wide = parseCidr(`${x}/32`);
+            const exact = parseCidr(x);
+            return (
+              wide !== undefined &&
+              exact !== undefined &&
+              cidrContains(wide, 6, caller) &&
+              !cidrContains(exact, 6, caller)
+            );
+          }),
+      );
+    },
   },
 );
 
