@@ -1235,21 +1235,17 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
     case 'ArtifactBucket':
       return store ? value(store.bucket) : noStore(facts);
     case 'ArtifactKeyArn':
+    case 'Replication.TargetKeyArn': {
       if (!store) return noStore(facts);
-      if (store.keyArn) return value(store.keyArn);
+      // the action's account's view of the key, or the pipeline's (ArtifactStoreFacts)
+      const arn = name === 'ArtifactKeyArn' ? store.keyArn : store.pipelineKeyArn;
+      if (arn) return value(arn);
       return unknown(
         store.keyId
           ? `the artifact store key \`${store.keyId}\` is not resolved to a key arn`
           : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
       );
-    case 'Replication.TargetKeyArn':
-      if (!store) return noStore(facts);
-      if (store.pipelineKeyArn) return value(store.pipelineKeyArn);
-      return unknown(
-        store.keyId
-          ? `the artifact store key \`${store.keyId}\` is not resolved to a key arn`
-          : 'the artifact store uses the AWS-managed key `aws/s3`, whose arn is not known',
-      );
+    }
     case 'ArtifactKeyId':
       return store ? maybe(store.keyId, 'no artifact store key is configured') : noStore(facts);
     case 'Upload.ByCodePipeline':
