@@ -38,7 +38,7 @@ try {
   );
   const requests = () => {
     if (mix === 'minimal') return minimalRequests(100);
-    const distinct = generateCases(20240601, 2000).map((c) => c.request);
+    const distinct = generateCases(20240601, 2000, { focused: false }).map((c) => c.request);
     if (mix === 'distinct') return distinct;
     const shared = shareDocuments(distinct, 200, DOCUMENT_FIELDS);
     if (mix === 'shared') return shared;
