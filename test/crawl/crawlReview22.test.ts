@@ -33,6 +33,7 @@ import {
   crawlThroughFake,
   crawlToFolder,
   FIXTURE,
+  fixtureInvoking,
   linkDecisions,
   scenarioCopy,
   TEMPLATE,
@@ -210,30 +211,7 @@ describe('2. credentials in action configuration', () => {
 
 describe('3. a Lambda function invoked with a qualifier', () => {
   const LIVE_ROLE = 'arn:aws:iam::111111111111:role/WebappSmokeTestLiveRole';
-  const fixtureInvoking = (...names: string[]): string => {
-    const fx = mkdtempSync(join(tmpdir(), 'permchain-qualifier-'));
-    cpSync(FIXTURE, fx, { recursive: true });
-    editJson(join(fx, '111111111111/us-east-1/codepipeline/webapp.json'), (j) => {
-      const stages = (j['pipeline'] as { stages: { actions: Obj[] }[] }).stages;
-      for (const stage of stages) {
-        const i = stage.actions.findIndex(
-          (a) => (a['configuration'] as Obj | undefined)?.['FunctionName'] !== undefined,
-        );
-        if (i < 0) continue;
-        const action = stage.actions[i]!;
-        stage.actions.splice(
-          i,
-          1,
-          ...names.map((FunctionName, n) => ({
-            ...action,
-            name: `${String(action['name'])}${n === 0 ? '' : n}`,
-            configuration: { ...(action['configuration'] as Obj), FunctionName },
-          })),
-        );
-      }
-    });
-    return fx;
-  };
+
   const latest = JSON.parse(
     readFileSync(join(FIXTURE, '111111111111/us-east-1/lambda/webapp-smoke-test.json'), 'utf8'),
   ) as { Configuration: Obj };

@@ -147,3 +147,34 @@ export async function linkDecisions(
   }
   return out;
 }
+
+type Json = Record<string, unknown>;
+
+/**
+ * FIXTURE with the webapp pipeline's Lambda invoke action replaced by one action per name in
+ * `names` (a function name, possibly qualified: `webapp-smoke-test:live`), in a new folder.
+ */
+export function fixtureInvoking(...names: string[]): string {
+  const fx = mkdtempSync(join(tmpdir(), 'permchain-qualifier-'));
+  cpSync(FIXTURE, fx, { recursive: true });
+  const file = join(fx, '111111111111/us-east-1/codepipeline/webapp.json');
+  const j = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  for (const stage of (j['pipeline'] as { stages: { actions: Json[] }[] }).stages) {
+    const i = stage.actions.findIndex(
+      (a) => (a['configuration'] as Json | undefined)?.['FunctionName'] !== undefined,
+    );
+    if (i < 0) continue;
+    const action = stage.actions[i]!;
+    stage.actions.splice(
+      i,
+      1,
+      ...names.map((FunctionName, n) => ({
+        ...action,
+        name: `${String(action['name'])}${n === 0 ? '' : n}`,
+        configuration: { ...(action['configuration'] as Json), FunctionName },
+      })),
+    );
+  }
+  writeFileSync(file, JSON.stringify(j, null, 2) + '\n');
+  return fx;
+}

@@ -31,7 +31,7 @@ import {
   KEEP_FILE,
 } from '../../src/crawl/writeSnapshotFiles.js';
 import { FAKE_CALLER_KEY, startFakeAws, type FakeAwsOptions, type Fault } from './fakeAws.js';
-import { FIXTURE, linkDecisions, scenarioCopy, TEMPLATE } from './helpers.js';
+import { FIXTURE, fixtureInvoking, linkDecisions, scenarioCopy, TEMPLATE } from './helpers.js';
 
 type Obj = Record<string, unknown>;
 
@@ -116,31 +116,6 @@ function expectKept(dir: string, files: Record<string, string>): void {
 }
 
 const LAMBDA = '111111111111/us-east-1/lambda/webapp-smoke-test.json';
-
-/** FIXTURE with the webapp pipeline invoking each of `names` (one action each). */
-function fixtureInvoking(...names: string[]): string {
-  const fx = mkdtempSync(join(tmpdir(), 'permchain-qualifier-'));
-  cpSync(FIXTURE, fx, { recursive: true });
-  editJson(join(fx, '111111111111/us-east-1/codepipeline/webapp.json'), (j) => {
-    for (const stage of (j['pipeline'] as { stages: { actions: Obj[] }[] }).stages) {
-      const i = stage.actions.findIndex(
-        (a) => (a['configuration'] as Obj | undefined)?.['FunctionName'] !== undefined,
-      );
-      if (i < 0) continue;
-      const action = stage.actions[i]!;
-      stage.actions.splice(
-        i,
-        1,
-        ...names.map((FunctionName, n) => ({
-          ...action,
-          name: `${String(action['name'])}${n === 0 ? '' : n}`,
-          configuration: { ...(action['configuration'] as Obj), FunctionName },
-        })),
-      );
-    }
-  });
-  return fx;
-}
 
 /** The `live` version of the fixture's function, with a role of its own. */
 function lambdaVersions(): Record<string, Obj> {
