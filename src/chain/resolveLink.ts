@@ -3291,14 +3291,10 @@ function idPolicyLabel(
   st: CompiledStatement,
   g: Gathered,
 ): string {
-  const stmt = st.sid !== undefined ? ` statement \`${st.sid}\`` : ` statement ${st.index}`;
-  if (type === 'resource') {
-    const service = serviceOf(g.request.action);
-    const what =
-      service === 'sts' ? 'trust policy' : service === 'kms' ? 'key policy' : 'resource policy';
-    return `the ${what} of \`${g.resourceLabel}\` (${stmt.trim()})`;
-  }
-  return `${policyTypeLabel(type)} \`${policy.name}\`${stmt}`;
+  const stmt = statementName(st);
+  if (type === 'resource')
+    return `the ${resourcePolicyKind(serviceOf(g.request.action))} of \`${g.resourceLabel}\` (${stmt})`;
+  return `${policyTypeLabel(type)} \`${policy.name}\` ${stmt}`;
 }
 
 /**
@@ -3491,9 +3487,14 @@ function unmetFor(d: Reason, g: Gathered, request: EvaluationRequest): readonly 
   return unmetAllows(request, d.policyType);
 }
 
+/** `statement \`Sid\`` or `statement 2` */
+function statementName(st: CompiledStatement): string {
+  return st.sid !== undefined ? `statement \`${st.sid}\`` : `statement ${st.index}`;
+}
+
 /** `statement \`Sid\`` or `statement 2`, and where it is written */
 function statementAt(p: CompiledPolicy, st: CompiledStatement): string {
-  const name = st.sid !== undefined ? `statement \`${st.sid}\`` : `statement ${st.index}`;
+  const name = statementName(st);
   const file = p.source?.file;
   if (file === undefined) return name;
   return `${name} (at \`${placeOf({ file, pointer: st.pointer, ...(st.line !== undefined ? { line: st.line } : {}) })}\`)`;
@@ -3543,11 +3544,7 @@ function unmetFix(u: UnmetAllow, where: string, who: string, resource: string): 
     return [`give \`${owner}\` ${name} ${c.operator} tests`];
   });
   const meet = tags.length > 0 ? ` (${andList([...new Set(tags)])})` : '';
-  const stmt =
-    u.statement.sid !== undefined
-      ? `statement \`${u.statement.sid}\``
-      : `statement ${u.statement.index}`;
-  return `change the ${first} ${conditionWords(u.unmet)} of ${stmt} in ${where} so that ${u.unmet.length > 1 ? 'they hold' : 'it holds'} for \`${who}\`, or make the request meet ${u.unmet.length > 1 ? 'them' : 'it'}${meet}`;
+  return `change the ${first} ${conditionWords(u.unmet)} of ${statementName(u.statement)} in ${where} so that ${u.unmet.length > 1 ? 'they hold' : 'it holds'} for \`${who}\`, or make the request meet ${u.unmet.length > 1 ? 'them' : 'it'}${meet}`;
 }
 
 /**
