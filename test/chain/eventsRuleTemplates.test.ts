@@ -12,6 +12,7 @@ import { analyzeModel } from '../../src/chain/analyze.js';
 import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { eventsRuleRole } from './eventsRuleRole.js';
 
 // pipeline `app`: an S3 source (Source/Src) on art-bucket-111, then a CodeBuild build
 const BASE = 'test/load/templates/fixtures/booleans/settings.yaml';
@@ -89,26 +90,7 @@ describe('a template rule whose Targets the template does not settle', () => {
 });
 
 /** A role EventBridge may assume, that may start pipeline `app`. */
-const ROLE = [
-  '  RuleRole:',
-  '    Type: AWS::IAM::Role',
-  '    Properties:',
-  '      RoleName: rule-role',
-  '      AssumeRolePolicyDocument:',
-  '        Version: "2012-10-17"',
-  '        Statement:',
-  '          - Effect: Allow',
-  '            Principal: { Service: events.amazonaws.com }',
-  '            Action: sts:AssumeRole',
-  '      Policies:',
-  '        - PolicyName: start',
-  '          PolicyDocument:',
-  '            Version: "2012-10-17"',
-  '            Statement:',
-  '              - Effect: Allow',
-  '                Action: codepipeline:StartPipelineExecution',
-  '                Resource: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
-];
+const ROLE = eventsRuleRole();
 
 /** A rule on the S3 source's changes and on a schedule, targeting the pipeline with RuleRole. */
 const rule = (state: string | undefined, roleArn = '!GetAtt RuleRole.Arn'): string[] => [

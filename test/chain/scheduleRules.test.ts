@@ -18,6 +18,7 @@ import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
 import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { eventsRuleRole } from './eventsRuleRole.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const A = '111111111111';
@@ -360,24 +361,7 @@ describe('an AWS::Events::Rule with a ScheduleExpression in a template', () => {
     all: ReportLink[];
   } {
     const rule = [
-      '  NightlyRole:',
-      '    Type: AWS::IAM::Role',
-      '    Properties:',
-      '      RoleName: nightly-role',
-      '      AssumeRolePolicyDocument:',
-      '        Version: "2012-10-17"',
-      '        Statement:',
-      '          - Effect: Allow',
-      '            Principal: { Service: events.amazonaws.com }',
-      '            Action: sts:AssumeRole',
-      '      Policies:',
-      '        - PolicyName: start',
-      '          PolicyDocument:',
-      '            Version: "2012-10-17"',
-      '            Statement:',
-      '              - Effect: Allow',
-      '                Action: codepipeline:StartPipelineExecution',
-      `                Resource: ${o.resource ?? '!Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"'}`,
+      ...eventsRuleRole('NightlyRole', 'nightly-role', o.resource),
       '  Nightly:',
       '    Type: AWS::Events::Rule',
       '    Properties:',

@@ -13,30 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
+import { eventsRuleRole } from '../chain/eventsRuleRole.js';
 
 // pipeline `app`: an S3 source (Source/Src, art-bucket-111 src.zip), then a CodeBuild build
 const BASE = 'test/load/templates/fixtures/booleans/settings.yaml';
 
-const ROLE = [
-  '  RuleRole:',
-  '    Type: AWS::IAM::Role',
-  '    Properties:',
-  '      RoleName: rule-role',
-  '      AssumeRolePolicyDocument:',
-  '        Version: "2012-10-17"',
-  '        Statement:',
-  '          - Effect: Allow',
-  '            Principal: { Service: events.amazonaws.com }',
-  '            Action: sts:AssumeRole',
-  '      Policies:',
-  '        - PolicyName: start',
-  '          PolicyDocument:',
-  '            Version: "2012-10-17"',
-  '            Statement:',
-  '              - Effect: Allow',
-  '                Action: codepipeline:StartPipelineExecution',
-  '                Resource: !Sub "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"',
-];
+const ROLE = eventsRuleRole();
 
 /** A rule with `pattern` (YAML text after `EventPattern: `) targeting the pipeline. */
 const rule = (pattern: string, bus?: string): string[] => [
