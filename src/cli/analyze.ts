@@ -195,7 +195,12 @@ export function runAnalyze(
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
   // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence
-  const outputProblem = checkOutputs(io.cwd, input, opts, formats as FormatName[]);
+  const outputProblem = checkOutputs(
+    io.cwd,
+    opts,
+    formats as FormatName[],
+    runInputs(io.cwd, { input, ...opts }),
+  );
   if (outputProblem !== undefined) return usage(io, outputProblem);
 
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
@@ -204,7 +209,6 @@ export function runAnalyze(
   if (loaded.templates.length > 0) {
     const templateProblem = checkOutputs(
       io.cwd,
-      input,
       opts,
       formats as FormatName[],
       templateInputs(io.cwd, loaded.templates),
@@ -351,15 +355,16 @@ export function runAnalyze(
   return exitCodeFor(report, failOn, { noPipelines: none !== undefined });
 }
 
-/** Why --output or --output-dir (or a file it would get) cannot be written, or undefined. */
+/**
+ * Why --output or --output-dir (or a file it would get) cannot be written, or one of `inputs`,
+ * or undefined.
+ */
 function checkOutputs(
   cwd: string,
-  input: string | undefined,
   opts: AnalyzeCliOptions,
   formats: readonly FormatName[],
-  more: readonly RunInput[] = [],
+  inputs: readonly RunInput[],
 ): string | undefined {
-  const inputs = [...runInputs(cwd, { input, ...opts }), ...more];
   if (opts.output)
     return (
       missingFolderProblem('--output', opts.output, resolve(cwd, opts.output)) ??
