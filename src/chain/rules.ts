@@ -74,12 +74,14 @@ const RULES: Readonly<Record<string, RuleSupport>> = {
   // service role (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html).
   // Checking it as a CodeBuild action is (its logs, its reads of the input artifacts, the
   // project's key) needs catalog entries for the rule (policies/requirements/rules.json) that
-  // the catalog does not have yet: named, not guessed
+  // the catalog does not have yet: named, not guessed. Its input artifacts are read by the build,
+  // with the project's role, as for a CodeBuild action: the action role's reads (ArtifactStore,
+  // provider CodeBuild excluded) are not made for it either, so its reads are not checked
   CodeBuild: {
     kind: 'not-modelled',
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html',
     why: (c) =>
-      `the \`CodeBuild\` rule runs build project \`${c['ProjectName'] ?? ''}\`: AWS asks codebuild:StartBuild and codebuild:BatchGetBuilds on it of the role the rule runs as, and the build runs as the project's service role, but permchain does not check this rule's calls yet (its artifact links are)`,
+      `the \`CodeBuild\` rule runs build project \`${c['ProjectName'] ?? ''}\`: AWS asks codebuild:StartBuild and codebuild:BatchGetBuilds on it of the role the rule runs as, and the build runs as the project's service role, but permchain does not check this rule's calls yet, nor the build's reads of its input artifacts`,
   },
 };
 
