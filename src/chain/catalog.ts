@@ -2527,9 +2527,9 @@ function entriesForProvider(
  * entries, which every action gets, do not count, nor does an action whose provider is one of
  * their names. A provider is so modelled for the categories its entries name, or for every
  * category when an entry names none. The Lambda entries are the invoke action's (category
- * Invoke): a Lambda deploy action (category Deploy,
- * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html)
- * calls other things, and is not modelled.
+ * Invoke, lambda.json) and the deploy action's (category Deploy, lambda-deploy.json,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-LambdaDeploy.html),
+ * which calls other things.
  */
 export function providerModelled(catalog: Catalog, facts: ActionFacts): boolean {
   if (PSEUDO.has(facts.provider)) return false;
