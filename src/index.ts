@@ -9,6 +9,7 @@ export type {
   Reason,
 } from './evaluate/types.js';
 export { parsePolicy, isCompiledPolicy } from './policy/parse.js';
+export type { ParseOptions, ParseResult } from './policy/parse.js';
 export type { CompiledPolicy, PolicyType } from './policy/types.js';
 export type { Problem, Severity } from './problems.js';
 export type {
