@@ -94,7 +94,12 @@ export function registerAnalyze(
       'a snapshot folder (AWS CLI JSON outputs), a CDK cloud assembly (cdk.out/) or a stacks file',
     );
   addInputOptions(command)
-    .option('--pipeline <name>', 'only this pipeline (name or ARN); repeatable', collect, [])
+    .option(
+      '--pipeline <name>',
+      'only this pipeline (name or ARN); repeatable or comma-separated',
+      collect,
+      [],
+    )
     .addOption(
       new Option(
         '--format <format>',

@@ -82,7 +82,7 @@ export function registerBaseline(
     )
     .option(
       '--pipeline <name>',
-      'only this pipeline (name or ARN); repeatable. Entries of the other pipelines in --output are kept',
+      'only this pipeline (name or ARN); repeatable or comma-separated. Entries of the other pipelines in --output are kept',
       collect,
       [],
     )

@@ -76,4 +76,33 @@ describe("README's usage section matches --help", () => {
         'change it), 2 usage or input error (nothing is written).',
     );
   });
+
+  // --pipeline splits its value at commas in analyze, baseline and diff; only diff's help said so
+  it.each(['analyze', 'baseline', 'diff'])(
+    '%s: --help says --pipeline takes comma-separated names',
+    async (command) => {
+      const help = (await cli(root, command, '--help')).out.replace(/\s+/g, ' ');
+      expect(help).toContain(
+        '--pipeline <name> only this pipeline (name or ARN); repeatable or comma-separated',
+      );
+    },
+  );
+
+  it('analyze --pipeline a,b selects a and b', async () => {
+    const r = await cli(
+      root,
+      'analyze',
+      'fixtures/demo',
+      '--pipeline',
+      'demo-app,nope',
+      '--format',
+      'json',
+    );
+    const report = JSON.parse(r.out) as {
+      pipelines: { name: string }[];
+      problems: { message: string }[];
+    };
+    expect(report.pipelines.map((p) => p.name)).toEqual(['demo-app']);
+    expect(report.problems.some((p) => p.message.includes('`nope`'))).toBe(true);
+  });
 });
