@@ -21,6 +21,7 @@ import {
 } from './actionFacts.js';
 import {
   ROLE_ARN_REQUIRED,
+  artifactObjectKey,
   expandAction,
   fillKnown,
   fixSideOf,
@@ -35,7 +36,12 @@ import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogT
 import type { UnsettledRequirement } from './catalog.js';
 import { SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
-import { declaredAtOf, type LinkPrincipal, type LinkSpec } from './linkTypes.js';
+import {
+  declaredAtOf,
+  type LinkPrincipal,
+  type LinkSpec,
+  type S3ContextObjects,
+} from './linkTypes.js';
 import { callerNotKnown, unknownCaller } from './placeholderWords.js';
 import { resolveLink, resolveLinkKept, unresolvedIn } from './resolveLink.js';
 import { ruleCatalog, ruleNotChecked } from './rules.js';
@@ -201,6 +207,7 @@ export function buildPipelineLinks(
               });
               continue;
             }
+            const objects = artifactObjects(entry, facts, keyArn, artifacts);
             push({
               ...toSpec(
                 { ...link, resource: keyArn },
@@ -210,6 +217,7 @@ export function buildPipelineLinks(
                 region,
               ),
               id: `${where}:${link.requirementId}:${link.action}:${keyArn}${callerSuffix(link, entry)}`,
+              ...(objects ? { s3Objects: objects } : {}),
               purpose: `\`${where}\` (${action.provider}) reading \`${artifacts.join('`, `')}\``,
               // the catalog's fix was written for the store key: this key is the project's, which
               // the project's encryptionKey chooses
@@ -238,7 +246,9 @@ export function buildPipelineLinks(
               declaredAt,
               provider: action.provider,
             };
-        const built = toSpec(link, entry, at, pipeline, region);
+        const made = toSpec(link, entry, at, pipeline, region);
+        const objects = artifactObjects(entry, facts, link.resource);
+        const built = objects ? { ...made, s3Objects: objects } : made;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
           // what the rule says decides the link: its target cannot start the pipeline (one
@@ -1039,6 +1049,88 @@ function unsettledProducer(pipeline: PipelineModel): string | undefined {
  * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
  * CodeBuild action produced is encrypted with that project's key instead.
  */
+/**
+ * The catalog's KMS calls that S3 makes for the caller (`kms:ViaService` s3) to read
+ * (kms:Decrypt) or write (kms:GenerateDataKey) artifacts, by which objects they are for: the
+ * action's input or output artifacts in the artifact store of its region, or the copies of the
+ * inputs produced in another region (read from the producer region's store, written into the
+ * action region's). S3 sends each object's ARN as the encryption context (LinkSpec.s3Objects).
+ */
+const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 'copyTo'> = new Map(
+  [
+    ['artifacts.input.kms-decrypt', 'input'],
+    ['codebuild-project.input-kms-decrypt', 'input'],
+    ['codedeploy.artifact-kms-decrypt', 'input'],
+    ['codedeploy.instance-kms-decrypt', 'input'],
+    ['artifacts.output.kms-generate-data-key', 'output'],
+    ['codebuild-project.output-kms-generate-data-key', 'output'],
+    ['artifacts.replicate.kms-decrypt', 'copyFrom'],
+    ['artifacts.replicate.kms-generate-data-key', 'copyTo'],
+  ],
+);
+
+/**
+ * The artifact objects a KMS call of ARTIFACT_KMS_CALLS is for: each artifact's object in its
+ * bucket, with the key permchain writes for it (artifactObjectKey, as the S3 links do);
+ * `artifacts`: those of one key, when the inputs are encrypted with several (inputKeys).
+ * Undefined for other links, and when the objects are not all known or not all in one bucket: a
+ * bucket the input does not settle, copies read from the stores of several regions with one key,
+ * a CodeBuild project key that also encrypts S3 secondary artifacts (objects of other buckets, in
+ * the same link).
+ */
+function artifactObjects(
+  entry: Requirement,
+  facts: ActionFacts,
+  key: string,
+  artifacts?: readonly string[],
+): S3ContextObjects | undefined {
+  const which = ARTIFACT_KMS_CALLS.get(entry.id);
+  if (which === undefined) return undefined;
+  let bucket = facts.artifactStore?.bucket;
+  let names: readonly string[];
+  if (which === 'copyFrom') {
+    // the link of one producer key (Replication.SourceKeyArn), read where each copy comes from
+    const copies = (facts.replicatedInputs ?? []).filter((r) => r.sourceKeyArn === key);
+    const buckets = new Set(copies.map((r) => r.sourceBucket));
+    if (buckets.size !== 1) return undefined;
+    bucket = copies[0]!.sourceBucket;
+    names = copies.map((r) => r.artifact);
+  } else if (which === 'copyTo') names = (facts.replicatedInputs ?? []).map((r) => r.artifact);
+  else names = artifacts ?? (which === 'input' ? facts.inputArtifacts : facts.outputArtifacts);
+  if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket) || names.length === 0)
+    return undefined;
+  if (entry.id === 'codebuild-project.output-kms-generate-data-key') {
+    const cb = facts.codebuild;
+    if (
+      !cb ||
+      cb.secondaryArtifactsUnknown !== undefined ||
+      (cb.secondaryArtifacts ?? []).some((a) => a.encrypted)
+    )
+      return undefined;
+  }
+  // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
+  // part of the function implementation"
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html): its
+  // code may ask for an S3 Bucket Key, or against one, whatever the bucket's default
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html)
+  const byFunction =
+    which === 'output' && facts.provider === 'Lambda' && facts.category === 'Invoke';
+  const name = bucket;
+  return {
+    bucket,
+    account: facts.account,
+    objects: names.map(
+      (a) => `arn:${facts.partition}:s3:::${name}/${artifactObjectKey(facts.pipelineName, a)}`,
+    ),
+    ...(byFunction
+      ? {
+          writerChooses:
+            'a Lambda function uploads its output artifacts with its own code, which may ask for one or against one',
+        }
+      : {}),
+  };
+}
+
 function isArtifactDecrypt(
   entry: Requirement,
   link: ExpandedLink,

@@ -29,6 +29,29 @@ export type KeyChoice =
   | { readonly kind: 'artifactStore'; readonly pipeline: string; readonly region: string }
   | { readonly kind: 'codebuildProject'; readonly project: string; readonly storeKey: string };
 
+/**
+ * The S3 objects a KMS call that S3 makes for the caller is for (SSE-KMS: a read's kms:Decrypt,
+ * a write's kms:GenerateDataKey). S3 sends the object's ARN as the encryption context
+ * `aws:s3:arn`, or the bucket's ARN when the object uses an S3 Bucket Key
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html); it calls KMS once per
+ * object. resolveLink s3ArnContext sets the key from them when a policy of the link tests it.
+ */
+export interface S3ContextObjects {
+  /** the bucket's name */
+  readonly bucket: string;
+  /** the bucket owner, when known (where its file is looked for) */
+  readonly account?: string;
+  /** the objects' ARNs, written as the link's S3 links write them (`…/<artifact>/*`) */
+  readonly objects: readonly string[];
+  /**
+   * why the bucket's default encryption may not decide whether the objects use an S3 Bucket Key
+   * (a Lambda function uploads them with its own code, which may ask for one or not): both the
+   * object and the bucket ARN are then tried
+   */
+  readonly writerChooses?: string;
+}
+
 export type LinkPrincipal =
   | { readonly kind: 'role'; readonly arn: string }
   | { readonly kind: 'service'; readonly name: string };
@@ -70,6 +93,8 @@ export interface LinkSpec {
   >;
   /** the call carries request tags no input gives (the catalog's `requestTagsUnknown`) */
   readonly requestTagsUnknown?: true;
+  /** a KMS call S3 makes for the caller: the objects it is for (see S3ContextObjects) */
+  readonly s3Objects?: S3ContextObjects;
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

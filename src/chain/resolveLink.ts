@@ -57,7 +57,7 @@ import type { KmsGrantModel, Model } from '../model/types.js';
 import type { Problem } from '../problems.js';
 import { formatStatement, policyTypeLabel, reasonPolicy } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
-import type { LinkSpec } from './linkTypes.js';
+import type { LinkSpec, S3ContextObjects } from './linkTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -143,6 +143,11 @@ interface Gathered {
    * implicitly where it is denied explicitly, or the reverse (see agrees)
    */
   otherDenials?: OtherDenial[];
+  /**
+   * set by s3ArnContext: the encryption context the request carries for a KMS call S3 makes, in
+   * words, for a denial that its value decides (s3ArnNoted)
+   */
+  s3ArnNote?: string;
   /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
@@ -249,7 +254,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     g.shownResource = shownIds(g.request.resource, runtime);
     g.resourceLabel = shownIds(g.resourceLabel, runtime);
   }
-  const link = decide(model, spec, g, runtime);
+  const link = s3ArnNoted(decide(model, spec, g, runtime), g);
   if (named && link.decision !== 'Unknown') {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
@@ -781,7 +786,10 @@ function decide(
         ? `: ${andList(testers)} ${testers.length > 1 ? 'test' : 'tests'} ${dependsOn.length > 1 ? 'them' : 'it'}`
         : '';
     // a key AWS sets on each call (the network path, the time, the session) no input can give
-    const none = dependsOn.every((k) => setOnEachCall(k.key))
+    // (not the S3 encryption context of a call S3Objects names: the bucket's setting gives it)
+    const none = dependsOn.every(
+      (k) => setOnEachCall(k.key) && !(spec.s3Objects && k.key === S3_ARN_KEY),
+    )
       ? `; AWS sets ${dependsOn.length > 1 ? 'them' : 'it'} on each call, and no input gives ${dependsOn.length > 1 ? 'them' : 'it'}`
       : '';
     return makeLink(
@@ -1467,6 +1475,149 @@ export function withBlocks(l: ReportLink, blocks: readonly string[]): ReportLink
   return linkOf({ ...l, blocks });
 }
 
+/** The encryption context key S3 sends on the KMS calls it makes, as AWS documents it. */
+const S3_ARN_KEY = 'kms:EncryptionContext:aws:s3:arn';
+const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
+
+/**
+ * The encryption context of a KMS call S3 makes for the caller (LinkSpec.s3Objects), when a
+ * policy of the link tests it: S3 sends `aws:s3:arn`, the object's ARN, or the bucket's ARN when
+ * the object uses an S3 Bucket Key
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context;
+ * "Changes to note before enabling an S3 Bucket Key":
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html). Whether it does is the
+ * bucket's setting: "If you don't specify an S3 Bucket Key for your object, Amazon S3 applies the
+ * S3 Bucket Key settings for the destination bucket to the object"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html), and
+ * CodePipeline and CodeBuild are not documented to send the object-level header
+ * (`x-amz-server-side-encryption-bucket-key-enabled`): so the bucket's default encryption decides
+ * (`BucketKeyEnabled`, false when not given). A read decrypts with the context the object was
+ * written with; the artifacts were written in the same run into the same bucket, so the same
+ * setting decides reads. (A Lambda function uploads with its own code: S3ContextObjects
+ * .writerChooses.)
+ *
+ * The request carries a value (the key is never absent on these calls): with the bucket key
+ * known off, an object's ARN; known on, the bucket's ARN; not known, an object's ARN, and the
+ * bucket's is a trial (keyDependence: the link is decided only when both give the same answer,
+ * else Unknown naming the bucket's encryption configuration). S3 calls KMS once per object, and
+ * the link stands for all of them: it is allowed only when every object's call is. So of several
+ * objects the request carries the first one denied (explicitly first), and the link is denied by
+ * it, rather than Unknown: the input decides that one of the calls fails. Returns the trial of
+ * the bucket's ARN, when there is one.
+ */
+function s3ArnContext(
+  model: Model,
+  s3: S3ContextObjects,
+  ps: Side,
+  rs: Side,
+  g: Gathered,
+): KeyTrial | undefined {
+  if (ps.tested?.values.has(S3_ARN_LOWER) !== true && rs.tested?.values.has(S3_ARN_LOWER) !== true)
+    return undefined;
+  const first = s3.objects[0];
+  if (first === undefined) return undefined;
+  const bucketArn = first.slice(0, first.indexOf('/'));
+  const request = g.request;
+  const context = request.context as Record<string, string | readonly string[]>;
+  const state = bucketKeyState(model, s3);
+  if (state.enabled === true) {
+    context[S3_ARN_KEY] = bucketArn;
+    g.s3ArnNote = `S3 sends the bucket's ARN \`${bucketArn}\` as \`aws:s3:arn\`, since the bucket uses an S3 Bucket Key (\`BucketKeyEnabled\` at \`${state.at}\`)`;
+    return undefined;
+  }
+  let object = first;
+  if (s3.objects.length > 1) {
+    let denied: string | undefined;
+    for (const o of s3.objects) {
+      context[S3_ARN_KEY] = o;
+      const d = evaluate(request).decision;
+      if (d === 'ExplicitlyDenied') {
+        denied = o;
+        break;
+      }
+      if (d !== 'Allowed') denied ??= o;
+    }
+    object = denied ?? first;
+  }
+  context[S3_ARN_KEY] = object;
+  const calls =
+    s3.objects.length > 1
+      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for \`${object}\``
+      : `S3 sends the object's ARN \`${object}\` as \`aws:s3:arn\``;
+  if (state.enabled === false) {
+    g.s3ArnNote = `${calls} (the bucket uses no S3 Bucket Key)`;
+    return undefined;
+  }
+  g.s3ArnNote = `${calls}, or the bucket's ARN \`${bucketArn}\` with an S3 Bucket Key, and either is denied`;
+  const what = `the encryption context S3 sends: the object's ARN, or the bucket's (\`${bucketArn}\`) ${state.why}`;
+  return {
+    key:
+      state.settle !== undefined
+        ? { key: S3_ARN_KEY, what, settle: state.settle }
+        : { key: S3_ARN_KEY, what },
+    values: [bucketArn],
+  };
+}
+
+/** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
+function s3ArnNoted(link: ReportLink, g: Gathered): ReportLink {
+  if (
+    g.s3ArnNote === undefined ||
+    (link.decision !== 'ImplicitlyDenied' && link.decision !== 'ExplicitlyDenied') ||
+    !link.why.toLowerCase().includes(S3_ARN_LOWER)
+  )
+    return link;
+  const recommended = link.why.endsWith(RECOMMENDED);
+  const why = recommended ? link.why.slice(0, -RECOMMENDED.length) : link.why;
+  return { ...link, why: `${why}; ${g.s3ArnNote}${recommended ? RECOMMENDED : ''}` };
+}
+
+/**
+ * Whether the objects of a KMS call S3 makes use an S3 Bucket Key (see s3ArnContext): `enabled`
+ * when the input says, with where (`at`) when it writes it; else `why` in words (after "or the
+ * bucket's ARN"), and the input that would settle it.
+ */
+function bucketKeyState(
+  model: Model,
+  s3: S3ContextObjects,
+): {
+  readonly enabled?: boolean;
+  readonly at?: string;
+  readonly why: string;
+  readonly settle?: string;
+} {
+  if (s3.writerChooses !== undefined)
+    return { why: `if the object uses an S3 Bucket Key: ${s3.writerChooses}` };
+  const why =
+    "when the bucket's default encryption uses an S3 Bucket Key (its `BucketKeyEnabled`, as `aws s3api get-bucket-encryption` gives it)";
+  const bucket = findBucket(model, s3.bucket, s3.account);
+  if (bucket.kind !== 'found')
+    return {
+      why,
+      settle:
+        bucket.kind === 'missing' ? bucket.file : snapshotPath.bucket(s3.account ?? '*', s3.bucket),
+    };
+  const b = bucket.value;
+  const enc = b.encryption;
+  // a snapshot's bucket file has pointer '' (snapshotS3.ts); a template's, its resource's
+  const snapshot = b.location.pointer === '';
+  if (enc === undefined)
+    // a bucket file without it, or a bucket a template writes only a policy for
+    return {
+      why,
+      settle: snapshot
+        ? `${b.location.file}#/ServerSideEncryptionConfiguration`
+        : snapshotPath.bucket(b.account, b.name),
+    };
+  if (enc.bucketKeyUnknownAt !== undefined) return { why, settle: enc.bucketKeyUnknownAt };
+  if (enc.bucketKeyEnabled !== true) return { enabled: false, why };
+  // true is never a default: the input writes it there
+  const rule = snapshot
+    ? '/ServerSideEncryptionConfiguration/Rules/0'
+    : `${b.location.pointer}/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0`;
+  return { enabled: true, at: `${b.location.file}#${rule}/BucketKeyEnabled`, why };
+}
+
 /**
  * The caller's side and the resource's side of a link depend only on the principal and on the
  * resource, and a large organization has thousands of links per role, bucket and key: each side
@@ -1753,6 +1904,11 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   )
     for (const text of callerOpen) (g.callerSideOnly ??= new Set()).add(text);
   const trials: KeyTrial[] = [];
+  // the encryption context of a KMS call S3 makes (set in `context` before trialsFor reads it)
+  if (spec.s3Objects) {
+    const t = s3ArnContext(model, spec.s3Objects, ps, rs, g);
+    if (t) trials.push(t);
+  }
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
     trials.push({
@@ -3335,7 +3491,8 @@ function unmetTrustConditions(
 /**
  * Keys AWS puts in the context of each call, which no snapshot, template or option gives: the
  * network path, the time, the session (uncertainKeys.ts GENERIC), and the encryption context of
- * a KMS call.
+ * a KMS call (but S3's `aws:s3:arn` on an artifact's call, which the bucket's encryption gives:
+ * s3ArnContext; decide does not say this of it).
  */
 function setOnEachCall(key: string): boolean {
   const k = key.toLowerCase();

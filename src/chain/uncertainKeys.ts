@@ -86,6 +86,8 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
 const EC2_PREFIX = 'ec2:';
 /** lower-cased prefix, the prefix as AWS documents it, what it is */
 const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
+  // (S3's `aws:s3:arn` on the KMS calls it makes for artifacts is set in the link's context
+  // instead, from the bucket's encryption: resolveLink.ts s3ArnContext; trialsFor skips it then)
   ['kms:encryptioncontext:', 'kms:EncryptionContext:', 'the encryption context of the call'],
   ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags"],
   // EC2 sends keys of the resource a call acts on (ec2:Vpc, ec2:SubnetID, ec2:SecurityGroupID,

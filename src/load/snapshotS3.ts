@@ -172,10 +172,19 @@ function loadBucket(
     const rule = rules[0];
     const d = rule && r.optObject(rule.value, 'ApplyServerSideEncryptionByDefault', rule.pointer);
     const dp = rule ? joinPointer(rule.pointer, 'ApplyServerSideEncryptionByDefault') : '';
+    const bucketKey = rule && r.optBool(rule.value, 'BucketKeyEnabled', rule.pointer);
+    const given = rule?.value['BucketKeyEnabled'];
     encryption = {
       sseAlgorithm: d && r.optString(d, 'SSEAlgorithm', dp),
       kmsMasterKeyId: d && r.optString(d, 'KMSMasterKeyID', dp),
-      bucketKeyEnabled: rule && r.optBool(rule.value, 'BucketKeyEnabled', rule.pointer),
+      bucketKeyEnabled: bucketKey,
+      // no rule, or a value that is not a Boolean (a problem says so): whether the bucket uses
+      // an S3 Bucket Key is not known, not its default
+      ...(!rule
+        ? { bucketKeyUnknownAt: `${file}#/ServerSideEncryptionConfiguration/Rules` }
+        : bucketKey === undefined && given !== undefined && given !== null
+          ? { bucketKeyUnknownAt: `${file}#${joinPointer(rule.pointer, 'BucketKeyEnabled')}` }
+          : {}),
     };
   }
 

@@ -1041,11 +1041,15 @@ export class ModelBuilder {
     const unsettled = [enc, rules, rule, byDefault].find(isUnresolved);
     if (unsettled) {
       // encryption the template does not settle may be SSE-KMS with any key: the key is
-      // unknown (an unknown link for those who must use it), never "SSE-S3"
+      // unknown (an unknown link for those who must use it), never "SSE-S3"; so is whether it
+      // uses an S3 Bucket Key (the encryption context of the KMS calls S3 makes: resolveLink)
       encryption = {
         sseAlgorithm: 'aws:kms',
         kmsMasterKeyId: this.placeholder(s, unsettled, 'key'),
-        bucketKeyEnabled: false,
+        bucketKeyEnabled: undefined,
+        bucketKeyUnknownAt: placeOf(
+          this.loc(s, joinPointer(r.pointer, 'Properties', 'BucketEncryption')),
+        ),
       };
     } else if (isObject(rule)) {
       const d = isObject(rule['ServerSideEncryptionByDefault'])
@@ -1070,18 +1074,25 @@ export class ModelBuilder {
       );
       const algorithm = d['SSEAlgorithm'];
       const keyId = d['KMSMasterKeyID'];
+      const given = rule['BucketKeyEnabled'];
+      const bucketKeyEnabled = this.bool(s, given, bucketKeyPointer);
+      // written, but not settled (unresolved, or not a Boolean: a warning says so)
+      const bucketKey =
+        bucketKeyEnabled === undefined && given !== undefined && given !== null
+          ? { bucketKeyEnabled, bucketKeyUnknownAt: placeOf(this.loc(s, bucketKeyPointer)) }
+          : { bucketKeyEnabled };
       encryption = isUnresolved(algorithm)
         ? {
             // an algorithm the template does not settle may be SSE-KMS, with the key it names
             // or with one not known: the key is unknown either way, never "SSE-S3"
             sseAlgorithm: 'aws:kms',
             kmsMasterKeyId: this.placeholder(s, isUnresolved(keyId) ? keyId : algorithm, 'key'),
-            bucketKeyEnabled: this.bool(s, rule['BucketKeyEnabled'], bucketKeyPointer),
+            ...bucketKey,
           }
         : {
             sseAlgorithm: this.optString(algorithm),
             kmsMasterKeyId: this.text(s, keyId, keyPointer, 'key'),
-            bucketKeyEnabled: this.bool(s, rule['BucketKeyEnabled'], bucketKeyPointer),
+            ...bucketKey,
           };
     } else {
       // since January 2023 every new bucket is encrypted with SSE-S3 by default

@@ -199,7 +199,21 @@ export interface BucketEncryptionModel {
   readonly sseAlgorithm: string | undefined;
   /** key id, key ARN or alias ARN, as configured; absent with aws:kms means `aws/s3` */
   readonly kmsMasterKeyId: string | undefined;
+  /**
+   * whether the bucket uses an S3 Bucket Key for SSE-KMS; undefined when not given, which AWS
+   * takes as false ("By default, S3 Bucket Key is not enabled",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-serversideencryptionrule.html;
+   * "If this value isn't specified, it defaults to false",
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_SSEKMSEncryption.html), or when the input
+   * does not settle it (then `bucketKeyUnknownAt` says where)
+   */
   readonly bucketKeyEnabled: boolean | undefined;
+  /**
+   * the place (`file#pointer`) of a `BucketKeyEnabled` the input gives but does not settle (a
+   * template value not resolved, a value that is not a Boolean): whether the bucket uses an S3
+   * Bucket Key is not known
+   */
+  readonly bucketKeyUnknownAt?: string;
 }
 
 export interface PublicAccessBlockModel {

@@ -149,6 +149,7 @@ describe('bucket Booleans', () => {
     const model = load('settings.yaml', { BucketKey: 'off', BlockAcls: 'on' });
     const b = model.accounts.get('111111111111')!.buckets.get('art-bucket-111')!;
     expect(b.encryption?.bucketKeyEnabled).toBeUndefined();
+    expect(b.encryption?.bucketKeyUnknownAt).toMatch(/#\/Resources\/.*\/BucketKeyEnabled$/);
     expect(b.publicAccessBlock?.blockPublicAcls).toBeUndefined();
     expect(b.publicAccessBlock?.ignorePublicAcls).toBe(true);
     expect(unsettled(model)).toEqual([

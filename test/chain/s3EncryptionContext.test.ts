@@ -1,0 +1,411 @@
+/**
+ * The encryption context S3 sends on the KMS calls it makes for a caller (SSE-KMS artifact reads,
+ * kms:Decrypt; writes, kms:GenerateDataKey): `aws:s3:arn` is the object's ARN, or the bucket's
+ * when the object uses an S3 Bucket Key, which the bucket's default encryption decides
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html). A key policy scoped to
+ * it the usual hardened way made every such link Unknown, where AWS decides it (session 24).
+ * Each case is an edit of a copy of the pass-cross-account scenario.
+ */
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { noManagedPolicies } from '../../src/load/managedPolicies.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import { loadSingleTemplate } from '../../src/load/stacks.js';
+import { mergeModels } from '../../src/load/templateMerge.js';
+import type { Model } from '../../src/model/types.js';
+import type { ReportLink } from '../../src/report/types.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+
+const SCENARIO = 'fixtures/scenarios/pass-cross-account';
+const BUCKET_NAME = 'orders-artifacts-111111111111-us-east-1';
+const BUCKET = `arn:aws:s3:::${BUCKET_NAME}`;
+const BUCKET_FILE = `111111111111/s3/${BUCKET_NAME}.json`;
+const KEY = 'arn:aws:kms:us-east-1:111111111111:key/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
+const DEPLOY_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
+const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
+/** the object permchain writes for an artifact of the pipeline `orders-api` (artifactObjectKey) */
+const object = (artifact: string): string => `${BUCKET}/orders-api/${artifact.slice(0, 10)}/*`;
+
+/** Let `edit` change the statements of the artifact key's policy. */
+function editKeyPolicy(dir: string, edit: (statements: Json[]) => void): void {
+  const folder = join(dir, '111111111111/us-east-1/kms');
+  const file = readdirSync(folder).find((f) => f !== 'aliases.json')!;
+  editJson(join(folder, file), (key) => {
+    const policy = JSON.parse(key['Policy'] as string) as { Statement: Json[] };
+    edit(policy.Statement);
+    key['Policy'] = JSON.stringify(policy);
+  });
+}
+
+/** The prod account's statement of the key policy, allowed only with `condition`. */
+function prodAccountOn(dir: string, condition: Json): void {
+  editKeyPolicy(dir, (statements) => {
+    for (const st of statements) if (st['Sid'] === 'AllowProdAccount') st['Condition'] = condition;
+  });
+}
+
+/** Set the bucket's `BucketKeyEnabled` (undefined: leave it out of its rule). */
+function bucketKey(dir: string, enabled: boolean | undefined): void {
+  editJson(join(dir, BUCKET_FILE), (bucket) => {
+    const rule = (bucket['ServerSideEncryptionConfiguration'] as { Rules: Json[] }).Rules[0]!;
+    if (enabled === undefined) delete rule['BucketKeyEnabled'];
+    else rule['BucketKeyEnabled'] = enabled;
+  });
+}
+
+/** Leave the bucket's encryption configuration out of its file (get-bucket-encryption not read). */
+function encryptionNotRead(dir: string): void {
+  editJson(join(dir, BUCKET_FILE), (bucket) => {
+    delete bucket['ServerSideEncryptionConfiguration'];
+  });
+}
+
+function links(model: Model): readonly ReportLink[] {
+  return analyzeModel(model).pipelines[0]!.links;
+}
+
+function scenario(edit: (dir: string) => void): readonly ReportLink[] {
+  return inScenarioCopy(SCENARIO, (dir) => {
+    edit(dir);
+    return links(loadSnapshot(dir));
+  });
+}
+
+/** The deploy action's one kms:Decrypt of its input artifacts, by the prod account's role. */
+function deployDecrypt(all: readonly ReportLink[]): ReportLink {
+  const found = all.filter((l) => l.principal === DEPLOY_ROLE && l.permission === 'kms:Decrypt');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+const ON_OBJECTS = { StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${BUCKET}/*` } };
+
+describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => {
+  it('is the object ARN when the bucket uses no S3 Bucket Key: a key policy on `bucket/*` allows', () => {
+    const l = deployDecrypt(scenario((dir) => prodAccountOn(dir, ON_OBJECTS)));
+    expect(l.decision).toBe('Allowed');
+  });
+
+  it('takes BucketKeyEnabled left out of the rule as false (AWS default)', () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        bucketKey(dir, undefined);
+        prodAccountOn(dir, ON_OBJECTS);
+      }),
+    );
+    expect(l.decision).toBe('Allowed');
+  });
+
+  it('is the bucket ARN with an S3 Bucket Key: a key policy on `bucket/*` no longer applies', () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        bucketKey(dir, true);
+        prodAccountOn(dir, ON_OBJECTS);
+      }),
+    );
+    expect(l.decision).toBe('ImplicitlyDenied');
+    expect(l.why).toContain('kms:EncryptionContext:aws:s3:arn');
+    expect(l.why).toContain('AllowProdAccount');
+  });
+
+  it('with an S3 Bucket Key, a key policy on the bucket ARN allows', () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        bucketKey(dir, true);
+        prodAccountOn(dir, { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': BUCKET } });
+      }),
+    );
+    expect(l.decision).toBe('Allowed');
+  });
+
+  it("is Unknown, naming the bucket's encryption configuration, when the input does not say whether it uses a bucket key and that decides", () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        encryptionNotRead(dir);
+        prodAccountOn(dir, ON_OBJECTS);
+      }),
+    );
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('`kms:EncryptionContext:aws:s3:arn`');
+    expect(l.why).toContain('S3 Bucket Key');
+    expect(l.why).toContain('get-bucket-encryption');
+    // the bucket's setting would settle it: not "AWS sets it on each call"
+    expect(l.why).not.toContain('AWS sets it on each call');
+    expect(l.missing).toEqual([`${BUCKET_FILE}#/ServerSideEncryptionConfiguration`]);
+  });
+
+  it('is Unknown naming the bucket file when the input has no file for the bucket', () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        rmSync(join(dir, BUCKET_FILE));
+        prodAccountOn(dir, ON_OBJECTS);
+      }),
+    );
+    expect(l.decision).toBe('Unknown');
+    expect(l.missing).toEqual([BUCKET_FILE]);
+  });
+
+  it('is decided when the bucket key is not known and the policy allows both ARNs', () => {
+    for (const condition of [
+      { StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] } },
+      { 'ForAnyValue:StringLike': { 'kms:EncryptionContext:aws:s3:arn': `${BUCKET}*` } },
+    ]) {
+      const l = deployDecrypt(
+        scenario((dir) => {
+          encryptionNotRead(dir);
+          prodAccountOn(dir, condition);
+        }),
+      );
+      expect(l.decision, JSON.stringify(condition)).toBe('Allowed');
+    }
+  });
+
+  it('is decided denied when the bucket key is not known and the policy allows neither ARN', () => {
+    const l = deployDecrypt(
+      scenario((dir) => {
+        encryptionNotRead(dir);
+        prodAccountOn(dir, {
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::other-bucket/*' },
+        });
+      }),
+    );
+    expect(l.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('is each object of an action with several input artifacts: allowed only if every one is', () => {
+    const twoInputs = (dir: string): void => {
+      const folder = join(dir, '111111111111/us-east-1/codepipeline');
+      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        stages[2]!.actions[0]!['inputArtifacts'] = [
+          { name: 'BuildOutput' },
+          { name: 'SourceOutput' },
+        ];
+      });
+    };
+    const only = (artifact: string) => ({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': object(artifact) },
+    });
+    const both = {
+      StringLike: {
+        'kms:EncryptionContext:aws:s3:arn': [object('BuildOutput'), object('SourceOutput')],
+      },
+    };
+    const one = deployDecrypt(
+      scenario((dir) => {
+        twoInputs(dir);
+        prodAccountOn(dir, only('BuildOutput'));
+      }),
+    );
+    // the call for SourceOutput's object is not allowed: the action fails on it
+    expect(one.decision).toBe('ImplicitlyDenied');
+    const all = deployDecrypt(
+      scenario((dir) => {
+        twoInputs(dir);
+        prodAccountOn(dir, both);
+      }),
+    );
+    expect(all.decision).toBe('Allowed');
+  });
+
+  it("decides a CodeBuild output write (kms:GenerateDataKey) with the project's key the same way", () => {
+    // a key policy that refuses data keys for anything but the bucket's objects
+    const denyOthers = (dir: string): void =>
+      editKeyPolicy(dir, (statements) => {
+        statements.push({
+          Sid: 'OnlyArtifactObjects',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:GenerateDataKey*',
+          Resource: '*',
+          Condition: { StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': `${BUCKET}/*` } },
+        });
+      });
+    const write = (all: readonly ReportLink[]): ReportLink => {
+      const found = all.filter(
+        (l) =>
+          l.principal === BUILD_ROLE &&
+          l.requirement === 'codebuild-project.output-kms-generate-data-key',
+      );
+      expect(found).toHaveLength(1);
+      expect(found[0]!.resource).toBe(KEY);
+      return found[0]!;
+    };
+    expect(write(scenario(denyOthers)).decision).toBe('Allowed');
+    const withBucketKey = write(
+      scenario((dir) => {
+        bucketKey(dir, true);
+        denyOthers(dir);
+      }),
+    );
+    expect(withBucketKey.decision).toBe('ExplicitlyDenied');
+    expect(withBucketKey.why).toContain('OnlyArtifactObjects');
+    expect(
+      write(
+        scenario((dir) => {
+          encryptionNotRead(dir);
+          denyOthers(dir);
+        }),
+      ).decision,
+    ).toBe('Unknown');
+  });
+
+  it('leaves other encryption context keys unknown as before', () => {
+    const l = deployDecrypt(
+      scenario((dir) =>
+        prodAccountOn(dir, { StringEquals: { 'kms:EncryptionContext:team': 'orders' } }),
+      ),
+    );
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('`kms:EncryptionContext:team`');
+    expect(l.why).toContain('AWS sets it on each call');
+  });
+});
+
+describe("the S3 encryption context with a template's bucket", () => {
+  /** The scenario's bucket written by a template with `bucketKeyEnabled` as its BucketKeyEnabled. */
+  function withTemplateBucket(bucketKeyEnabled: string): ReportLink {
+    return inScenarioCopy(SCENARIO, (dir) => {
+      prodAccountOn(dir, ON_OBJECTS);
+      const file = join(dir, 'bucket.yaml');
+      writeFileSync(
+        file,
+        `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Artifacts:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: ${BUCKET_NAME}
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: ${KEY}
+            BucketKeyEnabled: ${bucketKeyEnabled}
+`,
+      );
+      const template = loadSingleTemplate(file, {
+        account: '111111111111',
+        region: 'us-east-1',
+        managedPolicies: noManagedPolicies,
+      });
+      expect(template.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      return deployDecrypt(links(mergeModels(loadSnapshot(dir), template.model)));
+    });
+  }
+
+  it("uses the template's BucketKeyEnabled: true makes the context the bucket ARN", () => {
+    expect(withTemplateBucket('true').decision).toBe('ImplicitlyDenied');
+    expect(withTemplateBucket('false').decision).toBe('Allowed');
+  });
+
+  it('is Unknown naming the template line when the template does not settle it', () => {
+    const l = withTemplateBucket('!ImportValue shared-bucket-key');
+    expect(l.decision).toBe('Unknown');
+    expect(l.missing).toEqual([
+      expect.stringMatching(/bucket\.yaml#\/Resources\/Artifacts\/.*BucketKeyEnabled/),
+    ]);
+  });
+});
+
+describe('the S3 encryption context of a cross-region copy', () => {
+  // the all-providers scenario's `platform-legacy` pipeline copies `BundleSource` from the
+  // us-east-1 store into the us-west-2 one (see crossRegionCopy.test.ts); both buckets use an S3
+  // Bucket Key
+  const ALL = 'fixtures/scenarios/all-providers';
+  const T = '111111111111';
+  const EAST = `platform-artifacts-${T}-us-east-1`;
+  const WEST = `platform-artifacts-${T}-us-west-2`;
+  const EAST_KEY_FILE = `${T}/us-east-1/kms/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d.json`;
+  const WEST_KEY_FILE = `${T}/us-west-2/kms/8f6e4d2c-0a1b-4c3d-9e5f-7a8b9c0d1e2f.json`;
+
+  /** A statement of `keyFile`'s policy that denies `action` outside `pattern`. */
+  function denyOutside(dir: string, keyFile: string, action: string, pattern: string): void {
+    editJson(join(dir, keyFile), (key) => {
+      const policy = JSON.parse(key['Policy'] as string) as { Statement: Json[] };
+      policy.Statement.push({
+        Sid: 'OnlyArtifacts',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: action,
+        Resource: '*',
+        Condition: { StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': pattern } },
+      });
+      key['Policy'] = JSON.stringify(policy);
+    });
+  }
+
+  function copyKmsLinks(edit: (dir: string) => void): string[] {
+    return inScenarioCopy(ALL, (dir) => {
+      edit(dir);
+      const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
+      return p.links
+        .filter(
+          (l) =>
+            l.action === 'RecreateCanary' &&
+            l.requirement.startsWith('artifacts.replicate') &&
+            l.permission.startsWith('kms:'),
+        )
+        .map((l) => `${l.permission} ${l.decision}`);
+    });
+  }
+
+  it('reads with the source bucket ARN and writes with the target bucket ARN', () => {
+    expect(
+      copyKmsLinks((dir) => {
+        denyOutside(dir, EAST_KEY_FILE, 'kms:Decrypt', `arn:aws:s3:::${EAST}`);
+        denyOutside(dir, WEST_KEY_FILE, 'kms:GenerateDataKey*', `arn:aws:s3:::${WEST}`);
+      }),
+    ).toEqual(['kms:Decrypt Allowed', 'kms:GenerateDataKey Allowed']);
+    // a policy that expects the object ARNs refuses both
+    expect(
+      copyKmsLinks((dir) => {
+        denyOutside(dir, EAST_KEY_FILE, 'kms:Decrypt', `arn:aws:s3:::${EAST}/*`);
+        denyOutside(dir, WEST_KEY_FILE, 'kms:GenerateDataKey*', `arn:aws:s3:::${WEST}/*`);
+      }),
+    ).toEqual(['kms:Decrypt ExplicitlyDenied', 'kms:GenerateDataKey ExplicitlyDenied']);
+  });
+});
+
+describe("the S3 encryption context of a Lambda function's own upload", () => {
+  // the function uploads its output artifacts with its own code, which may ask for an S3 Bucket
+  // Key or against one whatever the bucket's default
+  const LAMBDA = 'fixtures/scenarios/pass-with-lambda-invoke';
+
+  function functionWrite(patterns: string[]): ReportLink {
+    return inScenarioCopy(LAMBDA, (dir) => {
+      editJson(join(dir, '111111111111/us-east-1/codepipeline/orders-api.json'), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { name: string; actions: Json[] }[] }).stages;
+        stages.find((s) => s.name === 'Verify')!.actions[0]!['outputArtifacts'] = [
+          { name: 'Report' },
+        ];
+      });
+      editKeyPolicy(dir, (statements) => {
+        statements.push({
+          Sid: 'OnlyArtifacts',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:GenerateDataKey*',
+          Resource: '*',
+          Condition: { StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': patterns } },
+        });
+      });
+      const found = links(loadSnapshot(dir)).filter(
+        (l) =>
+          l.action === 'SmokeTest' && l.requirement === 'artifacts.output.kms-generate-data-key',
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    });
+  }
+
+  it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
+    const l = functionWrite([`${BUCKET}/*`]);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('Lambda function');
+    expect(functionWrite([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
+  });
+});
