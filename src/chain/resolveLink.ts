@@ -1559,6 +1559,31 @@ function s3ArnContext(
   };
 }
 
+const CONTEXT_KEYS = 'kms:EncryptionContextKeys';
+const CONTEXT_KEYS_LOWER = CONTEXT_KEYS.toLowerCase();
+const CONTEXT_PREFIX_LOWER = 'kms:encryptioncontext:';
+
+/**
+ * `kms:EncryptionContextKeys` of a KMS call a service makes, when the link knows the whole
+ * encryption context it sends: "the keys in the encryption context of a request", a multivalued
+ * key (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context-keys).
+ * S3 sends `aws:s3:arn` alone (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context;
+ * CodePipeline and CodeBuild send no context of their own with an upload); a link whose catalog
+ * entry sets the context's pairs (SNS's `aws:sns:topicArn`) has those. Undefined otherwise: the
+ * key is then one no input gives (uncertainKeys.ts), tried when a policy tests it.
+ */
+function encryptionContextKeys(context: Readonly<Record<string, unknown>>): string[] | undefined {
+  const keys: string[] = [];
+  let s3 = false;
+  for (const [k, v] of Object.entries(context)) {
+    const lower = k.toLowerCase();
+    if (lower.startsWith(CONTEXT_PREFIX_LOWER)) keys.push(k.slice(CONTEXT_PREFIX_LOWER.length));
+    else if (lower === 'kms:viaservice' && typeof v === 'string' && v.startsWith('s3.')) s3 = true;
+  }
+  if (s3 && !keys.includes('aws:s3:arn')) keys.push('aws:s3:arn');
+  return keys.length > 0 ? keys.sort() : undefined;
+}
+
 /** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
 function s3ArnNoted(link: ReportLink, g: Gathered): ReportLink {
   if (
@@ -1908,6 +1933,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   if (spec.s3Objects) {
     const t = s3ArnContext(model, spec.s3Objects, ps, rs, g);
     if (t) trials.push(t);
+  }
+  // the keys of that encryption context, when a policy tests them and the call's context is known
+  if (
+    service === 'kms' &&
+    (ps.tested?.values.has(CONTEXT_KEYS_LOWER) === true ||
+      rs.tested?.values.has(CONTEXT_KEYS_LOWER) === true)
+  ) {
+    const keys = encryptionContextKeys(g.request.context as Record<string, unknown>);
+    if (keys) (g.request.context as Record<string, unknown>)[CONTEXT_KEYS] = keys;
   }
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))

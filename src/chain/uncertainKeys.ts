@@ -72,6 +72,12 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['aws:sourcevpc', ['aws:SourceVpc', 'the VPC the call comes through']],
   ['aws:sourcevpce', ['aws:SourceVpce', 'the VPC endpoint the call comes through']],
   ['kms:resourcealiases', ['kms:ResourceAliases', "the key's aliases"]],
+  // set from the call's encryption context where the link knows it (resolveLink.ts
+  // encryptionContextKeys); tried otherwise
+  [
+    'kms:encryptioncontextkeys',
+    ['kms:EncryptionContextKeys', 'the keys of the encryption context of the call'],
+  ],
   // set on every link; tracked so that the STS endpoint is tried only when a policy tests it
   ['aws:requestedregion', ['aws:RequestedRegion', 'the region the call is sent to']],
   // set on every S3 link; tracked so that a presigned URL and TLS 1.3 are tried only when a
@@ -82,6 +88,8 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ],
   ['s3:tlsversion', ['s3:TlsVersion', 'the TLS version of the call']],
 ]);
+/** The KMS keys' prefix (see trialsFor). */
+const KMS_PREFIX = 'kms:';
 /** The EC2 keys' prefix (see GENERIC_PREFIXES). */
 const EC2_PREFIX = 'ec2:';
 /** lower-cased prefix, the prefix as AWS documents it, what it is */
@@ -101,6 +109,7 @@ const MULTI = new Set([
   'aws:resourceorgpaths',
   'aws:sourceorgpaths',
   'kms:resourcealiases',
+  'kms:encryptioncontextkeys',
 ]);
 const TIME = new Set(['aws:currenttime', 'aws:tokenissuetime']);
 const EPOCH = 'aws:epochtime';
@@ -197,6 +206,10 @@ export function trialsFor(
     if (resourceTagsKnown && k.startsWith('aws:resourcetag/')) continue;
     // another service's call does not carry EC2's keys: they are absent, as the evaluator reads them
     if (k.startsWith(EC2_PREFIX) && service !== 'ec2') continue;
+    // nor KMS's: a KMS key's policy or an identity policy with `kms:` keys on another call
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html: KMS sets them
+    // on KMS operations)
+    if (k.startsWith(KMS_PREFIX) && service !== undefined && service !== 'kms') continue;
     set ??= new Set(Object.keys(context).map((c) => c.toLowerCase()));
     if (set.has(k)) continue;
     const written = tested.find((t) => t?.written.has(k))?.written.get(k);
