@@ -249,7 +249,9 @@ export function buildPipelineLinks(
         }
         const spec =
           storeKeyFailure && link.resource === storeKeyFailure.keyArn
-            ? aliasAcrossAccounts(model, built, storeKeyFailure.why, facts, pipeline, region)
+            ? storeKeyFailure.fix !== undefined
+              ? failingStoreKey(built, storeKeyFailure.why, storeKeyFailure.fix)
+              : aliasAcrossAccounts(model, built, storeKeyFailure.why, facts, pipeline, region)
             : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
@@ -820,6 +822,15 @@ function toSpec(
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A link on the artifact store key that fails whatever the policies say (actionFacts'
+ * storeKeyFailure: a key of another region): the configuration decides, no policy reason.
+ */
+function failingStoreKey(spec: LinkSpec, why: string, fix: string): LinkSpec {
+  const { fixSide: _side, keyChoice: _choice, ...rest } = spec;
+  return { ...rest, knownFailure: why, fix };
+}
 
 /**
  * A link on the artifact store key of an action of another account, when the store names its
