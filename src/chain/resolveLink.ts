@@ -754,8 +754,13 @@ function decide(
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
-    // what would deny it, so that the user sees the policy that matters if it is needed
-    const by = result.deniedBy.map(
+    // what would deny it, so that the user sees the policy that matters if it is needed; not a
+    // resource policy the request carries none of (the evaluator's `resource`: the resource is
+    // the unsettled value, whose policy no input holds)
+    const named = result.deniedBy.filter(
+      (r) => r.policyType !== 'resource' || g.request.resourcePolicy !== undefined,
+    );
+    const by = named.map(
       (r) =>
         `${reasonPolicy(levelNamed(r, g), (name) => `\`${name}\``)}${r.statement !== undefined ? ` ${formatStatement(r.statement)}` : ''}${r.explicit ? ' (explicit deny)' : ' (no matching allow)'}`,
     );
