@@ -3,7 +3,7 @@
  * A group of facts that the snapshot does not hold stays undefined (links that need it are
  * Unknown) and the file that would settle it is recorded in `gaps`.
  */
-import { isAccountId, parseArn, partitionOfRegion } from '../model/arn.js';
+import { isAccountId, isRegionName, parseArn, partitionOfRegion } from '../model/arn.js';
 import {
   findBucket,
   findCodeBuildProject,
@@ -62,8 +62,15 @@ import type {
 
 export interface FactsWithGaps {
   readonly facts: ActionFacts;
-  /** set when the artifact key is named in a way the action's account cannot resolve */
-  readonly storeKeyFailure?: { readonly keyArn: string; readonly why: string };
+  /**
+   * set when the artifact key is named in a way the action cannot use: an alias the action's
+   * account cannot resolve, or a key of another region; `fix` when it is not the alias's
+   */
+  readonly storeKeyFailure?: {
+    readonly keyArn: string;
+    readonly why: string;
+    readonly fix?: string;
+  };
   /** files that would settle facts left unknown, by what they are about */
   readonly gaps: ReadonlyMap<FactGroup, string>;
   /**
@@ -547,7 +554,9 @@ export function actionFacts(
   };
   const configuredKey = store?.encryptionKey?.id;
   const storeKeyFailure =
-    artifactStore &&
+    (artifactStore &&
+      keyOfAnotherRegion(pipeline, configuredKey, artifactStore.keyArn, actionRegion)) ||
+    (artifactStore &&
     configuredKey !== undefined &&
     actionAccount !== pipeline.account &&
     !isKeyArn(configuredKey)
@@ -558,12 +567,47 @@ export function actionFacts(
             `\`${actionAccount}\`, not in \`${pipeline.account}\` ("for cross-account actions, you can only use ` +
             'the key ID or key ARN"): set encryptionKey.id to the key ARN',
         }
-      : undefined;
+      : undefined);
   return {
     facts,
     gaps,
     ...(storeKeyFailure ? { storeKeyFailure } : {}),
     ...(eventsRules.length > 1 ? { eventsRules } : {}),
+  };
+}
+
+/**
+ * The artifact store of `region` naming its key by the ARN of a key (or alias) of another region:
+ * every call on it fails whatever the policies say. "You must create the artifact bucket and
+ * encryption key in the same AWS Region" as the actions that use them, and "for each entry in the
+ * mapping, the resources must be in the respective AWS Region"
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html);
+ * S3 encrypts a bucket's objects with a key of the bucket's region
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). A key id or
+ * alias name is resolved in the region itself: only an ARN can name another. A region the input
+ * does not settle (a placeholder) is not compared.
+ */
+function keyOfAnotherRegion(
+  pipeline: PipelineModel,
+  configured: string | undefined,
+  keyArn: string | undefined,
+  region: string,
+): { keyArn: string; why: string; fix: string } | undefined {
+  if (configured === undefined || keyArn === undefined) return undefined;
+  const arn = parseArn(configured);
+  if (!arn || arn.service !== 'kms' || !isRegionName(arn.region) || !isRegionName(region))
+    return undefined;
+  if (arn.region === region) return undefined;
+  return {
+    keyArn,
+    why:
+      `the artifact store of \`${region}\` names its key \`${configured}\`, a key of \`${arn.region}\`: ` +
+      `the artifact bucket and its key must be in the same region, and S3 does not encrypt or decrypt ` +
+      `the artifacts of a bucket of \`${region}\` with a key of another region`,
+    fix:
+      `set \`encryptionKey.id\` of the artifact store of pipeline \`${pipeline.name}\` in \`${region}\` ` +
+      `to the ARN of a key of \`${region}\` (a key created there, or the replica there of a multi-Region key) ` +
+      `in place of \`${configured}\``,
   };
 }
 

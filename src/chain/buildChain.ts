@@ -259,7 +259,9 @@ export function buildPipelineLinks(
         }
         const spec =
           storeKeyFailure && link.resource === storeKeyFailure.keyArn
-            ? aliasAcrossAccounts(model, built, storeKeyFailure.why, facts, pipeline, region)
+            ? storeKeyFailure.fix !== undefined
+              ? failingStoreKey(built, storeKeyFailure.why, storeKeyFailure.fix)
+              : aliasAcrossAccounts(model, built, storeKeyFailure.why, facts, pipeline, region)
             : built;
         if (link.principal === undefined && !SERVICE_PRINCIPALS[entry.principal]) {
           // the caller is not known (no rule role, no project): never guess, never deny
@@ -475,6 +477,18 @@ function settledContextOf(
 const UNSETTLED_NAMES: ReadonlySet<string> = new Set(['Ecs.TaskDefinitionFamily']);
 
 /**
+ * Whole role ARNs the input may not settle, passed with iam:PassRole, by the providers whose
+ * roles are those of a task definition already registered: the standard ECS deploy registers a
+ * revision of the service's task definition, whose roles were passed in its account when it was
+ * registered. PassRole is authorized by the caller's policies alone (the role's own trust policy
+ * takes no part: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html),
+ * and a role can be passed only in the caller's account (the same page), so the link is tried as
+ * roles of any name of the caller's account (resolveLink byUnsettledName). Not the blue/green
+ * deploy: its taskdef.json may name any ARN.
+ */
+const UNSETTLED_ROLE_ARNS: ReadonlyMap<string, string> = new Map([['Ecs.PassRoleArn', 'ECS']]);
+
+/**
  * The placeholder of the one name the input leaves unsettled in an entry's resource (LinkSpec
  * .unsettledName), when it alone left the link unbuilt: it is the placeholder the expansion met
  * unsettled (`placeholder`, UnknownExpansion.placeholder), the rest of the resource is settled
@@ -491,7 +505,7 @@ function unsettledNameOf(
 ): string | undefined {
   if (
     placeholder === undefined ||
-    !UNSETTLED_NAMES.has(placeholder) ||
+    !(UNSETTLED_NAMES.has(placeholder) || UNSETTLED_ROLE_ARNS.has(placeholder)) ||
     context === undefined ||
     entry.uncertainContext !== undefined ||
     entry.alternativeResource !== undefined ||
@@ -499,6 +513,13 @@ function unsettledNameOf(
     (entry.when ?? []).some((c) => c.subject !== 'Provider' && c.subject !== 'Category')
   )
     return undefined;
+  // the whole resource is the role (the entry's actions are iam:PassRole alone)
+  if (UNSETTLED_ROLE_ARNS.has(placeholder))
+    return resource === `\${${placeholder}}` &&
+      entry.provider === UNSETTLED_ROLE_ARNS.get(placeholder) &&
+      entry.actions.every((a) => a.toLowerCase() === 'iam:passrole')
+      ? placeholder
+      : undefined;
   // a value a template does not settle (its account, its Region) is not tried
   if (PLACEHOLDER_PATTERN.test(resource)) return undefined;
   const found = [...resource.matchAll(/\$\{([^}]*)\}/g)];
@@ -830,6 +851,15 @@ function toSpec(
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A link on the artifact store key that fails whatever the policies say (actionFacts'
+ * storeKeyFailure: a key of another region): the configuration decides, no policy reason.
+ */
+function failingStoreKey(spec: LinkSpec, why: string, fix: string): LinkSpec {
+  const { fixSide: _side, keyChoice: _choice, ...rest } = spec;
+  return { ...rest, knownFailure: why, fix };
+}
 
 /**
  * A link on the artifact store key of an action of another account, when the store names its

@@ -329,6 +329,23 @@ function byUnsettledName(
   if (spec.unknownReason !== name.reason) return undefined;
   // the caller must be settled: a role the input names in full (or a service)
   if (spec.principal.kind === 'role' && !settledRole(spec.principal.arn)) return undefined;
+  const role = UNSETTLED_ROLE_IDS[name.placeholder];
+  if (role) {
+    // a role of the caller's account, whose name no input gives (buildChain UNSETTLED_ROLE_ARNS)
+    const caller = spec.principal.kind === 'role' ? parseArn(spec.principal.arn) : undefined;
+    if (!caller || spec.resource !== `\${${name.placeholder}}`) return undefined;
+    const parts = [`arn:${caller.partition}:iam::${caller.account}:role/`, role];
+    const value: RuntimeValue = {
+      written: spec.resource,
+      parts,
+      ids: [role],
+      madeUp: render({ parts }, [role.kind.madeUp]),
+    };
+    const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
+    const link = decideByTrials(model, decided, [value]);
+    // only an allow is certain: the task definition may have no role, and then nothing is passed
+    return link?.decision === 'Allowed' ? link : undefined;
+  }
   const value = unsettledNameValue(spec.resource, name.placeholder);
   if (!value) return undefined;
   const { unknownReason: _reason, unknown: _unknown, unsettledName: _name, ...decided } = spec;
@@ -742,8 +759,13 @@ function decide(
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
-    // what would deny it, so that the user sees the policy that matters if it is needed
-    const by = result.deniedBy.map(
+    // what would deny it, so that the user sees the policy that matters if it is needed; not a
+    // resource policy the request carries none of (the evaluator's `resource`: the resource is
+    // the unsettled value, whose policy no input holds)
+    const named = result.deniedBy.filter(
+      (r) => r.policyType !== 'resource' || g.request.resourcePolicy !== undefined,
+    );
+    const by = named.map(
       (r) =>
         `${reasonPolicy(levelNamed(r, g), (name) => `\`${name}\``)}${r.statement !== undefined ? ` ${formatStatement(r.statement)}` : ''}${r.explicit ? ' (explicit deny)' : ' (no matching allow)'}`,
     );
@@ -2853,6 +2875,30 @@ const UNSETTLED_NAME_IDS: Readonly<Record<string, RuntimeId>> = {
     kind: FAMILY_NAME,
     what: 'the task definition family',
     some: 'task definition families',
+    why: 'which the input does not settle',
+  },
+};
+
+/**
+ * A role name with its path, in a role ARN's resource after `role/`: letters, digits and
+ * `+=,.@_-`, and `/` between path elements
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). Two made-up names
+ * that differ in every character and in length, which no policy names by accident.
+ */
+const ROLE_NAME: IdKind = {
+  madeUp: '0000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[\w+=,.@/-]$/,
+};
+
+/** Whole role ARNs of the caller's account a link may pass that the input does not settle. */
+const UNSETTLED_ROLE_IDS: Readonly<Record<string, RuntimeId>> = {
+  'Ecs.PassRoleArn': {
+    kind: ROLE_NAME,
+    what: 'the name of a role of the task definition',
+    some: 'roles of the task definition',
     why: 'which the input does not settle',
   },
 };

@@ -250,6 +250,81 @@ describe('ecs:TagResource on a task definition family the input does not settle'
   });
 });
 
+/** The rolling ECS deploy's iam:PassRole link, whose task definition no input gives. */
+const passRole = (ls: readonly ReportLink[]): ReportLink =>
+  ls.find((l) => l.id === 'Deploy/Rolling:ecs.pass-role:iam:PassRole')!;
+
+/** The statement PassEcsTaskRoles with `change` applied. */
+const withPassEcsTaskRoles =
+  (change: (s: Statement) => Statement[]) =>
+  (statements: Statement[]): Statement[] =>
+    statements.flatMap((s) => (s.Sid === 'PassEcsTaskRoles' ? change(s) : [s]));
+
+// The roles of a task definition no input gives are roles of the caller's account (a role is
+// passed only in its own account), whose names are tried like a family's: only an allow of every
+// name decides the link, since a task definition may have no role and then nothing is passed
+describe('task definition roles the input does not give (iam:PassRole)', () => {
+  it('stay Unknown when the role passes only `role/platform-api-task*` (as the scenario has it)', () => {
+    const l = passRole(links((s) => s));
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toMatch(/the roles of the task definition are not known/);
+  });
+
+  it('are allowed when the role may pass every role to ECS tasks (was Unknown)', () => {
+    const all = links(withPassEcsTaskRoles((s) => [{ ...s, Resource: '*' }]));
+    const l = passRole(all);
+    expect(l.decision).toBe('Allowed');
+    // not the blue/green deploy's: its taskdef.json may name a role of any account
+    const blueGreen = all.find(
+      (x) => x.id === 'Deploy/BlueGreen:ecs-blue-green.pass-role:iam:PassRole',
+    )!;
+    expect(blueGreen.decision).toBe('Unknown');
+    expect(l.allowedBy?.map((r) => r.statement)).toContain('PassEcsTaskRoles');
+    expect(l.resource).toBe("the task definition's task and execution roles (not known)");
+  });
+
+  it('are allowed when the role may pass every role of its account', () => {
+    const l = passRole(
+      links(withPassEcsTaskRoles((s) => [{ ...s, Resource: `arn:aws:iam::${A}:role/*` }])),
+    );
+    expect(l.decision).toBe('Allowed');
+  });
+
+  it('stay Unknown, not denied, when no statement passes them (the task definition may have none)', () => {
+    expect(passRole(links(withPassEcsTaskRoles(() => []))).decision).toBe('Unknown');
+    // nor to ECS tasks
+    const lambda = passRole(
+      links(
+        withPassEcsTaskRoles((s) => [
+          {
+            ...s,
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+          },
+        ]),
+      ),
+    );
+    expect(lambda.decision).toBe('Unknown');
+  });
+
+  it('stay Unknown when every role is allowed but some are denied explicitly', () => {
+    const l = passRole(
+      links(
+        withPassEcsTaskRoles((s) => [
+          { ...s, Resource: '*' },
+          {
+            Sid: 'NoAdminRoles',
+            Effect: 'Deny',
+            Action: 'iam:PassRole',
+            Resource: `arn:aws:iam::${A}:role/admin*`,
+          },
+        ]),
+      ),
+    );
+    expect(l.decision).toBe('Unknown');
+  });
+});
+
 const CORPUS = '../shared/corpus';
 describe('corpus: ecs-refarch-continuous-deployment', () => {
   it('allows ecs:RegisterTaskDefinition, which its pipeline role allows on `*`, whatever the family', (ctx) => {
@@ -263,5 +338,17 @@ describe('corpus: ecs-refarch-continuous-deployment', () => {
       .pipelines.flatMap((p) => p.links)
       .filter((l) => l.permission === 'ecs:RegisterTaskDefinition');
     expect(found.map((l) => [l.resource, l.decision])).toEqual([[FAMILY, 'Allowed']]);
+  });
+
+  it('allows iam:PassRole of the task definition roles no input gives: its pipeline role may pass any role (was Unknown; the pipeline passes)', (ctx) => {
+    if (!existsSync(`${CORPUS}/SOURCES.md`)) ctx.skip();
+    const { model } = loadStacksFile(
+      'fixtures/stacks/ecs-refarch-continuous-deployment/stacks.yaml',
+      { managedPolicies: noManagedPolicies },
+    );
+    const p = analyzeModel(model).pipelines[0]!;
+    const pass = p.links.filter((l) => l.requirement === 'ecs.pass-role');
+    expect(pass.map((l) => l.decision)).toEqual(['Allowed']);
+    expect(p.verdict).toBe('pass');
   });
 });
