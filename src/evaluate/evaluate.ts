@@ -93,13 +93,6 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const resourceAccount = resolveResourceAccount(request, principal);
   const action = ACTIONS.get(request.action)!;
   const isService = principal.kind === 'service';
-  const prepared: Prepared = {
-    actionLower: action.lower,
-    resource: request.resource,
-    principal,
-    context: new LazyContext(request.context, principal, resourceAccount),
-    bounded: !isService && request.permissionBoundary !== undefined,
-  };
 
   const state: CompileState = { problems, unusable: false };
 
@@ -131,6 +124,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // IAM policies alone whatever resource the request names)
   const isKms =
     service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource) && !takesNoKey(action);
+  const prepared: Prepared = {
+    actionLower: action.lower,
+    resource: request.resource,
+    principal,
+    // kms:CallerAccount is the caller's account on every KMS key resource operation ("each API
+    // call can originate from only one AWS account"; the AWS managed keys' own key policies test
+    // it: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+    context: new LazyContext(
+      request.context,
+      principal,
+      resourceAccount,
+      isKms && !isService ? principal.account : undefined,
+    ),
+    bounded: !isService && request.permissionBoundary !== undefined,
+  };
   // An operation on a key named by an alias is authorized on the key the alias points to: "When
   // an alias is the value of a resource element, the policy applies to the alias resource, not
   // to any KMS key that might be associated with it"

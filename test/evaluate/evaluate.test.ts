@@ -901,6 +901,69 @@ describe('context filled in from the principal (rule 10)', () => {
   });
 });
 
+describe('kms:CallerAccount on a KMS key operation', () => {
+  // "each API call can originate from only one AWS account": the caller's account, on every KMS
+  // key resource operation; the AWS managed keys' key policies allow "all principals in the
+  // account" with it
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+  const viaS3 = (account: string) =>
+    rAllow({ AWS: '*' }, ['kms:Decrypt', 'kms:GenerateDataKey*'], '*', {
+      Condition: {
+        StringEquals: {
+          'kms:CallerAccount': account,
+          'kms:ViaService': 's3.us-east-1.amazonaws.com',
+        },
+      },
+    });
+  const decrypt = (r: Partial<EvaluationRequest>) =>
+    run({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: KEY_A,
+      context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      ...r,
+    });
+  it("is the caller's account: the AWS managed key statement allows the account's principals", () => {
+    const r = decrypt({ resourcePolicy: doc(viaS3(A)) });
+    expect(r.decision).toBe('Allowed');
+    expect(decrypt({ resourcePolicy: doc(viaS3(B)) }).decision).toBe('ImplicitlyDenied');
+    // a principal of another account is not one of the key account's
+    const other = decrypt({
+      principal: ROLE_B,
+      identityPolicies: [doc(allow('kms:Decrypt'))],
+      resourcePolicy: doc(viaS3(A)),
+    });
+    expect(other.decision).toBe('ImplicitlyDenied');
+  });
+  it('a Deny unless the caller is of the account does not deny the account', () => {
+    const keyPolicy = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*'), {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'kms:CallerAccount': A } },
+    });
+    const r = decrypt({ resourcePolicy: keyPolicy, identityPolicies: [doc(allow('kms:Decrypt'))] });
+    expect(r.decision).toBe('Allowed');
+  });
+  it('only on KMS key operations, and the request context wins', () => {
+    const onS3 = run({
+      resourcePolicy: doc(
+        rAllow('*', 's3:GetObject', '*', {
+          Condition: { StringEquals: { 'kms:CallerAccount': A } },
+        }),
+      ),
+    });
+    expect(onS3.decision).toBe('ImplicitlyDenied');
+    expect(
+      decrypt({
+        resourcePolicy: doc(viaS3(B)),
+        context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:CallerAccount': B },
+      }).decision,
+    ).toBe('Allowed');
+  });
+});
+
 describe('policy variables in Resource (rule 8)', () => {
   const p = (version: string) => ({
     Version: version,
