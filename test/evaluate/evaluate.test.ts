@@ -1152,6 +1152,76 @@ describe('keys AWS always sets that the request does not give', () => {
     // a user's long-term keys carry no aws:TokenIssueTime: nothing to warn about
     expect(ids(run({ principal: USER, identityPolicies: [doc(allow('*'), revoke)] }))).toEqual([]);
   });
+  it('aws:userid, aws:ViaAWSService, aws:RequestedRegion, aws:UserAgent and (temporary credentials) aws:MultiFactorAuthPresent', () => {
+    const keyOf = (r: { problems: readonly { id: string; pointer: string; message: string }[] }) =>
+      ids(r).map((p) => /tests `([^`]+)`/.exec(p.message)![1]);
+    // "included in the request context for all signed requests": a Deny on the role's unique id
+    // prefix applies to its sessions in AWS; evaluated as absent here, so the request says so
+    const byUserId = deny('*', '*', { Condition: { StringLike: { 'aws:userid': 'AROA*' } } });
+    const r = run({ principal: SESSION, identityPolicies: [doc(allow('*'), byUserId)] });
+    expect(r.decision).toBe('Allowed');
+    expect(keyOf(r)).toEqual(['aws:userid']);
+    const given = run({
+      principal: SESSION,
+      identityPolicies: [doc(allow('*'), byUserId)],
+      context: { 'aws:userid': 'AROAEXAMPLEID:s1' },
+    });
+    expect(given.decision).toBe('ExplicitlyDenied');
+    expect(ids(given)).toEqual([]);
+    // the root user's aws:userid is its account id, known from the ARN: nothing to warn about
+    const root = `arn:aws:iam::${A}:root`;
+    expect(ids(run({ principal: root, identityPolicies: [doc(allow('*'), byUserId)] }))).toEqual(
+      [],
+    );
+    // the documented Deny by source IP, for calls the principal makes itself
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html)
+    const byIp = deny('*', '*', {
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' },
+        Bool: { 'aws:ViaAWSService': 'false' },
+      },
+    });
+    const outside = { 'aws:SourceIp': '203.0.113.9' };
+    const ip = run({
+      principal: USER,
+      identityPolicies: [doc(allow('*'), byIp)],
+      context: outside,
+    });
+    expect(ip.decision).toBe('Allowed');
+    expect(keyOf(ip)).toEqual(['aws:ViaAWSService']);
+    const direct = run({
+      principal: USER,
+      identityPolicies: [doc(allow('*'), byIp)],
+      context: { ...outside, 'aws:ViaAWSService': 'false' },
+    });
+    expect(direct.decision).toBe('ExplicitlyDenied');
+    // EC2 does not support the key: absent there, as evaluated
+    expect(
+      ids(
+        run({
+          principal: USER,
+          action: 'ec2:DescribeInstances',
+          resource: '*',
+          identityPolicies: [doc(allow('*'), byIp)],
+          context: outside,
+        }),
+      ),
+    ).toEqual([]);
+    const region = deny('*', '*', {
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+    });
+    const agent = deny('*', '*', { Condition: { StringLike: { 'aws:UserAgent': '*boto*' } } });
+    expect(keyOf(run({ identityPolicies: [doc(allow('*'), region, agent)] })).sort()).toEqual([
+      'aws:RequestedRegion',
+      'aws:UserAgent',
+    ]);
+    // only temporary credentials carry aws:MultiFactorAuthPresent
+    const mfa = deny('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    expect(keyOf(run({ principal: SESSION, identityPolicies: [doc(allow('*'), mfa)] }))).toEqual([
+      'aws:MultiFactorAuthPresent',
+    ]);
+    expect(ids(run({ principal: USER, identityPolicies: [doc(allow('*'), mfa)] }))).toEqual([]);
+  });
   it('only statements for the action count, and policies that do not apply are not read', () => {
     const other = doc(
       allow('*'),
