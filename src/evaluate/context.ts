@@ -33,12 +33,15 @@ export function requestGivesKey(
  *   carry a unique id no ARN gives: absent);
  * - aws:PrincipalIsAWSService: `true` only when a service principal calls; then
  *   aws:PrincipalServiceName is that service;
- * - aws:ResourceAccount: the resource owner's account, when known.
+ * - aws:ResourceAccount: the resource owner's account, when known;
+ * - kms:CallerAccount: the caller's account, on a KMS key resource operation by an IAM principal
+ *   (`kmsCallerAccount`, given by the evaluator; https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account).
  */
 export function buildContext(
   raw: Readonly<Record<string, RawContextValue>> | undefined,
   principal: RequestPrincipal | undefined,
   resourceAccount: string | undefined,
+  kmsCallerAccount?: string,
 ): Map<string, ContextValue> {
   const ctx = new Map<string, ContextValue>();
   if (raw) {
@@ -46,8 +49,11 @@ export function buildContext(
   }
   if (principal) for (const [k, v] of principalKeys(principal)) setDefault(ctx, k, v);
   if (resourceAccount !== undefined) setDefault(ctx, 'aws:resourceaccount', resourceAccount);
+  if (kmsCallerAccount !== undefined) setDefault(ctx, KMS_CALLER_ACCOUNT, kmsCallerAccount);
   return ctx;
 }
+
+const KMS_CALLER_ACCOUNT = 'kms:calleraccount';
 
 /**
  * The same context, for the evaluator: the first few lookups read the request's context and the
@@ -61,12 +67,18 @@ export class LazyContext implements RequestContext {
     private readonly raw: Readonly<Record<string, RawContextValue>> | undefined,
     private readonly principal: RequestPrincipal | undefined,
     private readonly resourceAccount: string | undefined,
+    private readonly kmsCallerAccount?: string,
   ) {}
 
   get(keyLower: string): ContextValue | undefined {
     if (this.map !== undefined) return this.map.get(keyLower);
     if (++this.lookups > DIRECT_LOOKUPS) {
-      this.map = buildContext(this.raw, this.principal, this.resourceAccount);
+      this.map = buildContext(
+        this.raw,
+        this.principal,
+        this.resourceAccount,
+        this.kmsCallerAccount,
+      );
       return this.map.get(keyLower);
     }
     const raw = this.raw;
@@ -80,7 +92,8 @@ export class LazyContext implements RequestContext {
       const fromPrincipal = principalKeys(this.principal).get(keyLower);
       if (fromPrincipal !== undefined) return fromPrincipal;
     }
-    return keyLower === 'aws:resourceaccount' ? this.resourceAccount : undefined;
+    if (keyLower === 'aws:resourceaccount') return this.resourceAccount;
+    return keyLower === KMS_CALLER_ACCOUNT ? this.kmsCallerAccount : undefined;
   }
 }
 

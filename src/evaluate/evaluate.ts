@@ -93,13 +93,6 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const resourceAccount = resolveResourceAccount(request, principal);
   const action = ACTIONS.get(request.action)!;
   const isService = principal.kind === 'service';
-  const prepared: Prepared = {
-    actionLower: action.lower,
-    resource: request.resource,
-    principal,
-    context: new LazyContext(request.context, principal, resourceAccount),
-    bounded: !isService && request.permissionBoundary !== undefined,
-  };
 
   const state: CompileState = { problems, unusable: false };
 
@@ -131,6 +124,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // IAM policies alone whatever resource the request names)
   const isKms =
     service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource) && !takesNoKey(action);
+  const prepared: Prepared = {
+    actionLower: action.lower,
+    resource: request.resource,
+    principal,
+    // kms:CallerAccount is the caller's account on every KMS key resource operation ("each API
+    // call can originate from only one AWS account"; the AWS managed keys' own key policies test
+    // it: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+    context: new LazyContext(
+      request.context,
+      principal,
+      resourceAccount,
+      isKms && !isService ? principal.account : undefined,
+    ),
+    bounded: !isService && request.permissionBoundary !== undefined,
+  };
   // An operation on a key named by an alias is authorized on the key the alias points to: "When
   // an alias is the value of a resource element, the policy applies to the alias resource, not
   // to any KMS key that might be associated with it"
@@ -310,8 +318,11 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     // a role calls only through a session: its requests carry temporary credentials too
     const temporary =
       principal.kind === 'role' || principal.kind === 'session' || principal.kind === 'federated';
-    if (!temporary) watched &= ~TOKEN_ISSUE_TIME_BIT;
+    if (!temporary) watched &= ~(TOKEN_ISSUE_TIME_BIT | MFA_PRESENT_BIT);
     if (principal.kind !== 'session') watched &= ~PRINCIPAL_ARN_BIT;
+    // the root user's and a federated user's aws:userid is known from the ARN (context.ts)
+    if (principal.kind === 'root' || principal.kind === 'federated') watched &= ~USERID_BIT;
+    if (NO_VIA_AWS_SERVICE.has(service)) watched &= ~VIA_AWS_SERVICE_BIT;
     for (let b = 0; watched !== 0 && b < WATCHED_KEYS.length; b++)
       if (watched & (1 << b) && requestGivesKey(request.context, WATCHED_KEYS[b]![0]))
         watched &= ~(1 << b);
@@ -650,10 +661,17 @@ const PRINCIPAL_ARN = 'aws:principalarn';
  * Keys a request may leave unsettled, watched in every policy (lower-cased key, and the name as
  * AWS writes it; bit i of a key set is WATCHED_KEYS[i]):
  * - those AWS puts in the context of every signed request, whose value no request file implies:
- *   `aws:CurrentTime`, `aws:EpochTime` and `aws:SecureTransport`, and with temporary credentials
- *   (a role, a role session, a federated user) `aws:TokenIssueTime`
+ *   `aws:CurrentTime`, `aws:EpochTime`, `aws:SecureTransport`, `aws:RequestedRegion`,
+ *   `aws:UserAgent`, `aws:userid` ("included in the request context for all signed requests";
+ *   known from the ARN only for the root user and a federated user) and `aws:ViaAWSService`
+ *   ("always included in the request context for most services": not EC2, Glue, Lake Formation,
+ *   OpsWorks), and with temporary credentials (a role, a role session, a federated user)
+ *   `aws:TokenIssueTime` and `aws:MultiFactorAuthPresent`
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html,
- *   "Availability");
+ *   "Availability"). Evaluated as absent, a Deny that tests one of them with a positive operator
+ *   (the documented `"Bool": {"aws:ViaAWSService": "false"}` beside `NotIpAddress`,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html)
+ *   does not apply where AWS applies it: the warning says so;
  * - `aws:PrincipalArn` for a role session (see principalArnPathWarning).
  */
 const WATCHED_KEYS: readonly (readonly [string, string])[] = [
@@ -662,12 +680,27 @@ const WATCHED_KEYS: readonly (readonly [string, string])[] = [
   ['aws:securetransport', 'aws:SecureTransport'],
   ['aws:tokenissuetime', 'aws:TokenIssueTime'],
   [PRINCIPAL_ARN, 'aws:PrincipalArn'],
+  ['aws:requestedregion', 'aws:RequestedRegion'],
+  ['aws:useragent', 'aws:UserAgent'],
+  ['aws:userid', 'aws:userid'],
+  ['aws:viaawsservice', 'aws:ViaAWSService'],
+  ['aws:multifactorauthpresent', 'aws:MultiFactorAuthPresent'],
 ];
 const WATCHED_BITS: ReadonlyMap<string, number> = new Map(
   WATCHED_KEYS.map(([k], i) => [k, 1 << i]),
 );
 const TOKEN_ISSUE_TIME_BIT = WATCHED_BITS.get('aws:tokenissuetime')!;
 const PRINCIPAL_ARN_BIT = WATCHED_BITS.get(PRINCIPAL_ARN)!;
+const USERID_BIT = WATCHED_BITS.get('aws:userid')!;
+const VIA_AWS_SERVICE_BIT = WATCHED_BITS.get('aws:viaawsservice')!;
+const MFA_PRESENT_BIT = WATCHED_BITS.get('aws:multifactorauthpresent')!;
+/** the services that "do not currently support aws:ViaAWSService" (condition keys page, above) */
+const NO_VIA_AWS_SERVICE: ReadonlySet<string> = new Set([
+  'ec2',
+  'glue',
+  'lakeformation',
+  'opsworks',
+]);
 
 function testedKeys(list: readonly Labeled[]): number {
   let out = 0;
@@ -752,9 +785,11 @@ function keyUses(
 function unfilledKeyWarning(keyLower: string, where: string): Problem {
   const name = WATCHED_KEYS.find(([k]) => k === keyLower)![1];
   const when =
-    keyLower === 'aws:tokenissuetime'
+    keyLower === 'aws:tokenissuetime' || keyLower === 'aws:multifactorauthpresent'
       ? 'on every request made with temporary credentials (a role, a federated user)'
-      : 'on every request';
+      : keyLower === 'aws:viaawsservice'
+        ? "on every request to this service (`false` when the principal calls it directly, `true` when a service calls it with the principal's credentials)"
+        : 'on every request';
   return {
     pointer: where,
     message: `\`${where}\` tests \`${name}\`, which AWS sets ${when}, and the request gives none: it was evaluated as absent; give it in \`context\``,

@@ -85,6 +85,7 @@ export function principalFacts(raw: string): PrincipalFacts {
 export function impliedKeys(
   principal: string,
   resourceAccount: string | undefined,
+  kmsKeyOperation = false,
 ): Record<string, string> {
   const p = principalFacts(principal);
   const ctx: Record<string, string> = {};
@@ -110,6 +111,9 @@ export function impliedKeys(
     }
   }
   if (resourceAccount !== undefined) ctx['aws:ResourceAccount'] = resourceAccount;
+  // the caller's account on a KMS key operation
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+  if (kmsKeyOperation && p.kind !== 'service' && p.account) ctx['kms:CallerAccount'] = p.account;
   return ctx;
 }
 
@@ -134,7 +138,12 @@ export function toSimulation(request: EvaluationRequest): Simulation {
   const resourceAccount = resourceAccountOf(request);
   const contextVariables: Record<string, string | string[]> = {};
   const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
-  for (const [k, v] of Object.entries(impliedKeys(request.principal, resourceAccount))) {
+  const kmsKeyOperation =
+    request.action.toLowerCase().startsWith('kms:') &&
+    /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(request.resource);
+  for (const [k, v] of Object.entries(
+    impliedKeys(request.principal, resourceAccount, kmsKeyOperation),
+  )) {
     if (!given.has(k.toLowerCase())) contextVariables[k] = v;
   }
   for (const [k, v] of Object.entries(request.context ?? {})) contextVariables[k] = contextValue(v);

@@ -901,6 +901,69 @@ describe('context filled in from the principal (rule 10)', () => {
   });
 });
 
+describe('kms:CallerAccount on a KMS key operation', () => {
+  // "each API call can originate from only one AWS account": the caller's account, on every KMS
+  // key resource operation; the AWS managed keys' key policies allow "all principals in the
+  // account" with it
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+  const viaS3 = (account: string) =>
+    rAllow({ AWS: '*' }, ['kms:Decrypt', 'kms:GenerateDataKey*'], '*', {
+      Condition: {
+        StringEquals: {
+          'kms:CallerAccount': account,
+          'kms:ViaService': 's3.us-east-1.amazonaws.com',
+        },
+      },
+    });
+  const decrypt = (r: Partial<EvaluationRequest>) =>
+    run({
+      principal: SESSION,
+      action: 'kms:Decrypt',
+      resource: KEY_A,
+      context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      ...r,
+    });
+  it("is the caller's account: the AWS managed key statement allows the account's principals", () => {
+    const r = decrypt({ resourcePolicy: doc(viaS3(A)) });
+    expect(r.decision).toBe('Allowed');
+    expect(decrypt({ resourcePolicy: doc(viaS3(B)) }).decision).toBe('ImplicitlyDenied');
+    // a principal of another account is not one of the key account's
+    const other = decrypt({
+      principal: ROLE_B,
+      identityPolicies: [doc(allow('kms:Decrypt'))],
+      resourcePolicy: doc(viaS3(A)),
+    });
+    expect(other.decision).toBe('ImplicitlyDenied');
+  });
+  it('a Deny unless the caller is of the account does not deny the account', () => {
+    const keyPolicy = doc(rAllow({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*'), {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'kms:CallerAccount': A } },
+    });
+    const r = decrypt({ resourcePolicy: keyPolicy, identityPolicies: [doc(allow('kms:Decrypt'))] });
+    expect(r.decision).toBe('Allowed');
+  });
+  it('only on KMS key operations, and the request context wins', () => {
+    const onS3 = run({
+      resourcePolicy: doc(
+        rAllow('*', 's3:GetObject', '*', {
+          Condition: { StringEquals: { 'kms:CallerAccount': A } },
+        }),
+      ),
+    });
+    expect(onS3.decision).toBe('ImplicitlyDenied');
+    expect(
+      decrypt({
+        resourcePolicy: doc(viaS3(B)),
+        context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:CallerAccount': B },
+      }).decision,
+    ).toBe('Allowed');
+  });
+});
+
 describe('policy variables in Resource (rule 8)', () => {
   const p = (version: string) => ({
     Version: version,
@@ -1088,6 +1151,76 @@ describe('keys AWS always sets that the request does not give', () => {
     ]);
     // a user's long-term keys carry no aws:TokenIssueTime: nothing to warn about
     expect(ids(run({ principal: USER, identityPolicies: [doc(allow('*'), revoke)] }))).toEqual([]);
+  });
+  it('aws:userid, aws:ViaAWSService, aws:RequestedRegion, aws:UserAgent and (temporary credentials) aws:MultiFactorAuthPresent', () => {
+    const keyOf = (r: { problems: readonly { id: string; pointer: string; message: string }[] }) =>
+      ids(r).map((p) => /tests `([^`]+)`/.exec(p.message)![1]);
+    // "included in the request context for all signed requests": a Deny on the role's unique id
+    // prefix applies to its sessions in AWS; evaluated as absent here, so the request says so
+    const byUserId = deny('*', '*', { Condition: { StringLike: { 'aws:userid': 'AROA*' } } });
+    const r = run({ principal: SESSION, identityPolicies: [doc(allow('*'), byUserId)] });
+    expect(r.decision).toBe('Allowed');
+    expect(keyOf(r)).toEqual(['aws:userid']);
+    const given = run({
+      principal: SESSION,
+      identityPolicies: [doc(allow('*'), byUserId)],
+      context: { 'aws:userid': 'AROAEXAMPLEID:s1' },
+    });
+    expect(given.decision).toBe('ExplicitlyDenied');
+    expect(ids(given)).toEqual([]);
+    // the root user's aws:userid is its account id, known from the ARN: nothing to warn about
+    const root = `arn:aws:iam::${A}:root`;
+    expect(ids(run({ principal: root, identityPolicies: [doc(allow('*'), byUserId)] }))).toEqual(
+      [],
+    );
+    // the documented Deny by source IP, for calls the principal makes itself
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html)
+    const byIp = deny('*', '*', {
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' },
+        Bool: { 'aws:ViaAWSService': 'false' },
+      },
+    });
+    const outside = { 'aws:SourceIp': '203.0.113.9' };
+    const ip = run({
+      principal: USER,
+      identityPolicies: [doc(allow('*'), byIp)],
+      context: outside,
+    });
+    expect(ip.decision).toBe('Allowed');
+    expect(keyOf(ip)).toEqual(['aws:ViaAWSService']);
+    const direct = run({
+      principal: USER,
+      identityPolicies: [doc(allow('*'), byIp)],
+      context: { ...outside, 'aws:ViaAWSService': 'false' },
+    });
+    expect(direct.decision).toBe('ExplicitlyDenied');
+    // EC2 does not support the key: absent there, as evaluated
+    expect(
+      ids(
+        run({
+          principal: USER,
+          action: 'ec2:DescribeInstances',
+          resource: '*',
+          identityPolicies: [doc(allow('*'), byIp)],
+          context: outside,
+        }),
+      ),
+    ).toEqual([]);
+    const region = deny('*', '*', {
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+    });
+    const agent = deny('*', '*', { Condition: { StringLike: { 'aws:UserAgent': '*boto*' } } });
+    expect(keyOf(run({ identityPolicies: [doc(allow('*'), region, agent)] })).sort()).toEqual([
+      'aws:RequestedRegion',
+      'aws:UserAgent',
+    ]);
+    // only temporary credentials carry aws:MultiFactorAuthPresent
+    const mfa = deny('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    expect(keyOf(run({ principal: SESSION, identityPolicies: [doc(allow('*'), mfa)] }))).toEqual([
+      'aws:MultiFactorAuthPresent',
+    ]);
+    expect(ids(run({ principal: USER, identityPolicies: [doc(allow('*'), mfa)] }))).toEqual([]);
   });
   it('only statements for the action count, and policies that do not apply are not read', () => {
     const other = doc(
