@@ -3583,6 +3583,7 @@ const PER_CALL_KEYS: ReadonlySet<string> = new Set([
   'aws:vpcsourceip',
   'aws:sourcevpc',
   'aws:sourcevpce',
+  'aws:useragent',
   'aws:currenttime',
   'aws:epochtime',
   'aws:tokenissuetime',

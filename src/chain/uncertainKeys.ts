@@ -71,6 +71,9 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['aws:vpcsourceip', ['aws:VpcSourceIp', 'the network address the call comes from']],
   ['aws:sourcevpc', ['aws:SourceVpc', 'the VPC the call comes through']],
   ['aws:sourcevpce', ['aws:SourceVpce', 'the VPC endpoint the call comes through']],
+  // "the requester's client application" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-useragent):
+  // the services of a pipeline do not document what they send
+  ['aws:useragent', ['aws:UserAgent', 'the client application the call comes from']],
   ['kms:resourcealiases', ['kms:ResourceAliases', "the key's aliases"]],
   // set from the call's encryption context where the link knows it (resolveLink.ts
   // encryptionContextKeys); tried otherwise

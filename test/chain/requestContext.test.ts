@@ -243,6 +243,37 @@ describe('aws:ViaAWSService and keys the chain does not know', () => {
     expect(decrypt[0]!.why).toContain('`kms:EncryptionContext:aws:s3:arn`');
   });
 
+  it('a condition on the user agent makes the links it decides Unknown, not denied', () => {
+    // AWS sets aws:UserAgent on every request (the caller's client application); the services
+    // of a pipeline do not document theirs, and a Deny on it was read as on a missing key
+    const links = scenario((dir) =>
+      editRole(dir, '111111111111', 'orders-api-pipeline-role', (role) => {
+        (role['RolePolicyList'] as Json[]).push({
+          PolicyName: 'console-only',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyOtherClients',
+                Effect: 'Deny',
+                Action: 's3:*',
+                Resource: '*',
+                Condition: { StringNotLike: { 'aws:UserAgent': '*console.amazonaws.com*' } },
+              },
+            ],
+          },
+        });
+      }),
+    );
+    const s3 = links.filter((l) => l.principal === PIPELINE_ROLE && l.permission.startsWith('s3:'));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const l of s3) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('`aws:UserAgent`');
+      expect(l.why).toContain('DenyOtherClients');
+    }
+  });
+
   it('a condition on the time of the run makes the links it decides Unknown', () => {
     const links = scenario((dir) =>
       editRole(dir, '111111111111', 'orders-api-pipeline-role', (role) => {
