@@ -177,6 +177,8 @@ class Resolver {
 
   resolve(value: unknown, pointer: string, depth: number): unknown {
     if (depth > MAX_DEPTH) return new Unresolved('the value is nested too deeply', pointer);
+    // a value already not known (a resource's properties the template does not settle)
+    if (value instanceof Unresolved) return value;
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       value.forEach((v, i) => {
@@ -189,6 +191,17 @@ class Resolver {
     if (!isObject(value)) return value;
     const fn = intrinsicName(value);
     if (fn !== undefined) return this.call(fn, value[fn], joinPointer(pointer, fn), depth + 1);
+    // `Fn::Transform` beside other keys: `AWS::Include` inserts its snippet into this object at
+    // deploy time ("anywhere within the template",
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html),
+    // so the object is not known (a policy document may gain a `Deny` statement); read as a plain
+    // key it was left out without a word
+    if (Object.prototype.hasOwnProperty.call(value, 'Fn::Transform')) {
+      return new Unresolved(
+        'a macro (`Fn::Transform`) inserts content here at deploy time',
+        joinPointer(pointer, 'Fn::Transform'),
+      );
+    }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const r = this.resolve(value[key], joinPointer(pointer, key), depth + 1);

@@ -98,7 +98,7 @@ class Resolver {
     this.list(asgs).forEach((name, i) => {
       if (typeof name !== 'string') {
         this.unresolved(
-          `an Auto Scaling group of the deployment group (${this.why(name, joinPointer(group.pointer, 'Properties', 'AutoScalingGroups', i))})`,
+          `an Auto Scaling group of the deployment group (${this.why(name, joinPointer(group.propertiesPointer, 'AutoScalingGroups', i))})`,
         );
         return;
       }
@@ -187,7 +187,7 @@ class Resolver {
       settings++;
       if (typeof lc !== 'string') {
         this.unresolved(
-          `the launch configuration of ${label} (${this.why(lc, joinPointer(r.pointer, 'Properties', 'LaunchConfigurationName'))})`,
+          `the launch configuration of ${label} (${this.why(lc, joinPointer(r.propertiesPointer, 'LaunchConfigurationName'))})`,
         );
       } else {
         const config = this.byName('AWS::AutoScaling::LaunchConfiguration', lc, s);
@@ -200,7 +200,7 @@ class Resolver {
       }
     }
     const specs: { raw: unknown; pointer: string }[] = [];
-    const P = (...t: (string | number)[]): string => joinPointer(r.pointer, 'Properties', ...t);
+    const P = (...t: (string | number)[]): string => joinPointer(r.propertiesPointer, ...t);
     if (r.properties['LaunchTemplate'] !== undefined) {
       specs.push({ raw: r.properties['LaunchTemplate'], pointer: P('LaunchTemplate') });
     }
@@ -388,7 +388,7 @@ class Resolver {
         this.launchTemplate(
           p.s,
           p.r.properties['LaunchTemplate'],
-          joinPointer(p.r.pointer, 'Properties', 'LaunchTemplate'),
+          joinPointer(p.r.propertiesPointer, 'LaunchTemplate'),
           label,
         );
       } else this.noProfile(label);
@@ -474,7 +474,7 @@ class Resolver {
     const raw = r.properties[key];
     return raw === undefined
       ? undefined
-      : this.resolved(s, raw, joinPointer(r.pointer, 'Properties', key));
+      : this.resolved(s, raw, joinPointer(r.propertiesPointer, key));
   }
 
   private resolved(s: TemplateStack, raw: unknown, pointer: string): unknown {

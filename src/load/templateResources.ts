@@ -345,7 +345,7 @@ export class ModelBuilder {
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
-    const v = s.resolve(raw, joinPointer(r.pointer, 'Properties', key));
+    const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
     return v === NO_VALUE ? undefined : v;
   }
 
@@ -368,7 +368,7 @@ export class ModelBuilder {
     key: string,
     kind: PlaceholderKind,
   ): string | undefined {
-    return this.text(s, this.prop(s, r, key), joinPointer(r.pointer, 'Properties', key), kind);
+    return this.text(s, this.prop(s, r, key), joinPointer(r.propertiesPointer, key), kind);
   }
 
   /**
@@ -554,7 +554,7 @@ export class ModelBuilder {
     name: string,
     policyType: 'identity' | 'resource' | 'trust' | 'key',
   ): CompiledPolicy | undefined {
-    const pointer = joinPointer(r.pointer, 'Properties', key);
+    const pointer = joinPointer(r.propertiesPointer, key);
     const v = this.prop(s, r, key);
     if (v === undefined) return undefined;
     return compileTemplatePolicy(s, v, { name, policyType, pointer });
@@ -604,7 +604,7 @@ export class ModelBuilder {
     const { name } = this.nameOf(s, r);
     const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
     // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
-    const pointer = joinPointer(r.pointer, 'Properties', 'RepositoryPolicyText');
+    const pointer = joinPointer(r.propertiesPointer, 'RepositoryPolicyText');
     const text = this.prop(s, r, 'RepositoryPolicyText');
     const repository: EcrRepositoryModel = {
       name,
@@ -723,7 +723,7 @@ export class ModelBuilder {
       s.problem(
         'error',
         'template.deployment-group.application-missing',
-        joinPointer(r.pointer, 'Properties'),
+        joinPointer(r.propertiesPointer),
         `deployment group \`${r.logicalId}\` has no \`ApplicationName\``,
       );
       return;
@@ -850,12 +850,12 @@ export class ModelBuilder {
         s.problem(
           'error',
           'template.role.trust-missing',
-          joinPointer(r.pointer, 'Properties'),
+          joinPointer(r.propertiesPointer),
           `role \`${r.logicalId}\` has no \`AssumeRolePolicyDocument\``,
         );
       }
       const policies = this.prop(s, r, 'Policies');
-      const pp = joinPointer(r.pointer, 'Properties', 'Policies');
+      const pp = joinPointer(r.propertiesPointer, 'Policies');
       if (Array.isArray(policies)) {
         policies.forEach((p, i) => inlinePolicies.push(this.inline(s, p, joinPointer(pp, i), arn)));
       } else if (policies !== undefined) {
@@ -865,7 +865,7 @@ export class ModelBuilder {
         ...this.strings(
           s,
           this.prop(s, r, 'ManagedPolicyArns'),
-          joinPointer(r.pointer, 'Properties', 'ManagedPolicyArns'),
+          joinPointer(r.propertiesPointer, 'ManagedPolicyArns'),
           'policy',
         ),
       );
@@ -873,11 +873,11 @@ export class ModelBuilder {
       boundaryArn = this.text(
         s,
         b,
-        joinPointer(r.pointer, 'Properties', 'PermissionsBoundary'),
+        joinPointer(r.propertiesPointer, 'PermissionsBoundary'),
         'policy',
       );
       const t = this.prop(s, r, 'Tags');
-      const tp = joinPointer(r.pointer, 'Properties', 'Tags');
+      const tp = joinPointer(r.propertiesPointer, 'Tags');
       // a tag the template does not settle: aws:PrincipalTag is not known, so the role's links
       // are Unknown (an unknown policy stands for it), naming the tag
       const unknownTag = (u: Unresolved, pointer: string): void => {
@@ -1056,8 +1056,7 @@ export class ModelBuilder {
         ? rule['ServerSideEncryptionByDefault']
         : {};
       const keyPointer = joinPointer(
-        r.pointer,
-        'Properties',
+        r.propertiesPointer,
         'BucketEncryption',
         'ServerSideEncryptionConfiguration',
         0,
@@ -1065,8 +1064,7 @@ export class ModelBuilder {
         'KMSMasterKeyID',
       );
       const bucketKeyPointer = joinPointer(
-        r.pointer,
-        'Properties',
+        r.propertiesPointer,
         'BucketEncryption',
         'ServerSideEncryptionConfiguration',
         0,
@@ -1104,7 +1102,7 @@ export class ModelBuilder {
     const ocRule: unknown = Array.isArray(ocRules) ? ocRules[0] : undefined;
     const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
     const pabAt = (...k: string[]): string =>
-      joinPointer(r.pointer, 'Properties', 'PublicAccessBlockConfiguration', ...k);
+      joinPointer(r.propertiesPointer, 'PublicAccessBlockConfiguration', ...k);
     if (isUnresolved(pab)) this.unsettledFlag(s, pab.at(pabAt()));
     const bucket: Mutable<BucketModel> = {
       name,
@@ -1166,7 +1164,7 @@ export class ModelBuilder {
     } else {
       policy = this.policy(s, r, 'KeyPolicy', arn, 'key');
     }
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     // a key is enabled unless `Enabled` is false, and only an enabled key can be used in
     // cryptographic operations
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#cfn-kms-key-enabled,
@@ -1209,7 +1207,7 @@ export class ModelBuilder {
 
   private buildProject(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     let serviceRole = this.propText(s, r, 'ServiceRole', 'role');
     // ServiceRole takes a role name or ARN
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
@@ -1568,7 +1566,7 @@ export class ModelBuilder {
     const { name, generated } = this.nameOf(s, r);
     const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
     const targetsValue = this.prop(s, r, 'Targets');
-    const tp = joinPointer(r.pointer, 'Properties', 'Targets');
+    const tp = joinPointer(r.propertiesPointer, 'Targets');
     // targets the template does not settle are unknown (undefined), never none
     let targets: EventTargetModel[] | undefined = isUnresolved(targetsValue) ? undefined : [];
     if (Array.isArray(targetsValue)) {
@@ -1618,7 +1616,7 @@ export class ModelBuilder {
     const pattern = this.prop(s, r, 'EventPattern');
     if (pattern === undefined) return undefined;
     if (isUnresolved(pattern)) return this.placeholder(s, pattern, 'name');
-    const at = joinPointer(r.pointer, 'Properties', 'EventPattern');
+    const at = joinPointer(r.propertiesPointer, 'EventPattern');
     let value: unknown = pattern;
     let problem: string | undefined;
     if (typeof pattern === 'string') {
@@ -1646,7 +1644,7 @@ export class ModelBuilder {
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const roleArn = this.propText(s, r, 'RoleArn', 'role');
     if (roleArn === undefined) {
       s.problem(
@@ -1761,7 +1759,7 @@ export class ModelBuilder {
       s.problem(
         'error',
         'template.pipeline.artifact-store-missing',
-        joinPointer(r.pointer, 'Properties'),
+        joinPointer(r.propertiesPointer),
         `pipeline \`${r.logicalId}\` has no \`ArtifactStore\` or \`ArtifactStores\``,
       );
     }
@@ -2191,7 +2189,7 @@ export class ModelBuilder {
       ['Groups', 'group'],
     ] as const) {
       const v = this.prop(s, r, key);
-      const p = joinPointer(r.pointer, 'Properties', key);
+      const p = joinPointer(r.propertiesPointer, key);
       if (v === undefined) continue;
       if (isUnresolved(v)) {
         unknown.push({ kind, pointer: p, reason: v.reason });
@@ -2275,7 +2273,7 @@ export class ModelBuilder {
   }
 
   private attachPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const { known, unknown } = this.principalsOf(s, r);
@@ -2325,7 +2323,7 @@ export class ModelBuilder {
    * `RoleName` is the role's name (its `Ref`); an ARN is taken by its name.
    */
   private attachRolePolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const roleValue = this.prop(s, r, 'RoleName');
@@ -2333,7 +2331,7 @@ export class ModelBuilder {
       s.problem(
         'error',
         'template.policy.invalid',
-        joinPointer(r.pointer, 'Properties'),
+        joinPointer(r.propertiesPointer),
         `role policy \`${r.logicalId}\` has no \`RoleName\``,
       );
       return;
@@ -2434,7 +2432,7 @@ export class ModelBuilder {
   }
 
   private bucketPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
     const what = `the bucket policy \`${r.logicalId}\``;
     if (isUnresolved(b)) {
@@ -2481,7 +2479,7 @@ export class ModelBuilder {
   }
 
   private topicPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const what = `the topic policy \`${r.logicalId}\``;
     const topics = this.prop(s, r, 'Topics');
     if (isUnresolved(topics)) {
@@ -2548,7 +2546,7 @@ export class ModelBuilder {
    * AddPermission writes it (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
    */
   private lambdaPermission(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const what = `the permission \`${r.logicalId}\``;
     const fnValue = asString(this.prop(s, r, 'FunctionName'), P('FunctionName'));
     if (isUnresolved(fnValue)) {
@@ -2630,7 +2628,7 @@ export class ModelBuilder {
    * may name any role or bucket of the account.
    */
   private nestedStack(s: TemplateStack, r: ResourceEntry): void {
-    const at = joinPointer(r.pointer, 'Properties', 'Parameters');
+    const at = joinPointer(r.propertiesPointer, 'Parameters');
     s.problem(
       'warning',
       'template.nested-stack',
@@ -2773,7 +2771,7 @@ export class ModelBuilder {
 
   private buildAlias(s: TemplateStack, r: ResourceEntry): void {
     if (r.type !== 'AWS::KMS::Alias') return;
-    const P = (k: string): string => joinPointer(r.pointer, 'Properties', k);
+    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
     const name = asString(this.prop(s, r, 'AliasName'), P('AliasName'));
     const target = asString(this.prop(s, r, 'TargetKeyId'), P('TargetKeyId'));
     if (isUnresolved(name) || isUnresolved(target)) {

@@ -9,6 +9,8 @@ import {
   asString,
   describe,
   firstUnresolved,
+  intrinsicName,
+  MAX_DEPTH,
   NO_VALUE,
   resolveConditionExpression,
   resolveValue,
@@ -172,9 +174,14 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
 export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
-  /** the raw `Properties` object (unresolved) */
+  /**
+   * the raw `Properties` object (unresolved); when the template does not settle it (see
+   * readProperties), every property read from it is that unknown value
+   */
   readonly properties: Record<string, unknown>;
   readonly pointer: string;
+  /** where `properties` is in the template: `<pointer>/Properties`, or an `Fn::If` branch in it */
+  readonly propertiesPointer: string;
   /** false when its `Condition` is false; Unresolved when the condition cannot be decided */
   readonly exists: boolean | Unresolved;
   /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
@@ -292,6 +299,18 @@ export class TemplateStack implements IntrinsicScope {
     for (const logicalId of Object.keys(res)) {
       const pointer = joinPointer('/Resources', logicalId);
       const r = res[logicalId];
+      if (logicalId === 'Fn::Transform') {
+        // `AWS::Include` inserts resources here at deploy time
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html):
+        // not a resource, and not read, as a top-level `Transform` is not (a warning, not an error)
+        this.problem(
+          'warning',
+          'template.transform.unsupported',
+          pointer,
+          'a macro (`Fn::Transform`) inserts resources here at deploy time: they are not read, and a policy among them is not seen',
+        );
+        continue;
+      }
       if (!isObject(r) || typeof r['Type'] !== 'string') {
         this.problem(
           'error',
@@ -322,7 +341,7 @@ export class TemplateStack implements IntrinsicScope {
       this.resources.set(logicalId, {
         logicalId,
         type: r['Type'],
-        properties: isObject(props) ? props : {},
+        ...this.readProperties(props, joinPointer(pointer, 'Properties'), 0),
         pointer,
         exists,
       });
@@ -341,11 +360,85 @@ export class TemplateStack implements IntrinsicScope {
           type: 'AWS::IAM::Role',
           properties: {},
           pointer: r.pointer,
+          propertiesPointer: joinPointer(r.pointer, 'Properties'),
           exists: r.exists,
           generatedBy: r.logicalId,
         });
       }
     }
+  }
+
+  /**
+   * A resource's `Properties` (raw, at `at`). An `Fn::If` there chooses the whole object, as in a
+   * property value
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html):
+   * on a known condition the chosen branch is read where it is written (`AWS::NoValue`: no
+   * properties). Any other intrinsic there, an `Fn::If` on a condition that is not known, and an
+   * `Fn::Transform` key among the properties (`AWS::Include` inserts its snippet there at deploy
+   * time, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html)
+   * leave every property unknown, never absent: read as no properties, a role's policies or a
+   * policy's `Deny` went missing and links read `Allowed`.
+   */
+  private readProperties(
+    props: unknown,
+    at: string,
+    depth: number,
+  ): { properties: Record<string, unknown>; propertiesPointer: string } {
+    const fn = intrinsicName(props);
+    if (fn === undefined) {
+      if (!isObject(props)) return { properties: {}, propertiesPointer: at };
+      if (!Object.prototype.hasOwnProperty.call(props, 'Fn::Transform'))
+        return { properties: props, propertiesPointer: at };
+      return this.unknownProperties(
+        new Unresolved(
+          'a macro (`Fn::Transform`) inserts properties here at deploy time',
+          joinPointer(at, 'Fn::Transform'),
+        ),
+        at,
+      );
+    }
+    const arg = (props as Record<string, unknown>)[fn];
+    const fp = joinPointer(at, fn);
+    if (fn === 'Ref' && arg === 'AWS::NoValue') return { properties: {}, propertiesPointer: at };
+    if (fn === 'Fn::If' && Array.isArray(arg) && arg.length === 3 && typeof arg[0] === 'string') {
+      const c = this.condition(arg[0], joinPointer(fp, 0));
+      if (typeof c === 'boolean' && depth < MAX_DEPTH) {
+        const branch = c ? 1 : 2;
+        return this.readProperties(arg[branch], joinPointer(fp, branch), depth + 1);
+      }
+      if (c instanceof Unresolved) {
+        return this.unknownProperties(
+          new Unresolved(
+            `\`Fn::If\` on condition ${shownValue(arg[0], 80)}, which is not known, chooses the properties: ${c.reason}`,
+            fp,
+            c.origin,
+            c,
+          ),
+          at,
+        );
+      }
+    }
+    // `Ref`, `Fn::Transform`, an `Fn::If` that is not one: resolved as a value, it is unknown
+    const v = this.resolve(props, at);
+    return this.unknownProperties(
+      v instanceof Unresolved ? v : new Unresolved(`\`Properties\` is ${describe(v)}`, fp),
+      at,
+    );
+  }
+
+  /** Properties none of which is known: each one read is `why`, and every one may be present. */
+  private unknownProperties(
+    why: Unresolved,
+    at: string,
+  ): { properties: Record<string, unknown>; propertiesPointer: string } {
+    const properties = new Proxy<Record<string, unknown>>(
+      {},
+      {
+        get: (_, key) => (typeof key === 'string' ? why : undefined),
+        has: (_, key) => typeof key === 'string',
+      },
+    );
+    return { properties, propertiesPointer: at };
   }
 
   /**
@@ -424,7 +517,7 @@ export class TemplateStack implements IntrinsicScope {
   /** The pointer of a SAM function property (its own, or the global one). */
   samPointer(r: ResourceEntry, key: string): string {
     return key in r.properties
-      ? joinPointer(r.pointer, 'Properties', key)
+      ? joinPointer(r.propertiesPointer, key)
       : joinPointer('/Globals/Function', key);
   }
 
@@ -669,7 +762,7 @@ export class TemplateStack implements IntrinsicScope {
         return attribute === 'Name' ? name() : unknown();
       case 'AWS::SSM::Parameter':
         if (attribute === 'Value') {
-          const vp = joinPointer(r.pointer, 'Properties', 'Value');
+          const vp = joinPointer(r.propertiesPointer, 'Value');
           return this.memo(`${r.logicalId}.Value`, pointer, () =>
             this.resolve(r.properties['Value'], vp),
           );
@@ -979,7 +1072,7 @@ export class TemplateStack implements IntrinsicScope {
     if (raw === undefined) {
       out = { value: this.generatedName(r), generated: true };
     } else {
-      const p = joinPointer(r.pointer, 'Properties', prop!);
+      const p = joinPointer(r.propertiesPointer, prop!);
       const v = this.guard(`${r.logicalId}.${prop}`, pointer, () => this.resolve(raw, p));
       out =
         v === NO_VALUE
@@ -1037,7 +1130,7 @@ export class TemplateStack implements IntrinsicScope {
           ? this.samProperty(owner, key)
           : owner.properties[key];
     if (raw === undefined) return '/';
-    const p = joinPointer((owner ?? r).pointer, 'Properties', key);
+    const p = joinPointer((owner ?? r).propertiesPointer, key);
     // resolved once: a Path may be made of other roles' ARNs, each of them made of its Path
     // (`Fn::Select` of two of them: exponential without it)
     const v = this.memo(`${r.logicalId}.${key}`, p, () => this.resolve(raw, p));
@@ -1060,7 +1153,7 @@ export class TemplateStack implements IntrinsicScope {
     const bus = r.properties['EventBusName'];
     let prefix = '';
     if (bus !== undefined) {
-      const bp = joinPointer(r.pointer, 'Properties', 'EventBusName');
+      const bp = joinPointer(r.propertiesPointer, 'EventBusName');
       const b = asString(
         this.memo(`${r.logicalId}.EventBusName`, pointer, () => this.resolve(bus, bp)),
         pointer,
