@@ -228,9 +228,22 @@ class Resolver {
     return r;
   }
 
-  private args(arg: unknown, pointer: string, fn: string, n: number): unknown[] | Unresolved {
-    if (!Array.isArray(arg) || arg.length < n) {
-      return new Unresolved(`\`${fn}\` expects a list of ${n} arguments`, pointer);
+  /**
+   * The arguments of `fn`: a list of exactly `n` (up to `max`: FindInMap's optional
+   * DefaultValue). CloudFormation rejects a template whose function has more or fewer
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
+   * gives each function's arguments); extra ones were ignored (`Fn::Equals [a, a, b]` was true)
+   */
+  private args(
+    arg: unknown,
+    pointer: string,
+    fn: string,
+    n: number,
+    max = n,
+  ): unknown[] | Unresolved {
+    if (!Array.isArray(arg) || arg.length < n || arg.length > max) {
+      const count = max === n ? `${n}` : `${n} or ${max}`;
+      return new Unresolved(`\`${fn}\` expects a list of ${count} arguments`, pointer);
     }
     return arg;
   }
@@ -458,7 +471,7 @@ class Resolver {
   }
 
   private findInMap(arg: unknown, pointer: string, depth: number): unknown {
-    const a = this.args(arg, pointer, 'Fn::FindInMap', 3);
+    const a = this.args(arg, pointer, 'Fn::FindInMap', 3, 4);
     if (a instanceof Unresolved) return a;
     const keys: string[] = [];
     for (let i = 0; i < 3; i++) {

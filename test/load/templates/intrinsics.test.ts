@@ -226,6 +226,31 @@ describe('resolveValue', () => {
     );
   });
 
+  it('takes a function with more arguments than it has as unknown, not its first ones', () => {
+    // CloudFormation rejects such a template; `Fn::Equals [a, a, b]` was true
+    const c = (v: unknown): unknown => resolveConditionExpression(v, '/C', scope());
+    for (const v of [
+      { 'Fn::Equals': ['a', 'a', 'b'] },
+      { 'Fn::Not': [{ Condition: 'IsProd' }, { Condition: 'IsDev' }] },
+    ]) {
+      const u = c(v) as Unresolved;
+      expect(u, JSON.stringify(v)).toBeInstanceOf(Unresolved);
+      expect(u.reason).toMatch(/expects a list of \d arguments/);
+    }
+    for (const v of [
+      { 'Fn::If': ['IsProd', 'yes', 'no', 'extra'] },
+      { 'Fn::Join': ['-', ['a'], ['b']] },
+      { 'Fn::Select': ['0', ['a'], 'x'] },
+      { 'Fn::Split': ['/', 'a/b', 'c'] },
+      { 'Fn::FindInMap': ['Sizes', 'prod', 'Size', { DefaultValue: 'x' }, 'y'] },
+    ])
+      expect(r(v), JSON.stringify(v)).toBeInstanceOf(Unresolved);
+    // FindInMap's fourth, the DefaultValue of AWS::LanguageExtensions, is one it has
+    expect(r({ 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Size', { DefaultValue: 'x' }] })).toBe(
+      'large',
+    );
+  });
+
   it('makes what cannot be known an Unresolved value with its pointer, never a guess', () => {
     const u = r({ 'Fn::Sub': 'arn:aws:iam::${Missing}:root' }) as Unresolved;
     expect(u).toBeInstanceOf(Unresolved);
