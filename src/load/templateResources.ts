@@ -343,6 +343,7 @@ export class ModelBuilder {
 
   /** Resolve a property of a resource. */
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
+    if (r.unreadable) return r.unreadable;
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
     const v = s.resolve(raw, joinPointer(r.pointer, 'Properties', key));
@@ -846,7 +847,7 @@ export class ModelBuilder {
       }
     } else {
       trustPolicy = this.policy(s, r, 'AssumeRolePolicyDocument', arn, 'trust');
-      if (r.properties['AssumeRolePolicyDocument'] === undefined) {
+      if (r.properties['AssumeRolePolicyDocument'] === undefined && !r.unreadable) {
         s.problem(
           'error',
           'template.role.trust-missing',
@@ -1133,7 +1134,7 @@ export class ModelBuilder {
     const arn = s.keyArn(r);
     const keyId = arn.slice(arn.lastIndexOf('/') + 1);
     let policy: CompiledPolicy | undefined;
-    if (r.properties['KeyPolicy'] === undefined) {
+    if (r.properties['KeyPolicy'] === undefined && !r.unreadable) {
       // no KeyPolicy: KMS applies the default key policy, which delegates to IAM in the account
       // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
       policy = compileTemplatePolicy(

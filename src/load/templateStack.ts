@@ -9,6 +9,7 @@ import {
   asString,
   describe,
   firstUnresolved,
+  intrinsicName,
   NO_VALUE,
   resolveConditionExpression,
   resolveValue,
@@ -179,6 +180,11 @@ export interface ResourceEntry {
   readonly exists: boolean | Unresolved;
   /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
   readonly generatedBy?: string;
+  /**
+   * `Properties` is there but is no object of property names (a list, a string, an intrinsic
+   * function in its place): every property is this unknown value, never absent
+   */
+  readonly unreadable?: Unresolved;
 }
 
 export class TemplateStack implements IntrinsicScope {
@@ -319,12 +325,28 @@ export class TemplateStack implements IntrinsicScope {
         );
         exists = new Unresolved('its `Condition` is not a condition name', conditionAt);
       }
+      // `Properties` is an object of property names; an intrinsic function may give a property's
+      // value, not the object (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html).
+      // Read as no properties, a policy resource whose `Properties` is a list or an `!If` was
+      // attached to nothing, and its deny dropped (a wrong Allowed): each property is unknown
+      const propsAt = joinPointer(pointer, 'Properties');
+      let unreadable: Unresolved | undefined;
+      if (props !== undefined && props !== null && (!isObject(props) || intrinsicName(props))) {
+        this.problem(
+          'error',
+          'template.resource.invalid',
+          propsAt,
+          `\`Properties\` of \`${logicalId}\` is not an object of property names: what the resource sets is unknown`,
+        );
+        unreadable = new Unresolved(`\`Properties\` of \`${logicalId}\` cannot be read`, propsAt);
+      }
       this.resources.set(logicalId, {
         logicalId,
         type: r['Type'],
-        properties: isObject(props) ? props : {},
+        properties: isObject(props) && !unreadable ? props : {},
         pointer,
         exists,
+        ...(unreadable ? { unreadable } : {}),
       });
     }
     this.checkDependsOn(res);
@@ -418,6 +440,7 @@ export class TemplateStack implements IntrinsicScope {
 
   /** A property of a SAM function, falling back to `Globals.Function`. */
   samProperty(r: ResourceEntry, key: string): unknown {
+    if (r.unreadable) return r.unreadable;
     return key in r.properties ? r.properties[key] : this.samGlobals[key];
   }
 
@@ -973,6 +996,7 @@ export class TemplateStack implements IntrinsicScope {
   ): { value: string | Unresolved; generated: boolean } {
     const known = this.names.get(r.logicalId);
     if (known) return known;
+    if (r.unreadable) return { value: r.unreadable, generated: false };
     const prop = NAME_PROPERTY[r.type];
     const raw = prop === undefined ? undefined : r.properties[prop];
     let out: { value: string | Unresolved; generated: boolean };
@@ -1030,6 +1054,7 @@ export class TemplateStack implements IntrinsicScope {
   iamPath(r: ResourceEntry): string | Unresolved {
     const key = r.generatedBy !== undefined ? 'RolePath' : 'Path';
     const owner = r.generatedBy !== undefined ? this.resources.get(r.generatedBy) : r;
+    if (owner?.unreadable) return owner.unreadable;
     const raw =
       owner === undefined
         ? undefined
