@@ -170,6 +170,9 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
   'AWS::StepFunctions::StateMachine': 80,
 };
 
+/** The type of a resource whose `Type` cannot be read (never a CloudFormation type). */
+export const UNKNOWN_TYPE = '';
+
 export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
@@ -305,6 +308,16 @@ export class TemplateStack implements IntrinsicScope {
           pointer,
           'expected `Type` and `Properties`',
         );
+        // what it is is not known: it may be a policy given to any role, any bucket's policy
+        // (templateResources.ts unknownResource); skipped, its deny was dropped (a wrong Allowed)
+        this.resources.set(logicalId, {
+          logicalId,
+          type: UNKNOWN_TYPE,
+          properties: {},
+          pointer,
+          exists: true,
+          unreadable: new Unresolved(`what \`${logicalId}\` is cannot be read`, pointer),
+        });
         continue;
       }
       const props = r['Properties'];
