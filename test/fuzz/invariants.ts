@@ -169,17 +169,20 @@ export function violations(c: CaseContext): string[] {
     if (value !== undefined && !resolves(value, checked) && !missing)
       out.push(`pointer not in the file: ${where}: ${p.message.slice(0, 160)}`);
   }
-  // the input errors the mutation made, naming the file broken: a stacks file reports a
-  // template it cannot read at its own pointer, naming the template in its message
+  // the input errors the mutation made, naming the file broken: a stacks file or a CDK manifest
+  // reports a template it cannot read at its own pointer, naming the template in its message
   const known = new Set(
     (c.before.report?.problems ?? []).map((p) => `${p.file ?? ''} ${p.pointer} ${p.id}`),
   );
-  const named = `\`${basename(mutation.file)}\``;
+  // by its name or a path to it: `exp.yaml`, `cdk.out/assembly-Stage/App.template.json`
+  const named = new RegExp(
+    `[\`/]${basename(mutation.file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``,
+  );
   const namesMutated = errors.some(
     (p) =>
       p.file !== undefined &&
       !known.has(`${p.file} ${p.pointer} ${p.id}`) &&
-      (problemPath(c.dir, c.kind, p.file) === mutatedPath || p.message.includes(named)),
+      (problemPath(c.dir, c.kind, p.file) === mutatedPath || named.test(p.message)),
   );
 
   if (mutation.expect === 'unreadable' && c.fileIsRead && !namesMutated)
