@@ -63,6 +63,10 @@ export function buildPipelineLinks(
   const producers = artifactProducers(pipeline);
   const out: LinkSpec[] = [];
   const seen = new Set<string>();
+  // the next `#n` to try for an id given again: an action repeated 20,000 times (a hostile
+  // pipeline file) tried every n from 2 for each copy, quadratic (minutes). Every n below it is
+  // taken and stays taken, so each copy still gets the smallest free n
+  const nextSuffix = new Map<string, number>();
   // the region the calls of the current action are made in (aws:RequestedRegion)
   let region = pipeline.region;
   const notRoleArns = roleArnsThatAreNot(pipeline);
@@ -77,7 +81,12 @@ export function buildPipelineLinks(
             purpose: `${given.purpose}, EventBridge rule \`${rule}\``,
           };
     let id = spec.id;
-    for (let n = 2; seen.has(id); n++) id = `${spec.id}#${n}`;
+    if (seen.has(id)) {
+      let n = nextSuffix.get(spec.id) ?? 2;
+      while (seen.has(`${spec.id}#${n}`)) n++;
+      id = `${spec.id}#${n}`;
+      nextSuffix.set(spec.id, n + 1);
+    }
     if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
     spec = withPassRoleAcross(spec);
     seen.add(id);

@@ -157,6 +157,29 @@ function readAssembly(
   const manifestPath = join(dir, 'manifest.json');
   const file = displayPath(manifestPath, opts.cwd);
   const read = readJsonText(manifestPath);
+  // a member name twice in one object (an artifact id, a `templateFile`): JSON.parse keeps the
+  // last, so a stack written twice was read once with no word, its pipelines gone. The CDK
+  // writes the manifest from a dictionary and never writes one: the manifest could be read two
+  // ways and is not read, as a snapshot file that holds no policy (snapshotFiles.ts readJson)
+  if (read.ok && read.duplicates !== undefined) {
+    for (const d of read.duplicates)
+      problems.push({
+        file,
+        pointer: d.pointer,
+        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so the manifest could be read two ways and is not read`,
+        id: 'cdk.manifest.duplicate-key',
+        severity: 'error',
+      });
+    if (read.moreDuplicates)
+      problems.push({
+        file,
+        pointer: '',
+        message: `more than ${read.duplicates.length} member names appear twice in the manifest's objects: it could be read more than one way`,
+        id: 'cdk.manifest.duplicate-key',
+        severity: 'error',
+      });
+    return;
+  }
   const artifacts = read.ok && isObject(read.value) ? read.value['artifacts'] : undefined;
   if (!isObject(artifacts)) {
     problems.push({

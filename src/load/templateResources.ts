@@ -47,7 +47,12 @@ import { managedPolicyModel, type ManagedPolicySource } from './managedPolicies.
 import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
 import { compileTemplatePolicy } from './templatePolicy.js';
-import { SAM_TRANSFORM, type ResourceEntry, type TemplateStack } from './templateStack.js';
+import {
+  SAM_TRANSFORM,
+  UNKNOWN_TYPE,
+  type ResourceEntry,
+  type TemplateStack,
+} from './templateStack.js';
 import { conflictingPipeline, placeOf, unsettledAction } from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
@@ -343,6 +348,7 @@ export class ModelBuilder {
 
   /** Resolve a property of a resource. */
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
+    if (r.unreadable) return r.unreadable;
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
     const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
@@ -846,7 +852,7 @@ export class ModelBuilder {
       }
     } else {
       trustPolicy = this.policy(s, r, 'AssumeRolePolicyDocument', arn, 'trust');
-      if (r.properties['AssumeRolePolicyDocument'] === undefined) {
+      if (r.properties['AssumeRolePolicyDocument'] === undefined && !r.unreadable) {
         s.problem(
           'error',
           'template.role.trust-missing',
@@ -1142,7 +1148,7 @@ export class ModelBuilder {
     const arn = s.keyArn(r);
     const keyId = arn.slice(arn.lastIndexOf('/') + 1);
     let policy: CompiledPolicy | undefined;
-    if (r.properties['KeyPolicy'] === undefined) {
+    if (r.properties['KeyPolicy'] === undefined && !r.unreadable) {
       // no KeyPolicy: KMS applies the default key policy, which delegates to IAM in the account
       // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
       policy = compileTemplatePolicy(
@@ -2159,7 +2165,22 @@ export class ModelBuilder {
         return this.lambdaPermission(s, r, maybe);
       case 'AWS::CloudFormation::Stack':
         return this.nestedStack(s, r);
+      case UNKNOWN_TYPE:
+        return this.unknownResource(s, r);
     }
+  }
+
+  /**
+   * A resource whose `Type` cannot be read (CloudFormation rejects the template): it may be any
+   * resource, among them a policy given to any role of the account, or the policy of any bucket,
+   * topic or function there. Each of those is unknown, never read as if it were not there.
+   */
+  private unknownResource(s: TemplateStack, r: ResourceEntry): void {
+    const reason = r.unreadable?.reason ?? `what \`${r.logicalId}\` is cannot be read`;
+    this.attachToUnknown(s, r, [{ kind: 'role', pointer: r.pointer, reason }], r.logicalId);
+    const what = `\`${r.logicalId}\``;
+    for (const kind of ['bucket', 'topic', 'function'] as const)
+      this.unknownPolicy(s, kind, undefined, r.pointer, reason, what);
   }
 
   /** The resources whose attachments are built: those created, and those that may be. */

@@ -171,6 +171,9 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
   'AWS::StepFunctions::StateMachine': 80,
 };
 
+/** The type of a resource whose `Type` cannot be read (never a CloudFormation type). */
+export const UNKNOWN_TYPE = '';
+
 export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
@@ -186,6 +189,11 @@ export interface ResourceEntry {
   readonly exists: boolean | Unresolved;
   /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
   readonly generatedBy?: string;
+  /**
+   * `Properties` is there but is no object of property names (a list, a string, an intrinsic
+   * function in its place): every property is this unknown value, never absent
+   */
+  readonly unreadable?: Unresolved;
 }
 
 export class TemplateStack implements IntrinsicScope {
@@ -318,6 +326,17 @@ export class TemplateStack implements IntrinsicScope {
           pointer,
           'expected `Type` and `Properties`',
         );
+        // what it is is not known: it may be a policy given to any role, any bucket's policy
+        // (templateResources.ts unknownResource); skipped, its deny was dropped (a wrong Allowed)
+        this.resources.set(logicalId, {
+          logicalId,
+          type: UNKNOWN_TYPE,
+          properties: {},
+          pointer,
+          propertiesPointer: joinPointer(pointer, 'Properties'),
+          exists: true,
+          unreadable: new Unresolved(`what \`${logicalId}\` is cannot be read`, pointer),
+        });
         continue;
       }
       const props = r['Properties'];
@@ -338,12 +357,32 @@ export class TemplateStack implements IntrinsicScope {
         );
         exists = new Unresolved('its `Condition` is not a condition name', conditionAt);
       }
+      // `Properties` is an object of property names (an `Fn::If` may choose it, an `AWS::Include`
+      // insert it: readProperties;
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html).
+      // Read as no properties, a policy resource whose `Properties` is a list, a string or another
+      // function's value was attached to nothing, and its deny dropped (a wrong Allowed): an input
+      // error, and each property is unknown
+      const propsAt = joinPointer(pointer, 'Properties');
+      let unreadable: Unresolved | undefined;
+      if (props !== undefined && props !== null && !propertiesShape(props)) {
+        this.problem(
+          'error',
+          'template.resource.invalid',
+          propsAt,
+          `\`Properties\` of \`${logicalId}\` is not an object of property names: what the resource sets is unknown`,
+        );
+        unreadable = new Unresolved(`\`Properties\` of \`${logicalId}\` cannot be read`, propsAt);
+      }
       this.resources.set(logicalId, {
         logicalId,
         type: r['Type'],
-        ...this.readProperties(props, joinPointer(pointer, 'Properties'), 0),
+        ...(unreadable
+          ? this.unknownProperties(unreadable, propsAt)
+          : this.readProperties(props, propsAt, 0)),
         pointer,
         exists,
+        ...(unreadable ? { unreadable } : {}),
       });
     }
     this.checkDependsOn(res);
@@ -511,6 +550,7 @@ export class TemplateStack implements IntrinsicScope {
 
   /** A property of a SAM function, falling back to `Globals.Function`. */
   samProperty(r: ResourceEntry, key: string): unknown {
+    if (r.unreadable) return r.unreadable;
     return key in r.properties ? r.properties[key] : this.samGlobals[key];
   }
 
@@ -1066,6 +1106,7 @@ export class TemplateStack implements IntrinsicScope {
   ): { value: string | Unresolved; generated: boolean } {
     const known = this.names.get(r.logicalId);
     if (known) return known;
+    if (r.unreadable) return { value: r.unreadable, generated: false };
     const prop = NAME_PROPERTY[r.type];
     const raw = prop === undefined ? undefined : r.properties[prop];
     let out: { value: string | Unresolved; generated: boolean };
@@ -1123,6 +1164,7 @@ export class TemplateStack implements IntrinsicScope {
   iamPath(r: ResourceEntry): string | Unresolved {
     const key = r.generatedBy !== undefined ? 'RolePath' : 'Path';
     const owner = r.generatedBy !== undefined ? this.resources.get(r.generatedBy) : r;
+    if (owner?.unreadable) return owner.unreadable;
     const raw =
       owner === undefined
         ? undefined
@@ -1167,3 +1209,20 @@ export class TemplateStack implements IntrinsicScope {
 }
 
 export { describe };
+
+/**
+ * Whether a resource's `Properties` can be an object of property names: an object, or an
+ * `Fn::If` choosing one, an `Fn::Transform` (AWS::Include) inserting one, `AWS::NoValue` (none).
+ * Another function gives a value that is no such object (a list, a string): CloudFormation
+ * rejects it.
+ */
+function propertiesShape(props: unknown): boolean {
+  if (!isObject(props)) return false;
+  const fn = intrinsicName(props);
+  return (
+    fn === undefined ||
+    fn === 'Fn::If' ||
+    fn === 'Fn::Transform' ||
+    (fn === 'Ref' && props['Ref'] === 'AWS::NoValue')
+  );
+}
