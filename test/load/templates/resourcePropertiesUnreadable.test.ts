@@ -6,13 +6,9 @@
  * policy. Found by the structural fuzzer (test/fuzz). Now an input error at `Properties`, and
  * every property is unknown: the policy may be given to any role, the key policy is unknown.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeModel } from '../../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import { analyzeTemplateText } from './templateModel.js';
 
 const SOURCE = readFileSync('test/load/templates/fixtures/unknowns/role-policy.yaml', 'utf8');
 const GUARD = `  Guard:
@@ -28,24 +24,7 @@ const GUARD = `  Guard:
             Resource: "*"
 `;
 
-function analyze(text: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-properties-'));
-  try {
-    writeFileSync(join(dir, 't.yaml'), text);
-    const { model } = loadSingleTemplate(join(dir, 't.yaml'), {
-      account: '111111111111',
-      region: 'us-east-1',
-      parameters: {},
-      managedPolicies: noManagedPolicies,
-    });
-    return {
-      problems: model.problems.map((p) => `${p.severity} ${p.pointer} ${p.id}`),
-      links: analyzeModel(model).pipelines.flatMap((p) => p.links),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const analyze = analyzeTemplateText;
 
 const buildPut = (links: ReturnType<typeof analyze>['links']) =>
   links.find((l) => l.id.startsWith('Build/Build:codebuild-project.output-put-object'))!;

@@ -5,36 +5,19 @@
  * (test/fuzz). Now it may be any resource: a policy given to any role, the policy of any bucket,
  * topic or function of the account, each unknown.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeModel } from '../../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../../src/load/stacks.js';
+import { analyzeTemplateText } from './templateModel.js';
 
 const SOURCE = readFileSync('test/load/templates/fixtures/unknowns/policy-roles.yaml', 'utf8');
 const TYPE = '  DenyPolicy:\n    Type: AWS::IAM::Policy\n';
 
 function analyze(text: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-type-'));
-  try {
-    writeFileSync(join(dir, 't.yaml'), text);
-    const { model } = loadSingleTemplate(join(dir, 't.yaml'), {
-      account: '111111111111',
-      region: 'us-east-1',
-      parameters: {},
-      managedPolicies: noManagedPolicies,
-    });
-    return {
-      problems: model.problems.map((p) => `${p.severity} ${p.pointer} ${p.id}`),
-      put: analyzeModel(model)
-        .pipelines.flatMap((p) => p.links)
-        .find((l) => l.id.startsWith('Build/Build:codebuild-project.output-put-object'))!,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = analyzeTemplateText(text);
+  return {
+    problems: r.problems,
+    put: r.links.find((l) => l.id.startsWith('Build/Build:codebuild-project.output-put-object'))!,
+  };
 }
 
 describe('a resource whose Type cannot be read', () => {

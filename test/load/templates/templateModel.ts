@@ -2,7 +2,12 @@
  * Test helper: one template read alone as a stack of account 111111111111 in us-east-1 (no
  * AWS-managed policies), and a CodeBuild project of its model.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeModel } from '../../../src/chain/analyze.js';
 import { noManagedPolicies } from '../../../src/load/managedPolicies.js';
+import type { ReportLink } from '../../../src/report/types.js';
 import { loadSingleTemplate } from '../../../src/load/stacks.js';
 import type { CodeBuildProjectModel, Model } from '../../../src/model/types.js';
 
@@ -21,4 +26,25 @@ export function projectOf(model: Model, name: string): CodeBuildProjectModel | u
     .get(TEMPLATE_ACCOUNT)
     ?.regions.get('us-east-1')
     ?.codebuild?.projects.get(name);
+}
+
+/**
+ * A template's text analyzed alone as templateModel does: its problems as
+ * `<severity> <pointer> <id>`, and the links of all its pipelines.
+ */
+export function analyzeTemplateText(text: string): {
+  readonly problems: readonly string[];
+  readonly links: readonly ReportLink[];
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-template-'));
+  try {
+    writeFileSync(join(dir, 't.yaml'), text);
+    const model = templateModel(join(dir, 't.yaml'));
+    return {
+      problems: model.problems.map((p) => `${p.severity} ${p.pointer} ${p.id}`),
+      links: analyzeModel(model).pipelines.flatMap((p) => p.links),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
