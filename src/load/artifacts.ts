@@ -190,6 +190,28 @@ function readTaskDefinition(
         : read.message;
     return problem('', message, id);
   }
+  // a member name twice in one object (`taskRoleArn` written twice): JSON.parse keeps the last,
+  // where another reader may keep the first: the file could be read two ways and is not read
+  // (as a snapshot file or a CDK manifest with one: snapshotFiles.ts, cdk.ts)
+  if (read.duplicates !== undefined) {
+    for (const d of read.duplicates)
+      problems.push({
+        file,
+        pointer: d.pointer,
+        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so the task definition could be read two ways and is not read`,
+        id: 'artifact.json.duplicate-key',
+        severity: 'error',
+      });
+    if (read.moreDuplicates)
+      problems.push({
+        file,
+        pointer: '',
+        message: `more than ${read.duplicates.length} member names appear twice in the file's objects: it could be read more than one way`,
+        id: 'artifact.json.duplicate-key',
+        severity: 'error',
+      });
+    return invalid;
+  }
   const value = read.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return problem(

@@ -125,6 +125,29 @@ describe('blue/green ECS deploys read their task definition from the artifact gi
     ).toBe('Allowed');
   });
 
+  it('a taskdef.json with a member written twice is not read: it could be read two ways', () => {
+    // JSON.parse keeps the last `taskRoleArn` (the execution role, which may be passed), where
+    // another reader keeps the first (a role the pipeline role may not pass): the links that
+    // depend on it stay Unknown, not Allowed
+    const source = readFileSync(`${DIR}/source/taskdef.json`, 'utf8');
+    const twice = source.replace(
+      '"taskRoleArn": "web-task",',
+      `"taskRoleArn": "web-task", "taskRoleArn": "${EXECUTION}",`,
+    );
+    expect(twice).not.toBe(source);
+    const dir = folder('twice', { 'taskdef.json': twice });
+    const { links, problems } = analyze([{ artifact: 'App', dir }]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: `${dir}/taskdef.json`,
+        pointer: '/taskRoleArn',
+        id: 'artifact.json.duplicate-key',
+        severity: 'error',
+      }),
+    ]);
+    expect(links.get(PASS)!.decision).toBe('Unknown');
+  });
+
   it('reports files that are not JSON, missing, or outside the artifact', () => {
     const bad = (files: Record<string, string>, name: string): readonly Problem[] =>
       analyze([{ artifact: 'App', dir: folder(name, files) }]).problems;
