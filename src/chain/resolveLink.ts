@@ -1658,11 +1658,9 @@ function bucketKeyState(
     };
   if (enc.bucketKeyUnknownAt !== undefined) return { why, settle: enc.bucketKeyUnknownAt };
   if (enc.bucketKeyEnabled !== true) return { enabled: false, why };
-  // true is never a default: the input writes it there
-  const rule = snapshot
-    ? '/ServerSideEncryptionConfiguration/Rules/0'
-    : `${b.location.pointer}/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0`;
-  return { enabled: true, at: `${b.location.file}#${rule}/BucketKeyEnabled`, why };
+  // true is never a default: the input writes it, where the loader read it (a template's may be
+  // in an `Fn::If` branch of the resource's properties)
+  return { enabled: true, at: enc.bucketKeyAt ?? b.location.file, why };
 }
 
 /**

@@ -109,6 +109,9 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     expect(l.decision).toBe('ImplicitlyDenied');
     expect(l.why).toContain('kms:EncryptionContext:aws:s3:arn');
     expect(l.why).toContain('AllowProdAccount');
+    expect(l.why).toContain(
+      `(\`BucketKeyEnabled\` at \`${BUCKET_FILE}#/ServerSideEncryptionConfiguration/Rules/0/BucketKeyEnabled\`)`,
+    );
   });
 
   it('with an S3 Bucket Key, a key policy on the bucket ARN allows', () => {
@@ -266,14 +269,9 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
 });
 
 describe("the S3 encryption context with a template's bucket", () => {
-  /** The scenario's bucket written by a template with `bucketKeyEnabled` as its BucketKeyEnabled. */
-  function withTemplateBucket(bucketKeyEnabled: string): ReportLink {
-    return inScenarioCopy(SCENARIO, (dir) => {
-      prodAccountOn(dir, ON_OBJECTS);
-      const file = join(dir, 'bucket.yaml');
-      writeFileSync(
-        file,
-        `AWSTemplateFormatVersion: "2010-09-09"
+  const BUCKET_TEMPLATE = (
+    bucketKeyEnabled: string,
+  ): string => `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Artifacts:
     Type: AWS::S3::Bucket
@@ -285,8 +283,17 @@ Resources:
               SSEAlgorithm: aws:kms
               KMSMasterKeyID: ${KEY}
             BucketKeyEnabled: ${bucketKeyEnabled}
-`,
-      );
+`;
+
+  /** The scenario's bucket written by a template with `bucketKeyEnabled` as its BucketKeyEnabled. */
+  function withTemplateBucket(
+    bucketKeyEnabled: string,
+    text: string = BUCKET_TEMPLATE(bucketKeyEnabled),
+  ): ReportLink {
+    return inScenarioCopy(SCENARIO, (dir) => {
+      prodAccountOn(dir, ON_OBJECTS);
+      const file = join(dir, 'bucket.yaml');
+      writeFileSync(file, text);
       const template = loadSingleTemplate(file, {
         account: '111111111111',
         region: 'us-east-1',
@@ -300,6 +307,48 @@ Resources:
   it("uses the template's BucketKeyEnabled: true makes the context the bucket ARN", () => {
     expect(withTemplateBucket('true').decision).toBe('ImplicitlyDenied');
     expect(withTemplateBucket('false').decision).toBe('Allowed');
+  });
+
+  // the properties chosen by an `Fn::If` are read in its branch (templateStack.ts
+  // propertiesPointer): the place named is there, not `Properties/BucketEncryption`, which the
+  // template does not have
+  const IF_PROPERTIES = (encryption: string): string => `AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  Always: !Equals [a, a]
+Resources:
+  Artifacts:
+    Type: AWS::S3::Bucket
+    Properties: !If
+      - Always
+      - BucketName: ${BUCKET_NAME}
+        BucketEncryption: ${encryption}
+      - !Ref AWS::NoValue
+`;
+
+  it('names where the template writes BucketKeyEnabled: true, in the Fn::If branch of its properties', () => {
+    const l = withTemplateBucket(
+      'true',
+      IF_PROPERTIES(`
+          ServerSideEncryptionConfiguration:
+            - ServerSideEncryptionByDefault:
+                SSEAlgorithm: aws:kms
+                KMSMasterKeyID: ${KEY}
+              BucketKeyEnabled: true`),
+    );
+    expect(l.decision).toBe('ImplicitlyDenied');
+    expect(l.why).toMatch(
+      /\(`BucketKeyEnabled` at `[^`]*bucket\.yaml#\/Resources\/Artifacts\/Properties\/Fn::If\/1\/BucketEncryption\/ServerSideEncryptionConfiguration\/0\/BucketKeyEnabled`\)/,
+    );
+  });
+
+  it('names the Fn::If branch of its properties when the template does not settle its encryption', () => {
+    const l = withTemplateBucket('', IF_PROPERTIES('!ImportValue shared-encryption'));
+    expect(l.decision).toBe('Unknown');
+    expect(l.missing).toEqual([
+      expect.stringMatching(
+        /bucket\.yaml#\/Resources\/Artifacts\/Properties\/Fn::If\/1\/BucketEncryption$/,
+      ),
+    ]);
   });
 
   it('is Unknown naming the template line when the template does not settle it', () => {
