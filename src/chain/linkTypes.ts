@@ -46,8 +46,8 @@ export interface S3ContextObjects {
   readonly objects: readonly string[];
   /**
    * why the bucket's default encryption may not decide whether the objects use an S3 Bucket Key
-   * (a Lambda function uploads them with its own code, which may ask for one or not): both the
-   * object and the bucket ARN are then tried
+   * (a Lambda function uploads them with its own code, which may ask for one or not: its write,
+   * and the reads of what it wrote): both the object and the bucket ARN are then tried
    */
   readonly writerChooses?: string;
 }

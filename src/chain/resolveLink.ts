@@ -1515,8 +1515,8 @@ const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
  * (`x-amz-server-side-encryption-bucket-key-enabled`): so the bucket's default encryption decides
  * (`BucketKeyEnabled`, false when not given). A read decrypts with the context the object was
  * written with; the artifacts were written in the same run into the same bucket, so the same
- * setting decides reads. (A Lambda function uploads with its own code: S3ContextObjects
- * .writerChooses.)
+ * setting decides reads. (A Lambda function uploads with its own code, and so decides both its
+ * write and the reads of what it wrote: S3ContextObjects.writerChooses.)
  *
  * The request carries a value (the key is never absent on these calls): with the bucket key
  * known off, an object's ARN; known on, the bucket's ARN; not known, an object's ARN, and the

@@ -451,6 +451,41 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
     });
   }
 
+  /**
+   * The deploy action's kms:Decrypt of its inputs when it also reads `Report`, which the function
+   * of Verify/SmokeTest uploads (its stage moved before DeployProd), the prod account's statement
+   * allowing only `condition`.
+   */
+  function readOfFunctionOutput(condition: Json): ReportLink {
+    return inScenarioCopy(LAMBDA, (dir) => {
+      editJson(join(dir, '111111111111/us-east-1/codepipeline/orders-api.json'), (doc) => {
+        const pipeline = doc['pipeline'] as { stages: { name: string; actions: Json[] }[] };
+        const verify = pipeline.stages.find((s) => s.name === 'Verify')!;
+        verify.actions[0]!['outputArtifacts'] = [{ name: 'Report' }];
+        const deploy = pipeline.stages.find((s) => s.name === 'DeployProd')!;
+        deploy.actions[0]!['inputArtifacts'] = [{ name: 'BuildOutput' }, { name: 'Report' }];
+        pipeline.stages = pipeline.stages.filter((s) => s !== verify);
+        pipeline.stages.splice(pipeline.stages.indexOf(deploy), 0, verify);
+      });
+      prodAccountOn(dir, condition);
+      return deployDecrypt(links(loadSnapshot(dir)));
+    });
+  }
+
+  it("makes the read of the artifact it uploaded depend on it too: the read decrypts with the context it was written with (was Allowed by the bucket's setting)", () => {
+    const l = readOfFunctionOutput(ON_OBJECTS);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(
+      '`Report` was uploaded by the Lambda function of action `Verify/SmokeTest`',
+    );
+    // allowed with either ARN: decided
+    expect(
+      readOfFunctionOutput({
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] },
+      }).decision,
+    ).toBe('Allowed');
+  });
+
   it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
     const l = functionWrite([`${BUCKET}/*`]);
     expect(l.decision).toBe('Unknown');
