@@ -214,6 +214,46 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     expect(all.decision).toBe('Allowed');
   });
 
+  it("tries the other keys a policy tests with each object's call: a Deny of one object from some source IPs makes the link Unknown (was Allowed)", () => {
+    const withDeny = (condition: Json) =>
+      deployDecrypt(
+        scenario((dir) => {
+          const folder = join(dir, '111111111111/us-east-1/codepipeline');
+          editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+            const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+            stages[2]!.actions[0]!['inputArtifacts'] = [
+              { name: 'BuildOutput' },
+              { name: 'SourceOutput' },
+            ];
+          });
+          editKeyPolicy(dir, (statements) => {
+            statements.push({
+              Sid: 'NoSourceFromNet',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:Decrypt',
+              Resource: '*',
+              Condition: condition,
+            });
+          });
+        }),
+      );
+    // the call for SourceOutput's object is denied from 10.0.0.0/8, which the input does not
+    // exclude: the first object's call alone (BuildOutput's) was evaluated with the trials
+    const l = withDeny({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('SourceOutput') },
+      IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+    });
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('aws:SourceIp');
+    // denied whatever the IP: denied, by the call for SourceOutput's object
+    const denied = withDeny({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('SourceOutput') },
+    });
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('NoSourceFromNet');
+  });
+
   it("decides a CodeBuild output write (kms:GenerateDataKey) with the project's key the same way", () => {
     // a key policy that refuses data keys for anything but the bucket's objects
     const denyOthers = (dir: string): void =>
