@@ -216,7 +216,7 @@ export function buildPipelineLinks(
               });
               continue;
             }
-            const objects = artifactObjects(entry, facts, keyArn, artifacts);
+            const objects = artifactObjects(entry, facts, producers, keyArn, artifacts);
             push({
               ...toSpec(
                 { ...link, resource: keyArn },
@@ -256,7 +256,7 @@ export function buildPipelineLinks(
               provider: action.provider,
             };
         const made = toSpec(link, entry, at, pipeline, region);
-        const objects = artifactObjects(entry, facts, link.resource);
+        const objects = artifactObjects(entry, facts, producers, link.resource);
         const built = objects ? { ...made, s3Objects: objects } : made;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
@@ -1120,6 +1120,7 @@ const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 
 function artifactObjects(
   entry: Requirement,
   facts: ActionFacts,
+  producers: Producers,
   key: string,
   artifacts?: readonly string[],
 ): S3ContextObjects | undefined {
@@ -1154,6 +1155,17 @@ function artifactObjects(
   // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html)
   const byFunction =
     which === 'output' && facts.provider === 'Lambda' && facts.category === 'Invoke';
+  // and a read (or a copy's read) decrypts with the context the object was written with: an
+  // artifact a Lambda function uploaded is the function's choice too, whatever the bucket says
+  const fromFunction =
+    which === 'input' || which === 'copyFrom'
+      ? names.find((a) => {
+          const p = producers.get(a)?.action;
+          return (
+            p !== undefined && isAwsOwned(p) && p.provider === 'Lambda' && p.category === 'Invoke'
+          );
+        })
+      : undefined;
   const name = bucket;
   return {
     bucket,
@@ -1166,7 +1178,11 @@ function artifactObjects(
           writerChooses:
             'a Lambda function uploads its output artifacts with its own code, which may ask for one or against one',
         }
-      : {}),
+      : fromFunction !== undefined
+        ? {
+            writerChooses: `\`${fromFunction}\` was uploaded by the Lambda function of action \`${producers.get(fromFunction)!.stage.name}/${producers.get(fromFunction)!.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
+          }
+        : {}),
   };
 }
 

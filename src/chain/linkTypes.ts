@@ -45,9 +45,14 @@ export interface S3ContextObjects {
   /** the objects' ARNs, written as the link's S3 links write them (`…/<artifact>/*`) */
   readonly objects: readonly string[];
   /**
+   * the one of `objects` whose call this resolution is for: resolveLink resolves a link of
+   * several objects once for each, when a policy tests the context (s3PerObject)
+   */
+  readonly one?: string;
+  /**
    * why the bucket's default encryption may not decide whether the objects use an S3 Bucket Key
-   * (a Lambda function uploads them with its own code, which may ask for one or not): both the
-   * object and the bucket ARN are then tried
+   * (a Lambda function uploads them with its own code, which may ask for one or not: its write,
+   * and the reads of what it wrote): both the object and the bucket ARN are then tried
    */
   readonly writerChooses?: string;
 }

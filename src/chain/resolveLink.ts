@@ -149,6 +149,11 @@ interface Gathered {
    */
   s3ArnNote?: string;
   /**
+   * set by s3ArnContext: the link's KMS calls are for several objects, whose contexts differ, and
+   * a policy tests the context: resolveLink resolves the call of each object (s3PerObject)
+   */
+  s3PerObject?: true;
+  /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
    */
@@ -250,6 +255,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     : undefined;
   if (named && named.decision !== 'Unknown') return named;
   const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
+  if (g.s3PerObject && spec.s3Objects) return s3PerObject(model, spec, spec.s3Objects);
   if (runtime) {
     g.shownResource = shownIds(g.request.resource, runtime);
     g.resourceLabel = shownIds(g.resourceLabel, runtime);
@@ -1515,17 +1521,19 @@ const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
  * (`x-amz-server-side-encryption-bucket-key-enabled`): so the bucket's default encryption decides
  * (`BucketKeyEnabled`, false when not given). A read decrypts with the context the object was
  * written with; the artifacts were written in the same run into the same bucket, so the same
- * setting decides reads. (A Lambda function uploads with its own code: S3ContextObjects
- * .writerChooses.)
+ * setting decides reads. (A Lambda function uploads with its own code, and so decides both its
+ * write and the reads of what it wrote: S3ContextObjects.writerChooses.)
  *
  * The request carries a value (the key is never absent on these calls): with the bucket key
  * known off, an object's ARN; known on, the bucket's ARN; not known, an object's ARN, and the
  * bucket's is a trial (keyDependence: the link is decided only when both give the same answer,
  * else Unknown naming the bucket's encryption configuration). S3 calls KMS once per object, and
- * the link stands for all of them: it is allowed only when every object's call is. So of several
- * objects the request carries the first one denied (explicitly first), and the link is denied by
- * it, rather than Unknown: the input decides that one of the calls fails. Returns the trial of
- * the bucket's ARN, when there is one.
+ * the link stands for all of them: it is allowed only when every object's call is. So a link of
+ * several objects is resolved once for each (`s3PerObject`, set here; S3ContextObjects.one), and
+ * is denied by the first denied call rather than Unknown: the input decides that one of the calls
+ * fails. Where the link is decided by trials of its own (decideByTrials), the request carries the
+ * first object whose call is denied (explicitly first). Returns the trial of the bucket's ARN,
+ * when there is one.
  */
 function s3ArnContext(
   model: Model,
@@ -1536,7 +1544,7 @@ function s3ArnContext(
 ): KeyTrial | undefined {
   if (ps.tested?.values.has(S3_ARN_LOWER) !== true && rs.tested?.values.has(S3_ARN_LOWER) !== true)
     return undefined;
-  const first = s3.objects[0];
+  const first = s3.one ?? s3.objects[0];
   if (first === undefined) return undefined;
   const bucketArn = first.slice(0, first.indexOf('/'));
   const request = g.request;
@@ -1547,8 +1555,12 @@ function s3ArnContext(
     g.s3ArnNote = `S3 sends the bucket's ARN \`${bucketArn}\` as \`aws:s3:arn\`, since the bucket uses an S3 Bucket Key (\`BucketKeyEnabled\` at \`${state.at}\`)`;
     return undefined;
   }
+  // each object's call is resolved on its own by resolveLink (its trials of the other keys the
+  // policies test may deny one object's call and not another's); the first denied one (below)
+  // stands for them where the link is decided by trials of its own (decideByTrials)
+  if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
   let object = first;
-  if (s3.objects.length > 1) {
+  if (s3.one === undefined && s3.objects.length > 1) {
     let denied: string | undefined;
     for (const o of s3.objects) {
       context[S3_ARN_KEY] = o;
@@ -1606,6 +1618,22 @@ function encryptionContextKeys(context: Readonly<Record<string, unknown>>): stri
   return keys.length > 0 ? keys.sort() : undefined;
 }
 
+/**
+ * A link whose KMS calls S3 makes for several objects (s3ArnContext): S3 calls KMS once for each,
+ * with its own context, and the link stands for them all. Each object's call is resolved as a
+ * link of its own (with the trials of the other keys its policies test), and the link is the
+ * first of them explicitly denied, else implicitly denied (the input decides that one call
+ * fails), else Unknown, else allowed (every call is).
+ */
+function s3PerObject(model: Model, spec: LinkSpec, s3: S3ContextObjects): ReportLink {
+  const links = s3.objects.map((one) => resolveLink(model, { ...spec, s3Objects: { ...s3, one } }));
+  for (const d of ['ExplicitlyDenied', 'ImplicitlyDenied', 'Unknown'] as const) {
+    const l = links.find((x) => x.decision === d);
+    if (l) return l;
+  }
+  return links[0]!;
+}
+
 /** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
 function s3ArnNoted(link: ReportLink, g: Gathered): ReportLink {
   if (
@@ -1658,11 +1686,9 @@ function bucketKeyState(
     };
   if (enc.bucketKeyUnknownAt !== undefined) return { why, settle: enc.bucketKeyUnknownAt };
   if (enc.bucketKeyEnabled !== true) return { enabled: false, why };
-  // true is never a default: the input writes it there
-  const rule = snapshot
-    ? '/ServerSideEncryptionConfiguration/Rules/0'
-    : `${b.location.pointer}/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0`;
-  return { enabled: true, at: `${b.location.file}#${rule}/BucketKeyEnabled`, why };
+  // true is never a default: the input writes it, where the loader read it (a template's may be
+  // in an `Fn::If` branch of the resource's properties)
+  return { enabled: true, at: enc.bucketKeyAt ?? b.location.file, why };
 }
 
 /**

@@ -360,8 +360,11 @@ class Resolver {
       }
       case 'Fn::And':
       case 'Fn::Or': {
-        if (!Array.isArray(arg) || arg.length === 0) {
-          return new Unresolved(`\`${fn}\` expects a list of conditions`, pointer);
+        // "The minimum number of conditions that you can include is 2, and the maximum is 10"
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html):
+        // CloudFormation rejects another count, as it does other functions' (see args)
+        if (!Array.isArray(arg) || arg.length < 2 || arg.length > 10) {
+          return new Unresolved(`\`${fn}\` expects a list of 2 to 10 conditions`, pointer);
         }
         let unknown: Unresolved | undefined;
         for (let i = 0; i < arg.length; i++) {

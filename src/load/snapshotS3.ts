@@ -184,7 +184,9 @@ function loadBucket(
         ? { bucketKeyUnknownAt: `${file}#/ServerSideEncryptionConfiguration/Rules` }
         : bucketKey === undefined && given !== undefined && given !== null
           ? { bucketKeyUnknownAt: `${file}#${joinPointer(rule.pointer, 'BucketKeyEnabled')}` }
-          : {}),
+          : bucketKey === true
+            ? { bucketKeyAt: `${file}#${joinPointer(rule.pointer, 'BucketKeyEnabled')}` }
+            : {}),
     };
   }
 

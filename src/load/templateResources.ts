@@ -1054,7 +1054,7 @@ export class ModelBuilder {
         kmsMasterKeyId: this.placeholder(s, unsettled, 'key'),
         bucketKeyEnabled: undefined,
         bucketKeyUnknownAt: placeOf(
-          this.loc(s, joinPointer(r.pointer, 'Properties', 'BucketEncryption')),
+          this.loc(s, joinPointer(r.propertiesPointer, 'BucketEncryption')),
         ),
       };
     } else if (isObject(rule)) {
@@ -1084,7 +1084,9 @@ export class ModelBuilder {
       const bucketKey =
         bucketKeyEnabled === undefined && given !== undefined && given !== null
           ? { bucketKeyEnabled, bucketKeyUnknownAt: placeOf(this.loc(s, bucketKeyPointer)) }
-          : { bucketKeyEnabled };
+          : bucketKeyEnabled === true
+            ? { bucketKeyEnabled, bucketKeyAt: placeOf(this.loc(s, bucketKeyPointer)) }
+            : { bucketKeyEnabled };
       encryption = isUnresolved(algorithm)
         ? {
             // an algorithm the template does not settle may be SSE-KMS, with the key it names

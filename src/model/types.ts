@@ -214,6 +214,11 @@ export interface BucketEncryptionModel {
    * Bucket Key is not known
    */
   readonly bucketKeyUnknownAt?: string;
+  /**
+   * the place (`file#pointer`) of a `BucketKeyEnabled` the input writes `true`, where it is
+   * written (a template's may be in an `Fn::If` branch of the resource's properties)
+   */
+  readonly bucketKeyAt?: string;
 }
 
 export interface PublicAccessBlockModel {

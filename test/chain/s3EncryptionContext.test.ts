@@ -109,6 +109,9 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     expect(l.decision).toBe('ImplicitlyDenied');
     expect(l.why).toContain('kms:EncryptionContext:aws:s3:arn');
     expect(l.why).toContain('AllowProdAccount');
+    expect(l.why).toContain(
+      `(\`BucketKeyEnabled\` at \`${BUCKET_FILE}#/ServerSideEncryptionConfiguration/Rules/0/BucketKeyEnabled\`)`,
+    );
   });
 
   it('with an S3 Bucket Key, a key policy on the bucket ARN allows', () => {
@@ -211,6 +214,46 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     expect(all.decision).toBe('Allowed');
   });
 
+  it("tries the other keys a policy tests with each object's call: a Deny of one object from some source IPs makes the link Unknown (was Allowed)", () => {
+    const withDeny = (condition: Json) =>
+      deployDecrypt(
+        scenario((dir) => {
+          const folder = join(dir, '111111111111/us-east-1/codepipeline');
+          editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+            const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+            stages[2]!.actions[0]!['inputArtifacts'] = [
+              { name: 'BuildOutput' },
+              { name: 'SourceOutput' },
+            ];
+          });
+          editKeyPolicy(dir, (statements) => {
+            statements.push({
+              Sid: 'NoSourceFromNet',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:Decrypt',
+              Resource: '*',
+              Condition: condition,
+            });
+          });
+        }),
+      );
+    // the call for SourceOutput's object is denied from 10.0.0.0/8, which the input does not
+    // exclude: the first object's call alone (BuildOutput's) was evaluated with the trials
+    const l = withDeny({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('SourceOutput') },
+      IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+    });
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('aws:SourceIp');
+    // denied whatever the IP: denied, by the call for SourceOutput's object
+    const denied = withDeny({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('SourceOutput') },
+    });
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('NoSourceFromNet');
+  });
+
   it("decides a CodeBuild output write (kms:GenerateDataKey) with the project's key the same way", () => {
     // a key policy that refuses data keys for anything but the bucket's objects
     const denyOthers = (dir: string): void =>
@@ -266,14 +309,9 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
 });
 
 describe("the S3 encryption context with a template's bucket", () => {
-  /** The scenario's bucket written by a template with `bucketKeyEnabled` as its BucketKeyEnabled. */
-  function withTemplateBucket(bucketKeyEnabled: string): ReportLink {
-    return inScenarioCopy(SCENARIO, (dir) => {
-      prodAccountOn(dir, ON_OBJECTS);
-      const file = join(dir, 'bucket.yaml');
-      writeFileSync(
-        file,
-        `AWSTemplateFormatVersion: "2010-09-09"
+  const BUCKET_TEMPLATE = (
+    bucketKeyEnabled: string,
+  ): string => `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Artifacts:
     Type: AWS::S3::Bucket
@@ -285,8 +323,17 @@ Resources:
               SSEAlgorithm: aws:kms
               KMSMasterKeyID: ${KEY}
             BucketKeyEnabled: ${bucketKeyEnabled}
-`,
-      );
+`;
+
+  /** The scenario's bucket written by a template with `bucketKeyEnabled` as its BucketKeyEnabled. */
+  function withTemplateBucket(
+    bucketKeyEnabled: string,
+    text: string = BUCKET_TEMPLATE(bucketKeyEnabled),
+  ): ReportLink {
+    return inScenarioCopy(SCENARIO, (dir) => {
+      prodAccountOn(dir, ON_OBJECTS);
+      const file = join(dir, 'bucket.yaml');
+      writeFileSync(file, text);
       const template = loadSingleTemplate(file, {
         account: '111111111111',
         region: 'us-east-1',
@@ -300,6 +347,48 @@ Resources:
   it("uses the template's BucketKeyEnabled: true makes the context the bucket ARN", () => {
     expect(withTemplateBucket('true').decision).toBe('ImplicitlyDenied');
     expect(withTemplateBucket('false').decision).toBe('Allowed');
+  });
+
+  // the properties chosen by an `Fn::If` are read in its branch (templateStack.ts
+  // propertiesPointer): the place named is there, not `Properties/BucketEncryption`, which the
+  // template does not have
+  const IF_PROPERTIES = (encryption: string): string => `AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  Always: !Equals [a, a]
+Resources:
+  Artifacts:
+    Type: AWS::S3::Bucket
+    Properties: !If
+      - Always
+      - BucketName: ${BUCKET_NAME}
+        BucketEncryption: ${encryption}
+      - !Ref AWS::NoValue
+`;
+
+  it('names where the template writes BucketKeyEnabled: true, in the Fn::If branch of its properties', () => {
+    const l = withTemplateBucket(
+      'true',
+      IF_PROPERTIES(`
+          ServerSideEncryptionConfiguration:
+            - ServerSideEncryptionByDefault:
+                SSEAlgorithm: aws:kms
+                KMSMasterKeyID: ${KEY}
+              BucketKeyEnabled: true`),
+    );
+    expect(l.decision).toBe('ImplicitlyDenied');
+    expect(l.why).toMatch(
+      /\(`BucketKeyEnabled` at `[^`]*bucket\.yaml#\/Resources\/Artifacts\/Properties\/Fn::If\/1\/BucketEncryption\/ServerSideEncryptionConfiguration\/0\/BucketKeyEnabled`\)/,
+    );
+  });
+
+  it('names the Fn::If branch of its properties when the template does not settle its encryption', () => {
+    const l = withTemplateBucket('', IF_PROPERTIES('!ImportValue shared-encryption'));
+    expect(l.decision).toBe('Unknown');
+    expect(l.missing).toEqual([
+      expect.stringMatching(
+        /bucket\.yaml#\/Resources\/Artifacts\/Properties\/Fn::If\/1\/BucketEncryption$/,
+      ),
+    ]);
   });
 
   it('is Unknown naming the template line when the template does not settle it', () => {
@@ -401,6 +490,41 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
       return found[0]!;
     });
   }
+
+  /**
+   * The deploy action's kms:Decrypt of its inputs when it also reads `Report`, which the function
+   * of Verify/SmokeTest uploads (its stage moved before DeployProd), the prod account's statement
+   * allowing only `condition`.
+   */
+  function readOfFunctionOutput(condition: Json): ReportLink {
+    return inScenarioCopy(LAMBDA, (dir) => {
+      editJson(join(dir, '111111111111/us-east-1/codepipeline/orders-api.json'), (doc) => {
+        const pipeline = doc['pipeline'] as { stages: { name: string; actions: Json[] }[] };
+        const verify = pipeline.stages.find((s) => s.name === 'Verify')!;
+        verify.actions[0]!['outputArtifacts'] = [{ name: 'Report' }];
+        const deploy = pipeline.stages.find((s) => s.name === 'DeployProd')!;
+        deploy.actions[0]!['inputArtifacts'] = [{ name: 'BuildOutput' }, { name: 'Report' }];
+        pipeline.stages = pipeline.stages.filter((s) => s !== verify);
+        pipeline.stages.splice(pipeline.stages.indexOf(deploy), 0, verify);
+      });
+      prodAccountOn(dir, condition);
+      return deployDecrypt(links(loadSnapshot(dir)));
+    });
+  }
+
+  it("makes the read of the artifact it uploaded depend on it too: the read decrypts with the context it was written with (was Allowed by the bucket's setting)", () => {
+    const l = readOfFunctionOutput(ON_OBJECTS);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(
+      '`Report` was uploaded by the Lambda function of action `Verify/SmokeTest`',
+    );
+    // allowed with either ARN: decided
+    expect(
+      readOfFunctionOutput({
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] },
+      }).decision,
+    ).toBe('Allowed');
+  });
 
   it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
     const l = functionWrite([`${BUCKET}/*`]);

@@ -251,6 +251,27 @@ describe('resolveValue', () => {
     );
   });
 
+  it('takes Fn::And and Fn::Or of fewer than 2 or more than 10 conditions as unknown', () => {
+    // CloudFormation rejects such a template: `!And [false-condition, ...10 more]` was false and
+    // `!Or [IsProd]` was IsProd
+    const c = (v: unknown): unknown => resolveConditionExpression(v, '/C', scope());
+    const eleven = Array.from({ length: 11 }, () => ({ 'Fn::Equals': ['a', 'b'] }));
+    for (const v of [
+      { 'Fn::And': eleven },
+      { 'Fn::Or': [{ 'Fn::Equals': ['a', 'a'] }] },
+      { 'Fn::And': [{ 'Fn::Equals': ['a', 'b'] }] },
+    ]) {
+      const u = c(v) as Unresolved;
+      expect(u, JSON.stringify(v)).toBeInstanceOf(Unresolved);
+      expect(u.reason).toMatch(/expects a list of 2 to 10 conditions/);
+    }
+    // 2 and 10 are fine
+    expect(c({ 'Fn::Or': eleven.slice(0, 10) })).toBe(false);
+    expect(c({ 'Fn::And': [{ 'Fn::Equals': ['a', 'a'] }, { 'Fn::Equals': ['b', 'b'] }] })).toBe(
+      true,
+    );
+  });
+
   it('makes what cannot be known an Unresolved value with its pointer, never a guess', () => {
     const u = r({ 'Fn::Sub': 'arn:aws:iam::${Missing}:root' }) as Unresolved;
     expect(u).toBeInstanceOf(Unresolved);
