@@ -22,7 +22,7 @@ import {
   type TaskDefinitionTemplate,
 } from '../model/artifacts.js';
 import { joinPointer, shownValue, sortProblems, type Problem } from '../problems.js';
-import { readJsonText } from './jsonFile.js';
+import { duplicateMemberProblems, readJsonText } from './jsonFile.js';
 
 /** One `--artifact` value. */
 export interface ArtifactDirectory {
@@ -194,22 +194,9 @@ function readTaskDefinition(
   // where another reader may keep the first: the file could be read two ways and is not read
   // (as a snapshot file or a CDK manifest with one: snapshotFiles.ts, cdk.ts)
   if (read.duplicates !== undefined) {
-    for (const d of read.duplicates)
-      problems.push({
-        file,
-        pointer: d.pointer,
-        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so the task definition could be read two ways and is not read`,
-        id: 'artifact.json.duplicate-key',
-        severity: 'error',
-      });
-    if (read.moreDuplicates)
-      problems.push({
-        file,
-        pointer: '',
-        message: `more than ${read.duplicates.length} member names appear twice in the file's objects: it could be read more than one way`,
-        id: 'artifact.json.duplicate-key',
-        severity: 'error',
-      });
+    problems.push(
+      ...duplicateMemberProblems(file, read, 'artifact.json.duplicate-key', 'the task definition'),
+    );
     return invalid;
   }
   const value = read.value;

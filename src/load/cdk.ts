@@ -19,7 +19,7 @@ import {
   valueShape,
 } from './stacks.js';
 import type { StackParameterInput, UnreadableParameters } from './templateStack.js';
-import { readJsonText } from './jsonFile.js';
+import { duplicateMemberProblems, readJsonText } from './jsonFile.js';
 import { isFile } from './snapshotFiles.js';
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -162,22 +162,9 @@ function readAssembly(
   // writes the manifest from a dictionary and never writes one: the manifest could be read two
   // ways and is not read, as a snapshot file that holds no policy (snapshotFiles.ts readJson)
   if (read.ok && read.duplicates !== undefined) {
-    for (const d of read.duplicates)
-      problems.push({
-        file,
-        pointer: d.pointer,
-        message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so the manifest could be read two ways and is not read`,
-        id: 'cdk.manifest.duplicate-key',
-        severity: 'error',
-      });
-    if (read.moreDuplicates)
-      problems.push({
-        file,
-        pointer: '',
-        message: `more than ${read.duplicates.length} member names appear twice in the manifest's objects: it could be read more than one way`,
-        id: 'cdk.manifest.duplicate-key',
-        severity: 'error',
-      });
+    problems.push(
+      ...duplicateMemberProblems(file, read, 'cdk.manifest.duplicate-key', 'the manifest'),
+    );
     return;
   }
   const artifacts = read.ok && isObject(read.value) ? read.value['artifacts'] : undefined;

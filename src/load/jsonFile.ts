@@ -9,6 +9,7 @@ import { constants, isUtf8 } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
 import { jsonFaultPlace } from '../jsonSyntax.js';
+import { shownValue, type Problem } from '../problems.js';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -163,4 +164,36 @@ export function where(text: string): string {
   if (text.trim() === '') return ': the file is empty';
   const place = jsonFaultPlace(text);
   return place === undefined ? '' : `: ${place}`;
+}
+
+/**
+ * The input errors of a file whose objects write a member name twice (JsonFile.duplicates), one
+ * at each, for a reader that does not read such a file: JSON.parse keeps the last copy where
+ * another reader may keep the first, so `what` (`the manifest`) could be read two ways. Empty
+ * when there is none.
+ */
+export function duplicateMemberProblems(
+  file: string,
+  read: { readonly duplicates?: readonly DuplicateMember[]; readonly moreDuplicates?: true },
+  id: string,
+  what: string,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const d of read.duplicates ?? [])
+    out.push({
+      file,
+      pointer: d.pointer,
+      message: `the member ${shownValue(d.name, 80)} appears twice in one object: JSON readers keep one of them, so ${what} could be read two ways and is not read`,
+      id,
+      severity: 'error',
+    });
+  if (read.moreDuplicates && read.duplicates)
+    out.push({
+      file,
+      pointer: '',
+      message: `more than ${read.duplicates.length} member names appear twice in the objects of ${what}: it could be read more than one way`,
+      id,
+      severity: 'error',
+    });
+  return out;
 }
