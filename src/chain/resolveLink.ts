@@ -3477,11 +3477,20 @@ function generatedKeyDependence(
     if (r.decision === base.decision) continue;
     const by = named.get(candidate)!;
     return {
-      why: `${created}; ${idPolicyLabel(by.policy, by.type, by.st, g)} names the key \`${candidate}\` of the same account and Region, which may be it once deployed: with that id the call is ${r.decision === 'Allowed' ? 'allowed' : r.decision === 'ExplicitlyDenied' ? 'explicitly denied' : 'denied'}, with the id made up ${base.decision === 'Allowed' ? 'allowed' : base.decision === 'ExplicitlyDenied' ? 'explicitly denied' : 'denied'}`,
+      why: `${created}; ${idPolicyLabel(by.policy, by.type, by.st, g)} names the key \`${candidate}\` of the same account and Region, which may be it once deployed: with that id the call is ${callWords(r.decision)}, with the id made up ${callWords(base.decision)}`,
       missing: [where],
     };
   }
   return undefined;
+}
+
+/** A decision as generatedKeyDependence says what happens to the call. */
+function callWords(decision: EvaluationResult['decision']): string {
+  return decision === 'Allowed'
+    ? 'allowed'
+    : decision === 'ExplicitlyDenied'
+      ? 'explicitly denied'
+      : 'denied';
 }
 
 /** The most pairs of Allow patterns jointTrial tries before it gives up (Unknown). */
