@@ -382,6 +382,7 @@ function decideByTrials(
     g.kmsGrants ||
     g.kmsKeyNotEnabled ||
     g.kmsKeyStateUnknown ||
+    g.s3PerObject ||
     [...g.missing].some((m) => madeUp.some((id) => m.includes(id))) ||
     namesByVariable(g)
   )
@@ -1531,9 +1532,8 @@ const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
  * the link stands for all of them: it is allowed only when every object's call is. So a link of
  * several objects is resolved once for each (`s3PerObject`, set here; S3ContextObjects.one), and
  * is denied by the first denied call rather than Unknown: the input decides that one of the calls
- * fails. Where the link is decided by trials of its own (decideByTrials), the request carries the
- * first object whose call is denied (explicitly first). Returns the trial of the bucket's ARN,
- * when there is one.
+ * fails (decideByTrials leaves such a link to resolveLink). Returns the trial of the bucket's
+ * ARN, when there is one.
  */
 function s3ArnContext(
   model: Model,
@@ -1556,28 +1556,14 @@ function s3ArnContext(
     return undefined;
   }
   // each object's call is resolved on its own by resolveLink (its trials of the other keys the
-  // policies test may deny one object's call and not another's); the first denied one (below)
-  // stands for them where the link is decided by trials of its own (decideByTrials)
+  // policies test may deny one object's call and not another's); decideByTrials leaves such a
+  // link to it
   if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
-  let object = first;
-  if (s3.one === undefined && s3.objects.length > 1) {
-    let denied: string | undefined;
-    for (const o of s3.objects) {
-      context[S3_ARN_KEY] = o;
-      const d = evaluate(request).decision;
-      if (d === 'ExplicitlyDenied') {
-        denied = o;
-        break;
-      }
-      if (d !== 'Allowed') denied ??= o;
-    }
-    object = denied ?? first;
-  }
-  context[S3_ARN_KEY] = object;
+  context[S3_ARN_KEY] = first;
   const calls =
     s3.objects.length > 1
-      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for \`${object}\``
-      : `S3 sends the object's ARN \`${object}\` as \`aws:s3:arn\``;
+      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for \`${first}\``
+      : `S3 sends the object's ARN \`${first}\` as \`aws:s3:arn\``;
   if (state.enabled === false) {
     g.s3ArnNote = `${calls} (the bucket uses no S3 Bucket Key)`;
     return undefined;
