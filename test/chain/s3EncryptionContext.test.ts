@@ -11,12 +11,10 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
-import { mergeModels } from '../../src/load/templateMerge.js';
 import type { Model } from '../../src/model/types.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { templateOverSnapshot } from '../load/templates/templateModel.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
@@ -296,13 +294,7 @@ Resources:
       prodAccountOn(dir, ON_OBJECTS);
       const file = join(dir, 'bucket.yaml');
       writeFileSync(file, text);
-      const template = loadSingleTemplate(file, {
-        account: '111111111111',
-        region: 'us-east-1',
-        managedPolicies: noManagedPolicies,
-      });
-      expect(template.problems.filter((p) => p.severity === 'error')).toEqual([]);
-      return deployDecrypt(links(mergeModels(loadSnapshot(dir), template.model)));
+      return deployDecrypt(links(templateOverSnapshot(dir, file)));
     });
   }
 
