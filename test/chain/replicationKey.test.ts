@@ -114,7 +114,11 @@ describe('replicating an artifact into a cross-account action region whose store
     expect(actionKms.length).toBeGreaterThan(0);
     for (const l of actionKms) {
       expect(l.resource).toBe('arn:aws:kms:us-west-2:222222222222:alias/orders-west');
-      expect(l.decision).not.toBe('Allowed');
+      // the action's own failure: the alias names no key of its account (not Unknown, not Allowed)
+      expect(l.decision).toBe('ImplicitlyDenied');
+      expect(l.why).toContain(
+        "the artifact store names its key `alias/orders-west`, which AWS resolves in the action's account `222222222222`",
+      );
     }
   });
 });
