@@ -4,18 +4,9 @@
  * line, for both kinds of trigger alike. A rule whose `Targets` the template does not settle
  * named `events.json#/Targets/<rule>` for a source trigger, a file no template analysis has.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeModel } from '../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
 import type { ReportLink } from '../../src/report/types.js';
-import { eventsRuleRole } from './eventsRuleRole.js';
-
-// pipeline `app`: an S3 source (Source/Src) on art-bucket-111, then a CodeBuild build
-const BASE = 'test/load/templates/fixtures/booleans/settings.yaml';
+import { eventsRuleRole, eventsTriggerLinks } from './eventsRuleRole.js';
 
 /**
  * The trigger links of settings.yaml with its S3 source started by EventBridge
@@ -25,37 +16,14 @@ function triggerLinks(
   parameters: readonly string[],
   resources: readonly string[],
 ): { links: ReportLink[]; lineOf: (text: string) => number } {
-  const text =
-    readFileSync(BASE, 'utf8')
-      .replace(
-        'Parameters:\n',
-        `Parameters:\n${parameters.map((p) => `  ${p}: { Type: String }\n`).join('')}`,
-      )
-      .replace(
-        'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip }',
-        'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip, PollForSourceChanges: "false" }',
-      ) + `${resources.join('\n')}\n`;
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-rule-template-'));
-  try {
-    const file = join(dir, 'template.yaml');
-    writeFileSync(file, text);
-    const { model } = loadSingleTemplate(file, {
-      account: '111111111111',
-      region: 'us-east-1',
-      managedPolicies: noManagedPolicies,
-      parameters: {},
-    });
-    const links = analyzeModel(model)
-      .pipelines[0]!.links.filter((l) => l.requirement.startsWith('trigger.'))
-      .map((l) => ({
-        ...l,
-        missing: l.missing?.map((m) => m.replace(/^.*template\.yaml/, 'template.yaml')),
-      }));
-    const lines = text.split('\n');
-    return { links, lineOf: (t) => lines.findIndex((l) => l.includes(t)) + 1 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { links, lineOf } = eventsTriggerLinks(resources, parameters);
+  return {
+    links: links.map((l) => ({
+      ...l,
+      missing: l.missing?.map((m) => m.replace(/^.*template\.yaml/, 'template.yaml')),
+    })),
+    lineOf,
+  };
 }
 
 const brief = (links: readonly ReportLink[]): string[] =>

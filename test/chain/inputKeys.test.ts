@@ -5,13 +5,14 @@
  * CodeBuild project role reading another build's output, and for the instance roles of a
  * CodeDeploy group, not only for the first.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
+import { writeKmsKey } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/codebuild-project-key-differs';
 const PIPELINE = '111111111111/us-east-1/codepipeline/orders-api.json';
@@ -217,43 +218,24 @@ describe('an action of another region reads the copy in its own artifact store',
       join(dir, '111111111111/s3/orders-artifacts-111111111111-us-west-2.json'),
       bucket,
     );
-    mkdirSync(join(dir, '111111111111/us-west-2/kms'), { recursive: true });
     const roles = [
       'arn:aws:iam::111111111111:role/service-role/orders-api-pipeline-role',
       'arn:aws:iam::111111111111:role/service-role/orders-api-build-role',
     ];
-    writeFileSync(
-      join(dir, '111111111111/us-west-2/kms/aaaa1111-3b2f-4a6d-8e5c-1f0a9b8c7d6e.json'),
-      JSON.stringify({
-        KeyMetadata: {
-          AWSAccountId: '111111111111',
-          KeyId: 'aaaa1111-3b2f-4a6d-8e5c-1f0a9b8c7d6e',
-          Arn: WEST_KEY,
-          Enabled: true,
-          KeyUsage: 'ENCRYPT_DECRYPT',
-          KeyState: 'Enabled',
-          KeyManager: 'CUSTOMER',
-          KeySpec: 'SYMMETRIC_DEFAULT',
-        },
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-            {
-              Effect: 'Allow',
-              Principal: { AWS: roles },
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
+    writeKmsKey(dir, WEST_KEY, [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: roles },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      },
+    ]);
     return dir;
   }
 

@@ -6,13 +6,13 @@
  * put on the alias in the action's account, with the action's alias failure: a denial of the
  * pipeline role that does not exist (chain review F2, session 23).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
-import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { editJson, inScenarioCopy, type Json, writeKmsKey } from './scenarioCopy.js';
 
 const WEST_KEY = 'arn:aws:kms:us-west-2:111111111111:key/0a0a0a0a-1111-2222-3333-444444444444';
 const WEST_BUCKET = 'orders-artifacts-111111111111-us-west-2';
@@ -42,33 +42,15 @@ function links(): readonly ReportLink[] {
       const deploy = p.stages.find((s) => s.name === 'DeployProd')!.actions[0]!;
       deploy['region'] = 'us-west-2';
     });
+    writeKmsKey(dir, WEST_KEY, [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ]);
     const kms = join(dir, '111111111111/us-west-2/kms');
-    mkdirSync(kms, { recursive: true });
-    writeFileSync(
-      join(kms, '0a0a0a0a-1111-2222-3333-444444444444.json'),
-      JSON.stringify({
-        KeyMetadata: {
-          KeyId: '0a0a0a0a-1111-2222-3333-444444444444',
-          Arn: WEST_KEY,
-          KeyState: 'Enabled',
-          KeyManager: 'CUSTOMER',
-          KeySpec: 'SYMMETRIC_DEFAULT',
-          KeyUsage: 'ENCRYPT_DECRYPT',
-          Enabled: true,
-        },
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
     writeFileSync(
       join(kms, 'aliases.json'),
       JSON.stringify({
@@ -132,7 +114,11 @@ describe('replicating an artifact into a cross-account action region whose store
     expect(actionKms.length).toBeGreaterThan(0);
     for (const l of actionKms) {
       expect(l.resource).toBe('arn:aws:kms:us-west-2:222222222222:alias/orders-west');
-      expect(l.decision).not.toBe('Allowed');
+      // the action's own failure: the alias names no key of its account (not Unknown, not Allowed)
+      expect(l.decision).toBe('ImplicitlyDenied');
+      expect(l.why).toContain(
+        "the artifact store names its key `alias/orders-west`, which AWS resolves in the action's account `222222222222`",
+      );
     }
   });
 });

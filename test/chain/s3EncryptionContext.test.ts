@@ -11,12 +11,10 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
-import { mergeModels } from '../../src/load/templateMerge.js';
 import type { Model } from '../../src/model/types.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { templateOverSnapshot } from '../load/templates/templateModel.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
@@ -81,31 +79,43 @@ function deployDecrypt(all: readonly ReportLink[]): ReportLink {
   return found[0]!;
 }
 
+/**
+ * The deploy action's kms:Decrypt when `setUp` edits the copy and the prod account's statement of
+ * the key policy allows only with `condition`.
+ */
+function decryptUnder(condition: Json, setUp: (dir: string) => void = () => {}): ReportLink {
+  return deployDecrypt(
+    scenario((dir) => {
+      setUp(dir);
+      prodAccountOn(dir, condition);
+    }),
+  );
+}
+
+/** Give the deploy action two input artifacts, BuildOutput and SourceOutput. */
+function twoInputs(dir: string): void {
+  const folder = join(dir, '111111111111/us-east-1/codepipeline');
+  editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+    const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+    stages[2]!.actions[0]!['inputArtifacts'] = [{ name: 'BuildOutput' }, { name: 'SourceOutput' }];
+  });
+}
+
 const ON_OBJECTS = { StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${BUCKET}/*` } };
 
 describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => {
   it('is the object ARN when the bucket uses no S3 Bucket Key: a key policy on `bucket/*` allows', () => {
-    const l = deployDecrypt(scenario((dir) => prodAccountOn(dir, ON_OBJECTS)));
+    const l = decryptUnder(ON_OBJECTS);
     expect(l.decision).toBe('Allowed');
   });
 
   it('takes BucketKeyEnabled left out of the rule as false (AWS default)', () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        bucketKey(dir, undefined);
-        prodAccountOn(dir, ON_OBJECTS);
-      }),
-    );
+    const l = decryptUnder(ON_OBJECTS, (dir) => bucketKey(dir, undefined));
     expect(l.decision).toBe('Allowed');
   });
 
   it('is the bucket ARN with an S3 Bucket Key: a key policy on `bucket/*` no longer applies', () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        bucketKey(dir, true);
-        prodAccountOn(dir, ON_OBJECTS);
-      }),
-    );
+    const l = decryptUnder(ON_OBJECTS, (dir) => bucketKey(dir, true));
     expect(l.decision).toBe('ImplicitlyDenied');
     expect(l.why).toContain('kms:EncryptionContext:aws:s3:arn');
     expect(l.why).toContain('AllowProdAccount');
@@ -115,22 +125,15 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
   });
 
   it('with an S3 Bucket Key, a key policy on the bucket ARN allows', () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        bucketKey(dir, true);
-        prodAccountOn(dir, { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': BUCKET } });
-      }),
+    const l = decryptUnder(
+      { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': BUCKET } },
+      (dir) => bucketKey(dir, true),
     );
     expect(l.decision).toBe('Allowed');
   });
 
   it("is Unknown, naming the bucket's encryption configuration, when the input does not say whether it uses a bucket key and that decides", () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        encryptionNotRead(dir);
-        prodAccountOn(dir, ON_OBJECTS);
-      }),
-    );
+    const l = decryptUnder(ON_OBJECTS, encryptionNotRead);
     expect(l.decision).toBe('Unknown');
     expect(l.why).toContain('`kms:EncryptionContext:aws:s3:arn`');
     expect(l.why).toContain('S3 Bucket Key');
@@ -141,12 +144,7 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
   });
 
   it('is Unknown naming the bucket file when the input has no file for the bucket', () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        rmSync(join(dir, BUCKET_FILE));
-        prodAccountOn(dir, ON_OBJECTS);
-      }),
-    );
+    const l = decryptUnder(ON_OBJECTS, (dir) => rmSync(join(dir, BUCKET_FILE)));
     expect(l.decision).toBe('Unknown');
     expect(l.missing).toEqual([BUCKET_FILE]);
   });
@@ -156,39 +154,22 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
       { StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] } },
       { 'ForAnyValue:StringLike': { 'kms:EncryptionContext:aws:s3:arn': `${BUCKET}*` } },
     ]) {
-      const l = deployDecrypt(
-        scenario((dir) => {
-          encryptionNotRead(dir);
-          prodAccountOn(dir, condition);
-        }),
-      );
+      const l = decryptUnder(condition, encryptionNotRead);
       expect(l.decision, JSON.stringify(condition)).toBe('Allowed');
     }
   });
 
   it('is decided denied when the bucket key is not known and the policy allows neither ARN', () => {
-    const l = deployDecrypt(
-      scenario((dir) => {
-        encryptionNotRead(dir);
-        prodAccountOn(dir, {
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::other-bucket/*' },
-        });
-      }),
+    const l = decryptUnder(
+      {
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::other-bucket/*' },
+      },
+      encryptionNotRead,
     );
     expect(l.decision).toBe('ImplicitlyDenied');
   });
 
   it('is each object of an action with several input artifacts: allowed only if every one is', () => {
-    const twoInputs = (dir: string): void => {
-      const folder = join(dir, '111111111111/us-east-1/codepipeline');
-      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
-        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
-        stages[2]!.actions[0]!['inputArtifacts'] = [
-          { name: 'BuildOutput' },
-          { name: 'SourceOutput' },
-        ];
-      });
-    };
     const only = (artifact: string) => ({
       StringLike: { 'kms:EncryptionContext:aws:s3:arn': object(artifact) },
     });
@@ -197,20 +178,10 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
         'kms:EncryptionContext:aws:s3:arn': [object('BuildOutput'), object('SourceOutput')],
       },
     };
-    const one = deployDecrypt(
-      scenario((dir) => {
-        twoInputs(dir);
-        prodAccountOn(dir, only('BuildOutput'));
-      }),
-    );
+    const one = decryptUnder(only('BuildOutput'), twoInputs);
     // the call for SourceOutput's object is not allowed: the action fails on it
     expect(one.decision).toBe('ImplicitlyDenied');
-    const all = deployDecrypt(
-      scenario((dir) => {
-        twoInputs(dir);
-        prodAccountOn(dir, both);
-      }),
-    );
+    const all = decryptUnder(both, twoInputs);
     expect(all.decision).toBe('Allowed');
   });
 
@@ -218,14 +189,7 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     const withDeny = (condition: Json) =>
       deployDecrypt(
         scenario((dir) => {
-          const folder = join(dir, '111111111111/us-east-1/codepipeline');
-          editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
-            const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
-            stages[2]!.actions[0]!['inputArtifacts'] = [
-              { name: 'BuildOutput' },
-              { name: 'SourceOutput' },
-            ];
-          });
+          twoInputs(dir);
           editKeyPolicy(dir, (statements) => {
             statements.push({
               Sid: 'NoSourceFromNet',
@@ -297,11 +261,7 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
   });
 
   it('leaves other encryption context keys unknown as before', () => {
-    const l = deployDecrypt(
-      scenario((dir) =>
-        prodAccountOn(dir, { StringEquals: { 'kms:EncryptionContext:team': 'orders' } }),
-      ),
-    );
+    const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:team': 'orders' } });
     expect(l.decision).toBe('Unknown');
     expect(l.why).toContain('`kms:EncryptionContext:team`');
     expect(l.why).toContain('AWS sets it on each call');
@@ -334,13 +294,7 @@ Resources:
       prodAccountOn(dir, ON_OBJECTS);
       const file = join(dir, 'bucket.yaml');
       writeFileSync(file, text);
-      const template = loadSingleTemplate(file, {
-        account: '111111111111',
-        region: 'us-east-1',
-        managedPolicies: noManagedPolicies,
-      });
-      expect(template.problems.filter((p) => p.severity === 'error')).toEqual([]);
-      return deployDecrypt(links(mergeModels(loadSnapshot(dir), template.model)));
+      return deployDecrypt(links(templateOverSnapshot(dir, file)));
     });
   }
 

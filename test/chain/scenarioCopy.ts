@@ -2,7 +2,7 @@
  * Test helpers for cases that edit a copy of a scenario snapshot (fixtures/scenarios/*): the
  * copy lives in a temporary folder for the duration of `fn` only.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,4 +42,31 @@ export function boundaryPolicyEntry(arn: string, document: Json): Json {
     IsAttachable: true,
     PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: document }],
   };
+}
+
+/**
+ * Write the key `arn` into the copy `dir` as `<account>/<region>/kms/<id>.json`: an enabled,
+ * customer managed symmetric key (describe-key's KeyMetadata) with the key policy `statements`.
+ */
+export function writeKmsKey(dir: string, arn: string, statements: Json[]): void {
+  const [, , , region, account, resource] = arn.split(':');
+  const id = resource!.slice('key/'.length);
+  const folder = join(dir, account!, region!, 'kms');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    join(folder, `${id}.json`),
+    JSON.stringify({
+      KeyMetadata: {
+        AWSAccountId: account,
+        KeyId: id,
+        Arn: arn,
+        Enabled: true,
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        KeyState: 'Enabled',
+        KeyManager: 'CUSTOMER',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+      },
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    }),
+  );
 }

@@ -147,6 +147,11 @@ function user(account: string, name: string): GeneratedPrincipal {
   return { kind: 'user', arn, account, userArn: arn, userName: name };
 }
 
+/** a service principal: it has no account */
+function service(name: string): GeneratedPrincipal {
+  return { kind: 'service', arn: name, account: undefined, service: name };
+}
+
 const PRINCIPALS_SAME: readonly (readonly [number, GeneratedPrincipal])[] = [
   [10, role(ACCOUNT_A, 'pipeline/', 'BuildRole')],
   [8, role(ACCOUNT_A, '', 'DeployRole')],
@@ -154,24 +159,8 @@ const PRINCIPALS_SAME: readonly (readonly [number, GeneratedPrincipal])[] = [
   [8, session(ACCOUNT_A, '', 'DeployRole', 'codepipeline-session')],
   [10, user(ACCOUNT_A, 'alice')],
   [4, { kind: 'root', arn: `arn:aws:iam::${ACCOUNT_A}:root`, account: ACCOUNT_A }],
-  [
-    7,
-    {
-      kind: 'service',
-      arn: 'codepipeline.amazonaws.com',
-      account: undefined,
-      service: 'codepipeline.amazonaws.com',
-    },
-  ],
-  [
-    5,
-    {
-      kind: 'service',
-      arn: 'codebuild.amazonaws.com',
-      account: undefined,
-      service: 'codebuild.amazonaws.com',
-    },
-  ],
+  [7, service('codepipeline.amazonaws.com')],
+  [5, service('codebuild.amazonaws.com')],
   [
     2,
     {
@@ -1136,18 +1125,8 @@ const FOCUS_PRINCIPALS: readonly (readonly [number, GeneratedPrincipal])[] = [
 ];
 
 const FOCUS_SERVICES: readonly GeneratedPrincipal[] = [
-  {
-    kind: 'service',
-    arn: 'codepipeline.amazonaws.com',
-    account: undefined,
-    service: 'codepipeline.amazonaws.com',
-  },
-  {
-    kind: 'service',
-    arn: 'codebuild.amazonaws.com',
-    account: undefined,
-    service: 'codebuild.amazonaws.com',
-  },
+  service('codepipeline.amazonaws.com'),
+  service('codebuild.amazonaws.com'),
 ];
 
 /** targets whose resource can have a resource policy, and those RCPs apply to */

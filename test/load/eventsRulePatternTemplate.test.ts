@@ -6,17 +6,10 @@
  * than the default one, or whose pattern does not hold the documented fields of the source's
  * change events, is no trigger.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeModel } from '../../src/chain/analyze.js';
-import { noManagedPolicies } from '../../src/load/managedPolicies.js';
-import { loadSingleTemplate } from '../../src/load/stacks.js';
-import { eventsRuleRole } from '../chain/eventsRuleRole.js';
+import { eventsRuleRole, eventsTriggerLinks } from '../chain/eventsRuleRole.js';
 
 // pipeline `app`: an S3 source (Source/Src, art-bucket-111 src.zip), then a CodeBuild build
-const BASE = 'test/load/templates/fixtures/booleans/settings.yaml';
 
 const ROLE = eventsRuleRole();
 
@@ -35,34 +28,13 @@ const rule = (pattern: string, bus?: string): string[] => [
 ];
 
 function analyze(resources: readonly string[]) {
-  const text =
-    readFileSync(BASE, 'utf8').replace(
-      'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip }',
-      'Configuration: { S3Bucket: !Ref Bucket, S3ObjectKey: src.zip, PollForSourceChanges: "false" }',
-    ) + `${resources.join('\n')}\n`;
-  const dir = mkdtempSync(join(tmpdir(), 'permchain-rule-pattern-'));
-  try {
-    const file = join(dir, 'template.yaml');
-    writeFileSync(file, text);
-    const { model } = loadSingleTemplate(file, {
-      account: '111111111111',
-      region: 'us-east-1',
-      managedPolicies: noManagedPolicies,
-      parameters: {},
-    });
-    const links = analyzeModel(model).pipelines[0]!.links.filter((l) =>
-      l.requirement.startsWith('trigger.'),
-    );
-    const lines = text.split('\n');
-    return {
-      triggers: links.map((l) => `${l.decision} ${l.requirement}`).sort(),
-      links,
-      problems: model.problems.filter((p) => p.id === 'template.events.pattern-invalid'),
-      lineOf: (t: string) => lines.findIndex((l) => l.includes(t)) + 1,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { links, problems, lineOf } = eventsTriggerLinks(resources);
+  return {
+    triggers: links.map((l) => `${l.decision} ${l.requirement}`).sort(),
+    links,
+    problems: problems.filter((p) => p.id === 'template.events.pattern-invalid'),
+    lineOf,
+  };
 }
 
 const STARTED = ['Allowed trigger.assume-rule-role', 'Allowed trigger.start-pipeline-execution'];

@@ -510,6 +510,20 @@ export function largeReport(pipelines: number, linksPerPipeline: number): Report
   return { pipelines: out, problems: [] };
 }
 
+/** the report of an input without pipelines: no pipeline, the warning that says so */
+export const noPipelines: Report = {
+  pipelines: [],
+  problems: [
+    {
+      file: 'snapshot',
+      pointer: '',
+      message: 'no pipelines found: nothing was analyzed',
+      id: 'input.no-pipelines',
+      severity: 'warning',
+    },
+  ],
+};
+
 /** the report without its error-severity problems (which would fail the run on their own) */
 export const withoutErrors = (r: Report): Report => ({
   ...r,

@@ -15,7 +15,7 @@ import type { FailOn } from '../../src/report/options.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
 import type { Report } from '../../src/report/types.js';
-import { onlyUnknown } from './fixtures.js';
+import { noPipelines, onlyUnknown } from './fixtures.js';
 import { findAll, parseXml } from './xmlCheck.js';
 
 const UNKNOWN_LINK = 'codebuild.start-build@Scan/Scan';
@@ -38,18 +38,6 @@ const expiredUnknown = applyBaseline(onlyUnknown, expiredUnknownBaseline, '2025-
 });
 /** under --fail-on denied it does not: the entry lapses, the link is as without a baseline */
 const lapsedUnknown = applyBaseline(onlyUnknown, expiredUnknownBaseline, '2025-02-01');
-const noPipelines: Report = {
-  pipelines: [],
-  problems: [
-    {
-      file: 'snapshot',
-      pointer: '',
-      message: 'no pipelines found: nothing was analyzed',
-      id: 'input.no-pipelines',
-      severity: 'warning',
-    },
-  ],
-};
 
 interface Seen {
   exit: number;

@@ -18,7 +18,7 @@ import { formatReason } from '../../src/report/summarize.js';
 import { renderText } from '../../src/report/text.js';
 import type { LinkReason, Report, ReportLink } from '../../src/report/types.js';
 import { runCli } from '../cli/runCli.js';
-import { crossAccountReport } from './fixtures.js';
+import { crossAccountReport, noPipelines } from './fixtures.js';
 
 const ROLE = 'arn:aws:iam::222222222222:role/deploy';
 const IDENTITY_GROUP: LinkReason = {
@@ -120,20 +120,8 @@ describe('missing inputs of a link', () => {
 });
 
 describe('markdown for an input without pipelines', () => {
-  const empty: Report = {
-    pipelines: [],
-    problems: [
-      {
-        file: 'snapshot',
-        pointer: '',
-        message: 'no pipelines found: nothing was analyzed',
-        id: 'input.no-pipelines',
-        severity: 'warning',
-      },
-    ],
-  };
   it('leads with the warning, with no table and no pass', () => {
-    const md = renderMarkdown(empty);
+    const md = renderMarkdown(noPipelines);
     expect(md).toBe(
       '<!-- permchain-report -->\n' +
         '## permchain: no pipeline found: nothing was analyzed\n\n' +
@@ -142,7 +130,7 @@ describe('markdown for an input without pipelines', () => {
     );
   });
   it('says the run fails under --fail-on unknown', () => {
-    const md = renderMarkdown(empty, { failOn: 'unknown' });
+    const md = renderMarkdown(noPipelines, { failOn: 'unknown' });
     expect(md.split('\n')[1]).toBe(
       '## permchain: no pipeline found: the run fails (--fail-on unknown)',
     );

@@ -14,7 +14,13 @@ import type { FailOn } from '../../src/report/options.js';
 import { renderText } from '../../src/report/text.js';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../cli/runCli.js';
-import { crossAccountReport, mapLinks, onlyUnknown, withoutErrors } from './fixtures.js';
+import {
+  crossAccountReport,
+  mapLinks,
+  noPipelines,
+  onlyUnknown,
+  withoutErrors,
+} from './fixtures.js';
 
 /** the same, one required unknown link's baseline entry having expired */
 const expiredUnknown = mapLinks(onlyUnknown, (l) =>
@@ -22,18 +28,6 @@ const expiredUnknown = mapLinks(onlyUnknown, (l) =>
     ? { ...l, expired: { reason: 'crawl pending', expires: '2025-01-31' } }
     : l,
 );
-const noPipelines: Report = {
-  pipelines: [],
-  problems: [
-    {
-      file: 'snapshot',
-      pointer: '',
-      message: 'no pipelines found: nothing was analyzed',
-      id: 'input.no-pipelines',
-      severity: 'warning',
-    },
-  ],
-};
 
 const lastLine = (out: string): string => out.trimEnd().split('\n').at(-1)!;
 /** pipeline name → the tag the text report shows for it */

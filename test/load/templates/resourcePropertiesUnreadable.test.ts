@@ -60,6 +60,12 @@ describe('a resource whose Properties is not an object of property names', () =>
     expect(r.problems).toContain('error /Resources/Key/Properties template.resource.invalid');
     const kms = r.links.filter((l) => l.permission.startsWith('kms:'));
     expect(kms.length).toBeGreaterThan(0);
-    for (const l of kms) expect(l.decision, l.id).not.toBe('Allowed');
+    // Unknown, naming the unreadable Properties (not denied by a made-up policy, nor Allowed)
+    for (const l of kms) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.missing, l.id).toEqual([
+        expect.stringMatching(/t\.yaml#\/Resources\/Key\/Properties \(not readable\)$/),
+      ]);
+    }
   });
 });
