@@ -50,6 +50,7 @@ import { compileTemplatePolicy } from './templatePolicy.js';
 import {
   SAM_TRANSFORM,
   UNKNOWN_TYPE,
+  unknownTypeReason,
   type ResourceEntry,
   type TemplateStack,
 } from './templateStack.js';
@@ -348,7 +349,6 @@ export class ModelBuilder {
 
   /** Resolve a property of a resource. */
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
-    if (r.unreadable) return r.unreadable;
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
     const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
@@ -852,7 +852,7 @@ export class ModelBuilder {
       }
     } else {
       trustPolicy = this.policy(s, r, 'AssumeRolePolicyDocument', arn, 'trust');
-      if (r.properties['AssumeRolePolicyDocument'] === undefined && !r.unreadable) {
+      if (r.properties['AssumeRolePolicyDocument'] === undefined) {
         s.problem(
           'error',
           'template.role.trust-missing',
@@ -1150,7 +1150,7 @@ export class ModelBuilder {
     const arn = s.keyArn(r);
     const keyId = arn.slice(arn.lastIndexOf('/') + 1);
     let policy: CompiledPolicy | undefined;
-    if (r.properties['KeyPolicy'] === undefined && !r.unreadable) {
+    if (r.properties['KeyPolicy'] === undefined) {
       // no KeyPolicy: KMS applies the default key policy, which delegates to IAM in the account
       // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
       policy = compileTemplatePolicy(
@@ -2178,7 +2178,7 @@ export class ModelBuilder {
    * topic or function there. Each of those is unknown, never read as if it were not there.
    */
   private unknownResource(s: TemplateStack, r: ResourceEntry): void {
-    const reason = r.unreadable?.reason ?? `what \`${r.logicalId}\` is cannot be read`;
+    const reason = unknownTypeReason(r.logicalId);
     this.attachToUnknown(s, r, [{ kind: 'role', pointer: r.pointer, reason }], r.logicalId);
     const what = `\`${r.logicalId}\``;
     for (const kind of ['bucket', 'topic', 'function'] as const)

@@ -174,6 +174,11 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
 /** The type of a resource whose `Type` cannot be read (never a CloudFormation type). */
 export const UNKNOWN_TYPE = '';
 
+/** Why nothing of a resource whose `Type` cannot be read is known. */
+export function unknownTypeReason(logicalId: string): string {
+  return `what \`${logicalId}\` is cannot be read`;
+}
+
 export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
@@ -189,11 +194,6 @@ export interface ResourceEntry {
   readonly exists: boolean | Unresolved;
   /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
   readonly generatedBy?: string;
-  /**
-   * `Properties` is there but is no object of property names (a list, a string, an intrinsic
-   * function in its place): every property is this unknown value, never absent
-   */
-  readonly unreadable?: Unresolved;
 }
 
 export class TemplateStack implements IntrinsicScope {
@@ -328,14 +328,16 @@ export class TemplateStack implements IntrinsicScope {
         );
         // what it is is not known: it may be a policy given to any role, any bucket's policy
         // (templateResources.ts unknownResource); skipped, its deny was dropped (a wrong Allowed)
+        // (every property of it is unknown too)
         this.resources.set(logicalId, {
           logicalId,
           type: UNKNOWN_TYPE,
-          properties: {},
+          ...this.unknownProperties(
+            new Unresolved(unknownTypeReason(logicalId), pointer),
+            joinPointer(pointer, 'Properties'),
+          ),
           pointer,
-          propertiesPointer: joinPointer(pointer, 'Properties'),
           exists: true,
-          unreadable: new Unresolved(`what \`${logicalId}\` is cannot be read`, pointer),
         });
         continue;
       }
@@ -382,7 +384,6 @@ export class TemplateStack implements IntrinsicScope {
           : this.readProperties(props, propsAt, 0)),
         pointer,
         exists,
-        ...(unreadable ? { unreadable } : {}),
       });
     }
     this.checkDependsOn(res);
@@ -550,7 +551,6 @@ export class TemplateStack implements IntrinsicScope {
 
   /** A property of a SAM function, falling back to `Globals.Function`. */
   samProperty(r: ResourceEntry, key: string): unknown {
-    if (r.unreadable) return r.unreadable;
     return key in r.properties ? r.properties[key] : this.samGlobals[key];
   }
 
@@ -1106,7 +1106,6 @@ export class TemplateStack implements IntrinsicScope {
   ): { value: string | Unresolved; generated: boolean } {
     const known = this.names.get(r.logicalId);
     if (known) return known;
-    if (r.unreadable) return { value: r.unreadable, generated: false };
     const prop = NAME_PROPERTY[r.type];
     const raw = prop === undefined ? undefined : r.properties[prop];
     let out: { value: string | Unresolved; generated: boolean };
@@ -1164,7 +1163,6 @@ export class TemplateStack implements IntrinsicScope {
   iamPath(r: ResourceEntry): string | Unresolved {
     const key = r.generatedBy !== undefined ? 'RolePath' : 'Path';
     const owner = r.generatedBy !== undefined ? this.resources.get(r.generatedBy) : r;
-    if (owner?.unreadable) return owner.unreadable;
     const raw =
       owner === undefined
         ? undefined
