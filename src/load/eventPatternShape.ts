@@ -14,7 +14,8 @@
  * undecided. No recursion: a hostile pattern nested 100,000 deep is walked with a stack of its
  * own, once per member.
  */
-import { joinPointer } from '../problems.js';
+import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
+import { joinPointer, shownValue } from '../problems.js';
 
 /** Where in the pattern its shape is wrong (a JSON pointer into the pattern), and why. */
 export interface PatternShapeProblem {
@@ -85,4 +86,58 @@ function kindOf(x: unknown): string {
   if (typeof x === 'number') return 'a number';
   if (typeof x === 'boolean') return `\`${String(x)}\``;
   return 'not JSON';
+}
+
+/** Why a rule's EventPattern cannot be read one way or is not one EventBridge takes. */
+export interface PatternProblem {
+  /** the end of the problem id: `pattern-invalid`, or `pattern-duplicate-key` */
+  readonly id: 'pattern-invalid' | 'pattern-duplicate-key';
+  /** the input error's message */
+  readonly message: string;
+  /** why the pattern is not known, for its placeholder */
+  readonly why: string;
+}
+
+/**
+ * The problem of an EventPattern, JSON text or (in a template) its object, or undefined when it
+ * is one EventBridge takes: text that is not JSON, a member name twice in one object
+ * (`{"source":["aws.codecommit"],"source":["aws.s3"]}`: JSON.parse keeps the last member
+ * silently, while RFC 8259 says "the behavior of software that receives such an object is
+ * unpredictable", https://www.rfc-editor.org/rfc/rfc8259#section-4, so EventBridge may match on
+ * another member or refuse the pattern), or a shape EventBridge refuses (patternShapeProblem,
+ * `opaque` as there). One for the snapshot and the template loaders, so they say the same.
+ */
+export function eventPatternProblem(
+  pattern: unknown,
+  opaque: (value: unknown) => boolean = () => false,
+): PatternProblem | undefined {
+  const unknownRule = 'so which events the rule matches is unknown';
+  let value = pattern;
+  if (typeof pattern === 'string') {
+    let found: ReturnType<typeof parseJsonFindingDuplicates>;
+    try {
+      found = parseJsonFindingDuplicates(pattern);
+    } catch (e) {
+      return {
+        id: 'pattern-invalid',
+        message: `the EventPattern is not valid JSON (${shownValue(e instanceof Error ? e.message : String(e), 120)}): EventBridge takes no such pattern, ${unknownRule}`,
+        why: 'an EventPattern that is not valid JSON',
+      };
+    }
+    const first = found.duplicates[0];
+    if (first)
+      return {
+        id: 'pattern-duplicate-key',
+        message: `the EventPattern has the member ${shownValue(first.name, 80)} twice in one object (at ${shownValue(first.pointer, 80)} in the pattern): JSON readers keep one of them and EventBridge may read it another way or reject it, ${unknownRule}`,
+        why: 'a member name twice in the EventPattern',
+      };
+    value = found.value;
+  }
+  const shape = patternShapeProblem(value, opaque);
+  if (!shape) return undefined;
+  return {
+    id: 'pattern-invalid',
+    message: `${shape.why}${shape.pointer === '' ? '' : ` (at ${shownValue(shape.pointer, 80)} in the pattern)`}: EventBridge takes no such pattern, ${unknownRule}`,
+    why: 'an EventPattern EventBridge does not take',
+  };
 }

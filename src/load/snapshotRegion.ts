@@ -4,10 +4,9 @@
  * Each file is the unchanged output of the AWS CLI command named in snapshot-format.md.
  */
 import { join } from 'node:path';
-import { parseJsonFindingDuplicates } from '../jsonDuplicates.js';
 import { isPlaceholder } from '../model/placeholders.js';
-import { patternShapeProblem } from './eventPatternShape.js';
-import { joinPointer, shownValue, type Problem } from '../problems.js';
+import { eventPatternProblem } from './eventPatternShape.js';
+import { joinPointer, type Problem } from '../problems.js';
 import { isRegionName, partitionOfRegion } from '../model/arn.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
@@ -1556,13 +1555,8 @@ function ruleArn(ctx: RegionContext, bus: string | undefined, name: string): str
  * a placeholder at that pointer: the chain leaves the links the rule decides Unknown, naming it
  * (chain/actionFacts.ts rulesStarting), never compared as if it matched, or did not match, any
  * change:
- * - text that is not JSON, or JSON that is not an object of fields whose values are arrays or
- *   objects (eventPatternShape.ts: EventBridge refuses it,
- *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html);
- * - a member name twice in one object (`{"source":["aws.codecommit"],"source":["aws.s3"]}`):
- *   JSON.parse keeps the last member silently, while RFC 8259 says "the behavior of software that
- *   receives such an object is unpredictable" (https://www.rfc-editor.org/rfc/rfc8259#section-4),
- *   so EventBridge may match on another member or refuse the pattern.
+ * text that is not JSON, a member name twice in one object, or a shape EventBridge refuses
+ * (eventPatternShape.ts eventPatternProblem, which the template loader uses too).
  */
 function checkedPattern(
   ctx: RegionContext,
@@ -1571,41 +1565,16 @@ function checkedPattern(
   at: string,
 ): string | undefined {
   if (text === undefined || text === '' || isPlaceholder(text)) return text;
-  const unreadable = (message: string, code: string, why: string): string => {
-    r.report(at, message, code, 'error');
-    return ctx.unknowns.placeholder(
-      'name',
-      { file: r.file, pointer: at },
-      ctx.partition,
-      ctx.region,
-      why,
-    );
-  };
-  let found: ReturnType<typeof parseJsonFindingDuplicates>;
-  try {
-    found = parseJsonFindingDuplicates(text);
-  } catch (e) {
-    return unreadable(
-      `the EventPattern is not valid JSON (${shownValue(e instanceof Error ? e.message : String(e), 120)}): EventBridge takes no such pattern, so which events the rule matches is unknown`,
-      'snapshot.events.pattern-invalid',
-      'an EventPattern that is not valid JSON',
-    );
-  }
-  const first = found.duplicates[0];
-  if (first)
-    return unreadable(
-      `the EventPattern has the member ${shownValue(first.name, 80)} twice in one object (at ${shownValue(first.pointer, 80)} in the pattern): JSON readers keep one of them and EventBridge may read it another way or reject it, so which events the rule matches is unknown`,
-      'snapshot.events.pattern-duplicate-key',
-      'a member name twice in the EventPattern',
-    );
-  const shape = patternShapeProblem(found.value);
-  if (shape)
-    return unreadable(
-      `${shape.why}${shape.pointer === '' ? '' : ` (at ${shownValue(shape.pointer, 80)} in the pattern)`}: EventBridge takes no such pattern, so which events the rule matches is unknown`,
-      'snapshot.events.pattern-invalid',
-      'an EventPattern EventBridge does not take',
-    );
-  return text;
+  const problem = eventPatternProblem(text);
+  if (!problem) return text;
+  r.report(at, problem.message, `snapshot.events.${problem.id}`, 'error');
+  return ctx.unknowns.placeholder(
+    'name',
+    { file: r.file, pointer: at },
+    ctx.partition,
+    ctx.region,
+    problem.why,
+  );
 }
 
 /**

@@ -471,7 +471,6 @@ class Resolver {
 
   /** A resolved property; `Ref: AWS::NoValue` is absent. */
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
-    if (r.unreadable) return r.unreadable;
     const raw = r.properties[key];
     return raw === undefined
       ? undefined

@@ -5,8 +5,8 @@
  * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
-import { joinPointer, shownValue, sortProblems, type Problem } from '../problems.js';
-import { patternShapeProblem } from './eventPatternShape.js';
+import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { eventPatternProblem } from './eventPatternShape.js';
 import { isRegionName, parseArn } from '../model/arn.js';
 import type {
   AccountModel,
@@ -50,6 +50,7 @@ import { compileTemplatePolicy } from './templatePolicy.js';
 import {
   SAM_TRANSFORM,
   UNKNOWN_TYPE,
+  unknownTypeReason,
   type ResourceEntry,
   type TemplateStack,
 } from './templateStack.js';
@@ -348,7 +349,6 @@ export class ModelBuilder {
 
   /** Resolve a property of a resource. */
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
-    if (r.unreadable) return r.unreadable;
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
     const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
@@ -852,7 +852,7 @@ export class ModelBuilder {
       }
     } else {
       trustPolicy = this.policy(s, r, 'AssumeRolePolicyDocument', arn, 'trust');
-      if (r.properties['AssumeRolePolicyDocument'] === undefined && !r.unreadable) {
+      if (r.properties['AssumeRolePolicyDocument'] === undefined) {
         s.problem(
           'error',
           'template.role.trust-missing',
@@ -1150,7 +1150,7 @@ export class ModelBuilder {
     const arn = s.keyArn(r);
     const keyId = arn.slice(arn.lastIndexOf('/') + 1);
     let policy: CompiledPolicy | undefined;
-    if (r.properties['KeyPolicy'] === undefined && !r.unreadable) {
+    if (r.properties['KeyPolicy'] === undefined) {
       // no KeyPolicy: KMS applies the default key policy, which delegates to IAM in the account
       // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
       policy = compileTemplatePolicy(
@@ -1612,8 +1612,9 @@ export class ModelBuilder {
 
   /**
    * A rule's EventPattern as JSON text (CloudFormation takes an object or its JSON text). One the
-   * template does not settle as a whole, or that EventBridge would refuse (not JSON, not an
-   * object of fields whose values are arrays or objects: eventPatternShape.ts,
+   * template does not settle as a whole, or that EventBridge would refuse or could read two ways
+   * (not JSON, a member name twice in its JSON text, not an object of fields whose values are
+   * arrays or objects: eventPatternShape.ts eventPatternProblem,
    * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html), is a
    * placeholder at its place (the second an input error there): which changes the rule matches
    * is not known, so the links it decides are Unknown (chain/actionFacts.ts rulesStarting), as
@@ -1624,30 +1625,11 @@ export class ModelBuilder {
     const pattern = this.prop(s, r, 'EventPattern');
     if (pattern === undefined) return undefined;
     if (isUnresolved(pattern)) return this.placeholder(s, pattern, 'name');
+    const problem = eventPatternProblem(pattern, isUnresolved);
+    if (!problem) return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
     const at = joinPointer(r.propertiesPointer, 'EventPattern');
-    let value: unknown = pattern;
-    let problem: string | undefined;
-    if (typeof pattern === 'string') {
-      try {
-        value = JSON.parse(pattern);
-      } catch (e) {
-        problem = `the EventPattern is not valid JSON (${shownValue(e instanceof Error ? e.message : String(e), 120)})`;
-      }
-    }
-    if (problem === undefined) {
-      const shape = patternShapeProblem(value, isUnresolved);
-      if (shape)
-        problem = `${shape.why}${shape.pointer === '' ? '' : ` (at ${shownValue(shape.pointer, 80)} in the pattern)`}`;
-    }
-    if (problem === undefined)
-      return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-    s.problem(
-      'error',
-      'template.events.pattern-invalid',
-      at,
-      `${problem}: EventBridge takes no such pattern, so which events the rule matches is unknown`,
-    );
-    return this.placeholder(s, new Unresolved(problem, at), 'name', false);
+    s.problem('error', `template.events.${problem.id}`, at, problem.message);
+    return this.placeholder(s, new Unresolved(problem.why, at), 'name', false);
   }
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
@@ -2178,7 +2160,7 @@ export class ModelBuilder {
    * topic or function there. Each of those is unknown, never read as if it were not there.
    */
   private unknownResource(s: TemplateStack, r: ResourceEntry): void {
-    const reason = r.unreadable?.reason ?? `what \`${r.logicalId}\` is cannot be read`;
+    const reason = unknownTypeReason(r.logicalId);
     this.attachToUnknown(s, r, [{ kind: 'role', pointer: r.pointer, reason }], r.logicalId);
     const what = `\`${r.logicalId}\``;
     for (const kind of ['bucket', 'topic', 'function'] as const)

@@ -174,6 +174,11 @@ const NAME_LIMIT: Readonly<Record<string, number>> = {
 /** The type of a resource whose `Type` cannot be read (never a CloudFormation type). */
 export const UNKNOWN_TYPE = '';
 
+/** Why nothing of a resource whose `Type` cannot be read is known. */
+export function unknownTypeReason(logicalId: string): string {
+  return `what \`${logicalId}\` is cannot be read`;
+}
+
 export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
@@ -189,11 +194,6 @@ export interface ResourceEntry {
   readonly exists: boolean | Unresolved;
   /** a SAM-generated resource (the role of an `AWS::Serverless::Function`) */
   readonly generatedBy?: string;
-  /**
-   * `Properties` is there but is no object of property names (a list, a string, an intrinsic
-   * function in its place): every property is this unknown value, never absent
-   */
-  readonly unreadable?: Unresolved;
 }
 
 export class TemplateStack implements IntrinsicScope {
@@ -328,14 +328,16 @@ export class TemplateStack implements IntrinsicScope {
         );
         // what it is is not known: it may be a policy given to any role, any bucket's policy
         // (templateResources.ts unknownResource); skipped, its deny was dropped (a wrong Allowed)
+        // (every property of it is unknown too)
         this.resources.set(logicalId, {
           logicalId,
           type: UNKNOWN_TYPE,
-          properties: {},
+          ...this.unknownProperties(
+            new Unresolved(unknownTypeReason(logicalId), pointer),
+            joinPointer(pointer, 'Properties'),
+          ),
           pointer,
-          propertiesPointer: joinPointer(pointer, 'Properties'),
           exists: true,
-          unreadable: new Unresolved(`what \`${logicalId}\` is cannot be read`, pointer),
         });
         continue;
       }
@@ -357,32 +359,12 @@ export class TemplateStack implements IntrinsicScope {
         );
         exists = new Unresolved('its `Condition` is not a condition name', conditionAt);
       }
-      // `Properties` is an object of property names (an `Fn::If` may choose it, an `AWS::Include`
-      // insert it: readProperties;
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html).
-      // Read as no properties, a policy resource whose `Properties` is a list, a string or another
-      // function's value was attached to nothing, and its deny dropped (a wrong Allowed): an input
-      // error, and each property is unknown
-      const propsAt = joinPointer(pointer, 'Properties');
-      let unreadable: Unresolved | undefined;
-      if (props !== undefined && props !== null && !propertiesShape(props)) {
-        this.problem(
-          'error',
-          'template.resource.invalid',
-          propsAt,
-          `\`Properties\` of \`${logicalId}\` is not an object of property names: what the resource sets is unknown`,
-        );
-        unreadable = new Unresolved(`\`Properties\` of \`${logicalId}\` cannot be read`, propsAt);
-      }
       this.resources.set(logicalId, {
         logicalId,
         type: r['Type'],
-        ...(unreadable
-          ? this.unknownProperties(unreadable, propsAt)
-          : this.readProperties(props, propsAt, 0)),
+        ...this.readProperties(logicalId, props, joinPointer(pointer, 'Properties'), 0),
         pointer,
         exists,
-        ...(unreadable ? { unreadable } : {}),
       });
     }
     this.checkDependsOn(res);
@@ -416,16 +398,35 @@ export class TemplateStack implements IntrinsicScope {
    * `Fn::Transform` key among the properties (`AWS::Include` inserts its snippet there at deploy
    * time, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html)
    * leave every property unknown, never absent: read as no properties, a role's policies or a
-   * policy's `Deny` went missing and links read `Allowed`.
+   * policy's `Deny` went missing and links read `Allowed`. Anything else there, or in the branch
+   * an `Fn::If` chooses (a list, a string, another function's value), is no object of property
+   * names (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html):
+   * CloudFormation rejects the template. Read as no properties, a policy resource was attached to
+   * nothing and its deny dropped (a wrong Allowed): an input error, and every property is unknown.
    */
   private readProperties(
+    logicalId: string,
     props: unknown,
     at: string,
     depth: number,
   ): { properties: Record<string, unknown>; propertiesPointer: string } {
+    // absent (in YAML, `Properties:` with nothing after it is null): no properties
+    if (props === undefined || props === null) return { properties: {}, propertiesPointer: at };
     const fn = intrinsicName(props);
+    const invalid = (): { properties: Record<string, unknown>; propertiesPointer: string } => {
+      this.problem(
+        'error',
+        'template.resource.invalid',
+        at,
+        `\`Properties\` of \`${logicalId}\` is not an object of property names: what the resource sets is unknown`,
+      );
+      return this.unknownProperties(
+        new Unresolved(`\`Properties\` of \`${logicalId}\` cannot be read`, at),
+        at,
+      );
+    };
     if (fn === undefined) {
-      if (!isObject(props)) return { properties: {}, propertiesPointer: at };
+      if (!isObject(props)) return invalid();
       if (!Object.prototype.hasOwnProperty.call(props, 'Fn::Transform'))
         return { properties: props, propertiesPointer: at };
       return this.unknownProperties(
@@ -443,7 +444,7 @@ export class TemplateStack implements IntrinsicScope {
       const c = this.condition(arg[0], joinPointer(fp, 0));
       if (typeof c === 'boolean' && depth < MAX_DEPTH) {
         const branch = c ? 1 : 2;
-        return this.readProperties(arg[branch], joinPointer(fp, branch), depth + 1);
+        return this.readProperties(logicalId, arg[branch], joinPointer(fp, branch), depth + 1);
       }
       if (c instanceof Unresolved) {
         return this.unknownProperties(
@@ -457,7 +458,9 @@ export class TemplateStack implements IntrinsicScope {
         );
       }
     }
-    // `Ref`, `Fn::Transform`, an `Fn::If` that is not one: resolved as a value, it is unknown
+    // another function's value is no object of property names
+    if (fn !== 'Fn::If' && fn !== 'Fn::Transform') return invalid();
+    // `Fn::Transform`, an `Fn::If` that is not one: resolved as a value, it is unknown
     const v = this.resolve(props, at);
     return this.unknownProperties(
       v instanceof Unresolved ? v : new Unresolved(`\`Properties\` is ${describe(v)}`, fp),
@@ -550,7 +553,6 @@ export class TemplateStack implements IntrinsicScope {
 
   /** A property of a SAM function, falling back to `Globals.Function`. */
   samProperty(r: ResourceEntry, key: string): unknown {
-    if (r.unreadable) return r.unreadable;
     return key in r.properties ? r.properties[key] : this.samGlobals[key];
   }
 
@@ -1106,7 +1108,6 @@ export class TemplateStack implements IntrinsicScope {
   ): { value: string | Unresolved; generated: boolean } {
     const known = this.names.get(r.logicalId);
     if (known) return known;
-    if (r.unreadable) return { value: r.unreadable, generated: false };
     const prop = NAME_PROPERTY[r.type];
     const raw = prop === undefined ? undefined : r.properties[prop];
     let out: { value: string | Unresolved; generated: boolean };
@@ -1164,7 +1165,6 @@ export class TemplateStack implements IntrinsicScope {
   iamPath(r: ResourceEntry): string | Unresolved {
     const key = r.generatedBy !== undefined ? 'RolePath' : 'Path';
     const owner = r.generatedBy !== undefined ? this.resources.get(r.generatedBy) : r;
-    if (owner?.unreadable) return owner.unreadable;
     const raw =
       owner === undefined
         ? undefined
@@ -1209,20 +1209,3 @@ export class TemplateStack implements IntrinsicScope {
 }
 
 export { describe };
-
-/**
- * Whether a resource's `Properties` can be an object of property names: an object, or an
- * `Fn::If` choosing one, an `Fn::Transform` (AWS::Include) inserting one, `AWS::NoValue` (none).
- * Another function gives a value that is no such object (a list, a string): CloudFormation
- * rejects it.
- */
-function propertiesShape(props: unknown): boolean {
-  if (!isObject(props)) return false;
-  const fn = intrinsicName(props);
-  return (
-    fn === undefined ||
-    fn === 'Fn::If' ||
-    fn === 'Fn::Transform' ||
-    (fn === 'Ref' && props['Ref'] === 'AWS::NoValue')
-  );
-}

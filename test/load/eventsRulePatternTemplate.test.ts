@@ -69,6 +69,19 @@ describe('a template rule', () => {
     }
   });
 
+  // JSON text writing a member twice, as a snapshot's events.json may
+  // (test/load/eventPatternDuplicates.test.ts): JSON.parse kept the last `detail`, which matches,
+  // and the trigger read Allowed, though EventBridge may read the first or refuse the pattern
+  it('whose JSON text writes a member twice: an input error at it, and its links Unknown', () => {
+    const twice =
+      '\'{"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"bucket":{"name":["other"]}},"detail":{"bucket":{"name":["art-bucket-111"]}}}\'';
+    const { triggers, links } = analyze([...ROLE, ...rule(twice)]);
+    expect(triggers).toEqual(UNKNOWN);
+    expect(links[0]!.why).toContain(
+      'the event pattern of EventBridge rule `app-on-change` could not be read',
+    );
+  });
+
   it('on another event bus, or for deleted objects, is no trigger', () => {
     expect(analyze([...ROLE, ...rule(GOOD, 'my-bus')]).triggers).toEqual(UNKNOWN);
     expect(

@@ -52,6 +52,27 @@ describe('a resource whose Properties is not an object of property names', () =>
     },
   );
 
+  // CloudFormation takes an object of property names in the branch an `Fn::If` chooses too; a
+  // chosen list was read as no properties, without a word, and the deny dropped (Allowed)
+  it.each([
+    ['a list', `    Properties: !If [Always, [x], {}]\n`, '/Fn::If/1'],
+    ['a string', `    Properties: !If [Never, {}, guard]\n`, '/Fn::If/2'],
+  ])(
+    "%s chosen by an Fn::If: an input error at the branch, and the policy may be any role's",
+    (_what, properties, branch) => {
+      const r = analyze(
+        SOURCE.replace(GUARD, `  Guard:\n    Type: AWS::IAM::RolePolicy\n${properties}`).replace(
+          'Conditions:\n',
+          'Conditions:\n  Always: !Equals [a, a]\n  Never: !Equals [a, b]\n',
+        ),
+      );
+      expect(r.problems).toContain(
+        `error /Resources/Guard/Properties${branch} template.resource.invalid`,
+      );
+      expect(buildPut(r.links).decision).toBe('Unknown');
+    },
+  );
+
   it('a key: its key policy is unknown, not the default one', () => {
     const key = / {2}Key:\n {4}Type: AWS::KMS::Key\n {4}Properties:\n( {6}.*\n)+/.exec(SOURCE)![0];
     const r = analyze(
