@@ -1089,11 +1089,6 @@ function unsettledProducer(pipeline: PipelineModel): string | undefined {
 }
 
 /**
- * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
- * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
- * CodeBuild action produced is encrypted with that project's key instead.
- */
-/**
  * The catalog's KMS calls that S3 makes for the caller (`kms:ViaService` s3) to read
  * (kms:Decrypt) or write (kms:GenerateDataKey) artifacts, by which objects they are for: the
  * action's input or output artifacts in the artifact store of its region, or the copies of the
@@ -1191,6 +1186,11 @@ function artifactObjects(
   };
 }
 
+/**
+ * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
+ * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
+ * CodeBuild action produced is encrypted with that project's key instead.
+ */
 function isArtifactDecrypt(
   entry: Requirement,
   link: ExpandedLink,
