@@ -689,7 +689,9 @@ function rulesStarting(
     const state = unsettledRule(model, rule);
     const also = mergeUnsettled(
       match === 'unreadable' && state === undefined ? unreadablePattern(model, rule) : undefined,
-      crossAccount ? crossAccountTrigger(model, pipeline, changes, rule, partition) : undefined,
+      crossAccount
+        ? crossAccountTrigger(model, pipeline, changes, rule, partition)
+        : unsettledBus(model, rule),
     );
     if (targets === undefined) {
       // the rule's targets are not in the input: it may start this pipeline, with a role that
@@ -727,6 +729,20 @@ function mergeUnsettled(
 ): EventsRuleUnsettled | undefined {
   if (!a || !b) return a ?? b;
   return { why: `${a.why}; ${b.why}`, missing: [...new Set([...a.missing, ...b.missing])] };
+}
+
+/**
+ * A rule on an event bus the input does not settle (a template value): isDefaultBus does not say
+ * it is another, yet on another bus it does not see the source's changes (rulesStarting), so its
+ * links are Unknown, naming where the bus is set.
+ */
+function unsettledBus(model: Model, rule: EventRuleModel): EventsRuleUnsettled | undefined {
+  const bus = rule.eventBusName;
+  if (bus === undefined || !PLACEHOLDER_PATTERN.test(bus)) return undefined;
+  return {
+    why: `the event bus of EventBridge rule \`${rule.name}\` is not settled, and AWS services send their events to the default event bus: on another bus it does not see these changes`,
+    missing: unresolvedIn(model, bus),
+  };
 }
 
 /**

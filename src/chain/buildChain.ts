@@ -69,6 +69,9 @@ export function buildPipelineLinks(
   const nextSuffix = new Map<string, number>();
   // the region the calls of the current action are made in (aws:RequestedRegion)
   let region = pipeline.region;
+  // the current action is a rule of a stage's `onFailure` condition (StageModel.rules names it
+  // `onFailure[<n>]/<rule>`)
+  let onFailureRule = false;
   const notRoleArns = roleArnsThatAreNot(pipeline);
   const push = (given: LinkSpec, rule?: string): void => {
     // several EventBridge rules start the pipeline: each trigger link names its rule
@@ -92,10 +95,10 @@ export function buildPipelineLinks(
     seen.add(id);
     // an `onFailure` condition's rule runs only when its stage has failed
     // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html): a run
-    // that succeeds never needs it, so its links are recommended, blocking nothing (an action's
-    // name has no `[`: only a rule's is written so, StageModel.rules)
-    if (spec.action?.startsWith('onFailure[') === true && spec.level === 'required')
-      spec = { ...spec, level: 'recommended' };
+    // that succeeds never needs it, so its links are recommended, blocking nothing. Known from
+    // where the rule is declared, not its name: an action may be written `onFailure[1]/X` (an
+    // input error, still analysed)
+    if (onFailureRule && spec.level === 'required') spec = { ...spec, level: 'recommended' };
     // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
     const settled = withUnsettledContext(model, spec);
     out.push(
@@ -111,6 +114,7 @@ export function buildPipelineLinks(
       // a rule of a stage condition is expanded like an action of category Rule, with the
       // entries that fit a rule (src/chain/rules.ts)
       const isRule = stage.rules?.includes(declared) === true;
+      onFailureRule = isRule && declared.name.startsWith('onFailure[');
       // a rule's roleArn is "the pipeline role ARN associated with the rule"
       // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html):
       // naming the pipeline role itself is no role to assume. Nor is it for an action: CodePipeline
@@ -320,6 +324,7 @@ export function buildPipelineLinks(
     }
   }
   region = pipeline.region;
+  onFailureRule = false;
   // no action could be read (the loader made an unreadable one an unsettled action): the
   // pipeline still runs as its role, so its pipeline-wide links (the role's trust) are checked.
   // A role the input does not give (a pipeline defined twice, no `roleArn`) is already an input
@@ -1084,11 +1089,6 @@ function unsettledProducer(pipeline: PipelineModel): string | undefined {
 }
 
 /**
- * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
- * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
- * CodeBuild action produced is encrypted with that project's key instead.
- */
-/**
  * The catalog's KMS calls that S3 makes for the caller (`kms:ViaService` s3) to read
  * (kms:Decrypt) or write (kms:GenerateDataKey) artifacts, by which objects they are for: the
  * action's input or output artifacts in the artifact store of its region, or the copies of the
@@ -1186,6 +1186,11 @@ function artifactObjects(
   };
 }
 
+/**
+ * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
+ * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
+ * CodeBuild action produced is encrypted with that project's key instead.
+ */
 function isArtifactDecrypt(
   entry: Requirement,
   link: ExpandedLink,

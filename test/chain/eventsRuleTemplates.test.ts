@@ -112,3 +112,22 @@ describe('a template rule whose State the template does not settle', () => {
     expect(brief(links)).toEqual(ALL.map((id) => `Unknown ${id} ${at}`));
   });
 });
+
+describe('a template rule whose EventBusName the template does not settle', () => {
+  it("is Unknown as the source's trigger, naming the EventBusName line (it was taken as on the default bus: Allowed)", () => {
+    // AWS services send their events to the default bus only: on another bus the rule does not
+    // see the source's changes. A schedule is on the default bus whatever (its links stay)
+    const { links, lineOf } = triggerLinks(
+      ['RuleBus'],
+      [...ROLE, ...rule(undefined), '      EventBusName: !Ref RuleBus'],
+    );
+    const at = `template.yaml:${lineOf('EventBusName: !Ref RuleBus')} (parameter \`RuleBus\` has no value)`;
+    const source = links.filter((l) => l.id.startsWith('Source/Src:'));
+    expect(brief(source)).toEqual([
+      `Unknown Source/Src:trigger.assume-rule-role:sts:AssumeRole ${at}`,
+      `Unknown Source/Src:trigger.start-pipeline-execution:codepipeline:StartPipelineExecution ${at}`,
+    ]);
+    for (const l of source)
+      expect(l.why).toContain('the event bus of EventBridge rule `app-on-change` is not settled');
+  });
+});

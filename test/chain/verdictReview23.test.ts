@@ -44,6 +44,16 @@ describe('stage condition rules', () => {
     }
     expect(p.verdict).toBe('pass');
   });
+
+  it('an action whose name only looks like an onFailure rule (an input error) keeps required links (was: recommended, the run passed)', () => {
+    // action `onFailure[1]/Put` of stage Deploy runs as a role the template does not hold
+    const p = template('action-named-like-rule.yaml');
+    const assume = p.links.filter(
+      (l) => l.action === 'onFailure[1]/Put' && l.requirement === 'action.assume-action-role',
+    );
+    expect(assume.map((l) => l.level)).toEqual(['required']);
+    expect(p.verdict).not.toBe('pass');
+  });
 });
 
 describe('blocks', () => {
