@@ -205,6 +205,22 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       severity: 'warning',
     });
   }
+  // IAM has one kind of resource-based policy, a role's trust policy, and it decides only who may
+  // assume the role (sts:AssumeRole and its siblings, above): "IAM supports only one type of
+  // resource-based policy called a role trust policy"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html).
+  // An IAM action (iam:PassRole, iam:GetRole...) is decided by the caller's own policies alone, and
+  // a policy given as its resource policy, which would let a statement naming the caller allow it,
+  // is not read.
+  const noResourcePolicy = service === 'iam';
+  if (noResourcePolicy && request.resourcePolicy !== undefined) {
+    problems.push({
+      pointer: '/resourcePolicy',
+      message: `\`${request.action}\` is decided by the caller's IAM policies alone: IAM resources have no resource-based policy (a role's trust policy decides only who may assume it), so \`resourcePolicy\` is not read (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)`,
+      id: 'request.resource-policy.not-applicable',
+      severity: 'warning',
+    });
+  }
   // A federated user session (GetFederationToken) without a session policy "has no permissions"
   // but those a resource-based policy naming it grants
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html,
@@ -221,7 +237,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
 
   const identity = compileIdentity(state, request.identityPolicies);
-  // compiled for its problems even on an alias, where it is not read (aliasOnly)
+  // compiled for its problems even where it is not read (aliasOnly, noResourcePolicy)
   const givenResourcePolicy =
     request.resourcePolicy !== undefined
       ? compileOne(
@@ -234,7 +250,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
           1,
         )
       : undefined;
-  const resourcePolicy = aliasOnly ? undefined : givenResourcePolicy;
+  const resourcePolicy = aliasOnly || noResourcePolicy ? undefined : givenResourcePolicy;
   const boundary =
     request.permissionBoundary !== undefined
       ? compileOne(

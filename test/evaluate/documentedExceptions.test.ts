@@ -230,3 +230,56 @@ describe('what RCPs do not restrict', () => {
     );
   });
 });
+
+// "IAM supports only one type of resource-based policy called a role trust policy", and it decides
+// who may assume the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
+describe('IAM actions have no resource-based policy', () => {
+  const caller = `arn:aws:iam::${A}:role/pipeline`;
+  const target = `arn:aws:iam::${A}:role/deployer`;
+  const trustNamingCaller = (Action: string) =>
+    doc({ Effect: 'Allow', Principal: { AWS: caller }, Action, Resource: '*' });
+
+  it('iam:PassRole is not allowed by a resource policy naming the caller (was Allowed)', () => {
+    const r = run({
+      principal: caller,
+      action: 'iam:PassRole',
+      resource: target,
+      resourcePolicy: trustNamingCaller('iam:PassRole'),
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.allowedBy).toEqual([]);
+    expect(r.deniedBy).toEqual([
+      { policyType: 'identity', policy: `identity policies of ${caller}`, explicit: false },
+    ]);
+    expect(r.problems.map((p) => p.id)).toEqual(['request.resource-policy.not-applicable']);
+  });
+
+  it('nor is iam:GetRole; its identity policy still decides', () => {
+    const r = run({
+      principal: caller,
+      action: 'iam:GetRole',
+      resource: target,
+      identityPolicies: [allow('iam:GetRole', target)],
+      resourcePolicy: doc({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+      }),
+    });
+    // the Deny of a policy that IAM never reads denies nothing (was ExplicitlyDenied)
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => p.id)).toEqual(['request.resource-policy.not-applicable']);
+  });
+
+  it('the trust policy still decides sts:AssumeRole on the same role', () => {
+    const r = run({
+      principal: caller,
+      action: 'sts:AssumeRole',
+      resource: target,
+      resourcePolicy: trustNamingCaller('sts:AssumeRole'),
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems).toEqual([]);
+  });
+});
