@@ -93,6 +93,7 @@ export function buildPipelineLinks(
     if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
     spec = withPassRoleAcross(spec);
     spec = withAclsDisabled(model, spec);
+    spec = withAsymmetricS3Key(model, spec);
     seen.add(id);
     // an `onFailure` condition's rule runs only when its stage has failed
     // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html): a run
@@ -1283,6 +1284,33 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
     ...spec,
     knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled), which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
     fix: `set CannedACL to \`bucket-owner-full-control\` or remove it (the bucket owner owns every object), or set the Object Ownership of \`${name}\` to BucketOwnerPreferred or ObjectWriter`,
+  };
+}
+
+/**
+ * A KMS call S3 makes for its caller (kms:ViaService `s3.<region>.amazonaws.com`) on a key that
+ * is not a symmetric encryption key: "Amazon S3 only supports symmetric encryption KMS keys"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Encryption.html), and CodePipeline's
+ * artifact store takes only symmetric keys
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html). The
+ * key's KeySpec decides, not a policy; a key file without KeySpec is left to the policies.
+ */
+function withAsymmetricS3Key(model: Model, spec: LinkSpec): LinkSpec {
+  if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
+  if (!spec.permission.toLowerCase().startsWith('kms:')) return spec;
+  const via = spec.context['kms:ViaService'];
+  if (typeof via !== 'string' || !via.startsWith('s3.')) return spec;
+  const arn = parseArn(spec.resource);
+  if (!arn || arn.service !== 'kms') return spec;
+  const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
+  if (key.kind !== 'found') return spec;
+  const keySpec = key.value.keySpec;
+  if (keySpec === undefined || keySpec === 'SYMMETRIC_DEFAULT' || PLACEHOLDER_PATTERN.test(keySpec))
+    return spec;
+  return {
+    ...spec,
+    knownFailure: `the kms key \`${key.value.arn}\` has key spec \`${keySpec}\`, and S3 encrypts objects only with symmetric encryption keys (SYMMETRIC_DEFAULT), whatever the policies allow`,
+    fix: `use a symmetric encryption kms key (key spec SYMMETRIC_DEFAULT) in place of \`${key.value.arn}\``,
   };
 }
 
