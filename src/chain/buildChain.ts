@@ -7,7 +7,7 @@ import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
 import type { Model, PipelineModel } from '../model/types.js';
 import { isAccountId, parseArn } from '../model/arn.js';
 import { PLACEHOLDER_PATTERN } from '../model/placeholders.js';
-import { findCodeBuildProject, resolveKmsKey } from '../model/queries.js';
+import { findBucket, findCodeBuildProject, resolveKmsKey } from '../model/queries.js';
 import { snapshotPath } from '../model/snapshotPath.js';
 import {
   actionFacts,
@@ -92,6 +92,8 @@ export function buildPipelineLinks(
     }
     if (notRoleArns) spec = withRoleArnFailure(spec, notRoleArns);
     spec = withPassRoleAcross(spec);
+    spec = withAclsDisabled(model, spec);
+    spec = withAsymmetricS3Key(model, spec);
     seen.add(id);
     // an `onFailure` condition's rule runs only when its stage has failed
     // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html): a run
@@ -1256,6 +1258,59 @@ function withPassRoleAcross(spec: LinkSpec): LinkSpec {
     ...spec,
     knownFailure: `\`${spec.resource}\` is a role of account \`${role}\` and \`${who}\` of \`${caller}\`: a role can be passed only to a service in its own account, which no policy changes`,
     fix: `use a role of account \`${caller}\` (the account of \`${who}\`) in place of \`${spec.resource}\``,
+  };
+}
+
+/**
+ * An S3 deploy's CannedACL on a bucket whose Object Ownership is BucketOwnerEnforced: ACLs are
+ * disabled there, and "All S3 PUT requests must either specify the bucket-owner-full-control
+ * canned ACL or not specify an ACL, or these requests will fail"; "Requests to set ACLs or update
+ * ACLs fail with a 400 error and return the AccessControlListNotSupported error code"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html).
+ * Whether the action sends the ACL with its PutObject or with a PutObjectAcl after it, the call
+ * fails whatever the policies say. bucket-owner-full-control is left to the policies, as is a
+ * bucket whose ownership the input does not give.
+ */
+function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
+  if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
+  if (spec.requirement !== 's3-deploy.put-object-acl') return spec;
+  const acl = spec.context['s3:x-amz-acl'];
+  if (typeof acl !== 'string' || acl === 'bucket-owner-full-control') return spec;
+  const name = parseArn(spec.resource)?.resource.split('/')[0];
+  if (!name) return spec;
+  const found = findBucket(model, name, spec.resourceAccount);
+  if (found.kind !== 'found' || found.value.ownership !== 'BucketOwnerEnforced') return spec;
+  return {
+    ...spec,
+    knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled), which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
+    fix: `set CannedACL to \`bucket-owner-full-control\` or remove it (the bucket owner owns every object), or set the Object Ownership of \`${name}\` to BucketOwnerPreferred or ObjectWriter`,
+  };
+}
+
+/**
+ * A KMS call S3 makes for its caller (kms:ViaService `s3.<region>.amazonaws.com`) on a key that
+ * is not a symmetric encryption key: "Amazon S3 only supports symmetric encryption KMS keys"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Encryption.html), and CodePipeline's
+ * artifact store takes only symmetric keys
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html). The
+ * key's KeySpec decides, not a policy; a key file without KeySpec is left to the policies.
+ */
+function withAsymmetricS3Key(model: Model, spec: LinkSpec): LinkSpec {
+  if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
+  if (!spec.permission.toLowerCase().startsWith('kms:')) return spec;
+  const via = spec.context['kms:ViaService'];
+  if (typeof via !== 'string' || !via.startsWith('s3.')) return spec;
+  const arn = parseArn(spec.resource);
+  if (!arn || arn.service !== 'kms') return spec;
+  const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
+  if (key.kind !== 'found') return spec;
+  const keySpec = key.value.keySpec;
+  if (keySpec === undefined || keySpec === 'SYMMETRIC_DEFAULT' || PLACEHOLDER_PATTERN.test(keySpec))
+    return spec;
+  return {
+    ...spec,
+    knownFailure: `the kms key \`${key.value.arn}\` has key spec \`${keySpec}\`, and S3 encrypts objects only with symmetric encryption keys (SYMMETRIC_DEFAULT), whatever the policies allow`,
+    fix: `use a symmetric encryption kms key (key spec SYMMETRIC_DEFAULT) in place of \`${key.value.arn}\``,
   };
 }
 
