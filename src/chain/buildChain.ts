@@ -1173,6 +1173,7 @@ function artifactObjects(
     objects: names.map(
       (a) => `arn:${facts.partition}:s3:::${name}/${artifactObjectKey(facts.pipelineName, a)}`,
     ),
+    unknownEnd: 'artifact',
     ...(byFunction
       ? {
           writerChooses:

@@ -154,6 +154,12 @@ interface Gathered {
    */
   s3PerObject?: true;
   /**
+   * set by s3ArnContext: the object ARN the request carries as `aws:s3:arn` ends in a name no
+   * input gives (S3ContextObjects.unknownEnd), made up in the request and tried with others as
+   * the ids of the link's resource are (idDependence)
+   */
+  s3Object?: RuntimeValue;
+  /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
    */
@@ -260,7 +266,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     g.shownResource = shownIds(g.request.resource, runtime);
     g.resourceLabel = shownIds(g.resourceLabel, runtime);
   }
-  const link = s3ArnNoted(decide(model, spec, g, runtime), g);
+  const link = s3ArnNoted(decide(model, spec, g, withS3Object(runtime, g)), g);
   if (named && link.decision !== 'Unknown') {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
@@ -389,7 +395,7 @@ function decideByTrials(
     return undefined;
   g.shownResource = shownIds(g.request.resource, values);
   g.resourceLabel = shownIds(g.resourceLabel, values);
-  const link = decide(model, spec, g, [...values]);
+  const link = decide(model, spec, g, withS3Object([...values], g)!);
   return link;
 }
 
@@ -1559,11 +1565,20 @@ function s3ArnContext(
   // policies test may deny one object's call and not another's); decideByTrials leaves such a
   // link to it
   if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
-  context[S3_ARN_KEY] = first;
+  // a name no input gives ends the object's ARN: the request carries a made-up one, and others
+  // are tried (idDependence), never the `*` the link is written with, which a StringEquals on a
+  // literal `…/*` would match where no real ARN does
+  const named = s3ObjectValue(s3, first);
+  if (named) g.s3Object = named;
+  context[S3_ARN_KEY] = named ? named.madeUp : first;
+  // (its `*` is a name, not the character: say so)
+  const shown = named
+    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : "each file's path"})`
+    : `\`${first}\``;
   const calls =
     s3.objects.length > 1
-      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for \`${first}\``
-      : `S3 sends the object's ARN \`${first}\` as \`aws:s3:arn\``;
+      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for ${shown}`
+      : `S3 sends the object's ARN ${shown} as \`aws:s3:arn\``;
   if (state.enabled === false) {
     g.s3ArnNote = `${calls} (the bucket uses no S3 Bucket Key)`;
     return undefined;
@@ -2925,6 +2940,67 @@ function unsettledNameValue(resource: string, placeholder: string): RuntimeValue
   return { written: resource, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
 
+/**
+ * The name CodePipeline gives an artifact's object, after `<pipeline>/<artifact>/`
+ * (artifactObjectKey): not documented; the artifact locations AWS shows hold seven letters and
+ * digits, at times with `.zip` (`SourceArti/1TspnN3.zip` in CodeBuild's batch-get-builds
+ * example, https://docs.aws.amazon.com/cli/latest/reference/codebuild/batch-get-builds.html). No
+ * `*`: a policy that compares the context with a literal `…/<artifact>/*` never matches it.
+ */
+const ARTIFACT_NAME: IdKind = {
+  madeUp: '0000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[0-9A-Za-z.]$/,
+};
+
+/**
+ * The path of a file an S3 deploy extracts from its artifact, after its prefix: any text the
+ * artifact's file names hold (an object key is any UTF-8 text,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+ */
+const EXTRACTED_PATH: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[\s\S]$/u,
+};
+
+/**
+ * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
+ * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
+ */
+function s3ObjectValue(s3: S3ContextObjects, object: string): RuntimeValue | undefined {
+  if (s3.unknownEnd === undefined || !object.endsWith('*')) return undefined;
+  const head = object.slice(0, -1);
+  const id: RuntimeId =
+    s3.unknownEnd === 'artifact'
+      ? {
+          kind: ARTIFACT_NAME,
+          what: `the name CodePipeline gives the artifact's object \`${object}\``,
+          some: `names of the artifact's object \`${object}\``,
+          why: 'which it picks when it uploads it',
+        }
+      : {
+          kind: EXTRACTED_PATH,
+          what: `the path of each file extracted under \`${head}\``,
+          some: `paths of files extracted under \`${head}\``,
+          why: "which the artifact's contents decide",
+        };
+  const parts = [head, id];
+  return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
+}
+
+/** The link's runtime values with the object of its S3 encryption context (Gathered.s3Object). */
+function withS3Object(
+  runtime: RuntimeValue[] | undefined,
+  g: Gathered,
+): RuntimeValue[] | undefined {
+  return g.s3Object ? [...(runtime ?? []), g.s3Object] : runtime;
+}
+
 /** The value with `ids` (one per id, in order) in place of its `*`s. */
 function render(v: Pick<RuntimeValue, 'parts'>, ids: readonly string[]): string {
   let k = 0;
@@ -2976,7 +3052,7 @@ function withValue(request: MutableRequest, from: string, to: string): Evaluatio
 /** A resource ARN (or pattern) that a statement names. */
 interface IdMention {
   readonly raw: string;
-  readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn';
+  readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn' | typeof S3_ARN_KEY;
   readonly statement: CompiledStatement;
   /**
    * whether it matches a value as the evaluator matches it: a Resource by ARN segments, case
@@ -3033,7 +3109,10 @@ function conditionMatcher(c: CompiledCondition, i: number): (value: string) => b
 
 const ID_MENTIONS = new WeakMap<CompiledPolicy, readonly IdMention[]>();
 
-/** The resources a policy names: Resource, NotResource, aws:SourceArn values (but `*`). */
+/**
+ * The resources a policy names: Resource, NotResource, aws:SourceArn and
+ * kms:EncryptionContext:aws:s3:arn values (but `*`).
+ */
 function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   const hit = ID_MENTIONS.get(policy);
   if (hit) return hit;
@@ -3046,17 +3125,19 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
     for (const p of st.notResource?.patterns ?? [])
       if (names(p.raw))
         out.push({ raw: p.raw, where: 'NotResource', statement: st, matches: resourceMatcher(p) });
-    for (const c of st.conditions)
-      if (c.keyLower === 'aws:sourcearn')
+    for (const c of st.conditions) {
+      // (and the S3 object whose encryption context a KMS call carries: s3ObjectValue)
+      const where =
+        c.keyLower === 'aws:sourcearn'
+          ? 'aws:SourceArn'
+          : c.keyLower === S3_ARN_LOWER
+            ? S3_ARN_KEY
+            : undefined;
+      if (where !== undefined)
         c.values.forEach((v, i) => {
-          if (names(v))
-            out.push({
-              raw: v,
-              where: 'aws:SourceArn',
-              statement: st,
-              matches: conditionMatcher(c, i),
-            });
+          if (names(v)) out.push({ raw: v, where, statement: st, matches: conditionMatcher(c, i) });
         });
+    }
   }
   ID_MENTIONS.set(policy, out);
   return out;
@@ -3370,9 +3451,9 @@ function idDependence(
       if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
       const m = by.mention;
       const where =
-        m.where === 'aws:SourceArn'
-          ? 'in a condition on `aws:SourceArn`'
-          : `in its ${m.where} element`;
+        m.where === 'Resource' || m.where === 'NotResource'
+          ? `in its ${m.where} element`
+          : `in a condition on \`${m.where}\``;
       const names = `${idPolicyLabel(by.policy, by.type, m.statement, g)} names \`${m.raw}\` ${where}`;
       return t.by && m.matches(value)
         ? `${names}, and whether that is ${andList(ids.map((id) => id.what))} is not known: ${unknownIds}`
@@ -3440,7 +3521,8 @@ function generatedKeyDependence(
   >();
   for (const { policy, type } of policiesOf(g))
     for (const m of idMentionsOf(policy)) {
-      if (m.where === 'aws:SourceArn' || !coversAction(m.statement, action)) continue;
+      if (m.where === 'aws:SourceArn' || m.where === S3_ARN_KEY) continue;
+      if (!coversAction(m.statement, action)) continue;
       if (!m.raw.startsWith(`${prefix}key/`) || m.raw === resource) continue;
       // a literal key ARN: a pattern (`key/*`) matches the made-up id as it matches the real one
       if (/[*?]|\$\{/.test(m.raw)) continue;

@@ -260,6 +260,34 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     ).toBe('Unknown');
   });
 
+  it("is never the `*` the object is written with: a StringEquals on a literal `…/*` does not match the object's ARN (was Allowed)", () => {
+    // the object's name ends in a name CodePipeline picks (`orders-api/BuildOutpu/1TspnN3`), never `*`
+    for (const literal of [object('BuildOutput'), `${BUCKET}/*`]) {
+      const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:aws:s3:arn': literal } });
+      expect(l.decision, literal).toBe('ImplicitlyDenied');
+    }
+    // the same pattern under StringLike matches every name
+    expect(
+      decryptUnder({ StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('BuildOutput') } })
+        .decision,
+    ).toBe('Allowed');
+  });
+
+  it('is Unknown when a policy names one object of the artifact: the name CodePipeline picks is not known', () => {
+    const named = object('BuildOutput').replace(/\*$/, '1TspnN3.zip');
+    const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:aws:s3:arn': named } });
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(
+      `names \`${named}\` in a condition on \`kms:EncryptionContext:aws:s3:arn\``,
+    );
+    expect(l.why).toContain("the name CodePipeline gives the artifact's object");
+    // a pattern over some names only: the same
+    const some = decryptUnder({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${object('BuildOutput')}.zip` },
+    });
+    expect(some.decision).toBe('Unknown');
+  });
+
   it('leaves other encryption context keys unknown as before', () => {
     const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:team': 'orders' } });
     expect(l.decision).toBe('Unknown');
