@@ -31,6 +31,7 @@ import {
   listPlaceholderOf,
   principalOf,
   providerModelled,
+  s3DeployObjectKey,
 } from './catalog.js';
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import type { UnsettledRequirement } from './catalog.js';
@@ -260,7 +261,8 @@ export function buildPipelineLinks(
               provider: action.provider,
             };
         const made = toSpec(link, entry, at, pipeline, region);
-        const objects = artifactObjects(entry, facts, producers, link.resource);
+        const objects =
+          artifactObjects(entry, facts, producers, link.resource) ?? s3ActionObjects(entry, facts);
         const built = objects ? { ...made, s3Objects: objects } : made;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
@@ -1185,6 +1187,59 @@ function artifactObjects(
           }
         : {}),
   };
+}
+
+/**
+ * The objects of the KMS call an S3 source action (its read of the source object, kms:Decrypt)
+ * or an S3 deploy action (its upload, kms:GenerateDataKey) makes through S3, whose encryption
+ * context is their ARN or the bucket's (S3ContextObjects), when the input settles the bucket and
+ * the object key; undefined otherwise (the context stays unknown, as before).
+ * - S3 source: the object `S3ObjectKey` of `S3Bucket`. It was uploaded outside the pipeline, by
+ *   a request that may ask for an S3 Bucket Key or against one
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html),
+ *   and perhaps before the bucket's setting changed, which applies to new objects only ("Existing
+ *   objects are not affected":
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html): so the
+ *   bucket's setting does not say which ARN the read sends (writerChooses).
+ * - S3 deploy: the object `ObjectKey` of `BucketName`, or with Extract each file under
+ *   `ObjectKey/` (the bucket root without it), whose paths the artifact's contents decide
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html).
+ *   CodePipeline is not documented to send the object-level bucket key header, so the bucket's
+ *   setting decides, with KMSEncryptionKeyARN too: "If you submit a PUT or COPY request for a
+ *   KMS-encrypted object into a bucket with S3 Bucket Keys enabled, your object level operation
+ *   will automatically use S3 Bucket Keys unless you disable the keys in the request header"
+ *   (configuring-bucket-key-object.html above).
+ */
+function s3ActionObjects(entry: Requirement, facts: ActionFacts): S3ContextObjects | undefined {
+  const cfg = facts.configuration;
+  const settled = (v: string | undefined): v is string =>
+    v !== undefined && v !== '' && !PLACEHOLDER_PATTERN.test(v);
+  if (entry.id === 's3-source.kms-decrypt') {
+    const bucket = cfg['S3Bucket'];
+    const key = cfg['S3ObjectKey'];
+    if (!settled(bucket) || !settled(key)) return undefined;
+    return {
+      bucket,
+      account: facts.s3Source?.bucketAccount ?? facts.actionAccount,
+      objects: [`arn:${facts.partition}:s3:::${bucket}/${key}`],
+      writerChooses:
+        "the source object was uploaded outside the pipeline, by a request that may ask for one or against one, and perhaps before the bucket's current setting, which applies to new objects only",
+    };
+  }
+  if (entry.id === 's3-deploy.kms-generate-data-key') {
+    const bucket = cfg['BucketName'];
+    const key = s3DeployObjectKey(cfg);
+    if (!settled(bucket) || key.kind !== 'value' || PLACEHOLDER_PATTERN.test(key.value))
+      return undefined;
+    const extract = cfg['Extract']?.toLowerCase() === 'true';
+    return {
+      bucket,
+      account: facts.actionAccount,
+      objects: [`arn:${facts.partition}:s3:::${bucket}/${key.value}`],
+      ...(extract ? { unknownEnd: 'extracted' as const } : {}),
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -515,3 +515,131 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
     expect(functionWrite([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
   });
 });
+
+describe('the S3 encryption context of the S3 source and S3 deploy actions', () => {
+  // all-providers: platform-containers' Source/Config reads `api/deploy-config.zip` of
+  // platform-deploy-config-111111111111 (SSE-KMS, S3 Bucket Key on); platform-legacy's
+  // Deploy/PublishDocs extracts its input under `docs/` of platform-docs-111111111111 (SSE-KMS
+  // with KMSEncryptionKeyARN, the bucket's key; S3 Bucket Key on)
+  const ALL = 'fixtures/scenarios/all-providers';
+  const T = '111111111111';
+  const CONFIG = `arn:aws:s3:::platform-deploy-config-${T}`;
+  const DOCS = `arn:aws:s3:::platform-docs-${T}`;
+  const CONFIG_KEY_FILE = `${T}/us-east-1/kms/2b4d6f8a-0c1e-4a3b-8d5f-7a9b1c3d5e7f.json`;
+  const DOCS_KEY_FILE = `${T}/us-east-1/kms/6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c.json`;
+  const LEGACY = `${T}/us-east-1/codepipeline/platform-legacy.json`;
+
+  /** A statement of `keyFile`'s policy denying `action` unless the context meets `condition`. */
+  function denyUnless(dir: string, keyFile: string, action: string, condition: Json): void {
+    editJson(join(dir, keyFile), (key) => {
+      const policy = JSON.parse(key['Policy'] as string) as { Statement: Json[] };
+      policy.Statement.push({
+        Sid: 'OnlyTheseObjects',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: action,
+        Resource: '*',
+        Condition: condition,
+      });
+      key['Policy'] = JSON.stringify(policy);
+    });
+  }
+
+  /** The one link of `requirement` in `pipeline`, after `edit`. */
+  function linkOf(pipeline: string, requirement: string, edit: (dir: string) => void): ReportLink {
+    return inScenarioCopy(ALL, (dir) => {
+      edit(dir);
+      const p = analyzeModel(loadSnapshot(dir), { pipelines: [pipeline] }).pipelines[0]!;
+      const found = p.links.filter((l) => l.requirement === requirement);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    });
+  }
+
+  const notLike = (patterns: string | string[]): Json => ({
+    StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': patterns },
+  });
+
+  function sourceRead(condition: Json): ReportLink {
+    return linkOf('platform-containers', 's3-source.kms-decrypt', (dir) =>
+      denyUnless(dir, CONFIG_KEY_FILE, 'kms:Decrypt', condition),
+    );
+  }
+
+  it('reads the S3 source object with its own ARN or the bucket ARN: its uploader chose (was Unknown for any value)', () => {
+    const object = `${CONFIG}/api/deploy-config.zip`;
+    // allowed with either ARN: decided
+    expect(sourceRead(notLike([CONFIG, object])).decision).toBe('Allowed');
+    expect(sourceRead(notLike([CONFIG, `${CONFIG}/api/*`])).decision).toBe('Allowed');
+    // denied with either: decided
+    const denied = sourceRead(notLike('arn:aws:s3:::other-bucket/*'));
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('OnlyTheseObjects');
+    // the object's ARN only: the object may use an S3 Bucket Key, whatever the bucket says now
+    const one = sourceRead(notLike(object));
+    expect(one.decision).toBe('Unknown');
+    expect(one.why).toContain('the source object was uploaded outside the pipeline');
+  });
+
+  /** Deploy/PublishDocs's kms:GenerateDataKey, after `setUp` and a Deny outside `condition`. */
+  function docsWrite(condition: Json, setUp: (dir: string) => void = () => {}): ReportLink {
+    return linkOf('platform-legacy', 's3-deploy.kms-generate-data-key', (dir) => {
+      setUp(dir);
+      denyUnless(dir, DOCS_KEY_FILE, 'kms:GenerateDataKey*', condition);
+    });
+  }
+
+  /** Set the docs bucket's BucketKeyEnabled. */
+  function docsBucketKey(dir: string, enabled: boolean): void {
+    editJson(join(dir, `${T}/s3/platform-docs-${T}.json`), (bucket) => {
+      const rule = (bucket['ServerSideEncryptionConfiguration'] as { Rules: Json[] }).Rules[0]!;
+      rule['BucketKeyEnabled'] = enabled;
+    });
+  }
+
+  /** Set the docs deploy's Extract and ObjectKey. */
+  function docsTarget(dir: string, extract: string, objectKey: string): void {
+    editJson(join(dir, LEGACY), (doc) => {
+      const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+      const action = stages.flatMap((s) => s.actions).find((a) => a['name'] === 'PublishDocs')!;
+      const cfg = action['configuration'] as Record<string, string>;
+      cfg['Extract'] = extract;
+      cfg['ObjectKey'] = objectKey;
+    });
+  }
+
+  it("writes with the target bucket's ARN when it uses an S3 Bucket Key (was Unknown)", () => {
+    expect(docsWrite(notLike(DOCS)).decision).toBe('Allowed');
+    const denied = docsWrite(notLike(`${DOCS}/*`));
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('OnlyTheseObjects');
+  });
+
+  it('writes each extracted file with its own ARN without an S3 Bucket Key: every path must pass', () => {
+    const off = (dir: string): void => docsBucketKey(dir, false);
+    expect(docsWrite(notLike(`${DOCS}/docs/*`), off).decision).toBe('Allowed');
+    expect(docsWrite(notLike(DOCS), off).decision).toBe('ExplicitlyDenied');
+    // a pattern some paths meet and others do not: the artifact's files decide
+    const some = docsWrite(notLike(`${DOCS}/docs/*.html`), off);
+    expect(some.decision).toBe('Unknown');
+    expect(some.why).toContain(`the path of each file extracted under \`${DOCS}/docs/\``);
+    // a literal `*` (StringNotEquals) is compared with the paths tried, never `*` itself (a file
+    // named `*` is not one of them): every call is denied
+    expect(
+      docsWrite({ StringNotEquals: { 'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/*` } }, off)
+        .decision,
+    ).toBe('ExplicitlyDenied');
+  });
+
+  it('writes the one object ObjectKey names when it does not extract', () => {
+    const one = (dir: string): void => {
+      docsBucketKey(dir, false);
+      docsTarget(dir, 'false', 'docs/site.zip');
+    };
+    const exact = {
+      StringNotEquals: { 'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/site.zip` },
+    };
+    expect(docsWrite(exact, one).decision).toBe('Allowed');
+    expect(docsWrite(notLike(`${DOCS}/other/*`), one).decision).toBe('ExplicitlyDenied');
+  });
+});
