@@ -221,7 +221,7 @@ export function buildPipelineLinks(
               });
               continue;
             }
-            const objects = artifactObjects(entry, facts, producers, keyArn, artifacts);
+            const objects = artifactObjects(entry, facts, action, producers, keyArn, artifacts);
             push({
               ...toSpec(
                 { ...link, resource: keyArn },
@@ -262,7 +262,8 @@ export function buildPipelineLinks(
             };
         const made = toSpec(link, entry, at, pipeline, region);
         const objects =
-          artifactObjects(entry, facts, producers, link.resource) ?? s3ActionObjects(entry, facts);
+          artifactObjects(entry, facts, action, producers, link.resource) ??
+          s3ActionObjects(entry, facts);
         const built = objects ? { ...made, s3Objects: objects } : made;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
@@ -1122,6 +1123,7 @@ const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 
 function artifactObjects(
   entry: Requirement,
   facts: ActionFacts,
+  action: PipelineModel['stages'][number]['actions'][number],
   producers: Producers,
   key: string,
   artifacts?: readonly string[],
@@ -1150,24 +1152,18 @@ function artifactObjects(
     )
       return undefined;
   }
-  // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
-  // part of the function implementation"
-  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html): its
-  // code may ask for an S3 Bucket Key, or against one, whatever the bucket's default
-  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html)
-  const byFunction =
-    which === 'output' && facts.provider === 'Lambda' && facts.category === 'Invoke';
-  // and a read (or a copy's read) decrypts with the context the object was written with: an
-  // artifact a Lambda function uploaded is the function's choice too, whatever the bucket says
-  const fromFunction =
+  // an action whose own code uploads its outputs (ownUpload) chooses for them, whatever the
+  // bucket's default; and a read (or a copy's read) decrypts with the context the object was
+  // written with: an artifact such an action uploaded is its choice too, whatever the bucket says
+  const writer = which === 'output' ? ownUpload(action) : undefined;
+  const fromOwnCode =
     which === 'input' || which === 'copyFrom'
       ? names.find((a) => {
           const p = producers.get(a)?.action;
-          return (
-            p !== undefined && isAwsOwned(p) && p.provider === 'Lambda' && p.category === 'Invoke'
-          );
+          return p !== undefined && ownUpload(p) !== undefined;
         })
       : undefined;
+  const producer = fromOwnCode !== undefined ? producers.get(fromOwnCode)! : undefined;
   const name = bucket;
   return {
     bucket,
@@ -1176,16 +1172,46 @@ function artifactObjects(
       (a) => `arn:${facts.partition}:s3:::${name}/${artifactObjectKey(facts.pipelineName, a)}`,
     ),
     unknownEnd: 'artifact',
-    ...(byFunction
+    ...(writer !== undefined
       ? {
-          writerChooses:
-            'a Lambda function uploads its output artifacts with its own code, which may ask for one or against one',
+          writerChooses: `${writer.article} uploads its output artifacts with its own code, which may ask for one or against one`,
         }
-      : fromFunction !== undefined
+      : producer !== undefined
         ? {
-            writerChooses: `\`${fromFunction}\` was uploaded by the Lambda function of action \`${producers.get(fromFunction)!.stage.name}/${producers.get(fromFunction)!.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
+            writerChooses: `\`${fromOwnCode}\` was uploaded by ${ownUpload(producer.action)!.the} of action \`${producer.stage.name}/${producer.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
           }
         : {}),
+  };
+}
+
+/**
+ * Who uploads an action's output artifacts with code of its own, which may ask for an S3 Bucket
+ * Key or against one whatever the bucket's default
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html), in
+ * words (`article`: for the action itself, `the`: naming the action after it); undefined when
+ * CodePipeline or the provider's AWS service uploads them, which send no such header, and the
+ * bucket's setting applies.
+ * - A Lambda invoke action: "If you specify output artifacts for the action, they must be
+ *   uploaded to the S3 bucket as part of the function implementation"
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html).
+ * - A custom or third-party action: its job worker uploads them, with the artifact credentials
+ *   the job gives it ("They can be used to access input and output artifacts in the S3 bucket",
+ *   https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_JobData.html;
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-custom-action.html);
+ *   not the GitHub (version 1) source, which CodePipeline runs itself (callsNothingOfItsOwn).
+ */
+function ownUpload(
+  action: PipelineModel['stages'][number]['actions'][number],
+): { readonly article: string; readonly the: string } | undefined {
+  if (isAwsOwned(action))
+    return action.provider === 'Lambda' && action.category === 'Invoke'
+      ? { article: 'a Lambda function', the: 'the Lambda function' }
+      : undefined;
+  if (callsNothingOfItsOwn(action)) return undefined;
+  const kind = action.owner === 'ThirdParty' ? 'third-party' : 'custom';
+  return {
+    article: `the job worker of a ${kind} action (\`${action.owner}/${action.provider}\`)`,
+    the: `the job worker (\`${action.owner}/${action.provider}\`)`,
   };
 }
 

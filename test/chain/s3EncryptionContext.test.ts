@@ -643,3 +643,84 @@ describe('the S3 encryption context of the S3 source and S3 deploy actions', () 
     expect(docsWrite(notLike(`${DOCS}/other/*`), one).decision).toBe('ExplicitlyDenied');
   });
 });
+
+describe("the S3 encryption context of a custom or third-party action's own upload", () => {
+  // pass-cross-account with its Build action run by a job worker (owner Custom or ThirdParty):
+  // the worker uploads BuildOutput with its own code and the job's artifact credentials, which
+  // may ask for an S3 Bucket Key or against one whatever the bucket's default
+  function jobWorkerBuild(owner: string): (dir: string) => void {
+    return (dir) => {
+      const folder = join(dir, '111111111111/us-east-1/codepipeline');
+      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        stages[1]!.actions[0]!['actionTypeId'] = {
+          category: 'Build',
+          owner,
+          provider: 'Jenkins',
+          version: '1',
+        };
+      });
+    };
+  }
+
+  it("makes the read of what it uploaded depend on it: both ARNs are tried (was Allowed by the bucket's setting)", () => {
+    for (const owner of ['Custom', 'ThirdParty']) {
+      const l = decryptUnder(ON_OBJECTS, jobWorkerBuild(owner));
+      expect(l.decision, owner).toBe('Unknown');
+      expect(l.why).toContain(
+        `\`BuildOutput\` was uploaded by the job worker (\`${owner}/Jenkins\`) of action \`Build/Build\``,
+      );
+      // allowed with either ARN: decided
+      const both = decryptUnder(
+        { StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] } },
+        jobWorkerBuild(owner),
+      );
+      expect(both.decision, owner).toBe('Allowed');
+    }
+  });
+
+  it('leaves the GitHub (version 1) source, which CodePipeline runs itself, to the bucket', () => {
+    const githubV1 = (dir: string): void => {
+      twoInputs(dir);
+      const folder = join(dir, '111111111111/us-east-1/codepipeline');
+      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        stages[0]!.actions[0]!['actionTypeId'] = {
+          category: 'Source',
+          owner: 'ThirdParty',
+          provider: 'GitHub',
+          version: '1',
+        };
+      });
+    };
+    // SourceOutput, which it produced, is read with its object ARN like BuildOutput
+    expect(decryptUnder(ON_OBJECTS, githubV1).decision).toBe('Allowed');
+  });
+
+  it('tries its own upload with the object and the bucket ARN', () => {
+    const write = (patterns: string[]): ReportLink => {
+      const all = scenario((dir) => {
+        jobWorkerBuild('Custom')(dir);
+        editKeyPolicy(dir, (statements) => {
+          statements.push({
+            Sid: 'OnlyArtifacts',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:GenerateDataKey*',
+            Resource: '*',
+            Condition: { StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': patterns } },
+          });
+        });
+      });
+      const found = all.filter(
+        (l) => l.action === 'Build' && l.requirement === 'artifacts.output.kms-generate-data-key',
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const l = write([`${BUCKET}/*`]);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('the job worker of a custom action (`Custom/Jenkins`)');
+    expect(write([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
+  });
+});
