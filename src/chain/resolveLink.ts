@@ -65,6 +65,7 @@ import {
   testedKeys,
   requestTagTrials,
   trialsFor,
+  MAX_TRIED_VALUES,
   unknownValueTrial,
   type KeyTrial,
   type UncertainKey,
@@ -1619,6 +1620,42 @@ function encryptionContextKeys(context: Readonly<Record<string, unknown>>): stri
   return keys.length > 0 ? keys.sort() : undefined;
 }
 
+/** a key of an encryption context no policy names (writerContextKeys) */
+const OTHER_CONTEXT_KEY = 'permchain-other-key';
+
+/**
+ * The trial of `kms:EncryptionContextKeys` for a KMS call S3 makes for objects written by code of
+ * their own (S3ContextObjects.writerChooses: a Lambda function, a job worker, the uploader of an
+ * S3 source object): an upload may add encryption context pairs, which S3 "stores as object
+ * metadata and automatically gets passed on to AWS KMS for future GetObject operations on this
+ * object" (`x-amz-server-side-encryption-context`,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). The request carries
+ * `keys` (S3's own); the trial adds each key the policies compare the key with, all of them at
+ * once, and one they do not name.
+ */
+function writerContextKeys(
+  keys: readonly string[],
+  tested: readonly (ReturnType<typeof testedKeys> | undefined)[],
+): KeyTrial {
+  const named = new Set<string>();
+  for (const t of tested)
+    for (const v of t?.values.get(CONTEXT_KEYS_LOWER) ?? []) if (!keys.includes(v)) named.add(v);
+  const key = {
+    key: CONTEXT_KEYS,
+    what: "the keys of the encryption context S3 sends: `aws:s3:arn`, and any its writer added with its own code (S3 sends an upload's additional encryption context with each later read)",
+  };
+  if (named.size > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
+  const sorted = [...named].sort();
+  return {
+    key,
+    values: [
+      ...sorted.map((k) => [...keys, k]),
+      ...(sorted.length > 1 ? [[...keys, ...sorted]] : []),
+      [...keys, OTHER_CONTEXT_KEY],
+    ],
+  };
+}
+
 /**
  * A link whose KMS calls S3 makes for several objects (s3ArnContext): S3 calls KMS once for each,
  * with its own context, and the link stands for them all. Each object's call is resolved as a
@@ -1991,6 +2028,9 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   ) {
     const keys = encryptionContextKeys(g.request.context as Record<string, unknown>);
     if (keys) (g.request.context as Record<string, unknown>)[CONTEXT_KEYS] = keys;
+    // an object written by code of its own may carry pairs of its own as well
+    if (keys && spec.s3Objects?.writerChooses !== undefined)
+      trials.push(writerContextKeys(keys, [ps.tested, rs.tested]));
   }
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))

@@ -508,6 +508,24 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
     ).toBe('Allowed');
   });
 
+  it("may carry encryption context keys of the function's own: a key policy allowing aws:s3:arn alone is Unknown for what it uploaded (was Allowed)", () => {
+    const only = {
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['aws:s3:arn'] },
+    };
+    const l = readOfFunctionOutput(only);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('`kms:EncryptionContextKeys`');
+    expect(l.why).toContain('any its writer added with its own code');
+    // what CodeBuild uploaded carries aws:s3:arn alone: decided
+    expect(decryptUnder(only).decision).toBe('Allowed');
+    // every upload's context holds aws:s3:arn: a policy requiring it is decided
+    expect(
+      readOfFunctionOutput({
+        'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': 'aws:s3:arn' },
+      }).decision,
+    ).toBe('Allowed');
+  });
+
   it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
     const l = functionWrite([`${BUCKET}/*`]);
     expect(l.decision).toBe('Unknown');
