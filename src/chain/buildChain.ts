@@ -260,7 +260,9 @@ export function buildPipelineLinks(
               declaredAt,
               provider: action.provider,
             };
+        const end = objectNameUnknown(entry, facts, link.resource);
         const made = toSpec(link, entry, at, pipeline, region);
+        if (end) (made as Mutable<LinkSpec>).resourceUnknownEnd = end;
         const objects =
           artifactObjects(entry, facts, action, producers, link.resource) ??
           s3ActionObjects(entry, facts);
@@ -1213,6 +1215,33 @@ function ownUpload(
     article: `the job worker of a ${kind} action (\`${action.owner}/${action.provider}\`)`,
     the: `the job worker (\`${action.owner}/${action.provider}\`)`,
   };
+}
+
+/**
+ * Whether the link's resource is an S3 object ARN ending in a name no input gives
+ * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
+ * gives it is written `*`), or the files an S3 deploy extracts under its prefix (written `*`:
+ * catalog.ts s3DeployObjectKey); undefined for an object key the configuration gives.
+ */
+function objectNameUnknown(
+  entry: Requirement,
+  facts: ActionFacts,
+  resource: string,
+): S3ContextObjects['unknownEnd'] {
+  if (!resource.startsWith('arn:') || !resource.endsWith('*')) return undefined;
+  const template = entry.resource;
+  if (
+    template.endsWith('/${InputArtifactKey}') ||
+    template.endsWith('/${OutputArtifactKey}') ||
+    template.endsWith('/${Replication.ArtifactKey}')
+  )
+    return 'artifact';
+  if (
+    template.endsWith('/${S3Deploy.ObjectKey}') &&
+    facts.configuration['Extract']?.toLowerCase() === 'true'
+  )
+    return 'extracted';
+  return undefined;
 }
 
 /**

@@ -111,6 +111,12 @@ export interface LinkSpec {
   readonly requestTagsUnknown?: true;
   /** a KMS call S3 makes for the caller: the objects it is for (see S3ContextObjects) */
   readonly s3Objects?: S3ContextObjects;
+  /**
+   * the resource is an S3 object ARN whose `*` at the end is a name no input gives, as
+   * S3ContextObjects.unknownEnd says of its objects: an artifact's object, the files an S3 deploy
+   * extracts (resolveLink tries names in its place)
+   */
+  readonly resourceUnknownEnd?: S3ContextObjects['unknownEnd'];
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

@@ -261,13 +261,22 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     ? byUnsettledValues(model, spec, runtime)
     : undefined;
   if (named && named.decision !== 'Unknown') return named;
-  const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
+  // an S3 object whose name no input gives (an artifact's): evaluated with a made-up name, and
+  // others are tried when a policy may match some names and not others
+  const objectName =
+    spec.resourceUnknownEnd !== undefined
+      ? s3ObjectValue(spec.resourceUnknownEnd, spec.resource)
+      : undefined;
+  const all = objectName ? [...(runtime ?? []), objectName] : runtime;
+  const g = gather(model, all ? withMadeUpIds(spec, all) : spec);
   if (g.s3PerObject && spec.s3Objects) return s3PerObject(model, spec, spec.s3Objects);
-  if (runtime) {
-    g.shownResource = shownIds(g.request.resource, runtime);
-    g.resourceLabel = shownIds(g.resourceLabel, runtime);
+  if (all) {
+    g.shownResource = shownIds(g.request.resource, all);
+    g.resourceLabel = shownIds(g.resourceLabel, all);
   }
-  const link = s3ArnNoted(decide(model, spec, g, withS3Object(runtime, g)), g);
+  const tried =
+    objectName && namesMatter(g, objectName) ? [...(runtime ?? []), objectName] : runtime;
+  const link = s3ArnNoted(decide(model, spec, g, withS3Object(tried, g)), g);
   if (named && link.decision !== 'Unknown') {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
@@ -1569,7 +1578,7 @@ function s3ArnContext(
   // a name no input gives ends the object's ARN: the request carries a made-up one, and others
   // are tried (idDependence), never the `*` the link is written with, which a StringEquals on a
   // literal `…/*` would match where no real ARN does
-  const named = s3ObjectValue(s3, first);
+  const named = s3ObjectValue(s3.unknownEnd, first);
   if (named) g.s3Object = named;
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
@@ -3012,11 +3021,14 @@ const EXTRACTED_PATH: IdKind = {
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
  * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
  */
-function s3ObjectValue(s3: S3ContextObjects, object: string): RuntimeValue | undefined {
-  if (s3.unknownEnd === undefined || !object.endsWith('*')) return undefined;
+function s3ObjectValue(
+  end: S3ContextObjects['unknownEnd'],
+  object: string,
+): RuntimeValue | undefined {
+  if (end === undefined || !object.endsWith('*')) return undefined;
   const head = object.slice(0, -1);
   const id: RuntimeId =
-    s3.unknownEnd === 'artifact'
+    end === 'artifact'
       ? {
           kind: ARTIFACT_NAME,
           what: `the name CodePipeline gives the artifact's object \`${object}\``,
@@ -3033,12 +3045,65 @@ function s3ObjectValue(s3: S3ContextObjects, object: string): RuntimeValue | und
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
 
-/** The link's runtime values with the object of its S3 encryption context (Gathered.s3Object). */
+/**
+ * The link's runtime values with the object of its S3 encryption context (Gathered.s3Object),
+ * when a policy may match some of its names and not others.
+ */
 function withS3Object(
   runtime: RuntimeValue[] | undefined,
   g: Gathered,
 ): RuntimeValue[] | undefined {
-  return g.s3Object ? [...(runtime ?? []), g.s3Object] : runtime;
+  return g.s3Object && namesMatter(g, g.s3Object) ? [...(runtime ?? []), g.s3Object] : runtime;
+}
+
+/**
+ * Whether a statement of the link's policies for its action names the S3 object `v` (its
+ * Resource, NotResource, aws:SourceArn or aws:s3:arn condition) in a way that may match some of
+ * its names and not others: it matches the made-up name and another differently, names a value
+ * of the object's shape other than the made-up one (`…/<artifact>/1TspnN3.zip`), or holds a
+ * policy variable. Only then are names tried (idDependence): a link whose policies name the
+ * object by a pattern over every name (`<bucket>/*`), as nearly all do, costs no trial, and is
+ * decided as before.
+ */
+function namesMatter(g: Gathered, v: RuntimeValue): boolean {
+  const action = g.request.action.toLowerCase();
+  // the value's text before its name (an S3 object value has one name, at its end)
+  const head = typeof v.parts[0] === 'string' ? v.parts[0] : '';
+  let others: string[] | undefined;
+  for (const { policy } of policiesOf(g))
+    for (const m of idMentionsOf(policy)) {
+      if (!m.raw.includes('${') && !mayNameInside(m.raw, head)) continue;
+      if (!coversAction(m.statement, action)) continue;
+      if (m.raw.includes('${')) return true;
+      others ??= v.ids.flatMap((id) =>
+        [id.kind.other, ...(id.kind.more ?? [])].map((o) => render(v, [o])),
+      );
+      const first = m.matches(v.madeUp);
+      if (others.some((o) => m.matches(o) !== first)) return true;
+      // one that matches every name tried names none of its own (and is not searched)
+      if (first) continue;
+      const ids = namedIds(m, v);
+      if (ids && render(v, ids) !== v.madeUp) return true;
+    }
+  return false;
+}
+
+/**
+ * Whether a pattern may match some names after `head` and not others (namesMatter, which runs
+ * for every artifact link: most patterns are answered here, without a match): not when its text
+ * before its first wildcard differs from `head` (another resource: compared without case, which
+ * only keeps more), nor when it is that text and one `*` ending within `head` (every name, or
+ * none alike), nor when it is text no longer than `head`.
+ */
+function mayNameInside(raw: string, head: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '*' || c === '?') return !(c === '*' && i === raw.length - 1 && i <= head.length);
+    if (i >= head.length) return true;
+    if (c !== head[i] && c.toLowerCase() !== head[i]!.toLowerCase()) return false;
+  }
+  // text alone: it names one value, which holds a name only past `head`
+  return raw.length > head.length;
 }
 
 /** The value with `ids` (one per id, in order) in place of its `*`s. */

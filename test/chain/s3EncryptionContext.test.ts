@@ -79,6 +79,13 @@ function deployDecrypt(all: readonly ReportLink[]): ReportLink {
   return found[0]!;
 }
 
+/** The deploy action's one s3:GetObject of its input artifact, by the prod account's role. */
+function deployGet(all: readonly ReportLink[]): ReportLink {
+  const found = all.filter((l) => l.principal === DEPLOY_ROLE && l.permission === 's3:GetObject');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 /**
  * The deploy action's kms:Decrypt when `setUp` edits the copy and the prod account's statement of
  * the key policy allows only with `condition`.
@@ -740,5 +747,70 @@ describe("the S3 encryption context of a custom or third-party action's own uplo
     expect(l.decision).toBe('Unknown');
     expect(l.why).toContain('the job worker of a custom action (`Custom/Jenkins`)');
     expect(write([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
+  });
+});
+
+describe('an S3 object whose name no input gives, as a link resource', () => {
+  // the `*` that ends an artifact's object (`<pipeline>/<artifact>/*`) or the files an S3 deploy
+  // extracts (`<ObjectKey>/*`) is a name, not the character: a policy that matches some names
+  // and not others makes the link Unknown
+  const ALL = 'fixtures/scenarios/all-providers';
+  const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
+
+  /** Add `statement` to the inline policy of role `roleName` of `iamFile`. */
+  function roleStatement(dir: string, iamFile: string, roleName: string, statement: Json): void {
+    editJson(join(dir, iamFile), (iam) => {
+      const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === roleName)!;
+      const inline = (role['RolePolicyList'] as Json[])[0]!;
+      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
+    });
+  }
+
+  function docsPut(resource: string): ReportLink {
+    return inScenarioCopy(ALL, (dir) => {
+      roleStatement(dir, '111111111111/iam.json', 'platform-pipeline-role', {
+        Sid: 'NoExecutables',
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Resource: resource,
+      });
+      const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
+      const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.resource).toBe(`${DOCS}/docs/*`);
+      return found[0]!;
+    });
+  }
+
+  it("makes an S3 deploy's extracted files Unknown when a Deny names some of them (was Allowed)", () => {
+    const l = docsPut(`${DOCS}/docs/*.exe`);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(`the path of each file extracted under \`${DOCS}/docs/\``);
+    expect(l.why).toContain('NoExecutables');
+    // a Deny of every file under the prefix denies, of another prefix does not
+    expect(docsPut(`${DOCS}/docs/*`).decision).toBe('ExplicitlyDenied');
+    expect(docsPut(`${DOCS}/site/*`).decision).toBe('Allowed');
+  });
+
+  it("makes an artifact's read Unknown when a policy allows some names only (was ImplicitlyDenied)", () => {
+    const read = (pattern: string): ReportLink =>
+      deployGet(
+        scenario((dir) => {
+          editJson(join(dir, '222222222222/iam.json'), (iam) => {
+            const role = (iam['RoleDetailList'] as Json[]).find(
+              (r) => r['RoleName'] === 'orders-api-deploy-action',
+            )!;
+            const inline = (role['RolePolicyList'] as Json[])[0]!;
+            const statements = (inline['PolicyDocument'] as Json)['Statement'] as Json[];
+            // the action role may read only the objects `pattern` names
+            for (const st of statements)
+              if (JSON.stringify(st['Action']).includes('s3:GetObject')) st['Resource'] = pattern;
+          });
+        }),
+      );
+    const some = read(`${object('BuildOutput').slice(0, -1)}*.zip`);
+    expect(some.decision).toBe('Unknown');
+    expect(some.why).toContain("the name CodePipeline gives the artifact's object");
+    expect(read(object('BuildOutput')).decision).toBe('Allowed');
   });
 });
