@@ -31,6 +31,7 @@ import {
   listPlaceholderOf,
   principalOf,
   providerModelled,
+  s3DeployObjectKey,
 } from './catalog.js';
 import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
 import type { UnsettledRequirement } from './catalog.js';
@@ -222,7 +223,7 @@ export function buildPipelineLinks(
               });
               continue;
             }
-            const objects = artifactObjects(entry, facts, producers, keyArn, artifacts);
+            const objects = artifactObjects(entry, facts, action, producers, keyArn, artifacts);
             push({
               ...toSpec(
                 { ...link, resource: keyArn },
@@ -261,8 +262,12 @@ export function buildPipelineLinks(
               declaredAt,
               provider: action.provider,
             };
+        const end = objectNameUnknown(entry, facts, link.resource);
         const made = toSpec(link, entry, at, pipeline, region);
-        const objects = artifactObjects(entry, facts, producers, link.resource);
+        if (end) (made as Mutable<LinkSpec>).resourceUnknownEnd = end;
+        const objects =
+          artifactObjects(entry, facts, action, producers, link.resource) ??
+          s3ActionObjects(entry, facts);
         const built = objects ? { ...made, s3Objects: objects } : made;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
@@ -1122,6 +1127,7 @@ const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 
 function artifactObjects(
   entry: Requirement,
   facts: ActionFacts,
+  action: PipelineModel['stages'][number]['actions'][number],
   producers: Producers,
   key: string,
   artifacts?: readonly string[],
@@ -1150,24 +1156,18 @@ function artifactObjects(
     )
       return undefined;
   }
-  // "If you specify output artifacts for the action, they must be uploaded to the S3 bucket as
-  // part of the function implementation"
-  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html): its
-  // code may ask for an S3 Bucket Key, or against one, whatever the bucket's default
-  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html)
-  const byFunction =
-    which === 'output' && facts.provider === 'Lambda' && facts.category === 'Invoke';
-  // and a read (or a copy's read) decrypts with the context the object was written with: an
-  // artifact a Lambda function uploaded is the function's choice too, whatever the bucket says
-  const fromFunction =
+  // an action whose own code uploads its outputs (ownUpload) chooses for them, whatever the
+  // bucket's default; and a read (or a copy's read) decrypts with the context the object was
+  // written with: an artifact such an action uploaded is its choice too, whatever the bucket says
+  const writer = which === 'output' ? ownUpload(action) : undefined;
+  const fromOwnCode =
     which === 'input' || which === 'copyFrom'
       ? names.find((a) => {
           const p = producers.get(a)?.action;
-          return (
-            p !== undefined && isAwsOwned(p) && p.provider === 'Lambda' && p.category === 'Invoke'
-          );
+          return p !== undefined && ownUpload(p) !== undefined;
         })
       : undefined;
+  const producer = fromOwnCode !== undefined ? producers.get(fromOwnCode)! : undefined;
   const name = bucket;
   return {
     bucket,
@@ -1175,17 +1175,128 @@ function artifactObjects(
     objects: names.map(
       (a) => `arn:${facts.partition}:s3:::${name}/${artifactObjectKey(facts.pipelineName, a)}`,
     ),
-    ...(byFunction
+    unknownEnd: 'artifact',
+    ...(writer !== undefined
       ? {
-          writerChooses:
-            'a Lambda function uploads its output artifacts with its own code, which may ask for one or against one',
+          writerChooses: `${writer.article} uploads its output artifacts with its own code, which may ask for one or against one`,
         }
-      : fromFunction !== undefined
+      : producer !== undefined
         ? {
-            writerChooses: `\`${fromFunction}\` was uploaded by the Lambda function of action \`${producers.get(fromFunction)!.stage.name}/${producers.get(fromFunction)!.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
+            writerChooses: `\`${fromOwnCode}\` was uploaded by ${ownUpload(producer.action)!.the} of action \`${producer.stage.name}/${producer.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
           }
         : {}),
   };
+}
+
+/**
+ * Who uploads an action's output artifacts with code of its own, which may ask for an S3 Bucket
+ * Key or against one whatever the bucket's default
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html), in
+ * words (`article`: for the action itself, `the`: naming the action after it); undefined when
+ * CodePipeline or the provider's AWS service uploads them, which send no such header, and the
+ * bucket's setting applies.
+ * - A Lambda invoke action: "If you specify output artifacts for the action, they must be
+ *   uploaded to the S3 bucket as part of the function implementation"
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html).
+ * - A custom or third-party action: its job worker uploads them, with the artifact credentials
+ *   the job gives it ("They can be used to access input and output artifacts in the S3 bucket",
+ *   https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_JobData.html;
+ *   https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-custom-action.html);
+ *   not the GitHub (version 1) source, which CodePipeline runs itself (callsNothingOfItsOwn).
+ */
+function ownUpload(
+  action: PipelineModel['stages'][number]['actions'][number],
+): { readonly article: string; readonly the: string } | undefined {
+  if (isAwsOwned(action))
+    return action.provider === 'Lambda' && action.category === 'Invoke'
+      ? { article: 'a Lambda function', the: 'the Lambda function' }
+      : undefined;
+  if (callsNothingOfItsOwn(action)) return undefined;
+  const kind = action.owner === 'ThirdParty' ? 'third-party' : 'custom';
+  return {
+    article: `the job worker of a ${kind} action (\`${action.owner}/${action.provider}\`)`,
+    the: `the job worker (\`${action.owner}/${action.provider}\`)`,
+  };
+}
+
+/**
+ * Whether the link's resource is an S3 object ARN ending in a name no input gives
+ * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
+ * gives it is written `*`), or the files an S3 deploy extracts under its prefix (written `*`:
+ * catalog.ts s3DeployObjectKey); undefined for an object key the configuration gives.
+ */
+function objectNameUnknown(
+  entry: Requirement,
+  facts: ActionFacts,
+  resource: string,
+): S3ContextObjects['unknownEnd'] {
+  if (!resource.startsWith('arn:') || !resource.endsWith('*')) return undefined;
+  const template = entry.resource;
+  if (
+    template.endsWith('/${InputArtifactKey}') ||
+    template.endsWith('/${OutputArtifactKey}') ||
+    template.endsWith('/${Replication.ArtifactKey}')
+  )
+    return 'artifact';
+  if (
+    template.endsWith('/${S3Deploy.ObjectKey}') &&
+    facts.configuration['Extract']?.toLowerCase() === 'true'
+  )
+    return 'extracted';
+  return undefined;
+}
+
+/**
+ * The objects of the KMS call an S3 source action (its read of the source object, kms:Decrypt)
+ * or an S3 deploy action (its upload, kms:GenerateDataKey) makes through S3, whose encryption
+ * context is their ARN or the bucket's (S3ContextObjects), when the input settles the bucket and
+ * the object key; undefined otherwise (the context stays unknown, as before).
+ * - S3 source: the object `S3ObjectKey` of `S3Bucket`. It was uploaded outside the pipeline, by
+ *   a request that may ask for an S3 Bucket Key or against one
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html),
+ *   and perhaps before the bucket's setting changed, which applies to new objects only ("Existing
+ *   objects are not affected":
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html): so the
+ *   bucket's setting does not say which ARN the read sends (writerChooses).
+ * - S3 deploy: the object `ObjectKey` of `BucketName`, or with Extract each file under
+ *   `ObjectKey/` (the bucket root without it), whose paths the artifact's contents decide
+ *   (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html).
+ *   CodePipeline is not documented to send the object-level bucket key header, so the bucket's
+ *   setting decides, with KMSEncryptionKeyARN too: "If you submit a PUT or COPY request for a
+ *   KMS-encrypted object into a bucket with S3 Bucket Keys enabled, your object level operation
+ *   will automatically use S3 Bucket Keys unless you disable the keys in the request header"
+ *   (configuring-bucket-key-object.html above).
+ */
+function s3ActionObjects(entry: Requirement, facts: ActionFacts): S3ContextObjects | undefined {
+  const cfg = facts.configuration;
+  const settled = (v: string | undefined): v is string =>
+    v !== undefined && v !== '' && !PLACEHOLDER_PATTERN.test(v);
+  if (entry.id === 's3-source.kms-decrypt') {
+    const bucket = cfg['S3Bucket'];
+    const key = cfg['S3ObjectKey'];
+    if (!settled(bucket) || !settled(key)) return undefined;
+    return {
+      bucket,
+      account: facts.s3Source?.bucketAccount ?? facts.actionAccount,
+      objects: [`arn:${facts.partition}:s3:::${bucket}/${key}`],
+      writerChooses:
+        "the source object was uploaded outside the pipeline, by a request that may ask for one or against one, and perhaps before the bucket's current setting, which applies to new objects only",
+    };
+  }
+  if (entry.id === 's3-deploy.kms-generate-data-key') {
+    const bucket = cfg['BucketName'];
+    const key = s3DeployObjectKey(cfg);
+    if (!settled(bucket) || key.kind !== 'value' || PLACEHOLDER_PATTERN.test(key.value))
+      return undefined;
+    const extract = cfg['Extract']?.toLowerCase() === 'true';
+    return {
+      bucket,
+      account: facts.actionAccount,
+      objects: [`arn:${facts.partition}:s3:::${bucket}/${key.value}`],
+      ...(extract ? { unknownEnd: 'extracted' as const } : {}),
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -1902,7 +1902,7 @@ function sourceChanges(facts: ActionFacts): string {
  * S3 deploy: with Extract = true the files land under ObjectKey (or at the bucket root), else
  * the artifact is written at ObjectKey (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html).
  */
-function s3DeployObjectKey(cfg: Readonly<Record<string, string>>): Resolved {
+export function s3DeployObjectKey(cfg: Readonly<Record<string, string>>): Resolved {
   const key = cfg['ObjectKey']?.replace(/\/+$/, '');
   const extract = cfg['Extract'];
   // a value only known at run time may be either: the keys written are not known

@@ -42,8 +42,19 @@ export interface S3ContextObjects {
   readonly bucket: string;
   /** the bucket owner, when known (where its file is looked for) */
   readonly account?: string;
-  /** the objects' ARNs, written as the link's S3 links write them (`…/<artifact>/*`) */
+  /**
+   * the objects' ARNs, written as the link's S3 links write them (`…/<artifact>/*`): a `*` at
+   * the end is a part of the name no input gives when `unknownEnd` says so, else text
+   */
   readonly objects: readonly string[];
+  /**
+   * what the `*` that ends each of `objects` stands for: `artifact`, the name CodePipeline gives
+   * an artifact's object (artifactObjectKey); `extracted`, the path of each file an S3 deploy
+   * extracts under its prefix. That `*` is no wildcard: a real ARN holds a name there, and a
+   * policy that compares the context with a literal `*` (StringEquals) never matches it;
+   * resolveLink tries names in its place (s3ObjectValue). Undefined: the ARNs are exact.
+   */
+  readonly unknownEnd?: 'artifact' | 'extracted';
   /**
    * the one of `objects` whose call this resolution is for: resolveLink resolves a link of
    * several objects once for each, when a policy tests the context (s3PerObject)
@@ -100,6 +111,12 @@ export interface LinkSpec {
   readonly requestTagsUnknown?: true;
   /** a KMS call S3 makes for the caller: the objects it is for (see S3ContextObjects) */
   readonly s3Objects?: S3ContextObjects;
+  /**
+   * the resource is an S3 object ARN whose `*` at the end is a name no input gives, as
+   * S3ContextObjects.unknownEnd says of its objects: an artifact's object, the files an S3 deploy
+   * extracts (resolveLink tries names in its place)
+   */
+  readonly resourceUnknownEnd?: S3ContextObjects['unknownEnd'];
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */
   readonly purpose: string;
   readonly doc?: string;

@@ -65,6 +65,7 @@ import {
   testedKeys,
   requestTagTrials,
   trialsFor,
+  MAX_TRIED_VALUES,
   unknownValueTrial,
   type KeyTrial,
   type UncertainKey,
@@ -153,6 +154,12 @@ interface Gathered {
    * a policy tests the context: resolveLink resolves the call of each object (s3PerObject)
    */
   s3PerObject?: true;
+  /**
+   * set by s3ArnContext: the object ARN the request carries as `aws:s3:arn` ends in a name no
+   * input gives (S3ContextObjects.unknownEnd), made up in the request and tried with others as
+   * the ids of the link's resource are (idDependence)
+   */
+  s3Object?: RuntimeValue;
   /**
    * the resource as the report shows it, when the request carries made-up ids instead of the
    * `*`s the link is written with (see runtimeValue)
@@ -254,13 +261,22 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     ? byUnsettledValues(model, spec, runtime)
     : undefined;
   if (named && named.decision !== 'Unknown') return named;
-  const g = gather(model, runtime ? withMadeUpIds(spec, runtime) : spec);
+  // an S3 object whose name no input gives (an artifact's): evaluated with a made-up name, and
+  // others are tried when a policy may match some names and not others
+  const objectName =
+    spec.resourceUnknownEnd !== undefined
+      ? s3ObjectValue(spec.resourceUnknownEnd, spec.resource)
+      : undefined;
+  const all = objectName ? [...(runtime ?? []), objectName] : runtime;
+  const g = gather(model, all ? withMadeUpIds(spec, all) : spec);
   if (g.s3PerObject && spec.s3Objects) return s3PerObject(model, spec, spec.s3Objects);
-  if (runtime) {
-    g.shownResource = shownIds(g.request.resource, runtime);
-    g.resourceLabel = shownIds(g.resourceLabel, runtime);
+  if (all) {
+    g.shownResource = shownIds(g.request.resource, all);
+    g.resourceLabel = shownIds(g.resourceLabel, all);
   }
-  const link = s3ArnNoted(decide(model, spec, g, runtime), g);
+  const tried =
+    objectName && namesMatter(g, objectName) ? [...(runtime ?? []), objectName] : runtime;
+  const link = s3ArnNoted(decide(model, spec, g, withS3Object(tried, g)), g);
   if (named && link.decision !== 'Unknown') {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
@@ -389,7 +405,7 @@ function decideByTrials(
     return undefined;
   g.shownResource = shownIds(g.request.resource, values);
   g.resourceLabel = shownIds(g.resourceLabel, values);
-  const link = decide(model, spec, g, [...values]);
+  const link = decide(model, spec, g, withS3Object([...values], g)!);
   return link;
 }
 
@@ -1559,11 +1575,20 @@ function s3ArnContext(
   // policies test may deny one object's call and not another's); decideByTrials leaves such a
   // link to it
   if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
-  context[S3_ARN_KEY] = first;
+  // a name no input gives ends the object's ARN: the request carries a made-up one, and others
+  // are tried (idDependence), never the `*` the link is written with, which a StringEquals on a
+  // literal `…/*` would match where no real ARN does
+  const named = s3ObjectValue(s3.unknownEnd, first);
+  if (named) g.s3Object = named;
+  context[S3_ARN_KEY] = named ? named.madeUp : first;
+  // (its `*` is a name, not the character: say so)
+  const shown = named
+    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : "each file's path"})`
+    : `\`${first}\``;
   const calls =
     s3.objects.length > 1
-      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for \`${first}\``
-      : `S3 sends the object's ARN \`${first}\` as \`aws:s3:arn\``;
+      ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for ${shown}`
+      : `S3 sends the object's ARN ${shown} as \`aws:s3:arn\``;
   if (state.enabled === false) {
     g.s3ArnNote = `${calls} (the bucket uses no S3 Bucket Key)`;
     return undefined;
@@ -1602,6 +1627,42 @@ function encryptionContextKeys(context: Readonly<Record<string, unknown>>): stri
   }
   if (s3 && !keys.includes('aws:s3:arn')) keys.push('aws:s3:arn');
   return keys.length > 0 ? keys.sort() : undefined;
+}
+
+/** a key of an encryption context no policy names (writerContextKeys) */
+const OTHER_CONTEXT_KEY = 'permchain-other-key';
+
+/**
+ * The trial of `kms:EncryptionContextKeys` for a KMS call S3 makes for objects written by code of
+ * their own (S3ContextObjects.writerChooses: a Lambda function, a job worker, the uploader of an
+ * S3 source object): an upload may add encryption context pairs, which S3 "stores as object
+ * metadata and automatically gets passed on to AWS KMS for future GetObject operations on this
+ * object" (`x-amz-server-side-encryption-context`,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). The request carries
+ * `keys` (S3's own); the trial adds each key the policies compare the key with, all of them at
+ * once, and one they do not name.
+ */
+function writerContextKeys(
+  keys: readonly string[],
+  tested: readonly (ReturnType<typeof testedKeys> | undefined)[],
+): KeyTrial {
+  const named = new Set<string>();
+  for (const t of tested)
+    for (const v of t?.values.get(CONTEXT_KEYS_LOWER) ?? []) if (!keys.includes(v)) named.add(v);
+  const key = {
+    key: CONTEXT_KEYS,
+    what: "the keys of the encryption context S3 sends: `aws:s3:arn`, and any its writer added with its own code (S3 sends an upload's additional encryption context with each later read)",
+  };
+  if (named.size > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
+  const sorted = [...named].sort();
+  return {
+    key,
+    values: [
+      ...sorted.map((k) => [...keys, k]),
+      ...(sorted.length > 1 ? [[...keys, ...sorted]] : []),
+      [...keys, OTHER_CONTEXT_KEY],
+    ],
+  };
 }
 
 /**
@@ -1976,6 +2037,9 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   ) {
     const keys = encryptionContextKeys(g.request.context as Record<string, unknown>);
     if (keys) (g.request.context as Record<string, unknown>)[CONTEXT_KEYS] = keys;
+    // an object written by code of its own may carry pairs of its own as well
+    if (keys && spec.s3Objects?.writerChooses !== undefined)
+      trials.push(writerContextKeys(keys, [ps.tested, rs.tested]));
   }
   // keys the service may or may not send (the catalog's uncertainContext): absent, or the value
   for (const [key, value] of Object.entries(spec.uncertainContext ?? {}))
@@ -2925,6 +2989,123 @@ function unsettledNameValue(resource: string, placeholder: string): RuntimeValue
   return { written: resource, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
 
+/**
+ * The name CodePipeline gives an artifact's object, after `<pipeline>/<artifact>/`
+ * (artifactObjectKey): not documented; the artifact locations AWS shows hold seven letters and
+ * digits, at times with `.zip` (`SourceArti/1TspnN3.zip` in CodeBuild's batch-get-builds
+ * example, https://docs.aws.amazon.com/cli/latest/reference/codebuild/batch-get-builds.html). No
+ * `*`: a policy that compares the context with a literal `…/<artifact>/*` never matches it.
+ */
+const ARTIFACT_NAME: IdKind = {
+  madeUp: '0000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[0-9A-Za-z.]$/,
+};
+
+/**
+ * The path of a file an S3 deploy extracts from its artifact, after its prefix: any text the
+ * artifact's file names hold (an object key is any UTF-8 text,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+ */
+const EXTRACTED_PATH: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[\s\S]$/u,
+};
+
+/**
+ * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
+ * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
+ */
+function s3ObjectValue(
+  end: S3ContextObjects['unknownEnd'],
+  object: string,
+): RuntimeValue | undefined {
+  if (end === undefined || !object.endsWith('*')) return undefined;
+  const head = object.slice(0, -1);
+  const id: RuntimeId =
+    end === 'artifact'
+      ? {
+          kind: ARTIFACT_NAME,
+          what: `the name CodePipeline gives the artifact's object \`${object}\``,
+          some: `names of the artifact's object \`${object}\``,
+          why: 'which it picks when it uploads it',
+        }
+      : {
+          kind: EXTRACTED_PATH,
+          what: `the path of each file extracted under \`${head}\``,
+          some: `paths of files extracted under \`${head}\``,
+          why: "which the artifact's contents decide",
+        };
+  const parts = [head, id];
+  return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
+}
+
+/**
+ * The link's runtime values with the object of its S3 encryption context (Gathered.s3Object),
+ * when a policy may match some of its names and not others.
+ */
+function withS3Object(
+  runtime: RuntimeValue[] | undefined,
+  g: Gathered,
+): RuntimeValue[] | undefined {
+  return g.s3Object && namesMatter(g, g.s3Object) ? [...(runtime ?? []), g.s3Object] : runtime;
+}
+
+/**
+ * Whether a statement of the link's policies for its action names the S3 object `v` (its
+ * Resource, NotResource, aws:SourceArn or aws:s3:arn condition) in a way that may match some of
+ * its names and not others: it matches the made-up name and another differently, names a value
+ * of the object's shape other than the made-up one (`…/<artifact>/1TspnN3.zip`), or holds a
+ * policy variable. Only then are names tried (idDependence): a link whose policies name the
+ * object by a pattern over every name (`<bucket>/*`), as nearly all do, costs no trial, and is
+ * decided as before.
+ */
+function namesMatter(g: Gathered, v: RuntimeValue): boolean {
+  const action = g.request.action.toLowerCase();
+  // the value's text before its name (an S3 object value has one name, at its end)
+  const head = typeof v.parts[0] === 'string' ? v.parts[0] : '';
+  let others: string[] | undefined;
+  for (const { policy } of policiesOf(g))
+    for (const m of idMentionsOf(policy)) {
+      if (!m.raw.includes('${') && !mayNameInside(m.raw, head)) continue;
+      if (!coversAction(m.statement, action)) continue;
+      if (m.raw.includes('${')) return true;
+      others ??= v.ids.flatMap((id) =>
+        [id.kind.other, ...(id.kind.more ?? [])].map((o) => render(v, [o])),
+      );
+      const first = m.matches(v.madeUp);
+      if (others.some((o) => m.matches(o) !== first)) return true;
+      // one that matches every name tried names none of its own (and is not searched)
+      if (first) continue;
+      const ids = namedIds(m, v);
+      if (ids && render(v, ids) !== v.madeUp) return true;
+    }
+  return false;
+}
+
+/**
+ * Whether a pattern may match some names after `head` and not others (namesMatter, which runs
+ * for every artifact link: most patterns are answered here, without a match): not when its text
+ * before its first wildcard differs from `head` (another resource: compared without case, which
+ * only keeps more), nor when it is that text and one `*` ending within `head` (every name, or
+ * none alike), nor when it is text no longer than `head`.
+ */
+function mayNameInside(raw: string, head: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '*' || c === '?') return !(c === '*' && i === raw.length - 1 && i <= head.length);
+    if (i >= head.length) return true;
+    if (c !== head[i] && c.toLowerCase() !== head[i]!.toLowerCase()) return false;
+  }
+  // text alone: it names one value, which holds a name only past `head`
+  return raw.length > head.length;
+}
+
 /** The value with `ids` (one per id, in order) in place of its `*`s. */
 function render(v: Pick<RuntimeValue, 'parts'>, ids: readonly string[]): string {
   let k = 0;
@@ -2976,7 +3157,7 @@ function withValue(request: MutableRequest, from: string, to: string): Evaluatio
 /** A resource ARN (or pattern) that a statement names. */
 interface IdMention {
   readonly raw: string;
-  readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn';
+  readonly where: 'Resource' | 'NotResource' | 'aws:SourceArn' | typeof S3_ARN_KEY;
   readonly statement: CompiledStatement;
   /**
    * whether it matches a value as the evaluator matches it: a Resource by ARN segments, case
@@ -3033,7 +3214,10 @@ function conditionMatcher(c: CompiledCondition, i: number): (value: string) => b
 
 const ID_MENTIONS = new WeakMap<CompiledPolicy, readonly IdMention[]>();
 
-/** The resources a policy names: Resource, NotResource, aws:SourceArn values (but `*`). */
+/**
+ * The resources a policy names: Resource, NotResource, aws:SourceArn and
+ * kms:EncryptionContext:aws:s3:arn values (but `*`).
+ */
 function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   const hit = ID_MENTIONS.get(policy);
   if (hit) return hit;
@@ -3046,17 +3230,19 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
     for (const p of st.notResource?.patterns ?? [])
       if (names(p.raw))
         out.push({ raw: p.raw, where: 'NotResource', statement: st, matches: resourceMatcher(p) });
-    for (const c of st.conditions)
-      if (c.keyLower === 'aws:sourcearn')
+    for (const c of st.conditions) {
+      // (and the S3 object whose encryption context a KMS call carries: s3ObjectValue)
+      const where =
+        c.keyLower === 'aws:sourcearn'
+          ? 'aws:SourceArn'
+          : c.keyLower === S3_ARN_LOWER
+            ? S3_ARN_KEY
+            : undefined;
+      if (where !== undefined)
         c.values.forEach((v, i) => {
-          if (names(v))
-            out.push({
-              raw: v,
-              where: 'aws:SourceArn',
-              statement: st,
-              matches: conditionMatcher(c, i),
-            });
+          if (names(v)) out.push({ raw: v, where, statement: st, matches: conditionMatcher(c, i) });
         });
+    }
   }
   ID_MENTIONS.set(policy, out);
   return out;
@@ -3370,9 +3556,9 @@ function idDependence(
       if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
       const m = by.mention;
       const where =
-        m.where === 'aws:SourceArn'
-          ? 'in a condition on `aws:SourceArn`'
-          : `in its ${m.where} element`;
+        m.where === 'Resource' || m.where === 'NotResource'
+          ? `in its ${m.where} element`
+          : `in a condition on \`${m.where}\``;
       const names = `${idPolicyLabel(by.policy, by.type, m.statement, g)} names \`${m.raw}\` ${where}`;
       return t.by && m.matches(value)
         ? `${names}, and whether that is ${andList(ids.map((id) => id.what))} is not known: ${unknownIds}`
@@ -3440,7 +3626,8 @@ function generatedKeyDependence(
   >();
   for (const { policy, type } of policiesOf(g))
     for (const m of idMentionsOf(policy)) {
-      if (m.where === 'aws:SourceArn' || !coversAction(m.statement, action)) continue;
+      if (m.where === 'aws:SourceArn' || m.where === S3_ARN_KEY) continue;
+      if (!coversAction(m.statement, action)) continue;
       if (!m.raw.startsWith(`${prefix}key/`) || m.raw === resource) continue;
       // a literal key ARN: a pattern (`key/*`) matches the made-up id as it matches the real one
       if (/[*?]|\$\{/.test(m.raw)) continue;

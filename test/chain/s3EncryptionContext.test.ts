@@ -79,6 +79,13 @@ function deployDecrypt(all: readonly ReportLink[]): ReportLink {
   return found[0]!;
 }
 
+/** The deploy action's one s3:GetObject of its input artifact, by the prod account's role. */
+function deployGet(all: readonly ReportLink[]): ReportLink {
+  const found = all.filter((l) => l.principal === DEPLOY_ROLE && l.permission === 's3:GetObject');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 /**
  * The deploy action's kms:Decrypt when `setUp` edits the copy and the prod account's statement of
  * the key policy allows only with `condition`.
@@ -258,6 +265,34 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
         }),
       ).decision,
     ).toBe('Unknown');
+  });
+
+  it("is never the `*` the object is written with: a StringEquals on a literal `…/*` does not match the object's ARN (was Allowed)", () => {
+    // the object's name ends in a name CodePipeline picks (`orders-api/BuildOutpu/1TspnN3`), never `*`
+    for (const literal of [object('BuildOutput'), `${BUCKET}/*`]) {
+      const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:aws:s3:arn': literal } });
+      expect(l.decision, literal).toBe('ImplicitlyDenied');
+    }
+    // the same pattern under StringLike matches every name
+    expect(
+      decryptUnder({ StringLike: { 'kms:EncryptionContext:aws:s3:arn': object('BuildOutput') } })
+        .decision,
+    ).toBe('Allowed');
+  });
+
+  it('is Unknown when a policy names one object of the artifact: the name CodePipeline picks is not known', () => {
+    const named = object('BuildOutput').replace(/\*$/, '1TspnN3.zip');
+    const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:aws:s3:arn': named } });
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(
+      `names \`${named}\` in a condition on \`kms:EncryptionContext:aws:s3:arn\``,
+    );
+    expect(l.why).toContain("the name CodePipeline gives the artifact's object");
+    // a pattern over some names only: the same
+    const some = decryptUnder({
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${object('BuildOutput')}.zip` },
+    });
+    expect(some.decision).toBe('Unknown');
   });
 
   it('leaves other encryption context keys unknown as before', () => {
@@ -480,10 +515,302 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
     ).toBe('Allowed');
   });
 
+  it("may carry encryption context keys of the function's own: a key policy allowing aws:s3:arn alone is Unknown for what it uploaded (was Allowed)", () => {
+    const only = {
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['aws:s3:arn'] },
+    };
+    const l = readOfFunctionOutput(only);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('`kms:EncryptionContextKeys`');
+    expect(l.why).toContain('any its writer added with its own code');
+    // what CodeBuild uploaded carries aws:s3:arn alone: decided
+    expect(decryptUnder(only).decision).toBe('Allowed');
+    // every upload's context holds aws:s3:arn: a policy requiring it is decided
+    expect(
+      readOfFunctionOutput({
+        'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': 'aws:s3:arn' },
+      }).decision,
+    ).toBe('Allowed');
+  });
+
   it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
     const l = functionWrite([`${BUCKET}/*`]);
     expect(l.decision).toBe('Unknown');
     expect(l.why).toContain('Lambda function');
     expect(functionWrite([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
+  });
+});
+
+describe('the S3 encryption context of the S3 source and S3 deploy actions', () => {
+  // all-providers: platform-containers' Source/Config reads `api/deploy-config.zip` of
+  // platform-deploy-config-111111111111 (SSE-KMS, S3 Bucket Key on); platform-legacy's
+  // Deploy/PublishDocs extracts its input under `docs/` of platform-docs-111111111111 (SSE-KMS
+  // with KMSEncryptionKeyARN, the bucket's key; S3 Bucket Key on)
+  const ALL = 'fixtures/scenarios/all-providers';
+  const T = '111111111111';
+  const CONFIG = `arn:aws:s3:::platform-deploy-config-${T}`;
+  const DOCS = `arn:aws:s3:::platform-docs-${T}`;
+  const CONFIG_KEY_FILE = `${T}/us-east-1/kms/2b4d6f8a-0c1e-4a3b-8d5f-7a9b1c3d5e7f.json`;
+  const DOCS_KEY_FILE = `${T}/us-east-1/kms/6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c.json`;
+  const LEGACY = `${T}/us-east-1/codepipeline/platform-legacy.json`;
+
+  /** A statement of `keyFile`'s policy denying `action` unless the context meets `condition`. */
+  function denyUnless(dir: string, keyFile: string, action: string, condition: Json): void {
+    editJson(join(dir, keyFile), (key) => {
+      const policy = JSON.parse(key['Policy'] as string) as { Statement: Json[] };
+      policy.Statement.push({
+        Sid: 'OnlyTheseObjects',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: action,
+        Resource: '*',
+        Condition: condition,
+      });
+      key['Policy'] = JSON.stringify(policy);
+    });
+  }
+
+  /** The one link of `requirement` in `pipeline`, after `edit`. */
+  function linkOf(pipeline: string, requirement: string, edit: (dir: string) => void): ReportLink {
+    return inScenarioCopy(ALL, (dir) => {
+      edit(dir);
+      const p = analyzeModel(loadSnapshot(dir), { pipelines: [pipeline] }).pipelines[0]!;
+      const found = p.links.filter((l) => l.requirement === requirement);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    });
+  }
+
+  const notLike = (patterns: string | string[]): Json => ({
+    StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': patterns },
+  });
+
+  function sourceRead(condition: Json): ReportLink {
+    return linkOf('platform-containers', 's3-source.kms-decrypt', (dir) =>
+      denyUnless(dir, CONFIG_KEY_FILE, 'kms:Decrypt', condition),
+    );
+  }
+
+  it('reads the S3 source object with its own ARN or the bucket ARN: its uploader chose (was Unknown for any value)', () => {
+    const object = `${CONFIG}/api/deploy-config.zip`;
+    // allowed with either ARN: decided
+    expect(sourceRead(notLike([CONFIG, object])).decision).toBe('Allowed');
+    expect(sourceRead(notLike([CONFIG, `${CONFIG}/api/*`])).decision).toBe('Allowed');
+    // denied with either: decided
+    const denied = sourceRead(notLike('arn:aws:s3:::other-bucket/*'));
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('OnlyTheseObjects');
+    // the object's ARN only: the object may use an S3 Bucket Key, whatever the bucket says now
+    const one = sourceRead(notLike(object));
+    expect(one.decision).toBe('Unknown');
+    expect(one.why).toContain('the source object was uploaded outside the pipeline');
+  });
+
+  /** Deploy/PublishDocs's kms:GenerateDataKey, after `setUp` and a Deny outside `condition`. */
+  function docsWrite(condition: Json, setUp: (dir: string) => void = () => {}): ReportLink {
+    return linkOf('platform-legacy', 's3-deploy.kms-generate-data-key', (dir) => {
+      setUp(dir);
+      denyUnless(dir, DOCS_KEY_FILE, 'kms:GenerateDataKey*', condition);
+    });
+  }
+
+  /** Set the docs bucket's BucketKeyEnabled. */
+  function docsBucketKey(dir: string, enabled: boolean): void {
+    editJson(join(dir, `${T}/s3/platform-docs-${T}.json`), (bucket) => {
+      const rule = (bucket['ServerSideEncryptionConfiguration'] as { Rules: Json[] }).Rules[0]!;
+      rule['BucketKeyEnabled'] = enabled;
+    });
+  }
+
+  /** Set the docs deploy's Extract and ObjectKey. */
+  function docsTarget(dir: string, extract: string, objectKey: string): void {
+    editJson(join(dir, LEGACY), (doc) => {
+      const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+      const action = stages.flatMap((s) => s.actions).find((a) => a['name'] === 'PublishDocs')!;
+      const cfg = action['configuration'] as Record<string, string>;
+      cfg['Extract'] = extract;
+      cfg['ObjectKey'] = objectKey;
+    });
+  }
+
+  it("writes with the target bucket's ARN when it uses an S3 Bucket Key (was Unknown)", () => {
+    expect(docsWrite(notLike(DOCS)).decision).toBe('Allowed');
+    const denied = docsWrite(notLike(`${DOCS}/*`));
+    expect(denied.decision).toBe('ExplicitlyDenied');
+    expect(denied.why).toContain('OnlyTheseObjects');
+  });
+
+  it('writes each extracted file with its own ARN without an S3 Bucket Key: every path must pass', () => {
+    const off = (dir: string): void => docsBucketKey(dir, false);
+    expect(docsWrite(notLike(`${DOCS}/docs/*`), off).decision).toBe('Allowed');
+    expect(docsWrite(notLike(DOCS), off).decision).toBe('ExplicitlyDenied');
+    // a pattern some paths meet and others do not: the artifact's files decide
+    const some = docsWrite(notLike(`${DOCS}/docs/*.html`), off);
+    expect(some.decision).toBe('Unknown');
+    expect(some.why).toContain(`the path of each file extracted under \`${DOCS}/docs/\``);
+    // a literal `*` (StringNotEquals) is compared with the paths tried, never `*` itself (a file
+    // named `*` is not one of them): every call is denied
+    expect(
+      docsWrite({ StringNotEquals: { 'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/*` } }, off)
+        .decision,
+    ).toBe('ExplicitlyDenied');
+  });
+
+  it('writes the one object ObjectKey names when it does not extract', () => {
+    const one = (dir: string): void => {
+      docsBucketKey(dir, false);
+      docsTarget(dir, 'false', 'docs/site.zip');
+    };
+    const exact = {
+      StringNotEquals: { 'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/site.zip` },
+    };
+    expect(docsWrite(exact, one).decision).toBe('Allowed');
+    expect(docsWrite(notLike(`${DOCS}/other/*`), one).decision).toBe('ExplicitlyDenied');
+  });
+});
+
+describe("the S3 encryption context of a custom or third-party action's own upload", () => {
+  // pass-cross-account with its Build action run by a job worker (owner Custom or ThirdParty):
+  // the worker uploads BuildOutput with its own code and the job's artifact credentials, which
+  // may ask for an S3 Bucket Key or against one whatever the bucket's default
+  function jobWorkerBuild(owner: string): (dir: string) => void {
+    return (dir) => {
+      const folder = join(dir, '111111111111/us-east-1/codepipeline');
+      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        stages[1]!.actions[0]!['actionTypeId'] = {
+          category: 'Build',
+          owner,
+          provider: 'Jenkins',
+          version: '1',
+        };
+      });
+    };
+  }
+
+  it("makes the read of what it uploaded depend on it: both ARNs are tried (was Allowed by the bucket's setting)", () => {
+    for (const owner of ['Custom', 'ThirdParty']) {
+      const l = decryptUnder(ON_OBJECTS, jobWorkerBuild(owner));
+      expect(l.decision, owner).toBe('Unknown');
+      expect(l.why).toContain(
+        `\`BuildOutput\` was uploaded by the job worker (\`${owner}/Jenkins\`) of action \`Build/Build\``,
+      );
+      // allowed with either ARN: decided
+      const both = decryptUnder(
+        { StringLike: { 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] } },
+        jobWorkerBuild(owner),
+      );
+      expect(both.decision, owner).toBe('Allowed');
+    }
+  });
+
+  it('leaves the GitHub (version 1) source, which CodePipeline runs itself, to the bucket', () => {
+    const githubV1 = (dir: string): void => {
+      twoInputs(dir);
+      const folder = join(dir, '111111111111/us-east-1/codepipeline');
+      editJson(join(folder, readdirSync(folder)[0]!), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        stages[0]!.actions[0]!['actionTypeId'] = {
+          category: 'Source',
+          owner: 'ThirdParty',
+          provider: 'GitHub',
+          version: '1',
+        };
+      });
+    };
+    // SourceOutput, which it produced, is read with its object ARN like BuildOutput
+    expect(decryptUnder(ON_OBJECTS, githubV1).decision).toBe('Allowed');
+  });
+
+  it('tries its own upload with the object and the bucket ARN', () => {
+    const write = (patterns: string[]): ReportLink => {
+      const all = scenario((dir) => {
+        jobWorkerBuild('Custom')(dir);
+        editKeyPolicy(dir, (statements) => {
+          statements.push({
+            Sid: 'OnlyArtifacts',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:GenerateDataKey*',
+            Resource: '*',
+            Condition: { StringNotLike: { 'kms:EncryptionContext:aws:s3:arn': patterns } },
+          });
+        });
+      });
+      const found = all.filter(
+        (l) => l.action === 'Build' && l.requirement === 'artifacts.output.kms-generate-data-key',
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const l = write([`${BUCKET}/*`]);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('the job worker of a custom action (`Custom/Jenkins`)');
+    expect(write([BUCKET, `${BUCKET}/*`]).decision).toBe('Allowed');
+  });
+});
+
+describe('an S3 object whose name no input gives, as a link resource', () => {
+  // the `*` that ends an artifact's object (`<pipeline>/<artifact>/*`) or the files an S3 deploy
+  // extracts (`<ObjectKey>/*`) is a name, not the character: a policy that matches some names
+  // and not others makes the link Unknown
+  const ALL = 'fixtures/scenarios/all-providers';
+  const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
+
+  /** Add `statement` to the inline policy of role `roleName` of `iamFile`. */
+  function roleStatement(dir: string, iamFile: string, roleName: string, statement: Json): void {
+    editJson(join(dir, iamFile), (iam) => {
+      const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === roleName)!;
+      const inline = (role['RolePolicyList'] as Json[])[0]!;
+      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
+    });
+  }
+
+  function docsPut(resource: string): ReportLink {
+    return inScenarioCopy(ALL, (dir) => {
+      roleStatement(dir, '111111111111/iam.json', 'platform-pipeline-role', {
+        Sid: 'NoExecutables',
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Resource: resource,
+      });
+      const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
+      const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.resource).toBe(`${DOCS}/docs/*`);
+      return found[0]!;
+    });
+  }
+
+  it("makes an S3 deploy's extracted files Unknown when a Deny names some of them (was Allowed)", () => {
+    const l = docsPut(`${DOCS}/docs/*.exe`);
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain(`the path of each file extracted under \`${DOCS}/docs/\``);
+    expect(l.why).toContain('NoExecutables');
+    // a Deny of every file under the prefix denies, of another prefix does not
+    expect(docsPut(`${DOCS}/docs/*`).decision).toBe('ExplicitlyDenied');
+    expect(docsPut(`${DOCS}/site/*`).decision).toBe('Allowed');
+  });
+
+  it("makes an artifact's read Unknown when a policy allows some names only (was ImplicitlyDenied)", () => {
+    const read = (pattern: string): ReportLink =>
+      deployGet(
+        scenario((dir) => {
+          editJson(join(dir, '222222222222/iam.json'), (iam) => {
+            const role = (iam['RoleDetailList'] as Json[]).find(
+              (r) => r['RoleName'] === 'orders-api-deploy-action',
+            )!;
+            const inline = (role['RolePolicyList'] as Json[])[0]!;
+            const statements = (inline['PolicyDocument'] as Json)['Statement'] as Json[];
+            // the action role may read only the objects `pattern` names
+            for (const st of statements)
+              if (JSON.stringify(st['Action']).includes('s3:GetObject')) st['Resource'] = pattern;
+          });
+        }),
+      );
+    const some = read(`${object('BuildOutput').slice(0, -1)}*.zip`);
+    expect(some.decision).toBe('Unknown');
+    expect(some.why).toContain("the name CodePipeline gives the artifact's object");
+    expect(read(object('BuildOutput')).decision).toBe('Allowed');
   });
 });
