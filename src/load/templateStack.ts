@@ -714,6 +714,9 @@ export class TemplateStack implements IntrinsicScope {
       );
     }
     if (r.exists !== true) return this.notThere(r, pointer);
+    if (r.type === UNKNOWN_TYPE) {
+      return this.typeUnknown(r, `\`Fn::GetAtt\` \`${attribute.slice(0, 80)}\``, pointer);
+    }
     const name = (): string | Unresolved => this.physicalName(r, pointer).value;
     const arn = (service: string, resource: (n: string) => string, global = false): unknown => {
       const n = name();
@@ -1102,6 +1105,20 @@ export class TemplateStack implements IntrinsicScope {
   // -------------------------------------------------------------------------------------------
   // Resources
 
+  /**
+   * `Ref` or `Fn::GetAtt` (`what`) of a resource whose `Type` cannot be read: unknown, naming
+   * the resource (its type was written as the empty text, "a `` resource"); what would settle it
+   * is the resource's `Type` (its cause).
+   */
+  private typeUnknown(r: ResourceEntry, what: string, pointer: string): Unresolved {
+    return new Unresolved(
+      `${what} of \`${r.logicalId}\` is not known: ${unknownTypeReason(r.logicalId)}`,
+      pointer,
+      undefined,
+      new Unresolved(unknownTypeReason(r.logicalId), r.pointer),
+    );
+  }
+
   private notThere(r: ResourceEntry, pointer: string): Unresolved {
     return r.exists instanceof Unresolved
       ? r.exists
@@ -1111,6 +1128,7 @@ export class TemplateStack implements IntrinsicScope {
   /** What `Ref` of a resource gives. */
   resourceRef(r: ResourceEntry, pointer: string): unknown {
     if (r.exists !== true) return this.notThere(r, pointer);
+    if (r.type === UNKNOWN_TYPE) return this.typeUnknown(r, '`Ref`', pointer);
     switch (r.type) {
       case 'AWS::IAM::ManagedPolicy':
         return this.iamArn(r, 'policy', pointer);
