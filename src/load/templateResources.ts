@@ -392,6 +392,17 @@ export class ModelBuilder {
     // `Key:` left empty: CloudFormation rejects the template ("'null' values are not allowed in
     // templates"); the value is unknown, never absent (an action role absent is the pipeline's)
     if (value === null) return this.wrongShape(s, pointer, NULL_VALUE, kind, region);
+    // a managed policy is named by its ARN: `true` or `5` is none (it was looked up as the
+    // policy `true`, missing with nothing naming the template line)
+    if (kind === 'policy' && (typeof value === 'boolean' || typeof value === 'number')) {
+      return this.wrongShape(
+        s,
+        pointer,
+        `expected a policy ARN, got ${describe(value)} (\`${String(value)}\`)`,
+        kind,
+        region,
+      );
+    }
     const t = asString(value, pointer);
     if (!(t instanceof Unresolved)) return t;
     return this.placeholder(s, t, kind, true, region);
@@ -2203,13 +2214,34 @@ export class ModelBuilder {
       const list = Array.isArray(v) ? v : [v];
       list.forEach((x, i) => {
         const at = Array.isArray(v) ? joinPointer(p, i) : p;
-        const n = asString(x, at);
+        const n = this.principalName(s, x, at, kind);
         if (isUnresolved(n)) unknown.push({ kind, pointer: at, reason: n.reason });
-        // a role may be given by ARN too
-        else known.push({ kind, name: principalName(n) });
+        else known.push({ kind, name: n });
       });
     }
     return { known, unknown };
+  }
+
+  /**
+   * The name of the principal a policy names at `at`: a role, user or group is named by its
+   * name (or ARN, taken by its name). `Roles`, `Users`, `Groups` and `RoleName` are text
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html):
+   * `true` or `5` was taken for the role named `true` or `5`. Anything but text is an input
+   * error, and the principal is not known (any of the account's).
+   */
+  private principalName(
+    s: TemplateStack,
+    x: unknown,
+    at: string,
+    kind: 'role' | 'user' | 'group',
+  ): string | Unresolved {
+    if (isUnresolved(x)) return x;
+    if (typeof x === 'string') return principalName(x);
+    const scalar = typeof x === 'boolean' || typeof x === 'number';
+    const reason = `expected a ${kind} name, got ${describe(x)}${scalar ? ` (\`${String(x)}\`: quote it if it is the name)` : ''}`;
+    s.problem('error', 'template.shape.invalid', at, reason);
+    return new Unresolved(reason, at);
   }
 
   private roleByName(account: string, name: string): Mutable<RoleModel> | undefined {
@@ -2341,7 +2373,7 @@ export class ModelBuilder {
       );
       return;
     }
-    const role = asString(roleValue, P('RoleName'));
+    const role = this.principalName(s, roleValue, P('RoleName'), 'role');
     if (isUnresolved(role)) {
       this.attachToUnknown(
         s,
@@ -2351,7 +2383,7 @@ export class ModelBuilder {
       );
       return;
     }
-    const target = { kind: 'role' as const, name: principalName(role) };
+    const target = { kind: 'role' as const, name: role };
     if (maybe) {
       this.attach(s, target, {
         inline: this.unknownInline(s, name, joinPointer(r.pointer, 'Condition')),
