@@ -351,7 +351,7 @@ export class ModelBuilder {
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
-    const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
+    const v = s.resolve(raw, this.propAt(r, key));
     return v === NO_VALUE ? undefined : v;
   }
 
@@ -374,7 +374,7 @@ export class ModelBuilder {
     key: string,
     kind: PlaceholderKind,
   ): string | undefined {
-    return this.text(s, this.prop(s, r, key), joinPointer(r.propertiesPointer, key), kind);
+    return this.text(s, this.prop(s, r, key), this.propAt(r, key), kind);
   }
 
   /**
@@ -571,7 +571,7 @@ export class ModelBuilder {
     name: string,
     policyType: 'identity' | 'resource' | 'trust' | 'key',
   ): CompiledPolicy | undefined {
-    const pointer = joinPointer(r.propertiesPointer, key);
+    const pointer = this.propAt(r, key);
     const v = this.prop(s, r, key);
     if (v === undefined) return undefined;
     return compileTemplatePolicy(s, v, { name, policyType, pointer });
@@ -621,7 +621,7 @@ export class ModelBuilder {
     const { name } = this.nameOf(s, r);
     const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
     // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
-    const pointer = joinPointer(r.propertiesPointer, 'RepositoryPolicyText');
+    const pointer = this.propAt(r, 'RepositoryPolicyText');
     const text = this.prop(s, r, 'RepositoryPolicyText');
     const repository: EcrRepositoryModel = {
       name,
@@ -872,7 +872,7 @@ export class ModelBuilder {
         );
       }
       const policies = this.prop(s, r, 'Policies');
-      const pp = joinPointer(r.propertiesPointer, 'Policies');
+      const pp = this.propAt(r, 'Policies');
       if (Array.isArray(policies)) {
         policies.forEach((p, i) => inlinePolicies.push(this.inline(s, p, joinPointer(pp, i), arn)));
       } else if (policies !== undefined) {
@@ -882,19 +882,14 @@ export class ModelBuilder {
         ...this.strings(
           s,
           this.prop(s, r, 'ManagedPolicyArns'),
-          joinPointer(r.propertiesPointer, 'ManagedPolicyArns'),
+          this.propAt(r, 'ManagedPolicyArns'),
           'policy',
         ),
       );
       const b = this.prop(s, r, 'PermissionsBoundary');
-      boundaryArn = this.text(
-        s,
-        b,
-        joinPointer(r.propertiesPointer, 'PermissionsBoundary'),
-        'policy',
-      );
+      boundaryArn = this.text(s, b, this.propAt(r, 'PermissionsBoundary'), 'policy');
       const t = this.prop(s, r, 'Tags');
-      const tp = joinPointer(r.propertiesPointer, 'Tags');
+      const tp = this.propAt(r, 'Tags');
       // a tag the template does not settle: aws:PrincipalTag is not known, so the role's links
       // are Unknown (an unknown policy stands for it), naming the tag
       const unknownTag = (u: Unresolved, pointer: string): void => {
@@ -1064,9 +1059,7 @@ export class ModelBuilder {
         sseAlgorithm: 'aws:kms',
         kmsMasterKeyId: this.placeholder(s, unsettled, 'key'),
         bucketKeyEnabled: undefined,
-        bucketKeyUnknownAt: placeOf(
-          this.loc(s, joinPointer(r.propertiesPointer, 'BucketEncryption')),
-        ),
+        bucketKeyUnknownAt: placeOf(this.loc(s, this.propAt(r, 'BucketEncryption'))),
       };
     } else if (isObject(rule)) {
       const d = isObject(rule['ServerSideEncryptionByDefault'])
@@ -1121,7 +1114,7 @@ export class ModelBuilder {
     const ocRule: unknown = Array.isArray(ocRules) ? ocRules[0] : undefined;
     const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
     const pabAt = (...k: string[]): string =>
-      joinPointer(r.propertiesPointer, 'PublicAccessBlockConfiguration', ...k);
+      this.propAt(r, 'PublicAccessBlockConfiguration', ...k);
     if (isUnresolved(pab)) this.unsettledFlag(s, pab.at(pabAt()));
     const bucket: Mutable<BucketModel> = {
       name,
@@ -1183,7 +1176,7 @@ export class ModelBuilder {
     } else {
       policy = this.policy(s, r, 'KeyPolicy', arn, 'key');
     }
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     // a key is enabled unless `Enabled` is false, and only an enabled key can be used in
     // cryptographic operations
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#cfn-kms-key-enabled,
@@ -1226,7 +1219,7 @@ export class ModelBuilder {
 
   private buildProject(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     let serviceRole = this.propText(s, r, 'ServiceRole', 'role');
     // ServiceRole takes a role name or ARN
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
@@ -1585,7 +1578,7 @@ export class ModelBuilder {
     const { name, generated } = this.nameOf(s, r);
     const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
     const targetsValue = this.prop(s, r, 'Targets');
-    const tp = joinPointer(r.propertiesPointer, 'Targets');
+    const tp = this.propAt(r, 'Targets');
     // targets the template does not settle are unknown (undefined), never none
     let targets: EventTargetModel[] | undefined = isUnresolved(targetsValue) ? undefined : [];
     if (Array.isArray(targetsValue)) {
@@ -1638,14 +1631,14 @@ export class ModelBuilder {
     if (isUnresolved(pattern)) return this.placeholder(s, pattern, 'name');
     const problem = eventPatternProblem(pattern, isUnresolved);
     if (!problem) return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-    const at = joinPointer(r.propertiesPointer, 'EventPattern');
+    const at = this.propAt(r, 'EventPattern');
     s.problem('error', `template.events.${problem.id}`, at, problem.message);
     return this.placeholder(s, new Unresolved(problem.why, at), 'name', false);
   }
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const roleArn = this.propText(s, r, 'RoleArn', 'role');
     if (roleArn === undefined) {
       s.problem(
@@ -2205,7 +2198,7 @@ export class ModelBuilder {
       ['Groups', 'group'],
     ] as const) {
       const v = this.prop(s, r, key);
-      const p = joinPointer(r.propertiesPointer, key);
+      const p = this.propAt(r, key);
       if (v === undefined) continue;
       if (isUnresolved(v)) {
         unknown.push({ kind, pointer: p, reason: v.reason });
@@ -2242,6 +2235,18 @@ export class ModelBuilder {
     const reason = `expected a ${kind} name, got ${describe(x)}${scalar ? ` (\`${String(x)}\`: quote it if it is the name)` : ''}`;
     s.problem('error', 'template.shape.invalid', at, reason);
     return new Unresolved(reason, at);
+  }
+
+  /**
+   * The pointer of property `key` (and `rest` below it) of `r`. When the resource's `Properties`
+   * as a whole is not known (an `Fn::If` on a condition not known, an `Fn::Transform`:
+   * TemplateStack.readProperties), every property read is that unknown value, and the element
+   * that would settle it is the `Fn::If` or `Fn::Transform`, not a `Properties/<key>` the
+   * template does not write (unknowns named that place, with no line).
+   */
+  private propAt(r: ResourceEntry, key: string, ...rest: (string | number)[]): string {
+    const raw = r.properties[key];
+    return raw instanceof Unresolved ? raw.pointer : joinPointer(r.propertiesPointer, key, ...rest);
   }
 
   private roleByName(account: string, name: string): Mutable<RoleModel> | undefined {
@@ -2310,7 +2315,7 @@ export class ModelBuilder {
   }
 
   private attachPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const { known, unknown } = this.principalsOf(s, r);
@@ -2360,7 +2365,7 @@ export class ModelBuilder {
    * `RoleName` is the role's name (its `Ref`); an ARN is taken by its name.
    */
   private attachRolePolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const roleValue = this.prop(s, r, 'RoleName');
@@ -2469,7 +2474,7 @@ export class ModelBuilder {
   }
 
   private bucketPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
     const what = `the bucket policy \`${r.logicalId}\``;
     if (isUnresolved(b)) {
@@ -2516,7 +2521,7 @@ export class ModelBuilder {
   }
 
   private topicPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const what = `the topic policy \`${r.logicalId}\``;
     const topics = this.prop(s, r, 'Topics');
     if (isUnresolved(topics)) {
@@ -2583,7 +2588,7 @@ export class ModelBuilder {
    * AddPermission writes it (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
    */
   private lambdaPermission(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const what = `the permission \`${r.logicalId}\``;
     const fnValue = asString(this.prop(s, r, 'FunctionName'), P('FunctionName'));
     if (isUnresolved(fnValue)) {
@@ -2665,7 +2670,7 @@ export class ModelBuilder {
    * may name any role or bucket of the account.
    */
   private nestedStack(s: TemplateStack, r: ResourceEntry): void {
-    const at = joinPointer(r.propertiesPointer, 'Parameters');
+    const at = this.propAt(r, 'Parameters');
     s.problem(
       'warning',
       'template.nested-stack',
@@ -2808,7 +2813,7 @@ export class ModelBuilder {
 
   private buildAlias(s: TemplateStack, r: ResourceEntry): void {
     if (r.type !== 'AWS::KMS::Alias') return;
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const name = asString(this.prop(s, r, 'AliasName'), P('AliasName'));
     const target = asString(this.prop(s, r, 'TargetKeyId'), P('TargetKeyId'));
     if (isUnresolved(name) || isUnresolved(target)) {
