@@ -307,6 +307,18 @@ export class ModelBuilder {
     };
   }
 
+  /**
+   * The location of resource `r`, with the pointer of its `Properties` when they are read
+   * elsewhere than `<resource>/Properties` (the branch `Properties: !If` chooses), so that what
+   * names a property of it (`.../Properties/RoleArn`) names the one read.
+   */
+  private resourceLoc(s: TemplateStack, r: ResourceEntry): Location {
+    const at = this.loc(s, r.pointer);
+    return r.propertiesPointer === joinPointer(r.pointer, 'Properties')
+      ? at
+      : { ...at, properties: r.propertiesPointer };
+  }
+
   loc(s: TemplateStack, pointer: string): Location {
     const pos = s.position(pointer);
     return pos
@@ -679,7 +691,7 @@ export class ModelBuilder {
       account: s.account,
       region: s.region,
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     });
   }
 
@@ -1524,7 +1536,7 @@ export class ModelBuilder {
           : undefined,
       ...(buildBatchConfig ? { buildBatchConfig } : {}),
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     };
     const region = this.region(s.account, s.region);
     region.projects.set(name, project);
@@ -1850,7 +1862,7 @@ export class ModelBuilder {
       artifactStores: new Map([...artifactStores].sort(([a], [b]) => (a < b ? -1 : 1))),
       stages,
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     };
     const pipelines = this.region(s.account, s.region).pipelines;
     const first = pipelines.get(name);
