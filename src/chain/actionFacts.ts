@@ -26,6 +26,7 @@ import type {
   CodeBuildSourceModel,
   EventRuleModel,
   EventsModel,
+  Location,
   Model,
   PipelineModel,
   RoleModel,
@@ -183,7 +184,7 @@ export function actionFacts(
     gaps.set(
       'pipelineRole',
       at.pointer.startsWith('/Resources/')
-        ? `${at.file}#${at.pointer}/Properties/RoleArn`
+        ? `${at.file}#${propertiesOf(at)}/RoleArn`
         : `${at.file}#/pipeline/roleArn`,
     );
   }
@@ -334,7 +335,7 @@ export function actionFacts(
       // a role may be given by its name (`!Ref` of an AWS::IAM::Role gives the name): ECS takes
       // "the short name or full ARN" of the task role
       // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html)
-      const at = `${td.location.file}#${td.location.pointer}/Properties`;
+      const at = `${td.location.file}#${propertiesOf(td.location)}`;
       const roles = roleArnsByName(model, td.account, [
         ...(td.taskRoleArn !== undefined
           ? [{ role: td.taskRoleArn, at: `${at}/TaskRoleArn` }]
@@ -1724,7 +1725,7 @@ function buildspecNames(
   if (refs.ok) return refs;
   const at = project.location;
   const pointer = at.pointer.startsWith('/Resources/')
-    ? `${at.pointer}/Properties/Source/BuildSpec`
+    ? `${propertiesOf(at)}/Source/BuildSpec`
     : `${at.pointer}/source/buildspec`;
   return {
     ok: false,
@@ -1748,7 +1749,7 @@ function undeclaredArtifactsOf(project: CodeBuildProjectModel): { undeclaredArti
   if (buildspecDeclaresArtifacts(text) !== false) return {};
   const at = project.location;
   const pointer = at.pointer.startsWith('/Resources/')
-    ? `${at.pointer}/Properties/Source/BuildSpec`
+    ? `${propertiesOf(at)}/Source/BuildSpec`
     : `${at.pointer}/source/buildspec`;
   return {
     undeclaredArtifacts: `an upload of the output artifact by project ${project.name}, whose inline buildspec (${at.file}#${pointer}) has no artifacts section (AWS does not document whether the build then uploads anything)`,
@@ -2125,7 +2126,7 @@ export function s3LogsOf(
   const s3 = project.logsConfig?.s3Logs;
   if (!s3) return {};
   const at = project.location;
-  const place = `${at.file}#${at.pointer}/${at.pointer.startsWith('/Resources/') ? 'Properties/LogsConfig/S3Logs' : 'logsConfig/s3Logs'}`;
+  const place = `${at.file}#${at.pointer.startsWith('/Resources/') ? `${propertiesOf(at)}/LogsConfig/S3Logs` : `${at.pointer}/logsConfig/s3Logs`}`;
   const label = `the S3 logs of project \`${project.name}\``;
   const status = s3.status;
   if (status === undefined || status === '')
@@ -2211,11 +2212,9 @@ function secondaryPlace(
   const at = project.location;
   // a template project is located at `/Resources/<id>`; a snapshot one in batch-get-projects
   const key = at.pointer.startsWith('/Resources/')
-    ? `Properties/${list === 'sources' ? 'SecondarySources' : 'SecondaryArtifacts'}`
-    : list === 'sources'
-      ? 'secondarySources'
-      : 'secondaryArtifacts';
-  return `${at.file}#${at.pointer}/${key}/${i}`;
+    ? `${propertiesOf(at)}/${list === 'sources' ? 'SecondarySources' : 'SecondaryArtifacts'}`
+    : `${at.pointer}/${list === 'sources' ? 'secondarySources' : 'secondaryArtifacts'}`;
+  return `${at.file}#${key}/${i}`;
 }
 
 /**
@@ -2278,8 +2277,16 @@ function replicatedInputsOf(
 function storesPlace(pipeline: PipelineModel): string {
   const at = pipeline.location;
   return at.pointer.startsWith('/Resources/')
-    ? `${at.file}#${at.pointer}/Properties/ArtifactStores`
+    ? `${at.file}#${propertiesOf(at)}/ArtifactStores`
     : `${at.file}#${pipeline.artifactStoresPointer ?? '/pipeline/artifactStores'}`;
+}
+
+/**
+ * The pointer of a template resource's `Properties`: where the loader read them (the branch a
+ * `Properties: !If` chooses, Location.properties), else `<resource>/Properties`.
+ */
+function propertiesOf(at: Location): string {
+  return at.properties ?? `${at.pointer}/Properties`;
 }
 
 /** Whether an action (or rule) type is AWS's own: its owner is `AWS` (or not given). */

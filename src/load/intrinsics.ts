@@ -253,6 +253,7 @@ class Resolver {
     if (isObject(value) && Object.keys(value).length === 1 && 'Condition' in value) {
       const name = value['Condition'];
       const p = joinPointer(pointer, 'Condition');
+      if (name instanceof Unresolved) return name; // a name the parser could not settle
       return typeof name === 'string'
         ? this.scope.condition(name, p)
         : new Unresolved('`Condition` expects a condition name', p);
@@ -267,6 +268,7 @@ class Resolver {
   private call(fn: string, arg: unknown, pointer: string, depth: number): unknown {
     switch (fn) {
       case 'Ref':
+        if (arg instanceof Unresolved) return arg; // a name the parser could not settle
         return typeof arg === 'string'
           ? this.scope.ref(arg, pointer)
           : new Unresolved('`Ref` expects a name', pointer);
@@ -330,7 +332,9 @@ class Resolver {
         const c =
           typeof name === 'string'
             ? this.scope.condition(name, joinPointer(pointer, 0))
-            : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
+            : name instanceof Unresolved
+              ? name // a name the parser could not settle (`On`: a YAML 1.1 Boolean)
+              : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
         if (c instanceof Unresolved) {
           // a condition that is declared but not known: either branch; an undeclared one or a
           // name that is not text is an invalid template, whatever its branches hold

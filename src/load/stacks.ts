@@ -425,8 +425,9 @@ export function loadStacksFile(
     return loadStacks([], file, options, problems);
   }
   // read like a template: scalars keep their text (`011111111111` stays an account id, not
-  // 11111111111), aliases are expanded within a bound, and nothing throws
-  const parsed = parseTemplateText(read.text, file);
+  // 11111111111), aliases are expanded within a bound, and nothing throws; a stacks file is
+  // permchain's own, read as YAML 1.2 (`Env: off` is the text), not as CloudFormation reads one
+  const parsed = parseTemplateText(read.text, file, { yaml11: false });
   const bad = parsed.problems.find((p) => p.severity === 'error');
   if (bad) {
     fail(

@@ -25,6 +25,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
+import { Unresolved } from './intrinsics.js';
 import { aliasTargets } from '../model/yamlAnchors.js';
 import { stringEnd } from '../jsonDuplicates.js';
 import { isLineBreak, yamlLineBreaks } from '../lineBreaks.js';
@@ -77,8 +78,20 @@ const TAGS: ReadonlyMap<string, string> = new Map([
 const MAX_NODES = 500_000;
 const MAX_DEPTH = 256;
 
-export function parseTemplateText(text: string, file: string): ParsedTemplate {
-  return parseJsonTemplate(text) ?? parseYamlTemplate(text, file);
+/**
+ * `yaml11: false`: a file that is not a template (a stacks file), whose plain scalars are read
+ * as YAML 1.2 alone, with no `template.value.yaml11` warnings (see yaml11Reading).
+ */
+export interface ParseOptions {
+  readonly yaml11?: boolean;
+}
+
+export function parseTemplateText(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): ParsedTemplate {
+  return parseJsonTemplate(text) ?? parseYamlTemplate(text, file, options);
 }
 
 /**
@@ -216,7 +229,12 @@ function isDelimiter(c: number): boolean {
 }
 
 /** The YAML reading of a template (any template: JSON is YAML). Exported for the test above. */
-export function parseYamlTemplate(text: string, file: string): ParsedTemplate {
+export function parseYamlTemplate(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): ParsedTemplate {
+  const yaml11 = options.yaml11 ?? true;
   const problems: Problem[] = [];
   const positions = new Map<string, SourcePosition>();
   const lineCounter = new LineCounter();
@@ -337,6 +355,22 @@ export function parseYamlTemplate(text: string, file: string): ParsedTemplate {
     let value: unknown;
     if (isScalar(node)) {
       value = scalarValue(node.value, node.source);
+      const source = yaml11 && node.type === 'PLAIN' ? node.source : undefined;
+      const other = typeof source === 'string' ? yaml11Reading(source) : undefined;
+      if (other !== undefined && typeof source === 'string') {
+        const reason = `\`${source.slice(0, 40)}\` is unquoted: CloudFormation reads YAML 1.1, where it is ${other}, not this text (which of the two CloudFormation takes is not documented)`;
+        const message = `${reason}: the value is unknown; quote it for the text${other.startsWith('the Boolean') ? ', or write true or false' : ''}`;
+        value = new Unresolved(reason, pointer);
+        if (record) {
+          problems.push({
+            file,
+            pointer,
+            message,
+            id: 'template.value.yaml11',
+            severity: 'warning',
+          });
+        }
+      }
       // CloudFormation reads YAML 1.1, where an unquoted `0`-led number is octal: an account id
       // written `011111111111` reaches AWS as another number (the stack fails or names the
       // wrong account); permchain keeps the text, and says so
@@ -550,6 +584,37 @@ function* plainDashesInFlow(lexemes: Iterable<string>): Generator<string> {
     }
     yield lexeme;
   }
+}
+
+/**
+ * What YAML 1.1 reads a plain scalar as, when the YAML 1.2 reading here keeps another value (its
+ * text). CloudFormation "supports the YAML Version 1.1 specification with a few exceptions"
+ * (binary, omap, pairs, set and timestamp tags, aliases, hash merges:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html); the
+ * YAML 1.1 types (https://yaml.org/type/bool.html, https://yaml.org/type/int.html,
+ * https://yaml.org/type/float.html) read `yes`, `no`, `on`, `off`, `y`, `n` as Booleans and
+ * `1:30` (sexagesimal), `1_000`, `0b101`, `0x1F` as numbers, where YAML 1.2 and the library
+ * read text (or a number whose text is kept). Those types are not part of the YAML 1.1
+ * specification itself and CloudFormation's documentation does not say which it applies: a
+ * condition value `aws:SecureTransport: off` may reach IAM as `false` or as `off`, `Enabled: yes`
+ * may be true or no Boolean. Such a value is unknown rather than either guess. A `0`-led number
+ * (octal in YAML 1.1) keeps its text with a warning (template.value.leading-zero), as before.
+ */
+export function yaml11Reading(source: string): string | undefined {
+  if (/^(?:y|Y|yes|Yes|YES|on|On|ON)$/.test(source)) return 'the Boolean true';
+  if (/^(?:n|N|no|No|NO|off|Off|OFF)$/.test(source)) return 'the Boolean false';
+  if (/^[-+]?0b[01_]+$/.test(source)) return 'a binary number';
+  if (/^[-+]?0x[0-9a-fA-F_]+$/.test(source)) return 'a hexadecimal number';
+  if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(source)) {
+    return 'a sexagesimal (base 60) number';
+  }
+  if (
+    source.includes('_') &&
+    /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+][0-9]+)?$/.test(source)
+  ) {
+    if (/[0-9]/.test(source)) return 'a number (its `_` are left out)';
+  }
+  return undefined;
 }
 
 /**

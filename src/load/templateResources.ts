@@ -307,6 +307,18 @@ export class ModelBuilder {
     };
   }
 
+  /**
+   * The location of resource `r`, with the pointer of its `Properties` when they are read
+   * elsewhere than `<resource>/Properties` (the branch `Properties: !If` chooses), so that what
+   * names a property of it (`.../Properties/RoleArn`) names the one read.
+   */
+  private resourceLoc(s: TemplateStack, r: ResourceEntry): Location {
+    const at = this.loc(s, r.pointer);
+    return r.propertiesPointer === joinPointer(r.pointer, 'Properties')
+      ? at
+      : { ...at, properties: r.propertiesPointer };
+  }
+
   loc(s: TemplateStack, pointer: string): Location {
     const pos = s.position(pointer);
     return pos
@@ -351,7 +363,7 @@ export class ModelBuilder {
   private prop(s: TemplateStack, r: ResourceEntry, key: string): unknown {
     const raw = r.properties[key];
     if (raw === undefined) return undefined;
-    const v = s.resolve(raw, joinPointer(r.propertiesPointer, key));
+    const v = s.resolve(raw, this.propAt(r, key));
     return v === NO_VALUE ? undefined : v;
   }
 
@@ -374,7 +386,7 @@ export class ModelBuilder {
     key: string,
     kind: PlaceholderKind,
   ): string | undefined {
-    return this.text(s, this.prop(s, r, key), joinPointer(r.propertiesPointer, key), kind);
+    return this.text(s, this.prop(s, r, key), this.propAt(r, key), kind);
   }
 
   /**
@@ -392,6 +404,17 @@ export class ModelBuilder {
     // `Key:` left empty: CloudFormation rejects the template ("'null' values are not allowed in
     // templates"); the value is unknown, never absent (an action role absent is the pipeline's)
     if (value === null) return this.wrongShape(s, pointer, NULL_VALUE, kind, region);
+    // a managed policy is named by its ARN: `true` or `5` is none (it was looked up as the
+    // policy `true`, missing with nothing naming the template line)
+    if (kind === 'policy' && (typeof value === 'boolean' || typeof value === 'number')) {
+      return this.wrongShape(
+        s,
+        pointer,
+        `expected a policy ARN, got ${describe(value)} (\`${String(value)}\`)`,
+        kind,
+        region,
+      );
+    }
     const t = asString(value, pointer);
     if (!(t instanceof Unresolved)) return t;
     return this.placeholder(s, t, kind, true, region);
@@ -560,7 +583,7 @@ export class ModelBuilder {
     name: string,
     policyType: 'identity' | 'resource' | 'trust' | 'key',
   ): CompiledPolicy | undefined {
-    const pointer = joinPointer(r.propertiesPointer, key);
+    const pointer = this.propAt(r, key);
     const v = this.prop(s, r, key);
     if (v === undefined) return undefined;
     return compileTemplatePolicy(s, v, { name, policyType, pointer });
@@ -610,7 +633,7 @@ export class ModelBuilder {
     const { name } = this.nameOf(s, r);
     const arn = `arn:${s.partition}:ecr:${s.region}:${s.account}:repository/${name}`;
     // absent (or `AWS::NoValue`): no policy; one the template does not settle: unknown
-    const pointer = joinPointer(r.propertiesPointer, 'RepositoryPolicyText');
+    const pointer = this.propAt(r, 'RepositoryPolicyText');
     const text = this.prop(s, r, 'RepositoryPolicyText');
     const repository: EcrRepositoryModel = {
       name,
@@ -668,7 +691,7 @@ export class ModelBuilder {
       account: s.account,
       region: s.region,
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     });
   }
 
@@ -861,7 +884,7 @@ export class ModelBuilder {
         );
       }
       const policies = this.prop(s, r, 'Policies');
-      const pp = joinPointer(r.propertiesPointer, 'Policies');
+      const pp = this.propAt(r, 'Policies');
       if (Array.isArray(policies)) {
         policies.forEach((p, i) => inlinePolicies.push(this.inline(s, p, joinPointer(pp, i), arn)));
       } else if (policies !== undefined) {
@@ -871,19 +894,14 @@ export class ModelBuilder {
         ...this.strings(
           s,
           this.prop(s, r, 'ManagedPolicyArns'),
-          joinPointer(r.propertiesPointer, 'ManagedPolicyArns'),
+          this.propAt(r, 'ManagedPolicyArns'),
           'policy',
         ),
       );
       const b = this.prop(s, r, 'PermissionsBoundary');
-      boundaryArn = this.text(
-        s,
-        b,
-        joinPointer(r.propertiesPointer, 'PermissionsBoundary'),
-        'policy',
-      );
+      boundaryArn = this.text(s, b, this.propAt(r, 'PermissionsBoundary'), 'policy');
       const t = this.prop(s, r, 'Tags');
-      const tp = joinPointer(r.propertiesPointer, 'Tags');
+      const tp = this.propAt(r, 'Tags');
       // a tag the template does not settle: aws:PrincipalTag is not known, so the role's links
       // are Unknown (an unknown policy stands for it), naming the tag
       const unknownTag = (u: Unresolved, pointer: string): void => {
@@ -1053,9 +1071,7 @@ export class ModelBuilder {
         sseAlgorithm: 'aws:kms',
         kmsMasterKeyId: this.placeholder(s, unsettled, 'key'),
         bucketKeyEnabled: undefined,
-        bucketKeyUnknownAt: placeOf(
-          this.loc(s, joinPointer(r.propertiesPointer, 'BucketEncryption')),
-        ),
+        bucketKeyUnknownAt: placeOf(this.loc(s, this.propAt(r, 'BucketEncryption'))),
       };
     } else if (isObject(rule)) {
       const d = isObject(rule['ServerSideEncryptionByDefault'])
@@ -1110,7 +1126,7 @@ export class ModelBuilder {
     const ocRule: unknown = Array.isArray(ocRules) ? ocRules[0] : undefined;
     const pab = this.prop(s, r, 'PublicAccessBlockConfiguration');
     const pabAt = (...k: string[]): string =>
-      joinPointer(r.propertiesPointer, 'PublicAccessBlockConfiguration', ...k);
+      this.propAt(r, 'PublicAccessBlockConfiguration', ...k);
     if (isUnresolved(pab)) this.unsettledFlag(s, pab.at(pabAt()));
     const bucket: Mutable<BucketModel> = {
       name,
@@ -1172,7 +1188,7 @@ export class ModelBuilder {
     } else {
       policy = this.policy(s, r, 'KeyPolicy', arn, 'key');
     }
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     // a key is enabled unless `Enabled` is false, and only an enabled key can be used in
     // cryptographic operations
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#cfn-kms-key-enabled,
@@ -1215,7 +1231,7 @@ export class ModelBuilder {
 
   private buildProject(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     let serviceRole = this.propText(s, r, 'ServiceRole', 'role');
     // ServiceRole takes a role name or ARN
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-servicerole):
@@ -1520,7 +1536,7 @@ export class ModelBuilder {
           : undefined,
       ...(buildBatchConfig ? { buildBatchConfig } : {}),
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     };
     const region = this.region(s.account, s.region);
     region.projects.set(name, project);
@@ -1574,7 +1590,7 @@ export class ModelBuilder {
     const { name, generated } = this.nameOf(s, r);
     const arn = s.getAtt(r.logicalId, 'Arn', r.pointer);
     const targetsValue = this.prop(s, r, 'Targets');
-    const tp = joinPointer(r.propertiesPointer, 'Targets');
+    const tp = this.propAt(r, 'Targets');
     // targets the template does not settle are unknown (undefined), never none
     let targets: EventTargetModel[] | undefined = isUnresolved(targetsValue) ? undefined : [];
     if (Array.isArray(targetsValue)) {
@@ -1627,14 +1643,14 @@ export class ModelBuilder {
     if (isUnresolved(pattern)) return this.placeholder(s, pattern, 'name');
     const problem = eventPatternProblem(pattern, isUnresolved);
     if (!problem) return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-    const at = joinPointer(r.propertiesPointer, 'EventPattern');
+    const at = this.propAt(r, 'EventPattern');
     s.problem('error', `template.events.${problem.id}`, at, problem.message);
     return this.placeholder(s, new Unresolved(problem.why, at), 'name', false);
   }
 
   private buildPipeline(s: TemplateStack, r: ResourceEntry): void {
     const { name, generated } = this.nameOf(s, r);
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const roleArn = this.propText(s, r, 'RoleArn', 'role');
     if (roleArn === undefined) {
       s.problem(
@@ -1846,7 +1862,7 @@ export class ModelBuilder {
       artifactStores: new Map([...artifactStores].sort(([a], [b]) => (a < b ? -1 : 1))),
       stages,
       ...(generated ? { generated: true } : {}),
-      location: this.loc(s, r.pointer),
+      location: this.resourceLoc(s, r),
     };
     const pipelines = this.region(s.account, s.region).pipelines;
     const first = pipelines.get(name);
@@ -2194,7 +2210,7 @@ export class ModelBuilder {
       ['Groups', 'group'],
     ] as const) {
       const v = this.prop(s, r, key);
-      const p = joinPointer(r.propertiesPointer, key);
+      const p = this.propAt(r, key);
       if (v === undefined) continue;
       if (isUnresolved(v)) {
         unknown.push({ kind, pointer: p, reason: v.reason });
@@ -2203,13 +2219,46 @@ export class ModelBuilder {
       const list = Array.isArray(v) ? v : [v];
       list.forEach((x, i) => {
         const at = Array.isArray(v) ? joinPointer(p, i) : p;
-        const n = asString(x, at);
+        const n = this.principalName(s, x, at, kind);
         if (isUnresolved(n)) unknown.push({ kind, pointer: at, reason: n.reason });
-        // a role may be given by ARN too
-        else known.push({ kind, name: principalName(n) });
+        else known.push({ kind, name: n });
       });
     }
     return { known, unknown };
+  }
+
+  /**
+   * The name of the principal a policy names at `at`: a role, user or group is named by its
+   * name (or ARN, taken by its name). `Roles`, `Users`, `Groups` and `RoleName` are text
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html):
+   * `true` or `5` was taken for the role named `true` or `5`. Anything but text is an input
+   * error, and the principal is not known (any of the account's).
+   */
+  private principalName(
+    s: TemplateStack,
+    x: unknown,
+    at: string,
+    kind: 'role' | 'user' | 'group',
+  ): string | Unresolved {
+    if (isUnresolved(x)) return x;
+    if (typeof x === 'string') return principalName(x);
+    const scalar = typeof x === 'boolean' || typeof x === 'number';
+    const reason = `expected a ${kind} name, got ${describe(x)}${scalar ? ` (\`${String(x)}\`: quote it if it is the name)` : ''}`;
+    s.problem('error', 'template.shape.invalid', at, reason);
+    return new Unresolved(reason, at);
+  }
+
+  /**
+   * The pointer of property `key` (and `rest` below it) of `r`. When the resource's `Properties`
+   * as a whole is not known (an `Fn::If` on a condition not known, an `Fn::Transform`:
+   * TemplateStack.readProperties), every property read is that unknown value, and the element
+   * that would settle it is the `Fn::If` or `Fn::Transform`, not a `Properties/<key>` the
+   * template does not write (unknowns named that place, with no line).
+   */
+  private propAt(r: ResourceEntry, key: string, ...rest: (string | number)[]): string {
+    const raw = r.properties[key];
+    return raw instanceof Unresolved ? raw.pointer : joinPointer(r.propertiesPointer, key, ...rest);
   }
 
   private roleByName(account: string, name: string): Mutable<RoleModel> | undefined {
@@ -2278,7 +2327,7 @@ export class ModelBuilder {
   }
 
   private attachPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const { known, unknown } = this.principalsOf(s, r);
@@ -2328,7 +2377,7 @@ export class ModelBuilder {
    * `RoleName` is the role's name (its `Ref`); an ARN is taken by its name.
    */
   private attachRolePolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const nameValue = asString(this.prop(s, r, 'PolicyName'), P('PolicyName'));
     const name = isUnresolved(nameValue) ? r.logicalId : nameValue;
     const roleValue = this.prop(s, r, 'RoleName');
@@ -2341,7 +2390,7 @@ export class ModelBuilder {
       );
       return;
     }
-    const role = asString(roleValue, P('RoleName'));
+    const role = this.principalName(s, roleValue, P('RoleName'), 'role');
     if (isUnresolved(role)) {
       this.attachToUnknown(
         s,
@@ -2351,7 +2400,7 @@ export class ModelBuilder {
       );
       return;
     }
-    const target = { kind: 'role' as const, name: principalName(role) };
+    const target = { kind: 'role' as const, name: role };
     if (maybe) {
       this.attach(s, target, {
         inline: this.unknownInline(s, name, joinPointer(r.pointer, 'Condition')),
@@ -2437,7 +2486,7 @@ export class ModelBuilder {
   }
 
   private bucketPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const b = asString(this.prop(s, r, 'Bucket'), P('Bucket'));
     const what = `the bucket policy \`${r.logicalId}\``;
     if (isUnresolved(b)) {
@@ -2484,7 +2533,7 @@ export class ModelBuilder {
   }
 
   private topicPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const what = `the topic policy \`${r.logicalId}\``;
     const topics = this.prop(s, r, 'Topics');
     if (isUnresolved(topics)) {
@@ -2551,7 +2600,7 @@ export class ModelBuilder {
    * AddPermission writes it (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
    */
   private lambdaPermission(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const what = `the permission \`${r.logicalId}\``;
     const fnValue = asString(this.prop(s, r, 'FunctionName'), P('FunctionName'));
     if (isUnresolved(fnValue)) {
@@ -2633,7 +2682,7 @@ export class ModelBuilder {
    * may name any role or bucket of the account.
    */
   private nestedStack(s: TemplateStack, r: ResourceEntry): void {
-    const at = joinPointer(r.propertiesPointer, 'Parameters');
+    const at = this.propAt(r, 'Parameters');
     s.problem(
       'warning',
       'template.nested-stack',
@@ -2776,7 +2825,7 @@ export class ModelBuilder {
 
   private buildAlias(s: TemplateStack, r: ResourceEntry): void {
     if (r.type !== 'AWS::KMS::Alias') return;
-    const P = (k: string): string => joinPointer(r.propertiesPointer, k);
+    const P = (k: string): string => this.propAt(r, k);
     const name = asString(this.prop(s, r, 'AliasName'), P('AliasName'));
     const target = asString(this.prop(s, r, 'TargetKeyId'), P('TargetKeyId'));
     if (isUnresolved(name) || isUnresolved(target)) {

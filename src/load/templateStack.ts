@@ -5,6 +5,7 @@
  */
 import { joinPointer, shownValue, type Problem, type Severity } from '../problems.js';
 import { partitionOfRegion } from '../model/arn.js';
+import { isPlaceholder } from '../model/placeholders.js';
 import {
   asString,
   describe,
@@ -685,7 +686,7 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::StackId':
         return `arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/${this.name}/${generatedUuid(this.name, 'AWS::StackId')}`;
       case 'AWS::URLSuffix':
-        return this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+        return this.urlSuffix(pointer);
       case 'AWS::NoValue':
         return NO_VALUE;
       case 'AWS::NotificationARNs':
@@ -713,6 +714,9 @@ export class TemplateStack implements IntrinsicScope {
       );
     }
     if (r.exists !== true) return this.notThere(r, pointer);
+    if (r.type === UNKNOWN_TYPE) {
+      return this.typeUnknown(r, `\`Fn::GetAtt\` \`${attribute.slice(0, 80)}\``, pointer);
+    }
     const name = (): string | Unresolved => this.physicalName(r, pointer).value;
     const arn = (service: string, resource: (n: string) => string, global = false): unknown => {
       const n = name();
@@ -744,10 +748,10 @@ export class TemplateStack implements IntrinsicScope {
       case 'AWS::S3::Bucket': {
         const n = name();
         if (n instanceof Unresolved) return n;
-        const suffix = this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+        if (attribute === 'Arn') return `arn:${this.partition}:s3:::${n}`;
+        const suffix = this.urlSuffix(pointer);
+        if (suffix instanceof Unresolved) return suffix;
         switch (attribute) {
-          case 'Arn':
-            return `arn:${this.partition}:s3:::${n}`;
           case 'DomainName':
             return `${n}.s3.${suffix}`;
           case 'RegionalDomainName':
@@ -779,18 +783,20 @@ export class TemplateStack implements IntrinsicScope {
         if (attribute === 'Name') return name();
         if (attribute === 'CloneUrlHttp') {
           const n = name();
-          return n instanceof Unresolved
-            ? n
-            : `https://git-codecommit.${this.region}.amazonaws.com/v1/repos/${n}`;
+          const suffix = this.urlSuffix(pointer);
+          if (n instanceof Unresolved) return n;
+          if (suffix instanceof Unresolved) return suffix;
+          return `https://git-codecommit.${this.region}.${suffix}/v1/repos/${n}`;
         }
         return unknown();
       case 'AWS::ECR::Repository':
         if (attribute === 'Arn') return arn('ecr', (n) => `repository/${n}`);
         if (attribute === 'RepositoryUri') {
           const n = name();
-          return n instanceof Unresolved
-            ? n
-            : `${this.account}.dkr.ecr.${this.region}.amazonaws.com/${n}`;
+          const suffix = this.urlSuffix(pointer);
+          if (n instanceof Unresolved) return n;
+          if (suffix instanceof Unresolved) return suffix;
+          return `${this.account}.dkr.ecr.${this.region}.${suffix}/${n}`;
         }
         return unknown();
       case 'AWS::Logs::LogGroup':
@@ -812,6 +818,37 @@ export class TemplateStack implements IntrinsicScope {
         return unknown();
     }
     return unknown();
+  }
+
+  /**
+   * `AWS::URLSuffix`: "typically amazonaws.com, but might differ by Region. For example, the
+   * suffix for the China (Beijing) Region is amazonaws.com.cn"
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-urlsuffix).
+   * The AWS GovCloud (US) Regions are listed among the regional endpoints written
+   * `service-code.region-code.amazonaws.com`
+   * (https://docs.aws.amazon.com/general/latest/gr/rande.html). The suffix of another partition
+   * (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) is not in that documentation, and that
+   * of a region known only at deploy (an environment-agnostic CDK stack) is not known: unknown,
+   * never `amazonaws.com` by default.
+   */
+  private urlSuffix(pointer: string): string | Unresolved {
+    if (isPlaceholder(this.region)) {
+      return new Unresolved(
+        '`AWS::URLSuffix` depends on the partition of the region, which is known only at deploy',
+        pointer,
+      );
+    }
+    switch (this.partition) {
+      case 'aws':
+      case 'aws-us-gov':
+        return 'amazonaws.com';
+      case 'aws-cn':
+        return 'amazonaws.com.cn';
+    }
+    return new Unresolved(
+      `\`AWS::URLSuffix\` of the partition \`${this.partition}\` (region \`${this.region}\`) is not documented by CloudFormation`,
+      pointer,
+    );
   }
 
   declaresCondition(name: string): boolean {
@@ -1068,6 +1105,20 @@ export class TemplateStack implements IntrinsicScope {
   // -------------------------------------------------------------------------------------------
   // Resources
 
+  /**
+   * `Ref` or `Fn::GetAtt` (`what`) of a resource whose `Type` cannot be read: unknown, naming
+   * the resource (its type was written as the empty text, "a `` resource"); what would settle it
+   * is the resource's `Type` (its cause).
+   */
+  private typeUnknown(r: ResourceEntry, what: string, pointer: string): Unresolved {
+    return new Unresolved(
+      `${what} of \`${r.logicalId}\` is not known: ${unknownTypeReason(r.logicalId)}`,
+      pointer,
+      undefined,
+      new Unresolved(unknownTypeReason(r.logicalId), r.pointer),
+    );
+  }
+
   private notThere(r: ResourceEntry, pointer: string): Unresolved {
     return r.exists instanceof Unresolved
       ? r.exists
@@ -1077,6 +1128,7 @@ export class TemplateStack implements IntrinsicScope {
   /** What `Ref` of a resource gives. */
   resourceRef(r: ResourceEntry, pointer: string): unknown {
     if (r.exists !== true) return this.notThere(r, pointer);
+    if (r.type === UNKNOWN_TYPE) return this.typeUnknown(r, '`Ref`', pointer);
     switch (r.type) {
       case 'AWS::IAM::ManagedPolicy':
         return this.iamArn(r, 'policy', pointer);

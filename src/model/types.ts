@@ -24,6 +24,11 @@ export interface Location {
   readonly line?: number;
   /** 1-based source column, when the loader knows it (templates) */
   readonly column?: number;
+  /**
+   * a template resource whose `Properties` are read elsewhere than `<pointer>/Properties`: the
+   * branch an `Fn::If` chooses (`/Resources/P/Properties/Fn::If/1`); absent otherwise
+   */
+  readonly properties?: string;
 }
 
 /**

@@ -45,8 +45,8 @@ describe('a dash before a flow indicator in a flow collection', () => {
   });
 
   it('a block sequence item is still one', () => {
-    const parsed = parseTemplateText('A:\n  - x\n  - [y, -]\n', 't.yaml');
+    const parsed = parseTemplateText('A:\n  - x\n  - [z, -]\n', 't.yaml');
     expect(parsed.problems).toEqual([]);
-    expect((parsed.value as Record<string, unknown>).A).toEqual(['x', ['y', '-']]);
+    expect((parsed.value as Record<string, unknown>).A).toEqual(['x', ['z', '-']]);
   });
 });

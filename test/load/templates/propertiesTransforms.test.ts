@@ -72,3 +72,26 @@ describe('properties the template builds with intrinsics', () => {
     ]);
   });
 });
+
+/**
+ * The unknown values of such a resource named `/Properties/Roles` (and `/Users`, `/Groups`), which
+ * the template does not write (no line), rather than the `Fn::If` or `Fn::Transform` that would
+ * settle them; they now name that element.
+ */
+describe('what would settle properties that are not known', () => {
+  it.each([
+    ['if-properties', '/Resources/IfPropertiesPolicy/Properties/Fn::If'],
+    ['transform-properties', '/Resources/TransformPropertiesPolicy/Properties/Fn::Transform'],
+  ])('%s: the links and warnings name %s', (shape, pointer) => {
+    const { model } = loadSingleTemplate(TEMPLATE, { ...ENV, parameters: { Shape: shape } });
+    const link = analyzeModel(model).pipelines[0]!.links.find(
+      (l) => l.permission === 's3:GetObject',
+    )!;
+    expect(link.missing).toEqual([`${TEMPLATE}#${pointer}`]);
+    const warnings = model.problems
+      .filter((p) => p.id === 'template.value.unresolved')
+      .map((p) => p.pointer);
+    expect(warnings).toHaveLength(3);
+    expect(new Set(warnings)).toEqual(new Set([pointer]));
+  });
+});

@@ -7,6 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Unresolved } from '../../../src/load/intrinsics.js';
+import { parseTemplateText } from '../../../src/load/templateParse.js';
+import { TemplateStack } from '../../../src/load/templateStack.js';
 import { analyzeTemplateText } from './templateModel.js';
 
 const SOURCE = readFileSync('test/load/templates/fixtures/unknowns/policy-roles.yaml', 'utf8');
@@ -34,5 +37,57 @@ describe('a resource whose Type cannot be read', () => {
     const r = analyze(SOURCE.replace(TYPE, `  DenyPolicy:\n${type}`));
     expect(r.problems).toContain('error /Resources/DenyPolicy template.resource.invalid');
     expect(r.put.decision).toBe('Unknown');
+  });
+});
+
+/**
+ * `Ref` and `Fn::GetAtt` of such a resource were unknown with a reason that named its type as
+ * the empty text ("`Ref` of a `` resource is not known offline"): the reason now names the
+ * resource and why, and the place that settles it is the resource.
+ */
+describe('Ref and Fn::GetAtt of a resource whose Type cannot be read', () => {
+  const text = [
+    'Resources:',
+    '  Bad:',
+    '    Type: [AWS::IAM::Role]',
+    '  Other:',
+    '    Type: AWS::SNS::Topic',
+    '    Properties:',
+    '      TopicName: !Ref Bad',
+    '      DisplayName: !GetAtt Bad.Arn',
+    '      KmsMasterKeyId: !Sub "${Bad.RoleId}"',
+  ].join('\n');
+
+  function stack(): TemplateStack {
+    const all: TemplateStack[] = [];
+    const parsed = parseTemplateText(text, 't.yaml');
+    const s = new TemplateStack(
+      {
+        name: 's',
+        account: '111111111111',
+        region: 'us-east-1',
+        file: 't.yaml',
+        parameters: new Map(),
+      },
+      parsed,
+      { stack: () => undefined, all: () => all },
+    );
+    all.push(s);
+    return s;
+  }
+
+  it.each([
+    ['TopicName', '`Ref` of `Bad` is not known: what `Bad` is cannot be read'],
+    ['DisplayName', '`Fn::GetAtt` `Arn` of `Bad` is not known: what `Bad` is cannot be read'],
+    ['KmsMasterKeyId', '`Fn::GetAtt` `RoleId` of `Bad` is not known: what `Bad` is cannot be read'],
+  ])('%s: unknown, naming the resource', (property, reason) => {
+    const s = stack();
+    const r = s.resources.get('Other')!;
+    const v = s.resolve(r.properties[property], `/Resources/Other/Properties/${property}`);
+    expect(v).toBeInstanceOf(Unresolved);
+    const u = v as Unresolved;
+    expect(u.reason).toBe(reason);
+    expect(u.reason).not.toContain('``');
+    expect(u.settledBy().pointer).toBe('/Resources/Bad');
   });
 });

@@ -1,0 +1,152 @@
+/**
+ * CloudFormation "supports the YAML Version 1.1 specification with a few exceptions"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html), and the
+ * YAML 1.1 types read an unquoted `on`, `off`, `yes`, `no`, `y`, `n` as Booleans and `1:30`,
+ * `1_000`, `0b1`, `0x1F` as numbers, where the loader's YAML 1.2 reads text. The documentation
+ * does not say which CloudFormation takes. A policy condition `aws:SecureTransport: on` was read
+ * as the text `on`, which never equals `true`: the Allow did not apply and the link read Denied,
+ * where CloudFormation may send IAM the Boolean true (Allowed). Such a value is now unknown, with
+ * a warning naming it: the statement is unknown, the link Unknown, never either guess.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  isUnresolved,
+  resolveConditionExpression,
+  resolveValue,
+  Unresolved,
+  type IntrinsicScope,
+} from '../../../src/load/intrinsics.js';
+import { parseTemplateText, yaml11Reading } from '../../../src/load/templateParse.js';
+import { analyzeTemplateText } from './templateModel.js';
+
+const SOURCE = readFileSync('test/load/templates/fixtures/unknowns/policy-roles.yaml', 'utf8');
+const ALLOW = [
+  '              - Effect: Allow',
+  '                Action: ["s3:*", "kms:*", "logs:*", "codebuild:*"]',
+  '                Resource: "*"',
+].join('\n');
+const DENY_POLICY = SOURCE.slice(SOURCE.indexOf('  DenyPolicy:'), SOURCE.indexOf('  Pipeline:'));
+
+/** the fixture without its lockdown policy, the build role's Allow under `condition` */
+function withCondition(condition: string): string {
+  expect(SOURCE).toContain(ALLOW);
+  expect(DENY_POLICY).toContain('Roles:');
+  return SOURCE.replace(DENY_POLICY, '').replace(
+    ALLOW,
+    `${ALLOW}\n                Condition: { Bool: { "aws:SecureTransport": ${condition} } }`,
+  );
+}
+
+function put(text: string) {
+  const r = analyzeTemplateText(text);
+  return {
+    problems: r.problems,
+    link: r.links.find((l) => l.id.startsWith('Build/Build:codebuild-project.output-put-object'))!,
+  };
+}
+
+describe('a YAML 1.1 Boolean in a policy condition', () => {
+  it.each(['true', '"true"', "'true'"])('`%s`: the Allow applies (Allowed)', (v) => {
+    const r = put(withCondition(v));
+    expect(r.problems.filter((p) => p.includes('yaml11'))).toEqual([]);
+    expect(r.link.decision).toBe('Allowed');
+  });
+
+  it.each(['on', 'yes', 'Yes', 'ON', 'y'])(
+    '`%s` unquoted: unknown with a warning (it read ImplicitlyDenied)',
+    (v) => {
+      const r = put(withCondition(v));
+      expect(r.problems).toContain(
+        'warning /Resources/BuildRole/Properties/Policies/0/PolicyDocument/Statement/0/Condition/Bool/aws:SecureTransport template.value.yaml11',
+      );
+      expect(r.link.decision).toBe('Unknown');
+    },
+  );
+
+  it('`"on"` quoted is the text: the Allow does not apply', () => {
+    const r = put(withCondition('"on"'));
+    expect(r.problems.filter((p) => p.includes('yaml11'))).toEqual([]);
+    expect(r.link.decision).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('yaml11Reading', () => {
+  it.each([
+    ['off', 'the Boolean false'],
+    ['No', 'the Boolean false'],
+    ['n', 'the Boolean false'],
+    ['ON', 'the Boolean true'],
+    ['1:30', 'a sexagesimal (base 60) number'],
+    ['190:20:30.15', 'a sexagesimal (base 60) number'],
+    ['1_000', 'a number (its `_` are left out)'],
+    ['0b101', 'a binary number'],
+    ['0x1F', 'a hexadecimal number'],
+  ])('%s: %s', (source, reading) => {
+    expect(yaml11Reading(source)).toBe(reading);
+  });
+
+  it.each([
+    'true',
+    'false',
+    'True',
+    'onion',
+    'yes-please',
+    'arn:aws:s3:::b',
+    '12:60',
+    '2012-10-17',
+    '012345678901', // octal in YAML 1.1: kept as text with template.value.leading-zero
+    'a_b',
+    '_',
+    's3:GetObject',
+  ])('%s: not made unknown', (source) => {
+    expect(yaml11Reading(source)).toBeUndefined();
+  });
+
+  it('only unquoted scalars of a template; a stacks file is read as YAML 1.2', () => {
+    const t = parseTemplateText('A: off\nB: "off"\nC: [yes, 1:30]\n', 't.yaml');
+    const v = t.value as Record<string, unknown>;
+    expect(isUnresolved(v['A'])).toBe(true);
+    expect(v['B']).toBe('off');
+    expect((v['C'] as unknown[]).map(isUnresolved)).toEqual([true, true]);
+    expect(t.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/A template.value.yaml11',
+      '/C/0 template.value.yaml11',
+      '/C/1 template.value.yaml11',
+    ]);
+    const plain = parseTemplateText('A: off\n', 's.yaml', { yaml11: false });
+    expect(plain.value).toEqual({ A: 'off' });
+    expect(plain.problems).toEqual([]);
+  });
+});
+
+describe('a name the parser leaves unknown', () => {
+  const scope: IntrinsicScope = {
+    ref: (name) => `ref:${name}`,
+    getAtt: () => 'att',
+    condition: () => true,
+    declaresCondition: () => true,
+    importValue: () => 'imp',
+    mappings: {},
+  };
+
+  it.each([
+    ['!If [On, a, b]', '/X/Fn::If/0'],
+    ['!Ref Off', '/X'],
+  ])('%s: the reason says why (it said "expects a name")', (text, pointer) => {
+    const t = parseTemplateText(`X: ${text}\n`, 't.yaml');
+    const v = resolveValue((t.value as Record<string, unknown>)['X'], '/X', scope, new WeakMap());
+    expect(v).toBeInstanceOf(Unresolved);
+    expect((v as Unresolved).reason).toMatch(
+      /^`(On|Off|Yes)` is unquoted: CloudFormation reads YAML 1\.1/,
+    );
+    expect((v as Unresolved).pointer).toBe(pointer);
+  });
+
+  it('`Condition: Yes` in a condition: the reason says why', () => {
+    const t = parseTemplateText('X: { "Fn::Not": [{ Condition: Yes }] }\n', 't.yaml');
+    const v = resolveConditionExpression((t.value as Record<string, unknown>)['X'], '/X', scope);
+    expect(v).toBeInstanceOf(Unresolved);
+    expect((v as Unresolved).reason).toMatch(/^`Yes` is unquoted/);
+  });
+});
