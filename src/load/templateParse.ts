@@ -357,7 +357,24 @@ export function parseYamlTemplate(
       value = scalarValue(node.value, node.source);
       const source = yaml11 && node.type === 'PLAIN' ? node.source : undefined;
       const other = typeof source === 'string' ? yaml11Reading(source) : undefined;
-      if (other !== undefined && typeof source === 'string') {
+      const bool = typeof source === 'string' ? yaml11Boolean(source) : undefined;
+      if (bool !== undefined && typeof source === 'string') {
+        // CloudFormation reads these as YAML 1.1 Booleans: AWS's own CLI quotes them when it
+        // writes a template for CloudFormation because "CloudFormation treats unquoted values that
+        // are YAML 1.1 native booleans as booleans, rather than strings"
+        // (https://github.com/aws/aws-cli/pull/5257), and a tag `Value: YES` reaches S3 as `true`
+        // (https://github.com/ASFHyP3/hyp3/pull/2061)
+        value = bool;
+        if (record) {
+          problems.push({
+            file,
+            pointer,
+            message: `\`${source}\` is unquoted: CloudFormation reads YAML 1.1, where it is the Boolean ${String(bool)}, and so does permchain; quote it for the text`,
+            id: 'template.value.yaml11',
+            severity: 'warning',
+          });
+        }
+      } else if (other !== undefined && typeof source === 'string') {
         const reason = `\`${source.slice(0, 40)}\` is unquoted: CloudFormation reads YAML 1.1, where it is ${other}, not this text (which of the two CloudFormation takes is not documented)`;
         const message = `${reason}: the value is unknown; quote it for the text${other.startsWith('the Boolean') ? ', or write true or false' : ''}`;
         value = new Unresolved(reason, pointer);
@@ -372,19 +389,24 @@ export function parseYamlTemplate(
         }
       }
       // CloudFormation reads YAML 1.1, where an unquoted `0`-led number is octal: an account id
-      // written `011111111111` reaches AWS as another number (the stack fails or names the
-      // wrong account); permchain keeps the text, and says so
-      // (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/745)
+      // written `065115117704` reaches AWS as 7133765572
+      // (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/745,
+      // https://github.com/DataDog/cloudformation-template/pull/109); one with an 8 or 9 is no
+      // octal number, and what CloudFormation makes of it is not documented. Either way the text
+      // is not what AWS gets: the value is unknown (it was kept as text, so a trust policy naming
+      // `011111111111` unquoted allowed that account, where CloudFormation names another)
       if (
         node.type === 'PLAIN' &&
         typeof node.source === 'string' &&
         /^0[0-9]+$/.test(node.source) &&
         typeof node.value === 'number'
       ) {
+        const reason = `\`${node.source.slice(0, 40)}\` is unquoted: CloudFormation's YAML reads a number with a leading zero as octal, so it is not this text there`;
+        if (yaml11) value = new Unresolved(reason, pointer);
         problems.push({
           file,
           pointer,
-          message: `\`${node.source}\` is unquoted: CloudFormation's YAML reads a number with a leading zero as octal, so it is not this text there; quote it`,
+          message: yaml11 ? `${reason}: the value is unknown; quote it` : `${reason}; quote it`,
           id: 'template.value.leading-zero',
           severity: 'warning',
         });
@@ -586,6 +608,13 @@ function* plainDashesInFlow(lexemes: Iterable<string>): Generator<string> {
   }
 }
 
+/** `true` or `false` for a plain scalar CloudFormation reads as a YAML 1.1 Boolean (yaml11Reading). */
+export function yaml11Boolean(source: string): boolean | undefined {
+  if (/^(?:yes|Yes|YES|on|On|ON)$/.test(source)) return true;
+  if (/^(?:no|No|NO|off|Off|OFF)$/.test(source)) return false;
+  return undefined;
+}
+
 /**
  * What YAML 1.1 reads a plain scalar as, when the YAML 1.2 reading here keeps another value (its
  * text). CloudFormation "supports the YAML Version 1.1 specification with a few exceptions"
@@ -597,8 +626,10 @@ function* plainDashesInFlow(lexemes: Iterable<string>): Generator<string> {
  * read text (or a number whose text is kept). Those types are not part of the YAML 1.1
  * specification itself and CloudFormation's documentation does not say which it applies: a
  * condition value `aws:SecureTransport: off` may reach IAM as `false` or as `off`, `Enabled: yes`
- * may be true or no Boolean. Such a value is unknown rather than either guess. A `0`-led number
- * (octal in YAML 1.1) keeps its text with a warning (template.value.leading-zero), as before.
+ * may be true or no Boolean. AWS's own tools settle `yes`, `no`, `on` and `off` in their three
+ * spellings (yaml11Boolean): read as CloudFormation reads them. `y` and `n` (which common YAML 1.1
+ * parsers read as text) and the numbers are unknown rather than either guess. A `0`-led number
+ * (octal in YAML 1.1) is unknown too (template.value.leading-zero).
  */
 export function yaml11Reading(source: string): string | undefined {
   if (/^(?:y|Y|yes|Yes|YES|on|On|ON)$/.test(source)) return 'the Boolean true';

@@ -1,7 +1,8 @@
 /**
  * Boolean properties of template resources. CloudFormation takes true or false (or the strings
- * "true" and "false"); anything else (`off`, `yes`: Booleans in YAML 1.1 only), or a value the
- * template does not settle, is unknown and reported, never read as the property's default. An
+ * "true" and "false"; an unquoted `off` or `yes` is a YAML 1.1 Boolean, which CloudFormation
+ * reads); anything else, or a value the template does not settle, is unknown and reported, never
+ * read as the property's default. An
  * unknown KMS key `Enabled` leaves the key state unknown, so the links that need an enabled key
  * are never Allowed.
  */
@@ -72,14 +73,16 @@ describe('AWS::KMS::Key Enabled', () => {
     },
   );
 
-  it('`Enabled: off` written in the template is not read as YAML 1.1 false', () => {
+  it('`Enabled: off` written in the template is the YAML 1.1 false CloudFormation reads (a warning says so)', () => {
+    // CloudFormation reads unquoted YAML 1.1 Booleans as Booleans (https://github.com/aws/aws-cli/pull/5257)
     const model = load('key-off.yaml');
-    const k = key(model);
-    expect(k.keyState).toMatch(PLACEHOLDER);
-    expect(model.unresolved!.get(k.keyState!)?.location).toMatchObject({
-      pointer: '/Resources/Key/Properties/Enabled',
-      line: 25,
-    });
+    expect(key(model).keyState).toBe('Disabled');
+    expect(model.problems.filter((p) => p.id === 'template.value.yaml11')).toMatchObject([
+      { pointer: '/Resources/Key/Properties/Enabled', severity: 'warning' },
+    ]);
+    // a disabled key refuses the cryptographic operation whatever its policy allows
+    const kms = links(model).filter((l) => l.permission === 'kms:GenerateDataKey');
+    expect(kms.map((l) => l.decision)).toEqual(['ImplicitlyDenied']);
   });
 
   it('an Fn::If on a condition no input settles: the key state is unknown, reported at the property', () => {
@@ -103,7 +106,7 @@ describe('AWS::KMS::Key Enabled', () => {
   });
 
   it('a key whose state is unknown is never Allowed for a cryptographic operation (it was)', () => {
-    for (const model of [load('key-condition.yaml'), load('key-off.yaml')]) {
+    for (const model of [load('key-condition.yaml')]) {
       const kms = links(model).filter((l) => l.permission === 'kms:GenerateDataKey');
       expect(kms).toHaveLength(1);
       // the policies allow it; only the key state is in doubt
@@ -111,7 +114,7 @@ describe('AWS::KMS::Key Enabled', () => {
       expect(kms[0]!.why).toContain('the input does not settle its state');
       expect(kms[0]!.missing).toHaveLength(1);
       expect(kms[0]!.missing![0]).toMatch(
-        /^test\/load\/templates\/fixtures\/booleans\/key-(condition|off)\.yaml:\d+ \(/,
+        /^test\/load\/templates\/fixtures\/booleans\/key-condition\.yaml:\d+ \(/,
       );
       expect(analyzeModel(model).pipelines[0]!.verdict).not.toBe('pass');
     }

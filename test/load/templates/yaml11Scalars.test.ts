@@ -5,8 +5,10 @@
  * `1_000`, `0b1`, `0x1F` as numbers, where the loader's YAML 1.2 reads text. The documentation
  * does not say which CloudFormation takes. A policy condition `aws:SecureTransport: on` was read
  * as the text `on`, which never equals `true`: the Allow did not apply and the link read Denied,
- * where CloudFormation may send IAM the Boolean true (Allowed). Such a value is now unknown, with
- * a warning naming it: the statement is unknown, the link Unknown, never either guess.
+ * where CloudFormation sends IAM the Boolean true (Allowed): AWS's own CLI quotes `yes`, `no`,
+ * `on`, `off` when it writes a template because "CloudFormation treats unquoted values that are
+ * YAML 1.1 native booleans as booleans" (https://github.com/aws/aws-cli/pull/5257). Those are
+ * read as Booleans, with a warning; `y`, `n` and the numbers, which nothing settles, are unknown.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -53,16 +55,33 @@ describe('a YAML 1.1 Boolean in a policy condition', () => {
     expect(r.link.decision).toBe('Allowed');
   });
 
-  it.each(['on', 'yes', 'Yes', 'ON', 'y'])(
-    '`%s` unquoted: unknown with a warning (it read ImplicitlyDenied)',
+  it.each(['on', 'yes', 'Yes', 'ON'])(
+    '`%s` unquoted: the Boolean true, as CloudFormation reads it, with a warning (it read ImplicitlyDenied)',
     (v) => {
       const r = put(withCondition(v));
       expect(r.problems).toContain(
         'warning /Resources/BuildRole/Properties/Policies/0/PolicyDocument/Statement/0/Condition/Bool/aws:SecureTransport template.value.yaml11',
       );
-      expect(r.link.decision).toBe('Unknown');
+      expect(r.link.decision).toBe('Allowed');
     },
   );
+
+  it.each(['off', 'no', 'NO', 'Off'])('`%s` unquoted: the Boolean false', (v) => {
+    const r = put(withCondition(v));
+    expect(r.problems).toContain(
+      'warning /Resources/BuildRole/Properties/Policies/0/PolicyDocument/Statement/0/Condition/Bool/aws:SecureTransport template.value.yaml11',
+    );
+    // the upload is made over TLS: a condition on false does not hold
+    expect(r.link.decision).toBe('ImplicitlyDenied');
+  });
+
+  it.each(['y', 'Y', 'n'])('`%s` unquoted: unknown with a warning (not documented)', (v) => {
+    const r = put(withCondition(v));
+    expect(r.problems).toContain(
+      'warning /Resources/BuildRole/Properties/Policies/0/PolicyDocument/Statement/0/Condition/Bool/aws:SecureTransport template.value.yaml11',
+    );
+    expect(r.link.decision).toBe('Unknown');
+  });
 
   it('`"on"` quoted is the text: the Allow does not apply', () => {
     const r = put(withCondition('"on"'));
@@ -95,7 +114,7 @@ describe('yaml11Reading', () => {
     'arn:aws:s3:::b',
     '12:60',
     '2012-10-17',
-    '012345678901', // octal in YAML 1.1: kept as text with template.value.leading-zero
+    '012345678901', // octal in YAML 1.1: unknown with template.value.leading-zero
     'a_b',
     '_',
     's3:GetObject',
@@ -104,19 +123,34 @@ describe('yaml11Reading', () => {
   });
 
   it('only unquoted scalars of a template; a stacks file is read as YAML 1.2', () => {
-    const t = parseTemplateText('A: off\nB: "off"\nC: [yes, 1:30]\n', 't.yaml');
+    const t = parseTemplateText('A: off\nB: "off"\nC: [yes, 1:30, y]\n', 't.yaml');
     const v = t.value as Record<string, unknown>;
-    expect(isUnresolved(v['A'])).toBe(true);
+    expect(v['A']).toBe(false);
     expect(v['B']).toBe('off');
-    expect((v['C'] as unknown[]).map(isUnresolved)).toEqual([true, true]);
+    expect(v['C'] as unknown[]).toHaveLength(3);
+    expect((v['C'] as unknown[])[0]).toBe(true);
+    expect((v['C'] as unknown[]).slice(1).map(isUnresolved)).toEqual([true, true]);
     expect(t.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
       '/A template.value.yaml11',
       '/C/0 template.value.yaml11',
       '/C/1 template.value.yaml11',
+      '/C/2 template.value.yaml11',
     ]);
     const plain = parseTemplateText('A: off\n', 's.yaml', { yaml11: false });
     expect(plain.value).toEqual({ A: 'off' });
     expect(plain.problems).toEqual([]);
+  });
+
+  it('a `0`-led number is unknown: CloudFormation reads it as octal, not as the text', () => {
+    const t = parseTemplateText('A: 011111111111\nB: "011111111111"\nC: 012345678901\n', 't.yaml');
+    const v = t.value as Record<string, unknown>;
+    expect(isUnresolved(v['A'])).toBe(true);
+    expect(v['B']).toBe('011111111111');
+    expect(isUnresolved(v['C'])).toBe(true);
+    expect(t.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/A template.value.leading-zero',
+      '/C template.value.leading-zero',
+    ]);
   });
 });
 
@@ -131,22 +165,22 @@ describe('a name the parser leaves unknown', () => {
   };
 
   it.each([
-    ['!If [On, a, b]', '/X/Fn::If/0'],
-    ['!Ref Off', '/X'],
+    ['!If [Y, a, b]', '/X/Fn::If/0'],
+    ['!Ref N', '/X'],
   ])('%s: the reason says why (it said "expects a name")', (text, pointer) => {
     const t = parseTemplateText(`X: ${text}\n`, 't.yaml');
     const v = resolveValue((t.value as Record<string, unknown>)['X'], '/X', scope, new WeakMap());
     expect(v).toBeInstanceOf(Unresolved);
     expect((v as Unresolved).reason).toMatch(
-      /^`(On|Off|Yes)` is unquoted: CloudFormation reads YAML 1\.1/,
+      /^`(Y|N)` is unquoted: CloudFormation reads YAML 1\.1/,
     );
     expect((v as Unresolved).pointer).toBe(pointer);
   });
 
-  it('`Condition: Yes` in a condition: the reason says why', () => {
-    const t = parseTemplateText('X: { "Fn::Not": [{ Condition: Yes }] }\n', 't.yaml');
+  it('`Condition: y` in a condition: the reason says why', () => {
+    const t = parseTemplateText('X: { "Fn::Not": [{ Condition: y }] }\n', 't.yaml');
     const v = resolveConditionExpression((t.value as Record<string, unknown>)['X'], '/X', scope);
     expect(v).toBeInstanceOf(Unresolved);
-    expect((v as Unresolved).reason).toMatch(/^`Yes` is unquoted/);
+    expect((v as Unresolved).reason).toMatch(/^`y` is unquoted/);
   });
 });
