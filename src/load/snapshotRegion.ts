@@ -85,6 +85,7 @@ import {
   placeOf,
   reportDuplicate,
   conflictingPipeline,
+  MAX_PER_LEVEL,
   unsettledAction,
 } from './snapshotUnknowns.js';
 
@@ -462,7 +463,11 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
     return [{ name: '(stages)', actions: [action], location: at }];
   }
   const stages: StageModel[] = [];
-  value.forEach((item, i) => {
+  // CodePipeline refuses more than 50 stages in a pipeline (limits.html, a quota that "cannot be
+  // changed"): the stages after the 50th are one unknown stage, not read, so a file of 20,000
+  // stages is refused cheaply (each stage read adds its links) and cannot pass
+  const overStages = overQuota(r, value, sp, 'stages', 'a pipeline');
+  value.slice(0, MAX_PER_LEVEL).forEach((item, i) => {
     const pointer = joinPointer(sp, i);
     const location = { file, pointer };
     const s = r.object(item, pointer);
@@ -515,12 +520,46 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
       });
       return;
     }
-    const actions = list.map((a, j) =>
-      readAction(ctx, r, a, joinPointer(ap, j), `(action ${j + 1})`),
-    );
+    const actions = list
+      .slice(0, MAX_PER_LEVEL)
+      .map((a, j) => readAction(ctx, r, a, joinPointer(ap, j), `(action ${j + 1})`));
+    // more than 50 actions: CodePipeline refuses the stage, and the actions after the 50th are
+    // one unknown action, not read (20,000 copies of an action took 2 GB, and broke the JSON
+    // report)
+    const over = overQuota(r, list, ap, 'actions', 'a stage');
+    if (over) actions.push(over.action);
     stages.push({ name, actions, ...withRules, location });
   });
+  if (overStages) {
+    const { name, action } = overStages;
+    stages.push({ name, actions: [action], location: action.location });
+  }
   return stages;
+}
+
+/**
+ * A list of stages or actions longer than CodePipeline allows: an input error at the list, and
+ * one unsettled action that stands for the items after the 50th (they are not read: the file is
+ * not what get-pipeline returns, and reading 20,000 of them costs gigabytes). Undefined when the
+ * list is within the quota.
+ */
+function overQuota(
+  r: JsonReader,
+  list: readonly unknown[],
+  pointer: string,
+  what: 'stages' | 'actions',
+  of: string,
+): { name: string; action: ActionModel } | undefined {
+  if (list.length <= MAX_PER_LEVEL) return undefined;
+  r.report(
+    pointer,
+    `${list.length} ${what}: CodePipeline allows at most ${MAX_PER_LEVEL} ${what} in ${of}; the ${what} after the ${MAX_PER_LEVEL}th are not analysed`,
+    SHAPE_INVALID,
+  );
+  const at = { file: r.file, pointer: joinPointer(pointer, MAX_PER_LEVEL) };
+  const name = `(${what} ${MAX_PER_LEVEL + 1} to ${list.length})`;
+  const why = `${placeOf(at)} (${what} ${MAX_PER_LEVEL + 1} to ${list.length}, over CodePipeline's quota of ${MAX_PER_LEVEL} ${what} in ${of}: not read)`;
+  return { name, action: unsettledAction(what === 'stages' ? '(actions)' : name, at, why) };
 }
 
 /** The condition kinds of a stage, in the order their rules are listed (StageModel.rules). */

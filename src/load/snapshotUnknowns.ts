@@ -70,6 +70,15 @@ export function reportDuplicate(
 }
 
 /**
+ * CodePipeline's quotas on a pipeline's structure: at most 50 stages in a pipeline, and at most
+ * 50 actions in a stage ("Number of stages in a pipeline", "Number of actions in a stage",
+ * quotas that are fixed and cannot be changed:
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). Both loaders read no
+ * further: the stages or actions after the 50th are one unsettled action.
+ */
+export const MAX_PER_LEVEL = 50;
+
+/**
  * An action the snapshot does not settle: the action itself, or what shapes its chain (its type,
  * role, region, configuration or artifacts), could not be read, or its pipeline is defined twice.
  * Its links are not guessed: the chain has one Unknown link naming `why` (src/chain/buildChain.ts).

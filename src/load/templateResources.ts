@@ -54,7 +54,12 @@ import {
   type ResourceEntry,
   type TemplateStack,
 } from './templateStack.js';
-import { conflictingPipeline, placeOf, unsettledAction } from './snapshotUnknowns.js';
+import {
+  conflictingPipeline,
+  MAX_PER_LEVEL,
+  placeOf,
+  unsettledAction,
+} from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
   isPlaceholder,
@@ -1756,7 +1761,7 @@ export class ModelBuilder {
     const stagesValue = this.prop(s, r, 'Stages');
     const stages: StageModel[] = [];
     if (Array.isArray(stagesValue)) {
-      stagesValue.forEach((st, i) => {
+      stagesValue.slice(0, MAX_PER_LEVEL).forEach((st, i) => {
         const sp = joinPointer(P('Stages'), i);
         const unsettled = isUnresolved(st)
           ? st
@@ -1815,7 +1820,7 @@ export class ModelBuilder {
             `(stage ${i + 1})`,
           actions: [
             ...malformedActions,
-            ...actions.flatMap((a, j) => {
+            ...actions.slice(0, MAX_PER_LEVEL).flatMap((a, j) => {
               const ap = joinPointer(sp, 'Actions', j);
               // an action the template does not settle is one unknown link, never left out
               if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
@@ -1823,11 +1828,18 @@ export class ModelBuilder {
                 ? [this.action(s, a, ap, j)]
                 : [this.malformed(s, ap, 'an action must be an object', `(action ${j + 1})`)];
             }),
+            // more than 50 actions: CloudFormation cannot create the stage, and the actions
+            // after the 50th are one unknown action, not read (as the snapshot loader does)
+            ...this.overQuota(s, actions, joinPointer(sp, 'Actions'), 'actions', 'a stage'),
           ],
           ...(rules.length > 0 ? { rules } : {}),
           location: this.loc(s, sp),
         });
       });
+      const over = this.overQuota(s, stagesValue, P('Stages'), 'stages', 'a pipeline');
+      for (const action of over) {
+        stages.push({ name: action.name, actions: [action], location: action.location });
+      }
     } else {
       s.problem(
         'error',
@@ -1887,6 +1899,25 @@ export class ModelBuilder {
    * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
    * naming its pointer, and one unknown action standing for what it would have run.
    */
+  /**
+   * A list of stages or actions longer than CodePipeline allows (snapshotRegion.ts MAX_PER_LEVEL,
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): an input error at the
+   * list, and one unknown action standing for the items after the 50th, which are not read.
+   * Empty when the list is within the quota.
+   */
+  private overQuota(
+    s: TemplateStack,
+    list: readonly unknown[],
+    pointer: string,
+    what: 'stages' | 'actions',
+    of: string,
+  ): ActionModel[] {
+    if (list.length <= MAX_PER_LEVEL) return [];
+    const message = `${list.length} ${what}: CodePipeline allows at most ${MAX_PER_LEVEL} ${what} in ${of}; the ${what} after the ${MAX_PER_LEVEL}th are not analysed`;
+    const name = `(${what} ${MAX_PER_LEVEL + 1} to ${list.length})`;
+    return [this.malformed(s, pointer, message, name)];
+  }
+
   private malformed(s: TemplateStack, pointer: string, message: string, name: string): ActionModel {
     s.problem('error', 'template.shape.invalid', pointer, message);
     return this.unsettledAction(s, new Unresolved(message, pointer), name, pointer);
