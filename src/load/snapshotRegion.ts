@@ -605,14 +605,18 @@ function readConditions(
       const ip = joinPointer(cp, i);
       const condition = r.object(c, ip);
       if (!condition) return unreadable(`${prefix}/(rules)`, ip);
+      // what CodePipeline does when the condition is not met (an entry condition's SKIP skips
+      // the stage, and the run goes on: analyze.ts)
+      const result = r.optString(condition, 'result', ip);
       const rules = condition['rules'];
       if (rules === undefined || rules === null) return;
       const rp = joinPointer(ip, 'rules');
       const items = r.array(rules, rp);
       if (!items) return unreadable(`${prefix}/(rules)`, rp);
-      items.forEach((item, j) =>
-        out.push(readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix })),
-      );
+      items.forEach((item, j) => {
+        const rule = readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix });
+        out.push(result === undefined ? rule : { ...rule, conditionResult: result });
+      });
     });
   }
   return out;

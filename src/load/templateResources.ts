@@ -1987,14 +1987,22 @@ export class ModelBuilder {
           out.push(this.malformed(s, at, '`Rules` must be a list', `${prefix}/(rules)`));
           return;
         }
+        // what CodePipeline does when the condition is not met (an entry condition's SKIP
+        // skips the stage, and the run goes on: analyze.ts); a value the template does not
+        // settle is not taken for one
+        const result = typeof c['Result'] === 'string' ? c['Result'] : undefined;
+        const withResult = (a: ActionModel): ActionModel =>
+          result === undefined ? a : { ...a, conditionResult: result };
         rules.forEach((rule, j) => {
           const rp = joinPointer(cp, 'Rules', j);
           if (isUnresolved(rule))
-            out.push(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp));
-          else if (isObject(rule)) out.push(this.action(s, rule, rp, j, prefix));
+            out.push(withResult(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp)));
+          else if (isObject(rule)) out.push(withResult(this.action(s, rule, rp, j, prefix)));
           else
             out.push(
-              this.malformed(s, rp, 'a rule must be an object', `${prefix}/(rule ${j + 1})`),
+              withResult(
+                this.malformed(s, rp, 'a rule must be an object', `${prefix}/(rule ${j + 1})`),
+              ),
             );
         });
       });
