@@ -3,6 +3,7 @@
  * Lambda functions, CodeDeploy groups, EventBridge rules, ECR repositories, SNS topics.
  * Each file is the unchanged output of the AWS CLI command named in snapshot-format.md.
  */
+import { skipRuleProblem } from './conditionRules.js';
 import { join } from 'node:path';
 import { isPlaceholder } from '../model/placeholders.js';
 import { eventPatternProblem } from './eventPatternShape.js';
@@ -615,6 +616,14 @@ function readConditions(
       if (!items) return unreadable(`${prefix}/(rules)`, rp);
       items.forEach((item, j) => {
         const rule = readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix });
+        const problem = skipRuleProblem(kind, result, rule);
+        if (problem)
+          r.report(
+            joinPointer(rp, j, 'ruleTypeId', 'provider'),
+            problem,
+            'snapshot.condition.skip-rule',
+            'warning',
+          );
         out.push(result === undefined ? rule : { ...rule, conditionResult: result });
       });
     });

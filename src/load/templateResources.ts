@@ -5,6 +5,7 @@
  * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
+import { skipRuleProblem } from './conditionRules.js';
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
 import { eventPatternProblem } from './eventPatternShape.js';
 import { isRegionName, parseArn } from '../model/arn.js';
@@ -1991,13 +1992,22 @@ export class ModelBuilder {
         // skips the stage, and the run goes on: analyze.ts); a value the template does not
         // settle is not taken for one
         const result = typeof c['Result'] === 'string' ? c['Result'] : undefined;
-        const withResult = (a: ActionModel): ActionModel =>
-          result === undefined ? a : { ...a, conditionResult: result };
+        const withResult = (a: ActionModel, rp?: string): ActionModel => {
+          const problem = rp === undefined ? undefined : skipRuleProblem(kind, result, a);
+          if (problem && rp !== undefined)
+            s.problem(
+              'warning',
+              'template.condition.skip-rule',
+              joinPointer(rp, 'RuleTypeId', 'Provider'),
+              problem,
+            );
+          return result === undefined ? a : { ...a, conditionResult: result };
+        };
         rules.forEach((rule, j) => {
           const rp = joinPointer(cp, 'Rules', j);
           if (isUnresolved(rule))
             out.push(withResult(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp)));
-          else if (isObject(rule)) out.push(withResult(this.action(s, rule, rp, j, prefix)));
+          else if (isObject(rule)) out.push(withResult(this.action(s, rule, rp, j, prefix), rp));
           else
             out.push(
               withResult(

@@ -13,13 +13,17 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import { loadSingleTemplate } from '../../src/load/stacks.js';
-import type { ReportPipeline } from '../../src/report/types.js';
+import type { Report, ReportPipeline } from '../../src/report/types.js';
 
 const FILE = '111111111111/us-east-1/codepipeline/orders-api.json';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** pass-cross-account with an entry condition of `result` on its middle stage, Build. */
-function withEntryCondition(result: string | undefined): ReportPipeline {
+function withEntryCondition(result: string | undefined, provider = 'LambdaInvoke'): ReportPipeline {
+  return analyzeWith(result, provider).pipelines[0]!;
+}
+
+function analyzeWith(result: string | undefined, provider: string): Report {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-skip-'));
   try {
     cpSync('fixtures/scenarios/pass-cross-account', dir, { recursive: true });
@@ -34,7 +38,7 @@ function withEntryCondition(result: string | undefined): ReportPipeline {
               ruleTypeId: {
                 category: 'Rule',
                 owner: 'AWS',
-                provider: 'LambdaInvoke',
+                provider,
                 version: '1',
               },
               configuration: { FunctionName: 'build-gate' },
@@ -45,7 +49,7 @@ function withEntryCondition(result: string | undefined): ReportPipeline {
       ],
     };
     writeFileSync(join(dir, FILE), JSON.stringify(doc));
-    return analyzeModel(loadSnapshot(dir)).pipelines[0]!;
+    return analyzeModel(loadSnapshot(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,6 +88,26 @@ describe('a failing link of an entry condition rule', () => {
   });
 });
 
+describe('an entry condition of result SKIP', () => {
+  // "For beforeEntry conditions that are configured with the Skip result, only the following
+  // rules are available: LambdaInvoke and VariableCheck"
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html)
+  it('with another rule than LambdaInvoke or VariableCheck is a warning naming the provider', () => {
+    const report = analyzeWith('SKIP', 'CloudWatchAlarm');
+    expect(
+      report.problems.map((p) => `${p.severity} ${p.file}#${p.pointer} ${p.id}: ${p.message}`),
+    ).toEqual([
+      `warning ${FILE}#/pipeline/stages/1/beforeEntry/conditions/0/rules/0/ruleTypeId/provider snapshot.condition.skip-rule: a \`AWS/CloudWatchAlarm\` rule in an entry condition whose result is SKIP: AWS allows only LambdaInvoke and VariableCheck rules there`,
+    ]);
+  });
+
+  it('with LambdaInvoke or VariableCheck, or of result FAIL, is no problem', () => {
+    expect(analyzeWith('SKIP', 'LambdaInvoke').problems).toEqual([]);
+    expect(analyzeWith('SKIP', 'VariableCheck').problems).toEqual([]);
+    expect(analyzeWith('FAIL', 'CloudWatchAlarm').problems).toEqual([]);
+  });
+});
+
 describe("a template entry condition's Result", () => {
   it('is read onto its rules', () => {
     const TEMPLATE = 'test/load/templates/fixtures/variables/pipeline.yaml';
@@ -96,7 +120,16 @@ describe("a template entry condition's Result", () => {
         file,
         text.replace('              - Result: FAIL\n', '              - Result: SKIP\n'),
       );
-      const { model } = loadSingleTemplate(file, { account: '111111111111', region: 'us-east-1' });
+      const { model, problems } = loadSingleTemplate(file, {
+        account: '111111111111',
+        region: 'us-east-1',
+      });
+      // the Commands rule is not one AWS allows under SKIP; the LambdaInvoke rule is
+      expect(
+        problems.filter((p) => p.id === 'template.condition.skip-rule').map((p) => p.pointer),
+      ).toEqual([
+        '/Resources/Pipeline/Properties/Stages/2/BeforeEntry/Conditions/0/Rules/0/RuleTypeId/Provider',
+      ]);
       const pipeline = [
         ...model.accounts.get('111111111111')!.regions.get('us-east-1')!.pipelines.values(),
       ][0]!;
