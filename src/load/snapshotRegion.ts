@@ -87,6 +87,8 @@ import {
   reportDuplicate,
   conflictingPipeline,
   MAX_PER_LEVEL,
+  MAX_RULES,
+  quotaMessage,
   unsettledAction,
 } from './snapshotUnknowns.js';
 
@@ -548,19 +550,20 @@ function overQuota(
   r: JsonReader,
   list: readonly unknown[],
   pointer: string,
-  what: 'stages' | 'actions',
+  what: 'stages' | 'actions' | 'conditions' | 'rules',
   of: string,
+  max: number = MAX_PER_LEVEL,
+  prefix = '',
 ): { name: string; action: ActionModel } | undefined {
-  if (list.length <= MAX_PER_LEVEL) return undefined;
-  r.report(
-    pointer,
-    `${list.length} ${what}: CodePipeline allows at most ${MAX_PER_LEVEL} ${what} in ${of}; the ${what} after the ${MAX_PER_LEVEL}th are not analysed`,
-    SHAPE_INVALID,
-  );
-  const at = { file: r.file, pointer: joinPointer(pointer, MAX_PER_LEVEL) };
-  const name = `(${what} ${MAX_PER_LEVEL + 1} to ${list.length})`;
-  const why = `${placeOf(at)} (${what} ${MAX_PER_LEVEL + 1} to ${list.length}, over CodePipeline's quota of ${MAX_PER_LEVEL} ${what} in ${of}: not read)`;
-  return { name, action: unsettledAction(what === 'stages' ? '(actions)' : name, at, why) };
+  if (list.length <= max) return undefined;
+  r.report(pointer, quotaMessage(list.length, what, of, max), SHAPE_INVALID);
+  const at = { file: r.file, pointer: joinPointer(pointer, max) };
+  const name = `(${what} ${max + 1} to ${list.length})`;
+  const why = `${placeOf(at)} (${what} ${max + 1} to ${list.length}, over CodePipeline's quota of ${max} ${what === 'conditions' && max === 1 ? 'condition' : what} in ${of}: not read)`;
+  return {
+    name,
+    action: unsettledAction(what === 'stages' ? '(actions)' : `${prefix}${name}`, at, why),
+  };
 }
 
 /** The condition kinds of a stage, in the order their rules are listed (StageModel.rules). */
@@ -601,7 +604,13 @@ function readConditions(
       unreadable(`${kind}/(rules)`, cp);
       continue;
     }
-    list.forEach((c, i) => {
+    // a condition block has one condition, and a condition 1 to 5 rules
+    // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_BeforeEntryConditions.html,
+    // API_SuccessConditions.html, API_FailureConditions.html: "Fixed number of 1 item";
+    // API_Condition.html: rules "Maximum number of 5 items"): those after are not read, as for
+    // stages and actions (overQuota), so 20,000 rules are refused cheaply
+    const extraConditions = overQuota(r, list, cp, 'conditions', `\`${kind}\``, 1, `${kind}/`);
+    list.slice(0, 1).forEach((c, i) => {
       const prefix = `${kind}[${i + 1}]`;
       const ip = joinPointer(cp, i);
       const condition = r.object(c, ip);
@@ -614,7 +623,8 @@ function readConditions(
       const rp = joinPointer(ip, 'rules');
       const items = r.array(rules, rp);
       if (!items) return unreadable(`${prefix}/(rules)`, rp);
-      items.forEach((item, j) => {
+      const extraRules = overQuota(r, items, rp, 'rules', 'a condition', MAX_RULES, `${prefix}/`);
+      items.slice(0, MAX_RULES).forEach((item, j) => {
         const rule = readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix });
         const problem = skipRuleProblem(kind, result, rule);
         if (problem)
@@ -626,7 +636,9 @@ function readConditions(
           );
         out.push(result === undefined ? rule : { ...rule, conditionResult: result });
       });
+      if (extraRules) out.push(extraRules.action);
     });
+    if (extraConditions) out.push(extraConditions.action);
   }
   return out;
 }

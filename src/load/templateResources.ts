@@ -58,7 +58,9 @@ import {
 import {
   conflictingPipeline,
   MAX_PER_LEVEL,
+  MAX_RULES,
   placeOf,
+  quotaMessage,
   unsettledAction,
 } from './snapshotUnknowns.js';
 import {
@@ -1910,12 +1912,14 @@ export class ModelBuilder {
     s: TemplateStack,
     list: readonly unknown[],
     pointer: string,
-    what: 'stages' | 'actions',
+    what: 'stages' | 'actions' | 'conditions' | 'rules',
     of: string,
+    max: number = MAX_PER_LEVEL,
+    prefix = '',
   ): ActionModel[] {
-    if (list.length <= MAX_PER_LEVEL) return [];
-    const message = `${list.length} ${what}: CodePipeline allows at most ${MAX_PER_LEVEL} ${what} in ${of}; the ${what} after the ${MAX_PER_LEVEL}th are not analysed`;
-    const name = `(${what} ${MAX_PER_LEVEL + 1} to ${list.length})`;
+    if (list.length <= max) return [];
+    const message = quotaMessage(list.length, what, of, max);
+    const name = `${prefix}(${what} ${max + 1} to ${list.length})`;
     return [this.malformed(s, pointer, message, name)];
   }
 
@@ -1969,7 +1973,17 @@ export class ModelBuilder {
         out.push(this.malformed(s, at, '`Conditions` must be a list', `${kind}/(rules)`));
         continue;
       }
-      conditions.forEach((c, i) => {
+      // one condition in a block, 1 to 5 rules in a condition (snapshotRegion.ts readConditions)
+      const extraConditions = this.overQuota(
+        s,
+        conditions,
+        joinPointer(kp, 'Conditions'),
+        'conditions',
+        `\`${key}\``,
+        1,
+        `${kind}/`,
+      );
+      conditions.slice(0, 1).forEach((c, i) => {
         const prefix = `${kind}[${i + 1}]`;
         const cp = joinPointer(kp, 'Conditions', i);
         const rules = isObject(c) ? c['Rules'] : undefined;
@@ -2003,7 +2017,7 @@ export class ModelBuilder {
             );
           return result === undefined ? a : { ...a, conditionResult: result };
         };
-        rules.forEach((rule, j) => {
+        rules.slice(0, MAX_RULES).forEach((rule, j) => {
           const rp = joinPointer(cp, 'Rules', j);
           if (isUnresolved(rule))
             out.push(withResult(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp)));
@@ -2015,7 +2029,12 @@ export class ModelBuilder {
               ),
             );
         });
+        const rulesAt = joinPointer(cp, 'Rules');
+        out.push(
+          ...this.overQuota(s, rules, rulesAt, 'rules', 'a condition', MAX_RULES, `${prefix}/`),
+        );
       });
+      out.push(...extraConditions);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 /**
  * CodePipeline allows at most 50 actions in a stage and 50 stages in a pipeline, quotas that are
- * fixed (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). A snapshot stage
+ * fixed (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html), and a stage
+ * condition block holds one condition of 1 to 5 rules (API_Condition.html). A snapshot stage
  * of 51 actions was accepted silently, and one of 20,000 copies of the Build action took about
  * 2 GB and broke the JSON report (RangeError: Invalid string length). Both loaders now report an
  * input error at the list (exit 2) and read no further than the 50th: the rest is one Unknown
@@ -103,6 +104,72 @@ describe('a snapshot stage of more actions than CodePipeline allows', () => {
   });
 });
 
+/** DeployProd with an entry condition of `rules` copies of a VariableCheck rule, in `conditions` conditions. */
+const entryRules =
+  (rules: number, conditions = 1) =>
+  (p: Json): void => {
+    const condition = {
+      result: 'FAIL',
+      rules: Array.from({ length: rules }, (_, i) => ({
+        name: `Check${i}`,
+        ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' },
+        configuration: { Variable: '#{SourceVariables.BranchName}', Value: 'main', Operator: 'EQ' },
+        inputArtifacts: [],
+        region: 'us-east-1',
+      })),
+    };
+    (p['stages'] as Json[])[2]!['beforeEntry'] = {
+      conditions: Array.from({ length: conditions }, () => condition),
+    };
+  };
+
+describe('a snapshot stage condition of more rules or conditions than CodePipeline allows', () => {
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_Condition.html: rules,
+  // "Maximum number of 5 items"; API_BeforeEntryConditions.html: conditions, "Fixed number of 1
+  // item". 20,000 Commands rules were read, took 930 MB, and passed
+  it('of 5 rules is read as it is', () => {
+    const report = analyzeSnapshot(entryRules(5));
+    expect(problems(report)).toEqual([]);
+    expect(report.pipelines[0]!.verdict).toBe('pass');
+  });
+
+  it('of 6 rules is an input error at the rules, and the 6th is one Unknown link', () => {
+    const report = analyzeSnapshot(entryRules(6));
+    expect(problems(report)).toEqual([
+      `error ${PIPE}#/pipeline/stages/2/beforeEntry/conditions/0/rules snapshot.shape.invalid: 6 rules: CodePipeline allows at most 5 rules in a condition; the rules after the 5th are not analysed`,
+    ]);
+    const p = report.pipelines[0]!;
+    expect(p.verdict).not.toBe('pass');
+    const unknown = p.links.filter((l) => l.requirement === 'action.not-settled');
+    expect(unknown.map((l) => [l.stage, l.action, l.missing])).toEqual([
+      [
+        'DeployProd',
+        'beforeEntry[1]/(rules 6 to 6)',
+        [
+          `${PIPE}#/pipeline/stages/2/beforeEntry/conditions/0/rules/5 (rules 6 to 6, over CodePipeline's quota of 5 rules in a condition: not read)`,
+        ],
+      ],
+    ]);
+  });
+
+  it('of 2 conditions is an input error at the conditions, the second one Unknown link', () => {
+    const report = analyzeSnapshot(entryRules(1, 2));
+    expect(problems(report)).toEqual([
+      `error ${PIPE}#/pipeline/stages/2/beforeEntry/conditions snapshot.shape.invalid: 2 conditions: CodePipeline allows one condition in \`beforeEntry\`; the conditions after the first are not analysed`,
+    ]);
+    const unknown = report.pipelines[0]!.links.filter(
+      (l) => l.requirement === 'action.not-settled',
+    );
+    expect(unknown.map((l) => l.action)).toEqual(['beforeEntry/(conditions 2 to 2)']);
+  });
+
+  it('of 20,000 rules is refused cheaply', () => {
+    const report = analyzeSnapshot(entryRules(20_000));
+    expect(problems(report)).toHaveLength(1);
+    expect(report.pipelines[0]!.links.length).toBeLessThan(200);
+  });
+});
+
 describe('a template stage of more actions than CodePipeline allows', () => {
   const TEMPLATE = 'test/load/templates/fixtures/variables/pipeline.yaml';
   const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -143,6 +210,27 @@ describe('a template stage of more actions than CodePipeline allows', () => {
     const links = report.pipelines[0]!.links.filter((l) => l.requirement === 'action.not-settled');
     expect(links.map((l) => [l.stage, l.action, l.decision])).toEqual([
       ['Gate', '(actions 51 to 51)', 'Unknown'],
+    ]);
+  });
+
+  it('of a condition of 6 rules is an input error at the rules, the 6th one Unknown link', () => {
+    const stage =
+      approvals(1) +
+      '          BeforeEntry:\n            Conditions:\n              - Result: FAIL\n                Rules:\n' +
+      Array.from(
+        { length: 6 },
+        (_, i) =>
+          `                  - Name: Window${i}\n                    RuleTypeId: { Category: Rule, Owner: AWS, Provider: DeploymentWindow, Version: '1' }\n                    Configuration: { Cron: "* * 9-17 ? * MON-FRI *" }\n`,
+      ).join('');
+    const { report, problems } = withStage(stage);
+    expect(
+      problems.filter((p) => p.severity === 'error').map((p) => `${p.pointer} ${p.message}`),
+    ).toEqual([
+      '/Resources/Pipeline/Properties/Stages/0/BeforeEntry/Conditions/0/Rules 6 rules: CodePipeline allows at most 5 rules in a condition; the rules after the 5th are not analysed',
+    ]);
+    const links = report.pipelines[0]!.links.filter((l) => l.requirement === 'action.not-settled');
+    expect(links.map((l) => [l.stage, l.action])).toEqual([
+      ['Gate', 'beforeEntry[1]/(rules 6 to 6)'],
     ]);
   });
 
