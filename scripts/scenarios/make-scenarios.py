@@ -320,7 +320,7 @@ def _add_nightly_release(files):
     events['Targets']['orders-api-nightly'] = [{'Id': 'codepipeline-orders-api', 'Arn': b.PIPELINE_ARN, 'RoleArn': NIGHTLY_ROLE}]
 
 
-@scenario('pass-with-stage-conditions', 'the baseline plus a Commands action running the unit tests on BuildOutput and an entry condition on DeployProd: a Commands rule checking BuildOutput (both run as the pipeline role, which may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions), and a nightly release: an EventBridge rule on a schedule whose own role starts the pipeline: passes')
+@scenario('pass-with-stage-conditions', 'the baseline plus a Commands action running the unit tests on BuildOutput and an entry condition on DeployProd: a Commands rule checking BuildOutput (both run as the pipeline role, which may write the logs of /aws/codepipeline/orders-api), a deployment window and a variable check (no permissions), a CodeBuild rule running the build project on BuildOutput (the pipeline role may start it, the project role reads BuildOutput), and a nightly release: an EventBridge rule on a schedule whose own role starts the pipeline: passes')
 def pass_with_stage_conditions(files):
     _add_nightly_release(files)
     # https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Commands.html
@@ -332,6 +332,8 @@ def pass_with_stage_conditions(files):
         _rule('CheckPackage', 'Commands', {}, inputs=['BuildOutput'], commands=['test -s packaged.yaml']),
         _rule('BusinessHours', 'DeploymentWindow', {'Cron': '* * 9-17 ? * MON-FRI *', 'TimeZone': 'Europe/Berlin'}),
         _rule('MainOnly', 'VariableCheck', {'Variable': '#{SourceVariables.BranchName}', 'Value': 'main', 'Operator': 'EQ'}),
+        # https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html
+        _rule('SmokeTests', 'CodeBuild', {'ProjectName': 'orders-api-build'}, inputs=['BuildOutput']),
     ]}]}
     group = f'arn:aws:logs:{R}:{T}:log-group:/aws/codepipeline/orders-api'
     inline(find_role(files, T, 'orders-api-pipeline-role'))['Statement'].append(

@@ -773,8 +773,10 @@ function unreadablePattern(model: Model, rule: EventRuleModel): EventsRuleUnsett
  * the rule's bus only through a rule there whose target is that bus, and only if the bus's
  * resource policy lets the source's account put events on it
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). The snapshot
- * holds no event bus policy, so this is never settled: Unknown, naming the source account's
- * rules (and whether they hold one that may send the changes on) and the bus policy.
+ * holds no event bus policy, and permchain does not read a template's AWS::Events::EventBusPolicy,
+ * so this is never settled: Unknown, naming the source account's rules (and whether they hold one
+ * that may send the changes on) and the bus policy, in the terms of the input (a snapshot file,
+ * or a stack of the source's account for templates).
  */
 function crossAccountTrigger(
   model: Model,
@@ -793,11 +795,17 @@ function crossAccountTrigger(
     };
   }
   const source = model.accounts.get(changes.account)?.regions.get(changes.region)?.events;
+  // templates alone: no snapshot file would settle it, a stack of the source's account would
+  // (the AWS CDK puts the rule that sends a source's changes to another account's bus in the
+  // source's stack)
+  const fromTemplates = model.source === 'template';
   const file = source
     ? source.location.pointer === ''
       ? source.location.file
       : `${source.location.file}#${source.location.pointer}`
-    : snapshotPath.events(changes.account, changes.region);
+    : fromTemplates
+      ? `a template of account \`${changes.account}\` in \`${changes.region}\` with an AWS::Events::Rule on its default event bus that sends ${changes.what}'s changes to \`${bus}\` (the input has no stack of that account and Region)`
+      : snapshotPath.events(changes.account, changes.region);
   let held = '';
   let rulesMissing = file;
   if (source) {
@@ -821,7 +829,12 @@ function crossAccountTrigger(
     why: `${changes.what} is in account \`${changes.account}\`, not the pipeline's account \`${pipeline.account}\`: AWS sends its changes to the default event bus of \`${changes.account}\` in \`${changes.region}\`, so EventBridge rule \`${rule.name}\` sees them only if a rule there sends them to event bus \`${bus}\` and that bus's resource policy lets \`${changes.account}\` put events on it${held}`,
     missing: [
       rulesMissing,
-      `the resource policy of event bus \`${bus}\` (\`aws events describe-event-bus\` in \`${pipeline.account}\`), which a snapshot does not hold`,
+      fromTemplates
+        ? // the AWS CDK writes it as an AWS::Events::EventBusPolicy of a support stack
+          // (EventBusPolicy-<source account>-<region>-<pipeline account>), which permchain
+          // does not read
+          `the resource policy of event bus \`${bus}\` (an AWS::Events::EventBusPolicy letting \`${changes.account}\` put events on it, which permchain does not read from templates; \`aws events describe-event-bus\` in \`${pipeline.account}\`)`
+        : `the resource policy of event bus \`${bus}\` (\`aws events describe-event-bus\` in \`${pipeline.account}\`), which a snapshot does not hold`,
     ],
   };
 }

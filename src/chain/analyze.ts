@@ -98,9 +98,14 @@ export function analyzePipeline(
   let links: ReportLink[] = evaluated;
   if (evaluated.some(blocking)) {
     const graph = buildChainGraph(shape, evaluated);
-    links = evaluated.map((l) =>
-      blocking(l) ? withBlocks(l, blockedStages(graph, pipeline.name, l.stage)) : l,
-    );
+    // a link of an entry condition's rule whose result is SKIP blocks its own stage only: the
+    // stage is skipped and the run goes on (LinkSpec.skipsItsStage). `specs` and `evaluated`
+    // are in the same order
+    links = evaluated.map((l, i) => {
+      if (!blocking(l)) return l;
+      const stages = blockedStages(graph, pipeline.name, l.stage);
+      return withBlocks(l, specs[i]!.skipsItsStage ? stages.slice(0, 1) : stages);
+    });
   }
   // keys in sorted order, so the JSON report is written without copying (see stableJson)
   return {

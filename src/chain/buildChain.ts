@@ -73,6 +73,8 @@ export function buildPipelineLinks(
   // the current action is a rule of a stage's `onFailure` condition (StageModel.rules names it
   // `onFailure[<n>]/<rule>`)
   let onFailureRule = false;
+  // the current action is a rule of a stage's entry condition whose result is SKIP
+  let skipRule = false;
   const notRoleArns = roleArnsThatAreNot(pipeline);
   const push = (given: LinkSpec, rule?: string): void => {
     // several EventBridge rules start the pipeline: each trigger link names its rule
@@ -102,6 +104,12 @@ export function buildPipelineLinks(
     // where the rule is declared, not its name: an action may be written `onFailure[1]/X` (an
     // input error, still analysed)
     if (onFailureRule && spec.level === 'required') spec = { ...spec, level: 'recommended' };
+    // an entry condition that is not met engages its result: SKIP skips the stage and the run
+    // goes on to the next stage, FAIL fails the stage, which stops the run
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html). A rule
+    // whose link fails fails, so its condition is not met: with SKIP the link blocks its stage,
+    // not the stages after it (analyze.ts). Still required: the stage never runs
+    if (skipRule) spec = { ...spec, skipsItsStage: true };
     // a context value the input does not settle (a CodePipeline variable) leaves it Unknown
     const settled = withUnsettledContext(model, spec);
     out.push(
@@ -118,6 +126,8 @@ export function buildPipelineLinks(
       // entries that fit a rule (src/chain/rules.ts)
       const isRule = stage.rules?.includes(declared) === true;
       onFailureRule = isRule && declared.name.startsWith('onFailure[');
+      skipRule =
+        isRule && declared.name.startsWith('beforeEntry[') && declared.conditionResult === 'SKIP';
       // a rule's roleArn is "the pipeline role ARN associated with the rule"
       // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RuleDeclaration.html):
       // naming the pipeline role itself is no role to assume. Nor is it for an action: CodePipeline
@@ -332,6 +342,7 @@ export function buildPipelineLinks(
   }
   region = pipeline.region;
   onFailureRule = false;
+  skipRule = false;
   // no action could be read (the loader made an unreadable one an unsettled action): the
   // pipeline still runs as its role, so its pipeline-wide links (the role's trust) are checked.
   // A role the input does not give (a pipeline defined twice, no `roleArn`) is already an input

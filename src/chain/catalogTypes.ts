@@ -64,6 +64,7 @@ export const RULE_PROVIDERS = [
   'CloudWatchAlarm',
   'DeploymentWindow',
   'VariableCheck',
+  'CodeBuild',
 ] as const;
 
 export const CATEGORIES = [

@@ -171,4 +171,10 @@ export interface LinkSpec {
   readonly standIn?: string;
   /** a failure known from the configuration alone (an alias used across accounts) */
   readonly knownFailure?: string;
+  /**
+   * a link of a rule of an entry condition whose result is SKIP: when it fails, the rule fails,
+   * CodePipeline skips the stage and the run goes on to the next one, so the link blocks its own
+   * stage only (analyze.ts)
+   */
+  readonly skipsItsStage?: true;
 }

@@ -5,7 +5,8 @@
  * configuration, input artifacts, an optional role and region. Its links come from the rule
  * entries of the catalog (policies/requirements/rules.json), the role assumption every action
  * has (a rule with `roleArn`: the pipeline role must be allowed to assume it and be trusted by
- * it) and the reads of its input artifacts (the catalog's ArtifactStore input entries). A rule
+ * it) and the reads of its input artifacts (the catalog's ArtifactStore input entries; for the
+ * CodeBuild rule, the build's links as its project's role, the CodeBuildProject entries). A rule
  * the catalog cannot check is never silent: one Unknown link says why.
  */
 import type { ActionModel, PipelineModel } from '../model/types.js';
@@ -17,8 +18,15 @@ export const RULE_REFERENCE =
 
 /** What permchain knows of a rule provider (owner AWS, version 1). */
 type RuleSupport =
-  /** the catalog has its requirements */
-  | { readonly kind: 'modelled'; readonly doc: string }
+  /**
+   * the catalog has its requirements; `notChecked` says why a rule of this configuration is
+   * not checked all the same (one Unknown link), when it is not
+   */
+  | {
+      readonly kind: 'modelled';
+      readonly doc: string;
+      readonly notChecked?: (configuration: Readonly<Record<string, string>>) => string | undefined;
+    }
   /** AWS evaluates the rule itself: no call is made with the pipeline's roles */
   | { readonly kind: 'no-permissions'; readonly doc: string }
   /** the rule makes calls, but AWS documents no permissions for them */
@@ -70,18 +78,21 @@ const RULES: Readonly<Record<string, RuleSupport>> = {
     what: (c) => `read the state of the alarm \`${c['AlarmName'] ?? ''}\``,
   },
   // the rule runs a build: its reference asks codebuild:StartBuild and codebuild:BatchGetBuilds
-  // on the project of the CodePipeline service role, and the build then runs as the project's
-  // service role (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html).
-  // Checking it as a CodeBuild action is (its logs, its reads of the input artifacts, the
-  // project's key) needs catalog entries for the rule (policies/requirements/rules.json) that
-  // the catalog does not have yet: named, not guessed. Its input artifacts are read by the build,
-  // with the project's role, as for a CodeBuild action: the action role's reads (ArtifactStore,
-  // provider CodeBuild excluded) are not made for it either, so its reads are not checked
+  // on the project in the CodePipeline service role's policy
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html;
+  // rules.json rule-codebuild.start-build, as the role the rule runs as), and the build then
+  // runs as the project's service role: its links are the project's (CodeBuildProject entries,
+  // ruleCatalog), as for a CodeBuild action, including its reads of the rule's input artifacts
+  // (the action role's reads, ArtifactStore with provider CodeBuild excluded, are not made for
+  // it). With BatchEnabled the action starts a build batch (StartBuildBatch); for the rule the
+  // reference documents no batch permission: not guessed
   CodeBuild: {
-    kind: 'not-modelled',
+    kind: 'modelled',
     doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-CodeBuild.html',
-    why: (c) =>
-      `the \`CodeBuild\` rule runs build project \`${c['ProjectName'] ?? ''}\`: AWS asks codebuild:StartBuild and codebuild:BatchGetBuilds on it of the role the rule runs as, and the build runs as the project's service role, but permchain does not check this rule's calls yet, nor the build's reads of its input artifacts`,
+    notChecked: (c) =>
+      c['BatchEnabled']?.toLowerCase() === 'true'
+        ? `the \`CodeBuild\` rule runs build project \`${c['ProjectName'] ?? ''}\` as a batch build (\`BatchEnabled\` is \`true\`): AWS documents codebuild:StartBuild and codebuild:BatchGetBuilds for the rule, not what a batch build of a rule calls (an action's asks codebuild:StartBuildBatch and codebuild:BatchGetBuildBatches), so the rule's own calls are not checked (its build's links are)`
+        : undefined,
   },
 };
 
@@ -111,6 +122,9 @@ const CACHE = new WeakMap<Catalog, Catalog>();
 function isRuleEntry(e: Requirement): boolean {
   if (e.category === 'Rule') return true;
   if (e.provider === 'AnyAction') return true;
+  // the build a CodeBuild rule runs, as its project's role (catalog.ts: appliesToProvider keeps
+  // them to a rule of provider CodeBuild)
+  if (e.provider === 'CodeBuildProject') return true;
   return (
     e.provider === 'ArtifactStore' &&
     (e.when ?? []).some((c) => c.subject === 'InputArtifacts' && c.present === true)
@@ -130,7 +144,10 @@ export function ruleNotChecked(
   declaredAt: { file: string; pointer: string },
 ): LinkSpec | undefined {
   const known = rule.owner === 'AWS' && rule.version === '1' ? RULES[rule.provider] : undefined;
-  if (known && (known.kind === 'modelled' || known.kind === 'no-permissions')) return undefined;
+  const modelledBut =
+    known?.kind === 'modelled' ? known.notChecked?.(rule.configuration) : undefined;
+  if (known && (known.kind === 'modelled' || known.kind === 'no-permissions') && !modelledBut)
+    return undefined;
   const caller = rule.roleArn ?? pipeline.roleArn;
   const base = {
     level: 'required' as const,
@@ -145,16 +162,16 @@ export function ruleNotChecked(
     purpose: `rule \`${where}\` (${rule.provider})`,
     unknown: [],
   };
-  if (known?.kind === 'not-modelled') {
+  if (known?.kind === 'not-modelled' || (known?.kind === 'modelled' && modelledBut)) {
     return {
       ...base,
       id: `${where}:rule.provider-not-modelled`,
       requirement: 'rule.provider-not-modelled',
       doc: known.doc,
-      unknownReason: known.why(rule.configuration),
+      unknownReason: known.kind === 'modelled' ? modelledBut! : known.why(rule.configuration),
     };
   }
-  if (known) {
+  if (known?.kind === 'undocumented') {
     return {
       ...base,
       id: `${where}:rule.permissions-not-documented`,

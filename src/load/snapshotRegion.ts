@@ -3,6 +3,7 @@
  * Lambda functions, CodeDeploy groups, EventBridge rules, ECR repositories, SNS topics.
  * Each file is the unchanged output of the AWS CLI command named in snapshot-format.md.
  */
+import { skipRuleProblem } from './conditionRules.js';
 import { join } from 'node:path';
 import { isPlaceholder } from '../model/placeholders.js';
 import { eventPatternProblem } from './eventPatternShape.js';
@@ -85,6 +86,9 @@ import {
   placeOf,
   reportDuplicate,
   conflictingPipeline,
+  MAX_PER_LEVEL,
+  MAX_RULES,
+  quotaMessage,
   unsettledAction,
 } from './snapshotUnknowns.js';
 
@@ -462,7 +466,11 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
     return [{ name: '(stages)', actions: [action], location: at }];
   }
   const stages: StageModel[] = [];
-  value.forEach((item, i) => {
+  // CodePipeline refuses more than 50 stages in a pipeline (limits.html, a quota that "cannot be
+  // changed"): the stages after the 50th are one unknown stage, not read, so a file of 20,000
+  // stages is refused cheaply (each stage read adds its links) and cannot pass
+  const overStages = overQuota(r, value, sp, 'stages', 'a pipeline');
+  value.slice(0, MAX_PER_LEVEL).forEach((item, i) => {
     const pointer = joinPointer(sp, i);
     const location = { file, pointer };
     const s = r.object(item, pointer);
@@ -515,12 +523,47 @@ function readStages(ctx: RegionContext, r: JsonReader, p: JsonObject, base: stri
       });
       return;
     }
-    const actions = list.map((a, j) =>
-      readAction(ctx, r, a, joinPointer(ap, j), `(action ${j + 1})`),
-    );
+    const actions = list
+      .slice(0, MAX_PER_LEVEL)
+      .map((a, j) => readAction(ctx, r, a, joinPointer(ap, j), `(action ${j + 1})`));
+    // more than 50 actions: CodePipeline refuses the stage, and the actions after the 50th are
+    // one unknown action, not read (20,000 copies of an action took 2 GB, and broke the JSON
+    // report)
+    const over = overQuota(r, list, ap, 'actions', 'a stage');
+    if (over) actions.push(over.action);
     stages.push({ name, actions, ...withRules, location });
   });
+  if (overStages) {
+    const { name, action } = overStages;
+    stages.push({ name, actions: [action], location: action.location });
+  }
   return stages;
+}
+
+/**
+ * A list of stages or actions longer than CodePipeline allows: an input error at the list, and
+ * one unsettled action that stands for the items after the 50th (they are not read: the file is
+ * not what get-pipeline returns, and reading 20,000 of them costs gigabytes). Undefined when the
+ * list is within the quota.
+ */
+function overQuota(
+  r: JsonReader,
+  list: readonly unknown[],
+  pointer: string,
+  what: 'stages' | 'actions' | 'conditions' | 'rules',
+  of: string,
+  max: number = MAX_PER_LEVEL,
+  prefix = '',
+): { name: string; action: ActionModel } | undefined {
+  if (list.length <= max) return undefined;
+  r.report(pointer, quotaMessage(list.length, what, of, max), SHAPE_INVALID);
+  const at = { file: r.file, pointer: joinPointer(pointer, max) };
+  const name = `(${what} ${max + 1} to ${list.length})`;
+  const why = `${placeOf(at)} (${what} ${max + 1} to ${list.length}, over CodePipeline's quota of ${max} ${what === 'conditions' && max === 1 ? 'condition' : what} in ${of}: not read)`;
+  return {
+    name,
+    action: unsettledAction(what === 'stages' ? '(actions)' : `${prefix}${name}`, at, why),
+  };
 }
 
 /** The condition kinds of a stage, in the order their rules are listed (StageModel.rules). */
@@ -561,20 +604,41 @@ function readConditions(
       unreadable(`${kind}/(rules)`, cp);
       continue;
     }
-    list.forEach((c, i) => {
+    // a condition block has one condition, and a condition 1 to 5 rules
+    // (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_BeforeEntryConditions.html,
+    // API_SuccessConditions.html, API_FailureConditions.html: "Fixed number of 1 item";
+    // API_Condition.html: rules "Maximum number of 5 items"): those after are not read, as for
+    // stages and actions (overQuota), so 20,000 rules are refused cheaply
+    const extraConditions = overQuota(r, list, cp, 'conditions', `\`${kind}\``, 1, `${kind}/`);
+    list.slice(0, 1).forEach((c, i) => {
       const prefix = `${kind}[${i + 1}]`;
       const ip = joinPointer(cp, i);
       const condition = r.object(c, ip);
       if (!condition) return unreadable(`${prefix}/(rules)`, ip);
+      // what CodePipeline does when the condition is not met (an entry condition's SKIP skips
+      // the stage, and the run goes on: analyze.ts)
+      const result = r.optString(condition, 'result', ip);
       const rules = condition['rules'];
       if (rules === undefined || rules === null) return;
       const rp = joinPointer(ip, 'rules');
       const items = r.array(rules, rp);
       if (!items) return unreadable(`${prefix}/(rules)`, rp);
-      items.forEach((item, j) =>
-        out.push(readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix })),
-      );
+      const extraRules = overQuota(r, items, rp, 'rules', 'a condition', MAX_RULES, `${prefix}/`);
+      items.slice(0, MAX_RULES).forEach((item, j) => {
+        const rule = readAction(ctx, r, item, joinPointer(rp, j), `(rule ${j + 1})`, { prefix });
+        const problem = skipRuleProblem(kind, result, rule);
+        if (problem)
+          r.report(
+            joinPointer(rp, j, 'ruleTypeId', 'provider'),
+            problem,
+            'snapshot.condition.skip-rule',
+            'warning',
+          );
+        out.push(result === undefined ? rule : { ...rule, conditionResult: result });
+      });
+      if (extraRules) out.push(extraRules.action);
     });
+    if (extraConditions) out.push(extraConditions.action);
   }
   return out;
 }

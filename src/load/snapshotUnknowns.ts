@@ -70,6 +70,30 @@ export function reportDuplicate(
 }
 
 /**
+ * CodePipeline's quotas on a pipeline's structure: at most 50 stages in a pipeline, and at most
+ * 50 actions in a stage ("Number of stages in a pipeline", "Number of actions in a stage",
+ * quotas that are fixed and cannot be changed:
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). Both loaders read no
+ * further: the stages or actions after the 50th are one unsettled action.
+ */
+export const MAX_PER_LEVEL = 50;
+
+/**
+ * The rules of a stage condition: 1 to 5 ("Maximum number of 5 items",
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_Condition.html).
+ */
+export const MAX_RULES = 5;
+
+/** The input problem of a list of stages, actions, conditions or rules longer than AWS allows. */
+export function quotaMessage(count: number, what: string, of: string, max: number): string {
+  if (max === 1) {
+    const one = what.replace(/s$/, '');
+    return `${count} ${what}: CodePipeline allows one ${one} in ${of}; the ${what} after the first are not analysed`;
+  }
+  return `${count} ${what}: CodePipeline allows at most ${max} ${what} in ${of}; the ${what} after the ${max}th are not analysed`;
+}
+
+/**
  * An action the snapshot does not settle: the action itself, or what shapes its chain (its type,
  * role, region, configuration or artifacts), could not be read, or its pipeline is defined twice.
  * Its links are not guessed: the chain has one Unknown link naming `why` (src/chain/buildChain.ts).

@@ -5,6 +5,7 @@
  * Resource reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
+import { skipRuleProblem } from './conditionRules.js';
 import { joinPointer, sortProblems, type Problem } from '../problems.js';
 import { eventPatternProblem } from './eventPatternShape.js';
 import { isRegionName, parseArn } from '../model/arn.js';
@@ -54,7 +55,14 @@ import {
   type ResourceEntry,
   type TemplateStack,
 } from './templateStack.js';
-import { conflictingPipeline, placeOf, unsettledAction } from './snapshotUnknowns.js';
+import {
+  conflictingPipeline,
+  MAX_PER_LEVEL,
+  MAX_RULES,
+  placeOf,
+  quotaMessage,
+  unsettledAction,
+} from './snapshotUnknowns.js';
 import {
   PLACEHOLDER_PATTERN,
   isPlaceholder,
@@ -1772,7 +1780,7 @@ export class ModelBuilder {
     const stagesValue = this.prop(s, r, 'Stages');
     const stages: StageModel[] = [];
     if (Array.isArray(stagesValue)) {
-      stagesValue.forEach((st, i) => {
+      stagesValue.slice(0, MAX_PER_LEVEL).forEach((st, i) => {
         const sp = joinPointer(P('Stages'), i);
         const unsettled = isUnresolved(st)
           ? st
@@ -1831,7 +1839,7 @@ export class ModelBuilder {
             `(stage ${i + 1})`,
           actions: [
             ...malformedActions,
-            ...actions.flatMap((a, j) => {
+            ...actions.slice(0, MAX_PER_LEVEL).flatMap((a, j) => {
               const ap = joinPointer(sp, 'Actions', j);
               // an action the template does not settle is one unknown link, never left out
               if (isUnresolved(a)) return [this.unsettledAction(s, a, `(action ${j + 1})`, ap)];
@@ -1839,11 +1847,18 @@ export class ModelBuilder {
                 ? [this.action(s, a, ap, j)]
                 : [this.malformed(s, ap, 'an action must be an object', `(action ${j + 1})`)];
             }),
+            // more than 50 actions: CloudFormation cannot create the stage, and the actions
+            // after the 50th are one unknown action, not read (as the snapshot loader does)
+            ...this.overQuota(s, actions, joinPointer(sp, 'Actions'), 'actions', 'a stage'),
           ],
           ...(rules.length > 0 ? { rules } : {}),
           location: this.loc(s, sp),
         });
       });
+      const over = this.overQuota(s, stagesValue, P('Stages'), 'stages', 'a pipeline');
+      for (const action of over) {
+        stages.push({ name: action.name, actions: [action], location: action.location });
+      }
     } else {
       s.problem(
         'error',
@@ -1903,6 +1918,27 @@ export class ModelBuilder {
    * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
    * naming its pointer, and one unknown action standing for what it would have run.
    */
+  /**
+   * A list of stages or actions longer than CodePipeline allows (snapshotRegion.ts MAX_PER_LEVEL,
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): an input error at the
+   * list, and one unknown action standing for the items after the 50th, which are not read.
+   * Empty when the list is within the quota.
+   */
+  private overQuota(
+    s: TemplateStack,
+    list: readonly unknown[],
+    pointer: string,
+    what: 'stages' | 'actions' | 'conditions' | 'rules',
+    of: string,
+    max: number = MAX_PER_LEVEL,
+    prefix = '',
+  ): ActionModel[] {
+    if (list.length <= max) return [];
+    const message = quotaMessage(list.length, what, of, max);
+    const name = `${prefix}(${what} ${max + 1} to ${list.length})`;
+    return [this.malformed(s, pointer, message, name)];
+  }
+
   private malformed(s: TemplateStack, pointer: string, message: string, name: string): ActionModel {
     s.problem('error', 'template.shape.invalid', pointer, message);
     return this.unsettledAction(s, new Unresolved(message, pointer), name, pointer);
@@ -1953,7 +1989,17 @@ export class ModelBuilder {
         out.push(this.malformed(s, at, '`Conditions` must be a list', `${kind}/(rules)`));
         continue;
       }
-      conditions.forEach((c, i) => {
+      // one condition in a block, 1 to 5 rules in a condition (snapshotRegion.ts readConditions)
+      const extraConditions = this.overQuota(
+        s,
+        conditions,
+        joinPointer(kp, 'Conditions'),
+        'conditions',
+        `\`${key}\``,
+        1,
+        `${kind}/`,
+      );
+      conditions.slice(0, 1).forEach((c, i) => {
         const prefix = `${kind}[${i + 1}]`;
         const cp = joinPointer(kp, 'Conditions', i);
         const rules = isObject(c) ? c['Rules'] : undefined;
@@ -1972,17 +2018,39 @@ export class ModelBuilder {
           out.push(this.malformed(s, at, '`Rules` must be a list', `${prefix}/(rules)`));
           return;
         }
-        rules.forEach((rule, j) => {
+        // what CodePipeline does when the condition is not met (an entry condition's SKIP
+        // skips the stage, and the run goes on: analyze.ts); a value the template does not
+        // settle is not taken for one
+        const result = typeof c['Result'] === 'string' ? c['Result'] : undefined;
+        const withResult = (a: ActionModel, rp?: string): ActionModel => {
+          const problem = rp === undefined ? undefined : skipRuleProblem(kind, result, a);
+          if (problem && rp !== undefined)
+            s.problem(
+              'warning',
+              'template.condition.skip-rule',
+              joinPointer(rp, 'RuleTypeId', 'Provider'),
+              problem,
+            );
+          return result === undefined ? a : { ...a, conditionResult: result };
+        };
+        rules.slice(0, MAX_RULES).forEach((rule, j) => {
           const rp = joinPointer(cp, 'Rules', j);
           if (isUnresolved(rule))
-            out.push(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp));
-          else if (isObject(rule)) out.push(this.action(s, rule, rp, j, prefix));
+            out.push(withResult(this.unsettledAction(s, rule, `${prefix}/(rule ${j + 1})`, rp)));
+          else if (isObject(rule)) out.push(withResult(this.action(s, rule, rp, j, prefix), rp));
           else
             out.push(
-              this.malformed(s, rp, 'a rule must be an object', `${prefix}/(rule ${j + 1})`),
+              withResult(
+                this.malformed(s, rp, 'a rule must be an object', `${prefix}/(rule ${j + 1})`),
+              ),
             );
         });
+        const rulesAt = joinPointer(cp, 'Rules');
+        out.push(
+          ...this.overQuota(s, rules, rulesAt, 'rules', 'a condition', MAX_RULES, `${prefix}/`),
+        );
       });
+      out.push(...extraConditions);
     }
     return out;
   }

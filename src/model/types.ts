@@ -387,6 +387,13 @@ export interface ActionModel {
   /** the action object in the get-pipeline output */
   readonly location: Location;
   /**
+   * For a rule of a stage condition (StageModel.rules): the `result` of its condition as the
+   * input gives it (`FAIL`, `SKIP`, `ROLLBACK`, `RETRY`:
+   * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_Condition.html), what
+   * CodePipeline does when the condition is not met. Absent: not given, or not text.
+   */
+  readonly conditionResult?: string;
+  /**
    * set when the input does not settle the action (or its stage): a template's `file:line
    * (reason)`; a snapshot's `file#pointer (not readable)` (or `(missing)`, `(defined more than
    * once)`), comma-separated when several. The other fields are then empty and the chain has one

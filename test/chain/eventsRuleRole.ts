@@ -54,13 +54,14 @@ const SETTINGS = 'test/load/templates/fixtures/booleans/settings.yaml';
 export function eventsTriggerLinks(
   resources: readonly string[],
   parameters: readonly string[] = [],
+  edit: (template: string) => string = (t) => t,
 ): {
   links: ReportLink[];
   problems: readonly Problem[];
   lineOf: (text: string) => number;
 } {
   const text =
-    readFileSync(SETTINGS, 'utf8')
+    edit(readFileSync(SETTINGS, 'utf8'))
       .replace(
         'Parameters:\n',
         `Parameters:\n${parameters.map((p) => `  ${p}: { Type: String }\n`).join('')}`,

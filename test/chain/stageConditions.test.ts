@@ -283,15 +283,23 @@ describe('the rule entries of the catalog', () => {
     const entries = getCatalog().entries.filter((e) => ruleProviders.includes(e.provider));
     const rules = entries.filter((e) => e.category === 'Rule');
     expect(rules.map((e) => e.id)).toEqual([
+      'rule-codebuild.start-build',
       'rule-commands.logs-create-log-group',
       'rule-commands.logs-write',
     ]);
-    // the only other entries of a rule provider are the Commands action's, which is an action
-    // provider too (test/chain/commandsAction.test.ts: the two never mix)
+    // the only other entries of a rule provider are the Commands and CodeBuild actions', which
+    // are action providers too (test/chain/commandsAction.test.ts, codeBuildRule.test.ts: the
+    // two never mix)
     const actionProviders: readonly string[] = PROVIDERS;
     expect(actionProviders.includes('Commands')).toBe(true);
+    expect(actionProviders.includes('CodeBuild')).toBe(true);
     const actions = entries.filter((e) => e.category !== 'Rule');
     expect(actions.map((e) => [e.id, e.provider, e.category])).toEqual([
+      ['codebuild.pass-service-role-override', 'CodeBuild', undefined],
+      ['codebuild.start-build', 'CodeBuild', undefined],
+      ['codebuild.start-build-batch', 'CodeBuild', undefined],
+      ['codebuild.stop-build', 'CodeBuild', undefined],
+      ['codebuild.stop-build-batch', 'CodeBuild', undefined],
       ['commands.logs-create-log-group', 'Commands', undefined],
       ['commands.logs-write', 'Commands', undefined],
     ]);
