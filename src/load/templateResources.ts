@@ -1780,6 +1780,17 @@ export class ModelBuilder {
     const stagesValue = this.prop(s, r, 'Stages');
     const stages: StageModel[] = [];
     if (Array.isArray(stagesValue)) {
+      // CodePipeline refuses a pipeline of fewer than two stages, and a stage without an action
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html), as the snapshot
+      // loader says: CloudFormation cannot create it, and a pipeline cannot pass on stages or
+      // actions that are not there
+      if (stagesValue.length < 2) {
+        const message = `${stagesValue.length === 0 ? 'no stage' : 'one stage'}: CodePipeline requires at least two stages`;
+        if (stagesValue.length === 0) {
+          const action = this.malformed(s, P('Stages'), message, '(actions)');
+          stages.push({ name: '(stages)', actions: [action], location: action.location });
+        } else s.problem('error', 'template.shape.invalid', P('Stages'), message);
+      }
       stagesValue.slice(0, MAX_PER_LEVEL).forEach((st, i) => {
         const sp = joinPointer(P('Stages'), i);
         const unsettled = isUnresolved(st)
@@ -1819,7 +1830,16 @@ export class ModelBuilder {
                 '(actions)',
               ),
             ]
-          : [];
+          : actionsValue.length === 0
+            ? [
+                this.malformed(
+                  s,
+                  joinPointer(sp, 'Actions'),
+                  'no action: CodePipeline requires at least one action in a stage',
+                  '(actions)',
+                ),
+              ]
+            : [];
         const stageName = st['Name'];
         const stageNameWrong = stageName === undefined ? 'missing' : notText(stageName);
         if (stageNameWrong !== undefined) {

@@ -14,8 +14,11 @@ import { PLACEHOLDER_PATTERN } from '../../../src/model/placeholders.js';
 const TEMPLATE = 'test/load/templates/fixtures/variables/pipeline.yaml';
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
-/** The variables fixture with its `Stages:` block's first stage replaced by `stage` (YAML). */
-function withStage(stage: string) {
+/**
+ * The variables fixture with its `Stages:` block's first stage replaced by `stage` (YAML), or the
+ * text `whole` in its place.
+ */
+function withStage(stage: string, whole?: string) {
   const text = readFileSync(TEMPLATE, 'utf8');
   const at = text.indexOf('      Stages:\n');
   expect(at).toBeGreaterThan(0);
@@ -24,13 +27,15 @@ function withStage(stage: string) {
     const file = join(dir, 'pipeline.yaml');
     writeFileSync(
       file,
-      `${text.slice(0, at)}      Stages:\n${stage}${text.slice(at + '      Stages:\n'.length)}`,
+      whole ??
+        `${text.slice(0, at)}      Stages:\n${stage}${text.slice(at + '      Stages:\n'.length)}`,
     );
     const { model, problems } = loadSingleTemplate(file, ENV);
     const p = analyzeModel(model).pipelines[0]!;
     return {
       errors: problems.filter((x) => x.severity === 'error').map((x) => `${x.pointer} ${x.id}`),
       unknown: p.links.filter((l) => l.requirement === 'action.not-settled').map((l) => l.action),
+      verdict: p.verdict,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -38,6 +43,9 @@ function withStage(stage: string) {
 }
 
 const S = '/Resources/Pipeline/Properties/Stages/0';
+/** an action of no consequence, for a stage whose other parts a test is about */
+const MANUAL =
+  '{ Name: M, ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: "1" } }';
 
 describe('a template pipeline element of the wrong shape', () => {
   for (const [name, stage, pointer, action] of [
@@ -55,26 +63,32 @@ describe('a template pipeline element of the wrong shape', () => {
       '(action 1)',
     ],
     [
+      'a stage with no action (CodePipeline requires one)',
+      '        - Name: Odd\n          Actions: []\n',
+      `${S}/Actions`,
+      '(actions)',
+    ],
+    [
       'a BeforeEntry that is not an object',
-      '        - Name: Odd\n          Actions: []\n          BeforeEntry: 7\n',
+      `        - Name: Odd\n          Actions: [${MANUAL}]\n          BeforeEntry: 7\n`,
       `${S}/BeforeEntry`,
       'beforeEntry/(rules)',
     ],
     [
       'Conditions that are not a list',
-      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: oops }\n',
+      `        - Name: Odd\n          Actions: [${MANUAL}]\n          BeforeEntry: { Conditions: oops }\n`,
       `${S}/BeforeEntry/Conditions`,
       'beforeEntry/(rules)',
     ],
     [
       'Rules that are not a list',
-      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: oops }] }\n',
+      `        - Name: Odd\n          Actions: [${MANUAL}]\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: oops }] }\n`,
       `${S}/BeforeEntry/Conditions/0/Rules`,
       'beforeEntry[1]/(rules)',
     ],
     [
       'a rule that is not an object',
-      '        - Name: Odd\n          Actions: []\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: [5] }] }\n',
+      `        - Name: Odd\n          Actions: [${MANUAL}]\n          BeforeEntry: { Conditions: [{ Result: FAIL, Rules: [5] }] }\n`,
       `${S}/BeforeEntry/Conditions/0/Rules/0`,
       'beforeEntry[1]/(rule 1)',
     ],
@@ -85,6 +99,32 @@ describe('a template pipeline element of the wrong shape', () => {
       expect(r.unknown).toEqual([action]);
     });
   }
+});
+
+/** The variables fixture with its `Stages:` block replaced by `stages` (YAML, from `Stages:`). */
+function withStages(stages: string) {
+  const text = readFileSync(TEMPLATE, 'utf8');
+  const at = text.indexOf('      Stages:\n');
+  // the block ends at the next line indented no deeper than `Stages:`
+  const rest = text.slice(at + '      Stages:\n'.length);
+  const end = rest.search(/^ {0,6}\S/m);
+  expect(at).toBeGreaterThan(0);
+  return withStage('', `${text.slice(0, at)}${stages}${end < 0 ? '' : rest.slice(end)}`);
+}
+
+describe('a template pipeline of fewer than two stages (CodePipeline requires two)', () => {
+  it('no stage: an error at `Stages` and an Unknown link, so the pipeline cannot pass (it passed)', () => {
+    const r = withStages('      Stages: []\n');
+    expect(r.errors).toEqual(['/Resources/Pipeline/Properties/Stages template.shape.invalid']);
+    expect(r.unknown).toEqual(['(actions)']);
+    expect(r.verdict).not.toBe('pass');
+  });
+
+  it('one stage: an error at `Stages`; the stage is read', () => {
+    const r = withStages(`      Stages:\n        - Name: Only\n          Actions: [${MANUAL}]\n`);
+    expect(r.errors).toEqual(['/Resources/Pipeline/Properties/Stages template.shape.invalid']);
+    expect(r.unknown).toEqual([]);
+  });
 });
 
 describe('a template action in a region the pipeline has no artifact store for', () => {
