@@ -1402,9 +1402,15 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
   if (!name) return spec;
   const found = findBucket(model, name, spec.resourceAccount);
   if (found.kind !== 'found' || found.value.ownership !== 'BucketOwnerEnforced') return spec;
+  // the template sets no OwnershipControls: a bucket CloudFormation creates now has
+  // BucketOwnerEnforced ("the default setting for all newly created buckets", since April 2023),
+  // and one created before keeps ObjectWriter
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html): said so
+  const byDefault =
+    ' (the template sets no OwnershipControls: the default of a bucket created since April 2023; a bucket this stack created before then keeps ObjectWriter, and takes the ACL)';
   return {
     ...spec,
-    knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled), which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
+    knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}, which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
     fix: `set CannedACL to \`bucket-owner-full-control\` or remove it (the bucket owner owns every object), or set the Object Ownership of \`${name}\` to BucketOwnerPreferred or ObjectWriter`,
   };
 }

@@ -1151,6 +1151,9 @@ export class ModelBuilder {
         : [oc, ocRules, ocRule].some(isUnresolved)
           ? this.placeholder(s, [oc, ocRules, ocRule].find(isUnresolved) as Unresolved, 'name')
           : 'BucketOwnerEnforced',
+      ...(!isObject(ocRule) && ![oc, ocRules, ocRule].some(isUnresolved)
+        ? { ownershipByDefault: true as const }
+        : {}),
       // a setting the template does not settle is unknown, never its default
       publicAccessBlock: isObject(pab)
         ? {

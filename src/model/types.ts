@@ -188,6 +188,11 @@ export interface BucketModel {
   readonly encryption: BucketEncryptionModel | undefined;
   /** `ObjectOwnership` of `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter) */
   readonly ownership: string | undefined;
+  /**
+   * set when `ownership` is the default of a bucket a template creates (the template sets no
+   * `OwnershipControls`): a bucket created before April 2023 keeps ObjectWriter
+   */
+  readonly ownershipByDefault?: true;
   readonly publicAccessBlock: PublicAccessBlockModel | undefined;
   /** true when a template loader made up the name or id, as AWS would generate it */
   readonly generated?: boolean;
