@@ -75,6 +75,33 @@ export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): 
   return { problems: sortProblems(problems), pipelines: analyzed() };
 }
 
+/**
+ * The stages a skipped stage blocks, given `stages`, the stage and every stage after it (in
+ * run order): the stage itself, and from the first later stage with an action or rule that reads
+ * an artifact the skipped stage's actions write, that stage and all after it. A skipped stage
+ * writes no artifact in that run, and what CodePipeline gives an action whose input artifact was
+ * not written is not documented
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html says only
+ * that the run goes on to the next stage): the stage is not known to run, and a stage that
+ * fails stops the run. A later stage that reads none of them is not blocked.
+ */
+function skippedStageBlocks(pipeline: PipelineModel, stages: readonly string[]): string[] {
+  const [own, ...later] = stages;
+  if (own === undefined) return [];
+  const skipped = pipeline.stages.find((s) => s.name === own);
+  const written = new Set(skipped?.actions.flatMap((a) => a.outputArtifacts) ?? []);
+  const first = later.findIndex((name) =>
+    pipeline.stages
+      .filter((s) => s.name === name)
+      .some((s) =>
+        [...s.actions, ...(s.rules ?? [])].some((a) =>
+          a.inputArtifacts.some((n) => written.has(n)),
+        ),
+      ),
+  );
+  return first < 0 ? [own] : [own, ...later.slice(first)];
+}
+
 export function analyzePipeline(
   model: Model,
   pipeline: PipelineModel,
@@ -98,13 +125,14 @@ export function analyzePipeline(
   let links: ReportLink[] = evaluated;
   if (evaluated.some(blocking)) {
     const graph = buildChainGraph(shape, evaluated);
-    // a link of an entry condition's rule whose result is SKIP blocks its own stage only: the
-    // stage is skipped and the run goes on (LinkSpec.skipsItsStage). `specs` and `evaluated`
-    // are in the same order
+    // a link of an entry condition's rule whose result is SKIP blocks its own stage: the
+    // stage is skipped and the run goes on (LinkSpec.skipsItsStage), but not past a later stage
+    // that reads what the skipped stage would have written (skippedStageBlocks). `specs` and
+    // `evaluated` are in the same order
     links = evaluated.map((l, i) => {
       if (!blocking(l)) return l;
       const stages = blockedStages(graph, pipeline.name, l.stage);
-      return withBlocks(l, specs[i]!.skipsItsStage ? stages.slice(0, 1) : stages);
+      return withBlocks(l, specs[i]!.skipsItsStage ? skippedStageBlocks(pipeline, stages) : stages);
     });
   }
   // keys in sorted order, so the JSON report is written without copying (see stableJson)
