@@ -92,6 +92,17 @@ describe('a failing link of an entry condition rule', () => {
     ]);
   });
 
+  it('of result SKIP also blocks a later stage that reads a variable of the skipped stage', () => {
+    const p = withEntryCondition('SKIP', 'LambdaInvoke', (pipeline) => {
+      const [, build, deploy] = pipeline['stages'] as Json[];
+      build!['actions'][0]['namespace'] = 'BuildVariables';
+      const action = deploy!['actions'][0] as Json;
+      action['inputArtifacts'] = [{ name: 'SourceOutput' }];
+      action['configuration']['ParameterOverrides'] = '{"Image":"#{BuildVariables.IMAGE}"}';
+    });
+    expect(gate(p).map((l) => l.blocks)).toEqual([['Build', 'DeployProd']]);
+  });
+
   it('of result SKIP does not block a stage between that reads none of it', () => {
     const p = withEntryCondition('SKIP', 'LambdaInvoke', (pipeline) => {
       (pipeline['stages'] as Json[]).splice(2, 0, {
