@@ -6,7 +6,7 @@
 import { buildChainGraph, blockedStages } from '../graph/chainGraph.js';
 import { listPipelines } from '../model/queries.js';
 import { NO_ARTIFACTS, type SuppliedArtifacts } from '../model/artifacts.js';
-import type { Model, PipelineModel } from '../model/types.js';
+import type { ActionModel, Model, PipelineModel } from '../model/types.js';
 import type { Problem } from '../problems.js';
 import { sortProblems } from '../problems.js';
 import { computeVerdict } from '../report/summarize.js';
@@ -75,6 +75,46 @@ export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): 
   return { problems: sortProblems(problems), pipelines: analyzed() };
 }
 
+/**
+ * The stages a skipped stage blocks, given `stages`, the stage and every stage after it (in
+ * run order): the stage itself, and from the first later stage with an action or rule that
+ * reads what the skipped stage's actions write (one of their output artifacts, or a variable of
+ * their namespace, `#{<namespace>.<name>}`), that stage and all after it. A skipped stage writes
+ * neither in that run, and what CodePipeline gives an action whose input was not written is not
+ * documented (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html
+ * says only that the stage is skipped): the stage is not known to run, and a stage that fails
+ * stops the run. A later stage that reads none of them is not blocked.
+ */
+function skippedStageBlocks(
+  model: Model,
+  pipeline: PipelineModel,
+  stages: readonly string[],
+): string[] {
+  const [own, ...later] = stages;
+  if (own === undefined) return [];
+  const skipped = pipeline.stages.find((s) => s.name === own)?.actions ?? [];
+  const written = new Set(skipped.flatMap((a) => a.outputArtifacts));
+  const namespaces = skipped.flatMap((a) => (a.namespace ? [`#{${a.namespace}.`] : []));
+  // a configuration value holding a variable is a placeholder whose reason names the variable
+  const texts = (v: string): string[] => [
+    v,
+    ...[v, ...[...v.matchAll(/unresolved-[0-9a-f]{10}/g)].map((m) => m[0])].map(
+      (k) => model.unresolved?.get(k)?.reason ?? '',
+    ),
+  ];
+  const readsVariable = (v: string): boolean =>
+    namespaces.length > 0 && texts(v).some((t) => namespaces.some((ns) => t.includes(ns)));
+  const reads = (a: ActionModel): boolean =>
+    a.inputArtifacts.some((n) => written.has(n)) ||
+    Object.values(a.configuration).some(readsVariable);
+  const first = later.findIndex((name) =>
+    pipeline.stages
+      .filter((s) => s.name === name)
+      .some((s) => [...s.actions, ...(s.rules ?? [])].some(reads)),
+  );
+  return first < 0 ? [own] : [own, ...later.slice(first)];
+}
+
 export function analyzePipeline(
   model: Model,
   pipeline: PipelineModel,
@@ -98,13 +138,17 @@ export function analyzePipeline(
   let links: ReportLink[] = evaluated;
   if (evaluated.some(blocking)) {
     const graph = buildChainGraph(shape, evaluated);
-    // a link of an entry condition's rule whose result is SKIP blocks its own stage only: the
-    // stage is skipped and the run goes on (LinkSpec.skipsItsStage). `specs` and `evaluated`
-    // are in the same order
+    // a link of an entry condition's rule whose result is SKIP blocks its own stage: the
+    // stage is skipped and the run goes on (LinkSpec.skipsItsStage), but not past a later stage
+    // that reads what the skipped stage would have written (skippedStageBlocks). `specs` and
+    // `evaluated` are in the same order
     links = evaluated.map((l, i) => {
       if (!blocking(l)) return l;
       const stages = blockedStages(graph, pipeline.name, l.stage);
-      return withBlocks(l, specs[i]!.skipsItsStage ? stages.slice(0, 1) : stages);
+      return withBlocks(
+        l,
+        specs[i]!.skipsItsStage ? skippedStageBlocks(model, pipeline, stages) : stages,
+      );
     });
   }
   // keys in sorted order, so the JSON report is written without copying (see stableJson)

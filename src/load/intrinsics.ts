@@ -118,6 +118,8 @@ export function describe(value: unknown): string {
   if (value === NO_VALUE) return '`AWS::NoValue`';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Unresolved) return 'an unresolved value';
+  // a YAML map or JSON object ("a object" was said)
+  if (typeof value === 'object') return 'a map';
   return `a ${typeof value}`;
 }
 

@@ -355,7 +355,16 @@ export function parseYamlTemplate(
     let value: unknown;
     if (isScalar(node)) {
       value = scalarValue(node.value, node.source);
-      const source = yaml11 && node.type === 'PLAIN' ? node.source : undefined;
+      // only an untagged plain scalar (or one under a CloudFormation tag, `!Ref On`) is read by
+      // YAML 1.1's implicit types: an explicit core tag settles the type itself (`!!str on` is
+      // the text `on`: YAML resolves a tag only for a node written without one, YAML 1.1
+      // section 3.3.2 "Resolved Tags", https://yaml.org/spec/1.1/)
+      // (`!!bool yes` is still YAML 1.1's Boolean, which YAML 1.2 would leave as text)
+      const coreTagged =
+        typeof tag === 'string' &&
+        tag.startsWith('tag:yaml.org,2002:') &&
+        tag !== 'tag:yaml.org,2002:bool';
+      const source = yaml11 && node.type === 'PLAIN' && !coreTagged ? node.source : undefined;
       const other = typeof source === 'string' ? yaml11Reading(source) : undefined;
       const bool = typeof source === 'string' ? yaml11Boolean(source) : undefined;
       if (bool !== undefined && typeof source === 'string') {

@@ -2322,9 +2322,12 @@ export class ModelBuilder {
    * The name of the principal a policy names at `at`: a role, user or group is named by its
    * name (or ARN, taken by its name). `Roles`, `Users`, `Groups` and `RoleName` are text
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html,
-   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html):
-   * `true` or `5` was taken for the role named `true` or `5`. Anything but text is an input
-   * error, and the principal is not known (any of the account's).
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html).
+   * CloudFormation passes a Boolean or number given for text as its text, as for a tag's `Value`
+   * (`Value: YES` reaches S3 as `true`, https://github.com/ASFHyP3/hyp3/pull/2061): `true` or
+   * `5` names the role `true` or `5`, a legal name, with a warning (an unquoted `yes` is `true`
+   * there). A map or list is no name: an input error, and the principal is not known (any of
+   * the account's).
    */
   private principalName(
     s: TemplateStack,
@@ -2334,8 +2337,17 @@ export class ModelBuilder {
   ): string | Unresolved {
     if (isUnresolved(x)) return x;
     if (typeof x === 'string') return principalName(x);
-    const scalar = typeof x === 'boolean' || typeof x === 'number';
-    const reason = `expected a ${kind} name, got ${describe(x)}${scalar ? ` (\`${String(x)}\`: quote it if it is the name)` : ''}`;
+    if (typeof x === 'boolean' || typeof x === 'number') {
+      const name = String(x);
+      s.problem(
+        'warning',
+        'template.value.not-text',
+        at,
+        `a ${kind} name given as ${describe(x)}: CloudFormation passes it as the text \`${name}\`, the ${kind} of that name; quote the name`,
+      );
+      return name;
+    }
+    const reason = `expected a ${kind} name, got ${describe(x)}`;
     s.problem('error', 'template.shape.invalid', at, reason);
     return new Unresolved(reason, at);
   }

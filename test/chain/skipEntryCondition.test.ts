@@ -19,15 +19,24 @@ const FILE = '111111111111/us-east-1/codepipeline/orders-api.json';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** pass-cross-account with an entry condition of `result` on its middle stage, Build. */
-function withEntryCondition(result: string | undefined, provider = 'LambdaInvoke'): ReportPipeline {
-  return analyzeWith(result, provider).pipelines[0]!;
+function withEntryCondition(
+  result: string | undefined,
+  provider = 'LambdaInvoke',
+  edit: (pipeline: Json) => void = () => undefined,
+): ReportPipeline {
+  return analyzeWith(result, provider, edit).pipelines[0]!;
 }
 
-function analyzeWith(result: string | undefined, provider: string): Report {
+function analyzeWith(
+  result: string | undefined,
+  provider: string,
+  edit: (pipeline: Json) => void = () => undefined,
+): Report {
   const dir = mkdtempSync(join(tmpdir(), 'permchain-skip-'));
   try {
     cpSync('fixtures/scenarios/pass-cross-account', dir, { recursive: true });
     const doc = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as Json;
+    edit(doc['pipeline'] as Json);
     (doc['pipeline']['stages'] as Json[])[1]!['beforeEntry'] = {
       conditions: [
         {
@@ -58,8 +67,13 @@ function analyzeWith(result: string | undefined, provider: string): Report {
 const gate = (p: ReportPipeline) => p.links.filter((l) => l.action === 'beforeEntry[1]/Gate');
 
 describe('a failing link of an entry condition rule', () => {
-  it('of result SKIP blocks its own stage only: the stage is skipped, the run goes on', () => {
-    const p = withEntryCondition('SKIP');
+  it('of result SKIP blocks its own stage only when no later stage reads what it writes', () => {
+    // DeployProd's action reads SourceOutput, not Build's BuildOutput
+    const p = withEntryCondition('SKIP', 'LambdaInvoke', (pipeline) => {
+      const deploy = (pipeline['stages'] as Json[])[2]!['actions'][0] as Json;
+      expect(deploy['inputArtifacts']).toEqual([{ name: 'BuildOutput' }]);
+      deploy['inputArtifacts'] = [{ name: 'SourceOutput' }];
+    });
     const links = gate(p);
     // LambdaInvoke's permissions are not documented: its one link is Unknown, and required
     expect(links.map((l) => [l.requirement, l.decision, l.level, l.blocks])).toEqual([
@@ -67,6 +81,45 @@ describe('a failing link of an entry condition rule', () => {
     ]);
     // the stage never runs: the pipeline is not passed
     expect(p.verdict).toBe('unknown');
+  });
+
+  // a skipped stage writes no artifact: DeployStack reads BuildOutput, which the skipped Build
+  // would have written, and what CodePipeline gives it then is not documented (it said
+  // ['Build'], as if DeployProd ran as usual)
+  it('of result SKIP also blocks a later stage that reads what the skipped stage writes', () => {
+    expect(gate(withEntryCondition('SKIP')).map((l) => l.blocks)).toEqual([
+      ['Build', 'DeployProd'],
+    ]);
+  });
+
+  it('of result SKIP also blocks a later stage that reads a variable of the skipped stage', () => {
+    const p = withEntryCondition('SKIP', 'LambdaInvoke', (pipeline) => {
+      const [, build, deploy] = pipeline['stages'] as Json[];
+      build!['actions'][0]['namespace'] = 'BuildVariables';
+      const action = deploy!['actions'][0] as Json;
+      action['inputArtifacts'] = [{ name: 'SourceOutput' }];
+      action['configuration']['ParameterOverrides'] = '{"Image":"#{BuildVariables.IMAGE}"}';
+    });
+    expect(gate(p).map((l) => l.blocks)).toEqual([['Build', 'DeployProd']]);
+  });
+
+  it('of result SKIP does not block a stage between that reads none of it', () => {
+    const p = withEntryCondition('SKIP', 'LambdaInvoke', (pipeline) => {
+      (pipeline['stages'] as Json[]).splice(2, 0, {
+        name: 'Approve',
+        actions: [
+          {
+            name: 'Approve',
+            actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+            runOrder: 1,
+            configuration: {},
+            inputArtifacts: [],
+            outputArtifacts: [],
+          },
+        ],
+      });
+    });
+    expect(gate(p).map((l) => l.blocks)).toEqual([['Build', 'DeployProd']]);
   });
 
   it('of result FAIL blocks its stage and every stage after it', () => {

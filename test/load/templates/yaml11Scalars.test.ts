@@ -83,6 +83,19 @@ describe('a YAML 1.1 Boolean in a policy condition', () => {
     expect(r.link.decision).toBe('Unknown');
   });
 
+  it.each(['!!str on', '!!str yes', '!!str y'])(
+    '`%s`: an explicit `!!str` is the text, as quoted (it read the Boolean true: Allowed)',
+    (v) => {
+      const r = put(withCondition(v));
+      expect(r.problems.filter((p) => p.includes('yaml11'))).toEqual([]);
+      expect(r.link.decision).toBe('ImplicitlyDenied');
+    },
+  );
+
+  it('`!!bool on` is the Boolean true, as YAML 1.1 reads it', () => {
+    expect(put(withCondition('!!bool on')).link.decision).toBe('Allowed');
+  });
+
   it('`"on"` quoted is the text: the Allow does not apply', () => {
     const r = put(withCondition('"on"'));
     expect(r.problems.filter((p) => p.includes('yaml11'))).toEqual([]);
@@ -139,6 +152,12 @@ describe('yaml11Reading', () => {
     const plain = parseTemplateText('A: off\n', 's.yaml', { yaml11: false });
     expect(plain.value).toEqual({ A: 'off' });
     expect(plain.problems).toEqual([]);
+  });
+
+  it('an explicit `!!str` keeps the text, with no warning', () => {
+    const t = parseTemplateText('A: !!str off\nB: !!str 1:30\nC: !!str n\n', 't.yaml');
+    expect(t.value).toEqual({ A: 'off', B: '1:30', C: 'n' });
+    expect(t.problems).toEqual([]);
   });
 
   it('a `0`-led number is unknown: CloudFormation reads it as octal, not as the text', () => {
