@@ -23,6 +23,7 @@ import {
   type CST,
   type Document,
   type Node as YamlNode,
+  type Scalar,
 } from 'yaml';
 import { joinPointer, shownValue, type Problem } from '../problems.js';
 import { Unresolved } from './intrinsics.js';
@@ -302,6 +303,39 @@ export function parseYamlTemplate(
   // the alias being expanded, as written in the document (not inside another alias's anchor):
   // where an expansion that runs over the budget starts
   let expanding: YamlNode | undefined;
+  // A map key as CloudFormation reads it: its text, but that an unquoted YAML 1.1 Boolean is
+  // `true` or `false` (CloudFormation "stringifies" scalars) and an unquoted `0`-led number of
+  // octal digits is that octal number (`012345670123` is 1402433619:
+  // https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/745), each with
+  // a warning at its entry under `base` (none when undefined). A key cannot be unknown: one of an 8 or 9
+  // after its `0` keeps its text, with the warning. Numbers otherwise keep their text (`1.0`).
+  const keyText = (k: Scalar, base: string | undefined): string => {
+    const source = k.type === 'PLAIN' && typeof k.source === 'string' ? k.source : undefined;
+    if (yaml11 && source !== undefined) {
+      const bool = yaml11Boolean(source);
+      const octal = /^0[0-9]+$/.test(source);
+      if (bool !== undefined || octal) {
+        const text =
+          bool !== undefined
+            ? String(bool)
+            : /^0[0-7]+$/.test(source)
+              ? String(parseInt(source, 8))
+              : source;
+        if (base !== undefined) {
+          problems.push({
+            file,
+            pointer: joinPointer(base, text),
+            message: `the key \`${source}\` is unquoted: CloudFormation reads YAML 1.1, where it is ${bool !== undefined ? `the Boolean ${text}` : text === source ? 'a number, and which is not documented' : `the octal number ${text}`}; permchain reads the key \`${text}\` (quote it for the text)`,
+            id: bool !== undefined ? 'template.value.yaml11' : 'template.value.leading-zero',
+            severity: 'warning',
+          });
+        }
+        return text;
+      }
+    }
+    if (typeof k.value === 'number' && source !== undefined) return source;
+    return String(k.value);
+  };
   const walk = (node: unknown, pointer: string, depth: number, record: boolean): unknown => {
     if (--budget < 0) {
       throw new Unreadable(
@@ -430,7 +464,9 @@ export function parseYamlTemplate(
         if (keyTarget === undefined && isAlias(keyNode)) throw unanchored(keyNode, pointer);
         // an alias of a scalar is its text; of a map or list, the alias itself (`*A`): writing
         // out the collection for every key that names it would be quadratic
-        const key = isScalar(keyTarget) ? String(keyTarget.value) : String(keyNode);
+        const key = isScalar(keyTarget)
+          ? keyText(keyTarget, record ? base : undefined)
+          : String(keyNode);
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
           if (at !== undefined) duplicates.add(at);

@@ -203,3 +203,35 @@ describe('a name the parser leaves unknown', () => {
     expect((v as Unresolved).reason).toMatch(/^`y` is unquoted/);
   });
 });
+
+describe('map keys, as CloudFormation reads them', () => {
+  it('an unquoted YAML 1.1 Boolean key is `true`/`false`; a 0-led octal key is its number (was the YAML 1.2 number)', () => {
+    const t = parseTemplateText(
+      'M:\n  012345670123: a\n  On: b\n  1.0: c\n  012345678901: d\n  "On": e\n  "012345670123": f\n',
+      't.yaml',
+    );
+    // 012345670123 is 1402433619 to CloudFormation (cloudformation-coverage-roadmap#745); it was
+    // read as 12345670123, neither the text nor the octal number; `1.0` was `1`
+    expect(t.value).toEqual({
+      M: {
+        '1402433619': 'a',
+        true: 'b',
+        '1.0': 'c',
+        '012345678901': 'd',
+        On: 'e',
+        '012345670123': 'f',
+      },
+    });
+    expect(t.problems.map((p) => `${p.pointer} ${p.id}`)).toEqual([
+      '/M/1402433619 template.value.leading-zero',
+      '/M/true template.value.yaml11',
+      '/M/012345678901 template.value.leading-zero',
+    ]);
+  });
+
+  it('a stacks file (YAML 1.2) keeps the text of its keys', () => {
+    const t = parseTemplateText('M:\n  012345670123: a\n  On: b\n', 's.yaml', { yaml11: false });
+    expect(t.value).toEqual({ M: { '012345670123': 'a', On: 'b' } });
+    expect(t.problems).toEqual([]);
+  });
+});
