@@ -258,7 +258,7 @@ class Resolver {
       if (name instanceof Unresolved) return name; // a name the parser could not settle
       return typeof name === 'string'
         ? this.scope.condition(name, p)
-        : new Unresolved('`Condition` expects a condition name', p);
+        : new Unresolved(`\`Condition\` expects a condition name${booleanNote(name)}`, p);
     }
     const r = this.resolve(value, pointer, depth);
     if (typeof r === 'boolean') return r;
@@ -273,7 +273,7 @@ class Resolver {
         if (arg instanceof Unresolved) return arg; // a name the parser could not settle
         return typeof arg === 'string'
           ? this.scope.ref(arg, pointer)
-          : new Unresolved('`Ref` expects a name', pointer);
+          : new Unresolved(`\`Ref\` expects a name${booleanNote(arg)}`, pointer);
       case 'Fn::GetAtt':
         return this.getAtt(arg, pointer, depth);
       case 'Fn::Sub':
@@ -336,7 +336,10 @@ class Resolver {
             ? this.scope.condition(name, joinPointer(pointer, 0))
             : name instanceof Unresolved
               ? name // a name the parser could not settle (`On`: a YAML 1.1 Boolean)
-              : new Unresolved('`Fn::If` expects a condition name', joinPointer(pointer, 0));
+              : new Unresolved(
+                  `\`Fn::If\` expects a condition name${booleanNote(name)}`,
+                  joinPointer(pointer, 0),
+                );
         if (c instanceof Unresolved) {
           // a condition that is declared but not known: either branch; an undeclared one or a
           // name that is not text is an invalid template, whatever its branches hold
@@ -586,4 +589,14 @@ function unsettledCompared(placeholder: string, fn: string, pointer: string): Un
 
 function canonical(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+}
+
+/**
+ * Why a Boolean stands where a name is expected: an unquoted `yes`, `no`, `on` or `off` is one in
+ * CloudFormation's YAML 1.1 (templateParse.ts yaml11Boolean).
+ */
+function booleanNote(value: unknown): string {
+  return typeof value === 'boolean'
+    ? `, and this is the Boolean ${String(value)} (an unquoted yes, no, on or off is one in CloudFormation's YAML 1.1: quote the name)`
+    : '';
 }

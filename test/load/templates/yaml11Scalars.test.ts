@@ -196,6 +196,18 @@ describe('a name the parser leaves unknown', () => {
     expect((v as Unresolved).pointer).toBe(pointer);
   });
 
+  it.each([
+    ['!If [On, a, b]', '/X/Fn::If/0', '`Fn::If` expects a condition name'],
+    ['!Ref Off', '/X/Ref', '`Ref` expects a name'],
+  ])('%s: a Boolean name says why', (text, pointer, start) => {
+    const t = parseTemplateText(`X: ${text}\n`, 't.yaml');
+    const v = resolveValue((t.value as Record<string, unknown>)['X'], '/X', scope, new WeakMap());
+    expect(v).toBeInstanceOf(Unresolved);
+    expect((v as Unresolved).reason).toContain(start);
+    expect((v as Unresolved).reason).toMatch(/this is the Boolean (true|false) \(an unquoted yes/);
+    expect((v as Unresolved).pointer).toBe(pointer);
+  });
+
   it('`Condition: y` in a condition: the reason says why', () => {
     const t = parseTemplateText('X: { "Fn::Not": [{ Condition: y }] }\n', 't.yaml');
     const v = resolveConditionExpression((t.value as Record<string, unknown>)['X'], '/X', scope);
