@@ -257,16 +257,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   // a name in the resource that the input does not settle (a CodePipeline variable, a template
   // value) is tried the same way, as one more id: when every value tried gives one answer, no
   // value the run may use changes it (byUnsettledValues); else the link is what it was
-  const named = spec.resource.includes('unresolved-')
-    ? byUnsettledValues(model, spec, runtime)
-    : undefined;
-  if (named && named.decision !== 'Unknown') return named;
   // an S3 object whose name no input gives (an artifact's): evaluated with a made-up name, and
   // others are tried when a policy may match some names and not others
   const objectName =
     spec.resourceUnknownEnd !== undefined
       ? s3ObjectValue(spec.resourceUnknownEnd, spec.resource)
       : undefined;
+  const named = spec.resource.includes('unresolved-')
+    ? byUnsettledValues(model, spec, runtime, objectName)
+    : undefined;
+  if (named && named.decision !== 'Unknown') return named;
   const all = objectName ? [...(runtime ?? []), objectName] : runtime;
   const g = gather(model, all ? withMadeUpIds(spec, all) : spec);
   if (g.s3PerObject && spec.s3Objects) return s3PerObject(model, spec, spec.s3Objects);
@@ -425,13 +425,16 @@ function byUnsettledValues(
   model: Model,
   spec: LinkSpec,
   runtime: RuntimeValue[] | undefined,
+  objectName: RuntimeValue | undefined,
 ): ReportLink | undefined {
   const unresolved = model.unresolved;
   if (!unresolved || unresolved.size === 0) return undefined;
   const arn = parseArn(spec.resource);
   if (!arn || arn.account.includes('unresolved') || arn.region.includes('unresolved'))
     return undefined;
-  const base = runtime?.find((v) => v.written === spec.resource);
+  // (an S3 object's `*` that ends the resource is a name no input gives, not the character: an
+  // ObjectKey `#{variables.Dir}` extracts `<value>/<each file's path>`)
+  const base = runtime?.find((v) => v.written === spec.resource) ?? objectName;
   const parts: (string | RuntimeId)[] = [];
   let names = 0;
   for (const part of base?.parts ?? [spec.resource]) {
