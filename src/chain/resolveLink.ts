@@ -32,7 +32,8 @@ import type {
   UnknownStatement,
 } from '../policy/types.js';
 import { actionMatches, coversAction } from '../policy/actionMatch.js';
-import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
+import { LITERAL_QUESTION, LITERAL_STAR, resolveTemplate } from '../policy/variables.js';
+import { buildContext } from '../evaluate/context.js';
 import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
 import type { ConditionOperatorName } from '../policy/operators.js';
 import { OPERATOR_IMPLEMENTATIONS } from '../evaluate/conditions.js';
@@ -3168,6 +3169,11 @@ interface IdMention {
    * ignores case); a policy variable may be any text
    */
   readonly matches: (value: string) => boolean;
+  /**
+   * its text with policy variables (and escapes), when it holds any; `forPattern`: its `*` and
+   * `?` are wildcards (Resource, StringLike, ArnLike), else text (StringEquals)
+   */
+  readonly template?: { readonly t: Template; readonly forPattern: boolean };
 }
 
 /**
@@ -3229,10 +3235,22 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   for (const st of policy.statements) {
     for (const p of st.resource?.patterns ?? [])
       if (names(p.raw))
-        out.push({ raw: p.raw, where: 'Resource', statement: st, matches: resourceMatcher(p) });
+        out.push({
+          raw: p.raw,
+          where: 'Resource',
+          statement: st,
+          matches: resourceMatcher(p),
+          ...(p.template ? { template: { t: p.template, forPattern: true } } : {}),
+        });
     for (const p of st.notResource?.patterns ?? [])
       if (names(p.raw))
-        out.push({ raw: p.raw, where: 'NotResource', statement: st, matches: resourceMatcher(p) });
+        out.push({
+          raw: p.raw,
+          where: 'NotResource',
+          statement: st,
+          matches: resourceMatcher(p),
+          ...(p.template ? { template: { t: p.template, forPattern: true } } : {}),
+        });
     for (const c of st.conditions) {
       // (and the S3 object whose encryption context a KMS call carries: s3ObjectValue)
       const where =
@@ -3243,7 +3261,18 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
             : undefined;
       if (where !== undefined)
         c.values.forEach((v, i) => {
-          if (names(v)) out.push({ raw: v, where, statement: st, matches: conditionMatcher(c, i) });
+          if (!names(v)) return;
+          const t = c.templates?.[i];
+          const forPattern = Object.prototype.hasOwnProperty.call(OPERATOR_IMPLEMENTATIONS, c.base)
+            ? OPERATOR_IMPLEMENTATIONS[c.base as ConditionOperatorName].forPattern
+            : false;
+          out.push({
+            raw: v,
+            where,
+            statement: st,
+            matches: conditionMatcher(c, i),
+            ...(t ? { template: { t, forPattern } } : {}),
+          });
         });
     }
   }
@@ -3274,17 +3303,34 @@ const NAMED_IDS = new WeakMap<IdMention, Map<string, readonly string[] | null>>(
 /**
  * The ids a mention names for the value, one per id of the value, to try: a value the mention
  * matches, with each id filled in to one of its shape, or left the made-up one where the mention
- * matches that too (it names only the others). A policy variable may be any text. Undefined when
- * the mention matches no value of this shape (another stack, account or region).
+ * matches that too (it names only the others). Undefined when the mention matches no value of
+ * this shape (another stack, account or region). A policy variable is read as the request's
+ * value of its key (`context`, the link's request as the evaluator reads it), so that a
+ * statement on `<bucket>/docs/${aws:PrincipalAccount}/*` names `docs/111111111111/…`, which a
+ * variable read as any text (`docs/*` + `/*`) would not lead to; with no value the mention names
+ * nothing (an unresolved variable matches nothing:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html). Without
+ * `context` a variable may be any text.
  */
-function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined {
+function namedIds(
+  m: IdMention,
+  v: RuntimeValue,
+  context?: RequestContextOf,
+): readonly string[] | undefined {
   let byValue = NAMED_IDS.get(m);
   if (!byValue) NAMED_IDS.set(m, (byValue = new Map()));
-  let ids = byValue.get(v.written);
+  const resolved = m.template && context ? resolvedMention(m.template, context) : undefined;
+  if (resolved === null) return undefined;
+  const cacheKey = resolved === undefined ? v.written : `${v.written}\u0000${resolved}`;
+  let ids = byValue.get(cacheKey);
   if (ids === undefined) {
-    const pattern = m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw;
+    const pattern = resolved ?? (m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw);
     const found = valueMatching(pattern, v);
-    if (found) {
+    if (found && resolved !== undefined) {
+      // the literal `*` and `?` of the value (an escape, a variable's value) as themselves
+      for (let k = 0; k < found.length; k++)
+        found[k] = found[k]!.split(LITERAL_STAR).join('*').split(LITERAL_QUESTION).join('?');
+    } else if (found) {
       // matched as the evaluator matches it (a resource with case): a Deny on `stack/P*` does not
       // match a made-up `p…`, and is tried
       v.ids.forEach((id, k) => {
@@ -3293,9 +3339,34 @@ function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined 
       });
     }
     ids = found ?? null;
-    byValue.set(v.written, ids);
+    byValue.set(cacheKey, ids);
   }
   return ids ?? undefined;
+}
+
+/** the request context as resolveTemplate reads it */
+type RequestContextOf = Parameters<typeof resolveTemplate>[1];
+
+/**
+ * A mention's text with its policy variables read from `context`, as valueMatching reads a
+ * pattern (a literal `*` or `?` written LITERAL_STAR, LITERAL_QUESTION); null when a variable has
+ * no value (the mention matches nothing).
+ */
+function resolvedMention(
+  template: NonNullable<IdMention['template']>,
+  context: RequestContextOf,
+): string | null {
+  const text = resolveTemplate(template.t, context, template.forPattern);
+  if (text === undefined) return null;
+  return template.forPattern
+    ? text
+    : text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+}
+
+/** The request's context as the evaluator reads it: its keys and those its principal implies. */
+function requestContextOf(request: EvaluationRequest): RequestContextOf {
+  const principal = parseRequestPrincipal(request.principal);
+  return buildContext(request.context, principal, undefined);
 }
 
 /** Position `p` of a UUID-shaped id is a dash. */
@@ -3505,13 +3576,16 @@ function idDependence(
       .filter((m) => coversAction(m.statement, action))
       .map((mention) => ({ mention, policy, type })),
   );
+  // (a mention's policy variables are read from the request: built once, when one has any)
+  let context: RequestContextOf | undefined;
   for (const v of values) {
     const madeUp = v.ids.map((id) => id.kind.madeUp);
     // each value a mention names, with the mentions that name it (their text is compared
     // without case to find it: see namedIds)
     const named = new Map<string, { ids: readonly string[]; by: (typeof relevant)[number][] }>();
     for (const by of relevant) {
-      const ids = namedIds(by.mention, v);
+      if (by.mention.template) context ??= requestContextOf(g.request);
+      const ids = namedIds(by.mention, v, context);
       if (!ids) continue;
       const value = render(v, ids);
       if (value === v.madeUp) continue;
@@ -3555,7 +3629,9 @@ function idDependence(
       // that names the value first, else any of the link's policies
       const differs = (x: (typeof relevant)[number]): boolean =>
         x.mention.matches(value) !== x.mention.matches(v.madeUp);
-      const by = t.by?.find(differs) ?? relevant.find(differs);
+      // (a mention with a policy variable, which `matches` reads as any text, may differ only
+      // by its variable's value: it named this value)
+      const by = t.by?.find(differs) ?? relevant.find(differs) ?? t.by?.[0];
       if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
       const m = by.mention;
       const where =

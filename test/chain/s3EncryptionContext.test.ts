@@ -815,6 +815,21 @@ describe('an S3 object whose name no input gives, as a link resource', () => {
     expect(read(object('BuildOutput')).decision).toBe('Allowed');
   });
 
+  it("reads a policy variable of a statement on the paths with the request's value (was Allowed)", () => {
+    // `docs/${aws:PrincipalAccount}/*` is `docs/111111111111/*` for the pipeline role: a file the
+    // artifact holds under `111111111111/` is denied, others not; the variable read as any text
+    // led to no such path, and the link was Allowed
+    const byAccount = docsPut(`${DOCS}/docs/\${aws:PrincipalAccount}/*`);
+    expect(byAccount.decision).toBe('Unknown');
+    expect(byAccount.why).toContain('NoExecutables');
+    // an escape is the character itself: a file named `*`
+    expect(docsPut(`${DOCS}/docs/\${*}`).decision).toBe('Unknown');
+    // the account's name at the bucket root is no file under docs/
+    expect(docsPut(`${DOCS}/\${aws:PrincipalAccount}`).decision).toBe('Allowed');
+    // a variable with no value (a role has no aws:username) matches nothing
+    expect(docsPut(`${DOCS}/docs/\${aws:username}/*`).decision).toBe('Allowed');
+  });
+
   it('tries the paths as well when ObjectKey holds a CodePipeline variable (was Allowed)', () => {
     // ObjectKey `#{variables.Dir}`: the files land under `<its value>/<each path>`, and the
     // trials of the variable's values (byUnsettledValues) took the `*` after it as the character,
