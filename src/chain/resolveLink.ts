@@ -3307,10 +3307,10 @@ const NAMED_IDS = new WeakMap<IdMention, Map<string, readonly string[] | null>>(
  * this shape (another stack, account or region). A policy variable is read as the request's
  * value of its key (`context`, the link's request as the evaluator reads it), so that a
  * statement on `<bucket>/docs/${aws:PrincipalAccount}/*` names `docs/111111111111/…`, which a
- * variable read as any text (`docs/*` + `/*`) would not lead to; with no value the mention names
- * nothing (an unresolved variable matches nothing:
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html). Without
- * `context` a variable may be any text.
+ * variable read as any text (`docs/*` + `/*`) would not lead to. Without `context`, or a value
+ * of a variable in it, a variable may be any text (the evaluator decides each value tried: an
+ * unresolved variable matches nothing,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
 function namedIds(
   m: IdMention,
@@ -3319,8 +3319,8 @@ function namedIds(
 ): readonly string[] | undefined {
   let byValue = NAMED_IDS.get(m);
   if (!byValue) NAMED_IDS.set(m, (byValue = new Map()));
-  const resolved = m.template && context ? resolvedMention(m.template, context) : undefined;
-  if (resolved === null) return undefined;
+  // (a variable the context here does not give, which the evaluator may: read as any text)
+  const resolved = (m.template && context && resolvedMention(m.template, context)) ?? undefined;
   const cacheKey = resolved === undefined ? v.written : `${v.written}\u0000${resolved}`;
   let ids = byValue.get(cacheKey);
   if (ids === undefined) {
@@ -3350,7 +3350,7 @@ type RequestContextOf = Parameters<typeof resolveTemplate>[1];
 /**
  * A mention's text with its policy variables read from `context`, as valueMatching reads a
  * pattern (a literal `*` or `?` written LITERAL_STAR, LITERAL_QUESTION); null when a variable has
- * no value (the mention matches nothing).
+ * no value there.
  */
 function resolvedMention(
   template: NonNullable<IdMention['template']>,
