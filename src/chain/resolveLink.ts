@@ -1587,7 +1587,7 @@ function s3ArnContext(
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
     s3.objects.length > 1
@@ -3022,6 +3022,19 @@ const EXTRACTED_PATH: IdKind = {
 };
 
 /**
+ * The name of an S3 build log object CodeBuild writes under a project's location
+ * (`logsConfig.s3Logs.location`, https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html):
+ * not documented; the build's one log object, directly under the location (no `/`).
+ */
+const LOG_NAME: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[^/]$/u,
+};
+
+/**
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
  * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
  */
@@ -3039,12 +3052,19 @@ function s3ObjectValue(
           some: `names of the artifact's object \`${object}\``,
           why: 'which it picks when it uploads it',
         }
-      : {
-          kind: EXTRACTED_PATH,
-          what: `the path of each file extracted under \`${head}\``,
-          some: `paths of files extracted under \`${head}\``,
-          why: "which the artifact's contents decide",
-        };
+      : end === 'logs'
+        ? {
+            kind: LOG_NAME,
+            what: `the name of each build log object under \`${head}\``,
+            some: `names of build log objects under \`${head}\``,
+            why: 'which CodeBuild gives each build (not documented)',
+          }
+        : {
+            kind: EXTRACTED_PATH,
+            what: `the path of each file extracted under \`${head}\``,
+            some: `paths of files extracted under \`${head}\``,
+            why: "which the artifact's contents decide",
+          };
   const parts = [head, id];
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
