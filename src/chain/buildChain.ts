@@ -1233,8 +1233,9 @@ function ownUpload(
 /**
  * Whether the link's resource is an S3 object ARN ending in a name no input gives
  * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
- * gives it is written `*`), or the files an S3 deploy extracts under its prefix (written `*`:
- * catalog.ts s3DeployObjectKey); undefined for an object key the configuration gives.
+ * gives it is written `*`), the files an S3 deploy extracts under its prefix (written `*`:
+ * catalog.ts s3DeployObjectKey), or a CodeBuild project's S3 build log objects under its
+ * location; undefined for an object key the configuration gives.
  */
 function objectNameUnknown(
   entry: Requirement,
@@ -1254,6 +1255,9 @@ function objectNameUnknown(
     facts.configuration['Extract']?.toLowerCase() === 'true'
   )
     return 'extracted';
+  // a CodeBuild project's S3 build logs: `<prefix>/*` (actionFacts.ts s3LogsOf), whose names
+  // CodeBuild gives each build
+  if (template.endsWith('/${CodeBuild.S3LogsObjectKey}')) return 'logs';
   return undefined;
 }
 

@@ -50,11 +50,12 @@ export interface S3ContextObjects {
   /**
    * what the `*` that ends each of `objects` stands for: `artifact`, the name CodePipeline gives
    * an artifact's object (artifactObjectKey); `extracted`, the path of each file an S3 deploy
-   * extracts under its prefix. That `*` is no wildcard: a real ARN holds a name there, and a
+   * extracts under its prefix; `logs`, the name CodeBuild gives each S3 build log object under
+   * the project's location (a link's resource only). That `*` is no wildcard: a real ARN holds a name there, and a
    * policy that compares the context with a literal `*` (StringEquals) never matches it;
    * resolveLink tries names in its place (s3ObjectValue). Undefined: the ARNs are exact.
    */
-  readonly unknownEnd?: 'artifact' | 'extracted';
+  readonly unknownEnd?: 'artifact' | 'extracted' | 'logs';
   /**
    * the one of `objects` whose call this resolution is for: resolveLink resolves a link of
    * several objects once for each, when a policy tests the context (s3PerObject)

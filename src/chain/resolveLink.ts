@@ -32,7 +32,8 @@ import type {
   UnknownStatement,
 } from '../policy/types.js';
 import { actionMatches, coversAction } from '../policy/actionMatch.js';
-import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/variables.js';
+import { LITERAL_QUESTION, LITERAL_STAR, resolveTemplate } from '../policy/variables.js';
+import { buildContext } from '../evaluate/context.js';
 import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
 import type { ConditionOperatorName } from '../policy/operators.js';
 import { OPERATOR_IMPLEMENTATIONS } from '../evaluate/conditions.js';
@@ -257,16 +258,16 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   // a name in the resource that the input does not settle (a CodePipeline variable, a template
   // value) is tried the same way, as one more id: when every value tried gives one answer, no
   // value the run may use changes it (byUnsettledValues); else the link is what it was
-  const named = spec.resource.includes('unresolved-')
-    ? byUnsettledValues(model, spec, runtime)
-    : undefined;
-  if (named && named.decision !== 'Unknown') return named;
   // an S3 object whose name no input gives (an artifact's): evaluated with a made-up name, and
   // others are tried when a policy may match some names and not others
   const objectName =
     spec.resourceUnknownEnd !== undefined
       ? s3ObjectValue(spec.resourceUnknownEnd, spec.resource)
       : undefined;
+  const named = spec.resource.includes('unresolved-')
+    ? byUnsettledValues(model, spec, runtime, objectName)
+    : undefined;
+  if (named && named.decision !== 'Unknown') return named;
   const all = objectName ? [...(runtime ?? []), objectName] : runtime;
   const g = gather(model, all ? withMadeUpIds(spec, all) : spec);
   if (g.s3PerObject && spec.s3Objects) return s3PerObject(model, spec, spec.s3Objects);
@@ -425,13 +426,16 @@ function byUnsettledValues(
   model: Model,
   spec: LinkSpec,
   runtime: RuntimeValue[] | undefined,
+  objectName: RuntimeValue | undefined,
 ): ReportLink | undefined {
   const unresolved = model.unresolved;
   if (!unresolved || unresolved.size === 0) return undefined;
   const arn = parseArn(spec.resource);
   if (!arn || arn.account.includes('unresolved') || arn.region.includes('unresolved'))
     return undefined;
-  const base = runtime?.find((v) => v.written === spec.resource);
+  // (an S3 object's `*` that ends the resource is a name no input gives, not the character: an
+  // ObjectKey `#{variables.Dir}` extracts `<value>/<each file's path>`)
+  const base = runtime?.find((v) => v.written === spec.resource) ?? objectName;
   const parts: (string | RuntimeId)[] = [];
   let names = 0;
   for (const part of base?.parts ?? [spec.resource]) {
@@ -1583,7 +1587,7 @@ function s3ArnContext(
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
     s3.objects.length > 1
@@ -3018,6 +3022,19 @@ const EXTRACTED_PATH: IdKind = {
 };
 
 /**
+ * The name of an S3 build log object CodeBuild writes under a project's location
+ * (`logsConfig.s3Logs.location`, https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html):
+ * not documented; the build's one log object, directly under the location (no `/`).
+ */
+const LOG_NAME: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[^/]$/u,
+};
+
+/**
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
  * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
  */
@@ -3035,12 +3052,19 @@ function s3ObjectValue(
           some: `names of the artifact's object \`${object}\``,
           why: 'which it picks when it uploads it',
         }
-      : {
-          kind: EXTRACTED_PATH,
-          what: `the path of each file extracted under \`${head}\``,
-          some: `paths of files extracted under \`${head}\``,
-          why: "which the artifact's contents decide",
-        };
+      : end === 'logs'
+        ? {
+            kind: LOG_NAME,
+            what: `the name of each build log object under \`${head}\``,
+            some: `names of build log objects under \`${head}\``,
+            why: 'which CodeBuild gives each build (not documented)',
+          }
+        : {
+            kind: EXTRACTED_PATH,
+            what: `the path of each file extracted under \`${head}\``,
+            some: `paths of files extracted under \`${head}\``,
+            why: "which the artifact's contents decide",
+          };
   const parts = [head, id];
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }
@@ -3165,6 +3189,11 @@ interface IdMention {
    * ignores case); a policy variable may be any text
    */
   readonly matches: (value: string) => boolean;
+  /**
+   * its text with policy variables (and escapes), when it holds any; `forPattern`: its `*` and
+   * `?` are wildcards (Resource, StringLike, ArnLike), else text (StringEquals)
+   */
+  readonly template?: { readonly t: Template; readonly forPattern: boolean };
 }
 
 /**
@@ -3226,10 +3255,22 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
   for (const st of policy.statements) {
     for (const p of st.resource?.patterns ?? [])
       if (names(p.raw))
-        out.push({ raw: p.raw, where: 'Resource', statement: st, matches: resourceMatcher(p) });
+        out.push({
+          raw: p.raw,
+          where: 'Resource',
+          statement: st,
+          matches: resourceMatcher(p),
+          ...(p.template ? { template: { t: p.template, forPattern: true } } : {}),
+        });
     for (const p of st.notResource?.patterns ?? [])
       if (names(p.raw))
-        out.push({ raw: p.raw, where: 'NotResource', statement: st, matches: resourceMatcher(p) });
+        out.push({
+          raw: p.raw,
+          where: 'NotResource',
+          statement: st,
+          matches: resourceMatcher(p),
+          ...(p.template ? { template: { t: p.template, forPattern: true } } : {}),
+        });
     for (const c of st.conditions) {
       // (and the S3 object whose encryption context a KMS call carries: s3ObjectValue)
       const where =
@@ -3240,7 +3281,18 @@ function idMentionsOf(policy: CompiledPolicy): readonly IdMention[] {
             : undefined;
       if (where !== undefined)
         c.values.forEach((v, i) => {
-          if (names(v)) out.push({ raw: v, where, statement: st, matches: conditionMatcher(c, i) });
+          if (!names(v)) return;
+          const t = c.templates?.[i];
+          const forPattern = Object.prototype.hasOwnProperty.call(OPERATOR_IMPLEMENTATIONS, c.base)
+            ? OPERATOR_IMPLEMENTATIONS[c.base as ConditionOperatorName].forPattern
+            : false;
+          out.push({
+            raw: v,
+            where,
+            statement: st,
+            matches: conditionMatcher(c, i),
+            ...(t ? { template: { t, forPattern } } : {}),
+          });
         });
     }
   }
@@ -3271,17 +3323,34 @@ const NAMED_IDS = new WeakMap<IdMention, Map<string, readonly string[] | null>>(
 /**
  * The ids a mention names for the value, one per id of the value, to try: a value the mention
  * matches, with each id filled in to one of its shape, or left the made-up one where the mention
- * matches that too (it names only the others). A policy variable may be any text. Undefined when
- * the mention matches no value of this shape (another stack, account or region).
+ * matches that too (it names only the others). Undefined when the mention matches no value of
+ * this shape (another stack, account or region). A policy variable is read as the request's
+ * value of its key (`context`, the link's request as the evaluator reads it), so that a
+ * statement on `<bucket>/docs/${aws:PrincipalAccount}/*` names `docs/111111111111/…`, which a
+ * variable read as any text (`docs/*` + `/*`) would not lead to. Without `context`, or a value
+ * of a variable in it, a variable may be any text (the evaluator decides each value tried: an
+ * unresolved variable matches nothing,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
-function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined {
+function namedIds(
+  m: IdMention,
+  v: RuntimeValue,
+  context?: RequestContextOf,
+): readonly string[] | undefined {
   let byValue = NAMED_IDS.get(m);
   if (!byValue) NAMED_IDS.set(m, (byValue = new Map()));
-  let ids = byValue.get(v.written);
+  // (a variable the context here does not give, which the evaluator may: read as any text)
+  const resolved = (m.template && context && resolvedMention(m.template, context)) ?? undefined;
+  const cacheKey = resolved === undefined ? v.written : `${v.written}\u0000${resolved}`;
+  let ids = byValue.get(cacheKey);
   if (ids === undefined) {
-    const pattern = m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw;
+    const pattern = resolved ?? (m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw);
     const found = valueMatching(pattern, v);
-    if (found) {
+    if (found && resolved !== undefined) {
+      // the literal `*` and `?` of the value (an escape, a variable's value) as themselves
+      for (let k = 0; k < found.length; k++)
+        found[k] = found[k]!.split(LITERAL_STAR).join('*').split(LITERAL_QUESTION).join('?');
+    } else if (found) {
       // matched as the evaluator matches it (a resource with case): a Deny on `stack/P*` does not
       // match a made-up `p…`, and is tried
       v.ids.forEach((id, k) => {
@@ -3290,9 +3359,34 @@ function namedIds(m: IdMention, v: RuntimeValue): readonly string[] | undefined 
       });
     }
     ids = found ?? null;
-    byValue.set(v.written, ids);
+    byValue.set(cacheKey, ids);
   }
   return ids ?? undefined;
+}
+
+/** the request context as resolveTemplate reads it */
+type RequestContextOf = Parameters<typeof resolveTemplate>[1];
+
+/**
+ * A mention's text with its policy variables read from `context`, as valueMatching reads a
+ * pattern (a literal `*` or `?` written LITERAL_STAR, LITERAL_QUESTION); null when a variable has
+ * no value there.
+ */
+function resolvedMention(
+  template: NonNullable<IdMention['template']>,
+  context: RequestContextOf,
+): string | null {
+  const text = resolveTemplate(template.t, context, template.forPattern);
+  if (text === undefined) return null;
+  return template.forPattern
+    ? text
+    : text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+}
+
+/** The request's context as the evaluator reads it: its keys and those its principal implies. */
+function requestContextOf(request: EvaluationRequest): RequestContextOf {
+  const principal = parseRequestPrincipal(request.principal);
+  return buildContext(request.context, principal, undefined);
 }
 
 /** Position `p` of a UUID-shaped id is a dash. */
@@ -3502,13 +3596,16 @@ function idDependence(
       .filter((m) => coversAction(m.statement, action))
       .map((mention) => ({ mention, policy, type })),
   );
+  // (a mention's policy variables are read from the request: built once, when one has any)
+  let context: RequestContextOf | undefined;
   for (const v of values) {
     const madeUp = v.ids.map((id) => id.kind.madeUp);
     // each value a mention names, with the mentions that name it (their text is compared
     // without case to find it: see namedIds)
     const named = new Map<string, { ids: readonly string[]; by: (typeof relevant)[number][] }>();
     for (const by of relevant) {
-      const ids = namedIds(by.mention, v);
+      if (by.mention.template) context ??= requestContextOf(g.request);
+      const ids = namedIds(by.mention, v, context);
       if (!ids) continue;
       const value = render(v, ids);
       if (value === v.madeUp) continue;
@@ -3552,7 +3649,9 @@ function idDependence(
       // that names the value first, else any of the link's policies
       const differs = (x: (typeof relevant)[number]): boolean =>
         x.mention.matches(value) !== x.mention.matches(v.madeUp);
-      const by = t.by?.find(differs) ?? relevant.find(differs);
+      // (a mention with a policy variable, which `matches` reads as any text, may differ only
+      // by its variable's value: it named this value)
+      const by = t.by?.find(differs) ?? relevant.find(differs) ?? t.by?.[0];
       if (!by) return `a policy matches some ${some} and not others, and ${unknownIds}`;
       const m = by.mention;
       const where =

@@ -113,6 +113,37 @@ describe('CodeBuild S3 build logs', () => {
     expect(putLinks(p).map((l) => l.decision)).toEqual(['ExplicitlyDenied']);
   });
 
+  it('tries the names of the log objects, which CodeBuild gives: a Deny of some of them is Unknown (was Allowed)', () => {
+    // the `*` of `<prefix>/*` is the name of each log object, not the character: a Deny of
+    // `*.gz` may deny them, and matched no literal `*`
+    const deny = (resource: string): ReportLink[] =>
+      putLinks(
+        web({
+          bucketStatements: [
+            {
+              Sid: 'NoGz',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:PutObject',
+              Resource: resource,
+            },
+          ],
+        }),
+      );
+    const some = deny(`arn:aws:s3:::${LOGS_BUCKET}/platform-web/*.gz`);
+    expect(some.map((l) => l.decision)).toEqual(['Unknown']);
+    expect(some[0]!.why).toContain('NoGz');
+    expect(some[0]!.why).toContain(
+      `the name of each build log object under \`arn:aws:s3:::${LOGS_BUCKET}/platform-web/\``,
+    );
+    expect(some[0]!.resource).toBe(`arn:aws:s3:::${LOGS_BUCKET}/platform-web/*`);
+    // every name, or another prefix: decided
+    expect(deny(`arn:aws:s3:::${LOGS_BUCKET}/platform-web/*`).map((l) => l.decision)).toEqual([
+      'ExplicitlyDenied',
+    ]);
+    expect(deny(`arn:aws:s3:::${LOGS_BUCKET}/other/*`).map((l) => l.decision)).toEqual(['Allowed']);
+  });
+
   it('is Unknown when a bucket policy condition on the undocumented encryption header decides', () => {
     const p = web({
       bucketStatements: [

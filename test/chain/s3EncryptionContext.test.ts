@@ -766,8 +766,9 @@ describe('an S3 object whose name no input gives, as a link resource', () => {
     });
   }
 
-  function docsPut(resource: string): ReportLink {
+  function docsPut(resource: string, edit: (dir: string) => void = () => {}): ReportLink {
     return inScenarioCopy(ALL, (dir) => {
+      edit(dir);
       roleStatement(dir, '111111111111/iam.json', 'platform-pipeline-role', {
         Sid: 'NoExecutables',
         Effect: 'Deny',
@@ -777,13 +778,13 @@ describe('an S3 object whose name no input gives, as a link resource', () => {
       const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
       const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
       expect(found).toHaveLength(1);
-      expect(found[0]!.resource).toBe(`${DOCS}/docs/*`);
       return found[0]!;
     });
   }
 
   it("makes an S3 deploy's extracted files Unknown when a Deny names some of them (was Allowed)", () => {
     const l = docsPut(`${DOCS}/docs/*.exe`);
+    expect(l.resource).toBe(`${DOCS}/docs/*`);
     expect(l.decision).toBe('Unknown');
     expect(l.why).toContain(`the path of each file extracted under \`${DOCS}/docs/\``);
     expect(l.why).toContain('NoExecutables');
@@ -812,5 +813,45 @@ describe('an S3 object whose name no input gives, as a link resource', () => {
     expect(some.decision).toBe('Unknown');
     expect(some.why).toContain("the name CodePipeline gives the artifact's object");
     expect(read(object('BuildOutput')).decision).toBe('Allowed');
+  });
+
+  it("reads a policy variable of a statement on the paths with the request's value (was Allowed)", () => {
+    // `docs/${aws:PrincipalAccount}/*` is `docs/111111111111/*` for the pipeline role: a file the
+    // artifact holds under `111111111111/` is denied, others not; the variable read as any text
+    // led to no such path, and the link was Allowed
+    const byAccount = docsPut(`${DOCS}/docs/\${aws:PrincipalAccount}/*`);
+    expect(byAccount.decision).toBe('Unknown');
+    expect(byAccount.why).toContain('NoExecutables');
+    // an escape is the character itself: a file named `*`
+    expect(docsPut(`${DOCS}/docs/\${*}`).decision).toBe('Unknown');
+    // the account's name at the bucket root is no file under docs/
+    expect(docsPut(`${DOCS}/\${aws:PrincipalAccount}`).decision).toBe('Allowed');
+    // a variable with no value (a role has no aws:username) matches nothing
+    expect(docsPut(`${DOCS}/docs/\${aws:username}/*`).decision).toBe('Allowed');
+  });
+
+  it('tries the paths as well when ObjectKey holds a CodePipeline variable (was Allowed)', () => {
+    // ObjectKey `#{variables.Dir}`: the files land under `<its value>/<each path>`, and the
+    // trials of the variable's values (byUnsettledValues) took the `*` after it as the character,
+    // which no `*.exe` matches; the bucket's own policy is left out, so that the trials decide
+    const underVariable = (dir: string): void => {
+      editJson(join(dir, '111111111111/us-east-1/codepipeline/platform-legacy.json'), (doc) => {
+        const stages = (doc['pipeline'] as { stages: { actions: Json[] }[] }).stages;
+        const a = stages.flatMap((s) => s.actions).find((x) => x['name'] === 'PublishDocs')!;
+        (a['configuration'] as Record<string, string>)['ObjectKey'] = '#{variables.Dir}';
+      });
+      editJson(join(dir, '111111111111/s3/platform-docs-111111111111.json'), (bucket) => {
+        delete bucket['Policy'];
+      });
+    };
+    const l = docsPut(`${DOCS}/*.exe`, underVariable);
+    expect(l.resource).toMatch(
+      /^arn:aws:s3:::platform-docs-111111111111\/unresolved-[0-9a-f]+\/\*$/,
+    );
+    expect(l.decision).toBe('Unknown');
+    expect(l.missing?.join()).toContain('configuration/ObjectKey');
+    // every file under any prefix: denied; another bucket: allowed, whatever the value
+    expect(docsPut(`${DOCS}/*`, underVariable).decision).toBe('ExplicitlyDenied');
+    expect(docsPut('arn:aws:s3:::other-bucket/*', underVariable).decision).toBe('Allowed');
   });
 });
