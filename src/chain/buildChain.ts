@@ -1412,6 +1412,24 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
   // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html): said so
   const byDefault =
     ' (the template sets no OwnershipControls: the default of a bucket created since April 2023; a bucket this stack created before then keeps ObjectWriter, and takes the ACL)';
+  // such a bucket "only accepts PUT requests that don't specify an ACL or specify bucket owner
+  // full control ACLs (such as the predefined bucket-owner-full-control canned ACL or a custom
+  // ACL in XML format that grants the same permissions)"
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_OwnershipControlsRule.html): `private`
+  // gives full control to the object's owner alone, and written from the bucket owner's own
+  // account that is the bucket owner, the same permissions; whether S3 takes it as such is not
+  // documented. The link is Unknown then (a deny of the caller's own still decides it)
+  const caller = spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
+  if (acl === 'private' && caller !== undefined && caller === found.value.account) {
+    const reason = `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}, which takes only an ACL that gives the bucket owner full control; \`private\`, written from the bucket owner's account \`${caller}\`, gives it that, and whether S3 takes it or refuses it with AccessControlListNotSupported is not documented`;
+    return {
+      ...spec,
+      unknownReason: reason,
+      callMade: { reason },
+      unknown: [],
+      fix: `set CannedACL to \`bucket-owner-full-control\` or remove it (the bucket owner owns every object)`,
+    };
+  }
   return {
     ...spec,
     knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}, which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
