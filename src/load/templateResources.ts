@@ -1938,10 +1938,6 @@ export class ModelBuilder {
   }
 
   /**
-   * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
-   * naming its pointer, and one unknown action standing for what it would have run.
-   */
-  /**
    * A list of stages or actions longer than CodePipeline allows (snapshotRegion.ts MAX_PER_LEVEL,
    * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): an input error at the
    * list, and one unknown action standing for the items after the 50th, which are not read.
@@ -1962,6 +1958,10 @@ export class ModelBuilder {
     return [this.malformed(s, pointer, message, name)];
   }
 
+  /**
+   * A pipeline element of the wrong shape (CloudFormation would reject the template): an error
+   * naming its pointer, and one unknown action standing for what it would have run.
+   */
   private malformed(s: TemplateStack, pointer: string, message: string, name: string): ActionModel {
     s.problem('error', 'template.shape.invalid', pointer, message);
     return this.unsettledAction(s, new Unresolved(message, pointer), name, pointer);
