@@ -1419,9 +1419,10 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
   // gives full control to the object's owner alone, and written from the bucket owner's own
   // account that is the bucket owner, the same permissions; whether S3 takes it as such is not
   // documented. The link is Unknown then (a deny of the caller's own still decides it)
+  const enforced = `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}`;
   const caller = spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
   if (acl === 'private' && caller !== undefined && caller === found.value.account) {
-    const reason = `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}, which takes only an ACL that gives the bucket owner full control; \`private\`, written from the bucket owner's account \`${caller}\`, gives it that, and whether S3 takes it or refuses it with AccessControlListNotSupported is not documented`;
+    const reason = `${enforced}, which takes only an ACL that gives the bucket owner full control; \`private\`, written from the bucket owner's account \`${caller}\`, gives it that, and whether S3 takes it or refuses it with AccessControlListNotSupported is not documented`;
     return {
       ...spec,
       unknownReason: reason,
@@ -1432,7 +1433,7 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
   }
   return {
     ...spec,
-    knownFailure: `bucket \`${name}\` has Object Ownership \`BucketOwnerEnforced\` (ACLs disabled)${found.value.ownershipByDefault ? byDefault : ''}, which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
+    knownFailure: `${enforced}, which refuses the canned ACL \`${acl}\` with AccessControlListNotSupported, on the PutObject or the PutObjectAcl that sets it: no policy changes that`,
     fix: `set CannedACL to \`bucket-owner-full-control\` or remove it (the bucket owner owns every object), or set the Object Ownership of \`${name}\` to BucketOwnerPreferred or ObjectWriter`,
   };
 }
@@ -1443,7 +1444,8 @@ function withAclsDisabled(model: Model, spec: LinkSpec): LinkSpec {
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Encryption.html), and CodePipeline's
  * artifact store takes only symmetric keys
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html). The
- * key's KeySpec decides, not a policy; a key file without KeySpec is left to the policies.
+ * key's KeySpec decides, not a policy; a key file without KeySpec is left to the policies, and a
+ * KeySpec the template does not settle leaves the link Unknown.
  */
 function withAsymmetricS3Key(model: Model, spec: LinkSpec): LinkSpec {
   if (spec.unknownReason !== undefined || spec.knownFailure !== undefined) return spec;
@@ -1455,8 +1457,12 @@ function withAsymmetricS3Key(model: Model, spec: LinkSpec): LinkSpec {
   const key = resolveKmsKey(model, arn.account, arn.region, spec.resource);
   if (key.kind !== 'found') return spec;
   const keySpec = key.value.keySpec;
-  if (keySpec === undefined || keySpec === 'SYMMETRIC_DEFAULT' || PLACEHOLDER_PATTERN.test(keySpec))
-    return spec;
+  if (keySpec === undefined || keySpec === 'SYMMETRIC_DEFAULT') return spec;
+  if (PLACEHOLDER_PATTERN.test(keySpec)) {
+    // a key spec the template does not settle may be one S3 refuses: not left to the policies
+    const reason = `the key spec of \`${key.value.arn}\` is not settled, and S3 encrypts objects only with symmetric encryption keys (SYMMETRIC_DEFAULT)`;
+    return { ...spec, unknownReason: reason, unknown: unresolvedIn(model, keySpec) };
+  }
   return {
     ...spec,
     knownFailure: `the kms key \`${key.value.arn}\` has key spec \`${keySpec}\`, and S3 encrypts objects only with symmetric encryption keys (SYMMETRIC_DEFAULT), whatever the policies allow`,

@@ -7,11 +7,13 @@
  * whatever the key policy says. Edits of pass-cross-account, whose artifact key is
  * 7c1d9e4a-... in 111111111111.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
 import { editJson, inScenarioCopy, type Json } from '../chain/scenarioCopy.js';
+import { analyzeTemplateText } from '../load/templates/templateModel.js';
 
 const KEY_FILE = '111111111111/us-east-1/kms/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e.json';
 const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/7c1d9e4a-3b2f-4a6d-8e5c-1f0a9b8c7d6e';
@@ -59,5 +61,34 @@ describe('§1.1 the artifact store key must be a symmetric encryption key', () =
     expect(links.length).toBe(keyLinks({ KeySpec: 'RSA_2048' }).links.length);
     expect(links.length).toBeGreaterThan(0);
     expect(links.map((l) => l.decision)).toEqual(links.map(() => 'Allowed'));
+  });
+});
+
+describe('§1.1 a key spec the template does not settle', () => {
+  const SOURCE = readFileSync('test/load/templates/fixtures/unknowns/policy-roles.yaml', 'utf8');
+  const KEY = '  Key:\n    Type: AWS::KMS::Key\n    Properties:\n';
+
+  it('leaves the KMS calls S3 makes with the key Unknown, naming it (the policies decided them)', () => {
+    expect(SOURCE).toContain(KEY);
+    // `Lockdown` reads an SSM parameter at deploy time: its value is not known offline
+    const r = analyzeTemplateText(SOURCE.replace(KEY, `${KEY}      KeySpec: !Ref Lockdown\n`));
+    const s3Kms = r.links.filter(
+      (l) => l.permission.startsWith('kms:') && l.why.includes('key spec'),
+    );
+    expect(s3Kms.length).toBeGreaterThan(0);
+    for (const l of s3Kms) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why).toContain('is not settled');
+      expect(l.missing?.join(' ')).toContain('Lockdown');
+    }
+    // the same template with a symmetric key spec: the key spec decides none of those calls
+    const settled = analyzeTemplateText(
+      SOURCE.replace(KEY, `${KEY}      KeySpec: SYMMETRIC_DEFAULT\n`),
+    );
+    const ids = new Set(s3Kms.map((l) => l.id));
+    const same = settled.links.filter((l) => ids.has(l.id));
+    expect(same).toHaveLength(s3Kms.length);
+    // (the fixture leaves other things unknown: the key spec is not among them)
+    for (const l of same) expect(l.why, l.id).not.toContain('key spec');
   });
 });
