@@ -319,7 +319,7 @@ export function parseYamlTemplate(
           bool !== undefined
             ? String(bool)
             : /^0[0-7]+$/.test(source)
-              ? String(parseInt(source, 8))
+              ? BigInt(`0o${source.slice(1)}`).toString()
               : source;
         if (base !== undefined) {
           problems.push({

@@ -241,6 +241,12 @@ describe('map keys, as CloudFormation reads them', () => {
     ]);
   });
 
+  it('an octal key past the range of a double is its exact number (it was `Infinity`)', () => {
+    const key = `0${'7'.repeat(400)}`;
+    const t = parseTemplateText(`M:\n  ${key}: a\n`, 't.yaml');
+    expect(Object.keys((t.value as { M: object }).M)).toEqual([(8n ** 400n - 1n).toString()]);
+  });
+
   it('a stacks file (YAML 1.2) keeps the text of its keys', () => {
     const t = parseTemplateText('M:\n  012345670123: a\n  On: b\n', 's.yaml', { yaml11: false });
     expect(t.value).toEqual({ M: { '012345670123': 'a', On: 'b' } });
