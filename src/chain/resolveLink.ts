@@ -1790,6 +1790,8 @@ interface Side {
    * accounts they are the owner's side only (`ownerSideOnly`)
    */
   readonly ownerUnknownAllows?: readonly UnknownAllow[];
+  /** the caller role's unique id, when the input gives it (principal side only; see userIdTrial) */
+  readonly roleId?: string;
 }
 
 /** An Allow statement a template does not settle: its words, and the statement. */
@@ -2067,6 +2069,17 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     trials.push(
       ...requestTagTrials(linkPolicies, 'the tags the call carries, which no input gives'),
     );
+  // the role session id, when a condition tests it and the input gives the role's id: the id is
+  // known, the session name is not (set before trialsFor, which then leaves the key alone)
+  if (
+    ps.roleId !== undefined &&
+    (ps.tested?.values.has(USERID) === true || rs.tested?.values.has(USERID) === true) &&
+    !Object.keys(context).some((k) => k.toLowerCase() === USERID)
+  ) {
+    context['aws:userid'] = `${ps.roleId}:${MADE_UP_SESSION}`;
+    const t = userIdTrial(ps.roleId, [ps.tested, rs.tested]);
+    if (t) trials.push(t);
+  }
   if (ps.tested || rs.tested) {
     const found = trialsFor(
       [...(ps.uncertain ?? []), ...(rs.uncertain ?? []), ...sourceOrg(model, context)],
@@ -2126,6 +2139,48 @@ function gather(model: Model, spec: LinkSpec): Gathered {
         : absent;
   }
   return g;
+}
+
+const USERID = 'aws:userid';
+/** a role's unique id as IAM gives it (RoleId: `[\w]+`, 16 to 128 characters) */
+const ROLE_ID = /^\w{16,128}$/;
+/** a session name no policy names (session names are `[\w+=,.@-]*`, 2 to 64 characters) */
+const MADE_UP_SESSION = 'permchain-session';
+
+/**
+ * `aws:userid` of a role session is `<RoleId>:<session name>`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable),
+ * and the documented way to let only some roles at a bucket is a Deny unless it is
+ * `StringLike` `<RoleId>:*` (https://aws.amazon.com/blogs/security/how-to-restrict-amazon-s3-bucket-access-to-a-specific-iam-role/).
+ * The input gives the role's id (RoleId); the session name is the one the service picks, which
+ * AWS does not document for the services of a pipeline. The trial: the id with each session
+ * name the policies' values end in (after their first `:`, with `*` read as nothing and `?` as
+ * one character); the request carries a name none gives before the trials.
+ */
+function userIdTrial(
+  roleId: string,
+  tested: readonly (ReturnType<typeof testedKeys> | undefined)[],
+): KeyTrial | undefined {
+  const sessions = new Set<string>();
+  for (const t of tested)
+    for (const v of t?.values.get(USERID) ?? []) {
+      const colon = v.indexOf(':');
+      if (colon >= 0)
+        sessions.add(
+          v
+            .slice(colon + 1)
+            .replace(/\*/g, '')
+            .replace(/\?/g, 'x'),
+        );
+    }
+  sessions.delete(MADE_UP_SESSION);
+  const key = {
+    key: 'aws:userid',
+    what: `the role session id (\`${roleId}:\` and the session name the service picks)`,
+  };
+  if (sessions.size > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
+  if (sessions.size === 0) return undefined;
+  return { key, values: [...sessions].sort().map((s) => `${roleId}:${s}`) };
 }
 
 /**
@@ -2356,11 +2411,13 @@ function principalSide(model: Model, arn: string): Side {
     if (isManagementAccount(model, principalAccount)) fields.principalIsManagementAccount = true;
   }
   const org = principalAccount && isAccountId(principalAccount) ? principalAccount : undefined;
+  const roleId = role.kind === 'found' ? role.value.roleId : undefined;
   return {
     fields,
     context,
     missing: [...missing],
     byLabel,
+    ...(roleId !== undefined && ROLE_ID.test(roleId) ? { roleId } : {}),
     ...(scpTargets ? { scpTargets } : {}),
     ...(mayNotApply ? { guardrailsMayNotApply: mayNotApply } : {}),
     ...(scpUnplaced ? { unplaced: scpUnplaced } : {}),
