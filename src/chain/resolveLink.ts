@@ -2087,6 +2087,14 @@ function gather(model: Model, spec: LinkSpec): Gathered {
       context,
       rs.tagsKnown === true,
       service,
+      // S3's encryption context is `aws:s3:arn` alone
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context)
+      // unless the upload added pairs with `x-amz-server-side-encryption-context`
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html), which the AWS
+      // services that write artifacts do not send; code of the writer's own may (writerChooses)
+      service === 'kms' &&
+        spec.s3Objects !== undefined &&
+        spec.s3Objects.writerChooses === undefined,
     );
     if (found) trials.push(...found);
   }

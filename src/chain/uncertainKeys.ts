@@ -91,6 +91,8 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ],
   ['s3:tlsversion', ['s3:TlsVersion', 'the TLS version of the call']],
 ]);
+/** The encryption context keys' prefix (see trialsFor). */
+const CONTEXT_PREFIX = 'kms:encryptioncontext:';
 /** The KMS keys' prefix (see trialsFor). */
 const KMS_PREFIX = 'kms:';
 /** The EC2 keys' prefix (see GENERIC_PREFIXES). */
@@ -182,7 +184,9 @@ function keyName(k: string, written: string | undefined): string {
  * The trials for one link: the organization keys the sides say are uncertain, and the generic
  * keys its policies test that its context does not set. `resourceTagsKnown`: the resource side
  * knows the resource's tags (a role), so aws:ResourceTag is not uncertain. `service`: the call's
- * service prefix (EC2's keys are tried on EC2 calls only).
+ * service prefix (EC2's keys are tried on EC2 calls only). `encryptionContextKnown`: the call's
+ * encryption context is all in `context` (a KMS call S3 makes for an object an AWS service wrote:
+ * `aws:s3:arn` alone), so the `kms:EncryptionContext:` keys it does not set are absent.
  */
 export function trialsFor(
   orgUncertain: readonly UncertainKey[],
@@ -190,6 +194,7 @@ export function trialsFor(
   context: Readonly<Record<string, unknown>>,
   resourceTagsKnown: boolean,
   service?: string,
+  encryptionContextKnown = false,
 ): KeyTrial[] | undefined {
   const values = (k: string): string[] => {
     const all: string[] = [];
@@ -213,6 +218,7 @@ export function trialsFor(
     // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html: KMS sets them
     // on KMS operations)
     if (k.startsWith(KMS_PREFIX) && service !== undefined && service !== 'kms') continue;
+    if (encryptionContextKnown && k.startsWith(CONTEXT_PREFIX)) continue;
     set ??= new Set(Object.keys(context).map((c) => c.toLowerCase()));
     if (set.has(k)) continue;
     const written = tested.find((t) => t?.written.has(k))?.written.get(k);

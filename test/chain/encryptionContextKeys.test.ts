@@ -84,6 +84,27 @@ describe('kms:EncryptionContextKeys of a KMS call S3 makes', () => {
   });
 });
 
+describe('kms:EncryptionContext:<key> of a KMS call S3 makes for an artifact', () => {
+  // S3's context is aws:s3:arn alone; a CodeBuild output or a CodeCommit source carries no pair
+  // of the writer's own (only code of the writer's own may add some: writerChooses). Both were
+  // Unknown, the key tried as "the encryption context of the call"
+  it('another key is absent: a key policy that requires one does not allow', () => {
+    const links = scenario((dir) =>
+      prodAccountOn(dir, { StringEquals: { 'kms:EncryptionContext:department': 'build' } }),
+    );
+    const decrypt = deployLinks(links, 'kms:Decrypt');
+    expect(decrypt.map((l) => l.decision)).toEqual(['ImplicitlyDenied']);
+    expect(decrypt[0]!.why).toContain('AllowProdAccount');
+  });
+
+  it('another key is absent: a Null test of its absence allows', () => {
+    const links = scenario((dir) =>
+      prodAccountOn(dir, { Null: { 'kms:EncryptionContext:department': 'true' } }),
+    );
+    expect(deployLinks(links, 'kms:Decrypt').map((l) => l.decision)).toEqual(['Allowed']);
+  });
+});
+
 describe('kms: keys on the call of another service', () => {
   it('are absent, not unknown: a Deny on their absence denies the S3 call', () => {
     const links = scenario((dir) =>

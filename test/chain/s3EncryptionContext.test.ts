@@ -295,11 +295,13 @@ describe('the S3 encryption context of a KMS call S3 makes (aws:s3:arn)', () => 
     expect(some.decision).toBe('Unknown');
   });
 
-  it('leaves other encryption context keys unknown as before', () => {
+  it('another encryption context key is absent: S3 sends aws:s3:arn alone for what CodeBuild wrote (was Unknown)', () => {
+    // kms:EncryptionContextKeys is aws:s3:arn alone on these calls (encryptionContextKeys.test.ts);
+    // a pair of the writer's own is possible only for code of its own (the Lambda cases below)
     const l = decryptUnder({ StringEquals: { 'kms:EncryptionContext:team': 'orders' } });
-    expect(l.decision).toBe('Unknown');
-    expect(l.why).toContain('`kms:EncryptionContext:team`');
-    expect(l.why).toContain('AWS sets it on each call');
+    expect(l.decision).toBe('ImplicitlyDenied');
+    expect(l.why).toContain('tests `StringEquals` on `kms:EncryptionContext:team`');
+    expect(l.why).not.toContain('AWS sets it on each call');
   });
 });
 
@@ -531,6 +533,14 @@ describe("the S3 encryption context of a Lambda function's own upload", () => {
         'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': 'aws:s3:arn' },
       }).decision,
     ).toBe('Allowed');
+  });
+
+  it('may carry an encryption context pair of its own: a key policy requiring one stays Unknown for what it uploaded', () => {
+    const l = readOfFunctionOutput({
+      StringEquals: { 'kms:EncryptionContext:department': 'build' },
+    });
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('`kms:EncryptionContext:department`');
   });
 
   it('is tried with the object and the bucket ARN, whatever the bucket says', () => {
