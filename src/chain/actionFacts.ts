@@ -383,24 +383,32 @@ export function actionFacts(
             }
           : {}),
       };
-    } else if (found.kind === 'missing') gaps.set('s3Source', found.file);
+    } else if (found.kind === 'missing')
+      // in no account's folder: the bucket's owner is not known (it need not be the action's)
+      gaps.set('s3Source', snapshotPath.bucket('*', cfg['S3Bucket']));
   }
 
   let s3Deploy: ActionFacts['s3Deploy'];
   if (action.provider === 'S3' && action.category === 'Deploy' && cfg['BucketName']) {
     const configured = cfg['KMSEncryptionKeyARN'];
+    const found = findBucket(model, cfg['BucketName'], actionAccount);
+    // the bucket's owner, where its file is (its S3 Bucket Key setting: buildChain.ts
+    // s3ActionObjects); not known when the bucket is in no account's folder
+    const bucketAccount = found.kind === 'found' ? { bucketAccount: found.value.account } : {};
     if (configured) {
       // "you can use the key ID, key ARN, or alias ARN"
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html);
       // a key id names a key of the account making the request, the action's ("If the KMS key
       // doesn't exist in the same account that's issuing the command, you must use the full Key
       // ARN", https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-      s3Deploy = { keyArn: keyArnOf(model, configured, actionAccount, actionRegion, partition) };
+      s3Deploy = {
+        keyArn: keyArnOf(model, configured, actionAccount, actionRegion, partition),
+        ...bucketAccount,
+      };
     } else {
       // without one, S3 encrypts with the bucket's default encryption: SSE-KMS needs
       // kms:GenerateDataKey on the bucket's default key
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)
-      const found = findBucket(model, cfg['BucketName'], actionAccount);
       if (found.kind === 'found') {
         const b = found.value;
         const enc = b.encryption;
@@ -419,10 +427,16 @@ export function actionFacts(
                   b.region ?? actionRegion,
                   partition,
                 ),
+                ...bucketAccount,
               }
-            : {};
+            : bucketAccount;
       } else
-        gaps.set('s3Deploy', found.file ?? snapshotPath.bucket(actionAccount, cfg['BucketName']));
+        gaps.set(
+          's3Deploy',
+          found.kind === 'missing'
+            ? snapshotPath.bucket('*', cfg['BucketName'])
+            : (found.file ?? snapshotPath.bucket('*', cfg['BucketName'])),
+        );
     }
   }
 

@@ -1304,9 +1304,10 @@ function s3ActionObjects(entry: Requirement, facts: ActionFacts): S3ContextObjec
     if (!settled(bucket) || key.kind !== 'value' || PLACEHOLDER_PATTERN.test(key.value))
       return undefined;
     const extract = cfg['Extract']?.toLowerCase() === 'true';
+    const account = facts.s3Deploy?.bucketAccount;
     return {
       bucket,
-      account: facts.actionAccount,
+      ...(account !== undefined ? { account } : {}),
       objects: [`arn:${facts.partition}:s3:::${bucket}/${key.value}`],
       ...(extract ? { unknownEnd: 'extracted' as const } : {}),
     };

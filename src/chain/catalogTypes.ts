@@ -408,7 +408,11 @@ export interface ActionFacts {
    * deploy bucket's default SSE-KMS key; absent when neither); undefined when that is not known
    * (no KMSEncryptionKeyARN and the bucket is not in the input)
    */
-  readonly s3Deploy?: { readonly keyArn?: string };
+  readonly s3Deploy?: {
+    readonly keyArn?: string;
+    /** the deploy bucket's owner, when the input holds the bucket */
+    readonly bucketAccount?: string;
+  };
   /**
    * the SNS topic a Manual approval notifies: the KMS key it is encrypted with (absent: not
    * encrypted); undefined when the topic is not in the input

@@ -5,7 +5,15 @@
  * an edit of the all-providers scenario, whose `platform-legacy` pipeline publishes docs to
  * `platform-docs-111111111111` (default SSE-KMS with the docs key).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -124,13 +132,26 @@ describe('S3 deploy without KMSEncryptionKeyARN to a bucket that defaults to SSE
     expect(r.missing).toEqual([`${BUCKET}#/ServerSideEncryptionConfiguration`]);
   });
 
-  it('is Unknown, naming the bucket file, when the bucket is not in the input', () => {
+  it('is Unknown, naming the bucket file in any account, when the bucket is not in the input', () => {
+    // the owner of a deploy bucket need not be the action's account (a prod website bucket):
+    // the deploy's S3 links name `*/s3/<bucket>.json`, and so does this one (it named the
+    // action account's folder)
     const r = kmsLinks((d) => {
       configureKey(d, undefined);
       rmSync(join(d, BUCKET));
     });
     expect(r.text).toEqual(['Unknown the kms key the deploy encrypts with (not known)']);
-    expect(r.missing).toEqual([BUCKET]);
+    expect(r.missing).toEqual(['*/s3/platform-docs-111111111111.json']);
+  });
+
+  it("reads the bucket of another account's folder, the key resolved in the writer's account", () => {
+    const r = kmsLinks((d) => {
+      configureKey(d, undefined);
+      mkdirSync(join(d, '222222222222/s3'), { recursive: true });
+      renameSync(join(d, BUCKET), join(d, '222222222222/s3/platform-docs-111111111111.json'));
+    });
+    expect(r.text).toEqual([`Allowed ${DOCS_KEY}`]);
+    expect(r.missing).toEqual([]);
   });
 });
 
@@ -145,6 +166,26 @@ describe('S3 deploy KMSEncryptionKeyARN given as a key id', () => {
       rmSync(join(d, BUCKET));
     });
     expect(r.text).toEqual([`Allowed ${DOCS_KEY}`]);
+  });
+});
+
+describe('an S3 source bucket not in the input', () => {
+  it("leaves the source object's key Unknown, naming the bucket file in any account", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permchain-s3-source-key-'));
+    try {
+      cpSync(SCENARIO, dir, { recursive: true });
+      rmSync(join(dir, '111111111111/s3/platform-deploy-config-111111111111.json'));
+      const decrypt = analyzeModel(loadSnapshot(dir), {
+        pipelines: ['platform-containers'],
+      }).pipelines[0]!.links.filter(
+        (l) => l.action === 'Config' && l.requirement === 's3-source.kms-decrypt',
+      );
+      expect(decrypt.map((l) => `${l.decision} ${(l.missing ?? []).join(',')}`)).toEqual([
+        'Unknown */s3/platform-deploy-config-111111111111.json',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
