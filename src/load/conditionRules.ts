@@ -18,7 +18,7 @@ export function skipRuleProblem(
 ): string | undefined {
   if (kind !== 'beforeEntry' || result !== 'SKIP' || rule.unsettled !== undefined) return undefined;
   if (rule.owner === 'AWS' && SKIP_RULES.has(rule.provider)) return undefined;
-  return `a \`${rule.owner}/${rule.provider}\` rule in an entry condition whose result is SKIP: AWS allows only LambdaInvoke and VariableCheck rules there`;
+  return `an entry condition whose result is SKIP has the rule \`${rule.owner}/${rule.provider}\`: AWS allows only LambdaInvoke and VariableCheck rules there`;
 }
 
 const SKIP_RULES: ReadonlySet<string> = new Set(['LambdaInvoke', 'VariableCheck']);

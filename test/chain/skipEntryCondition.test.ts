@@ -150,7 +150,7 @@ describe('an entry condition of result SKIP', () => {
     expect(
       report.problems.map((p) => `${p.severity} ${p.file}#${p.pointer} ${p.id}: ${p.message}`),
     ).toEqual([
-      `warning ${FILE}#/pipeline/stages/1/beforeEntry/conditions/0/rules/0/ruleTypeId/provider snapshot.condition.skip-rule: a \`AWS/CloudWatchAlarm\` rule in an entry condition whose result is SKIP: AWS allows only LambdaInvoke and VariableCheck rules there`,
+      `warning ${FILE}#/pipeline/stages/1/beforeEntry/conditions/0/rules/0/ruleTypeId/provider snapshot.condition.skip-rule: an entry condition whose result is SKIP has the rule \`AWS/CloudWatchAlarm\`: AWS allows only LambdaInvoke and VariableCheck rules there`,
     ]);
   });
 
