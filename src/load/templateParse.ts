@@ -297,7 +297,13 @@ export function parseYamlTemplate(
   // offsets of keys written twice in one map (an alias walks its anchor again: reported once)
   const duplicates = new Set<number>();
   // what CloudFormation does not support (see UnsupportedYaml), where it is written
-  const unsupported: { offset: number; pointer: string; message: string; id: string }[] = [];
+  const unsupported: {
+    offset: number;
+    pointer: string;
+    message: string;
+    id: string;
+    severity: 'error' | 'warning';
+  }[] = [];
   const cloudFormation = yaml11;
   // aliases that a merge key reported already
   const covered = new Set<Alias>();
@@ -307,6 +313,7 @@ export function parseYamlTemplate(
       pointer,
       message: what.message,
       id: what.id,
+      severity: what.severity,
     });
   };
   const position = (node: YamlNode): SourcePosition | undefined => {
@@ -479,6 +486,8 @@ export function parseYamlTemplate(
     } else if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const seen = new Set<string>();
+      // the values of its merge keys (`<<: *base`), in order
+      let merges: unknown[] | undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
@@ -509,6 +518,17 @@ export function parseYamlTemplate(
             for (const m of merged) if (isAlias(m)) covered.add(m);
           }
         }
+        if (
+          cloudFormation &&
+          keyNode !== null &&
+          typeof keyNode === 'object' &&
+          !isAlias(keyNode) &&
+          mergeKeyUnsupported(keyNode as YamlNode) !== undefined
+        ) {
+          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys
+          (merges ??= []).push(pair.value);
+          continue;
+        }
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
           if (at !== undefined) duplicates.add(at);
@@ -531,6 +551,39 @@ export function parseYamlTemplate(
           configurable: true,
         });
       }
+      // a YAML 1.1 merge (https://yaml.org/type/merge.html), as PyYAML makes it: the keys of
+      // each merged map the map does not write itself, the first merged map's first; a value
+      // that is not a map (or a list of maps) is an error there, as it is for PyYAML
+      for (const m of merges ?? []) {
+        const sources = isSeq(m) ? m.items : [m];
+        for (const source of sources) {
+          const merged = walk(source, base, depth + 1, false);
+          if (
+            merged === null ||
+            typeof merged !== 'object' ||
+            Array.isArray(merged) ||
+            merged instanceof Unresolved
+          ) {
+            if (record)
+              unsupportedAt(
+                (isAlias(source) ? source : (source as YamlNode)) as YamlNode,
+                joinPointer(base, '<<'),
+                MERGE_NOT_MAP,
+              );
+            continue;
+          }
+          for (const [k, v] of Object.entries(merged)) {
+            if (seen.has(k)) continue;
+            seen.add(k);
+            Object.defineProperty(out, k, {
+              value: v,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          }
+        }
+      }
       value = out;
     } else if (isSeq(node)) {
       value = node.items.map((item, i) => walk(item, joinPointer(base, i), depth + 1, record));
@@ -552,9 +605,11 @@ export function parseYamlTemplate(
     if (!(e instanceof Unreadable)) throw e;
     return failed(e.node?.range?.[0], e.message, e.id, e.pointer);
   }
-  if (duplicates.size > 0 || unsupported.length > 0) {
-    // duplicates as the library reported them, and what CloudFormation does not support: the
-    // template is not read (its first 20 places, in the order they are written)
+  const errors = unsupported.filter((u) => u.severity === 'error');
+  if (duplicates.size > 0 || errors.length > 0) {
+    // duplicates as the library reported them, and what CloudFormation does not support and no
+    // packaging step expands: the template is not read (its first 20 places, in the order they
+    // are written)
     const places = [
       ...[...duplicates].map((offset) => ({
         offset,
@@ -562,7 +617,7 @@ export function parseYamlTemplate(
         message: 'Map keys must be unique',
         id: 'template.syntax.invalid',
       })),
-      ...unsupported,
+      ...errors,
     ].sort((a, b) => a.offset - b.offset);
     for (const at of places.slice(0, 20)) {
       const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
@@ -576,6 +631,17 @@ export function parseYamlTemplate(
     }
     return { value: undefined, positions, problems };
   }
+  // aliases and merges, read as expanded: their first 20 places
+  for (const at of unsupported.sort((a, b) => a.offset - b.offset).slice(0, 20)) {
+    const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
+    problems.push({
+      file,
+      pointer: at.pointer,
+      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
+      id: at.id,
+      severity: 'warning',
+    });
+  }
   return { value, positions, problems };
 }
 
@@ -586,20 +652,30 @@ export function parseYamlTemplate(
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html). The
  * library reads them all (an alias repeats its anchor, `!!binary` is bytes, `!!set` a map), and a
  * merge key `<<` as YAML 1.2 does: a key `<<` whose value is the other map, whose keys were
- * missing from the map they were merged into. A template that uses one was read as if it were
- * deployed: each place is an input error, and the template is not read (as for a key written
- * twice). `aws cloudformation package` and `sam package` read a template with PyYAML, which
- * expands aliases and merges (their yamlhelper.py: "Necessary in order to make yaml merge tags
- * work"), and write it back without aliases: their output is what CloudFormation gets, so the
- * message says to give it.
+ * missing from the map they were merged into (a role merging its properties had no trust policy).
+ * `aws cloudformation package` and `sam package` (and so `sam deploy`) read a template with
+ * PyYAML, which expands aliases and merges (their yamlhelper.py: "Necessary in order to make yaml
+ * merge tags work"), and write it back without them: a template deployed through them may use
+ * both. Aliases and merges are therefore read as PyYAML reads them, each with a warning that
+ * CloudFormation alone rejects the template; the tags, which those tools write back as they are,
+ * are input errors, and the template is not read (as for a key written twice).
  */
 interface UnsupportedYaml {
   readonly message: string;
   readonly id: string;
+  readonly severity: 'error' | 'warning';
 }
 
 const PACKAGED =
-  'or give permchain the template `aws cloudformation package` or `sam package` writes, which has them expanded';
+  'rejects the template as written; `aws cloudformation package` and `sam package` (and so `sam deploy`) expand them, and permchain read it so';
+
+/** A merge key whose value is not a map or a list of maps: PyYAML refuses it too. */
+const MERGE_NOT_MAP: UnsupportedYaml = {
+  message:
+    'the value of a YAML merge key `<<` is not a map or a list of maps: the template is not read',
+  id: 'template.yaml.merge',
+  severity: 'error',
+};
 
 /**
  * An alias (`*base`), where it is written. An anchor (`&base`) alone is not reported: no alias
@@ -607,8 +683,9 @@ const PACKAGED =
  */
 function aliasUnsupported(alias: Alias): UnsupportedYaml {
   return {
-    message: `CloudFormation does not support YAML aliases (${shownValue(`*${alias.source}`, 81)}): the template is not read; write the value out, ${PACKAGED}`,
+    message: `the YAML alias ${shownValue(`*${alias.source}`, 81)}: CloudFormation does not support aliases and ${PACKAGED}`,
     id: 'template.yaml.alias',
+    severity: 'warning',
   };
 }
 
@@ -629,8 +706,9 @@ function mergeKeyUnsupported(key: YamlNode): UnsupportedYaml | undefined {
     key.tag === undefined && isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
   if (!tagged && !plain) return undefined;
   return {
-    message: `CloudFormation does not support YAML hash merges (${tagged ? 'the tag `!!merge`' : 'the merge key `<<`'}): the template is not read; write the keys out, ${PACKAGED}`,
+    message: `the YAML merge ${tagged ? 'tag `!!merge`' : 'key `<<`'}: CloudFormation does not support hash merges and ${PACKAGED}`,
     id: 'template.yaml.merge',
+    severity: 'warning',
   };
 }
 
@@ -651,6 +729,7 @@ function tagUnsupported(node: YamlNode): UnsupportedYaml | undefined {
   return {
     message: `CloudFormation does not support the YAML tag \`!!${tag.slice(YAML_TAG.length)}\`: the template is not read`,
     id: 'template.yaml.tag',
+    severity: 'error',
   };
 }
 
