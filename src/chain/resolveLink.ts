@@ -836,8 +836,10 @@ function decide(
         : '';
     // a key AWS sets on each call (the network path, the time, the session) no input can give
     // (not the S3 encryption context of a call S3Objects names: the bucket's setting gives it)
+    // (nor a key an input would settle: a template role's RoleId, once deployed)
     const none = dependsOn.every(
-      (k) => setOnEachCall(k.key) && !(spec.s3Objects && k.key === S3_ARN_KEY),
+      (k) =>
+        setOnEachCall(k.key) && !(spec.s3Objects && k.key === S3_ARN_KEY) && k.settle === undefined,
     )
       ? `; AWS sets ${dependsOn.length > 1 ? 'them' : 'it'} on each call, and no input gives ${dependsOn.length > 1 ? 'them' : 'it'}`
       : '';
@@ -1792,6 +1794,11 @@ interface Side {
   readonly ownerUnknownAllows?: readonly UnknownAllow[];
   /** the caller role's unique id, when the input gives it (principal side only; see userIdTrial) */
   readonly roleId?: string;
+  /**
+   * where the caller role is created, when a template creates it and `roleId` is made up
+   * (RoleModel.roleIdGenerated; principal side only)
+   */
+  readonly roleIdMadeUpAt?: string;
 }
 
 /** An Allow statement a template does not settle: its words, and the statement. */
@@ -2077,7 +2084,11 @@ function gather(model: Model, spec: LinkSpec): Gathered {
     !Object.keys(context).some((k) => k.toLowerCase() === USERID)
   ) {
     context['aws:userid'] = `${ps.roleId}:${MADE_UP_SESSION}`;
-    const t = userIdTrial(ps.roleId, [ps.tested, rs.tested]);
+    const t = userIdTrial(
+      ps.roleId,
+      [ps.tested, rs.tested],
+      ps.roleIdMadeUpAt !== undefined ? { model, at: ps.roleIdMadeUpAt } : undefined,
+    );
     if (t) trials.push(t);
   }
   if (ps.tested || rs.tested) {
@@ -2168,10 +2179,13 @@ const MADE_UP_SESSION = 'permchain-session';
 function userIdTrial(
   roleId: string,
   tested: readonly (ReturnType<typeof testedKeys> | undefined)[],
+  madeUp: { readonly model: Model; readonly at: string } | undefined,
 ): KeyTrial | undefined {
   const sessions = new Set<string>();
+  const values: string[] = [];
   for (const t of tested)
     for (const v of t?.values.get(USERID) ?? []) {
+      values.push(v);
       const colon = v.indexOf(':');
       if (colon >= 0)
         sessions.add(
@@ -2182,13 +2196,110 @@ function userIdTrial(
         );
     }
   sessions.delete(MADE_UP_SESSION);
+  const ids = madeUp ? deployedRoleIds(madeUp.model, roleId, values) : undefined;
   const key = {
     key: 'aws:userid',
-    what: `the role session id (\`${roleId}:\` and the session name the service picks)`,
+    what:
+      ids === undefined
+        ? `the role session id (\`${roleId}:\` and the session name the service picks)`
+        : `the role session id (the role's RoleId and the session name the service picks): the role is created by the template at \`${madeUp!.at}\` and AWS gives its RoleId when the stack is deployed (\`${roleId}\` is made up), and ${ids.words}`,
+    ...(ids !== undefined ? { settle: madeUp!.at } : {}),
   };
-  if (sessions.size > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
-  if (sessions.size === 0) return undefined;
-  return { key, values: [...sessions].sort().map((s) => `${roleId}:${s}`) };
+  if (ids?.tooMany === true || sessions.size > MAX_TRIED_VALUES)
+    return { key, values: [], tooMany: true };
+  const tried = [...sessions].sort().map((s) => `${roleId}:${s}`);
+  // each id the role may get, with the session names tried and the one no policy names
+  for (const id of ids?.ids ?? [])
+    for (const s of [MADE_UP_SESSION, ...[...sessions].sort()]) tried.push(`${id}:${s}`);
+  if (tried.length > MAX_TRIED_VALUES) return { key, values: [], tooMany: true };
+  return tried.length > 0 ? { key, values: tried } : undefined;
+}
+
+/**
+ * Which RoleIds (`AROA` and word characters) a `StringLike` pattern matches: every one (`*`,
+ * `AROA*`, `AR?A*`), none (`AIDA*`, a user's), or some (`AROAB*`, `*X`), which the made-up id
+ * may match where the real one does not, or the other way.
+ */
+function roleIdPattern(pattern: string): 'all' | 'none' | 'some' {
+  const star = pattern.indexOf('*');
+  const head = star < 0 ? pattern : pattern.slice(0, star);
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]!;
+    if (c === '?') continue;
+    if (i < 4 ? c !== 'AROA'[i] : !/\w/.test(c)) return 'none';
+  }
+  return star >= 0 && head.length <= 4 && /^\**$/.test(pattern.slice(star)) ? 'all' : 'some';
+}
+
+/** The most RoleIds deployedRoleIds tries; more make the link Unknown. */
+const MAX_ROLE_ID_CANDIDATES = 16;
+
+/** The RoleIds of the model's roles, real or made up (each role's own): by model. */
+const MODEL_ROLE_IDS = new WeakMap<Model, ReadonlySet<string>>();
+
+function modelRoleIds(model: Model): ReadonlySet<string> {
+  let ids = MODEL_ROLE_IDS.get(model);
+  if (ids === undefined) {
+    const found = new Set<string>();
+    for (const a of model.accounts.values())
+      for (const r of a.iam?.roles.values() ?? []) if (r.roleId !== undefined) found.add(r.roleId);
+    ids = found;
+    MODEL_ROLE_IDS.set(model, ids);
+  }
+  return ids;
+}
+
+/**
+ * For a role a template creates, whose RoleId is made up (RoleModel.roleIdGenerated): the
+ * RoleIds the `aws:userid` values of the link's policies name that may be the one AWS gives it.
+ * The template's own references (`!Sub "${Role.RoleId}:*"`) carry the made-up id, as they will
+ * carry the real one, and match it as they will; a role's RoleId is unique
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids),
+ * so the id of another role of the model (made up for another template role, or a snapshot
+ * role's) is not this one's. A literal RoleId (`AROA`, the prefix of a role's id, same page) no
+ * role of the model has, written in a policy with the deployed role's id (a snapshot's policy,
+ * another stack's), may be it: those are tried. An id part with a wildcard other than a lone
+ * `*` (`AROAB*:*`) may or may not match the real id, whatever the made-up one does: the key is
+ * then taken to matter (tooMany), as for too many ids. Undefined when the values name none.
+ */
+function deployedRoleIds(
+  model: Model,
+  roleId: string,
+  values: readonly string[],
+): { ids: readonly string[]; words: string; tooMany?: true } | undefined {
+  const known = modelRoleIds(model);
+  const ids = new Set<string>();
+  const patterns = new Set<string>();
+  for (const v of values) {
+    const colon = v.indexOf(':');
+    const id = colon >= 0 ? v.slice(0, colon) : v;
+    if (id === roleId || known.has(id)) continue;
+    if (/[*?]/.test(id)) {
+      if (roleIdPattern(id) === 'some') patterns.add(id);
+      continue;
+    }
+    if (id.startsWith('AROA') && ROLE_ID.test(id)) ids.add(id);
+  }
+  if (patterns.size > 0) {
+    const first = [...patterns].sort()[0]!;
+    return {
+      ids: [],
+      words: `a policy names RoleIds by the pattern \`${first.slice(0, 128)}\`, which the one it gets may or may not match`,
+      tooMany: true,
+    };
+  }
+  if (ids.size === 0) return undefined;
+  const sorted = [...ids].sort();
+  if (sorted.length > MAX_ROLE_ID_CANDIDATES)
+    return {
+      ids: [],
+      words: `the link's policies name ${sorted.length} other RoleIds, any of them perhaps the one it gets`,
+      tooMany: true,
+    };
+  return {
+    ids: sorted,
+    words: `the link's policies name the RoleId${sorted.length > 1 ? 's' : ''} ${sorted.map((i) => `\`${i}\``).join(', ')}, perhaps the one it gets`,
+  };
 }
 
 /**
@@ -2420,12 +2531,18 @@ function principalSide(model: Model, arn: string): Side {
   }
   const org = principalAccount && isAccountId(principalAccount) ? principalAccount : undefined;
   const roleId = role.kind === 'found' ? role.value.roleId : undefined;
+  const madeUpAt =
+    role.kind === 'found' && role.value.roleIdGenerated === true
+      ? placeOf(role.value.location)
+      : undefined;
   return {
     fields,
     context,
     missing: [...missing],
     byLabel,
-    ...(roleId !== undefined && ROLE_ID.test(roleId) ? { roleId } : {}),
+    ...(roleId !== undefined && ROLE_ID.test(roleId)
+      ? { roleId, ...(madeUpAt !== undefined ? { roleIdMadeUpAt: madeUpAt } : {}) }
+      : {}),
     ...(scpTargets ? { scpTargets } : {}),
     ...(mayNotApply ? { guardrailsMayNotApply: mayNotApply } : {}),
     ...(scpUnplaced ? { unplaced: scpUnplaced } : {}),

@@ -81,7 +81,9 @@ const MAX_DEPTH = 256;
 
 /**
  * `yaml11: false`: a file that is not a template (a stacks file), whose plain scalars are read
- * as YAML 1.2 alone, with no `template.value.yaml11` warnings (see yaml11Reading).
+ * as YAML 1.2 alone, with no `template.value.yaml11` warnings (see yaml11Reading), and whose
+ * aliases and merge keys are YAML's (CloudFormation's exceptions, unsupported below, are not
+ * its own).
  */
 export interface ParseOptions {
   readonly yaml11?: boolean;
@@ -294,6 +296,26 @@ export function parseYamlTemplate(
   let budget = MAX_NODES;
   // offsets of keys written twice in one map (an alias walks its anchor again: reported once)
   const duplicates = new Set<number>();
+  // what CloudFormation does not support (see UnsupportedYaml), where it is written
+  const unsupported: {
+    offset: number;
+    pointer: string;
+    message: string;
+    id: string;
+    severity: 'error' | 'warning';
+  }[] = [];
+  const cloudFormation = yaml11;
+  // aliases that a merge key reported already
+  const covered = new Set<Alias>();
+  const unsupportedAt = (node: YamlNode, pointer: string, what: UnsupportedYaml): void => {
+    unsupported.push({
+      offset: node.range?.[0] ?? -1,
+      pointer,
+      message: what.message,
+      id: what.id,
+      severity: what.severity,
+    });
+  };
   const position = (node: YamlNode): SourcePosition | undefined => {
     const offset = node.range?.[0];
     if (offset === undefined) return undefined;
@@ -357,6 +379,9 @@ export function parseYamlTemplate(
     if (isAlias(node)) {
       const target = targetOf(node);
       if (target === undefined) throw unanchored(node, pointer);
+      if (record && cloudFormation && !covered.has(node)) {
+        unsupportedAt(node, pointer, aliasUnsupported(node));
+      }
       // an alias expands the anchored node again; its positions are those of the anchor
       if (!record) return walk(target, pointer, depth + 1, false);
       expanding = node;
@@ -368,6 +393,10 @@ export function parseYamlTemplate(
     }
     const yamlNode = node as YamlNode;
     const tag = yamlNode.tag;
+    if (record && cloudFormation) {
+      const what = tagUnsupported(yamlNode);
+      if (what) unsupportedAt(yamlNode, pointer, what);
+    }
     const tagged = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!');
     const long = tagged ? TAGS.get(tag) : undefined;
     if (tagged && long === undefined) {
@@ -457,6 +486,8 @@ export function parseYamlTemplate(
     } else if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const seen = new Set<string>();
+      // the values of its merge keys (`<<: *base`), in order
+      let merges: unknown[] | undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
@@ -467,6 +498,37 @@ export function parseYamlTemplate(
         const key = isScalar(keyTarget)
           ? keyText(keyTarget, record ? base : undefined)
           : String(keyNode);
+        if (record && cloudFormation && keyNode !== null && typeof keyNode === 'object') {
+          const merge = isAlias(keyNode) ? undefined : mergeKeyUnsupported(keyNode as YamlNode);
+          const what = isAlias(keyNode)
+            ? aliasUnsupported(keyNode)
+            : (merge ?? tagUnsupported(keyNode as YamlNode));
+          // a merge key's entry is `/<<` (the library reads a `!!merge` key as a symbol), a
+          // tagged key's its text (the library reads `!!timestamp` as a date)
+          const written =
+            merge !== undefined
+              ? '<<'
+              : isScalar(keyNode) && typeof keyNode.source === 'string'
+                ? keyNode.source
+                : key;
+          if (what) unsupportedAt(keyNode as YamlNode, joinPointer(base, written), what);
+          // the aliases a merge key merges (`<<: *base`, `<<: [*a, *b]`) go with it: one place
+          if (merge) {
+            const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
+            for (const m of merged) if (isAlias(m)) covered.add(m);
+          }
+        }
+        if (
+          cloudFormation &&
+          keyNode !== null &&
+          typeof keyNode === 'object' &&
+          !isAlias(keyNode) &&
+          mergeKeyUnsupported(keyNode as YamlNode) !== undefined
+        ) {
+          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys
+          (merges ??= []).push(pair.value);
+          continue;
+        }
         if (seen.has(key)) {
           const at = (keyNode as YamlNode | null)?.range?.[0];
           if (at !== undefined) duplicates.add(at);
@@ -489,6 +551,39 @@ export function parseYamlTemplate(
           configurable: true,
         });
       }
+      // a YAML 1.1 merge (https://yaml.org/type/merge.html), as PyYAML makes it: the keys of
+      // each merged map the map does not write itself, the first merged map's first; a value
+      // that is not a map (or a list of maps) is an error there, as it is for PyYAML
+      for (const m of merges ?? []) {
+        const sources = isSeq(m) ? m.items : [m];
+        for (const source of sources) {
+          const merged = walk(source, base, depth + 1, false);
+          if (
+            merged === null ||
+            typeof merged !== 'object' ||
+            Array.isArray(merged) ||
+            merged instanceof Unresolved
+          ) {
+            if (record)
+              unsupportedAt(
+                (isAlias(source) ? source : (source as YamlNode)) as YamlNode,
+                joinPointer(base, '<<'),
+                MERGE_NOT_MAP,
+              );
+            continue;
+          }
+          for (const [k, v] of Object.entries(merged)) {
+            if (seen.has(k)) continue;
+            seen.add(k);
+            Object.defineProperty(out, k, {
+              value: v,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          }
+        }
+      }
       value = out;
     } else if (isSeq(node)) {
       value = node.items.map((item, i) => walk(item, joinPointer(base, i), depth + 1, record));
@@ -510,21 +605,132 @@ export function parseYamlTemplate(
     if (!(e instanceof Unreadable)) throw e;
     return failed(e.node?.range?.[0], e.message, e.id, e.pointer);
   }
-  if (duplicates.size > 0) {
-    // as the library reported them: the template is not read
-    for (const at of [...duplicates].sort((a, b) => a - b).slice(0, 20)) {
-      const pos = at >= 0 ? lineCounter.linePos(at) : undefined;
+  const errors = unsupported.filter((u) => u.severity === 'error');
+  if (duplicates.size > 0 || errors.length > 0) {
+    // duplicates as the library reported them, and what CloudFormation does not support and no
+    // packaging step expands: the template is not read (its first 20 places, in the order they
+    // are written)
+    const places = [
+      ...[...duplicates].map((offset) => ({
+        offset,
+        pointer: '',
+        message: 'Map keys must be unique',
+        id: 'template.syntax.invalid',
+      })),
+      ...errors,
+    ].sort((a, b) => a.offset - b.offset);
+    for (const at of places.slice(0, 20)) {
+      const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
       problems.push({
         file,
-        pointer: '',
-        message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}Map keys must be unique`,
-        id: 'template.syntax.invalid',
+        pointer: at.pointer,
+        message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
+        id: at.id,
         severity: 'error',
       });
     }
     return { value: undefined, positions, problems };
   }
+  // aliases and merges, read as expanded: their first 20 places
+  for (const at of unsupported.sort((a, b) => a.offset - b.offset).slice(0, 20)) {
+    const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
+    problems.push({
+      file,
+      pointer: at.pointer,
+      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
+      id: at.id,
+      severity: 'warning',
+    });
+  }
   return { value, positions, problems };
+}
+
+/**
+ * YAML that CloudFormation does not support: it "supports the YAML Version 1.1 specification with
+ * a few exceptions. AWS CloudFormation doesn't support the following features: The binary, omap,
+ * pairs, set, and timestamp tags; Aliases; Hash merges"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html). The
+ * library reads them all (an alias repeats its anchor, `!!binary` is bytes, `!!set` a map), and a
+ * merge key `<<` as YAML 1.2 does: a key `<<` whose value is the other map, whose keys were
+ * missing from the map they were merged into (a role merging its properties had no trust policy).
+ * `aws cloudformation package` and `sam package` (and so `sam deploy`) read a template with
+ * PyYAML, which expands aliases and merges (their yamlhelper.py: "Necessary in order to make yaml
+ * merge tags work"), and write it back without them: a template deployed through them may use
+ * both. Aliases and merges are therefore read as PyYAML reads them, each with a warning that
+ * CloudFormation alone rejects the template; the tags, which those tools write back as they are,
+ * are input errors, and the template is not read (as for a key written twice).
+ */
+interface UnsupportedYaml {
+  readonly message: string;
+  readonly id: string;
+  readonly severity: 'error' | 'warning';
+}
+
+const PACKAGED =
+  'rejects the template as written; `aws cloudformation package` and `sam package` (and so `sam deploy`) expand them, and permchain read it so';
+
+/** A merge key whose value is not a map or a list of maps: PyYAML refuses it too. */
+const MERGE_NOT_MAP: UnsupportedYaml = {
+  message:
+    'the value of a YAML merge key `<<` is not a map or a list of maps: the template is not read',
+  id: 'template.yaml.merge',
+  severity: 'error',
+};
+
+/**
+ * An alias (`*base`), where it is written. An anchor (`&base`) alone is not reported: no alias
+ * repeats it, so the value is the same without it (the documentation names aliases).
+ */
+function aliasUnsupported(alias: Alias): UnsupportedYaml {
+  return {
+    message: `the YAML alias ${shownValue(`*${alias.source}`, 81)}: CloudFormation does not support aliases and ${PACKAGED}`,
+    id: 'template.yaml.alias',
+    severity: 'warning',
+  };
+}
+
+const YAML_TAG = 'tag:yaml.org,2002:';
+
+/**
+ * A merge key: a plain `<<` key (YAML 1.1 gives a plain scalar `<<` the merge type,
+ * https://yaml.org/type/merge.html), or a key tagged `!!merge`. A quoted `"<<"` or `'<<'` is no
+ * merge key: YAML resolves a type from the text of a plain scalar only (YAML 1.1 section 3.3.2
+ * "Resolved Tags", https://yaml.org/spec/1.1/; a quoted scalar is a string), and the library
+ * reading YAML 1.1 (`version: '1.1'`) and PyYAML both keep `"<<"` as an ordinary key: it is
+ * read as one. A `<<` that is a value and not a key merges nothing and keeps its text, as the
+ * library's YAML 1.1 reading keeps it.
+ */
+function mergeKeyUnsupported(key: YamlNode): UnsupportedYaml | undefined {
+  const tagged = key.tag === `${YAML_TAG}merge`;
+  const plain =
+    key.tag === undefined && isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
+  if (!tagged && !plain) return undefined;
+  return {
+    message: `the YAML merge ${tagged ? 'tag `!!merge`' : 'key `<<`'}: CloudFormation does not support hash merges and ${PACKAGED}`,
+    id: 'template.yaml.merge',
+    severity: 'warning',
+  };
+}
+
+/** The tags the documentation lists (`!!merge` is a hash merge: mergeKeyUnsupported). */
+const UNSUPPORTED_TAGS: ReadonlySet<string> = new Set(
+  ['binary', 'omap', 'pairs', 'set', 'timestamp'].map((t) => `${YAML_TAG}${t}`),
+);
+
+/**
+ * An explicit tag CloudFormation does not support, however it is written (`!!binary`,
+ * `!<tag:yaml.org,2002:binary>`). A plain date (`2010-09-09`) is not reported: it has no tag
+ * (the loader's YAML reads it as text, the timestamp type not being supported).
+ */
+function tagUnsupported(node: YamlNode): UnsupportedYaml | undefined {
+  const tag = node.tag;
+  if (tag === `${YAML_TAG}merge`) return mergeKeyUnsupported(node);
+  if (tag === undefined || !UNSUPPORTED_TAGS.has(tag)) return undefined;
+  return {
+    message: `CloudFormation does not support the YAML tag \`!!${tag.slice(YAML_TAG.length)}\`: the template is not read`,
+    id: 'template.yaml.tag',
+    severity: 'error',
+  };
 }
 
 /** A document that is not read: where (the node), why, and the problem's id. */

@@ -947,7 +947,10 @@ export class ModelBuilder {
       arn,
       name,
       path,
-      roleId: undefined,
+      // the made-up id `Fn::GetAtt Role.RoleId` gives (TemplateStack.roleId): a policy of the
+      // template that names the role by it (`!Sub "${Role.RoleId}:*"`) matches it
+      roleId: s.roleId(r),
+      roleIdGenerated: true,
       account: s.account,
       trustPolicy,
       inlinePolicies,

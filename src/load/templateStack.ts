@@ -701,6 +701,15 @@ export class TemplateStack implements IntrinsicScope {
     );
   }
 
+  /**
+   * The RoleId of a role the template creates: AWS gives it when the stack is deployed, so it is
+   * made up, stable for the stack and logical id; `Fn::GetAtt Role.RoleId` and the role's model
+   * (RoleModel.roleIdGenerated) both give this one, as both will give the real one.
+   */
+  roleId(r: ResourceEntry): string {
+    return generatedUniqueId('AROA', this.name, r.logicalId);
+  }
+
   getAtt(logicalId: string, attribute: string, pointer: string): unknown {
     return this.anchor(this.getAttValue(logicalId, attribute, pointer), pointer);
   }
@@ -732,7 +741,7 @@ export class TemplateStack implements IntrinsicScope {
     switch (r.type) {
       case 'AWS::IAM::Role':
         if (attribute === 'Arn') return this.iamArn(r, 'role', pointer);
-        if (attribute === 'RoleId') return generatedUniqueId('AROA', this.name, r.logicalId);
+        if (attribute === 'RoleId') return this.roleId(r);
         return unknown();
       case 'AWS::IAM::User':
         return attribute === 'Arn' ? this.iamArn(r, 'user', pointer) : unknown();

@@ -99,6 +99,12 @@ export interface RoleModel {
   readonly name: string;
   readonly path: string;
   readonly roleId: string | undefined;
+  /**
+   * true when `roleId` is made up: the role is created by a template, and AWS gives its RoleId
+   * when the stack is deployed (the template's `Fn::GetAtt Role.RoleId` gives the same made-up
+   * id); a literal RoleId another policy names may be the real one
+   */
+  readonly roleIdGenerated?: boolean;
   readonly account: string;
   /** undefined: the trust policy could not be compiled (a problem says why) */
   readonly trustPolicy: CompiledPolicy | undefined;

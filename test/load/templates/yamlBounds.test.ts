@@ -42,10 +42,15 @@ describe('YAML aliases', () => {
   afterEach(() => resolve.mockClear());
   afterAll(() => resolve.mockRestore());
 
+  // CloudFormation does not support aliases (yamlUnsupported.test.ts): a template's are read
+  // expanded, as `sam package` reads them, with a warning for each of the first 20
   it('are resolved in one pass: 8,000 anchors and aliases (230 KB) are read', () => {
     const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(8000)}Parameters:`);
     const parsed = parseTemplateText(text, 'anchors.yaml');
-    expect(parsed.problems).toEqual([]);
+    expect(parsed.problems.map((p) => `${p.severity} ${p.id}`)).toEqual(
+      Array(20).fill('warning template.yaml.alias'),
+    );
+    expect(parsed.problems[0]!.pointer).toBe('/Metadata/refs/0');
     const refs = (parsed.value as { Metadata: { refs: string[] } }).Metadata.refs;
     expect(refs).toHaveLength(8000);
     expect(refs[0]).toBe('v0');
@@ -55,7 +60,7 @@ describe('YAML aliases', () => {
 
   it('are not each resolved by a walk of the whole document', () => {
     const text = DEMO.replace('Parameters:', `Metadata:\n${anchored(500)}Parameters:`);
-    expect(parseTemplateText(text, 'anchors.yaml').problems).toEqual([]);
+    expect(parseTemplateText(text, 'anchors.yaml').value).toBeDefined();
     expect(resolve).not.toHaveBeenCalled();
   });
 
