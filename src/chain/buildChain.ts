@@ -440,10 +440,14 @@ function unsettledEntrySpecs(
   const resource = fillKnown(entry.resource, facts, entry);
   const context = settledContextOf(entry, facts, principal);
   const name = unsettledNameOf(entry, resource, unsettled.placeholder, context);
+  const level = levelOf(entry, resource).level;
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
-    level: levelOf(entry, resource).level,
+    level,
+    ...(entry.whenNeeded !== undefined && level === 'recommended'
+      ? { whenNeeded: entry.whenNeeded }
+      : {}),
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principal),
     permission,
@@ -869,6 +873,8 @@ function toSpec(
   if (link.uncertainContext) spec.uncertainContext = link.uncertainContext;
   if (link.unknownContext) spec.unknownContext = link.unknownContext;
   if (link.requestTagsUnknown) spec.requestTagsUnknown = true;
+  if (entry.whenNeeded !== undefined && link.level === 'recommended')
+    spec.whenNeeded = entry.whenNeeded;
   spec.purpose = at
     ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
     : `pipeline \`${pipeline.name}\``;
