@@ -440,10 +440,14 @@ function unsettledEntrySpecs(
   const resource = fillKnown(entry.resource, facts, entry);
   const context = settledContextOf(entry, facts, principal);
   const name = unsettledNameOf(entry, resource, unsettled.placeholder, context);
+  const level = levelOf(entry, resource).level;
   return entry.actions.map((permission) => ({
     id: at ? `${at.where}:${entry.id}:${permission}` : `${entry.id}:${permission}`,
     requirement: entry.id,
-    level: levelOf(entry, resource).level,
+    level,
+    ...(entry.whenNeeded !== undefined && level === 'recommended'
+      ? { whenNeeded: entry.whenNeeded }
+      : {}),
     ...(at ? { stage: at.stage, action: at.action, declaredAt: at.declaredAt } : {}),
     principal: principalFor(entry, principal),
     permission,
@@ -869,6 +873,8 @@ function toSpec(
   if (link.uncertainContext) spec.uncertainContext = link.uncertainContext;
   if (link.unknownContext) spec.unknownContext = link.unknownContext;
   if (link.requestTagsUnknown) spec.requestTagsUnknown = true;
+  if (entry.whenNeeded !== undefined && link.level === 'recommended')
+    spec.whenNeeded = entry.whenNeeded;
   spec.purpose = at
     ? `\`${at.where}\` (${at.provider ?? (entry.provider === 'Pipeline' ? 'pipeline' : entry.provider)})`
     : `pipeline \`${pipeline.name}\``;
@@ -1108,10 +1114,11 @@ function unsettledProducer(pipeline: PipelineModel): string | undefined {
 
 /**
  * The catalog's KMS calls that S3 makes for the caller (`kms:ViaService` s3) to read
- * (kms:Decrypt) or write (kms:GenerateDataKey) artifacts, by which objects they are for: the
- * action's input or output artifacts in the artifact store of its region, or the copies of the
- * inputs produced in another region (read from the producer region's store, written into the
- * action region's). S3 sends each object's ARN as the encryption context (LinkSpec.s3Objects).
+ * (kms:Decrypt) or write (kms:GenerateDataKey, and kms:Decrypt for a multipart upload) artifacts,
+ * by which objects they are for: the action's input or output artifacts in the artifact store of
+ * its region, or the copies of the inputs produced in another region (read from the producer
+ * region's store, written into the action region's). S3 sends each object's ARN as the
+ * encryption context (LinkSpec.s3Objects).
  */
 const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 'copyTo'> = new Map(
   [
@@ -1121,6 +1128,10 @@ const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 
     ['codedeploy.instance-kms-decrypt', 'input'],
     ['artifacts.output.kms-generate-data-key', 'output'],
     ['codebuild-project.output-kms-generate-data-key', 'output'],
+    // a multipart upload's kms:Decrypt is made for the objects written, with their context
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions)
+    ['artifacts.output.multipart-kms-decrypt', 'output'],
+    ['codebuild-project.output-multipart-kms-decrypt', 'output'],
     ['artifacts.replicate.kms-decrypt', 'copyFrom'],
     ['artifacts.replicate.kms-generate-data-key', 'copyTo'],
   ],
@@ -1158,7 +1169,10 @@ function artifactObjects(
   else names = artifacts ?? (which === 'input' ? facts.inputArtifacts : facts.outputArtifacts);
   if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket) || names.length === 0)
     return undefined;
-  if (entry.id === 'codebuild-project.output-kms-generate-data-key') {
+  if (
+    entry.id === 'codebuild-project.output-kms-generate-data-key' ||
+    entry.id === 'codebuild-project.output-multipart-kms-decrypt'
+  ) {
     const cb = facts.codebuild;
     if (
       !cb ||
@@ -1263,9 +1277,10 @@ function objectNameUnknown(
 
 /**
  * The objects of the KMS call an S3 source action (its read of the source object, kms:Decrypt)
- * or an S3 deploy action (its upload, kms:GenerateDataKey) makes through S3, whose encryption
- * context is their ARN or the bucket's (S3ContextObjects), when the input settles the bucket and
- * the object key; undefined otherwise (the context stays unknown, as before).
+ * or an S3 deploy action (its upload, kms:GenerateDataKey, and a multipart upload's kms:Decrypt)
+ * makes through S3, whose encryption context is their ARN or the bucket's (S3ContextObjects),
+ * when the input settles the bucket and the object key; undefined otherwise (the context stays
+ * unknown, as before).
  * - S3 source: the object `S3ObjectKey` of `S3Bucket`. It was uploaded outside the pipeline, by
  *   a request that may ask for an S3 Bucket Key or against one
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html),
@@ -1298,7 +1313,11 @@ function s3ActionObjects(entry: Requirement, facts: ActionFacts): S3ContextObjec
         "the source object was uploaded outside the pipeline, by a request that may ask for one or against one, and perhaps before the bucket's current setting, which applies to new objects only",
     };
   }
-  if (entry.id === 's3-deploy.kms-generate-data-key') {
+  // the upload's kms:GenerateDataKey, and a multipart upload's kms:Decrypt, for the same objects
+  if (
+    entry.id === 's3-deploy.kms-generate-data-key' ||
+    entry.id === 's3-deploy.multipart-kms-decrypt'
+  ) {
     const bucket = cfg['BucketName'];
     const key = s3DeployObjectKey(cfg);
     if (!settled(bucket) || key.kind !== 'value' || PLACEHOLDER_PATTERN.test(key.value))
@@ -1318,7 +1337,8 @@ function s3ActionObjects(entry: Requirement, facts: ActionFacts): S3ContextObjec
 /**
  * A decrypt of the action's input artifacts on the store key, whoever reads them (the action
  * role, a CodeBuild project role, the instance roles of a CodeDeploy group): an input a
- * CodeBuild action produced is encrypted with that project's key instead.
+ * CodeBuild action produced is encrypted with that project's key instead. Not a multipart
+ * upload's decrypt of the action's outputs, which are written with the store key.
  */
 function isArtifactDecrypt(
   entry: Requirement,
@@ -1326,6 +1346,7 @@ function isArtifactDecrypt(
   storeKey: string | undefined,
 ): boolean {
   return (
+    ARTIFACT_KMS_CALLS.get(entry.id) === 'input' &&
     entry.resource === '${ArtifactKeyArn}' &&
     link.action.toLowerCase() === 'kms:decrypt' &&
     link.resource === storeKey

@@ -468,6 +468,7 @@ const ENTRY_KEYS = new Set([
   'requestTagsUnknown',
   'level',
   'recommendedOnService',
+  'whenNeeded',
   'when',
   'doc',
   'basis',
@@ -706,6 +707,21 @@ function validateEntry(raw: unknown, file: string, at: string, problems: Problem
     bad(
       joinPointer(at, 'recommendedOnService'),
       '`recommendedOnService` is for a `required` entry',
+      'catalog.entry.type',
+    );
+  // words that end a denied link's why: no placeholder is filled there, and the why has no
+  // final period
+  const whenNeeded = str('whenNeeded', false);
+  if (whenNeeded !== undefined && !/^[a-z][^$]*[^.$]$/.test(whenNeeded))
+    bad(
+      joinPointer(at, 'whenNeeded'),
+      '`whenNeeded` is plain words that start in lower case, without placeholders or a final period',
+      'catalog.entry.type',
+    );
+  if (whenNeeded !== undefined && raw['level'] !== 'recommended')
+    bad(
+      joinPointer(at, 'whenNeeded'),
+      '`whenNeeded` is for a `recommended` entry',
       'catalog.entry.type',
     );
   if (raw['requestTagsUnknown'] !== undefined && raw['requestTagsUnknown'] !== true)

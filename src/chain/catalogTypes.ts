@@ -180,6 +180,13 @@ export interface Requirement {
    * resources of an older prefix (see the entry's note)
    */
   readonly recommendedOnService?: string;
+  /**
+   * a `recommended` entry that some runs do need (a multipart upload's kms:Decrypt: only a large
+   * artifact's upload is multipart, and it fails without it): when, in words, which end a denied
+   * link's why (after `; `) in place of "it is recommended, not required: working pipelines run
+   * without it"
+   */
+  readonly whenNeeded?: string;
   /** all must hold (AND) */
   readonly when?: readonly Condition[];
   readonly doc: string;

@@ -79,6 +79,11 @@ export interface LinkSpec {
   /** the catalog entry (or structural rule) the link comes from */
   readonly requirement: string;
   readonly level: 'required' | 'recommended';
+  /**
+   * a recommended link that some runs do need: when, in words (the catalog's `whenNeeded`), which
+   * end its why when it is denied in place of the words that working pipelines run without it
+   */
+  readonly whenNeeded?: string;
   readonly stage?: string;
   readonly action?: string;
   readonly principal: LinkPrincipal;

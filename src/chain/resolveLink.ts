@@ -277,7 +277,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
   }
   const tried =
     objectName && namesMatter(g, objectName) ? [...(runtime ?? []), objectName] : runtime;
-  const link = s3ArnNoted(decide(model, spec, g, withS3Object(tried, g)), g);
+  const link = s3ArnNoted(decide(model, spec, g, withS3Object(tried, g)), g, spec);
   if (named && link.decision !== 'Unknown') {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
@@ -1454,6 +1454,17 @@ function failing(spec: LinkSpec): string {
 /** What a denied recommended link's why ends with: the run does not fail on it. */
 const RECOMMENDED = '; it is recommended, not required: working pipelines run without it';
 
+/**
+ * What the why of `spec` ends with when it is denied: nothing for a required link; for a
+ * recommended one, when the run needs it (LinkSpec.whenNeeded: a multipart upload's
+ * kms:Decrypt, which only a large artifact's upload needs, and which that upload fails
+ * without), else that working pipelines run without it.
+ */
+function deniedEnding(spec: LinkSpec): string {
+  if (spec.level !== 'recommended') return '';
+  return spec.whenNeeded !== undefined ? `; ${spec.whenNeeded}` : RECOMMENDED;
+}
+
 function makeLink(
   spec: LinkSpec,
   decision: LinkDecision,
@@ -1495,7 +1506,7 @@ function makeLink(
     resource,
     stage: spec.stage,
     warnings: extra.warnings,
-    why: `${placeholdersInWords(why)}${extra.note ?? ''}${spec.level === 'recommended' && denied ? RECOMMENDED : ''}`,
+    why: `${placeholdersInWords(why)}${extra.note ?? ''}${denied ? deniedEnding(spec) : ''}`,
   } as ReportLink;
 }
 
@@ -1688,16 +1699,18 @@ function s3PerObject(model: Model, spec: LinkSpec, s3: S3ContextObjects): Report
 }
 
 /** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
-function s3ArnNoted(link: ReportLink, g: Gathered): ReportLink {
+function s3ArnNoted(link: ReportLink, g: Gathered, spec: LinkSpec): ReportLink {
   if (
     g.s3ArnNote === undefined ||
     (link.decision !== 'ImplicitlyDenied' && link.decision !== 'ExplicitlyDenied') ||
     !link.why.toLowerCase().includes(S3_ARN_LOWER)
   )
     return link;
-  const recommended = link.why.endsWith(RECOMMENDED);
-  const why = recommended ? link.why.slice(0, -RECOMMENDED.length) : link.why;
-  return { ...link, why: `${why}; ${g.s3ArnNote}${recommended ? RECOMMENDED : ''}` };
+  // the note goes before the ending of a denied recommended link (makeLink)
+  const ending = deniedEnding(spec);
+  const ends = ending !== '' && link.why.endsWith(ending);
+  const why = ends ? link.why.slice(0, -ending.length) : link.why;
+  return { ...link, why: `${why}; ${g.s3ArnNote}${ends ? ending : ''}` };
 }
 
 /**

@@ -115,7 +115,9 @@ function buildRules(report: Report): Json[] {
     const what = `${permissions.join(', ')} must be allowed for this pipeline link`;
     const levelText = required
       ? 'required: the pipeline run fails without it'
-      : 'recommended: the pipeline runs without it, with reduced function';
+      : // not "runs without it" alone: a multipart upload's kms:Decrypt is recommended, and a
+        // large artifact's upload fails without it (the catalog's whenNeeded, in the result's why)
+        'recommended: a denial is a warning, never a failure; the why of each result says which runs, if any, need it';
     const help =
       `permchain requirement ${id} (${levelText}). Every policy on the path must allow ` +
       `${permissions.join(', ')}: identity policies, the resource policy, SCPs, RCPs, ` +

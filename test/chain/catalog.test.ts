@@ -425,6 +425,24 @@ describe('validateCatalogFile', () => {
     expect(
       check({ ...good, level: 'recommended', recommendedOnService: 'codestar-connections' }),
     ).toEqual(['catalog.entry.type']);
+    // a recommended entry's own words for when the run needs it: plain words, which end a why
+    const some = { ...good, level: 'recommended' };
+    expect(
+      check({ ...some, whenNeeded: 'it is needed only when the upload is multipart' }),
+    ).toEqual([]);
+    expect(
+      check({ ...good, whenNeeded: 'it is needed only when the upload is multipart' }),
+    ).toEqual(['catalog.entry.type']);
+    expect(check({ ...some, whenNeeded: 'it is needed for ${Config.BucketName}' })).toEqual([
+      'catalog.entry.type',
+    ]);
+    expect(check({ ...some, whenNeeded: 'it is needed for large uploads.' })).toEqual([
+      'catalog.entry.type',
+    ]);
+    expect(check({ ...some, whenNeeded: 'It is needed for large uploads' })).toEqual([
+      'catalog.entry.type',
+    ]);
+    expect(check({ ...some, whenNeeded: '' })).toEqual(['catalog.entry.type']);
   });
 
   it('rejects a file that is not a catalog', () => {

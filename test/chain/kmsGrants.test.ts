@@ -49,6 +49,11 @@ function grant(over: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/**
+ * The build role has two kms:Decrypt links on the key: the read of its input artifact
+ * (codebuild-project.input-kms-decrypt) and a multipart upload's of its output artifact
+ * (codebuild-project.output-multipart-kms-decrypt, recommended), decided alike here.
+ */
 const decisions = (links: readonly ReportLink[]): string[] =>
   links.map((l) => `${l.permission} ${l.decision}`).sort();
 
@@ -57,6 +62,7 @@ describe('KMS grants', () => {
     for (const grants of [undefined, []]) {
       expect(decisions(buildRoleKmsLinks(grants))).toEqual([
         'kms:Decrypt ImplicitlyDenied',
+        'kms:Decrypt ImplicitlyDenied',
         'kms:GenerateDataKey ImplicitlyDenied',
       ]);
     }
@@ -64,7 +70,11 @@ describe('KMS grants', () => {
 
   it('a grant to the build role for Decrypt and GenerateDataKey allows both, naming the grant', () => {
     const links = buildRoleKmsLinks([grant({ GranteePrincipal: BUILD_ROLE })]);
-    expect(decisions(links)).toEqual(['kms:Decrypt Allowed', 'kms:GenerateDataKey Allowed']);
+    expect(decisions(links)).toEqual([
+      'kms:Decrypt Allowed',
+      'kms:Decrypt Allowed',
+      'kms:GenerateDataKey Allowed',
+    ]);
     for (const l of links) {
       expect(l.allowedBy).toEqual([
         {
@@ -84,6 +94,7 @@ describe('KMS grants', () => {
     ]);
     expect(decisions(links)).toEqual([
       'kms:Decrypt Allowed',
+      'kms:Decrypt Allowed',
       'kms:GenerateDataKey ImplicitlyDenied',
     ]);
   });
@@ -93,6 +104,7 @@ describe('KMS grants', () => {
       grant({ GranteePrincipal: 'arn:aws:iam::111111111111:role/someone-else' }),
     ]);
     expect(decisions(links)).toEqual([
+      'kms:Decrypt ImplicitlyDenied',
       'kms:Decrypt ImplicitlyDenied',
       'kms:GenerateDataKey ImplicitlyDenied',
     ]);
@@ -105,7 +117,11 @@ describe('KMS grants', () => {
         Constraints: { EncryptionContextSubset: { 'aws:s3:arn': 'arn:aws:s3:::other/*' } },
       }),
     ]);
-    expect(decisions(links)).toEqual(['kms:Decrypt Unknown', 'kms:GenerateDataKey Unknown']);
+    expect(decisions(links)).toEqual([
+      'kms:Decrypt Unknown',
+      'kms:Decrypt Unknown',
+      'kms:GenerateDataKey Unknown',
+    ]);
     for (const l of links) expect(l.missing).toEqual([`${KEY_FILE}#/Grants/0`]);
   });
 
@@ -113,7 +129,11 @@ describe('KMS grants', () => {
     const links = buildRoleKmsLinks([
       grant({ GranteePrincipal: 'arn:aws:iam::111111111111:root' }),
     ]);
-    expect(decisions(links)).toEqual(['kms:Decrypt Unknown', 'kms:GenerateDataKey Unknown']);
+    expect(decisions(links)).toEqual([
+      'kms:Decrypt Unknown',
+      'kms:Decrypt Unknown',
+      'kms:GenerateDataKey Unknown',
+    ]);
   });
 
   it('an explicit deny in the key policy still wins over a grant', () => {
@@ -132,6 +152,7 @@ describe('KMS grants', () => {
     );
     expect(decisions(links)).toEqual([
       'kms:Decrypt ExplicitlyDenied',
+      'kms:Decrypt ExplicitlyDenied',
       'kms:GenerateDataKey Allowed',
     ]);
   });
@@ -146,6 +167,7 @@ describe('KMS grants', () => {
       }),
     );
     expect(decisions(links)).toEqual([
+      'kms:Decrypt ImplicitlyDenied',
       'kms:Decrypt ImplicitlyDenied',
       'kms:GenerateDataKey ImplicitlyDenied',
     ]);

@@ -198,7 +198,9 @@ describe('an S3 source bucket file without its default encryption', () => {
       const decrypt = () =>
         analyzeModel(loadSnapshot(dir), { pipelines: ['platform-containers'] })
           .pipelines[0]!.links.filter(
-            (l) => l.action === 'Config' && l.permission === 'kms:Decrypt',
+            // the read of the source object (the action's upload of its output artifact makes a
+            // kms:Decrypt of its own on the store key: artifacts.output.multipart-kms-decrypt)
+            (l) => l.action === 'Config' && l.requirement === 's3-source.kms-decrypt',
           )
           .map((l) => `${l.decision} ${(l.missing ?? []).join(',')}`);
       expect(decrypt()).toEqual(['Allowed ']);

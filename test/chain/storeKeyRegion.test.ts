@@ -59,10 +59,12 @@ describe('an artifact store key of another region', () => {
         `set \`encryptionKey.id\` of the artifact store of pipeline \`orders-api\` in \`us-east-1\` to the ARN of a key of \`us-east-1\` (a key created there, or the replica there of a multi-Region key) in place of \`${keyArn}\``,
       );
     }
-    // the source's upload (pipeline role) and the build's download (project role)
+    // the source's upload (pipeline role; a multipart upload decrypts too) and the build's
+    // download (project role)
     expect(onKey.map((l) => l.id).sort()).toEqual([
       'Build/Build:codebuild-project.input-kms-decrypt:kms:Decrypt',
       'Source/Source:artifacts.output.kms-generate-data-key:kms:GenerateDataKey',
+      'Source/Source:artifacts.output.multipart-kms-decrypt:kms:Decrypt',
     ]);
   });
 

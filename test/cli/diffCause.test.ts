@@ -41,7 +41,7 @@ describe('diff: the same link id, denied for another cause', () => {
     expect(r.out).toContain(`\n    resource was ${KEY}\n`);
     expect(lines.at(-2)).toBe(
       '0 newly denied, 1 denied for another principal or on another resource, 0 newly unknown, ' +
-        '0 newly allowed, 49 links unchanged',
+        '0 newly allowed, 51 links unchanged',
     );
     expect(lines.at(-1)).toBe(
       'the run fails (exit 1): 1 required link denied for another principal or on another resource',
@@ -115,6 +115,6 @@ describe('diff: the same link id, denied for another cause', () => {
   it('the same input is still no change', async () => {
     const r = await cli(demo, 'diff', '.', '.');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('no change (50 links unchanged)\nthe run passes\n');
+    expect(r.out).toBe('no change (52 links unchanged)\nthe run passes\n');
   });
 });

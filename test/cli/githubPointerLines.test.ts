@@ -52,6 +52,12 @@ describe('github annotations: a snapshot finding at the line of its pointer', ()
         line: '162',
         title: 'permchain denied: kms:GenerateDataKey (orders-api/Build/Build)',
       },
+      // a multipart upload's kms:Decrypt of the build's output, recommended: a warning
+      {
+        file: iam,
+        line: '162',
+        title: 'permchain warning: kms:Decrypt (orders-api/Build/Build)',
+      },
     ]);
   });
 

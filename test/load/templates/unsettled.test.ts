@@ -22,8 +22,13 @@ const kmsLinks = (all: readonly ReportLink[]): ReportLink[] =>
 describe('encryption settings the template does not settle', () => {
   it('an unsettled artifact store key and source bucket encryption give Unknown KMS links naming the line', () => {
     const kms = kmsLinks(links());
-    // the artifact store write (GenerateDataKey) and the source bucket read (Decrypt)
-    expect(kms.map((l) => l.permission).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    // the artifact store write (GenerateDataKey, and Decrypt for a multipart upload) and the
+    // source bucket read (Decrypt)
+    expect(kms.map((l) => l.id).sort()).toEqual([
+      'Source/Src:artifacts.output.kms-generate-data-key:kms:GenerateDataKey',
+      'Source/Src:artifacts.output.multipart-kms-decrypt:kms:Decrypt',
+      'Source/Src:s3-source.kms-decrypt:kms:Decrypt',
+    ]);
     for (const l of kms) {
       expect(l.decision, l.id).toBe('Unknown');
       expect(l.missing, l.id).toEqual([
@@ -36,12 +41,14 @@ describe('encryption settings the template does not settle', () => {
     const cmk = kmsLinks(links({ UseCmk: 'yes' }));
     expect(cmk.map((l) => [l.permission, l.decision]).sort()).toEqual([
       ['kms:Decrypt', 'ImplicitlyDenied'],
+      ['kms:Decrypt', 'ImplicitlyDenied'],
       ['kms:GenerateDataKey', 'ImplicitlyDenied'],
     ]);
     // without a CMK: the AWS-managed key for the artifacts, SSE-S3 on the source bucket
     const managed = kmsLinks(links({ UseCmk: 'no' }));
     expect(managed.map((l) => [l.permission, l.resource, l.decision])).toEqual([
       ['kms:GenerateDataKey', 'arn:aws:kms:us-east-1:111111111111:alias/aws/s3', 'Allowed'],
+      ['kms:Decrypt', 'arn:aws:kms:us-east-1:111111111111:alias/aws/s3', 'Allowed'],
     ]);
   });
 });
