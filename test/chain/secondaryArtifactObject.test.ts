@@ -10,10 +10,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { secondaryFetches } from '../../src/chain/actionFacts.js';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Problem } from '../../src/problems.js';
 import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
+import type { CodeBuildArtifactsModel } from '../../src/model/types.js';
+import { project } from './codebuildProjects.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
@@ -45,6 +48,14 @@ const BUCKET: Json = {
     ],
   },
 };
+
+/**
+ * The scenario with `artifact` (RELEASE with these changes) as the project's secondary artifact
+ * and the build role allowed s3:PutObject on `resources`; its pipeline's report.
+ */
+function withArtifact(artifact: Json, resources: string | string[]): ReportPipeline {
+  return withArtifactModel(artifact, resources).pipeline;
+}
 
 /** withArtifact's pipeline, with the problems of loading the snapshot. */
 function withArtifactModel(
@@ -79,6 +90,97 @@ function put(p: ReportPipeline): ReportLink {
   return links[0]!;
 }
 
+describe('an S3 secondary artifact of a known name, one ZIP object without the build id', () => {
+  it('is checked on its object, and allowed by a policy on its path', () => {
+    const link = put(withArtifact({}, 'arn:aws:s3:::release-bucket/builds/*'));
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    expect(link.decision).toBe('Allowed');
+  });
+
+  it('is denied by a policy on another path only', () => {
+    const link = put(withArtifact({}, 'arn:aws:s3:::release-bucket/other/*'));
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    expect(link.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('joins path and name with one slash, as AWS does', () => {
+    const link = put(
+      withArtifact({ path: '/builds/', name: 'app.zip' }, 'arn:aws:s3:::release-bucket/builds/*'),
+    );
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    const root = put(withArtifact({ path: '' }, 'arn:aws:s3:::release-bucket/app.zip'));
+    expect(root.resource).toBe('arn:aws:s3:::release-bucket/app.zip');
+    expect(root.decision).toBe('Allowed');
+  });
+});
+
+/** The words a link gives for being Unknown. */
+const words = (l: ReportLink): string => JSON.stringify([l.why, l.missing]);
+
+describe('an S3 secondary artifact whose key the project does not settle to its end', () => {
+  // each: the artifact, the object ARN checked, and what the end holds in the link's words
+  const cases: [string, Json, string, RegExp][] = [
+    [
+      'the build id (BUILD_ID)',
+      { namespaceType: 'BUILD_ID' },
+      'arn:aws:s3:::release-bucket/builds/*',
+      /the build id/,
+    ],
+    [
+      'a folder of the build output (packaging NONE)',
+      { packaging: 'NONE' },
+      'arn:aws:s3:::release-bucket/builds/app.zip/*',
+      /the path of each file of the build output/,
+    ],
+    [
+      'a name the buildspec gives (overrideArtifactName)',
+      { overrideArtifactName: true },
+      'arn:aws:s3:::release-bucket/builds/*',
+      /a name the buildspec may give/,
+    ],
+  ];
+
+  for (const [what, artifact, resource, holds] of cases) {
+    describe(what, () => {
+      it('is allowed by a policy on the whole bucket', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/*'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('Allowed');
+      });
+
+      it('is denied by a policy on a path the key never has', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/other/*'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('ImplicitlyDenied');
+      });
+
+      it('is Unknown, naming the part, by a policy some keys match and others do not', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/builds/*/app.zip'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('Unknown');
+        expect(words(link)).toMatch(holds);
+      });
+    });
+  }
+
+  it('is never taken for the literal `*`: a policy on `<path>/*` allows a build id folder', () => {
+    // the whole shape `builds/<build-ID>/app.zip` is under `builds/`
+    const link = put(
+      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/*'),
+    );
+    expect(link.decision).toBe('Allowed');
+  });
+
+  it('is Unknown, never allowed, by a policy on the key as it would be without the build id', () => {
+    const link = put(
+      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/app.zip'),
+    );
+    // `builds/app.zip` is one of the keys tried; the build id is always there, so the right
+    // answer is a denial: Unknown is the approximation (the rest of the key is one unknown part)
+    expect(link.decision).toBe('Unknown');
+  });
+});
+
 describe('a secondary artifact field of the wrong shape in a snapshot', () => {
   it.each([
     ['path', 5, 'expected a string'],
@@ -106,4 +208,113 @@ describe('a secondary artifact field of the wrong shape in a snapshot', () => {
       ]);
     },
   );
+});
+
+describe('the key of the objects of an S3 secondary artifact', () => {
+  const P = 'unresolved-0123456789';
+  const BASE: Partial<CodeBuildArtifactsModel> = {
+    type: 'S3',
+    location: 'b',
+    path: 'builds',
+    name: 'app.zip',
+    namespaceType: 'NONE',
+    packaging: 'ZIP',
+    artifactIdentifier: 'rel',
+  };
+  const FILES = 'the path of each file of the build output (`packaging` NONE: a folder)';
+  const BUILD_ID = 'the build id (`namespaceType` BUILD_ID)';
+  const BUILDSPEC = 'a name the buildspec may give at build time (`overrideArtifactName`)';
+  // each: the artifact's changes, its object ARN, what the rest of the key holds (none: exact)
+  const cases: [Partial<CodeBuildArtifactsModel>, string, string | undefined][] = [
+    [{}, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [{ path: '/builds/', name: '/app.zip' }, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [{ path: undefined }, 'arn:aws:s3:::b/app.zip', undefined],
+    [{ path: 'a/b' }, 'arn:aws:s3:::b/a/b/app.zip', undefined],
+    [{ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::b/builds/*', BUILD_ID],
+    [{ packaging: 'NONE', name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
+    // packaging NONE is the default
+    [{ packaging: undefined, name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
+    // name `/`: the files are at the root (of the path)
+    [{ packaging: 'NONE', name: '/', path: undefined }, 'arn:aws:s3:::b/*', FILES],
+    [{ packaging: 'NONE', name: '/' }, 'arn:aws:s3:::b/builds/*', FILES],
+    [
+      { name: '/' },
+      'arn:aws:s3:::b/builds/*',
+      'the name of the ZIP object of an artifact named `/`, which AWS does not document',
+    ],
+    [{ name: undefined }, 'arn:aws:s3:::b/builds/*', 'a name the project does not give'],
+    [{ overrideArtifactName: true }, 'arn:aws:s3:::b/builds/*', BUILDSPEC],
+    [{ overrideArtifactName: false }, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [
+      { namespaceType: 'BUILD_ID', overrideArtifactName: true, packaging: 'NONE' },
+      'arn:aws:s3:::b/builds/*',
+      `${BUILD_ID}, ${BUILDSPEC} and ${FILES}`,
+    ],
+    [
+      { namespaceType: P },
+      'arn:aws:s3:::b/builds/*',
+      'the build id, or not (the input does not settle `namespaceType`)',
+    ],
+    [
+      { packaging: P },
+      'arn:aws:s3:::b/builds/*',
+      'one ZIP object or the path of each file of the build output (the input does not settle `packaging`)',
+    ],
+    [
+      { overrideArtifactName: P },
+      'arn:aws:s3:::b/builds/*',
+      'a name the buildspec may give at build time (the input does not settle `overrideArtifactName`)',
+    ],
+    [
+      { namespaceType: 'FOLDER' },
+      'arn:aws:s3:::b/builds/*',
+      'what the namespace type `FOLDER`, which permchain does not know, puts there',
+    ],
+    // a path or name the input does not settle stays in the key, where values are tried for it
+    [{ path: P }, `arn:aws:s3:::b/${P}/app.zip`, undefined],
+  ];
+  it.each(cases)('%j: %s', (changes, objectArn, holds) => {
+    const f = secondaryFetches(project([], [{ ...BASE, ...changes }]), 'aws');
+    expect(f.secondaryArtifactsUnknown).toBeUndefined();
+    expect(f.secondaryArtifacts).toEqual([
+      {
+        objectArn,
+        encrypted: true,
+        ...(holds !== undefined
+          ? {
+              unknownEnd: {
+                kind: 'secondaryArtifact',
+                artifacts: 'secondary artifact `rel` of project `web`',
+                holds,
+              },
+            }
+          : {}),
+      },
+    ]);
+  });
+
+  it('is one link for artifacts of one key, naming each', () => {
+    const f = secondaryFetches(
+      project(
+        [],
+        [
+          { ...BASE, namespaceType: 'BUILD_ID', encryptionDisabled: true },
+          { ...BASE, artifactIdentifier: 'docs', overrideArtifactName: true },
+        ],
+      ),
+      'aws',
+    );
+    expect(f.secondaryArtifacts).toEqual([
+      {
+        objectArn: 'arn:aws:s3:::b/builds/*',
+        encrypted: true,
+        unknownEnd: {
+          kind: 'secondaryArtifact',
+          artifacts:
+            'secondary artifact `rel` of project `web` and secondary artifact `docs` of project `web`',
+          holds: `${BUILD_ID} and ${BUILDSPEC}`,
+        },
+      },
+    ]);
+  });
 });

@@ -198,6 +198,44 @@ describe('the SecondaryArtifacts of a template project', () => {
     expect(open!.packaging).toBe('zip');
   });
 
+  it('check the upload on the key they make, or its settled part', () => {
+    const links = puts(load().model);
+    expect(links.map((l) => `${l.decision} ${l.resource}`)).toEqual([
+      // the namespace and the override are not settled: the key after `builds/` is open, and
+      // every key after it is under `builds/*`
+      'Allowed arn:aws:s3:::release-bucket/builds/*',
+      // one ZIP object without the build id: its key, allowed by `builds/*`
+      'Allowed arn:aws:s3:::release-bucket/builds/app.zip',
+    ]);
+  });
+
+  it('follow a path the template settles: a path the role may not write to is denied', () => {
+    const links = puts(load('', '', { ArtifactPath: 'other' }).model);
+    expect(links.map((l) => `${l.decision} ${l.resource}`)).toEqual([
+      'Allowed arn:aws:s3:::release-bucket/builds/*',
+      'ImplicitlyDenied arn:aws:s3:::release-bucket/other/app.zip',
+    ]);
+  });
+
+  it('leave a Path the template does not settle in the key: the upload is Unknown naming its line', () => {
+    const links = puts(
+      load(
+        '  ArtifactPath:\n    Type: String\n',
+        '  ArtifactPath:\n    Type: AWS::SSM::Parameter::Value<String>\n',
+      ).model,
+    );
+    const rel = links.find((l) => l.decision !== 'Allowed');
+    expect(rel?.decision).toBe('Unknown');
+    expect(rel?.resource).toMatch(
+      /^arn:aws:s3:::release-bucket\/unresolved-[0-9a-f]{10}\/app\.zip$/,
+    );
+    expect(rel?.missing).toEqual([
+      expect.stringMatching(
+        /pipeline\.yaml:\d+ \(parameter `ArtifactPath` reads the ssm parameter/,
+      ),
+    ]);
+  });
+
   it('take a Path of a shape CloudFormation rejects as an input error at its pointer, and the upload Unknown naming it', () => {
     const { model, problems } = load('          Path: builds\n', '          Path: [builds]\n');
     expect(
