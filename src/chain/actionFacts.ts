@@ -1840,7 +1840,8 @@ const ARTIFACT_TYPES = new Set(['CODEPIPELINE', 'NO_ARTIFACTS', 'S3']);
  * clone URL to the repository"); AWS documents no other form for a CodeBuild source, so any other
  * location leaves the repository unknown. An S3 source location is `<bucket>/<key>` of a ZIP
  * file or `<bucket>/<folder>/` (read as every object under the folder); an S3 artifact location
- * is the bucket name, its object path and name are left to `*`.
+ * is the bucket name, and its path, namespace, name and packaging make the key of its objects
+ * (secondaryArtifactObject).
  */
 export function secondaryFetches(
   project: CodeBuildProjectModel,
@@ -1930,7 +1931,12 @@ export function secondaryFetches(
         break;
     }
   });
-  const artifacts = new Map<string, boolean>();
+  // by object ARN: encrypted, and the artifacts and what the end of their key holds when no
+  // input gives it
+  const artifacts = new Map<
+    string,
+    { encrypted: boolean; labels: string[]; holds: string[]; open: boolean }
+  >();
   const artifactsUnknown: string[] = [];
   project.secondaryArtifacts.forEach((a, i) => {
     const place = secondaryPlace(project, 'artifacts', i);
@@ -1950,13 +1956,23 @@ export function secondaryFetches(
           `S3 ${label} has no location, so the bucket the build writes to is not known (${place})`,
         );
       else {
+        const { key, holds } = secondaryArtifactObject(a);
+        const objectArn = `arn:${partition}:s3:::${bucket}/${key}`;
+        const entry = artifacts.get(objectArn) ?? {
+          encrypted: false,
+          labels: [],
+          holds: [],
+          open: false,
+        };
         // "Set to true if you do not want your output artifacts encrypted"
         // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
-        const objectArn = `arn:${partition}:s3:::${bucket}/*`;
-        artifacts.set(
-          objectArn,
-          (artifacts.get(objectArn) ?? false) || a.encryptionDisabled !== true,
-        );
+        entry.encrypted ||= a.encryptionDisabled !== true;
+        if (holds.length > 0) {
+          entry.open = true;
+          entry.labels.push(label);
+          for (const h of holds) if (!entry.holds.includes(h)) entry.holds.push(h);
+        }
+        artifacts.set(objectArn, entry);
       }
     }
   });
@@ -1979,7 +1995,19 @@ export function secondaryFetches(
       ? {
           secondaryArtifacts: [...artifacts.entries()]
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([objectArn, encrypted]) => ({ objectArn, encrypted })),
+            .map(([objectArn, { encrypted, labels, holds, open }]) => ({
+              objectArn,
+              encrypted,
+              ...(open
+                ? {
+                    unknownEnd: {
+                      kind: 'secondaryArtifact' as const,
+                      artifacts: wordList(labels),
+                      holds: wordList(holds),
+                    },
+                  }
+                : {}),
+            })),
         }
       : {}),
     ...(artifactsUnknown.length > 0
@@ -2228,6 +2256,90 @@ export function batchRoleOf(
       batchServiceRoleUnknown: `the batch service role \`${role}\` of CodeBuild project \`${project.name}\` is not a role ARN, which AWS takes it as (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectBuildBatchConfig.html), so the role batch builds run under is not known (${place})`,
     };
   return { batchServiceRoleArn: role };
+}
+
+/**
+ * The key of the objects an S3 secondary artifact writes in its bucket, as its `path`,
+ * `namespaceType`, `name`, `packaging` and `overrideArtifactName` make it
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html): path
+ * `MyArtifacts`, namespace BUILD_ID and name `MyArtifact.zip` store the artifact in
+ * `MyArtifacts/<build-ID>/MyArtifact.zip`; a name `/` stores it in the root (of the path, and of
+ * the build id's folder); packaging ZIP (not the default) makes one ZIP object of that name, NONE
+ * (the default) a folder of that name holding the build output's files; overrideArtifactName lets
+ * a name the buildspec gives at build time (with shell commands:
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-buildspec-artifact-naming.html)
+ * replace the name. The pieces are joined with one `/`, the slashes at their ends dropped (AWS
+ * documents the joins by the examples above only).
+ *
+ * The key is exact (`holds` empty) for a ZIP artifact of a known name, without the build id or a
+ * buildspec's name; else it is the part of it the project settles, ending in `/`, then `*`
+ * standing for the rest, which `holds` says what it holds. A build id before the name makes the
+ * rest start there: the name after it is not kept, so a policy on the whole shape (the path, `*`
+ * for the build id, then the name) matches some of the names tried and not others, and the link
+ * is Unknown rather than decided on a made-up build id. A placeholder (a value a template does not settle)
+ * of the path or name stays in the key, where the values tried for it decide (resolveLink
+ * byUnsettledValues); one of the namespace, the packaging or the override flag leaves the rest of
+ * the key open like an unknown value.
+ */
+function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][number]): {
+  readonly key: string;
+  readonly holds: readonly string[];
+} {
+  const trim = (v: string | undefined): string => (v ?? '').replace(/^\/+|\/+$/g, '');
+  const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
+  const path = trim(a.path);
+  const name = trim(a.name);
+  // a name `/` is no name: the artifact is stored at the root (of the path, or the build id)
+  const root = a.name !== undefined && a.name !== '' && name === '';
+  // (an empty value is taken as unset: the default)
+  const namespace = (a.namespaceType || 'NONE').toUpperCase();
+  const packaging = (a.packaging || 'NONE').toUpperCase();
+  const zip = packaging === 'ZIP';
+  const folder = packaging === 'NONE';
+  const override = a.overrideArtifactName;
+  // what the key holds after the part the project settles, that no input gives, in the order
+  // the key holds it
+  const holds: string[] = [];
+  if (PLACEHOLDER_PATTERN.test(a.namespaceType ?? ''))
+    holds.push('the build id, or not (the input does not settle `namespaceType`)');
+  else if (namespace === 'BUILD_ID') holds.push('the build id (`namespaceType` BUILD_ID)');
+  else if (namespace !== 'NONE')
+    holds.push(
+      `what the namespace type \`${a.namespaceType!}\`, which permchain does not know, puts there`,
+    );
+  if (override === true)
+    holds.push('a name the buildspec may give at build time (`overrideArtifactName`)');
+  else if (typeof override === 'string')
+    holds.push(
+      'a name the buildspec may give at build time (the input does not settle `overrideArtifactName`)',
+    );
+  else if (name === '' && !root) holds.push('a name the project does not give');
+  else if (root && zip)
+    holds.push('the name of the ZIP object of an artifact named `/`, which AWS does not document');
+  if (PLACEHOLDER_PATTERN.test(a.packaging ?? ''))
+    holds.push(
+      'one ZIP object or the path of each file of the build output (the input does not settle `packaging`)',
+    );
+  else if (folder)
+    holds.push('the path of each file of the build output (`packaging` NONE: a folder)');
+  else if (!zip)
+    holds.push(
+      `what the packaging \`${a.packaging!}\`, which permchain does not know, makes there`,
+    );
+  // one ZIP object of a known name, without the build id: its key
+  if (holds.length === 0) return { key: join(path, name), holds };
+  // a folder of a known name without the build id: its files are under it
+  const named = override === undefined || override === false;
+  if (named && namespace === 'NONE' && folder && !root && name !== '' && holds.length === 1)
+    return { key: `${join(path, name)}/*`, holds };
+  return { key: path === '' ? '*' : `${path}/*`, holds };
+}
+
+/** `a`, `a and b`, `a, b and c` */
+function wordList(words: readonly string[]): string {
+  return words.length <= 1
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]!}`;
 }
 
 /** Where a project's secondary source or artifact `i` is: `file#pointer`. */

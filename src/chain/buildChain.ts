@@ -1248,8 +1248,9 @@ function ownUpload(
  * Whether the link's resource is an S3 object ARN ending in a name no input gives
  * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
  * gives it is written `*`), the files an S3 deploy extracts under its prefix (written `*`:
- * catalog.ts s3DeployObjectKey), or a CodeBuild project's S3 build log objects under its
- * location; undefined for an object key the configuration gives.
+ * catalog.ts s3DeployObjectKey), a CodeBuild project's S3 build log objects under its
+ * location, or the end of the key of a project's S3 secondary artifact that the project does not
+ * settle; undefined for an object key the configuration gives.
  */
 function objectNameUnknown(
   entry: Requirement,
@@ -1272,6 +1273,11 @@ function objectNameUnknown(
   // a CodeBuild project's S3 build logs: `<prefix>/*` (actionFacts.ts s3LogsOf), whose names
   // CodeBuild gives each build
   if (template.endsWith('/${CodeBuild.S3LogsObjectKey}')) return 'logs';
+  // a CodeBuild project's S3 secondary artifact whose key the project does not settle to its
+  // end: `<bucket>/<part it settles>/*` (actionFacts.ts secondaryArtifactObject); an exact key
+  // that ends in the character `*` is that character
+  if (template === '${CodeBuild.SecondaryArtifactObjectArn}')
+    return facts.codebuild?.secondaryArtifacts?.find((a) => a.objectArn === resource)?.unknownEnd;
   return undefined;
 }
 

@@ -331,10 +331,29 @@ export interface CodeBuildProjectFacts {
 
 /** An S3 secondary artifact of a CodeBuild project. */
 export interface CodeBuildSecondaryArtifact {
-  /** the objects written: `arn:<partition>:s3:::<bucket>/*` (path and name are run-time parts) */
+  /**
+   * the objects written: `arn:<partition>:s3:::<bucket>/<path>/<name>` when the project settles
+   * the key, else the part of it the project settles and `*` for the rest (`unknownEnd`)
+   * (actionFacts.ts secondaryArtifactObject)
+   */
   readonly objectArn: string;
   /** false when the artifact sets `encryptionDisabled`; else encrypted with the project's key */
   readonly encrypted: boolean;
+  /** set when `objectArn` ends in a part of the key no input gives: what it is, in words */
+  readonly unknownEnd?: SecondaryArtifactEnd;
+}
+
+/**
+ * The end of the key of an S3 secondary artifact's objects that no input gives (the `*` that
+ * ends CodeBuildSecondaryArtifact.objectArn), in words: resolveLink tries names in its place
+ * (s3ObjectValue), never the character `*`.
+ */
+export interface SecondaryArtifactEnd {
+  readonly kind: 'secondaryArtifact';
+  /** the artifacts whose objects these are: secondary artifact `rel` of project `web` */
+  readonly artifacts: string;
+  /** what that end holds, that no input gives: `the build id (namespaceType BUILD_ID)` */
+  readonly holds: string;
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */

@@ -4,6 +4,7 @@
  */
 import type { Location as SourceLocation } from '../model/types.js';
 import type { Location } from '../report/types.js';
+import type { SecondaryArtifactEnd } from './catalogTypes.js';
 
 /**
  * Where something is declared, as links report it (LinkSpec.declaredAt, a failing rule
@@ -51,11 +52,13 @@ export interface S3ContextObjects {
    * what the `*` that ends each of `objects` stands for: `artifact`, the name CodePipeline gives
    * an artifact's object (artifactObjectKey); `extracted`, the path of each file an S3 deploy
    * extracts under its prefix; `logs`, the name CodeBuild gives each S3 build log object under
-   * the project's location (a link's resource only). That `*` is no wildcard: a real ARN holds a name there, and a
+   * the project's location (a link's resource only); a SecondaryArtifactEnd, the end of the key
+   * of a CodeBuild S3 secondary artifact's objects that no input gives (a link's resource only).
+   * That `*` is no wildcard: a real ARN holds a name there, and a
    * policy that compares the context with a literal `*` (StringEquals) never matches it;
    * resolveLink tries names in its place (s3ObjectValue). Undefined: the ARNs are exact.
    */
-  readonly unknownEnd?: 'artifact' | 'extracted' | 'logs';
+  readonly unknownEnd?: 'artifact' | 'extracted' | 'logs' | SecondaryArtifactEnd;
   /**
    * the one of `objects` whose call this resolution is for: resolveLink resolves a link of
    * several objects once for each, when a policy tests the context (s3PerObject)
@@ -120,7 +123,8 @@ export interface LinkSpec {
   /**
    * the resource is an S3 object ARN whose `*` at the end is a name no input gives, as
    * S3ContextObjects.unknownEnd says of its objects: an artifact's object, the files an S3 deploy
-   * extracts (resolveLink tries names in its place)
+   * extracts, a project's S3 build logs, the end of a secondary artifact's key (resolveLink tries
+   * names in its place)
    */
   readonly resourceUnknownEnd?: S3ContextObjects['unknownEnd'];
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */

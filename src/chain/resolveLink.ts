@@ -1600,7 +1600,7 @@ function s3ArnContext(
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${typeof s3.unknownEnd === 'object' ? `the rest of the key, which holds ${s3.unknownEnd.holds}` : s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
     s3.objects.length > 1
@@ -3230,6 +3230,20 @@ const LOG_NAME: IdKind = {
 };
 
 /**
+ * The rest of the key of a CodeBuild S3 secondary artifact's objects after the part its project
+ * settles (actionFacts.ts secondaryArtifactObject): the build id, a name the buildspec gives, the
+ * paths of the build output's files, in any text an object key holds
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html), `/` too.
+ */
+const SECONDARY_ARTIFACT_KEY: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[\s\S]$/u,
+};
+
+/**
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
  * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
  */
@@ -3240,26 +3254,33 @@ function s3ObjectValue(
   if (end === undefined || !object.endsWith('*')) return undefined;
   const head = object.slice(0, -1);
   const id: RuntimeId =
-    end === 'artifact'
+    typeof end === 'object'
       ? {
-          kind: ARTIFACT_NAME,
-          what: `the name CodePipeline gives the artifact's object \`${object}\``,
-          some: `names of the artifact's object \`${object}\``,
-          why: 'which it picks when it uploads it',
+          kind: SECONDARY_ARTIFACT_KEY,
+          what: `the key, after \`${head}\`, of the objects of ${end.artifacts}`,
+          some: `keys of the objects of ${end.artifacts}`,
+          why: `which holds ${end.holds}`,
         }
-      : end === 'logs'
+      : end === 'artifact'
         ? {
-            kind: LOG_NAME,
-            what: `the name of each build log object under \`${head}\``,
-            some: `names of build log objects under \`${head}\``,
-            why: 'which CodeBuild gives each build (not documented)',
+            kind: ARTIFACT_NAME,
+            what: `the name CodePipeline gives the artifact's object \`${object}\``,
+            some: `names of the artifact's object \`${object}\``,
+            why: 'which it picks when it uploads it',
           }
-        : {
-            kind: EXTRACTED_PATH,
-            what: `the path of each file extracted under \`${head}\``,
-            some: `paths of files extracted under \`${head}\``,
-            why: "which the artifact's contents decide",
-          };
+        : end === 'logs'
+          ? {
+              kind: LOG_NAME,
+              what: `the name of each build log object under \`${head}\``,
+              some: `names of build log objects under \`${head}\``,
+              why: 'which CodeBuild gives each build (not documented)',
+            }
+          : {
+              kind: EXTRACTED_PATH,
+              what: `the path of each file extracted under \`${head}\``,
+              some: `paths of files extracted under \`${head}\``,
+              why: "which the artifact's contents decide",
+            };
   const parts = [head, id];
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
 }

@@ -1166,12 +1166,29 @@ function readBuildspec(
   return { buildspec: reduced };
 }
 
+/**
+ * A project's `artifacts` or secondary artifact
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html): with
+ * `path`, `name`, `namespaceType`, `packaging` and `overrideArtifactName`, which make the key of
+ * an S3 artifact's objects. One of the wrong type is an input error at its pointer, which leaves
+ * the whole project unreadable.
+ */
 function readArtifacts(r: JsonReader, o: JsonObject, p: string): CodeBuildArtifactsModel {
+  const path = r.optString(o, 'path', p);
+  const name = r.optString(o, 'name', p);
+  const namespaceType = r.optString(o, 'namespaceType', p);
+  const packaging = r.optString(o, 'packaging', p);
+  const overrideArtifactName = r.optBool(o, 'overrideArtifactName', p);
   return {
     type: r.optString(o, 'type', p),
     location: r.optString(o, 'location', p),
     artifactIdentifier: r.optString(o, 'artifactIdentifier', p),
     encryptionDisabled: r.optBool(o, 'encryptionDisabled', p),
+    ...(path !== undefined ? { path } : {}),
+    ...(name !== undefined ? { name } : {}),
+    ...(namespaceType !== undefined ? { namespaceType } : {}),
+    ...(packaging !== undefined ? { packaging } : {}),
+    ...(overrideArtifactName !== undefined ? { overrideArtifactName } : {}),
   };
 }
 

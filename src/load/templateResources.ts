@@ -1405,6 +1405,40 @@ export class ModelBuilder {
         location: str(v['Location']),
         artifactIdentifier: str(v['ArtifactIdentifier']),
         encryptionDisabled: isUnresolved(disabled) ? undefined : disabled,
+        // (the primary artifacts' key is CodePipeline's in a pipeline: not read)
+        ...(secondary ? objectKey(v, pointer) : {}),
+      };
+    };
+    // what makes the key of an S3 artifact's objects (Path, Name, NamespaceType, Packaging,
+    // OverrideArtifactName:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-artifacts.html):
+    // a value the template does not settle is a placeholder, and one of a shape CloudFormation
+    // rejects (a list, an object) an input error at its place and a placeholder too, never
+    // absent (an absent path or namespace would make a key the build does not write)
+    const objectKey = (
+      v: Readonly<Record<string, unknown>>,
+      pointer: string,
+    ): Pick<
+      CodeBuildArtifactsModel,
+      'path' | 'name' | 'namespaceType' | 'packaging' | 'overrideArtifactName'
+    > => {
+      const text = (key: string): string | undefined =>
+        this.actionText(s, v[key], joinPointer(pointer, key), 'name', key);
+      const path = text('Path');
+      const name = text('Name');
+      const namespaceType = text('NamespaceType');
+      const packaging = text('Packaging');
+      const flag = this.flag(
+        v['OverrideArtifactName'],
+        joinPointer(pointer, 'OverrideArtifactName'),
+      );
+      const overrideArtifactName = isUnresolved(flag) ? this.placeholder(s, flag, 'name') : flag;
+      return {
+        ...(path !== undefined ? { path } : {}),
+        ...(name !== undefined ? { name } : {}),
+        ...(namespaceType !== undefined ? { namespaceType } : {}),
+        ...(packaging !== undefined ? { packaging } : {}),
+        ...(overrideArtifactName !== undefined ? { overrideArtifactName } : {}),
       };
     };
     const logs = this.prop(s, r, 'LogsConfig');

@@ -515,12 +515,31 @@ export interface CodeBuildSourceModel {
   readonly buildspec?: string;
 }
 
+/**
+ * A project's `artifacts` or one of its `secondaryArtifacts`
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). A
+ * template's value it does not settle is a placeholder (src/model/placeholders.ts).
+ */
 export interface CodeBuildArtifactsModel {
   /** `CODEPIPELINE`, `S3`, `NO_ARTIFACTS` */
   readonly type: string | undefined;
+  /** for S3, the bucket */
   readonly location: string | undefined;
   readonly artifactIdentifier: string | undefined;
   readonly encryptionDisabled: boolean | undefined;
+  /** for S3, the path in the bucket before the namespace and the name; undefined when not set */
+  readonly path?: string;
+  /** for S3, the name of the object (ZIP) or folder (NONE); `/` stands for no folder of its own */
+  readonly name?: string;
+  /** `NONE` (the default) or `BUILD_ID`: whether the build id is part of the key */
+  readonly namespaceType?: string;
+  /** `NONE` (the default: a folder holding the build output's files) or `ZIP` (one object) */
+  readonly packaging?: string;
+  /**
+   * `overrideArtifactName`: a name the buildspec gives replaces `name`; a placeholder when a
+   * template does not settle it
+   */
+  readonly overrideArtifactName?: boolean | string;
 }
 
 export interface CodeBuildLogsModel {

@@ -152,10 +152,31 @@ describe('secondaryFetches: what the build fetches and writes itself', () => {
       ),
       'aws',
     );
+    // neither names its objects (no name; packaging NONE, the default, makes a folder): the
+    // `*` after the bucket is the rest of the key, no input gives it
+    // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
+    const holds =
+      'a name the project does not give and the path of each file of the build output (`packaging` NONE: a folder)';
     expect(f).toEqual({
       secondaryArtifacts: [
-        { objectArn: 'arn:aws:s3:::plain-bucket/*', encrypted: false },
-        { objectArn: 'arn:aws:s3:::reports-bucket/*', encrypted: true },
+        {
+          objectArn: 'arn:aws:s3:::plain-bucket/*',
+          encrypted: false,
+          unknownEnd: {
+            kind: 'secondaryArtifact',
+            artifacts: 'secondary artifact 2 of project `web`',
+            holds,
+          },
+        },
+        {
+          objectArn: 'arn:aws:s3:::reports-bucket/*',
+          encrypted: true,
+          unknownEnd: {
+            kind: 'secondaryArtifact',
+            artifacts: 'secondary artifact `reports` of project `web`',
+            holds,
+          },
+        },
       ],
     });
     expect(
@@ -237,7 +258,9 @@ const CODEBUILD = `${A}/us-east-1/codebuild.json`;
 const IAM = `${A}/iam.json`;
 const SHARED = `arn:aws:codecommit:us-east-1:${A}:platform-shared`;
 const DEPS = `arn:aws:s3:::platform-build-deps-${A}/toolchain/node-20.zip`;
-const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/*`;
+// the project's secondary artifact `reports` (path `web`, namespaceType BUILD_ID): its objects
+// are under `web/`, then the build id
+const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/web/*`;
 const CONNECTION = `arn:aws:codeconnections:us-east-1:${A}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a`;
 /** the connection links of the GitHub source, allowed */
 const CONNECTION_ALLOWED = [

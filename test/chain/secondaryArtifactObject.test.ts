@@ -1,0 +1,320 @@
+/**
+ * The objects a CodeBuild project's S3 secondary artifact writes are named by its location (the
+ * bucket), path, namespaceType, name, packaging and overrideArtifactName
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). They
+ * were checked as `arn:aws:s3:::<bucket>/*` with the `*` the literal character, so a role allowed
+ * `<bucket>/builds/*` was denied the upload of `builds/app.zip`. Edits of the pass-cross-account
+ * scenario: project `orders-api-build` gains an S3 secondary artifact in `release-bucket`, and its
+ * role a statement on that bucket.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { secondaryFetches } from '../../src/chain/actionFacts.js';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { Problem } from '../../src/problems.js';
+import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
+import type { CodeBuildArtifactsModel } from '../../src/model/types.js';
+import { project } from './codebuildProjects.js';
+import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+
+const SCENARIO = 'fixtures/scenarios/pass-cross-account';
+const PUT = 'codebuild-project.secondary-artifact-put-object';
+
+const RELEASE: Json = {
+  type: 'S3',
+  location: 'release-bucket',
+  path: 'builds',
+  name: 'app.zip',
+  namespaceType: 'NONE',
+  packaging: 'ZIP',
+  artifactIdentifier: 'rel',
+};
+
+const BUCKET: Json = {
+  Policy: null,
+  LocationConstraint: null,
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: true,
+    BlockPublicPolicy: true,
+    RestrictPublicBuckets: true,
+  },
+  ServerSideEncryptionConfiguration: {
+    Rules: [
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false },
+    ],
+  },
+};
+
+/**
+ * The scenario with `artifact` (RELEASE with these changes) as the project's secondary artifact
+ * and the build role allowed s3:PutObject on `resources`; its pipeline's report.
+ */
+function withArtifact(artifact: Json, resources: string | string[]): ReportPipeline {
+  return withArtifactModel(artifact, resources).pipeline;
+}
+
+/** withArtifact's pipeline, with the problems of loading the snapshot. */
+function withArtifactModel(
+  artifact: Json,
+  resources: string | string[],
+): { pipeline: ReportPipeline; problems: readonly Problem[] } {
+  return inScenarioCopy(SCENARIO, (dir) => {
+    editJson(join(dir, '111111111111/us-east-1/codebuild.json'), (doc) => {
+      (doc['projects'] as Json[])[0]!['secondaryArtifacts'] = [{ ...RELEASE, ...artifact }];
+    });
+    writeFileSync(join(dir, '111111111111/s3/release-bucket.json'), JSON.stringify(BUCKET));
+    editJson(join(dir, '111111111111/iam.json'), (doc) => {
+      const role = (doc['RoleDetailList'] as Json[]).find(
+        (r) => r['RoleName'] === 'orders-api-build-role',
+      )!;
+      const policy = (role['RolePolicyList'] as Json[])[0]!['PolicyDocument'] as {
+        Statement: Json[];
+      };
+      policy.Statement.push({ Effect: 'Allow', Action: 's3:PutObject', Resource: resources });
+    });
+    const model = loadSnapshot(dir);
+    const report = analyzeModel(model);
+    expect(report.pipelines).toHaveLength(1);
+    return { pipeline: report.pipelines[0]!, problems: model.problems };
+  });
+}
+
+/** The one upload link of the secondary artifact. */
+function put(p: ReportPipeline): ReportLink {
+  const links = p.links.filter((l) => l.requirement === PUT);
+  expect(links).toHaveLength(1);
+  return links[0]!;
+}
+
+describe('an S3 secondary artifact of a known name, one ZIP object without the build id', () => {
+  it('is checked on its object, and allowed by a policy on its path', () => {
+    const link = put(withArtifact({}, 'arn:aws:s3:::release-bucket/builds/*'));
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    expect(link.decision).toBe('Allowed');
+  });
+
+  it('is denied by a policy on another path only', () => {
+    const link = put(withArtifact({}, 'arn:aws:s3:::release-bucket/other/*'));
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    expect(link.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('joins path and name with one slash, as AWS does', () => {
+    const link = put(
+      withArtifact({ path: '/builds/', name: 'app.zip' }, 'arn:aws:s3:::release-bucket/builds/*'),
+    );
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/app.zip');
+    const root = put(withArtifact({ path: '' }, 'arn:aws:s3:::release-bucket/app.zip'));
+    expect(root.resource).toBe('arn:aws:s3:::release-bucket/app.zip');
+    expect(root.decision).toBe('Allowed');
+  });
+});
+
+/** The words a link gives for being Unknown. */
+const words = (l: ReportLink): string => JSON.stringify([l.why, l.missing]);
+
+describe('an S3 secondary artifact whose key the project does not settle to its end', () => {
+  // each: the artifact, the object ARN checked, and what the end holds in the link's words
+  const cases: [string, Json, string, RegExp][] = [
+    [
+      'the build id (BUILD_ID)',
+      { namespaceType: 'BUILD_ID' },
+      'arn:aws:s3:::release-bucket/builds/*',
+      /the build id/,
+    ],
+    [
+      'a folder of the build output (packaging NONE)',
+      { packaging: 'NONE' },
+      'arn:aws:s3:::release-bucket/builds/app.zip/*',
+      /the path of each file of the build output/,
+    ],
+    [
+      'a name the buildspec gives (overrideArtifactName)',
+      { overrideArtifactName: true },
+      'arn:aws:s3:::release-bucket/builds/*',
+      /a name the buildspec may give/,
+    ],
+  ];
+
+  for (const [what, artifact, resource, holds] of cases) {
+    describe(what, () => {
+      it('is allowed by a policy on the whole bucket', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/*'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('Allowed');
+      });
+
+      it('is denied by a policy on a path the key never has', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/other/*'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('ImplicitlyDenied');
+      });
+
+      it('is Unknown, naming the part, by a policy some keys match and others do not', () => {
+        const link = put(withArtifact(artifact, 'arn:aws:s3:::release-bucket/builds/*/app.zip'));
+        expect(link.resource).toBe(resource);
+        expect(link.decision).toBe('Unknown');
+        expect(words(link)).toMatch(holds);
+      });
+    });
+  }
+
+  it('is never taken for the literal `*`: a policy on `<path>/*` allows a build id folder', () => {
+    // the whole shape `builds/<build-ID>/app.zip` is under `builds/`
+    const link = put(
+      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/*'),
+    );
+    expect(link.decision).toBe('Allowed');
+  });
+
+  it('is Unknown, never allowed, by a policy on the key as it would be without the build id', () => {
+    const link = put(
+      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/app.zip'),
+    );
+    // `builds/app.zip` is one of the keys tried; the build id is always there, so the right
+    // answer is a denial: Unknown is the approximation (the rest of the key is one unknown part)
+    expect(link.decision).toBe('Unknown');
+  });
+});
+
+describe('a secondary artifact field of the wrong shape in a snapshot', () => {
+  it.each([
+    ['path', 5, 'expected a string'],
+    ['name', ['app.zip'], 'expected a string'],
+    ['namespaceType', true, 'expected a string'],
+    ['packaging', {}, 'expected a string'],
+    ['overrideArtifactName', 'yes', 'expected a boolean'],
+  ])(
+    '%s: %j is an input error at its pointer, and the upload is Unknown naming it',
+    (key, value, message) => {
+      const { pipeline, problems } = withArtifactModel(
+        { [key]: value },
+        'arn:aws:s3:::release-bucket/*',
+      );
+      const pointer = `/projects/0/secondaryArtifacts/0/${key}`;
+      const errors = problems.filter((p) => p.severity === 'error');
+      expect(errors.map((p) => [p.file, p.pointer])).toEqual([
+        ['111111111111/us-east-1/codebuild.json', pointer],
+      ]);
+      expect(errors[0]!.message).toContain(message);
+      const link = put(pipeline);
+      expect(link.decision).toBe('Unknown');
+      expect(link.missing).toEqual([
+        `111111111111/us-east-1/codebuild.json#${pointer} (not readable)`,
+      ]);
+    },
+  );
+});
+
+describe('the key of the objects of an S3 secondary artifact', () => {
+  const P = 'unresolved-0123456789';
+  const BASE: Partial<CodeBuildArtifactsModel> = {
+    type: 'S3',
+    location: 'b',
+    path: 'builds',
+    name: 'app.zip',
+    namespaceType: 'NONE',
+    packaging: 'ZIP',
+    artifactIdentifier: 'rel',
+  };
+  const FILES = 'the path of each file of the build output (`packaging` NONE: a folder)';
+  const BUILD_ID = 'the build id (`namespaceType` BUILD_ID)';
+  const BUILDSPEC = 'a name the buildspec may give at build time (`overrideArtifactName`)';
+  // each: the artifact's changes, its object ARN, what the rest of the key holds (none: exact)
+  const cases: [Partial<CodeBuildArtifactsModel>, string, string | undefined][] = [
+    [{}, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [{ path: '/builds/', name: '/app.zip' }, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [{ path: undefined }, 'arn:aws:s3:::b/app.zip', undefined],
+    [{ path: 'a/b' }, 'arn:aws:s3:::b/a/b/app.zip', undefined],
+    [{ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::b/builds/*', BUILD_ID],
+    [{ packaging: 'NONE', name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
+    // packaging NONE is the default
+    [{ packaging: undefined, name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
+    // name `/`: the files are at the root (of the path)
+    [{ packaging: 'NONE', name: '/', path: undefined }, 'arn:aws:s3:::b/*', FILES],
+    [{ packaging: 'NONE', name: '/' }, 'arn:aws:s3:::b/builds/*', FILES],
+    [
+      { name: '/' },
+      'arn:aws:s3:::b/builds/*',
+      'the name of the ZIP object of an artifact named `/`, which AWS does not document',
+    ],
+    [{ name: undefined }, 'arn:aws:s3:::b/builds/*', 'a name the project does not give'],
+    [{ overrideArtifactName: true }, 'arn:aws:s3:::b/builds/*', BUILDSPEC],
+    [{ overrideArtifactName: false }, 'arn:aws:s3:::b/builds/app.zip', undefined],
+    [
+      { namespaceType: 'BUILD_ID', overrideArtifactName: true, packaging: 'NONE' },
+      'arn:aws:s3:::b/builds/*',
+      `${BUILD_ID}, ${BUILDSPEC} and ${FILES}`,
+    ],
+    [
+      { namespaceType: P },
+      'arn:aws:s3:::b/builds/*',
+      'the build id, or not (the input does not settle `namespaceType`)',
+    ],
+    [
+      { packaging: P },
+      'arn:aws:s3:::b/builds/*',
+      'one ZIP object or the path of each file of the build output (the input does not settle `packaging`)',
+    ],
+    [
+      { overrideArtifactName: P },
+      'arn:aws:s3:::b/builds/*',
+      'a name the buildspec may give at build time (the input does not settle `overrideArtifactName`)',
+    ],
+    [
+      { namespaceType: 'FOLDER' },
+      'arn:aws:s3:::b/builds/*',
+      'what the namespace type `FOLDER`, which permchain does not know, puts there',
+    ],
+    // a path or name the input does not settle stays in the key, where values are tried for it
+    [{ path: P }, `arn:aws:s3:::b/${P}/app.zip`, undefined],
+  ];
+  it.each(cases)('%j: %s', (changes, objectArn, holds) => {
+    const f = secondaryFetches(project([], [{ ...BASE, ...changes }]), 'aws');
+    expect(f.secondaryArtifactsUnknown).toBeUndefined();
+    expect(f.secondaryArtifacts).toEqual([
+      {
+        objectArn,
+        encrypted: true,
+        ...(holds !== undefined
+          ? {
+              unknownEnd: {
+                kind: 'secondaryArtifact',
+                artifacts: 'secondary artifact `rel` of project `web`',
+                holds,
+              },
+            }
+          : {}),
+      },
+    ]);
+  });
+
+  it('is one link for artifacts of one key, naming each', () => {
+    const f = secondaryFetches(
+      project(
+        [],
+        [
+          { ...BASE, namespaceType: 'BUILD_ID', encryptionDisabled: true },
+          { ...BASE, artifactIdentifier: 'docs', overrideArtifactName: true },
+        ],
+      ),
+      'aws',
+    );
+    expect(f.secondaryArtifacts).toEqual([
+      {
+        objectArn: 'arn:aws:s3:::b/builds/*',
+        encrypted: true,
+        unknownEnd: {
+          kind: 'secondaryArtifact',
+          artifacts:
+            'secondary artifact `rel` of project `web` and secondary artifact `docs` of project `web`',
+          holds: `${BUILD_ID} and ${BUILDSPEC}`,
+        },
+      },
+    ]);
+  });
+});
