@@ -168,6 +168,8 @@ def web_build_extra():
         stmt('SecondarySourceRepository', 'codecommit:GitPull', REPO_SHARED),
         stmt('SecondarySourceObjects', ['s3:GetObject', 's3:GetObjectVersion'], f'arn:aws:s3:::{DEPS_BUCKET}/toolchain/*'),
         stmt('SecondaryArtifactObjects', 's3:PutObject', f'arn:aws:s3:::{REPORTS_BUCKET}/*'),
+        # bucketOwnerAccess READ_ONLY: "your CodeBuild service role must have the s3:PutBucketAcl permission" (API_ProjectArtifacts.html)
+        stmt('SecondaryArtifactBucketAcl', 's3:PutBucketAcl', f'arn:aws:s3:::{REPORTS_BUCKET}'),
         # S3 build logs: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html
         stmt('BuildLogObjects', 's3:PutObject', f'arn:aws:s3:::{LOGS_BUCKET}/platform-web/*'),
         stmt('BuildLogBucket', ['s3:GetBucketAcl', 's3:GetBucketLocation'], f'arn:aws:s3:::{LOGS_BUCKET}'),
@@ -370,7 +372,7 @@ def all_providers():
                      'auth': {'type': 'SECRETS_MANAGER', 'resource': ICONS_TOKEN}},
                 ],
                 secondary_artifacts=[
-                    {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports'},
+                    {'type': 'S3', 'location': REPORTS_BUCKET, 'path': 'web', 'namespaceType': 'BUILD_ID', 'name': 'reports', 'packaging': 'ZIP', 'encryptionDisabled': False, 'artifactIdentifier': 'reports', 'bucketOwnerAccess': 'READ_ONLY'},
                 ],
                 s3_logs={'status': 'ENABLED', 'location': f'{LOGS_BUCKET}/platform-web', 'encryptionDisabled': False, 'bucketOwnerAccess': 'FULL'}),
     ], 'projectsNotFound': []}

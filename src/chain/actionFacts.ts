@@ -1858,6 +1858,8 @@ export function secondaryFetches(
   | 'secondarySecretsUnknown'
   | 'secondaryArtifacts'
   | 'secondaryArtifactsUnknown'
+  | 'secondaryArtifactAclBuckets'
+  | 'secondaryArtifactAclUnknown'
 > {
   const repositories = new Set<string>();
   const objects = new Set<string>();
@@ -1938,6 +1940,13 @@ export function secondaryFetches(
     { encrypted: boolean; labels: string[]; holds: string[]; open: boolean }
   >();
   const artifactsUnknown: string[] = [];
+  // buckets whose owner an S3 secondary artifact gives access to its objects (bucketOwnerAccess
+  // READ_ONLY or FULL): "To use this property, your CodeBuild service role must have the
+  // s3:PutBucketAcl permission"
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html).
+  // NONE, the default, needs nothing
+  const aclBuckets = new Set<string>();
+  const aclUnknown: string[] = [];
   project.secondaryArtifacts.forEach((a, i) => {
     const place = secondaryPlace(project, 'artifacts', i);
     const label = `secondary artifact ${a.artifactIdentifier ? `\`${a.artifactIdentifier}\`` : i + 1} of ${project_}`;
@@ -1973,6 +1982,19 @@ export function secondaryFetches(
           for (const h of holds) if (!entry.holds.includes(h)) entry.holds.push(h);
         }
         artifacts.set(objectArn, entry);
+        const access = a.bucketOwnerAccess;
+        if (access === undefined || access === '' || access.toUpperCase() === 'NONE') {
+          // no access for the bucket owner
+        } else if (PLACEHOLDER_PATTERN.test(access))
+          aclUnknown.push(
+            `the bucketOwnerAccess of ${label} is \`${access}\`, which the input does not settle`,
+          );
+        else if (access.toUpperCase() === 'READ_ONLY' || access.toUpperCase() === 'FULL')
+          aclBuckets.add(`arn:${partition}:s3:::${bucket}`);
+        else
+          aclUnknown.push(
+            `${label} has the bucketOwnerAccess \`${access}\`, which is none of NONE, READ_ONLY and FULL (${place})`,
+          );
       }
     }
   });
@@ -2013,6 +2035,8 @@ export function secondaryFetches(
     ...(artifactsUnknown.length > 0
       ? { secondaryArtifactsUnknown: artifactsUnknown.join('; ') }
       : {}),
+    ...(aclBuckets.size > 0 ? { secondaryArtifactAclBuckets: [...aclBuckets].sort() } : {}),
+    ...(aclUnknown.length > 0 ? { secondaryArtifactAclUnknown: aclUnknown.join('; ') } : {}),
   };
 }
 

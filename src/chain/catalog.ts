@@ -270,6 +270,11 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
       "the project's encryptionKey as configured, for a secondary artifact it encrypts; absent for the default aws/s3 or when the artifact sets encryptionDisabled",
     companionOf: 'CodeBuild.SecondaryArtifactObjectArn',
   },
+  'CodeBuild.SecondaryArtifactAclBucketArn': {
+    description:
+      "the buckets of the project's S3 secondary artifacts whose `bucketOwnerAccess` is READ_ONLY or FULL (`arn:<partition>:s3:::<bucket>`), on which the service role sets the bucket owner's access; absent when every artifact has NONE, the default",
+    list: true,
+  },
   'CodeBuild.S3LogsBucket': {
     description:
       "the bucket the build writes its S3 build logs to with the service role, when the project's `logsConfig.s3Logs` status is ENABLED (the bucket of its `location`); absent when S3 logs are not enabled",
@@ -1522,6 +1527,12 @@ function resolveFromFacts(name: string, facts: ActionFacts): Resolved {
         })),
       };
     }
+    case 'CodeBuild.SecondaryArtifactAclBucketArn':
+      // actionFacts.ts secondaryFetches (API_ProjectArtifacts.html, bucketOwnerAccess)
+      if (!cb) return noProject(facts);
+      if (cb.secondaryArtifactsUnknown) return unknown(cb.secondaryArtifactsUnknown);
+      if (cb.secondaryArtifactAclUnknown) return unknown(cb.secondaryArtifactAclUnknown);
+      return { kind: 'list', values: [...(cb.secondaryArtifactAclBuckets ?? [])] };
     // S3 build logs (actionFacts.ts s3LogsOf,
     // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_S3LogsConfig.html)
     case 'CodeBuild.S3LogsBucket':

@@ -303,6 +303,13 @@ export interface CodeBuildProjectFacts {
   readonly secondaryArtifacts?: readonly CodeBuildSecondaryArtifact[];
   /** set when the input does not settle a secondary artifact's type or bucket: why */
   readonly secondaryArtifactsUnknown?: string;
+  /**
+   * the buckets (`arn:<partition>:s3:::<bucket>`) of the S3 secondary artifacts whose
+   * `bucketOwnerAccess` is READ_ONLY or FULL, on which the service role needs s3:PutBucketAcl
+   */
+  readonly secondaryArtifactAclBuckets?: readonly string[];
+  /** set when the input does not settle an S3 secondary artifact's bucketOwnerAccess: why */
+  readonly secondaryArtifactAclUnknown?: string;
   /** the bucket the build writes its S3 build logs to when `logsConfig.s3Logs.status` is ENABLED */
   readonly s3LogsBucket?: string;
   /** the keys of those logs in `s3LogsBucket`: `<prefix>/*` (`*` without a prefix) */

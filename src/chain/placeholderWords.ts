@@ -29,6 +29,8 @@ export const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   'CodeBuild.ImageRepositoryArn': "the ECR repository of the CodeBuild project's image",
   'CodeBuild.LogGroupName': "the CodeBuild project's log group",
   'CodeBuild.ParameterArn': 'the Parameter Store parameters the build reads',
+  'CodeBuild.SecondaryArtifactAclBucketArn':
+    "the buckets of the CodeBuild project's S3 secondary artifacts that give their owner access",
   'CodeBuild.SecondaryArtifactObjectArn':
     "the objects of the CodeBuild project's S3 secondary artifacts",
   'CodeBuild.SecondarySourceConnectionArn':

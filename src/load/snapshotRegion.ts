@@ -1179,6 +1179,9 @@ function readArtifacts(r: JsonReader, o: JsonObject, p: string): CodeBuildArtifa
   const namespaceType = r.optString(o, 'namespaceType', p);
   const packaging = r.optString(o, 'packaging', p);
   const overrideArtifactName = r.optBool(o, 'overrideArtifactName', p);
+  // READ_ONLY or FULL make the service role need s3:PutBucketAcl
+  // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
+  const bucketOwnerAccess = r.optString(o, 'bucketOwnerAccess', p);
   return {
     type: r.optString(o, 'type', p),
     location: r.optString(o, 'location', p),
@@ -1189,6 +1192,7 @@ function readArtifacts(r: JsonReader, o: JsonObject, p: string): CodeBuildArtifa
     ...(namespaceType !== undefined ? { namespaceType } : {}),
     ...(packaging !== undefined ? { packaging } : {}),
     ...(overrideArtifactName !== undefined ? { overrideArtifactName } : {}),
+    ...(bucketOwnerAccess !== undefined ? { bucketOwnerAccess } : {}),
   };
 }
 

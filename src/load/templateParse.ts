@@ -316,6 +316,18 @@ export function parseYamlTemplate(
       severity: what.severity,
     });
   };
+  // a tag neither CloudFormation nor YAML's core schema knows (`!Nope`, `!!foo`), at its line
+  const unknownTagAt = (node: YamlNode, pointer: string, shown: string): void => {
+    const offset = node.range?.[0];
+    const p = offset === undefined ? undefined : lineCounter.linePos(offset);
+    problems.push({
+      file,
+      pointer,
+      message: `${p ? `line ${p.line}, column ${p.col}: ` : ''}unknown tag \`${shown.slice(0, 60)}\``,
+      id: 'template.tag.unknown',
+      severity: 'error',
+    });
+  };
   const position = (node: YamlNode): SourcePosition | undefined => {
     const offset = node.range?.[0];
     if (offset === undefined) return undefined;
@@ -399,15 +411,8 @@ export function parseYamlTemplate(
     }
     const tagged = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!');
     const long = tagged ? TAGS.get(tag) : undefined;
-    if (tagged && long === undefined) {
-      problems.push({
-        file,
-        pointer,
-        message: `unknown tag \`${tag.slice(0, 60)}\``,
-        id: 'template.tag.unknown',
-        severity: 'error',
-      });
-    }
+    const unknownTag = record ? tagUnknown(tag) : undefined;
+    if (unknownTag !== undefined) unknownTagAt(yamlNode, pointer, unknownTag);
     // the children of a tagged node live under its long form (`/X/Fn::Sub/0`)
     const base = long === undefined ? pointer : joinPointer(pointer, long);
     const pos = record ? position(yamlNode) : undefined;
@@ -512,6 +517,9 @@ export function parseYamlTemplate(
                 ? keyNode.source
                 : key;
           if (what) unsupportedAt(keyNode as YamlNode, joinPointer(base, written), what);
+          const unknownTag = isAlias(keyNode) ? undefined : tagUnknown((keyNode as YamlNode).tag);
+          if (unknownTag !== undefined)
+            unknownTagAt(keyNode as YamlNode, joinPointer(base, written), unknownTag);
           // the aliases a merge key merges (`<<: *base`, `<<: [*a, *b]`) go with it: one place
           if (merge) {
             const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
@@ -716,6 +724,32 @@ function mergeKeyUnsupported(key: YamlNode): UnsupportedYaml | undefined {
 const UNSUPPORTED_TAGS: ReadonlySet<string> = new Set(
   ['binary', 'omap', 'pairs', 'set', 'timestamp'].map((t) => `${YAML_TAG}${t}`),
 );
+
+/**
+ * The tags of YAML's core schema, which a template may write (`!!str on` is the text `on`):
+ * https://yaml.org/spec/1.2.2/#103-core-schema and YAML 1.1's types (https://yaml.org/type/).
+ * The others YAML 1.1 lists are not supported by CloudFormation (UNSUPPORTED_TAGS, `!!merge`).
+ */
+const CORE_TAGS: ReadonlySet<string> = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `${YAML_TAG}${t}`),
+);
+
+/**
+ * An explicit tag that is none of CloudFormation's (`!Ref`, `!Sub`...: TAGS), YAML's core schema's
+ * (CORE_TAGS) or the ones tagUnsupported reports, as written (`!Nope`, `!!foo`,
+ * `!<tag:example.com,2000:x>`); undefined for those and for an untagged node. The YAML library
+ * reads an unknown global tag (`!!foo`, `!!value`) as its text, with a warning nobody saw;
+ * CloudFormation "supports the YAML Version 1.1 specification with a few exceptions"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html) and
+ * documents no other tag: it is reported as an unknown short tag is.
+ */
+function tagUnknown(tag: string | undefined): string | undefined {
+  if (tag === undefined) return undefined;
+  if (tag.startsWith('!') && !tag.startsWith('!!')) return TAGS.has(tag) ? undefined : tag;
+  if (CORE_TAGS.has(tag) || UNSUPPORTED_TAGS.has(tag) || tag === `${YAML_TAG}merge`)
+    return undefined;
+  return tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : `!<${tag}>`;
+}
 
 /**
  * An explicit tag CloudFormation does not support, however it is written (`!!binary`,

@@ -1420,7 +1420,7 @@ export class ModelBuilder {
       pointer: string,
     ): Pick<
       CodeBuildArtifactsModel,
-      'path' | 'name' | 'namespaceType' | 'packaging' | 'overrideArtifactName'
+      'path' | 'name' | 'namespaceType' | 'packaging' | 'overrideArtifactName' | 'bucketOwnerAccess'
     > => {
       const text = (key: string): string | undefined =>
         this.actionText(s, v[key], joinPointer(pointer, key), 'name', key);
@@ -1428,6 +1428,9 @@ export class ModelBuilder {
       const name = text('Name');
       const namespaceType = text('NamespaceType');
       const packaging = text('Packaging');
+      // READ_ONLY or FULL make the service role need s3:PutBucketAcl
+      // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
+      const bucketOwnerAccess = text('BucketOwnerAccess');
       const flag = this.flag(
         v['OverrideArtifactName'],
         joinPointer(pointer, 'OverrideArtifactName'),
@@ -1439,6 +1442,7 @@ export class ModelBuilder {
         ...(namespaceType !== undefined ? { namespaceType } : {}),
         ...(packaging !== undefined ? { packaging } : {}),
         ...(overrideArtifactName !== undefined ? { overrideArtifactName } : {}),
+        ...(bucketOwnerAccess !== undefined ? { bucketOwnerAccess } : {}),
       };
     };
     const logs = this.prop(s, r, 'LogsConfig');

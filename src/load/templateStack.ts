@@ -101,8 +101,15 @@ export interface DeployedNames {
   roleArn?(account: string, name: string): string | undefined;
 }
 
+/**
+ * A map as the template writes it. An unknown value (Unresolved: an unquoted YAML 1.1 scalar
+ * such as `y` whose reading CloudFormation does not document, templateParse.ts) is no map: where
+ * one is expected (`Resources: y`, `Properties: n`, `Conditions: y`) it was read as a map of its
+ * own fields (resources `reason` and `pointer`, a policy resource with no role); it is read as a
+ * string there is, an input error at its place.
+ */
 function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Unresolved);
 }
 
 const SSM_VALUE = 'AWS::SSM::Parameter::Value<';

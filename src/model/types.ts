@@ -540,6 +540,12 @@ export interface CodeBuildArtifactsModel {
    * template does not settle it
    */
   readonly overrideArtifactName?: boolean | string;
+  /**
+   * `bucketOwnerAccess`: `NONE` (the default), `READ_ONLY` or `FULL`; with READ_ONLY or FULL the
+   * service role needs s3:PutBucketAcl on the bucket; a placeholder when the input does not
+   * settle it; absent when not set
+   */
+  readonly bucketOwnerAccess?: string;
 }
 
 export interface CodeBuildLogsModel {

@@ -1169,6 +1169,7 @@ const SAMPLE_ARNS: Record<string, string> = {
   'CodeBuild.SecondarySourceSecretArn':
     'arn:aws:secretsmanager:eu-west-1:111111111111:secret:gh-token-AbCdEf',
   'CodeBuild.SecondaryArtifactObjectArn': 'arn:aws:s3:::bucket/*',
+  'CodeBuild.SecondaryArtifactAclBucketArn': 'arn:aws:s3:::bucket',
   'CodeBuild.ImageRepositoryArn': 'arn:aws:ecr:eu-west-1:111111111111:repository/x',
   'Config.StateMachineArn': 'arn:aws:states:eu-west-1:111111111111:stateMachine:x',
   'StepFunctions.ExecutionArn': 'arn:aws:states:eu-west-1:111111111111:execution:x:*',

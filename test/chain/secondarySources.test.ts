@@ -261,6 +261,7 @@ const DEPS = `arn:aws:s3:::platform-build-deps-${A}/toolchain/node-20.zip`;
 // the project's secondary artifact `reports` (path `web`, namespaceType BUILD_ID): its objects
 // are under `web/`, then the build id
 const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/web/*`;
+const REPORTS_BUCKET = `arn:aws:s3:::platform-build-reports-${A}`;
 const CONNECTION = `arn:aws:codeconnections:us-east-1:${A}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a`;
 /** the connection links of the GitHub source, allowed */
 const CONNECTION_ALLOWED = [
@@ -312,6 +313,8 @@ function editWebProject(dir: string, edit: (project: Json) => void): void {
 describe('a build role and its secondary sources (snapshot)', () => {
   it('passes when the role may read and write them', () => {
     expect(secondaryLinks(() => {}).text).toEqual([
+      // the artifact's bucketOwnerAccess READ_ONLY (API_ProjectArtifacts.html)
+      `Allowed s3:PutBucketAcl ${REPORTS_BUCKET}`,
       `Allowed s3:PutObject ${REPORTS}`,
       ...CONNECTION_ALLOWED,
       `Allowed s3:GetObject ${DEPS}`,
@@ -337,6 +340,7 @@ describe('a build role and its secondary sources (snapshot)', () => {
       revoke(dir, 'SecondaryArtifactObjects');
     });
     expect(text).toEqual([
+      `Allowed s3:PutBucketAcl ${REPORTS_BUCKET}`,
       `ImplicitlyDenied s3:PutObject ${REPORTS}`,
       ...CONNECTION_ALLOWED,
       `ImplicitlyDenied s3:GetObject ${DEPS}`,
@@ -550,10 +554,12 @@ describe('a template project whose secondary source or artifact lists are under 
           l.requirement.includes('.secondary-source') ||
           l.requirement.includes('.secondary-artifact'),
       );
+      // (an artifact not known may give its bucket's owner access: s3:PutBucketAcl is Unknown too)
       expect(found.map((l) => `${l.decision} ${l.permission}`).sort()).toEqual([
         'Unknown codecommit:GitPull',
         'Unknown s3:GetObject',
         'Unknown s3:GetObjectVersion',
+        'Unknown s3:PutBucketAcl',
         'Unknown s3:PutObject',
       ]);
       // the place named is the condition the If depends on

@@ -470,6 +470,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
         `${BUILD}:codebuild-project.parameter-store-get-parameters:ssm:GetParameters Unknown`,
         `${BUILD}:codebuild-project.s3-logs-put-bucket-acl:s3:PutBucketAcl Unknown`,
         `${BUILD}:codebuild-project.s3-logs-put-object:s3:PutObject Unknown`,
+        `${BUILD}:codebuild-project.secondary-artifact-put-bucket-acl:s3:PutBucketAcl Unknown`,
         `${BUILD}:codebuild-project.secondary-artifact-put-object:s3:PutObject Unknown`,
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnectionToken Unknown`,
         `${BUILD}:codebuild-project.secondary-source-connection:codeconnections:GetConnection Unknown`,

@@ -258,3 +258,53 @@ describe('the SecondaryArtifacts of a template project', () => {
     ]);
   });
 });
+
+/**
+ * BucketOwnerAccess READ_ONLY or FULL: "your CodeBuild service role must have the s3:PutBucketAcl
+ * permission" (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html).
+ * It was not read, so the build role's missing s3:PutBucketAcl went unseen.
+ */
+describe('the BucketOwnerAccess of a template secondary artifact', () => {
+  const ACL = 'codebuild-project.secondary-artifact-put-bucket-acl';
+  const acl = (model: Model): ReportLink[] =>
+    analyzeModel(model).pipelines[0]!.links.filter((l) => l.requirement === ACL);
+  const FIRST = '          ArtifactIdentifier: rel\n';
+
+  it('is kept, and READ_ONLY needs s3:PutBucketAcl on the bucket (denied: the role lacks it)', () => {
+    const { model } = load(FIRST, `${FIRST}          BucketOwnerAccess: READ_ONLY\n`);
+    expect(project(model).secondaryArtifacts[0]!.bucketOwnerAccess).toBe('READ_ONLY');
+    expect(acl(model).map((l) => `${l.decision} ${l.permission} ${l.resource}`)).toEqual([
+      'ImplicitlyDenied s3:PutBucketAcl arn:aws:s3:::release-bucket',
+    ]);
+  });
+
+  it('makes no link for NONE', () => {
+    const { model } = load(FIRST, `${FIRST}          BucketOwnerAccess: NONE\n`);
+    expect(acl(model)).toEqual([]);
+  });
+
+  it('is a placeholder when the template does not settle it: the link is Unknown naming its line', () => {
+    const { model } = load(FIRST, `${FIRST}          BucketOwnerAccess: !Ref Namespace\n`);
+    expect(isPlaceholder(project(model).secondaryArtifacts[0]!.bucketOwnerAccess!)).toBe(true);
+    const [link, ...rest] = acl(model);
+    expect(rest).toEqual([]);
+    expect(link?.decision).toBe('Unknown');
+    expect(link?.missing).toEqual([
+      expect.stringMatching(/pipeline\.yaml:\d+ \(parameter `Namespace` reads the ssm parameter/),
+    ]);
+  });
+
+  it('of a shape CloudFormation rejects is an input error at its pointer, and the link Unknown', () => {
+    const { model, problems } = load(FIRST, `${FIRST}          BucketOwnerAccess: [FULL]\n`);
+    expect(
+      problems.filter((p) => p.severity === 'error').map((p) => [p.pointer, p.id, p.message]),
+    ).toEqual([
+      [
+        '/Resources/Project/Properties/SecondaryArtifacts/0/BucketOwnerAccess',
+        'template.shape.invalid',
+        '`BucketOwnerAccess` must be a string, not a list',
+      ],
+    ]);
+    expect(acl(model).map((l) => l.decision)).toEqual(['Unknown']);
+  });
+});

@@ -289,3 +289,63 @@ describe('through the CLI', () => {
     );
   });
 });
+
+/**
+ * A global tag neither YAML's core schema nor CloudFormation knows (`!!foo`, `!!value`,
+ * `!<tag:example.com,2000:x>`) was read as its text without a word (the YAML library's
+ * TAG_RESOLVE_FAILED warning was dropped). CloudFormation documents no such tag: it is reported
+ * as an unknown short tag (`!Nope`) is, an error at its pointer and line.
+ */
+describe('an unknown global tag', () => {
+  const report = (text: string): string[] =>
+    parseTemplateText(text, 't.yaml').problems.map(
+      (p) => `${p.severity} ${p.id} ${p.pointer} ${p.message}`,
+    );
+
+  it('is an error at its pointer and line, as an unknown short tag is', () => {
+    expect(
+      report('A: !!foo x\nB:\n  - !!value y\nC: !<tag:example.com,2000:x> z\nD: !Nope w\n'),
+    ).toEqual([
+      'error template.tag.unknown /A line 1, column 10: unknown tag `!!foo`',
+      'error template.tag.unknown /B/0 line 3, column 13: unknown tag `!!value`',
+      'error template.tag.unknown /C line 4, column 30: unknown tag `!<tag:example.com,2000:x>`',
+      'error template.tag.unknown /D line 5, column 10: unknown tag `!Nope`',
+    ]);
+  });
+
+  it('on a key, at the key', () => {
+    expect(report('A:\n  !!foo k: 1\n')).toEqual([
+      'error template.tag.unknown /A/k line 2, column 9: unknown tag `!!foo`',
+    ]);
+  });
+
+  it('the core tags, written either way, are still read without a word', () => {
+    expect(
+      parseTemplateText(
+        'A: !!str on\nB: !!int "5"\nC: !!float "1.5"\nD: !!bool true\nE: !!null\nF: !!map { k: !!seq [x] }\nG: !<tag:yaml.org,2002:str> q\n',
+        't.yaml',
+      ),
+    ).toMatchObject({
+      value: { A: 'on', B: 5, C: 1.5, D: true, E: null, F: { k: ['x'] }, G: 'q' },
+      problems: [],
+    });
+  });
+
+  it('through the CLI: one line naming the file, its pointer and line; exit 2', async () => {
+    const dir = tempDir('yaml-unknown-tag');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      edit(BASE, 'RoleName: build-role', 'RoleName: !!foo build-role'),
+    );
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      'stacks:\n  - { template: bad.yaml, name: bad, account: "111111111111", region: us-east-1 }\n',
+    );
+    const text = await runCli(dir, 'analyze', 'stacks.yaml');
+    expect(text.code).toBe(2);
+    const line = BASE.split('\n').findIndex((l) => l.includes('RoleName: build-role')) + 1;
+    expect(text.out.split('\n').filter((l) => l.includes('template.tag'))).toEqual([
+      `  error: bad.yaml#/Resources/BuildRole/Properties/RoleName: line ${line}, column 23: unknown tag \`!!foo\` [template.tag.unknown]`,
+    ]);
+  });
+});
