@@ -316,6 +316,13 @@ export function parseYamlTemplate(
       severity: what.severity,
     });
   };
+  // the positions an inline merged map's walk set, each with the one it replaced (see the merges
+  // below): undefined outside one
+  let positionLog: [string, SourcePosition | undefined][] | undefined;
+  const setPosition = (pointer: string, pos: SourcePosition): void => {
+    positionLog?.push([pointer, positions.get(pointer)]);
+    positions.set(pointer, pos);
+  };
   const position = (node: YamlNode): SourcePosition | undefined => {
     const offset = node.range?.[0];
     if (offset === undefined) return undefined;
@@ -412,8 +419,8 @@ export function parseYamlTemplate(
     const base = long === undefined ? pointer : joinPointer(pointer, long);
     const pos = record ? position(yamlNode) : undefined;
     if (pos) {
-      positions.set(pointer, pos);
-      positions.set(base, pos);
+      setPosition(pointer, pos);
+      setPosition(base, pos);
     }
     let value: unknown;
     if (isScalar(node)) {
@@ -541,7 +548,7 @@ export function parseYamlTemplate(
         // an entry is where its key is written (`PipelineRole:`), not where its value starts
         if (record && isScalar(keyNode)) {
           const kp = position(keyNode);
-          if (kp) positions.set(child, kp);
+          if (kp) setPosition(child, kp);
         }
         // defineProperty: a `__proto__` key must stay a plain key
         Object.defineProperty(out, key, {
@@ -556,8 +563,44 @@ export function parseYamlTemplate(
       // that is not a map (or a list of maps) is an error there, as it is for PyYAML
       for (const m of merges ?? []) {
         const sources = isSeq(m) ? m.items : [m];
+        // a list under an unsupported tag (`!!omap`, `!!pairs`) is said as such
+        const seqTag = isSeq(m) ? tagUnsupported(m as YamlNode) : undefined;
+        if (seqTag) {
+          if (record) unsupportedAt(m as YamlNode, joinPointer(base, '<<'), seqTag);
+          continue;
+        }
         for (const source of sources) {
-          const merged = walk(source, base, depth + 1, false);
+          // PyYAML merges a mapping node alone: a scalar or list, and a value under a tag (a
+          // scalar `!Ref X` or `!!binary ...`, which the walk makes a map `{ Ref: X }` or bytes,
+          // a `!!set`, a `!!omap`) is no map there
+          const target = isAlias(source) ? targetOf(source) : source;
+          const targetTag = (target as YamlNode | null | undefined)?.tag;
+          if (
+            target === undefined ||
+            !isMap(target) ||
+            (targetTag !== undefined && targetTag !== `${YAML_TAG}map`)
+          ) {
+            if (record) {
+              // an unsupported tag is said as such (an alias's at its anchor)
+              const what = isAlias(source) ? undefined : tagUnsupported(source as YamlNode);
+              unsupportedAt(
+                (source ?? m) as YamlNode,
+                joinPointer(base, '<<'),
+                what ?? MERGE_NOT_MAP,
+              );
+            }
+            continue;
+          }
+          // a map written in place (`<<: { A: 1 }`) is walked as written, its tags, aliases and
+          // values reported as anywhere else (an alias's anchor is, where it is written); its
+          // positions are kept for the keys it gives the map alone (the map's own keys, and the
+          // map itself, keep theirs)
+          const inPlace = record && !isAlias(source);
+          const outerLog = positionLog;
+          if (inPlace) positionLog = [];
+          const merged = walk(source, base, depth + 1, inPlace);
+          const log = positionLog;
+          positionLog = outerLog;
           if (
             merged === null ||
             typeof merged !== 'object' ||
@@ -571,6 +614,22 @@ export function parseYamlTemplate(
                 MERGE_NOT_MAP,
               );
             continue;
+          }
+          const given = new Set<string>();
+          for (const k of Object.keys(merged)) if (!seen.has(k)) given.add(joinPointer(base, k));
+          if (log !== undefined) {
+            const givenHere = ([p]: [string, unknown]): boolean => {
+              const slash = p.indexOf('/', base.length + 1);
+              return p !== base && given.has(slash < 0 ? p : p.slice(0, slash));
+            };
+            // kept: an outer in-place merge restores them as set here, in order
+            outerLog?.push(...log.filter(givenHere));
+            for (let i = log.length - 1; i >= 0; i--) {
+              const [p, before] = log[i]!;
+              if (givenHere(log[i]!)) continue;
+              if (before === undefined) positions.delete(p);
+              else positions.set(p, before);
+            }
           }
           for (const [k, v] of Object.entries(merged)) {
             if (seen.has(k)) continue;
