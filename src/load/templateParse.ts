@@ -406,7 +406,9 @@ export function parseYamlTemplate(
     }
     const tagged = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!');
     const long = tagged ? TAGS.get(tag) : undefined;
-    if (tagged && long === undefined) {
+    // (once, where it is written: an alias repeats its anchor, whose problems are said there; a
+    // few aliases of aliases made one problem for each of hundreds of thousands of copies)
+    if (tagged && long === undefined && record) {
       problems.push({
         file,
         pointer,
@@ -482,13 +484,14 @@ export function parseYamlTemplate(
       ) {
         const reason = `\`${node.source.slice(0, 40)}\` is unquoted: CloudFormation's YAML reads a number with a leading zero as octal, so it is not this text there`;
         if (yaml11) value = new Unresolved(reason, pointer);
-        problems.push({
-          file,
-          pointer,
-          message: yaml11 ? `${reason}: the value is unknown; quote it` : `${reason}; quote it`,
-          id: 'template.value.leading-zero',
-          severity: 'warning',
-        });
+        if (record)
+          problems.push({
+            file,
+            pointer,
+            message: yaml11 ? `${reason}: the value is unknown; quote it` : `${reason}; quote it`,
+            id: 'template.value.leading-zero',
+            severity: 'warning',
+          });
       }
     } else if (isMap(node)) {
       const out: Record<string, unknown> = {};
