@@ -731,7 +731,11 @@ interface UnsupportedYaml {
 const PACKAGED =
   'rejects the template as written; `aws cloudformation package` and `sam package` (and so `sam deploy`) expand them, and permchain read it so';
 
-/** A merge key whose value is not a map or a list of maps: PyYAML refuses it too. */
+/**
+ * A merge key whose value is not a map or a list of maps (a scalar, a list of scalars, a value
+ * under a tag: `!Ref X`, which the walk would make a map): PyYAML, which merges mapping nodes
+ * alone, refuses it too.
+ */
 const MERGE_NOT_MAP: UnsupportedYaml = {
   message:
     'the value of a YAML merge key `<<` is not a map or a list of maps: the template is not read',
