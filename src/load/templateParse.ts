@@ -82,8 +82,8 @@ const MAX_DEPTH = 256;
 /**
  * `yaml11: false`: a file that is not a template (a stacks file), whose plain scalars are read
  * as YAML 1.2 alone, with no `template.value.yaml11` warnings (see yaml11Reading), and whose
- * aliases and merge keys are YAML's (CloudFormation's exceptions, unsupported below, are not
- * its own).
+ * aliases and merge keys (`<<: *defaults`, merged as in a template) are read without a warning
+ * (CloudFormation's exceptions, unsupported below, are not its own).
  */
 export interface ParseOptions {
   readonly yaml11?: boolean;
@@ -305,6 +305,9 @@ export function parseYamlTemplate(
     severity: 'error' | 'warning';
   }[] = [];
   const cloudFormation = yaml11;
+  const mergeNotMap = cloudFormation
+    ? MERGE_NOT_MAP
+    : { ...MERGE_NOT_MAP, message: MERGE_NOT_MAP.message.replace('the template', 'the file') };
   // aliases that a merge key reported already
   const covered = new Set<Alias>();
   const unsupportedAt = (node: YamlNode, pointer: string, what: UnsupportedYaml): void => {
@@ -529,13 +532,15 @@ export function parseYamlTemplate(
           }
         }
         if (
-          cloudFormation &&
           keyNode !== null &&
           typeof keyNode === 'object' &&
           !isAlias(keyNode) &&
           mergeKeyUnsupported(keyNode as YamlNode) !== undefined
         ) {
-          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys
+          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys; in a
+          // stacks file too, without a warning (`<<: *defaults` was a key `<<`, and a stack
+          // whose account and region it merged was "expected `template`, `account` and
+          // `region`")
           (merges ??= []).push(pair.value);
           continue;
         }
@@ -567,7 +572,7 @@ export function parseYamlTemplate(
       for (const m of merges ?? []) {
         const sources = isSeq(m) ? m.items : [m];
         // a list under an unsupported tag (`!!omap`, `!!pairs`) is said as such
-        const seqTag = isSeq(m) ? tagUnsupported(m as YamlNode) : undefined;
+        const seqTag = isSeq(m) && cloudFormation ? tagUnsupported(m as YamlNode) : undefined;
         if (seqTag) {
           if (record) unsupportedAt(m as YamlNode, joinPointer(base, '<<'), seqTag);
           continue;
@@ -585,11 +590,12 @@ export function parseYamlTemplate(
           ) {
             if (record) {
               // an unsupported tag is said as such (an alias's at its anchor)
-              const what = isAlias(source) ? undefined : tagUnsupported(source as YamlNode);
+              const what =
+                isAlias(source) || !cloudFormation ? undefined : tagUnsupported(source as YamlNode);
               unsupportedAt(
                 (source ?? m) as YamlNode,
                 joinPointer(base, '<<'),
-                what ?? MERGE_NOT_MAP,
+                what ?? mergeNotMap,
               );
             }
             continue;
@@ -614,7 +620,7 @@ export function parseYamlTemplate(
               unsupportedAt(
                 (isAlias(source) ? source : (source as YamlNode)) as YamlNode,
                 joinPointer(base, '<<'),
-                MERGE_NOT_MAP,
+                mergeNotMap,
               );
             continue;
           }

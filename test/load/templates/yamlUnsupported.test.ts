@@ -112,7 +112,7 @@ describe('a YAML alias in a template', () => {
     ).toEqual(['error template.syntax.invalid line 3, column 3']);
   });
 
-  it('in a stacks file is YAML: expanded, no problem', () => {
+  it('in a stacks file is YAML: expanded, no problem (a merge key merges, as in a template, without a warning)', () => {
     const stacks = parseTemplateText(
       'a: &acct "111111111111"\nb: *acct\nc:\n  <<: { k: 1 }\n',
       's.yaml',
@@ -121,7 +121,38 @@ describe('a YAML alias in a template', () => {
       },
     );
     expect(stacks.problems).toEqual([]);
-    expect(stacks.value).toEqual({ a: '111111111111', b: '111111111111', c: { '<<': { k: 1 } } });
+    expect(stacks.value).toEqual({ a: '111111111111', b: '111111111111', c: { k: 1 } });
+  });
+
+  it('in a stacks file, `<<: *defaults` gives a stack the account and region it merges (it was a key `<<`: "expected `template`, `account` and `region`")', async () => {
+    const dir = tempDir('yaml-stacks-merge');
+    writeFileSync(join(dir, 'good.yaml'), BASE);
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'defaults: &env',
+        '  account: "111111111111"',
+        '  region: us-east-1',
+        'stacks:',
+        '  - <<: *env',
+        '    template: good.yaml',
+        '    name: good',
+        '',
+      ].join('\n'),
+    );
+    const json = await runCli(dir, 'analyze', 'stacks.yaml', '--format', 'json');
+    expect(json.code).not.toBe(2);
+    const report = JSON.parse(json.out) as Report;
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(report.pipelines.map((p) => p.arn)).toEqual([
+      'arn:aws:codepipeline:us-east-1:111111111111:app',
+    ]);
+    // a merge of what is not a map says the file, not a template
+    const bad = parseTemplateText('stacks:\n  - <<: 5\n', 's.yaml', { yaml11: false });
+    expect(bad.value).toBeUndefined();
+    expect(bad.problems.map((p) => p.message)).toEqual([
+      'line 2, column 9: the value of a YAML merge key `<<` is not a map or a list of maps: the file is not read',
+    ]);
   });
 });
 
