@@ -82,8 +82,8 @@ const MAX_DEPTH = 256;
 /**
  * `yaml11: false`: a file that is not a template (a stacks file), whose plain scalars are read
  * as YAML 1.2 alone, with no `template.value.yaml11` warnings (see yaml11Reading), and whose
- * aliases and merge keys are YAML's (CloudFormation's exceptions, unsupported below, are not
- * its own).
+ * aliases and merge keys (`<<: *defaults`, merged as in a template) are read without a warning
+ * (CloudFormation's exceptions, unsupported below, are not its own).
  */
 export interface ParseOptions {
   readonly yaml11?: boolean;
@@ -305,6 +305,9 @@ export function parseYamlTemplate(
     severity: 'error' | 'warning';
   }[] = [];
   const cloudFormation = yaml11;
+  const mergeNotMap = cloudFormation
+    ? MERGE_NOT_MAP
+    : { ...MERGE_NOT_MAP, message: MERGE_NOT_MAP.message.replace('the template', 'the file') };
   // aliases that a merge key reported already
   const covered = new Set<Alias>();
   const unsupportedAt = (node: YamlNode, pointer: string, what: UnsupportedYaml): void => {
@@ -327,6 +330,13 @@ export function parseYamlTemplate(
       id: 'template.tag.unknown',
       severity: 'error',
     });
+  };
+  // the positions an inline merged map's walk set, each with the one it replaced (see the merges
+  // below): undefined outside one
+  let positionLog: [string, SourcePosition | undefined][] | undefined;
+  const setPosition = (pointer: string, pos: SourcePosition): void => {
+    positionLog?.push([pointer, positions.get(pointer)]);
+    positions.set(pointer, pos);
   };
   const position = (node: YamlNode): SourcePosition | undefined => {
     const offset = node.range?.[0];
@@ -417,8 +427,8 @@ export function parseYamlTemplate(
     const base = long === undefined ? pointer : joinPointer(pointer, long);
     const pos = record ? position(yamlNode) : undefined;
     if (pos) {
-      positions.set(pointer, pos);
-      positions.set(base, pos);
+      setPosition(pointer, pos);
+      setPosition(base, pos);
     }
     let value: unknown;
     if (isScalar(node)) {
@@ -480,13 +490,14 @@ export function parseYamlTemplate(
       ) {
         const reason = `\`${node.source.slice(0, 40)}\` is unquoted: CloudFormation's YAML reads a number with a leading zero as octal, so it is not this text there`;
         if (yaml11) value = new Unresolved(reason, pointer);
-        problems.push({
-          file,
-          pointer,
-          message: yaml11 ? `${reason}: the value is unknown; quote it` : `${reason}; quote it`,
-          id: 'template.value.leading-zero',
-          severity: 'warning',
-        });
+        if (record)
+          problems.push({
+            file,
+            pointer,
+            message: yaml11 ? `${reason}: the value is unknown; quote it` : `${reason}; quote it`,
+            id: 'template.value.leading-zero',
+            severity: 'warning',
+          });
       }
     } else if (isMap(node)) {
       const out: Record<string, unknown> = {};
@@ -527,13 +538,15 @@ export function parseYamlTemplate(
           }
         }
         if (
-          cloudFormation &&
           keyNode !== null &&
           typeof keyNode === 'object' &&
           !isAlias(keyNode) &&
           mergeKeyUnsupported(keyNode as YamlNode) !== undefined
         ) {
-          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys
+          // merged as PyYAML merges it (see UnsupportedYaml), after the map's own keys; in a
+          // stacks file too, without a warning (`<<: *defaults` was a key `<<`, and a stack
+          // whose account and region it merged was "expected `template`, `account` and
+          // `region`")
           (merges ??= []).push(pair.value);
           continue;
         }
@@ -549,7 +562,7 @@ export function parseYamlTemplate(
         // an entry is where its key is written (`PipelineRole:`), not where its value starts
         if (record && isScalar(keyNode)) {
           const kp = position(keyNode);
-          if (kp) positions.set(child, kp);
+          if (kp) setPosition(child, kp);
         }
         // defineProperty: a `__proto__` key must stay a plain key
         Object.defineProperty(out, key, {
@@ -564,8 +577,45 @@ export function parseYamlTemplate(
       // that is not a map (or a list of maps) is an error there, as it is for PyYAML
       for (const m of merges ?? []) {
         const sources = isSeq(m) ? m.items : [m];
+        // a list under an unsupported tag (`!!omap`, `!!pairs`) is said as such
+        const seqTag = isSeq(m) && cloudFormation ? tagUnsupported(m as YamlNode) : undefined;
+        if (seqTag) {
+          if (record) unsupportedAt(m as YamlNode, joinPointer(base, '<<'), seqTag);
+          continue;
+        }
         for (const source of sources) {
-          const merged = walk(source, base, depth + 1, false);
+          // PyYAML merges a mapping node alone: a scalar or list, and a value under a tag (a
+          // scalar `!Ref X` or `!!binary ...`, which the walk makes a map `{ Ref: X }` or bytes,
+          // a `!!set`, a `!!omap`) is no map there
+          const target = isAlias(source) ? targetOf(source) : source;
+          const targetTag = (target as YamlNode | null | undefined)?.tag;
+          if (
+            target === undefined ||
+            !isMap(target) ||
+            (targetTag !== undefined && targetTag !== `${YAML_TAG}map`)
+          ) {
+            if (record) {
+              // an unsupported tag is said as such (an alias's at its anchor)
+              const what =
+                isAlias(source) || !cloudFormation ? undefined : tagUnsupported(source as YamlNode);
+              unsupportedAt(
+                (source ?? m) as YamlNode,
+                joinPointer(base, '<<'),
+                what ?? mergeNotMap,
+              );
+            }
+            continue;
+          }
+          // a map written in place (`<<: { A: 1 }`) is walked as written, its tags, aliases and
+          // values reported as anywhere else (an alias's anchor is, where it is written); its
+          // positions are kept for the keys it gives the map alone (the map's own keys, and the
+          // map itself, keep theirs)
+          const inPlace = record && !isAlias(source);
+          const outerLog = positionLog;
+          if (inPlace) positionLog = [];
+          const merged = walk(source, base, depth + 1, inPlace);
+          const log = positionLog;
+          positionLog = outerLog;
           if (
             merged === null ||
             typeof merged !== 'object' ||
@@ -576,9 +626,25 @@ export function parseYamlTemplate(
               unsupportedAt(
                 (isAlias(source) ? source : (source as YamlNode)) as YamlNode,
                 joinPointer(base, '<<'),
-                MERGE_NOT_MAP,
+                mergeNotMap,
               );
             continue;
+          }
+          const given = new Set<string>();
+          for (const k of Object.keys(merged)) if (!seen.has(k)) given.add(joinPointer(base, k));
+          if (log !== undefined) {
+            const givenHere = ([p]: [string, unknown]): boolean => {
+              const slash = p.indexOf('/', base.length + 1);
+              return p !== base && given.has(slash < 0 ? p : p.slice(0, slash));
+            };
+            // kept: an outer in-place merge restores them as set here, in order
+            outerLog?.push(...log.filter(givenHere));
+            for (let i = log.length - 1; i >= 0; i--) {
+              const [p, before] = log[i]!;
+              if (givenHere(log[i]!)) continue;
+              if (before === undefined) positions.delete(p);
+              else positions.set(p, before);
+            }
           }
           for (const [k, v] of Object.entries(merged)) {
             if (seen.has(k)) continue;
@@ -677,7 +743,11 @@ interface UnsupportedYaml {
 const PACKAGED =
   'rejects the template as written; `aws cloudformation package` and `sam package` (and so `sam deploy`) expand them, and permchain read it so';
 
-/** A merge key whose value is not a map or a list of maps: PyYAML refuses it too. */
+/**
+ * A merge key whose value is not a map or a list of maps (a scalar, a list of scalars, a value
+ * under a tag: `!Ref X`, which the walk would make a map): PyYAML, which merges mapping nodes
+ * alone, refuses it too.
+ */
 const MERGE_NOT_MAP: UnsupportedYaml = {
   message:
     'the value of a YAML merge key `<<` is not a map or a list of maps: the template is not read',

@@ -112,7 +112,7 @@ describe('a YAML alias in a template', () => {
     ).toEqual(['error template.syntax.invalid line 3, column 3']);
   });
 
-  it('in a stacks file is YAML: expanded, no problem', () => {
+  it('in a stacks file is YAML: expanded, no problem (a merge key merges, as in a template, without a warning)', () => {
     const stacks = parseTemplateText(
       'a: &acct "111111111111"\nb: *acct\nc:\n  <<: { k: 1 }\n',
       's.yaml',
@@ -121,7 +121,38 @@ describe('a YAML alias in a template', () => {
       },
     );
     expect(stacks.problems).toEqual([]);
-    expect(stacks.value).toEqual({ a: '111111111111', b: '111111111111', c: { '<<': { k: 1 } } });
+    expect(stacks.value).toEqual({ a: '111111111111', b: '111111111111', c: { k: 1 } });
+  });
+
+  it('in a stacks file, `<<: *defaults` gives a stack the account and region it merges (it was a key `<<`: "expected `template`, `account` and `region`")', async () => {
+    const dir = tempDir('yaml-stacks-merge');
+    writeFileSync(join(dir, 'good.yaml'), BASE);
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'defaults: &env',
+        '  account: "111111111111"',
+        '  region: us-east-1',
+        'stacks:',
+        '  - <<: *env',
+        '    template: good.yaml',
+        '    name: good',
+        '',
+      ].join('\n'),
+    );
+    const json = await runCli(dir, 'analyze', 'stacks.yaml', '--format', 'json');
+    expect(json.code).not.toBe(2);
+    const report = JSON.parse(json.out) as Report;
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(report.pipelines.map((p) => p.arn)).toEqual([
+      'arn:aws:codepipeline:us-east-1:111111111111:app',
+    ]);
+    // a merge of what is not a map says the file, not a template
+    const bad = parseTemplateText('stacks:\n  - <<: 5\n', 's.yaml', { yaml11: false });
+    expect(bad.value).toBeUndefined();
+    expect(bad.problems.map((p) => p.message)).toEqual([
+      'line 2, column 9: the value of a YAML merge key `<<` is not a map or a list of maps: the file is not read',
+    ]);
   });
 });
 
@@ -178,6 +209,98 @@ describe('a YAML merge key in a template', () => {
     expect(parsed.problems.map((p) => `${p.severity} ${p.id} ${p.pointer} ${p.message}`)).toEqual([
       'error template.yaml.merge /A/<< line 2, column 7: the value of a YAML merge key `<<` is not a map or a list of maps: the template is not read',
     ]);
+  });
+
+  it('of a map written in place is read as any map: its unsupported tags are input errors, its values warned of (it was read unrecorded: `!!binary` became bytes)', () => {
+    const shown = (text: string): string[] =>
+      parseTemplateText(text, 't.yaml').problems.map(
+        (p) => `${p.severity} ${p.id} ${p.pointer} ${p.message.slice(0, 30)}`,
+      );
+    const binary = parseTemplateText('A:\n  <<: { Data: !!binary aGVsbG8= }\n', 't.yaml');
+    expect(binary.value).toBeUndefined();
+    expect(shown('A:\n  <<: { Data: !!binary aGVsbG8= }\n')).toEqual([
+      'error template.yaml.tag /A/Data line 2, column 24: CloudFormat',
+    ]);
+    expect(shown('A:\n  <<: [{ D: !!set { a } }]\n')).toEqual([
+      'error template.yaml.tag /A/D line 2, column 19: CloudFormat',
+    ]);
+    // a YAML 1.1 Boolean, and an alias, in it are warned of as anywhere else
+    expect(shown('B: &b { z: 1 }\nA:\n  <<: { Y: yes, Z: *b }\n')).toEqual([
+      'warning template.value.yaml11 /A/Y `yes` is unquoted: CloudFormat',
+      'warning template.yaml.merge /A/<< line 3, column 3: the YAML mer',
+      'warning template.yaml.alias /A/Z line 3, column 20: the YAML al',
+    ]);
+  });
+
+  it("a map written in place keeps the positions of the map's own keys; the keys it gives are where it writes them", () => {
+    const parsed = parseTemplateText(
+      'A:\n  K: { P: 1 }\n  <<: { K: { P: 2 }, M: { Q: 3 } }\n',
+      't.yaml',
+    );
+    expect(parsed.value).toEqual({ A: { K: { P: 1 }, M: { Q: 3 } } });
+    const at = (p: string): string => {
+      const pos = parsed.positions.get(p);
+      return pos ? `${pos.line}:${pos.column}` : 'none';
+    };
+    expect(['/A', '/A/K', '/A/K/P', '/A/M', '/A/M/Q'].map(at)).toEqual([
+      '1:1',
+      '2:3',
+      '2:8',
+      '3:22',
+      '3:27',
+    ]);
+  });
+
+  it.each([
+    [
+      '!Ref Other',
+      'a scalar under a CloudFormation tag, which the walk made a map `{ Ref: Other }`',
+    ],
+    ['!GetAtt R.Arn', 'a scalar'],
+  ])(
+    '`<<: %s` is an input error, as PyYAML refuses it (%s): it was merged as the map of its function',
+    (value) => {
+      const parsed = parseTemplateText(`A:\n  J: 2\n  <<: ${value}\n`, 't.yaml');
+      expect(parsed.value).toBeUndefined();
+      expect(parsed.problems.map((p) => `${p.severity} ${p.id} ${p.pointer}`)).toEqual([
+        'error template.yaml.merge /A/<<',
+      ]);
+    },
+  );
+
+  it('of a value under an unsupported tag is an input error naming the tag (`!!set` is no map for PyYAML; `!!omap` and `!!binary` were merged as their entries and bytes)', () => {
+    for (const [value, tag] of [
+      ['!!set { a, b }', 'set'],
+      ['!!omap [a: 1]', 'omap'],
+      ['!!binary aGVsbG8=', 'binary'],
+    ]) {
+      const parsed = parseTemplateText(`A:\n  J: 2\n  <<: ${value}\n`, 't.yaml');
+      expect(parsed.value).toBeUndefined();
+      expect(parsed.problems.map((p) => `${p.severity} ${p.id} ${p.pointer} ${p.message}`)).toEqual(
+        [
+          `error template.yaml.tag /A/<< line 3, column ${10 + tag!.length}: CloudFormation does not support the YAML tag \`!!${tag}\`: the template is not read`,
+        ],
+      );
+    }
+  });
+
+  it('bounded: a merge of its own anchor, a deep chain of merges and a bomb of merged lists are not read, quickly', () => {
+    const started = Date.now();
+    const self = parseTemplateText('a: &a\n  x: 1\n  <<: *a\n', 't.yaml');
+    expect(self.value).toBeUndefined();
+    expect(self.problems.map((p) => p.id)).toEqual(['template.size.exceeded']);
+    let chain = 'm0: &m0 { x: 1 }\n';
+    for (let i = 1; i < 400; i++) chain += `m${i}: &m${i} { <<: *m${i - 1} }\n`;
+    expect(parseTemplateText(chain, 't.yaml').problems.map((p) => p.id)).toEqual([
+      'template.size.exceeded',
+    ]);
+    let bomb = 'l0: &l0 { a0: 1 }\n';
+    for (let i = 1; i < 30; i++)
+      bomb += `l${i}: &l${i}\n  <<: [*l${i - 1}, *l${i - 1}, *l${i - 1}, *l${i - 1}]\n  b${i}: 1\n`;
+    const bombed = parseTemplateText(bomb, 't.yaml');
+    expect(bombed.value).toBeUndefined();
+    expect(bombed.problems.map((p) => p.id)).toEqual(['template.size.exceeded']);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('quoted (`"<<"`, `\'<<\'`) is an ordinary key, as YAML 1.1 reads it; a value `<<` keeps its text', () => {
