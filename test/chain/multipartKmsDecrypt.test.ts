@@ -31,7 +31,12 @@ const BUILD_DECRYPT = 'Build/Build:codebuild-project.output-multipart-kms-decryp
 const DEPLOY_DECRYPT = 'Deploy/PublishDocs:s3-deploy.multipart-kms-decrypt:kms:Decrypt';
 
 const WHEN = (uploader: string, what = 'the upload is', object = 'an artifact'): string =>
-  `; it is needed only when ${what} multipart, as an uploader makes it for ${object} above its size threshold (8 MB by default for the AWS CLI; AWS does not document the one ${uploader} uses), and that upload fails without it`;
+  `; it is needed only when ${what} multipart, as an uploader makes it for ${object} above its size threshold (8 MB by default for the AWS CLI; AWS does not document the one ${uploader} uses${
+    // an action's output may be uploaded by its Lambda function's or job worker's own code
+    uploader === 'CodePipeline' && object === 'an artifact'
+      ? ', and a Lambda function or job worker that uploads with its own code sets its own'
+      : ''
+  }), and that upload fails without it`;
 
 function analyzeCopy(scenario: string, edit: (dir: string) => void): Report {
   return inScenarioCopy(join(SCENARIOS, scenario), (dir) => {
