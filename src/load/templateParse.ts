@@ -679,6 +679,22 @@ export function parseYamlTemplate(
     if (!(e instanceof Unreadable)) throw e;
     return failed(e.node?.range?.[0], e.message, e.id, e.pointer);
   }
+  // the first 20 of `places` (in the order they are written), each at its line
+  const placesSaid = (
+    places: readonly { offset: number; pointer: string; message: string; id: string }[],
+    severity: 'error' | 'warning',
+  ): void => {
+    for (const at of places.slice(0, 20)) {
+      const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
+      problems.push({
+        file,
+        pointer: at.pointer,
+        message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
+        id: at.id,
+        severity,
+      });
+    }
+  };
   const errors = unsupported.filter((u) => u.severity === 'error');
   if (duplicates.size > 0 || errors.length > 0) {
     // duplicates as the library reported them, and what CloudFormation does not support and no
@@ -693,29 +709,14 @@ export function parseYamlTemplate(
       })),
       ...errors,
     ].sort((a, b) => a.offset - b.offset);
-    for (const at of places.slice(0, 20)) {
-      const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
-      problems.push({
-        file,
-        pointer: at.pointer,
-        message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
-        id: at.id,
-        severity: 'error',
-      });
-    }
+    placesSaid(places, 'error');
     return { value: undefined, positions, problems };
   }
   // aliases and merges, read as expanded: their first 20 places
-  for (const at of unsupported.sort((a, b) => a.offset - b.offset).slice(0, 20)) {
-    const pos = at.offset >= 0 ? lineCounter.linePos(at.offset) : undefined;
-    problems.push({
-      file,
-      pointer: at.pointer,
-      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${at.message}`,
-      id: at.id,
-      severity: 'warning',
-    });
-  }
+  placesSaid(
+    unsupported.sort((a, b) => a.offset - b.offset),
+    'warning',
+  );
   return { value, positions, problems };
 }
 
