@@ -158,8 +158,9 @@ export function firstUnresolved(
   return found;
 }
 
+/** A map: not a list, and not a value the template does not settle (an `Unresolved`). */
 function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Unresolved);
 }
 
 /** The single key of an intrinsic function object, if `value` is one. */
@@ -498,6 +499,8 @@ class Resolver {
     }
     let node: unknown = this.scope.mappings;
     for (const k of keys) {
+      // a level the template does not settle (`M: y`, an unquoted YAML 1.1 scalar): so is the entry
+      if (node instanceof Unresolved) return node;
       node = isObject(node) && Object.prototype.hasOwnProperty.call(node, k) ? node[k] : undefined;
     }
     if (node === undefined) {

@@ -209,6 +209,19 @@ describe('resolveValue', () => {
     expect(r({ 'Fn::Base64': 'hi' })).toBe('aGk=');
   });
 
+  it('a mapping level or a Sub variable map the template does not settle is no map (an unquoted YAML 1.1 `y`)', () => {
+    const y = new Unresolved('`y` is read as a Boolean by YAML 1.1', '/Mappings/M');
+    const s = scope({ mappings: { M: y, N: { top: y } } });
+    const at = (v: unknown): unknown => resolveValue(v, '/X', s, new WeakMap());
+    // its fields (`reason`, `pointer`) were read as the mapping's entries
+    expect(at({ 'Fn::FindInMap': ['M', 'reason', 'x'] })).toBe(y);
+    expect(at({ 'Fn::FindInMap': ['M', 'pointer', 'x'] })).toBe(y);
+    expect(at({ 'Fn::FindInMap': ['N', 'top', 'reason'] })).toBe(y);
+    // and as the variables of `Fn::Sub` (`${reason}` was the reason's text)
+    const sub = at({ 'Fn::Sub': ['a-${reason}', y] });
+    expect(isUnresolved(sub)).toBe(true);
+  });
+
   it('evaluates Fn::If branches and removes AWS::NoValue from lists and objects', () => {
     expect(r({ 'Fn::If': ['IsProd', 'yes', 'no'] })).toBe('yes');
     expect(r({ 'Fn::If': ['IsDev', 'yes', { Ref: 'AWS::NoValue' }] })).toBe(NO_VALUE);
