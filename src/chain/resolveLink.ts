@@ -66,6 +66,7 @@ import {
   testedKeys,
   requestTagTrials,
   trialsFor,
+  CONTEXT_PREFIX,
   MAX_TRIED_VALUES,
   unknownValueTrial,
   type KeyTrial,
@@ -1623,7 +1624,6 @@ function s3ArnContext(
 
 const CONTEXT_KEYS = 'kms:EncryptionContextKeys';
 const CONTEXT_KEYS_LOWER = CONTEXT_KEYS.toLowerCase();
-const CONTEXT_PREFIX_LOWER = 'kms:encryptioncontext:';
 
 /**
  * `kms:EncryptionContextKeys` of a KMS call a service makes, when the link knows the whole
@@ -1639,7 +1639,7 @@ function encryptionContextKeys(context: Readonly<Record<string, unknown>>): stri
   let s3 = false;
   for (const [k, v] of Object.entries(context)) {
     const lower = k.toLowerCase();
-    if (lower.startsWith(CONTEXT_PREFIX_LOWER)) keys.push(k.slice(CONTEXT_PREFIX_LOWER.length));
+    if (lower.startsWith(CONTEXT_PREFIX)) keys.push(k.slice(CONTEXT_PREFIX.length));
     else if (lower === 'kms:viaservice' && typeof v === 'string' && v.startsWith('s3.')) s3 = true;
   }
   if (s3 && !keys.includes('aws:s3:arn')) keys.push('aws:s3:arn');
@@ -4099,7 +4099,7 @@ function unmetTrustConditions(
  */
 function setOnEachCall(key: string): boolean {
   const k = key.toLowerCase();
-  return PER_CALL_KEYS.has(k) || k.startsWith('kms:encryptioncontext:');
+  return PER_CALL_KEYS.has(k) || k.startsWith(CONTEXT_PREFIX);
 }
 const PER_CALL_KEYS: ReadonlySet<string> = new Set([
   'aws:sourceip',

@@ -91,8 +91,8 @@ const GENERIC: ReadonlyMap<string, readonly [string, string]> = new Map([
   ],
   ['s3:tlsversion', ['s3:TlsVersion', 'the TLS version of the call']],
 ]);
-/** The encryption context keys' prefix (see trialsFor). */
-const CONTEXT_PREFIX = 'kms:encryptioncontext:';
+/** The encryption context keys' prefix, lower-cased (see trialsFor). */
+export const CONTEXT_PREFIX = 'kms:encryptioncontext:';
 /** The KMS keys' prefix (see trialsFor). */
 const KMS_PREFIX = 'kms:';
 /** The EC2 keys' prefix (see GENERIC_PREFIXES). */
@@ -101,7 +101,7 @@ const EC2_PREFIX = 'ec2:';
 const GENERIC_PREFIXES: readonly (readonly [string, string, string])[] = [
   // (S3's `aws:s3:arn` on the KMS calls it makes for artifacts is set in the link's context
   // instead, from the bucket's encryption: resolveLink.ts s3ArnContext; trialsFor skips it then)
-  ['kms:encryptioncontext:', 'kms:EncryptionContext:', 'the encryption context of the call'],
+  [CONTEXT_PREFIX, 'kms:EncryptionContext:', 'the encryption context of the call'],
   ['aws:resourcetag/', 'aws:ResourceTag/', "the resource's tags"],
   // EC2 sends keys of the resource a call acts on (ec2:Vpc, ec2:SubnetID, ec2:SecurityGroupID,
   // ec2:AvailabilityZone, ec2:ResourceTag/<key>, ...: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html),
