@@ -727,7 +727,9 @@ function compileStatement(
         // "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is
         // not supported."
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-        // The statement is still compiled as written (an allow of everyone else).
+        // The statement is still compiled as written (an allow of everyone else), which
+        // `simulate` reads; `analyze` takes no allow from it for certain (src/chain/resolveLink.ts
+        // NOT_PRINCIPAL_ALLOWS).
         report.warn(
           'policy.notprincipal.allow',
           pointer + '/NotPrincipal',
