@@ -130,6 +130,11 @@ interface Gathered {
   callerAllowsSomeTrial?: true;
   /** set by resourceOwner: the owner's resource policy is not in the input (see OwnerPolicyUnknown) */
   ownerPolicyUnknown?: OwnerPolicyUnknown;
+  /**
+   * the Allow statements with `NotPrincipal` left out of the resource policy that may cover the
+   * link's action (NOT_PRINCIPAL_ALLOWS): their missing-input text, to their words (inputGaps)
+   */
+  notPrincipalAllows?: Map<string, string>;
   /** set by resourceOwner: a bucket whose region the input does not give (its file#pointer) */
   regionUnknownAt?: string;
   /** SCPs and RCPs that may apply at any level or none (see settleUnplaced) */
@@ -213,7 +218,41 @@ interface OwnerPolicyUnknown {
   readonly crossAccountOnly: boolean;
 }
 
+/**
+ * Allow statements with `NotPrincipal`: "NotPrincipal must be used with "Effect":"Deny". Using it
+ * with "Effect":"Allow" is not supported."
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * The evaluator reads one as written, an allow of every principal it does not list (`simulate`
+ * keeps that answer, with the parser's `policy.notprincipal.allow` warning), but a link cannot
+ * count on an allow AWS does not support. Such a statement of a resource policy is left out and
+ * noted as an Allow that can only add allows, as an Allow a template does not settle is
+ * (withoutNotPrincipalAllows, gather's `allowOnly`), in words of its own (inputGaps): a link the
+ * other statements allow is Allowed. One they do not allow is resolved again with the statement
+ * read as written (`asWritten`): when that is not Allowed either, the statement changes nothing
+ * and that answer stands, as it was before (a denial, or Unknown for what else is missing);
+ * when it is Allowed, the allow rests on the statement, and the link is the Unknown that names
+ * it. `opened` counts the links whose gather found such a statement that may cover their action,
+ * so that only they are resolved again. A Deny with `NotPrincipal` is supported, and read as
+ * ever.
+ */
+const NOT_PRINCIPAL_ALLOWS = { asWritten: false, opened: 0 };
+
 export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
+  if (NOT_PRINCIPAL_ALLOWS.asWritten) return resolveAsRead(model, spec);
+  const opened = NOT_PRINCIPAL_ALLOWS.opened;
+  const link = resolveAsRead(model, spec);
+  if (link.decision === 'Allowed' || NOT_PRINCIPAL_ALLOWS.opened === opened) return link;
+  let asWritten: ReportLink;
+  NOT_PRINCIPAL_ALLOWS.asWritten = true;
+  try {
+    asWritten = resolveAsRead(model, spec);
+  } finally {
+    NOT_PRINCIPAL_ALLOWS.asWritten = false;
+  }
+  return asWritten.decision === 'Allowed' ? link : asWritten;
+}
+
+function resolveAsRead(model: Model, spec: LinkSpec): ReportLink {
   if (spec.unknownReason !== undefined) {
     // a name inside the resource that the input does not settle: decided when no name changes
     // the answer (byUnsettledName)
@@ -784,6 +823,10 @@ function decide(
   }
 
   let result = evaluate(g.request);
+  // allowed without the Allow statements with NotPrincipal: they are not what allows it, and no
+  // missing input (NOT_PRINCIPAL_ALLOWS)
+  if (result.decision === 'Allowed' && g.notPrincipalAllows)
+    for (const text of g.notPrincipalAllows.keys()) g.missing.delete(text);
   if (spec.presumed !== undefined && result.decision !== 'Allowed') {
     // the link may not be needed at all: only an allow is certain
     const missing = unresolvedIn(model, spec.presumed);
@@ -1814,13 +1857,19 @@ interface Side {
   readonly roleIdMadeUpAt?: string;
 }
 
-/** An Allow statement a template does not settle: its words, and the statement. */
+/**
+ * An Allow statement a template does not settle, or an Allow with `NotPrincipal`: its text as a
+ * missing input, and the statement; for the latter, `words` name it in a why (the policy and the
+ * statement: `the bucket policy of \`…\` statement \`Sid\` (at \`…\`)`).
+ */
 interface UnknownAllow {
   readonly text: string;
   readonly statement: UnknownStatement;
+  readonly words?: string;
 }
 
 const NO_TEXTS: readonly string[] = [];
+const NO_ALLOWS: readonly UnknownAllow[] = [];
 
 /**
  * The words of the unsettled Allow statements of `list` that may cover `permission`; the others
@@ -1865,6 +1914,8 @@ interface Unplaced {
 interface Sides {
   readonly principals: Map<string, Side>;
   readonly resources: Map<string, Map<string, Side>>;
+  /** the same, with the Allow statements with `NotPrincipal` read as written (NOT_PRINCIPAL_ALLOWS) */
+  readonly resourcesAsWritten: Map<string, Map<string, Side>>;
 }
 
 const SIDES = new WeakMap<Model, Sides>();
@@ -1873,7 +1924,7 @@ const EMPTY_SIDE: Side = { fields: {}, context: {}, missing: [], byLabel: new Ma
 function sidesOf(model: Model): Sides {
   let sides = SIDES.get(model);
   if (!sides) {
-    sides = { principals: new Map(), resources: new Map() };
+    sides = { principals: new Map(), resources: new Map(), resourcesAsWritten: new Map() };
     SIDES.set(model, sides);
   }
   return sides;
@@ -1919,13 +1970,14 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   if (spec.principal.kind === 'role') ps = callerSide(model, spec.principal.arn, sides);
   const service = serviceOf(spec.permission);
   const resourceKey = sideResource(service, spec.resource);
-  let byResource = sides.resources.get(resourceKey);
-  if (!byResource) sides.resources.set(resourceKey, (byResource = new Map()));
+  const resources = NOT_PRINCIPAL_ALLOWS.asWritten ? sides.resourcesAsWritten : sides.resources;
+  let byResource = resources.get(resourceKey);
+  if (!byResource) resources.set(resourceKey, (byResource = new Map()));
   const subKey =
     spec.resourceAccount === undefined ? service : `${service}\u0000${spec.resourceAccount}`;
   let rs = byResource.get(subKey);
   if (!rs) {
-    rs = sideWithUnknownAllows(resourceSide(model, spec, service));
+    rs = sideWithUnknownAllows(resourceSide(model, spec, service), service);
     byResource.set(subKey, rs);
   }
   const region = requestedRegion(spec, service, rs.region);
@@ -2032,6 +2084,15 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   const ownerOpen = openAllows(rs.ownerUnknownAllows, spec.permission, missing);
   for (const text of callerOpen) (g.allowOnly ??= new Set()).add(text);
   for (const text of resourceOpen) (g.allowOnly ??= new Set()).add(text);
+  // an Allow with NotPrincipal that may cover the action: named in words of its own, and the
+  // link is resolved again if it is not allowed without it (NOT_PRINCIPAL_ALLOWS)
+  let opened = false;
+  for (const a of rs.unknownAllows ?? NO_ALLOWS)
+    if (a.words !== undefined && missing.has(a.text)) {
+      (g.notPrincipalAllows ??= new Map()).set(a.text, a.words);
+      opened = true;
+    }
+  if (opened) NOT_PRINCIPAL_ALLOWS.opened++;
   // across accounts both sides must allow
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
   // an unsettled Allow of the owner's resource policy cannot allow what the caller's own side
@@ -2318,22 +2379,35 @@ function deployedRoleIds(
 /**
  * The side with the words of its unsettled Allow statements (Side.unknownAllows,
  * Side.ownerUnknownAllows), which depend on the side alone: worded once per side, not per link.
+ * `service`: the service of a resource side's links, which names its resource policy in the
+ * words of an Allow with `NotPrincipal` (`the bucket policy of …`).
  */
-function sideWithUnknownAllows(side: Side): Side {
+function sideWithUnknownAllows(side: Side, service?: string): Side {
+  const allow = (p: CompiledPolicy, u: UnknownStatement): UnknownAllow => {
+    const text = unknownAllowText(p, u);
+    if (u.unsupported === undefined || service === undefined) return { text, statement: u };
+    const name = u.sid !== undefined ? `statement \`${u.sid}\`` : `statement ${u.index}`;
+    const file = p.source?.file;
+    const at =
+      file === undefined
+        ? ''
+        : ` (at \`${placeOf({ file, pointer: u.pointer, ...(u.line !== undefined ? { line: u.line } : {}) })}\`)`;
+    return {
+      text,
+      statement: u,
+      words: `the ${resourcePolicyKind(service)} of \`${p.name}\` ${name}${at}`,
+    };
+  };
   const unknownAllows: UnknownAllow[] = [];
   for (const p of side.byLabel.values())
-    for (const u of p.unknownAllows ?? [])
-      unknownAllows.push({ text: unknownAllowText(p, u), statement: u });
+    for (const u of p.unknownAllows ?? []) unknownAllows.push(allow(p, u));
   const ownerPolicy = side.fields.resourcePolicy;
   const ownerUnknownAllows =
     side.fields.resourceAccount !== undefined &&
     ownerPolicy &&
     typeof ownerPolicy === 'object' &&
     isCompiledPolicy(ownerPolicy)
-      ? (ownerPolicy.unknownAllows ?? []).map((u): UnknownAllow => ({
-          text: unknownAllowText(ownerPolicy, u),
-          statement: u,
-        }))
+      ? (ownerPolicy.unknownAllows ?? []).map((u) => allow(ownerPolicy, u))
       : [];
   if (unknownAllows.length === 0 && ownerUnknownAllows.length === 0) return side;
   return {
@@ -2388,8 +2462,9 @@ export function unresolvedIn(model: Model, text: string): string[] {
  * cut short) `could not be read`, one with input errors inside `could not be read in full`, one
  * with only warnings (a list it lacks or holds in part) `is incomplete`, all naming the problems
  * that say why; an SCP or RCP file whose targets are not all known says that (`has no
- * \`Targets\``, or lists them in part). The rest (a file, an ARN, a document the input does not
- * hold) is `missing from the input`.
+ * \`Targets\``, or lists them in part). An Allow statement with `NotPrincipal` is not missing
+ * either: the allow comes from it, and AWS does not support it (NOT_PRINCIPAL_ALLOWS). The rest (a
+ * file, an ARN, a document the input does not hold) is `missing from the input`.
  */
 function inputGaps(model: Model, g: Gathered, missing: readonly string[]): string {
   const unplaced = new Set(
@@ -2400,7 +2475,13 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
   const partly: string[] = [];
   const incomplete: string[] = [];
   const untargeted: string[] = [];
+  const unsupported: string[] = [];
   for (const m of missing) {
+    const words = g.notPrincipalAllows?.get(m);
+    if (words !== undefined) {
+      unsupported.push(words);
+      continue;
+    }
     const problems = problemsOfFile(model, m);
     if (unplaced.has(m))
       untargeted.push(
@@ -2415,6 +2496,12 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
   }
   const files = (list: readonly string[]): string => andList(list.map((f) => `\`${f}\``));
   const parts: string[] = [];
+  // not missing, but present in a form AWS does not support: the link is allowed only if AWS
+  // reads it as written (NOT_PRINCIPAL_ALLOWS)
+  if (unsupported.length > 0)
+    parts.push(
+      `the allow comes from ${andList(unsupported)}, ${unsupported.length > 1 ? 'Allow statements' : 'an Allow statement'} with \`NotPrincipal\`, which AWS does not support (\`NotPrincipal\` must be used with \`Deny\`)`,
+    );
   if (absent.length > 0) parts.push(`missing from the input: \`${absent.join('`, `')}\``);
   if (unread.length > 0) parts.push(`${files(unread)} could not be read (see problems)`);
   if (partly.length > 0) parts.push(`${files(partly)} could not be read in full (see problems)`);
@@ -2487,8 +2574,46 @@ function skippedWhat(p: CompiledPolicy, ptr: string): string {
  */
 function unknownAllowText(p: CompiledPolicy, u: UnknownStatement): string {
   const line = u.line !== undefined ? `line ${u.line}: ` : '';
+  if (u.unsupported !== undefined)
+    return `${p.source?.file ?? p.name}#${u.pointer} (${line}${u.reason})`;
   return `${p.source?.file ?? p.name}#${u.pointer} (${line}an Allow statement the input does not settle: ${u.reason})`;
 }
+
+/**
+ * The policy with its Allow statements with `NotPrincipal` left out and noted in `unknownAllows`
+ * (see NOT_PRINCIPAL_ALLOWS), or the policy itself when it has none; memoised per policy (the
+ * evaluator caches compiled documents by identity).
+ */
+function withoutNotPrincipalAllows(p: CompiledPolicy): CompiledPolicy {
+  let out = NOT_PRINCIPAL_LEFT_OUT.get(p);
+  if (out === undefined) {
+    const left = p.statements.filter((st) => st.effect === 'Allow' && st.notPrincipal);
+    out =
+      left.length === 0
+        ? p
+        : {
+            ...p,
+            statements: p.statements.filter((st) => !left.includes(st)),
+            unknownAllows: [
+              ...(p.unknownAllows ?? []),
+              ...left.map((st): UnknownStatement => ({
+                index: st.index,
+                pointer: st.pointer,
+                ...(st.line !== undefined ? { line: st.line } : {}),
+                reason: 'an Allow statement with `NotPrincipal`, which AWS does not support',
+                ...(st.action ? { action: st.action } : {}),
+                ...(st.notAction ? { notAction: st.notAction } : {}),
+                unsupported: 'NotPrincipal',
+                ...(st.sid !== undefined ? { sid: st.sid } : {}),
+              })),
+            ],
+          };
+    NOT_PRINCIPAL_LEFT_OUT.set(p, out);
+  }
+  return out;
+}
+
+const NOT_PRINCIPAL_LEFT_OUT = new WeakMap<CompiledPolicy, CompiledPolicy>();
 
 function principalSide(model: Model, arn: string): Side {
   let scpTargets: readonly string[] | undefined;
@@ -4543,7 +4668,10 @@ function deniedAnyway(result: EvaluationResult, g: Gathered): boolean {
 /** Find the resource's policy (bucket, key, trust, function) and owner; record what is missing. */
 function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | undefined {
   const { request, missing } = g;
-  const remember = (p: CompiledPolicy): CompiledPolicy => {
+  // (an Allow statement with NotPrincipal is left out, unless it is read as written: see
+  // NOT_PRINCIPAL_ALLOWS)
+  const remember = (read: CompiledPolicy): CompiledPolicy => {
+    const p = NOT_PRINCIPAL_ALLOWS.asWritten ? read : withoutNotPrincipalAllows(read);
     g.byLabel.set(p.name, p);
     noteSkipped(p, g.missing);
     return p;

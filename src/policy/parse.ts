@@ -725,12 +725,15 @@ function compileStatement(
       );
       if (effect === 'Allow') {
         // "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is
-        // not supported." The statement is still read as written (allow everyone else).
+        // not supported."
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+        // The statement is still compiled as written (an allow of everyone else), which
+        // `simulate` reads; `analyze` takes no allow from it for certain (src/chain/resolveLink.ts
+        // NOT_PRINCIPAL_ALLOWS).
         report.warn(
           'policy.notprincipal.allow',
           pointer + '/NotPrincipal',
-          `statement ${index}: \`NotPrincipal\` with \`Allow\` grants access to everyone not listed, anonymous users included; use \`Principal\` with a condition on \`aws:PrincipalArn\``,
+          `statement ${index}: AWS does not support \`NotPrincipal\` with \`Allow\` (it must be used with \`Deny\`); as written it grants access to everyone not listed, anonymous users included; use \`Principal\` with a condition on \`aws:PrincipalArn\``,
         );
       }
     }

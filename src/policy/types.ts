@@ -44,12 +44,16 @@ export interface CompiledPolicy {
    * wins, allows only add), so a request the other statements allow is allowed whatever they
    * say, and one they do not allow is unknown naming them. A document with an unsettled Deny
    * statement, `Effect`, `Statement` list or `Version` is not compiled at all (it is unknown).
+   * The analysis notes here, the same way, the Allow statements with `NotPrincipal` of a resource
+   * policy, which AWS does not support (UnknownStatement.unsupported).
    */
   readonly unknownAllows?: readonly UnknownStatement[];
   readonly source?: PolicySource;
 }
 
-/** A statement a template does not settle (CompiledPolicy.unknownAllows). */
+/**
+ * A statement a template does not settle, or one AWS does not support (CompiledPolicy.unknownAllows).
+ */
 export interface UnknownStatement {
   /** 1-based position in the document's Statement array (1 when Statement is a single object) */
   readonly index: number;
@@ -66,6 +70,13 @@ export interface UnknownStatement {
    */
   readonly action?: ActionMatcher;
   readonly notAction?: ActionMatcher;
+  /**
+   * set when the statement is settled but AWS does not support it: an Allow with `NotPrincipal`
+   * (src/chain/resolveLink.ts withoutNotPrincipalAllows), whose `reason` says so
+   */
+  readonly unsupported?: 'NotPrincipal';
+  /** the statement's Sid, when it has one (set with `unsupported`, to name it) */
+  readonly sid?: string;
 }
 
 export interface CompiledStatement {

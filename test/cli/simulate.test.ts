@@ -93,6 +93,51 @@ describe('permchain simulate', () => {
       problems: [],
     });
   });
+  it('an Allow with NotPrincipal: read as written (allowed), with a warning that AWS does not support it', async () => {
+    // "Using it with "Effect":"Allow" is not supported"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+    // simulate keeps the evaluator's answer for the one request, and says so on stderr too
+    const notPrincipal = {
+      ...request,
+      identityPolicies: [],
+      resourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EveryoneElse',
+            Effect: 'Allow',
+            NotPrincipal: { AWS: 'arn:aws:iam::444455556666:root' },
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::bucket/*',
+          },
+        ],
+      },
+    };
+    const path = file('notprincipal.json', notPrincipal);
+    const r = await cli('simulate', '--request', path, '--format', 'json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as {
+      decision: string;
+      allowedBy: unknown[];
+      problems: { id: string; severity: string; pointer: string; message: string }[];
+    };
+    expect(out.decision).toBe('Allowed');
+    expect(out.allowedBy).toEqual([
+      { policyType: 'resource', policy: 1, statement: 'EveryoneElse', explicit: false },
+    ]);
+    expect(out.problems).toEqual([
+      expect.objectContaining({
+        id: 'policy.notprincipal.allow',
+        severity: 'warning',
+        pointer: '/resourcePolicy/Statement/0/NotPrincipal',
+        message: expect.stringContaining('AWS does not support `NotPrincipal` with `Allow`'),
+      }),
+    ]);
+    const text = await cli('simulate', '--request', path);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('Allowed:');
+    expect(text.err).toContain('[policy.notprincipal.allow]');
+  });
   it('exit 1 and words for a denied request', async () => {
     const r = await cli(
       'simulate',
