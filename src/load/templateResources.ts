@@ -942,6 +942,9 @@ export class ModelBuilder {
         });
       }
     }
+    // laid over a snapshot that holds the role, unreplaced, its real id (TemplateStack
+    // deployedRoleId), which `Fn::GetAtt Role.RoleId` gives as well
+    const deployedId = s.deployedRoleId(r);
     const role: Mutable<RoleModel> = {
       kind: 'role',
       arn,
@@ -949,8 +952,8 @@ export class ModelBuilder {
       path,
       // the made-up id `Fn::GetAtt Role.RoleId` gives (TemplateStack.roleId): a policy of the
       // template that names the role by it (`!Sub "${Role.RoleId}:*"`) matches it
-      roleId: s.roleId(r),
-      roleIdGenerated: true,
+      roleId: deployedId ?? s.roleId(r),
+      ...(deployedId === undefined ? { roleIdGenerated: true } : {}),
       account: s.account,
       trustPolicy,
       inlinePolicies,
