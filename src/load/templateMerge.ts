@@ -504,6 +504,9 @@ function mergeRegion(
     ...(b.stateMachines || o.stateMachines
       ? { stateMachines: union(b.stateMachines, o.stateMachines) }
       : {}),
+    // a snapshot holds no event bus policy (the snapshot format has no file for it): the
+    // templates' are the only ones known
+    ...(b.eventBuses || o.eventBuses ? { eventBuses: union(b.eventBuses, o.eventBuses) } : {}),
   };
 }
 
