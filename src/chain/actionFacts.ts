@@ -8,6 +8,7 @@ import {
   findBucket,
   findCodeBuildProject,
   findDeploymentGroup,
+  findEventBus,
   findLambda,
   findSnsTopic,
   resolveKmsKey,
@@ -41,6 +42,7 @@ import {
 import { expandAction } from './catalog.js';
 import { operatorMatch } from './eventPatternOperators.js';
 import { unresolvedIn } from './resolveLink.js';
+import { busPolicyPlace } from './eventBusPolicy.js';
 import {
   isDefaultBus,
   ruleTargetFacts,
@@ -54,6 +56,7 @@ import type {
   Catalog,
   CloneRefSource,
   CodeBuildProjectFacts,
+  CrossAccountSend,
   EventsRuleFailure,
   EventsRuleUnsettled,
   ExpandedLink,
@@ -702,23 +705,44 @@ function rulesStarting(
     // pattern that cannot be read (unless its state says so already: the snapshot loader makes
     // the state of a rule with an unreadable pattern a placeholder), a source of another account
     const state = unsettledRule(model, rule);
+    const pattern =
+      match === 'unreadable' && state === undefined ? unreadablePattern(model, rule) : undefined;
     const also = mergeUnsettled(
-      match === 'unreadable' && state === undefined ? unreadablePattern(model, rule) : undefined,
+      pattern,
       crossAccount
         ? crossAccountTrigger(model, pipeline, changes, rule, partition)
         : unsettledBus(model, rule),
     );
+    // a source of a settled other account puts its changes on the rule's bus: the bus's policy
+    // must let it (eventBusPolicy.ts), a link of its own, needed when the rule starts the
+    // pipeline (Unknown when the rule's state, targets or pattern leave that open)
+    const send = (open: EventsRuleUnsettled | undefined): { crossAccount?: CrossAccountSend } =>
+      crossAccount && isAccountId(changes.account)
+        ? {
+            crossAccount: {
+              sender: changes.account,
+              busArn: busArn(partition, pipeline.region, pipeline.account, rule.eventBusName),
+              what: changes.what,
+              ...(open ? { unsettled: open } : {}),
+            },
+          }
+        : {};
     if (targets === undefined) {
       // the rule's targets are not in the input: it may start this pipeline, with a role that
       // is not known (its trigger links are Unknown, naming where the targets would be)
       const unread = unreadRuleFacts(model, events, rule);
       out.push({
         label: rule.name,
-        facts: { ...unread, unsettled: mergeUnsettled(unread.unsettled, also)! },
+        facts: {
+          ...unread,
+          unsettled: mergeUnsettled(unread.unsettled, also)!,
+          ...send(mergeUnsettled(unread.unsettled, pattern)),
+        },
       });
       continue;
     }
     const unsettled = mergeUnsettled(state, also);
+    const sendOpen = mergeUnsettled(state, pattern);
     targets.forEach((target, index) => {
       out.push({
         label: ruleTargetLabel(rule.name, target, index, targets.length),
@@ -727,6 +751,7 @@ function rulesStarting(
           // a target without RoleArn cannot start the pipeline, as for a schedule
           ...failureOf(targetRoleFailure(rule, target)),
           ...(unsettled ? { unsettled } : {}),
+          ...send(sendOpen),
         },
       });
     });
@@ -786,11 +811,13 @@ function unreadablePattern(model: Model, rule: EventRuleModel): EventsRuleUnsett
  * the default event bus of the source's account and Region (API_EventBus.html, above), and reach
  * the rule's bus only through a rule there whose target is that bus, and only if the bus's
  * resource policy lets the source's account put events on it
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). The snapshot
- * holds no event bus policy, and permchain does not read a template's AWS::Events::EventBusPolicy,
- * so this is never settled: Unknown, naming the source account's rules (and whether they hold one
- * that may send the changes on) and the bus policy, in the terms of the input (a snapshot file,
- * or a stack of the source's account for templates).
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). Whether a rule
+ * there sends them on is never settled: Unknown, naming the source account's rules (and whether
+ * they hold one that may send the changes on), in the terms of the input (a snapshot file, or a
+ * stack of the source's account for templates). The bus policy is checked by a link of its own
+ * (trigger.cross-account-put-events, eventBusPolicy.ts) when the source's account is settled;
+ * these links name it too while no input gives it (a snapshot holds none; templates write it as
+ * AWS::Events::EventBusPolicy).
  */
 function crossAccountTrigger(
   model: Model,
@@ -839,16 +866,17 @@ function crossAccountTrigger(
     if (senders.length === 0)
       rulesMissing = `${file} (a rule on the default event bus that sends ${changes.what}'s changes to \`${bus}\`, which it does not hold)`;
   }
+  // the bus's policy as the templates write it: its own link checks it
+  const busName = parseArn(bus)?.resource.replace(/^event-bus\//, '');
+  const policyGiven =
+    busName !== undefined && findEventBus(model, pipeline.account, pipeline.region, busName);
   return {
     why: `${changes.what} is in account \`${changes.account}\`, not the pipeline's account \`${pipeline.account}\`: AWS sends its changes to the default event bus of \`${changes.account}\` in \`${changes.region}\`, so EventBridge rule \`${rule.name}\` sees them only if a rule there sends them to event bus \`${bus}\` and that bus's resource policy lets \`${changes.account}\` put events on it${held}`,
     missing: [
       rulesMissing,
-      fromTemplates
-        ? // the AWS CDK writes it as an AWS::Events::EventBusPolicy of a support stack
-          // (EventBusPolicy-<source account>-<region>-<pipeline account>), which permchain
-          // does not read
-          `the resource policy of event bus \`${bus}\` (an AWS::Events::EventBusPolicy letting \`${changes.account}\` put events on it, which permchain does not read from templates; \`aws events describe-event-bus\` in \`${pipeline.account}\`)`
-        : `the resource policy of event bus \`${bus}\` (\`aws events describe-event-bus\` in \`${pipeline.account}\`), which a snapshot does not hold`,
+      // the AWS CDK writes the policy as an AWS::Events::EventBusPolicy of a support stack
+      // (EventBusPolicy-<source account>-<region>-<pipeline account>)
+      ...(policyGiven ? [] : [busPolicyPlace(model, bus, pipeline.account, changes.account)]),
     ],
   };
 }

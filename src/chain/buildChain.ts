@@ -33,7 +33,15 @@ import {
   providerModelled,
   s3DeployObjectKey,
 } from './catalog.js';
-import type { ActionFacts, Catalog, ExpandedLink, Requirement } from './catalogTypes.js';
+import type {
+  ActionFacts,
+  Catalog,
+  CrossAccountSend,
+  EventsRuleUnsettled,
+  ExpandedLink,
+  Requirement,
+} from './catalogTypes.js';
+import { BUS_POLICY_DOC, PUT_EVENTS_REQUIREMENT } from './eventBusPolicy.js';
 import type { UnsettledRequirement } from './catalog.js';
 import { SERVICE_PRINCIPALS } from './catalogTypes.js';
 import { failingTriggerLink, ruleTriggerLink } from './eventsRuleTargets.js';
@@ -335,6 +343,13 @@ export function buildPipelineLinks(
           if (made) add(made);
         }
       }
+      // a source of another account puts its changes on the event bus of the rules that start
+      // the pipeline on them: the bus's resource policy must let it (eventBusPolicy.ts)
+      if (!isRule) {
+        const starting = eventsRules ?? (facts.eventsRule ? [{ facts: facts.eventsRule }] : []);
+        const at = { stage: stage.name, action: action.name, where, declaredAt };
+        for (const spec of crossAccountPuts(facts, at, action.provider, starting)) push(spec);
+      }
       // a rule's catalog has no pipeline-wide entries (ruleCatalog): only an action's expansion
       // made them (a stage condition first, before any settled action, dropped the role's trust)
       if (!isRule) pipelineWideDone = true;
@@ -628,6 +643,61 @@ function scheduleLinks(
 }
 
 const SCHEDULE_START = 'trigger.schedule-start-pipeline-execution';
+
+/**
+ * The `trigger.cross-account-put-events` links of a source action of another account than the
+ * pipeline: that account puts the source's changes on the event bus of each rule that starts the
+ * pipeline on them (actionFacts.ts rulesStarting), which the bus's resource policy must let it
+ * do ("The default event bus in your AWS account only allows events from one account",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html). One link per
+ * bus, as the account itself (eventBusPolicy.ts accountSenderPolicy): Unknown when every rule on
+ * it leaves open whether it starts the pipeline (its state, targets or pattern, not the sending
+ * rule of the source's account, which the trigger links name). A rule target that cannot start
+ * the pipeline (no RoleArn) needs none.
+ */
+function crossAccountPuts(
+  facts: ActionFacts,
+  at: Omit<ActionPlace, 'provider'>,
+  provider: string,
+  rules: readonly { readonly facts: NonNullable<ActionFacts['eventsRule']> }[],
+): LinkSpec[] {
+  const byBus = new Map<string, { send: CrossAccountSend; open: EventsRuleUnsettled[] }>();
+  const settled = new Set<string>();
+  for (const r of rules) {
+    const send = r.facts.crossAccount;
+    if (!send || r.facts.failure) continue;
+    const key = `${send.sender}\u0000${send.busArn}`;
+    const group = byBus.get(key) ?? { send, open: [] };
+    byBus.set(key, group);
+    if (send.unsettled) group.open.push(send.unsettled);
+    else settled.add(key);
+  }
+  const out: LinkSpec[] = [];
+  for (const [key, { send, open }] of byBus) {
+    const root = `arn:${facts.partition}:iam::${send.sender}:root`;
+    const why = settled.has(key) ? undefined : [...new Set(open.map((u) => u.why))].join('; ');
+    out.push({
+      id: `${at.where}:${PUT_EVENTS_REQUIREMENT}:events:PutEvents${byBus.size > 1 ? `:${send.busArn}` : ''}`,
+      requirement: PUT_EVENTS_REQUIREMENT,
+      level: 'required',
+      stage: at.stage,
+      action: at.action,
+      declaredAt: at.declaredAt,
+      principal: { kind: 'account', name: root },
+      permission: 'events:PutEvents',
+      resource: send.busArn,
+      context: {},
+      purpose: `\`${at.where}\` (${provider}): account \`${send.sender}\` putting the changes of ${send.what} on event bus \`${send.busArn}\`, whose EventBridge rule starts pipeline \`${facts.pipelineName}\``,
+      doc: BUS_POLICY_DOC,
+      fix: `let \`${send.sender}\` put events on \`${send.busArn}\`: a statement of its resource policy that allows \`${root}\` \`events:PutEvents\` (an AWS::Events::EventBusPolicy with \`Action: events:PutEvents\` and \`Principal: ${send.sender}\`, or \`aws events put-permission --action events:PutEvents --principal ${send.sender}\` in \`${facts.account}\`)`,
+      fixSide: 'resource',
+      ...(why !== undefined
+        ? { unknown: [...new Set(open.flatMap((u) => u.missing))], unknownReason: why }
+        : {}),
+    });
+  }
+  return out;
+}
 
 /**
  * The EventBridge rule target a source trigger link was expanded for, when what it says decides

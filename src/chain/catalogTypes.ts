@@ -478,6 +478,12 @@ export interface ActionFacts {
      * is not settled): its trigger links are Unknown, saying so
      */
     readonly unsettled?: EventsRuleUnsettled;
+    /**
+     * the source is in another account than the pipeline: its changes reach the rule's event
+     * bus only if that account puts them there, which the bus's resource policy must allow
+     * (src/chain/eventBusPolicy.ts; the link trigger.cross-account-put-events)
+     */
+    readonly crossAccount?: CrossAccountSend;
   };
   /**
    * the EventBridge rules that target the pipeline but do not start it on this source action's
@@ -486,6 +492,21 @@ export interface ActionFacts {
    * (src/chain/actionFacts.ts rulesStarting)
    */
   readonly triggerSetAside?: readonly string[];
+}
+
+/** A source's changes sent from its account to the event bus of a rule that starts the pipeline. */
+export interface CrossAccountSend {
+  /** the source's account, which puts the events */
+  readonly sender: string;
+  /** the ARN of the rule's event bus, in the pipeline's account */
+  readonly busArn: string;
+  /** the source, in words (`CodeCommit repository \`app\``) */
+  readonly what: string;
+  /**
+   * what the input does not settle about the rule besides the cross-account path (its state,
+   * its targets, its pattern): whether the pipeline needs the events at all
+   */
+  readonly unsettled?: EventsRuleUnsettled;
 }
 
 /** What the input does not settle about an EventBridge rule, and the places that would. */

@@ -74,7 +74,13 @@ export interface S3ContextObjects {
 
 export type LinkPrincipal =
   | { readonly kind: 'role'; readonly arn: string }
-  | { readonly kind: 'service'; readonly name: string };
+  | { readonly kind: 'service'; readonly name: string }
+  /**
+   * an account itself, as `arn:<partition>:iam::<account>:root`: the sender of events a rule of
+   * that account puts on another account's event bus without a role (eventBusPolicy.ts); it has
+   * no identity policy of its own to check
+   */
+  | { readonly kind: 'account'; readonly name: string };
 
 export interface LinkSpec {
   /** unique within the pipeline, stable: requirement id + where it applies */

@@ -41,6 +41,7 @@ import { isAccountId, parseArn } from '../model/arn.js';
 import {
   findBucket,
   findEcrRepository,
+  findEventBus,
   findLambda,
   findSnsTopic,
   findRole,
@@ -59,6 +60,7 @@ import type { Problem } from '../problems.js';
 import { formatStatement, policyTypeLabel, reasonPolicy } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec, S3ContextObjects } from './linkTypes.js';
+import { accountSenderPolicy, busPolicyPlace } from './eventBusPolicy.js';
 import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -1964,10 +1966,30 @@ function callerSide(model: Model, arn: string, sides: Sides = sidesOf(model)): S
   return hit;
 }
 
+/**
+ * The caller's side of an account's links (LinkPrincipal `account`): no policy of its own, and
+ * the organization keys of the account (orgSide), which a resource policy may test.
+ */
+function accountSide(model: Model, arn: string, sides: Sides): Side {
+  let hit = sides.principals.get(arn);
+  if (!hit) {
+    const context: Record<string, string | readonly string[]> = {};
+    const account = parseArn(arn)?.account;
+    const org =
+      account !== undefined && isAccountId(account)
+        ? orgSide(model, account, 'Principal', context, new Map())
+        : {};
+    hit = { fields: {}, context, missing: [], byLabel: new Map(), ...org };
+    sides.principals.set(arn, hit);
+  }
+  return hit;
+}
+
 function gather(model: Model, spec: LinkSpec): Gathered {
   const sides = sidesOf(model);
   let ps = EMPTY_SIDE;
   if (spec.principal.kind === 'role') ps = callerSide(model, spec.principal.arn, sides);
+  else if (spec.principal.kind === 'account') ps = accountSide(model, spec.principal.name, sides);
   const service = serviceOf(spec.permission);
   const resourceKey = sideResource(service, spec.resource);
   const resources = NOT_PRINCIPAL_ALLOWS.asWritten ? sides.resourcesAsWritten : sides.resources;
@@ -2066,7 +2088,11 @@ function gather(model: Model, spec: LinkSpec): Gathered {
   for (const file of [ps.guardrailsMayNotApply, rs.guardrailsMayNotApply])
     if (file !== undefined && missing.has(file)) (g.allowOnly ??= new Set()).add(file);
   const callerAccount =
-    spec.principal.kind === 'role' ? parseArn(spec.principal.arn)?.account : undefined;
+    spec.principal.kind === 'role'
+      ? parseArn(spec.principal.arn)?.account
+      : spec.principal.kind === 'account'
+        ? parseArn(spec.principal.name)?.account
+        : undefined;
   const cross = callerAccount !== undefined && callerAccount !== rs.fields.resourceAccount;
   const unknownPolicy = rs.ownerPolicyUnknown;
   if (unknownPolicy) {
@@ -4835,6 +4861,27 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
         missing.add(t.policyUnknownAt ?? `${t.location.file}#/Attributes/Policy`);
       else if (t.policy !== null) request.resourcePolicy = remember(t.policy);
     } else if (topic.kind === 'missing') missing.add(topic.file);
+    return arn.account;
+  }
+  if (arn.service === 'events' && service === 'events' && arn.resource.startsWith('event-bus/')) {
+    // an event bus's resource policy, which templates write (AWS::Events::EventBusPolicy) and no
+    // snapshot holds; as the account that sends events itself sees it (accountSenderPolicy),
+    // the only caller of a bus's links (trigger.cross-account-put-events)
+    const name = arn.resource.slice('event-bus/'.length);
+    const bus = findEventBus(model, arn.account, arn.region, name);
+    g.resourceLabel = bus?.arn ?? spec.resource;
+    if (!bus) missing.add(busPolicyPlace(model, spec.resource, arn.account));
+    else if (bus.policy === undefined) missing.add(bus.policyUnknownAt ?? placeOf(bus.location));
+    else {
+      const sender = accountSenderPolicy(bus.policy);
+      request.resourcePolicy = remember(sender.policy);
+      if (sender.roleMayDiffer)
+        g.ownerPolicyUnknown = {
+          place: `the role the EventBridge rule of the sending account puts events on \`${bus.arn}\` with (its target's \`RoleArn\`), which its resource policy may allow where it does not allow the account itself`,
+          allowOnly: true,
+          crossAccountOnly: false,
+        };
+    }
     return arn.account;
   }
   if (arn.service === 'iam' && arn.resource.startsWith('role/')) {

@@ -83,6 +83,14 @@ export function deployedNames(snapshot: Model): DeployedNames {
       const same = [...iam.roles.values()].filter((r) => r.name.toLowerCase() === lower);
       return same.length === 1 && same[0]!.name === name ? same[0]!.arn : undefined;
     },
+    roleId(arn) {
+      const account = /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
+      const role = account && snapshot.accounts.get(account)?.iam?.roles.get(arn);
+      // a role's unique id as IAM gives it (AROA and word characters,
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
+      const id = role ? role.roleId : undefined;
+      return id !== undefined && /^AROA\w{12,124}$/.test(id) ? id : undefined;
+    },
   };
 }
 
@@ -496,6 +504,9 @@ function mergeRegion(
     ...(b.stateMachines || o.stateMachines
       ? { stateMachines: union(b.stateMachines, o.stateMachines) }
       : {}),
+    // a snapshot holds no event bus policy (the snapshot format has no file for it): the
+    // templates' are the only ones known
+    ...(b.eventBuses || o.eventBuses ? { eventBuses: union(b.eventBuses, o.eventBuses) } : {}),
   };
 }
 

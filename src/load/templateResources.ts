@@ -22,6 +22,7 @@ import type {
   CodeBuildSourceModel,
   DeploymentGroupModel,
   EcrRepositoryModel,
+  EventBusModel,
   EventRuleModel,
   EventTargetModel,
   IamModel,
@@ -132,6 +133,16 @@ interface MutRegion {
   deploymentGroups: Map<string, DeploymentGroupModel>;
   /** statements of Lambda permissions, by function ARN */
   lambdaStatements: Map<string, { statements: Obj[]; stack: TemplateStack; pointer: string }>;
+  /**
+   * statements of event bus policies, by bus name; `unknownAt`: a statement the templates may or
+   * may not write (a `Condition` not known), which leaves the policy unknown
+   */
+  busStatements: Map<
+    string,
+    { statements: unknown[]; stack: TemplateStack; pointer: string; unknownAt?: string }
+  >;
+  /** the event buses those make (finishEventBuses), by name */
+  buses: Map<string, EventBusModel>;
 }
 
 interface MutAccount {
@@ -227,6 +238,12 @@ export class ModelBuilder {
     function: new Map<string, UnsettledPolicy>(),
   };
   private readonly anyPolicy: UnknownPolicyTarget[] = [];
+  /**
+   * event bus policies the templates may write on a bus they do not settle (an unresolved
+   * `EventBusName`, a resource of unknown type, a nested stack): every bus of the account and
+   * Region whose policy the templates write has an unknown one (finishEventBuses)
+   */
+  private readonly anyBus: { account: string; region: string; at: string }[] = [];
   private readonly written = {
     bucket: new Set<string>(),
     topic: new Set<string>(),
@@ -257,6 +274,7 @@ export class ModelBuilder {
     for (const s of this.stacks) for (const r of this.live(s)) this.buildAlias(s, r);
     this.finishLambdaPolicies();
     this.finishUnsettled();
+    this.finishEventBuses();
     const unknownManaged = this.resolveAwsManaged();
     const problems = [...extraProblems, ...this.problems];
     for (const s of this.stacks) problems.push(...s.problems);
@@ -361,6 +379,8 @@ export class ModelBuilder {
         stateMachines: new Map(),
         deploymentGroups: new Map(),
         lambdaStatements: new Map(),
+        busStatements: new Map(),
+        buses: new Map(),
       };
       a.regions.set(region, r);
     }
@@ -942,6 +962,9 @@ export class ModelBuilder {
         });
       }
     }
+    // laid over a snapshot that holds the role, unreplaced, its real id (TemplateStack
+    // deployedRoleId), which `Fn::GetAtt Role.RoleId` gives as well
+    const deployedId = s.deployedRoleId(r);
     const role: Mutable<RoleModel> = {
       kind: 'role',
       arn,
@@ -949,8 +972,8 @@ export class ModelBuilder {
       path,
       // the made-up id `Fn::GetAtt Role.RoleId` gives (TemplateStack.roleId): a policy of the
       // template that names the role by it (`!Sub "${Role.RoleId}:*"`) matches it
-      roleId: s.roleId(r),
-      roleIdGenerated: true,
+      roleId: deployedId ?? s.roleId(r),
+      ...(deployedId === undefined ? { roleIdGenerated: true } : {}),
       account: s.account,
       trustPolicy,
       inlinePolicies,
@@ -2295,6 +2318,8 @@ export class ModelBuilder {
         return this.topicPolicy(s, r, maybe);
       case 'AWS::Lambda::Permission':
         return this.lambdaPermission(s, r, maybe);
+      case 'AWS::Events::EventBusPolicy':
+        return this.eventBusPolicy(s, r, maybe);
       case 'AWS::CloudFormation::Stack':
         return this.nestedStack(s, r);
       case UNKNOWN_TYPE:
@@ -2313,6 +2338,8 @@ export class ModelBuilder {
     const what = `\`${r.logicalId}\``;
     for (const kind of ['bucket', 'topic', 'function'] as const)
       this.unknownPolicy(s, kind, undefined, r.pointer, reason, what);
+    // an AWS::Events::EventBusPolicy too, on any bus of the stack's account and Region
+    this.anyBus.push({ account: s.account, region: s.region, at: placeOf(this.loc(s, r.pointer)) });
   }
 
   /** The resources whose attachments are built: those created, and those that may be. */
@@ -2819,6 +2846,123 @@ export class ModelBuilder {
   }
 
   /**
+   * An event bus policy becomes a statement of the bus's resource policy, as PutPermission
+   * writes it (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html):
+   * its `Statement` (a policy statement), else the one its legacy properties make: `Action`,
+   * `Principal` ("the 12-digit AWS account ID that you are permitting to put events to your
+   * default event bus. Specify `*` to permit any account"), and `Condition` (`Type`, `Key`,
+   * `Value`: "Currently, the only supported condition is membership in a certain AWS
+   * organization", https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Condition.html),
+   * with `StatementId` as its Sid. An account is written as its root, as EventBridge writes it
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html). Without
+   * `EventBusName` it is the default bus ("If you omit this, the default event bus is used").
+   * The AWS CDK writes the legacy form, in a support stack of the receiving account, for a rule
+   * of another account whose target is a bus of this one (aws-events Rule).
+   */
+  private eventBusPolicy(s: TemplateStack, r: ResourceEntry, maybe?: Unresolved): void {
+    const P = (k: string): string => this.propAt(r, k);
+    const what = `the event bus policy \`${r.logicalId}\``;
+    const busValue = this.prop(s, r, 'EventBusName');
+    const given = busValue === undefined ? 'default' : asString(busValue, P('EventBusName'));
+    if (isUnresolved(given)) {
+      s.problem(
+        'warning',
+        'template.value.unresolved',
+        P('EventBusName'),
+        `${given.reason}: ${what} may apply to any event bus of \`${s.account}\` \`${s.region}\`: their policies are unknown`,
+      );
+      this.anyBus.push({
+        account: s.account,
+        region: s.region,
+        at: placeOf(this.loc(s, P('EventBusName'))),
+      });
+      return;
+    }
+    let name = given;
+    if (given.startsWith('arn:')) {
+      // a bus ARN: the stack writes the policy of a bus of its own account and Region
+      const arn = parseArn(given);
+      if (
+        !arn ||
+        arn.service !== 'events' ||
+        !arn.resource.startsWith('event-bus/') ||
+        arn.account !== s.account ||
+        arn.region !== s.region
+      ) {
+        s.problem(
+          'warning',
+          'template.event-bus.unknown',
+          P('EventBusName'),
+          `\`${given.slice(0, 200)}\` is not an event bus of \`${s.account}\` \`${s.region}\`, where the stack writes the policy: ${what} is left out`,
+        );
+        return;
+      }
+      name = arn.resource.slice('event-bus/'.length);
+    }
+    const busArn = `arn:${s.partition}:events:${s.region}:${s.account}:event-bus/${name}`;
+    const region = this.region(s.account, s.region);
+    let entry = region.busStatements.get(name);
+    if (!entry) {
+      entry = { statements: [], stack: s, pointer: r.pointer };
+      region.busStatements.set(name, entry);
+    }
+    if (maybe) {
+      // CloudFormation may or may not create it: the policy is unknown, not read without it
+      entry.unknownAt ??= placeOf(this.loc(s, joinPointer(r.pointer, 'Condition')));
+      return;
+    }
+    const sid = this.prop(s, r, 'StatementId');
+    const written = this.prop(s, r, 'Statement');
+    if (written !== undefined) {
+      for (const given of Array.isArray(written) ? written : [written]) {
+        // a Json property may be written as a JSON text
+        const st = typeof given === 'string' ? parsedJson(given) : given;
+        if (!isObject(st)) {
+          // not a statement (or one the template does not settle): compiled as it is, which
+          // leaves the policy unknown
+          entry.statements.push(st);
+          continue;
+        }
+        entry.statements.push({
+          ...(sid !== undefined && st['Sid'] === undefined ? { Sid: sid } : {}),
+          ...st,
+          // a statement of the bus's policy is about the bus
+          ...(st['Resource'] === undefined && st['NotResource'] === undefined
+            ? { Resource: busArn }
+            : {}),
+        });
+      }
+      return;
+    }
+    const principal = this.prop(s, r, 'Principal');
+    let p: unknown = principal;
+    if (typeof principal === 'string' && principal !== '*')
+      p = {
+        AWS: /^\d{12}$/.test(principal) ? `arn:${s.partition}:iam::${principal}:root` : principal,
+      };
+    const action = this.prop(s, r, 'Action');
+    const condition = this.prop(s, r, 'Condition');
+    let c: unknown;
+    if (isObject(condition)) {
+      const type = condition['Type'];
+      const key = condition['Key'];
+      c =
+        typeof type === 'string' && typeof key === 'string'
+          ? { [type]: { [key]: condition['Value'] } }
+          : // a Type or Key the template does not settle leaves the statement open
+            ([type, key].find((v) => isUnresolved(v)) ?? condition);
+    } else if (condition !== undefined) c = condition;
+    entry.statements.push({
+      ...(sid !== undefined ? { Sid: sid } : {}),
+      Effect: 'Allow',
+      ...(p !== undefined ? { Principal: p } : {}),
+      ...(action !== undefined ? { Action: action } : {}),
+      Resource: busArn,
+      ...(c !== undefined ? { Condition: c } : {}),
+    });
+  }
+
+  /**
    * A nested stack (`AWS::CloudFormation::Stack`): its template is not read
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html).
    * It may attach policies to the roles and write the policies of the buckets it is given as
@@ -2847,6 +2991,9 @@ export class ModelBuilder {
       for (const k of Object.keys(params)) collect(params[k], joinPointer(at, k));
     const name = `(nested stack ${r.logicalId})`;
     const what = `the nested stack \`${r.logicalId}\``;
+    // it may write a statement of an event bus policy of its account and Region: a bus is named
+    // by its name (`default` when absent), which needs no parameter
+    this.anyBus.push({ account: s.account, region: s.region, at: placeOf(this.loc(s, r.pointer)) });
     this.attachToUnknown(s, r, unknown, name);
     for (const u of unknown) this.unknownPolicy(s, 'bucket', undefined, u.pointer, u.reason, what);
     for (const { text, pointer } of values) {
@@ -2947,6 +3094,46 @@ export class ModelBuilder {
         t.policy = undefined;
         // a policy of its own that may apply is the nearer cause
         t.policyUnknownAt ??= any.at;
+      }
+    }
+  }
+
+  /**
+   * The event buses whose policies the templates write: each bus's statements make its policy,
+   * unknown when a statement may or may not be written, or a policy the templates may write on
+   * a bus they do not settle may be its (anyBus).
+   */
+  private finishEventBuses(): void {
+    for (const [account, a] of this.accounts) {
+      for (const [regionName, region] of a.regions) {
+        for (const [name, entry] of region.busStatements) {
+          const s = entry.stack;
+          const arn = `arn:${s.partition}:events:${regionName}:${account}:event-bus/${name}`;
+          const open =
+            entry.unknownAt ??
+            this.anyBus.find((b) => b.account === account && b.region === regionName)?.at;
+          const policy =
+            open !== undefined || entry.statements.length === 0
+              ? undefined
+              : compileTemplatePolicy(
+                  s,
+                  { Version: '2012-10-17', Statement: entry.statements },
+                  { name: arn, policyType: 'resource', pointer: entry.pointer },
+                );
+          region.buses.set(name, {
+            name,
+            arn,
+            account,
+            region: regionName,
+            policy,
+            ...(open !== undefined
+              ? { policyUnknownAt: open }
+              : policy === undefined
+                ? { policyUnknownAt: placeOf(this.loc(s, entry.pointer)) }
+                : {}),
+            location: this.loc(s, entry.pointer),
+          });
+        }
       }
     }
   }
@@ -3075,6 +3262,7 @@ export class ModelBuilder {
             : {}),
           ...(r.ecsServices.size > 0 ? { ecsServices: sorted(r.ecsServices) } : {}),
           ...(r.stateMachines.size > 0 ? { stateMachines: sorted(r.stateMachines) } : {}),
+          ...(r.buses.size > 0 ? { eventBuses: sorted(r.buses) } : {}),
         });
       }
       out.set(id, { id, iam, buckets: sorted(a.buckets), regions });
@@ -3317,6 +3505,15 @@ function principalName(nameOrArn: string): string {
   return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
 }
 
+/** A JSON text's value; the text itself when it is not JSON. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** The logical id of a `{"Ref": id}` (or `!Ref id`) value, else undefined. */
 function refTarget(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -3339,6 +3536,7 @@ const MODELLED: ReadonlySet<string> = new Set([
   'AWS::SNS::Topic',
   'AWS::SNS::TopicPolicy',
   'AWS::Events::Rule',
+  'AWS::Events::EventBusPolicy',
   'AWS::CodePipeline::Pipeline',
   'AWS::Serverless::Function',
   'AWS::ECS::TaskDefinition',
@@ -3366,6 +3564,7 @@ const ATTACHING: ReadonlySet<string> = new Set([
   'AWS::S3::BucketPolicy',
   'AWS::SNS::TopicPolicy',
   'AWS::Lambda::Permission',
+  'AWS::Events::EventBusPolicy',
   'AWS::CloudFormation::Stack',
 ]);
 

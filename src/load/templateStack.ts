@@ -99,6 +99,11 @@ export interface DeployedNames {
    * several roles of that name in another case)
    */
   roleArn?(account: string, name: string): string | undefined;
+  /**
+   * The RoleId the snapshot gives the role of exactly this ARN (path and name); undefined when
+   * it holds no such role, or no RoleId of IAM's form for it
+   */
+  roleId?(arn: string): string | undefined;
 }
 
 /**
@@ -711,10 +716,30 @@ export class TemplateStack implements IntrinsicScope {
   /**
    * The RoleId of a role the template creates: AWS gives it when the stack is deployed, so it is
    * made up, stable for the stack and logical id; `Fn::GetAtt Role.RoleId` and the role's model
-   * (RoleModel.roleIdGenerated) both give this one, as both will give the real one.
+   * (RoleModel.roleIdGenerated) both give this one, as both will give the real one. Laid over a
+   * snapshot that holds the role (deployedRoleId), it is the snapshot's.
    */
   roleId(r: ResourceEntry): string {
-    return generatedUniqueId('AROA', this.name, r.logicalId);
+    return this.deployedRoleId(r) ?? generatedUniqueId('AROA', this.name, r.logicalId);
+  }
+
+  /**
+   * The real RoleId of a role the template creates, when the templates are laid over a snapshot
+   * that holds a role of the same ARN: the stack deployed it, and this template keeps it. A
+   * change of `RoleName` or `Path` replaces the role ("Update requires: Replacement",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#cfn-iam-role-path,
+   * #cfn-iam-role-rolename), and a replaced resource is a new one with a new id
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html);
+   * the ARN is made of both, so a template that changes either gives another ARN, and its role
+   * keeps the made-up id. Every other property of a role updates it in place, which keeps its
+   * RoleId. (A role of that name made outside the stack is not this one either: CloudFormation
+   * cannot create a role whose name is taken, so that deploy would fail.)
+   */
+  deployedRoleId(r: ResourceEntry): string | undefined {
+    const lookup = this.options.deployed?.roleId;
+    if (!lookup) return undefined;
+    const arn = this.iamArn(r, 'role', r.pointer);
+    return arn instanceof Unresolved ? undefined : lookup(arn);
   }
 
   getAtt(logicalId: string, attribute: string, pointer: string): unknown {

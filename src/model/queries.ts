@@ -13,6 +13,7 @@ import type {
   CodeBuildProjectModel,
   DeploymentGroupModel,
   EcrRepositoryModel,
+  EventBusModel,
   GroupModel,
   IamModel,
   InlinePolicyModel,
@@ -850,6 +851,19 @@ export function findSnsTopic(
 ): Lookup<SnsTopicModel> {
   const topic = regionOf(model, account, region)?.snsTopics.get(name);
   return topic ? readable(model, topic) : missing(snapshotPath.snsTopic(account, region, name));
+}
+
+/**
+ * An event bus whose resource policy the templates write (RegionModel.eventBuses), by name;
+ * undefined when no input gives its policy (a snapshot holds none).
+ */
+export function findEventBus(
+  model: Model,
+  account: string,
+  region: string,
+  name: string,
+): EventBusModel | undefined {
+  return regionOf(model, account, region)?.eventBuses?.get(name);
 }
 
 /** Every pipeline, sorted by account, region, name. */

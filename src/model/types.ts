@@ -285,6 +285,29 @@ export interface RegionModel {
    * Functions files); templates define them (`AWS::StepFunctions::StateMachine`)
    */
   readonly stateMachines?: ReadonlyMap<string, StateMachineModel>;
+  /**
+   * Event buses by name (`default`...) whose resource policy templates write
+   * (`AWS::Events::EventBusPolicy`). Snapshots hold none (the snapshot format has no event bus
+   * file): a bus not in it has a policy no input gives
+   */
+  readonly eventBuses?: ReadonlyMap<string, EventBusModel>;
+}
+
+/**
+ * An event bus and its resource policy, as the templates write it: one statement per
+ * `AWS::Events::EventBusPolicy` (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html).
+ */
+export interface EventBusModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  /** undefined: not known (`policyUnknownAt` says where, else it could not be compiled) */
+  readonly policy: CompiledPolicy | undefined;
+  /** the template element that leaves the policy open or unreadable (`file#pointer`) */
+  readonly policyUnknownAt?: string;
+  /** the first statement written for it */
+  readonly location: Location;
 }
 
 export interface StateMachineModel {

@@ -295,10 +295,23 @@ describe('a source in another account than the pipeline', () => {
     writeFileSync(file, JSON.stringify(doc));
   };
   const pattern = codecommit({}, { resources: [REPO_B] });
+  // B puts the changes on A's bus, which the bus's policy must allow: a link of its own,
+  // Unknown (a snapshot holds no bus policy)
+  const PUT = `${App}:trigger.cross-account-put-events:events:PutEvents`;
+  const notStartedAcross = [...notStarted(App), `Unknown ${PUT}`].sort();
 
   it("a rule of the pipeline's account is Unknown: the events go to the other account's bus (it was Allowed)", () => {
     const report = analyze([{ name: 'the-rule', pipeline: WEB, pattern }], inB);
-    expect(brief(report, WEB, App)).toEqual(notStarted(App));
+    expect(brief(report, WEB, App)).toEqual(notStartedAcross);
+    const put = links(report, WEB, App).find((l) => l.id === PUT)!;
+    expect([put.principal, put.permission, put.resource]).toEqual([
+      `arn:aws:iam::${B}:root`,
+      'events:PutEvents',
+      BUS,
+    ]);
+    expect(put.missing).toEqual([
+      `the resource policy of event bus \`${BUS}\` (\`aws events describe-event-bus\` in \`${A}\`), which a snapshot does not hold`,
+    ]);
     const link = links(report, WEB, App)[0]!;
     expect(link.why).toContain(`CodeCommit repository \`platform-web\` is in account \`${B}\``);
     expect(link.why).toContain(`sends them to event bus \`${BUS}\``);
@@ -321,7 +334,7 @@ describe('a source in another account than the pipeline', () => {
       [{ name: 'the-rule', pipeline: WEB, pattern }],
       withB([{ name: 'forward', pipeline: WEB, pattern: { source: ['aws.codecommit'] } }]),
     );
-    expect(brief(forwarded, WEB, App)).toEqual(notStarted(App));
+    expect(brief(forwarded, WEB, App)).toEqual(notStartedAcross);
     expect(links(forwarded, WEB, App)[0]!.why).toContain(
       `rule \`forward\` of \`${B}\` may send them there`,
     );
@@ -329,7 +342,7 @@ describe('a source in another account than the pipeline', () => {
       [{ name: 'the-rule', pipeline: WEB, pattern }],
       withB([{ name: 'forward', pipeline: WEB, pattern: { source: ['aws.ecr'] } }]),
     );
-    expect(brief(none, WEB, App)).toEqual(notStarted(App));
+    expect(brief(none, WEB, App)).toEqual(notStartedAcross);
     expect(links(none, WEB, App)[0]!.missing![0]).toBe(
       `${B}/us-east-1/events.json (a rule on the default event bus that sends CodeCommit repository \`platform-web\`'s changes to \`${BUS}\`, which it does not hold)`,
     );
