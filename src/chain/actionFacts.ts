@@ -1933,11 +1933,19 @@ export function secondaryFetches(
         break;
     }
   });
-  // by object ARN: encrypted, and the artifacts and what the end of their key holds when no
-  // input gives it
+  // by object ARN: encrypted, and the artifacts, what the end of their key holds when no input
+  // gives it, and where the build id is. Two artifacts of one ARN whose `*`s differ (one a
+  // character of a path or name, the other the build id or the end) are taken to hold the
+  // unknown parts of both: the character is then tried with other values, as unknown text is
   const artifacts = new Map<
     string,
-    { encrypted: boolean; labels: string[]; holds: string[]; open: boolean }
+    {
+      encrypted: boolean;
+      labels: string[];
+      holds: string[];
+      open: boolean;
+      buildIdAt: number | undefined;
+    }
   >();
   const artifactsUnknown: string[] = [];
   // buckets whose owner an S3 secondary artifact gives access to its objects (bucketOwnerAccess
@@ -1965,21 +1973,24 @@ export function secondaryFetches(
           `S3 ${label} has no location, so the bucket the build writes to is not known (${place})`,
         );
       else {
-        const { key, holds } = secondaryArtifactObject(a);
-        const objectArn = `arn:${partition}:s3:::${bucket}/${key}`;
+        const { key, holds, buildIdAt } = secondaryArtifactObject(a);
+        const head = `arn:${partition}:s3:::${bucket}/`;
+        const objectArn = `${head}${key}`;
         const entry = artifacts.get(objectArn) ?? {
           encrypted: false,
           labels: [],
           holds: [],
           open: false,
+          buildIdAt: undefined,
         };
         // "Set to true if you do not want your output artifacts encrypted"
         // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
         entry.encrypted ||= a.encryptionDisabled !== true;
-        if (holds.length > 0) {
+        if (holds.length > 0 || buildIdAt !== undefined) {
           entry.open = true;
-          entry.labels.push(label);
+          if (!entry.labels.includes(label)) entry.labels.push(label);
           for (const h of holds) if (!entry.holds.includes(h)) entry.holds.push(h);
+          if (buildIdAt !== undefined) entry.buildIdAt ??= head.length + buildIdAt;
         }
         artifacts.set(objectArn, entry);
         const access = a.bucketOwnerAccess;
@@ -2017,7 +2028,7 @@ export function secondaryFetches(
       ? {
           secondaryArtifacts: [...artifacts.entries()]
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([objectArn, { encrypted, labels, holds, open }]) => ({
+            .map(([objectArn, { encrypted, labels, holds, open, buildIdAt }]) => ({
               objectArn,
               encrypted,
               ...(open
@@ -2025,7 +2036,8 @@ export function secondaryFetches(
                     unknownEnd: {
                       kind: 'secondaryArtifact' as const,
                       artifacts: wordList(labels),
-                      holds: wordList(holds),
+                      ...(holds.length > 0 ? { holds: wordList(holds) } : {}),
+                      ...(buildIdAt !== undefined ? { buildIdAt } : {}),
                     },
                   }
                 : {}),
@@ -2295,19 +2307,22 @@ export function batchRoleOf(
  * replace the name. The pieces are joined with one `/`, the slashes at their ends dropped (AWS
  * documents the joins by the examples above only).
  *
- * The key is exact (`holds` empty) for a ZIP artifact of a known name, without the build id or a
- * buildspec's name; else it is the part of it the project settles, ending in `/`, then `*`
- * standing for the rest, which `holds` says what it holds. A build id before the name makes the
- * rest start there: the name after it is not kept, so a policy on the whole shape (the path, `*`
- * for the build id, then the name) matches some of the names tried and not others, and the link
- * is Unknown rather than decided on a made-up build id. A placeholder (a value a template does not settle)
- * of the path or name stays in the key, where the values tried for it decide (resolveLink
- * byUnsettledValues); one of the namespace, the packaging or the override flag leaves the rest of
- * the key open like an unknown value.
+ * The build id (namespaceType BUILD_ID) is a `*` between the path and the rest (`buildIdAt`, its
+ * offset in the key): one segment of the key, which no input gives, tried with made-up ids as
+ * other ids CodeBuild gives at run time are (resolveLink s3ObjectValue), so that a policy on
+ * `<path>/*` allows `<path>/<build-ID>/<name>`, as does one with a `*` for the build id only, and
+ * one on `<path>/<name>` does not. The rest is exact (`holds` empty) for a ZIP artifact of a known
+ * name without a buildspec's name; else it is the part of it the project settles, ending in `/`,
+ * then `*` standing for the rest, which `holds` says what it holds. A placeholder (a value a
+ * template does not settle) of the path or name stays in the key, where the values tried for it
+ * decide (resolveLink byUnsettledValues); one of the namespace (which may or may not be
+ * BUILD_ID), the packaging or the override flag leaves the rest of the key open like an unknown
+ * value.
  */
 function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][number]): {
   readonly key: string;
   readonly holds: readonly string[];
+  readonly buildIdAt?: number;
 } {
   const trim = (v: string | undefined): string => (v ?? '').replace(/^\/+|\/+$/g, '');
   const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
@@ -2321,13 +2336,16 @@ function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][
   const zip = packaging === 'ZIP';
   const folder = packaging === 'NONE';
   const override = a.overrideArtifactName;
+  // the build id, a known value of the namespace: its `*` follows the path
+  const buildId = namespace === 'BUILD_ID' && !PLACEHOLDER_PATTERN.test(a.namespaceType ?? '');
+  const base = buildId ? join(path, '*') : path;
+  const at = buildId ? { buildIdAt: base.length - 1 } : {};
   // what the key holds after the part the project settles, that no input gives, in the order
   // the key holds it
   const holds: string[] = [];
   if (PLACEHOLDER_PATTERN.test(a.namespaceType ?? ''))
     holds.push('the build id, or not (the input does not settle `namespaceType`)');
-  else if (namespace === 'BUILD_ID') holds.push('the build id (`namespaceType` BUILD_ID)');
-  else if (namespace !== 'NONE')
+  else if (namespace !== 'NONE' && !buildId)
     holds.push(
       `what the namespace type \`${a.namespaceType!}\`, which permchain does not know, puts there`,
     );
@@ -2350,13 +2368,13 @@ function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][
     holds.push(
       `what the packaging \`${a.packaging!}\`, which permchain does not know, makes there`,
     );
-  // one ZIP object of a known name, without the build id: its key
-  if (holds.length === 0) return { key: join(path, name), holds };
-  // a folder of a known name without the build id: its files are under it
+  // one ZIP object of a known name: its key
+  if (holds.length === 0) return { key: join(base, name), holds, ...at };
+  // a folder of a known name: its files are under it
   const named = override === undefined || override === false;
-  if (named && namespace === 'NONE' && folder && !root && name !== '' && holds.length === 1)
-    return { key: `${join(path, name)}/*`, holds };
-  return { key: path === '' ? '*' : `${path}/*`, holds };
+  if (named && folder && !root && name !== '' && holds.length === 1)
+    return { key: `${join(base, name)}/*`, holds, ...at };
+  return { key: base === '' ? '*' : `${base}/*`, holds, ...at };
 }
 
 /** `a`, `a and b`, `a, b and c` */

@@ -1249,16 +1249,22 @@ function ownUpload(
  * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
  * gives it is written `*`), the files an S3 deploy extracts under its prefix (written `*`:
  * catalog.ts s3DeployObjectKey), a CodeBuild project's S3 build log objects under its
- * location, or the end of the key of a project's S3 secondary artifact that the project does not
- * settle; undefined for an object key the configuration gives.
+ * location, or the build id and the end of the key of a project's S3 secondary artifact that the
+ * project does not settle; undefined for an object key the configuration gives.
  */
 function objectNameUnknown(
   entry: Requirement,
   facts: ActionFacts,
   resource: string,
 ): S3ContextObjects['unknownEnd'] {
-  if (!resource.startsWith('arn:') || !resource.endsWith('*')) return undefined;
+  if (!resource.startsWith('arn:')) return undefined;
   const template = entry.resource;
+  // a CodeBuild project's S3 secondary artifact whose key holds the build id (namespaceType
+  // BUILD_ID, a `*` after its path) or an end the project does not settle (`<bucket>/<part it
+  // settles>/*`): actionFacts.ts secondaryArtifactObject; a `*` of an exact key is that character
+  if (template === '${CodeBuild.SecondaryArtifactObjectArn}')
+    return facts.codebuild?.secondaryArtifacts?.find((a) => a.objectArn === resource)?.unknownEnd;
+  if (!resource.endsWith('*')) return undefined;
   if (
     template.endsWith('/${InputArtifactKey}') ||
     template.endsWith('/${OutputArtifactKey}') ||
@@ -1273,11 +1279,6 @@ function objectNameUnknown(
   // a CodeBuild project's S3 build logs: `<prefix>/*` (actionFacts.ts s3LogsOf), whose names
   // CodeBuild gives each build
   if (template.endsWith('/${CodeBuild.S3LogsObjectKey}')) return 'logs';
-  // a CodeBuild project's S3 secondary artifact whose key the project does not settle to its
-  // end: `<bucket>/<part it settles>/*` (actionFacts.ts secondaryArtifactObject); an exact key
-  // that ends in the character `*` is that character
-  if (template === '${CodeBuild.SecondaryArtifactObjectArn}')
-    return facts.codebuild?.secondaryArtifacts?.find((a) => a.objectArn === resource)?.unknownEnd;
   return undefined;
 }
 

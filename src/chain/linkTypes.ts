@@ -53,7 +53,8 @@ export interface S3ContextObjects {
    * an artifact's object (artifactObjectKey); `extracted`, the path of each file an S3 deploy
    * extracts under its prefix; `logs`, the name CodeBuild gives each S3 build log object under
    * the project's location (a link's resource only); a SecondaryArtifactEnd, the end of the key
-   * of a CodeBuild S3 secondary artifact's objects that no input gives (a link's resource only).
+   * of a CodeBuild S3 secondary artifact's objects that no input gives, and the build id (a `*`
+   * inside the ARN, at SecondaryArtifactEnd.buildIdAt) when its key holds one.
    * That `*` is no wildcard: a real ARN holds a name there, and a
    * policy that compares the context with a literal `*` (StringEquals) never matches it;
    * resolveLink tries names in its place (s3ObjectValue). Undefined: the ARNs are exact.
@@ -123,8 +124,8 @@ export interface LinkSpec {
   /**
    * the resource is an S3 object ARN whose `*` at the end is a name no input gives, as
    * S3ContextObjects.unknownEnd says of its objects: an artifact's object, the files an S3 deploy
-   * extracts, a project's S3 build logs, the end of a secondary artifact's key (resolveLink tries
-   * names in its place)
+   * extracts, a project's S3 build logs, the end of a secondary artifact's key and the build id
+   * inside it (resolveLink tries names in their place)
    */
   readonly resourceUnknownEnd?: S3ContextObjects['unknownEnd'];
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */

@@ -59,6 +59,7 @@ import type { Problem } from '../problems.js';
 import { formatStatement, policyTypeLabel, reasonPolicy } from '../report/summarize.js';
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec, S3ContextObjects } from './linkTypes.js';
+import type { SecondaryArtifactEnd } from './catalogTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -1601,7 +1602,7 @@ function s3ArnContext(
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${typeof s3.unknownEnd === 'object' ? `the rest of the key, which holds ${s3.unknownEnd.holds}` : s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${typeof s3.unknownEnd === 'object' ? secondaryArtifactStars(s3.unknownEnd) : s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
     s3.objects.length > 1
@@ -3231,8 +3232,8 @@ const LOG_NAME: IdKind = {
 
 /**
  * The rest of the key of a CodeBuild S3 secondary artifact's objects after the part its project
- * settles (actionFacts.ts secondaryArtifactObject): the build id, a name the buildspec gives, the
- * paths of the build output's files, in any text an object key holds
+ * settles (actionFacts.ts secondaryArtifactObject): a name the buildspec gives, the paths of the
+ * build output's files, in any text an object key holds
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html), `/` too.
  */
 const SECONDARY_ARTIFACT_KEY: IdKind = {
@@ -3244,45 +3245,110 @@ const SECONDARY_ARTIFACT_KEY: IdKind = {
 };
 
 /**
+ * The build id that namespaceType BUILD_ID puts in the key of a CodeBuild S3 secondary
+ * artifact's objects, between its path and its name (`MyArtifacts/<build-ID>/MyArtifact.zip`:
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). CodeBuild
+ * gives each build its id when it starts (`<project-name>:<uuid>`, the Build's `id`:
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Build.html); the key is not
+ * documented to hold all of it or its UUID alone, so the id is any text of one segment of the key
+ * (no `/`), and a policy that names some such ids and not others leaves the link Unknown.
+ */
+const BUILD_ID: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[^/]$/u,
+};
+
+/**
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
- * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
+ * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name. A
+ * CodeBuild secondary artifact's object may hold the build id before its end, or only it (a ZIP
+ * object of a known name: `<path>/<build-ID>/<name>`).
  */
 function s3ObjectValue(
   end: S3ContextObjects['unknownEnd'],
   object: string,
 ): RuntimeValue | undefined {
+  if (typeof end === 'object') return secondaryArtifactValue(end, object);
   if (end === undefined || !object.endsWith('*')) return undefined;
   const head = object.slice(0, -1);
   const id: RuntimeId =
-    typeof end === 'object'
+    end === 'artifact'
       ? {
-          kind: SECONDARY_ARTIFACT_KEY,
-          what: `the key, after \`${head}\`, of the objects of ${end.artifacts}`,
-          some: `keys of the objects of ${end.artifacts}`,
-          why: `which holds ${end.holds}`,
+          kind: ARTIFACT_NAME,
+          what: `the name CodePipeline gives the artifact's object \`${object}\``,
+          some: `names of the artifact's object \`${object}\``,
+          why: 'which it picks when it uploads it',
         }
-      : end === 'artifact'
+      : end === 'logs'
         ? {
-            kind: ARTIFACT_NAME,
-            what: `the name CodePipeline gives the artifact's object \`${object}\``,
-            some: `names of the artifact's object \`${object}\``,
-            why: 'which it picks when it uploads it',
+            kind: LOG_NAME,
+            what: `the name of each build log object under \`${head}\``,
+            some: `names of build log objects under \`${head}\``,
+            why: 'which CodeBuild gives each build (not documented)',
           }
-        : end === 'logs'
-          ? {
-              kind: LOG_NAME,
-              what: `the name of each build log object under \`${head}\``,
-              some: `names of build log objects under \`${head}\``,
-              why: 'which CodeBuild gives each build (not documented)',
-            }
-          : {
-              kind: EXTRACTED_PATH,
-              what: `the path of each file extracted under \`${head}\``,
-              some: `paths of files extracted under \`${head}\``,
-              why: "which the artifact's contents decide",
-            };
+        : {
+            kind: EXTRACTED_PATH,
+            what: `the path of each file extracted under \`${head}\``,
+            some: `paths of files extracted under \`${head}\``,
+            why: "which the artifact's contents decide",
+          };
   const parts = [head, id];
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
+}
+
+/**
+ * The object ARN of a CodeBuild S3 secondary artifact (CodeBuildSecondaryArtifact.objectArn) as a
+ * RuntimeValue: its build id (`end.buildIdAt`) and the rest of its key (`end.holds`, the `*` at
+ * its end) are ids no input gives; undefined when it holds neither (each `*` is the character).
+ */
+function secondaryArtifactValue(
+  end: SecondaryArtifactEnd,
+  object: string,
+): RuntimeValue | undefined {
+  const parts: (string | RuntimeId)[] = [];
+  let rest = object;
+  if (end.buildIdAt !== undefined && object[end.buildIdAt] === '*') {
+    parts.push(object.slice(0, end.buildIdAt), {
+      kind: BUILD_ID,
+      what: `the build id in the key of the objects of ${end.artifacts}`,
+      some: `build ids in the key of the objects of ${end.artifacts}`,
+      why: 'which CodeBuild gives each build when it starts (`namespaceType` BUILD_ID)',
+    });
+    rest = object.slice(end.buildIdAt + 1);
+  }
+  if (end.holds !== undefined && rest.endsWith('*'))
+    parts.push(rest.slice(0, -1), {
+      kind: SECONDARY_ARTIFACT_KEY,
+      what: `the rest of the key, after \`${object.slice(0, -1)}\`, of the objects of ${end.artifacts}`,
+      some: `keys of the objects of ${end.artifacts}`,
+      why: `which holds ${end.holds}`,
+    });
+  else if (rest !== '') parts.push(rest);
+  const ids = parts.filter((p): p is RuntimeId => typeof p !== 'string');
+  if (ids.length === 0) return undefined;
+  return {
+    written: object,
+    parts,
+    ids,
+    madeUp: render(
+      { parts },
+      ids.map((id) => id.kind.madeUp),
+    ),
+  };
+}
+
+/**
+ * The words for the `*`s of a CodeBuild S3 secondary artifact's object ARN (s3ArnContext): the
+ * build id, and what the rest of the key holds.
+ */
+function secondaryArtifactStars(end: SecondaryArtifactEnd): string {
+  const id = end.buildIdAt !== undefined ? 'the build id' : undefined;
+  const rest =
+    end.holds !== undefined ? `the rest of the key, which holds ${end.holds}` : undefined;
+  return id && rest ? `${id}, then ${rest}` : (id ?? rest ?? '');
 }
 
 /**
@@ -3315,8 +3381,15 @@ function namesMatter(g: Gathered, v: RuntimeValue): boolean {
       if (!m.raw.includes('${') && !mayNameInside(m.raw, head)) continue;
       if (!coversAction(m.statement, action)) continue;
       if (m.raw.includes('${')) return true;
-      others ??= v.ids.flatMap((id) =>
-        [id.kind.other, ...(id.kind.more ?? [])].map((o) => render(v, [o])),
+      // each id in turn another made-up one, the others the made-up ones (a secondary
+      // artifact's object has two: the build id and the rest of its key)
+      others ??= v.ids.flatMap((id, k) =>
+        [id.kind.other, ...(id.kind.more ?? [])].map((o) =>
+          render(
+            v,
+            v.ids.map((x, j) => (j === k ? o : x.kind.madeUp)),
+          ),
+        ),
       );
       const first = m.matches(v.madeUp);
       if (others.some((o) => m.matches(o) !== first)) return true;

@@ -121,12 +121,6 @@ describe('an S3 secondary artifact whose key the project does not settle to its 
   // each: the artifact, the object ARN checked, and what the end holds in the link's words
   const cases: [string, Json, string, RegExp][] = [
     [
-      'the build id (BUILD_ID)',
-      { namespaceType: 'BUILD_ID' },
-      'arn:aws:s3:::release-bucket/builds/*',
-      /the build id/,
-    ],
-    [
       'a folder of the build output (packaging NONE)',
       { packaging: 'NONE' },
       'arn:aws:s3:::release-bucket/builds/app.zip/*',
@@ -163,21 +157,78 @@ describe('an S3 secondary artifact whose key the project does not settle to its 
     });
   }
 
-  it('is never taken for the literal `*`: a policy on `<path>/*` allows a build id folder', () => {
-    // the whole shape `builds/<build-ID>/app.zip` is under `builds/`
+  it('is never taken for the literal `*`: a policy on `<path>/*` allows a name under it', () => {
     const link = put(
-      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/*'),
+      withArtifact({ overrideArtifactName: true }, 'arn:aws:s3:::release-bucket/builds/*'),
     );
     expect(link.decision).toBe('Allowed');
   });
+});
 
-  it('is Unknown, never allowed, by a policy on the key as it would be without the build id', () => {
+/**
+ * namespaceType BUILD_ID puts the build id between the path and the name
+ * (`MyArtifacts/<build-ID>/MyArtifact.zip`,
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). It was
+ * made the start of an unknown rest of the key (`builds/*`), so a policy on the whole shape
+ * `builds/<build id>/app.zip` was Unknown, and so was one on `builds/app.zip`, which no build's
+ * key is. The build id is now one made-up segment, tried with the ids policies name.
+ */
+describe('an S3 secondary artifact with the build id in its key (namespaceType BUILD_ID)', () => {
+  const RESOURCE = 'arn:aws:s3:::release-bucket/builds/*/app.zip';
+  const ID = { namespaceType: 'BUILD_ID' };
+
+  it.each([
+    ['the whole bucket', 'arn:aws:s3:::release-bucket/*'],
+    ['its path', 'arn:aws:s3:::release-bucket/builds/*'],
+    ['its path, any build id, its name', 'arn:aws:s3:::release-bucket/builds/*/app.zip'],
+    [
+      'its path, a build id of any characters, its name',
+      'arn:aws:s3:::release-bucket/builds/*/*.zip',
+    ],
+  ])('is checked on `<path>/<build-ID>/<name>`, allowed by a policy on %s', (_, resource) => {
+    const link = put(withArtifact(ID, resource));
+    expect(link.resource).toBe(RESOURCE);
+    expect(link.decision).toBe('Allowed');
+  });
+
+  it.each([
+    ['the key without the build id', 'arn:aws:s3:::release-bucket/builds/app.zip'],
+    ['another name', 'arn:aws:s3:::release-bucket/builds/*/other.zip'],
+    ['another path', 'arn:aws:s3:::release-bucket/other/*'],
+    // the build id is one segment: no `/` in it
+    ['two segments between path and name', 'arn:aws:s3:::release-bucket/builds/*/*/app.zip'],
+  ])('is denied by a policy on %s only', (_, resource) => {
+    const link = put(withArtifact(ID, resource));
+    expect(link.resource).toBe(RESOURCE);
+    expect(link.decision).toBe('ImplicitlyDenied');
+  });
+
+  it('is Unknown, naming the build id, by a policy some build ids match and others do not', () => {
     const link = put(
-      withArtifact({ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::release-bucket/builds/app.zip'),
+      withArtifact(ID, 'arn:aws:s3:::release-bucket/builds/orders-api-build:*/app.zip'),
     );
-    // `builds/app.zip` is one of the keys tried; the build id is always there, so the right
-    // answer is a denial: Unknown is the approximation (the rest of the key is one unknown part)
+    expect(link.resource).toBe(RESOURCE);
     expect(link.decision).toBe('Unknown');
+    expect(words(link)).toMatch(
+      /the build id in the key of the objects of secondary artifact `rel`/,
+    );
+  });
+
+  it('is a folder of files under the build id with packaging NONE: both are tried', () => {
+    const folder = { ...ID, packaging: 'NONE' };
+    const allowed = put(withArtifact(folder, 'arn:aws:s3:::release-bucket/builds/*/app.zip/*'));
+    expect(allowed.resource).toBe('arn:aws:s3:::release-bucket/builds/*/app.zip/*');
+    expect(allowed.decision).toBe('Allowed');
+    const denied = put(withArtifact(folder, 'arn:aws:s3:::release-bucket/builds/app.zip'));
+    expect(denied.decision).toBe('ImplicitlyDenied');
+    // a build id `app.zip` would meet `builds/app.zip/*` (`builds/app.zip/app.zip/<file>`): AWS
+    // does not document which characters the build id holds in the key, so that is not decided
+    const near = put(withArtifact(folder, 'arn:aws:s3:::release-bucket/builds/app.zip/*'));
+    expect(near.decision).toBe('Unknown');
+    expect(words(near)).toMatch(/the build id/);
+    const files = put(withArtifact(folder, 'arn:aws:s3:::release-bucket/builds/*/app.zip/*.html'));
+    expect(files.decision).toBe('Unknown');
+    expect(words(files)).toMatch(/the path of each file of the build output/);
   });
 });
 
@@ -222,15 +273,29 @@ describe('the key of the objects of an S3 secondary artifact', () => {
     artifactIdentifier: 'rel',
   };
   const FILES = 'the path of each file of the build output (`packaging` NONE: a folder)';
-  const BUILD_ID = 'the build id (`namespaceType` BUILD_ID)';
   const BUILDSPEC = 'a name the buildspec may give at build time (`overrideArtifactName`)';
-  // each: the artifact's changes, its object ARN, what the rest of the key holds (none: exact)
-  const cases: [Partial<CodeBuildArtifactsModel>, string, string | undefined][] = [
+  // each: the artifact's changes, its object ARN, what the rest of the key holds (none: exact),
+  // the offset of the build id's `*` in the ARN
+  const cases: [Partial<CodeBuildArtifactsModel>, string, string | undefined, number?][] = [
     [{}, 'arn:aws:s3:::b/builds/app.zip', undefined],
     [{ path: '/builds/', name: '/app.zip' }, 'arn:aws:s3:::b/builds/app.zip', undefined],
     [{ path: undefined }, 'arn:aws:s3:::b/app.zip', undefined],
     [{ path: 'a/b' }, 'arn:aws:s3:::b/a/b/app.zip', undefined],
-    [{ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::b/builds/*', BUILD_ID],
+    [{ namespaceType: 'BUILD_ID' }, 'arn:aws:s3:::b/builds/*/app.zip', undefined, 22],
+    [{ namespaceType: 'BUILD_ID', path: undefined }, 'arn:aws:s3:::b/*/app.zip', undefined, 15],
+    [
+      { namespaceType: 'BUILD_ID', packaging: 'NONE' },
+      'arn:aws:s3:::b/builds/*/app.zip/*',
+      FILES,
+      22,
+    ],
+    // name `/`: the files are at the root of the build id's folder
+    [
+      { namespaceType: 'BUILD_ID', packaging: 'NONE', name: '/' },
+      'arn:aws:s3:::b/builds/*/*',
+      FILES,
+      22,
+    ],
     [{ packaging: 'NONE', name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
     // packaging NONE is the default
     [{ packaging: undefined, name: 'site' }, 'arn:aws:s3:::b/builds/site/*', FILES],
@@ -247,8 +312,9 @@ describe('the key of the objects of an S3 secondary artifact', () => {
     [{ overrideArtifactName: false }, 'arn:aws:s3:::b/builds/app.zip', undefined],
     [
       { namespaceType: 'BUILD_ID', overrideArtifactName: true, packaging: 'NONE' },
-      'arn:aws:s3:::b/builds/*',
-      `${BUILD_ID}, ${BUILDSPEC} and ${FILES}`,
+      'arn:aws:s3:::b/builds/*/*',
+      `${BUILDSPEC} and ${FILES}`,
+      22,
     ],
     [
       { namespaceType: P },
@@ -273,19 +339,21 @@ describe('the key of the objects of an S3 secondary artifact', () => {
     // a path or name the input does not settle stays in the key, where values are tried for it
     [{ path: P }, `arn:aws:s3:::b/${P}/app.zip`, undefined],
   ];
-  it.each(cases)('%j: %s', (changes, objectArn, holds) => {
+  it.each(cases)('%j: %s', (changes, objectArn, holds, buildIdAt) => {
     const f = secondaryFetches(project([], [{ ...BASE, ...changes }]), 'aws');
     expect(f.secondaryArtifactsUnknown).toBeUndefined();
+    if (buildIdAt !== undefined) expect(objectArn[buildIdAt]).toBe('*');
     expect(f.secondaryArtifacts).toEqual([
       {
         objectArn,
         encrypted: true,
-        ...(holds !== undefined
+        ...(holds !== undefined || buildIdAt !== undefined
           ? {
               unknownEnd: {
                 kind: 'secondaryArtifact',
                 artifacts: 'secondary artifact `rel` of project `web`',
-                holds,
+                ...(holds !== undefined ? { holds } : {}),
+                ...(buildIdAt !== undefined ? { buildIdAt } : {}),
               },
             }
           : {}),
@@ -300,6 +368,8 @@ describe('the key of the objects of an S3 secondary artifact', () => {
         [
           { ...BASE, namespaceType: 'BUILD_ID', encryptionDisabled: true },
           { ...BASE, artifactIdentifier: 'docs', overrideArtifactName: true },
+          { ...BASE, artifactIdentifier: 'api', name: undefined, encryptionDisabled: true },
+          { ...BASE, artifactIdentifier: 'site', namespaceType: 'BUILD_ID' },
         ],
       ),
       'aws',
@@ -311,8 +381,18 @@ describe('the key of the objects of an S3 secondary artifact', () => {
         unknownEnd: {
           kind: 'secondaryArtifact',
           artifacts:
-            'secondary artifact `rel` of project `web` and secondary artifact `docs` of project `web`',
-          holds: `${BUILD_ID} and ${BUILDSPEC}`,
+            'secondary artifact `docs` of project `web` and secondary artifact `api` of project `web`',
+          holds: `${BUILDSPEC} and a name the project does not give`,
+        },
+      },
+      {
+        objectArn: 'arn:aws:s3:::b/builds/*/app.zip',
+        encrypted: true,
+        unknownEnd: {
+          kind: 'secondaryArtifact',
+          artifacts:
+            'secondary artifact `rel` of project `web` and secondary artifact `site` of project `web`',
+          buildIdAt: 22,
         },
       },
     ]);
