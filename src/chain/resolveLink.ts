@@ -1567,8 +1567,10 @@ const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
  * the link stands for all of them: it is allowed only when every object's call is. So a link of
  * several objects is resolved once for each (`s3PerObject`, set here; S3ContextObjects.one), and
  * is denied by the first denied call rather than Unknown: the input decides that one of the calls
- * fails (decideByTrials leaves such a link to resolveLink). Returns the trial of the bucket's
- * ARN, when there is one.
+ * fails (decideByTrials leaves such a link to resolveLink). Objects of other buckets
+ * (S3ContextObjects.more: a CodeBuild project's S3 secondary artifacts, which its key encrypts
+ * with its output artifacts) each follow their own bucket's setting. Returns the trial of the
+ * bucket's ARN, when there is one.
  */
 function s3ArnContext(
   model: Model,
@@ -1581,10 +1583,16 @@ function s3ArnContext(
     return undefined;
   const first = s3.one ?? s3.objects[0];
   if (first === undefined) return undefined;
+  // the objects of other buckets (S3ContextObjects.more) have contexts of their own: each call
+  // is resolved on its own, whatever the buckets' keys (below)
+  if (s3.one === undefined && (s3.more?.length ?? 0) > 0) g.s3PerObject = true;
+  // the bucket, and what its `*`s stand for, of the object whose call this is
+  const group = s3.one === undefined ? s3 : groupOf(s3, s3.one);
+  const total = s3.objects.length + (s3.more ?? []).reduce((n, m) => n + m.objects.length, 0);
   const bucketArn = first.slice(0, first.indexOf('/'));
   const request = g.request;
   const context = request.context as Record<string, string | readonly string[]>;
-  const state = bucketKeyState(model, s3);
+  const state = bucketKeyState(model, group);
   if (state.enabled === true) {
     context[S3_ARN_KEY] = bucketArn;
     g.s3ArnNote = `S3 sends the bucket's ARN \`${bucketArn}\` as \`aws:s3:arn\`, since the bucket uses an S3 Bucket Key (\`BucketKeyEnabled\` at \`${state.at}\`)`;
@@ -1593,19 +1601,20 @@ function s3ArnContext(
   // each object's call is resolved on its own by resolveLink (its trials of the other keys the
   // policies test may deny one object's call and not another's); decideByTrials leaves such a
   // link to it
-  if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
+  if (s3.one === undefined && total > 1) g.s3PerObject = true;
   // a name no input gives ends the object's ARN: the request carries a made-up one, and others
   // are tried (idDependence), never the `*` the link is written with, which a StringEquals on a
   // literal `…/*` would match where no real ARN does
-  const named = s3ObjectValue(s3.unknownEnd, first);
+  const end = group.unknownEnd;
+  const named = s3ObjectValue(end, first);
   if (named) g.s3Object = named;
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${typeof s3.unknownEnd === 'object' ? secondaryArtifactStars(s3.unknownEnd) : s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${typeof end === 'object' ? secondaryArtifactStars(end) : end === 'artifact' ? 'the name CodePipeline gives it' : end === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
-    s3.objects.length > 1
+    total > 1
       ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for ${shown}`
       : `S3 sends the object's ARN ${shown} as \`aws:s3:arn\``;
   if (state.enabled === false) {
@@ -1691,12 +1700,24 @@ function writerContextKeys(
  * fails), else Unknown, else allowed (every call is).
  */
 function s3PerObject(model: Model, spec: LinkSpec, s3: S3ContextObjects): ReportLink {
-  const links = s3.objects.map((one) => resolveLink(model, { ...spec, s3Objects: { ...s3, one } }));
+  const links = [s3, ...(s3.more ?? [])].flatMap((group) =>
+    group.objects.map((one) => resolveLink(model, { ...spec, s3Objects: { ...s3, one } })),
+  );
   for (const d of ['ExplicitlyDenied', 'ImplicitlyDenied', 'Unknown'] as const) {
     const l = links.find((x) => x.decision === d);
     if (l) return l;
   }
   return links[0]!;
+}
+
+/**
+ * The objects of `s3` (its own, or those of one of its `more`) that hold `one`, with their
+ * bucket and what their `*`s stand for.
+ */
+function groupOf(s3: S3ContextObjects, one: string): S3ContextObjects {
+  return (
+    (s3.objects.includes(one) ? undefined : s3.more?.find((m) => m.objects.includes(one))) ?? s3
+  );
 }
 
 /** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
