@@ -18,7 +18,9 @@ import { actionVariablesProblem } from '../model/environmentVariables.js';
 import {
   buildspecDeclaresArtifacts,
   buildspecReferences,
+  buildspecSecondaryArtifacts,
   namesBuildspec,
+  plainArtifactName,
 } from '../model/buildspec.js';
 import type {
   ActionModel,
@@ -1955,6 +1957,8 @@ export function secondaryFetches(
   // NONE, the default, needs nothing
   const aclBuckets = new Set<string>();
   const aclUnknown: string[] = [];
+  // the artifacts the inline buildspec defines, with the names it gives them
+  const declared = buildspecSecondaryArtifactsOf(project);
   project.secondaryArtifacts.forEach((a, i) => {
     const place = secondaryPlace(project, 'artifacts', i);
     const label = `secondary artifact ${a.artifactIdentifier ? `\`${a.artifactIdentifier}\`` : i + 1} of ${project_}`;
@@ -1973,7 +1977,14 @@ export function secondaryFetches(
           `S3 ${label} has no location, so the bucket the build writes to is not known (${place})`,
         );
       else {
-        const { key, holds, buildIdAt } = secondaryArtifactObject(a);
+        const definition =
+          declared && a.artifactIdentifier !== undefined
+            ? declared.artifacts.get(a.artifactIdentifier)
+            : undefined;
+        const { key, holds, buildIdAt } = secondaryArtifactObject(
+          a,
+          definition && { ...definition, place: declared!.place },
+        );
         const head = `arn:${partition}:s3:::${bucket}/`;
         const objectArn = `${head}${key}`;
         const entry = artifacts.get(objectArn) ?? {
@@ -2304,8 +2315,11 @@ export function batchRoleOf(
  * (the default) a folder of that name holding the build output's files; overrideArtifactName lets
  * a name the buildspec gives at build time (with shell commands:
  * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-buildspec-artifact-naming.html)
- * replace the name. The pieces are joined with one `/`, the slashes at their ends dropped (AWS
- * documents the joins by the examples above only).
+ * replace the name: the project's inline buildspec (`definition`, its definition of the artifact
+ * in `artifacts.secondary-artifacts`) says which, a plain name (plainArtifactName) or none, which
+ * leaves the project's; a name the shell computes, a buildspec that does not define the artifact,
+ * or one that is not known leave the name unknown. The pieces are joined with one `/`, the slashes
+ * at their ends dropped (AWS documents the joins by the examples above only).
  *
  * The build id (namespaceType BUILD_ID) is a `*` between the path and the rest (`buildIdAt`, its
  * offset in the key): one segment of the key, which no input gives, tried with made-up ids as
@@ -2319,23 +2333,39 @@ export function batchRoleOf(
  * BUILD_ID), the packaging or the override flag leaves the rest of the key open like an unknown
  * value.
  */
-function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][number]): {
+function secondaryArtifactObject(
+  a: CodeBuildProjectModel['secondaryArtifacts'][number],
+  definition?: { readonly name?: string | null; readonly place: string },
+): {
   readonly key: string;
   readonly holds: readonly string[];
   readonly buildIdAt?: number;
 } {
   const trim = (v: string | undefined): string => (v ?? '').replace(/^\/+|\/+$/g, '');
   const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
+  // overrideArtifactName: "a name specified in the buildspec file overrides the artifact name"
+  // (API_ProjectArtifacts.html); the inline buildspec's definition of the artifact gives a plain
+  // name, or none (the project's name stays), or one the shell computes at build time
+  let override = a.overrideArtifactName;
+  let givenName = a.name;
+  let computed: string | undefined;
+  if (override === true && definition !== undefined) {
+    if (definition.name === undefined) override = false;
+    else if (plainArtifactName(definition.name)) {
+      override = false;
+      givenName = definition.name;
+    } else
+      computed = `the name the buildspec (${definition.place}) gives it, which the shell computes at build time or which is not text`;
+  }
   const path = trim(a.path);
-  const name = trim(a.name);
+  const name = trim(givenName);
   // a name `/` is no name: the artifact is stored at the root (of the path, or the build id)
-  const root = a.name !== undefined && a.name !== '' && name === '';
+  const root = givenName !== undefined && givenName !== '' && name === '';
   // (an empty value is taken as unset: the default)
   const namespace = (a.namespaceType || 'NONE').toUpperCase();
   const packaging = (a.packaging || 'NONE').toUpperCase();
   const zip = packaging === 'ZIP';
   const folder = packaging === 'NONE';
-  const override = a.overrideArtifactName;
   // the build id, a known value of the namespace: its `*` follows the path
   const buildId = namespace === 'BUILD_ID' && !PLACEHOLDER_PATTERN.test(a.namespaceType ?? '');
   const base = buildId ? join(path, '*') : path;
@@ -2349,7 +2379,8 @@ function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][
     holds.push(
       `what the namespace type \`${a.namespaceType!}\`, which permchain does not know, puts there`,
     );
-  if (override === true)
+  if (computed !== undefined) holds.push(computed);
+  else if (override === true)
     holds.push('a name the buildspec may give at build time (`overrideArtifactName`)');
   else if (typeof override === 'string')
     holds.push(
@@ -2375,6 +2406,38 @@ function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][
   if (named && folder && !root && name !== '' && holds.length === 1)
     return { key: `${join(base, name)}/*`, holds, ...at };
   return { key: base === '' ? '*' : `${base}/*`, holds, ...at };
+}
+
+/**
+ * The artifacts the project's inline buildspec defines in `artifacts.secondary-artifacts`, by
+ * artifact identifier, with the name each gives
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts:
+ * "Each artifact identifier in this block must match an artifact defined in the
+ * secondaryArtifacts attribute of your project"), and where the buildspec is; undefined when the
+ * buildspec is not known (a file of the source, an S3 object, a template value not settled, text
+ * that cannot be read). An identifier of the buildspec that no secondary artifact of the project
+ * has is not taken for an error: in a pipeline the identifiers are the action's output artifacts
+ * ("The names of the output artifacts specified in the pipeline's JSON file must match the names
+ * of the secondary artifacts defined in your buildspec file",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-pipeline-multi-input-output.html),
+ * and AWS does not document what a build does with one it has no artifact for.
+ */
+function buildspecSecondaryArtifactsOf(project: CodeBuildProjectModel):
+  | {
+      readonly artifacts: ReadonlyMap<string, { readonly name?: string | null }>;
+      readonly place: string;
+    }
+  | undefined {
+  const text = project.source?.buildspec;
+  if (text === undefined || text === '' || namesBuildspec(text) || PLACEHOLDER_PATTERN.test(text))
+    return undefined;
+  const artifacts = buildspecSecondaryArtifacts(text);
+  if (artifacts === undefined) return undefined;
+  const at = project.location;
+  const pointer = at.pointer.startsWith('/Resources/')
+    ? `${propertiesOf(at)}/Source/BuildSpec`
+    : `${at.pointer}/source/buildspec`;
+  return { artifacts, place: `${at.file}#${pointer}` };
 }
 
 /** `a`, `a and b`, `a, b and c` */

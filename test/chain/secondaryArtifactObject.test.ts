@@ -53,18 +53,25 @@ const BUCKET: Json = {
  * The scenario with `artifact` (RELEASE with these changes) as the project's secondary artifact
  * and the build role allowed s3:PutObject on `resources`; its pipeline's report.
  */
-function withArtifact(artifact: Json, resources: string | string[]): ReportPipeline {
-  return withArtifactModel(artifact, resources).pipeline;
+function withArtifact(
+  artifact: Json,
+  resources: string | string[],
+  buildspec?: string,
+): ReportPipeline {
+  return withArtifactModel(artifact, resources, buildspec).pipeline;
 }
 
 /** withArtifact's pipeline, with the problems of loading the snapshot. */
 function withArtifactModel(
   artifact: Json,
   resources: string | string[],
+  buildspec?: string,
 ): { pipeline: ReportPipeline; problems: readonly Problem[] } {
   return inScenarioCopy(SCENARIO, (dir) => {
     editJson(join(dir, '111111111111/us-east-1/codebuild.json'), (doc) => {
-      (doc['projects'] as Json[])[0]!['secondaryArtifacts'] = [{ ...RELEASE, ...artifact }];
+      const project = (doc['projects'] as Json[])[0]!;
+      project['secondaryArtifacts'] = [{ ...RELEASE, ...artifact }];
+      if (buildspec !== undefined) (project['source'] as Json)['buildspec'] = buildspec;
     });
     writeFileSync(join(dir, '111111111111/s3/release-bucket.json'), JSON.stringify(BUCKET));
     editJson(join(dir, '111111111111/iam.json'), (doc) => {
@@ -396,5 +403,146 @@ describe('the key of the objects of an S3 secondary artifact', () => {
         },
       },
     ]);
+  });
+});
+
+/**
+ * With overrideArtifactName "a name specified in the buildspec file overrides the artifact name"
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html), and the
+ * buildspec names each secondary artifact's definition by its identifier in
+ * `artifacts.secondary-artifacts`
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts).
+ * The name was always unknown; the project's inline buildspec now says it.
+ */
+describe("the name an S3 secondary artifact's buildspec definition gives it (overrideArtifactName)", () => {
+  const BASE: Partial<CodeBuildArtifactsModel> = {
+    type: 'S3',
+    location: 'b',
+    path: 'builds',
+    name: 'app.zip',
+    namespaceType: 'NONE',
+    packaging: 'ZIP',
+    overrideArtifactName: true,
+    artifactIdentifier: 'rel',
+  };
+  const PLACE = '111111111111/eu-west-1/codebuild.json#/projects/0/source/buildspec';
+  /** project `web` with the artifact (BASE with `changes`) and the inline buildspec `text` */
+  const fetches = (text: string | undefined, changes: Partial<CodeBuildArtifactsModel> = {}) => {
+    const p = project([], [{ ...BASE, ...changes }]);
+    return secondaryFetches(
+      text === undefined ? p : { ...p, source: { ...p.source!, buildspec: text } },
+      'aws',
+    ).secondaryArtifacts;
+  };
+  const spec = (definitions: string): string =>
+    `version: 0.2\nphases:\n  build:\n    commands: [make]\nartifacts:\n  secondary-artifacts:\n${definitions}`;
+  const exact = (objectArn: string) => [{ objectArn, encrypted: true }];
+  const open = (objectArn: string, holds: string, buildIdAt?: number) => [
+    {
+      objectArn,
+      encrypted: true,
+      unknownEnd: {
+        kind: 'secondaryArtifact',
+        artifacts: 'secondary artifact `rel` of project `web`',
+        holds,
+        ...(buildIdAt !== undefined ? { buildIdAt } : {}),
+      },
+    },
+  ];
+  const BUILDSPEC = 'a name the buildspec may give at build time (`overrideArtifactName`)';
+  const COMPUTED = `the name the buildspec (${PLACE}) gives it, which the shell computes at build time or which is not text`;
+
+  it('is the plain name the definition gives', () => {
+    expect(fetches(spec('    rel:\n      name: release-1.zip\n      files: [dist/**/*]'))).toEqual(
+      exact('arn:aws:s3:::b/builds/release-1.zip'),
+    );
+    // under the build id, and as a folder's name
+    expect(
+      fetches(spec('    rel:\n      name: site/v1'), {
+        namespaceType: 'BUILD_ID',
+        packaging: 'NONE',
+      }),
+    ).toEqual(
+      open(
+        'arn:aws:s3:::b/builds/*/site/v1/*',
+        'the path of each file of the build output (`packaging` NONE: a folder)',
+        22,
+      ),
+    );
+  });
+
+  it("is the project's name when the definition gives none", () => {
+    expect(fetches(spec('    rel:\n      files: [x]'))).toEqual(
+      exact('arn:aws:s3:::b/builds/app.zip'),
+    );
+  });
+
+  it('is not known when the shell computes it, and says so', () => {
+    for (const name of [
+      'app-$(date +%Y-%m-%d).zip',
+      '$CODEBUILD_BUILD_NUMBER.zip',
+      '"a b"',
+      '*.zip',
+      '~/x',
+      '5',
+    ])
+      expect(fetches(spec(`    rel:\n      name: ${name}`)), name).toEqual(
+        open('arn:aws:s3:::b/builds/*', COMPUTED),
+      );
+  });
+
+  it('is not known when the buildspec does not define the artifact, or is not read', () => {
+    const other = spec('    docs:\n      name: docs.zip');
+    for (const text of [other, 'buildspec.yml', 'version: 0.2\nphases: {}', undefined])
+      expect(fetches(text), String(text)).toEqual(open('arn:aws:s3:::b/builds/*', BUILDSPEC));
+    // a map that is not one, a version CodeBuild does not read
+    for (const text of [
+      'version: 0.2\nartifacts:\n  secondary-artifacts: [rel]',
+      spec('    rel:\n      name: a.zip').replace('version: 0.2', 'version: 0.9'),
+    ])
+      expect(fetches(text), text).toEqual(open('arn:aws:s3:::b/builds/*', BUILDSPEC));
+  });
+
+  it('is the project name without overrideArtifactName, whatever the buildspec says', () => {
+    expect(
+      fetches(spec('    rel:\n      name: other.zip'), { overrideArtifactName: false }),
+    ).toEqual(exact('arn:aws:s3:::b/builds/app.zip'));
+  });
+});
+
+describe("a snapshot project's inline buildspec names its secondary artifact", () => {
+  const BUILDSPEC = [
+    'version: 0.2',
+    'phases:',
+    '  build:',
+    '    commands: [make]',
+    'artifacts:',
+    '  files: [dist/**/*]',
+    '  secondary-artifacts:',
+    '    rel:',
+    '      name: release-1.zip',
+    '      files: [release/**/*]',
+    '    BuildOutput:',
+    '      files: [dist/**/*]',
+  ].join('\n');
+
+  it('checks the upload on the name it gives (overrideArtifactName): was `builds/*`, Unknown', () => {
+    const { pipeline, problems } = withArtifactModel(
+      { overrideArtifactName: true },
+      'arn:aws:s3:::release-bucket/builds/release-1.zip',
+      BUILDSPEC,
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const link = put(pipeline);
+    expect(link.resource).toBe('arn:aws:s3:::release-bucket/builds/release-1.zip');
+    expect(link.decision).toBe('Allowed');
+    const other = put(
+      withArtifact(
+        { overrideArtifactName: true },
+        'arn:aws:s3:::release-bucket/builds/app.zip',
+        BUILDSPEC,
+      ),
+    );
+    expect(other.decision).toBe('ImplicitlyDenied');
   });
 });

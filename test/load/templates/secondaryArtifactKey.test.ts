@@ -260,6 +260,43 @@ describe('the SecondaryArtifacts of a template project', () => {
 });
 
 /**
+ * With OverrideArtifactName the name the inline BuildSpec's `artifacts.secondary-artifacts`
+ * definition of the artifact gives replaces Name
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts).
+ */
+describe("the name a template project's inline BuildSpec gives a secondary artifact", () => {
+  const SOURCE = '      Source: { Type: CODEPIPELINE }\n';
+  const WITH_BUILDSPEC = `      Source:
+        Type: CODEPIPELINE
+        BuildSpec: |
+          version: 0.2
+          phases:
+            build:
+              commands: [make]
+          artifacts:
+            secondary-artifacts:
+              rel:
+                name: release-1.zip
+                files: [dist/**/*]
+`;
+
+  it('is the key of the upload with OverrideArtifactName (was `builds/*`)', () => {
+    const text = TEMPLATE.replace(SOURCE, WITH_BUILDSPEC).replace(
+      '          OverrideArtifactName: false\n',
+      '          OverrideArtifactName: true\n',
+    );
+    expect(text).toContain('OverrideArtifactName: true');
+    const { model, problems } = load(TEMPLATE, text);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(puts(model).map((l) => `${l.decision} ${l.resource}`)).toEqual([
+      'Allowed arn:aws:s3:::release-bucket/builds/*',
+      'Allowed arn:aws:s3:::release-bucket/builds/release-1.zip',
+    ]);
+  });
+});
+
+/**
  * BucketOwnerAccess READ_ONLY or FULL: "your CodeBuild service role must have the s3:PutBucketAcl
  * permission" (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html).
  * It was not read, so the build role's missing s3:PutBucketAcl went unseen.
