@@ -19,7 +19,9 @@ import { actionVariablesProblem } from '../model/environmentVariables.js';
 import {
   buildspecDeclaresArtifacts,
   buildspecReferences,
+  buildspecSecondaryArtifacts,
   namesBuildspec,
+  plainArtifactName,
 } from '../model/buildspec.js';
 import type {
   ActionModel,
@@ -1961,11 +1963,19 @@ export function secondaryFetches(
         break;
     }
   });
-  // by object ARN: encrypted, and the artifacts and what the end of their key holds when no
-  // input gives it
+  // by object ARN: encrypted, and the artifacts, what the end of their key holds when no input
+  // gives it, and where the build id is. Two artifacts of one ARN whose `*`s differ (one a
+  // character of a path or name, the other the build id or the end) are taken to hold the
+  // unknown parts of both: the character is then tried with other values, as unknown text is
   const artifacts = new Map<
     string,
-    { encrypted: boolean; labels: string[]; holds: string[]; open: boolean }
+    {
+      encrypted: boolean;
+      labels: string[];
+      holds: string[];
+      open: boolean;
+      buildIdAt: number | undefined;
+    }
   >();
   const artifactsUnknown: string[] = [];
   // buckets whose owner an S3 secondary artifact gives access to its objects (bucketOwnerAccess
@@ -1975,6 +1985,8 @@ export function secondaryFetches(
   // NONE, the default, needs nothing
   const aclBuckets = new Set<string>();
   const aclUnknown: string[] = [];
+  // the artifacts the inline buildspec defines, with the names it gives them
+  const declared = buildspecSecondaryArtifactsOf(project);
   project.secondaryArtifacts.forEach((a, i) => {
     const place = secondaryPlace(project, 'artifacts', i);
     const label = `secondary artifact ${a.artifactIdentifier ? `\`${a.artifactIdentifier}\`` : i + 1} of ${project_}`;
@@ -1993,21 +2005,31 @@ export function secondaryFetches(
           `S3 ${label} has no location, so the bucket the build writes to is not known (${place})`,
         );
       else {
-        const { key, holds } = secondaryArtifactObject(a);
-        const objectArn = `arn:${partition}:s3:::${bucket}/${key}`;
+        const definition =
+          declared && a.artifactIdentifier !== undefined
+            ? declared.artifacts.get(a.artifactIdentifier)
+            : undefined;
+        const { key, holds, buildIdAt } = secondaryArtifactObject(
+          a,
+          definition && { ...definition, place: declared!.place },
+        );
+        const head = `arn:${partition}:s3:::${bucket}/`;
+        const objectArn = `${head}${key}`;
         const entry = artifacts.get(objectArn) ?? {
           encrypted: false,
           labels: [],
           holds: [],
           open: false,
+          buildIdAt: undefined,
         };
         // "Set to true if you do not want your output artifacts encrypted"
         // (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html)
         entry.encrypted ||= a.encryptionDisabled !== true;
-        if (holds.length > 0) {
+        if (holds.length > 0 || buildIdAt !== undefined) {
           entry.open = true;
-          entry.labels.push(label);
+          if (!entry.labels.includes(label)) entry.labels.push(label);
           for (const h of holds) if (!entry.holds.includes(h)) entry.holds.push(h);
+          if (buildIdAt !== undefined) entry.buildIdAt ??= head.length + buildIdAt;
         }
         artifacts.set(objectArn, entry);
         const access = a.bucketOwnerAccess;
@@ -2045,7 +2067,7 @@ export function secondaryFetches(
       ? {
           secondaryArtifacts: [...artifacts.entries()]
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([objectArn, { encrypted, labels, holds, open }]) => ({
+            .map(([objectArn, { encrypted, labels, holds, open, buildIdAt }]) => ({
               objectArn,
               encrypted,
               ...(open
@@ -2053,7 +2075,8 @@ export function secondaryFetches(
                     unknownEnd: {
                       kind: 'secondaryArtifact' as const,
                       artifacts: wordList(labels),
-                      holds: wordList(holds),
+                      ...(holds.length > 0 ? { holds: wordList(holds) } : {}),
+                      ...(buildIdAt !== undefined ? { buildIdAt } : {}),
                     },
                   }
                 : {}),
@@ -2320,46 +2343,72 @@ export function batchRoleOf(
  * (the default) a folder of that name holding the build output's files; overrideArtifactName lets
  * a name the buildspec gives at build time (with shell commands:
  * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-buildspec-artifact-naming.html)
- * replace the name. The pieces are joined with one `/`, the slashes at their ends dropped (AWS
- * documents the joins by the examples above only).
+ * replace the name: the project's inline buildspec (`definition`, its definition of the artifact
+ * in `artifacts.secondary-artifacts`) says which, a plain name (plainArtifactName) or none, which
+ * leaves the project's; a name the shell computes, a buildspec that does not define the artifact,
+ * or one that is not known leave the name unknown. The pieces are joined with one `/`, the slashes
+ * at their ends dropped (AWS documents the joins by the examples above only).
  *
- * The key is exact (`holds` empty) for a ZIP artifact of a known name, without the build id or a
- * buildspec's name; else it is the part of it the project settles, ending in `/`, then `*`
- * standing for the rest, which `holds` says what it holds. A build id before the name makes the
- * rest start there: the name after it is not kept, so a policy on the whole shape (the path, `*`
- * for the build id, then the name) matches some of the names tried and not others, and the link
- * is Unknown rather than decided on a made-up build id. A placeholder (a value a template does not settle)
- * of the path or name stays in the key, where the values tried for it decide (resolveLink
- * byUnsettledValues); one of the namespace, the packaging or the override flag leaves the rest of
- * the key open like an unknown value.
+ * The build id (namespaceType BUILD_ID) is a `*` between the path and the rest (`buildIdAt`, its
+ * offset in the key): one segment of the key, which no input gives, tried with made-up ids as
+ * other ids CodeBuild gives at run time are (resolveLink s3ObjectValue), so that a policy on
+ * `<path>/*` allows `<path>/<build-ID>/<name>`, as does one with a `*` for the build id only, and
+ * one on `<path>/<name>` does not. The rest is exact (`holds` empty) for a ZIP artifact of a known
+ * name without a buildspec's name; else it is the part of it the project settles, ending in `/`,
+ * then `*` standing for the rest, which `holds` says what it holds. A placeholder (a value a
+ * template does not settle) of the path or name stays in the key, where the values tried for it
+ * decide (resolveLink byUnsettledValues); one of the namespace (which may or may not be
+ * BUILD_ID), the packaging or the override flag leaves the rest of the key open like an unknown
+ * value.
  */
-function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][number]): {
+function secondaryArtifactObject(
+  a: CodeBuildProjectModel['secondaryArtifacts'][number],
+  definition?: { readonly name?: string | null; readonly place: string },
+): {
   readonly key: string;
   readonly holds: readonly string[];
+  readonly buildIdAt?: number;
 } {
   const trim = (v: string | undefined): string => (v ?? '').replace(/^\/+|\/+$/g, '');
   const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
+  // overrideArtifactName: "a name specified in the buildspec file overrides the artifact name"
+  // (API_ProjectArtifacts.html); the inline buildspec's definition of the artifact gives a plain
+  // name, or none (the project's name stays), or one the shell computes at build time
+  let override = a.overrideArtifactName;
+  let givenName = a.name;
+  let computed: string | undefined;
+  if (override === true && definition !== undefined) {
+    if (definition.name === undefined) override = false;
+    else if (plainArtifactName(definition.name)) {
+      override = false;
+      givenName = definition.name;
+    } else
+      computed = `the name the buildspec (${definition.place}) gives it, which the shell computes at build time or which is not text`;
+  }
   const path = trim(a.path);
-  const name = trim(a.name);
+  const name = trim(givenName);
   // a name `/` is no name: the artifact is stored at the root (of the path, or the build id)
-  const root = a.name !== undefined && a.name !== '' && name === '';
+  const root = givenName !== undefined && givenName !== '' && name === '';
   // (an empty value is taken as unset: the default)
   const namespace = (a.namespaceType || 'NONE').toUpperCase();
   const packaging = (a.packaging || 'NONE').toUpperCase();
   const zip = packaging === 'ZIP';
   const folder = packaging === 'NONE';
-  const override = a.overrideArtifactName;
+  // the build id, a known value of the namespace: its `*` follows the path
+  const buildId = namespace === 'BUILD_ID' && !PLACEHOLDER_PATTERN.test(a.namespaceType ?? '');
+  const base = buildId ? join(path, '*') : path;
+  const at = buildId ? { buildIdAt: base.length - 1 } : {};
   // what the key holds after the part the project settles, that no input gives, in the order
   // the key holds it
   const holds: string[] = [];
   if (PLACEHOLDER_PATTERN.test(a.namespaceType ?? ''))
     holds.push('the build id, or not (the input does not settle `namespaceType`)');
-  else if (namespace === 'BUILD_ID') holds.push('the build id (`namespaceType` BUILD_ID)');
-  else if (namespace !== 'NONE')
+  else if (namespace !== 'NONE' && !buildId)
     holds.push(
       `what the namespace type \`${a.namespaceType!}\`, which permchain does not know, puts there`,
     );
-  if (override === true)
+  if (computed !== undefined) holds.push(computed);
+  else if (override === true)
     holds.push('a name the buildspec may give at build time (`overrideArtifactName`)');
   else if (typeof override === 'string')
     holds.push(
@@ -2378,13 +2427,45 @@ function secondaryArtifactObject(a: CodeBuildProjectModel['secondaryArtifacts'][
     holds.push(
       `what the packaging \`${a.packaging!}\`, which permchain does not know, makes there`,
     );
-  // one ZIP object of a known name, without the build id: its key
-  if (holds.length === 0) return { key: join(path, name), holds };
-  // a folder of a known name without the build id: its files are under it
+  // one ZIP object of a known name: its key
+  if (holds.length === 0) return { key: join(base, name), holds, ...at };
+  // a folder of a known name: its files are under it
   const named = override === undefined || override === false;
-  if (named && namespace === 'NONE' && folder && !root && name !== '' && holds.length === 1)
-    return { key: `${join(path, name)}/*`, holds };
-  return { key: path === '' ? '*' : `${path}/*`, holds };
+  if (named && folder && !root && name !== '' && holds.length === 1)
+    return { key: `${join(base, name)}/*`, holds, ...at };
+  return { key: base === '' ? '*' : `${base}/*`, holds, ...at };
+}
+
+/**
+ * The artifacts the project's inline buildspec defines in `artifacts.secondary-artifacts`, by
+ * artifact identifier, with the name each gives
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts:
+ * "Each artifact identifier in this block must match an artifact defined in the
+ * secondaryArtifacts attribute of your project"), and where the buildspec is; undefined when the
+ * buildspec is not known (a file of the source, an S3 object, a template value not settled, text
+ * that cannot be read). An identifier of the buildspec that no secondary artifact of the project
+ * has is not taken for an error: in a pipeline the identifiers are the action's output artifacts
+ * ("The names of the output artifacts specified in the pipeline's JSON file must match the names
+ * of the secondary artifacts defined in your buildspec file",
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-pipeline-multi-input-output.html),
+ * and AWS does not document what a build does with one it has no artifact for.
+ */
+function buildspecSecondaryArtifactsOf(project: CodeBuildProjectModel):
+  | {
+      readonly artifacts: ReadonlyMap<string, { readonly name?: string | null }>;
+      readonly place: string;
+    }
+  | undefined {
+  const text = project.source?.buildspec;
+  if (text === undefined || text === '' || namesBuildspec(text) || PLACEHOLDER_PATTERN.test(text))
+    return undefined;
+  const artifacts = buildspecSecondaryArtifacts(text);
+  if (artifacts === undefined) return undefined;
+  const at = project.location;
+  const pointer = at.pointer.startsWith('/Resources/')
+    ? `${propertiesOf(at)}/Source/BuildSpec`
+    : `${at.pointer}/source/buildspec`;
+  return { artifacts, place: `${at.file}#${pointer}` };
 }
 
 /** `a`, `a and b`, `a, b and c` */

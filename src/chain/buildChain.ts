@@ -1212,9 +1212,9 @@ const ARTIFACT_KMS_CALLS: ReadonlyMap<string, 'input' | 'output' | 'copyFrom' | 
  * bucket, with the key permchain writes for it (artifactObjectKey, as the S3 links do);
  * `artifacts`: those of one key, when the inputs are encrypted with several (inputKeys).
  * Undefined for other links, and when the objects are not all known or not all in one bucket: a
- * bucket the input does not settle, copies read from the stores of several regions with one key,
- * a CodeBuild project key that also encrypts S3 secondary artifacts (objects of other buckets, in
- * the same link).
+ * bucket the input does not settle, copies read from the stores of several regions with one key.
+ * A CodeBuild project key's upload link is for its S3 secondary artifacts as well
+ * (codebuildUploadObjects).
  */
 function artifactObjects(
   entry: Requirement,
@@ -1237,20 +1237,13 @@ function artifactObjects(
     names = copies.map((r) => r.artifact);
   } else if (which === 'copyTo') names = (facts.replicatedInputs ?? []).map((r) => r.artifact);
   else names = artifacts ?? (which === 'input' ? facts.inputArtifacts : facts.outputArtifacts);
-  if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket) || names.length === 0)
-    return undefined;
   if (
     entry.id === 'codebuild-project.output-kms-generate-data-key' ||
     entry.id === 'codebuild-project.output-multipart-kms-decrypt'
-  ) {
-    const cb = facts.codebuild;
-    if (
-      !cb ||
-      cb.secondaryArtifactsUnknown !== undefined ||
-      (cb.secondaryArtifacts ?? []).some((a) => a.encrypted)
-    )
-      return undefined;
-  }
+  )
+    return codebuildUploadObjects(facts, bucket, names);
+  if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket) || names.length === 0)
+    return undefined;
   // an action whose own code uploads its outputs (ownUpload) chooses for them, whatever the
   // bucket's default; and a read (or a copy's read) decrypts with the context the object was
   // written with: an artifact such an action uploaded is its choice too, whatever the bucket says
@@ -1281,6 +1274,57 @@ function artifactObjects(
           }
         : {}),
   };
+}
+
+/**
+ * The objects a CodeBuild project's key encrypts in one upload link
+ * (codebuild-project.output-kms-generate-data-key, output-multipart-kms-decrypt): the action's
+ * output artifacts in the artifact store (`bucket`, `names`), and each S3 secondary artifact of
+ * the project without `encryptionDisabled` in its own bucket, which the project's key encrypts
+ * too (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html:
+ * "Set to true if you do not want your output artifacts encrypted"; the project's encryptionKey
+ * "is used for encrypting the build output artifacts",
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html), with its key as
+ * the secondary artifact's upload link names it (its build id and the end no input gives among
+ * them). S3 sends each object's ARN, or its bucket's with an S3 Bucket Key, as the encryption
+ * context (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context);
+ * CodeBuild uploads both itself, and is not documented to ask for a Bucket Key, so each bucket's
+ * default decides (resolveLink s3ArnContext). Undefined when the objects are not all known: the
+ * project or its secondary artifacts are not, the store's bucket or a secondary artifact's key
+ * holds a value the input does not settle.
+ */
+function codebuildUploadObjects(
+  facts: ActionFacts,
+  bucket: string | undefined,
+  names: readonly string[],
+): S3ContextObjects | undefined {
+  const cb = facts.codebuild;
+  if (!cb || cb.secondaryArtifactsUnknown !== undefined) return undefined;
+  const groups: S3ContextObjects[] = [];
+  if (names.length > 0) {
+    if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket)) return undefined;
+    groups.push({
+      bucket,
+      account: facts.account,
+      objects: names.map(
+        (a) => `arn:${facts.partition}:s3:::${bucket}/${artifactObjectKey(facts.pipelineName, a)}`,
+      ),
+      unknownEnd: 'artifact',
+    });
+  }
+  for (const a of cb.secondaryArtifacts ?? []) {
+    if (!a.encrypted) continue;
+    if (PLACEHOLDER_PATTERN.test(a.objectArn)) return undefined;
+    const path = a.objectArn.slice(a.objectArn.indexOf(':::') + 3);
+    groups.push({
+      bucket: path.slice(0, path.indexOf('/')),
+      objects: [a.objectArn],
+      ...(a.unknownEnd !== undefined ? { unknownEnd: a.unknownEnd } : {}),
+    });
+  }
+  const [first, ...more] = groups;
+  if (first === undefined) return undefined;
+  return more.length > 0 ? { ...first, more } : first;
 }
 
 /**
@@ -1319,16 +1363,22 @@ function ownUpload(
  * (LinkSpec.resourceUnknownEnd): an artifact's object (artifactObjectKey: the name CodePipeline
  * gives it is written `*`), the files an S3 deploy extracts under its prefix (written `*`:
  * catalog.ts s3DeployObjectKey), a CodeBuild project's S3 build log objects under its
- * location, or the end of the key of a project's S3 secondary artifact that the project does not
- * settle; undefined for an object key the configuration gives.
+ * location, or the build id and the end of the key of a project's S3 secondary artifact that the
+ * project does not settle; undefined for an object key the configuration gives.
  */
 function objectNameUnknown(
   entry: Requirement,
   facts: ActionFacts,
   resource: string,
 ): S3ContextObjects['unknownEnd'] {
-  if (!resource.startsWith('arn:') || !resource.endsWith('*')) return undefined;
+  if (!resource.startsWith('arn:')) return undefined;
   const template = entry.resource;
+  // a CodeBuild project's S3 secondary artifact whose key holds the build id (namespaceType
+  // BUILD_ID, a `*` after its path) or an end the project does not settle (`<bucket>/<part it
+  // settles>/*`): actionFacts.ts secondaryArtifactObject; a `*` of an exact key is that character
+  if (template === '${CodeBuild.SecondaryArtifactObjectArn}')
+    return facts.codebuild?.secondaryArtifacts?.find((a) => a.objectArn === resource)?.unknownEnd;
+  if (!resource.endsWith('*')) return undefined;
   if (
     template.endsWith('/${InputArtifactKey}') ||
     template.endsWith('/${OutputArtifactKey}') ||
@@ -1343,11 +1393,6 @@ function objectNameUnknown(
   // a CodeBuild project's S3 build logs: `<prefix>/*` (actionFacts.ts s3LogsOf), whose names
   // CodeBuild gives each build
   if (template.endsWith('/${CodeBuild.S3LogsObjectKey}')) return 'logs';
-  // a CodeBuild project's S3 secondary artifact whose key the project does not settle to its
-  // end: `<bucket>/<part it settles>/*` (actionFacts.ts secondaryArtifactObject); an exact key
-  // that ends in the character `*` is that character
-  if (template === '${CodeBuild.SecondaryArtifactObjectArn}')
-    return facts.codebuild?.secondaryArtifacts?.find((a) => a.objectArn === resource)?.unknownEnd;
   return undefined;
 }
 

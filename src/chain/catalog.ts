@@ -257,7 +257,7 @@ export const PLACEHOLDERS: Readonly<Record<string, PlaceholderSpec>> = {
   },
   'CodeBuild.SecondaryArtifactObjectArn': {
     description:
-      "the objects each of the project's S3 secondary artifacts writes, uploaded with the service role: `arn:<partition>:s3:::<bucket>/<path>/<name>`, or the part of the key the project settles and `*` for a rest no input gives (the build id, a name the buildspec gives, the files of a folder), which is tried with made-up names, never as the character",
+      "the objects each of the project's S3 secondary artifacts writes, uploaded with the service role: `arn:<partition>:s3:::<bucket>/<path>/<name>` (with namespaceType BUILD_ID `<path>/*/<name>`, the `*` the build id), or the part of the key the project settles and `*` for a rest no input gives (a name the buildspec gives, the files of a folder); each such `*` is tried with made-up values, never as the character",
     list: true,
   },
   'CodeBuild.SecondaryArtifactEncryption': {

@@ -340,27 +340,40 @@ export interface CodeBuildProjectFacts {
 export interface CodeBuildSecondaryArtifact {
   /**
    * the objects written: `arn:<partition>:s3:::<bucket>/<path>/<name>` when the project settles
-   * the key, else the part of it the project settles and `*` for the rest (`unknownEnd`)
+   * the key, with `*` for the build id after the path (namespaceType BUILD_ID), and the part of
+   * it the project settles and `*` for the rest when it does not settle the end (`unknownEnd`)
    * (actionFacts.ts secondaryArtifactObject)
    */
   readonly objectArn: string;
   /** false when the artifact sets `encryptionDisabled`; else encrypted with the project's key */
   readonly encrypted: boolean;
-  /** set when `objectArn` ends in a part of the key no input gives: what it is, in words */
+  /**
+   * set when `objectArn` holds a part of the key no input gives (the build id, the end): what
+   * each is, in words
+   */
   readonly unknownEnd?: SecondaryArtifactEnd;
 }
 
 /**
- * The end of the key of an S3 secondary artifact's objects that no input gives (the `*` that
- * ends CodeBuildSecondaryArtifact.objectArn), in words: resolveLink tries names in its place
+ * The parts of the key of an S3 secondary artifact's objects that no input gives, each a `*` of
+ * CodeBuildSecondaryArtifact.objectArn, in words: resolveLink tries values in their place
  * (s3ObjectValue), never the character `*`.
  */
 export interface SecondaryArtifactEnd {
   readonly kind: 'secondaryArtifact';
   /** the artifacts whose objects these are: secondary artifact `rel` of project `web` */
   readonly artifacts: string;
-  /** what that end holds, that no input gives: `the build id (namespaceType BUILD_ID)` */
-  readonly holds: string;
+  /**
+   * what the `*` that ends the ARN holds, that no input gives: `the path of each file of the
+   * build output (packaging NONE: a folder)`; absent when the ARN ends in a name the project
+   * gives (only the build id is not known)
+   */
+  readonly holds?: string;
+  /**
+   * the offset in the ARN of the `*` that is the build id, which namespaceType BUILD_ID puts
+   * between the path and the name (`<path>/<build-ID>/<name>`); a value of one segment (no `/`)
+   */
+  readonly buildIdAt?: number;
 }
 
 /** An input artifact of a CodeBuild action that is a CODEBUILD_CLONE_REF from a source action. */

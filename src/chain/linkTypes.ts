@@ -53,17 +53,26 @@ export interface S3ContextObjects {
    * an artifact's object (artifactObjectKey); `extracted`, the path of each file an S3 deploy
    * extracts under its prefix; `logs`, the name CodeBuild gives each S3 build log object under
    * the project's location (a link's resource only); a SecondaryArtifactEnd, the end of the key
-   * of a CodeBuild S3 secondary artifact's objects that no input gives (a link's resource only).
+   * of a CodeBuild S3 secondary artifact's objects that no input gives, and the build id (a `*`
+   * inside the ARN, at SecondaryArtifactEnd.buildIdAt) when its key holds one (of one object).
    * That `*` is no wildcard: a real ARN holds a name there, and a
    * policy that compares the context with a literal `*` (StringEquals) never matches it;
    * resolveLink tries names in its place (s3ObjectValue). Undefined: the ARNs are exact.
    */
   readonly unknownEnd?: 'artifact' | 'extracted' | 'logs' | SecondaryArtifactEnd;
   /**
-   * the one of `objects` whose call this resolution is for: resolveLink resolves a link of
-   * several objects once for each, when a policy tests the context (s3PerObject)
+   * the one of `objects` (or of the objects of `more`) whose call this resolution is for:
+   * resolveLink resolves a link of several objects once for each, when a policy tests the context
+   * (s3PerObject)
    */
   readonly one?: string;
+  /**
+   * objects of the same calls in other buckets, or whose `*`s stand for other things, each with
+   * their own bucket and `unknownEnd` (their `more`, `one` and `writerChooses` unset): a CodeBuild
+   * project's key encrypts its output artifacts in the artifact store and its S3 secondary
+   * artifacts in their own buckets, in one link
+   */
+  readonly more?: readonly S3ContextObjects[];
   /**
    * why the bucket's default encryption may not decide whether the objects use an S3 Bucket Key
    * (a Lambda function uploads them with its own code, which may ask for one or not: its write,
@@ -129,8 +138,8 @@ export interface LinkSpec {
   /**
    * the resource is an S3 object ARN whose `*` at the end is a name no input gives, as
    * S3ContextObjects.unknownEnd says of its objects: an artifact's object, the files an S3 deploy
-   * extracts, a project's S3 build logs, the end of a secondary artifact's key (resolveLink tries
-   * names in its place)
+   * extracts, a project's S3 build logs, the end of a secondary artifact's key and the build id
+   * inside it (resolveLink tries names in their place)
    */
   readonly resourceUnknownEnd?: S3ContextObjects['unknownEnd'];
   /** what the link is for, in plain words: "CodeBuild reads input artifact `SourceOutput`" */

@@ -61,6 +61,7 @@ import { formatStatement, policyTypeLabel, reasonPolicy } from '../report/summar
 import type { LinkDecision, LinkReason, Location, ReportLink } from '../report/types.js';
 import type { LinkSpec, S3ContextObjects } from './linkTypes.js';
 import { accountSenderPolicy, busPolicyPlace } from './eventBusPolicy.js';
+import type { SecondaryArtifactEnd } from './catalogTypes.js';
 import { placeholdersInWords } from './placeholderWords.js';
 import { PLACEHOLDER_PATTERN, unsettledText } from '../model/placeholders.js';
 import { snapshotPath } from '../model/snapshotPath.js';
@@ -1611,8 +1612,10 @@ const S3_ARN_LOWER = S3_ARN_KEY.toLowerCase();
  * the link stands for all of them: it is allowed only when every object's call is. So a link of
  * several objects is resolved once for each (`s3PerObject`, set here; S3ContextObjects.one), and
  * is denied by the first denied call rather than Unknown: the input decides that one of the calls
- * fails (decideByTrials leaves such a link to resolveLink). Returns the trial of the bucket's
- * ARN, when there is one.
+ * fails (decideByTrials leaves such a link to resolveLink). Objects of other buckets
+ * (S3ContextObjects.more: a CodeBuild project's S3 secondary artifacts, which its key encrypts
+ * with its output artifacts) each follow their own bucket's setting. Returns the trial of the
+ * bucket's ARN, when there is one.
  */
 function s3ArnContext(
   model: Model,
@@ -1625,10 +1628,16 @@ function s3ArnContext(
     return undefined;
   const first = s3.one ?? s3.objects[0];
   if (first === undefined) return undefined;
+  // the objects of other buckets (S3ContextObjects.more) have contexts of their own: each call
+  // is resolved on its own, whatever the buckets' keys (below)
+  if (s3.one === undefined && (s3.more?.length ?? 0) > 0) g.s3PerObject = true;
+  // the bucket, and what its `*`s stand for, of the object whose call this is
+  const group = s3.one === undefined ? s3 : groupOf(s3, s3.one);
+  const total = s3.objects.length + (s3.more ?? []).reduce((n, m) => n + m.objects.length, 0);
   const bucketArn = first.slice(0, first.indexOf('/'));
   const request = g.request;
   const context = request.context as Record<string, string | readonly string[]>;
-  const state = bucketKeyState(model, s3);
+  const state = bucketKeyState(model, group);
   if (state.enabled === true) {
     context[S3_ARN_KEY] = bucketArn;
     g.s3ArnNote = `S3 sends the bucket's ARN \`${bucketArn}\` as \`aws:s3:arn\`, since the bucket uses an S3 Bucket Key (\`BucketKeyEnabled\` at \`${state.at}\`)`;
@@ -1637,19 +1646,20 @@ function s3ArnContext(
   // each object's call is resolved on its own by resolveLink (its trials of the other keys the
   // policies test may deny one object's call and not another's); decideByTrials leaves such a
   // link to it
-  if (s3.one === undefined && s3.objects.length > 1) g.s3PerObject = true;
+  if (s3.one === undefined && total > 1) g.s3PerObject = true;
   // a name no input gives ends the object's ARN: the request carries a made-up one, and others
   // are tried (idDependence), never the `*` the link is written with, which a StringEquals on a
   // literal `…/*` would match where no real ARN does
-  const named = s3ObjectValue(s3.unknownEnd, first);
+  const end = group.unknownEnd;
+  const named = s3ObjectValue(end, first);
   if (named) g.s3Object = named;
   context[S3_ARN_KEY] = named ? named.madeUp : first;
   // (its `*` is a name, not the character: say so)
   const shown = named
-    ? `\`${first}\` (\`*\`: ${typeof s3.unknownEnd === 'object' ? `the rest of the key, which holds ${s3.unknownEnd.holds}` : s3.unknownEnd === 'artifact' ? 'the name CodePipeline gives it' : s3.unknownEnd === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
+    ? `\`${first}\` (\`*\`: ${typeof end === 'object' ? secondaryArtifactStars(end) : end === 'artifact' ? 'the name CodePipeline gives it' : end === 'logs' ? 'the name CodeBuild gives each log object' : "each file's path"})`
     : `\`${first}\``;
   const calls =
-    s3.objects.length > 1
+    total > 1
       ? `S3 calls KMS once for each object, with its ARN as \`aws:s3:arn\`: this is the call for ${shown}`
       : `S3 sends the object's ARN ${shown} as \`aws:s3:arn\``;
   if (state.enabled === false) {
@@ -1735,12 +1745,24 @@ function writerContextKeys(
  * fails), else Unknown, else allowed (every call is).
  */
 function s3PerObject(model: Model, spec: LinkSpec, s3: S3ContextObjects): ReportLink {
-  const links = s3.objects.map((one) => resolveLink(model, { ...spec, s3Objects: { ...s3, one } }));
+  const links = [s3, ...(s3.more ?? [])].flatMap((group) =>
+    group.objects.map((one) => resolveLink(model, { ...spec, s3Objects: { ...s3, one } })),
+  );
   for (const d of ['ExplicitlyDenied', 'ImplicitlyDenied', 'Unknown'] as const) {
     const l = links.find((x) => x.decision === d);
     if (l) return l;
   }
   return links[0]!;
+}
+
+/**
+ * The objects of `s3` (its own, or those of one of its `more`) that hold `one`, with their
+ * bucket and what their `*`s stand for.
+ */
+function groupOf(s3: S3ContextObjects, one: string): S3ContextObjects {
+  return (
+    (s3.objects.includes(one) ? undefined : s3.more?.find((m) => m.objects.includes(one))) ?? s3
+  );
 }
 
 /** A denial that the encryption context of a KMS call S3 makes decides says which it was. */
@@ -3382,8 +3404,8 @@ const LOG_NAME: IdKind = {
 
 /**
  * The rest of the key of a CodeBuild S3 secondary artifact's objects after the part its project
- * settles (actionFacts.ts secondaryArtifactObject): the build id, a name the buildspec gives, the
- * paths of the build output's files, in any text an object key holds
+ * settles (actionFacts.ts secondaryArtifactObject): a name the buildspec gives, the paths of the
+ * build output's files, in any text an object key holds
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html), `/` too.
  */
 const SECONDARY_ARTIFACT_KEY: IdKind = {
@@ -3395,45 +3417,110 @@ const SECONDARY_ARTIFACT_KEY: IdKind = {
 };
 
 /**
+ * The build id that namespaceType BUILD_ID puts in the key of a CodeBuild S3 secondary
+ * artifact's objects, between its path and its name (`MyArtifacts/<build-ID>/MyArtifact.zip`:
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html). CodeBuild
+ * gives each build its id when it starts (`<project-name>:<uuid>`, the Build's `id`:
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Build.html); the key is not
+ * documented to hold all of it or its UUID alone, so the id is any text of one segment of the key
+ * (no `/`), and a policy that names some such ids and not others leaves the link Unknown.
+ */
+const BUILD_ID: IdKind = {
+  madeUp: '0000000000000000',
+  other: 'ZZZZZZZZZZ',
+  more: ['z'],
+  uuid: false,
+  characters: /^[^/]$/u,
+};
+
+/**
  * The object ARN `object` of a KMS call S3 makes (S3ContextObjects) as a RuntimeValue, when it
- * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name.
+ * ends in a name no input gives (`unknownEnd`): the `*` the link is written with is that name. A
+ * CodeBuild secondary artifact's object may hold the build id before its end, or only it (a ZIP
+ * object of a known name: `<path>/<build-ID>/<name>`).
  */
 function s3ObjectValue(
   end: S3ContextObjects['unknownEnd'],
   object: string,
 ): RuntimeValue | undefined {
+  if (typeof end === 'object') return secondaryArtifactValue(end, object);
   if (end === undefined || !object.endsWith('*')) return undefined;
   const head = object.slice(0, -1);
   const id: RuntimeId =
-    typeof end === 'object'
+    end === 'artifact'
       ? {
-          kind: SECONDARY_ARTIFACT_KEY,
-          what: `the key, after \`${head}\`, of the objects of ${end.artifacts}`,
-          some: `keys of the objects of ${end.artifacts}`,
-          why: `which holds ${end.holds}`,
+          kind: ARTIFACT_NAME,
+          what: `the name CodePipeline gives the artifact's object \`${object}\``,
+          some: `names of the artifact's object \`${object}\``,
+          why: 'which it picks when it uploads it',
         }
-      : end === 'artifact'
+      : end === 'logs'
         ? {
-            kind: ARTIFACT_NAME,
-            what: `the name CodePipeline gives the artifact's object \`${object}\``,
-            some: `names of the artifact's object \`${object}\``,
-            why: 'which it picks when it uploads it',
+            kind: LOG_NAME,
+            what: `the name of each build log object under \`${head}\``,
+            some: `names of build log objects under \`${head}\``,
+            why: 'which CodeBuild gives each build (not documented)',
           }
-        : end === 'logs'
-          ? {
-              kind: LOG_NAME,
-              what: `the name of each build log object under \`${head}\``,
-              some: `names of build log objects under \`${head}\``,
-              why: 'which CodeBuild gives each build (not documented)',
-            }
-          : {
-              kind: EXTRACTED_PATH,
-              what: `the path of each file extracted under \`${head}\``,
-              some: `paths of files extracted under \`${head}\``,
-              why: "which the artifact's contents decide",
-            };
+        : {
+            kind: EXTRACTED_PATH,
+            what: `the path of each file extracted under \`${head}\``,
+            some: `paths of files extracted under \`${head}\``,
+            why: "which the artifact's contents decide",
+          };
   const parts = [head, id];
   return { written: object, parts, ids: [id], madeUp: render({ parts }, [id.kind.madeUp]) };
+}
+
+/**
+ * The object ARN of a CodeBuild S3 secondary artifact (CodeBuildSecondaryArtifact.objectArn) as a
+ * RuntimeValue: its build id (`end.buildIdAt`) and the rest of its key (`end.holds`, the `*` at
+ * its end) are ids no input gives; undefined when it holds neither (each `*` is the character).
+ */
+function secondaryArtifactValue(
+  end: SecondaryArtifactEnd,
+  object: string,
+): RuntimeValue | undefined {
+  const parts: (string | RuntimeId)[] = [];
+  let rest = object;
+  if (end.buildIdAt !== undefined && object[end.buildIdAt] === '*') {
+    parts.push(object.slice(0, end.buildIdAt), {
+      kind: BUILD_ID,
+      what: `the build id in the key of the objects of ${end.artifacts}`,
+      some: `build ids in the key of the objects of ${end.artifacts}`,
+      why: 'which CodeBuild gives each build when it starts (`namespaceType` BUILD_ID)',
+    });
+    rest = object.slice(end.buildIdAt + 1);
+  }
+  if (end.holds !== undefined && rest.endsWith('*'))
+    parts.push(rest.slice(0, -1), {
+      kind: SECONDARY_ARTIFACT_KEY,
+      what: `the rest of the key, after \`${object.slice(0, -1)}\`, of the objects of ${end.artifacts}`,
+      some: `keys of the objects of ${end.artifacts}`,
+      why: `which holds ${end.holds}`,
+    });
+  else if (rest !== '') parts.push(rest);
+  const ids = parts.filter((p): p is RuntimeId => typeof p !== 'string');
+  if (ids.length === 0) return undefined;
+  return {
+    written: object,
+    parts,
+    ids,
+    madeUp: render(
+      { parts },
+      ids.map((id) => id.kind.madeUp),
+    ),
+  };
+}
+
+/**
+ * The words for the `*`s of a CodeBuild S3 secondary artifact's object ARN (s3ArnContext): the
+ * build id, and what the rest of the key holds.
+ */
+function secondaryArtifactStars(end: SecondaryArtifactEnd): string {
+  const id = end.buildIdAt !== undefined ? 'the build id' : undefined;
+  const rest =
+    end.holds !== undefined ? `the rest of the key, which holds ${end.holds}` : undefined;
+  return id && rest ? `${id}, then ${rest}` : (id ?? rest ?? '');
 }
 
 /**
@@ -3466,8 +3553,15 @@ function namesMatter(g: Gathered, v: RuntimeValue): boolean {
       if (!m.raw.includes('${') && !mayNameInside(m.raw, head)) continue;
       if (!coversAction(m.statement, action)) continue;
       if (m.raw.includes('${')) return true;
-      others ??= v.ids.flatMap((id) =>
-        [id.kind.other, ...(id.kind.more ?? [])].map((o) => render(v, [o])),
+      // each id in turn another made-up one, the others the made-up ones (a secondary
+      // artifact's object has two: the build id and the rest of its key)
+      others ??= v.ids.flatMap((id, k) =>
+        [id.kind.other, ...(id.kind.more ?? [])].map((o) =>
+          render(
+            v,
+            v.ids.map((x, j) => (j === k ? o : x.kind.madeUp)),
+          ),
+        ),
       );
       const first = m.matches(v.madeUp);
       if (others.some((o) => m.matches(o) !== first)) return true;

@@ -44,7 +44,16 @@ import type {
   UnresolvedValueModel,
 } from '../model/types.js';
 import type { CompiledPolicy } from '../policy/types.js';
-import { asString, describe, isUnresolved, NO_VALUE, Unresolved } from './intrinsics.js';
+import {
+  asString,
+  describe,
+  firstUnresolved as unresolvedInside,
+  intrinsicName,
+  isUnresolved,
+  NO_VALUE,
+  Unresolved,
+} from './intrinsics.js';
+import { sameJson } from './sameJson.js';
 import { managedPolicyModel, type ManagedPolicySource } from './managedPolicies.js';
 import { deploymentGroupKey } from '../model/queries.js';
 import { instanceRolesOf } from './templateDeploymentGroups.js';
@@ -1546,6 +1555,70 @@ export class ModelBuilder {
         encryptionDisabled: undefined,
       };
     };
+    // the SecondaryArtifacts entries, each with its pointer. An entry that is an `Fn::If` on a
+    // condition not known is read field by field when both branches are artifact objects: a
+    // field both give alike is that value, one they give differently a value the template does
+    // not settle (naming the condition), so that an entry whose branches differ in a field that
+    // makes no link (ArtifactIdentifier, EncryptionDisabled of a non-S3 type...) or only in its
+    // Name is not one whose type and bucket are unknown. It stays one when a branch leaves the
+    // entry out (AWS::NoValue) or is no object, when a field a branch gives is itself not
+    // settled (the condition alone would not settle it), and when Path or Name is left out, empty
+    // or `/` in a branch and given in the other (the key then has another shape, which no value
+    // tried in its place makes: actionFacts.ts secondaryArtifactObject)
+    const secondaryArtifactEntries = (): { v: unknown; pointer: string }[] => {
+      const at = P('SecondaryArtifacts');
+      const raw = r.properties['SecondaryArtifacts'];
+      if (!Array.isArray(raw))
+        return listOrOpen(this.prop(s, r, 'SecondaryArtifacts')).map((v, i) => ({
+          v,
+          pointer: joinPointer(at, i),
+        }));
+      const out: { v: unknown; pointer: string }[] = [];
+      raw.forEach((entry, i) => {
+        const pointer = joinPointer(at, i);
+        const v = s.resolve(entry, pointer);
+        if (v === NO_VALUE) return;
+        out.push({ v: (isUnresolved(v) && eitherArtifact(entry, v, pointer)) || v, pointer });
+      });
+      return out;
+    };
+    const eitherArtifact = (
+      entry: unknown,
+      whole: Unresolved,
+      pointer: string,
+    ): Record<string, unknown> | undefined => {
+      const arg =
+        isObject(entry) && intrinsicName(entry) === 'Fn::If' ? entry['Fn::If'] : undefined;
+      if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return undefined;
+      const ifAt = joinPointer(pointer, 'Fn::If');
+      // a condition the template does not declare is an invalid template, whatever the branches
+      if (!s.declaresCondition(arg[0])) return undefined;
+      if (!isUnresolved(s.condition(arg[0], joinPointer(ifAt, 0)))) return undefined;
+      const yes = s.resolve(arg[1], joinPointer(ifAt, 1));
+      const no = s.resolve(arg[2], joinPointer(ifAt, 2));
+      if (!isObject(yes) || !isObject(no)) return undefined;
+      const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+      const merged: Record<string, unknown> = {};
+      for (const key of new Set([...Object.keys(yes), ...Object.keys(no)])) {
+        const a = has(yes, key) ? yes[key] : undefined;
+        const b = has(no, key) ? no[key] : undefined;
+        if (unresolvedInside(a) || unresolvedInside(b)) return undefined;
+        let value: unknown = a;
+        if (!has(yes, key) || !has(no, key) || !sameJson(a, b, 8)) {
+          const keyed = (x: unknown): boolean =>
+            typeof x === 'string' && x.replace(/^\/+|\/+$/g, '') !== '';
+          if ((key === 'Path' || key === 'Name') && !(keyed(a) && keyed(b))) return undefined;
+          value = whole.at(joinPointer(ifAt, has(yes, key) ? 1 : 2, key));
+        }
+        Object.defineProperty(merged, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return merged;
+    };
     // the primary source's BuildSpec (model/buildspec.ts): a file name or S3 ARN stays, inline
     // text is kept reduced to the env sections that name parameters and secrets; one the
     // template does not settle, or that cannot be read, is a placeholder naming its line, so the
@@ -1586,12 +1659,8 @@ export class ModelBuilder {
         .map((v) => (isUnresolved(v) ? openSource(v) : source(v)))
         .filter((x): x is CodeBuildSourceModel => x !== undefined),
       artifacts: artifacts(this.prop(s, r, 'Artifacts'), P('Artifacts'), false),
-      secondaryArtifacts: listOrOpen(this.prop(s, r, 'SecondaryArtifacts'))
-        .map((v, i) =>
-          isUnresolved(v)
-            ? openArtifacts(v)
-            : artifacts(v, joinPointer(P('SecondaryArtifacts'), i), true),
-        )
+      secondaryArtifacts: secondaryArtifactEntries()
+        .map(({ v, pointer }) => (isUnresolved(v) ? openArtifacts(v) : artifacts(v, pointer, true)))
         .filter((x): x is CodeBuildArtifactsModel => x !== undefined),
       logsConfig: cw || s3 ? { cloudWatchLogs: cw, s3Logs: s3 } : undefined,
       vpcConfig: isUnresolved(vpc)

@@ -5,7 +5,10 @@
  * `secret-id:json-key:version-stage:version-id`, the secret id a name or a full ARN)
  * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.parameter-store,
  * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.env.secrets-manager).
- * Besides them only whether it has an `artifacts` section is kept (true or false, not its content).
+ * Besides them only whether it has an `artifacts` section is kept (true or false), and the
+ * identifiers of its `artifacts.secondary-artifacts` map with the `name` each gives when that name
+ * is plain text (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts):
+ * a name the shell computes at build time is kept as "not plain" only, as it may run commands.
  * Nothing else of a buildspec is read or kept: its commands and `env.variables` values may hold
  * secrets. The snapshot and template loaders and the crawler all decide with these functions.
  *
@@ -66,6 +69,22 @@ export interface EnvSections {
    * carries the answer as `artifacts: true|false`; absent when not known
    */
   readonly artifacts?: boolean;
+  /**
+   * the `artifacts.secondary-artifacts` map: each artifact identifier, in the order written, with
+   * the `name` its definition gives (`name` absent when it gives none; null when it is there but
+   * not a string, or the definition is not a map); `'wrong'` when the map is there but is not a
+   * map or cannot be read (a key written twice in it, too large); absent when the buildspec has
+   * none
+   */
+  readonly secondaryArtifacts?: 'wrong' | ReadonlyMap<string, { readonly name?: string | null }>;
+}
+
+/** What the readers below build (EnvSections, writable). */
+interface Sections {
+  version?: string | null;
+  env?: EnvSections['env'];
+  artifacts?: boolean;
+  secondaryArtifacts?: EnvSections['secondaryArtifacts'];
 }
 
 export type Read =
@@ -125,11 +144,33 @@ export function readJsonSections(text: string): Read | undefined {
   };
   const root = entries(value);
   if (!root) return undefined;
-  const out: { version?: string | null; env?: EnvSections['env']; artifacts?: boolean } = {};
+  const out: Sections = {};
   const artifacts = root.get('artifacts');
   if (typeof artifacts === 'boolean') out.artifacts = artifacts;
   else if (artifacts !== undefined && artifacts !== null) out.artifacts = true;
   else if (root.has('phases')) out.artifacts = false;
+  const secondary =
+    isJsonObject(artifacts) &&
+    Object.prototype.hasOwnProperty.call(artifacts, 'secondary-artifacts')
+      ? artifacts['secondary-artifacts']
+      : undefined;
+  if (secondary !== undefined && secondary !== null) {
+    if (!isJsonObject(secondary)) out.secondaryArtifacts = 'wrong';
+    else {
+      const ids = entries(secondary);
+      if (ids === undefined) return undefined;
+      const map = new Map<string, { name?: string | null }>();
+      for (const [id, definition] of ids) {
+        if (!isJsonObject(definition)) map.set(id, { name: null });
+        else if (!Object.prototype.hasOwnProperty.call(definition, 'name')) map.set(id, {});
+        else {
+          const name = definition['name'];
+          map.set(id, { name: typeof name === 'string' ? name : null });
+        }
+      }
+      out.secondaryArtifacts = map;
+    }
+  }
   if (root.has('version')) {
     const v = root.get('version');
     if (typeof v === 'number' || typeof v === 'boolean') return undefined;
@@ -265,11 +306,36 @@ function walk(doc: Document.Parsed): Read {
     for (const m of merged) for (const [k, v] of m) if (!out.has(k)) out.set(k, v);
     return out;
   };
+  /** The `secondary-artifacts` map of the `artifacts` map (see EnvSections.secondaryArtifacts). */
+  const secondaryArtifacts = (artifacts: unknown): EnvSections['secondaryArtifacts'] => {
+    try {
+      const node = entries(artifacts)?.get('secondary-artifacts');
+      if (node === undefined || isNullNode(resolve(node))) return undefined;
+      const ids = entries(node);
+      if (ids === undefined) return 'wrong';
+      const map = new Map<string, { name?: string | null }>();
+      for (const [id, definitionNode] of ids) {
+        const definition = entries(definitionNode);
+        if (definition === undefined) map.set(id, { name: null });
+        else if (!definition.has('name')) map.set(id, {});
+        else {
+          const name = resolve(definition.get('name'));
+          map.set(id, {
+            name: isScalar(name) && typeof name.value === 'string' ? name.value : null,
+          });
+        }
+      }
+      return map;
+    } catch (e) {
+      if (e instanceof TooLarge || e instanceof Duplicate) return 'wrong';
+      throw e;
+    }
+  };
   try {
     if (doc.contents === null) return { ok: false, reason: 'it is empty' };
     const root = entries(doc.contents);
     if (root === undefined) return { ok: false, reason: 'it is not a map' };
-    const value: { version?: string | null; env?: EnvSections['env']; artifacts?: boolean } = {};
+    const value: Sections = {};
     const artifactsNode = root.get('artifacts');
     const artifacts = artifactsNode === undefined ? undefined : resolve(artifactsNode);
     if (isScalar(artifacts) && typeof artifacts.value === 'boolean')
@@ -307,6 +373,10 @@ function walk(doc: Document.Parsed): Read {
         value.env = out;
       }
     }
+    // read last, and on its own: a key written twice in it, or its size, leaves it alone unknown
+    // (it was not read before, and what the sections above say stands)
+    const secondary = isMap(artifacts) ? secondaryArtifacts(artifacts) : undefined;
+    if (secondary !== undefined) value.secondaryArtifacts = secondary;
     return { ok: true, value };
   } catch (e) {
     if (e instanceof TooLarge)
@@ -397,7 +467,9 @@ export function buildspecReferences(text: string): BuildspecReferences {
 /**
  * The buildspec reduced to what permchain reads, as JSON text (which is YAML): its `version`, its
  * `env.parameter-store` and `env.secrets-manager` maps, and whether it has an `artifacts` section
- * (`artifacts: true|false`, see buildspecDeclaresArtifacts), nothing else. A value that is not a
+ * (`artifacts: true|false`, see buildspecDeclaresArtifacts) or, when it has an
+ * `artifacts.secondary-artifacts` map, that map's identifiers with their plain names
+ * (plainArtifactName; another name is written null), nothing else. A value that is not a
  * string is written `null`, a section (or `env`) that is not a map is written `marker`, so the
  * reduced text says "not known" wherever the original did (buildspecReferences). Undefined when
  * the text cannot be read at all (then nothing of it can be kept).
@@ -432,9 +504,57 @@ export function reduceBuildspec(text: string, marker: string): string | undefine
     }
     out['env'] = sections;
   }
-  // whether it has an `artifacts` section, not what the section says
-  if (read.value.artifacts !== undefined) out['artifacts'] = read.value.artifacts;
+  // whether it has an `artifacts` section, and of what it says its secondary artifacts'
+  // identifiers and plain names only (a name the shell computes, which may run commands, is
+  // written null: not plain, as the original was)
+  const secondary = read.value.secondaryArtifacts;
+  if (secondary === 'wrong') out['artifacts'] = { 'secondary-artifacts': marker };
+  else if (secondary !== undefined) {
+    const map: Record<string, { name?: string | null }> = {};
+    for (const [id, { name }] of secondary)
+      Object.defineProperty(map, id, {
+        value: name === undefined ? {} : { name: plainArtifactName(name) ? name : null },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    out['artifacts'] = { 'secondary-artifacts': map };
+  } else if (read.value.artifacts !== undefined) out['artifacts'] = read.value.artifacts;
   return JSON.stringify(out);
+}
+
+/**
+ * Whether an artifact name a buildspec gives is plain text, which the shell leaves as written:
+ * the name "is calculated at build time" with the Shell Command Language
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.name,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-buildspec-artifact-naming.html),
+ * so `$(date +%Y-%m-%d)`, `$VAR`, quotes, globs, `~` and the like make it a value no input gives.
+ * Letters, digits and `.`, `_`, `-`, `+`, `=`, `,`, `@`, `:`, `%` are plain, and `/` between
+ * them (not at an end, where the key's joins are not documented).
+ */
+export function plainArtifactName(name: string | null | undefined): name is string {
+  return (
+    typeof name === 'string' && /^[A-Za-z0-9._+=,@:%-]+(?:\/[A-Za-z0-9._+=,@:%-]+)*$/.test(name)
+  );
+}
+
+/**
+ * The `artifacts.secondary-artifacts` map of an inline buildspec: artifact identifier → the name
+ * its definition gives (`name` absent when none; null when it is not a string or its definition
+ * not a map), in the order written; undefined when that is not known (the text cannot be read,
+ * has no version CodeBuild reads, or the map is not a map). A buildspec without the map gives an
+ * empty one, as does a reduced buildspec written before the map was kept (it then names no
+ * artifact, and a secondary artifact it does not name stays as if the buildspec were not read).
+ */
+export function buildspecSecondaryArtifacts(
+  text: string,
+): ReadonlyMap<string, { readonly name?: string | null }> | undefined {
+  const read = readSections(text);
+  if (!read.ok) return undefined;
+  const { version, secondaryArtifacts } = read.value;
+  if (version === undefined || version === null || !VERSIONS.has(version)) return undefined;
+  if (secondaryArtifacts === 'wrong') return undefined;
+  return secondaryArtifacts ?? new Map();
 }
 
 /**

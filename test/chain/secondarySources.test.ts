@@ -258,9 +258,9 @@ const CODEBUILD = `${A}/us-east-1/codebuild.json`;
 const IAM = `${A}/iam.json`;
 const SHARED = `arn:aws:codecommit:us-east-1:${A}:platform-shared`;
 const DEPS = `arn:aws:s3:::platform-build-deps-${A}/toolchain/node-20.zip`;
-// the project's secondary artifact `reports` (path `web`, namespaceType BUILD_ID): its objects
-// are under `web/`, then the build id
-const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/web/*`;
+// the project's secondary artifact `reports` (path `web`, namespaceType BUILD_ID, name `reports`,
+// packaging ZIP): its object is `web/<build-ID>/reports`, the `*` the build id
+const REPORTS = `arn:aws:s3:::platform-build-reports-${A}/web/*/reports`;
 const REPORTS_BUCKET = `arn:aws:s3:::platform-build-reports-${A}`;
 const CONNECTION = `arn:aws:codeconnections:us-east-1:${A}:connection/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a`;
 /** the connection links of the GitHub source, allowed */

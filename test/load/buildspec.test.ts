@@ -8,8 +8,11 @@
 import { Alias, Parser } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  buildspecDeclaresArtifacts,
   buildspecReferences,
+  buildspecSecondaryArtifacts,
   namesBuildspec,
+  plainArtifactName,
   readJsonSections,
   readYamlSections,
   reduceBuildspec,
@@ -277,6 +280,132 @@ describe('reduceBuildspec', () => {
     expect(reduceBuildspec('a: [', REDACTION_MARKER)).toBeUndefined();
     expect(reduceBuildspec('plain words', REDACTION_MARKER)).toBeUndefined();
   });
+
+  // the identifiers of `artifacts.secondary-artifacts` and their plain names, which the chain
+  // reads for an S3 secondary artifact with overrideArtifactName
+  // (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts)
+  it("keeps the secondary artifacts' identifiers with their plain names, never a computed one", () => {
+    const text = [
+      'version: 0.2',
+      'env:',
+      '  parameter-store:',
+      '    A: /a',
+      'phases:',
+      '  build:',
+      '    commands: [make]',
+      'artifacts:',
+      '  files: [dist/**/*]',
+      '  name: primary-$(cat token-hunter2)',
+      '  secondary-artifacts:',
+      '    rel:',
+      '      name: release-1.zip',
+      '      files: [release/**/*]',
+      '    dated:',
+      '      name: "app-$(curl -H \'token: hunter2\' x).zip"',
+      '    plain:',
+      '      base-directory: hunter2-dir',
+      '    odd: hunter2',
+      '    number:',
+      '      name: 5',
+    ].join('\n');
+    const reduced = reduceBuildspec(text, REDACTION_MARKER)!;
+    expect(JSON.parse(reduced)).toEqual({
+      version: '0.2',
+      env: { 'parameter-store': { A: '/a' } },
+      artifacts: {
+        'secondary-artifacts': {
+          rel: { name: 'release-1.zip' },
+          dated: { name: null },
+          plain: {},
+          odd: { name: null },
+          number: { name: null },
+        },
+      },
+    });
+    expect(reduced).not.toMatch(/hunter2|files|primary/);
+    // it reads the same: the chain's answers, and whether the buildspec has artifacts
+    const names = (t: string): unknown => {
+      const m = buildspecSecondaryArtifacts(t);
+      return (
+        m &&
+        [...m].map(([id, { name }]) => [
+          id,
+          plainArtifactName(name) ? name : name === undefined ? 'none' : 'computed',
+        ])
+      );
+    };
+    expect(names(reduced)).toEqual(names(text));
+    expect(names(text)).toEqual([
+      ['rel', 'release-1.zip'],
+      ['dated', 'computed'],
+      ['plain', 'none'],
+      ['odd', 'computed'],
+      ['number', 'computed'],
+    ]);
+    expect(buildspecDeclaresArtifacts(reduced)).toBe(true);
+    expect(buildspecReferences(reduced)).toEqual(buildspecReferences(text));
+    expect(reduceBuildspec(reduced, REDACTION_MARKER)).toBe(reduced);
+  });
+
+  it('leaves a secondary-artifacts map it cannot read unknown, and the rest read as before', () => {
+    for (const artifacts of [
+      '  secondary-artifacts: [rel]',
+      // a key written twice in it: which definition CodeBuild takes is not known
+      '  secondary-artifacts:\n    rel:\n      name: a.zip\n    rel:\n      name: b.zip',
+      '  secondary-artifacts:\n    rel:\n      name: a.zip\n      name: b.zip',
+    ]) {
+      const text = `version: 0.2\nenv:\n  parameter-store:\n    A: /a\nartifacts:\n${artifacts}`;
+      expect(buildspecReferences(text), text).toEqual({
+        ok: true,
+        parameters: ['/a'],
+        secrets: [],
+      });
+      expect(buildspecSecondaryArtifacts(text), text).toBeUndefined();
+      const reduced = reduceBuildspec(text, REDACTION_MARKER)!;
+      expect(JSON.parse(reduced).artifacts, text).toEqual({
+        'secondary-artifacts': REDACTION_MARKER,
+      });
+      expect(buildspecSecondaryArtifacts(reduced), text).toBeUndefined();
+    }
+    // none: an empty map (the buildspec defines no secondary artifact)
+    expect(buildspecSecondaryArtifacts('version: 0.2\nartifacts:\n  files: [x]')).toEqual(
+      new Map(),
+    );
+    // a reduced buildspec of before, `artifacts: true`, names none either
+    expect(buildspecSecondaryArtifacts('{"version":"0.2","artifacts":true}')).toEqual(new Map());
+  });
+
+  it('takes names the shell leaves as written as plain, and no other', () => {
+    for (const name of ['app.zip', 'a/b/c.zip', 'v1.2_3-x+y=z,w@h:p%', 'A'])
+      expect(plainArtifactName(name), name).toBe(true);
+    for (const name of [
+      '',
+      '/a',
+      'a/',
+      'a//b',
+      '$X',
+      'a$(date)',
+      '`date`',
+      'a b',
+      '"a"',
+      "'a'",
+      '*.zip',
+      'a?',
+      '[ab]',
+      '~x',
+      '{a,b}',
+      'a;b',
+      'a\\b',
+      '#a',
+      'a&b',
+      'a|b',
+      'a>b',
+      'a!b',
+      null,
+      undefined,
+    ])
+      expect(plainArtifactName(name), String(name)).toBe(false);
+  });
 });
 
 describe('each buildspec text is parsed once for its two readings', () => {
@@ -378,7 +507,29 @@ describe('a JSON buildspec is read as its YAML reading reads it', () => {
               )
             : anyValue(1);
       else if (k === 'artifacts')
-        o[k] = pick<unknown>([true, false, null, {}, [], 'x', 0, { files: ['**/*'] }]);
+        o[k] =
+          rnd() < 0.7
+            ? pick<unknown>([true, false, null, {}, [], 'x', 0, { files: ['**/*'] }])
+            : {
+                files: ['**/*'],
+                'secondary-artifacts':
+                  rnd() < 0.85
+                    ? Object.fromEntries(
+                        Array.from({ length: Math.floor(rnd() * 4) }, () => [
+                          pick(NAMES),
+                          rnd() < 0.8
+                            ? Object.fromEntries(
+                                [
+                                  ['name', rnd() < 0.7 ? pick(STRINGS) : anyValue(1)],
+                                  ['files', ['x']],
+                                  [pick(NAMES), anyValue(1)],
+                                ].filter(() => rnd() < 0.7),
+                              )
+                            : anyValue(1),
+                        ]),
+                      )
+                    : anyValue(1),
+              };
       else o[k] = anyValue(0);
     }
     return o;

@@ -260,6 +260,130 @@ describe('the SecondaryArtifacts of a template project', () => {
 });
 
 /**
+ * With OverrideArtifactName the name the inline BuildSpec's `artifacts.secondary-artifacts`
+ * definition of the artifact gives replaces Name
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.artifacts.secondary-artifacts).
+ */
+describe("the name a template project's inline BuildSpec gives a secondary artifact", () => {
+  const SOURCE = '      Source: { Type: CODEPIPELINE }\n';
+  const WITH_BUILDSPEC = `      Source:
+        Type: CODEPIPELINE
+        BuildSpec: |
+          version: 0.2
+          phases:
+            build:
+              commands: [make]
+          artifacts:
+            secondary-artifacts:
+              rel:
+                name: release-1.zip
+                files: [dist/**/*]
+`;
+
+  it('is the key of the upload with OverrideArtifactName (was `builds/*`)', () => {
+    const text = TEMPLATE.replace(SOURCE, WITH_BUILDSPEC).replace(
+      '          OverrideArtifactName: false\n',
+      '          OverrideArtifactName: true\n',
+    );
+    expect(text).toContain('OverrideArtifactName: true');
+    const { model, problems } = load(TEMPLATE, text);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(puts(model).map((l) => `${l.decision} ${l.resource}`)).toEqual([
+      'Allowed arn:aws:s3:::release-bucket/builds/*',
+      'Allowed arn:aws:s3:::release-bucket/builds/release-1.zip',
+    ]);
+  });
+});
+
+/**
+ * An entry of SecondaryArtifacts that is an `Fn::If` on a condition the template does not settle
+ * was unknown as a whole when its branches differed at all: its type and bucket were unknown,
+ * and its upload link Unknown, though both branches name the same bucket and key. It is now read
+ * field by field: what both branches give alike is known.
+ */
+describe('an SecondaryArtifacts entry chosen by `Fn::If` on a condition not known', () => {
+  const CONDITIONS = 'Resources:\n';
+  const WITH_CONDITION = 'Conditions:\n  IsProd: !Equals [!Ref Namespace, prod]\nResources:\n';
+  /** the template with the artifacts `entries` (YAML list items) and the condition IsProd */
+  const withEntries = (entries: string): string =>
+    TEMPLATE.replace(ARTIFACTS, `      SecondaryArtifacts:\n${entries}`).replace(
+      CONDITIONS,
+      WITH_CONDITION,
+    );
+  const entry = (yes: string, no: string): string =>
+    `        - !If\n          - IsProd\n          - ${yes}\n          - ${no}\n`;
+  const S3 = 'Type: S3, Location: release-bucket, Packaging: ZIP';
+
+  it('is known where both branches agree: branches that differ in the identifier alone', () => {
+    const { model, problems } = load(
+      TEMPLATE,
+      withEntries(
+        entry(
+          `{ ${S3}, Path: builds, Name: app.zip, ArtifactIdentifier: rel }`,
+          `{ ${S3}, Path: builds, Name: app.zip, ArtifactIdentifier: rel-dev }`,
+        ),
+      ),
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const [a] = project(model).secondaryArtifacts;
+    expect(a).toMatchObject({ type: 'S3', location: 'release-bucket', path: 'builds' });
+    expect(isPlaceholder(a!.artifactIdentifier!)).toBe(true);
+    expect(puts(model).map((l) => `${l.decision} ${l.resource}`)).toEqual([
+      'Allowed arn:aws:s3:::release-bucket/builds/app.zip',
+    ]);
+  });
+
+  it('leaves a Name the branches give differently unknown in the key, naming the condition', () => {
+    const { model } = load(
+      TEMPLATE,
+      withEntries(
+        entry(
+          `{ ${S3}, Path: builds, Name: app.zip, ArtifactIdentifier: rel }`,
+          `{ ${S3}, Path: builds, Name: dev.zip, ArtifactIdentifier: rel }`,
+        ),
+      ),
+    );
+    const [link, ...rest] = puts(model);
+    expect(rest).toEqual([]);
+    expect(link!.resource).toMatch(
+      /^arn:aws:s3:::release-bucket\/builds\/unresolved-[0-9a-f]{10}$/,
+    );
+    // every name under `builds/` is allowed
+    expect(link!.decision).toBe('Allowed');
+    const other = load(
+      TEMPLATE,
+      withEntries(
+        entry(
+          `{ ${S3}, Path: builds, Name: app.zip, ArtifactIdentifier: rel }`,
+          `{ ${S3}, Path: other, Name: app.zip, ArtifactIdentifier: rel }`,
+        ),
+      ),
+    );
+    const [open] = puts(other.model);
+    expect(open!.decision).toBe('Unknown');
+    expect(open!.missing).toEqual([expect.stringMatching(/pipeline\.yaml:\d+ \(/)]);
+  });
+
+  it('stays unknown as a whole when a branch leaves it out, or the key has another shape', () => {
+    for (const [yes, no] of [
+      [`{ ${S3}, Path: builds, Name: app.zip }`, '!Ref AWS::NoValue'],
+      // no Path: the object is at the bucket's root, which no path tried in its place makes
+      [`{ ${S3}, Path: builds, Name: app.zip }`, `{ ${S3}, Name: app.zip }`],
+      [`{ ${S3}, Path: builds, Name: app.zip }`, `{ ${S3}, Path: "/", Name: app.zip }`],
+    ]) {
+      const { model } = load(TEMPLATE, withEntries(entry(yes!, no!)));
+      const [a] = project(model).secondaryArtifacts;
+      expect(isPlaceholder(a!.type!), no).toBe(true);
+      expect(
+        puts(model).map((l) => l.decision),
+        no,
+      ).toEqual(['Unknown']);
+    }
+  });
+});
+
+/**
  * BucketOwnerAccess READ_ONLY or FULL: "your CodeBuild service role must have the s3:PutBucketAcl
  * permission" (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectArtifacts.html).
  * It was not read, so the build role's missing s3:PutBucketAcl went unseen.
