@@ -2462,10 +2462,28 @@ function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | un
  * a policy is Unknown unless an explicit deny already decides it.
  */
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
-  for (const ptr of p.skipped)
+  const skipped = p.skipped.slice(0, MAX_GAPS_NAMED);
+  const unknownAllows = (p.unknownAllows ?? []).slice(0, MAX_GAPS_NAMED - skipped.length);
+  for (const ptr of skipped)
     missing.add(`${p.source?.file ?? p.name}#${ptr} (${skippedWhat(p, ptr)})`);
-  for (const u of p.unknownAllows ?? []) missing.add(unknownAllowText(p, u));
+  for (const u of unknownAllows) missing.add(unknownAllowText(p, u));
+  const more =
+    p.skipped.length + (p.unknownAllows?.length ?? 0) - skipped.length - unknownAllows.length;
+  if (more > 0)
+    missing.add(
+      `${p.source?.file ?? p.name}#${p.source?.pointer ?? ''} (${more.toLocaleString('en-US')} more statements or policy elements that could not be read or are not settled: see problems)`,
+    );
 }
+
+/**
+ * The most unreadable statements and elements (and unsettled Allow statements) of one policy a
+ * link names in its `missing` list; the rest are counted in one more entry. Every link that reads
+ * the policy names them, in `missing` and in its `why`: a hostile RCP of 100,000 misspelt
+ * top-level elements made each of a pipeline's links name all of them, a report larger than
+ * Node.js can write as one string (a RangeError and its stack trace after a minute). Each one is
+ * an input error of its own in the problems.
+ */
+const MAX_GAPS_NAMED = 10;
 
 /**
  * What a skipped pointer of a policy is (CompiledPolicy.skipped): a statement (`/Statement` or
