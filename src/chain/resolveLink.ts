@@ -1485,14 +1485,22 @@ function makeLink(
 ): ReportLink {
   const denied = decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied';
   const resource = placeholdersInWords(spec.resource);
+  const deciding = boundedReasons(deniedBy);
+  const allowing = extra.allowedBy && boundedReasons(extra.allowedBy);
+  const unlisted =
+    deniedBy.length - deciding.length + (extra.allowedBy?.length ?? 0) - (allowing?.length ?? 0);
+  const more =
+    unlisted > 0
+      ? `; ${unlisted.toLocaleString('en-US')} more statements that decide it are not listed (a link lists at most ${MAX_REASONS_OF_ONE_POLICY} of one policy, ${MAX_REASONS_OF_ONE_LINK} in all)`
+      : '';
   // built in linkOf's (sorted) key order, without a copy
   return {
     action: spec.action,
-    allowedBy: extra.allowedBy,
+    allowedBy: allowing,
     blocks: undefined,
     decision,
     declaredAt: spec.declaredAt,
-    deniedBy,
+    deniedBy: deciding,
     doc: spec.doc,
     fix: slotted(placeholdersInWords(extra.fix), resource),
     id: spec.id,
@@ -1507,8 +1515,34 @@ function makeLink(
     resource,
     stage: spec.stage,
     warnings: extra.warnings,
-    why: `${placeholdersInWords(why)}${extra.note ?? ''}${denied ? deniedEnding(spec) : ''}`,
+    why: `${placeholdersInWords(why)}${extra.note ?? ''}${more}${denied ? deniedEnding(spec) : ''}`,
   } as ReportLink;
+}
+
+/**
+ * The most statements of one policy, and of all policies, a link names in `deniedBy` (and
+ * `allowedBy`); its why counts the rest. The evaluator names every statement that decides: a
+ * hostile role policy of 40,000 `Deny *` statements was named in full in each link of the role
+ * (a 1.9 MB iam.json made a 294 MB report, and a larger one a report too large for one string: a
+ * RangeError and its stack trace). No policy AWS takes holds that many statements (a key policy,
+ * the largest, holds 32 KB: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html),
+ * and a real link is decided by a few.
+ */
+const MAX_REASONS_OF_ONE_POLICY = 10;
+const MAX_REASONS_OF_ONE_LINK = 100;
+
+function boundedReasons(list: readonly LinkReason[]): readonly LinkReason[] {
+  if (list.length <= MAX_REASONS_OF_ONE_POLICY) return list;
+  const perPolicy = new Map<string, number>();
+  const out: LinkReason[] = [];
+  for (const r of list) {
+    const key = `${r.policyType}\u0000${typeof r.policy}\u0000${r.policy}`;
+    const n = perPolicy.get(key) ?? 0;
+    if (n === MAX_REASONS_OF_ONE_POLICY || out.length === MAX_REASONS_OF_ONE_LINK) continue;
+    perPolicy.set(key, n + 1);
+    out.push(r);
+  }
+  return out.length === list.length ? list : out;
 }
 
 /**
