@@ -283,7 +283,7 @@ export function resolveLink(model: Model, spec: LinkSpec): ReportLink {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
     const missing = new Set([...(named.missing ?? []), ...unresolvedIn(model, spec.resource)]);
-    return { ...named, missing: [...missing].sort() };
+    return { ...named, missing: boundedInputs([...missing].sort()) };
   }
   if (g.kmsKeyStateUnknown && link.decision === 'Allowed' && !worksInAnyKeyState(spec.permission)) {
     // the policies (or a grant) allow it, but the key may be disabled, and then KMS refuses it
@@ -690,7 +690,7 @@ function scpDeniesAnyway(
     spec,
     'ImplicitlyDenied',
     lacking.map((r) => toLinkReason(r, g)),
-    `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (\`${named.join('`, `')}\`)` : ''} can change`,
+    `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (${quotedInputs(named).join(', ')})` : ''} can change`,
     { fix: lackingFix(spec, { ...result, deniedBy: lacking }, g) },
   );
 }
@@ -981,7 +981,7 @@ function oneSideDenied(
     deciding,
     g,
     runtime,
-    `; \`${unknown.join('`, `')}\`, which the input does not settle, ${note}`,
+    `; ${quotedInputs(unknown).join(', ')}, which the input does not settle, ${note}`,
   );
 }
 
@@ -1505,7 +1505,7 @@ function makeLink(
     fix: slotted(placeholdersInWords(extra.fix), resource),
     id: spec.id,
     level: spec.level,
-    missing: extra.missing,
+    missing: extra.missing && boundedInputs(extra.missing),
     permission: spec.permission,
     // a catalog placeholder the input does not settle is named in words, never as `${Name}`
     principal: placeholdersInWords(
@@ -2447,9 +2447,9 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
     else if (problems.length > 0) incomplete.push(m);
     else absent.push(m);
   }
-  const files = (list: readonly string[]): string => andList(list.map((f) => `\`${f}\``));
+  const files = (list: readonly string[]): string => andList(quotedInputs(list));
   const parts: string[] = [];
-  if (absent.length > 0) parts.push(`missing from the input: \`${absent.join('`, `')}\``);
+  if (absent.length > 0) parts.push(`missing from the input: ${quotedInputs(absent).join(', ')}`);
   if (unread.length > 0) parts.push(`${files(unread)} could not be read (see problems)`);
   if (partly.length > 0) parts.push(`${files(partly)} could not be read in full (see problems)`);
   if (incomplete.length > 0)
@@ -4086,6 +4086,33 @@ function settleIds(values: readonly RuntimeValue[] | undefined): string[] {
 /** An implicit denial's policy, for idDependence: its type and name (an SCP level's own). */
 function denialKey(d: { readonly policyType: string; readonly policy?: string | number }): string {
   return `${d.policyType}\u0000${String(d.policy)}`;
+}
+
+/**
+ * The most inputs a link names, in its `missing` list and in its why; the rest are counted. A
+ * role of an iam.json attached to 5,000 managed policies the file does not hold named all 5,000
+ * in each of its links, in `missing` and again in the why (a 400 KB file made a 10 MB report; a
+ * few MB more, a report too large for one string). A role takes at most 20 managed policies
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and a real link
+ * lacks a few inputs.
+ */
+const MAX_INPUTS_NAMED = 20;
+
+/** `missing` as a link lists it: the first MAX_INPUTS_NAMED, then one entry counting the rest. */
+function boundedInputs(missing: readonly string[]): readonly string[] {
+  if (missing.length <= MAX_INPUTS_NAMED) return missing;
+  return [
+    ...missing.slice(0, MAX_INPUTS_NAMED),
+    `(${(missing.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more inputs, not listed)`,
+  ];
+}
+
+/** Inputs named in a why, each in backticks: the first MAX_INPUTS_NAMED, then `N more`. */
+function quotedInputs(items: readonly string[]): string[] {
+  const shown = items.slice(0, MAX_INPUTS_NAMED).map((m) => `\`${m}\``);
+  if (items.length > MAX_INPUTS_NAMED)
+    shown.push(`${(items.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more`);
+  return shown;
 }
 
 /** `a`, `a and b`, `a, b and c` */
