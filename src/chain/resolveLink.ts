@@ -325,7 +325,7 @@ function resolveAsRead(model: Model, spec: LinkSpec): ReportLink {
     // the placeholder's own text decided it (a Deny written with NotResource matches it), where
     // the values tried show that the run's value may change the answer: Unknown, naming them
     const missing = new Set([...(named.missing ?? []), ...unresolvedIn(model, spec.resource)]);
-    return { ...named, missing: [...missing].sort() };
+    return { ...named, missing: boundedInputs([...missing].sort()) };
   }
   if (g.kmsKeyStateUnknown && link.decision === 'Allowed' && !worksInAnyKeyState(spec.permission)) {
     // the policies (or a grant) allow it, but the key may be disabled, and then KMS refuses it
@@ -732,7 +732,7 @@ function scpDeniesAnyway(
     spec,
     'ImplicitlyDenied',
     lacking.map((r) => toLinkReason(r, g)),
-    `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (\`${named.join('`, `')}\`)` : ''} can change`,
+    `${failing(spec)}: ${words}, on any resource and under any condition, which nothing missing from the input${named.length > 0 ? ` (${quotedInputs(named).join(', ')})` : ''} can change`,
     { fix: lackingFix(spec, { ...result, deniedBy: lacking }, g) },
   );
 }
@@ -1027,7 +1027,7 @@ function oneSideDenied(
     deciding,
     g,
     runtime,
-    `; \`${unknown.join('`, `')}\`, which the input does not settle, ${note}`,
+    `; ${quotedInputs(unknown).join(', ')}, which the input does not settle, ${note}`,
   );
 }
 
@@ -1531,19 +1531,27 @@ function makeLink(
 ): ReportLink {
   const denied = decision === 'ImplicitlyDenied' || decision === 'ExplicitlyDenied';
   const resource = placeholdersInWords(spec.resource);
+  const deciding = boundedReasons(deniedBy);
+  const allowing = extra.allowedBy && boundedReasons(extra.allowedBy);
+  const unlisted =
+    deniedBy.length - deciding.length + (extra.allowedBy?.length ?? 0) - (allowing?.length ?? 0);
+  const more =
+    unlisted > 0
+      ? `; ${unlisted.toLocaleString('en-US')} more statements that decide it are not listed (a link lists at most ${MAX_REASONS_OF_ONE_POLICY} of one policy, ${MAX_REASONS_OF_ONE_LINK} in all)`
+      : '';
   // built in linkOf's (sorted) key order, without a copy
   return {
     action: spec.action,
-    allowedBy: extra.allowedBy,
+    allowedBy: allowing,
     blocks: undefined,
     decision,
     declaredAt: spec.declaredAt,
-    deniedBy,
+    deniedBy: deciding,
     doc: spec.doc,
     fix: slotted(placeholdersInWords(extra.fix), resource),
     id: spec.id,
     level: spec.level,
-    missing: extra.missing,
+    missing: extra.missing && boundedInputs(extra.missing),
     permission: spec.permission,
     // a catalog placeholder the input does not settle is named in words, never as `${Name}`
     principal: placeholdersInWords(
@@ -1553,8 +1561,34 @@ function makeLink(
     resource,
     stage: spec.stage,
     warnings: extra.warnings,
-    why: `${placeholdersInWords(why)}${extra.note ?? ''}${denied ? deniedEnding(spec) : ''}`,
+    why: `${placeholdersInWords(why)}${extra.note ?? ''}${more}${denied ? deniedEnding(spec) : ''}`,
   } as ReportLink;
+}
+
+/**
+ * The most statements of one policy, and of all policies, a link names in `deniedBy` (and
+ * `allowedBy`); its why counts the rest. The evaluator names every statement that decides: a
+ * hostile role policy of 40,000 `Deny *` statements was named in full in each link of the role
+ * (a 1.9 MB iam.json made a 294 MB report, and a larger one a report too large for one string: a
+ * RangeError and its stack trace). No policy AWS takes holds that many statements (a key policy,
+ * the largest, holds 32 KB: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html),
+ * and a real link is decided by a few.
+ */
+const MAX_REASONS_OF_ONE_POLICY = 10;
+const MAX_REASONS_OF_ONE_LINK = 100;
+
+function boundedReasons(list: readonly LinkReason[]): readonly LinkReason[] {
+  if (list.length <= MAX_REASONS_OF_ONE_POLICY) return list;
+  const perPolicy = new Map<string, number>();
+  const out: LinkReason[] = [];
+  for (const r of list) {
+    const key = `${r.policyType}\u0000${typeof r.policy}\u0000${r.policy}`;
+    const n = perPolicy.get(key) ?? 0;
+    if (n === MAX_REASONS_OF_ONE_POLICY || out.length === MAX_REASONS_OF_ONE_LINK) continue;
+    perPolicy.set(key, n + 1);
+    out.push(r);
+  }
+  return out.length === list.length ? list : out;
 }
 
 /**
@@ -2542,7 +2576,7 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
     else if (problems.length > 0) incomplete.push(m);
     else absent.push(m);
   }
-  const files = (list: readonly string[]): string => andList(list.map((f) => `\`${f}\``));
+  const files = (list: readonly string[]): string => andList(quotedInputs(list));
   const parts: string[] = [];
   // not missing, but present in a form AWS does not support: the link is allowed only if AWS
   // reads it as written (NOT_PRINCIPAL_ALLOWS)
@@ -2550,7 +2584,7 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
     parts.push(
       `the allow comes from ${andList(unsupported)}, ${unsupported.length > 1 ? 'Allow statements' : 'an Allow statement'} with \`NotPrincipal\`, which AWS does not support (\`NotPrincipal\` must be used with \`Deny\`)`,
     );
-  if (absent.length > 0) parts.push(`missing from the input: \`${absent.join('`, `')}\``);
+  if (absent.length > 0) parts.push(`missing from the input: ${quotedInputs(absent).join(', ')}`);
   if (unread.length > 0) parts.push(`${files(unread)} could not be read (see problems)`);
   if (partly.length > 0) parts.push(`${files(partly)} could not be read in full (see problems)`);
   if (incomplete.length > 0)
@@ -2597,10 +2631,28 @@ function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | un
  * a policy is Unknown unless an explicit deny already decides it.
  */
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
-  for (const ptr of p.skipped)
+  const skipped = p.skipped.slice(0, MAX_GAPS_NAMED);
+  const unknownAllows = (p.unknownAllows ?? []).slice(0, MAX_GAPS_NAMED - skipped.length);
+  for (const ptr of skipped)
     missing.add(`${p.source?.file ?? p.name}#${ptr} (${skippedWhat(p, ptr)})`);
-  for (const u of p.unknownAllows ?? []) missing.add(unknownAllowText(p, u));
+  for (const u of unknownAllows) missing.add(unknownAllowText(p, u));
+  const more =
+    p.skipped.length + (p.unknownAllows?.length ?? 0) - skipped.length - unknownAllows.length;
+  if (more > 0)
+    missing.add(
+      `${p.source?.file ?? p.name}#${p.source?.pointer ?? ''} (${more.toLocaleString('en-US')} more statements or policy elements that could not be read or are not settled: see problems)`,
+    );
 }
+
+/**
+ * The most unreadable statements and elements (and unsettled Allow statements) of one policy a
+ * link names in its `missing` list; the rest are counted in one more entry. Every link that reads
+ * the policy names them, in `missing` and in its `why`: a hostile RCP of 100,000 misspelt
+ * top-level elements made each of a pipeline's links name all of them, a report larger than
+ * Node.js can write as one string (a RangeError and its stack trace after a minute). Each one is
+ * an input error of its own in the problems.
+ */
+const MAX_GAPS_NAMED = 10;
 
 /**
  * What a skipped pointer of a policy is (CompiledPolicy.skipped): a statement (`/Statement` or
@@ -4281,6 +4333,33 @@ function denialKey(d: { readonly policyType: string; readonly policy?: string | 
   return `${d.policyType}\u0000${String(d.policy)}`;
 }
 
+/**
+ * The most inputs a link names, in its `missing` list and in its why; the rest are counted. A
+ * role of an iam.json attached to 5,000 managed policies the file does not hold named all 5,000
+ * in each of its links, in `missing` and again in the why (a 400 KB file made a 10 MB report; a
+ * few MB more, a report too large for one string). A role takes at most 20 managed policies
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and a real link
+ * lacks a few inputs.
+ */
+const MAX_INPUTS_NAMED = 20;
+
+/** `missing` as a link lists it: the first MAX_INPUTS_NAMED, then one entry counting the rest. */
+function boundedInputs(missing: readonly string[]): readonly string[] {
+  if (missing.length <= MAX_INPUTS_NAMED) return missing;
+  return [
+    ...missing.slice(0, MAX_INPUTS_NAMED),
+    `(${(missing.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more inputs, not listed)`,
+  ];
+}
+
+/** Inputs named in a why, each in backticks: the first MAX_INPUTS_NAMED, then `N more`. */
+function quotedInputs(items: readonly string[]): string[] {
+  const shown = items.slice(0, MAX_INPUTS_NAMED).map((m) => `\`${m}\``);
+  if (items.length > MAX_INPUTS_NAMED)
+    shown.push(`${(items.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more`);
+  return shown;
+}
+
 /** `a`, `a and b`, `a, b and c` */
 function andList(items: readonly string[]): string {
   return items.length < 2
@@ -5267,7 +5346,17 @@ function denyFix(spec: LinkSpec, denies: readonly Reason[]): string {
     ...new Set(denies.map((d) => `${policyTypeLabel(d.policyType)} \`${d.policy}\``)),
   ];
   const deny = policies.length > 1 ? 'denies' : 'deny';
-  return `narrow the ${deny} in ${andList(policies)} so ${policies.length > 1 ? 'they do' : 'it does'} not cover ${spec.permission} for \`${who}\``;
+  // a hostile role of 5,000 inline policies each denying everything named all 5,000 in the fix of
+  // each of its links (a 600 KB iam.json made a 10 MB report): the first MAX_INPUTS_NAMED, and
+  // a count
+  const named =
+    policies.length > MAX_INPUTS_NAMED
+      ? [
+          ...policies.slice(0, MAX_INPUTS_NAMED),
+          `${(policies.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more policies`,
+        ]
+      : policies;
+  return `narrow the ${deny} in ${andList(named)} so ${policies.length > 1 ? 'they do' : 'it does'} not cover ${spec.permission} for \`${who}\``;
 }
 
 /**

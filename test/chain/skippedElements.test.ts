@@ -1,7 +1,9 @@
 /**
  * A policy read without an element IAM refuses names it as missing, with what it is: a statement
  * that could not be read is an `invalid statement`, a top-level element (a `Version` IAM does
- * not take, a misspelt `Statment`) an `invalid policy element`.
+ * not take, a misspelt `Statment`) an `invalid policy element`. Past ten, the rest are counted in
+ * one more entry (each is an input error of its own), so a hostile policy cannot make every link
+ * of a report name all of its elements.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +48,20 @@ describe('a policy read without an element IAM refuses', () => {
     expect(missingOf((doc) => ((doc['Statement'] as Json[])[0]!['Effect'] = 'allow'))).toEqual([
       `${IAM}#${DOC}/Statement/0 (invalid statement)`,
     ]);
+  });
+
+  it('names ten of 3,000 misspelt elements and counts the rest in one entry (it named all 3,000 in every link)', () => {
+    // found by fuzzing the CLI: an RCP of 100,000 unknown top-level elements was named in full in
+    // the `missing` and `why` of each of a pipeline's 52 links, a report too large for one string
+    // (RangeError: Invalid string length, with its stack trace)
+    const missing = missingOf((doc) => {
+      for (let i = 0; i < 3000; i++) doc[`k${i}`] = i;
+    });
+    expect(missing).toHaveLength(11);
+    expect(missing).toContain(`${IAM}#${DOC}/k0 (invalid policy element)`);
+    expect(missing).toContain(`${IAM}#${DOC}/k9 (invalid policy element)`);
+    expect(missing).toContain(
+      `${IAM}#${DOC} (2,990 more statements or policy elements that could not be read or are not settled: see problems)`,
+    );
   });
 });
