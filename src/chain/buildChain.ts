@@ -1256,14 +1256,8 @@ function artifactObjects(
         })
       : undefined;
   const producer = fromOwnCode !== undefined ? producers.get(fromOwnCode)! : undefined;
-  const name = bucket;
   return {
-    bucket,
-    account: facts.account,
-    objects: names.map(
-      (a) => `arn:${facts.partition}:s3:::${name}/${artifactObjectKey(facts.pipelineName, a)}`,
-    ),
-    unknownEnd: 'artifact',
+    ...storeObjects(facts, bucket, names),
     ...(writer !== undefined
       ? {
           writerChooses: `${writer.article} uploads its output artifacts with its own code, which may ask for one or against one`,
@@ -1273,6 +1267,25 @@ function artifactObjects(
             writerChooses: `\`${fromOwnCode}\` was uploaded by ${ownUpload(producer.action)!.the} of action \`${producer.stage.name}/${producer.action.name}\` with its own code, which may ask for one or against one, and a read decrypts with the context it was written with`,
           }
         : {}),
+  };
+}
+
+/**
+ * The objects of artifacts `names` in the artifact store's bucket, with the keys permchain writes
+ * for them (artifactObjectKey, whose `*` is the name CodePipeline gives each).
+ */
+function storeObjects(
+  facts: ActionFacts,
+  bucket: string,
+  names: readonly string[],
+): S3ContextObjects {
+  return {
+    bucket,
+    account: facts.account,
+    objects: names.map(
+      (a) => `arn:${facts.partition}:s3:::${bucket}/${artifactObjectKey(facts.pipelineName, a)}`,
+    ),
+    unknownEnd: 'artifact',
   };
 }
 
@@ -1303,14 +1316,7 @@ function codebuildUploadObjects(
   const groups: S3ContextObjects[] = [];
   if (names.length > 0) {
     if (bucket === undefined || PLACEHOLDER_PATTERN.test(bucket)) return undefined;
-    groups.push({
-      bucket,
-      account: facts.account,
-      objects: names.map(
-        (a) => `arn:${facts.partition}:s3:::${bucket}/${artifactObjectKey(facts.pipelineName, a)}`,
-      ),
-      unknownEnd: 'artifact',
-    });
+    groups.push(storeObjects(facts, bucket, names));
   }
   for (const a of cb.secondaryArtifacts ?? []) {
     if (!a.encrypted) continue;

@@ -2687,13 +2687,17 @@ function unknownAllowText(p: CompiledPolicy, u: UnknownStatement): string {
 function withoutNotPrincipalAllows(p: CompiledPolicy): CompiledPolicy {
   let out = NOT_PRINCIPAL_LEFT_OUT.get(p);
   if (out === undefined) {
-    const left = p.statements.filter((st) => st.effect === 'Allow' && st.notPrincipal);
+    const unsupported = (st: CompiledStatement): boolean =>
+      st.effect === 'Allow' && st.notPrincipal !== undefined;
+    const left = p.statements.filter(unsupported);
     out =
       left.length === 0
         ? p
         : {
             ...p,
-            statements: p.statements.filter((st) => !left.includes(st)),
+            // (the test again, not `left.includes`: a hostile policy of thousands of such
+            // statements made this quadratic)
+            statements: p.statements.filter((st) => !unsupported(st)),
             unknownAllows: [
               ...(p.unknownAllows ?? []),
               ...left.map((st): UnknownStatement => ({
@@ -4343,21 +4347,28 @@ function denialKey(d: { readonly policyType: string; readonly policy?: string | 
  */
 const MAX_INPUTS_NAMED = 20;
 
+/**
+ * The first MAX_INPUTS_NAMED of `items`, then, when there are more, the entry `more` makes of
+ * their count (`1,234`): a link's `missing` list, the inputs and the policies its words name.
+ */
+function atMostNamed(items: readonly string[], more: (count: string) => string): readonly string[] {
+  if (items.length <= MAX_INPUTS_NAMED) return items;
+  return [
+    ...items.slice(0, MAX_INPUTS_NAMED),
+    more((items.length - MAX_INPUTS_NAMED).toLocaleString('en-US')),
+  ];
+}
+
 /** `missing` as a link lists it: the first MAX_INPUTS_NAMED, then one entry counting the rest. */
 function boundedInputs(missing: readonly string[]): readonly string[] {
-  if (missing.length <= MAX_INPUTS_NAMED) return missing;
-  return [
-    ...missing.slice(0, MAX_INPUTS_NAMED),
-    `(${(missing.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more inputs, not listed)`,
-  ];
+  return atMostNamed(missing, (n) => `(${n} more inputs, not listed)`);
 }
 
 /** Inputs named in a why, each in backticks: the first MAX_INPUTS_NAMED, then `N more`. */
 function quotedInputs(items: readonly string[]): string[] {
-  const shown = items.slice(0, MAX_INPUTS_NAMED).map((m) => `\`${m}\``);
-  if (items.length > MAX_INPUTS_NAMED)
-    shown.push(`${(items.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more`);
-  return shown;
+  return atMostNamed(items, (n) => `${n} more`).map((m, i) =>
+    i < MAX_INPUTS_NAMED ? `\`${m}\`` : m,
+  );
 }
 
 /** `a`, `a and b`, `a, b and c` */
@@ -5349,13 +5360,7 @@ function denyFix(spec: LinkSpec, denies: readonly Reason[]): string {
   // a hostile role of 5,000 inline policies each denying everything named all 5,000 in the fix of
   // each of its links (a 600 KB iam.json made a 10 MB report): the first MAX_INPUTS_NAMED, and
   // a count
-  const named =
-    policies.length > MAX_INPUTS_NAMED
-      ? [
-          ...policies.slice(0, MAX_INPUTS_NAMED),
-          `${(policies.length - MAX_INPUTS_NAMED).toLocaleString('en-US')} more policies`,
-        ]
-      : policies;
+  const named = atMostNamed(policies, (n) => `${n} more policies`);
   return `narrow the ${deny} in ${andList(named)} so ${policies.length > 1 ? 'they do' : 'it does'} not cover ${spec.permission} for \`${who}\``;
 }
 
