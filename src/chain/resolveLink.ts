@@ -2582,7 +2582,7 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
   // reads it as written (NOT_PRINCIPAL_ALLOWS)
   if (unsupported.length > 0)
     parts.push(
-      `the allow comes from ${andList(unsupported)}, ${unsupported.length > 1 ? 'Allow statements' : 'an Allow statement'} with \`NotPrincipal\`, which AWS does not support (\`NotPrincipal\` must be used with \`Deny\`)`,
+      `the allow comes from ${andList(atMostNamed(unsupported, (n) => `${n} more`))}, ${unsupported.length > 1 ? 'Allow statements' : 'an Allow statement'} with \`NotPrincipal\`, which AWS does not support (\`NotPrincipal\` must be used with \`Deny\`)`,
     );
   if (absent.length > 0) parts.push(`missing from the input: ${quotedInputs(absent).join(', ')}`);
   if (unread.length > 0) parts.push(`${files(unread)} could not be read (see problems)`);
@@ -2632,25 +2632,27 @@ function policyByLabel(g: Gathered, label: string | number): CompiledPolicy | un
  */
 function noteSkipped(p: CompiledPolicy, missing: Set<string>): void {
   const skipped = p.skipped.slice(0, MAX_GAPS_NAMED);
-  const unknownAllows = (p.unknownAllows ?? []).slice(0, MAX_GAPS_NAMED - skipped.length);
   for (const ptr of skipped)
     missing.add(`${p.source?.file ?? p.name}#${ptr} (${skippedWhat(p, ptr)})`);
-  for (const u of unknownAllows) missing.add(unknownAllowText(p, u));
-  const more =
-    p.skipped.length + (p.unknownAllows?.length ?? 0) - skipped.length - unknownAllows.length;
+  const more = p.skipped.length - skipped.length;
   if (more > 0)
     missing.add(
-      `${p.source?.file ?? p.name}#${p.source?.pointer ?? ''} (${more.toLocaleString('en-US')} more statements or policy elements that could not be read or are not settled: see problems)`,
+      `${p.source?.file ?? p.name}#${p.source?.pointer ?? ''} (${more.toLocaleString('en-US')} more statements or policy elements that could not be read: see problems)`,
     );
+  // every one: gather takes out those that cannot cover the link's action (openAllows), and an
+  // Allow with NotPrincipal needs its own words (NOT_PRINCIPAL_ALLOWS); the link's lists are
+  // bounded where it is made (boundedInputs, quotedInputs)
+  for (const u of p.unknownAllows ?? []) missing.add(unknownAllowText(p, u));
 }
 
 /**
- * The most unreadable statements and elements (and unsettled Allow statements) of one policy a
- * link names in its `missing` list; the rest are counted in one more entry. Every link that reads
- * the policy names them, in `missing` and in its `why`: a hostile RCP of 100,000 misspelt
- * top-level elements made each of a pipeline's links name all of them, a report larger than
- * Node.js can write as one string (a RangeError and its stack trace after a minute). Each one is
- * an input error of its own in the problems.
+ * The most unreadable statements and elements of one policy a link names in its `missing` list;
+ * the rest are counted in one more entry. Every link that reads the policy names them, in
+ * `missing` and in its `why`: a hostile RCP of 100,000 misspelt top-level elements made each of a
+ * pipeline's links name all of them, a report larger than Node.js can write as one string (a
+ * RangeError and its stack trace after a minute). Each one is an input error of its own in the
+ * problems. (The unsettled Allow statements are not counted in with them: each may or may not
+ * cover the link's action, which decides whether it is missing at all.)
  */
 const MAX_GAPS_NAMED = 10;
 

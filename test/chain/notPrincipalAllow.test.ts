@@ -146,6 +146,38 @@ describe('a bucket policy Allow with NotPrincipal', () => {
     );
     expect(linksOf(after)).toEqual(linksOf(before));
   });
+
+  it('past ten such statements, still leaves out the links they cannot cover and names each one that may allow', () => {
+    // a policy's eleventh and later unsettled or unsupported Allow statements were counted in
+    // one "more statements or policy elements" entry, whatever their Action: every link of the
+    // bucket was Unknown (its GetBucketAcl...), and the words "missing from the input" named them
+    const otherBuckets = Array.from({ length: 12 }, (_, i) => ({
+      ...EVERYONE_ELSE,
+      Sid: `Other${i}`,
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::other-bucket-${i}/*`,
+    }));
+    const before = reportOf('pass-cross-account');
+    const after = reportOf('pass-cross-account', (dir) => addToBucketPolicy(dir, ...otherBuckets));
+    const decisions = (r: Report): string[] => linksOf(r).map((l) => `${l.id} ${l.decision}`);
+    expect(decisions(after)).toEqual(decisions(before));
+
+    const twelve = Array.from({ length: 12 }, (_, i) => ({ ...EVERYONE_ELSE, Sid: `Else${i}` }));
+    const report = reportOf('bucket-policy-missing-account', (dir) =>
+      addToBucketPolicy(dir, ...twelve),
+    );
+    const objects = linksBy(report, DEPLOY_ROLE, 's3:GetObject');
+    expect(objects.length).toBeGreaterThan(0);
+    for (const l of objects) {
+      expect(l.decision, l.id).toBe('Unknown');
+      expect(l.why, l.id).not.toContain('missing from the input');
+      for (let i = 0; i < 12; i++)
+        expect(l.why, l.id).toContain(
+          `statement \`Else${i}\` (at \`${BUCKET_FILE}#/Policy/Statement/${i + 2}\`)`,
+        );
+      expect(l.missing, l.id).toHaveLength(12);
+    }
+  });
 });
 
 describe('a key policy Allow with NotPrincipal', () => {

@@ -61,7 +61,7 @@ describe('a policy read without an element IAM refuses', () => {
     expect(missing).toContain(`${IAM}#${DOC}/k0 (invalid policy element)`);
     expect(missing).toContain(`${IAM}#${DOC}/k9 (invalid policy element)`);
     expect(missing).toContain(
-      `${IAM}#${DOC} (2,990 more statements or policy elements that could not be read or are not settled: see problems)`,
+      `${IAM}#${DOC} (2,990 more statements or policy elements that could not be read: see problems)`,
     );
   });
 });
