@@ -5061,12 +5061,22 @@ function resourceOwner(model: Model, spec: LinkSpec, g: Gathered): string | unde
     else {
       const sender = accountSenderPolicy(bus.policy);
       request.resourcePolicy = remember(sender.policy);
-      if (sender.roleMayDiffer)
-        g.ownerPolicyUnknown = {
-          place: `the role the EventBridge rule of the sending account puts events on \`${bus.arn}\` with (its target's \`RoleArn\`), which its resource policy may allow where it does not allow the account itself`,
-          allowOnly: true,
-          crossAccountOnly: false,
-        };
+      // An AWS::Events::EventBusPolicy adds one statement to the bus's policy, as PutPermission
+      // does; it is not the whole policy, as an AWS::S3::BucketPolicy is: the default bus of
+      // every account has one whatever the templates say, which other stacks or put-permission
+      // may have given statements that let the account in
+      // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html). So
+      // the statements the templates write decide an allow, or an explicit deny, and a link
+      // they do not allow is Unknown, naming the rest of the policy (a missing input that adds
+      // allows, as the statements PutPermission writes do)
+      const rest = `the statements of the resource policy of event bus \`${bus.arn}\` that the templates do not write (\`aws events describe-event-bus\` in \`${arn.account}\`)`;
+      g.ownerPolicyUnknown = {
+        place: sender.roleMayDiffer
+          ? `${rest}, and the role the EventBridge rule of the sending account puts events on \`${bus.arn}\` with (its target's \`RoleArn\`), which its resource policy may allow where it does not allow the account itself`
+          : rest,
+        allowOnly: true,
+        crossAccountOnly: false,
+      };
     }
     return arn.account;
   }
