@@ -1,7 +1,8 @@
 /**
  * Builders shared by the CodeBuild secondary-source tests (secondarySources, secondaryConnections,
  * secondarySecrets): a project model in account 111111111111 (eu-west-1) with the given secondary
- * sources and artifacts, and the facts of the pipeline action that runs it.
+ * sources and artifacts, and the facts of the pipeline action that runs it; and the S3 secondary
+ * artifact the secondary-artifact tests give pass-cross-account's build project.
  */
 import type { ActionFacts } from '../../src/chain/catalogTypes.js';
 import type {
@@ -11,6 +12,21 @@ import type {
 } from '../../src/model/types.js';
 
 export const ACCOUNT = '111111111111';
+
+/**
+ * An S3 secondary artifact as a snapshot's CodeBuild project file gives it (the secondary
+ * artifact tests add it to pass-cross-account's build project): `release-bucket/builds/app.zip`,
+ * one ZIP object of a known name, encrypted with the project's key.
+ */
+export const RELEASE: Readonly<Record<string, string>> = {
+  type: 'S3',
+  location: 'release-bucket',
+  path: 'builds',
+  name: 'app.zip',
+  namespaceType: 'NONE',
+  packaging: 'ZIP',
+  artifactIdentifier: 'rel',
+};
 
 /** A source's optional fields, all unset. */
 export const NO_SOURCE_FIELDS = {

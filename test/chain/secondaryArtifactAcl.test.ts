@@ -14,20 +14,11 @@ import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Problem } from '../../src/problems.js';
 import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
+import { RELEASE } from './codebuildProjects.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const ACL = 'codebuild-project.secondary-artifact-put-bucket-acl';
-
-const RELEASE: Json = {
-  type: 'S3',
-  location: 'release-bucket',
-  path: 'builds',
-  name: 'app.zip',
-  namespaceType: 'NONE',
-  packaging: 'ZIP',
-  artifactIdentifier: 'rel',
-};
 
 /** The scenario with these secondary artifacts (RELEASE with these changes); its report. */
 function withArtifacts(

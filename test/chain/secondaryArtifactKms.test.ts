@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
+import { RELEASE } from './codebuildProjects.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
@@ -27,17 +28,6 @@ const KEY = 'arn:aws:kms:us-east-1:111111111111:key/7c1d9e4a-3b2f-4a6d-8e5c-1f0a
 const BUILD_ROLE = 'arn:aws:iam::111111111111:role/service-role/orders-api-build-role';
 const WRITE = 'codebuild-project.output-kms-generate-data-key';
 const MULTIPART = 'codebuild-project.output-multipart-kms-decrypt';
-
-/** `builds/app.zip`, one ZIP object, encrypted with the project's key */
-const RELEASE: Json = {
-  type: 'S3',
-  location: 'release-bucket',
-  path: 'builds',
-  name: 'app.zip',
-  namespaceType: 'NONE',
-  packaging: 'ZIP',
-  artifactIdentifier: 'rel',
-};
 
 /** the release bucket's file: its default encryption uses an S3 Bucket Key or not */
 const bucketFile = (bucketKey: boolean | 'not read'): Json => ({

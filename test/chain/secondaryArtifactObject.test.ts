@@ -16,21 +16,11 @@ import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Problem } from '../../src/problems.js';
 import type { ReportLink, ReportPipeline } from '../../src/report/types.js';
 import type { CodeBuildArtifactsModel } from '../../src/model/types.js';
-import { project } from './codebuildProjects.js';
+import { project, RELEASE } from './codebuildProjects.js';
 import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const PUT = 'codebuild-project.secondary-artifact-put-object';
-
-const RELEASE: Json = {
-  type: 'S3',
-  location: 'release-bucket',
-  path: 'builds',
-  name: 'app.zip',
-  namespaceType: 'NONE',
-  packaging: 'ZIP',
-  artifactIdentifier: 'rel',
-};
 
 const BUCKET: Json = {
   Policy: null,
