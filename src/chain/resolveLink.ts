@@ -2591,7 +2591,14 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
     parts.push(
       `${files(incomplete)} ${incomplete.length > 1 ? 'are' : 'is'} incomplete (see problems)`,
     );
-  parts.push(...untargeted);
+  // one clause each for the first MAX_INPUTS_NAMED, then one counting the rest: an organization
+  // of thousands of such policies made one line of thousands of clauses
+  parts.push(
+    ...atMostNamed(
+      untargeted,
+      (n) => `${n} more SCP or RCP files whose \`Targets\` are not all known`,
+    ),
+  );
   return parts.join('; ');
 }
 
@@ -4810,10 +4817,14 @@ function settleUnplaced(g: Gathered, decision: string): void {
       const denying = denyingFiles(result, unplaced, field === 'scps' ? 'scp' : 'rcp');
       if (explicit && denying.length === 0) return true;
       const files = denying.length > 0 ? denying : unplaced.map((u) => u.file);
+      // the first MAX_INPUTS_NAMED, then their count (`settle` keeps them all; the link's
+      // `missing` bounds them: boundedInputs)
+      const quoted = quotedInputs(files);
+      const named = files.length > MAX_INPUTS_NAMED ? andList(quoted) : quoted.join(', ');
       const tried = {
-        what: `the levels the ${kind} of \`${files.join('`, `')}\` apply at (not all their targets are known)`,
+        what: `the levels the ${kind} of ${named} apply at (not all their targets are known)`,
         settle: files,
-        placement: `the ${kind} of \`${files.join('`, `')}\` apply (not all their targets are known)`,
+        placement: `the ${kind} of ${named} apply (not all their targets are known)`,
       };
       if (explicit) {
         // decided by the link's own deny; theirs is named with its "if"

@@ -12,7 +12,7 @@ import {
 import type { SuppliedArtifacts } from '../model/artifacts.js';
 import { listPipelines } from '../model/queries.js';
 import type { Model } from '../model/types.js';
-import type { Problem } from '../problems.js';
+import { shownValue, type Problem } from '../problems.js';
 import { loadInput } from './loadInput.js';
 
 export interface InputCliOptions {
@@ -87,6 +87,8 @@ export function loadAnalysisInput(
   opts: Partial<InputCliOptions>,
   pipelines: readonly string[],
 ): LoadedAnalysisInput | { readonly usage: string } {
+  const environment = environmentOptionProblem(opts);
+  if (environment !== undefined) return { usage: environment };
   const parameters: Record<string, string> = {};
   for (const p of opts.parameter ?? []) {
     const eq = p.indexOf('=');
@@ -112,6 +114,32 @@ export function loadAnalysisInput(
     templates: loaded.templates,
     ...(loaded.snapshotRoot !== undefined ? { snapshotRoot: loaded.snapshotRoot } : {}),
   };
+}
+
+/**
+ * A usage error for an `--account` that is not an account id, or a `--region` that is not written
+ * like a region name, given whether or not the input uses it (a typo is refused before anything is
+ * read, never analyzed as given). An account id is exactly 12 digits
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html): the
+ * shorter made-up ids some CDK test assemblies write in their manifests stay a warning of the
+ * manifest, but one typed as the option is a mistake. A region of the shape AWS gives its region
+ * codes (lower-case parts joined by `-`, the last a number: `us-east-1`, `il-central-1`,
+ * `us-gov-west-1`) that permchain does not know (isRegionName: `mars-1`) may be a new region: it
+ * is used as given, and the stack loader warns (`stacks.region.unknown`); `US EAST`, an empty
+ * value or an Availability Zone (`us-east-1a`) is refused.
+ */
+export function environmentOptionProblem(
+  opts: Pick<Partial<InputCliOptions>, 'account' | 'region'>,
+): string | undefined {
+  if (opts.account !== undefined && !/^[0-9]{12}$/.test(opts.account))
+    return opts.account === ''
+      ? '--account needs an account id (12 digits), not an empty value'
+      : `--account ${shownValue(opts.account, 80)} is not an account id (12 digits)`;
+  if (opts.region !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9]+$/.test(opts.region))
+    return opts.region === ''
+      ? '--region needs a region name (like us-east-1), not an empty value'
+      : `--region ${shownValue(opts.region, 80)} is not a region name (lower-case letters, digits and \`-\`, ending in a number, like us-east-1)`;
+  return undefined;
 }
 
 /**

@@ -235,6 +235,30 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       severity: 'warning',
     });
   }
+  // A service principal (`codebuild.amazonaws.com`) is no IAM identity: identity-based policies
+  // attach to IAM users, groups and roles, a permissions boundary to an IAM user or role, and a
+  // session policy is passed when a role or federated user session is created
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html): none of
+  // them applies to a service's own call, which its resource policy decides. They are not read
+  // (the decision below never did), and the request says so rather than answer as if they were.
+  // (analyze never gives them for a service principal: its caller's side is empty.)
+  if (isService) {
+    const given: [string, boolean][] = [
+      ['identityPolicies', (request.identityPolicies ?? []).length > 0],
+      ['permissionBoundary', request.permissionBoundary !== undefined],
+      ['sessionPolicy', request.sessionPolicy !== undefined],
+    ];
+    for (const [field, present] of given) {
+      if (!present) continue;
+      problems.push({
+        pointer: `/${field}`,
+        message: `principal ${shownValue(request.principal, 200)} is a service principal, which has no identity policies, permissions boundary or session policy: \`${field}\` is not applied to it, and its request is decided without it (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types)`,
+        id: 'request.service-principal.policy-not-applied',
+        severity: 'warning',
+      });
+    }
+  }
 
   const identity = compileIdentity(state, request.identityPolicies);
   // compiled for its problems even where it is not read (aliasOnly, noResourcePolicy)

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { sortProblems, type Problem } from '../problems.js';
 import { isAccountId, isRegionName, looksLikeRegionName } from '../model/arn.js';
 import type { AccountModel, Model, RegionModel } from '../model/types.js';
-import { hasEntry, isDirectory, listDir, reportWrongKind, sortedMap } from './snapshotFiles.js';
+import {
+  hasEntry,
+  isDirectory,
+  listDir,
+  reportNameCase,
+  reportWrongKind,
+  sortedMap,
+} from './snapshotFiles.js';
 import {
   loadIam,
   reportUnlistedManagedPolicies,
@@ -35,6 +42,7 @@ export function loadSnapshot(dir: string): Model {
   const unknowns = new SnapshotUnknowns();
   // AWS-managed policies an iam.json uses but does not list: settled once every account is read
   const unlisted: UnlistedManagedPolicy[] = [];
+  reportNameCase(entries, '', ['organization'], problems);
   for (const e of entries) {
     if (e.isDir && looksLikeAccountId(e.name)) {
       // skipped like any unknown folder, but likely meant as an account: its pipelines and
@@ -103,6 +111,9 @@ function loadAccount(
   unlisted: UnlistedManagedPolicy[],
 ): AccountModel {
   const entries = listDir(join(root, account));
+  // `IAM.json`, `S3/`: not read, with a warning naming it (a role missing because of it is
+  // explained)
+  reportNameCase(entries, account, ['iam.json', 's3'], problems);
   // a folder where the contract names a file (or the other way round) is an input error naming
   // it, never read as absent (snapshotFiles.ts: hasEntry)
   const hasIam = hasEntry(

@@ -85,9 +85,60 @@ export function hasEntry(
   return false;
 }
 
+export const NAME_CASE = 'snapshot.file.name-case';
+
+/**
+ * The snapshot format names its files and folders exactly (`iam.json`, `codepipeline/<name>.json`,
+ * ../shared snapshot-format.md), and names are compared as written: a name that differs from one
+ * it names only in case (`IAM.json`, `Codebuild.json`, `KMS/`, `<name>.JSON`, as AWS CLI output
+ * redirected on a case-insensitive file system may be named) is not read. Not read, and not
+ * guessed at either (two files whose names differ only in case would leave which one counts
+ * unsettled): a warning names it, so a role or pipeline missing because of it is explained.
+ */
+function nameCaseWarning(rel: string, expected: string, isDir: boolean): Problem {
+  return {
+    file: rel,
+    pointer: '',
+    message: `not read: the snapshot format names this ${isDir ? 'folder' : 'file'} \`${expected}\`, and names are case-sensitive`,
+    id: NAME_CASE,
+    severity: 'warning',
+  };
+}
+
+/**
+ * A warning (nameCaseWarning) for each entry of the folder `dir` (relative to the snapshot root,
+ * '' for the root) whose name is one of `names` written in another case; the exact name, there
+ * too or not, is read as usual.
+ */
+export function reportNameCase(
+  entries: readonly DirEntry[],
+  dir: string,
+  names: readonly string[],
+  problems: Problem[],
+): void {
+  for (const e of entries) {
+    const lower = e.name.toLowerCase();
+    const expected = names.find((n) => n.toLowerCase() === lower);
+    if (expected === undefined || expected === e.name) continue;
+    problems.push(nameCaseWarning(dir === '' ? e.name : `${dir}/${e.name}`, expected, e.isDir));
+  }
+}
+
+/**
+ * A warning for an entry of a folder of `<name>.json` files whose extension is `.json` in another
+ * case (`demo.JSON`, `demo.Json`): it is not read (nameCaseWarning). `rel` is its path.
+ */
+export function reportJsonExtensionCase(e: DirEntry, rel: string, problems: Problem[]): void {
+  if (e.isDir || e.name.length <= 5) return;
+  const ext = e.name.slice(-5);
+  if (ext === '.json' || ext.toLowerCase() !== '.json') return;
+  problems.push(nameCaseWarning(rel, `${e.name.slice(0, -5)}.json`, false));
+}
+
 /**
  * Base names of the `*.json` entries of the folder `dir` (relative to `root`); a `.json` entry
- * that is not a file (a folder, a dangling link) is an input error naming it (reportWrongKind).
+ * that is not a file (a folder, a dangling link) is an input error naming it (reportWrongKind),
+ * one whose extension is written in another case (`.JSON`) a warning (reportJsonExtensionCase).
  */
 export function jsonFilesIn(
   root: string,
@@ -98,7 +149,10 @@ export function jsonFilesIn(
   const out: string[] = [];
   for (const e of listDir(join(root, dir))) {
     const base = jsonBaseName(e.name);
-    if (base === undefined) continue;
+    if (base === undefined) {
+      reportJsonExtensionCase(e, `${dir}/${e.name}`, problems);
+      continue;
+    }
     if (e.isFile) out.push(base);
     else
       reportWrongKind(

@@ -14,7 +14,15 @@ import type {
   OrgPolicyModel,
 } from '../model/types.js';
 import { JsonReader, NEXT_TOKEN, describe, type JsonObject } from './jsonReader.js';
-import { compareNames, jsonBaseName, listDir, readJson, sortedMap } from './snapshotFiles.js';
+import {
+  compareNames,
+  jsonBaseName,
+  listDir,
+  readJson,
+  reportJsonExtensionCase,
+  reportNameCase,
+  sortedMap,
+} from './snapshotFiles.js';
 import { compileSnapshotPolicy } from './snapshotPolicy.js';
 import { reportDuplicate } from './snapshotUnknowns.js';
 
@@ -34,6 +42,7 @@ export function loadOrganization(root: string, problems: Problem[]): Organizatio
   const entries = listDir(join(root, 'organization'));
   const hasFile = (name: string): boolean => entries.some((e) => e.name === name && e.isFile);
   const hasDir = (name: string): boolean => entries.some((e) => e.name === name && e.isDir);
+  reportNameCase(entries, 'organization', [...ORG_FILES, 'scp', 'rcp'], problems);
   // a folder where a file belongs (or the reverse): an input error, and what it would hold is
   // unknown, as without it (it was read as absent in silence)
   for (const e of entries) {
@@ -258,7 +267,10 @@ function loadPolicies(
   };
   for (const e of listDir(join(root, 'organization', kind))) {
     const fileId = jsonBaseName(e.name);
-    if (fileId === undefined) continue;
+    if (fileId === undefined) {
+      reportJsonExtensionCase(e, `organization/${kind}/${e.name}`, problems);
+      continue;
+    }
     const file = kind === 'scp' ? snapshotPath.orgScp(fileId) : snapshotPath.orgRcp(fileId);
     if (!e.isFile) {
       problems.push({

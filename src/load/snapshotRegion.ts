@@ -74,6 +74,8 @@ import {
   jsonBaseName,
   jsonFilesIn,
   listDir,
+  reportJsonExtensionCase,
+  reportNameCase,
   readJson,
   realPath,
   reportWrongKind,
@@ -118,6 +120,7 @@ export function loadRegion(
   };
   const dir = `${account}/${region}`;
   const entries = listDir(join(root, dir));
+  reportNameCase(entries, dir, REGION_ENTRIES, ctx.problems);
   // a folder where the contract names a file, or a file or dangling link where it names a
   // folder, is an input error naming it (snapshotFiles.ts: hasEntry), never read as absent
   const has = (name: string, dirWanted: boolean, what: string): boolean =>
@@ -242,6 +245,18 @@ function pointAt(e: { readonly location: Location }): Location {
  */
 const MAX_ECR_NAME = 256;
 
+/** The files and folders of a region folder (snapshot-format.md), as written. */
+const REGION_ENTRIES: readonly string[] = [
+  'codepipeline',
+  'codebuild.json',
+  'kms',
+  'lambda',
+  'codedeploy',
+  'events.json',
+  'ecr',
+  'sns',
+];
+
 /**
  * Repository names under `rel` (`ecr/`): ECR names may hold `/` (`team/app`), so the folder is
  * walked as deep as a name can go. A folder whose path is already too long for a name, or that
@@ -275,9 +290,10 @@ function jsonFilesDeep(ctx: RegionContext, rel: string): string[] {
         skip(sub, `no ECR repository name is longer than ${MAX_ECR_NAME} characters`);
       else if (e.isDir) walk(sub);
       const base = e.isDir ? undefined : jsonBaseName(e.name);
-      if (base !== undefined && e.isFile) out.push(prefix + base);
+      if (base === undefined) reportJsonExtensionCase(e, `${rel}/${prefix}${e.name}`, ctx.problems);
+      else if (e.isFile) out.push(prefix + base);
       // a dangling link: the repository it holds is unknown, not absent
-      else if (base !== undefined)
+      else
         reportWrongKind(
           ctx.problems,
           `${rel}/${prefix}${e.name}`,

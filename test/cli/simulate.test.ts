@@ -323,6 +323,40 @@ describe('permchain simulate', () => {
     },
     10_000,
   );
+  it('a service principal given identity policies: allowed as before, with a one-line warning naming the field (was silent)', async () => {
+    const denyAll = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+    };
+    const svc = {
+      principal: 'codebuild.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::111122223333:role/build',
+      identityPolicies: [denyAll],
+      resourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'codebuild.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+    };
+    const path = file('service.json', svc);
+    const r = await cli('simulate', '--request', path);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      'Allowed: codebuild.amazonaws.com -> sts:AssumeRole on arn:aws:iam::111122223333:role/build\n' +
+        '  allowed by resource policy #1, statement 1\n',
+    );
+    const lines = r.err.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^warning: .*service\.json#\/identityPolicies: principal `codebuild\.amazonaws\.com` is a service principal, .* \[request\.service-principal\.policy-not-applied\]$/,
+    );
+  });
   it('--help and --version exit 0', async () => {
     const h = await cli('--help');
     expect(h.code).toBe(0);

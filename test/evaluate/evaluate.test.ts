@@ -571,6 +571,43 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
     expect(r.decision).toBe('ImplicitlyDenied');
     expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
   });
+  it('a service principal: identityPolicies, permissionBoundary and sessionPolicy are not applied, and a warning names each (was silent)', () => {
+    const trust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
+    const denyAll = doc(deny('*'));
+    const r = evaluate({
+      principal: 'codebuild.amazonaws.com',
+      ...assume,
+      resourcePolicy: trust,
+      identityPolicies: [denyAll],
+      permissionBoundary: denyAll,
+      sessionPolicy: denyAll,
+    });
+    // the decision is the one without them: AWS applies none of them to a service principal
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => [p.id, p.pointer, p.severity, p.message.includes('\n')])).toEqual([
+      ['request.service-principal.policy-not-applied', '/identityPolicies', 'warning', false],
+      ['request.service-principal.policy-not-applied', '/permissionBoundary', 'warning', false],
+      ['request.service-principal.policy-not-applied', '/sessionPolicy', 'warning', false],
+    ]);
+    expect(r.problems[0]!.message).toMatch(
+      /^principal `codebuild\.amazonaws\.com` is a service principal, .*`identityPolicies` is not applied to it/,
+    );
+    // none given, or an empty list: nothing is left unread, no warning
+    for (const extra of [{}, { identityPolicies: [] }]) {
+      const plain = evaluate({
+        principal: 'codebuild.amazonaws.com',
+        ...assume,
+        resourcePolicy: trust,
+        ...extra,
+      });
+      expect(plain.decision).toBe('Allowed');
+      expect(plain.problems).toEqual([]);
+    }
+    // an IAM role's identity policies are read as before, with no such warning
+    const role = run({ ...assume, resourcePolicy: trust, identityPolicies: [denyAll] });
+    expect(role.decision).toBe('ExplicitlyDenied');
+    expect(role.problems).toEqual([]);
+  });
   it('`"*"` and `{"AWS": "*"}` are equivalent: every principal', () => {
     for (const Principal of ['*', { AWS: '*' }]) {
       const trust = doc(rAllow(Principal, 'sts:AssumeRole'));

@@ -1,0 +1,121 @@
+/**
+ * The snapshot format names its files exactly (`iam.json`, `codepipeline/<name>.json`): a file
+ * whose name differs only in case (`iam.JSON`, `<name>.Json`, `IAM.json`, as AWS CLI output
+ * redirected on a case-insensitive file system may be named) was skipped without a word, and the
+ * role it held was missing, its links Unknown with no reason. It is still not read (the format
+ * names files exactly), and a warning names it.
+ */
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+
+const DEMO = 'fixtures/demo';
+const A = '111111111111';
+const REGION = `${A}/us-east-1`;
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the demo. */
+function copy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permchain-name-case-'));
+  dirs.push(dir);
+  cpSync(DEMO, dir, { recursive: true });
+  return dir;
+}
+
+/** A copy of the demo with `from` renamed `to` (paths relative to the snapshot). */
+function renamed(from: string, to: string): string {
+  const dir = copy();
+  renameSync(join(dir, from), join(dir, to));
+  return dir;
+}
+
+function caseWarnings(dir: string): string[][] {
+  return loadSnapshot(dir)
+    .problems.filter((p) => p.id === 'snapshot.file.name-case')
+    .map((p) => [p.severity, p.file ?? '', p.pointer, p.message]);
+}
+
+describe('a snapshot file named in another case', () => {
+  const cases: [from: string, to: string, expected: string][] = [
+    [`${A}/iam.json`, `${A}/iam.JSON`, 'iam.json'],
+    [`${A}/iam.json`, `${A}/IAM.json`, 'iam.json'],
+    [`${REGION}/codebuild.json`, `${REGION}/codebuild.Json`, 'codebuild.json'],
+    [`${REGION}/events.json`, `${REGION}/Events.json`, 'events.json'],
+    [
+      `${REGION}/codepipeline/demo-app.json`,
+      `${REGION}/codepipeline/demo-app.JSON`,
+      'demo-app.json',
+    ],
+    [
+      `${REGION}/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json`,
+      `${REGION}/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.Json`,
+      '0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10.json',
+    ],
+    [`${REGION}/kms/aliases.json`, `${REGION}/kms/aliases.JSON`, 'aliases.json'],
+    [
+      `${A}/s3/demo-artifacts-111111111111-us-east-1.json`,
+      `${A}/s3/demo-artifacts-111111111111-us-east-1.JSON`,
+      'demo-artifacts-111111111111-us-east-1.json',
+    ],
+    [
+      'organization/scp/p-demoguard1.json',
+      'organization/scp/p-demoguard1.JSON',
+      'p-demoguard1.json',
+    ],
+    ['organization/parents.json', 'organization/Parents.json', 'parents.json'],
+    [`${REGION}/codepipeline`, `${REGION}/CodePipeline`, 'codepipeline'],
+    ['organization', 'Organization', 'organization'],
+  ];
+  for (const [from, to, expected] of cases) {
+    it(`\`${to}\` is not read, and a warning names it`, () => {
+      const folder = !to.includes('.');
+      expect(caseWarnings(renamed(from, to))).toEqual([
+        [
+          'warning',
+          to,
+          '',
+          `not read: the snapshot format names this ${folder ? 'folder' : 'file'} \`${expected}\`, and names are case-sensitive`,
+        ],
+      ]);
+    });
+  }
+
+  it('the role of an `iam.JSON` is missing as before, and the warning says why', () => {
+    const dir = renamed(`${A}/iam.json`, `${A}/iam.JSON`);
+    const model = loadSnapshot(dir);
+    expect(model.accounts.get(A)!.iam).toBeUndefined();
+    const report = analyzeModel(model);
+    expect(report.problems.map((p) => [p.id, p.file])).toContainEqual([
+      'snapshot.file.name-case',
+      `${A}/iam.JSON`,
+    ]);
+    // its links are Unknown naming the file the format names
+    expect(JSON.stringify(report)).toContain(`${A}/iam.json`);
+  });
+
+  it('an ECR repository file `.JSON` under ecr/ (read as deep as a name goes)', () => {
+    const dir = copy();
+    mkdirSync(join(dir, REGION, 'ecr', 'team'), { recursive: true });
+    cpSync(join(DEMO, REGION, 'codebuild.json'), join(dir, REGION, 'ecr', 'team', 'app.JSON'));
+    expect(caseWarnings(dir)).toEqual([
+      [
+        'warning',
+        `${REGION}/ecr/team/app.JSON`,
+        '',
+        'not read: the snapshot format names this file `app.json`, and names are case-sensitive',
+      ],
+    ]);
+  });
+
+  it('the demo as written has none, and other names are not taken for one', () => {
+    expect(caseWarnings(DEMO)).toEqual([]);
+    const dir = renamed(`${REGION}/codepipeline/demo-app.json`, `${REGION}/codepipeline/notes.txt`);
+    expect(caseWarnings(dir)).toEqual([]);
+  });
+});
