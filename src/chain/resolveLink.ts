@@ -2596,7 +2596,8 @@ function inputGaps(model: Model, g: Gathered, missing: readonly string[]): strin
   parts.push(
     ...atMostNamed(
       untargeted,
-      (n) => `${n} more SCP or RCP files whose \`Targets\` are not all known`,
+      (n) =>
+        `${n} more SCP or RCP ${n === '1' ? 'file' : 'files'} whose \`Targets\` are not all known`,
     ),
   );
   return parts.join('; ');

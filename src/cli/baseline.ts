@@ -12,8 +12,9 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
 import { readJsonText } from '../load/jsonFile.js';
+import { REGION_UNKNOWN } from '../load/stacks.js';
 import { listPipelines } from '../model/queries.js';
-import { formatProblem, type Problem } from '../problems.js';
+import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
 import {
   applyBaseline,
   BASELINE_VERSION,
@@ -162,8 +163,14 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const problems = [...loaded.problems, ...report.problems].filter((p) => p.severity === 'error');
   const out = resolve(io.cwd, opts.output);
   let kept: readonly BaselineEntry[] = [];
-  // an input option nothing uses is said, as analyze says it (the baseline is written anyway)
-  const warnings: Problem[] = loaded.problems.filter((p) => p.id === UNUSED_OPTION);
+  // an input option nothing uses is said, as analyze says it (the baseline is written anyway),
+  // and so is a region permchain does not know, used as given (a `--region mars-1`)
+  const warnings: Problem[] = [
+    ...loaded.problems.filter((p) => p.id === UNUSED_OPTION),
+    ...uniqueProblems(
+      [...loaded.problems, ...report.problems].filter((p) => p.id === REGION_UNKNOWN),
+    ),
+  ];
   // an existing file is read for its entries (anything else was refused above)
   if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);

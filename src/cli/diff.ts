@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
-import { defaultStackName, isStacksFile } from '../load/stacks.js';
+import { REGION_UNKNOWN, defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
@@ -121,6 +121,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const reports: Report[] = [];
     // the template options neither side uses (one side a template uses them all)
     const unused = { before: new Map<string, Problem>(), after: new Map<string, Problem>() };
+    const regionWarnings: Problem[] = [];
     for (const [sideName, arg] of [
       ['before', beforeArg],
       ['after', afterArg],
@@ -136,10 +137,16 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
       // each problem says which side it is in: both sides name their files alike
+      const regionUnknown: Problem[] = [];
       for (const p of [...loaded.problems, ...report.problems]) {
         if (p.id === UNUSED_OPTION) unused[sideName].set(p.message, p);
+        // of the sides' warnings only this one is shown (as analyze shows it): a region
+        // permchain does not know is used as given (a `--region mars-1`)
+        else if (p.id === REGION_UNKNOWN)
+          regionUnknown.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
         else problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
       }
+      regionWarnings.push(...uniqueProblems(regionUnknown));
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) {
@@ -151,6 +158,8 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     warnings.push(
       ...sortProblems([...unused.after.values()].filter((p) => unused.before.has(p.message))),
     );
+    // BEFORE's, then AFTER's
+    warnings.push(...regionWarnings);
     const [a, b] = reports as [Report, Report];
     const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
     // the errors sorted, then the warnings of BEFORE and AFTER

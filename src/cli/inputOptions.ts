@@ -10,6 +10,7 @@ import {
   type ArtifactDirectory,
 } from '../load/artifacts.js';
 import type { SuppliedArtifacts } from '../model/artifacts.js';
+import { isAccountId } from '../model/arn.js';
 import { listPipelines } from '../model/queries.js';
 import type { Model } from '../model/types.js';
 import { shownValue, type Problem } from '../problems.js';
@@ -131,7 +132,7 @@ export function loadAnalysisInput(
 export function environmentOptionProblem(
   opts: Pick<Partial<InputCliOptions>, 'account' | 'region'>,
 ): string | undefined {
-  if (opts.account !== undefined && !/^[0-9]{12}$/.test(opts.account))
+  if (opts.account !== undefined && !isAccountId(opts.account))
     return opts.account === ''
       ? '--account needs an account id (12 digits), not an empty value'
       : `--account ${shownValue(opts.account, 80)} is not an account id (12 digits)`;

@@ -139,15 +139,23 @@ export function reportJsonExtensionCase(e: DirEntry, rel: string, problems: Prob
  * Base names of the `*.json` entries of the folder `dir` (relative to `root`); a `.json` entry
  * that is not a file (a folder, a dangling link) is an input error naming it (reportWrongKind),
  * one whose extension is written in another case (`.JSON`) a warning (reportJsonExtensionCase).
+ * `named`: the files the format names in this folder besides its `<name>.json` (`aliases.json`
+ * beside the keys of `kms/`); one written in another case (`Aliases.json`) is a warning
+ * (reportNameCase) and is left out, never read as a `<name>.json` (a key named `Aliases`).
  */
 export function jsonFilesIn(
   root: string,
   dir: string,
   problems: Problem[],
   what: string | ((base: string) => string),
+  named: readonly string[] = [],
 ): string[] {
   const out: string[] = [];
-  for (const e of listDir(join(root, dir))) {
+  const entries = listDir(join(root, dir));
+  reportNameCase(entries, dir, named, problems);
+  for (const e of entries) {
+    const lower = e.name.toLowerCase();
+    if (named.some((n) => n !== e.name && n.toLowerCase() === lower)) continue;
     const base = jsonBaseName(e.name);
     if (base === undefined) {
       reportJsonExtensionCase(e, `${dir}/${e.name}`, problems);

@@ -154,8 +154,12 @@ export function loadRegion(
   const aliases = kmsDir ? loadAliases(ctx) : undefined;
   const kmsKeys = new Map<string, KmsKeyModel>();
   const kmsFiles = kmsDir
-    ? jsonFilesIn(root, `${dir}/kms`, ctx.problems, (base) =>
-        base === 'aliases' ? 'the aliases it lists' : 'the key it holds',
+    ? jsonFilesIn(
+        root,
+        `${dir}/kms`,
+        ctx.problems,
+        (base) => (base === 'aliases' ? 'the aliases it lists' : 'the key it holds'),
+        ['aliases.json'],
       )
     : [];
   for (const name of kmsFiles) {

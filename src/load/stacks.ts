@@ -36,6 +36,13 @@ import {
   type UnreadableParameters,
 } from './templateStack.js';
 
+/**
+ * The warning for a stack region permchain does not know (`mars-1`: perhaps a new one), used as
+ * given: diff and baseline, which leave out the input's warnings, show it too (the region may
+ * be the `--region` typed on their command line).
+ */
+export const REGION_UNKNOWN = 'stacks.region.unknown';
+
 export interface StacksInput {
   stacks: {
     template: string;
@@ -203,7 +210,7 @@ export function loadStacks(
       problems.push({
         ...at(where?.regionKey ?? 'region'),
         message: `stack \`${spec.name}\`: \`${spec.region}\` is not a known region name: it is used as given`,
-        id: 'stacks.region.unknown',
+        id: REGION_UNKNOWN,
         severity: 'warning',
       });
     }

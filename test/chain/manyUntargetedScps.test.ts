@@ -17,10 +17,10 @@ const COUNT = 500;
 const GET = 'DeployProd/DeployStack:artifacts.input.get-object:s3:GetObject:';
 const file = (i: number): string => `organization/scp/p-gen${String(i).padStart(5, '0')}.json`;
 
-/** The demo with COUNT SCPs that deny s3:GetObject and list no `Targets`. */
-function analyzeWithScps(ownDeny: boolean): ReportLink {
+/** The demo with `count` SCPs that deny s3:GetObject and list no `Targets`. */
+function analyzeWithScps(ownDeny: boolean, count = COUNT): ReportLink {
   return inScenarioCopy('fixtures/demo', (dir) => {
-    for (let i = 0; i < COUNT; i++) {
+    for (let i = 0; i < count; i++) {
       const id = `p-gen${String(i).padStart(5, '0')}`;
       const doc = {
         Policy: {
@@ -72,6 +72,13 @@ describe(`${COUNT} SCPs whose targets are not known`, () => {
     // `missing` was bounded already: 20, then one entry counting the rest
     expect(l.missing).toHaveLength(21);
     expect(l.missing!.at(-1)).toBe('(480 more inputs, not listed)');
+  });
+
+  it('one more than 20: the count says `file`, not `files`', () => {
+    const l = analyzeWithScps(false, 21);
+    expect(l.why.split('; ').at(-1)).toBe(
+      '1 more SCP or RCP file whose `Targets` are not all known',
+    );
   });
 
   it("a link denied by its own deny names the first 20 in its 'if the SCPs of ... apply'", () => {

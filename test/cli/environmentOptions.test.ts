@@ -101,6 +101,66 @@ describe('--account and --region values', () => {
     });
   });
 
+  it('baseline and diff show the warning for a well-formed region permchain does not know, as analyze does (was: silent)', async () => {
+    const WARNING =
+      'fixtures/templates/demo-pipeline-v2.yaml: stack `demo-pipeline-v2`: `mars-1` is not a known region name: it is used as given [stacks.region.unknown]';
+    const dir = tempDir('permchain-env-');
+    const out = join(dir, 'baseline.json');
+    const b = await cli(
+      root,
+      'baseline',
+      '--template',
+      TEMPLATE,
+      '--account',
+      '111111111111',
+      '--region',
+      'mars-1',
+      '--output',
+      out,
+      '--reason',
+      'x',
+      '--expires',
+      '2099-01-01',
+    );
+    expect(b.code).toBe(0);
+    expect(b.err).toBe(`warning: ${WARNING}\n`);
+    expect(existsSync(out)).toBe(true);
+    const d = await cli(
+      root,
+      'diff',
+      TEMPLATE,
+      TEMPLATE,
+      '--account',
+      '111111111111',
+      '--region',
+      'mars-1',
+    );
+    expect(d.code).toBe(0);
+    // each side's, named as diff names the problems of a side
+    const named = (side: string): string =>
+      `warning: ${TEMPLATE}: (${side} \`${TEMPLATE}\`) ${WARNING.slice(TEMPLATE.length + 2)}`;
+    expect(d.out.split('\n').filter((l) => l.includes('[stacks.region.unknown]'))).toEqual([
+      named('before'),
+      named('after'),
+    ]);
+    const json = await cli(
+      root,
+      'diff',
+      TEMPLATE,
+      TEMPLATE,
+      '--account',
+      '111111111111',
+      '--region',
+      'mars-1',
+      '--format',
+      'json',
+    );
+    expect(json.code).toBe(0);
+    expect(json.err.split('\n').filter((l) => l.includes('[stacks.region.unknown]'))).toHaveLength(
+      2,
+    );
+  });
+
   it('baseline and diff refuse them alike: nothing written', async () => {
     const dir = tempDir('permchain-env-');
     const out = join(dir, 'baseline.json');

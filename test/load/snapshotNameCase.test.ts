@@ -99,6 +99,29 @@ describe('a snapshot file named in another case', () => {
     expect(JSON.stringify(report)).toContain(`${A}/iam.json`);
   });
 
+  it('a `kms/Aliases.json` is warned as a mis-cased `aliases.json`, never read as a key named `Aliases` (was: a key file, an error)', () => {
+    for (const to of ['Aliases.json', 'ALIASES.JSON']) {
+      const dir = renamed(`${REGION}/kms/aliases.json`, `${REGION}/kms/${to}`);
+      const model = loadSnapshot(dir);
+      expect(
+        model.problems
+          .filter((p) => p.file?.startsWith(`${REGION}/kms/`))
+          .map((p) => [p.id, p.severity, p.file, p.message]),
+      ).toEqual([
+        [
+          'snapshot.file.name-case',
+          'warning',
+          `${REGION}/kms/${to}`,
+          'not read: the snapshot format names this file `aliases.json`, and names are case-sensitive',
+        ],
+      ]);
+      const region = model.accounts.get(A)!.regions.get('us-east-1')!;
+      expect([...region.kmsKeys.keys()]).toEqual(['0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10']);
+      // the aliases are unknown, as without the file
+      expect(region.aliases).toBeUndefined();
+    }
+  });
+
   it('an ECR repository file `.JSON` under ecr/ (read as deep as a name goes)', () => {
     const dir = copy();
     mkdirSync(join(dir, REGION, 'ecr', 'team'), { recursive: true });
