@@ -12,7 +12,6 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../chain/analyze.js';
 import { readJsonText } from '../load/jsonFile.js';
-import { REGION_UNKNOWN } from '../load/stacks.js';
 import { listPipelines } from '../model/queries.js';
 import { formatProblem, uniqueProblems, type Problem } from '../problems.js';
 import {
@@ -43,8 +42,12 @@ import {
   templateInputs,
 } from './outputPath.js';
 import { refuseRepeatedOptions } from './onceOnly.js';
-import { addInputOptions, loadAnalysisInput, type InputCliOptions } from './inputOptions.js';
-import { UNUSED_OPTION } from './loadInput.js';
+import {
+  addInputOptions,
+  loadAnalysisInput,
+  noPipelinesProblem,
+  type InputCliOptions,
+} from './inputOptions.js';
 
 interface BaselineCliOptions extends InputCliOptions {
   output: string;
@@ -163,14 +166,14 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
   const problems = [...loaded.problems, ...report.problems].filter((p) => p.severity === 'error');
   const out = resolve(io.cwd, opts.output);
   let kept: readonly BaselineEntry[] = [];
-  // an input option nothing uses is said, as analyze says it (the baseline is written anyway),
-  // and so is a region permchain does not know, used as given (a `--region mars-1`)
-  const warnings: Problem[] = [
-    ...loaded.problems.filter((p) => p.id === UNUSED_OPTION),
-    ...uniqueProblems(
-      [...loaded.problems, ...report.problems].filter((p) => p.id === REGION_UNKNOWN),
-    ),
-  ];
+  // the input's warnings are said, sorted, as analyze says them (the baseline is written
+  // anyway): an option nothing uses, a region permchain does not know used as given, a snapshot
+  // file not read (`IAM.json`) whose links are written as Unknown, an input with no pipeline
+  const none = noPipelinesProblem(loaded, input, opts);
+  const warnings: Problem[] = uniqueProblems([
+    ...[...loaded.problems, ...report.problems].filter((p) => p.severity !== 'error'),
+    ...(none ? [none] : []),
+  ]);
   // an existing file is read for its entries (anything else was refused above)
   if (statSync(out, { throwIfNoEntry: false })?.isFile()) {
     const read = readBaselineFile(out, opts.output);

@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
-import { REGION_UNKNOWN, defaultStackName, isStacksFile } from '../load/stacks.js';
+import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
@@ -121,7 +121,8 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const reports: Report[] = [];
     // the template options neither side uses (one side a template uses them all)
     const unused = { before: new Map<string, Problem>(), after: new Map<string, Problem>() };
-    const regionWarnings: Problem[] = [];
+    // each side's input warnings, as analyze shows them: BEFORE's sorted, then AFTER's
+    const sideWarnings: Problem[] = [];
     for (const [sideName, arg] of [
       ['before', beforeArg],
       ['after', afterArg],
@@ -137,16 +138,16 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
       // each problem says which side it is in: both sides name their files alike
-      const regionUnknown: Problem[] = [];
+      const named: Problem[] = [];
       for (const p of [...loaded.problems, ...report.problems]) {
         if (p.id === UNUSED_OPTION) unused[sideName].set(p.message, p);
-        // of the sides' warnings only this one is shown (as analyze shows it): a region
-        // permchain does not know is used as given (a `--region mars-1`)
-        else if (p.id === REGION_UNKNOWN)
-          regionUnknown.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
-        else problems.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
+        else named.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
       }
-      regionWarnings.push(...uniqueProblems(regionUnknown));
+      problems.push(...named.filter((p) => p.severity === 'error'));
+      // every other warning of the side is shown, as analyze shows it: a snapshot file not read
+      // (`IAM.json`, a region permchain does not know used as given) explains the Unknown links
+      // it leaves, which the diff lists without a word of why otherwise
+      sideWarnings.push(...uniqueProblems(named.filter((p) => p.severity !== 'error')));
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) {
@@ -159,9 +160,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       ...sortProblems([...unused.after.values()].filter((p) => unused.before.has(p.message))),
     );
     // BEFORE's, then AFTER's
-    warnings.push(...regionWarnings);
+    warnings.push(...sideWarnings);
     const [a, b] = reports as [Report, Report];
-    const errors = uniqueProblems(problems).filter((p) => p.severity === 'error');
+    const errors = uniqueProblems(problems);
     // the errors sorted, then the warnings of BEFORE and AFTER
     const shown = [...errors, ...warnings];
     const d = diffReports(a, b);
@@ -169,7 +170,10 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const gateOptions = { failOn, problems: shown, noPipelines };
     // the input errors too, so a reader of the JSON alone sees the diff is incomplete, and the
     // warnings that no side held a pipeline (with --fail-on unknown an AFTER with none fails
-    // the run, which the JSON alone did not say)
+    // the run, which the JSON alone did not say). The sides' other warnings are not added: the
+    // diff's JSON has no field for warnings, and its `problems` hold only what makes the
+    // comparison incomplete or bears on the gate (README), which a script may rely on; they go
+    // to stderr with the rest, below
     const jsonProblems = [...errors, ...warnings.filter((w) => w.id === 'input.no-pipelines')];
     io.stdout(
       opts.format === 'json'

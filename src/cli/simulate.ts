@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { evaluate } from '../evaluate/evaluate.js';
+import { evaluate, resourcePolicyKind, type ResourcePolicyKind } from '../evaluate/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, Reason } from '../evaluate/types.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { breakWorkflowCommandsInJson, sanitizeForTerminal } from '../report/sanitize.js';
@@ -97,6 +97,11 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
         : `(not a string: ${typeof v === 'object' ? (Array.isArray(v) ? 'a list' : v === null ? 'null' : 'an object') : JSON.stringify(v)})`;
   const what = `${part(request.principal)} -> ${part(request.action)} on ${part(request.resource)}`;
   lines.push(`${result.decision}: ${what}`);
+  // the resource policy named as what the request makes it (a role's trust policy, a key's key
+  // policy, a bucket's bucket policy), as the evaluator reads it; the JSON keeps `resource`
+  const kind = resourcePolicyKind(request);
+  const given = request.resourcePolicy !== undefined;
+  const describe = (r: Reason): string => describeReason(r, kind, given);
   if (result.decision === 'Allowed') {
     for (const r of result.allowedBy) lines.push(`  allowed by ${describe(r)}`);
   } else if (result.decision === 'ExplicitlyDenied') {
@@ -108,13 +113,30 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
   return lines.map(sanitizeForTerminal).join('\n') + '\n';
 }
 
-function describe(r: Reason): string {
+function describeReason(
+  r: Reason,
+  kind: ResourcePolicyKind | undefined,
+  resourcePolicyGiven: boolean,
+): string {
   const stmt =
     r.statement === undefined
       ? ''
       : typeof r.statement === 'number'
         ? `, statement ${r.statement}`
         : `, statement \`${r.statement}\``;
+  if (r.policyType === 'resource' && kind !== undefined) {
+    const [what, of] =
+      kind.kind === 'trust'
+        ? ['trust policy', `role ${kind.role}`]
+        : kind.kind === 'key'
+          ? ['key policy', `key ${kind.key}`]
+          : ['bucket policy', `bucket ${kind.bucket}`];
+    // the request's one resource policy is #1 (its index says nothing); one the request does
+    // not give is named by the evaluator's placeholder (`trust policy`): said as missing
+    const name =
+      !resourcePolicyGiven || typeof r.policy === 'number' ? '' : ` \`${String(r.policy)}\``;
+    return `${what}${name} of ${of}${resourcePolicyGiven ? '' : ' (none given)'}${stmt}`;
+  }
   // several identity policies are named as a group (`identity policies of <principal>`), with
   // no type word before it (reasonPolicy)
   if (typeof r.policy === 'number') return `${policyTypeLabel(r.policyType)} #${r.policy}${stmt}`;

@@ -97,11 +97,9 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const state: CompileState = { problems, unusable: false };
 
   const service = action.service;
-  // sts:AssumeRole, AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity... on a role:
-  // every role has a trust policy, and it must allow the caller explicitly; a request without it
-  // cannot be allowed (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html,
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
-  const isTrust = service === 'sts' && isRoleArn(request.resource);
+  // which resource policy decides (a role's trust policy, a key's key policy), or none: see
+  // resourceSide
+  const { isTrust, aliasOnly, isKms } = resourceSide(action, request.resource);
   if (isTrust && request.resourcePolicy === undefined) {
     problems.push({
       pointer: '/resourcePolicy',
@@ -110,20 +108,6 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       severity: 'warning',
     });
   }
-  // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
-  // GenerateRandom have no key and need only an IAM policy
-  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
-  // Aliases have no key policy: CreateAlias, UpdateAlias and DeleteAlias need "kms:CreateAlias for
-  // the alias. Provide this permission in an IAM policy" (and, as a request of its own, a
-  // permission on the key, in its key policy)
-  // (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html): on an alias, they
-  // are decided by IAM policies alone, and a key policy given with them is not read.
-  const aliasOnly =
-    service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(request.resource);
-  // (an action with no key resource type, kms:ListAliases or kms:GenerateRandom, is decided by
-  // IAM policies alone whatever resource the request names)
-  const isKms =
-    service === 'kms' && !aliasOnly && isKmsKeyResource(request.resource) && !takesNoKey(action);
   const prepared: Prepared = {
     actionLower: action.lower,
     resource: request.resource,
@@ -548,6 +532,83 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     return { decision: 'ImplicitlyDenied', deniedBy: dedupe(d.missing), allowedBy: [], problems };
   }
   return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(d.allowedBy), problems };
+}
+
+/**
+ * Which resource policy decides a request, from its action and resource: evaluate reads the
+ * request's `resourcePolicy` as that policy, and resourcePolicyKind names it.
+ */
+interface ResourceSide {
+  /** the role's trust policy */
+  readonly isTrust: boolean;
+  /** an alias-management action on an alias: IAM policies alone, no key policy */
+  readonly aliasOnly: boolean;
+  /** the key's key policy */
+  readonly isKms: boolean;
+}
+
+function resourceSide(action: ActionInfo, resource: string): ResourceSide {
+  const service = action.service;
+  // sts:AssumeRole, AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity... on a role:
+  // every role has a trust policy, and it must allow the caller explicitly; a request without it
+  // cannot be allowed (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+  const isTrust = service === 'sts' && isRoleArn(resource);
+  // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
+  // GenerateRandom have no key and need only an IAM policy
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
+  // Aliases have no key policy: CreateAlias, UpdateAlias and DeleteAlias need "kms:CreateAlias for
+  // the alias. Provide this permission in an IAM policy" (and, as a request of its own, a
+  // permission on the key, in its key policy)
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html): on an alias, they
+  // are decided by IAM policies alone, and a key policy given with them is not read.
+  const aliasOnly =
+    service === 'kms' && ALIAS_ACTIONS.has(action.lower) && isKmsAliasResource(resource);
+  // (an action with no key resource type, kms:ListAliases or kms:GenerateRandom, is decided by
+  // IAM policies alone whatever resource the request names)
+  const isKms =
+    service === 'kms' && !aliasOnly && isKmsKeyResource(resource) && !takesNoKey(action);
+  return { isTrust, aliasOnly, isKms };
+}
+
+/** What the request's `resourcePolicy` is: see resourcePolicyKind. */
+export type ResourcePolicyKind =
+  | { readonly kind: 'trust'; readonly role: string }
+  | { readonly kind: 'key'; readonly key: string }
+  | { readonly kind: 'bucket'; readonly bucket: string };
+
+/**
+ * What the request's `resourcePolicy` is, where its action and resource say so, for naming it
+ * in words (a reason's `policyType` stays `resource`): the trust policy of the role for an `sts:`
+ * action on a role, the key policy of the key for a KMS operation on a key (as evaluate reads
+ * them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
+ * object ("a resource-based policy that you can use to grant access permissions to your Amazon
+ * S3 bucket and the objects in it",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html). Undefined for any
+ * other request, and for one evaluate refuses as it stands.
+ */
+export function resourcePolicyKind(request: EvaluationRequest): ResourcePolicyKind | undefined {
+  if (validateRequest(request) !== undefined) return undefined;
+  const action = ACTIONS.get(request.action);
+  if (action === undefined) return undefined;
+  const side = resourceSide(action, request.resource);
+  if (side.isTrust) return { kind: 'trust', role: request.resource };
+  if (side.isKms) return { kind: 'key', key: request.resource };
+  if (action.service === 's3') {
+    const bucket = s3BucketOf(request.resource);
+    if (bucket !== undefined) return { kind: 'bucket', bucket };
+  }
+  return undefined;
+}
+
+/**
+ * The bucket of an S3 bucket or object ARN (`arn:aws:s3:::bucket`, `arn:aws:s3:::bucket/key`,
+ * which have no region or account), or undefined: an access point's ARN
+ * (`arn:aws:s3:us-east-1:111111111111:accesspoint/name`) names no bucket, and a directory bucket's
+ * is of service `s3express`.
+ */
+function s3BucketOf(resource: string): string | undefined {
+  return /^arn:[^:]+:s3:::([^/:]+)/.exec(resource)?.[1];
 }
 
 /** What the decision of one request reads (the allows per policy type) and writes (reasons). */

@@ -38,8 +38,7 @@ import {
 
 /**
  * The warning for a stack region permchain does not know (`mars-1`: perhaps a new one), used as
- * given: diff and baseline, which leave out the input's warnings, show it too (the region may
- * be the `--region` typed on their command line).
+ * given (the region may be the `--region` typed on the command line).
  */
 export const REGION_UNKNOWN = 'stacks.region.unknown';
 

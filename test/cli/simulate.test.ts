@@ -349,13 +349,128 @@ describe('permchain simulate', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       'Allowed: codebuild.amazonaws.com -> sts:AssumeRole on arn:aws:iam::111122223333:role/build\n' +
-        '  allowed by resource policy #1, statement 1\n',
+        // the role's trust policy, named so (was: resource policy #1, statement 1)
+        '  allowed by trust policy of role arn:aws:iam::111122223333:role/build, statement 1\n',
     );
     const lines = r.err.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^warning: .*service\.json#\/identityPolicies: principal `codebuild\.amazonaws\.com` is a service principal, .* \[request\.service-principal\.policy-not-applied\]$/,
     );
+  });
+  describe('the text names the resource policy as what the request makes it; the JSON keeps `resource` (was: resource policy #1)', () => {
+    const ROLE = 'arn:aws:iam::222222222222:role/target';
+    const CALLER = 'arn:aws:iam::111111111111:role/caller';
+    const KEY = 'arn:aws:kms:us-east-1:222222222222:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10';
+    const allowAll = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    };
+    const resourcePolicy = (statement: object) => ({
+      Version: '2012-10-17',
+      Statement: [statement],
+    });
+    const run = async (name: string, req: object, format = 'text') =>
+      cli('simulate', '--request', file(name, req), '--format', format);
+
+    it('sts:AssumeRole, TagSession on a role: the trust policy of the role; JSON unchanged', async () => {
+      const trust = {
+        principal: CALLER,
+        action: 'sts:AssumeRole',
+        resource: ROLE,
+        identityPolicies: [allowAll],
+        resourcePolicy: resourcePolicy({
+          Effect: 'Allow',
+          Principal: { AWS: CALLER },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        }),
+      };
+      const r = await run('trust.json', trust);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(
+        `Allowed: ${CALLER} -> sts:AssumeRole on ${ROLE}\n` +
+          `  allowed by trust policy of role ${ROLE}, statement 1\n` +
+          '  allowed by identity policy #1, statement 1\n',
+      );
+      const tag = await run('tag.json', { ...trust, action: 'sts:TagSession' });
+      expect(tag.out).toContain(`  allowed by trust policy of role ${ROLE}, statement 1\n`);
+      const json = await run('trust.json', trust, 'json');
+      expect((JSON.parse(json.out) as { allowedBy: unknown[] }).allowedBy).toEqual([
+        { policyType: 'resource', policy: 1, statement: 1, explicit: false },
+        { policyType: 'identity', policy: 1, statement: 1, explicit: false },
+      ]);
+      // none given: the missing trust policy, named as missing (was: resource policy `trust policy`)
+      const { resourcePolicy: _, ...none } = trust;
+      const n = await run('notrust.json', none);
+      expect(n.code).toBe(1);
+      expect(n.out).toContain(`  no allow in trust policy of role ${ROLE} (none given)\n`);
+      expect(
+        (JSON.parse((await run('notrust.json', none, 'json')).out) as { deniedBy: unknown[] })
+          .deniedBy,
+      ).toEqual([{ policyType: 'resource', policy: 'trust policy', explicit: false }]);
+    });
+
+    it('a KMS operation on a key: the key policy of the key', async () => {
+      const r = await run('key.json', {
+        principal: 'arn:aws:iam::222222222222:role/user',
+        action: 'kms:Decrypt',
+        resource: KEY,
+        identityPolicies: [allowAll],
+        resourcePolicy: resourcePolicy({
+          Sid: 'NoDecrypt',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        }),
+      });
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(
+        `  explicitly denied by key policy of key ${KEY}, statement \`NoDecrypt\`\n`,
+      );
+    });
+
+    it('an s3: action on an object or a bucket: the bucket policy of the bucket', async () => {
+      const read = {
+        principal: CALLER,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::prod-data/builds/app.zip',
+        identityPolicies: [allowAll],
+        resourcePolicy: resourcePolicy({
+          Effect: 'Allow',
+          Principal: { AWS: CALLER },
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: ['arn:aws:s3:::prod-data', 'arn:aws:s3:::prod-data/*'],
+        }),
+      };
+      const r = await run('object.json', read);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('  allowed by bucket policy of bucket prod-data, statement 1\n');
+      const list = await run('bucket.json', {
+        ...read,
+        action: 's3:ListBucket',
+        resource: 'arn:aws:s3:::prod-data',
+      });
+      expect(list.out).toContain('  allowed by bucket policy of bucket prod-data, statement 1\n');
+    });
+
+    it('any other resource policy keeps its words', async () => {
+      const topic = 'arn:aws:sns:us-east-1:222222222222:alerts';
+      const r = await run('topic.json', {
+        principal: CALLER,
+        action: 'sns:Publish',
+        resource: topic,
+        identityPolicies: [allowAll],
+        resourcePolicy: resourcePolicy({
+          Effect: 'Allow',
+          Principal: { AWS: CALLER },
+          Action: 'sns:Publish',
+          Resource: topic,
+        }),
+      });
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('  allowed by resource policy #1, statement 1\n');
+    });
   });
   it('--help and --version exit 0', async () => {
     const h = await cli('--help');
