@@ -121,8 +121,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     const reports: Report[] = [];
     // the template options neither side uses (one side a template uses them all)
     const unused = { before: new Map<string, Problem>(), after: new Map<string, Problem>() };
-    // each side's input warnings, as analyze shows them: BEFORE's sorted, then AFTER's
-    const sideWarnings: Problem[] = [];
+    // each side's input warnings, as analyze shows them, by what they say: one held by both
+    // sides (a shared --snapshot or stacks file, a file mis-named in both) is shown once
+    const sideWarnings = new Map<string, { readonly p: Problem; readonly sides: string[] }>();
     for (const [sideName, arg] of [
       ['before', beforeArg],
       ['after', afterArg],
@@ -138,16 +139,21 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       }
       const report = analyzeModel(loaded.model, { pipelines, artifacts: loaded.artifacts });
       // each problem says which side it is in: both sides name their files alike
-      const named: Problem[] = [];
+      const label = `${sideName} \`${arg}\``;
       for (const p of [...loaded.problems, ...report.problems]) {
         if (p.id === UNUSED_OPTION) unused[sideName].set(p.message, p);
-        else named.push({ ...p, message: `(${sideName} \`${arg}\`) ${p.message}` });
+        else if (p.severity === 'error')
+          problems.push({ ...p, message: `(${label}) ${p.message}` });
+        else {
+          // every other warning of the side is shown, as analyze shows it: a snapshot file not
+          // read (`IAM.json`, a region permchain does not know used as given) explains the
+          // Unknown links it leaves, which the diff lists without a word of why otherwise
+          const key = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+          const seen = sideWarnings.get(key);
+          if (seen === undefined) sideWarnings.set(key, { p, sides: [label] });
+          else if (!seen.sides.includes(label)) seen.sides.push(label);
+        }
       }
-      problems.push(...named.filter((p) => p.severity === 'error'));
-      // every other warning of the side is shown, as analyze shows it: a snapshot file not read
-      // (`IAM.json`, a region permchain does not know used as given) explains the Unknown links
-      // it leaves, which the diff lists without a word of why otherwise
-      sideWarnings.push(...uniqueProblems(named.filter((p) => p.severity !== 'error')));
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
       if (none) {
@@ -159,8 +165,14 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     warnings.push(
       ...sortProblems([...unused.after.values()].filter((p) => unused.before.has(p.message))),
     );
-    // BEFORE's, then AFTER's
-    warnings.push(...sideWarnings);
+    // BEFORE's (those AFTER holds too named `(before … and after …)`), sorted, then AFTER's own
+    const sideNamed = (side: 'before' | 'after'): Problem[] =>
+      sortProblems(
+        [...sideWarnings.values()]
+          .filter((w) => w.sides[0]!.startsWith(side))
+          .map((w) => ({ ...w.p, message: `(${w.sides.join(' and ')}) ${w.p.message}` })),
+      );
+    warnings.push(...sideNamed('before'), ...sideNamed('after'));
     const [a, b] = reports as [Report, Report];
     const errors = uniqueProblems(problems);
     // the errors sorted, then the warnings of BEFORE and AFTER

@@ -22,6 +22,9 @@ const DEV_IAM = CASE('111111111111/Iam.json', 'iam.json');
 /** as diff names a problem of a side: after the file, before the message */
 const named = (side: string, line: string): string =>
   `warning: ${line.replace(/^([^:]+): /, `$1: (${side} \`${side}\`) `)}`;
+/** a warning both sides hold, said once */
+const BOTH = (line: string): string =>
+  `warning: ${line.replace(/^([^:]+): /, '$1: (before `before` and after `after`) ')}`;
 const warningLines = (s: string): string[] =>
   s.split('\n').filter((l) => l.includes('[snapshot.file.name-case]'));
 
@@ -43,22 +46,18 @@ describe('diff shows the warnings of both sides (was: only errors and a few chos
     const dir = sides();
     const r = await cli(dir, 'diff', 'before', 'after');
     expect(r.code).toBe(0);
-    expect(warningLines(r.out)).toEqual([
-      named('before', PROD_IAM),
-      named('after', DEV_IAM),
-      named('after', PROD_IAM),
-    ]);
+    expect(warningLines(r.out)).toEqual([BOTH(PROD_IAM), named('after', DEV_IAM)]);
     // listed in the text, as analyze's text lists them: not repeated on stderr
     expect(r.err).toBe('');
     const lines = r.out.trimEnd().split('\n');
     expect(lines.at(-1)).toBe('the run passes');
-    expect(lines.at(-2)).toBe(named('after', PROD_IAM));
+    expect(lines.at(-2)).toBe(named('after', DEV_IAM));
     // --fail-on never and unknown do not make them an input error (exit 2) either
     expect((await cli(dir, 'diff', 'before', 'after', '--fail-on', 'never')).code).toBe(0);
     const unknown = await cli(dir, 'diff', 'before', 'after', '--fail-on', 'unknown');
     // links newly unknown fail the run under --fail-on unknown: 1, never 2
     expect(unknown.code).toBe(1);
-    expect(warningLines(unknown.out)).toHaveLength(3);
+    expect(warningLines(unknown.out)).toHaveLength(2);
   });
 
   it('json: not in `problems` (errors and input.no-pipelines only), on stderr; markdown: listed', async () => {
@@ -66,17 +65,25 @@ describe('diff shows the warnings of both sides (was: only errors and a few chos
     const json = await cli(dir, 'diff', 'before', 'after', '--format', 'json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).not.toHaveProperty('problems');
-    expect(warningLines(json.err)).toEqual([
-      named('before', PROD_IAM),
-      named('after', DEV_IAM),
-      named('after', PROD_IAM),
-    ]);
+    expect(warningLines(json.err)).toEqual([BOTH(PROD_IAM), named('after', DEV_IAM)]);
     const md = await cli(dir, 'diff', 'before', 'after', '--format', 'markdown');
     expect(md.code).toBe(0);
     expect(md.out).toContain(
-      '#### input problems (3)\n\n- warning: 222222222222/IAM.json: (before',
+      '#### input problems (2)\n\n- warning: 222222222222/IAM.json: (before &#96;before&#96; and after &#96;after&#96;)',
     );
-    expect(warningLines(md.err)).toHaveLength(3);
+    expect(warningLines(md.err)).toHaveLength(2);
+  });
+
+  it('one snapshot on both sides: each warning said once, naming both sides', async () => {
+    const dir = tempDir('warnings-shared');
+    const snap = demoCopy('w-shared');
+    renameSync(join(snap, '222222222222/iam.json'), join(snap, '222222222222/IAM.json'));
+    renameSync(snap, join(dir, 'snap'));
+    const r = await cli(dir, 'diff', 'snap', 'snap');
+    expect(r.code).toBe(0);
+    expect(warningLines(r.out)).toEqual([
+      `warning: ${PROD_IAM.replace(/^([^:]+): /, '$1: (before `snap` and after `snap`) ')}`,
+    ]);
   });
 
   it('a side identical to the other without warnings shows none', async () => {
