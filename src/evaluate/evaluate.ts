@@ -30,6 +30,7 @@ import {
   labeledOf,
   problemsAt,
   type ActionEntry,
+  type KeyRead,
   type Candidate,
   type Labeled,
   type PolicyKind,
@@ -345,15 +346,22 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
   // the warnings name the statement that tests the key: rare, so the list is made only then
   if (watched !== 0) {
-    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-    if (boundary) used.push(['/permissionBoundary', boundary]);
-    if (session) used.push(['/sessionPolicy', session]);
+    const uses = new Map<string, string>();
+    const action = prepared.actionLower;
+    for (let i = 0; i < identity.length; i++)
+      addKeyUses(uses, identity[i]!, action, watched, 'identityPolicies', i, -1);
+    if (resourcePolicy) addKeyUses(uses, resourcePolicy, action, watched, 'resourcePolicy', -1, -1);
+    if (boundary) addKeyUses(uses, boundary, action, watched, 'permissionBoundary', -1, -1);
+    if (session) addKeyUses(uses, session, action, watched, 'sessionPolicy', -1, -1);
     if (useScps)
-      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+      for (let l = 0; l < scpLevels.length; l++)
+        for (let i = 0; i < scpLevels[l]!.length; i++)
+          addKeyUses(uses, scpLevels[l]![i]!, action, watched, 'scps', l, i);
     if (useRcps)
-      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
-    for (const [key, at] of keyUses(used, prepared.actionLower, watched))
+      for (let l = 0; l < rcpLevels.length; l++)
+        for (let i = 0; i < rcpLevels[l]!.length; i++)
+          addKeyUses(uses, rcpLevels[l]![i]!, action, watched, 'rcps', l, i);
+    for (const [key, at] of uses)
       problems.push(
         key === PRINCIPAL_ARN
           ? principalArnPathWarning(principal, at)
@@ -779,23 +787,50 @@ function forEachKeyRead<T>(
 }
 
 /**
- * The first place (a JSON pointer in the request) each key of the set `keys` (WATCHED_KEYS bits)
- * is read by a statement of `used` whose Action matches `actionLower`.
+ * Add to `out` the first place (a JSON pointer in the request) where a statement of `labeled`
+ * whose Action matches `actionLower` reads each key of the set `keys` (WATCHED_KEYS bits) that
+ * `out` does not hold yet. `field`, `i`, `j`: the document's place in the request
+ * (`/scps/1/0`), made into a pointer only when it has a key to add.
  */
-function keyUses(
-  used: readonly (readonly [string, Labeled])[],
+function addKeyUses(
+  out: Map<string, string>,
+  labeled: Labeled,
   actionLower: string,
   keys: number,
-): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [base, labeled] of used)
-    for (const c of actionEntry(labeled, actionLower).base)
+  field: string,
+  i: number,
+  j: number,
+): void {
+  if ((testedKeysOf(labeled) & keys) === 0) return;
+  let base: string | undefined;
+  for (const read of keyReadsOf(labeled, actionEntry(labeled, actionLower))) {
+    if ((read.bit & keys) === 0 || out.has(read.key)) continue;
+    base ??= `/${field}${i >= 0 ? `/${i}` : ''}${j >= 0 ? `/${j}` : ''}`;
+    out.set(read.key, base + read.pointer);
+  }
+}
+
+/**
+ * The first read of each WATCHED_KEYS key by the statements of an index entry, in statement
+ * order, with its pointer in the document (memoised per entry: the same for every request).
+ */
+function keyReadsOf(labeled: Labeled, entry: ActionEntry): readonly KeyRead[] {
+  let reads = entry.keyReads;
+  if (reads === undefined) {
+    const found: KeyRead[] = [];
+    let seen = 0;
+    for (const c of entry.base)
       forEachKeyRead(c.statement, labeled.policy.variablesEnabled, (key, pointer) => {
-        if (((WATCHED_BITS.get(key) ?? 0) & keys) !== 0 && !out.has(key))
-          out.set(key, base + pointer);
+        const bit = WATCHED_BITS.get(key) ?? 0;
+        if (bit !== 0 && (seen & bit) === 0) {
+          seen |= bit;
+          found.push({ key, bit, pointer });
+        }
         return undefined;
       });
-  return out;
+    entry.keyReads = reads = found;
+  }
+  return reads;
 }
 
 function unfilledKeyWarning(keyLower: string, where: string): Problem {
@@ -951,6 +986,7 @@ function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
     lastNamedFrom: undefined,
     lastBounded: false,
     lastNamed: NONE,
+    keyReads: undefined,
   };
   cache.set(actionLower, entry);
   return entry;
