@@ -20,8 +20,9 @@ import type {
   PolicyType,
   RequestContext,
   ResourceMatcher,
+  ResourcePattern,
 } from '../policy/types.js';
-import { compileArnGlob } from '../policy/wildcard.js';
+import { compileArnGlob, type Glob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
 import { LazyContext, lowerKey, requestGivesKey } from './context.js';
@@ -1071,10 +1072,31 @@ function resourceMatches(m: ResourceMatcher, req: Prepared, variablesEnabled: bo
       // An unresolved variable makes the pattern match nothing
       // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
       const resolved = resolveTemplate(p.template, req.context, true);
-      if (resolved !== undefined && compileArnGlob(resolved).test(req.resource)) return true;
+      if (resolved !== undefined && resolvedGlob(p, resolved).test(req.resource)) return true;
     }
   }
   return false;
+}
+
+/** Per Resource pattern with variables, the text it resolved to last and its compiled form. */
+const RESOLVED_GLOBS = new WeakMap<ResourcePattern, { text: string; glob: Glob }>();
+
+/**
+ * The compiled form of a Resource pattern's resolved text: compiled again only when the text
+ * differs from the pattern's last (requests of one principal resolve its variables alike).
+ */
+function resolvedGlob(p: ResourcePattern, text: string): Glob {
+  const last = RESOLVED_GLOBS.get(p);
+  if (last === undefined) {
+    const glob = compileArnGlob(text);
+    RESOLVED_GLOBS.set(p, { text, glob });
+    return glob;
+  }
+  if (last.text !== text) {
+    last.text = text;
+    last.glob = compileArnGlob(text);
+  }
+  return last.glob;
 }
 
 function reason(h: Hit, explicit: boolean): Reason {
