@@ -370,33 +370,36 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       );
   }
 
-  // allows are collected per policy type, so the decision below reads them without filtering
+  // allows are collected per policy type, so the decision below reads them without filtering;
+  // of the identity, boundary, session and each SCP level's allows it reads only whether there
+  // is one and the first (ONE), so the Allow statements after it are not evaluated; of the
+  // RCPs' none (NO_ALLOWS, below); of the resource policy's the first of each kind (ALL)
   const identityAllows: Hit[] = [];
   const boundaryAllows: Hit[] = [];
   const sessionAllows: Hit[] = [];
   const resourceAllows: Hit[] = [];
   const denies: Hit[] = [];
   if (useIdentity) {
-    for (const p of identity) scan(p, 'identity', prepared, false, identityAllows, denies);
-    if (boundary) scan(boundary, 'permissionBoundary', prepared, false, boundaryAllows, denies);
-    if (session) scan(session, 'session', prepared, false, sessionAllows, denies);
+    for (const p of identity) scan(p, 'identity', prepared, false, identityAllows, ONE, denies);
+    if (boundary)
+      scan(boundary, 'permissionBoundary', prepared, false, boundaryAllows, ONE, denies);
+    if (session) scan(session, 'session', prepared, false, sessionAllows, ONE, denies);
   }
   const scpLevelAllows: Hit[][] = [];
   if (useScps) {
     for (const level of scpLevels) {
       const levelAllows: Hit[] = [];
-      for (const p of level) scan(p, 'scp', prepared, false, levelAllows, denies);
+      for (const p of level) scan(p, 'scp', prepared, false, levelAllows, ONE, denies);
       scpLevelAllows.push(levelAllows);
     }
   }
   if (useRcps) {
     // RCPFullAWSAccess is attached at every level and cannot be detached, so every level always
     // has an allow; only explicit denies can stop a request here.
-    const ignored: Hit[] = [];
     for (const level of rcpLevels)
-      for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
+      for (const p of level) scan(p, 'rcp', prepared, true, NO_ALLOWS, ONE, denies);
   }
-  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
+  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, ALL, denies);
 
   // 1. An explicit deny in any applicable policy wins.
   if (denies.length > 0) {
@@ -895,26 +898,38 @@ function nameIdentityGroup(missing: Reason[], principal: string): void {
       missing[i] = { ...missing[i]!, policy: `identity policies of ${principal}` };
 }
 
+/** scan(): collect every matching Allow statement, or only the first */
+const ALL = false;
+const ONE = true;
+/** scan() into this list collects no Allow statement: RCPs' allows decide nothing */
+const NO_ALLOWS: Hit[] = Object.freeze([]) as unknown as Hit[];
+
+/**
+ * Add to `denies` every statement of the policy that applies to the request with effect Deny,
+ * and to `allows` those with effect Allow: every one, or (`firstOnly`) only while it has none;
+ * none for NO_ALLOWS. A statement whose hit would not be kept is not evaluated.
+ */
 function scan(
   labeled: Labeled,
   policyType: PolicyType,
   req: Prepared,
   checkPrincipal: boolean,
   allows: Hit[],
+  firstOnly: boolean,
   denies: Hit[],
 ): void {
   const variablesEnabled = labeled.policy.variablesEnabled;
   const candidates = candidatesFor(labeled, req, checkPrincipal);
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
-    const st = c.statement;
-    if (c.dynamic && !resourceApplies(st, req, variablesEnabled)) continue;
-    if (st.conditions.length > 0 && !conditionsHold(st.conditions, req.context, variablesEnabled))
+    if (!c.deny && (allows === NO_ALLOWS || (firstOnly && allows.length > 0))) continue;
+    if (c.dynamic && !resourceApplies(c.statement, req, variablesEnabled)) continue;
+    if (c.conditions !== undefined && !conditionsHold(c.conditions, req.context, variablesEnabled))
       continue;
     const hit: Hit = c.kind
-      ? { policyType, label: labeled.label, statement: st, kind: c.kind }
-      : { policyType, label: labeled.label, statement: st };
-    (st.effect === 'Deny' ? denies : allows).push(hit);
+      ? { policyType, label: labeled.label, statement: c.statement, kind: c.kind }
+      : { policyType, label: labeled.label, statement: c.statement };
+    (c.deny ? denies : allows).push(hit);
   }
 }
 
@@ -1001,6 +1016,8 @@ function baseCandidates(policy: CompiledPolicy): Candidate[] {
       statement: st,
       kind: undefined,
       dynamic: m !== undefined && policy.variablesEnabled && hasTemplate(m),
+      conditions: st.conditions.length > 0 ? st.conditions : undefined,
+      deny: st.effect === 'Deny',
     };
   });
 }
@@ -1052,7 +1069,13 @@ function principalCandidates(
     } else {
       continue;
     }
-    out.push({ statement: st, kind, dynamic: c.dynamic });
+    out.push({
+      statement: st,
+      kind,
+      dynamic: c.dynamic,
+      conditions: c.conditions,
+      deny: c.deny,
+    });
   }
   return out;
 }

@@ -57,6 +57,10 @@ export interface Candidate {
   readonly kind: PrincipalMatchKind | undefined;
   /** the statement's Resource/NotResource holds policy variables: check it per request */
   readonly dynamic: boolean;
+  /** the statement's conditions, or undefined when it has none (read without the statement) */
+  readonly conditions: CompiledStatement['conditions'] | undefined;
+  /** the statement's effect is Deny */
+  readonly deny: boolean;
 }
 
 export interface CompiledInput {
