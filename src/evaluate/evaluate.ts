@@ -20,8 +20,9 @@ import type {
   PolicyType,
   RequestContext,
   ResourceMatcher,
+  ResourcePattern,
 } from '../policy/types.js';
-import { compileArnGlob } from '../policy/wildcard.js';
+import { compileArnGlob, type Glob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
 import { conditionsHold } from './conditions.js';
 import { LazyContext, lowerKey, requestGivesKey } from './context.js';
@@ -30,6 +31,7 @@ import {
   labeledOf,
   problemsAt,
   type ActionEntry,
+  type KeyRead,
   type Candidate,
   type Labeled,
   type PolicyKind,
@@ -353,15 +355,22 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
   // the warnings name the statement that tests the key: rare, so the list is made only then
   if (watched !== 0) {
-    const used: [string, Labeled][] = identity.map((l, i) => [`/identityPolicies/${i}`, l]);
-    if (resourcePolicy) used.push(['/resourcePolicy', resourcePolicy]);
-    if (boundary) used.push(['/permissionBoundary', boundary]);
-    if (session) used.push(['/sessionPolicy', session]);
+    const uses = new Map<string, string>();
+    const action = prepared.actionLower;
+    for (let i = 0; i < identity.length; i++)
+      addKeyUses(uses, identity[i]!, action, watched, 'identityPolicies', i, -1);
+    if (resourcePolicy) addKeyUses(uses, resourcePolicy, action, watched, 'resourcePolicy', -1, -1);
+    if (boundary) addKeyUses(uses, boundary, action, watched, 'permissionBoundary', -1, -1);
+    if (session) addKeyUses(uses, session, action, watched, 'sessionPolicy', -1, -1);
     if (useScps)
-      scpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/scps/${l}/${i}`, p])));
+      for (let l = 0; l < scpLevels.length; l++)
+        for (let i = 0; i < scpLevels[l]!.length; i++)
+          addKeyUses(uses, scpLevels[l]![i]!, action, watched, 'scps', l, i);
     if (useRcps)
-      rcpLevels.forEach((lv, l) => lv.forEach((p, i) => used.push([`/rcps/${l}/${i}`, p])));
-    for (const [key, at] of keyUses(used, prepared.actionLower, watched))
+      for (let l = 0; l < rcpLevels.length; l++)
+        for (let i = 0; i < rcpLevels[l]!.length; i++)
+          addKeyUses(uses, rcpLevels[l]![i]!, action, watched, 'rcps', l, i);
+    for (const [key, at] of uses)
       problems.push(
         key === PRINCIPAL_ARN
           ? principalArnPathWarning(principal, at)
@@ -369,33 +378,36 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       );
   }
 
-  // allows are collected per policy type, so the decision below reads them without filtering
+  // allows are collected per policy type, so the decision below reads them without filtering;
+  // of the identity, boundary, session and each SCP level's allows it reads only whether there
+  // is one and the first (ONE), so the Allow statements after it are not evaluated; of the
+  // RCPs' none (NO_ALLOWS, below); of the resource policy's the first of each kind (ALL)
   const identityAllows: Hit[] = [];
   const boundaryAllows: Hit[] = [];
   const sessionAllows: Hit[] = [];
   const resourceAllows: Hit[] = [];
   const denies: Hit[] = [];
   if (useIdentity) {
-    for (const p of identity) scan(p, 'identity', prepared, false, identityAllows, denies);
-    if (boundary) scan(boundary, 'permissionBoundary', prepared, false, boundaryAllows, denies);
-    if (session) scan(session, 'session', prepared, false, sessionAllows, denies);
+    for (const p of identity) scan(p, 'identity', prepared, false, identityAllows, ONE, denies);
+    if (boundary)
+      scan(boundary, 'permissionBoundary', prepared, false, boundaryAllows, ONE, denies);
+    if (session) scan(session, 'session', prepared, false, sessionAllows, ONE, denies);
   }
   const scpLevelAllows: Hit[][] = [];
   if (useScps) {
     for (const level of scpLevels) {
       const levelAllows: Hit[] = [];
-      for (const p of level) scan(p, 'scp', prepared, false, levelAllows, denies);
+      for (const p of level) scan(p, 'scp', prepared, false, levelAllows, ONE, denies);
       scpLevelAllows.push(levelAllows);
     }
   }
   if (useRcps) {
     // RCPFullAWSAccess is attached at every level and cannot be detached, so every level always
     // has an allow; only explicit denies can stop a request here.
-    const ignored: Hit[] = [];
     for (const level of rcpLevels)
-      for (const p of level) scan(p, 'rcp', prepared, true, ignored, denies);
+      for (const p of level) scan(p, 'rcp', prepared, true, NO_ALLOWS, ONE, denies);
   }
-  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, denies);
+  if (resourcePolicy) scan(resourcePolicy, 'resource', prepared, true, resourceAllows, ALL, denies);
 
   // 1. An explicit deny in any applicable policy wins.
   if (denies.length > 0) {
@@ -864,23 +876,50 @@ function forEachKeyRead<T>(
 }
 
 /**
- * The first place (a JSON pointer in the request) each key of the set `keys` (WATCHED_KEYS bits)
- * is read by a statement of `used` whose Action matches `actionLower`.
+ * Add to `out` the first place (a JSON pointer in the request) where a statement of `labeled`
+ * whose Action matches `actionLower` reads each key of the set `keys` (WATCHED_KEYS bits) that
+ * `out` does not hold yet. `field`, `i`, `j`: the document's place in the request
+ * (`/scps/1/0`), made into a pointer only when it has a key to add.
  */
-function keyUses(
-  used: readonly (readonly [string, Labeled])[],
+function addKeyUses(
+  out: Map<string, string>,
+  labeled: Labeled,
   actionLower: string,
   keys: number,
-): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [base, labeled] of used)
-    for (const c of actionEntry(labeled, actionLower).base)
+  field: string,
+  i: number,
+  j: number,
+): void {
+  if ((testedKeysOf(labeled) & keys) === 0) return;
+  let base: string | undefined;
+  for (const read of keyReadsOf(labeled, actionEntry(labeled, actionLower))) {
+    if ((read.bit & keys) === 0 || out.has(read.key)) continue;
+    base ??= `/${field}${i >= 0 ? `/${i}` : ''}${j >= 0 ? `/${j}` : ''}`;
+    out.set(read.key, base + read.pointer);
+  }
+}
+
+/**
+ * The first read of each WATCHED_KEYS key by the statements of an index entry, in statement
+ * order, with its pointer in the document (memoised per entry: the same for every request).
+ */
+function keyReadsOf(labeled: Labeled, entry: ActionEntry): readonly KeyRead[] {
+  let reads = entry.keyReads;
+  if (reads === undefined) {
+    const found: KeyRead[] = [];
+    let seen = 0;
+    for (const c of entry.base)
       forEachKeyRead(c.statement, labeled.policy.variablesEnabled, (key, pointer) => {
-        if (((WATCHED_BITS.get(key) ?? 0) & keys) !== 0 && !out.has(key))
-          out.set(key, base + pointer);
+        const bit = WATCHED_BITS.get(key) ?? 0;
+        if (bit !== 0 && (seen & bit) === 0) {
+          seen |= bit;
+          found.push({ key, bit, pointer });
+        }
         return undefined;
       });
-  return out;
+    entry.keyReads = reads = found;
+  }
+  return reads;
 }
 
 function unfilledKeyWarning(keyLower: string, where: string): Problem {
@@ -944,26 +983,38 @@ function nameIdentityGroup(missing: Reason[], principal: string): void {
       missing[i] = { ...missing[i]!, policy: `identity policies of ${principal}` };
 }
 
+/** scan(): collect every matching Allow statement, or only the first */
+const ALL = false;
+const ONE = true;
+/** scan() into this list collects no Allow statement: RCPs' allows decide nothing */
+const NO_ALLOWS: Hit[] = Object.freeze([]) as unknown as Hit[];
+
+/**
+ * Add to `denies` every statement of the policy that applies to the request with effect Deny,
+ * and to `allows` those with effect Allow: every one, or (`firstOnly`) only while it has none;
+ * none for NO_ALLOWS. A statement whose hit would not be kept is not evaluated.
+ */
 function scan(
   labeled: Labeled,
   policyType: PolicyType,
   req: Prepared,
   checkPrincipal: boolean,
   allows: Hit[],
+  firstOnly: boolean,
   denies: Hit[],
 ): void {
   const variablesEnabled = labeled.policy.variablesEnabled;
   const candidates = candidatesFor(labeled, req, checkPrincipal);
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
-    const st = c.statement;
-    if (c.dynamic && !resourceApplies(st, req, variablesEnabled)) continue;
-    if (st.conditions.length > 0 && !conditionsHold(st.conditions, req.context, variablesEnabled))
+    if (!c.deny && (allows === NO_ALLOWS || (firstOnly && allows.length > 0))) continue;
+    if (c.dynamic && !resourceApplies(c.statement, req, variablesEnabled)) continue;
+    if (c.conditions !== undefined && !conditionsHold(c.conditions, req.context, variablesEnabled))
       continue;
     const hit: Hit = c.kind
-      ? { policyType, label: labeled.label, statement: st, kind: c.kind }
-      : { policyType, label: labeled.label, statement: st };
-    (st.effect === 'Deny' ? denies : allows).push(hit);
+      ? { policyType, label: labeled.label, statement: c.statement, kind: c.kind }
+      : { policyType, label: labeled.label, statement: c.statement };
+    (c.deny ? denies : allows).push(hit);
   }
 }
 
@@ -1036,6 +1087,7 @@ function newActionEntry(labeled: Labeled, actionLower: string): ActionEntry {
     lastNamedFrom: undefined,
     lastBounded: false,
     lastNamed: NONE,
+    keyReads: undefined,
   };
   cache.set(actionLower, entry);
   return entry;
@@ -1049,6 +1101,8 @@ function baseCandidates(policy: CompiledPolicy): Candidate[] {
       statement: st,
       kind: undefined,
       dynamic: m !== undefined && policy.variablesEnabled && hasTemplate(m),
+      conditions: st.conditions.length > 0 ? st.conditions : undefined,
+      deny: st.effect === 'Deny',
     };
   });
 }
@@ -1100,7 +1154,13 @@ function principalCandidates(
     } else {
       continue;
     }
-    out.push({ statement: st, kind, dynamic: c.dynamic });
+    out.push({
+      statement: st,
+      kind,
+      dynamic: c.dynamic,
+      conditions: c.conditions,
+      deny: c.deny,
+    });
   }
   return out;
 }
@@ -1120,10 +1180,31 @@ function resourceMatches(m: ResourceMatcher, req: Prepared, variablesEnabled: bo
       // An unresolved variable makes the pattern match nothing
       // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
       const resolved = resolveTemplate(p.template, req.context, true);
-      if (resolved !== undefined && compileArnGlob(resolved).test(req.resource)) return true;
+      if (resolved !== undefined && resolvedGlob(p, resolved).test(req.resource)) return true;
     }
   }
   return false;
+}
+
+/** Per Resource pattern with variables, the text it resolved to last and its compiled form. */
+const RESOLVED_GLOBS = new WeakMap<ResourcePattern, { text: string; glob: Glob }>();
+
+/**
+ * The compiled form of a Resource pattern's resolved text: compiled again only when the text
+ * differs from the pattern's last (requests of one principal resolve its variables alike).
+ */
+function resolvedGlob(p: ResourcePattern, text: string): Glob {
+  const last = RESOLVED_GLOBS.get(p);
+  if (last === undefined) {
+    const glob = compileArnGlob(text);
+    RESOLVED_GLOBS.set(p, { text, glob });
+    return glob;
+  }
+  if (last.text !== text) {
+    last.text = text;
+    last.glob = compileArnGlob(text);
+  }
+  return last.glob;
 }
 
 function reason(h: Hit, explicit: boolean): Reason {

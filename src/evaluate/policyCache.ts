@@ -40,6 +40,15 @@ export interface ActionEntry {
   /** whether `lastNamed` was made for a principal with a permissions boundary (NotPrincipal) */
   lastBounded: boolean;
   lastNamed: readonly Candidate[];
+  /** the first read of each watched context key by `base`'s statements (evaluate.ts keyReadsOf), made on first use */
+  keyReads: readonly KeyRead[] | undefined;
+}
+
+/** A statement's read of a watched context key: the key, its bit, where in the document. */
+export interface KeyRead {
+  readonly key: string;
+  readonly bit: number;
+  readonly pointer: string;
 }
 
 export interface Candidate {
@@ -48,6 +57,10 @@ export interface Candidate {
   readonly kind: PrincipalMatchKind | undefined;
   /** the statement's Resource/NotResource holds policy variables: check it per request */
   readonly dynamic: boolean;
+  /** the statement's conditions, or undefined when it has none (read without the statement) */
+  readonly conditions: CompiledStatement['conditions'] | undefined;
+  /** the statement's effect is Deny */
+  readonly deny: boolean;
 }
 
 export interface CompiledInput {

@@ -69,14 +69,28 @@ export function compileGlob(pattern: string): Glob {
     });
   const hasStar = chunks.length > 1;
   const minLength = chunks.reduce((n, c) => n + c.length, 0);
+  // an end chunk without `?` or placeholder is compared with startsWith, not char by char
+  // (both fit in the range once it holds minLength characters)
+  const startPlain = !needsSlowSearch(anchoredStart);
+  const endPlain = anchoredEnd !== undefined && !needsSlowSearch(anchoredEnd);
   const testRange = (input: string, start: number, end: number): boolean => {
     if (!hasStar) {
       return end - start === anchoredStart.length && matchAt(input, start, end, anchoredStart);
     }
     if (end - start < minLength) return false;
-    if (!matchAt(input, start, end, anchoredStart)) return false;
+    if (
+      !(startPlain
+        ? input.startsWith(anchoredStart, start)
+        : matchAt(input, start, end, anchoredStart))
+    )
+      return false;
     const endStart = end - anchoredEnd!.length;
-    if (!matchAt(input, endStart, end, anchoredEnd!)) return false;
+    if (
+      !(endPlain
+        ? input.startsWith(anchoredEnd!, endStart)
+        : matchAt(input, endStart, end, anchoredEnd!))
+    )
+      return false;
     let pos = start + anchoredStart.length;
     for (const chunk of middle) {
       const found = chunk.slow
@@ -182,6 +196,11 @@ function hasPlaceholder(text: string): boolean {
   return false;
 }
 
+/** No `*`, `?` or placeholder: the text matches only itself. */
+function isPlain(text: string): boolean {
+  return !hasWildcard(text) && !hasPlaceholder(text);
+}
+
 /** True when the text holds `*` or `?`. */
 export function hasWildcard(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -219,11 +238,18 @@ export function compileArnGlob(pattern: string, openEndedAllowed = true): ArnGlo
   const count = segments.length;
   const last = count - 1;
   const openEnded = openEndedAllowed && count < 6 && segments[last]!.endsWith('*');
+  // The leading segments without `*`, `?` or placeholder (`arn`, the partition, the service,
+  // often the region and account) are one prefix, `arn:aws:s3:::`, that the ARN starts with
+  // exactly when each of its segments equals the pattern's (a segment holds no `:`)
+  let plainHead = 0;
+  while (plainHead < last && isPlain(segments[plainHead]!)) plainHead++;
+  const head = plainHead > 0 ? segments.slice(0, plainHead).join(':') + ':' : '';
   // Segment boundaries are found with indexOf and each segment is tested in place: no array
   // and no substring per test, since this runs for every Resource pattern of every request.
   const testRange = (arn: string, start: number, end: number): boolean => {
-    let segStart = start;
-    for (let i = 0; i < last; i++) {
+    if (start + head.length > end || !arn.startsWith(head, start)) return false;
+    let segStart = start + head.length;
+    for (let i = plainHead; i < last; i++) {
       const colon = arn.indexOf(':', segStart);
       if (colon < 0 || colon >= end) return false;
       if (!globs[i]!.testRange(arn, segStart, colon)) return false;

@@ -209,6 +209,86 @@ describe('compileArnGlob', () => {
     expect(exact.hasWildcard).toBe(false);
     expect(exact.test('arn:aws:s3:::b/?')).toBe(true);
     expect(exact.test('arn:aws:s3:::b/x')).toBe(false);
+    // in a segment before the resource part, beside a wildcard further on
+    const region = compileArnGlob(`arn:aws:sns:us-${LITERAL_STAR}:*:topic`);
+    expect(region.test('arn:aws:sns:us-*:111122223333:topic')).toBe(true);
+    expect(region.test('arn:aws:sns:us-x:111122223333:topic')).toBe(false);
+  });
+
+  it('agrees with a reference matcher on random ARN patterns, in whole and in ranges', () => {
+    // plain leading segments are compared as one prefix, the rest segment by segment: the
+    // reference is one regular expression per pattern, where a wildcard of the first five
+    // segments stays within its segment
+    let seed = 4242;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const reference = (pattern: string, openEndedAllowed: boolean): RegExp => {
+      const segments = splitArn(pattern);
+      const last = segments.length - 1;
+      const openEnded = openEndedAllowed && last < 5 && segments[last]!.endsWith('*');
+      const parts = segments.map((seg, i) => {
+        const crosses = i === last && (last === 5 || openEnded);
+        return [...seg]
+          .map((c) =>
+            c === '*'
+              ? crosses
+                ? '.*'
+                : '[^:]*'
+              : c === '?'
+                ? crosses
+                  ? '.'
+                  : '[^:]'
+                : c === LITERAL_STAR
+                  ? '\\*'
+                  : c === LITERAL_QUESTION
+                    ? '\\?'
+                    : escape(c),
+          )
+          .join('');
+      });
+      return new RegExp(`^${parts.join(':')}$`, 's');
+    };
+    const pieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', LITERAL_STAR, '1'];
+    const inputPieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1'];
+    const random = (from: readonly string[], most: number): string =>
+      Array.from({ length: next(most) }, () => from[next(from.length)]).join('');
+    const fill = (pattern: string): string =>
+      [...pattern]
+        .map((c) =>
+          c === '*'
+            ? random(['a', 'b', '/', '1'], 3)
+            : c === '?'
+              ? 'ab/1'[next(4)]!
+              : c === LITERAL_STAR
+                ? '*'
+                : c,
+        )
+        .join('');
+    let matched = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const pattern = 'arn:' + random(pieces, 12);
+      if (!/[*?]/.test(pattern)) continue; // no wildcard: a plain glob, tested above
+      const openEndedAllowed = next(2) === 0;
+      const g = compileArnGlob(pattern, openEndedAllowed);
+      const re = reference(pattern, openEndedAllowed);
+      for (let j = 0; j < 4; j++) {
+        // half of them made from the pattern (its wildcards filled in without a colon), so
+        // that many match
+        const body = j % 2 === 0 ? fill(pattern.slice(4)) : random(inputPieces, 14);
+        const input = 'xarn:' + body + 'y';
+        const start = next(2);
+        const end = input.length - next(2);
+        const inRange = re.test(input.slice(start, end));
+        const whole = re.test(input.slice(1, -1));
+        if (whole) matched++;
+        expect(g.testRange(input, start, end), `${pattern} ${input} ${start} ${end}`).toBe(inRange);
+        expect(g.test(input.slice(1, -1)), `${pattern} ${input}`).toBe(whole);
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
   });
 
   it('is linear on a pathological resource part', () => {
