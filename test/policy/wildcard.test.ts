@@ -190,6 +190,34 @@ describe('compileArnGlob', () => {
     // not an ARN pattern: a plain wildcard match
     ['bucket*', 'bucket-1', true],
     ['bucket*', 'my-bucket', false],
+    // the plain leading segments (one prefix, `arn:aws:s3:::`): empty ones, case, a colon
+    // short, a wildcard further left than the resource part
+    ['arn:aws:s3:::*', 'arn:aws:s3:::', true],
+    ['arn:aws:s3:::*', 'arn:aws:s3::x:', false],
+    ['arn:aws:s3:::*', 'arn:aws:s3::', false],
+    ['arn:aws:s3:::*', 'arn:aws:S3:::b', false],
+    ['arn:aws:s3:::*', 'arn:aws-cn:s3:::b', false],
+    ['arn::s3:::*', 'arn:aws:s3:::b', false],
+    ['arn:aws:s?:::*', 'arn:aws:s3:::b', true],
+    ['arn:aws:s?:::*', 'arn:aws:s33:::b', false],
+    ['arn:?ws:s3:::*', 'arn:aws:s3:::b', true],
+    ['*:aws:s3:::b', 'arn:aws:s3:::b', true],
+    ['arn:aws:s3:us-east-1:*:x*', 'arn:aws:s3:us-east-1:1:2:x', false],
+    ['arn:aws:s3:us-east-1:*:x*', 'arn:aws:s3:us-east-1::x', true],
+    // first and last chunks: case, overlap, the whole value, one UTF-16 unit of a pair
+    ['arn:aws:s3:::b/*', 'arn:aws:s3:::B/x', false],
+    ['arn:aws:s3:::ab*ba', 'arn:aws:s3:::aba', false],
+    ['arn:aws:s3:::ab*ba', 'arn:aws:s3:::abba', true],
+    ['arn:aws:s3:::a*a', 'arn:aws:s3:::a', false],
+    ['arn:aws:s3:::b*', 'arn:aws:s3:::b', true],
+    ['arn:aws:s3:::*\ud83d', 'arn:aws:s3:::x\ud83d\ude00', false],
+    ['arn:aws:s3:::\ud83d*', 'arn:aws:s3:::\ud83d\ude00', true],
+    // placeholders (`${*}`, `${?}` resolved) in a first or last chunk or a leading segment
+    [`arn:aws:s3:::${LITERAL_STAR}*`, 'arn:aws:s3:::*x', true],
+    [`arn:aws:s3:::*${LITERAL_QUESTION}`, 'arn:aws:s3:::x?', true],
+    [`arn:aws:s3:::*${LITERAL_QUESTION}`, 'arn:aws:s3:::xa', false],
+    [`arn:${LITERAL_STAR}:s3:::*`, 'arn:*:s3:::b', true],
+    [`arn:${LITERAL_STAR}:s3:::*`, 'arn:aws:s3:::b', false],
   ])('%j vs %j -> %s', (pattern, arn, expected) => {
     expect(compileArnGlob(pattern).test(arn)).toBe(expected);
   });
