@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
+import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import {
   diffGate,
   diffReports,
@@ -115,15 +115,16 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       return;
     }
     const pipelines = opts.pipeline;
-    const problems: Problem[] = [];
     const warnings: Problem[] = [];
     const noPipelines: DiffSide[] = [];
     const reports: Report[] = [];
     // the template options neither side uses (one side a template uses them all)
     const unused = { before: new Map<string, Problem>(), after: new Map<string, Problem>() };
-    // each side's input warnings, as analyze shows them, by what they say: one held by both
-    // sides (a shared --snapshot or stacks file, a file mis-named in both) is shown once
-    const sideWarnings = new Map<string, { readonly p: Problem; readonly sides: string[] }>();
+    // each side's input errors and warnings, as analyze shows them, by what they say: one held
+    // by both sides (a shared --snapshot or stacks file, a file mis-named or broken in both) is
+    // shown once, naming both sides, and an error counted once
+    const sideErrors: SideProblems = new Map();
+    const sideWarnings: SideProblems = new Map();
     for (const [sideName, arg] of [
       ['before', beforeArg],
       ['after', afterArg],
@@ -142,17 +143,11 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       const label = `${sideName} \`${arg}\``;
       for (const p of [...loaded.problems, ...report.problems]) {
         if (p.id === UNUSED_OPTION) unused[sideName].set(p.message, p);
-        else if (p.severity === 'error')
-          problems.push({ ...p, message: `(${label}) ${p.message}` });
-        else {
-          // every other warning of the side is shown, as analyze shows it: a snapshot file not
-          // read (`IAM.json`, a region permchain does not know used as given) explains the
-          // Unknown links it leaves, which the diff lists without a word of why otherwise
-          const key = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
-          const seen = sideWarnings.get(key);
-          if (seen === undefined) sideWarnings.set(key, { p, sides: [label] });
-          else if (!seen.sides.includes(label)) seen.sides.push(label);
-        }
+        // every other problem of the side is shown, as analyze shows it: a warning that a
+        // snapshot file was not read (`IAM.json`, a region permchain does not know used as
+        // given) explains the Unknown links it leaves, which the diff lists without a word of
+        // why otherwise
+        else addSideProblem(p.severity === 'error' ? sideErrors : sideWarnings, p, label);
       }
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
@@ -166,15 +161,12 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
       ...sortProblems([...unused.after.values()].filter((p) => unused.before.has(p.message))),
     );
     // BEFORE's (those AFTER holds too named `(before … and after …)`), sorted, then AFTER's own
-    const sideNamed = (side: 'before' | 'after'): Problem[] =>
-      sortProblems(
-        [...sideWarnings.values()]
-          .filter((w) => w.sides[0]!.startsWith(side))
-          .map((w) => ({ ...w.p, message: `(${w.sides.join(' and ')}) ${w.p.message}` })),
-      );
-    warnings.push(...sideNamed('before'), ...sideNamed('after'));
+    warnings.push(
+      ...sideProblemsNamed(sideWarnings, 'before'),
+      ...sideProblemsNamed(sideWarnings, 'after'),
+    );
     const [a, b] = reports as [Report, Report];
-    const errors = uniqueProblems(problems);
+    const errors = sideProblemsNamed(sideErrors);
     // the errors sorted, then the warnings of BEFORE and AFTER
     const shown = [...errors, ...warnings];
     const d = diffReports(a, b);
@@ -199,6 +191,29 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     setExit(diffGate(d, gateOptions).exitCode);
   });
   refuseRepeatedOptions(command);
+}
+
+/** A side's problems by what they say, each with the sides (`before \`x\``) that hold it. */
+type SideProblems = Map<string, { readonly p: Problem; readonly sides: string[] }>;
+
+function addSideProblem(into: SideProblems, p: Problem, side: string): void {
+  const key = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+  const seen = into.get(key);
+  if (seen === undefined) into.set(key, { p, sides: [side] });
+  else if (!seen.sides.includes(side)) seen.sides.push(side);
+}
+
+/**
+ * The problems, each once, its message after the sides that hold it (`(before … and after …)`),
+ * sorted; only those first held by `first` (BEFORE's, those AFTER holds too among them; or
+ * AFTER's own) when it is given.
+ */
+function sideProblemsNamed(from: SideProblems, first?: 'before' | 'after'): Problem[] {
+  return sortProblems(
+    [...from.values()]
+      .filter((w) => first === undefined || w.sides[0]!.startsWith(first))
+      .map((w) => ({ ...w.p, message: `(${w.sides.join(' and ')}) ${w.p.message}` })),
+  );
 }
 
 const FAIL_ON = ['denied', 'unknown', 'never'] as const;

@@ -101,7 +101,9 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
   // policy, a bucket's bucket policy), as the evaluator reads it; the JSON keeps `resource`
   const kind = resourcePolicyKind(request);
   const given = request.resourcePolicy !== undefined;
-  const describe = (r: Reason): string => describeReason(r, kind, given);
+  // an IAM action reads no resource policy: IAM resources have none (but a role's trust policy)
+  const iam = typeof request.action === 'string' && /^iam:/i.test(request.action);
+  const describe = (r: Reason): string => describeReason(r, kind, given, iam);
   if (result.decision === 'Allowed') {
     for (const r of result.allowedBy) lines.push(`  allowed by ${describe(r)}`);
   } else if (result.decision === 'ExplicitlyDenied') {
@@ -117,6 +119,7 @@ function describeReason(
   r: Reason,
   kind: ResourcePolicyKind | undefined,
   resourcePolicyGiven: boolean,
+  iamAction: boolean,
 ): string {
   const stmt =
     r.statement === undefined
@@ -137,6 +140,11 @@ function describeReason(
       !resourcePolicyGiven || typeof r.policy === 'number' ? '' : ` \`${String(r.policy)}\``;
     return `${what}${name} of ${of}${resourcePolicyGiven ? '' : ' (none given)'}${stmt}`;
   }
+  // a missing resource-policy allow where the evaluator read none is named by its placeholder
+  // (`resource`), no policy's name: said as none given, or as not read (an IAM action, an alias
+  // action: a warning on stderr says why), never as a policy named `resource`
+  if (r.policyType === 'resource' && typeof r.policy === 'string')
+    return `resource policy (${iamAction ? 'IAM resources have none' : resourcePolicyGiven ? 'not read' : 'none given'})${stmt}`;
   // several identity policies are named as a group (`identity policies of <principal>`), with
   // no type word before it (reasonPolicy)
   if (typeof r.policy === 'number') return `${policyTypeLabel(r.policyType)} #${r.policy}${stmt}`;

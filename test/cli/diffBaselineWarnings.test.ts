@@ -6,7 +6,7 @@
  * of `problems` (errors and `input.no-pipelines` only) and says them on stderr. baseline says them
  * on stderr. A warning never changes the exit code.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempFolders } from './demoCopy.js';
@@ -83,6 +83,34 @@ describe('diff shows the warnings of both sides (was: only errors and a few chos
     expect(r.code).toBe(0);
     expect(warningLines(r.out)).toEqual([
       `warning: ${PROD_IAM.replace(/^([^:]+): /, '$1: (before `snap` and after `snap`) ')}`,
+    ]);
+  });
+
+  it('an error both sides hold is said once, naming both, and counted once (was: twice, "2 input errors")', async () => {
+    const dir = tempDir('errors-shared');
+    const snap = demoCopy('e-shared');
+    writeFileSync(join(snap, '111111111111/iam.json'), '{bad');
+    renameSync(snap, join(dir, 'snap'));
+    const bad = (side: string): string =>
+      `error: 111111111111/iam.json: (${side}) not valid json: line 1 column 2 [snapshot.json.invalid]`;
+    const r = await cli(dir, 'diff', 'snap', 'snap');
+    expect(r.code).toBe(2);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('error:'))).toEqual([
+      bad('before `snap` and after `snap`'),
+    ]);
+    expect(lines.at(-1)).toMatch(/^the run fails \(exit 2\): 1 input error makes /);
+    const json = JSON.parse((await cli(dir, 'diff', 'snap', 'snap', '--format', 'json')).out) as {
+      problems: { message: string }[];
+    };
+    expect(json.problems.map((p) => p.message)).toEqual([
+      '(before `snap` and after `snap`) not valid json: line 1 column 2',
+    ]);
+    // held by one side only: named by that side alone
+    renameSync(demoCopy('e-good'), join(dir, 'good'));
+    const one = await cli(dir, 'diff', 'good', 'snap');
+    expect(one.out.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      bad('after `snap`'),
     ]);
   });
 

@@ -471,6 +471,54 @@ describe('permchain simulate', () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain('  allowed by resource policy #1, statement 1\n');
     });
+
+    it('a missing resource allow where no policy was read: none given, or why (was: resource policy `resource`, a policy of that name)', async () => {
+      const topic = 'arn:aws:sns:us-east-1:222222222222:alerts';
+      const publish = {
+        principal: CALLER,
+        action: 'sns:Publish',
+        resource: topic,
+        identityPolicies: [allowAll],
+      };
+      const r = await run('notopic.json', publish);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe(
+        `ImplicitlyDenied: ${CALLER} -> sns:Publish on ${topic}\n` +
+          '  no allow in resource policy (none given)\n',
+      );
+      // the JSON keeps the evaluator's placeholder
+      expect(
+        (JSON.parse((await run('notopic.json', publish, 'json')).out) as { deniedBy: unknown[] })
+          .deniedBy,
+      ).toEqual([{ policyType: 'resource', policy: 'resource', explicit: false }]);
+      // an S3 access point names no bucket: a resource policy, none given
+      const ap = await run('ap.json', {
+        ...publish,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:us-east-1:222222222222:accesspoint/ap/object/a/b.zip',
+      });
+      expect(ap.out).toContain('  no allow in resource policy (none given)\n');
+      // a role of another account passed: no resource policy can allow an IAM action
+      const pass = { ...publish, action: 'iam:PassRole', resource: ROLE };
+      const p = await run('pass.json', pass);
+      expect(p.code).toBe(1);
+      expect(p.out).toContain('  no allow in resource policy (IAM resources have none)\n');
+      const given = await run('pass-given.json', {
+        ...pass,
+        resourcePolicy: resourcePolicy({ Effect: 'Allow', Principal: '*', Action: '*' }),
+      });
+      expect(given.out).toContain('  no allow in resource policy (IAM resources have none)\n');
+      expect(given.err).toContain('[request.resource-policy.not-applicable]');
+      // an alias action on an alias of another account: the policy given is not read
+      const alias = await run('alias.json', {
+        ...publish,
+        action: 'kms:CreateAlias',
+        resource: 'arn:aws:kms:us-east-1:222222222222:alias/build',
+        resourcePolicy: resourcePolicy({ Effect: 'Allow', Principal: '*', Action: '*' }),
+      });
+      expect(alias.out).toContain('  no allow in resource policy (not read)\n');
+      expect(alias.err).toContain('[request.kms.alias-resource-policy]');
+    });
   });
   it('--help and --version exit 0', async () => {
     const h = await cli('--help');
