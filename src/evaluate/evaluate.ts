@@ -101,7 +101,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const service = action.service;
   // which resource policy decides (a role's trust policy, a key's key policy), or none: see
   // resourceSide
-  const { isTrust, aliasOnly, isKms } = resourceSide(action, request.resource);
+  const { isTrust, aliasOnly, isKms, noResource } = resourceSide(action, request.resource);
   if (isTrust && request.resourcePolicy === undefined) {
     problems.push({
       pointer: '/resourcePolicy',
@@ -198,8 +198,15 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // An IAM action (iam:PassRole, iam:GetRole...) is decided by the caller's own policies alone, and
   // a policy given as its resource policy, which would let a statement naming the caller allow it,
   // is not read.
-  const noResourcePolicy = service === 'iam';
-  if (noResourcePolicy && request.resourcePolicy !== undefined) {
+  const noResourcePolicy = service === 'iam' || noResource;
+  if (noResource && request.resourcePolicy !== undefined) {
+    problems.push({
+      pointer: '/resourcePolicy',
+      message: `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so no resource-based policy applies to it: it is decided by the caller's IAM policies alone, and \`resourcePolicy\` is not read (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)`,
+      id: 'request.resource-policy.not-applicable',
+      severity: 'warning',
+    });
+  } else if (noResourcePolicy && request.resourcePolicy !== undefined) {
     problems.push({
       pointer: '/resourcePolicy',
       message: `\`${request.action}\` is decided by the caller's IAM policies alone: IAM resources have no resource-based policy (a role's trust policy decides only who may assume it), so \`resourcePolicy\` is not read (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)`,
@@ -557,6 +564,8 @@ interface ResourceSide {
   readonly aliasOnly: boolean;
   /** the key's key policy */
   readonly isKms: boolean;
+  /** an action that authorizes no resource: IAM policies alone, no resource policy */
+  readonly noResource: boolean;
 }
 
 function resourceSide(action: ActionInfo, resource: string): ResourceSide {
@@ -580,7 +589,17 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // IAM policies alone whatever resource the request names)
   const isKms =
     service === 'kms' && !aliasOnly && isKmsKeyResource(resource) && !takesNoKey(action);
-  return { isTrust, aliasOnly, isKms };
+  // An action the Service Authorization Reference lists with no resource type at all
+  // (s3:ListAllMyBuckets, sns:ListTopics, kms:ListAliases, ecr:GetAuthorizationToken) is not
+  // performed on a resource ("If there is no value for this column, you must specify all
+  // resources (\"*\") to which the policy applies in the Resource element of your policy
+  // statement": https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html),
+  // and a resource-based policy is attached to a resource and grants access to it
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html):
+  // no resource policy applies to it, whatever resource the request names, and the caller's
+  // IAM policies alone decide it.
+  const noResource = !isTrust && !aliasOnly && !isKms && authorizesNoResource(action);
+  return { isTrust, aliasOnly, isKms, noResource };
 }
 
 /** What the request's `resourcePolicy` is: see resourcePolicyKind. */
@@ -606,7 +625,7 @@ export function resourcePolicyKind(request: EvaluationRequest): ResourcePolicyKi
   const side = resourceSide(action, request.resource);
   if (side.isTrust) return { kind: 'trust', role: request.resource };
   if (side.isKms) return { kind: 'key', key: request.resource };
-  if (action.service === 's3') {
+  if (action.service === 's3' && !side.noResource) {
     const bucket = s3BucketOf(request.resource);
     if (bucket !== undefined) return { kind: 'bucket', bucket };
   }
@@ -1263,6 +1282,8 @@ interface ActionInfo {
   needsKey: boolean | undefined;
   /** the action names no key resource type (see takesNoKey); undefined until first asked */
   takesNoKey: boolean | undefined;
+  /** the action authorizes no resource at all (see authorizesNoResource); undefined until asked */
+  noResourceType: boolean | undefined;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1340,6 +1361,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       rcpExempt: undefined,
       needsKey: undefined,
       takesNoKey: undefined,
+      noResourceType: undefined,
     });
   }
   if (
@@ -1549,6 +1571,19 @@ function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourc
   return action.lower.includes('*') || action.lower.includes('?')
     ? undefined
     : actionResourceTypes(action.lower);
+}
+
+/**
+ * An action whose Service Authorization Reference entry names no resource type at all
+ * (s3:ListAllMyBuckets, kms:ListAliases); not an action with a wildcard or one the catalog does
+ * not know. Memoised on the action.
+ */
+function authorizesNoResource(action: ActionInfo): boolean {
+  if (action.noResourceType === undefined) {
+    const types = exactResourceTypes(action);
+    action.noResourceType = types !== undefined && types.length === 0;
+  }
+  return action.noResourceType;
 }
 
 /**

@@ -283,3 +283,74 @@ describe('IAM actions have no resource-based policy', () => {
     expect(r.problems).toEqual([]);
   });
 });
+
+// An action the Service Authorization Reference lists with no resource type is performed on no
+// resource, so no resource-based policy applies to it
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
+describe('actions that authorize no resource have no resource-based policy', () => {
+  const caller = `arn:aws:iam::${A}:role/Caller`;
+  const namingCaller = doc({
+    Effect: 'Allow',
+    Principal: { AWS: caller },
+    Action: '*',
+    Resource: '*',
+  });
+  const cases: [string, string][] = [
+    ['kms:ListAliases', KEY],
+    ['kms:ListAliases', '*'],
+    ['kms:GenerateRandom', KEY],
+    ['s3:ListAllMyBuckets', 'arn:aws:s3:::b'],
+    ['sns:ListTopics', `arn:aws:sns:us-east-1:${A}:t`],
+    ['ecr:GetAuthorizationToken', '*'],
+  ];
+  for (const [action, resource] of cases) {
+    it(`${action} on ${resource}: not allowed by a resource policy naming the caller (was Allowed)`, () => {
+      const r = run({ principal: caller, action, resource, resourcePolicy: namingCaller });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.allowedBy).toEqual([]);
+      expect(r.deniedBy).toEqual([
+        { policyType: 'identity', policy: `identity policies of ${caller}`, explicit: false },
+      ]);
+      expect(r.problems.map((p) => [p.id, p.pointer])).toEqual([
+        ['request.resource-policy.not-applicable', '/resourcePolicy'],
+      ]);
+      expect(r.problems[0]!.message).toContain('authorizes no resource');
+    });
+  }
+
+  it('its identity policy decides, and a Deny of the resource policy denies nothing', () => {
+    const r = run({
+      principal: caller,
+      action: 's3:ListAllMyBuckets',
+      resource: '*',
+      identityPolicies: [allow('s3:ListAllMyBuckets')],
+      resourcePolicy: doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }),
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => p.id)).toEqual(['request.resource-policy.not-applicable']);
+  });
+
+  it('an action with a resource type is still allowed by its resource policy alone', () => {
+    const r = run({
+      principal: caller,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      resourceAccount: A,
+      resourcePolicy: namingCaller,
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems).toEqual([]);
+  });
+
+  it('an action with a wildcard is not taken for one without a resource type', () => {
+    const r = run({
+      principal: caller,
+      action: 's3:List*',
+      resource: 'arn:aws:s3:::b',
+      resourceAccount: A,
+      resourcePolicy: namingCaller,
+    });
+    expect(r.problems.map((p) => p.id)).not.toContain('request.resource-policy.not-applicable');
+  });
+});

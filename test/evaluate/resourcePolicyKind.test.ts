@@ -35,6 +35,8 @@ describe('resourcePolicyKind', () => {
       kind: 'bucket',
       bucket: 'prod-data',
     });
+    // an s3: action that authorizes no resource reads no bucket policy (evaluate does not read one)
+    expect(kindOf('s3:ListAllMyBuckets', 'arn:aws:s3:::prod-data')).toBeUndefined();
     expect(
       kindOf('s3:GetObject', 'arn:aws:s3:us-east-1:222222222222:accesspoint/ap/object/k'),
     ).toBeUndefined();
