@@ -251,6 +251,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
         severity: 'warning',
       });
     }
+    // SCPs "affect only IAM users and roles that are managed by accounts that are part of the
+    // organization", not service principals
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)
+    if ((request.scps ?? []).some((level) => level.length > 0))
+      problems.push({
+        pointer: '/scps',
+        message: `principal ${shownValue(request.principal, 200)} is a service principal, and SCPs apply only to the IAM users and roles of the organization's accounts: \`scps\` is not applied to it, and its request is decided without them (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)`,
+        id: 'request.service-principal.policy-not-applied',
+        severity: 'warning',
+      });
   }
 
   const identity = compileIdentity(state, request.identityPolicies);

@@ -608,6 +608,35 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
     expect(role.decision).toBe('ExplicitlyDenied');
     expect(role.problems).toEqual([]);
   });
+  it('a service principal: SCPs given are not applied, and a warning says so (was silent)', () => {
+    const trust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
+    const denyAll = doc(deny('*'));
+    const r = evaluate({
+      principal: 'codebuild.amazonaws.com',
+      ...assume,
+      resourcePolicy: trust,
+      scps: [[denyAll]],
+    });
+    // SCPs apply only to the IAM users and roles of the organization's accounts
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => [p.id, p.pointer, p.severity])).toEqual([
+      ['request.service-principal.policy-not-applied', '/scps', 'warning'],
+    ]);
+    expect(r.problems[0]!.message).toContain('`scps` is not applied to it');
+    // empty levels leave nothing unread: no warning
+    expect(
+      evaluate({
+        principal: 'codebuild.amazonaws.com',
+        ...assume,
+        resourcePolicy: trust,
+        scps: [[], []],
+      }).problems,
+    ).toEqual([]);
+    // a role's SCPs are applied as before, with no such warning
+    const role = run({ ...assume, resourcePolicy: trust, scps: [[denyAll]] });
+    expect(role.decision).toBe('ExplicitlyDenied');
+    expect(role.problems).toEqual([]);
+  });
   it('`"*"` and `{"AWS": "*"}` are equivalent: every principal', () => {
     for (const Principal of ['*', { AWS: '*' }]) {
       const trust = doc(rAllow(Principal, 'sts:AssumeRole'));
