@@ -240,7 +240,9 @@ function runBaseline(input: string | undefined, opts: BaselineCliOptions, io: Cl
       kept = entriesOfOtherPipelines(read.baseline, report, inputPipelines);
     }
   }
-  for (const p of [...warnings, ...problems]) io.stderr(formatProblem(p) + '\n');
+  // the errors first, sorted, then the warnings, as diff says them: a run that ends in exit 2
+  // leads with why
+  for (const p of [...uniqueProblems(problems), ...warnings]) io.stderr(formatProblem(p) + '\n');
   if (problems.length > 0) return 2;
   const written = writeBaseline(report, { reason: opts.reason, expires: opts.expires });
   const baseline: Baseline = {

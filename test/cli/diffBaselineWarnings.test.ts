@@ -134,6 +134,18 @@ describe('baseline shows the warnings of its input on stderr (was: only unused o
     expect(existsSync(out)).toBe(true);
   });
 
+  it('an input error and a warning: the error first, then the warning; exit 2, nothing written', async () => {
+    const dir = sides();
+    writeFileSync(join(dir, 'after', '111111111111/us-east-1/events.json'), '{');
+    const out = join(dir, 'baseline-err.json');
+    const r = await cli(dir, 'baseline', 'after', '--output', out, '--expires', '2099-01-01');
+    expect(r.code).toBe(2);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^error: 111111111111\/us-east-1\/events\.json/);
+    expect(lines.slice(1)).toEqual([`warning: ${DEV_IAM}`, `warning: ${PROD_IAM}`]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('an input with no pipeline: the input.no-pipelines warning analyze gives, exit 0', async () => {
     const dir = tempDir('warnings-empty');
     const out = join(tempDir('warnings-out'), 'baseline.json');
