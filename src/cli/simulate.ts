@@ -101,9 +101,7 @@ export function renderSimulation(request: EvaluationRequest, result: EvaluationR
   // policy, a bucket's bucket policy), as the evaluator reads it; the JSON keeps `resource`
   const kind = resourcePolicyKind(request);
   const given = request.resourcePolicy !== undefined;
-  // an IAM action reads no resource policy: IAM resources have none (but a role's trust policy)
-  const iam = typeof request.action === 'string' && /^iam:/i.test(request.action);
-  const describe = (r: Reason): string => describeReason(r, kind, given, iam);
+  const describe = (r: Reason): string => describeReason(r, kind, given);
   if (result.decision === 'Allowed') {
     for (const r of result.allowedBy) lines.push(`  allowed by ${describe(r)}`);
   } else if (result.decision === 'ExplicitlyDenied') {
@@ -119,7 +117,6 @@ function describeReason(
   r: Reason,
   kind: ResourcePolicyKind | undefined,
   resourcePolicyGiven: boolean,
-  iamAction: boolean,
 ): string {
   const stmt =
     r.statement === undefined
@@ -127,7 +124,7 @@ function describeReason(
       : typeof r.statement === 'number'
         ? `, statement ${r.statement}`
         : `, statement \`${r.statement}\``;
-  if (r.policyType === 'resource' && kind !== undefined) {
+  if (r.policyType === 'resource' && kind !== undefined && kind.kind !== 'not-read') {
     const [what, of] =
       kind.kind === 'trust'
         ? ['trust policy', `role ${kind.role}`]
@@ -144,7 +141,7 @@ function describeReason(
   // (`resource`), no policy's name: said as none given, or as not read (an IAM action, an alias
   // action: a warning on stderr says why), never as a policy named `resource`
   if (r.policyType === 'resource' && typeof r.policy === 'string')
-    return `resource policy (${iamAction ? 'IAM resources have none' : resourcePolicyGiven ? 'not read' : 'none given'})${stmt}`;
+    return `resource policy (${kind?.kind === 'not-read' && kind.iam ? 'IAM resources have none' : resourcePolicyGiven ? 'not read' : 'none given'})${stmt}`;
   // several identity policies are named as a group (`identity policies of <principal>`), with
   // no type word before it (reasonPolicy)
   if (typeof r.policy === 'number') return `${policyTypeLabel(r.policyType)} #${r.policy}${stmt}`;

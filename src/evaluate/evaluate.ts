@@ -112,7 +112,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const service = action.service;
   // which resource policy decides (a role's trust policy, a key's key policy), or none: see
   // resourceSide
-  const { isTrust, aliasOnly, isKms, noResource } = resourceSide(action, request.resource);
+  const { isTrust, aliasOnly, isKms, noResource, iamAction } = resourceSide(
+    action,
+    request.resource,
+  );
   if (isTrust && request.resourcePolicy === undefined) {
     problems.push({
       pointer: '/resourcePolicy',
@@ -209,18 +212,13 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // An IAM action (iam:PassRole, iam:GetRole...) is decided by the caller's own policies alone, and
   // a policy given as its resource policy, which would let a statement naming the caller allow it,
   // is not read.
-  const noResourcePolicy = service === 'iam' || noResource;
-  if (noResource && request.resourcePolicy !== undefined) {
+  const noResourcePolicy = iamAction || noResource;
+  if (noResourcePolicy && request.resourcePolicy !== undefined) {
     problems.push({
       pointer: '/resourcePolicy',
-      message: `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so no resource-based policy applies to it: it is decided by the caller's IAM policies alone, and \`resourcePolicy\` is not read (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)`,
-      id: 'request.resource-policy.not-applicable',
-      severity: 'warning',
-    });
-  } else if (noResourcePolicy && request.resourcePolicy !== undefined) {
-    problems.push({
-      pointer: '/resourcePolicy',
-      message: `\`${request.action}\` is decided by the caller's IAM policies alone: IAM resources have no resource-based policy (a role's trust policy decides only who may assume it), so \`resourcePolicy\` is not read (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)`,
+      message: noResource
+        ? `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so no resource-based policy applies to it: it is decided by the caller's IAM policies alone, and \`resourcePolicy\` is not read (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)`
+        : `\`${request.action}\` is decided by the caller's IAM policies alone: IAM resources have no resource-based policy (a role's trust policy decides only who may assume it), so \`resourcePolicy\` is not read (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)`,
       id: 'request.resource-policy.not-applicable',
       severity: 'warning',
     });
@@ -248,20 +246,12 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // (the decision below never did), and the request says so rather than answer as if they were.
   // (analyze never gives them for a service principal: its caller's side is empty.)
   if (isService) {
-    const given: [string, boolean][] = [
-      ['identityPolicies', (request.identityPolicies ?? []).length > 0],
-      ['permissionBoundary', request.permissionBoundary !== undefined],
-      ['sessionPolicy', request.sessionPolicy !== undefined],
-    ];
-    for (const [field, present] of given) {
-      if (!present) continue;
-      problems.push({
-        pointer: `/${field}`,
-        message: `principal ${shownValue(request.principal, 200)} is a service principal, which has no identity policies, permissions boundary or session policy: \`${field}\` is not applied to it, and its request is decided without it (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types)`,
-        id: 'request.service-principal.policy-not-applied',
-        severity: 'warning',
-      });
-    }
+    if (request.identityPolicies !== undefined && request.identityPolicies.length > 0)
+      problems.push(notAppliedToService(request.principal, 'identityPolicies'));
+    if (request.permissionBoundary !== undefined)
+      problems.push(notAppliedToService(request.principal, 'permissionBoundary'));
+    if (request.sessionPolicy !== undefined)
+      problems.push(notAppliedToService(request.principal, 'sessionPolicy'));
     // SCPs "affect only IAM users and roles that are managed by accounts that are part of the
     // organization", not service principals
     // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)
@@ -574,6 +564,16 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   return { decision: 'Allowed', deniedBy: [], allowedBy: dedupe(d.allowedBy), problems };
 }
 
+/** The warning that a service principal's request does not read `field` (evaluate). */
+function notAppliedToService(principal: string, field: string): Problem {
+  return {
+    pointer: `/${field}`,
+    message: `principal ${shownValue(principal, 200)} is a service principal, which has no identity policies, permissions boundary or session policy: \`${field}\` is not applied to it, and its request is decided without it (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types)`,
+    id: 'request.service-principal.policy-not-applied',
+    severity: 'warning',
+  };
+}
+
 /**
  * Which resource policy decides a request, from its action and resource: evaluate reads the
  * request's `resourcePolicy` as that policy, and resourcePolicyKind names it.
@@ -587,6 +587,8 @@ interface ResourceSide {
   readonly isKms: boolean;
   /** an action that authorizes no resource: IAM policies alone, no resource policy */
   readonly noResource: boolean;
+  /** an IAM action: IAM resources have no resource policy (but a role's trust policy) */
+  readonly iamAction: boolean;
 }
 
 function resourceSide(action: ActionInfo, resource: string): ResourceSide {
@@ -620,14 +622,16 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // no resource policy applies to it, whatever resource the request names, and the caller's
   // IAM policies alone decide it.
   const noResource = !isTrust && !aliasOnly && !isKms && authorizesNoResource(action);
-  return { isTrust, aliasOnly, isKms, noResource };
+  return { isTrust, aliasOnly, isKms, noResource, iamAction: service === 'iam' };
 }
 
 /** What the request's `resourcePolicy` is: see resourcePolicyKind. */
 export type ResourcePolicyKind =
   | { readonly kind: 'trust'; readonly role: string }
   | { readonly kind: 'key'; readonly key: string }
-  | { readonly kind: 'bucket'; readonly bucket: string };
+  | { readonly kind: 'bucket'; readonly bucket: string }
+  /** not read: an IAM action (`iam`), an alias action on an alias, an action on no resource */
+  | { readonly kind: 'not-read'; readonly iam: boolean };
 
 /**
  * What the request's `resourcePolicy` is, where its action and resource say so, for naming it
@@ -636,8 +640,9 @@ export type ResourcePolicyKind =
  * them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
  * object ("a resource-based policy that you can use to grant access permissions to your Amazon
  * S3 bucket and the objects in it",
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html). Undefined for any
- * other request, and for one evaluate refuses as it stands.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html); `not-read` where
+ * evaluate reads no resource policy (an IAM action, an alias action on an alias, an action on no
+ * resource). Undefined for any other request, and for one evaluate refuses as it stands.
  */
 export function resourcePolicyKind(request: EvaluationRequest): ResourcePolicyKind | undefined {
   if (validateRequest(request) !== undefined) return undefined;
@@ -646,7 +651,9 @@ export function resourcePolicyKind(request: EvaluationRequest): ResourcePolicyKi
   const side = resourceSide(action, request.resource);
   if (side.isTrust) return { kind: 'trust', role: request.resource };
   if (side.isKms) return { kind: 'key', key: request.resource };
-  if (action.service === 's3' && !side.noResource) {
+  if (side.iamAction || side.aliasOnly || side.noResource)
+    return { kind: 'not-read', iam: side.iamAction };
+  if (action.service === 's3') {
     const bucket = s3BucketOf(request.resource);
     if (bucket !== undefined) return { kind: 'bucket', bucket };
   }

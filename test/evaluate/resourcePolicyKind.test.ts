@@ -1,7 +1,8 @@
 /**
  * resourcePolicyKind names the request's `resourcePolicy` as the evaluator reads it (the trust
  * policy of a role, the key policy of a key) or as S3 documents it (the bucket policy of a
- * bucket and its objects), and nothing where the request does not say (simulate's text words).
+ * bucket and its objects), `not-read` where evaluate reads none, and nothing where the request
+ * does not say (simulate's text words).
  */
 import { describe, expect, it } from 'vitest';
 import { resourcePolicyKind } from '../../src/evaluate/evaluate.js';
@@ -16,14 +17,17 @@ describe('resourcePolicyKind', () => {
     for (const action of ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'])
       expect(kindOf(action, role)).toEqual({ kind: 'trust', role });
     // an IAM action on a role has no resource policy (evaluate does not read one)
-    expect(kindOf('iam:PassRole', role)).toBeUndefined();
+    expect(kindOf('iam:PassRole', role)).toEqual({ kind: 'not-read', iam: true });
   });
 
   it('a KMS operation on a key: its key policy; on an alias, or with no key, none', () => {
     const key = 'arn:aws:kms:us-east-1:222222222222:key/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c10';
     expect(kindOf('kms:Decrypt', key)).toEqual({ kind: 'key', key });
-    expect(kindOf('kms:ListAliases', key)).toBeUndefined();
-    expect(kindOf('kms:CreateAlias', 'arn:aws:kms:us-east-1:222222222222:alias/a')).toBeUndefined();
+    expect(kindOf('kms:ListAliases', key)).toEqual({ kind: 'not-read', iam: false });
+    expect(kindOf('kms:CreateAlias', 'arn:aws:kms:us-east-1:222222222222:alias/a')).toEqual({
+      kind: 'not-read',
+      iam: false,
+    });
   });
 
   it('an s3: action on a bucket or an object: the bucket policy; an access point or a directory bucket, none', () => {
@@ -36,7 +40,10 @@ describe('resourcePolicyKind', () => {
       bucket: 'prod-data',
     });
     // an s3: action that authorizes no resource reads no bucket policy (evaluate does not read one)
-    expect(kindOf('s3:ListAllMyBuckets', 'arn:aws:s3:::prod-data')).toBeUndefined();
+    expect(kindOf('s3:ListAllMyBuckets', 'arn:aws:s3:::prod-data')).toEqual({
+      kind: 'not-read',
+      iam: false,
+    });
     expect(
       kindOf('s3:GetObject', 'arn:aws:s3:us-east-1:222222222222:accesspoint/ap/object/k'),
     ).toBeUndefined();
