@@ -42,6 +42,27 @@ export interface LazyReport {
  * it comes (the JSON report) never holds the links of the whole organization at once.
  */
 export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): LazyReport {
+  const selection = selectPipelines(model, options);
+  function* analyzed(): Generator<ReportPipeline> {
+    for (let i = 0; i < selection.pipelines.length; i++) yield selection.analyzeAt(i);
+  }
+  return { problems: selection.problems, pipelines: analyzed() };
+}
+
+/** The pipelines a run analyzes, in report order, each analyzed on its own when asked. */
+export interface PipelineSelection {
+  /** every problem of the report: analyzing a pipeline adds none */
+  readonly problems: Problem[];
+  readonly pipelines: readonly PipelineModel[];
+  /**
+   * The report of `pipelines[i]`. It depends on the model and that pipeline alone, not on which
+   * pipelines were analyzed before (test/chain/analyzeOrder.test.ts), so threads that each load
+   * the same input can share the pipelines out (src/cli/parallelAnalyze.ts).
+   */
+  analyzeAt(i: number): ReportPipeline;
+}
+
+export function selectPipelines(model: Model, options: AnalyzeOptions = {}): PipelineSelection {
   const catalog = options.catalog ?? getCatalog();
   const problems: Problem[] = [...model.problems];
   const wanted = options.pipelines ?? [];
@@ -64,15 +85,13 @@ export function analyzeModelLazily(model: Model, options: AnalyzeOptions = {}): 
   const brokenFiles = new Set(
     model.problems.filter((p) => p.severity === 'error').map((p) => p.file),
   );
-  function* analyzed(): Generator<ReportPipeline> {
-    for (const p of pipelines) {
-      const r = analyzePipeline(model, p, catalog, options.artifacts);
-      if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file)))
-        yield r;
-      else yield { ...r, verdict: 'unknown' as const };
-    }
-  }
-  return { problems: sortProblems(problems), pipelines: analyzed() };
+  const analyzeAt = (i: number): ReportPipeline => {
+    const p = pipelines[i]!;
+    const r = analyzePipeline(model, p, catalog, options.artifacts);
+    if (r.verdict !== 'pass' || (r.links.length > 0 && !brokenFiles.has(p.location.file))) return r;
+    return { ...r, verdict: 'unknown' as const };
+  };
+  return { problems: sortProblems(problems), pipelines, analyzeAt };
 }
 
 /**

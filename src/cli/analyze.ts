@@ -7,7 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { analyzeModel, analyzeModelLazily } from '../chain/analyze.js';
+import { analyzeModel, selectPipelines, type PipelineSelection } from '../chain/analyze.js';
 import { makeDirectory } from '../fsUtil.js';
 import { listPipelines } from '../model/queries.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
@@ -31,10 +31,11 @@ import {
   type FailOn,
   type FormatName,
 } from '../report/index.js';
-import { renderJsonChunks, renderJsonStream } from '../report/json.js';
+import { renderJsonBodies, renderJsonChunks } from '../report/json.js';
+import { mapIterable } from '../report/mapIterable.js';
 import type { ReportOptions } from '../report/options.js';
 import { sanitizeForTerminal } from '../report/sanitize.js';
-import { renderTextChunks } from '../report/text.js';
+import { renderTextPieces, type TextPiece } from '../report/text.js';
 import type { Report, ReportPipeline } from '../report/types.js';
 import { readBaselineFile } from './baseline.js';
 import { writeOutputFile } from './fsErrors.js';
@@ -56,6 +57,17 @@ import {
   type InputCliOptions,
 } from './inputOptions.js';
 import { UNUSED_OPTION } from './loadInput.js';
+import {
+  canRunWorkers,
+  makePiece,
+  parallelPieces,
+  PARALLEL_MIN,
+  threadCount,
+  type Piece,
+  type PieceFormat,
+  type PieceOptions,
+  type ThreadTally,
+} from './parallelAnalyze.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
   pipeline: string[];
@@ -66,6 +78,7 @@ export interface AnalyzeCliOptions extends InputCliOptions {
   failOn?: string;
   baseline?: string;
   today?: string;
+  jobs?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [
@@ -123,6 +136,10 @@ export function registerAnalyze(
     .option(
       '--baseline <file>',
       'accepted known failures (see `permchain baseline`); an expired entry accepts nothing (its link fails the run only if it would without a baseline)',
+    )
+    .option(
+      '--jobs <n>',
+      `threads to analyze with (default: the CPUs there are, at most 4, from ${PARALLEL_MIN} pipelines on; 1: this thread only); the report is the same`,
     )
     .option(
       '--today <date>',
@@ -198,6 +215,12 @@ export function runAnalyze(
     return usage(io, `--today \`${opts.today}\` is not a date written YYYY-MM-DD`);
   }
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  let jobs: number | undefined;
+  if (opts.jobs !== undefined) {
+    if (!/^[0-9]+$/.test(opts.jobs) || Number(opts.jobs) < 1 || Number(opts.jobs) > MAX_JOBS)
+      return usage(io, `--jobs \`${opts.jobs}\` is not a number of threads from 1 to ${MAX_JOBS}`);
+    jobs = Number(opts.jobs);
+  }
 
   // before analyzing: a FIFO waited for a reader forever, an input was overwritten in silence
   const outputProblem = checkOutputs(
@@ -242,16 +265,38 @@ export function runAnalyze(
   // pipeline as each is analyzed, so the links of a whole organization are never held at once;
   // the gate then sees only the required links that are not allowed, which is all it reads. The
   // bytes are those the whole report gives (test/cli/analyze.test.ts).
-  let streamed: Iterable<ReportPipeline> | undefined;
+  let streamed: Iterable<Piece> | undefined;
+  let streamedFormat: PieceFormat | undefined;
   let report: Report;
   if (formats.length === 1 && (formats[0] === 'json' || formats[0] === 'text') && !opts.baseline) {
-    const lazy = analyzeModelLazily(loaded.model, analyzeOptions);
+    const format = formats[0];
+    const selection = selectPipelines(loaded.model, analyzeOptions);
     const findings: ReportPipeline[] = [];
     report = {
       pipelines: findings,
-      problems: uniqueProblems([...lazy.problems, ...loaded.problems, ...unused, ...gateWarnings]),
+      problems: uniqueProblems([
+        ...selection.problems,
+        ...loaded.problems,
+        ...unused,
+        ...gateWarnings,
+      ]),
     };
-    streamed = keepFindings(lazy.pipelines, findings);
+    // what a piece of the text report needs of the options (a worker gets a copy)
+    // (a report written to a file is never coloured)
+    const pieceOptions = { color: io.color && !opts.output && !opts.outputDir, failOn };
+    const threads = threadCount(selection.pipelines.length, jobs);
+    const tally = tallyOf(io);
+    const pieces =
+      threads > 1 && canRunWorkers()
+        ? parallelPieces(
+            selection,
+            { cwd: io.cwd, input, opts: inputOptionsOf(opts), format, options: pieceOptions },
+            threads,
+            tally,
+          )
+        : serialPieces(selection, format, pieceOptions, tally);
+    streamed = keepFindings(pieces, findings);
+    streamedFormat = format;
   } else {
     const whole = analyzeModel(loaded.model, analyzeOptions);
     report = {
@@ -331,10 +376,22 @@ export function runAnalyze(
   const chunks = (f: FormatName, o: ReportOptions): Iterable<string> =>
     !streamed
       ? render(f, report, o)
-      : f === 'json'
-        ? renderJsonStream(streamed, report.problems)
+      : streamedFormat === 'json'
+        ? renderJsonBodies(
+            mapIterable(streamed, (p) => p.text),
+            report.problems,
+          )
         : // the report's pipelines are the findings kept so far: all of them once the text ends
-          renderTextChunks(streamed, report.problems, o, () => gateSummary(report, failOn));
+          renderTextPieces(
+            mapIterable(streamed, (p): TextPiece => ({
+              text: p.text,
+              verdict: p.verdict!,
+              counts: p.counts!,
+            })),
+            report.problems,
+            o,
+            () => gateSummary(report, failOn),
+          );
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
     makeDirectory(dir);
@@ -392,16 +449,50 @@ function checkOutputs(
   return undefined;
 }
 
-/** The pipelines as they come, keeping aside the required links of each that are not allowed. */
-function* keepFindings(
-  pipelines: Iterable<ReportPipeline>,
-  findings: ReportPipeline[],
-): Generator<ReportPipeline> {
-  for (const p of pipelines) {
-    const kept = p.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
-    if (kept.length > 0) findings.push({ ...p, links: kept });
+/** The pieces as they come, keeping aside the required links of each that are not allowed. */
+function* keepFindings(pieces: Iterable<Piece>, findings: ReportPipeline[]): Generator<Piece> {
+  for (const p of pieces) {
+    if (p.finding !== undefined) findings.push(p.finding);
     yield p;
   }
+}
+
+/** The input options a worker thread loads the input with, as the main thread did. */
+function inputOptionsOf(opts: AnalyzeCliOptions): Partial<InputCliOptions> & {
+  readonly pipeline: readonly string[];
+} {
+  const { stacks, template, account, region, stackName, parameter, artifact, pipeline } = opts;
+  return { stacks, template, account, region, stackName, parameter, artifact, pipeline };
+}
+
+/**
+ * With PERMCHAIN_TRACE_JOBS set, one line on stderr once the report is written: how many
+ * pipelines each thread analyzed (the main thread first). For tests and benchmarks only.
+ */
+function tallyOf(io: CliIo): ThreadTally {
+  const analyzed: number[] = [];
+  return {
+    analyzed,
+    done: () => {
+      if (process.env['PERMCHAIN_TRACE_JOBS'])
+        io.stderr(`permchain: pipelines analyzed per thread: ${analyzed.join(' ')}\n`);
+    },
+  };
+}
+
+/** The pieces of every selected pipeline, in report order, analyzed by this thread alone. */
+function* serialPieces(
+  selection: PipelineSelection,
+  format: PieceFormat,
+  options: PieceOptions,
+  tally: ThreadTally,
+): Generator<Piece> {
+  tally.analyzed.splice(0, tally.analyzed.length, 0);
+  for (let i = 0; i < selection.pipelines.length; i++) {
+    tally.analyzed[0]!++;
+    yield makePiece(selection.analyzeAt(i), format, options);
+  }
+  tally.done?.();
 }
 
 /** A report as chunks: JSON is written pipeline by pipeline, the other formats in one piece. */
@@ -410,6 +501,9 @@ function render(format: FormatName, report: Report, options: ReportOptions): Ite
     ? renderJsonChunks(report, options)
     : [REPORTERS[format](report, options)];
 }
+
+/** More threads than this is a typo, not a machine. */
+const MAX_JOBS = 256;
 
 function usage(io: CliIo, message: string): number {
   io.stderr(sanitizeForTerminal(`error: ${message}`) + '\n');

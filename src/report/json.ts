@@ -1,3 +1,4 @@
+import { mapIterable } from './mapIterable.js';
 import type { ReportOptions } from './options.js';
 import { breakWorkflowCommandsInJson } from './sanitize.js';
 import { sortKeys, stableJson } from './stableJson.js';
@@ -31,11 +32,31 @@ export function* renderJsonChunks(report: Report, _options: ReportOptions = {}):
  * The JSON report of pipelines that come one at a time (analyzeModelLazily): each is written
  * and let go before the next is analyzed. The text is the same as renderJson's.
  */
-export function* renderJsonStream(
+export function renderJsonStream(
   pipelines: Iterable<ReportPipeline>,
   problems: readonly Problem[],
 ): Generator<string> {
-  const it = pipelines[Symbol.iterator]();
+  return renderJsonBodies(mapIterable(pipelines, jsonPipelineBody), problems);
+}
+
+/**
+ * A pipeline's text in the JSON report, as renderJsonBodies places it (indented, no separator):
+ * made apart so a worker thread can write it (src/cli/parallelAnalyze.ts).
+ */
+export function jsonPipelineBody(pipeline: ReportPipeline): string {
+  // stringify the pipeline where it sits, so the native serializer does the indentation
+  const wrapped = JSON.stringify({ pipelines: [sortKeys(pipeline)] }, null, 2);
+  return breakWorkflowCommandsInJson(
+    wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length),
+  );
+}
+
+/** The JSON report of pipelines already written by jsonPipelineBody, in report order. */
+export function* renderJsonBodies(
+  bodies: Iterable<string>,
+  problems: readonly Problem[],
+): Generator<string> {
+  const it = bodies[Symbol.iterator]();
   let next = it.next();
   if (next.done) {
     yield stableJson({ pipelines: [], problems });
@@ -43,14 +64,11 @@ export function* renderJsonStream(
   }
   yield WRAP_START;
   while (!next.done) {
-    const pipeline = next.value;
+    const body = next.value;
     next = it.next();
-    // stringify the pipeline where it sits, so the native serializer does the indentation
-    const wrapped = JSON.stringify({ pipelines: [sortKeys(pipeline)] }, null, 2);
-    const body = wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length);
     // the text as it is (a slice of the stringified one) and its separator apart: joined, they
     // would be copied into one more string of the pipeline's size before being written
-    yield breakWorkflowCommandsInJson(body);
+    yield body;
     yield next.done ? '\n' : ',\n';
   }
   const text = JSON.stringify(sortKeys(problems), null, 2).replace(/\n/g, '\n  ');

@@ -11,6 +11,7 @@
  * ANSI colour only when options.color is set. User values are stripped of control characters so a hostile name cannot
  * move the cursor or forge lines.
  */
+import { mapIterable } from './mapIterable.js';
 import { formatProblem, sortProblems, type Problem } from '../problems.js';
 import { settles } from './explainLink.js';
 import { gateSentence, gateSummary, type GateSummary } from './gate.js';
@@ -73,31 +74,71 @@ export function renderText(report: Report, options: ReportOptions = {}): string 
  * ten thousand pipelines is written without holding their links at once. The summary at the end
  * is counted as the pipelines go by; `gate` says how the run ends, asked once they all have.
  */
-export function* renderTextChunks(
+export function renderTextChunks(
   pipelines: Iterable<ReportPipeline>,
   problems: readonly Problem[],
   options: ReportOptions,
   gate: () => GateSummary,
 ): Generator<string> {
-  const paint = (style: Style, s: string): string => (options.color ? ANSI[style] + s + RESET : s);
+  return renderTextPieces(
+    mapIterable(pipelines, (p) => textPipelinePiece(p, options)),
+    problems,
+    options,
+    gate,
+  );
+}
+
+/** A pipeline's part of the text report, with what the summary counts of it. */
+export interface TextPiece {
+  readonly text: string;
+  /** the verdict its tag shows */
+  readonly verdict: ReportPipeline['verdict'];
+  readonly counts: LinkCounts;
+}
+
+/**
+ * A pipeline's text as renderTextPieces places it, and what the summary counts of it: made
+ * apart so a worker thread can write it (src/cli/parallelAnalyze.ts).
+ */
+export function textPipelinePiece(pipeline: ReportPipeline, options: ReportOptions): TextPiece {
+  const paint = painter(options);
+  // a pipeline that fails the run shows FAIL whatever its own verdict, saying why
+  const verdict = shownVerdict(pipeline, options.failOn ?? 'denied');
+  const lines: string[] = [];
+  renderPipeline(pipeline, verdict, lines, paint);
+  lines.push('');
+  // wrapping may start a line with a word of a value: no line may read as a CI workflow
+  // command (each piece starts a line, so piece by piece is the same as the whole)
+  return {
+    text: breakWorkflowCommands(lines.join('\n') + '\n'),
+    verdict: verdict.verdict,
+    counts: countLinks(pipeline.links),
+  };
+}
+
+const painter =
+  (options: ReportOptions) =>
+  (style: Style, s: string): string =>
+    options.color ? ANSI[style] + s + RESET : s;
+
+/** The text report of pipelines already written by textPipelinePiece, in report order. */
+export function* renderTextPieces(
+  pieces: Iterable<TextPiece>,
+  problems: readonly Problem[],
+  options: ReportOptions,
+  gate: () => GateSummary,
+): Generator<string> {
+  const paint = painter(options);
   const failOn = options.failOn ?? 'denied';
   // pipelines counted by the verdict their tag shows
   const shown = { total: 0, pass: 0, fail: 0, unknown: 0 };
   const links: Record<keyof LinkCounts, number> = { ...countLinks([]) };
 
-  for (const pipeline of pipelines) {
-    // a pipeline that fails the run shows FAIL whatever its own verdict, saying why
-    const verdict = shownVerdict(pipeline, failOn);
+  for (const piece of pieces) {
     shown.total++;
-    shown[verdict.verdict]++;
-    const counted = countLinks(pipeline.links);
-    for (const k of Object.keys(links) as (keyof LinkCounts)[]) links[k] += counted[k];
-    const lines: string[] = [];
-    renderPipeline(pipeline, verdict, lines, paint);
-    lines.push('');
-    // wrapping may start a line with a word of a value: no line may read as a CI workflow
-    // command (each piece starts a line, so piece by piece is the same as the whole)
-    yield breakWorkflowCommands(lines.join('\n') + '\n');
+    shown[piece.verdict]++;
+    for (const k of Object.keys(links) as (keyof LinkCounts)[]) links[k] += piece.counts[k];
+    yield piece.text;
   }
 
   const lines: string[] = [];

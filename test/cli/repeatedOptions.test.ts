@@ -27,6 +27,7 @@ const ONCE: Record<string, readonly string[]> = {
     '--fail-on <what>',
     '--baseline <file>',
     '--today <date>',
+    '--jobs <n>',
   ],
   baseline: [
     '--stacks <file>',

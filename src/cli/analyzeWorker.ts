@@ -1,0 +1,50 @@
+/**
+ * A worker thread of `analyze` (src/cli/parallelAnalyze.ts): it loads the input as the main
+ * thread did, says what it loaded, then takes pipelines from the shared counter and posts each
+ * one's piece of the report until none is left or it is told to stop.
+ */
+import { workerData } from 'node:worker_threads';
+import { selectPipelines } from '../chain/analyze.js';
+import { loadAnalysisInput } from './inputOptions.js';
+import {
+  NEXT,
+  PROGRESS,
+  STOP,
+  makePiece,
+  selectionKey,
+  type WorkerJob,
+  type WorkerMessage,
+} from './parallelAnalyze.js';
+
+const job = workerData as WorkerJob;
+const state = new Int32Array(job.shared);
+
+function post(message: WorkerMessage): void {
+  job.port.postMessage(message);
+  Atomics.add(state, PROGRESS, 1);
+  Atomics.notify(state, PROGRESS);
+}
+
+try {
+  const loaded = loadAnalysisInput(job.cwd, job.input, job.opts, job.opts.pipeline);
+  if ('usage' in loaded) throw new Error(loaded.usage);
+  const selection = selectPipelines(loaded.model, {
+    pipelines: job.opts.pipeline,
+    artifacts: loaded.artifacts,
+  });
+  post({ kind: 'ready', key: selectionKey(selection) });
+  const n = selection.pipelines.length;
+  while (Atomics.load(state, STOP) === 0) {
+    const i = Atomics.add(state, NEXT, 1);
+    if (i >= n) break;
+    post({
+      kind: 'piece',
+      index: i,
+      piece: makePiece(selection.analyzeAt(i), job.format, job.options),
+    });
+  }
+} catch (err) {
+  post({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+} finally {
+  job.port.close();
+}

@@ -1,0 +1,255 @@
+/**
+ * `analyze` on several threads. The report of a pipeline depends on the model and that pipeline
+ * alone (PipelineSelection.analyzeAt), so worker threads that each load the same input can
+ * analyze pipelines while the main thread does too; the main thread writes the report in order,
+ * so the bytes are those of a run on one thread (test/cli/parallelAnalyze.test.ts).
+ *
+ * The pipelines are handed out one at a time from a shared counter: the main thread starts at
+ * once (a worker first loads the input for itself), and a thread that is faster takes more. A
+ * pipeline a worker took is written when its text arrives; meanwhile the main thread analyzes
+ * ahead (at most AHEAD pipelines) rather than wait. Everything stays synchronous: the main thread
+ * reads the workers' messages with receiveMessageOnPort and sleeps on the shared counter.
+ *
+ * A worker that stops answering (it died, or one pipeline takes longer than STALL_MS) is not
+ * waited for: the main thread analyzes what is missing itself. A worker that read a different
+ * input (a file changed between the two reads) is not used at all.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from 'node:worker_threads';
+import type { PipelineSelection } from '../chain/analyze.js';
+import { jsonPipelineBody } from '../report/json.js';
+import type { ReportOptions } from '../report/options.js';
+import { textPipelinePiece } from '../report/text.js';
+import type { LinkCounts } from '../report/summarize.js';
+import type { ReportPipeline } from '../report/types.js';
+import type { InputCliOptions } from './inputOptions.js';
+
+/** A pipeline's part of the report, as a thread writes it. */
+export interface Piece {
+  /** its text in the report (JSON or text) */
+  readonly text: string;
+  /** text only: the verdict its tag shows and its links counted, for the summary */
+  readonly verdict?: ReportPipeline['verdict'];
+  readonly counts?: LinkCounts;
+  /** its required links that are not allowed, if any: all the gate reads */
+  readonly finding?: ReportPipeline;
+}
+
+export type PieceFormat = 'json' | 'text';
+/** What a piece of the text report needs of the report options (a worker gets a copy). */
+export type PieceOptions = Pick<ReportOptions, 'color' | 'failOn'>;
+
+export function makePiece(
+  pipeline: ReportPipeline,
+  format: PieceFormat,
+  options: PieceOptions,
+): Piece {
+  const kept = pipeline.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
+  const finding = kept.length > 0 ? { finding: { ...pipeline, links: kept } } : {};
+  if (format === 'json') return { text: jsonPipelineBody(pipeline), ...finding };
+  const t = textPipelinePiece(pipeline, options);
+  return { text: t.text, verdict: t.verdict, counts: t.counts, ...finding };
+}
+
+/** What a worker is given: it loads the input as the main thread did, and writes pieces. */
+export interface WorkerJob {
+  readonly cwd: string;
+  readonly input: string | undefined;
+  readonly opts: Partial<InputCliOptions> & { readonly pipeline: readonly string[] };
+  readonly format: PieceFormat;
+  readonly options: PieceOptions;
+  /** Int32Array over it: NEXT, PROGRESS, STOP */
+  readonly shared: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+export type WorkerMessage =
+  | { readonly kind: 'ready'; readonly key: string }
+  | { readonly kind: 'piece'; readonly index: number; readonly piece: Piece }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** Slots of the shared Int32Array. */
+export const NEXT = 0; // the next pipeline index to take
+export const PROGRESS = 1; // bumped after each message a worker posts
+export const STOP = 2; // set by the main thread: take no more
+
+/** Below this many pipelines the default is one thread: a worker's own load would not pay. */
+export const PARALLEL_MIN = 200;
+/** The most threads the default uses (each holds a copy of the model). */
+const DEFAULT_MAX_THREADS = 4;
+/** How many pipelines the main thread analyzes ahead of the one it must write next. */
+const AHEAD = 32;
+const WAIT_SLICE_MS = 200;
+/** A worker silent this long while the main thread waits on it is analyzed for. */
+const STALL_MS = 30_000;
+
+/**
+ * The threads to analyze `count` pipelines with: `jobs` when given (--jobs), else the cores the
+ * process may use, at most DEFAULT_MAX_THREADS, and one below PARALLEL_MIN pipelines.
+ */
+export function threadCount(count: number, jobs: number | undefined): number {
+  const wanted =
+    jobs ?? (count < PARALLEL_MIN ? 1 : Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
+  return Math.max(1, Math.min(wanted, count));
+}
+
+/** The identity of what a thread loaded: the pipelines in order, where each was read. */
+export function selectionKey(selection: PipelineSelection): string {
+  const parts = [String(selection.pipelines.length), String(selection.problems.length)];
+  for (const p of selection.pipelines) parts.push(p.arn, p.location.file ?? '', p.location.pointer);
+  return fnv1a(parts.join('\u0000'));
+}
+
+function fnv1a(text: string): string {
+  // two 32-bit FNV-1a hashes, forward and backward: a changed input is told with no doubt worth
+  // a second look (the check only guards against a file changed between two reads)
+  let a = 0x811c9dc5;
+  let b = 0x811c9dc5;
+  for (let i = 0, j = text.length - 1; i < text.length; i++, j--) {
+    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ text.charCodeAt(j), 0x01000193);
+  }
+  return (a >>> 0).toString(16) + (b >>> 0).toString(16) + ':' + text.length;
+}
+
+const WORKER_URL = new URL('./analyzeWorker.js', import.meta.url);
+
+/** Whether worker threads can be started: the compiled worker is there (not when run from src). */
+export function canRunWorkers(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Who analyzed how many pipelines: the main thread first, then each worker. */
+export interface ThreadTally {
+  readonly analyzed: number[];
+  /** called once every piece is given */
+  readonly done?: () => void;
+}
+
+/** For tests: how the main thread shares the work. */
+export interface ParallelTuning {
+  /** false: the main thread analyzes only what the workers do not give (default true) */
+  readonly mainAnalyzes?: boolean;
+  /** how long a silent worker is waited for (default STALL_MS) */
+  readonly stallMs?: number;
+}
+
+/**
+ * The pieces of every selected pipeline, in report order, analyzed by this thread and
+ * `threads - 1` workers. Iterate once, to the end (or stop early: the workers are then told
+ * to stop).
+ */
+export function* parallelPieces(
+  selection: PipelineSelection,
+  job: Omit<WorkerJob, 'shared' | 'port'>,
+  threads: number,
+  tally: ThreadTally = { analyzed: [] },
+  tuning: ParallelTuning = {},
+): Generator<Piece> {
+  const mainAnalyzes = tuning.mainAnalyzes ?? true;
+  const stallMs = tuning.stallMs ?? STALL_MS;
+  const n = selection.pipelines.length;
+  const make = (i: number): Piece => makePiece(selection.analyzeAt(i), job.format, job.options);
+  const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const state = new Int32Array(shared);
+  const key = selectionKey(selection);
+  tally.analyzed.length = 0;
+  tally.analyzed.push(0);
+  const workers: { worker: Worker; port: MessagePort; ready: boolean }[] = [];
+  for (let w = 1; w < threads; w++) {
+    const { port1, port2 } = new MessageChannel();
+    const data: WorkerJob = { ...job, shared, port: port2 };
+    const worker = new Worker(WORKER_URL, {
+      workerData: data,
+      transferList: [port2],
+      // a worker writes nothing of its own: what it might say is not the report's
+      stdout: true,
+      stderr: true,
+    });
+    // the report is done when every piece is written, whatever the workers still do
+    worker.unref();
+    worker.on('error', () => {
+      // a worker that failed posts nothing more: the stall check takes over its pipelines
+    });
+    workers.push({ worker, port: port1, ready: false });
+    tally.analyzed.push(0);
+  }
+  const own = new Map<number, Piece>();
+  const received = new Map<number, Piece>();
+  // the workers are left out: their pipelines are analyzed here
+  let alone = workers.length === 0;
+  const stopWorkers = (): void => {
+    Atomics.store(state, STOP, 1);
+    for (const w of workers) void w.worker.terminate();
+  };
+  const drain = (): void => {
+    for (let w = 0; w < workers.length && !alone; w++) {
+      const entry = workers[w]!;
+      for (;;) {
+        const m = receiveMessageOnPort(entry.port) as { message: WorkerMessage } | undefined;
+        if (m === undefined) break;
+        const msg = m.message;
+        if (msg.kind === 'ready') {
+          entry.ready = msg.key === key;
+          if (!entry.ready) alone = true;
+        } else if (msg.kind === 'piece' && entry.ready) {
+          received.set(msg.index, msg.piece);
+          tally.analyzed[w + 1]!++;
+        } else {
+          alone = true;
+        }
+      }
+    }
+    if (alone) stopWorkers();
+  };
+  try {
+    for (let next = 0; next < n; next++) {
+      let waited = 0;
+      let seen = Atomics.load(state, PROGRESS);
+      for (;;) {
+        const piece = own.get(next) ?? received.get(next);
+        if (piece !== undefined) {
+          own.delete(next);
+          received.delete(next);
+          yield piece;
+          break;
+        }
+        if (alone) {
+          // a piece a worker took and never gave (or gave from another input)
+          tally.analyzed[0]!++;
+          yield make(next);
+          break;
+        }
+        drain();
+        if (alone || received.has(next)) continue;
+        if (mainAnalyzes && own.size < AHEAD) {
+          const k = Atomics.add(state, NEXT, 1);
+          if (k < n) {
+            tally.analyzed[0]!++;
+            own.set(k, make(k));
+            continue;
+          }
+        }
+        // every pipeline is taken: wait for the worker that took this one
+        if (Atomics.wait(state, PROGRESS, seen, WAIT_SLICE_MS) === 'timed-out') {
+          waited += WAIT_SLICE_MS;
+          if (waited >= stallMs) alone = true;
+        } else {
+          waited = 0;
+        }
+        seen = Atomics.load(state, PROGRESS);
+      }
+    }
+    tally.done?.();
+  } finally {
+    stopWorkers();
+    for (const w of workers) w.port.close();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * `analyze` on several threads (src/cli/parallelAnalyze.ts) writes the report one thread writes,
+ * byte for byte. The workers run the compiled code (dist/, built by `npm install`), so these
+ * tests import it from there; in-process runs of src/ use one thread.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as AnalyzeModule from '../../src/chain/analyze.js';
+import type * as InputModule from '../../src/cli/inputOptions.js';
+import type * as ParallelModule from '../../src/cli/parallelAnalyze.js';
+import { REPO_ROOT, SCENARIOS_DIR, scenarioNames } from '../scenarios/helpers.js';
+import { runCli } from './runCli.js';
+
+const DIST = join(REPO_ROOT, 'dist');
+const BIN = join(REPO_ROOT, 'bin', 'permchain.js');
+const built = existsSync(join(DIST, 'cli', 'analyzeWorker.js'));
+
+let par: typeof ParallelModule;
+let an: typeof AnalyzeModule;
+let inp: typeof InputModule;
+const tmp = mkdtempSync(join(tmpdir(), 'permchain-parallel-'));
+const org = join(tmp, 'org');
+
+beforeAll(async () => {
+  if (!built) return;
+  par = (await import(join(DIST, 'cli', 'parallelAnalyze.js'))) as typeof ParallelModule;
+  an = (await import(join(DIST, 'chain', 'analyze.js'))) as typeof AnalyzeModule;
+  inp = (await import(join(DIST, 'cli', 'inputOptions.js'))) as typeof InputModule;
+  const { generateOrg } = (await import('../../bench/synthOrg.js' as string)) as {
+    generateOrg(root: string, o: { pipelines: number; accounts: number }): void;
+  };
+  generateOrg(org, { pipelines: 40, accounts: 5 });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const NO_OPTIONS = { parameter: [], artifact: [], pipeline: [] as string[] };
+
+function selectionOf(input: string): ReturnType<typeof AnalyzeModule.selectPipelines> {
+  const loaded = inp.loadAnalysisInput(REPO_ROOT, input, NO_OPTIONS, []);
+  if ('usage' in loaded) throw new Error(loaded.usage);
+  return an.selectPipelines(loaded.model, { artifacts: loaded.artifacts });
+}
+
+describe.runIf(built)('analyze on several threads', () => {
+  it('a worker writes every scenario pipeline as the main thread does (JSON)', () => {
+    const inputs = ['fixtures/demo', ...scenarioNames().map((n) => `${SCENARIOS_DIR}/${n}`)];
+    let findings = 0;
+    for (const input of inputs) {
+      const selection = selectionOf(input);
+      const options = { color: false, failOn: 'denied' as const };
+      const alone = selection.pipelines.map((_, i) =>
+        par.makePiece(selection.analyzeAt(i), 'json', options),
+      );
+      const tally = { analyzed: [] as number[] };
+      // the main thread analyzes nothing itself: every piece is a worker's
+      const pieces = [
+        ...par.parallelPieces(
+          selection,
+          { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options },
+          2,
+          tally,
+          { mainAnalyzes: false },
+        ),
+      ];
+      expect(tally.analyzed, input).toEqual([0, selection.pipelines.length]);
+      expect(pieces, input).toEqual(alone);
+      findings += pieces.filter((p) => p.finding !== undefined).length;
+    }
+    // the failing scenarios' findings (what the gate reads) came from the workers too
+    expect(findings).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('a worker writes the text report as the main thread does, colour and --fail-on included', () => {
+    for (const input of ['fixtures/demo', `${SCENARIOS_DIR}/missing-key-file`]) {
+      const selection = selectionOf(input);
+      for (const options of [
+        { color: true, failOn: 'unknown' as const },
+        { color: false, failOn: 'denied' as const },
+      ]) {
+        const alone = selection.pipelines.map((_, i) =>
+          par.makePiece(selection.analyzeAt(i), 'text', options),
+        );
+        const tally = { analyzed: [] as number[] };
+        const pieces = [
+          ...par.parallelPieces(
+            selection,
+            { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'text', options },
+            2,
+            tally,
+            { mainAnalyzes: false },
+          ),
+        ];
+        expect(tally.analyzed).toEqual([0, selection.pipelines.length]);
+        expect(pieces).toEqual(alone);
+      }
+    }
+  });
+
+  it('a worker that loaded another input is not used: the main thread analyzes everything', () => {
+    const selection = selectionOf('fixtures/demo');
+    const options = { color: false, failOn: 'denied' as const };
+    const tally = { analyzed: [] as number[] };
+    const pieces = [
+      ...par.parallelPieces(
+        selection,
+        // the worker reads another scenario (a file changed between the two reads)
+        {
+          cwd: REPO_ROOT,
+          input: `${SCENARIOS_DIR}/trust-policy-wrong-principal`,
+          opts: NO_OPTIONS,
+          format: 'json',
+          options,
+        },
+        2,
+        tally,
+        { mainAnalyzes: false },
+      ),
+    ];
+    expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
+    expect(pieces).toEqual(
+      selection.pipelines.map((_, i) => par.makePiece(selection.analyzeAt(i), 'json', options)),
+    );
+  });
+
+  it('a worker that fails is not waited for', () => {
+    const selection = selectionOf('fixtures/demo');
+    const options = { color: false, failOn: 'denied' as const };
+    const tally = { analyzed: [] as number[] };
+    const started = Date.now();
+    const pieces = [
+      ...par.parallelPieces(
+        selection,
+        // an --account that is not one: the worker's load refuses it and the worker says so
+        {
+          cwd: REPO_ROOT,
+          input: 'fixtures/demo',
+          opts: { ...NO_OPTIONS, account: 'nope' },
+          format: 'json',
+          options,
+        },
+        2,
+        tally,
+        { mainAnalyzes: false },
+      ),
+    ];
+    expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
+    expect(pieces).toHaveLength(selection.pipelines.length);
+    // told, not timed out (the stall limit is 30 s)
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
+  it('the default is one thread below 200 pipelines; --jobs decides otherwise', () => {
+    expect(par.threadCount(199, undefined)).toBe(1);
+    expect(par.threadCount(0, undefined)).toBe(1);
+    expect(par.threadCount(200, undefined)).toBeGreaterThanOrEqual(1);
+    expect(par.threadCount(200, undefined)).toBeLessThanOrEqual(4);
+    expect(par.threadCount(40, 2)).toBe(2);
+    // never more threads than pipelines
+    expect(par.threadCount(3, 8)).toBe(3);
+    expect(par.threadCount(0, 8)).toBe(1);
+  });
+
+  for (const format of ['json', 'text']) {
+    it(`permchain analyze --jobs 2 writes the --jobs 1 report byte for byte (${format})`, () => {
+      const run = (jobs: string): { code: number | null; out: string; err: string } => {
+        const r = spawnSync(
+          process.execPath,
+          [BIN, 'analyze', org, '--format', format, '--jobs', jobs],
+          {
+            cwd: REPO_ROOT,
+            encoding: 'utf8',
+            env: { ...process.env, PERMCHAIN_TRACE_JOBS: '1', NO_COLOR: '1' },
+            maxBuffer: 1 << 28,
+          },
+        );
+        return { code: r.status, out: r.stdout, err: r.stderr };
+      };
+      const one = run('1');
+      const two = run('2');
+      expect(one.err).toBe('permchain: pipelines analyzed per thread: 40\n');
+      const counts = /^permchain: pipelines analyzed per thread: (\d+) (\d+)\n$/.exec(two.err);
+      expect(counts).not.toBeNull();
+      expect(Number(counts![1]) + Number(counts![2])).toBe(40);
+      expect(two.code).toBe(one.code);
+      expect(two.out).toBe(one.out);
+      expect(one.out.length).toBeGreaterThan(10_000);
+    }, 60_000);
+  }
+});
+
+describe('--jobs', () => {
+  it.each(['0', 'two', '1.5', '-1', '257', ''])('--jobs %j is a usage error', async (v) => {
+    const r = await runCli(REPO_ROOT, 'analyze', 'fixtures/demo', '--jobs', v);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^error: --jobs `.*` is not a number of threads from 1 to 256\n$/);
+  });
+
+  it('--jobs 1 and --jobs 3 in-process (src: one thread) give the usual report', async () => {
+    const base = await runCli(REPO_ROOT, 'analyze', 'fixtures/demo', '--format', 'json');
+    for (const j of ['1', '3']) {
+      const r = await runCli(
+        REPO_ROOT,
+        'analyze',
+        'fixtures/demo',
+        '--format',
+        'json',
+        '--jobs',
+        j,
+      );
+      expect(r).toEqual(base);
+    }
+  });
+});
