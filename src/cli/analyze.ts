@@ -62,11 +62,15 @@ import {
   makePiece,
   parallelPieces,
   PARALLEL_MIN,
+  snapshotPipelineCount,
+  startWorkers,
   threadCount,
   type Piece,
   type PieceFormat,
   type PieceOptions,
   type ThreadTally,
+  type WorkerJob,
+  type WorkerPool,
 } from './parallelAnalyze.js';
 
 export interface AnalyzeCliOptions extends InputCliOptions {
@@ -231,6 +235,62 @@ export function runAnalyze(
   );
   if (outputProblem !== undefined) return usage(io, outputProblem);
 
+  // The JSON or text report alone (the usual CI and terminal cases) is written pipeline by
+  // pipeline as each is analyzed, perhaps by several threads (parallelAnalyze.ts). A snapshot
+  // large enough to share out starts its workers now, so they load the input while this thread
+  // does.
+  const streaming =
+    formats.length === 1 && (formats[0] === 'json' || formats[0] === 'text') && !opts.baseline;
+  // what a piece of the text report needs of the options (a worker gets a copy); a report
+  // written to a file is never coloured
+  const pieceOptions = { color: io.color && !opts.output && !opts.outputDir, failOn };
+  const job = {
+    cwd: io.cwd,
+    input,
+    opts: inputOptionsOf(opts),
+    format: formats[0] as PieceFormat,
+    options: pieceOptions,
+  };
+  let pool: WorkerPool | undefined;
+  if (streaming && jobs !== 1 && canRunWorkers() && opts.pipeline.length === 0) {
+    const threads = threadCount(snapshotPipelineCount(io.cwd, input), jobs);
+    if (threads > 1) pool = startWorkers(job, threads - 1);
+  }
+  try {
+    return analyzeInput(input, opts, io, version, {
+      formats,
+      failOn,
+      today,
+      jobs,
+      streaming,
+      job,
+      pool,
+    });
+  } finally {
+    pool?.close();
+  }
+}
+
+/** What runAnalyze read from the command line before loading the input. */
+interface RunSettings {
+  readonly formats: readonly string[];
+  readonly failOn: FailOn;
+  readonly today: string;
+  readonly jobs: number | undefined;
+  readonly streaming: boolean;
+  readonly job: Omit<WorkerJob, 'shared' | 'port'>;
+  /** the workers started before loading, if any */
+  readonly pool: WorkerPool | undefined;
+}
+
+function analyzeInput(
+  input: string | undefined,
+  opts: AnalyzeCliOptions,
+  io: CliIo,
+  version: string,
+  settings: RunSettings,
+): number {
+  const { formats, failOn, today, jobs, streaming, job } = settings;
   const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
   if ('usage' in loaded) return usage(io, loaded.usage);
   // the templates a stacks file names are known once it is read: still before any analysis
@@ -261,15 +321,14 @@ export function runAnalyze(
         ]
       : [];
 
-  // The JSON or text report alone (the usual CI and terminal cases) is written pipeline by
-  // pipeline as each is analyzed, so the links of a whole organization are never held at once;
-  // the gate then sees only the required links that are not allowed, which is all it reads. The
-  // bytes are those the whole report gives (test/cli/analyze.test.ts).
+  // A report written as it comes keeps aside only the required links that are not allowed,
+  // which is all the gate reads; its bytes are those the whole report gives
+  // (test/cli/analyze.test.ts).
   let streamed: Iterable<Piece> | undefined;
   let streamedFormat: PieceFormat | undefined;
   let report: Report;
-  if (formats.length === 1 && (formats[0] === 'json' || formats[0] === 'text') && !opts.baseline) {
-    const format = formats[0];
+  if (streaming) {
+    const format = job.format;
     const selection = selectPipelines(loaded.model, analyzeOptions);
     const findings: ReportPipeline[] = [];
     report = {
@@ -281,20 +340,16 @@ export function runAnalyze(
         ...gateWarnings,
       ]),
     };
-    // what a piece of the text report needs of the options (a worker gets a copy)
-    // (a report written to a file is never coloured)
-    const pieceOptions = { color: io.color && !opts.output && !opts.outputDir, failOn };
     const threads = threadCount(selection.pipelines.length, jobs);
+    // workers not started before loading (a template input, --pipeline) are started now
+    const pool =
+      settings.pool ??
+      (threads > 1 && canRunWorkers() ? startWorkers(job, threads - 1) : undefined);
     const tally = tallyOf(io);
     const pieces =
-      threads > 1 && canRunWorkers()
-        ? parallelPieces(
-            selection,
-            { cwd: io.cwd, input, opts: inputOptionsOf(opts), format, options: pieceOptions },
-            threads,
-            tally,
-          )
-        : serialPieces(selection, format, pieceOptions, tally);
+      pool !== undefined && threads > 1
+        ? parallelPieces(selection, pool, tally)
+        : serialPieces(selection, format, job.options, tally);
     streamed = keepFindings(pieces, findings);
     streamedFormat = format;
   } else {

@@ -14,7 +14,8 @@
  * waited for: the main thread analyzes what is missing itself. A worker that read a different
  * input (a file changed between the two reads) is not used at all.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
@@ -100,6 +101,34 @@ export function threadCount(count: number, jobs: number | undefined): number {
   return Math.max(1, Math.min(wanted, count));
 }
 
+/**
+ * How many pipeline files a snapshot folder holds (`<account>/<region>/codepipeline/*.json`,
+ * ../shared/snapshot-format.md), counted without reading them: whether to start workers before
+ * loading it. 0 for anything else (a template, a CDK assembly, a folder that cannot be read).
+ */
+export function snapshotPipelineCount(cwd: string, input: string | undefined): number {
+  if (input === undefined || input.trim() === '') return 0;
+  const root = resolve(cwd, input);
+  let count = 0;
+  for (const account of entries(root)) {
+    if (!account.isDirectory() || !/^[0-9]{12}$/.test(account.name)) continue;
+    for (const region of entries(join(root, account.name))) {
+      if (!region.isDirectory()) continue;
+      for (const f of entries(join(root, account.name, region.name, 'codepipeline')))
+        if (f.name.endsWith('.json')) count++;
+    }
+  }
+  return count;
+}
+
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /** The identity of what a thread loaded: the pipelines in order, where each was read. */
 export function selectionKey(selection: PipelineSelection): string {
   const parts = [String(selection.pipelines.length), String(selection.problems.length)];
@@ -141,29 +170,24 @@ export interface ParallelTuning {
   readonly stallMs?: number;
 }
 
+/** Worker threads started for a run, perhaps before the main thread has loaded the input. */
+export interface WorkerPool {
+  readonly job: Omit<WorkerJob, 'shared' | 'port'>;
+  readonly state: Int32Array;
+  readonly workers: readonly { readonly worker: Worker; readonly port: MessagePort }[];
+  /** tell the workers to stop and let them go (safe to call more than once) */
+  close(): void;
+}
+
 /**
- * The pieces of every selected pipeline, in report order, analyzed by this thread and
- * `threads - 1` workers. Iterate once, to the end (or stop early: the workers are then told
- * to stop).
+ * `count` worker threads that load the input of `job` and wait for parallelPieces to hand out
+ * pipelines. Started before the main thread loads the input, a worker loads it at the same time.
  */
-export function* parallelPieces(
-  selection: PipelineSelection,
-  job: Omit<WorkerJob, 'shared' | 'port'>,
-  threads: number,
-  tally: ThreadTally = { analyzed: [] },
-  tuning: ParallelTuning = {},
-): Generator<Piece> {
-  const mainAnalyzes = tuning.mainAnalyzes ?? true;
-  const stallMs = tuning.stallMs ?? STALL_MS;
-  const n = selection.pipelines.length;
-  const make = (i: number): Piece => makePiece(selection.analyzeAt(i), job.format, job.options);
+export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: number): WorkerPool {
   const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const state = new Int32Array(shared);
-  const key = selectionKey(selection);
-  tally.analyzed.length = 0;
-  tally.analyzed.push(0);
-  const workers: { worker: Worker; port: MessagePort; ready: boolean }[] = [];
-  for (let w = 1; w < threads; w++) {
+  const workers: { worker: Worker; port: MessagePort }[] = [];
+  for (let w = 0; w < count; w++) {
     const { port1, port2 } = new MessageChannel();
     const data: WorkerJob = { ...job, shared, port: port2 };
     const worker = new Worker(WORKER_URL, {
@@ -178,17 +202,49 @@ export function* parallelPieces(
     worker.on('error', () => {
       // a worker that failed posts nothing more: the stall check takes over its pipelines
     });
-    workers.push({ worker, port: port1, ready: false });
-    tally.analyzed.push(0);
+    workers.push({ worker, port: port1 });
   }
+  let closed = false;
+  return {
+    job,
+    state,
+    workers,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      Atomics.store(state, STOP, 1);
+      for (const w of workers) {
+        void w.worker.terminate();
+        w.port.close();
+      }
+    },
+  };
+}
+
+/**
+ * The pieces of every selected pipeline, in report order, analyzed by this thread and the
+ * workers of `pool`. Iterate once, to the end (or stop early: the workers are then told to
+ * stop). The pool is closed when the iteration ends.
+ */
+export function* parallelPieces(
+  selection: PipelineSelection,
+  pool: WorkerPool,
+  tally: ThreadTally = { analyzed: [] },
+  tuning: ParallelTuning = {},
+): Generator<Piece> {
+  const mainAnalyzes = tuning.mainAnalyzes ?? true;
+  const stallMs = tuning.stallMs ?? STALL_MS;
+  const { job, state } = pool;
+  const n = selection.pipelines.length;
+  const make = (i: number): Piece => makePiece(selection.analyzeAt(i), job.format, job.options);
+  const key = selectionKey(selection);
+  tally.analyzed.length = 0;
+  tally.analyzed.push(0, ...pool.workers.map(() => 0));
+  const workers = pool.workers.map((w) => ({ ...w, ready: false }));
   const own = new Map<number, Piece>();
   const received = new Map<number, Piece>();
   // the workers are left out: their pipelines are analyzed here
   let alone = workers.length === 0;
-  const stopWorkers = (): void => {
-    Atomics.store(state, STOP, 1);
-    for (const w of workers) void w.worker.terminate();
-  };
   const drain = (): void => {
     for (let w = 0; w < workers.length && !alone; w++) {
       const entry = workers[w]!;
@@ -207,7 +263,7 @@ export function* parallelPieces(
         }
       }
     }
-    if (alone) stopWorkers();
+    if (alone) pool.close();
   };
   try {
     for (let next = 0; next < n; next++) {
@@ -249,7 +305,6 @@ export function* parallelPieces(
     }
     tally.done?.();
   } finally {
-    stopWorkers();
-    for (const w of workers) w.port.close();
+    pool.close();
   }
 }

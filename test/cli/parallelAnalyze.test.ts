@@ -59,8 +59,7 @@ describe.runIf(built)('analyze on several threads', () => {
       const pieces = [
         ...par.parallelPieces(
           selection,
-          { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options },
-          2,
+          par.startWorkers({ cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options }, 1),
           tally,
           { mainAnalyzes: false },
         ),
@@ -87,8 +86,10 @@ describe.runIf(built)('analyze on several threads', () => {
         const pieces = [
           ...par.parallelPieces(
             selection,
-            { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'text', options },
-            2,
+            par.startWorkers(
+              { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'text', options },
+              1,
+            ),
             tally,
             { mainAnalyzes: false },
           ),
@@ -107,14 +108,16 @@ describe.runIf(built)('analyze on several threads', () => {
       ...par.parallelPieces(
         selection,
         // the worker reads another scenario (a file changed between the two reads)
-        {
-          cwd: REPO_ROOT,
-          input: `${SCENARIOS_DIR}/trust-policy-wrong-principal`,
-          opts: NO_OPTIONS,
-          format: 'json',
-          options,
-        },
-        2,
+        par.startWorkers(
+          {
+            cwd: REPO_ROOT,
+            input: `${SCENARIOS_DIR}/trust-wrong-principal`,
+            opts: NO_OPTIONS,
+            format: 'json',
+            options,
+          },
+          1,
+        ),
         tally,
         { mainAnalyzes: false },
       ),
@@ -134,14 +137,16 @@ describe.runIf(built)('analyze on several threads', () => {
       ...par.parallelPieces(
         selection,
         // an --account that is not one: the worker's load refuses it and the worker says so
-        {
-          cwd: REPO_ROOT,
-          input: 'fixtures/demo',
-          opts: { ...NO_OPTIONS, account: 'nope' },
-          format: 'json',
-          options,
-        },
-        2,
+        par.startWorkers(
+          {
+            cwd: REPO_ROOT,
+            input: 'fixtures/demo',
+            opts: { ...NO_OPTIONS, account: 'nope' },
+            format: 'json',
+            options,
+          },
+          1,
+        ),
         tally,
         { mainAnalyzes: false },
       ),
@@ -150,6 +155,16 @@ describe.runIf(built)('analyze on several threads', () => {
     expect(pieces).toHaveLength(selection.pipelines.length);
     // told, not timed out (the stall limit is 30 s)
     expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
+  it('a snapshot folder is counted by its pipeline files before it is loaded', () => {
+    expect(par.snapshotPipelineCount(REPO_ROOT, org)).toBe(40);
+    expect(par.snapshotPipelineCount(REPO_ROOT, 'fixtures/demo')).toBe(1);
+    expect(par.snapshotPipelineCount(REPO_ROOT, 'fixtures/nope')).toBe(0);
+    expect(par.snapshotPipelineCount(REPO_ROOT, 'fixtures/templates/demo-pipeline-v2.yaml')).toBe(
+      0,
+    );
+    expect(par.snapshotPipelineCount(REPO_ROOT, undefined)).toBe(0);
   });
 
   it('the default is one thread below 200 pipelines; --jobs decides otherwise', () => {
@@ -163,32 +178,48 @@ describe.runIf(built)('analyze on several threads', () => {
     expect(par.threadCount(0, 8)).toBe(1);
   });
 
+  const runBin = (...args: string[]): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [BIN, 'analyze', org, ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PERMCHAIN_TRACE_JOBS: '1', NO_COLOR: '1' },
+      maxBuffer: 1 << 28,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const perThread = (err: string): number[] => {
+    const m = /^permchain: pipelines analyzed per thread: ([\d ]+)\n$/.exec(err);
+    expect(m, err).not.toBeNull();
+    return m![1]!.split(' ').map(Number);
+  };
+
   for (const format of ['json', 'text']) {
     it(`permchain analyze --jobs 2 writes the --jobs 1 report byte for byte (${format})`, () => {
-      const run = (jobs: string): { code: number | null; out: string; err: string } => {
-        const r = spawnSync(
-          process.execPath,
-          [BIN, 'analyze', org, '--format', format, '--jobs', jobs],
-          {
-            cwd: REPO_ROOT,
-            encoding: 'utf8',
-            env: { ...process.env, PERMCHAIN_TRACE_JOBS: '1', NO_COLOR: '1' },
-            maxBuffer: 1 << 28,
-          },
-        );
-        return { code: r.status, out: r.stdout, err: r.stderr };
-      };
-      const one = run('1');
-      const two = run('2');
-      expect(one.err).toBe('permchain: pipelines analyzed per thread: 40\n');
-      const counts = /^permchain: pipelines analyzed per thread: (\d+) (\d+)\n$/.exec(two.err);
-      expect(counts).not.toBeNull();
-      expect(Number(counts![1]) + Number(counts![2])).toBe(40);
+      const one = runBin('--format', format, '--jobs', '1');
+      // the workers start before the input is loaded (a snapshot of 40 pipeline files)
+      const two = runBin('--format', format, '--jobs', '2');
+      expect(perThread(one.err)).toEqual([40]);
+      const counts = perThread(two.err);
+      expect(counts).toHaveLength(2);
+      expect(counts[0]! + counts[1]!).toBe(40);
       expect(two.code).toBe(one.code);
       expect(two.out).toBe(one.out);
       expect(one.out.length).toBeGreaterThan(10_000);
     }, 60_000);
   }
+
+  it('with --pipeline the workers start once the input is loaded; the report is the same', () => {
+    const names = ['--pipeline', 'app-1,app-7,app-12,app-33'];
+    const one = runBin('--format', 'json', '--jobs', '1', ...names);
+    const three = runBin('--format', 'json', '--jobs', '3', ...names);
+    expect(perThread(one.err)).toEqual([4]);
+    const counts = perThread(three.err);
+    expect(counts).toHaveLength(3);
+    expect(counts.reduce((a, b) => a + b)).toBe(4);
+    expect(three.code).toBe(one.code);
+    expect(three.out).toBe(one.out);
+    expect((JSON.parse(one.out) as { pipelines: unknown[] }).pipelines).toHaveLength(4);
+  }, 60_000);
 });
 
 describe('--jobs', () => {
