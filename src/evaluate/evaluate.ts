@@ -112,14 +112,18 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const service = action.service;
   // which resource policy decides (a role's trust policy, a key's key policy), or none: see
   // resourceSide
-  const { isTrust, aliasOnly, isKms, noResource, iamAction } = resourceSide(
+  const { isTrust, aliasOnly, isKms, noResource, iamResource } = resourceSide(
     action,
     request.resource,
   );
   if (isTrust && request.resourcePolicy === undefined) {
     problems.push({
       pointer: '/resourcePolicy',
-      message: `\`${request.action}\` on role \`${request.resource}\` needs the role's trust policy to allow the caller, and the request gives none: give it as \`resourcePolicy\``,
+      // an action the catalog does not know is not known to be one the trust policy decides:
+      // said so, not claimed (it is decided as one, see resourceSide)
+      message: isUnknownAction(action)
+        ? `\`${request.action}\` is not in the AWS action catalog, so whether a role's trust policy decides it is not known: it is decided as one that does (as \`sts:AssumeRole\` is), which needs the trust policy of role \`${request.resource}\` to allow the caller, and the request gives none as \`resourcePolicy\``
+        : `\`${request.action}\` on role \`${request.resource}\` needs the role's trust policy to allow the caller, and the request gives none: give it as \`resourcePolicy\``,
       id: 'request.trust-policy.missing',
       severity: 'warning',
     });
@@ -209,10 +213,11 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // assume the role (sts:AssumeRole and its siblings, above): "IAM supports only one type of
   // resource-based policy called a role trust policy"
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html).
-  // An IAM action (iam:PassRole, iam:GetRole...) is decided by the caller's own policies alone, and
-  // a policy given as its resource policy, which would let a statement naming the caller allow it,
-  // is not read.
-  const noResourcePolicy = iamAction || noResource;
+  // An IAM action (iam:PassRole, iam:GetRole...), or an sts: action on a role that its trust
+  // policy does not decide (sts:GetFederationToken), is decided by the caller's own policies
+  // alone, and a policy given as its resource policy, which would let a statement naming the
+  // caller allow it, is not read.
+  const noResourcePolicy = iamResource || noResource;
   if (noResourcePolicy && request.resourcePolicy !== undefined) {
     problems.push({
       pointer: '/resourcePolicy',
@@ -587,17 +592,27 @@ interface ResourceSide {
   readonly isKms: boolean;
   /** an action that authorizes no resource: IAM policies alone, no resource policy */
   readonly noResource: boolean;
-  /** an IAM action: IAM resources have no resource policy (but a role's trust policy) */
-  readonly iamAction: boolean;
+  /**
+   * an IAM action, or an sts: action on a role that the role's trust policy does not decide: IAM
+   * resources have no resource policy (but a role's trust policy)
+   */
+  readonly iamResource: boolean;
 }
 
 function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   const service = action.service;
-  // sts:AssumeRole, AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity... on a role:
-  // every role has a trust policy, and it must allow the caller explicitly; a request without it
-  // cannot be allowed (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html,
+  // sts:AssumeRole, AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity, SetContext on
+  // a role: every role has a trust policy, and it must allow the caller explicitly; a request
+  // without it cannot be allowed (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html,
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
-  const isTrust = service === 'sts' && isRoleArn(resource);
+  // The trust policy decides who may assume the role
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html),
+  // not every sts: action: those it decides are the ones the Service Authorization Reference
+  // authorizes on the `role` resource type
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html);
+  // sts:DecodeAuthorizationMessage or GetAccessKeyInfo (no resource type) and GetFederationToken
+  // (federated-user) are not, whatever resource the request names (see readsTrustPolicy).
+  const isTrust = service === 'sts' && isRoleArn(resource) && readsTrustPolicy(action);
   // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
   // GenerateRandom have no key and need only an IAM policy
   // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
@@ -622,7 +637,10 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // no resource policy applies to it, whatever resource the request names, and the caller's
   // IAM policies alone decide it.
   const noResource = !isTrust && !aliasOnly && !isKms && authorizesNoResource(action);
-  return { isTrust, aliasOnly, isKms, noResource, iamAction: service === 'iam' };
+  // (a role is an IAM resource: an sts: action on it that its trust policy does not decide has no
+  // resource policy either)
+  const iamResource = service === 'iam' || (service === 'sts' && !isTrust && isRoleArn(resource));
+  return { isTrust, aliasOnly, isKms, noResource, iamResource };
 }
 
 /** What the request's `resourcePolicy` is: see resourcePolicyKind. */
@@ -630,13 +648,16 @@ export type ResourcePolicyKind =
   | { readonly kind: 'trust'; readonly role: string }
   | { readonly kind: 'key'; readonly key: string }
   | { readonly kind: 'bucket'; readonly bucket: string }
-  /** not read: an IAM action (`iam`), an alias action on an alias, an action on no resource */
+  /**
+   * not read: an IAM action or an sts: action on a role that its trust policy does not decide
+   * (`iam`), an alias action on an alias, an action on no resource
+   */
   | { readonly kind: 'not-read'; readonly iam: boolean };
 
 /**
  * What the request's `resourcePolicy` is, where its action and resource say so, for naming it
  * in words (a reason's `policyType` stays `resource`): the trust policy of the role for an `sts:`
- * action on a role, the key policy of the key for a KMS operation on a key (as evaluate reads
+ * action on a role that it decides (or that the catalog does not know), the key policy of the key for a KMS operation on a key (as evaluate reads
  * them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
  * object ("a resource-based policy that you can use to grant access permissions to your Amazon
  * S3 bucket and the objects in it",
@@ -651,8 +672,8 @@ export function resourcePolicyKind(request: EvaluationRequest): ResourcePolicyKi
   const side = resourceSide(action, request.resource);
   if (side.isTrust) return { kind: 'trust', role: request.resource };
   if (side.isKms) return { kind: 'key', key: request.resource };
-  if (side.iamAction || side.aliasOnly || side.noResource)
-    return { kind: 'not-read', iam: side.iamAction };
+  if (side.iamResource || side.aliasOnly || side.noResource)
+    return { kind: 'not-read', iam: side.iamResource };
   if (action.service === 's3') {
     const bucket = s3BucketOf(request.resource);
     if (bucket !== undefined) return { kind: 'bucket', bucket };
@@ -1314,6 +1335,8 @@ interface ActionInfo {
   noResourceType: boolean | undefined;
   /** the action catalog does not know the action (see isUnknownAction); undefined until asked */
   unknown: boolean | undefined;
+  /** a role's trust policy decides the action (see readsTrustPolicy); undefined until asked */
+  readsTrust: boolean | undefined;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1393,6 +1416,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
       takesNoKey: undefined,
       noResourceType: undefined,
       unknown: undefined,
+      readsTrust: undefined,
     });
   }
   if (
@@ -1613,6 +1637,23 @@ function isUnknownAction(action: ActionInfo): boolean {
     action.unknown =
       !action.lower.includes('*') && !action.lower.includes('?') && !isKnownAction(action.lower);
   return action.unknown;
+}
+
+/**
+ * An action a role's trust policy decides, on a role: one whose Service Authorization Reference
+ * entry names the `role` resource type (sts:AssumeRole, AssumeRoleWithSAML/WebIdentity,
+ * TagSession, SetSourceIdentity, SetContext; not DecodeAuthorizationMessage, GetCallerIdentity
+ * or GetFederationToken). An action with a wildcard, or one the catalog does not know (a typo, or
+ * an action newer than the catalog), may be one: it is decided as one, the stricter reading (the
+ * trust policy must allow the caller explicitly, an identity allow alone is never enough), and
+ * the request.trust-policy.missing warning says that this is not known. Memoised on the action.
+ */
+function readsTrustPolicy(action: ActionInfo): boolean {
+  if (action.readsTrust === undefined) {
+    const types = exactResourceTypes(action);
+    action.readsTrust = types === undefined || types.some((t) => t.name === 'role');
+  }
+  return action.readsTrust;
 }
 
 /**

@@ -94,12 +94,27 @@ export const NAME_CASE = 'snapshot.file.name-case';
  * redirected on a case-insensitive file system may be named) is not read. Not read, and not
  * guessed at either (two files whose names differ only in case would leave which one counts
  * unsettled): a warning names it, so a role or pipeline missing because of it is explained.
+ * `rel` is the entry's path as it is on disk, `expected` the name the format gives it; what the
+ * format names is a file when its name ends in `.json` (every file of the format is JSON, and
+ * none of its folders is so named), else a folder. An entry of the other kind (a folder
+ * `Codebuild.json`, a file `KMS`) is said to be what it is, not what the format names.
  */
-function nameCaseWarning(rel: string, expected: string, isDir: boolean): Problem {
+function nameCaseWarning(rel: string, expected: string, entry: DirEntry): Problem {
+  const expectedDir = !expected.endsWith('.json');
+  const kind = (dir: boolean): string => (dir ? 'folder' : 'file');
+  const sameKind = entry.isDir === expectedDir && (entry.isDir || entry.isFile);
+  // a dangling link (listDir) is neither
+  const actual = entry.isDir
+    ? 'a folder'
+    : entry.isFile
+      ? 'a file'
+      : 'not a readable file or folder';
   return {
     file: rel,
     pointer: '',
-    message: `not read: the snapshot format names this ${isDir ? 'folder' : 'file'} \`${expected}\`, and names are case-sensitive`,
+    message: sameKind
+      ? `not read: the snapshot format names this ${kind(expectedDir)} \`${expected}\`, and names are case-sensitive`
+      : `not read: \`${entry.name}\` is ${actual}, where the snapshot format names a ${kind(expectedDir)} \`${expected}\` (names are case-sensitive)`,
     id: NAME_CASE,
     severity: 'warning',
   };
@@ -120,7 +135,7 @@ export function reportNameCase(
     const lower = e.name.toLowerCase();
     const expected = names.find((n) => n.toLowerCase() === lower);
     if (expected === undefined || expected === e.name) continue;
-    problems.push(nameCaseWarning(dir === '' ? e.name : `${dir}/${e.name}`, expected, e.isDir));
+    problems.push(nameCaseWarning(dir === '' ? e.name : `${dir}/${e.name}`, expected, e));
   }
 }
 
@@ -132,7 +147,7 @@ export function reportJsonExtensionCase(e: DirEntry, rel: string, problems: Prob
   if (e.isDir || e.name.length <= 5) return;
   const ext = e.name.slice(-5);
   if (ext === '.json' || ext.toLowerCase() !== '.json') return;
-  problems.push(nameCaseWarning(rel, `${e.name.slice(0, -5)}.json`, false));
+  problems.push(nameCaseWarning(rel, `${e.name.slice(0, -5)}.json`, e));
 }
 
 /**

@@ -410,6 +410,45 @@ describe('permchain simulate', () => {
       ).toEqual([{ policyType: 'resource', policy: 'trust policy', explicit: false }]);
     });
 
+    it('an sts: action on a role that the trust policy does not decide: none read (was: trust policy of role); one the catalog does not know: said so', async () => {
+      // a role of the caller's own account
+      const own = 'arn:aws:iam::111111111111:role/target';
+      const decode = {
+        principal: CALLER,
+        action: 'sts:DecodeAuthorizationMessage',
+        resource: own,
+        identityPolicies: [allowAll],
+      };
+      const d = await run('decode.json', decode);
+      expect(d.code).toBe(0);
+      expect(d.out).toBe(
+        `Allowed: ${CALLER} -> sts:DecodeAuthorizationMessage on ${own}\n` +
+          '  allowed by identity policy #1, statement 1\n',
+      );
+      expect(d.err).toBe('');
+      const given = await run('decode-given.json', {
+        ...decode,
+        identityPolicies: [],
+        resourcePolicy: resourcePolicy({
+          Effect: 'Allow',
+          Principal: { AWS: CALLER },
+          Action: '*',
+        }),
+      });
+      expect(given.code).toBe(1);
+      expect(given.out).toContain('  no allow in identity policies of');
+      expect(given.err).toContain('[request.resource-policy.not-applicable]');
+      // an action the catalog does not know: decided as a trust action, and said to be unknown
+      const nope = await run('nope.json', { ...decode, action: 'sts:Nope' });
+      expect(nope.code).toBe(1);
+      expect(nope.out).toContain(`  no allow in trust policy of role ${own} (none given)\n`);
+      const lines = nope.err.split('\n').filter((l) => l !== '');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(
+        /^warning: .*nope\.json#\/resourcePolicy: `sts:Nope` is not in the AWS action catalog, so whether a role's trust policy decides it is not known: .*\[request\.trust-policy\.missing\]$/,
+      );
+    });
+
     it('a KMS operation on a key: the key policy of the key', async () => {
       const r = await run('key.json', {
         principal: 'arn:aws:iam::222222222222:role/user',

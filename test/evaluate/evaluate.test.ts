@@ -826,6 +826,96 @@ describe('a role resource without its trust policy in the request', () => {
   });
 });
 
+describe('an sts: action on a role that the trust policy does not decide (was read as a trust action)', () => {
+  // A role's trust policy decides who may assume the role
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+  // the sts: actions authorized on the `role` resource type
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html),
+  // not DecodeAuthorizationMessage, GetAccessKeyInfo (no resource type) or GetFederationToken
+  // (federated-user), whatever resource a request names
+  const target = `arn:aws:iam::${A}:role/target`;
+  const trustShaped = doc(rAllow({ AWS: USER }, 'sts:*'));
+  const notApplicable = (r: ReturnType<typeof run>) =>
+    r.problems.map((p) => [p.id, p.pointer, p.severity]);
+
+  it.each(['sts:DecodeAuthorizationMessage', 'sts:GetAccessKeyInfo', 'sts:GetFederationToken'])(
+    '%s: a trust-shaped resourcePolicy alone does not allow it (was Allowed), and it is not read',
+    (action) => {
+      const r = run({ principal: USER, action, resource: target, resourcePolicy: trustShaped });
+      expect(r.decision).toBe('ImplicitlyDenied');
+      expect(r.deniedBy.map((d) => d.policyType)).toEqual(['identity']);
+      expect(notApplicable(r)).toEqual([
+        ['request.resource-policy.not-applicable', '/resourcePolicy', 'warning'],
+      ]);
+    },
+  );
+
+  it.each(['sts:DecodeAuthorizationMessage', 'sts:GetAccessKeyInfo', 'sts:GetFederationToken'])(
+    '%s: an identity allow alone allows it, with no trust policy asked for (was ImplicitlyDenied by the trust policy)',
+    (action) => {
+      const r = run({
+        principal: USER,
+        action,
+        resource: target,
+        identityPolicies: [doc(allow('sts:*'))],
+      });
+      expect(r.decision).toBe('Allowed');
+      expect(r.problems).toEqual([]);
+    },
+  );
+
+  it('sts:GetCallerIdentity on a role: no trust policy asked for (was request.trust-policy.missing)', () => {
+    const r = run({ action: 'sts:GetCallerIdentity', resource: target });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => p.id)).toEqual(['request.action.no-permission-needed']);
+  });
+
+  it('sts:SetContext is authorized on the role: it needs the trust policy', () => {
+    const r = run({
+      action: 'sts:SetContext',
+      resource: target,
+      identityPolicies: [doc(allow('*'))],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'resource', policy: 'trust policy', explicit: false },
+    ]);
+    expect(r.problems.map((p) => p.id)).toEqual(['request.trust-policy.missing']);
+  });
+
+  it('an sts: action the catalog does not know: decided as a trust action (unchanged), and the warning says that this is not known (was: it needs the trust policy)', () => {
+    const identityPolicies = [doc(allow('sts:*'))];
+    const r = run({ action: 'sts:Nope', resource: target, identityPolicies });
+    // the stricter reading, as before: an identity allow alone does not allow it
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([
+      { policyType: 'resource', policy: 'trust policy', explicit: false },
+    ]);
+    expect(r.problems.map((p) => [p.id, p.pointer])).toEqual([
+      ['request.action.unknown', '/action'],
+      ['request.trust-policy.missing', '/resourcePolicy'],
+    ]);
+    const message = r.problems[1]!.message;
+    expect(message).toContain(
+      "`sts:Nope` is not in the AWS action catalog, so whether a role's trust policy decides it is not known",
+    );
+    expect(message).not.toContain("needs the role's trust policy");
+    // a trust policy naming the caller allows it, as before; nothing more is asked
+    const given = run({
+      action: 'sts:Nope',
+      resource: target,
+      identityPolicies,
+      resourcePolicy: doc(rAllow({ AWS: ROLE }, 'sts:*')),
+    });
+    expect(given.decision).toBe('Allowed');
+    expect(given.problems.map((p) => p.id)).toEqual(['request.action.unknown']);
+    // an action the catalog knows keeps its words
+    expect(
+      run({ action: 'sts:AssumeRole', resource: target, identityPolicies }).problems[0]!.message,
+    ).toContain("needs the role's trust policy to allow the caller");
+  });
+});
+
 describe('NotPrincipal (rule 6)', () => {
   it('a Deny with NotPrincipal listing only the role still denies: the account is not listed', () => {
     const rp = doc(rAllow('*', 's3:*'), {

@@ -18,6 +18,23 @@ describe('resourcePolicyKind', () => {
       expect(kindOf(action, role)).toEqual({ kind: 'trust', role });
     // an IAM action on a role has no resource policy (evaluate does not read one)
     expect(kindOf('iam:PassRole', role)).toEqual({ kind: 'not-read', iam: true });
+    // sts:SetContext is authorized on the role; an sts: action the catalog does not know is read
+    // as one (the stricter reading)
+    for (const action of ['sts:SetContext', 'sts:Nope', 'sts:Assume*'])
+      expect(kindOf(action, role)).toEqual({ kind: 'trust', role });
+  });
+
+  it('an sts: action on a role that its trust policy does not decide: none read (was: its trust policy)', () => {
+    const role = 'arn:aws:iam::222222222222:role/target';
+    // a role's one resource policy, its trust policy, does not decide these: none is read (`iam`,
+    // the role being an IAM resource; those with no resource type say so in evaluate's warning)
+    for (const action of [
+      'sts:DecodeAuthorizationMessage',
+      'sts:GetAccessKeyInfo',
+      'sts:GetFederationToken',
+      'sts:AssumeRoot',
+    ])
+      expect(kindOf(action, role)).toEqual({ kind: 'not-read', iam: true });
   });
 
   it('a KMS operation on a key: its key policy; on an alias, or with no key, none', () => {

@@ -5,7 +5,15 @@
  * role it held was missing, its links Unknown with no reason. It is still not read (the format
  * names files exactly), and a warning names it.
  */
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +93,53 @@ describe('a snapshot file named in another case', () => {
       ]);
     });
   }
+
+  // An entry of the other kind is named as it is on disk and said to be what it is (was: `a
+  // folder `Codebuild.json`: "names this folder `codebuild.json`", a file `KMS`: "names this file
+  // `kms`", the format naming neither)
+  const otherKind: [path: string, isDir: boolean, expectedKind: string, expected: string][] = [
+    [`${REGION}/Codebuild.json`, true, 'file', 'codebuild.json'],
+    [`${REGION}/Events.json`, true, 'file', 'events.json'],
+    [`${A}/IAM.json`, true, 'file', 'iam.json'],
+    ['organization/Parents.json', true, 'file', 'parents.json'],
+    [`${REGION}/kms/Aliases.json`, true, 'file', 'aliases.json'],
+    [`${REGION}/KMS`, false, 'folder', 'kms'],
+    [`${REGION}/CodePipeline`, false, 'folder', 'codepipeline'],
+    [`${A}/S3`, false, 'folder', 's3'],
+    ['organization/SCP', false, 'folder', 'scp'],
+    ['Organization', false, 'folder', 'organization'],
+  ];
+  for (const [path, isDir, expectedKind, expected] of otherKind) {
+    it(`a ${isDir ? 'folder' : 'file'} \`${path}\` where the format names a ${expectedKind} \`${expected}\`: said so, naming it as it is`, () => {
+      const dir = copy();
+      if (isDir) mkdirSync(join(dir, path));
+      else writeFileSync(join(dir, path), '{}');
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const warnings = caseWarnings(dir);
+      expect(warnings).toEqual([
+        [
+          'warning',
+          path,
+          '',
+          `not read: \`${name}\` is a ${isDir ? 'folder' : 'file'}, where the snapshot format names a ${expectedKind} \`${expected}\` (names are case-sensitive)`,
+        ],
+      ]);
+      expect(warnings[0]![3]).not.toContain('\n');
+    });
+  }
+
+  it('a dangling link `IAM.json`: not said to be a file', () => {
+    const dir = copy();
+    symlinkSync(join(dir, 'nowhere'), join(dir, A, 'IAM.json'));
+    expect(caseWarnings(dir)).toEqual([
+      [
+        'warning',
+        `${A}/IAM.json`,
+        '',
+        'not read: `IAM.json` is not a readable file or folder, where the snapshot format names a file `iam.json` (names are case-sensitive)',
+      ],
+    ]);
+  });
 
   it('the role of an `iam.JSON` is missing as before, and the warning says why', () => {
     const dir = renamed(`${A}/iam.json`, `${A}/iam.JSON`);
