@@ -32,9 +32,15 @@ import type {
   UnknownStatement,
 } from '../policy/types.js';
 import { actionMatches, coversAction } from '../policy/actionMatch.js';
-import { LITERAL_QUESTION, LITERAL_STAR, resolveTemplate } from '../policy/variables.js';
+import { resolveTemplate } from '../policy/variables.js';
 import { buildContext } from '../evaluate/context.js';
-import { compileArnGlob, compileGlob } from '../policy/wildcard.js';
+import {
+  compileArnGlob,
+  compileGlob,
+  escapeEscapes,
+  escapeLiteral,
+  PATTERN_ESCAPE,
+} from '../policy/wildcard.js';
 import type { ConditionOperatorName } from '../policy/operators.js';
 import { OPERATOR_IMPLEMENTATIONS } from '../evaluate/conditions.js';
 import { isAccountId, parseArn } from '../model/arn.js';
@@ -3724,22 +3730,27 @@ interface IdMention {
 }
 
 /**
- * A template's text as a wildcard pattern: each policy variable `*` (its value may be any text),
- * its text as written where `wildcards`, else (and for an escape such as `${*}`) literal.
+ * A template's text as a wildcard pattern, in pattern text with escapes (wildcard.ts
+ * PATTERN_ESCAPE): each policy variable `*` (its value may be any text), its text as written
+ * where `wildcards`, else (and for an escape such as `${*}`) literal.
  */
 function variablePattern(t: Template, wildcards: boolean): string {
   let out = '';
   for (const part of t.parts) {
     if (part.kind === 'var') out += '*';
-    else if (wildcards && !part.literal) out += part.text;
-    else out += part.text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+    else if (wildcards && !part.literal) out += escapeEscapes(part.text);
+    else out += escapeLiteral(part.text);
   }
   return out;
 }
 
 /** The matcher of a Resource or NotResource pattern (see IdMention.matches). */
 function resourceMatcher(p: ResourcePattern): (value: string) => boolean {
-  const glob = p.glob ?? compileArnGlob(p.template ? variablePattern(p.template, true) : p.raw);
+  const glob =
+    p.glob ??
+    (p.template
+      ? compileArnGlob(variablePattern(p.template, true), true, true)
+      : compileArnGlob(p.raw));
   return (value) => glob.test(value);
 }
 
@@ -3753,14 +3764,15 @@ function conditionMatcher(c: CompiledCondition, i: number): (value: string) => b
   let policyValue = c.values[i]!;
   if (template && !impl.forPattern && c.base.startsWith('String')) {
     // StringEquals(IgnoreCase) with a variable: the variable may be any text, the rest is exact
-    const glob = compileGlob(impl.prepare(variablePattern(template, false)) as string);
+    const glob = compileGlob(impl.prepare(variablePattern(template, false)) as string, true);
     return (value) => {
       const r = impl.parseRequest(value);
       return typeof r === 'string' && glob.test(r);
     };
   }
-  if (template && impl.forPattern) policyValue = variablePattern(template, true);
-  const prepared = impl.prepare(policyValue);
+  const escaped = template !== undefined && impl.forPattern;
+  if (escaped) policyValue = variablePattern(template, true);
+  const prepared = impl.prepare(policyValue, escaped);
   if (prepared === undefined) return () => false;
   return (value) => {
     const r = impl.parseRequest(value);
@@ -3871,13 +3883,10 @@ function namedIds(
   const cacheKey = resolved === undefined ? v.written : `${v.written}\u0000${resolved}`;
   let ids = byValue.get(cacheKey);
   if (ids === undefined) {
-    const pattern = resolved ?? (m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw);
+    const pattern =
+      resolved ?? escapeEscapes(m.raw.includes('${') ? m.raw.replace(/\$\{[^}]*\}/g, '*') : m.raw);
     const found = valueMatching(pattern, v);
-    if (found && resolved !== undefined) {
-      // the literal `*` and `?` of the value (an escape, a variable's value) as themselves
-      for (let k = 0; k < found.length; k++)
-        found[k] = found[k]!.split(LITERAL_STAR).join('*').split(LITERAL_QUESTION).join('?');
-    } else if (found) {
+    if (found && resolved === undefined) {
       // matched as the evaluator matches it (a resource with case): a Deny on `stack/P*` does not
       // match a made-up `p…`, and is tried
       v.ids.forEach((id, k) => {
@@ -3896,8 +3905,8 @@ type RequestContextOf = Parameters<typeof resolveTemplate>[1];
 
 /**
  * A mention's text with its policy variables read from `context`, as valueMatching reads a
- * pattern (a literal `*` or `?` written LITERAL_STAR, LITERAL_QUESTION); null when a variable has
- * no value there.
+ * pattern (pattern text with escapes, wildcard.ts PATTERN_ESCAPE); null when a variable has no
+ * value there.
  */
 function resolvedMention(
   template: NonNullable<IdMention['template']>,
@@ -3905,9 +3914,7 @@ function resolvedMention(
 ): string | null {
   const text = resolveTemplate(template.t, context, template.forPattern);
   if (text === undefined) return null;
-  return template.forPattern
-    ? text
-    : text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+  return template.forPattern ? text : escapeLiteral(text);
 }
 
 /** The request's context as the evaluator reads it: its keys and those its principal implies. */
@@ -3957,7 +3964,8 @@ const ID_CHARACTER = /^[0-9A-Za-z]$/;
 
 /**
  * The ids of a value of `v`'s shape (its text, each id of its kind: a UUID, letters and digits)
- * that `pattern` (`*` and `?` wildcards) matches, or every pattern of a list matches at once
+ * that `pattern` (`*` and `?` wildcards, in pattern text with escapes: wildcard.ts
+ * PATTERN_ESCAPE) matches, or every pattern of a list matches at once
  * (jointTrial), or undefined when none does. Text is compared without case: the evaluator
  * decides whether the value it gives matches.
  */
@@ -3969,7 +3977,8 @@ function valueMatching(pattern: string | readonly string[], v: RuntimeValue): st
     for (let i = 0; i < pat.length && i < items.length; i++) {
       const c = pat[i]!;
       const t = items[i]!.text;
-      if (c === '*' || c === '?' || t === undefined || items[i]!.id !== undefined) break;
+      if (c === '*' || c === '?' || c === PATTERN_ESCAPE) break;
+      if (t === undefined || items[i]!.id !== undefined) break;
       if (c.toLowerCase() !== t.toLowerCase()) return undefined;
     }
   }
@@ -4009,7 +4018,8 @@ function valueMatching(pattern: string | readonly string[], v: RuntimeValue): st
   };
   let goal = m;
   for (let x = 0; x < k; x++) goal += patterns[x]!.length * stride[x]!;
-  const at = new Array<number>(k);
+  // each pattern's position after the value's character is taken (two on past an escape)
+  const after = new Array<number>(k);
   // the kept tables are cleared whatever happens, so that no later search starts from this one
   try {
     for (let q = 0; q < tail && !seen[goal]; q++) {
@@ -4021,13 +4031,20 @@ function valueMatching(pattern: string | readonly string[], v: RuntimeValue): st
       let literal: string | undefined;
       let clash = false;
       for (let x = 0; x < k; x++) {
-        const i = Math.floor(s / stride[x]!) % (patterns[x]!.length + 1);
-        at[x] = i;
-        const p = patterns[x]![i];
+        const pat = patterns[x]!;
+        const i = Math.floor(s / stride[x]!) % (pat.length + 1);
+        let p = pat[i];
         if (p === '*') reach(s, s + stride[x]!, NO_CHAR, -1);
         if (p === undefined) exhausted = true;
         if (p !== '*') allStars = false;
-        if (p !== undefined && p !== '*' && p !== '?') {
+        after[x] = p === '*' ? i : i + 1;
+        const escaped = p === PATTERN_ESCAPE && i + 1 < pat.length;
+        if (escaped) {
+          // the character after an escape is literal, `*` and `?` too (pattern text with escapes)
+          p = pat[i + 1]!;
+          after[x] = i + 2;
+        }
+        if (p !== undefined && (escaped || (p !== '*' && p !== '?'))) {
           if (literal === undefined) literal = p;
           else if (literal.toLowerCase() !== p.toLowerCase()) clash = true;
         }
@@ -4044,8 +4061,7 @@ function valueMatching(pattern: string | readonly string[], v: RuntimeValue): st
       else c = (v.ids[t.id!]!.kind.characters ?? ID_CHARACTER).test(literal) ? literal : undefined;
       if (c === undefined) continue;
       let next = t.run ? j : j + 1;
-      for (let x = 0; x < k; x++)
-        next += (patterns[x]![at[x]!] === '*' ? at[x]! : at[x]! + 1) * stride[x]!;
+      for (let x = 0; x < k; x++) next += after[x]! * stride[x]!;
       reach(s, next, c.codePointAt(0)!, j);
     }
     let ids: string[] | undefined;
@@ -4319,8 +4335,9 @@ function jointTrial(
     for (let b = a + 1; b < allows.length; b++) {
       if (allows[a]!.policy === allows[b]!.policy) continue;
       if (++pairs > MAX_JOINT_PAIRS) return 'unsearched';
-      const pa = allows[a]!.mention.raw;
-      const pb = allows[b]!.mention.raw;
+      // (no policy variable here: the text as written, in pattern text with escapes)
+      const pa = escapeEscapes(allows[a]!.mention.raw);
+      const pb = escapeEscapes(allows[b]!.mention.raw);
       for (const v of values) {
         // a search past a few million states (hostile patterns) is not made: Unknown
         if ((pa.length + 1) * (pb.length + 1) * (itemsOf(v).length + 1) > MAX_JOINT_SEARCH)

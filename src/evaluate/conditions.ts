@@ -38,11 +38,16 @@ export interface OperatorImplementation<P = unknown, R = unknown> {
   readonly negated: boolean;
   /** policy variables are resolved (when the policy enables them) [OPS], per the catalog */
   readonly variables: boolean;
-  /** a resolved variable goes into a wildcard pattern, so its `*`/`?` must stay literal [VARS] */
+  /**
+   * a resolved variable goes into a wildcard pattern, so its `*`/`?` must stay literal [VARS]:
+   * a value with variables, resolved, is pattern text with escapes, given to `prepare` with
+   * `escaped` (wildcard.ts PATTERN_ESCAPE)
+   */
   readonly forPattern: boolean;
   /** `Null`: tests whether the key is present, not its value [OPS#Conditions_Null] */
   readonly testsPresence?: boolean;
-  prepare(policyValue: string): P | undefined;
+  /** `escaped`: the value is pattern text with escapes (only where `forPattern`) */
+  prepare(policyValue: string, escaped?: boolean): P | undefined;
   parseRequest(requestValue: string): R | undefined;
   matches(policy: P, request: R): boolean;
 }
@@ -75,7 +80,7 @@ const stringEqualsIgnoreCase = {
 
 /** StringLike: case-sensitive, `*` and `?` anywhere [OPS#Conditions_String]. */
 const stringLike = {
-  prepare: (text: string): Glob => compileGlob(text),
+  prepare: (text: string, escaped = false): Glob => compileGlob(text, escaped),
   parseRequest: identity,
   matches: (glob: Glob, value: string): boolean => glob.test(value),
   forPattern: true,
@@ -90,7 +95,7 @@ const stringLike = {
 const arnLike = {
   // a trailing `*` of a pattern of fewer than six segments does not cross colons here, as it
   // does in `Resource` (compileArnGlob)
-  prepare: (text: string): ArnGlob => compileArnGlob(text, false),
+  prepare: (text: string, escaped = false): ArnGlob => compileArnGlob(text, false, escaped),
   parseRequest: (text: string): string | undefined => (isArn(text) ? text : undefined),
   matches: (glob: ArnGlob, value: string): boolean => glob.test(value),
   forPattern: true,
@@ -187,7 +192,7 @@ const nullCheck = {
 };
 
 interface Family<P, R> {
-  prepare(policyValue: string): P | undefined;
+  prepare(policyValue: string, escaped?: boolean): P | undefined;
   parseRequest(requestValue: string): R | undefined;
   matches(policy: P, request: R): boolean;
   readonly forPattern: boolean;
@@ -485,7 +490,8 @@ function policyValuesFor(
     } else if (memoText[i] === text) {
       current[i] = memoValue[i];
     } else {
-      const value = impl.prepare(text);
+      // (resolved for a pattern: pattern text with escapes)
+      const value = impl.prepare(text, impl.forPattern);
       memoText[i] = text;
       memoValue[i] = value;
       current[i] = value;

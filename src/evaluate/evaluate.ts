@@ -1264,13 +1264,14 @@ const RESOLVED_GLOBS = new WeakMap<ResourcePattern, { text: string; glob: Glob }
 function resolvedGlob(p: ResourcePattern, text: string): Glob {
   const last = RESOLVED_GLOBS.get(p);
   if (last === undefined) {
-    const glob = compileArnGlob(text);
+    // (resolved for a pattern: pattern text with escapes, wildcard.ts PATTERN_ESCAPE)
+    const glob = compileArnGlob(text, true, true);
     RESOLVED_GLOBS.set(p, { text, glob });
     return glob;
   }
   if (last.text !== text) {
     last.text = text;
-    last.glob = compileArnGlob(text);
+    last.glob = compileArnGlob(text, true, true);
   }
   return last.glob;
 }

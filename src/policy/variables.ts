@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
 import type { ContextValue, RequestContext, Template, TemplatePart } from './types.js';
+import { escapeEscapes, escapeLiteral } from './wildcard.js';
 
 // A Map, not an object literal: `${constructor}` or `${toString}` must not find
 // Object.prototype members and be taken for an escape.
@@ -54,9 +55,10 @@ function parseVariable(inner: string): TemplatePart {
  * nothing in StringEquals/StringLike/Resource and matches in the negated operators.
  * Multivalued keys cannot be variables, so an array value counts as unresolved.
  *
- * With `forPattern` (Resource, StringLike, ArnLike), an escape (`${*}`) and any `*` or `?`
- * inside a substituted value stay literal characters: they are written as the placeholders
- * LITERAL_STAR / LITERAL_QUESTION, which the wildcard matcher compares to `*` / `?` only.
+ * With `forPattern` (Resource, StringLike, ArnLike), the text is pattern text with escapes
+ * (wildcard.ts PATTERN_ESCAPE, compiled with `escaped`): an escape (`${*}`) and any `*` or `?`
+ * inside a substituted value stay literal characters, matched only by themselves, and so does a
+ * character U+E000 written in the policy or given in a value, which is no escape.
  */
 export function resolveTemplate(
   template: Template,
@@ -66,7 +68,11 @@ export function resolveTemplate(
   let out = '';
   for (const part of template.parts) {
     if (part.kind === 'text') {
-      out += forPattern && part.literal ? protect(part.text) : part.text;
+      out += !forPattern
+        ? part.text
+        : part.literal
+          ? escapeLiteral(part.text)
+          : escapeEscapes(part.text);
       continue;
     }
     const value: ContextValue | undefined = context.get(part.key);
@@ -86,7 +92,7 @@ export function resolveTemplate(
     const absent = one === undefined || (Array.isArray(one) && one.length === 0);
     const text = typeof one === 'string' ? one : absent ? part.defaultValue : undefined;
     if (text === undefined) return undefined;
-    out += forPattern ? protect(text) : text;
+    out += forPattern ? escapeLiteral(text) : text;
   }
   return out;
 }
@@ -105,12 +111,3 @@ const MULTIVALUED_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   'aws:resourceorgpaths',
   'aws:tagkeys',
 ]);
-
-/** Private-use characters that the wildcard matcher reads as a literal `*` and `?`. */
-export const LITERAL_STAR = '\uE000';
-export const LITERAL_QUESTION = '\uE001';
-
-function protect(text: string): string {
-  if (text.indexOf('*') < 0 && text.indexOf('?') < 0) return text;
-  return text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
-}

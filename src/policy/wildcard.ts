@@ -13,12 +13,15 @@
  *
  * Case: matching is exact. Callers normalise case first where IAM is case-insensitive
  * (actions are lower-cased on both sides), which keeps this hot path allocation-free.
+ *
+ * Literal `*` and `?`: a resolved policy variable may put them in a pattern (see PATTERN_ESCAPE);
+ * they are undone when the pattern is compiled, so matching costs the same.
  */
 
 export interface Glob {
   /** the pattern as given */
   readonly source: string;
-  /** false when the pattern has no `*` or `?`: a plain string comparison */
+  /** false when the pattern has no `*` or `?` wildcard: a plain string comparison */
   readonly hasWildcard: boolean;
   test(input: string): boolean;
   /** the same test on `input.slice(start, end)`, without making the slice */
@@ -27,10 +30,36 @@ export interface Glob {
 
 const STAR = 42; // '*'
 const QUESTION = 63; // '?'
-// Placeholders for a literal `*` / `?` that came from a policy-variable escape (`${*}`) or a
-// substituted value (see variables.ts): they match only that very character.
-const LITERAL_STAR = 0xe000;
-const LITERAL_QUESTION = 0xe001;
+const ESCAPE = 0xe000; // PATTERN_ESCAPE
+const SPECIAL = /[*?\uE000]/g;
+const ESCAPES = /\uE000/g;
+
+/**
+ * Pattern text with escapes (`escaped` below): the form of a pattern with policy variables once
+ * they are resolved (variables.ts resolveTemplate `forPattern`), where a `*` or `?` may be a
+ * literal character (an escape `${*}`, `${?}`, or one in a substituted value). `*` and `?` are
+ * wildcards, and PATTERN_ESCAPE makes the character after it literal: `\uE000*` a literal `*`,
+ * `\uE000?` a literal `?`, `\uE000\uE000` the character U+E000 itself. Text that a policy writes
+ * without variables is compiled as it is (not `escaped`), where U+E000 is a character like any
+ * other: IAM compares every character but `*` and `?` as itself
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+ */
+export const PATTERN_ESCAPE = '\uE000';
+
+/** `text` as pattern text with escapes whose every character is literal (`*` and `?` too). */
+export function escapeLiteral(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === STAR || c === QUESTION || c === ESCAPE) return text.replace(SPECIAL, '\uE000$&');
+  }
+  return text;
+}
+
+/** `text` as pattern text with escapes whose `*` and `?` stay wildcards. */
+export function escapeEscapes(text: string): string {
+  return text.indexOf(PATTERN_ESCAPE) < 0 ? text : text.replace(ESCAPES, '\uE000\uE000');
+}
 
 const ANY: Glob = {
   source: '*',
@@ -39,62 +68,118 @@ const ANY: Glob = {
   testRange: () => true,
 };
 
-export function compileGlob(pattern: string): Glob {
+/**
+ * The text between two `*` wildcards. `wild`, when the text holds a literal `?` (from an escape):
+ * 1 at each `?` of the text that is a wildcard; without it, every `?` of the text is one.
+ */
+interface Chunk {
+  readonly text: string;
+  readonly wild?: Uint8Array;
+}
+
+/** `escaped`: the pattern is pattern text with escapes (PATTERN_ESCAPE). */
+export function compileGlob(pattern: string, escaped = false): Glob {
   if (pattern === '*') return ANY;
-  if (!hasWildcard(pattern)) {
-    const plain = !hasPlaceholder(pattern);
-    const len = pattern.length;
-    const testRange = plain
-      ? (input: string, start: number, end: number) =>
-          end - start === len && input.startsWith(pattern, start)
-      : (input: string, start: number, end: number) =>
-          end - start === len && matchAt(input, start, end, pattern);
-    return {
-      source: pattern,
-      hasWildcard: false,
-      test: plain ? (input) => input === pattern : (input) => testRange(input, 0, input.length),
-      testRange,
-    };
+  if (escaped && pattern.indexOf(PATTERN_ESCAPE) >= 0)
+    return compileChunks(pattern, unescapeChunks(pattern));
+  if (!hasWildcard(pattern)) return plainGlob(pattern, pattern);
+  return compileChunks(
+    pattern,
+    pattern.split('*').map((text) => ({ text })),
+  );
+}
+
+/** A pattern without wildcards: `text` (its escapes undone) and nothing else. */
+function plainGlob(source: string, text: string): Glob {
+  const len = text.length;
+  return {
+    source,
+    hasWildcard: false,
+    test: (input) => input === text,
+    testRange: (input, start, end) => end - start === len && input.startsWith(text, start),
+  };
+}
+
+/** Pattern text with escapes split at its wildcard `*`s, the escapes undone. */
+function unescapeChunks(pattern: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let text = '';
+  let wildAt: number[] = [];
+  let literalQuestion = false;
+  const close = (): void => {
+    if (!literalQuestion) chunks.push({ text });
+    else {
+      const wild = new Uint8Array(text.length);
+      for (const i of wildAt) wild[i] = 1;
+      chunks.push({ text, wild });
+    }
+    text = '';
+    wildAt = [];
+    literalQuestion = false;
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    // (a PATTERN_ESCAPE that ends the text, which no escaping makes, is itself)
+    if (c === ESCAPE && i + 1 < pattern.length) {
+      const next = pattern[++i]!;
+      if (next === '?') literalQuestion = true;
+      text += next;
+    } else if (c === STAR) close();
+    else {
+      if (c === QUESTION) wildAt.push(text.length);
+      text += pattern[i];
+    }
   }
-  const chunks = pattern.split('*');
-  const anchoredStart = chunks[0]!;
-  const anchoredEnd = chunks.length > 1 ? chunks[chunks.length - 1]! : undefined;
+  close();
+  return chunks;
+}
+
+function compileChunks(source: string, chunks: readonly Chunk[]): Glob {
+  const hasStar = chunks.length > 1;
+  const first = chunks[0]!;
+  if (!hasStar && !hasWildQuestion(first)) return plainGlob(source, first.text);
+  const anchoredStart = first.text;
+  const startWild = first.wild;
+  const last = hasStar ? chunks[chunks.length - 1]! : undefined;
+  const anchoredEnd = last?.text;
+  const endWild = last?.wild;
   const middle = chunks
     .slice(1, -1)
-    .filter((c) => c.length > 0)
-    .map((text) => {
+    .filter((c) => c.text.length > 0)
+    .map((c) => {
       // decided once here, not at every test: whether the chunk needs more than indexOf
-      const slow = needsSlowSearch(text);
-      return { text, slow, anchor: slow ? longestRun(text) : undefined };
+      const slow = hasWildQuestion(c);
+      return { text: c.text, wild: c.wild, slow, anchor: slow ? longestRun(c) : undefined };
     });
-  const hasStar = chunks.length > 1;
-  const minLength = chunks.reduce((n, c) => n + c.length, 0);
-  // an end chunk without `?` or placeholder is compared with startsWith, not char by char
+  const minLength = chunks.reduce((n, c) => n + c.text.length, 0);
+  // a first or last chunk without a wildcard `?` is compared with startsWith, not char by char
   // (both fit in the range once it holds minLength characters)
-  const startPlain = !needsSlowSearch(anchoredStart);
-  const endPlain = anchoredEnd !== undefined && !needsSlowSearch(anchoredEnd);
+  const startPlain = !hasWildQuestion(first);
+  const endPlain = last !== undefined && !hasWildQuestion(last);
   const testRange = (input: string, start: number, end: number): boolean => {
     if (!hasStar) {
-      return end - start === anchoredStart.length && matchAt(input, start, end, anchoredStart);
+      return (
+        end - start === anchoredStart.length && matchAt(input, start, end, anchoredStart, startWild)
+      );
     }
     if (end - start < minLength) return false;
     if (
       !(startPlain
         ? input.startsWith(anchoredStart, start)
-        : matchAt(input, start, end, anchoredStart))
+        : matchAt(input, start, end, anchoredStart, startWild))
     )
       return false;
     const endStart = end - anchoredEnd!.length;
     if (
       !(endPlain
         ? input.startsWith(anchoredEnd!, endStart)
-        : matchAt(input, endStart, end, anchoredEnd!))
+        : matchAt(input, endStart, end, anchoredEnd!, endWild))
     )
       return false;
     let pos = start + anchoredStart.length;
     for (const chunk of middle) {
       const found = chunk.slow
-        ? indexOfSlowChunk(input, chunk.text, chunk.anchor, pos, endStart, end)
+        ? indexOfSlowChunk(input, chunk.text, chunk.wild, chunk.anchor, pos, endStart, end)
         : indexOfPlain(input, chunk.text, pos, endStart);
       if (found < 0) return false;
       pos = found + chunk.text.length;
@@ -102,45 +187,59 @@ export function compileGlob(pattern: string): Glob {
     return pos <= endStart;
   };
   return {
-    source: pattern,
+    source,
     hasWildcard: true,
     test: (input) => testRange(input, 0, input.length),
     testRange,
   };
 }
 
-/** True when `chunk` (which may hold `?`) matches `input` at `at`, within [start, end). */
-function matchAt(input: string, at: number, end: number, chunk: string): boolean {
+/**
+ * True when `chunk` (which may hold wildcard `?`s: see Chunk) matches `input` at `at`, within
+ * [start, end).
+ */
+function matchAt(
+  input: string,
+  at: number,
+  end: number,
+  chunk: string,
+  wild: Uint8Array | undefined,
+): boolean {
   if (at < 0 || at + chunk.length > end) return false;
   for (let i = 0; i < chunk.length; i++) {
     const c = chunk.charCodeAt(i);
-    if (c === QUESTION) continue;
-    const d = input.charCodeAt(at + i);
-    if (c === d) continue;
-    if (c === LITERAL_STAR && d === STAR) continue;
-    if (c === LITERAL_QUESTION && d === QUESTION) continue;
-    return false;
+    if (c === QUESTION && (wild === undefined || wild[i] === 1)) continue;
+    if (c !== input.charCodeAt(at + i)) return false;
   }
   return true;
 }
 
-/** A chunk's longest run of plain characters (no `?`, no placeholder) and where it starts. */
+/** A chunk's longest run of literal characters (no wildcard `?`) and where it starts. */
 interface Run {
   readonly text: string;
   readonly offset: number;
 }
 
-function longestRun(chunk: string): Run | undefined {
+function longestRun(chunk: Chunk): Run | undefined {
+  const { text, wild } = chunk;
   let best: Run | undefined;
   let runStart = 0;
-  for (let i = 0; i <= chunk.length; i++) {
-    const c = i < chunk.length ? chunk.charCodeAt(i) : QUESTION;
-    if (c !== QUESTION && c !== LITERAL_STAR && c !== LITERAL_QUESTION) continue;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !isWildAt(text, wild, i)) continue;
     if (i > runStart && (!best || i - runStart > best.text.length))
-      best = { text: chunk.slice(runStart, i), offset: runStart };
+      best = { text: text.slice(runStart, i), offset: runStart };
     runStart = i + 1;
   }
   return best;
+}
+
+function isWildAt(text: string, wild: Uint8Array | undefined, i: number): boolean {
+  return text.charCodeAt(i) === QUESTION && (wild === undefined || wild[i] === 1);
+}
+
+function hasWildQuestion(chunk: Chunk): boolean {
+  if (chunk.wild === undefined) return chunk.text.indexOf('?') >= 0;
+  return chunk.wild.indexOf(1) >= 0;
 }
 
 /** Leftmost position >= from where the plain `chunk` is and ends no later than `limit`, or -1. */
@@ -150,55 +249,32 @@ function indexOfPlain(input: string, chunk: string, from: number, limit: number)
 }
 
 /**
- * indexOfPlain for a chunk with `?` or a placeholder. `anchor`: its longest plain run
- * (undefined when it has no plain character: each place is tried, and one of `?` alone matches
- * at `from` if it fits).
+ * indexOfPlain for a chunk with a wildcard `?`. `anchor`: its longest literal run (undefined
+ * when it has no literal character: each place is tried, and one of `?` alone matches at `from`
+ * if it fits).
  */
 function indexOfSlowChunk(
   input: string,
   chunk: string,
+  wild: Uint8Array | undefined,
   anchor: Run | undefined,
   from: number,
   limit: number,
   end: number,
 ): number {
   if (anchor === undefined) {
-    // `?` and placeholders only: each place is tried (a placeholder matches one character)
-    for (let i = from; i + chunk.length <= limit; i++) {
-      if (matchAt(input, i, end, chunk)) return i;
-    }
-    return -1;
+    // wildcard `?`s only: the first place where the chunk fits
+    return from + chunk.length <= limit ? from : -1;
   }
   // the places where the run is, in order: the chunk starts `offset` before each
   let p = input.indexOf(anchor.text, from + anchor.offset);
   while (p >= 0) {
     const i = p - anchor.offset;
     if (i + chunk.length > limit) return -1;
-    if (matchAt(input, i, end, chunk)) return i;
+    if (matchAt(input, i, end, chunk, wild)) return i;
     p = input.indexOf(anchor.text, p + 1);
   }
   return -1;
-}
-
-function needsSlowSearch(chunk: string): boolean {
-  for (let i = 0; i < chunk.length; i++) {
-    const c = chunk.charCodeAt(i);
-    if (c === QUESTION || c === LITERAL_STAR || c === LITERAL_QUESTION) return true;
-  }
-  return false;
-}
-
-function hasPlaceholder(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LITERAL_STAR || c === LITERAL_QUESTION) return true;
-  }
-  return false;
-}
-
-/** No `*`, `?` or placeholder: the text matches only itself. */
-function isPlain(text: string): boolean {
-  return !hasWildcard(text) && !hasPlaceholder(text);
 }
 
 /** True when the text holds `*` or `?`. */
@@ -208,6 +284,31 @@ export function hasWildcard(text: string): boolean {
     if (c === STAR || c === QUESTION) return true;
   }
   return false;
+}
+
+/** True when pattern text with escapes holds a `*` or `?` that no escape makes literal. */
+function hasUnescapedWildcard(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === ESCAPE) i++;
+    else if (c === STAR || c === QUESTION) return true;
+  }
+  return false;
+}
+
+/** True when (pattern text, with escapes where `escaped`) ends in a wildcard `*`. */
+function endsInWildcardStar(text: string, escaped: boolean): boolean {
+  if (!text.endsWith('*')) return false;
+  if (!escaped) return true;
+  // the `*` is literal when an odd number of escapes stands before it
+  let escapes = 0;
+  for (let i = text.length - 2; i >= 0 && text.charCodeAt(i) === ESCAPE; i--) escapes++;
+  return escapes % 2 === 0;
+}
+
+/** No wildcard and (in pattern text with escapes) no escape: the text matches only itself. */
+function isPlain(text: string, escaped: boolean): boolean {
+  return !hasWildcard(text) && !(escaped && text.indexOf(PATTERN_ESCAPE) >= 0);
 }
 
 /**
@@ -226,23 +327,28 @@ export function hasWildcard(text: string): boolean {
  */
 export type ArnGlob = Glob;
 
-export function compileArnGlob(pattern: string, openEndedAllowed = true): ArnGlob {
+export function compileArnGlob(pattern: string, openEndedAllowed = true, escaped = false): ArnGlob {
   if (pattern === '*') return ANY;
-  if (!hasWildcard(pattern)) return compileGlob(pattern);
+  // (pattern text with escapes: see PATTERN_ESCAPE; without one it reads as it is)
+  const esc = escaped && pattern.indexOf(PATTERN_ESCAPE) >= 0;
+  if (!(esc ? hasUnescapedWildcard(pattern) : hasWildcard(pattern)))
+    return compileGlob(pattern, esc);
+  // an escape is followed by `*`, `?` or another escape, never by `:`: the text splits as the
+  // ARN it stands for
   const segments = splitArn(pattern);
   if (segments.length === 1) {
     // not an ARN pattern (a service-specific resource string): a plain wildcard match
-    return compileGlob(pattern);
+    return compileGlob(pattern, esc);
   }
-  const globs = segments.map(compileGlob);
+  const globs = segments.map((segment) => compileGlob(segment, esc));
   const count = segments.length;
   const last = count - 1;
-  const openEnded = openEndedAllowed && count < 6 && segments[last]!.endsWith('*');
-  // The leading segments without `*`, `?` or placeholder (`arn`, the partition, the service,
-  // often the region and account) are one prefix, `arn:aws:s3:::`, that the ARN starts with
-  // exactly when each of its segments equals the pattern's (a segment holds no `:`)
+  const openEnded = openEndedAllowed && count < 6 && endsInWildcardStar(segments[last]!, esc);
+  // The leading segments without `*`, `?` or escape (`arn`, the partition, the service, often
+  // the region and account) are one prefix, `arn:aws:s3:::`, that the ARN starts with exactly
+  // when each of its segments equals the pattern's (a segment holds no `:`)
   let plainHead = 0;
-  while (plainHead < last && isPlain(segments[plainHead]!)) plainHead++;
+  while (plainHead < last && isPlain(segments[plainHead]!, esc)) plainHead++;
   const head = plainHead > 0 ? segments.slice(0, plainHead).join(':') + ':' : '';
   // Segment boundaries are found with indexOf and each segment is tested in place: no array
   // and no substring per test, since this runs for every Resource pattern of every request.

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileTemplate,
-  LITERAL_QUESTION,
-  LITERAL_STAR,
-  resolveTemplate,
-} from '../../src/policy/variables.js';
-import { compileArnGlob, compileGlob } from '../../src/policy/wildcard.js';
+import { compileTemplate, resolveTemplate } from '../../src/policy/variables.js';
+import { compileArnGlob, compileGlob, PATTERN_ESCAPE } from '../../src/policy/wildcard.js';
 import type { ContextValue, Template } from '../../src/policy/types.js';
 
 function ctx(entries: Record<string, ContextValue>): ReadonlyMap<string, ContextValue> {
   return new Map(Object.entries(entries));
 }
+
+// a literal `*` / `?` in pattern text with escapes (wildcard.ts PATTERN_ESCAPE)
+const LITERAL_STAR = `${PATTERN_ESCAPE}*`;
+const LITERAL_QUESTION = `${PATTERN_ESCAPE}?`;
 
 function tpl(text: string): Template {
   const t = compileTemplate(text);
@@ -115,15 +114,34 @@ describe('resolveTemplate', () => {
         ctx({ 'aws:username': '*' }),
         true,
       )!;
-      const glob = compileArnGlob(resolved);
+      const glob = compileArnGlob(resolved, true, true);
       expect(glob.test('arn:aws:s3:::b/home/*/file')).toBe(true);
       expect(glob.test('arn:aws:s3:::b/home/bob/file')).toBe(false);
     });
 
     it('an escaped ${?} matches only a literal ?', () => {
-      const glob = compileGlob(resolveTemplate(tpl('what${?}'), context, true)!);
+      const glob = compileGlob(resolveTemplate(tpl('what${?}'), context, true)!, true);
       expect(glob.test('what?')).toBe(true);
       expect(glob.test('whatx')).toBe(false);
+    });
+
+    it('a U+E000 written or substituted is escaped too: it is no escape of its own', () => {
+      const E0 = '\uE000';
+      const values = ctx({ 'aws:username': `a${E0}*` });
+      // written text: its `*` stays a wildcard; a value: its `*` is literal
+      expect(resolveTemplate(tpl(`${E0}*/\${aws:username}`), values, true)).toBe(
+        `${E0}${E0}*/a${E0}${E0}${LITERAL_STAR}`,
+      );
+      const glob = compileGlob(
+        resolveTemplate(tpl(`${E0}*/\${aws:username}`), values, true)!,
+        true,
+      );
+      expect(glob.test(`${E0}x/a${E0}*`)).toBe(true);
+      expect(glob.test(`*x/a${E0}*`)).toBe(false);
+      expect(glob.test(`${E0}x/a**`)).toBe(false);
+      expect(glob.test(`${E0}x/a${E0}x`)).toBe(false);
+      // without forPattern, the text as it is
+      expect(resolveTemplate(tpl(`${E0}*/\${aws:username}`), values)).toBe(`${E0}*/a${E0}*`);
     });
 
     it('without forPattern the escape is a plain character', () => {

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { compileArnGlob, compileGlob, hasWildcard, splitArn } from '../../src/policy/wildcard.js';
-import { LITERAL_QUESTION, LITERAL_STAR } from '../../src/policy/variables.js';
+import {
+  compileArnGlob,
+  compileGlob,
+  escapeEscapes,
+  escapeLiteral,
+  hasWildcard,
+  PATTERN_ESCAPE,
+  splitArn,
+} from '../../src/policy/wildcard.js';
+
+// pattern text with escapes (resolved policy variables): a literal `*`, `?`, and U+E000 itself
+const LITERAL_STAR = `${PATTERN_ESCAPE}*`;
+const LITERAL_QUESTION = `${PATTERN_ESCAPE}?`;
+const E0 = '\uE000';
+const E1 = '\uE001';
+const LITERAL_E0 = `${PATTERN_ESCAPE}${E0}`;
 
 describe('compileGlob', () => {
   it.each([
@@ -55,7 +69,7 @@ describe('compileGlob', () => {
     expect(hasWildcard('x')).toBe(false);
   });
 
-  describe('literal placeholders from policy-variable escapes', () => {
+  describe('pattern text with escapes (policy-variable escapes and values)', () => {
     it.each([
       [`a${LITERAL_STAR}b`, 'a*b', true],
       [`a${LITERAL_STAR}b`, 'axb', false],
@@ -68,12 +82,62 @@ describe('compileGlob', () => {
       [`*${LITERAL_STAR}*`, 'ab', false],
       [`*${LITERAL_QUESTION}?*`, 'x?y', true],
       [`*${LITERAL_QUESTION}?*`, 'xzy', false],
+      // an escaped U+E000 is that character, and an escape's `*` matches no U+E000
+      [`a${LITERAL_E0}b`, `a${E0}b`, true],
+      [`a${LITERAL_E0}b`, 'a*b', false],
+      [`a${LITERAL_E0}*`, `a${E0}xy`, true],
+      [`a${LITERAL_E0}*`, 'a*xy', false],
+      [`a${LITERAL_STAR}b`, `a${E0}b`, false],
+      [`a${LITERAL_QUESTION}b`, `a${E1}b`, false],
+      [`*${LITERAL_E0}${LITERAL_STAR}?*`, `x${E0}*yz`, true],
+      [`*${LITERAL_E0}${LITERAL_STAR}?*`, `x${E0}${E0}y`, false],
+      [`?${LITERAL_QUESTION}`, 'x?', true],
+      [`?${LITERAL_QUESTION}`, '??', true],
+      [`?${LITERAL_QUESTION}`, '?x', false],
+      // E001 is no escape
+      [`a${E1}*`, `a${E1}x`, true],
+      [`a${E1}*`, 'a?x', false],
+    ])('%j vs %j -> %s', (pattern, input, expected) => {
+      expect(compileGlob(pattern, true).test(input)).toBe(expected);
+    });
+
+    it('an escaped `*` or `?` is not a wildcard', () => {
+      expect(compileGlob(`a${LITERAL_STAR}`, true).hasWildcard).toBe(false);
+      expect(compileGlob(`a${LITERAL_QUESTION}`, true).hasWildcard).toBe(false);
+      expect(compileGlob(`a${LITERAL_QUESTION}?`, true).hasWildcard).toBe(true);
+    });
+
+    it('escapeLiteral and escapeEscapes write text as such patterns', () => {
+      expect(escapeLiteral(`a*?${E0}${E1}`)).toBe(
+        `a${LITERAL_STAR}${LITERAL_QUESTION}${LITERAL_E0}${E1}`,
+      );
+      expect(escapeLiteral('plain')).toBe('plain');
+      expect(escapeEscapes(`a*?${E0}${E1}`)).toBe(`a*?${LITERAL_E0}${E1}`);
+      expect(escapeEscapes('plain*')).toBe('plain*');
+    });
+  });
+
+  describe('text as written (not escaped): U+E000 and U+E001 are characters like any other', () => {
+    it.each([
+      [`a${E0}b`, 'a*b', false],
+      [`a${E0}b`, `a${E0}b`, true],
+      [`a${E1}b`, 'a?b', false],
+      [`*${E0}`, 'x*', false],
+      [`*${E0}`, `x${E0}`, true],
+      [`*${E0}*`, 'a*b', false],
+      [`*${E1}?*`, 'x?y', false],
+      [`*${E1}?*`, `x${E1}y`, true],
+      [`${E0}*`, `${E0}*x`, true],
+      [`${E0}${E0}*`, `${E0}x`, false],
+      [`?${E0}`, 'x*', false],
     ])('%j vs %j -> %s', (pattern, input, expected) => {
       expect(compileGlob(pattern).test(input)).toBe(expected);
     });
 
-    it('a placeholder is not a wildcard', () => {
-      expect(compileGlob(`a${LITERAL_STAR}`).hasWildcard).toBe(false);
+    it('is no wildcard', () => {
+      expect(compileGlob(`a${E0}`).hasWildcard).toBe(false);
+      expect(compileGlob(`a${E0}`).test('a*')).toBe(false);
+      expect(compileGlob(`a${E0}`).testRange(`xa${E0}x`, 1, 3)).toBe(true);
     });
   });
 
@@ -212,14 +276,45 @@ describe('compileArnGlob', () => {
     ['arn:aws:s3:::b*', 'arn:aws:s3:::b', true],
     ['arn:aws:s3:::*\ud83d', 'arn:aws:s3:::x\ud83d\ude00', false],
     ['arn:aws:s3:::\ud83d*', 'arn:aws:s3:::\ud83d\ude00', true],
-    // placeholders (`${*}`, `${?}` resolved) in a first or last chunk or a leading segment
+    // U+E000 and U+E001 as written are characters like any other
+    [`arn:aws:s3:::${E0}*`, 'arn:aws:s3:::*x', false],
+    [`arn:aws:s3:::${E0}*`, `arn:aws:s3:::${E0}x`, true],
+    [`arn:aws:s3:::*${E1}`, 'arn:aws:s3:::x?', false],
+    [`arn:${E0}:s3:::*`, 'arn:*:s3:::b', false],
+    [`arn:${E0}:s3:::*`, `arn:${E0}:s3:::b`, true],
+    [`arn:aws:s3:::b/${E0}`, 'arn:aws:s3:::b/*', false],
+    [`arn:aws:s3:::b/${E0}`, `arn:aws:s3:::b/${E0}`, true],
+  ])('%j vs %j -> %s', (pattern, arn, expected) => {
+    expect(compileArnGlob(pattern).test(arn)).toBe(expected);
+  });
+
+  it.each([
+    // escapes (`${*}`, `${?}` resolved) in a first or last chunk or a leading segment
     [`arn:aws:s3:::${LITERAL_STAR}*`, 'arn:aws:s3:::*x', true],
     [`arn:aws:s3:::*${LITERAL_QUESTION}`, 'arn:aws:s3:::x?', true],
     [`arn:aws:s3:::*${LITERAL_QUESTION}`, 'arn:aws:s3:::xa', false],
     [`arn:${LITERAL_STAR}:s3:::*`, 'arn:*:s3:::b', true],
     [`arn:${LITERAL_STAR}:s3:::*`, 'arn:aws:s3:::b', false],
-  ])('%j vs %j -> %s', (pattern, arn, expected) => {
-    expect(compileArnGlob(pattern).test(arn)).toBe(expected);
+    [`arn:${LITERAL_STAR}:s3:::*`, `arn:${E0}:s3:::b`, false],
+    // an escaped U+E000 is that character
+    [`arn:aws:s3:::${LITERAL_E0}*`, `arn:aws:s3:::${E0}x`, true],
+    [`arn:aws:s3:::${LITERAL_E0}*`, 'arn:aws:s3:::*x', false],
+    [`arn:${LITERAL_E0}:s3:::*`, `arn:${E0}:s3:::b`, true],
+    [`arn:${LITERAL_E0}:s3:::*`, 'arn:*:s3:::b', false],
+    // a short pattern ending in an escaped `*` is not open-ended; one ending in an escaped
+    // U+E000 and a wildcard `*` is
+    [`arn:aws:s3:${LITERAL_STAR}`, 'arn:aws:s3:*', true],
+    [`arn:aws:s3:${LITERAL_STAR}`, 'arn:aws:s3:*:b', false],
+    [`arn:aws:s3:${LITERAL_STAR}?`, 'arn:aws:s3:*x', true],
+    [`arn:aws:s3:${LITERAL_STAR}?`, 'arn:aws:s3:*x:b', false],
+    [`arn:aws:s3:*${LITERAL_STAR}`, 'arn:aws:s3:xy*', true],
+    [`arn:aws:s3:*${LITERAL_STAR}`, 'arn:aws:s3:x:y*', false],
+    [`arn:aws:s3:${LITERAL_E0}*`, `arn:aws:s3:${E0}:b`, true],
+    [`arn:aws:s3:${LITERAL_E0}*`, 'arn:aws:s3:*:b', false],
+    // no escape: read as written
+    ['arn:aws:s3:::b/*', 'arn:aws:s3:::b/x', true],
+  ])('pattern text with escapes %j vs %j -> %s', (pattern, arn, expected) => {
+    expect(compileArnGlob(pattern, true, true).test(arn)).toBe(expected);
   });
 
   it('differs from a plain glob exactly where a * would cross a colon before the resource part', () => {
@@ -229,16 +324,16 @@ describe('compileArnGlob', () => {
     expect(compileArnGlob(pattern).test(arn)).toBe(false);
   });
 
-  it('honours literal placeholders in resolved templates', () => {
-    const g = compileArnGlob(`arn:aws:s3:::b/home/a${LITERAL_STAR}/*`);
+  it('honours escapes in resolved templates', () => {
+    const g = compileArnGlob(`arn:aws:s3:::b/home/a${LITERAL_STAR}/*`, true, true);
     expect(g.test('arn:aws:s3:::b/home/a*/x')).toBe(true);
     expect(g.test('arn:aws:s3:::b/home/abc/x')).toBe(false);
-    const exact = compileArnGlob(`arn:aws:s3:::b/${LITERAL_QUESTION}`);
+    const exact = compileArnGlob(`arn:aws:s3:::b/${LITERAL_QUESTION}`, true, true);
     expect(exact.hasWildcard).toBe(false);
     expect(exact.test('arn:aws:s3:::b/?')).toBe(true);
     expect(exact.test('arn:aws:s3:::b/x')).toBe(false);
     // in a segment before the resource part, beside a wildcard further on
-    const region = compileArnGlob(`arn:aws:sns:us-${LITERAL_STAR}:*:topic`);
+    const region = compileArnGlob(`arn:aws:sns:us-${LITERAL_STAR}:*:topic`, true, true);
     expect(region.test('arn:aws:sns:us-*:111122223333:topic')).toBe(true);
     expect(region.test('arn:aws:sns:us-x:111122223333:topic')).toBe(false);
   });
@@ -246,62 +341,66 @@ describe('compileArnGlob', () => {
   it('agrees with a reference matcher on random ARN patterns, in whole and in ranges', () => {
     // plain leading segments are compared as one prefix, the rest segment by segment: the
     // reference is one regular expression per pattern, where a wildcard of the first five
-    // segments stays within its segment
+    // segments stays within its segment. Patterns are pattern text with escapes (a literal `*`,
+    // `?`, U+E000), and where they have no literal `*` or `?` also the same text as written
     let seed = 4242;
     const next = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
     const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    // each character of pattern text with escapes: a wildcard, or a literal character
+    const tokens = (text: string): { wild: boolean; c: string }[] => {
+      const out: { wild: boolean; c: string }[] = [];
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === PATTERN_ESCAPE && i + 1 < text.length)
+          out.push({ wild: false, c: text[++i]! });
+        else out.push({ wild: text[i] === '*' || text[i] === '?', c: text[i]! });
+      }
+      return out;
+    };
     const reference = (pattern: string, openEndedAllowed: boolean): RegExp => {
-      const segments = splitArn(pattern);
+      const segments = splitArn(pattern).map(tokens);
       const last = segments.length - 1;
-      const openEnded = openEndedAllowed && last < 5 && segments[last]!.endsWith('*');
+      const end = segments[last]![segments[last]!.length - 1];
+      const openEnded = openEndedAllowed && last < 5 && end?.wild === true && end.c === '*';
       const parts = segments.map((seg, i) => {
         const crosses = i === last && (last === 5 || openEnded);
-        return [...seg]
-          .map((c) =>
-            c === '*'
-              ? crosses
-                ? '.*'
-                : '[^:]*'
-              : c === '?'
-                ? crosses
-                  ? '.'
-                  : '[^:]'
-                : c === LITERAL_STAR
-                  ? '\\*'
-                  : c === LITERAL_QUESTION
-                    ? '\\?'
-                    : escape(c),
+        return seg
+          .map(({ wild, c }) =>
+            !wild ? escape(c) : c === '*' ? (crosses ? '.*' : '[^:]*') : crosses ? '.' : '[^:]',
           )
           .join('');
       });
       return new RegExp(`^${parts.join(':')}$`, 's');
     };
-    const pieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', LITERAL_STAR, '1'];
-    const inputPieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1'];
+    const pieces = [
+      ...['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1'],
+      ...[LITERAL_STAR, LITERAL_QUESTION, LITERAL_E0, E1],
+    ];
+    const inputPieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1', E0, E1];
     const random = (from: readonly string[], most: number): string =>
       Array.from({ length: next(most) }, () => from[next(from.length)]).join('');
     const fill = (pattern: string): string =>
-      [...pattern]
-        .map((c) =>
-          c === '*'
-            ? random(['a', 'b', '/', '1'], 3)
-            : c === '?'
-              ? 'ab/1'[next(4)]!
-              : c === LITERAL_STAR
-                ? '*'
-                : c,
+      tokens(pattern)
+        .map(({ wild, c }) =>
+          !wild ? c : c === '*' ? random(['a', 'b', '/', '1', E0], 3) : `ab/1${E0}`[next(5)]!,
         )
         .join('');
     let matched = 0;
+    let asWritten = 0;
     for (let k = 0; k < 20_000; k++) {
       const pattern = 'arn:' + random(pieces, 12);
       if (!/[*?]/.test(pattern)) continue; // no wildcard: a plain glob, tested above
       const openEndedAllowed = next(2) === 0;
-      const g = compileArnGlob(pattern, openEndedAllowed);
+      const g = compileArnGlob(pattern, openEndedAllowed, true);
       const re = reference(pattern, openEndedAllowed);
+      // the same pattern as a policy writes it, where it has no literal `*` or `?`
+      const ts = tokens(pattern);
+      const written = ts.every((t) => t.wild || (t.c !== '*' && t.c !== '?'))
+        ? compileArnGlob(ts.map((t) => t.c).join(''), openEndedAllowed)
+        : undefined;
+      if (written) asWritten++;
       for (let j = 0; j < 4; j++) {
         // half of them made from the pattern (its wildcards filled in without a colon), so
         // that many match
@@ -314,9 +413,49 @@ describe('compileArnGlob', () => {
         if (whole) matched++;
         expect(g.testRange(input, start, end), `${pattern} ${input} ${start} ${end}`).toBe(inRange);
         expect(g.test(input.slice(1, -1)), `${pattern} ${input}`).toBe(whole);
+        if (written) {
+          expect(written.testRange(input, start, end), `${pattern} ${input}`).toBe(inRange);
+          expect(written.test(input.slice(1, -1)), `${pattern} ${input}`).toBe(whole);
+        }
       }
     }
     expect(matched).toBeGreaterThan(100);
+    expect(asWritten).toBeGreaterThan(1000);
+  });
+
+  it('agrees with a reference matcher on random patterns over `*`, `?`, U+E000 and U+E001', () => {
+    // pattern text with escapes, and the same text as written where it can be
+    let seed = 777;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = ['a', '*', '?', E0, E1];
+    let asWritten = 0;
+    for (let k = 0; k < 5000; k++) {
+      // each character of the pattern: a wildcard or a literal one
+      const chars = Array.from({ length: 1 + next(8) }, () => ({
+        wild: next(2) === 0,
+        c: alphabet[next(alphabet.length)]!,
+      })).map((t) => (t.c === '*' || t.c === '?' ? t : { wild: false, c: t.c }));
+      const re = new RegExp(
+        `^${chars.map((t) => (!t.wild ? (t.c === '*' || t.c === '?' ? `\\${t.c}` : t.c) : t.c === '*' ? '.*' : '.')).join('')}$`,
+        's',
+      );
+      const escaped = chars.map((t) => (t.wild ? t.c : escapeLiteral(t.c))).join('');
+      const g = compileGlob(escaped, true);
+      const writable = chars.every((t) => t.wild || (t.c !== '*' && t.c !== '?'));
+      const written = writable ? compileGlob(chars.map((t) => t.c).join('')) : undefined;
+      if (written) asWritten++;
+      for (let j = 0; j < 4; j++) {
+        const input = Array.from({ length: next(9) }, () => alphabet[next(alphabet.length)]).join(
+          '',
+        );
+        expect(g.test(input), `${escaped} ${input}`).toBe(re.test(input));
+        if (written) expect(written.test(input), `${escaped} ${input}`).toBe(re.test(input));
+      }
+    }
+    expect(asWritten).toBeGreaterThan(500);
   });
 
   it('is linear on a pathological resource part', () => {
