@@ -73,6 +73,9 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+// the threads analyze uses by default (src/cli/parallelAnalyze.ts threadCount)
+const { threadCount, PARALLEL_MIN } = await import('../dist/cli/parallelAnalyze.js');
+
 const results = [];
 for (const size of SIZES) {
   const dir = mkdtempSync(join(os.tmpdir(), 'permchain-org-'));
@@ -83,6 +86,10 @@ for (const size of SIZES) {
     const load = [];
     const analyze = [];
     const text = [];
+    // the JSON report with --jobs 1 and --jobs 2, side by side (the default is one of them, or
+    // neither on a machine of more than 2 cores): what a second thread gives at this size
+    const threads = threadCount(size.pipelines, undefined);
+    const byJobs = { 1: [], 2: [] };
     let last;
     for (let i = 0; i < size.runs; i++) {
       base.push(child('readParse.js', [dir]));
@@ -90,7 +97,17 @@ for (const size of SIZES) {
       last = child('analyzeChild.js', [dir, out]);
       analyze.push(last);
       text.push(child('analyzeChild.js', [dir, `${out}.txt`, 'text']));
+      if (!size.buildspec) {
+        for (const jobs of [1, 2]) {
+          byJobs[jobs].push(
+            jobs === threads
+              ? last
+              : child('analyzeChild.js', [dir, `${out}.jobs`, 'json', '--jobs', String(jobs)]),
+          );
+        }
+      }
     }
+    rmSync(`${out}.jobs`, { force: true });
     const links = countLinks(out);
     // writing the report alone (bench/writeChild.js), where the report fits in one string
     const written =
@@ -111,11 +128,27 @@ for (const size of SIZES) {
       textMs: median(text.map((a) => a.ms)),
       textRssMB: Math.max(...text.map((a) => a.maxRssMB)),
       reportMB: statSync(out).size / 1e6,
+      threads,
+      jobs: size.buildspec
+        ? undefined
+        : Object.fromEntries(
+            [1, 2].map((j) => [
+              j,
+              {
+                ms: median(byJobs[j].map((a) => a.ms)),
+                rssMB: Math.max(...byJobs[j].map((a) => a.maxRssMB)),
+              },
+            ]),
+          ),
       exit: last.exit,
       sdkLoaded: analyze.some((a) => a.sdkLoaded) || text.some((a) => a.sdkLoaded),
       written,
     };
     results.push(r);
+    if (r.jobs)
+      process.stdout.write(
+        `${size.pipelines} pipelines: JSON with --jobs 1 ${r.jobs[1].ms.toFixed(0)} ms (${r.jobs[1].rssMB.toFixed(0)} MB), --jobs 2 ${r.jobs[2].ms.toFixed(0)} ms (${r.jobs[2].rssMB.toFixed(0)} MB); default ${threads} thread(s)\n`,
+      );
     process.stdout.write(
       `${size.pipelines} pipelines / ${size.accounts} accounts: read+parse ${r.baseMs.toFixed(0)} ms, load only ${r.loadMs.toFixed(0)} ms, analyze ${r.analyzeMs.toFixed(0)} ms (${(r.analyzeMs / r.baseMs).toFixed(1)}×), peak RSS ${r.analyzeRssMB.toFixed(0)} MB, text report ${r.textMs.toFixed(0)} ms (${(r.textMs / r.baseMs).toFixed(1)}×), peak RSS ${r.textRssMB.toFixed(0)} MB, ${links} links${written ? `, report write alone ${written.fullMs.toFixed(0)} ms (contract members only ${written.contractMs.toFixed(0)} ms)` : ''}\n`,
     );
@@ -166,6 +199,19 @@ if (!QUICK) {
       (r) =>
         `| ${r.pipelines.toLocaleString('en-US')}${r.buildspec ? ', inline buildspecs' : ''} | ${r.accounts} | ${r.files.toLocaleString('en-US')} (${r.megabytes.toFixed(1)}) | ${r.links.toLocaleString('en-US')} | ${(r.baseMs / 1000).toFixed(2)} s | ${(r.loadMs / 1000).toFixed(2)} s (${(r.loadMs / r.baseMs).toFixed(1)}×) | ${(r.analyzeMs / 1000).toFixed(2)} s | ${(r.analyzeMs / r.baseMs).toFixed(1)}× | ${r.analyzeRssMB.toFixed(0)} MB | ${r.reportMB.toFixed(0)} MB | ${(r.textMs / 1000).toFixed(2)} s (${(r.textMs / r.baseMs).toFixed(1)}×) | ${r.textRssMB.toFixed(0)} MB | ${r.sdkLoaded ? 'yes' : 'no'} |`,
     ),
+    '',
+    `**Threads.** \`analyze\` uses one thread below ${PARALLEL_MIN.toLocaleString('en-US')} pipelines and, from there, as many as`,
+    'the machine has cores (at most 4; `--jobs N` chooses). The JSON report of each organization with',
+    '`--jobs 1` and `--jobs 2`, measured as the JSON column (the column above is whichever the default is):',
+    '',
+    '| pipelines | default threads | JSON, --jobs 1 | peak RSS | JSON, --jobs 2 | peak RSS | --jobs 1 / --jobs 2 |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results
+      .filter((r) => r.jobs)
+      .map(
+        (r) =>
+          `| ${r.pipelines.toLocaleString('en-US')} | ${r.threads} | ${(r.jobs[1].ms / 1000).toFixed(2)} s | ${r.jobs[1].rssMB.toFixed(0)} MB | ${(r.jobs[2].ms / 1000).toFixed(2)} s | ${r.jobs[2].rssMB.toFixed(0)} MB | ${(r.jobs[1].ms / r.jobs[2].ms).toFixed(2)} |`,
+      ),
     '',
     ...results
       .map((r) => {

@@ -1,6 +1,7 @@
 // One `permchain analyze` run, in-process through the CLI's own entry, for the analyze
 // benchmark: prints {"ms", "exit", "maxRssMB", "sdkLoaded"} on stdout. The report goes to the
-// file given as the second argument, in the format given as the third (json unless told). A module-resolution hook records every module resolved
+// file given as the second argument, in the format given as the third (json unless told); the
+// arguments after it are more options of analyze (`--jobs 1`). A module-resolution hook records every module resolved
 // while analyze runs, so `sdkLoaded` says whether any @aws-sdk package was loaded.
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
@@ -38,6 +39,8 @@ const exit = await main(
     process.argv[4] ?? 'json',
     '--output',
     process.argv[3],
+    // more options (`--jobs 1`), as given
+    ...process.argv.slice(5),
   ],
   silent,
 );

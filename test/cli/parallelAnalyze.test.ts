@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as AnalyzeModule from '../../src/chain/analyze.js';
@@ -167,11 +167,10 @@ describe.runIf(built)('analyze on several threads', () => {
     expect(par.snapshotPipelineCount(REPO_ROOT, undefined)).toBe(0);
   });
 
-  it('the default is one thread below 200 pipelines; --jobs decides otherwise', () => {
-    expect(par.threadCount(199, undefined)).toBe(1);
+  it('the default is one thread below 5,000 pipelines; --jobs decides otherwise', () => {
+    expect(par.threadCount(4999, undefined)).toBe(1);
     expect(par.threadCount(0, undefined)).toBe(1);
-    expect(par.threadCount(200, undefined)).toBeGreaterThanOrEqual(1);
-    expect(par.threadCount(200, undefined)).toBeLessThanOrEqual(4);
+    expect(par.threadCount(5000, undefined)).toBe(Math.min(availableParallelism(), 4));
     expect(par.threadCount(40, 2)).toBe(2);
     // never more threads than pipelines
     expect(par.threadCount(3, 8)).toBe(3);
