@@ -307,8 +307,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // broken boundary or SCP into an allow. The request is reported as bad input.
   if (unusable) return deny('ImplicitlyDenied', [], problems);
 
-  const crossAccount =
+  // An action that authorizes no resource is performed in the caller's own account (it lists the
+  // caller's buckets, roles or aliases), whatever resource or account the request names: there is
+  // no resource owner whose side must allow it, and no resource policy is read (above)
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+  const namesOtherAccount =
     !isService && resourceAccount !== undefined && resourceAccount !== principal.account;
+  if (namesOtherAccount && noResource) {
+    problems.push({
+      pointer: request.resourceAccount !== undefined ? '/resourceAccount' : '/resource',
+      message: `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so it is performed in the caller's account \`${principal.account}\`: the resource account \`${resourceAccount}\` the request names is not read`,
+      id: 'request.resource-account.not-applicable',
+      severity: 'warning',
+    });
+  }
+  const crossAccount = namesOtherAccount && !noResource;
 
   if (!isService && action.lower === 'sts:getcalleridentity') {
     // "No permissions are required to perform this operation. If an administrator attaches a

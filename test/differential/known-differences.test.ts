@@ -49,6 +49,21 @@ const EXAMPLES: readonly Example[] = [
     theirs: 'ExplicitlyDenied',
   },
   {
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html:
+    // a resource owner exists only for the resources "in the 'Resource type' column"; an action
+    // with none is performed in the caller's account
+    name: 'action-without-resource-type-in-another-account',
+    request: {
+      principal: ROLE,
+      action: 's3:ListAllMyBuckets',
+      resource: '*',
+      resourceAccount: '444455556666',
+      identityPolicies: [allowAll],
+    },
+    ours: 'Allowed',
+    theirs: 'ImplicitlyDenied',
+  },
+  {
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html:
     // the user's permissions boundary "must allow the sts:AssumeRole action"
     name: 'trust-user-boundary',

@@ -147,6 +147,22 @@ KNOWN.push(
     },
   },
   {
+    // An action that authorizes no resource (no resource type in the Service Authorization
+    // Reference: s3:ListAllMyBuckets, iam:ListRoles) on a resource ARN or resourceAccount of
+    // another account: such an action has no resource owner, so permchain decides it in the
+    // caller's account by its IAM policies; iam-simulate takes the account of the ARN as the
+    // resource owner and asks for a resource policy it does not read.
+    name: 'action-without-resource-type-in-another-account',
+    applies: (c) => {
+      if (c.principal.kind === 'service' || c.principal.account === undefined) return false;
+      const types = actionResourceTypes(c.request.action);
+      if (types === undefined || types.length > 0) return false;
+      const arnAccount = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(c.request.resource)?.[1];
+      const owner = c.request.resourceAccount ?? arnAccount;
+      return owner !== undefined && owner !== c.principal.account;
+    },
+  },
+  {
     // A role's trust policy that names an IAM user of the same account which has a permissions
     // boundary: AWS says the boundary "must allow the sts:AssumeRole action"; iam-simulate takes
     // the grant naming the user as final, as in other resource policies.

@@ -343,6 +343,60 @@ describe('actions that authorize no resource have no resource-based policy', () 
     expect(r.problems).toEqual([]);
   });
 
+  // it is performed in the caller's account: no resource owner of another account must allow it
+  // (was ImplicitlyDenied for a resource policy the evaluator says it does not read)
+  const elsewhere: [string, string, string | undefined][] = [
+    ['s3:ListAllMyBuckets', '*', B],
+    ['iam:ListRoles', `arn:aws:iam::${B}:role/Other`, undefined],
+    [
+      'kms:ListAliases',
+      `arn:aws:kms:us-east-1:${B}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      undefined,
+    ],
+  ];
+  for (const [action, resource, resourceAccount] of elsewhere) {
+    it(`${action} naming account ${B}: decided in the caller's account, by its identity policy`, () => {
+      const req: EvaluationRequest = {
+        principal: caller,
+        action,
+        resource,
+        ...(resourceAccount !== undefined ? { resourceAccount } : {}),
+        identityPolicies: [allow(action)],
+      };
+      const r = run(req);
+      expect(r.decision).toBe('Allowed');
+      expect(r.allowedBy).toEqual([
+        { policyType: 'identity', policy: 1, statement: 1, explicit: false },
+      ]);
+      expect(r.problems.map((p) => [p.id, p.pointer])).toEqual([
+        [
+          'request.resource-account.not-applicable',
+          resourceAccount !== undefined ? '/resourceAccount' : '/resource',
+        ],
+      ]);
+      expect(r.problems[0]!.message).toContain(`performed in the caller's account \`${A}\``);
+      // without the identity allow it is still denied, by the identity side alone
+      const none = run({ ...req, identityPolicies: [] });
+      expect(none.decision).toBe('ImplicitlyDenied');
+      expect(none.deniedBy).toEqual([
+        { policyType: 'identity', policy: `identity policies of ${caller}`, explicit: false },
+      ]);
+    });
+  }
+
+  it('an action with a resource type on another account still needs that account to allow it', () => {
+    const r = run({
+      principal: caller,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      resourceAccount: B,
+      identityPolicies: [allow('s3:GetObject')],
+    });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
+    expect(r.problems.map((p) => p.id)).not.toContain('request.resource-account.not-applicable');
+  });
+
   it('an action with a wildcard is not taken for one without a resource type', () => {
     const r = run({
       principal: caller,
