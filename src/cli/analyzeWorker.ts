@@ -10,6 +10,8 @@ import {
   NEXT,
   PROGRESS,
   STOP,
+  WINDOW,
+  WRITTEN,
   makePiece,
   selectionKey,
   type WorkerJob,
@@ -35,6 +37,13 @@ try {
   post({ kind: 'ready', key: selectionKey(selection) });
   const n = selection.pipelines.length;
   while (Atomics.load(state, STOP) === 0) {
+    // no further than WINDOW past what the main thread has written: it needs the pieces in
+    // order, and one it must write next was taken already (NEXT is past it), so it is not held up
+    const written = Atomics.load(state, WRITTEN);
+    if (Atomics.load(state, NEXT) - written >= WINDOW) {
+      Atomics.wait(state, WRITTEN, written, 1000);
+      continue;
+    }
     const i = Atomics.add(state, NEXT, 1);
     if (i >= n) break;
     post({

@@ -66,7 +66,7 @@ export interface WorkerJob {
   readonly opts: Partial<InputCliOptions> & { readonly pipeline: readonly string[] };
   readonly format: PieceFormat;
   readonly options: PieceOptions;
-  /** Int32Array over it: NEXT, PROGRESS, STOP */
+  /** Int32Array over it: NEXT, PROGRESS, STOP, WRITTEN */
   readonly shared: SharedArrayBuffer;
   readonly port: MessagePort;
 }
@@ -80,6 +80,13 @@ export type WorkerMessage =
 export const NEXT = 0; // the next pipeline index to take
 export const PROGRESS = 1; // bumped after each message a worker posts
 export const STOP = 2; // set by the main thread: take no more
+export const WRITTEN = 3; // how many pieces the main thread has written, in order
+/**
+ * A worker takes no pipeline more than this many past the last one written: the pieces waiting
+ * to be written stay a few megabytes however slowly the report is read (a slow pipe), as the
+ * one-thread run holds one pipeline.
+ */
+export const WINDOW = 64;
 
 /**
  * Below this many pipelines the default is one thread. On the 2-core benchmark machine a second
@@ -190,7 +197,7 @@ export interface WorkerPool {
  * pipelines. Started before the main thread loads the input, a worker loads it at the same time.
  */
 export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: number): WorkerPool {
-  const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
   const state = new Int32Array(shared);
   const workers: { worker: Worker; port: MessagePort }[] = [];
   for (let w = 0; w < count; w++) {
@@ -219,6 +226,8 @@ export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: num
       if (closed) return;
       closed = true;
       Atomics.store(state, STOP, 1);
+      // a worker held back by WINDOW wakes up to stop
+      Atomics.notify(state, WRITTEN);
       for (const w of workers) {
         void w.worker.terminate();
         w.port.close();
@@ -281,6 +290,8 @@ export function* parallelPieces(
           own.delete(next);
           received.delete(next);
           yield piece;
+          Atomics.store(state, WRITTEN, next + 1);
+          Atomics.notify(state, WRITTEN);
           break;
         }
         if (alone) {
