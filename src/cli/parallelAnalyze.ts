@@ -14,6 +14,7 @@
  * waited for: the main thread analyzes what is missing itself. A worker that read a different
  * input (a file changed between the two reads) is not used at all.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -135,23 +136,15 @@ function entries(dir: string): Dirent[] {
   }
 }
 
-/** The identity of what a thread loaded: the pipelines in order, where each was read. */
-export function selectionKey(selection: PipelineSelection): string {
-  const parts = [String(selection.pipelines.length), String(selection.problems.length)];
+/**
+ * The identity of what a thread loaded: the digest of the files its load read (readsDigested:
+ * a file changed between the main thread's read and a worker's is told, a policy file as well as
+ * a pipeline's), and the pipelines it selected, in order, with where each was read.
+ */
+export function selectionKey(selection: PipelineSelection, digest: string): string {
+  const parts = [digest, String(selection.pipelines.length), String(selection.problems.length)];
   for (const p of selection.pipelines) parts.push(p.arn, p.location.file ?? '', p.location.pointer);
-  return fnv1a(parts.join('\u0000'));
-}
-
-function fnv1a(text: string): string {
-  // two 32-bit FNV-1a hashes, forward and backward: a changed input is told with no doubt worth
-  // a second look (the check only guards against a file changed between two reads)
-  let a = 0x811c9dc5;
-  let b = 0x811c9dc5;
-  for (let i = 0, j = text.length - 1; i < text.length; i++, j--) {
-    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
-    b = Math.imul(b ^ text.charCodeAt(j), 0x01000193);
-  }
-  return (a >>> 0).toString(16) + (b >>> 0).toString(16) + ':' + text.length;
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
 const WORKER_URL = new URL('./analyzeWorker.js', import.meta.url);
@@ -229,11 +222,13 @@ export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: num
 
 /**
  * The pieces of every selected pipeline, in report order, analyzed by this thread and the
- * workers of `pool`. Iterate once, to the end (or stop early: the workers are then told to
- * stop). The pool is closed when the iteration ends.
+ * workers of `pool`; `digest` is readsDigested's of the load `selection` comes from (a worker
+ * whose load differs is not used). Iterate once, to the end (or stop early: the workers are then
+ * told to stop). The pool is closed when the iteration ends.
  */
 export function* parallelPieces(
   selection: PipelineSelection,
+  digest: string,
   pool: WorkerPool,
   tally: ThreadTally = { analyzed: [] },
   tuning: ParallelTuning = {},
@@ -243,7 +238,7 @@ export function* parallelPieces(
   const { job, state } = pool;
   const n = selection.pipelines.length;
   const make = (i: number): Piece => makePiece(selection.analyzeAt(i), job.format, job.options);
-  const key = selectionKey(selection);
+  const key = selectionKey(selection, digest);
   tally.analyzed.length = 0;
   tally.analyzed.push(0, ...pool.workers.map(() => 0));
   const workers = pool.workers.map((w) => ({ ...w, ready: false }));
