@@ -84,10 +84,10 @@ export const STOP = 2; // set by the main thread: take no more
 
 /**
  * Below this many pipelines the default is one thread. On the 2-core benchmark machine a second
- * thread made 1,000 and 2,000 pipelines slower (3.3 s against 2.7 s: V8's own collector and
- * compiler threads already use the second core, and the worker loads the input and warms up
- * again), was even at 5,000 (0.99 and 1.14 times as fast) and faster at 10,000 (1.13 and 1.44
- * times; BENCHMARKS.md, "analyze on several threads").
+ * thread made 1,000 and 2,000 pipelines slower (1,000: 3.2-3.5 s against 2.6-2.9 s: V8's own
+ * collector and compiler threads already use the second core, and the worker loads the input and
+ * warms up again), was even at 5,000 (0.99 and 1.14 times as fast) and faster at 10,000 (1.13
+ * and 1.44 times; BENCHMARKS.md, session 29).
  */
 export const PARALLEL_MIN = 5000;
 /** The most threads the default uses (each holds a copy of the model). */
