@@ -179,8 +179,10 @@ export interface WorkerPool {
 }
 
 /**
- * `count` worker threads that load the input of `job` and wait for parallelPieces to hand out
- * pipelines. Started before the main thread loads the input, a worker loads it at the same time.
+ * `count` worker threads that load the input of `job`, then take pipelines from the shared
+ * counter at once and post their pieces, which parallelPieces reads (a worker whose load differs
+ * from the main thread's has its pieces dropped there). Started before the main thread loads the
+ * input, a worker loads it at the same time.
  */
 export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: number): WorkerPool {
   const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
@@ -199,7 +201,9 @@ export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: num
     // the report is done when every piece is written, whatever the workers still do
     worker.unref();
     worker.on('error', () => {
-      // a worker that failed posts nothing more: the stall check takes over its pipelines
+      // a worker that failed (out of memory) posts nothing more: the stall check takes over its
+      // pipelines. Without a listener the error, emitted once the main thread returns to the
+      // event loop, would end the process with a stack trace after the report is written
     });
     workers.push({ worker, port: port1 });
   }
