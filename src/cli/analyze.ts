@@ -9,6 +9,7 @@ import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { analyzeModel, selectPipelines, type PipelineSelection } from '../chain/analyze.js';
 import { makeDirectory } from '../fsUtil.js';
+import { readsDigested } from '../load/jsonFile.js';
 import { listPipelines } from '../model/queries.js';
 import { formatProblem, sortProblems, uniqueProblems, type Problem } from '../problems.js';
 import {
@@ -251,8 +252,11 @@ export function runAnalyze(
     format: formats[0] as PieceFormat,
     options: pieceOptions,
   };
+  // whether worker threads may analyze: the digest of the files loaded is then taken, which a
+  // worker's load must have too
+  const parallel = streaming && jobs !== 1 && canRunWorkers();
   let pool: WorkerPool | undefined;
-  if (streaming && jobs !== 1 && canRunWorkers() && opts.pipeline.length === 0) {
+  if (parallel && opts.pipeline.length === 0) {
     const threads = threadCount(snapshotPipelineCount(io.cwd, input), jobs);
     if (threads > 1) pool = startWorkers(job, threads - 1);
   }
@@ -263,6 +267,7 @@ export function runAnalyze(
       today,
       jobs,
       streaming,
+      parallel,
       job,
       pool,
     });
@@ -278,6 +283,8 @@ interface RunSettings {
   readonly today: string;
   readonly jobs: number | undefined;
   readonly streaming: boolean;
+  /** a json or text report, not --jobs 1, and the compiled worker is there */
+  readonly parallel: boolean;
   readonly job: Omit<WorkerJob, 'shared' | 'port'>;
   /** the workers started before loading, if any */
   readonly pool: WorkerPool | undefined;
@@ -290,8 +297,10 @@ function analyzeInput(
   version: string,
   settings: RunSettings,
 ): number {
-  const { formats, failOn, today, jobs, streaming, job } = settings;
-  const loaded = loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
+  const { formats, failOn, today, jobs, streaming, parallel, job } = settings;
+  const load = (): ReturnType<typeof loadAnalysisInput> =>
+    loadAnalysisInput(io.cwd, input, opts, opts.pipeline);
+  const { value: loaded, digest } = parallel ? readsDigested(load) : { value: load(), digest: '' };
   if ('usage' in loaded) return usage(io, loaded.usage);
   // the templates a stacks file names are known once it is read: still before any analysis
   if (loaded.templates.length > 0) {
@@ -343,12 +352,11 @@ function analyzeInput(
     const threads = threadCount(selection.pipelines.length, jobs);
     // workers not started before loading (a template input, --pipeline) are started now
     const pool =
-      settings.pool ??
-      (threads > 1 && canRunWorkers() ? startWorkers(job, threads - 1) : undefined);
+      settings.pool ?? (threads > 1 && parallel ? startWorkers(job, threads - 1) : undefined);
     const tally = tallyOf(io);
     const pieces =
       pool !== undefined && threads > 1
-        ? parallelPieces(selection, pool, tally)
+        ? parallelPieces(selection, digest, pool, tally)
         : serialPieces(selection, format, job.options, tally);
     streamed = keepFindings(pieces, findings);
     streamedFormat = format;

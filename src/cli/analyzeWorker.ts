@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { selectPipelines } from '../chain/analyze.js';
+import { readsDigested } from '../load/jsonFile.js';
 import { loadAnalysisInput } from './inputOptions.js';
 import {
   NEXT,
@@ -28,13 +29,16 @@ function post(message: WorkerMessage): void {
 }
 
 try {
-  const loaded = loadAnalysisInput(job.cwd, job.input, job.opts, job.opts.pipeline);
+  // the digest of the files read: the main thread's load must have read the same bytes
+  const { value: loaded, digest } = readsDigested(() =>
+    loadAnalysisInput(job.cwd, job.input, job.opts, job.opts.pipeline),
+  );
   if ('usage' in loaded) throw new Error(loaded.usage);
   const selection = selectPipelines(loaded.model, {
     pipelines: job.opts.pipeline,
     artifacts: loaded.artifacts,
   });
-  post({ kind: 'ready', key: selectionKey(selection) });
+  post({ kind: 'ready', key: selectionKey(selection, digest) });
   const n = selection.pipelines.length;
   while (Atomics.load(state, STOP) === 0) {
     // no further than WINDOW past what the main thread has written: it needs the pieces in

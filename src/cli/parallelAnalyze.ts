@@ -14,6 +14,7 @@
  * waited for: the main thread analyzes what is missing itself. A worker that read a different
  * input (a file changed between the two reads) is not used at all.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -90,10 +91,10 @@ export const WINDOW = 64;
 
 /**
  * Below this many pipelines the default is one thread. On the 2-core benchmark machine a second
- * thread made 1,000 and 2,000 pipelines slower (3.3 s against 2.7 s: V8's own collector and
- * compiler threads already use the second core, and the worker loads the input and warms up
- * again), was even at 5,000 (0.99 and 1.14 times as fast) and faster at 10,000 (1.13 and 1.44
- * times; BENCHMARKS.md, "analyze on several threads").
+ * thread made 1,000 and 2,000 pipelines slower (1,000: 3.2-3.5 s against 2.6-2.9 s: V8's own
+ * collector and compiler threads already use the second core, and the worker loads the input and
+ * warms up again), was even at 5,000 (0.99 and 1.14 times as fast) and faster at 10,000 (1.13
+ * and 1.44 times; BENCHMARKS.md, session 29).
  */
 export const PARALLEL_MIN = 5000;
 /** The most threads the default uses (each holds a copy of the model). */
@@ -142,23 +143,15 @@ function entries(dir: string): Dirent[] {
   }
 }
 
-/** The identity of what a thread loaded: the pipelines in order, where each was read. */
-export function selectionKey(selection: PipelineSelection): string {
-  const parts = [String(selection.pipelines.length), String(selection.problems.length)];
+/**
+ * The identity of what a thread loaded: the digest of the files its load read (readsDigested:
+ * a file changed between the main thread's read and a worker's is told, a policy file as well as
+ * a pipeline's), and the pipelines it selected, in order, with where each was read.
+ */
+export function selectionKey(selection: PipelineSelection, digest: string): string {
+  const parts = [digest, String(selection.pipelines.length), String(selection.problems.length)];
   for (const p of selection.pipelines) parts.push(p.arn, p.location.file ?? '', p.location.pointer);
-  return fnv1a(parts.join('\u0000'));
-}
-
-function fnv1a(text: string): string {
-  // two 32-bit FNV-1a hashes, forward and backward: a changed input is told with no doubt worth
-  // a second look (the check only guards against a file changed between two reads)
-  let a = 0x811c9dc5;
-  let b = 0x811c9dc5;
-  for (let i = 0, j = text.length - 1; i < text.length; i++, j--) {
-    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
-    b = Math.imul(b ^ text.charCodeAt(j), 0x01000193);
-  }
-  return (a >>> 0).toString(16) + (b >>> 0).toString(16) + ':' + text.length;
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
 const WORKER_URL = new URL('./analyzeWorker.js', import.meta.url);
@@ -193,8 +186,10 @@ export interface WorkerPool {
 }
 
 /**
- * `count` worker threads that load the input of `job` and wait for parallelPieces to hand out
- * pipelines. Started before the main thread loads the input, a worker loads it at the same time.
+ * `count` worker threads that load the input of `job`, then take pipelines from the shared
+ * counter at once and post their pieces, which parallelPieces reads (a worker whose load differs
+ * from the main thread's has its pieces dropped there). Started before the main thread loads the
+ * input, a worker loads it at the same time.
  */
 export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: number): WorkerPool {
   const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
@@ -213,7 +208,9 @@ export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: num
     // the report is done when every piece is written, whatever the workers still do
     worker.unref();
     worker.on('error', () => {
-      // a worker that failed posts nothing more: the stall check takes over its pipelines
+      // a worker that failed (out of memory) posts nothing more: the stall check takes over its
+      // pipelines. Without a listener the error, emitted once the main thread returns to the
+      // event loop, would end the process with a stack trace after the report is written
     });
     workers.push({ worker, port: port1 });
   }
@@ -238,11 +235,13 @@ export function startWorkers(job: Omit<WorkerJob, 'shared' | 'port'>, count: num
 
 /**
  * The pieces of every selected pipeline, in report order, analyzed by this thread and the
- * workers of `pool`. Iterate once, to the end (or stop early: the workers are then told to
- * stop). The pool is closed when the iteration ends.
+ * workers of `pool`; `digest` is readsDigested's of the load `selection` comes from (a worker
+ * whose load differs is not used). Iterate once, to the end (or stop early: the workers are then
+ * told to stop). The pool is closed when the iteration ends.
  */
 export function* parallelPieces(
   selection: PipelineSelection,
+  digest: string,
   pool: WorkerPool,
   tally: ThreadTally = { analyzed: [] },
   tuning: ParallelTuning = {},
@@ -252,7 +251,7 @@ export function* parallelPieces(
   const { job, state } = pool;
   const n = selection.pipelines.length;
   const make = (i: number): Piece => makePiece(selection.analyzeAt(i), job.format, job.options);
-  const key = selectionKey(selection);
+  const key = selectionKey(selection, digest);
   tally.analyzed.length = 0;
   tally.analyzed.push(0, ...pool.workers.map(() => 0));
   const workers = pool.workers.map((w) => ({ ...w, ready: false }));

@@ -6,6 +6,7 @@
  * file's text (it may hold secrets): a parse error says where, by line and column.
  */
 import { constants, isUtf8 } from 'node:buffer';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseJsonFindingDuplicates, type DuplicateMember } from '../jsonDuplicates.js';
 import { jsonFaultPlace } from '../jsonSyntax.js';
@@ -55,6 +56,33 @@ export type TextFile =
  * one); a byte-order mark is not part of the text.
  */
 export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): TextFile {
+  const read = readText(path, maxBytes);
+  if (!read.ok) readsHash?.update(`${path}\u0000${read.reason}: ${read.message}\u0000`);
+  return read;
+}
+
+/** The hash readsDigested feeds every file read while it runs, if it runs. */
+let readsHash: Hash | undefined;
+
+/**
+ * `read()` (not nested), with a digest of every file it read with readTextFile: the path and the
+ * bytes of each, in the order read, or why it could not be read. Two loads of an input with the
+ * same digest read the same files with the same bytes: a worker thread of `analyze`, which loads
+ * the input again, is used only when its load has the main thread's digest
+ * (src/cli/parallelAnalyze.ts); a file changed between the two reads is told.
+ */
+export function readsDigested<T>(read: () => T): { readonly value: T; readonly digest: string } {
+  const hash = createHash('sha256');
+  readsHash = hash;
+  try {
+    const value = read();
+    return { value, digest: hash.digest('hex') };
+  } finally {
+    readsHash = undefined;
+  }
+}
+
+function readText(path: string, maxBytes: number): TextFile {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO would wait for a writer (it is refused below)
@@ -78,6 +106,8 @@ export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): T
       total += n;
     }
     if (total > maxBytes) return tooLarge(maxBytes);
+    // before decode, which may swap the bytes in place
+    readsHash?.update(`${path}\u0000${total}\u0000`).update(buf.subarray(0, total));
     return decode(buf, total);
   } catch (err) {
     return unreadable((err as NodeJS.ErrnoException).code);

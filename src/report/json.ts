@@ -62,14 +62,20 @@ export function* renderJsonBodies(
     yield stableJson({ pipelines: [], problems });
     return;
   }
-  yield WRAP_START;
-  while (!next.done) {
-    const body = next.value;
-    next = it.next();
-    // the text as it is (a slice of the stringified one) and its separator apart: joined, they
-    // would be copied into one more string of the pipeline's size before being written
-    yield body;
-    yield next.done ? '\n' : ',\n';
+  try {
+    yield WRAP_START;
+    while (!next.done) {
+      const body = next.value;
+      next = it.next();
+      // the text as it is (a slice of the stringified one) and its separator apart: joined, they
+      // would be copied into one more string of the pipeline's size before being written
+      yield body;
+      yield next.done ? '\n' : ',\n';
+    }
+  } finally {
+    // a reader that stops early (a write error) closes the bodies too, as a for-of would: the
+    // worker threads of `analyze --jobs` are told to stop (parallelPieces)
+    if (!next.done) it.return?.();
   }
   const text = JSON.stringify(sortKeys(problems), null, 2).replace(/\n/g, '\n  ');
   yield breakWorkflowCommandsInJson(`  ],\n  "problems": ${text}\n}\n`);

@@ -691,8 +691,8 @@ describe('permchain baseline and diff take the inputs analyze takes', () => {
 });
 
 describe('the JSON and text reports are written pipeline by pipeline', () => {
-  // analyze --format json streams (analyzeModelLazily + renderJsonStream); every path but text
-  // renders the whole report: both must give the same bytes and the same exit code
+  // analyze --format json streams (selectPipelines, each pipeline's piece, renderJsonBodies);
+  // every path but text renders the whole report: both must give the same bytes and exit code
   const cases: [string, string[]][] = [
     ['demo', [demo]],
     ['all providers, Unknown links', [join(root, 'fixtures/scenarios/all-providers')]],
@@ -738,7 +738,7 @@ describe('the JSON and text reports are written pipeline by pipeline', () => {
     );
   });
 
-  // the text report alone streams too (renderTextChunks, its summary counted as it goes, the
+  // the text report alone streams too (renderTextPieces, its summary counted as it goes, the
   // gate asked at the end of the findings kept aside): the same bytes and exit code as the text
   // the whole report gives
   it.each(cases)('text: %s', async (_name, args) => {

@@ -4,12 +4,13 @@
  * tests import it from there; in-process runs of src/ use one thread.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as AnalyzeModule from '../../src/chain/analyze.js';
 import type * as InputModule from '../../src/cli/inputOptions.js';
+import type * as JsonFileModule from '../../src/load/jsonFile.js';
 import type * as ParallelModule from '../../src/cli/parallelAnalyze.js';
 import { REPO_ROOT, SCENARIOS_DIR, scenarioNames } from '../scenarios/helpers.js';
 import { runCli } from './runCli.js';
@@ -21,6 +22,7 @@ const built = existsSync(join(DIST, 'cli', 'analyzeWorker.js'));
 let par: typeof ParallelModule;
 let an: typeof AnalyzeModule;
 let inp: typeof InputModule;
+let jf: typeof JsonFileModule;
 const tmp = mkdtempSync(join(tmpdir(), 'permchain-parallel-'));
 const org = join(tmp, 'org');
 
@@ -29,6 +31,7 @@ beforeAll(async () => {
   par = (await import(join(DIST, 'cli', 'parallelAnalyze.js'))) as typeof ParallelModule;
   an = (await import(join(DIST, 'chain', 'analyze.js'))) as typeof AnalyzeModule;
   inp = (await import(join(DIST, 'cli', 'inputOptions.js'))) as typeof InputModule;
+  jf = (await import(join(DIST, 'load', 'jsonFile.js'))) as typeof JsonFileModule;
   const { generateOrg } = (await import('../../bench/synthOrg.js' as string)) as {
     generateOrg(root: string, o: { pipelines: number; accounts: number }): void;
   };
@@ -38,10 +41,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const NO_OPTIONS = { parameter: [], artifact: [], pipeline: [] as string[] };
 
-function selectionOf(input: string): ReturnType<typeof AnalyzeModule.selectPipelines> {
-  const loaded = inp.loadAnalysisInput(REPO_ROOT, input, NO_OPTIONS, []);
+/** The selection the main thread analyzes, and the digest of the files its load read. */
+function selectionOf(input: string): {
+  selection: ReturnType<typeof AnalyzeModule.selectPipelines>;
+  digest: string;
+} {
+  const { value: loaded, digest } = jf.readsDigested(() =>
+    inp.loadAnalysisInput(REPO_ROOT, input, NO_OPTIONS, []),
+  );
   if ('usage' in loaded) throw new Error(loaded.usage);
-  return an.selectPipelines(loaded.model, { artifacts: loaded.artifacts });
+  return { selection: an.selectPipelines(loaded.model, { artifacts: loaded.artifacts }), digest };
 }
 
 describe.runIf(built)('analyze on several threads', () => {
@@ -49,7 +58,7 @@ describe.runIf(built)('analyze on several threads', () => {
     const inputs = ['fixtures/demo', ...scenarioNames().map((n) => `${SCENARIOS_DIR}/${n}`)];
     let findings = 0;
     for (const input of inputs) {
-      const selection = selectionOf(input);
+      const { selection, digest } = selectionOf(input);
       const options = { color: false, failOn: 'denied' as const };
       const alone = selection.pipelines.map((_, i) =>
         par.makePiece(selection.analyzeAt(i), 'json', options),
@@ -59,6 +68,7 @@ describe.runIf(built)('analyze on several threads', () => {
       const pieces = [
         ...par.parallelPieces(
           selection,
+          digest,
           par.startWorkers({ cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options }, 1),
           tally,
           { mainAnalyzes: false },
@@ -74,7 +84,7 @@ describe.runIf(built)('analyze on several threads', () => {
 
   it('a worker writes the text report as the main thread does, colour and --fail-on included', () => {
     for (const input of ['fixtures/demo', `${SCENARIOS_DIR}/missing-key-file`]) {
-      const selection = selectionOf(input);
+      const { selection, digest } = selectionOf(input);
       for (const options of [
         { color: true, failOn: 'unknown' as const },
         { color: false, failOn: 'denied' as const },
@@ -86,6 +96,7 @@ describe.runIf(built)('analyze on several threads', () => {
         const pieces = [
           ...par.parallelPieces(
             selection,
+            digest,
             par.startWorkers(
               { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'text', options },
               1,
@@ -101,12 +112,13 @@ describe.runIf(built)('analyze on several threads', () => {
   });
 
   it('a worker that loaded another input is not used: the main thread analyzes everything', () => {
-    const selection = selectionOf('fixtures/demo');
+    const { selection, digest } = selectionOf('fixtures/demo');
     const options = { color: false, failOn: 'denied' as const };
     const tally = { analyzed: [] as number[] };
     const pieces = [
       ...par.parallelPieces(
         selection,
+        digest,
         // the worker reads another scenario (a file changed between the two reads)
         par.startWorkers(
           {
@@ -128,14 +140,51 @@ describe.runIf(built)('analyze on several threads', () => {
     );
   });
 
+  it('a worker that read a policy file changed since the main thread read it is not used', () => {
+    // the same pipelines in the same files: only a role's policies differ between the two reads
+    const input = join(tmp, 'changing');
+    cpSync(join(REPO_ROOT, 'fixtures/demo'), input, { recursive: true });
+    const { selection, digest } = selectionOf(input);
+    const options = { color: false, failOn: 'denied' as const };
+    const alone = selection.pipelines.map((_, i) =>
+      par.makePiece(selection.analyzeAt(i), 'json', options),
+    );
+    const iamFile = join(input, '111111111111', 'iam.json');
+    const iam = JSON.parse(readFileSync(iamFile, 'utf8')) as {
+      RoleDetailList: { RolePolicyList?: unknown[] }[];
+    };
+    for (const role of iam.RoleDetailList)
+      (role.RolePolicyList ??= []).push({
+        PolicyName: 'deny-all',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+        },
+      });
+    writeFileSync(iamFile, JSON.stringify(iam));
+    const tally = { analyzed: [] as number[] };
+    const pieces = [
+      ...par.parallelPieces(
+        selection,
+        digest,
+        par.startWorkers({ cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options }, 1),
+        tally,
+        { mainAnalyzes: false },
+      ),
+    ];
+    expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
+    expect(pieces).toEqual(alone);
+  });
+
   it('a worker that fails is not waited for', () => {
-    const selection = selectionOf('fixtures/demo');
+    const { selection, digest } = selectionOf('fixtures/demo');
     const options = { color: false, failOn: 'denied' as const };
     const tally = { analyzed: [] as number[] };
     const started = Date.now();
     const pieces = [
       ...par.parallelPieces(
         selection,
+        digest,
         // an --account that is not one: the worker's load refuses it and the worker says so
         par.startWorkers(
           {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderJsonChunks } from '../../src/report/json.js';
+import { renderJsonBodies, renderJsonChunks } from '../../src/report/json.js';
 import { stableJson } from '../../src/report/stableJson.js';
 import type { Report } from '../../src/report/types.js';
 import { crossAccountReport, hostileReport, largeReport } from './fixtures.js';
@@ -28,5 +28,24 @@ describe('renderJsonChunks', () => {
       ],
     };
     expect([...renderJsonChunks(report)].join('')).toBe(stableJson(report));
+  });
+});
+
+describe('renderJsonBodies', () => {
+  it('a reader that stops early closes the bodies it reads (the threads of analyze --jobs stop)', () => {
+    let closed = false;
+    function* bodies(): Generator<string> {
+      try {
+        for (;;) yield '    {}';
+      } finally {
+        closed = true;
+      }
+    }
+    const chunks = renderJsonBodies(bodies(), []);
+    // the opening and the first pipeline are written; the write of the next chunk fails
+    chunks.next();
+    chunks.next();
+    chunks.return(undefined);
+    expect(closed).toBe(true);
   });
 });
