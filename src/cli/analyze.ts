@@ -144,7 +144,7 @@ export function registerAnalyze(
     )
     .option(
       '--jobs <n>',
-      `threads to analyze with (default: the CPUs there are, at most 4, from ${PARALLEL_MIN} pipelines on; 1: this thread only); the report is the same`,
+      `threads to analyze with, for a json or text report without --baseline (default: the CPUs there are, at most 4, from ${PARALLEL_MIN} pipelines on; 1: this thread only); the report is the same`,
     )
     .option(
       '--today <date>',
