@@ -125,6 +125,13 @@ describe('date operators', () => {
     ['DateGreaterThan', '2020-01-01', '2021-01-01T10:00:00Q', false],
     ['DateGreaterThan', '2020-01-01', '2021-01T10:00:00Z', false],
     ['DateGreaterThan', '2020-01-01', '2021-01-01T10', false],
+    // nothing may follow the time zone designator (https://www.w3.org/TR/NOTE-datetime)
+    ['DateGreaterThan', '2020-01-01', '2021-01-01T10:00:00Zx', false],
+    ['DateGreaterThan', '2020-01-01', '2021-01-01T10:00:00+01:00x', false],
+    // a century year is a leap year only when divisible by 400 (Gregorian calendar, as ISO 8601)
+    ['DateGreaterThan', '1800-01-01', '1900-02-29', false],
+    ['DateLessThan', '2200-01-01', '2100-02-29T00:00:00Z', false],
+    ['DateGreaterThan', '1999-01-01', '2000-02-29', true],
   ])('%s %j with %j is %s', (op, policy, value, expected) => {
     expect(holds(op, policy, value)).toBe(expected);
   });
@@ -186,6 +193,15 @@ describe('BinaryEquals', () => {
     ['BinaryEquals', 'QUJD', 'QUJD=', false],
     ['BinaryEquals', 'QUJD', 'QUJD', true],
     ['BinaryEquals', 'not base64!', 'not base64!', false],
+    // a length of 4n + 1 data characters is no base64 (RFC 4648 section 4): not `QUJD` plus
+    // six dropped bits
+    ['BinaryEquals', 'QUJD', 'QUJDR', false],
+    // byte for byte: a longer value with the same first bytes is another value
+    ['BinaryEquals', 'QUJD', 'QUJDRA==', false],
+    ['BinaryEquals', 'QUJDRA==', 'QUJD', false],
+    // digits are values 52-61 of the alphabet: `9` (61) is not `+` (62) (RFC 4648 table 1)
+    ['BinaryEquals', 'AAA9', 'AAA+', false],
+    ['BinaryEquals', 'AAA9', 'AAA9', true],
   ])('%s %j with %j is %s', (op, p, value, expected) => {
     expect(holds(op, p, value)).toBe(expected);
   });
@@ -223,6 +239,10 @@ describe('ARN operators', () => {
     ['ArnLike', '*', 'not-an-arn', false],
     ['ArnEquals', 'deploy', 'deploy', false],
     ['ArnLike', 'arn:*', 'arn:aws:iam', false],
+    // four or five segments: not an ARN either, even `*` matches no such value
+    ['ArnLike', '*', 'arn:aws:s3:bucket', false],
+    ['ArnLike', '*', 'arn:aws:s3::bucket', false],
+    ['ArnNotLike', '*', 'arn:aws:s3::bucket', true],
     ['ArnNotLike', '*', 'not-an-arn', true],
     ['ArnNotEquals', role, role, false],
     ['ArnNotEquals', role, 'arn:aws:iam::111122223333:role/deploy-dev', true],
@@ -297,6 +317,29 @@ describe('policy variables', () => {
     expect(conditionHolds(c, ctx({ ...account, 'aws:sourcearn': mine }), true)).toBe(true);
     expect(conditionHolds(c, ctx({ ...account, 'aws:sourcearn': theirs }), true)).toBe(false);
     expect(conditionHolds(c, ctx({ 'aws:sourcearn': mine }), true)).toBe(false);
+  });
+
+  it('resolves variables in every ARN operator, the negated ones too', () => {
+    // the ARN operators take policy variables [OPS#Conditions_ARN]
+    const account = { 'aws:principalaccount': '111122223333' };
+    const mine = 'arn:aws:iam::111122223333:role/x';
+    const theirs = 'arn:aws:iam::444455556666:role/x';
+    for (const op of ['ArnEquals', 'ArnLike']) {
+      expect(holds(op, 'arn:aws:iam::${aws:PrincipalAccount}:role/x', mine, account), op).toBe(
+        true,
+      );
+      expect(holds(op, 'arn:aws:iam::${aws:PrincipalAccount}:role/x', theirs, account), op).toBe(
+        false,
+      );
+    }
+    for (const op of ['ArnNotEquals', 'ArnNotLike']) {
+      expect(holds(op, 'arn:aws:iam::${aws:PrincipalAccount}:role/x', mine, account), op).toBe(
+        false,
+      );
+      expect(holds(op, 'arn:aws:iam::${aws:PrincipalAccount}:role/x', theirs, account), op).toBe(
+        true,
+      );
+    }
   });
 
   it('resolves Bool (the catalog allows it) but not Numeric, Date, IP or Binary', () => {

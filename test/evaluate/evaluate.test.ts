@@ -343,6 +343,17 @@ describe('resource policies, same account (rule 3)', () => {
       'Allowed',
     );
   });
+  it('a role ARN and the account granted apart: a failed boundary is the one reason, not the identity policy', () => {
+    // the role's grant needs nothing but the boundary and session policy; the account's grant
+    // would need the identity policy as well, so the boundary is what to fix
+    const rp = doc(
+      rAllow({ AWS: ROLE }, 's3:GetObject'),
+      rAllow({ AWS: `arn:aws:iam::${A}:root` }, 's3:GetObject'),
+    );
+    const r = run({ resourcePolicy: rp, permissionBoundary: noBoundary });
+    expect(r.decision).toBe('ImplicitlyDenied');
+    expect(r.deniedBy).toEqual([{ policyType: 'permissionBoundary', policy: 1, explicit: false }]);
+  });
   it('the role ARN also names sessions of that role', () => {
     const rp = doc(rAllow({ AWS: ROLE }, 's3:GetObject'));
     expect(run({ principal: SESSION, resourcePolicy: rp }).decision).toBe('Allowed');
@@ -1053,6 +1064,17 @@ describe('context filled in from the principal (rule 10)', () => {
   });
   it('condition key names are case-insensitive', () => {
     expect(cond('AWS:principalaccount', A)).toBe('Allowed');
+  });
+  it('aws:PrincipalIsAWSService is `false` for an IAM principal, not absent', () => {
+    // the key is in the context of every signed request: `true` when a service principal calls,
+    // else `false` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice)
+    expect(cond('aws:PrincipalIsAWSService', 'false')).toBe('Allowed');
+    const present = doc(
+      rAllow('*', 's3:GetObject', '*', {
+        Condition: { Null: { 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
+    expect(run({ principal: SESSION, resourcePolicy: present }).decision).toBe('Allowed');
   });
   it('service principals: aws:PrincipalIsAWSService and aws:PrincipalServiceName', () => {
     const trust = doc(

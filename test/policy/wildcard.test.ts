@@ -338,6 +338,15 @@ describe('compileArnGlob', () => {
     expect(region.test('arn:aws:sns:us-x:111122223333:topic')).toBe(false);
   });
 
+  it('tests a range on its own: a colon after the range is not one of its segments', () => {
+    // testRange is test(input.slice(start, end)) (Glob)
+    const g = compileArnGlob('arn:*:s3:*:*:*');
+    const input = 'arn:aws:s3:x:y:z';
+    expect(g.test(input.slice(0, 10))).toBe(false);
+    expect(g.testRange(input, 0, 10)).toBe(false);
+    expect(g.testRange(input, 0, input.length)).toBe(true);
+  });
+
   it('agrees with a reference matcher on random ARN patterns, in whole and in ranges', () => {
     // plain leading segments are compared as one prefix, the rest segment by segment: the
     // reference is one regular expression per pattern, where a wildcard of the first five
