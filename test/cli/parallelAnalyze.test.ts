@@ -53,6 +53,24 @@ function selectionOf(input: string): {
   return { selection: an.selectPipelines(loaded.model, { artifacts: loaded.artifacts }), digest };
 }
 
+/**
+ * The pieces of `selection` as one worker given `job` writes them, the main thread analyzing
+ * only what the worker does not give (every piece is a worker's when it loaded the same input).
+ */
+function workersOnly(
+  selection: ReturnType<typeof AnalyzeModule.selectPipelines>,
+  digest: string,
+  job: Parameters<typeof ParallelModule.startWorkers>[0],
+): { pieces: ParallelModule.Piece[]; tally: { analyzed: number[] } } {
+  const tally = { analyzed: [] as number[] };
+  const pieces = [
+    ...par.parallelPieces(selection, digest, par.startWorkers(job, 1), tally, {
+      mainAnalyzes: false,
+    }),
+  ];
+  return { pieces, tally };
+}
+
 describe.runIf(built)('analyze on several threads', () => {
   it('a worker writes every scenario pipeline as the main thread does (JSON)', () => {
     const inputs = ['fixtures/demo', ...scenarioNames().map((n) => `${SCENARIOS_DIR}/${n}`)];
@@ -63,17 +81,14 @@ describe.runIf(built)('analyze on several threads', () => {
       const alone = selection.pipelines.map((_, i) =>
         par.makePiece(selection.analyzeAt(i), 'json', options),
       );
-      const tally = { analyzed: [] as number[] };
       // the main thread analyzes nothing itself: every piece is a worker's
-      const pieces = [
-        ...par.parallelPieces(
-          selection,
-          digest,
-          par.startWorkers({ cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options }, 1),
-          tally,
-          { mainAnalyzes: false },
-        ),
-      ];
+      const { pieces, tally } = workersOnly(selection, digest, {
+        cwd: REPO_ROOT,
+        input,
+        opts: NO_OPTIONS,
+        format: 'json',
+        options,
+      });
       expect(tally.analyzed, input).toEqual([0, selection.pipelines.length]);
       expect(pieces, input).toEqual(alone);
       findings += pieces.filter((p) => p.finding !== undefined).length;
@@ -92,19 +107,13 @@ describe.runIf(built)('analyze on several threads', () => {
         const alone = selection.pipelines.map((_, i) =>
           par.makePiece(selection.analyzeAt(i), 'text', options),
         );
-        const tally = { analyzed: [] as number[] };
-        const pieces = [
-          ...par.parallelPieces(
-            selection,
-            digest,
-            par.startWorkers(
-              { cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'text', options },
-              1,
-            ),
-            tally,
-            { mainAnalyzes: false },
-          ),
-        ];
+        const { pieces, tally } = workersOnly(selection, digest, {
+          cwd: REPO_ROOT,
+          input,
+          opts: NO_OPTIONS,
+          format: 'text',
+          options,
+        });
         expect(tally.analyzed).toEqual([0, selection.pipelines.length]);
         expect(pieces).toEqual(alone);
       }
@@ -114,26 +123,14 @@ describe.runIf(built)('analyze on several threads', () => {
   it('a worker that loaded another input is not used: the main thread analyzes everything', () => {
     const { selection, digest } = selectionOf('fixtures/demo');
     const options = { color: false, failOn: 'denied' as const };
-    const tally = { analyzed: [] as number[] };
-    const pieces = [
-      ...par.parallelPieces(
-        selection,
-        digest,
-        // the worker reads another scenario (a file changed between the two reads)
-        par.startWorkers(
-          {
-            cwd: REPO_ROOT,
-            input: `${SCENARIOS_DIR}/trust-wrong-principal`,
-            opts: NO_OPTIONS,
-            format: 'json',
-            options,
-          },
-          1,
-        ),
-        tally,
-        { mainAnalyzes: false },
-      ),
-    ];
+    // the worker reads another scenario (a file changed between the two reads)
+    const { pieces, tally } = workersOnly(selection, digest, {
+      cwd: REPO_ROOT,
+      input: `${SCENARIOS_DIR}/trust-wrong-principal`,
+      opts: NO_OPTIONS,
+      format: 'json',
+      options,
+    });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
     expect(pieces).toEqual(
       selection.pipelines.map((_, i) => par.makePiece(selection.analyzeAt(i), 'json', options)),
@@ -162,16 +159,13 @@ describe.runIf(built)('analyze on several threads', () => {
         },
       });
     writeFileSync(iamFile, JSON.stringify(iam));
-    const tally = { analyzed: [] as number[] };
-    const pieces = [
-      ...par.parallelPieces(
-        selection,
-        digest,
-        par.startWorkers({ cwd: REPO_ROOT, input, opts: NO_OPTIONS, format: 'json', options }, 1),
-        tally,
-        { mainAnalyzes: false },
-      ),
-    ];
+    const { pieces, tally } = workersOnly(selection, digest, {
+      cwd: REPO_ROOT,
+      input,
+      opts: NO_OPTIONS,
+      format: 'json',
+      options,
+    });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
     expect(pieces).toEqual(alone);
   });
@@ -179,27 +173,15 @@ describe.runIf(built)('analyze on several threads', () => {
   it('a worker that fails is not waited for', () => {
     const { selection, digest } = selectionOf('fixtures/demo');
     const options = { color: false, failOn: 'denied' as const };
-    const tally = { analyzed: [] as number[] };
     const started = Date.now();
-    const pieces = [
-      ...par.parallelPieces(
-        selection,
-        digest,
-        // an --account that is not one: the worker's load refuses it and the worker says so
-        par.startWorkers(
-          {
-            cwd: REPO_ROOT,
-            input: 'fixtures/demo',
-            opts: { ...NO_OPTIONS, account: 'nope' },
-            format: 'json',
-            options,
-          },
-          1,
-        ),
-        tally,
-        { mainAnalyzes: false },
-      ),
-    ];
+    // an --account that is not one: the worker's load refuses it and the worker says so
+    const { pieces, tally } = workersOnly(selection, digest, {
+      cwd: REPO_ROOT,
+      input: 'fixtures/demo',
+      opts: { ...NO_OPTIONS, account: 'nope' },
+      format: 'json',
+      options,
+    });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
     expect(pieces).toHaveLength(selection.pipelines.length);
     // told, not timed out (the stall limit is 30 s)
