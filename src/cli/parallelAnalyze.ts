@@ -15,7 +15,7 @@
  * input (a file changed between the two reads) is not used at all.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 import type { PipelineSelection } from '../chain/analyze.js';
+import { listDir } from '../load/snapshotFiles.js';
+import { isAccountId, isRegionName } from '../model/arn.js';
 import { jsonPipelineBody } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import { textPipelinePiece } from '../report/text.js';
@@ -56,8 +58,7 @@ export function makePiece(
   const kept = pipeline.links.filter((l) => l.level === 'required' && l.decision !== 'Allowed');
   const finding = kept.length > 0 ? { finding: { ...pipeline, links: kept } } : {};
   if (format === 'json') return { text: jsonPipelineBody(pipeline), ...finding };
-  const t = textPipelinePiece(pipeline, options);
-  return { text: t.text, verdict: t.verdict, counts: t.counts, ...finding };
+  return { ...textPipelinePiece(pipeline, options), ...finding };
 }
 
 /** What a worker is given: it loads the input as the main thread did, and writes pieces. */
@@ -124,20 +125,23 @@ export function snapshotPipelineCount(cwd: string, input: string | undefined): n
   if (input === undefined || input.trim() === '') return 0;
   const root = resolve(cwd, input);
   let count = 0;
-  for (const account of entries(root)) {
-    if (!account.isDirectory() || !/^[0-9]{12}$/.test(account.name)) continue;
-    for (const region of entries(join(root, account.name))) {
-      if (!region.isDirectory()) continue;
-      for (const f of entries(join(root, account.name, region.name, 'codepipeline')))
-        if (f.name.endsWith('.json')) count++;
+  // the account and region folders as the loader finds them (src/load/snapshot.ts), links
+  // followed; the pipeline files by name alone
+  for (const account of listDir(root)) {
+    if (!account.isDir || !isAccountId(account.name)) continue;
+    for (const region of listDir(join(root, account.name))) {
+      if (!region.isDir || !isRegionName(region.name)) continue;
+      count += fileNames(join(root, account.name, region.name, 'codepipeline')).filter((f) =>
+        f.endsWith('.json'),
+      ).length;
     }
   }
   return count;
 }
 
-function entries(dir: string): Dirent[] {
+function fileNames(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return readdirSync(dir);
   } catch {
     return [];
   }

@@ -4,7 +4,15 @@
  * tests import it from there; in-process runs of src/ use one thread.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +204,23 @@ describe.runIf(built)('analyze on several threads', () => {
       0,
     );
     expect(par.snapshotPipelineCount(REPO_ROOT, undefined)).toBe(0);
+  });
+
+  it('the count finds the folders the loader reads: a linked region is counted, a stray folder not', () => {
+    const snap = join(tmp, 'linked');
+    cpSync(join(REPO_ROOT, 'fixtures/demo'), snap, { recursive: true });
+    const pipelines = join(snap, '111111111111', 'us-east-1', 'codepipeline');
+    // a region folder shared by a link (the loader follows it) and one whose name is no region
+    const shared = join(tmp, 'shared-region');
+    cpSync(join(snap, '111111111111', 'us-east-1'), shared, { recursive: true });
+    symlinkSync(shared, join(snap, '111111111111', 'eu-west-1'));
+    const stray = join(snap, '111111111111', 'notes', 'codepipeline');
+    cpSync(pipelines, stray, { recursive: true });
+    writeFileSync(join(stray, 'other.json'), '{}');
+    expect(par.snapshotPipelineCount(REPO_ROOT, snap)).toBe(2);
+    const loaded = inp.loadAnalysisInput(REPO_ROOT, snap, NO_OPTIONS, []);
+    if ('usage' in loaded) throw new Error(loaded.usage);
+    expect(an.selectPipelines(loaded.model).pipelines).toHaveLength(2);
   });
 
   it('the default is one thread below 5,000 pipelines; --jobs decides otherwise', () => {
