@@ -350,13 +350,16 @@ function analyzeInput(
       ]),
     };
     const threads = threadCount(selection.pipelines.length, jobs);
-    // workers not started before loading (a template input, --pipeline) are started now
-    const pool =
-      settings.pool ?? (threads > 1 && parallel ? startWorkers(job, threads - 1) : undefined);
     const tally = tallyOf(io);
     const pieces =
-      pool !== undefined && threads > 1
-        ? parallelPieces(selection, digest, pool, tally)
+      parallel && threads > 1
+        ? (function* (): Generator<Piece> {
+            // workers not started before loading (a template input, --pipeline) are started
+            // when the report is first asked for, so parallelPieces, which closes the pool when
+            // it ends, holds every pool it runs
+            const pool = settings.pool ?? startWorkers(job, threads - 1);
+            yield* parallelPieces(selection, digest, pool, tally);
+          })()
         : serialPieces(selection, format, job.options, tally);
     streamed = keepFindings(pieces, findings);
     streamedFormat = format;
