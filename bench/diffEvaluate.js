@@ -65,12 +65,14 @@ const ATOMS = [
   ':*',
   '*:',
 ];
-const word = (n) => {
+// a random text of fewer than n atoms of `atoms`
+const wordOf = (atoms) => (n) => {
   let s = '';
   const k = Math.floor(rnd() * n);
-  for (let i = 0; i < k; i++) s += pick(ATOMS);
+  for (let i = 0; i < k; i++) s += pick(atoms);
   return s;
 };
+const word = wordOf(ATOMS);
 const inputAtoms = [
   'a',
   'b',
@@ -91,12 +93,7 @@ const inputAtoms = [
   '::',
   'x',
 ];
-const iword = (n) => {
-  let s = '';
-  const k = Math.floor(rnd() * n);
-  for (let i = 0; i < k; i++) s += pick(inputAtoms);
-  return s;
-};
+const iword = wordOf(inputAtoms);
 for (let t = 0; t < 100_000; t++) {
   let pat, input;
   if (rnd() < 0.5) {
