@@ -648,8 +648,10 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // and a resource-based policy is attached to a resource and grants access to it
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html):
   // no resource policy applies to it, whatever resource the request names, and the caller's
-  // IAM policies alone decide it.
-  const noResource = !isTrust && !aliasOnly && !isKms && factsOf(action).noResourceType;
+  // IAM policies alone decide it. (Never with isTrust, isKms or aliasOnly: a trust policy decides
+  // an action that names the `role` type, a key policy one that names `key`, and the alias
+  // actions name `alias` and `key`.)
+  const noResource = factsOf(action).noResourceType;
   // (a role is an IAM resource: an sts: action on it that its trust policy does not decide has no
   // resource policy either)
   const iamResource = service === 'iam' || (service === 'sts' && !isTrust && isRoleArn(resource));
@@ -670,8 +672,8 @@ export type ResourcePolicyKind =
 /**
  * What the request's `resourcePolicy` is, where its action and resource say so, for naming it
  * in words (a reason's `policyType` stays `resource`): the trust policy of the role for an `sts:`
- * action on a role that it decides (or that the catalog does not know), the key policy of the key for a KMS operation on a key (as evaluate reads
- * them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
+ * action on a role that it decides (or that the catalog does not know), the key policy of the
+ * key for a KMS operation on a key (as evaluate reads them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
  * object ("a resource-based policy that you can use to grant access permissions to your Amazon
  * S3 bucket and the objects in it",
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html); `not-read` where
