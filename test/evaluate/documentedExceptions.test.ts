@@ -405,6 +405,9 @@ describe('actions that authorize no resource have no resource-based policy', () 
       resourceAccount: A,
       resourcePolicy: namingCaller,
     });
+    // its resource policy is read, and naming the caller in the same account allows it
+    expect(r.decision).toBe('Allowed');
+    expect(r.allowedBy.map((a) => a.policyType)).toEqual(['resource']);
     expect(r.problems.map((p) => p.id)).not.toContain('request.resource-policy.not-applicable');
   });
 });

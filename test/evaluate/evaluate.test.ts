@@ -609,13 +609,18 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
     expect(r.decision).toBe('ImplicitlyDenied');
     expect(r.deniedBy.map((d) => d.policyType)).toEqual(['resource']);
   });
-  it('a service principal: identityPolicies, permissionBoundary and sessionPolicy are not applied, and a warning names each (was silent)', () => {
-    const trust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
-    const denyAll = doc(deny('*'));
-    const r = evaluate({
+  // CodeBuild's call, which the role's trust policy allows, with the request fields `extra`
+  const codeBuildTrust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
+  const denyAll = doc(deny('*'));
+  const asCodeBuild = (extra: Partial<EvaluationRequest> = {}) =>
+    evaluate({
       principal: 'codebuild.amazonaws.com',
       ...assume,
-      resourcePolicy: trust,
+      resourcePolicy: codeBuildTrust,
+      ...extra,
+    });
+  it('a service principal: identityPolicies, permissionBoundary and sessionPolicy are not applied, and a warning names each (was silent)', () => {
+    const r = asCodeBuild({
       identityPolicies: [denyAll],
       permissionBoundary: denyAll,
       sessionPolicy: denyAll,
@@ -632,29 +637,17 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
     );
     // none given, or an empty list: nothing is left unread, no warning
     for (const extra of [{}, { identityPolicies: [] }]) {
-      const plain = evaluate({
-        principal: 'codebuild.amazonaws.com',
-        ...assume,
-        resourcePolicy: trust,
-        ...extra,
-      });
+      const plain = asCodeBuild(extra);
       expect(plain.decision).toBe('Allowed');
       expect(plain.problems).toEqual([]);
     }
     // an IAM role's identity policies are read as before, with no such warning
-    const role = run({ ...assume, resourcePolicy: trust, identityPolicies: [denyAll] });
+    const role = run({ ...assume, resourcePolicy: codeBuildTrust, identityPolicies: [denyAll] });
     expect(role.decision).toBe('ExplicitlyDenied');
     expect(role.problems).toEqual([]);
   });
   it('a service principal: SCPs given are not applied, and a warning says so (was silent)', () => {
-    const trust = doc(rAllow({ Service: 'codebuild.amazonaws.com' }, 'sts:AssumeRole'));
-    const denyAll = doc(deny('*'));
-    const r = evaluate({
-      principal: 'codebuild.amazonaws.com',
-      ...assume,
-      resourcePolicy: trust,
-      scps: [[denyAll]],
-    });
+    const r = asCodeBuild({ scps: [[denyAll]] });
     // SCPs apply only to the IAM users and roles of the organization's accounts
     expect(r.decision).toBe('Allowed');
     expect(r.problems.map((p) => [p.id, p.pointer, p.severity])).toEqual([
@@ -662,16 +655,9 @@ describe('sts:AssumeRole and trust policies (rule 5)', () => {
     ]);
     expect(r.problems[0]!.message).toContain('`scps` is not applied to it');
     // empty levels leave nothing unread: no warning
-    expect(
-      evaluate({
-        principal: 'codebuild.amazonaws.com',
-        ...assume,
-        resourcePolicy: trust,
-        scps: [[], []],
-      }).problems,
-    ).toEqual([]);
+    expect(asCodeBuild({ scps: [[], []] }).problems).toEqual([]);
     // a role's SCPs are applied as before, with no such warning
-    const role = run({ ...assume, resourcePolicy: trust, scps: [[denyAll]] });
+    const role = run({ ...assume, resourcePolicy: codeBuildTrust, scps: [[denyAll]] });
     expect(role.decision).toBe('ExplicitlyDenied');
     expect(role.problems).toEqual([]);
   });
