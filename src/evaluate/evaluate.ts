@@ -316,7 +316,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   if (namesOtherAccount && noResource) {
     problems.push({
       pointer: request.resourceAccount !== undefined ? '/resourceAccount' : '/resource',
-      message: `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so it is performed in the caller's account \`${principal.account}\`: the resource account \`${resourceAccount}\` the request names is not read`,
+      message: `\`${request.action}\` authorizes no resource (the Service Authorization Reference lists no resource type for it), so it is performed in the caller's account \`${principal.account}\`: the resource account \`${resourceAccount}\` the request names does not make it cross-account (no policy of that account must allow it; it is still \`aws:ResourceAccount\` in the request context)`,
       id: 'request.resource-account.not-applicable',
       severity: 'warning',
     });

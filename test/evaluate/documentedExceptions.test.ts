@@ -384,6 +384,24 @@ describe('actions that authorize no resource have no resource-based policy', () 
     });
   }
 
+  it('the account it names stays aws:ResourceAccount, as the warning says', () => {
+    const r = run({
+      principal: caller,
+      action: 's3:ListAllMyBuckets',
+      resource: '*',
+      resourceAccount: B,
+      identityPolicies: [
+        allow('s3:ListAllMyBuckets', '*', {
+          Condition: { StringEquals: { 'aws:ResourceAccount': B } },
+        }),
+      ],
+    });
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems[0]!.message).toContain(
+      `does not make it cross-account (no policy of that account must allow it; it is still \`aws:ResourceAccount\``,
+    );
+  });
+
   it('an action with a resource type on another account still needs that account to allow it', () => {
     const r = run({
       principal: caller,
