@@ -57,6 +57,15 @@ describe('a U+E000 in a Deny with a policy variable names the file of that chara
     expect(l.why).toContain('NoPrivateUse');
   });
 
+  it('written without a policy variable: `\\uE000*` and `\\uE000?` under docs/ name files starting with that character (Allowed if it were read as an escape)', () => {
+    // (the pattern as written, in namedIds: a U+E000 there escapes nothing)
+    for (const resource of [`${DOCS}/docs/${E0}*`, `${DOCS}/docs/${E0}?`]) {
+      const l = docsPut(resource);
+      expect(l.decision, resource).toBe('Unknown');
+      expect(l.why, resource).toContain('NoPrivateUse');
+    }
+  });
+
   it('the controls: an escape alone, and a U+E000 outside docs/', () => {
     // (as before: the file named `*`)
     expect(docsPut(`${DOCS}/docs/\${aws:PrincipalAccount}/\${*}`).decision).toBe('Unknown');
