@@ -97,6 +97,11 @@ describe('compileGlob', () => {
       // E001 is no escape
       [`a${E1}*`, `a${E1}x`, true],
       [`a${E1}*`, 'a?x', false],
+      // a lone U+E000 at the end (which no escaping writes) escapes nothing: it is itself
+      [`a${E0}`, `a${E0}`, true],
+      [`a${E0}`, 'a', false],
+      [`*${E0}`, `xy${E0}`, true],
+      [`?${E0}`, `x${E0}`, true],
     ])('%j vs %j -> %s', (pattern, input, expected) => {
       expect(compileGlob(pattern, true).test(input)).toBe(expected);
     });
