@@ -32,7 +32,7 @@ import type {
   UnknownStatement,
 } from '../policy/types.js';
 import { actionMatches, coversAction } from '../policy/actionMatch.js';
-import { resolveTemplate } from '../policy/variables.js';
+import { resolveTemplate, textAsPattern } from '../policy/variables.js';
 import { buildContext } from '../evaluate/context.js';
 import {
   compileArnGlob,
@@ -3738,8 +3738,7 @@ function variablePattern(t: Template, wildcards: boolean): string {
   let out = '';
   for (const part of t.parts) {
     if (part.kind === 'var') out += '*';
-    else if (wildcards && !part.literal) out += escapeEscapes(part.text);
-    else out += escapeLiteral(part.text);
+    else out += wildcards ? textAsPattern(part) : escapeLiteral(part.text);
   }
   return out;
 }

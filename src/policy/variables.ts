@@ -68,11 +68,7 @@ export function resolveTemplate(
   let out = '';
   for (const part of template.parts) {
     if (part.kind === 'text') {
-      out += !forPattern
-        ? part.text
-        : part.literal
-          ? escapeLiteral(part.text)
-          : escapeEscapes(part.text);
+      out += forPattern ? textAsPattern(part) : part.text;
       continue;
     }
     const value: ContextValue | undefined = context.get(part.key);
@@ -95,6 +91,14 @@ export function resolveTemplate(
     out += forPattern ? escapeLiteral(text) : text;
   }
   return out;
+}
+
+/**
+ * A template's text part as pattern text with escapes (wildcard.ts PATTERN_ESCAPE): its `*` and
+ * `?` wildcards as written, an escape's (`${*}`, `${?}`) literal.
+ */
+export function textAsPattern(part: Extract<TemplatePart, { kind: 'text' }>): string {
+  return part.literal ? escapeLiteral(part.text) : escapeEscapes(part.text);
 }
 
 /**

@@ -15,7 +15,7 @@ import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { Model } from '../../src/model/types.js';
 import type { ReportLink } from '../../src/report/types.js';
 import { templateOverSnapshot } from '../load/templates/templateModel.js';
-import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { docsPutLink, editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const BUCKET_NAME = 'orders-artifacts-111111111111-us-east-1';
@@ -764,32 +764,16 @@ describe('an S3 object whose name no input gives, as a link resource', () => {
   // the `*` that ends an artifact's object (`<pipeline>/<artifact>/*`) or the files an S3 deploy
   // extracts (`<ObjectKey>/*`) is a name, not the character: a policy that matches some names
   // and not others makes the link Unknown
-  const ALL = 'fixtures/scenarios/all-providers';
   const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
 
-  /** Add `statement` to the inline policy of role `roleName` of `iamFile`. */
-  function roleStatement(dir: string, iamFile: string, roleName: string, statement: Json): void {
-    editJson(join(dir, iamFile), (iam) => {
-      const role = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === roleName)!;
-      const inline = (role['RolePolicyList'] as Json[])[0]!;
-      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
-    });
-  }
-
-  function docsPut(resource: string, edit: (dir: string) => void = () => {}): ReportLink {
-    return inScenarioCopy(ALL, (dir) => {
-      edit(dir);
-      roleStatement(dir, '111111111111/iam.json', 'platform-pipeline-role', {
-        Sid: 'NoExecutables',
-        Effect: 'Deny',
-        Action: 's3:PutObject',
-        Resource: resource,
-      });
-      const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
-      const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
-      expect(found).toHaveLength(1);
-      return found[0]!;
-    });
+  function docsPut(resource: string, edit?: (dir: string) => void): ReportLink {
+    const statement = {
+      Sid: 'NoExecutables',
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Resource: resource,
+    };
+    return docsPutLink(statement, edit);
   }
 
   it("makes an S3 deploy's extracted files Unknown when a Deny names some of them (was Allowed)", () => {

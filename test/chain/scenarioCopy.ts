@@ -5,6 +5,10 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { analyzeModel } from '../../src/chain/analyze.js';
+import { loadSnapshot } from '../../src/load/snapshot.js';
+import type { ReportLink } from '../../src/report/types.js';
 
 export type Json = Record<string, unknown>;
 
@@ -69,4 +73,26 @@ export function writeKmsKey(dir: string, arn: string, statements: Json[]): void 
       Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
     }),
   );
+}
+
+/**
+ * The link of the S3 deploy of `platform-legacy` (all-providers) that writes the files it
+ * extracts, with `statement` added to the inline policy of `platform-pipeline-role`, in a copy
+ * that `edit` may change first.
+ */
+export function docsPutLink(statement: Json, edit: (dir: string) => void = () => {}): ReportLink {
+  return inScenarioCopy('fixtures/scenarios/all-providers', (dir) => {
+    edit(dir);
+    editJson(join(dir, '111111111111/iam.json'), (iam) => {
+      const role = (iam['RoleDetailList'] as Json[]).find(
+        (r) => r['RoleName'] === 'platform-pipeline-role',
+      )!;
+      const inline = (role['RolePolicyList'] as Json[])[0]!;
+      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
+    });
+    const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
+    const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  });
 }

@@ -97,6 +97,11 @@ describe('compileGlob', () => {
       // E001 is no escape
       [`a${E1}*`, `a${E1}x`, true],
       [`a${E1}*`, 'a?x', false],
+      // a lone U+E000 at the end (which no escaping writes) escapes nothing: it is itself
+      [`a${E0}`, `a${E0}`, true],
+      [`a${E0}`, 'a', false],
+      [`*${E0}`, `xy${E0}`, true],
+      [`?${E0}`, `x${E0}`, true],
     ])('%j vs %j -> %s', (pattern, input, expected) => {
       expect(compileGlob(pattern, true).test(input)).toBe(expected);
     });
@@ -369,7 +374,10 @@ describe('compileArnGlob', () => {
       return out;
     };
     const reference = (pattern: string, openEndedAllowed: boolean): RegExp => {
-      const segments = splitArn(pattern).map(tokens);
+      // (split here, not with splitArn: the reference shares no code with the matcher)
+      const colons = pattern.split(':');
+      const split = colons.length > 6 ? [...colons.slice(0, 5), colons.slice(5).join(':')] : colons;
+      const segments = split.map(tokens);
       const last = segments.length - 1;
       const end = segments[last]![segments[last]!.length - 1];
       const openEnded = openEndedAllowed && last < 5 && end?.wild === true && end.c === '*';
@@ -384,10 +392,14 @@ describe('compileArnGlob', () => {
       return new RegExp(`^${parts.join(':')}$`, 's');
     };
     const pieces = [
-      ...['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1'],
+      ...['arn', 'aws', 's3', ':', ':', ':', ':', 'a', 'b', '/', '*', '?', '1'],
       ...[LITERAL_STAR, LITERAL_QUESTION, LITERAL_E0, E1],
     ];
-    const inputPieces = ['arn', 'aws', 's3', ':', ':', 'a', 'b', '/', '*', '?', '1', E0, E1];
+    // (colons often enough that many patterns and inputs have all six segments)
+    const inputPieces = [
+      ...['arn', 'aws', 's3', ':', ':', ':', ':', 'a', 'b', '/', '*', '?', '1'],
+      ...[E0, E1],
+    ];
     const random = (from: readonly string[], most: number): string =>
       Array.from({ length: next(most) }, () => from[next(from.length)]).join('');
     const fill = (pattern: string): string =>
