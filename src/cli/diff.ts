@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { formatProblem, problemKey, sortProblems, type Problem } from '../problems.js';
 import {
   diffGate,
   diffReports,
@@ -197,7 +197,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
 type SideProblems = Map<string, { readonly p: Problem; readonly sides: string[] }>;
 
 function addSideProblem(into: SideProblems, p: Problem, side: string): void {
-  const key = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+  const key = problemKey(p);
   const seen = into.get(key);
   if (seen === undefined) into.set(key, { p, sides: [side] });
   else if (!seen.sides.includes(side)) seen.sides.push(side);
