@@ -61,11 +61,16 @@ export function formatProblem(p: Problem): string {
   return sanitizeForTerminal(`${p.severity}: ${where}: ${p.message} [${p.id}]`);
 }
 
+/** What a problem says (where, which, what): two problems with one key are the same. */
+export function problemKey(p: Problem): string {
+  return `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+}
+
 /** The problems sorted, each reported once (several inputs can report the same one). */
 export function uniqueProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return sortProblems(problems).filter((p) => {
-    const k = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+    const k = problemKey(p);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

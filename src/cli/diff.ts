@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { isCdkAssembly } from '../load/cdk.js';
 import { defaultStackName, isStacksFile } from '../load/stacks.js';
 import { analyzeModel } from '../chain/analyze.js';
-import { formatProblem, sortProblems, type Problem } from '../problems.js';
+import { formatProblem, problemKey, sortProblems, type Problem } from '../problems.js';
 import {
   diffGate,
   diffReports,
@@ -147,7 +147,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
         // snapshot file was not read (`IAM.json`, a region permchain does not know used as
         // given) explains the Unknown links it leaves, which the diff lists without a word of
         // why otherwise
-        else addSideProblem(p.severity === 'error' ? sideErrors : sideWarnings, p, label);
+        else addSideProblem(p.severity === 'error' ? sideErrors : sideWarnings, p, sideName, label);
       }
       // a side with no pipeline at all compares nothing: say so rather than report no change
       const none = noPipelinesProblem(loaded, arg, { pipeline: pipelines });
@@ -193,14 +193,20 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
   refuseRepeatedOptions(command);
 }
 
-/** A side's problems by what they say, each with the sides (`before \`x\``) that hold it. */
-type SideProblems = Map<string, { readonly p: Problem; readonly sides: string[] }>;
+/**
+ * The sides' problems by what they say (problemKey), each with the side that held it first and
+ * the labels (`before \`x\``) of the sides that hold it.
+ */
+type SideProblems = Map<
+  string,
+  { readonly p: Problem; readonly first: DiffSide; readonly sides: string[] }
+>;
 
-function addSideProblem(into: SideProblems, p: Problem, side: string): void {
-  const key = `${p.file ?? ''}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
+function addSideProblem(into: SideProblems, p: Problem, side: DiffSide, label: string): void {
+  const key = problemKey(p);
   const seen = into.get(key);
-  if (seen === undefined) into.set(key, { p, sides: [side] });
-  else if (!seen.sides.includes(side)) seen.sides.push(side);
+  if (seen === undefined) into.set(key, { p, first: side, sides: [label] });
+  else if (!seen.sides.includes(label)) seen.sides.push(label);
 }
 
 /**
@@ -208,10 +214,10 @@ function addSideProblem(into: SideProblems, p: Problem, side: string): void {
  * sorted; only those first held by `first` (BEFORE's, those AFTER holds too among them; or
  * AFTER's own) when it is given.
  */
-function sideProblemsNamed(from: SideProblems, first?: 'before' | 'after'): Problem[] {
+function sideProblemsNamed(from: SideProblems, first?: DiffSide): Problem[] {
   return sortProblems(
     [...from.values()]
-      .filter((w) => first === undefined || w.sides[0]!.startsWith(first))
+      .filter((w) => first === undefined || w.first === first)
       .map((w) => ({ ...w.p, message: `(${w.sides.join(' and ')}) ${w.p.message}` })),
   );
 }

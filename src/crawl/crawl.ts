@@ -11,7 +11,7 @@
  */
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { Account } from '@aws-sdk/client-organizations';
-import { isRegionName, partitionOfRegion } from '../model/arn.js';
+import { isAccountId, isRegionName, partitionOfRegion } from '../model/arn.js';
 import { CRAWL_CALLS } from './calls.js';
 import { CrawlContext, type CrawlContextOptions, type CrawlFailure } from './crawlContext.js';
 import { readProjects } from './readCodeBuild.js';
@@ -29,7 +29,6 @@ import {
   bucketEncryptionReferences,
   deploymentGroupReferences,
   functionReferences,
-  isAccountId,
   pipelineReferences,
   projectReferences,
   ruleTargetReferences,

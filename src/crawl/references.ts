@@ -4,7 +4,7 @@
  * EventBridge rules that start it. Pure functions over the SDK output objects; the crawler follows
  * every reference they return.
  */
-import { partitionOfRegion } from '../model/arn.js';
+import { isAccountId, partitionOfRegion } from '../model/arn.js';
 
 /** Where a resource lives. */
 export interface Place {
@@ -54,12 +54,6 @@ export function parseArn(arn: string): ParsedArn | undefined {
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
   const [, partition = '', service = '', region = '', account = ''] = parts;
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
-}
-
-const ACCOUNT_ID = /^\d{12}$/;
-
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
 }
 
 function accountOf(arn: unknown): string | undefined {

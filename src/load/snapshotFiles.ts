@@ -141,10 +141,13 @@ export function reportNameCase(
 
 /**
  * A warning for an entry of a folder of `<name>.json` files whose extension is `.json` in another
- * case (`demo.JSON`, `demo.Json`): it is not read (nameCaseWarning). `rel` is its path.
+ * case (`demo.JSON`, `demo.Json`): it is not read (nameCaseWarning). `rel` is its path. A folder
+ * so named is said to be a folder where a file is named, as a folder `demo.json` is an error
+ * (reportWrongKind), never passed over in silence; a caller whose folders are read otherwise
+ * (`ecr/`, walked as namespaces) does not pass them.
  */
 export function reportJsonExtensionCase(e: DirEntry, rel: string, problems: Problem[]): void {
-  if (e.isDir || e.name.length <= 5) return;
+  if (e.name.length <= 5) return;
   const ext = e.name.slice(-5);
   if (ext === '.json' || ext.toLowerCase() !== '.json') return;
   problems.push(nameCaseWarning(rel, `${e.name.slice(0, -5)}.json`, e));

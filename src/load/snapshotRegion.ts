@@ -293,7 +293,9 @@ function jsonFilesDeep(ctx: RegionContext, rel: string): string[] {
       if (e.isDir && sub.length >= MAX_ECR_NAME)
         skip(sub, `no ECR repository name is longer than ${MAX_ECR_NAME} characters`);
       else if (e.isDir) walk(sub);
-      const base = e.isDir ? undefined : jsonBaseName(e.name);
+      // a folder is a namespace (walked above), whatever its name (`team.JSON/`)
+      if (e.isDir) continue;
+      const base = jsonBaseName(e.name);
       if (base === undefined) reportJsonExtensionCase(e, `${rel}/${prefix}${e.name}`, ctx.problems);
       else if (e.isFile) out.push(prefix + base);
       // a dangling link: the repository it holds is unknown, not absent

@@ -6,7 +6,7 @@
  * Every entity keeps the template file, JSON pointer, line and column it was written at.
  */
 import { skipRuleProblem } from './conditionRules.js';
-import { joinPointer, sortProblems, type Problem } from '../problems.js';
+import { joinPointer, uniqueProblems, type Problem } from '../problems.js';
 import { eventPatternProblem } from './eventPatternShape.js';
 import { isRegionName, parseArn } from '../model/arn.js';
 import type {
@@ -291,7 +291,7 @@ export class ModelBuilder {
       root: this.root,
       accounts: this.freezeAccounts(),
       organization: undefined,
-      problems: sortProblems(dedupe(problems)),
+      problems: uniqueProblems(problems),
       source: 'template',
       unresolved: new Map([...this.unresolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
@@ -3643,16 +3643,6 @@ const SECRET_KEYS: ReadonlySet<string> = new Set(['OAuthToken', 'SecretToken']);
 /** Keep only names and types of PLAINTEXT variables, as the snapshot loader does. */
 function sorted<V>(m: ReadonlyMap<string, V>): Map<string, V> {
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function dedupe(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.file}\u0000${p.pointer}\u0000${p.id}\u0000${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 export { SAM_TRANSFORM };

@@ -128,6 +128,39 @@ describe('a snapshot file named in another case', () => {
     });
   }
 
+  // a folder `<name>.JSON` where a file `<name>.json` belongs is said to be a folder, as a folder
+  // `<name>.json` is an error (was: passed over without a word)
+  for (const path of [
+    `${REGION}/codepipeline/demo-app.JSON`,
+    `${REGION}/kms/0b6e3a5c-4c1f-4d0a-9d47-6f2f3e1a9c11.Json`,
+    `${A}/s3/other-bucket.JSON`,
+    'organization/scp/p-other.JSON',
+  ]) {
+    it(`a folder \`${path}\`: said to be a folder where the format names a file`, () => {
+      const dir = copy();
+      mkdirSync(join(dir, path));
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      expect(caseWarnings(dir)).toEqual([
+        [
+          'warning',
+          path,
+          '',
+          `not read: \`${name}\` is a folder, where the snapshot format names a file \`${name.slice(0, -5)}.json\` (names are case-sensitive)`,
+        ],
+      ]);
+    });
+  }
+
+  it('a folder `team.JSON/` under ecr/ is a namespace, read as such: no warning', () => {
+    const dir = copy();
+    mkdirSync(join(dir, REGION, 'ecr', 'team.JSON'), { recursive: true });
+    cpSync(join(DEMO, REGION, 'codebuild.json'), join(dir, REGION, 'ecr', 'team.JSON', 'app.json'));
+    const model = loadSnapshot(dir);
+    expect(model.problems.filter((p) => p.id === 'snapshot.file.name-case')).toEqual([]);
+    const region = model.accounts.get(A)!.regions.get('us-east-1')!;
+    expect([...region.ecrRepositories.keys()]).toContain('team.JSON/app');
+  });
+
   it('a dangling link `IAM.json`: not said to be a file', () => {
     const dir = copy();
     symlinkSync(join(dir, 'nowhere'), join(dir, A, 'IAM.json'));
