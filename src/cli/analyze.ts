@@ -66,6 +66,7 @@ import {
   snapshotPipelineCount,
   startWorkers,
   threadCount,
+  DEFAULT_MAX_THREADS,
   type Piece,
   type PieceFormat,
   type PieceOptions,
@@ -144,7 +145,7 @@ export function registerAnalyze(
     )
     .option(
       '--jobs <n>',
-      `threads to analyze with, for a json or text report without --baseline (default: the CPUs there are, at most 4, from ${PARALLEL_MIN} pipelines on; 1: this thread only); the report is the same`,
+      `threads to analyze with, for a json or text report without --baseline (default: from ${PARALLEL_MIN} pipelines on, the CPUs there are or a container's CPU quota allows, at most ${DEFAULT_MAX_THREADS}, since each holds a copy of the model; 1: this thread only); the report is the same`,
     )
     .option(
       '--today <date>',

@@ -26,6 +26,7 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 import type { PipelineSelection } from '../chain/analyze.js';
+import { cpuQuota } from './cpuQuota.js';
 import { listDir } from '../load/snapshotFiles.js';
 import { isAccountId, isRegionName } from '../model/arn.js';
 import { jsonPipelineBody } from '../report/json.js';
@@ -98,8 +99,13 @@ export const WINDOW = 64;
  * and 1.44 times; BENCHMARKS.md, session 29).
  */
 export const PARALLEL_MIN = 5000;
-/** The most threads the default uses (each holds a copy of the model). */
-const DEFAULT_MAX_THREADS = 4;
+/**
+ * The most threads the default uses. Each one holds a copy of the model: 10,000 pipelines took
+ * 1.14 GB on one thread and 1.63 GB on two (BENCHMARKS.md, session 29), and 2.48 GB on three
+ * (peak RSS, `/usr/bin/time -v`, session 30): past the 2 GB the issue allows for them. More
+ * threads are `--jobs N`'s choice.
+ */
+export const DEFAULT_MAX_THREADS = 2;
 /** How many pipelines the main thread analyzes ahead of the one it must write next. */
 const AHEAD = 32;
 const WAIT_SLICE_MS = 200;
@@ -107,13 +113,21 @@ const WAIT_SLICE_MS = 200;
 const STALL_MS = 30_000;
 
 /**
- * The threads to analyze `count` pipelines with: `jobs` when given (--jobs), else the cores the
- * process may use, at most DEFAULT_MAX_THREADS, and one below PARALLEL_MIN pipelines.
+ * The threads to analyze `count` pipelines with: `jobs` when given (--jobs), else
+ * defaultThreads of the CPUs the process may run on and its container's quota.
  */
 export function threadCount(count: number, jobs: number | undefined): number {
   const wanted =
-    jobs ?? (count < PARALLEL_MIN ? 1 : Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
+    jobs ?? (count < PARALLEL_MIN ? 1 : defaultThreads(availableParallelism(), cpuQuota()));
   return Math.max(1, Math.min(wanted, count));
+}
+
+/**
+ * The default threads from PARALLEL_MIN pipelines on: the CPUs the process may run on, fewer when
+ * a cgroup quota allows fewer (cpuQuota), at most DEFAULT_MAX_THREADS.
+ */
+export function defaultThreads(cores: number, quota: number | undefined): number {
+  return Math.max(1, Math.min(cores, quota ?? cores, DEFAULT_MAX_THREADS));
 }
 
 /**

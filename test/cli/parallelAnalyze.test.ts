@@ -20,6 +20,7 @@ import type * as AnalyzeModule from '../../src/chain/analyze.js';
 import type * as InputModule from '../../src/cli/inputOptions.js';
 import type * as JsonFileModule from '../../src/load/jsonFile.js';
 import type * as ParallelModule from '../../src/cli/parallelAnalyze.js';
+import { cpuQuota } from '../../src/cli/cpuQuota.js';
 import { REPO_ROOT, SCENARIOS_DIR, scenarioNames } from '../scenarios/helpers.js';
 import { runCli } from './runCli.js';
 
@@ -226,11 +227,22 @@ describe.runIf(built)('analyze on several threads', () => {
   it('the default is one thread below 5,000 pipelines; --jobs decides otherwise', () => {
     expect(par.threadCount(4999, undefined)).toBe(1);
     expect(par.threadCount(0, undefined)).toBe(1);
-    expect(par.threadCount(5000, undefined)).toBe(Math.min(availableParallelism(), 4));
+    expect(par.threadCount(5000, undefined)).toBe(
+      par.defaultThreads(availableParallelism(), cpuQuota()),
+    );
     expect(par.threadCount(40, 2)).toBe(2);
     // never more threads than pipelines
     expect(par.threadCount(3, 8)).toBe(3);
     expect(par.threadCount(0, 8)).toBe(1);
+  });
+
+  it('the default from 5,000 pipelines: the CPUs there are, within a cgroup quota, at most 2', () => {
+    // each thread holds a copy of the model: a third would pass 2 GB for 10,000 pipelines
+    expect(par.DEFAULT_MAX_THREADS).toBe(2);
+    expect(par.defaultThreads(64, undefined)).toBe(2);
+    expect(par.defaultThreads(64, 1)).toBe(1);
+    expect(par.defaultThreads(1, undefined)).toBe(1);
+    expect(par.defaultThreads(2, 8)).toBe(2);
   });
 
   const runBin = (...args: string[]): { code: number | null; out: string; err: string } => {
