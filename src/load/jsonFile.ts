@@ -57,28 +57,30 @@ export type TextFile =
  */
 export function readTextFile(path: string, maxBytes: number = MAX_JSON_BYTES): TextFile {
   const read = readText(path, maxBytes);
-  if (!read.ok) readsHash?.update(`${path}\u0000${read.reason}: ${read.message}\u0000`);
+  if (!read.ok)
+    for (const h of readsHashes) h.update(`${path}\u0000${read.reason}: ${read.message}\u0000`);
   return read;
 }
 
-/** The hash readsDigested feeds every file read while it runs, if it runs. */
-let readsHash: Hash | undefined;
+/** The hashes of the readsDigested calls running (nested ones too) that every file read feeds. */
+const readsHashes: Hash[] = [];
 
 /**
- * `read()` (not nested), with a digest of every file it read with readTextFile: the path and the
+ * `read()`, with a digest of every file it read with readTextFile: the path and the
  * bytes of each, in the order read, or why it could not be read. Two loads of an input with the
  * same digest read the same files with the same bytes: a worker thread of `analyze`, which loads
  * the input again, is used only when its load has the main thread's digest
- * (src/cli/parallelAnalyze.ts); a file changed between the two reads is told.
+ * (src/cli/parallelAnalyze.ts); a file changed between the two reads is told. A call inside
+ * `read()` digests its own reads, which count in the outer digest too.
  */
 export function readsDigested<T>(read: () => T): { readonly value: T; readonly digest: string } {
   const hash = createHash('sha256');
-  readsHash = hash;
+  readsHashes.push(hash);
   try {
     const value = read();
     return { value, digest: hash.digest('hex') };
   } finally {
-    readsHash = undefined;
+    readsHashes.splice(readsHashes.lastIndexOf(hash), 1);
   }
 }
 
@@ -107,7 +109,8 @@ function readText(path: string, maxBytes: number): TextFile {
     }
     if (total > maxBytes) return tooLarge(maxBytes);
     // before decode, which may swap the bytes in place
-    readsHash?.update(`${path}\u0000${total}\u0000`).update(buf.subarray(0, total));
+    for (const h of readsHashes)
+      h.update(`${path}\u0000${total}\u0000`).update(buf.subarray(0, total));
     return decode(buf, total);
   } catch (err) {
     return unreadable((err as NodeJS.ErrnoException).code);
