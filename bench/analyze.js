@@ -74,7 +74,8 @@ const median = (xs) => {
 };
 
 // the threads analyze uses by default (src/cli/parallelAnalyze.ts threadCount)
-const { threadCount, PARALLEL_MIN } = await import('../dist/cli/parallelAnalyze.js');
+const { threadCount, PARALLEL_MIN, DEFAULT_MAX_THREADS } =
+  await import('../dist/cli/parallelAnalyze.js');
 
 const results = [];
 for (const size of SIZES) {
@@ -201,7 +202,7 @@ if (!QUICK) {
     ),
     '',
     `**Threads.** \`analyze\` uses one thread below ${PARALLEL_MIN.toLocaleString('en-US')} pipelines and, from there, as many as`,
-    'the machine has cores (at most 4; `--jobs N` chooses). The JSON report of each organization with',
+    `the machine has cores or a container's CPU quota allows, at most ${DEFAULT_MAX_THREADS} (\`--jobs N\` chooses). The JSON report of each organization with`,
     '`--jobs 1` and `--jobs 2`, measured as the JSON column (the column above is whichever the default is):',
     '',
     '| pipelines | default threads | JSON, --jobs 1 | peak RSS | JSON, --jobs 2 | peak RSS | --jobs 1 / --jobs 2 |',
