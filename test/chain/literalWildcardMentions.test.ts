@@ -1,14 +1,18 @@
 /**
- * A StringEquals value with a policy variable, read by the analysis as a name it may match
- * (resolveLink.ts conditionMatcher): its `*` and `?` are characters, not wildcards (StringEquals
- * takes none, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String),
- * so its text goes into the matcher escaped (variablePattern without wildcards) and is compiled
- * as pattern text with escapes (`escaped`). Compiled as plain pattern text, each escape became a
- * U+E000 to match and the `*` or `?` after it a wildcard (a U+E000, a second one to match): the
- * statement matched neither the file named `111111111111/*` it names nor any other, and the link's why said it "matches some paths … and
- * not others" where it names exactly one. (The decision, Unknown, does not depend on it: the
- * trial of the named path is made from the statement's text with the variable read from the
- * request, and the evaluator decides it.)
+ * A condition value with a policy variable, read by the analysis as a name it may match
+ * (resolveLink.ts conditionMatcher), is compiled as pattern text with escapes (`escaped`,
+ * wildcard.ts PATTERN_ESCAPE): a StringEquals value's `*` and `?` are characters, since it takes
+ * no wildcards (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String),
+ * and so are a StringLike or ArnLike value's escapes `${*}` and `${?}`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars);
+ * a U+E000 is itself. Compiled as plain pattern text, each escape became a U+E000 to match and
+ * the `*` or `?` after it a wildcard (a U+E000, a second one to match): the statement matched
+ * neither the file named `111111111111/*` it names nor any other, and the link's why said it
+ * "matches some paths … and not others" where it names exactly one. (The decision, Unknown, does
+ * not depend on it: the trial of the named path is made from the statement's text with the
+ * variable read from the request, and the evaluator decides it; a mention's match is read for a
+ * decision only with a variable the request does not give, whose condition then matches no
+ * value.)
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,28 +49,35 @@ function docsKmsLink(statement: Json): ReportLink {
   });
 }
 
-describe('a StringEquals on the object ARN with a policy variable and a literal `*` or `?`', () => {
+describe('a condition on the object ARN with a policy variable and a literal `*`, `?` or U+E000', () => {
   it.each([
-    ['*', '*'],
-    ['?', '?'],
-    ['\\uE000', '\uE000'],
-  ])('names the one file `111111111111/%s`: whether it is extracted is not known', (_, c) => {
-    const l = docsKmsLink({
-      Sid: 'OneFile',
-      Effect: 'Deny',
-      Action: 'kms:GenerateDataKey*',
-      Resource: '*',
-      Condition: {
-        StringEquals: {
-          'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/\${aws:PrincipalAccount}/${c}`,
+    ['StringEquals', '*'],
+    ['StringEquals', '?'],
+    ['StringEquals', '\\uE000'],
+    ['StringLike', '${*}'],
+    ['StringLike', '${?}'],
+    ['StringLike', '\\uE000'],
+    ['ArnLike', '${*}'],
+  ])(
+    '%s `…/${aws:PrincipalAccount}/%s` names one file: whether it is extracted is not known',
+    (op, c) => {
+      const l = docsKmsLink({
+        Sid: 'OneFile',
+        Effect: 'Deny',
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: {
+          [op]: {
+            'kms:EncryptionContext:aws:s3:arn': `${DOCS}/docs/\${aws:PrincipalAccount}/${c.replace('\\uE000', '\uE000')}`,
+          },
         },
-      },
-    });
-    expect(l.decision).toBe('Unknown');
-    expect(l.why).toContain('OneFile');
-    // (caught: the text compiled without `escaped`, which matches no path, so the why said the
-    // statement "matches some paths … and not others")
-    expect(l.why).toContain('and whether that is the path of each file extracted under');
-    expect(l.why).not.toContain('and not others');
-  });
+      });
+      expect(l.decision).toBe('Unknown');
+      expect(l.why).toContain('OneFile');
+      // (caught: the text compiled without `escaped`, which matches no path, so the why said the
+      // statement "matches some paths … and not others")
+      expect(l.why).toContain('and whether that is the path of each file extracted under');
+      expect(l.why).not.toContain('and not others');
+    },
+  );
 });
