@@ -113,7 +113,9 @@ type Compare = (request: number, policy: number) => boolean;
 /**
  * Numeric: "an integer or decimal value" [OPS#Conditions_Numeric]. A value that is not one
  * (`abc`, `0x10`, `1e3`, ``) matches nothing; for NumericNotEquals that makes the condition
- * true, since a negated operator is "no policy value matches" (AWS documents no other rule).
+ * true, since a negated operator is "no policy value matches". AWS documents no rule for a
+ * request value that is not a number, so the evaluator warns where its answer rests on this
+ * one (unreadableRequestValue, evaluate.ts typedValueWarnings).
  */
 function numeric(compare: Compare) {
   return {
@@ -126,8 +128,8 @@ function numeric(compare: Compare) {
 
 /**
  * Date: "one of the W3C implementations of the ISO 8601 date formats or in epoch (UNIX) time"
- * [OPS#Conditions_Date], compared as instants. No wildcards. Unparsable values match nothing
- * (as for numbers).
+ * [OPS#Conditions_Date], compared as instants. No wildcards. Unparsable values match nothing,
+ * and a request value that is not a date is warned about (as for numbers).
  */
 function date(compare: Compare) {
   return {
@@ -396,6 +398,44 @@ function valueHolds(
     }
   }
   return impl.negated ? !matched : matched;
+}
+
+/**
+ * The family of a condition whose request values AWS documents only as numbers (`numeric`) or
+ * dates (`date`), or undefined for any other operator.
+ */
+export function typedFamily(condition: CompiledCondition): 'numeric' | 'date' | undefined {
+  const meta = CONDITION_OPERATORS[condition.base as ConditionOperatorName] as
+    { readonly family: string } | undefined;
+  const family = meta?.family;
+  return family === 'numeric' || family === 'date' ? family : undefined;
+}
+
+/**
+ * The first request value of a Numeric or Date condition that its operator cannot read (not a
+ * number, not a date), among those conditionHolds compares: the condition then holds or fails by
+ * the rule "an unreadable value matches no policy value", which AWS does not document
+ * [OPS#Conditions_Numeric, OPS#Conditions_Date]. Whether the operator is negated or not, the rule
+ * can decide a request: under NumericNotEquals it satisfies an Allow, under NumericLessThan it
+ * keeps a Deny from applying. Undefined for any other operator, an absent key, the documented
+ * null dataset (an empty string under ForAllValues) and a list of several values without a set
+ * operator (multivaluedWithoutSetOperator, which reads none of them).
+ */
+export function unreadableRequestValue(
+  condition: CompiledCondition,
+  context: RequestContext,
+): string | undefined {
+  if (typedFamily(condition) === undefined) return undefined;
+  const raw = context.get(condition.keyLower);
+  if (raw === undefined) return undefined;
+  const impl = OPERATOR_IMPLEMENTATIONS[condition.base as ConditionOperatorName];
+  if (typeof raw === 'string') {
+    if (raw === '' && condition.set === 'ForAllValues') return undefined;
+    return impl.parseRequest(raw) === undefined ? raw : undefined;
+  }
+  if (condition.set === undefined && raw.length !== 1) return undefined;
+  for (let i = 0; i < raw.length; i++) if (impl.parseRequest(raw[i]!) === undefined) return raw[i]!;
+  return undefined;
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { shownValue, type Problem } from '../problems.js';
 import type {
+  CompiledCondition,
   CompiledPolicy,
   CompiledStatement,
   PolicyType,
@@ -24,7 +25,12 @@ import type {
 } from '../policy/types.js';
 import { compileArnGlob, type Glob } from '../policy/wildcard.js';
 import { resolveTemplate } from '../policy/variables.js';
-import { conditionsHold } from './conditions.js';
+import {
+  conditionHolds,
+  conditionsHold,
+  typedFamily,
+  unreadableRequestValue,
+} from './conditions.js';
 import { LazyContext, lowerKey, requestGivesKey } from './context.js';
 import {
   compilePolicyInput,
@@ -413,6 +419,26 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
           : unfilledKeyWarning(key, at),
       );
   }
+
+  // Numeric and Date conditions given a request value that is not a number or a date: the
+  // decision rests on a rule AWS does not document, and the request says so (typedValueWarnings)
+  if (useIdentity) {
+    for (let i = 0; i < identity.length; i++)
+      typedValueWarnings(problems, identity[i]!, prepared, false, 'identityPolicies', i, -1);
+    if (boundary)
+      typedValueWarnings(problems, boundary, prepared, false, 'permissionBoundary', -1, -1);
+    if (session) typedValueWarnings(problems, session, prepared, false, 'sessionPolicy', -1, -1);
+  }
+  if (useScps)
+    for (let l = 0; l < scpLevels.length; l++)
+      for (let i = 0; i < scpLevels[l]!.length; i++)
+        typedValueWarnings(problems, scpLevels[l]![i]!, prepared, false, 'scps', l, i);
+  if (useRcps)
+    for (let l = 0; l < rcpLevels.length; l++)
+      for (let i = 0; i < rcpLevels[l]!.length; i++)
+        typedValueWarnings(problems, rcpLevels[l]![i]!, prepared, true, 'rcps', l, i);
+  if (resourcePolicy)
+    typedValueWarnings(problems, resourcePolicy, prepared, true, 'resourcePolicy', -1, -1);
 
   // allows are collected per policy type, so the decision below reads them without filtering;
   // of the identity, boundary, session and each SCP level's allows it reads only whether there
@@ -1020,6 +1046,78 @@ function unfilledKeyWarning(keyLower: string, where: string): Problem {
     severity: 'warning',
   };
 }
+
+/**
+ * Warn of each Numeric or Date condition of `labeled` whose request value its operator cannot
+ * read (conditions.ts unreadableRequestValue), in a statement that applies to the request (its
+ * action, resource and principal) and whose other conditions hold: only there does the
+ * undocumented rule decide whether the statement applies. AWS documents Numeric values as "an
+ * integer or decimal value" and Date values as ISO 8601 dates or epoch time, and nothing for
+ * other values
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric,
+ * #Conditions_Date). Every operator is watched, negated or not: the rule makes NumericNotEquals
+ * hold (an Allow grants) and NumericLessThan fail (a Deny does not apply), and either can be the
+ * wrong "allowed". `field`, `i`, `j`: the document's place in the request, as in addKeyUses.
+ * Memoised per document: one with no such condition costs a read.
+ */
+function typedValueWarnings(
+  problems: Problem[],
+  labeled: Labeled,
+  req: Prepared,
+  checkPrincipal: boolean,
+  field: string,
+  i: number,
+  j: number,
+): void {
+  const input = labeled.input;
+  let typed = input.typedConditions;
+  if (typed === undefined) {
+    typed = labeled.policy.statements.some((st) =>
+      st.conditions.some((c) => typedFamily(c) !== undefined),
+    );
+    input.typedConditions = typed;
+  }
+  if (!typed) return;
+  const variablesEnabled = labeled.policy.variablesEnabled;
+  for (const c of candidatesFor(labeled, req, checkPrincipal)) {
+    const conditions = c.conditions;
+    if (conditions === undefined) continue;
+    if (c.dynamic && !resourceApplies(c.statement, req, variablesEnabled)) continue;
+    let unreadable: [CompiledCondition, string][] | undefined;
+    let othersHold = true;
+    for (const cond of conditions) {
+      const value = unreadableRequestValue(cond, req.context);
+      if (value !== undefined) (unreadable ??= []).push([cond, value]);
+      else if (othersHold && !conditionHolds(cond, req.context, variablesEnabled))
+        othersHold = false;
+    }
+    if (unreadable === undefined || !othersHold) continue;
+    const base = `/${field}${i >= 0 ? `/${i}` : ''}${j >= 0 ? `/${j}` : ''}`;
+    for (const [cond, value] of unreadable) {
+      const family = typedFamily(cond)!;
+      const where = base + cond.pointer;
+      const holds = conditionHolds(cond, req.context, variablesEnabled);
+      problems.push({
+        pointer: where,
+        message:
+          `\`${where}\` compares \`${cond.key}\` with ${cond.operator}, and the request value ` +
+          `${shownValue(value, 200)} is not ${family === 'numeric' ? 'a number' : 'an ISO 8601 date or epoch time'}: ` +
+          `AWS documents no rule for it; it was read as matching no policy value, so the condition ` +
+          `${holds ? 'holds' : 'does not hold'} (${family === 'numeric' ? TYPED_DOC_NUMERIC : TYPED_DOC_DATE})`,
+        id:
+          family === 'numeric'
+            ? 'request.context.value-not-number'
+            : 'request.context.value-not-date',
+        severity: 'warning',
+      });
+    }
+  }
+}
+
+const TYPED_DOC_NUMERIC =
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric';
+const TYPED_DOC_DATE =
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date';
 
 /**
  * A role session's ARN (`assumed-role/<name>/<session>`) does not carry the role's path, while

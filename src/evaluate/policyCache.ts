@@ -83,6 +83,8 @@ export interface CompiledInput {
   candidates: readonly Candidate[] | undefined;
   /** the keys a request may leave unsettled that a statement reads, as bits (evaluate.ts WATCHED_KEYS), made on first use */
   watchedKeys: number | undefined;
+  /** whether a statement has a Numeric or Date condition (evaluate.ts typedValueWarnings), made on first use */
+  typedConditions: boolean | undefined;
   /** the action of the last request on this document, and its index entry */
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
@@ -193,6 +195,7 @@ function newInput(
     last: undefined,
     candidates: undefined,
     watchedKeys: undefined,
+    typedConditions: undefined,
     lastAction: undefined,
     lastEntry: undefined,
   };

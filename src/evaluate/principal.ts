@@ -185,7 +185,8 @@ export function matchPrincipal(
     }
   }
   if (best === undefined && namesAccount(matcher, p)) best = 'account';
-  // `*` next to a weaker name (`{"AWS": ["*", "111122223333"]}`) still names everyone
+  // `*` next to a weaker name (`{"AWS": ["*", "111122223333"]}`, `["*", "<role ARN>"]`) still
+  // names everyone: a direct grant (see RANKS)
   if (matcher.any && rank('wildcard') > rank(best)) return 'wildcard';
   return best;
 }
@@ -290,14 +291,28 @@ function namesRole(value: string, p: RequestPrincipal): boolean {
   );
 }
 
+/**
+ * How much a resource-policy Allow achieves by each way of naming the caller (sameAccountResource
+ * Decision in evaluate.ts): when one statement names the caller several ways, the strongest is
+ * taken, so adding a name to a Principal element never weakens its grant. Within the account, an
+ * account principal only delegates to the identity policy (1); a role ARN needs no identity
+ * allow but is still limited by the boundary and session policy (2); a user, role-session or
+ * federated-user ARN, and `*`, grant directly (3): the evaluation-logic page sets an Allow to
+ * `"*"` (narrowed by an `aws:PrincipalArn` condition) apart from one to the role ARN, as not
+ * limited by the boundary or session policy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+ * So `{"AWS": ["*", "<role ARN>"]}` names the caller as `"*"` does. A service principal
+ * is named only by its name or `*`, and either is all a request of it reads.
+ */
 const RANKS: Record<PrincipalMatchKind, number> = {
   account: 1,
-  wildcard: 2,
-  role: 3,
+  role: 2,
+  wildcard: 3,
   service: 3,
-  user: 4,
-  session: 4,
-  federated: 4,
+  user: 3,
+  session: 3,
+  federated: 3,
 };
 
 function rank(kind: PrincipalMatchKind | undefined): number {

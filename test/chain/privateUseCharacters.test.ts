@@ -10,9 +10,10 @@
  * link Allowed although a file named `111111111111/\uE000` is denied. IAM compares the character
  * as it is (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportLink } from '../../src/report/types.js';
-import { docsPutLink } from './scenarioCopy.js';
+import { boundaryPolicyEntry, docsPutLink, editJson, type Json } from './scenarioCopy.js';
 
 const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
 const E0 = '\uE000';
@@ -54,5 +55,64 @@ describe('a U+E000 in a Deny with a policy variable names the file of that chara
     // (as before: the file named `*`)
     expect(docsPut(`${DOCS}/docs/\${aws:PrincipalAccount}/\${*}`).decision).toBe('Unknown');
     expect(docsPut(`${DOCS}/\${aws:PrincipalAccount}/${E0}`).decision).toBe('Allowed');
+  });
+});
+
+/**
+ * The docs put link with the pipeline role's docs grant narrowed to `granted` (file paths under
+ * `docs/`) and a permissions boundary that allows every call but s3:PutObject, and that one on
+ * `bounded`: each must allow the file, and no input gives its name.
+ */
+function docsPutBounded(granted: string, bounded: string): ReportLink {
+  const boundaryArn = 'arn:aws:iam::111111111111:policy/docs-boundary';
+  // (a statement for another action: docsPutLink adds one; this one names nothing for the link)
+  const unrelated = {
+    Sid: 'Unrelated',
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: `${DOCS}/none`,
+  };
+  return docsPutLink(unrelated, (dir) =>
+    editJson(join(dir, '111111111111/iam.json'), (iam) => {
+      const role = (iam['RoleDetailList'] as Json[]).find(
+        (r) => r['RoleName'] === 'platform-pipeline-role',
+      )!;
+      role['PermissionsBoundary'] = {
+        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryArn: boundaryArn,
+      };
+      const inline = (role['RolePolicyList'] as Json[])[0]!;
+      const statements = (inline['PolicyDocument'] as Json)['Statement'] as Json[];
+      statements.find((x) => x['Sid'] === 'DocsBucketDeploy')!['Resource'] = [
+        DOCS,
+        `${DOCS}/docs/${granted}`,
+      ];
+      (iam['Policies'] as Json[]).push(
+        boundaryPolicyEntry(boundaryArn, {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', NotAction: 's3:PutObject', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:PutObject', Resource: `${DOCS}/docs/${bounded}` },
+          ],
+        }),
+      );
+    }),
+  );
+}
+
+// When every file name tried is denied, by the grant or by the boundary, a name both allow is
+// searched for (resolveLink.ts jointTrial), in the patterns read as pattern text with escapes. A
+// U+E000 written in a pattern without variables is that character (see above): read as an
+// escape, `a\uE000*` asked for the name `a*` exactly, which `*z` does not meet, and the link was
+// denied though `a\uE000…z` is allowed by both.
+describe('a U+E000 in one of two Allow patterns that must both allow', () => {
+  it('a file name both allow holds that character: Unknown (denied when read as an escape)', () => {
+    const l = docsPutBounded(`a${E0}*`, '*z');
+    expect(l.decision).toBe('Unknown');
+    expect(l.why).toContain('each allow some');
+  });
+
+  it('the control: patterns no name meets together are denied', () => {
+    expect(docsPutBounded(`a${E0}`, '*z').decision).toBe('ImplicitlyDenied');
   });
 });

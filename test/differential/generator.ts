@@ -866,7 +866,8 @@ function principalValue(g: Gen, p: GeneratedPrincipal): unknown {
     case 'service':
       return { Service: g.pick(SERVICE_PRINCIPALS) };
     default: {
-      const aws = g.some([...names, ...OTHER_PRINCIPAL_NAMES], 2, 3);
+      // `*` in a list too: it names everyone whatever else is listed beside it
+      const aws = g.some([...names, ...OTHER_PRINCIPAL_NAMES, '*'], 2, 3);
       return g.chance(0.5) ? { AWS: aws, Service: g.pick(SERVICE_PRINCIPALS) } : { AWS: aws };
     }
   }

@@ -207,6 +207,67 @@ describe('a trust policy that names a role session', () => {
   });
 });
 
+// Within an account, a resource-policy Allow to `"*"` is read as a direct grant, which the
+// caller's boundary and session policy do not limit, while one to the role ARN is limited by
+// them (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). A statement
+// naming the caller several ways grants what the strongest of them grants: adding the role ARN
+// beside `"*"` must not weaken the grant.
+describe('`*` listed beside the role ARN', () => {
+  const others = Array.from({ length: 10 }, (_, i) => `arn:aws:iam::${A}:role/other-${i}`);
+  const forms: [string, unknown][] = [
+    ['"*"', '*'],
+    ['{"AWS": "*"}', { AWS: '*' }],
+    ['["*", role]', { AWS: ['*', ROLE] }],
+    ['[role, "*"]', { AWS: [ROLE, '*'] }],
+    ['[role, "*", account]', { AWS: [ROLE, '*', ROOT] }],
+    // more names than the short-list scan reads (the set lookup)
+    ['long list with role and "*"', { AWS: [...others, ROLE, '*'] }],
+  ];
+  const callers: [string, Partial<EvaluationRequest>][] = [
+    ['a bounded role', { principal: ROLE, permissionBoundary: ec2Only }],
+    ['a bounded role session', { principal: SESSION, permissionBoundary: ec2Only }],
+    ['a role session with a session policy', { principal: SESSION, sessionPolicy: ec2Only }],
+    [
+      'a bounded role session with an identity allow',
+      { principal: SESSION, permissionBoundary: ec2Only, identityPolicies: [doc(allow('s3:*'))] },
+    ],
+  ];
+  for (const [who, caller] of callers) {
+    it.each(forms)(`gives ${who} what "*" gives (%s)`, (_, Principal) => {
+      // (caught: the role ARN ranked above `*`, so the statement read as naming the role)
+      const r = run({ ...caller, resourcePolicy: doc(grant(Principal)) });
+      expect(r.decision).toBe('Allowed');
+      expect(r.allowedBy).toEqual([
+        { policyType: 'resource', policy: 1, statement: 1, explicit: false },
+      ]);
+    });
+  }
+
+  it.each(forms)('in a trust policy, for a bounded role session (%s)', (_, Principal) => {
+    // (caught: as above, sts:AssumeRole decided by the trust policy)
+    const r = run({
+      principal: SESSION,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${A}:role/target`,
+      resourcePolicy: doc({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole' }),
+      permissionBoundary: ec2Only,
+    });
+    expect(r.decision).toBe('Allowed');
+  });
+
+  it('the role ARN alone stays limited by the boundary and the session policy', () => {
+    // (the control: what the role ARN grants alone)
+    const rp = doc(grant({ AWS: ROLE }));
+    expect(run({ resourcePolicy: rp, permissionBoundary: ec2Only }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(run({ principal: SESSION, resourcePolicy: rp, sessionPolicy: ec2Only }).decision).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
+
 describe('request principal forms', () => {
   it('an assumed-role ARN without a session name is not a principal', () => {
     // `arn:aws:sts::<account>:assumed-role/<role>/<session>`
