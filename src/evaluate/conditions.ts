@@ -411,6 +411,38 @@ export function typedFamily(condition: CompiledCondition): 'numeric' | 'date' | 
   return family === 'numeric' || family === 'date' ? family : undefined;
 }
 
+/** A key a Numeric or Date condition of a policy tests, lower-cased, and the family of its operator. */
+export interface TypedKey {
+  readonly keyLower: string;
+  readonly family: 'numeric' | 'date';
+}
+
+/** The keys the Numeric and Date conditions of `conditions` test, each key and family once. */
+export function typedKeysOf(conditions: Iterable<CompiledCondition>): TypedKey[] {
+  const out: TypedKey[] = [];
+  for (const c of conditions) {
+    const family = typedFamily(c);
+    if (family === undefined) continue;
+    if (!out.some((k) => k.keyLower === c.keyLower && k.family === family))
+      out.push({ keyLower: c.keyLower, family });
+  }
+  return out;
+}
+
+/**
+ * Whether the context gives `key` a value its family cannot read: a text, or an element of a
+ * list, that is not a number (or date). Never false where unreadableRequestValue would name a
+ * value for a condition on the key: a cheap test that most requests pass.
+ */
+export function holdsUnreadable(key: TypedKey, context: RequestContext): boolean {
+  const raw = context.get(key.keyLower);
+  if (raw === undefined) return false;
+  const parse = key.family === 'numeric' ? parseDecimal : parseRequestDate;
+  if (typeof raw === 'string') return parse(raw) === undefined;
+  for (let i = 0; i < raw.length; i++) if (parse(raw[i]!) === undefined) return true;
+  return false;
+}
+
 /**
  * The first request value of a Numeric or Date condition that its operator cannot read (not a
  * number, not a date), among those conditionHolds compares: the condition then holds or fails by

@@ -28,7 +28,9 @@ import { resolveTemplate } from '../policy/variables.js';
 import {
   conditionHolds,
   conditionsHold,
+  holdsUnreadable,
   typedFamily,
+  typedKeysOf,
   unreadableRequestValue,
 } from './conditions.js';
 import { LazyContext, lowerKey, requestGivesKey } from './context.js';
@@ -1070,14 +1072,17 @@ function typedValueWarnings(
   j: number,
 ): void {
   const input = labeled.input;
-  let typed = input.typedConditions;
+  let typed = input.typedKeys;
   if (typed === undefined) {
-    typed = labeled.policy.statements.some((st) =>
-      st.conditions.some((c) => typedFamily(c) !== undefined),
-    );
-    input.typedConditions = typed;
+    typed = typedKeysOf(labeled.policy.statements.flatMap((st) => st.conditions));
+    input.typedKeys = typed;
   }
-  if (!typed) return;
+  // most requests give the keys a policy's Numeric and Date conditions test readable values, or
+  // none: only then are its statements looked at
+  let suspect = false;
+  for (let k = 0; k < typed.length && !suspect; k++)
+    suspect = holdsUnreadable(typed[k]!, req.context);
+  if (!suspect) return;
   const variablesEnabled = labeled.policy.variablesEnabled;
   for (const c of candidatesFor(labeled, req, checkPrincipal)) {
     const conditions = c.conditions;
