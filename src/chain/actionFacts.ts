@@ -615,9 +615,9 @@ function keyOfAnotherRegion(
 ): { keyArn: string; why: string; fix: string } | undefined {
   if (configured === undefined || keyArn === undefined) return undefined;
   const arn = parseArn(configured);
-  if (!arn || arn.service !== 'kms' || !isRegionName(arn.region) || !isRegionName(region))
-    return undefined;
-  if (arn.region === region) return undefined;
+  // a key of the store's own region, the usual case, first: no region name to check then
+  if (!arn || arn.service !== 'kms' || arn.region === region) return undefined;
+  if (!isRegionName(arn.region) || !isRegionName(region)) return undefined;
   return {
     keyArn,
     why:

@@ -281,12 +281,13 @@ export function buildPipelineLinks(
               provider: action.provider,
             };
         const end = objectNameUnknown(entry, facts, link.resource);
-        const made = toSpec(link, entry, at, pipeline, region);
-        if (end) (made as Mutable<LinkSpec>).resourceUnknownEnd = end;
+        const built: Mutable<LinkSpec> = toSpec(link, entry, at, pipeline, region);
+        if (end) built.resourceUnknownEnd = end;
         const objects =
           artifactObjects(entry, facts, action, producers, link.resource) ??
           s3ActionObjects(entry, facts);
-        const built = objects ? { ...made, s3Objects: objects } : made;
+        // assigned, not spread: a spread would copy the spec of every link that has objects
+        if (objects) built.s3Objects = objects;
         const rule = triggerRuleOf(entry, ruleOf.get(link)?.facts ?? facts);
         if (rule) {
           // what the rule says decides the link: its target cannot start the pipeline (one

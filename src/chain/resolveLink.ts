@@ -1921,6 +1921,8 @@ interface Side {
   readonly roleIdMadeUpAt?: string;
 }
 
+type MutableSide = { -readonly [K in keyof Side]: Side[K] };
+
 /**
  * An Allow statement a template does not settle, or an Allow with `NotPrincipal`: its text as a
  * missing input, and the statement; for the latter, `words` name it in a why (the policy and the
@@ -2793,19 +2795,16 @@ function principalSide(model: Model, arn: string): Side {
     role.kind === 'found' && role.value.roleIdGenerated === true
       ? placeOf(role.value.location)
       : undefined;
-  return {
-    fields,
-    context,
-    missing: [...missing],
-    byLabel,
-    ...(roleId !== undefined && ROLE_ID.test(roleId)
-      ? { roleId, ...(madeUpAt !== undefined ? { roleIdMadeUpAt: madeUpAt } : {}) }
-      : {}),
-    ...(scpTargets ? { scpTargets } : {}),
-    ...(mayNotApply ? { guardrailsMayNotApply: mayNotApply } : {}),
-    ...(scpUnplaced ? { unplaced: scpUnplaced } : {}),
-    ...orgSide(model, org, 'Principal', context, byLabel),
-  };
+  const side: MutableSide = { fields, context, missing: [...missing], byLabel };
+  if (roleId !== undefined && ROLE_ID.test(roleId)) {
+    side.roleId = roleId;
+    if (madeUpAt !== undefined) side.roleIdMadeUpAt = madeUpAt;
+  }
+  if (scpTargets) side.scpTargets = scpTargets;
+  if (mayNotApply) side.guardrailsMayNotApply = mayNotApply;
+  if (scpUnplaced) side.unplaced = scpUnplaced;
+  withOrgSide(side, orgSide(model, org, 'Principal', context, byLabel));
+  return side;
 }
 
 function resourceSide(model: Model, spec: LinkSpec, service: string): Side {
@@ -2860,25 +2859,39 @@ function resourceSide(model: Model, spec: LinkSpec, service: string): Side {
     }
     if (isManagementAccount(model, owner)) fields.resourceIsManagementAccount = true;
   }
-  return {
+  // optional members assigned when present, not spread (each spread copies what is built so far)
+  const side: MutableSide = {
     fields,
     context,
     missing: [...g.missing],
     byLabel: g.byLabel,
-    ...(g.absent ? { absent: g.absent } : {}),
     resourceLabel: g.resourceLabel,
-    ...(g.resourceRegion !== undefined ? { region: g.resourceRegion } : {}),
-    ...(g.resourceTags ? { tagsKnown: true } : {}),
-    ...(rcpMayNotApply ? { guardrailsMayNotApply: rcpMayNotApply } : {}),
-    ...(g.ownerPolicyUnknown ? { ownerPolicyUnknown: g.ownerPolicyUnknown } : {}),
-    ...(g.regionUnknownAt !== undefined ? { regionUnknownAt: g.regionUnknownAt } : {}),
-    ...(rcpUnplaced ? { unplaced: rcpUnplaced } : {}),
-    ...(g.kmsGrants ? { kmsGrants: g.kmsGrants } : {}),
-    ...(g.kmsKeyNotEnabled ? { kmsKeyNotEnabled: g.kmsKeyNotEnabled } : {}),
-    ...(g.kmsKeyStateUnknown ? { kmsKeyStateUnknown: g.kmsKeyStateUnknown } : {}),
-    ...(g.shownResource !== undefined ? { shownResource: g.shownResource } : {}),
-    ...orgSide(model, owner, 'Resource', context, g.byLabel),
   };
+  if (g.absent) side.absent = g.absent;
+  if (g.resourceRegion !== undefined) side.region = g.resourceRegion;
+  if (g.resourceTags) side.tagsKnown = true;
+  if (rcpMayNotApply) side.guardrailsMayNotApply = rcpMayNotApply;
+  if (g.ownerPolicyUnknown) side.ownerPolicyUnknown = g.ownerPolicyUnknown;
+  if (g.regionUnknownAt !== undefined) side.regionUnknownAt = g.regionUnknownAt;
+  if (rcpUnplaced) side.unplaced = rcpUnplaced;
+  if (g.kmsGrants) side.kmsGrants = g.kmsGrants;
+  if (g.kmsKeyNotEnabled) side.kmsKeyNotEnabled = g.kmsKeyNotEnabled;
+  if (g.kmsKeyStateUnknown) side.kmsKeyStateUnknown = g.kmsKeyStateUnknown;
+  if (g.shownResource !== undefined) side.shownResource = g.shownResource;
+  withOrgSide(side, orgSide(model, owner, 'Resource', context, g.byLabel));
+  return side;
+}
+
+/** each side's organization keys, written once (not made anew for every side) */
+const ORG_KEYS = {
+  Principal: { orgId: 'aws:PrincipalOrgID', orgPaths: 'aws:PrincipalOrgPaths' },
+  Resource: { orgId: 'aws:ResourceOrgID', orgPaths: 'aws:ResourceOrgPaths' },
+} as const;
+
+/** `side` with what orgSide found of it */
+function withOrgSide(side: MutableSide, org: Pick<Side, 'uncertain' | 'tested'>): void {
+  if (org.uncertain) side.uncertain = org.uncertain;
+  if (org.tested) side.tested = org.tested;
 }
 
 /**
@@ -2902,18 +2915,19 @@ function orgSide(
   const m = orgMembership(model, account);
   const uncertain: UncertainKey[] = [];
   const whose = side === 'Principal' ? "the caller's account" : "the resource owner's account";
+  const { orgId: orgIdKey, orgPaths: orgPathsKey } = ORG_KEYS[side];
   const path = m.kind === 'member' ? orgPathOf(model, account) : undefined;
-  if (m.kind === 'member') context[`aws:${side}OrgID`] = m.orgId;
+  if (m.kind === 'member') context[orgIdKey] = m.orgId;
   else if (m.kind === 'unknown')
     uncertain.push({
-      key: `aws:${side}OrgID`,
+      key: orgIdKey,
       what: `the organization of ${whose} \`${account}\``,
       settle: m.file,
     });
-  if (path !== undefined) context[`aws:${side}OrgPaths`] = [path];
+  if (path !== undefined) context[orgPathsKey] = [path];
   else if (m.kind !== 'none')
     uncertain.push({
-      key: `aws:${side}OrgPaths`,
+      key: orgPathsKey,
       what: `the organization path of ${whose} \`${account}\``,
       settle: m.kind === 'unknown' ? m.file : snapshotPath.orgParents,
     });

@@ -18,17 +18,20 @@ export interface Arn {
 /** Split an ARN into its six parts; undefined when it is not an ARN. */
 export function parseArn(arn: string): Arn | undefined {
   if (!arn.startsWith('arn:')) return undefined;
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i < 5; i++) {
-    const colon = arn.indexOf(':', start);
-    if (colon < 0) return undefined;
-    parts.push(arn.slice(start, colon));
-    start = colon + 1;
-  }
-  const [, partition, service, region, account] = parts as [string, string, string, string, string];
-  if (partition === '' || service === '') return undefined;
-  return { partition, service, region, account, resource: arn.slice(start) };
+  // the colons that end the partition, service, region and account (no array of parts: this
+  // runs several times for every link)
+  const p = arn.indexOf(':', 4);
+  const s = p < 0 ? -1 : arn.indexOf(':', p + 1);
+  const r = s < 0 ? -1 : arn.indexOf(':', s + 1);
+  const a = r < 0 ? -1 : arn.indexOf(':', r + 1);
+  if (a < 0 || p === 4 || s === p + 1) return undefined;
+  return {
+    partition: arn.slice(4, p),
+    service: arn.slice(p + 1, s),
+    region: arn.slice(s + 1, r),
+    account: arn.slice(r + 1, a),
+    resource: arn.slice(a + 1),
+  };
 }
 
 /** The account id of an ARN (`aws` for AWS-managed policies), a bare 12-digit id, or undefined. */

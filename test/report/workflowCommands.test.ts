@@ -114,6 +114,20 @@ describe('breakWorkflowCommands', () => {
     }
   });
 
+  it('sanitizeForTerminal breaks commands and escapes DEL in text that is otherwise plain ASCII', () => {
+    // printable ASCII with no `::` and no `##` is returned at once: the text at the edges of that
+    expect(sanitizeForTerminal('::error::x')).toBe(':\u200b:error::x');
+    expect(sanitizeForTerminal(' ::warning::x')).toBe(' :\u200b:warning::x');
+    expect(sanitizeForTerminal('a ##[group]b')).toBe('a #\u200b#[group]b');
+    expect(sanitizeForTerminal('a\u007fb ~')).toBe('a\\x7fb ~');
+    expect(sanitizeForTerminal('arn:aws:iam::111111111111:role/a')).toBe(
+      'arn:aws:iam::111111111111:role/a',
+    );
+    expect(sanitizeForTerminal(' !"#$%&()*+,-./09:;<=>?@AZ[\\]^_`az{|}~')).toBe(
+      ' !"#$%&()*+,-./09:;<=>?@AZ[\\]^_`az{|}~',
+    );
+  });
+
   it('sanitizeForTerminal and sanitizeLines give lines that are no command', () => {
     for (const s of LINE_STARTS) {
       expect(commandLines(sanitizeForTerminal(s))).toEqual([]);
