@@ -46,6 +46,8 @@ export interface OperatorImplementation<P = unknown, R = unknown> {
   readonly forPattern: boolean;
   /** `Null`: tests whether the key is present, not its value [OPS#Conditions_Null] */
   readonly testsPresence?: boolean;
+  /** Numeric and Date: parseRequest counts the values it cannot read (unreadableReadCount) */
+  readonly countsUnreadable?: boolean;
   /** `escaped`: the value is pattern text with escapes (only where `forPattern`) */
   prepare(policyValue: string, escaped?: boolean): P | undefined;
   parseRequest(requestValue: string): R | undefined;
@@ -120,9 +122,10 @@ type Compare = (request: number, policy: number) => boolean;
 function numeric(compare: Compare) {
   return {
     prepare: parseDecimal,
-    parseRequest: parseDecimal,
+    parseRequest: readRequestDecimal,
     matches: (policy: number, request: number): boolean => compare(request, policy),
     forPattern: false,
+    countsUnreadable: true,
   };
 }
 
@@ -134,9 +137,10 @@ function numeric(compare: Compare) {
 function date(compare: Compare) {
   return {
     prepare: parseDate,
-    parseRequest: parseRequestDate,
+    parseRequest: readRequestDate,
     matches: (policy: number, request: number): boolean => compare(request, policy),
     forPattern: false,
+    countsUnreadable: true,
   };
 }
 
@@ -199,6 +203,7 @@ interface Family<P, R> {
   matches(policy: P, request: R): boolean;
   readonly forPattern: boolean;
   readonly testsPresence?: boolean;
+  readonly countsUnreadable?: boolean;
 }
 
 function define<P, R>(name: ConditionOperatorName, family: Family<P, R>): OperatorImplementation {
@@ -340,17 +345,35 @@ export function conditionHolds(
     // "returns true if any one of the context key values in the request matches"; for a
     // negated base: "At least one context key value in the request must NOT match any of
     // values ... in your policy" [MV], [OPS#Conditions_String]
-    for (let i = 0; i < raw.length; i++) if (valueHolds(impl, values, raw[i]!)) return true;
+    for (let i = 0; i < raw.length; i++)
+      if (valueHolds(impl, values, raw[i]!)) return countRest(impl, raw, i + 1, true);
     return false;
   }
   if (condition.set === 'ForAllValues') {
     // "returns true if every context key value in the request matches a context key value in
     // the policy"; negated base: "None of the values of the context key in the request can
     // match any of the context key values in your policy" [MV], [OPS#Conditions_String]
-    for (let i = 0; i < raw.length; i++) if (!valueHolds(impl, values, raw[i]!)) return false;
+    for (let i = 0; i < raw.length; i++)
+      if (!valueHolds(impl, values, raw[i]!)) return countRest(impl, raw, i + 1, false);
     return true;
   }
   return multivaluedWithoutSetOperator(impl, values, raw);
+}
+
+/**
+ * `result`, once a set operator has its answer before the last request value: a Numeric or
+ * Date operator still reads the rest, so that a value it cannot read is counted
+ * (unreadableReadCount) whatever its place in the list. AWS documents no rule for such a value,
+ * which might, for all the docs say, change the answer the readable ones gave.
+ */
+function countRest(
+  impl: OperatorImplementation,
+  raw: readonly string[],
+  from: number,
+  result: boolean,
+): boolean {
+  if (impl.countsUnreadable) for (let i = from; i < raw.length; i++) impl.parseRequest(raw[i]!);
+  return result;
 }
 
 /**
@@ -411,36 +434,27 @@ export function typedFamily(condition: CompiledCondition): 'numeric' | 'date' | 
   return family === 'numeric' || family === 'date' ? family : undefined;
 }
 
-/** A key a Numeric or Date condition of a policy tests, lower-cased, and the family of its operator. */
-export interface TypedKey {
-  readonly keyLower: string;
-  readonly family: 'numeric' | 'date';
-}
-
-/** The keys the Numeric and Date conditions of `conditions` test, each key and family once. */
-export function typedKeysOf(conditions: Iterable<CompiledCondition>): TypedKey[] {
-  const out: TypedKey[] = [];
-  for (const c of conditions) {
-    const family = typedFamily(c);
-    if (family === undefined) continue;
-    if (!out.some((k) => k.keyLower === c.keyLower && k.family === family))
-      out.push({ keyLower: c.keyLower, family });
-  }
-  return out;
-}
-
 /**
- * Whether the context gives `key` a value its family cannot read: a text, or an element of a
- * list, that is not a number (or date). Never false where unreadableRequestValue would name a
- * value for a condition on the key: a cheap test that most requests pass.
+ * How many request values the Numeric and Date operators could not read so far: evaluate.ts
+ * compares it before and after a request, and looks for what to warn about (typedValueWarnings)
+ * only when it moved. A count, so that a request whose values all read pays nothing for it.
  */
-export function holdsUnreadable(key: TypedKey, context: RequestContext): boolean {
-  const raw = context.get(key.keyLower);
-  if (raw === undefined) return false;
-  const parse = key.family === 'numeric' ? parseDecimal : parseRequestDate;
-  if (typeof raw === 'string') return parse(raw) === undefined;
-  for (let i = 0; i < raw.length; i++) if (parse(raw[i]!) === undefined) return true;
-  return false;
+let unreadableReads = 0;
+
+export function unreadableReadCount(): number {
+  return unreadableReads;
+}
+
+function readRequestDecimal(text: string): number | undefined {
+  const v = parseDecimal(text);
+  if (v === undefined) unreadableReads++;
+  return v;
+}
+
+function readRequestDate(text: string): number | undefined {
+  const v = parseRequestDate(text);
+  if (v === undefined) unreadableReads++;
+  return v;
 }
 
 /**

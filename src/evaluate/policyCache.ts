@@ -10,7 +10,6 @@ import type { Problem } from '../problems.js';
 import { isCompiledPolicy, parsePolicy } from '../policy/parse.js';
 import type { CompiledPolicy, CompiledStatement, PolicyType } from '../policy/types.js';
 import type { PrincipalMatchKind } from './principal.js';
-import type { TypedKey } from './conditions.js';
 
 /** A policy ready for evaluation, with the label reasons use. */
 export interface Labeled {
@@ -84,8 +83,6 @@ export interface CompiledInput {
   candidates: readonly Candidate[] | undefined;
   /** the keys a request may leave unsettled that a statement reads, as bits (evaluate.ts WATCHED_KEYS), made on first use */
   watchedKeys: number | undefined;
-  /** the keys its Numeric and Date conditions test, with the family of each (evaluate.ts typedValueWarnings), made on first use */
-  typedKeys: readonly TypedKey[] | undefined;
   /** the action of the last request on this document, and its index entry */
   lastAction: string | undefined;
   lastEntry: ActionEntry | undefined;
@@ -196,7 +193,6 @@ function newInput(
     last: undefined,
     candidates: undefined,
     watchedKeys: undefined,
-    typedKeys: undefined,
     lastAction: undefined,
     lastEntry: undefined,
   };

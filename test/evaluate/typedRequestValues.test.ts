@@ -114,6 +114,61 @@ describe('a Numeric condition on a request value that is not a number', () => {
     expect(r.problems[0]!.message).toContain('`five`');
   });
 
+  it('a set operator that has its answer early still names an unreadable value after it', () => {
+    // the readable value decides before the unreadable one is reached, in either place
+    for (const values of [
+      ['5', 'five'],
+      ['five', '5'],
+    ]) {
+      const any = run(
+        { 'aws:x': values },
+        allowList({ 'ForAnyValue:NumericEquals': { 'aws:x': '5' } }),
+      );
+      expect(any.decision, values.join()).toBe('Allowed');
+      expect(ids(any), values.join()).toEqual(['request.context.value-not-number']);
+    }
+    // ForAllValues fails at its first value that does not match: the one after is still read,
+    // so the warning does not depend on the order of the values
+    for (const values of [
+      ['6', 'five'],
+      ['five', '6'],
+    ]) {
+      const all = run(
+        { 'aws:x': values },
+        allowList({ 'ForAllValues:NumericNotEquals': { 'aws:x': '6' } }),
+        allowList(),
+      );
+      expect(all.decision, values.join()).toBe('Allowed');
+      expect(ids(all), values.join()).toEqual(['request.context.value-not-number']);
+    }
+    const deny = run(
+      { 'aws:d': ['2020-01-01T00:00:00Z', 'soon'] },
+      allowList(),
+      denyList({ 'ForAnyValue:DateLessThan': { 'aws:d': '2021-01-01T00:00:00Z' } }),
+    );
+    expect(deny.decision).toBe('ExplicitlyDenied');
+    expect(ids(deny)).toEqual(['request.context.value-not-date']);
+  });
+
+  it('no warning where no statement the decision reads meets the value, nor in the next request', () => {
+    // the first Allow decides: the identity policy's later Allows are not read, so the decision
+    // cannot rest on what the undocumented rule makes of their conditions
+    const first = run(
+      { 's3:max-keys': 'abc' },
+      allowList(),
+      allowList({ NumericNotEquals: { 's3:max-keys': '10' } }),
+    );
+    expect(first.decision).toBe('Allowed');
+    expect(ids(first)).toEqual([]);
+    // a request that met one, then one that did not: the second has no warning
+    expect(
+      ids(run({ 's3:max-keys': 'abc' }, allowList({ NumericNotEquals: { 's3:max-keys': '10' } }))),
+    ).toEqual(['request.context.value-not-number']);
+    expect(
+      ids(run({ 's3:max-keys': '7' }, allowList({ NumericNotEquals: { 's3:max-keys': '10' } }))),
+    ).toEqual([]);
+  });
+
   it('in a resource policy the pointer names the resource policy', () => {
     const r = evaluate({
       principal: ROLE,
