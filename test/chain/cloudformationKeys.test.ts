@@ -8,34 +8,22 @@
  * Each case edits the all-providers scenario: `platform-web` creates a change set (with RoleArn)
  * and executes it; `platform-legacy` deletes a stack (DELETE_ONLY, with RoleArn).
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
+import { editInlineStatements, editJson, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/all-providers';
-const IAM = '111111111111/iam.json';
-
-type Json = Record<string, unknown>;
 type Statement = Json & { Action?: string | string[] };
-
-function editJson(file: string, edit: (doc: Json) => void): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  edit(doc);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-}
 
 /** The statements of the pipeline role's inline policy. */
 function editPipelinePolicy(dir: string, edit: (statements: Statement[]) => void): void {
-  editJson(join(dir, IAM), (iam) => {
-    const role = (iam['RoleDetailList'] as Json[]).find(
-      (r) => r['RoleName'] === 'platform-pipeline-role',
-    )!;
-    const policy = (role['RolePolicyList'] as Json[])[0]!['PolicyDocument'] as Json;
-    edit(policy['Statement'] as Statement[]);
-  });
+  editInlineStatements(dir, '111111111111', 'platform-pipeline-role', (st) =>
+    edit(st as Statement[]),
+  );
 }
 
 function editAction(dir: string, pipeline: string, action: string, edit: (c: Json) => void): void {

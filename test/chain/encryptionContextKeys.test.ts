@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
-import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { editInlineStatements, editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const SCENARIO = 'fixtures/scenarios/pass-cross-account';
 const DEPLOY_ROLE = 'arn:aws:iam::222222222222:role/orders-api-deploy-action';
@@ -33,13 +33,7 @@ function prodAccountOn(dir: string, condition: Json): void {
 
 /** Add `statement` to the deploy action role's inline policy. */
 function deployRoleStatement(dir: string, statement: Json): void {
-  editJson(join(dir, '222222222222/iam.json'), (iam) => {
-    const role = (iam['RoleDetailList'] as Json[]).find(
-      (r) => r['RoleName'] === 'orders-api-deploy-action',
-    )!;
-    const inline = (role['RolePolicyList'] as Json[])[0]!;
-    ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
-  });
+  editInlineStatements(dir, '222222222222', 'orders-api-deploy-action', (st) => st.push(statement));
 }
 
 function scenario(edit: (dir: string) => void): readonly ReportLink[] {

@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/chain/analyze.js';
 import { loadSnapshot } from '../../src/load/snapshot.js';
 import type { ReportLink } from '../../src/report/types.js';
-import { editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
+import { editInlineStatements, editJson, inScenarioCopy, type Json } from './scenarioCopy.js';
 
 const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
 
@@ -31,13 +31,7 @@ const DOCS = 'arn:aws:s3:::platform-docs-111111111111';
  */
 function docsKmsLink(statement: Json): ReportLink {
   return inScenarioCopy('fixtures/scenarios/all-providers', (dir) => {
-    editJson(join(dir, '111111111111/iam.json'), (iam) => {
-      const role = (iam['RoleDetailList'] as Json[]).find(
-        (r) => r['RoleName'] === 'platform-pipeline-role',
-      )!;
-      const inline = (role['RolePolicyList'] as Json[])[0]!;
-      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
-    });
+    editInlineStatements(dir, '111111111111', 'platform-pipeline-role', (st) => st.push(statement));
     editJson(join(dir, '111111111111/s3/platform-docs-111111111111.json'), (bucket) => {
       const rules = (bucket['ServerSideEncryptionConfiguration'] as { Rules: Json[] }).Rules;
       rules[0]!['BucketKeyEnabled'] = false;

@@ -31,6 +31,23 @@ export function editJson(file: string, edit: (doc: Json) => void): void {
 }
 
 /**
+ * Let `edit` change the statements of the first inline policy of role `role`, in the iam.json of
+ * `account` in the snapshot copy `dir`.
+ */
+export function editInlineStatements(
+  dir: string,
+  account: string,
+  role: string,
+  edit: (statements: Json[]) => void,
+): void {
+  editJson(join(dir, account, 'iam.json'), (iam) => {
+    const found = (iam['RoleDetailList'] as Json[]).find((r) => r['RoleName'] === role)!;
+    const inline = (found['RolePolicyList'] as Json[])[0]!;
+    edit((inline['PolicyDocument'] as Json)['Statement'] as Json[]);
+  });
+}
+
+/**
  * A customer managed policy as `aws iam get-account-authorization-details` lists it under
  * `Policies`, used as a permissions boundary (one version, the default).
  */
@@ -83,13 +100,7 @@ export function writeKmsKey(dir: string, arn: string, statements: Json[]): void 
 export function docsPutLink(statement: Json, edit: (dir: string) => void = () => {}): ReportLink {
   return inScenarioCopy('fixtures/scenarios/all-providers', (dir) => {
     edit(dir);
-    editJson(join(dir, '111111111111/iam.json'), (iam) => {
-      const role = (iam['RoleDetailList'] as Json[]).find(
-        (r) => r['RoleName'] === 'platform-pipeline-role',
-      )!;
-      const inline = (role['RolePolicyList'] as Json[])[0]!;
-      ((inline['PolicyDocument'] as Json)['Statement'] as Json[]).push(statement);
-    });
+    editInlineStatements(dir, '111111111111', 'platform-pipeline-role', (st) => st.push(statement));
     const p = analyzeModel(loadSnapshot(dir), { pipelines: ['platform-legacy'] }).pipelines[0]!;
     const found = p.links.filter((l) => l.requirement === 's3-deploy.put-object');
     expect(found).toHaveLength(1);
