@@ -7,9 +7,10 @@
  * counts the CPUs the process may run on, not the quota: a CI container given 2 CPUs of a
  * 64-core host is told 64.
  *
- * Only the cgroup the process is in, as /proc/self/cgroup names it, and its mount under
- * /sys/fs/cgroup are read; a parent's tighter quota is not looked for. Undefined when there is
- * no quota or it cannot be read (not Linux, no cgroup files).
+ * The cgroup the process is in, as /proc/self/cgroup names it, and each of its parents up to
+ * the mount under /sys/fs/cgroup are read: a parent's quota limits its children too, so the
+ * tightest one counts. Undefined when there is no quota or it cannot be read (not Linux, no
+ * cgroup files).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,21 +18,29 @@ import { join } from 'node:path';
 export function cpuQuota(root = '/'): number | undefined {
   const own = ownCgroups(read(join(root, 'proc/self/cgroup')));
   const fs = join(root, 'sys/fs/cgroup');
-  // cgroup v2: one hierarchy, "0::<path>"
-  if (own.v2 !== undefined) {
-    const q = v2Quota(read(join(fs, own.v2, 'cpu.max')));
-    if (q !== undefined) return q;
-  }
+  let quota: number | undefined;
+  const limit = (q: number | undefined): void => {
+    if (q !== undefined && (quota === undefined || q < quota)) quota = q;
+  };
+  // cgroup v2: one hierarchy, "0::<path>"; a container often sees its own cgroup as the root
+  // of the mount, whose cpu.max is read last
+  for (const dir of selfAndParents(own.v2 ?? '/')) limit(v2Quota(read(join(fs, dir, 'cpu.max'))));
   // cgroup v1: the cpu controller's own hierarchy, mounted as cpu or cpu,cpuacct
-  if (own.cpu !== undefined) {
-    for (const mount of ['cpu', 'cpu,cpuacct']) {
-      const dir = join(fs, mount, own.cpu);
-      const q = v1Quota(read(join(dir, 'cpu.cfs_quota_us')), read(join(dir, 'cpu.cfs_period_us')));
-      if (q !== undefined) return q;
-    }
-  }
-  // a container often sees its own cgroup as the root of the mount
-  return v2Quota(read(join(fs, 'cpu.max')));
+  if (own.cpu !== undefined)
+    for (const mount of ['cpu', 'cpu,cpuacct'])
+      for (const dir of selfAndParents(own.cpu)) {
+        const at = join(fs, mount, dir);
+        limit(v1Quota(read(join(at, 'cpu.cfs_quota_us')), read(join(at, 'cpu.cfs_period_us'))));
+      }
+  return quota;
+}
+
+/** `/a/b/c`, `/a/b`, `/a`, `/` */
+function selfAndParents(path: string): string[] {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.' && p !== '..');
+  const out: string[] = [];
+  for (let n = parts.length; n >= 0; n--) out.push('/' + parts.slice(0, n).join('/'));
+  return out;
 }
 
 function read(file: string): string | undefined {

@@ -31,6 +31,24 @@ describe('cpuQuota', () => {
     expect(cpuQuota(r)).toBe(2);
   });
 
+  it("a parent's tighter quota counts: the tightest on the way up", () => {
+    const r = root({
+      'proc/self/cgroup': '0::/ci/job-7/step\n',
+      'sys/fs/cgroup/ci/job-7/step/cpu.max': 'max 100000\n',
+      'sys/fs/cgroup/ci/job-7/cpu.max': '400000 100000\n',
+      'sys/fs/cgroup/ci/cpu.max': '100000 100000\n',
+    });
+    expect(cpuQuota(r)).toBe(1);
+    const v1 = root({
+      'proc/self/cgroup': '4:cpu:/docker/abc\n',
+      'sys/fs/cgroup/cpu/docker/abc/cpu.cfs_quota_us': '-1\n',
+      'sys/fs/cgroup/cpu/docker/abc/cpu.cfs_period_us': '100000\n',
+      'sys/fs/cgroup/cpu/docker/cpu.cfs_quota_us': '200000\n',
+      'sys/fs/cgroup/cpu/docker/cpu.cfs_period_us': '100000\n',
+    });
+    expect(cpuQuota(v1)).toBe(2);
+  });
+
   it('falls back to the mount root, as a container sees its own cgroup', () => {
     const r = root({
       'proc/self/cgroup': '0::/\n',
