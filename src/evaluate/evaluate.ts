@@ -81,17 +81,15 @@ interface Prepared {
 }
 
 export function evaluate(request: EvaluationRequest): EvaluationResult {
-  const typed = TYPED;
-  typed.armed = false;
-  const result = evaluateRequest(request);
-  if (typed.armed) {
-    if (unreadableReadCount() !== typed.reads) addTypedValueWarnings(typed);
-    disarm(typed);
-  }
-  return result;
+  const reads = unreadableReadCount();
+  const result = evaluateRequest(request, false);
+  // a Numeric or Date operator met a request value it cannot read: the same decision again,
+  // with the warnings (typedValueWarnings); a request whose values all read pays nothing more
+  return unreadableReadCount() === reads ? result : evaluateRequest(request, true);
 }
 
-function evaluateRequest(request: EvaluationRequest): EvaluationResult {
+/** `typedWarnings`: with the warnings of typedValueWarnings (see evaluate) */
+function evaluateRequest(request: EvaluationRequest, typedWarnings: boolean): EvaluationResult {
   const problems: Problem[] = [];
   const requestProblem = validateRequest(request);
   if (requestProblem) return deny('ImplicitlyDenied', [], [requestProblem]);
@@ -433,21 +431,26 @@ function evaluateRequest(request: EvaluationRequest): EvaluationResult {
   }
 
   // Numeric and Date conditions given a request value that is not a number or a date: the
-  // decision rests on a rule AWS does not document, and the request says so. The warnings go
-  // here, among the request's problems; evaluate() writes them once the decision is made, and
-  // only if an operator met such a value while making it (typedValueWarnings)
-  const typed = TYPED;
-  typed.armed = true;
-  typed.at = problems.length;
-  typed.reads = unreadableReadCount();
-  typed.problems = problems;
-  typed.prepared = prepared;
-  typed.identity = useIdentity ? identity : NO_TYPED;
-  typed.boundary = useIdentity ? boundary : undefined;
-  typed.session = useIdentity ? session : undefined;
-  typed.scpLevels = useScps ? scpLevels : NO_TYPED_LEVELS;
-  typed.rcpLevels = useRcps ? rcpLevels : NO_TYPED_LEVELS;
-  typed.resourcePolicy = resourcePolicy;
+  // decision rests on a rule AWS does not document, and the request says so (typedValueWarnings)
+  if (typedWarnings) {
+    if (useIdentity) {
+      for (let i = 0; i < identity.length; i++)
+        typedValueWarnings(problems, identity[i]!, prepared, false, 'identityPolicies', i, -1);
+      if (boundary)
+        typedValueWarnings(problems, boundary, prepared, false, 'permissionBoundary', -1, -1);
+      if (session) typedValueWarnings(problems, session, prepared, false, 'sessionPolicy', -1, -1);
+    }
+    if (useScps)
+      for (let l = 0; l < scpLevels.length; l++)
+        for (let i = 0; i < scpLevels[l]!.length; i++)
+          typedValueWarnings(problems, scpLevels[l]![i]!, prepared, false, 'scps', l, i);
+    if (useRcps)
+      for (let l = 0; l < rcpLevels.length; l++)
+        for (let i = 0; i < rcpLevels[l]!.length; i++)
+          typedValueWarnings(problems, rcpLevels[l]![i]!, prepared, true, 'rcps', l, i);
+    if (resourcePolicy)
+      typedValueWarnings(problems, resourcePolicy, prepared, true, 'resourcePolicy', -1, -1);
+  }
 
   // allows are collected per policy type, so the decision below reads them without filtering;
   // of the identity, boundary, session and each SCP level's allows it reads only whether there
@@ -1057,77 +1060,6 @@ function unfilledKeyWarning(keyLower: string, where: string): Problem {
 }
 
 /**
- * Where the warnings of typedValueWarnings go in a request's problems, and what they read: set
- * by evaluateRequest once the request's policies are known, read by evaluate() after the
- * decision (one object for every request: nothing is allocated for a request that needs none).
- */
-interface TypedCheck {
-  armed: boolean;
-  /** where in `problems` the warnings go */
-  at: number;
-  /** unreadableReadCount() when the decision began */
-  reads: number;
-  problems: Problem[];
-  prepared: Prepared | undefined;
-  identity: readonly Labeled[];
-  boundary: Labeled | undefined;
-  session: Labeled | undefined;
-  scpLevels: readonly (readonly Labeled[])[];
-  rcpLevels: readonly (readonly Labeled[])[];
-  resourcePolicy: Labeled | undefined;
-}
-
-const NO_TYPED: readonly Labeled[] = [];
-const NO_TYPED_LEVELS: readonly (readonly Labeled[])[] = [];
-
-const TYPED: TypedCheck = {
-  armed: false,
-  at: 0,
-  reads: 0,
-  problems: [],
-  prepared: undefined,
-  identity: NO_TYPED,
-  boundary: undefined,
-  session: undefined,
-  scpLevels: NO_TYPED_LEVELS,
-  rcpLevels: NO_TYPED_LEVELS,
-  resourcePolicy: undefined,
-};
-
-/** let go of the request's documents */
-function disarm(t: TypedCheck): void {
-  t.armed = false;
-  t.problems = [];
-  t.prepared = undefined;
-  t.identity = NO_TYPED;
-  t.boundary = undefined;
-  t.session = undefined;
-  t.scpLevels = NO_TYPED_LEVELS;
-  t.rcpLevels = NO_TYPED_LEVELS;
-  t.resourcePolicy = undefined;
-}
-
-/** typedValueWarnings of every policy the request applies, put where the check was armed */
-function addTypedValueWarnings(t: TypedCheck): void {
-  const found: Problem[] = [];
-  const prepared = t.prepared!;
-  for (let i = 0; i < t.identity.length; i++)
-    typedValueWarnings(found, t.identity[i]!, prepared, false, 'identityPolicies', i, -1);
-  if (t.boundary)
-    typedValueWarnings(found, t.boundary, prepared, false, 'permissionBoundary', -1, -1);
-  if (t.session) typedValueWarnings(found, t.session, prepared, false, 'sessionPolicy', -1, -1);
-  for (let l = 0; l < t.scpLevels.length; l++)
-    for (let i = 0; i < t.scpLevels[l]!.length; i++)
-      typedValueWarnings(found, t.scpLevels[l]![i]!, prepared, false, 'scps', l, i);
-  for (let l = 0; l < t.rcpLevels.length; l++)
-    for (let i = 0; i < t.rcpLevels[l]!.length; i++)
-      typedValueWarnings(found, t.rcpLevels[l]![i]!, prepared, true, 'rcps', l, i);
-  if (t.resourcePolicy)
-    typedValueWarnings(found, t.resourcePolicy, prepared, true, 'resourcePolicy', -1, -1);
-  if (found.length > 0) t.problems.splice(t.at, 0, ...found);
-}
-
-/**
  * Warn of each Numeric or Date condition of `labeled` whose request value its operator cannot
  * read (conditions.ts unreadableRequestValue), in a statement that applies to the request (its
  * action, resource and principal) and whose other conditions hold: only there does the
@@ -1138,7 +1070,7 @@ function addTypedValueWarnings(t: TypedCheck): void {
  * #Conditions_Date). Every operator is watched, negated or not: the rule makes NumericNotEquals
  * hold (an Allow grants) and NumericLessThan fail (a Deny does not apply), and either can be the
  * wrong "allowed". `field`, `i`, `j`: the document's place in the request, as in addKeyUses.
- * Memoised per document: one with no such condition costs a read.
+ * Run only for a request whose decision met such a value (see evaluate).
  */
 function typedValueWarnings(
   problems: Problem[],
