@@ -409,19 +409,10 @@ function evaluateRequest(request: EvaluationRequest, typedWarnings: boolean): Ev
   if (watched !== 0) {
     const uses = new Map<string, string>();
     const action = prepared.actionLower;
-    for (let i = 0; i < identity.length; i++)
-      addKeyUses(uses, identity[i]!, action, watched, 'identityPolicies', i, -1);
-    if (resourcePolicy) addKeyUses(uses, resourcePolicy, action, watched, 'resourcePolicy', -1, -1);
-    if (boundary) addKeyUses(uses, boundary, action, watched, 'permissionBoundary', -1, -1);
-    if (session) addKeyUses(uses, session, action, watched, 'sessionPolicy', -1, -1);
-    if (useScps)
-      for (let l = 0; l < scpLevels.length; l++)
-        for (let i = 0; i < scpLevels[l]!.length; i++)
-          addKeyUses(uses, scpLevels[l]![i]!, action, watched, 'scps', l, i);
-    if (useRcps)
-      for (let l = 0; l < rcpLevels.length; l++)
-        for (let i = 0; i < rcpLevels[l]!.length; i++)
-          addKeyUses(uses, rcpLevels[l]![i]!, action, watched, 'rcps', l, i);
+    eachDocument(
+      { identity, resourcePolicy, boundary, session, scpLevels, rcpLevels, useScps, useRcps },
+      (labeled, field, i, j) => addKeyUses(uses, labeled, action, watched, field, i, j),
+    );
     for (const [key, at] of uses)
       problems.push(
         key === PRINCIPAL_ARN
@@ -432,25 +423,21 @@ function evaluateRequest(request: EvaluationRequest, typedWarnings: boolean): Ev
 
   // Numeric and Date conditions given a request value that is not a number or a date: the
   // decision rests on a rule AWS does not document, and the request says so (typedValueWarnings)
-  if (typedWarnings) {
-    if (useIdentity) {
-      for (let i = 0; i < identity.length; i++)
-        typedValueWarnings(problems, identity[i]!, prepared, false, 'identityPolicies', i, -1);
-      if (boundary)
-        typedValueWarnings(problems, boundary, prepared, false, 'permissionBoundary', -1, -1);
-      if (session) typedValueWarnings(problems, session, prepared, false, 'sessionPolicy', -1, -1);
-    }
-    if (useScps)
-      for (let l = 0; l < scpLevels.length; l++)
-        for (let i = 0; i < scpLevels[l]!.length; i++)
-          typedValueWarnings(problems, scpLevels[l]![i]!, prepared, false, 'scps', l, i);
-    if (useRcps)
-      for (let l = 0; l < rcpLevels.length; l++)
-        for (let i = 0; i < rcpLevels[l]!.length; i++)
-          typedValueWarnings(problems, rcpLevels[l]![i]!, prepared, true, 'rcps', l, i);
-    if (resourcePolicy)
-      typedValueWarnings(problems, resourcePolicy, prepared, true, 'resourcePolicy', -1, -1);
-  }
+  if (typedWarnings)
+    eachDocument(
+      {
+        identity: useIdentity ? identity : [],
+        resourcePolicy,
+        boundary: useIdentity ? boundary : undefined,
+        session: useIdentity ? session : undefined,
+        scpLevels,
+        rcpLevels,
+        useScps,
+        useRcps,
+      },
+      (labeled, field, i, j, resourceSide) =>
+        typedValueWarnings(problems, labeled, prepared, resourceSide, field, i, j),
+    );
 
   // allows are collected per policy type, so the decision below reads them without filtering;
   // of the identity, boundary, session and each SCP level's allows it reads only whether there
@@ -994,6 +981,43 @@ function forEachKeyRead<T>(
             if (v !== undefined) return v;
           }
   return undefined;
+}
+
+/** The documents of a request, as evaluateRequest reads them. */
+interface RequestDocuments {
+  readonly identity: readonly Labeled[];
+  readonly resourcePolicy: Labeled | undefined;
+  readonly boundary: Labeled | undefined;
+  readonly session: Labeled | undefined;
+  readonly scpLevels: readonly (readonly Labeled[])[];
+  readonly rcpLevels: readonly (readonly Labeled[])[];
+  readonly useScps: boolean;
+  readonly useRcps: boolean;
+}
+
+/**
+ * `visit` each document of the request, in the order its warnings are listed, with its place in
+ * the request (`field`, then the index, or the level and the index within it, -1 where there is
+ * none) and whether it is read on the resource side (a resource policy, an RCP: its Principal
+ * is tested). For the warnings only: the decision reads the documents in its own order.
+ */
+function eachDocument(
+  docs: RequestDocuments,
+  visit: (labeled: Labeled, field: string, i: number, j: number, resourceSide: boolean) => void,
+): void {
+  for (let i = 0; i < docs.identity.length; i++)
+    visit(docs.identity[i]!, 'identityPolicies', i, -1, false);
+  if (docs.resourcePolicy) visit(docs.resourcePolicy, 'resourcePolicy', -1, -1, true);
+  if (docs.boundary) visit(docs.boundary, 'permissionBoundary', -1, -1, false);
+  if (docs.session) visit(docs.session, 'sessionPolicy', -1, -1, false);
+  if (docs.useScps)
+    for (let l = 0; l < docs.scpLevels.length; l++)
+      for (let i = 0; i < docs.scpLevels[l]!.length; i++)
+        visit(docs.scpLevels[l]![i]!, 'scps', l, i, false);
+  if (docs.useRcps)
+    for (let l = 0; l < docs.rcpLevels.length; l++)
+      for (let i = 0; i < docs.rcpLevels[l]!.length; i++)
+        visit(docs.rcpLevels[l]![i]!, 'rcps', l, i, true);
 }
 
 /**

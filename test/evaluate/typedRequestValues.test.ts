@@ -169,6 +169,25 @@ describe('a Numeric condition on a request value that is not a number', () => {
     ).toEqual([]);
   });
 
+  it('several documents: listed as the other request warnings are, identity then resource then boundary', () => {
+    const cond = { NumericNotEquals: { 's3:max-keys': '10' } };
+    const r = evaluate({
+      principal: ROLE,
+      action: 's3:ListBucket',
+      resource: 'arn:aws:s3:::bucket',
+      context: { 's3:max-keys': 'abc' },
+      identityPolicies: [doc(allowList(cond))],
+      permissionBoundary: doc(allowList(cond)),
+      resourcePolicy: doc({ ...allowList(cond), Principal: { AWS: ROLE } }),
+    } as EvaluationRequest);
+    expect(r.decision).toBe('Allowed');
+    expect(r.problems.map((p) => p.pointer)).toEqual([
+      '/identityPolicies/0/Statement/0/Condition/NumericNotEquals/s3:max-keys',
+      '/resourcePolicy/Statement/0/Condition/NumericNotEquals/s3:max-keys',
+      '/permissionBoundary/Statement/0/Condition/NumericNotEquals/s3:max-keys',
+    ]);
+  });
+
   it('in a resource policy the pointer names the resource policy', () => {
     const r = evaluate({
       principal: ROLE,
