@@ -253,14 +253,20 @@ export function runAnalyze(
     format: formats[0] as PieceFormat,
     options: pieceOptions,
   };
-  // whether worker threads may analyze: the digest of the files loaded is then taken, which a
-  // worker's load must have too
-  const parallel = streaming && jobs !== 1 && canRunWorkers();
+  const canShare = streaming && jobs !== 1 && canRunWorkers();
   let pool: WorkerPool | undefined;
-  if (parallel && opts.pipeline.length === 0) {
-    const threads = threadCount(snapshotPipelineCount(io.cwd, input), jobs);
+  // a snapshot folder's pipelines are counted before it is loaded: the choice is made then, and
+  // a run that starts no worker now starts none later
+  let decided = false;
+  if (canShare && opts.pipeline.length === 0) {
+    const count = snapshotPipelineCount(io.cwd, input);
+    decided = count > 0;
+    const threads = threadCount(count, jobs);
     if (threads > 1) pool = startWorkers(job, threads - 1);
   }
+  // whether worker threads may analyze: only then is the digest of the files loaded taken, which
+  // a worker's load must have too (a one-thread run does not hash what it reads)
+  const parallel = canShare && (pool !== undefined || !decided);
   try {
     return analyzeInput(input, opts, io, version, {
       formats,
@@ -284,7 +290,10 @@ interface RunSettings {
   readonly today: string;
   readonly jobs: number | undefined;
   readonly streaming: boolean;
-  /** a json or text report, not --jobs 1, and the compiled worker is there */
+  /**
+   * worker threads may analyze: a json or text report, not --jobs 1, the compiled worker is
+   * there, and workers were started or the choice waits for the input to be loaded
+   */
   readonly parallel: boolean;
   readonly job: Omit<WorkerJob, 'shared' | 'port'>;
   /** the workers started before loading, if any */
