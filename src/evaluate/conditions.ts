@@ -46,8 +46,11 @@ export interface OperatorImplementation<P = unknown, R = unknown> {
   readonly forPattern: boolean;
   /** `Null`: tests whether the key is present, not its value [OPS#Conditions_Null] */
   readonly testsPresence?: boolean;
-  /** Numeric and Date: parseRequest counts the values it cannot read (unreadableReadCount) */
-  readonly countsUnreadable?: boolean;
+  /**
+   * `numeric` or `date` for a Numeric or Date operator, whose parseRequest counts the values it
+   * cannot read (unreadableReadCount); undefined for the others (from the operator's family)
+   */
+  readonly typed: 'numeric' | 'date' | undefined;
   /** `escaped`: the value is pattern text with escapes (only where `forPattern`) */
   prepare(policyValue: string, escaped?: boolean): P | undefined;
   parseRequest(requestValue: string): R | undefined;
@@ -125,7 +128,6 @@ function numeric(compare: Compare) {
     parseRequest: readRequestDecimal,
     matches: (policy: number, request: number): boolean => compare(request, policy),
     forPattern: false,
-    countsUnreadable: true,
   };
 }
 
@@ -140,7 +142,6 @@ function date(compare: Compare) {
     parseRequest: readRequestDate,
     matches: (policy: number, request: number): boolean => compare(request, policy),
     forPattern: false,
-    countsUnreadable: true,
   };
 }
 
@@ -203,7 +204,6 @@ interface Family<P, R> {
   matches(policy: P, request: R): boolean;
   readonly forPattern: boolean;
   readonly testsPresence?: boolean;
-  readonly countsUnreadable?: boolean;
 }
 
 function define<P, R>(name: ConditionOperatorName, family: Family<P, R>): OperatorImplementation {
@@ -212,6 +212,7 @@ function define<P, R>(name: ConditionOperatorName, family: Family<P, R>): Operat
     ...family,
     negated: meta.negated,
     variables: meta.variables,
+    typed: meta.family === 'numeric' || meta.family === 'date' ? meta.family : undefined,
   };
   return impl as OperatorImplementation;
 }
@@ -372,7 +373,7 @@ function countRest(
   from: number,
   result: boolean,
 ): boolean {
-  if (impl.countsUnreadable) for (let i = from; i < raw.length; i++) impl.parseRequest(raw[i]!);
+  if (impl.typed) for (let i = from; i < raw.length; i++) impl.parseRequest(raw[i]!);
   return result;
 }
 
@@ -428,10 +429,7 @@ function valueHolds(
  * dates (`date`), or undefined for any other operator.
  */
 export function typedFamily(condition: CompiledCondition): 'numeric' | 'date' | undefined {
-  const meta = CONDITION_OPERATORS[condition.base as ConditionOperatorName] as
-    { readonly family: string } | undefined;
-  const family = meta?.family;
-  return family === 'numeric' || family === 'date' ? family : undefined;
+  return OPERATOR_IMPLEMENTATIONS[condition.base as ConditionOperatorName]?.typed;
 }
 
 /**
@@ -471,10 +469,10 @@ export function unreadableRequestValue(
   condition: CompiledCondition,
   context: RequestContext,
 ): string | undefined {
-  if (typedFamily(condition) === undefined) return undefined;
+  const impl = OPERATOR_IMPLEMENTATIONS[condition.base as ConditionOperatorName];
+  if (!impl?.typed) return undefined;
   const raw = context.get(condition.keyLower);
   if (raw === undefined) return undefined;
-  const impl = OPERATOR_IMPLEMENTATIONS[condition.base as ConditionOperatorName];
   if (typeof raw === 'string') {
     if (raw === '' && condition.set === 'ForAllValues') return undefined;
     return impl.parseRequest(raw) === undefined ? raw : undefined;
