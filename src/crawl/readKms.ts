@@ -12,7 +12,8 @@ import type {
   ListGrantsCommandOutput,
 } from '@aws-sdk/client-kms';
 import { flaggedToken, type CrawlContext } from './crawlContext.js';
-import { parseArn, type Place } from './references.js';
+import { parseArn } from '../model/arn.js';
+import type { Place } from './references.js';
 
 /**
  * A predefined AWS alias (`alias/aws/s3`, ...), as a name or an alias ARN. Its AWS managed key may

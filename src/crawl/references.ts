@@ -4,7 +4,7 @@
  * EventBridge rules that start it. Pure functions over the SDK output objects; the crawler follows
  * every reference they return.
  */
-import { isAccountId, partitionOfRegion } from '../model/arn.js';
+import { isAccountId, parseArn, partitionOfRegion } from '../model/arn.js';
 
 /** Where a resource lives. */
 export interface Place {
@@ -39,22 +39,6 @@ export type Reference =
   | { readonly kind: 'repository'; readonly place: Place; readonly name: string }
   /** the EventBridge rules in `place` that target this pipeline */
   | { readonly kind: 'pipeline-rules'; readonly place: Place; readonly pipelineArn: string };
-
-export interface ParsedArn {
-  readonly partition: string;
-  readonly service: string;
-  readonly region: string;
-  readonly account: string;
-  readonly resource: string;
-}
-
-/** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
-export function parseArn(arn: string): ParsedArn | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const [, partition = '', service = '', region = '', account = ''] = parts;
-  return { partition, service, region, account, resource: parts.slice(5).join(':') };
-}
 
 function accountOf(arn: unknown): string | undefined {
   if (typeof arn !== 'string') return undefined;
