@@ -69,8 +69,11 @@ function selectionOf(input: string): {
 function workersOnly(
   selection: ReturnType<typeof AnalyzeModule.selectPipelines>,
   digest: string,
-  job: Parameters<typeof ParallelModule.startWorkers>[0],
+  worker: Partial<Parameters<typeof ParallelModule.startWorkers>[0]> &
+    Pick<Parameters<typeof ParallelModule.startWorkers>[0], 'input' | 'options'>,
 ): { pieces: ParallelModule.Piece[]; tally: { analyzed: number[] } } {
+  // one worker that loads `worker.input` (JSON pieces, no input options, unless it says otherwise)
+  const job = { cwd: REPO_ROOT, opts: NO_OPTIONS, format: 'json' as const, ...worker };
   const tally = { analyzed: [] as number[] };
   const pieces = [
     ...par.parallelPieces(selection, digest, par.startWorkers(job, 1), tally, {
@@ -91,13 +94,7 @@ describe.runIf(built)('analyze on several threads', () => {
         par.makePiece(selection.analyzeAt(i), 'json', options),
       );
       // the main thread analyzes nothing itself: every piece is a worker's
-      const { pieces, tally } = workersOnly(selection, digest, {
-        cwd: REPO_ROOT,
-        input,
-        opts: NO_OPTIONS,
-        format: 'json',
-        options,
-      });
+      const { pieces, tally } = workersOnly(selection, digest, { input, options });
       expect(tally.analyzed, input).toEqual([0, selection.pipelines.length]);
       expect(pieces, input).toEqual(alone);
       findings += pieces.filter((p) => p.finding !== undefined).length;
@@ -117,9 +114,7 @@ describe.runIf(built)('analyze on several threads', () => {
           par.makePiece(selection.analyzeAt(i), 'text', options),
         );
         const { pieces, tally } = workersOnly(selection, digest, {
-          cwd: REPO_ROOT,
           input,
-          opts: NO_OPTIONS,
           format: 'text',
           options,
         });
@@ -134,10 +129,7 @@ describe.runIf(built)('analyze on several threads', () => {
     const options = { color: false, failOn: 'denied' as const };
     // the worker reads another scenario (a file changed between the two reads)
     const { pieces, tally } = workersOnly(selection, digest, {
-      cwd: REPO_ROOT,
       input: `${SCENARIOS_DIR}/trust-wrong-principal`,
-      opts: NO_OPTIONS,
-      format: 'json',
       options,
     });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
@@ -168,13 +160,7 @@ describe.runIf(built)('analyze on several threads', () => {
         },
       });
     writeFileSync(iamFile, JSON.stringify(iam));
-    const { pieces, tally } = workersOnly(selection, digest, {
-      cwd: REPO_ROOT,
-      input,
-      opts: NO_OPTIONS,
-      format: 'json',
-      options,
-    });
+    const { pieces, tally } = workersOnly(selection, digest, { input, options });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
     expect(pieces).toEqual(alone);
   });
@@ -185,10 +171,8 @@ describe.runIf(built)('analyze on several threads', () => {
     const started = Date.now();
     // an --account that is not one: the worker's load refuses it and the worker says so
     const { pieces, tally } = workersOnly(selection, digest, {
-      cwd: REPO_ROOT,
       input: 'fixtures/demo',
       opts: { ...NO_OPTIONS, account: 'nope' },
-      format: 'json',
       options,
     });
     expect(tally.analyzed).toEqual([selection.pipelines.length, 0]);
